@@ -1,0 +1,40 @@
+// One build for every bundle: the Electron main process, the CLI (plain Node), the capture
+// helper, the sandboxed preload (CommonJS, as sandboxed preloads must be) and the Vue renderer.
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import vue from '@vitejs/plugin-vue';
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve(root, 'main/app/index.ts'),
+          cli: resolve(root, 'main/cli/index.ts'),
+        },
+        // cap is a native addon loaded at run time where present; never bundle it.
+        external: ['cap'],
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve(root, 'preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    plugins: [vue()],
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      rollupOptions: { input: resolve(root, 'renderer/index.html') },
+    },
+  },
+});

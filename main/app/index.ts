@@ -1,0 +1,3 @@
+// Electron main process entry.
+import { app } from 'electron';
+void app;

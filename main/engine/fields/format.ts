@@ -1,0 +1,98 @@
+// Formatting values exactly as tshark prints them.
+
+const HEX = '0123456789abcdef';
+
+/** "0x" + n in lower-case hex, zero-padded to `digits` (tshark's BASE_HEX). */
+export function hex(n: number, digits: number): string {
+  let s = (n >>> 0).toString(16);
+  while (s.length < digits) s = '0' + s;
+  return '0x' + s;
+}
+
+/** Bytes as lower-case hex without separators (tshark -T fields for FT_BYTES / FT_NONE). */
+export function bytesHex(data: Uint8Array, offset: number, length: number): string {
+  let s = '';
+  const end = Math.min(data.length, offset + length);
+  for (let i = offset; i < end; i++) {
+    const b = data[i];
+    s += HEX[b >> 4] + HEX[b & 15];
+  }
+  return s;
+}
+
+/** Bytes as colon-separated hex ("00:1b:21:…"), as Wireshark shows MAC addresses and byte strings. */
+export function bytesColon(data: Uint8Array, offset: number, length: number): string {
+  let s = '';
+  const end = Math.min(data.length, offset + length);
+  for (let i = offset; i < end; i++) {
+    const b = data[i];
+    if (i > offset) s += ':';
+    s += HEX[b >> 4] + HEX[b & 15];
+  }
+  return s;
+}
+
+export function mac(data: Uint8Array, offset: number): string {
+  return bytesColon(data, offset, 6);
+}
+
+export function ipv4(data: Uint8Array, offset: number): string {
+  return `${data[offset]}.${data[offset + 1]}.${data[offset + 2]}.${data[offset + 3]}`;
+}
+
+/** IPv4 address from a 32-bit number. */
+export function ipv4FromNumber(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/**
+ * IPv6 address in RFC 5952 form, as Wireshark's ws_inet_ntop6 prints it: lower-case, the longest
+ * run (first if tied) of two or more zero groups compressed to "::", and IPv4-mapped / compatible
+ * addresses with a dotted tail.
+ */
+export function ipv6(data: Uint8Array, offset: number): string {
+  const g: number[] = new Array(8);
+  for (let i = 0; i < 8; i++) g[i] = (data[offset + 2 * i] << 8) | data[offset + 2 * i + 1];
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (g[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  if (bestLen < 2) bestStart = -1;
+  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d, not :: or ::1) get a dotted tail.
+  const dottedTail = bestStart === 0 && ((bestLen === 5 && g[5] === 0xffff) || (bestLen === 6 && (g[6] !== 0 || g[7] > 1)) || (bestLen === 4 && g[4] === 0xffff && g[5] === 0));
+  if (dottedTail && bestLen === 5) return '::ffff:' + ipv4(data, offset + 12);
+  if (dottedTail && bestLen === 6) return '::' + ipv4(data, offset + 12);
+  let s = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      s += i === 0 ? '::' : ':';
+      i += bestLen - 1;
+      continue;
+    }
+    s += g[i].toString(16);
+    if (i < 7) s += ':';
+  }
+  return s;
+}
+
+/** Seconds + nanoseconds as tshark's frame.time_epoch: exact, 9 fraction digits. */
+export function epochString(sec: number, nsec: number): string {
+  let f = String(nsec);
+  while (f.length < 9) f = '0' + f;
+  return `${sec}.${f}`;
+}
+
+/** Printable ASCII preview of bytes ('.' for the rest), as the hex view's right column. */
+export function asciiPreview(data: Uint8Array, offset: number, length: number): string {
+  let s = '';
+  const end = Math.min(data.length, offset + length);
+  for (let i = offset; i < end; i++) {
+    const b = data[i];
+    s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+  }
+  return s;
+}

@@ -1,0 +1,73 @@
+// Building protocol trees: every item carries its name, value, display text, offset and length.
+import type { Field, FieldValue } from '../types';
+import type { FieldDef } from './registry';
+import { hex } from './format';
+
+/** Display text for a value of a registered field, Wireshark style ("Type: IPv4 (0x0800)"). */
+export function displayOf(def: FieldDef, value: FieldValue, suffix = ''): string {
+  if (value === null) return def.label + suffix;
+  let v: string;
+  const named = def.names && typeof value === 'number' ? def.names[value] : undefined;
+  switch (def.kind) {
+    case 'hex':
+      v = typeof value === 'number' ? hex(value, def.digits ?? 2) : value;
+      if (named !== undefined) v = `${named} (${v})`;
+      break;
+    case 'bool':
+      v = value ? 'Set' : 'Not set';
+      break;
+    default:
+      v = named !== undefined ? `${named} (${value})` : String(value);
+  }
+  return `${def.label}: ${v}${suffix}`;
+}
+
+/** The value as tshark -T fields prints it, for a registered field given a raw number. */
+export function valueOf(def: FieldDef, raw: number): FieldValue {
+  switch (def.kind) {
+    case 'hex': return hex(raw, def.digits ?? 2);
+    case 'bool': return raw ? 1 : 0;
+    default: return raw;
+  }
+}
+
+/** Adds an item of a registered field to `tree` and returns it (so children can be added). */
+export function add(tree: Field[], def: FieldDef, offset: number, length: number, value: FieldValue, display?: string): Field {
+  const f: Field = { name: def.name, value, display: display ?? displayOf(def, value), offset, length, children: [] };
+  tree.push(f);
+  return f;
+}
+
+/** Adds a numeric field: converts the raw number to tshark's form (hex string, 1/0, number). */
+export function addNum(tree: Field[], def: FieldDef, offset: number, length: number, raw: number, display?: string): Field {
+  return add(tree, def, offset, length, valueOf(def, raw), display);
+}
+
+/** Adds a text-only item (no filter name), e.g. "[Stream index: 0]" explanations or subtree labels. */
+export function addText(tree: Field[], display: string, offset: number, length: number): Field {
+  const f: Field = { name: '', value: null, display, offset, length, children: [] };
+  tree.push(f);
+  return f;
+}
+
+/**
+ * A bit field inside a larger integer, as Wireshark shows it: "..0. .... = Syn: Set".
+ * `mask` selects the bits within a `bits`-wide value read from offset/length.
+ */
+export function bitsDisplay(word: number, mask: number, bits: number, label: string, shown: string): string {
+  let s = '';
+  for (let i = bits - 1; i >= 0; i--) {
+    const bit = 2 ** i;
+    s += (mask & bit) ? ((word & bit) ? '1' : '0') : '.';
+    if (i % 4 === 0 && i > 0) s += ' ';
+  }
+  return `${s} = ${label}: ${shown}`;
+}
+
+/** Depth-first walk over every item (and its children) of a tree. */
+export function* walk(tree: readonly Field[]): Generator<Field> {
+  for (const f of tree) {
+    yield f;
+    if (f.children.length) yield* walk(f.children);
+  }
+}

