@@ -1,0 +1,61 @@
+// Every request the renderer can make, with the schema its parameters are validated against on receipt.
+// Types are inferred from the schemas, so the contract and its validation cannot drift apart.
+import { z } from 'zod';
+
+const port = z.number().int().min(1).max(65535);
+const frameNumber = z.number().int().min(1).max(2 ** 32);
+const count = z.number().int().min(0).max(10_000);
+const path = z.string().min(1).max(4096);
+
+export const requestSchemas = {
+  getAppInfo: z.object({}).strict(),
+  getStatus: z.object({}).strict(),
+  listInterfaces: z.object({}).strict(),
+  startCapture: z.object({
+    interface: z.string().min(1).max(256),
+    filter: z.string().max(4096).default(''),
+    snaplen: z.number().int().min(64).max(262144).default(262144),
+  }).strict(),
+  stopCapture: z.object({}).strict(),
+  openFile: z.object({ path }).strict(),
+  cancelLoad: z.object({}).strict(),
+  saveCapture: z.object({ path }).strict(),
+  runExperiment: z.object({
+    variant: z.enum(['classic', 'server-first', 'half-close', 'rst', 'refused', 'ipv6']),
+    port: port.default(12345),
+    /** Pause between socket calls, so a class can watch each state change live. */
+    slowMotionMs: z.number().int().min(0).max(60_000).default(0),
+  }).strict(),
+  getFrames: z.object({ start: z.number().int().min(0), count }).strict(),
+  getFrame: z.object({ number: frameNumber }).strict(),
+  /** Position of a frame in the current view (for "go to frame"), or -1 when filtered out. */
+  indexOfFrame: z.object({ number: frameNumber }).strict(),
+  setFilter: z.object({ expression: z.string().max(4096) }).strict(),
+  listConnections: z.object({}).strict(),
+  getLadder: z.object({ stream: z.number().int().min(0), start: z.number().int().min(0).default(0), count: count.default(2000) }).strict(),
+  getSeries: z.object({ stream: z.number().int().min(0), kind: z.enum(['stevens', 'throughput', 'window', 'rtt']) }).strict(),
+  listLessons: z.object({}).strict(),
+  openLesson: z.object({ id: z.string().min(1).max(100).regex(/^[a-z0-9-]+$/) }).strict(),
+} as const;
+
+export type ApiMethod = keyof typeof requestSchemas;
+/** Parameters as the caller may pass them (defaults optional). */
+export type RequestInput<M extends ApiMethod> = z.input<(typeof requestSchemas)[M]>;
+/** Parameters after validation (defaults filled in). */
+export type RequestParams<M extends ApiMethod> = z.output<(typeof requestSchemas)[M]>;
+
+export const API_METHODS = Object.keys(requestSchemas) as ApiMethod[];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, name);
+}
+
+/** Validates a request on receipt. Returns the parsed parameters or a readable reason. */
+export function parseRequest<M extends ApiMethod>(method: M, params: unknown):
+  { ok: true; params: RequestParams<M> } | { ok: false; reason: string } {
+  const r = requestSchemas[method].safeParse(params ?? {});
+  if (r.success) return { ok: true, params: r.data as RequestParams<M> };
+  const first = r.error.issues[0];
+  const where = first && first.path.length ? first.path.join('.') + ': ' : '';
+  return { ok: false, reason: `invalid parameters for ${method}: ${where}${first ? first.message : 'rejected'}` };
+}

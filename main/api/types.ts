@@ -1,0 +1,202 @@
+// Data shapes carried by the API (results and event payloads). Shared by Electron IPC, WebSocket and the renderer.
+import type { DecodedFrame, EndpointStates, TcpAnalysisFlag, TcpState, Transition } from '../engine/types';
+
+export type { DecodedFrame, EndpointStates, TcpAnalysisFlag, TcpState, Transition };
+
+export type ErrorCode =
+  | 'bad_request' | 'not_found' | 'capture_unavailable' | 'permission_denied' | 'no_such_interface'
+  | 'bad_filter' | 'file_error' | 'busy' | 'cancelled' | 'forbidden' | 'internal';
+
+/** An error as it crosses the API: a code the UI translates, and an English message. */
+export interface ApiErrorInfo {
+  code: ErrorCode;
+  message: string;
+}
+
+/** How to allow live capture on this OS (shown when capture is not permitted). */
+export interface PermissionHelp {
+  platform: string;
+  /** Human steps, each a sentence; commands in `commands`. */
+  steps: string[];
+  commands: string[];
+  /** Whether the app can do it for the user (e.g. with pkexec on Linux). */
+  canFix: boolean;
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  transport: 'ipc' | 'websocket';
+  platform: string;
+  /** OS/browser locale, e.g. "zh-CN", for the UI's default language. */
+  locale: string;
+  capture: { available: boolean; reason?: string; help: PermissionHelp };
+}
+
+export interface NetworkInterface {
+  name: string;
+  /** Friendly name, e.g. "Loopback" or the OS description. */
+  description: string;
+  addresses: string[];
+  loopback: boolean;
+}
+
+export type CaptureSourceKind = 'live' | 'file' | 'experiment';
+
+export interface CaptureStatus {
+  state: 'idle' | 'loading' | 'running' | 'stopping' | 'error';
+  source: CaptureSourceKind | null;
+  interface?: string;
+  filter?: string;
+  /** The file behind the frames: an opened file, or the autosave pcapng of a live capture. */
+  file?: string;
+  error?: ApiErrorInfo;
+}
+
+/** Frame counters, always available. Nothing is ever dropped from the store; only live pushes may skip. */
+export interface Counters {
+  /** Frames the capture delivered to us. */
+  captured: number;
+  /** Frames decoded and stored. */
+  decoded: number;
+  /** Frames the kernel dropped before we saw them (libpcap's ps_drop). */
+  droppedByKernel: number;
+  /** Frames we failed to store (always 0 unless a disk error occurs). */
+  droppedByUs: number;
+  /** Frames not pushed live to this client because it was behind (it can pull them). */
+  skippedPush: number;
+}
+
+/** One row of the packet list. */
+export interface FrameRow {
+  number: number;
+  /** Seconds since the first frame of the capture. */
+  time: number;
+  src: string;
+  dst: string;
+  protocol: string;
+  length: number;
+  info: string;
+  stream: number | null;
+  states: EndpointStates | null;
+  analysis: TcpAnalysisFlag[];
+  malformed: boolean;
+}
+
+/** One frame in full: its layers and bytes (lower-case hex), for the detail tree, hex view and layers view. */
+export interface FrameDetail {
+  frame: DecodedFrame;
+  bytes: string;
+}
+
+export interface ConnectionSummary {
+  stream: number;
+  /** "ip:port" ("[v6]:port" for IPv6); the client is the first SYN's sender, else the first sender. */
+  client: string;
+  server: string;
+  states: EndpointStates;
+  frames: number;
+  bytes: number;
+  framesClientToServer: number;
+  bytesClientToServer: number;
+  framesServerToClient: number;
+  bytesServerToClient: number;
+  /** Seconds from the capture's first frame, and the connection's duration in seconds. */
+  start: number;
+  duration: number;
+  firstFrame: number;
+  lastFrame: number;
+  /** SYN to the client's ACK of the SYN-ACK (tcp.analysis.initial_rtt), seconds; null when not seen. */
+  handshakeRtt: number | null;
+  retransmissions: number;
+}
+
+/** One arrow of the ladder diagram. */
+export interface LadderSegment {
+  frame: number;
+  time: number;
+  direction: 'c2s' | 's2c';
+  flags: number;
+  /** Relative and raw sequence / acknowledgment numbers. */
+  seq: number;
+  ack: number;
+  seqRaw: number;
+  ackRaw: number;
+  len: number;
+  window: number;
+  analysis: TcpAnalysisFlag[];
+  /** Wireshark-style label, e.g. "[SYN] Seq=0 Win=65495 Len=0". */
+  label: string;
+  info: string;
+  states: EndpointStates;
+  transitions: Transition[];
+}
+
+export interface LadderPage {
+  summary: ConnectionSummary;
+  total: number;
+  start: number;
+  segments: LadderSegment[];
+}
+
+export type SeriesKind = 'stevens' | 'throughput' | 'window' | 'rtt';
+
+export interface Series {
+  kind: SeriesKind;
+  stream: number;
+  direction: 'c2s' | 's2c';
+  /** x: seconds since the connection's first frame; y: the quantity (bytes, bytes/s, seconds). */
+  x: number[];
+  y: number[];
+  /** Frame number of each point, to jump from a plot to the frame. */
+  frames: number[];
+  /** For 'rtt': the RFC 6298 smoothed estimate (SRTT) after each sample. */
+  smoothed?: number[];
+}
+
+export interface FrameQueryResult {
+  /** Frames in the current view (all frames, or those the display filter keeps). */
+  total: number;
+  start: number;
+  rows: FrameRow[];
+}
+
+export type FilterResult =
+  | { ok: true; expression: string; total: number }
+  | { ok: false; expression: string; error: { message: string; start: number; end: number } };
+
+export interface LoadProgress {
+  file: string;
+  bytesRead: number;
+  totalBytes: number;
+  frames: number;
+  done: boolean;
+  cancelled?: boolean;
+  error?: ApiErrorInfo;
+}
+
+export type ExperimentVariant = 'classic' | 'server-first' | 'half-close' | 'rst' | 'refused' | 'ipv6';
+
+export interface ExperimentResult {
+  variant: ExperimentVariant;
+  frames: number;
+  streams: number[];
+  /** Where the experiment's capture was saved (autosave). */
+  file?: string;
+}
+
+export interface StatusSnapshot {
+  capture: CaptureStatus;
+  counters: Counters;
+  /** Frames stored in total, and in the current (filtered) view. */
+  total: number;
+  viewTotal: number;
+  filter: string;
+}
+
+export interface LessonSummary {
+  id: string;
+  title: string;
+  summary: string;
+  steps: number;
+}
