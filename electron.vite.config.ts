@@ -1,13 +1,17 @@
 // One build for every bundle: the Electron main process, the CLI (plain Node), the capture
 // helper, the sandboxed preload (CommonJS, as sandboxed preloads must be) and the Vue renderer.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
 
 const root = import.meta.dirname;
+const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string };
+const define = { __APP_VERSION__: JSON.stringify(pkg.version) };
 
 export default defineConfig({
   main: {
+    define,
     build: {
       outDir: 'out/main',
       rollupOptions: {
@@ -30,6 +34,7 @@ export default defineConfig({
     },
   },
   renderer: {
+    define,
     root: resolve(root, 'renderer'),
     plugins: [vue()],
     build: {

@@ -3,6 +3,7 @@ import vue from '@vitejs/plugin-vue';
 
 export default defineConfig({
   plugins: [vue()],
+  define: { __APP_VERSION__: JSON.stringify('test') },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
