@@ -137,7 +137,11 @@ export const TCP_FIN = 0x001, TCP_SYN = 0x002, TCP_RST = 0x004, TCP_PSH = 0x008,
 export interface TcpSegment {
   /** frame.number */
   frame: number;
-  /** Capture time in seconds (float; for RTT and durations, not for display). */
+  /**
+   * Seconds since the session's first frame (`captureTime(session, raw)` in session.ts), computed from
+   * the exact parts, so differences (RTT, deltas) stay exact to the nanosecond when rounded.
+   * Never epoch seconds: a double holds an epoch only to ~0.2 µs.
+   */
   time: number;
   /** Network addresses as strings (IPv4 dotted, IPv6 compressed) and ports. */
   src: string;
