@@ -1,7 +1,7 @@
 // The engine's pipeline: raw frame → dissection → TCP tracking → per-endpoint states.
 import type { DecodedFrame, RawFrame } from './types';
 import { dissectFrame } from './dissect/index';
-import { newSession, type Session } from './session';
+import { captureTime, newSession, type Session } from './session';
 import { epochString } from './fields/format';
 
 export class Decoder {
@@ -11,6 +11,7 @@ export class Decoder {
   /** Decodes the next frame of the capture (frames must come in capture order). Never throws on bad input. */
   decode(raw: RawFrame): DecodedFrame {
     const number = ++this.count;
+    captureTime(this.session, raw); // the first frame of any kind is the zero of TCP times
     const r = dissectFrame(raw, number, this.session);
     let states = null;
     let transitions = null;
