@@ -1,9 +1,54 @@
-// handshake-lab stats (being built).
+// handshake-lab stats FILE [--json]: per-connection statistics with both endpoints' final states.
+import { ConversationStats, type ConversationRow } from '../engine/stats/conversations';
+import { readCaptureFile, CaptureFileError } from '../capture/file-source';
+import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
+import { Output } from './output';
+
+const help = `usage: handshake-lab stats FILE [--json]
+
+Per TCP connection (one row per tcp.stream, in order of first frame), like
+\`tshark -q -z conv,tcp\`: both endpoints (A is the client: the first SYN's sender,
+or the first sender when the capture starts mid-stream), frames and bytes each
+way and in total, relative start and duration in seconds; plus the final state
+of each endpoint, the handshake RTT (SYN to the ACK of the SYN-ACK) and the
+number of retransmitted segments.
+
+  --json   {"conversations": [{"stream", "a", "b", "framesAB", "bytesAB",
+           "framesBA", "bytesBA", "frames", "bytes", "start", "duration",
+           "states": {"a", "b"}, "handshakeRtt", "retransmissions", ...}]}`;
+
+function table(rows: ConversationRow[]): string {
+  const head = ['Stream', 'A (client)', 'B (server)', 'A→B frames', 'A→B bytes', 'B→A frames', 'B→A bytes', 'Frames', 'Bytes', 'Start', 'Duration', 'A state', 'B state', 'Handshake RTT', 'Retrans'];
+  const body = rows.map((r) => [
+    String(r.stream), r.a, r.b, String(r.framesAB), String(r.bytesAB), String(r.framesBA), String(r.bytesBA),
+    String(r.frames), String(r.bytes), r.start.toFixed(6), r.duration.toFixed(6), r.states.a, r.states.b,
+    r.handshakeRtt === null ? '-' : `${(r.handshakeRtt * 1000).toFixed(3)} ms`, String(r.retransmissions),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 10 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(head), ...body.map(line)].join('\n') + '\n' + (rows.length ? '' : '(no TCP connections)\n');
+}
 
 export const statsCommand: Command = {
-  help: 'usage: handshake-lab stats (not available yet)',
-  async run() {
-    throw new UsageError('stats: not available yet');
+  help,
+  async run(args) {
+    const { flags, positionals } = parseArgs('stats', args, { booleans: ['json'], positionals: [1, 1] });
+    const stats = new ConversationStats();
+    let damage: CaptureFileError | null = null;
+    try {
+      readCaptureFile(positionals[0], (raw) => stats.add(raw));
+    } catch (e) {
+      if (!(e instanceof CaptureFileError)) throw e;
+      // A damaged file: report what the good frames before the damage show, then the error.
+      if (stats.frameCount === 0) throw new UsageError(e.message);
+      damage = e;
+    }
+    const rows = stats.rows();
+    const out = new Output();
+    out.write(flags.json ? JSON.stringify({ conversations: rows }) + '\n' : table(rows));
+    out.flush();
+    if (damage) throw new UsageError(damage.message);
+    return 0;
   },
 };
