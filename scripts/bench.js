@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// npm run bench: speed and memory of Handshake Lab against tshark and the libpcap read floor, on the
+// same synthetic file, in one run. Prints ratios; nothing here is asserted by the test suite.
+//
+//   stats            vs  tshark -n -q -z conv,tcp        (target: ≥ 10× faster)
+//   stats            vs  tcpdump -r FILE -w /dev/null     (target: within 4× of the libpcap floor)
+//   stats peak RSS   on a ¼-size file and the full file   (target: does not grow with file size)
+//   decode --jsonl   vs  tshark -T fields (same fields)    (target: ≥ 2× faster)
+//   live loopback throughput, if capture is possible here (scripts/bench-live.js)
+//
+// Options: --frames N (default 1200000), --dir DIR (default $TMPDIR/handshake-lab-bench), --keep, --skip-decode
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './bench/generate.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'bin', 'handshake-lab.js');
+const args = process.argv.slice(2);
+const opt = (name, def) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : def; };
+const frames = Number(opt('frames', 1_200_000));
+const dir = opt('dir', join(tmpdir(), 'handshake-lab-bench'));
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+
+// The fields issue #3 lists for decode --jsonl; tshark prints the same fields with -T fields.
+const FIELDS = JSON.parse(readFileSync(join(root, 'test', 'helpers', 'required-fields.json'), 'utf8'));
+
+/** Runs a command under GNU time: wall seconds and peak resident memory (MiB). */
+function measure(label, argv) {
+  const timeFile = join(dir, 'time.txt');
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 1 << 26 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${label} failed (${r.status}): ${String(r.stderr).slice(0, 500)}`);
+  const kb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+  return { label, seconds, mib: kb / 1024 };
+}
+
+const fmt = (m) => `${m.label.padEnd(44)} ${m.seconds.toFixed(2).padStart(8)} s ${m.mib.toFixed(0).padStart(7)} MiB`;
+
+function main() {
+  if (!existsSync(join(root, 'out', 'main', 'cli.js'))) throw new Error('build first: npm run build');
+  for (const tool of ['tshark', 'tcpdump']) if (!has(tool)) throw new Error(`${tool} is needed for the comparison (apt-get install ${tool})`);
+  mkdirSync(dir, { recursive: true });
+  const big = join(dir, `bench-${frames}.pcap`);
+  const quarter = join(dir, `bench-${Math.floor(frames / 4)}.pcap`);
+  for (const [file, n] of [[big, frames], [quarter, Math.floor(frames / 4)]]) {
+    if (!existsSync(file)) {
+      process.stdout.write(`generating ${n} frames → ${file}\n`);
+      generate(file, { frames: n });
+    }
+  }
+  const size = statSync(big).size;
+  console.log(`\nfile: ${big}: ${frames} frames, ${(size / 2 ** 20).toFixed(0)} MiB, machine: ${process.arch}, node ${process.version}\n`);
+
+  // Warm the page cache so every reader starts equal.
+  measure('warm-up (cat)', ['cat', big]);
+  const floor = measure('tcpdump -r FILE -w /dev/null', ['tcpdump', '-r', big, '-w', '/dev/null']);
+  const tsharkConv = measure('tshark -n -q -z conv,tcp', ['tshark', '-n', '-q', '-z', 'conv,tcp', '-r', big]);
+  const stats = measure('handshake-lab stats', ['node', cli, 'stats', big]);
+  const statsQuarter = measure('handshake-lab stats (¼ file)', ['node', cli, 'stats', quarter]);
+  for (const m of [floor, tsharkConv, stats, statsQuarter]) console.log(fmt(m));
+  console.log('');
+  console.log(`stats speed vs tshark conv,tcp:  ${(tsharkConv.seconds / stats.seconds).toFixed(1)}× faster   (target ≥ 10×)`);
+  console.log(`stats time vs libpcap floor:     ${(stats.seconds / floor.seconds).toFixed(1)}× the floor  (target ≤ 4×)`);
+  console.log(`stats peak memory, ¼ → full file: ${statsQuarter.mib.toFixed(0)} → ${stats.mib.toFixed(0)} MiB (target: flat)`);
+
+  if (!args.includes('--skip-decode')) {
+    const fieldArgs = FIELDS.flatMap((f) => ['-e', f]);
+    const decode = measure('handshake-lab decode --jsonl > /dev/null', ['sh', '-c', `node "${cli}" decode --jsonl "${big}" > /dev/null`]);
+    const tsharkFields = measure(`tshark -T fields (${FIELDS.length} fields) > /dev/null`, ['sh', '-c', `tshark -n -r "${big}" -T fields -E occurrence=a ${fieldArgs.map((a) => `'${a}'`).join(' ')} > /dev/null`]);
+    console.log('');
+    for (const m of [decode, tsharkFields]) console.log(fmt(m));
+    console.log(`decode --jsonl vs tshark -T fields: ${(tsharkFields.seconds / decode.seconds).toFixed(1)}× faster   (target ≥ 2×)`);
+  }
+
+  const live = join(root, 'scripts', 'bench-live.js');
+  if (existsSync(live)) {
+    console.log('');
+    const r = spawnSync('node', [live], { stdio: 'inherit' });
+    if (r.status !== 0) console.log(`live bench skipped or failed (exit ${r.status})`);
+  }
+  if (!args.includes('--keep')) rmSync(join(dir, 'time.txt'), { force: true });
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+}
