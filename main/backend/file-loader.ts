@@ -1,0 +1,62 @@
+// Loads a capture file into the frame store in steps (the event loop stays free for requests and
+// cancel), remembering where each frame's bytes are so the store can re-read them later.
+import { open, stat } from 'node:fs/promises';
+import { CaptureReader } from '../engine/io/reader';
+import { CaptureFormatError } from '../engine/io/errors';
+import type { RawFrame } from '../engine/types';
+
+/** Small steps keep each synchronous stretch of decoding short (~tens of ms). */
+const CHUNK = 256 * 1024;
+
+export interface LoadHooks {
+  /** One frame and where its captured bytes start in the file. */
+  frame(raw: RawFrame, dataOffset: number): void;
+  progress(bytesRead: number, totalBytes: number): void;
+  cancelled(): boolean;
+}
+
+export type LoadOutcome =
+  | { ok: true; cancelled: boolean; bytesRead: number; totalBytes: number }
+  | { ok: false; problem: string; bytesRead: number; totalBytes: number };
+
+export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<LoadOutcome> {
+  let totalBytes = 0;
+  let fh;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) return { ok: false, problem: `${path}: is a directory, not a capture file`, bytesRead: 0, totalBytes: 0 };
+    if (!st.isFile()) return { ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes: 0 };
+    totalBytes = st.size;
+    fh = await open(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`;
+    return { ok: false, problem: `${path}: ${why}`, bytesRead: 0, totalBytes };
+  }
+  const reader = new CaptureReader();
+  // The reader parses from its kept tail followed by the new chunk, in a buffer that starts at file
+  // offset `reader.consumed`; frames are views into that buffer (or into `chunk` itself, which also
+  // starts there when there is no tail). Both have byteOffset 0, so data.byteOffset is the distance.
+  const chunk = new Uint8Array(CHUNK);
+  let bytesRead = 0;
+  try {
+    for (;;) {
+      if (hooks.cancelled()) return { ok: true, cancelled: true, bytesRead, totalBytes };
+      const { bytesRead: n } = await fh.read(chunk, 0, CHUNK, bytesRead);
+      if (n === 0) break;
+      const base = reader.consumed;
+      reader.push(chunk.subarray(0, n), (raw) => hooks.frame(raw, base + raw.data.byteOffset));
+      bytesRead += n;
+      hooks.progress(bytesRead, totalBytes);
+    }
+    reader.end();
+    return { ok: true, cancelled: false, bytesRead, totalBytes };
+  } catch (e) {
+    if (e instanceof CaptureFormatError) return { ok: false, problem: `${path}: ${e.message}`, bytesRead, totalBytes };
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code) return { ok: false, problem: `${path}: read error (${code})`, bytesRead, totalBytes };
+    throw e;
+  } finally {
+    await fh.close();
+  }
+}

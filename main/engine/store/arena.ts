@@ -1,0 +1,117 @@
+// An append-only byte arena of variable-length records (unsigned LEB128 varints and raw doubles),
+// in 1 MiB chunks. A record never straddles chunks, so it is read back from one contiguous array.
+
+const CHUNK = 1 << 20;
+/** Largest record we write; a record bigger than this would not fit a chunk. */
+export const MAX_RECORD = 64 * 1024;
+
+export class ArenaWriter {
+  private chunks: Uint8Array[] = [];
+  private cur: Uint8Array = new Uint8Array(0);
+  private pos = 0;
+  private start = 0;
+  private scratch = new Uint8Array(MAX_RECORD);
+  private n = 0;
+  private readonly f64 = new Float64Array(1);
+  private readonly f64b = new Uint8Array(this.f64.buffer);
+
+  /** Starts a record (written into a scratch buffer, copied in by end()). */
+  begin(): void {
+    this.n = 0;
+  }
+
+  uint(v: number): void {
+    // Values up to 2^53 (frame numbers, 32-bit sequence numbers, byte counts).
+    while (v >= 0x80) {
+      this.scratch[this.n++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.scratch[this.n++] = v;
+  }
+
+  /** Signed integers, zigzag-encoded. */
+  int(v: number): void {
+    this.uint(v >= 0 ? v * 2 : -v * 2 - 1);
+  }
+
+  double(v: number): void {
+    this.f64[0] = v;
+    this.scratch.set(this.f64b, this.n);
+    this.n += 8;
+  }
+
+  /** Ends the record; returns its address (for ArenaReader.at). */
+  end(): number {
+    if (this.pos + this.n > this.cur.length) {
+      this.cur = new Uint8Array(CHUNK);
+      this.chunks.push(this.cur);
+      this.pos = 0;
+      this.start = (this.chunks.length - 1) * CHUNK;
+    }
+    this.cur.set(this.scratch.subarray(0, this.n), this.pos);
+    const addr = this.start + this.pos;
+    this.pos += this.n;
+    return addr;
+  }
+
+  /** True if `bytes` more fit the current record's scratch space. */
+  room(bytes: number): boolean {
+    return this.n + bytes <= MAX_RECORD;
+  }
+
+  reader(): ArenaReader {
+    return new ArenaReader(this.chunks);
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.cur = new Uint8Array(0);
+    this.pos = 0;
+    this.start = 0;
+  }
+
+  get bytes(): number {
+    return this.chunks.length * CHUNK;
+  }
+
+  /** Bytes actually used (the last chunk's unused tail excluded). */
+  get used(): number {
+    return this.chunks.length ? (this.chunks.length - 1) * CHUNK + this.pos : 0;
+  }
+}
+
+export class ArenaReader {
+  private buf: Uint8Array = new Uint8Array(0);
+  private p = 0;
+  private readonly f64 = new Float64Array(1);
+  private readonly f64b = new Uint8Array(this.f64.buffer);
+
+  constructor(private readonly chunks: Uint8Array[]) {}
+
+  at(addr: number): this {
+    this.buf = this.chunks[Math.floor(addr / CHUNK)];
+    this.p = addr % CHUNK;
+    return this;
+  }
+
+  uint(): number {
+    let v = 0, mul = 1, b: number;
+    do {
+      b = this.buf[this.p++];
+      v += (b & 0x7f) * mul;
+      mul *= 0x80;
+    } while (b & 0x80);
+    return v;
+  }
+
+  int(): number {
+    const z = this.uint();
+    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  }
+
+  double(): number {
+    this.f64b.set(this.buf.subarray(this.p, this.p + 8));
+    this.p += 8;
+    return this.f64[0];
+  }
+}

@@ -1,0 +1,50 @@
+// The Decoder's pipeline for one frame, returning the TCP segment and analysis as well as the
+// DecodedFrame (the store keeps what the first pass learned; the ladder needs raw numbers).
+// Must give exactly what Decoder.decode gives: test/backend/store-decode.test.ts checks it.
+import type { DecodedFrame, RawFrame, TcpAnalysis, TcpSegment } from '../types';
+import { dissectFrame } from '../dissect/index';
+import { captureTime, type Session } from '../session';
+import { epochString } from '../fields/format';
+
+export interface FullDecode {
+  frame: DecodedFrame;
+  tcp: { segment: TcpSegment; analysis: TcpAnalysis } | null;
+  /** Seconds since the session's first frame. */
+  time: number;
+}
+
+export function decodeInSession(raw: RawFrame, number: number, session: Session): FullDecode {
+  const time = captureTime(session, raw);
+  const r = dissectFrame(raw, number, session);
+  let states = null;
+  let transitions = null;
+  let stream = null;
+  let analysis: DecodedFrame['analysis'] = [];
+  if (r.tcp) {
+    stream = r.tcp.analysis.stream;
+    analysis = r.tcp.analysis.flags;
+    const s = session.states.onSegment(r.tcp.segment, r.tcp.analysis);
+    states = s.states;
+    transitions = s.transitions;
+  }
+  const frame: DecodedFrame = {
+    frame: number,
+    time: epochString(raw.tsSec, raw.tsNsec),
+    caplen: raw.data.length,
+    len: raw.len,
+    linktype: raw.linktype,
+    interface: raw.interface,
+    stream,
+    layers: r.layers,
+    info: r.info,
+    src: r.src,
+    dst: r.dst,
+    protocol: r.protocol,
+    analysis,
+    malformed: r.malformed,
+    expert: r.expert,
+    states,
+    transitions,
+  };
+  return { frame, tcp: r.tcp, time };
+}

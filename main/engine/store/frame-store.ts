@@ -1,0 +1,436 @@
+// The frame store: every frame of the open file or live capture, as compact columns (no objects per
+// frame), so a million frames cost well under 150 bytes each. A frame's full decode is rebuilt on
+// demand by re-reading its bytes and re-dissecting them with the TCP facts the first pass stored
+// (so stream numbers, relative numbers, analysis flags and states come out identical).
+import type { DecodedFrame, RawFrame, TcpAnalysis, TcpSegment, Transition } from '../types';
+import type { StoreConnection as ConnectionSummary, StoreRow as FrameRow } from './types';
+import { newSession, type Session } from '../session';
+import { TcpTracker } from '../tcp/tracker';
+import { StateTracker } from '../tcp/states';
+import { ArenaWriter, type ArenaReader } from './arena';
+import { f64, i32, Interner, u16, u32, u8 } from './columns';
+import { decodeInSession, type FullDecode } from './decode';
+import { endpointName } from './labels';
+import {
+  flagMask, flagsOf, packStates, readTcpBasics, readTcpRecord, unpackStates, writeTcpRecord, type RecordStrings,
+  type TimeContext,
+} from './tcp-record';
+
+/** Where the store re-reads frame bytes from (the opened file, or the live capture's autosave file). */
+export interface ByteSource {
+  /** Exactly `length` bytes at `offset`; throws if the file is gone or short. */
+  read(offset: number, length: number): Uint8Array;
+}
+
+const NONE = 0xffffffff;
+const MISC_MALFORMED = 1, MISC_TCP = 2;
+
+/** Facts of one TCP frame of a stream, for ladders and graphs (no re-dissection needed). */
+export interface StreamPoint {
+  frame: number;
+  /** Seconds since the capture's first frame. */
+  time: number;
+  direction: 0 | 1;
+  tcpFlags: number;
+  seq: number;
+  ack: number;
+  len: number;
+  windowSize: number;
+  analysis: number;
+}
+
+class ReplayTcp extends TcpTracker {
+  current: { frame: number; analysis: TcpAnalysis } | null = null;
+  private fallback: TcpTracker | null = null;
+  override analyze(seg: TcpSegment): TcpAnalysis {
+    if (this.current && this.current.frame === seg.frame) return this.current.analysis;
+    // The first pass saw no TCP here (cannot happen with the same bytes): analyse it on its own.
+    return (this.fallback ??= new TcpTracker()).analyze(seg);
+  }
+}
+
+class ReplayStates extends StateTracker {
+  current: { states: NonNullable<DecodedFrame['states']>; transitions: Transition[] } | null = null;
+  override onSegment(): { states: NonNullable<DecodedFrame['states']>; transitions: Transition[] } {
+    return this.current ?? { states: { client: 'ESTABLISHED', server: 'ESTABLISHED' }, transitions: [] };
+  }
+}
+
+export class FrameStore {
+  private session: Session = newSession();
+  // Per frame (index = number − 1).
+  private readonly off = f64();
+  private readonly sec = f64();
+  private readonly nsec = u32();
+  private readonly caplen = u32();
+  private readonly wirelen = u32();
+  private readonly link = u16();
+  private readonly src = u32();
+  private readonly dst = u32();
+  private readonly proto = u16();
+  private readonly stream = i32(-1);
+  private readonly tflags = u16();
+  private readonly aflags = u16();
+  private readonly states = u8(0xff);
+  private readonly misc = u8();
+  /** Previous frame of the same stream (0: none). */
+  private readonly prev = u32();
+  /** Address of the frame's TCP record in the arena. */
+  private readonly rec = u32(NONE);
+  // Per stream (index = tcp.stream).
+  private readonly sFirst = u32();
+  private readonly sLast = u32();
+  private readonly sClient = u32();
+  private readonly sServer = u32();
+  private readonly sFramesC = u32();
+  private readonly sFramesS = u32();
+  private readonly sBytesC = f64();
+  private readonly sBytesS = f64();
+  private readonly sStates = u8(0xff);
+  private readonly sIrtt = f64(NaN);
+  private readonly sRetrans = u32();
+  private streamCount = 0;
+
+  private readonly links: { linktype: number; interface: number }[] = [];
+  private readonly linkIds = new Map<string, number>();
+  private readonly names = new Interner();
+  private readonly strings: RecordStrings = { expert: new Interner(), prefix: new Interner(), text: new Interner() };
+  private readonly arena = new ArenaWriter();
+  private readonly reader: ArenaReader;
+  private readonly extras = new Map<number, Record<string, unknown>>();
+  private readonly comments = new Map<number, string[]>();
+  private t0: { sec: number; nsec: number } | null = null;
+  /** Info strings of recent or recently viewed frames (recomputed by re-dissection otherwise). */
+  private readonly infoCache = new Map<number, string>();
+  private readonly infoCacheSize: number;
+  private readonly replayTcp = new ReplayTcp();
+  private readonly replayStates = new ReplayStates();
+  private streamFramesCache: { stream: number; count: number; frames: Uint32Array } | null = null;
+
+  constructor(private bytes: ByteSource | null = null, options: { infoCacheSize?: number } = {}) {
+    this.reader = this.arena.reader();
+    this.infoCacheSize = options.infoCacheSize ?? 50_000;
+  }
+
+  /** Where frame bytes are re-read from (may be set after frames were added, e.g. once a file is open). */
+  setByteSource(bytes: ByteSource | null): void {
+    this.bytes = bytes;
+  }
+
+  get total(): number {
+    return this.off.length;
+  }
+
+  get streams(): number {
+    return this.streamCount;
+  }
+
+  /**
+   * Decodes and stores the next frame. `dataOffset` is where its captured bytes sit in the byte source.
+   * Returns the full decode (for live pushes, display filters and events); the store keeps only columns.
+   */
+  add(raw: RawFrame, dataOffset: number): FullDecode {
+    const n = this.off.length + 1;
+    if (!this.t0) this.t0 = { sec: raw.tsSec, nsec: raw.tsNsec };
+    const d = decodeInSession(raw, n, this.session);
+    const f = d.frame;
+    this.off.push(dataOffset);
+    this.sec.push(raw.tsSec);
+    this.nsec.push(raw.tsNsec);
+    this.caplen.push(raw.data.length);
+    this.wirelen.push(raw.len);
+    this.link.push(this.linkId(raw.linktype, raw.interface));
+    this.src.push(this.names.id(f.src));
+    this.dst.push(this.names.id(f.dst));
+    this.proto.push(this.names.id(f.protocol));
+    this.states.push(packStates(f.states));
+    if (raw.comments && raw.comments.length) this.comments.set(n, raw.comments.slice());
+    let misc = f.malformed ? MISC_MALFORMED : 0;
+    if (d.tcp) {
+      misc |= MISC_TCP;
+      const { segment: seg, analysis: a } = d.tcp;
+      const s = a.stream;
+      const isNew = s >= this.streamCount || this.sFirst.get(s) === 0;
+      const t = d.time;
+      const ctx: TimeContext = {
+        time: t,
+        streamFirst: isNew ? t : this.timeOf(this.sFirst.get(s)),
+        streamPrev: isNew ? t : this.timeOf(this.sLast.get(s)),
+        timeOf: (m) => (m === n ? t : this.timeOf(m)),
+        streamInitialRtt: isNew ? NaN : this.sIrtt.get(s),
+      };
+      const { addr, extra } = writeTcpRecord(this.arena, { analysis: a, len: seg.len, tcpFlags: seg.flags, transitions: f.transitions }, ctx, this.strings);
+      if (extra) this.extras.set(n, extra);
+      this.rec.push(addr);
+      this.stream.push(s);
+      this.tflags.push(seg.flags);
+      this.aflags.push(flagMask(a.flags));
+      this.prev.push(isNew ? 0 : this.sLast.get(s));
+      if (isNew) {
+        const from = this.names.id(endpointName(seg.src, seg.srcPort)), to = this.names.id(endpointName(seg.dst, seg.dstPort));
+        this.sFirst.set(s, n);
+        this.sClient.set(s, a.direction === 0 ? from : to);
+        this.sServer.set(s, a.direction === 0 ? to : from);
+        if (s >= this.streamCount) this.streamCount = s + 1;
+      }
+      this.sLast.set(s, n);
+      if (a.direction === 0) {
+        this.sFramesC.set(s, this.sFramesC.get(s) + 1);
+        this.sBytesC.set(s, this.sBytesC.get(s) + raw.len);
+      } else {
+        this.sFramesS.set(s, this.sFramesS.get(s) + 1);
+        this.sBytesS.set(s, this.sBytesS.get(s) + raw.len);
+      }
+      this.sStates.set(s, packStates(f.states));
+      if (Number.isNaN(this.sIrtt.get(s)) && a.initialRtt !== undefined) this.sIrtt.set(s, a.initialRtt);
+      if (a.flags.includes('retransmission')) this.sRetrans.set(s, this.sRetrans.get(s) + 1);
+    } else {
+      this.rec.push(NONE);
+      this.stream.push(-1);
+      this.tflags.push(0);
+      this.aflags.push(0);
+      this.prev.push(0);
+    }
+    this.misc.push(misc);
+    this.cacheInfo(n, f.info);
+    return d;
+  }
+
+  /** Seconds since the capture's first frame, exactly as captureTime computes it. */
+  timeOf(n: number): number {
+    const t0 = this.t0;
+    if (!t0 || n < 1) return 0;
+    return (this.sec.get(n - 1) - t0.sec) + (this.nsec.get(n - 1) - t0.nsec) / 1e9;
+  }
+
+  streamOf(n: number): number | null {
+    const s = this.stream.get(n - 1);
+    return s < 0 ? null : s;
+  }
+
+  /** One packet-list row; Info from the cache or by re-dissecting the frame. */
+  row(n: number): FrameRow {
+    return this.rows([n])[0];
+  }
+
+  /** Packet-list rows for frame numbers (re-dissecting, in as few reads as possible, those whose Info is not cached). */
+  rows(numbers: readonly number[]): FrameRow[] {
+    const infos = new Map<number, string>();
+    const missing: number[] = [];
+    for (const n of numbers) {
+      const cached = this.infoCache.get(n);
+      if (cached === undefined) missing.push(n); else infos.set(n, cached);
+    }
+    if (missing.length) {
+      this.redecodeMany(missing, (d) => {
+        infos.set(d.frame.frame, d.frame.info);
+        this.cacheInfo(d.frame.frame, d.frame.info);
+      });
+    }
+    return numbers.map((n) => this.rowWithInfo(n, infos.get(n) ?? ''));
+  }
+
+  rowWithInfo(n: number, info: string): FrameRow {
+    const i = n - 1;
+    const stream = this.stream.get(i);
+    return {
+      number: n,
+      time: this.timeOf(n),
+      src: this.names.value(this.src.get(i)),
+      dst: this.names.value(this.dst.get(i)),
+      protocol: this.names.value(this.proto.get(i)),
+      length: this.wirelen.get(i),
+      info,
+      stream: stream < 0 ? null : stream,
+      states: unpackStates(this.states.get(i)),
+      analysis: flagsOf(this.aflags.get(i)),
+      malformed: (this.misc.get(i) & MISC_MALFORMED) !== 0,
+    };
+  }
+
+  private cacheInfo(n: number, info: string): void {
+    const c = this.infoCache;
+    c.delete(n);
+    c.set(n, info);
+    if (c.size > this.infoCacheSize) {
+      const oldest = c.keys().next().value;
+      if (oldest !== undefined) c.delete(oldest);
+    }
+  }
+
+  /** The frame as it was captured (bytes re-read from the byte source). */
+  raw(n: number): RawFrame {
+    return this.rawWith(n, this.readBytes(this.off.get(n - 1), this.caplen.get(n - 1)));
+  }
+
+  private rawWith(n: number, data: Uint8Array): RawFrame {
+    const i = n - 1;
+    const l = this.links[this.link.get(i)];
+    const raw: RawFrame = { data, len: this.wirelen.get(i), linktype: l.linktype, interface: l.interface, tsSec: this.sec.get(i), tsNsec: this.nsec.get(i) };
+    const c = this.comments.get(n);
+    if (c) raw.comments = c.slice();
+    return raw;
+  }
+
+  private readBytes(offset: number, length: number): Uint8Array {
+    if (!this.bytes) throw new Error('the frames\' bytes are not available (no capture file)');
+    return this.bytes.read(offset, length);
+  }
+
+  /** Re-dissects frame `n` with the stored TCP facts: the same DecodedFrame the first pass produced. */
+  redecode(n: number): FullDecode {
+    let out: FullDecode | null = null;
+    this.redecodeMany([n], (d) => { out = d; });
+    return out as unknown as FullDecode;
+  }
+
+  /** Re-dissects frames (any order), reading neighbours' bytes in one read; calls `each` in the given order. */
+  redecodeMany(numbers: readonly number[], each: (d: FullDecode, raw: RawFrame) => void): void {
+    const SPAN = 1 << 20;
+    let i = 0;
+    while (i < numbers.length) {
+      // Group frames whose bytes lie close together in the file into one read.
+      let j = i + 1;
+      const start = this.off.get(numbers[i] - 1);
+      let end = start + this.caplen.get(numbers[i] - 1);
+      while (j < numbers.length) {
+        const o = this.off.get(numbers[j] - 1);
+        const e = o + this.caplen.get(numbers[j] - 1);
+        if (o < start || e - start > SPAN || o > end + 4096) break;
+        if (e > end) end = e;
+        j++;
+      }
+      const buf = this.readBytes(start, end - start);
+      for (let k = i; k < j; k++) {
+        const n = numbers[k];
+        const o = this.off.get(n - 1) - start;
+        const raw = this.rawWith(n, buf.subarray(o, o + this.caplen.get(n - 1)));
+        each(this.replay(raw, n), raw);
+      }
+      i = j;
+    }
+  }
+
+  private replay(raw: RawFrame, n: number): FullDecode {
+    const session: Session = { tcp: this.replayTcp, states: this.replayStates, t0: this.t0 };
+    const addr = this.rec.get(n - 1);
+    if (addr !== NONE) {
+      const r = this.record(n);
+      this.replayTcp.current = { frame: n, analysis: r.analysis };
+      this.replayStates.current = { states: unpackStates(this.states.get(n - 1)) ?? { client: 'CLOSED', server: 'CLOSED' }, transitions: r.transitions };
+    } else {
+      this.replayTcp.current = null;
+      this.replayStates.current = null;
+    }
+    return decodeInSession(raw, n, session);
+  }
+
+  /** The stored TCP facts of frame `n` (which must be a TCP frame). */
+  record(n: number): { analysis: TcpAnalysis; len: number; transitions: Transition[] } {
+    const i = n - 1;
+    const s = this.stream.get(i);
+    const first = this.sFirst.get(s), prev = this.prev.get(i);
+    const time = this.timeOf(n);
+    const ctx: TimeContext = {
+      time,
+      streamFirst: this.timeOf(first),
+      streamPrev: prev ? this.timeOf(prev) : time,
+      timeOf: (m) => this.timeOf(m),
+      streamInitialRtt: this.sIrtt.get(s),
+    };
+    const r = readTcpRecord(this.reader, this.rec.get(i), s, this.tflags.get(i), this.aflags.get(i), ctx, this.strings);
+    if (r.hasExtra) Object.assign(r.analysis, this.extras.get(n));
+    return r;
+  }
+
+  // ---- connections ----
+
+  connection(s: number): ConnectionSummary | null {
+    if (s < 0 || s >= this.streamCount || this.sFirst.get(s) === 0) return null;
+    const first = this.sFirst.get(s), last = this.sLast.get(s);
+    const fc = this.sFramesC.get(s), fs = this.sFramesS.get(s), bc = this.sBytesC.get(s), bs = this.sBytesS.get(s);
+    const irtt = this.sIrtt.get(s);
+    const start = this.timeOf(first);
+    return {
+      stream: s,
+      client: this.names.value(this.sClient.get(s)),
+      server: this.names.value(this.sServer.get(s)),
+      states: unpackStates(this.sStates.get(s)) ?? { client: 'CLOSED', server: 'CLOSED' },
+      frames: fc + fs,
+      bytes: bc + bs,
+      framesClientToServer: fc,
+      bytesClientToServer: bc,
+      framesServerToClient: fs,
+      bytesServerToClient: bs,
+      start,
+      duration: this.timeOf(last) - start,
+      firstFrame: first,
+      lastFrame: last,
+      handshakeRtt: Number.isNaN(irtt) ? null : irtt,
+      retransmissions: this.sRetrans.get(s),
+    };
+  }
+
+  /** Every connection, in order of first frame. */
+  connections(): ConnectionSummary[] {
+    const out: ConnectionSummary[] = [];
+    for (let s = 0; s < this.streamCount; s++) {
+      const c = this.connection(s);
+      if (c) out.push(c);
+    }
+    return out.sort((a, b) => a.firstFrame - b.firstFrame);
+  }
+
+  /** Frame numbers of a stream, in order (cached for the stream last asked about). */
+  streamFrames(s: number): Uint32Array {
+    const c = this.connection(s);
+    if (!c) return new Uint32Array(0);
+    const cached = this.streamFramesCache;
+    if (cached && cached.stream === s && cached.count === c.frames) return cached.frames;
+    const frames = new Uint32Array(c.frames);
+    let n = c.lastFrame;
+    for (let k = c.frames - 1; k >= 0 && n; k--) {
+      frames[k] = n;
+      n = this.prev.get(n - 1);
+    }
+    this.streamFramesCache = { stream: s, count: c.frames, frames };
+    return frames;
+  }
+
+  /** Facts of each TCP frame of a stream, for the ladder and the graphs (no re-dissection). */
+  streamPoints(s: number, from = 0, count = Infinity): StreamPoint[] {
+    const frames = this.streamFrames(s);
+    const end = Math.min(frames.length, from + count);
+    const out: StreamPoint[] = [];
+    for (let k = from; k < end; k++) {
+      const n = frames[k];
+      const b = readTcpBasics(this.reader, this.rec.get(n - 1));
+      out.push({ frame: n, time: this.timeOf(n), direction: b.direction, tcpFlags: this.tflags.get(n - 1), seq: b.seq, ack: b.ack, len: b.len, windowSize: b.windowSize, analysis: this.aflags.get(n - 1) });
+    }
+    return out;
+  }
+
+  // ---- bookkeeping ----
+
+  private linkId(linktype: number, iface: number): number {
+    const key = `${linktype}/${iface}`;
+    let id = this.linkIds.get(key);
+    if (id === undefined) {
+      id = this.links.length;
+      this.links.push({ linktype, interface: iface });
+      this.linkIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** Bytes the store holds for its frames and streams (the info cache excluded: it is bounded). */
+  memory(): { columns: number; arena: number; strings: number; perFrame: number } {
+    const cols = [this.off, this.sec, this.nsec, this.caplen, this.wirelen, this.link, this.src, this.dst, this.proto, this.stream,
+      this.tflags, this.aflags, this.states, this.misc, this.prev, this.rec, this.sFirst, this.sLast, this.sClient, this.sServer,
+      this.sFramesC, this.sFramesS, this.sBytesC, this.sBytesS, this.sStates, this.sIrtt, this.sRetrans];
+    const columns = cols.reduce((a, c) => a + c.bytes, 0);
+    const strings = this.names.bytes + this.strings.expert.bytes + this.strings.prefix.bytes + this.strings.text.bytes;
+    const arena = this.arena.bytes;
+    return { columns, arena, strings, perFrame: this.total ? (columns + arena + strings) / this.total : 0 };
+  }
+}

@@ -1,0 +1,76 @@
+// Shapes the store hands out. They mirror main/api/types.ts (FrameRow, ConnectionSummary, LadderSegment,
+// Series), which the engine may not import; the back end checks at compile time that they still match.
+import type { EndpointStates, TcpAnalysisFlag, Transition } from '../types';
+
+export interface StoreRow {
+  number: number;
+  time: number;
+  src: string;
+  dst: string;
+  protocol: string;
+  length: number;
+  info: string;
+  stream: number | null;
+  states: EndpointStates | null;
+  analysis: TcpAnalysisFlag[];
+  malformed: boolean;
+}
+
+export interface StoreConnection {
+  stream: number;
+  client: string;
+  server: string;
+  states: EndpointStates;
+  frames: number;
+  bytes: number;
+  framesClientToServer: number;
+  bytesClientToServer: number;
+  framesServerToClient: number;
+  bytesServerToClient: number;
+  start: number;
+  duration: number;
+  firstFrame: number;
+  lastFrame: number;
+  handshakeRtt: number | null;
+  retransmissions: number;
+}
+
+export interface StoreLadderSegment {
+  frame: number;
+  time: number;
+  direction: 'c2s' | 's2c';
+  flags: number;
+  seq: number;
+  ack: number;
+  seqRaw: number;
+  ackRaw: number;
+  len: number;
+  window: number;
+  analysis: TcpAnalysisFlag[];
+  label: string;
+  info: string;
+  states: EndpointStates;
+  transitions: Transition[];
+}
+
+export interface StoreLadderPage {
+  summary: StoreConnection;
+  total: number;
+  start: number;
+  segments: StoreLadderSegment[];
+}
+
+export type StoreSeriesKind = 'stevens' | 'throughput' | 'window' | 'rtt';
+
+export interface StoreSeries {
+  kind: StoreSeriesKind;
+  stream: number;
+  direction: 'c2s' | 's2c';
+  x: number[];
+  y: number[];
+  frames: number[];
+  /** 'rtt': RFC 6298 SRTT after each sample (α = 1/8). */
+  smoothed?: number[];
+  /** 'rtt': RFC 6298 RTTVAR after each sample (β = 1/4). */
+  variation?: number[];
+}
