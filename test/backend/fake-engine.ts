@@ -9,7 +9,7 @@ import type {
 import { defineField } from '../../main/engine/fields/registry';
 import { ipv4, ipv6 } from '../../main/engine/fields/format';
 
-const F = {
+export const FIELDS = {
   ipSrc: defineField('ip.src', 'Source Address', 'ipv4'),
   ipDst: defineField('ip.dst', 'Destination Address', 'ipv4'),
   v6Src: defineField('ipv6.src', 'Source Address', 'ipv6'),

@@ -1,0 +1,21 @@
+// A recording client for service tests.
+import type { ApiEvent, ApiEvents } from '../../main/api/contract';
+import type { BackendClient } from '../../main/backend/service';
+
+export class RecordingClient implements BackendClient {
+  readonly events: { event: ApiEvent; payload: unknown }[] = [];
+  ready = true;
+  constructor(readonly id: string) {}
+  emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]): void {
+    this.events.push({ event, payload });
+  }
+  canPush(): boolean {
+    return this.ready;
+  }
+  of<E extends ApiEvent>(event: E): ApiEvents[E][] {
+    return this.events.filter((e) => e.event === event).map((e) => e.payload as ApiEvents[E]);
+  }
+  clear(): void {
+    this.events.length = 0;
+  }
+}
