@@ -1,0 +1,59 @@
+// Browser mode's file transfer: uploads (drag-and-drop / "Open…" in a browser) are streamed to a
+// private folder, size-limited, then opened by path like any file; the current capture is downloadable.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export function safeName(name: string | null): string {
+  const base = basename((name ?? '').replace(/\\/g, '/')).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '').slice(0, 100);
+  return base || 'upload.pcapng';
+}
+
+/** Streams the request body into `dir`; resolves to the stored path or an HTTP error. */
+export async function receiveUpload(req: IncomingMessage, dir: string, name: string | null, maxBytes: number): Promise<{ ok: true; path: string; bytes: number } | { ok: false; status: number; message: string }> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    req.resume();
+    return { ok: false, status: 413, message: `file is larger than the ${maxBytes}-byte limit` };
+  }
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, `${randomBytes(6).toString('hex')}-${safeName(name)}`);
+  const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  let bytes = 0;
+  return new Promise((resolve) => {
+    let failed = false;
+    const fail = (status: number, message: string) => {
+      if (failed) return;
+      failed = true;
+      req.unpipe(out);
+      out.destroy();
+      req.resume();
+      void rm(path, { force: true }).then(() => resolve({ ok: false, status, message }));
+    };
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > maxBytes) fail(413, `file is larger than the ${maxBytes}-byte limit`);
+    });
+    req.on('aborted', () => fail(400, 'upload aborted'));
+    req.on('error', () => fail(400, 'upload failed'));
+    out.on('error', (e) => fail(500, `cannot store the upload: ${e.message}`));
+    out.on('finish', () => { if (!failed) resolve({ ok: true, path, bytes }); });
+    req.pipe(out);
+  });
+}
+
+/** Sends a capture file as an attachment. */
+export async function sendDownload(res: ServerResponse, file: string, headers: Record<string, string>): Promise<void> {
+  const st = await stat(file);
+  const name = safeName(basename(file));
+  res.writeHead(200, {
+    ...headers,
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': String(st.size),
+    'Content-Disposition': `attachment; filename="${name}"`,
+    'Cache-Control': 'no-store',
+  });
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+}

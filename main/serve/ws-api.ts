@@ -1,0 +1,67 @@
+// The API over WebSocket: each text message is a WsRequest, answered by a WsResponse; events go out
+// as WsEvents. Every message is checked (size, JSON, shape, then the method's own schema in the
+// service); a bad one is answered with an error and logged, never allowed to crash the server.
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import { ApiError, type ApiEvent, type ApiEvents, type WsEvent, type WsResponse } from '../api/contract';
+import type { ApiMethod } from '../api/requests';
+import type { BackendClient, Service } from '../backend/service';
+
+/** Requests are small (a path or a filter at most); anything bigger is not one of ours. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** Live pushes pause while this much is still queued for the socket. */
+const BACKLOG_LIMIT = 1 << 20;
+
+const requestShape = z.object({
+  id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  method: z.string().min(1).max(64),
+  params: z.unknown().optional(),
+}).strict();
+
+export function attachWebSocket(ws: WebSocket, service: Service, log: (line: string) => void, peer: string): void {
+  const id = `ws-${randomUUID()}`;
+  const send = (msg: WsResponse | WsEvent) => {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(JSON.stringify(msg), (err) => { if (err) log(`${peer}: send failed: ${err.message}`); });
+  };
+  const client: BackendClient = {
+    id,
+    emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]) {
+      send({ event, payload });
+    },
+    canPush: () => ws.bufferedAmount < BACKLOG_LIMIT,
+  };
+  service.attach(client);
+  const reject = (reason: string, requestId = -1) => {
+    log(`${peer}: rejected message: ${reason}`);
+    send({ id: requestId, error: { code: 'bad_request', message: reason } });
+  };
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return reject('binary messages are not accepted; send JSON text');
+    const size = Array.isArray(data) ? data.reduce((a, b) => a + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
+    if (size > MAX_MESSAGE_BYTES) return reject(`message of ${size} bytes is larger than ${MAX_MESSAGE_BYTES}`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data as ArrayBuffer)]).toString('utf8'));
+    } catch {
+      return reject('message is not valid JSON');
+    }
+    const shape = requestShape.safeParse(parsed);
+    if (!shape.success) {
+      const rid = typeof (parsed as { id?: unknown })?.id === 'number' ? (parsed as { id: number }).id : -1;
+      const first = shape.error.issues[0];
+      return reject(`not a request: ${first ? `${first.path.join('.') || 'message'}: ${first.message}` : 'bad shape'}`, Number.isSafeInteger(rid) && rid >= 0 ? rid : -1);
+    }
+    const { id: requestId, method, params } = shape.data;
+    service.handle(method as ApiMethod, params, client).then(
+      (result) => send({ id: requestId, result }),
+      (e: unknown) => {
+        const err = e instanceof ApiError ? e.toJSON() : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
+        send({ id: requestId, error: err });
+      },
+    );
+  });
+  ws.on('error', (err) => log(`${peer}: websocket error: ${err.message}`));
+  ws.on('close', () => service.detach(id));
+}
