@@ -1,0 +1,98 @@
+// Each variant of the lab, run for real on loopback and captured: the engine's per-endpoint states
+// must walk the RFC 9293 sequence the variant implies, and, during slow-motion pauses (when the
+// states are stable), equal what the kernel reports (ss). Needs root and cap; skipped otherwise.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Service } from '../../main/backend/service';
+import { CapCapture } from '../../main/backend/cap-capture';
+import { dissectFrame } from '../../main/engine/dissect/index';
+import { newSession } from '../../main/engine/session';
+import type { TcpState } from '../../main/engine/types';
+import type { ExperimentVariant } from '../../main/api/types';
+import type { ScenarioStep } from '../../main/capture/experiment/scenarios';
+import { hasSs, kernelStates } from './ss';
+
+function engineReady(): boolean {
+  try {
+    dissectFrame({ data: new Uint8Array(14), len: 14, linktype: 1, interface: 0, tsSec: 0, tsNsec: 0 }, 1, newSession());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const root = process.getuid?.() === 0;
+const capOk = (await new CapCapture().availability()).available;
+const ready = engineReady();
+const reason = !root ? 'not root' : !capOk ? 'the cap module cannot capture here' : !ready ? 'the engine\'s dissectors are not in place yet' : !hasSs() ? 'no ss' : '';
+if (reason) console.log(`skipping the live experiment tests: ${reason}`);
+
+/** Distinct successive states of one endpoint over the capture. */
+function chain(states: TcpState[]): TcpState[] {
+  return states.filter((s, i) => i === 0 || s !== states[i - 1]);
+}
+
+const CLASSIC = {
+  client: ['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT'],
+  server: ['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED'],
+};
+const EXPECTED: Record<ExperimentVariant, { client: string[]; server: string[] }> = {
+  classic: CLASSIC,
+  ipv6: CLASSIC,
+  'half-close': CLASSIC,
+  'server-first': {
+    client: ['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED'],
+    server: ['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT'],
+  },
+  rst: {
+    client: ['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'CLOSED'],
+    server: ['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSED'],
+  },
+  refused: { client: ['CLOSED', 'SYN_SENT', 'CLOSED'], server: ['LISTEN', 'CLOSED'] },
+};
+
+const variants: ExperimentVariant[] = ['classic', 'server-first', 'half-close', 'rst', 'refused', 'ipv6'];
+
+describe('experiment variants on loopback', () => {
+  variants.forEach((variant, i) => {
+    it.skipIf(!!reason)(`${variant}: states follow the RFC sequence and match the kernel during pauses`, async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'hl-exp-'));
+      const port = 24020 + i;
+      const observed: { step: string; kernel: { client: TcpState; server: TcpState }; engine: { client: TcpState; server: TcpState } | null }[] = [];
+      let service: Service;
+      const onStep = async (step: ScenarioStep) => {
+        if (step.clientPort === undefined || step.code === 'listen') return;
+        await new Promise((r) => setTimeout(r, 150)); // let the capture hand over the step's segments
+        const conns = service.frames.connections();
+        const engine = conns.length ? conns[conns.length - 1].states : null;
+        observed.push({ step: step.code, kernel: kernelStates(step.clientPort, port), engine });
+      };
+      service = new Service({ transport: 'ipc', capture: new CapCapture(), dataDir, pushIntervalMs: 0, log: () => undefined, onExperimentStep: onStep });
+      try {
+        const r = await service.runExperiment({ variant, port, slowMotionMs: 300 });
+        expect(r.frames).toBeGreaterThanOrEqual(variant === 'refused' ? 2 : 7);
+        expect(r.streams.length).toBe(1);
+        const frames = service.frames;
+        const rows = frames.rows(Array.from({ length: frames.total }, (_, k) => k + 1));
+        const states = rows.map((x) => x.states).filter((x): x is NonNullable<typeof x> => x !== null);
+        const first = frames.redecode(1).frame;
+        const start = first.transitions?.length ? [{ client: first.transitions.find((t) => t.endpoint === 'client')?.from ?? states[0].client, server: first.transitions.find((t) => t.endpoint === 'server')?.from ?? states[0].server }] : [];
+        const all = [...start, ...states];
+        expect(chain(all.map((s) => s.client)), 'client states').toEqual(EXPECTED[variant].client);
+        expect(chain(all.map((s) => s.server)), 'server states').toEqual(EXPECTED[variant].server);
+        // Stable moments: the engine agrees with the kernel (TIME_WAIT's end and a server's CLOSED
+        // after LAST_ACK are the kernel's too; a refused connection has no sockets to compare).
+        for (const o of observed) {
+          if (!o.engine) continue;
+          expect(o.engine, `after ${o.step}`).toEqual(o.kernel);
+        }
+        if (variant !== 'refused') expect(observed.length).toBeGreaterThanOrEqual(2);
+      } finally {
+        await service.dispose();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  });
+});
