@@ -61,7 +61,7 @@ describe('experiment variants on loopback', () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'hl-exp-'));
       const port = 24020 + i;
       const observed: { step: string; kernel: { client: TcpState; server: TcpState }; engine: { client: TcpState; server: TcpState } | null }[] = [];
-      let service: Service;
+      const service: Service = new Service({ transport: 'ipc', capture: new CapCapture(), dataDir, pushIntervalMs: 0, log: () => undefined, onExperimentStep: (step) => onStep(step) });
       const onStep = async (step: ScenarioStep) => {
         if (step.clientPort === undefined || step.code === 'listen') return;
         await new Promise((r) => setTimeout(r, 150)); // let the capture hand over the step's segments
@@ -69,7 +69,6 @@ describe('experiment variants on loopback', () => {
         const engine = conns.length ? conns[conns.length - 1].states : null;
         observed.push({ step: step.code, kernel: kernelStates(step.clientPort, port), engine });
       };
-      service = new Service({ transport: 'ipc', capture: new CapCapture(), dataDir, pushIntervalMs: 0, log: () => undefined, onExperimentStep: onStep });
       try {
         const r = await service.runExperiment({ variant, port, slowMotionMs: 300 });
         expect(r.frames).toBeGreaterThanOrEqual(variant === 'refused' ? 2 : 7);
