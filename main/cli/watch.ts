@@ -1,9 +1,139 @@
-// handshake-lab watch (being built).
+// handshake-lab watch [IFACE]: local TCP connections and both endpoints' states as the engine infers
+// them from a live capture. On a terminal: a table redrawn ~4 times a second (q or Ctrl-C quits and
+// restores the terminal). Piped: one line per state change.
+import { ApiError, type ApiEvent, type ApiEvents } from '../api/contract';
+import type { ConnectionSummary } from '../api/types';
+import { CapCapture } from '../backend/cap-capture';
+import type { LiveCapture } from '../backend/live-capture';
+import { Service } from '../backend/service';
+import { transitionLines } from '../capture/experiment/trace';
+import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
 
+const help = `usage: handshake-lab watch [IFACE] [--filter BPF]
+
+Watches TCP connections live on IFACE (default: the loopback interface) and
+shows both endpoints' RFC 9293 states as Handshake Lab infers them from the
+segments. On a terminal, a table redrawn about 4 times a second; press q or
+Ctrl-C to quit. When the output is not a terminal, one line per state change.
+
+  --filter BPF   capture filter (default "tcp"), e.g. "tcp port 12345"`;
+
+export interface WatchOptions {
+  iface?: string;
+  filter?: string;
+  write: (s: string) => void;
+  tty: boolean;
+  columns?: () => number;
+  rows?: () => number;
+  signal: AbortSignal;
+  capture?: LiveCapture;
+  dataDir?: string;
+}
+
+const pad = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s + ' '.repeat(n - s.length));
+
+function table(conns: ConnectionSummary[], width: number, height: number, header: string): string {
+  const lines = [header, ''];
+  const cols: [string, number][] = [['Stream', 6], ['Client', 24], ['Server', 24], ['Client state', 13], ['Server state', 13], ['Frames', 7], ['Bytes', 9]];
+  lines.push(cols.map(([h, w]) => pad(h, w)).join(' '));
+  const room = Math.max(1, height - 5);
+  const shown = [...conns].sort((a, b) => b.lastFrame - a.lastFrame).slice(0, room);
+  for (const c of shown) {
+    lines.push([String(c.stream), c.client, c.server, c.states.client, c.states.server, String(c.frames), String(c.bytes)].map((v, i) => pad(v, cols[i][1])).join(' '));
+  }
+  if (conns.length > shown.length) lines.push(`… and ${conns.length - shown.length} more`);
+  if (!conns.length) lines.push('(no TCP connections yet)');
+  return lines.map((l) => l.slice(0, width)).join('\x1b[K\r\n') + '\x1b[K\x1b[J';
+}
+
+/** Runs the watch until `signal` aborts; resolves to the exit code. */
+export async function watch(o: WatchOptions): Promise<number> {
+  const capture = o.capture ?? new CapCapture();
+  const avail = await capture.availability();
+  if (!avail.available) throw new UsageError(`watch: live capture is unavailable: ${avail.reason}`);
+  let iface = o.iface;
+  if (!iface) {
+    const lo = (await capture.listInterfaces()).find((i) => i.loopback);
+    if (!lo) throw new UsageError('watch: no loopback interface; name one (see --help)');
+    iface = lo.name;
+  }
+  const filter = o.filter ?? 'tcp';
+  const service = new Service({ transport: 'ipc', capture, log: () => undefined, ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
+  const lines: string[] = [];
+  const client = {
+    id: 'watch',
+    emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]) {
+      if (o.tty || event !== 'transitions') return;
+      for (const t of payload as ApiEvents['transitions']) {
+        const c = service.frames.connection(t.stream);
+        const who = c ? `${c.client} ⇄ ${c.server}` : '';
+        const time = service.frames.timeOf(t.frame).toFixed(6);
+        for (const l of transitionLines(t.transitions)) lines.push(`${time}  stream ${t.stream}  ${who}  ${l}\n`);
+      }
+    },
+  };
+  try {
+    await service.handle('startCapture', { interface: iface, filter }, client);
+  } catch (e) {
+    await service.dispose();
+    if (e instanceof ApiError) throw new UsageError(`watch: ${e.message}`);
+    throw e;
+  }
+  const header = () => {
+    const st = service.frames;
+    return `Handshake Lab — watching ${iface} (filter "${filter}"): ${st.total} frames, ${st.streams} connections. q quits.`;
+  };
+  if (o.tty) o.write('\x1b[?1049h\x1b[?25l');
+  else o.write(`# watching ${iface} (filter "${filter}"); one line per state change\n`);
+  const draw = () => {
+    if (o.tty) o.write('\x1b[H' + table(service.frames.connections(), o.columns?.() ?? 100, o.rows?.() ?? 24, header()));
+    else if (lines.length) o.write(lines.splice(0).join(''));
+  };
+  const timer = setInterval(draw, 250);
+  draw();
+  await new Promise<void>((r) => (o.signal.aborted ? r() : o.signal.addEventListener('abort', () => r(), { once: true })));
+  clearInterval(timer);
+  await service.handle('stopCapture', {}, client);
+  draw();
+  service.detach('watch');
+  await service.dispose();
+  if (o.tty) o.write('\x1b[?25h\x1b[?1049l');
+  return 0;
+}
+
 export const watchCommand: Command = {
-  help: 'usage: handshake-lab watch (not available yet)',
-  async run() {
-    throw new UsageError('watch: not available yet');
+  help,
+  async run(args) {
+    const { flags, positionals } = parseArgs('watch', args, { values: { filter: 'string' }, positionals: [0, 1] });
+    const tty = process.stdout.isTTY === true;
+    const ac = new AbortController();
+    const stdin = process.stdin;
+    const restore = () => {
+      if (tty) process.stdout.write('\x1b[?25h\x1b[?1049l');
+      if (stdin.isTTY) stdin.setRawMode(false);
+    };
+    const quit = () => ac.abort();
+    process.on('SIGINT', quit);
+    process.on('SIGTERM', quit);
+    process.on('exit', restore);
+    if (tty && stdin.isTTY) {
+      stdin.setRawMode(true);
+      stdin.resume();
+      stdin.on('data', (d: Buffer) => {
+        const k = d.toString();
+        if (k === 'q' || k === 'Q' || k === '\x03' || k === '\x1b') quit();
+      });
+    }
+    try {
+      return await watch({
+        iface: positionals[0], filter: flags.filter as string | undefined, tty, signal: ac.signal,
+        write: (s) => process.stdout.write(s), columns: () => process.stdout.columns ?? 100, rows: () => process.stdout.rows ?? 24,
+      });
+    } finally {
+      process.off('SIGINT', quit);
+      process.off('SIGTERM', quit);
+      if (stdin.isTTY) { stdin.setRawMode(false); stdin.pause(); }
+    }
   },
 };

@@ -1,0 +1,69 @@
+// watch: piped output is one line per state change; a terminal gets a redrawn table and is restored.
+import { describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+vi.mock('../../main/engine/dissect/index', async () => await import('./fake-engine'));
+vi.mock('../../main/engine/tcp/tracker', async () => ({ TcpTracker: (await import('./fake-engine')).TcpTracker }));
+vi.mock('../../main/engine/tcp/states', async () => ({ StateTracker: (await import('./fake-engine')).StateTracker }));
+
+const { watch } = await import('../../main/cli/watch');
+const { CapCapture } = await import('../../main/backend/cap-capture');
+const { FakeCapture } = await import('./fake-capture');
+const { synthFrames, writePcap } = await import('./synth');
+const { rawFrames } = await import('../helpers/decode');
+
+const canCapture = process.getuid?.() === 0 && (await new CapCapture().availability()).available;
+if (!canCapture) console.log('skipping live watch test: needs root and the cap module');
+
+describe('watch', () => {
+  it.skipIf(!canCapture)('prints state changes line by line when not on a terminal (live on lo)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hl-watch-'));
+    const port = 24030;
+    let out = '';
+    const ac = new AbortController();
+    const done = watch({ filter: `tcp port ${port}`, tty: false, write: (s) => { out += s; }, signal: ac.signal, dataDir });
+    await new Promise((r) => setTimeout(r, 300));
+    const srv = createServer((s) => s.on('data', () => s.end()));
+    await new Promise<void>((r) => srv.listen(port, '127.0.0.1', () => r()));
+    await new Promise<void>((resolve) => {
+      const c = createConnection({ host: '127.0.0.1', port }, () => c.end("I'm TCP client"));
+      c.on('close', () => resolve());
+    });
+    await new Promise((r) => setTimeout(r, 600));
+    srv.close();
+    ac.abort();
+    expect(await done).toBe(0);
+    rmSync(dataDir, { recursive: true, force: true });
+    const lines = out.trim().split('\n');
+    expect(lines[0]).toBe(`# watching lo (filter "tcp port ${port}"); one line per state change`);
+    expect(out).not.toContain('\x1b');
+    const changes = lines.slice(1);
+    expect(changes.some((l) => / stream 0  127\.0\.0\.1:\d+ ⇄ 127\.0\.0\.1:24030  client: CLOSED → SYN_SENT \(sent SYN\)$/.test(l))).toBe(true);
+    expect(changes.some((l) => /server: LISTEN → SYN_RECEIVED \(received SYN\)$/.test(l))).toBe(true);
+    for (const l of changes) expect(l).toMatch(/^\d+\.\d{6}  stream \d+  \S+ ⇄ \S+  (client|server): [A-Z0-9_]+( → [A-Z0-9_]+)+ \(.+\)$/);
+  });
+
+  it('draws a table on a terminal and restores the screen when it quits', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hl-watch-'));
+    const file = join(dataDir, 'x.pcap');
+    writePcap(file, synthFrames({ connections: 3 }));
+    const cap = new FakeCapture();
+    let out = '';
+    const ac = new AbortController();
+    const done = watch({ tty: true, write: (s) => { out += s; }, signal: ac.signal, capture: cap, dataDir, columns: () => 120, rows: () => 30 });
+    await new Promise((r) => setTimeout(r, 50));
+    cap.deliver(rawFrames(file));
+    await new Promise((r) => setTimeout(r, 600));
+    ac.abort();
+    expect(await done).toBe(0);
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(out.startsWith('\x1b[?1049h\x1b[?25l')).toBe(true);
+    expect(out.endsWith('\x1b[?25h\x1b[?1049l')).toBe(true);
+    const last = out.slice(out.lastIndexOf('\x1b[H'));
+    expect(last).toContain('watching lo (filter "tcp")');
+    expect(last.match(/TIME_WAIT/g)?.length).toBe(3);
+  });
+});
