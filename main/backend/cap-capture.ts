@@ -1,6 +1,7 @@
 // LiveCapture in this process over the `cap` native addon (serve, CLI, tests). `cap` is optional:
 // without it (or without libpcap) the app still opens files and explains how to enable capture.
 // Electron uses a separate privileged helper process implementing the same interface instead.
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
 import type { NetworkInterface } from '../api/types';
@@ -18,13 +19,20 @@ interface CapHandle {
 }
 interface CapModule { Cap: { new(): CapHandle; deviceList(): CapDevice[] } }
 
-let loaded: { cap: CapModule } | { error: string } | null = null;
+let loaded: { cap: CapModule; path: string } | { error: string } | null = null;
 
-function loadCap(): { cap: CapModule } | { error: string } {
+/**
+ * Handles whose open() failed. cap's destructor would then stop a libuv poll handle that was never
+ * started, which aborts the process when the garbage collector gets to it: keep them referenced.
+ */
+const failedHandles: CapHandle[] = [];
+
+function loadCap(): { cap: CapModule; path: string } | { error: string } {
   if (loaded) return loaded;
   try {
     const require = createRequire(import.meta.url);
-    loaded = { cap: require('cap') as CapModule };
+    const path = require.resolve('cap');
+    loaded = { cap: require(path) as CapModule, path };
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     loaded = { error: `the packet capture module (cap, with libpcap) could not be loaded: ${msg}. Install libpcap and rebuild the optional dependency (npm rebuild cap) to enable live capture.` };
@@ -46,7 +54,7 @@ function linktypeOf(name: string): number {
 }
 
 /** Maps a libpcap error text to the API's error codes (the filter is checked separately). */
-function classify(message: string, device: string): ApiError {
+export function classify(message: string, device: string): ApiError {
   const help = permissionHelp();
   if (/permission|not permitted|EPERM|EACCES|access denied/i.test(message)) {
     return new ApiError('permission_denied', `no permission to capture on ${device} (${message}). ${help.steps[0]} ${help.commands.length ? `For example: ${help.commands[0]}` : ''}`.trim());
@@ -96,25 +104,52 @@ export class CapCapture implements LiveCapture {
     if (!devices.some((d) => d.name === options.interface)) {
       throw new ApiError('no_such_interface', `there is no interface named ${options.interface}; available: ${devices.map((d) => d.name).join(', ')}`);
     }
+    // A failed open leaves a handle that must never be collected (see failedHandles), so problems are
+    // first looked for in a short-lived child process: permission, then the filter.
+    const probe = probeOpen(c.path, options.interface, options.filter);
+    if (!probe.ok) {
+      if (probe.withoutFilter === null) throw new ApiError('bad_filter', `invalid capture filter "${options.filter}": ${probe.message}`);
+      if (probe.withoutFilter !== 'ok') throw classify(probe.withoutFilter, options.interface);
+    }
     const buffer = Buffer.alloc(65535);
     const handle = new c.cap.Cap();
     let linkName: string;
     try {
       linkName = handle.open(options.interface, options.filter, 8 * 1024 * 1024, buffer);
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      if (options.filter) {
-        // Opening without the filter tells a bad filter from a device or permission problem.
-        const probe = new c.cap.Cap();
-        let deviceOk = false;
-        try { probe.open(options.interface, '', 65536, Buffer.alloc(64)); deviceOk = true; } catch { /* the device is the problem */ }
-        try { probe.close(); } catch { /* not open */ }
-        if (deviceOk) throw new ApiError('bad_filter', `invalid capture filter "${options.filter}": ${message}`);
-      }
-      throw classify(message, options.interface);
+      failedHandles.push(handle);
+      throw classify(e instanceof Error ? e.message : String(e), options.interface);
     }
     return new CapSession(handle, buffer, linktypeOf(linkName), options.snaplen, events);
   }
+}
+
+/**
+ * Opens the device (with and without the filter) in a child process, which exits right after.
+ * ok: both fine. Otherwise `message` is the error with the filter, and `withoutFilter` is 'ok' when the
+ * device opened without it (so the filter is at fault: reported as null) or the error without it.
+ */
+function probeOpen(capPath: string, device: string, filter: string): { ok: true } | { ok: false; message: string; withoutFilter: string | null } {
+  const script = `
+    const { Cap } = require(process.argv[1]);
+    const tryOpen = (f) => { try { new Cap().open(process.argv[2], f, 65536, Buffer.alloc(64)); return 'ok'; } catch (e) { return String(e && e.message || e); } };
+    const withFilter = tryOpen(process.argv[3]);
+    const bare = withFilter === 'ok' || !process.argv[3] ? withFilter : tryOpen('');
+    process.stdout.write(JSON.stringify({ withFilter, bare }));
+    process.exit(0);`;
+  const r = spawnSync(process.execPath, ['-e', script, capPath, device, filter], {
+    encoding: 'utf8', timeout: 10_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  });
+  let out: { withFilter: string; bare: string };
+  try {
+    out = JSON.parse(r.stdout) as { withFilter: string; bare: string };
+  } catch {
+    // The probe itself could not run: let the real open decide.
+    return { ok: true };
+  }
+  if (out.withFilter === 'ok') return { ok: true };
+  if (filter && out.bare === 'ok') return { ok: false, message: out.withFilter, withoutFilter: null };
+  return { ok: false, message: out.withFilter, withoutFilter: out.bare };
 }
 
 class CapSession implements LiveCaptureSession {

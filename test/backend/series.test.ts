@@ -1,0 +1,84 @@
+// Graph series and ladder labels, from hand-made points (numbers worked out by hand below).
+import { describe, expect, it } from 'vitest';
+import { rfc6298, stevens, throughput, throughputWindow, windowSeries } from '../../main/engine/store/series';
+import { flagList, segmentLabel, endpointName } from '../../main/engine/store/labels';
+import type { StreamPoint } from '../../main/engine/store/frame-store';
+import { FrameView, PushCursor } from '../../main/engine/store/view';
+
+const p = (frame: number, time: number, direction: 0 | 1, tcpFlags: number, seq: number, len: number, windowSize = 1000): StreamPoint =>
+  ({ frame, time, direction, tcpFlags, seq, ack: 0, len, windowSize, analysis: 0 });
+
+describe('RFC 6298 estimator', () => {
+  it('first sample: SRTT = R, RTTVAR = R/2; then RTTVAR = 3/4 RTTVAR + 1/4 |SRTT − R|, SRTT = 7/8 SRTT + 1/8 R', () => {
+    // R1 = 1: SRTT 1, RTTVAR 0.5.  R2 = 2: RTTVAR = 0.375 + 0.25 = 0.625, SRTT = 0.875 + 0.25 = 1.125.
+    // R3 = 1.125: RTTVAR = 0.46875 + 0 = 0.46875, SRTT = 1.125.
+    const { srtt, rttvar } = rfc6298([1, 2, 1.125]);
+    expect(srtt).toEqual([1, 1.125, 1.125]);
+    expect(rttvar).toEqual([0.5, 0.625, 0.46875]);
+    expect(rfc6298([])).toEqual({ srtt: [], rttvar: [] });
+  });
+});
+
+describe('series', () => {
+  const pts = [
+    p(1, 10.0, 0, 0x002, 0, 0), p(2, 10.1, 1, 0x012, 0, 0), p(3, 10.2, 0, 0x010, 1, 0),
+    p(4, 10.3, 0, 0x018, 1, 100), p(5, 10.35, 0, 0x018, 101, 300), p(6, 10.4, 1, 0x010, 1, 0, 500),
+    p(7, 11.5, 0, 0x018, 401, 50), p(8, 11.6, 1, 0x014, 1, 0, 0),
+  ];
+  it('stevens: sequence of segments that carry data or SYN/FIN, per direction, time from the connection start', () => {
+    const s = stevens(pts, 0, 10, 3, 'c2s');
+    expect(s.frames).toEqual([1, 4, 5, 7]);
+    expect(s.y).toEqual([0, 1, 101, 401]);
+    expect(s.x.map((x) => +x.toFixed(9))).toEqual([0, 0.3, 0.35, 1.5]);
+    expect(stevens(pts, 1, 10, 3, 's2c').frames).toEqual([2]);
+  });
+  it('throughput: bytes in the trailing window over its length', () => {
+    // window 0.1 s: at 10.3 → 100 B; at 10.35 → 400 B (both within 0.1 s); at 11.5 → 50 B.
+    const s = throughput(pts, 0, 10, 3, 'c2s', 0.1);
+    expect(s.frames).toEqual([4, 5, 7]);
+    expect(s.y.map((y) => Math.round(y))).toEqual([1000, 4000, 500]);
+    expect(throughputWindow(100)).toBe(1);
+    expect(throughputWindow(0.001)).toBe(0.001);
+    expect(throughputWindow(0.2)).toBeCloseTo(0.01, 12);
+  });
+  it('window: the scaled window each side advertised, RSTs left out', () => {
+    const s = windowSeries(pts, 1, 10, 3, 's2c');
+    expect(s.frames).toEqual([2, 6]);
+    expect(s.y).toEqual([1000, 500]);
+  });
+});
+
+describe('labels', () => {
+  it('writes flags and numbers as Wireshark\'s Info does', () => {
+    expect(flagList(0x012)).toBe('SYN, ACK');
+    expect(flagList(0x000)).toBe('<None>');
+    expect(flagList(0x0c2)).toBe('SYN, ECE, CWR');
+    expect(segmentLabel(0x012, 0, 1, 65483, 0)).toBe('[SYN, ACK] Seq=0 Ack=1 Win=65483 Len=0');
+    expect(segmentLabel(0x002, 0, 0, 65495, 0)).toBe('[SYN] Seq=0 Win=65495 Len=0');
+    expect(segmentLabel(0x018, 1, 1, 512, 14, 'PSH, ACK')).toBe('[PSH, ACK] Seq=1 Ack=1 Win=512 Len=14');
+    expect(endpointName('::1', 80)).toBe('[::1]:80');
+    expect(endpointName('127.0.0.1', 80)).toBe('127.0.0.1:80');
+  });
+});
+
+describe('views and push cursors', () => {
+  it('a filtered view indexes kept frames and finds positions', () => {
+    const v = new FrameView('x', true);
+    for (let n = 1; n <= 10; n++) v.checked(n, n % 3 === 0);
+    expect(v.total(10)).toBe(3);
+    expect([0, 1, 2].map((i) => v.at(i))).toEqual([3, 6, 9]);
+    expect(v.indexOf(6, 10)).toBe(1);
+    expect(v.indexOf(7, 10)).toBe(-1);
+    const all = new FrameView('', false);
+    expect(all.indexOf(7, 10)).toBe(6);
+    expect(all.indexOf(11, 10)).toBe(-1);
+  });
+  it('pushes the newest rows, at most maxRows, counting the rest as skipped; nothing while not ready', () => {
+    const c = new PushCursor(500);
+    expect(c.next(100, true)).toEqual({ from: 0, to: 100, skipped: 0 });
+    expect(c.next(300, false)).toBeNull();
+    expect(c.next(2000, true)).toEqual({ from: 1500, to: 2000, skipped: 1400 });
+    expect(c.next(2000, true)).toBeNull();
+    expect(c.delivered + c.skipped).toBe(2000);
+  });
+});
