@@ -4,24 +4,26 @@
 type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 type Ctor = new (length: number) => TypedArray;
 
-const SHIFT = 16;
-const CHUNK = 1 << SHIFT;
-const MASK = CHUNK - 1;
-
 export class Column {
   private chunks: TypedArray[] = [];
   length = 0;
+  private readonly shift: number;
+  private readonly mask: number;
 
-  constructor(private readonly ctor: Ctor, private readonly fill = 0) {}
+  /** `shift`: log2 of the chunk length (16 for per-frame columns; smaller for per-stream ones). */
+  constructor(private readonly ctor: Ctor, private readonly fill = 0, shift = 16) {
+    this.shift = shift;
+    this.mask = (1 << shift) - 1;
+  }
 
   push(v: number): number {
     const i = this.length;
-    if ((i & MASK) === 0 && (i >>> SHIFT) === this.chunks.length) {
-      const c = new this.ctor(CHUNK);
+    if ((i & this.mask) === 0 && (i >>> this.shift) === this.chunks.length) {
+      const c = new this.ctor(this.mask + 1);
       if (this.fill !== 0) c.fill(this.fill);
       this.chunks.push(c);
     }
-    this.chunks[i >>> SHIFT][i & MASK] = v;
+    this.chunks[i >>> this.shift][i & this.mask] = v;
     this.length = i + 1;
     return i;
   }
@@ -29,13 +31,13 @@ export class Column {
   /** The value at `i` (the fill value past the end: per-stream columns are filled lazily). */
   get(i: number): number {
     if (i >= this.length) return this.fill;
-    return this.chunks[i >>> SHIFT][i & MASK];
+    return this.chunks[i >>> this.shift][i & this.mask];
   }
 
   set(i: number, v: number): void {
     // Writing past the end extends the column (streams can be numbered before they are stored).
     while (i >= this.length) this.push(this.fill);
-    this.chunks[i >>> SHIFT][i & MASK] = v;
+    this.chunks[i >>> this.shift][i & this.mask] = v;
   }
 
   clear(): void {
@@ -51,11 +53,11 @@ export class Column {
   }
 }
 
-export const u8 = (fill = 0) => new Column(Uint8Array, fill);
-export const u16 = (fill = 0) => new Column(Uint16Array, fill);
-export const u32 = (fill = 0) => new Column(Uint32Array, fill);
-export const i32 = (fill = 0) => new Column(Int32Array, fill);
-export const f64 = (fill = 0) => new Column(Float64Array, fill);
+export const u8 = (fill = 0, shift = 16) => new Column(Uint8Array, fill, shift);
+export const u16 = (fill = 0, shift = 16) => new Column(Uint16Array, fill, shift);
+export const u32 = (fill = 0, shift = 16) => new Column(Uint32Array, fill, shift);
+export const i32 = (fill = 0, shift = 16) => new Column(Int32Array, fill, shift);
+export const f64 = (fill = 0, shift = 16) => new Column(Float64Array, fill, shift);
 
 /** Strings stored once, referred to by a small number (addresses, protocol names, Info prefixes). */
 export class Interner {

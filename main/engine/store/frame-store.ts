@@ -78,17 +78,18 @@ export class FrameStore {
   /** Address of the frame's TCP record in the arena. */
   private readonly rec = u32(NONE);
   // Per stream (index = tcp.stream).
-  private readonly sFirst = u32();
-  private readonly sLast = u32();
-  private readonly sClient = u32();
-  private readonly sServer = u32();
-  private readonly sFramesC = u32();
-  private readonly sFramesS = u32();
-  private readonly sBytesC = f64();
-  private readonly sBytesS = f64();
-  private readonly sStates = u8(0xff);
-  private readonly sIrtt = f64(NaN);
-  private readonly sRetrans = u32();
+  // Streams are fewer than frames: smaller chunks.
+  private readonly sFirst = u32(0, 12);
+  private readonly sLast = u32(0, 12);
+  private readonly sClient = u32(0, 12);
+  private readonly sServer = u32(0, 12);
+  private readonly sFramesC = u32(0, 12);
+  private readonly sFramesS = u32(0, 12);
+  private readonly sBytesC = f64(0, 12);
+  private readonly sBytesS = f64(0, 12);
+  private readonly sStates = u8(0xff, 12);
+  private readonly sIrtt = f64(NaN, 12);
+  private readonly sRetrans = u32(0, 12);
   private streamCount = 0;
 
   private readonly links: { linktype: number; interface: number }[] = [];
