@@ -560,6 +560,9 @@ export class Service implements HandshakeLabService {
         await this.settle();
         await this.stopLive();
       }
+      if (this.status.state === 'error' && this.status.error) {
+        throw new ApiError(this.status.error.code, `the capture of the ${p.variant} experiment failed: ${this.status.error.message}`);
+      }
       const streams = this.store.connections().map((c) => c.stream);
       return { variant: p.variant, frames: this.store.total, streams, ...(this.file ? { file: this.file } : {}) };
     } finally {

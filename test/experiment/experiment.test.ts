@@ -29,11 +29,6 @@ const ready = engineReady();
 const reason = !root ? 'not root' : !capOk ? 'the cap module cannot capture here' : !ready ? 'the engine\'s dissectors are not in place yet' : !hasSs() ? 'no ss' : '';
 if (reason) console.log(`skipping the live experiment tests: ${reason}`);
 
-/** Distinct successive states of one endpoint over the capture. */
-function chain(states: TcpState[]): TcpState[] {
-  return states.filter((s, i) => i === 0 || s !== states[i - 1]);
-}
-
 const CLASSIC = {
   client: ['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT'],
   server: ['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED'],
@@ -73,14 +68,22 @@ describe('experiment variants on loopback', () => {
         const r = await service.runExperiment({ variant, port, slowMotionMs: 300 });
         expect(r.frames).toBeGreaterThanOrEqual(variant === 'refused' ? 2 : 7);
         expect(r.streams.length).toBe(1);
+        // Each endpoint's walk through the states, from the transitions in frame order (a segment that
+        // moves an endpoint twice, e.g. FIN+ACK in FIN_WAIT_1, lists both).
         const frames = service.frames;
-        const rows = frames.rows(Array.from({ length: frames.total }, (_, k) => k + 1));
-        const states = rows.map((x) => x.states).filter((x): x is NonNullable<typeof x> => x !== null);
-        const first = frames.redecode(1).frame;
-        const start = first.transitions?.length ? [{ client: first.transitions.find((t) => t.endpoint === 'client')?.from ?? states[0].client, server: first.transitions.find((t) => t.endpoint === 'server')?.from ?? states[0].server }] : [];
-        const all = [...start, ...states];
-        expect(chain(all.map((s) => s.client)), 'client states').toEqual(EXPECTED[variant].client);
-        expect(chain(all.map((s) => s.server)), 'server states').toEqual(EXPECTED[variant].server);
+        const walk: Record<'client' | 'server', TcpState[]> = { client: [], server: [] };
+        frames.redecodeMany(Array.from({ length: frames.total }, (_, k) => k + 1), (d) => {
+          for (const t of d.frame.transitions ?? []) {
+            const w = walk[t.endpoint];
+            if (!w.length) w.push(t.from);
+            expect(t.from, `frame ${d.frame.frame}: ${t.endpoint} leaves the state it was in`).toBe(w[w.length - 1]);
+            w.push(t.to);
+          }
+        });
+        expect(walk.client, 'client states').toEqual(EXPECTED[variant].client);
+        expect(walk.server, 'server states').toEqual(EXPECTED[variant].server);
+        const last = frames.connections()[0].states;
+        expect(last).toEqual({ client: walk.client[walk.client.length - 1], server: walk.server[walk.server.length - 1] });
         // Stable moments: the engine agrees with the kernel (TIME_WAIT's end and a server's CLOSED
         // after LAST_ACK are the kernel's too; a refused connection has no sockets to compare).
         for (const o of observed) {

@@ -2,7 +2,7 @@
 // DecodedFrame (the store keeps what the first pass learned; the ladder needs raw numbers).
 // Must give exactly what Decoder.decode gives: test/backend/store-decode.test.ts checks it.
 import type { DecodedFrame, RawFrame, TcpAnalysis, TcpSegment } from '../types';
-import { dissectFrame } from '../dissect/index';
+import { dissectFrame, type DissectResult } from '../dissect/index';
 import { captureTime, type Session } from '../session';
 import { epochString } from '../fields/format';
 
@@ -13,9 +13,20 @@ export interface FullDecode {
   time: number;
 }
 
+/** A dissector that throws is a bug; the frame is still stored (numbering stays Wireshark's) and flagged. */
+function failed(e: unknown): DissectResult {
+  const message = `Dissector bug: ${e instanceof Error ? e.message : String(e)}`;
+  return { layers: [], info: `[${message}]`, src: '', dst: '', protocol: 'Frame', malformed: true, expert: [{ severity: 'error', group: 'malformed', message }], tcp: null };
+}
+
 export function decodeInSession(raw: RawFrame, number: number, session: Session): FullDecode {
   const time = captureTime(session, raw);
-  const r = dissectFrame(raw, number, session);
+  let r: DissectResult;
+  try {
+    r = dissectFrame(raw, number, session);
+  } catch (e) {
+    r = failed(e);
+  }
   let states = null;
   let transitions = null;
   let stream = null;
