@@ -1,7 +1,7 @@
 // Live capture's error paths, as users meet them: no such interface, a bad BPF filter, no permission.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CapCapture, classify } from '../../main/backend/cap-capture';
 import { ApiError } from '../../main/api/contract';
@@ -61,7 +61,8 @@ describe('in-process capture (cap)', () => {
   });
 
   const cli = join(__dirname, '..', '..', 'out', 'main', 'cli.js');
-  const built = existsSync(cli) && readFileSync(cli, 'utf8').includes('capturing on loopback with filter');
+  const chunks = join(__dirname, '..', '..', 'out', 'main', 'chunks');
+  const built = existsSync(cli) && existsSync(chunks) && readdirSync(chunks).some((f) => readFileSync(join(chunks, f), 'utf8').includes('capturing on loopback with filter'));
   const setpriv = spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
   it.skipIf(!root || !built || !setpriv)('an unprivileged user gets exit code 2 and what to do (built CLI)', () => {
     const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all', process.execPath, cli, 'experiment', '--port', '24051'], { encoding: 'utf8', env: { ...process.env, HANDSHAKE_LAB_DATA_DIR: '/tmp' } });

@@ -1,0 +1,50 @@
+// The built `handshake-lab serve` command end to end: printed URL, the built renderer with its CSP,
+// a preloaded file reachable over the WebSocket, refusals, and a clean stop on SIGINT.
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { writePcap, synthFrames } from '../backend/synth';
+
+const repo = join(__dirname, '..', '..');
+const chunks = join(repo, 'out', 'main', 'chunks');
+const built = existsSync(chunks) && readdirSync(chunks).some((f) => f.startsWith('serve-') && readFileSync(join(chunks, f), 'utf8').includes('Handshake Lab is serving at'));
+if (!built) console.log('skipping the serve CLI test: build first (npm run build)');
+
+describe('handshake-lab serve (built CLI)', () => {
+  it.skipIf(!built)('serves the built app, preloads --open, refuses strangers, stops on SIGINT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-serve-cli-'));
+    const file = join(dir, 'lab.pcap');
+    writePcap(file, synthFrames({ connections: 2 }));
+    const child = spawn(process.execPath, [join(repo, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser', '--open', file], {
+      env: { ...process.env, HANDSHAKE_LAB_DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    for (let i = 0; i < 100 && !/Opened /.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+    const m = /serving at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43}))\n/.exec(out);
+    expect(m, out).not.toBeNull();
+    const url = new URL((m as RegExpExecArray)[1]);
+    expect(out).toMatch(/Opened .*lab\.pcap: \d+ frames/);
+    const page = await fetch(`${url.origin}/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(readFileSync(join(repo, 'out', 'renderer', 'index.html'), 'utf8'));
+    expect(page.headers.get('content-security-policy')).toBe(meta?.[1]);
+    const script = /src="\.?(\/assets\/[^"]+\.js)"/.exec(html);
+    if (script) expect((await fetch(`${url.origin}${script[1]}`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await fetch(`${url.origin}/capture`)).status).toBe(401);
+    const ws = new WebSocket(`ws://${url.host}/ws?token=${url.searchParams.get('token')}`, { origin: url.origin });
+    await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+    const reply = new Promise<{ result: { total: number } }>((r) => ws.once('message', (d) => r(JSON.parse(String(d)))));
+    ws.send(JSON.stringify({ id: 1, method: 'getStatus' }));
+    expect((await reply).result.total).toBeGreaterThan(0);
+    ws.close();
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
