@@ -461,9 +461,16 @@ export class Service implements HandshakeLabService {
     if (!avail.available) throw new ApiError('capture_unavailable', avail.reason ?? 'live capture is not available');
     if (source === 'live' && this.experimentRunning) throw new ApiError('busy', 'an experiment is running; wait for it to finish');
     await this.stopActivity();
-    const dir = capturesDir(this.options.dataDir ?? appDataDir());
-    const path = join(dir, captureFileName(source === 'experiment' ? 'experiment' : p.interface));
-    const writer = new PcapngAutosave(path, { interfaceName: p.interface, snaplen: p.snaplen });
+    const dataDir = this.options.dataDir ?? appDataDir();
+    let path: string;
+    let writer: PcapngAutosave;
+    try {
+      path = join(capturesDir(dataDir), captureFileName(source === 'experiment' ? 'experiment' : p.interface));
+      writer = new PcapngAutosave(path, { interfaceName: p.interface, snaplen: p.snaplen });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      throw new ApiError('file_error', `cannot write the capture's autosave file under ${join(dataDir, 'captures')} (${code}); set HANDSHAKE_LAB_DATA_DIR to a writable folder`);
+    }
     this.reset(source === 'experiment' ? 'experiment' : 'capture', path);
     const act: Extract<Activity, { kind: 'live' }> = { kind: 'live', source, writer, session: null, stopping: null };
     this.activity = act;
