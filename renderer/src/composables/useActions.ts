@@ -1,0 +1,150 @@
+// The toolbar's actions (open, save, capture, experiment, cancel), shared by the toolbar, the empty state,
+// drag-and-drop and keyboard shortcuts. Errors become notices that say what happened and what to do.
+import { computed } from 'vue';
+import { useClient, useTransport, type ExperimentVariant } from '../api';
+import { canUpload, captureDownloadUrl, downloadUrl, shellExtras, uploadCapture } from '../api/files';
+import { useAppStore } from '../stores/app';
+import { useConnectionsStore } from '../stores/connections';
+import { useLadderStore } from '../stores/ladder';
+import { useLessonsStore } from '../stores/lessons';
+import { useNoticesStore } from '../stores/notices';
+import { useStepStore } from '../stores/step';
+
+let uploadAbort: AbortController | null = null;
+
+export const CAPTURE_EXTENSIONS = ['.pcap', '.pcapng', '.cap', '.pcap.gz', '.pcapng.gz'];
+
+export function isCaptureName(name: string): boolean {
+  const n = name.toLowerCase();
+  return CAPTURE_EXTENSIONS.some((e) => n.endsWith(e));
+}
+
+export function useActions() {
+  const app = useAppStore();
+  const notices = useNoticesStore();
+
+  const captureAvailable = computed(() => app.info?.capture.available !== false);
+  const canExperiment = computed(() => captureAvailable.value && app.busy === null && app.capture.state !== 'running');
+
+  async function openPath(path: string): Promise<void> {
+    useLessonsStore().close();
+    try {
+      await useClient().openFile({ path });
+    } catch (e) {
+      notices.error(e, 'openFile');
+    }
+  }
+
+  async function uploadAndOpen(file: File): Promise<void> {
+    if (!isCaptureName(file.name)) { notices.push({ kind: 'error', code: 'not_a_capture', action: 'openFile', params: { name: file.name } }); return; }
+    const extras = shellExtras() as { pathForFile?: (f: File) => string };
+    if (useTransport().transport === 'ipc') {
+      if (extras.pathForFile) await openPath(extras.pathForFile(file));
+      else notices.info('info.useMenuToOpen');
+      return;
+    }
+    uploadAbort = new AbortController();
+    app.upload = { name: file.name, sent: 0, total: file.size };
+    try {
+      const path = await uploadCapture(file, (sent, total) => { app.upload = { name: file.name, sent, total }; }, uploadAbort.signal);
+      app.upload = null;
+      await openPath(path);
+    } catch (e) {
+      notices.error(e, 'upload');
+    } finally {
+      app.upload = null;
+      uploadAbort = null;
+    }
+  }
+
+  function pickLocalFile(): Promise<File | null> {
+    return new Promise((resolve) => {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.accept = CAPTURE_EXTENSIONS.join(',');
+      input.onchange = () => resolve(input.files?.[0] ?? null);
+      input.click();
+    });
+  }
+
+  async function openFile(): Promise<void> {
+    const extras = shellExtras();
+    if (extras.pickOpenPath) {
+      const path = await extras.pickOpenPath();
+      if (path) await openPath(path);
+      return;
+    }
+    if (!canUpload()) { notices.info('info.useMenuToOpen'); return; }
+    const file = await pickLocalFile();
+    if (file) await uploadAndOpen(file);
+  }
+
+  async function save(): Promise<void> {
+    const extras = shellExtras();
+    try {
+      if (extras.pickSavePath) {
+        const path = await extras.pickSavePath('handshake-lab.pcapng');
+        if (!path) return;
+        const r = await useClient().saveCapture({ path });
+        notices.info('info.saved', { path: r.path, frames: r.frames });
+      } else if (canUpload()) {
+        downloadUrl(captureDownloadUrl(), 'handshake-lab.pcapng');
+      } else {
+        notices.info('info.useMenuToSave');
+      }
+    } catch (e) {
+      notices.error(e, 'saveCapture');
+    }
+  }
+
+  async function runExperiment(variant: ExperimentVariant, slowMotionMs = 0): Promise<void> {
+    useLessonsStore().close();
+    app.busy = 'experiment';
+    try {
+      const r = await useClient().runExperiment({ variant, slowMotionMs });
+      const connections = useConnectionsStore();
+      await connections.refresh();
+      const stream = r.streams[0];
+      if (stream !== undefined) {
+        const step = useStepStore();
+        step.reset();
+        const loading = useLadderStore().load(stream, true);
+        connections.select(stream);
+        await loading;
+        await step.goTo(0);
+      }
+    } catch (e) {
+      notices.error(e, 'runExperiment');
+    } finally {
+      app.busy = null;
+    }
+  }
+
+  async function startCapture(iface: string, filter: string): Promise<void> {
+    useLessonsStore().close();
+    try {
+      app.capture = await useClient().startCapture({ interface: iface, filter });
+    } catch (e) {
+      notices.error(e, 'startCapture');
+    }
+  }
+
+  async function stopCapture(): Promise<void> {
+    try {
+      app.capture = await useClient().stopCapture();
+    } catch (e) {
+      notices.error(e, 'stopCapture');
+    }
+  }
+
+  async function cancelLoad(): Promise<void> {
+    if (uploadAbort) { uploadAbort.abort(); return; }
+    try {
+      await useClient().cancelLoad();
+    } catch (e) {
+      notices.error(e, 'cancelLoad');
+    }
+  }
+
+  return { captureAvailable, canExperiment, openFile, openPath, uploadAndOpen, save, runExperiment, startCapture, stopCapture, cancelLoad };
+}

@@ -1,0 +1,11 @@
+// TCP flag words as Wireshark's Info column writes them.
+const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
+
+export function flagList(flags: number): string {
+  const names: string[] = [];
+  for (let b = 0; b < FLAG_NAMES.length; b++) if (flags & (1 << b)) names.push(FLAG_NAMES[b]);
+  return names.length ? names.join(', ') : '<None>';
+}
+
+export const has = (flags: number, bit: number): boolean => (flags & bit) !== 0;
+export const FIN = 0x001, SYN = 0x002, RST = 0x004, PSH = 0x008, ACK = 0x010;

@@ -1,0 +1,58 @@
+// A bounded cache of pages of rows pulled from the back end. The renderer never holds a whole capture:
+// only the pages around what is on screen (least recently used pages are dropped).
+export class PageCache<T> {
+  private pages = new Map<number, T[]>();
+  constructor(readonly pageSize: number, readonly maxPages: number) {}
+
+  get(index: number): T | undefined {
+    const page = this.pages.get(Math.floor(index / this.pageSize));
+    return page?.[index % this.pageSize];
+  }
+
+  has(page: number): boolean {
+    return this.pages.has(page);
+  }
+
+  /** A page is complete when it holds pageSize rows; the last page of a growing capture may not. */
+  size(page: number): number {
+    return this.pages.get(page)?.length ?? 0;
+  }
+
+  set(page: number, rows: T[]): void {
+    this.pages.delete(page);
+    this.pages.set(page, rows);
+    while (this.pages.size > this.maxPages) {
+      const oldest = this.pages.keys().next().value as number;
+      this.pages.delete(oldest);
+    }
+  }
+
+  /** Marks a page as recently used. */
+  touch(page: number): void {
+    const rows = this.pages.get(page);
+    if (rows) { this.pages.delete(page); this.pages.set(page, rows); }
+  }
+
+  /** Drops pages that may have changed when the total grew (the partial last page). */
+  dropIncomplete(): void {
+    for (const [k, v] of this.pages) if (v.length < this.pageSize) this.pages.delete(k);
+  }
+
+  clear(): void {
+    this.pages.clear();
+  }
+
+  get pageCount(): number {
+    return this.pages.size;
+  }
+}
+
+/** Pages covering rows first..last (inclusive), nearest to `first` first. */
+export function pagesFor(first: number, last: number, pageSize: number, total: number): number[] {
+  if (total <= 0 || last < first) return [];
+  const lo = Math.max(0, Math.floor(first / pageSize));
+  const hi = Math.floor(Math.min(last, total - 1) / pageSize);
+  const out: number[] = [];
+  for (let p = lo; p <= hi; p++) out.push(p);
+  return out;
+}

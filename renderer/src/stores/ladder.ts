@@ -1,0 +1,118 @@
+// The selected connection's segments (the ladder), pulled page by page with getLadder.
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import { useClient, type ConnectionSummary, type EndpointStates, type LadderSegment } from '../api';
+import { PageCache, pagesFor } from '../lib/page-cache';
+import { useNoticesStore } from './notices';
+
+export const LADDER_PAGE = 1000;
+
+export const useLadderStore = defineStore('ladder', () => {
+  const stream = ref<number | null>(null);
+  const summary = shallowRef<ConnectionSummary | null>(null);
+  const total = ref(0);
+  const version = ref(0);
+  const relative = ref(true);
+  const loading = ref(false);
+  const cache = new PageCache<LadderSegment>(LADDER_PAGE, 40);
+  const inFlight = new Map<number, Promise<void>>();
+  let generation = 0;
+
+  function segmentAt(i: number): LadderSegment | undefined {
+    void version.value;
+    return i >= 0 ? cache.get(i) : undefined;
+  }
+
+  function fetchPage(page: number): Promise<void> {
+    const s = stream.value;
+    if (s === null) return Promise.resolve();
+    const running = inFlight.get(page);
+    if (running) return running;
+    const gen = generation;
+    const p = useClient().getLadder({ stream: s, start: page * LADDER_PAGE, count: LADDER_PAGE }).then((r) => {
+      if (gen !== generation) return;
+      cache.set(page, r.segments);
+      summary.value = r.summary;
+      total.value = r.total;
+      version.value++;
+    }, (e: unknown) => {
+      if (gen === generation) useNoticesStore().error(e, 'getLadder');
+    }).finally(() => { if (gen === generation) inFlight.delete(page); });
+    inFlight.set(page, p);
+    return p;
+  }
+
+  let loadingPromise: Promise<void> = Promise.resolve();
+
+  /** Shows connection `s` (a no-op when it is already shown, unless `force`). */
+  function load(s: number | null, force = false): Promise<void> {
+    if (!force && s === stream.value) return loadingPromise;
+    loadingPromise = doLoad(s);
+    return loadingPromise;
+  }
+
+  async function doLoad(s: number | null): Promise<void> {
+    generation++;
+    inFlight.clear();
+    cache.clear();
+    stream.value = s;
+    summary.value = null;
+    total.value = 0;
+    version.value++;
+    if (s === null) return;
+    loading.value = true;
+    try { await fetchPage(0); } finally { loading.value = false; }
+  }
+
+  /** Loads the pages holding segments first..last. */
+  async function ensure(first: number, last: number): Promise<void> {
+    const need = pagesFor(first, last, LADDER_PAGE, total.value).filter((p) => !cache.has(p) || cache.size(p) < Math.min(LADDER_PAGE, total.value - p * LADDER_PAGE));
+    await Promise.all(need.map(fetchPage));
+  }
+
+  /** The connection changed (live): refresh the count and the partial last page. */
+  async function grow(c: ConnectionSummary): Promise<void> {
+    if (c.stream !== stream.value) return;
+    summary.value = c;
+    if (c.frames === total.value) return;
+    cache.dropIncomplete();
+    await fetchPage(Math.floor(Math.max(0, c.frames - 1) / LADDER_PAGE));
+  }
+
+  /** Index of a frame within the connection, loading pages until found (frames are in order). */
+  async function indexOfFrame(frame: number): Promise<number> {
+    for (let page = 0; page * LADDER_PAGE < Math.max(total.value, 1); page++) {
+      if (!cache.has(page)) await fetchPage(page);
+      const first = cache.get(page * LADDER_PAGE);
+      const lastIdx = Math.min(total.value, (page + 1) * LADDER_PAGE) - 1;
+      const last = cache.get(lastIdx);
+      if (!first || !last) return -1;
+      if (frame < first.frame) return -1;
+      if (frame <= last.frame) {
+        let lo = page * LADDER_PAGE, hi = lastIdx;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          const f = cache.get(mid)!.frame;
+          if (f === frame) return mid;
+          if (f < frame) lo = mid + 1; else hi = mid - 1;
+        }
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** States before the connection's first segment: what its first transitions started from. */
+  function initialStates(): EndpointStates {
+    const first = cache.get(0);
+    const states: EndpointStates = { client: 'CLOSED', server: 'LISTEN' };
+    if (!first) return states;
+    const seen = { client: false, server: false };
+    for (const t of first.transitions) if (!seen[t.endpoint]) { states[t.endpoint] = t.from; seen[t.endpoint] = true; }
+    if (!seen.client) states.client = first.states.client;
+    if (!seen.server) states.server = first.states.server;
+    return states;
+  }
+
+  return { stream, summary, total, version, relative, loading, segmentAt, load, ensure, grow, indexOfFrame, initialStates };
+});

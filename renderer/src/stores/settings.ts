@@ -1,0 +1,63 @@
+// The user's display choices, remembered across sessions: language, theme, large fonts, view options.
+import { defineStore } from 'pinia';
+import { ref, watch } from 'vue';
+
+export type Locale = 'en' | 'zh-CN';
+export type Theme = 'light' | 'dark';
+export const LOCALES: Locale[] = ['en', 'zh-CN'];
+
+const KEY = 'handshake-lab.settings';
+
+interface Saved { locale?: Locale; theme?: Theme; largeText?: boolean; tab?: string }
+
+function load(): Saved {
+  try {
+    return JSON.parse(globalThis.localStorage?.getItem(KEY) ?? '{}') as Saved;
+  } catch {
+    return {};
+  }
+}
+
+/** zh, zh-CN, zh-Hans… → zh-CN; everything else → en. */
+export function pickLocale(...candidates: (string | undefined | null)[]): Locale {
+  for (const c of candidates) {
+    if (!c) continue;
+    if (/^zh\b/i.test(c)) return 'zh-CN';
+    if (/^en\b/i.test(c)) return 'en';
+  }
+  return 'en';
+}
+
+export const useSettingsStore = defineStore('settings', () => {
+  const saved = load();
+  const locale = ref<Locale>(saved.locale ?? pickLocale(globalThis.navigator?.language));
+  const localeChosen = ref(saved.locale !== undefined);
+  const prefersDark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
+  const theme = ref<Theme>(saved.theme ?? (prefersDark ? 'dark' : 'light'));
+  const largeText = ref(saved.largeText ?? false);
+  const tab = ref(saved.tab ?? 'ladder');
+
+  function save(): void {
+    try {
+      globalThis.localStorage?.setItem(KEY, JSON.stringify({ locale: localeChosen.value ? locale.value : undefined, theme: theme.value, largeText: largeText.value, tab: tab.value }));
+    } catch { /* private mode: not remembered */ }
+  }
+  watch([locale, theme, largeText, tab], save);
+
+  function setLocale(l: Locale): void {
+    locale.value = l;
+    localeChosen.value = true;
+    save();
+  }
+
+  /** The OS/browser locale from the back end, used unless the user picked a language. */
+  function suggestLocale(l: string | undefined): void {
+    if (!localeChosen.value) locale.value = pickLocale(l, globalThis.navigator?.language);
+  }
+
+  function toggleTheme(): void {
+    theme.value = theme.value === 'dark' ? 'light' : 'dark';
+  }
+
+  return { locale, theme, largeText, tab, setLocale, suggestLocale, toggleTheme };
+});

@@ -1,0 +1,91 @@
+// Wires the back end's pushes to the stores, and re-syncs after (re)connecting. Live pushes are applied at
+// most once per animation frame: a burst of batches costs one render.
+import { useTransport, type ApiEvents, type ConnectionSummary, type HandshakeLabClient } from '../api';
+import { useAppStore } from './app';
+import { useConnectionsStore } from './connections';
+import { useLadderStore } from './ladder';
+import { useNoticesStore } from './notices';
+import { usePacketsStore } from './packets';
+import { useSelectionStore } from './selection';
+import { useSettingsStore } from './settings';
+import { useStepStore } from './step';
+
+const raf: (cb: () => void) => unknown = typeof requestAnimationFrame === 'function' ? requestAnimationFrame : (cb) => setTimeout(cb, 16);
+
+export function startSync(client: HandshakeLabClient = useTransport().client): () => void {
+  const app = useAppStore();
+  const packets = usePacketsStore();
+  const connections = useConnectionsStore();
+  const ladder = useLadderStore();
+  const step = useStepStore();
+  const selection = useSelectionStore();
+  const notices = useNoticesStore();
+
+  let pendingTotal: number | null = null;
+  const pendingConns = new Map<number, ConnectionSummary>();
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pendingTotal !== null) { packets.grow(pendingTotal); pendingTotal = null; }
+    if (pendingConns.size) {
+      const list = [...pendingConns.values()];
+      pendingConns.clear();
+      connections.merge(list);
+      const sel = list.find((c) => c.stream === ladder.stream);
+      if (sel) {
+        const atEnd = step.index >= ladder.total - 1;
+        void ladder.grow(sel).then(() => {
+          // Watching live: follow the newest segment, animating it when it is the next one.
+          if (app.live && atEnd && ladder.total - 1 > step.index) void step.goTo(ladder.total - 1, { animate: ladder.total - 1 === step.index + 1 });
+        });
+      }
+    }
+  };
+  const schedule = (): void => {
+    if (!scheduled) { scheduled = true; raf(flush); }
+  };
+
+  const offs = [
+    client.on('frames', (p: ApiEvents['frames']) => { pendingTotal = p.total; schedule(); }),
+    client.on('connections', (p) => { for (const c of p.connections) pendingConns.set(c.stream, c); schedule(); }),
+    client.on('status', (p) => app.applyStatus(p)),
+    client.on('progress', (p) => app.applyProgress(p)),
+    client.on('error', (e) => notices.push({ kind: 'error', code: e.code, detail: e.message })),
+    client.on('reset', () => {
+      pendingTotal = null;
+      pendingConns.clear();
+      app.reset();
+      packets.reset();
+      connections.reset();
+      step.reset();
+      selection.reset();
+      void ladder.load(null);
+    }),
+  ];
+
+  async function resync(): Promise<void> {
+    try {
+      const [info, status] = await Promise.all([client.getAppInfo(), client.getStatus()]);
+      app.info = info;
+      useSettingsStore().suggestLocale(info.locale);
+      app.applySnapshot(status);
+      // The server keeps a filter per connection: a new socket starts unfiltered, so re-apply ours.
+      if (packets.appliedFilter && packets.appliedFilter !== status.filter) await packets.applyFilter(packets.appliedFilter);
+      else { packets.reset(); packets.grow(status.viewTotal); }
+      await connections.refresh();
+    } catch (e) {
+      notices.error(e, 'connect');
+    }
+  }
+
+  const transport = useTransport();
+  app.link = transport.link();
+  const offLink = transport.onLink((s) => {
+    app.link = s;
+    app.retryInMs = transport.retryInMs();
+    if (s === 'open') void resync();
+  });
+  if (transport.link() === 'open') void resync();
+
+  return () => { for (const off of offs) off(); offLink(); };
+}
