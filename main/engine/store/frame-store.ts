@@ -106,6 +106,7 @@ export class FrameStore {
   private readonly infoCacheSize: number;
   private readonly replayTcp = new ReplayTcp();
   private readonly replayStates = new ReplayStates();
+  private replaySession: Session | null = null;
   private streamFramesCache: { stream: number; count: number; frames: Uint32Array } | null = null;
 
   constructor(private bytes: ByteSource | null = null, options: { infoCacheSize?: number } = {}) {
@@ -313,7 +314,11 @@ export class FrameStore {
   }
 
   private replay(raw: RawFrame, n: number): FullDecode {
-    const session: Session = { tcp: this.replayTcp, states: this.replayStates, t0: this.t0 };
+    // A session like the first pass's (whatever else it holds), with TCP and states answered from the store.
+    const session = (this.replaySession ??= newSession());
+    session.tcp = this.replayTcp;
+    session.states = this.replayStates;
+    session.t0 = this.t0;
     const addr = this.rec.get(n - 1);
     if (addr !== NONE) {
       const r = this.record(n);
