@@ -37,16 +37,18 @@ export function explainSegment(seg: LadderSegment, before: readonly LadderSegmen
   if (has(f, FIN)) notes.push({ key: 'fin', params: { who, seq: seg.seq, next: seg.seq + seg.len + 1 } });
 
   // Why the Ack number is what it is.
-  const acked = ackedSegment(seg, before);
+  // Explain the Ack only where it moves: a repeated Ack acknowledges nothing new.
+  const prevAck = [...before].reverse().find((b) => b.direction === seg.direction && has(b.flags, ACK));
+  const ackMoved = !prevAck || prevAck.ack !== seg.ack;
+  const acked = ackMoved ? ackedSegment(seg, before) : null;
   if (acked) {
     const p = { ack: seg.ack, seq: acked.seq, len: acked.len, frame: acked.frame };
     if (acked.len === 0 && has(acked.flags, SYN)) notes.push({ key: 'ackOfSyn', params: p, tone: 'key' });
     else if (acked.len === 0 && has(acked.flags, FIN)) notes.push({ key: 'ackOfFin', params: p, tone: 'key' });
     else if (has(acked.flags, FIN)) notes.push({ key: 'ackOfDataFin', params: p, tone: 'key' });
     else notes.push({ key: 'ackOfData', params: p, tone: 'key' });
-  } else if (has(f, ACK) && !has(f, SYN) && !has(f, FIN) && seg.len === 0 && !has(f, RST)) {
-    const prevSame = [...before].reverse().find((b) => b.direction === seg.direction && has(b.flags, ACK));
-    if (prevSame && prevSame.ack === seg.ack) notes.push({ key: 'ackNothingNew', params: { ack: seg.ack } });
+  } else if (!ackMoved && has(f, ACK) && !has(f, SYN) && !has(f, FIN) && seg.len === 0 && !has(f, RST)) {
+    notes.push({ key: 'ackNothingNew', params: { ack: seg.ack } });
   }
 
   // State changes worth a word.

@@ -14,10 +14,10 @@ export interface LadderLayout {
   drop: number;
 }
 
-export function ladderLayout(width: number, rowH = 52): LadderLayout {
+export function ladderLayout(width: number, rowH = 48): LadderLayout {
   const w = Math.max(560, width);
   const clientX = Math.round(Math.min(240, w * 0.25));
-  return { width: w, rowH, top: 70, timeX: 12, clientX, serverX: w - Math.round(Math.min(150, w * 0.17)), drop: Math.round(rowH * 0.42) };
+  return { width: w, rowH, top: 50, timeX: 12, clientX, serverX: w - Math.round(Math.min(175, w * 0.22)), drop: Math.round(rowH * 0.42) };
 }
 
 export interface Arrow { x1: number; y1: number; x2: number; y2: number; midX: number; midY: number; angle: number }

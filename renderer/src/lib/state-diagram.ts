@@ -17,19 +17,23 @@ export interface DiagramEdge {
   action: string;
   label: Point;
   anchor: 'start' | 'middle' | 'end';
+  /** Where the action line sits below the event line (default 15). */
+  actionDy?: number;
   /** Drawn only when taken (aborts, mid-stream pick-ups): not part of the RFC's figure. */
   dynamic?: boolean;
 }
 
-export const VIEW = { width: 820, height: 830 };
-export const NODE = { w: 156, h: 44 };
+export const VIEW = { width: 940, height: 665 };
+export const NODE = { w: 160, h: 40 };
 
 const n = (id: NodeId, x: number, y: number): DiagramNode => ({ id, state: id === 'CLOSED_END' ? 'CLOSED' : id, x, y });
 
+// Three columns (opening/closing on the left: the active side; right: the passive side) and eight rows.
+const L = 130, C = 465, R = 800;
 export const NODES: DiagramNode[] = [
-  n('CLOSED', 400, 50), n('LISTEN', 400, 170), n('SYN_RECEIVED', 130, 300), n('SYN_SENT', 670, 300),
-  n('ESTABLISHED', 400, 420), n('FIN_WAIT_1', 130, 540), n('CLOSE_WAIT', 670, 540), n('FIN_WAIT_2', 130, 670),
-  n('CLOSING', 400, 670), n('LAST_ACK', 670, 670), n('TIME_WAIT', 400, 790), n('CLOSED_END', 670, 790),
+  n('CLOSED', C, 36), n('LISTEN', C, 136), n('SYN_RECEIVED', L, 236), n('SYN_SENT', R, 236),
+  n('ESTABLISHED', C, 336), n('FIN_WAIT_1', L, 436), n('CLOSE_WAIT', R, 436), n('FIN_WAIT_2', L, 536),
+  n('CLOSING', C, 536), n('LAST_ACK', R, 536), n('TIME_WAIT', C, 626), n('CLOSED_END', R, 626),
 ];
 
 const p = (x: number, y: number): Point => ({ x, y });
@@ -37,26 +41,26 @@ const e = (id: string, from: NodeId, to: NodeId, points: Point[], event: string,
   ({ id, from, to, points, event, action, label, anchor });
 
 export const EDGES: DiagramEdge[] = [
-  e('passive-open', 'CLOSED', 'LISTEN', [p(370, 72), p(370, 148)], 'passive OPEN', 'create TCB', p(362, 104), 'end'),
-  e('listen-close', 'LISTEN', 'CLOSED', [p(430, 148), p(430, 72)], 'CLOSE', 'delete TCB', p(438, 104), 'start'),
-  e('active-open', 'CLOSED', 'SYN_SENT', [p(478, 40), p(725, 40), p(725, 278)], 'active OPEN', 'snd SYN', p(733, 150), 'start'),
-  e('syn-sent-close', 'SYN_SENT', 'CLOSED', [p(650, 278), p(650, 60), p(478, 60)], 'CLOSE', 'delete TCB', p(560, 86), 'middle'),
-  e('listen-send', 'LISTEN', 'SYN_SENT', [p(478, 180), p(612, 180), p(612, 278)], 'SEND', 'snd SYN', p(545, 203), 'middle'),
-  e('rcv-syn', 'LISTEN', 'SYN_RECEIVED', [p(322, 180), p(160, 180), p(160, 278)], 'rcv SYN', 'snd SYN,ACK', p(245, 203), 'middle'),
-  e('syn-rcvd-rst', 'SYN_RECEIVED', 'LISTEN', [p(100, 278), p(100, 158), p(322, 158)], 'rcv RST', '', p(215, 150), 'middle'),
-  e('simultaneous-open', 'SYN_SENT', 'SYN_RECEIVED', [p(592, 300), p(208, 300)], 'rcv SYN', 'snd SYN,ACK', p(400, 288), 'middle'),
-  e('rcv-ack-of-syn', 'SYN_RECEIVED', 'ESTABLISHED', [p(160, 322), p(160, 410), p(322, 410)], 'rcv ACK of SYN', '', p(241, 400), 'middle'),
-  e('syn-rcvd-close', 'SYN_RECEIVED', 'FIN_WAIT_1', [p(90, 322), p(90, 518)], 'CLOSE', 'snd FIN', p(82, 415), 'end'),
-  e('rcv-syn-ack', 'SYN_SENT', 'ESTABLISHED', [p(640, 322), p(640, 410), p(478, 410)], 'rcv SYN,ACK', 'snd ACK', p(559, 372), 'middle'),
-  e('active-close', 'ESTABLISHED', 'FIN_WAIT_1', [p(322, 432), p(185, 432), p(185, 518)], 'CLOSE', 'snd FIN', p(255, 456), 'middle'),
-  e('passive-close', 'ESTABLISHED', 'CLOSE_WAIT', [p(478, 432), p(615, 432), p(615, 518)], 'rcv FIN', 'snd ACK', p(545, 456), 'middle'),
-  e('fin-acked-1', 'FIN_WAIT_1', 'FIN_WAIT_2', [p(130, 562), p(130, 648)], 'rcv ACK of FIN', '', p(138, 608), 'start'),
-  e('simultaneous-close', 'FIN_WAIT_1', 'CLOSING', [p(208, 540), p(400, 540), p(400, 648)], 'rcv FIN', 'snd ACK', p(408, 590), 'start'),
-  e('close-wait-close', 'CLOSE_WAIT', 'LAST_ACK', [p(670, 562), p(670, 648)], 'CLOSE', 'snd FIN', p(678, 600), 'start'),
-  e('fin-wait-2-fin', 'FIN_WAIT_2', 'TIME_WAIT', [p(130, 692), p(130, 790), p(322, 790)], 'rcv FIN', 'snd ACK', p(226, 768), 'middle'),
-  e('closing-acked', 'CLOSING', 'TIME_WAIT', [p(400, 692), p(400, 768)], 'rcv ACK of FIN', '', p(408, 734), 'start'),
-  e('last-ack-acked', 'LAST_ACK', 'CLOSED_END', [p(670, 692), p(670, 768)], 'rcv ACK of FIN', '', p(678, 734), 'start'),
-  e('time-wait-timeout', 'TIME_WAIT', 'CLOSED_END', [p(478, 790), p(592, 790)], 'Timeout=2MSL', 'delete TCB', p(535, 770), 'middle'),
+  e('passive-open', 'CLOSED', 'LISTEN', [p(C - 30, 56), p(C - 30, 116)], 'passive OPEN', 'create TCB', p(C - 38, 82), 'end'),
+  e('listen-close', 'LISTEN', 'CLOSED', [p(C + 30, 116), p(C + 30, 56)], 'CLOSE', 'delete TCB', p(C + 38, 82), 'start'),
+  e('active-open', 'CLOSED', 'SYN_SENT', [p(C + 80, 26), p(R + 45, 26), p(R + 45, 216)], 'active OPEN', 'snd SYN', p(R + 53, 112), 'start'),
+  e('syn-sent-close', 'SYN_SENT', 'CLOSED', [p(R - 5, 216), p(R - 5, 46), p(C + 80, 46)], 'CLOSE', 'delete TCB', p((C + 80 + R - 5) / 2, 70), 'middle'),
+  e('listen-send', 'LISTEN', 'SYN_SENT', [p(C + 80, 146), p(R - 35, 146), p(R - 35, 216)], 'SEND', 'snd SYN', p((C + 80 + R - 35) / 2, 172), 'middle'),
+  e('rcv-syn', 'LISTEN', 'SYN_RECEIVED', [p(C - 80, 146), p(L + 35, 146), p(L + 35, 216)], 'rcv SYN', 'snd SYN,ACK', p((C - 80 + L + 35) / 2, 172), 'middle'),
+  e('syn-rcvd-rst', 'SYN_RECEIVED', 'LISTEN', [p(L - 35, 216), p(L - 35, 126), p(C - 80, 126)], 'rcv RST', '', p((L - 35 + C - 80) / 2, 118), 'middle'),
+  { ...e('simultaneous-open', 'SYN_SENT', 'SYN_RECEIVED', [p(R - 80, 236), p(L + 80, 236)], 'rcv SYN', 'snd SYN,ACK', p(C, 229), 'middle'), actionDy: 24 },
+  e('rcv-ack-of-syn', 'SYN_RECEIVED', 'ESTABLISHED', [p(L + 35, 256), p(L + 35, 326), p(C - 80, 326)], 'rcv ACK of SYN', '', p((L + 35 + C - 80) / 2, 318), 'middle'),
+  e('syn-rcvd-close', 'SYN_RECEIVED', 'FIN_WAIT_1', [p(L - 45, 256), p(L - 45, 416)], 'CLOSE', 'snd FIN', p(L - 53, 330), 'end'),
+  e('rcv-syn-ack', 'SYN_SENT', 'ESTABLISHED', [p(R + 35, 256), p(R + 35, 326), p(C + 80, 326)], 'rcv SYN,ACK', 'snd ACK', p((R + 35 + C + 80) / 2, 300), 'middle'),
+  e('active-close', 'ESTABLISHED', 'FIN_WAIT_1', [p(C - 80, 346), p(L + 55, 346), p(L + 55, 416)], 'CLOSE', 'snd FIN', p((C - 80 + L + 55) / 2, 370), 'middle'),
+  e('passive-close', 'ESTABLISHED', 'CLOSE_WAIT', [p(C + 80, 346), p(R - 55, 346), p(R - 55, 416)], 'rcv FIN', 'snd ACK', p((C + 80 + R - 55) / 2, 370), 'middle'),
+  e('fin-acked-1', 'FIN_WAIT_1', 'FIN_WAIT_2', [p(L, 456), p(L, 516)], 'rcv ACK of FIN', '', p(L + 8, 490), 'start'),
+  e('simultaneous-close', 'FIN_WAIT_1', 'CLOSING', [p(L + 80, 436), p(C, 436), p(C, 516)], 'rcv FIN', 'snd ACK', p(C + 8, 474), 'start'),
+  e('close-wait-close', 'CLOSE_WAIT', 'LAST_ACK', [p(R, 456), p(R, 516)], 'CLOSE', 'snd FIN', p(R + 8, 482), 'start'),
+  e('fin-wait-2-fin', 'FIN_WAIT_2', 'TIME_WAIT', [p(L, 556), p(L, 626), p(C - 80, 626)], 'rcv FIN', 'snd ACK', p((L + C - 80) / 2, 601), 'middle'),
+  e('closing-acked', 'CLOSING', 'TIME_WAIT', [p(C, 556), p(C, 606)], 'rcv ACK of FIN', '', p(C + 8, 585), 'start'),
+  e('last-ack-acked', 'LAST_ACK', 'CLOSED_END', [p(R, 556), p(R, 606)], 'rcv ACK of FIN', '', p(R + 8, 585), 'start'),
+  e('time-wait-timeout', 'TIME_WAIT', 'CLOSED_END', [p(C + 80, 626), p(R - 80, 626)], 'Timeout=2MSL', 'delete TCB', p((C + R) / 2, 601), 'middle'),
 ];
 
 export function node(id: NodeId): DiagramNode {
@@ -122,7 +126,7 @@ export function pointAlong(points: Point[], t: number): Point {
 /** A token's resting place on a state's box: client on the left half, server on the right. */
 export function tokenHome(id: NodeId, who: 'client' | 'server'): Point {
   const b = node(id);
-  return p(b.x + (who === 'client' ? -NODE.w / 2 + 2 : NODE.w / 2 - 2), b.y - NODE.h / 2 + 2);
+  return p(b.x + (who === 'client' ? -NODE.w / 2 + 4 : NODE.w / 2 - 4), b.y - NODE.h / 2 + 1);
 }
 
 /** A token's path along an edge: from its home on the source box, along the edge, to its home on the target. */

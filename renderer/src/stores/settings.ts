@@ -8,7 +8,7 @@ export const LOCALES: Locale[] = ['en', 'zh-CN'];
 
 const KEY = 'handshake-lab.settings';
 
-interface Saved { locale?: Locale; theme?: Theme; largeText?: boolean; tab?: string }
+interface Saved { locale?: Locale; theme?: Theme; largeText?: boolean; tab?: string; sidebar?: boolean }
 
 function load(): Saved {
   try {
@@ -36,13 +36,15 @@ export const useSettingsStore = defineStore('settings', () => {
   const theme = ref<Theme>(saved.theme ?? (prefersDark ? 'dark' : 'light'));
   const largeText = ref(saved.largeText ?? false);
   const tab = ref(saved.tab ?? 'ladder');
+  /** The connections list beside the views (hidden to give a projector more room). */
+  const sidebar = ref(saved.sidebar ?? true);
 
   function save(): void {
     try {
-      globalThis.localStorage?.setItem(KEY, JSON.stringify({ locale: localeChosen.value ? locale.value : undefined, theme: theme.value, largeText: largeText.value, tab: tab.value }));
+      globalThis.localStorage?.setItem(KEY, JSON.stringify({ locale: localeChosen.value ? locale.value : undefined, theme: theme.value, largeText: largeText.value, tab: tab.value, sidebar: sidebar.value }));
     } catch { /* private mode: not remembered */ }
   }
-  watch([locale, theme, largeText, tab], save);
+  watch([locale, theme, largeText, tab, sidebar], save);
 
   function setLocale(l: Locale): void {
     locale.value = l;
@@ -59,5 +61,5 @@ export const useSettingsStore = defineStore('settings', () => {
     theme.value = theme.value === 'dark' ? 'light' : 'dark';
   }
 
-  return { locale, theme, largeText, tab, setLocale, suggestLocale, toggleTheme };
+  return { locale, theme, largeText, tab, sidebar, setLocale, suggestLocale, toggleTheme };
 });

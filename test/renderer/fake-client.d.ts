@@ -1,0 +1,24 @@
+import type { HandshakeLabClient } from '../../main/api/contract';
+
+export interface Fixture {
+  name: string;
+  capture: string;
+  frames: { row: unknown; detail: unknown }[];
+  connections: unknown[];
+  ladder: Record<string, unknown[]>;
+  series: Record<string, unknown>;
+  filters: Record<string, number[]>;
+}
+
+export interface FakeOptions {
+  locale?: string;
+  capture?: boolean;
+  files?: Record<string, Fixture>;
+  lessons?: Record<string, Fixture>;
+  experiment?: Fixture;
+  liveDelayMs?: number;
+  pageDelayMs?: number;
+}
+
+export type FakeClient = HandshakeLabClient & { calls: unknown[] };
+export function createFakeClient(fixture: Fixture | null, opts?: FakeOptions): FakeClient;
