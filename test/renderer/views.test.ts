@@ -1,0 +1,163 @@
+// @vitest-environment happy-dom
+// The views on a fake back end built from tshark's output: one packet row per frame, the ladder's labels,
+// the state machine's tokens, tree ↔ hex selection (tcp.srcport = exactly 2 bytes), the filter box, the
+// language switch, teaching empty states and lesson predictions.
+import { afterEach, describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
+import App from '../../renderer/src/App.vue';
+import DetailTree from '../../renderer/src/components/packets/DetailTree.vue';
+import PacketsView from '../../renderer/src/components/packets/PacketsView.vue';
+import type { LadderSegment } from '../../renderer/src/api';
+import { useStepStore } from '../../renderer/src/stores/step';
+import { useSelectionStore } from '../../renderer/src/stores/selection';
+import { useSettingsStore } from '../../renderer/src/stores/settings';
+import { useLessonsStore } from '../../renderer/src/stores/lessons';
+import { fixture, harness, mountWith, settle, type Harness } from './helpers';
+
+let h: Harness | null = null;
+afterEach(() => { h?.stop(); h = null; document.body.innerHTML = ''; });
+
+async function tab(w: Awaited<ReturnType<typeof mountWith>>, name: string) {
+  await w.get(`[data-testid=tab-${name}]`).trigger('click');
+  await settle();
+}
+
+describe('app views', () => {
+  it('shows a teaching empty state when there is no capture', async () => {
+    h = await harness(null);
+    const w = await mountWith(App, h);
+    expect(w.find('[data-testid=empty-state]').exists()).toBe(true);
+    expect(w.get('[data-testid=empty-run-experiment]').text()).toBe('Run the classic experiment');
+    expect(w.findAll('[data-testid^=empty-lesson-]').length).toBe(3);
+    w.unmount();
+  });
+
+  it('lists one packet row per frame, Wireshark columns and Info', async () => {
+    const fx = fixture('http');
+    h = await harness(fx);
+    const w = await mountWith(App, h);
+    await tab(w, 'packets');
+    const rows = w.findAll('[data-testid=packet-row]');
+    expect(rows.length).toBe(fx.frames.length);
+    const infos = w.findAll('[data-testid=packet-info]').map((x) => x.element.textContent);
+    expect(infos).toEqual(fx.frames.map((f) => (f.row as { info: string }).info));
+    w.unmount();
+  });
+
+  it('draws one ladder arrow per segment with tshark\'s label, and raw numbers on request', async () => {
+    const fx = fixture('four');
+    h = await harness(fx);
+    const w = await mountWith(App, h);
+    const segs = fx.ladder['0'] as LadderSegment[];
+    const step = useStepStore();
+    await step.last();
+    await settle();
+    const labels = w.findAll('[data-testid=ladder-arrow]').map((x) => x.attributes('data-label'));
+    expect(labels).toEqual(segs.map((s) => s.label));
+    for (const s of segs) expect(s.info).toContain(s.label);
+    await w.get('[data-testid=ladder-raw]').trigger('click');
+    const raw = w.findAll('[data-testid=ladder-arrow]').map((x) => x.attributes('data-label'));
+    expect(raw[0]).toContain(`Seq=${segs[0].seqRaw}`);
+    w.unmount();
+  });
+
+  it('moves the state-machine tokens as the stepper moves', async () => {
+    const fx = fixture('four');
+    h = await harness(fx);
+    const w = await mountWith(App, h);
+    await tab(w, 'states');
+    const step = useStepStore();
+    const segs = fx.ladder['0'] as LadderSegment[];
+    for (let i = 0; i < segs.length; i++) {
+      await step.goTo(i);
+      await settle(1);
+      expect(w.get('[data-testid=token-client]').attributes('data-state')).toBe(segs[i].states.client);
+      expect(w.get('[data-testid=token-server]').attributes('data-state')).toBe(segs[i].states.server);
+    }
+    // The edge taken by the last segment is highlighted.
+    expect(w.findAll('[data-testid=sm-edge].taken').map((e) => e.attributes('data-edge'))).toEqual(['last-ack-acked']);
+    w.unmount();
+  });
+
+  it('switches the whole UI to zh-CN', async () => {
+    h = await harness(fixture('four'));
+    const w = await mountWith(App, h);
+    expect(w.get('[data-testid=tab-ladder]').text()).toContain('Ladder');
+    await w.get('[data-testid=language]').setValue('zh-CN');
+    await settle();
+    expect(useSettingsStore().locale).toBe('zh-CN');
+    expect(w.get('[data-testid=tab-ladder]').text()).toContain('时序图');
+    expect(w.get('[data-testid=run-classic]').text()).toBe('运行经典实验');
+    expect(document.documentElement.lang).toBe('zh-CN');
+    w.unmount();
+  });
+});
+
+describe('detail tree and hex view', () => {
+  it('clicking tcp.srcport highlights exactly its 2 bytes, and a byte selects its field', async () => {
+    const fx = fixture('classic');
+    h = await harness(fx);
+    const w = await mountWith(PacketsView, h);
+    await useSelectionStore().select(1);
+    await settle();
+    const item = w.findAll('[data-testid=tree-item]').find((x) => x.attributes('data-field') === 'tcp.srcport')!;
+    expect(item.attributes('title')).toContain('tcp.srcport');
+    await item.trigger('click');
+    const hl = w.findAll('[data-testid=hex-view] .b[data-hl]');
+    expect(hl.map((x) => Number(x.attributes('data-offset')))).toEqual([34, 35]);
+    expect(w.get('[data-testid=tree-status]').text()).toContain('tcp.srcport');
+    await w.get('[data-testid=hex-view] .b[data-offset="36"]').trigger('click');
+    await nextTick();
+    expect(useSelectionStore().item?.name).toBe('tcp.dstport');
+    w.unmount();
+  });
+
+  it('walks the tree with the keyboard', async () => {
+    h = await harness(fixture('classic'));
+    const w = await mountWith(DetailTree, h);
+    await useSelectionStore().select(2);
+    await settle();
+    const tree = w.get('[data-testid=detail-tree]');
+    await tree.trigger('keydown', { key: 'ArrowDown' });
+    expect(useSelectionStore().item?.path).toBe('0');
+    await tree.trigger('keydown', { key: 'ArrowDown' });
+    expect(useSelectionStore().item?.path).toBe('1');
+    w.unmount();
+  });
+
+  it('narrows the rows with the display filter and marks an error inline', async () => {
+    const fx = fixture('http');
+    h = await harness(fx);
+    const w = await mountWith(PacketsView, h);
+    await w.get('[data-testid=display-filter]').setValue('tcp.flags.syn == 1');
+    await w.get('form').trigger('submit');
+    await settle();
+    expect(w.findAll('[data-testid=packet-row]').length).toBe(fx.filters['tcp.flags.syn == 1'].length);
+    await w.get('[data-testid=display-filter]').setValue('tcp.nonsense');
+    await w.get('form').trigger('submit');
+    await settle();
+    const err = w.get('[data-testid=filter-error]');
+    expect(err.get('mark').text()).toBe('tcp.nonsense');
+    w.unmount();
+  });
+});
+
+describe('lesson panel', () => {
+  it('asks first, then shows the states and the explanation', async () => {
+    h = await harness(null, { lessons: { 'classic-linux': fixture('classic') } });
+    const w = await mountWith(App, h);
+    await useLessonsStore().open('classic-linux');
+    await settle();
+    expect(w.find('[data-testid=lesson-panel]').exists()).toBe(true);
+    expect(w.get('[data-testid=lesson-next]').attributes('disabled')).toBeDefined();
+    // The client's state after the SYN is hidden everywhere until the student answers.
+    expect(w.get('[data-testid=step-client-state]').attributes('data-state')).toBe('CLOSED');
+    expect(w.findAll('[data-testid=ladder-state]').length).toBe(0);
+    await w.get('[data-testid=choice-SYN_RECEIVED]').trigger('click');
+    await settle(1);
+    expect(w.get('[data-testid=lesson-feedback]').text()).toContain('SYN_SENT');
+    expect(w.get('[data-testid=step-client-state]').attributes('data-state')).toBe('SYN_SENT');
+    expect(w.get('[data-testid=lesson-next]').attributes('disabled')).toBeUndefined();
+    w.unmount();
+  });
+});
