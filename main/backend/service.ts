@@ -22,6 +22,7 @@ import { PcapngAutosave } from './autosave';
 import type { LiveCapture, LiveCaptureOptions, LiveCaptureSession } from './live-capture';
 import { permissionHelp } from './permission-help';
 import { Views, type ViewEntry } from './views';
+import { Lessons, lessonsDir } from './lessons';
 import { experimentFilter, runScenario, type ScenarioStep } from '../capture/experiment/scenarios';
 
 /** A transport's client: the contract's context plus an optional backpressure signal. */
@@ -45,6 +46,8 @@ export interface ServiceOptions {
   /** Rows per pushed batch at most (default 500). */
   maxBatchRows?: number;
   locale?: string;
+  /** assets/lessons (default: found next to the code; null: no lessons). */
+  lessonsDir?: string | null;
   /** Called after each step of an experiment (the CLI prints them). */
   onExperimentStep?: (step: ScenarioStep) => void | Promise<void>;
 }
@@ -86,12 +89,14 @@ export class Service implements HandshakeLabService {
   private readonly pushInterval: number;
   private readonly maxBatch: number;
   private readonly handlers: Handlers;
+  private readonly lessons: Lessons;
 
   constructor(private readonly options: ServiceOptions) {
     this.log = options.log ?? ((line) => process.stderr.write(`handshake-lab backend: ${line}\n`));
     this.pushInterval = options.pushIntervalMs ?? 33;
     this.maxBatch = options.maxBatchRows ?? 500;
     this.views = new Views(() => this.store, this.log);
+    this.lessons = new Lessons(options.lessonsDir === undefined ? lessonsDir() : options.lessonsDir, this.log);
     this.handlers = this.makeHandlers();
   }
 
@@ -202,8 +207,22 @@ export class Service implements HandshakeLabService {
         if (!this.store.connection(p.stream)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
         return connectionSeries(this.store, p.stream, p.kind);
       },
-      listLessons: async () => [],
-      openLesson: async (p) => { throw new ApiError('not_found', `there is no lesson named ${p.id}`); },
+      listLessons: async () => {
+        const locale = this.options.locale ?? systemLocale();
+        return this.lessons.all().map((d) => this.lessons.summary(d, locale));
+      },
+      openLesson: async (p) => {
+        const def = this.lessons.read(p.id);
+        if (!def) throw new ApiError('not_found', `there is no lesson named ${p.id}`);
+        if (def.experiment) {
+          const r = await this.runExperiment({ variant: def.experiment.variant, port: 12345, slowMotionMs: def.experiment.slowMotionMs ?? 0 });
+          return { file: r.file ?? '', bytesRead: 0, totalBytes: 0, frames: r.frames, done: true };
+        }
+        const file = this.lessons.capturePath(def);
+        if (!file) throw new ApiError('not_found', `lesson ${p.id} has no capture`);
+        // The app's own lesson files are always allowed, whatever the path policy.
+        return this.openFile(file, 'lesson', true);
+      },
     };
   }
 
@@ -380,8 +399,8 @@ export class Service implements HandshakeLabService {
   }
 
   /** Opens a capture file: resolves when it is fully loaded (or cancelled); progress events go out meanwhile. */
-  async openFile(path: string, reason: ApiEvents['reset']['reason'] = 'file'): Promise<LoadProgress> {
-    const file = this.checkPath(path, 'open');
+  async openFile(path: string, reason: ApiEvents['reset']['reason'] = 'file', trusted = false): Promise<LoadProgress> {
+    const file = trusted ? resolve(path) : this.checkPath(path, 'open');
     try {
       const st = await stat(file);
       if (!st.isFile()) throw new ApiError('file_error', `${path}: ${st.isDirectory() ? 'is a directory, not a capture file' : 'is not a regular file'}`);

@@ -306,3 +306,48 @@ describe('live push batching and backpressure', () => {
     expect(existsSync(join(dir, 'data', 'captures'))).toBe(true);
   });
 });
+
+describe('lessons', () => {
+  const repoLessons = join(__dirname, '..', '..', 'assets', 'lessons');
+  it('lists the shipped lessons in the client\'s language and opens a lesson\'s capture', async () => {
+    const { readdirSync } = await import('node:fs');
+    const ids = readdirSync(repoLessons).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).sort();
+    const en = await service({ locale: 'en-US' }).handle('listLessons', {}, new RecordingClient('a'));
+    expect(en.map((l) => l.id)).toEqual(ids);
+    for (const l of en) {
+      const def = JSON.parse(readFileSync(join(repoLessons, `${l.id}.json`), 'utf8')) as { title: Record<string, string>; steps: unknown[] };
+      expect(l).toMatchObject({ title: def.title.en, steps: def.steps.length });
+    }
+    const zh = await service({ locale: 'zh-CN' }).handle('listLessons', {}, new RecordingClient('a'));
+    expect(zh[0].title).toBe((JSON.parse(readFileSync(join(repoLessons, `${zh[0].id}.json`), 'utf8')) as { title: Record<string, string> }).title['zh-CN']);
+    const withCapture = en.find((l) => (JSON.parse(readFileSync(join(repoLessons, `${l.id}.json`), 'utf8')) as { capture?: string }).capture);
+    if (!withCapture) return;
+    const def = JSON.parse(readFileSync(join(repoLessons, `${withCapture.id}.json`), 'utf8')) as { capture: string };
+    const s = service({ canOpen: () => false });
+    const c = new RecordingClient('a');
+    const p = await s.handle('openLesson', { id: withCapture.id }, c);
+    expect(p).toMatchObject({ done: true, frames: rawFrames(join(repoLessons, def.capture)).length });
+    expect(c.of('reset')).toEqual([{ reason: 'lesson' }]);
+    expect(await code(s.handle('openLesson', { id: 'no-such-lesson' }, c))).toBe('not_found');
+  });
+
+  it('skips malformed lessons and captures outside the lesson folder, with a logged reason', async () => {
+    const ldir = join(dir, 'lessons');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(ldir, { recursive: true });
+    const text = { en: 'x', 'zh-CN': 'x' };
+    const ok = { id: 'ok', title: text, summary: text, capture: 'small.pcap', steps: [{ frame: 1, text }] };
+    writeFileSync(join(ldir, 'ok.json'), JSON.stringify(ok));
+    writeFileSync(join(ldir, 'escape.json'), JSON.stringify({ ...ok, id: 'escape', capture: '../small.pcap' }));
+    writeFileSync(join(ldir, 'broken.json'), '{');
+    writeFileSync(join(ldir, 'incomplete.json'), JSON.stringify({ id: 'incomplete', title: text }));
+    writeFileSync(join(ldir, 'small.pcap'), readFileSync(small));
+    logs.length = 0;
+    const s = service({ lessonsDir: ldir });
+    const c = new RecordingClient('a');
+    expect((await s.handle('listLessons', {}, c)).map((l) => l.id)).toEqual(['ok']);
+    expect(logs.filter((l) => /skipped|not valid JSON/.test(l)).length).toBe(3);
+    expect(await code(s.handle('openLesson', { id: 'escape' }, c))).toBe('not_found');
+    expect(await s.handle('openLesson', { id: 'ok' }, c)).toMatchObject({ done: true, frames: decodeFile(small).length });
+  });
+});
