@@ -18,6 +18,7 @@ export function isTyping(target: EventTarget | null): boolean {
 
 export function useShortcuts(map: ShortcutMap): void {
   const onKey = (e: KeyboardEvent): void => {
+    if (e.defaultPrevented) return; // already handled (e.g. arrow keys moving between tabs)
     const name = keyName(e);
     const fn = map[name];
     if (!fn) return;

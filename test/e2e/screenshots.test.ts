@@ -1,0 +1,110 @@
+// Screenshots of every view, light and dark, English and Chinese, at 1280×720, for the README
+// (assets/screenshots/). They show the seed's 4-segment close from `handshake-lab serve --open`; while the
+// engine cannot decode yet, the same built UI is fed by the tshark-built fixtures (test/renderer/fixtures)
+// through the fake client instead, and says so.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { blurActive, openBrowser, type Browser } from './support/browser';
+import { engineMissing } from './support/oracles';
+import { buildMissing, ROOT, serve, type Served } from './support/serve';
+
+const CAPTURE = join(ROOT, 'assets', 'lessons', 'four-segment-close.pcap');
+const OUT = join(ROOT, 'assets', 'screenshots');
+const VIEWS = ['ladder', 'states', 'layers', 'packets', 'graphs'] as const;
+const COMBOS = [['light', 'en'], ['dark', 'en'], ['light', 'zh-CN'], ['dark', 'zh-CN']] as const;
+
+const missing = buildMissing();
+const engineWhy = missing ? null : engineMissing(CAPTURE);
+if (missing) console.log(`skipping the screenshots: ${missing}`);
+else if (engineWhy) console.log(`screenshots use the tshark-built fixtures through the fake client: ${engineWhy}`);
+
+/** Plays the built UI against the fixtures: the fake client becomes window.handshakeLab (the IPC path). */
+function fakeInit(): string {
+  const fx = (n: string) => readFileSync(join(ROOT, 'test', 'renderer', 'fixtures', `${n}.json`), 'utf8');
+  const src = readFileSync(join(ROOT, 'test', 'renderer', 'fake-client.js'), 'utf8').replace(/^export /m, '');
+  return `${src}\nwindow.handshakeLab = createFakeClient(${fx('four')}, { lessons: { 'classic-linux': ${fx('classic')}, 'four-segment-close': ${fx('four')} }, experiment: ${fx('classic')} });`;
+}
+
+async function stepTo(page: Page, index: number): Promise<void> {
+  await blurActive(page);
+  await page.keyboard.press('Home');
+  for (let i = 0; i < index; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(`document.querySelector('[data-testid=step-position]')?.getAttribute('data-index') === '${index}'`);
+}
+
+describe.skipIf(!!missing)('screenshots of every view', () => {
+  let served: Served;
+  let b: Browser;
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    served = await serve(engineWhy ? [] : ['--open', CAPTURE]);
+    b = await openBrowser({ reducedMotion: true });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await served?.stop();
+  });
+
+  async function open(theme: string, locale: string, extra = ''): Promise<Page> {
+    const page = await b.context.newPage();
+    const settings = JSON.stringify({ locale, theme, largeText: false, tab: 'ladder', sidebar: true });
+    await page.addInitScript({ content: `localStorage.setItem('handshake-lab.settings', ${JSON.stringify(settings)});\n${engineWhy ? fakeInit() : ''}\n${extra}` });
+    await page.goto(served.url);
+    return page;
+  }
+
+  const shot = async (page: Page, name: string) => {
+    const path = join(OUT, `${name}.png`);
+    await page.waitForTimeout(250);
+    await page.screenshot({ path });
+    expect(statSync(path).size).toBeGreaterThan(10_000);
+  };
+
+  for (const [theme, locale] of COMBOS) {
+    it(`${theme}, ${locale}`, { timeout: 120_000 }, async () => {
+      const page = await open(theme, locale);
+      await page.waitForSelector('[data-testid=ladder-arrow]');
+      const suffix = `${theme}-${locale}`;
+      for (const view of VIEWS) {
+        await page.click(`[data-testid=tab-${view}]`);
+        if (view === 'ladder' || view === 'states') await stepTo(page, 7); // the server's FIN: TIME_WAIT and LAST_ACK
+        if (view === 'layers') { await stepTo(page, 3); await page.click('[data-testid=layer-tcp]'); } // the data segment
+        if (view === 'packets') {
+          await page.click('[data-testid=packet-row][data-frame="4"]');
+          await page.locator('[data-testid=tree-item][data-field="tcp.srcport"]').first().click();
+        }
+        if (view === 'graphs') await page.waitForSelector('[data-testid=graph-rtt] canvas');
+        await shot(page, `${view}-${suffix}`);
+      }
+      await page.close();
+    });
+  }
+
+  it('empty state and a lesson', { timeout: 120_000 }, async () => {
+    for (const [theme, locale] of [['light', 'en'], ['dark', 'zh-CN']] as const) {
+      const empty = await b.context.newPage();
+      const settings = JSON.stringify({ locale, theme, largeText: false, tab: 'ladder', sidebar: true });
+      // The empty state needs a back end without a capture: a fake client with nothing loaded.
+      const src = readFileSync(join(ROOT, 'test', 'renderer', 'fake-client.js'), 'utf8').replace(/^export /m, '');
+      await empty.addInitScript({ content: `localStorage.setItem('handshake-lab.settings', ${JSON.stringify(settings)});\n${src}\nwindow.handshakeLab = createFakeClient(null, {});` });
+      await empty.goto(served.url);
+      await empty.waitForSelector('[data-testid=empty-state]');
+      await shot(empty, `empty-${theme}-${locale}`);
+      await empty.close();
+
+      const page = await open(theme, locale);
+      await page.waitForSelector('[data-testid=ladder-arrow]');
+      await page.click('[data-testid=lessons-menu]');
+      await page.click('[data-testid=lesson-classic-linux]');
+      await page.waitForSelector('[data-testid=lesson-question]');
+      await shot(page, `lesson-question-${theme}-${locale}`);
+      await page.click('[data-testid=choice-SYN_SENT]');
+      await page.waitForSelector('[data-testid=lesson-feedback]');
+      await shot(page, `lesson-answer-${theme}-${locale}`);
+      await page.close();
+    }
+    expect(b.errors).toEqual([]);
+  });
+});
