@@ -85,6 +85,7 @@ export class Service implements HandshakeLabService {
   private ticks = 0;
   private lastFrameAt = 0;
   private experimentRunning = false;
+  private pendingLoad: { cancel: boolean } | null = null;
   private readonly log: (line: string) => void;
   private readonly pushInterval: number;
   private readonly maxBatch: number;
@@ -174,9 +175,16 @@ export class Service implements HandshakeLabService {
       stopCapture: async () => this.stopLive(),
       openFile: async (p) => this.openFile(p.path),
       cancelLoad: async () => {
-        if (this.activity.kind !== 'loading') return { cancelled: false };
-        this.activity.cancel = true;
-        return { cancelled: true };
+        if (this.activity.kind === 'loading') {
+          this.activity.cancel = true;
+          return { cancelled: true };
+        }
+        // A load asked for but not started yet (its file is being checked): cancel it before it starts.
+        if (this.pendingLoad) {
+          this.pendingLoad.cancel = true;
+          return { cancelled: true };
+        }
+        return { cancelled: false };
       },
       saveCapture: async (p) => this.saveCapture(p.path),
       runExperiment: async (p) => this.runExperiment(p),
@@ -400,6 +408,16 @@ export class Service implements HandshakeLabService {
 
   /** Opens a capture file: resolves when it is fully loaded (or cancelled); progress events go out meanwhile. */
   async openFile(path: string, reason: ApiEvents['reset']['reason'] = 'file', trusted = false): Promise<LoadProgress> {
+    const pending = { cancel: false };
+    this.pendingLoad = pending;
+    try {
+      return await this.openFileNow(path, reason, trusted, pending);
+    } finally {
+      if (this.pendingLoad === pending) this.pendingLoad = null;
+    }
+  }
+
+  private async openFileNow(path: string, reason: ApiEvents['reset']['reason'], trusted: boolean, pending: { cancel: boolean }): Promise<LoadProgress> {
     const file = trusted ? resolve(path) : this.checkPath(path, 'open');
     try {
       const st = await stat(file);
@@ -410,9 +428,12 @@ export class Service implements HandshakeLabService {
       throw new ApiError('file_error', `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code})`}`);
     }
     if (this.experimentRunning) throw new ApiError('busy', 'an experiment is running; wait for it to finish');
+    // Cancelled before it began: the current capture stays as it was.
+    if (pending.cancel) return { file, bytesRead: 0, totalBytes: 0, frames: 0, done: true, cancelled: true };
     await this.stopActivity();
     this.reset(reason, file);
-    let cancel = false;
+    let cancel: boolean = pending.cancel;
+    if (this.pendingLoad === pending) this.pendingLoad = null;
     let lastProgress = 0;
     const progress = (bytesRead: number, totalBytes: number, done: boolean): LoadProgress =>
       ({ file, bytesRead, totalBytes, frames: this.store.total, done });

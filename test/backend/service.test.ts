@@ -134,6 +134,13 @@ describe('opening a file', () => {
     const loading = s.handle('openFile', { path: big }, c);
     await new Promise((r) => setTimeout(r, 5));
     expect(await s.handle('cancelLoad', {}, c)).toEqual({ cancelled: true });
+    // Also right away, before the file was even checked.
+    const s2 = service();
+    await s2.handle('openFile', { path: small }, c);
+    const quick = s2.handle('openFile', { path: big }, c);
+    expect(await s2.handle('cancelLoad', {}, c)).toEqual({ cancelled: true });
+    expect((await quick).cancelled).toBe(true);
+    expect((await s2.handle('getStatus', {}, c)).total).toBe(decodeFile(small).length); // untouched
     const p = await loading;
     expect(p.cancelled).toBe(true);
     expect(p.frames).toBeLessThan(decodeFile(small).length * 300);
@@ -298,10 +305,11 @@ describe('live push batching and backpressure', () => {
       cap.deliver(raws.slice(0, 5));
       await new Promise((r) => setTimeout(r, 2));
     }
-    await new Promise((r) => setTimeout(r, 50));
+    const elapsed = Date.now() - t0;
     const n = c.of('frames').length;
-    expect(n).toBeGreaterThan(10);
-    expect(n).toBeLessThanOrEqual(33);
+    // Frames kept coming all along: never more than one push per 33 ms (a busy machine may give fewer).
+    expect(n).toBeGreaterThan(3);
+    expect(n).toBeLessThanOrEqual(Math.ceil(elapsed / 33) + 1);
     await s.dispose();
     expect(existsSync(join(dir, 'data', 'captures'))).toBe(true);
   });
