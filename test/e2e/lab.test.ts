@@ -3,7 +3,7 @@
 // Every expectation is computed at test time from tshark or from the engine (`decode --jsonl`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import zh from '../../renderer/src/i18n/zh-CN';
 import type { DecodedFrame, TcpState } from '../../main/engine/types';
@@ -144,6 +144,21 @@ for (const cap of CAPTURES) {
       expect(await page.textContent('[data-testid=run-classic]')).toContain(zh.toolbar.runClassic);
       expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
       await page.selectOption('[data-testid=language]', 'en');
+    });
+
+    it('exports the ladder as SVG and PNG', async () => {
+      const page = b.page;
+      await page.click('[data-testid=tab-ladder]');
+      const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-svg]')]);
+      const text = readFileSync((await svg.path())!, 'utf8');
+      expect(text.startsWith('<svg')).toBe(true);
+      for (const f of engine.filter((x) => x.stream === 0)) {
+        const label = await page.getAttribute(`[data-testid=ladder-arrow][data-frame="${f.frame}"]`, 'data-label');
+        expect(text).toContain(label!.replace(/&/g, '&amp;'));
+      }
+      const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-png]')]);
+      const bytes = readFileSync((await png.path())!);
+      expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     });
 
     it('raised no page errors', () => {
