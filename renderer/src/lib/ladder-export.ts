@@ -15,12 +15,12 @@ export function buildLadderSvg(segs: LadderSegment[], summary: ConnectionSummary
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${L.width}" height="${h}" viewBox="0 0 ${L.width} ${h}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="12.5">`);
   out.push(`<rect width="100%" height="100%" fill="${c.bg}"/>`);
-  out.push(`<defs><marker id="hc" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="${c.client}"/></marker><marker id="hs" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="${c.server}"/></marker></defs>`);
-  out.push(`<text x="${L.clientX}" y="22" text-anchor="middle" font-weight="700" fill="${c.client}" font-family="sans-serif" font-size="14">${esc(names.client)}</text>`);
-  out.push(`<text x="${L.serverX}" y="22" text-anchor="middle" font-weight="700" fill="${c.server}" font-family="sans-serif" font-size="14">${esc(names.server)}</text>`);
+  out.push(`<defs><marker id="hc" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5.5" markerHeight="5.5" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="${c.client}"/></marker><marker id="hs" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5.5" markerHeight="5.5" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="${c.server}"/></marker></defs>`);
+  out.push(`<text x="${L.clientX}" y="26" text-anchor="middle" font-weight="700" fill="${c.client}" font-family="sans-serif" font-size="14">${esc(names.client)}</text>`);
+  out.push(`<text x="${L.serverX}" y="26" text-anchor="middle" font-weight="700" fill="${c.server}" font-family="sans-serif" font-size="14">${esc(names.server)}</text>`);
   if (summary) {
-    out.push(`<text x="${L.clientX}" y="40" text-anchor="middle" fill="${c.muted}">${esc(summary.client)}</text>`);
-    out.push(`<text x="${L.serverX}" y="40" text-anchor="middle" fill="${c.muted}">${esc(summary.server)}</text>`);
+    out.push(`<text x="${L.clientX}" y="46" text-anchor="middle" fill="${c.muted}">${esc(summary.client)}</text>`);
+    out.push(`<text x="${L.serverX}" y="46" text-anchor="middle" fill="${c.muted}">${esc(summary.server)}</text>`);
   }
   out.push(`<line x1="${L.clientX}" y1="${L.top - 14}" x2="${L.clientX}" y2="${h - 10}" stroke="${c.line}" stroke-width="2"/>`);
   out.push(`<line x1="${L.serverX}" y1="${L.top - 14}" x2="${L.serverX}" y2="${h - 10}" stroke="${c.line}" stroke-width="2"/>`);

@@ -15,7 +15,7 @@ export interface LadderLayout {
 }
 
 export function ladderLayout(width: number, rowH = 48): LadderLayout {
-  const w = Math.max(560, width);
+  const w = Math.max(480, width);
   const clientX = Math.round(Math.min(240, w * 0.25));
   return { width: w, rowH, top: 50, timeX: 12, clientX, serverX: w - Math.round(Math.min(175, w * 0.22)), drop: Math.round(rowH * 0.42) };
 }
