@@ -61,6 +61,33 @@ describe('app views', () => {
     w.unmount();
   });
 
+  it('marks retransmissions and duplicate ACKs as Wireshark does (Bad TCP)', async () => {
+    const fx = fixture('four');
+    const segs = fx.ladder['0'] as LadderSegment[];
+    const rows = fx.frames.map((f) => f.row as { number: number; info: string; analysis: string[] });
+    for (const [frame, prefix, flag] of [[5, '[TCP Dup ACK 3#1] ', 'duplicate_ack'], [7, '[TCP Retransmission] ', 'retransmission']] as const) {
+      const seg = segs.find((x) => x.frame === frame)!;
+      seg.info = prefix + seg.info;
+      seg.analysis = [flag];
+      const row = rows.find((r) => r.number === frame)!;
+      row.info = prefix + row.info;
+      row.analysis = [flag];
+    }
+    h = await harness(fx);
+    const w = await mountWith(App, h);
+    await useStepStore().last();
+    await settle();
+    const arrow = (n: number) => w.get(`[data-testid=ladder-arrow][data-frame="${n}"]`);
+    expect(arrow(7).classes()).toContain('bad');
+    expect(arrow(7).get('[data-testid=ladder-label]').text()).toBe(`[TCP Retransmission] ${segs.find((x) => x.frame === 7)!.label}`);
+    expect(arrow(5).get('[data-testid=ladder-label]').text()).toContain('[TCP Dup ACK 3#1]');
+    expect(arrow(6).classes()).not.toContain('bad');
+    await tab(w, 'packets');
+    expect(w.get('[data-testid=packet-row][data-frame="7"]').classes()).toContain('c-bad');
+    expect(w.get('[data-testid=packet-row][data-frame="6"]').classes()).toContain('c-synfin');
+    w.unmount();
+  });
+
   it('moves the state-machine tokens as the stepper moves', async () => {
     const fx = fixture('four');
     h = await harness(fx);
