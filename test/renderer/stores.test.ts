@@ -160,3 +160,21 @@ describe('settings', () => {
     expect(pickLocale(undefined)).toBe('en');
   });
 });
+
+describe('live pushes', () => {
+  it('extend the cached rows without pulling them, and follow the newest segment', async () => {
+    const fx = fixture('classic');
+    h = await harness(null, { experiment: fx, liveDelayMs: 5 });
+    const packets = usePacketsStore();
+    let pulls = 0;
+    const real = h.client.getFrames.bind(h.client);
+    h.client.getFrames = async (p) => { pulls++; return real(p); };
+    packets.ensure(0, 50);
+    await h.client.runExperiment({ variant: 'classic' });
+    await settle(6);
+    expect(packets.total).toBe(fx.frames.length);
+    for (let i = 0; i < fx.frames.length; i++) expect(packets.rowAt(i)?.number).toBe(i + 1);
+    expect(pulls).toBe(0);
+    expect(useLadderStore().total).toBe((fx.ladder['0']).length);
+  });
+});

@@ -9,6 +9,11 @@ export class PageCache<T> {
     return page?.[index % this.pageSize];
   }
 
+  /** The rows of a page, without marking it used (for appending pushed rows). */
+  peek(page: number): T[] | undefined {
+    return this.pages.get(page);
+  }
+
   has(page: number): boolean {
     return this.pages.has(page);
   }

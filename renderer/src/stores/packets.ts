@@ -82,6 +82,26 @@ export const usePacketsStore = defineStore('packets', () => {
     pump();
   }
 
+  /**
+   * Live pushes: `rows` are the newest rows of the view, ending at `viewTotal`. They extend the cached tail
+   * directly (no pull); where they do not join up with what is cached (frames were skipped), the gap is
+   * pulled when it comes into view.
+   */
+  function appendTail(rows: FrameRow[], viewTotal: number): void {
+    if (viewTotal < total.value) reset();
+    const first = viewTotal - rows.length;
+    for (let k = 0; k < rows.length; k++) {
+      const idx = first + k;
+      const page = Math.floor(idx / PAGE_SIZE);
+      const arr = cache.peek(page);
+      if (arr && arr.length === idx % PAGE_SIZE) arr.push(rows[k]);
+      else if (!arr && idx % PAGE_SIZE === 0) cache.set(page, [rows[k]]);
+    }
+    total.value = viewTotal;
+    version.value++;
+    pump();
+  }
+
   async function applyFilter(expression = filterText.value): Promise<boolean> {
     filtering.value = true;
     try {
@@ -109,5 +129,5 @@ export const usePacketsStore = defineStore('packets', () => {
     filterError.value = null;
   }
 
-  return { total, version, filterText, appliedFilter, filterError, filtering, follow, rowAt, ensure, reset, grow, applyFilter, clearFilterError };
+  return { total, version, filterText, appliedFilter, filterError, filtering, follow, rowAt, ensure, reset, grow, appendTail, applyFilter, clearFilterError };
 });

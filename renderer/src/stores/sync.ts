@@ -1,6 +1,6 @@
 // Wires the back end's pushes to the stores, and re-syncs after (re)connecting. Live pushes are applied at
 // most once per animation frame: a burst of batches costs one render.
-import { useTransport, type ApiEvents, type ConnectionSummary, type HandshakeLabClient } from '../api';
+import { useTransport, type ApiEvents, type ConnectionSummary, type FrameRow, type HandshakeLabClient } from '../api';
 import { useAppStore } from './app';
 import { useConnectionsStore } from './connections';
 import { useLadderStore } from './ladder';
@@ -22,37 +22,64 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
   const notices = useNoticesStore();
 
   let pendingTotal: number | null = null;
+  /** The newest pushed rows not yet applied (bounded: older ones can be pulled). */
+  let pendingRows: FrameRow[] = [];
   const pendingConns = new Map<number, ConnectionSummary>();
   let scheduled = false;
   const flush = (): void => {
     scheduled = false;
-    if (pendingTotal !== null) { packets.grow(pendingTotal); pendingTotal = null; }
+    if (pendingTotal !== null) {
+      packets.appendTail(pendingRows, pendingTotal);
+      pendingTotal = null;
+      pendingRows = [];
+    }
     if (pendingConns.size) {
       const list = [...pendingConns.values()];
       pendingConns.clear();
       connections.merge(list);
       const sel = list.find((c) => c.stream === ladder.stream);
-      if (sel) {
-        const atEnd = step.index >= ladder.total - 1;
-        void ladder.grow(sel).then(() => {
-          // Watching live: follow the newest segment, animating it when it is the next one.
-          if (app.live && atEnd && ladder.total - 1 > step.index) void step.goTo(ladder.total - 1, { animate: ladder.total - 1 === step.index + 1 });
-        });
-      }
+      if (sel) growLadder(sel);
     }
+  };
+
+  // The selected connection's ladder follows live growth at most 5 times a second (one page pull each).
+  let ladderAt = 0;
+  let ladderTimer: ReturnType<typeof setTimeout> | null = null;
+  let ladderNext: ConnectionSummary | null = null;
+  const growLadder = (c: ConnectionSummary): void => {
+    ladderNext = c;
+    if (ladderTimer) return;
+    ladderTimer = setTimeout(() => {
+      ladderTimer = null;
+      ladderAt = Date.now();
+      const sel = ladderNext!;
+      if (sel.stream !== ladder.stream) return;
+      const atEnd = step.index >= ladder.total - 1;
+      void ladder.grow(sel).then(() => {
+        // Watching live: follow the newest segment, animating it when it is the next one.
+        if (app.live && atEnd && ladder.total - 1 > step.index) void step.goTo(ladder.total - 1, { animate: ladder.total - 1 === step.index + 1 });
+      });
+    }, Math.max(0, 200 - (Date.now() - ladderAt)));
   };
   const schedule = (): void => {
     if (!scheduled) { scheduled = true; raf(flush); }
   };
 
   const offs = [
-    client.on('frames', (p: ApiEvents['frames']) => { pendingTotal = p.total; schedule(); }),
+    client.on('frames', (p: ApiEvents['frames']) => {
+      // Rows only join up if nothing was skipped in between; otherwise keep just this batch.
+      pendingRows = p.skipped || pendingTotal === null || pendingTotal !== p.total - p.rows.length ? p.rows : pendingRows.concat(p.rows);
+      if (pendingRows.length > 2000) pendingRows = pendingRows.slice(-2000);
+      pendingTotal = p.total;
+      schedule();
+    }),
     client.on('connections', (p) => { for (const c of p.connections) pendingConns.set(c.stream, c); schedule(); }),
     client.on('status', (p) => app.applyStatus(p)),
     client.on('progress', (p) => app.applyProgress(p)),
     client.on('error', (e) => notices.push({ kind: 'error', code: e.code, detail: e.message })),
     client.on('reset', () => {
       pendingTotal = null;
+      pendingRows = [];
       pendingConns.clear();
       app.reset();
       packets.reset();
@@ -87,5 +114,5 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
   });
   if (transport.link() === 'open') void resync();
 
-  return () => { for (const off of offs) off(); offLink(); };
+  return () => { for (const off of offs) off(); offLink(); if (ladderTimer) clearTimeout(ladderTimer); };
 }
