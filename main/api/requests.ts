@@ -1,6 +1,7 @@
 // Every request the renderer can make, with the schema its parameters are validated against on receipt.
 // Types are inferred from the schemas, so the contract and its validation cannot drift apart.
 import { z } from 'zod';
+import { API_METHOD_NAMES, type ApiMethodName } from './methods';
 
 const port = z.number().int().min(1).max(65535);
 const frameNumber = z.number().int().min(1).max(2 ** 32);
@@ -36,7 +37,8 @@ export const requestSchemas = {
   getSeries: z.object({ stream: z.number().int().min(0), kind: z.enum(['stevens', 'throughput', 'window', 'rtt']) }).strict(),
   listLessons: z.object({}).strict(),
   openLesson: z.object({ id: z.string().min(1).max(100).regex(/^[a-z0-9-]+$/) }).strict(),
-} as const;
+// `satisfies`: a schema missing from, or extra to, the plain list in methods.ts fails to compile.
+} as const satisfies Record<ApiMethodName, z.ZodType>;
 
 export type ApiMethod = keyof typeof requestSchemas;
 /** Parameters as the caller may pass them (defaults optional). */
@@ -44,7 +46,7 @@ export type RequestInput<M extends ApiMethod> = z.input<(typeof requestSchemas)[
 /** Parameters after validation (defaults filled in). */
 export type RequestParams<M extends ApiMethod> = z.output<(typeof requestSchemas)[M]>;
 
-export const API_METHODS = Object.keys(requestSchemas) as ApiMethod[];
+export const API_METHODS: ApiMethod[] = [...API_METHOD_NAMES];
 
 export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, name);

@@ -1,0 +1,9 @@
+// The API's request names as a plain list: the one place both the zod schemas (requests.ts) and the
+// sandboxed preload (which may load nothing but `electron`, so no zod) take them from.
+export const API_METHOD_NAMES = [
+  'getAppInfo', 'getStatus', 'listInterfaces', 'startCapture', 'stopCapture', 'openFile', 'cancelLoad',
+  'saveCapture', 'runExperiment', 'getFrames', 'getFrame', 'indexOfFrame', 'setFilter', 'listConnections',
+  'getLadder', 'getSeries', 'listLessons', 'openLesson',
+] as const;
+
+export type ApiMethodName = (typeof API_METHOD_NAMES)[number];
