@@ -1,0 +1,39 @@
+// Entry of the back-end host: an Electron utility process (forked by main/app/index.ts) that runs the
+// Service: file loading, decoding, the frame store and live capture with `cap`. Keeping them here means
+// a capture burst or a crash of the native addon never freezes or kills the window.
+import type { LiveCapture } from '../backend/live-capture';
+import { Service } from '../backend/service';
+import { hostService } from './backend-host-core';
+import type { FromHost, ToHost } from './backend-protocol';
+
+const parent = process.parentPort;
+const post = (msg: FromHost) => parent.postMessage(msg);
+const log = (line: string) => post({ type: 'log', line });
+
+/** cap is optional: its module loads libpcap lazily, so importing it never fails; availability() says why not. */
+async function loadCapture(): Promise<LiveCapture | null> {
+  try {
+    const { CapCapture } = await import('../backend/cap-capture');
+    return new CapCapture();
+  } catch (e) {
+    log(`live capture disabled: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  }
+}
+
+const capture = await loadCapture();
+const service = new Service({
+  transport: 'ipc',
+  capture,
+  log,
+  ...(process.env.HANDSHAKE_LAB_LOCALE ? { locale: process.env.HANDSHAKE_LAB_LOCALE } : {}),
+});
+hostService(
+  {
+    postMessage: post,
+    onMessage: (handler) => parent.on('message', (e) => handler(e.data as ToHost)),
+  },
+  service,
+  { onDisposed: () => process.exit(0) },
+);
+post({ type: 'ready', capture: capture ? (await capture.availability()).available : false });
