@@ -41,6 +41,9 @@ describe('handshake-lab lesson vs tshark', () => {
       if (s.frame !== undefined) expect(row?.frame).toBe(s.frame);
       if (q.kind === 'state') {
         expect(steps[i].answer, `step ${i + 1}`).toBe(row?.[q.endpoint]);
+        // The lesson's author wrote the RFC 9293 answer first in the explanation: the engine's state must agree.
+        const written = /^([A-Z][A-Z_0-9]+)\b/.exec(q.explanation.en)?.[1];
+        if (written && (q.choices as string[]).includes(written)) expect(steps[i].answer, `step ${i + 1}: ${q.explanation.en.slice(0, 60)}`).toBe(written);
       } else {
         expect(steps[i].answer).toBe(q.choices.find((c) => c.id === q.answer)?.text.en);
         if (q.verify) {
