@@ -10,6 +10,15 @@ const parent = process.parentPort;
 const post = (msg: FromHost) => parent.postMessage(msg);
 const log = (line: string) => post({ type: 'log', line });
 
+// Listen at once: main may send requests while cap is still loading, and a message with no listener is lost.
+const early: ToHost[] = [];
+let handler: ((msg: ToHost) => void) | null = null;
+parent.on('message', (e) => {
+  const msg = e.data as ToHost;
+  if (handler) handler(msg);
+  else early.push(msg);
+});
+
 /** cap is optional: its module loads libpcap lazily, so importing it never fails; availability() says why not. */
 async function loadCapture(): Promise<LiveCapture | null> {
   try {
@@ -31,7 +40,10 @@ const service = new Service({
 hostService(
   {
     postMessage: post,
-    onMessage: (handler) => parent.on('message', (e) => handler(e.data as ToHost)),
+    onMessage: (h) => {
+      handler = h;
+      for (const msg of early.splice(0)) h(msg);
+    },
   },
   service,
   { onDisposed: () => process.exit(0) },

@@ -46,8 +46,8 @@ export class HostProcess {
         return;
       }
       this.restarts.push(now);
-      this.opts.onCrash(`${reason} and was restarted; open the capture again.`);
       this.start();
+      this.opts.onCrash(`${reason} and was restarted; open the capture again.`);
     });
   }
 

@@ -57,7 +57,16 @@ function start(): void {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), HANDSHAKE_LAB_LOCALE: app.getLocale() };
   // Packaged, the lessons are extraResources next to app.asar (electron-builder.yml).
   if (app.isPackaged && !env.HANDSHAKE_LAB_LESSONS_DIR) env.HANDSHAKE_LAB_LESSONS_DIR = join(process.resourcesPath, 'lessons');
-  const host = new HostProcess({ bridge, env, log, onCrash: (message) => sendEvent('error', { code: 'internal', message }) });
+  const host = new HostProcess({
+    bridge, env, log,
+    onCrash: (message) => {
+      // The new host knows nothing: the page starts over as a fresh client.
+      const id = client();
+      if (id) bridge.attach(id);
+      sendEvent('reset', { reason: 'file' });
+      sendEvent('error', { code: 'internal', message });
+    },
+  });
 
   const client = (): string | null => (win && !win.isDestroyed() ? clientIdOf(win.webContents.id) : null);
 
