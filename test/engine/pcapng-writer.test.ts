@@ -175,6 +175,20 @@ describe('pcapng writer', () => {
     expect(blockType(b.bytes, 0)).toBe(6); // then EPBs only
     expect(b.dataOffsets[0]).toBe(head.length + a.bytes.length + 28);
     expect(writer.bytesWritten).toBe(head.length + a.bytes.length + b.bytes.length);
+    // Times a 64-bit ns count cannot hold (before 1970, after 2554) keep their exact value via if_tsoffset.
+    const odd = [{ ...frames[0], tsSec: -5, tsNsec: 250 }, { ...frames[0], tsSec: 1795592866547, tsNsec: 718000001 }, frames[1]];
+    const w2 = new PcapngWriter();
+    const out = join(dir, 'odd-times.pcapng');
+    const { ids } = writeInBatches(w2, odd, out, 2);
+    expect(ids).toEqual([1, 2, 0]); // two extra interfaces, after the one the frames asked for (made first)
+    const ns = (f: RawFrame) => BigInt(f.tsSec) * 1_000_000_000n + BigInt(f.tsNsec);
+    expect(rawFrames(out).map(ns)).toEqual(odd.map(ns));
+    if (!noTshark) {
+      // tshark reads all three; the ordinary frame keeps its time (the odd ones are checked on corpus files above).
+      const times = tshark(['-r', out, '-T', 'fields', '-e', 'frame.time_epoch']).trim().split('\n');
+      expect(times.length).toBe(3);
+      expect(times[2]).toBe(tshark(['-r', join(corpus, 'lab/ipv4-3seg.pcap'), '-T', 'fields', '-e', 'frame.time_epoch']).split('\n')[1]);
+    }
     // A non-packet record is skipped, without an offset.
     const c = writer.frames([{ ...frames[0], linktype: -1 }]);
     expect(c).toEqual({ bytes: new Uint8Array(0), dataOffsets: [-1], interfaceIds: [-1] });
