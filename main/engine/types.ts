@@ -7,16 +7,33 @@ export interface RawFrame {
   data: Uint8Array;
   /** Original length on the wire (frame.len). */
   len: number;
-  /** Link-layer type (LINKTYPE_* number, e.g. 1 Ethernet, 0 NULL, 113 SLL, 276 SLL2, 101 raw IP). */
+  /** Link-layer type (LINKTYPE_* number, e.g. 1 Ethernet, 0 NULL, 113 SLL, 276 SLL2, 101 raw IP; -1 for pcapng records that are not packets). */
   linktype: number;
   /** Interface index within the file (pcapng IDB number; 0 for classic pcap). */
   interface: number;
   /** Timestamp: whole seconds since the epoch. */
   tsSec: number;
-  /** Timestamp: nanoseconds within the second, 0..999_999_999 (exact: resolution converted without floats). */
+  /**
+   * Timestamp: nanoseconds within the second, normally 0..999_999_999 (exact: resolution converted without floats).
+   * As in tshark, a damaged classic pcap record can carry a fraction ≥ 1 s or a negative one (a signed 32-bit
+   * count); tshark prints those unnormalised ("….1000000000", "-….000000001"), so the reader keeps them.
+   */
   tsNsec: number;
   /** pcapng opt_comment values, if any. */
   comments?: string[];
+  /** pcapng only: the section (0-based) the frame came from; `interface` is numbered within it, as frame.interface_id is. */
+  section?: number;
+  /** The record carries no timestamp (pcapng simple packet block, custom block): tshark shows no frame.time_* fields. */
+  noTimestamp?: boolean;
+  /** No interface id (classic pcap files, pcapng records not tied to an interface): tshark shows no frame.interface_id. */
+  noInterfaceId?: boolean;
+  /** False when the record carries no timestamp (pcapng simple packet block): tshark then shows no frame.time* fields. */
+  hasTimestamp?: boolean;
+  /**
+   * pcapng only (tshark shows no interface for classic pcap): the section (1-based) and the interface's
+   * if_name / if_description, for frame.section_number and frame.interface_*. May be shared between frames.
+   */
+  pcapng?: { section: number; ifName?: string; ifDescription?: string };
 }
 
 /**
@@ -203,4 +220,12 @@ export interface TcpAnalysis {
   expert: ExpertItem[];
   /** Prefix Wireshark prepends to the Info column, e.g. "[TCP Retransmission] " (may be ""). */
   infoPrefix: string;
+  /**
+   * What the detail tree shows beside the analysis, packed (so a stored frame re-dissects the same):
+   * bits 0-5 tcp.completeness before this segment, bit 6 the [SEQ/ACK analysis] subtree exists,
+   * bit 7 a FIN from the closing initiator ("initiates the connection closing").
+   */
+  view?: number;
+  /** The peer's base sequence number, only on segments with SACK blocks (their edges are shown relative). */
+  peerBase?: number;
 }

@@ -1,6 +1,13 @@
 // Entry point of the dissectors: raw frame → protocol layers, Info column, expert items.
-import type { ExpertItem, Layer, RawFrame, TcpAnalysis, TcpSegment } from '../types';
+// Wireshark's model: the frame dissector calls the link layer's, which calls the next by type,
+// and so on; a read past the data ends the dissection with "[Packet size limited during capture]"
+// or "[Malformed Packet]" (see context.ts). Nothing escapes: a bug in a dissector flags the frame.
+import type { ExpertItem, Field, Layer, RawFrame, TcpAnalysis, TcpSegment } from '../types';
 import type { Session } from '../session';
+import { Ctx, BoundsSignal } from './context';
+import { dissectFrameLayer, finishProtocols } from './frame';
+import { dissectLink } from './link';
+import { showException } from './exception';
 
 export interface DissectResult {
   layers: Layer[];
@@ -13,10 +20,40 @@ export interface DissectResult {
   expert: ExpertItem[];
   /** The frame's outermost TCP segment (not one quoted inside an ICMP error), with its analysis. */
   tcp: { segment: TcpSegment; analysis: TcpAnalysis } | null;
+  /** tcp.stream of the outermost TCP header, also when Wireshark does not analyse it (bad lengths). */
+  stream: number | null;
 }
 
 /** Dissects one frame. Never throws: malformed input is flagged and decoding goes on. */
 export function dissectFrame(raw: RawFrame, frameNumber: number, session: Session): DissectResult {
-  void raw; void frameNumber; void session;
-  throw new Error('dissectFrame: not implemented yet');
+  const c = new Ctx(raw, frameNumber, session);
+  let protocols: Field | null = null;
+  try {
+    protocols = dissectFrameLayer(c);
+    try {
+      dissectLink(c);
+    } catch (e) {
+      if (!(e instanceof BoundsSignal)) throw e;
+      c.colWritable = true;
+      c.quoteInto = null;
+      showException(c, e);
+    }
+  } catch (e) {
+    dissectorBug(c, e);
+  }
+  if (protocols) finishProtocols(protocols, c.protos);
+  return { layers: c.layers, info: c.info, src: c.src, dst: c.dst, protocol: c.protocol, malformed: c.malformed, expert: c.expert, tcp: c.tcp, stream: c.tcpStream };
+}
+
+/** A dissector threw something other than a bounds signal: Wireshark's "Dissector bug" (a malformed frame). */
+function dissectorBug(c: Ctx, e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  c.colWritable = true;
+  c.quoteInto = null;
+  const text = `[Dissector bug, protocol ${c.current || 'Frame'}: ${message}]`;
+  c.info += text;
+  c.layers.push({ protocol: '_ws.malformed', title: text, osi: 7, tcpip: 5, offset: 0, length: 0, fields: [] });
+  c.addExpert('error', 'malformed', message, '_ws.malformed.dissector_bug');
+  c.malformed = true;
+  if (!c.protocol) c.protocol = 'Frame';
 }

@@ -1,10 +1,18 @@
 // Streaming reader for classic pcap and pcapng: feed it chunks of any size, get frames back.
-// Only the unfinished tail of a chunk is kept between calls, so a multi-GB file never sits in memory.
+// Only the unfinished tail is kept between calls, so a multi-GB file never sits in memory.
+// It reads files the way tshark 4.0 (wiretap) does, oddities included: the same frames, times, lengths
+// and interface ids, and the same point where a damaged file stops being readable.
 import type { RawFrame } from '../types';
 import { CaptureFormatError } from './errors';
-import { ticksToTime } from './timestamps';
+import { TickConverter, unitsFromTsresol } from './timestamps';
+import { isKnownLinktype, linkInfo, type LinkInfo } from './link-info';
+import { guessVariant, MODIFIED_CANDIDATES, RECORD_HEADER, STANDARD_CANDIDATES, type PcapVariant } from './pcap-variants';
+import { interfaceOptionCheck, packetOptionCheck, walkOptions } from './pcapng-options';
 
 export type CaptureFormat = 'pcap' | 'pcapng';
+
+/** Link type of records that are not packets (pcapng custom, Sysdig and journal blocks), which tshark lists as frames. */
+export const LINKTYPE_NONE = -1;
 
 export interface CaptureInterface {
   linktype: number;
@@ -15,279 +23,616 @@ export interface CaptureInterface {
   unitsPerSecond: number;
   /** if_tsoffset: seconds added to every timestamp. */
   tsOffset: number;
+  /** pcapng section (0-based) and the interface's number within it (tshark's frame.interface_id). */
+  section: number;
+  id: number;
 }
-
-const PCAP_MAGIC_US = 0xa1b2c3d4;
-const PCAP_MAGIC_NS = 0xa1b23c4d;
-const PCAP_MAGIC_KUZNETZOV = 0xa1b2cd34;
-const PCAPNG_SHB = 0x0a0d0d0a;
-const PCAPNG_BOM = 0x1a2b3c4d;
-
-const BLOCK_IDB = 1, BLOCK_OPB = 2, BLOCK_SPB = 3, BLOCK_EPB = 6;
-
-/** Largest frame wiretap accepts for most link types; a bigger length means a damaged file. */
-const MAX_FRAME = 262144;
-/** Link types wiretap allows bigger frames for (USB, D-Bus, …). */
-const BIG_FRAME_LINKTYPES = new Set([189, 220, 231, 249, 279]);
-const maxFrameFor = (linktype: number) => (BIG_FRAME_LINKTYPES.has(linktype) ? 128 * 1024 * 1024 : MAX_FRAME);
-/** Largest pcapng block we accept (wiretap's limit is 16 MiB). */
-const MAX_BLOCK = 16 * 1024 * 1024;
 
 export type FrameSink = (frame: RawFrame) => void;
 
+interface Iface {
+  info: CaptureInterface;
+  ticks: TickConverter;
+  link: LinkInfo;
+}
+
+const MAGIC_US = 0xa1b2c3d4;
+const MAGIC_NS = 0xa1b23c4d;
+const MAGIC_MODIFIED = 0xa1b2cd34;
+const MAGIC_IXIA_HW = 0x1c0001ac; // nanoseconds, 4 extra header bytes
+const MAGIC_IXIA_SW = 0x1c0001ab; // microseconds, 4 extra header bytes
+const PCAP_MAGICS = new Set([MAGIC_US, MAGIC_NS, MAGIC_MODIFIED, MAGIC_IXIA_HW, MAGIC_IXIA_SW]);
+const SHB = 0x0a0d0d0a;
+const BOM = 0x1a2b3c4d;
+
+const BLOCK_IDB = 1, BLOCK_PB = 2, BLOCK_SPB = 3, BLOCK_NRB = 4, BLOCK_ISB = 5, BLOCK_EPB = 6;
+const BLOCK_JOURNAL = 9, BLOCK_DSB = 0x0a, BLOCK_SYSDIG = 0x204, BLOCK_SYSDIG_V2 = 0x216, BLOCK_SYSDIG_V2_LARGE = 0x221;
+const BLOCK_CB_COPY = 0x00000bad, BLOCK_CB_NO_COPY = 0x40000bad;
+/** wiretap's largest block: an EPB with a maximal D-Bus frame and 128 KiB of options. */
+const MAX_BLOCK = 32 + 128 * 1024 * 1024 + 131072;
+const round4 = (n: number) => (n + 3) & ~3;
+const JOURNAL_TS_KEY = Array.from('__REALTIME_TIMESTAMP=', (c) => c.charCodeAt(0));
+
+/** Position of `needle` in buf[from, to), or -1. */
+function indexOfBytes(buf: Uint8Array, from: number, to: number, needle: readonly number[]): number {
+  outer: for (let i = from; i + needle.length <= to; i++) {
+    for (let j = 0; j < needle.length; j++) if (buf[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
 export class CaptureReader {
   format: CaptureFormat | null = null;
+  /** Every interface seen, all sections in order; a frame's own is `interfaceOf(frame)`. */
   readonly interfaces: CaptureInterface[] = [];
   /** Bytes of the file fully consumed so far (the offset of the next record). */
   consumed = 0;
   /** Frames emitted so far. */
   frames = 0;
+  /** File offset of the current frame's first data byte (valid while the sink runs). */
+  dataOffset = 0;
+  /** classic pcap: the record-header layout in use (decided from the first records, as wiretap does). */
+  variant: PcapVariant | null = null;
 
-  private tail: Uint8Array | null = null;
-  private little = true;
-  private pcapLinktype = 0;
-  private pcapUnits = 1_000_000;
-  private pcapRecordHeader = 16;
-  private pcapSnaplen = 0;
+  private parts: Uint8Array[] = [];
+  private partsLen = 0;
+  /** Bytes needed from the start of the kept tail before parsing can move on. */
+  private need = 1;
   private done = false;
-  /** Index of the current section's first interface in `interfaces`. */
-  private sectionBase = 0;
+  private sink: FrameSink | null = null;
+
+  // classic pcap
+  private le = true;
+  private pcapCandidates: readonly PcapVariant[] = STANDARD_CANDIDATES;
+  private lengthsSwapped: 'no' | 'yes' | 'maybe' = 'no';
+  private pcapLink: LinkInfo = linkInfo(1);
+  private pcapLinktype = 1;
+  private pcapSnaplen = 0;
+  private pcapNs = false;
+  private pcapHeader = 16;
+  private aixFddi = false;
+
+  // pcapng
+  private readonly ifaces: Iface[] = [];
+  private readonly sectionBases: number[] = [];
+  private section = -1;
   private readonly decoder = new TextDecoder();
 
-  /** Parses as many complete records as `chunk` (after any leftover) holds, calling `sink` for each frame. */
+  /** Parses as many complete records as the data so far holds, calling `sink` for each frame. */
   push(chunk: Uint8Array, sink: FrameSink): void {
     if (this.done) return;
+    this.sink = sink;
+    if (this.partsLen + chunk.length < this.need) {
+      // Still short of the next record: keep a copy (the caller may reuse `chunk`) and wait.
+      this.parts.push(chunk.slice());
+      this.partsLen += chunk.length;
+      return;
+    }
     let buf = chunk;
-    if (this.tail && this.tail.length) {
-      buf = new Uint8Array(this.tail.length + chunk.length);
-      buf.set(this.tail, 0);
-      buf.set(chunk, this.tail.length);
+    if (this.partsLen) {
+      buf = new Uint8Array(this.partsLen + chunk.length);
+      let at = 0;
+      for (const p of this.parts) {
+        buf.set(p, at);
+        at += p.length;
+      }
+      buf.set(chunk, at);
     }
-    const used = this.parse(buf, sink);
+    this.run(buf, false, sink);
+  }
+
+  /** Call after the last chunk: delivers what only the end could decide, throws if the file ends mid-record. */
+  end(sink?: FrameSink): void {
+    if (this.done) return;
+    const buf = this.takeParts();
+    if (this.format === null && buf.length === 0) {
+      this.done = true;
+      throw new CaptureFormatError('empty file: no capture header', 0);
+    }
+    this.run(buf, true, sink ?? this.sink ?? (() => undefined));
+    this.done = true;
+    if (this.partsLen) {
+      const what = this.format === 'pcapng' ? 'block' : 'record';
+      throw new CaptureFormatError(`truncated: the file ends inside a ${what} (at byte ${this.consumed}; ${this.partsLen} bytes of it present)`, this.consumed);
+    }
+  }
+
+  /** The interface a frame was captured on (undefined for records not tied to one). */
+  interfaceOf(frame: RawFrame): CaptureInterface | undefined {
+    if (frame.noInterfaceId && this.format === 'pcapng') return undefined;
+    if (this.format === 'pcap') return this.interfaces[0];
+    const base = this.sectionBases[frame.section ?? 0];
+    return base === undefined ? undefined : this.interfaces[base + frame.interface];
+  }
+
+  private takeParts(): Uint8Array {
+    if (this.parts.length === 1) return this.parts[0];
+    const buf = new Uint8Array(this.partsLen);
+    let at = 0;
+    for (const p of this.parts) {
+      buf.set(p, at);
+      at += p.length;
+    }
+    return buf;
+  }
+
+  private run(buf: Uint8Array, eof: boolean, sink: FrameSink): void {
+    let used = 0;
+    try {
+      used = this.parse(buf, eof, sink);
+    } catch (e) {
+      this.done = true;
+      this.parts = [];
+      this.partsLen = 0;
+      throw e;
+    }
     this.consumed += used;
-    // Keep a copy of the tail: `chunk` may be reused by the caller.
-    this.tail = used < buf.length ? buf.slice(used) : null;
-  }
-
-  /** Call after the last chunk: throws if the file ended inside a header or a record. */
-  end(): void {
-    if (this.format === null) {
-      if (!this.tail || this.tail.length === 0) throw new CaptureFormatError('empty file: no capture header', 0);
-      throw new CaptureFormatError(`file too short for a capture header (${this.tail.length} bytes)`, 0);
-    }
-    if (this.tail && this.tail.length) {
-      const what = this.format === 'pcap' ? 'record' : 'block';
-      throw new CaptureFormatError(`truncated: the last ${what} (at byte ${this.consumed}) is cut short, ${this.tail.length} bytes of it present`, this.consumed);
+    if (used < buf.length) {
+      this.parts = [buf.slice(used)];
+      this.partsLen = buf.length - used;
+    } else {
+      this.parts = [];
+      this.partsLen = 0;
     }
   }
 
-  private parse(buf: Uint8Array, sink: FrameSink): number {
+  private fail(what: string, at: number): never {
+    throw new CaptureFormatError(`damaged: ${what} (at byte ${this.consumed + at})`, this.consumed + at);
+  }
+
+  private parse(buf: Uint8Array, eof: boolean, sink: FrameSink): number {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let pos = 0;
     if (this.format === null) {
-      if (buf.length < 4) return 0;
-      const magicBE = view.getUint32(0, false);
-      const magicLE = view.getUint32(0, true);
-      if (magicBE === PCAPNG_SHB) {
-        this.format = 'pcapng';
-      } else if ([PCAP_MAGIC_US, PCAP_MAGIC_NS, PCAP_MAGIC_KUZNETZOV].includes(magicLE) || [PCAP_MAGIC_US, PCAP_MAGIC_NS, PCAP_MAGIC_KUZNETZOV].includes(magicBE)) {
-        if (buf.length < 24) return 0;
-        this.little = [PCAP_MAGIC_US, PCAP_MAGIC_NS, PCAP_MAGIC_KUZNETZOV].includes(magicLE);
-        const magic = this.little ? magicLE : magicBE;
-        this.format = 'pcap';
-        this.pcapUnits = magic === PCAP_MAGIC_NS ? 1_000_000_000 : 1_000_000;
-        this.pcapRecordHeader = magic === PCAP_MAGIC_KUZNETZOV ? 24 : 16;
-        this.pcapSnaplen = view.getUint32(16, this.little);
-        // The upper bits of the link-type word carry FCS information; the type is the low 16 bits.
-        this.pcapLinktype = view.getUint32(20, this.little) & 0xffff;
-        this.interfaces.push({ linktype: this.pcapLinktype, snaplen: this.pcapSnaplen, unitsPerSecond: this.pcapUnits, tsOffset: 0 });
-        pos = 24;
-      } else {
-        this.done = true;
-        throw new CaptureFormatError(`not a pcap or pcapng file (magic 0x${magicBE.toString(16).padStart(8, '0')})`, 0);
+      pos = this.parseFileHeader(buf, view, eof);
+      if (this.format === null) return 0;
+    }
+    if (this.format === 'pcapng') return this.parsePcapng(buf, view, pos, sink);
+    if (this.variant === null) {
+      const guess = guessVariant(this.pcapCandidates, view, pos, buf.length, eof, this.le, this.pcapLink.maxFrame, this.pcapSnaplen);
+      if ('needUpTo' in guess) {
+        this.need = guess.needUpTo;
+        return pos;
+      }
+      this.setVariant(guess.variant);
+    }
+    return this.parsePcap(buf, view, pos, sink);
+  }
+
+  /** Recognises the file and reads its header; returns where records start (format stays null if more bytes are needed). */
+  private parseFileHeader(buf: Uint8Array, view: DataView, eof: boolean): number {
+    const tooShort = () => {
+      if (eof) throw new CaptureFormatError(`file too short to be a capture file (${buf.length} bytes)`, 0);
+      return 0;
+    };
+    if (buf.length < 4) {
+      this.need = 4;
+      return tooShort();
+    }
+    if (view.getUint32(0, false) === SHB) {
+      // pcapng: the first block must be a readable section header, else tshark does not take it for pcapng.
+      if (buf.length < 12) {
+        this.need = 12;
+        return tooShort();
+      }
+      const bom = view.getUint32(8, true);
+      if (bom !== BOM && bom !== 0x4d3c2b1a) throw new CaptureFormatError('not a pcap or pcapng capture file (pcapng section header without byte-order magic)', 0);
+      if (buf.length < 28) {
+        this.need = 28;
+        return tooShort();
+      }
+      this.format = 'pcapng';
+      return 0;
+    }
+    const magicLE = view.getUint32(0, true);
+    const magicBE = view.getUint32(0, false);
+    if (!PCAP_MAGICS.has(magicLE) && !PCAP_MAGICS.has(magicBE)) {
+      throw new CaptureFormatError(`not a pcap or pcapng capture file (starts with 0x${magicBE.toString(16).padStart(8, '0')})`, 0);
+    }
+    this.le = PCAP_MAGICS.has(magicLE);
+    const magic = this.le ? magicLE : magicBE;
+    const hdr = magic === MAGIC_IXIA_HW || magic === MAGIC_IXIA_SW ? 28 : 24;
+    if (buf.length < hdr) {
+      this.need = hdr;
+      return tooShort();
+    }
+    const le = this.le;
+    const major = view.getUint16(4, le);
+    const minor = view.getUint16(6, le);
+    this.pcapSnaplen = view.getUint32(16, le);
+    let network = view.getUint32(20, le);
+    if (major < 2) throw new CaptureFormatError(`unsupported pcap version ${major}.${minor}`, 0);
+    let variant: PcapVariant | null = null;
+    if (major === 2 && minor < 3) {
+      this.lengthsSwapped = 'yes';
+      variant = 'pcap';
+    } else if (major === 2 && minor === 3) {
+      this.lengthsSwapped = 'maybe';
+      variant = 'pcap';
+    } else if (major === 543) {
+      this.lengthsSwapped = 'yes';
+      variant = 'pcap';
+    }
+    // AIX wrote RFC 1573 interface types instead of link types, and nanosecond times.
+    if (magic === MAGIC_US && major === 2 && minor === 2) {
+      const aix: Record<number, number> = { 6: 1, 9: 6, 15: 10, 24: 0 };
+      if (network in aix) {
+        network = aix[network];
+        variant = 'aix';
       }
     }
-    return this.format === 'pcap' ? this.parsePcap(buf, view, pos, sink) : this.parsePcapng(buf, view, pos, sink);
+    if ((network & 0x03ff0000) !== 0) {
+      throw new CaptureFormatError(`unsupported pcap file: link-type reserved bits set (0x${(network >>> 0).toString(16).padStart(8, '0')})`, 20);
+    }
+    const linktype = network & 0xffff;
+    if (!isKnownLinktype(linktype)) throw new CaptureFormatError(`unsupported pcap file: link type ${linktype} is unknown to Wireshark`, 20);
+    this.pcapLinktype = linktype;
+    this.pcapLink = linkInfo(linktype);
+    if (magic === MAGIC_NS || magic === MAGIC_IXIA_HW) variant = 'nsec';
+    else if (magic === MAGIC_IXIA_SW) variant = 'pcap';
+    else if (magic === MAGIC_MODIFIED) {
+      variant = null;
+      this.pcapCandidates = MODIFIED_CANDIDATES;
+    }
+    this.format = 'pcap';
+    const units = variant === 'nsec' || variant === 'aix' ? 1_000_000_000 : 1_000_000;
+    this.interfaces.push({ linktype, snaplen: this.pcapSnaplen, unitsPerSecond: units, tsOffset: 0, section: 0, id: 0 });
+    if (variant) this.setVariant(variant);
+    return hdr;
+  }
+
+  private setVariant(v: PcapVariant): void {
+    this.variant = v;
+    this.pcapHeader = RECORD_HEADER[v];
+    this.pcapNs = v === 'nsec' || v === 'aix';
+    this.interfaces[0].unitsPerSecond = this.pcapNs ? 1_000_000_000 : 1_000_000;
+    // AIX put 3 bytes of padding in front of FDDI frames.
+    this.aixFddi = v === 'aix' && this.pcapLinktype === 10;
   }
 
   private parsePcap(buf: Uint8Array, view: DataView, pos: number, sink: FrameSink): number {
-    const le = this.little;
-    const hdr = this.pcapRecordHeader;
-    const max = maxFrameFor(this.pcapLinktype);
-    while (pos + hdr <= buf.length) {
-      const caplen = view.getUint32(pos + 8, le);
-      if (caplen > max) {
-        this.done = true;
-        throw new CaptureFormatError(`damaged: record at byte ${this.consumed + pos} claims ${caplen} captured bytes (more than ${max})`, this.consumed + pos);
+    const le = this.le;
+    const hdr = this.pcapHeader;
+    const max = this.pcapLink.maxFrame;
+    const phdr = this.pcapLink.pseudoHeader + (this.aixFddi ? 3 : 0);
+    const ns = this.pcapNs;
+    const swap = this.lengthsSwapped;
+    const linktype = this.pcapLinktype;
+    const end = buf.length;
+    while (pos + hdr <= end) {
+      let caplen = view.getUint32(pos + 8, le);
+      let len = view.getUint32(pos + 12, le);
+      if (swap === 'yes' || (swap === 'maybe' && caplen > len)) {
+        const t = caplen;
+        caplen = len;
+        len = t;
       }
-      if (pos + hdr + caplen > buf.length) break;
-      const sec = view.getUint32(pos, le);
+      if (caplen > max) this.fail(`record claims ${caplen} captured bytes, more than the ${max} allowed`, pos);
+      if (pos + hdr + caplen > end) {
+        this.need = hdr + caplen;
+        return pos;
+      }
+      if (caplen < phdr) this.fail(`record of ${caplen} bytes is too short for its ${phdr}-byte pseudo-header`, pos);
       const frac = view.getUint32(pos + 4, le);
-      const len = view.getUint32(pos + 12, le);
-      const nsec = this.pcapUnits === 1_000_000 ? frac * 1000 : frac;
-      // Fractions ≥ 1 s are invalid but occur; wiretap carries them into the seconds.
-      const carry = Math.floor(nsec / 1_000_000_000);
+      const data = pos + hdr + phdr;
+      this.dataOffset = this.consumed + data;
+      // wiretap keeps the fraction as a signed 32-bit count of ns, unnormalised: a fraction ≥ 1 s stays
+      // as it is (tshark then prints e.g. "….1000000000"), and µs·1000 wraps like C's unsigned arithmetic.
       sink({
-        data: buf.subarray(pos + hdr, pos + hdr + caplen),
-        len,
-        linktype: this.pcapLinktype,
+        data: buf.subarray(data, data + caplen - phdr),
+        len: phdr ? (len - phdr) >>> 0 : len,
+        linktype,
         interface: 0,
-        tsSec: sec + carry,
-        tsNsec: nsec - carry * 1_000_000_000,
+        tsSec: view.getUint32(pos, le),
+        tsNsec: ns ? frac | 0 : Math.imul(frac, 1000),
+        noInterfaceId: true,
       });
       this.frames++;
       pos += hdr + caplen;
     }
+    this.need = hdr;
     return pos;
   }
+
+  // ------------------------------------------------------------------ pcapng
 
   private parsePcapng(buf: Uint8Array, view: DataView, pos: number, sink: FrameSink): number {
-    while (pos + 12 <= buf.length) {
-      // The section header's byte order decides how everything up to the next section is read.
-      const typeBE = view.getUint32(pos, false);
-      if (typeBE === PCAPNG_SHB) {
-        const bom = view.getUint32(pos + 8, true);
-        if (bom === PCAPNG_BOM) this.little = true;
-        else if (bom === 0x4d3c2b1a) this.little = false;
-        else {
-          this.done = true;
-          throw new CaptureFormatError(`damaged: section header at byte ${this.consumed + pos} has no valid byte-order magic`, this.consumed + pos);
+    const end = buf.length;
+    for (;;) {
+      if (end - pos < 8) {
+        this.need = 8;
+        return pos;
+      }
+      let total: number;
+      let type: number;
+      if (view.getUint32(pos, false) === SHB) {
+        // A section header sets the byte order of everything up to the next one.
+        if (end - pos < 12) {
+          this.need = 12;
+          return pos;
         }
+        const bom = view.getUint32(pos + 8, true);
+        if (bom === BOM) this.le = true;
+        else if (bom === 0x4d3c2b1a) this.le = false;
+        else this.fail('section header has no valid byte-order magic', pos);
+        type = SHB;
+        total = round4(view.getUint32(pos + 4, this.le));
+        if (total < 28) this.fail(`section header block length ${total} is less than the minimum 28`, pos);
+      } else {
+        type = view.getUint32(pos, this.le);
+        total = round4(view.getUint32(pos + 4, this.le));
       }
-      const le = this.little;
-      const type = view.getUint32(pos, le);
-      const total = view.getUint32(pos + 4, le);
-      if (total < 12 || total % 4 !== 0 || total > MAX_BLOCK) {
-        this.done = true;
-        throw new CaptureFormatError(`damaged: block at byte ${this.consumed + pos} has an invalid length ${total}`, this.consumed + pos);
+      // round4 of a length near 2³² wraps to 0: that is damage too.
+      if (total > MAX_BLOCK || total === 0) this.fail(`block length ${view.getUint32(pos + 4, this.le)} is too large`, pos);
+      if (end - pos < total) {
+        this.need = total;
+        return pos;
       }
-      if (pos + total > buf.length) break;
-      const trailer = view.getUint32(pos + total - 4, le);
-      if (trailer !== total) {
-        this.done = true;
-        throw new CaptureFormatError(`damaged: block at byte ${this.consumed + pos} has mismatched lengths (${total} vs ${trailer})`, this.consumed + pos);
-      }
-      const body = pos + 8;
-      const bodyEnd = pos + total - 4;
-      switch (type) {
-        case PCAPNG_SHB:
-          // A new section: its interfaces are numbered after the previous sections' (as wiretap does).
-          this.sectionBase = this.interfaces.length;
-          break;
-        case BLOCK_IDB:
-          this.readIdb(buf, view, body, bodyEnd);
-          break;
-        case BLOCK_EPB:
-          this.readEpb(buf, view, body, bodyEnd, sink);
-          break;
-        case BLOCK_SPB:
-          this.readSpb(buf, view, body, bodyEnd, sink);
-          break;
-        case BLOCK_OPB:
-          this.readOpb(buf, view, body, bodyEnd, sink);
-          break;
-        default:
-          break; // NRB, ISB, DSB, custom and unknown blocks carry no frames: skip them.
-      }
+      this.block(buf, view, pos, type, total, sink);
       pos += total;
     }
-    return pos;
   }
 
-  private blockError(what: string, at: number): never {
-    this.done = true;
-    throw new CaptureFormatError(`damaged: ${what} at byte ${this.consumed + at}`, this.consumed + at);
+  /** One complete block at `pos` (its `total` bytes are all in `buf`). */
+  private block(buf: Uint8Array, view: DataView, pos: number, type: number, total: number, sink: FrameSink): void {
+    const le = this.le;
+    const body = pos + 8;
+    const bodyEnd = pos + total - 4;
+    // wiretap checks the block's contents first, the trailing length last: frames come only from whole blocks.
+    let frame: RawFrame | null = null;
+    switch (type) {
+      case SHB:
+        this.sectionHeader(view, pos, body, bodyEnd);
+        break;
+      case BLOCK_IDB:
+        this.interfaceBlock(buf, view, pos, body, bodyEnd);
+        break;
+      case BLOCK_EPB:
+      case BLOCK_PB:
+        frame = this.packetBlock(buf, view, pos, body, bodyEnd, type === BLOCK_EPB);
+        break;
+      case BLOCK_SPB:
+        frame = this.simplePacketBlock(buf, view, pos, body, bodyEnd);
+        break;
+      case BLOCK_NRB:
+        this.nameResolutionBlock(view, pos, body, bodyEnd);
+        break;
+      case BLOCK_ISB:
+        if (total < 24) this.fail(`interface statistics block length ${total} is too small`, pos);
+        this.options(view, body + 12, bodyEnd, null, null, pos);
+        break;
+      case BLOCK_DSB: {
+        if (total < 20) this.fail(`decryption secrets block length ${total} is too small`, pos);
+        const len = view.getUint32(body + 4, le);
+        if (len > bodyEnd - body - 8) this.fail(`decryption secrets block claims ${len} bytes of secrets, more than it holds`, pos);
+        break;
+      }
+      case BLOCK_CB_COPY:
+      case BLOCK_CB_NO_COPY:
+        // tshark lists a custom block as a frame of its own: its bytes after the enterprise number.
+        if (total < 16) this.fail(`custom block length ${total} is too small`, pos);
+        frame = this.recordFrame(buf, body + 4, bodyEnd - body - 4, bodyEnd - body - 4, null);
+        break;
+      case BLOCK_SYSDIG:
+      case BLOCK_SYSDIG_V2:
+      case BLOCK_SYSDIG_V2_LARGE:
+        frame = this.sysdigBlock(buf, view, pos, type, total);
+        break;
+      case BLOCK_JOURNAL:
+        frame = this.journalBlock(buf, pos, total);
+        break;
+      default:
+        if (total < 12) this.fail(`block length ${total} is less than the minimum 12`, pos);
+        break; // unknown and local block types carry nothing tshark shows: skip them
+    }
+    const trailer = round4(view.getUint32(bodyEnd, le));
+    if (trailer !== total) this.fail(`block lengths do not match (${total} at the start, ${trailer} at the end)`, pos);
+    if (frame) {
+      sink(frame);
+      this.frames++;
+    }
   }
 
-  private iface(localId: number, at: number): { id: number; info: CaptureInterface } {
-    const id = this.sectionBase + localId;
-    const info = this.interfaces[id];
-    if (!info) this.blockError(`packet block refers to interface ${localId}, which no interface block described`, at);
-    return { id, info };
+  private options(view: DataView, from: number, to: number, fn: ((code: number, off: number, len: number) => void) | null,
+    check: Parameters<typeof walkOptions>[5], blockPos: number): void {
+    const problem = walkOptions(view, from, to, this.le, fn, check);
+    if (problem) this.fail(problem, blockPos);
   }
 
-  private readIdb(buf: Uint8Array, view: DataView, body: number, end: number): void {
-    if (end - body < 8) this.blockError('interface description block too short', body - 8);
-    const le = this.little;
+  private sectionHeader(view: DataView, pos: number, body: number, bodyEnd: number): void {
+    const major = view.getUint16(body + 4, this.le);
+    const minor = view.getUint16(body + 6, this.le);
+    if (!(major === 1 && (minor === 0 || minor === 2))) {
+      throw new CaptureFormatError(`unsupported pcapng version ${major}.${minor} (at byte ${this.consumed + pos})`, this.consumed + pos);
+    }
+    this.options(view, body + 16, bodyEnd, null, null, pos);
+    // A new section: its interfaces are numbered from 0 again (tshark's frame.interface_id is per section).
+    this.section++;
+    this.sectionBases.push(this.interfaces.length);
+  }
+
+  private interfaceBlock(buf: Uint8Array, view: DataView, pos: number, body: number, bodyEnd: number): void {
+    if (bodyEnd - body < 8) this.fail('interface description block too short', pos);
+    if (this.section < 0) this.fail('interface description block before any section header', pos);
+    const le = this.le;
+    const linktype = view.getUint16(body, le);
     const info: CaptureInterface = {
-      linktype: view.getUint16(body, le),
+      linktype,
       snaplen: view.getUint32(body + 4, le),
       unitsPerSecond: 1_000_000,
       tsOffset: 0,
+      section: this.section,
+      id: this.interfaces.length - this.sectionBases[this.section],
     };
-    this.forEachOption(buf, view, body + 8, end, (code, off, len) => {
-      if (code === 2) info.name = this.decoder.decode(buf.subarray(off, off + len));
-      else if (code === 3) info.description = this.decoder.decode(buf.subarray(off, off + len));
-      else if (code === 9 && len >= 1) {
-        const r = buf[off];
-        const exp = r & 0x7f;
-        info.unitsPerSecond = r & 0x80 ? 2 ** exp : 10 ** exp;
-      } else if (code === 14 && len >= 8) {
-        const hi = view.getUint32(off + (le ? 4 : 0), le);
-        const lo = view.getUint32(off + (le ? 0 : 4), le);
-        info.tsOffset = hi * 4294967296 + lo;
+    let units: bigint | null = null;
+    let offsetSeen = false;
+    this.options(view, body + 8, bodyEnd, (code, off, len) => {
+      if (code === 2) info.name ??= this.decoder.decode(buf.subarray(off, off + len));
+      else if (code === 3) info.description ??= this.decoder.decode(buf.subarray(off, off + len));
+      // Only a 1-byte if_tsresol counts, and only the first (wiretap ignores the rest); same for if_tsoffset.
+      else if (code === 9 && len === 1 && units === null) units = unitsFromTsresol(buf[off]);
+      else if (code === 14 && len === 8 && !offsetSeen) {
+        offsetSeen = true;
+        info.tsOffset = Number(view.getBigInt64(off, le));
       }
-    });
+    }, interfaceOptionCheck, pos);
+    const ticks = new TickConverter(units ?? 1_000_000n);
+    info.unitsPerSecond = Number(ticks.units);
     this.interfaces.push(info);
+    this.ifaces.push({ info, ticks, link: linkInfo(linktype) });
   }
 
-  private readEpb(buf: Uint8Array, view: DataView, body: number, end: number, sink: FrameSink): void {
-    if (end - body < 20) this.blockError('enhanced packet block too short', body - 8);
-    const le = this.little;
-    const { id, info } = this.iface(view.getUint32(body, le), body - 8);
+  private sectionIface(localId: number, pos: number): Iface {
+    const base = this.sectionBases[this.section] ?? 0;
+    const count = this.interfaces.length - base;
+    if (this.section < 0 || localId >= count) this.fail(`packet refers to interface ${localId}, but its section has ${Math.max(count, 0)}`, pos);
+    return this.ifaces[base + localId];
+  }
+
+  private packetBlock(buf: Uint8Array, view: DataView, pos: number, body: number, bodyEnd: number, enhanced: boolean): RawFrame {
+    const le = this.le;
+    const fixed = 20;
+    const total = bodyEnd + 4 - pos;
+    if (total < 12 + fixed) this.fail(`${enhanced ? 'enhanced ' : ''}packet block length ${total} is too small`, pos);
+    const localId = enhanced ? view.getUint32(body, le) : view.getUint16(body, le);
     const caplen = view.getUint32(body + 12, le);
+    if (caplen > total - 12 - fixed - ((4 - (caplen & 3)) & 3)) this.fail(`packet block length ${total} is too small for ${caplen} captured bytes`, pos);
+    const iface = this.sectionIface(localId, pos);
+    if (caplen > iface.link.maxFrame) this.fail(`packet block claims ${caplen} captured bytes, more than the ${iface.link.maxFrame} allowed`, pos);
+    const phdr = iface.link.pseudoHeader;
+    if (caplen < phdr) this.fail(`packet of ${caplen} bytes is too short for its ${phdr}-byte pseudo-header`, pos);
     const len = view.getUint32(body + 16, le);
-    const data = body + 20;
-    if (caplen > maxFrameFor(info.linktype) || data + caplen > end) this.blockError(`enhanced packet block claims ${caplen} captured bytes, more than it holds`, body - 8);
-    const frame = this.frame(buf, data, caplen, len, id, info, view.getUint32(body + 4, le), view.getUint32(body + 8, le));
-    const optStart = data + ((caplen + 3) & ~3);
-    if (optStart < end) {
-      this.forEachOption(buf, view, optStart, end, (code, off, olen) => {
-        if (code === 1) (frame.comments ??= []).push(this.decoder.decode(buf.subarray(off, off + olen)));
-      });
+    const data = body + fixed;
+    let comments: string[] | undefined;
+    this.options(view, data + round4(caplen), bodyEnd, (code, off, olen) => {
+      if (code === 1) (comments ??= []).push(this.decoder.decode(buf.subarray(off, off + olen)));
+    }, packetOptionCheck, pos);
+    const t = iface.ticks;
+    t.convert(view.getUint32(body + 4, le), view.getUint32(body + 8, le));
+    this.dataOffset = this.consumed + data + phdr;
+    const frame: RawFrame = {
+      data: buf.subarray(data + phdr, data + caplen),
+      len: phdr ? (len - phdr) >>> 0 : len,
+      linktype: iface.info.linktype,
+      interface: iface.info.id,
+      tsSec: t.sec + iface.info.tsOffset,
+      tsNsec: t.nsec,
+      section: this.section,
+    };
+    if (comments) frame.comments = comments;
+    return frame;
+  }
+
+  private simplePacketBlock(buf: Uint8Array, view: DataView, pos: number, body: number, bodyEnd: number): RawFrame {
+    const total = bodyEnd + 4 - pos;
+    if (total < 16) this.fail(`simple packet block length ${total} is too small`, pos);
+    const base = this.sectionBases[this.section] ?? 0;
+    if (this.section < 0 || this.interfaces.length - base < 1) this.fail('simple packet block before any interface description', pos);
+    const iface = this.ifaces[base];
+    const len = view.getUint32(body, this.le);
+    // The captured length is implied: the original length, cut to the interface's snap length (0: no limit).
+    const snap = iface.info.snaplen;
+    const caplen = snap !== 0 && len > snap ? snap : len;
+    if (total < 16 + round4(caplen)) this.fail(`simple packet block length ${total} is too small for ${caplen} bytes`, pos);
+    if (caplen > iface.link.maxFrame) this.fail(`simple packet block claims ${caplen} captured bytes, more than the ${iface.link.maxFrame} allowed`, pos);
+    const phdr = iface.link.pseudoHeader;
+    if (caplen < phdr) this.fail(`packet of ${caplen} bytes is too short for its ${phdr}-byte pseudo-header`, pos);
+    const data = body + 4 + phdr;
+    this.dataOffset = this.consumed + data;
+    return {
+      data: buf.subarray(data, body + 4 + caplen),
+      len: phdr ? (len - phdr) >>> 0 : len,
+      linktype: iface.info.linktype,
+      interface: 0,
+      tsSec: 0,
+      tsNsec: 0,
+      section: this.section,
+      noTimestamp: true,
+    };
+  }
+
+  /** A record tshark shows as a frame though it is not a packet: no link layer, no interface. */
+  private recordFrame(buf: Uint8Array, at: number, caplen: number, len: number, ts: { sec: number; nsec: number } | null): RawFrame {
+    this.dataOffset = this.consumed + at;
+    const frame: RawFrame = {
+      data: buf.subarray(at, at + caplen),
+      len,
+      linktype: LINKTYPE_NONE,
+      interface: 0,
+      tsSec: ts ? ts.sec : 0,
+      tsNsec: ts ? ts.nsec : 0,
+      section: this.section,
+      noInterfaceId: true,
+    };
+    if (!ts) frame.noTimestamp = true;
+    return frame;
+  }
+
+  private nameResolutionBlock(view: DataView, pos: number, body: number, bodyEnd: number): void {
+    const le = this.le;
+    if (bodyEnd + 4 - pos < 16) this.fail('name resolution block too short', pos);
+    let p = body;
+    while (p < bodyEnd) {
+      if (bodyEnd - p < 4) this.fail('name resolution block ends inside a record header', pos);
+      const rtype = view.getUint16(p, le);
+      const rlen = view.getUint16(p + 2, le);
+      p += 4;
+      if (bodyEnd - p < round4(rlen)) this.fail(`name resolution record of ${rlen} bytes runs past its block`, pos);
+      if (rtype === 0) break;
+      if (rtype === 1 || rtype === 2) {
+        const addr = rtype === 1 ? 4 : 16;
+        if (rlen < addr) this.fail(`name resolution record length ${rlen} is too small for its address`, pos);
+        // Every name must end with a NUL inside the record.
+        let nameStart = p + addr;
+        const recEnd = p + rlen;
+        while (nameStart < recEnd) {
+          let q = nameStart;
+          while (q < recEnd && view.getUint8(q) !== 0) q++;
+          if (q >= recEnd) this.fail('name resolution record has a name without its terminating NUL', pos);
+          nameStart = q + 1;
+        }
+      }
+      p += round4(rlen);
     }
-    sink(frame);
-    this.frames++;
+    this.options(view, p, bodyEnd, null, null, pos);
   }
 
-  private readSpb(buf: Uint8Array, view: DataView, body: number, end: number, sink: FrameSink): void {
-    if (end - body < 4) this.blockError('simple packet block too short', body - 8);
-    const { id, info } = this.iface(0, body - 8);
-    const len = view.getUint32(body, this.little);
-    // The captured length is implied: the original length, cut by the snap length and the block size.
-    let caplen = Math.min(len, end - body - 4);
-    if (info.snaplen > 0) caplen = Math.min(caplen, info.snaplen);
-    // Simple packet blocks carry no timestamp.
-    sink(this.frame(buf, body + 4, caplen, len, id, info, 0, 0));
-    this.frames++;
+  private sysdigBlock(buf: Uint8Array, view: DataView, pos: number, type: number, total: number): RawFrame {
+    const min = type === BLOCK_SYSDIG ? 36 : 40;
+    if (total < min) this.fail(`Sysdig event block length ${total} is too small`, pos);
+    const le = this.le;
+    const body = pos + 8;
+    const ns = view.getBigUint64(body + 2, le);
+    const eventLen = view.getUint32(body + 18, le);
+    return this.recordFrame(buf, pos + min - 4, total - min, eventLen, { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) });
   }
 
-  private readOpb(buf: Uint8Array, view: DataView, body: number, end: number, sink: FrameSink): void {
-    if (end - body < 20) this.blockError('packet block too short', body - 8);
-    const le = this.little;
-    const { id, info } = this.iface(view.getUint16(body, le), body - 8);
-    const caplen = view.getUint32(body + 12, le);
-    const len = view.getUint32(body + 16, le);
-    if (body + 20 + caplen > end) this.blockError(`packet block claims ${caplen} captured bytes, more than it holds`, body - 8);
-    sink(this.frame(buf, body + 20, caplen, len, id, info, view.getUint32(body + 4, le), view.getUint32(body + 8, le)));
-    this.frames++;
-  }
-
-  private frame(buf: Uint8Array, at: number, caplen: number, len: number, id: number, info: CaptureInterface, high: number, low: number): RawFrame {
-    const t = ticksToTime(high, low, info.unitsPerSecond);
-    return { data: buf.subarray(at, at + caplen), len, linktype: info.linktype, interface: id, tsSec: t.sec + info.tsOffset, tsNsec: t.nsec };
-  }
-
-  /** Walks pcapng options (code, length, value padded to 4) until opt_endofopt or the end. */
-  private forEachOption(buf: Uint8Array, view: DataView, pos: number, end: number, fn: (code: number, off: number, len: number) => void): void {
-    const le = this.little;
-    while (pos + 4 <= end) {
-      const code = view.getUint16(pos, le);
-      const len = view.getUint16(pos + 2, le);
-      if (code === 0) return;
-      if (pos + 4 + len > end) return; // a damaged option list ends the options, not the file
-      fn(code, pos + 4, len);
-      pos += 4 + ((len + 3) & ~3);
+  private journalBlock(buf: Uint8Array, pos: number, total: number): RawFrame {
+    if (total < 35) this.fail(`systemd journal export block length ${total} is too small`, pos);
+    const start = pos + 8;
+    let len = total - 12;
+    while (len > 0 && buf[start + len - 1] === 0) len--;
+    if (len < 23) this.fail(`systemd journal entry of ${len} bytes is too small`, pos);
+    // The time is the entry's __REALTIME_TIMESTAMP (µs), looked for as a C string search would (up to a NUL).
+    let ts: { sec: number; nsec: number } | null = null;
+    let textEnd = 0;
+    while (textEnd < len && buf[start + textEnd] !== 0) textEnd++;
+    const at = indexOfBytes(buf, start, start + textEnd, JOURNAL_TS_KEY);
+    if (at >= 0 && at + JOURNAL_TS_KEY.length < start + len) {
+      let p = at + JOURNAL_TS_KEY.length;
+      // strtoull: leading white space and a '+' are accepted; at least one digit; no overflow.
+      while (p < start + textEnd && (buf[p] === 0x20 || (buf[p] >= 0x09 && buf[p] <= 0x0d))) p++;
+      if (p < start + textEnd && buf[p] === 0x2b) p++;
+      let us = 0n;
+      let digits = 0;
+      while (p < start + textEnd && buf[p] >= 0x30 && buf[p] <= 0x39) {
+        us = us * 10n + BigInt(buf[p] - 0x30);
+        digits++;
+        p++;
+      }
+      if (digits > 0 && us < 1n << 64n) ts = { sec: Number(us / 1_000_000n), nsec: Number(us % 1_000_000n) * 1000 };
     }
+    return this.recordFrame(buf, start, len, len, ts);
   }
 }

@@ -1,6 +1,6 @@
 // The Decoder's pipeline for one frame, returning the TCP segment and analysis as well as the
 // DecodedFrame (the store keeps what the first pass learned; the ladder needs raw numbers).
-// Must give exactly what Decoder.decode gives: test/backend/store-decode.test.ts checks it.
+// Decoder.decode is this function, so the store and the CLI cannot disagree.
 import type { DecodedFrame, RawFrame, TcpAnalysis, TcpSegment } from '../types';
 import { dissectFrame, type DissectResult } from '../dissect/index';
 import { captureTime, type Session } from '../session';
@@ -16,7 +16,7 @@ export interface FullDecode {
 /** A dissector that throws is a bug; the frame is still stored (numbering stays Wireshark's) and flagged. */
 function failed(e: unknown): DissectResult {
   const message = `Dissector bug: ${e instanceof Error ? e.message : String(e)}`;
-  return { layers: [], info: `[${message}]`, src: '', dst: '', protocol: 'Frame', malformed: true, expert: [{ severity: 'error', group: 'malformed', message }], tcp: null };
+  return { layers: [], info: `[${message}]`, src: '', dst: '', protocol: 'Frame', malformed: true, expert: [{ severity: 'error', group: 'malformed', message }], tcp: null, stream: null };
 }
 
 export function decodeInSession(raw: RawFrame, number: number, session: Session): FullDecode {
@@ -29,10 +29,9 @@ export function decodeInSession(raw: RawFrame, number: number, session: Session)
   }
   let states = null;
   let transitions = null;
-  let stream = null;
+  const stream = r.stream;
   let analysis: DecodedFrame['analysis'] = [];
   if (r.tcp) {
-    stream = r.tcp.analysis.stream;
     analysis = r.tcp.analysis.flags;
     const s = session.states.onSegment(r.tcp.segment, r.tcp.analysis);
     states = s.states;

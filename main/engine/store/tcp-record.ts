@@ -68,12 +68,12 @@ export interface TimeContext {
 const B_DIR = 1 << 0, B_NXT = 1 << 1, B_FLAGLIST = 1 << 2, B_DUPNUM = 1 << 3, B_DUPFRAME = 1 << 4,
   B_ACKS = 1 << 5, B_RTT_X = 1 << 6, B_RTT_P = 1 << 7, B_IRTT_S = 1 << 8, B_IRTT_X = 1 << 9, B_BIF = 1 << 10,
   B_PUSH = 1 << 11, B_RTO = 1 << 12, B_RTOFRAME = 1 << 13, B_TREL = 1 << 14, B_TDELTA = 1 << 15, B_EXPERT = 1 << 16,
-  B_PREFIX = 1 << 17, B_TRANS = 1 << 18, B_EXTRA = 1 << 19;
+  B_PREFIX = 1 << 17, B_TRANS = 1 << 18, B_EXTRA = 1 << 19, B_VIEW = 1 << 20;
 
 const KNOWN = new Set([
   'stream', 'direction', 'seq', 'ack', 'nxtseq', 'windowSize', 'windowScalefactor', 'flags', 'dupAckNum',
   'dupAckFrame', 'acksFrame', 'ackRtt', 'initialRtt', 'bytesInFlight', 'pushBytesSent', 'rto', 'rtoFrame',
-  'timeRelative', 'timeDelta', 'expert', 'infoPrefix',
+  'timeRelative', 'timeDelta', 'expert', 'infoPrefix', 'view',
 ]);
 
 export interface TcpFacts {
@@ -131,6 +131,7 @@ export function writeTcpRecord(w: ArenaWriter, f: TcpFacts, t: TimeContext, stri
   if (a.expert.length) mask |= B_EXPERT;
   if (a.infoPrefix) mask |= B_PREFIX;
   if (f.transitions && f.transitions.length) mask |= B_TRANS;
+  if (uintOr('view', a.view)) mask |= B_VIEW;
   const plain = (k: 'seq' | 'ack' | 'windowSize', v: number) => { if (!isUint(v)) keep(k, v); return isUint(v) ? v : 0; };
   const seq = plain('seq', a.seq), ack = plain('ack', a.ack), win = plain('windowSize', a.windowSize);
   const len = isUint(f.len) ? f.len : 0;
@@ -171,6 +172,7 @@ export function writeTcpRecord(w: ArenaWriter, f: TcpFacts, t: TimeContext, stri
       w.uint(strings.text.id(tr.text));
     }
   }
+  if (mask & B_VIEW) w.uint(a.view as number);
   return { addr: w.end(), extra };
 }
 
@@ -225,6 +227,7 @@ export function readTcpRecord(r: ArenaReader, addr: number, stream: number, tcpF
       });
     }
   }
+  if (mask & B_VIEW) a.view = r.uint();
   return { analysis: a, len, transitions, hasExtra: (mask & B_EXTRA) !== 0 };
 }
 

@@ -1,34 +1,224 @@
-// TCP conversations as Wireshark tracks them: tcp.stream numbering, relative sequence numbers,
-// window scaling from the handshake, and the tcp.analysis.* flags.
-// PLACEHOLDER (to be replaced): streams per 4-tuple, relative numbers from the first seen values, no analysis.
-import type { TcpAnalysis, TcpSegment } from '../types';
+// TCP conversations as Wireshark 4.0 tracks them (packet-tcp.c, dissect_tcp and
+// tcp_analyze_sequence_number): tcp.stream numbering, relative sequence numbers, window scaling
+// learnt from the handshake, per-stream times, the initial RTT and the tcp.analysis.* flags.
+// Everything here is per capture, fed in frame order, and never looks ahead (one-pass, as tshark).
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpAnalysis, type TcpSegment } from '../types';
+import { Conv, ConvTable, type Flow } from './conversation';
+import { A_REUSED_PORTS, FrameAnalysis, analyzeSequence } from './sequence-analysis';
+import { report } from './analysis-report';
+import { add, sub } from './seq';
 
-interface Conv { stream: number; a: string; base: [number, number]; firstTime: number; lastTime: number }
+/** tcp.completeness bits (Wireshark's TCP_COMPLETENESS_*). */
+export const COMPLETE_SYNSENT = 1, COMPLETE_SYNACK = 2, COMPLETE_ACK = 4, COMPLETE_DATA = 8, COMPLETE_FIN = 16, COMPLETE_RST = 32;
+
+/** What the TCP dissector shows beyond TcpAnalysis: the raw facts tshark prints next to it. */
+export interface TrackExtras {
+  /** tcp.completeness before this segment (tshark shows the value accumulated so far). */
+  completeness: number;
+  /** Whether the [SEQ/ACK analysis] subtree exists for this frame. */
+  hasAnalysis: boolean;
+  /** Whether the relative ack applies (ACK flag set); otherwise tcp.ack shows the raw number. */
+  relativeAck: boolean;
+  /** The peer's base sequence number (for relative SACK edges), or null while unknown. */
+  peerBase: number | null;
+  /** The side of the closing initiator's FIN: true when this FIN is the first of the connection's close. */
+  finActive: boolean;
+}
+
+const SYN_ACK = TCP_SYN | TCP_ACK;
 
 export class TcpTracker {
-  private convs = new Map<string, Conv>();
+  private readonly table = new ConvTable();
   private next = 0;
+  private readonly ta = new FrameAnalysis();
+  /** Extras of the last analyzed segment (read right after analyze()). */
+  readonly extras: TrackExtras = { completeness: 0, hasAnalysis: false, relativeAck: false, peerBase: null, finActive: false };
 
-  /** Analyzes one segment in capture order. */
-  analyze(seg: TcpSegment): TcpAnalysis {
-    const a = `${seg.src}:${seg.srcPort}`, b = `${seg.dst}:${seg.dstPort}`;
-    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-    let c = this.convs.get(key);
-    if (!c) {
-      c = { stream: this.next++, a, base: [-1, -1], firstTime: seg.time, lastTime: seg.time };
-      this.convs.set(key, c);
-    }
-    const dir: 0 | 1 = a === c.a ? 0 : 1;
-    if (c.base[dir] < 0) c.base[dir] = seg.seq;
-    const rel = (v: number, base: number) => (base < 0 ? v : (v - base) >>> 0);
-    const seq = rel(seg.seq, c.base[dir]);
-    const len = seg.len + (seg.flags & 0x2 ? 1 : 0) + (seg.flags & 0x1 ? 1 : 0);
-    const delta = seg.time - c.lastTime;
-    c.lastTime = seg.time;
-    return {
-      stream: c.stream, direction: dir, seq, ack: rel(seg.ack, c.base[1 - dir]), nxtseq: (seq + len) >>> 0,
-      windowSize: seg.window, windowScalefactor: -1, flags: [], timeRelative: seg.time - c.firstTime, timeDelta: delta,
-      expert: [], infoPrefix: '',
-    };
+  /** Number of streams created so far. */
+  get streamCount(): number {
+    return this.next;
   }
+
+  /**
+   * A segment Wireshark does not analyse (a header shorter than 20 bytes, or longer than the
+   * packet): its conversation is still found or created, and its times and completeness counted.
+   */
+  streamOnly(seg: TcpSegment): { stream: number; timeRelative: number; timeDelta: number; completeness: number } {
+    this.ta.reset();
+    const b = this.begin(seg);
+    const completeness = b.conv.completeness;
+    b.conv.completeness |= completenessOf(seg, false);
+    return { stream: b.conv.stream, timeRelative: b.timeRelative, timeDelta: b.timeDelta, completeness };
+  }
+
+  /** Finds or creates the segment's conversation (new ISN on a SYN: ports reused) and counts its times. */
+  private begin(seg: TcpSegment): { conv: Conv; side: 0 | 1; now: number; timeRelative: number; timeDelta: number } {
+    const now = Math.round(seg.time * 1e9);
+    let conv = this.table.get(seg.src, seg.dst, seg.srcPort, seg.dstPort);
+    if (!conv) conv = this.create(seg, now);
+    let side = conv.sideOf(seg.src, seg.srcPort);
+    // A SYN (or SYN-ACK) with a new ISN on a known 4-tuple: the ports were reused, a new stream begins
+    // (SYN) or the SYN-ACK belongs to the latest one. Same ISN: a retransmission, found by the analysis.
+    if ((seg.flags & TCP_SYN) && conv.flows[side].baseSet && seg.seq !== conv.flows[side].base) {
+      if ((seg.flags & SYN_ACK) === TCP_SYN) {
+        conv = this.create(seg, now);
+        side = 0;
+      }
+      this.ta.set(A_REUSED_PORTS);
+    }
+    // Per-stream times (tcp.time_relative, tcp.time_delta).
+    const timeRelative = (now - conv.tsFirst) / 1e9;
+    const timeDelta = (now - conv.tsPrev) / 1e9;
+    conv.tsPrev = now;
+    return { conv, side, now, timeRelative, timeDelta };
+  }
+
+  /** Analyzes one segment, in capture order. */
+  analyze(seg: TcpSegment): TcpAnalysis {
+    const ta = this.ta;
+    ta.reset();
+    const { conv, side, now, timeRelative, timeDelta } = this.begin(seg);
+    const synOnly = (seg.flags & SYN_ACK) === TCP_SYN;
+    const fwd = conv.flows[side], rev = conv.flows[1 - side];
+
+    // Base sequence numbers: the ISN from a SYN, else one before the first seq seen (so data
+    // starts at 1 mid-stream); the peer's from the first ACK (a SYN's ACK field may be garbage).
+    if (!fwd.baseSet) {
+      fwd.base = seg.flags & TCP_SYN ? seg.seq : sub(seg.seq, 1);
+      fwd.baseSet = true;
+    }
+    if (!rev.baseSet && (seg.flags & TCP_ACK)) {
+      rev.base = sub(seg.ack, 1);
+      rev.baseSet = true;
+    }
+
+    // Window: SYNs are never scaled; afterwards the sender's scale from the handshake, if known.
+    const scale = fwd.winScale;
+    const scaled = !(seg.flags & TCP_SYN) && scale >= 0 ? seg.window * 2 ** scale : seg.window;
+
+    // Initial RTT: the first ACK (without SYN) after a SYN.
+    if ((seg.flags & SYN_ACK) === TCP_ACK && conv.hasMruSyn && conv.firstRtt === 0) {
+      conv.firstRtt = now - conv.tsMruSyn;
+    }
+    if (synOnly) {
+      conv.hasMruSyn = true;
+      conv.tsMruSyn = now;
+    }
+
+    analyzeSequence(ta, conv, fwd, rev, seg.frame, now, seg.seq, seg.ack, seg.len, seg.flags, seg.window);
+    this.learnSack(fwd, seg);
+    fwd.isFirstAck = (seg.flags & TCP_SYN) !== 0;
+    this.lastConv = conv;
+    this.lastSide = side;
+
+    const extras = this.extras;
+    extras.completeness = conv.completeness;
+    conv.completeness |= completenessOf(seg, true);
+    extras.hasAnalysis = ta.exists;
+    extras.relativeAck = (seg.flags & TCP_ACK) !== 0;
+    extras.peerBase = rev.baseSet ? rev.base : null;
+    // The first FIN's sender initiates the close ("active"); FINs from the other side undergo it.
+    if (seg.flags & TCP_FIN) {
+      if (conv.closingInitiator < 0) conv.closingInitiator = side;
+      extras.finActive = conv.closingInitiator === side;
+    }
+
+    const seq = sub(seg.seq, fwd.base);
+    const nxtseq = add(add(seq, seg.len), seg.flags & (TCP_SYN | TCP_FIN) ? 1 : 0);
+    const r = ta.flags ? report(ta.flags, ta.dupAckNum, ta.dupAckFrame) : null;
+    const out: TcpAnalysis = {
+      stream: conv.stream,
+      direction: side === conv.clientSide ? 0 : 1,
+      seq,
+      ack: seg.flags & TCP_ACK ? sub(seg.ack, rev.base) : seg.ack,
+      nxtseq,
+      windowSize: scaled,
+      windowScalefactor: seg.flags & TCP_SYN ? 0 : scale >= 0 ? 2 ** scale : scale,
+      flags: r ? r.flags : [],
+      timeRelative,
+      timeDelta,
+      expert: r ? r.expert : [],
+      infoPrefix: r ? r.infoPrefix : '',
+    };
+    out.view = (extras.completeness & 63) | (ta.exists ? 64 : 0) | (extras.finActive ? 128 : 0);
+    if (seg.sack && rev.baseSet) out.peerBase = rev.base;
+    if (ta.frameAcked) {
+      out.acksFrame = ta.frameAcked;
+      if (ta.ackRtt) out.ackRtt = ta.ackRtt / 1e9;
+    }
+    if (conv.firstRtt) out.initialRtt = conv.firstRtt / 1e9;
+    if (ta.bytesInFlight) out.bytesInFlight = ta.bytesInFlight;
+    if (ta.pushBytesSent) out.pushBytesSent = ta.pushBytesSent;
+    if (ta.dupAckNum) {
+      out.dupAckNum = ta.dupAckNum;
+      out.dupAckFrame = ta.dupAckFrame;
+    }
+    if (ta.rto) {
+      out.rto = ta.rto / 1e9;
+      out.rtoFrame = ta.rtoFrame;
+    }
+    return out;
+  }
+
+  /**
+   * What Wireshark does after a segment's options were dissected (so never for a segment whose
+   * options ran past the captured bytes): the window scale option and its check on SYNs.
+   */
+  finish(seg: TcpSegment): void {
+    const conv = this.lastConv;
+    if (!conv) return;
+    const fwd = conv.flows[this.lastSide], rev = conv.flows[1 - this.lastSide];
+    this.learnWindowScale(fwd, rev, seg);
+  }
+
+  private lastConv: Conv | null = null;
+  private lastSide: 0 | 1 = 0;
+
+  private create(seg: TcpSegment, now: number): Conv {
+    const conv = new Conv(this.next++, seg.src, seg.srcPort, seg.dst, seg.dstPort, now);
+    // The client is the first SYN's sender: a capture that begins with the SYN-ACK has it as receiver.
+    conv.clientSide = (seg.flags & SYN_ACK) === SYN_ACK ? 1 : 0;
+    this.table.set(conv);
+    return conv;
+  }
+
+  /** SACK blocks of this segment, kept for the peer's bytes-in-flight (Wireshark keeps blocks 1..3). */
+  private learnSack(fwd: Flow, seg: TcpSegment): void {
+    const s = seg.sack;
+    fwd.numSack = 0;
+    if (!s || !(seg.flags & TCP_ACK)) return;
+    const n = Math.min(s.length >> 1, 4);
+    for (let i = 1; i < n; i++) {
+      fwd.sackLeft[fwd.numSack] = s[2 * i];
+      fwd.sackRight[fwd.numSack] = s[2 * i + 1];
+      fwd.numSack++;
+    }
+  }
+
+  /**
+   * The window scale option, then Wireshark's verify_tcp_window_scaling on SYNs: a SYN without the
+   * option means no scaling either way (-2); a SYN-ACK with it after a SYN without it is ignored.
+   */
+  private learnWindowScale(fwd: Flow, rev: Flow, seg: TcpSegment): void {
+    if (seg.wscaleShift !== undefined) fwd.winScale = seg.wscaleShift > 14 ? 14 : seg.wscaleShift;
+    if (!(seg.flags & TCP_SYN)) return;
+    if (fwd.winScale === -1) {
+      fwd.winScale = -2;
+      rev.winScale = -2;
+    } else if ((seg.flags & TCP_ACK) && rev.winScale === -2) {
+      fwd.winScale = -2;
+    }
+  }
+}
+
+/** Completeness bits of a segment; data counts only for segments the analysis saw. */
+function completenessOf(seg: TcpSegment, analysed: boolean): number {
+  const f = seg.flags;
+  let c = 0;
+  if (f & TCP_SYN) c |= f & TCP_ACK ? COMPLETE_SYNACK : COMPLETE_SYNSENT;
+  else if (f & TCP_ACK) c |= COMPLETE_ACK;
+  if (analysed && seg.len > 0) c |= COMPLETE_DATA;
+  if (f & TCP_FIN) c |= COMPLETE_FIN;
+  if (f & TCP_RST) c |= COMPLETE_RST;
+  return c;
 }

@@ -1,0 +1,173 @@
+// The "frame" pseudo-protocol (OSI 1): what the capture file says about the frame, as tshark's frame.*.
+import type { Field } from '../types';
+import { defineField } from '../fields/registry';
+import { epochString } from '../fields/format';
+import type { Ctx } from './context';
+import { dissectState } from './state';
+
+const F = {
+  comment: defineField('frame.comment', 'Comment', 'string'),
+  commentExpert: defineField('frame.comment.expert', 'Formatted comment', 'none'),
+  section: defineField('frame.section_number', 'Section number', 'uint'),
+  ifaceId: defineField('frame.interface_id', 'Interface id', 'uint'),
+  ifaceName: defineField('frame.interface_name', 'Interface name', 'string'),
+  ifaceDesc: defineField('frame.interface_description', 'Interface description', 'string'),
+  encap: defineField('frame.encap_type', 'Encapsulation type', 'int'),
+  time: defineField('frame.time', 'Arrival Time', 'string'),
+  offsetShift: defineField('frame.offset_shift', 'Time shift for this packet', 'time'),
+  epoch: defineField('frame.time_epoch', 'Epoch Time', 'time'),
+  delta: defineField('frame.time_delta', 'Time delta from previous captured frame', 'time'),
+  deltaDisplayed: defineField('frame.time_delta_displayed', 'Time delta from previous displayed frame', 'time'),
+  relative: defineField('frame.time_relative', 'Time since reference or first frame', 'time'),
+  number: defineField('frame.number', 'Frame Number', 'uint'),
+  len: defineField('frame.len', 'Frame Length', 'uint'),
+  capLen: defineField('frame.cap_len', 'Capture Length', 'uint'),
+  marked: defineField('frame.marked', 'Frame is marked', 'bool'),
+  ignored: defineField('frame.ignored', 'Frame is ignored', 'bool'),
+  protocols: defineField('frame.protocols', 'Protocols in frame', 'string'),
+};
+
+/** Wiretap encapsulation (frame.encap_type) for the pcap link types we dissect, and its name. */
+const ENCAP: Record<number, [number, string]> = {
+  0: [15, 'NULL/Loopback'],
+  1: [1, 'Ethernet'],
+  12: [7, 'Raw IP'],
+  14: [7, 'Raw IP'],
+  101: [7, 'Raw IP'],
+  108: [174, 'OpenBSD loopback'],
+  113: [25, 'Linux cooked-mode capture v1'],
+  228: [129, 'Raw IPv4'],
+  229: [130, 'Raw IPv6'],
+  276: [210, 'Linux cooked-mode capture v2'],
+};
+
+/** (wiretap encapsulation, name) of a pcap link type; unknown ones as tshark shows an unknown encapsulation. */
+export function encapOf(linktype: number): [number, string] {
+  return ENCAP[linktype] ?? [-1, 'Unknown'];
+}
+
+// Wireshark's nstime arithmetic and signed relative-time display (nstime_delta, display_signed_time):
+// a difference keeps the sign on both parts, and prints as "-0.000001000".
+let dSec = 0, dNsec = 0;
+function nsDelta(bs: number, bn: number, as: number, an: number): void {
+  dSec = bs - as;
+  dNsec = bn - an;
+  if (bs === as) { dSec = 0; return; }
+  if (bs < as) {
+    if (dNsec > 0) { dNsec -= 1e9; dSec++; }
+  } else if (dNsec < 0) {
+    dNsec += 1e9;
+    dSec--;
+  }
+}
+
+function pad9(n: number): string {
+  const s = String(n);
+  return s.length >= 9 ? s : '000000000'.slice(s.length) + s;
+}
+
+/** A relative time of (sec, nsec) as tshark prints it ("0.000016000", "-999.999984000"). */
+export function relTimeString(sec: number, nsec: number): string {
+  if (nsec < 0) return (sec >= 0 ? '-' : '') + sec + '.' + pad9(-nsec);
+  return sec + '.' + pad9(nsec);
+}
+
+/** Seconds (a double) as a relative time string with 9 decimals, e.g. for tcp.time_delta. */
+export function secondsString(t: number): string {
+  const neg = t < 0;
+  const a = neg ? -t : t;
+  let sec = Math.floor(a);
+  let ns = Math.round((a - sec) * 1e9);
+  if (ns >= 1e9) { sec++; ns -= 1e9; }
+  return (neg && (sec || ns) ? '-' : '') + sec + '.' + pad9(ns);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+let lastSec = NaN, lastPrefix = '';
+/** frame.time as tshark prints it in UTC: "Nov 25, 2026 07:47:46.547590000 UTC". */
+export function arrivalString(sec: number, nsec: number): string {
+  if (sec !== lastSec) {
+    const t = new Date(sec * 1000);
+    if (Number.isNaN(t.getTime())) return 'Not representable';
+    const day = t.getUTCDate();
+    const two = (n: number) => (n < 10 ? '0' + n : String(n));
+    lastPrefix = `${MONTHS[t.getUTCMonth()]} ${day < 10 ? ' ' + day : day}, ${t.getUTCFullYear()} ${two(t.getUTCHours())}:${two(t.getUTCMinutes())}:${two(t.getUTCSeconds())}.`;
+    lastSec = sec;
+  }
+  return lastPrefix + pad9(nsec) + ' UTC';
+}
+
+function field(tree: Field[], name: string, value: Field['value'], display: string): Field {
+  const f: Field = { name, value, display, offset: 0, length: 0, children: [] };
+  tree.push(f);
+  return f;
+}
+
+/**
+ * Adds the frame layer (and the packet comments before it, as Wireshark shows them). Returns the
+ * frame.protocols item, filled in when dissection ends.
+ */
+export function dissectFrameLayer(c: Ctx): Field {
+  const raw = c.raw;
+  if (raw.comments && raw.comments.length) {
+    const h = c.open('pkt_comment', 'Frame', 'Packet comments', 1, 1, 0, 0);
+    c.protos.pop(); // not part of frame.protocols
+    for (const text of raw.comments) {
+      const item = field(h.fields, F.comment.name, text, text);
+      const ex = field(item.children, '_ws.expert', null, `Expert Info (Comment/Comment): ${text}`);
+      field(ex.children, F.commentExpert.name, 1, text);
+      // Wireshark's "Comment" severity sits below chat; our scale ends at chat.
+      c.addExpert('chat', 'comment', text, F.commentExpert.name);
+    }
+  }
+  const bits = (n: number) => `${n} bytes (${n * 8} bits)`;
+  const ng = raw.pcapng;
+  const ifName = ng ? ng.ifName ?? 'unknown' : '';
+  let title = `Frame ${c.number}: ${raw.len} bytes on wire (${raw.len * 8} bits), ${c.cap} bytes captured (${c.cap * 8} bits)`;
+  if (ng) title += ` on interface ${ifName}, id ${raw.interface}`;
+  const h = c.open('frame', 'Frame', title, 1, 1, 0, c.cap);
+  c.protos.pop(); // frame.protocols starts below the frame
+  const t = h.fields;
+  if (ng) {
+    field(t, F.section.name, ng.section, `Section number: ${ng.section}`);
+    const id = field(t, F.ifaceId.name, raw.interface, `Interface id: ${raw.interface} (${ifName})`);
+    field(id.children, F.ifaceName.name, ifName, `Interface name: ${ifName}`);
+    if (ng.ifDescription !== undefined) field(id.children, F.ifaceDesc.name, ng.ifDescription, `Interface description: ${ng.ifDescription}`);
+  }
+  const [encap, encapName] = encapOf(raw.linktype);
+  field(t, F.encap.name, encap, `Encapsulation type: ${encapName} (${encap})`);
+  const st = dissectState(c.session);
+  if (raw.hasTimestamp !== false) {
+    const sec = raw.tsSec, nsec = raw.tsNsec;
+    field(t, F.time.name, arrivalString(sec, nsec), `Arrival Time: ${arrivalString(sec, nsec)}`);
+    field(t, F.offsetShift.name, '0.000000000', 'Time shift for this packet: 0.000000000 seconds');
+    const epoch = epochString(sec, nsec);
+    field(t, F.epoch.name, epoch, `Epoch Time: ${epoch} seconds`);
+    if (st.hasPrev) nsDelta(sec, nsec, st.prevSec, st.prevNsec);
+    else { dSec = 0; dNsec = 0; }
+    const delta = relTimeString(dSec, dNsec);
+    field(t, F.delta.name, delta, `Time delta from previous captured frame: ${delta} seconds`);
+    field(t, F.deltaDisplayed.name, delta, `Time delta from previous displayed frame: ${delta} seconds`);
+    const t0 = c.session.t0;
+    if (t0) nsDelta(sec, nsec, t0.sec, t0.nsec);
+    else { dSec = 0; dNsec = 0; }
+    const rel = relTimeString(dSec, dNsec);
+    field(t, F.relative.name, rel, `Time since reference or first frame: ${rel} seconds`);
+    st.prevSec = sec;
+    st.prevNsec = nsec;
+    st.hasPrev = true;
+  }
+  field(t, F.number.name, c.number, `Frame Number: ${c.number}`);
+  field(t, F.len.name, raw.len, `Frame Length: ${bits(raw.len)}`);
+  field(t, F.capLen.name, c.cap, `Capture Length: ${bits(c.cap)}`);
+  field(t, F.marked.name, 0, 'Frame is marked: False');
+  field(t, F.ignored.name, 0, 'Frame is ignored: False');
+  return field(t, F.protocols.name, '', '');
+}
+
+/** Fills in frame.protocols once every protocol of the frame is known. */
+export function finishProtocols(item: Field, protos: string[]): void {
+  const s = protos.join(':');
+  item.value = s;
+  item.display = `[Protocols in frame: ${s}]`;
+}

@@ -1,0 +1,74 @@
+// What ICMP and ICMPv6 share: the Internet checksum, echo request/reply matching, and dissecting
+// the packet an error message quotes (as children of the ICMP layer, with the columns left alone).
+import type { Field } from '../types';
+import type { Ctx } from './context';
+import { expert } from './expert';
+import { dissectState } from './state';
+import { hex } from '../fields/format';
+
+/** One's-complement sum of [off, end) folded to 16 bits, starting from `initial`. */
+export function onesSum(d: Uint8Array, off: number, end: number, initial = 0): number {
+  let s = initial;
+  let i = off;
+  for (; i + 1 < end; i += 2) s += (d[i] << 8) | d[i + 1];
+  if (i < end) s += d[i] << 8;
+  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
+  return s;
+}
+
+/**
+ * The checksum item and its status: verified when the whole message was captured ("[correct]" or
+ * "incorrect, should be …" with an error), else unverified. `partial` is the pseudo-header sum.
+ */
+export function checksumItems(c: Ctx, tree: Field[], prefix: string, off: number, msgEnd: number, partial: number): void {
+  const sum = c.v.getUint16(off + 2);
+  const whole = msgEnd <= c.cap;
+  if (!whole) {
+    tree.push({ name: `${prefix}.checksum`, value: hex(sum, 4), display: `Checksum: ${hex(sum, 4)} [unverified]`, offset: off + 2, length: 2, children: [] });
+    tree.push({ name: `${prefix}.checksum.status`, value: 2, display: 'Checksum Status: Unverified', offset: off + 2, length: 0, children: [] });
+    return;
+  }
+  const total = onesSum(c.d, off, msgEnd, partial);
+  if (total === 0xffff) {
+    tree.push({ name: `${prefix}.checksum`, value: hex(sum, 4), display: `Checksum: ${hex(sum, 4)} [correct]`, offset: off + 2, length: 2, children: [] });
+    tree.push({ name: `${prefix}.checksum.status`, value: 1, display: 'Checksum Status: Good', offset: off + 2, length: 0, children: [] });
+    return;
+  }
+  // The right value: what makes the sum 0xffff with the checksum field taken as zero.
+  const without = onesSum(c.d, off, msgEnd, partial + 0xffff - sum);
+  const should = (~without) & 0xffff;
+  const item: Field = { name: `${prefix}.checksum`, value: hex(sum, 4), display: `Checksum: ${hex(sum, 4)} incorrect, should be ${hex(should, 4)}`, offset: off + 2, length: 2, children: [] };
+  tree.push(item);
+  expert(c, item.children, off + 2, 'warning', 'checksum', `Bad checksum [should be ${hex(should, 4)}]`, `${prefix}.checksum_bad`);
+  tree.push({ name: `${prefix}.checksum.status`, value: 0, display: 'Checksum Status: Bad', offset: off + 2, length: 0, children: [] });
+}
+
+/** Remembers an echo request; returns nothing. */
+export function echoRequest(c: Ctx, proto: string, id: number, seq: number): void {
+  if (!c.colWritable) return;
+  const st = dissectState(c.session);
+  st.echoRequests.set(`${proto}|${c.netSrc}|${c.netDst}|${id}|${seq}`, { frame: c.number, sec: c.raw.tsSec, nsec: c.raw.tsNsec });
+}
+
+/** The request an echo reply answers: its frame and the response time in ms ("0.014"), or null. */
+export function echoReply(c: Ctx, proto: string, id: number, seq: number): { frame: number; ms: string } | null {
+  if (!c.colWritable) return null;
+  const st = dissectState(c.session);
+  const req = st.echoRequests.get(`${proto}|${c.netDst}|${c.netSrc}|${id}|${seq}`);
+  if (!req || req.frame >= c.number) return null;
+  const ns = (c.raw.tsSec - req.sec) * 1e9 + (c.raw.tsNsec - req.nsec);
+  return { frame: req.frame, ms: (ns / 1e6).toFixed(3) };
+}
+
+/** Dissects the packet quoted by an error message: its items go under the ICMP layer. */
+export function dissectQuoted(c: Ctx, tree: Field[], run: () => void): void {
+  const saveCol = c.colWritable, saveInto = c.quoteInto;
+  c.colWritable = false;
+  c.quoteInto = tree;
+  try {
+    run();
+  } finally {
+    c.colWritable = saveCol;
+    c.quoteInto = saveInto;
+  }
+}

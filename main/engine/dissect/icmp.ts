@@ -1,0 +1,117 @@
+// ICMP (RFC 792) as Wireshark shows it: type, code, verified checksum, echo identifiers (both byte
+// orders) with request/reply matching, and the IP header + transport header an error quotes.
+import type { Field } from '../types';
+import { defineField } from '../fields/registry';
+import { bytesHex, hex, ipv4 } from '../fields/format';
+import type { Ctx } from './context';
+import { checksumItems, dissectQuoted, echoReply, echoRequest } from './icmp-common';
+import { defineExpert } from './expert';
+import { dissectIpv4 } from './ipv4';
+import { dissectData } from './payload';
+
+const F = {
+  type: defineField('icmp.type', 'Type', 'uint'),
+  code: defineField('icmp.code', 'Code', 'uint'),
+  ident: defineField('icmp.ident', 'Identifier (BE)', 'uint'),
+  identLe: defineField('icmp.ident_le', 'Identifier (LE)', 'uint'),
+  seq: defineField('icmp.seq', 'Sequence Number (BE)', 'uint'),
+  seqLe: defineField('icmp.seq_le', 'Sequence Number (LE)', 'uint'),
+  respTo: defineField('icmp.resp_to', 'Request frame', 'uint'),
+  respTime: defineField('icmp.resptime', 'Response time', 'double'),
+  unused: defineField('icmp.unused', 'Unused', 'bytes'),
+  mtu: defineField('icmp.mtu', 'MTU of next hop', 'uint'),
+  gw: defineField('icmp.redir_gw', 'Gateway address', 'ipv4'),
+  pointer: defineField('icmp.pointer', 'Pointer', 'uint'),
+};
+defineField('icmp', 'Internet Control Message Protocol', 'protocol');
+defineField('icmp.checksum', 'Checksum', 'hex', { digits: 4 });
+defineField('icmp.checksum.status', 'Checksum Status', 'uint');
+defineExpert('icmp.checksum_bad', 'Bad checksum');
+
+const TYPES: Record<number, string> = {
+  0: 'Echo (ping) reply', 3: 'Destination unreachable', 4: 'Source quench (flow control)', 5: 'Redirect',
+  8: 'Echo (ping) request', 9: 'Router advertisement', 10: 'Router solicitation', 11: 'Time-to-live exceeded',
+  12: 'Parameter problem', 13: 'Timestamp request', 14: 'Timestamp reply', 15: 'Information request',
+  16: 'Information reply', 17: 'Address mask request', 18: 'Address mask reply',
+};
+const CODES: Record<number, Record<number, string>> = {
+  3: {
+    0: 'Network unreachable', 1: 'Host unreachable', 2: 'Protocol unreachable', 3: 'Port unreachable',
+    4: 'Fragmentation needed', 5: 'Source route failed', 6: 'Destination network unknown', 7: 'Destination host unknown',
+    8: 'Source host isolated', 9: 'Network administratively prohibited', 10: 'Host administratively prohibited',
+    11: 'Network unreachable for TOS', 12: 'Host unreachable for TOS', 13: 'Communication administratively filtered',
+    14: 'Host precedence violation', 15: 'Precedence cutoff in effect',
+  },
+  5: { 0: 'Redirect for network', 1: 'Redirect for host', 2: 'Redirect for TOS and network', 3: 'Redirect for TOS and host' },
+  11: { 0: 'Time to live exceeded in transit', 1: 'Fragment reassembly time exceeded' },
+  12: { 0: 'Pointer indicates the error', 1: 'Required option missing', 2: 'Bad length' },
+};
+const ERRORS = new Set([3, 4, 5, 11, 12]);
+
+function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
+  const f: Field = { name, value, display, offset, length, children: [] };
+  tree.push(f);
+  return f;
+}
+
+function swap16(n: number): number {
+  return ((n & 0xff) << 8) | (n >> 8);
+}
+
+export function dissectIcmp(c: Ctx, off: number, end: number): void {
+  const n = c.avail(off, end);
+  const h = c.open('icmp', 'ICMP', 'Internet Control Message Protocol', 3, 3, off, n);
+  c.setProtocol('ICMP');
+  const d = c.d, v = c.v, t = h.fields;
+  c.need(off, 4, end);
+  const type = d[off], code = d[off + 1];
+  const typeName = TYPES[type] ?? 'Unknown ICMP (obsolete or malformed?)';
+  const codeName = CODES[type]?.[code];
+  leaf(t, F.type.name, type, `Type: ${type} (${typeName})`, off, 1);
+  leaf(t, F.code.name, code, codeName ? `Code: ${code} (${codeName})` : `Code: ${code}`, off + 1, 1);
+  checksumItems(c, t, 'icmp', off, end, 0);
+  let info = typeName.padEnd(20) + (codeName ? ` (${codeName})` : '');
+  if (type === 0 || type === 8 || type === 13 || type === 14 || type === 17 || type === 18 || type === 15 || type === 16) {
+    c.need(off + 4, 4, end);
+    const id = v.getUint16(off + 4), seq = v.getUint16(off + 6);
+    leaf(t, F.ident.name, id, `Identifier (BE): ${id} (${hex(id, 4)})`, off + 4, 2);
+    leaf(t, F.identLe.name, swap16(id), `Identifier (LE): ${swap16(id)} (${hex(swap16(id), 4)})`, off + 4, 2);
+    leaf(t, F.seq.name, seq, `Sequence Number (BE): ${seq} (${hex(seq, 4)})`, off + 6, 2);
+    leaf(t, F.seqLe.name, swap16(seq), `Sequence Number (LE): ${swap16(seq)} (${hex(swap16(seq), 4)})`, off + 6, 2);
+    if (type === 0 || type === 8) {
+      info += ` id=${hex(id, 4)}, seq=${seq}/${swap16(seq)}, ttl=${c.ttl}`;
+      if (type === 8) echoRequest(c, 'icmp', id, seq);
+      else {
+        const r = echoReply(c, 'icmp', id, seq);
+        if (r) {
+          leaf(t, F.respTo.name, r.frame, `Request frame: ${r.frame}`, off, 0);
+          leaf(t, F.respTime.name, r.ms, `Response time: ${r.ms} ms`, off, 0);
+          info += ` (request in ${r.frame})`;
+        }
+      }
+    }
+    c.setInfo(info);
+    if (off + 8 < end) dissectData(c, off + 8, end);
+    return;
+  }
+  c.setInfo(info);
+  if (ERRORS.has(type)) {
+    c.need(off + 4, 4, end);
+    if (type === 5) {
+      const gw = ipv4(d, off + 4);
+      leaf(t, F.gw.name, gw, `Gateway address: ${gw}`, off + 4, 4);
+    } else if (type === 12) {
+      leaf(t, F.pointer.name, d[off + 4], `Pointer: ${d[off + 4]}`, off + 4, 1);
+      leaf(t, F.unused.name, bytesHex(d, off + 5, 3), `Unused: ${bytesHex(d, off + 5, 3)}`, off + 5, 3);
+    } else if (type === 3 && code === 4) {
+      leaf(t, F.unused.name, bytesHex(d, off + 4, 2), `Unused: ${bytesHex(d, off + 4, 2)}`, off + 4, 2);
+      const mtu = v.getUint16(off + 6);
+      leaf(t, F.mtu.name, mtu, `MTU of next hop: ${mtu}`, off + 6, 2);
+    } else {
+      leaf(t, F.unused.name, bytesHex(d, off + 4, 4), `Unused: ${bytesHex(d, off + 4, 4)}`, off + 4, 4);
+    }
+    if (off + 8 < end && c.avail(off + 8, end) > 0) dissectQuoted(c, t, () => dissectIpv4(c, off + 8, end));
+    return;
+  }
+  if (off + 4 < end) dissectData(c, off + 4, end);
+}

@@ -1,0 +1,108 @@
+// IPv4 options (RFC 791 and later): each option as a subtree with its type (copy / class / number),
+// length and pointer; an End of Options List stops the walk, as in Wireshark.
+import type { Field } from '../types';
+import { defineField } from '../fields/registry';
+import { bitsDisplay } from '../fields/tree';
+import { ipv4 } from '../fields/format';
+import type { Ctx } from './context';
+import { expert, defineExpert } from './expert';
+
+const F = {
+  type: defineField('ip.opt.type', 'Type', 'uint'),
+  copy: defineField('ip.opt.type.copy', 'Copy on fragmentation', 'bool'),
+  cls: defineField('ip.opt.type.class', 'Class', 'uint'),
+  number: defineField('ip.opt.type.number', 'Number', 'uint'),
+  len: defineField('ip.opt.len', 'Length', 'uint'),
+  ptr: defineField('ip.opt.ptr', 'Pointer', 'uint'),
+  rt: defineField('ip.rec_rt', 'Recorded Route', 'ipv4'),
+  emptyRt: defineField('ip.empty_rt', 'Empty Route', 'ipv4'),
+  ts: defineField('ip.opt.time_stamp', 'Time stamp', 'uint'),
+  ra: defineField('ip.opt.ra', 'Router Alert', 'uint'),
+};
+const BAD_OPT_LEN = defineExpert('ip.opt.len.invalid', 'Invalid length for option');
+
+/** Option names by type byte, as Wireshark's IPv4 option table; the number's name in the type subtree. */
+const NAMES: Record<number, [string, string]> = {
+  0: ['End of Options List (EOL)', 'End of Option List (EOL)'], 1: ['No-Operation (NOP)', 'No-Operation (NOP)'],
+  7: ['Record Route', 'Record route'], 68: ['Time Stamp', 'Time stamp'], 130: ['Security', 'Security'],
+  131: ['Loose Source Route', 'Loose source route'], 137: ['Strict Source Route', 'Strict source route'],
+  136: ['Stream ID', 'Stream identifier'], 148: ['Router Alert', 'Router Alert'], 82: ['Traceroute', 'Traceroute'],
+  133: ['Extended Security', 'Extended security'], 134: ['Commercial Security', 'Commercial IP security option'],
+  25: ['Quick-Start', 'Quick-Start'],
+};
+const CLASSES = ['Control', 'Reserved for future use', 'Debugging and measurement', 'Reserved for future use'];
+
+function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
+  const f: Field = { name, value, display, offset, length, children: [] };
+  tree.push(f);
+  return f;
+}
+
+/** Returns false when an option's length is impossible (Wireshark then stops dissecting the packet). */
+export function dissectIpv4Options(c: Ctx, tree: Field[], off: number, len: number): boolean {
+  const d = c.d;
+  const head = leaf(tree, '', null, `Options: (${len} bytes)`, off, len);
+  const names: string[] = [];
+  const end = off + len;
+  let p = off;
+  while (p < end) {
+    const type = d[p];
+    const [name, numberName] = NAMES[type] ?? [`Unknown (0x${type.toString(16).padStart(2, '0')})`, 'Unknown'];
+    const single = type === 0 || type === 1;
+    let optLen = 1;
+    if (!single) {
+      optLen = p + 1 < end ? d[p + 1] : 0;
+      if (optLen < 2 || p + optLen > end) {
+        const item = leaf(head.children, '', null, `IP Option - ${name}`, p, end - p);
+        typeItem(item.children, type, numberName, p);
+        const msg = optLen < 2 ? `${name} (with option length = ${optLen} byte${optLen === 1 ? '' : 's'}; should be >= 2)` : `${name} (option length = ${optLen} bytes says option goes past end of options)`;
+        expert(c, item.children, p, 'warning', 'protocol', msg, BAD_OPT_LEN);
+        if (names.length) head.display += ', ' + names.join(', ');
+        return false;
+      }
+    }
+    const item = leaf(head.children, '', null, single ? `IP Option - ${name}` : `IP Option - ${name} (${optLen} bytes)`, p, optLen);
+    typeItem(item.children, type, numberName, p);
+    if (!single) {
+      leaf(item.children, F.len.name, optLen, `Length: ${optLen}`, p + 1, 1);
+      optionBody(item.children, d, type, p, optLen);
+      names.push(name);
+    }
+    p += optLen;
+    if (type === 0) break;
+  }
+  if (names.length) head.display += ', ' + names.join(', ');
+  return true;
+}
+
+function typeItem(tree: Field[], type: number, numberName: string, p: number): void {
+  const t = leaf(tree, F.type.name, type, `Type: ${type}`, p, 1);
+  leaf(t.children, F.copy.name, type >> 7, bitsDisplay(type, 0x80, 8, 'Copy on fragmentation', type & 0x80 ? 'Yes' : 'No'), p, 1);
+  leaf(t.children, F.cls.name, (type >> 5) & 3, bitsDisplay(type, 0x60, 8, 'Class', `${CLASSES[(type >> 5) & 3]} (${(type >> 5) & 3})`), p, 1);
+  leaf(t.children, F.number.name, type & 31, bitsDisplay(type, 0x1f, 8, 'Number', `${numberName} (${type & 31})`), p, 1);
+}
+
+/** The body of the options students meet (route records, timestamps, router alert). */
+function optionBody(tree: Field[], d: Uint8Array, type: number, p: number, optLen: number): void {
+  const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
+  if (type === 7 || type === 131 || type === 137) {
+    if (optLen < 3) return;
+    const ptr = d[p + 2];
+    leaf(tree, F.ptr.name, ptr, `Pointer: ${ptr}`, p + 2, 1);
+    for (let q = 3; q + 4 <= optLen; q += 4) {
+      const a = ipv4(d, p + q);
+      const recorded = q + 1 < ptr;
+      leaf(tree, recorded ? F.rt.name : F.emptyRt.name, a, `${recorded ? 'Recorded Route' : 'Empty Route'}: ${a}${q + 1 === ptr ? ' <- (next)' : ''}`, p + q, 4);
+    }
+  } else if (type === 68) {
+    if (optLen < 4) return;
+    leaf(tree, F.ptr.name, d[p + 2], `Pointer: ${d[p + 2]}`, p + 2, 1);
+    for (let q = 4; q + 4 <= optLen; q += 4) {
+      const ts = dv.getUint32(p + q);
+      leaf(tree, F.ts.name, ts, `Time stamp: ${ts}`, p + q, 4);
+    }
+  } else if (type === 148 && optLen === 4) {
+    const v = dv.getUint16(p + 2);
+    leaf(tree, F.ra.name, v, `Router Alert: ${v === 0 ? 'Router shall examine packet' : 'Reserved'} (${v})`, p + 2, 2);
+  }
+}

@@ -1,0 +1,151 @@
+// IPv4 (RFC 791) as Wireshark's "ip" dissector shows it: header fields, options, fragments marked
+// (not reassembled), then the payload by protocol number.
+import type { Field } from '../types';
+import { defineField } from '../fields/registry';
+import { bitsDisplay } from '../fields/tree';
+import { hex, ipv4 } from '../fields/format';
+import type { Ctx } from './context';
+import { expert, defineExpert } from './expert';
+import { dissectIpPayload, ipProtoName } from './ip-proto';
+import { dsfieldItem } from './dscp';
+import { dissectIpv4Options } from './ipv4-options';
+import { dissectData } from './payload';
+import { dissectIpv6 } from './ipv6';
+
+const F = {
+  version: defineField('ip.version', 'Version', 'uint'),
+  hdrLen: defineField('ip.hdr_len', 'Header Length', 'uint'),
+  len: defineField('ip.len', 'Total Length', 'uint'),
+  id: defineField('ip.id', 'Identification', 'hex', { digits: 4 }),
+  flags: defineField('ip.flags', 'Flags', 'hex', { digits: 2 }),
+  rb: defineField('ip.flags.rb', 'Reserved bit', 'bool'),
+  df: defineField('ip.flags.df', "Don't fragment", 'bool'),
+  mf: defineField('ip.flags.mf', 'More fragments', 'bool'),
+  fragOffset: defineField('ip.frag_offset', 'Fragment Offset', 'uint'),
+  ttl: defineField('ip.ttl', 'Time to Live', 'uint'),
+  proto: defineField('ip.proto', 'Protocol', 'uint'),
+  checksum: defineField('ip.checksum', 'Header Checksum', 'hex', { digits: 4 }),
+  checksumStatus: defineField('ip.checksum.status', 'Header checksum status', 'uint'),
+  src: defineField('ip.src', 'Source Address', 'ipv4'),
+  dst: defineField('ip.dst', 'Destination Address', 'ipv4'),
+};
+defineField('ip', 'Internet Protocol Version 4', 'protocol');
+defineField('ip.addr', 'Source or Destination Address', 'ipv4');
+const BAD_HDR_LEN = defineExpert('ip.bogus_header_length', 'Bogus IP header length');
+const BAD_LEN = defineExpert('ip.bogus_ip_length', 'Bogus IP length');
+const BAD_VERSION = defineExpert('ip.bogus_ip_version', 'Bogus IP version');
+const TTL_ZERO = defineExpert('ip.ttl.zero', 'Time To Live is zero');
+
+function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
+  const f: Field = { name, value, display, offset, length, children: [] };
+  tree.push(f);
+  return f;
+}
+
+/** Dissects an IPv4 packet at `off`; `end` is where the carrier says its data ends. */
+export function dissectIpv4(c: Ctx, off: number, end: number): void {
+  const h = c.open('ip', 'IPv4', 'Internet Protocol Version 4', 3, 3, off, 20);
+  c.setProtocol('IPv4');
+  if (c.colWritable) c.info = '';
+  const d = c.d, v = c.v, t = h.fields;
+  c.need(off, 1, end);
+  const b0 = d[off];
+  const version = b0 >> 4, hlen = (b0 & 15) * 4;
+  leaf(t, F.version.name, version, bitsDisplay(b0, 0xf0, 8, 'Version', String(version)), off, 1);
+  if (version !== 4) {
+    h.length = 1;
+    expert(c, t[t.length - 1].children, off, 'error', 'protocol', 'Bogus IPv4 version', BAD_VERSION);
+    // Wireshark hands a version-6 header on to IPv6.
+    if (version === 6) dissectIpv6(c, off, end);
+    else c.setInfo(`Bogus IPv4 version (${version}, must be 4)`);
+    return;
+  }
+  const hl = leaf(t, F.hdrLen.name, hlen, bitsDisplay(b0, 0x0f, 8, 'Header Length', `${hlen} bytes (${hlen >> 2})`), off, 1);
+  if (hlen < 20) {
+    h.length = 1;
+    const msg = `Bogus IP header length (${hlen}, must be at least 20)`;
+    expert(c, hl.children, off, 'error', 'protocol', msg, BAD_HDR_LEN);
+    c.malformed = true;
+    c.setInfo(msg);
+    return;
+  }
+  h.length = hlen;
+  // Fields are read one by one, as Wireshark does: a cut header shows what was captured.
+  c.need(off + 1, 1, end);
+  dsfieldItem(t, 'ip.dsfield', 'Differentiated Services Field', d[off + 1], off + 1, 1, 8);
+  c.need(off + 2, 2, end);
+  const totalLen = v.getUint16(off + 2);
+  const lenItem = leaf(t, F.len.name, totalLen, `Total Length: ${totalLen}`, off + 2, 2);
+  if (totalLen < hlen) {
+    const msg = `Bogus IP length (${totalLen}, less than header length ${hlen})`;
+    expert(c, lenItem.children, off + 2, 'error', 'protocol', msg, BAD_LEN);
+    c.malformed = true;
+    c.setInfo(msg);
+    return;
+  }
+  if (totalLen > end - off && c.colWritable) {
+    expert(c, lenItem.children, off + 2, 'error', 'protocol', `IPv4 total length exceeds packet length (${end - off} bytes)`, BAD_LEN);
+  }
+  c.need(off + 4, 2, end);
+  const id = v.getUint16(off + 4);
+  leaf(t, F.id.name, hex(id, 4), `Identification: ${hex(id, 4)} (${id})`, off + 4, 2);
+  c.need(off + 6, 2, end);
+  const fw = v.getUint16(off + 6);
+  const flags = fw >> 13, fragUnits = fw & 0x1fff, fragOff = fragUnits * 8;
+  const flagNames: string[] = [];
+  if (flags & 4) flagNames.push('Reserved bit');
+  if (flags & 2) flagNames.push("Don't fragment");
+  if (flags & 1) flagNames.push('More fragments');
+  const fi = leaf(t, F.flags.name, hex(flags, 2), bitsDisplay(d[off + 6], 0xe0, 8, 'Flags', `0x${flags.toString(16)}${flagNames.length ? ', ' + flagNames.join(', ') : ''}`), off + 6, 1);
+  leaf(fi.children, F.rb.name, (flags >> 2) & 1, bitsDisplay(d[off + 6], 0x80, 8, 'Reserved bit', flags & 4 ? 'Set' : 'Not set'), off + 6, 1);
+  leaf(fi.children, F.df.name, (flags >> 1) & 1, bitsDisplay(d[off + 6], 0x40, 8, "Don't fragment", flags & 2 ? 'Set' : 'Not set'), off + 6, 1);
+  leaf(fi.children, F.mf.name, flags & 1, bitsDisplay(d[off + 6], 0x20, 8, 'More fragments', flags & 1 ? 'Set' : 'Not set'), off + 6, 1);
+  // tshark 4.0 prints the offset in 8-byte units (the Info column gives bytes).
+  leaf(t, F.fragOffset.name, fragUnits, bitsDisplay(fw, 0x1fff, 16, 'Fragment Offset', String(fragUnits)), off + 6, 2);
+  c.need(off + 8, 1, end);
+  const ttl = d[off + 8];
+  const ttlItem = leaf(t, F.ttl.name, ttl, `Time to Live: ${ttl}`, off + 8, 1);
+  if (ttl === 0 && c.colWritable) expert(c, ttlItem.children, off + 8, 'warning', 'sequence', '" Time To Live" = 0', TTL_ZERO);
+  c.need(off + 9, 1, end);
+  const proto = d[off + 9];
+  leaf(t, F.proto.name, proto, `Protocol: ${ipProtoName(proto)} (${proto})`, off + 9, 1);
+  c.need(off + 10, 2, end);
+  const sum = v.getUint16(off + 10);
+  leaf(t, F.checksum.name, hex(sum, 4), `Header Checksum: ${hex(sum, 4)} [validation disabled]`, off + 10, 2);
+  leaf(t, F.checksumStatus.name, 2, 'Header checksum status: Unverified', off + 10, 0);
+  c.need(off + 12, 4, end);
+  const src = ipv4(d, off + 12);
+  leaf(t, F.src.name, src, `Source Address: ${src}`, off + 12, 4);
+  c.need(off + 16, 4, end);
+  const dst = ipv4(d, off + 16);
+  leaf(t, F.dst.name, dst, `Destination Address: ${dst}`, off + 16, 4);
+  h.title = `Internet Protocol Version 4, Src: ${src}, Dst: ${dst}`;
+  c.setAddresses(src, dst);
+  if (hlen > 20) {
+    c.need(off + 20, hlen - 20, end);
+    // A broken option ends the dissection of this packet (no payload), as in Wireshark.
+    if (!dissectIpv4Options(c, t, off + 20, hlen - 20)) return;
+  }
+
+  // The datagram ends where its total length says (the rest is link-layer trailer); a length
+  // beyond the frame leaves the frame's end as the limit, as Wireshark's set_actual_length does.
+  const pduEnd = off + totalLen < end ? off + totalLen : end;
+  if (c.colWritable || c.actualEnd < 0) c.actualEnd = pduEnd;
+  c.netSrc = src;
+  c.netDst = dst;
+  c.netVersion = 4;
+  c.netSrcOff = off + 12;
+  c.netDstOff = off + 16;
+  c.ttl = ttl;
+  const payload = off + hlen;
+  if (fragOff > 0 || (flags & 1)) {
+    c.fragmented = true;
+    // Fragments are marked, not reassembled: the payload is shown as data, as Wireshark shows
+    // each fragment (it dissects the transport only in the reassembled datagram).
+    c.setProtocol('IPv4');
+    c.setInfo(`Fragmented IP protocol (proto=${ipProtoName(proto)} ${proto}, off=${fragOff}, ID=${hex(id, 4).slice(2)})`);
+    dissectData(c, payload, pduEnd);
+    return;
+  }
+  dissectIpPayload(c, proto, payload, pduEnd);
+}

@@ -1,0 +1,197 @@
+// IPv6 (RFC 8200) as Wireshark's "ipv6" dissector shows it: the fixed header, then the extension
+// headers walked one by one (each its own protocol, as in frame.protocols), then the payload.
+// Fragments are marked, not reassembled.
+import type { Field } from '../types';
+import { defineField } from '../fields/registry';
+import { bitsDisplay } from '../fields/tree';
+import { hex, ipv6, bytesHex } from '../fields/format';
+import type { Ctx } from './context';
+import { dsfieldItem } from './dscp';
+import { dissectIpPayload, ipProtoName } from './ip-proto';
+import { dissectData } from './payload';
+import { expert, defineExpert } from './expert';
+
+const F = {
+  version: defineField('ipv6.version', 'Version', 'uint'),
+  flow: defineField('ipv6.flow', 'Flow Label', 'hex', { digits: 6 }),
+  plen: defineField('ipv6.plen', 'Payload Length', 'uint'),
+  nxt: defineField('ipv6.nxt', 'Next Header', 'uint'),
+  hlim: defineField('ipv6.hlim', 'Hop Limit', 'uint'),
+  src: defineField('ipv6.src', 'Source Address', 'ipv6'),
+  dst: defineField('ipv6.dst', 'Destination Address', 'ipv6'),
+  optType: defineField('ipv6.opt.type', 'Type', 'hex', { digits: 2 }),
+  optLen: defineField('ipv6.opt.length', 'Length', 'uint'),
+  padn: defineField('ipv6.opt.padn', 'PadN', 'bytes'),
+  ra: defineField('ipv6.opt.router_alert', 'Router Alert', 'uint'),
+  rtType: defineField('ipv6.routing.type', 'Type', 'uint'),
+  rtSegleft: defineField('ipv6.routing.segleft', 'Segments Left', 'uint'),
+  fragOffset: defineField('ipv6.fraghdr.offset', 'Offset', 'uint'),
+  fragMore: defineField('ipv6.fraghdr.more', 'More Fragments', 'bool'),
+  fragIdent: defineField('ipv6.fraghdr.ident', 'Identification', 'hex', { digits: 8 }),
+};
+defineField('ipv6', 'Internet Protocol Version 6', 'protocol');
+defineField('ipv6.addr', 'Source or Destination Address', 'ipv6');
+const HDR40 = defineExpert('ipv6.bogus_ipv6_length', 'IPv6 header must be exactly 40 bytes');
+const PLEN = defineExpert('ipv6.bogus_payload_length', 'IPv6 payload length exceeds framing length');
+
+/** Extension headers: protocol filter name, title, and the name ipv6.nxt gives them. */
+const EXT: Record<number, [string, string, string]> = {
+  0: ['ipv6.hopopts', 'IPv6 Hop-by-Hop Option', 'IPv6 Hop-by-Hop Option'],
+  43: ['ipv6.routing', 'Routing Header for IPv6', 'Routing Header for IPv6'],
+  44: ['ipv6.fraghdr', 'Fragment Header for IPv6', 'Fragment Header for IPv6'],
+  60: ['ipv6.dstopts', 'Destination Options for IPv6', 'Destination Options for IPv6'],
+};
+for (const [name] of Object.values(EXT)) {
+  defineField(`${name}.nxt`, 'Next Header', 'uint');
+  defineField(`${name}.len`, 'Length', 'uint');
+}
+const OPTIONS: Record<number, string> = { 0: 'Pad1', 1: 'PadN', 5: 'Router Alert', 0xc2: 'Jumbo Payload', 4: 'Tunnel Encapsulation Limit', 0xc9: 'Home Address' };
+const ROUTING: Record<number, string> = { 0: 'Source Route', 2: 'Type 2 Routing', 3: 'RPL Source Route', 4: 'Segment Routing' };
+
+/** A next-header value as ipv6.nxt displays it. */
+export function nxtName(n: number): string {
+  return EXT[n]?.[2] ?? (n === 59 ? 'No Next Header for IPv6' : ipProtoName(n));
+}
+
+function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
+  const f: Field = { name, value, display, offset, length, children: [] };
+  tree.push(f);
+  return f;
+}
+
+export function dissectIpv6(c: Ctx, off: number, end: number): void {
+  const h = c.open('ipv6', 'IPv6', 'Internet Protocol Version 6', 3, 3, off, 40);
+  c.setProtocol('IPv6');
+  if (c.colWritable) c.info = '';
+  const d = c.d, v = c.v, t = h.fields;
+  c.need(off, 1, end);
+  leaf(t, F.version.name, d[off] >> 4, bitsDisplay(d[off], 0xf0, 8, 'Version', String(d[off] >> 4)), off, 1);
+  // Wireshark's hidden twin, so that "ip.version == 6" matches.
+  leaf(t, 'ip.version', d[off] >> 4, `Version: ${d[off] >> 4} [This field makes the filter match on "ip.version == 6" possible]`, off, 1);
+  if (end - off < 40) expert(c, t, off, 'error', 'malformed', 'IPv6 header must be exactly 40 bytes', HDR40);
+  c.need(off, 4, end);
+  const w = v.getUint32(off);
+  const tclass = (w >>> 20) & 0xff, flow = w & 0xfffff;
+  dsfieldItem(t, 'ipv6.tclass', 'Traffic Class', tclass, off, 4, 32, w, 20, hex(tclass, 8));
+  leaf(t, F.flow.name, hex(flow, 6), bitsDisplay(w & 0xffffff, 0xfffff, 24, 'Flow Label', hex(flow, 5)), off + 1, 3);
+  c.need(off + 4, 2, end);
+  const plen = v.getUint16(off + 4);
+  const pi = leaf(t, F.plen.name, plen, `Payload Length: ${plen}`, off + 4, 2);
+  if (plen > end - off - 40 && end - off >= 40 && c.colWritable) {
+    expert(c, pi.children, off + 4, 'warning', 'protocol', `IPv6 payload length exceeds framing length (${end - off - 40} bytes)`, PLEN);
+  }
+  c.need(off + 6, 1, end);
+  let nxt = d[off + 6];
+  leaf(t, F.nxt.name, nxt, `Next Header: ${nxtName(nxt)} (${nxt})`, off + 6, 1);
+  c.need(off + 7, 1, end);
+  const hlim = d[off + 7];
+  leaf(t, F.hlim.name, hlim, `Hop Limit: ${hlim}`, off + 7, 1);
+  c.need(off + 8, 16, end);
+  const src = ipv6(d, off + 8);
+  leaf(t, F.src.name, src, `Source Address: ${src}`, off + 8, 16);
+  c.need(off + 24, 16, end);
+  const dst = ipv6(d, off + 24);
+  leaf(t, F.dst.name, dst, `Destination Address: ${dst}`, off + 24, 16);
+  h.title = `Internet Protocol Version 6, Src: ${src}, Dst: ${dst}`;
+  c.setAddresses(src, dst);
+  // A payload length of 0 means a jumbogram (RFC 2675): the frame's end bounds it.
+  const pduEnd = plen === 0 ? end : off + 40 + plen < end ? off + 40 + plen : end;
+  if (c.colWritable || c.actualEnd < 0) c.actualEnd = pduEnd;
+  c.netSrc = src;
+  c.netDst = dst;
+  c.netVersion = 6;
+  c.netSrcOff = off + 8;
+  c.netDstOff = off + 24;
+  c.ttl = hlim;
+
+  let p = off + 40;
+  for (;;) {
+    const ext = EXT[nxt];
+    if (!ext) break;
+    if (nxt === 44) {
+      const r = fragmentHeader(c, p, pduEnd);
+      if (r.fragmented) {
+        c.fragmented = true;
+        c.setProtocol('IPv6');
+        c.setInfo(`IPv6 fragment (off=${r.offset} more=${r.more ? 'y' : 'n'} ident=${hex(r.ident, 8)} nxt=${r.nxt})`);
+        dissectData(c, p + 8, pduEnd);
+        return;
+      }
+      nxt = r.nxt;
+      p += 8;
+      continue;
+    }
+    const n = optionsOrRouting(c, nxt, p, pduEnd);
+    nxt = d[p];
+    p += n;
+  }
+  if (nxt === 59) {
+    c.setInfo('IPv6 no next header');
+    if (p < pduEnd) dissectData(c, p, pduEnd);
+    return;
+  }
+  dissectIpPayload(c, nxt, p, pduEnd);
+}
+
+/** Hop-by-hop, destination options or routing header at `p`; returns its length in bytes. */
+function optionsOrRouting(c: Ctx, type: number, p: number, end: number): number {
+  const [proto, title] = EXT[type];
+  const d = c.d;
+  c.need(p, 2, end);
+  const len = (d[p + 1] + 1) * 8;
+  const h = c.open(proto, 'IPv6', title, 3, 3, p, len);
+  c.need(p, len, end);
+  const t = h.fields;
+  const nxt = d[p];
+  leaf(t, `${proto}.nxt`, nxt, `Next Header: ${nxtName(nxt)} (${nxt})`, p, 1);
+  leaf(t, `${proto}.len`, d[p + 1], `Length: ${d[p + 1]}`, p + 1, 1);
+  leaf(t, '', null, `[Length: ${len} bytes]`, p + 1, 1);
+  if (type === 43) {
+    const rt = d[p + 2];
+    h.title = `${title} (${ROUTING[rt] ?? 'Unknown'})`;
+    leaf(t, F.rtType.name, rt, `Type: ${ROUTING[rt] ?? 'Unknown'} (${rt})`, p + 2, 1);
+    leaf(t, F.rtSegleft.name, d[p + 3], `Segments Left: ${d[p + 3]}`, p + 3, 1);
+    return len;
+  }
+  let q = p + 2;
+  while (q < p + len) {
+    const ot = d[q];
+    const name = OPTIONS[ot] ?? 'Unknown';
+    if (ot === 0) {
+      const o = leaf(t, '', null, 'Pad1', q, 1);
+      leaf(o.children, F.optType.name, hex(ot, 2), `Type: Pad1 (0x00)`, q, 1);
+      q++;
+      continue;
+    }
+    const ol = q + 1 < p + len ? d[q + 1] : 0;
+    const size = Math.min(2 + ol, p + len - q);
+    const o = leaf(t, '', null, name, q, size);
+    leaf(o.children, F.optType.name, hex(ot, 2), `Type: ${name} (${hex(ot, 2)})`, q, 1);
+    leaf(o.children, F.optLen.name, ol, `Length: ${ol}`, q + 1, 1);
+    if (ot === 1) {
+      const bytes = ol ? bytesHex(d, q + 2, Math.min(ol, size - 2)) : '';
+      leaf(o.children, F.padn.name, bytes, `PadN: ${bytes || '<none>'}`, q + 2, ol);
+    } else if (ot === 5 && ol === 2 && size >= 4) {
+      const ra = (d[q + 2] << 8) | d[q + 3];
+      leaf(o.children, F.ra.name, ra, `Router Alert: ${ra === 0 ? 'MLD' : ra === 1 ? 'RSVP' : ra === 2 ? 'Active Networks' : 'Unknown'} (${ra})`, q + 2, 2);
+    }
+    q += size;
+  }
+  return len;
+}
+
+function fragmentHeader(c: Ctx, p: number, end: number): { nxt: number; offset: number; more: boolean; ident: number; fragmented: boolean } {
+  const h = c.open('ipv6.fraghdr', 'IPv6', 'Fragment Header for IPv6', 3, 3, p, 8);
+  c.need(p, 8, end);
+  const d = c.d, t = h.fields;
+  const nxt = d[p];
+  const w = c.v.getUint16(p + 2);
+  const units = w >> 3, more = (w & 1) === 1, ident = c.v.getUint32(p + 4);
+  leaf(t, 'ipv6.fraghdr.nxt', nxt, `Next header: ${nxtName(nxt)} (${nxt})`, p, 1);
+  leaf(t, '', null, `Reserved octet: ${hex(d[p + 1], 2)}`, p + 1, 1);
+  leaf(t, F.fragOffset.name, units, bitsDisplay(w, 0xfff8, 16, 'Offset', `${units} (${units * 8} bytes)`), p + 2, 2);
+  leaf(t, F.fragMore.name, more ? 1 : 0, bitsDisplay(w, 1, 16, 'More Fragments', more ? 'Yes' : 'No'), p + 2, 2);
+  leaf(t, F.fragIdent.name, hex(ident, 8), `Identification: ${hex(ident, 8)}`, p + 4, 4);
+  // An atomic fragment (offset 0, no more) is a whole datagram (RFC 6946).
+  return { nxt, offset: units * 8, more, ident, fragmented: units > 0 || more };
+}

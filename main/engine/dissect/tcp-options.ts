@@ -1,0 +1,225 @@
+// TCP options (RFC 9293 §3.2, RFC 7323, RFC 2018) as Wireshark shows them: one subtree per option
+// with its kind and length, the values students look at, and the Info-column notes
+// ("MSS=65495 SACK_PERM TSval=… TSecr=… WS=1024"). Every EOL byte is its own item, as in Wireshark.
+import type { Field, TcpSegment } from '../types';
+import { defineField } from '../fields/registry';
+import { bytesHex } from '../fields/format';
+import type { Ctx } from './context';
+import { expert, defineExpert } from './expert';
+
+const F = {
+  options: defineField('tcp.options', 'TCP Options', 'bytes'),
+  kind: defineField('tcp.option_kind', 'Kind', 'uint'),
+  len: defineField('tcp.option_len', 'Length', 'uint'),
+  mss: defineField('tcp.options.mss', 'TCP MSS Option', 'none'),
+  mssVal: defineField('tcp.options.mss_val', 'MSS Value', 'uint'),
+  wscale: defineField('tcp.options.wscale', 'TCP Window Scale Option', 'none'),
+  shift: defineField('tcp.options.wscale.shift', 'Shift count', 'uint'),
+  multiplier: defineField('tcp.options.wscale.multiplier', 'Multiplier', 'uint'),
+  sackPerm: defineField('tcp.options.sack_perm', 'TCP SACK Permitted Option', 'none'),
+  sack: defineField('tcp.options.sack', 'TCP SACK Option', 'none'),
+  sackLe: defineField('tcp.options.sack_le', 'TCP SACK Left Edge', 'uint'),
+  sackRe: defineField('tcp.options.sack_re', 'TCP SACK Right Edge', 'uint'),
+  sackCount: defineField('tcp.options.sack.count', 'TCP SACK Count', 'uint'),
+  ts: defineField('tcp.options.timestamp', 'TCP Timestamp Option', 'none'),
+  tsval: defineField('tcp.options.timestamp.tsval', 'Timestamp value', 'uint'),
+  tsecr: defineField('tcp.options.timestamp.tsecr', 'Timestamp echo reply', 'uint'),
+  nop: defineField('tcp.options.nop', 'TCP NOP Option', 'none'),
+  eol: defineField('tcp.options.eol', 'TCP End of Options List', 'none'),
+  unknown: defineField('tcp.options.unknown', 'Unknown', 'none'),
+  unknownPayload: defineField('tcp.options.unknown.payload', 'Payload', 'bytes'),
+};
+const BAD_LEN = defineExpert('tcp.option.len.invalid', 'Invalid length for option');
+const WS_SHIFT = defineExpert('tcp.options.wscale.shift.invalid', 'Window scale shift exceeds 14');
+
+/** Option names as Wireshark's tcp_option_kind_vs (the kinds students may meet). */
+const KINDS: Record<number, string> = {
+  0: 'End of Option List', 1: 'No-Operation', 2: 'Maximum Segment Size', 3: 'Window Scale', 4: 'SACK Permitted',
+  5: 'SACK', 8: 'Time Stamp Option', 19: 'MD5 signature', 28: 'User Timeout', 29: 'TCP Authentication Option',
+  30: 'Multipath TCP', 34: 'TCP Fast Open Cookie', 69: 'Encryption Negotiation (TCP-ENO)', 253: 'RFC3692-style Experiment 1',
+  254: 'RFC3692-style Experiment 2',
+};
+/** Expected lengths of the fixed-size options. */
+const FIXED: Record<number, number> = { 2: 4, 3: 3, 4: 2, 8: 10 };
+
+function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
+  const f: Field = { name, value, display, offset, length, children: [] };
+  tree.push(f);
+  return f;
+}
+
+
+/**
+ * Dissects the options in [off, off+len), fills the segment's option facts, and returns the Info
+ * notes. `peerBase` makes SACK edges relative (the peer's ISN), or null before it is known.
+ */
+export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: number, seg: TcpSegment, peerBase: number | null, pduEnd: number): void {
+  const d = c.d, v = c.v;
+  const head = leaf(tree, F.options.name, bytesHex(d, off, Math.min(len, c.avail(off, pduEnd))), `Options: (${len} bytes)`, off, len);
+  const names: string[] = [];
+  // Info notes are appended as each option is read, so a capture cut inside the options keeps them.
+  const info = (s: string): void => c.appendInfo(s);
+  const end = off + len;
+  try {
+    walkOptions();
+  } finally {
+    if (names.length) head.display += ', ' + names.join(', ');
+  }
+  function walkOptions(): void {
+  let p = off;
+  while (p < end) {
+    c.need(p, 1, pduEnd);
+    const kind = d[p];
+    const kindName = KINDS[kind] ?? 'Unknown';
+    if (kind === 0 || kind === 1) {
+      const nm = kind === 0 ? 'End of Option List (EOL)' : 'No-Operation (NOP)';
+      const it = leaf(head.children, kind === 0 ? F.eol.name : F.nop.name, bytesHex(d, p, 1), `TCP Option - ${nm}`, p, 1);
+      leaf(it.children, F.kind.name, kind, `Kind: ${kindName} (${kind})`, p, 1);
+      names.push(nm);
+      p++;
+      continue;
+    }
+    if (p + 1 < end) c.need(p + 1, 1, pduEnd);
+    const optLen = p + 1 < end ? d[p + 1] : -1;
+    const want = FIXED[kind];
+    if (optLen < 2 || p + optLen > end || (want !== undefined && optLen !== want)) {
+      // Wireshark stops at an option whose length is impossible, with a warning on it.
+      const shown = optLen < 0 ? 1 : Math.min(Math.max(optLen, 2), end - p);
+      const it = leaf(head.children, F.unknown.name, bytesHex(d, p, shown), `TCP Option - ${kindName}`, p, shown);
+      leaf(it.children, F.kind.name, kind, `Kind: ${kindName} (${kind})`, p, 1);
+      if (optLen >= 0) leaf(it.children, F.len.name, optLen, `Length: ${optLen}`, p + 1, 1);
+      const msg = optLen < 0 ? `${kindName} (option length missing)`
+        : optLen < 2 ? `${kindName} (with option length = ${optLen} byte${optLen === 1 ? '' : 's'}; should be >= 2)`
+          : p + optLen > end ? `${kindName} (option length = ${optLen} bytes says option goes past end of options)`
+            : `${kindName} (with option length = ${optLen} bytes; should be ${want})`;
+      expert(c, it.children, p, 'error', 'malformed', msg, BAD_LEN);
+      names.push(kindName);
+      break;
+    }
+    const body = p + 2;
+    // Timestamps show TSval even when TSecr was not captured, as Wireshark reads field by field.
+    c.need(p, kind === 8 && c.avail(p, pduEnd) >= 6 ? 6 : optLen, pduEnd);
+    const bytes = bytesHex(d, p, optLen);
+    switch (kind) {
+      case 2: {
+        const mss = v.getUint16(body);
+        const it = leaf(head.children, F.mss.name, bytes, `TCP Option - Maximum segment size: ${mss} bytes`, p, optLen);
+        kindLen(it, kind, optLen, p);
+        leaf(it.children, F.mssVal.name, mss, `MSS Value: ${mss}`, body, 2);
+        seg.mss = mss;
+        info(` MSS=${mss}`);
+        names.push('Maximum segment size');
+        break;
+      }
+      case 3: {
+        const shift = d[body];
+        const mult = 2 ** (shift > 14 ? 14 : shift);
+        const it = leaf(head.children, F.wscale.name, bytes, `TCP Option - Window scale: ${shift} (multiply by ${mult})`, p, optLen);
+        kindLen(it, kind, optLen, p);
+        const sh = leaf(it.children, F.shift.name, shift, `Shift count: ${shift}`, body, 1);
+        if (shift > 14) expert(c, sh.children, body, 'warning', 'protocol', `Window scale shift exceeds 14: ${shift}`, WS_SHIFT);
+        leaf(it.children, F.multiplier.name, mult, `Multiplier: ${mult}`, body, 1);
+        seg.wscaleShift = shift;
+        info(` WS=${mult}`);
+        names.push('Window scale');
+        break;
+      }
+      case 4: {
+        const it = leaf(head.children, F.sackPerm.name, bytes, 'TCP Option - SACK permitted', p, optLen);
+        kindLen(it, kind, optLen, p);
+        seg.sackPerm = true;
+        info(' SACK_PERM');
+        names.push('SACK permitted');
+        break;
+      }
+      case 5: {
+        const it = leaf(head.children, F.sack.name, bytes, 'TCP Option - SACK', p, optLen);
+        kindLen(it, kind, optLen, p);
+        const edges: number[] = [];
+        let shown = '';
+        let count = 0;
+        for (let q = body; q + 8 <= p + optLen; q += 8) {
+          const le = v.getUint32(q), re = v.getUint32(q + 4);
+          edges.push(le, re);
+          const rle = peerBase === null ? le : (le - peerBase) >>> 0;
+          const rre = peerBase === null ? re : (re - peerBase) >>> 0;
+          const rel = peerBase === null ? '' : ' (relative)';
+          leaf(it.children, F.sackLe.name, rle, `left edge = ${rle}${rel}`, q, 4);
+          leaf(it.children, F.sackRe.name, rre, `right edge = ${rre}${rel}`, q + 4, 4);
+          shown += ` ${rle}-${rre}`;
+          info(` SLE=${rle} SRE=${rre}`);
+          count++;
+        }
+        it.display += shown;
+        leaf(it.children, F.sackCount.name, count, `TCP SACK Count: ${count}`, p, 0);
+        seg.sack = edges;
+        names.push('SACK');
+        break;
+      }
+      case 8: {
+        const tsval = v.getUint32(body);
+        const it = leaf(head.children, F.ts.name, bytesHex(d, p, c.avail(p, p + optLen)), `TCP Option - Timestamps: TSval ${tsval}`, p, optLen);
+        kindLen(it, kind, optLen, p);
+        leaf(it.children, F.tsval.name, tsval, `Timestamp value: ${tsval}`, body, 4);
+        c.need(body + 4, 4, pduEnd);
+        const tsecr = v.getUint32(body + 4);
+        it.display += `, TSecr ${tsecr}`;
+        leaf(it.children, F.tsecr.name, tsecr, `Timestamp echo reply: ${tsecr}`, body + 4, 4);
+        seg.tsval = tsval;
+        seg.tsecr = tsecr;
+        info(` TSval=${tsval} TSecr=${tsecr}`);
+        names.push('Timestamps');
+        break;
+      }
+      default: {
+        const it = leaf(head.children, F.unknown.name, bytes, `TCP Option - ${kindName}`, p, optLen);
+        kindLen(it, kind, optLen, p);
+        if (optLen > 2) leaf(it.children, F.unknownPayload.name, bytesHex(d, body, optLen - 2), `Payload: ${bytesHex(d, body, optLen - 2)}`, body, optLen - 2);
+        names.push(kind in KINDS ? kindName : `Unknown (0x${kind.toString(16).padStart(2, '0')})`);
+      }
+    }
+    p += optLen;
+  }
+  }
+}
+
+function kindLen(it: Field, kind: number, len: number, p: number): void {
+  leaf(it.children, F.kind.name, kind, `Kind: ${KINDS[kind] ?? 'Unknown'} (${kind})`, p, 1);
+  leaf(it.children, F.len.name, len, `Length: ${len}`, p + 1, 1);
+}
+
+/**
+ * The option facts tracking needs (window scale, SACK edges, MSS, timestamps), read without building
+ * a tree, before the analysis runs (Wireshark analyses a segment before it dissects its options).
+ * Stops at the first impossible length, as the tree-building pass does.
+ */
+export function parseOptionFacts(d: Uint8Array, off: number, len: number, seg: TcpSegment): void {
+  const end = off + len;
+  let p = off;
+  while (p < end) {
+    const kind = d[p];
+    if (kind === 0 || kind === 1) { p++; continue; }
+    if (p + 1 >= end) return;
+    const l = d[p + 1];
+    const want = FIXED[kind];
+    if (l < 2 || p + l > end || (want !== undefined && l !== want)) return;
+    const b = p + 2;
+    switch (kind) {
+      case 2: seg.mss = (d[b] << 8) | d[b + 1]; break;
+      case 3: seg.wscaleShift = d[b]; break;
+      case 4: seg.sackPerm = true; break;
+      case 5: {
+        const edges: number[] = [];
+        for (let q = b; q + 8 <= p + l; q += 8) edges.push(u32(d, q), u32(d, q + 4));
+        seg.sack = edges;
+        break;
+      }
+      case 8: seg.tsval = u32(d, b); seg.tsecr = u32(d, b + 4); break;
+    }
+    p += l;
+  }
+}
+
+function u32(d: Uint8Array, o: number): number {
+  return ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
+}

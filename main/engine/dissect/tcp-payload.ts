@@ -1,0 +1,75 @@
+// What a TCP payload is handed to: HTTP/1.x on the ports Wireshark gives HTTP by default (first
+// line only: method, URI, version or status), otherwise plain data with a text preview.
+import type { Field } from '../types';
+import { defineField } from '../fields/registry';
+import type { Ctx } from './context';
+import { dissectData } from './payload';
+
+const HTTP_PORTS = new Set([80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371]);
+const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];
+const F = {
+  method: defineField('http.request.method', 'Request Method', 'string'),
+  uri: defineField('http.request.uri', 'Request URI', 'string'),
+  version: defineField('http.request.version', 'Request Version', 'string'),
+  respVersion: defineField('http.response.version', 'Response Version', 'string'),
+  code: defineField('http.response.code', 'Status Code', 'uint'),
+  phrase: defineField('http.response.phrase', 'Response Phrase', 'string'),
+  request: defineField('http.request', 'Request', 'bool'),
+  response: defineField('http.response', 'Response', 'bool'),
+};
+defineField('http', 'Hypertext Transfer Protocol', 'protocol');
+
+function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): void {
+  tree.push({ name, value, display, offset, length, children: [] });
+}
+
+/** The first line of [off, end) when it is complete and printable, else null. */
+function firstLine(d: Uint8Array, off: number, end: number): string | null {
+  let s = '';
+  for (let i = off; i < end && i < off + 2048; i++) {
+    const b = d[i];
+    if (b === 0x0d || b === 0x0a) return s;
+    if (b < 0x20 || b > 0x7e) return null;
+    s += String.fromCharCode(b);
+  }
+  return null;
+}
+
+export function dissectTcpPayload(c: Ctx, off: number, end: number, sport: number, dport: number): void {
+  const capEnd = end < c.cap ? end : c.cap;
+  if ((HTTP_PORTS.has(sport) || HTTP_PORTS.has(dport)) && c.colWritable) {
+    const line = firstLine(c.d, off, capEnd);
+    if (line !== null && dissectHttpLine(c, line, off, end)) return;
+  }
+  dissectData(c, off, end);
+}
+
+function dissectHttpLine(c: Ctx, line: string, off: number, end: number): boolean {
+  const parts = line.split(' ');
+  const isReq = METHODS.includes(parts[0]) && parts.length >= 3 && /^HTTP\/\d\.\d$/.test(parts[parts.length - 1]);
+  const isResp = /^HTTP\/\d\.\d$/.test(parts[0]) && /^\d{3}$/.test(parts[1] ?? '');
+  if (!isReq && !isResp) return false;
+  const h = c.open('http', 'HTTP', 'Hypertext Transfer Protocol', 7, 5, off, c.avail(off, end));
+  c.setProtocol('HTTP');
+  c.setInfo(line + ' ');
+  const item: Field = { name: '', value: null, display: `${line}\\r\\n`, offset: off, length: line.length + 2, children: [] };
+  h.fields.push(item);
+  let p = off;
+  if (isReq) {
+    const uri = parts.slice(1, -1).join(' ');
+    leaf(item.children, F.method.name, parts[0], `Request Method: ${parts[0]}`, p, parts[0].length);
+    p += parts[0].length + 1;
+    leaf(item.children, F.uri.name, uri, `Request URI: ${uri}`, p, uri.length);
+    p += uri.length + 1;
+    leaf(item.children, F.version.name, parts[parts.length - 1], `Request Version: ${parts[parts.length - 1]}`, p, parts[parts.length - 1].length);
+  } else {
+    const code = Number(parts[1]);
+    const phrase = parts.slice(2).join(' ');
+    leaf(item.children, F.respVersion.name, parts[0], `Response Version: ${parts[0]}`, p, parts[0].length);
+    p += parts[0].length + 1;
+    leaf(item.children, F.code.name, code, `Status Code: ${code}`, p, 3);
+    p += 4;
+    leaf(item.children, F.phrase.name, phrase, `Response Phrase: ${phrase}`, p, phrase.length);
+  }
+  return true;
+}

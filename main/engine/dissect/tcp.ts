@@ -1,0 +1,287 @@
+// TCP (RFC 9293) as Wireshark 4.0's dissector shows it: ports, stream, relative and raw numbers,
+// flags, scaled window, options, per-stream times, the SEQ/ACK analysis, and the Info column
+// ("42926 → 12345 [SYN] Seq=0 Win=65495 Len=0 MSS=65495 …"). Inside an ICMP error only the quoted
+// header is shown: it creates no stream and feeds no analysis or state.
+import type { Field, TcpSegment } from '../types';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, TCP_URG } from '../types';
+import { defineField } from '../fields/registry';
+import { bitsDisplay } from '../fields/tree';
+import { bytesHex, hex } from '../fields/format';
+import type { Ctx } from './context';
+import { expert, defineExpert } from './expert';
+import { captureTime } from '../session';
+import { secondsString } from './frame';
+import { dissectTcpOptions, parseOptionFacts } from './tcp-options';
+import { analysisTree } from './tcp-analysis-tree';
+import { dissectTcpPayload } from './tcp-payload';
+
+const F = {
+  srcport: defineField('tcp.srcport', 'Source Port', 'uint'),
+  dstport: defineField('tcp.dstport', 'Destination Port', 'uint'),
+  stream: defineField('tcp.stream', 'Stream index', 'uint'),
+  completeness: defineField('tcp.completeness', 'Conversation completeness', 'uint'),
+  len: defineField('tcp.len', 'TCP Segment Len', 'uint'),
+  seq: defineField('tcp.seq', 'Sequence Number', 'uint'),
+  seqRaw: defineField('tcp.seq_raw', 'Sequence Number (raw)', 'uint'),
+  nxtseq: defineField('tcp.nxtseq', 'Next Sequence Number', 'uint'),
+  ack: defineField('tcp.ack', 'Acknowledgment Number', 'uint'),
+  ackRaw: defineField('tcp.ack_raw', 'Acknowledgment number (raw)', 'uint'),
+  hdrLen: defineField('tcp.hdr_len', 'Header Length', 'uint'),
+  flags: defineField('tcp.flags', 'Flags', 'hex', { digits: 4 }),
+  res: defineField('tcp.flags.res', 'Reserved', 'bool'),
+  ae: defineField('tcp.flags.ae', 'Accurate ECN', 'bool'),
+  cwr: defineField('tcp.flags.cwr', 'Congestion Window Reduced', 'bool'),
+  ece: defineField('tcp.flags.ece', 'ECN-Echo', 'bool'),
+  urg: defineField('tcp.flags.urg', 'Urgent', 'bool'),
+  ackFlag: defineField('tcp.flags.ack', 'Acknowledgment', 'bool'),
+  push: defineField('tcp.flags.push', 'Push', 'bool'),
+  reset: defineField('tcp.flags.reset', 'Reset', 'bool'),
+  syn: defineField('tcp.flags.syn', 'Syn', 'bool'),
+  fin: defineField('tcp.flags.fin', 'Fin', 'bool'),
+  str: defineField('tcp.flags.str', 'TCP Flags', 'string'),
+  win: defineField('tcp.window_size_value', 'Window', 'uint'),
+  winSize: defineField('tcp.window_size', 'Calculated window size', 'uint'),
+  scale: defineField('tcp.window_size_scalefactor', 'Window size scaling factor', 'int'),
+  checksum: defineField('tcp.checksum', 'Checksum', 'hex', { digits: 4 }),
+  checksumStatus: defineField('tcp.checksum.status', 'Checksum Status', 'uint'),
+  urgent: defineField('tcp.urgent_pointer', 'Urgent Pointer', 'uint'),
+  timeRel: defineField('tcp.time_relative', 'Time since first frame in this TCP stream', 'time'),
+  timeDelta: defineField('tcp.time_delta', 'Time since previous frame in this TCP stream', 'time'),
+  payload: defineField('tcp.payload', 'TCP payload', 'bytes'),
+};
+defineField('tcp', 'Transmission Control Protocol', 'protocol');
+defineField('tcp.port', 'Source or Destination Port', 'uint');
+const E = {
+  syn: defineExpert('tcp.connection.syn', 'Connection establish request (SYN)'),
+  synack: defineExpert('tcp.connection.sack', 'Connection establish acknowledge (SYN+ACK)'),
+  fin: defineExpert('tcp.connection.fin', 'Connection finish (FIN)'),
+  finActive: defineExpert('tcp.connection.fin_active', 'Connection finish (FIN) initiated'),
+  finPassive: defineExpert('tcp.connection.fin_passive', 'Connection finish (FIN) undergone'),
+  rst: defineExpert('tcp.connection.rst', 'Connection reset (RST)'),
+  ackNonzero: defineExpert('tcp.ack.nonzero', 'The acknowledgment number field is nonzero while the ACK flag is not set'),
+  urgNonzero: defineExpert('tcp.urgent_pointer.non_zero', 'The urgent pointer field is nonzero while the URG flag is not set'),
+  bogusHdr: defineExpert('tcp.bogus_header_length', 'Bogus TCP header length'),
+  short: defineExpert('tcp.short_segment', 'Short segment'),
+};
+
+/** Flag names from the lowest bit up, as Wireshark's tcp_flags_to_str. */
+const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
+const FLAG_LETTERS = 'FSRPAUECA';
+
+function flagsText(flags: number): string {
+  const names: string[] = [];
+  for (let i = 0; i < FLAG_NAMES.length; i++) if (flags & (1 << i)) names.push(FLAG_NAMES[i]);
+  if (flags & 0xe00) names.push('Reserved');
+  return names.length ? names.join(', ') : '<None>';
+}
+
+function flagsLetters(flags: number): string {
+  let s = '';
+  for (let i = 11; i >= 0; i--) s += flags & (1 << i) ? (i >= 9 ? 'R' : FLAG_LETTERS[i]) : '\u00b7';
+  return s;
+}
+
+function completenessText(v: number): string {
+  if (v & 32 && (v & 31) === 31) return 'Complete, WITH_DATA';
+  if ((v & 31) === 31) return 'Complete, WITH_DATA';
+  if ((v & 23) === 23) return 'Complete, NO_DATA';
+  const parts: string[] = [];
+  if (v & 32) parts.push('RST');
+  if (v & 16) parts.push('FIN');
+  if (v & 8) parts.push('DATA');
+  if (v & 4) parts.push('ACK');
+  if (v & 2) parts.push('SYN_ACK');
+  if (v & 1) parts.push('SYN_SENT');
+  return parts.length ? `Incomplete, ${parts.join('_')}` : 'Incomplete';
+}
+
+function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
+  const f: Field = { name, value, display, offset, length, children: [] };
+  tree.push(f);
+  return f;
+}
+
+function bit(t: Field[], name: string, flags: number, mask: number, label: string, off: number, len: number): Field {
+  const on = (flags & mask) !== 0;
+  return leaf(t, name, on ? 1 : 0, bitsDisplay(flags, mask, 12, label, on ? 'Set' : 'Not set'), off, len);
+}
+
+export function dissectTcp(c: Ctx, off: number, end: number): void {
+  const quoted = !c.colWritable;
+  const h = c.open('tcp', 'TCP', 'Transmission Control Protocol', 4, 4, off, 20);
+  c.setProtocol('TCP');
+  const d = c.d, v = c.v, t = h.fields;
+  c.need(off, 4, end);
+  const sport = v.getUint16(off), dport = v.getUint16(off + 2);
+  leaf(t, F.srcport.name, sport, `Source Port: ${sport}`, off, 2);
+  leaf(t, F.dstport.name, dport, `Destination Port: ${dport}`, off + 2, 2);
+  h.title = `Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}`;
+  c.setInfo(`${sport} \u2192 ${dport}`);
+  if (quoted) {
+    quotedHeader(c, h, t, off, end);
+    return;
+  }
+  c.need(off + 4, 12, end);
+  const seqRaw = v.getUint32(off + 4), ackRaw = v.getUint32(off + 8);
+  const hlen = (d[off + 12] >> 4) * 4;
+  const flags = v.getUint16(off + 12) & 0x0fff;
+  const window = v.getUint16(off + 14);
+  const reported = end - off;
+  const haveLen = reported >= hlen;
+  const seglen = haveLen ? reported - hlen : 0;
+  const seg: TcpSegment = {
+    frame: c.number, time: captureTime(c.session, c.raw), src: c.netSrc, dst: c.netDst, srcPort: sport, dstPort: dport,
+    seq: seqRaw, ack: ackRaw, flags, window, len: seglen, urgentPointer: 0,
+  };
+  if (c.cap >= off + 20) seg.urgentPointer = v.getUint16(off + 18);
+  if (hlen > 20) {
+    const optEnd = Math.min(off + hlen, c.cap, end);
+    if (optEnd > off + 20) parseOptionFacts(d, off + 20, optEnd - off - 20, seg);
+  }
+
+  const tracker = c.session.tcp;
+  // Wireshark analyses only segments with a sane header whose length it knows.
+  const analysis = haveLen && hlen >= 20 ? tracker.analyze(seg) : null;
+  const only = analysis ? null : tracker.streamOnly(seg);
+  const view = analysis?.view ?? 0;
+  const x = { completeness: analysis ? view & 63 : only?.completeness ?? 0, hasAnalysis: (view & 64) !== 0, finActive: (view & 128) !== 0, peerBase: analysis?.peerBase ?? null };
+  const stream = analysis ? analysis.stream : only?.stream ?? 0;
+  const times = analysis ?? only;
+  c.tcpStream = stream;
+  leaf(t, F.stream.name, stream, `Stream index: ${stream}`, off, 0);
+  leaf(t, F.completeness.name, x.completeness, `Conversation completeness: ${completenessText(x.completeness)} (${x.completeness})`, off, 0);
+  if (haveLen) leaf(t, F.len.name, seglen, `TCP Segment Len: ${seglen}`, off + 12, 1);
+  const seq = analysis ? analysis.seq : seqRaw;
+  const ack = analysis ? analysis.ack : ackRaw;
+  const win = analysis ? analysis.windowSize : window;
+  let info = ` [${flagsText(flags)}] Seq=${seq}`;
+  if (flags & TCP_ACK) info += ` Ack=${ack}`;
+  info += ` Win=${win}`;
+  h.title += `, Seq: ${seq}`;
+  leaf(t, F.seq.name, seq, `Sequence Number: ${seq}    (relative sequence number)`, off + 4, 4);
+  leaf(t, F.seqRaw.name, seqRaw, `Sequence Number (raw): ${seqRaw}`, off + 4, 4);
+
+  if (hlen < 20) {
+    c.appendInfo(`${info}, bogus TCP header length (${hlen}, must be at least 20)`);
+    const hi = leaf(t, F.hdrLen.name, hlen, bitsDisplay(d[off + 12], 0xf0, 8, 'Header Length', `${hlen} bytes (${hlen >> 2})`), off + 12, 1);
+    expert(c, hi.children, off + 12, 'error', 'malformed', `Bogus TCP header length (${hlen}, must be at least 20)`, E.bogusHdr);
+    h.length = 13;
+    publish(c, seg, analysis);
+    return;
+  }
+  if (flags & TCP_ACK) h.title += `, Ack: ${ack}`;
+  if (haveLen) h.title += `, Len: ${seglen}`;
+  h.length = hlen;
+  if (analysis) {
+    leaf(t, F.nxtseq.name, analysis.nxtseq, `Next Sequence Number: ${analysis.nxtseq}    (relative sequence number)`, off, 0);
+  }
+  const ai = leaf(t, F.ack.name, ack, `Acknowledgment Number: ${ack}${flags & TCP_ACK ? '    (relative ack number)' : ''}`, off + 8, 4);
+  if (!(flags & TCP_ACK) && ackRaw !== 0) expert(c, ai.children, off + 8, 'note', 'protocol', 'The acknowledgment number field is nonzero while the ACK flag is not set', E.ackNonzero);
+  leaf(t, F.ackRaw.name, ackRaw, `Acknowledgment number (raw): ${ackRaw}`, off + 8, 4);
+  leaf(t, F.hdrLen.name, hlen, bitsDisplay(d[off + 12], 0xf0, 8, 'Header Length', `${hlen} bytes (${hlen >> 2})`), off + 12, 1);
+  flagsTree(c, t, flags, off, sport, dport, x.finActive);
+  leaf(t, F.win.name, window, `Window: ${window}`, off + 14, 2);
+  leaf(t, F.winSize.name, win, `Calculated window size: ${win}`, off + 14, 2);
+  if (analysis && !(flags & TCP_SYN)) {
+    const sf = analysis.windowScalefactor;
+    const shown = sf === -1 ? '-1 (unknown)' : sf === -2 ? '-2 (no window scaling used)' : String(sf);
+    leaf(t, F.scale.name, sf, `Window size scaling factor: ${shown}`, off + 14, 2);
+  }
+  c.need(off + 16, 4, end);
+  const sum = v.getUint16(off + 16);
+  leaf(t, F.checksum.name, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]`, off + 16, 2);
+  leaf(t, F.checksumStatus.name, 2, 'Checksum Status: Unverified', off + 16, 0);
+  const urg = v.getUint16(off + 18);
+  const ui = leaf(t, F.urgent.name, urg, `Urgent Pointer: ${urg}`, off + 18, 2);
+  if (!(flags & TCP_URG) && urg !== 0) expert(c, ui.children, off + 18, 'note', 'protocol', 'The urgent pointer field is nonzero while the URG flag is not set', E.urgNonzero);
+  if (flags & TCP_URG) info += ` Urg=${urg}`;
+  if (haveLen) info += ` Len=${seglen}`;
+  if (!haveLen) {
+    expert(c, t, off, 'error', 'malformed', 'Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)', E.short);
+  }
+  c.appendInfo(info);
+  // Publish the facts before anything below can run out of bytes: tracking already happened.
+  publish(c, seg, analysis);
+  const timestamps = (): void => {
+    if (!times) return;
+    const ts = leaf(t, '', null, 'Timestamps', off, 0);
+    const rel = secondsString(times.timeRelative), del = secondsString(times.timeDelta);
+    leaf(ts.children, F.timeRel.name, rel, `Time since first frame in this TCP stream: ${rel} seconds`, off, 0);
+    leaf(ts.children, F.timeDelta.name, del, `Time since previous frame in this TCP stream: ${del} seconds`, off, 0);
+  };
+  if (hlen > 20) {
+    try {
+      dissectTcpOptions(c, t, off + 20, hlen - 20, seg, x.peerBase, end);
+    } catch (e) {
+      // Options cut by the capture: Wireshark has already shown the stream times; nothing after.
+      timestamps();
+      throw e;
+    }
+  }
+  if (analysis) tracker.finish(seg);
+  timestamps();
+  // The analysis is printed (flags, expert items, Info prefix) only once the options were read.
+  if (analysis && x.hasAnalysis) analysisTree(c, t, analysis, off);
+  if (analysis?.infoPrefix && c.colWritable) c.info = analysis.infoPrefix + c.info;
+  if (seglen > 0) {
+    const start = off + hlen;
+    const n = c.avail(start, end);
+    if (n > 0) leaf(t, F.payload.name, bytesHex(d, start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
+    dissectTcpPayload(c, start, end, sport, dport);
+    if (n < seglen) c.need(start, seglen, end);
+  }
+}
+
+/** Hands the segment's facts to the decoder (only for top-level TCP, never for quoted headers). */
+function publish(c: Ctx, seg: TcpSegment, analysis: ReturnType<Ctx['session']['tcp']['analyze']> | null): void {
+  if (analysis && !c.tcp) c.tcp = { segment: seg, analysis };
+}
+
+function flagsTree(c: Ctx, t: Field[], flags: number, off: number, sport: number, dport: number, finActive: boolean): void {
+  const fi = leaf(t, F.flags.name, hex(flags, 4), `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags)})`, off + 12, 2);
+  const f = fi.children;
+  bit(f, F.res.name, flags, 0xe00, 'Reserved', off + 12, 1);
+  bit(f, F.ae.name, flags, 0x100, 'Accurate ECN', off + 12, 1);
+  bit(f, F.cwr.name, flags, 0x080, 'Congestion Window Reduced', off + 13, 1);
+  bit(f, F.ece.name, flags, 0x040, 'ECN-Echo', off + 13, 1);
+  bit(f, F.urg.name, flags, 0x020, 'Urgent', off + 13, 1);
+  bit(f, F.ackFlag.name, flags, 0x010, 'Acknowledgment', off + 13, 1);
+  bit(f, F.push.name, flags, 0x008, 'Push', off + 13, 1);
+  const rst = bit(f, F.reset.name, flags, 0x004, 'Reset', off + 13, 1);
+  if (flags & TCP_RST) expert(c, rst.children, off + 13, 'warning', 'sequence', 'Connection reset (RST)', E.rst);
+  const syn = bit(f, F.syn.name, flags, 0x002, 'Syn', off + 13, 1);
+  if (flags & TCP_SYN) {
+    if (flags & TCP_ACK) expert(c, syn.children, off + 13, 'chat', 'sequence', `Connection establish acknowledge (SYN+ACK): server port ${sport}`, E.synack);
+    else expert(c, syn.children, off + 13, 'chat', 'sequence', `Connection establish request (SYN): server port ${dport}`, E.syn);
+  }
+  const fin = bit(f, F.fin.name, flags, 0x001, 'Fin', off + 13, 1);
+  if (flags & TCP_FIN) expert(c, fin.children, off + 13, 'chat', 'sequence', 'Connection finish (FIN)', E.fin);
+  const letters = flagsLetters(flags);
+  const s = leaf(f, F.str.name, letters, `[TCP Flags: ${letters}]`, off + 12, 2);
+  if (flags & TCP_FIN) {
+    if (finActive) expert(c, s.children, off + 12, 'note', 'sequence', 'This frame initiates the connection closing', E.finActive);
+    else expert(c, s.children, off + 12, 'note', 'sequence', 'This frame undergoes the connection closing', E.finPassive);
+  }
+}
+
+/** A TCP header quoted inside an ICMP error: raw numbers only, no stream, no analysis. */
+function quotedHeader(c: Ctx, h: { title: string; length: number }, t: Field[], off: number, end: number): void {
+  const v = c.v, d = c.d;
+  c.need(off + 4, 4, end);
+  const seqRaw = v.getUint32(off + 4);
+  leaf(t, F.seq.name, seqRaw, `Sequence Number: ${seqRaw}`, off + 4, 4);
+  h.title += `, Seq: ${seqRaw}`;
+  h.length = c.avail(off, end) < 20 ? 8 : 20;
+  if (c.avail(off, end) < 20) return;
+  const ackRaw = v.getUint32(off + 8);
+  const hlen = (d[off + 12] >> 4) * 4;
+  const flags = v.getUint16(off + 12) & 0x0fff;
+  leaf(t, F.ack.name, ackRaw, `Acknowledgment Number: ${ackRaw}`, off + 8, 4);
+  leaf(t, F.hdrLen.name, hlen, bitsDisplay(d[off + 12], 0xf0, 8, 'Header Length', `${hlen} bytes (${hlen >> 2})`), off + 12, 1);
+  leaf(t, F.flags.name, hex(flags, 4), `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags)})`, off + 12, 2);
+  const w = v.getUint16(off + 14);
+  leaf(t, F.win.name, w, `Window: ${w}`, off + 14, 2);
+  const sum = v.getUint16(off + 16);
+  leaf(t, F.checksum.name, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]`, off + 16, 2);
+  leaf(t, F.urgent.name, v.getUint16(off + 18), `Urgent Pointer: ${v.getUint16(off + 18)}`, off + 18, 2);
+}

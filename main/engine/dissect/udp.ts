@@ -1,0 +1,87 @@
+// UDP (RFC 768) as Wireshark shows it: ports, length (checked against the IP payload), checksum,
+// udp.stream (one per address/port pair, both directions, headers quoted in ICMP errors included),
+// payload as data.
+import type { Field } from '../types';
+import { defineField } from '../fields/registry';
+import { bytesHex, hex } from '../fields/format';
+import type { Ctx } from './context';
+import { expert, defineExpert } from './expert';
+import { dissectState } from './state';
+import { dissectData } from './payload';
+
+const F = {
+  srcport: defineField('udp.srcport', 'Source Port', 'uint'),
+  dstport: defineField('udp.dstport', 'Destination Port', 'uint'),
+  length: defineField('udp.length', 'Length', 'uint'),
+  checksum: defineField('udp.checksum', 'Checksum', 'hex', { digits: 4 }),
+  checksumStatus: defineField('udp.checksum.status', 'Checksum Status', 'uint'),
+  stream: defineField('udp.stream', 'Stream index', 'uint'),
+  payload: defineField('udp.payload', 'Payload', 'bytes'),
+};
+defineField('udp', 'User Datagram Protocol', 'protocol');
+defineField('udp.port', 'Source or Destination Port', 'uint');
+const BAD_LEN = defineExpert('udp.length.bad', 'Bad length value');
+
+function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
+  const f: Field = { name, value, display, offset, length, children: [] };
+  tree.push(f);
+  return f;
+}
+
+export function dissectUdp(c: Ctx, off: number, end: number): void {
+  const quoted = !c.colWritable;
+  const h = c.open('udp', 'UDP', 'User Datagram Protocol', 4, 4, off, 8);
+  c.setProtocol('UDP');
+  const v = c.v, t = h.fields;
+  c.need(off, 4, end);
+  const sport = v.getUint16(off), dport = v.getUint16(off + 2);
+  leaf(t, F.srcport.name, sport, `Source Port: ${sport}`, off, 2);
+  leaf(t, F.dstport.name, dport, `Destination Port: ${dport}`, off + 2, 2);
+  h.title = `User Datagram Protocol, Src Port: ${sport}, Dst Port: ${dport}`;
+  c.setInfo(`${sport} \u2192 ${dport}`);
+  c.need(off + 4, 4, end);
+  const len = v.getUint16(off + 4);
+  const reported = end - off;
+  const li = leaf(t, F.length.name, len, `Length: ${len}`, off + 4, 2);
+  if (len < 8) {
+    li.display = `Length: ${len} (bogus, must be >= 8)`;
+    expert(c, li.children, off + 4, 'error', 'malformed', `Bad length value ${len} < 8`, BAD_LEN);
+    c.appendInfo(` [BAD UDP LENGTH ${len} < 8]`);
+    return;
+  }
+  if (len > reported && !quoted) {
+    li.display = `Length: ${len} (bogus, payload length ${reported})`;
+    expert(c, li.children, off + 4, 'error', 'malformed', `Bad length value ${len} > IP payload length`, BAD_LEN);
+    c.appendInfo(` [BAD UDP LENGTH ${len} > IP PAYLOAD LENGTH]`);
+    return;
+  }
+  const sum = v.getUint16(off + 6);
+  if (sum === 0) {
+    leaf(t, F.checksum.name, hex(0, 4), 'Checksum: 0x0000 [zero-value ignored]', off + 6, 2);
+    leaf(t, F.checksumStatus.name, 3, 'Checksum Status: Not present', off + 6, 0);
+  } else {
+    leaf(t, F.checksum.name, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]`, off + 6, 2);
+    leaf(t, F.checksumStatus.name, 2, 'Checksum Status: Unverified', off + 6, 0);
+  }
+  const stream = udpStream(c, sport, dport);
+  leaf(t, F.stream.name, stream, `Stream index: ${stream}`, off + 8, 0);
+  c.appendInfo(` Len=${len - 8}`);
+  const pend = quoted ? end : off + len;
+  const n = c.avail(off + 8, pend);
+  if (n > 0) {
+    leaf(t, F.payload.name, bytesHex(c.d, off + 8, n), `UDP payload (${len - 8} byte${len - 8 === 1 ? '' : 's'})`, off + 8, n);
+    dissectData(c, off + 8, pend);
+  }
+}
+
+function udpStream(c: Ctx, sport: number, dport: number): number {
+  const st = dissectState(c.session);
+  const a = `${c.netSrc}|${sport}`, b = `${c.netDst}|${dport}`;
+  const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+  let s = st.udpStreams.get(key);
+  if (s === undefined) {
+    s = st.udpStreams.size;
+    st.udpStreams.set(key, s);
+  }
+  return s;
+}

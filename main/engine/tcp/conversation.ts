@@ -1,0 +1,117 @@
+// Per-connection and per-direction state, shaped like Wireshark 4.0's tcp_analysis / tcp_flow_t /
+// tcp_analyze_seq_flow_info_t (packet-tcp.h), so the analysis can follow packet-tcp.c step by step.
+// Sequence numbers here are raw 32-bit values (the analysis works on absolute numbers); 0 doubles
+// as "not seen yet" exactly where Wireshark tests a field for zero.
+
+/** One sent segment not yet acknowledged (tcp_unacked_t). */
+export interface Unacked {
+  frame: number;
+  seq: number;
+  nextseq: number;
+  /** Capture time in integer nanoseconds since the session's first frame. */
+  ts: number;
+}
+
+/** Wireshark keeps at most this many unacknowledged segments per direction (TCP_MAX_UNACKED_SEGMENTS). */
+export const MAX_UNACKED = 10000;
+/** SACK blocks kept per direction for bytes-in-flight (indices 1..3 of MAX_TCP_SACK_RANGES = 4). */
+export const MAX_SACK_KEPT = 3;
+
+/** One direction of a connection (tcp_flow_t with its tcp_analyze_seq_flow_info_t). */
+export class Flow {
+  /** TCP_S_BASE_SEQ_SET, and the base of relative numbers (ISN, or first seq - 1 mid-stream). */
+  baseSet = false;
+  base = 0;
+  /** Last seen raw window (0xffffffff before any). */
+  window = 0xffffffff;
+  /** Window scale shift; -1 unknown, -2 no scaling used. */
+  winScale = -1;
+  /** Set by a SYN, cleared by the first ACK without SYN (issue 14690: no scaling for WINDOW FULL before). */
+  isFirstAck = false;
+  validBif = true;
+  pushBytesSent = 0;
+  pushSetLast = false;
+  /** TCP_A_* flags of this direction's last segment. */
+  lastSegmentFlags = 0;
+
+  /** Unacknowledged segments, oldest first. */
+  segments: Unacked[] = [];
+  /** Last ACK number this direction sent, and when (ns). */
+  lastack = 0;
+  lastackTime = 0;
+  lastNonDupAck = 0;
+  /** Duplicate-ACK counter, a uint32 in Wireshark (-1 is stored as 0xffffffff). */
+  dupAckNum = 0;
+  /** Highest next sequence number seen, its frame and time (ns). */
+  nextseq = 0;
+  nextseqFrame = 0;
+  nextseqTime = 0;
+  /** Highest in-order sequence number the peer may acknowledge. */
+  maxSeqToBeAcked = 0;
+  /** SACK blocks of this direction's last segment (relative edges; only their widths matter). */
+  numSack = 0;
+  readonly sackLeft = [0, 0, 0];
+  readonly sackRight = [0, 0, 0];
+}
+
+/** One TCP conversation (Wireshark's tcp_analysis): a tcp.stream. */
+export class Conv {
+  /** Flows by side: side 0 sends from (addrA, portA), the first segment's sender. */
+  readonly flows: [Flow, Flow] = [new Flow(), new Flow()];
+  /** The side that is the client (direction 0). */
+  clientSide: 0 | 1 = 0;
+  /** Conversation timestamps (ns): first frame, previous frame. */
+  tsFirst: number;
+  tsPrev: number;
+  /** Most recent SYN (no ACK) time, and the initial RTT once measured (0 = not yet, as nstime_is_zero). */
+  hasMruSyn = false;
+  tsMruSyn = 0;
+  firstRtt = 0;
+  /** tcp.completeness bits seen so far. */
+  completeness = 0;
+  /** Side whose FIN came first (-1: none yet). */
+  closingInitiator = -1;
+
+  constructor(
+    readonly stream: number,
+    readonly addrA: string,
+    readonly portA: number,
+    readonly addrB: string,
+    readonly portB: number,
+    now: number,
+  ) {
+    this.tsFirst = now;
+    this.tsPrev = now;
+  }
+
+  /** Which flow sends from src:srcPort (a self-connection, src = dst, uses one flow both ways, as Wireshark). */
+  sideOf(src: string, srcPort: number): 0 | 1 {
+    return srcPort === this.portA && src === this.addrA ? 0 : 1;
+  }
+}
+
+/**
+ * Conversations by 4-tuple, both orientations, without building a string key per lookup:
+ * source address → destination address → (srcPort << 16 | dstPort) → the latest conversation.
+ */
+export class ConvTable {
+  private readonly bySrc = new Map<string, Map<string, Map<number, Conv>>>();
+
+  get(src: string, dst: string, srcPort: number, dstPort: number): Conv | undefined {
+    return this.bySrc.get(src)?.get(dst)?.get(srcPort * 65536 + dstPort);
+  }
+
+  /** Makes `conv` the current conversation of its 4-tuple (in both orientations). */
+  set(conv: Conv): void {
+    this.put(conv.addrA, conv.addrB, conv.portA * 65536 + conv.portB, conv);
+    this.put(conv.addrB, conv.addrA, conv.portB * 65536 + conv.portA, conv);
+  }
+
+  private put(src: string, dst: string, ports: number, conv: Conv): void {
+    let byDst = this.bySrc.get(src);
+    if (!byDst) this.bySrc.set(src, (byDst = new Map()));
+    let byPorts = byDst.get(dst);
+    if (!byPorts) byDst.set(dst, (byPorts = new Map()));
+    byPorts.set(ports, conv);
+  }
+}
