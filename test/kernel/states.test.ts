@@ -46,6 +46,13 @@ const PAUSE_MS = 100;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * Stopped capture sessions, kept referenced for the life of the process: cap's close() stops its libuv
+ * poll handle but never uv_close()s it, so a collected Cap leaves a freed handle in libuv's handle queue
+ * (the worker crashed after a few scenarios without this). See the note in the report to the lead.
+ */
+const stoppedSessions: LiveCaptureSession[] = [];
+
 interface Observation {
   step: string;
   /** Frames captured before the observation. */
@@ -130,6 +137,7 @@ async function observeScenario(variant: ExperimentVariant, port: number): Promis
     await observe('end'); // every socket closed by the scenario (TIME_WAIT stays in the kernel)
   } finally {
     await session.stop();
+    stoppedSessions.push(session);
   }
   return { observations, frames, captureError };
 }
