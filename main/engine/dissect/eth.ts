@@ -56,6 +56,7 @@ function macItem(c: Ctx, tree: Field[], off: number, label: string, name: string
 /** Ethernet (link type 1): the whole frame, reported length `end`. */
 export function dissectEth(c: Ctx, end: number): void {
   const h = c.open('eth', 'Ethernet', 'Ethernet II', 2, 2, 0, 14);
+  c.setProtocol('Ethernet');
   c.need(0, 14, end);
   const t = h.fields;
   const dst = macItem(c, t, 0, 'Destination', F.dst.name, F.dstLg.name, F.dstIg.name);

@@ -4,6 +4,9 @@ import { defineField } from '../fields/registry';
 import { epochString } from '../fields/format';
 import type { Ctx } from './context';
 import { dissectState } from './state';
+import { expert, defineExpert } from './expert';
+
+const LEN_LT_CAPLEN = defineExpert('frame.len_lt_caplen', 'Frame length is less than captured length');
 
 const F = {
   comment: defineField('frame.comment', 'Comment', 'string'),
@@ -116,6 +119,9 @@ export function dissectFrameLayer(c: Ctx): Field {
       const item = field(h.fields, F.comment.name, text, text);
       const ex = field(item.children, '_ws.expert', null, `Expert Info (Comment/Comment): ${text}`);
       field(ex.children, F.commentExpert.name, 1, text);
+      field(ex.children, '_ws.expert.message', text, `Message: ${text}`);
+      field(ex.children, '_ws.expert.severity', 0x00100000, 'Severity level: Comment');
+      field(ex.children, '_ws.expert.group', 0x0b000000, 'Group: Comment');
       // Wireshark's "Comment" severity sits below chat; our scale ends at chat.
       c.addExpert('chat', 'comment', text, F.commentExpert.name);
     }
@@ -137,7 +143,7 @@ export function dissectFrameLayer(c: Ctx): Field {
   const [encap, encapName] = encapOf(raw.linktype);
   field(t, F.encap.name, encap, `Encapsulation type: ${encapName} (${encap})`);
   const st = dissectState(c.session);
-  if (raw.hasTimestamp !== false) {
+  if (raw.hasTimestamp !== false && !raw.noTimestamp) {
     const sec = raw.tsSec, nsec = raw.tsNsec;
     field(t, F.time.name, arrivalString(sec, nsec), `Arrival Time: ${arrivalString(sec, nsec)}`);
     field(t, F.offsetShift.name, '0.000000000', 'Time shift for this packet: 0.000000000 seconds');
@@ -158,7 +164,8 @@ export function dissectFrameLayer(c: Ctx): Field {
     st.hasPrev = true;
   }
   field(t, F.number.name, c.number, `Frame Number: ${c.number}`);
-  field(t, F.len.name, raw.len, `Frame Length: ${bits(raw.len)}`);
+  const lenItem = field(t, F.len.name, raw.len, `Frame Length: ${bits(raw.len)}`);
+  if (raw.len < c.cap) expert(c, lenItem.children, 0, 'error', 'malformed', 'Frame length is less than captured length', LEN_LT_CAPLEN);
   field(t, F.capLen.name, c.cap, `Capture Length: ${bits(c.cap)}`);
   field(t, F.marked.name, 0, 'Frame is marked: False');
   field(t, F.ignored.name, 0, 'Frame is ignored: False');

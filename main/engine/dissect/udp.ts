@@ -53,7 +53,6 @@ export function dissectUdp(c: Ctx, off: number, end: number): void {
     li.display = `Length: ${len} (bogus, payload length ${reported})`;
     expert(c, li.children, off + 4, 'error', 'malformed', `Bad length value ${len} > IP payload length`, BAD_LEN);
     c.appendInfo(` [BAD UDP LENGTH ${len} > IP PAYLOAD LENGTH]`);
-    return;
   }
   const sum = v.getUint16(off + 6);
   if (sum === 0) {
@@ -66,7 +65,7 @@ export function dissectUdp(c: Ctx, off: number, end: number): void {
   const stream = udpStream(c, sport, dport);
   leaf(t, F.stream.name, stream, `Stream index: ${stream}`, off + 8, 0);
   c.appendInfo(` Len=${len - 8}`);
-  const pend = quoted ? end : off + len;
+  const pend = quoted || len > reported ? end : off + len;
   const n = c.avail(off + 8, pend);
   if (n > 0) {
     leaf(t, F.payload.name, bytesHex(c.d, off + 8, n), `UDP payload (${len - 8} byte${len - 8 === 1 ? '' : 's'})`, off + 8, n);

@@ -113,7 +113,8 @@ const MAX_TICKS = 1n << 64n;
 
 /** The frame's time in ns since the epoch (an unnormalised fraction counts as it is, as tshark adds it). */
 function nanoseconds(f: RawFrame): bigint {
-  return BigInt(Math.trunc(f.tsSec)) * NS_PER_S + BigInt(Math.trunc(f.tsNsec));
+  const whole = (x: number) => BigInt(Number.isFinite(x) ? Math.trunc(x) : 0); // never throw on a bad time
+  return whole(f.tsSec) * NS_PER_S + whole(f.tsNsec);
 }
 
 export class PcapngWriter {
@@ -202,8 +203,10 @@ export class PcapngWriter {
         return;
       }
       const chosen = pick ? pick(f, i) : this.defaultSpec(f);
-      let id = typeof chosen === 'number' ? chosen : this.interfaceFor(chosen);
-      const base = this.specs[id] ?? this.defaultSpec(f);
+      // An id no interface has would make the file unreadable: such frames get their default interface.
+      let id = typeof chosen !== 'number' ? this.interfaceFor(chosen)
+        : Number.isInteger(chosen) && chosen >= 0 && chosen < this.specs.length ? chosen : this.interfaceFor(this.defaultSpec(f));
+      const base = this.specs[id];
       let ticks = nanoseconds(f) - BigInt(base.tsOffset ?? 0) * NS_PER_S;
       if (ticks < 0n || ticks >= MAX_TICKS) {
         const steps = ticks / OFFSET_STEP_NS - (ticks < 0n && ticks % OFFSET_STEP_NS !== 0n ? 1n : 0n); // floor

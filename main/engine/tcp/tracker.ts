@@ -63,6 +63,9 @@ export class TcpTracker {
       if ((seg.flags & SYN_ACK) === TCP_SYN) {
         conv = this.create(seg, now);
         side = 0;
+      } else {
+        // A SYN-ACK with a new ISN answers a new SYN on the same stream: its numbers restart from it.
+        conv.flows[side].base = seg.seq;
       }
       this.ta.set(A_REUSED_PORTS);
     }
