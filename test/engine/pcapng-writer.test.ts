@@ -189,6 +189,12 @@ describe('pcapng writer', () => {
       expect(times.length).toBe(3);
       expect(times[2]).toBe(tshark(['-r', join(corpus, 'lab/ipv4-3seg.pcap'), '-T', 'fields', '-e', 'frame.time_epoch']).split('\n')[1]);
     }
+    // A picked id no interface has, or a time that is not a number, still gives a readable file.
+    const w3 = new PcapngWriter();
+    const bad = join(dir, 'bad-input.pcapng');
+    const r3 = writeInBatches(w3, [frames[0], { ...frames[1], tsSec: Number.NaN }], bad, 2, (_f, k) => (k === 0 ? 7 : -1));
+    expect(r3.ids).toEqual([0, 0]);
+    expect(rawFrames(bad).map((f) => f.tsSec)).toEqual([frames[0].tsSec, 0]);
     // A non-packet record is skipped, without an offset.
     const c = writer.frames([{ ...frames[0], linktype: -1 }]);
     expect(c).toEqual({ bytes: new Uint8Array(0), dataOffsets: [-1], interfaceIds: [-1] });
