@@ -14,11 +14,18 @@
 //   LISTEN socket and the engine has seen no frame. After accept() the server endpoint is the accepted socket.
 // - SYN_RECEIVED: on Linux a half-open connection is a request socket, listed by ss as SYN-RECV only while
 //   it exists (with syncookies in use it may not exist at all). On loopback the handshake completes in
-//   microseconds, so no pause ever holds a SYN_RECEIVED (or SYN_SENT, FIN_WAIT_1, LAST_ACK, CLOSING):
-//   those passing states are checked from frames by the unit tests, not here (DECISIONS: compare where stable).
+//   microseconds, so no pause ever holds a SYN_RECEIVED (nor FIN_WAIT_1, LAST_ACK, CLOSING): those passing
+//   states are checked from frames by the unit tests, not here (DECISIONS: compare where stable).
+// - The accept queue (a Python scenario, last): a connection the server has not accept()ed yet is ESTAB on
+//   both sides in ss, as in the engine. A SYN that finds the queue full is dropped by the kernel: the client
+//   holds SYN-SENT (a stable SYN_SENT we can compare) while the server has no socket for it (its end is still
+//   the listener, LISTEN); the engine, assuming a captured frame was received, may say SYN_RECEIVED there —
+//   a known limit, printed and not failed.
 // - The kernel moves a socket to FIN_WAIT_1 when close() is called, even if the FIN is still queued behind
 //   unsent data; our scenarios never leave data unsent, so the FIN is on the wire before we look.
 import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { CapCapture } from '../../main/backend/cap-capture';
 import type { LiveCaptureSession } from '../../main/backend/live-capture';
 import { Decoder } from '../../main/engine/decoder';
@@ -75,8 +82,11 @@ const num = (f: DecodedFrame, name: string): number | null => {
 
 const ssLine = (s: KernelSocket) => `${s.ss} ${s.local} ${s.peer}`;
 
-/** Runs one scenario under live capture and observes the kernel and the engine after every step. */
-async function observeScenario(variant: ExperimentVariant, port: number): Promise<{ observations: Observation[]; frames: DecodedFrame[]; captureError: string | null }> {
+/** Looks at the kernel and the engine now: `clientPort` names the connection (default: the last one named, else the first SYN's). */
+type Observe = (code: string, clientPort?: number) => Promise<void>;
+
+/** Captures `port` on loopback while `drive` runs a scenario, which calls `observe` after each step. */
+async function observeScenario(port: number, drive: (observe: Observe) => Promise<void>): Promise<{ observations: Observation[]; frames: DecodedFrame[]; captureError: string | null }> {
   const decoder = new Decoder();
   const frames: DecodedFrame[] = [];
   let captureError: string | null = null;
@@ -92,17 +102,17 @@ async function observeScenario(variant: ExperimentVariant, port: number): Promis
   const observations: Observation[] = [];
   let clientPort: number | null = null;
 
-  /** The client's port: from the step, else (refused) from the first captured SYN towards the server. */
-  const findClientPort = (step?: ScenarioStep): number | null => {
-    if (step?.clientPort !== undefined) return step.clientPort;
+  /** The client's port when the step does not say (refused): the first captured SYN's source port. */
+  const firstClientPort = (): number | null => {
     for (const f of frames) if (f.states && num(f, 'tcp.dstport') === port) return num(f, 'tcp.srcport');
     return null;
   };
 
-  const observe = async (code: string, step?: ScenarioStep) => {
+  const observe: Observe = async (code, stepClientPort) => {
     await sleep(SETTLE_MS);
     const n = frames.length;
-    clientPort ??= findClientPort(step);
+    if (stepClientPort !== undefined) clientPort = stepClientPort;
+    clientPort ??= firstClientPort();
     const polls: KernelSocket[][] = [];
     for (let k = 0; k < POLLS; k++) {
       if (k) await sleep(POLL_GAP_MS);
@@ -133,19 +143,111 @@ async function observeScenario(variant: ExperimentVariant, port: number): Promis
   };
 
   try {
-    await runScenario({ variant, port, onStep: (s) => observe(s.code, s), timeoutMs: 30_000 });
-    await observe('end'); // every socket closed by the scenario (TIME_WAIT stays in the kernel)
+    await drive(observe);
   } finally {
+    await sleep(SETTLE_MS);
     await session.stop();
     stoppedSessions.push(session);
   }
   return { observations, frames, captureError };
 }
 
+/** One of the experiment's variants (Node sockets), observed after each step and once more at the end. */
+function experimentDriver(variant: ExperimentVariant, port: number) {
+  return async (observe: Observe) => {
+    await runScenario({ variant, port, onStep: (s: ScenarioStep) => observe(s.code, s.clientPort), timeoutMs: 30_000 });
+    await observe('end'); // every socket closed by the scenario (TIME_WAIT stays in the kernel)
+  };
+}
+
+/**
+ * A full accept queue, in Python (Node accepts every connection at once, so it cannot leave one queued):
+ * a server listens with backlog 0 and never calls accept(). Client A's handshake completes — the kernel
+ * finishes it and parks the server's socket in the accept queue, listed by ss as ESTAB before any
+ * accept(). Client B's SYN then finds the queue full and Linux drops it: B stays SYN-SENT (until its
+ * first retransmission after 1 s, so we look well before that) and the server has no socket for it.
+ * Then the server accepts A (accept() changes no TCP state) and both close.
+ */
+const BACKLOG_SCRIPT = `
+import socket, sys
+P = int(sys.argv[1])
+def step(code, port):
+    print("STEP %s %d" % (code, port), flush=True)
+    if sys.stdin.readline().strip() != "go":
+        sys.exit(1)
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", P))
+srv.listen(0)
+step("listen", 0)
+a = socket.create_connection(("127.0.0.1", P))
+step("queued", a.getsockname()[1])
+b = socket.socket()
+b.setblocking(False)
+try:
+    b.connect(("127.0.0.1", P))
+except BlockingIOError:
+    pass
+step("syn_dropped", b.getsockname()[1])
+b.close()
+conn, _ = srv.accept()
+step("accepted", a.getsockname()[1])
+a.close()
+conn.recv(1)
+conn.close()
+srv.close()
+step("end", 0)
+`;
+
+function backlogDriver(port: number) {
+  return async (observe: Observe) => {
+    const py = spawn('python3', ['-c', BACKLOG_SCRIPT, String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    py.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const exited = new Promise<number | null>((r) => py.on('close', (code) => r(code)));
+    let aPort = 0;
+    for await (const line of createInterface({ input: py.stdout })) {
+      const m = /^STEP (\S+) (\d+)$/.exec(line);
+      if (!m) continue;
+      const code = m[1];
+      let p = Number(m[2]);
+      if (code === 'queued') aPort = p;
+      if (code === 'end') p = aPort;
+      await observe(code, p || undefined);
+      py.stdin.write('go\n');
+    }
+    const status = await exited;
+    if (status !== 0) throw new Error(`the accept-queue scenario failed (exit ${status}): ${stderr}`);
+  };
+}
+
+const hasPython = spawnSync('python3', ['-c', 'import socket'], { stdio: 'ignore' }).status === 0;
+
 function table(variant: string, obs: Observation[]): string {
   const fmt = (s: EndpointStates | null) => (s ? `${s.client}/${s.server}` : '-');
   const lines = obs.map((o) => `  ${o.step.padEnd(16)} frames ${String(o.frames).padStart(2)}  engine ${fmt(o.engine).padEnd(26)} kernel ${fmt(o.kernel).padEnd(26)}${o.stable ? '' : ' UNSTABLE'}  [${o.ss.join('; ')}]`);
   return `${variant} (client/server):\n${lines.join('\n')}`;
+}
+
+/** Checks one observation; returns the endpoints where the engine and the kernel disagree. */
+function compare(scenario: string, o: Observation, endpoints: readonly ('client' | 'server')[] = ['client', 'server']): string[] {
+  if (o.step === 'listen') {
+    // Before the first SYN: a listening socket in the kernel, no connection in the engine.
+    expect(o.listening, 'the kernel lists the listening socket').toBe(true);
+    expect(o.engine, 'the engine has no connection before the first SYN').toBeNull();
+    return [];
+  }
+  // The observation machinery sees the kernel's sockets at all: right after a handshake both are ESTAB.
+  if (o.step === 'connect' || o.step === 'queued') expect(o.kernel, `ss lists the connection: ${o.ss.join('; ')}`).toEqual({ client: 'ESTABLISHED', server: 'ESTABLISHED' });
+  expect(o.engine, `${scenario} after ${o.step}: the engine has the connection`).not.toBeNull();
+  const out: string[] = [];
+  for (const who of endpoints) {
+    const engine = o.engine?.[who];
+    if (engine !== o.kernel[who]) {
+      out.push(`after ${o.step} (frame ${o.engineFrame}): ${who} engine ${engine} ≠ kernel ${o.kernel[who]} [ss: ${o.ss.join('; ') || 'no sockets'}]`);
+    }
+  }
+  return out;
 }
 
 const SCENARIOS: { variant: ExperimentVariant; what: string }[] = [
@@ -161,33 +263,42 @@ describe('engine states equal the kernel\'s (ss) at stable moments on loopback',
   SCENARIOS.forEach(({ variant, what }, i) => {
     it.skipIf(!!reason)(`${variant}: ${what}`, async () => {
       const port = 24160 + i; // unique per scenario (other live tests use 24011..24099)
-      const { observations, frames, captureError } = await observeScenario(variant, port);
+      const { observations, frames, captureError } = await observeScenario(port, experimentDriver(variant, port));
       console.log(table(variant, observations));
       expect(captureError, 'the capture failed').toBeNull();
       expect(frames.length, 'segments captured').toBeGreaterThanOrEqual(variant === 'refused' ? 2 : variant === 'rst' ? 6 : 8);
       // Every observation was taken at a still moment: nothing captured and ss unchanged while we looked.
       for (const o of observations) expect(o.stable, `${variant} after ${o.step}: not a stable moment`).toBe(true);
-      const disagreements: string[] = [];
-      for (const o of observations) {
-        if (o.step === 'listen') {
-          // Before the first SYN: a listening socket in the kernel, no connection in the engine.
-          expect(o.listening, 'the kernel lists the listening socket').toBe(true);
-          expect(o.engine, 'the engine has no connection before the first SYN').toBeNull();
-          continue;
-        }
-        // The observation machinery sees the kernel's sockets at all: right after the handshake both are ESTAB.
-        if (o.step === 'connect') expect(o.kernel, `ss lists the connection: ${o.ss.join('; ')}`).toEqual({ client: 'ESTABLISHED', server: 'ESTABLISHED' });
-        expect(o.engine, `${variant} after ${o.step}: the engine has the connection`).not.toBeNull();
-        for (const who of ['client', 'server'] as const) {
-          const engine = o.engine?.[who];
-          if (engine !== o.kernel[who]) {
-            disagreements.push(`after ${o.step} (frame ${o.engineFrame}): ${who} engine ${engine} ≠ kernel ${o.kernel[who]} [ss: ${o.ss.join('; ') || 'no sockets'}]`);
-          }
-        }
-      }
+      const disagreements = observations.flatMap((o) => compare(variant, o));
       expect(disagreements, `${variant}: engine vs kernel`).toEqual([]);
       // The scenario's own steps were all observed (listen/connect/…/end; refused: refused/end).
       expect(observations.length).toBeGreaterThanOrEqual(variant === 'refused' ? 2 : 5);
     }, 40_000);
   });
+
+  it.skipIf(!!reason || !hasPython)('accept queue: a queued connection is ESTABLISHED before accept(); a SYN dropped by a full queue', async () => {
+    const port = 24170;
+    const { observations, captureError } = await observeScenario(port, backlogDriver(port));
+    console.log(table('accept-queue', observations));
+    expect(captureError, 'the capture failed').toBeNull();
+    expect(observations.map((o) => o.step)).toEqual(['listen', 'queued', 'syn_dropped', 'accepted', 'end']);
+    for (const o of observations) expect(o.stable, `after ${o.step}: not a stable moment`).toBe(true);
+    const disagreements: string[] = [];
+    for (const o of observations) {
+      if (o.step !== 'syn_dropped') {
+        disagreements.push(...compare('accept-queue', o));
+        continue;
+      }
+      // The kernel dropped B's SYN: B is SYN-SENT, and the server has no socket for B, only its listener,
+      // so the server's end of B's connection is still LISTEN. The engine sees the SYN captured and, on the
+      // loopback assumption that a captured frame was received (DECISIONS), may say SYN_RECEIVED: that one
+      // endpoint is a known limit of inferring from frames, so only the client is compared strictly.
+      expect(o.kernel, `ss: ${o.ss.join('; ')}`).toEqual({ client: 'SYN_SENT', server: 'CLOSED' });
+      expect(o.listening).toBe(true);
+      disagreements.push(...compare('accept-queue', o, ['client']));
+      expect(['LISTEN', 'SYN_RECEIVED']).toContain(o.engine?.server);
+      if (o.engine?.server !== 'LISTEN') console.log(`accept-queue, known limit: after a dropped SYN the engine says server ${o.engine?.server}; the kernel's server is LISTEN (no socket for the connection)`);
+    }
+    expect(disagreements, 'accept-queue: engine vs kernel').toEqual([]);
+  }, 40_000);
 });
