@@ -10,6 +10,7 @@ import type { DecodedFrame } from '../../main/engine/types';
 import { ANALYSIS_FIELDS, REQUIRED_FIELDS } from '../helpers/fields';
 import { CORPUS, corpusFiles, NOT_CAPTURES } from '../helpers/corpus';
 import { COLUMNS, describeMismatches, diffFields, hasTshark, tsharkFields, tsharkRun } from '../helpers/tshark';
+import { unexplained } from '../helpers/known-differences';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'handshake-lab.js');
@@ -36,7 +37,7 @@ describe.skipIf(!built || !tsharkOk)('decode --jsonl equals tshark', () => {
       expect(frames.map((f) => f.frame)).toEqual(frames.map((_, i) => i + 1));
       const theirs = tsharkFields(path, FIELDS);
       expect(frames.length, `${name}: frame count`).toBe(theirs.length);
-      const diffs = diffFields(theirs, frames, FIELDS);
+      const diffs = unexplained(name, diffFields(theirs, frames, FIELDS));
       expect(diffs.length, describeMismatches(name, diffs)).toBe(0);
       if (damaged(name)) {
         expect(r.status).toBe(2);

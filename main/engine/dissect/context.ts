@@ -112,7 +112,8 @@ export class Ctx {
 
   addExpert(severity: ExpertSeverity, group: ExpertGroup, message: string, field: string): void {
     this.expert.push({ severity, group, message, field });
-    if (severity === 'error' && group === 'malformed') this.malformed = true;
+    // Any error-level item means the frame is not what a sane stack sends (bad lengths, versions, bounds).
+    if (severity === 'error') this.malformed = true;
   }
 
   setProtocol(p: string): void {

@@ -57,8 +57,11 @@ function macItem(c: Ctx, tree: Field[], off: number, label: string, name: string
 export function dissectEth(c: Ctx, end: number): void {
   const h = c.open('eth', 'Ethernet', 'Ethernet II', 2, 2, 0, 14);
   c.setProtocol('Ethernet');
-  c.need(0, 14, end);
   const t = h.fields;
+  // Wireshark fills the address columns before the tree: a runt frame still names its destination.
+  c.need(0, 6, end);
+  if (c.colWritable) c.dst = mac(c.d, 0);
+  c.need(0, 14, end);
   const dst = macItem(c, t, 0, 'Destination', F.dst.name, F.dstLg.name, F.dstIg.name);
   const src = macItem(c, t, 6, 'Source', F.src.name, F.srcLg.name, F.srcIg.name);
   c.setAddresses(src, dst);

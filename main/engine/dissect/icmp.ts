@@ -110,7 +110,8 @@ export function dissectIcmp(c: Ctx, off: number, end: number): void {
     } else {
       leaf(t, F.unused.name, bytesHex(d, off + 4, 4), `Unused: ${bytesHex(d, off + 4, 4)}`, off + 4, 4);
     }
-    if (off + 8 < end && c.avail(off + 8, end) > 0) dissectQuoted(c, t, () => dissectIpv4(c, off + 8, end));
+    // The quoted packet is always dissected: an error quoting nothing is malformed, as in Wireshark.
+    dissectQuoted(c, t, () => dissectIpv4(c, off + 8, end));
     return;
   }
   if (off + 4 < end) dissectData(c, off + 4, end);

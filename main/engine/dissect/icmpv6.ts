@@ -107,7 +107,8 @@ export function dissectIcmpv6(c: Ctx, off: number, end: number): void {
     if (type === 2) leaf(t, F.mtu.name, v.getUint32(off + 4), `MTU: ${v.getUint32(off + 4)}`, off + 4, 4);
     else if (type === 4) leaf(t, F.pointer.name, v.getUint32(off + 4), `Pointer: ${v.getUint32(off + 4)}`, off + 4, 4);
     else leaf(t, F.reserved.name, bytesHex(d, off + 4, 4), `Reserved: ${bytesHex(d, off + 4, 4)}`, off + 4, 4);
-    if (c.avail(off + 8, end) > 0) dissectQuoted(c, t, () => dissectIpv6(c, off + 8, end));
+    // The quoted packet is always dissected: an error quoting nothing is malformed, as in Wireshark.
+    dissectQuoted(c, t, () => dissectIpv6(c, off + 8, end));
     return;
   }
   if (off + 4 < end) dissectData(c, off + 4, end);

@@ -172,6 +172,11 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         break;
       }
       default: {
+        // Info notes Wireshark adds for the rarer options students may meet.
+        if (kind === 34) info(optLen === 2 ? ' TFO=R' : ' TFO=C');
+        else if (kind === 19) info(' MD5');
+        else if (kind === 28 && optLen === 4) info(` USER_TO=${v.getUint16(body) & 0x7fff}`);
+        else if ((kind === 253 || kind === 254) && optLen >= 4) info(` ExID=${v.getUint16(body).toString(16)}`);
         const it = leaf(head.children, F.unknown.name, bytes, `TCP Option - ${kindName}`, p, optLen);
         kindLen(it, kind, optLen, p);
         if (optLen > 2) leaf(it.children, F.unknownPayload.name, bytesHex(d, body, optLen - 2), `Payload: ${bytesHex(d, body, optLen - 2)}`, body, optLen - 2);
