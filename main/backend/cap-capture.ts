@@ -26,6 +26,12 @@ let loaded: { cap: CapModule; path: string } | { error: string } | null = null;
  * started, which aborts the process when the garbage collector gets to it: keep them referenced.
  */
 const failedHandles: CapHandle[] = [];
+/**
+ * Stopped handles and their buffers. cap's close() stops its poll handle without closing it, so a
+ * collected Cap object can leave libuv pointing at freed memory; and cap keeps only a raw pointer to
+ * the buffer given to open(). Keeping both (64 KiB a capture) is cheaper than a crash.
+ */
+const retired: Array<{ handle: CapHandle; buffer: Buffer }> = [];
 
 function loadCap(): { cap: CapModule; path: string } | { error: string } {
   if (loaded) return loaded;
@@ -162,7 +168,7 @@ class CapSession implements LiveCaptureSession {
   private readonly epochNs = BigInt(Date.now()) * 1_000_000n;
   private readonly hr0 = process.hrtime.bigint();
 
-  constructor(private readonly handle: CapHandle, buffer: Buffer, readonly linktype: number, snaplen: number, private readonly events: LiveCaptureEvents) {
+  constructor(private readonly handle: CapHandle, private readonly buffer: Buffer, readonly linktype: number, snaplen: number, private readonly events: LiveCaptureEvents) {
     handle.on('packet', (nbytes) => {
       if (this.stopped) return;
       const ns = this.epochNs + (process.hrtime.bigint() - this.hr0);
@@ -204,6 +210,7 @@ class CapSession implements LiveCaptureSession {
       clearInterval(this.statsTimer);
       try { this.handle.close(); } catch { /* already closed */ }
       this.handle.removeAllListeners();
+      retired.push({ handle: this.handle, buffer: this.buffer });
       this.flush();
       this.events.stats({ ...this.counts });
     }

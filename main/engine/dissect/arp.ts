@@ -1,5 +1,6 @@
 // ARP and RARP, as Wireshark's arp dissector shows them (Info: "Who has 10.0.0.1? Tell 10.0.0.2").
 import type { Field } from '../types';
+import { leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { hex, mac, ipv4, bytesHex } from '../fields/format';
 import { MALFORMED, type Ctx } from './context';
@@ -40,9 +41,6 @@ const HW_TYPES: Record<number, string> = {
   33: 'TIA-102 Project 25 Common Air Interface', 34: 'Wiegand Interface', 35: 'Pure IP', 36: 'HW_EXP1', 256: 'HW_EXP2',
 };
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): void {
-  tree.push({ name, value, display, offset, length, children: [] });
-}
 
 function equal(d: Uint8Array, a: number, b: number, n: number): boolean {
   for (let i = 0; i < n; i++) if (d[a + i] !== d[b + i]) return false;

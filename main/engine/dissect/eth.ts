@@ -1,7 +1,7 @@
 // Ethernet II and IEEE 802.3 (with LLC / SNAP), as Wireshark's eth and llc dissectors show them.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay } from '../fields/tree';
+import { bitsDisplay, leaf } from '../fields/tree';
 import { mac, hex } from '../fields/format';
 import type { Ctx } from './context';
 import { dissectEthertype, ethertypeShown } from './ethertype';
@@ -35,11 +35,6 @@ const SAPS: Record<number, string> = {
   0xe0: 'NetWare', 0xf0: 'NetBIOS', 0xf4: 'IBM Net Management', 0xfe: 'ISO Network Layer (OSLAN 1)', 0xff: 'Global LSAP',
 };
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
-  const f: Field = { name, value, display, offset, length, children: [] };
-  tree.push(f);
-  return f;
-}
 
 /** A MAC address item with its Address / LG / IG children, as Wireshark shows eth.dst and eth.src. */
 function macItem(c: Ctx, tree: Field[], off: number, label: string, name: string, lg: string, ig: string): string {

@@ -2,6 +2,7 @@
 // "_ws.expert" item (under the item it concerns) holding the expert's own field, message,
 // severity and group, with the numbers tshark prints for _ws.expert.severity / _ws.expert.group.
 import type { ExpertGroup, ExpertSeverity, Field } from '../types';
+import { leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import type { Ctx } from './context';
 
@@ -35,9 +36,6 @@ export function defineExpert(name: string, label: string): string {
   return name;
 }
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number): void {
-  tree.push({ name, value, display, offset, length: 0, children: [] });
-}
 
 /**
  * Raises an expert item: in the frame's list, and as a "_ws.expert" subtree appended to `under`

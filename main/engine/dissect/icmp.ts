@@ -1,6 +1,6 @@
 // ICMP (RFC 792) as Wireshark shows it: type, code, verified checksum, echo identifiers (both byte
 // orders) with request/reply matching, and the IP header + transport header an error quotes.
-import type { Field } from '../types';
+import { leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { bytesHex, hex, ipv4 } from '../fields/format';
 import type { Ctx } from './context';
@@ -48,11 +48,6 @@ const CODES: Record<number, Record<number, string>> = {
 };
 const ERRORS = new Set([3, 4, 5, 11, 12]);
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
-  const f: Field = { name, value, display, offset, length, children: [] };
-  tree.push(f);
-  return f;
-}
 
 function swap16(n: number): number {
   return ((n & 0xff) << 8) | (n >> 8);

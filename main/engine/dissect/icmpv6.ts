@@ -1,7 +1,7 @@
 // ICMPv6 (RFC 4443, RFC 4861) as Wireshark shows it: type, code, checksum verified over the IPv6
 // pseudo-header, echo with request/reply matching, neighbour discovery targets, and the packet an
 // error quotes.
-import type { Field } from '../types';
+import { leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { bytesHex, hex, ipv6 } from '../fields/format';
 import type { Ctx } from './context';
@@ -44,11 +44,6 @@ const CODES: Record<number, Record<number, string>> = {
   4: { 0: 'erroneous header field encountered', 1: 'unrecognized Next Header type encountered', 2: 'unrecognized IPv6 option encountered' },
 };
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
-  const f: Field = { name, value, display, offset, length, children: [] };
-  tree.push(f);
-  return f;
-}
 
 /** Sum of the IPv6 pseudo-header (addresses, upper-layer length, next header 58). */
 function pseudoSum(c: Ctx, length: number): number {

@@ -2,7 +2,7 @@
 // length and pointer; an End of Options List stops the walk, as in Wireshark.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay } from '../fields/tree';
+import { bitsDisplay, leaf } from '../fields/tree';
 import { ipv4 } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
@@ -32,11 +32,6 @@ const NAMES: Record<number, [string, string]> = {
 };
 const CLASSES = ['Control', 'Reserved for future use', 'Debugging and measurement', 'Reserved for future use'];
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
-  const f: Field = { name, value, display, offset, length, children: [] };
-  tree.push(f);
-  return f;
-}
 
 /** Returns false when an option's length is impossible (Wireshark then stops dissecting the packet). */
 export function dissectIpv4Options(c: Ctx, tree: Field[], off: number, len: number): boolean {

@@ -1,8 +1,7 @@
 // IPv4 (RFC 791) as Wireshark's "ip" dissector shows it: header fields, options, fragments marked
 // (not reassembled), then the payload by protocol number.
-import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay } from '../fields/tree';
+import { bitsDisplay, leaf } from '../fields/tree';
 import { hex, ipv4 } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
@@ -36,11 +35,6 @@ const BAD_LEN = defineExpert('ip.bogus_ip_length', 'Bogus IP length');
 const BAD_VERSION = defineExpert('ip.bogus_ip_version', 'Bogus IP version');
 const TTL_ZERO = defineExpert('ip.ttl.zero', 'Time To Live is zero');
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
-  const f: Field = { name, value, display, offset, length, children: [] };
-  tree.push(f);
-  return f;
-}
 
 /** Dissects an IPv4 packet at `off`; `end` is where the carrier says its data ends. */
 export function dissectIpv4(c: Ctx, off: number, end: number): void {

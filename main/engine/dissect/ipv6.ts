@@ -1,9 +1,8 @@
 // IPv6 (RFC 8200) as Wireshark's "ipv6" dissector shows it: the fixed header, then the extension
 // headers walked one by one (each its own protocol, as in frame.protocols), then the payload.
 // Fragments are marked, not reassembled.
-import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay } from '../fields/tree';
+import { bitsDisplay, leaf } from '../fields/tree';
 import { hex, ipv6, bytesHex } from '../fields/format';
 import type { Ctx } from './context';
 import { dsfieldItem } from './dscp';
@@ -53,11 +52,6 @@ export function nxtName(n: number): string {
   return EXT[n]?.[2] ?? (n === 59 ? 'No Next Header for IPv6' : ipProtoName(n));
 }
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
-  const f: Field = { name, value, display, offset, length, children: [] };
-  tree.push(f);
-  return f;
-}
 
 export function dissectIpv6(c: Ctx, off: number, end: number): void {
   const h = c.open('ipv6', 'IPv6', 'Internet Protocol Version 6', 3, 3, off, 40);

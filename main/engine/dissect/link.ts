@@ -1,6 +1,7 @@
 // Link layers by pcap link type: Ethernet, Linux cooked capture v1/v2, BSD loopback (NULL, LOOP),
 // raw IP. Everything else is shown as data, as tshark does for an encapsulation it can't dissect.
 import type { Field } from '../types';
+import { leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { hex, mac, ipv4, bytesHex } from '../fields/format';
 import type { Ctx } from './context';
@@ -40,9 +41,6 @@ const LTYPES: Record<number, string> = {
 };
 const FAMILIES: Record<number, string> = { 2: 'IP', 7: 'OSI', 16: 'Appletalk', 23: 'Netware IPX/SPX', 24: 'IPv6', 28: 'IPv6', 30: 'IPv6' };
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): void {
-  tree.push({ name, value, display, offset, length, children: [] });
-}
 
 /** Dissects the frame from its link layer up. */
 export function dissectLink(c: Ctx): void {

@@ -2,6 +2,7 @@
 // (tcp_print_sequence_number_analysis): ACK facts, iRTT, bytes in flight, then the analysis flags,
 // each an item with its expert item beneath it, and the duplicate-ACK count and frame.
 import type { Field, TcpAnalysis } from '../types';
+import { leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
@@ -25,11 +26,6 @@ for (const f of ['retransmission', 'fast_retransmission', 'spurious_retransmissi
   'duplicate_ack', 'zero_window', 'zero_window_probe', 'zero_window_probe_ack', 'window_full', 'window_update', 'keep_alive',
   'keep_alive_ack', 'reused_ports']) defineExpert(`tcp.analysis.${f}`, f.replace(/_/g, ' '));
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number): Field {
-  const f: Field = { name, value, display, offset, length: 0, children: [] };
-  tree.push(f);
-  return f;
-}
 
 /**
  * Adds the analysis subtree. `primary` are the flags as the tracker raised them (a fast

@@ -2,6 +2,7 @@
 // with its kind and length, the values students look at, and the Info-column notes
 // ("MSS=65495 SACK_PERM TSval=… TSecr=… WS=1024"). Every EOL byte is its own item, as in Wireshark.
 import type { Field, TcpSegment } from '../types';
+import { leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { bytesHex } from '../fields/format';
 import type { Ctx } from './context';
@@ -42,11 +43,6 @@ const KINDS: Record<number, string> = {
 /** Expected lengths of the fixed-size options. */
 const FIXED: Record<number, number> = { 2: 4, 3: 3, 4: 2, 8: 10 };
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
-  const f: Field = { name, value, display, offset, length, children: [] };
-  tree.push(f);
-  return f;
-}
 
 
 /**

@@ -1,6 +1,7 @@
 // What a TCP payload is handed to: HTTP/1.x on the ports Wireshark gives HTTP by default (first
 // line only: method, URI, version or status), otherwise plain data with a text preview.
 import type { Field } from '../types';
+import { leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import type { Ctx } from './context';
 import { dissectData } from './payload';
@@ -19,9 +20,6 @@ const F = {
 };
 defineField('http', 'Hypertext Transfer Protocol', 'protocol');
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): void {
-  tree.push({ name, value, display, offset, length, children: [] });
-}
 
 /** The first line of [off, end) when it is complete and printable, else null. */
 function firstLine(d: Uint8Array, off: number, end: number): string | null {

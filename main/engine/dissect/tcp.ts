@@ -5,7 +5,7 @@
 import type { Field, TcpSegment } from '../types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, TCP_URG } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay } from '../fields/tree';
+import { bitsDisplay, leaf } from '../fields/tree';
 import { bytesHex, hex } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
@@ -95,11 +95,6 @@ function completenessText(v: number): string {
   return parts.length ? `Incomplete, ${parts.join('_')}` : 'Incomplete';
 }
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
-  const f: Field = { name, value, display, offset, length, children: [] };
-  tree.push(f);
-  return f;
-}
 
 function bit(t: Field[], name: string, flags: number, mask: number, label: string, off: number, len: number): Field {
   const on = (flags & mask) !== 0;

@@ -1,7 +1,7 @@
 // UDP (RFC 768) as Wireshark shows it: ports, length (checked against the IP payload), checksum,
 // udp.stream (one per address/port pair, both directions, headers quoted in ICMP errors included),
 // payload as data.
-import type { Field } from '../types';
+import { leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { bytesHex, hex } from '../fields/format';
 import type { Ctx } from './context';
@@ -22,11 +22,6 @@ defineField('udp', 'User Datagram Protocol', 'protocol');
 defineField('udp.port', 'Source or Destination Port', 'uint');
 const BAD_LEN = defineExpert('udp.length.bad', 'Bad length value');
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): Field {
-  const f: Field = { name, value, display, offset, length, children: [] };
-  tree.push(f);
-  return f;
-}
 
 export function dissectUdp(c: Ctx, off: number, end: number): void {
   const quoted = !c.colWritable;

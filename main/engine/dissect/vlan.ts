@@ -1,8 +1,7 @@
 // 802.1Q VLAN tags (Ethernet types 0x8100 and 0x9100) and 802.1ad provider tags (0x88a8), stacked
 // as deep as the frame goes: each tag hands its payload back to the ethertype dissector.
-import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay } from '../fields/tree';
+import { bitsDisplay, leaf } from '../fields/tree';
 import { hex } from '../fields/format';
 import type { Ctx } from './context';
 import { dissectEthertype, ethertypeShown } from './ethertype';
@@ -27,9 +26,6 @@ const PRIORITIES = [
   'Video, < 100ms latency and jitter', 'Voice, < 10ms latency and jitter', 'Internetwork Control', 'Network Control',
 ];
 
-function leaf(tree: Field[], name: string, value: Field['value'], display: string, offset: number, length: number): void {
-  tree.push({ name, value, display, offset, length, children: [] });
-}
 
 /** An 802.1Q tag at `off` (the 2-byte TCI and the 2-byte type / length that follows). */
 export function dissectVlan(c: Ctx, off: number, end: number): void {

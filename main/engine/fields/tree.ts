@@ -71,3 +71,10 @@ export function* walk(tree: readonly Field[]): Generator<Field> {
     if (f.children.length) yield* walk(f.children);
   }
 }
+
+/** Adds an item by its filter name with tshark's value and Wireshark's display text; returns it. */
+export function leaf(tree: Field[], name: string, value: FieldValue, display: string, offset: number, length = 0): Field {
+  const f: Field = { name, value, display, offset, length, children: [] };
+  tree.push(f);
+  return f;
+}

@@ -63,6 +63,8 @@ export class TcpTracker {
       if ((seg.flags & SYN_ACK) === TCP_SYN) {
         conv = this.create(seg, now);
         side = 0;
+        // Wireshark: a new conversation that starts with a SYN already counts that SYN.
+        conv.completeness = COMPLETE_SYNSENT;
       } else {
         // A SYN-ACK with a new ISN answers a new SYN on the same stream: its numbers restart from it.
         conv.flows[side].base = seg.seq;
