@@ -34,9 +34,8 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
     return { ok: false, problem: `${path}: ${why}`, bytesRead: 0, totalBytes };
   }
   const reader = new CaptureReader();
-  // The reader parses from its kept tail followed by the new chunk, in a buffer that starts at file
-  // offset `reader.consumed`; frames are views into that buffer (or into `chunk` itself, which also
-  // starts there when there is no tail). Both have byteOffset 0, so data.byteOffset is the distance.
+  // The reader says where each frame's bytes start in the file (reader.dataOffset), so the store can
+  // read them again later without keeping them.
   const chunk = new Uint8Array(CHUNK);
   let bytesRead = 0;
   try {
@@ -44,8 +43,7 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
       if (hooks.cancelled()) return { ok: true, cancelled: true, bytesRead, totalBytes };
       const { bytesRead: n } = await fh.read(chunk, 0, CHUNK, bytesRead);
       if (n === 0) break;
-      const base = reader.consumed;
-      reader.push(chunk.subarray(0, n), (raw) => hooks.frame(raw, base + raw.data.byteOffset));
+      reader.push(chunk.subarray(0, n), (raw) => hooks.frame(raw, reader.dataOffset));
       bytesRead += n;
       hooks.progress(bytesRead, totalBytes);
     }

@@ -30,7 +30,7 @@ export function dissectFrame(raw: RawFrame, frameNumber: number, session: Sessio
   const d = raw.data;
   const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
   const layers: Layer[] = [{ protocol: 'frame', title: `Frame ${frameNumber}`, osi: 1, tcpip: 1, offset: 0, length: d.length, fields: [field('frame.number', frameNumber, 0, 0)] }];
-  const out: DissectResult = { layers, info: '', src: '', dst: '', protocol: 'Ethernet', malformed: false, expert: [], tcp: null, stream: null };
+  const out: DissectResult = { layers, info: '', src: '', dst: '', protocol: 'Ethernet', malformed: false, expert: [], tcp: null, stream: null, tapped: false, tcpOnly: null };
   if (raw.linktype !== 1 || d.length < 14) { out.malformed = true; return out; }
   const type = v.getUint16(12);
   layers.push({ protocol: 'eth', title: 'Ethernet II', osi: 2, tcpip: 2, offset: 0, length: 14, fields: [] });
@@ -68,7 +68,7 @@ export function dissectFrame(raw: RawFrame, frameNumber: number, session: Sessio
   layers.push({ protocol: 'tcp', title: 'TCP', osi: 4, tcpip: 4, offset: off, length: hdr, fields });
   const names = ['FIN', 'SYN', 'RST', 'PSH', 'ACK'].filter((_, b) => flags & (1 << b)).join(', ');
   const info = `${a.infoPrefix}${seg.srcPort} → ${seg.dstPort} [${names}] Seq=${a.seq}${flags & 0x10 ? ` Ack=${a.ack}` : ''} Win=${a.windowSize} Len=${seg.len}`;
-  return { ...out, protocol: 'TCP', info, src, dst, expert: a.expert, tcp: { segment: seg, analysis: a }, stream: a.stream };
+  return { ...out, protocol: 'TCP', info, src, dst, expert: a.expert, tcp: { segment: seg, analysis: a }, stream: a.stream, tapped: true, tcpOnly: null };
 }
 
 const ALL_FLAGS: TcpAnalysisFlag[] = ['retransmission', 'duplicate_ack', 'window_update', 'keep_alive', 'zero_window', 'reused_ports'];

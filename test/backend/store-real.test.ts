@@ -58,8 +58,11 @@ describe.skipIf(!ready || files.length === 0)('frame store on the real engine', 
     const stats = new ConversationStats();
     try { readCaptureFile(file, (raw) => stats.add(raw)); } catch { /* damaged */ }
     const rows = stats.rows();
-    const conns = store.connections();
-    expect(conns.map((c) => [c.stream, c.client, c.server, c.framesClientToServer, c.bytesClientToServer, c.framesServerToClient, c.bytesServerToClient, c.states.client, c.states.server, c.handshakeRtt, c.retransmissions, c.firstFrame, c.lastFrame]))
-      .toEqual(rows.map((r) => [r.stream, r.a, r.b, r.framesAB, r.bytesAB, r.framesBA, r.bytesBA, r.states.a, r.states.b, r.handshakeRtt, r.retransmissions, r.firstFrame, r.lastFrame]));
+    // Counts follow tshark's conversation table (segments whose header was read to the end); a stream
+    // with none of those has no row in `stats`, and its first frame there is the first such segment,
+    // while the store's connection starts at the stream's first frame: compare what both define alike.
+    const conns = store.connections().filter((c) => c.framesClientToServer + c.framesServerToClient > 0);
+    expect(conns.map((c) => [c.stream, c.client, c.server, c.framesClientToServer, c.bytesClientToServer, c.framesServerToClient, c.bytesServerToClient, c.states.client, c.states.server, c.handshakeRtt, c.retransmissions, c.lastFrame]))
+      .toEqual(rows.map((r) => [r.stream, r.a, r.b, r.framesAB, r.bytesAB, r.framesBA, r.bytesBA, r.states.a, r.states.b, r.handshakeRtt, r.retransmissions, r.lastFrame]));
   });
 });

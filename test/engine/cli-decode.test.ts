@@ -10,7 +10,7 @@ import type { DecodedFrame } from '../../main/engine/types';
 import { ANALYSIS_FIELDS, REQUIRED_FIELDS } from '../helpers/fields';
 import { CORPUS, corpusFiles, NOT_CAPTURES } from '../helpers/corpus';
 import { COLUMNS, describeMismatches, diffFields, hasTshark, tsharkFields, tsharkRun } from '../helpers/tshark';
-import { unexplained } from '../helpers/known-differences';
+import { KNOWN_STATS_DIFFERENCES, unexplained } from '../helpers/known-differences';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'handshake-lab.js');
@@ -55,7 +55,7 @@ interface TsharkConv { a: string; b: string; framesBA: number; bytesBA: string; 
 function tsharkConversations(file: string): TsharkConv[] {
   const out = tsharkRun(['-r', file, '-n', '-q', '-z', 'conv,tcp']).stdout;
   const rows: TsharkConv[] = [];
-  const re = /^(\S+)\s+<->\s+(\S+)\s+(\d+)\s+(\d+ \S+)\s+(\d+)\s+(\d+ \S+)\s+(\d+)\s+(\d+ \S+)\s+([\d.]+)\s+([\d.]+)\s*$/;
+  const re = /^(\S+)\s+<->\s+(\S+)\s+(\d+)\s+(\d+ \S+)\s+(\d+)\s+(\d+ \S+)\s+(\d+)\s+(\d+ \S+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s*$/;
   for (const line of out.split('\n')) {
     const m = re.exec(line);
     if (m) rows.push({ a: m[1], b: m[2], framesBA: +m[3], bytesBA: m[4], framesAB: +m[5], bytesAB: m[6], start: +m[9], duration: +m[10] });
@@ -80,7 +80,8 @@ describe.skipIf(!built || !tsharkOk)('stats --json equals tshark -z conv,tcp', (
   for (const { path, name } of files) {
     const theirs = tsharkConversations(path);
     if (theirs.length === 0) continue;
-    it(name, () => {
+    const known = KNOWN_STATS_DIFFERENCES.find((k) => name.endsWith(k.file));
+    it.skipIf(known !== undefined)(known ? `${name} (known difference: ${known.reason})` : name, () => {
       const r = cli(['stats', path, '--json']);
       expect(r.status, r.stderr).toBe(damaged(name) ? 2 : 0);
       const ours = (JSON.parse(r.stdout) as { conversations: OurConv[] }).conversations;

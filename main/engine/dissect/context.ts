@@ -7,6 +7,7 @@ import type {
   ExpertGroup, ExpertItem, ExpertSeverity, Field, Layer, OsiLayer, RawFrame, TcpAnalysis, TcpIpLayer, TcpSegment,
 } from '../types';
 import type { Session } from '../session';
+import type { StreamOnly } from '../tcp/tracker';
 
 export class BoundsSignal extends Error {
   constructor(readonly malformed: boolean) {
@@ -60,6 +61,10 @@ export class Ctx {
   tcp: { segment: TcpSegment; analysis: TcpAnalysis } | null = null;
   /** tcp.stream of the frame's top-level TCP header, analysed or not. */
   tcpStream: number | null = null;
+  /** The top-level TCP header was dissected to its end (see DissectResult.tapped). */
+  tcpTapped = false;
+  /** What the tracker gave a top-level TCP segment it did not analyse (bad header lengths). */
+  tcpOnly: StreamOnly | null = null;
   /** Network-layer addresses of the innermost IP header so far (for TCP/UDP pseudo-state and columns). */
   netSrc = '';
   netDst = '';

@@ -4,6 +4,7 @@
 // or "[Malformed Packet]" (see context.ts). Nothing escapes: a bug in a dissector flags the frame.
 import type { ExpertItem, Field, Layer, RawFrame, TcpAnalysis, TcpSegment } from '../types';
 import type { Session } from '../session';
+import type { StreamOnly } from '../tcp/tracker';
 import { Ctx, BoundsSignal } from './context';
 import { dissectFrameLayer, finishProtocols } from './frame';
 import { dissectLink } from './link';
@@ -22,6 +23,10 @@ export interface DissectResult {
   tcp: { segment: TcpSegment; analysis: TcpAnalysis } | null;
   /** tcp.stream of the outermost TCP header, also when Wireshark does not analyse it (bad lengths). */
   stream: number | null;
+  /** The TCP header was read to its end (options included): what tshark's TCP tap, and so conv,tcp, sees. */
+  tapped: boolean;
+  /** For a top-level TCP segment that was not analysed: its stream, times and completeness. */
+  tcpOnly: StreamOnly | null;
 }
 
 /** Dissects one frame. Never throws: malformed input is flagged and decoding goes on. */
@@ -42,7 +47,7 @@ export function dissectFrame(raw: RawFrame, frameNumber: number, session: Sessio
     dissectorBug(c, e);
   }
   if (protocols) finishProtocols(protocols, c.protos);
-  return { layers: c.layers, info: c.info, src: c.src, dst: c.dst, protocol: c.protocol, malformed: c.malformed, expert: c.expert, tcp: c.tcp, stream: c.tcpStream };
+  return { layers: c.layers, info: c.info, src: c.src, dst: c.dst, protocol: c.protocol, malformed: c.malformed, expert: c.expert, tcp: c.tcp, stream: c.tcpStream, tapped: c.tcpTapped, tcpOnly: c.tcpOnly };
 }
 
 /** A dissector threw something other than a bounds signal: Wireshark's "Dissector bug" (a malformed frame). */

@@ -138,6 +138,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   // Wireshark analyses only segments with a sane header whose length it knows.
   const analysis = haveLen && hlen >= 20 ? tracker.analyze(seg) : null;
   const only = analysis ? null : tracker.streamOnly(seg);
+  if (only) c.tcpOnly = only;
   const view = analysis?.view ?? 0;
   const x = { completeness: analysis ? view & 63 : only?.completeness ?? 0, hasAnalysis: (view & 64) !== 0, finActive: (view & 128) !== 0, peerBase: analysis?.peerBase ?? null };
   const stream = analysis ? analysis.stream : only?.stream ?? 0;
@@ -214,6 +215,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
     }
   }
   if (analysis) tracker.finish(seg);
+  c.tcpTapped = analysis !== null;
   timestamps();
   // The analysis is printed (flags, expert items, Info prefix) only once the options were read.
   if (analysis && x.hasAnalysis) analysisTree(c, t, analysis, off);

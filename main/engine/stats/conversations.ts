@@ -62,9 +62,15 @@ export class ConversationStats {
       if (!r.tcp) return;
       seg = r.tcp.segment;
       analysis = r.tcp.analysis;
+      // tshark's conversation table counts only segments whose header was read to the end.
+      if (!r.tapped) {
+        this.session.states.onSegment(seg, analysis);
+        return;
+      }
     } else {
       seg = fast;
       analysis = this.session.tcp.analyze(seg);
+      this.session.tcp.finish(seg);
     }
     const { states } = this.session.states.onSegment(seg, analysis);
     this.count(seg, analysis, states, raw.len, time, n);

@@ -4,6 +4,7 @@
 import type { DecodedFrame, RawFrame, TcpAnalysis, TcpSegment } from '../types';
 import { dissectFrame, type DissectResult } from '../dissect/index';
 import { captureTime, type Session } from '../session';
+import type { StreamOnly } from '../tcp/tracker';
 import { epochString } from '../fields/format';
 
 export interface FullDecode {
@@ -11,12 +12,15 @@ export interface FullDecode {
   tcp: { segment: TcpSegment; analysis: TcpAnalysis } | null;
   /** Seconds since the session's first frame. */
   time: number;
+  /** The TCP header was read to its end (what tshark's conversation table counts). */
+  tapped: boolean;
+  tcpOnly: StreamOnly | null;
 }
 
 /** A dissector that throws is a bug; the frame is still stored (numbering stays Wireshark's) and flagged. */
 function failed(e: unknown): DissectResult {
   const message = `Dissector bug: ${e instanceof Error ? e.message : String(e)}`;
-  return { layers: [], info: `[${message}]`, src: '', dst: '', protocol: 'Frame', malformed: true, expert: [{ severity: 'error', group: 'malformed', message }], tcp: null, stream: null };
+  return { layers: [], info: `[${message}]`, src: '', dst: '', protocol: 'Frame', malformed: true, expert: [{ severity: 'error', group: 'malformed', message }], tcp: null, stream: null, tapped: false, tcpOnly: null };
 }
 
 export function decodeInSession(raw: RawFrame, number: number, session: Session): FullDecode {
@@ -56,5 +60,5 @@ export function decodeInSession(raw: RawFrame, number: number, session: Session)
     states,
     transitions,
   };
-  return { frame, tcp: r.tcp, time };
+  return { frame, tcp: r.tcp, time, tapped: r.tapped, tcpOnly: r.tcpOnly };
 }

@@ -5,7 +5,7 @@
 import type { DecodedFrame, RawFrame, TcpAnalysis, TcpSegment, Transition } from '../types';
 import type { StoreConnection as ConnectionSummary, StoreRow as FrameRow } from './types';
 import { newSession, type Session } from '../session';
-import { TcpTracker } from '../tcp/tracker';
+import { TcpTracker, type StreamOnly } from '../tcp/tracker';
 import { StateTracker } from '../tcp/states';
 import { ArenaWriter, type ArenaReader } from './arena';
 import { f64, i32, Interner, u16, u32, u8 } from './columns';
@@ -40,8 +40,12 @@ export interface StreamPoint {
 }
 
 class ReplayTcp extends TcpTracker {
-  current: { frame: number; analysis: TcpAnalysis } | null = null;
   private fallback: TcpTracker | null = null;
+  current: { frame: number; analysis: TcpAnalysis } | null = null;
+  currentOnly: StreamOnly | null = null;
+  override streamOnly(seg: TcpSegment): StreamOnly {
+    return this.currentOnly ?? (this.fallback ??= new TcpTracker()).streamOnly(seg);
+  }
   override analyze(seg: TcpSegment): TcpAnalysis {
     if (this.current && this.current.frame === seg.frame) return this.current.analysis;
     // The first pass saw no TCP here (cannot happen with the same bytes): analyse it on its own.
@@ -61,7 +65,7 @@ export class FrameStore {
   // Per frame (index = number − 1).
   private readonly off = f64();
   private readonly sec = f64();
-  private readonly nsec = u32();
+  private readonly nsec = i32(); // signed: a damaged pcap record can carry a negative fraction (kept as tshark does)
   private readonly caplen = u32();
   private readonly wirelen = u32();
   private readonly link = u16();
@@ -92,7 +96,12 @@ export class FrameStore {
   private readonly sRetrans = u32(0, 12);
   private streamCount = 0;
 
-  private readonly links: { linktype: number; interface: number }[] = [];
+  /** Per (link type, interface, section): what a re-dissection needs of the capture file's interface. */
+  private readonly links: { linktype: number; interface: number; meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng'> }[] = [];
+  /** Frames whose record carries no timestamp (pcapng simple packet blocks): rare, kept by number. */
+  private readonly untimed = new Set<number>();
+  /** TCP segments Wireshark does not analyse (bad header lengths): rare, kept whole by number. */
+  private readonly unanalysed = new Map<number, StreamOnly>();
   private readonly linkIds = new Map<string, number>();
   private readonly names = new Interner();
   private readonly strings: RecordStrings = { expert: new Interner(), prefix: new Interner(), text: new Interner() };
@@ -141,12 +150,14 @@ export class FrameStore {
     this.nsec.push(raw.tsNsec);
     this.caplen.push(raw.data.length);
     this.wirelen.push(raw.len);
-    this.link.push(this.linkId(raw.linktype, raw.interface));
+    this.link.push(this.linkId(raw));
+    if (raw.noTimestamp || raw.hasTimestamp === false) this.untimed.add(n);
     this.src.push(this.names.id(f.src));
     this.dst.push(this.names.id(f.dst));
     this.proto.push(this.names.id(f.protocol));
     this.states.push(packStates(f.states));
     if (raw.comments && raw.comments.length) this.comments.set(n, raw.comments.slice());
+    if (d.tcpOnly) this.unanalysed.set(n, d.tcpOnly);
     let misc = f.malformed ? MISC_MALFORMED : 0;
     if (d.tcp) {
       misc |= MISC_TCP;
@@ -176,7 +187,10 @@ export class FrameStore {
         if (s >= this.streamCount) this.streamCount = s + 1;
       }
       this.sLast.set(s, n);
-      if (a.direction === 0) {
+      // Frames and bytes as tshark's conversation table counts them (headers read to their end).
+      if (!d.tapped) {
+        // not counted
+      } else if (a.direction === 0) {
         this.sFramesC.set(s, this.sFramesC.get(s) + 1);
         this.sBytesC.set(s, this.sBytesC.get(s) + raw.len);
       } else {
@@ -268,7 +282,8 @@ export class FrameStore {
   private rawWith(n: number, data: Uint8Array): RawFrame {
     const i = n - 1;
     const l = this.links[this.link.get(i)];
-    const raw: RawFrame = { data, len: this.wirelen.get(i), linktype: l.linktype, interface: l.interface, tsSec: this.sec.get(i), tsNsec: this.nsec.get(i) };
+    const raw: RawFrame = { data, len: this.wirelen.get(i), linktype: l.linktype, interface: l.interface, tsSec: this.sec.get(i), tsNsec: this.nsec.get(i), ...l.meta };
+    if (this.untimed.has(n)) raw.noTimestamp = true;
     const c = this.comments.get(n);
     if (c) raw.comments = c.slice();
     return raw;
@@ -328,6 +343,7 @@ export class FrameStore {
       this.replayTcp.current = null;
       this.replayStates.current = null;
     }
+    this.replayTcp.currentOnly = this.unanalysed.get(n) ?? null;
     return decodeInSession(raw, n, session);
   }
 
@@ -418,12 +434,18 @@ export class FrameStore {
 
   // ---- bookkeeping ----
 
-  private linkId(linktype: number, iface: number): number {
-    const key = `${linktype}/${iface}`;
+  private linkId(raw: RawFrame): number {
+    const linktype = raw.linktype, iface = raw.interface;
+    const ng = raw.pcapng;
+    const key = `${linktype}/${iface}/${raw.section ?? ''}/${raw.noInterfaceId ? 1 : 0}/${ng ? `${ng.section}/${ng.ifName ?? ''}/${ng.ifDescription ?? ''}` : ''}`;
     let id = this.linkIds.get(key);
     if (id === undefined) {
       id = this.links.length;
-      this.links.push({ linktype, interface: iface });
+      const meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng'> = {};
+      if (raw.section !== undefined) meta.section = raw.section;
+      if (raw.noInterfaceId) meta.noInterfaceId = true;
+      if (ng) meta.pcapng = ng;
+      this.links.push({ linktype, interface: iface, meta });
       this.linkIds.set(key, id);
     }
     return id;

@@ -27,6 +27,14 @@ export interface TrackExtras {
 
 const SYN_ACK = TCP_SYN | TCP_ACK;
 
+/** What Wireshark shows of a segment it does not analyse (see TcpTracker.streamOnly). */
+export interface StreamOnly {
+  stream: number;
+  timeRelative: number;
+  timeDelta: number;
+  completeness: number;
+}
+
 export class TcpTracker {
   private readonly table = new ConvTable();
   private next = 0;
@@ -43,7 +51,7 @@ export class TcpTracker {
    * A segment Wireshark does not analyse (a header shorter than 20 bytes, or longer than the
    * packet): its conversation is still found or created, and its times and completeness counted.
    */
-  streamOnly(seg: TcpSegment): { stream: number; timeRelative: number; timeDelta: number; completeness: number } {
+  streamOnly(seg: TcpSegment): StreamOnly {
     this.ta.reset();
     const b = this.begin(seg);
     const completeness = b.conv.completeness;
