@@ -1,12 +1,12 @@
-// What a TCP payload is handed to: HTTP/1.x on the ports Wireshark gives HTTP by default (first
-// line only: method, URI, version or status), otherwise plain data with a text preview.
+// What a TCP payload is handed to: HTTP/1.x when the segment starts like an HTTP message (tshark 4.0
+// runs its HTTP heuristic on every TCP port; first line only: method, URI, version or status) and
+// holds it whole, otherwise plain data with a text preview.
 import type { Field } from '../types';
 import { leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import type { Ctx } from './context';
 import { dissectData } from './payload';
 
-const HTTP_PORTS = new Set([80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371]);
 const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];
 const F = {
   method: defineField('http.request.method', 'Request Method', 'string'),
@@ -33,13 +33,25 @@ function firstLine(d: Uint8Array, off: number, end: number): string | null {
   return null;
 }
 
-export function dissectTcpPayload(c: Ctx, off: number, end: number, sport: number, dport: number): void {
+export function dissectTcpPayload(c: Ctx, off: number, end: number): void {
   const capEnd = end < c.cap ? end : c.cap;
-  if ((HTTP_PORTS.has(sport) || HTTP_PORTS.has(dport)) && c.colWritable) {
+  if (c.colWritable && capEnd === end) {
     const line = firstLine(c.d, off, capEnd);
     if (line !== null && dissectHttpLine(c, line, off, end)) return;
   }
   dissectData(c, off, end);
+}
+
+/** The header block's end (after the blank line) and its Content-Type / Content-Length, or null if incomplete. */
+function headers(d: Uint8Array, off: number, end: number): { bodyStart: number; type: string; length: number } | null {
+  let text = '';
+  for (let i = off; i < end && i < off + 8192; i++) text += String.fromCharCode(d[i]);
+  const stop = text.indexOf('\r\n\r\n');
+  if (stop < 0) return null;
+  const head = text.slice(0, stop);
+  const type = /\r\ncontent-type:[ \t]*([^;\r\n]*)/i.exec(head)?.[1]?.trim() ?? '';
+  const lenText = /\r\ncontent-length:[ \t]*(\d+)/i.exec(head)?.[1];
+  return { bodyStart: off + stop + 4, type, length: lenText === undefined ? -1 : Number(lenText) };
 }
 
 function dissectHttpLine(c: Ctx, line: string, off: number, end: number): boolean {
@@ -47,9 +59,14 @@ function dissectHttpLine(c: Ctx, line: string, off: number, end: number): boolea
   const isReq = METHODS.includes(parts[0]) && parts.length >= 3 && /^HTTP\/\d\.\d$/.test(parts[parts.length - 1]);
   const isResp = /^HTTP\/\d\.\d$/.test(parts[0]) && /^\d{3}$/.test(parts[1] ?? '');
   if (!isReq && !isResp) return false;
+  // Only whole messages: one that continues in later segments needs reassembly, which we do not do.
+  const hd = headers(c.d, off, end);
+  if (!hd) return false;
+  const bodyLen = hd.length >= 0 ? hd.length : isReq ? 0 : -1;
+  if (bodyLen < 0 || hd.bodyStart + bodyLen !== end) return false;
   const h = c.open('http', 'HTTP', 'Hypertext Transfer Protocol', 7, 5, off, c.avail(off, end));
   c.setProtocol('HTTP');
-  c.setInfo(line + ' ');
+  c.setInfo(line + ' ' + (isResp && hd.type ? ` (${hd.type})` : ''));
   const item: Field = { name: '', value: null, display: `${line}\\r\\n`, offset: off, length: line.length + 2, children: [] };
   h.fields.push(item);
   let p = off;

@@ -224,7 +224,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
     const start = off + hlen;
     const n = c.avail(start, end);
     if (n > 0) leaf(t, F.payload.name, bytesHex(d, start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
-    dissectTcpPayload(c, start, end, sport, dport);
+    dissectTcpPayload(c, start, end);
     if (n < seglen) c.need(start, seglen, end);
   }
 }

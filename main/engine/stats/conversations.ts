@@ -91,7 +91,9 @@ export class ConversationStats {
       this.convs[an.stream] = c;
     }
     if (an.direction === 0) { c.framesAB++; c.bytesAB += bytes; } else { c.framesBA++; c.bytesBA += bytes; }
-    c.last = time;
+    // As tshark's conversation table: the earliest and latest times seen (a capture's clock can step back).
+    if (time < c.first) c.first = time;
+    if (time > c.last) c.last = time;
     c.lastFrame = n;
     c.states = states;
     if (c.rtt === null && an.initialRtt !== undefined) c.rtt = an.initialRtt;
