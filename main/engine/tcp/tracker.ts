@@ -11,20 +11,6 @@ import { add, sub } from './seq';
 /** tcp.completeness bits (Wireshark's TCP_COMPLETENESS_*). */
 export const COMPLETE_SYNSENT = 1, COMPLETE_SYNACK = 2, COMPLETE_ACK = 4, COMPLETE_DATA = 8, COMPLETE_FIN = 16, COMPLETE_RST = 32;
 
-/** What the TCP dissector shows beyond TcpAnalysis: the raw facts tshark prints next to it. */
-export interface TrackExtras {
-  /** tcp.completeness before this segment (tshark shows the value accumulated so far). */
-  completeness: number;
-  /** Whether the [SEQ/ACK analysis] subtree exists for this frame. */
-  hasAnalysis: boolean;
-  /** Whether the relative ack applies (ACK flag set); otherwise tcp.ack shows the raw number. */
-  relativeAck: boolean;
-  /** The peer's base sequence number (for relative SACK edges), or null while unknown. */
-  peerBase: number | null;
-  /** The side of the closing initiator's FIN: true when this FIN is the first of the connection's close. */
-  finActive: boolean;
-}
-
 const SYN_ACK = TCP_SYN | TCP_ACK;
 
 /** What Wireshark shows of a segment it does not analyse (see TcpTracker.streamOnly). */
@@ -39,8 +25,6 @@ export class TcpTracker {
   private readonly table = new ConvTable();
   private next = 0;
   private readonly ta = new FrameAnalysis();
-  /** Extras of the last analyzed segment (read right after analyze()). */
-  readonly extras: TrackExtras = { completeness: 0, hasAnalysis: false, relativeAck: false, peerBase: null, finActive: false };
 
   /** Number of streams created so far. */
   get streamCount(): number {
@@ -124,16 +108,13 @@ export class TcpTracker {
     this.lastConv = conv;
     this.lastSide = side;
 
-    const extras = this.extras;
-    extras.completeness = conv.completeness;
+    const completeness = conv.completeness;
     conv.completeness |= completenessOf(seg, true);
-    extras.hasAnalysis = ta.exists;
-    extras.relativeAck = (seg.flags & TCP_ACK) !== 0;
-    extras.peerBase = rev.baseSet ? rev.base : null;
     // The first FIN's sender initiates the close ("active"); FINs from the other side undergo it.
+    let finActive = false;
     if (seg.flags & TCP_FIN) {
       if (conv.closingInitiator < 0) conv.closingInitiator = side;
-      extras.finActive = conv.closingInitiator === side;
+      finActive = conv.closingInitiator === side;
     }
 
     const seq = sub(seg.seq, fwd.base);
@@ -153,7 +134,7 @@ export class TcpTracker {
       expert: r ? r.expert : [],
       infoPrefix: r ? r.infoPrefix : '',
     };
-    out.view = (extras.completeness & 63) | (ta.exists ? 64 : 0) | (extras.finActive ? 128 : 0);
+    out.view = (completeness & 63) | (ta.exists ? 64 : 0) | (finActive ? 128 : 0);
     if (seg.sack && rev.baseSet) out.peerBase = rev.base;
     if (ta.frameAcked) {
       out.acksFrame = ta.frameAcked;
