@@ -2,7 +2,7 @@
 // flags, scaled window, options, per-stream times, the SEQ/ACK analysis, and the Info column
 // ("42926 → 12345 [SYN] Seq=0 Win=65495 Len=0 MSS=65495 …"). Inside an ICMP error only the quoted
 // header is shown: it creates no stream and feeds no analysis or state.
-import type { Field, TcpSegment } from '../types';
+import type { Field, TcpAnalysis, TcpSegment } from '../types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, TCP_URG } from '../types';
 import { defineField } from '../fields/registry';
 import { bitsDisplay, leaf } from '../fields/tree';
@@ -82,7 +82,6 @@ function flagsLetters(flags: number): string {
 }
 
 function completenessText(v: number): string {
-  if (v & 32 && (v & 31) === 31) return 'Complete, WITH_DATA';
   if ((v & 31) === 31) return 'Complete, WITH_DATA';
   if ((v & 23) === 23) return 'Complete, NO_DATA';
   const parts: string[] = [];
@@ -230,7 +229,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
 }
 
 /** Hands the segment's facts to the decoder (only for top-level TCP, never for quoted headers). */
-function publish(c: Ctx, seg: TcpSegment, analysis: ReturnType<Ctx['session']['tcp']['analyze']> | null): void {
+function publish(c: Ctx, seg: TcpSegment, analysis: TcpAnalysis | null): void {
   if (analysis && !c.tcp) c.tcp = { segment: seg, analysis };
 }
 
