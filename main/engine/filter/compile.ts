@@ -148,7 +148,8 @@ function cmpPredicate(r: Resolved, op: CmpOp, v: Value): Predicate {
   return (view) => {
     const xs = comparables(view, r);
     switch (op) {
-      case 'all_ne': return !xs.some(test);
+      // As in Wireshark 4.0, a comparison on an absent field is false, "!=" included (use "!(a == b)").
+      case 'all_ne': return xs.length > 0 && !xs.some(test);
       case 'all_eq': return xs.length > 0 && xs.every(test);
       case 'any_ne': return xs.some((x) => !test(x));
       default: return xs.some(test);
