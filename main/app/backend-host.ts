@@ -1,7 +1,7 @@
 // Entry of the back-end host: an Electron utility process (forked by main/app/index.ts) that runs the
 // Service: file loading, decoding, the frame store and live capture with `cap`. Keeping them here means
 // a capture burst or a crash of the native addon never freezes or kills the window.
-import type { LiveCapture } from '../backend/live-capture';
+import type { LiveCapture } from '../capture/live-capture';
 import { Service } from '../backend/service';
 import { hostService } from './backend-host-core';
 import type { FromHost, ToHost } from './backend-protocol';
@@ -22,7 +22,7 @@ parent.on('message', (e) => {
 /** cap is optional: its module loads libpcap lazily, so importing it never fails; availability() says why not. */
 async function loadCapture(): Promise<LiveCapture | null> {
   try {
-    const { CapCapture } = await import('../backend/cap-capture');
+    const { CapCapture } = await import('../capture/cap-capture');
     return new CapCapture();
   } catch (e) {
     log(`live capture disabled: ${e instanceof Error ? e.message : String(e)}`);

@@ -2,8 +2,8 @@
 // then prints every segment with both endpoints' states and the transitions it caused.
 import { ApiError } from '../api/contract';
 import type { ConnectionSummary, ExperimentVariant, LadderSegment } from '../api/types';
-import { CapCapture } from '../backend/cap-capture';
-import { permissionHelp } from '../backend/permission-help';
+import { CapCapture } from '../capture/cap-capture';
+import { permissionHelp } from '../capture/permission-help';
 import { Service } from '../backend/service';
 import { EXPERIMENT_VARIANTS, experimentFilter, experimentHost } from '../capture/experiment/scenarios';
 import { summaryLine, traceHeader, traceLine, transitionLines } from '../capture/experiment/trace';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError } from '../api/contract';
-import { CapCapture } from '../backend/cap-capture';
+import { CapCapture } from '../capture/cap-capture';
 import { capturesDir, appDataDir } from '../backend/data-dir';
 import { Service } from '../backend/service';
 import { classroomPolicy, isLoopbackHost, startServer } from '../serve/server';

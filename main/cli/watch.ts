@@ -3,8 +3,8 @@
 // restores the terminal). Piped: one line per state change.
 import { ApiError, type ApiEvent, type ApiEvents } from '../api/contract';
 import type { ConnectionSummary } from '../api/types';
-import { CapCapture } from '../backend/cap-capture';
-import type { LiveCapture } from '../backend/live-capture';
+import { CapCapture } from '../capture/cap-capture';
+import type { LiveCapture } from '../capture/live-capture';
 import { Service } from '../backend/service';
 import { transitionLines } from '../capture/experiment/trace';
 import { parseArgs } from './args';

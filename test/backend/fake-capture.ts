@@ -1,6 +1,6 @@
 // A LiveCapture the test drives by hand: frames, stats and errors arrive when the test says so.
 import type { NetworkInterface } from '../../main/api/types';
-import type { LiveCapture, LiveCaptureEvents, LiveCaptureOptions, LiveCaptureSession, LiveCaptureStats } from '../../main/backend/live-capture';
+import type { LiveCapture, LiveCaptureEvents, LiveCaptureOptions, LiveCaptureSession, LiveCaptureStats } from '../../main/capture/live-capture';
 import type { RawFrame } from '../../main/engine/types';
 
 export class FakeCapture implements LiveCapture {

@@ -10,7 +10,7 @@ vi.mock('../../main/engine/tcp/tracker', async () => ({ TcpTracker: (await impor
 vi.mock('../../main/engine/tcp/states', async () => ({ StateTracker: (await import('./fake-engine')).StateTracker }));
 
 const { watch } = await import('../../main/cli/watch');
-const { CapCapture } = await import('../../main/backend/cap-capture');
+const { CapCapture } = await import('../../main/capture/cap-capture');
 const { FakeCapture } = await import('./fake-capture');
 const { synthFrames, writePcap } = await import('./synth');
 const { rawFrames } = await import('../helpers/decode');

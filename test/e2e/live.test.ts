@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CapCapture } from '../../main/backend/cap-capture';
+import { CapCapture } from '../../main/capture/cap-capture';
 import { openBrowser, type Browser } from './support/browser';
 import { engineDecode, engineMissing } from './support/oracles';
 import { buildMissing, ROOT, serve, type Served } from './support/serve';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Service } from '../../main/backend/service';
-import { CapCapture } from '../../main/backend/cap-capture';
+import { CapCapture } from '../../main/capture/cap-capture';
 import { dissectFrame } from '../../main/engine/dissect/index';
 import { newSession } from '../../main/engine/session';
 import type { TcpState } from '../../main/engine/types';

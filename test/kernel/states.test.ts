@@ -26,8 +26,8 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { CapCapture } from '../../main/backend/cap-capture';
-import type { LiveCaptureSession } from '../../main/backend/live-capture';
+import { CapCapture } from '../../main/capture/cap-capture';
+import type { LiveCaptureSession } from '../../main/capture/live-capture';
 import { Decoder } from '../../main/engine/decoder';
 import type { DecodedFrame, EndpointStates } from '../../main/engine/types';
 import type { ExperimentVariant } from '../../main/api/types';

@@ -14,7 +14,7 @@ vi.mock('../../main/engine/tcp/tracker', async () => ({ TcpTracker: (await impor
 vi.mock('../../main/engine/tcp/states', async () => ({ StateTracker: (await import('../backend/fake-engine')).StateTracker }));
 
 const { Service } = await import('../../main/backend/service');
-const { CapCapture } = await import('../../main/backend/cap-capture');
+const { CapCapture } = await import('../../main/capture/cap-capture');
 const { startServer } = await import('../../main/serve/server');
 const { synthFrames, writePcap } = await import('../backend/synth');
 const { decodeFile } = await import('../helpers/decode');

@@ -1,5 +1,6 @@
 // The one interface the back end uses for live capture. Two implementations: in-process over `cap`
-// (serve, CLI, tests: cap-capture.ts) and Electron's privileged helper process (main/capture/helper).
+// (cap-capture.ts, only where this process may already capture, e.g. root) and Wireshark's dumpcap as a
+// separate helper process, the only program that holds capture privileges (helper-capture.ts).
 // Kept minimal and plain-data so it crosses a process boundary unchanged.
 import type { RawFrame } from '../engine/types';
 import type { ApiErrorInfo, NetworkInterface } from '../api/types';

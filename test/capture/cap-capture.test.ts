@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CapCapture, classify } from '../../main/backend/cap-capture';
+import { CapCapture, classify } from '../../main/capture/cap-capture';
 import { ApiError } from '../../main/api/contract';
 
 const cap = new CapCapture();
