@@ -109,17 +109,33 @@ export class CaptureReader {
       this.partsLen += chunk.length;
       return;
     }
-    let buf = chunk;
-    if (this.partsLen) {
-      buf = new Uint8Array(this.partsLen + chunk.length);
-      let at = 0;
-      for (const p of this.parts) {
-        buf.set(p, at);
-        at += p.length;
+    // A record left over from the last chunk: finish it with just the bytes it still needs (copying the
+    // whole chunk onto the tail would copy every byte of the file once more), then parse the rest in place.
+    let off = 0;
+    while (this.partsLen) {
+      const want = this.need - this.partsLen;
+      if (want <= 0 || chunk.length - off <= want) {
+        // Nothing precise to wait for, or the chunk ends first: join it all.
+        this.run(this.joinParts(chunk.subarray(off)), false, sink);
+        return;
       }
-      buf.set(chunk, at);
+      this.run(this.joinParts(chunk.subarray(off, off + want)), false, sink);
+      off += want;
+      if (this.done) return;
     }
-    this.run(buf, false, sink);
+    this.run(off ? chunk.subarray(off) : chunk, false, sink);
+  }
+
+  /** The kept tail followed by `more`, in one new buffer. */
+  private joinParts(more: Uint8Array): Uint8Array {
+    const buf = new Uint8Array(this.partsLen + more.length);
+    let at = 0;
+    for (const p of this.parts) {
+      buf.set(p, at);
+      at += p.length;
+    }
+    buf.set(more, at);
+    return buf;
   }
 
   /** Call after the last chunk: delivers what only the end could decide, throws if the file ends mid-record. */

@@ -1,7 +1,8 @@
 // Per-connection statistics, as `tshark -q -z conv,tcp` counts them (frames and bytes each way,
 // relative start, duration), plus what tshark doesn't give: both endpoints' final states, the
 // handshake RTT and the number of retransmissions. Memory grows with connections, never with frames.
-import type { EndpointStates, RawFrame, TcpAnalysis, TcpSegment } from '../types';
+import type { RawFrame, TcpSegment } from '../types';
+import { A_FAST_RETRANSMISSION, A_RETRANSMISSION, A_SPURIOUS_RETRANSMISSION } from '../tcp/sequence-analysis';
 import { captureTime, newSession, type Session } from '../session';
 import { dissectFrame } from '../dissect/index';
 import { fastSegment, FALLBACK, SKIP } from './fast-segment';
@@ -34,12 +35,13 @@ interface Acc {
   b: string;
   framesAB: number; bytesAB: number; framesBA: number; bytesBA: number;
   first: number; last: number; firstFrame: number; lastFrame: number;
-  states: EndpointStates;
   rtt: number | null;
   retrans: number;
 }
 
 const endpoint = (addr: string, port: number) => (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
+/** Segments tcp.analysis.retransmission marks (fast and spurious retransmissions raise it too). */
+const RETRANSMITTED = A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETRANSMISSION;
 
 export class ConversationStats {
   private readonly session: Session = newSession();
@@ -54,50 +56,49 @@ export class ConversationStats {
     const time = captureTime(this.session, raw);
     const fast = fastSegment(raw, n, time);
     if (fast === SKIP) return;
-    let seg: TcpSegment;
-    let analysis: TcpAnalysis;
+    const { tcp, states } = this.session;
     if (fast === FALLBACK) {
       this.fallbacks++;
       const r = dissectFrame(raw, n, this.session);
       if (!r.tcp) return;
-      seg = r.tcp.segment;
-      analysis = r.tcp.analysis;
+      const { segment: seg, analysis: an } = r.tcp;
+      states.advance(seg, an.stream, an.direction, null);
       // tshark's conversation table counts only segments whose header was read to the end.
-      if (!r.tapped) {
-        this.session.states.onSegment(seg, analysis);
-        return;
-      }
-    } else {
-      seg = fast;
-      analysis = this.session.tcp.analyze(seg);
-      this.session.tcp.finish(seg);
+      if (!r.tapped) return;
+      const retrans = an.flags.length !== 0 && an.flags.includes('retransmission');
+      this.count(seg, an.stream, an.direction, retrans, an.initialRtt, raw.len, time, n);
+      return;
     }
-    const { states } = this.session.states.onSegment(seg, analysis);
-    this.count(seg, analysis, states, raw.len, time, n);
+    // The common case: the tracker's analysis without building the per-frame view.
+    const conv = tcp.step(fast);
+    tcp.finish(fast);
+    const direction = tcp.lastDirection;
+    states.advance(fast, conv.stream, direction, null);
+    const rtt = conv.firstRtt ? conv.firstRtt / 1e9 : undefined;
+    this.count(fast, conv.stream, direction, (tcp.analysisBits & RETRANSMITTED) !== 0, rtt, raw.len, time, n);
   }
 
-  private count(seg: TcpSegment, an: TcpAnalysis, states: EndpointStates, bytes: number, time: number, n: number): void {
-    let c = this.convs[an.stream];
+  private count(seg: TcpSegment, stream: number, direction: 0 | 1, retrans: boolean, rtt: number | undefined, bytes: number, time: number, n: number): void {
+    let c = this.convs[stream];
     if (!c) {
       const from = endpoint(seg.src, seg.srcPort), to = endpoint(seg.dst, seg.dstPort);
       c = {
-        stream: an.stream,
-        a: an.direction === 0 ? from : to,
-        b: an.direction === 0 ? to : from,
+        stream,
+        a: direction === 0 ? from : to,
+        b: direction === 0 ? to : from,
         framesAB: 0, bytesAB: 0, framesBA: 0, bytesBA: 0,
         first: time, last: time, firstFrame: n, lastFrame: n,
-        states, rtt: null, retrans: 0,
+        rtt: null, retrans: 0,
       };
-      this.convs[an.stream] = c;
+      this.convs[stream] = c;
     }
-    if (an.direction === 0) { c.framesAB++; c.bytesAB += bytes; } else { c.framesBA++; c.bytesBA += bytes; }
+    if (direction === 0) { c.framesAB++; c.bytesAB += bytes; } else { c.framesBA++; c.bytesBA += bytes; }
     // As tshark's conversation table: the earliest and latest times seen (a capture's clock can step back).
     if (time < c.first) c.first = time;
     if (time > c.last) c.last = time;
     c.lastFrame = n;
-    c.states = states;
-    if (c.rtt === null && an.initialRtt !== undefined) c.rtt = an.initialRtt;
-    if (an.flags.length && an.flags.includes('retransmission')) c.retrans++;
+    if (c.rtt === null && rtt !== undefined) c.rtt = rtt;
+    if (retrans) c.retrans++;
   }
 
   /** One row per connection, in order of first frame. */
@@ -117,12 +118,18 @@ export class ConversationStats {
         bytes: c.bytesAB + c.bytesBA,
         start: c.first,
         duration: c.last - c.first,
-        states: { a: c.states.client, b: c.states.server },
+        states: this.finalStates(c.stream),
         handshakeRtt: c.rtt,
         retransmissions: c.retrans,
         firstFrame: c.firstFrame,
         lastFrame: c.lastFrame,
       }));
+  }
+
+  /** Both endpoints' states after the last segment of the stream (a segment not counted still moves them). */
+  private finalStates(stream: number): { a: string; b: string } {
+    const s = this.session.states.statesOf(stream);
+    return s ? { a: s.client, b: s.server } : { a: 'CLOSED', b: 'CLOSED' };
   }
 
   get frameCount(): number {

@@ -90,28 +90,70 @@ export class Conv {
   }
 }
 
+/** A bucket beyond this many address pairs (one port pair seen between many hosts) gets a map. */
+const BUCKET_LIST_MAX = 8;
+
+type Bucket = Conv | Conv[] | Map<string, Conv>;
+
 /**
- * Conversations by 4-tuple, both orientations, without building a string key per lookup:
- * source address → destination address → (srcPort << 16 | dstPort) → the latest conversation.
+ * Conversations by 4-tuple, both orientations, without building a key string per lookup: the port
+ * pair (a small integer) finds a bucket, almost always holding one conversation; the addresses,
+ * usually the same interned strings, are then compared. A port pair shared by many address pairs
+ * (a scan from one port) moves to a map by addresses, so lookups never degrade to a long scan.
+ * A bucket holds only the latest conversation of each 4-tuple.
  */
 export class ConvTable {
-  private readonly bySrc = new Map<string, Map<string, Map<number, Conv>>>();
+  private readonly byPorts = new Map<number, Bucket>();
 
   get(src: string, dst: string, srcPort: number, dstPort: number): Conv | undefined {
-    return this.bySrc.get(src)?.get(dst)?.get(srcPort * 65536 + dstPort);
+    const b = this.byPorts.get(srcPort * 65536 + dstPort);
+    if (b === undefined) return undefined;
+    if (b instanceof Conv) return same(b, src, dst, srcPort, dstPort) ? b : undefined;
+    if (Array.isArray(b)) {
+      for (let i = 0; i < b.length; i++) if (same(b[i], src, dst, srcPort, dstPort)) return b[i];
+      return undefined;
+    }
+    return b.get(addrKey(src, dst));
   }
 
   /** Makes `conv` the current conversation of its 4-tuple (in both orientations). */
   set(conv: Conv): void {
-    this.put(conv.addrA, conv.addrB, conv.portA * 65536 + conv.portB, conv);
-    this.put(conv.addrB, conv.addrA, conv.portB * 65536 + conv.portA, conv);
+    this.put(conv.addrA, conv.addrB, conv.portA, conv.portB, conv);
+    // (A self-connection, same address and port both ways, has one orientation.)
+    if (conv.portA !== conv.portB || conv.addrA !== conv.addrB) this.put(conv.addrB, conv.addrA, conv.portB, conv.portA, conv);
   }
 
-  private put(src: string, dst: string, ports: number, conv: Conv): void {
-    let byDst = this.bySrc.get(src);
-    if (!byDst) this.bySrc.set(src, (byDst = new Map()));
-    let byPorts = byDst.get(dst);
-    if (!byPorts) byDst.set(dst, (byPorts = new Map()));
-    byPorts.set(ports, conv);
+  private put(src: string, dst: string, srcPort: number, dstPort: number, conv: Conv): void {
+    const key = srcPort * 65536 + dstPort;
+    const b = this.byPorts.get(key);
+    if (b === undefined || (b instanceof Conv && same(b, src, dst, srcPort, dstPort))) {
+      this.byPorts.set(key, conv);
+    } else if (b instanceof Conv) {
+      this.byPorts.set(key, [b, conv]);
+    } else if (Array.isArray(b)) {
+      const i = b.findIndex((c) => same(c, src, dst, srcPort, dstPort));
+      if (i >= 0) b[i] = conv;
+      else if (b.length < BUCKET_LIST_MAX) b.push(conv);
+      else {
+        const m = new Map<string, Conv>();
+        // Each conversation under the orientation(s) its ports have in this bucket.
+        for (const c of b) {
+          if (c.portA === srcPort && c.portB === dstPort) m.set(addrKey(c.addrA, c.addrB), c);
+          if (c.portB === srcPort && c.portA === dstPort) m.set(addrKey(c.addrB, c.addrA), c);
+        }
+        m.set(addrKey(src, dst), conv);
+        this.byPorts.set(key, m);
+      }
+    } else {
+      b.set(addrKey(src, dst), conv);
+    }
   }
 }
+
+/** Whether `c` is the conversation of src:srcPort ↔ dst:dstPort, either way. */
+function same(c: Conv, src: string, dst: string, srcPort: number, dstPort: number): boolean {
+  return (c.portA === srcPort && c.portB === dstPort && c.addrA === src && c.addrB === dst)
+    || (c.portB === srcPort && c.portA === dstPort && c.addrB === src && c.addrA === dst);
+}
+
+const addrKey = (src: string, dst: string): string => `${src} ${dst}`;

@@ -28,54 +28,62 @@ interface Conn {
 const side = (state: TcpState): Side => ({ state, passive: state === 'LISTEN', iss: null, finNext: null, gotFin: false });
 
 export class StateTracker {
-  private readonly conns = new Map<number, Conn>();
+  /** Connections by tcp.stream (dense: streams are numbered from 0 in capture order). */
+  private readonly conns: Conn[] = [];
 
   /** States of both endpoints after `seg` was sent and received, and the transitions it caused. */
   onSegment(seg: TcpSegment, analysis: TcpAnalysis): { states: EndpointStates; transitions: Transition[] } {
     const transitions: Transition[] = [];
-    let conn = this.conns.get(analysis.stream);
+    const conn = this.advance(seg, analysis.stream, analysis.direction, transitions);
+    return { states: { client: conn.client.state, server: conn.server.state }, transitions };
+  }
+
+  /** Both endpoints' states of a stream now (undefined before its first segment). */
+  statesOf(stream: number): EndpointStates | undefined {
+    const conn = this.conns[stream];
+    return conn && { client: conn.client.state, server: conn.server.state };
+  }
+
+  /**
+   * Applies `seg` (sent in `direction`, 0 from the client) to its stream, pushing the transitions
+   * to `out` when given (`stats` needs only the final states, so it allocates nothing per segment).
+   */
+  advance(seg: TcpSegment, stream: number, direction: 0 | 1, out: Transition[] | null): { client: { state: TcpState }; server: { state: TcpState } } {
+    let conn = this.conns[stream];
     const f = seg.flags;
     if (!conn) {
       // Born at its first frame: before a SYN the client is CLOSED and the server LISTEN; a capture
       // that starts mid-connection starts both ESTABLISHED.
       const opening = (f & TCP_SYN) !== 0 || (f & TCP_RST) !== 0;
       conn = opening ? { client: side('CLOSED'), server: side('LISTEN') } : { client: side('ESTABLISHED'), server: side('ESTABLISHED') };
-      this.conns.set(analysis.stream, conn);
-      if (!opening) {
+      this.conns[stream] = conn;
+      if (!opening && out) {
         for (const e of ['client', 'server'] as const) {
-          transitions.push({ endpoint: e, from: 'CLOSED', to: 'ESTABLISHED', cause: 'mid_stream', text: CAUSE_TEXT.mid_stream });
+          out.push({ endpoint: e, from: 'CLOSED', to: 'ESTABLISHED', cause: 'mid_stream', text: CAUSE_TEXT.mid_stream });
         }
       }
     }
-    const senderName: Endpoint = analysis.direction === 0 ? 'client' : 'server';
-    const receiverName: Endpoint = senderName === 'client' ? 'server' : 'client';
+    const senderName: Endpoint = direction === 0 ? 'client' : 'server';
+    const receiverName: Endpoint = direction === 0 ? 'server' : 'client';
     const s = conn[senderName], r = conn[receiverName];
-    const apply = (who: Endpoint, event: EndpointEvent): void => {
-      const e = conn[who];
-      const step = next(e.state, event, e.passive);
-      if (!step) return;
-      if (step.to === 'SYN_RECEIVED') e.passive = e.state === 'LISTEN';
-      transitions.push({ endpoint: who, from: e.state, to: step.to, cause: step.cause, text: CAUSE_TEXT[step.cause] });
-      e.state = step.to;
-    };
 
     // The sender's side of the segment.
     if (f & TCP_RST) {
-      apply(senderName, 'snd_rst');
+      apply(s, senderName, 'snd_rst', out);
       // A reset in SYN_SENT counts only when it acknowledges the SYN (RFC 9293 §3.10.7.3).
       const acceptable = r.state !== 'SYN_SENT' || ((f & TCP_ACK) !== 0 && r.iss !== null && ge(seg.ack, add(r.iss, 1)));
-      if (acceptable) apply(receiverName, 'rcv_rst');
-      return this.done(conn, transitions);
+      if (acceptable) apply(r, receiverName, 'rcv_rst', out);
+      return conn;
     }
     if (f & TCP_SYN) {
       if (s.iss === null || (s.state === 'CLOSED' || s.state === 'LISTEN')) s.iss = seg.seq;
-      apply(senderName, f & TCP_ACK ? 'snd_syn_ack' : 'snd_syn');
+      apply(s, senderName, f & TCP_ACK ? 'snd_syn_ack' : 'snd_syn', out);
     }
     if (f & TCP_FIN && s.finNext === null) {
       s.finNext = add(add(seg.seq, seg.len), f & TCP_SYN ? 2 : 1);
       // Its ACK tells whether the sender had received the peer's FIN before sending its own.
       const crossing = r.finNext !== null && !((f & TCP_ACK) && ge(seg.ack, r.finNext));
-      apply(senderName, crossing ? 'snd_fin_crossing' : 'snd_fin');
+      apply(s, senderName, crossing ? 'snd_fin_crossing' : 'snd_fin', out);
     }
 
     // The receiver's side: first what the ACK acknowledges, then the SYN, then the FIN.
@@ -86,20 +94,25 @@ export class StateTracker {
     }
     if (f & TCP_ACK) {
       if (r.iss !== null && ge(seg.ack, add(r.iss, 1))) {
-        if (f & TCP_SYN) apply(receiverName, 'rcv_syn_ack');
-        else apply(receiverName, 'rcv_ack_of_syn');
+        if (f & TCP_SYN) apply(r, receiverName, 'rcv_syn_ack', out);
+        else apply(r, receiverName, 'rcv_ack_of_syn', out);
       }
-      if (r.finNext !== null && ge(seg.ack, r.finNext)) apply(receiverName, 'fin_acked');
+      if (r.finNext !== null && ge(seg.ack, r.finNext)) apply(r, receiverName, 'fin_acked', out);
     }
-    if ((f & TCP_SYN) && !(f & TCP_ACK)) apply(receiverName, 'rcv_syn');
+    if ((f & TCP_SYN) && !(f & TCP_ACK)) apply(r, receiverName, 'rcv_syn', out);
     if ((f & TCP_FIN) && !r.gotFin) {
       r.gotFin = true;
-      apply(receiverName, 'rcv_fin');
+      apply(r, receiverName, 'rcv_fin', out);
     }
-    return this.done(conn, transitions);
+    return conn;
   }
+}
 
-  private done(conn: Conn, transitions: Transition[]): { states: EndpointStates; transitions: Transition[] } {
-    return { states: { client: conn.client.state, server: conn.server.state }, transitions };
-  }
+/** The one place an endpoint's state changes: the transition function's answer to `event`. */
+function apply(e: Side, who: Endpoint, event: EndpointEvent, out: Transition[] | null): void {
+  const step = next(e.state, event, e.passive);
+  if (!step) return;
+  if (step.to === 'SYN_RECEIVED') e.passive = e.state === 'LISTEN';
+  if (out) out.push({ endpoint: who, from: e.state, to: step.to, cause: step.cause, text: CAUSE_TEXT[step.cause] });
+  e.state = step.to;
 }

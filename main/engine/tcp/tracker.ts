@@ -21,10 +21,26 @@ export interface StreamOnly {
   completeness: number;
 }
 
+/** What the tracker learns of the segment it is analysing (one object, reused). */
+interface Facts {
+  conv: Conv;
+  side: 0 | 1;
+  /** Capture time in integer ns. */
+  now: number;
+  timeRelative: number;
+  timeDelta: number;
+  /** The stream's completeness bits before this segment. */
+  completeness: number;
+  /** A FIN from the side that closed first. */
+  finActive: boolean;
+}
+
 export class TcpTracker {
   private readonly table = new ConvTable();
   private next = 0;
   private readonly ta = new FrameAnalysis();
+  /** Facts of the segment being analysed, reused for every segment (nothing allocated per segment). */
+  private readonly b: Facts = { conv: null as unknown as Conv, side: 0, now: 0, timeRelative: 0, timeDelta: 0, completeness: 0, finActive: false };
 
   /** Number of streams created so far. */
   get streamCount(): number {
@@ -44,7 +60,8 @@ export class TcpTracker {
   }
 
   /** Finds or creates the segment's conversation (new ISN on a SYN: ports reused) and counts its times. */
-  private begin(seg: TcpSegment): { conv: Conv; side: 0 | 1; now: number; timeRelative: number; timeDelta: number } {
+  private begin(seg: TcpSegment): Facts {
+    const b = this.b;
     const now = Math.round(seg.time * 1e9);
     let conv = this.table.get(seg.src, seg.dst, seg.srcPort, seg.dstPort);
     if (!conv) conv = this.create(seg, now);
@@ -64,59 +81,22 @@ export class TcpTracker {
       this.ta.set(A_REUSED_PORTS);
     }
     // Per-stream times (tcp.time_relative, tcp.time_delta).
-    const timeRelative = (now - conv.tsFirst) / 1e9;
-    const timeDelta = (now - conv.tsPrev) / 1e9;
+    b.conv = conv;
+    b.side = side;
+    b.now = now;
+    b.timeRelative = (now - conv.tsFirst) / 1e9;
+    b.timeDelta = (now - conv.tsPrev) / 1e9;
     conv.tsPrev = now;
-    return { conv, side, now, timeRelative, timeDelta };
+    return b;
   }
 
   /** Analyzes one segment, in capture order. */
   analyze(seg: TcpSegment): TcpAnalysis {
-    const ta = this.ta;
-    ta.reset();
-    const { conv, side, now, timeRelative, timeDelta } = this.begin(seg);
-    const synOnly = (seg.flags & SYN_ACK) === TCP_SYN;
+    const conv = this.step(seg);
+    const ta = this.ta, b = this.b;
+    const side = b.side;
     const fwd = conv.flows[side], rev = conv.flows[1 - side];
-
-    // Base sequence numbers: the ISN from a SYN, else one before the first seq seen (so data
-    // starts at 1 mid-stream); the peer's from the first ACK (a SYN's ACK field may be garbage).
-    if (!fwd.baseSet) {
-      fwd.base = seg.flags & TCP_SYN ? seg.seq : sub(seg.seq, 1);
-      fwd.baseSet = true;
-    }
-    if (!rev.baseSet && (seg.flags & TCP_ACK)) {
-      rev.base = sub(seg.ack, 1);
-      rev.baseSet = true;
-    }
-
-    // Window: SYNs are never scaled; afterwards the sender's scale from the handshake, if known.
     const scale = fwd.winScale;
-    const scaled = !(seg.flags & TCP_SYN) && scale >= 0 ? seg.window * 2 ** scale : seg.window;
-
-    // Initial RTT: the first ACK (without SYN) after a SYN.
-    if ((seg.flags & SYN_ACK) === TCP_ACK && conv.hasMruSyn && conv.firstRtt === 0) {
-      conv.firstRtt = now - conv.tsMruSyn;
-    }
-    if (synOnly) {
-      conv.hasMruSyn = true;
-      conv.tsMruSyn = now;
-    }
-
-    analyzeSequence(ta, conv, fwd, rev, seg.frame, now, seg.seq, seg.ack, seg.len, seg.flags, seg.window);
-    this.learnSack(fwd, seg);
-    fwd.isFirstAck = (seg.flags & TCP_SYN) !== 0;
-    this.lastConv = conv;
-    this.lastSide = side;
-
-    const completeness = conv.completeness;
-    conv.completeness |= completenessOf(seg, true);
-    // The first FIN's sender initiates the close ("active"); FINs from the other side undergo it.
-    let finActive = false;
-    if (seg.flags & TCP_FIN) {
-      if (conv.closingInitiator < 0) conv.closingInitiator = side;
-      finActive = conv.closingInitiator === side;
-    }
-
     const seq = sub(seg.seq, fwd.base);
     const nxtseq = add(add(seq, seg.len), seg.flags & (TCP_SYN | TCP_FIN) ? 1 : 0);
     const r = ta.flags ? report(ta.flags, ta.dupAckNum, ta.dupAckFrame) : null;
@@ -126,15 +106,16 @@ export class TcpTracker {
       seq,
       ack: seg.flags & TCP_ACK ? sub(seg.ack, rev.base) : seg.ack,
       nxtseq,
-      windowSize: scaled,
+      // Window: SYNs are never scaled; afterwards the sender's scale from the handshake, if known.
+      windowSize: !(seg.flags & TCP_SYN) && scale >= 0 ? seg.window * 2 ** scale : seg.window,
       windowScalefactor: seg.flags & TCP_SYN ? 0 : scale >= 0 ? 2 ** scale : scale,
       flags: r ? r.flags : [],
-      timeRelative,
-      timeDelta,
+      timeRelative: b.timeRelative,
+      timeDelta: b.timeDelta,
       expert: r ? r.expert : [],
       infoPrefix: r ? r.infoPrefix : '',
     };
-    out.view = (completeness & 63) | (ta.exists ? 64 : 0) | (finActive ? 128 : 0);
+    out.view = (b.completeness & 63) | (ta.exists ? 64 : 0) | (b.finActive ? 128 : 0);
     if (seg.sack && rev.baseSet) out.peerBase = rev.base;
     if (ta.frameAcked) {
       out.acksFrame = ta.frameAcked;
@@ -152,6 +133,66 @@ export class TcpTracker {
       out.rtoFrame = ta.rtoFrame;
     }
     return out;
+  }
+
+  /**
+   * The analysis of one segment without building its view (what `stats` needs, at a fraction of the
+   * cost): updates every per-stream state exactly as analyze() does and returns the conversation;
+   * the segment's TCP_A_* bits are then `analysisBits` and its direction `lastDirection`.
+   */
+  step(seg: TcpSegment): Conv {
+    const ta = this.ta;
+    ta.reset();
+    const b = this.begin(seg);
+    const conv = b.conv, side = b.side, now = b.now;
+    const synOnly = (seg.flags & SYN_ACK) === TCP_SYN;
+    const fwd = conv.flows[side], rev = conv.flows[1 - side];
+
+    // Base sequence numbers: the ISN from a SYN, else one before the first seq seen (so data
+    // starts at 1 mid-stream); the peer's from the first ACK (a SYN's ACK field may be garbage).
+    if (!fwd.baseSet) {
+      fwd.base = seg.flags & TCP_SYN ? seg.seq : sub(seg.seq, 1);
+      fwd.baseSet = true;
+    }
+    if (!rev.baseSet && (seg.flags & TCP_ACK)) {
+      rev.base = sub(seg.ack, 1);
+      rev.baseSet = true;
+    }
+
+    // Initial RTT: the first ACK (without SYN) after a SYN.
+    if ((seg.flags & SYN_ACK) === TCP_ACK && conv.hasMruSyn && conv.firstRtt === 0) {
+      conv.firstRtt = now - conv.tsMruSyn;
+    }
+    if (synOnly) {
+      conv.hasMruSyn = true;
+      conv.tsMruSyn = now;
+    }
+
+    analyzeSequence(ta, conv, fwd, rev, seg.frame, now, seg.seq, seg.ack, seg.len, seg.flags, seg.window);
+    this.learnSack(fwd, seg);
+    fwd.isFirstAck = (seg.flags & TCP_SYN) !== 0;
+    this.lastConv = conv;
+    this.lastSide = side;
+
+    b.completeness = conv.completeness;
+    conv.completeness |= completenessOf(seg, true);
+    // The first FIN's sender initiates the close ("active"); FINs from the other side undergo it.
+    b.finActive = false;
+    if (seg.flags & TCP_FIN) {
+      if (conv.closingInitiator < 0) conv.closingInitiator = side;
+      b.finActive = conv.closingInitiator === side;
+    }
+    return conv;
+  }
+
+  /** TCP_A_* bits of the segment last analysed. */
+  get analysisBits(): number {
+    return this.ta.flags;
+  }
+
+  /** Direction of the segment last analysed: 0 from the client, 1 from the server. */
+  get lastDirection(): 0 | 1 {
+    return this.lastConv && this.lastSide !== this.lastConv.clientSide ? 1 : 0;
   }
 
   /**

@@ -1,0 +1,77 @@
+// The conversation table finds a segment's conversation by its 4-tuple in either direction, keeps
+// only the latest conversation per 4-tuple, and stays correct when many address pairs share a port
+// pair (the bucket turns into a map) or when only the addresses are swapped.
+import { describe, expect, it } from 'vitest';
+import { Conv, ConvTable } from '../../main/engine/tcp/conversation';
+
+const conv = (stream: number, a: string, pa: number, b: string, pb: number) => new Conv(stream, a, pa, b, pb, 0);
+
+describe('ConvTable', () => {
+  it('finds a conversation from both ends and nothing for other 4-tuples', () => {
+    const t = new ConvTable();
+    const c = conv(0, '10.0.0.1', 40000, '10.0.0.2', 80);
+    t.set(c);
+    expect(t.get('10.0.0.1', '10.0.0.2', 40000, 80)).toBe(c);
+    expect(t.get('10.0.0.2', '10.0.0.1', 80, 40000)).toBe(c);
+    expect(t.get('10.0.0.1', '10.0.0.3', 40000, 80)).toBeUndefined();
+    expect(t.get('10.0.0.1', '10.0.0.2', 40001, 80)).toBeUndefined();
+  });
+
+  it('does not confuse swapped addresses with swapped ports', () => {
+    const t = new ConvTable();
+    const c = conv(0, '10.0.0.1', 80, '10.0.0.2', 1000);
+    t.set(c);
+    // Same port pair in the same order, addresses the other way round: another connection.
+    expect(t.get('10.0.0.2', '10.0.0.1', 80, 1000)).toBeUndefined();
+    const d = conv(1, '10.0.0.2', 80, '10.0.0.1', 1000);
+    t.set(d);
+    expect(t.get('10.0.0.2', '10.0.0.1', 80, 1000)).toBe(d);
+    expect(t.get('10.0.0.1', '10.0.0.2', 1000, 80)).toBe(d);
+    expect(t.get('10.0.0.1', '10.0.0.2', 80, 1000)).toBe(c);
+    expect(t.get('10.0.0.2', '10.0.0.1', 1000, 80)).toBe(c);
+  });
+
+  it('replaces the conversation of a reused 4-tuple, whichever side opened it', () => {
+    const t = new ConvTable();
+    const first = conv(0, '10.0.0.1', 5000, '10.0.0.2', 6000);
+    t.set(first);
+    const second = conv(1, '10.0.0.2', 6000, '10.0.0.1', 5000);
+    t.set(second);
+    expect(t.get('10.0.0.1', '10.0.0.2', 5000, 6000)).toBe(second);
+    expect(t.get('10.0.0.2', '10.0.0.1', 6000, 5000)).toBe(second);
+  });
+
+  it('keeps every address pair that shares one port pair, beyond the list size', () => {
+    const t = new ConvTable();
+    const convs = Array.from({ length: 40 }, (_, i) => conv(i, `10.1.0.${i}`, 12345, '10.2.0.1', 80));
+    for (const c of convs) t.set(c);
+    // Reuse a few 4-tuples after the bucket became a map.
+    const again = conv(100, '10.2.0.1', 80, '10.1.0.3', 12345);
+    t.set(again);
+    for (const [i, c] of convs.entries()) {
+      const want = i === 3 ? again : c;
+      expect(t.get(`10.1.0.${i}`, '10.2.0.1', 12345, 80)).toBe(want);
+      expect(t.get('10.2.0.1', `10.1.0.${i}`, 80, 12345)).toBe(want);
+    }
+    expect(t.get('10.1.0.99', '10.2.0.1', 12345, 80)).toBeUndefined();
+  });
+
+  it('handles equal ports on both ends and a self-connection', () => {
+    const t = new ConvTable();
+    const same = conv(0, '10.0.0.1', 7000, '10.0.0.2', 7000);
+    const self = conv(1, '127.0.0.1', 9000, '127.0.0.1', 9000);
+    t.set(same);
+    t.set(self);
+    expect(t.get('10.0.0.1', '10.0.0.2', 7000, 7000)).toBe(same);
+    expect(t.get('10.0.0.2', '10.0.0.1', 7000, 7000)).toBe(same);
+    expect(t.get('127.0.0.1', '127.0.0.1', 9000, 9000)).toBe(self);
+    // Many pairs on the equal-ports bucket: both orientations survive the switch to a map.
+    const more = Array.from({ length: 12 }, (_, i) => conv(10 + i, `10.3.0.${i}`, 7000, '10.4.0.1', 7000));
+    for (const c of more) t.set(c);
+    expect(t.get('10.0.0.2', '10.0.0.1', 7000, 7000)).toBe(same);
+    for (const [i, c] of more.entries()) {
+      expect(t.get(`10.3.0.${i}`, '10.4.0.1', 7000, 7000)).toBe(c);
+      expect(t.get('10.4.0.1', `10.3.0.${i}`, 7000, 7000)).toBe(c);
+    }
+  });
+});
