@@ -1,6 +1,6 @@
 // Entry of the back-end host: an Electron utility process (forked by main/app/index.ts) that runs the
-// Service: file loading, decoding, the frame store and live capture with `cap`. Keeping them here means
-// a capture burst or a crash of the native addon never freezes or kills the window.
+// Service: file loading, decoding, the frame store and live capture (frames from the dumpcap helper
+// process). Keeping them here means a capture burst or a crash never freezes or kills the window.
 import type { LiveCapture } from '../capture/live-capture';
 import { Service } from '../backend/service';
 import { hostService } from './backend-host-core';
@@ -19,11 +19,16 @@ parent.on('message', (e) => {
   else early.push(msg);
 });
 
-/** cap is optional: its module loads libpcap lazily, so importing it never fails; availability() says why not. */
+/**
+ * Live capture through Wireshark's dumpcap, a separate helper process: this utility process (forked from
+ * the Electron binary) never captures itself, so neither it nor Electron ever needs capabilities. Only
+ * without dumpcap does it fall back to cap in-process (macOS/Windows, where capture rights belong to the user).
+ */
 async function loadCapture(): Promise<LiveCapture | null> {
   try {
-    const { CapCapture } = await import('../capture/cap-capture');
-    return new CapCapture();
+    const { chooseCapture, chooseCaptureSource } = await import('../capture/choose-capture');
+    log(`live capture: ${chooseCaptureSource({ preferHelper: true }).why}`);
+    return chooseCapture({ preferHelper: true });
   } catch (e) {
     log(`live capture disabled: ${e instanceof Error ? e.message : String(e)}`);
     return null;

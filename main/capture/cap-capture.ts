@@ -1,6 +1,7 @@
 // LiveCapture in this process over the `cap` native addon (serve, CLI, tests). `cap` is optional:
 // without it (or without libpcap) the app still opens files and explains how to enable capture.
-// Electron uses a separate privileged helper process implementing the same interface instead.
+// Used only where this process may already capture (choose-capture.ts); otherwise Wireshark's dumpcap
+// captures as a separate helper process (helper-capture.ts), the only one holding capture privileges.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
@@ -44,6 +45,11 @@ function loadCap(): { cap: CapModule; path: string } | { error: string } {
     loaded = { error: `the packet capture module (cap, with libpcap) could not be loaded: ${msg}. Install libpcap and rebuild the optional dependency (npm rebuild cap) to enable live capture.` };
   }
   return loaded;
+}
+
+/** Whether the cap module (and libpcap) loads here. */
+export function capLoadable(): boolean {
+  return !('error' in loadCap());
 }
 
 /** LINKTYPE_* numbers for the names cap returns. */

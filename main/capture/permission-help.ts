@@ -1,22 +1,29 @@
-// What to tell a user whose capture is not permitted, per OS (as Wireshark's dumpcap setup does).
+// What to tell a user whose capture is not permitted, per OS. Capture privileges go to Wireshark's
+// dumpcap, the helper that captures for Handshake Lab, never to node or Electron (see DECISIONS.md).
 import type { PermissionHelp } from '../api/types';
+import { findDumpcap } from './dumpcap-path';
 
-export function permissionHelp(platform: NodeJS.Platform = process.platform, binary = process.execPath): PermissionHelp {
+/** `dumpcap`: the helper's real path (default: the one found on this system; null when not installed). */
+export function permissionHelp(platform: NodeJS.Platform = process.platform, dumpcap: string | null = findDumpcap()): PermissionHelp {
   switch (platform) {
-    case 'linux':
+    case 'linux': {
+      const path = dumpcap ?? '/usr/bin/dumpcap';
       return {
         platform,
         steps: [
-          'Capturing packets needs the CAP_NET_RAW and CAP_NET_ADMIN capabilities; Handshake Lab never runs as root.',
-          'Either give them to the program that captures (as Wireshark does for dumpcap), or add yourself to a group allowed to capture, then log in again.',
-          'Packages: libpcap must be installed (Debian/Ubuntu: libpcap0.8; Fedora: libpcap).',
+          `Capturing packets needs the CAP_NET_RAW and CAP_NET_ADMIN capabilities, which Handshake Lab leaves to Wireshark's capture helper, dumpcap (${dumpcap ? path : 'not installed'}): give them to dumpcap, never to Handshake Lab, Electron or node, and never run Handshake Lab as root.`,
+          ...(dumpcap ? [] : ['Install dumpcap first: Debian/Ubuntu package wireshark-common (comes with tshark), Fedora wireshark-cli, Arch wireshark-cli.']),
+          'Debian/Ubuntu: answer Yes to "Should non-superusers be able to capture packets?" (dpkg-reconfigure wireshark-common), add yourself to the wireshark group, then log out and in again. Elsewhere, give dumpcap the capabilities with setcap (the libcap2-bin package).',
         ],
         commands: [
-          `sudo setcap cap_net_raw,cap_net_admin=eip ${binary}`,
-          'sudo groupadd -f pcap && sudo usermod -aG pcap "$USER"',
+          ...(dumpcap ? [] : ['sudo apt install wireshark-common']),
+          `sudo setcap cap_net_raw,cap_net_admin=eip ${path}`,
+          'sudo dpkg-reconfigure wireshark-common',
+          'sudo usermod -aG wireshark "$USER"',
         ],
         canFix: false,
       };
+    }
     case 'darwin':
       return {
         platform,

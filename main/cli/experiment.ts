@@ -2,9 +2,9 @@
 // then prints every segment with both endpoints' states and the transitions it caused.
 import { ApiError } from '../api/contract';
 import type { ConnectionSummary, ExperimentVariant, LadderSegment } from '../api/types';
-import { CapCapture } from '../capture/cap-capture';
 import { permissionHelp } from '../capture/permission-help';
 import { Service } from '../backend/service';
+import { chooseCapture } from '../capture/choose-capture';
 import { EXPERIMENT_VARIANTS, experimentFilter, experimentHost } from '../capture/experiment/scenarios';
 import { summaryLine, traceHeader, traceLine, transitionLines } from '../capture/experiment/trace';
 import { parseArgs } from './args';
@@ -43,7 +43,7 @@ export const experimentCommand: Command = {
     const json = flags.json === true;
     const out = (s: string) => { if (!json) process.stdout.write(s); };
     const log = (line: string) => { if (process.env.HANDSHAKE_LAB_DEBUG) process.stderr.write(`handshake-lab: ${line}\n`); };
-    const capture = new CapCapture();
+    const capture = chooseCapture();
     const avail = await capture.availability();
     if (!avail.available) throw new UsageError(`experiment: live capture is unavailable: ${avail.reason}`);
     const started = Date.now();

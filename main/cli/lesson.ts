@@ -77,7 +77,7 @@ export async function runLesson(args: string[], io: LessonIo): Promise<number> {
   const def = lessons.read(name);
   if (!def) throw new UsageError(`lesson: there is no lesson named '${name}' (one of: ${all.map((d) => d.id).join(', ') || 'none installed'})`);
 
-  const capture = def.experiment ? new (await import('../capture/cap-capture')).CapCapture() : null;
+  const capture = def.experiment ? (await import('../capture/choose-capture')).chooseCapture() : null;
   const service = new Service({ transport: 'ipc', capture, pushIntervalMs: 0, log: debug, lessonsDir: dir });
   const cli = { id: 'cli', emit: () => undefined };
   let segments: LadderSegment[];

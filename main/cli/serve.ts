@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError } from '../api/contract';
-import { CapCapture } from '../capture/cap-capture';
 import { capturesDir, appDataDir } from '../backend/data-dir';
+import { chooseCapture } from '../capture/choose-capture';
 import { Service } from '../backend/service';
 import { classroomPolicy, isLoopbackHost, startServer } from '../serve/server';
 import { rendererDir } from '../serve/renderer-dir';
@@ -62,7 +62,7 @@ export const serveCommand: Command = {
     // On a shared network, a token holder must not be able to read or write any file of this machine.
     const policy = isLoopbackHost(host) ? {} : classroomPolicy([uploadDir, capturesDir(dataDir)], openFile ? [openFile] : []);
     const log = (line: string) => process.stderr.write(`handshake-lab serve: ${line}\n`);
-    const service = new Service({ transport: 'websocket', capture: new CapCapture(), dataDir, log, ...policy });
+    const service = new Service({ transport: 'websocket', capture: chooseCapture(), dataDir, log, ...policy });
     let server;
     try {
       server = await startServer({ service, host, port, rootDir: root, uploadDir, maxUploadBytes: maxUploadMb * 1024 * 1024, log });

@@ -3,7 +3,7 @@
 // restores the terminal). Piped: one line per state change.
 import { ApiError, type ApiEvent, type ApiEvents } from '../api/contract';
 import type { ConnectionSummary } from '../api/types';
-import { CapCapture } from '../capture/cap-capture';
+import { chooseCapture } from '../capture/choose-capture';
 import type { LiveCapture } from '../capture/live-capture';
 import { Service } from '../backend/service';
 import { transitionLines } from '../capture/experiment/trace';
@@ -49,7 +49,7 @@ function table(conns: ConnectionSummary[], width: number, height: number, header
 
 /** Runs the watch until `signal` aborts; resolves to the exit code. */
 export async function watch(o: WatchOptions): Promise<number> {
-  const capture = o.capture ?? new CapCapture();
+  const capture = o.capture ?? chooseCapture();
   const avail = await capture.availability();
   if (!avail.available) throw new UsageError(`watch: live capture is unavailable: ${avail.reason}`);
   let iface = o.iface;
