@@ -7,7 +7,7 @@
 // - frames with the kernel's timestamps and the interface's link type (from the pcapng IDB, written as
 //   soon as the interface is open, before any packet: start() resolves then);
 // - errors as English text on stderr with exit code 1 (2 for some listing errors); the texts recorded in
-//   test/capture/dumpcap-texts are mapped to the API's error codes below;
+//   test/capture/dumpcap-recorded are mapped to the API's error codes below;
 // - drop counters only once, at exit ("Packets received/dropped on interface …"). While running, the
 //   periodic stats carry the frames delivered so far and the drops stay 0 until the end. (dumpcap's
 //   undocumented child mode, -Z, reports packet counts while running but also drops only at the end.)
@@ -109,6 +109,7 @@ export function dumpcapProblem(stderr: string): string {
       if (out.length) break;
       continue;
     }
+    if (/^Please check to make sure/.test(l)) break;
     out.push(l.replace(/^dumpcap: /, ''));
   }
   return out.join(' ');
@@ -257,7 +258,7 @@ class HelperSession implements LiveCaptureSession {
       });
       child.stdout.on('data', (chunk: Buffer) => {
         // A plain Uint8Array view: the reader copies what it keeps with slice(), which on a Buffer would not copy.
-        s.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        const damaged = s.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         if (phase === 'starting' && s.reader.interfaces.length) {
           phase = 'running';
           s.running = true;
@@ -266,6 +267,11 @@ class HelperSession implements LiveCaptureSession {
           s.statsTimer.unref();
           resolve(s);
           s.scheduleFlush();
+        }
+        // After the frames before the damage (a flush is already queued), or instead of starting.
+        if (damaged) {
+          if (s.running) setImmediate(() => s.fail(damaged));
+          else s.fail(damaged);
         }
       });
       child.once('close', (code, signal) => {
@@ -285,9 +291,11 @@ class HelperSession implements LiveCaptureSession {
     });
   }
 
-  private push(chunk: Uint8Array): void {
+  /** Reads a chunk of dumpcap's output into the batch; returns the error if the stream is damaged. */
+  private push(chunk: Uint8Array): ApiErrorInfo | null {
     this.lastDataAt = Date.now();
-    if (this.finished) return;
+    if (this.finished) return null;
+    let damaged: ApiErrorInfo | null = null;
     try {
       this.reader.push(chunk, (f) => {
         if (f.linktype < 0) return; // not a packet (never written by dumpcap)
@@ -295,10 +303,10 @@ class HelperSession implements LiveCaptureSession {
         this.counts.captured++;
       });
     } catch (e) {
-      this.fail({ code: 'capture_unavailable', message: `the capture helper's output could not be read: ${e instanceof Error ? e.message : String(e)}` });
-      return;
+      damaged = { code: 'capture_unavailable', message: `the capture helper's output could not be read: ${e instanceof Error ? e.message : String(e)}` };
     }
-    this.scheduleFlush();
+    if (this.running) this.scheduleFlush();
+    return damaged;
   }
 
   private scheduleFlush(): void {
