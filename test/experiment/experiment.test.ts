@@ -1,12 +1,15 @@
 // Each variant of the lab, run for real on loopback and captured: the engine's per-endpoint states
 // must walk the RFC 9293 sequence the variant implies, and, during slow-motion pauses (when the
-// states are stable), equal what the kernel reports (ss). Needs root and cap; skipped otherwise.
+// states are stable), equal what the kernel reports (ss). Both capture sources: cap in-process and the
+// dumpcap helper (whose frames come up to 250 ms late, so its pauses are longer). Needs root; skipped otherwise.
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Service } from '../../main/backend/service';
 import { CapCapture } from '../../main/capture/cap-capture';
+import { HelperCapture } from '../../main/capture/helper-capture';
+import type { LiveCapture } from '../../main/capture/live-capture';
 import { dissectFrame } from '../../main/engine/dissect/index';
 import { newSession } from '../../main/engine/session';
 import type { TcpState } from '../../main/engine/types';
@@ -24,10 +27,15 @@ function engineReady(): boolean {
 }
 
 const root = process.getuid?.() === 0;
-const capOk = (await new CapCapture().availability()).available;
 const ready = engineReady();
-const reason = !root ? 'not root' : !capOk ? 'the cap module cannot capture here' : !ready ? 'the engine\'s dissectors are not in place yet' : !hasSs() ? 'no ss' : '';
-if (reason) console.log(`skipping the live experiment tests: ${reason}`);
+const base = !root ? 'not root' : !ready ? 'the engine\'s dissectors are not in place yet' : !hasSs() ? 'no ss' : '';
+
+interface Source { name: string; make(): LiveCapture; reason: string; slowMotionMs: number; handoverMs: number }
+const sources: Source[] = [
+  { name: 'cap', make: () => new CapCapture(), reason: base || (!(await new CapCapture().availability()).available ? 'the cap module cannot capture here' : ''), slowMotionMs: 300, handoverMs: 150 },
+  { name: 'dumpcap helper', make: () => new HelperCapture(), reason: base || (!(await new HelperCapture().availability()).available ? 'no dumpcap' : ''), slowMotionMs: 700, handoverMs: 450 },
+];
+for (const s of sources) if (s.reason) console.log(`skipping the live experiment tests with ${s.name}: ${s.reason}`);
 
 const CLASSIC = {
   client: ['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT'],
@@ -52,22 +60,23 @@ const EXPECTED: Record<ExperimentVariant, { client: string[]; server: string[] }
 
 const variants: ExperimentVariant[] = ['classic', 'server-first', 'half-close', 'rst', 'refused', 'ipv6'];
 
-describe('experiment variants on loopback', () => {
+describe.each(sources.map((s, k) => [s.name, s, k] as const))('experiment variants on loopback (%s)', (_name, source, k) => {
+  const reason = source.reason;
   variants.forEach((variant, i) => {
     it.skipIf(!!reason)(`${variant}: states follow the RFC sequence and match the kernel during pauses`, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'hl-exp-'));
-      const port = 24020 + i;
+      const port = (k === 0 ? 24020 : 24040) + i;
       const observed: { step: string; kernel: { client: TcpState; server: TcpState }; engine: { client: TcpState; server: TcpState } | null }[] = [];
-      const service: Service = new Service({ transport: 'ipc', capture: new CapCapture(), dataDir, pushIntervalMs: 0, log: () => undefined, onExperimentStep: (step) => onStep(step) });
+      const service: Service = new Service({ transport: 'ipc', capture: source.make(), dataDir, pushIntervalMs: 0, log: () => undefined, onExperimentStep: (step) => onStep(step) });
       const onStep = async (step: ScenarioStep) => {
         if (step.clientPort === undefined || step.code === 'listen') return;
-        await new Promise((r) => setTimeout(r, 150)); // let the capture hand over the step's segments
+        await new Promise((r) => setTimeout(r, source.handoverMs)); // let the capture hand over the step's segments
         const conns = service.frames.connections();
         const engine = conns.length ? conns[conns.length - 1].states : null;
         observed.push({ step: step.code, kernel: kernelStates(step.clientPort, port), engine });
       };
       try {
-        const r = await service.runExperiment({ variant, port, slowMotionMs: 300 });
+        const r = await service.runExperiment({ variant, port, slowMotionMs: source.slowMotionMs });
         // Open (3), data and its ACK (2), then a close: at least a RST (abort) or FIN + ACK.
         expect(r.frames).toBeGreaterThanOrEqual(variant === 'refused' ? 2 : variant === 'rst' ? 6 : 7);
         expect(r.streams.length).toBe(1);
