@@ -10,7 +10,7 @@ const parent = process.parentPort;
 const post = (msg: FromHost) => parent.postMessage(msg);
 const log = (line: string) => post({ type: 'log', line });
 
-// Listen at once: main may send requests while cap is still loading, and a message with no listener is lost.
+// Listen at once: main may send requests while capture is still being set up, and a message with no listener is lost.
 const early: ToHost[] = [];
 let handler: ((msg: ToHost) => void) | null = null;
 parent.on('message', (e) => {

@@ -7,7 +7,7 @@ export interface MenuState {
   platform: NodeJS.Platform;
   /** A live capture or experiment is running. */
   capturing: boolean;
-  /** Live capture works in this installation (cap + libpcap + permission). */
+  /** Live capture works in this installation (the dumpcap helper, or cap, is there). */
   captureAvailable: boolean;
   /** There is a capture to save. */
   canSave: boolean;
