@@ -46,10 +46,12 @@ function main() {
   mkdirSync(dir, { recursive: true });
   const big = join(dir, `bench-${frames}.pcap`);
   const quarter = join(dir, `bench-${Math.floor(frames / 4)}.pcap`);
-  for (const [file, n] of [[big, frames], [quarter, Math.floor(frames / 4)]]) {
+  // As many frames as the big file in connections 4× longer: as many connections as the ¼ file.
+  const long = join(dir, `bench-${frames}-long.pcap`);
+  for (const [file, n, longer] of [[big, frames, 1], [quarter, Math.floor(frames / 4), 1], [long, frames, 4]]) {
     if (!existsSync(file)) {
       process.stdout.write(`generating ${n} frames → ${file}\n`);
-      generate(file, { frames: n });
+      generate(file, { frames: n, longer });
     }
   }
   const size = statSync(big).size;
@@ -61,11 +63,17 @@ function main() {
   const tsharkConv = measure('tshark -n -q -z conv,tcp', ['tshark', '-n', '-q', '-z', 'conv,tcp', '-r', big]);
   const stats = measure('handshake-lab stats', ['node', cli, 'stats', big]);
   const statsQuarter = measure('handshake-lab stats (¼ file)', ['node', cli, 'stats', quarter]);
-  for (const m of [floor, tsharkConv, stats, statsQuarter]) console.log(fmt(m));
+  const statsLong = measure('handshake-lab stats (4× longer connections)', ['node', cli, 'stats', long]);
+  for (const m of [floor, tsharkConv, stats, statsQuarter, statsLong]) console.log(fmt(m));
   console.log('');
   console.log(`stats speed vs tshark conv,tcp:  ${(tsharkConv.seconds / stats.seconds).toFixed(1)}× faster   (target ≥ 10×)`);
   console.log(`stats time vs libpcap floor:     ${(stats.seconds / floor.seconds).toFixed(1)}× the floor  (target ≤ 4×)`);
   console.log(`stats peak memory, ¼ → full file: ${statsQuarter.mib.toFixed(0)} → ${stats.mib.toFixed(0)} MiB (target: flat)`);
+  const conns = (file) => JSON.parse(spawnSync('node', [cli, 'stats', '--json', file], { maxBuffer: 1 << 30 }).stdout).conversations.length;
+  const [cq, cb, cl] = [conns(quarter), conns(big), conns(long)];
+  console.log(`  connections: ¼ file ${cq}, full file ${cb}, long file ${cl}`);
+  console.log(`  per frame:      ¼ file → long file (4× the frames, ${cl} vs ${cq} connections): ${statsQuarter.mib.toFixed(0)} → ${statsLong.mib.toFixed(0)} MiB`);
+  console.log(`  per connection: ${((stats.mib - statsLong.mib) * 2 ** 20 / Math.max(1, cb - cl)).toFixed(0)} bytes (full file minus long file, same frames)`);
 
   if (!args.includes('--skip-decode')) {
     const fieldArgs = FIELDS.flatMap((f) => ['-e', f]);

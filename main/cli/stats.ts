@@ -1,6 +1,7 @@
 // handshake-lab stats FILE [--json]: per-connection statistics with both endpoints' final states.
 import { ConversationStats, type ConversationRow } from '../engine/stats/conversations';
 import { readCaptureFile, CaptureFileError } from '../capture/file-source';
+import { CaptureReader } from '../engine/io/reader';
 import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
 import { Output } from './output';
@@ -37,7 +38,10 @@ export const statsCommand: Command = {
     const stats = new ConversationStats();
     let damage: CaptureFileError | null = null;
     try {
-      readCaptureFile(positionals[0], (raw) => stats.add(raw));
+      // stats keeps nothing of a frame object: let the reader refill one.
+      const reader = new CaptureReader();
+      reader.reuseFrames = true;
+      readCaptureFile(positionals[0], (raw) => stats.add(raw), reader);
     } catch (e) {
       if (!(e instanceof CaptureFileError)) throw e;
       // A damaged file: report what the good frames before the damage show, then the error.

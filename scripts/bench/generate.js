@@ -16,7 +16,11 @@ function prng(seed) {
 const FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16;
 const BUF = 8 * 1024 * 1024;
 
-export function generate(path, { frames = 1_200_000, concurrent = 2000, seed = 42 } = {}) {
+/**
+ * `longer` multiplies the request/response exchanges per connection: the same frame count then holds
+ * `longer` times fewer connections (to tell memory per frame from memory per connection).
+ */
+export function generate(path, { frames = 1_200_000, concurrent = 2000, seed = 42, longer = 1 } = {}) {
   const rnd = prng(seed);
   const fd = openSync(path, 'w');
   const buf = Buffer.alloc(BUF);
@@ -76,7 +80,7 @@ export function generate(path, { frames = 1_200_000, concurrent = 2000, seed = 4
   function newConn() {
     const host = nextHost = (nextHost % 60000) + 1;
     nextPort = nextPort >= 65000 ? 10000 : nextPort + 1;
-    return { host, port: nextPort, ipid: 1, tsecr: 0, cseq: Math.floor(rnd() * 2 ** 32), sseq: Math.floor(rnd() * 2 ** 32), step: 0, exchanges: 1 + Math.floor(rnd() * 6), pending: [] };
+    return { host, port: nextPort, ipid: 1, tsecr: 0, cseq: Math.floor(rnd() * 2 ** 32), sseq: Math.floor(rnd() * 2 ** 32), step: 0, exchanges: (1 + Math.floor(rnd() * 6)) * longer, pending: [] };
   }
 
   // Each connection is a queue of frames to send, produced lazily step by step.

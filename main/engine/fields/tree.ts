@@ -55,13 +55,36 @@ export function addText(tree: Field[], display: string, offset: number, length: 
  * `mask` selects the bits within a `bits`-wide value read from offset/length.
  */
 export function bitsDisplay(word: number, mask: number, bits: number, label: string, shown: string): string {
-  let s = '';
-  for (let i = bits - 1; i >= 0; i--) {
-    const bit = 2 ** i;
-    s += (mask & bit) ? ((word & bit) ? '1' : '0') : '.';
-    if (i % 4 === 0 && i > 0) s += ' ';
+  return `${bitPattern(word, mask, bits)} = ${label}: ${shown}`;
+}
+
+/**
+ * Bit patterns by width and mask, then by the masked value. A frame shows dozens (every TCP flag,
+ * every IP flag) and they repeat from frame to frame: build each once, as one flat string.
+ */
+const patterns = new Map<number, Map<number, string>>();
+
+function bitPattern(word: number, mask: number, bits: number): string {
+  const key = mask + bits * 2 ** 32;
+  let byValue = patterns.get(key);
+  if (!byValue) {
+    if (patterns.size > 1024) patterns.clear();
+    patterns.set(key, (byValue = new Map()));
   }
-  return `${s} = ${label}: ${shown}`;
+  const value = (word & mask) >>> 0;
+  let s = byValue.get(value);
+  if (s === undefined) {
+    const chars: string[] = [];
+    for (let i = bits - 1; i >= 0; i--) {
+      const bit = 2 ** i;
+      chars.push(mask & bit ? (word & bit ? '1' : '0') : '.');
+      if (i % 4 === 0 && i > 0) chars.push(' ');
+    }
+    s = chars.join('');
+    if (byValue.size > 4096) byValue.clear();
+    byValue.set(value, s);
+  }
+  return s;
 }
 
 /** Depth-first walk over every item (and its children) of a tree. */

@@ -5,7 +5,7 @@ import type { RawFrame, TcpSegment } from '../types';
 import { A_FAST_RETRANSMISSION, A_RETRANSMISSION, A_SPURIOUS_RETRANSMISSION } from '../tcp/sequence-analysis';
 import { captureTime, newSession, type Session } from '../session';
 import { dissectFrame } from '../dissect/index';
-import { fastSegment, FALLBACK, SKIP } from './fast-segment';
+import { emptySegment, fastSegment, FALLBACK, SKIP } from './fast-segment';
 
 export interface ConversationRow {
   stream: number;
@@ -31,8 +31,9 @@ export interface ConversationRow {
 
 interface Acc {
   stream: number;
-  a: string;
-  b: string;
+  /** The client's and the server's address and port (row strings are built only at the end). */
+  aAddr: string; aPort: number;
+  bAddr: string; bPort: number;
   framesAB: number; bytesAB: number; framesBA: number; bytesBA: number;
   first: number; last: number; firstFrame: number; lastFrame: number;
   rtt: number | null;
@@ -47,6 +48,8 @@ export class ConversationStats {
   private readonly session: Session = newSession();
   private readonly convs: Acc[] = [];
   private frames = 0;
+  /** The fast path's segment, refilled for every frame (the trackers keep nothing of it). */
+  private readonly seg = emptySegment();
   /** Frames that needed the full dissector (for the curious and the bench). */
   fallbacks = 0;
 
@@ -54,7 +57,7 @@ export class ConversationStats {
     const n = ++this.frames;
     // Seconds since the capture's first frame (any frame, as tshark's relative start).
     const time = captureTime(this.session, raw);
-    const fast = fastSegment(raw, n, time);
+    const fast = fastSegment(raw, n, time, this.seg);
     if (fast === SKIP) return;
     const { tcp, states } = this.session;
     if (fast === FALLBACK) {
@@ -81,11 +84,11 @@ export class ConversationStats {
   private count(seg: TcpSegment, stream: number, direction: 0 | 1, retrans: boolean, rtt: number | undefined, bytes: number, time: number, n: number): void {
     let c = this.convs[stream];
     if (!c) {
-      const from = endpoint(seg.src, seg.srcPort), to = endpoint(seg.dst, seg.dstPort);
+      const fromClient = direction === 0;
       c = {
         stream,
-        a: direction === 0 ? from : to,
-        b: direction === 0 ? to : from,
+        aAddr: fromClient ? seg.src : seg.dst, aPort: fromClient ? seg.srcPort : seg.dstPort,
+        bAddr: fromClient ? seg.dst : seg.src, bPort: fromClient ? seg.dstPort : seg.srcPort,
         framesAB: 0, bytesAB: 0, framesBA: 0, bytesBA: 0,
         first: time, last: time, firstFrame: n, lastFrame: n,
         rtt: null, retrans: 0,
@@ -108,8 +111,8 @@ export class ConversationStats {
       .sort((x, y) => x.firstFrame - y.firstFrame)
       .map((c) => ({
         stream: c.stream,
-        a: c.a,
-        b: c.b,
+        a: endpoint(c.aAddr, c.aPort),
+        b: endpoint(c.bAddr, c.bPort),
         framesAB: c.framesAB,
         bytesAB: c.bytesAB,
         framesBA: c.framesBA,

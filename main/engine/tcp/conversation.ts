@@ -14,8 +14,6 @@ export interface Unacked {
 
 /** Wireshark keeps at most this many unacknowledged segments per direction (TCP_MAX_UNACKED_SEGMENTS). */
 export const MAX_UNACKED = 10000;
-/** SACK blocks kept per direction for bytes-in-flight (indices 1..3 of MAX_TCP_SACK_RANGES = 4). */
-export const MAX_SACK_KEPT = 3;
 
 /** One direction of a connection (tcp_flow_t with its tcp_analyze_seq_flow_info_t). */
 export class Flow {
@@ -48,10 +46,9 @@ export class Flow {
   nextseqTime = 0;
   /** Highest in-order sequence number the peer may acknowledge. */
   maxSeqToBeAcked = 0;
-  /** SACK blocks of this direction's last segment (relative edges; only their widths matter). */
+  /** SACK blocks 1..3 of this direction's last segment: how many, and their total width (all the analysis uses). */
   numSack = 0;
-  readonly sackLeft = [0, 0, 0];
-  readonly sackRight = [0, 0, 0];
+  sackBytes = 0;
 }
 
 /** One TCP conversation (Wireshark's tcp_analysis): a tcp.stream. */

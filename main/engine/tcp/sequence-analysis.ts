@@ -256,11 +256,7 @@ export function analyzeSequence(
       if (s < firstSeq) firstSeq = s;
     }
     let inFlight = sub(lastSeq, firstSeq);
-    if (rev.numSack > 0) {
-      let delivered = 0;
-      for (let i = 0; i < rev.numSack; i++) delivered = add(delivered, sub(rev.sackRight[i], rev.sackLeft[i]));
-      inFlight = sub(inFlight, delivered);
-    }
+    if (rev.numSack > 0) inFlight = sub(inFlight, rev.sackBytes);
     if (inFlight > 0 && inFlight < 2000000000) {
       ta.exists = true;
       ta.bytesInFlight = flags & SYN_FIN ? inFlight - 1 : inFlight;

@@ -221,11 +221,11 @@ export class TcpTracker {
   private learnSack(fwd: Flow, seg: TcpSegment): void {
     const s = seg.sack;
     fwd.numSack = 0;
+    fwd.sackBytes = 0;
     if (!s || !(seg.flags & TCP_ACK)) return;
     const n = Math.min(s.length >> 1, 4);
     for (let i = 1; i < n; i++) {
-      fwd.sackLeft[fwd.numSack] = s[2 * i];
-      fwd.sackRight[fwd.numSack] = s[2 * i + 1];
+      fwd.sackBytes = add(fwd.sackBytes, sub(s[2 * i + 1], s[2 * i]));
       fwd.numSack++;
     }
   }
