@@ -7,8 +7,11 @@
 //   stats peak RSS   on a ¼-size file and the full file   (target: does not grow with file size)
 //   decode --jsonl   vs  tshark -T fields (same fields)    (target: ≥ 2× faster)
 //   live loopback throughput, if capture is possible here (scripts/bench-live.js)
+//   the UI in Chromium: a 1M-frame file opened, scrolled and measured, then 1,000 frames/s live for a
+//   minute (scripts/bench-ui.js; skipped, saying why, without Chromium or capture rights)
 //
-// Options: --frames N (default 1200000), --dir DIR (default $TMPDIR/handshake-lab-bench), --keep, --skip-decode
+// Options: --frames N (default 1200000), --dir DIR (default $TMPDIR/handshake-lab-bench), --keep, --skip-decode,
+// --ui-frames N (default 1000000), --ui-live-seconds S (default 60), --skip-ui
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,6 +92,13 @@ function main() {
     console.log('');
     const r = spawnSync('node', [live], { stdio: 'inherit' });
     if (r.status !== 0) console.log(`live bench skipped or failed (exit ${r.status})`);
+  }
+
+  const ui = join(root, 'scripts', 'bench-ui.js');
+  if (existsSync(ui) && !args.includes('--skip-ui')) {
+    console.log('');
+    const r = spawnSync('node', [ui, '--frames', String(opt('ui-frames', 1_000_000)), '--dir', dir, '--ui-live-seconds', String(opt('ui-live-seconds', 60))], { stdio: 'inherit' });
+    if (r.status !== 0) console.log(`UI bench skipped or failed (exit ${r.status})`);
   }
   if (!args.includes('--keep')) rmSync(join(dir, 'time.txt'), { force: true });
 }
