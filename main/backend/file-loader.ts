@@ -5,8 +5,15 @@ import { CaptureReader } from '../engine/io/reader';
 import { CaptureFormatError } from '../engine/io/errors';
 import type { RawFrame } from '../engine/types';
 
-/** Small steps keep each synchronous stretch of decoding short (~tens of ms). */
-const CHUNK = 256 * 1024;
+/**
+ * Small steps keep each synchronous stretch of decoding short (~tens of ms): the first read is small, so the
+ * first frames reach the screen at once (the code is not yet optimised then, and a file's first frames are
+ * often small handshakes: 256 KiB can be thousands of frames); later reads grow or shrink to take about
+ * STEP_MS each.
+ */
+const FIRST_CHUNK = 16 * 1024;
+const MAX_CHUNK = 256 * 1024;
+const STEP_MS = 25;
 
 export interface LoadHooks {
   /** One frame and where its captured bytes start in the file. */
@@ -36,16 +43,21 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
   const reader = new CaptureReader();
   // The reader says where each frame's bytes start in the file (reader.dataOffset), so the store can
   // read them again later without keeping them.
-  const chunk = new Uint8Array(CHUNK);
+  const chunk = new Uint8Array(MAX_CHUNK);
+  let size = FIRST_CHUNK;
   let bytesRead = 0;
   try {
     for (;;) {
       if (hooks.cancelled()) return { ok: true, cancelled: true, bytesRead, totalBytes };
-      const { bytesRead: n } = await fh.read(chunk, 0, CHUNK, bytesRead);
+      const { bytesRead: n } = await fh.read(chunk, 0, size, bytesRead);
       if (n === 0) break;
+      const t0 = performance.now();
       reader.push(chunk.subarray(0, n), (raw) => hooks.frame(raw, reader.dataOffset));
+      const ms = performance.now() - t0;
       bytesRead += n;
       hooks.progress(bytesRead, totalBytes);
+      if (ms < STEP_MS / 2) size = Math.min(MAX_CHUNK, size * 2);
+      else if (ms > STEP_MS * 2) size = Math.max(FIRST_CHUNK, size / 2);
     }
     reader.end();
     return { ok: true, cancelled: false, bytesRead, totalBytes };
