@@ -1,5 +1,7 @@
 // The packet list's model: the view's total and a cache of row pages pulled with getFrames.
 // Pages are fetched for what is on screen only; live growth drops the partial last page so it is pulled again.
+// Pushed rows are kept only where the list is looking (the tail, when following live): a file loading
+// while the user reads its first rows costs the page nothing but the new total.
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { useClient, type FilterResult, type FrameRow } from '../api';
@@ -7,7 +9,8 @@ import { PageCache, pagesFor } from '../lib/page-cache';
 import { useNoticesStore } from './notices';
 
 export const PAGE_SIZE = 200;
-const MAX_PAGES = 60;
+/** Pages kept (LRU): the screen needs one or two; the rest make scrolling back instant. */
+const MAX_PAGES = 24;
 const MAX_IN_FLIGHT = 3;
 
 export type FilterError = Extract<FilterResult, { ok: false }>['error'];
@@ -90,7 +93,9 @@ export const usePacketsStore = defineStore('packets', () => {
   function appendTail(rows: FrameRow[], viewTotal: number): void {
     if (viewTotal < total.value) reset();
     const first = viewTotal - rows.length;
-    for (let k = 0; k < rows.length; k++) {
+    // Kept only when the list shows the tail (or nothing yet); elsewhere they are pulled if they come into view.
+    const atTail = wanted[1] >= total.value - PAGE_SIZE;
+    for (let k = atTail ? 0 : rows.length; k < rows.length; k++) {
       const idx = first + k;
       const page = Math.floor(idx / PAGE_SIZE);
       const arr = cache.peek(page);
