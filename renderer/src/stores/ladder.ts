@@ -14,7 +14,8 @@ export const useLadderStore = defineStore('ladder', () => {
   const version = ref(0);
   const relative = ref(true);
   const loading = ref(false);
-  const cache = new PageCache<LadderSegment>(LADDER_PAGE, 40);
+  // Pages kept (LRU): the ladder draws a few dozen segments; a long live connection must not fill the page.
+  const cache = new PageCache<LadderSegment>(LADDER_PAGE, 8);
   const inFlight = new Map<number, Promise<void>>();
   let generation = 0;
 
