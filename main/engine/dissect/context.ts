@@ -25,9 +25,16 @@ export const MALFORMED = new BoundsSignal(true);
  */
 export class Head {
   constructor(readonly layer: Layer | null, readonly item: Field | null, readonly fields: Field[]) {}
+  // A getter with the setter: dissectors extend titles with `+=` (TCP adds Seq, Ack, Len).
+  get title(): string {
+    return (this.layer ? this.layer.title : this.item?.display) ?? '';
+  }
   set title(t: string) {
     if (this.layer) this.layer.title = t;
     else if (this.item) this.item.display = t;
+  }
+  get length(): number {
+    return (this.layer ? this.layer.length : this.item?.length) ?? 0;
   }
   set length(n: number) {
     if (this.layer) this.layer.length = n;
