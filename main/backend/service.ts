@@ -457,6 +457,8 @@ export class Service implements HandshakeLabService {
         },
         cancelled: () => cancel || this.store !== store,
       });
+      // The file is read: its store takes no more frames, so its connection trackers can go.
+      if (this.store === store) store.seal();
       const final = progress(outcome.bytesRead, outcome.totalBytes, true);
       if (outcome.ok && outcome.cancelled) final.cancelled = true;
       let error: CaptureStatus['error'];

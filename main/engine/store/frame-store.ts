@@ -61,7 +61,8 @@ class ReplayStates extends StateTracker {
 }
 
 export class FrameStore {
-  private session: Session = newSession();
+  /** The first pass's TCP and state tracking (about 1 KB per connection); null once the store is sealed. */
+  private session: Session | null = newSession();
   // Per frame (index = number − 1).
   private readonly off = f64();
   private readonly sec = f64();
@@ -120,12 +121,20 @@ export class FrameStore {
 
   constructor(private bytes: ByteSource | null = null, options: { infoCacheSize?: number } = {}) {
     this.reader = this.arena.reader();
-    this.infoCacheSize = options.infoCacheSize ?? 50_000;
+    this.infoCacheSize = options.infoCacheSize ?? 10_000;
   }
 
   /** Where frame bytes are re-read from (may be set after frames were added, e.g. once a file is open). */
   setByteSource(bytes: ByteSource | null): void {
     this.bytes = bytes;
+  }
+
+  /**
+   * No more frames will come (a file finished loading): the first pass's trackers are released, as rows,
+   * re-dissection, ladders and graphs need only the columns and records.
+   */
+  seal(): void {
+    this.session = null;
   }
 
   get total(): number {
@@ -143,6 +152,8 @@ export class FrameStore {
   add(raw: RawFrame, dataOffset: number): FullDecode {
     const n = this.off.length + 1;
     if (!this.t0) this.t0 = { sec: raw.tsSec, nsec: raw.tsNsec };
+    // Each capture gets a new store, so this is a bug, not bad input: numbering afresh would be silently wrong.
+    if (!this.session) throw new Error('FrameStore.add after seal(): this store\'s capture has ended');
     const d = decodeInSession(raw, n, this.session);
     const f = d.frame;
     this.off.push(dataOffset);
@@ -267,6 +278,8 @@ export class FrameStore {
   private cacheInfo(n: number, info: string): void {
     const c = this.infoCache;
     c.delete(n);
+    // Info is built by concatenation: flatten it (charCodeAt does), or the cache keeps every piece.
+    info.charCodeAt(0);
     c.set(n, info);
     if (c.size > this.infoCacheSize) {
       const oldest = c.keys().next().value;
