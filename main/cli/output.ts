@@ -48,3 +48,25 @@ export class Output {
     }
   }
 }
+
+/**
+ * For long-running commands that write to stdout/stderr with `process.*.write`: a reader that goes away
+ * (`| head`, a closed terminal, a launcher that dropped its pipes) makes those streams emit EPIPE
+ * asynchronously, which would end the process with an unhandled 'error'. The output is dropped instead,
+ * and `onClosed` says whether to go on (serve keeps serving) or to stop (watch ends as `decode | head` does).
+ */
+export function tolerateClosedOutput(onClosed: (stream: 'stdout' | 'stderr') => void = () => undefined): () => void {
+  const handlers = (['stdout', 'stderr'] as const).map((name) => {
+    const stream = process[name];
+    let told = false;
+    // Any write error on an output stream (EPIPE, or EIO from a closed terminal) means its reader is gone.
+    const h = () => {
+      if (told) return;
+      told = true;
+      onClosed(name);
+    };
+    stream.on('error', h);
+    return () => stream.off('error', h);
+  });
+  return () => handlers.forEach((off) => off());
+}

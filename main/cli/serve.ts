@@ -12,6 +12,7 @@ import { classroomPolicy, isLoopbackHost, startServer } from '../serve/server';
 import { rendererDir } from '../serve/renderer-dir';
 import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
+import { tolerateClosedOutput } from './output';
 
 const help = `usage: handshake-lab serve [--port N] [--host ADDR] [--open FILE] [--capture IFACE] [--no-open-browser]
 
@@ -70,6 +71,8 @@ export const serveCommand: Command = {
       rmSync(uploadDir, { recursive: true, force: true });
       throw new UsageError(`serve: cannot listen on ${host}${port ? ` port ${port}` : ''}: ${e instanceof Error ? e.message : String(e)}`);
     }
+    // Whoever reads our output may go away; the server keeps serving without it.
+    const untolerate = tolerateClosedOutput();
     process.stdout.write(`Handshake Lab is serving at ${server.url}\n`);
     if (!isLoopbackHost(host)) process.stdout.write(`Listening on ${host}: anyone with this URL (and its token) can use the app.\n`);
     process.stdout.write('Press Ctrl-C to stop.\n');
@@ -105,6 +108,7 @@ export const serveCommand: Command = {
     });
     process.stdout.write('Stopping.\n');
     await stop();
+    untolerate();
     return 0;
   },
 };

@@ -9,6 +9,7 @@ import { Service } from '../backend/service';
 import { transitionLines } from '../capture/experiment/trace';
 import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
+import { tolerateClosedOutput } from './output';
 
 const help = `usage: handshake-lab watch [IFACE] [--filter BPF]
 
@@ -114,6 +115,8 @@ export const watchCommand: Command = {
       if (stdin.isTTY) stdin.setRawMode(false);
     };
     const quit = () => ac.abort();
+    // `watch | head`: once the reader is gone, stop as on Ctrl-C.
+    const untolerate = tolerateClosedOutput((stream) => { if (stream === 'stdout') quit(); });
     process.on('SIGINT', quit);
     process.on('SIGTERM', quit);
     process.on('exit', restore);
@@ -131,6 +134,7 @@ export const watchCommand: Command = {
         write: (s) => process.stdout.write(s), columns: () => process.stdout.columns ?? 100, rows: () => process.stdout.rows ?? 24,
       });
     } finally {
+      untolerate();
       process.off('SIGINT', quit);
       process.off('SIGTERM', quit);
       if (stdin.isTTY) { stdin.setRawMode(false); stdin.pause(); }

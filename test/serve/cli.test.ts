@@ -47,4 +47,29 @@ describe('handshake-lab serve (built CLI)', () => {
     expect(await exited).toBe(0);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it.skipIf(!built)('keeps serving when its output pipes close (EPIPE), and still stops cleanly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-serve-epipe-'));
+    const file = join(dir, 'lab.pcap');
+    writePcap(file, synthFrames({ connections: 2 }));
+    const child = spawn(process.execPath, [join(repo, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser', '--open', file], {
+      env: { ...process.env, HANDSHAKE_LAB_DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    // The reader goes away after the first line, as `serve | head -1` does: later lines hit a closed pipe.
+    const first = await new Promise<string>((r) => child.stdout.once('data', (d) => r(String(d))));
+    child.stdout.destroy();
+    child.stderr.destroy();
+    const m = /serving at (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43})/.exec(first);
+    expect(m, first).not.toBeNull();
+    const url = new URL((m as RegExpExecArray)[1]);
+    // Still serving after its "Opened …" line went nowhere.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(child.exitCode).toBeNull();
+    expect((await fetch(`${url.origin}/`)).status).toBe(200);
+    // "Stopping." also goes to the closed pipe; the exit is still clean.
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
