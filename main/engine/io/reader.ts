@@ -62,6 +62,42 @@ function indexOfBytes(buf: Uint8Array, from: number, to: number, needle: readonl
   return -1;
 }
 
+/**
+ * The one frame object `reuseFrames` refills: its bytes are a window on the reader's buffer, made into a
+ * Uint8Array view only when someone reads `data` (the stats fast path reads `buf` from `start` instead:
+ * one view object less per frame).
+ */
+export class WindowFrame implements RawFrame {
+  buf: Uint8Array;
+  start = 0;
+  caplen = 0;
+  private view: Uint8Array | null = null;
+  len = 0;
+  tsSec = 0;
+  tsNsec = 0;
+  readonly interface = 0;
+  readonly noInterfaceId = true;
+  constructor(buf: Uint8Array, public linktype: number) {
+    this.buf = buf;
+  }
+  get data(): Uint8Array {
+    return (this.view ??= this.buf.subarray(this.start, this.start + this.caplen));
+  }
+  set data(d: Uint8Array) {
+    this.buf = d;
+    this.start = 0;
+    this.caplen = d.length;
+    this.view = d;
+  }
+  /** Points the frame at buf[start, start + caplen). */
+  window(buf: Uint8Array, start: number, caplen: number): void {
+    this.buf = buf;
+    this.start = start;
+    this.caplen = caplen;
+    this.view = null;
+  }
+}
+
 export class CaptureReader {
   format: CaptureFormat | null = null;
   /** Every interface seen, all sections in order; a frame's own is `interfaceOf(frame)`. */
@@ -77,7 +113,7 @@ export class CaptureReader {
    * frame, for `stats`). Off by default, as stores and tests keep frames.
    */
   reuseFrames = false;
-  private reused: RawFrame | null = null;
+  private reused: WindowFrame | null = null;
   /** classic pcap: the record-header layout in use (decided from the first records, as wiretap does). */
   variant: PcapVariant | null = null;
 
@@ -322,7 +358,11 @@ export class CaptureReader {
     const swap = this.lengthsSwapped;
     const linktype = this.pcapLinktype;
     const end = buf.length;
-    const reuse = this.reuseFrames ? (this.reused ??= { data: buf, len: 0, linktype, interface: 0, tsSec: 0, tsNsec: 0, noInterfaceId: true }) : null;
+    let reuse: WindowFrame | null = null;
+    if (this.reuseFrames) {
+      reuse = this.reused ??= new WindowFrame(buf, linktype);
+      reuse.linktype = linktype;
+    }
     while (pos + hdr <= end) {
       let caplen = view.getUint32(pos + 8, le);
       let len = view.getUint32(pos + 12, le);
@@ -342,8 +382,13 @@ export class CaptureReader {
       this.dataOffset = this.consumed + data;
       // wiretap keeps the fraction as a signed 32-bit count of ns, unnormalised: a fraction ≥ 1 s stays
       // as it is (tshark then prints e.g. "….1000000000"), and µs·1000 wraps like C's unsigned arithmetic.
-      const frame = reuse ?? { data: buf, len: 0, linktype, interface: 0, tsSec: 0, tsNsec: 0, noInterfaceId: true };
-      frame.data = buf.subarray(data, data + caplen - phdr);
+      let frame: RawFrame;
+      if (reuse) {
+        reuse.window(buf, data, caplen - phdr);
+        frame = reuse;
+      } else {
+        frame = { data: buf.subarray(data, data + caplen - phdr), len: 0, linktype, interface: 0, tsSec: 0, tsNsec: 0, noInterfaceId: true };
+      }
       frame.len = phdr ? (len - phdr) >>> 0 : len;
       frame.tsSec = view.getUint32(pos, le);
       frame.tsNsec = ns ? frac | 0 : Math.imul(frac, 1000);

@@ -4,6 +4,7 @@
 // truncation) returns FALLBACK so the full dissector decides: both paths then agree by construction.
 import type { RawFrame, TcpSegment } from '../types';
 import { ipv4FromNumber, ipv6 } from '../fields/format';
+import { WindowFrame } from '../io/reader';
 
 /** The frame carries no TCP and cannot affect TCP tracking: skip it. */
 export const SKIP = 0;
@@ -15,11 +16,14 @@ const ETH = 1, NULL = 0, LOOP = 108, SLL = 113, SLL2 = 276, RAW = 101, RAW12 = 1
 /** IPv4 address strings by address, bounded so a scan of random addresses can't grow it without end. */
 const v4Names = new Map<number, string>();
 function v4(addr: number): string {
-  let s = v4Names.get(addr);
+  // Keyed by the signed 32-bit form: a small integer for V8, where addresses ≥ 128.0.0.0 as unsigned
+  // numbers would be heap numbers, slower to hash.
+  const key = addr | 0;
+  let s = v4Names.get(key);
   if (s === undefined) {
     if (v4Names.size > 65536) v4Names.clear();
     s = ipv4FromNumber(addr);
-    v4Names.set(addr, s);
+    v4Names.set(key, s);
   }
   return s;
 }
@@ -33,40 +37,41 @@ const NOT_IP = -1, UNUSUAL = -2;
 /** Ethertypes that never carry TCP. */
 const NON_IP_TYPES = new Set([0x0806, 0x8035, 0x88cc, 0x888e, 0x88f7, 0x8809, 0x22f0, 0x893a]);
 
-/** Offset of the IP header inside the frame, or NOT_IP / UNUSUAL. */
-function ipStart(d: Uint8Array, linktype: number): number {
+/** Offset in `d` of the IP header of the frame at d[b, end), or NOT_IP / UNUSUAL. */
+function ipStart(d: Uint8Array, b: number, end: number, linktype: number): number {
+  const n = end - b;
   let off: number;
   let type: number;
   switch (linktype) {
     case ETH: {
-      if (d.length < 14) return UNUSUAL;
+      if (n < 14) return UNUSUAL;
       off = 12;
-      type = u16(d, off);
+      type = u16(d, b + off);
       // 802.1Q / 802.1ad / QinQ tags, stacked.
       while (type === 0x8100 || type === 0x88a8 || type === 0x9100) {
         off += 4;
-        if (d.length < off + 2) return UNUSUAL;
-        type = u16(d, off);
+        if (n < off + 2) return UNUSUAL;
+        type = u16(d, b + off);
       }
       off += 2;
       break;
     }
     case SLL:
-      if (d.length < 16) return UNUSUAL;
-      type = u16(d, 14);
+      if (n < 16) return UNUSUAL;
+      type = u16(d, b + 14);
       off = 16;
       break;
     case SLL2:
-      if (d.length < 20) return UNUSUAL;
-      type = u16(d, 0);
+      if (n < 20) return UNUSUAL;
+      type = u16(d, b);
       off = 20;
       break;
     case NULL:
     case LOOP: {
-      if (d.length < 4) return UNUSUAL;
+      if (n < 4) return UNUSUAL;
       // NULL's family is in the capturing host's byte order; LOOP's in network order.
-      let fam = linktype === LOOP ? u32(d, 0) : u32le(d, 0);
-      if (linktype === NULL && (fam & 0xffff) === 0 && fam !== 0) fam = u32(d, 0);
+      let fam = linktype === LOOP ? u32(d, b) : u32le(d, b);
+      if (linktype === NULL && (fam & 0xffff) === 0 && fam !== 0) fam = u32(d, b);
       if (fam === 2) type = 0x0800;
       else if (fam === 24 || fam === 28 || fam === 30 || fam === 10 || fam === 23) type = 0x86dd;
       else return UNUSUAL;
@@ -74,15 +79,15 @@ function ipStart(d: Uint8Array, linktype: number): number {
       break;
     }
     case RAW: case RAW12: case RAW14: case IPV4: case IPV6:
-      if (d.length < 1) return UNUSUAL;
-      type = d[0] >> 4 === 4 ? 0x0800 : d[0] >> 4 === 6 ? 0x86dd : 0;
+      if (n < 1) return UNUSUAL;
+      type = d[b] >> 4 === 4 ? 0x0800 : d[b] >> 4 === 6 ? 0x86dd : 0;
       if (!type) return UNUSUAL;
       off = 0;
       break;
     default:
       return UNUSUAL;
   }
-  if (type === 0x0800 || type === 0x86dd) return off;
+  if (type === 0x0800 || type === 0x86dd) return b + off;
   return NON_IP_TYPES.has(type) ? NOT_IP : UNUSUAL;
 }
 
@@ -102,11 +107,21 @@ export function emptySegment(): TcpSegment {
  * `into`, fills that one: a caller that keeps nothing of a segment saves an allocation per frame.
  */
 export function fastSegment(raw: RawFrame, frame: number, time: number, into?: TcpSegment): TcpSegment | typeof SKIP | typeof FALLBACK {
-  const d = raw.data;
-  const ip = ipStart(d, raw.linktype);
+  // The reader's reused frame is a window on its buffer: read it there, without making a view.
+  let d: Uint8Array, end: number;
+  let b = 0;
+  if (raw instanceof WindowFrame) {
+    d = raw.buf;
+    b = raw.start;
+    end = b + raw.caplen;
+  } else {
+    d = raw.data;
+    end = d.length;
+  }
+  const ip = ipStart(d, b, end, raw.linktype);
   if (ip === NOT_IP) return SKIP;
   if (ip < 0) return FALLBACK;
-  if (d.length < ip + 20) return FALLBACK;
+  if (end < ip + 20) return FALLBACK;
   const version = d[ip] >> 4;
   let tcp: number;
   let payloadEnd: number; // end of the IP payload as the IP header reports it
@@ -123,7 +138,7 @@ export function fastSegment(raw: RawFrame, frame: number, time: number, into?: T
     src = v4(u32(d, ip + 12));
     dst = v4(u32(d, ip + 16));
   } else if (version === 6) {
-    if (d.length < ip + 40) return FALLBACK;
+    if (end < ip + 40) return FALLBACK;
     const nxt = d[ip + 6];
     if (nxt !== 6) return nxt === 17 || nxt === 59 ? SKIP : FALLBACK;
     tcp = ip + 40;
@@ -133,9 +148,9 @@ export function fastSegment(raw: RawFrame, frame: number, time: number, into?: T
   } else {
     return FALLBACK;
   }
-  if (d.length < tcp + 20) return FALLBACK;
+  if (end < tcp + 20) return FALLBACK;
   const hdr = (d[tcp + 12] >> 4) * 4;
-  if (hdr < 20 || d.length < tcp + hdr || payloadEnd < tcp + hdr) return FALLBACK;
+  if (hdr < 20 || end < tcp + hdr || payloadEnd < tcp + hdr) return FALLBACK;
   const seg = into ?? emptySegment();
   seg.frame = frame;
   seg.time = time;

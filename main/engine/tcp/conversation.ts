@@ -3,14 +3,14 @@
 // Sequence numbers here are raw 32-bit values (the analysis works on absolute numbers); 0 doubles
 // as "not seen yet" exactly where Wireshark tests a field for zero.
 
-/** One sent segment not yet acknowledged (tcp_unacked_t). */
-export interface Unacked {
-  frame: number;
-  seq: number;
-  nextseq: number;
-  /** Capture time in integer nanoseconds since the session's first frame. */
-  ts: number;
-}
+/**
+ * Unacknowledged segments (Wireshark's tcp_unacked_t list) are kept flat, UNACKED_STRIDE numbers each:
+ * frame, seq, nextseq, and capture time in integer nanoseconds since the session's first frame. One
+ * object per data segment (its seq and time boxed as heap numbers) was most of what `stats` allocated;
+ * a flat array of numbers stores them unboxed.
+ */
+export const UNACKED_STRIDE = 4;
+export const U_FRAME = 0, U_SEQ = 1, U_NEXTSEQ = 2, U_TS = 3;
 
 /** Wireshark keeps at most this many unacknowledged segments per direction (TCP_MAX_UNACKED_SEGMENTS). */
 export const MAX_UNACKED = 10000;
@@ -32,8 +32,9 @@ export class Flow {
   /** TCP_A_* flags of this direction's last segment. */
   lastSegmentFlags = 0;
 
-  /** Unacknowledged segments, oldest first. */
-  segments: Unacked[] = [];
+  /** Unacknowledged segments, oldest first, UNACKED_STRIDE numbers each (see above), in unacked[0, unackedLen). */
+  unacked: number[] = [];
+  unackedLen = 0;
   /** Last ACK number this direction sent, and when (ns). */
   lastack = 0;
   lastackTime = 0;

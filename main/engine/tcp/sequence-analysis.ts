@@ -4,7 +4,7 @@
 // out-of-order / retransmission, then the bookkeeping (unacked list, nextseq, ACK matching, bytes in
 // flight). It works on raw 32-bit numbers, like Wireshark, including its "0 means unset" tests.
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from '../types';
-import { MAX_UNACKED, type Conv, type Flow } from './conversation';
+import { MAX_UNACKED, UNACKED_STRIDE as W, U_FRAME, U_NEXTSEQ, U_SEQ, U_TS, type Conv, type Flow } from './conversation';
 import { add, gt, le, lt, sub } from './seq';
 
 // Wireshark's TCP_A_* bits.
@@ -181,20 +181,21 @@ export function analyzeSequence(
         // RTO from the oldest unacknowledged segment, else from the highest one.
         ta.rto = now - fwd.nextseqTime;
         ta.rtoFrame = fwd.nextseqFrame;
-        if (fwd.segments.length) {
-          const eldest = fwd.segments[0];
-          ta.rto = now - eldest.ts;
-          ta.rtoFrame = eldest.frame;
+        if (fwd.unackedLen) {
+          ta.rto = now - fwd.unacked[U_TS];
+          ta.rtoFrame = fwd.unacked[U_FRAME];
         }
       }
     }
   }
 
   let nextseq = add(seq, seglen);
-  if ((seglen || (flags & SYN_FIN)) && fwd.segments.length < MAX_UNACKED) {
+  if ((seglen || (flags & SYN_FIN)) && fwd.unackedLen < MAX_UNACKED * W) {
     // SYN and FIN count as one byte (only here: a full list leaves nextseq without them, as Wireshark).
     if (flags & SYN_FIN) nextseq = add(nextseq, 1);
-    fwd.segments.push({ frame, seq, nextseq, ts: now });
+    const u = fwd.unacked, at = fwd.unackedLen;
+    u[at + U_FRAME] = frame; u[at + U_SEQ] = seq; u[at + U_NEXTSEQ] = nextseq; u[at + U_TS] = now;
+    fwd.unackedLen = at + W;
   }
 
   // Highest nextseq so far (a zero-window probe doesn't advance it).
@@ -218,41 +219,53 @@ export function analyzeSequence(
 
   // Drop the peer's segments this ACK covers; an exact match gives acks_frame and ack_rtt
   // (Wireshark walks newest to oldest, so the oldest exact match wins).
-  const segs = rev.segments;
-  if (segs.length) {
+  const segs = rev.unacked;
+  const segsLen = rev.unackedLen;
+  if (segsLen) {
     let keep = 0;
     let matched = false;
-    for (let i = 0; i < segs.length; i++) {
-      const u = segs[i];
-      if (ack === u.nextseq) {
+    for (let i = 0; i < segsLen; i += W) {
+      const uNext = segs[i + U_NEXTSEQ];
+      let uSeq = segs[i + U_SEQ];
+      if (ack === uNext) {
         if (!matched) {
           matched = true;
           ta.exists = true;
-          ta.frameAcked = u.frame;
-          ta.ackRtt = now - u.ts;
+          ta.frameAcked = segs[i + U_FRAME];
+          ta.ackRtt = now - segs[i + U_TS];
         }
         continue;
       }
-      if (gt(ack, u.seq) && le(ack, u.nextseq)) {
-        u.seq = ack; // partly acknowledged: keep the rest
-      } else if (!gt(u.nextseq, ack)) {
+      if (gt(ack, uSeq) && le(ack, uNext)) {
+        uSeq = ack; // partly acknowledged: keep the rest
+      } else if (!gt(uNext, ack)) {
         continue; // old: acknowledged entirely
       }
-      segs[keep++] = u;
+      segs[keep + U_FRAME] = segs[i + U_FRAME];
+      segs[keep + U_SEQ] = uSeq;
+      segs[keep + U_NEXTSEQ] = uNext;
+      segs[keep + U_TS] = segs[i + U_TS];
+      keep += W;
     }
-    segs.length = keep;
+    rev.unackedLen = keep;
+    // The array keeps its size, so a flow that keeps sending does not reallocate it after every ACK; a
+    // large one (a long window's worth) is released once everything in it is acknowledged.
+    if (keep === 0 && segs.length > 64) segs.length = 0;
   }
 
   // Bytes in flight (Wireshark's default, payload-based method) and bytes since the last PSH.
-  const first = fwd.segments.length ? fwd.segments[fwd.segments.length - 1] : undefined;
-  if (seglen !== 0 && first && fwd.validBif) {
+  // Wireshark's list head is the newest segment: the last one here.
+  const us = fwd.unacked;
+  const usLen = fwd.unackedLen;
+  if (seglen !== 0 && usLen && fwd.validBif) {
     const base = fwd.base;
-    let firstSeq = sub(first.seq, base);
-    let lastSeq = sub(first.nextseq, base);
-    for (const u of fwd.segments) {
-      const n = sub(u.nextseq, base);
+    const newest = usLen - W;
+    let firstSeq = sub(us[newest + U_SEQ], base);
+    let lastSeq = sub(us[newest + U_NEXTSEQ], base);
+    for (let i = 0; i < usLen; i += W) {
+      const n = sub(us[i + U_NEXTSEQ], base);
       if (n > lastSeq) lastSeq = n;
-      const s = sub(u.seq, base);
+      const s = sub(us[i + U_SEQ], base);
       if (s < firstSeq) firstSeq = s;
     }
     let inFlight = sub(lastSeq, firstSeq);
