@@ -43,7 +43,9 @@ describe('stats fast path on reused window frames', () => {
       const bytes = new Uint8Array(readFileSync(file));
       const own = read(bytes, false), windowed = read(bytes, true);
       expect(own.windows).toBe(0);
-      expect(windowed.windows).toBe(windowed.segments.length);
+      // Only classic pcap is read through the window (pcapng frames stay frames of their own).
+      const classic = bytes.length >= 4 && [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(new DataView(bytes.buffer, bytes.byteOffset).getUint32(0));
+      expect(windowed.windows).toBe(classic ? windowed.segments.length : 0);
       expect(windowed.segments).toEqual(own.segments);
       expect(windowed.rows).toEqual(own.rows);
     });

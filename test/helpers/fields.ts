@@ -11,3 +11,15 @@ export const ANALYSIS_FIELDS = [
   'tcp.analysis.zero_window', 'tcp.analysis.zero_window_probe', 'tcp.analysis.window_full', 'tcp.analysis.window_update',
   'tcp.analysis.keep_alive', 'tcp.analysis.keep_alive_ack', 'tcp.analysis.reused_ports',
 ] as const;
+
+/**
+ * Fields beyond the required ones that lossy real-world transfers exercise and a student sees in the
+ * detail tree: the protocol stack (retransmitted payloads are not handed to a protocol), every expert
+ * message, bytes in flight (SACK-aware), conversation completeness, D-SACK edges, TCP Fast Open, and a pcapng
+ * frame's section and interface.
+ */
+export const DETAIL_FIELDS = [
+  'frame.protocols', '_ws.expert.message', 'tcp.analysis.bytes_in_flight', 'tcp.completeness',
+  'tcp.options.sack.dsack_le', 'tcp.options.sack.dsack_re', 'tcp.options.tfo.cookie',
+  'frame.section_number', 'frame.interface_id', 'frame.interface_name', 'frame.interface_description',
+] as const;

@@ -130,12 +130,13 @@ export function dissectFrameLayer(c: Ctx): Field {
   const ng = raw.pcapng;
   const ifName = ng ? ng.ifName ?? 'unknown' : '';
   let title = `Frame ${c.number}: ${raw.len} bytes on wire (${raw.len * 8} bits), ${c.cap} bytes captured (${c.cap * 8} bits)`;
-  if (ng) title += ` on interface ${ifName}, id ${raw.interface}`;
+  const onInterface = ng !== undefined && !raw.noInterfaceId;
+  if (onInterface) title += ` on interface ${ifName}, id ${raw.interface}`;
   const h = c.open('frame', 'Frame', title, 1, 1, 0, c.cap);
   c.protos.pop(); // frame.protocols starts below the frame
   const t = h.fields;
-  if (ng) {
-    field(t, F.section.name, ng.section, `Section number: ${ng.section}`);
+  if (ng) field(t, F.section.name, ng.section, `Section number: ${ng.section}`);
+  if (ng && onInterface) {
     const id = field(t, F.ifaceId.name, raw.interface, `Interface id: ${raw.interface} (${ifName})`);
     field(id.children, F.ifaceName.name, ifName, `Interface name: ${ifName}`);
     if (ng.ifDescription !== undefined) field(id.children, F.ifaceDesc.name, ng.ifDescription, `Interface description: ${ng.ifDescription}`);

@@ -34,6 +34,7 @@ const BAD_HDR_LEN = defineExpert('ip.bogus_header_length', 'Bogus IP header leng
 const BAD_LEN = defineExpert('ip.bogus_ip_length', 'Bogus IP length');
 const BAD_VERSION = defineExpert('ip.bogus_ip_version', 'Bogus IP version');
 const TTL_ZERO = defineExpert('ip.ttl.zero', 'Time To Live is zero');
+const TTL_SMALL = defineExpert('ip.ttl.too_small', 'Time To Live');
 
 
 /** Dissects an IPv4 packet at `off`; `end` is where the carrier says its data ends. */
@@ -72,7 +73,8 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   const lenItem = leaf(t, F.len.name, totalLen, `Total Length: ${totalLen}`, off + 2, 2);
   if (totalLen < hlen) {
     const msg = `Bogus IP length (${totalLen}, less than header length ${hlen})`;
-    expert(c, lenItem.children, off + 2, 'error', 'protocol', msg, BAD_LEN);
+    // The expert says only "Bogus IP length"; the Info column gives the numbers.
+    expert(c, lenItem.children, off + 2, 'error', 'protocol', 'Bogus IP length', BAD_LEN);
     c.malformed = true;
     c.setInfo(msg);
     return;
@@ -113,6 +115,11 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   c.need(off + 16, 4, end);
   const dst = ipv4(d, off + 16);
   leaf(t, F.dst.name, dst, `Destination Address: ${dst}`, off + 16, 4);
+  // Wireshark notes a TTL below 5 to a unicast address (traceroute probes, the TTL-1 packets ICMP
+  // "time exceeded" quotes); PIM and OSPF use small TTLs by design.
+  if (ttl > 0 && ttl < 5 && (d[off + 16] & 0xf0) !== 0xe0 && proto !== 103 && proto !== 89) {
+    expert(c, ttlItem.children, off + 8, 'note', 'sequence', `"Time To Live" only ${ttl}`, TTL_SMALL);
+  }
   h.title = `Internet Protocol Version 4, Src: ${src}, Dst: ${dst}`;
   c.setAddresses(src, dst);
   if (hlen > 20) {

@@ -27,11 +27,24 @@ const F = {
   tsecr: defineField('tcp.options.timestamp.tsecr', 'Timestamp echo reply', 'uint'),
   nop: defineField('tcp.options.nop', 'TCP NOP Option', 'none'),
   eol: defineField('tcp.options.eol', 'TCP End of Options List', 'none'),
+  sackDsackLe: defineField('tcp.options.sack.dsack_le', 'TCP D-SACK Left Edge', 'uint'),
+  sackDsackRe: defineField('tcp.options.sack.dsack_re', 'TCP D-SACK Right Edge', 'uint'),
+  tfo: defineField('tcp.options.tfo', 'TCP Fast Open', 'none'),
+  tfoRequest: defineField('tcp.options.tfo.request', 'Fast Open Cookie Request', 'none'),
+  tfoCookie: defineField('tcp.options.tfo.cookie', 'Fast Open Cookie', 'bytes'),
   unknown: defineField('tcp.options.unknown', 'Unknown', 'none'),
   unknownPayload: defineField('tcp.options.unknown.payload', 'Payload', 'bytes'),
 };
 const BAD_LEN = defineExpert('tcp.option.len.invalid', 'Invalid length for option');
 const WS_SHIFT = defineExpert('tcp.options.wscale.shift.invalid', 'Window scale shift exceeds 14');
+const MSS_PRESENT = defineExpert('tcp.options.mss.present', 'The non-SYN packet does contain a MSS option');
+const DSACK = defineExpert('tcp.options.sack.dsack', 'D-SACK Sequence');
+const TFO_SYN = defineExpert('tcp.analysis.tfo_syn', 'TCP SYN with TFO Cookie');
+const PADDING = defineExpert('tcp.non_zero_bytes_after_eol', 'Non-zero header padding');
+const TH_SYN = 0x002, TH_ACK = 0x010;
+/** Wireshark's LE_SEQ / LT_SEQ / GE_SEQ: comparisons modulo 2^32. */
+const leSeq = (a: number, b: number) => ((a - b) | 0) <= 0;
+const ltSeq = (a: number, b: number) => ((a - b) | 0) < 0;
 
 /** Option names as Wireshark's tcp_option_kind_vs (the kinds students may meet). */
 const KINDS: Record<number, string> = {
@@ -73,6 +86,17 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
       leaf(it.children, F.kind.name, kind, `Kind: ${kindName} (${kind})`, p, 1);
       names.push(nm);
       p++;
+      // After EOL only zeros may follow (each read as one more EOL): anything else is bad padding, not options.
+      if (kind === 0) {
+        const stop = Math.min(end, c.avail(p, pduEnd) + p);
+        let nonZero = false;
+        for (let q = p; q < stop; q++) if (d[q] !== 0) { nonZero = true; break; }
+        if (nonZero) {
+          const pad = leaf(head.children, '', null, 'Non-zero header padding', p, end - p);
+          expert(c, pad.children, p, 'error', 'protocol', 'Non-zero header padding', PADDING);
+          break;
+        }
+      }
       continue;
     }
     if (p + 1 < end) c.need(p + 1, 1, pduEnd);
@@ -100,6 +124,7 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
       case 2: {
         const mss = v.getUint16(body);
         const it = leaf(head.children, F.mss.name, bytes, `TCP Option - Maximum segment size: ${mss} bytes`, p, optLen);
+        if (!(seg.flags & TH_SYN)) expert(c, it.children, p, 'warning', 'protocol', 'The non-SYN packet does contain a MSS option', MSS_PRESENT);
         kindLen(it, kind, optLen, p);
         leaf(it.children, F.mssVal.name, mss, `MSS Value: ${mss}`, body, 2);
         seg.mss = mss;
@@ -113,7 +138,7 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         const it = leaf(head.children, F.wscale.name, bytes, `TCP Option - Window scale: ${shift} (multiply by ${mult})`, p, optLen);
         kindLen(it, kind, optLen, p);
         const sh = leaf(it.children, F.shift.name, shift, `Shift count: ${shift}`, body, 1);
-        if (shift > 14) expert(c, sh.children, body, 'warning', 'protocol', `Window scale shift exceeds 14: ${shift}`, WS_SHIFT);
+        if (shift > 14) expert(c, sh.children, body, 'warning', 'protocol', 'Window scale shift exceeds 14', WS_SHIFT);
         leaf(it.children, F.multiplier.name, mult, `Multiplier: ${mult}`, body, 1);
         seg.wscaleShift = shift;
         info(` WS=${mult}`);
@@ -148,6 +173,19 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         }
         it.display += shown;
         leaf(it.children, F.sackCount.name, count, `TCP SACK Count: ${count}`, p, 0);
+        // RFC 2883 D-SACK, as Wireshark tests it: the first block at or below the ACK, or inside the second.
+        if (count > 0) {
+          const rel = peerBase === null ? '' : ' (relative)';
+          const r = (x: number) => (peerBase === null ? x : (x - peerBase) >>> 0);
+          const ack = peerBase !== null && (seg.flags & TH_ACK) ? r(seg.ack) : seg.ack;
+          const le0 = r(edges[0]), re0 = r(edges[1]);
+          if (leSeq(re0, ack) || (count > 1 && ltSeq(r(edges[2]), re0) && !ltSeq(r(edges[3]), re0))) {
+            leaf(it.children, F.sackDsackLe.name, le0, `D-SACK Left Edge = ${le0}${rel}`, body, 4);
+            leaf(it.children, F.sackDsackRe.name, re0, `D-SACK Right Edge = ${re0}${rel}`, body + 4, 4);
+            const ds = leaf(it.children, '', null, 'D-SACK Sequence', body, 8);
+            expert(c, ds.children, body, 'warning', 'sequence', 'D-SACK Sequence', DSACK);
+          }
+        }
         seg.sack = edges;
         names.push('SACK');
         break;
@@ -167,10 +205,24 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         names.push('Timestamps');
         break;
       }
+      case 34: {
+        const it = leaf(head.children, F.tfo.name, bytes, 'TCP Option - TCP Fast Open', p, optLen);
+        kindLen(it, kind, optLen, p);
+        if (optLen === 2) {
+          leaf(it.children, F.tfoRequest.name, bytes, 'Fast Open Cookie Request', p, 2);
+          info(' TFO=R');
+        } else {
+          const cookie = bytesHex(d, body, optLen - 2);
+          const ci = leaf(it.children, F.tfoCookie.name, cookie, `Fast Open Cookie: ${cookie}`, body, optLen - 2);
+          info(' TFO=C');
+          if ((seg.flags & (TH_SYN | TH_ACK)) === TH_SYN) expert(c, ci.children, body, 'note', 'sequence', 'TCP SYN with TFO Cookie', TFO_SYN);
+        }
+        names.push('TCP Fast Open');
+        break;
+      }
       default: {
         // Info notes Wireshark adds for the rarer options students may meet.
-        if (kind === 34) info(optLen === 2 ? ' TFO=R' : ' TFO=C');
-        else if (kind === 19) info(' MD5');
+        if (kind === 19) info(' MD5');
         else if (kind === 28 && optLen === 4) info(` USER_TO=${v.getUint16(body) & 0x7fff}`);
         else if ((kind === 253 || kind === 254) && optLen >= 4) info(` ExID=${v.getUint16(body).toString(16)}`);
         const it = leaf(head.children, F.unknown.name, bytes, `TCP Option - ${kindName}`, p, optLen);

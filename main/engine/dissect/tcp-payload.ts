@@ -6,6 +6,7 @@ import { leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import type { Ctx } from './context';
 import { dissectData } from './payload';
+import { defineExpert, expert } from './expert';
 
 const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];
 const F = {
@@ -19,6 +20,7 @@ const F = {
   response: defineField('http.response', 'Response', 'bool'),
 };
 defineField('http', 'Hypertext Transfer Protocol', 'protocol');
+const CHAT = defineExpert('http.chat', 'Chat');
 
 
 /** The first line of [off, end) when it is complete and printable, else null. */
@@ -69,6 +71,8 @@ function dissectHttpLine(c: Ctx, line: string, off: number, end: number): boolea
   c.setInfo(line + ' ' + (isResp && hd.type ? ` (${hd.type})` : ''));
   const item: Field = { name: '', value: null, display: `${line}\\r\\n`, offset: off, length: line.length + 2, children: [] };
   h.fields.push(item);
+  // Wireshark flags each HTTP first line as a "chat" expert item (the message is the line as shown).
+  expert(c, item.children, off, 'chat', 'sequence', `${line}\\r\\n`, CHAT);
   let p = off;
   if (isReq) {
     const uri = parts.slice(1, -1).join(' ');

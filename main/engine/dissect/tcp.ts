@@ -54,6 +54,7 @@ defineField('tcp.port', 'Source or Destination Port', 'uint');
 const E = {
   syn: defineExpert('tcp.connection.syn', 'Connection establish request (SYN)'),
   synack: defineExpert('tcp.connection.sack', 'Connection establish acknowledge (SYN+ACK)'),
+  tfoAck: defineExpert('tcp.analysis.tfo_ack', 'TCP SYN-ACK accepting TFO data'),
   fin: defineExpert('tcp.connection.fin', 'Connection finish (FIN)'),
   finActive: defineExpert('tcp.connection.fin_active', 'Connection finish (FIN) initiated'),
   finPassive: defineExpert('tcp.connection.fin_passive', 'Connection finish (FIN) undergone'),
@@ -172,6 +173,8 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   }
   const ai = leaf(t, F.ack.name, ack, `Acknowledgment Number: ${ack}${flags & TCP_ACK ? '    (relative ack number)' : ''}`, off + 8, 4);
   if (!(flags & TCP_ACK) && ackRaw !== 0) expert(c, ai.children, off + 8, 'note', 'protocol', 'The acknowledgment number field is nonzero while the ACK flag is not set', E.ackNonzero);
+  // A SYN-ACK acknowledging more than the SYN took data sent with the SYN (TCP Fast Open), as Wireshark reads it.
+  if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK) && ack > 1) expert(c, ai.children, off + 8, 'note', 'sequence', 'TCP SYN-ACK accepting TFO data', E.tfoAck);
   leaf(t, F.ackRaw.name, ackRaw, `Acknowledgment number (raw): ${ackRaw}`, off + 8, 4);
   leaf(t, F.hdrLen.name, hlen, bitsDisplay(d[off + 12], 0xf0, 8, 'Header Length', `${hlen} bytes (${hlen >> 2})`), off + 12, 1);
   flagsTree(c, t, flags, off, sport, dport, x.finActive);
@@ -223,9 +226,20 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
     const start = off + hlen;
     const n = c.avail(start, end);
     if (n > 0) leaf(t, F.payload.name, bytesHex(d, start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
-    dissectTcpPayload(c, start, end);
+    if (!resent(analysis)) dissectTcpPayload(c, start, end);
     if (n < seglen) c.need(start, seglen, end);
   }
+}
+
+/**
+ * tshark 4.0's default tcp.no_subdissector_on_error: the payload of a retransmitted or out-of-order
+ * segment (spurious retransmissions included, fast ones not) is shown as "TCP payload" only, never
+ * handed to a protocol (it would hand a protocol the same or misplaced bytes twice).
+ */
+function resent(a: TcpAnalysis | null): boolean {
+  if (!a || a.flags.length === 0) return false;
+  const f = a.flags;
+  return f.includes('out_of_order') || f.includes('spurious_retransmission') || (f.includes('retransmission') && !f.includes('fast_retransmission'));
 }
 
 /** Hands the segment's facts to the decoder (only for top-level TCP, never for quoted headers). */

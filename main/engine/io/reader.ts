@@ -34,6 +34,8 @@ interface Iface {
   info: CaptureInterface;
   ticks: TickConverter;
   link: LinkInfo;
+  /** What the frame layer shows of the interface (frame.section_number is 1-based), shared by its frames. */
+  meta: NonNullable<RawFrame['pcapng']>;
 }
 
 const MAGIC_US = 0xa1b2c3d4;
@@ -545,7 +547,13 @@ export class CaptureReader {
     const ticks = new TickConverter(units ?? 1_000_000n);
     info.unitsPerSecond = Number(ticks.units);
     this.interfaces.push(info);
-    this.ifaces.push({ info, ticks, link: linkInfo(linktype) });
+    // tshark 4.0 names a frame's interface by its per-section id looked up among all the file's
+    // interfaces (so in a second section, id 0 carries the first section's name): shown as tshark does.
+    const named = this.interfaces[info.id] ?? info;
+    const meta: Iface['meta'] = { section: info.section + 1 };
+    if (named.name !== undefined) meta.ifName = named.name;
+    if (named.description !== undefined) meta.ifDescription = named.description;
+    this.ifaces.push({ info, ticks, link: linkInfo(linktype), meta });
   }
 
   private sectionIface(localId: number, pos: number): Iface {
@@ -584,6 +592,7 @@ export class CaptureReader {
       tsSec: t.sec + iface.info.tsOffset,
       tsNsec: t.nsec,
       section: this.section,
+      pcapng: iface.meta,
     };
     if (comments) frame.comments = comments;
     return frame;
@@ -613,6 +622,7 @@ export class CaptureReader {
       tsSec: 0,
       tsNsec: 0,
       section: this.section,
+      pcapng: iface.meta,
       noTimestamp: true,
     };
   }
@@ -630,6 +640,8 @@ export class CaptureReader {
       section: this.section,
       noInterfaceId: true,
     };
+    // tshark shows such a record's section, but no interface.
+    if (this.format === 'pcapng') frame.pcapng = { section: this.section + 1 };
     if (!ts) frame.noTimestamp = true;
     return frame;
   }

@@ -150,6 +150,9 @@ export class TcpTracker {
 
     // Base sequence numbers: the ISN from a SYN, else one before the first seq seen (so data
     // starts at 1 mid-stream); the peer's from the first ACK (a SYN's ACK field may be garbage).
+    // Wireshark counts a segment's data toward completeness only once the sender's base is known: from
+    // a SYN, or from an earlier segment (a capture that starts mid-stream does not count its first one).
+    const knownBase = fwd.baseSet || (seg.flags & TCP_SYN) !== 0;
     if (!fwd.baseSet) {
       fwd.base = seg.flags & TCP_SYN ? seg.seq : sub(seg.seq, 1);
       fwd.baseSet = true;
@@ -175,7 +178,7 @@ export class TcpTracker {
     this.lastSide = side;
 
     b.completeness = conv.completeness;
-    conv.completeness |= completenessOf(seg, true);
+    conv.completeness |= completenessOf(seg, knownBase);
     // The first FIN's sender initiates the close ("active"); FINs from the other side undergo it.
     b.finActive = false;
     if (seg.flags & TCP_FIN) {
@@ -223,8 +226,8 @@ export class TcpTracker {
     fwd.numSack = 0;
     fwd.sackBytes = 0;
     if (!s || !(seg.flags & TCP_ACK)) return;
-    const n = Math.min(s.length >> 1, 4);
-    for (let i = 1; i < n; i++) {
+    const n = Math.min(s.length >> 1, 3);
+    for (let i = 0; i < n; i++) {
       fwd.sackBytes = add(fwd.sackBytes, sub(s[2 * i + 1], s[2 * i]));
       fwd.numSack++;
     }
@@ -247,12 +250,13 @@ export class TcpTracker {
 }
 
 /** Completeness bits of a segment; data counts only for segments the analysis saw. */
-function completenessOf(seg: TcpSegment, analysed: boolean): number {
+function completenessOf(seg: TcpSegment, countData: boolean): number {
   const f = seg.flags;
   let c = 0;
   if (f & TCP_SYN) c |= f & TCP_ACK ? COMPLETE_SYNACK : COMPLETE_SYNSENT;
-  else if (f & TCP_ACK) c |= COMPLETE_ACK;
-  if (analysed && seg.len > 0) c |= COMPLETE_DATA;
+  // An ACK carrying data counts as data, not as the ACK of the handshake (as tshark 4.0 counts them).
+  else if ((f & TCP_ACK) && seg.len === 0) c |= COMPLETE_ACK;
+  if (countData && seg.len > 0) c |= COMPLETE_DATA;
   if (f & TCP_FIN) c |= COMPLETE_FIN;
   if (f & TCP_RST) c |= COMPLETE_RST;
   return c;
