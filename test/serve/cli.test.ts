@@ -13,17 +13,23 @@ const chunks = join(repo, 'out', 'main', 'chunks');
 const built = existsSync(chunks) && readdirSync(chunks).some((f) => f.startsWith('serve-') && readFileSync(join(chunks, f), 'utf8').includes('Handshake Lab is serving at'));
 if (!built) console.log('skipping the serve CLI test: build first (npm run build)');
 
+/** The built CLI serving a small synthetic capture (`--open`), with a data folder of its own. */
+function serveWithCapture(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const file = join(dir, 'lab.pcap');
+  writePcap(file, synthFrames({ connections: 2 }));
+  const child = spawn(process.execPath, [join(repo, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser', '--open', file], {
+    env: { ...process.env, HANDSHAKE_LAB_DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { dir, child, exited };
+}
+
 describe('handshake-lab serve (built CLI)', () => {
   it.skipIf(!built)('serves the built app, preloads --open, refuses strangers, stops on SIGINT', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hl-serve-cli-'));
-    const file = join(dir, 'lab.pcap');
-    writePcap(file, synthFrames({ connections: 2 }));
-    const child = spawn(process.execPath, [join(repo, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser', '--open', file], {
-      env: { ...process.env, HANDSHAKE_LAB_DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { dir, child, exited } = serveWithCapture('hl-serve-cli-');
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     for (let i = 0; i < 100 && !/Opened /.test(out); i++) await new Promise((r) => setTimeout(r, 50));
     const m = /serving at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43}))\n/.exec(out);
     expect(m, out).not.toBeNull();
@@ -49,13 +55,7 @@ describe('handshake-lab serve (built CLI)', () => {
   });
 
   it.skipIf(!built)('keeps serving when its output pipes close (EPIPE), and still stops cleanly', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hl-serve-epipe-'));
-    const file = join(dir, 'lab.pcap');
-    writePcap(file, synthFrames({ connections: 2 }));
-    const child = spawn(process.execPath, [join(repo, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser', '--open', file], {
-      env: { ...process.env, HANDSHAKE_LAB_DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const { dir, child, exited } = serveWithCapture('hl-serve-epipe-');
     // The reader goes away after the first line, as `serve | head -1` does: later lines hit a closed pipe.
     const first = await new Promise<string>((r) => child.stdout.once('data', (d) => r(String(d))));
     child.stdout.destroy();

@@ -136,7 +136,7 @@ export function dissectFrameLayer(c: Ctx): Field {
   c.protos.pop(); // frame.protocols starts below the frame
   const t = h.fields;
   if (ng) field(t, F.section.name, ng.section, `Section number: ${ng.section}`);
-  if (ng && onInterface) {
+  if (onInterface) {
     const id = field(t, F.ifaceId.name, raw.interface, `Interface id: ${raw.interface} (${ifName})`);
     field(id.children, F.ifaceName.name, ifName, `Interface name: ${ifName}`);
     if (ng.ifDescription !== undefined) field(id.children, F.ifaceDesc.name, ng.ifDescription, `Interface description: ${ng.ifDescription}`);

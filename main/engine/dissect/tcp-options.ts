@@ -2,6 +2,8 @@
 // with its kind and length, the values students look at, and the Info-column notes
 // ("MSS=65495 SACK_PERM TSval=… TSecr=… WS=1024"). Every EOL byte is its own item, as in Wireshark.
 import type { Field, TcpSegment } from '../types';
+import { TCP_ACK, TCP_SYN } from '../types';
+import { ge, le, lt, sub } from '../tcp/seq';
 import { leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { bytesHex } from '../fields/format';
@@ -41,10 +43,6 @@ const MSS_PRESENT = defineExpert('tcp.options.mss.present', 'The non-SYN packet 
 const DSACK = defineExpert('tcp.options.sack.dsack', 'D-SACK Sequence');
 const TFO_SYN = defineExpert('tcp.analysis.tfo_syn', 'TCP SYN with TFO Cookie');
 const PADDING = defineExpert('tcp.non_zero_bytes_after_eol', 'Non-zero header padding');
-const TH_SYN = 0x002, TH_ACK = 0x010;
-/** Wireshark's LE_SEQ / LT_SEQ / GE_SEQ: comparisons modulo 2^32. */
-const leSeq = (a: number, b: number) => ((a - b) | 0) <= 0;
-const ltSeq = (a: number, b: number) => ((a - b) | 0) < 0;
 
 /** Option names as Wireshark's tcp_option_kind_vs (the kinds students may meet). */
 const KINDS: Record<number, string> = {
@@ -124,7 +122,7 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
       case 2: {
         const mss = v.getUint16(body);
         const it = leaf(head.children, F.mss.name, bytes, `TCP Option - Maximum segment size: ${mss} bytes`, p, optLen);
-        if (!(seg.flags & TH_SYN)) expert(c, it.children, p, 'warning', 'protocol', 'The non-SYN packet does contain a MSS option', MSS_PRESENT);
+        if (!(seg.flags & TCP_SYN)) expert(c, it.children, p, 'warning', 'protocol', 'The non-SYN packet does contain a MSS option', MSS_PRESENT);
         kindLen(it, kind, optLen, p);
         leaf(it.children, F.mssVal.name, mss, `MSS Value: ${mss}`, body, 2);
         seg.mss = mss;
@@ -157,14 +155,17 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         const it = leaf(head.children, F.sack.name, bytes, 'TCP Option - SACK', p, optLen);
         kindLen(it, kind, optLen, p);
         const edges: number[] = [];
+        /** The edges as shown: relative to the peer's ISN once it is known. */
+        const shownEdges: number[] = [];
+        const rel = peerBase === null ? '' : ' (relative)';
         let shown = '';
         let count = 0;
         for (let q = body; q + 8 <= p + optLen; q += 8) {
-          const le = v.getUint32(q), re = v.getUint32(q + 4);
-          edges.push(le, re);
-          const rle = peerBase === null ? le : (le - peerBase) >>> 0;
-          const rre = peerBase === null ? re : (re - peerBase) >>> 0;
-          const rel = peerBase === null ? '' : ' (relative)';
+          const left = v.getUint32(q), right = v.getUint32(q + 4);
+          edges.push(left, right);
+          const rle = peerBase === null ? left : sub(left, peerBase);
+          const rre = peerBase === null ? right : sub(right, peerBase);
+          shownEdges.push(rle, rre);
           leaf(it.children, F.sackLe.name, rle, `left edge = ${rle}${rel}`, q, 4);
           leaf(it.children, F.sackRe.name, rre, `right edge = ${rre}${rel}`, q + 4, 4);
           shown += ` ${rle}-${rre}`;
@@ -175,11 +176,9 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         leaf(it.children, F.sackCount.name, count, `TCP SACK Count: ${count}`, p, 0);
         // RFC 2883 D-SACK, as Wireshark tests it: the first block at or below the ACK, or inside the second.
         if (count > 0) {
-          const rel = peerBase === null ? '' : ' (relative)';
-          const r = (x: number) => (peerBase === null ? x : (x - peerBase) >>> 0);
-          const ack = peerBase !== null && (seg.flags & TH_ACK) ? r(seg.ack) : seg.ack;
-          const le0 = r(edges[0]), re0 = r(edges[1]);
-          if (leSeq(re0, ack) || (count > 1 && ltSeq(r(edges[2]), re0) && !ltSeq(r(edges[3]), re0))) {
+          const ack = peerBase !== null && (seg.flags & TCP_ACK) ? sub(seg.ack, peerBase) : seg.ack;
+          const [le0, re0, le1, re1] = shownEdges;
+          if (le(re0, ack) || (count > 1 && lt(le1, re0) && ge(re1, re0))) {
             leaf(it.children, F.sackDsackLe.name, le0, `D-SACK Left Edge = ${le0}${rel}`, body, 4);
             leaf(it.children, F.sackDsackRe.name, re0, `D-SACK Right Edge = ${re0}${rel}`, body + 4, 4);
             const ds = leaf(it.children, '', null, 'D-SACK Sequence', body, 8);
@@ -215,7 +214,7 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
           const cookie = bytesHex(d, body, optLen - 2);
           const ci = leaf(it.children, F.tfoCookie.name, cookie, `Fast Open Cookie: ${cookie}`, body, optLen - 2);
           info(' TFO=C');
-          if ((seg.flags & (TH_SYN | TH_ACK)) === TH_SYN) expert(c, ci.children, body, 'note', 'sequence', 'TCP SYN with TFO Cookie', TFO_SYN);
+          if ((seg.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) expert(c, ci.children, body, 'note', 'sequence', 'TCP SYN with TFO Cookie', TFO_SYN);
         }
         names.push('TCP Fast Open');
         break;

@@ -85,12 +85,6 @@ export class WindowFrame implements RawFrame {
   get data(): Uint8Array {
     return (this.view ??= this.buf.subarray(this.start, this.start + this.caplen));
   }
-  set data(d: Uint8Array) {
-    this.buf = d;
-    this.start = 0;
-    this.caplen = d.length;
-    this.view = d;
-  }
   /** Points the frame at buf[start, start + caplen). */
   window(buf: Uint8Array, start: number, caplen: number): void {
     this.buf = buf;
