@@ -1,5 +1,8 @@
 // handshake-lab decode FILE [--jsonl]: every frame of a capture, as a table or one JSON object per line.
 import { Decoder } from '../engine/decoder';
+import { CaptureReader } from '../engine/io/reader';
+import { FieldSink } from '../engine/fields/tree';
+import { lookupField } from '../engine/fields/registry';
 import type { DecodedFrame } from '../engine/types';
 import { readCaptureFile, CaptureFileError } from '../capture/file-source';
 import { parseArgs } from './args';
@@ -7,7 +10,7 @@ import { UsageError, type Command } from './command';
 import { Output } from './output';
 import { formatTableRow, tableHeader } from './table';
 
-const help = `usage: handshake-lab decode FILE [--jsonl]
+const help = `usage: handshake-lab decode FILE [--jsonl] [--fields NAME,NAME,…]
 
 Decodes every frame of a pcap or pcapng file with Handshake Lab's engine.
 Fields carry Wireshark's display-filter names and tshark 4.0's values.
@@ -18,6 +21,11 @@ Fields carry Wireshark's display-filter names and tshark 4.0's values.
               linktype, interface, stream, layers (each with protocol, OSI and
               TCP/IP layer, offset, length, fields), info, analysis, malformed,
               expert, states, transitions
+  --fields L  only these fields (display-filter names, comma-separated), like
+              tshark -T fields -E occurrence=a -e …: one line per frame, a tab
+              between fields, a comma between a field's occurrences. With --jsonl:
+              {"frame": N, "fields": {"tcp.srcport": [42926], …}} (fields absent
+              from a frame are left out). No tree is built: several times faster.
 
 Exit code 2 with one line on stderr for a missing, unreadable or damaged file
 (every good frame before the damage is printed first).`;
@@ -25,10 +33,11 @@ Exit code 2 with one line on stderr for a missing, unreadable or damaged file
 export const decodeCommand: Command = {
   help,
   async run(args) {
-    const { flags, positionals } = parseArgs('decode', args, { booleans: ['jsonl'], positionals: [1, 1] });
+    const { flags, positionals } = parseArgs('decode', args, { booleans: ['jsonl'], values: { fields: 'string' }, positionals: [1, 1] });
     const file = positionals[0];
     const out = new Output();
     const decoder = new Decoder();
+    if (flags.fields !== undefined) return decodeFields(file, fieldList(String(flags.fields)), flags.jsonl === true, out, decoder);
     let first: DecodedFrame | null = null;
     let firstSec = 0, firstNsec = 0;
     const jsonl = flags.jsonl === true;
@@ -55,3 +64,72 @@ export const decodeCommand: Command = {
     return 0;
   },
 };
+
+/** The names given to --fields, each one a field the engine knows. */
+function fieldList(text: string): string[] {
+  const names = text.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  if (names.length === 0) throw new UsageError('decode: --fields needs at least one field name (e.g. --fields tcp.srcport,tcp.flags)');
+  const unknown = names.filter((n) => !lookupField(n));
+  if (unknown.length) throw new UsageError(`decode: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} (Handshake Lab knows the fields its dissectors show; names as in Wireshark's display filters)`);
+  return names;
+}
+
+/** decode --fields: values only, as tshark -T fields prints them, or as one JSON object per frame. */
+function decodeFields(file: string, names: string[], jsonl: boolean, out: Output, decoder: Decoder): number {
+  const sink = new FieldSink(names);
+  const slots = names.map((n) => sink.slot(n));
+  // Names are display-filter names ([a-z0-9._-]): safe inside JSON quotes as they are.
+  const keys = names.map((n) => `"${n}":[`);
+  const plain = names.map((n) => PLAIN_KINDS.has(lookupField(n)?.kind ?? ''));
+  try {
+    // Nothing keeps a frame after its line is written: one frame object is refilled (classic pcap).
+    const reader = new CaptureReader();
+    reader.reuseFrames = true;
+    readCaptureFile(file, (raw) => {
+      if (out.closed) return;
+      decoder.decodeFields(raw, sink);
+      out.write(jsonl ? jsonLine(decoder.frameCount, slots, keys, plain, sink) : tsvLine(slots, sink));
+    }, reader);
+  } catch (e) {
+    out.flush();
+    if (e instanceof CaptureFileError) throw new UsageError(e.message);
+    throw e;
+  }
+  out.flush();
+  return 0;
+}
+
+/** Field kinds whose text values never need escaping in JSON (hex digits, addresses, numbers as text). */
+const PLAIN_KINDS = new Set(['hex', 'mac', 'ipv4', 'ipv6', 'bytes', 'none', 'uint', 'int', 'bool', 'time', 'double']);
+
+function tsvLine(slots: number[], sink: FieldSink): string {
+  let line = '';
+  for (let i = 0; i < slots.length; i++) {
+    if (i > 0) line += '\t';
+    const n = sink.count(slots[i]);
+    for (let j = 0; j < n; j++) {
+      if (j > 0) line += ',';
+      const v = sink.value(slots[i], j);
+      if (v !== null) line += v;
+    }
+  }
+  return line + '\n';
+}
+
+function jsonLine(frame: number, slots: number[], keys: string[], plain: boolean[], sink: FieldSink): string {
+  let line = `{"frame":${frame},"fields":{`;
+  let first = true;
+  for (let i = 0; i < slots.length; i++) {
+    const n = sink.count(slots[i]);
+    if (n === 0) continue;
+    line += first ? keys[i] : ',' + keys[i];
+    first = false;
+    for (let j = 0; j < n; j++) {
+      if (j > 0) line += ',';
+      const v = sink.value(slots[i], j);
+      line += typeof v === 'number' ? v : v === null ? 'null' : plain[i] ? '"' + v + '"' : JSON.stringify(v);
+    }
+    line += ']';
+  }
+  return line + '}}\n';
+}

@@ -6,5 +6,5 @@ export { CaptureFormatError } from './io/errors';
 export { dissectFrame, type DissectResult } from './dissect/index';
 export { newSession, type Session } from './session';
 export { lookupField, allFields, type FieldDef, type FieldKind } from './fields/registry';
-export { walk } from './fields/tree';
+export { walk, FieldSink } from './fields/tree';
 export { PcapngWriter, type PcapngWriterOptions, type PcapngInterfaceSpec, type PcapngChunk, type InterfacePicker } from './io/pcapng-writer';

@@ -8,6 +8,8 @@ import type {
 } from '../types';
 import type { Session } from '../session';
 import type { StreamOnly } from '../tcp/tracker';
+import { bytesHex } from '../fields/format';
+import { collectLate, treeless } from '../fields/tree';
 
 export class BoundsSignal extends Error {
   constructor(readonly malformed: boolean) {
@@ -86,6 +88,9 @@ export class Ctx {
   /** True once a fragment (not reassembled) was seen: payload bounds errors then mean "unreassembled". */
   fragmented = false;
 
+  /** Only field values are collected (decode --fields): titles and columns are not made. */
+  readonly lean = treeless();
+
   constructor(readonly raw: RawFrame, readonly number: number, readonly session: Session) {
     this.d = raw.data;
     this.v = new DataView(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength);
@@ -102,11 +107,27 @@ export class Ctx {
     if (this.quoteInto) {
       const item: Field = { name: protocol, value: null, display: title, offset, length, children: fields };
       this.quoteInto.push(item);
+      // The quoted protocol's own item (its fields follow it, as in the tree) when only values are collected.
+      if (treeless()) collectLate(protocol, null);
       return new Head(null, item, fields);
     }
     const layer: Layer = { protocol, title, osi, tcpip, offset, length, fields };
     this.layers.push(layer);
     return new Head(layer, null, fields);
+  }
+
+  private hexAt = -1;
+  private hexLen = 0;
+  private hexText = '';
+
+  /** [off, off+n) in hex; the last range is kept, as TCP's payload item and the data under it show the same bytes. */
+  hex(off: number, n: number): string {
+    if (off !== this.hexAt || n !== this.hexLen) {
+      this.hexText = bytesHex(this.d, off, n);
+      this.hexAt = off;
+      this.hexLen = n;
+    }
+    return this.hexText;
   }
 
   /** Ensures [off, off+n) is readable within a protocol whose reported data ends at `end`; throws otherwise. */
@@ -133,11 +154,11 @@ export class Ctx {
   }
 
   setInfo(s: string): void {
-    if (this.colWritable) this.info = s;
+    if (this.colWritable && !this.lean) this.info = s;
   }
 
   appendInfo(s: string): void {
-    if (this.colWritable) this.info += s;
+    if (this.colWritable && !this.lean) this.info += s;
   }
 
   setAddresses(src: string, dst: string): void {

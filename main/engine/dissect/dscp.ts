@@ -1,7 +1,7 @@
 // The DS field (RFC 2474 DSCP + RFC 3168 ECN), shared by IPv4's dsfield and IPv6's traffic class.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay } from '../fields/tree';
+import { bitsDisplay, leaf } from '../fields/tree';
 import { hex } from '../fields/format';
 
 /** Codepoint names as Wireshark's dscp_vals (long) and dscp_short_vals (in the summary). */
@@ -36,8 +36,7 @@ export function dsfieldItem(tree: Field[], name: string, label: string, ds: numb
   const [long, short] = DSCP[dscp] ?? ['Unknown', 'Unknown'];
   const summary = `${hex(ds, 2)} (DSCP: ${short}, ECN: ${ECN[ecn][1]})`;
   const display = bits === 8 ? `${label}: ${summary}` : bitsDisplay(word, 0xff << shift, bits, label, summary);
-  const item: Field = { name, value: value ?? hex(ds, 2), display, offset, length, children: [] };
-  tree.push(item);
-  item.children.push({ name: `${name}.dscp`, value: dscp, display: bitsDisplay(word, 0xfc << shift, bits, 'Differentiated Services Codepoint', `${long} (${dscp})`), offset, length, children: [] });
-  item.children.push({ name: `${name}.ecn`, value: ecn, display: bitsDisplay(word, 0x03 << shift, bits, 'Explicit Congestion Notification', `${ECN[ecn][0]} (${ecn})`), offset, length, children: [] });
+  const item = leaf(tree, name, value ?? hex(ds, 2), display, offset, length);
+  leaf(item.children, `${name}.dscp`, dscp, bitsDisplay(word, 0xfc << shift, bits, 'Differentiated Services Codepoint', `${long} (${dscp})`), offset, length);
+  leaf(item.children, `${name}.ecn`, ecn, bitsDisplay(word, 0x03 << shift, bits, 'Explicit Congestion Notification', `${ECN[ecn][0]} (${ecn})`), offset, length);
 }

@@ -11,6 +11,7 @@ import { dissectVlan, dissectIeee8021ad } from './vlan';
 import { dissectData } from './payload';
 import { expert, defineExpert } from './expert';
 import { defineField } from '../fields/registry';
+import { leaf } from '../fields/tree';
 import { bytesHex as hexOf } from '../fields/format';
 
 /** Ethernet type names, as Wireshark's etype_vals shows them. */
@@ -105,7 +106,7 @@ function addTrailer(c: Ctx, t: TrailerSpec, start: number, end: number): void {
     for (let i = start; i < start + padLen && i < capEnd; i++) if (d[i] !== 0) { zero = false; break; }
     if (zero) {
       const n = Math.min(padLen, capEnd - pos);
-      t.tree.push({ name: `${t.prefix}.padding`, value: hexOf(d, pos, n), display: `Padding: ${hexOf(d, pos, n)}`, offset: pos, length: n, children: [] });
+      leaf(t.tree, `${t.prefix}.padding`, hexOf(d, pos, n), `Padding: ${hexOf(d, pos, n)}`, pos, n);
       pos += padLen;
       rest -= padLen;
     } else {
@@ -116,8 +117,7 @@ function addTrailer(c: Ctx, t: TrailerSpec, start: number, end: number): void {
   const trailerLen = rest - fcs;
   if (trailerLen > 0 && pos < capEnd) {
     const n = Math.min(trailerLen, capEnd - pos);
-    const item: Field = { name: `${t.prefix}.trailer`, value: hexOf(d, pos, n), display: `Trailer: ${hexOf(d, pos, n)}`, offset: pos, length: n, children: [] };
-    t.tree.push(item);
+    const item = leaf(t.tree, `${t.prefix}.trailer`, hexOf(d, pos, n), `Trailer: ${hexOf(d, pos, n)}`, pos, n);
     if (badPadding) {
       expertPadding(c, item.children, pos);
     }
@@ -127,8 +127,8 @@ function addTrailer(c: Ctx, t: TrailerSpec, start: number, end: number): void {
     const v = c.v.getUint32(pos);
     let h = v.toString(16);
     while (h.length < 8) h = '0' + h;
-    t.tree.push({ name: `${t.prefix}.fcs`, value: '0x' + h, display: `Frame check sequence: 0x${h} [unverified]`, offset: pos, length: 4, children: [] });
-    t.tree.push({ name: `${t.prefix}.fcs.status`, value: 2, display: 'FCS Status: Unverified', offset: pos, length: 0, children: [] });
+    leaf(t.tree, `${t.prefix}.fcs`, '0x' + h, `Frame check sequence: 0x${h} [unverified]`, pos, 4);
+    leaf(t.tree, `${t.prefix}.fcs.status`, 2, 'FCS Status: Unverified', pos, 0);
   }
 }
 

@@ -1,6 +1,8 @@
 // Wireshark's show_exception: what a frame gets when a dissector ran out of data.
 import { defineField } from '../fields/registry';
 import type { BoundsSignal, Ctx } from './context';
+import type { Field } from '../types';
+import { leaf } from '../fields/tree';
 
 defineField('_ws.short', 'Short Frame', 'protocol');
 defineField('_ws.malformed', 'Malformed Packet', 'protocol');
@@ -15,24 +17,21 @@ export function showException(c: Ctx, e: BoundsSignal): void {
   if (e.malformed) {
     c.appendInfo('[Malformed Packet]');
     const title = `[Malformed Packet: ${c.current}]`;
-    const fields = [{
-      name: '_ws.expert', value: 'Expert Info (Error/Malformed): Malformed Packet (Exception occurred)',
-      display: 'Expert Info (Error/Malformed): Malformed Packet (Exception occurred)', offset: 0, length: 0,
-      children: [
-        { name: '_ws.malformed.expert', value: 1, display: 'Malformed Packet (Exception occurred)', offset: 0, length: 0, children: [] },
-        { name: '_ws.expert.message', value: 'Malformed Packet (Exception occurred)', display: 'Message: Malformed Packet (Exception occurred)', offset: 0, length: 0, children: [] },
-        { name: '_ws.expert.severity', value: 0x00800000, display: 'Severity level: Error', offset: 0, length: 0, children: [] },
-        { name: '_ws.expert.group', value: 0x07000000, display: 'Group: Malformed', offset: 0, length: 0, children: [] },
-      ],
-    }];
-    if (into) into.push({ name: '_ws.malformed', value: null, display: title, offset: 0, length: 0, children: fields });
-    else c.layers.push({ protocol: '_ws.malformed', title, osi: c.curOsi, tcpip: c.curTcpip, offset: 0, length: 0, fields });
+    let fields: Field[];
+    if (into) fields = leaf(into, '_ws.malformed', null, title, 0, 0).children;
+    else c.layers.push({ protocol: '_ws.malformed', title, osi: c.curOsi, tcpip: c.curTcpip, offset: 0, length: 0, fields: (fields = []) });
+    const text = 'Expert Info (Error/Malformed): Malformed Packet (Exception occurred)';
+    const ex = leaf(fields, '_ws.expert', text, text, 0, 0).children;
+    leaf(ex, '_ws.malformed.expert', 1, 'Malformed Packet (Exception occurred)', 0, 0);
+    leaf(ex, '_ws.expert.message', 'Malformed Packet (Exception occurred)', 'Message: Malformed Packet (Exception occurred)', 0, 0);
+    leaf(ex, '_ws.expert.severity', 0x00800000, 'Severity level: Error', 0, 0);
+    leaf(ex, '_ws.expert.group', 0x07000000, 'Group: Malformed', 0, 0);
     c.addExpert('error', 'malformed', 'Malformed Packet (Exception occurred)', '_ws.malformed.expert');
     c.malformed = true;
   } else {
     c.appendInfo('[Packet size limited during capture]');
     const title = `[Packet size limited during capture: ${c.current} truncated]`;
-    if (into) into.push({ name: '_ws.short', value: null, display: title, offset: 0, length: 0, children: [] });
+    if (into) leaf(into, '_ws.short', null, title, 0, 0);
     else c.layers.push({ protocol: '_ws.short', title, osi: c.curOsi, tcpip: c.curTcpip, offset: 0, length: 0, fields: [] });
   }
 }

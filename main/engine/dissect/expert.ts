@@ -46,8 +46,7 @@ export function expert(c: Ctx, under: Field[], offset: number, severity: ExpertS
   const [sv, sn] = SEVERITY[severity];
   const [gv, gn] = GROUP[group];
   const text = `Expert Info (${sn}/${gn}): ${message}`;
-  const item: Field = { name: '_ws.expert', value: text, display: text, offset, length: 0, children: [] };
-  under.push(item);
+  const item = leaf(under, '_ws.expert', text, text, offset);
   leaf(item.children, field, 1, message, offset);
   leaf(item.children, '_ws.expert.message', message, `Message: ${message}`, offset);
   leaf(item.children, '_ws.expert.severity', sv, `Severity level: ${sn}`, offset);

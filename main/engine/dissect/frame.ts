@@ -1,6 +1,7 @@
 // The "frame" pseudo-protocol (OSI 1): what the capture file says about the frame, as tshark's frame.*.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
+import { collectLate, leaf, treeless, unwanted } from '../fields/tree';
 import { epochString } from '../fields/format';
 import type { Ctx } from './context';
 import { dissectState } from './state';
@@ -101,9 +102,7 @@ export function arrivalString(sec: number, nsec: number): string {
 }
 
 function field(tree: Field[], name: string, value: Field['value'], display: string): Field {
-  const f: Field = { name, value, display, offset: 0, length: 0, children: [] };
-  tree.push(f);
-  return f;
+  return leaf(tree, name, value, display, 0, 0);
 }
 
 /**
@@ -129,9 +128,11 @@ export function dissectFrameLayer(c: Ctx): Field {
   const bits = (n: number) => `${n} bytes (${n * 8} bits)`;
   const ng = raw.pcapng;
   const ifName = ng ? ng.ifName ?? 'unknown' : '';
-  let title = `Frame ${c.number}: ${raw.len} bytes on wire (${raw.len * 8} bits), ${c.cap} bytes captured (${c.cap * 8} bits)`;
+  // Collecting values only (decode --fields): texts nobody reads are not made.
+  const lean = c.lean;
+  let title = lean ? '' : `Frame ${c.number}: ${raw.len} bytes on wire (${raw.len * 8} bits), ${c.cap} bytes captured (${c.cap * 8} bits)`;
   const onInterface = ng !== undefined && !raw.noInterfaceId;
-  if (onInterface) title += ` on interface ${ifName}, id ${raw.interface}`;
+  if (onInterface && !lean) title += ` on interface ${ifName}, id ${raw.interface}`;
   const h = c.open('frame', 'Frame', title, 1, 1, 0, c.cap);
   c.protos.pop(); // frame.protocols starts below the frame
   const t = h.fields;
@@ -146,7 +147,8 @@ export function dissectFrameLayer(c: Ctx): Field {
   const st = dissectState(c.session);
   if (raw.hasTimestamp !== false && !raw.noTimestamp) {
     const sec = raw.tsSec, nsec = raw.tsNsec;
-    field(t, F.time.name, arrivalString(sec, nsec), `Arrival Time: ${arrivalString(sec, nsec)}`);
+    const arrival = unwanted(F.time.name) ? '' : arrivalString(sec, nsec);
+    field(t, F.time.name, arrival, `Arrival Time: ${arrival}`);
     field(t, F.offsetShift.name, '0.000000000', 'Time shift for this packet: 0.000000000 seconds');
     const epoch = epochString(sec, nsec);
     field(t, F.epoch.name, epoch, `Epoch Time: ${epoch} seconds`);
@@ -170,11 +172,17 @@ export function dissectFrameLayer(c: Ctx): Field {
   field(t, F.capLen.name, c.cap, `Capture Length: ${bits(c.cap)}`);
   field(t, F.marked.name, 0, 'Frame is marked: False');
   field(t, F.ignored.name, 0, 'Frame is ignored: False');
-  return field(t, F.protocols.name, '', '');
+  // Its value is known when the frame ends (finishProtocols, which also collects it when no tree is built).
+  return lean ? leaf(t, '', null, '', 0, 0) : field(t, F.protocols.name, '', '');
 }
 
 /** Fills in frame.protocols once every protocol of the frame is known. */
 export function finishProtocols(item: Field, protos: string[]): void {
+  if (treeless()) {
+    // Known only at the end of the frame; the item was added first, as Wireshark adds it.
+    if (!unwanted('frame.protocols')) collectLate('frame.protocols', protos.join(':'));
+    return;
+  }
   const s = protos.join(':');
   item.value = s;
   item.display = `[Protocols in frame: ${s}]`;

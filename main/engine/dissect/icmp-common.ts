@@ -5,6 +5,7 @@ import type { Ctx } from './context';
 import { expert } from './expert';
 import { dissectState } from './state';
 import { hex } from '../fields/format';
+import { leaf } from '../fields/tree';
 
 /** One's-complement sum of [off, end) folded to 16 bits, starting from `initial`. */
 export function onesSum(d: Uint8Array, off: number, end: number, initial = 0): number {
@@ -24,23 +25,22 @@ export function checksumItems(c: Ctx, tree: Field[], prefix: string, off: number
   const sum = c.v.getUint16(off + 2);
   const whole = msgEnd <= c.cap;
   if (!whole) {
-    tree.push({ name: `${prefix}.checksum`, value: hex(sum, 4), display: `Checksum: ${hex(sum, 4)} [unverified]`, offset: off + 2, length: 2, children: [] });
-    tree.push({ name: `${prefix}.checksum.status`, value: 2, display: 'Checksum Status: Unverified', offset: off + 2, length: 0, children: [] });
+    leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]`, off + 2, 2);
+    leaf(tree, `${prefix}.checksum.status`, 2, 'Checksum Status: Unverified', off + 2, 0);
     return;
   }
   const total = onesSum(c.d, off, msgEnd, partial);
   if (total === 0xffff) {
-    tree.push({ name: `${prefix}.checksum`, value: hex(sum, 4), display: `Checksum: ${hex(sum, 4)} [correct]`, offset: off + 2, length: 2, children: [] });
-    tree.push({ name: `${prefix}.checksum.status`, value: 1, display: 'Checksum Status: Good', offset: off + 2, length: 0, children: [] });
+    leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} [correct]`, off + 2, 2);
+    leaf(tree, `${prefix}.checksum.status`, 1, 'Checksum Status: Good', off + 2, 0);
     return;
   }
   // The right value: what makes the sum 0xffff with the checksum field taken as zero.
   const without = onesSum(c.d, off, msgEnd, partial + 0xffff - sum);
   const should = (~without) & 0xffff;
-  const item: Field = { name: `${prefix}.checksum`, value: hex(sum, 4), display: `Checksum: ${hex(sum, 4)} incorrect, should be ${hex(should, 4)}`, offset: off + 2, length: 2, children: [] };
-  tree.push(item);
+  const item = leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} incorrect, should be ${hex(should, 4)}`, off + 2, 2);
   expert(c, item.children, off + 2, 'warning', 'checksum', `Bad checksum [should be ${hex(should, 4)}]`, `${prefix}.checksum_bad`);
-  tree.push({ name: `${prefix}.checksum.status`, value: 0, display: 'Checksum Status: Bad', offset: off + 2, length: 0, children: [] });
+  leaf(tree, `${prefix}.checksum.status`, 0, 'Checksum Status: Bad', off + 2, 0);
 }
 
 /** Remembers an echo request; returns nothing. */

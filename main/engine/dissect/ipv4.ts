@@ -46,10 +46,10 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   c.need(off, 1, end);
   const b0 = d[off];
   const version = b0 >> 4, hlen = (b0 & 15) * 4;
-  leaf(t, F.version.name, version, bitsDisplay(b0, 0xf0, 8, 'Version', String(version)), off, 1);
+  const vi = leaf(t, F.version.name, version, bitsDisplay(b0, 0xf0, 8, 'Version', String(version)), off, 1);
   if (version !== 4) {
     h.length = 1;
-    expert(c, t[t.length - 1].children, off, 'error', 'protocol', 'Bogus IPv4 version', BAD_VERSION);
+    expert(c, vi.children, off, 'error', 'protocol', 'Bogus IPv4 version', BAD_VERSION);
     // Wireshark hands a version-6 header on to IPv6.
     if (version === 6) dissectIpv6(c, off, end);
     else c.setInfo(`Bogus IPv4 version (${version}, must be 4)`);
@@ -120,7 +120,7 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   if (ttl > 0 && ttl < 5 && (d[off + 16] & 0xf0) !== 0xe0 && proto !== 103 && proto !== 89) {
     expert(c, ttlItem.children, off + 8, 'note', 'sequence', `"Time To Live" only ${ttl}`, TTL_SMALL);
   }
-  h.title = `Internet Protocol Version 4, Src: ${src}, Dst: ${dst}`;
+  if (!c.lean) h.title = `Internet Protocol Version 4, Src: ${src}, Dst: ${dst}`;
   c.setAddresses(src, dst);
   if (hlen > 20) {
     c.need(off + 20, hlen - 20, end);

@@ -4,6 +4,7 @@
 import type { OsiLayer, TcpIpLayer } from '../types';
 import { defineField } from '../fields/registry';
 import { bytesHex, asciiPreview } from '../fields/format';
+import { leaf, treeless, unwanted } from '../fields/tree';
 import type { Ctx } from './context';
 
 const F = {
@@ -28,11 +29,11 @@ export function dissectData(c: Ctx, off: number, end: number): void {
   const osi: OsiLayer = carrier >= 4 ? 7 : ((carrier + 1) as OsiLayer);
   const tcpip: TcpIpLayer = carrier >= 4 ? 5 : ((c.curTcpip + 1) as TcpIpLayer);
   const h = c.open('data', 'Data', `Data (${n} bytes)`, osi, tcpip, off, n);
-  const hexs = bytesHex(c.d, off, n);
-  h.fields.push({ name: F.data.name, value: hexs, display: `Data: ${n > 36 ? hexs.slice(0, 72) + '\u2026' : hexs}`, offset: off, length: n, children: [] });
-  h.fields.push({ name: F.len.name, value: n, display: `[Length: ${n}]`, offset: off, length: 0, children: [] });
-  if (n > 0) {
+  const hexs = unwanted(F.data.name) ? '' : c.hex(off, n);
+  leaf(h.fields, F.data.name, hexs, `Data: ${n > 36 ? hexs.slice(0, 72) + '\u2026' : hexs}`, off, n);
+  leaf(h.fields, F.len.name, n, `[Length: ${n}]`, off, 0);
+  if (n > 0 && !treeless()) {
     const text = asciiPreview(c.d, off, n > PREVIEW ? PREVIEW : n);
-    h.fields.push({ name: '', value: null, display: `[Text: ${text}${n > PREVIEW ? '\u2026' : ''}]`, offset: off, length: n, children: [] });
+    leaf(h.fields, '', null, `[Text: ${text}${n > PREVIEW ? '\u2026' : ''}]`, off, n);
   }
 }

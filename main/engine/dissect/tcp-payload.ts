@@ -1,7 +1,6 @@
 // What a TCP payload is handed to: HTTP/1.x when the segment starts like an HTTP message (tshark 4.0
 // runs its HTTP heuristic on every TCP port; first line only: method, URI, version or status) and
 // holds it whole, otherwise plain data with a text preview.
-import type { Field } from '../types';
 import { leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import type { Ctx } from './context';
@@ -23,14 +22,27 @@ defineField('http', 'Hypertext Transfer Protocol', 'protocol');
 const CHAT = defineExpert('http.chat', 'Chat');
 
 
+/** What an HTTP/1.x message starts with: a method and a space, or a response's "HTTP/". */
+const STARTS = [...METHODS.map((m) => m + ' '), 'HTTP/'].map((t) => Array.from(t, (ch) => ch.charCodeAt(0)));
+
+/** Whether [off, end) starts like an HTTP message: most payloads are rejected on their first byte. */
+function startsLikeHttp(d: Uint8Array, off: number, end: number): boolean {
+  for (const t of STARTS) {
+    if (off + t.length > end) continue;
+    let i = 0;
+    while (i < t.length && d[off + i] === t[i]) i++;
+    if (i === t.length) return true;
+  }
+  return false;
+}
+
 /** The first line of [off, end) when it is complete and printable, else null. */
 function firstLine(d: Uint8Array, off: number, end: number): string | null {
-  let s = '';
-  for (let i = off; i < end && i < off + 2048; i++) {
+  const stop = Math.min(end, off + 2048);
+  for (let i = off; i < stop; i++) {
     const b = d[i];
-    if (b === 0x0d || b === 0x0a) return s;
+    if (b === 0x0d || b === 0x0a) return String.fromCharCode.apply(null, Array.from(d.subarray(off, i)));
     if (b < 0x20 || b > 0x7e) return null;
-    s += String.fromCharCode(b);
   }
   return null;
 }
@@ -38,7 +50,7 @@ function firstLine(d: Uint8Array, off: number, end: number): string | null {
 export function dissectTcpPayload(c: Ctx, off: number, end: number): void {
   const capEnd = end < c.cap ? end : c.cap;
   if (c.colWritable && capEnd === end) {
-    const line = firstLine(c.d, off, capEnd);
+    const line = startsLikeHttp(c.d, off, capEnd) ? firstLine(c.d, off, capEnd) : null;
     if (line !== null && dissectHttpLine(c, line, off, end)) return;
   }
   dissectData(c, off, end);
@@ -69,8 +81,7 @@ function dissectHttpLine(c: Ctx, line: string, off: number, end: number): boolea
   const h = c.open('http', 'HTTP', 'Hypertext Transfer Protocol', 7, 5, off, c.avail(off, end));
   c.setProtocol('HTTP');
   c.setInfo(line + ' ' + (isResp && hd.type ? ` (${hd.type})` : ''));
-  const item: Field = { name: '', value: null, display: `${line}\\r\\n`, offset: off, length: line.length + 2, children: [] };
-  h.fields.push(item);
+  const item = leaf(h.fields, '', null, `${line}\\r\\n`, off, line.length + 2);
   // Wireshark flags each HTTP first line as a "chat" expert item (the message is the line as shown).
   expert(c, item.children, off, 'chat', 'sequence', `${line}\\r\\n`, CHAT);
   let p = off;

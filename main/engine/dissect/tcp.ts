@@ -5,8 +5,8 @@
 import type { Field, TcpAnalysis, TcpSegment } from '../types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, TCP_URG } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay, leaf } from '../fields/tree';
-import { bytesHex, hex } from '../fields/format';
+import { bitsDisplay, leaf, unwanted } from '../fields/tree';
+import { hex } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
 import { captureTime } from '../session';
@@ -110,8 +110,12 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   const sport = v.getUint16(off), dport = v.getUint16(off + 2);
   leaf(t, F.srcport.name, sport, `Source Port: ${sport}`, off, 2);
   leaf(t, F.dstport.name, dport, `Destination Port: ${dport}`, off + 2, 2);
-  h.title = `Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}`;
-  c.setInfo(`${sport} \u2192 ${dport}`);
+  // Collecting values only (decode --fields): the title, Info and costly texts are not made.
+  const lean = c.lean;
+  if (!lean) {
+    h.title = `Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}`;
+    c.setInfo(`${sport} \u2192 ${dport}`);
+  }
   if (quoted) {
     quotedHeader(c, h, t, off, end);
     return;
@@ -145,15 +149,15 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   const times = analysis ?? only;
   c.tcpStream = stream;
   leaf(t, F.stream.name, stream, `Stream index: ${stream}`, off, 0);
-  leaf(t, F.completeness.name, x.completeness, `Conversation completeness: ${completenessText(x.completeness)} (${x.completeness})`, off, 0);
+  leaf(t, F.completeness.name, x.completeness, lean ? '' : `Conversation completeness: ${completenessText(x.completeness)} (${x.completeness})`, off, 0);
   if (haveLen) leaf(t, F.len.name, seglen, `TCP Segment Len: ${seglen}`, off + 12, 1);
   const seq = analysis ? analysis.seq : seqRaw;
   const ack = analysis ? analysis.ack : ackRaw;
   const win = analysis ? analysis.windowSize : window;
-  let info = ` [${flagsText(flags)}] Seq=${seq}`;
+  let info = lean ? '' : ` [${flagsText(flags)}] Seq=${seq}`;
   if (flags & TCP_ACK) info += ` Ack=${ack}`;
   info += ` Win=${win}`;
-  h.title += `, Seq: ${seq}`;
+  if (!lean) h.title += `, Seq: ${seq}`;
   leaf(t, F.seq.name, seq, `Sequence Number: ${seq}    (relative sequence number)`, off + 4, 4);
   leaf(t, F.seqRaw.name, seqRaw, `Sequence Number (raw): ${seqRaw}`, off + 4, 4);
 
@@ -165,8 +169,10 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
     publish(c, seg, analysis);
     return;
   }
-  if (flags & TCP_ACK) h.title += `, Ack: ${ack}`;
-  if (haveLen) h.title += `, Len: ${seglen}`;
+  if (!lean) {
+    if (flags & TCP_ACK) h.title += `, Ack: ${ack}`;
+    if (haveLen) h.title += `, Len: ${seglen}`;
+  }
   h.length = hlen;
   if (analysis) {
     leaf(t, F.nxtseq.name, analysis.nxtseq, `Next Sequence Number: ${analysis.nxtseq}    (relative sequence number)`, off, 0);
@@ -225,7 +231,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   if (seglen > 0) {
     const start = off + hlen;
     const n = c.avail(start, end);
-    if (n > 0) leaf(t, F.payload.name, bytesHex(d, start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
+    if (n > 0) leaf(t, F.payload.name, unwanted(F.payload.name) ? null : c.hex(start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
     if (!resent(analysis)) dissectTcpPayload(c, start, end);
     if (n < seglen) c.need(start, seglen, end);
   }
@@ -248,7 +254,7 @@ function publish(c: Ctx, seg: TcpSegment, analysis: TcpAnalysis | null): void {
 }
 
 function flagsTree(c: Ctx, t: Field[], flags: number, off: number, sport: number, dport: number, finActive: boolean): void {
-  const fi = leaf(t, F.flags.name, hex(flags, 4), `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags)})`, off + 12, 2);
+  const fi = leaf(t, F.flags.name, hex(flags, 4), c.lean ? '' : `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags)})`, off + 12, 2);
   const f = fi.children;
   bit(f, F.res.name, flags, 0xe00, 'Reserved', off + 12, 1);
   bit(f, F.ae.name, flags, 0x100, 'Accurate ECN', off + 12, 1);
@@ -266,7 +272,7 @@ function flagsTree(c: Ctx, t: Field[], flags: number, off: number, sport: number
   }
   const fin = bit(f, F.fin.name, flags, 0x001, 'Fin', off + 13, 1);
   if (flags & TCP_FIN) expert(c, fin.children, off + 13, 'chat', 'sequence', 'Connection finish (FIN)', E.fin);
-  const letters = flagsLetters(flags);
+  const letters = unwanted(F.str.name) ? '' : flagsLetters(flags);
   const s = leaf(f, F.str.name, letters, `[TCP Flags: ${letters}]`, off + 12, 2);
   if (flags & TCP_FIN) {
     if (finActive) expert(c, s.children, off + 12, 'note', 'sequence', 'This frame initiates the connection closing', E.finActive);

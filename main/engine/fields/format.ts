@@ -9,15 +9,35 @@ export function hex(n: number, digits: number): string {
   return '0x' + s;
 }
 
+/** Each byte's two hex digits as one 16-bit word of ASCII codes, first digit first in memory. */
+const HEX_PAIRS = new Uint16Array(256);
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+for (let b = 0; b < 256; b++) {
+  const hi = HEX.charCodeAt(b >> 4), lo = HEX.charCodeAt(b & 15);
+  HEX_PAIRS[b] = littleEndian ? hi | (lo << 8) : (hi << 8) | lo;
+}
+/** Hex digits are ASCII, so one latin1 decode turns the filled buffer into the string at once. */
+const ascii = new TextDecoder('latin1');
+let hexBuf = new Uint16Array(2048);
+
 /** Bytes as lower-case hex without separators (tshark -T fields for FT_BYTES / FT_NONE). */
 export function bytesHex(data: Uint8Array, offset: number, length: number): string {
-  let s = '';
   const end = Math.min(data.length, offset + length);
-  for (let i = offset; i < end; i++) {
-    const b = data[i];
-    s += HEX[b >> 4] + HEX[b & 15];
+  const n = end - offset;
+  if (n <= 0) return '';
+  if (n < 24) {
+    // Short strings (MACs, cookies): concatenation beats the decoder's call cost.
+    let s = '';
+    for (let i = offset; i < end; i++) {
+      const b = data[i];
+      s += HEX[b >> 4] + HEX[b & 15];
+    }
+    return s;
   }
-  return s;
+  // Payloads run to kilobytes on every data frame: one table lookup per byte, one decode.
+  if (hexBuf.length < n) hexBuf = new Uint16Array(n * 2);
+  for (let i = 0; i < n; i++) hexBuf[i] = HEX_PAIRS[data[offset + i]];
+  return ascii.decode(new Uint8Array(hexBuf.buffer, 0, n * 2));
 }
 
 /** Bytes as colon-separated hex ("00:1b:21:…"), as Wireshark shows MAC addresses and byte strings. */

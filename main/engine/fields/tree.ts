@@ -3,6 +3,97 @@ import type { Field, FieldValue } from '../types';
 import type { FieldDef } from './registry';
 import { hex } from './format';
 
+/**
+ * decode --fields, tshark -T fields' way: while a sink is set, no tree is built. Each item a
+ * dissector adds only hands its value to the sink (kept when its field is wanted, in tree order)
+ * and gets a throwaway placeholder back, so display texts and objects are never made.
+ */
+export class FieldSink {
+  private readonly slotOf = new Map<string, number>();
+  private readonly slots: FieldValue[][] = [];
+  /** Values per slot in this frame: reset by zeroing counts (no array is shrunk or reallocated per frame). */
+  private readonly counts: Int32Array;
+
+  constructor(readonly names: readonly string[]) {
+    for (const n of names) {
+      if (this.slotOf.has(n)) continue;
+      this.slotOf.set(n, this.slots.length);
+      this.slots.push([]);
+    }
+    this.counts = new Int32Array(this.slots.length);
+  }
+
+  /** Whether a field's values are kept (callers skip computing values nobody asked for). */
+  wants(name: string): boolean {
+    return this.slotOf.has(name);
+  }
+
+  put(name: string, value: FieldValue): void {
+    const i = this.slotOf.get(name);
+    if (i !== undefined) this.slots[i][this.counts[i]++] = value;
+  }
+
+  /** The slot of a wanted field, for count() and value(); -1 when not wanted. */
+  slot(name: string): number {
+    return this.slotOf.get(name) ?? -1;
+  }
+
+  /** How many values the slot holds in this frame (0 for slot -1). */
+  count(slot: number): number {
+    return slot < 0 ? 0 : this.counts[slot];
+  }
+
+  value(slot: number, j: number): FieldValue {
+    return this.slots[slot][j];
+  }
+
+  /** This frame's values of a wanted field, in tree order (a copy). */
+  values(name: string): FieldValue[] {
+    const i = this.slot(name);
+    return i < 0 ? [] : this.slots[i].slice(0, this.counts[i]);
+  }
+
+  clear(): void {
+    this.counts.fill(0);
+  }
+}
+
+let sink: FieldSink | null = null;
+const PLACEHOLDER: Field = { name: '', value: null, display: '', offset: 0, length: 0, children: [] };
+
+/** Runs `fn` with every item collected into `into` instead of built (see FieldSink). */
+export function collecting<T>(into: FieldSink, fn: () => T): T {
+  const before = sink;
+  sink = into;
+  try {
+    return fn();
+  } finally {
+    sink = before;
+  }
+}
+
+/** True while items are collected, not built: dissectors may then skip work only the tree shows. */
+export function treeless(): boolean {
+  return sink !== null;
+}
+
+/** True when a field's value would be thrown away (collecting, and not wanted): skip computing it. */
+export function unwanted(name: string): boolean {
+  return sink !== null && !sink.wants(name);
+}
+
+/** Hands the sink a value its item did not have when added (frame.protocols, a quoted protocol's item). */
+export function collectLate(name: string, value: FieldValue): void {
+  sink?.put(name, value);
+}
+
+function skipped(name: string, value: FieldValue): Field {
+  sink!.put(name, value);
+  // Callers may hang children (expert items) on what they get back: keep the placeholder empty.
+  if (PLACEHOLDER.children.length) PLACEHOLDER.children = [];
+  return PLACEHOLDER;
+}
+
 /** Display text for a value of a registered field, Wireshark style ("Type: IPv4 (0x0800)"). */
 export function displayOf(def: FieldDef, value: FieldValue, suffix = ''): string {
   if (value === null) return def.label + suffix;
@@ -33,6 +124,7 @@ export function valueOf(def: FieldDef, raw: number): FieldValue {
 
 /** Adds an item of a registered field to `tree` and returns it (so children can be added). */
 export function add(tree: Field[], def: FieldDef, offset: number, length: number, value: FieldValue, display?: string): Field {
+  if (sink) return skipped(def.name, value);
   const f: Field = { name: def.name, value, display: display ?? displayOf(def, value), offset, length, children: [] };
   tree.push(f);
   return f;
@@ -40,11 +132,13 @@ export function add(tree: Field[], def: FieldDef, offset: number, length: number
 
 /** Adds a numeric field: converts the raw number to tshark's form (hex string, 1/0, number). */
 export function addNum(tree: Field[], def: FieldDef, offset: number, length: number, raw: number, display?: string): Field {
+  if (sink) return skipped(def.name, valueOf(def, raw));
   return add(tree, def, offset, length, valueOf(def, raw), display);
 }
 
 /** Adds a text-only item (no filter name), e.g. "[Stream index: 0]" explanations or subtree labels. */
 export function addText(tree: Field[], display: string, offset: number, length: number): Field {
+  if (sink) return skipped('', null);
   const f: Field = { name: '', value: null, display, offset, length, children: [] };
   tree.push(f);
   return f;
@@ -55,6 +149,7 @@ export function addText(tree: Field[], display: string, offset: number, length: 
  * `mask` selects the bits within a `bits`-wide value read from offset/length.
  */
 export function bitsDisplay(word: number, mask: number, bits: number, label: string, shown: string): string {
+  if (sink) return ''; // only values are collected: no one reads the text
   return `${bitPattern(word, mask, bits)} = ${label}: ${shown}`;
 }
 
@@ -97,6 +192,7 @@ export function* walk(tree: readonly Field[]): Generator<Field> {
 
 /** Adds an item by its filter name with tshark's value and Wireshark's display text; returns it. */
 export function leaf(tree: Field[], name: string, value: FieldValue, display: string, offset: number, length = 0): Field {
+  if (sink) return skipped(name, value);
   const f: Field = { name, value, display, offset, length, children: [] };
   tree.push(f);
   return f;
