@@ -88,7 +88,9 @@ function decodeFields(file: string, names: string[], jsonl: boolean, out: Output
     readCaptureFile(file, (raw) => {
       if (out.closed) return;
       decoder.decodeFields(raw, sink);
-      out.write(jsonl ? jsonLine(decoder.frameCount, slots, keys, plain, sink) : tsvLine(slots, sink));
+      lineAscii = true;
+      const line = jsonl ? jsonLine(decoder.frameCount, slots, keys, plain, sink) : tsvLine(slots, plain, sink);
+      out.write(line, lineAscii);
     }, reader);
   } catch (e) {
     out.flush();
@@ -102,7 +104,17 @@ function decodeFields(file: string, names: string[], jsonl: boolean, out: Output
 /** Field kinds whose text values never need escaping in JSON (hex digits, addresses, numbers as text). */
 const PLAIN_KINDS = new Set(['hex', 'mac', 'ipv4', 'ipv6', 'bytes', 'none', 'uint', 'int', 'bool', 'time', 'double']);
 
-function tsvLine(slots: number[], sink: FieldSink): string {
+/** Whether the line being built is plain ASCII (then written without UTF-8 encoding). */
+let lineAscii = true;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** A text value of a field whose kind may hold any character: notes whether it is ASCII. */
+function checked(v: string): string {
+  if (lineAscii && NON_ASCII.test(v)) lineAscii = false;
+  return v;
+}
+
+function tsvLine(slots: number[], plain: boolean[], sink: FieldSink): string {
   let line = '';
   for (let i = 0; i < slots.length; i++) {
     if (i > 0) line += '\t';
@@ -110,7 +122,7 @@ function tsvLine(slots: number[], sink: FieldSink): string {
     for (let j = 0; j < n; j++) {
       if (j > 0) line += ',';
       const v = sink.value(slots[i], j);
-      if (v !== null) line += v;
+      if (v !== null) line += typeof v === 'number' || plain[i] ? v : checked(v);
     }
   }
   return line + '\n';
@@ -127,7 +139,7 @@ function jsonLine(frame: number, slots: number[], keys: string[], plain: boolean
     for (let j = 0; j < n; j++) {
       if (j > 0) line += ',';
       const v = sink.value(slots[i], j);
-      line += typeof v === 'number' ? v : v === null ? 'null' : plain[i] ? '"' + v + '"' : JSON.stringify(v);
+      line += typeof v === 'number' ? v : v === null ? 'null' : plain[i] ? '"' + v + '"' : checked(JSON.stringify(v));
     }
     line += ']';
   }

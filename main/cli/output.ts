@@ -14,7 +14,8 @@ export class Output {
     this.buf = Buffer.allocUnsafe(limit);
   }
 
-  write(s: string): void {
+  /** Writes `s`; `ascii` promises it holds only ASCII (then it is copied byte for byte, not UTF-8 encoded). */
+  write(s: string, ascii = false): void {
     if (this.closed) return;
     // UTF-8 takes at most 3 bytes per UTF-16 unit: check room without measuring the string.
     if (this.used + s.length * 3 > this.buf.length) {
@@ -24,7 +25,7 @@ export class Output {
         return;
       }
     }
-    this.used += this.buf.write(s, this.used, 'utf8');
+    this.used += this.buf.write(s, this.used, ascii ? 'latin1' : 'utf8');
   }
 
   flush(): void {

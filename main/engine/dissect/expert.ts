@@ -2,7 +2,7 @@
 // "_ws.expert" item (under the item it concerns) holding the expert's own field, message,
 // severity and group, with the numbers tshark prints for _ws.expert.severity / _ws.expert.group.
 import type { ExpertGroup, ExpertSeverity, Field } from '../types';
-import { leaf } from '../fields/tree';
+import { leaf, unwanted, unwantedUnder } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import type { Ctx } from './context';
 
@@ -43,6 +43,7 @@ export function defineExpert(name: string, label: string): string {
  */
 export function expert(c: Ctx, under: Field[], offset: number, severity: ExpertSeverity, group: ExpertGroup, message: string, field: string): void {
   c.addExpert(severity, group, message, field);
+  if (unwantedUnder('_ws.expert') && unwanted(field)) return;
   const [sv, sn] = SEVERITY[severity];
   const [gv, gn] = GROUP[group];
   const text = `Expert Info (${sn}/${gn}): ${message}`;

@@ -154,13 +154,13 @@ export function dissectFrameLayer(c: Ctx): Field {
     field(t, F.epoch.name, epoch, `Epoch Time: ${epoch} seconds`);
     if (st.hasPrev) nsDelta(sec, nsec, st.prevSec, st.prevNsec);
     else { dSec = 0; dNsec = 0; }
-    const delta = relTimeString(dSec, dNsec);
+    const delta = unwanted(F.delta.name) && unwanted(F.deltaDisplayed.name) ? '' : relTimeString(dSec, dNsec);
     field(t, F.delta.name, delta, `Time delta from previous captured frame: ${delta} seconds`);
     field(t, F.deltaDisplayed.name, delta, `Time delta from previous displayed frame: ${delta} seconds`);
     const t0 = c.session.t0;
     if (t0) nsDelta(sec, nsec, t0.sec, t0.nsec);
     else { dSec = 0; dNsec = 0; }
-    const rel = relTimeString(dSec, dNsec);
+    const rel = unwanted(F.relative.name) ? '' : relTimeString(dSec, dNsec);
     field(t, F.relative.name, rel, `Time since reference or first frame: ${rel} seconds`);
     st.prevSec = sec;
     st.prevNsec = nsec;

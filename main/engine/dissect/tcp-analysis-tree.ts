@@ -2,7 +2,7 @@
 // (tcp_print_sequence_number_analysis): ACK facts, iRTT, bytes in flight, then the analysis flags,
 // each an item with its expert item beneath it, and the duplicate-ACK count and frame.
 import type { Field, TcpAnalysis } from '../types';
-import { leaf } from '../fields/tree';
+import { leaf, unwanted } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
@@ -37,12 +37,12 @@ export function analysisTree(c: Ctx, tree: Field[], a: TcpAnalysis, off: number)
   if (a.acksFrame !== undefined) {
     leaf(t, T.acksFrame.name, a.acksFrame, `This is an ACK to the segment in frame: ${a.acksFrame}`, off);
     if (a.ackRtt !== undefined) {
-      const s = secondsString(a.ackRtt);
+      const s = unwanted(T.ackRtt.name) ? '' : secondsString(a.ackRtt);
       leaf(t, T.ackRtt.name, s, `The RTT to ACK the segment was: ${s} seconds`, off);
     }
   }
   if (a.initialRtt !== undefined) {
-    const s = secondsString(a.initialRtt);
+    const s = unwanted(T.initialRtt.name) ? '' : secondsString(a.initialRtt);
     leaf(t, T.initialRtt.name, s, `iRTT: ${s} seconds`, off);
   }
   if (a.bytesInFlight !== undefined) leaf(t, T.bif.name, a.bytesInFlight, `Bytes in flight: ${a.bytesInFlight}`, off);

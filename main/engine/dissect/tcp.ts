@@ -5,7 +5,7 @@
 import type { Field, TcpAnalysis, TcpSegment } from '../types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, TCP_URG } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay, leaf, unwanted } from '../fields/tree';
+import { bitsDisplay, leaf, unwanted, unwantedUnder } from '../fields/tree';
 import { hex } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
@@ -207,7 +207,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   // Publish the facts before anything below can run out of bytes: tracking already happened.
   publish(c, seg, analysis);
   const timestamps = (): void => {
-    if (!times) return;
+    if (!times || unwantedUnder('tcp.time_')) return;
     const ts = leaf(t, '', null, 'Timestamps', off, 0);
     const rel = secondsString(times.timeRelative), del = secondsString(times.timeDelta);
     leaf(ts.children, F.timeRel.name, rel, `Time since first frame in this TCP stream: ${rel} seconds`, off, 0);

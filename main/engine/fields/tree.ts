@@ -23,6 +23,15 @@ export class FieldSink {
     this.counts = new Int32Array(this.slots.length);
   }
 
+  private readonly under = new Map<string, boolean>();
+
+  /** Whether any wanted field's name starts with `prefix` (callers skip whole subtrees nobody asked for). */
+  wantsUnder(prefix: string): boolean {
+    let yes = this.under.get(prefix);
+    if (yes === undefined) this.under.set(prefix, (yes = this.names.some((n) => n.startsWith(prefix))));
+    return yes;
+  }
+
   /** Whether a field's values are kept (callers skip computing values nobody asked for). */
   wants(name: string): boolean {
     return this.slotOf.has(name);
@@ -77,6 +86,11 @@ export function treeless(): boolean {
   return sink !== null;
 }
 
+/** True when no field under `prefix` is wanted while collecting: a subtree's items may be skipped. */
+export function unwantedUnder(prefix: string): boolean {
+  return sink !== null && !sink.wantsUnder(prefix);
+}
+
 /** True when a field's value would be thrown away (collecting, and not wanted): skip computing it. */
 export function unwanted(name: string): boolean {
   return sink !== null && !sink.wants(name);
@@ -89,8 +103,10 @@ export function collectLate(name: string, value: FieldValue): void {
 
 function skipped(name: string, value: FieldValue): Field {
   sink!.put(name, value);
-  // Callers may hang children (expert items) on what they get back: keep the placeholder empty.
+  // Callers may hang children (expert items) on what they get back, or extend its text (`display +=`):
+  // keep the placeholder empty, or it would grow with every frame.
   if (PLACEHOLDER.children.length) PLACEHOLDER.children = [];
+  PLACEHOLDER.display = '';
   return PLACEHOLDER;
 }
 
