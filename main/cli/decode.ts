@@ -4,7 +4,7 @@ import { CaptureReader } from '../engine/io/reader';
 import { FieldSink } from '../engine/fields/tree';
 import { lookupField } from '../engine/fields/registry';
 import type { DecodedFrame } from '../engine/types';
-import { readCaptureFile, CaptureFileError } from '../capture/file-source';
+import { readCaptureFileAhead, CaptureFileError } from '../capture/file-source';
 import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
 import { Output } from './output';
@@ -43,7 +43,7 @@ export const decodeCommand: Command = {
     const jsonl = flags.jsonl === true;
     if (!jsonl) out.write(tableHeader());
     try {
-      readCaptureFile(file, (raw) => {
+      await readCaptureFileAhead(file, (raw) => {
         if (out.closed) return;
         const frame = decoder.decode(raw);
         if (jsonl) {
@@ -75,7 +75,7 @@ function fieldList(text: string): string[] {
 }
 
 /** decode --fields: values only, as tshark -T fields prints them, or as one JSON object per frame. */
-function decodeFields(file: string, names: string[], jsonl: boolean, out: Output, decoder: Decoder): number {
+async function decodeFields(file: string, names: string[], jsonl: boolean, out: Output, decoder: Decoder): Promise<number> {
   const sink = new FieldSink(names);
   const slots = names.map((n) => sink.slot(n));
   // Names are display-filter names ([a-z0-9._-]): safe inside JSON quotes as they are.
@@ -85,7 +85,7 @@ function decodeFields(file: string, names: string[], jsonl: boolean, out: Output
     // Nothing keeps a frame after its line is written: one frame object is refilled (classic pcap).
     const reader = new CaptureReader();
     reader.reuseFrames = true;
-    readCaptureFile(file, (raw) => {
+    await readCaptureFileAhead(file, (raw) => {
       if (out.closed) return;
       decoder.decodeFields(raw, sink);
       lineAscii = true;

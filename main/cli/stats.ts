@@ -1,6 +1,6 @@
 // handshake-lab stats FILE [--json]: per-connection statistics with both endpoints' final states.
 import { ConversationStats, type ConversationRow } from '../engine/stats/conversations';
-import { readCaptureFile, CaptureFileError } from '../capture/file-source';
+import { readCaptureFileAhead, CaptureFileError } from '../capture/file-source';
 import { CaptureReader } from '../engine/io/reader';
 import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
@@ -41,7 +41,7 @@ export const statsCommand: Command = {
       // stats keeps nothing of a frame object: let the reader refill one.
       const reader = new CaptureReader();
       reader.reuseFrames = true;
-      readCaptureFile(positionals[0], (raw) => stats.add(raw), reader);
+      await readCaptureFileAhead(positionals[0], (raw) => stats.add(raw), reader);
     } catch (e) {
       if (!(e instanceof CaptureFileError)) throw e;
       // A damaged file: report what the good frames before the damage show, then the error.

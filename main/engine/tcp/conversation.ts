@@ -104,7 +104,7 @@ export class ConvTable {
   private readonly byPorts = new Map<number, Bucket>();
 
   get(src: string, dst: string, srcPort: number, dstPort: number): Conv | undefined {
-    const b = this.byPorts.get(srcPort * 65536 + dstPort);
+    const b = this.byPorts.get(portKey(srcPort, dstPort));
     if (b === undefined) return undefined;
     if (b instanceof Conv) return same(b, src, dst, srcPort, dstPort) ? b : undefined;
     if (Array.isArray(b)) {
@@ -122,7 +122,7 @@ export class ConvTable {
   }
 
   private put(src: string, dst: string, srcPort: number, dstPort: number, conv: Conv): void {
-    const key = srcPort * 65536 + dstPort;
+    const key = portKey(srcPort, dstPort);
     const b = this.byPorts.get(key);
     if (b === undefined || (b instanceof Conv && same(b, src, dst, srcPort, dstPort))) {
       this.byPorts.set(key, conv);
@@ -155,3 +155,10 @@ function same(c: Conv, src: string, dst: string, srcPort: number, dstPort: numbe
 }
 
 const addrKey = (src: string, dst: string): string => `${src} ${dst}`;
+
+/**
+ * The port pair as one 32-bit integer (negative from source port 32768 up): exact, and a small
+ * integer to V8, where srcPort * 65536 + dstPort above 2^31 was a heap number allocated and hashed
+ * on every lookup.
+ */
+const portKey = (srcPort: number, dstPort: number): number => (srcPort << 16) | dstPort;
