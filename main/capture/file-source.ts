@@ -76,10 +76,10 @@ export function readCaptureFile(file: string, sink: FrameSink, reader = new Capt
  * the copy from the page cache (or the disk) runs on the other core instead of between chunks.
  * For long reads (stats, decode); holds two chunks.
  */
-export async function readCaptureFileAhead(file: string, sink: FrameSink, reader = new CaptureReader()): Promise<CaptureReader> {
+export async function readCaptureFileAhead(file: string, sink: FrameSink, reader = new CaptureReader(), chunkSize = CHUNK): Promise<CaptureReader> {
   const fd = openCapture(file);
-  const chunks = [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
-  const readInto = (buf: Uint8Array) => new Promise<number>((resolve, reject) => read(fd, buf, 0, CHUNK, null, (e, n) => (e ? reject(readError(file, e)) : resolve(n))));
+  const chunks = [new Uint8Array(chunkSize), new Uint8Array(chunkSize)];
+  const readInto = (buf: Uint8Array) => new Promise<number>((resolve, reject) => read(fd, buf, 0, chunkSize, null, (e, n) => (e ? reject(readError(file, e)) : resolve(n))));
   let pending = readInto(chunks[0]);
   try {
     for (let i = 0; ; i = 1 - i) {
