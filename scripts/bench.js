@@ -11,10 +11,10 @@
 //   the UI in Chromium: a 1M-frame file opened, scrolled and measured, then 1,000 frames/s live for a
 //   minute (scripts/bench-ui.js; skipped, saying why, without Chromium or capture rights)
 //
-// Options: --frames N (default 1200000), --dir DIR (default $TMPDIR/handshake-lab-bench), --keep, --skip-decode,
+// Options: --frames N (default 1200000), --dir DIR (default /dev/shm/handshake-lab-bench with 4 GiB free, else $TMPDIR/…), --keep, --skip-decode,
 // --ui-frames N (default 1000000), --ui-live-seconds S (default 60), --skip-ui
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,23 +25,30 @@ const cli = join(root, 'bin', 'handshake-lab.js');
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : def; };
 const frames = Number(opt('frames', 1_200_000));
-const dir = opt('dir', join(tmpdir(), 'handshake-lab-bench'));
+// Files in memory (tmpfs) when there is room: every reader then reads the same way each run. On disk,
+// the page cache may drop them between runs (this VM reclaims cold pages), which made runs vary 2-3×.
+const shm = '/dev/shm';
+const inMemory = existsSync(shm) && statfsSync(shm).bavail * statfsSync(shm).bsize > 4 * 2 ** 30;
+const dir = opt('dir', join(inMemory ? shm : tmpdir(), 'handshake-lab-bench'));
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
 // The fields issue #3 lists for decode --jsonl; tshark prints the same fields with -T fields.
 const FIELDS = JSON.parse(readFileSync(join(root, 'test', 'helpers', 'required-fields.json'), 'utf8'));
 
 /**
- * Runs a command under GNU time `runs` times: the fastest run's wall seconds and peak resident memory (MiB).
- * The fastest of a few runs is the least disturbed by whatever else the machine does (2 cores here).
+ * Runs each [label, argv] once per round, in turn, for `runs` rounds: the fastest run of each. The speed
+ * of this shared machine drifts by tens of percent over minutes; taking turns gives every command the
+ * same conditions, which timing one command's runs and then the other's did not.
  */
-function measure(label, argv, runs = 1) {
-  let best = null;
-  for (let i = 0; i < runs; i++) {
-    const m = measureOnce(label, argv);
-    if (!best || m.seconds < best.seconds) best = m;
+function measureInTurn(commands, runs) {
+  const best = commands.map(() => null);
+  for (let r = 0; r < runs; r++) {
+    commands.forEach(([label, argv], i) => {
+      const m = measureOnce(label, argv);
+      if (!best[i] || m.seconds < best[i].seconds) best[i] = m;
+    });
   }
-  return runs > 1 ? { ...best, label: `${label} (best of ${runs})` } : best;
+  return best.map((m) => ({ ...m, label: runs > 1 ? `${m.label} (best of ${runs}, in turn)` : m.label }));
 }
 
 function measureOnce(label, argv) {
@@ -54,7 +61,7 @@ function measureOnce(label, argv) {
   return { label, seconds, mib: kb / 1024 };
 }
 
-const fmt = (m) => `${m.label.padEnd(50)} ${m.seconds.toFixed(2).padStart(8)} s ${m.mib.toFixed(0).padStart(7)} MiB`;
+const fmt = (m) => `${m.label.padEnd(58)} ${m.seconds.toFixed(2).padStart(8)} s ${m.mib.toFixed(0).padStart(7)} MiB`;
 
 function main() {
   if (!existsSync(join(root, 'out', 'main', 'cli.js'))) throw new Error('build first: npm run build');
@@ -74,12 +81,14 @@ function main() {
   console.log(`\nfile: ${big}: ${frames} frames, ${(size / 2 ** 20).toFixed(0)} MiB, machine: ${process.arch}, node ${process.version}\n`);
 
   // Warm the page cache so every reader starts equal.
-  measure('warm-up (cat)', ['cat', big]);
-  const floor = measure('tcpdump -r FILE -w /dev/null', ['tcpdump', '-r', big, '-w', '/dev/null'], 3);
-  const tsharkConv = measure('tshark -n -q -z conv,tcp', ['tshark', '-n', '-q', '-z', 'conv,tcp', '-r', big], 3);
-  const stats = measure('handshake-lab stats', ['node', cli, 'stats', big], 3);
-  const statsQuarter = measure('handshake-lab stats (¼ file)', ['node', cli, 'stats', quarter], 3);
-  const statsLong = measure('handshake-lab stats (4× longer)', ['node', cli, 'stats', long], 3);
+  measureOnce('warm-up (cat)', ['cat', big]);
+  const [floor, tsharkConv, stats, statsQuarter, statsLong] = measureInTurn([
+    ['tcpdump -r FILE -w /dev/null', ['tcpdump', '-r', big, '-w', '/dev/null']],
+    ['tshark -n -q -z conv,tcp', ['tshark', '-n', '-q', '-z', 'conv,tcp', '-r', big]],
+    ['handshake-lab stats', ['node', cli, 'stats', big]],
+    ['handshake-lab stats (¼ file)', ['node', cli, 'stats', quarter]],
+    ['handshake-lab stats (4× longer)', ['node', cli, 'stats', long]],
+  ], 3);
   for (const m of [floor, tsharkConv, stats, statsQuarter, statsLong]) console.log(fmt(m));
   console.log('');
   console.log(`stats speed vs tshark conv,tcp:  ${(tsharkConv.seconds / stats.seconds).toFixed(1)}× faster   (target ≥ 10×)`);
@@ -95,12 +104,16 @@ function main() {
     // The same fields both ways: decode --fields builds no tree, as tshark -T fields builds none.
     const tsharkFieldArgs = FIELDS.map((f) => `-e '${f}'`).join(' ');
     const list = FIELDS.join(',');
-    const fieldsJson = measure(`handshake-lab decode --fields (${FIELDS.length}) --jsonl`, ['sh', '-c', `node "${cli}" decode "${big}" --fields '${list}' --jsonl > /dev/null`], 3);
-    const fieldsTsv = measure(`handshake-lab decode --fields (${FIELDS.length})`, ['sh', '-c', `node "${cli}" decode "${big}" --fields '${list}' > /dev/null`], 3);
-    const tsharkFields = measure(`tshark -T fields (${FIELDS.length} fields)`, ['sh', '-c', `tshark -n -r "${big}" -T fields -E occurrence=a ${tsharkFieldArgs} > /dev/null`], 2);
+    const [fieldsJson, fieldsTsv, tsharkFields] = measureInTurn([
+      [`handshake-lab decode --fields (${FIELDS.length}) --jsonl`, ['sh', '-c', `node "${cli}" decode "${big}" --fields '${list}' --jsonl > /dev/null`]],
+      [`handshake-lab decode --fields (${FIELDS.length})`, ['sh', '-c', `node "${cli}" decode "${big}" --fields '${list}' > /dev/null`]],
+      [`tshark -T fields (${FIELDS.length} fields)`, ['sh', '-c', `tshark -n -r "${big}" -T fields -E occurrence=a ${tsharkFieldArgs} > /dev/null`]],
+    ], 2);
     // Whole trees, every item with its text, offset and length: what tshark's PDML holds (¼ file, for time).
-    const full = measure('handshake-lab decode --jsonl (¼ file)', ['sh', '-c', `node "${cli}" decode --jsonl "${quarter}" > /dev/null`]);
-    const pdml = measure('tshark -T pdml (¼ file)', ['sh', '-c', `tshark -n -r "${quarter}" -T pdml > /dev/null`]);
+    const [full, pdml] = measureInTurn([
+      ['handshake-lab decode --jsonl (¼ file)', ['sh', '-c', `node "${cli}" decode --jsonl "${quarter}" > /dev/null`]],
+      ['tshark -T pdml (¼ file)', ['sh', '-c', `tshark -n -r "${quarter}" -T pdml > /dev/null`]],
+    ], 1);
     console.log('');
     for (const m of [fieldsJson, fieldsTsv, tsharkFields, full, pdml]) console.log(fmt(m));
     console.log(`decode --fields --jsonl vs tshark -T fields (same ${FIELDS.length} fields): ${(tsharkFields.seconds / fieldsJson.seconds).toFixed(2)}× faster   (target ≥ 2×)`);

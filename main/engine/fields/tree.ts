@@ -13,6 +13,7 @@ export class FieldSink {
   private readonly slots: FieldValue[][] = [];
   /** Values per slot in this frame: reset by zeroing counts (no array is shrunk or reallocated per frame). */
   private readonly counts: Int32Array;
+  private readonly under = new Map<string, boolean>();
 
   constructor(readonly names: readonly string[]) {
     for (const n of names) {
@@ -22,8 +23,6 @@ export class FieldSink {
     }
     this.counts = new Int32Array(this.slots.length);
   }
-
-  private readonly under = new Map<string, boolean>();
 
   /** Whether any wanted field's name starts with `prefix` (callers skip whole subtrees nobody asked for). */
   wantsUnder(prefix: string): boolean {
@@ -148,7 +147,6 @@ export function add(tree: Field[], def: FieldDef, offset: number, length: number
 
 /** Adds a numeric field: converts the raw number to tshark's form (hex string, 1/0, number). */
 export function addNum(tree: Field[], def: FieldDef, offset: number, length: number, raw: number, display?: string): Field {
-  if (sink) return skipped(def.name, valueOf(def, raw));
   return add(tree, def, offset, length, valueOf(def, raw), display);
 }
 
