@@ -1,6 +1,6 @@
 // handshake-lab decode FILE [--jsonl]: every frame of a capture, as a table or one JSON object per line.
 import { Decoder } from '../engine/decoder';
-import { CaptureReader } from '../engine/io/reader';
+import { CaptureReader, type FrameSink } from '../engine/io/reader';
 import { FieldSink } from '../engine/fields/tree';
 import { lookupField } from '../engine/fields/registry';
 import type { DecodedFrame } from '../engine/types';
@@ -42,28 +42,40 @@ export const decodeCommand: Command = {
     let firstSec = 0, firstNsec = 0;
     const jsonl = flags.jsonl === true;
     if (!jsonl) out.write(tableHeader());
-    try {
-      await readCaptureFileAhead(file, (raw) => {
-        if (out.closed) return;
-        const frame = decoder.decode(raw);
-        if (jsonl) {
-          out.write(JSON.stringify(frame));
-          out.write('\n');
-          return;
-        }
-        if (!first) { first = frame; firstSec = raw.tsSec; firstNsec = raw.tsNsec; }
-        const rel = (raw.tsSec - firstSec) + (raw.tsNsec - firstNsec) / 1e9;
-        out.write(formatTableRow(frame, rel));
-      });
-    } catch (e) {
-      out.flush();
-      if (e instanceof CaptureFileError) throw new UsageError(e.message);
-      throw e;
-    }
-    out.flush();
-    return 0;
+    return eachFrame(file, out, (raw) => {
+      const frame = decoder.decode(raw);
+      if (jsonl) {
+        out.write(JSON.stringify(frame));
+        out.write('\n');
+        return;
+      }
+      if (!first) { first = frame; firstSec = raw.tsSec; firstNsec = raw.tsNsec; }
+      const rel = (raw.tsSec - firstSec) + (raw.tsNsec - firstNsec) / 1e9;
+      out.write(formatTableRow(frame, rel));
+    });
   },
 };
+
+/**
+ * Hands every frame of `file` to `onFrame` (none once our reader has gone: `decode | head`), then
+ * flushes; a damaged file's error comes after the output of every good frame before the damage.
+ */
+async function eachFrame(file: string, out: Output, onFrame: FrameSink): Promise<number> {
+  try {
+    // Nothing keeps a frame object once its output is written: one is refilled (classic pcap).
+    const reader = new CaptureReader();
+    reader.reuseFrames = true;
+    await readCaptureFileAhead(file, (raw) => {
+      if (!out.closed) onFrame(raw);
+    }, reader);
+  } catch (e) {
+    out.flush();
+    if (e instanceof CaptureFileError) throw new UsageError(e.message);
+    throw e;
+  }
+  out.flush();
+  return 0;
+}
 
 /** The names given to --fields, each one a field the engine knows. */
 function fieldList(text: string): string[] {
@@ -81,24 +93,12 @@ async function decodeFields(file: string, names: string[], jsonl: boolean, out: 
   // Names are display-filter names ([a-z0-9._-]): safe inside JSON quotes as they are.
   const keys = names.map((n) => `"${n}":[`);
   const plain = names.map((n) => PLAIN_KINDS.has(lookupField(n)?.kind ?? ''));
-  try {
-    // Nothing keeps a frame after its line is written: one frame object is refilled (classic pcap).
-    const reader = new CaptureReader();
-    reader.reuseFrames = true;
-    await readCaptureFileAhead(file, (raw) => {
-      if (out.closed) return;
-      decoder.decodeFields(raw, sink);
-      lineAscii = true;
-      const line = jsonl ? jsonLine(decoder.frameCount, slots, keys, plain, sink) : tsvLine(slots, plain, sink);
-      out.write(line, lineAscii);
-    }, reader);
-  } catch (e) {
-    out.flush();
-    if (e instanceof CaptureFileError) throw new UsageError(e.message);
-    throw e;
-  }
-  out.flush();
-  return 0;
+  return eachFrame(file, out, (raw) => {
+    decoder.decodeFields(raw, sink);
+    lineAscii = true;
+    const line = jsonl ? jsonLine(decoder.frameCount, slots, keys, plain, sink) : tsvLine(slots, plain, sink);
+    out.write(line, lineAscii);
+  });
 }
 
 /** Field kinds whose text values never need escaping in JSON (hex digits, addresses, numbers as text). */

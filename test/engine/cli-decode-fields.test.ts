@@ -2,25 +2,17 @@
 // capture: the same text, line for line (differences only where known-differences lists them), and the
 // --jsonl form holding the same values. Needs `npm run build` first (`npm test` runs it).
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cli, cliBuilt } from '../helpers/cli';
 import { join } from 'node:path';
 import { REQUIRED_FIELDS } from '../helpers/fields';
 import { CORPUS, corpusFiles, NOT_CAPTURES } from '../helpers/corpus';
 import { describeMismatches, hasTshark, tsharkRun, type FieldMismatch } from '../helpers/tshark';
 import { unexplained } from '../helpers/known-differences';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'handshake-lab.js');
-const built = existsSync(join(ROOT, 'out', 'main', 'cli.js'));
+const built = cliBuilt;
 const tsharkOk = hasTshark();
 if (!built) console.log('skipping decode --fields: the CLI is not built (run `npm run build`)');
 if (!tsharkOk) console.log('skipping decode --fields against tshark: tshark is not installed');
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
-}
 
 const lines = (text: string) => text.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '');
 const files = corpusFiles().filter((f) => !NOT_CAPTURES.test(f.name));

@@ -3,8 +3,8 @@
 // the error paths (exit code 2, one line on stderr naming the file; good frames first for a damaged file).
 // Needs `npm run build` first (`npm test` runs it).
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { cli, cliBuilt } from '../helpers/cli';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DecodedFrame } from '../../main/engine/types';
 import { ANALYSIS_FIELDS, REQUIRED_FIELDS } from '../helpers/fields';
@@ -12,17 +12,10 @@ import { CORPUS, corpusFiles, NOT_CAPTURES } from '../helpers/corpus';
 import { COLUMNS, describeMismatches, diffFields, hasTshark, tsharkFields, tsharkRun } from '../helpers/tshark';
 import { KNOWN_STATS_DIFFERENCES, unexplained } from '../helpers/known-differences';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'handshake-lab.js');
-const built = existsSync(join(ROOT, 'out', 'main', 'cli.js'));
+const built = cliBuilt;
 const tsharkOk = hasTshark();
 if (!built) console.log('skipping the built-CLI tests: the CLI is not built (run `npm run build`)');
 if (!tsharkOk) console.log('skipping the CLI-vs-tshark tests: tshark is not installed');
-
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
-}
 
 const FIELDS = [...REQUIRED_FIELDS, ...ANALYSIS_FIELDS, ...Object.keys(COLUMNS)];
 const files = corpusFiles().filter((f) => !NOT_CAPTURES.test(f.name));
