@@ -28,11 +28,12 @@ const frames = Number(opt('frames', 1_200_000));
 // Files in memory (tmpfs) when there is room: every reader then reads the same way each run. On disk,
 // the page cache may drop them between runs (this VM reclaims cold pages), which made runs vary 2-3×.
 const shm = '/dev/shm';
-const inMemory = existsSync(shm) && statfsSync(shm).bavail * statfsSync(shm).bsize > 4 * 2 ** 30;
+const shmFree = existsSync(shm) ? statfsSync(shm) : null;
+const inMemory = shmFree !== null && shmFree.bavail * shmFree.bsize > 4 * 2 ** 30;
 const dir = opt('dir', join(inMemory ? shm : tmpdir(), 'handshake-lab-bench'));
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
-// The fields issue #3 lists for decode --jsonl; tshark prints the same fields with -T fields.
+// The fields issue #3 lists for decode; decode --fields and tshark -T fields print these same fields.
 const FIELDS = JSON.parse(readFileSync(join(root, 'test', 'helpers', 'required-fields.json'), 'utf8'));
 
 /**

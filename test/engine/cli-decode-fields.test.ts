@@ -9,16 +9,15 @@ import { CORPUS, corpusFiles, NOT_CAPTURES } from '../helpers/corpus';
 import { describeMismatches, hasTshark, tsharkRun, type FieldMismatch } from '../helpers/tshark';
 import { unexplained } from '../helpers/known-differences';
 
-const built = cliBuilt;
 const tsharkOk = hasTshark();
-if (!built) console.log('skipping decode --fields: the CLI is not built (run `npm run build`)');
+if (!cliBuilt) console.log('skipping decode --fields: the CLI is not built (run `npm run build`)');
 if (!tsharkOk) console.log('skipping decode --fields against tshark: tshark is not installed');
 
 const lines = (text: string) => text.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '');
 const files = corpusFiles().filter((f) => !NOT_CAPTURES.test(f.name));
 const damaged = (name: string) => /(truncat|damag)/.test(name);
 
-describe.skipIf(!built || !tsharkOk)('decode --fields prints what tshark -T fields prints', () => {
+describe.skipIf(!cliBuilt || !tsharkOk)('decode --fields prints what tshark -T fields prints', () => {
   for (const { path, name } of files) {
     it(name, () => {
       const ours = cli(['decode', path, '--fields', REQUIRED_FIELDS.join(',')]);
@@ -43,7 +42,7 @@ describe.skipIf(!built || !tsharkOk)('decode --fields prints what tshark -T fiel
   }
 });
 
-describe.skipIf(!built)('decode --fields --jsonl', () => {
+describe.skipIf(!cliBuilt)('decode --fields --jsonl', () => {
   it('holds the same values as the tab-separated form, fields absent from a frame left out', () => {
     const file = join(CORPUS, 'tcp', 'lossy-sim.pcap');
     const names = ['frame.number', 'ip.src', 'tcp.srcport', 'tcp.options.sack_le', 'tcp.analysis.retransmission', 'tcp.flags', 'frame.protocols'];

@@ -12,16 +12,15 @@ import { CORPUS, corpusFiles, NOT_CAPTURES } from '../helpers/corpus';
 import { COLUMNS, describeMismatches, diffFields, hasTshark, tsharkFields, tsharkRun } from '../helpers/tshark';
 import { KNOWN_STATS_DIFFERENCES, unexplained } from '../helpers/known-differences';
 
-const built = cliBuilt;
 const tsharkOk = hasTshark();
-if (!built) console.log('skipping the built-CLI tests: the CLI is not built (run `npm run build`)');
+if (!cliBuilt) console.log('skipping the built-CLI tests: the CLI is not built (run `npm run build`)');
 if (!tsharkOk) console.log('skipping the CLI-vs-tshark tests: tshark is not installed');
 
 const FIELDS = [...REQUIRED_FIELDS, ...ANALYSIS_FIELDS, ...Object.keys(COLUMNS)];
 const files = corpusFiles().filter((f) => !NOT_CAPTURES.test(f.name));
 const damaged = (name: string) => /(truncat|damag)/.test(name);
 
-describe.skipIf(!built || !tsharkOk)('decode --jsonl equals tshark', () => {
+describe.skipIf(!cliBuilt || !tsharkOk)('decode --jsonl equals tshark', () => {
   for (const { path, name } of files) {
     it(name, () => {
       const r = cli(['decode', path, '--jsonl']);
@@ -69,7 +68,7 @@ function sameBytes(ours: number, theirs: string): boolean {
 
 interface OurConv { stream: number; a: string; b: string; framesAB: number; bytesAB: number; framesBA: number; bytesBA: number; frames: number; bytes: number; start: number; duration: number }
 
-describe.skipIf(!built || !tsharkOk)('stats --json equals tshark -z conv,tcp', () => {
+describe.skipIf(!cliBuilt || !tsharkOk)('stats --json equals tshark -z conv,tcp', () => {
   for (const { path, name } of files) {
     const theirs = tsharkConversations(path);
     if (theirs.length === 0) continue;
@@ -98,7 +97,7 @@ describe.skipIf(!built || !tsharkOk)('stats --json equals tshark -z conv,tcp', (
   }
 });
 
-describe.skipIf(!built)('CLI errors: exit code 2 and one line naming the file', () => {
+describe.skipIf(!cliBuilt)('CLI errors: exit code 2 and one line naming the file', () => {
   const bad = join(CORPUS, 'bad');
   const oneLine = (stderr: string, file: string) => {
     const lines = stderr.trim().split('\n');

@@ -108,7 +108,7 @@ export class Ctx {
       const item: Field = { name: protocol, value: null, display: title, offset, length, children: fields };
       this.quoteInto.push(item);
       // The quoted protocol's own item (its fields follow it, as in the tree) when only values are collected.
-      if (treeless()) collectLate(protocol, null);
+      if (this.lean) collectLate(protocol, null);
       return new Head(null, item, fields);
     }
     const layer: Layer = { protocol, title, osi, tcpip, offset, length, fields };

@@ -4,7 +4,7 @@
 import type { OsiLayer, TcpIpLayer } from '../types';
 import { defineField } from '../fields/registry';
 import { bytesHex, asciiPreview } from '../fields/format';
-import { leaf, treeless, unwanted } from '../fields/tree';
+import { leaf, unwanted } from '../fields/tree';
 import type { Ctx } from './context';
 
 const F = {
@@ -32,7 +32,7 @@ export function dissectData(c: Ctx, off: number, end: number): void {
   const hexs = unwanted(F.data.name) ? '' : c.hex(off, n);
   leaf(h.fields, F.data.name, hexs, `Data: ${n > 36 ? hexs.slice(0, 72) + '\u2026' : hexs}`, off, n);
   leaf(h.fields, F.len.name, n, `[Length: ${n}]`, off, 0);
-  if (n > 0 && !treeless()) {
+  if (n > 0 && !c.lean) {
     const text = asciiPreview(c.d, off, n > PREVIEW ? PREVIEW : n);
     leaf(h.fields, '', null, `[Text: ${text}${n > PREVIEW ? '\u2026' : ''}]`, off, n);
   }
