@@ -19,16 +19,39 @@ number of retransmitted segments.
            "framesBA", "bytesBA", "frames", "bytes", "start", "duration",
            "states": {"a", "b"}, "handshakeRtt", "retransmissions", ...}]}`;
 
-function table(rows: ConversationRow[]): string {
-  const head = ['Stream', 'A (client)', 'B (server)', 'A→B frames', 'A→B bytes', 'B→A frames', 'B→A bytes', 'Frames', 'Bytes', 'Start', 'Duration', 'A state', 'B state', 'Handshake RTT', 'Retrans'];
-  const body = rows.map((r) => [
+const HEAD = ['Stream', 'A (client)', 'B (server)', 'A→B frames', 'A→B bytes', 'B→A frames', 'B→A bytes', 'Frames', 'Bytes', 'Start', 'Duration', 'A state', 'B state', 'Handshake RTT', 'Retrans'];
+/** Columns 3..10 (counts and times) are right-aligned. */
+const rightAligned = (i: number): boolean => i >= 3 && i <= 10;
+
+function cells(r: ConversationRow): string[] {
+  return [
     String(r.stream), r.a, r.b, String(r.framesAB), String(r.bytesAB), String(r.framesBA), String(r.bytesBA),
     String(r.frames), String(r.bytes), r.start.toFixed(6), r.duration.toFixed(6), r.states.a, r.states.b,
     r.handshakeRtt === null ? '-' : `${(r.handshakeRtt * 1000).toFixed(3)} ms`, String(r.retransmissions),
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 10 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(head), ...body.map(line)].join('\n') + '\n' + (rows.length ? '' : '(no TCP connections)\n');
+  ];
+}
+
+/**
+ * The table, written line by line into `out` (for a large capture, tens of thousands of lines: one
+ * joined string took longer to build than the rest of the output).
+ */
+function writeTable(rows: ConversationRow[], out: Output): void {
+  const body = rows.map(cells);
+  const widths = HEAD.map((h) => h.length);
+  for (const b of body) for (let i = 0; i < b.length; i++) if (b[i].length > widths[i]) widths[i] = b[i].length;
+  const line = (c: string[]): string => {
+    let s = '';
+    for (let i = 0; i < c.length; i++) {
+      const last = i === c.length - 1;
+      s += rightAligned(i) ? c[i].padStart(widths[i]) : last ? c[i] : c[i].padEnd(widths[i]);
+      if (!last) s += '  ';
+    }
+    return s.trimEnd() + '\n';
+  };
+  out.write(line(HEAD));
+  // Rows hold only ASCII (addresses, numbers, state names): copied byte for byte.
+  for (const b of body) out.write(line(b), true);
+  if (!rows.length) out.write('(no TCP connections)\n');
 }
 
 export const statsCommand: Command = {
@@ -50,7 +73,8 @@ export const statsCommand: Command = {
     }
     const rows = stats.rows();
     const out = new Output();
-    out.write(flags.json ? JSON.stringify({ conversations: rows }) + '\n' : table(rows));
+    if (flags.json) out.write(JSON.stringify({ conversations: rows }) + '\n');
+    else writeTable(rows, out);
     out.flush();
     if (damage) throw new UsageError(damage.message);
     return 0;

@@ -55,8 +55,9 @@ export class ConversationStats {
 
   add(raw: RawFrame): void {
     const n = ++this.frames;
-    // Seconds since the capture's first frame (any frame, as tshark's relative start).
-    const time = captureTime(this.session, raw);
+    // Seconds since the capture's first frame (any frame, as tshark's relative start). Kept in a field
+    // for count(): a double passed as an argument to a call V8 does not inline is boxed, every frame.
+    const time = (this.time = captureTime(this.session, raw));
     const fast = fastSegment(raw, n, time, this.seg);
     if (fast === SKIP) return;
     const { tcp, states } = this.session;
@@ -69,7 +70,7 @@ export class ConversationStats {
       // tshark's conversation table counts only segments whose header was read to the end.
       if (!r.tapped) return;
       const retrans = an.flags.length !== 0 && an.flags.includes('retransmission');
-      this.count(seg, an.stream, an.direction, retrans, an.initialRtt, raw.len, time, n);
+      this.count(seg, an.stream, an.direction, retrans, an.initialRtt === undefined ? 0 : Math.round(an.initialRtt * 1e9), raw.len, n);
       return;
     }
     // The common case: the tracker's analysis without building the per-frame view.
@@ -77,11 +78,15 @@ export class ConversationStats {
     tcp.finish(fast);
     const direction = tcp.lastDirection;
     states.advance(fast, conv.stream, direction, null);
-    const rtt = conv.firstRtt ? conv.firstRtt / 1e9 : undefined;
-    this.count(fast, conv.stream, direction, (tcp.analysisBits & RETRANSMITTED) !== 0, rtt, raw.len, time, n);
+    this.count(fast, conv.stream, direction, (tcp.analysisBits & RETRANSMITTED) !== 0, conv.firstRtt, raw.len, n);
   }
 
-  private count(seg: TcpSegment, stream: number, direction: 0 | 1, retrans: boolean, rtt: number | undefined, bytes: number, time: number, n: number): void {
+  /** The current frame's time (see add). */
+  private time = 0;
+
+  /** Counts a frame of `stream`; `rttNs` is the initial RTT in integer ns, 0 while unknown. */
+  private count(seg: TcpSegment, stream: number, direction: 0 | 1, retrans: boolean, rttNs: number, bytes: number, n: number): void {
+    const time = this.time;
     let c = this.convs[stream];
     if (!c) {
       const fromClient = direction === 0;
@@ -100,7 +105,7 @@ export class ConversationStats {
     if (time < c.first) c.first = time;
     if (time > c.last) c.last = time;
     c.lastFrame = n;
-    if (c.rtt === null && rtt !== undefined) c.rtt = rtt;
+    if (c.rtt === null && rttNs !== 0) c.rtt = rttNs / 1e9;
     if (retrans) c.retrans++;
   }
 

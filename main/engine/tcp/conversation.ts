@@ -1,7 +1,9 @@
 // Per-connection and per-direction state, shaped like Wireshark 4.0's tcp_analysis / tcp_flow_t /
 // tcp_analyze_seq_flow_info_t (packet-tcp.h), so the analysis can follow packet-tcp.c step by step.
-// Sequence numbers here are raw 32-bit values (the analysis works on absolute numbers); 0 doubles
-// as "not seen yet" exactly where Wireshark tests a field for zero.
+// Sequence numbers here are raw 32-bit values (the analysis works on absolute numbers), stored as
+// signed 32-bit numbers (x | 0): V8 keeps those as small integers in the object itself, where an
+// unsigned value from 2^31 up would be a separate boxed double. 0 doubles as "not seen yet" exactly
+// where Wireshark tests a field for zero.
 
 /**
  * Unacknowledged segments (Wireshark's tcp_unacked_t list) are kept flat, UNACKED_STRIDE numbers each:
@@ -20,8 +22,8 @@ export class Flow {
   /** TCP_S_BASE_SEQ_SET, and the base of relative numbers (ISN, or first seq - 1 mid-stream). */
   baseSet = false;
   base = 0;
-  /** Last seen raw window (0xffffffff before any). */
-  window = 0xffffffff;
+  /** Last seen raw window (-1, Wireshark's 0xffffffff, before any). */
+  window = -1;
   /** Window scale shift; -1 unknown, -2 no scaling used. */
   winScale = -1;
   /** Set by a SYN, cleared by the first ACK without SYN (issue 14690: no scaling for WINDOW FULL before). */
@@ -39,7 +41,7 @@ export class Flow {
   lastack = 0;
   lastackTime = 0;
   lastNonDupAck = 0;
-  /** Duplicate-ACK counter, a uint32 in Wireshark (-1 is stored as 0xffffffff). */
+  /** Duplicate-ACK counter, a uint32 in Wireshark (its 0xffffffff is -1 here). */
   dupAckNum = 0;
   /** Highest next sequence number seen, its frame and time (ns). */
   nextseq = 0;

@@ -12,6 +12,18 @@ export function sub(a: number, b: number): number {
   return (a - b) >>> 0;
 }
 
+/**
+ * (a + b) and (a - b) mod 2^32 as signed 32-bit numbers: how the tracker stores sequence numbers, as
+ * small integers to V8 (an unsigned value from 2^31 up is a boxed double, one more memory access).
+ */
+export function add32(a: number, b: number): number {
+  return (a + b) | 0;
+}
+
+export function sub32(a: number, b: number): number {
+  return (a - b) | 0;
+}
+
 /** Signed distance from b to a (a - b as a signed 32-bit number). */
 export function diff(a: number, b: number): number {
   return (a - b) | 0;

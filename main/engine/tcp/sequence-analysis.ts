@@ -2,10 +2,11 @@
 // zero-window probe, zero window, lost segment, keep-alive, window update, window full, keep-alive
 // ACK, zero-window-probe ACK, duplicate ACK, ACKed-unseen, then spurious / fast retransmission /
 // out-of-order / retransmission, then the bookkeeping (unacked list, nextseq, ACK matching, bytes in
-// flight). It works on raw 32-bit numbers, like Wireshark, including its "0 means unset" tests.
+// flight). It works on raw 32-bit numbers, like Wireshark, including its "0 means unset" tests; they
+// are held as signed 32-bit numbers (see conversation.ts), so every stored or compared value is one.
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from '../types';
 import { MAX_UNACKED, UNACKED_STRIDE as W, U_FRAME, U_NEXTSEQ, U_SEQ, U_TS, type Conv, type Flow } from './conversation';
-import { add, gt, le, lt, sub } from './seq';
+import { add, add32, gt, le, lt, sub, sub32 } from './seq';
 
 // Wireshark's TCP_A_* bits.
 export const A_RETRANSMISSION = 0x0001, A_LOST_PACKET = 0x0002, A_ACK_LOST_PACKET = 0x0004, A_KEEP_ALIVE = 0x0008,
@@ -70,6 +71,8 @@ export function analyzeSequence(
   ta: FrameAnalysis, conv: Conv, fwd: Flow, rev: Flow,
   frame: number, now: number, seq: number, ack: number, seglen: number, flags: number, window: number,
 ): void {
+  seq |= 0;
+  ack |= 0;
   if (flags & TCP_ACK) rev.validBif = true;
 
   checks: {
@@ -88,7 +91,7 @@ export function analyzeSequence(
     }
 
     // KEEP ALIVE: 0 or 1 byte starting one byte before nextseq.
-    if ((seglen === 0 || seglen === 1) && seq === sub(fwd.nextseq, 1) && (flags & SYN_FIN_RST) === 0) {
+    if ((seglen === 0 || seglen === 1) && seq === sub32(fwd.nextseq, 1) && (flags & SYN_FIN_RST) === 0) {
       ta.set(A_KEEP_ALIVE);
     }
 
@@ -122,9 +125,9 @@ export function analyzeSequence(
     if (seglen === 0 && window && window === fwd.window && seq === fwd.nextseq && ack === fwd.lastack
       && (flags & SYN_FIN_RST) === 0) {
       // -1 (after an ACKed-unseen) restarts the count at 1.
-      fwd.dupAckNum = fwd.dupAckNum === 0xffffffff ? 1 : (fwd.dupAckNum + 1) >>> 0;
+      fwd.dupAckNum = fwd.dupAckNum === -1 ? 1 : (fwd.dupAckNum + 1) | 0;
       ta.set(A_DUPLICATE_ACK);
-      ta.dupAckNum = fwd.dupAckNum;
+      ta.dupAckNum = fwd.dupAckNum >>> 0;
       ta.dupAckFrame = fwd.lastNonDupAck;
     }
   }
@@ -144,7 +147,7 @@ export function analyzeSequence(
     } else {
       // Report a stalled peer's repeated ACKs of the same lost data once.
       if (rev.dupAckNum === 0) ta.flags |= A_ACK_LOST_PACKET;
-      rev.dupAckNum = 0xffffffff;
+      rev.dupAckNum = -1;
     }
   }
 
@@ -155,7 +158,7 @@ export function analyzeSequence(
       // A keep-alive is never a retransmission.
       if (ta.exists && (ta.flags & A_KEEP_ALIVE)) break retrans;
       // New data starting one byte before nextseq (after a possible zero-window probe) is not old.
-      if (seglen > 1 && sub(fwd.nextseq, 1) === seq) seqNotAdvanced = false;
+      if (seglen > 1 && sub32(fwd.nextseq, 1) === seq) seqNotAdvanced = false;
 
       // SPURIOUS: all of its data was already acknowledged by the peer.
       if (seglen > 0 && rev.lastack && le(add(seq, seglen), rev.lastack)) {
@@ -163,8 +166,8 @@ export function analyzeSequence(
         break retrans;
       }
       // FAST: >= 2 duplicate ACKs for this seq from the peer, within 20 ms of the last one.
-      // (dupAckNum is unsigned: 0xffffffff counts as >= 2, as in Wireshark.)
-      if (seqNotAdvanced && rev.dupAckNum >= 2 && rev.lastack === seq && within(now - rev.lastackTime, FAST_RT_WINDOW_NS)) {
+      // (dupAckNum is unsigned in Wireshark: -1, its 0xffffffff, counts as >= 2.)
+      if (seqNotAdvanced && (rev.dupAckNum >>> 0) >= 2 && rev.lastack === seq && within(now - rev.lastackTime, FAST_RT_WINDOW_NS)) {
         ta.set(A_FAST_RETRANSMISSION);
         break retrans;
       }
@@ -172,7 +175,7 @@ export function analyzeSequence(
       // ending exactly at nextseq.
       const threshold = conv.firstRtt === 0 ? OOO_DEFAULT_NS : conv.firstRtt;
       if (seqNotAdvanced && within(now - fwd.nextseqTime, threshold)
-        && fwd.nextseq !== add(add(seq, seglen), flags & SYN_FIN ? 1 : 0)) {
+        && fwd.nextseq !== add32(add32(seq, seglen), flags & SYN_FIN ? 1 : 0)) {
         ta.set(A_OUT_OF_ORDER);
         break retrans;
       }
@@ -189,10 +192,10 @@ export function analyzeSequence(
     }
   }
 
-  let nextseq = add(seq, seglen);
+  let nextseq = add32(seq, seglen);
   if ((seglen || (flags & SYN_FIN)) && fwd.unackedLen < MAX_UNACKED * W) {
     // SYN and FIN count as one byte (only here: a full list leaves nextseq without them, as Wireshark).
-    if (flags & SYN_FIN) nextseq = add(nextseq, 1);
+    if (flags & SYN_FIN) nextseq = add32(nextseq, 1);
     const u = fwd.unacked, at = fwd.unackedLen;
     u[at + U_FRAME] = frame; u[at + U_SEQ] = seq; u[at + U_NEXTSEQ] = nextseq; u[at + U_TS] = now;
     fwd.unackedLen = at + W;

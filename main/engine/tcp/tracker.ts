@@ -6,7 +6,7 @@ import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpAnalysis, type TcpSegment }
 import { Conv, ConvTable, type Flow } from './conversation';
 import { A_REUSED_PORTS, FrameAnalysis, analyzeSequence } from './sequence-analysis';
 import { report } from './analysis-report';
-import { add, sub } from './seq';
+import { add, add32, sub, sub32 } from './seq';
 
 /** tcp.completeness bits (Wireshark's TCP_COMPLETENESS_*). */
 export const COMPLETE_SYNSENT = 1, COMPLETE_SYNACK = 2, COMPLETE_ACK = 4, COMPLETE_DATA = 8, COMPLETE_FIN = 16, COMPLETE_RST = 32;
@@ -68,7 +68,7 @@ export class TcpTracker {
     let side = conv.sideOf(seg.src, seg.srcPort);
     // A SYN (or SYN-ACK) with a new ISN on a known 4-tuple: the ports were reused, a new stream begins
     // (SYN) or the SYN-ACK belongs to the latest one. Same ISN: a retransmission, found by the analysis.
-    if ((seg.flags & TCP_SYN) && conv.flows[side].baseSet && seg.seq !== conv.flows[side].base) {
+    if ((seg.flags & TCP_SYN) && conv.flows[side].baseSet && (seg.seq | 0) !== conv.flows[side].base) {
       if ((seg.flags & SYN_ACK) === TCP_SYN) {
         conv = this.create(seg, now);
         side = 0;
@@ -76,7 +76,7 @@ export class TcpTracker {
         conv.completeness = COMPLETE_SYNSENT;
       } else {
         // A SYN-ACK with a new ISN answers a new SYN on the same stream: its numbers restart from it.
-        conv.flows[side].base = seg.seq;
+        conv.flows[side].base = seg.seq | 0;
       }
       this.ta.set(A_REUSED_PORTS);
     }
@@ -116,7 +116,7 @@ export class TcpTracker {
       infoPrefix: r ? r.infoPrefix : '',
     };
     out.view = (b.completeness & 63) | (ta.exists ? 64 : 0) | (b.finActive ? 128 : 0);
-    if (seg.sack && rev.baseSet) out.peerBase = rev.base;
+    if (seg.sack && rev.baseSet) out.peerBase = rev.base >>> 0;
     if (ta.frameAcked) {
       out.acksFrame = ta.frameAcked;
       if (ta.ackRtt) out.ackRtt = ta.ackRtt / 1e9;
@@ -154,11 +154,11 @@ export class TcpTracker {
     // a SYN, or from an earlier segment (a capture that starts mid-stream does not count its first one).
     const knownBase = fwd.baseSet || (seg.flags & TCP_SYN) !== 0;
     if (!fwd.baseSet) {
-      fwd.base = seg.flags & TCP_SYN ? seg.seq : sub(seg.seq, 1);
+      fwd.base = seg.flags & TCP_SYN ? seg.seq | 0 : sub32(seg.seq, 1);
       fwd.baseSet = true;
     }
     if (!rev.baseSet && (seg.flags & TCP_ACK)) {
-      rev.base = sub(seg.ack, 1);
+      rev.base = sub32(seg.ack, 1);
       rev.baseSet = true;
     }
 
@@ -171,7 +171,8 @@ export class TcpTracker {
       conv.tsMruSyn = now;
     }
 
-    analyzeSequence(ta, conv, fwd, rev, seg.frame, now, seg.seq, seg.ack, seg.len, seg.flags, seg.window);
+    // seq and ack as signed 32-bit numbers: small integers, passed without boxing a double.
+    analyzeSequence(ta, conv, fwd, rev, seg.frame, now, seg.seq | 0, seg.ack | 0, seg.len, seg.flags, seg.window);
     this.learnSack(fwd, seg);
     fwd.isFirstAck = (seg.flags & TCP_SYN) !== 0;
     this.lastConv = conv;
@@ -228,7 +229,7 @@ export class TcpTracker {
     if (!s || !(seg.flags & TCP_ACK)) return;
     const n = Math.min(s.length >> 1, 3);
     for (let i = 0; i < n; i++) {
-      fwd.sackBytes = add(fwd.sackBytes, sub(s[2 * i + 1], s[2 * i]));
+      fwd.sackBytes = add32(fwd.sackBytes, sub(s[2 * i + 1], s[2 * i]));
       fwd.numSack++;
     }
   }
