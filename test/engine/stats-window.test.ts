@@ -27,7 +27,7 @@ function read(bytes: Uint8Array, reuse: boolean): { segments: string[]; rows: un
     for (let at = 0; at < bytes.length; at += 4096) {
       reader.push(bytes.slice(at, at + 4096), (f) => {
         if (f instanceof WindowFrame) windows++;
-        segments.push(JSON.stringify(fastSegment(f, segments.length + 1, 0)));
+        segments.push(JSON.stringify(fastSegment(f, segments.length + 1)));
         stats.add(f);
       });
     }

@@ -2,9 +2,10 @@
 // only the latest conversation per 4-tuple, and stays correct when many address pairs share a port
 // pair (the bucket turns into a map) or when only the addresses are swapped.
 import { describe, expect, it } from 'vitest';
-import { Conv, ConvTable } from '../../main/engine/tcp/conversation';
+import { Clocks, Conv, ConvTable } from '../../main/engine/tcp/conversation';
 
-const conv = (stream: number, a: string, pa: number, b: string, pb: number) => new Conv(stream, a, pa, b, pb, 0);
+const clocks = new Clocks();
+const conv = (stream: number, a: string, pa: number, b: string, pb: number) => new Conv(clocks, stream, a, pa, b, pb, 0);
 
 describe('ConvTable', () => {
   it('finds a conversation from both ends and nothing for other 4-tuples', () => {
@@ -73,5 +74,23 @@ describe('ConvTable', () => {
       expect(t.get(`10.3.0.${i}`, '10.4.0.1', 7000, 7000)).toBe(c);
       expect(t.get('10.4.0.1', `10.3.0.${i}`, 7000, 7000)).toBe(c);
     }
+  });
+});
+
+describe('Clocks', () => {
+  it('keeps every connection\'s times apart, across the array growing', () => {
+    const own = new Clocks();
+    // Past 2^31 ns, where these times live (a second or more into a capture), and past the first 1,024 connections.
+    const convs = Array.from({ length: 3000 }, (_, i) => new Conv(own, i, '10.0.0.1', i, '10.0.0.2', 80, 5e9 + i));
+    convs.forEach((c, i) => {
+      c.tsPrev = 6e9 + i;
+      c.firstRtt = i + 1;
+      c.flows[0].lastackTime = 7e9 + i;
+      c.flows[1].nextseqTime = 8e9 + i;
+    });
+    convs.forEach((c, i) => {
+      expect([c.tsFirst, c.tsPrev, c.tsMruSyn, c.firstRtt]).toEqual([5e9 + i, 6e9 + i, 0, i + 1]);
+      expect([c.flows[0].lastackTime, c.flows[0].nextseqTime, c.flows[1].lastackTime, c.flows[1].nextseqTime]).toEqual([7e9 + i, 0, 0, 8e9 + i]);
+    });
   });
 });

@@ -6,6 +6,7 @@ import { A_FAST_RETRANSMISSION, A_RETRANSMISSION, A_SPURIOUS_RETRANSMISSION } fr
 import { captureTime, newSession, type Session } from '../session';
 import { dissectFrame } from '../dissect/index';
 import { emptySegment, fastSegment, FALLBACK, SKIP } from './fast-segment';
+import { SegmentWindow } from './segment-window';
 
 export interface ConversationRow {
   stream: number;
@@ -35,8 +36,9 @@ interface Acc {
   aAddr: string; aPort: number;
   bAddr: string; bPort: number;
   framesAB: number; bytesAB: number; framesBA: number; bytesBA: number;
-  first: number; last: number; firstFrame: number; lastFrame: number;
-  rtt: number | null;
+  firstFrame: number; lastFrame: number;
+  /** The initial RTT in integer ns, 0 while unknown (as the tracker's). */
+  rttNs: number;
   retrans: number;
 }
 
@@ -47,24 +49,41 @@ const RETRANSMITTED = A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETR
 export class ConversationStats {
   private readonly session: Session = newSession();
   private readonly convs: Acc[] = [];
+  /**
+   * Each stream's earliest and latest time in seconds, at 2 × stream and 2 × stream + 1: in one array
+   * rather than as object fields, where each would be a boxed double, one more memory access a frame.
+   */
+  private times = new Float64Array(2048);
   private frames = 0;
   /** The fast path's segment, refilled for every frame (the trackers keep nothing of it). */
   private readonly seg = emptySegment();
+  /** Fast-path segments held back to be analysed connection by connection (see SegmentWindow). */
+  private readonly held: SegmentWindow;
+  /** The frame that created each stream, by the tracker's stream number (its creation order, see rows()). */
+  private readonly created: number[] = [];
   /** Frames that needed the full dissector (for the curious and the bench). */
   fallbacks = 0;
 
+  /** `window`: how many segments are held back at most (1: analysed in frame order, as they come). */
+  constructor({ window = 1 << 15 }: { window?: number } = {}) {
+    this.held = new SegmentWindow(window);
+  }
+
   add(raw: RawFrame): void {
     const n = ++this.frames;
-    // Seconds since the capture's first frame (any frame, as tshark's relative start). Kept in a field
-    // for count(): a double passed as an argument to a call V8 does not inline is boxed, every frame.
-    const time = (this.time = captureTime(this.session, raw));
-    const fast = fastSegment(raw, n, time, this.seg);
+    // Seconds since the capture's first frame (any frame, as tshark's relative start).
+    const time = captureTime(this.session, raw);
+    const fast = fastSegment(raw, n, this.seg);
     if (fast === SKIP) return;
-    const { tcp, states } = this.session;
     if (fast === FALLBACK) {
       this.fallbacks++;
+      // The full dissector analyses this frame now: first every earlier segment held back.
+      this.flush();
+      this.time = time;
       const r = dissectFrame(raw, n, this.session);
+      this.noteCreated(n);
       if (!r.tcp) return;
+      const states = this.session.states;
       const { segment: seg, analysis: an } = r.tcp;
       states.advance(seg, an.stream, an.direction, null);
       // tshark's conversation table counts only segments whose header was read to the end.
@@ -73,15 +92,38 @@ export class ConversationStats {
       this.count(seg, an.stream, an.direction, retrans, an.initialRtt === undefined ? 0 : Math.round(an.initialRtt * 1e9), raw.len, n);
       return;
     }
-    // The common case: the tracker's analysis without building the per-frame view.
-    const conv = tcp.step(fast);
-    tcp.finish(fast);
-    const direction = tcp.lastDirection;
-    states.advance(fast, conv.stream, direction, null);
-    this.count(fast, conv.stream, direction, (tcp.analysisBits & RETRANSMITTED) !== 0, conv.firstRtt, raw.len, n);
+    // The common case: held back, then the tracker's analysis without building the per-frame view.
+    fast.time = time;
+    this.held.push(fast, raw.len);
+    if (this.held.full) this.flush();
   }
 
-  /** The current frame's time (see add). */
+  /** Analyses and counts every segment held back. */
+  private flush(): void {
+    this.held.drain(this.seg, this.analyzeHeld);
+  }
+
+  private readonly analyzeHeld = (seg: TcpSegment, bytes: number): void => {
+    const { tcp, states } = this.session;
+    this.time = seg.time;
+    const conv = tcp.step(seg);
+    tcp.finish(seg);
+    this.noteCreated(seg.frame);
+    const direction = tcp.lastDirection;
+    states.advance(seg, conv.stream, direction, null);
+    this.count(seg, conv.stream, direction, (tcp.analysisBits & RETRANSMITTED) !== 0, conv.firstRtt, bytes, seg.frame);
+  };
+
+  /** Records frame `n` as the creator of the streams the tracker has created since the last call. */
+  private noteCreated(n: number): void {
+    const count = this.session.tcp.streamCount;
+    while (this.created.length < count) this.created.push(n);
+  }
+
+  /**
+   * The time of the frame being counted, for count(): in a field, not passed, because a double passed
+   * to a call V8 does not inline is boxed, every frame.
+   */
   private time = 0;
 
   /** Counts a frame of `stream`; `rttNs` is the initial RTT in integer ns, 0 while unknown. */
@@ -95,27 +137,44 @@ export class ConversationStats {
         aAddr: fromClient ? seg.src : seg.dst, aPort: fromClient ? seg.srcPort : seg.dstPort,
         bAddr: fromClient ? seg.dst : seg.src, bPort: fromClient ? seg.dstPort : seg.srcPort,
         framesAB: 0, bytesAB: 0, framesBA: 0, bytesBA: 0,
-        first: time, last: time, firstFrame: n, lastFrame: n,
-        rtt: null, retrans: 0,
+        firstFrame: n, lastFrame: n,
+        rttNs: 0, retrans: 0,
       };
       this.convs[stream] = c;
+      if (2 * stream + 1 >= this.times.length) {
+        const grown = new Float64Array(Math.max(this.times.length * 2, 2 * stream + 2));
+        grown.set(this.times);
+        this.times = grown;
+      }
+      this.times[2 * stream] = time;
+      this.times[2 * stream + 1] = time;
     }
     if (direction === 0) { c.framesAB++; c.bytesAB += bytes; } else { c.framesBA++; c.bytesBA += bytes; }
     // As tshark's conversation table: the earliest and latest times seen (a capture's clock can step back).
-    if (time < c.first) c.first = time;
-    if (time > c.last) c.last = time;
+    const t = this.times;
+    if (time < t[2 * stream]) t[2 * stream] = time;
+    if (time > t[2 * stream + 1]) t[2 * stream + 1] = time;
     c.lastFrame = n;
-    if (c.rtt === null && rttNs !== 0) c.rtt = rttNs / 1e9;
+    if (c.rttNs === 0) c.rttNs = rttNs;
     if (retrans) c.retrans++;
   }
 
-  /** One row per connection, in order of first frame. */
+  /**
+   * One row per connection, in order of first frame. Streams are numbered as Wireshark numbers them,
+   * in order of the frames that created them (the tracker, fed connection by connection, created them
+   * in another order).
+   */
   rows(): ConversationRow[] {
+    this.flush();
+    const created = this.created;
+    const byFrame = created.map((_, s) => s).sort((x, y) => created[x] - created[y]);
+    const number = new Array<number>(created.length);
+    byFrame.forEach((local, stream) => { number[local] = stream; });
     return this.convs
       .filter((c): c is Acc => c !== undefined)
       .sort((x, y) => x.firstFrame - y.firstFrame)
       .map((c) => ({
-        stream: c.stream,
+        stream: number[c.stream],
         a: endpoint(c.aAddr, c.aPort),
         b: endpoint(c.bAddr, c.bPort),
         framesAB: c.framesAB,
@@ -124,10 +183,10 @@ export class ConversationStats {
         bytesBA: c.bytesBA,
         frames: c.framesAB + c.framesBA,
         bytes: c.bytesAB + c.bytesBA,
-        start: c.first,
-        duration: c.last - c.first,
+        start: this.times[2 * c.stream],
+        duration: this.times[2 * c.stream + 1] - this.times[2 * c.stream],
         states: this.finalStates(c.stream),
-        handshakeRtt: c.rtt,
+        handshakeRtt: c.rttNs === 0 ? null : c.rttNs / 1e9,
         retransmissions: c.retrans,
         firstFrame: c.firstFrame,
         lastFrame: c.lastFrame,

@@ -103,10 +103,13 @@ export function emptySegment(): TcpSegment {
 }
 
 /**
- * Fills a TcpSegment for `raw` (frame number `frame`, time `time`), or returns SKIP / FALLBACK. Given
- * `into`, fills that one: a caller that keeps nothing of a segment saves an allocation per frame.
+ * Fills a TcpSegment for `raw` (frame number `frame`), or returns SKIP / FALLBACK. Given `into`, fills
+ * that one: a caller that keeps nothing of a segment saves an allocation per frame. It fills what the
+ * tracker and the state machine read: not `time` (the caller's to set: a double passed in would be
+ * boxed on every call), and of the options only the window scale and SACK blocks (MSS, SACK_PERM and
+ * timestamps are checked for their length, as the dissector does, but not kept).
  */
-export function fastSegment(raw: RawFrame, frame: number, time: number, into?: TcpSegment): TcpSegment | typeof SKIP | typeof FALLBACK {
+export function fastSegment(raw: RawFrame, frame: number, into?: TcpSegment): TcpSegment | typeof SKIP | typeof FALLBACK {
   // The reader's reused frame is a window on its buffer: read it there, without making a view.
   let d: Uint8Array, end: number;
   let b = 0;
@@ -153,7 +156,6 @@ export function fastSegment(raw: RawFrame, frame: number, time: number, into?: T
   if (hdr < 20 || end < tcp + hdr || payloadEnd < tcp + hdr) return FALLBACK;
   const seg = into ?? emptySegment();
   seg.frame = frame;
-  seg.time = time;
   seg.src = src;
   seg.dst = dst;
   seg.srcPort = u16(d, tcp);
@@ -164,14 +166,13 @@ export function fastSegment(raw: RawFrame, frame: number, time: number, into?: T
   seg.window = u16(d, tcp + 14);
   seg.len = payloadEnd - tcp - hdr;
   seg.urgentPointer = u16(d, tcp + 18);
-  seg.mss = seg.wscaleShift = seg.tsval = seg.tsecr = undefined;
-  seg.sackPerm = undefined;
+  seg.wscaleShift = undefined;
   seg.sack = undefined;
   if (hdr > 20 && !readOptions(d, tcp + 20, tcp + hdr, seg)) return FALLBACK;
   return seg;
 }
 
-/** TCP options into the segment; false when they are malformed (the full dissector flags that). */
+/** The TCP options the tracker uses into the segment; false when they are malformed (the full dissector flags that). */
 function readOptions(d: Uint8Array, pos: number, end: number, seg: TcpSegment): boolean {
   while (pos < end) {
     const kind = d[pos];
@@ -181,9 +182,9 @@ function readOptions(d: Uint8Array, pos: number, end: number, seg: TcpSegment): 
     const len = d[pos + 1];
     if (len < 2 || pos + len > end) return false;
     switch (kind) {
-      case 2: if (len !== 4) return false; seg.mss = u16(d, pos + 2); break;
+      case 2: if (len !== 4) return false; break;
       case 3: if (len !== 3) return false; seg.wscaleShift = d[pos + 2]; break;
-      case 4: if (len !== 2) return false; seg.sackPerm = true; break;
+      case 4: if (len !== 2) return false; break;
       case 5: {
         if ((len - 2) % 8 !== 0) return false;
         const blocks: number[] = seg.sack ?? [];
@@ -191,7 +192,7 @@ function readOptions(d: Uint8Array, pos: number, end: number, seg: TcpSegment): 
         seg.sack = blocks;
         break;
       }
-      case 8: if (len !== 10) return false; seg.tsval = u32(d, pos + 2); seg.tsecr = u32(d, pos + 6); break;
+      case 8: if (len !== 10) return false; break;
       default: break;
     }
     pos += len;

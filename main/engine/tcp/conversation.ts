@@ -17,8 +17,38 @@ export const U_FRAME = 0, U_SEQ = 1, U_NEXTSEQ = 2, U_TS = 3;
 /** Wireshark keeps at most this many unacknowledged segments per direction (TCP_MAX_UNACKED_SEGMENTS). */
 export const MAX_UNACKED = 10000;
 
+/**
+ * The connections' clocks (integer ns since the session's first frame, past 2^31 within seconds):
+ * T_PER_CONV numbers per connection, its own and its two flows', side by side in one array for all
+ * connections of a tracker. As object fields each would be a separate boxed double, a dozen scattered
+ * heap objects touched per frame; a Float64Array per connection costs microseconds to allocate.
+ */
+const T_FIRST = 0, T_PREV = 1, T_MRU_SYN = 2, T_FIRST_RTT = 3, T_FLOWS = 4, T_PER_FLOW = 2, T_PER_CONV = 8;
+const FT_LASTACK = 0, FT_NEXTSEQ = 1;
+
+export class Clocks {
+  /** Replaced by a larger copy as connections are added: holders read it through this object. */
+  t = new Float64Array(T_PER_CONV * 1024);
+  private used = 0;
+
+  /** Room for one more connection's clocks: their offset in `t`. */
+  alloc(): number {
+    if (this.used + T_PER_CONV > this.t.length) {
+      const grown = new Float64Array(this.t.length * 2);
+      grown.set(this.t);
+      this.t = grown;
+    }
+    const at = this.used;
+    this.used += T_PER_CONV;
+    return at;
+  }
+}
+
 /** One direction of a connection (tcp_flow_t with its tcp_analyze_seq_flow_info_t). */
 export class Flow {
+  /** This flow's clocks are at `o` in `clocks.t` (see T_FLOWS). */
+  constructor(private readonly clocks: Clocks, private readonly o: number) {}
+
   /** TCP_S_BASE_SEQ_SET, and the base of relative numbers (ISN, or first seq - 1 mid-stream). */
   baseSet = false;
   base = 0;
@@ -39,14 +69,16 @@ export class Flow {
   unackedLen = 0;
   /** Last ACK number this direction sent, and when (ns). */
   lastack = 0;
-  lastackTime = 0;
+  get lastackTime(): number { return this.clocks.t[this.o + FT_LASTACK]; }
+  set lastackTime(ns: number) { this.clocks.t[this.o + FT_LASTACK] = ns; }
   lastNonDupAck = 0;
   /** Duplicate-ACK counter, a uint32 in Wireshark (its 0xffffffff is -1 here). */
   dupAckNum = 0;
   /** Highest next sequence number seen, its frame and time (ns). */
   nextseq = 0;
   nextseqFrame = 0;
-  nextseqTime = 0;
+  get nextseqTime(): number { return this.clocks.t[this.o + FT_NEXTSEQ]; }
+  set nextseqTime(ns: number) { this.clocks.t[this.o + FT_NEXTSEQ] = ns; }
   /** Highest in-order sequence number the peer may acknowledge. */
   maxSeqToBeAcked = 0;
   /** SACK blocks 1..3 of this direction's last segment: how many, and their total width (all the analysis uses). */
@@ -56,23 +88,29 @@ export class Flow {
 
 /** One TCP conversation (Wireshark's tcp_analysis): a tcp.stream. */
 export class Conv {
+  /** Where this connection's clocks are in `clocks.t` (see T_FIRST). */
+  private readonly o: number;
   /** Flows by side: side 0 sends from (addrA, portA), the first segment's sender. */
-  readonly flows: [Flow, Flow] = [new Flow(), new Flow()];
+  readonly flows: [Flow, Flow];
   /** The side that is the client (direction 0). */
   clientSide: 0 | 1 = 0;
   /** Conversation timestamps (ns): first frame, previous frame. */
-  tsFirst: number;
-  tsPrev: number;
+  get tsFirst(): number { return this.clocks.t[this.o + T_FIRST]; }
+  get tsPrev(): number { return this.clocks.t[this.o + T_PREV]; }
+  set tsPrev(ns: number) { this.clocks.t[this.o + T_PREV] = ns; }
   /** Most recent SYN (no ACK) time, and the initial RTT once measured (0 = not yet, as nstime_is_zero). */
   hasMruSyn = false;
-  tsMruSyn = 0;
-  firstRtt = 0;
+  get tsMruSyn(): number { return this.clocks.t[this.o + T_MRU_SYN]; }
+  set tsMruSyn(ns: number) { this.clocks.t[this.o + T_MRU_SYN] = ns; }
+  get firstRtt(): number { return this.clocks.t[this.o + T_FIRST_RTT]; }
+  set firstRtt(ns: number) { this.clocks.t[this.o + T_FIRST_RTT] = ns; }
   /** tcp.completeness bits seen so far. */
   completeness = 0;
   /** Side whose FIN came first (-1: none yet). */
   closingInitiator = -1;
 
   constructor(
+    private readonly clocks: Clocks,
     readonly stream: number,
     readonly addrA: string,
     readonly portA: number,
@@ -80,8 +118,10 @@ export class Conv {
     readonly portB: number,
     now: number,
   ) {
-    this.tsFirst = now;
-    this.tsPrev = now;
+    const o = (this.o = clocks.alloc());
+    this.flows = [new Flow(clocks, o + T_FLOWS), new Flow(clocks, o + T_FLOWS + T_PER_FLOW)];
+    clocks.t[o + T_FIRST] = now;
+    clocks.t[o + T_PREV] = now;
   }
 
   /** Which flow sends from src:srcPort (a self-connection, src = dst, uses one flow both ways, as Wireshark). */

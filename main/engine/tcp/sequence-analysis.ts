@@ -27,6 +27,11 @@ const SYN_FIN_RST = TCP_SYN | TCP_FIN | TCP_RST;
  * One instance is reused for every segment (reset per call), so analysis allocates nothing here.
  */
 export class FrameAnalysis {
+  /**
+   * The segment's capture time in integer ns, set by the caller: in a field rather than an argument,
+   * where the double (past 2^31 ns within seconds) would be boxed on every call.
+   */
+  now = 0;
   exists = false;
   flags = 0;
   frameAcked = 0;
@@ -64,13 +69,14 @@ function within(delta: number, limit: number): boolean {
 }
 
 /**
- * Runs Wireshark's sequence analysis for one segment. `seq`/`ack` raw, `window` unscaled,
- * `now` in integer ns. Updates both flows and fills `ta`.
+ * Runs Wireshark's sequence analysis for one segment (its time in `ta.now`). `seq`/`ack` raw, `window`
+ * unscaled. Updates both flows and fills `ta`.
  */
 export function analyzeSequence(
   ta: FrameAnalysis, conv: Conv, fwd: Flow, rev: Flow,
-  frame: number, now: number, seq: number, ack: number, seglen: number, flags: number, window: number,
+  frame: number, seq: number, ack: number, seglen: number, flags: number, window: number,
 ): void {
+  const now = ta.now;
   seq |= 0;
   ack |= 0;
   if (flags & TCP_ACK) rev.validBif = true;

@@ -6,15 +6,15 @@
 import type { Endpoint, EndpointStates, TcpAnalysis, TcpSegment, TcpState, Transition } from '../types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../types';
 import { CAUSE_TEXT, next, type EndpointEvent } from './state-machine';
-import { add, ge } from './seq';
+import { add32, ge } from './seq';
 
 interface Side {
   state: TcpState;
   /** Entered SYN_RECEIVED from LISTEN (a reset then returns it to LISTEN). */
   passive: boolean;
-  /** Raw ISN once a SYN from this side was seen. */
+  /** Raw ISN once a SYN from this side was seen (as a signed 32-bit number, a small integer to V8). */
   iss: number | null;
-  /** Raw sequence number just after this side's FIN, once it sent one. */
+  /** Raw sequence number just after this side's FIN, once it sent one (signed 32-bit, as iss). */
   finNext: number | null;
   /** The peer's FIN has been received. */
   gotFin: boolean;
@@ -71,16 +71,16 @@ export class StateTracker {
     if (f & TCP_RST) {
       apply(s, senderName, 'snd_rst', out);
       // A reset in SYN_SENT counts only when it acknowledges the SYN (RFC 9293 §3.10.7.3).
-      const acceptable = r.state !== 'SYN_SENT' || ((f & TCP_ACK) !== 0 && r.iss !== null && ge(seg.ack, add(r.iss, 1)));
+      const acceptable = r.state !== 'SYN_SENT' || ((f & TCP_ACK) !== 0 && r.iss !== null && ge(seg.ack, add32(r.iss, 1)));
       if (acceptable) apply(r, receiverName, 'rcv_rst', out);
       return conn;
     }
     if (f & TCP_SYN) {
-      if (s.iss === null || (s.state === 'CLOSED' || s.state === 'LISTEN')) s.iss = seg.seq;
+      if (s.iss === null || (s.state === 'CLOSED' || s.state === 'LISTEN')) s.iss = seg.seq | 0;
       apply(s, senderName, f & TCP_ACK ? 'snd_syn_ack' : 'snd_syn', out);
     }
     if (f & TCP_FIN && s.finNext === null) {
-      s.finNext = add(add(seg.seq, seg.len), f & TCP_SYN ? 2 : 1);
+      s.finNext = add32(add32(seg.seq, seg.len), f & TCP_SYN ? 2 : 1);
       // Its ACK tells whether the sender had received the peer's FIN before sending its own.
       const crossing = r.finNext !== null && !((f & TCP_ACK) && ge(seg.ack, r.finNext));
       apply(s, senderName, crossing ? 'snd_fin_crossing' : 'snd_fin', out);
@@ -89,11 +89,11 @@ export class StateTracker {
     // The receiver's side: first what the ACK acknowledges, then the SYN, then the FIN.
     if ((f & TCP_SYN) && (f & TCP_ACK) && r.iss === null && r.state === 'CLOSED') {
       // The capture began after the SYN: the receiver of this SYN-ACK must have sent it.
-      r.iss = add(seg.ack, -1);
+      r.iss = add32(seg.ack, -1);
       r.state = 'SYN_SENT';
     }
     if (f & TCP_ACK) {
-      if (r.iss !== null && ge(seg.ack, add(r.iss, 1))) {
+      if (r.iss !== null && ge(seg.ack, add32(r.iss, 1))) {
         if (f & TCP_SYN) apply(r, receiverName, 'rcv_syn_ack', out);
         else apply(r, receiverName, 'rcv_ack_of_syn', out);
       }

@@ -3,7 +3,7 @@
 // learnt from the handshake, per-stream times, the initial RTT and the tcp.analysis.* flags.
 // Everything here is per capture, fed in frame order, and never looks ahead (one-pass, as tshark).
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpAnalysis, type TcpSegment } from '../types';
-import { Conv, ConvTable, type Flow } from './conversation';
+import { Clocks, Conv, ConvTable, type Flow } from './conversation';
 import { A_REUSED_PORTS, FrameAnalysis, analyzeSequence } from './sequence-analysis';
 import { report } from './analysis-report';
 import { add, add32, sub, sub32 } from './seq';
@@ -37,6 +37,7 @@ interface Facts {
 
 export class TcpTracker {
   private readonly table = new ConvTable();
+  private readonly clocks = new Clocks();
   private next = 0;
   private readonly ta = new FrameAnalysis();
   /** Facts of the segment being analysed, reused for every segment (nothing allocated per segment). */
@@ -172,7 +173,8 @@ export class TcpTracker {
     }
 
     // seq and ack as signed 32-bit numbers: small integers, passed without boxing a double.
-    analyzeSequence(ta, conv, fwd, rev, seg.frame, now, seg.seq | 0, seg.ack | 0, seg.len, seg.flags, seg.window);
+    ta.now = now;
+    analyzeSequence(ta, conv, fwd, rev, seg.frame, seg.seq | 0, seg.ack | 0, seg.len, seg.flags, seg.window);
     this.learnSack(fwd, seg);
     fwd.isFirstAck = (seg.flags & TCP_SYN) !== 0;
     this.lastConv = conv;
@@ -214,7 +216,7 @@ export class TcpTracker {
   private lastSide: 0 | 1 = 0;
 
   private create(seg: TcpSegment, now: number): Conv {
-    const conv = new Conv(this.next++, seg.src, seg.srcPort, seg.dst, seg.dstPort, now);
+    const conv = new Conv(this.clocks, this.next++, seg.src, seg.srcPort, seg.dst, seg.dstPort, now);
     // The client is the first SYN's sender: a capture that begins with the SYN-ACK has it as receiver.
     conv.clientSide = (seg.flags & SYN_ACK) === SYN_ACK ? 1 : 0;
     this.table.set(conv);

@@ -1,0 +1,66 @@
+// `stats` holds segments back and analyses them connection by connection (SegmentWindow), then numbers
+// streams by the frames that created them. This checks that the order changes nothing: on every corpus
+// capture the rows are the same whatever the window (1 = frame order, as they come), and they agree with
+// what `decode` shows frame by frame (tcp.stream, both endpoints' last states, retransmissions, initial
+// RTT), which the tshark tests hold to tshark's and the kernel's.
+import { describe, expect, it } from 'vitest';
+import { ConversationStats, type ConversationRow } from '../../main/engine/stats/conversations';
+import { readCaptureFile } from '../../main/capture/file-source';
+import { corpusFiles, decodeLenient, NOT_CAPTURES } from '../helpers/corpus';
+import { occurrences } from '../helpers/decode';
+
+const files = corpusFiles().filter((f) => !NOT_CAPTURES.test(f.name));
+
+function statsOf(path: string, window?: number): ConversationRow[] {
+  const stats = new ConversationStats(window === undefined ? {} : { window });
+  try {
+    readCaptureFile(path, (raw) => stats.add(raw));
+  } catch { /* damaged: the frames before the damage count */ }
+  return stats.rows();
+}
+
+describe('stats: the order segments are analysed in changes nothing', () => {
+  it('has captures with several connections', () => {
+    expect(files.filter((f) => statsOf(f.path).length > 1).length).toBeGreaterThanOrEqual(8);
+  });
+  for (const { path, name } of files) {
+    it(name, () => {
+      const rows = statsOf(path);
+      // Frame order (nothing held), and windows small enough to end inside connections.
+      for (const window of [1, 2, 3, 7]) expect(statsOf(path, window), `window ${window}`).toEqual(rows);
+
+      const { frames } = decodeLenient(path);
+      const problems: string[] = [];
+      for (const r of rows) {
+        const first = frames[r.firstFrame - 1];
+        if (first.stream !== r.stream) problems.push(`stream ${r.stream}: its first frame ${r.firstFrame} has tcp.stream ${first.stream}`);
+        const mine = frames.filter((f) => f.stream === r.stream);
+        const last = mine.filter((f) => f.states !== null).pop();
+        if (last && (last.states?.client !== r.states.a || last.states?.server !== r.states.b)) {
+          problems.push(`stream ${r.stream}: final states ${r.states.a}/${r.states.b}, decode ${last.states?.client}/${last.states?.server} (frame ${last.frame})`);
+        }
+        const retrans = mine.filter((f) => f.analysis.includes('retransmission')).length;
+        if (retrans !== r.retransmissions) problems.push(`stream ${r.stream}: ${r.retransmissions} retransmissions, decode marks ${retrans}`);
+        // The initial RTT as Wireshark measures it (from the latest SYN to the first ACK without SYN after
+        // one), from decode's flags and times; where decode shows tcp.analysis.initial_rtt it must agree.
+        // (0 counts as not measured yet, as Wireshark's nstime_is_zero; frames without a timestamp, as in
+        // pcapng simple packet blocks, are not compared.)
+        let mruSyn: number | null = null, want: number | null = null;
+        const timed = mine.every((f) => occurrences(f, 'frame.time_relative').length === 1);
+        for (const f of timed ? mine : []) {
+          const syn = occurrences(f, 'tcp.flags.syn')[0] === 1, ack = occurrences(f, 'tcp.flags.ack')[0] === 1;
+          const t = Number(occurrences(f, 'frame.time_relative')[0]);
+          if (!syn && ack && mruSyn !== null && !want) want = t - mruSyn || null;
+          if (syn && !ack) mruSyn = t;
+        }
+        if (!timed) continue;
+        const shown = mine.map((f) => occurrences(f, 'tcp.analysis.initial_rtt')[0]).find((v) => v !== undefined);
+        if (shown !== undefined && (want === null || Math.abs(Number(shown) - want) > 1e-9)) problems.push(`stream ${r.stream}: decode shows iRTT ${shown}, frames give ${want}`);
+        if ((want === null) !== (r.handshakeRtt === null) || (want !== null && Math.abs(want - (r.handshakeRtt ?? 0)) > 1e-9)) {
+          problems.push(`stream ${r.stream}: handshake RTT ${r.handshakeRtt}, from decode's frames ${want}`);
+        }
+      }
+      expect(problems, problems.join('\n')).toEqual([]);
+    });
+  }
+});
