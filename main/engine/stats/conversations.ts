@@ -42,6 +42,22 @@ interface Acc {
   retrans: number;
 }
 
+/**
+ * Indices 0..n-1 in order of `key` (frame numbers), ties by index. Sorted natively as one number per
+ * index (key · 2^21 + index, exact below 2^53), several times faster than a comparator on tens of
+ * thousands of rows; past 2^21 rows, with a comparator.
+ */
+function orderBy(n: number, key: (i: number) => number): Int32Array | number[] {
+  const SHIFT = 2 ** 21;
+  if (n >= SHIFT) return Array.from({ length: n }, (_, i) => i).sort((x, y) => key(x) - key(y) || x - y);
+  const packed = new Float64Array(n);
+  for (let i = 0; i < n; i++) packed[i] = key(i) * SHIFT + i;
+  packed.sort();
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = packed[i] % SHIFT;
+  return out;
+}
+
 const endpoint = (addr: string, port: number) => (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
 /** Segments tcp.analysis.retransmission marks (fast and spurious retransmissions raise it too). */
 const RETRANSMITTED = A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETRANSMISSION;
@@ -65,7 +81,7 @@ export class ConversationStats {
   fallbacks = 0;
 
   /** `window`: how many segments are held back at most (1: analysed in frame order, as they come). */
-  constructor({ window = 1 << 15 }: { window?: number } = {}) {
+  constructor({ window }: { window?: number } = {}) {
     this.held = new SegmentWindow(window);
   }
 
@@ -167,12 +183,10 @@ export class ConversationStats {
   rows(): ConversationRow[] {
     this.flush();
     const created = this.created;
-    const byFrame = created.map((_, s) => s).sort((x, y) => created[x] - created[y]);
-    const number = new Array<number>(created.length);
-    byFrame.forEach((local, stream) => { number[local] = stream; });
-    return this.convs
-      .filter((c): c is Acc => c !== undefined)
-      .sort((x, y) => x.firstFrame - y.firstFrame)
+    const number = new Int32Array(created.length);
+    orderBy(created.length, (s) => created[s]).forEach((local, stream) => { number[local] = stream; });
+    const convs = this.convs.filter((c): c is Acc => c !== undefined);
+    return Array.from(orderBy(convs.length, (i) => convs[i].firstFrame), (i) => convs[i])
       .map((c) => ({
         stream: number[c.stream],
         a: endpoint(c.aAddr, c.aPort),

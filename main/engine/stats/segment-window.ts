@@ -15,24 +15,41 @@ const GROUP_BITS = 12;
 const GROUPS = 1 << GROUP_BITS;
 
 export class SegmentWindow {
-  private readonly ints: Int32Array;
-  private readonly floats: Float64Array;
+  private ints!: Int32Array;
+  private floats!: Float64Array;
   /** Source and destination address of each segment (interned strings, compared by the tracker). */
-  private readonly addrs: string[];
-  private readonly sacks: (number[] | undefined)[];
-  private readonly groups: Uint16Array;
+  private addrs: string[] = [];
+  private sacks: (number[] | undefined)[] = [];
+  private groups!: Uint16Array;
   private readonly starts = new Int32Array(GROUPS + 1);
-  private readonly order: Int32Array;
+  private order!: Int32Array;
   private n = 0;
+  /** Room allocated so far: it grows up to `capacity` as segments come (a small capture needs little). */
+  private room = 0;
 
-  constructor(readonly capacity = 1 << 15) {
-    const buf = new ArrayBuffer(capacity * STRIDE * 4);
-    this.ints = new Int32Array(buf);
+  /**
+   * `capacity`: the most segments held. The more connections are interleaved, the larger a window it
+   * takes for each connection to have several segments in it; 2^17 segments take 9 MiB.
+   */
+  constructor(readonly capacity = 1 << 17) {
+    this.grow(Math.min(capacity, 4096));
+  }
+
+  private grow(room: number): void {
+    const buf = new ArrayBuffer(room * STRIDE * 4);
+    const ints = new Int32Array(buf);
+    if (this.ints) ints.set(this.ints);
+    this.ints = ints;
     this.floats = new Float64Array(buf);
-    this.addrs = new Array<string>(capacity * 2).fill('');
-    this.sacks = new Array<number[] | undefined>(capacity).fill(undefined);
-    this.groups = new Uint16Array(capacity);
-    this.order = new Int32Array(capacity);
+    const groups = new Uint16Array(room);
+    if (this.groups) groups.set(this.groups);
+    this.groups = groups;
+    this.order = new Int32Array(room);
+    for (let i = this.room; i < room; i++) {
+      this.addrs.push('', '');
+      this.sacks.push(undefined);
+    }
+    this.room = room;
   }
 
   get length(): number {
@@ -45,6 +62,7 @@ export class SegmentWindow {
 
   /** Keeps what the tracker and the state machine read of `seg` (and `bytes`, the frame's length). */
   push(seg: TcpSegment, bytes: number): void {
+    if (this.n === this.room) this.grow(Math.min(this.capacity, this.room * 2));
     const i = this.n++;
     const o = i * STRIDE;
     const d = this.ints;
