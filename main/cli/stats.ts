@@ -32,13 +32,18 @@ function cells(r: ConversationRow): string[] {
 }
 
 /**
- * The table, written line by line into `out` (for a large capture, tens of thousands of lines: one
- * joined string took longer to build than the rest of the output).
+ * The table, written line by line into `out`, in two passes over the rows (widths, then lines):
+ * holding tens of thousands of rows and their texts at once cost more in garbage collection than
+ * making them twice.
  */
-function writeTable(rows: ConversationRow[], out: Output): void {
-  const body = rows.map(cells);
+function writeTable(stats: ConversationStats, out: Output): void {
   const widths = HEAD.map((h) => h.length);
-  for (const b of body) for (let i = 0; i < b.length; i++) if (b[i].length > widths[i]) widths[i] = b[i].length;
+  let rows = 0;
+  stats.eachRow((r) => {
+    const c = cells(r);
+    for (let i = 0; i < c.length; i++) if (c[i].length > widths[i]) widths[i] = c[i].length;
+    rows++;
+  });
   const line = (c: string[]): string => {
     let s = '';
     for (let i = 0; i < c.length; i++) {
@@ -50,8 +55,19 @@ function writeTable(rows: ConversationRow[], out: Output): void {
   };
   out.write(line(HEAD));
   // Rows hold only ASCII (addresses, numbers, state names): copied byte for byte.
-  for (const b of body) out.write(line(b), true);
-  if (!rows.length) out.write('(no TCP connections)\n');
+  stats.eachRow((r) => out.write(line(cells(r)), true));
+  if (!rows) out.write('(no TCP connections)\n');
+}
+
+/** {"conversations": [...]}, one row at a time. */
+function writeJson(stats: ConversationStats, out: Output): void {
+  let first = true;
+  out.write('{"conversations":[');
+  stats.eachRow((r) => {
+    out.write((first ? '' : ',') + JSON.stringify(r));
+    first = false;
+  });
+  out.write(']}\n');
 }
 
 export const statsCommand: Command = {
@@ -71,10 +87,9 @@ export const statsCommand: Command = {
       if (stats.frameCount === 0) throw new UsageError(e.message);
       damage = e;
     }
-    const rows = stats.rows();
     const out = new Output();
-    if (flags.json) out.write(JSON.stringify({ conversations: rows }) + '\n');
-    else writeTable(rows, out);
+    if (flags.json) writeJson(stats, out);
+    else writeTable(stats, out);
     out.flush();
     if (damage) throw new UsageError(damage.message);
     return 0;
