@@ -19,16 +19,72 @@ number of retransmitted segments.
            "framesBA", "bytesBA", "frames", "bytes", "start", "duration",
            "states": {"a", "b"}, "handshakeRtt", "retransmissions", ...}]}`;
 
-const HEAD = ['Stream', 'A (client)', 'B (server)', 'A→B frames', 'A→B bytes', 'B→A frames', 'B→A bytes', 'Frames', 'Bytes', 'Start', 'Duration', 'A state', 'B state', 'Handshake RTT', 'Retrans'];
-/** Columns 3..10 (counts and times) are right-aligned. */
-const rightAligned = (i: number): boolean => i >= 3 && i <= 10;
+/** A column of the table: its heading, and its cell as a text or as a number and that number's text. */
+interface Column {
+  head: string;
+  /** Counts and times are right-aligned. */
+  right: boolean;
+  text?: (r: ConversationRow) => string;
+  num?: (r: ConversationRow) => number | null;
+  show?: (v: number | null) => string;
+}
 
-function cells(r: ConversationRow): string[] {
-  return [
-    String(r.stream), r.a, r.b, String(r.framesAB), String(r.bytesAB), String(r.framesBA), String(r.bytesBA),
-    String(r.frames), String(r.bytes), r.start.toFixed(6), r.duration.toFixed(6), r.states.a, r.states.b,
-    r.handshakeRtt === null ? '-' : `${(r.handshakeRtt * 1000).toFixed(3)} ms`, String(r.retransmissions),
-  ];
+const integer = (v: number | null): string => String(v);
+const seconds = (v: number | null): string => (v as number).toFixed(6);
+const count = (head: string, num: (r: ConversationRow) => number): Column => ({ head, right: true, num, show: integer });
+
+const COLUMNS: Column[] = [
+  { head: 'Stream', right: false, num: (r) => r.stream, show: integer },
+  { head: 'A (client)', right: false, text: (r) => r.a },
+  { head: 'B (server)', right: false, text: (r) => r.b },
+  count('A→B frames', (r) => r.framesAB),
+  count('A→B bytes', (r) => r.bytesAB),
+  count('B→A frames', (r) => r.framesBA),
+  count('B→A bytes', (r) => r.bytesBA),
+  count('Frames', (r) => r.frames),
+  count('Bytes', (r) => r.bytes),
+  { head: 'Start', right: true, num: (r) => r.start, show: seconds },
+  { head: 'Duration', right: true, num: (r) => r.duration, show: seconds },
+  { head: 'A state', right: false, text: (r) => r.states.a },
+  { head: 'B state', right: false, text: (r) => r.states.b },
+  { head: 'Handshake RTT', right: false, num: (r) => r.handshakeRtt, show: (v) => (v === null ? '-' : `${(v * 1000).toFixed(3)} ms`) },
+  { head: 'Retrans', right: false, num: (r) => r.retransmissions, show: integer },
+];
+
+const cell = (c: Column, r: ConversationRow): string => (c.text ? c.text(r) : c.show!(c.num!(r)));
+
+/**
+ * Column widths without making the cells: a number's text is longest at its column's largest or (for
+ * a negative one) smallest value, so only those are formatted.
+ */
+function widthsOf(stats: ConversationStats): { widths: number[]; rows: number } {
+  const widths = COLUMNS.map((c) => c.head.length);
+  const lo = COLUMNS.map(() => Infinity), hi = COLUMNS.map(() => -Infinity);
+  const blank = COLUMNS.map(() => false);
+  let rows = 0;
+  stats.eachRow((r) => {
+    rows++;
+    for (let i = 0; i < COLUMNS.length; i++) {
+      const c = COLUMNS[i];
+      if (c.text) {
+        const n = c.text(r).length;
+        if (n > widths[i]) widths[i] = n;
+        continue;
+      }
+      const v = c.num!(r);
+      if (v === null) blank[i] = true;
+      else {
+        if (v < lo[i]) lo[i] = v;
+        if (v > hi[i]) hi[i] = v;
+      }
+    }
+  });
+  COLUMNS.forEach((c, i) => {
+    if (c.text) return;
+    const texts = [blank[i] ? c.show!(null) : '', lo[i] <= hi[i] ? c.show!(lo[i]) : '', lo[i] <= hi[i] ? c.show!(hi[i]) : ''];
+    for (const t of texts) if (t.length > widths[i]) widths[i] = t.length;
+  });
+  return { widths, rows };
 }
 
 /**
@@ -37,25 +93,20 @@ function cells(r: ConversationRow): string[] {
  * making them twice.
  */
 function writeTable(stats: ConversationStats, out: Output): void {
-  const widths = HEAD.map((h) => h.length);
-  let rows = 0;
-  stats.eachRow((r) => {
-    const c = cells(r);
-    for (let i = 0; i < c.length; i++) if (c[i].length > widths[i]) widths[i] = c[i].length;
-    rows++;
-  });
-  const line = (c: string[]): string => {
+  const { widths, rows } = widthsOf(stats);
+  const line = (text: (i: number) => string): string => {
     let s = '';
-    for (let i = 0; i < c.length; i++) {
-      const last = i === c.length - 1;
-      s += rightAligned(i) ? c[i].padStart(widths[i]) : last ? c[i] : c[i].padEnd(widths[i]);
-      if (!last) s += '  ';
+    const last = COLUMNS.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const t = text(i);
+      s += COLUMNS[i].right ? t.padStart(widths[i]) : i === last ? t : t.padEnd(widths[i]);
+      if (i !== last) s += '  ';
     }
     return s.trimEnd() + '\n';
   };
-  out.write(line(HEAD));
+  out.write(line((i) => COLUMNS[i].head));
   // Rows hold only ASCII (addresses, numbers, state names): copied byte for byte.
-  stats.eachRow((r) => out.write(line(cells(r)), true));
+  stats.eachRow((r) => out.write(line((i) => cell(COLUMNS[i], r)), true));
   if (!rows) out.write('(no TCP connections)\n');
 }
 

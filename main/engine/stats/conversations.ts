@@ -87,6 +87,7 @@ export class ConversationStats {
 
   add(raw: RawFrame): void {
     const n = ++this.frames;
+    this.order = null;
     // Seconds since the capture's first frame (any frame, as tshark's relative start).
     const time = captureTime(this.session, raw);
     const fast = fastSegment(raw, n, this.seg);
@@ -191,13 +192,8 @@ export class ConversationStats {
    * young, where tens of thousands held at once were copied and promoted by the garbage collector.
    */
   eachRow(fn: (row: ConversationRow) => void): void {
-    this.flush();
-    const created = this.created;
-    const number = new Int32Array(created.length);
-    orderBy(created.length, (s) => created[s]).forEach((local, stream) => { number[local] = stream; });
-    const convs = this.convs.filter((c): c is Acc => c !== undefined);
-    for (const i of orderBy(convs.length, (k) => convs[k].firstFrame)) {
-      const c = convs[i];
+    const { number, convs } = this.ordered();
+    for (const c of convs) {
       fn({
         stream: number[c.stream],
         a: endpoint(c.aAddr, c.aPort),
@@ -217,6 +213,20 @@ export class ConversationStats {
         lastFrame: c.lastFrame,
       });
     }
+  }
+
+  /** Streams' numbers (by the tracker's) and connections in order of first frame; kept until the next frame. */
+  private order: { number: Int32Array; convs: Acc[] } | null = null;
+
+  private ordered(): { number: Int32Array; convs: Acc[] } {
+    this.flush();
+    if (this.order) return this.order;
+    const created = this.created;
+    const number = new Int32Array(created.length);
+    orderBy(created.length, (s) => created[s]).forEach((local, stream) => { number[local] = stream; });
+    const all = this.convs.filter((c): c is Acc => c !== undefined);
+    const convs = Array.from(orderBy(all.length, (k) => all[k].firstFrame), (k) => all[k]);
+    return (this.order = { number, convs });
   }
 
   /** Both endpoints' states after the last segment of the stream (a segment not counted still moves them). */
