@@ -36,7 +36,8 @@ export class SegmentWindow {
 
   /**
    * `capacity`: the most segments held. The more connections are interleaved, the larger a window it
-   * takes for each connection to have several segments in it; 2^17 segments take 9 MiB.
+   * takes for each connection to have several segments in it; 2^17 segments take about 19 MiB (the
+   * records, their copy in bucket order, and the address and SACK references of both).
    */
   constructor(readonly capacity = 1 << 17) {
     // A small capture needs little room; a large one gets all of it at the first refill. (Fresh memory
@@ -57,7 +58,7 @@ export class SegmentWindow {
     const sorted = new ArrayBuffer(room * STRIDE * 4);
     this.sortedInts = new Int32Array(sorted);
     this.sortedFloats = new Float64Array(sorted);
-    // Native fills: a loop run once per growth never gets optimised, and cost as much as the segments.
+    // The reference arrays are lengthened and filled natively, in one step per growth.
     for (const a of [this.addrs, this.sortedAddrs]) {
       a.length = 2 * room;
       a.fill('', 2 * this.room);
