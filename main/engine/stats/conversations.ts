@@ -96,7 +96,6 @@ export class ConversationStats {
       this.fallbacks++;
       // The full dissector analyses this frame now: first every earlier segment held back.
       this.flush();
-      this.time = time;
       const r = dissectFrame(raw, n, this.session);
       this.noteCreated(n);
       if (!r.tcp) return;
@@ -122,7 +121,6 @@ export class ConversationStats {
 
   private readonly analyzeHeld = (seg: TcpSegment, bytes: number): void => {
     const { tcp, states } = this.session;
-    this.time = seg.time;
     const conv = tcp.step(seg);
     tcp.finish(seg);
     this.noteCreated(seg.frame);
@@ -138,14 +136,11 @@ export class ConversationStats {
   }
 
   /**
-   * The time of the frame being counted, for count(): in a field, not passed, because a double passed
-   * to a call V8 does not inline is boxed, every frame.
+   * Counts a frame of `stream` at `seg.time`; `rttNs` is the initial RTT in integer ns, 0 while unknown.
+   * (No time or RTT in seconds passed: a double passed to a call V8 does not inline is boxed, every frame.)
    */
-  private time = 0;
-
-  /** Counts a frame of `stream`; `rttNs` is the initial RTT in integer ns, 0 while unknown. */
   private count(seg: TcpSegment, stream: number, direction: 0 | 1, retrans: boolean, rttNs: number, bytes: number, n: number): void {
-    const time = this.time;
+    const time = seg.time;
     let c = this.convs[stream];
     if (!c) {
       const fromClient = direction === 0;

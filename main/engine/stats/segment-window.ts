@@ -70,10 +70,6 @@ export class SegmentWindow {
     this.room = room;
   }
 
-  get length(): number {
-    return this.n;
-  }
-
   get full(): boolean {
     return this.n === this.capacity;
   }
