@@ -34,6 +34,12 @@ export interface RawFrame {
    * if_name / if_description, for frame.section_number and frame.interface_*. May be shared between frames.
    */
   pcapng?: { section: number; ifName?: string; ifDescription?: string };
+  /** pcapng epb_flags (direction, reception type, link errors), when the packet block carries them. */
+  packetFlags?: number;
+  /** pcapng epb_dropcount (or an obsolete packet block's drops count), when the block gives one. */
+  dropCount?: number;
+  /** A pcapng custom block, listed as a frame: its Private Enterprise Number and whether it may be copied. */
+  custom?: { pen: number; copy: boolean };
 }
 
 /**
@@ -54,6 +60,14 @@ export interface Field {
   offset: number;
   length: number;
   children: Field[];
+  /**
+   * Wireshark's generated item: the dissector worked it out (stream index, analysis, expert info),
+   * it is not a header field read from the bytes. tshark -V shows it in brackets, and so does `display`.
+   * Absent when false.
+   */
+  generated?: true;
+  /** Wireshark's hidden item: there for filters and `-T fields` (its value counts), never shown in the tree. Absent when false. */
+  hidden?: true;
 }
 
 export type OsiLayer = 1 | 2 | 3 | 4 | 5 | 6 | 7;

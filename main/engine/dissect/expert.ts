@@ -2,7 +2,7 @@
 // "_ws.expert" item (under the item it concerns) holding the expert's own field, message,
 // severity and group, with the numbers tshark prints for _ws.expert.severity / _ws.expert.group.
 import type { ExpertGroup, ExpertSeverity, Field } from '../types';
-import { leaf, unwanted, unwantedUnder } from '../fields/tree';
+import { generated, hidden, unwanted, unwantedUnder } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import type { Ctx } from './context';
 
@@ -47,9 +47,17 @@ export function expert(c: Ctx, under: Field[], offset: number, severity: ExpertS
   const [sv, sn] = SEVERITY[severity];
   const [gv, gn] = GROUP[group];
   const text = `Expert Info (${sn}/${gn}): ${message}`;
-  const item = leaf(under, '_ws.expert', text, text, offset);
-  leaf(item.children, field, 1, message, offset);
-  leaf(item.children, '_ws.expert.message', message, `Message: ${message}`, offset);
-  leaf(item.children, '_ws.expert.severity', sv, `Severity level: ${sn}`, offset);
-  leaf(item.children, '_ws.expert.group', gv, `Group: ${gn}`, offset);
+  const item = generated(under, '_ws.expert', text, text, offset);
+  expertDetails(item.children, field, message, sv, sn, gv, gn, offset);
+}
+
+/**
+ * What Wireshark hangs under an "Expert Info" item: the expert's own field and the severity and group
+ * (generated), and the message (hidden: the item's text already says it).
+ */
+export function expertDetails(under: Field[], field: string, message: string, sv: number, sn: string, gv: number, gn: string, offset = 0): void {
+  generated(under, field, 1, message, offset);
+  hidden(under, '_ws.expert.message', message, `Message: ${message}`, offset);
+  generated(under, '_ws.expert.severity', sv, `Severity level: ${sn}`, offset);
+  generated(under, '_ws.expert.group', gv, `Group: ${gn}`, offset);
 }

@@ -5,7 +5,7 @@ import type { Ctx } from './context';
 import { expert } from './expert';
 import { dissectState } from './state';
 import { hex } from '../fields/format';
-import { leaf } from '../fields/tree';
+import { generated, leaf } from '../fields/tree';
 
 /** One's-complement sum of [off, end) folded to 16 bits, starting from `initial`. */
 export function onesSum(d: Uint8Array, off: number, end: number, initial = 0): number {
@@ -26,13 +26,13 @@ export function checksumItems(c: Ctx, tree: Field[], prefix: string, off: number
   const whole = msgEnd <= c.cap;
   if (!whole) {
     leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]`, off + 2, 2);
-    leaf(tree, `${prefix}.checksum.status`, 2, 'Checksum Status: Unverified', off + 2, 0);
+    generated(tree, `${prefix}.checksum.status`, 2, 'Checksum Status: Unverified', off + 2, 0);
     return;
   }
   const total = onesSum(c.d, off, msgEnd, partial);
   if (total === 0xffff) {
     leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} [correct]`, off + 2, 2);
-    leaf(tree, `${prefix}.checksum.status`, 1, 'Checksum Status: Good', off + 2, 0);
+    generated(tree, `${prefix}.checksum.status`, 1, 'Checksum Status: Good', off + 2, 0);
     return;
   }
   // The right value: what makes the sum 0xffff with the checksum field taken as zero.
@@ -40,7 +40,7 @@ export function checksumItems(c: Ctx, tree: Field[], prefix: string, off: number
   const should = (~without) & 0xffff;
   const item = leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} incorrect, should be ${hex(should, 4)}`, off + 2, 2);
   expert(c, item.children, off + 2, 'warning', 'checksum', `Bad checksum [should be ${hex(should, 4)}]`, `${prefix}.checksum_bad`);
-  leaf(tree, `${prefix}.checksum.status`, 0, 'Checksum Status: Bad', off + 2, 0);
+  generated(tree, `${prefix}.checksum.status`, 0, 'Checksum Status: Bad', off + 2, 0);
 }
 
 /** Remembers an echo request; returns nothing. */

@@ -1,6 +1,6 @@
 // ICMP (RFC 792) as Wireshark shows it: type, code, verified checksum, echo identifiers (both byte
 // orders) with request/reply matching, and the IP header + transport header an error quotes.
-import { leaf } from '../fields/tree';
+import { generated, leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { bytesHex, hex, ipv4 } from '../fields/format';
 import type { Ctx } from './context';
@@ -55,8 +55,9 @@ function swap16(n: number): number {
 
 export function dissectIcmp(c: Ctx, off: number, end: number): void {
   const n = c.avail(off, end);
-  const h = c.open('icmp', 'ICMP', 'Internet Control Message Protocol', 3, 3, off, n);
   c.setProtocol('ICMP');
+  // Wireshark reads type, code and checksum before it adds the ICMP item.
+  const h = c.openAfter(4, end, 'icmp', 'ICMP', 'Internet Control Message Protocol', 3, 3, off, n);
   const d = c.d, v = c.v, t = h.fields;
   c.need(off, 4, end);
   const type = d[off], code = d[off + 1];
@@ -79,14 +80,14 @@ export function dissectIcmp(c: Ctx, off: number, end: number): void {
       else {
         const r = echoReply(c, 'icmp', id, seq);
         if (r) {
-          leaf(t, F.respTo.name, r.frame, `Request frame: ${r.frame}`, off, 0);
-          leaf(t, F.respTime.name, r.ms, `Response time: ${r.ms} ms`, off, 0);
+          generated(t, F.respTo.name, r.frame, `Request frame: ${r.frame}`, off, 0);
+          generated(t, F.respTime.name, r.ms, `Response time: ${r.ms} ms`, off, 0);
           info += ` (request in ${r.frame})`;
         }
       }
     }
     c.setInfo(info);
-    if (off + 8 < end) dissectData(c, off + 8, end);
+    if (off + 8 < end) dissectData(c, off + 8, end, t);
     return;
   }
   c.setInfo(info);

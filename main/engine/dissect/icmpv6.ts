@@ -1,7 +1,7 @@
 // ICMPv6 (RFC 4443, RFC 4861) as Wireshark shows it: type, code, checksum verified over the IPv6
 // pseudo-header, echo with request/reply matching, neighbour discovery targets, and the packet an
 // error quotes.
-import { leaf } from '../fields/tree';
+import { generated, leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { bytesHex, hex, ipv6 } from '../fields/format';
 import type { Ctx } from './context';
@@ -78,13 +78,13 @@ export function dissectIcmpv6(c: Ctx, off: number, end: number): void {
     else {
       const r = echoReply(c, 'icmpv6', id, seq);
       if (r) {
-        leaf(t, F.respTo.name, r.frame, `Response To: ${r.frame}`, off, 0);
-        leaf(t, F.respTime.name, r.ms, `Response Time: ${r.ms} ms`, off, 0);
+        generated(t, F.respTo.name, r.frame, `Response To: ${r.frame}`, off, 0);
+        generated(t, F.respTime.name, r.ms, `Response Time: ${r.ms} ms`, off, 0);
         info += ` (request in ${r.frame})`;
       }
     }
     c.setInfo(info);
-    if (off + 8 < end) dissectData(c, off + 8, end);
+    if (off + 8 < end) dissectData(c, off + 8, end, t);
     return;
   }
   if (type === 135 || type === 136) {

@@ -1,7 +1,7 @@
 // IPv4 (RFC 791) as Wireshark's "ip" dissector shows it: header fields, options, fragments marked
 // (not reassembled), then the payload by protocol number.
 import { defineField } from '../fields/registry';
-import { bitsDisplay, leaf } from '../fields/tree';
+import { bitsDisplay, generated, leaf } from '../fields/tree';
 import { hex, ipv4 } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
@@ -73,6 +73,7 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   const lenItem = leaf(t, F.len.name, totalLen, `Total Length: ${totalLen}`, off + 2, 2);
   if (totalLen < hlen) {
     const msg = `Bogus IP length (${totalLen}, less than header length ${hlen})`;
+    lenItem.display = `Total Length: ${totalLen} bytes (bogus, less than header length ${hlen})`;
     // The expert says only "Bogus IP length"; the Info column gives the numbers.
     expert(c, lenItem.children, off + 2, 'error', 'protocol', 'Bogus IP length', BAD_LEN);
     c.malformed = true;
@@ -96,8 +97,8 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   leaf(fi.children, F.rb.name, (flags >> 2) & 1, bitsDisplay(d[off + 6], 0x80, 8, 'Reserved bit', flags & 4 ? 'Set' : 'Not set'), off + 6, 1);
   leaf(fi.children, F.df.name, (flags >> 1) & 1, bitsDisplay(d[off + 6], 0x40, 8, "Don't fragment", flags & 2 ? 'Set' : 'Not set'), off + 6, 1);
   leaf(fi.children, F.mf.name, flags & 1, bitsDisplay(d[off + 6], 0x20, 8, 'More fragments', flags & 1 ? 'Set' : 'Not set'), off + 6, 1);
-  // tshark 4.0 prints the offset in 8-byte units (the Info column gives bytes).
-  leaf(t, F.fragOffset.name, fragUnits, bitsDisplay(fw, 0x1fff, 16, 'Fragment Offset', String(fragUnits)), off + 6, 2);
+  // The value counts 8-byte units (as tshark -T fields prints it); the text shows bytes.
+  leaf(t, F.fragOffset.name, fragUnits, bitsDisplay(fw, 0x1fff, 16, 'Fragment Offset', String(fragUnits * 8)), off + 6, 2);
   c.need(off + 8, 1, end);
   const ttl = d[off + 8];
   const ttlItem = leaf(t, F.ttl.name, ttl, `Time to Live: ${ttl}`, off + 8, 1);
@@ -108,7 +109,7 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   c.need(off + 10, 2, end);
   const sum = v.getUint16(off + 10);
   leaf(t, F.checksum.name, hex(sum, 4), `Header Checksum: ${hex(sum, 4)} [validation disabled]`, off + 10, 2);
-  leaf(t, F.checksumStatus.name, 2, 'Header checksum status: Unverified', off + 10, 0);
+  generated(t, F.checksumStatus.name, 2, 'Header checksum status: Unverified', off + 10, 0);
   c.need(off + 12, 4, end);
   const src = ipv4(d, off + 12);
   leaf(t, F.src.name, src, `Source Address: ${src}`, off + 12, 4);

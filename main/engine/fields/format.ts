@@ -105,14 +105,3 @@ export function epochString(sec: number, nsec: number): string {
   while (f.length < 9) f = '0' + f;
   return `${sec}.${f}`;
 }
-
-/** Printable ASCII preview of bytes ('.' for the rest), as the hex view's right column. */
-export function asciiPreview(data: Uint8Array, offset: number, length: number): string {
-  let s = '';
-  const end = Math.min(data.length, offset + length);
-  for (let i = offset; i < end; i++) {
-    const b = data[i];
-    s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
-  }
-  return s;
-}

@@ -474,6 +474,7 @@ export class CaptureReader {
         // tshark lists a custom block as a frame of its own: its bytes after the enterprise number.
         if (total < 16) this.fail(`custom block length ${total} is too small`, pos);
         frame = this.recordFrame(buf, body + 4, bodyEnd - body - 4, bodyEnd - body - 4, null);
+        frame.custom = { pen: view.getUint32(body, le), copy: type === BLOCK_CB_COPY };
         break;
       case BLOCK_SYSDIG:
       case BLOCK_SYSDIG_V2:
@@ -572,8 +573,14 @@ export class CaptureReader {
     const len = view.getUint32(body + 16, le);
     const data = body + fixed;
     let comments: string[] | undefined;
+    let flags: number | undefined;
+    // An obsolete packet block's drops count, unless it says "unknown" (0xffff), as wiretap reads it.
+    let drops = enhanced ? undefined : view.getUint16(body + 2, le);
+    if (drops === 0xffff) drops = undefined;
     this.options(view, data + round4(caplen), bodyEnd, (code, off, olen) => {
       if (code === 1) (comments ??= []).push(this.decoder.decode(buf.subarray(off, off + olen)));
+      else if (code === 2) flags = view.getUint32(off, le);
+      else if (code === 4) drops = Number(view.getBigUint64(off, le));
     }, packetOptionCheck, pos);
     const t = iface.ticks;
     t.convert(view.getUint32(body + 4, le), view.getUint32(body + 8, le));
@@ -589,6 +596,8 @@ export class CaptureReader {
       pcapng: iface.meta,
     };
     if (comments) frame.comments = comments;
+    if (flags !== undefined) frame.packetFlags = flags;
+    if (drops !== undefined) frame.dropCount = drops;
     return frame;
   }
 

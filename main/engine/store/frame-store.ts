@@ -109,7 +109,8 @@ export class FrameStore {
   private readonly arena = new ArenaWriter();
   private readonly reader: ArenaReader;
   private readonly extras = new Map<number, Record<string, unknown>>();
-  private readonly comments = new Map<number, string[]>();
+  /** What a frame's pcapng block says beside its bytes (comments, flags, drop count, custom block): rare, kept by number. */
+  private readonly blockFacts = new Map<number, BlockFacts>();
   private t0: { sec: number; nsec: number } | null = null;
   /** Info strings of recent or recently viewed frames (recomputed by re-dissection otherwise). */
   private readonly infoCache = new Map<number, string>();
@@ -167,7 +168,8 @@ export class FrameStore {
     this.dst.push(this.names.id(f.dst));
     this.proto.push(this.names.id(f.protocol));
     this.states.push(packStates(f.states));
-    if (raw.comments && raw.comments.length) this.comments.set(n, raw.comments.slice());
+    const facts = blockFacts(raw);
+    if (facts) this.blockFacts.set(n, facts);
     if (d.tcpOnly) this.unanalysed.set(n, d.tcpOnly);
     let misc = f.malformed ? MISC_MALFORMED : 0;
     if (d.tcp) {
@@ -297,8 +299,8 @@ export class FrameStore {
     const l = this.links[this.link.get(i)];
     const raw: RawFrame = { data, len: this.wirelen.get(i), linktype: l.linktype, interface: l.interface, tsSec: this.sec.get(i), tsNsec: this.nsec.get(i), ...l.meta };
     if (this.untimed.has(n)) raw.noTimestamp = true;
-    const c = this.comments.get(n);
-    if (c) raw.comments = c.slice();
+    const facts = this.blockFacts.get(n);
+    if (facts) Object.assign(raw, facts, facts.comments ? { comments: facts.comments.slice() } : {});
     return raw;
   }
 
@@ -474,4 +476,18 @@ export class FrameStore {
     const arena = this.arena.bytes;
     return { columns, arena, strings, perFrame: this.total ? (columns + arena + strings) / this.total : 0 };
   }
+}
+
+type BlockFacts = Pick<RawFrame, 'comments' | 'packetFlags' | 'dropCount' | 'custom'>;
+
+/** The block facts of a frame worth keeping, or null when it has none (most frames). */
+function blockFacts(raw: RawFrame): BlockFacts | null {
+  const comments = raw.comments && raw.comments.length ? raw.comments.slice() : undefined;
+  if (!comments && raw.packetFlags === undefined && raw.dropCount === undefined && !raw.custom) return null;
+  const f: BlockFacts = {};
+  if (comments) f.comments = comments;
+  if (raw.packetFlags !== undefined) f.packetFlags = raw.packetFlags;
+  if (raw.dropCount !== undefined) f.dropCount = raw.dropCount;
+  if (raw.custom) f.custom = { ...raw.custom };
+  return f;
 }
