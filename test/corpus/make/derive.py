@@ -69,6 +69,13 @@ write_pcap(fmt('pcap-be-ns.pcap'), 1, ns, big=True, ns=True)
 subprocess.run(['editcap', '-F', 'nsecpcap', lab('ipv4-4seg.pcap'), fmt('pcap-editcap-nsec.pcap')], check=True)
 # Snap length 68 (tcpdump -s 68 style): frames cut short, frame.len > frame.cap_len.
 write_pcap(fmt('pcap-snaplen68.pcap'), 1, [Rec(r.data[:68], r.sec, r.frac, r.orig) for r in v4_3], snaplen=68)
+# Data segments cut inside their payload by the snap length, a different cut each (payload bytes kept: 0, 1, 2,
+# 3, 4, 5, 9, 10, 24, 200): tshark shows what was captured as data, without "Packet size limited" unless one of
+# its heuristic dissectors needed bytes that are missing.
+_, _, transfer = read_pcap(os.path.join(corpus, 'tcp', 'transfer-base.pcap'))
+kept = iter([0, 1, 2, 3, 4, 5, 9, 10, 24, 200])
+cut = [Rec(r.data[:66 + next(kept)] if r.orig > 1000 else r.data, r.sec, r.frac, r.orig) for r in transfer[:23]]
+write_pcap(fmt('pcap-snaplen-payload.pcap'), 1, cut)
 # Invalid fractions (≥ 1 s): µs field 1 000 000 and 1 500 000, and a ns file with 1 000 000 001.
 odd = [Rec(v4_3[0].data, v4_3[0].sec, 1_000_000), Rec(v4_3[1].data, v4_3[1].sec, 1_500_000),
        Rec(v4_3[2].data, v4_3[2].sec, 999_999), Rec(v4_3[3].data, 0xffffffff, 2_000_000)]
