@@ -83,19 +83,23 @@ export function streamFrames(capture: LessonCapture, stream: number): number[] {
 /** The first frame of `stream` (from its nth match on) that fits the pattern, or null. */
 export function findPattern(capture: LessonCapture, stream: number, p: SegmentPattern): number | null {
   let seen = 0;
+  let last: number | null = null;
   for (const f of capture.frames) {
-    if (f.decoded.stream !== stream || f.from !== p.from || f.flags !== p.flags) continue;
+    if (f.decoded.stream !== stream || f.flags === null || (p.from !== undefined && f.from !== p.from)) continue;
+    if (p.flags !== undefined ? f.flags !== p.flags : !p.has!.every((x) => f.flags!.split(', ').includes(x))) continue;
     if (p.data !== undefined && (f.len > 0) !== p.data) continue;
-    if (++seen === (p.nth ?? 1)) return f.decoded.frame;
+    if (p.last) last = f.decoded.frame;
+    else if (++seen === (p.nth ?? 1)) return f.decoded.frame;
   }
-  return null;
+  return last;
 }
 
 /** How a pattern reads in a message: "the client's 2nd [FIN, ACK] with data". */
 export function describePattern(p: SegmentPattern): string {
-  const nth = p.nth && p.nth > 1 ? `${ordinal(p.nth)} ` : '';
+  const nth = p.last ? 'last ' : p.nth && p.nth > 1 ? `${ordinal(p.nth)} ` : '';
   const data = p.data === undefined ? '' : p.data ? ' with data' : ' without data';
-  return `the ${p.from}'s ${nth}[${p.flags}]${data}`;
+  const flags = p.flags !== undefined ? `[${p.flags}]` : `segment with ${p.has!.join(' and ')}`;
+  return `${p.from ? `the ${p.from}'s` : 'the'} ${nth}${flags}${data}`;
 }
 
 function ordinal(n: number): string {

@@ -50,15 +50,23 @@ const protocolName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'a protocol name as W
  * A segment of the lesson's connection found by what it is, not by its number: live lessons run on the
  * student's own packets, whose frame numbers nobody knows in advance.
  */
+const flagName = z.enum(['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'], { error: 'a TCP flag (FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, AE)' });
 export const segmentPattern = z.object({
-  from: endpoint,
-  /** The flags exactly as the ladder lists them: "SYN", "SYN, ACK", "FIN, ACK", "PSH, ACK", "RST, ACK". */
-  flags: z.string().regex(/^[A-Z]+(, [A-Z]+)*$/, 'flags as the ladder lists them, e.g. "SYN, ACK"'),
+  /** Who sent it (default: either side). */
+  from: endpoint.optional(),
+  /** The flags exactly as the ladder lists them: "SYN", "SYN, ACK", "FIN, ACK", "PSH, ACK", "RST, ACK"… */
+  flags: z.string().regex(/^[A-Z]+(, [A-Z]+)*$/, 'flags as the ladder lists them, e.g. "SYN, ACK"').optional(),
+  /** …or flags it has among others (["FIN"] matches FIN, ACK and FIN, PSH, ACK): what a live run may vary. */
+  has: z.array(flagName).min(1).optional(),
   /** 1 for the first segment that matches (default), 2 for the second… */
   nth: z.number().int().min(1).optional(),
+  /** The last segment that matches (instead of nth). */
+  last: z.literal(true).optional(),
   /** true: only segments with payload; false: only segments without. */
   data: z.boolean().optional(),
-}).strict();
+}).strict()
+  .refine((p) => (p.flags === undefined) !== (p.has === undefined), 'a pattern needs exactly one of "flags" and "has"')
+  .refine((p) => !(p.last && p.nth !== undefined), 'a pattern takes "nth" or "last", not both');
 export type SegmentPattern = z.infer<typeof segmentPattern>;
 
 /** A frame: its number (lessons on a shipped capture), the frame of another step, or a segment pattern. */
