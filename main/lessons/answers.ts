@@ -283,7 +283,7 @@ export function answerText(q: Question, computed: ComputedAnswer, lang: LessonLo
   switch (computed.kind) {
     case 'state': return computed.value;
     case 'number': return `${formatNumber(computed.value)}${q.kind === 'number' && q.unit ? ` ${q.unit[lang]}` : ''}`;
-    case 'bytes': return `${computed.value[0]}–${computed.value[1] - 1}`;
+    case 'bytes': return computed.value[1] - computed.value[0] === 1 ? String(computed.value[0]) : `${computed.value[0]}–${computed.value[1] - 1}`;
     case 'order': return q.kind === 'order' ? computed.value.map((id) => q.items.find((it) => it.id === id)?.text[lang] ?? id).join(' → ') : computed.value.join(' → ');
     case 'choice': return q.kind === 'choice' ? q.choices.find((c) => c.id === computed.value)?.text[lang] ?? computed.value : computed.value;
   }

@@ -81,7 +81,7 @@ export function validateLesson(input: ValidateInput): Validation {
       if (e instanceof ValueError) return add(where, `cannot compute the answer: ${e.message}`);
       throw e;
     }
-    checkAnswer(q, computed, where, add);
+    checkAnswer(q, computed, where, add, isLive(lesson));
     if (s.highlight && giveaway(q, s.highlight)) add(`steps[${i}].highlight`, 'shows the answer before the question is answered');
   });
   if (conceptual * 4 > asked) add('', `${conceptual} of ${asked} questions are conceptual; at most one in four may be`);
@@ -173,7 +173,8 @@ function giveaway(q: Question, h: NonNullable<LessonFile['steps'][number]['highl
   return false;
 }
 
-function checkAnswer(q: Question, c: ComputedAnswer, where: string, add: Add): void {
+/** `live`: the student's run decides the answer, so feedback on the sample's right choice is not dead. */
+function checkAnswer(q: Question, c: ComputedAnswer, where: string, add: Add, live: boolean): void {
   switch (q.kind) {
     case 'state': {
       const v = c.value as string;
@@ -211,7 +212,7 @@ function checkAnswer(q: Question, c: ComputedAnswer, where: string, add: Add): v
       if (!ids.includes(c.value as string)) add(`${where}.answer`, `"${c.value as string}" is not one of the choices (${ids.join(', ')})`);
       else if (!q.conceptual && q.answer !== undefined && q.answer !== c.value) add(`${where}.answer`, `"${q.answer}" is not the computed right choice "${c.value as string}"`);
       const right = q.choices.find((ch) => ch.id === c.value);
-      if (right?.feedback) add(`${where}.choices[${ids.indexOf(right.id)}].feedback`, 'is on the right choice');
+      if (right?.feedback && !live) add(`${where}.choices[${ids.indexOf(right.id)}].feedback`, 'is on the right choice');
       break;
     }
   }

@@ -61,14 +61,14 @@ loopback() {
   ip netns del "$ns"
 }
 
-# wire NAME SCENARIO PORT DELAY_MS [NFT_DROPS]: client 10.77.0.1 in one namespace, server 10.77.0.2:PORT in
+# wire NAME SCENARIO PORT DELAY_MS [NFT_DROPS] [JITTER_MS]: client 10.77.0.1 in one namespace, server 10.77.0.2:PORT in
 # another, joined by the delaying relay. NFT_DROPS: data segments to the server to drop, counted from 0 in
 # arrival order (an nftables numgen map), e.g. "4, 13, 14".
 wire() {
   local a=${tag}a b=${tag}b ta=${tag}ta tb=${tag}tb
   newns "$a"; newns "$b"
   ip tuntap add dev "$ta" mode tap; ip tuntap add dev "$tb" mode tap
-  "$py" "$here/tap_relay.py" "$ta" "$tb" "$4" > "$tmp/relay" & local relay=$!
+  "$py" "$here/tap_relay.py" "$ta" "$tb" "$4" "${6:-0}" > "$tmp/relay" & local relay=$!
   pids+=("$relay")
   until_ready "$tmp/relay"
   ip link set "$ta" netns "$a"; ip link set "$tb" netns "$b"
@@ -130,7 +130,7 @@ record() {
     http-wire) wire http-wire http 80 5 ;;
     loss-recovery) wire loss-recovery loss 5001 10 '4, 13, 14' ;;
     zero-window) wire zero-window zero-window 5001 5 ;;
-    rtt-transfer) wire rtt-transfer transfer 5001 25 ;;
+    rtt-transfer) wire rtt-transfer transfer 5001 25 '' 20 ;;
     simultaneous) wire simultaneous simultaneous 40001 30 ;;
     live-classic|live-server-first|live-half-close|live-rst|live-refused|live-ipv6) experiment "$1" "${1#live-}" ;;
     watch-curl) watch watch-curl 18080 ;;

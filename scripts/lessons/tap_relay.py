@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """A wire with a delay: forwards Ethernet frames between two TAP devices, each one DELAY_MS later.
 
-usage: tap_relay.py TAP_A TAP_B DELAY_MS
+usage: tap_relay.py TAP_A TAP_B DELAY_MS [JITTER_MS]
 The kernel here has no netem qdisc, so record.sh joins two network namespaces through this relay to give
 the lesson captures a real round-trip time. Loss, where a lesson wants it, comes from nftables in a namespace.
-Attach to both (persistent) TAP devices before they move into their namespaces; prints "ready" when attached.
+JITTER_MS adds up to that much more, drawn per frame from a fixed seed (frames still leave in order), so
+round-trip samples vary as on a real path. Attach to both (persistent) TAP devices before they move into their namespaces; prints "ready" when attached.
 """
 import fcntl
 import heapq
 import os
+import random
 import select
 import struct
 import sys
@@ -28,6 +30,9 @@ def attach(name):
 def main():
     a, b = attach(sys.argv[1]), attach(sys.argv[2])
     delay = float(sys.argv[3]) / 1000
+    jitter = float(sys.argv[4]) / 1000 if len(sys.argv) > 4 else 0.0
+    rng = random.Random(1)
+    last = {a: 0.0, b: 0.0}
     print('ready', flush=True)
     peer = {a: b, b: a}
     queue = []
@@ -38,7 +43,11 @@ def main():
         now = time.monotonic()
         for fd in readable:
             n += 1
-            heapq.heappush(queue, (now + delay, n, peer[fd], os.read(fd, 65536)))
+            out = peer[fd]
+            # Never before the previous frame in this direction: a wire does not reorder.
+            at = max(last[out], now + delay + rng.uniform(0, jitter))
+            last[out] = at
+            heapq.heappush(queue, (at, n, out, os.read(fd, 65536)))
         now = time.monotonic()
         while queue and queue[0][0] <= now:
             _, _, fd, frame = heapq.heappop(queue)
