@@ -206,6 +206,8 @@ export interface LessonSummary {
   /** On a recorded capture, an experiment run on the student's own packets, or a connection the student opens. */
   kind: 'capture' | 'experiment' | 'watch';
   origin: 'shipped' | 'user' | 'folder';
+  /** Title and summary in every language lessons are written in (title/summary above: the back end's locale). */
+  texts: Record<'en' | 'zh-CN', { title: string; summary: string }>;
   /** The lesson file's name. */
   file: string;
   /** Why the file cannot be opened (the validator's lines: "steps[3].question: problem"); absent when valid. */

@@ -6,8 +6,7 @@ import type { ApiResults } from '../api/contract';
 import type { ExperimentResult, LessonPlay, LoadProgress } from '../api/types';
 import type { RequestParams } from '../api/requests';
 import type { FrameStore } from '../engine/store/frame-store';
-import { captureFromStore, computeAnswer, resolveSteps, ValueError, type ComputedAnswer } from '../lessons/index';
-import { problemLine } from '../lessons/validate';
+import { captureFromStore, layOut, problemLine } from '../lessons/index';
 import type { LessonCatalogue} from './lessons';
 import { type LessonEntry } from './lessons';
 
@@ -62,23 +61,7 @@ export class LessonRequests {
     const e = this.valid(id);
     const store = this.host.store();
     if (!this.open || this.open.id !== id || this.open.store !== store) throw new ApiError('not_found', `lesson ${id} is not open (open it first; another capture was opened since)`);
-    const lesson = e.lesson!;
-    const capture = captureFromStore(store);
-    const resolved = resolveSteps(lesson, capture);
-    const problems: string[] = [];
-    resolved.forEach((r, i) => { if (r.frame === null) problems.push(problemLine({ path: `steps[${i}]`, message: r.problem ?? 'no frame' })); });
-    const answers = lesson.steps.map((s, i): ComputedAnswer | null => {
-      if (!s.question || resolved[i].frame === null) return null;
-      try {
-        return computeAnswer(lesson, i, capture);
-      } catch (err) {
-        if (!(err instanceof ValueError)) throw err;
-        problems.push(problemLine({ path: `steps[${i}].question`, message: err.message }));
-        return null;
-      }
-    });
-    const steps = resolved.map((r) => ({ frame: r.frame, stream: r.frame === null ? null : capture.frames[r.frame - 1].decoded.stream }));
-    return { lesson, steps, answers, problems, recorded: this.open.recorded };
+    return { lesson: e.lesson!, ...layOut(e.lesson!, captureFromStore(store)), recorded: this.open.recorded };
   }
 
   importLesson(path: string, capture?: string): ApiResults['importLesson'] {

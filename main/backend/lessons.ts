@@ -166,9 +166,13 @@ export class LessonCatalogue {
     const lang: LessonLocale = locale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
     const l = e.lesson;
     const base = { id: e.id, origin: e.origin, file: basename(e.file) };
-    if (!l) return { ...base, title: e.id, summary: '', steps: 0, questions: 0, kind: 'capture', problems: problemLines(e).map((line) => line.slice(e.file.length + 2)) };
+    if (!l) {
+      const texts = { en: { title: e.id, summary: '' }, 'zh-CN': { title: e.id, summary: '' } };
+      return { ...base, title: e.id, summary: '', texts, steps: 0, questions: 0, kind: 'capture', problems: problemLines(e).map((line) => line.slice(e.file.length + 2)) };
+    }
     return {
       ...base,
+      texts: { en: { title: l.title.en, summary: l.summary.en }, 'zh-CN': { title: l.title['zh-CN'], summary: l.summary['zh-CN'] } },
       title: l.title[lang],
       summary: l.summary[lang],
       steps: l.steps.length,

@@ -20,7 +20,7 @@ import { UsageError, type Command } from './command';
 import { lessonWords, type LessonWords } from './lesson-words';
 import { runValidate } from './lesson-validate';
 
-const help = `usage: handshake-lab lesson [NAME] [--no-wait] [--lang en|zh-CN] [--lessons DIR]
+const help = `usage: handshake-lab lesson [NAME] [--no-wait] [--sample] [--lang en|zh-CN] [--lessons DIR]
        handshake-lab lesson validate [FILE|DIR…]
 
 Without NAME, lists the lessons: those that come with Handshake Lab, those in
@@ -36,6 +36,8 @@ Lessons on your own traffic run the experiment first (this needs permission to
 capture; without it you step through the lesson's recorded run).
 
   --no-wait      print every step with its answer at once, asking nothing
+  --sample       for a live lesson, step through its recorded run instead of
+                 capturing your own (no permission to capture needed)
   --lang L       en or zh-CN (default: from LANG)
   --lessons DIR  also list the lessons in DIR
 
@@ -76,7 +78,7 @@ export function lessonLang(flag: string | undefined, env: NodeJS.ProcessEnv = pr
 
 export async function runLesson(args: string[], io: LessonIo): Promise<number> {
   if (args[0] === 'validate') return runValidate(args.slice(1), io);
-  const { flags, positionals } = parseArgs('lesson', args, { values: { lang: 'string', lessons: 'string' }, booleans: ['no-wait'], positionals: [0, 1] });
+  const { flags, positionals } = parseArgs('lesson', args, { values: { lang: 'string', lessons: 'string' }, booleans: ['no-wait', 'sample'], positionals: [0, 1] });
   const lang = lessonLang(flags.lang as string | undefined);
   const w = lessonWords(lang);
   const debug = (line: string) => { if (process.env.HANDSHAKE_LAB_DEBUG) io.err(`handshake-lab: ${line}\n`); };
@@ -101,7 +103,7 @@ export async function runLesson(args: string[], io: LessonIo): Promise<number> {
   if (!entry) throw new UsageError(`lesson: there is no lesson named '${name}' (one of: ${entries.map((e) => e.id).join(', ') || 'none installed'})`);
   if (!entry.lesson) throw new UsageError(`lesson: ${name} cannot be opened: ${entry.problems.length} problem${entry.problems.length === 1 ? '' : 's'} (run \`handshake-lab lesson validate ${entry.file}\`)`);
 
-  const capture = entry.lesson.experiment ? (await import('../capture/choose-capture')).chooseCapture() : null;
+  const capture = entry.lesson.experiment && flags.sample !== true ? (await import('../capture/choose-capture')).chooseCapture() : null;
   const service = new Service({ transport: 'ipc', capture, pushIntervalMs: 0, log: debug, extraLessonDirs: extra });
   const cli = { id: 'cli', emit: () => undefined };
   let play: LessonPlay;
@@ -175,7 +177,7 @@ async function stepThrough(play: LessonPlay, ladders: Map<number, LadderSegment[
       }
       shown.set(stream!, Math.max(last, idx));
     }
-    if (q) io.out(`\n${w.answer} ${computed ? answerText(q, computed, lang) : '?'}\n${q.explanation[lang]}\n`);
+    if (q) io.out(`\n${labelled(w.answer, computed ? answerText(q, computed, lang) : '?')}\n${q.explanation[lang]}\n`);
     if (i < lesson.steps.length - 1 && reader && !(await reader.enter(io, w.enterNext))) return { right, asked };
   }
   io.out(`\n${w.end}\n`);
@@ -201,6 +203,9 @@ async function ask(q: Question, computed: ComputedAnswer, lang: LessonLocale, io
 }
 
 const letter = (j: number) => String.fromCharCode(97 + j);
+
+/** "Answer: 15", "答案：15" (a full-width colon needs no space). */
+const labelled = (label: string, text: string) => `${label}${label.endsWith('：') ? '' : ' '}${text}`;
 
 /** The options a question offers, lettered, in the order printed. */
 function options(q: Question): string[] {
@@ -235,7 +240,7 @@ export function parseGiven(q: Question, computed: ComputedAnswer, line: string):
 
 function questionText(q: Question, computed: ComputedAnswer | null, bytes: Map<number, string>, lang: LessonLocale): string {
   const w = lessonWords(lang);
-  let out = `\n${w.question} ${q.prompt[lang]}\n`;
+  let out = `\n${labelled(w.question, q.prompt[lang])}\n`;
   if (q.kind === 'state') out += (q.choices ?? TCP_STATES).map((c, j) => `  ${letter(j)}) ${c}\n`).join('');
   if (q.kind === 'choice') out += q.choices.map((c, j) => `  ${letter(j)}) ${c.text[lang]}\n`).join('');
   if (q.kind === 'order') out += q.items.map((it, j) => `  ${letter(j)}) ${it.text[lang]}\n`).join('');

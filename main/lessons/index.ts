@@ -7,3 +7,4 @@ export * from './values';
 export * from './answers';
 export * from './validate';
 export { MISCONCEPTIONS } from './misconceptions';
+export * from './play';
