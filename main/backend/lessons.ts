@@ -11,6 +11,7 @@ import {
   captureOf, decodeCapture, problemLine, validateLesson, type LessonCapture, type LessonFile, type LessonLocale, type Problem,
 } from '../lessons/index';
 import { appDataDir } from './data-dir';
+import { jsonProblem } from './json-error';
 
 export type LessonOrigin = LessonSummary['origin'];
 
@@ -80,8 +81,8 @@ export function checkLessonFile(file: string, origin: LessonOrigin = 'folder', c
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (e) {
-    return entry([{ path: '', message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` }]);
+  } catch {
+    return entry([{ path: '', message: jsonProblem(text) }]);
   }
   let cap: string | null = null;
   const v = validateLesson({
