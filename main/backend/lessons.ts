@@ -96,8 +96,23 @@ export function checkLessonFile(file: string, origin: LessonOrigin = 'folder', c
   return entry(v.problems, v.lesson, v.notes, cap);
 }
 
+/** Decoded captures by path, while the file is unchanged (lessons share captures; validation is repeated). */
+const decoded = new Map<string, { stamp: string; capture: LessonCapture }>();
+
 /** Decodes a lesson's capture file, or says why it cannot. */
 export function readLessonCapture(path: string): LessonCapture | { error: string } {
+  const hit = decoded.get(path);
+  if (hit && hit.stamp === stamp(path)) return hit.capture;
+  const c = decodeLessonCapture(path);
+  if (!('error' in c)) {
+    decoded.set(path, { stamp: stamp(path), capture: c });
+    // A handful of small captures at a time: the oldest goes first.
+    if (decoded.size > 32) decoded.delete(decoded.keys().next().value!);
+  }
+  return c;
+}
+
+function decodeLessonCapture(path: string): LessonCapture | { error: string } {
   let bytes: Uint8Array;
   try {
     const st = statSync(path);
