@@ -3,6 +3,7 @@ import { Decoder } from '../engine/decoder';
 import { CaptureReader, type FrameSink } from '../engine/io/reader';
 import { FieldSink } from '../engine/fields/tree';
 import { lookupField } from '../engine/fields/registry';
+import { timeColumn } from '../engine/dissect/frame';
 import type { DecodedFrame } from '../engine/types';
 import { readCaptureFileAhead, CaptureFileError } from '../capture/file-source';
 import { parseArgs } from './args';
@@ -50,8 +51,9 @@ export const decodeCommand: Command = {
         return;
       }
       if (!first) { first = frame; firstSec = raw.tsSec; firstNsec = raw.tsNsec; }
-      const rel = (raw.tsSec - firstSec) + (raw.tsNsec - firstNsec) / 1e9;
-      out.write(formatTableRow(frame, rel));
+      // A record without a timestamp has an empty Time column, as in tshark.
+      const time = raw.noTimestamp || raw.hasTimestamp === false ? '' : timeColumn(raw.tsSec, raw.tsNsec, firstSec, firstNsec, raw.tsPrecision ?? 6);
+      out.write(formatTableRow(frame, time));
     });
   },
 };

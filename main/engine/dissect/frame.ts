@@ -134,6 +134,18 @@ export function timeDelta(bs: number, bn: number, as: number, an: number): strin
   return relTimeString(dSec, dNsec);
 }
 
+/**
+ * The Time column as tshark prints it by default: the time since the first frame, exact, cut (toward
+ * zero, not rounded) to the capture's `digits` (RawFrame.tsPrecision). The fraction is cut before its
+ * sign is looked at, so a tiny negative time reads "0.000000", as in Wireshark's display_signed_time.
+ */
+export function timeColumn(sec: number, nsec: number, t0sec: number, t0nsec: number, digits: number): string {
+  nsDelta(sec, nsec, t0sec, t0nsec);
+  const frac = Math.trunc(dNsec / 10 ** (9 - digits));
+  const sign = frac < 0 && dSec >= 0 ? '-' : '';
+  return digits > 0 ? `${sign}${dSec}.${String(Math.abs(frac)).padStart(digits, '0')}` : `${sign}${dSec}`;
+}
+
 /** Seconds (a double) as a relative time string with 9 decimals, e.g. for tcp.time_delta. */
 export function secondsString(t: number): string {
   const neg = t < 0;

@@ -10,6 +10,7 @@ import { StateTracker } from '../tcp/states';
 import { ArenaWriter, type ArenaReader } from './arena';
 import { f64, i32, Interner, u16, u32, u8 } from './columns';
 import { decodeInSession, type FullDecode } from './decode';
+import { timeColumn } from '../dissect/frame';
 import { endpointName } from './labels';
 import {
   flagMask, flagsOf, packStates, readTcpBasics, readTcpRecord, unpackStates, writeTcpRecord, type RecordStrings,
@@ -98,7 +99,7 @@ export class FrameStore {
   private streamCount = 0;
 
   /** Per (link type, interface, section): what a re-dissection needs of the capture file's interface. */
-  private readonly links: { linktype: number; interface: number; meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng'> }[] = [];
+  private readonly links: { linktype: number; interface: number; meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng' | 'tsPrecision'> }[] = [];
   /** Frames whose record carries no timestamp (pcapng simple packet blocks): rare, kept by number. */
   private readonly untimed = new Set<number>();
   /** TCP segments Wireshark does not analyse (bad header lengths): rare, kept whole by number. */
@@ -265,6 +266,7 @@ export class FrameStore {
     return {
       number: n,
       time: this.timeOf(n),
+      timeText: this.timeText(n),
       src: this.names.value(this.src.get(i)),
       dst: this.names.value(this.dst.get(i)),
       protocol: this.names.value(this.proto.get(i)),
@@ -275,6 +277,14 @@ export class FrameStore {
       analysis: flagsOf(this.aflags.get(i)),
       malformed: (this.misc.get(i) & MISC_MALFORMED) !== 0,
     };
+  }
+
+  /** Frame `n`'s Time column: exact, at its interface's precision, empty for a record without a timestamp. */
+  private timeText(n: number): string {
+    const t0 = this.t0;
+    if (!t0 || this.untimed.has(n)) return '';
+    const i = n - 1;
+    return timeColumn(this.sec.get(i), this.nsec.get(i), t0.sec, t0.nsec, this.links[this.link.get(i)].meta.tsPrecision ?? 6);
   }
 
   private cacheInfo(n: number, info: string): void {
@@ -452,12 +462,13 @@ export class FrameStore {
   private linkId(raw: RawFrame): number {
     const linktype = raw.linktype, iface = raw.interface;
     const ng = raw.pcapng;
-    const key = `${linktype}/${iface}/${raw.section ?? ''}/${raw.noInterfaceId ? 1 : 0}/${ng ? `${ng.section}/${ng.ifName ?? ''}/${ng.ifDescription ?? ''}` : ''}`;
+    const key = `${linktype}/${iface}/${raw.section ?? ''}/${raw.noInterfaceId ? 1 : 0}/${raw.tsPrecision ?? ''}/${ng ? `${ng.section}/${ng.ifName ?? ''}/${ng.ifDescription ?? ''}` : ''}`;
     let id = this.linkIds.get(key);
     if (id === undefined) {
       id = this.links.length;
-      const meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng'> = {};
+      const meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng' | 'tsPrecision'> = {};
       if (raw.section !== undefined) meta.section = raw.section;
+      if (raw.tsPrecision !== undefined) meta.tsPrecision = raw.tsPrecision;
       if (raw.noInterfaceId) meta.noInterfaceId = true;
       if (ng) meta.pcapng = ng;
       this.links.push({ linktype, interface: iface, meta });
