@@ -248,8 +248,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
     if (!resent(analysis)) {
       if (n < seglen) heuristicsCutShort(c, start, n, seglen, end);
       dissectTcpPayload(c, start, end);
-    }
-    else if (plainRetransmission(analysis)) {
+    } else if (plainRetransmission(analysis)) {
       // What reassembly would do with it (Wireshark's desegment_tcp): nothing, said in an item of its own.
       leaf(t, F.segmentData.name, unwanted(F.segmentData.name) ? null : c.hex(start, n), `Retransmitted TCP segment data (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
     }

@@ -226,7 +226,8 @@ export function compile(node: Node): Predicate {
 /** A FrameView over a decoded frame, collecting only the `wanted` fields in one walk. */
 export function viewOf(frame: DecodedFrame, wanted: Set<string>, bytes?: Uint8Array): FrameView {
   const values = new Map<string, FieldValue[]>();
-  const protocols = new Set<string>();
+  /** Each protocol present, with the bytes of its first subtree (offset, length). */
+  const protocols = new Map<string, { offset: number; length: number }>();
   const walk = (items: Field[]): void => {
     for (const f of items) {
       if (wanted.has(f.name)) {
@@ -234,22 +235,22 @@ export function viewOf(frame: DecodedFrame, wanted: Set<string>, bytes?: Uint8Ar
         if (!list) values.set(f.name, (list = []));
         list.push(f.value);
       }
-      // Protocol subtrees quoted inside ICMP errors count as protocols present, as in Wireshark.
-      if (f.value === null && f.name && PROTOCOLS.has(f.name)) protocols.add(f.name);
+      // Protocol subtrees inside another's (quoted in an ICMP error, an ICMP echo's data, IPv6 extension
+      // headers) count as protocols present, as in Wireshark.
+      if (f.value === null && f.name && PROTOCOLS.has(f.name) && !protocols.has(f.name)) protocols.set(f.name, f);
       if (f.children.length) walk(f.children);
     }
   };
   for (const layer of frame.layers) {
-    protocols.add(layer.protocol);
+    if (!protocols.has(layer.protocol)) protocols.set(layer.protocol, layer);
     walk(layer.fields);
   }
   return {
     values: (name) => values.get(name) ?? [],
     hasProtocol: (name) => protocols.has(name),
     protocolBytes: (name) => {
-      if (!bytes) return null;
-      const layer = frame.layers.find((l) => l.protocol === name);
-      return layer ? bytes.subarray(layer.offset, layer.offset + layer.length) : null;
+      const p = bytes ? protocols.get(name) : undefined;
+      return p && bytes ? bytes.subarray(p.offset, p.offset + p.length) : null;
     },
   };
 }
