@@ -21,7 +21,9 @@ Fields carry Wireshark's display-filter names and tshark 4.0's values.
   --jsonl     one JSON object per frame, in file order: frame, time, caplen, len,
               linktype, interface, stream, layers (each with protocol, OSI and
               TCP/IP layer, offset, length, fields), info, analysis, malformed,
-              expert, states, transitions
+              expert, states, transitions. A field's display is its text as
+              tshark -V prints it; "generated": true marks what Wireshark works
+              out (shown in brackets), "hidden": true what its tree leaves out
   --fields L  only these fields (display-filter names, comma-separated), like
               tshark -T fields -E occurrence=a -e …: one line per frame, a tab
               between fields, a comma between a field's occurrences. With --jsonl:
