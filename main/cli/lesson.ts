@@ -14,6 +14,7 @@ import { flagList } from '../engine/store/labels';
 import { stateAnswer, type LessonDef, type LessonLocale, type LessonStep } from '../engine/ui/lesson';
 import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
+import { stdoutClosed } from './output';
 
 const help = `usage: handshake-lab lesson [NAME] [--no-wait] [--lang en|zh-CN]
 
@@ -34,12 +35,15 @@ export interface LessonIo {
   err(s: string): void;
   /** Where Enter comes from (null: never wait). */
   input: Readable | null;
+  /** Aborted when nobody reads the lesson any more (`lesson NAME | head`): it stops. */
+  closed?: AbortSignal;
 }
 
 const processIo = (): LessonIo => ({
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   input: process.stdin,
+  closed: stdoutClosed.signal,
 });
 
 export const lessonCommand: Command = {
@@ -100,7 +104,7 @@ export async function runLesson(args: string[], io: LessonIo): Promise<number> {
 
   const title = lessons.summary(def, lang);
   io.out(`${title.title}\n${title.summary}\n`);
-  const waiter = flags['no-wait'] === true || !io.input ? null : new EnterWaiter(io.input);
+  const waiter = flags['no-wait'] === true || !io.input ? null : new EnterWaiter(io.input, io.closed);
   try {
     await stepThrough(def, segments, lang, io, waiter);
   } finally {
@@ -124,6 +128,7 @@ async function stepThrough(def: LessonDef, segments: LadderSegment[], lang: Less
   const t0 = segments.length ? segments[0].time : 0;
   let shown = -1;
   for (let i = 0; i < def.steps.length; i++) {
+    if (io.closed?.aborted) return;
     const step = def.steps[i];
     io.out(`\n── Step ${i + 1} of ${def.steps.length} ──\n${step.text[lang]}\n`);
     if (step.question) io.out(questionText(step, lang));
@@ -168,8 +173,12 @@ class EnterWaiter {
   private waiting: ((line: string | null) => void) | null = null;
   private ended = false;
 
-  constructor(input: Readable) {
+  constructor(input: Readable, closed?: AbortSignal) {
     this.rl = createInterface({ input, terminal: false });
+    // Nobody reads the lesson any more: stop waiting, as if q was typed.
+    closed?.addEventListener('abort', () => {
+      if (this.waiting) { const w = this.waiting; this.waiting = null; w('q'); }
+    }, { once: true });
     this.rl.on('line', (l) => {
       if (this.waiting) { const w = this.waiting; this.waiting = null; w(l); } else this.lines.push(l);
     });
@@ -181,6 +190,7 @@ class EnterWaiter {
 
   /** False when the user typed q. */
   async wait(io: LessonIo, prompt: string): Promise<boolean> {
+    if (io.closed?.aborted) return false;
     if (this.ended && !this.lines.length) return true;
     io.err(`\n[${prompt}] `);
     const line = this.lines.length ? this.lines.shift()! : await new Promise<string | null>((r) => { this.waiting = r; });

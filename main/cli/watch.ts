@@ -74,8 +74,9 @@ export async function watch(o: WatchOptions): Promise<number> {
       }
     },
   };
+  let autosave: string | undefined;
   try {
-    await service.handle('startCapture', { interface: iface, filter }, client);
+    autosave = (await service.handle('startCapture', { interface: iface, filter }, client)).file;
   } catch (e) {
     await service.dispose();
     if (e instanceof ApiError) throw new UsageError(`watch: ${e.message}`);
@@ -83,10 +84,10 @@ export async function watch(o: WatchOptions): Promise<number> {
   }
   const header = () => {
     const st = service.frames;
-    return `Handshake Lab — watching ${iface} (filter "${filter}"): ${st.total} frames, ${st.streams} connections. q quits.`;
+    return `Handshake Lab — watching ${iface} (filter "${filter}"): ${st.total} frames, ${st.streams} connections, saved to ${autosave}. q quits.`;
   };
   if (o.tty) o.write('\x1b[?1049h\x1b[?25l');
-  else o.write(`# watching ${iface} (filter "${filter}"); one line per state change\n`);
+  else o.write(`# watching ${iface} (filter "${filter}"), every frame saved to ${autosave}; one line per state change\n`);
   const draw = () => {
     if (o.tty) o.write('\x1b[H' + table(service.frames.connections(), o.columns?.() ?? 100, o.rows?.() ?? 24, header()));
     else if (lines.length) o.write(lines.splice(0).join(''));
@@ -99,7 +100,8 @@ export async function watch(o: WatchOptions): Promise<number> {
   draw();
   service.detach('watch');
   await service.dispose();
-  if (o.tty) o.write('\x1b[?25h\x1b[?1049l');
+  // The table's screen is gone once the terminal is restored: say again where the capture is.
+  if (o.tty) o.write(`\x1b[?25h\x1b[?1049lHandshake Lab: ${service.frames.total} frames captured on ${iface}, saved to ${autosave}\n`);
   return 0;
 }
 
