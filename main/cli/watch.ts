@@ -10,15 +10,24 @@ import { transitionLines } from '../capture/experiment/trace';
 import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
 import { tolerateClosedOutput } from './output';
+import { kernelSockets, type KernelSocket } from '../capture/sockets';
 
 const help = `usage: handshake-lab watch [IFACE] [--filter BPF]
+       handshake-lab watch --once [--json]
 
 Watches TCP connections live on IFACE (default: the loopback interface) and
 shows both endpoints' RFC 9293 states as Handshake Lab infers them from the
-segments. On a terminal, a table redrawn about 4 times a second; press q or
-Ctrl-C to quit. When the output is not a terminal, one line per state change.
+segments, and the program behind each end where it runs on this machine. On a
+terminal, a table redrawn about 4 times a second; press q or Ctrl-C to quit.
+When the output is not a terminal, one line per state change. Every captured
+frame is saved (the first line says where).
 
-  --filter BPF   capture filter (default "tcp"), e.g. "tcp port 12345"`;
+  --filter BPF   capture filter (default "tcp"), e.g. "tcp port 12345"
+  --once         no capture: the kernel's TCP sockets right now (LISTEN too),
+                 each with its state and the program holding it (pid and name;
+                 "unknown" when the OS will not tell, e.g. another user's)
+  --json         with --once: {"connections": [{"local", "remote", "state",
+                 "pid", "program"}]}`;
 
 export interface WatchOptions {
   iface?: string;
@@ -108,7 +117,12 @@ export async function watch(o: WatchOptions): Promise<number> {
 export const watchCommand: Command = {
   help,
   async run(args) {
-    const { flags, positionals } = parseArgs('watch', args, { values: { filter: 'string' }, positionals: [0, 1] });
+    const { flags, positionals } = parseArgs('watch', args, { values: { filter: 'string' }, booleans: ['once', 'json'], positionals: [0, 1] });
+    if (flags.json && !flags.once) throw new UsageError('watch: --json goes with --once (a snapshot); the live view has no JSON form');
+    if (flags.once) {
+      if (positionals.length || flags.filter !== undefined) throw new UsageError('watch: --once lists the kernel\'s sockets and captures nothing: it takes no IFACE or --filter');
+      return socketSnapshot(flags.json === true);
+    }
     const tty = process.stdout.isTTY === true;
     const ac = new AbortController();
     const stdin = process.stdin;
@@ -143,3 +157,26 @@ export const watchCommand: Command = {
     }
   },
 };
+
+/** watch --once: the kernel's TCP sockets and their programs, as a table or as JSON. */
+async function socketSnapshot(json: boolean): Promise<number> {
+  let sockets: KernelSocket[];
+  try {
+    sockets = await kernelSockets();
+  } catch (e) {
+    throw new UsageError(`watch: cannot list this machine's sockets: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (json) {
+    process.stdout.write(JSON.stringify({ connections: sockets.map(({ local, remote, state, pid, program }) => ({ local, remote, state, pid, program })) }) + '\n');
+    return 0;
+  }
+  const width = (f: (s: KernelSocket) => string, head: string) => Math.max(head.length, ...sockets.map((s) => f(s).length));
+  const cols: [string, (s: KernelSocket) => string][] = [['State', (s) => s.state], ['Local', (s) => s.local], ['Remote', (s) => s.remote], ['PID', (s) => (s.pid === null ? '-' : String(s.pid))], ['Program', (s) => s.program]];
+  const widths = cols.map(([h, f]) => width(f, h));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ') + '\n';
+  let text = line(cols.map(([h]) => h));
+  for (const s of sockets) text += line(cols.map(([, f]) => f(s)));
+  if (!sockets.length) text += '(no TCP sockets)\n';
+  process.stdout.write(text);
+  return 0;
+}
