@@ -22,6 +22,7 @@ import { PcapngAutosave } from './autosave';
 import type { LiveCapture, LiveCaptureOptions, LiveCaptureSession } from '../capture/live-capture';
 import { permissionHelp } from '../capture/permission-help';
 import { Views, type ViewEntry } from './views';
+import { ConnectionOwners } from './connection-owners';
 import { Lessons, lessonsDir } from './lessons';
 import { experimentFilter, runScenario, type ScenarioStep } from '../capture/experiment/scenarios';
 
@@ -86,6 +87,8 @@ export class Service implements HandshakeLabService {
   private lastFrameAt = 0;
   private experimentRunning = false;
   private pendingLoad: { cancel: boolean } | null = null;
+  /** Live captures: which programs hold the captured connections (connection-owners.ts). */
+  private owners: ConnectionOwners | null = null;
   private readonly log: (line: string) => void;
   private readonly pushInterval: number;
   private readonly maxBatch: number;
@@ -516,6 +519,8 @@ export class Service implements HandshakeLabService {
     this.reset(source === 'experiment' ? 'experiment' : 'capture', path);
     const act: Extract<Activity, { kind: 'live' }> = { kind: 'live', source, writer, session: null, stopping: null };
     this.activity = act;
+    this.owners = new ConnectionOwners(this.store, (s) => this.changedStreams.add(s), { log: this.log });
+    this.owners.start();
     try {
       act.session = await cap.start(p, {
         frames: (batch) => {
@@ -545,6 +550,7 @@ export class Service implements HandshakeLabService {
       });
     } catch (e) {
       this.activity = { kind: 'idle' };
+      this.owners?.stop();
       writer.close();
       await unlink(path).catch(() => undefined);
       const err = e instanceof ApiError ? e : new ApiError('capture_unavailable', e instanceof Error ? e.message : String(e));
@@ -568,6 +574,7 @@ export class Service implements HandshakeLabService {
           this.log(`stopping the capture failed: ${e instanceof Error ? e.message : String(e)}`);
         }
         act.writer.close();
+        this.owners?.stop();
         if (this.activity === act) this.activity = { kind: 'idle' };
         this.tick();
         const { state: _s, error: _e, ...rest } = this.status;

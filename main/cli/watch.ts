@@ -2,7 +2,7 @@
 // them from a live capture. On a terminal: a table redrawn ~4 times a second (q or Ctrl-C quits and
 // restores the terminal). Piped: one line per state change.
 import { ApiError, type ApiEvent, type ApiEvents } from '../api/contract';
-import type { ConnectionSummary } from '../api/types';
+import type { ConnectionSummary, ProgramRef } from '../api/types';
 import { chooseCapture } from '../capture/choose-capture';
 import type { LiveCapture } from '../capture/live-capture';
 import { Service } from '../backend/service';
@@ -41,16 +41,20 @@ export interface WatchOptions {
   dataDir?: string;
 }
 
+/** "curl 4242", "unknown" when the OS would not tell, "-" while nothing holds that end here. */
+const programText = (p: ProgramRef | null): string => (!p ? '-' : p.pid === null ? p.program : `${p.program} ${p.pid}`);
+
 const pad = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s + ' '.repeat(n - s.length));
 
 function table(conns: ConnectionSummary[], width: number, height: number, header: string): string {
   const lines = [header, ''];
-  const cols: [string, number][] = [['Stream', 6], ['Client', 24], ['Server', 24], ['Client state', 13], ['Server state', 13], ['Frames', 7], ['Bytes', 9]];
+  const cols: [string, number][] = [['Stream', 6], ['Client', 24], ['Server', 24], ['Client state', 13], ['Server state', 13], ['Frames', 7], ['Bytes', 9], ['Programs (client → server)', 40]];
   lines.push(cols.map(([h, w]) => pad(h, w)).join(' '));
   const room = Math.max(1, height - 5);
   const shown = [...conns].sort((a, b) => b.lastFrame - a.lastFrame).slice(0, room);
   for (const c of shown) {
-    lines.push([String(c.stream), c.client, c.server, c.states.client, c.states.server, String(c.frames), String(c.bytes)].map((v, i) => pad(v, cols[i][1])).join(' '));
+    const programs = c.programs ? `${programText(c.programs.client)} → ${programText(c.programs.server)}` : '';
+    lines.push([String(c.stream), c.client, c.server, c.states.client, c.states.server, String(c.frames), String(c.bytes), programs].map((v, i) => pad(v, cols[i][1])).join(' '));
   }
   if (conns.length > shown.length) lines.push(`… and ${conns.length - shown.length} more`);
   if (!conns.length) lines.push('(no TCP connections yet)');
@@ -77,7 +81,8 @@ export async function watch(o: WatchOptions): Promise<number> {
       if (o.tty || event !== 'transitions') return;
       for (const t of payload as ApiEvents['transitions']) {
         const c = service.frames.connection(t.stream);
-        const who = c ? `${c.client} ⇄ ${c.server}` : '';
+        const side = (addr: string, p: ProgramRef | null | undefined) => (p ? `${addr} (${programText(p)})` : addr);
+        const who = c ? `${side(c.client, c.programs?.client)} ⇄ ${side(c.server, c.programs?.server)}` : '';
         const time = service.frames.timeOf(t.frame).toFixed(6);
         for (const l of transitionLines(t.transitions)) lines.push(`${time}  stream ${t.stream}  ${who}  ${l}\n`);
       }

@@ -70,6 +70,9 @@ export default {
     more: '{n} more: narrow the filter to see them',
     none: 'No TCP connections yet.',
     noneMatch: 'No connection matches the filter.',
+    program: 'Program on this machine: {program} (process {pid})',
+    programUnknown: 'A program on this machine holds this end, but the system does not say which (another user\'s?)',
+    unknownProgram: 'unknown program',
   },
   ladder: {
     title: 'Ladder diagram',

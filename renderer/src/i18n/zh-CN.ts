@@ -70,6 +70,9 @@ export default {
     more: '还有 {n} 条：请缩小筛选范围',
     none: '还没有 TCP 连接。',
     noneMatch: '没有符合筛选条件的连接。',
+    program: '本机上的程序：{program}（进程 {pid}）',
+    programUnknown: '本机上有程序持有这一端，但系统未告知是哪个（可能属于其他用户）',
+    unknownProgram: '未知程序',
   },
   ladder: {
     title: '时序图（梯形图）',
