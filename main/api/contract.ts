@@ -2,7 +2,7 @@
 // Electron IPC (preload) and WebSocket both implement `HandshakeLabApi`; the renderer only ever sees this interface.
 import type { ApiMethod, RequestInput } from './requests';
 import type {
-  AppInfo, CaptureStatus, ConnectionSummary, Counters, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
+  AppInfo, CaptureStatus, ConnectionSummary, Counters, EnableCaptureResult, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
   FrameRow, LadderPage, LessonSummary, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
 } from './types';
 import type { EndpointStates, Transition } from '../engine/types';
@@ -27,6 +27,7 @@ export interface ApiResults {
   getSeries: Series[];
   listLessons: LessonSummary[];
   openLesson: LoadProgress;
+  enableCapture: EnableCaptureResult;
 }
 
 /** Pushes from the back end. Frame batches come at most ~30 times a second and are bounded in size. */

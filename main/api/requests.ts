@@ -37,6 +37,8 @@ export const requestSchemas = {
   getSeries: z.object({ stream: z.number().int().min(0), kind: z.enum(['stevens', 'throughput', 'window', 'rtt']) }).strict(),
   listLessons: z.object({}).strict(),
   openLesson: z.object({ id: z.string().min(1).max(100).regex(/^[a-z0-9-]+$/) }).strict(),
+  /** Gives Wireshark's dumpcap its capture rights, with the system's own password prompt. */
+  enableCapture: z.object({}).strict(),
 // `satisfies`: a schema missing from, or extra to, the plain list in methods.ts fails to compile.
 } as const satisfies Record<ApiMethodName, z.ZodType>;
 

@@ -23,6 +23,18 @@ export interface PermissionHelp {
   canFix: boolean;
 }
 
+/**
+ * What "Allow capture" did. enabled: dumpcap may capture now (start at once); cancelled: the system's
+ * prompt was dismissed; install: open `url` to install what is missing (Npcap); not_needed: this process
+ * may capture already; failed: `message` says why. `capture` is the capture's availability afterwards.
+ */
+export interface EnableCaptureResult {
+  outcome: 'enabled' | 'cancelled' | 'install' | 'not_needed' | 'failed';
+  message: string;
+  url?: string;
+  capture: AppInfo['capture'];
+}
+
 export interface AppInfo {
   name: string;
   version: string;

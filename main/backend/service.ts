@@ -21,6 +21,7 @@ import { loadCaptureFile } from './file-loader';
 import { PcapngAutosave } from './autosave';
 import type { LiveCapture, LiveCaptureOptions, LiveCaptureSession } from '../capture/live-capture';
 import { permissionHelp } from '../capture/permission-help';
+import { enableCapture } from '../capture/enable';
 import { Views, type ViewEntry } from './views';
 import { ConnectionOwners } from './connection-owners';
 import { Lessons, lessonsDir } from './lessons';
@@ -51,6 +52,8 @@ export interface ServiceOptions {
   lessonsDir?: string | null;
   /** Called after each step of an experiment (the CLI prints them). */
   onExperimentStep?: (step: ScenarioStep) => void | Promise<void>;
+  /** Whether clients may ask to give dumpcap capture rights (the desktop app, serve on loopback). */
+  canEnableCapture?: boolean;
 }
 
 interface ClientState {
@@ -222,6 +225,10 @@ export class Service implements HandshakeLabService {
         const locale = this.options.locale ?? systemLocale();
         return this.lessons.all().map((d) => this.lessons.summary(d, locale));
       },
+      enableCapture: async () => {
+        if (!this.options.canEnableCapture) throw new ApiError('forbidden', 'only someone at this computer may change who can capture on it (the desktop app, or serve on 127.0.0.1)');
+        return { ...(await enableCapture(undefined, this.log)), capture: (await this.appInfo()).capture };
+      },
       openLesson: async (p) => {
         const def = this.lessons.read(p.id);
         if (!def) throw new ApiError('not_found', `there is no lesson named ${p.id}`);
@@ -248,8 +255,14 @@ export class Service implements HandshakeLabService {
       transport: this.options.transport,
       platform: process.platform,
       locale: this.options.locale ?? systemLocale(),
-      capture: { available: avail.available, ...(avail.reason ? { reason: avail.reason } : {}), help: permissionHelp() },
+      capture: { available: avail.available, ...(avail.reason ? { reason: avail.reason } : {}), help: this.captureHelp() },
     };
+  }
+
+  /** How to allow capture here; the button only where this client may use it. */
+  private captureHelp(): AppInfo['capture']['help'] {
+    const help = permissionHelp();
+    return { ...help, canFix: help.canFix && !!this.options.canEnableCapture };
   }
 
   private countersFor(c: ClientState | null): Counters {

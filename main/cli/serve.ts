@@ -69,7 +69,8 @@ export const serveCommand: Command = {
     // While --open's file loads, its problem is said once, as the error serve stops with.
     let opening = false;
     const log = (line: string) => { if (!opening) process.stderr.write(`handshake-lab serve: ${line}\n`); };
-    const service = new Service({ transport: 'websocket', capture: chooseCapture(), dataDir, log, ...policy });
+    // "Allow capture" (the system's password prompt on this machine) only for a browser on this machine.
+    const service = new Service({ transport: 'websocket', capture: chooseCapture(), dataDir, log, canEnableCapture: isLoopbackHost(host), ...policy });
     if (openFile) {
       opening = true;
       const p = await service.openFile(openFile).catch((e: unknown) => ({ error: { message: e instanceof Error ? e.message : String(e) }, frames: 0 }));
