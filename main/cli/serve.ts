@@ -14,7 +14,7 @@ import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
 import { tolerateClosedOutput } from './output';
 
-const help = `usage: handshake-lab serve [--port N] [--host ADDR] [--open FILE] [--capture IFACE] [--no-open-browser]
+const help = `usage: handshake-lab serve [--port N] [--host ADDR] [--open FILE] [--capture IFACE] [--lessons DIR] [--no-open-browser]
 
 Serves Handshake Lab to a browser: the app's pages and its API (WebSocket) on
 127.0.0.1, at a random port unless --port is given. The printed URL carries a
@@ -28,6 +28,8 @@ from pages of other sites.
   --open FILE       open a capture file at start
   --capture IFACE   start a live capture on IFACE at start (e.g. lo)
   --max-upload MB   largest file a browser may upload (default 2048)
+  --lessons DIR     also offer the lessons in DIR (a teacher's own; files with
+                    problems are listed with the reasons)
   --no-open-browser print the URL without opening a browser
 
 Stops on Ctrl-C.`;
@@ -51,7 +53,7 @@ export const serveCommand: Command = {
   help,
   async run(args) {
     const { flags } = parseArgs('serve', args, {
-      values: { port: 'number', host: 'string', open: 'string', capture: 'string', 'max-upload': 'number' },
+      values: { port: 'number', host: 'string', open: 'string', capture: 'string', 'max-upload': 'number', lessons: 'string' },
       booleans: ['no-open-browser'],
     });
     const port = flags.port as number | undefined;
@@ -70,7 +72,8 @@ export const serveCommand: Command = {
     let opening = false;
     const log = (line: string) => { if (!opening) process.stderr.write(`handshake-lab serve: ${line}\n`); };
     // "Allow capture" (the system's password prompt on this machine) only for a browser on this machine.
-    const service = new Service({ transport: 'websocket', capture: chooseCapture(), dataDir, log, canEnableCapture: isLoopbackHost(host), ...policy });
+    const extraLessonDirs = flags.lessons === undefined ? [] : [String(flags.lessons)];
+    const service = new Service({ transport: 'websocket', capture: chooseCapture(), dataDir, log, extraLessonDirs, canEnableCapture: isLoopbackHost(host), ...policy });
     if (openFile) {
       opening = true;
       const p = await service.openFile(openFile).catch((e: unknown) => ({ error: { message: e instanceof Error ? e.message : String(e) }, frames: 0 }));
