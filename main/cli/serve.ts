@@ -96,6 +96,16 @@ export const serveCommand: Command = {
     }
     // Whoever reads our output may go away; the server keeps serving without it.
     const untolerate = tolerateClosedOutput();
+    // Ctrl-C from the first line on stops cleanly (a capture starting meanwhile is stopped too).
+    const stopRequested = new Promise<void>((resolveStop) => {
+      const onSignal = () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        resolveStop();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
     process.stdout.write(`Handshake Lab is serving at ${server.url}\n`);
     if (!isLoopbackHost(host)) process.stdout.write(`Listening on ${host}: anyone with this URL (and its token) can use the app.\n`);
     process.stdout.write('Press Ctrl-C to stop.\n');
@@ -116,15 +126,7 @@ export const serveCommand: Command = {
       throw new UsageError(`serve: ${e instanceof ApiError ? e.message : e instanceof Error ? e.message : String(e)}`);
     }
     if (!flags['no-open-browser'] && !openBrowser(server.url)) process.stdout.write(`No browser can be opened here (no display): open this URL: ${server.url}\n`);
-    await new Promise<void>((resolveStop) => {
-      const onSignal = () => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        resolveStop();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-    });
+    await stopRequested;
     process.stdout.write('Stopping.\n');
     await stop();
     untolerate();
