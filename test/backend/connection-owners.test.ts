@@ -3,7 +3,7 @@
 // Connections panel, the ladder and `watch` show it. Live: a Python server and a curl client started by
 // the test, captured on lo, named with their pids.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { CaptureReader } from '../../main/engine/io/reader';
 import { FrameStore } from '../../main/engine/store/frame-store';
 import { cliBuilt } from '../helpers/cli';
 import { RecordingClient } from './service-helpers';
+import { PYTHON, serverAndClient, type ServerAndClient } from '../helpers/server-and-client';
 
 const repo = join(__dirname, '..', '..');
 // One connection left open (ESTABLISHED both ways): 127.0.0.1:33356 → 127.0.0.1:12345.
@@ -88,29 +89,19 @@ describe('matching captured connections with the OS\'s sockets', () => {
 // ---------------------------------------------------------------- live
 
 const root = process.getuid?.() === 0;
-const python = process.platform === 'linux' ? spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim() : '';
 const hasCurl = spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
-const liveWhy = process.platform !== 'linux' ? 'not Linux' : !root ? 'not root (capture on lo)' : !python ? 'no python3' : !hasCurl ? 'no curl' : '';
+const liveWhy = process.platform !== 'linux' ? 'not Linux' : !root ? 'not root (capture on lo)' : !PYTHON ? 'no python3' : !hasCurl ? 'no curl' : '';
 if (liveWhy) console.log(`skipping the live program tests: ${liveWhy}`);
-
-/** A Python server holding one accepted connection, and curl waiting on it. */
-async function pair(port: number): Promise<{ server: ChildProcess; client: ChildProcess }> {
-  const server = spawn(python, ['-c', `import socket, time\ns = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(("127.0.0.1", ${port})); s.listen(5); print("ready", flush=True)\nc, _ = s.accept(); time.sleep(60)`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((r) => server.stdout!.once('data', () => r()));
-  const client = spawn('curl', ['-s', '--max-time', '60', `http://127.0.0.1:${port}/`], { stdio: 'ignore' });
-  return { server, client };
-}
 
 describe.skipIf(!!liveWhy)('live: the Connections panel\'s programs (the back end\'s connection summaries)', () => {
   const data = mkdtempSync(join(tmpdir(), 'hl-owners-'));
   let service: Service;
-  let procs: { server: ChildProcess; client: ChildProcess };
+  let procs: ServerAndClient;
   beforeAll(async () => {
     service = new Service({ transport: 'websocket', capture: chooseCapture(), dataDir: data, log: () => undefined, pushIntervalMs: 0 });
   });
   afterAll(async () => {
-    procs?.client.kill();
-    procs?.server.kill();
+    procs?.stop();
     await service?.dispose();
     rmSync(data, { recursive: true, force: true });
   });
@@ -118,7 +109,7 @@ describe.skipIf(!!liveWhy)('live: the Connections panel\'s programs (the back en
   it('names the Python server and the curl client with their pids, and pushes the change', async () => {
     const c = new RecordingClient('ui');
     await service.handle('startCapture', { interface: 'lo', filter: 'tcp port 24805' }, c);
-    procs = await pair(24805);
+    procs = await serverAndClient(24805);
     let conns: Awaited<ReturnType<typeof service.handle<'listConnections'>>> = [];
     for (let i = 0; i < 100; i++) {
       service.tick();
@@ -144,18 +135,17 @@ describe.skipIf(!!liveWhy || !cliBuilt)('live: watch names the programs in its l
     let out = '';
     watch.stdout.on('data', (d) => { out += d; });
     watch.stderr.on('data', (d) => { out += d; });
-    let p: Awaited<ReturnType<typeof pair>> | null = null;
+    let p: ServerAndClient | null = null;
     try {
       for (let i = 0; i < 100 && !out.includes('# watching'); i++) await new Promise((r) => setTimeout(r, 50));
-      p = await pair(24806);
+      p = await serverAndClient(24806);
       await new Promise((r) => setTimeout(r, 1500));
       p.client.kill('SIGTERM'); // curl's end closes: FIN, a state change watch prints
       for (let i = 0; i < 100 && !/FIN_WAIT_1/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
       const line = out.split('\n').find((l) => /FIN_WAIT_1/.test(l));
       expect(line, out).toMatch(new RegExp(`\\(curl ${p.client.pid}\\) ⇄ 127\\.0\\.0\\.1:24806 \\(python3?[\\d.]* ${p.server.pid}\\)`));
     } finally {
-      p?.client.kill();
-      p?.server.kill();
+      p?.stop();
       watch.kill('SIGINT');
       await new Promise((r) => watch.on('exit', r));
       rmSync(data, { recursive: true, force: true });

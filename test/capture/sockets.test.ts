@@ -3,9 +3,10 @@
 // see them gets pid null and "unknown". The parsers of the other platforms' tools (lsof, netstat, tasklist)
 // are checked on their output: lsof's field format is the same on Linux, so it is checked on the real one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cliBuilt } from '../helpers/cli';
+import { PYTHON, serverAndClient, type ServerAndClient } from '../helpers/server-and-client';
 import { linuxSockets, parseProcNetTcp, procAddress } from '../../main/capture/sockets/linux-proc';
 import { parseLsof } from '../../main/capture/sockets/macos-lsof';
 import { parseNetstat, parseTasklist } from '../../main/capture/sockets/windows-netstat';
@@ -15,8 +16,7 @@ import { endpoint, splitEndpoint, stateName, type KernelSocket } from '../../mai
 const BIN = join(__dirname, '..', '..', 'bin', 'handshake-lab.js');
 const has = (cmd: string, args = ['--version']) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 const linux = process.platform === 'linux';
-const python = linux ? spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim() : '';
-const why = !linux ? 'not Linux' : !cliBuilt ? 'the CLI is not built' : !python ? 'no python3' : !has('curl') ? 'no curl' : !has('ss', ['-V']) ? 'no ss' : '';
+const why = !linux ? 'not Linux' : !cliBuilt ? 'the CLI is not built' : !PYTHON ? 'no python3' : !has('curl') ? 'no curl' : !has('ss', ['-V']) ? 'no ss' : '';
 if (why) console.log(`skipping the live socket-owner tests: ${why}`);
 
 describe('endpoints and states as the engine writes them', () => {
@@ -80,35 +80,13 @@ describe('Windows: netstat -ano and tasklist /FO CSV /NH', () => {
   });
 });
 
-/** A Python server on `port` that accepts one connection and holds it, and curl connected to it. */
-interface Pair { server: ChildProcess; client: ChildProcess; port: number }
-
-async function startPair(port: number): Promise<Pair> {
-  const server = spawn(python, ['-c', [
-    'import socket, sys, time',
-    's = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)',
-    `s.bind(("127.0.0.1", ${port})); s.listen(5); print("ready", flush=True)`,
-    'c, _ = s.accept(); print("accepted", flush=True); time.sleep(60)',
-  ].join('\n')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let said = '';
-  server.stdout!.on('data', (d) => { said += d; });
-  for (let i = 0; i < 200 && !said.includes('ready'); i++) await new Promise((r) => setTimeout(r, 25));
-  // curl waits for an answer that never comes: its connection stays ESTABLISHED.
-  const client = spawn('curl', ['-s', '--max-time', '60', `http://127.0.0.1:${port}/`], { stdio: 'ignore' });
-  for (let i = 0; i < 200 && !said.includes('accepted'); i++) await new Promise((r) => setTimeout(r, 25));
-  return { server, client, port };
-}
-
 const mine = (list: KernelSocket[], port: number) => list.filter((s) => s.local.endsWith(`:${port}`) || s.remote.endsWith(`:${port}`))
   .sort((a, b) => `${a.state}${a.local}`.localeCompare(`${b.state}${b.local}`));
 
 describe.skipIf(!!why)('which program holds each socket (Linux)', () => {
-  let pair: Pair;
-  beforeAll(async () => { pair = await startPair(24803); });
-  afterAll(() => {
-    pair?.client.kill();
-    pair?.server.kill();
-  });
+  let pair: ServerAndClient;
+  beforeAll(async () => { pair = await serverAndClient(24803); });
+  afterAll(() => pair?.stop());
 
   it('watch --once --json names the Python server and the curl client started here, with their pids', () => {
     const r = spawnSync(process.execPath, [BIN, 'watch', '--once', '--json'], { encoding: 'utf8' });
