@@ -141,9 +141,9 @@ export function useActions() {
       if (app.info) app.info = { ...app.info, capture: r.capture };
       if (r.outcome === 'install') {
         if (r.url) window.open(r.url, '_blank', 'noopener');
-        notices.info('info.captureInstall', { message: r.message });
+        notices.info('info.captureInstall', {});
       } else if (r.outcome === 'cancelled') {
-        notices.info('info.captureEnableCancelled', { message: r.message });
+        notices.info('info.captureEnableCancelled', {});
       } else if (r.outcome === 'failed' || !r.capture.available) {
         notices.push({ kind: 'error', code: 'permission_denied', action: 'enableCapture', detail: r.capture.reason ? `${r.message}. ${r.capture.reason}` : r.message });
       } else {

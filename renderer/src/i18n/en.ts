@@ -313,8 +313,8 @@ export default {
     captureEnabled: 'Capture is allowed now',
     captureEnabledDetail: 'dumpcap may capture for you from now on; this app never holds that right.',
     captureEnableCancelled: 'Nothing was changed',
-    captureEnableCancelledDetail: '{message}',
+    captureEnableCancelledDetail: 'The password prompt was dismissed.',
     captureInstall: 'Install Npcap, then start the capture again',
-    captureInstallDetail: '{message}',
+    captureInstallDetail: 'Run Npcap\'s installer with "Support loopback traffic" ticked (and "Restrict Npcap driver\'s access to Administrators only" not ticked).',
   },
 };

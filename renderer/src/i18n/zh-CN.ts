@@ -313,8 +313,8 @@ export default {
     captureEnabled: '现在可以抓包了',
     captureEnabledDetail: '从现在起 dumpcap 可以为您抓包；本应用从不持有该权限。',
     captureEnableCancelled: '没有做任何更改',
-    captureEnableCancelledDetail: '{message}',
+    captureEnableCancelledDetail: '密码提示已被取消。',
     captureInstall: '请安装 Npcap，然后重新开始抓包',
-    captureInstallDetail: '{message}',
+    captureInstallDetail: '运行 Npcap 安装程序，勾选“Support loopback traffic”（不要勾选“Restrict Npcap driver\'s access to Administrators only”）。',
   },
 };
