@@ -1,7 +1,7 @@
 // What ICMP and ICMPv6 share: the Internet checksum, echo request/reply matching, and dissecting
 // the packet an error message quotes (as children of the ICMP layer, with the columns left alone).
 import type { Field } from '../types';
-import type { Ctx } from './context';
+import { BoundsSignal, type Ctx } from './context';
 import { expert } from './expert';
 import { dissectState } from './state';
 import { hex } from '../fields/format';
@@ -60,13 +60,22 @@ export function echoReply(c: Ctx, proto: string, id: number, seq: number): { fra
   return { frame: req.frame, ms: (ns / 1e6).toFixed(3) };
 }
 
-/** Dissects the packet quoted by an error message: its items go under the ICMP layer. */
+/**
+ * Dissects the packet quoted by an error message: its items go under the ICMP layer. As Wireshark's
+ * call_dissector_work_error: an error message holds only part of the packet, so running past the
+ * quote's own end is no fault (what was there stays shown); running out of captured bytes still is,
+ * reported for the protocol that carried the quote.
+ */
 export function dissectQuoted(c: Ctx, tree: Field[], run: () => void): void {
-  const saveCol = c.colWritable, saveInto = c.quoteInto;
+  const saveCol = c.colWritable, saveInto = c.quoteInto, saveCurrent = c.current;
   c.colWritable = false;
   c.quoteInto = tree;
   try {
     run();
+  } catch (e) {
+    if (!(e instanceof BoundsSignal)) throw e;
+    c.current = saveCurrent;
+    if (!e.malformed) throw e;
   } finally {
     c.colWritable = saveCol;
     c.quoteInto = saveInto;
