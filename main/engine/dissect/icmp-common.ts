@@ -20,12 +20,16 @@ export function onesSum(d: Uint8Array, off: number, end: number, initial = 0): n
 /**
  * The checksum item and its status: verified when the whole message was captured ("[correct]" or
  * "incorrect, should be …" with an error), else unverified. `partial` is the pseudo-header sum.
+ * An unverified checksum says why, as Wireshark's: "[fragmented datagram]" for a message cut by the
+ * snap length (Wireshark says so for a fragment's payload too, not dissected here) and, in ICMPv4 (`v4`),
+ * "[in ICMP error packet]" for a message quoted in an error, which it never verifies.
  */
-export function checksumItems(c: Ctx, tree: Field[], prefix: string, off: number, msgEnd: number, partial: number): void {
+export function checksumItems(c: Ctx, tree: Field[], prefix: string, off: number, msgEnd: number, partial: number, v4 = false): void {
   const sum = c.v.getUint16(off + 2);
-  const whole = msgEnd <= c.cap;
-  if (!whole) {
-    leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]`, off + 2, 2);
+  const inError = v4 && c.quoteInto !== null;
+  if (msgEnd > c.cap || inError) {
+    const reason = inError ? ' [in ICMP error packet]' : ' [fragmented datagram]';
+    leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]${reason}`, off + 2, 2);
     generated(tree, `${prefix}.checksum.status`, 2, 'Checksum Status: Unverified', off + 2, 0);
     return;
   }
@@ -64,17 +68,18 @@ export function echoReply(c: Ctx, proto: string, id: number, seq: number): { fra
  * Dissects the packet quoted by an error message: its items go under the ICMP layer. As Wireshark's
  * call_dissector_work_error: an error message holds only part of the packet, so running past the
  * quote's own end is no fault (what was there stays shown); running out of captured bytes still is,
- * reported for the protocol that carried the quote.
+ * reported for the quoted protocol `quoted` ("IPv4 truncated").
  */
-export function dissectQuoted(c: Ctx, tree: Field[], run: () => void): void {
-  const saveCol = c.colWritable, saveInto = c.quoteInto, saveCurrent = c.current;
+export function dissectQuoted(c: Ctx, tree: Field[], quoted: string, run: () => void): void {
+  const saveCol = c.colWritable, saveInto = c.quoteInto;
   c.colWritable = false;
   c.quoteInto = tree;
   try {
     run();
   } catch (e) {
     if (!(e instanceof BoundsSignal)) throw e;
-    c.current = saveCurrent;
+    // Wireshark names the quoted protocol (its current_proto was set before the error path saved it).
+    c.current = quoted;
     if (!e.malformed) throw e;
   } finally {
     c.colWritable = saveCol;

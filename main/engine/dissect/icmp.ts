@@ -65,7 +65,7 @@ export function dissectIcmp(c: Ctx, off: number, end: number): void {
   const codeName = CODES[type]?.[code];
   leaf(t, F.type.name, type, `Type: ${type} (${typeName})`, off, 1);
   leaf(t, F.code.name, code, codeName ? `Code: ${code} (${codeName})` : `Code: ${code}`, off + 1, 1);
-  checksumItems(c, t, 'icmp', off, end, 0);
+  checksumItems(c, t, 'icmp', off, end, 0, true);
   let info = typeName.padEnd(20) + (codeName ? ` (${codeName})` : '');
   if (type === 0 || type === 8 || type === 13 || type === 14 || type === 17 || type === 18 || type === 15 || type === 16) {
     c.need(off + 4, 4, end);
@@ -106,8 +106,9 @@ export function dissectIcmp(c: Ctx, off: number, end: number): void {
     } else {
       leaf(t, F.unused.name, bytesHex(d, off + 4, 4), `Unused: ${bytesHex(d, off + 4, 4)}`, off + 4, 4);
     }
-    // The quoted packet is always dissected: an error quoting nothing is malformed, as in Wireshark.
-    dissectQuoted(c, t, () => dissectIpv4(c, off + 8, end));
+    // An error quoting nothing shows nothing (Wireshark's IPv4 reads its first byte before its item,
+    // and in an error packet that is no fault); a quote cut by the snap length is reported.
+    if (off + 8 < end) dissectQuoted(c, t, 'IPv4', () => dissectIpv4(c, off + 8, end));
     return;
   }
   if (off + 4 < end) dissectData(c, off + 4, end);

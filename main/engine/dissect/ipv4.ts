@@ -113,6 +113,8 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   c.need(off + 12, 4, end);
   const src = ipv4(d, off + 12);
   leaf(t, F.src.name, src, `Source Address: ${src}`, off + 12, 4);
+  // The title grows as Wireshark's does: a header cut before the destination still names the source.
+  if (!c.lean) h.title = `Internet Protocol Version 4, Src: ${src}`;
   c.need(off + 16, 4, end);
   const dst = ipv4(d, off + 16);
   leaf(t, F.dst.name, dst, `Destination Address: ${dst}`, off + 16, 4);
@@ -121,7 +123,7 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   if (ttl > 0 && ttl < 5 && (d[off + 16] & 0xf0) !== 0xe0 && proto !== 103 && proto !== 89) {
     expert(c, ttlItem.children, off + 8, 'note', 'sequence', `"Time To Live" only ${ttl}`, TTL_SMALL);
   }
-  if (!c.lean) h.title = `Internet Protocol Version 4, Src: ${src}, Dst: ${dst}`;
+  if (!c.lean) h.title += `, Dst: ${dst}`;
   c.setAddresses(src, dst);
   if (hlen > 20) {
     c.need(off + 20, hlen - 20, end);
