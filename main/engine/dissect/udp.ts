@@ -38,7 +38,8 @@ export function dissectUdp(c: Ctx, off: number, end: number): void {
   leaf(t, F.dstport.name, dport, `Destination Port: ${dport}`, off + 2, 2);
   h.title = `User Datagram Protocol, Src Port: ${sport}, Dst Port: ${dport}`;
   c.setInfo(`${sport} \u2192 ${dport}`);
-  c.need(off + 4, 4, end);
+  // Length and checksum read one by one, as Wireshark does: a header cut after the length shows it.
+  c.need(off + 4, 2, end);
   const len = v.getUint16(off + 4);
   const reported = end - off;
   const li = leaf(t, F.length.name, len, `Length: ${len}`, off + 4, 2);
@@ -53,6 +54,8 @@ export function dissectUdp(c: Ctx, off: number, end: number): void {
     expert(c, li.children, off + 4, 'error', 'malformed', `Bad length value ${len} > IP payload length`, BAD_LEN);
     c.appendInfo(` [BAD UDP LENGTH ${len} > IP PAYLOAD LENGTH]`);
   }
+  c.appendInfo(` Len=${len - 8}`);
+  c.need(off + 6, 2, end);
   const sum = v.getUint16(off + 6);
   if (sum === 0) {
     const ci = leaf(t, F.checksum.name, hex(0, 4), 'Checksum: 0x0000 [zero-value ignored]', off + 6, 2);
@@ -63,7 +66,6 @@ export function dissectUdp(c: Ctx, off: number, end: number): void {
   }
   const conv = udpConversation(c, sport, dport);
   generated(t, F.stream.name, conv.stream, `Stream index: ${conv.stream}`, off + 8, 0);
-  c.appendInfo(` Len=${len - 8}`);
   if (len === 8) return;
   if (!quoted) timestamps(c, t, conv);
   const pend = quoted || len > reported ? end : off + len;

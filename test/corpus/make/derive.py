@@ -78,11 +78,12 @@ cut = [Rec(r.data[:66 + next(kept)] if r.orig > 1000 else r.data, r.sec, r.frac,
 write_pcap(fmt('pcap-snaplen-payload.pcap'), 1, cut)
 # ICMP messages cut by the snap length: echo messages inside the identifier and sequence, errors inside the
 # quoted IPv4/IPv6 header and the UDP header after it (tshark: a "[fragmented datagram]" checksum, the quoted
-# protocol named in "Packet size limited during capture").
+# protocol named in "Packet size limited during capture"); and the UDP datagrams they answer, cut after the
+# UDP length (shown, with Len= in Info).
 _, _, ping6 = read_pcap(os.path.join(corpus, 'noise', 'ping6.pcap'))
 _, _, unreach = read_pcap(os.path.join(corpus, 'noise', 'udp-unreach.pcap'))
-icmp_cuts = [(ping6[0], 60), (ping6[1], 70), (unreach[1], 40), (unreach[1], 50), (unreach[1], 60), (unreach[1], 66), (unreach[1], 70),
-             (unreach[3], 70), (unreach[3], 100), (unreach[3], 106), (unreach[3], 110)]
+icmp_cuts = [(ping6[0], 60), (ping6[1], 70), (unreach[0], 40), (unreach[1], 40), (unreach[1], 50), (unreach[1], 60), (unreach[1], 66), (unreach[1], 70),
+             (unreach[2], 60), (unreach[3], 70), (unreach[3], 100), (unreach[3], 106), (unreach[3], 110)]
 write_pcap(fmt('pcap-snaplen-icmp.pcap'), 1, [Rec(r.data[:n], r.sec, r.frac, r.orig) for r, n in icmp_cuts])
 # Invalid fractions (≥ 1 s): µs field 1 000 000 and 1 500 000, and a ns file with 1 000 000 001.
 odd = [Rec(v4_3[0].data, v4_3[0].sec, 1_000_000), Rec(v4_3[1].data, v4_3[1].sec, 1_500_000),
