@@ -31,22 +31,11 @@ const NAMES: Record<number, string> = {
   114: 'any 0-hop protocol', 115: 'Layer 2 Tunneling', 116: 'DDX', 117: 'IATP', 118: 'STP', 119: 'SpectraLink', 120: 'UTI',
   121: 'SMP', 122: 'SM', 123: 'PTP', 124: 'ISIS over IP', 125: 'FIRE', 126: 'CRTP', 127: 'CRUDP', 128: 'SSCOPMCE', 129: 'IPLT',
   130: 'Secure Packet', 131: 'PIPE', 132: 'SCTP', 133: 'Fibre Channel', 134: 'RSVP E2EI', 135: 'Mobile IPv6', 136: 'UDPLite',
-  137: 'MPLS in IP', 138: 'MANET', 139: 'HIP', 140: 'Shim6 header', 141: 'WESP', 142: 'ROHC', 143: 'Ethernet', 144: 'Unassigned',
-  145: 'Unassigned', 146: 'Unassigned', 147: 'Unassigned', 148: 'Unassigned', 149: 'Unassigned', 150: 'Unassigned',
-  151: 'Unassigned', 152: 'Unassigned', 153: 'Unassigned', 154: 'Unassigned', 155: 'Unassigned', 156: 'Unassigned',
-  157: 'Unassigned', 158: 'Unassigned', 159: 'Unassigned', 160: 'Unassigned', 161: 'Unassigned', 162: 'Unassigned',
-  163: 'Unassigned', 164: 'Unassigned', 165: 'Unassigned', 166: 'Unassigned', 167: 'Unassigned', 168: 'Unassigned',
-  169: 'Unassigned', 170: 'Unassigned', 171: 'Unassigned', 172: 'Unassigned', 173: 'AX/4000 Testframe', 174: 'Unassigned',
-  175: 'Unassigned', 176: 'Unassigned', 177: 'Unassigned', 178: 'Unassigned', 179: 'Unassigned', 180: 'Unassigned',
-  181: 'Unassigned', 182: 'Unassigned', 183: 'Unassigned', 184: 'Unassigned', 185: 'Unassigned', 186: 'Unassigned',
-  187: 'Unassigned', 188: 'Unassigned', 189: 'Unassigned', 190: 'Unassigned', 191: 'Unassigned', 192: 'Unassigned',
-  193: 'Unassigned', 194: 'Unassigned', 195: 'Unassigned', 196: 'Unassigned', 197: 'Unassigned', 198: 'Unassigned',
-  199: 'Unassigned', 200: 'Unassigned', 201: 'Unassigned', 202: 'Unassigned', 203: 'Unassigned', 204: 'Unassigned',
-  205: 'Unassigned', 206: 'Unassigned', 207: 'Unassigned', 208: 'Unassigned', 209: 'Unassigned', 210: 'Unassigned',
-  211: 'Unassigned', 212: 'Unassigned', 213: 'Unassigned', 214: 'Unassigned', 215: 'Unassigned', 216: 'Unassigned',
-  217: 'Unassigned', 218: 'Unassigned', 219: 'Unassigned', 220: 'Unassigned', 221: 'Unassigned', 222: 'Unassigned',
-  223: 'Unassigned', 224: 'Novell NCS Heartbeat',
+  137: 'MPLS in IP', 138: 'MANET', 139: 'HIP', 140: 'Shim6 header', 141: 'WESP', 142: 'ROHC', 143: 'Ethernet', 173: 'AX/4000 Testframe', 224: 'Novell NCS Heartbeat',
 };
+
+// IANA leaves 144-223 unassigned (173 apart), and Wireshark names them so.
+for (let p = 144; p < 224; p++) NAMES[p] ??= 'Unassigned';
 
 export function ipProtoName(p: number): string {
   return NAMES[p] ?? 'Unknown';
