@@ -10,6 +10,14 @@ import type { Session } from '../session';
 import type { StreamOnly } from '../tcp/tracker';
 import { bytesHex } from '../fields/format';
 import { collectLate, treeless } from '../fields/tree';
+import { Tape, type TapeValue } from '../tape';
+
+/** A buffer other than the frame's bytes that dissection continues in (Wireshark's data source). */
+export interface Source {
+  /** Wireshark's name for it, e.g. "Reassembled IPv4 (3008 bytes)". */
+  name: string;
+  data: Uint8Array;
+}
 
 export class BoundsSignal extends Error {
   constructor(readonly malformed: boolean) {
@@ -46,10 +54,17 @@ export class Head {
 
 /** The state of one frame's dissection. */
 export class Ctx {
-  readonly d: Uint8Array;
-  readonly v: DataView;
-  /** Captured length (bytes present). */
-  readonly cap: number;
+  /** The bytes being dissected (the frame's, or a reassembled buffer's while inSource runs), a view on them, and how many are present. */
+  d: Uint8Array;
+  v: DataView;
+  cap: number;
+  /** 0 while dissecting the frame's own bytes, else the 1-based number of the source in `sources`. */
+  source = 0;
+  /** Reassembled buffers this frame's items point into. */
+  readonly sources: Source[] = [];
+  /** Cross-frame facts: recorded (first pass, when the session keeps tapes) or replayed (stored frame). */
+  readonly tape: Tape | null;
+  private readonly replaying: boolean;
   readonly layers: Layer[] = [];
   readonly expert: ExpertItem[] = [];
   malformed = false;
@@ -95,6 +110,50 @@ export class Ctx {
     this.d = raw.data;
     this.v = new DataView(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength);
     this.cap = raw.data.length;
+    const replay = session.replay;
+    this.replaying = replay !== null;
+    this.tape = replay ? replay.tape : session.recording ? new Tape() : null;
+  }
+
+  /**
+   * A fact this frame learns from earlier frames: computed from the session's state on the first
+   * pass (and recorded when tapes are kept), read back off the tape when a stored frame is re-dissected.
+   */
+  recall<T extends TapeValue>(compute: () => T): T {
+    if (this.replaying) return this.tape!.next() as T;
+    const v = compute();
+    this.tape?.record(v);
+    return v;
+  }
+
+  /** True while a stored frame is re-dissected (state kept for later frames must not be touched). */
+  get replay(): boolean {
+    return this.replaying;
+  }
+
+  /**
+   * Runs `fn` over a reassembled buffer (a new data source): offsets inside are into `data`, and
+   * layers opened meanwhile say so. Returns the source's number; the frame's bytes are current again after.
+   */
+  inSource(name: string, data: Uint8Array, fn: () => void): number {
+    this.sources.push({ name, data });
+    const n = this.sources.length;
+    const saved = { d: this.d, v: this.v, cap: this.cap, source: this.source };
+    this.d = data;
+    this.v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    this.cap = data.length;
+    this.source = n;
+    this.hexAt = -1;
+    try {
+      fn();
+    } finally {
+      this.d = saved.d;
+      this.v = saved.v;
+      this.cap = saved.cap;
+      this.source = saved.source;
+      this.hexAt = -1;
+    }
+    return n;
   }
 
   /** Opens a protocol subtree (a layer, or an item under the ICMP error that quotes it). */
@@ -112,6 +171,7 @@ export class Ctx {
       return new Head(null, item, fields);
     }
     const layer: Layer = { protocol, title, osi, tcpip, offset, length, fields };
+    if (this.source) layer.source = this.source;
     this.layers.push(layer);
     return new Head(layer, null, fields);
   }

@@ -152,7 +152,10 @@ export function dissectFrameLayer(c: Ctx): Field {
     field(t, F.offsetShift.name, '0.000000000', 'Time shift for this packet: 0.000000000 seconds');
     const epoch = epochString(sec, nsec);
     field(t, F.epoch.name, epoch, `Epoch Time: ${epoch} seconds`);
-    if (st.hasPrev) nsDelta(sec, nsec, st.prevSec, st.prevNsec);
+    // A stored frame re-dissected alone learns its predecessor's time from the store.
+    const replay = c.session.replay;
+    const prev = replay ? replay.prevTime : st.hasPrev ? { sec: st.prevSec, nsec: st.prevNsec } : null;
+    if (prev) nsDelta(sec, nsec, prev.sec, prev.nsec);
     else { dSec = 0; dNsec = 0; }
     const delta = unwanted(F.delta.name) && unwanted(F.deltaDisplayed.name) ? '' : relTimeString(dSec, dNsec);
     field(t, F.delta.name, delta, `Time delta from previous captured frame: ${delta} seconds`);

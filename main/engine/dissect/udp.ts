@@ -57,7 +57,7 @@ export function dissectUdp(c: Ctx, off: number, end: number): void {
     leaf(t, F.checksum.name, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]`, off + 6, 2);
     leaf(t, F.checksumStatus.name, 2, 'Checksum Status: Unverified', off + 6, 0);
   }
-  const stream = udpStream(c, sport, dport);
+  const stream = c.recall(() => udpStream(c, sport, dport));
   leaf(t, F.stream.name, stream, `Stream index: ${stream}`, off + 8, 0);
   c.appendInfo(` Len=${len - 8}`);
   const pend = quoted || len > reported ? end : off + len;
