@@ -10,6 +10,8 @@ import { dsfieldItem } from './dscp';
 import { dissectIpv4Options } from './ipv4-options';
 import { dissectData } from './payload';
 import { dissectIpv6 } from './ipv6';
+import { fragmentTree, reassemble } from './fragments';
+import { dissectState } from './state';
 
 const F = {
   version: defineField('ip.version', 'Version', 'uint'),
@@ -140,9 +142,19 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   c.ttl = ttl;
   const payload = off + hlen;
   if (fragOff > 0 || (flags & 1)) {
+    // tshark reassembles fragments whose payload was captured whole (never inside an ICMP error);
+    // the frame that completes the datagram dissects the transport from the reassembled bytes.
+    if (c.colWritable && totalLen > hlen && pduEnd <= c.cap) {
+      const key = `${src}|${dst}|${proto}|${id}`;
+      const r = reassemble(c, dissectState(c.session).ipFragments, key, payload, fragOff, pduEnd - payload, (flags & 1) === 1);
+      if (r) {
+        fragmentTree(c, t, false, r, c.sources.length + 1);
+        c.inSource('Reassembled IPv4', r.data, () => dissectIpPayload(c, proto, 0, r.data.length));
+        return;
+      }
+    }
     c.fragmented = true;
-    // Fragments are marked, not reassembled: the payload is shown as data, as Wireshark shows
-    // each fragment (it dissects the transport only in the reassembled datagram).
+    // A fragment of a datagram not complete yet: its payload is shown as data.
     c.setProtocol('IPv4');
     c.setInfo(`Fragmented IP protocol (proto=${ipProtoName(proto)} ${proto}, off=${fragOff}, ID=${hex(id, 4).slice(2)})`);
     dissectData(c, payload, pduEnd);

@@ -3,6 +3,7 @@
 // HTTP messages waiting for their body. Kept beside the Session (a WeakMap), so the Session type stays
 // the lead's and a new session starts clean.
 import type { Session } from '../session';
+import type { Pending } from './fragments';
 
 export interface DissectState {
   /** Timestamp of the previous frame that had one (frame.time_delta). */
@@ -14,24 +15,15 @@ export interface DissectState {
   /** ICMP / ICMPv6 echo requests by "proto|src|dst|id|seq" → frame number (and time for resptime). */
   echoRequests: Map<string, { frame: number; sec: number; nsec: number }>;
   /** IPv4 fragments being reassembled, by "src|dst|proto|id". */
-  ipFragments: Map<string, Reassembly>;
+  ipFragments: Map<string, Pending>;
   /** IPv6 fragments being reassembled, by "src|dst|id". */
-  ip6Fragments: Map<string, Reassembly>;
+  ip6Fragments: Map<string, Pending>;
   /** DNS queries by "src|dst|sport|dport|id" → frame number and time (dns.response_to, dns.time). */
   dnsQueries: Map<string, { frame: number; sec: number; nsec: number }>;
   /** HTTP over TCP: per stream and direction, a message whose body is still arriving. */
   http: Map<string, HttpPending>;
   /** HTTP request frames per TCP stream, for http.request_in / http.response_for.uri. */
   httpRequests: Map<number, HttpRequestInfo[]>;
-}
-
-export interface Reassembly {
-  /** Fragment payloads by offset (copied). */
-  parts: Array<{ offset: number; data: Uint8Array; frame: number }>;
-  /** Total length once the last fragment (MF=0) was seen, else -1. */
-  total: number;
-  /** Frame number of the reassembled datagram once complete, else 0. */
-  done: number;
 }
 
 export interface HttpPending {

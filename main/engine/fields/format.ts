@@ -116,3 +116,18 @@ export function asciiPreview(data: Uint8Array, offset: number, length: number): 
   }
   return s;
 }
+
+/** Longest item label Wireshark 4.0 keeps (ITEM_LABEL_LENGTH 240 with its terminating NUL), in UTF-8 bytes. */
+const LABEL_MAX = 239;
+const utf8 = new TextEncoder();
+const utf8Text = new TextDecoder('utf-8');
+
+/** An item's label as tshark prints it: cut to 239 UTF-8 bytes (a byte sequence cut mid-character is dropped). */
+export function clipLabel(s: string): string {
+  if (s.length <= LABEL_MAX / 3) return s;
+  const b = utf8.encode(s);
+  if (b.length <= LABEL_MAX) return s;
+  let end = LABEL_MAX;
+  while (end > 0 && (b[end] & 0xc0) === 0x80) end--;
+  return utf8Text.decode(b.subarray(0, end));
+}
