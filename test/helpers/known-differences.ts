@@ -18,7 +18,6 @@ export const KNOWN_DIFFERENCES: Known[] = [
   { file: 'tcp/ipv4-options-frag.pcap', frames: [5], fields: ['_ws.col.Info', 'frame.protocols'], reason: HTTP_PORT80 },
   { file: 'tcp/ipv6-ext.pcap', frames: [5], fields: ['_ws.col.Info', 'frame.protocols'], reason: HTTP_PORT80 },
   { file: 'tcp/icmp-errors.pcap', frames: [2, 8], fields: '*', reason: QUOTED },
-  { file: 'noise/dns.pcap', frames: [1, 2], fields: ['_ws.col.Info', '_ws.col.Protocol'], reason: 'DNS is not dissected (shown as UDP data)' },
   { file: 'noise/http.pcap', frames: [4, 6, 8], fields: ['_ws.col.Info', '_ws.col.Protocol'], reason: 'HTTP on a non-default port (18080) and HTTP reassembly are not done' },
   { file: 'format/pcapng-blocks.pcapng', frames: [3, 4], fields: ['_ws.col.Info', '_ws.col.Protocol'], reason: 'pcapng custom blocks: tshark names the PEN' },
   { file: 'format/pcap-frac-overflow-ns.pcap', frames: [2], fields: ['frame.time_epoch'], reason: 'a negative nanosecond count in a damaged record: tshark prints a sign on the seconds' },
@@ -28,7 +27,6 @@ export const KNOWN_DIFFERENCES: Known[] = [
   { file: 'format/pcap-frac-overflow-ns.pcap', frames: [1, 2], fields: ['_ws.expert.message'], reason: 'tshark adds an "Arrival Time: Fractional second … is invalid" expert for damaged timestamps; we do not' },
   { file: 'format/pcap-frac-overflow-us.pcap', frames: [1, 2, 4], fields: ['_ws.expert.message'], reason: 'tshark adds an "Arrival Time: Fractional second … is invalid" expert for damaged timestamps; we do not' },
   { file: 'format/pcap-snaplen68.pcap', frames: [4], fields: ['frame.protocols'], reason: 'tshark\'s SPICE heuristic claims a cut payload; we show data' },
-  { file: 'noise/dns.pcap', frames: [1, 2], fields: ['frame.protocols'], reason: 'DNS is not dissected (shown as UDP data)' },
   { file: 'noise/http.pcap', frames: [6, 8], fields: ['frame.protocols', '_ws.expert.message'], reason: 'HTTP reassembly across segments is not done' },
 ];
 

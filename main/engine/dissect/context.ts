@@ -96,6 +96,9 @@ export class Ctx {
   netVersion = 0;
   netSrcOff = 0;
   netDstOff = 0;
+  /** Ports of the innermost UDP/TCP header so far (Wireshark's pinfo->srcport / destport). */
+  srcPort = 0;
+  dstPort = 0;
   /** IPv4 TTL / IPv6 hop limit of the packet, as ICMP echo Info shows it. */
   ttl = 0;
   /** Absolute end of the PDU the last network-layer dissector found (Wireshark's set_actual_length), or -1. */
@@ -195,6 +198,11 @@ export class Ctx {
     const stop = off + n;
     if (stop <= this.cap && stop <= end) return;
     throw stop > end ? MALFORMED : SHORT;
+  }
+
+  /** Bad data a dissector cannot go on with: Wireshark's ReportedBoundsError ("Malformed Packet"). */
+  fail(): never {
+    throw MALFORMED;
   }
 
   /** Bytes available (captured) of a protocol whose reported data ends at `end`, from `off`. */

@@ -76,6 +76,12 @@ export function relTimeString(sec: number, nsec: number): string {
   return sec + '.' + pad9(nsec);
 }
 
+/** The time from (sec0, nsec0) to (sec, nsec) as tshark prints a relative time ("0.000614000"). */
+export function timeBetween(sec: number, nsec: number, sec0: number, nsec0: number): string {
+  nsDelta(sec, nsec, sec0, nsec0);
+  return relTimeString(dSec, dNsec);
+}
+
 /** Seconds (a double) as a relative time string with 9 decimals, e.g. for tcp.time_delta. */
 export function secondsString(t: number): string {
   const neg = t < 0;

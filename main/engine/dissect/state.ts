@@ -4,6 +4,7 @@
 // the lead's and a new session starts clean.
 import type { Session } from '../session';
 import type { Pending } from './fragments';
+import type { DnsTransaction } from './dns-track';
 
 export interface DissectState {
   /** Timestamp of the previous frame that had one (frame.time_delta). */
@@ -18,8 +19,8 @@ export interface DissectState {
   ipFragments: Map<string, Pending>;
   /** IPv6 fragments being reassembled, by "src|dst|id". */
   ip6Fragments: Map<string, Pending>;
-  /** DNS queries by "src|dst|sport|dport|id" → frame number and time (dns.response_to, dns.time). */
-  dnsQueries: Map<string, { frame: number; sec: number; nsec: number }>;
+  /** The latest DNS transaction by protocol, conversation and ID (dns.response_to, dns.time, retransmissions). */
+  dnsQueries: Map<string, DnsTransaction>;
   /** HTTP over TCP: per stream and direction, a message whose body is still arriving. */
   http: Map<string, HttpPending>;
   /** HTTP request frames per TCP stream, for http.request_in / http.response_for.uri. */
