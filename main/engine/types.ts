@@ -79,6 +79,11 @@ export interface Layer {
   fields: Field[];
   /** 1-based index into DecodedFrame.sources when the layer was dissected from a reassembled buffer. */
   source?: number;
+  /**
+   * Present when this top-level item is a field, not a protocol (tshark's "[2 Reassembled TCP
+   * Segments …]", tcp.segments): the value tshark prints for it.
+   */
+  value?: FieldValue;
 }
 
 export type ExpertSeverity = 'error' | 'warning' | 'note' | 'chat';

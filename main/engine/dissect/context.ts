@@ -96,6 +96,10 @@ export class Ctx {
   netVersion = 0;
   netSrcOff = 0;
   netDstOff = 0;
+  /** TCP may gather more segments for the protocol being dissected (Wireshark's pinfo->can_desegment). */
+  canDesegment = false;
+  /** The TCP layer's items of the segment being dissected (tcp_dissect_pdus adds "[PDU Size: n]" there). */
+  tcpTree: Field[] | null = null;
   /** Ports of the innermost UDP/TCP header so far (Wireshark's pinfo->srcport / destport). */
   srcPort = 0;
   dstPort = 0;
@@ -160,8 +164,9 @@ export class Ctx {
   }
 
   /** Opens a protocol subtree (a layer, or an item under the ICMP error that quotes it). */
-  open(protocol: string, short: string, title: string, osi: OsiLayer, tcpip: TcpIpLayer, offset: number, length: number): Head {
-    this.protos.push(protocol);
+  open(protocol: string, short: string, title: string, osi: OsiLayer, tcpip: TcpIpLayer, offset: number, length: number, named = true): Head {
+    // `named` false: a further PDU of the same dissector call (frame.protocols names the protocol once).
+    if (named) this.protos.push(protocol);
     this.current = short;
     this.curOsi = osi;
     this.curTcpip = tcpip;
@@ -217,16 +222,33 @@ export class Ctx {
     if (severity === 'error') this.malformed = true;
   }
 
+  /** Wireshark's column fence: setInfo() keeps the Info text before it (the first of several PDUs in a segment). */
+  private infoFence = 0;
+  /** False once a second PDU of a segment is dissected: the Protocol column keeps the first one's. */
+  private protocolWritable = true;
+
   setProtocol(p: string): void {
-    if (this.colWritable) this.protocol = p;
+    if (this.colWritable && this.protocolWritable) this.protocol = p;
   }
 
   setInfo(s: string): void {
-    if (this.colWritable && !this.lean) this.info = s;
+    if (this.colWritable && !this.lean) this.info = this.infoFence ? this.info.slice(0, this.infoFence) + s : s;
   }
 
   appendInfo(s: string): void {
     if (this.colWritable && !this.lean) this.info += s;
+  }
+
+  /** col_append_sep_str: `sep` first unless the column is empty. */
+  appendInfoSep(sep: string, s: string): void {
+    if (this.colWritable && !this.lean) this.info += this.info ? sep + s : s;
+  }
+
+  /** col_set_fence on Info; the Protocol column is frozen too (what desegment_tcp does between PDUs). */
+  fenceInfo(freezeProtocol = false): void {
+    if (!this.colWritable) return;
+    this.infoFence = this.info.length;
+    if (freezeProtocol) this.protocolWritable = false;
   }
 
   setAddresses(src: string, dst: string): void {

@@ -5,7 +5,7 @@
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bytesText, leaf } from '../fields/tree';
-import { bytesHex, durationText, formatText, ipv4, ipv6 } from '../fields/format';
+import { bytesHex, durationText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { readDnsName, type DnsName } from './dns-name';
@@ -105,7 +105,7 @@ export function asciiText(d: Uint8Array, off: number, len: number): string {
 /** A name inside the record data; its item shows it, the Info column and the title may too. */
 function nameItem(c: Ctx, r: Rdata, tree: Field[], name: string, label: string, at: number): DnsName {
   const n = readDnsName(c, at, r.msg, r.end);
-  leaf(tree, name, n.text, `${label}: ${n.text}`, at, n.used);
+  leaf(tree, name, n.text, labelNamed(label, n.text), at, n.used);
   return n;
 }
 
@@ -136,7 +136,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       const [name, label, title] = r.type === T.NS ? [F.ns.name, 'Name Server', 'ns '] : r.type === T.CNAME ? [F.cname.name, 'CNAME', 'cname ']
         : r.type === T.PTR ? [F.ptr.name, 'Domain Name', ''] : [F.dname.name, 'Dname', 'dname '];
       r.item.display += `, ${title}${n.text}`;
-      leaf(t, name, n.text, `${label}: ${n.text}`, p, n.used);
+      leaf(t, name, n.text, labelNamed(label, n.text), p, n.used);
       return;
     }
     case T.MD: case T.MF: case T.MB: case T.MG: case T.MR: {
@@ -211,7 +211,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
         left--;
         need(p, n);
         const s = r.mdns ? formatText(d, p, p + n) : asciiText(d, p, n);
-        leaf(t, textName, s, `${label}: ${s}`, p, n);
+        leaf(t, textName, s, labelNamed(label, s), p, n);
         p += n;
         left -= n;
       }

@@ -5,7 +5,7 @@
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bitsDisplay, bytesText, leaf } from '../fields/tree';
-import { bytesHex, hex } from '../fields/format';
+import { bytesHex, hex, labelNamed, labelText } from '../fields/format';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { readDnsName, type DnsName } from './dns-name';
@@ -102,6 +102,8 @@ export interface DnsContext {
   kind: DnsKind;
   /** Over TCP the message starts with its 2-byte length. */
   tcp: boolean;
+  /** A further message of the same TCP segment (frame.protocols names DNS once). */
+  again?: boolean;
 }
 
 /**
@@ -120,7 +122,7 @@ export function dissectDns(c: Ctx, off: number, end: number, x: DnsContext): voi
   let info = `${DNS_OPCODES[opcode] ?? `Unknown operation (${opcode})`}${isResponse ? ' response' : ''} 0x${id.toString(16).padStart(4, '0')}`;
   if (isResponse && rcode !== 0) info += ` ${DNS_RCODES[rcode] ?? `Unknown error (${rcode})`}`;
   c.setInfo(info);
-  const h = c.open(x.kind, PROTOCOLS[x.kind], `${TITLES[x.kind]} (${isResponse ? 'response' : 'query'})`, 7, 5, off, c.avail(off, end));
+  const h = c.open(x.kind, PROTOCOLS[x.kind], `${TITLES[x.kind]} (${isResponse ? 'response' : 'query'})`, 7, 5, off, c.avail(off, end), !x.again);
   const t = h.fields;
   const track = trackDns(c, x.kind, id, isResponse);
   if (x.tcp) leaf(t, F.length.name, v.getUint16(off), `Length: ${v.getUint16(off)}`, off, 2);
@@ -221,8 +223,8 @@ function question(c: Ctx, tree: Field[], p: number, msg: number, end: number, md
   if (mdns) c.appendInfo(`, "${qu ? 'QU' : 'QM'}" question`);
   let title = `${name.text}: type ${tn}, class ${DNS_CLASSES[cls] ?? 'Unknown'}`;
   if (mdns) title += `, "${qu ? 'QU' : 'QM'}" question`;
-  const q = leaf(tree, '', null, title, p, used).children;
-  leaf(q, F.qryName.name, name.text, `Name: ${name.text}`, p, used - 4);
+  const q = leaf(tree, '', null, labelText(title), p, used).children;
+  leaf(q, F.qryName.name, name.text, labelNamed('Name', name.text), p, used - 4);
   const shownLen = name.len > 1 ? name.len : 0;
   leaf(q, F.qryNameLen.name, shownLen, `[Name Length: ${shownLen}]`, p, used - 4);
   leaf(q, F.labels.name, name.labels, `[Label Count: ${name.labels}]`, p, used - 4);
@@ -250,7 +252,7 @@ function record(c: Ctx, tree: Field[], p: number, msg: number, end: number, mdns
   c.appendInfo(` ${tn}`);
   if (mdns && flush) c.appendInfo(', cache flush');
   const title = type === T_OPT ? `${name.text}: type ${tn}` : `${name.text}: type ${tn}, class ${DNS_CLASSES[cls] ?? 'Unknown'}`;
-  const rr = leaf(tree, '', null, title, p, data - p + rdlen);
+  const rr = leaf(tree, '', null, labelText(title), p, data - p + rdlen);
   const t = rr.children;
   const nameLen = used - 4;
   if (type === T_OPT) optHeader(c, t, p, nameLen, name.text, mdns);
@@ -275,7 +277,7 @@ function rrHeader(c: Ctx, t: Field[], p: number, nameLen: number, owner: string,
       }
     }
   } else {
-    leaf(t, F.respName.name, owner, `Name: ${owner}`, p, nameLen);
+    leaf(t, F.respName.name, owner, labelNamed('Name', owner), p, nameLen);
   }
   const at = p + nameLen;
   const type2 = c.v.getUint16(at), raw = c.v.getUint16(at + 2);

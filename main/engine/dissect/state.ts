@@ -5,6 +5,8 @@
 import type { Session } from '../session';
 import type { Pending } from './fragments';
 import type { DnsTransaction } from './dns-track';
+import type { MspTable } from './tcp-desegment';
+import type { HttpConversation } from './http-track';
 
 export interface DissectState {
   /** Timestamp of the previous frame that had one (frame.time_delta). */
@@ -21,30 +23,10 @@ export interface DissectState {
   ip6Fragments: Map<string, Pending>;
   /** The latest DNS transaction by protocol, conversation and ID (dns.response_to, dns.time, retransmissions). */
   dnsQueries: Map<string, DnsTransaction>;
-  /** HTTP over TCP: per stream and direction, a message whose body is still arriving. */
-  http: Map<string, HttpPending>;
-  /** HTTP request frames per TCP stream, for http.request_in / http.response_for.uri. */
-  httpRequests: Map<number, HttpRequestInfo[]>;
-}
-
-export interface HttpPending {
-  /** Bytes of the message so far (headers and body). */
-  data: Uint8Array[];
-  have: number;
-  /** Total length the message needs (headers + Content-Length). */
-  need: number;
-  /** Expected next relative sequence number of the direction. */
-  nextSeq: number;
-  frames: number[];
-}
-
-export interface HttpRequestInfo {
-  frame: number;
-  uri: string;
-  host: string;
-  sec: number;
-  nsec: number;
-  answered: boolean;
+  /** TCP desegmentation: the multi-segment PDU of each stream direction. */
+  tcpPdus: MspTable;
+  /** HTTP per TCP stream: requests and responses (numbers, links, times) and whether the heuristic claimed it. */
+  http: Map<number, HttpConversation>;
 }
 
 const states = new WeakMap<Session, DissectState>();
@@ -55,7 +37,7 @@ export function dissectState(session: Session): DissectState {
     s = {
       prevSec: 0, prevNsec: 0, hasPrev: false,
       udpStreams: new Map(), echoRequests: new Map(), ipFragments: new Map(), ip6Fragments: new Map(),
-      dnsQueries: new Map(), http: new Map(), httpRequests: new Map(),
+      dnsQueries: new Map(), tcpPdus: new Map(), http: new Map(),
     };
     states.set(session, s);
   }

@@ -108,6 +108,8 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   const d = c.d, v = c.v, t = h.fields;
   c.need(off, 4, end);
   const sport = v.getUint16(off), dport = v.getUint16(off + 2);
+  c.srcPort = sport;
+  c.dstPort = dport;
   leaf(t, F.srcport.name, sport, `Source Port: ${sport}`, off, 2);
   leaf(t, F.dstport.name, dport, `Destination Port: ${dport}`, off + 2, 2);
   // Collecting values only (decode --fields): the title, Info and costly texts are not made.
@@ -232,7 +234,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
     const start = off + hlen;
     const n = c.avail(start, end);
     if (n > 0) leaf(t, F.payload.name, unwanted(F.payload.name) ? null : c.hex(start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
-    if (!resent(analysis)) dissectTcpPayload(c, start, end);
+    if (!resent(analysis)) dissectTcpPayload(c, t, analysis, start, end);
     if (n < seglen) c.need(start, seglen, end);
   }
 }

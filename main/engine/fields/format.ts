@@ -176,3 +176,27 @@ export function durationText(secs: number): string {
   add(secs % 60, 'second');
   return parts.join(', ');
 }
+
+/** What Wireshark 4.0 keeps of a label it marks as truncated (label_mark_truncated cuts before byte 238). */
+const TRUNCATED_MAX = 238;
+
+function cutUtf8(s: string, max: number): string {
+  const b = utf8.encode(s);
+  if (b.length <= max) return s;
+  let end = max;
+  while (end > 0 && (b[end] & 0xc0) === 0x80) end--;
+  return utf8Text.decode(b.subarray(0, end));
+}
+
+/** A formatted item text (proto_tree_add_format_text and the like): too long, it becomes " [truncated]…". */
+export function labelText(s: string): string {
+  if (s.length <= LABEL_MAX / 3 || utf8.encode(s).length <= LABEL_MAX) return s;
+  return cutUtf8(' [truncated]' + s, TRUNCATED_MAX);
+}
+
+/** "Name: value" of a field: too long, it becomes "Name [truncated]: value…". */
+export function labelNamed(name: string, value: string): string {
+  const s = `${name}: ${value}`;
+  if (s.length <= LABEL_MAX / 3 || utf8.encode(s).length <= LABEL_MAX) return s;
+  return cutUtf8(`${name} [truncated]: ${value}`, TRUNCATED_MAX);
+}
