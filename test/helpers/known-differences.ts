@@ -11,14 +11,10 @@ interface Known {
   reason: string;
 }
 
-const HTTP_PORT80 = 'TCP to port 80 whose payload is not HTTP: tshark\'s HTTP dissector waits for more (a reassembled PDU); we show data';
 const QUOTED = 'a TCP header quoted in an ICMP error: tshark looks up its stream and shows more fields; we show raw numbers and create no stream (DECISIONS)';
 
 export const KNOWN_DIFFERENCES: Known[] = [
-  { file: 'tcp/ipv4-options-frag.pcap', frames: [5], fields: ['_ws.col.Info', 'frame.protocols'], reason: HTTP_PORT80 },
-  { file: 'tcp/ipv6-ext.pcap', frames: [5], fields: ['_ws.col.Info', 'frame.protocols'], reason: HTTP_PORT80 },
   { file: 'tcp/icmp-errors.pcap', frames: [2, 8], fields: '*', reason: QUOTED },
-  { file: 'noise/http.pcap', frames: [4, 6, 8], fields: ['_ws.col.Info', '_ws.col.Protocol'], reason: 'HTTP on a non-default port (18080) and HTTP reassembly are not done' },
   { file: 'format/pcapng-blocks.pcapng', frames: [3, 4], fields: ['_ws.col.Info', '_ws.col.Protocol'], reason: 'pcapng custom blocks: tshark names the PEN' },
   { file: 'format/pcap-frac-overflow-ns.pcap', frames: [2], fields: ['frame.time_epoch'], reason: 'a negative nanosecond count in a damaged record: tshark prints a sign on the seconds' },
   { file: 'bad/malformed.pcap', frames: [4, 7, 22, 24, 28], fields: ['_ws.col.Info', 'tcp.seq'], reason: 'Info strings of a few malformed headers (bogus lengths, cut IPv6 headers) differ in wording' },
@@ -27,7 +23,6 @@ export const KNOWN_DIFFERENCES: Known[] = [
   { file: 'format/pcap-frac-overflow-ns.pcap', frames: [1, 2], fields: ['_ws.expert.message'], reason: 'tshark adds an "Arrival Time: Fractional second … is invalid" expert for damaged timestamps; we do not' },
   { file: 'format/pcap-frac-overflow-us.pcap', frames: [1, 2, 4], fields: ['_ws.expert.message'], reason: 'tshark adds an "Arrival Time: Fractional second … is invalid" expert for damaged timestamps; we do not' },
   { file: 'format/pcap-snaplen68.pcap', frames: [4], fields: ['frame.protocols'], reason: 'tshark\'s SPICE heuristic claims a cut payload; we show data' },
-  { file: 'noise/http.pcap', frames: [6, 8], fields: ['frame.protocols', '_ws.expert.message'], reason: 'HTTP reassembly across segments is not done' },
 ];
 
 /** The mismatches of `file` (its path relative to test/corpus) that no known difference explains. */

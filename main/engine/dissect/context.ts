@@ -98,6 +98,8 @@ export class Ctx {
   netDstOff = 0;
   /** TCP may gather more segments for the protocol being dissected (Wireshark's pinfo->can_desegment). */
   canDesegment = false;
+  /** The data being dissected ends with the sender's FIN: nothing more will come. */
+  endOfStream = false;
   /** The TCP layer's items of the segment being dissected (tcp_dissect_pdus adds "[PDU Size: n]" there). */
   tcpTree: Field[] | null = null;
   /** Ports of the innermost UDP/TCP header so far (Wireshark's pinfo->srcport / destport). */

@@ -9,7 +9,7 @@ import { hide, leaf } from '../fields/tree';
 import { clipLabel, formatText, labelNamed, labelText } from '../fields/format';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
-import { ONE_MORE_SEGMENT, type Deseg } from './tcp-desegment';
+import { ONE_MORE_SEGMENT, UNTIL_FIN, type Deseg } from './tcp-desegment';
 import { HTTP_STATUS } from './value-names';
 import {
   lastMethod, requestItems, requestUris, responseItems, seenHttp, startRequest, startResponse, type RequestFacts,
@@ -140,7 +140,8 @@ function needMore(c: Ctx, off: number, end: number, body: boolean, untilFin: boo
     if (next + contentLength > end) return { offset: off, len: contentLength - (end - next) };
     return null;
   }
-  return untilFin ? null : null;
+  // No length and no chunks: a response's body runs until the connection ends.
+  return untilFin ? { offset: off, len: UNTIL_FIN } : null;
 }
 
 /**
@@ -194,7 +195,7 @@ function dissectMessage(c: Ctx, off: number, end: number, named: boolean): numbe
       if (method === 'HEAD' || (Math.floor(code / 100) === 2 && (method === 'CONNECT' || method === 'SSTP_DUPLEX_POST')) ||
         Math.floor(code / 100) === 1 || code === 204 || code === 304) body = false;
     }
-    const more = needMore(c, off, end, body, kind === 'response');
+    const more = needMore(c, off, end, body && !c.endOfStream, kind === 'response');
     if (more) return more;
   } else if (seen) {
     c.setInfo('Continuation');

@@ -18,6 +18,10 @@ export interface Deseg {
   len: number;
 }
 export const ONE_MORE_SEGMENT = -1;
+/** The PDU runs until the sender's FIN (an HTTP response without a length). */
+export const UNTIL_FIN = -2;
+/** How far ahead an until-FIN PDU reaches (Wireshark's 0x40000000). */
+const FAR = 0x40000000;
 
 /** A protocol above TCP: dissects [off, end) and returns what more it needs, or null when done. */
 export type PduDissector = (c: Ctx, off: number, end: number) => Deseg | null;
@@ -46,6 +50,8 @@ interface Msp {
   nxtpdu: number;
   /** The protocol asked for "one more segment": the next segment is taken whole. */
   entire: boolean;
+  /** The PDU ends with the sender's FIN. */
+  untilFin: boolean;
   pieces: Piece[];
 }
 
@@ -60,6 +66,13 @@ export interface SegmentPayload {
   nxtseq: number;
   off: number;
   end: number;
+  /** The segment carries a FIN (an until-FIN PDU ends here). */
+  fin: boolean;
+}
+
+/** Whether a FIN of this stream direction ends a PDU waiting for it (then TCP hands on even an empty FIN). */
+export function finEndsPdu(c: Ctx, stream: number, direction: number): boolean {
+  return c.recall(() => (dissectState(c.session).tcpPdus.get(`${stream}|${direction}`)?.untilFin ? 1 : 0)) === 1;
 }
 
 /**
@@ -83,11 +96,12 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
     const continues = c.recall(() => (live && live.seq <= seq && live.nxtpdu > seq ? 1 : 0));
     if (continues) {
       const mspSeq = c.recall(() => live!.seq), nxtpdu0 = c.recall(() => live!.nxtpdu), entire = c.recall(() => (live!.entire ? 1 : 0)) === 1;
-      const len = entire ? end - offset : Math.min(nxtseq, nxtpdu0) - seq;
+      const untilFin = c.recall(() => (live!.untilFin ? 1 : 0)) === 1;
+      const len = entire || untilFin ? end - offset : Math.min(nxtseq, nxtpdu0) - seq;
       let nxtpdu = nxtpdu0;
       if (entire) nxtpdu = nxtseq;
       if (nxtpdu < nxtseq && nxtpdu >= seq && len > 0) another = nxtpdu - seq;
-      const complete = entire || nxtseq >= nxtpdu0;
+      const complete = untilFin ? s.fin : entire || nxtseq >= nxtpdu0;
       const own: Piece = { frame: c.number, at: c.source === 0 ? offset : -1, len, data: c.d.subarray(offset, offset + len) };
       if (!complete) {
         if (live && !c.replay) addPiece(live, own);
@@ -99,17 +113,22 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
         const source = c.sources.length + 1;
         const at = c.layers.length;
         let inner: Deseg | null = null;
+        c.endOfStream = untilFin && s.fin;
         c.inSource('Reassembled TCP', data, () => { inner = dissect(c, 0, data.length); });
+        c.endOfStream = false;
         called = true;
         request = inner as Deseg | null;
         const oldLen = data.length - len;
         if (request && request.offset <= oldLen) {
           // Still not whole: the PDU goes on with this segment's bytes in it.
           if (!c.replay) {
-            const msp: Msp = { seq: mspSeq, nxtpdu: 0, entire: false, pieces: pieces.map(copyPiece) };
+            const msp: Msp = { seq: mspSeq, nxtpdu: 0, entire: false, untilFin: false, pieces: pieces.map(copyPiece) };
             if (request.len === ONE_MORE_SEGMENT) {
               msp.nxtpdu = seq + (end - offset) + 1;
               msp.entire = true;
+            } else if (request.len === UNTIL_FIN) {
+              msp.nxtpdu = nxtseq + FAR;
+              msp.untilFin = true;
             } else {
               msp.nxtpdu = seq + len + request.len;
             }
@@ -123,7 +142,7 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
           return;
         }
         const nbytes = another > 0 ? another : end - offset;
-        segmentData(c, tcpTree, offset, nbytes);
+        if (nbytes > 0 || !s.fin) segmentData(c, tcpTree, offset, nbytes);
         segmentsLayer(c, pieces, data, source, at);
         if (request) {
           mustDesegment = true;
@@ -142,8 +161,10 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
     // Wireshark keeps a PDU only when it starts within 1 MiB of the segment's end.
     if (mustDesegment && request && !c.replay && nxtseq - desegSeq <= 1024 * 1024) {
       const msp: Msp = request.len === ONE_MORE_SEGMENT
-        ? { seq: desegSeq, nxtpdu: nxtseq + 1, entire: true, pieces: [] }
-        : { seq: desegSeq, nxtpdu: nxtseq + request.len, entire: false, pieces: [] };
+        ? { seq: desegSeq, nxtpdu: nxtseq + 1, entire: true, untilFin: false, pieces: [] }
+        : request.len === UNTIL_FIN
+          ? { seq: desegSeq, nxtpdu: nxtseq + FAR, entire: false, untilFin: true, pieces: [] }
+          : { seq: desegSeq, nxtpdu: nxtseq + request.len, entire: false, untilFin: false, pieces: [] };
       addPiece(msp, { frame: c.number, at: c.source === 0 ? desegOffset : -1, len: end - desegOffset, data: c.d.subarray(desegOffset, end) });
       table.set(key, msp);
     }

@@ -7,7 +7,7 @@ import { defineField } from '../fields/registry';
 import { leaf } from '../fields/tree';
 import { BoundsSignal, type Ctx } from './context';
 import { dissectData } from './payload';
-import { desegment, ONE_MORE_SEGMENT, type Deseg, type PduDissector } from './tcp-desegment';
+import { desegment, finEndsPdu, ONE_MORE_SEGMENT, type Deseg, type PduDissector } from './tcp-desegment';
 import { dissectHttp } from './http';
 import { httpConversation } from './http-track';
 import { dissectDns } from './dns';
@@ -19,16 +19,22 @@ const PDU_SIZE = defineField('tcp.pdu.size', 'PDU Size', 'uint');
 const HTTP_PORTS = new Set([80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371]);
 const DNS_PORTS = new Set([53, 5353]);
 
-export function dissectTcpPayload(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, start: number, end: number): void {
+export function dissectTcpPayload(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, start: number, end: number, fin: boolean): void {
   c.tcpTree = tcpTree;
   // Segments are gathered only when the payload was captured whole and the stream is analysed.
   if (a && c.avail(start, end) === end - start && c.colWritable) {
     c.canDesegment = true;
-    desegment(c, tcpTree, { stream: a.stream, direction: a.direction, seq: a.seq, nxtseq: a.nxtseq, off: start, end }, processPayload);
+    desegment(c, tcpTree, { stream: a.stream, direction: a.direction, seq: a.seq, nxtseq: a.nxtseq, off: start, end, fin }, processPayload);
     c.canDesegment = false;
   } else {
     processPayload(c, start, end);
   }
+}
+
+/** A FIN without data that ends a PDU waiting for it: the PDU is dissected there. */
+export function dissectTcpFin(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, at: number): void {
+  if (!a || !c.colWritable || !finEndsPdu(c, a.stream, a.direction)) return;
+  dissectTcpPayload(c, tcpTree, a, at, at, true);
 }
 
 /** process_tcp_payload: the payload's protocol by conversation, port or heuristic. */

@@ -13,7 +13,7 @@ import { captureTime } from '../session';
 import { secondsString } from './frame';
 import { dissectTcpOptions, parseOptionFacts } from './tcp-options';
 import { analysisTree } from './tcp-analysis-tree';
-import { dissectTcpPayload } from './tcp-payload';
+import { dissectTcpFin, dissectTcpPayload } from './tcp-payload';
 
 const F = {
   srcport: defineField('tcp.srcport', 'Source Port', 'uint'),
@@ -234,8 +234,10 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
     const start = off + hlen;
     const n = c.avail(start, end);
     if (n > 0) leaf(t, F.payload.name, unwanted(F.payload.name) ? null : c.hex(start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
-    if (!resent(analysis)) dissectTcpPayload(c, t, analysis, start, end);
+    if (!resent(analysis)) dissectTcpPayload(c, t, analysis, start, end, (flags & TCP_FIN) !== 0);
     if (n < seglen) c.need(start, seglen, end);
+  } else if (flags & TCP_FIN) {
+    dissectTcpFin(c, t, analysis, off + hlen);
   }
 }
 
