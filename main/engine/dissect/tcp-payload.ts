@@ -8,7 +8,7 @@ import { leaf } from '../fields/tree';
 import { BoundsSignal, type Ctx } from './context';
 import { dissectData } from './payload';
 import { desegment, finEndsPdu, ONE_MORE_SEGMENT, type Deseg, type PduDissector } from './tcp-desegment';
-import { dissectHttp } from './http';
+import { dissectHttp } from './http-message';
 import { httpConversation } from './http-track';
 import { dissectDns } from './dns';
 import { showException } from './exception';
