@@ -326,7 +326,7 @@ export class Service implements HandshakeLabService {
   /** Stores one frame (from a file or a capture) and notes what the next push should carry. */
   private ingest(raw: Parameters<FrameStore['add']>[0], offset: number): void {
     const d = this.store.add(raw, offset);
-    this.views.added(d.frame, raw.data);
+    this.views.added(d.frame, raw.data, d.sources.map((s) => s.data));
     if (d.tcp) {
       const s = d.tcp.analysis.stream;
       this.changedStreams.add(s);

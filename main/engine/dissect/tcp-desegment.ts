@@ -187,10 +187,15 @@ function finish(c: Ctx, tcpTree: Field[], request: Deseg | null, from: number, e
   segmentData(c, tcpTree, from, end - from);
 }
 
-function segmentData(c: Ctx, tree: Field[], off: number, n: number): void {
+function segmentData(c: Ctx, tree: Field[], off: number, n: number, prefix = ''): void {
   const avail = Math.min(n, c.avail(off, off + n));
   const hexs = unwanted(F.segmentData.name) ? '' : bytesHex(c.d, off, avail);
-  leaf(tree, F.segmentData.name, hexs, `TCP segment data (${n} byte${n === 1 ? '' : 's'})`, off, n);
+  leaf(tree, F.segmentData.name, hexs, `${prefix}TCP segment data (${n} byte${n === 1 ? '' : 's'})`, off, n);
+}
+
+/** A retransmitted segment's payload, not handed on again: "Retransmitted TCP segment data (n bytes)". */
+export function retransmittedData(c: Ctx, tcpTree: Field[], off: number, end: number): void {
+  segmentData(c, tcpTree, off, end - off, 'Retransmitted ');
 }
 
 function addPiece(msp: Msp, p: Piece): void {

@@ -57,10 +57,12 @@ const processPayload: PduDissector = (c, off, end) => {
 /** packet-http.c's TCP heuristic: the first complete line starts or ends with "HTTP/1." (any case). */
 function looksLikeHttp(c: Ctx, off: number, end: number): boolean {
   const d = c.d;
-  let len = -1;
-  for (let i = off; i < end; i++) {
-    if (d[i] === 0x0a || (d[i] === 0x0d && i + 1 < end)) { len = i - off; break; }
-  }
+  // The first line end (LF, or a CR not at the very end), found with the arrays' native search.
+  const lf = d.indexOf(0x0a, off);
+  let cr = d.indexOf(0x0d, off);
+  if (cr >= end - 1) cr = -1;
+  const stop = lf >= 0 && lf < end ? (cr >= 0 && cr < lf ? cr : lf) : cr;
+  const len = stop >= 0 && stop < end ? stop - off : -1;
   if (len < 0 || len === 8) return false;
   const at = (pos: number): boolean => {
     if (pos < off || pos + 7 > end) return false;

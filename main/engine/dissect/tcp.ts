@@ -14,6 +14,7 @@ import { secondsString } from './frame';
 import { dissectTcpOptions, parseOptionFacts } from './tcp-options';
 import { analysisTree } from './tcp-analysis-tree';
 import { dissectTcpFin, dissectTcpPayload } from './tcp-payload';
+import { retransmittedData } from './tcp-desegment';
 
 const F = {
   srcport: defineField('tcp.srcport', 'Source Port', 'uint'),
@@ -235,6 +236,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
     const n = c.avail(start, end);
     if (n > 0) leaf(t, F.payload.name, unwanted(F.payload.name) ? null : c.hex(start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
     if (!resent(analysis)) dissectTcpPayload(c, t, analysis, start, end, (flags & TCP_FIN) !== 0);
+    else if (plainRetransmission(analysis) && n === seglen && c.colWritable) retransmittedData(c, t, start, end);
     if (n < seglen) c.need(start, seglen, end);
   } else if (flags & TCP_FIN) {
     dissectTcpFin(c, t, analysis, off + hlen);
@@ -250,6 +252,12 @@ function resent(a: TcpAnalysis | null): boolean {
   if (!a || a.flags.length === 0) return false;
   const f = a.flags;
   return f.includes('out_of_order') || f.includes('spurious_retransmission') || (f.includes('retransmission') && !f.includes('fast_retransmission'));
+}
+
+/** A retransmission that is neither fast nor spurious: tshark shows its bytes as retransmitted segment data. */
+function plainRetransmission(a: TcpAnalysis | null): boolean {
+  const f = a?.flags;
+  return !!f && f.includes('retransmission') && !f.includes('fast_retransmission') && !f.includes('spurious_retransmission');
 }
 
 /** Hands the segment's facts to the decoder (only for top-level TCP, never for quoted headers). */
