@@ -43,16 +43,25 @@ export interface HttpConversation {
   exchanges: Exchange[];
   /** The latest request's full URI (or its URI without a Host), which every later response names. */
   lastUri: string;
-  /** The HTTP heuristic claimed the conversation (later segments go to HTTP whatever their ports). */
-  claimed: boolean;
 }
 
 export function httpConversation(c: Ctx): HttpConversation {
   const st = dissectState(c.session);
   const stream = c.tcpStream ?? -1;
   let conv = st.http.get(stream);
-  if (!conv) st.http.set(stream, (conv = { exchanges: [], lastUri: '', claimed: false }));
+  if (!conv) st.http.set(stream, (conv = { exchanges: [], lastUri: '' }));
   return conv;
+}
+
+/** Whether HTTP's heuristic claimed the segment's TCP conversation (its later segments go to HTTP). */
+export function httpClaimed(c: Ctx): boolean {
+  const claimed = dissectState(c.session).httpClaimed;
+  return c.recall(() => (claimed.has(c.tcpStream ?? -1) ? 1 : 0)) === 1;
+}
+
+/** HTTP's heuristic claims the TCP conversation from this frame on (first pass). */
+export function claimForHttp(c: Ctx): void {
+  if (!c.replay) dissectState(c.session).httpClaimed.add(c.tcpStream ?? -1);
 }
 
 /** Whether the conversation carried HTTP before (then non-HTTP bytes are a "Continuation"). */

@@ -25,8 +25,10 @@ export interface DissectState {
   dnsQueries: Map<string, DnsTransaction>;
   /** TCP desegmentation: the multi-segment PDU of each stream direction. */
   tcpPdus: MspTable;
-  /** HTTP per TCP stream: requests and responses (numbers, links, times) and whether the heuristic claimed it. */
+  /** HTTP per TCP stream: requests and responses (numbers, links, times). */
   http: Map<number, HttpConversation>;
+  /** TCP streams HTTP's heuristic claimed. */
+  httpClaimed: Set<number>;
 }
 
 const states = new WeakMap<Session, DissectState>();
@@ -37,7 +39,7 @@ export function dissectState(session: Session): DissectState {
     s = {
       prevSec: 0, prevNsec: 0, hasPrev: false,
       udpStreams: new Map(), echoRequests: new Map(), ipFragments: new Map(), ip6Fragments: new Map(),
-      dnsQueries: new Map(), tcpPdus: new Map(), http: new Map(),
+      dnsQueries: new Map(), tcpPdus: new Map(), http: new Map(), httpClaimed: new Set(),
     };
     states.set(session, s);
   }

@@ -55,8 +55,8 @@ interface Msp {
   pieces: Piece[];
 }
 
-/** The latest multi-segment PDU of each stream direction. */
-export type MspTable = Map<string, Msp>;
+/** The latest multi-segment PDU of each stream direction (key: stream × 2 + direction). */
+export type MspTable = Map<number, Msp>;
 
 /** The segment being dissected: where its payload is and its relative sequence numbers. */
 export interface SegmentPayload {
@@ -72,7 +72,7 @@ export interface SegmentPayload {
 
 /** Whether a FIN of this stream direction ends a PDU waiting for it (then TCP hands on even an empty FIN). */
 export function finEndsPdu(c: Ctx, stream: number, direction: number): boolean {
-  return c.recall(() => (dissectState(c.session).tcpPdus.get(`${stream}|${direction}`)?.untilFin ? 1 : 0)) === 1;
+  return c.recall(() => (dissectState(c.session).tcpPdus.get(stream * 2 + direction)?.untilFin ? 1 : 0)) === 1;
 }
 
 /**
@@ -81,7 +81,7 @@ export function finEndsPdu(c: Ctx, stream: number, direction: number): boolean {
  */
 export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: PduDissector): void {
   const table = dissectState(c.session).tcpPdus;
-  const key = `${s.stream}|${s.direction}`;
+  const key = s.stream * 2 + s.direction;
   let offset = s.off, seq = s.seq;
   const end = s.end, nxtseq = s.nxtseq;
   let writableProtocol = true;

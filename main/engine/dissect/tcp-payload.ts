@@ -9,7 +9,7 @@ import { BoundsSignal, type Ctx } from './context';
 import { dissectData } from './payload';
 import { desegment, finEndsPdu, ONE_MORE_SEGMENT, type Deseg, type PduDissector } from './tcp-desegment';
 import { dissectHttp } from './http-message';
-import { httpConversation } from './http-track';
+import { claimForHttp, httpClaimed } from './http-track';
 import { dissectDns } from './dns';
 import { showException } from './exception';
 
@@ -39,15 +39,14 @@ export function dissectTcpFin(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, a
 
 /** process_tcp_payload: the payload's protocol by conversation, port or heuristic. */
 const processPayload: PduDissector = (c, off, end) => {
-  const claimed = c.recall(() => (httpConversation(c).claimed ? 1 : 0)) === 1;
-  if (claimed) return dissectHttp(c, off, end);
+  if (httpClaimed(c)) return dissectHttp(c, off, end);
   for (const port of [Math.min(c.srcPort, c.dstPort), Math.max(c.srcPort, c.dstPort)]) {
     if (HTTP_PORTS.has(port)) return dissectHttp(c, off, end);
     if (DNS_PORTS.has(port)) return dnsOverTcp(c, off, end);
   }
   if (looksLikeHttp(c, off, end)) {
     // The heuristic sets HTTP as the conversation's dissector from this frame on.
-    if (!c.replay) httpConversation(c).claimed = true;
+    claimForHttp(c);
     return dissectHttp(c, off, end);
   }
   dissectData(c, off, end);
@@ -56,22 +55,21 @@ const processPayload: PduDissector = (c, off, end) => {
 
 /** packet-http.c's TCP heuristic: the first complete line starts or ends with "HTTP/1." (any case). */
 function looksLikeHttp(c: Ctx, off: number, end: number): boolean {
-  const d = c.d;
   // The first line end (LF, or a CR not at the very end), found with the arrays' native search.
-  const lf = d.indexOf(0x0a, off);
-  let cr = d.indexOf(0x0d, off);
-  if (cr >= end - 1) cr = -1;
-  const stop = lf >= 0 && lf < end ? (cr >= 0 && cr < lf ? cr : lf) : cr;
-  const len = stop >= 0 && stop < end ? stop - off : -1;
+  const d = c.d.subarray(off, end);
+  const lf = d.indexOf(0x0a);
+  let cr = (lf >= 0 ? d.subarray(0, lf) : d).indexOf(0x0d);
+  if (cr >= d.length - 1) cr = -1;
+  const len = cr >= 0 ? cr : lf;
   if (len < 0 || len === 8) return false;
   const at = (pos: number): boolean => {
-    if (pos < off || pos + 7 > end) return false;
+    if (pos < 0 || pos + 7 > d.length) return false;
     const s = String.fromCharCode(...d.subarray(pos, pos + 7)).toUpperCase();
     return s === 'HTTP/1.';
   };
   // Wireshark reads a negative offset from the end of the data (a line shorter than 8 bytes).
-  const tail = len >= 8 ? off + len - 8 : end + len - 8;
-  return at(tail) || at(off);
+  const tail = len >= 8 ? len - 8 : d.length + len - 8;
+  return at(tail) || at(0);
 }
 
 /** tcp_dissect_pdus for DNS: each message after its 2-byte length, "[PDU Size: n]" in the TCP tree. */
