@@ -55,21 +55,29 @@ const processPayload: PduDissector = (c, off, end) => {
 
 /** packet-http.c's TCP heuristic: the first complete line starts or ends with "HTTP/1." (any case). */
 function looksLikeHttp(c: Ctx, off: number, end: number): boolean {
-  // The first line end (LF, or a CR not at the very end), found with the arrays' native search.
-  const d = c.d.subarray(off, end);
-  const lf = d.indexOf(0x0a);
-  let cr = (lf >= 0 ? d.subarray(0, lf) : d).indexOf(0x0d);
-  if (cr >= d.length - 1) cr = -1;
-  const len = cr >= 0 ? cr : lf;
+  // The first line end (an LF, or a CR not at the very end), found with the arrays' native search.
+  const d = c.d;
+  let lf = d.indexOf(0x0a, off);
+  if (lf >= end) lf = -1;
+  let cr = d.indexOf(0x0d, off);
+  if (cr >= end - 1 || (lf >= 0 && cr > lf)) cr = -1;
+  const len = cr >= 0 ? cr - off : lf >= 0 ? lf - off : -1;
   if (len < 0 || len === 8) return false;
-  const at = (pos: number): boolean => {
-    if (pos < 0 || pos + 7 > d.length) return false;
-    const s = String.fromCharCode(...d.subarray(pos, pos + 7)).toUpperCase();
-    return s === 'HTTP/1.';
-  };
   // Wireshark reads a negative offset from the end of the data (a line shorter than 8 bytes).
-  const tail = len >= 8 ? len - 8 : d.length + len - 8;
-  return at(tail) || at(0);
+  const tail = len >= 8 ? off + len - 8 : end + len - 8;
+  return httpVersionAt(d, tail, off, end) || httpVersionAt(d, off, off, end);
+}
+
+const HTTP_1 = [0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e]; // "HTTP/1."
+
+/** Whether "HTTP/1." (letters in any case) is at pos, inside [off, end). */
+function httpVersionAt(d: Uint8Array, pos: number, off: number, end: number): boolean {
+  if (pos < off || pos + HTTP_1.length > end) return false;
+  for (let i = 0; i < HTTP_1.length; i++) {
+    const b = d[pos + i]!, want = HTTP_1[i]!;
+    if (b !== want && !(want >= 0x41 && want <= 0x5a && b === want + 0x20)) return false;
+  }
+  return true;
 }
 
 /** tcp_dissect_pdus for DNS: each message after its 2-byte length, "[PDU Size: n]" in the TCP tree. */

@@ -103,6 +103,18 @@ def heuristic_port():
     head = b'HTTP/1.0 200 OK\r\nServer: SimpleHTTP/0.6 Python/3.11.2\r\nContent-type: text/x-python\r\nContent-Length: %d\r\n\r\n' % len(body)
     pieces(f, 's', head + body, [len(head), len(head) + 600])
     f.close('s')
+    # The heuristic's edges, one conversation each: "HTTP/1." in any case at the start or at the end of
+    # the first line (LF, or CR before the last byte), a first line of exactly 8 bytes (refused), a line
+    # shorter than 8 (the end is read back from the end of the data), a line never ended; each answered by
+    # a line the heuristic refuses.
+    edges = [b'GET / HTTP/1.0\r\n\r\n', b'get / http/1.1\r\n\r\n', b'http/1.1 200 ok\r\ncontent-length: 2\r\n\r\nok',
+             b'hi\r\nxxHTTP/1.1', b'hi\r\nxxxHTTP/1.', b'12345678\r\nHTTP/1.1 200 OK\r\n\r\n', b'HTTP/1.0\r\n\r\n',
+             b'HTTP/1.x 200 OK\r\n\r\n', b'foo\rbarHTTP/1.1', b'abc\r', b'HTTP/1.1 200 OK\r', b'no line end HTTP/1.1']
+    for i, data in enumerate(edges):
+        g = Flow(cap, cport=43301 + i, sport=19101 + i, caddr='127.0.0.1', saddr='127.0.0.1')
+        g.handshake()
+        g.send('c', 'PA', data)
+        g.send('s', 'PA', b'not http\r\n')  # what a claimed conversation makes of it
     cap.write(path('http-heuristic.pcap'))
 
 
