@@ -17,37 +17,29 @@ os.makedirs(out, exist_ok=True)
 path = lambda n: os.path.join(out, n)  # noqa: E731
 
 
+def cut(payload, cuts):
+    """(start, end, more fragments) of each piece of `payload` cut at byte offsets `cuts` (multiples of 8)."""
+    bounds = list(cuts) + [len(payload)]
+    return [(a, b, 1 if b < len(payload) else 0) for a, b in zip(bounds, bounds[1:])]
+
+
 def v4_frags(dgram, cuts, ident, order=None, extra=()):
-    """IPv4 fragments of `dgram` (a whole IP packet) at payload byte offsets `cuts` (multiples of 8)."""
+    """IPv4 fragments of `dgram` (a whole IP packet) at payload byte offsets `cuts`, then `extra` ones
+    (duplicates, overlaps: start, end, more), in `order` if given."""
     ip = IP(raw(dgram))
     payload = raw(ip.payload)
-    bounds = list(cuts) + [len(payload)]
-    frags = []
-    for i in range(len(cuts)):
-        a, b = bounds[i], bounds[i + 1]
-        more = 1 if b < len(payload) else 0
-        f = IP(src=ip.src, dst=ip.dst, id=ident, proto=ip.proto, ttl=64, flags=more, frag=a // 8) / Raw(payload[a:b])
-        frags.append(f)
-    for (a, b, more) in extra:  # extra fragments (duplicates, overlaps) appended
-        frags.append(IP(src=ip.src, dst=ip.dst, id=ident, proto=ip.proto, ttl=64, flags=more, frag=a // 8) / Raw(payload[a:b]))
-    if order:
-        frags = [frags[i] for i in order]
-    return frags
+    frags = [IP(src=ip.src, dst=ip.dst, id=ident, proto=ip.proto, ttl=64, flags=more, frag=a // 8) / Raw(payload[a:b])
+             for (a, b, more) in cut(payload, cuts) + list(extra)]
+    return [frags[i] for i in order] if order else frags
 
 
 def v6_frags(dgram, cuts, ident, order=None):
+    """IPv6 fragments (a Fragment header each) of `dgram` at payload byte offsets `cuts`, in `order` if given."""
     ip = IPv6(raw(dgram))
-    nh = ip.nh
     payload = raw(ip.payload)
-    bounds = list(cuts) + [len(payload)]
-    frags = []
-    for i in range(len(cuts)):
-        a, b = bounds[i], bounds[i + 1]
-        more = 1 if b < len(payload) else 0
-        frags.append(IPv6(src=ip.src, dst=ip.dst, hlim=64) / IPv6ExtHdrFragment(nh=nh, offset=a // 8, m=more, id=ident) / Raw(payload[a:b]))
-    if order:
-        frags = [frags[i] for i in order]
-    return frags
+    frags = [IPv6(src=ip.src, dst=ip.dst, hlim=64) / IPv6ExtHdrFragment(nh=ip.nh, offset=a // 8, m=more, id=ident) / Raw(payload[a:b])
+             for (a, b, more) in cut(payload, cuts)]
+    return [frags[i] for i in order] if order else frags
 
 
 def udp_v4():
