@@ -98,8 +98,8 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   leaf(fi.children, F.rb.name, (flags >> 2) & 1, bitsDisplay(d[off + 6], 0x80, 8, 'Reserved bit', flags & 4 ? 'Set' : 'Not set'), off + 6, 1);
   leaf(fi.children, F.df.name, (flags >> 1) & 1, bitsDisplay(d[off + 6], 0x40, 8, "Don't fragment", flags & 2 ? 'Set' : 'Not set'), off + 6, 1);
   leaf(fi.children, F.mf.name, flags & 1, bitsDisplay(d[off + 6], 0x20, 8, 'More fragments', flags & 1 ? 'Set' : 'Not set'), off + 6, 1);
-  // tshark 4.0 prints the offset in 8-byte units (the Info column gives bytes).
-  leaf(t, F.fragOffset.name, fragUnits, bitsDisplay(fw, 0x1fff, 16, 'Fragment Offset', String(fragUnits)), off + 6, 2);
+  // tshark 4.0's value is in 8-byte units (as on the wire), its text in bytes.
+  leaf(t, F.fragOffset.name, fragUnits, bitsDisplay(fw, 0x1fff, 16, 'Fragment Offset', String(fragUnits * 8)), off + 6, 2);
   c.need(off + 8, 1, end);
   const ttl = d[off + 8];
   const ttlItem = leaf(t, F.ttl.name, ttl, `Time to Live: ${ttl}`, off + 8, 1);
