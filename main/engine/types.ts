@@ -55,6 +55,12 @@ export interface Field {
   length: number;
   children: Field[];
   /**
+   * Wireshark's generated item: the dissector worked it out (stream index, analysis, expert info),
+   * it is not a header field read from the bytes. tshark -V shows it in brackets, and so does `display`.
+   * Absent when false.
+   */
+  generated?: true;
+  /**
    * Where offset/length point when not into the frame's own bytes: 1-based index into
    * DecodedFrame.sources (a reassembled buffer). Absent: the enclosing item's or layer's source.
    */
@@ -84,6 +90,8 @@ export interface Layer {
    * Segments …]", tcp.segments): the value tshark prints for it.
    */
   value?: FieldValue;
+  /** Set with `value`: the item is generated, its title in brackets (as tshark -V prints tcp.segments). */
+  generated?: true;
 }
 
 export type ExpertSeverity = 'error' | 'warning' | 'note' | 'chat';

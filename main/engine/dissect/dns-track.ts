@@ -4,7 +4,7 @@
 // nobody asked for is "Unsolicited". Nothing is tracked for messages quoted inside ICMP errors.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { leaf } from '../fields/tree';
+import { generated } from '../fields/tree';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { timeBetween } from './frame';
@@ -52,7 +52,7 @@ export function trackDns(c: Ctx, kind: string, id: number, response: boolean): D
     // Quoted in an ICMP error: no transaction; an answer there reads as unsolicited, as in tshark.
     return {
       multipleAnswers: () => undefined,
-      items: (tree) => { if (response) leaf(tree, F.unsolicited.name, 1, '[Unsolicited: True]', 0, 0); },
+      items: (tree) => { if (response) generated(tree, F.unsolicited.name, 1, 'Unsolicited: True', 0, 0); },
     };
   }
   let tx: DnsTransaction | null = null;
@@ -98,23 +98,23 @@ export function trackDns(c: Ctx, kind: string, id: number, response: boolean): D
       if (!response) {
         if (original) {
           expert(c, idItem.children, idItem.offset, 'warning', 'protocol', `DNS query retransmission. Original request in frame ${original}`, E.request);
-          leaf(tree, F.requestIn.name, original, `[Retransmitted request. Original request in: ${original}]`, 0, 0);
-          leaf(tree, F.retransmission.name, 1, '[Retransmission: True]', 0, 0);
+          generated(tree, F.requestIn.name, original, `Retransmitted request. Original request in: ${original}`, 0, 0);
+          generated(tree, F.retransmission.name, 1, 'Retransmission: True', 0, 0);
         }
         return;
       }
       if (!request) {
-        leaf(tree, F.unsolicited.name, 1, '[Unsolicited: True]', 0, 0);
+        generated(tree, F.unsolicited.name, 1, 'Unsolicited: True', 0, 0);
         return;
       }
       if (answeredIn) {
         expert(c, idItem.children, idItem.offset, 'warning', 'protocol', `DNS response retransmission. Original response in frame ${answeredIn}`, E.response);
-        leaf(tree, F.responseAgainIn.name, answeredIn, `[Retransmitted response. Original response in: ${answeredIn}]`, 0, 0);
-        leaf(tree, F.retransmission.name, 1, '[Retransmission: True]', 0, 0);
+        generated(tree, F.responseAgainIn.name, answeredIn, `Retransmitted response. Original response in: ${answeredIn}`, 0, 0);
+        generated(tree, F.retransmission.name, 1, 'Retransmission: True', 0, 0);
         return;
       }
-      leaf(tree, F.responseTo.name, request, `[Request In: ${request}]`, 0, 0);
-      leaf(tree, F.time.name, time, `[Time: ${time} seconds]`, 0, 0);
+      generated(tree, F.responseTo.name, request, `Request In: ${request}`, 0, 0);
+      generated(tree, F.time.name, time, `Time: ${time} seconds`, 0, 0);
     },
   };
 }

@@ -4,7 +4,7 @@
 // matching within a conversation (dns.response_to, dns.time, retransmissions, unsolicited answers).
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay, bytesText, leaf } from '../fields/tree';
+import { bitsDisplay, bytesText, leaf, generated } from '../fields/tree';
 import { bytesHex, hex, labelNamed, labelText } from '../fields/format';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
@@ -168,7 +168,7 @@ export function dissectDns(c: Ctx, off: number, end: number, x: DnsContext): voi
   if (rest > 0) {
     const ex = leaf(t, '', null, `Extraneous Data (${rest} bytes)`, p, rest);
     leaf(ex.children, F.extraneous.name, bytesHex(d, p, c.avail(p, end)), `Extraneous Data Bytes: ${bytesText(bytesHex(d, p, c.avail(p, end)))}`, p, rest);
-    leaf(ex.children, F.extraneousLen.name, rest, `[Extraneous Data Length: ${rest}]`, p, 0);
+    generated(ex.children, F.extraneousLen.name, rest, `Extraneous Data Length: ${rest}`, p, 0);
     expert(c, ex.children, p, 'note', 'undecoded', 'Extraneous data', E.extraneous, true);
   }
 }
@@ -226,8 +226,8 @@ function question(c: Ctx, tree: Field[], p: number, msg: number, end: number, md
   const q = leaf(tree, '', null, labelText(title), p, used).children;
   leaf(q, F.qryName.name, name.text, labelNamed('Name', name.text), p, used - 4);
   const shownLen = name.len > 1 ? name.len : 0;
-  leaf(q, F.qryNameLen.name, shownLen, `[Name Length: ${shownLen}]`, p, used - 4);
-  leaf(q, F.labels.name, name.labels, `[Label Count: ${name.labels}]`, p, used - 4);
+  generated(q, F.qryNameLen.name, shownLen, `Name Length: ${shownLen}`, p, used - 4);
+  generated(q, F.labels.name, name.labels, `Label Count: ${name.labels}`, p, used - 4);
   const at = p + used - 4;
   leaf(q, F.qryType.name, type, `Type: ${typeShown(type)}`, at, 2);
   if (mdns) {

@@ -5,7 +5,7 @@
 // a fragment beyond the end), as tshark flags them.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { leaf, unwanted } from '../fields/tree';
+import { unwanted, generated } from '../fields/tree';
 import { bytesHex, clipLabel } from '../fields/format';
 import type { Ctx } from './context';
 
@@ -200,22 +200,22 @@ export function fragmentTree(c: Ctx, tree: Field[], v6: boolean, r: Reassembled,
   let title = '';
   if (!c.lean) {
     title = `${r.parts.length} ${label} Fragments (${len} bytes): ${r.parts.map((f) => `#${f.frame}(${f.len})`).join(', ')}`;
-    title = `[${clipLabel(title)}]`;
+    title = clipLabel(title);
   }
   const value = v6 ? 1 : unwanted(n.fragments) ? '' : bytesHex(r.data, 0, len);
-  const top = leaf(tree, n.fragments, value, title, 0, len);
+  const top = generated(tree, n.fragments, value, title, 0, len);
   top.source = source;
   const t = top.children;
   for (const f of r.parts) {
     const bad = (f.flags & (CONFLICT | MULTIPLE_TAILS | TOO_LONG)) !== 0;
-    const item = leaf(t, bad ? n.error : n.fragment, f.frame, `[Frame: ${f.frame}, payload: ${f.offset}-${f.offset + f.len - 1} (${f.len} byte${f.len === 1 ? '' : 's'})]`, f.offset, f.len);
-    if (f.flags & OVERLAP) leaf(item.children, n.overlap, 1, '[Fragment overlap: True]', f.offset, 0);
-    if (f.flags & CONFLICT) leaf(item.children, n.conflict, 1, '[Conflicting data in fragment overlap: True]', f.offset, 0);
-    if (f.flags & MULTIPLE_TAILS) leaf(item.children, n.tails, 1, '[Multiple tail fragments found: True]', f.offset, 0);
-    if (f.flags & TOO_LONG) leaf(item.children, n.tooLong, 1, '[Fragment too long: True]', f.offset, 0);
+    const item = generated(t, bad ? n.error : n.fragment, f.frame, `Frame: ${f.frame}, payload: ${f.offset}-${f.offset + f.len - 1} (${f.len} byte${f.len === 1 ? '' : 's'})`, f.offset, f.len);
+    if (f.flags & OVERLAP) generated(item.children, n.overlap, 1, 'Fragment overlap: True', f.offset, 0);
+    if (f.flags & CONFLICT) generated(item.children, n.conflict, 1, 'Conflicting data in fragment overlap: True', f.offset, 0);
+    if (f.flags & MULTIPLE_TAILS) generated(item.children, n.tails, 1, 'Multiple tail fragments found: True', f.offset, 0);
+    if (f.flags & TOO_LONG) generated(item.children, n.tooLong, 1, 'Fragment too long: True', f.offset, 0);
   }
-  leaf(t, n.count, r.parts.length, `[Fragment count: ${r.parts.length}]`, 0, 0);
-  leaf(t, n.length, len, `[Reassembled ${label} length: ${len}]`, 0, 0);
+  generated(t, n.count, r.parts.length, `Fragment count: ${r.parts.length}`, 0, 0);
+  generated(t, n.length, len, `Reassembled ${label} length: ${len}`, 0, 0);
   const hexs = unwanted(n.data) ? '' : bytesHex(r.data, 0, len);
-  leaf(t, n.data, hexs, c.lean ? '' : `[Reassembled ${label} data: ${len > 36 ? hexs.slice(0, 72) + '\u2026' : hexs}]`, 0, len);
+  generated(t, n.data, hexs, c.lean ? '' : `Reassembled ${label} data: ${len > 36 ? hexs.slice(0, 72) + '\u2026' : hexs}`, 0, len);
 }

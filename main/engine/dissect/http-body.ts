@@ -4,7 +4,7 @@
 // and "Media Type" for the rest.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { bytesText, leaf, unwanted } from '../fields/tree';
+import { bytesText, leaf, unwanted, generated } from '../fields/tree';
 import { bytesHex, formatText, labelNamed, labelText } from '../fields/format';
 import type { Ctx } from './context';
 import { dissectData } from './payload';
@@ -70,7 +70,7 @@ function dataInside(c: Ctx, t: Field[], off: number, end: number): void {
   const item = leaf(t, 'data', null, `Data (${n} bytes)`, off, n);
   const hexs = unwanted('data.data') ? '' : bytesHex(c.d, off, n);
   leaf(item.children, 'data.data', hexs, `Data: ${bytesText(hexs)}`, off, n);
-  leaf(item.children, 'data.len', n, `[Length: ${n}]`, off, 0);
+  generated(item.children, 'data.len', n, `Length: ${n}`, off, 0);
 }
 
 /** tshark's FT_STRING value for the body: its text as format_text shows it, up to a NUL byte. */

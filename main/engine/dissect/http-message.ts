@@ -5,7 +5,7 @@
 // so a message split over segments is dissected whole in the segment that completes it.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { hide, leaf } from '../fields/tree';
+import { hide, leaf, generated } from '../fields/tree';
 import { clipLabel, formatText, labelNamed, labelText } from '../fields/format';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
@@ -309,7 +309,7 @@ function statusLine(c: Ctx, t: Field[], line: string, off: number): number {
   const code = Number(codeText);
   leaf(t, F.code.name, code, `Status Code: ${code}`, off + p, 3);
   const desc = HTTP_STATUS[code] ?? 'Unknown';
-  leaf(t, F.codeDesc.name, desc, `[Status Code Description: ${desc}]`, off + p, 3);
+  generated(t, F.codeDesc.name, desc, `Status Code Description: ${desc}`, off + p, 3);
   p += 3;
   if (line[p] === ' ') p++;
   const phrase = line.slice(p);
@@ -371,7 +371,7 @@ function header(c: Ctx, t: Field[], off: number, line: { len: number; next: numb
       if (/^[+-]?\d+$/.test(raw)) {
         const n = Number(raw);
         hdr.contentLength = n;
-        leaf(item.children, F.contentLength.name, n, `[Content length: ${n}]`, off, line.next - off);
+        generated(item.children, F.contentLength.name, n, `Content length: ${n}`, off, line.next - off);
       }
       break;
     }

@@ -4,7 +4,7 @@
 // "[Request in frame: 6]", "[Time since request: …]" and the URI the response answers.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { hide, leaf } from '../fields/tree';
+import { hide, leaf, generated } from '../fields/tree';
 import { labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { timeBetween } from './frame';
@@ -150,19 +150,19 @@ export function startResponse(c: Ctx, code: number): ResponseFacts {
 
 /** The generated items after a request's headers. */
 export function requestItems(t: Field[], r: RequestFacts, fullUri: string): void {
-  if (fullUri) leaf(t, F.fullUri.name, fullUri, `[${labelNamed('Full request URI', fullUri)}]`, 0, 0);
+  if (fullUri) generated(t, F.fullUri.name, fullUri, labelNamed('Full request URI', fullUri), 0, 0);
   hide(leaf(t, F.request.name, 1, 'Request: True', 0, 0));
-  leaf(t, F.requestNumber.name, r.number, `[HTTP request ${r.number}/${r.count}]`, 0, 0);
-  if (r.prevRequest) leaf(t, F.prevRequest.name, r.prevRequest, `[Prev request in frame: ${r.prevRequest}]`, 0, 0);
+  generated(t, F.requestNumber.name, r.number, `HTTP request ${r.number}/${r.count}`, 0, 0);
+  if (r.prevRequest) generated(t, F.prevRequest.name, r.prevRequest, `Prev request in frame: ${r.prevRequest}`, 0, 0);
 }
 
 /** The generated items after a response's headers. */
 export function responseItems(t: Field[], r: ResponseFacts): void {
   hide(leaf(t, F.response.name, 1, 'Response: True', 0, 0));
-  leaf(t, F.responseNumber.name, r.number, `[HTTP response ${r.number}/${r.count}]`, 0, 0);
-  if (r.requestFrame && r.time) leaf(t, F.time.name, r.time, `[Time since request: ${r.time} seconds]`, 0, 0);
-  if (r.prevRequest) leaf(t, F.prevRequest.name, r.prevRequest, `[Prev request in frame: ${r.prevRequest}]`, 0, 0);
-  if (r.prevResponse) leaf(t, F.prevResponse.name, r.prevResponse, `[Prev response in frame: ${r.prevResponse}]`, 0, 0);
-  if (r.requestFrame) leaf(t, F.requestIn.name, r.requestFrame, `[Request in frame: ${r.requestFrame}]`, 0, 0);
-  if (r.uri) leaf(t, F.responseFor.name, r.uri, `[${labelNamed('Request URI', r.uri)}]`, 0, 0);
+  generated(t, F.responseNumber.name, r.number, `HTTP response ${r.number}/${r.count}`, 0, 0);
+  if (r.requestFrame && r.time) generated(t, F.time.name, r.time, `Time since request: ${r.time} seconds`, 0, 0);
+  if (r.prevRequest) generated(t, F.prevRequest.name, r.prevRequest, `Prev request in frame: ${r.prevRequest}`, 0, 0);
+  if (r.prevResponse) generated(t, F.prevResponse.name, r.prevResponse, `Prev response in frame: ${r.prevResponse}`, 0, 0);
+  if (r.requestFrame) generated(t, F.requestIn.name, r.requestFrame, `Request in frame: ${r.requestFrame}`, 0, 0);
+  if (r.uri) generated(t, F.responseFor.name, r.uri, labelNamed('Request URI', r.uri), 0, 0);
 }

@@ -5,7 +5,7 @@
 // segments before it show "TCP segment data" and "[TCP segment of a reassembled PDU]".
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { bytesText, leaf, unwanted, collectLate, treeless } from '../fields/tree';
+import { bytesText, leaf, unwanted, collectLate, treeless, generated } from '../fields/tree';
 import { bytesHex, clipLabel } from '../fields/format';
 import type { Ctx } from './context';
 import { dissectState } from './state';
@@ -253,14 +253,14 @@ function segmentsLayer(c: Ctx, pieces: Piece[], data: Uint8Array, source: number
   const fields: Field[] = [];
   let pos = 0;
   for (const p of pieces) {
-    const text = p.len ? `[Frame: ${p.frame}, payload: ${pos}-${pos + p.len - 1} (${p.len} byte${p.len === 1 ? '' : 's'})]` : `[Frame: ${p.frame} (no data)]`;
-    leaf(fields, F.segment.name, p.frame, text, pos, p.len);
+    const text = p.len ? `Frame: ${p.frame}, payload: ${pos}-${pos + p.len - 1} (${p.len} byte${p.len === 1 ? '' : 's'})` : `Frame: ${p.frame} (no data)`;
+    generated(fields, F.segment.name, p.frame, text, pos, p.len);
     pos += p.len;
   }
-  leaf(fields, F.count.name, pieces.length, `[Segment count: ${pieces.length}]`, 0, 0);
-  leaf(fields, F.length.name, len, `[Reassembled TCP length: ${len}]`, 0, 0);
+  generated(fields, F.count.name, pieces.length, `Segment count: ${pieces.length}`, 0, 0);
+  generated(fields, F.length.name, len, `Reassembled TCP length: ${len}`, 0, 0);
   const hexs = bytesHex(data, 0, len);
-  leaf(fields, F.data.name, hexs, `[Reassembled TCP Data: ${bytesText(hexs)}]`, 0, len);
+  generated(fields, F.data.name, hexs, `Reassembled TCP Data: ${bytesText(hexs)}`, 0, len);
   // Right after the TCP layer, before the protocol the reassembled bytes hold (as tshark moves it there).
-  c.layers.splice(at, 0, { protocol: F.segments.name, title, osi: 4, tcpip: 4, offset: 0, length: len, fields, source, value: 1 });
+  c.layers.splice(at, 0, { protocol: F.segments.name, title, osi: 4, tcpip: 4, offset: 0, length: len, fields, source, value: 1, generated: true });
 }

@@ -4,7 +4,7 @@
 // desegmentation first (tcp-desegment.ts), so a message split over segments is dissected whole.
 import type { Field, TcpAnalysis } from '../types';
 import { defineField } from '../fields/registry';
-import { leaf } from '../fields/tree';
+import { generated } from '../fields/tree';
 import { BoundsSignal, type Ctx } from './context';
 import { dissectData } from './payload';
 import { desegment, finEndsPdu, ONE_MORE_SEGMENT, type Deseg, type PduDissector } from './tcp-desegment';
@@ -90,7 +90,7 @@ function dnsOverTcp(c: Ctx, off: number, end: number): Deseg | null {
     c.need(p, 2, end);
     const plen = c.v.getUint16(p) + 2;
     if (c.canDesegment && avail < plen) return { offset: p - off, len: plen - avail };
-    if (c.tcpTree) leaf(c.tcpTree, PDU_SIZE.name, plen, `[PDU Size: ${plen}]`, p, plen);
+    if (c.tcpTree) generated(c.tcpTree, PDU_SIZE.name, plen, `PDU Size: ${plen}`, p, plen);
     const saved = { current: c.current, osi: c.curOsi, tcpip: c.curTcpip };
     try {
       dissectDns(c, p, p + plen, { kind: 'dns', tcp: true, again });

@@ -223,3 +223,29 @@ export function leaf(tree: Field[], name: string, value: FieldValue, display: st
   tree.push(f);
   return f;
 }
+
+/**
+ * Adds a generated item (Wireshark's proto_item_set_generated: worked out by the dissector, not read
+ * from the bytes): `display` is its label, shown in brackets as tshark -V prints it.
+ */
+export function generated(tree: Field[], name: string, value: FieldValue, display: string, offset: number, length = 0): Field {
+  if (sink) return skipped(name, value);
+  const f: Field = { name, value, display: `[${display}]`, offset, length, children: [], generated: true };
+  tree.push(f);
+  return f;
+}
+
+/** Adds a hidden item (Wireshark's proto_item_set_hidden): its value is there for filters and fields, the tree does not show it. */
+export function hidden(tree: Field[], name: string, value: FieldValue, display: string, offset: number, length = 0): Field {
+  if (sink) return skipped(name, value);
+  const f: Field = { name, value, display, offset, length, children: [], hidden: true };
+  tree.push(f);
+  return f;
+}
+
+/** Marks an item generated once its label is complete (for items whose text grows after they were added). */
+export function markGenerated(f: Field): void {
+  if (sink) return;
+  f.display = `[${f.display}]`;
+  f.generated = true;
+}
