@@ -11,22 +11,13 @@ interface Known {
   reason: string;
 }
 
-const FRAGMENTS = 'tshark reassembles IP fragments and dissects the transport in the last fragment; we mark fragments only';
 const QUOTED = 'a TCP header quoted in an ICMP error: tshark looks up its stream and shows more fields; we show raw numbers and create no stream (DECISIONS)';
 
 export const KNOWN_DIFFERENCES: Known[] = [
-  { file: 'tcp/frag-udp.pcap', frames: [3, 6], fields: '*', reason: FRAGMENTS },
-  { file: 'tcp/ipv4-options-frag.pcap', frames: [5, 6, 7], fields: '*', reason: FRAGMENTS },
-  { file: 'tcp/ipv6-ext.pcap', frames: [5, 6], fields: '*', reason: FRAGMENTS },
   { file: 'tcp/icmp-errors.pcap', frames: [2, 8], fields: '*', reason: QUOTED },
-  { file: 'noise/dns.pcap', frames: [1, 2], fields: ['_ws.col.Info', '_ws.col.Protocol'], reason: 'DNS is not dissected (shown as UDP data)' },
-  { file: 'noise/http.pcap', frames: [6, 8], fields: ['_ws.col.Info', '_ws.col.Protocol'], reason: 'HTTP reassembly across segments is not done' },
   { file: 'format/pcap-frac-overflow-ns.pcap', frames: [2], fields: ['frame.time_epoch'], reason: 'a negative nanosecond count in a damaged record: tshark prints a sign on the seconds' },
   { file: 'bad/malformed.pcap', frames: [7, 22, 24], fields: ['_ws.col.Info', 'tcp.seq'], reason: 'Info strings of a few malformed headers (bogus lengths, cut IPv6 headers) differ in wording' },
   { file: 'bad/malformed.pcap', frames: [18], fields: ['tcp.analysis.bytes_in_flight'], reason: 'bytes in flight after segments with bogus header lengths' },
-  { file: 'noise/dns.pcap', frames: [1, 2], fields: ['frame.protocols'], reason: 'DNS is not dissected (shown as UDP data)' },
-  { file: 'noise/http.pcap', frames: [6, 8], fields: ['frame.protocols', '_ws.expert.message'], reason: 'HTTP reassembly across segments is not done' },
-  { file: 'tcp/ipv6-ext.pcap', frames: [8], fields: ['tcp.completeness'], reason: FRAGMENTS },
 ];
 
 const TIMES = 'TCP stream times are kept in seconds as doubles: a difference of more than about 100 days (damaged or zero timestamps) loses nanoseconds, and tshark keeps a damaged record\'s unnormalised fraction in its arithmetic';
@@ -37,8 +28,6 @@ const TCP_TIMES = ['tcp.time_relative', 'tcp.time_delta'];
  * above (which show in the tree too): the field names are those of the differing items, tshark's or ours.
  */
 export const KNOWN_TREE_DIFFERENCES: Known[] = [
-  { file: 'noise/dns.pcap', frames: [1, 2], fields: '*', reason: 'DNS is not dissected (shown as UDP data)' },
-  { file: 'noise/http.pcap', frames: [4, 6, 8], fields: '*', reason: 'HTTP headers after the first line and HTTP reassembly across segments are not dissected' },
   { file: 'format/pcap-frac-overflow-ns.pcap', frames: [2], fields: [...TCP_TIMES, 'tcp.analysis.ack_rtt'], reason: TIMES },
   { file: 'format/pcap-frac-overflow-us.pcap', frames: [4], fields: TCP_TIMES, reason: TIMES },
   { file: 'format/pcapng-2sections.pcapng', frames: [9], fields: TCP_TIMES, reason: TIMES },
@@ -94,8 +83,6 @@ export function staleKnown(files: readonly string[], tree: boolean): string[] {
 
 /** Captures whose `stats` differ from `tshark -z conv,tcp` for a known reason. */
 export const KNOWN_STATS_DIFFERENCES: { file: string; reason: string }[] = [
-  { file: 'tcp/ipv4-options-frag.pcap', reason: FRAGMENTS },
-  { file: 'tcp/ipv6-ext.pcap', reason: FRAGMENTS },
   { file: 'format/pcap-frac-overflow-us.pcap', reason: 'fractions of a second ≥ 1 s in damaged records: tshark keeps them unnormalised in its duration' },
   { file: 'format/pcapng-2sections.pcapng', reason: 'time runs backwards across sections: tshark gives a huge start and a negative duration' },
 ];

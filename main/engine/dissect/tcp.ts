@@ -13,7 +13,8 @@ import { captureTime } from '../session';
 import { secondsString } from './frame';
 import { dissectTcpOptions, parseOptionFacts } from './tcp-options';
 import { analysisTree } from './tcp-analysis-tree';
-import { dissectTcpPayload } from './tcp-payload';
+import { dissectTcpFin, dissectTcpPayload } from './tcp-payload';
+import { retransmittedData } from './tcp-desegment';
 
 const F = {
   srcport: defineField('tcp.srcport', 'Source Port', 'uint'),
@@ -48,7 +49,6 @@ const F = {
   timeRel: defineField('tcp.time_relative', 'Time since first frame in this TCP stream', 'time'),
   timeDelta: defineField('tcp.time_delta', 'Time since previous frame in this TCP stream', 'time'),
   payload: defineField('tcp.payload', 'TCP payload', 'bytes'),
-  segmentData: defineField('tcp.segment_data', 'TCP segment data', 'bytes'),
 };
 defineField('tcp', 'Transmission Control Protocol', 'protocol');
 defineField('tcp.port', 'Source or Destination Port', 'uint');
@@ -118,6 +118,8 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   const d = c.d, v = c.v, t = h.fields;
   c.need(off, 4, end);
   const sport = v.getUint16(off), dport = v.getUint16(off + 2);
+  c.srcPort = sport;
+  c.dstPort = dport;
   leaf(t, F.srcport.name, sport, `Source Port: ${sport}`, off, 2);
   leaf(t, F.dstport.name, dport, `Destination Port: ${dport}`, off + 2, 2);
   // Collecting values only (decode --fields): the title, Info and costly texts are not made.
@@ -247,11 +249,14 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
     leaf(t, F.payload.name, unwanted(F.payload.name) ? null : c.hex(start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
     if (!resent(analysis)) {
       if (n < seglen) heuristicsCutShort(c, start, n, seglen, end);
-      dissectTcpPayload(c, start, end);
-    } else if (plainRetransmission(analysis)) {
-      // What reassembly would do with it (Wireshark's desegment_tcp): nothing, said in an item of its own.
-      leaf(t, F.segmentData.name, unwanted(F.segmentData.name) ? null : c.hex(start, n), `Retransmitted TCP segment data (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
+      dissectTcpPayload(c, t, analysis, start, end, (flags & TCP_FIN) !== 0);
+    } else if (plainRetransmission(analysis) && n === seglen && c.colWritable) {
+      // What reassembly does with it (Wireshark's desegment_tcp, run only on a payload captured whole):
+      // nothing, said in an item of its own. A cut one shows its payload item alone.
+      retransmittedData(c, t, start, end);
     }
+  } else if (seglen === 0 && flags & TCP_FIN) {
+    dissectTcpFin(c, t, analysis, start);
   }
 }
 

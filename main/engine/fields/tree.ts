@@ -196,6 +196,18 @@ function bitPattern(word: number, mask: number, bits: number): string {
   return s;
 }
 
+/** Marks an item hidden (tshark -T fields and filters see it, tshark -V does not show it). */
+export function hide(f: Field): Field {
+  if (!sink) f.hidden = true;
+  return f;
+}
+
+/** Wireshark's FT_BYTES text: lower-case hex of at most 36 bytes, then "…"; "<MISSING>" when empty. */
+export function bytesText(hexs: string): string {
+  if (!hexs) return '<MISSING>';
+  return hexs.length > 72 ? hexs.slice(0, 72) + '\u2026' : hexs;
+}
+
 /** Depth-first walk over every item (and its children) of a tree. */
 export function* walk(tree: readonly Field[]): Generator<Field> {
   for (const f of tree) {
