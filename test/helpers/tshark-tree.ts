@@ -107,7 +107,8 @@ export function ourTree(frame: DecodedFrame): TreeLine[] {
     }
   };
   for (const l of frame.layers) {
-    out.push({ depth: 0, text: l.title, name: l.protocol, generated: false });
+    // A top-level item may be a generated field (tcp.segments: "[2 Reassembled TCP Segments …]").
+    out.push({ depth: 0, text: l.title, name: l.protocol, generated: l.generated === true });
     walk(l.fields, 1);
   }
   return out;
