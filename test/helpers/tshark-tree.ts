@@ -72,8 +72,10 @@ export function parseVerbose(text: string): { depth: number; text: string }[] {
   const out: { depth: number; text: string }[] = [];
   for (const line of text.split('\n')) {
     if (line === '' || /^[0-9a-f]{4,}  /.test(line)) continue;
-    const indent = line.length - line.trimStart().length;
-    out.push({ depth: indent / 4, text: line.slice(indent) });
+    // Four spaces a level; a text may begin with a space of its own (tshark 4.0's truncated labels,
+    // " [truncated]<p>…"), which stays part of the text.
+    const depth = Math.floor((line.length - line.trimStart().length) / 4);
+    out.push({ depth, text: line.slice(depth * 4) });
   }
   return out;
 }
