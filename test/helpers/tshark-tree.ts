@@ -89,12 +89,35 @@ export async function tsharkTree(file: string): Promise<TreeLine[][]> {
   const lines = parseVerbose(verbose);
   const packets = parsePdml(pdml);
   let k = 0;
-  const out = packets.map((items, p) => items.map((it) => {
+  const out = packets.map((all, p) => withoutHiddenExperts(all, lines, k).map((it) => {
     const line = lines[k++];
     if (!line || line.depth !== it.depth) throw new Error(`${file}: tshark -V and PDML disagree at packet ${p + 1} item ${it.name || it.label} (-V: ${JSON.stringify(line)})`);
     return { depth: line.depth, text: line.text, name: it.name, generated: it.label !== null && line.text === `[${it.label}]` };
   }));
   if (k !== lines.length) throw new Error(`${file}: tshark -V printed ${lines.length - k} items more than PDML holds`);
+  return out;
+}
+
+/**
+ * A packet's PDML items less the hidden expert items -V leaves out: a dissector that hides the item
+ * proto_tree_add_expert made (DNS's "Extraneous data", reasm/dns-malformed.pcap frame 2) leaves a
+ * text-only item holding a "_ws.expert" that PDML writes without hide="yes" (it marks hidden fields
+ * only). Such an item, when -V prints something else at its place, is dropped with its subtree.
+ * `from` is the -V line the packet's first item matches.
+ */
+function withoutHiddenExperts(items: PdmlItem[], lines: { depth: number; text: string }[], from: number): PdmlItem[] {
+  const out: PdmlItem[] = [];
+  let k = from;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i], line = lines[k];
+    const hiddenExpert = it.name === '' && items[i + 1]?.name === '_ws.expert' && items[i + 1].depth === it.depth + 1;
+    if (hiddenExpert && (!line || line.depth !== it.depth || (line.text !== it.label && line.text !== `[${it.label}]`))) {
+      while (i + 1 < items.length && items[i + 1].depth > it.depth) i++;
+      continue;
+    }
+    out.push(it);
+    k++;
+  }
   return out;
 }
 
