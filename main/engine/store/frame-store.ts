@@ -388,7 +388,9 @@ export class FrameStore {
   private replayOf(n: number): Replay {
     const addr = this.tapes.get(n - 1);
     let m = n - 1;
-    while (m >= 1 && this.untimed.has(m)) m--;
+    // The previous frame as the first pass counts it (dissect/frame.ts): a packet without a timestamp
+    // counts, at its stored time; a record without one that is no packet (link type -1) does not.
+    while (m >= 1 && this.untimed.has(m) && this.links[this.link.get(m - 1)].linktype < 0) m--;
     return {
       tape: addr === NONE ? new Tape() : readTape(this.reader, addr, this.longStrings),
       prevTime: m >= 1 ? { sec: this.sec.get(m - 1), nsec: this.nsec.get(m - 1) } : null,
