@@ -24,7 +24,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function startServe(dataDir) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser'], {
+    const child = spawn(process.execPath, [join(root, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser', ...(process.getuid?.() === 0 ? ['--allow-root'] : [])], {
       env: { ...process.env, HANDSHAKE_LAB_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

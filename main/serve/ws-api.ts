@@ -1,17 +1,23 @@
 // The API over WebSocket: each text message is a WsRequest, answered by a WsResponse; events go out
 // as WsEvents. Every message is checked (size, JSON, shape, then the method's own schema in the
 // service); a bad one is answered with an error and logged, never allowed to crash the server.
+// Each connection has a session (resumed after a reload when the page names it). A connection may have
+// a few requests in flight: beyond that its socket is not read until answers have been written out, so
+// a client that sends and never reads holds a bounded amount of the server's memory.
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { ApiError, type ApiEvent, type ApiEvents, type WsEvent, type WsResponse } from '../api/contract';
 import type { ApiMethod } from '../api/requests';
+import type { Role } from '../api/types';
 import type { BackendClient, Service } from '../backend/service';
 
 /** Requests are small (a path or a filter at most); anything bigger is not one of ours. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** Live pushes pause while this much is still queued for the socket. */
 const BACKLOG_LIMIT = 1 << 20;
+/** Requests of one connection being handled or answered but not yet written out, at most. */
+export const MAX_IN_FLIGHT = 8;
 
 const requestShape = z.object({
   id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
@@ -19,11 +25,30 @@ const requestShape = z.object({
   params: z.unknown().optional(),
 }).strict();
 
-export function attachWebSocket(ws: WebSocket, service: Service, log: (line: string) => void, peer: string): void {
+export interface WsPeer {
+  role: Role;
+  /** The connection comes from this machine. */
+  loopback: boolean;
+  /** The session the page names (a reload), if any. */
+  resume?: string | null;
+}
+
+export function attachWebSocket(ws: WebSocket, service: Service, log: (line: string) => void, peer: string, who: WsPeer = { role: 'teacher', loopback: true }): void {
   const id = `ws-${randomUUID()}`;
-  const send = (msg: WsResponse | WsEvent) => {
-    if (ws.readyState !== ws.OPEN) return;
-    ws.send(JSON.stringify(msg), (err) => { if (err) log(`${peer}: send failed: ${err.message}`); });
+  let inFlight = 0;
+  const settled = () => {
+    inFlight--;
+    if (ws.isPaused && inFlight < MAX_IN_FLIGHT) ws.resume();
+  };
+  const send = (msg: WsResponse | WsEvent, done?: () => void) => {
+    if (ws.readyState !== ws.OPEN) {
+      done?.();
+      return;
+    }
+    ws.send(JSON.stringify(msg), (err) => {
+      if (err) log(`${peer}: send failed: ${err.message}`);
+      done?.();
+    });
   };
   const client: BackendClient = {
     id,
@@ -32,12 +57,21 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
     },
     canPush: () => ws.bufferedAmount < BACKLOG_LIMIT,
   };
-  service.attach(client);
+  const session = service.connect(client, who);
+  if (!session) {
+    log(`${peer}: refused WebSocket: the server holds as many sessions as it may`);
+    ws.close(1013, 'too many sessions; try again later');
+    return;
+  }
+  const answer = (msg: WsResponse) => send(msg, settled);
   const reject = (reason: string, requestId = -1) => {
     log(`${peer}: rejected message: ${reason}`);
-    send({ id: requestId, error: { code: 'bad_request', message: reason } });
+    answer({ id: requestId, error: { code: 'bad_request', message: reason } });
   };
   ws.on('message', (data, isBinary) => {
+    inFlight++;
+    // Over the limit: stop reading this socket until answers have gone out (backpressure).
+    if (inFlight >= MAX_IN_FLIGHT && !ws.isPaused) ws.pause();
     if (isBinary) return reject('binary messages are not accepted; send JSON text');
     const size = Array.isArray(data) ? data.reduce((a, b) => a + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
     if (size > MAX_MESSAGE_BYTES) return reject(`message of ${size} bytes is larger than ${MAX_MESSAGE_BYTES}`);
@@ -55,10 +89,10 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
     }
     const { id: requestId, method, params } = shape.data;
     service.handle(method as ApiMethod, params, client).then(
-      (result) => send({ id: requestId, result }),
+      (result) => answer({ id: requestId, result }),
       (e: unknown) => {
         const err = e instanceof ApiError ? e.toJSON() : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
-        send({ id: requestId, error: err });
+        answer({ id: requestId, error: err });
       },
     );
   });

@@ -6,6 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+
+/** serve refuses root unless told (tests run as root to capture). */
+const ROOT_FLAG = process.getuid?.() === 0 ? ['--allow-root'] : [];
 import { writePcap, synthFrames } from '../backend/synth';
 
 const repo = join(__dirname, '..', '..');
@@ -18,7 +21,7 @@ function serveWithCapture(prefix: string) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const file = join(dir, 'lab.pcap');
   writePcap(file, synthFrames({ connections: 2 }));
-  const child = spawn(process.execPath, [join(repo, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser', '--open', file], {
+  const child = spawn(process.execPath, [join(repo, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser', ...ROOT_FLAG, '--open', file], {
     env: { ...process.env, HANDSHAKE_LAB_DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -45,7 +48,8 @@ describe('handshake-lab serve (built CLI)', () => {
     expect((await fetch(`${url.origin}/capture`)).status).toBe(401);
     const ws = new WebSocket(`ws://${url.host}/ws?token=${url.searchParams.get('token')}`, { origin: url.origin });
     await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
-    const reply = new Promise<{ result: { total: number } }>((r) => ws.once('message', (d) => r(JSON.parse(String(d)))));
+    // The server speaks first (session, shares): wait for the answer to our request.
+    const reply = new Promise<{ result: { total: number } }>((r) => ws.on('message', (d) => { const m = JSON.parse(String(d)) as { id?: number; result: { total: number } }; if (m.id === 1) r(m); }));
     ws.send(JSON.stringify({ id: 1, method: 'getStatus' }));
     expect((await reply).result.total).toBeGreaterThan(0);
     ws.close();

@@ -39,8 +39,9 @@ beforeAll(async () => {
   writeFileSync(secret, 'top secret');
   symlinkSync(secret, join(root, 'assets', 'link.txt'));
   writePcap(capture, synthFrames({ connections: 8 }));
-  service = new Service({ transport: 'websocket', capture: new CapCapture(), dataDir: join(dir, 'data'), log: (l) => logs.push(l) });
-  server = await startServer({ service, rootDir: root, log: (l) => logs.push(l), maxUploadBytes: 100_000 });
+  mkdirSync(join(dir, 'uploads'));
+  service = new Service({ transport: 'websocket', capture: new CapCapture(), dataDir: join(dir, 'data'), log: (l) => logs.push(l), uploadDir: join(dir, 'uploads'), limits: { uploadFileBytes: 100_000 } });
+  server = await startServer({ service, rootDir: root, log: (l) => logs.push(l) });
 });
 
 afterAll(async () => {
@@ -67,6 +68,10 @@ function get(path: string, opts: { method?: string; headers?: Record<string, str
 function openWs(query = `?token=${server.token}`, wsOrigin: string | null = origin()): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, wsOrigin ? { origin: wsOrigin } : {});
+    // The server speaks first (the session event): keep what arrives before an Api listens.
+    const early: unknown[] = [];
+    ws.on('message', (d) => early.push(d));
+    Object.assign(ws, { early });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -79,14 +84,18 @@ class Api {
   private readonly waiting = new Map<number, (r: WsResponse) => void>();
   readonly stray: WsResponse[] = [];
   constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => {
+    const early = (ws as unknown as { early?: unknown[] }).early ?? [];
+    ws.removeAllListeners('message');
+    const take = (d: unknown) => {
       const m = JSON.parse(String(d)) as WsResponse | WsEvent;
       if ('event' in m) this.events.push(m);
       else {
         const w = this.waiting.get(m.id);
         if (w) { this.waiting.delete(m.id); w(m); } else this.stray.push(m);
       }
-    });
+    };
+    for (const d of early.splice(0)) take(d);
+    ws.on('message', take);
   }
   call(method: string, params?: unknown): Promise<WsResponse> {
     const id = this.next++;
@@ -99,6 +108,11 @@ class Api {
     const r = await this.call(method, params);
     if ('error' in r) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
     return r.result as T;
+  }
+  /** The session the server gave this connection (its first event). */
+  async session(): Promise<string> {
+    for (let i = 0; i < 100 && !this.events.some((e) => e.event === 'session'); i++) await new Promise((r) => setTimeout(r, 10));
+    return (this.events.find((e) => e.event === 'session')?.payload as { id: string }).id;
   }
   async nextStray(): Promise<WsResponse> {
     for (let i = 0; i < 100 && !this.stray.length; i++) await new Promise((r) => setTimeout(r, 10));
@@ -207,17 +221,21 @@ describe('serve: the API over WebSocket', () => {
 
   it('accepts an upload (size-limited) that the client then opens, and downloads the capture', async () => {
     const bytes = readFileSync(capture);
-    expect((await get(`/upload?token=${server.token}&name=lab.pcap`, { method: 'POST', body: Buffer.alloc(100_001), headers: { 'Content-Type': 'application/octet-stream' } })).status).toBe(413);
-    expect((await get(`/upload?token=${server.token}&name=lab.pcap`, { method: 'POST', body: bytes, headers: { Origin: 'http://evil.example' } })).status).toBe(403);
-    const up = await get(`/upload?token=${server.token}&name=${encodeURIComponent('../../lab.pcap')}`, { method: 'POST', body: bytes, headers: { Origin: origin() } });
+    const api = new Api(await openWs());
+    const session = await api.session();
+    const upload = `/upload?token=${server.token}&session=${session}`;
+    expect((await get(`${upload}&name=lab.pcap`, { method: 'POST', body: Buffer.alloc(100_001), headers: { 'Content-Type': 'application/octet-stream' } })).status).toBe(413);
+    expect((await get(`${upload}&name=lab.pcap`, { method: 'POST', body: bytes, headers: { Origin: 'http://evil.example' } })).status).toBe(403);
+    expect((await get(`/upload?token=${server.token}&name=lab.pcap`, { method: 'POST', body: bytes })).status).toBe(400);
+    const up = await get(`${upload}&name=${encodeURIComponent('../../lab.pcap')}`, { method: 'POST', body: bytes, headers: { Origin: origin() } });
     expect(up.status).toBe(200);
     const { path } = JSON.parse(up.body.toString()) as { path: string };
-    expect(path.startsWith(server.uploadDir)).toBe(true);
-    const api = new Api(await openWs());
+    // The page opens the upload by a name that says nothing of where the server keeps it.
+    expect(path).toMatch(/^upload:[A-Za-z0-9_-]+$/);
     expect(await api.ok('openFile', { path })).toMatchObject({ done: true, frames: decodeFile(capture).length });
-    const down = await get(`/capture?token=${server.token}`);
+    const down = await get(`/capture?token=${server.token}&session=${session}`);
     expect(down.status).toBe(200);
-    expect(down.headers['content-disposition']).toMatch(/^attachment; filename="[0-9a-f]+-lab.pcap"$/);
+    expect(down.headers['content-disposition']).toBe('attachment; filename="lab.pcap"');
     expect(down.body.equals(bytes)).toBe(true);
     api.ws.close();
   });

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const CLI = join(ROOT, 'bin', 'handshake-lab.js');
+/** serve refuses root unless told (tests run as root to capture). */
+export const ROOT_FLAG = process.getuid?.() === 0 ? ['--allow-root'] : [];
 
 export interface Served { url: string; token: string; origin: string; stop: () => Promise<void>; log: () => string }
 
@@ -19,7 +21,7 @@ export function buildMissing(): string | null {
 
 export async function serve(args: string[] = []): Promise<Served> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hl-e2e-data-'));
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-open-browser', ...args], {
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-open-browser', ...ROOT_FLAG, ...args], {
     cwd: ROOT,
     env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '', HANDSHAKE_LAB_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],

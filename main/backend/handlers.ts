@@ -1,0 +1,173 @@
+// One handler per API method, each given the request's validated parameters and the session that sent
+// it. What a student may not do never reaches here (service.ts refuses it); what depends on the session's
+// trust (paths, ports, downloads) is checked where it is done.
+import { copyFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { ApiError, type ApiResults } from '../api/contract';
+import type { ApiMethod, RequestParams } from '../api/requests';
+import type { FrameRow, LadderPage, LoadProgress } from '../api/types';
+import { ladderPage } from '../engine/store/ladder';
+import { connectionSeries } from '../engine/store/series';
+import { bytesHex } from './hex';
+import { gradeAnswer } from './grading';
+import type { Service } from './service';
+import type { Session } from './session';
+
+export type Handlers = { [M in ApiMethod]: (p: RequestParams<M>, s: Session) => Promise<ApiResults[M]> };
+
+/** Rows (or ladder segments) computed in one synchronous stretch; a larger pull yields between stretches. */
+const PULL_STEP = 1000;
+
+export function makeHandlers(svc: Service): Handlers {
+  const { hub, captures, classroom } = svc;
+  return {
+    getAppInfo: async (_p, s) => svc.appInfo(s),
+    getStatus: async (_p, s) => {
+      const e = s.view();
+      return { capture: s.status(), counters: s.source.countersFor(s.push.skipped), total: s.source.store.total, viewTotal: e.view.total(s.source.store.total), filter: s.filter };
+    },
+    listInterfaces: async () => {
+      if (!hub.capture) throw new ApiError('capture_unavailable', 'live capture is not available in this process');
+      return hub.capture.listInterfaces();
+    },
+    startCapture: async (p, s) => captures.startCapture(s, p),
+    stopCapture: async (_p, s) => captures.stopCapture(s),
+    openFile: async (p, s) => svc.openPath(s, p.path),
+    cancelLoad: async (_p, s) => {
+      const src = s.source;
+      // A load others look at too (a lesson, a share) is not this session's to cancel.
+      if (src.loading && src.viewers.size === 1) {
+        src.loading.cancel = true;
+        return { cancelled: true };
+      }
+      if (s.pendingLoad) {
+        s.pendingLoad.cancel = true;
+        return { cancelled: true };
+      }
+      return { cancelled: false };
+    },
+    saveCapture: async (p, s) => {
+      if (s.trust.browser) throw new ApiError('forbidden', 'in a browser, saving downloads the capture; nothing is written on the server');
+      const target = svc.checkPath(p.path, 'save');
+      const file = s.source.file;
+      if (!file) throw new ApiError('not_found', 'there is no capture to save yet');
+      if (resolve(file) === target) return { path: target, frames: s.source.store.total };
+      try {
+        await copyFile(file, target);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new ApiError('file_error', `cannot save to ${p.path}: ${code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such folder' : code ?? String(e)}`);
+      }
+      return { path: target, frames: s.source.store.total };
+    },
+    runExperiment: async (p, s) => captures.runExperiment(s, p),
+    getFrames: async (p, s) => {
+      const src = s.source;
+      const e = s.view();
+      const total = e.view.total(src.store.total);
+      const start = Math.min(p.start, total);
+      const end = Math.min(total, start + p.count);
+      const rows: FrameRow[] = [];
+      for (let from = start; from < end; from += PULL_STEP) {
+        if (from > start) await yieldToLoop();
+        const numbers: number[] = [];
+        for (let i = from; i < Math.min(end, from + PULL_STEP); i++) numbers.push(e.view.at(i));
+        rows.push(...src.withBytes(() => src.store.rows(numbers), s.present(src.file ?? '')));
+      }
+      return { total, start, rows };
+    },
+    getFrame: async (p, s) => {
+      const src = s.source;
+      if (p.number > src.store.total) throw new ApiError('not_found', `there is no frame ${p.number} (${src.store.total} frames)`);
+      let detail: ApiResults['getFrame'] | null = null;
+      src.withBytes(() => src.store.redecodeMany([p.number], (d, raw) => { detail = { frame: d.frame, bytes: bytesHex(raw.data) }; }), s.present(src.file ?? ''));
+      return detail as unknown as ApiResults['getFrame'];
+    },
+    indexOfFrame: async (p, s) => ({ index: s.view().view.indexOf(p.number, s.source.store.total) }),
+    setFilter: async (p, s) => svc.setFilter(s, p.expression),
+    listConnections: async (_p, s) => s.source.store.connections(),
+    getLadder: async (p, s) => {
+      const src = s.source;
+      let page: LadderPage | null = null;
+      for (let at = p.start; at < p.start + Math.max(1, p.count); at += PULL_STEP) {
+        if (page) await yieldToLoop();
+        const part = src.withBytes(() => ladderPage(src.store, p.stream, at, Math.min(PULL_STEP, p.start + p.count - at)), s.present(src.file ?? ''));
+        if (!part) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
+        if (!page) page = part;
+        else page.segments.push(...part.segments);
+        if (part.segments.length < PULL_STEP) break;
+      }
+      return page as LadderPage;
+    },
+    getSeries: async (p, s) => {
+      if (!s.source.store.connection(p.stream)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
+      return connectionSeries(s.source.store, p.stream, p.kind);
+    },
+    listLessons: async () => {
+      const locale = svc.locale;
+      return hub.lessons.all().map((d) => hub.lessons.summary(d, locale));
+    },
+    openLesson: async (p, s) => svc.openLesson(s, p.id),
+
+    // ---- sessions and the classroom ----
+    getSession: async (_p, s) => svc.sessionInfo(s),
+    identify: async (p, s) => {
+      const known = classroom.progress.progressOf(p.learner);
+      if (!classroom.progress.know(p.learner, { name: p.name ?? null, student: s.student })) {
+        throw new ApiError('busy', 'this server keeps progress for as many learners as it may; ask the teacher');
+      }
+      s.learner = p.learner;
+      s.name = p.name ?? known?.name ?? s.name;
+      return svc.sessionInfo(s);
+    },
+    listShared: async () => classroom.list(),
+    openShared: async (p, s) => {
+      const e = classroom.get(p.id);
+      if (!e) throw new ApiError('not_found', 'that share is no longer there');
+      if (e.share.lesson) return svc.openLesson(s, e.share.lesson);
+      const src = e.source;
+      if (!src?.alive) throw new ApiError('not_found', 'that share is no longer there');
+      svc.show(s, src, src.kind === 'capture' ? 'capture' : src.kind === 'experiment' ? 'experiment' : src.kind === 'lesson' ? 'lesson' : 'file');
+      const done: LoadProgress = src.loading ? await src.loading.done : { file: src.file ?? '', bytesRead: 0, totalBytes: 0, frames: src.store.total, done: true };
+      return s.progress({ ...done, frames: src.store.total });
+    },
+    share: async (p, s) => {
+      if (p.what === 'lesson') {
+        const def = p.lesson ? hub.lessons.read(p.lesson) : null;
+        if (!def) throw new ApiError('not_found', `there is no lesson named ${p.lesson ?? '(none given)'}`);
+        return classroom.add('lesson', def.id, { lesson: def.id, download: false });
+      }
+      const src = s.source;
+      if (src.kind === 'empty') throw new ApiError('not_found', 'there is nothing to share yet: open a capture, or start one');
+      return classroom.add(src.kind, src.title, { source: src, download: p.download });
+    },
+    unshare: async (p) => ({ removed: classroom.remove(p.id) }),
+    setClassPolicy: async (p) => svc.setPolicy(p.experiments),
+    getClass: async () => classroom.snapshot(),
+    exportClassCsv: async () => ({ name: `handshake-lab-class-${new Date().toISOString().slice(0, 10)}.csv`, csv: classroom.csv() }),
+    lessonProgress: async (p, s) => {
+      const def = hub.lessons.read(p.lesson);
+      if (!def) throw new ApiError('not_found', `there is no lesson named ${p.lesson}`);
+      if (p.step >= def.steps.length) throw new ApiError('bad_request', `lesson ${p.lesson} has ${def.steps.length} steps`);
+      const same = s.lesson?.id === p.lesson;
+      if (!same || s.lesson?.step !== p.step) s.lesson = { id: p.lesson, step: p.step, since: Date.now(), source: same ? s.lesson?.source ?? null : null };
+      if (s.learner) classroom.progress.recordStep(s.learner, p.lesson, p.step, def.steps.length);
+      return { ok: true };
+    },
+    answerQuestion: async (p, s) => {
+      const def = hub.lessons.read(p.lesson);
+      if (!def) throw new ApiError('not_found', `there is no lesson named ${p.lesson}`);
+      const src = s.lesson?.id === p.lesson ? s.lesson.source : null;
+      if (!src?.alive) throw new ApiError('bad_request', `open lesson ${p.lesson} before answering its questions`);
+      const stream = def.stream ?? src.store.connections()[0]?.stream ?? 0;
+      const grade = gradeAnswer(def, p.step, p.answer, src.store, stream);
+      if (!grade) throw new ApiError('bad_request', `step ${p.step + 1} of lesson ${p.lesson} asks no question this capture can answer`);
+      const timeMs = s.lesson && s.lesson.step === p.step ? Date.now() - s.lesson.since : 0;
+      const { first } = s.learner
+        ? classroom.progress.recordAnswer(s.learner, { lesson: p.lesson, step: p.step, question: grade.question, answer: p.answer, correct: grade.correct, timeMs, misconception: grade.misconception })
+        : { first: true };
+      return { correct: grade.correct, first };
+    },
+  };
+}
