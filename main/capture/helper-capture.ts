@@ -11,9 +11,8 @@
 // - drop counters only once, at exit ("Packets received/dropped on interface …"). While running, the
 //   periodic stats carry the frames delivered so far and the drops stay 0 until the end. (dumpcap's
 //   undocumented child mode, -Z, reports packet counts while running but also drops only at the end.)
-import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
-import type { Readable } from 'node:stream';
 import { ApiError } from '../api/contract';
 import type { ApiErrorInfo, NetworkInterface } from '../api/types';
 import { CaptureReader } from '../engine/io/reader';
@@ -21,6 +20,7 @@ import type { RawFrame } from '../engine/types';
 import { canExecute, findDumpcap } from './dumpcap-path';
 import type { LiveCapture, LiveCaptureEvents, LiveCaptureOptions, LiveCaptureSession, LiveCaptureStats } from './live-capture';
 import { permissionHelp } from './permission-help';
+import { SH_NOT_EXECUTABLE, SH_NOT_FOUND, spawnWatched, type WatchedProcess } from './watchdog';
 
 /** Kernel buffer for the capture, MiB (cap-capture uses 8 MiB too; dumpcap's default is 2). */
 const BUFFER_MIB = 8;
@@ -206,7 +206,7 @@ export class HelperCapture implements LiveCapture {
   }
 }
 
-type DumpcapProcess = ChildProcessByStdio<null, Readable, Readable>;
+type DumpcapProcess = WatchedProcess;
 
 class HelperSession implements LiveCaptureSession {
   linktype = 1;
@@ -230,16 +230,21 @@ class HelperSession implements LiveCaptureSession {
   private constructor(private readonly child: DumpcapProcess, private readonly dumpcap: string, private readonly options: LiveCaptureOptions, private readonly events: LiveCaptureEvents) {
     this.closed = new Promise((resolve) => child.once('close', () => {
       this.exited = true;
+      // The watchdog's pipe: closing it would stop a dumpcap still running (none is, now).
+      child.stdin?.destroy();
       resolve();
     }));
   }
 
-  /** Starts dumpcap; resolves once it has opened the interface (its pcapng interface block arrived). */
+  /**
+   * Starts dumpcap under the watchdog (watchdog.ts: it dies with this process, even after SIGKILL);
+   * resolves once it has opened the interface (its pcapng interface block arrived).
+   */
   static open(dumpcap: string, options: LiveCaptureOptions, events: LiveCaptureEvents): Promise<HelperSession> {
     return new Promise((resolve, reject) => {
       let child: DumpcapProcess;
       try {
-        child = spawn(dumpcap, dumpcapArgs(options), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+        child = spawnWatched(dumpcap, dumpcapArgs(options));
       } catch (e) {
         reject(classifyDumpcap('', options.interface, options.filter, dumpcap, (e as NodeJS.ErrnoException).code ?? String(e)));
         return;
@@ -280,6 +285,11 @@ class HelperSession implements LiveCaptureSession {
           phase = 'failed';
           if (s.startError) {
             reject(new ApiError(s.startError.code, s.startError.message));
+            return;
+          }
+          // The watchdog's shell could not run dumpcap at all.
+          if (code === SH_NOT_FOUND || code === SH_NOT_EXECUTABLE) {
+            reject(classifyDumpcap('', options.interface, options.filter, dumpcap, code === SH_NOT_FOUND ? 'ENOENT' : 'EACCES'));
             return;
           }
           const err = classifyDumpcap(s.stderr, options.interface, options.filter, dumpcap);
@@ -374,7 +384,11 @@ class HelperSession implements LiveCaptureSession {
       if (!this.exited) {
         // dumpcap writes its last frames and its counters when asked to stop; kill it if it does not.
         this.child.kill('SIGTERM');
-        this.killTimer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
+        this.killTimer = setTimeout(() => {
+          this.child.kill('SIGKILL');
+          // The watchdog is gone; its pipe closing tells the part of it that watches to stop dumpcap.
+          this.child.stdin?.destroy();
+        }, STOP_GRACE_MS);
         this.killTimer.unref();
       }
     }
