@@ -3,10 +3,9 @@
 // trust (paths, ports, downloads) is checked where it is done.
 import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { ApiError, type ApiResults } from '../api/contract';
 import type { ApiMethod, RequestParams } from '../api/requests';
-import type { FrameRow, LadderPage, LoadProgress } from '../api/types';
+import type { FrameRow, LoadProgress } from '../api/types';
 import { ladderPage } from '../engine/store/ladder';
 import { connectionSeries } from '../engine/store/series';
 import { bytesHex } from './hex';
@@ -16,7 +15,7 @@ import type { Session } from './session';
 
 export type Handlers = { [M in ApiMethod]: (p: RequestParams<M>, s: Session) => Promise<ApiResults[M]> };
 
-/** Rows (or ladder segments) computed in one synchronous stretch; a larger pull yields between stretches. */
+/** Rows (or ladder segments) computed in one chunk; a larger pull takes turns with others (hub.slicer). */
 const PULL_STEP = 1000;
 
 export function makeHandlers(svc: Service): Handlers {
@@ -70,10 +69,12 @@ export function makeHandlers(svc: Service): Handlers {
       const end = Math.min(total, start + p.count);
       const rows: FrameRow[] = [];
       for (let from = start; from < end; from += PULL_STEP) {
-        if (from > start) await yieldToLoop();
-        const numbers: number[] = [];
-        for (let i = from; i < Math.min(end, from + PULL_STEP); i++) numbers.push(e.view.at(i));
-        rows.push(...src.withBytes(() => src.store.rows(numbers), s.present(src.file ?? '')));
+        const chunk = () => {
+          const numbers: number[] = [];
+          for (let i = from; i < Math.min(end, from + PULL_STEP); i++) numbers.push(e.view.at(i));
+          return src.withBytes(() => src.store.rows(numbers), s.present(src.file ?? ''));
+        };
+        rows.push(...(end - start > PULL_STEP ? await hub.slicer.run(chunk) : chunk()));
       }
       return { total, start, rows };
     },
@@ -89,16 +90,18 @@ export function makeHandlers(svc: Service): Handlers {
     listConnections: async (_p, s) => s.source.store.connections(),
     getLadder: async (p, s) => {
       const src = s.source;
-      let page: LadderPage | null = null;
-      for (let at = p.start; at < p.start + Math.max(1, p.count); at += PULL_STEP) {
-        if (page) await yieldToLoop();
-        const part = src.withBytes(() => ladderPage(src.store, p.stream, at, Math.min(PULL_STEP, p.start + p.count - at)), s.present(src.file ?? ''));
-        if (!part) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
-        if (!page) page = part;
-        else page.segments.push(...part.segments);
-        if (part.segments.length < PULL_STEP) break;
+      const part = (at: number, n: number) => {
+        const page = src.withBytes(() => ladderPage(src.store, p.stream, at, n), s.present(src.file ?? ''));
+        if (!page) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
+        return page;
+      };
+      if (p.count <= PULL_STEP) return part(p.start, p.count);
+      const page = await hub.slicer.run(() => part(p.start, PULL_STEP));
+      for (let at = p.start + PULL_STEP; at < p.start + p.count && page.segments.length === at - p.start; at += PULL_STEP) {
+        const n = Math.min(PULL_STEP, p.start + p.count - at);
+        page.segments.push(...(await hub.slicer.run(() => part(at, n))).segments);
       }
-      return page as LadderPage;
+      return page;
     },
     getSeries: async (p, s) => {
       if (!s.source.store.connection(p.stream)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);

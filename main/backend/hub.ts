@@ -10,6 +10,7 @@ import { appDataDir } from './data-dir';
 import { Lessons, lessonsDir } from './lessons';
 import { limitsWith, type Limits } from './limits';
 import { LOCAL_TRUST, Session, type BackendClient, type Trust } from './session';
+import { Slicer } from './slicer';
 import { Source } from './source';
 
 export interface HubOptions {
@@ -39,6 +40,10 @@ export class Hub {
   readonly maxBatch: number;
   /** What a new session looks at until it opens something. */
   readonly empty: Source;
+  /** Chunks of large pulls take turns here, so no request holds the event loop for long. */
+  readonly slicer = new Slicer();
+  /** Called when a session is freed (uploads go with it). */
+  readonly sessionHooks: ((s: Session) => void)[] = [];
   private readonly sessions = new Map<string, Session>();
   private readonly sources = new Set<Source>();
   private readonly pushInterval: number;
@@ -106,9 +111,6 @@ export class Hub {
     this.letGo(s.leave());
     for (const hook of this.sessionHooks) hook(s);
   }
-
-  /** Called when a session is freed (uploads go with it). */
-  readonly sessionHooks: ((s: Session) => void)[] = [];
 
   /** Frees sessions idle for longer than the limit, and the oldest idle ones when there are too many. */
   sweep(now = Date.now()): void {
