@@ -5,18 +5,21 @@ import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ApiError, type ApiResults } from '../api/contract';
 import type { ApiMethod, RequestParams } from '../api/requests';
-import type { FrameRow, LoadProgress } from '../api/types';
+import type { LoadProgress } from '../api/types';
 import { ladderPage } from '../engine/store/ladder';
 import { connectionSeries } from '../engine/store/series';
 import { bytesHex } from './hex';
 import { gradeAnswer } from './grading';
+import { sliced } from './slicer';
 import type { Service } from './service';
 import type { Session } from './session';
 
 export type Handlers = { [M in ApiMethod]: (p: RequestParams<M>, s: Session) => Promise<ApiResults[M]> };
 
-/** Rows (or ladder segments) computed in one chunk; a larger pull takes turns with others (hub.slicer). */
+/** Pulls up to this many rows (or ladder segments) are answered at once; larger ones in slices (hub.slicer). */
 const PULL_STEP = 1000;
+/** Rows (or segments) made in one step of a sliced pull. */
+const SLICE_ROWS = 32;
 
 export function makeHandlers(svc: Service): Handlers {
   const { hub, captures, classroom } = svc;
@@ -67,15 +70,12 @@ export function makeHandlers(svc: Service): Handlers {
       const total = e.view.total(src.store.total);
       const start = Math.min(p.start, total);
       const end = Math.min(total, start + p.count);
-      const rows: FrameRow[] = [];
-      for (let from = start; from < end; from += PULL_STEP) {
-        const chunk = () => {
-          const numbers: number[] = [];
-          for (let i = from; i < Math.min(end, from + PULL_STEP); i++) numbers.push(e.view.at(i));
-          return src.withBytes(() => src.store.rows(numbers), s.present(src.file ?? ''));
-        };
-        rows.push(...(end - start > PULL_STEP ? await hub.slicer.run(chunk) : chunk()));
-      }
+      const rowsOf = (from: number, to: number) => {
+        const numbers: number[] = [];
+        for (let i = from; i < to; i++) numbers.push(e.view.at(i));
+        return src.withBytes(() => src.store.rows(numbers), s.present(src.file ?? ''));
+      };
+      const rows = end - start > PULL_STEP ? await sliced(hub.slicer, start, end, SLICE_ROWS, rowsOf) : rowsOf(start, end);
       return { total, start, rows };
     },
     getFrame: async (p, s) => {
@@ -96,12 +96,10 @@ export function makeHandlers(svc: Service): Handlers {
         return page;
       };
       if (p.count <= PULL_STEP) return part(p.start, p.count);
-      const page = await hub.slicer.run(() => part(p.start, PULL_STEP));
-      for (let at = p.start + PULL_STEP; at < p.start + p.count && page.segments.length === at - p.start; at += PULL_STEP) {
-        const n = Math.min(PULL_STEP, p.start + p.count - at);
-        page.segments.push(...(await hub.slicer.run(() => part(at, n))).segments);
-      }
-      return page;
+      const first = part(p.start, SLICE_ROWS);
+      const rest = first.segments.length < SLICE_ROWS ? [] : await sliced(hub.slicer, p.start + SLICE_ROWS, p.start + p.count, SLICE_ROWS, (from, to) => part(from, to - from).segments);
+      first.segments.push(...rest);
+      return first;
     },
     getSeries: async (p, s) => {
       if (!s.source.store.connection(p.stream)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);

@@ -5,12 +5,13 @@
 // a few requests in flight: beyond that its socket is not read until answers have been written out, so
 // a client that sends and never reads holds a bounded amount of the server's memory.
 import { randomUUID } from 'node:crypto';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { z } from 'zod';
 import { ApiError, type ApiEvent, type ApiEvents, type WsEvent, type WsResponse } from '../api/contract';
 import type { ApiMethod } from '../api/requests';
 import type { Role } from '../api/types';
 import type { BackendClient, Service } from '../backend/service';
+import { stringifyInSlices } from '../backend/slicer';
 
 /** Requests are small (a path or a filter at most); anything bigger is not one of ours. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -36,16 +37,22 @@ export interface WsPeer {
 export function attachWebSocket(ws: WebSocket, service: Service, log: (line: string) => void, peer: string, who: WsPeer = { role: 'teacher', loopback: true }): void {
   const id = `ws-${randomUUID()}`;
   let inFlight = 0;
+  /** Messages that arrived while over the limit (at most what one read of the paused socket held). */
+  const waiting: [RawData, boolean][] = [];
   const settled = () => {
     inFlight--;
-    if (ws.isPaused && inFlight < MAX_IN_FLIGHT) ws.resume();
+    while (waiting.length && inFlight < MAX_IN_FLIGHT) {
+      const [data, isBinary] = waiting.shift() as [RawData, boolean];
+      receive(data, isBinary);
+    }
+    if (ws.isPaused && !waiting.length && inFlight < MAX_IN_FLIGHT) ws.resume();
   };
-  const send = (msg: WsResponse | WsEvent, done?: () => void) => {
+  const send = (msg: WsResponse | WsEvent | string, done?: () => void) => {
     if (ws.readyState !== ws.OPEN) {
       done?.();
       return;
     }
-    ws.send(JSON.stringify(msg), (err) => {
+    ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg), (err) => {
       if (err) log(`${peer}: send failed: ${err.message}`);
       done?.();
     });
@@ -69,8 +76,17 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
     answer({ id: requestId, error: { code: 'bad_request', message: reason } });
   };
   ws.on('message', (data, isBinary) => {
+    // Over the limit: stop reading this socket until answers have gone out (backpressure); what was
+    // already read waits its turn.
+    if (inFlight >= MAX_IN_FLIGHT) {
+      if (!ws.isPaused) ws.pause();
+      waiting.push([data, isBinary]);
+      return;
+    }
+    receive(data, isBinary);
+  });
+  function receive(data: RawData, isBinary: boolean): void {
     inFlight++;
-    // Over the limit: stop reading this socket until answers have gone out (backpressure).
     if (inFlight >= MAX_IN_FLIGHT && !ws.isPaused) ws.pause();
     if (isBinary) return reject('binary messages are not accepted; send JSON text');
     const size = Array.isArray(data) ? data.reduce((a, b) => a + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
@@ -89,13 +105,14 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
     }
     const { id: requestId, method, params } = shape.data;
     service.handle(method as ApiMethod, params, client).then(
-      (result) => answer({ id: requestId, result }),
+      // A large answer (10,000 rows) is written out in slices too.
+      (result) => stringifyInSlices({ id: requestId, result }, service.hub.slicer).then((text) => send(text, settled)),
       (e: unknown) => {
         const err = e instanceof ApiError ? e.toJSON() : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
         answer({ id: requestId, error: err });
       },
     );
-  });
+  }
   ws.on('error', (err) => log(`${peer}: websocket error: ${err.message}`));
   ws.on('close', () => service.detach(id));
 }

@@ -3,11 +3,10 @@
 // live capture on lo streamed (root + cap). Runs on the stand-in engine (test/backend/fake-engine.ts).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import { Api, httpGet, openWs as openWsAt } from '../helpers/ws-api';
 
 vi.mock('../../main/engine/dissect/index', async () => await import('../backend/fake-engine'));
 vi.mock('../../main/engine/tcp/tracker', async () => ({ TcpTracker: (await import('../backend/fake-engine')).TcpTracker }));
@@ -19,7 +18,6 @@ const { startServer } = await import('../../main/serve/server');
 const { synthFrames, writePcap } = await import('../backend/synth');
 const { decodeFile } = await import('../helpers/decode');
 import type { RunningServer } from '../../main/serve/server';
-import type { WsResponse, WsEvent } from '../../main/api/contract';
 
 const CSP = "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'";
 const dir = mkdtempSync(join(tmpdir(), 'hl-serve-'));
@@ -52,73 +50,8 @@ afterAll(async () => {
 
 const origin = () => `http://127.0.0.1:${server.port}`;
 
-/** A raw HTTP request (the path is sent exactly as given, no normalisation). */
-function get(path: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
-
-function openWs(query = `?token=${server.token}`, wsOrigin: string | null = origin()): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, wsOrigin ? { origin: wsOrigin } : {});
-    // The server speaks first (the session event): keep what arrives before an Api listens.
-    const early: unknown[] = [];
-    ws.on('message', (d) => early.push(d));
-    Object.assign(ws, { early });
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-}
-
-class Api {
-  private next = 1;
-  readonly events: WsEvent[] = [];
-  private readonly waiting = new Map<number, (r: WsResponse) => void>();
-  readonly stray: WsResponse[] = [];
-  constructor(readonly ws: WebSocket) {
-    const early = (ws as unknown as { early?: unknown[] }).early ?? [];
-    ws.removeAllListeners('message');
-    const take = (d: unknown) => {
-      const m = JSON.parse(String(d)) as WsResponse | WsEvent;
-      if ('event' in m) this.events.push(m);
-      else {
-        const w = this.waiting.get(m.id);
-        if (w) { this.waiting.delete(m.id); w(m); } else this.stray.push(m);
-      }
-    };
-    for (const d of early.splice(0)) take(d);
-    ws.on('message', take);
-  }
-  call(method: string, params?: unknown): Promise<WsResponse> {
-    const id = this.next++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.ws.send(JSON.stringify({ id, method, params }));
-    });
-  }
-  async ok<T>(method: string, params?: unknown): Promise<T> {
-    const r = await this.call(method, params);
-    if ('error' in r) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
-    return r.result as T;
-  }
-  /** The session the server gave this connection (its first event). */
-  async session(): Promise<string> {
-    for (let i = 0; i < 100 && !this.events.some((e) => e.event === 'session'); i++) await new Promise((r) => setTimeout(r, 10));
-    return (this.events.find((e) => e.event === 'session')?.payload as { id: string }).id;
-  }
-  async nextStray(): Promise<WsResponse> {
-    for (let i = 0; i < 100 && !this.stray.length; i++) await new Promise((r) => setTimeout(r, 10));
-    return this.stray.shift() as WsResponse;
-  }
-}
+const get = (path: string, opts: Parameters<typeof httpGet>[2] = {}) => httpGet(server.port, path, opts);
+const openWs = (query = `?token=${server.token}`, wsOrigin: string | null = origin()) => openWsAt(server.port, query, wsOrigin);
 
 describe('serve: who may connect', () => {
   it('refuses API requests without the token (401) or with a wrong one (403)', async () => {
