@@ -6,9 +6,6 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** A command to open the file with, instead of the system's (tests; like $BROWSER). */
-export const BROWSER_ENV = 'HANDSHAKE_LAB_BROWSER';
-
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Writes the redirect file under `dir` (created 0700); returns its path. */
@@ -30,8 +27,7 @@ export function writeRedirectFile(dir: string, url: string): string {
  * null when there is no browser to open (no display; the URL is printed anyway).
  */
 export function openBrowser(url: string, dir: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  const custom = env[BROWSER_ENV];
-  if (!custom && process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return null;
+  if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return null;
   let file: string;
   try {
     file = writeRedirectFile(dir, url);
@@ -39,8 +35,7 @@ export function openBrowser(url: string, dir: string, env: NodeJS.ProcessEnv = p
     return null;
   }
   const target = process.platform === 'win32' ? file : pathToFileURL(file).href;
-  const [cmd, args] = custom ? [custom, [target]]
-    : process.platform === 'darwin' ? ['open', [target]]
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [target]]
       : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', target]]
         : ['xdg-open', [target]];
   try {
