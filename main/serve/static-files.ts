@@ -29,7 +29,7 @@ const MIME: Record<string, string> = {
 };
 
 /** The renderer's own policy (index.html); used when the built page carries none. */
-export const DEFAULT_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const DEFAULT_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function mimeType(file: string): string {
   return MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
