@@ -143,6 +143,15 @@ export class Service implements HandshakeLabService {
     return s;
   }
 
+  /**
+   * Resolves once session `id` has no connection (or is gone), or after `ms`: a reloaded page's new
+   * connection may arrive before its old one has closed, and must still resume its session.
+   */
+  async whenFree(id: string, ms: number): Promise<void> {
+    const end = Date.now() + ms;
+    while (this.hub.session(id)?.client && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  }
+
   /** A new session starts on the newest shared capture (serve --open / --capture), if there is one. */
   private startOn(s: Session): void {
     const shared = this.classroom.newestSource();

@@ -19,6 +19,8 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 const BACKLOG_LIMIT = 1 << 20;
 /** Requests of one connection being handled or answered but not yet written out, at most. */
 export const MAX_IN_FLIGHT = 8;
+/** How long a resuming connection waits for the session's old connection to close. */
+const RESUME_WAIT_MS = 1500;
 
 const requestShape = z.object({
   id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
@@ -64,18 +66,31 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
     },
     canPush: () => ws.bufferedAmount < BACKLOG_LIMIT,
   };
-  const session = service.connect(client, who);
-  if (!session) {
-    log(`${peer}: refused WebSocket: the server holds as many sessions as it may`);
-    ws.close(1013, 'too many sessions; try again later');
-    return;
-  }
   const answer = (msg: WsResponse) => send(msg, settled);
   const reject = (reason: string, requestId = -1) => {
     log(`${peer}: rejected message: ${reason}`);
     answer({ id: requestId, error: { code: 'bad_request', message: reason } });
   };
+  // A reload's new connection may come before the old one has closed: give the old one a moment to go,
+  // so the page resumes its session (a duplicated tab, whose original stays, gets a new one after it).
+  let ready = false;
+  const early: [RawData, boolean][] = [];
+  void (who.resume ? service.whenFree(who.resume, RESUME_WAIT_MS) : Promise.resolve()).then(() => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (!service.connect(client, who)) {
+      log(`${peer}: refused WebSocket: the server holds as many sessions as it may`);
+      ws.close(1013, 'too many sessions; try again later');
+      return;
+    }
+    ready = true;
+    for (const [data, isBinary] of early.splice(0)) onMessage(data, isBinary);
+  });
   ws.on('message', (data, isBinary) => {
+    if (ready) return onMessage(data, isBinary);
+    early.push([data, isBinary]);
+    if (early.length >= MAX_IN_FLIGHT && !ws.isPaused) ws.pause();
+  });
+  function onMessage(data: RawData, isBinary: boolean): void {
     // Over the limit: stop reading this socket until answers have gone out (backpressure); what was
     // already read waits its turn.
     if (inFlight >= MAX_IN_FLIGHT) {
@@ -84,7 +99,7 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
       return;
     }
     receive(data, isBinary);
-  });
+  }
   function receive(data: RawData, isBinary: boolean): void {
     inFlight++;
     if (inFlight >= MAX_IN_FLIGHT && !ws.isPaused) ws.pause();

@@ -72,9 +72,9 @@ export class Api {
     return 'error' in r ? r.error.code : 'ok';
   }
 
-  /** The session the server gave this connection (its first event). */
+  /** The session the server gave this connection (its first event; a resume may take a second or two). */
   async session(): Promise<string> {
-    for (let i = 0; i < 100 && !this.events.some((e) => e.event === 'session'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 300 && !this.events.some((e) => e.event === 'session'); i++) await new Promise((r) => setTimeout(r, 10));
     return (this.events.find((e) => e.event === 'session')?.payload as { id: string }).id;
   }
 

@@ -145,6 +145,7 @@ export const useLessonsStore = defineStore('lessons', () => {
     stepStore.pause();
     const idx = segmentIndex.value[n];
     stepIndex.value = n;
+    reportStep();
     if (idx === undefined || idx < 0) return;
     // Arriving from the step before is a single step: animate the segment travelling.
     await stepStore.goTo(idx, { animate: idx === stepStore.index + 1 || idx === 0 });
@@ -153,6 +154,15 @@ export const useLessonsStore = defineStore('lessons', () => {
   function answer(choice: string): void {
     if (answered.value !== undefined) return;
     answers.value = { ...answers.value, [stepIndex.value]: choice };
+    // The back end grades and records the first answer and its time (the class dashboard, the report).
+    const lesson = active.value?.id;
+    if (lesson) tell(() => useClient().answerQuestion({ lesson, step: stepIndex.value, answer: choice }));
+  }
+
+  /** Tells the back end which step is shown (the dashboard; a reload comes back here). */
+  function reportStep(): void {
+    const lesson = active.value?.id;
+    if (lesson) tell(() => useClient().lessonProgress({ lesson, step: stepIndex.value }));
   }
 
   function close(): void {
@@ -178,11 +188,21 @@ export const useLessonsStore = defineStore('lessons', () => {
   watch(() => useStepStore().index, (idx) => {
     if (!active.value) return;
     const at = segmentIndex.value.lastIndexOf(idx);
-    if (at >= 0) stepIndex.value = at;
+    if (at >= 0 && at !== stepIndex.value) {
+      stepIndex.value = at;
+      reportStep();
+    }
   });
 
   return { defs, active, stepIndex, answers, opening, segmentIndex, step, answered, awaitingAnswer, correctAnswer, score, open, goToStep, answer, close };
 });
+
+/** Tells the back end something it may record; a back end without classroom methods (tests' fake client) is fine. */
+function tell(request: () => Promise<unknown>): void {
+  try {
+    void request().catch(() => undefined);
+  } catch { /* no such method here */ }
+}
 
 function until(cond: () => boolean, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {

@@ -9,7 +9,7 @@ export const CLI = join(ROOT, 'bin', 'handshake-lab.js');
 /** serve refuses root unless told (tests run as root to capture). */
 export const ROOT_FLAG = process.getuid?.() === 0 ? ['--allow-root'] : [];
 
-export interface Served { url: string; token: string; origin: string; stop: () => Promise<void>; log: () => string }
+export interface Served { url: string; classUrl: string; token: string; origin: string; stop: () => Promise<void>; log: () => string }
 
 /** Why the end-to-end tests cannot run here, or null. */
 export function buildMissing(): string | null {
@@ -34,13 +34,15 @@ export async function serve(args: string[] = []): Promise<Served> {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /serving at (\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      // The class URL is printed on the next line.
+      if (m && /Class URL for students: \S+\n/.test(out)) { clearTimeout(timer); resolve(m[1]); }
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code}:\n${out}\n${err}`)); });
   });
   const u = new URL(url);
   return {
     url,
+    classUrl: /Class URL for students: (\S+)/.exec(out)?.[1] ?? '',
     token: u.searchParams.get('token') ?? '',
     origin: u.origin,
     log: () => err,
