@@ -19,7 +19,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
+import { apiClient as client } from './bench/api-client.js';
 import { generate } from './bench/generate.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,32 +50,6 @@ function startServe(dataDir) {
   });
 }
 
-/** A WebSocket API client; counts pushed rows and skips. */
-function client(url) {
-  const ws = new WebSocket(`ws://${url.host}/ws?token=${url.searchParams.get('token')}`, { origin: url.origin });
-  let next = 1;
-  const pending = new Map();
-  const stats = { rows: 0, skipped: 0, session: null };
-  ws.on('message', (d) => {
-    const m = JSON.parse(String(d));
-    if (m.event === 'frames') { stats.rows += m.payload.rows.length; stats.skipped += m.payload.skipped; }
-    else if (m.event === 'session') stats.session = m.payload.id;
-    else if ('id' in m && pending.has(m.id)) {
-      const p = pending.get(m.id);
-      pending.delete(m.id);
-      if (m.error) p.reject(new Error(`${m.error.code}: ${m.error.message}`)); else p.resolve(m.result);
-    }
-  });
-  const call = (method, params = {}) => new Promise((resolve, reject) => {
-    const id = next++;
-    pending.set(id, { resolve, reject });
-    ws.send(JSON.stringify({ id, method, params }));
-  });
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ ws, call, stats }));
-    ws.once('error', reject);
-  });
-}
 
 /** About `perSecond` frames a second on loopback port `port` (64-byte messages: a segment and about one ACK each). */
 async function traffic(perSecond, until) {
