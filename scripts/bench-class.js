@@ -31,12 +31,15 @@ const followersN = Number(opt('followers', 50));
 const studentsN = Number(opt('students', 50));
 const port = Number(opt('port', 24190));
 const pagesN = Number(opt('pages', 2));
+const pullRows = Number(opt('pull-rows', 1_000_000));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs, p) => { if (!xs.length) return NaN; const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 
 function startServe(dataDir) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser', ...(process.getuid?.() === 0 ? ['--allow-root'] : [])], {
+    // BENCH_SERVE_NODE_ARGS: node options for serve (e.g. --cpu-prof --cpu-prof-dir=DIR to see where its time goes).
+    const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser', ...(process.getuid?.() === 0 ? ['--allow-root'] : [])], {
       env: { ...process.env, HANDSHAKE_LAB_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -206,12 +209,12 @@ async function main() {
     const probe2 = prober(serve.url);
     const t0 = Date.now();
     let pulled = 0, k = 0;
-    while (pulled < 1_000_000) {
+    while (pulled < pullRows) {
       const batch = await Promise.all([0, 1, 2, 3].map(() => puller.call('getFrames', { start: ((k++) * 10_000) % Math.max(1, opened.frames - 10_000), count: 10_000 })));
       pulled += batch.reduce((n, b) => n + b.rows.length, 0);
     }
     const waitsPull = await probe2.stop();
-    console.log(`  1,000,000 rows pulled in ${((Date.now() - t0) / 1000).toFixed(1)} s (10,000 a request, 4 at a time) from a ${opened.frames}-frame capture; GET / meanwhile: median ${pct(waitsPull, 0.5).toFixed(1)} ms, p99 ${pct(waitsPull, 0.99).toFixed(1)} ms, max ${Math.max(...waitsPull).toFixed(1)} ms`);
+    console.log(`  ${pulled.toLocaleString('en')} rows pulled in ${((Date.now() - t0) / 1000).toFixed(1)} s (10,000 a request, 4 at a time) from a ${opened.frames}-frame capture; GET / meanwhile: median ${pct(waitsPull, 0.5).toFixed(1)} ms, p99 ${pct(waitsPull, 0.99).toFixed(1)} ms, max ${Math.max(...waitsPull).toFixed(1)} ms`);
     puller.ws.close();
 
     // SIGTERM while the capture runs.

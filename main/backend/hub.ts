@@ -133,7 +133,7 @@ export class Hub {
   // ---- sources ----
 
   newSource(kind: Source['kind'], file: string | null, title: string): Source {
-    const s = new Source(kind, file, title, this.log);
+    const s = new Source(kind, file, title, this.log, this.slicer);
     this.sources.add(s);
     return s;
   }

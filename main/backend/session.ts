@@ -3,7 +3,7 @@
 // own push cursor and lesson position, and owns its uploads. Nothing a session does changes another's
 // view. Sessions know no transport: the transport hands over a BackendClient while connected.
 import type { ApiEvent, ApiEvents, ClientContext } from '../api/contract';
-import type { CaptureStatus, FrameRow, LoadProgress, Role, SessionInfo } from '../api/types';
+import type { CaptureStatus, LoadProgress, Role, SessionInfo } from '../api/types';
 import { PushCursor } from '../engine/store/view';
 import type { Source, SourceChanges, SourceViewer } from './source';
 import type { ViewEntry } from './views';
@@ -157,21 +157,10 @@ export class Session implements SourceViewer {
     if (!src.views.scanning(e)) {
       const total = e.view.total(src.store.total);
       const r = this.push.next(total, ready);
-      if (r) {
-        const numbers: number[] = [];
-        for (let i = r.from; i < r.to; i++) numbers.push(e.view.at(i));
-        let rows: FrameRow[];
-        try {
-          rows = src.store.rows(numbers);
-        } catch (err) {
-          this.log(`push failed: ${err instanceof Error ? err.message : String(err)}`);
-          rows = [];
-        }
-        this.emit('frames', { rows, total, skipped: r.skipped });
-      }
+      if (r) this.emit('frames', src.framesEvent(e, r.from, r.to, total, r.skipped));
     }
-    if (ready && changes.connections.length) this.emit('connections', { connections: changes.connections });
-    if (ready && changes.transitions.length) this.emit('transitions', changes.transitions);
+    if (ready && changes.connections) this.emit('connections', changes.connections);
+    if (ready && changes.transitions) this.emit('transitions', changes.transitions);
   }
 
   pushStatus(force: boolean): void {

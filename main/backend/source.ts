@@ -6,12 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiEvents } from '../api/contract';
 import { ApiError } from '../api/contract';
-import type { CaptureStatus, Counters, LoadProgress } from '../api/types';
+import type { CaptureStatus, Counters, FrameRow, LoadProgress } from '../api/types';
 import { FrameStore } from '../engine/store/frame-store';
 import type { RawFrame } from '../engine/types';
 import { FileBytes } from './file-bytes';
 import { loadCaptureFile } from './file-loader';
-import { Views } from './views';
+import type { Slicer } from './slicer';
+import { Views, type ViewEntry } from './views';
 
 export type SourceKind = 'file' | 'capture' | 'experiment' | 'lesson' | 'empty';
 
@@ -25,10 +26,13 @@ export interface SourceViewer {
   sourceProgress(p: LoadProgress): void;
 }
 
-/** What one push round carries for every viewer of a source (computed once per round). */
+/**
+ * What one push round carries for every viewer of a source: computed once per round, and the same event
+ * objects for every viewer (a transport may then serialize each once for all its connections).
+ */
 export interface SourceChanges {
-  connections: ApiEvents['connections']['connections'];
-  transitions: ApiEvents['transitions'];
+  connections: ApiEvents['connections'] | null;
+  transitions: ApiEvents['transitions'] | null;
 }
 
 export class Source {
@@ -48,15 +52,17 @@ export class Source {
   private changedStreams = new Set<number>();
   private pendingTransitions: ApiEvents['transitions'] = [];
   private disposed = false;
+  /** This round's `frames` events by view and range: viewers at the same place get the same object. */
+  private roundFrames = new Map<string, ApiEvents['frames']>();
 
   /**
    * `file`: the capture file behind the frames (for a live capture, its autosave, written as frames come).
    * `title`: what students may be told it is (a file name, never a path).
    */
-  constructor(readonly kind: SourceKind, readonly file: string | null, readonly title: string, private readonly log: (line: string) => void) {
+  constructor(readonly kind: SourceKind, readonly file: string | null, readonly title: string, private readonly log: (line: string) => void, slicer: Slicer | null = null) {
     this.bytes = file ? new FileBytes(file) : null;
     this.store = new FrameStore(this.bytes);
-    this.views = new Views(() => this.store, log);
+    this.views = new Views(() => this.store, log, slicer);
   }
 
   get alive(): boolean {
@@ -88,14 +94,35 @@ export class Source {
     this.lastFrameAt = Date.now();
   }
 
-  /** The connections and transitions that changed since the last round (then forgotten). */
+  /** The connections and transitions that changed since the last round (then forgotten); a new round begins. */
   takeChanges(): SourceChanges {
+    this.roundFrames.clear();
     const streams = [...this.changedStreams].slice(-MAX_CONNECTIONS_PER_PUSH);
     this.changedStreams.clear();
     const connections = streams.map((s) => this.store.connection(s)).filter((x): x is NonNullable<typeof x> => x !== null);
     const transitions = this.pendingTransitions.slice(-MAX_TRANSITIONS_PER_PUSH);
     this.pendingTransitions = [];
-    return { connections, transitions };
+    return { connections: connections.length ? { connections } : null, transitions: transitions.length ? transitions : null };
+  }
+
+  /** This round's `frames` event for positions [from, to) of a view (made once for every viewer at that place). */
+  framesEvent(view: ViewEntry, from: number, to: number, total: number, skipped: number): ApiEvents['frames'] {
+    const key = `${view.view.expression}\0${from}\0${to}\0${total}\0${skipped}`;
+    let ev = this.roundFrames.get(key);
+    if (!ev) {
+      const numbers: number[] = [];
+      for (let i = from; i < to; i++) numbers.push(view.view.at(i));
+      let rows: FrameRow[];
+      try {
+        rows = this.store.rows(numbers);
+      } catch (err) {
+        this.log(`push failed: ${err instanceof Error ? err.message : String(err)}`);
+        rows = [];
+      }
+      ev = { rows, total, skipped };
+      this.roundFrames.set(key, ev);
+    }
+    return ev;
   }
 
   /** Runs a store read that re-reads the capture file, turning a vanished file into a clear error. */

@@ -22,6 +22,22 @@ export const MAX_IN_FLIGHT = 8;
 /** How long a resuming connection waits for the session's old connection to close. */
 const RESUME_WAIT_MS = 1500;
 
+/**
+ * Event texts by payload: the back end sends the same event object to every session at the same place
+ * (50 students following one live capture), so it is serialized once for all of them.
+ */
+const eventTexts = new WeakMap<object, string>();
+
+function eventText(event: ApiEvent, payload: unknown): string {
+  if (typeof payload !== 'object' || payload === null) return JSON.stringify({ event, payload });
+  let text = eventTexts.get(payload);
+  if (text === undefined || !text.startsWith(`{"event":"${event}"`)) {
+    text = JSON.stringify({ event, payload });
+    eventTexts.set(payload, text);
+  }
+  return text;
+}
+
 const requestShape = z.object({
   id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   method: z.string().min(1).max(64),
@@ -62,7 +78,7 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
   const client: BackendClient = {
     id,
     emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]) {
-      send({ event, payload });
+      send(eventText(event, payload));
     },
     canPush: () => ws.bufferedAmount < BACKLOG_LIMIT,
   };

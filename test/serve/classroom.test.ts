@@ -350,6 +350,18 @@ describe('limits on disk (issue 13, 5)', () => {
     await s2.dispose();
   });
 
+  it('a capture stops at its time limit too', async () => {
+    const fc = new FakeCapture();
+    const s2 = new Service({ transport: 'websocket', capture: fc, dataDir: join(dir, 'data-seconds'), lessonsDir: null, log: () => undefined, pushIntervalMs: 0, limits: { captureSeconds: 0.2 } });
+    const c = { id: 'x', emit: () => undefined };
+    await s2.handle('startCapture', { interface: 'lo' }, c);
+    fc.deliver(rawFrames(capture));
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await s2.handle('getStatus', {}, c)).capture).toMatchObject({ state: 'idle', limit: { kind: 'seconds', value: 0.2 } });
+    expect(fc.running).toBe(0);
+    await s2.dispose();
+  });
+
   it('autosaves beyond the retention go oldest first, never the capture in progress', async () => {
     const fc = new FakeCapture();
     const d = join(dir, 'data-retention');
@@ -367,6 +379,55 @@ describe('limits on disk (issue 13, 5)', () => {
     const left = readdirSync(join(d, 'captures')).map((f) => join(d, 'captures', f)).sort();
     expect(left).toEqual(files.slice(-3).sort());
     await s2.dispose();
+  });
+});
+
+describe('sessions do not pile up', () => {
+  it('a session without a connection is freed after the idle time, its uploads with it (unless a capture still reads them)', async () => {
+    mkdirSync(join(dir, 'up-idle'));
+    const s2 = new Service({ transport: 'websocket', dataDir: join(dir, 'data-idle'), lessonsDir: null, log: () => undefined, pushIntervalMs: 0, uploadDir: join(dir, 'up-idle'), limits: { sessionIdleMs: 1000 } });
+    const a = s2.connect({ id: 'a', emit: () => undefined }, { role: 'student', loopback: true })!;
+    const b = s2.connect({ id: 'b', emit: () => undefined }, { role: 'student', loopback: true })!;
+    const store = (sess: typeof a, name: string) => {
+      const path = join(dir, 'up-idle', name);
+      writeFileSync(path, readFileSync(capture));
+      const t = s2.uploads!.begin();
+      t.add(readFileSync(capture).length);
+      sess.uploads.add(path);
+      return { path, handle: s2.uploads!.commit(path, sess.id, readFileSync(capture).length) };
+    };
+    const ua = store(a, 'a.pcap'), ub = store(b, 'b.pcap');
+    await s2.handle('openFile', { path: ub.handle }, { id: 'b', emit: () => undefined });
+    const share = s2.classroom.add('file', 'b.pcap', { source: s2.sessionById(b.id)!.source, download: false });
+    s2.detach('a');
+    s2.detach('b');
+    s2.hub.sweep(Date.now() + 500);
+    expect(s2.sessionById(a.id)).toBeDefined();
+    s2.hub.sweep(Date.now() + 1500);
+    expect(s2.sessionById(a.id)).toBeUndefined();
+    expect(s2.sessionById(b.id)).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(ua.path)).toBe(false);
+    // b's upload is still shared (its capture open): it goes when the share does.
+    expect(existsSync(ub.path)).toBe(true);
+    s2.classroom.remove(share.id);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(ub.path)).toBe(false);
+    expect(s2.uploads!.used).toBe(0);
+    await s2.dispose();
+  });
+});
+
+describe('no synchronous process spawn where requests are served', () => {
+  it('the back end, serve and the capture layer start processes asynchronously only', () => {
+    const here = join(__dirname, '..', '..', 'main');
+    const offenders: string[] = [];
+    for (const d of ['backend', 'serve', 'capture', 'capture/experiment']) {
+      for (const f of readdirSync(join(here, d)).filter((n) => n.endsWith('.ts'))) {
+        if (/\b(spawnSync|execSync|execFileSync)\b/.test(readFileSync(join(here, d, f), 'utf8'))) offenders.push(`${d}/${f}`);
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });
 
