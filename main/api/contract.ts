@@ -3,7 +3,7 @@
 import type { ApiMethod, RequestInput } from './requests';
 import type {
   AppInfo, CaptureStatus, ConnectionSummary, Counters, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
-  FrameRow, LadderPage, LessonSummary, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
+  FrameRow, LadderPage, LessonPlay, LessonSummary, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
   AnswerResult, ClassPolicy, ClassSnapshot, SessionInfo, Share,
 } from './types';
 import type { EndpointStates, Transition } from '../engine/types';
@@ -28,6 +28,8 @@ export interface ApiResults {
   getSeries: Series[];
   listLessons: LessonSummary[];
   openLesson: LoadProgress;
+  getLesson: LessonPlay;
+  importLesson: LessonSummary;
   getSession: SessionInfo;
   identify: SessionInfo;
   listShared: Share[];

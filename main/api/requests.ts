@@ -56,7 +56,21 @@ export const requestSchemas = {
   /** The step of a lesson the page shows now (for the dashboard, and to resume after a reload). */
   lessonProgress: z.object({ lesson: lessonId, step: z.number().int().min(0).max(1000) }).strict(),
   /** A student's answer to the question of a step: graded and recorded by the back end. */
-  answerQuestion: z.object({ lesson: lessonId, step: z.number().int().min(0).max(1000), answer: z.string().min(1).max(200) }).strict(),
+  answerQuestion: z.object({
+    lesson: lessonId,
+    step: z.number().int().min(0).max(1000),
+    /** As the lessons module grades it: a state or choice id, a number (or its text), a byte range [start, end), item ids in order. */
+    answer: z.union([
+      z.string().min(1).max(200),
+      z.number().finite(),
+      z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+      z.array(z.string().min(1).max(100)).min(1).max(64),
+    ]),
+  }).strict(),
+  /** The open lesson's steps resolved in its capture, with their computed answers. */
+  getLesson: z.object({ id: lessonId }).strict(),
+  /** Copies a lesson file (and its capture, next to it or at `capture`) into the user's lessons folder, once it validates. */
+  importLesson: z.object({ path, capture: path.optional() }).strict(),
 // `satisfies`: a schema missing from, or extra to, the plain list in methods.ts fails to compile.
 } as const satisfies Record<ApiMethodName, z.ZodType>;
 

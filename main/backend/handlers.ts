@@ -9,7 +9,6 @@ import type { LoadProgress } from '../api/types';
 import { ladderPage } from '../engine/store/ladder';
 import { connectionSeries } from '../engine/store/series';
 import { bytesHex } from './hex';
-import { gradeAnswer } from './grading';
 import { sliced } from './slicer';
 import type { Service } from './service';
 import type { Session } from './session';
@@ -105,11 +104,10 @@ export function makeHandlers(svc: Service): Handlers {
       if (!s.source.store.connection(p.stream)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
       return connectionSeries(s.source.store, p.stream, p.kind);
     },
-    listLessons: async () => {
-      const locale = svc.locale;
-      return hub.lessons.all().map((d) => hub.lessons.summary(d, locale));
-    },
+    listLessons: async () => hub.lessons.list(svc.locale),
     openLesson: async (p, s) => svc.openLesson(s, p.id),
+    getLesson: async (p, s) => svc.getLesson(s, p.id),
+    importLesson: async (p, s) => svc.importLesson(s, p.path, p.capture),
 
     // ---- sessions and the classroom ----
     getSession: async (_p, s) => svc.sessionInfo(s),
@@ -135,9 +133,8 @@ export function makeHandlers(svc: Service): Handlers {
     },
     share: async (p, s) => {
       if (p.what === 'lesson') {
-        const def = p.lesson ? hub.lessons.read(p.lesson) : null;
-        if (!def) throw new ApiError('not_found', `there is no lesson named ${p.lesson ?? '(none given)'}`);
-        return classroom.add('lesson', def.id, { lesson: def.id, download: false });
+        if (!p.lesson || hub.lessons.steps(p.lesson) === null) throw new ApiError('not_found', `there is no lesson named ${p.lesson ?? '(none given)'}`);
+        return classroom.add('lesson', p.lesson, { lesson: p.lesson, download: false });
       }
       const src = s.source;
       if (src.kind === 'empty') throw new ApiError('not_found', 'there is nothing to share yet: open a capture, or start one');
@@ -148,27 +145,25 @@ export function makeHandlers(svc: Service): Handlers {
     getClass: async () => classroom.snapshot(),
     exportClassCsv: async () => ({ name: `handshake-lab-class-${new Date().toISOString().slice(0, 10)}.csv`, csv: classroom.csv() }),
     lessonProgress: async (p, s) => {
-      const def = hub.lessons.read(p.lesson);
-      if (!def) throw new ApiError('not_found', `there is no lesson named ${p.lesson}`);
-      if (p.step >= def.steps.length) throw new ApiError('bad_request', `lesson ${p.lesson} has ${def.steps.length} steps`);
-      const same = s.lesson?.id === p.lesson;
-      if (!same || s.lesson?.step !== p.step) s.lesson = { id: p.lesson, step: p.step, since: Date.now(), source: same ? s.lesson?.source ?? null : null };
-      if (s.learner) classroom.progress.recordStep(s.learner, p.lesson, p.step, def.steps.length);
+      const steps = hub.lessons.steps(p.lesson);
+      if (steps === null) throw new ApiError('not_found', `there is no lesson named ${p.lesson}`);
+      if (p.step >= steps) throw new ApiError('bad_request', `lesson ${p.lesson} has ${steps} steps`);
+      const prev = s.lesson?.id === p.lesson ? s.lesson : null;
+      if (!prev || prev.step !== p.step) s.lesson = { id: p.lesson, step: p.step, since: Date.now(), source: prev?.source ?? null, recorded: prev?.recorded ?? false };
+      if (s.learner) classroom.progress.recordStep(s.learner, p.lesson, p.step, steps);
       return { ok: true };
     },
     answerQuestion: async (p, s) => {
-      const def = hub.lessons.read(p.lesson);
-      if (!def) throw new ApiError('not_found', `there is no lesson named ${p.lesson}`);
       const src = s.lesson?.id === p.lesson ? s.lesson.source : null;
       if (!src?.alive) throw new ApiError('bad_request', `open lesson ${p.lesson} before answering its questions`);
-      const stream = def.stream ?? src.store.connections()[0]?.stream ?? 0;
-      const grade = gradeAnswer(def, p.step, p.answer, src.store, stream);
-      if (!grade) throw new ApiError('bad_request', `step ${p.step + 1} of lesson ${p.lesson} asks no question this capture can answer`);
+      const g = hub.lessons.grade(p.lesson, p.step, p.answer, src.store);
+      if (!g) throw new ApiError('bad_request', `step ${p.step + 1} of lesson ${p.lesson} asks no question this capture can answer`);
       const timeMs = s.lesson && s.lesson.step === p.step ? Date.now() - s.lesson.since : 0;
+      const answer = Array.isArray(p.answer) ? (p.answer.length === 2 && typeof p.answer[0] === 'number' ? `${p.answer[0]}-${p.answer[1]}` : p.answer.join(' ')) : String(p.answer);
       const { first } = s.learner
-        ? classroom.progress.recordAnswer(s.learner, { lesson: p.lesson, step: p.step, question: grade.question, answer: p.answer, correct: grade.correct, timeMs, misconception: grade.misconception })
+        ? classroom.progress.recordAnswer(s.learner, { lesson: p.lesson, step: p.step, question: g.question, answer, correct: g.correct, timeMs, misconception: g.misconception })
         : { first: true };
-      return { correct: grade.correct, first };
+      return { correct: g.correct, first };
     },
   };
 }

@@ -7,7 +7,8 @@ import type { AppInfo } from '../api/types';
 import type { LiveCapture } from '../capture/live-capture';
 import type { ScenarioStep } from '../capture/experiment/scenarios';
 import { appDataDir } from './data-dir';
-import { Lessons, lessonsDir } from './lessons';
+import { LessonRequests } from './lesson-requests';
+import { LessonCatalogue, lessonDirs } from './lessons';
 import { limitsWith, type Limits } from './limits';
 import { LOCAL_TRUST, Session, type BackendClient, type Trust } from './session';
 import { Slicer } from './slicer';
@@ -25,8 +26,10 @@ export interface HubOptions {
   /** Rows per pushed batch at most (default 500). */
   maxBatchRows?: number;
   locale?: string;
-  /** assets/lessons (default: found next to the code; null: no lessons). */
+  /** The shipped lessons (default: HANDSHAKE_LAB_LESSONS_DIR or assets/lessons next to the code; null: none). */
   lessonsDir?: string | null;
+  /** More lesson folders (`serve --lessons DIR`), after the shipped ones and the user's (<data dir>/lessons). */
+  extraLessonDirs?: string[];
   /** Called after each step of an experiment (the CLI prints them). */
   onExperimentStep?: (step: ScenarioStep) => void | Promise<void>;
   limits?: Partial<Limits>;
@@ -35,7 +38,7 @@ export interface HubOptions {
 export class Hub {
   readonly log: (line: string) => void;
   readonly limits: Limits;
-  readonly lessons: Lessons;
+  readonly lessons: LessonRequests;
   readonly dataDir: string;
   readonly maxBatch: number;
   /** What a new session looks at until it opens something. */
@@ -59,7 +62,8 @@ export class Hub {
     this.pushInterval = options.pushIntervalMs ?? 33;
     this.maxBatch = options.maxBatchRows ?? 500;
     this.dataDir = options.dataDir ?? appDataDir();
-    this.lessons = new Lessons(options.lessonsDir === undefined ? lessonsDir() : options.lessonsDir, this.log);
+    const catalogue = new LessonCatalogue(lessonDirs({ shipped: options.lessonsDir, dataDir: this.dataDir, extra: options.extraLessonDirs }), this.log);
+    this.lessons = new LessonRequests(catalogue, this.log);
     this.empty = new Source('empty', null, '', this.log);
   }
 

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { ApiError, type ApiEvents, type ApiResults, type ClientContext, type HandshakeLabService } from '../api/contract';
 import { isApiMethod, parseRequest, type ApiMethod } from '../api/requests';
-import type { AppInfo, ClassPolicy, LoadProgress, Role, SessionInfo } from '../api/types';
+import type { AppInfo, ClassPolicy, LessonPlay, LoadProgress, Role, SessionInfo } from '../api/types';
 import type { FrameStore } from '../engine/store/frame-store';
 import { permissionHelp } from '../capture/permission-help';
 import { Captures, type ServerAddress } from './captures';
@@ -15,6 +15,7 @@ import { Classroom } from './classroom';
 import { capturesDir } from './data-dir';
 import { makeHandlers, type Handlers } from './handlers';
 import { Hub, type HubOptions } from './hub';
+import { LESSON_EXPERIMENT_PORT, type LessonRequests } from './lesson-requests';
 import { checkCaptureFile, fileTitle, isInside } from './open-file';
 import { LOCAL_TRUST, type BackendClient, type Session, type Trust } from './session';
 import type { Source } from './source';
@@ -38,6 +39,7 @@ export interface ServiceOptions extends HubOptions {
 /** Methods only a teacher may call: a student gets `forbidden`. */
 const TEACHER_ONLY: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'listInterfaces', 'startCapture', 'stopCapture', 'saveCapture', 'share', 'unshare', 'setClassPolicy', 'getClass', 'exportClassCsv',
+  'importLesson',
 ]);
 
 export class Service implements HandshakeLabService {
@@ -57,7 +59,7 @@ export class Service implements HandshakeLabService {
     this.classroom = new Classroom(this.hub, progressDir, { get: () => this.captures.studentsMayExperiment });
     this.uploads = options.uploadDir ? new Uploads(options.uploadDir, { fileBytes: this.hub.limits.uploadFileBytes, totalBytes: this.hub.limits.uploadTotalBytes }, this.hub.log) : null;
     this.hub.onRelease((src) => {
-      if (src.kind === 'lesson') for (const [id, l] of this.lessonSources) if (l === src) this.lessonSources.delete(id);
+      if (src.kind === 'lesson') for (const [file, l] of this.lessonSources) if (l === src) this.lessonSources.delete(file);
       this.uploads?.closed(src.file);
     });
     this.hub.sessionHooks.push((s) => {
@@ -247,7 +249,7 @@ export class Service implements HandshakeLabService {
   }
 
   /** Whether the session may open this path: anything (full trust), its own uploads, a teacher's autosaves. */
-  private mayOpen(s: Session, full: string): boolean {
+  mayOpen(s: Session, full: string): boolean {
     if (s.trust.anyPath) return true;
     if (this.uploads?.owner(full) === s.id) return true;
     return !s.student && isInside(full, capturesDir(this.hub.dataDir));
@@ -279,33 +281,49 @@ export class Service implements HandshakeLabService {
     }
   }
 
-  /** Opens a lesson: its capture is loaded once and shared by every session that opens it; or its experiment runs. */
+  /**
+   * Opens a lesson for a session: its capture is loaded once and shared by every session that opens it
+   * (through its own filter and selection); a live lesson runs its experiment (in class, as the class
+   * policy allows; else its recorded sample).
+   */
   async openLesson(s: Session, id: string): Promise<LoadProgress> {
-    const def = this.hub.lessons.read(id);
-    if (!def) throw new ApiError('not_found', `there is no lesson named ${id}`);
-    if (def.experiment) {
-      const port = s.trust.anyPort || this.captures.allowedPorts.includes(12345) ? 12345 : this.captures.allowedPorts[0];
-      const r = await this.captures.runExperiment(s, { variant: def.experiment.variant, port, slowMotionMs: def.experiment.slowMotionMs ?? 0 });
-      s.lesson = { id, step: 0, since: Date.now(), source: s.source };
-      return { file: s.student ? def.id : r.file ?? '', bytesRead: 0, totalBytes: 0, frames: r.frames, done: true };
-    }
-    const file = this.hub.lessons.capturePath(def);
-    if (!file) throw new ApiError('not_found', `lesson ${id} has no capture`);
-    let src = this.lessonSources.get(id);
-    let done: Promise<LoadProgress>;
+    const port = s.trust.anyPort || this.captures.allowedPorts.includes(LESSON_EXPERIMENT_PORT) ? LESSON_EXPERIMENT_PORT : this.captures.allowedPorts[0];
+    const { progress, open } = await this.hub.lessons.openLesson(id, {
+      openFile: (path) => this.openLessonCapture(s, id, path),
+      runExperiment: (p) => this.captures.runExperiment(s, p),
+      store: () => s.source.store,
+    }, port);
+    s.lesson = { id, step: 0, since: Date.now(), source: s.source, recorded: open.recorded };
+    return s.progress({ ...progress, ...(s.student && progress.file ? { file: id } : {}) });
+  }
+
+  /** A lesson's capture as the session's view: one shared source per capture file while anyone looks at it. */
+  private async openLessonCapture(s: Session, id: string, file: string): Promise<LoadProgress> {
+    let src = this.lessonSources.get(file);
     if (src?.alive) {
       this.show(s, src, 'lesson');
-      done = src.loading ? src.loading.done : Promise.resolve({ file, bytesRead: 0, totalBytes: 0, frames: src.store.total, done: true });
-    } else {
-      // The app's own lesson files are always allowed, whatever the path policy.
-      await checkCaptureFile(file, s.student ? def.id : file);
-      src = this.hub.newSource('lesson', file, def.id);
-      this.lessonSources.set(id, src);
-      this.show(s, src, 'lesson');
-      done = src.load();
+      return src.loading ? src.loading.done : { file, bytesRead: 0, totalBytes: 0, frames: src.store.total, done: true };
     }
-    s.lesson = { id, step: 0, since: Date.now(), source: src };
-    return s.progress(await done);
+    // The app's own lesson files are always allowed, whatever the path policy.
+    await checkCaptureFile(file, s.student ? id : file);
+    src = this.hub.newSource('lesson', file, id);
+    this.lessonSources.set(file, src);
+    this.show(s, src, 'lesson');
+    return src.load();
+  }
+
+  getLesson(s: Session, id: string): LessonPlay {
+    const open = s.lesson && s.lesson.source ? { id: s.lesson.id, store: s.lesson.source.store, recorded: s.lesson.recorded } : null;
+    return this.hub.lessons.getLesson(id, s.source.store, open);
+  }
+
+  importLesson(s: Session, path: string, capture: string | undefined): ReturnType<LessonRequests['importLesson']> {
+    const file = this.checkPath(path, 'open');
+    const cap = capture === undefined ? undefined : this.checkPath(capture, 'open');
+    if (!this.mayOpen(s, file) || (cap !== undefined && !this.mayOpen(s, cap))) {
+      throw new ApiError('forbidden', 'this server imports lessons only from files it may open for you (upload them first)');
+    }
+    return this.hub.lessons.importLesson(file, cap, this.locale);
   }
 
   async setFilter(s: Session, expression: string): Promise<ApiResults['setFilter']> {

@@ -39,10 +39,10 @@ export class Session implements SourceViewer {
   learner: string | null = null;
   name: string | null = null;
   /**
-   * The lesson step the page shows, since when (an answer's time is measured from it), and the capture
-   * the lesson was opened on (answers are graded against it).
+   * The lesson step the page shows, since when (an answer's time is measured from it), the capture the
+   * lesson was opened on (answers are graded against it) and whether that is a live lesson's recorded sample.
    */
-  lesson: { id: string; step: number; since: number; source: Source | null } | null = null;
+  lesson: { id: string; step: number; since: number; source: Source | null; recorded: boolean } | null = null;
   /** Files this session uploaded (it may open them, and nobody else may). */
   readonly uploads = new Set<string>();
   /** When the transport went away (0 while connected); idle sessions are freed after a while. */

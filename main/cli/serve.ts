@@ -20,7 +20,7 @@ import { UsageError, type Command } from './command';
 import { openBrowser } from './open-browser';
 import { tolerateClosedOutput } from './output';
 
-const help = `usage: handshake-lab serve [--port N] [--host ADDR] [--open FILE] [--capture IFACE] [options]
+const help = `usage: handshake-lab serve [--port N] [--host ADDR] [--open FILE] [--capture IFACE] [--lessons DIR] [options]
 
 Serves Handshake Lab to a browser: the app's pages and its API (WebSocket) on
 127.0.0.1, at a random port unless --port is given. It prints two URLs, each
@@ -33,6 +33,8 @@ opened from pages of other sites.
   --host ADDR           listen on ADDR instead of 127.0.0.1, e.g. a classroom network address
   --open FILE           open a capture file at start and share it with the class
   --capture IFACE       start a live capture on IFACE at start and share it (e.g. lo)
+  --lessons DIR         also offer the lessons in DIR (a teacher's own; files with
+                        problems are listed with the reasons)
   --experiment-ports L  ports experiments may use, e.g. 12345,20000 (default 12345)
   --max-upload MB       largest file a browser may upload (default 256)
   --upload-quota MB     all uploads stored at once (default 2048)
@@ -87,7 +89,7 @@ export const serveCommand: Command = {
   async run(args) {
     const { flags } = parseArgs('serve', args, {
       values: {
-        port: 'number', host: 'string', open: 'string', capture: 'string', 'max-upload': 'number', 'upload-quota': 'number',
+        port: 'number', host: 'string', open: 'string', capture: 'string', lessons: 'string', 'max-upload': 'number', 'upload-quota': 'number',
         'capture-limit': 'number', 'capture-seconds': 'number', 'autosave-files': 'number', 'autosave-size': 'number', 'experiment-ports': 'string',
       },
       booleans: ['no-open-browser', 'allow-root', 'include-own-traffic'],
@@ -109,7 +111,8 @@ export const serveCommand: Command = {
     const uploadDir = makeUploadDir();
     const dataDir = appDataDir();
     if (root) log('running as root (--allow-root): live capture goes through dumpcap only');
-    const service = new Service({ transport: 'websocket', capture: captureFor(root, log), dataDir, log, uploadDir, limits, ...(experimentPorts ? { experimentPorts } : {}) });
+    const extraLessonDirs = flags.lessons === undefined ? [] : [String(flags.lessons)];
+    const service = new Service({ transport: 'websocket', capture: captureFor(root, log), dataDir, log, uploadDir, limits, extraLessonDirs, ...(experimentPorts ? { experimentPorts } : {}) });
     service.captures.includeOwnTraffic = flags['include-own-traffic'] === true;
     let server;
     try {

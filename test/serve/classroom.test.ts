@@ -33,6 +33,8 @@ const secret = join(dir, 'shadow');
 const SECRET = 'root:$6$saltsalt$not-a-capture:19000:0:99999:7:::\n';
 const logs: string[] = [];
 let server: RunningServer;
+/** The wrong answer lesson "one" names a misconception for. */
+let WRONG = 'CLOSED';
 let service: InstanceType<typeof Service>;
 const cap = new FakeCapture();
 
@@ -45,10 +47,15 @@ beforeAll(async () => {
   mkdirSync(lessonsDir);
   writeFileSync(join(lessonsDir, 'lab.pcap'), readFileSync(capture));
   const text = { en: 'x', 'zh-CN': 'x' };
-  writeFileSync(join(lessonsDir, 'one.json'), JSON.stringify({
-    id: 'one', title: text, summary: text, capture: 'lab.pcap',
-    steps: [{ frame: 1, text }, { frame: 2, text, question: { kind: 'state', endpoint: 'client', prompt: text, explanation: text, choices: ['SYN_SENT', 'ESTABLISHED', 'CLOSED'], feedback: { CLOSED: { en: 'A SYN was sent: the client is no longer CLOSED', 'zh-CN': '已发送 SYN' } } } }],
-  }));
+  // The second step asks the client's state after frame 2; its choices hold the engine's answer and a
+  // wrong one with the misconception the dashboard shows.
+  const right = decodeFile(capture)[1].states!.client;
+  WRONG = right === 'CLOSED' ? 'LISTEN' : 'CLOSED';
+  const question = {
+    kind: 'state', endpoint: 'client', prompt: text, explanation: text, choices: [right, WRONG],
+    feedback: [{ state: WRONG, text: { en: 'A SYN was sent: the client is no longer there', 'zh-CN': '已发送 SYN' } }],
+  };
+  writeFileSync(join(lessonsDir, 'one.json'), JSON.stringify({ id: 'one', title: text, summary: text, capture: 'lab.pcap', steps: [{ frame: 1, text }, { frame: 2, text, question }] }));
   writeFileSync(join(lessonsDir, 'two.json'), JSON.stringify({ id: 'two', title: text, summary: text, capture: 'lab.pcap', steps: [{ frame: 3, text }] }));
   mkdirSync(join(dir, 'uploads'));
   service = new Service({
@@ -486,7 +493,7 @@ describe('the class dashboard', () => {
     const students = await Promise.all([0, 1, 2].map(() => student()));
     const names = ['Ada', 'Grace', '=HYPERLINK("http://evil")'];
     const right = decodeFile(capture)[1].states!.client;
-    const wrong = 'CLOSED';
+    const wrong = WRONG;
     for (const [i, s] of students.entries()) {
       await s.ok('identify', { learner: `learner-${i}-abcdefgh`, name: names[i] });
       await s.ok('openLesson', { id: 'one' });
@@ -503,7 +510,7 @@ describe('the class dashboard', () => {
     expect(snap.questions).toEqual([{
       lesson: 'one', step: 1, question: 'step-2', answered: 3, right: 1,
       counts: [{ answer: wrong, count: 2, correct: false }, { answer: right, count: 1, correct: true }],
-      topWrong: { answer: wrong, count: 2, misconception: { en: 'A SYN was sent: the client is no longer CLOSED', 'zh-CN': '已发送 SYN' } },
+      topWrong: { answer: wrong, count: 2, misconception: { en: 'A SYN was sent: the client is no longer there', 'zh-CN': '已发送 SYN' } },
     }]);
     expect(snap.classUrl).toBe(server.classUrl);
     // Teachers get it pushed as it changes.

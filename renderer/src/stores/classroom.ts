@@ -44,7 +44,7 @@ export const useClassroomStore = defineStore('classroom', () => {
       useNoticesStore().error(e, 'connect');
     }
     const lessons = useLessonsStore();
-    if (info.lesson && !lessons.active && !lessons.opening && lessons.defs.some((d) => d.id === info.lesson?.id)) {
+    if (info.lesson && !lessons.active && !lessons.opening) {
       const step = info.lesson.step;
       await lessons.open(info.lesson.id);
       if (step > 0) await lessons.goToStep(step);
