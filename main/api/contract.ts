@@ -2,7 +2,7 @@
 // Electron IPC (preload) and WebSocket both implement `HandshakeLabApi`; the renderer only ever sees this interface.
 import type { ApiMethod, RequestInput } from './requests';
 import type {
-  AppInfo, CaptureStatus, ConnectionSummary, Counters, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
+  AppInfo, CaptureStatus, ConnectionSummary, Counters, EnableCaptureResult, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
   FrameRow, LadderPage, LessonPlay, LessonSummary, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
   AnswerResult, ClassPolicy, ClassSnapshot, SessionInfo, Share,
 } from './types';
@@ -41,6 +41,7 @@ export interface ApiResults {
   exportClassCsv: { name: string; csv: string };
   lessonProgress: { ok: true };
   answerQuestion: AnswerResult;
+  enableCapture: EnableCaptureResult;
 }
 
 /** Pushes from the back end. Frame batches come at most ~30 times a second and are bounded in size. */

@@ -108,6 +108,7 @@ export function makeHandlers(svc: Service): Handlers {
     openLesson: async (p, s) => svc.openLesson(s, p.id),
     getLesson: async (p, s) => svc.getLesson(s, p.id),
     importLesson: async (p, s) => svc.importLesson(s, p.path, p.capture),
+    enableCapture: async (_p, s) => svc.enableCapture(s),
 
     // ---- sessions and the classroom ----
     getSession: async (_p, s) => svc.sessionInfo(s),

@@ -7,6 +7,7 @@ import { ApiError } from '../api/contract';
 import type { ApiErrorInfo, CaptureStatus } from '../api/types';
 import type { LiveCapture, LiveCaptureOptions, LiveCaptureSession } from '../capture/live-capture';
 import type { PcapngAutosave } from './autosave';
+import { ConnectionOwners } from './connection-owners';
 import type { Source } from './source';
 
 export interface LiveRunOptions {
@@ -33,13 +34,18 @@ export class LiveRun {
   private stopping: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private active = true;
+  /** Which programs hold the captured connections (connection-owners.ts), while the run lasts. */
+  private readonly owners: ConnectionOwners;
 
-  private constructor(private readonly o: LiveRunOptions) {}
+  private constructor(private readonly o: LiveRunOptions) {
+    this.owners = new ConnectionOwners(o.source.store, (stream) => o.source.streamChanged(stream), { log: o.log });
+  }
 
   /** Starts capturing; on failure the autosave is removed, the source shows the error, and it is thrown. */
   static async start(o: LiveRunOptions): Promise<LiveRun> {
     const run = new LiveRun(o);
     const { source, writer, request } = o;
+    run.owners.start();
     try {
       run.session = await o.capture.start(request, {
         frames: (batch) => {
@@ -69,6 +75,7 @@ export class LiveRun {
       });
     } catch (e) {
       run.active = false;
+      run.owners.stop();
       writer.close();
       await unlink(writer.path).catch(() => undefined);
       const err = e instanceof ApiError ? e : new ApiError('capture_unavailable', e instanceof Error ? e.message : String(e));
@@ -112,6 +119,7 @@ export class LiveRun {
           this.o.log(`stopping the capture failed: ${e instanceof Error ? e.message : String(e)}`);
         }
         this.active = false;
+        this.owners.stop();
         writer.close();
         const { state: _s, error: _e, ...rest } = source.status;
         source.setStatus({ ...rest, state: error ? 'error' : 'idle', ...(error ? { error } : {}), ...(limit ? { limit } : {}) });

@@ -3,7 +3,9 @@
 // failed open never changes the session. Errors name the file and the problem, never its bytes or size.
 import { open } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
+import { constants, gunzipSync } from 'node:zlib';
 import { ApiError } from '../api/contract';
+import { gzipProblem, isGzip } from '../capture/compressed';
 import { CaptureReader } from '../engine/io/reader';
 import { CaptureFormatError } from '../engine/io/errors';
 
@@ -23,12 +25,13 @@ export async function checkCaptureFile(path: string, shown = path): Promise<void
     const st = await fh.stat();
     if (st.isDirectory()) throw new ApiError('file_error', `${shown}: is a directory, not a capture file`);
     if (!st.isFile()) throw new ApiError('file_error', `${shown}: is not a regular file`);
-    const head = new Uint8Array(HEAD);
-    const { bytesRead } = await fh.read(head, 0, HEAD, 0);
+    const buf = new Uint8Array(HEAD);
+    const { bytesRead } = await fh.read(buf, 0, HEAD, 0);
     if (bytesRead === 0) throw new ApiError('file_error', `${shown}: is empty, not a capture file`);
+    const head = startOf(buf.subarray(0, bytesRead), shown);
     const reader = new CaptureReader();
     try {
-      reader.push(head.subarray(0, bytesRead), () => undefined);
+      reader.push(head, () => undefined);
     } catch (e) {
       if (!(e instanceof CaptureFormatError)) throw e;
       // Damage after the header is reported once the good frames are loaded. A header that is not a
@@ -40,6 +43,17 @@ export async function checkCaptureFile(path: string, shown = path): Promise<void
     if (reader.format === null) throw new ApiError('file_error', `${shown}: is too short to be a capture file`);
   } finally {
     await fh.close();
+  }
+}
+
+/** The first bytes of the capture: a gzip-compressed one's (.pcap.gz, as tshark reads them) decompressed. */
+function startOf(head: Uint8Array, shown: string): Uint8Array {
+  if (!isGzip(head)) return head;
+  try {
+    // Only the start of the stream is here: flush what it gives, without asking for its end.
+    return gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
+  } catch (e) {
+    throw new ApiError('file_error', `${shown}: ${gzipProblem(e)}`);
   }
 }
 

@@ -9,6 +9,7 @@ import { ApiError, type ApiEvents, type ApiResults, type ClientContext, type Han
 import { isApiMethod, parseRequest, type ApiMethod } from '../api/requests';
 import type { AppInfo, ClassPolicy, LessonPlay, LoadProgress, Role, SessionInfo } from '../api/types';
 import type { FrameStore } from '../engine/store/frame-store';
+import { enableCapture } from '../capture/enable';
 import { permissionHelp } from '../capture/permission-help';
 import { Captures, type ServerAddress } from './captures';
 import { Classroom } from './classroom';
@@ -34,12 +35,14 @@ export interface ServiceOptions extends HubOptions {
   progressDir?: string | null;
   /** Ports a browser client's experiment may use (default: 12345 only). */
   experimentPorts?: number[];
+  /** Whether the person at this computer may give dumpcap capture rights (the desktop app, serve on loopback): teachers only. */
+  canEnableCapture?: boolean;
 }
 
 /** Methods only a teacher may call: a student gets `forbidden`. */
 const TEACHER_ONLY: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'listInterfaces', 'startCapture', 'stopCapture', 'saveCapture', 'share', 'unshare', 'setClassPolicy', 'getClass', 'exportClassCsv',
-  'importLesson',
+  'importLesson', 'enableCapture',
 ]);
 
 export class Service implements HandshakeLabService {
@@ -208,9 +211,26 @@ export class Service implements HandshakeLabService {
       name: 'Handshake Lab', version: typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0',
       transport: this.options.transport, platform: process.platform, locale: this.locale,
     };
-    if (s.student) return { ...base, capture: { available: false, reason: 'live capture on this server is for the teacher', help: permissionHelp() } };
+    if (s.student) return { ...base, capture: { available: false, reason: 'live capture on this server is for the teacher', help: this.captureHelp(s) } };
     return (cap ? cap.availability() : Promise.resolve({ available: false, reason: 'live capture is not available in this process' }))
-      .then((avail) => ({ ...base, capture: { available: avail.available, ...(avail.reason ? { reason: avail.reason } : {}), help: permissionHelp() } }));
+      .then((avail) => ({ ...base, capture: { available: avail.available, ...(avail.reason ? { reason: avail.reason } : {}), help: this.captureHelp(s) } }));
+  }
+
+  /** Whether this session may give dumpcap its rights: the teacher, at this computer (pkexec prompts on its display). */
+  private mayEnableCapture(s: Session): boolean {
+    return !!this.options.canEnableCapture && !s.student && s.trust.anyPath;
+  }
+
+  /** How to allow capture here; the button only where this session may use it. */
+  private captureHelp(s: Session): AppInfo['capture']['help'] {
+    const help = permissionHelp();
+    return { ...help, canFix: help.canFix && this.mayEnableCapture(s) };
+  }
+
+  /** "Allow capture": the system's own prompt gives dumpcap its rights (capture/enable). */
+  async enableCapture(s: Session): Promise<ApiResults['enableCapture']> {
+    if (!this.mayEnableCapture(s)) throw new ApiError('forbidden', 'only someone at this computer may change who can capture on it (the desktop app, or serve on 127.0.0.1)');
+    return { ...(await enableCapture(undefined, this.hub.log)), capture: (await this.appInfo(s)).capture };
   }
 
   sessionInfo(s: Session): SessionInfo {

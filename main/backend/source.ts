@@ -94,6 +94,11 @@ export class Source {
     this.lastFrameAt = Date.now();
   }
 
+  /** A connection changed outside the frames (e.g. the program behind it became known): the next push carries it. */
+  streamChanged(stream: number): void {
+    this.changedStreams.add(stream);
+  }
+
   /** The connections and transitions that changed since the last round (then forgotten); a new round begins. */
   takeChanges(): SourceChanges {
     this.roundFrames.clear();

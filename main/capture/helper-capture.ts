@@ -18,6 +18,7 @@ import type { ApiErrorInfo, NetworkInterface } from '../api/types';
 import { CaptureReader } from '../engine/io/reader';
 import type { RawFrame } from '../engine/types';
 import { canExecute, findDumpcap } from './dumpcap-path';
+import { dumpcapLaunch } from './dumpcap-launch';
 import type { LiveCapture, LiveCaptureEvents, LiveCaptureOptions, LiveCaptureSession, LiveCaptureStats } from './live-capture';
 import { permissionHelp } from './permission-help';
 import { SH_NOT_EXECUTABLE, SH_NOT_FOUND, spawnWatched, type WatchedProcess } from './watchdog';
@@ -149,9 +150,15 @@ export function classifyDumpcap(stderr: string, device: string, filter: string, 
   return new ApiError('capture_unavailable', `cannot capture on ${device}: dumpcap: ${problem}`);
 }
 
+/** Whether this user can start dumpcap: itself, or through its group (dumpcap-launch.ts). */
+function runnable(dumpcap: string): boolean {
+  return canExecute(dumpcap) || dumpcapLaunch(dumpcap, []).via === 'group';
+}
+
 function run(path: string, args: string[]): Promise<{ stdout: string; stderr: string; error?: NodeJS.ErrnoException; code: number | null }> {
+  const launch = dumpcapLaunch(path, args);
   return new Promise((resolve) => {
-    execFile(path, args, { timeout: 15_000, maxBuffer: 4 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
+    execFile(launch.command, launch.args, { timeout: 15_000, maxBuffer: 4 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
       const err = error as (NodeJS.ErrnoException & { code?: string | number }) | null;
       resolve({
         stdout: String(stdout),
@@ -173,16 +180,37 @@ export class HelperCapture implements LiveCapture {
   /** `dumpcap`: the helper's path (default: found on PATH or HANDSHAKE_LAB_DUMPCAP; null if there is none). */
   constructor(readonly dumpcap: string | null = findDumpcap()) {}
 
+  private probed: { at: number; result: { available: boolean; reason?: string } } | null = null;
+
   async availability(): Promise<{ available: boolean; reason?: string }> {
     if (!this.dumpcap) return { available: false, reason: `the capture helper, Wireshark's dumpcap, is not installed. ${permissionAdvice()}` };
-    // A dumpcap this user may not run (Debian's wireshark group) is still "available": starting says what to do.
-    return { available: true };
+    // Asked often (app info, each start): a yes of the last second stands (a no is asked again: rights
+    // may just have been given).
+    if (this.probed && Date.now() - this.probed.at < 1000) return this.probed.result;
+    const result = await this.probe(this.dumpcap);
+    this.probed = result.available ? { at: Date.now(), result } : null;
+    return result;
+  }
+
+  /**
+   * Whether dumpcap may open the loopback device (Linux and macOS: `dumpcap -L -i lo`, which needs the
+   * capture rights and captures nothing). Refused rights make capture unavailable, saying what to do, so the
+   * app can offer "Allow capture" before a first failed start. Anything else is left for start() to report.
+   */
+  private async probe(dumpcap: string): Promise<{ available: boolean; reason?: string }> {
+    if (process.platform !== 'linux' && process.platform !== 'darwin') return { available: true };
+    if (!runnable(dumpcap)) return { available: false, reason: classifyDumpcap('', 'lo', '', dumpcap, 'EACCES').message };
+    const lo = process.platform === 'darwin' ? 'lo0' : 'lo';
+    const r = await run(dumpcap, ['-L', '-i', lo]);
+    if (r.code === 0) return { available: true };
+    const e = classifyDumpcap(r.stderr, lo, '', dumpcap, r.error?.code);
+    return e.code === 'permission_denied' ? { available: false, reason: e.message } : { available: true };
   }
 
   async listInterfaces(): Promise<NetworkInterface[]> {
     if (!this.dumpcap) throw new ApiError('capture_unavailable', (await this.availability()).reason ?? 'no capture helper');
     const os = osAddresses();
-    if (canExecute(this.dumpcap)) {
+    if (runnable(this.dumpcap)) {
       const r = await run(this.dumpcap, ['-D', '-M']);
       const list = parseInterfaceList(r.stdout, os);
       if (list.length) return list;
@@ -195,7 +223,7 @@ export class HelperCapture implements LiveCapture {
   async start(options: LiveCaptureOptions, events: LiveCaptureEvents): Promise<LiveCaptureSession> {
     const dumpcap = this.dumpcap;
     if (!dumpcap) throw new ApiError('capture_unavailable', (await this.availability()).reason ?? 'no capture helper');
-    if (canExecute(dumpcap)) {
+    if (runnable(dumpcap)) {
       const r = await run(dumpcap, ['-D', '-M']);
       const names = parseInterfaceList(r.stdout).map((i) => i.name);
       if (names.length && !names.includes(options.interface)) {
@@ -244,7 +272,10 @@ class HelperSession implements LiveCaptureSession {
     return new Promise((resolve, reject) => {
       let child: DumpcapProcess;
       try {
-        child = spawnWatched(dumpcap, dumpcapArgs(options));
+        // Through sg, dumpcap is sg's child (sg forks and does not pass signals on): the watchdog runs
+        // them in a process group of its own and signals it as a whole.
+        const launch = dumpcapLaunch(dumpcap, dumpcapArgs(options));
+        child = spawnWatched(launch.command, launch.args);
       } catch (e) {
         reject(classifyDumpcap('', options.interface, options.filter, dumpcap, (e as NodeJS.ErrnoException).code ?? String(e)));
         return;
@@ -386,7 +417,7 @@ class HelperSession implements LiveCaptureSession {
         this.child.kill('SIGTERM');
         this.killTimer = setTimeout(() => {
           this.child.kill('SIGKILL');
-          // The watchdog is gone; its pipe closing tells the part of it that watches to stop dumpcap.
+          // The watchdog is gone; its pipe closing tells the part of it that watches to stop dumpcap's group.
           this.child.stdin?.destroy();
         }, STOP_GRACE_MS);
         this.killTimer.unref();

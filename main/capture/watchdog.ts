@@ -2,18 +2,24 @@
 // to stop it. Linux's parent-death signal would do, but the kernel clears it for binaries with file
 // capabilities (dumpcap's), so dumpcap runs under a small shell watchdog instead: the watchdog's stdin is
 // a pipe from the app, which the kernel closes however the app ends; when it closes, the watchdog stops
-// dumpcap (SIGTERM, then SIGKILL 2 s later). A SIGTERM to the watchdog is passed on to dumpcap (a normal
-// stop), and the watchdog exits with dumpcap's status. dumpcap's stdout and stderr are the app's pipes,
-// untouched. Windows has no sh: there dumpcap is started directly.
+// dumpcap's process group (SIGTERM, then SIGKILL 2 s later). A SIGTERM to the watchdog is passed on to
+// that group (a normal stop), and the watchdog exits with dumpcap's status. dumpcap's stdout and stderr
+// are the app's pipes, untouched. Windows has no sh: there dumpcap is started directly.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 
-/** $1… is the command and its arguments. fd 3 keeps the app's pipe; dumpcap gets neither it nor stdin. */
+/**
+ * $1… is the command and its arguments. fd 3 keeps the app's pipe; the command gets neither it nor stdin.
+ * The command runs in a session (so a process group) of its own, through setsid where there is one:
+ * signals go to the whole group, so a dumpcap started through `sg` (which forks and does not pass signals
+ * on) is stopped with sg. Without setsid (macOS) the command itself is signalled (sg is Linux-only).
+ */
 export const WATCHDOG_SCRIPT = `exec 3<&0 </dev/null
-"$@" 3<&- &
+if command -v setsid >/dev/null 2>&1; then setsid "$@" 3<&- & else "$@" 3<&- & fi
 c=$!
-trap 'kill -TERM "$c" 2>/dev/null' TERM INT HUP
-( while read -r _ <&3; do :; done; kill -TERM "$c" 2>/dev/null; sleep 2; kill -KILL "$c" 2>/dev/null ) &
+sig() { kill -"$1" -"$c" 2>/dev/null || kill -"$1" "$c" 2>/dev/null; }
+trap 'sig TERM' TERM INT HUP
+( while read -r _ <&3; do :; done; sig TERM; sleep 2; sig KILL ) &
 w=$!
 exec 3<&-
 while :; do

@@ -2,7 +2,7 @@
 // machines and end-to-end tests.
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ApiError } from '../api/contract';
 import { appDataDir } from '../backend/data-dir';
 import { limitsWith, type Limits } from '../backend/limits';
@@ -105,15 +105,36 @@ export const serveCommand: Command = {
     const experimentPorts = portList(flags['experiment-ports'] as string | undefined);
     const rendererRoot = rendererDir();
     if (!rendererRoot) throw new UsageError('serve: the app\'s pages are not built (out/renderer); run `npm run build`');
-    const log = (line: string) => process.stderr.write(`handshake-lab serve: ${line}\n`);
+    // While --open's file loads, its problem is said once, as the error serve stops with.
+    let opening = false;
+    const log = (line: string) => { if (!opening) process.stderr.write(`handshake-lab serve: ${line}\n`); };
     // Uploads of servers that were killed are not left behind for ever.
     for (const dir of removeStaleUploadDirs(tmpdir())) log(`removed the upload folder of a server that is gone: ${dir}`);
     const uploadDir = makeUploadDir();
     const dataDir = appDataDir();
     if (root) log('running as root (--allow-root): live capture goes through dumpcap only');
     const extraLessonDirs = flags.lessons === undefined ? [] : [String(flags.lessons)];
-    const service = new Service({ transport: 'websocket', capture: captureFor(root, log), dataDir, log, uploadDir, limits, extraLessonDirs, ...(experimentPorts ? { experimentPorts } : {}) });
+    // "Allow capture" (the system's password prompt on this machine) only for the teacher on this machine.
+    const service = new Service({
+      transport: 'websocket', capture: captureFor(root, log), dataDir, log, uploadDir, limits, extraLessonDirs,
+      canEnableCapture: isLoopbackAddress(host), ...(experimentPorts ? { experimentPorts } : {}),
+    });
     service.captures.includeOwnTraffic = flags['include-own-traffic'] === true;
+    const openFile = flags.open as string | undefined;
+    if (openFile) {
+      opening = true;
+      const p = await service.openFile(openFile).catch((e: unknown) => ({ error: { message: e instanceof Error ? e.message : String(e) }, frames: 0 }));
+      opening = false;
+      const problem = p.error ? p.error.message.replace(`${resolve(openFile)}: `, '').replace(`${openFile}: `, '') : null;
+      if (problem && !p.frames) {
+        await service.dispose(0);
+        removeUploadDir(uploadDir);
+        throw new UsageError(`serve: cannot open ${openFile}: ${problem}`);
+      }
+      // A damaged capture's good frames are served, as decode prints them.
+      if (problem) process.stderr.write(`handshake-lab serve: ${openFile}: ${problem} (serving the ${p.frames} frames before it)\n`);
+      service.shareLocal(true);
+    }
     let server;
     try {
       server = await startServer({ service, host, port, rootDir: rendererRoot, log });
@@ -124,6 +145,19 @@ export const serveCommand: Command = {
     }
     // Whoever reads our output may go away; the server keeps serving without it.
     const untolerate = tolerateClosedOutput();
+    // Ctrl-C from the first line on stops cleanly (a capture starting meanwhile is stopped too).
+    const stopRequested = new Promise<void>((resolveStop) => {
+      const onSignal = () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        // A second signal ends it at once.
+        process.once('SIGINT', () => process.exit(130));
+        process.once('SIGTERM', () => process.exit(143));
+        resolveStop();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
     process.stdout.write(`Handshake Lab is serving at ${server.url}\n`);
     process.stdout.write(`Class URL for students: ${server.classUrl}\n`);
     if (!isLoopbackAddress(host)) process.stdout.write(`Listening on ${host}: anyone with a URL (and its token) can use the app; students get the class URL.\n`);
@@ -137,25 +171,8 @@ export const serveCommand: Command = {
       removeUploadDir(uploadDir);
       if (redirect) rmSync(redirect, { force: true });
     };
-    const stopped = new Promise<void>((resolveStop) => {
-      const onSignal = () => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        // A second signal ends it at once.
-        process.once('SIGINT', () => process.exit(130));
-        process.once('SIGTERM', () => process.exit(143));
-        resolveStop();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-    });
     try {
-      if (flags.open) {
-        const p = await service.openFile(flags.open as string);
-        if (p.error) process.stderr.write(`handshake-lab serve: ${p.error.message}\n`);
-        service.shareLocal(true);
-        process.stdout.write(`Opened ${flags.open as string}: ${p.frames} frames (shared with the class)\n`);
-      }
+      if (openFile) process.stdout.write(`Opened ${openFile}: ${service.frames.total} frames (shared with the class)\n`);
       if (flags.capture) {
         const st = await service.handle('startCapture', { interface: flags.capture as string }, { id: 'cli', emit: () => undefined });
         service.shareLocal(false);
@@ -167,7 +184,8 @@ export const serveCommand: Command = {
       throw new UsageError(`serve: ${e instanceof ApiError ? e.message : e instanceof Error ? e.message : String(e)}`);
     }
     if (!flags['no-open-browser']) redirect = openBrowser(server.url, join(dataDir, 'runtime'));
-    await stopped;
+    if (!flags['no-open-browser'] && !redirect) process.stdout.write(`No browser can be opened here (no display): open this URL: ${server.url}\n`);
+    await stopRequested;
     process.stdout.write('Stopping.\n');
     await stop();
     untolerate();
