@@ -176,7 +176,7 @@ export const serveCommand: Command = {
       if (flags.capture) {
         const st = await service.handle('startCapture', { interface: flags.capture as string }, { id: 'cli', emit: () => undefined });
         service.shareLocal(false);
-        process.stdout.write(`Capturing on ${st.interface} (autosave: ${st.file}; shared with the class)\n`);
+        process.stdout.write(`Capturing on ${st.interface} (autosave: ${st.file}), shared with the class\n`);
       }
       service.detach('cli');
     } catch (e) {
