@@ -10,6 +10,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlink
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// "Allow capture" would ask pkexec for root: here only whether it was asked, and by whom.
+const elevations = vi.hoisted(() => ({ n: 0 }));
+vi.mock('../../main/capture/enable', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../main/capture/enable')>()),
+  enableCapture: async () => { elevations.n++; return { outcome: 'cancelled', message: 'the stand-in prompt was dismissed' }; },
+}));
 vi.mock('../../main/engine/dissect/index', async () => await import('../backend/fake-engine'));
 vi.mock('../../main/engine/tcp/tracker', async () => ({ TcpTracker: (await import('../backend/fake-engine')).TcpTracker }));
 vi.mock('../../main/engine/tcp/states', async () => ({ StateTracker: (await import('../backend/fake-engine')).StateTracker }));
@@ -166,6 +172,32 @@ describe('a class client cannot sniff the teacher\'s machine (issue 13, 1)', () 
     expect(b.of('reset')).toEqual([]);
     expect(t.of('reset')).toEqual([]);
     a.close(); b.close(); t.close();
+  });
+});
+
+describe('Allow capture (pkexec on the host) is the teacher\'s, at the computer', () => {
+  it('a student is refused and never offered it; the teacher on loopback may; a server that does not allow it refuses everyone', async () => {
+    const allowing = new Service({ transport: 'websocket', capture: cap, dataDir: data, lessonsDir, log: (l) => logs.push(l), canEnableCapture: true });
+    const srv = await startServer({ service: allowing, rootDir: root, log: (l) => logs.push(l) });
+    try {
+      const s = new Api(await openWs(srv.port, `?token=${srv.classToken}`));
+      const t = new Api(await openWs(srv.port, `?token=${srv.token}`));
+      elevations.n = 0;
+      expect(await s.code('enableCapture', {})).toBe('forbidden');
+      expect(elevations.n, 'a student made the host ask for root').toBe(0);
+      expect((await s.ok<{ capture: { help: { canFix: boolean } } }>('getAppInfo')).capture.help.canFix).toBe(false);
+      expect(await t.ok<{ outcome: string }>('enableCapture', {})).toMatchObject({ outcome: 'cancelled' });
+      expect(elevations.n).toBe(1);
+      s.close(); t.close();
+      // The classroom server above was not told this computer's user may be asked: nobody may.
+      const t2 = await teacher();
+      expect(await t2.code('enableCapture', {})).toBe('forbidden');
+      expect(elevations.n).toBe(1);
+      t2.close();
+    } finally {
+      await allowing.dispose();
+      await srv.close();
+    }
   });
 });
 
