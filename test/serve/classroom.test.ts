@@ -13,7 +13,7 @@ import { join } from 'node:path';
 // "Allow capture" would ask pkexec for root: here only whether it was asked, and by whom.
 const elevations = vi.hoisted(() => ({ n: 0 }));
 vi.mock('../../main/capture/enable', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../main/capture/enable')>()),
+  ...(await importOriginal<typeof EnableModule>()),
   enableCapture: async () => { elevations.n++; return { outcome: 'cancelled', message: 'the stand-in prompt was dismissed' }; },
 }));
 vi.mock('../../main/engine/dissect/index', async () => await import('../backend/fake-engine'));
@@ -27,6 +27,7 @@ const { synthFrames, writePcap } = await import('../backend/synth');
 const { decodeFile, rawFrames } = await import('../helpers/decode');
 import { Api, httpGet, openWs } from '../helpers/ws-api';
 import type { RunningServer } from '../../main/serve/server';
+import type * as EnableModule from '../../main/capture/enable';
 import type { ClassSnapshot, SessionInfo, Share, StatusSnapshot } from '../../main/api/types';
 
 const dir = mkdtempSync(join(tmpdir(), 'hl-class-'));
