@@ -115,6 +115,14 @@ function rssSampler(pid) {
   return { stop: () => { clearInterval(timer); return max; } };
 }
 
+/** Some answer to `q`, right or wrong (student `i` picks its own): a state or choice id, a number, a byte range or an order. */
+function benchAnswer(q, i) {
+  if (q.choices?.length) return q.kind === 'state' ? q.choices[i % q.choices.length] : q.choices[i % q.choices.length].id;
+  if (q.kind === 'bytes') return [i % 20, (i % 20) + 4];
+  if (q.kind === 'order') return (q.items ?? []).map((it) => it.id ?? String(it)).reverse();
+  return i % 3;
+}
+
 /** A student stepping through the classic lesson, answering each question, until `until`. */
 async function student(url, i, until) {
   const s = await client(url);
@@ -128,7 +136,7 @@ async function student(url, i, until) {
       await s.call('lessonProgress', { lesson: lesson.id, step });
       await s.call('getFrame', { number: lesson.steps[step].frame ?? 1 });
       const q = lesson.steps[step].question;
-      if (q) await s.call('answerQuestion', { lesson: lesson.id, step, answer: q.kind === 'state' ? q.choices[i % q.choices.length] : q.choices[i % q.choices.length].id });
+      if (q) await s.call('answerQuestion', { lesson: lesson.id, step, answer: benchAnswer(q, i) });
       await sleep(800 + (i % 7) * 100);
     }
     rounds++;
