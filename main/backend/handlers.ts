@@ -81,7 +81,11 @@ export function makeHandlers(svc: Service): Handlers {
       const src = s.source;
       if (p.number > src.store.total) throw new ApiError('not_found', `there is no frame ${p.number} (${src.store.total} frames)`);
       let detail: ApiResults['getFrame'] | null = null;
-      src.withBytes(() => src.store.redecodeMany([p.number], (d, raw) => { detail = { frame: d.frame, bytes: bytesHex(raw.data) }; }), s.present(src.file ?? ''));
+      src.withBytes(() => src.store.redecodeMany([p.number], (d, raw) => {
+        detail = { frame: d.frame, bytes: bytesHex(raw.data) };
+        // Reassembled data (IP fragments, TCP segments) as its own byte tabs, as Wireshark shows them.
+        if (d.sources.length) detail.sourceBytes = d.sources.map((x) => bytesHex(x.data));
+      }), s.present(src.file ?? ''));
       return detail as unknown as ApiResults['getFrame'];
     },
     indexOfFrame: async (p, s) => ({ index: s.view().view.indexOf(p.number, s.source.store.total) }),

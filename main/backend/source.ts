@@ -81,7 +81,7 @@ export class Source {
   /** Stores one frame (from a file or a capture) and notes what the next push should carry. */
   ingest(raw: RawFrame, offset: number): void {
     const d = this.store.add(raw, offset);
-    this.views.added(d.frame, raw.data);
+    this.views.added(d.frame, raw.data, d.sources.map((x) => x.data));
     if (d.tcp) {
       const s = d.tcp.analysis.stream;
       this.changedStreams.add(s);
