@@ -1,5 +1,7 @@
 // English. Field names, values and Wireshark's own strings (Info, expert messages) are never translated;
 // everything the app says itself is, by key. zh-CN.ts must have exactly the same keys (a test checks).
+import classroom from './classroom-en';
+
 export default {
   app: { tagline: 'TCP made visible' },
   common: { loading: 'Loading…', cancel: 'Cancel', dismiss: 'Dismiss' },
@@ -284,7 +286,7 @@ export default {
     connect: 'Connecting', openFile: 'Opening the file', upload: 'Uploading', saveCapture: 'Saving', runExperiment: 'Running the experiment',
     startCapture: 'Starting the capture', stopCapture: 'Stopping the capture', cancelLoad: 'Cancelling', getFrames: 'Loading frames',
     getFrame: 'Loading the frame', setFilter: 'Applying the filter', listConnections: 'Loading connections', getLadder: 'Loading the ladder',
-    getSeries: 'Loading the graphs', openLesson: 'Opening the lesson', listInterfaces: 'Listing interfaces', export: 'Exporting',
+    getSeries: 'Loading the graphs', openLesson: 'Opening the lesson', listInterfaces: 'Listing interfaces', export: 'Exporting', share: 'Sharing',
     enableCapture: 'Allowing capture',
   },
   errors: {
@@ -317,4 +319,5 @@ export default {
     captureInstall: 'Install Npcap, then start the capture again',
     captureInstallDetail: 'Run Npcap\'s installer with "Support loopback traffic" ticked (and "Restrict Npcap driver\'s access to Administrators only" not ticked).',
   },
+  classroom,
 };
