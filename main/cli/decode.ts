@@ -42,37 +42,74 @@ export const decodeCommand: Command = {
     let firstSec = 0, firstNsec = 0;
     const jsonl = flags.jsonl === true;
     if (!jsonl) out.write(tableHeader());
-    return eachFrame(file, out, (raw) => {
-      const frame = decoder.decode(raw);
+    // A frame is printed once its states are decided: a later segment of its receiver may still revise
+    // them, within a bounded look-ahead (the Decoder says which frames are settled).
+    const held = new SettlingQueue((frame: DecodedFrame, rel: number) => {
       if (jsonl) {
         out.write(JSON.stringify(frame));
         out.write('\n');
-        return;
-      }
-      if (!first) { first = frame; firstSec = raw.tsSec; firstNsec = raw.tsNsec; }
-      const rel = (raw.tsSec - firstSec) + (raw.tsNsec - firstNsec) / 1e9;
-      out.write(formatTableRow(frame, rel));
+      } else out.write(formatTableRow(frame, rel));
     });
+    return eachFrame(file, out, (raw) => {
+      const frame = decoder.decode(raw);
+      if (!first) { first = frame; firstSec = raw.tsSec; firstNsec = raw.tsNsec; }
+      held.push(frame, (raw.tsSec - firstSec) + (raw.tsNsec - firstNsec) / 1e9);
+      held.release(decoder.settledBefore());
+    }, () => held.release(Infinity));
   },
 };
+
+/** Decoded frames waiting, in order, until their states are settled; then handed to `print`. */
+class SettlingQueue {
+  private frames: DecodedFrame[] = [];
+  private rels: number[] = [];
+  private head = 0;
+
+  constructor(private readonly print: (frame: DecodedFrame, rel: number) => void) {}
+
+  push(frame: DecodedFrame, rel: number): void {
+    this.frames.push(frame);
+    this.rels.push(rel);
+  }
+
+  /** Prints every frame numbered below `settledBefore`. */
+  release(settledBefore: number): void {
+    const { frames, rels } = this;
+    while (this.head < frames.length && frames[this.head].frame < settledBefore) {
+      this.print(frames[this.head], rels[this.head]);
+      this.head++;
+    }
+    if (this.head === frames.length) {
+      this.frames = [];
+      this.rels = [];
+      this.head = 0;
+    } else if (this.head > 1024) {
+      this.frames.splice(0, this.head);
+      this.rels.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}
 
 /**
  * Hands every frame of `file` to `onFrame` (none once our reader has gone: `decode | head`), then
  * flushes; a damaged file's error comes after the output of every good frame before the damage.
  */
-async function eachFrame(file: string, out: Output, onFrame: FrameSink): Promise<number> {
+async function eachFrame(file: string, out: Output, onFrame: FrameSink, onEnd: () => void = () => undefined): Promise<number> {
   try {
-    // Nothing keeps a frame object once its output is written: one is refilled (classic pcap).
+    // Nothing keeps a raw frame object once it is decoded: one is refilled (classic pcap).
     const reader = new CaptureReader();
     reader.reuseFrames = true;
     await readCaptureFileAhead(file, (raw) => {
       if (!out.closed) onFrame(raw);
     }, reader);
   } catch (e) {
+    if (!out.closed) onEnd();
     out.flush();
     if (e instanceof CaptureFileError) throw new UsageError(e.message);
     throw e;
   }
+  if (!out.closed) onEnd();
   out.flush();
   return 0;
 }
