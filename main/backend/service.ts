@@ -81,6 +81,8 @@ export class Service implements HandshakeLabService {
   private counters: Omit<Counters, 'skippedPush'> = { captured: 0, decoded: 0, droppedByKernel: 0, droppedByUs: 0 };
   private changedStreams = new Set<number>();
   private pendingTransitions: ApiEvents['transitions'] = [];
+  /** Streams whose stored states were corrected since the last push, with the earliest frame corrected. */
+  private pendingRevisions = new Map<number, number>();
   private timer: NodeJS.Timeout | null = null;
   private ticks = 0;
   private lastFrameAt = 0;
@@ -314,6 +316,7 @@ export class Service implements HandshakeLabService {
     this.counters = { captured: 0, decoded: 0, droppedByKernel: 0, droppedByUs: 0 };
     this.changedStreams.clear();
     this.pendingTransitions = [];
+    this.pendingRevisions.clear();
     for (const c of this.clients.values()) {
       c.push = new PushCursor(this.maxBatch);
       this.emit(c, 'reset', { reason });
@@ -331,6 +334,12 @@ export class Service implements HandshakeLabService {
       if (t && t.length && d.frame.states) {
         this.pendingTransitions.push({ stream: s, frame: d.frame.frame, states: d.frame.states, transitions: t });
         if (this.pendingTransitions.length > 2 * MAX_TRANSITIONS_PER_PUSH) this.pendingTransitions.splice(0, MAX_TRANSITIONS_PER_PUSH);
+      }
+      // A segment that showed when its sender had really received earlier ones corrects their states.
+      for (const r of this.store.takeRevised()) {
+        const from = this.pendingRevisions.get(r.stream);
+        if (from === undefined || r.fromFrame < from) this.pendingRevisions.set(r.stream, r.fromFrame);
+        this.changedStreams.add(r.stream);
       }
     }
     this.lastFrameAt = Date.now();
@@ -358,6 +367,9 @@ export class Service implements HandshakeLabService {
     const connections = streams.map((s) => this.store.connection(s)).filter((x): x is NonNullable<typeof x> => x !== null);
     const transitions = this.pendingTransitions.slice(-MAX_TRANSITIONS_PER_PUSH);
     this.pendingTransitions = [];
+    // Never skipped (each is small, one per stream): a view that missed one would keep a wrong state.
+    const revised = [...this.pendingRevisions].map(([stream, fromFrame]) => ({ stream, fromFrame }));
+    this.pendingRevisions.clear();
     for (const c of this.clients.values()) {
       const e = this.viewOf(c);
       const ready = c.ctx.canPush ? c.ctx.canPush() : true;
@@ -379,6 +391,8 @@ export class Service implements HandshakeLabService {
       }
       if (ready && connections.length) this.emit(c, 'connections', { connections });
       if (ready && transitions.length) this.emit(c, 'transitions', transitions);
+      // After the transitions pushed with the old states: the views re-fetch these frames.
+      if (revised.length) this.emit(c, 'statesRevised', revised);
     }
     // Counters a few times a second (and at once when the capture state changes: setStatus).
     if (this.ticks % 8 === 0) this.pushStatus(false);
