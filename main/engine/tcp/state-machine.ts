@@ -92,6 +92,12 @@ export const NOTE_TEXT: Readonly<Record<StateNoteCode, string>> = {
   no_listener: 'no listener: no socket listened on this port, the kernel answered the SYN with RST',
 };
 
+const starts = new Map<string, ConnectionStart>();
+
+/** The start (one shared, frozen object per combination: a connection keeps one, and there may be millions). */
 export function connectionStart(client: TcpState, server: TcpState, cause: StartCause): ConnectionStart {
-  return { client, server, cause, text: START_TEXT[cause] };
+  const key = `${client}/${server}/${cause}`;
+  let s = starts.get(key);
+  if (!s) starts.set(key, (s = Object.freeze({ client, server, cause, text: START_TEXT[cause] })));
+  return s;
 }

@@ -63,9 +63,10 @@ interface Pending {
 interface Side {
   /** After its own last segment and the receipts that segment decided. */
   committed: Progress;
-  /** `committed` plus the pending segments shown received: what is reported now. */
+  /** `committed` plus the pending segments shown received: what is reported now (the same object while none is pending). */
   shown: Progress;
-  pending: Pending[];
+  /** null while none (most of the time: only SYN, FIN, RST and ACKs of a SYN or FIN wait for evidence). */
+  pending: Pending[] | null;
   /** Raw ISN once this side sent a SYN, and the sequence number just after the SYN (signed 32-bit). */
   iss: number | null;
   synEnd: number | null;
@@ -96,15 +97,22 @@ interface Conn {
   start: ConnectionStart;
   /** The server's start waits for its first answer (the connection began with a SYN). */
   startOpen: boolean;
-  /** Reporting only: frames from the earliest pending segment on. */
-  log: Entry[];
+  /** Reporting only: frames from the earliest pending segment on (null in `stats`, which reports nothing). */
+  log: Entry[] | null;
 }
 
-const WAITS_FOR_SYN_ACK = new Set<TcpState>(['SYN_SENT', 'SYN_RECEIVED']);
-const WAITS_FOR_FIN_ACK = new Set<TcpState>(['FIN_WAIT_1', 'CLOSING', 'LAST_ACK']);
+const waitsForSynAck = (s: TcpState) => s === 'SYN_SENT' || s === 'SYN_RECEIVED';
+const waitsForFinAck = (s: TcpState) => s === 'FIN_WAIT_1' || s === 'CLOSING' || s === 'LAST_ACK';
+
+/** The starts a capture can show (shared: a connection keeps one). */
+const START_SYN = connectionStart('CLOSED', 'LISTEN', 'syn');
+const START_REFUSED_OR_ACTIVE = connectionStart('CLOSED', 'CLOSED', 'syn');
+const START_SYN_ACK = connectionStart('SYN_SENT', 'SYN_RECEIVED', 'syn_ack');
+const START_MID_STREAM = connectionStart('ESTABLISHED', 'ESTABLISHED', 'mid_stream');
 
 function side(state: TcpState): Side {
-  return { committed: { state, passive: state === 'LISTEN' }, shown: { state, passive: state === 'LISTEN' }, pending: [], iss: null, synEnd: null, finNext: null };
+  const at: Progress = { state, passive: state === 'LISTEN' };
+  return { committed: at, shown: at, pending: null, iss: null, synEnd: null, finNext: null };
 }
 
 const note = (endpoint: Endpoint, code: StateNote['code']): StateNote => ({ endpoint, code, text: NOTE_TEXT[code] });
@@ -121,7 +129,7 @@ export class StateTracker {
   /** The report of `seg`'s frame as the capture so far shows it; earlier frames it revised are in `revisions`. */
   onSegment(seg: TcpSegment, analysis: TcpAnalysis): StateReport {
     this.revisedEntries = [];
-    const conn = this.conn(seg, analysis.stream, analysis.direction);
+    const conn = this.conn(seg, analysis.stream, analysis.direction, true);
     const entry = this.step(conn, seg, analysis.direction, true) as Entry;
     this.lastRevisions = this.revisedEntries.length ? this.revisedEntries.map((e) => ({ frame: e.frame, stream: conn.stream, report: this.report(conn, e) })) : [];
     return this.report(conn, entry);
@@ -152,7 +160,7 @@ export class StateTracker {
     if (!c) return null;
     let from: number | null = null;
     for (const s of [c.client, c.server]) {
-      for (const p of s.pending) {
+      for (const p of s.pending ?? []) {
         if (p.open && frames + 1 - p.frame <= EVIDENCE_HORIZON) {
           if (from === null || p.frame < from) from = p.frame;
           break;
@@ -175,10 +183,10 @@ export class StateTracker {
 
   /** Applies `seg` (sent in `direction`, 0 from the client) to its stream without reports (`stats` needs only the final states). */
   advance(seg: TcpSegment, stream: number, direction: 0 | 1): void {
-    this.step(this.conn(seg, stream, direction), seg, direction, false);
+    this.step(this.conn(seg, stream, direction, false), seg, direction, false);
   }
 
-  private conn(seg: TcpSegment, stream: number, direction: 0 | 1): Conn {
+  private conn(seg: TcpSegment, stream: number, direction: 0 | 1, reporting: boolean): Conn {
     let conn = this.conns[stream];
     if (conn) return conn;
     // Born at its first frame (DECISIONS: start states are not transitions).
@@ -188,21 +196,21 @@ export class StateTracker {
       // The opening SYN: the server is LISTEN until its answer says otherwise.
       client = side('CLOSED');
       server = side('LISTEN');
-      start = connectionStart('CLOSED', 'LISTEN', 'syn');
+      start = START_SYN;
     } else if ((f & TCP_SYN) && !(f & TCP_RST) && direction === 1) {
       // The capture began at the SYN-ACK: its receiver sent the SYN, its sender received it.
       client = side('SYN_SENT');
       server = side('SYN_RECEIVED');
-      server.committed.passive = server.shown.passive = true;
+      server.committed.passive = true;
       client.iss = add32(seg.ack, -1);
       client.synEnd = seg.ack | 0;
-      start = connectionStart('SYN_SENT', 'SYN_RECEIVED', 'syn_ack');
+      start = START_SYN_ACK;
     } else {
       client = side('ESTABLISHED');
       server = side('ESTABLISHED');
-      start = connectionStart('ESTABLISHED', 'ESTABLISHED', 'mid_stream');
+      start = START_MID_STREAM;
     }
-    conn = { stream, client, server, first: seg.frame, start, startOpen: start.cause === 'syn', log: [] };
+    conn = { stream, client, server, first: seg.frame, start, startOpen: start.cause === 'syn', log: reporting ? [] : null };
     this.conns[stream] = conn;
     return conn;
   }
@@ -214,8 +222,8 @@ export class StateTracker {
     const rName: Endpoint = direction === 0 ? 'server' : 'client';
     const s = conn[sName], r = conn[rName];
 
-    if (sName === 'server' && conn.startOpen) this.decideStart(conn, seg, reporting);
-    const deferred = s.pending.length ? this.resolve(conn, s, sName, seg, reporting) : null;
+    if (sName === 'server' && conn.startOpen) this.decideStart(conn, seg);
+    const deferred = s.pending ? this.resolve(conn, s, sName, s.pending, seg) : null;
 
     // The sender's side of the segment.
     const sent: Transition[] | null = reporting ? [] : null;
@@ -239,28 +247,31 @@ export class StateTracker {
     }
     // Then the peer's segments this one shows were not processed yet: received right after it.
     if (deferred) for (const x of deferred) receive(s, p, sName, x, sent, false);
-    s.shown.state = p.state;
-    s.shown.passive = p.passive;
+    s.shown = p;
 
     // The receiver's side: received as captured until its own next segment says otherwise.
     let received: Transition[] | null = reporting ? [] : null;
     let receiverNote: StateNote | null = null;
     if (relevant(seg, r)) {
       const x: Pending = { frame: seg.frame, flags: f, ack: seg.ack | 0, end: segmentEnd(seg), open: true };
-      r.pending.push(x);
+      if (r.pending) r.pending.push(x);
+      else {
+        r.pending = [x];
+        r.shown = { state: r.committed.state, passive: r.committed.passive };
+      }
       if (reporting) this.queue.push(x);
       receiverNote = receive(r, r.shown, rName, x, received, false);
     }
-    if (!reporting) return null;
+    const log = conn.log;
+    if (!log) return null;
     received = received as Transition[];
     const states = direction === 0 ? { client: s.shown.state, server: r.shown.state } : { client: r.shown.state, server: s.shown.state };
     const entry: Entry = { frame: seg.frame, sender: sName, states, sent: sent as Transition[], received, senderNote, receiverNote, revised: false };
-    const log = conn.log;
     log.push(entry);
     // Keep only the frames a later segment could still revise.
     let keepFrom = Infinity;
     for (const x of [conn.client.pending, conn.server.pending]) {
-      for (const pend of x) {
+      for (const pend of x ?? []) {
         if (seg.frame - pend.frame < EVIDENCE_HORIZON) {
           keepFrom = Math.min(keepFrom, pend.frame);
           break;
@@ -277,15 +288,15 @@ export class StateTracker {
    * The server's first answer to the opening SYN tells how it started: a RST (nothing listened) or a
    * SYN of its own (it opened actively) means CLOSED; anything else, or no answer in time, LISTEN.
    */
-  private decideStart(conn: Conn, seg: TcpSegment, reporting: boolean): void {
+  private decideStart(conn: Conn, seg: TcpSegment): void {
     conn.startOpen = false;
     const f = seg.flags;
     if (seg.frame - conn.first > EVIDENCE_HORIZON) return;
     if (!(f & TCP_RST) && !((f & TCP_SYN) && !(f & TCP_ACK))) return;
-    conn.server.committed = { state: 'CLOSED', passive: false };
-    conn.start = connectionStart(conn.start.client, 'CLOSED', 'syn');
-    const first = conn.log[0];
-    if (reporting && first && first.frame === conn.first) this.markRevised(first);
+    conn.server.committed = conn.server.shown = { state: 'CLOSED', passive: false };
+    conn.start = START_REFUSED_OR_ACTIVE;
+    const first = conn.log?.[0];
+    if (first && first.frame === conn.first) this.markRevised(first);
   }
 
   /**
@@ -293,14 +304,14 @@ export class StateTracker {
    * (covered by the ACK, or beyond the evidence horizon) or right after `seg` (returned, in order).
    * Revises the reports of the frames in between where they change.
    */
-  private resolve(conn: Conn, b: Side, who: Endpoint, seg: TcpSegment, reporting: boolean): Pending[] | null {
+  private resolve(conn: Conn, b: Side, who: Endpoint, pending: Pending[], seg: TcpSegment): Pending[] | null {
     const p = b.committed;
-    const log = reporting ? conn.log : null;
+    const log = conn.log;
     const acks = (seg.flags & TCP_ACK) !== 0;
     let deferred: Pending[] | null = null;
     let k = 0;
-    if (log) while (k < log.length && log[k].frame < b.pending[0].frame) k++;
-    for (const x of b.pending) {
+    if (log) while (k < log.length && log[k].frame < pending[0].frame) k++;
+    for (const x of pending) {
       x.open = false;
       if (log) for (; k < log.length && log[k].frame < x.frame; k++) this.setState(log[k], who, p.state);
       const expired = seg.frame - x.frame > EVIDENCE_HORIZON;
@@ -320,7 +331,7 @@ export class StateTracker {
       }
     }
     if (log) for (; k < log.length && log[k].frame < seg.frame; k++) this.setState(log[k], who, p.state);
-    b.pending = [];
+    b.pending = null;
     return deferred;
   }
 
@@ -358,8 +369,8 @@ function relevant(seg: TcpSegment, r: Side): boolean {
   const f = seg.flags;
   if (f & (TCP_SYN | TCP_FIN | TCP_RST)) return true;
   if (!(f & TCP_ACK)) return false;
-  if (r.iss !== null && (WAITS_FOR_SYN_ACK.has(r.committed.state) || WAITS_FOR_SYN_ACK.has(r.shown.state)) && ge(seg.ack, add32(r.iss, 1))) return true;
-  return r.finNext !== null && (WAITS_FOR_FIN_ACK.has(r.committed.state) || WAITS_FOR_FIN_ACK.has(r.shown.state)) && ge(seg.ack, r.finNext);
+  if (r.iss !== null && (waitsForSynAck(r.committed.state) || waitsForSynAck(r.shown.state)) && ge(seg.ack, add32(r.iss, 1))) return true;
+  return r.finNext !== null && (waitsForFinAck(r.committed.state) || waitsForFinAck(r.shown.state)) && ge(seg.ack, r.finNext);
 }
 
 /**
