@@ -9,7 +9,7 @@ import type { LadderSegment } from '../api/types';
 import { Lessons, lessonsDir } from '../backend/lessons';
 import { permissionHelp } from '../capture/permission-help';
 import { Service } from '../backend/service';
-import { traceHeader, traceLine, transitionLines } from '../capture/experiment/trace';
+import { segmentLines, traceHeader, traceLine } from '../capture/experiment/trace';
 import { flagList } from '../engine/store/labels';
 import { stateAnswer, type LessonDef, type LessonLocale, type LessonStep } from '../engine/ui/lesson';
 import { parseArgs } from './args';
@@ -137,7 +137,7 @@ async function stepThrough(def: LessonDef, segments: LadderSegment[], lang: Less
       io.out('\n' + traceHeader() + '\n');
       for (let k = from; k <= idx; k++) {
         io.out(traceLine(segments[k], t0) + '\n');
-        for (const l of transitionLines(segments[k].transitions)) io.out(`${' '.repeat(8)}${l}\n`);
+        for (const l of segmentLines(segments[k])) io.out(`${' '.repeat(8)}${l}\n`);
       }
       shown = Math.max(shown, idx);
     }

@@ -65,12 +65,23 @@ export async function watch(o: WatchOptions): Promise<number> {
   const client = {
     id: 'watch',
     emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]) {
-      if (o.tty || event !== 'transitions') return;
-      for (const t of payload as ApiEvents['transitions']) {
-        const c = service.frames.connection(t.stream);
-        const who = c ? `${c.client} ⇄ ${c.server}` : '';
-        const time = service.frames.timeOf(t.frame).toFixed(6);
-        for (const l of transitionLines(t.transitions)) lines.push(`${time}  stream ${t.stream}  ${who}  ${l}\n`);
+      if (o.tty) return;
+      const store = service.frames;
+      const who = (stream: number) => { const c = store.connection(stream); return c ? `${c.client} ⇄ ${c.server}` : ''; };
+      if (event === 'transitions') {
+        for (const t of payload as ApiEvents['transitions']) {
+          const time = store.timeOf(t.frame).toFixed(6);
+          for (const l of transitionLines(t.transitions)) lines.push(`${time}  stream ${t.stream}  ${who(t.stream)}  ${l}\n`);
+        }
+      } else if (event === 'statesRevised') {
+        // A later segment showed when its sender had really received earlier ones: the lines from there on, again.
+        for (const r of payload as ApiEvents['statesRevised']) {
+          lines.push(`${store.timeOf(r.fromFrame).toFixed(6)}  stream ${r.stream}  ${who(r.stream)}  corrected from frame ${r.fromFrame} on:\n`);
+          for (const n of store.streamFrames(r.stream)) {
+            if (n < r.fromFrame) continue;
+            for (const l of transitionLines(store.record(n).transitions)) lines.push(`${store.timeOf(n).toFixed(6)}  stream ${r.stream}  ${who(r.stream)}  ${l} (frame ${n})\n`);
+          }
+        }
       }
     },
   };

@@ -19,8 +19,10 @@
 // - The accept queue (a Python scenario, last): a connection the server has not accept()ed yet is ESTAB on
 //   both sides in ss, as in the engine. A SYN that finds the queue full is dropped by the kernel: the client
 //   holds SYN-SENT (a stable SYN_SENT we can compare) while the server has no socket for it (its end is still
-//   the listener, LISTEN); the engine, assuming a captured frame was received, may say SYN_RECEIVED there —
-//   a known limit, printed and not failed.
+//   the listener, LISTEN). The engine counts a SYN reaching a listener as received only when the answer
+//   shows it (DECISIONS), so with no answer it says LISTEN too: compared strictly.
+// - A refused connection: nothing listens, the kernel answers the SYN with RST/ACK. ss must show no socket on
+//   the server's port at all (no listener, no connection socket), and the engine's server CLOSED throughout.
 // - The kernel moves a socket to FIN_WAIT_1 when close() is called, even if the FIN is still queued behind
 //   unsent data; our scenarios never leave data unsent, so the FIN is on the wire before we look.
 import { describe, expect, it } from 'vitest';
@@ -74,6 +76,8 @@ interface Observation {
   /** Nothing was captured and ss did not change while we looked. */
   stable: boolean;
   listening: boolean;
+  /** Sockets whose local port is the server's port (a listener or the server's end of a connection). */
+  serverSockets: string[];
 }
 
 const num = (f: DecodedFrame, name: string): number | null => {
@@ -139,6 +143,7 @@ async function observeScenario(port: number, drive: (observe: Observe) => Promis
       ss: polls[0].map(ssLine),
       stable,
       listening: polls[0].some((s) => s.state === 'LISTEN' && s.localPort === port),
+      serverSockets: polls.flat().filter((s) => s.localPort === port).map(ssLine),
     });
     await sleep(PAUSE_MS);
   };
@@ -274,6 +279,15 @@ describe('engine states equal the kernel\'s (ss) at stable moments on loopback',
       expect(disagreements, `${variant}: engine vs kernel`).toEqual([]);
       // The scenario's own steps were all observed (listen/connect/…/end; refused: refused/end).
       expect(observations.length).toBeGreaterThanOrEqual(variant === 'refused' ? 2 : 5);
+      if (variant === 'refused') {
+        // No server socket ever existed: none in the kernel at any look, and the engine's server is CLOSED
+        // from its start through every frame (never LISTEN or SYN_RECEIVED), the client's end refused.
+        for (const o of observations) expect(o.serverSockets, `after ${o.step}: a socket on the server's port`).toEqual([]);
+        expect(frames[0].start?.server, 'the server\'s start').toBe('CLOSED');
+        for (const f of frames) expect(f.states?.server, `frame ${f.frame}`).toBe('CLOSED');
+        expect(frames.flatMap((f) => f.transitions ?? []).filter((t) => t.endpoint === 'server')).toEqual([]);
+        expect(frames.flatMap((f) => f.transitions ?? []).some((t) => t.cause === 'refused')).toBe(true);
+      }
     }, 40_000);
   });
 
@@ -291,14 +305,12 @@ describe('engine states equal the kernel\'s (ss) at stable moments on loopback',
         continue;
       }
       // The kernel dropped B's SYN: B is SYN-SENT, and the server has no socket for B, only its listener,
-      // so the server's end of B's connection is still LISTEN. The engine sees the SYN captured and, on the
-      // loopback assumption that a captured frame was received (DECISIONS), may say SYN_RECEIVED: that one
-      // endpoint is a known limit of inferring from frames, so only the client is compared strictly.
+      // so the server's end of B's connection is still LISTEN. The SYN has no answer, so the engine does not
+      // count it received (DECISIONS: "no answer seen") and says LISTEN as well.
       expect(o.kernel, `ss: ${o.ss.join('; ')}`).toEqual({ client: 'SYN_SENT', server: 'CLOSED' });
       expect(o.listening).toBe(true);
       disagreements.push(...compare('accept-queue', o, ['client']));
-      expect(['LISTEN', 'SYN_RECEIVED']).toContain(o.engine?.server);
-      if (o.engine?.server !== 'LISTEN') console.log(`accept-queue, known limit: after a dropped SYN the engine says server ${o.engine?.server}; the kernel's server is LISTEN (no socket for the connection)`);
+      expect(o.engine?.server, 'the server\'s end of the dropped SYN\'s connection').toBe('LISTEN');
     }
     expect(disagreements, 'accept-queue: engine vs kernel').toEqual([]);
   }, 40_000);
