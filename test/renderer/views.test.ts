@@ -106,6 +106,36 @@ describe('app views', () => {
     w.unmount();
   });
 
+  it('a correction of states already shown is pulled again and replayed with a "corrected" note; provisional states are marked', async () => {
+    const fx = fixture('four');
+    h = await harness(fx);
+    const w = await mountWith(App, h);
+    await tab(w, 'states');
+    const step = useStepStore();
+    const segs = fx.ladder['0'] as LadderSegment[];
+    const last = segs.length - 1;
+    await step.goTo(last);
+    await settle(1);
+    expect(w.find('[data-testid=sm-corrected]').exists()).toBe(false);
+    // The back end corrects the last segment's states (as a receiver's next segment would) and says so.
+    const before = step.travelId;
+    segs[last] = { ...segs[last], states: { ...segs[last].states, server: 'TIME_WAIT' }, transitions: [] };
+    (fx.connections[0] as { provisionalFrom: number | null }).provisionalFrom = segs[last].frame;
+    h.client.push('connections', { connections: fx.connections });
+    h.client.push('statesRevised', [{ stream: 0, fromFrame: segs[last].frame }]);
+    await settle(6);
+    expect(w.get('[data-testid=token-server]').attributes('data-state')).toBe('TIME_WAIT');
+    expect(w.get('[data-testid=sm-corrected]').text()).toContain(`frame ${segs[last].frame}`);
+    expect(step.travelId).toBeGreaterThan(before);
+    expect(w.find('[data-testid=sm-provisional]').exists()).toBe(true);
+    expect(w.get('[data-testid=token-server]').classes()).toContain('provisional');
+    // Stepping away clears the note.
+    await step.goTo(0);
+    await settle(1);
+    expect(w.find('[data-testid=sm-corrected]').exists()).toBe(false);
+    w.unmount();
+  });
+
   it('switches the whole UI to zh-CN', async () => {
     h = await harness(fixture('four'));
     const w = await mountWith(App, h);

@@ -75,6 +75,13 @@ export const usePacketsStore = defineStore('packets', () => {
     follow.value = true;
   }
 
+  /** States of stream `stream` were corrected from `fromFrame` on: rows showing them are pulled again. */
+  function reviseStates(stream: number, fromFrame: number): void {
+    if (!cache.dropWhere((r) => r.stream === stream && r.number >= fromFrame).length) return;
+    version.value++;
+    pump();
+  }
+
   /** New frames arrived (pushed); `viewTotal` is the size of the current view. */
   function grow(viewTotal: number): void {
     if (viewTotal === total.value) return;
@@ -134,5 +141,5 @@ export const usePacketsStore = defineStore('packets', () => {
     filterError.value = null;
   }
 
-  return { total, version, filterText, appliedFilter, filterError, filtering, follow, rowAt, ensure, reset, grow, appendTail, applyFilter, clearFilterError };
+  return { total, version, filterText, appliedFilter, filterError, filtering, follow, rowAt, ensure, reset, grow, appendTail, reviseStates, applyFilter, clearFilterError };
 });
