@@ -132,6 +132,7 @@ export class StateTracker {
     const conn = this.conn(seg, analysis.stream, analysis.direction, true);
     const entry = this.step(conn, seg, analysis.direction, true) as Entry;
     this.lastRevisions = this.revisedEntries.length ? this.revisedEntries.map((e) => ({ frame: e.frame, stream: conn.stream, report: this.report(conn, e) })) : [];
+    this.settledBefore(seg.frame); // keeps the queue short for callers that never ask (the frame store)
     return this.report(conn, entry);
   }
 

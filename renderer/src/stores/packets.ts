@@ -75,9 +75,11 @@ export const usePacketsStore = defineStore('packets', () => {
     follow.value = true;
   }
 
-  /** States of stream `stream` were corrected from `fromFrame` on: rows showing them are pulled again. */
-  function reviseStates(stream: number, fromFrame: number): void {
-    if (!cache.dropWhere((r) => r.stream === stream && r.number >= fromFrame).length) return;
+  /** States were corrected (stream → the earliest frame corrected): rows showing them are pulled again, in one pass. */
+  function reviseStates(fromFrame: ReadonlyMap<number, number>): void {
+    if (!fromFrame.size) return;
+    const stale = (r: FrameRow) => r.stream !== null && r.number >= (fromFrame.get(r.stream) ?? Infinity);
+    if (!cache.dropWhere(stale).length) return;
     version.value++;
     pump();
   }

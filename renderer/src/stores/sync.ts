@@ -42,11 +42,12 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       const sel = list.find((c) => c.stream === ladder.stream);
       if (sel) growLadder(sel);
     }
-    for (const [stream, fromFrame] of pendingRevised) {
-      packets.reviseStates(stream, fromFrame);
-      void ladder.revise(stream, fromFrame);
+    if (pendingRevised.size) {
+      packets.reviseStates(pendingRevised);
+      const shown = ladder.stream === null ? undefined : pendingRevised.get(ladder.stream);
+      if (shown !== undefined) void ladder.revise(ladder.stream as number, shown);
+      pendingRevised.clear();
     }
-    pendingRevised.clear();
   };
 
   // The selected connection's ladder follows live growth at most 5 times a second (one page pull each).
