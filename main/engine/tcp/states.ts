@@ -72,6 +72,9 @@ interface Side {
   synEnd: number | null;
   /** Raw sequence number just after this side's FIN, once it sent one (signed 32-bit). */
   finNext: number | null;
+  /** A peer segment whose ACK covers this side's SYN, or its FIN, was captured (later ones change nothing). */
+  synCovered: boolean;
+  finCovered: boolean;
 }
 
 /** A frame whose report may still change (kept while some segment at or before it is pending). */
@@ -101,9 +104,6 @@ interface Conn {
   log: Entry[] | null;
 }
 
-const waitsForSynAck = (s: TcpState) => s === 'SYN_SENT' || s === 'SYN_RECEIVED';
-const waitsForFinAck = (s: TcpState) => s === 'FIN_WAIT_1' || s === 'CLOSING' || s === 'LAST_ACK';
-
 /** The starts a capture can show (shared: a connection keeps one). */
 const START_SYN = connectionStart('CLOSED', 'LISTEN', 'syn');
 const START_REFUSED_OR_ACTIVE = connectionStart('CLOSED', 'CLOSED', 'syn');
@@ -112,7 +112,7 @@ const START_MID_STREAM = connectionStart('ESTABLISHED', 'ESTABLISHED', 'mid_stre
 
 function side(state: TcpState): Side {
   const at: Progress = { state, passive: state === 'LISTEN' };
-  return { committed: at, shown: at, pending: null, iss: null, synEnd: null, finNext: null };
+  return { committed: at, shown: at, pending: null, iss: null, synEnd: null, finNext: null, synCovered: false, finCovered: false };
 }
 
 const note = (endpoint: Endpoint, code: StateNote['code']): StateNote => ({ endpoint, code, text: NOTE_TEXT[code] });
@@ -219,9 +219,13 @@ export class StateTracker {
   /** One segment: the sender's evidence decides its pending receipts, then its own sending, then the receiver's receipt. */
   private step(conn: Conn, seg: TcpSegment, direction: 0 | 1, reporting: boolean): Entry | null {
     const f = seg.flags;
+    const s = direction === 0 ? conn.client : conn.server;
+    const r = direction === 0 ? conn.server : conn.client;
+    const rel = relevant(seg, r);
+    // Most segments change nothing and decide nothing: data and ACKs with nothing waiting on either side.
+    if (!reporting && !rel && s.pending === null && (f & (TCP_SYN | TCP_FIN | TCP_RST)) === 0 && !(direction === 1 && conn.startOpen)) return null;
     const sName: Endpoint = direction === 0 ? 'client' : 'server';
     const rName: Endpoint = direction === 0 ? 'server' : 'client';
-    const s = conn[sName], r = conn[rName];
 
     if (sName === 'server' && conn.startOpen) this.decideStart(conn, seg);
     const deferred = s.pending ? this.resolve(conn, s, sName, s.pending, seg) : null;
@@ -238,6 +242,7 @@ export class StateTracker {
         if (s.iss === null || p.state === 'CLOSED' || p.state === 'LISTEN') {
           s.iss = seg.seq | 0;
           s.synEnd = add32(add32(seg.seq, seg.len), 1);
+          s.synCovered = false;
         }
         apply(p, sName, f & TCP_ACK ? 'snd_syn_ack' : 'snd_syn', sent);
       }
@@ -248,12 +253,12 @@ export class StateTracker {
     }
     // Then the peer's segments this one shows were not processed yet: received right after it.
     if (deferred) for (const x of deferred) receive(s, p, sName, x, sent, false);
-    s.shown = p;
+    if (s.shown !== p) s.shown = p;
 
     // The receiver's side: received as captured until its own next segment says otherwise.
     let received: Transition[] | null = reporting ? [] : null;
     let receiverNote: StateNote | null = null;
-    if (relevant(seg, r)) {
+    if (rel) {
       const x: Pending = { frame: seg.frame, flags: f, ack: seg.ack | 0, end: segmentEnd(seg), open: true };
       if (r.pending) r.pending.push(x);
       else {
@@ -363,15 +368,17 @@ function segmentEnd(seg: TcpSegment): number {
 }
 
 /**
- * Whether `seg`'s receipt could change `r`'s state: SYN, FIN and RST always; an ACK when it covers a SYN
- * or FIN of `r`'s that `r` may still be waiting to see acknowledged. Only these wait for evidence.
+ * Whether `seg`'s receipt could change `r`'s state: SYN, FIN and RST always; an ACK when it is the first
+ * captured to cover `r`'s SYN or FIN (once that one is received, later ones change nothing). Only these wait
+ * for evidence. Notes the covering ACK seen.
  */
 function relevant(seg: TcpSegment, r: Side): boolean {
   const f = seg.flags;
-  if (f & (TCP_SYN | TCP_FIN | TCP_RST)) return true;
-  if (!(f & TCP_ACK)) return false;
-  if (r.iss !== null && (waitsForSynAck(r.committed.state) || waitsForSynAck(r.shown.state)) && ge(seg.ack, add32(r.iss, 1))) return true;
-  return r.finNext !== null && (waitsForFinAck(r.committed.state) || waitsForFinAck(r.shown.state)) && ge(seg.ack, r.finNext);
+  let rel = (f & (TCP_SYN | TCP_FIN | TCP_RST)) !== 0;
+  if (!(f & TCP_ACK)) return rel;
+  if (!r.synCovered && r.iss !== null && ge(seg.ack, add32(r.iss, 1))) rel = r.synCovered = true;
+  if (!r.finCovered && r.finNext !== null && ge(seg.ack, r.finNext)) rel = r.finCovered = true;
+  return rel;
 }
 
 /**
