@@ -3,7 +3,7 @@
 import type { ApiMethod, RequestInput } from './requests';
 import type {
   AppInfo, CaptureStatus, ConnectionSummary, Counters, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
-  FrameRow, LadderPage, LessonSummary, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
+  FrameRow, LadderPage, LessonPlay, LessonSummary, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
 } from './types';
 import type { EndpointStates, Transition } from '../engine/types';
 
@@ -27,6 +27,8 @@ export interface ApiResults {
   getSeries: Series[];
   listLessons: LessonSummary[];
   openLesson: LoadProgress;
+  getLesson: LessonPlay;
+  importLesson: LessonSummary;
 }
 
 /** Pushes from the back end. Frame batches come at most ~30 times a second and are bounded in size. */

@@ -3,6 +3,8 @@ import type {
   ConnectionStart, DecodedFrame, EndpointStates, StartCause, StateNote, StateNoteCode, TcpAnalysisFlag, TcpState, Transition,
   TransitionCause,
 } from '../engine/types';
+import type { LessonFile } from '../lessons/schema';
+import type { ComputedAnswer } from '../lessons/answers';
 
 export type {
   ConnectionStart, DecodedFrame, EndpointStates, StartCause, StateNote, StateNoteCode, TcpAnalysisFlag, TcpState, Transition,
@@ -212,9 +214,32 @@ export interface StatusSnapshot {
   filter: string;
 }
 
+/** A lesson in the catalogue: shipped, in the user's lessons folder, or in a folder given to `serve --lessons`. */
 export interface LessonSummary {
   id: string;
   title: string;
   summary: string;
   steps: number;
+  questions: number;
+  /** On a recorded capture, an experiment run on the student's own packets, or a connection the student opens. */
+  kind: 'capture' | 'experiment' | 'watch';
+  origin: 'shipped' | 'user' | 'folder';
+  /** Title and summary in every language lessons are written in (title/summary above: the back end's locale). */
+  texts: Record<'en' | 'zh-CN', { title: string; summary: string }>;
+  /** The lesson file's name. */
+  file: string;
+  /** Why the file cannot be opened (the validator's lines: "steps[3].question: problem"); absent when valid. */
+  problems?: string[];
+}
+
+/** The open lesson: the file, each step's frame in the loaded capture, and the answers computed from it. */
+export interface LessonPlay {
+  lesson: LessonFile;
+  steps: { frame: number | null; stream: number | null }[];
+  /** Each step's answer, computed from the capture (null: the step asks nothing, or see problems). */
+  answers: (ComputedAnswer | null)[];
+  /** What could not be resolved or computed in this capture (a live run that went differently). */
+  problems: string[];
+  /** A live lesson shows its recorded sample (live capture was not possible here), not the student's own packets. */
+  recorded: boolean;
 }

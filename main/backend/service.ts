@@ -22,7 +22,8 @@ import { PcapngAutosave } from './autosave';
 import type { LiveCapture, LiveCaptureOptions, LiveCaptureSession } from '../capture/live-capture';
 import { permissionHelp } from '../capture/permission-help';
 import { Views, type ViewEntry } from './views';
-import { Lessons, lessonsDir } from './lessons';
+import { LessonCatalogue, lessonDirs } from './lessons';
+import { LessonRequests } from './lesson-requests';
 import { experimentFilter, runScenario, type ScenarioStep } from '../capture/experiment/scenarios';
 
 /** A transport's client: the contract's context plus an optional backpressure signal. */
@@ -46,8 +47,10 @@ export interface ServiceOptions {
   /** Rows per pushed batch at most (default 500). */
   maxBatchRows?: number;
   locale?: string;
-  /** assets/lessons (default: found next to the code; null: no lessons). */
+  /** The shipped lessons (default: HANDSHAKE_LAB_LESSONS_DIR or assets/lessons next to the code; null: none). */
   lessonsDir?: string | null;
+  /** More lesson folders (`serve --lessons DIR`), after the shipped ones and the user's (<data dir>/lessons). */
+  extraLessonDirs?: string[];
   /** Called after each step of an experiment (the CLI prints them). */
   onExperimentStep?: (step: ScenarioStep) => void | Promise<void>;
 }
@@ -92,14 +95,21 @@ export class Service implements HandshakeLabService {
   private readonly pushInterval: number;
   private readonly maxBatch: number;
   private readonly handlers: Handlers;
-  private readonly lessons: Lessons;
+  private readonly lessons: LessonRequests;
 
   constructor(private readonly options: ServiceOptions) {
     this.log = options.log ?? ((line) => process.stderr.write(`handshake-lab backend: ${line}\n`));
     this.pushInterval = options.pushIntervalMs ?? 33;
     this.maxBatch = options.maxBatchRows ?? 500;
     this.views = new Views(() => this.store, this.log);
-    this.lessons = new Lessons(options.lessonsDir === undefined ? lessonsDir() : options.lessonsDir, this.log);
+    const catalogue = new LessonCatalogue(lessonDirs({ shipped: options.lessonsDir, dataDir: options.dataDir, extra: options.extraLessonDirs }), this.log);
+    this.lessons = new LessonRequests(catalogue, {
+      // The app's own lesson files are always allowed, whatever the path policy.
+      openFile: (path) => this.openFile(path, 'lesson', true),
+      runExperiment: (p) => this.runExperiment(p),
+      store: () => this.store,
+      locale: () => this.options.locale ?? systemLocale(),
+    }, this.log);
     this.handlers = this.makeHandlers();
   }
 
@@ -217,22 +227,10 @@ export class Service implements HandshakeLabService {
         if (!this.store.connection(p.stream)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
         return connectionSeries(this.store, p.stream, p.kind);
       },
-      listLessons: async () => {
-        const locale = this.options.locale ?? systemLocale();
-        return this.lessons.all().map((d) => this.lessons.summary(d, locale));
-      },
-      openLesson: async (p) => {
-        const def = this.lessons.read(p.id);
-        if (!def) throw new ApiError('not_found', `there is no lesson named ${p.id}`);
-        if (def.experiment) {
-          const r = await this.runExperiment({ variant: def.experiment.variant, port: 12345, slowMotionMs: def.experiment.slowMotionMs ?? 0 });
-          return { file: r.file ?? '', bytesRead: 0, totalBytes: 0, frames: r.frames, done: true };
-        }
-        const file = this.lessons.capturePath(def);
-        if (!file) throw new ApiError('not_found', `lesson ${p.id} has no capture`);
-        // The app's own lesson files are always allowed, whatever the path policy.
-        return this.openFile(file, 'lesson', true);
-      },
+      listLessons: async () => this.lessons.list(),
+      openLesson: async (p) => this.lessons.openLesson(p.id),
+      getLesson: async (p) => this.lessons.getLesson(p.id),
+      importLesson: async (p) => this.lessons.importLesson(this.checkPath(p.path, 'open'), p.capture === undefined ? undefined : this.checkPath(p.capture, 'open')),
     };
   }
 

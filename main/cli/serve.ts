@@ -14,7 +14,7 @@ import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
 import { tolerateClosedOutput } from './output';
 
-const help = `usage: handshake-lab serve [--port N] [--host ADDR] [--open FILE] [--capture IFACE] [--no-open-browser]
+const help = `usage: handshake-lab serve [--port N] [--host ADDR] [--open FILE] [--capture IFACE] [--lessons DIR] [--no-open-browser]
 
 Serves Handshake Lab to a browser: the app's pages and its API (WebSocket) on
 127.0.0.1, at a random port unless --port is given. The printed URL carries a
@@ -28,6 +28,8 @@ from pages of other sites.
   --open FILE       open a capture file at start
   --capture IFACE   start a live capture on IFACE at start (e.g. lo)
   --max-upload MB   largest file a browser may upload (default 2048)
+  --lessons DIR     also offer the lessons in DIR (a teacher's own; files with
+                    problems are listed with the reasons)
   --no-open-browser print the URL without opening a browser
 
 Stops on Ctrl-C.`;
@@ -47,7 +49,7 @@ export const serveCommand: Command = {
   help,
   async run(args) {
     const { flags } = parseArgs('serve', args, {
-      values: { port: 'number', host: 'string', open: 'string', capture: 'string', 'max-upload': 'number' },
+      values: { port: 'number', host: 'string', open: 'string', capture: 'string', 'max-upload': 'number', lessons: 'string' },
       booleans: ['no-open-browser'],
     });
     const port = flags.port as number | undefined;
@@ -63,7 +65,8 @@ export const serveCommand: Command = {
     // On a shared network, a token holder must not be able to read or write any file of this machine.
     const policy = isLoopbackHost(host) ? {} : classroomPolicy([uploadDir, capturesDir(dataDir)], openFile ? [openFile] : []);
     const log = (line: string) => process.stderr.write(`handshake-lab serve: ${line}\n`);
-    const service = new Service({ transport: 'websocket', capture: chooseCapture(), dataDir, log, ...policy });
+    const extraLessonDirs = flags.lessons === undefined ? [] : [String(flags.lessons)];
+    const service = new Service({ transport: 'websocket', capture: chooseCapture(), dataDir, log, extraLessonDirs, ...policy });
     let server;
     try {
       server = await startServer({ service, host, port, rootDir: root, uploadDir, maxUploadBytes: maxUploadMb * 1024 * 1024, log });

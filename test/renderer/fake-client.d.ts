@@ -1,4 +1,5 @@
 import type { HandshakeLabClient } from '../../main/api/contract';
+import type { LessonPlay, LessonSummary } from '../../main/api/types';
 
 export interface Fixture {
   name: string;
@@ -15,6 +16,9 @@ export interface FakeOptions {
   capture?: boolean;
   files?: Record<string, Fixture>;
   lessons?: Record<string, Fixture>;
+  /** What listLessons answers, and getLesson per lesson id. */
+  catalogue?: LessonSummary[];
+  plays?: Record<string, LessonPlay>;
   experiment?: Fixture;
   liveDelayMs?: number;
   pageDelayMs?: number;

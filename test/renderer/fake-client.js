@@ -127,7 +127,13 @@ export function createFakeClient(fixture, opts = {}) {
       if (!s) throw err('not_found', `there is no TCP stream ${p.stream}`);
       return s[p.kind];
     },
-    async listLessons() { return []; },
+    async listLessons() { return (opts.catalogue || []).slice(); },
+    async getLesson(p) {
+      const play = (opts.plays || {})[p.id];
+      if (!play) throw err('not_found', `lesson ${p.id} is not open`);
+      return play;
+    },
+    async importLesson(p) { throw err('bad_request', `cannot import ${p.path}`); },
     async openLesson(p) {
       const next = (opts.lessons || {})[p.id];
       if (!next) throw err('not_found', `there is no lesson named ${p.id}`);

@@ -265,6 +265,17 @@ export default {
     commitFirst: 'Choose an answer to continue.',
     score: '{right} of {asked} right',
     segmentMissing: 'This step\'s segment is not in the capture.',
+    check: 'Check',
+    firstByte: 'First byte',
+    lastByte: 'Last byte',
+    orderHint: 'Click the items in the order you expect.',
+    clearOrder: 'Start again',
+    recorded: 'Live capture is not possible here: this is the lesson\'s recorded run, not your own packets.',
+  },
+  lessons: {
+    invalid: 'cannot be opened: {n} problem(s)',
+    import: 'Import lesson…',
+    importNeedsJson: 'Choose the lesson file (.json), and its capture if it is not already here.',
   },
   link: { connecting: 'Connecting…', open: 'Connected', reconnecting: 'Connection lost: retrying in {s} s', closed: 'Disconnected' },
   counters: {

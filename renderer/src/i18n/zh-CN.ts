@@ -265,6 +265,17 @@ export default {
     commitFirst: '先选择一个答案才能继续。',
     score: '答对 {right} / {asked}',
     segmentMissing: '抓包中没有这一步对应的报文段。',
+    check: '检查',
+    firstByte: '起始字节',
+    lastByte: '结束字节',
+    orderHint: '按你预计的顺序依次点击各项。',
+    clearOrder: '重新开始',
+    recorded: '这里无法实时抓包：这是课程预先录制的运行，不是你自己的报文。',
+  },
+  lessons: {
+    invalid: '无法打开：有 {n} 个问题',
+    import: '导入课程…',
+    importNeedsJson: '请选择课程文件（.json），如果它的抓包文件还不在这里，也一并选择。',
   },
   link: { connecting: '正在连接…', open: '已连接', reconnecting: '连接中断：{s} 秒后重试', closed: '已断开' },
   counters: {
