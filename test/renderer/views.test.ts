@@ -90,13 +90,17 @@ describe('app views', () => {
     w.unmount();
   });
 
-  it('moves the state-machine tokens as the stepper moves', async () => {
+  /** The app on the 'four' fixture, on the state machine's tab. */
+  async function statesView() {
     const fx = fixture('four');
     h = await harness(fx);
     const w = await mountWith(App, h);
     await tab(w, 'states');
-    const step = useStepStore();
-    const segs = fx.ladder['0'] as LadderSegment[];
+    return { fx, w, step: useStepStore(), segs: fx.ladder['0'] as LadderSegment[] };
+  }
+
+  it('moves the state-machine tokens as the stepper moves', async () => {
+    const { w, step, segs } = await statesView();
     for (let i = 0; i < segs.length; i++) {
       await step.goTo(i);
       await settle(1);
@@ -109,12 +113,7 @@ describe('app views', () => {
   });
 
   it('a correction of states already shown is pulled again and replayed with a "corrected" note; provisional states are marked', async () => {
-    const fx = fixture('four');
-    h = await harness(fx);
-    const w = await mountWith(App, h);
-    await tab(w, 'states');
-    const step = useStepStore();
-    const segs = fx.ladder['0'] as LadderSegment[];
+    const { fx, w, step, segs } = await statesView();
     const last = segs.length - 1;
     await step.goTo(last);
     await settle(1);
