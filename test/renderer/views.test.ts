@@ -112,15 +112,27 @@ describe('app views', () => {
     w.unmount();
   });
 
-  it('a correction of states already shown is pulled again and replayed with a "corrected" note; provisional states are marked', async () => {
+  it('a correction of states already shown is pulled again (ladder, state machine, packet list) and replayed with a "corrected" note; provisional states are marked', async () => {
     const { fx, w, step, segs } = await statesView();
     const last = segs.length - 1;
+    const lastFrame = segs[last].frame;
+    // The packet list has pulled its rows (the corrected one among them) before the correction.
+    const statesCell = () => w.get(`[data-testid=packet-row][data-frame="${lastFrame}"] .st`).text();
+    await tab(w, 'packets');
+    expect(statesCell()).toBe(`${segs[last].states.client} / ${segs[last].states.server}`);
+    expect(segs[last].states.server).not.toBe('TIME_WAIT');
+    await tab(w, 'states');
     await step.goTo(last);
     await settle(1);
     expect(w.find('[data-testid=sm-corrected]').exists()).toBe(false);
     // The back end corrects the last segment's states (as a receiver's next segment would) and says so.
     const before = step.travelId;
     segs[last] = { ...segs[last], states: { ...segs[last].states, server: 'TIME_WAIT' }, transitions: [] };
+    // A new row object, as the back end would send: the list's cached row stays stale unless pulled again.
+    const frame = fx.frames.find((f) => (f.row as { number: number }).number === lastFrame)!;
+    const row = { ...(frame.row as { states: { client: string; server: string } }) };
+    row.states = { ...row.states, server: 'TIME_WAIT' };
+    frame.row = row;
     (fx.connections[0] as { provisionalFrom: number | null }).provisionalFrom = segs[last].frame;
     h.client.push('connections', { connections: fx.connections });
     h.client.push('statesRevised', [{ stream: 0, fromFrame: segs[last].frame }]);
@@ -134,6 +146,9 @@ describe('app views', () => {
     await step.goTo(0);
     await settle(1);
     expect(w.find('[data-testid=sm-corrected]').exists()).toBe(false);
+    // The packet list pulled the corrected row again.
+    await tab(w, 'packets');
+    expect(statesCell()).toBe(`${row.states.client} / TIME_WAIT`);
     w.unmount();
   });
 
