@@ -93,10 +93,10 @@ describe('app views', () => {
   /** The app on the 'four' fixture, on the state machine's tab. */
   async function statesView() {
     const fx = fixture('four');
-    h = await harness(fx);
-    const w = await mountWith(App, h);
+    const hs = (h = await harness(fx));
+    const w = await mountWith(App, hs);
     await tab(w, 'states');
-    return { fx, w, step: useStepStore(), segs: fx.ladder['0'] as LadderSegment[] };
+    return { fx, w, client: hs.client, step: useStepStore(), segs: fx.ladder['0'] as LadderSegment[] };
   }
 
   it('moves the state-machine tokens as the stepper moves', async () => {
@@ -113,7 +113,7 @@ describe('app views', () => {
   });
 
   it('a correction of states already shown is pulled again (ladder, state machine, packet list) and replayed with a "corrected" note; provisional states are marked', async () => {
-    const { fx, w, step, segs } = await statesView();
+    const { fx, w, client, step, segs } = await statesView();
     const last = segs.length - 1;
     const lastFrame = segs[last].frame;
     // The packet list has pulled its rows (the corrected one among them) before the correction.
@@ -134,8 +134,8 @@ describe('app views', () => {
     row.states = { ...row.states, server: 'TIME_WAIT' };
     frame.row = row;
     (fx.connections[0] as { provisionalFrom: number | null }).provisionalFrom = segs[last].frame;
-    h.client.push('connections', { connections: fx.connections });
-    h.client.push('statesRevised', [{ stream: 0, fromFrame: segs[last].frame }]);
+    client.push('connections', { connections: fx.connections });
+    client.push('statesRevised', [{ stream: 0, fromFrame: segs[last].frame }]);
     await settle(6);
     expect(w.get('[data-testid=token-server]').attributes('data-state')).toBe('TIME_WAIT');
     expect(w.get('[data-testid=sm-corrected]').text()).toContain(`frame ${segs[last].frame}`);

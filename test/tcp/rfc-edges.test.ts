@@ -1,15 +1,20 @@
 // Every state change the engine reports is an arrow of RFC 9293's state diagram (or a move to CLOSED, which
-// any state may make: DECISIONS), on every corpus capture, on the fuzz corpus (the fuzz test's truncations
-// and bit flips of every corpus frame) and on random conversations; and the reports chain: each endpoint
+// any state may make: DECISIONS), on every corpus capture, on the fuzz corpus (test/helpers/fuzz.ts, the
+// fuzz test's own inputs: random frames, truncations and bit flips of every corpus frame, damaged whole
+// files through the reader) and on random conversations; and the reports chain: each endpoint
 // starts in the connection's start state, each transition leaves the state the previous one reached, and
 // the states after a frame are where its transitions end. The arrows are transcribed here from the RFC's
 // figure, not taken from state-machine.ts, so a wrong arrow there fails this test.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Decoder } from '../../main/engine/decoder';
+import { CaptureReader } from '../../main/engine/io/reader';
+import { CaptureFormatError } from '../../main/engine/io/errors';
 import { TcpTracker } from '../../main/engine/tcp/tracker';
 import { StateTracker, type StateReport } from '../../main/engine/tcp/states';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type DecodedFrame, type RawFrame, type TcpSegment, type TcpState } from '../../main/engine/types';
 import { corpusFiles, NOT_CAPTURES, rawFramesLenient } from '../helpers/corpus';
+import { damagedFiles, fuzzedFrames, randomFrames, type DamagedFile } from '../helpers/fuzz';
 
 // RFC 9293 §3.3.2, Figure 5 (TCP Connection State Diagram), arrow by arrow with its label:
 //
@@ -70,6 +75,24 @@ function decodeAll(raws: readonly RawFrame[]): DecodedFrame[] {
   return raws.map((r) => dec.decode(r));
 }
 
+/** A damaged file's frames as the reader delivers them in its chunks, up to the damage (a format error). */
+function decodeDamaged({ bytes, chunks }: DamagedFile): DecodedFrame[] {
+  const reader = new CaptureReader();
+  const dec = new Decoder();
+  const out: DecodedFrame[] = [];
+  try {
+    let pos = 0;
+    for (const n of chunks) {
+      reader.push(bytes.subarray(pos, pos + n), (raw) => out.push(dec.decode(raw)));
+      pos += n;
+    }
+    reader.end();
+  } catch (e) {
+    if (!(e instanceof CaptureFormatError)) throw e;
+  }
+  return out;
+}
+
 const files = corpusFiles().filter((f) => !NOT_CAPTURES.test(f.name));
 
 describe('every transition is an RFC 9293 arrow, and the reports chain', () => {
@@ -81,25 +104,20 @@ describe('every transition is an RFC 9293 arrow, and the reports chain', () => {
   });
 
   for (const { path, name } of files) {
-    it(`${name} and its fuzzed frames`, () => {
+    it(`${name} and its fuzz corpus`, () => {
       const raws = rawFramesLenient(path);
       expect(check(reportsOf(decodeAll(raws)), name)).toEqual([]);
-      // The fuzz corpus: each frame cut and bit-flipped as test/engine/fuzz.test.ts does, all through one decoder.
-      let seed = name.length * 7919 + name.charCodeAt(0);
-      const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x80000000; };
-      const fuzzed: RawFrame[] = [];
-      for (const raw of raws) {
-        for (let v = 0; v < 4; v++) {
-          const cut = Math.floor(rnd() * (raw.data.length + 1));
-          fuzzed.push({ ...raw, data: raw.data.slice(0, cut), len: v % 2 ? cut : raw.len });
-          const data = raw.data.slice();
-          for (let b = 0, n = 1 + Math.floor(rnd() * 8); b < n && data.length; b++) data[Math.floor(rnd() * data.length)] ^= 1 << Math.floor(rnd() * 8);
-          fuzzed.push({ ...raw, data });
-        }
-      }
-      expect(check(reportsOf(decodeAll(fuzzed)), `${name} (fuzzed)`)).toEqual([]);
+      // The fuzz corpus (test/helpers/fuzz.ts, as test/engine/fuzz.test.ts walks it): every frame cut and
+      // bit-flipped, all through one decoder; then damaged copies of the whole file, each through the reader.
+      expect(check(reportsOf(decodeAll([...fuzzedFrames(name, raws)].map((x) => x.raw))), `${name} (fuzzed frames)`)).toEqual([]);
+      for (const d of damagedFiles(name, new Uint8Array(readFileSync(path)))) expect(check(reportsOf(decodeDamaged(d)), d.what)).toEqual([]);
     });
   }
+
+  it('random frames of the fuzz corpus', () => {
+    const frames = decodeAll([...randomFrames()].map((x) => x.raw));
+    expect(check(reportsOf(frames), 'random frames')).toEqual([]);
+  });
 });
 
 describe('random conversations', () => {
