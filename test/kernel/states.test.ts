@@ -25,8 +25,13 @@
 //   the server's port at all (no listener, no connection socket), and the engine's server CLOSED throughout.
 // - The kernel moves a socket to FIN_WAIT_1 when close() is called, even if the FIN is still queued behind
 //   unsent data; our scenarios never leave data unsent, so the FIN is on the wire before we look.
+// Last, the corpus's recorded kernel scenarios (refused, abortive close, crossing FINs, simultaneous open in
+// two namespaces) are recorded afresh by their script and checked as the corpus's copies are.
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CapCapture } from '../../main/capture/cap-capture';
 import type { LiveCaptureSession } from '../../main/capture/live-capture';
@@ -36,6 +41,7 @@ import type { ExperimentVariant } from '../../main/api/types';
 import { experimentFilter, runScenario, type ScenarioStep } from '../../main/capture/experiment/scenarios';
 import { occurrences } from '../helpers/decode';
 import { connectionStates, hasSs, kernelSockets, type KernelSocket } from '../experiment/ss';
+import { checkRecording } from '../helpers/kernel-recorded';
 
 const root = process.getuid?.() === 0;
 const cap = new CapCapture();
@@ -314,4 +320,43 @@ describe('engine states equal the kernel\'s (ss) at stable moments on loopback',
     }
     expect(disagreements, 'accept-queue: engine vs kernel').toEqual([]);
   }, 40_000);
+});
+
+// The corpus's kernel-*.pcap scenarios (test/corpus/make/record-states.sh: a refused connect, an abortive close,
+// a simultaneous close repeated until the FINs cross, a simultaneous open between two namespaces), recorded
+// afresh into a temporary folder with ss -tan observations taken during the pauses, then checked as the
+// corpus's recordings are (test/helpers/kernel-recorded.ts; refused: no server socket at any pause).
+const RECORDER = join(import.meta.dirname, '..', 'corpus', 'make', 'record-states.sh');
+const has = (cmd: string, ...args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+const recordReason = process.getuid?.() !== 0 ? 'not root (network namespaces, tcpdump and ss of every socket need root)'
+  : !has('ip', 'netns', 'list') ? 'ip netns (iproute2) is unavailable'
+    : !has('tcpdump', '--version') ? 'tcpdump is not installed'
+      : !hasPython || !has('chrt', '--version') || !hasSs() ? 'python3, chrt or ss is missing' : '';
+if (recordReason) console.log(`skipping the recorded kernel scenarios: ${recordReason}`);
+
+/** Runs the recorder for one scenario into `dir`; resolves with its output, rejects with it on failure. */
+function record(scenario: string, dir: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('bash', [RECORDER, scenario], { env: { ...process.env, STATES_OUT: dir, TRIES: '15' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`record-states.sh ${scenario} exited ${code}: ${out}`))));
+  });
+}
+
+describe('the recorded kernel scenarios, recorded afresh: engine states equal ss -tan at every pause', () => {
+  for (const scenario of ['refused', 'abort', 'simultaneous-close', 'simultaneous-open']) {
+    it.skipIf(!!recordReason)(scenario, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hl-kernel-states-'));
+      try {
+        console.log((await record(scenario, dir)).trim());
+        const name = `kernel-${scenario}`;
+        checkRecording(name, join(dir, `${name}.pcap`), join(dir, `${name}.ss.json`));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 150_000);
+  }
 });

@@ -7,7 +7,7 @@
 # until the kernel shows it happened, at most TRIES times. usage: record-states.sh [SCENARIO...]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-out=$here/../tcp
+out=${STATES_OUT:-$here/../tcp} # STATES_OUT: another folder (the kernel test records into a temporary one)
 tmp=$(mktemp -d)
 a=hl-st-a-$$ b=hl-st-b-$$
 cleanup() { ip netns del "$a" 2>/dev/null || true; ip netns del "$b" 2>/dev/null || true; rm -rf "$tmp"; }
