@@ -42,6 +42,8 @@ export const requestSchemas = {
   getLesson: z.object({ id: lessonId }).strict(),
   /** Copies a lesson file (and its capture, next to it or at `capture`) into the user's lessons folder, once it validates. */
   importLesson: z.object({ path, capture: path.optional() }).strict(),
+  /** Gives Wireshark's dumpcap its capture rights, with the system's own password prompt. */
+  enableCapture: z.object({}).strict(),
 // `satisfies`: a schema missing from, or extra to, the plain list in methods.ts fails to compile.
 } as const satisfies Record<ApiMethodName, z.ZodType>;
 

@@ -33,7 +33,7 @@ Exit code 2 with one line on stderr for a missing, unreadable or damaged file
 export const decodeCommand: Command = {
   help,
   async run(args) {
-    const { flags, positionals } = parseArgs('decode', args, { booleans: ['jsonl'], values: { fields: 'string' }, positionals: [1, 1] });
+    const { flags, positionals } = parseArgs('decode', args, { booleans: ['jsonl'], values: { fields: 'string' }, positionals: [1, 1], names: ['FILE, a pcap or pcapng capture'] });
     const file = positionals[0];
     const out = new Output();
     const decoder = new Decoder();
@@ -41,21 +41,31 @@ export const decodeCommand: Command = {
     let first: DecodedFrame | null = null;
     let firstSec = 0, firstNsec = 0;
     const jsonl = flags.jsonl === true;
-    if (!jsonl) out.write(tableHeader());
     // A frame is printed once its states are decided: a later segment of its receiver may still revise
-    // them, within a bounded look-ahead (the Decoder says which frames are settled).
+    // them, within a bounded look-ahead (the Decoder says which frames are settled). The header comes with
+    // the first frame (or at the end of a readable file without frames), so a file that cannot be read
+    // prints its error and nothing else.
+    let headed = false;
     const held = new SettlingQueue((frame: DecodedFrame, rel: number) => {
       if (jsonl) {
         out.write(JSON.stringify(frame));
         out.write('\n');
-      } else out.write(formatTableRow(frame, rel));
+        return;
+      }
+      if (!headed) { out.write(tableHeader()); headed = true; }
+      out.write(formatTableRow(frame, rel));
     });
-    return eachFrame(file, out, (raw) => {
+    const code = await eachFrame(file, out, (raw) => {
       const frame = decoder.decode(raw);
       if (!first) { first = frame; firstSec = raw.tsSec; firstNsec = raw.tsNsec; }
       held.push(frame, (raw.tsSec - firstSec) + (raw.tsNsec - firstNsec) / 1e9);
       held.release(decoder.settledBefore());
     }, () => held.release(Infinity));
+    if (!jsonl && !headed) {
+      out.write(tableHeader());
+      out.flush();
+    }
+    return code;
   },
 };
 
