@@ -4,6 +4,7 @@ import type { ApiMethod, RequestInput } from './requests';
 import type {
   AppInfo, CaptureStatus, ConnectionSummary, Counters, EnableCaptureResult, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
   FrameRow, LadderPage, LessonPlay, LessonSummary, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
+  AnswerResult, ClassPolicy, ClassSnapshot, SessionInfo, Share,
 } from './types';
 import type { EndpointStates, Transition } from '../engine/types';
 
@@ -29,6 +30,17 @@ export interface ApiResults {
   openLesson: LoadProgress;
   getLesson: LessonPlay;
   importLesson: LessonSummary;
+  getSession: SessionInfo;
+  identify: SessionInfo;
+  listShared: Share[];
+  openShared: LoadProgress;
+  share: Share;
+  unshare: { removed: boolean };
+  setClassPolicy: ClassPolicy;
+  getClass: ClassSnapshot;
+  exportClassCsv: { name: string; csv: string };
+  lessonProgress: { ok: true };
+  answerQuestion: AnswerResult;
   enableCapture: EnableCaptureResult;
 }
 
@@ -38,17 +50,28 @@ export interface ApiEvents {
   frames: { rows: FrameRow[]; total: number; skipped: number };
   /** Connections whose counters or states changed. */
   connections: { connections: ConnectionSummary[] };
-  /** State changes, as segments arrive, for the state-machine animation. */
+  /** State changes, as segments arrive, for the state-machine animation (provisional until settled, see statesRevised). */
   transitions: { stream: number; frame: number; states: EndpointStates; transitions: Transition[] }[];
+  /**
+   * States already pushed or pulled were corrected (DECISIONS: live corrections): a later segment showed when
+   * its sender had really received earlier ones. Views re-fetch the stream's frames from `fromFrame` on.
+   */
+  statesRevised: { stream: number; fromFrame: number }[];
   status: { capture: CaptureStatus; counters: Counters };
   progress: LoadProgress;
   /** The frame store was cleared (a new file or capture begins). */
   reset: { reason: 'file' | 'capture' | 'experiment' | 'lesson' };
   error: ApiErrorInfo;
+  /** Who this connection is (sent on connect, and when it changes). */
+  session: SessionInfo;
+  /** The teacher's shares changed. */
+  shared: Share[];
+  /** The class dashboard changed (teachers only, at most about once a second). */
+  classroom: ClassSnapshot;
 }
 
 export type ApiEvent = keyof ApiEvents;
-export const API_EVENTS: ApiEvent[] = ['frames', 'connections', 'transitions', 'status', 'progress', 'reset', 'error'];
+export const API_EVENTS: ApiEvent[] = ['frames', 'connections', 'transitions', 'statesRevised', 'status', 'progress', 'reset', 'error', 'session', 'shared', 'classroom'];
 
 export type HandshakeLabApi = {
   [M in ApiMethod]: (params?: RequestInput<M>) => Promise<ApiResults[M]>;

@@ -1,9 +1,16 @@
 // Data shapes carried by the API (results and event payloads). Shared by Electron IPC, WebSocket and the renderer.
-import type { DecodedFrame, EndpointStates, TcpAnalysisFlag, TcpState, Transition } from '../engine/types';
+import type {
+  ConnectionStart, DecodedFrame, EndpointStates, StartCause, StateNote, StateNoteCode, TcpAnalysisFlag, TcpState, Transition,
+  TransitionCause,
+} from '../engine/types';
 import type { LessonFile } from '../lessons/schema';
 import type { ComputedAnswer } from '../lessons/answers';
 
-export type { DecodedFrame, EndpointStates, TcpAnalysisFlag, TcpState, Transition };
+export type {
+  ConnectionStart, DecodedFrame, EndpointStates, StartCause, StateNote, StateNoteCode, TcpAnalysisFlag, TcpState, Transition,
+  TransitionCause,
+};
+export * from './classroom';
 
 export type ErrorCode =
   | 'bad_request' | 'not_found' | 'capture_unavailable' | 'permission_denied' | 'no_such_interface'
@@ -62,9 +69,13 @@ export interface CaptureStatus {
   source: CaptureSourceKind | null;
   interface?: string;
   filter?: string;
-  /** The file behind the frames: an opened file, or the autosave pcapng of a live capture. */
+  /** The file behind the frames: an opened file, or the autosave pcapng of a live capture (never shown to students). */
   file?: string;
   error?: ApiErrorInfo;
+  /** Traffic left out of a live capture: the server's own port on the interface that carries it. */
+  excluded?: string;
+  /** The capture stopped at a limit (size in bytes, or duration in seconds): every frame before it is kept. */
+  limit?: { kind: 'bytes' | 'seconds'; value: number };
 }
 
 /** Frame counters, always available. Nothing is ever dropped from the store; only live pushes may skip. */
@@ -124,9 +135,19 @@ export interface ConnectionSummary {
   duration: number;
   firstFrame: number;
   lastFrame: number;
-  /** SYN to the client's ACK of the SYN-ACK (tcp.analysis.initial_rtt), seconds; null when not seen. */
+  /**
+   * SYN to the client's ACK of the SYN-ACK (tcp.analysis.initial_rtt where the client's ACK set it), seconds;
+   * null when no handshake was seen (a refused connection has none, though tshark sets initial_rtt at its RST).
+   */
   handshakeRtt: number | null;
   retransmissions: number;
+  /** Both endpoints' states before the connection's first frame, and why (a start, not a transition). */
+  startStates: ConnectionStart;
+  /**
+   * Live: the first frame whose states may still be corrected (a segment there waits for its receiver's
+   * next one; draw states from it on as provisional). null when every state is final.
+   */
+  provisionalFrom: number | null;
   /** Live captures: the program behind each end that runs on this machine (absent for files). */
   programs?: ConnectionPrograms;
 }
@@ -162,6 +183,8 @@ export interface LadderSegment {
   info: string;
   states: EndpointStates;
   transitions: Transition[];
+  /** Notes on states that did not change where one might expect (an unanswered SYN, no listener). */
+  notes?: StateNote[];
 }
 
 export interface LadderPage {

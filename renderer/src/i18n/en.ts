@@ -1,5 +1,7 @@
 // English. Field names, values and Wireshark's own strings (Info, expert messages) are never translated;
 // everything the app says itself is, by key. zh-CN.ts must have exactly the same keys (a test checks).
+import classroom from './classroom-en';
+
 export default {
   app: { tagline: 'TCP made visible' },
   common: { loading: 'Loading…', cancel: 'Cancel', dismiss: 'Dismiss' },
@@ -40,7 +42,7 @@ export default {
     'server-first': { title: 'Server closes first', body: 'The server is the active closer: it ends in TIME_WAIT.' },
     'half-close': { title: 'Half-close', body: 'The client shuts down writing; the server still sends before closing.' },
     rst: { title: 'Abortive close (RST)', body: 'SO_LINGER 0: the connection is reset instead of closed.' },
-    refused: { title: 'Connection refused', body: 'Nobody listens on the port: SYN answered by RST.' },
+    refused: { title: 'Connection refused', body: 'Nobody listens on the port: there is no server socket, the kernel itself answers the SYN with RST, and connect() fails.' },
     ipv6: { title: 'IPv6 (::1)', body: 'The classic lab over IPv6 loopback.' },
   },
   capture: {
@@ -90,6 +92,8 @@ export default {
     title: 'TCP state machine (RFC 9293)',
     diagramLabel: 'TCP state diagram. Client in {client}, server in {server}.',
     noChange: 'No state changed with this segment.',
+    corrected: 'Corrected from frame {n}: the receiver\'s next segment showed when it had really received the earlier segments, so their states were redrawn.',
+    provisional: 'Provisional: the receiver has not sent its next segment yet, which may still correct this state.',
   },
   now: {
     title: 'This segment',
@@ -118,23 +122,32 @@ export default {
     rcv_syn: 'received SYN, answers with SYN-ACK',
     snd_syn_ack: 'sent SYN-ACK',
     rcv_syn_ack: 'received SYN-ACK, answers with ACK',
-    snd_ack_of_syn: 'sent the ACK of the SYN-ACK',
     rcv_ack_of_syn: 'received the ACK of its SYN',
     snd_fin: 'sent FIN (its application closed)',
     rcv_fin: 'received FIN, acknowledges it',
     fin_acked: 'its FIN was acknowledged',
     snd_rst: 'sent RST (abort)',
     rcv_rst: 'received RST (connection reset)',
+    refused: 'received RST for its SYN: nobody listens on that port, the kernel refused the connection',
     simultaneous_open: 'SYNs crossed (simultaneous open)',
-    crossing_fins: 'FINs crossed (simultaneous close)',
-    mid_stream: 'capture started mid-connection',
+    crossing_fins: 'received FIN while its own FIN was on the way: the FINs crossed (simultaneous close)',
+  },
+  start: {
+    syn: 'before the first SYN',
+    syn_ack: 'the capture starts at the SYN-ACK: the SYN itself was not captured',
+    mid_stream: 'the capture started in the middle of the connection',
+  },
+  stateNote: {
+    no_answer: 'No answer seen: the SYN was not answered in the capture, so the server is shown still in LISTEN.',
+    no_listener: 'No listener: nothing listened on this port, so there is no server socket at all. The kernel answered the SYN with RST on its own.',
   },
   notes: {
     syn: '{who} asks to open a connection. The SYN carries its initial sequence number (Seq={seq} relative, {raw} on the wire) and counts as one byte of sequence space: its next Seq will be {next}.',
     synAck: '{who} accepts: SYN (its own initial sequence number, {raw} on the wire) and ACK of the client\'s SYN in one segment. Its SYN also counts as one: next Seq {next}.',
     data: '{who} sends {len} bytes of data: Seq {seq} to {end}. The receiver will acknowledge them with Ack = Seq + Len = {end}.',
     fin: '{who} has no more data to send: FIN closes this direction only; the other side may still send (half-close). The FIN counts as one sequence number: next Seq {next}.',
-    rst: '{who} aborts the connection with RST: no goodbye, both ends drop it at once (refused port, abortive close, or a half-open connection).',
+    rst: '{who} resets the connection with RST: an existing connection is aborted at once, without the FIN exchange (e.g. close() with SO_LINGER 0, or unread data at close). Both ends drop it.',
+    refused: 'Connection refused: nobody listens on this port, so no server socket exists. The kernel itself answers the SYN with RST/ACK (Ack = the SYN\'s Seq + 1) and the client\'s connect() fails (ECONNREFUSED). Nothing was reset: no connection ever existed.',
     ackOfSyn: 'Ack = {ack} = {seq} + 1 (frame {frame}): the SYN counts as one sequence number. This is why Ack = Seq + 1 here — only for SYN and FIN.',
     ackOfFin: 'Ack = {ack} = {seq} + 1 (frame {frame}): the FIN counts as one sequence number, like a SYN.',
     ackOfData: 'Ack = {ack} = {seq} + {len} (frame {frame}): for data, Ack = Seq + Len, not Seq + 1. It names the next byte expected.',
@@ -285,7 +298,7 @@ export default {
     connect: 'Connecting', openFile: 'Opening the file', upload: 'Uploading', saveCapture: 'Saving', runExperiment: 'Running the experiment',
     startCapture: 'Starting the capture', stopCapture: 'Stopping the capture', cancelLoad: 'Cancelling', getFrames: 'Loading frames',
     getFrame: 'Loading the frame', setFilter: 'Applying the filter', listConnections: 'Loading connections', getLadder: 'Loading the ladder',
-    getSeries: 'Loading the graphs', openLesson: 'Opening the lesson', listInterfaces: 'Listing interfaces', export: 'Exporting',
+    getSeries: 'Loading the graphs', openLesson: 'Opening the lesson', listInterfaces: 'Listing interfaces', export: 'Exporting', share: 'Sharing',
     enableCapture: 'Allowing capture',
   },
   errors: {
@@ -318,4 +331,5 @@ export default {
     captureInstall: 'Install Npcap, then start the capture again',
     captureInstallDetail: 'Run Npcap\'s installer with "Support loopback traffic" ticked (and "Restrict Npcap driver\'s access to Administrators only" not ticked).',
   },
+  classroom,
 };

@@ -1,5 +1,7 @@
 // 简体中文。字段名、字段值和 Wireshark 自己的字符串（Info、专家信息）保持原样不译；应用自己的文字全部翻译。
 // 与 en.ts 的键必须完全一致（有测试检查）。
+import classroom from './classroom-zh-CN';
+
 export default {
   app: { tagline: '让 TCP 看得见' },
   common: { loading: '加载中…', cancel: '取消', dismiss: '关闭' },
@@ -40,7 +42,7 @@ export default {
     'server-first': { title: '服务器先关闭', body: '服务器主动关闭：最后进入 TIME_WAIT 的是它。' },
     'half-close': { title: '半关闭', body: '客户端关闭写方向，服务器在关闭前仍然发送数据。' },
     rst: { title: '异常关闭（RST）', body: 'SO_LINGER 设为 0：连接被重置而不是正常关闭。' },
-    refused: { title: '连接被拒绝', body: '端口上没有进程监听：SYN 收到的回答是 RST。' },
+    refused: { title: '连接被拒绝', body: '端口上没有进程监听：根本不存在服务器套接字，由内核自己用 RST 回答 SYN，connect() 失败。' },
     ipv6: { title: 'IPv6（::1）', body: '在 IPv6 回环地址上做经典实验。' },
   },
   capture: {
@@ -90,6 +92,8 @@ export default {
     title: 'TCP 状态机（RFC 9293）',
     diagramLabel: 'TCP 状态图。客户端处于 {client}，服务器处于 {server}。',
     noChange: '这个报文段没有引起状态变化。',
+    corrected: '从第 {n} 帧起已更正：接收方的下一个报文段表明它实际上是什么时候收到前面那些报文段的，因此重画了它们的状态。',
+    provisional: '暂定：接收方还没有发出下一个报文段，它可能还会更正这个状态。',
   },
   now: {
     title: '当前报文段',
@@ -118,23 +122,32 @@ export default {
     rcv_syn: '收到 SYN，用 SYN-ACK 回应',
     snd_syn_ack: '发送 SYN-ACK',
     rcv_syn_ack: '收到 SYN-ACK，用 ACK 回应',
-    snd_ack_of_syn: '发送对 SYN-ACK 的 ACK',
     rcv_ack_of_syn: '收到对自己 SYN 的 ACK',
     snd_fin: '发送 FIN（本端应用程序关闭了连接）',
     rcv_fin: '收到 FIN，并确认它',
     fin_acked: '自己的 FIN 被确认',
     snd_rst: '发送 RST（中止连接）',
     rcv_rst: '收到 RST（连接被重置）',
+    refused: '自己的 SYN 收到 RST：该端口没有进程监听，内核拒绝了连接',
     simultaneous_open: '双方的 SYN 交叉（同时打开）',
-    crossing_fins: '双方的 FIN 交叉（同时关闭）',
+    crossing_fins: '自己的 FIN 还在路上时收到了对方的 FIN：双方的 FIN 交叉（同时关闭）',
+  },
+  start: {
+    syn: '第一个 SYN 之前',
+    syn_ack: '抓包从 SYN-ACK 开始：SYN 本身没有被抓到',
     mid_stream: '抓包开始时连接已经建立',
+  },
+  stateNote: {
+    no_answer: '没有看到回答：抓包中这个 SYN 没有得到回答，所以服务器仍显示为 LISTEN。',
+    no_listener: '没有监听者：这个端口上没有进程监听，所以根本不存在服务器套接字。是内核自己用 RST 回答了 SYN。',
   },
   notes: {
     syn: '{who}请求建立连接。SYN 携带它的初始序号（相对值 Seq={seq}，线路上的原始值是 {raw}），并且占用一个序号：它下一个 Seq 将是 {next}。',
     synAck: '{who}接受连接：在同一个报文段里既发送自己的 SYN（初始序号，原始值 {raw}），又确认客户端的 SYN。它的 SYN 同样占一个序号：下一个 Seq 是 {next}。',
     data: '{who}发送 {len} 字节数据：Seq 从 {seq} 到 {end}。接收方将用 Ack = Seq + Len = {end} 来确认。',
     fin: '{who}没有数据要发了：FIN 只关闭这一个方向，另一方仍可以继续发送（半关闭）。FIN 占一个序号：下一个 Seq 是 {next}。',
-    rst: '{who}用 RST 中止连接：不再挥手，两端立刻丢弃连接（端口拒绝、异常关闭，或发现半开连接）。',
+    rst: '{who}用 RST 重置连接：一个已经存在的连接被立即中止，不经过 FIN 挥手（例如 SO_LINGER 为 0 时 close()，或关闭时还有未读的数据）。两端都丢弃这个连接。',
+    refused: '连接被拒绝：这个端口上没有进程监听，所以不存在服务器套接字。内核自己用 RST/ACK 回答 SYN（Ack = SYN 的 Seq + 1），客户端的 connect() 失败（ECONNREFUSED）。这不是重置：连接从来没有建立过。',
     ackOfSyn: 'Ack = {ack} = {seq} + 1（第 {frame} 帧）：SYN 占用一个序号。所以这里 Ack = Seq + 1——只有 SYN 和 FIN 才这样。',
     ackOfFin: 'Ack = {ack} = {seq} + 1（第 {frame} 帧）：FIN 和 SYN 一样占用一个序号。',
     ackOfData: 'Ack = {ack} = {seq} + {len}（第 {frame} 帧）：对数据来说 Ack = Seq + Len，而不是 Seq + 1。Ack 表示期望收到的下一个字节。',
@@ -285,7 +298,7 @@ export default {
     connect: '连接', openFile: '打开文件', upload: '上传', saveCapture: '保存', runExperiment: '运行实验',
     startCapture: '开始抓包', stopCapture: '停止抓包', cancelLoad: '取消', getFrames: '加载帧',
     getFrame: '加载这一帧', setFilter: '应用过滤器', listConnections: '加载连接', getLadder: '加载时序图',
-    getSeries: '加载图表', openLesson: '打开课程', listInterfaces: '列出网络接口', export: '导出',
+    getSeries: '加载图表', openLesson: '打开课程', listInterfaces: '列出网络接口', export: '导出', share: '共享',
     enableCapture: '正在允许抓包',
   },
   errors: {
@@ -318,4 +331,5 @@ export default {
     captureInstall: '请安装 Npcap，然后重新开始抓包',
     captureInstallDetail: '运行 Npcap 安装程序，勾选“Support loopback traffic”（不要勾选“Restrict Npcap driver\'s access to Administrators only”）。',
   },
+  classroom,
 };

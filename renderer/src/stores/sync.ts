@@ -2,6 +2,7 @@
 // most once per animation frame: a burst of batches costs one render.
 import { useTransport, type ApiEvents, type ConnectionSummary, type FrameRow, type HandshakeLabClient } from '../api';
 import { useAppStore } from './app';
+import { useClassroomStore } from './classroom';
 import { useConnectionsStore } from './connections';
 import { useLadderStore } from './ladder';
 import { useNoticesStore } from './notices';
@@ -20,11 +21,14 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
   const step = useStepStore();
   const selection = useSelectionStore();
   const notices = useNoticesStore();
+  const classroom = useClassroomStore();
 
   let pendingTotal: number | null = null;
   /** The newest pushed rows not yet applied (bounded: older ones can be pulled). */
   let pendingRows: FrameRow[] = [];
   const pendingConns = new Map<number, ConnectionSummary>();
+  /** Streams whose states were corrected, with the earliest frame corrected. */
+  const pendingRevised = new Map<number, number>();
   let scheduled = false;
   const flush = (): void => {
     scheduled = false;
@@ -39,6 +43,12 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       connections.merge(list);
       const sel = list.find((c) => c.stream === ladder.stream);
       if (sel) growLadder(sel);
+    }
+    if (pendingRevised.size) {
+      packets.reviseStates(pendingRevised);
+      const shown = ladder.stream === null ? undefined : pendingRevised.get(ladder.stream);
+      if (shown !== undefined) void ladder.revise(ladder.stream as number, shown);
+      pendingRevised.clear();
     }
   };
 
@@ -74,6 +84,13 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       schedule();
     }),
     client.on('connections', (p) => { for (const c of p.connections) pendingConns.set(c.stream, c); schedule(); }),
+    // States already shown were corrected (a receiver's next segment showed when it had really received
+    // earlier ones): the rows and ladder segments from that frame on are pulled again.
+    // Applied after the rows and connections pushed with them (in flush), so no stale row outlives it.
+    client.on('statesRevised', (p) => {
+      for (const r of p) pendingRevised.set(r.stream, Math.min(r.fromFrame, pendingRevised.get(r.stream) ?? Infinity));
+      schedule();
+    }),
     client.on('status', (p) => app.applyStatus(p)),
     client.on('progress', (p) => app.applyProgress(p)),
     client.on('error', (e) => notices.push({ kind: 'error', code: e.code, detail: e.message })),
@@ -81,6 +98,7 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       pendingTotal = null;
       pendingRows = [];
       pendingConns.clear();
+      pendingRevised.clear();
       app.reset();
       packets.reset();
       connections.reset();
@@ -90,7 +108,10 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
     }),
   ];
 
+  const offClassroom = classroom.listen(client);
+
   async function resync(): Promise<void> {
+    void classroom.hello(client);
     try {
       const [info, status] = await Promise.all([client.getAppInfo(), client.getStatus()]);
       app.info = info;
@@ -114,5 +135,5 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
   });
   if (transport.link() === 'open') void resync();
 
-  return () => { for (const off of offs) off(); offLink(); if (ladderTimer) clearTimeout(ladderTimer); };
+  return () => { for (const off of offs) off(); offClassroom(); offLink(); if (ladderTimer) clearTimeout(ladderTimer); };
 }
