@@ -97,6 +97,8 @@ export interface FrameRow {
   number: number;
   /** Seconds since the first frame of the capture. */
   time: number;
+  /** The Time column as tshark prints it: `time` exact, cut to the capture's precision ('' without a timestamp). */
+  timeText: string;
   src: string;
   dst: string;
   protocol: string;

@@ -34,6 +34,17 @@ export interface RawFrame {
    * if_name / if_description, for frame.section_number and frame.interface_*. May be shared between frames.
    */
   pcapng?: { section: number; ifName?: string; ifDescription?: string };
+  /**
+   * Decimal digits the capture's timestamps have (wiretap's precision: 9 for ns, 6 for µs, 3 for ms…);
+   * the Time column shows the relative time to these digits, as tshark does. Absent: 6.
+   */
+  tsPrecision?: number;
+  /** pcapng epb_flags (direction, reception type, link errors), when the packet block carries them. */
+  packetFlags?: number;
+  /** pcapng epb_dropcount (or an obsolete packet block's drops count), when the block gives one. */
+  dropCount?: number;
+  /** A pcapng custom block, listed as a frame: its Private Enterprise Number and whether it may be copied. */
+  custom?: { pen: number; copy: boolean };
 }
 
 /**

@@ -7,7 +7,7 @@ import { nextTick } from 'vue';
 import App from '../../renderer/src/App.vue';
 import DetailTree from '../../renderer/src/components/packets/DetailTree.vue';
 import PacketsView from '../../renderer/src/components/packets/PacketsView.vue';
-import type { LadderSegment } from '../../renderer/src/api';
+import type { DecodedFrame, LadderSegment } from '../../renderer/src/api';
 import { useStepStore } from '../../renderer/src/stores/step';
 import { useSelectionStore } from '../../renderer/src/stores/selection';
 import { useSettingsStore } from '../../renderer/src/stores/settings';
@@ -182,6 +182,30 @@ describe('detail tree and hex view', () => {
     await w.get('[data-testid=hex-view] .b[data-offset="36"]').trigger('click');
     await nextTick();
     expect(useSelectionStore().item?.name).toBe('tcp.dstport');
+    w.unmount();
+  });
+
+  it('sets generated items apart (brackets and a mark) and leaves hidden items out', async () => {
+    const fx = fixture('classic');
+    // The engine's marks on the first frame's TCP items: a generated stream index, a hidden twin of the port.
+    const detail = fx.frames[0].detail as { frame: DecodedFrame };
+    const tcp = detail.frame.layers.find((l) => l.protocol === 'tcp')!;
+    const stream = tcp.fields.find((f) => f.name === 'tcp.stream')!;
+    Object.assign(stream, { display: '[Stream index: 0]', generated: true });
+    tcp.fields.splice(1, 0, { name: 'tcp.port', value: 1, display: 'Source or Destination Port: 1', offset: 34, length: 2, children: [], hidden: true });
+    h = await harness(fx);
+    const w = await mountWith(DetailTree, h);
+    await useSelectionStore().select(1);
+    await settle();
+    const items = w.findAll('[data-testid=tree-item]');
+    const shown = items.find((x) => x.attributes('data-field') === 'tcp.stream')!;
+    expect(shown.text()).toBe('[Stream index: 0]');
+    expect(shown.classes()).toContain('generated');
+    expect(shown.attributes('data-generated')).toBe('true');
+    expect(items.find((x) => x.attributes('data-field') === 'tcp.srcport')!.classes()).not.toContain('generated');
+    expect(items.some((x) => x.attributes('data-field') === 'tcp.port')).toBe(false);
+    await shown.trigger('click');
+    expect(w.get('[data-testid=tree-status]').text()).toContain('not a field in the packet');
     w.unmount();
   });
 

@@ -11,6 +11,7 @@ import { connectionStart } from '../tcp/state-machine';
 import { ArenaWriter, type ArenaReader } from './arena';
 import { f64, i32, Interner, u16, u32, u8 } from './columns';
 import { decodeInSession, type FullDecode } from './decode';
+import { timeColumn } from '../dissect/frame';
 import { readTape, writeTape } from './tape-record';
 import { Tape, type Replay } from '../tape';
 import { endpointName } from './labels';
@@ -114,7 +115,7 @@ export class FrameStore {
   private streamCount = 0;
 
   /** Per (link type, interface, section): what a re-dissection needs of the capture file's interface. */
-  private readonly links: { linktype: number; interface: number; meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng'> }[] = [];
+  private readonly links: { linktype: number; interface: number; meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng' | 'tsPrecision'> }[] = [];
   /** Frames whose record carries no timestamp (pcapng simple packet blocks): rare, kept by number. */
   private readonly untimed = new Set<number>();
   /** TCP segments Wireshark does not analyse (bad header lengths): rare, kept whole by number. */
@@ -125,7 +126,8 @@ export class FrameStore {
   private readonly arena = new ArenaWriter();
   private readonly reader: ArenaReader;
   private readonly extras = new Map<number, Record<string, unknown>>();
-  private readonly comments = new Map<number, string[]>();
+  /** What a frame's pcapng block says beside its bytes (comments, flags, drop count, custom block): rare, kept by number. */
+  private readonly blockFacts = new Map<number, BlockFacts>();
   /** Notes on states (rare: an unanswered SYN, a refusal), by frame. */
   private readonly notes = new Map<number, StateNote[]>();
   /** Streams whose frames' states were revised since takeRevised(), with the earliest frame revised. */
@@ -192,7 +194,8 @@ export class FrameStore {
     this.proto.push(this.names.id(f.protocol));
     this.states.push(packStates(f.states));
     if (f.notes) this.notes.set(n, f.notes);
-    if (raw.comments && raw.comments.length) this.comments.set(n, raw.comments.slice());
+    const facts = blockFacts(raw);
+    if (facts) this.blockFacts.set(n, facts);
     if (d.tcpOnly) this.unanalysed.set(n, d.tcpOnly);
     this.tapes.push(d.tape && d.tape.length ? writeTape(this.arena, d.tape, this.longStrings) : NONE);
     let misc = f.malformed ? MISC_MALFORMED : 0;
@@ -294,6 +297,7 @@ export class FrameStore {
     return {
       number: n,
       time: this.timeOf(n),
+      timeText: this.timeText(n),
       src: this.names.value(this.src.get(i)),
       dst: this.names.value(this.dst.get(i)),
       protocol: this.names.value(this.proto.get(i)),
@@ -304,6 +308,14 @@ export class FrameStore {
       analysis: flagsOf(this.aflags.get(i)),
       malformed: (this.misc.get(i) & MISC_MALFORMED) !== 0,
     };
+  }
+
+  /** Frame `n`'s Time column: exact, at its interface's precision, empty for a record without a timestamp. */
+  private timeText(n: number): string {
+    const t0 = this.t0;
+    if (!t0 || this.untimed.has(n)) return '';
+    const i = n - 1;
+    return timeColumn(this.sec.get(i), this.nsec.get(i), t0.sec, t0.nsec, this.links[this.link.get(i)].meta.tsPrecision ?? 6);
   }
 
   private cacheInfo(n: number, info: string): void {
@@ -328,8 +340,8 @@ export class FrameStore {
     const l = this.links[this.link.get(i)];
     const raw: RawFrame = { data, len: this.wirelen.get(i), linktype: l.linktype, interface: l.interface, tsSec: this.sec.get(i), tsNsec: this.nsec.get(i), ...l.meta };
     if (this.untimed.has(n)) raw.noTimestamp = true;
-    const c = this.comments.get(n);
-    if (c) raw.comments = c.slice();
+    const facts = this.blockFacts.get(n);
+    if (facts) Object.assign(raw, facts, facts.comments ? { comments: facts.comments.slice() } : {});
     return raw;
   }
 
@@ -451,7 +463,9 @@ export class FrameStore {
   private replayOf(n: number): Replay {
     const addr = this.tapes.get(n - 1);
     let m = n - 1;
-    while (m >= 1 && this.untimed.has(m)) m--;
+    // The previous frame as the first pass counts it (dissect/frame.ts): a packet without a timestamp
+    // counts, at its stored time; a record without one that is no packet (link type -1) does not.
+    while (m >= 1 && this.untimed.has(m) && this.links[this.link.get(m - 1)].linktype < 0) m--;
     return {
       tape: addr === NONE ? new Tape() : readTape(this.reader, addr, this.longStrings),
       prevTime: m >= 1 ? { sec: this.sec.get(m - 1), nsec: this.nsec.get(m - 1) } : null,
@@ -557,12 +571,13 @@ export class FrameStore {
   private linkId(raw: RawFrame): number {
     const linktype = raw.linktype, iface = raw.interface;
     const ng = raw.pcapng;
-    const key = `${linktype}/${iface}/${raw.section ?? ''}/${raw.noInterfaceId ? 1 : 0}/${ng ? `${ng.section}/${ng.ifName ?? ''}/${ng.ifDescription ?? ''}` : ''}`;
+    const key = `${linktype}/${iface}/${raw.section ?? ''}/${raw.noInterfaceId ? 1 : 0}/${raw.tsPrecision ?? ''}/${ng ? `${ng.section}/${ng.ifName ?? ''}/${ng.ifDescription ?? ''}` : ''}`;
     let id = this.linkIds.get(key);
     if (id === undefined) {
       id = this.links.length;
-      const meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng'> = {};
+      const meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng' | 'tsPrecision'> = {};
       if (raw.section !== undefined) meta.section = raw.section;
+      if (raw.tsPrecision !== undefined) meta.tsPrecision = raw.tsPrecision;
       if (raw.noInterfaceId) meta.noInterfaceId = true;
       if (ng) meta.pcapng = ng;
       this.links.push({ linktype, interface: iface, meta });
@@ -582,4 +597,18 @@ export class FrameStore {
     const arena = this.arena.bytes;
     return { columns, arena, strings, perFrame: this.total ? (columns + arena + strings) / this.total : 0 };
   }
+}
+
+type BlockFacts = Pick<RawFrame, 'comments' | 'packetFlags' | 'dropCount' | 'custom'>;
+
+/** The block facts of a frame worth keeping, or null when it has none (most frames). */
+function blockFacts(raw: RawFrame): BlockFacts | null {
+  const comments = raw.comments && raw.comments.length ? raw.comments.slice() : undefined;
+  if (!comments && raw.packetFlags === undefined && raw.dropCount === undefined && !raw.custom) return null;
+  const f: BlockFacts = {};
+  if (comments) f.comments = comments;
+  if (raw.packetFlags !== undefined) f.packetFlags = raw.packetFlags;
+  if (raw.dropCount !== undefined) f.dropCount = raw.dropCount;
+  if (raw.custom) f.custom = { ...raw.custom };
+  return f;
 }

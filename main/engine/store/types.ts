@@ -5,6 +5,8 @@ import type { ConnectionStart, EndpointStates, StateNote, TcpAnalysisFlag, Trans
 export interface StoreRow {
   number: number;
   time: number;
+  /** The Time column as tshark prints it (timeColumn). */
+  timeText: string;
   src: string;
   dst: string;
   protocol: string;

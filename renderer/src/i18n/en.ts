@@ -225,6 +225,7 @@ export default {
     none: 'Select a frame to see its details.',
     bytesAt: '{n} bytes at offset {at}',
     hoverHint: 'Hover an item to see its filter name; click it to highlight its bytes.',
+    generated: 'worked out by the analysis, not a field in the packet (shown in [brackets], as in Wireshark)',
   },
   hex: { label: 'Frame bytes', truncated: '{n} more bytes not shown', none: 'No bytes to show.' },
   graphs: {

@@ -225,6 +225,7 @@ export default {
     none: '选择一帧来查看详情。',
     bytesAt: '偏移 {at} 处的 {n} 字节',
     hoverHint: '鼠标悬停在某一项上可看到它的过滤器字段名；点击它可高亮对应的字节。',
+    generated: '由分析推算得出，不是数据包中的字段（与 Wireshark 一样用 [方括号] 表示）',
   },
   hex: { label: '帧的字节', truncated: '另有 {n} 字节未显示', none: '没有可显示的字节。' },
   graphs: {
