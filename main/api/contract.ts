@@ -2,7 +2,7 @@
 // Electron IPC (preload) and WebSocket both implement `HandshakeLabApi`; the renderer only ever sees this interface.
 import type { ApiMethod, RequestInput } from './requests';
 import type {
-  AppInfo, CaptureStatus, ConnectionSummary, Counters, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
+  AppInfo, CaptureStatus, ConnectionSummary, Counters, ExperimentEvent, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
   FrameRow, LadderPage, LessonSummary, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
 } from './types';
 import type { EndpointStates, Transition } from '../engine/types';
@@ -39,13 +39,19 @@ export interface ApiEvents {
   transitions: { stream: number; frame: number; states: EndpointStates; transitions: Transition[] }[];
   status: { capture: CaptureStatus; counters: Counters };
   progress: LoadProgress;
+  /**
+   * An experiment's socket calls so far (all of them, each time one is made, returns or is tied to its
+   * frame): the calls of the connection between client port `clientPort` (null until connect returned)
+   * and server port `serverPort`.
+   */
+  experiment: { events: ExperimentEvent[]; serverPort: number; clientPort: number | null };
   /** The frame store was cleared (a new file or capture begins). */
   reset: { reason: 'file' | 'capture' | 'experiment' | 'lesson' };
   error: ApiErrorInfo;
 }
 
 export type ApiEvent = keyof ApiEvents;
-export const API_EVENTS: ApiEvent[] = ['frames', 'connections', 'transitions', 'status', 'progress', 'reset', 'error'];
+export const API_EVENTS: ApiEvent[] = ['frames', 'connections', 'transitions', 'experiment', 'status', 'progress', 'reset', 'error'];
 
 export type HandshakeLabApi = {
   [M in ApiMethod]: (params?: RequestInput<M>) => Promise<ApiResults[M]>;

@@ -137,6 +137,8 @@ export interface LadderPage {
   total: number;
   start: number;
   segments: LadderSegment[];
+  /** The socket calls of the programs behind this connection, when the capture records them (experiments). */
+  events: ExperimentEvent[];
 }
 
 export type SeriesKind = 'stevens' | 'throughput' | 'window' | 'rtt';
@@ -177,12 +179,42 @@ export interface LoadProgress {
 
 export type ExperimentVariant = 'classic' | 'server-first' | 'half-close' | 'rst' | 'refused' | 'ipv6';
 
+/** The socket calls an experiment's programs make (Python's names). */
+export type ExperimentCall = 'listen' | 'connect' | 'accept' | 'send' | 'recv' | 'shutdown' | 'setsockopt' | 'close';
+
+/** One socket call of an experiment's client or server program, as it happened. */
+export interface ExperimentEvent {
+  /** Position of the call in the run (0-based). */
+  seq: number;
+  /** When the call was made (send, connect, close…) or returned (accept, recv): seconds since the epoch. */
+  time: number;
+  endpoint: 'client' | 'server';
+  call: ExperimentCall;
+  /** The call as the Python program writes it, e.g. `sock.sendall(b"I'm TCP client")`. */
+  text: string;
+  /** What it returned or raised, as Python shows it ('' for None). */
+  result: string;
+  /** The first frame it made its endpoint send, or null (listen, accept, recv; or not captured). */
+  frame: number | null;
+}
+
+/** Why the experiment ran on another port than the one asked for. */
+export interface ExperimentPortNote {
+  requested: number;
+  used: number;
+  reason: 'in_use';
+}
+
 export interface ExperimentResult {
   variant: ExperimentVariant;
   frames: number;
   streams: number[];
   /** Where the experiment's capture was saved (autosave). */
   file?: string;
+  /** The server port it ran on, and why it differs from the one asked for, if it does. */
+  port: number;
+  portNote?: ExperimentPortNote;
+  events: ExperimentEvent[];
 }
 
 export interface StatusSnapshot {

@@ -22,25 +22,27 @@ export interface LoadHooks {
   cancelled(): boolean;
 }
 
+/** `sectionComments`: the pcapng section headers' comments, in order (an experiment's calls travel there). */
 export type LoadOutcome =
-  | { ok: true; cancelled: boolean; bytesRead: number; totalBytes: number }
-  | { ok: false; problem: string; bytesRead: number; totalBytes: number };
+  | { ok: true; cancelled: boolean; bytesRead: number; totalBytes: number; sectionComments: string[] }
+  | { ok: false; problem: string; bytesRead: number; totalBytes: number; sectionComments: string[] };
 
 export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<LoadOutcome> {
   let totalBytes = 0;
   let fh;
   try {
     const st = await stat(path);
-    if (st.isDirectory()) return { ok: false, problem: `${path}: is a directory, not a capture file`, bytesRead: 0, totalBytes: 0 };
-    if (!st.isFile()) return { ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes: 0 };
+    if (st.isDirectory()) return { ok: false, problem: `${path}: is a directory, not a capture file`, bytesRead: 0, totalBytes: 0, sectionComments: [] };
+    if (!st.isFile()) return { ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes: 0, sectionComments: [] };
     totalBytes = st.size;
     fh = await open(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`;
-    return { ok: false, problem: `${path}: ${why}`, bytesRead: 0, totalBytes };
+    return { ok: false, problem: `${path}: ${why}`, bytesRead: 0, totalBytes, sectionComments: [] };
   }
   const reader = new CaptureReader();
+  const sectionComments = (): string[] => reader.sectionComments.flat();
   // The reader says where each frame's bytes start in the file (reader.dataOffset), so the store can
   // read them again later without keeping them.
   const chunk = new Uint8Array(MAX_CHUNK);
@@ -48,7 +50,7 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
   let bytesRead = 0;
   try {
     for (;;) {
-      if (hooks.cancelled()) return { ok: true, cancelled: true, bytesRead, totalBytes };
+      if (hooks.cancelled()) return { ok: true, cancelled: true, bytesRead, totalBytes, sectionComments: sectionComments() };
       const { bytesRead: n } = await fh.read(chunk, 0, size, bytesRead);
       if (n === 0) break;
       const t0 = performance.now();
@@ -60,11 +62,11 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
       else if (ms > STEP_MS * 2) size = Math.max(FIRST_CHUNK, size / 2);
     }
     reader.end();
-    return { ok: true, cancelled: false, bytesRead, totalBytes };
+    return { ok: true, cancelled: false, bytesRead, totalBytes, sectionComments: sectionComments() };
   } catch (e) {
-    if (e instanceof CaptureFormatError) return { ok: false, problem: `${path}: ${e.message}`, bytesRead, totalBytes };
+    if (e instanceof CaptureFormatError) return { ok: false, problem: `${path}: ${e.message}`, bytesRead, totalBytes, sectionComments: sectionComments() };
     const code = (e as NodeJS.ErrnoException).code;
-    if (code) return { ok: false, problem: `${path}: read error (${code})`, bytesRead, totalBytes };
+    if (code) return { ok: false, problem: `${path}: read error (${code})`, bytesRead, totalBytes, sectionComments: sectionComments() };
     throw e;
   } finally {
     await fh.close();

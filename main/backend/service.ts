@@ -23,7 +23,10 @@ import type { LiveCapture, LiveCaptureOptions, LiveCaptureSession } from '../cap
 import { permissionHelp } from '../capture/permission-help';
 import { Views, type ViewEntry } from './views';
 import { Lessons, lessonsDir } from './lessons';
-import { experimentFilter, runScenario, type ScenarioStep } from '../capture/experiment/scenarios';
+import { experimentFilter, PreparedExperiment, type ScenarioStep } from '../capture/experiment/scenarios';
+import { parseEventComment, planFor } from '../api/experiment';
+import type { ExperimentEvent } from '../api/types';
+import { ExperimentStory, StoryLog } from './experiment-story';
 
 /** A transport's client: the contract's context plus an optional backpressure signal. */
 export interface BackendClient extends ClientContext {
@@ -48,8 +51,10 @@ export interface ServiceOptions {
   locale?: string;
   /** assets/lessons (default: found next to the code; null: no lessons). */
   lessonsDir?: string | null;
-  /** Called after each step of an experiment (the CLI prints them). */
+  /** Called after each stable point of an experiment (observers look at the kernel then). */
   onExperimentStep?: (step: ScenarioStep) => void | Promise<void>;
+  /** Called when an experiment's socket call returns (the CLI prints them). */
+  onExperimentEvent?: (event: ExperimentEvent) => void;
 }
 
 interface ClientState {
@@ -85,6 +90,8 @@ export class Service implements HandshakeLabService {
   private ticks = 0;
   private lastFrameAt = 0;
   private experimentRunning = false;
+  /** The programs' calls behind the capture (an experiment, run now or read from a file's comments). */
+  private story: StoryLog | null = null;
   private pendingLoad: { cancel: boolean } | null = null;
   private readonly log: (line: string) => void;
   private readonly pushInterval: number;
@@ -209,7 +216,7 @@ export class Service implements HandshakeLabService {
       getLadder: async (p) => {
         const page = this.withBytes(() => ladderPage(this.store, p.stream, p.start, p.count));
         if (!page) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
-        return page;
+        return { ...page, events: this.story?.forConnection(page.summary) ?? [] };
       },
       getSeries: async (p) => {
         if (!this.store.connection(p.stream)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
@@ -314,6 +321,7 @@ export class Service implements HandshakeLabService {
     this.counters = { captured: 0, decoded: 0, droppedByKernel: 0, droppedByUs: 0 };
     this.changedStreams.clear();
     this.pendingTransitions = [];
+    this.story = null;
     for (const c of this.clients.values()) {
       c.push = new PushCursor(this.maxBatch);
       this.emit(c, 'reset', { reason });
@@ -444,10 +452,12 @@ export class Service implements HandshakeLabService {
     const store = this.store;
     const run = async (): Promise<LoadProgress> => {
       this.setStatus({ state: 'loading', source: 'file', file });
+      const frameEvents: ExperimentEvent[] = [];
       const outcome = await loadCaptureFile(file, {
         frame: (raw, offset) => {
           this.counters.captured++;
           this.ingest(raw, offset);
+          if (raw.comments) for (const c of raw.comments) { const e = parseEventComment(c, this.store.total); if (e) frameEvents.push(e); }
         },
         progress: (bytesRead, totalBytes) => {
           const now = Date.now();
@@ -458,7 +468,10 @@ export class Service implements HandshakeLabService {
         cancelled: () => cancel || this.store !== store,
       });
       // The file is read: its store takes no more frames, so its connection trackers can go.
-      if (this.store === store) store.seal();
+      if (this.store === store) {
+        store.seal();
+        this.story = StoryLog.fromComments(outcome.sectionComments, frameEvents);
+      }
       const final = progress(outcome.bytesRead, outcome.totalBytes, true);
       if (outcome.ok && outcome.cancelled) final.cancelled = true;
       let error: CaptureStatus['error'];
@@ -495,7 +508,7 @@ export class Service implements HandshakeLabService {
 
   // ---- live capture ----
 
-  private async startLive(p: LiveCaptureOptions, source: CaptureSourceKind): Promise<CaptureStatus> {
+  private async startLive(p: LiveCaptureOptions, source: CaptureSourceKind, story?: ExperimentStory): Promise<CaptureStatus> {
     const cap = this.options.capture;
     const help = permissionHelp();
     if (!cap) throw new ApiError('capture_unavailable', `live capture is not available in this process. ${help.steps[0]}`);
@@ -508,12 +521,13 @@ export class Service implements HandshakeLabService {
     let writer: PcapngAutosave;
     try {
       path = join(capturesDir(dataDir), captureFileName(source === 'experiment' ? 'experiment' : p.interface));
-      writer = new PcapngAutosave(path, { interfaceName: p.interface, snaplen: p.snaplen });
+      writer = new PcapngAutosave(path, { interfaceName: p.interface, snaplen: p.snaplen, ...(story ? { comments: story.headerComments(), headerRoom: story.headerRoom } : {}) });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? String(e);
       throw new ApiError('file_error', `cannot write the capture's autosave file under ${join(dataDir, 'captures')} (${code}); set HANDSHAKE_LAB_DATA_DIR to a writable folder`);
     }
     this.reset(source === 'experiment' ? 'experiment' : 'capture', path);
+    if (story) this.story = story.log;
     const act: Extract<Activity, { kind: 'live' }> = { kind: 'live', source, writer, session: null, stopping: null };
     this.activity = act;
     try {
@@ -521,6 +535,8 @@ export class Service implements HandshakeLabService {
         frames: (batch) => {
           if (this.activity !== act) return;
           let offsets: number[];
+          // The calls' comments go into the frames before they are written.
+          if (story?.annotate(batch, this.store.total + 1)) this.pushStory(story);
           try {
             offsets = writer.append(batch);
           } catch (e) {
@@ -594,29 +610,64 @@ export class Service implements HandshakeLabService {
     if (this.experimentRunning) throw new ApiError('busy', 'an experiment is already running');
     const cap = this.options.capture;
     if (!cap) throw new ApiError('capture_unavailable', `the experiment needs live capture, which is not available in this process. ${permissionHelp().steps[0]}`);
+    const { port: askedPort, ...choices } = p;
+    const plan = planFor(choices);
     this.experimentRunning = true;
+    let prepared: PreparedExperiment | null = null;
     try {
       const ifaces = await cap.listInterfaces();
       const lo = ifaces.find((i) => i.loopback);
       if (!lo) throw new ApiError('no_such_interface', 'no loopback interface to capture the experiment on');
-      await this.startLive({ interface: lo.name, filter: experimentFilter(p.port), snaplen: 262144 }, 'experiment');
+      // The server listens before the capture starts (listen sends nothing), on a free port if the one
+      // asked for is taken: a failure here leaves the capture on screen as it was.
       try {
-        await runScenario({ variant: p.variant, port: p.port, slowMotionMs: p.slowMotionMs, onStep: this.options.onExperimentStep });
+        prepared = await PreparedExperiment.open(plan, askedPort);
       } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        throw new ApiError(/in use|listening on/.test(msg) ? 'busy' : 'internal', `the ${p.variant} experiment failed: ${msg}`);
+        throw new ApiError('internal', `the ${p.variant} experiment could not listen on port ${askedPort}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const port = prepared.port;
+      if (prepared.portNote) this.log(`experiment: port ${askedPort} is in use; running on port ${port}`);
+      const story = new ExperimentStory(plan, port);
+      await this.startLive({ interface: lo.name, filter: experimentFilter(port), snaplen: 262144 }, 'experiment', story);
+      try {
+        await prepared.run({
+          onStep: this.options.onExperimentStep,
+          onEvent: (ev, phase, call) => {
+            story.event(ev, phase, call);
+            if (phase === 'return') {
+              if (call.call === 'connect') story.clientPortKnown(prepared?.clientPort ?? null);
+              this.options.onExperimentEvent?.(ev);
+            }
+            this.pushStory(story);
+          },
+        }).then((outcome) => story.clientPortKnown(outcome.clientPort));
+      } catch (e) {
+        throw new ApiError('internal', `the ${p.variant} experiment failed: ${e instanceof Error ? e.message : String(e)}`);
       } finally {
         await this.settle();
+        if (this.activity.kind === 'live' && !this.activity.writer.rewriteHeader(story.headerComments())) {
+          this.log('experiment: the calls without frames did not fit the section header\'s room; they are kept in memory only');
+        }
         await this.stopLive();
+        this.pushStory(story);
       }
       if (this.status.state === 'error' && this.status.error) {
         throw new ApiError(this.status.error.code, `the capture of the ${p.variant} experiment failed: ${this.status.error.message}`);
       }
       const streams = this.store.connections().map((c) => c.stream);
-      return { variant: p.variant, frames: this.store.total, streams, ...(this.file ? { file: this.file } : {}) };
+      return {
+        variant: p.variant, frames: this.store.total, streams, port, events: story.log.events,
+        ...(prepared.portNote ? { portNote: prepared.portNote } : {}), ...(this.file ? { file: this.file } : {}),
+      };
     } finally {
       this.experimentRunning = false;
+      await prepared?.dispose();
     }
+  }
+
+  private pushStory(story: ExperimentStory): void {
+    const log = story.log;
+    this.broadcast('experiment', { events: log.events.map((e) => ({ ...e })), serverPort: log.serverPort, clientPort: log.clientPort });
   }
 
   /** Waits until the capture has been quiet for a moment, so the last segments are in. */
