@@ -8,7 +8,9 @@ export const LOCALES: Locale[] = ['en', 'zh-CN'];
 
 const KEY = 'handshake-lab.settings';
 
-interface Saved { locale?: Locale; theme?: Theme; largeText?: boolean; tab?: string; sidebar?: boolean }
+export type LadderMode = 'rows' | 'time';
+
+interface Saved { locale?: Locale; theme?: Theme; largeText?: boolean; tab?: string; sidebar?: boolean; ladderMode?: LadderMode; timeZoom?: number }
 
 function load(): Saved {
   try {
@@ -38,13 +40,16 @@ export const useSettingsStore = defineStore('settings', () => {
   const tab = ref(saved.tab ?? 'ladder');
   /** The connections list beside the views (hidden to give a projector more room). */
   const sidebar = ref(saved.sidebar ?? true);
+  /** The ladder: one row per segment, or each segment at its time (zoomed in by timeZoom). */
+  const ladderMode = ref<LadderMode>(saved.ladderMode === 'time' ? 'time' : 'rows');
+  const timeZoom = ref(typeof saved.timeZoom === 'number' && saved.timeZoom >= 1 && saved.timeZoom <= 64 ? saved.timeZoom : 1);
 
   function save(): void {
     try {
-      globalThis.localStorage?.setItem(KEY, JSON.stringify({ locale: localeChosen.value ? locale.value : undefined, theme: theme.value, largeText: largeText.value, tab: tab.value, sidebar: sidebar.value }));
+      globalThis.localStorage?.setItem(KEY, JSON.stringify({ locale: localeChosen.value ? locale.value : undefined, theme: theme.value, largeText: largeText.value, tab: tab.value, sidebar: sidebar.value, ladderMode: ladderMode.value, timeZoom: timeZoom.value }));
     } catch { /* private mode: not remembered */ }
   }
-  watch([locale, theme, largeText, tab, sidebar], save);
+  watch([locale, theme, largeText, tab, sidebar, ladderMode, timeZoom], save);
 
   function setLocale(l: Locale): void {
     locale.value = l;
@@ -61,5 +66,5 @@ export const useSettingsStore = defineStore('settings', () => {
     theme.value = theme.value === 'dark' ? 'light' : 'dark';
   }
 
-  return { locale, theme, largeText, tab, sidebar, setLocale, suggestLocale, toggleTheme };
+  return { locale, theme, largeText, tab, sidebar, ladderMode, timeZoom, setLocale, suggestLocale, toggleTheme };
 });

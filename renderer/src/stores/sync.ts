@@ -55,7 +55,7 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       const sel = ladderNext!;
       if (sel.stream !== ladder.stream) return;
       const atEnd = step.index >= ladder.total - 1;
-      void ladder.grow(sel).then(() => {
+      void ladder.grow(sel, app.live).then(() => {
         // Watching live: follow the newest segment, animating it when it is the next one.
         if (app.live && atEnd && ladder.total - 1 > step.index) void step.goTo(ladder.total - 1, { animate: ladder.total - 1 === step.index + 1 });
       });
@@ -74,6 +74,7 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       schedule();
     }),
     client.on('connections', (p) => { for (const c of p.connections) pendingConns.set(c.stream, c); schedule(); }),
+    client.on('experiment', (p) => ladder.applyEvents(p)),
     client.on('status', (p) => app.applyStatus(p)),
     client.on('progress', (p) => app.applyProgress(p)),
     client.on('error', (e) => notices.push({ kind: 'error', code: e.code, detail: e.message })),
