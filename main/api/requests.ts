@@ -45,7 +45,7 @@ export const requestSchemas = {
   setFilter: z.object({ expression: z.string().max(4096) }).strict(),
   listConnections: z.object({}).strict(),
   getLadder: z.object({ stream: z.number().int().min(0), start: z.number().int().min(0).default(0), count: count.default(2000) }).strict(),
-  getSeries: z.object({ stream: z.number().int().min(0), kind: z.enum(['stevens', 'throughput', 'window', 'rtt']) }).strict(),
+  getSeries: z.object({ stream: z.number().int().min(0), kind: z.enum(['stevens', 'acks', 'segments', 'throughput', 'window', 'rtt']) }).strict(),
   listLessons: z.object({}).strict(),
   openLesson: z.object({ id: z.string().min(1).max(100).regex(/^[a-z0-9-]+$/) }).strict(),
 // `satisfies`: a schema missing from, or extra to, the plain list in methods.ts fails to compile.

@@ -141,7 +141,10 @@ export interface LadderPage {
   events: ExperimentEvent[];
 }
 
-export type SeriesKind = 'stevens' | 'throughput' | 'window' | 'rtt';
+export type SeriesKind = 'stevens' | 'acks' | 'segments' | 'throughput' | 'window' | 'rtt';
+
+/** A point Wireshark's analysis flags (a retransmission, a duplicate ACK, a zero window), by its index. */
+export interface SeriesMark { index: number; kind: 'retransmission' | 'duplicate_ack' | 'zero_window' }
 
 export interface Series {
   kind: SeriesKind;
@@ -154,6 +157,9 @@ export interface Series {
   frames: number[];
   /** For 'rtt': the RFC 6298 smoothed estimate (SRTT) after each sample. */
   smoothed?: number[];
+  /** 'stevens': where each segment's sequence space ends; 'acks': ACK + the advertised receive window. */
+  upper?: number[];
+  marks?: SeriesMark[];
 }
 
 export interface FrameQueryResult {

@@ -122,6 +122,7 @@ export default {
   now: {
     title: 'This segment',
     frame: 'Frame {n}',
+    sentBy: 'Sent by the {who} program\'s call',
     dir: { c2s: 'Client → Server', s2c: 'Server → Client' },
     flags: 'Flags',
     nothing: 'Step to a segment to see what it does.',
@@ -260,6 +261,15 @@ export default {
     emptyStevens: 'No segments with data, SYN or FIN.',
     emptyData: 'No data in this connection.',
     emptyRtt: 'No RTT samples: nothing here was acknowledged.',
+    direction: 'Direction of the data',
+    segments: '{dir}: segments (bar = the sequence numbers they carry)',
+    segmentStarts: 'Segment starts',
+    ackLine: 'ACK from the other side',
+    windowLine: 'ACK + receive window',
+    windowAbove: 'ACK + receive window (above the plot, from {n})',
+    perSegment: 'Bytes in each segment',
+    perSegmentNote: 'Few segments: each one drawn (an ACK carries 0 bytes)',
+    mark: { retransmission: 'Retransmission', duplicate_ack: 'Duplicate ACK', zero_window: 'Zero window' },
   },
   step: {
     label: 'Step controls',

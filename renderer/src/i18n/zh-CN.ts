@@ -122,6 +122,7 @@ export default {
   now: {
     title: '当前报文段',
     frame: '第 {n} 帧',
+    sentBy: '由{who}程序的调用发出：',
     dir: { c2s: '客户端 → 服务器', s2c: '服务器 → 客户端' },
     flags: '标志位',
     nothing: '单步前进到某个报文段，看看它做了什么。',
@@ -260,6 +261,15 @@ export default {
     emptyStevens: '没有携带数据、SYN 或 FIN 的报文段。',
     emptyData: '这条连接没有数据。',
     emptyRtt: '没有 RTT 样本：这里没有被确认的数据。',
+    direction: '数据方向',
+    segments: '{dir}：报文段（竖线 = 它携带的序号范围）',
+    segmentStarts: '报文段起点',
+    ackLine: '对方的 ACK',
+    windowLine: 'ACK + 接收窗口',
+    windowAbove: 'ACK + 接收窗口（在图的上方，从 {n} 起）',
+    perSegment: '每个报文段的字节数',
+    perSegmentNote: '报文段很少：逐个画出（ACK 携带 0 字节）',
+    mark: { retransmission: '重传', duplicate_ack: '重复 ACK', zero_window: '零窗口' },
   },
   step: {
     label: '单步控制',
