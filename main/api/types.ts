@@ -171,7 +171,8 @@ export interface FrameQueryResult {
 
 export type FilterResult =
   | { ok: true; expression: string; total: number }
-  | { ok: false; expression: string; error: { message: string; start: number; end: number } };
+  /** The error's code and parameters let the UI say it in the user's language (`message` is English). */
+  | { ok: false; expression: string; error: { message: string; start: number; end: number; code: string; params: Record<string, string> } };
 
 export interface LoadProgress {
   file: string;

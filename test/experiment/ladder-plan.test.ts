@@ -8,7 +8,7 @@ import { Service } from '../../main/backend/service';
 import type { ExperimentEvent, LadderPage, LadderSegment } from '../../main/api/types';
 import { ladderPlan } from '../../renderer/src/lib/ladder-plan';
 import { arrowAt, ladderLayout, stateMarks } from '../../renderer/src/lib/ladder-geometry';
-import { ARROW_DY, CALL_H, roomyLabels } from '../../renderer/src/lib/ladder-rows';
+import { CALL_H, roomyLabels } from '../../renderer/src/lib/ladder-rows';
 import { hasTshark, tshark } from '../helpers/tshark';
 
 const FILE = join(__dirname, '..', 'corpus', 'lab', 'experiment-classic.pcapng');
@@ -68,7 +68,7 @@ describe('the ladder of a recorded experiment', () => {
 
   it.skipIf(noTshark)("time: every segment's y is proportional to tshark's time", () => {
     const p = plan('time');
-    const ys = page.segments.map((_, i) => p.model.segmentTop(i) + ARROW_DY);
+    const ys = page.segments.map((_, i) => p.model.segmentTop(i) + ladderLayout(760).arrowDy);
     const ts = page.segments.map((s) => epoch[s.frame - 1]);
     const k = (ys[ys.length - 1] - ys[0]) / (ts[ts.length - 1] - ts[0]);
     expect(k).toBeGreaterThan(0);
@@ -84,7 +84,7 @@ describe('the ladder of a recorded experiment', () => {
       const p = plan('time', 760, page.events, cur);
       expect(p.segmentLabels[cur]).toBe(true);
       const shown = [
-        ...page.segments.map((_, i) => ({ y: p.model.segmentTop(i) + ARROW_DY, on: p.segmentLabels[i] })),
+        ...page.segments.map((_, i) => ({ y: p.model.segmentTop(i) + ladderLayout(760).arrowDy, on: p.segmentLabels[i] })),
         ...p.calls.map((_, j) => ({ y: p.model.callTop(j) + CALL_H / 2, on: p.callLabels[j] })),
       ].filter((x) => x.on).map((x) => x.y).sort((a, b) => a - b);
       for (let i = 1; i < shown.length; i++) expect(shown[i] - shown[i - 1]).toBeGreaterThanOrEqual(22);
@@ -103,7 +103,7 @@ describe('the ladder of a recorded experiment', () => {
     for (let width = 480; width <= 1600; width += 40) {
       const L = ladderLayout(width);
       segs.forEach((s, i) => {
-        const a = arrowAt(s, 100 + i * L.rowH + ARROW_DY, L);
+        const a = arrowAt(s, 100 + i * L.rowH + L.arrowDy, L);
         for (const m of stateMarks(s, a, L)) {
           for (const pill of m.pills) {
             expect(pill.x, `${width}px, frame ${s.frame}: ${pill.text}`).toBeGreaterThan(L.timeX + L.timeW);

@@ -13,6 +13,10 @@ const RELOPS: Record<string, CmpOp> = {
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'xor', 'in', 'contains', 'matches', ...Object.keys(RELOPS).filter((k) => /^[a-z_]+$/.test(k))]);
 
+/** What the parser expected where a filter ended early (a code the UI translates), and its English words. */
+type Wanted = 'value' | 'field' | 'rparen' | 'lbrace' | 'rbrace';
+const WANTED: Record<Wanted, string> = { value: 'a value', field: 'a field name', rparen: '")"', lbrace: '"{"', rbrace: '"}"' };
+
 export function parseFilter(src: string): Node {
   const tokens = tokenize(src);
   let pos = 0;
@@ -20,15 +24,17 @@ export function parseFilter(src: string): Node {
   const next = (): Token => tokens[pos++];
   const isOp = (t: Token, ...names: string[]) => (t.kind === 'op' || t.kind === 'word') && names.includes(t.text);
 
-  function expect(kind: Token['kind'], what: string): Token {
+  function expect(kind: Token['kind'], what: Wanted): Token {
     const t = next();
     if (t.kind !== kind) throw unexpected(t, what);
     return t;
   }
 
-  function unexpected(t: Token, wanted?: string): FilterSyntaxError {
-    if (t.kind === 'end') return new FilterSyntaxError(wanted ? `Unexpected end of filter expression (expected ${wanted}).` : 'Unexpected end of filter expression.', t.start, t.end);
-    return new FilterSyntaxError(`"${t.text}" was unexpected in this context.`, t.start, t.end);
+  function unexpected(t: Token, wanted?: Wanted): FilterSyntaxError {
+    if (t.kind === 'end') {
+      return new FilterSyntaxError(wanted ? `Unexpected end of filter expression (expected ${WANTED[wanted]}).` : 'Unexpected end of filter expression.', t.start, t.end, 'unexpected_end', wanted ? { expected: wanted } : {});
+    }
+    return new FilterSyntaxError(`"${t.text}" was unexpected in this context.`, t.start, t.end, 'unexpected', { text: t.text });
   }
 
   function binary(type: 'or' | 'xor' | 'and', ops: string[], sub: () => Node): () => Node {
@@ -61,7 +67,7 @@ export function parseFilter(src: string): Node {
     const t = next();
     if (t.kind === 'string') return { kind: 'string', text: t.text, start: t.start, end: t.end };
     if (t.kind === 'word' && !KEYWORDS.has(t.text)) return { kind: 'word', text: t.text, start: t.start, end: t.end };
-    throw unexpected(t, 'a value');
+    throw unexpected(t, 'value');
   }
 
   function parsePrimary(): Node {
@@ -69,10 +75,10 @@ export function parseFilter(src: string): Node {
     if (t.kind === 'lparen') {
       next();
       const inner = parseOr();
-      const close = expect('rparen', '")"');
+      const close = expect('rparen', 'rparen');
       return { ...inner, start: t.start, end: close.end };
     }
-    if (t.kind !== 'word' || KEYWORDS.has(t.text) || !/^[A-Za-z_][A-Za-z0-9_.\-]*$/.test(t.text)) throw unexpected(t, 'a field name');
+    if (t.kind !== 'word' || KEYWORDS.has(t.text) || !/^[A-Za-z_][A-Za-z0-9_.\-]*$/.test(t.text)) throw unexpected(t, 'field');
     next();
     const field = t.text;
     const op = peek();
@@ -90,7 +96,7 @@ export function parseFilter(src: string): Node {
       }
       if (op.text === 'in') {
         next();
-        expect('lbrace', '"{"');
+        expect('lbrace', 'lbrace');
         const items: SetItem[] = [];
         for (;;) {
           if (peek().kind === 'rbrace') break;
@@ -105,8 +111,8 @@ export function parseFilter(src: string): Node {
           } else items.push({ lo });
           if (peek().kind === 'comma') next();
         }
-        const close = expect('rbrace', '"}"');
-        if (!items.length) throw new FilterSyntaxError('The set is empty.', op.start, close.end);
+        const close = expect('rbrace', 'rbrace');
+        if (!items.length) throw new FilterSyntaxError('The set is empty.', op.start, close.end, 'empty_set');
         return { type: 'in', field, items, start: t.start, end: close.end };
       }
     }

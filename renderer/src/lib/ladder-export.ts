@@ -3,7 +3,7 @@
 import type { ConnectionSummary, EndpointStates, LadderSegment } from '../api';
 import { arrowAt, expertMarks, isBadTcp, pillWidth, segmentLabel, stateMarks, type LadderLayout } from './ladder-geometry';
 import type { LadderPlan } from './ladder-plan';
-import { ARROW_DY, CALL_H } from './ladder-rows';
+import { CALL_H } from './ladder-rows';
 
 export interface ExportColors {
   bg: string; text: string; muted: string; line: string; client: string; server: string; badBg: string; badFg: string; pill: string; call: string;
@@ -52,7 +52,7 @@ export function buildLadderSvg(segs: LadderSegment[], plan: LadderPlan, summary:
     }
   });
   segs.forEach((s, i) => {
-    const a = arrowAt(s, plan.model.segmentTop(i) + ARROW_DY, L, plan.drop);
+    const a = arrowAt(s, plan.model.segmentTop(i) + L.arrowDy, L, plan.drop);
     const col = s.direction === 'c2s' ? c.client : c.server;
     const roomy = plan.segmentLabels[i] ?? true;
     if (roomy) {

@@ -15,18 +15,30 @@ export interface LadderLayout {
   serverX: number;
   /** How far an arrow drops while it crosses (the time it travels). */
   drop: number;
+  /** Where a segment's arrow starts below its row's top (below its label: one line, or two). */
+  arrowDy: number;
+  /** Labels are written on two lines (the space between the timelines is narrow). */
+  twoLines: boolean;
 }
 
 /** Width of a state pill (11.5px bold monospace) and its height. */
 export const pillWidth = (text: string): number => text.length * 7 + 14;
 export const PILL_H = 19;
 
-export function ladderLayout(width: number, rowH = 48): LadderLayout {
+/** Characters of a 12.5px monospace label that fit between the timelines. */
+export const LABEL_CHAR = 7.5;
+
+export function ladderLayout(width: number, opts: { rowH?: number; longestLabel?: number } = {}): LadderLayout {
+  const base = opts.rowH ?? 48;
   const w = Math.max(480, width);
   const timeX = 10, timeW = 64;
   // Room left of the client's timeline for the time column and the widest single state pill (SYN_RECEIVED).
   const clientX = Math.max(timeX + timeW + 12 + pillWidth('SYN_RECEIVED') + 12, Math.round(Math.min(240, w * 0.25)));
-  return { width: w, rowH, top: 50, timeX, timeW, clientX, serverX: w - Math.round(Math.max(pillWidth('SYN_RECEIVED') + 24, Math.min(175, w * 0.22))), drop: Math.round(rowH * 0.42) };
+  const serverX = w - Math.round(Math.max(pillWidth('SYN_RECEIVED') + 24, Math.min(175, w * 0.22)));
+  // A label longer than the space between the timelines is split over two lines, and the rows grow for it.
+  const twoLines = (opts.longestLabel ?? 0) * LABEL_CHAR > serverX - clientX - 16;
+  const rowH = twoLines ? base + 14 : base;
+  return { width: w, rowH, top: 50, timeX, timeW, clientX, serverX, drop: Math.round(base * 0.42), arrowDy: twoLines ? 34 : 20, twoLines };
 }
 
 export interface Arrow { x1: number; y1: number; x2: number; y2: number; midX: number; midY: number; angle: number }
@@ -76,6 +88,15 @@ export function stateMarks(seg: LadderSegment, a: Arrow, L: LadderLayout): State
     out.push({ endpoint, state: path[path.length - 1], path, pills, transitions: ts });
   }
   return out;
+}
+
+/** A label in one line, or two split at the space nearest its middle. */
+export function labelLines(label: string, two: boolean): string[] {
+  if (!two || label.length < 16) return [label];
+  const mid = label.length / 2;
+  let best = -1;
+  for (let i = label.indexOf(' '); i >= 0; i = label.indexOf(' ', i + 1)) if (best < 0 || Math.abs(i - mid) < Math.abs(best - mid)) best = i;
+  return best < 0 ? [label] : [label.slice(0, best), label.slice(best + 1)];
 }
 
 /** The label with raw (absolute) numbers instead of relative ones. */

@@ -4,7 +4,7 @@
 import type { EndpointStates, ExperimentEvent, LadderSegment } from '../../../main/api/types';
 import type { LadderLayout } from './ladder-geometry';
 import {
-  clockOffset, fitScale, placeCalls, roomyLabels, rowsModel, timeModel, TIME_WAIT_H, ARROW_DY, CALL_H,
+  clockOffset, fitScale, placeCalls, roomyLabels, rowsModel, timeModel, TIME_WAIT_H, CALL_H,
   type LadderMode, type PlacedCall, type RowsModel,
 } from './ladder-rows';
 
@@ -59,10 +59,10 @@ export function ladderPlan(x: LadderPlanInput): LadderPlan {
   let callLabels: boolean[] = calls.map(() => true);
   if (timeMode) {
     const callTimes = offset === null ? [] : calls.map((c) => c.event.time - offset);
-    model = timeModel(times, calls, offset, x.L.top + 10, fitScale(times, callTimes, Math.max(200, x.room)) * x.zoom, extra);
+    model = timeModel(times, calls, offset, x.L.top + 10, fitScale(times, callTimes, Math.max(200, x.room)) * x.zoom, extra, x.L.arrowDy);
     // Labels only where they do not run into the one above: segments and calls share the middle.
     const items = [
-      ...times.map((_, i) => ({ y: model.segmentTop(i) + ARROW_DY, seg: i, call: -1 })),
+      ...times.map((_, i) => ({ y: model.segmentTop(i) + x.L.arrowDy, seg: i, call: -1 })),
       ...calls.map((_, k) => ({ y: model.callTop(k) + CALL_H / 2, seg: -1, call: k })),
     ].sort((a, b) => a.y - b.y);
     const shown = roomyLabels(items.map((it) => it.y), 22, items.map((it) => it.seg >= 0 && it.seg === x.current));

@@ -58,7 +58,7 @@ export function clockOffset(events: readonly ExperimentEvent[], frames: readonly
 
 export interface RowsModel {
   mode: LadderMode;
-  /** y of segment i's row top (its arrow starts ARROW_DY below). */
+  /** y of segment i's row top (its arrow starts the layout's arrowDy below). */
   segmentTop(i: number): number;
   /** y of a placed call's row (top). */
   callTop(k: number): number;
@@ -69,8 +69,6 @@ export interface RowsModel {
   height: number;
 }
 
-/** The arrow of a segment starts this far below its row's top. */
-export const ARROW_DY = 20;
 
 /** One row per segment, a shorter one per call. */
 export function rowsModel(total: number, calls: readonly PlacedCall[], top: number, rowH: number, extra: number): RowsModel {
@@ -95,12 +93,12 @@ export function rowsModel(total: number, calls: readonly PlacedCall[], top: numb
 }
 
 /** Every segment and call at its time: `pxPerSecond` apart per second. */
-export function timeModel(times: readonly number[], calls: readonly PlacedCall[], offset: number | null, top: number, pxPerSecond: number, extra: number): RowsModel {
+export function timeModel(times: readonly number[], calls: readonly PlacedCall[], offset: number | null, top: number, pxPerSecond: number, extra: number, arrowDy: number): RowsModel {
   const callTimes = calls.map((c) => (offset === null ? null : c.event.time - offset));
   const all = [...times, ...callTimes.filter((t): t is number => t !== null)];
   const t0 = all.length ? Math.min(...all) : 0;
   const y = (t: number): number => top + (t - t0) * pxPerSecond;
-  const segmentTop = (i: number): number => y(times[i]) - ARROW_DY;
+  const segmentTop = (i: number): number => y(times[i]) - arrowDy;
   const lastT = all.length ? Math.max(...all) : 0;
   const end = y(lastT) + 40;
   return {
