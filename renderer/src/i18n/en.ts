@@ -94,6 +94,11 @@ export default {
     none: 'No TCP connections yet.',
     noneMatch: 'No connection matches the filter.',
   },
+  a11y: {
+    step: 'Segment {n} of {total}, frame {frame}',
+    states: 'Client {client}, server {server}',
+    statesHidden: 'States hidden until you answer',
+  },
   panes: {
     drag: 'Drag, or use the arrow keys, to resize',
     side: 'Resize the connections list',
@@ -242,6 +247,7 @@ export default {
     no: 'No.', time: 'Time', source: 'Source', destination: 'Destination', protocol: 'Protocol', length: 'Length', info: 'Info', states: 'States (client / server)',
     none: 'No frames yet.',
     noneMatch: 'No frame matches the display filter.',
+    rows: 'Frames',
     total: '{total} frames',
     displayed: 'Displayed: {shown} of {total}',
     notAppliedKept: 'Not applied: still showing {shown} of {total} (filter {filter})',

@@ -94,6 +94,11 @@ export default {
     none: '还没有 TCP 连接。',
     noneMatch: '没有符合筛选条件的连接。',
   },
+  a11y: {
+    step: '第 {n} 个报文段，共 {total} 个，第 {frame} 帧',
+    states: '客户端 {client}，服务器 {server}',
+    statesHidden: '回答之前不显示状态',
+  },
   panes: {
     drag: '拖动，或用方向键，调整大小',
     side: '调整连接列表的宽度',
@@ -240,6 +245,7 @@ export default {
   packets: {
     title: '数据包列表',
     no: '序号', time: '时间', source: '源地址', destination: '目的地址', protocol: '协议', length: '长度', info: '信息', states: '状态（客户端 / 服务器）',
+    rows: '帧',
     none: '还没有帧。',
     noneMatch: '没有符合显示过滤器的帧。',
     total: '共 {total} 帧',
