@@ -105,7 +105,8 @@ describe.skipIf(!!why)('the UI in browser mode, for every student', () => {
         const tsharkInfo = tshark(['-r', FILE, '-Y', 'frame.number == 4', '-T', 'fields', '-e', '_ws.col.Info']).trim();
         expect(await cell.textContent()).toBe(tsharkInfo);
         // The text up to the end of "Len=14" lies inside the cell's box, and the cell inside the list.
-        const seen = await cell.evaluate(`(el) => {
+        const seen = await page.evaluate(`(() => {
+          const el = document.querySelector('[data-testid=packet-row][data-frame="4"] [data-testid=packet-info]');
           const text = el.firstChild;
           const end = (text.textContent || '').indexOf('Len=14') + 'Len=14'.length;
           const range = document.createRange();
@@ -115,7 +116,7 @@ describe.skipIf(!!why)('the UI in browser mode, for every student', () => {
           const c = el.getBoundingClientRect();
           const list = el.closest('[data-testid=packet-scroll]').getBoundingClientRect();
           return { textRight: r.right, cellRight: c.right, listRight: list.right, listLeft: list.left, cellLeft: c.left };
-        }` as unknown as () => { textRight: number; cellRight: number; listRight: number; listLeft: number; cellLeft: number });
+        })()`) as { textRight: number; cellRight: number; listRight: number; listLeft: number; cellLeft: number };
         expect(seen.textRight).toBeLessThanOrEqual(seen.cellRight + 0.5);
         expect(seen.cellLeft).toBeGreaterThanOrEqual(seen.listLeft - 0.5);
         expect(seen.textRight).toBeLessThanOrEqual(seen.listRight);

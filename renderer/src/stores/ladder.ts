@@ -91,6 +91,8 @@ export const useLadderStore = defineStore('ladder', () => {
   /** An experiment's calls as they happen: kept when they are this connection's (its ports). */
   function applyEvents(p: ApiEvents['experiment']): void {
     const c = summary.value;
+    // Before its connection exists (listen() comes before the first segment), the ladder shows the calls alone.
+    if (!c && stream.value === null) { events.value = p.events; return; }
     if (!c || !c.server.endsWith(`:${p.serverPort}`)) return;
     if (p.clientPort !== null && !c.client.endsWith(`:${p.clientPort}`)) return;
     events.value = p.events;
