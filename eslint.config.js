@@ -38,12 +38,24 @@ export default tseslint.config(
     },
   },
   {
+    // Lessons as data (schema, answers, grader, validator): shared by back end, renderer and CLI, so pure
+    // TypeScript over the engine and zod; reading lesson folders is the back end's (main/backend/lessons.ts).
+    files: ['main/lessons/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        pattern(nodeBuiltins, 'main/lessons is shared with the renderer: no Node built-ins.'),
+        pattern(['electron', 'electron/*', 'vue', 'pinia', 'chart.js', 'cap', 'ws', '**/api/*', '**/backend/*', '**/capture/*', '**/app/*', '**/serve/*', '**/cli/*', '**/renderer/*'], 'main/lessons may import only the engine and zod.'),
+      ] }],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', 'window', 'document', '__dirname'],
+    },
+  },
+  {
     // The contract is shared by IPC, WebSocket and the renderer: types and schemas only.
     files: ['main/api/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         pattern(nodeBuiltins, 'main/api is shared with the renderer: no Node built-ins.'),
-        pattern(['electron', 'electron/*', 'vue', 'pinia', 'cap', 'ws', '**/capture/*', '**/app/*', '**/serve/*', '**/cli/*', '**/renderer/*'], 'main/api may import only the engine\'s types and zod.'),
+        pattern(['electron', 'electron/*', 'vue', 'pinia', 'cap', 'ws', '**/capture/*', '**/app/*', '**/serve/*', '**/cli/*', '**/renderer/*'], 'main/api may import only the engine\'s and the lessons\' types, and zod.'),
       ] }],
     },
   },
@@ -65,5 +77,10 @@ export default tseslint.config(
         pattern(['**/main/capture/*', '**/main/serve/*', '**/main/cli/*', '**/renderer/*', 'cap', 'ws'], 'preload exposes the API contract and nothing else.'),
       ] }],
     },
+  },
+  {
+    // CommonJS by name: electron-builder's hooks and the fpm stand-in, which load with require().
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -2,8 +2,8 @@
 // Electron IPC (preload) and WebSocket both implement `HandshakeLabApi`; the renderer only ever sees this interface.
 import type { ApiMethod, RequestInput } from './requests';
 import type {
-  AppInfo, CaptureStatus, ConnectionSummary, Counters, ExperimentEvent, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
-  FrameRow, LadderPage, LessonSummary, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
+  AppInfo, CaptureStatus, ConnectionSummary, Counters, EnableCaptureResult, ExperimentEvent, ExperimentResult, FilterResult, FrameDetail,
+  FrameQueryResult, FrameRow, LadderPage, LessonPlay, LessonSummary, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
 } from './types';
 import type { EndpointStates, Transition } from '../engine/types';
 
@@ -27,6 +27,9 @@ export interface ApiResults {
   getSeries: Series[];
   listLessons: LessonSummary[];
   openLesson: LoadProgress;
+  getLesson: LessonPlay;
+  importLesson: LessonSummary;
+  enableCapture: EnableCaptureResult;
 }
 
 /** Pushes from the back end. Frame batches come at most ~30 times a second and are bounded in size. */

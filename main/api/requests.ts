@@ -7,6 +7,7 @@ const port = z.number().int().min(1).max(65535);
 const frameNumber = z.number().int().min(1).max(2 ** 32);
 const count = z.number().int().min(0).max(10_000);
 const path = z.string().min(1).max(4096);
+const lessonId = z.string().min(1).max(100).regex(/^[a-z0-9-]+$/);
 
 export const requestSchemas = {
   getAppInfo: z.object({}).strict(),
@@ -47,7 +48,13 @@ export const requestSchemas = {
   getLadder: z.object({ stream: z.number().int().min(0), start: z.number().int().min(0).default(0), count: count.default(2000) }).strict(),
   getSeries: z.object({ stream: z.number().int().min(0), kind: z.enum(['stevens', 'acks', 'segments', 'throughput', 'window', 'rtt']) }).strict(),
   listLessons: z.object({}).strict(),
-  openLesson: z.object({ id: z.string().min(1).max(100).regex(/^[a-z0-9-]+$/) }).strict(),
+  openLesson: z.object({ id: lessonId }).strict(),
+  /** The open lesson's steps resolved in its capture, with their computed answers. */
+  getLesson: z.object({ id: lessonId }).strict(),
+  /** Copies a lesson file (and its capture, next to it or at `capture`) into the user's lessons folder, once it validates. */
+  importLesson: z.object({ path, capture: path.optional() }).strict(),
+  /** Gives Wireshark's dumpcap its capture rights, with the system's own password prompt. */
+  enableCapture: z.object({}).strict(),
 // `satisfies`: a schema missing from, or extra to, the plain list in methods.ts fails to compile.
 } as const satisfies Record<ApiMethodName, z.ZodType>;
 

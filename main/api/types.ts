@@ -1,5 +1,7 @@
 // Data shapes carried by the API (results and event payloads). Shared by Electron IPC, WebSocket and the renderer.
 import type { DecodedFrame, EndpointStates, TcpAnalysisFlag, TcpState, Transition } from '../engine/types';
+import type { LessonFile } from '../lessons/schema';
+import type { ComputedAnswer } from '../lessons/answers';
 
 export type { DecodedFrame, EndpointStates, TcpAnalysisFlag, TcpState, Transition };
 
@@ -21,6 +23,18 @@ export interface PermissionHelp {
   commands: string[];
   /** Whether the app can do it for the user (e.g. with pkexec on Linux). */
   canFix: boolean;
+}
+
+/**
+ * What "Allow capture" did. enabled: dumpcap may capture now (start at once); cancelled: the system's
+ * prompt was dismissed; install: open `url` to install what is missing (Npcap); not_needed: this process
+ * may capture already; failed: `message` says why. `capture` is the capture's availability afterwards.
+ */
+export interface EnableCaptureResult {
+  outcome: 'enabled' | 'cancelled' | 'install' | 'not_needed' | 'failed';
+  message: string;
+  url?: string;
+  capture: AppInfo['capture'];
 }
 
 export interface AppInfo {
@@ -109,6 +123,20 @@ export interface ConnectionSummary {
   /** SYN to the client's ACK of the SYN-ACK (tcp.analysis.initial_rtt), seconds; null when not seen. */
   handshakeRtt: number | null;
   retransmissions: number;
+  /** Live captures: the program behind each end that runs on this machine (absent for files). */
+  programs?: ConnectionPrograms;
+}
+
+/** A program holding one end of a connection: pid null and program "unknown" when the OS will not tell. */
+export interface ProgramRef {
+  pid: number | null;
+  program: string;
+}
+
+/** Each end's program; null while none is known (another machine's end, or gone before it was asked). */
+export interface ConnectionPrograms {
+  client: ProgramRef | null;
+  server: ProgramRef | null;
 }
 
 /** One arrow of the ladder diagram. */
@@ -233,9 +261,32 @@ export interface StatusSnapshot {
   filter: string;
 }
 
+/** A lesson in the catalogue: shipped, in the user's lessons folder, or in a folder given to `serve --lessons`. */
 export interface LessonSummary {
   id: string;
   title: string;
   summary: string;
   steps: number;
+  questions: number;
+  /** On a recorded capture, an experiment run on the student's own packets, or a connection the student opens. */
+  kind: 'capture' | 'experiment' | 'watch';
+  origin: 'shipped' | 'user' | 'folder';
+  /** Title and summary in every language lessons are written in (title/summary above: the back end's locale). */
+  texts: Record<'en' | 'zh-CN', { title: string; summary: string }>;
+  /** The lesson file's name. */
+  file: string;
+  /** Why the file cannot be opened (the validator's lines: "steps[3].question: problem"); absent when valid. */
+  problems?: string[];
+}
+
+/** The open lesson: the file, each step's frame in the loaded capture, and the answers computed from it. */
+export interface LessonPlay {
+  lesson: LessonFile;
+  steps: { frame: number | null; stream: number | null }[];
+  /** Each step's answer, computed from the capture (null: the step asks nothing, or see problems). */
+  answers: (ComputedAnswer | null)[];
+  /** What could not be resolved or computed in this capture (a live run that went differently). */
+  problems: string[];
+  /** A live lesson shows its recorded sample (live capture was not possible here), not the student's own packets. */
+  recorded: boolean;
 }

@@ -1,12 +1,26 @@
-// Lessons shipped with the app (assets/lessons/*.json, format in main/engine/ui/lesson.ts): listed for
-// the UI and opened by id. A lesson names a capture next to it, or the experiment to run.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// The lessons catalogue: lesson files from the shipped folder (assets/lessons, or HANDSHAKE_LAB_LESSONS_DIR),
+// the user's lessons folder in the app data folder, and folders given with `serve --lessons DIR`. Every
+// file is validated against its capture (main/lessons): a valid lesson can be opened, an invalid one is
+// listed with the validator's reasons instead of being hidden. "Import lesson…" copies a lesson and its
+// capture into the user folder once they validate.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LessonSummary } from '../api/types';
-import { lessonProblems, type LessonDef } from '../engine/ui/lesson';
+import {
+  captureOf, decodeCapture, problemLine, validateLesson, type LessonCapture, type LessonFile, type LessonLocale, type Problem,
+} from '../lessons/index';
+import { appDataDir } from './data-dir';
+import { jsonProblem } from './json-error';
 
-/** assets/lessons of this installation (HANDSHAKE_LAB_LESSONS_DIR overrides it), or null. */
+export type LessonOrigin = LessonSummary['origin'];
+
+export interface LessonDir {
+  dir: string;
+  origin: LessonOrigin;
+}
+
+/** The shipped lessons: HANDSHAKE_LAB_LESSONS_DIR, else assets/lessons of this installation; null if none. */
 export function lessonsDir(env: NodeJS.ProcessEnv = process.env): string | null {
   if (env.HANDSHAKE_LAB_LESSONS_DIR) return env.HANDSHAKE_LAB_LESSONS_DIR;
   let d = dirname(fileURLToPath(import.meta.url));
@@ -20,49 +34,212 @@ export function lessonsDir(env: NodeJS.ProcessEnv = process.env): string | null 
   return null;
 }
 
-export class Lessons {
-  constructor(private readonly dir: string | null, private readonly log: (line: string) => void) {}
+/** Where "Import lesson…" puts lessons, and where a teacher may drop lesson files: <app data>/lessons. */
+export function userLessonsDir(dataDir = appDataDir()): string {
+  return join(dataDir, 'lessons');
+}
 
-  /** Every well-formed lesson, in file-name order. */
-  all(): LessonDef[] {
-    if (!this.dir || !existsSync(this.dir)) return [];
-    const out: LessonDef[] = [];
-    for (const name of readdirSync(this.dir).filter((n) => n.endsWith('.json')).sort()) {
-      const def = this.read(name.slice(0, -5));
-      if (def) out.push(def);
+/** The folders a catalogue lists, in order: shipped, user, then any given (`--lessons`). */
+export function lessonDirs(opts: { shipped?: string | null; dataDir?: string; extra?: readonly string[] } = {}): LessonDir[] {
+  const out: LessonDir[] = [];
+  const shipped = opts.shipped === undefined ? lessonsDir() : opts.shipped;
+  if (shipped) out.push({ dir: resolve(shipped), origin: 'shipped' });
+  out.push({ dir: resolve(userLessonsDir(opts.dataDir)), origin: 'user' });
+  for (const d of opts.extra ?? []) out.push({ dir: resolve(d), origin: 'folder' });
+  return out.filter((d, i) => out.findIndex((e) => e.dir === d.dir) === i);
+}
+
+/** Lesson captures are small: a bigger file is the wrong one. */
+const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
+const MAX_LESSON_BYTES = 1024 * 1024;
+
+export interface LessonEntry {
+  /** The lesson's id, or the file name without ".json" when the file has none. */
+  id: string;
+  file: string;
+  origin: LessonOrigin;
+  /** The lesson, when it is valid (problems empty). */
+  lesson: LessonFile | null;
+  problems: Problem[];
+  notes: Problem[];
+  /** The capture validate checked it against (a live lesson's sample). */
+  capturePath: string | null;
+}
+
+/** Reads and validates one lesson file against the capture next to it. Never throws. */
+export function checkLessonFile(file: string, origin: LessonOrigin = 'folder', capturePath?: string): LessonEntry {
+  const fileId = basename(file).replace(/\.json$/i, '');
+  const entry = (problems: Problem[], lesson: LessonFile | null = null, notes: Problem[] = [], cap: string | null = null): LessonEntry =>
+    ({ id: lesson?.id ?? fileId, file, origin, lesson: problems.length ? null : lesson, problems, notes, capturePath: cap });
+  let text: string;
+  try {
+    if (statSync(file).size > MAX_LESSON_BYTES) return entry([{ path: '', message: `larger than ${MAX_LESSON_BYTES} bytes: not a lesson file` }]);
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return entry([{ path: '', message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})` }]);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return entry([{ path: '', message: jsonProblem(text) }]);
+  }
+  let cap: string | null = null;
+  const v = validateLesson({
+    value,
+    fileId,
+    capture: (lesson) => {
+      cap = capturePath ?? join(dirname(file), captureOf(lesson));
+      return readLessonCapture(cap);
+    },
+  });
+  return entry(v.problems, v.lesson, v.notes, cap);
+}
+
+/** Decoded captures by path, while the file is unchanged (lessons share captures; validation is repeated). */
+const decoded = new Map<string, { stamp: string; capture: LessonCapture }>();
+
+/** Decodes a lesson's capture file, or says why it cannot. */
+export function readLessonCapture(path: string): LessonCapture | { error: string } {
+  const hit = decoded.get(path);
+  if (hit && hit.stamp === stamp(path)) return hit.capture;
+  const c = decodeLessonCapture(path);
+  if (!('error' in c)) {
+    decoded.set(path, { stamp: stamp(path), capture: c });
+    // A handful of small captures at a time: the oldest goes first.
+    if (decoded.size > 32) decoded.delete(decoded.keys().next().value!);
+  }
+  return c;
+}
+
+function decodeLessonCapture(path: string): LessonCapture | { error: string } {
+  let bytes: Uint8Array;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return { error: 'not a file' };
+    if (st.size > MAX_CAPTURE_BYTES) return { error: `larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MiB; a lesson capture should hold one or a few connections` };
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { error: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code ?? e) };
+  }
+  try {
+    const c = decodeCapture(bytes);
+    if (!c.frames.length) return { error: 'the capture holds no frames' };
+    return c;
+  } catch (e) {
+    return { error: `not a capture file the engine can read (${e instanceof Error ? e.message : String(e)})` };
+  }
+}
+
+/** The *.json files of a folder, by name (none when it does not exist). */
+export function lessonFilesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.json')).sort().map((n) => join(dir, n));
+  } catch {
+    return [];
+  }
+}
+
+/** Lines of `lesson validate`: "FILE: steps[3].question: problem". */
+export function problemLines(e: LessonEntry): string[] {
+  return e.problems.map((p) => `${e.file}: ${problemLine(p)}`);
+}
+
+export class LessonCatalogue {
+  private cache = new Map<string, { key: string; entry: LessonEntry }>();
+
+  constructor(readonly dirs: readonly LessonDir[], private readonly log: (line: string) => void = () => undefined) {}
+
+  /** Every lesson file of every folder, valid or not; a repeated id is a problem of the later file. */
+  entries(): LessonEntry[] {
+    const out: LessonEntry[] = [];
+    const byId = new Map<string, LessonEntry>();
+    for (const d of this.dirs) {
+      for (const file of lessonFilesIn(d.dir)) {
+        let e = this.checked(file, d.origin);
+        const first = byId.get(e.id);
+        if (first) {
+          e = { ...e, lesson: null, problems: [...e.problems, { path: 'id', message: `"${e.id}" is already the id of ${first.file}` }] };
+        } else byId.set(e.id, e);
+        out.push(e);
+      }
     }
-    return out;
+    return out.sort((a, b) => (a.lesson?.order ?? 1e9) - (b.lesson?.order ?? 1e9) || a.id.localeCompare(b.id));
   }
 
-  /** One lesson by id (null when there is none or it is malformed: the reason is logged). */
-  read(id: string): LessonDef | null {
-    if (!this.dir || !/^[a-z0-9-]+$/.test(id)) return null;
-    const file = join(this.dir, `${id}.json`);
-    if (!existsSync(file)) return null;
-    let def: unknown;
-    try {
-      def = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      this.log(`lesson ${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
-      return null;
+  /** A valid lesson by id (null when there is none or it has problems). */
+  find(id: string): LessonEntry | null {
+    return this.entries().find((e) => e.id === id && e.lesson) ?? null;
+  }
+
+  /** The entry of an id even when it is invalid (to say why it cannot be opened). */
+  any(id: string): LessonEntry | null {
+    return this.entries().find((e) => e.id === id) ?? null;
+  }
+
+  summary(e: LessonEntry, locale: string): LessonSummary {
+    const lang: LessonLocale = locale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+    const l = e.lesson;
+    const base = { id: e.id, origin: e.origin, file: basename(e.file) };
+    if (!l) {
+      const texts = { en: { title: e.id, summary: '' }, 'zh-CN': { title: e.id, summary: '' } };
+      return { ...base, title: e.id, summary: '', texts, steps: 0, questions: 0, kind: 'capture', problems: problemLines(e).map((line) => line.slice(e.file.length + 2)) };
     }
-    const problems = lessonProblems(def);
-    const d = def as LessonDef;
-    if (!problems.length && d.id !== id) problems.push(`id "${d.id}" differs from the file name`);
-    if (!problems.length && d.capture !== undefined && basename(d.capture) !== d.capture) problems.push('capture: a file name next to the lesson');
-    if (problems.length) {
-      this.log(`lesson ${file} skipped: ${problems.join('; ')}`);
-      return null;
-    }
-    return d;
+    return {
+      ...base,
+      texts: { en: { title: l.title.en, summary: l.summary.en }, 'zh-CN': { title: l.title['zh-CN'], summary: l.summary['zh-CN'] } },
+      title: l.title[lang],
+      summary: l.summary[lang],
+      steps: l.steps.length,
+      questions: l.steps.filter((s) => s.question).length,
+      kind: l.experiment ? 'experiment' : l.watch ? 'watch' : 'capture',
+    };
   }
 
-  capturePath(def: LessonDef): string | null {
-    return this.dir && def.capture ? join(this.dir, def.capture) : null;
+  /**
+   * Copies a lesson file (and its capture: next to it, or `capture`) into the user folder, once it validates.
+   * Returns the new entry, or the entry with its problems (nothing copied).
+   */
+  import(file: string, capture?: string): LessonEntry {
+    const e = checkLessonFile(resolve(file), 'user', capture ? resolve(capture) : undefined);
+    if (!e.lesson || !e.capturePath) return e;
+    const dest = this.dirs.find((d) => d.origin === 'user')?.dir;
+    if (!dest) return { ...e, lesson: null, problems: [{ path: '', message: 'there is no user lessons folder to import into' }] };
+    const clash = this.entries().find((x) => x.id === e.id && x.origin !== 'user');
+    if (clash) return { ...e, lesson: null, problems: [{ path: 'id', message: `"${e.id}" is already the id of ${clash.file}` }] };
+    mkdirSync(dest, { recursive: true, mode: 0o700 });
+    // The capture first, then the lesson, each through a temporary name: a half-copied lesson is never listed.
+    const capName = captureOf(e.lesson);
+    copyFileSync(e.capturePath, join(dest, `.${capName}.tmp`));
+    renameSync(join(dest, `.${capName}.tmp`), join(dest, capName));
+    writeFileSync(join(dest, `.${e.id}.json.tmp`), readFileSync(e.file));
+    renameSync(join(dest, `.${e.id}.json.tmp`), join(dest, `${e.id}.json`));
+    this.log(`imported lesson ${e.id} into ${dest}`);
+    return this.checked(join(dest, `${e.id}.json`), 'user');
   }
 
-  summary(def: LessonDef, locale: string): LessonSummary {
-    const lang = locale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
-    return { id: def.id, title: def.title[lang], summary: def.summary[lang], steps: def.steps.length };
+  /** A file's entry, validated again only when it or its capture changed. */
+  private checked(file: string, origin: LessonOrigin): LessonEntry {
+    const hit = this.cache.get(file);
+    if (hit && hit.key === stampWith(file, hit.entry.capturePath)) return hit.entry;
+    const entry = checkLessonFile(file, origin);
+    if (entry.problems.length) this.log(`lesson ${file}: ${entry.problems.map(problemLine).join('; ')}`);
+    this.cache.set(file, { key: stampWith(file, entry.capturePath), entry });
+    return entry;
   }
+}
+
+function stamp(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return 'gone';
+  }
+}
+
+/** A lesson file's and its capture's modification stamps: the validation holds while they are unchanged. */
+function stampWith(file: string, capture: string | null): string {
+  return `${stamp(file)}|${capture ? stamp(capture) : ''}`;
 }

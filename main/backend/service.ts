@@ -21,8 +21,11 @@ import { loadCaptureFile } from './file-loader';
 import { PcapngAutosave } from './autosave';
 import type { LiveCapture, LiveCaptureOptions, LiveCaptureSession } from '../capture/live-capture';
 import { permissionHelp } from '../capture/permission-help';
+import { enableCapture } from '../capture/enable';
 import { Views, type ViewEntry } from './views';
-import { Lessons, lessonsDir } from './lessons';
+import { ConnectionOwners } from './connection-owners';
+import { LessonCatalogue, lessonDirs } from './lessons';
+import { LessonRequests } from './lesson-requests';
 import { experimentFilter, PreparedExperiment, type ScenarioStep } from '../capture/experiment/scenarios';
 import { parseEventComment, planFor } from '../api/experiment';
 import type { ExperimentEvent } from '../api/types';
@@ -49,12 +52,16 @@ export interface ServiceOptions {
   /** Rows per pushed batch at most (default 500). */
   maxBatchRows?: number;
   locale?: string;
-  /** assets/lessons (default: found next to the code; null: no lessons). */
+  /** The shipped lessons (default: HANDSHAKE_LAB_LESSONS_DIR or assets/lessons next to the code; null: none). */
   lessonsDir?: string | null;
+  /** More lesson folders (`serve --lessons DIR`), after the shipped ones and the user's (<data dir>/lessons). */
+  extraLessonDirs?: string[];
   /** Called after each stable point of an experiment (observers look at the kernel then). */
   onExperimentStep?: (step: ScenarioStep) => void | Promise<void>;
   /** Called when an experiment's socket call returns (the CLI prints them). */
   onExperimentEvent?: (event: ExperimentEvent) => void;
+  /** Whether clients may ask to give dumpcap capture rights (the desktop app, serve on loopback). */
+  canEnableCapture?: boolean;
 }
 
 interface ClientState {
@@ -93,18 +100,27 @@ export class Service implements HandshakeLabService {
   /** The programs' calls behind the capture (an experiment, run now or read from a file's comments). */
   private story: StoryLog | null = null;
   private pendingLoad: { cancel: boolean } | null = null;
+  /** Live captures: which programs hold the captured connections (connection-owners.ts). */
+  private owners: ConnectionOwners | null = null;
   private readonly log: (line: string) => void;
   private readonly pushInterval: number;
   private readonly maxBatch: number;
   private readonly handlers: Handlers;
-  private readonly lessons: Lessons;
+  private readonly lessons: LessonRequests;
 
   constructor(private readonly options: ServiceOptions) {
     this.log = options.log ?? ((line) => process.stderr.write(`handshake-lab backend: ${line}\n`));
     this.pushInterval = options.pushIntervalMs ?? 33;
     this.maxBatch = options.maxBatchRows ?? 500;
     this.views = new Views(() => this.store, this.log);
-    this.lessons = new Lessons(options.lessonsDir === undefined ? lessonsDir() : options.lessonsDir, this.log);
+    const catalogue = new LessonCatalogue(lessonDirs({ shipped: options.lessonsDir, dataDir: options.dataDir, extra: options.extraLessonDirs }), this.log);
+    this.lessons = new LessonRequests(catalogue, {
+      // The app's own lesson files are always allowed, whatever the path policy.
+      openFile: (path) => this.openFile(path, 'lesson', true),
+      runExperiment: (p) => this.runExperiment(p),
+      store: () => this.store,
+      locale: () => this.options.locale ?? systemLocale(),
+    }, this.log);
     this.handlers = this.makeHandlers();
   }
 
@@ -222,21 +238,13 @@ export class Service implements HandshakeLabService {
         if (!this.store.connection(p.stream)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
         return connectionSeries(this.store, p.stream, p.kind);
       },
-      listLessons: async () => {
-        const locale = this.options.locale ?? systemLocale();
-        return this.lessons.all().map((d) => this.lessons.summary(d, locale));
-      },
-      openLesson: async (p) => {
-        const def = this.lessons.read(p.id);
-        if (!def) throw new ApiError('not_found', `there is no lesson named ${p.id}`);
-        if (def.experiment) {
-          const r = await this.runExperiment({ variant: def.experiment.variant, port: 12345, slowMotionMs: def.experiment.slowMotionMs ?? 0 });
-          return { file: r.file ?? '', bytesRead: 0, totalBytes: 0, frames: r.frames, done: true };
-        }
-        const file = this.lessons.capturePath(def);
-        if (!file) throw new ApiError('not_found', `lesson ${p.id} has no capture`);
-        // The app's own lesson files are always allowed, whatever the path policy.
-        return this.openFile(file, 'lesson', true);
+      listLessons: async () => this.lessons.list(),
+      openLesson: async (p) => this.lessons.openLesson(p.id),
+      getLesson: async (p) => this.lessons.getLesson(p.id),
+      importLesson: async (p) => this.lessons.importLesson(this.checkPath(p.path, 'open'), p.capture === undefined ? undefined : this.checkPath(p.capture, 'open')),
+      enableCapture: async () => {
+        if (!this.options.canEnableCapture) throw new ApiError('forbidden', 'only someone at this computer may change who can capture on it (the desktop app, or serve on 127.0.0.1)');
+        return { ...(await enableCapture(undefined, this.log)), capture: (await this.appInfo()).capture };
       },
     };
   }
@@ -252,8 +260,14 @@ export class Service implements HandshakeLabService {
       transport: this.options.transport,
       platform: process.platform,
       locale: this.options.locale ?? systemLocale(),
-      capture: { available: avail.available, ...(avail.reason ? { reason: avail.reason } : {}), help: permissionHelp() },
+      capture: { available: avail.available, ...(avail.reason ? { reason: avail.reason } : {}), help: this.captureHelp() },
     };
+  }
+
+  /** How to allow capture here; the button only where this client may use it. */
+  private captureHelp(): AppInfo['capture']['help'] {
+    const help = permissionHelp();
+    return { ...help, canFix: help.canFix && !!this.options.canEnableCapture };
   }
 
   private countersFor(c: ClientState | null): Counters {
@@ -530,6 +544,8 @@ export class Service implements HandshakeLabService {
     if (story) this.story = story.log;
     const act: Extract<Activity, { kind: 'live' }> = { kind: 'live', source, writer, session: null, stopping: null };
     this.activity = act;
+    this.owners = new ConnectionOwners(this.store, (s) => this.changedStreams.add(s), { log: this.log });
+    this.owners.start();
     try {
       act.session = await cap.start(p, {
         frames: (batch) => {
@@ -561,6 +577,7 @@ export class Service implements HandshakeLabService {
       });
     } catch (e) {
       this.activity = { kind: 'idle' };
+      this.owners?.stop();
       writer.close();
       await unlink(path).catch(() => undefined);
       const err = e instanceof ApiError ? e : new ApiError('capture_unavailable', e instanceof Error ? e.message : String(e));
@@ -584,6 +601,7 @@ export class Service implements HandshakeLabService {
           this.log(`stopping the capture failed: ${e instanceof Error ? e.message : String(e)}`);
         }
         act.writer.close();
+        this.owners?.stop();
         if (this.activity === act) this.activity = { kind: 'idle' };
         this.tick();
         const { state: _s, error: _e, ...rest } = this.status;

@@ -10,6 +10,7 @@ import { eventComment, experimentHost, planFor, pythonPrograms, type CloseHow, t
 import { summaryLine, traceHeader, traceLine, transitionLines } from '../capture/experiment/trace';
 import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
+import { whyNotWritable } from './paths';
 
 const help = `usage: handshake-lab experiment [--variant V] [--port N] [--slow MS] [--message TEXT] [--reply TEXT]
                                 [--closer client|server] [--how close|shutdown|linger0]
@@ -84,20 +85,28 @@ export const experimentCommand: Command = {
       return 0;
     }
     const json = flags.json === true;
+    const write = flags.write as string | undefined;
+    const unwritable = write === undefined ? null : whyNotWritable(write);
+    if (unwritable) throw new UsageError(`experiment: cannot save the capture to ${write}: ${unwritable}`);
     const out = (s: string) => { if (!json) process.stdout.write(s); };
     const log = (line: string) => { if (process.env.HANDSHAKE_LAB_DEBUG) process.stderr.write(`handshake-lab: ${line}\n`); };
     const capture = chooseCapture();
     const avail = await capture.availability();
     if (!avail.available) throw new UsageError(`experiment: live capture is unavailable: ${avail.reason}`);
     const started = Date.now();
+    let introduced = false;
     const service = new Service({
       transport: 'ipc',
       capture,
       log,
       pushIntervalMs: 0,
-      onExperimentEvent: (e) => out(`  [${((Date.now() - started) / 1000).toFixed(3)} s] ${e.endpoint}: ${e.text}${e.result ? ` → ${e.result}` : ''}\n`),
+      onExperimentEvent: (e) => {
+        // Said once the capture runs: an error starting it (no permission) comes before any output.
+        if (!introduced) out(`Handshake Lab: the ${variant} experiment on ${experimentHost(plan)} port ${port}, capturing on loopback with filter "${experimentFilter(port)}"${slow ? `, ${slow} ms pauses` : ''}\n\n`);
+        introduced = true;
+        out(`  [${((Date.now() - started) / 1000).toFixed(3)} s] ${e.endpoint}: ${e.text}${e.result ? ` → ${e.result}` : ''}\n`);
+      },
     });
-    out(`Handshake Lab: the ${variant} experiment on ${experimentHost(plan)} port ${port}, capturing on loopback with filter "${experimentFilter(port)}"${slow ? `, ${slow} ms pauses` : ''}\n\n`);
     let result;
     try {
       result = await service.runExperiment({ ...choices, variant: variant as ExperimentVariant, port, slowMotionMs: slow });
@@ -118,9 +127,9 @@ export const experimentCommand: Command = {
     }
     segments.sort((a, b) => a.frame - b.frame);
     let saved: string | undefined;
-    if (flags.write) {
+    if (write !== undefined) {
       try {
-        saved = (await service.saveCapture(flags.write as string)).path;
+        saved = (await service.saveCapture(write)).path;
       } catch (e) {
         await service.dispose();
         throw new UsageError(`experiment: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,12 +1,16 @@
 // Runs `handshake-lab lesson` in this process and parses what it printed (shared by the lesson tests).
 import { PassThrough } from 'node:stream';
-import type { LessonIo } from '../../main/cli/lesson';
-import type { LessonDef } from '../../main/engine/ui/lesson';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LessonIo } from '../../main/cli/lesson';
+import { parseLesson, type LessonFile } from '../../main/lessons/schema';
 
 export const lessonsDir = join(__dirname, '..', '..', 'assets', 'lessons');
-export const lessonDef = (id: string): LessonDef => JSON.parse(readFileSync(join(lessonsDir, `${id}.json`), 'utf8')) as LessonDef;
+export function lessonDef(id: string): LessonFile {
+  const r = parseLesson(JSON.parse(readFileSync(join(lessonsDir, `${id}.json`), 'utf8')));
+  if (!r.ok) throw new Error(`${id}: ${JSON.stringify(r.problems)}`);
+  return r.lesson;
+}
 
 export interface TraceRow { frame: number; label: string; client: string; server: string }
 export interface PrintedStep { text: string; rows: TraceRow[]; answer: string | null }
@@ -26,7 +30,7 @@ export async function runIn(run: (args: string[], io: LessonIo) => Promise<numbe
   return { code, out, err };
 }
 
-/** Splits the printed lesson into steps: text, trace rows (No., label, client and server state), answer. */
+/** Splits the printed lesson (English) into steps: text, trace rows (No., label, client and server state), answer. */
 export function parseSteps(out: string): PrintedStep[] {
   const parts = out.split(/\n── Step \d+ of \d+ ──\n/).slice(1);
   return parts.map((p) => {

@@ -1,9 +1,11 @@
 // Screenshots of every view, light and dark, English and Chinese, at 1280×720, for the README
-// (assets/screenshots/). They show the seed's 4-segment close from `handshake-lab serve --open`; while the
+// (assets/screenshots/, written by `npm run screenshots` only). They show the seed's 4-segment close from
+// `handshake-lab serve --open`; while the
 // engine cannot decode yet, the same built UI is fed by the tshark-built fixtures (test/renderer/fixtures)
 // through the fake client instead, and says so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { blurActive, openBrowser, type Browser } from './support/browser';
@@ -11,7 +13,10 @@ import { engineMissing } from './support/oracles';
 import { buildMissing, ROOT, serve, type Served } from './support/serve';
 
 const CAPTURE = join(ROOT, 'assets', 'lessons', 'four-segment-close.pcap');
-const OUT = join(ROOT, 'assets', 'screenshots');
+// `npm run screenshots` writes the README's pictures; an ordinary test run writes them to a temporary
+// folder, so `npm test` leaves the working tree as it found it.
+const WRITE = process.env.HANDSHAKE_LAB_SCREENSHOTS === 'write';
+let OUT = join(ROOT, 'assets', 'screenshots');
 const VIEWS = ['ladder', 'states', 'layers', 'packets', 'graphs'] as const;
 const COMBOS = [['light', 'en'], ['dark', 'en'], ['light', 'zh-CN'], ['dark', 'zh-CN']] as const;
 
@@ -38,6 +43,7 @@ describe.skipIf(!!missing)('screenshots of every view', () => {
   let served: Served;
   let b: Browser;
   beforeAll(async () => {
+    if (!WRITE) OUT = mkdtempSync(join(tmpdir(), 'hl-screenshots-'));
     mkdirSync(OUT, { recursive: true });
     served = await serve(engineWhy ? [] : ['--open', CAPTURE]);
     b = await openBrowser({ reducedMotion: true });
@@ -45,6 +51,7 @@ describe.skipIf(!!missing)('screenshots of every view', () => {
   afterAll(async () => {
     await b?.close();
     await served?.stop();
+    if (!WRITE) rmSync(OUT, { recursive: true, force: true });
   });
 
   async function open(theme: string, locale: string, extra = ''): Promise<Page> {

@@ -1,4 +1,5 @@
 import type { HandshakeLabClient } from '../../main/api/contract';
+import type { LessonPlay, LessonSummary } from '../../main/api/types';
 
 export interface Fixture {
   name: string;
@@ -13,8 +14,13 @@ export interface Fixture {
 export interface FakeOptions {
   locale?: string;
   capture?: boolean;
+  /** What "Allow capture" answers; the button shows only when set. */
+  enable?: 'enabled' | 'cancelled' | 'failed' | 'install';
   files?: Record<string, Fixture>;
   lessons?: Record<string, Fixture>;
+  /** What listLessons answers, and getLesson per lesson id. */
+  catalogue?: LessonSummary[];
+  plays?: Record<string, LessonPlay>;
   experiment?: Fixture;
   liveDelayMs?: number;
   pageDelayMs?: number;

@@ -29,6 +29,12 @@ export function createFakeClient(fixture, opts = {}) {
     emit('status', { capture, counters: counters() });
   }
 
+  let allowed = opts.capture !== false;
+  const captureInfo = () => ({
+    available: allowed, reason: allowed ? undefined : 'no permission to capture on this machine',
+    help: { platform: 'linux', steps: ['Give the capture helper the capture capabilities.'], commands: ['sudo setcap cap_net_raw,cap_net_admin=eip /usr/lib/handshake-lab/capture-helper'], canFix: !!opts.enable },
+  });
+
   const api = {
     calls,
     on(event, handler) {
@@ -37,11 +43,14 @@ export function createFakeClient(fixture, opts = {}) {
       return () => handlers.get(event).delete(handler);
     },
     async getAppInfo() {
-      return {
-        name: 'Handshake Lab', version: 'test', transport: 'ipc', platform: 'linux', locale: opts.locale || 'en',
-        capture: { available: opts.capture !== false, reason: opts.capture === false ? 'no permission to capture on this machine' : undefined,
-          help: { platform: 'linux', steps: ['Give the capture helper the capture capabilities.'], commands: ['sudo setcap cap_net_raw,cap_net_admin=eip /usr/lib/handshake-lab/capture-helper'], canFix: false } },
-      };
+      return { name: 'Handshake Lab', version: 'test', transport: 'ipc', platform: 'linux', locale: opts.locale || 'en', capture: captureInfo() };
+    },
+    // opts.enable: what "Allow capture" answers ('enabled', 'cancelled', 'failed', 'install'); the button shows when set.
+    async enableCapture() {
+      calls.push({ method: 'enableCapture' });
+      const outcome = opts.enable || 'failed';
+      if (outcome === 'enabled') allowed = true;
+      return { outcome, message: `fake: ${outcome}`, ...(outcome === 'install' ? { url: 'https://npcap.com/#download' } : {}), capture: captureInfo() };
     },
     async getStatus() {
       return { capture, counters: counters(), total: frames().length, viewTotal: numbers().length, filter };
@@ -52,7 +61,7 @@ export function createFakeClient(fixture, opts = {}) {
         { name: 'eth0', description: 'Ethernet', addresses: ['192.0.2.10'], loopback: false },
       ];
     },
-    async startCapture(p) { capture = { state: 'running', source: 'live', interface: p.interface, filter: p.filter }; emit('status', { capture, counters: counters() }); return capture; },
+    async startCapture(p) { calls.push({ method: 'startCapture', params: p }); capture = { state: 'running', source: 'live', interface: p.interface, filter: p.filter }; emit('status', { capture, counters: counters() }); return capture; },
     async stopCapture() { capture = { ...capture, state: 'idle' }; emit('status', { capture, counters: counters() }); return capture; },
     async openFile(p) {
       const next = (opts.files || {})[p.path];
@@ -125,7 +134,13 @@ export function createFakeClient(fixture, opts = {}) {
       if (!s) throw err('not_found', `there is no TCP stream ${p.stream}`);
       return s[p.kind];
     },
-    async listLessons() { return []; },
+    async listLessons() { return (opts.catalogue || []).slice(); },
+    async getLesson(p) {
+      const play = (opts.plays || {})[p.id];
+      if (!play) throw err('not_found', `lesson ${p.id} is not open`);
+      return play;
+    },
+    async importLesson(p) { throw err('bad_request', `cannot import ${p.path}`); },
     async openLesson(p) {
       const next = (opts.lessons || {})[p.id];
       if (!next) throw err('not_found', `there is no lesson named ${p.id}`);

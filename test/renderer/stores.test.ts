@@ -6,6 +6,7 @@ import type { ConnectionSummary } from '../../renderer/src/api';
 import { matches, useConnectionsStore } from '../../renderer/src/stores/connections';
 import { useLadderStore } from '../../renderer/src/stores/ladder';
 import { useLessonsStore } from '../../renderer/src/stores/lessons';
+import { lessonPlay, shippedCatalogue } from './lesson-plays';
 import { usePacketsStore } from '../../renderer/src/stores/packets';
 import { useSelectionStore } from '../../renderer/src/stores/selection';
 import { useStepStore } from '../../renderer/src/stores/step';
@@ -104,17 +105,19 @@ describe('stepping', () => {
 });
 
 describe('lessons', () => {
-  it('hides the answer until the student commits, and grades it with the engine\'s state', async () => {
+  it('lists the back end\'s catalogue, hides the answer until the student commits, and grades it', async () => {
     const four = fixture('four');
-    h = await harness(fixture('classic'), { lessons: { 'four-segment-close': four } });
+    const catalogue = shippedCatalogue();
+    h = await harness(fixture('classic'), { lessons: { 'four-segment-close': four }, catalogue, plays: { 'four-segment-close': lessonPlay('four-segment-close') } });
     const lessons = useLessonsStore();
-    expect(lessons.defs.map((d) => d.id)).toEqual(['classic-linux', 'four-segment-close', 'own-traffic']);
+    await lessons.refresh();
+    expect(lessons.catalogue.map((d) => d.id)).toEqual(catalogue.map((d) => d.id));
     await lessons.open('four-segment-close');
     await settle();
     expect(lessons.active?.id).toBe('four-segment-close');
     expect(useAppStore().total).toBe(9);
     const step = useStepStore();
-    expect(step.current?.frame).toBe(1);
+    expect(step.current?.frame).toBe(5);
     expect(lessons.awaitingAnswer).toBe(false);
     await lessons.goToStep(1);
     expect(step.current?.frame).toBe(6);
@@ -124,16 +127,19 @@ describe('lessons', () => {
     expect(lessons.correctAnswer).toBe('CLOSE_WAIT');
     lessons.answer('LAST_ACK');
     expect(lessons.awaitingAnswer).toBe(false);
+    expect(lessons.grade?.correct).toBe(false);
     expect(lessons.score).toEqual({ right: 0, asked: 1 });
     await lessons.goToStep(2);
-    lessons.answer(lessons.correctAnswer!);
+    const c = lessons.computedAnswer;
+    expect(c?.kind).toBe('number');
+    lessons.answer(String(c!.value));
     expect(lessons.score).toEqual({ right: 1, asked: 2 });
   });
 
   it('every lesson step finds its segment in the capture it ships with', async () => {
-    for (const [id, fx] of [['classic-linux', fixture('classic')], ['four-segment-close', fixture('four')]] as const) {
+    for (const [id, fx] of [['classic-linux', fixture('classic')], ['three-segment-close', fixture('classic')], ['four-segment-close', fixture('four')]] as const) {
       h?.stop();
-      h = await harness(null, { lessons: { [id]: fx } });
+      h = await harness(null, { lessons: { [id]: fx }, plays: { [id]: lessonPlay(id) } });
       const lessons = useLessonsStore();
       await lessons.open(id);
       await settle();
@@ -142,13 +148,15 @@ describe('lessons', () => {
     }
   });
 
-  it('runs the experiment for "your own traffic" and matches steps by flags', async () => {
-    h = await harness(null, { experiment: fixture('classic') });
+  it('steps through "your own traffic" at the frames the back end found by pattern', async () => {
+    const play = lessonPlay('own-traffic', 'classic-linux.pcap');
+    h = await harness(null, { lessons: { 'own-traffic': fixture('classic') }, plays: { 'own-traffic': play } });
     const lessons = useLessonsStore();
     await lessons.open('own-traffic');
     await settle();
     const segs = fixture('classic').ladder['0'] as { frame: number }[];
-    expect(lessons.segmentIndex.map((i) => segs[i].frame)).toEqual([1, 2, 3, 4, 6, 7, 8]);
+    expect(lessons.segmentIndex.map((i) => segs[i].frame)).toEqual(play.steps.map((s) => s.frame));
+    expect(play.steps.map((s) => s.frame)).toEqual([1, 2, 3, 4, 6, 7, 8]);
   });
 });
 

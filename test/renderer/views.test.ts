@@ -12,6 +12,7 @@ import { useStepStore } from '../../renderer/src/stores/step';
 import { useSelectionStore } from '../../renderer/src/stores/selection';
 import { useSettingsStore } from '../../renderer/src/stores/settings';
 import { useLessonsStore } from '../../renderer/src/stores/lessons';
+import { lessonPlay, shippedCatalogue } from './lesson-plays';
 import { fixture, harness, mountWith, settle, type Harness } from './helpers';
 
 let h: Harness | null = null;
@@ -24,11 +25,12 @@ async function tab(w: Awaited<ReturnType<typeof mountWith>>, name: string) {
 
 describe('app views', () => {
   it('shows a teaching empty state when there is no capture', async () => {
-    h = await harness(null);
+    const catalogue = shippedCatalogue();
+    h = await harness(null, { catalogue });
     const w = await mountWith(App, h);
     expect(w.find('[data-testid=empty-state]').exists()).toBe(true);
     expect(w.get('[data-testid=empty-run-experiment]').text()).toBe('Run the classic experiment');
-    expect(w.findAll('[data-testid^=empty-lesson-]').length).toBe(3);
+    expect(w.findAll('[data-testid^=empty-lesson-]').length).toBe(catalogue.length);
     w.unmount();
   });
 
@@ -171,7 +173,7 @@ describe('detail tree and hex view', () => {
 
 describe('lesson panel', () => {
   it('asks first, then shows the states and the explanation', async () => {
-    h = await harness(null, { lessons: { 'classic-linux': fixture('classic') } });
+    h = await harness(null, { lessons: { 'classic-linux': fixture('classic') }, plays: { 'classic-linux': lessonPlay('classic-linux') } });
     const w = await mountWith(App, h);
     await useLessonsStore().open('classic-linux');
     await settle();

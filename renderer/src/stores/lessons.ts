@@ -1,148 +1,114 @@
-// Lesson mode: lessons bundled from assets/lessons, the current step, and the student's committed answers.
-// A step with a question hides what happens next (its states) until the student has chosen.
+// Lesson mode: the lesson catalogue as the back end lists it (shipped, the user's folder, `serve --lessons`,
+// imported; invalid files with the validator's reasons), the open lesson with each step's frame and the
+// answers the back end computed from the capture, the current step, and the student's first answers,
+// graded by the lessons module's grader. A step with a question hides what happens next until answered.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
-import type { LessonDef, LessonStep, StateQuestion } from '../../../main/engine/ui/lesson';
-import { lessonProblems } from '../../../main/engine/ui/lesson';
-import { toClientError, useClient, useTransport, type TcpState } from '../api';
-import { uploadCapture } from '../api/files';
-import { flagList } from '../lib/flags';
+import { grade, type ComputedAnswer, type GivenAnswer, type Grade } from '../../../main/lessons/answers';
+import type { LessonFile, LessonStep } from '../../../main/lessons/schema';
+import type { LessonPlay, LessonSummary } from '../../../main/api/types';
+import { useClient, type TcpState } from '../api';
 import { useAppStore } from './app';
 import { useConnectionsStore } from './connections';
 import { useLadderStore } from './ladder';
 import { useNoticesStore } from './notices';
 import { useStepStore } from './step';
 
-const files = import.meta.glob<LessonDef>('../../../assets/lessons/*.json', { eager: true, import: 'default' });
-/** The lessons' captures, bundled with the renderer (so browser mode can upload one when the back end has no lessons). */
-const captures = import.meta.glob<string>('../../../assets/lessons/*.{pcap,pcapng}', { eager: true, query: '?url', import: 'default' });
-
-/** Bytes of a bundled lesson capture (small ones are inlined as data: URLs, which CSP would not let us fetch). */
-async function bundledCapture(name: string): Promise<File | null> {
-  const key = Object.keys(captures).find((k) => k.endsWith(`/${name}`));
-  if (!key) return null;
-  const url = captures[key];
-  let bytes: Uint8Array;
-  if (url.startsWith('data:')) {
-    const b64 = url.slice(url.indexOf(',') + 1);
-    const bin = atob(b64);
-    bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  } else {
-    bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
-  }
-  return new File([bytes as BlobPart], name, { type: 'application/octet-stream' });
-}
-
-/** Opens a lesson's capture: through the back end's lessons, else (browser mode) by uploading the bundled copy. */
-async function openLessonCapture(def: LessonDef): Promise<void> {
-  try {
-    await useClient().openLesson({ id: def.id });
-  } catch (e) {
-    const ce = toClientError(e);
-    if (ce.code !== 'not_found' || useTransport().transport !== 'websocket' || !def.capture) throw e;
-    const file = await bundledCapture(def.capture);
-    if (!file) throw e;
-    const path = await uploadCapture(file, () => {});
-    await useClient().openFile({ path });
-  }
-}
-
-export function bundledLessons(): LessonDef[] {
-  const defs = Object.values(files).filter((d) => lessonProblems(d).length === 0);
-  const order = ['classic-linux', 'four-segment-close', 'own-traffic'];
-  return defs.sort((a, b) => (order.indexOf(a.id) + 1 || 99) - (order.indexOf(b.id) + 1 || 99));
-}
-
 export const useLessonsStore = defineStore('lessons', () => {
-  const defs = shallowRef<LessonDef[]>(bundledLessons());
-  const active = shallowRef<LessonDef | null>(null);
+  const catalogue = shallowRef<LessonSummary[]>([]);
+  const play = shallowRef<LessonPlay | null>(null);
+  const active = computed<LessonFile | null>(() => play.value?.lesson ?? null);
   const stepIndex = ref(0);
-  /** Committed answers by step index. */
-  const answers = ref<Record<number, string>>({});
+  /** The student's first answer by step index, and its grade. */
+  const answers = ref<Record<number, GivenAnswer>>({});
+  const grades = ref<Record<number, Grade>>({});
   const opening = ref(false);
-  /** Index of each step's segment within the connection (resolved once the capture is loaded). */
+  /** Index of each step's segment within its connection's ladder (-1: not in the capture; resolved on arrival). */
   const segmentIndex = ref<number[]>([]);
 
   const step = computed<LessonStep | null>(() => active.value?.steps[stepIndex.value] ?? null);
+  const computedAnswer = computed<ComputedAnswer | null>(() => play.value?.answers[stepIndex.value] ?? null);
   const answered = computed(() => answers.value[stepIndex.value]);
-  const awaitingAnswer = computed(() => !!step.value?.question && answered.value === undefined && isAtStep());
+  const grade_ = computed<Grade | undefined>(() => grades.value[stepIndex.value]);
+  const awaitingAnswer = computed(() => !!step.value?.question && !!computedAnswer.value && answered.value === undefined && isAtStep());
 
   function isAtStep(): boolean {
-    const s = useStepStore();
     const idx = segmentIndex.value[stepIndex.value];
-    return idx !== undefined && s.index === idx;
+    return idx !== undefined && useStepStore().index === idx;
   }
 
-  /** The right answer of the current step's question. */
+  /** The right answer of a state or choice question, as the id its buttons carry (null for other kinds). */
   const correctAnswer = computed<string | null>(() => {
-    const q = step.value?.question;
-    if (!q) return null;
-    if (q.kind === 'choice') return q.answer;
-    const idx = segmentIndex.value[stepIndex.value];
-    const seg = idx === undefined ? undefined : useLadderStore().segmentAt(idx);
-    return seg ? seg.states[(q as StateQuestion).endpoint] : null;
+    const c = computedAnswer.value;
+    return c && (c.kind === 'state' || c.kind === 'choice') ? c.value : null;
   });
 
+  /** The back end's lessons (refreshed when the lesson menu opens, so new files show up). */
+  async function refresh(): Promise<void> {
+    try {
+      catalogue.value = await useClient().listLessons();
+    } catch (e) {
+      useNoticesStore().error(e, 'listLessons');
+    }
+  }
+
   async function open(id: string): Promise<void> {
-    const def = defs.value.find((d) => d.id === id);
-    if (!def) return;
     const client = useClient();
-    const connections = useConnectionsStore();
     opening.value = true;
-    active.value = def;
+    play.value = null;
     stepIndex.value = 0;
     answers.value = {};
+    grades.value = {};
     segmentIndex.value = [];
     try {
-      let stream = def.stream ?? 0;
-      if (def.experiment) {
-        const r = await client.runExperiment({ variant: def.experiment.variant, slowMotionMs: def.experiment.slowMotionMs ?? 0 });
-        stream = r.streams[0] ?? stream;
-      } else {
-        await openLessonCapture(def);
-        await until(() => !useAppStore().loading, 60_000);
-      }
-      await connections.refresh();
+      await client.openLesson({ id });
+      await until(() => !useAppStore().loading, 60_000);
+      const p = await client.getLesson({ id });
+      play.value = p;
+      segmentIndex.value = p.steps.map(() => -1);
+      await useConnectionsStore().refresh();
       useStepStore().reset();
-      const loading = useLadderStore().load(stream, true);
-      connections.select(stream);
-      await loading;
-      await resolveSteps(def);
+      await showStream(p.steps.find((s) => s.stream !== null)?.stream ?? p.lesson.stream ?? 0);
+      for (let i = 0; i < p.steps.length; i++) await resolve(i);
       await goToStep(0);
     } catch (e) {
-      useNoticesStore().error(e, def.experiment ? 'runExperiment' : 'openLesson');
-      active.value = null;
+      useNoticesStore().error(e, 'openLesson');
+      play.value = null;
     } finally {
       opening.value = false;
     }
   }
 
-  async function resolveSteps(def: LessonDef): Promise<void> {
+  /** Loads a connection's ladder (a step may show another connection of the capture, e.g. a refused attempt). */
+  async function showStream(stream: number): Promise<void> {
     const ladder = useLadderStore();
+    if (ladder.stream === stream) return;
+    const loading = ladder.load(stream, true);
+    useConnectionsStore().select(stream);
+    await loading;
     await ladder.ensure(0, ladder.total - 1);
-    const out: number[] = [];
-    for (const s of def.steps) {
-      if (s.frame !== undefined) { out.push(await ladder.indexOfFrame(s.frame)); continue; }
-      const m = s.match!;
-      let seen = 0;
-      let found = -1;
-      for (let i = 0; i < ladder.total; i++) {
-        const seg = ladder.segmentAt(i);
-        if (!seg) continue;
-        const from = seg.direction === 'c2s' ? 'client' : 'server';
-        if (from === m.from && flagList(seg.flags) === m.flags && ++seen === (m.nth ?? 1)) { found = i; break; }
-      }
-      out.push(found);
-    }
-    segmentIndex.value = out;
+    // Ladder positions belong to one connection: those of other connections are found again on arrival.
+    segmentIndex.value = segmentIndex.value.map((x, i) => (play.value?.steps[i].stream === stream ? x : -1));
+  }
+
+  async function resolve(i: number): Promise<void> {
+    const s = play.value?.steps[i];
+    const ladder = useLadderStore();
+    if (!s || s.frame === null || s.stream !== ladder.stream) return;
+    const idx = await ladder.indexOfFrame(s.frame);
+    segmentIndex.value = segmentIndex.value.map((x, j) => (j === i ? idx : x));
   }
 
   async function goToStep(i: number): Promise<void> {
-    if (!active.value) return;
+    if (!active.value || !play.value) return;
     const n = Math.max(0, Math.min(active.value.steps.length - 1, i));
     const stepStore = useStepStore();
     stepStore.pause();
+    const target = play.value.steps[n];
+    if (target.stream !== null && target.stream !== useLadderStore().stream) {
+      await showStream(target.stream);
+      await resolve(n);
+    }
     const idx = segmentIndex.value[n];
     stepIndex.value = n;
     if (idx === undefined || idx < 0) return;
@@ -150,38 +116,42 @@ export const useLessonsStore = defineStore('lessons', () => {
     await stepStore.goTo(idx, { animate: idx === stepStore.index + 1 || idx === 0 });
   }
 
-  function answer(choice: string): void {
-    if (answered.value !== undefined) return;
-    answers.value = { ...answers.value, [stepIndex.value]: choice };
+  /** Commits the student's first answer to the current question (later ones change nothing). */
+  function answer(given: GivenAnswer): void {
+    const q = step.value?.question;
+    const c = computedAnswer.value;
+    if (!q || !c || answered.value !== undefined) return;
+    answers.value = { ...answers.value, [stepIndex.value]: given };
+    grades.value = { ...grades.value, [stepIndex.value]: grade(q, c, given) };
   }
 
   function close(): void {
-    active.value = null;
+    play.value = null;
     answers.value = {};
+    grades.value = {};
     segmentIndex.value = [];
   }
 
   const score = computed(() => {
-    if (!active.value) return { right: 0, asked: 0 };
-    let right = 0, asked = 0;
-    active.value.steps.forEach((s, i) => {
-      if (!s.question || answers.value[i] === undefined) return;
-      asked++;
-      const idx = segmentIndex.value[i];
-      const correct = s.question.kind === 'choice' ? s.question.answer : useLadderStore().segmentAt(idx)?.states[s.question.endpoint];
-      if (answers.value[i] === correct) right++;
-    });
-    return { right, asked };
+    const g = Object.values(grades.value);
+    return { right: g.filter((x) => x.correct).length, asked: g.length };
   });
 
   // Stepping by other means (step controls) keeps the lesson's step in line with the segment shown.
   watch(() => useStepStore().index, (idx) => {
     if (!active.value) return;
-    const at = segmentIndex.value.lastIndexOf(idx);
+    const ladderStream = useLadderStore().stream;
+    const here = (i: number) => segmentIndex.value[i] === idx && play.value?.steps[i].stream === ladderStream;
+    // Several steps may show one frame: stay on the current one, else take the first of them.
+    if (here(stepIndex.value)) return;
+    const at = segmentIndex.value.findIndex((_, i) => here(i));
     if (at >= 0) stepIndex.value = at;
   });
 
-  return { defs, active, stepIndex, answers, opening, segmentIndex, step, answered, awaitingAnswer, correctAnswer, score, open, goToStep, answer, close };
+  return {
+    catalogue, play, active, stepIndex, answers, grades, opening, segmentIndex, step, computedAnswer, answered,
+    grade: grade_, awaitingAnswer, correctAnswer, score, refresh, open, goToStep, answer, close,
+  };
 });
 
 function until(cond: () => boolean, timeoutMs: number): Promise<void> {
