@@ -57,6 +57,11 @@ describe.skipIf(!!why)('browser mode, live: the classic experiment', () => {
       if (Date.now() - started > 75_000) throw new Error(`the experiment did not finish: arrows ${counts.join(',')}; notices: ${await page.textContent('[data-testid=notices]')}\n${served.log()}`);
       await page.waitForTimeout(100);
     }
+    // The run is over and the view had followed it live: it stays there (no snap back to segment 1).
+    const at = await page.getAttribute('[data-testid=step-position]', 'data-index');
+    expect(Number(at)).toBeGreaterThanOrEqual(5);
+    await page.waitForTimeout(1500);
+    expect(await page.getAttribute('[data-testid=step-position]', 'data-index')).toBe(at);
     // Frames came in over time, not all at once at the end…
     expect(counts.filter((c) => c > 0).length).toBeGreaterThanOrEqual(3);
     // …and so did the programs' calls: the classic run's five (listen, connect, send, the client's close, the

@@ -222,6 +222,71 @@ describe.skipIf(!!why)('the UI in browser mode, for every student', () => {
     await page.close();
   });
 
+  it("Layers: the data card is the payload as text (hex on demand) and its length; the physical row says what a capture cannot hold, in bits", async () => {
+    const [hex, len, frameLen] = tshark(['-r', FILE, '-Y', 'frame.number == 4', '-T', 'fields', '-e', 'tcp.payload', '-e', 'tcp.len', '-e', 'frame.len']).trim().split('\t');
+    const page = await open({ theme: 'light', locale: 'en', largeText: false });
+    await page.waitForSelector('[data-testid=ladder-arrow]');
+    await page.click('[data-testid=tab-layers]');
+    await stepTo(page, 3); // frame 4, the client's data
+    const text = page.locator('[data-testid=layer-payload-text]');
+    expect(await text.textContent()).toBe(Buffer.from(hex, 'hex').toString('utf8'));
+    const card = page.locator('[data-testid=layer-data]');
+    expect(await card.textContent()).toContain(en.layers.payloadBytes.replace('{n}', len));
+    expect(await card.textContent()).not.toMatch(/header/i);
+    await page.click('[data-testid=layer-payload-toggle]');
+    expect((await page.textContent('[data-testid=layer-payload-hex]'))!.replace(/[^0-9a-f]/gi, '').toLowerCase()).toBe(hex);
+    const physical = await page.textContent('[data-testid=layer-physical]');
+    expect(physical).toContain(en.layers.physicalBody);
+    expect(physical).toContain(en.layers.physicalLoopback); // the lab's capture is on loopback
+    expect(await page.textContent('[data-testid=layer-bits]')).toBe(en.layers.bits.replace('{bytes}', frameLen).replace('{bits}', String(Number(frameLen) * 8)));
+    await page.close();
+  });
+
+  it('the state diagram stays put from step to step, normal and large text', async () => {
+    for (const largeText of [false, true]) {
+      const page = await open({ theme: 'light', locale: 'en', largeText });
+      await page.waitForSelector('[data-testid=ladder-arrow]');
+      await page.click('[data-testid=tab-states]');
+      const boxes = new Set<string>();
+      for (let i = 0; i < 8; i++) {
+        await stepTo(page, i);
+        await page.waitForTimeout(50);
+        boxes.add(await page.evaluate(`(() => { const r = document.querySelector('[data-testid=sm-canvas] svg').getBoundingClientRect(); return [r.left, r.top, r.width, r.height].map(Math.round).join(','); })()`) as string);
+      }
+      expect([...boxes], largeText ? 'large' : 'normal').toHaveLength(1);
+      await page.close();
+    }
+  });
+
+  it('zh-CN in large text at 1280×720 never stacks a name one character per line', { timeout: 90_000 }, async () => {
+    const page = await open({ theme: 'light', locale: 'zh-CN', largeText: true });
+    await page.waitForSelector('[data-testid=ladder-arrow]');
+    const stacked: string[] = [];
+    for (const view of VIEWS) {
+      await page.click(`[data-testid=tab-${view}]`);
+      await stepTo(page, 3);
+      await page.waitForTimeout(150);
+      // A text broken one character per line has as many line boxes as characters, each about a character wide.
+      stacked.push(...(await page.evaluate(`(() => {
+        const out = [];
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const s = (n.textContent || '').trim();
+          if (s.length < 2 || !/[\u4e00-\u9fff]/.test(s)) continue;
+          const range = document.createRange();
+          range.selectNodeContents(n);
+          const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0 && r.height > 0);
+          if (rects.length < 2) continue;
+          const em = parseFloat(getComputedStyle(n.parentElement).fontSize);
+          if (rects.every((r) => r.width < em * 1.6)) out.push('${view}: "' + s + '" in ' + rects.length + ' lines');
+        }
+        return out;
+      })()`) as string[]));
+    }
+    expect(stacked).toEqual([]);
+    await page.close();
+  });
+
   // Last: a lesson replaces the capture every page looks at.
   it('a lesson by keyboard: focus moves into the panel and to each question, arrows move between choices, steps are announced', { timeout: 90_000 }, async () => {
     const page = await open({ theme: 'light', locale: 'en', largeText: false });

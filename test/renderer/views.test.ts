@@ -108,6 +108,19 @@ describe('app views', () => {
     w.unmount();
   });
 
+  it('labels the connections list\'s states as final, while the step bar shows the current segment\'s', async () => {
+    const fx = fixture('four');
+    h = await harness(fx);
+    const w = await mountWith(App, h);
+    expect(w.get('[data-testid=conn-final-note]').text()).toBe('States: each connection\'s final ones (after its last frame). The step bar shows them at the current segment.');
+    const badges = w.get('[data-testid=conn-0]').findAll('[data-testid=state-badge]');
+    const final = fx.connections[0].states;
+    expect(badges.map((b) => b.attributes('aria-label'))).toEqual([`Client final state: ${final.client}`, `Server final state: ${final.server}`]);
+    // At segment 1 the step bar shows the engine's states after frame 1, not the final ones.
+    expect(w.get('[data-testid=step-client-state]').attributes('data-state')).toBe((fx.ladder['0'][0] as LadderSegment).states.client);
+    w.unmount();
+  });
+
   it('switches the whole UI to zh-CN', async () => {
     h = await harness(fixture('four'));
     const w = await mountWith(App, h);
