@@ -99,9 +99,9 @@ describe('series against tshark', async () => {
       const ctx = { id: 't', emit: () => undefined };
       const rows = new Map(tshark(['-r', file, '-Y', 'tcp.stream == 0', '-T', 'fields', '-E', 'separator=|', '-e', 'frame.number', '-e', 'tcp.ack', '-e', 'tcp.window_size',
         '-e', 'tcp.seq', '-e', 'tcp.nxtseq', '-e', 'tcp.analysis.retransmission', '-e', 'tcp.analysis.fast_retransmission', '-e', 'tcp.analysis.spurious_retransmission',
-        '-e', 'tcp.analysis.duplicate_ack', '-e', 'tcp.analysis.zero_window']).trim().split('\n').map((l) => {
-        const [n, ack, win, seq, nxt, re, fast, spur, dup, zero] = l.split('|');
-        return [Number(n), { ack: Number(ack), win: Number(win), seq: Number(seq), nxt: nxt === '' ? null : Number(nxt), re: !!(re || fast || spur), dup: !!dup, zero: !!zero }];
+        '-e', 'tcp.analysis.duplicate_ack', '-e', 'tcp.analysis.zero_window', '-e', 'tcp.len', '-e', 'tcp.time_relative']).trim().split('\n').map((l) => {
+        const [n, ack, win, seq, nxt, re, fast, spur, dup, zero, len, rel] = l.split('|');
+        return [Number(n), { ack: Number(ack), win: Number(win), seq: Number(seq), nxt: nxt === '' ? null : Number(nxt), re: !!(re || fast || spur), dup: !!dup, zero: !!zero, len: Number(len), rel: Number(rel) }];
       }));
       const marked = new Map<number, string>();
       for (const kind of ['stevens', 'acks', 'window'] as const) {
@@ -119,6 +119,19 @@ describe('series against tshark', async () => {
           });
           for (const m of s.marks ?? []) marked.set(s.frames[m.index], m.kind);
         }
+      }
+      // Segment by segment (the lab-sized graph): every frame once, with tshark's length at tshark's time.
+      const perSegment = new Map<number, { len: number; rel: number }>();
+      for (const s of await service.handle('getSeries', { stream: 0, kind: 'segments' }, ctx)) {
+        s.frames.forEach((f, i) => {
+          expect(perSegment.has(f), `frame ${f} twice`).toBe(false);
+          perSegment.set(f, { len: s.y[i], rel: s.x[i] });
+        });
+      }
+      expect([...perSegment.keys()].sort((a, b) => a - b)).toEqual([...rows.keys()]);
+      for (const [f, t] of rows) {
+        expect(perSegment.get(f)!.len, `frame ${f} length`).toBe(t.len);
+        expect(perSegment.get(f)!.rel, `frame ${f} time`).toBeCloseTo(t.rel, 6);
       }
       await service.dispose();
       // Every flagged frame that is on a plot is marked with its flag, and nothing else is.

@@ -125,11 +125,32 @@ describe.skipIf(!!why)('the UI in browser mode, for every student', () => {
     }
   }
 
+  it('the connections filter\'s placeholder is whole at 1280×720, normal and large text, en and zh-CN', async () => {
+    for (const s of [{ theme: 'light', locale: 'en', largeText: false }, { theme: 'light', locale: 'en', largeText: true }, { theme: 'light', locale: 'zh-CN', largeText: true }] as Settings[]) {
+      const page = await open(s, undefined, served.url, { sidebar: true });
+      const input = page.locator('[data-testid=conn-filter]');
+      await input.waitFor();
+      const fit = await page.evaluate(`(() => {
+        const el = document.querySelector('[data-testid=conn-filter]');
+        const cs = getComputedStyle(el);
+        const ctx = document.createElement('canvas').getContext('2d');
+        ctx.font = cs.font;
+        const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+        return { text: el.placeholder, need: ctx.measureText(el.placeholder).width, room };
+      })()`) as { text: string; need: number; room: number };
+      expect(fit.text).toBe((s.locale === 'zh-CN' ? zh : en).connections.filterPlaceholder);
+      expect(fit.need, `${s.locale} ${s.largeText ? 'large' : 'normal'}`).toBeLessThanOrEqual(fit.room);
+      await page.close();
+    }
+  });
+
   it("the graphs' cursor moves with the step, to tshark's time of each segment", { timeout: 90_000 }, async () => {
     const page = await open({ theme: 'light', locale: 'en', largeText: false });
     await page.waitForSelector('[data-testid=ladder-arrow]');
     await page.click('[data-testid=tab-graphs]');
     await page.waitForSelector('[data-testid=graph-stevens] canvas');
+    // The lab's 8 segments are drawn one by one (a throughput of 14 bytes would be a single dot).
+    expect(await page.textContent('[data-testid=graph-throughput]')).toContain(en.graphs.perSegment);
     const rel = tshark(['-r', FILE, '-T', 'fields', '-e', 'tcp.time_relative']).trim().split('\n').map(Number);
     const xs: number[] = [];
     for (let i = 0; i < rel.length; i++) {
