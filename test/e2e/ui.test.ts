@@ -263,7 +263,7 @@ describe.skipIf(!!why)('the UI in browser mode, for every student', () => {
     await page.close();
   });
 
-  it('the state diagram stays put from step to step, normal and large text', async () => {
+  it('the state diagram\'s pane keeps its place and size from step to step, normal and large text', async () => {
     for (const largeText of [false, true]) {
       const page = await open({ theme: 'light', locale: 'en', largeText });
       await page.waitForSelector('[data-testid=ladder-arrow]');
@@ -272,7 +272,13 @@ describe.skipIf(!!why)('the UI in browser mode, for every student', () => {
       for (let i = 0; i < 8; i++) {
         await stepTo(page, i);
         await page.waitForTimeout(50);
-        boxes.add(await page.evaluate(`(() => { const r = document.querySelector('[data-testid=sm-canvas] svg').getBoundingClientRect(); return [r.left, r.top, r.width, r.height].map(Math.round).join(','); })()`) as string);
+        // The pane and the drawing's size (when the pane is smaller than the drawing, it scrolls to follow the
+        // tokens: a deliberate move, not the layout's).
+        boxes.add(await page.evaluate(`(() => {
+          const c = document.querySelector('[data-testid=sm-canvas]').getBoundingClientRect();
+          const s = document.querySelector('[data-testid=sm-canvas] svg').getBoundingClientRect();
+          return [c.left, c.top, c.width, c.height, s.width, s.height].map(Math.round).join(',');
+        })()`) as string);
       }
       expect([...boxes], largeText ? 'large' : 'normal').toHaveLength(1);
       await page.close();
@@ -305,6 +311,15 @@ describe.skipIf(!!why)('the UI in browser mode, for every student', () => {
       })()`) as string[]));
     }
     expect(stacked).toEqual([]);
+    // …nor pushes a sentence out of its pane: the segment panel is never wider inside than out, at any step.
+    await page.click('[data-testid=tab-ladder]');
+    const wide: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      await stepTo(page, i);
+      const w = await page.evaluate(`(() => { const e = document.querySelector('[data-testid=now-panel]'); return [e.scrollWidth, e.clientWidth]; })()`) as number[];
+      if (w[0] > w[1] + 1) wide.push(`segment ${i + 1}: ${w[0]} > ${w[1]} px`);
+    }
+    expect(wide).toEqual([]);
     await page.close();
   });
 
