@@ -4,6 +4,7 @@ import type { ApiMethod, RequestInput } from './requests';
 import type {
   AppInfo, CaptureStatus, ConnectionSummary, Counters, EnableCaptureResult, ExperimentEvent, ExperimentResult, FilterResult, FrameDetail,
   FrameQueryResult, FrameRow, LadderPage, LessonPlay, LessonSummary, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
+  AnswerResult, ClassPolicy, ClassSnapshot, SessionInfo, Share,
 } from './types';
 import type { EndpointStates, Transition } from '../engine/types';
 
@@ -29,6 +30,17 @@ export interface ApiResults {
   openLesson: LoadProgress;
   getLesson: LessonPlay;
   importLesson: LessonSummary;
+  getSession: SessionInfo;
+  identify: SessionInfo;
+  listShared: Share[];
+  openShared: LoadProgress;
+  share: Share;
+  unshare: { removed: boolean };
+  setClassPolicy: ClassPolicy;
+  getClass: ClassSnapshot;
+  exportClassCsv: { name: string; csv: string };
+  lessonProgress: { ok: true };
+  answerQuestion: AnswerResult;
   enableCapture: EnableCaptureResult;
 }
 
@@ -51,10 +63,18 @@ export interface ApiEvents {
   /** The frame store was cleared (a new file or capture begins). */
   reset: { reason: 'file' | 'capture' | 'experiment' | 'lesson' };
   error: ApiErrorInfo;
+  /** Who this connection is (sent on connect, and when it changes). */
+  session: SessionInfo;
+  /** The teacher's shares changed. */
+  shared: Share[];
+  /** The class dashboard changed (teachers only, at most about once a second). */
+  classroom: ClassSnapshot;
 }
 
 export type ApiEvent = keyof ApiEvents;
-export const API_EVENTS: ApiEvent[] = ['frames', 'connections', 'transitions', 'experiment', 'status', 'progress', 'reset', 'error'];
+export const API_EVENTS: ApiEvent[] = [
+  'frames', 'connections', 'transitions', 'experiment', 'status', 'progress', 'reset', 'error', 'session', 'shared', 'classroom',
+];
 
 export type HandshakeLabApi = {
   [M in ApiMethod]: (params?: RequestInput<M>) => Promise<ApiResults[M]>;

@@ -4,6 +4,9 @@ export const API_METHOD_NAMES = [
   'getAppInfo', 'getStatus', 'listInterfaces', 'startCapture', 'stopCapture', 'openFile', 'cancelLoad',
   'saveCapture', 'runExperiment', 'getFrames', 'getFrame', 'indexOfFrame', 'setFilter', 'listConnections',
   'getLadder', 'getSeries', 'listLessons', 'openLesson', 'getLesson', 'importLesson', 'enableCapture',
+  // Sessions and the classroom (main/api/classroom.ts).
+  'getSession', 'identify', 'listShared', 'openShared', 'share', 'unshare', 'setClassPolicy', 'getClass',
+  'exportClassCsv', 'lessonProgress', 'answerQuestion',
 ] as const;
 
 export type ApiMethodName = (typeof API_METHOD_NAMES)[number];

@@ -8,6 +8,11 @@ const frameNumber = z.number().int().min(1).max(2 ** 32);
 const count = z.number().int().min(0).max(10_000);
 const path = z.string().min(1).max(4096);
 const lessonId = z.string().min(1).max(100).regex(/^[a-z0-9-]+$/);
+const shareId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+/** A random key the page keeps in localStorage: progress is saved under it (no accounts, no passwords). */
+const learnerKey = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a learner key is 8 to 64 letters, digits, "-" or "_"');
+/** The name a student types: shown on the teacher's dashboard, so no control or formatting characters. */
+const displayName = z.string().trim().min(1).max(40).regex(/^[^\p{C}]+$/u, 'a name may not hold control characters');
 
 export const requestSchemas = {
   getAppInfo: z.object({}).strict(),
@@ -49,6 +54,30 @@ export const requestSchemas = {
   getSeries: z.object({ stream: z.number().int().min(0), kind: z.enum(['stevens', 'acks', 'segments', 'throughput', 'window', 'rtt']) }).strict(),
   listLessons: z.object({}).strict(),
   openLesson: z.object({ id: lessonId }).strict(),
+  getSession: z.object({}).strict(),
+  identify: z.object({ learner: learnerKey, name: displayName.optional() }).strict(),
+  listShared: z.object({}).strict(),
+  openShared: z.object({ id: shareId }).strict(),
+  /** Shares what the teacher's session looks at (`view`), or a lesson. */
+  share: z.object({ what: z.enum(['view', 'lesson']), lesson: lessonId.optional(), download: z.boolean().default(false) }).strict(),
+  unshare: z.object({ id: shareId }).strict(),
+  setClassPolicy: z.object({ experiments: z.boolean() }).strict(),
+  getClass: z.object({}).strict(),
+  exportClassCsv: z.object({}).strict(),
+  /** The step of a lesson the page shows now (for the dashboard, and to resume after a reload). */
+  lessonProgress: z.object({ lesson: lessonId, step: z.number().int().min(0).max(1000) }).strict(),
+  /** A student's answer to the question of a step: graded and recorded by the back end. */
+  answerQuestion: z.object({
+    lesson: lessonId,
+    step: z.number().int().min(0).max(1000),
+    /** As the lessons module grades it: a state or choice id, a number (or its text), a byte range [start, end), item ids in order. */
+    answer: z.union([
+      z.string().min(1).max(200),
+      z.number().finite(),
+      z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+      z.array(z.string().min(1).max(100)).min(1).max(64),
+    ]),
+  }).strict(),
   /** The open lesson's steps resolved in its capture, with their computed answers. */
   getLesson: z.object({ id: lessonId }).strict(),
   /** Copies a lesson file (and its capture, next to it or at `capture`) into the user's lessons folder, once it validates. */

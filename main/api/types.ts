@@ -4,10 +4,11 @@ import type { LessonFile } from '../lessons/schema';
 import type { ComputedAnswer } from '../lessons/answers';
 
 export type { DecodedFrame, EndpointStates, TcpAnalysisFlag, TcpState, Transition };
+export * from './classroom';
 
 export type ErrorCode =
   | 'bad_request' | 'not_found' | 'capture_unavailable' | 'permission_denied' | 'no_such_interface'
-  | 'bad_filter' | 'file_error' | 'busy' | 'cancelled' | 'forbidden' | 'internal';
+  | 'bad_filter' | 'file_error' | 'busy' | 'port_in_use' | 'cancelled' | 'forbidden' | 'internal';
 
 /** An error as it crosses the API: a code the UI translates, and an English message. */
 export interface ApiErrorInfo {
@@ -62,9 +63,13 @@ export interface CaptureStatus {
   source: CaptureSourceKind | null;
   interface?: string;
   filter?: string;
-  /** The file behind the frames: an opened file, or the autosave pcapng of a live capture. */
+  /** The file behind the frames: an opened file, or the autosave pcapng of a live capture (never shown to students). */
   file?: string;
   error?: ApiErrorInfo;
+  /** Traffic left out of a live capture: the server's own port on the interface that carries it. */
+  excluded?: string;
+  /** The capture stopped at a limit (size in bytes, or duration in seconds): every frame before it is kept. */
+  limit?: { kind: 'bytes' | 'seconds'; value: number };
 }
 
 /** Frame counters, always available. Nothing is ever dropped from the store; only live pushes may skip. */

@@ -1,127 +1,79 @@
 // The back end behind the API: one instance per app (Electron utility process, `serve`, CLI, tests).
-// It owns the frame store, the capture (file, live, experiment), per-client views and the live push.
-// Nothing here touches Electron or a window: transports call handle() and pass a ClientContext.
-import { copyFile, stat, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import {
-  ApiError, type ApiEvents, type ApiResults, type ClientContext, type HandshakeLabService,
-} from '../api/contract';
-import { isApiMethod, parseRequest, type ApiMethod, type RequestParams } from '../api/requests';
-import type {
-  AppInfo, CaptureSourceKind, CaptureStatus, Counters, ExperimentResult, FrameRow, LoadProgress, StatusSnapshot,
-} from '../api/types';
-import { FrameStore } from '../engine/store/frame-store';
-import { ladderPage } from '../engine/store/ladder';
-import { connectionSeries } from '../engine/store/series';
-import { PushCursor } from '../engine/store/view';
-import { bytesHex } from './hex';
-import { capturesDir, captureFileName, appDataDir } from './data-dir';
-import { FileBytes } from './file-bytes';
-import { loadCaptureFile } from './file-loader';
-import { PcapngAutosave } from './autosave';
-import type { LiveCapture, LiveCaptureOptions, LiveCaptureSession } from '../capture/live-capture';
-import { permissionHelp } from '../capture/permission-help';
+// Transports hand it requests with the client that sent them: it validates them, finds the client's
+// session, refuses what the session's role may not do, and runs the method's handler (handlers.ts).
+// The host-wide half lives in the hub (hub.ts: sessions, sources, push timer), captures.ts (the one
+// capture, experiments) and classroom.ts (shares, dashboard, progress); the per-person half in session.ts.
+// Nothing here touches Electron, a window or a socket.
+import { resolve } from 'node:path';
+import { ApiError, type ApiEvents, type ApiResults, type ClientContext, type HandshakeLabService } from '../api/contract';
+import { isApiMethod, parseRequest, type ApiMethod } from '../api/requests';
+import type { AppInfo, ClassPolicy, LessonPlay, LoadProgress, Role, SessionInfo } from '../api/types';
+import type { FrameStore } from '../engine/store/frame-store';
 import { enableCapture } from '../capture/enable';
-import { Views, type ViewEntry } from './views';
-import { ConnectionOwners } from './connection-owners';
-import { LessonCatalogue, lessonDirs } from './lessons';
-import { LessonRequests } from './lesson-requests';
-import { experimentFilter, PreparedExperiment, type ScenarioStep } from '../capture/experiment/scenarios';
-import { parseEventComment, planFor } from '../api/experiment';
-import type { ExperimentEvent } from '../api/types';
-import { ExperimentStory, StoryLog } from './experiment-story';
+import { permissionHelp } from '../capture/permission-help';
+import { Captures, type ServerAddress } from './captures';
+import { Classroom } from './classroom';
+import { capturesDir } from './data-dir';
+import { makeHandlers, type Handlers } from './handlers';
+import { Hub, type HubOptions } from './hub';
+import { LESSON_EXPERIMENT_PORT, type LessonRequests } from './lesson-requests';
+import { checkCaptureFile, fileTitle, isInside } from './open-file';
+import { LOCAL_TRUST, type BackendClient, type Session, type Trust } from './session';
+import type { Source } from './source';
+import { Uploads } from './uploads';
+import { join } from 'node:path';
 
-/** A transport's client: the contract's context plus an optional backpressure signal. */
-export interface BackendClient extends ClientContext {
-  /** False while the transport is behind (e.g. a WebSocket's bufferedAmount is high): live pushes are skipped. */
-  canPush?(): boolean;
-}
+export type { BackendClient } from './session';
 
-export interface ServiceOptions {
-  transport: AppInfo['transport'];
-  /** Live capture (null: unavailable here, e.g. no cap). */
-  capture?: LiveCapture | null;
-  /** The app's data folder (autosaved captures); default appDataDir(). */
-  dataDir?: string;
-  log?: (line: string) => void;
-  /** Which paths clients may open or save to (serve on a classroom network restricts them). */
+export interface ServiceOptions extends HubOptions {
+  /** Host-wide path rules on top of each session's own (tests; older callers). */
   canOpen?: (path: string) => boolean;
   canSave?: (path: string) => boolean;
-  /** Milliseconds between live pushes (default 33, ~30 per second); 0: only when tick() is called (tests). */
-  pushIntervalMs?: number;
-  /** Rows per pushed batch at most (default 500). */
-  maxBatchRows?: number;
-  locale?: string;
-  /** The shipped lessons (default: HANDSHAKE_LAB_LESSONS_DIR or assets/lessons next to the code; null: none). */
-  lessonsDir?: string | null;
-  /** More lesson folders (`serve --lessons DIR`), after the shipped ones and the user's (<data dir>/lessons). */
-  extraLessonDirs?: string[];
-  /** Called after each stable point of an experiment (observers look at the kernel then). */
-  onExperimentStep?: (step: ScenarioStep) => void | Promise<void>;
-  /** Called when an experiment's socket call returns (the CLI prints them). */
-  onExperimentEvent?: (event: ExperimentEvent) => void;
-  /** Whether clients may ask to give dumpcap capture rights (the desktop app, serve on loopback). */
+  /** Where browser uploads are kept (serve); enables uploads. */
+  uploadDir?: string;
+  /** Where learners' progress is saved (default: <data folder>/progress; null: memory only). */
+  progressDir?: string | null;
+  /** Ports a browser client's experiment may use (default: 12345 only). */
+  experimentPorts?: number[];
+  /** Whether the person at this computer may give dumpcap capture rights (the desktop app, serve on loopback): teachers only. */
   canEnableCapture?: boolean;
 }
 
-interface ClientState {
-  ctx: BackendClient;
-  filter: string;
-  push: PushCursor;
-  lastStatus: string;
-}
-
-type Activity =
-  | { kind: 'idle' }
-  | { kind: 'loading'; file: string; cancel: boolean; done: Promise<LoadProgress> }
-  | { kind: 'live'; source: CaptureSourceKind; writer: PcapngAutosave; session: LiveCaptureSession | null; stopping: Promise<void> | null };
-
-type Handlers = { [M in ApiMethod]: (p: RequestParams<M>, c: ClientState) => Promise<ApiResults[M]> };
-
-/** Connections and transitions pushed per tick at most (the rest are in the store, to pull). */
-const MAX_CONNECTIONS_PER_PUSH = 200;
-const MAX_TRANSITIONS_PER_PUSH = 1000;
+/** Methods only a teacher may call: a student gets `forbidden`. */
+const TEACHER_ONLY: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
+  'listInterfaces', 'startCapture', 'stopCapture', 'saveCapture', 'share', 'unshare', 'setClassPolicy', 'getClass', 'exportClassCsv',
+  'importLesson', 'enableCapture',
+]);
 
 export class Service implements HandshakeLabService {
-  private store = new FrameStore();
-  private bytes: FileBytes | null = null;
-  private file: string | null = null;
-  private readonly views: Views;
-  private readonly clients = new Map<string, ClientState>();
-  private activity: Activity = { kind: 'idle' };
-  private status: CaptureStatus = { state: 'idle', source: null };
-  private counters: Omit<Counters, 'skippedPush'> = { captured: 0, decoded: 0, droppedByKernel: 0, droppedByUs: 0 };
-  private changedStreams = new Set<number>();
-  private pendingTransitions: ApiEvents['transitions'] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private ticks = 0;
-  private lastFrameAt = 0;
-  private experimentRunning = false;
-  /** The programs' calls behind the capture (an experiment, run now or read from a file's comments). */
-  private story: StoryLog | null = null;
-  private pendingLoad: { cancel: boolean } | null = null;
-  /** Live captures: which programs hold the captured connections (connection-owners.ts). */
-  private owners: ConnectionOwners | null = null;
-  private readonly log: (line: string) => void;
-  private readonly pushInterval: number;
-  private readonly maxBatch: number;
+  readonly hub: Hub;
+  readonly captures: Captures;
+  readonly classroom: Classroom;
+  readonly uploads: Uploads | null;
+  private readonly byClient = new Map<string, Session>();
+  private readonly lessonSources = new Map<string, Source>();
   private readonly handlers: Handlers;
-  private readonly lessons: LessonRequests;
 
   constructor(private readonly options: ServiceOptions) {
-    this.log = options.log ?? ((line) => process.stderr.write(`handshake-lab backend: ${line}\n`));
-    this.pushInterval = options.pushIntervalMs ?? 33;
-    this.maxBatch = options.maxBatchRows ?? 500;
-    this.views = new Views(() => this.store, this.log);
-    const catalogue = new LessonCatalogue(lessonDirs({ shipped: options.lessonsDir, dataDir: options.dataDir, extra: options.extraLessonDirs }), this.log);
-    this.lessons = new LessonRequests(catalogue, {
-      // The app's own lesson files are always allowed, whatever the path policy.
-      openFile: (path) => this.openFile(path, 'lesson', true),
-      runExperiment: (p) => this.runExperiment(p),
-      store: () => this.store,
-      locale: () => this.options.locale ?? systemLocale(),
-    }, this.log);
-    this.handlers = this.makeHandlers();
+    this.hub = new Hub(options);
+    this.captures = new Captures(this.hub);
+    if (options.experimentPorts) this.captures.allowedPorts = [...options.experimentPorts];
+    const progressDir = options.progressDir === undefined ? join(this.hub.dataDir, 'progress') : options.progressDir;
+    this.classroom = new Classroom(this.hub, progressDir, { get: () => this.captures.studentsMayExperiment });
+    this.uploads = options.uploadDir ? new Uploads(options.uploadDir, { fileBytes: this.hub.limits.uploadFileBytes, totalBytes: this.hub.limits.uploadTotalBytes }, this.hub.log) : null;
+    this.hub.onRelease((src) => {
+      if (src.kind === 'lesson') for (const [file, l] of this.lessonSources) if (l === src) this.lessonSources.delete(file);
+      this.uploads?.closed(src.file);
+    });
+    this.hub.sessionHooks.push((s) => {
+      this.uploads?.release(s.id, (path) => [...this.hub.liveSources()].some((src) => src.file === path && src.alive));
+      this.classroom.changed();
+    });
+    this.handlers = makeHandlers(this);
+  }
+
+  get locale(): string {
+    return this.options.locale ?? systemLocale();
   }
 
   // ---- the contract ----
@@ -129,595 +81,327 @@ export class Service implements HandshakeLabService {
   async handle<M extends ApiMethod>(method: M, params: unknown, client: ClientContext): Promise<ApiResults[M]> {
     if (!isApiMethod(method)) {
       const reason = `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`;
-      this.log(`rejected request from ${client.id}: ${reason}`);
+      this.hub.log(`rejected request from ${client.id}: ${reason}`);
       throw new ApiError('bad_request', reason);
     }
     const parsed = parseRequest(method, params);
     if (!parsed.ok) {
-      this.log(`rejected request from ${client.id}: ${parsed.reason}`);
+      this.hub.log(`rejected request from ${client.id}: ${parsed.reason}`);
       throw new ApiError('bad_request', parsed.reason);
     }
-    const c = this.attach(client);
+    const s = this.byClient.get(client.id) ?? this.attach(client);
+    s.lastSeen = Date.now();
+    if (s.student && TEACHER_ONLY.has(method)) {
+      this.hub.log(`refused ${method} from student session ${client.id}`);
+      throw new ApiError('forbidden', `${method} is for the teacher; students cannot use it on this server`);
+    }
     try {
-      return await (this.handlers[method] as (p: RequestParams<M>, c: ClientState) => Promise<ApiResults[M]>)(parsed.params, c);
+      return await (this.handlers[method] as (p: unknown, s: Session) => Promise<ApiResults[M]>)(parsed.params, s);
     } catch (e) {
       if (e instanceof ApiError) throw e;
-      this.log(`${method} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      this.hub.log(`${method} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
       throw new ApiError('internal', `${method} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
-  /** Registers a client (transports call it on connect; handle() does it on first request). */
-  attach(client: BackendClient): ClientState {
-    let c = this.clients.get(client.id);
-    if (!c) {
-      c = { ctx: client, filter: '', push: new PushCursor(this.maxBatch), lastStatus: '' };
-      // A new client pulls what is already there; pushes start from now.
-      c.push.restart(this.store.total);
-      this.clients.set(client.id, c);
-      this.startTimer();
+  /**
+   * Registers a client with a session of its own named by the client's id (the desktop window, CLI
+   * commands, tests): full trust unless told otherwise. A client already known keeps its session.
+   */
+  attach(client: BackendClient, trust: Trust = LOCAL_TRUST): Session {
+    const known = this.byClient.get(client.id);
+    if (known) return known;
+    const s = this.hub.session(client.id) ?? this.hub.openSession(trust, client.id);
+    this.startOn(s);
+    this.byClient.set(client.id, s);
+    this.hub.connect(s, client);
+    return s;
+  }
+
+  /** The same client again after its page reloaded (the desktop window): same session, pushes start from now. */
+  reattach(client: BackendClient): Session {
+    const s = this.byClient.get(client.id);
+    if (!s) return this.attach(client);
+    this.hub.connect(s, client);
+    return s;
+  }
+
+  /**
+   * A browser connects (serve): it resumes the session it names when that session is its role's and not
+   * in use by another tab (a duplicated tab gets a new session), else gets a new one. Null when the
+   * server holds as many sessions as it may.
+   */
+  connect(client: BackendClient, o: { role: Role; loopback: boolean; resume?: string | null }): Session | null {
+    const trust: Trust = { role: o.role, anyPath: o.role === 'teacher' && o.loopback, anyPort: false, browser: true };
+    let s = o.resume ? this.hub.session(o.resume) : undefined;
+    if (s && (s.client || s.role !== trust.role || s.trust.anyPath !== trust.anyPath || !s.trust.browser)) s = undefined;
+    if (!s) {
+      if (!this.hub.hasRoom()) return null;
+      s = this.hub.openSession(trust);
+      this.startOn(s);
     }
-    return c;
+    this.byClient.set(client.id, s);
+    this.hub.connect(s, client);
+    s.emit('session', this.sessionInfo(s));
+    s.emit('shared', this.classroom.list());
+    this.classroom.changed();
+    return s;
   }
 
-  /** Forgets a client (its transport closed). */
-  detach(id: string): void {
-    const c = this.clients.get(id);
-    if (!c) return;
-    this.views.release(c.filter);
-    this.clients.delete(id);
-    if (this.clients.size === 0) this.stopTimer();
+  /**
+   * Resolves once session `id` has no connection (or is gone), or after `ms`: a reloaded page's new
+   * connection may arrive before its old one has closed, and must still resume its session.
+   */
+  async whenFree(id: string, ms: number): Promise<void> {
+    const end = Date.now() + ms;
+    while (this.hub.session(id)?.client && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
   }
 
-  /** Stops any capture or load and closes files. */
-  async dispose(): Promise<void> {
-    await this.stopActivity();
-    this.stopTimer();
-    this.bytes?.close();
-    this.bytes = null;
+  /** A new session starts on the newest shared capture (serve --open / --capture), if there is one. */
+  private startOn(s: Session): void {
+    const shared = this.classroom.newestSource();
+    if (shared) s.switchTo(shared, shared.kind === 'capture' ? 'capture' : 'file');
   }
 
-  /** The frame store (read-only use: CLI, tests). */
-  get frames(): FrameStore {
-    return this.store;
+  /** The client's transport closed: a browser's session is kept for a while (a reload resumes it), others are freed. */
+  detach(clientId: string): void {
+    const s = this.byClient.get(clientId);
+    if (!s) return;
+    this.byClient.delete(clientId);
+    if (s.trust.browser) this.hub.disconnect(s);
+    else this.hub.free(s);
+    this.classroom.changed();
   }
 
-  get captureFile(): string | null {
-    return this.file;
+  /** The session a connected client has (transports: uploads and downloads name it). */
+  sessionOf(clientId: string): Session | undefined {
+    return this.byClient.get(clientId);
   }
 
-  private makeHandlers(): Handlers {
-    return {
-      getAppInfo: async () => this.appInfo(),
-      getStatus: async (_p, c) => this.snapshot(c),
-      listInterfaces: async () => {
-        if (!this.options.capture) throw new ApiError('capture_unavailable', 'live capture is not available in this process');
-        return this.options.capture.listInterfaces();
-      },
-      startCapture: async (p) => this.startLive(p, 'live'),
-      stopCapture: async () => this.stopLive(),
-      openFile: async (p) => this.openFile(p.path),
-      cancelLoad: async () => {
-        if (this.activity.kind === 'loading') {
-          this.activity.cancel = true;
-          return { cancelled: true };
-        }
-        // A load asked for but not started yet (its file is being checked): cancel it before it starts.
-        if (this.pendingLoad) {
-          this.pendingLoad.cancel = true;
-          return { cancelled: true };
-        }
-        return { cancelled: false };
-      },
-      saveCapture: async (p) => this.saveCapture(p.path),
-      runExperiment: async (p) => this.runExperiment(p),
-      getFrames: async (p, c) => {
-        const e = this.viewOf(c);
-        const total = e.view.total(this.store.total);
-        const start = Math.min(p.start, total);
-        const end = Math.min(total, start + p.count);
-        const numbers: number[] = [];
-        for (let i = start; i < end; i++) numbers.push(e.view.at(i));
-        return { total, start, rows: this.rows(numbers) };
-      },
-      getFrame: async (p) => {
-        if (p.number > this.store.total) throw new ApiError('not_found', `there is no frame ${p.number} (${this.store.total} frames)`);
-        let detail: ApiResults['getFrame'] | null = null;
-        this.withBytes(() => this.store.redecodeMany([p.number], (d, raw) => {
-          detail = { frame: d.frame, bytes: bytesHex(raw.data) };
-          if (d.sources.length) detail.sourceBytes = d.sources.map((s) => bytesHex(s.data));
-        }));
-        return detail as unknown as ApiResults['getFrame'];
-      },
-      indexOfFrame: async (p, c) => ({ index: this.viewOf(c).view.indexOf(p.number, this.store.total) }),
-      setFilter: async (p, c) => this.setFilter(p.expression, c),
-      listConnections: async () => this.store.connections(),
-      getLadder: async (p) => {
-        const page = this.withBytes(() => ladderPage(this.store, p.stream, p.start, p.count));
-        if (!page) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
-        return { ...page, events: this.story?.forConnection(page.summary) ?? [] };
-      },
-      getSeries: async (p) => {
-        if (!this.store.connection(p.stream)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
-        return connectionSeries(this.store, p.stream, p.kind);
-      },
-      listLessons: async () => this.lessons.list(),
-      openLesson: async (p) => this.lessons.openLesson(p.id),
-      getLesson: async (p) => this.lessons.getLesson(p.id),
-      importLesson: async (p) => this.lessons.importLesson(this.checkPath(p.path, 'open'), p.capture === undefined ? undefined : this.checkPath(p.capture, 'open')),
-      enableCapture: async () => {
-        if (!this.options.canEnableCapture) throw new ApiError('forbidden', 'only someone at this computer may change who can capture on it (the desktop app, or serve on 127.0.0.1)');
-        return { ...(await enableCapture(undefined, this.log)), capture: (await this.appInfo()).capture };
-      },
-    };
+  sessionById(id: string): Session | undefined {
+    return this.hub.session(id);
   }
 
-  // ---- app and status ----
-
-  private async appInfo(): Promise<AppInfo> {
-    const cap = this.options.capture;
-    const avail = cap ? await cap.availability() : { available: false, reason: 'live capture is not available in this process' };
-    return {
-      name: 'Handshake Lab',
-      version: typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0',
-      transport: this.options.transport,
-      platform: process.platform,
-      locale: this.options.locale ?? systemLocale(),
-      capture: { available: avail.available, ...(avail.reason ? { reason: avail.reason } : {}), help: this.captureHelp() },
-    };
+  setServerAddress(a: ServerAddress | null, classUrl: string | null = null): void {
+    this.captures.setServerAddress(a);
+    this.classroom.classUrl = classUrl;
   }
 
-  /** How to allow capture here; the button only where this client may use it. */
-  private captureHelp(): AppInfo['capture']['help'] {
-    const help = permissionHelp();
-    return { ...help, canFix: help.canFix && !!this.options.canEnableCapture };
+  /** Stops the capture (waiting at most `deadlineMs` for it), frees every session and closes files. */
+  async dispose(deadlineMs = 5000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.captures.stopAll(), new Promise<void>((r) => { timer = setTimeout(r, deadlineMs); timer.unref(); })]);
+    clearTimeout(timer);
+    for (const s of [...this.hub.allSessions()]) this.hub.free(s);
+    this.byClient.clear();
+    this.classroom.dispose();
+    await this.classroom.progress.flush();
+    this.hub.disposeAll();
   }
 
-  private countersFor(c: ClientState | null): Counters {
-    return { ...this.counters, decoded: this.store.total, skippedPush: c ? c.push.skipped : 0 };
-  }
-
-  private snapshot(c: ClientState): StatusSnapshot {
-    const e = this.viewOf(c);
-    return {
-      capture: { ...this.status },
-      counters: this.countersFor(c),
-      total: this.store.total,
-      viewTotal: e.view.total(this.store.total),
-      filter: c.filter,
-    };
-  }
-
-  private setStatus(s: CaptureStatus): void {
-    this.status = s;
-    this.pushStatus(true);
-  }
-
-  private emit<E extends keyof ApiEvents>(c: ClientState, event: E, payload: ApiEvents[E]): void {
-    try {
-      c.ctx.emit(event, payload);
-    } catch (e) {
-      this.log(`could not send ${event} to ${c.ctx.id}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-
-  private broadcast<E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]): void {
-    for (const c of this.clients.values()) this.emit(c, event, payload);
-  }
-
-  // ---- the frame store ----
-
-  private viewOf(c: ClientState): ViewEntry {
-    return this.views.get(c.filter) ?? this.views.all;
-  }
-
-  private rows(numbers: number[]): FrameRow[] {
-    return this.withBytes(() => this.store.rows(numbers));
-  }
-
-  /** Runs a store read that re-reads the capture file, turning a vanished file into a clear error. */
-  private withBytes<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code || (e instanceof Error && /file is shorter|bytes are not available/.test(e.message))) {
-        throw new ApiError('file_error', `cannot re-read frames from ${this.file ?? 'the capture file'}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      throw e;
-    }
-  }
-
-  /** Clears everything for a new capture and tells every client. */
-  private reset(reason: ApiEvents['reset']['reason'], file: string | null): void {
-    this.bytes?.close();
-    this.bytes = file ? new FileBytes(file) : null;
-    this.file = file;
-    this.store = new FrameStore(this.bytes);
-    this.views.reset();
-    this.counters = { captured: 0, decoded: 0, droppedByKernel: 0, droppedByUs: 0 };
-    this.changedStreams.clear();
-    this.pendingTransitions = [];
-    this.story = null;
-    for (const c of this.clients.values()) {
-      c.push = new PushCursor(this.maxBatch);
-      this.emit(c, 'reset', { reason });
-    }
-  }
-
-  /** Stores one frame (from a file or a capture) and notes what the next push should carry. */
-  private ingest(raw: Parameters<FrameStore['add']>[0], offset: number): void {
-    const d = this.store.add(raw, offset);
-    this.views.added(d.frame, raw.data, d.sources.map((s) => s.data));
-    if (d.tcp) {
-      const s = d.tcp.analysis.stream;
-      this.changedStreams.add(s);
-      const t = d.frame.transitions;
-      if (t && t.length && d.frame.states) {
-        this.pendingTransitions.push({ stream: s, frame: d.frame.frame, states: d.frame.states, transitions: t });
-        if (this.pendingTransitions.length > 2 * MAX_TRANSITIONS_PER_PUSH) this.pendingTransitions.splice(0, MAX_TRANSITIONS_PER_PUSH);
-      }
-    }
-    this.lastFrameAt = Date.now();
-  }
-
-  // ---- the live push ----
-
-  private startTimer(): void {
-    if (this.timer || this.pushInterval <= 0) return;
-    this.timer = setInterval(() => this.tick(), this.pushInterval);
-    this.timer.unref();
-  }
-
-  private stopTimer(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  /** One push round (the timer calls it ~30 times a second; tests call it directly). */
   tick(): void {
-    this.ticks++;
-    const storeTotal = this.store.total;
-    const streams = [...this.changedStreams].slice(-MAX_CONNECTIONS_PER_PUSH);
-    this.changedStreams.clear();
-    const connections = streams.map((s) => this.store.connection(s)).filter((x): x is NonNullable<typeof x> => x !== null);
-    const transitions = this.pendingTransitions.slice(-MAX_TRANSITIONS_PER_PUSH);
-    this.pendingTransitions = [];
-    for (const c of this.clients.values()) {
-      const e = this.viewOf(c);
-      const ready = c.ctx.canPush ? c.ctx.canPush() : true;
-      if (!this.views.scanning(e)) {
-        const total = e.view.total(storeTotal);
-        const r = c.push.next(total, ready);
-        if (r) {
-          const numbers: number[] = [];
-          for (let i = r.from; i < r.to; i++) numbers.push(e.view.at(i));
-          let rows: FrameRow[];
-          try {
-            rows = this.store.rows(numbers);
-          } catch (err) {
-            this.log(`push failed: ${err instanceof Error ? err.message : String(err)}`);
-            rows = [];
-          }
-          this.emit(c, 'frames', { rows, total, skipped: r.skipped });
-        }
-      }
-      if (ready && connections.length) this.emit(c, 'connections', { connections });
-      if (ready && transitions.length) this.emit(c, 'transitions', transitions);
-    }
-    // Counters a few times a second (and at once when the capture state changes: setStatus).
-    if (this.ticks % 8 === 0) this.pushStatus(false);
+    this.hub.tick();
   }
 
-  private pushStatus(force: boolean): void {
-    for (const c of this.clients.values()) {
-      const payload = { capture: { ...this.status }, counters: this.countersFor(c) };
-      const key = JSON.stringify(payload);
-      if (!force && key === c.lastStatus) continue;
-      c.lastStatus = key;
-      this.emit(c, 'status', payload);
-    }
+  // ---- what handlers share ----
+
+  appInfo(s: Session): Promise<AppInfo> | AppInfo {
+    const cap = this.hub.capture;
+    const base = {
+      name: 'Handshake Lab', version: typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0',
+      transport: this.options.transport, platform: process.platform, locale: this.locale,
+    };
+    if (s.student) return { ...base, capture: { available: false, reason: 'live capture on this server is for the teacher', help: this.captureHelp(s) } };
+    return (cap ? cap.availability() : Promise.resolve({ available: false, reason: 'live capture is not available in this process' }))
+      .then((avail) => ({ ...base, capture: { available: avail.available, ...(avail.reason ? { reason: avail.reason } : {}), help: this.captureHelp(s) } }));
   }
 
-  // ---- files ----
+  /** Whether this session may give dumpcap its rights: the teacher, at this computer (pkexec prompts on its display). */
+  private mayEnableCapture(s: Session): boolean {
+    return !!this.options.canEnableCapture && !s.student && s.trust.anyPath;
+  }
 
-  private checkPath(path: string, what: 'open' | 'save'): string {
+  /** How to allow capture here; the button only where this session may use it. */
+  private captureHelp(s: Session): AppInfo['capture']['help'] {
+    const help = permissionHelp();
+    return { ...help, canFix: help.canFix && this.mayEnableCapture(s) };
+  }
+
+  /** "Allow capture": the system's own prompt gives dumpcap its rights (capture/enable). */
+  async enableCapture(s: Session): Promise<ApiResults['enableCapture']> {
+    if (!this.mayEnableCapture(s)) throw new ApiError('forbidden', 'only someone at this computer may change who can capture on it (the desktop app, or serve on 127.0.0.1)');
+    return { ...(await enableCapture(undefined, this.hub.log)), capture: (await this.appInfo(s)).capture };
+  }
+
+  sessionInfo(s: Session): SessionInfo {
+    const capture = !!this.hub.capture;
+    return s.info({
+      capture: capture && !s.student,
+      experiment: capture && (!s.student || this.captures.studentsMayExperiment),
+      openPath: s.trust.anyPath,
+      dashboard: !s.student && s.trust.browser,
+      share: !s.student && s.trust.browser,
+      download: s.trust.browser && this.classroom.mayDownload(s),
+    });
+  }
+
+  /** A session looks at `src` from now on (and learns what it may now download). */
+  show(s: Session, src: Source, reason: ApiEvents['reset']['reason']): void {
+    this.hub.show(s, src, reason);
+    if (s.trust.browser) s.emit('session', this.sessionInfo(s));
+  }
+
+  setPolicy(experiments: boolean): ClassPolicy {
+    this.captures.studentsMayExperiment = experiments;
+    for (const s of this.hub.allSessions()) if (s.student) s.emit('session', this.sessionInfo(s));
+    this.classroom.changed();
+    return { experiments };
+  }
+
+  checkPath(path: string, what: 'open' | 'save'): string {
     const full = resolve(path);
     const allowed = what === 'open' ? this.options.canOpen : this.options.canSave;
     if (allowed && !allowed(full)) {
-      this.log(`refused to ${what} ${full}: not allowed for this client`);
+      this.hub.log(`refused to ${what} ${full}: not allowed for this client`);
       throw new ApiError('forbidden', `this server does not allow ${what === 'open' ? 'opening' : 'saving to'} ${path}`);
     }
     return full;
   }
 
-  /** Opens a capture file: resolves when it is fully loaded (or cancelled); progress events go out meanwhile. */
-  async openFile(path: string, reason: ApiEvents['reset']['reason'] = 'file', trusted = false): Promise<LoadProgress> {
+  /** Whether the session may open this path: anything (full trust), its own uploads, a teacher's autosaves. */
+  mayOpen(s: Session, full: string): boolean {
+    if (s.trust.anyPath) return true;
+    if (this.uploads?.owner(full) === s.id) return true;
+    return !s.student && isInside(full, capturesDir(this.hub.dataDir));
+  }
+
+  /** Opens a capture file as the session's new source; resolves when it is loaded (or cancelled). */
+  async openPath(s: Session, path: string): Promise<LoadProgress> {
+    if (path.startsWith('upload:')) {
+      const file = this.uploads?.resolve(path, s.id);
+      if (!file) throw new ApiError('not_found', 'there is no such upload of yours (uploads go when their session ends)');
+      path = file;
+    }
+    const full = this.checkPath(path, 'open');
+    if (!this.mayOpen(s, full)) {
+      this.hub.log(`refused to open ${full} for ${s.role} session ${s.id}`);
+      throw new ApiError('forbidden', s.student ? 'students may open the captures they upload, the lessons and what the teacher shares' : `this server opens only uploaded files and its own captures for teachers away from it; upload ${fileTitle(path)} instead`);
+    }
     const pending = { cancel: false };
-    this.pendingLoad = pending;
+    s.pendingLoad = pending;
     try {
-      return await this.openFileNow(path, reason, trusted, pending);
+      await checkCaptureFile(full, s.student ? fileTitle(path) : path);
+      // Cancelled before it began: the session stays as it was.
+      if (pending.cancel) return { file: s.student ? fileTitle(full) : full, bytesRead: 0, totalBytes: 0, frames: 0, done: true, cancelled: true };
+      const src = this.hub.newSource('file', full, fileTitle(full));
+      this.show(s, src, 'file');
+      return s.progress(await src.load());
     } finally {
-      if (this.pendingLoad === pending) this.pendingLoad = null;
+      if (s.pendingLoad === pending) s.pendingLoad = null;
     }
   }
 
-  private async openFileNow(path: string, reason: ApiEvents['reset']['reason'], trusted: boolean, pending: { cancel: boolean }): Promise<LoadProgress> {
-    const file = trusted ? resolve(path) : this.checkPath(path, 'open');
-    try {
-      const st = await stat(file);
-      if (!st.isFile()) throw new ApiError('file_error', `${path}: ${st.isDirectory() ? 'is a directory, not a capture file' : 'is not a regular file'}`);
-    } catch (e) {
-      if (e instanceof ApiError) throw e;
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new ApiError('file_error', `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code})`}`);
+  /**
+   * Opens a lesson for a session: its capture is loaded once and shared by every session that opens it
+   * (through its own filter and selection); a live lesson runs its experiment (in class, as the class
+   * policy allows; else its recorded sample).
+   */
+  async openLesson(s: Session, id: string): Promise<LoadProgress> {
+    const port = s.trust.anyPort || this.captures.allowedPorts.includes(LESSON_EXPERIMENT_PORT) ? LESSON_EXPERIMENT_PORT : this.captures.allowedPorts[0];
+    const { progress, open } = await this.hub.lessons.openLesson(id, {
+      openFile: (path) => this.openLessonCapture(s, id, path),
+      runExperiment: (p) => this.captures.runExperiment(s, p),
+      store: () => s.source.store,
+    }, port);
+    s.lesson = { id, step: 0, since: Date.now(), source: s.source, recorded: open.recorded };
+    return s.progress({ ...progress, ...(s.student && progress.file ? { file: id } : {}) });
+  }
+
+  /** A lesson's capture as the session's view: one shared source per capture file while anyone looks at it. */
+  private async openLessonCapture(s: Session, id: string, file: string): Promise<LoadProgress> {
+    let src = this.lessonSources.get(file);
+    if (src?.alive) {
+      this.show(s, src, 'lesson');
+      return src.loading ? src.loading.done : { file, bytesRead: 0, totalBytes: 0, frames: src.store.total, done: true };
     }
-    if (this.experimentRunning) throw new ApiError('busy', 'an experiment is running; wait for it to finish');
-    // Cancelled before it began: the current capture stays as it was.
-    if (pending.cancel) return { file, bytesRead: 0, totalBytes: 0, frames: 0, done: true, cancelled: true };
-    await this.stopActivity();
-    this.reset(reason, file);
-    let cancel: boolean = pending.cancel;
-    if (this.pendingLoad === pending) this.pendingLoad = null;
-    let lastProgress = 0;
-    const progress = (bytesRead: number, totalBytes: number, done: boolean): LoadProgress =>
-      ({ file, bytesRead, totalBytes, frames: this.store.total, done });
-    const act: Activity = {
-      kind: 'loading', file, get cancel() { return cancel; }, set cancel(v: boolean) { cancel = v; },
-      done: Promise.resolve(progress(0, 0, false)),
-    };
-    const store = this.store;
-    const run = async (): Promise<LoadProgress> => {
-      this.setStatus({ state: 'loading', source: 'file', file });
-      const frameEvents: ExperimentEvent[] = [];
-      const outcome = await loadCaptureFile(file, {
-        frame: (raw, offset) => {
-          this.counters.captured++;
-          this.ingest(raw, offset);
-          if (raw.comments) for (const c of raw.comments) { const e = parseEventComment(c, this.store.total); if (e) frameEvents.push(e); }
-        },
-        progress: (bytesRead, totalBytes) => {
-          const now = Date.now();
-          if (now - lastProgress < 100) return;
-          lastProgress = now;
-          this.broadcast('progress', progress(bytesRead, totalBytes, false));
-        },
-        cancelled: () => cancel || this.store !== store,
-      });
-      // The file is read: its store takes no more frames, so its connection trackers can go.
-      if (this.store === store) {
-        store.seal();
-        this.story = StoryLog.fromComments(outcome.sectionComments, frameEvents);
-      }
-      const final = progress(outcome.bytesRead, outcome.totalBytes, true);
-      if (outcome.ok && outcome.cancelled) final.cancelled = true;
-      let error: CaptureStatus['error'];
-      if (!outcome.ok) {
-        error = { code: 'file_error', message: outcome.problem };
-        final.error = error;
-        this.log(outcome.problem);
-      }
-      if (this.activity === act) {
-        this.activity = { kind: 'idle' };
-        this.setStatus({ state: 'idle', source: 'file', file, ...(error ? { error } : {}) });
-      }
-      this.tick();
-      this.broadcast('progress', final);
-      return final;
-    };
-    act.done = run();
-    this.activity = act;
-    return act.done;
+    // The app's own lesson files are always allowed, whatever the path policy.
+    await checkCaptureFile(file, s.student ? id : file);
+    src = this.hub.newSource('lesson', file, id);
+    this.lessonSources.set(file, src);
+    this.show(s, src, 'lesson');
+    return src.load();
   }
 
-  async saveCapture(path: string): Promise<{ path: string; frames: number }> {
-    const target = this.checkPath(path, 'save');
-    if (!this.file) throw new ApiError('not_found', 'there is no capture to save yet');
-    if (resolve(this.file) === target) return { path: target, frames: this.store.total };
-    try {
-      await copyFile(this.file, target);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new ApiError('file_error', `cannot save to ${path}: ${code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such folder' : code ?? String(e)}`);
+  getLesson(s: Session, id: string): LessonPlay {
+    const open = s.lesson && s.lesson.source ? { id: s.lesson.id, store: s.lesson.source.store, recorded: s.lesson.recorded } : null;
+    return this.hub.lessons.getLesson(id, s.source.store, open);
+  }
+
+  importLesson(s: Session, path: string, capture: string | undefined): ReturnType<LessonRequests['importLesson']> {
+    const file = this.checkPath(path, 'open');
+    const cap = capture === undefined ? undefined : this.checkPath(capture, 'open');
+    if (!this.mayOpen(s, file) || (cap !== undefined && !this.mayOpen(s, cap))) {
+      throw new ApiError('forbidden', 'this server imports lessons only from files it may open for you (upload them first)');
     }
-    return { path: target, frames: this.store.total };
+    return this.hub.lessons.importLesson(file, cap, this.locale);
   }
 
-  // ---- live capture ----
-
-  private async startLive(p: LiveCaptureOptions, source: CaptureSourceKind, story?: ExperimentStory): Promise<CaptureStatus> {
-    const cap = this.options.capture;
-    const help = permissionHelp();
-    if (!cap) throw new ApiError('capture_unavailable', `live capture is not available in this process. ${help.steps[0]}`);
-    const avail = await cap.availability();
-    if (!avail.available) throw new ApiError('capture_unavailable', avail.reason ?? 'live capture is not available');
-    if (source === 'live' && this.experimentRunning) throw new ApiError('busy', 'an experiment is running; wait for it to finish');
-    await this.stopActivity();
-    const dataDir = this.options.dataDir ?? appDataDir();
-    let path: string;
-    let writer: PcapngAutosave;
-    try {
-      path = join(capturesDir(dataDir), captureFileName(source === 'experiment' ? 'experiment' : p.interface));
-      writer = new PcapngAutosave(path, { interfaceName: p.interface, snaplen: p.snaplen, ...(story ? { comments: story.headerComments(), headerRoom: story.headerRoom } : {}) });
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? String(e);
-      throw new ApiError('file_error', `cannot write the capture's autosave file under ${join(dataDir, 'captures')} (${code}); set HANDSHAKE_LAB_DATA_DIR to a writable folder`);
-    }
-    this.reset(source === 'experiment' ? 'experiment' : 'capture', path);
-    if (story) this.story = story.log;
-    const act: Extract<Activity, { kind: 'live' }> = { kind: 'live', source, writer, session: null, stopping: null };
-    this.activity = act;
-    this.owners = new ConnectionOwners(this.store, (s) => this.changedStreams.add(s), { log: this.log });
-    this.owners.start();
-    try {
-      act.session = await cap.start(p, {
-        frames: (batch) => {
-          if (this.activity !== act) return;
-          let offsets: number[];
-          // The calls' comments go into the frames before they are written.
-          if (story?.annotate(batch, this.store.total + 1)) this.pushStory(story);
-          try {
-            offsets = writer.append(batch);
-          } catch (e) {
-            // Without the bytes on disk the frames could not be shown later: count them as ours to lose.
-            this.counters.droppedByUs += batch.length;
-            this.log(`autosave failed, ${batch.length} frames dropped: ${e instanceof Error ? e.message : String(e)}`);
-            return;
-          }
-          this.counters.captured += batch.length;
-          for (let i = 0; i < batch.length; i++) this.ingest(batch[i], offsets[i]);
-        },
-        stats: (s) => {
-          if (this.activity !== act) return;
-          this.counters.droppedByKernel = s.droppedByKernel + s.droppedByInterface;
-        },
-        error: (err) => {
-          if (this.activity !== act) return;
-          this.log(`capture error: ${err.message}`);
-          this.broadcast('error', err);
-          void this.stopLive(err);
-        },
-      });
-    } catch (e) {
-      this.activity = { kind: 'idle' };
-      this.owners?.stop();
-      writer.close();
-      await unlink(path).catch(() => undefined);
-      const err = e instanceof ApiError ? e : new ApiError('capture_unavailable', e instanceof Error ? e.message : String(e));
-      this.setStatus({ state: 'error', source, interface: p.interface, filter: p.filter, error: err.toJSON() });
-      throw err;
-    }
-    this.setStatus({ state: 'running', source, interface: p.interface, filter: p.filter, file: path });
-    return { ...this.status };
-  }
-
-  private async stopLive(error?: CaptureStatus['error']): Promise<CaptureStatus> {
-    const act = this.activity;
-    if (act.kind !== 'live') return { ...this.status };
-    if (!act.stopping) {
-      act.stopping = (async () => {
-        this.setStatus({ ...this.status, state: 'stopping' });
-        try {
-          const final = await act.session?.stop();
-          if (final) this.counters.droppedByKernel = final.droppedByKernel + final.droppedByInterface;
-        } catch (e) {
-          this.log(`stopping the capture failed: ${e instanceof Error ? e.message : String(e)}`);
-        }
-        act.writer.close();
-        this.owners?.stop();
-        if (this.activity === act) this.activity = { kind: 'idle' };
-        this.tick();
-        const { state: _s, error: _e, ...rest } = this.status;
-        this.setStatus({ ...rest, state: error ? 'error' : 'idle', ...(error ? { error } : {}) });
-      })();
-    }
-    await act.stopping;
-    return { ...this.status };
-  }
-
-  private async stopActivity(): Promise<void> {
-    const act = this.activity;
-    if (act.kind === 'loading') {
-      act.cancel = true;
-      await act.done;
-    } else if (act.kind === 'live') {
-      await this.stopLive();
-    }
-  }
-
-  // ---- experiment ----
-
-  async runExperiment(p: RequestParams<'runExperiment'>): Promise<ExperimentResult> {
-    if (this.experimentRunning) throw new ApiError('busy', 'an experiment is already running');
-    const cap = this.options.capture;
-    if (!cap) throw new ApiError('capture_unavailable', `the experiment needs live capture, which is not available in this process. ${permissionHelp().steps[0]}`);
-    const { port: askedPort, ...choices } = p;
-    const plan = planFor(choices);
-    this.experimentRunning = true;
-    let prepared: PreparedExperiment | null = null;
-    try {
-      const ifaces = await cap.listInterfaces();
-      const lo = ifaces.find((i) => i.loopback);
-      if (!lo) throw new ApiError('no_such_interface', 'no loopback interface to capture the experiment on');
-      // The server listens before the capture starts (listen sends nothing), on a free port if the one
-      // asked for is taken: a failure here leaves the capture on screen as it was.
-      try {
-        prepared = await PreparedExperiment.open(plan, askedPort);
-      } catch (e) {
-        throw new ApiError('internal', `the ${p.variant} experiment could not listen on port ${askedPort}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      const port = prepared.port;
-      if (prepared.portNote) this.log(`experiment: port ${askedPort} is in use; running on port ${port}`);
-      const story = new ExperimentStory(plan, port);
-      await this.startLive({ interface: lo.name, filter: experimentFilter(port), snaplen: 262144 }, 'experiment', story);
-      try {
-        await prepared.run({
-          onStep: this.options.onExperimentStep,
-          onEvent: (ev, phase, call) => {
-            story.event(ev, phase, call);
-            if (phase === 'return') {
-              if (call.call === 'connect') story.clientPortKnown(prepared?.clientPort ?? null);
-              this.options.onExperimentEvent?.(ev);
-            }
-            this.pushStory(story);
-          },
-        }).then((outcome) => story.clientPortKnown(outcome.clientPort));
-      } catch (e) {
-        throw new ApiError('internal', `the ${p.variant} experiment failed: ${e instanceof Error ? e.message : String(e)}`);
-      } finally {
-        await this.settle();
-        if (this.activity.kind === 'live' && !this.activity.writer.rewriteHeader(story.headerComments())) {
-          this.log('experiment: the calls without frames did not fit the section header\'s room; they are kept in memory only');
-        }
-        await this.stopLive();
-        this.pushStory(story);
-      }
-      if (this.status.state === 'error' && this.status.error) {
-        throw new ApiError(this.status.error.code, `the capture of the ${p.variant} experiment failed: ${this.status.error.message}`);
-      }
-      const streams = this.store.connections().map((c) => c.stream);
-      return {
-        variant: p.variant, frames: this.store.total, streams, port, events: story.log.events,
-        ...(prepared.portNote ? { portNote: prepared.portNote } : {}), ...(this.file ? { file: this.file } : {}),
-      };
-    } finally {
-      this.experimentRunning = false;
-      await prepared?.dispose();
-    }
-  }
-
-  private pushStory(story: ExperimentStory): void {
-    const log = story.log;
-    this.broadcast('experiment', { events: log.events.map((e) => ({ ...e })), serverPort: log.serverPort, clientPort: log.clientPort });
-  }
-
-  /** Waits until the capture has been quiet for a moment, so the last segments are in. */
-  private async settle(): Promise<void> {
-    const start = Date.now();
-    this.lastFrameAt = Math.max(this.lastFrameAt, start);
-    while (Date.now() - this.lastFrameAt < 150 && Date.now() - start < 2000) await new Promise((r) => setTimeout(r, 25));
-  }
-
-  // ---- filters ----
-
-  private async setFilter(expression: string, c: ClientState): Promise<ApiResults['setFilter']> {
-    const old = c.filter;
-    const got = this.views.acquire(expression);
+  async setFilter(s: Session, expression: string): Promise<ApiResults['setFilter']> {
+    const src = s.source;
+    const got = src.views.acquire(expression);
     if (!got.ok) return { ok: false, expression, error: got.error };
-    this.views.release(old);
-    c.filter = expression.trim();
-    await this.withBytesAsync(() => this.views.catchUp(got.entry));
-    const total = got.entry.view.total(this.store.total);
-    c.push.restart(total);
+    src.views.release(s.filter);
+    s.filter = expression.trim();
+    await src.views.catchUp(got.entry).catch((e: unknown) => src.withBytes(() => { throw e; }, s.present(src.file ?? '')));
+    const total = got.entry.view.total(src.store.total);
+    s.push.restart(total);
     return { ok: true, expression, total };
   }
 
-  private async withBytesAsync<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      return this.withBytes(() => { throw e; });
-    }
+  /** The file `sessionId` may download now (its own capture, or a share with download on), or why not. */
+  download(sessionId: string, role: Role): { file: string; name: string } | { status: number; message: string } {
+    const s = this.hub.session(sessionId);
+    if (!s || s.role !== role) return { status: 404, message: 'no such session' };
+    if (!s.source.file || s.source.kind === 'empty') return { status: 404, message: 'there is no capture yet' };
+    if (!this.classroom.mayDownload(s)) return { status: 403, message: 'the teacher has not shared this capture for download' };
+    return { file: s.source.file, name: s.source.title };
+  }
+
+  // ---- one process, one user: the CLI's commands use these ----
+
+  private local(): Session {
+    return this.attach({ id: 'cli', emit: () => undefined });
+  }
+
+  openFile(path: string): Promise<LoadProgress> {
+    return this.openPath(this.local(), path);
+  }
+
+  runExperiment(p: Parameters<Captures['runExperiment']>[1]): ReturnType<Captures['runExperiment']> {
+    return this.captures.runExperiment(this.local(), p);
+  }
+
+  saveCapture(path: string): Promise<{ path: string; frames: number }> {
+    return this.handlers.saveCapture({ path }, this.local());
+  }
+
+  /** The frame store the CLI's session (or a named client's) looks at. */
+  get frames(): FrameStore {
+    return this.local().source.store;
+  }
+
+  storeOf(clientId: string): FrameStore | null {
+    return this.byClient.get(clientId)?.source.store ?? null;
+  }
+
+  get captureFile(): string | null {
+    return this.local().source.file;
+  }
+
+  /** Shares what the CLI's session looks at (serve --open, --capture): students see it, new sessions start on it. */
+  shareLocal(download = false): void {
+    const src = this.local().source;
+    if (src.kind !== 'empty') this.classroom.add(src.kind, src.title, { source: src, download });
   }
 }
 

@@ -95,8 +95,8 @@ describe('series against tshark', async () => {
     it.skipIf(!hasTshark())(name, async () => {
       const file = join(__dirname, '..', 'corpus', name);
       const service = new Service({ transport: 'ipc', capture: null, pushIntervalMs: 0, lessonsDir: null, log: () => undefined });
-      await service.openFile(file);
       const ctx = { id: 't', emit: () => undefined };
+      await service.handle('openFile', { path: file }, ctx);
       const rows = new Map(tshark(['-r', file, '-Y', 'tcp.stream == 0', '-T', 'fields', '-E', 'separator=|', '-e', 'frame.number', '-e', 'tcp.ack', '-e', 'tcp.window_size',
         '-e', 'tcp.seq', '-e', 'tcp.nxtseq', '-e', 'tcp.analysis.retransmission', '-e', 'tcp.analysis.fast_retransmission', '-e', 'tcp.analysis.spurious_retransmission',
         '-e', 'tcp.analysis.duplicate_ack', '-e', 'tcp.analysis.zero_window', '-e', 'tcp.len', '-e', 'tcp.time_relative']).trim().split('\n').map((l) => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { CapCapture } from '../../main/capture/cap-capture';
 import { openBrowser, type Browser } from './support/browser';
 import { engineDecode, engineMissing } from './support/oracles';
@@ -77,7 +77,9 @@ describe.skipIf(!!why)('browser mode, live: the classic experiment', () => {
     expect(server.length).toBeGreaterThanOrEqual(3);
 
     // The states on screen at the end are the engine's for the saved capture.
-    const res = await fetch(`${served.origin}/capture?token=${encodeURIComponent(served.token)}`);
+    // What this page's session recorded (the page keeps its session id in sessionStorage).
+    const session = await page.evaluate('sessionStorage.getItem("handshake-lab.session")') as string;
+    const res = await fetch(`${served.origin}/capture?token=${encodeURIComponent(served.token)}&session=${encodeURIComponent(session)}`);
     expect(res.status).toBe(200);
     const dir = mkdtempSync(join(tmpdir(), 'hl-e2e-live-'));
     try {
@@ -101,6 +103,8 @@ describe.skipIf(!!why)('browser mode, live: a busy port', () => {
   let served: Served;
   let b: Browser;
   let blocker: Server | null = null;
+  /** The second port the class's server allows experiments on (a browser may use no other). */
+  let spare = 0;
   beforeAll(async () => {
     // A student's own server left running on the default port.
     blocker = createServer();
@@ -108,7 +112,11 @@ describe.skipIf(!!why)('browser mode, live: a busy port', () => {
       blocker!.once('error', () => { blocker = null; resolve(); }); // already taken by something else: busy anyway
       blocker!.listen(12345, '127.0.0.1', () => resolve());
     });
-    served = await serve();
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    spare = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    served = await serve(['--experiment-ports', `12345,${spare}`]);
     b = await openBrowser({ reducedMotion: true });
     await b.page.goto(served.url);
     await b.page.waitForSelector('[data-testid=empty-state]');
@@ -119,7 +127,7 @@ describe.skipIf(!!why)('browser mode, live: a busy port', () => {
     await new Promise<void>((r) => (blocker ? blocker.close(() => r()) : r()));
   });
 
-  it('12345 in use: the experiment runs on a free port and says so', { timeout: 60_000 }, async () => {
+  it('12345 in use: the experiment runs on the other port the server allows and says so', { timeout: 60_000 }, async () => {
     const page = b.page;
     await page.click('[data-testid=run-classic]');
     const note = page.locator('[data-testid=notice][data-code="info.portBusy"]');
@@ -129,7 +137,7 @@ describe.skipIf(!!why)('browser mode, live: a busy port', () => {
     expect(text).toContain('12345');
     expect(m).not.toBeNull();
     const used = Number(m![1]);
-    expect(used).not.toBe(12345);
+    expect(used).toBe(spare);
     // A working experiment on that port: its connection, its segments, its calls.
     await expect.poll(() => page.locator('[data-testid=ladder-arrow]').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(7);
     expect(await page.textContent('[data-testid=ladder]')).toContain(`127.0.0.1:${used}`);

@@ -18,8 +18,9 @@ let page: LadderPage;
 let epoch: number[];
 beforeAll(async () => {
   const service = new Service({ transport: 'ipc', capture: null, pushIntervalMs: 0, lessonsDir: null, log: () => undefined });
-  await service.openFile(FILE);
-  page = await service.handle('getLadder', { stream: 0 }, { id: 't', emit: () => undefined });
+  const t = { id: 't', emit: () => undefined };
+  await service.handle('openFile', { path: FILE }, t);
+  page = await service.handle('getLadder', { stream: 0 }, t);
   await service.dispose();
   if (!noTshark) epoch = tshark(['-r', FILE, '-T', 'fields', '-e', 'frame.time_epoch']).trim().split('\n').map(Number);
 });
@@ -95,8 +96,9 @@ describe('the ladder of a recorded experiment', () => {
   it('state pills stay clear of the frame number and time column, and inside the drawing, at every width', async () => {
     // Linux's 3-segment close moves the client through FIN_WAIT_2 to TIME_WAIT on one segment: the widest pill.
     const service = new Service({ transport: 'ipc', capture: null, pushIntervalMs: 0, lessonsDir: null, log: () => undefined });
-    await service.openFile(join(__dirname, '..', 'corpus', 'lab', 'ipv4-3seg.pcap'));
-    const three = await service.handle('getLadder', { stream: 0 }, { id: 't', emit: () => undefined });
+    const t = { id: 't', emit: () => undefined };
+    await service.handle('openFile', { path: join(__dirname, '..', 'corpus', 'lab', 'ipv4-3seg.pcap') }, t);
+    const three = await service.handle('getLadder', { stream: 0 }, t);
     await service.dispose();
     expect(three.segments.some((s) => s.transitions.filter((t) => t.endpoint === 'client').length === 2)).toBe(true);
     const segs: LadderSegment[] = [...page.segments, ...three.segments];

@@ -120,14 +120,18 @@ describe.skipIf(!capOk)('a live experiment records its calls (root)', () => {
     await new Promise<void>((r) => blocker!.listen(asked, '127.0.0.1', r));
     const dataDir = mkdtempSync(join(dir, 'data-'));
     const pushed: ExperimentEvent[][] = [];
+    const elsewhere: unknown[] = [];
     const service = new Service({ transport: 'ipc', capture: new CapCapture(), dataDir, pushIntervalMs: 0, log: () => undefined });
-    service.attach({ id: 't', emit: (event, payload) => { if (event === 'experiment') pushed.push((payload as { events: ExperimentEvent[] }).events); } });
+    const t = { id: 't', emit: (event: string, payload: unknown) => { if (event === 'experiment') pushed.push((payload as { events: ExperimentEvent[] }).events); } };
+    service.attach(t);
+    // Another window, looking at something else: the experiment's calls are not its business.
+    service.attach({ id: 'other', emit: (event, payload) => { if (event === 'experiment') elsewhere.push(payload); } });
     try {
-      const r = await service.runExperiment({ variant: 'classic', port: asked, slowMotionMs: 60 });
+      const r = await service.handle('runExperiment', { variant: 'classic', port: asked, slowMotionMs: 60 }, t);
       expect(r.port).not.toBe(asked);
       expect(r.portNote).toEqual({ requested: asked, used: r.port, reason: 'in_use' });
       const file = join(dir, 'story.pcapng');
-      await service.saveCapture(file);
+      await service.handle('saveCapture', { path: file }, t);
       // The capture is the experiment's, on the new port.
       const ports = tshark(['-r', file, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.dstport']).trim().split('\n');
       expect(ports.length).toBe(r.frames);
@@ -153,13 +157,14 @@ describe.skipIf(!capOk)('a live experiment records its calls (root)', () => {
       expect(noFrame.map((e) => `${e.endpoint} ${e.call}`)).toEqual(['server listen', 'server accept', 'server recv', 'server recv', 'server close']);
       expect(noFrame[2].result).toBe(pyBytes("I'm TCP client"));
       // Opening the saved file gives the same calls back on the ladder, in order.
-      await service.openFile(file);
-      const page = await service.handle('getLadder', { stream: 0 }, { id: 't', emit: () => undefined });
+      await service.handle('openFile', { path: file }, t);
+      const page = await service.handle('getLadder', { stream: 0 }, t);
       expect(page.events.map((e) => e.seq)).toEqual(r.events.map((e) => e.seq));
       expect(page.events.map((e) => e.frame)).toEqual(r.events.map((e) => e.frame));
       // Pushed live, a call at a time: the first push had only listen.
       expect(pushed[0].map((e) => e.call)).toEqual(['listen']);
       expect(pushed[pushed.length - 1].length).toBe(r.events.length);
+      expect(elsewhere).toEqual([]);
     } finally {
       await service.dispose();
     }

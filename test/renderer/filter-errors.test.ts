@@ -19,10 +19,11 @@ const CASES: [string, FilterErrorCode, string[]][] = [
   ['tcp == 1', 'protocol_compared', ['tcp']],
   ['tcp.port contains "a"', 'contains_field', ['tcp.port']],
   ['tcp.payload matches "("', 'bad_regex', []],
+  [`${'('.repeat(70)}tcp${')'.repeat(70)}`, 'too_deep', ['64']],
 ];
 
 describe('filter errors', () => {
-  const ALL: FilterErrorCode[] = ['unterminated_string', 'unexpected', 'unexpected_end', 'empty_set', 'unknown_field', 'bad_value', 'protocol_compared', 'contains_value', 'contains_field', 'bad_regex'];
+  const ALL: FilterErrorCode[] = ['unterminated_string', 'unexpected', 'unexpected_end', 'empty_set', 'unknown_field', 'bad_value', 'protocol_compared', 'contains_value', 'contains_field', 'bad_regex', 'too_deep'];
   it('every code has a text in both languages (contains_value guards a case the parser cannot reach today)', () => {
     for (const locale of ['en', 'zh-CN'] as const) for (const c of ALL) expect(createI18nFor(locale).global.te(`filter.errors.${c}`, locale), `${locale} ${c}`).toBe(true);
     expect(new Set(CASES.map((c) => c[1])).size).toBe(ALL.length - 1);

@@ -41,7 +41,7 @@ describe('translations', () => {
   it('has a text for every state, cause, error code and analysis flag the back end can send', () => {
     const states = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'];
     const causes = ['snd_syn', 'rcv_syn', 'snd_syn_ack', 'rcv_syn_ack', 'snd_ack_of_syn', 'rcv_ack_of_syn', 'snd_fin', 'rcv_fin', 'fin_acked', 'snd_rst', 'rcv_rst', 'simultaneous_open', 'crossing_fins', 'mid_stream'];
-    const errors = ['bad_request', 'not_found', 'capture_unavailable', 'permission_denied', 'no_such_interface', 'bad_filter', 'file_error', 'busy', 'cancelled', 'forbidden', 'internal', 'timeout', 'disconnected', 'upload_failed'];
+    const errors = ['bad_request', 'not_found', 'capture_unavailable', 'permission_denied', 'no_such_interface', 'bad_filter', 'file_error', 'busy', 'port_in_use', 'cancelled', 'forbidden', 'internal', 'timeout', 'disconnected', 'upload_failed'];
     const flags = ['retransmission', 'fast_retransmission', 'spurious_retransmission', 'out_of_order', 'lost_segment', 'ack_lost_segment', 'duplicate_ack', 'zero_window', 'zero_window_probe', 'zero_window_probe_ack', 'window_full', 'window_update', 'keep_alive', 'keep_alive_ack', 'reused_ports'];
     for (const m of [en, zh]) {
       for (const s of states) expect(typeof get(m, `stateHelp.${s}`), s).toBe('string');

@@ -102,6 +102,14 @@ function pythonError(e: NodeJS.ErrnoException): string {
   return `OSError: ${e.message}`;
 }
 
+/** Every port an experiment could take is in use by another program. */
+export class PortsInUseError extends Error {
+  constructor(readonly host: string, readonly ports: readonly number[]) {
+    super(`port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} on ${host} ${ports.length > 1 ? 'are' : 'is'} in use by another program`);
+    this.name = 'PortsInUseError';
+  }
+}
+
 /** An experiment with its server already listening (or its port found free): the capture can start now. */
 export class PreparedExperiment {
   /** The client's ephemeral port, once connect() returned. */
@@ -118,23 +126,27 @@ export class PreparedExperiment {
   ) {}
 
   /**
-   * Listens on `port` (for the refused variant: makes sure nothing does); when it is in use, on a free port
-   * the kernel picks instead, and says so in `portNote`.
+   * Listens on `port` (for the refused variant: makes sure nothing does; 0: a port the kernel picks). When it
+   * is in use, on the first of `alternatives` that is free, then (`anyFree`, the default) on a port the
+   * kernel picks, and says so in `portNote`; when no port it may take is free, throws PortsInUseError.
    */
-  static async open(plan: ExperimentPlan, port: number): Promise<PreparedExperiment> {
+  static async open(plan: ExperimentPlan, port: number, o: { alternatives?: readonly number[]; anyFree?: boolean } = {}): Promise<PreparedExperiment> {
     const host = experimentHost(plan);
-    let used = port;
-    let server: Server | null = null;
-    let note: ExperimentPortNote | undefined;
+    const candidates = [port, ...(o.alternatives ?? []).filter((p) => p !== port)];
+    if (o.anyFree ?? true) candidates.push(0);
     const t = now();
-    try {
-      server = await listenOn(host, port);
-    } catch (e) {
-      if (!inUse(e)) throw e;
-      server = await listenOn(host, 0);
-      used = (server.address() as AddressInfo).port;
-      note = { requested: port, used, reason: 'in_use' };
+    let server: Server | null = null;
+    for (const candidate of candidates) {
+      try {
+        server = await listenOn(host, candidate);
+        break;
+      } catch (e) {
+        if (!inUse(e)) throw e;
+      }
     }
+    if (!server) throw new PortsInUseError(host, candidates);
+    const used = (server.address() as AddressInfo).port;
+    const note: ExperimentPortNote | undefined = port !== 0 && used !== port ? { requested: port, used, reason: 'in_use' } : undefined;
     if (!plan.listen) {
       // Nobody may listen for a refused connection: the port was free a moment ago (we could bind it).
       await closeServer(server);

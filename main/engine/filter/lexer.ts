@@ -15,7 +15,7 @@ export interface Token {
  */
 export type FilterErrorCode =
   | 'unterminated_string' | 'unexpected' | 'unexpected_end' | 'empty_set' | 'unknown_field' | 'bad_value'
-  | 'protocol_compared' | 'contains_value' | 'contains_field' | 'bad_regex';
+  | 'protocol_compared' | 'contains_value' | 'contains_field' | 'bad_regex' | 'too_deep';
 
 export class FilterSyntaxError extends Error {
   constructor(message: string, readonly start: number, readonly end: number, readonly code: FilterErrorCode, readonly params: Record<string, string> = {}) {

@@ -1,5 +1,7 @@
 // English. Field names, values and Wireshark's own strings (Info, expert messages) are never translated;
 // everything the app says itself is, by key. zh-CN.ts must have exactly the same keys (a test checks).
+import classroom from './classroom-en';
+
 export default {
   app: { tagline: 'TCP made visible' },
   common: { loading: 'Loading…', cancel: 'Cancel', dismiss: 'Dismiss' },
@@ -278,6 +280,7 @@ export default {
       contains_value: '"contains" needs a byte string or a quoted string.',
       contains_field: '"{field}" is not a string or byte field; "contains" cannot be used on it.',
       bad_regex: 'Invalid regular expression: {detail}',
+      too_deep: 'The filter nests parentheses or "not" more than {max} levels deep.',
     },
     kinds: { boolean: 'boolean (1, 0, True or False)', number: 'number', ipv4: 'IPv4 address', ipv6: 'IPv6 address', mac: 'Ethernet address', bytes: 'byte string' },
     expected: { value: 'a value', field: 'a field name', rparen: '")"', lbrace: '"{\'{\'}"', rbrace: '"{\'}\'}"' },
@@ -370,7 +373,7 @@ export default {
     connect: 'Connecting', openFile: 'Opening the file', upload: 'Uploading', saveCapture: 'Saving', runExperiment: 'Running the experiment',
     startCapture: 'Starting the capture', stopCapture: 'Stopping the capture', cancelLoad: 'Cancelling', getFrames: 'Loading frames',
     getFrame: 'Loading the frame', setFilter: 'Applying the filter', listConnections: 'Loading connections', getLadder: 'Loading the ladder',
-    getSeries: 'Loading the graphs', openLesson: 'Opening the lesson', listInterfaces: 'Listing interfaces', export: 'Exporting',
+    getSeries: 'Loading the graphs', openLesson: 'Opening the lesson', listInterfaces: 'Listing interfaces', export: 'Exporting', share: 'Sharing',
     enableCapture: 'Allowing capture',
   },
   errors: {
@@ -383,6 +386,7 @@ export default {
     bad_filter: { title: 'The filter is not valid', hint: 'Check the expression: for a capture filter use BPF syntax, e.g. "tcp port 12345".' },
     file_error: { title: 'The file could not be read', hint: 'Make sure it is a .pcap or .pcapng capture and is not damaged; frames before the damage are still shown.' },
     busy: { title: 'Busy with something else', hint: 'Wait for the current capture, load or experiment to finish, or stop it first.' },
+    port_in_use: { title: 'The experiment\'s port is in use', hint: 'Another program on the server listens on the port experiments may use here (a server left running?). Stop it, or ask the teacher to allow another port (serve --experiment-ports).' },
     cancelled: { title: 'Cancelled', hint: 'Nothing more to do.' },
     forbidden: { title: 'Access refused', hint: 'Open the full address that handshake-lab serve printed (with its ?token=…).' },
     internal: { title: 'Something went wrong', hint: 'Try again; if it keeps happening, report it with the details below.' },
@@ -405,4 +409,5 @@ export default {
     captureInstall: 'Install Npcap, then start the capture again',
     captureInstallDetail: 'Run Npcap\'s installer with "Support loopback traffic" ticked (and "Restrict Npcap driver\'s access to Administrators only" not ticked).',
   },
+  classroom,
 };

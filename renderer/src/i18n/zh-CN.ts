@@ -1,5 +1,7 @@
 // 简体中文。字段名、字段值和 Wireshark 自己的字符串（Info、专家信息）保持原样不译；应用自己的文字全部翻译。
 // 与 en.ts 的键必须完全一致（有测试检查）。
+import classroom from './classroom-zh-CN';
+
 export default {
   app: { tagline: '让 TCP 看得见' },
   common: { loading: '加载中…', cancel: '取消', dismiss: '关闭' },
@@ -278,6 +280,7 @@ export default {
       contains_value: '"contains" 需要字节串或带引号的字符串。',
       contains_field: '"{field}" 不是字符串或字节字段，不能用 "contains"。',
       bad_regex: '无效的正则表达式：{detail}',
+      too_deep: '过滤器中的括号或 "not" 嵌套超过了 {max} 层。',
     },
     kinds: { boolean: '布尔值（1、0、True 或 False）', number: '数字', ipv4: 'IPv4 地址', ipv6: 'IPv6 地址', mac: '以太网地址', bytes: '字节串' },
     expected: { value: '一个值', field: '一个字段名', rparen: '")"', lbrace: '"{\'{\'}"', rbrace: '"{\'}\'}"' },
@@ -370,7 +373,7 @@ export default {
     connect: '连接', openFile: '打开文件', upload: '上传', saveCapture: '保存', runExperiment: '运行实验',
     startCapture: '开始抓包', stopCapture: '停止抓包', cancelLoad: '取消', getFrames: '加载帧',
     getFrame: '加载这一帧', setFilter: '应用过滤器', listConnections: '加载连接', getLadder: '加载时序图',
-    getSeries: '加载图表', openLesson: '打开课程', listInterfaces: '列出网络接口', export: '导出',
+    getSeries: '加载图表', openLesson: '打开课程', listInterfaces: '列出网络接口', export: '导出', share: '共享',
     enableCapture: '正在允许抓包',
   },
   errors: {
@@ -383,6 +386,7 @@ export default {
     bad_filter: { title: '过滤器无效', hint: '请检查表达式：抓包过滤器使用 BPF 语法，例如 "tcp port 12345"。' },
     file_error: { title: '无法读取文件', hint: '请确认它是 .pcap 或 .pcapng 抓包文件且没有损坏；损坏之前的帧仍会显示。' },
     busy: { title: '正忙于其他操作', hint: '请等待当前的抓包、加载或实验结束，或先停止它。' },
+    port_in_use: { title: '实验的端口已被占用', hint: '服务器上另一个程序正在监听这里允许实验使用的端口（是不是还有服务器在运行？）。请先停止它，或请老师允许另一个端口（serve --experiment-ports）。' },
     cancelled: { title: '已取消', hint: '无需其他操作。' },
     forbidden: { title: '访问被拒绝', hint: '请打开 handshake-lab serve 打印出的完整地址（带 ?token=…）。' },
     internal: { title: '出错了', hint: '请重试；如果反复出现，请连同下面的详细信息一起报告。' },
@@ -405,4 +409,5 @@ export default {
     captureInstall: '请安装 Npcap，然后重新开始抓包',
     captureInstallDetail: '运行 Npcap 安装程序，勾选“Support loopback traffic”（不要勾选“Restrict Npcap driver\'s access to Administrators only”）。',
   },
+  classroom,
 };

@@ -111,6 +111,7 @@ export const useLessonsStore = defineStore('lessons', () => {
     }
     const idx = segmentIndex.value[n];
     stepIndex.value = n;
+    reportStep();
     if (idx === undefined || idx < 0) return;
     // Arriving from the step before is a single step: animate the segment travelling.
     await stepStore.goTo(idx, { animate: idx === stepStore.index + 1 || idx === 0 });
@@ -123,6 +124,15 @@ export const useLessonsStore = defineStore('lessons', () => {
     if (!q || !c || answered.value !== undefined) return;
     answers.value = { ...answers.value, [stepIndex.value]: given };
     grades.value = { ...grades.value, [stepIndex.value]: grade(q, c, given) };
+    // The back end grades and records the first answer and its time (the class dashboard, the report).
+    const lesson = play.value?.lesson.id;
+    if (lesson) tell(() => useClient().answerQuestion({ lesson, step: stepIndex.value, answer: given as string | number | [number, number] | string[] }));
+  }
+
+  /** Tells the back end which step is shown (the dashboard; a reload comes back here). */
+  function reportStep(): void {
+    const lesson = play.value?.lesson.id;
+    if (lesson) tell(() => useClient().lessonProgress({ lesson, step: stepIndex.value }));
   }
 
   function close(): void {
@@ -145,7 +155,10 @@ export const useLessonsStore = defineStore('lessons', () => {
     // Several steps may show one frame: stay on the current one, else take the first of them.
     if (here(stepIndex.value)) return;
     const at = segmentIndex.value.findIndex((_, i) => here(i));
-    if (at >= 0) stepIndex.value = at;
+    if (at >= 0) {
+      stepIndex.value = at;
+      reportStep();
+    }
   });
 
   return {
@@ -153,6 +166,13 @@ export const useLessonsStore = defineStore('lessons', () => {
     grade: grade_, awaitingAnswer, correctAnswer, score, refresh, open, goToStep, answer, close,
   };
 });
+
+/** Tells the back end something it may record; a back end without classroom methods (tests' fake client) is fine. */
+function tell(request: () => Promise<unknown>): void {
+  try {
+    void request().catch(() => undefined);
+  } catch { /* no such method here */ }
+}
 
 function until(cond: () => boolean, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {

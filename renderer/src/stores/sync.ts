@@ -2,6 +2,7 @@
 // most once per animation frame: a burst of batches costs one render.
 import { useTransport, type ApiEvents, type ConnectionSummary, type FrameRow, type HandshakeLabClient } from '../api';
 import { useAppStore } from './app';
+import { useClassroomStore } from './classroom';
 import { useConnectionsStore } from './connections';
 import { useLadderStore } from './ladder';
 import { useNoticesStore } from './notices';
@@ -20,6 +21,7 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
   const step = useStepStore();
   const selection = useSelectionStore();
   const notices = useNoticesStore();
+  const classroom = useClassroomStore();
 
   let pendingTotal: number | null = null;
   /** The newest pushed rows not yet applied (bounded: older ones can be pulled). */
@@ -91,7 +93,10 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
     }),
   ];
 
+  const offClassroom = classroom.listen(client);
+
   async function resync(): Promise<void> {
+    void classroom.hello(client);
     try {
       const [info, status] = await Promise.all([client.getAppInfo(), client.getStatus()]);
       app.info = info;
@@ -115,5 +120,5 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
   });
   if (transport.link() === 'open') void resync();
 
-  return () => { for (const off of offs) off(); offLink(); if (ladderTimer) clearTimeout(ladderTimer); };
+  return () => { for (const off of offs) off(); offClassroom(); offLink(); if (ladderTimer) clearTimeout(ladderTimer); };
 }

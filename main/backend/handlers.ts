@@ -1,0 +1,177 @@
+// One handler per API method, each given the request's validated parameters and the session that sent
+// it. What a student may not do never reaches here (service.ts refuses it); what depends on the session's
+// trust (paths, ports, downloads) is checked where it is done.
+import { copyFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ApiError, type ApiResults } from '../api/contract';
+import type { ApiMethod, RequestParams } from '../api/requests';
+import type { LoadProgress } from '../api/types';
+import { ladderPage } from '../engine/store/ladder';
+import type { StoreLadderPage } from '../engine/store/types';
+import { connectionSeries } from '../engine/store/series';
+import { bytesHex } from './hex';
+import { sliced } from './slicer';
+import type { Service } from './service';
+import type { Session } from './session';
+
+export type Handlers = { [M in ApiMethod]: (p: RequestParams<M>, s: Session) => Promise<ApiResults[M]> };
+
+/** Pulls up to this many rows (or ladder segments) are answered at once; larger ones in slices (hub.slicer). */
+const PULL_STEP = 1000;
+/** Rows (or segments) made in one step of a sliced pull. */
+const SLICE_ROWS = 32;
+
+export function makeHandlers(svc: Service): Handlers {
+  const { hub, captures, classroom } = svc;
+  return {
+    getAppInfo: async (_p, s) => svc.appInfo(s),
+    getStatus: async (_p, s) => {
+      const e = s.view();
+      return { capture: s.status(), counters: s.source.countersFor(s.push.skipped), total: s.source.store.total, viewTotal: e.view.total(s.source.store.total), filter: s.filter };
+    },
+    listInterfaces: async () => {
+      if (!hub.capture) throw new ApiError('capture_unavailable', 'live capture is not available in this process');
+      return hub.capture.listInterfaces();
+    },
+    startCapture: async (p, s) => captures.startCapture(s, p),
+    stopCapture: async (_p, s) => captures.stopCapture(s),
+    openFile: async (p, s) => svc.openPath(s, p.path),
+    cancelLoad: async (_p, s) => {
+      const src = s.source;
+      // A load others look at too (a lesson, a share) is not this session's to cancel.
+      if (src.loading && src.viewers.size === 1) {
+        src.loading.cancel = true;
+        return { cancelled: true };
+      }
+      if (s.pendingLoad) {
+        s.pendingLoad.cancel = true;
+        return { cancelled: true };
+      }
+      return { cancelled: false };
+    },
+    saveCapture: async (p, s) => {
+      if (s.trust.browser) throw new ApiError('forbidden', 'in a browser, saving downloads the capture; nothing is written on the server');
+      const target = svc.checkPath(p.path, 'save');
+      const file = s.source.file;
+      if (!file) throw new ApiError('not_found', 'there is no capture to save yet');
+      if (resolve(file) === target) return { path: target, frames: s.source.store.total };
+      try {
+        await copyFile(file, target);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new ApiError('file_error', `cannot save to ${p.path}: ${code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such folder' : code ?? String(e)}`);
+      }
+      return { path: target, frames: s.source.store.total };
+    },
+    runExperiment: async (p, s) => captures.runExperiment(s, p),
+    getFrames: async (p, s) => {
+      const src = s.source;
+      const e = s.view();
+      const total = e.view.total(src.store.total);
+      const start = Math.min(p.start, total);
+      const end = Math.min(total, start + p.count);
+      const rowsOf = (from: number, to: number) => {
+        const numbers: number[] = [];
+        for (let i = from; i < to; i++) numbers.push(e.view.at(i));
+        return src.withBytes(() => src.store.rows(numbers), s.present(src.file ?? ''));
+      };
+      const rows = end - start > PULL_STEP ? await sliced(hub.slicer, start, end, SLICE_ROWS, rowsOf) : rowsOf(start, end);
+      return { total, start, rows };
+    },
+    getFrame: async (p, s) => {
+      const src = s.source;
+      if (p.number > src.store.total) throw new ApiError('not_found', `there is no frame ${p.number} (${src.store.total} frames)`);
+      let detail: ApiResults['getFrame'] | null = null;
+      src.withBytes(() => src.store.redecodeMany([p.number], (d, raw) => {
+        detail = { frame: d.frame, bytes: bytesHex(raw.data) };
+        // Reassembled data (IP fragments, TCP segments) as its own byte tabs, as Wireshark shows them.
+        if (d.sources.length) detail.sourceBytes = d.sources.map((x) => bytesHex(x.data));
+      }), s.present(src.file ?? ''));
+      return detail as unknown as ApiResults['getFrame'];
+    },
+    indexOfFrame: async (p, s) => ({ index: s.view().view.indexOf(p.number, s.source.store.total) }),
+    setFilter: async (p, s) => svc.setFilter(s, p.expression),
+    listConnections: async (_p, s) => s.source.store.connections(),
+    getLadder: async (p, s) => {
+      const src = s.source;
+      const part = (at: number, n: number) => {
+        const page = src.withBytes(() => ladderPage(src.store, p.stream, at, n), s.present(src.file ?? ''));
+        if (!page) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
+        return page;
+      };
+      // The calls of the programs behind the connection, when its source records them (an experiment).
+      const withCalls = (page: StoreLadderPage): ApiResults['getLadder'] => ({ ...page, events: src.story?.forConnection(page.summary) ?? [] });
+      if (p.count <= PULL_STEP) return withCalls(part(p.start, p.count));
+      const first = part(p.start, SLICE_ROWS);
+      const rest = first.segments.length < SLICE_ROWS ? [] : await sliced(hub.slicer, p.start + SLICE_ROWS, p.start + p.count, SLICE_ROWS, (from, to) => part(from, to - from).segments);
+      first.segments.push(...rest);
+      return withCalls(first);
+    },
+    getSeries: async (p, s) => {
+      if (!s.source.store.connection(p.stream)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
+      return connectionSeries(s.source.store, p.stream, p.kind);
+    },
+    listLessons: async () => hub.lessons.list(svc.locale),
+    openLesson: async (p, s) => svc.openLesson(s, p.id),
+    getLesson: async (p, s) => svc.getLesson(s, p.id),
+    importLesson: async (p, s) => svc.importLesson(s, p.path, p.capture),
+    enableCapture: async (_p, s) => svc.enableCapture(s),
+
+    // ---- sessions and the classroom ----
+    getSession: async (_p, s) => svc.sessionInfo(s),
+    identify: async (p, s) => {
+      const known = classroom.progress.progressOf(p.learner);
+      if (!classroom.progress.know(p.learner, { name: p.name ?? null, student: s.student })) {
+        throw new ApiError('busy', 'this server keeps progress for as many learners as it may; ask the teacher');
+      }
+      s.learner = p.learner;
+      s.name = p.name ?? known?.name ?? s.name;
+      return svc.sessionInfo(s);
+    },
+    listShared: async () => classroom.list(),
+    openShared: async (p, s) => {
+      const e = classroom.get(p.id);
+      if (!e) throw new ApiError('not_found', 'that share is no longer there');
+      if (e.share.lesson) return svc.openLesson(s, e.share.lesson);
+      const src = e.source;
+      if (!src?.alive) throw new ApiError('not_found', 'that share is no longer there');
+      svc.show(s, src, src.kind === 'capture' ? 'capture' : src.kind === 'experiment' ? 'experiment' : src.kind === 'lesson' ? 'lesson' : 'file');
+      const done: LoadProgress = src.loading ? await src.loading.done : { file: src.file ?? '', bytesRead: 0, totalBytes: 0, frames: src.store.total, done: true };
+      return s.progress({ ...done, frames: src.store.total });
+    },
+    share: async (p, s) => {
+      if (p.what === 'lesson') {
+        if (!p.lesson || hub.lessons.steps(p.lesson) === null) throw new ApiError('not_found', `there is no lesson named ${p.lesson ?? '(none given)'}`);
+        return classroom.add('lesson', p.lesson, { lesson: p.lesson, download: false });
+      }
+      const src = s.source;
+      if (src.kind === 'empty') throw new ApiError('not_found', 'there is nothing to share yet: open a capture, or start one');
+      return classroom.add(src.kind, src.title, { source: src, download: p.download });
+    },
+    unshare: async (p) => ({ removed: classroom.remove(p.id) }),
+    setClassPolicy: async (p) => svc.setPolicy(p.experiments),
+    getClass: async () => classroom.snapshot(),
+    exportClassCsv: async () => ({ name: `handshake-lab-class-${new Date().toISOString().slice(0, 10)}.csv`, csv: classroom.csv() }),
+    lessonProgress: async (p, s) => {
+      const steps = hub.lessons.steps(p.lesson);
+      if (steps === null) throw new ApiError('not_found', `there is no lesson named ${p.lesson}`);
+      if (p.step >= steps) throw new ApiError('bad_request', `lesson ${p.lesson} has ${steps} steps`);
+      const prev = s.lesson?.id === p.lesson ? s.lesson : null;
+      if (!prev || prev.step !== p.step) s.lesson = { id: p.lesson, step: p.step, since: Date.now(), source: prev?.source ?? null, recorded: prev?.recorded ?? false };
+      if (s.learner) classroom.progress.recordStep(s.learner, p.lesson, p.step, steps);
+      return { ok: true };
+    },
+    answerQuestion: async (p, s) => {
+      const src = s.lesson?.id === p.lesson ? s.lesson.source : null;
+      if (!src?.alive) throw new ApiError('bad_request', `open lesson ${p.lesson} before answering its questions`);
+      const g = hub.lessons.grade(p.lesson, p.step, p.answer, src.store);
+      if (!g) throw new ApiError('bad_request', `step ${p.step + 1} of lesson ${p.lesson} asks no question this capture can answer`);
+      const timeMs = s.lesson && s.lesson.step === p.step ? Date.now() - s.lesson.since : 0;
+      const answer = Array.isArray(p.answer) ? (p.answer.length === 2 && typeof p.answer[0] === 'number' ? `${p.answer[0]}-${p.answer[1]}` : p.answer.join(' ')) : String(p.answer);
+      const { first } = s.learner
+        ? classroom.progress.recordAnswer(s.learner, { lesson: p.lesson, step: p.step, question: g.question, answer, correct: g.correct, timeMs, misconception: g.misconception })
+        : { first: true };
+      return { correct: g.correct, first };
+    },
+  };
+}
