@@ -1,9 +1,15 @@
 // Data shapes carried by the API (results and event payloads). Shared by Electron IPC, WebSocket and the renderer.
-import type { DecodedFrame, EndpointStates, TcpAnalysisFlag, TcpState, Transition } from '../engine/types';
+import type {
+  ConnectionStart, DecodedFrame, EndpointStates, StartCause, StateNote, StateNoteCode, TcpAnalysisFlag, TcpState, Transition,
+  TransitionCause,
+} from '../engine/types';
 import type { LessonFile } from '../lessons/schema';
 import type { ComputedAnswer } from '../lessons/answers';
 
-export type { DecodedFrame, EndpointStates, TcpAnalysisFlag, TcpState, Transition };
+export type {
+  ConnectionStart, DecodedFrame, EndpointStates, StartCause, StateNote, StateNoteCode, TcpAnalysisFlag, TcpState, Transition,
+  TransitionCause,
+};
 export * from './classroom';
 
 export type ErrorCode =
@@ -127,9 +133,19 @@ export interface ConnectionSummary {
   duration: number;
   firstFrame: number;
   lastFrame: number;
-  /** SYN to the client's ACK of the SYN-ACK (tcp.analysis.initial_rtt), seconds; null when not seen. */
+  /**
+   * SYN to the client's ACK of the SYN-ACK (tcp.analysis.initial_rtt where the client's ACK set it), seconds;
+   * null when no handshake was seen (a refused connection has none, though tshark sets initial_rtt at its RST).
+   */
   handshakeRtt: number | null;
   retransmissions: number;
+  /** Both endpoints' states before the connection's first frame, and why (a start, not a transition). */
+  startStates: ConnectionStart;
+  /**
+   * Live: the first frame whose states may still be corrected (a segment there waits for its receiver's
+   * next one; draw states from it on as provisional). null when every state is final.
+   */
+  provisionalFrom: number | null;
   /** Live captures: the program behind each end that runs on this machine (absent for files). */
   programs?: ConnectionPrograms;
 }
@@ -165,6 +181,8 @@ export interface LadderSegment {
   info: string;
   states: EndpointStates;
   transitions: Transition[];
+  /** Notes on states that did not change where one might expect (an unanswered SYN, no listener). */
+  notes?: StateNote[];
 }
 
 export interface LadderPage {

@@ -41,20 +41,27 @@ export const decodeCommand: Command = {
     let first: DecodedFrame | null = null;
     let firstSec = 0, firstNsec = 0;
     const jsonl = flags.jsonl === true;
-    // The header comes with the first frame (or at the end of a readable file without frames), so a file
-    // that cannot be read prints its error and nothing else.
-    const code = await eachFrame(file, out, (raw) => {
-      const frame = decoder.decode(raw);
+    // A frame is printed once its states are decided: a later segment of its receiver may still revise
+    // them, within a bounded look-ahead (the Decoder says which frames are settled). The header comes with
+    // the first frame (or at the end of a readable file without frames), so a file that cannot be read
+    // prints its error and nothing else.
+    let headed = false;
+    const held = new SettlingQueue((frame: DecodedFrame, rel: number) => {
       if (jsonl) {
         out.write(JSON.stringify(frame));
         out.write('\n');
         return;
       }
-      if (!first) { out.write(tableHeader()); first = frame; firstSec = raw.tsSec; firstNsec = raw.tsNsec; }
-      const rel = (raw.tsSec - firstSec) + (raw.tsNsec - firstNsec) / 1e9;
+      if (!headed) { out.write(tableHeader()); headed = true; }
       out.write(formatTableRow(frame, rel));
     });
-    if (!jsonl && !first) {
+    const code = await eachFrame(file, out, (raw) => {
+      const frame = decoder.decode(raw);
+      if (!first) { first = frame; firstSec = raw.tsSec; firstNsec = raw.tsNsec; }
+      held.push(frame, (raw.tsSec - firstSec) + (raw.tsNsec - firstNsec) / 1e9);
+      held.release(decoder.settledBefore());
+    }, () => held.release(Infinity));
+    if (!jsonl && !headed) {
       out.write(tableHeader());
       out.flush();
     }
@@ -62,23 +69,57 @@ export const decodeCommand: Command = {
   },
 };
 
+/** Decoded frames waiting, in order, until their states are settled; then handed to `print`. */
+class SettlingQueue {
+  private frames: DecodedFrame[] = [];
+  private rels: number[] = [];
+  private head = 0;
+
+  constructor(private readonly print: (frame: DecodedFrame, rel: number) => void) {}
+
+  push(frame: DecodedFrame, rel: number): void {
+    this.frames.push(frame);
+    this.rels.push(rel);
+  }
+
+  /** Prints every frame numbered below `settledBefore`. */
+  release(settledBefore: number): void {
+    const { frames, rels } = this;
+    while (this.head < frames.length && frames[this.head].frame < settledBefore) {
+      this.print(frames[this.head], rels[this.head]);
+      this.head++;
+    }
+    if (this.head === frames.length) {
+      this.frames = [];
+      this.rels = [];
+      this.head = 0;
+    } else if (this.head > 1024) {
+      this.frames.splice(0, this.head);
+      this.rels.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}
+
 /**
  * Hands every frame of `file` to `onFrame` (none once our reader has gone: `decode | head`), then
  * flushes; a damaged file's error comes after the output of every good frame before the damage.
  */
-async function eachFrame(file: string, out: Output, onFrame: FrameSink): Promise<number> {
+async function eachFrame(file: string, out: Output, onFrame: FrameSink, onEnd: () => void = () => undefined): Promise<number> {
   try {
-    // Nothing keeps a frame object once its output is written: one is refilled (classic pcap).
+    // Nothing keeps a raw frame object once it is decoded: one is refilled (classic pcap).
     const reader = new CaptureReader();
     reader.reuseFrames = true;
     await readCaptureFileAhead(file, (raw) => {
       if (!out.closed) onFrame(raw);
     }, reader);
   } catch (e) {
+    if (!out.closed) onEnd();
     out.flush();
     if (e instanceof CaptureFileError) throw new UsageError(e.message);
     throw e;
   }
+  if (!out.closed) onEnd();
   out.flush();
   return 0;
 }

@@ -90,13 +90,17 @@ describe('app views', () => {
     w.unmount();
   });
 
-  it('moves the state-machine tokens as the stepper moves', async () => {
+  /** The app on the 'four' fixture, on the state machine's tab. */
+  async function statesView() {
     const fx = fixture('four');
-    h = await harness(fx);
-    const w = await mountWith(App, h);
+    const hs = (h = await harness(fx));
+    const w = await mountWith(App, hs);
     await tab(w, 'states');
-    const step = useStepStore();
-    const segs = fx.ladder['0'] as LadderSegment[];
+    return { fx, w, client: hs.client, step: useStepStore(), segs: fx.ladder['0'] as LadderSegment[] };
+  }
+
+  it('moves the state-machine tokens as the stepper moves', async () => {
+    const { w, step, segs } = await statesView();
     for (let i = 0; i < segs.length; i++) {
       await step.goTo(i);
       await settle(1);
@@ -118,6 +122,46 @@ describe('app views', () => {
     expect(badges.map((b) => b.attributes('aria-label'))).toEqual([`Client final state: ${final.client}`, `Server final state: ${final.server}`]);
     // At segment 1 the step bar shows the engine's states after frame 1, not the final ones.
     expect(w.get('[data-testid=step-client-state]').attributes('data-state')).toBe((fx.ladder['0'][0] as LadderSegment).states.client);
+    w.unmount();
+  });
+
+  it('a correction of states already shown is pulled again (ladder, state machine, packet list) and replayed with a "corrected" note; provisional states are marked', async () => {
+    const { fx, w, client, step, segs } = await statesView();
+    const last = segs.length - 1;
+    const lastFrame = segs[last].frame;
+    // The packet list has pulled its rows (the corrected one among them) before the correction.
+    const statesCell = () => w.get(`[data-testid=packet-row][data-frame="${lastFrame}"] .st`).text();
+    await tab(w, 'packets');
+    expect(statesCell()).toBe(`${segs[last].states.client} / ${segs[last].states.server}`);
+    expect(segs[last].states.server).not.toBe('TIME_WAIT');
+    await tab(w, 'states');
+    await step.goTo(last);
+    await settle(1);
+    expect(w.find('[data-testid=sm-corrected]').exists()).toBe(false);
+    // The back end corrects the last segment's states (as a receiver's next segment would) and says so.
+    const before = step.travelId;
+    segs[last] = { ...segs[last], states: { ...segs[last].states, server: 'TIME_WAIT' }, transitions: [] };
+    // A new row object, as the back end would send: the list's cached row stays stale unless pulled again.
+    const frame = fx.frames.find((f) => (f.row as { number: number }).number === lastFrame)!;
+    const row = { ...(frame.row as { states: { client: string; server: string } }) };
+    row.states = { ...row.states, server: 'TIME_WAIT' };
+    frame.row = row;
+    (fx.connections[0] as { provisionalFrom: number | null }).provisionalFrom = segs[last].frame;
+    client.push('connections', { connections: fx.connections });
+    client.push('statesRevised', [{ stream: 0, fromFrame: segs[last].frame }]);
+    await settle(6);
+    expect(w.get('[data-testid=token-server]').attributes('data-state')).toBe('TIME_WAIT');
+    expect(w.get('[data-testid=sm-corrected]').text()).toContain(`frame ${segs[last].frame}`);
+    expect(step.travelId).toBeGreaterThan(before);
+    expect(w.find('[data-testid=sm-provisional]').exists()).toBe(true);
+    expect(w.get('[data-testid=token-server]').classes()).toContain('provisional');
+    // Stepping away clears the note.
+    await step.goTo(0);
+    await settle(1);
+    expect(w.find('[data-testid=sm-corrected]').exists()).toBe(false);
+    // The packet list pulled the corrected row again.
+    await tab(w, 'packets');
+    expect(statesCell()).toBe(`${row.states.client} / TIME_WAIT`);
     w.unmount();
   });
 

@@ -1,6 +1,6 @@
 // Shapes the store hands out. They mirror main/api/types.ts (FrameRow, ConnectionSummary, LadderSegment,
 // Series), which the engine may not import; the back end checks at compile time that they still match.
-import type { EndpointStates, TcpAnalysisFlag, Transition } from '../types';
+import type { ConnectionStart, EndpointStates, StateNote, TcpAnalysisFlag, Transition } from '../types';
 
 export interface StoreRow {
   number: number;
@@ -33,6 +33,8 @@ export interface StoreConnection {
   lastFrame: number;
   handshakeRtt: number | null;
   retransmissions: number;
+  startStates: ConnectionStart;
+  provisionalFrom: number | null;
   programs?: StorePrograms;
 }
 
@@ -57,6 +59,7 @@ export interface StoreLadderSegment {
   info: string;
   states: EndpointStates;
   transitions: Transition[];
+  notes?: StateNote[];
 }
 
 export interface StoreLadderPage {
