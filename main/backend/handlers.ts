@@ -7,6 +7,7 @@ import { ApiError, type ApiResults } from '../api/contract';
 import type { ApiMethod, RequestParams } from '../api/requests';
 import type { LoadProgress } from '../api/types';
 import { ladderPage } from '../engine/store/ladder';
+import type { StoreLadderPage } from '../engine/store/types';
 import { connectionSeries } from '../engine/store/series';
 import { bytesHex } from './hex';
 import { sliced } from './slicer';
@@ -98,11 +99,13 @@ export function makeHandlers(svc: Service): Handlers {
         if (!page) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
         return page;
       };
-      if (p.count <= PULL_STEP) return part(p.start, p.count);
+      // The calls of the programs behind the connection, when its source records them (an experiment).
+      const withCalls = (page: StoreLadderPage): ApiResults['getLadder'] => ({ ...page, events: src.story?.forConnection(page.summary) ?? [] });
+      if (p.count <= PULL_STEP) return withCalls(part(p.start, p.count));
       const first = part(p.start, SLICE_ROWS);
       const rest = first.segments.length < SLICE_ROWS ? [] : await sliced(hub.slicer, p.start + SLICE_ROWS, p.start + p.count, SLICE_ROWS, (from, to) => part(from, to - from).segments);
       first.segments.push(...rest);
-      return first;
+      return withCalls(first);
     },
     getSeries: async (p, s) => {
       if (!s.source.store.connection(p.stream)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
