@@ -55,13 +55,21 @@ describe.skipIf(!cliBuilt)('every command survives a closed pipe', () => {
   });
 
   it('lesson NAME waiting for Enter stops once nobody reads it', async () => {
-    // stdin stays open (a terminal would): without the closed output it would wait for Enter for ever.
+    // stdin stays open (a terminal would). A pipe's reader going away is only seen on the next write (no
+    // system call tells a writer earlier), so the learner presses Enter after the reader left: the lesson
+    // then ends quietly at its next line, instead of stepping on through the lesson or printing EPIPE.
     const child = spawn(process.execPath, [BIN, 'lesson', 'classic-linux'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => { stderr += d; });
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     await new Promise<void>((r) => child.stdout.once('data', () => r()));
     child.stdout.destroy();
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    // Enter, a few times (the first may come while the lesson is still printing its first step).
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      if (child.exitCode === null) child.stdin.write('\n');
+    }
+    const code = await exited;
     child.stdin.end();
     expect(code).toBe(0);
     expect(stderr).not.toMatch(/EPIPE|Error/);
