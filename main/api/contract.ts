@@ -3,7 +3,7 @@
 import type { ApiMethod, RequestInput } from './requests';
 import type {
   AppInfo, CaptureStatus, ConnectionSummary, Counters, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
-  FrameRow, LadderPage, LessonPlay, LessonSummary, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
+  FrameRow, LadderPage, LessonPlay, LessonState, LessonSummary, AnswerOutcome, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
 } from './types';
 import type { EndpointStates, Transition } from '../engine/types';
 
@@ -29,6 +29,10 @@ export interface ApiResults {
   openLesson: LoadProgress;
   getLesson: LessonPlay;
   importLesson: LessonSummary;
+  identify: { learner: string; name: string | null };
+  lessonProgress: LessonState;
+  answerQuestion: AnswerOutcome;
+  setTeacherMode: { on: boolean };
 }
 
 /** Pushes from the back end. Frame batches come at most ~30 times a second and are bounded in size. */

@@ -3,7 +3,8 @@
 export const API_METHOD_NAMES = [
   'getAppInfo', 'getStatus', 'listInterfaces', 'startCapture', 'stopCapture', 'openFile', 'cancelLoad',
   'saveCapture', 'runExperiment', 'getFrames', 'getFrame', 'indexOfFrame', 'setFilter', 'listConnections',
-  'getLadder', 'getSeries', 'listLessons', 'openLesson', 'getLesson', 'importLesson',
+  'getLadder', 'getSeries', 'listLessons', 'openLesson', 'getLesson', 'importLesson', 'identify', 'lessonProgress',
+  'answerQuestion', 'setTeacherMode',
 ] as const;
 
 export type ApiMethodName = (typeof API_METHOD_NAMES)[number];

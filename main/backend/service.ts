@@ -23,7 +23,9 @@ import type { LiveCapture, LiveCaptureOptions, LiveCaptureSession } from '../cap
 import { permissionHelp } from '../capture/permission-help';
 import { Views, type ViewEntry } from './views';
 import { LessonCatalogue, lessonDirs } from './lessons';
-import { LessonRequests } from './lesson-requests';
+import { LessonRequests, type LessonClient, type Limits } from './lesson-requests';
+import { cutConnection, cutConnections, cutLadder, cutSeries, visibleTotal } from './lesson-gate';
+import { ProgressStore } from './lesson-progress';
 import { experimentFilter, runScenario, type ScenarioStep } from '../capture/experiment/scenarios';
 
 /** A transport's client: the contract's context plus an optional backpressure signal. */
@@ -57,6 +59,8 @@ export interface ServiceOptions {
 
 interface ClientState {
   ctx: BackendClient;
+  /** The learner key the page identified with (lesson progress is kept under it). */
+  learner: string | null;
   filter: string;
   push: PushCursor;
   lastStatus: string;
@@ -94,6 +98,7 @@ export class Service implements HandshakeLabService {
   private readonly maxBatch: number;
   private readonly handlers: Handlers;
   private readonly lessons: LessonRequests;
+  private readonly progress: ProgressStore;
 
   constructor(private readonly options: ServiceOptions) {
     this.log = options.log ?? ((line) => process.stderr.write(`handshake-lab backend: ${line}\n`));
@@ -101,13 +106,14 @@ export class Service implements HandshakeLabService {
     this.maxBatch = options.maxBatchRows ?? 500;
     this.views = new Views(() => this.store, this.log);
     const catalogue = new LessonCatalogue(lessonDirs({ shipped: options.lessonsDir, dataDir: options.dataDir, extra: options.extraLessonDirs }), this.log);
+    this.progress = new ProgressStore(join(options.dataDir ?? appDataDir(), 'progress'), this.log);
     this.lessons = new LessonRequests(catalogue, {
       // The app's own lesson files are always allowed, whatever the path policy.
       openFile: (path) => this.openFile(path, 'lesson', true),
       runExperiment: (p) => this.runExperiment(p),
       store: () => this.store,
       locale: () => this.options.locale ?? systemLocale(),
-    }, this.log);
+    }, this.log, this.progress);
     this.handlers = this.makeHandlers();
   }
 
@@ -138,7 +144,7 @@ export class Service implements HandshakeLabService {
   attach(client: BackendClient): ClientState {
     let c = this.clients.get(client.id);
     if (!c) {
-      c = { ctx: client, filter: '', push: new PushCursor(this.maxBatch), lastStatus: '' };
+      c = { ctx: client, learner: null, filter: '', push: new PushCursor(this.maxBatch), lastStatus: '' };
       // A new client pulls what is already there; pushes start from now.
       c.push.restart(this.store.total);
       this.clients.set(client.id, c);
@@ -152,6 +158,7 @@ export class Service implements HandshakeLabService {
     const c = this.clients.get(id);
     if (!c) return;
     this.views.release(c.filter);
+    this.lessons.forget(id);
     this.clients.delete(id);
     if (this.clients.size === 0) this.stopTimer();
   }
@@ -159,6 +166,7 @@ export class Service implements HandshakeLabService {
   /** Stops any capture or load and closes files. */
   async dispose(): Promise<void> {
     await this.stopActivity();
+    await this.progress.flush();
     this.stopTimer();
     this.bytes?.close();
     this.bytes = null;
@@ -200,35 +208,52 @@ export class Service implements HandshakeLabService {
       runExperiment: async (p) => this.runExperiment(p),
       getFrames: async (p, c) => {
         const e = this.viewOf(c);
-        const total = e.view.total(this.store.total);
+        const total = this.viewTotal(c);
         const start = Math.min(p.start, total);
         const end = Math.min(total, start + p.count);
         const numbers: number[] = [];
         for (let i = start; i < end; i++) numbers.push(e.view.at(i));
         return { total, start, rows: this.rows(numbers) };
       },
-      getFrame: async (p) => {
+      getFrame: async (p, c) => {
         if (p.number > this.store.total) throw new ApiError('not_found', `there is no frame ${p.number} (${this.store.total} frames)`);
+        this.refuseBeyond(c, p.number);
         let detail: ApiResults['getFrame'] | null = null;
         this.withBytes(() => this.store.redecodeMany([p.number], (d, raw) => { detail = { frame: d.frame, bytes: bytesHex(raw.data) }; }));
         return detail as unknown as ApiResults['getFrame'];
       },
-      indexOfFrame: async (p, c) => ({ index: this.viewOf(c).view.indexOf(p.number, this.store.total) }),
+      indexOfFrame: async (p, c) => {
+        const index = this.viewOf(c).view.indexOf(p.number, this.store.total);
+        return { index: index >= this.viewTotal(c) ? -1 : index };
+      },
       setFilter: async (p, c) => this.setFilter(p.expression, c),
-      listConnections: async () => this.store.connections(),
-      getLadder: async (p) => {
-        const page = this.withBytes(() => ladderPage(this.store, p.stream, p.start, p.count));
+      listConnections: async (_p, c) => this.withBytes(() => cutConnections(this.store.connections(), this.store, this.limits(c).frames)),
+      getLadder: async (p, c) => {
+        const limit = this.limits(c).frames;
+        const page = this.withBytes(() => {
+          const full = ladderPage(this.store, p.stream, p.start, p.count);
+          return full && cutLadder(full, this.store, limit);
+        });
         if (!page) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
         return page;
       },
-      getSeries: async (p) => {
-        if (!this.store.connection(p.stream)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
-        return connectionSeries(this.store, p.stream, p.kind);
+      getSeries: async (p, c) => {
+        const limit = this.limits(c).frames;
+        const conn = this.store.connection(p.stream);
+        if (!conn || (limit !== null && conn.firstFrame > limit)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
+        return cutSeries(connectionSeries(this.store, p.stream, p.kind), limit);
       },
-      listLessons: async () => this.lessons.list(),
-      openLesson: async (p) => this.lessons.openLesson(p.id),
-      getLesson: async (p) => this.lessons.getLesson(p.id),
+      listLessons: async (_p, c) => this.lessons.list(this.lessonClient(c)),
+      openLesson: async (p, c) => this.lessons.openLesson(p.id, this.lessonClient(c)),
+      getLesson: async (p, c) => this.lessons.getLesson(p.id, this.lessonClient(c)),
       importLesson: async (p) => this.lessons.importLesson(this.checkPath(p.path, 'open'), p.capture === undefined ? undefined : this.checkPath(p.capture, 'open')),
+      identify: async (p, c) => {
+        c.learner = p.learner;
+        return { learner: p.learner, name: p.name ?? null };
+      },
+      lessonProgress: async (p, c) => this.lessons.lessonProgress(p.lesson, p.step, this.lessonClient(c)),
+      answerQuestion: async (p, c) => this.lessons.answerQuestion(p.lesson, p.step, p.answer, this.lessonClient(c)),
+      setTeacherMode: async (p, c) => this.lessons.setTeacherMode(p.on, this.lessonClient(c)),
     };
   }
 
@@ -248,18 +273,51 @@ export class Service implements HandshakeLabService {
   }
 
   private countersFor(c: ClientState | null): Counters {
-    return { ...this.counters, decoded: this.store.total, skippedPush: c ? c.push.skipped : 0 };
+    const counters = { ...this.counters, decoded: this.store.total, skippedPush: c ? c.push.skipped : 0 };
+    const limit = c ? this.limits(c).frames : null;
+    // How many frames there are would say how many segments come next.
+    if (limit !== null) { counters.captured = Math.min(counters.captured, limit); counters.decoded = Math.min(counters.decoded, limit); }
+    return counters;
   }
 
   private snapshot(c: ClientState): StatusSnapshot {
-    const e = this.viewOf(c);
     return {
       capture: { ...this.status },
       counters: this.countersFor(c),
-      total: this.store.total,
-      viewTotal: e.view.total(this.store.total),
+      total: this.visibleFrames(c),
+      viewTotal: this.viewTotal(c),
       filter: c.filter,
     };
+  }
+
+  // ---- lessons: what a client in a lesson may be sent (lesson-gate.ts) ----
+
+  private lessonClient(c: ClientState): LessonClient {
+    return { id: c.ctx.id, learner: c.learner, mayTeach: true };
+  }
+
+  private limits(c: ClientState): Limits {
+    return this.lessons.limitsFor({ id: c.ctx.id, learner: c.learner }, this.store);
+  }
+
+  /** Frames of the store this client may see. */
+  private visibleFrames(c: ClientState): number {
+    const limit = this.limits(c).frames;
+    return limit === null ? this.store.total : Math.min(limit, this.store.total);
+  }
+
+  /** Rows of the client's view it may see (a filtered view stops before what a question would give away). */
+  private viewTotal(c: ClientState): number {
+    const e = this.viewOf(c);
+    const l = this.limits(c);
+    return visibleTotal(e.view, this.store.total, e.view.filtered ? l.filtered : l.frames);
+  }
+
+  private refuseBeyond(c: ClientState, frame: number): void {
+    const limit = this.limits(c).frames;
+    if (limit !== null && frame > limit) {
+      throw new ApiError('forbidden', limit === 0 ? 'the lesson is still opening' : `frame ${frame} comes after the open question's segment (frame ${limit}): answer the question first`);
+    }
   }
 
   private setStatus(s: CaptureStatus): void {
@@ -269,9 +327,32 @@ export class Service implements HandshakeLabService {
 
   private emit<E extends keyof ApiEvents>(c: ClientState, event: E, payload: ApiEvents[E]): void {
     try {
-      c.ctx.emit(event, payload);
+      const gated = this.gatePush(c, event, payload);
+      if (gated !== null) c.ctx.emit(event, gated);
     } catch (e) {
       this.log(`could not send ${event} to ${c.ctx.id}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** A push as this client may see it (null: nothing of it). */
+  private gatePush<E extends keyof ApiEvents>(c: ClientState, event: E, payload: ApiEvents[E]): ApiEvents[E] | null {
+    const limit = this.limits(c).frames;
+    if (limit === null) return payload;
+    switch (event) {
+      case 'progress': {
+        const p = payload as ApiEvents['progress'];
+        return { ...p, frames: Math.min(p.frames, limit) } as ApiEvents[E];
+      }
+      case 'connections': {
+        const list = (payload as ApiEvents['connections']).connections.map((x) => cutConnection(x, this.store, limit)).filter((x) => x !== null);
+        return list.length ? { connections: list } as ApiEvents[E] : null;
+      }
+      case 'transitions': {
+        const list = (payload as ApiEvents['transitions']).filter((t) => t.frame <= limit);
+        return list.length ? list as ApiEvents[E] : null;
+      }
+      default:
+        return payload;
     }
   }
 
@@ -350,7 +431,6 @@ export class Service implements HandshakeLabService {
   /** One push round (the timer calls it ~30 times a second; tests call it directly). */
   tick(): void {
     this.ticks++;
-    const storeTotal = this.store.total;
     const streams = [...this.changedStreams].slice(-MAX_CONNECTIONS_PER_PUSH);
     this.changedStreams.clear();
     const connections = streams.map((s) => this.store.connection(s)).filter((x): x is NonNullable<typeof x> => x !== null);
@@ -360,7 +440,7 @@ export class Service implements HandshakeLabService {
       const e = this.viewOf(c);
       const ready = c.ctx.canPush ? c.ctx.canPush() : true;
       if (!this.views.scanning(e)) {
-        const total = e.view.total(storeTotal);
+        const total = this.viewTotal(c);
         const r = c.push.next(total, ready);
         if (r) {
           const numbers: number[] = [];
@@ -627,13 +707,14 @@ export class Service implements HandshakeLabService {
   // ---- filters ----
 
   private async setFilter(expression: string, c: ClientState): Promise<ApiResults['setFilter']> {
+    if (this.lessons.questionOpen({ id: c.ctx.id, learner: c.learner }, this.store)) throw new ApiError('forbidden', 'the display filter is locked until the lesson\'s question is answered');
     const old = c.filter;
     const got = this.views.acquire(expression);
     if (!got.ok) return { ok: false, expression, error: got.error };
     this.views.release(old);
     c.filter = expression.trim();
     await this.withBytesAsync(() => this.views.catchUp(got.entry));
-    const total = got.entry.view.total(this.store.total);
+    const total = this.viewTotal(c);
     c.push.restart(total);
     return { ok: true, expression, total };
   }

@@ -1,0 +1,81 @@
+// What a session in a lesson is sent while a question holds the gate (DECISIONS "Grading": a student's
+// frame, ladder and series requests stop at the step's frame). Each function cuts one kind of answer at
+// `limit`, the last frame the session may see (null: no limit): rows and their count, ladder pages,
+// graph series, connection summaries (counted again up to the limit, so neither the frame count nor the
+// final states say what comes next). The service calls these on every request and push.
+import type { ConnectionSummary, LadderPage, Series } from '../api/types';
+import type { FrameStore } from '../engine/store/frame-store';
+import type { FrameView } from '../engine/store/view';
+
+/** How many positions of a view hold frames up to `limit` (views list frames in increasing order). */
+export function visibleTotal(view: FrameView, storeTotal: number, limit: number | null): number {
+  const total = view.total(storeTotal);
+  if (limit === null) return total;
+  let lo = 0, hi = total;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (view.at(mid) <= limit) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/** Frames of a stream up to `limit` (the stream's frames are in increasing order). */
+function streamCount(store: FrameStore, stream: number, limit: number): number {
+  const frames = store.streamFrames(stream);
+  let lo = 0, hi = frames.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (frames[mid] <= limit) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/** A connection as it stood after frame `limit` (null: it had not begun). */
+export function cutConnection(c: ConnectionSummary, store: FrameStore, limit: number | null): ConnectionSummary | null {
+  if (limit === null) return c;
+  if (c.firstFrame > limit) return null;
+  if (c.lastFrame <= limit) return c;
+  const k = streamCount(store, c.stream, limit);
+  const numbers = Array.from(store.streamFrames(c.stream).subarray(0, k));
+  const points = store.streamPoints(c.stream, 0, k);
+  const rows = store.rows(numbers);
+  const out: ConnectionSummary = {
+    ...c, frames: k, bytes: 0, framesClientToServer: 0, bytesClientToServer: 0, framesServerToClient: 0, bytesServerToClient: 0,
+    lastFrame: numbers[k - 1], duration: store.timeOf(numbers[k - 1]) - c.start, retransmissions: 0,
+    // Whether (and when) the handshake completed is for the student to see on the ladder.
+    handshakeRtt: null,
+  };
+  rows.forEach((r, i) => {
+    out.bytes += r.length;
+    if (points[i]?.direction === 0) { out.framesClientToServer++; out.bytesClientToServer += r.length; } else { out.framesServerToClient++; out.bytesServerToClient += r.length; }
+    if (r.analysis.some((f) => f.endsWith('retransmission'))) out.retransmissions++;
+    if (r.states) out.states = r.states;
+  });
+  return out;
+}
+
+export function cutConnections(list: ConnectionSummary[], store: FrameStore, limit: number | null): ConnectionSummary[] {
+  if (limit === null) return list;
+  return list.map((c) => cutConnection(c, store, limit)).filter((c): c is ConnectionSummary => c !== null);
+}
+
+export function cutLadder(page: LadderPage, store: FrameStore, limit: number | null): LadderPage | null {
+  if (limit === null) return page;
+  const summary = cutConnection(page.summary, store, limit);
+  if (!summary) return null;
+  return { summary, total: summary.frames, start: page.start, segments: page.segments.filter((s) => s.frame <= limit) };
+}
+
+export function cutSeries(list: Series[], limit: number | null): Series[] {
+  if (limit === null) return list;
+  return list.map((s) => {
+    const keep = s.frames.map((f) => f <= limit);
+    const pick = <T>(xs: T[]) => xs.filter((_, i) => keep[i]);
+    return {
+      ...s, x: pick(s.x), y: pick(s.y), frames: pick(s.frames),
+      ...(s.smoothed ? { smoothed: pick(s.smoothed) } : {}),
+      // The store's series carry RTTVAR too.
+      ...('variation' in s && Array.isArray(s.variation) ? { variation: pick(s.variation as number[]) } : {}),
+    };
+  });
+}
