@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The views on a fake back end built from tshark's output: one packet row per frame, the ladder's labels,
 // the state machine's tokens, tree ↔ hex selection (tcp.srcport = exactly 2 bytes), the filter box, the
-// language switch, teaching empty states and lesson predictions.
+// language switch, teaching empty states and a lesson's question with its answer masked.
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
 import App from '../../renderer/src/App.vue';
@@ -12,7 +12,8 @@ import { useStepStore } from '../../renderer/src/stores/step';
 import { useSelectionStore } from '../../renderer/src/stores/selection';
 import { useSettingsStore } from '../../renderer/src/stores/settings';
 import { useLessonsStore } from '../../renderer/src/stores/lessons';
-import { lessonPlay, shippedCatalogue } from './lesson-plays';
+import { lessonPlayer, shippedCatalogue } from './lesson-plays';
+import { computeAnswer } from '../../main/lessons/index';
 import { fixture, harness, mountWith, settle, type Harness } from './helpers';
 
 let h: Harness | null = null;
@@ -172,20 +173,30 @@ describe('detail tree and hex view', () => {
 });
 
 describe('lesson panel', () => {
-  it('asks first, then shows the states and the explanation', async () => {
-    h = await harness(null, { lessons: { 'classic-linux': fixture('classic') }, plays: { 'classic-linux': lessonPlay('classic-linux') } });
+  it('asks first with the answer masked everywhere, then shows the states and the explanation', async () => {
+    const player = lessonPlayer('classic-linux');
+    h = await harness(null, { lessons: { 'classic-linux': fixture('classic') }, players: { 'classic-linux': player } });
     const w = await mountWith(App, h);
     await useLessonsStore().open('classic-linux');
     await settle();
     expect(w.find('[data-testid=lesson-panel]').exists()).toBe(true);
     expect(w.get('[data-testid=lesson-next]').attributes('disabled')).toBeDefined();
-    // The client's state after the SYN is hidden everywhere until the student answers.
-    expect(w.get('[data-testid=step-client-state]').attributes('data-state')).toBe('CLOSED');
-    expect(w.findAll('[data-testid=ladder-state]').length).toBe(0);
+    // The client's state after the SYN (the question) is masked wherever it would show.
+    const right = computeAnswer(player.lesson, 0, player.capture);
+    expect(w.get('[data-testid=step-client-state]').text()).toBe('?');
+    expect(w.get('[data-testid=step-client-state]').attributes('data-masked')).toBeDefined();
+    expect(w.get('[data-testid=ladder-client-state]').text()).toBe('?');
+    expect(w.findAll('[data-testid=ladder-state][data-endpoint=client]').length).toBe(0);
+    const outside = w.findAll('[data-reveal]').filter((e) => e.attributes('data-masked') === undefined).map((e) => e.text()).join(' ');
+    expect(outside).not.toContain(String(right.value));
     await w.get('[data-testid=choice-SYN_RECEIVED]').trigger('click');
-    await settle(1);
-    expect(w.get('[data-testid=lesson-feedback]').text()).toContain('SYN_SENT');
-    expect(w.get('[data-testid=step-client-state]').attributes('data-state')).toBe('SYN_SENT');
+    await settle(2);
+    expect(w.get('[data-testid=lesson-feedback]').attributes('data-correct')).toBe('false');
+    expect(w.get('[data-testid=lesson-next]').attributes('disabled')).toBeDefined();
+    await w.get(`[data-testid=choice-${String(right.value)}]`).trigger('click');
+    await settle(2);
+    expect(w.get('[data-testid=lesson-answer]').text()).toContain(String(right.value));
+    expect(w.get('[data-testid=step-client-state]').text()).toBe(String(right.value));
     expect(w.get('[data-testid=lesson-next]').attributes('disabled')).toBeUndefined();
     w.unmount();
   });

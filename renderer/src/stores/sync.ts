@@ -4,6 +4,8 @@ import { useTransport, type ApiEvents, type ConnectionSummary, type FrameRow, ty
 import { useAppStore } from './app';
 import { useConnectionsStore } from './connections';
 import { useLadderStore } from './ladder';
+import { useLessonsStore } from './lessons';
+import { learnerKey } from '../api/identity';
 import { useNoticesStore } from './notices';
 import { usePacketsStore } from './packets';
 import { useSelectionStore } from './selection';
@@ -92,6 +94,10 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
 
   async function resync(): Promise<void> {
     try {
+      // First say who this is: lesson progress (and a lesson's gate) belong to the learner, across reloads.
+      try {
+        await client.identify({ learner: learnerKey() });
+      } catch { /* a back end without identify (tests' fake client): the page works as one anonymous user */ }
       const [info, status] = await Promise.all([client.getAppInfo(), client.getStatus()]);
       app.info = info;
       useSettingsStore().suggestLocale(info.locale);
@@ -100,6 +106,8 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       if (packets.appliedFilter && packets.appliedFilter !== status.filter) await packets.applyFilter(packets.appliedFilter);
       else { packets.reset(); packets.grow(status.viewTotal); }
       await connections.refresh();
+      // A reload in the middle of a lesson takes it up again where the back end has it.
+      await useLessonsStore().resume();
     } catch (e) {
       notices.error(e, 'connect');
     }
