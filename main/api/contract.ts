@@ -3,7 +3,7 @@
 import type { ApiMethod, RequestInput } from './requests';
 import type {
   AppInfo, CaptureStatus, ConnectionSummary, Counters, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
-  FrameRow, LadderPage, LessonPlay, LessonState, LessonSummary, AnswerOutcome, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
+  FrameRow, LadderPage, LessonPlay, LessonState, LessonSummary, AnswerOutcome, Localized, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
 } from './types';
 import type { EndpointStates, Transition } from '../engine/types';
 
@@ -33,6 +33,11 @@ export interface ApiResults {
   lessonProgress: LessonState;
   answerQuestion: AnswerOutcome;
   setTeacherMode: { on: boolean };
+  /** `capture`: the name the capture on screen will travel with (null: the draft has no usable id yet). */
+  checkLesson: { problems: string[]; answers: (Localized | null)[]; capture: string | null };
+  previewLesson: LessonPlay;
+  saveLesson: LessonSummary;
+  closeLesson: { closed: boolean };
 }
 
 /** Pushes from the back end. Frame batches come at most ~30 times a second and are bounded in size. */

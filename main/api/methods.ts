@@ -4,7 +4,8 @@ export const API_METHOD_NAMES = [
   'getAppInfo', 'getStatus', 'listInterfaces', 'startCapture', 'stopCapture', 'openFile', 'cancelLoad',
   'saveCapture', 'runExperiment', 'getFrames', 'getFrame', 'indexOfFrame', 'setFilter', 'listConnections',
   'getLadder', 'getSeries', 'listLessons', 'openLesson', 'getLesson', 'importLesson', 'identify', 'lessonProgress',
-  'answerQuestion', 'setTeacherMode',
+  'answerQuestion', 'setTeacherMode', 'checkLesson', 'previewLesson', 'saveLesson',
+  'closeLesson',
 ] as const;
 
 export type ApiMethodName = (typeof API_METHOD_NAMES)[number];

@@ -62,6 +62,13 @@ export const requestSchemas = {
   answerQuestion: z.object({ lesson: lessonId, step: stepIndex, answer: givenAnswer }).strict(),
   /** Teacher mode: lessons' navigation free and answers shown (not on the class URL). */
   setTeacherMode: z.object({ on: z.boolean() }).strict(),
+  /** A lesson being written on the capture on screen (the validator checks it; the page sends it whole). */
+  checkLesson: z.object({ lesson: z.record(z.string(), z.unknown()) }).strict(),
+  previewLesson: z.object({ lesson: z.record(z.string(), z.unknown()) }).strict(),
+  /** Saves it, with a copy of the capture, into the user's lessons folder. */
+  saveLesson: z.object({ lesson: z.record(z.string(), z.unknown()) }).strict(),
+  /** Leaves the lesson on screen (a preview's gate goes; a lesson's stays until it is answered). */
+  closeLesson: z.object({}).strict(),
 // `satisfies`: a schema missing from, or extra to, the plain list in methods.ts fails to compile.
 } as const satisfies Record<ApiMethodName, z.ZodType>;
 

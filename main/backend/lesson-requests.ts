@@ -10,7 +10,8 @@ import type { ExperimentResult, LessonPlay, LoadProgress } from '../api/types';
 import type { RequestParams } from '../api/requests';
 import type { FrameStore } from '../engine/store/frame-store';
 import { captureFromStore, firstExposed, layOut, lessonView, NO_EXPOSURE, problemLine, type GivenAnswer } from '../lessons/index';
-import type { LessonCatalogue, LessonEntry } from './lessons';
+import { checkLessonFile, type LessonCatalogue, type LessonEntry } from './lessons';
+import { checkDraft, withCaptureName, writeLesson } from './lesson-author';
 import { LessonPlayer } from './lesson-player';
 import { ProgressStore, type ProgressRecorder } from './lesson-progress';
 
@@ -18,6 +19,8 @@ export interface LessonHost {
   openFile(path: string): Promise<LoadProgress>;
   runExperiment(p: RequestParams<'runExperiment'>): Promise<ExperimentResult>;
   store(): FrameStore;
+  /** The capture file behind the store (null: none, e.g. nothing opened yet). */
+  file(): string | null;
   locale(): string;
 }
 
@@ -41,7 +44,8 @@ const NO_LIMITS: Limits = { frames: null, filtered: null };
 const LESSON_EXPERIMENT_PORT = 12345;
 
 export class LessonRequests {
-  private readonly players = new Map<string, { player: LessonPlayer; store: FrameStore; recorded: boolean }>();
+  /** Each learner's (or client's) lesson; `draft`: a lesson being written, previewed on the capture on screen. */
+  private readonly players = new Map<string, { player: LessonPlayer; store: FrameStore; recorded: boolean; draft?: boolean }>();
   /** Clients whose lesson is loading: sent nothing of it until its gate is known. */
   private readonly opening = new Set<string>();
   private readonly teachers = new Set<string>();
@@ -135,6 +139,59 @@ export class LessonRequests {
     return { on };
   }
 
+  // ---- authoring: a lesson made from the capture on screen ----
+
+  private draft(value: unknown): { check: ReturnType<typeof checkDraft>; capture: ReturnType<typeof captureFromStore>; file: string } {
+    const file = this.host.file();
+    if (!file || !this.host.store().total) throw new ApiError('not_found', 'there is no capture on screen to make a lesson from');
+    const capture = captureFromStore(this.host.store());
+    return { check: checkDraft(withCaptureName(value, file), capture), capture, file };
+  }
+
+  /** The validator's problems with a draft, each question's answer as the engine computes it, and the capture's name. */
+  checkLesson(value: unknown): ApiResults['checkLesson'] {
+    const { check, file } = this.draft(value);
+    const named = withCaptureName(value, file) as { capture?: string };
+    return { problems: check.problems, answers: check.answers, capture: named.capture ?? null };
+  }
+
+  /**
+   * Leaves the lesson on screen. A preview's gate goes with it; a lesson's stays until its questions are
+   * answered or another capture is opened (closing must not show what its questions hold back).
+   */
+  closeLesson(c: LessonClient): ApiResults['closeLesson'] {
+    const p = this.players.get(this.key(c));
+    if (!p?.draft) return { closed: false };
+    this.players.delete(this.key(c));
+    return { closed: true };
+  }
+
+  /** Plays a draft on the capture on screen, as a student would (nothing recorded under the learner). */
+  previewLesson(value: unknown, c: LessonClient): LessonPlay {
+    const { check, capture } = this.draft(value);
+    if (!check.lesson) throw new ApiError('bad_request', `the lesson has problems: ${check.problems.join('; ')}`);
+    const lesson = check.lesson;
+    const player = new LessonPlayer(lesson, layOut(lesson, capture), capture, { learner: `preview-${c.id}-${Date.now()}`, progress: this.anonymous, teacher: false });
+    this.players.set(this.key(c), { player, store: this.host.store(), recorded: false, draft: true });
+    return this.getLesson(lesson.id, c);
+  }
+
+  /** Saves a draft and a copy of the capture on screen into the user's lessons folder, once it validates. */
+  saveLesson(value: unknown): ApiResults['saveLesson'] {
+    const { check, file } = this.draft(value);
+    if (!check.lesson) throw new ApiError('bad_request', `the lesson has problems: ${check.problems.join('; ')}`);
+    const lesson = check.lesson;
+    const dest = this.catalogue.dirs.find((d) => d.origin === 'user')?.dir;
+    if (!dest) throw new ApiError('bad_request', 'there is no user lessons folder to save into');
+    const clash = this.catalogue.entries().find((x) => x.id === lesson.id && x.origin !== 'user');
+    if (clash) throw new ApiError('bad_request', `"${lesson.id}" is already the id of ${clash.file}`);
+    const written = writeLesson(dest, lesson, file);
+    const entry = checkLessonFile(written, 'user');
+    if (!entry.lesson) throw new ApiError('internal', `the saved lesson does not validate: ${entry.problems.map(problemLine).join('; ')}`);
+    this.log(`saved lesson ${lesson.id} into ${dest}`);
+    return this.catalogue.summary(entry, this.host.locale());
+  }
+
   importLesson(path: string, capture?: string): ApiResults['importLesson'] {
     const e = this.catalogue.import(path, capture);
     if (!e.lesson) throw new ApiError('bad_request', `cannot import ${path}: ${e.problems.map(problemLine).join('; ')}`);
@@ -171,8 +228,8 @@ export class LessonRequests {
   }
 
   private playing(id: string, c: LessonClient): { player: LessonPlayer; store: FrameStore; recorded: boolean } {
-    this.valid(id);
     const p = this.players.get(this.key(c));
+    if (!p?.draft) this.valid(id);
     if (!p || p.player.id !== id || p.store !== this.host.store()) throw new ApiError('not_found', `lesson ${id} is not open (open it first; another capture was opened since)`);
     return p;
   }

@@ -112,6 +112,7 @@ export class Service implements HandshakeLabService {
       openFile: (path) => this.openFile(path, 'lesson', true),
       runExperiment: (p) => this.runExperiment(p),
       store: () => this.store,
+      file: () => this.file,
       locale: () => this.options.locale ?? systemLocale(),
     }, this.log, this.progress);
     this.handlers = this.makeHandlers();
@@ -254,6 +255,10 @@ export class Service implements HandshakeLabService {
       lessonProgress: async (p, c) => this.lessons.lessonProgress(p.lesson, p.step, this.lessonClient(c)),
       answerQuestion: async (p, c) => this.lessons.answerQuestion(p.lesson, p.step, p.answer, this.lessonClient(c)),
       setTeacherMode: async (p, c) => this.lessons.setTeacherMode(p.on, this.lessonClient(c)),
+      checkLesson: async (p) => this.lessons.checkLesson(p.lesson),
+      previewLesson: async (p, c) => this.lessons.previewLesson(p.lesson, this.lessonClient(c)),
+      saveLesson: async (p) => this.lessons.saveLesson(p.lesson),
+      closeLesson: async (_p, c) => this.lessons.closeLesson(this.lessonClient(c)),
     };
   }
 
