@@ -1,6 +1,6 @@
 import type { HandshakeLabClient } from '../../main/api/contract';
 import type { LessonSummary } from '../../main/api/types';
-import type { FakePlayer } from './lesson-plays';
+import type { FakeAuthor, FakePlayer } from './lesson-plays';
 
 export interface Fixture {
   name: string;
@@ -20,6 +20,8 @@ export interface FakeOptions {
   /** What listLessons answers, and the back end's player of each lesson (getLesson, lessonProgress, answerQuestion). */
   catalogue?: LessonSummary[];
   players?: Record<string, Pick<FakePlayer, 'play' | 'go' | 'answer' | 'teacher'>>;
+  /** The back end's authoring requests (checkLesson, previewLesson, saveLesson). */
+  author?: FakeAuthor;
   experiment?: Fixture;
   liveDelayMs?: number;
   pageDelayMs?: number;

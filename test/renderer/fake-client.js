@@ -139,6 +139,14 @@ export function createFakeClient(fixture, opts = {}) {
     async answerQuestion(p) { return player(p.lesson).answer(p.step, p.answer); },
     async setTeacherMode(p) { for (const x of Object.values(opts.players || {})) x.teacher(p.on); return { on: p.on }; },
     async identify(p) { return { learner: p.learner, name: p.name || null }; },
+    async checkLesson(p) { if (!opts.author) throw err('not_found', 'no capture'); return opts.author.check(p.lesson); },
+    async previewLesson(p) {
+      const x = opts.author.preview(p.lesson);
+      opts.players = { ...(opts.players || {}), [p.lesson.id]: x };
+      return x.play();
+    },
+    async saveLesson(p) { return opts.author.save(p.lesson); },
+    async closeLesson() { return { closed: true }; },
     async importLesson(p) { throw err('bad_request', `cannot import ${p.path}`); },
     async openLesson(p) {
       const next = (opts.lessons || {})[p.id];

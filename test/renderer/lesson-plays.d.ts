@@ -13,3 +13,12 @@ export interface FakePlayer {
 export function shippedCatalogue(locale?: string): LessonSummary[];
 export function lessonFile(id: string): LessonFile;
 export function lessonPlayer(id: string, captureName?: string): FakePlayer;
+
+export interface FakeAuthor {
+  saved: unknown[];
+  capture: LessonCapture;
+  check(lesson: unknown): { problems: string[]; answers: unknown[]; capture: string };
+  preview(lesson: unknown): Pick<FakePlayer, 'play' | 'go' | 'answer' | 'teacher'>;
+  save(lesson: unknown): unknown;
+}
+export function authorBackEnd(captureName: string): FakeAuthor;

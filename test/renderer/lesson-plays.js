@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { LessonCatalogue } from '../../main/backend/lessons';
 import { LessonPlayer } from '../../main/backend/lesson-player';
 import { ProgressStore } from '../../main/backend/lesson-progress';
+import { checkDraft } from '../../main/backend/lesson-author';
 import { decodeCapture, layOut, lessonView, parseLesson } from '../../main/lessons/index';
 
 const DIR = join(__dirname, '..', '..', 'assets', 'lessons');
@@ -20,6 +21,35 @@ export function lessonFile(id) {
   const parsed = parseLesson(JSON.parse(readFileSync(join(DIR, `${id}.json`), 'utf8')));
   if (!parsed.ok) throw new Error(`${id}: ${JSON.stringify(parsed.problems)}`);
   return parsed.lesson;
+}
+
+/**
+ * The back end's authoring requests over a shipped capture (what "Make a lesson" sends while that capture is
+ * on screen): the real validator and engine, and a player for the preview. `saved` collects saveLesson calls.
+ */
+export function authorBackEnd(captureName) {
+  const capture = decodeCapture(readFileSync(join(DIR, captureName)));
+  const ext = captureName.endsWith('.pcapng') ? 'pcapng' : 'pcap';
+  const named = (lesson) => ({ ...lesson, capture: `${lesson.id}.${ext}` });
+  const saved = [];
+  let preview = null;
+  return {
+    saved,
+    capture,
+    check: (lesson) => {
+      const c = checkDraft(named(lesson), capture);
+      return { problems: c.problems, answers: c.answers, capture: `${lesson.id}.${ext}` };
+    },
+    preview: (lesson) => {
+      const c = checkDraft(named(lesson), capture);
+      if (!c.lesson) throw Object.assign(new Error(c.problems.join('; ')), { code: 'bad_request' });
+      const layout = layOut(c.lesson, capture);
+      const player = new LessonPlayer(c.lesson, layout, capture, { learner: 'preview', progress: new ProgressStore(null), teacher: false });
+      preview = { play: () => ({ lesson: lessonView(c.lesson), steps: layout.steps, problems: layout.problems, recorded: false, state: player.state() }), go: (s) => player.go(s), answer: (s, g) => player.answer(s, g), teacher: (on) => player.setTeacher(on) };
+      return preview;
+    },
+    save: (lesson) => { saved.push(lesson); return { id: lesson.id, origin: 'user' }; },
+  };
 }
 
 /** A shipped lesson's player over its own capture, or over another shipped capture (a live lesson's run). */

@@ -8,7 +8,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { LessonPlay, LessonState, LessonSummary, Localized } from '../../../main/api/types';
 import type { GivenAnswer } from '../../../main/lessons/answers';
-import { useClient, type TcpState } from '../api';
+import { useClient, type Field, type TcpState } from '../api';
 import { useAppStore } from './app';
 import { useConnectionsStore } from './connections';
 import { useLadderStore } from './ladder';
@@ -41,6 +41,8 @@ export const useLessonsStore = defineStore('lessons', () => {
   const finished = ref(false);
   /** Teacher mode as asked (the back end's word is state.teacher once a lesson is open). */
   const teacherWanted = ref(false);
+  /** The lesson on screen is a draft being written (Make a lesson), played as a student would. */
+  const previewing = ref(false);
   let textSizeBefore: boolean | null = null;
 
   const step = computed(() => active.value?.steps[stepIndex.value] ?? null);
@@ -69,6 +71,7 @@ export const useLessonsStore = defineStore('lessons', () => {
   }
 
   function clear(): void {
+    previewing.value = false;
     play.value = null;
     state.value = null;
     outcomes.value = {};
@@ -172,9 +175,34 @@ export const useLessonsStore = defineStore('lessons', () => {
     const idx = segmentIndex.value[i];
     const stepStore = useStepStore();
     stepStore.pause();
+    const view = p.lesson.steps[i]?.view;
+    if (view) useSettingsStore().tab = view;
     if (idx === undefined || idx < 0) return;
     // Arriving from the step before is a single step: animate the segment travelling.
     await stepStore.goTo(idx, { animate: idx === stepStore.index + 1 || idx === 0 });
+    await highlight(i);
+  }
+
+  /** What the step points at: a field (its tree item and bytes), a byte range or a layer of its segment. */
+  async function highlight(i: number): Promise<void> {
+    const h = play.value?.lesson.steps[i]?.highlight;
+    const frame = play.value?.steps[i]?.frame;
+    if (!h || !frame) return;
+    const sel = useSelectionStore();
+    await until(() => sel.detail?.frame.frame === frame || !sel.loading, 5000);
+    const d = sel.detail?.frame;
+    if (!d || d.frame !== frame) return;
+    // Where a field's bytes are is not shown while a question asks it.
+    const places = !(state.value?.mask?.byteLinks.includes(frame) ?? false);
+    if (h.layer) {
+      const at = d.layers.findIndex((l) => l.protocol === h.layer);
+      if (at >= 0) sel.selectLayer(at);
+    }
+    if (h.field && places) {
+      const f = findField(d.layers.flatMap((l) => l.fields), h.field);
+      if (f) sel.selectItem({ name: f.name, offset: f.offset, length: f.length });
+    }
+    if (h.bytes && places) sel.selectItem({ name: '', offset: h.bytes.offset, length: h.bytes.length });
   }
 
   /** Goes to a step: the back end says whether this learner may (not past a question not answered right). */
@@ -230,17 +258,47 @@ export const useLessonsStore = defineStore('lessons', () => {
     if (!p) return;
     const before = state.value?.horizon;
     state.value = (await useClient().getLesson({ id: p.lesson.id })).state;
-    if (state.value.horizon !== before) await refreshViews();
+    if (state.value.horizon !== before) {
+      await refreshViews();
+      await showStep(state.value.step);
+    }
+  }
+
+  /** Plays a draft the back end has laid over the capture on screen (nothing is loaded). */
+  async function preview(p: LessonPlay): Promise<void> {
+    clear();
+    previewing.value = true;
+    play.value = p;
+    state.value = p.state;
+    segmentIndex.value = p.steps.map(() => -1);
+    useStepStore().reset();
+    await refreshViews();
+    await showStep(p.state.step);
   }
 
   function finish(): void {
     if (!awaitingAnswer.value) finished.value = true;
   }
 
+  /** Leaves the lesson. A preview's gate goes with it (the back end keeps a lesson's until it is answered). */
   function close(): void {
+    const wasPreview = previewing.value;
     clear();
     remember(null);
     void refresh();
+    void useClient().closeLesson().then((r) => { if (r.closed || wasPreview) void reloadViews(); }, () => undefined);
+  }
+
+  /** After a preview: the whole capture again, as the views show it outside lessons. */
+  async function reloadViews(): Promise<void> {
+    const status = await useClient().getStatus();
+    useAppStore().applySnapshot(status);
+    const packets = usePacketsStore();
+    packets.reset();
+    packets.grow(status.viewTotal);
+    await useConnectionsStore().refresh();
+    const ladder = useLadderStore();
+    if (ladder.stream !== null) await ladder.load(ladder.stream, true);
   }
 
   // Stepping by other means (step controls, a click on the ladder) keeps the lesson's step in line with the
@@ -259,10 +317,19 @@ export const useLessonsStore = defineStore('lessons', () => {
   });
 
   return {
-    catalogue, play, state, active, stepIndex, opening, busy, segmentIndex, outcomes, finished, step, status, teacher, awaitingAnswer,
-    score, outcome, last, refresh, open, resume, goToStep, answer, setTeacher, finish, close,
+    catalogue, play, state, active, stepIndex, opening, busy, segmentIndex, outcomes, finished, previewing, step, status, teacher, awaitingAnswer,
+    score, outcome, last, refresh, open, resume, preview, goToStep, answer, setTeacher, finish, close,
   };
 });
+
+function findField(fields: readonly Field[], name: string): Field | null {
+  for (const f of fields) {
+    if (f.name === name) return f;
+    const inner = findField(f.children, name);
+    if (inner) return inner;
+  }
+  return null;
+}
 
 function until(cond: () => boolean, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
