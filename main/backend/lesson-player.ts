@@ -82,8 +82,14 @@ export class LessonPlayer {
     return mergeExposures(this.exposures.filter((_, i) => !solved.has(i)));
   }
 
+  /** Teacher mode on or off; off, a student beyond the gate goes back to it. */
   setTeacher(on: boolean): void {
     this.teacher = on;
+    const g = this.gate();
+    if (!on && g !== null && this.step > g) {
+      this.step = g;
+      this.since = this.now();
+    }
   }
 
   get currentStep(): number {

@@ -196,6 +196,8 @@ describe('the lesson player on the back end', () => {
     expect((await s.handle('lessonProgress', { lesson: 'classic-linux', step: 8 }, c)).step).toBe(8);
     expect((await s.handle('answerQuestion', { lesson: 'classic-linux', step: 8, answer: 'LISTEN' }, c)).first).toBe(false);
     await s.handle('setTeacherMode', { on: false }, c);
-    expect((await s.handle('getLesson', { id: 'classic-linux' }, c)).state).toMatchObject({ teacher: false, gate: 0, score: { answered: 0 } });
+    // Off again: back at the gate, which holds again.
+    expect((await s.handle('getLesson', { id: 'classic-linux' }, c)).state).toMatchObject({ teacher: false, step: 0, gate: 0, score: { answered: 0 } });
+    expect((await s.handle('getFrames', { start: 0, count: 100 }, c)).total).toBe(1);
   });
 });
