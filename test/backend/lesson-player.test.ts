@@ -9,9 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Service } from '../../main/backend/service';
-import { ApiError } from '../../main/api/contract';
 import { answerText, computeAnswer, decodeCapture, feedbackText, parseLesson, resolveSteps, type LessonFile } from '../../main/lessons/index';
-import { RecordingClient } from './service-helpers';
+import { failure, RecordingClient } from './service-helpers';
 
 const shipped = join(__dirname, '..', '..', 'assets', 'lessons');
 const tmp = mkdtempSync(join(tmpdir(), 'hl-player-'));
@@ -19,16 +18,6 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function service(data = mkdtempSync(join(tmp, 'data-'))) {
   return new Service({ transport: 'websocket', log: () => undefined, pushIntervalMs: 0, dataDir: data, capture: null, lessonsDir: shipped, locale: 'en' });
-}
-
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  return { code: 'ok', message: '' };
 }
 
 function lesson(id: string): LessonFile {

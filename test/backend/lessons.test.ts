@@ -8,9 +8,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Service } from '../../main/backend/service';
-import { ApiError } from '../../main/api/contract';
 import { lessonView, parseLesson } from '../../main/lessons/index';
-import { RecordingClient } from './service-helpers';
+import { failure, RecordingClient } from './service-helpers';
 
 const shipped = join(__dirname, '..', '..', 'assets', 'lessons');
 const tmp = mkdtempSync(join(tmpdir(), 'hl-lessons-'));
@@ -19,16 +18,6 @@ const logs: string[] = [];
 
 function service(extra: Partial<ConstructorParameters<typeof Service>[0]> = {}, data = join(tmp, 'data')) {
   return new Service({ transport: 'websocket', log: (l) => logs.push(l), pushIntervalMs: 0, dataDir: data, capture: null, lessonsDir: shipped, ...extra });
-}
-
-async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  return { code: 'ok', message: '' };
 }
 
 const lessonJson = (id: string) => JSON.parse(readFileSync(join(shipped, `${id}.json`), 'utf8')) as Record<string, unknown> & { steps: Record<string, unknown>[] };

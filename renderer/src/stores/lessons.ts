@@ -99,7 +99,11 @@ export const useLessonsStore = defineStore('lessons', () => {
 
   /** Takes up the open lesson where the back end has it (after opening, or after a reload). */
   async function load(id: string): Promise<void> {
-    const p = await useClient().getLesson({ id });
+    await take(await useClient().getLesson({ id }));
+  }
+
+  /** Shows a lesson as the back end laid it over the capture, at the learner's step. */
+  async function take(p: LessonPlay): Promise<void> {
     play.value = p;
     state.value = p.state;
     segmentIndex.value = p.steps.map(() => -1);
@@ -133,13 +137,7 @@ export const useLessonsStore = defineStore('lessons', () => {
   async function refreshViews(): Promise<void> {
     const p = play.value;
     if (!p) return;
-    const client = useClient();
-    const status = await client.getStatus();
-    useAppStore().applySnapshot(status);
-    const packets = usePacketsStore();
-    packets.reset();
-    packets.grow(status.viewTotal);
-    await useConnectionsStore().refresh();
+    await pullRows();
     const stream = p.steps[stepIndex.value]?.stream ?? p.steps.find((s) => s.stream !== null)?.stream ?? 0;
     await showStream(stream, true);
     const sel = useSelectionStore();
@@ -268,12 +266,7 @@ export const useLessonsStore = defineStore('lessons', () => {
   async function preview(p: LessonPlay): Promise<void> {
     clear();
     previewing.value = true;
-    play.value = p;
-    state.value = p.state;
-    segmentIndex.value = p.steps.map(() => -1);
-    useStepStore().reset();
-    await refreshViews();
-    await showStep(p.state.step);
+    await take(p);
   }
 
   function finish(): void {
@@ -289,14 +282,19 @@ export const useLessonsStore = defineStore('lessons', () => {
     void useClient().closeLesson().then((r) => { if (r.closed || wasPreview) void reloadViews(); }, () => undefined);
   }
 
-  /** After a preview: the whole capture again, as the views show it outside lessons. */
-  async function reloadViews(): Promise<void> {
+  /** The packet list and the connections, pulled again (what the back end sends changed). */
+  async function pullRows(): Promise<void> {
     const status = await useClient().getStatus();
     useAppStore().applySnapshot(status);
     const packets = usePacketsStore();
     packets.reset();
     packets.grow(status.viewTotal);
     await useConnectionsStore().refresh();
+  }
+
+  /** After a preview: the whole capture again, as the views show it outside lessons. */
+  async function reloadViews(): Promise<void> {
+    await pullRows();
     const ladder = useLadderStore();
     if (ladder.stream !== null) await ladder.load(ladder.stream, true);
   }
