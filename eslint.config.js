@@ -83,4 +83,9 @@ export default tseslint.config(
       ] }],
     },
   },
+  {
+    // CommonJS by name: electron-builder's hooks and the fpm stand-in, which load with require().
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

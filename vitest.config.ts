@@ -6,6 +6,7 @@ export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify('test') },
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/setup/clean-tree.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -2,7 +2,7 @@
 // Electron IPC (preload) and WebSocket both implement `HandshakeLabApi`; the renderer only ever sees this interface.
 import type { ApiMethod, RequestInput } from './requests';
 import type {
-  AppInfo, CaptureStatus, ConnectionSummary, Counters, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
+  AppInfo, CaptureStatus, ConnectionSummary, Counters, EnableCaptureResult, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
   FrameRow, LadderPage, LessonPlay, LessonState, LessonSummary, AnswerOutcome, Localized, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
 } from './types';
 import type { EndpointStates, Transition } from '../engine/types';
@@ -38,6 +38,7 @@ export interface ApiResults {
   previewLesson: LessonPlay;
   saveLesson: LessonSummary;
   closeLesson: { closed: boolean };
+  enableCapture: EnableCaptureResult;
 }
 
 /** Pushes from the back end. Frame batches come at most ~30 times a second and are bounded in size. */

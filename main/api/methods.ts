@@ -3,7 +3,7 @@
 export const API_METHOD_NAMES = [
   'getAppInfo', 'getStatus', 'listInterfaces', 'startCapture', 'stopCapture', 'openFile', 'cancelLoad',
   'saveCapture', 'runExperiment', 'getFrames', 'getFrame', 'indexOfFrame', 'setFilter', 'listConnections',
-  'getLadder', 'getSeries', 'listLessons', 'openLesson', 'getLesson', 'importLesson', 'identify', 'lessonProgress',
+  'getLadder', 'getSeries', 'listLessons', 'openLesson', 'getLesson', 'importLesson', 'enableCapture', 'identify', 'lessonProgress',
   'answerQuestion', 'setTeacherMode', 'checkLesson', 'previewLesson', 'saveLesson',
   'closeLesson',
 ] as const;

@@ -69,6 +69,8 @@ export const requestSchemas = {
   saveLesson: z.object({ lesson: z.record(z.string(), z.unknown()) }).strict(),
   /** Leaves the lesson on screen (a preview's gate goes; a lesson's stays until it is answered). */
   closeLesson: z.object({}).strict(),
+  /** Gives Wireshark's dumpcap its capture rights, with the system's own password prompt. */
+  enableCapture: z.object({}).strict(),
 // `satisfies`: a schema missing from, or extra to, the plain list in methods.ts fails to compile.
 } as const satisfies Record<ApiMethodName, z.ZodType>;
 

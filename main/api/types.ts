@@ -28,6 +28,18 @@ export interface PermissionHelp {
   canFix: boolean;
 }
 
+/**
+ * What "Allow capture" did. enabled: dumpcap may capture now (start at once); cancelled: the system's
+ * prompt was dismissed; install: open `url` to install what is missing (Npcap); not_needed: this process
+ * may capture already; failed: `message` says why. `capture` is the capture's availability afterwards.
+ */
+export interface EnableCaptureResult {
+  outcome: 'enabled' | 'cancelled' | 'install' | 'not_needed' | 'failed';
+  message: string;
+  url?: string;
+  capture: AppInfo['capture'];
+}
+
 export interface AppInfo {
   name: string;
   version: string;
@@ -114,6 +126,20 @@ export interface ConnectionSummary {
   /** SYN to the client's ACK of the SYN-ACK (tcp.analysis.initial_rtt), seconds; null when not seen. */
   handshakeRtt: number | null;
   retransmissions: number;
+  /** Live captures: the program behind each end that runs on this machine (absent for files). */
+  programs?: ConnectionPrograms;
+}
+
+/** A program holding one end of a connection: pid null and program "unknown" when the OS will not tell. */
+export interface ProgramRef {
+  pid: number | null;
+  program: string;
+}
+
+/** Each end's program; null while none is known (another machine's end, or gone before it was asked). */
+export interface ConnectionPrograms {
+  client: ProgramRef | null;
+  server: ProgramRef | null;
 }
 
 /** One arrow of the ladder diagram. */

@@ -40,6 +40,8 @@ const service = new Service({
   transport: 'ipc',
   capture,
   log,
+  // The person at this computer may give dumpcap its rights ("Allow capture", with the system's prompt).
+  canEnableCapture: true,
   ...(process.env.HANDSHAKE_LAB_LOCALE ? { locale: process.env.HANDSHAKE_LAB_LOCALE } : {}),
 });
 hostService(

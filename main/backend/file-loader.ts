@@ -1,9 +1,13 @@
 // Loads a capture file into the frame store in steps (the event loop stays free for requests and
 // cancel), remembering where each frame's bytes are so the store can re-read them later.
+import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
 import { CaptureReader } from '../engine/io/reader';
 import { CaptureFormatError } from '../engine/io/errors';
 import type { RawFrame } from '../engine/types';
+import { gzipProblem, isGzipFile, isZlibError } from '../capture/compressed';
+import { newPlainCopy } from './plain-copies';
 
 /**
  * Small steps keep each synchronous stretch of decoding short (~tens of ms): the first read is small, so the
@@ -40,6 +44,10 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`;
     return { ok: false, problem: `${path}: ${why}`, bytesRead: 0, totalBytes };
   }
+  if (isGzipFile(path)) {
+    await fh.close();
+    return loadGzipped(path, totalBytes, hooks);
+  }
   const reader = new CaptureReader();
   // The reader says where each frame's bytes start in the file (reader.dataOffset), so the store can
   // read them again later without keeping them.
@@ -68,5 +76,41 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
     throw e;
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * A gzip-compressed capture: decompressed as it is read, into a plain copy the store re-reads frames from
+ * (their offsets are offsets in the decompressed data). Progress counts compressed bytes.
+ */
+async function loadGzipped(path: string, totalBytes: number, hooks: LoadHooks): Promise<LoadOutcome> {
+  const copy = newPlainCopy(path);
+  const reader = new CaptureReader();
+  const source = createReadStream(path, { highWaterMark: MAX_CHUNK });
+  const gunzip = createGunzip({ chunkSize: MAX_CHUNK });
+  source.on('error', (e) => gunzip.destroy(e));
+  source.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      if (hooks.cancelled()) return { ok: true, cancelled: true, bytesRead: source.bytesRead, totalBytes };
+      // Written before the frames are stored, so any frame handed out can be read back.
+      copy.append(chunk);
+      reader.push(chunk, (raw) => hooks.frame(raw, reader.dataOffset));
+      hooks.progress(source.bytesRead, totalBytes);
+      // Let requests in between chunks, as the plain loader's awaits do.
+      await new Promise((r) => setImmediate(r));
+    }
+    reader.end();
+    return { ok: true, cancelled: false, bytesRead: source.bytesRead, totalBytes };
+  } catch (e) {
+    if (e instanceof CaptureFormatError) return { ok: false, problem: `${path}: ${e.message}`, bytesRead: source.bytesRead, totalBytes };
+    if (isZlibError(e)) return { ok: false, problem: `${path}: ${gzipProblem(e)}`, bytesRead: source.bytesRead, totalBytes };
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code) return { ok: false, problem: `${path}: read error (${code})`, bytesRead: source.bytesRead, totalBytes };
+    throw e;
+  } finally {
+    copy.finish();
+    source.destroy();
+    gunzip.destroy();
   }
 }

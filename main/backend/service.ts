@@ -21,7 +21,9 @@ import { loadCaptureFile } from './file-loader';
 import { PcapngAutosave } from './autosave';
 import type { LiveCapture, LiveCaptureOptions, LiveCaptureSession } from '../capture/live-capture';
 import { permissionHelp } from '../capture/permission-help';
+import { enableCapture } from '../capture/enable';
 import { Views, type ViewEntry } from './views';
+import { ConnectionOwners } from './connection-owners';
 import { LessonCatalogue, lessonDirs } from './lessons';
 import { LessonRequests, type LessonClient, type Limits } from './lesson-requests';
 import { cutConnection, cutConnections, cutLadder, cutSeries, visibleTotal } from './lesson-gate';
@@ -55,6 +57,8 @@ export interface ServiceOptions {
   extraLessonDirs?: string[];
   /** Called after each step of an experiment (the CLI prints them). */
   onExperimentStep?: (step: ScenarioStep) => void | Promise<void>;
+  /** Whether clients may ask to give dumpcap capture rights (the desktop app, serve on loopback). */
+  canEnableCapture?: boolean;
 }
 
 interface ClientState {
@@ -93,6 +97,8 @@ export class Service implements HandshakeLabService {
   private lastFrameAt = 0;
   private experimentRunning = false;
   private pendingLoad: { cancel: boolean } | null = null;
+  /** Live captures: which programs hold the captured connections (connection-owners.ts). */
+  private owners: ConnectionOwners | null = null;
   private readonly log: (line: string) => void;
   private readonly pushInterval: number;
   private readonly maxBatch: number;
@@ -259,6 +265,10 @@ export class Service implements HandshakeLabService {
       previewLesson: async (p, c) => this.lessons.previewLesson(p.lesson, this.lessonClient(c)),
       saveLesson: async (p) => this.lessons.saveLesson(p.lesson),
       closeLesson: async (_p, c) => this.lessons.closeLesson(this.lessonClient(c)),
+      enableCapture: async () => {
+        if (!this.options.canEnableCapture) throw new ApiError('forbidden', 'only someone at this computer may change who can capture on it (the desktop app, or serve on 127.0.0.1)');
+        return { ...(await enableCapture(undefined, this.log)), capture: (await this.appInfo()).capture };
+      },
     };
   }
 
@@ -273,8 +283,14 @@ export class Service implements HandshakeLabService {
       transport: this.options.transport,
       platform: process.platform,
       locale: this.options.locale ?? systemLocale(),
-      capture: { available: avail.available, ...(avail.reason ? { reason: avail.reason } : {}), help: permissionHelp() },
+      capture: { available: avail.available, ...(avail.reason ? { reason: avail.reason } : {}), help: this.captureHelp() },
     };
+  }
+
+  /** How to allow capture here; the button only where this client may use it. */
+  private captureHelp(): AppInfo['capture']['help'] {
+    const help = permissionHelp();
+    return { ...help, canFix: help.canFix && !!this.options.canEnableCapture };
   }
 
   private countersFor(c: ClientState | null): Counters {
@@ -599,6 +615,8 @@ export class Service implements HandshakeLabService {
     this.reset(source === 'experiment' ? 'experiment' : 'capture', path);
     const act: Extract<Activity, { kind: 'live' }> = { kind: 'live', source, writer, session: null, stopping: null };
     this.activity = act;
+    this.owners = new ConnectionOwners(this.store, (s) => this.changedStreams.add(s), { log: this.log });
+    this.owners.start();
     try {
       act.session = await cap.start(p, {
         frames: (batch) => {
@@ -628,6 +646,7 @@ export class Service implements HandshakeLabService {
       });
     } catch (e) {
       this.activity = { kind: 'idle' };
+      this.owners?.stop();
       writer.close();
       await unlink(path).catch(() => undefined);
       const err = e instanceof ApiError ? e : new ApiError('capture_unavailable', e instanceof Error ? e.message : String(e));
@@ -651,6 +670,7 @@ export class Service implements HandshakeLabService {
           this.log(`stopping the capture failed: ${e instanceof Error ? e.message : String(e)}`);
         }
         act.writer.close();
+        this.owners?.stop();
         if (this.activity === act) this.activity = { kind: 'idle' };
         this.tick();
         const { state: _s, error: _e, ...rest } = this.status;

@@ -1,7 +1,9 @@
 // Reading a capture file from disk in chunks, for the CLI, serve mode and tests.
-import { openSync, readSync, closeSync, fstatSync, read } from 'node:fs';
+import { openSync, readSync, closeSync, fstatSync, read, readFileSync, createReadStream } from 'node:fs';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { CaptureReader, type FrameSink } from '../engine/io/reader';
 import { CaptureFormatError } from '../engine/io/errors';
+import { gzipProblem, isGzipFd, isZlibError } from './compressed';
 
 /** A user-facing problem with a capture file: printed as one line, exit code 2. */
 export class CaptureFileError extends Error {
@@ -41,6 +43,7 @@ function readError(file: string, e: unknown): CaptureFileError {
 
 /** A damaged file's format error, as the user sees it (with the byte offset). */
 function userError(file: string, e: unknown): unknown {
+  if (isZlibError(e)) return new CaptureFileError(file, gzipProblem(e));
   return e instanceof CaptureFormatError ? new CaptureFileError(file, e.message, e.offset) : e;
 }
 
@@ -51,6 +54,13 @@ function userError(file: string, e: unknown): unknown {
 export function readCaptureFile(file: string, sink: FrameSink, reader = new CaptureReader()): CaptureReader {
   const fd = openCapture(file);
   try {
+    if (isGzipFd(fd)) {
+      // Whole at once (tests and small files; the CLI streams with readCaptureFileAhead).
+      const plain = gunzipSync(readFileSync(fd));
+      for (let off = 0; off < plain.length; off += CHUNK) reader.push(plain.subarray(off, off + CHUNK), sink);
+      reader.end();
+      return reader;
+    }
     const chunk = new Uint8Array(CHUNK);
     for (;;) {
       let n: number;
@@ -78,6 +88,7 @@ export function readCaptureFile(file: string, sink: FrameSink, reader = new Capt
  */
 export async function readCaptureFileAhead(file: string, sink: FrameSink, reader = new CaptureReader(), chunkSize = CHUNK): Promise<CaptureReader> {
   const fd = openCapture(file);
+  if (isGzipFd(fd)) return readGzipped(file, fd, sink, reader, chunkSize);
   const chunks = [new Uint8Array(chunkSize), new Uint8Array(chunkSize)];
   const readInto = (buf: Uint8Array) => new Promise<number>((resolve, reject) => read(fd, buf, 0, chunkSize, null, (e, n) => (e ? reject(readError(file, e)) : resolve(n))));
   let pending = readInto(chunks[0]);
@@ -97,5 +108,25 @@ export async function readCaptureFileAhead(file: string, sink: FrameSink, reader
     // Never close the descriptor under a read still in flight (after a damaged chunk).
     await pending.catch(() => 0);
     closeSync(fd);
+  }
+}
+
+/** A gzip-compressed capture, decompressed as it is read (zlib on libuv's thread pool, as reading ahead). */
+async function readGzipped(file: string, fd: number, sink: FrameSink, reader: CaptureReader, chunkSize: number): Promise<CaptureReader> {
+  closeSync(fd);
+  // The read stream owns its own descriptor, so none is closed under a read in flight after an error.
+  const source = createReadStream(file, { highWaterMark: chunkSize });
+  const gunzip = createGunzip({ chunkSize });
+  source.on('error', (e) => gunzip.destroy(readError(file, e)));
+  source.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) reader.push(chunk, sink);
+    reader.end();
+    return reader;
+  } catch (e) {
+    throw userError(file, e);
+  } finally {
+    source.destroy();
+    gunzip.destroy();
   }
 }

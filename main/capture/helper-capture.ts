@@ -19,6 +19,7 @@ import type { ApiErrorInfo, NetworkInterface } from '../api/types';
 import { CaptureReader } from '../engine/io/reader';
 import type { RawFrame } from '../engine/types';
 import { canExecute, findDumpcap } from './dumpcap-path';
+import { dumpcapLaunch } from './dumpcap-launch';
 import type { LiveCapture, LiveCaptureEvents, LiveCaptureOptions, LiveCaptureSession, LiveCaptureStats } from './live-capture';
 import { permissionHelp } from './permission-help';
 
@@ -149,9 +150,15 @@ export function classifyDumpcap(stderr: string, device: string, filter: string, 
   return new ApiError('capture_unavailable', `cannot capture on ${device}: dumpcap: ${problem}`);
 }
 
+/** Whether this user can start dumpcap: itself, or through its group (dumpcap-launch.ts). */
+function runnable(dumpcap: string): boolean {
+  return canExecute(dumpcap) || dumpcapLaunch(dumpcap, []).via === 'group';
+}
+
 function run(path: string, args: string[]): Promise<{ stdout: string; stderr: string; error?: NodeJS.ErrnoException; code: number | null }> {
+  const launch = dumpcapLaunch(path, args);
   return new Promise((resolve) => {
-    execFile(path, args, { timeout: 15_000, maxBuffer: 4 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
+    execFile(launch.command, launch.args, { timeout: 15_000, maxBuffer: 4 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
       const err = error as (NodeJS.ErrnoException & { code?: string | number }) | null;
       resolve({
         stdout: String(stdout),
@@ -173,16 +180,37 @@ export class HelperCapture implements LiveCapture {
   /** `dumpcap`: the helper's path (default: found on PATH or HANDSHAKE_LAB_DUMPCAP; null if there is none). */
   constructor(readonly dumpcap: string | null = findDumpcap()) {}
 
+  private probed: { at: number; result: { available: boolean; reason?: string } } | null = null;
+
   async availability(): Promise<{ available: boolean; reason?: string }> {
     if (!this.dumpcap) return { available: false, reason: `the capture helper, Wireshark's dumpcap, is not installed. ${permissionAdvice()}` };
-    // A dumpcap this user may not run (Debian's wireshark group) is still "available": starting says what to do.
-    return { available: true };
+    // Asked often (app info, each start): a yes of the last second stands (a no is asked again: rights
+    // may just have been given).
+    if (this.probed && Date.now() - this.probed.at < 1000) return this.probed.result;
+    const result = await this.probe(this.dumpcap);
+    this.probed = result.available ? { at: Date.now(), result } : null;
+    return result;
+  }
+
+  /**
+   * Whether dumpcap may open the loopback device (Linux and macOS: `dumpcap -L -i lo`, which needs the
+   * capture rights and captures nothing). Refused rights make capture unavailable, saying what to do, so the
+   * app can offer "Allow capture" before a first failed start. Anything else is left for start() to report.
+   */
+  private async probe(dumpcap: string): Promise<{ available: boolean; reason?: string }> {
+    if (process.platform !== 'linux' && process.platform !== 'darwin') return { available: true };
+    if (!runnable(dumpcap)) return { available: false, reason: classifyDumpcap('', 'lo', '', dumpcap, 'EACCES').message };
+    const lo = process.platform === 'darwin' ? 'lo0' : 'lo';
+    const r = await run(dumpcap, ['-L', '-i', lo]);
+    if (r.code === 0) return { available: true };
+    const e = classifyDumpcap(r.stderr, lo, '', dumpcap, r.error?.code);
+    return e.code === 'permission_denied' ? { available: false, reason: e.message } : { available: true };
   }
 
   async listInterfaces(): Promise<NetworkInterface[]> {
     if (!this.dumpcap) throw new ApiError('capture_unavailable', (await this.availability()).reason ?? 'no capture helper');
     const os = osAddresses();
-    if (canExecute(this.dumpcap)) {
+    if (runnable(this.dumpcap)) {
       const r = await run(this.dumpcap, ['-D', '-M']);
       const list = parseInterfaceList(r.stdout, os);
       if (list.length) return list;
@@ -195,7 +223,7 @@ export class HelperCapture implements LiveCapture {
   async start(options: LiveCaptureOptions, events: LiveCaptureEvents): Promise<LiveCaptureSession> {
     const dumpcap = this.dumpcap;
     if (!dumpcap) throw new ApiError('capture_unavailable', (await this.availability()).reason ?? 'no capture helper');
-    if (canExecute(dumpcap)) {
+    if (runnable(dumpcap)) {
       const r = await run(dumpcap, ['-D', '-M']);
       const names = parseInterfaceList(r.stdout).map((i) => i.name);
       if (names.length && !names.includes(options.interface)) {
@@ -227,7 +255,7 @@ class HelperSession implements LiveCaptureSession {
   private lastDataAt = 0;
   private exited = false;
 
-  private constructor(private readonly child: DumpcapProcess, private readonly dumpcap: string, private readonly options: LiveCaptureOptions, private readonly events: LiveCaptureEvents) {
+  private constructor(private readonly child: DumpcapProcess, private readonly dumpcap: string, private readonly options: LiveCaptureOptions, private readonly events: LiveCaptureEvents, private readonly ownGroup: boolean) {
     this.closed = new Promise((resolve) => child.once('close', () => {
       this.exited = true;
       resolve();
@@ -238,13 +266,17 @@ class HelperSession implements LiveCaptureSession {
   static open(dumpcap: string, options: LiveCaptureOptions, events: LiveCaptureEvents): Promise<HelperSession> {
     return new Promise((resolve, reject) => {
       let child: DumpcapProcess;
+      let launch: ReturnType<typeof dumpcapLaunch>;
       try {
-        child = spawn(dumpcap, dumpcapArgs(options), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+        launch = dumpcapLaunch(dumpcap, dumpcapArgs(options));
+        // Through sg, dumpcap is sg's child (sg forks and does not pass signals on): both get a process
+        // group of their own, which stop() signals as a whole.
+        child = spawn(launch.command, launch.args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, detached: launch.via === 'group' });
       } catch (e) {
         reject(classifyDumpcap('', options.interface, options.filter, dumpcap, (e as NodeJS.ErrnoException).code ?? String(e)));
         return;
       }
-      const s = new HelperSession(child, dumpcap, options, events);
+      const s = new HelperSession(child, dumpcap, options, events, launch.via === 'group');
       // 'starting' until the interface block arrives; 'failed' once start() has rejected.
       let phase: 'starting' | 'running' | 'failed' = 'starting';
       child.stderr.setEncoding('utf8');
@@ -291,6 +323,17 @@ class HelperSession implements LiveCaptureSession {
     });
   }
 
+  /** Signals dumpcap (and sg before it, when started through its group). */
+  private signal(sig: NodeJS.Signals): void {
+    if (this.ownGroup && this.child.pid) {
+      try {
+        process.kill(-this.child.pid, sig);
+        return;
+      } catch { /* the group is gone: signal the child itself */ }
+    }
+    this.child.kill(sig);
+  }
+
   /** Reads a chunk of dumpcap's output into the batch; returns the error if the stream is damaged. */
   private push(chunk: Uint8Array): ApiErrorInfo | null {
     this.lastDataAt = Date.now();
@@ -331,7 +374,7 @@ class HelperSession implements LiveCaptureSession {
   private fail(error: ApiErrorInfo): void {
     if (this.finished || this.stopped) return;
     this.finished = true;
-    this.child.kill('SIGTERM');
+    this.signal('SIGTERM');
     if (!this.running) {
       this.startError = error;
       return;
@@ -373,8 +416,8 @@ class HelperSession implements LiveCaptureSession {
       }
       if (!this.exited) {
         // dumpcap writes its last frames and its counters when asked to stop; kill it if it does not.
-        this.child.kill('SIGTERM');
-        this.killTimer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
+        this.signal('SIGTERM');
+        this.killTimer = setTimeout(() => this.signal('SIGKILL'), STOP_GRACE_MS);
         this.killTimer.unref();
       }
     }

@@ -8,6 +8,8 @@ export interface OptionSpec {
   booleans?: string[];
   /** How many positional arguments are allowed (min, max). */
   positionals?: [number, number];
+  /** What the positional arguments are, for errors (e.g. ['FILE']). */
+  names?: string[];
 }
 
 export interface ParsedArgs {
@@ -26,7 +28,11 @@ export function parseArgs(command: string, args: string[], spec: OptionSpec): Pa
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const name = a.slice(2, eq < 0 ? undefined : eq);
-      if (booleans.has(name) && eq < 0) { flags[name] = true; continue; }
+      if (booleans.has(name)) {
+        if (eq >= 0) throw new UsageError(`${command}: option --${name} takes no value (write --${name}, not ${a})`);
+        flags[name] = true;
+        continue;
+      }
       const kind = values[name];
       if (!kind) throw new UsageError(`${command}: unknown option --${name} (see handshake-lab ${command} --help)`);
       const raw = eq >= 0 ? a.slice(eq + 1) : args[++i];
@@ -42,7 +48,10 @@ export function parseArgs(command: string, args: string[], spec: OptionSpec): Pa
     positionals.push(a);
   }
   const [min, max] = spec.positionals ?? [0, 0];
-  if (positionals.length < min) throw new UsageError(`${command}: missing argument (see handshake-lab ${command} --help)`);
+  if (positionals.length < min) {
+    const what = spec.names?.[positionals.length];
+    throw new UsageError(`${command}: missing ${what ?? 'argument'} (see handshake-lab ${command} --help)`);
+  }
   if (positionals.length > max) throw new UsageError(`${command}: unexpected argument '${positionals[max]}'`);
   return { flags, positionals };
 }

@@ -33,7 +33,7 @@ Exit code 2 with one line on stderr for a missing, unreadable or damaged file
 export const decodeCommand: Command = {
   help,
   async run(args) {
-    const { flags, positionals } = parseArgs('decode', args, { booleans: ['jsonl'], values: { fields: 'string' }, positionals: [1, 1] });
+    const { flags, positionals } = parseArgs('decode', args, { booleans: ['jsonl'], values: { fields: 'string' }, positionals: [1, 1], names: ['FILE, a pcap or pcapng capture'] });
     const file = positionals[0];
     const out = new Output();
     const decoder = new Decoder();
@@ -41,18 +41,24 @@ export const decodeCommand: Command = {
     let first: DecodedFrame | null = null;
     let firstSec = 0, firstNsec = 0;
     const jsonl = flags.jsonl === true;
-    if (!jsonl) out.write(tableHeader());
-    return eachFrame(file, out, (raw) => {
+    // The header comes with the first frame (or at the end of a readable file without frames), so a file
+    // that cannot be read prints its error and nothing else.
+    const code = await eachFrame(file, out, (raw) => {
       const frame = decoder.decode(raw);
       if (jsonl) {
         out.write(JSON.stringify(frame));
         out.write('\n');
         return;
       }
-      if (!first) { first = frame; firstSec = raw.tsSec; firstNsec = raw.tsNsec; }
+      if (!first) { out.write(tableHeader()); first = frame; firstSec = raw.tsSec; firstNsec = raw.tsNsec; }
       const rel = (raw.tsSec - firstSec) + (raw.tsNsec - firstNsec) / 1e9;
       out.write(formatTableRow(frame, rel));
     });
+    if (!jsonl && !first) {
+      out.write(tableHeader());
+      out.flush();
+    }
+    return code;
   },
 };
 

@@ -9,6 +9,7 @@ import { EXPERIMENT_VARIANTS, experimentFilter, experimentHost } from '../captur
 import { summaryLine, traceHeader, traceLine, transitionLines } from '../capture/experiment/trace';
 import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
+import { whyNotWritable } from './paths';
 
 const help = `usage: handshake-lab experiment [--variant V] [--port N] [--slow MS] [--write FILE.pcapng] [--json]
 
@@ -41,20 +42,28 @@ export const experimentCommand: Command = {
     const slow = (flags.slow as number | undefined) ?? 0;
     if (!Number.isInteger(slow) || slow < 0 || slow > 60_000) throw new UsageError('experiment: --slow must be 0..60000 milliseconds');
     const json = flags.json === true;
+    const write = flags.write as string | undefined;
+    const unwritable = write === undefined ? null : whyNotWritable(write);
+    if (unwritable) throw new UsageError(`experiment: cannot save the capture to ${write}: ${unwritable}`);
     const out = (s: string) => { if (!json) process.stdout.write(s); };
     const log = (line: string) => { if (process.env.HANDSHAKE_LAB_DEBUG) process.stderr.write(`handshake-lab: ${line}\n`); };
     const capture = chooseCapture();
     const avail = await capture.availability();
     if (!avail.available) throw new UsageError(`experiment: live capture is unavailable: ${avail.reason}`);
     const started = Date.now();
+    let introduced = false;
     const service = new Service({
       transport: 'ipc',
       capture,
       log,
       pushIntervalMs: 0,
-      onExperimentStep: (step) => out(`  [${((Date.now() - started) / 1000).toFixed(3)} s] ${step.text}\n`),
+      onExperimentStep: (step) => {
+        // Said once the capture runs: an error starting it (no permission) comes before any output.
+        if (!introduced) out(`Handshake Lab: the ${variant} experiment on ${experimentHost(variant as ExperimentVariant)} port ${port}, capturing on loopback with filter "${experimentFilter(port)}"${slow ? `, ${slow} ms pauses` : ''}\n\n`);
+        introduced = true;
+        out(`  [${((Date.now() - started) / 1000).toFixed(3)} s] ${step.text}\n`);
+      },
     });
-    out(`Handshake Lab: the ${variant} experiment on ${experimentHost(variant as ExperimentVariant)} port ${port}, capturing on loopback with filter "${experimentFilter(port)}"${slow ? `, ${slow} ms pauses` : ''}\n\n`);
     let result;
     try {
       result = await service.runExperiment({ variant: variant as ExperimentVariant, port, slowMotionMs: slow });
@@ -75,9 +84,9 @@ export const experimentCommand: Command = {
     }
     segments.sort((a, b) => a.frame - b.frame);
     let saved: string | undefined;
-    if (flags.write) {
+    if (write !== undefined) {
       try {
-        saved = (await service.saveCapture(flags.write as string)).path;
+        saved = (await service.saveCapture(write)).path;
       } catch (e) {
         await service.dispose();
         throw new UsageError(`experiment: ${e instanceof Error ? e.message : String(e)}`);

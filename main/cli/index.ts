@@ -1,6 +1,7 @@
 // handshake-lab command line: decode | stats | experiment | serve | watch | lesson.
 // Each command lives in its own module, loaded only when used (so `decode` never loads `ws` or `cap`).
 import { UsageError, type Command } from './command';
+import { stdoutClosed, tolerateClosedOutput } from './output';
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   decode: { summary: 'decode a capture: a table, or one JSON object per frame (--jsonl)', load: async () => (await import('./decode')).decodeCommand },
@@ -19,6 +20,8 @@ function usage(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `handshake-lab … | head`: a reader that goes away ends the output quietly, for every command.
+  tolerateClosedOutput((stream) => { if (stream === 'stdout') stdoutClosed.abort(); });
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());

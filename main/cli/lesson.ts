@@ -18,6 +18,7 @@ import {
 import type { Transition } from '../engine/types';
 import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
+import { stdoutClosed } from './output';
 import { lessonWords, type LessonWords } from './lesson-words';
 import { runValidate } from './lesson-validate';
 
@@ -55,12 +56,15 @@ export interface LessonIo {
   err(s: string): void;
   /** Where answers and Enter come from (null: never ask). */
   input: Readable | null;
+  /** Aborted when nobody reads the lesson any more (`lesson NAME | head`): it stops. */
+  closed?: AbortSignal;
 }
 
 const processIo = (): LessonIo => ({
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   input: process.stdin,
+  closed: stdoutClosed.signal,
 });
 
 export const lessonCommand: Command = {
@@ -137,7 +141,7 @@ export async function runLesson(args: string[], io: LessonIo): Promise<number> {
   const lesson = play.lesson;
   io.out(`${lesson.title[lang]}\n${lesson.summary[lang]}\n`);
   if (play.recorded) io.out(`${w.recorded}\n`);
-  const reader = flags['no-wait'] === true || !io.input ? null : new LineReader(io.input);
+  const reader = flags['no-wait'] === true || !io.input ? null : new LineReader(io.input, io.closed);
   try {
     const score = await stepThrough(play, ladders, bytes, lang, io, reader);
     if (score.asked) io.out(`${w.score(score.right, score.asked)}\n`);
@@ -159,6 +163,7 @@ async function stepThrough(play: CliPlay, ladders: Map<number, LadderSegment[]>,
   const shown = new Map<number, number>();
   let right = 0, asked = 0;
   for (let i = 0; i < lesson.steps.length; i++) {
+    if (io.closed?.aborted) return { right, asked };
     const step = lesson.steps[i];
     io.out(`\n── ${w.step(i + 1, lesson.steps.length)} ──\n${step.text[lang]}\n`);
     const q = step.question;
@@ -306,8 +311,12 @@ class LineReader {
   private waiting: ((line: string | null) => void) | null = null;
   private ended = false;
 
-  constructor(input: Readable) {
+  constructor(input: Readable, private readonly closed?: AbortSignal) {
     this.rl = createInterface({ input, terminal: false });
+    // Nobody reads the lesson any more: stop asking, as if q was typed.
+    closed?.addEventListener('abort', () => {
+      if (this.waiting) { const w = this.waiting; this.waiting = null; w('q'); }
+    }, { once: true });
     this.rl.on('line', (l) => {
       if (this.waiting) { const w = this.waiting; this.waiting = null; w(l); } else this.lines.push(l);
     });
@@ -319,6 +328,7 @@ class LineReader {
 
   /** The next line, or null once input has ended. */
   async line(io: LessonIo, prompt: string): Promise<string | null> {
+    if (this.closed?.aborted) return 'q';
     if (this.ended && !this.lines.length) return null;
     io.err(`\n[${prompt}] `);
     return this.lines.length ? this.lines.shift()! : new Promise<string | null>((r) => { this.waiting = r; });

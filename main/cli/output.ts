@@ -51,6 +51,12 @@ export class Output {
 }
 
 /**
+ * Aborted once standard output's reader has gone (`experiment | head -3`): commands may stop producing.
+ * The CLI's entry sets it for every command (tolerateClosedOutput), so none ends with an EPIPE trace.
+ */
+export const stdoutClosed = new AbortController();
+
+/**
  * For long-running commands that write to stdout/stderr with `process.*.write`: a reader that goes away
  * (`| head`, a closed terminal, a launcher that dropped its pipes) makes those streams emit EPIPE
  * asynchronously, which would end the process with an unhandled 'error'. The output is dropped instead,

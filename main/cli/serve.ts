@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ApiError } from '../api/contract';
 import { capturesDir, appDataDir } from '../backend/data-dir';
 import { chooseCapture } from '../capture/choose-capture';
@@ -34,15 +34,19 @@ from pages of other sites.
 
 Stops on Ctrl-C.`;
 
-function openBrowser(url: string): void {
+/** Asks the system to open `url` in a browser; false where there is none to ask (no display). */
+function openBrowser(url: string): boolean {
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
   const args = process.platform === 'win32' ? ['/c', 'start', '""', url] : [url];
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return;
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return false;
   try {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
     child.on('error', () => undefined);
     child.unref();
-  } catch { /* no browser: the URL is printed */ }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const serveCommand: Command = {
@@ -64,9 +68,25 @@ export const serveCommand: Command = {
     const openFile = flags.open as string | undefined;
     // On a shared network, a token holder must not be able to read or write any file of this machine.
     const policy = isLoopbackHost(host) ? {} : classroomPolicy([uploadDir, capturesDir(dataDir)], openFile ? [openFile] : []);
-    const log = (line: string) => process.stderr.write(`handshake-lab serve: ${line}\n`);
+    // While --open's file loads, its problem is said once, as the error serve stops with.
+    let opening = false;
+    const log = (line: string) => { if (!opening) process.stderr.write(`handshake-lab serve: ${line}\n`); };
+    // "Allow capture" (the system's password prompt on this machine) only for a browser on this machine.
     const extraLessonDirs = flags.lessons === undefined ? [] : [String(flags.lessons)];
-    const service = new Service({ transport: 'websocket', capture: chooseCapture(), dataDir, log, extraLessonDirs, ...policy });
+    const service = new Service({ transport: 'websocket', capture: chooseCapture(), dataDir, log, extraLessonDirs, canEnableCapture: isLoopbackHost(host), ...policy });
+    if (openFile) {
+      opening = true;
+      const p = await service.openFile(openFile).catch((e: unknown) => ({ error: { message: e instanceof Error ? e.message : String(e) }, frames: 0 }));
+      opening = false;
+      const problem = p.error ? p.error.message.replace(`${resolve(openFile)}: `, '').replace(`${openFile}: `, '') : null;
+      if (problem && !p.frames) {
+        await service.dispose();
+        rmSync(uploadDir, { recursive: true, force: true });
+        throw new UsageError(`serve: cannot open ${openFile}: ${problem}`);
+      }
+      // A damaged capture's good frames are served, as decode prints them.
+      if (problem) process.stderr.write(`handshake-lab serve: ${openFile}: ${problem} (serving the ${p.frames} frames before it)\n`);
+    }
     let server;
     try {
       server = await startServer({ service, host, port, rootDir: root, uploadDir, maxUploadBytes: maxUploadMb * 1024 * 1024, log });
@@ -76,6 +96,16 @@ export const serveCommand: Command = {
     }
     // Whoever reads our output may go away; the server keeps serving without it.
     const untolerate = tolerateClosedOutput();
+    // Ctrl-C from the first line on stops cleanly (a capture starting meanwhile is stopped too).
+    const stopRequested = new Promise<void>((resolveStop) => {
+      const onSignal = () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        resolveStop();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
     process.stdout.write(`Handshake Lab is serving at ${server.url}\n`);
     if (!isLoopbackHost(host)) process.stdout.write(`Listening on ${host}: anyone with this URL (and its token) can use the app.\n`);
     process.stdout.write('Press Ctrl-C to stop.\n');
@@ -85,11 +115,7 @@ export const serveCommand: Command = {
       rmSync(uploadDir, { recursive: true, force: true });
     };
     try {
-      if (openFile) {
-        const p = await service.openFile(openFile);
-        if (p.error) process.stderr.write(`handshake-lab serve: ${p.error.message}\n`);
-        process.stdout.write(`Opened ${openFile}: ${p.frames} frames\n`);
-      }
+      if (openFile) process.stdout.write(`Opened ${openFile}: ${service.frames.total} frames\n`);
       if (flags.capture) {
         const st = await service.handle('startCapture', { interface: flags.capture as string }, { id: 'cli', emit: () => undefined });
         service.detach('cli');
@@ -99,16 +125,8 @@ export const serveCommand: Command = {
       await stop();
       throw new UsageError(`serve: ${e instanceof ApiError ? e.message : e instanceof Error ? e.message : String(e)}`);
     }
-    if (!flags['no-open-browser']) openBrowser(server.url);
-    await new Promise<void>((resolveStop) => {
-      const onSignal = () => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        resolveStop();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-    });
+    if (!flags['no-open-browser'] && !openBrowser(server.url)) process.stdout.write(`No browser can be opened here (no display): open this URL: ${server.url}\n`);
+    await stopRequested;
     process.stdout.write('Stopping.\n');
     await stop();
     untolerate();

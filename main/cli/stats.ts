@@ -124,7 +124,7 @@ function writeJson(stats: ConversationStats, out: Output): void {
 export const statsCommand: Command = {
   help,
   async run(args) {
-    const { flags, positionals } = parseArgs('stats', args, { booleans: ['json'], positionals: [1, 1] });
+    const { flags, positionals } = parseArgs('stats', args, { booleans: ['json'], positionals: [1, 1], names: ['FILE, a pcap or pcapng capture'] });
     const stats = new ConversationStats();
     let damage: CaptureFileError | null = null;
     try {

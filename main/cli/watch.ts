@@ -2,7 +2,7 @@
 // them from a live capture. On a terminal: a table redrawn ~4 times a second (q or Ctrl-C quits and
 // restores the terminal). Piped: one line per state change.
 import { ApiError, type ApiEvent, type ApiEvents } from '../api/contract';
-import type { ConnectionSummary } from '../api/types';
+import type { ConnectionSummary, ProgramRef } from '../api/types';
 import { chooseCapture } from '../capture/choose-capture';
 import type { LiveCapture } from '../capture/live-capture';
 import { Service } from '../backend/service';
@@ -10,15 +10,24 @@ import { transitionLines } from '../capture/experiment/trace';
 import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
 import { tolerateClosedOutput } from './output';
+import { kernelSockets, type KernelSocket } from '../capture/sockets';
 
 const help = `usage: handshake-lab watch [IFACE] [--filter BPF]
+       handshake-lab watch --once [--json]
 
 Watches TCP connections live on IFACE (default: the loopback interface) and
 shows both endpoints' RFC 9293 states as Handshake Lab infers them from the
-segments. On a terminal, a table redrawn about 4 times a second; press q or
-Ctrl-C to quit. When the output is not a terminal, one line per state change.
+segments, and the program behind each end where it runs on this machine. On a
+terminal, a table redrawn about 4 times a second; press q or Ctrl-C to quit.
+When the output is not a terminal, one line per state change. Every captured
+frame is saved (the first line says where).
 
-  --filter BPF   capture filter (default "tcp"), e.g. "tcp port 12345"`;
+  --filter BPF   capture filter (default "tcp"), e.g. "tcp port 12345"
+  --once         no capture: the kernel's TCP sockets right now (LISTEN too),
+                 each with its state and the program holding it (pid and name;
+                 "unknown" when the OS will not tell, e.g. another user's)
+  --json         with --once: {"connections": [{"local", "remote", "state",
+                 "pid", "program"}]}`;
 
 export interface WatchOptions {
   iface?: string;
@@ -32,16 +41,20 @@ export interface WatchOptions {
   dataDir?: string;
 }
 
+/** "curl 4242", "unknown" when the OS would not tell, "-" while nothing holds that end here. */
+const programText = (p: ProgramRef | null): string => (!p ? '-' : p.pid === null ? p.program : `${p.program} ${p.pid}`);
+
 const pad = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s + ' '.repeat(n - s.length));
 
 function table(conns: ConnectionSummary[], width: number, height: number, header: string): string {
   const lines = [header, ''];
-  const cols: [string, number][] = [['Stream', 6], ['Client', 24], ['Server', 24], ['Client state', 13], ['Server state', 13], ['Frames', 7], ['Bytes', 9]];
+  const cols: [string, number][] = [['Stream', 6], ['Client', 24], ['Server', 24], ['Client state', 13], ['Server state', 13], ['Frames', 7], ['Bytes', 9], ['Programs (client → server)', 40]];
   lines.push(cols.map(([h, w]) => pad(h, w)).join(' '));
   const room = Math.max(1, height - 5);
   const shown = [...conns].sort((a, b) => b.lastFrame - a.lastFrame).slice(0, room);
   for (const c of shown) {
-    lines.push([String(c.stream), c.client, c.server, c.states.client, c.states.server, String(c.frames), String(c.bytes)].map((v, i) => pad(v, cols[i][1])).join(' '));
+    const programs = c.programs ? `${programText(c.programs.client)} → ${programText(c.programs.server)}` : '';
+    lines.push([String(c.stream), c.client, c.server, c.states.client, c.states.server, String(c.frames), String(c.bytes), programs].map((v, i) => pad(v, cols[i][1])).join(' '));
   }
   if (conns.length > shown.length) lines.push(`… and ${conns.length - shown.length} more`);
   if (!conns.length) lines.push('(no TCP connections yet)');
@@ -68,14 +81,16 @@ export async function watch(o: WatchOptions): Promise<number> {
       if (o.tty || event !== 'transitions') return;
       for (const t of payload as ApiEvents['transitions']) {
         const c = service.frames.connection(t.stream);
-        const who = c ? `${c.client} ⇄ ${c.server}` : '';
+        const side = (addr: string, p: ProgramRef | null | undefined) => (p ? `${addr} (${programText(p)})` : addr);
+        const who = c ? `${side(c.client, c.programs?.client)} ⇄ ${side(c.server, c.programs?.server)}` : '';
         const time = service.frames.timeOf(t.frame).toFixed(6);
         for (const l of transitionLines(t.transitions)) lines.push(`${time}  stream ${t.stream}  ${who}  ${l}\n`);
       }
     },
   };
+  let autosave: string | undefined;
   try {
-    await service.handle('startCapture', { interface: iface, filter }, client);
+    autosave = (await service.handle('startCapture', { interface: iface, filter }, client)).file;
   } catch (e) {
     await service.dispose();
     if (e instanceof ApiError) throw new UsageError(`watch: ${e.message}`);
@@ -83,10 +98,10 @@ export async function watch(o: WatchOptions): Promise<number> {
   }
   const header = () => {
     const st = service.frames;
-    return `Handshake Lab — watching ${iface} (filter "${filter}"): ${st.total} frames, ${st.streams} connections. q quits.`;
+    return `Handshake Lab — watching ${iface} (filter "${filter}"): ${st.total} frames, ${st.streams} connections, saved to ${autosave}. q quits.`;
   };
   if (o.tty) o.write('\x1b[?1049h\x1b[?25l');
-  else o.write(`# watching ${iface} (filter "${filter}"); one line per state change\n`);
+  else o.write(`# watching ${iface} (filter "${filter}"), every frame saved to ${autosave}; one line per state change\n`);
   const draw = () => {
     if (o.tty) o.write('\x1b[H' + table(service.frames.connections(), o.columns?.() ?? 100, o.rows?.() ?? 24, header()));
     else if (lines.length) o.write(lines.splice(0).join(''));
@@ -99,14 +114,20 @@ export async function watch(o: WatchOptions): Promise<number> {
   draw();
   service.detach('watch');
   await service.dispose();
-  if (o.tty) o.write('\x1b[?25h\x1b[?1049l');
+  // The table's screen is gone once the terminal is restored: say again where the capture is.
+  if (o.tty) o.write(`\x1b[?25h\x1b[?1049lHandshake Lab: ${service.frames.total} frames captured on ${iface}, saved to ${autosave}\n`);
   return 0;
 }
 
 export const watchCommand: Command = {
   help,
   async run(args) {
-    const { flags, positionals } = parseArgs('watch', args, { values: { filter: 'string' }, positionals: [0, 1] });
+    const { flags, positionals } = parseArgs('watch', args, { values: { filter: 'string' }, booleans: ['once', 'json'], positionals: [0, 1] });
+    if (flags.json && !flags.once) throw new UsageError('watch: --json goes with --once (a snapshot); the live view has no JSON form');
+    if (flags.once) {
+      if (positionals.length || flags.filter !== undefined) throw new UsageError('watch: --once lists the kernel\'s sockets and captures nothing: it takes no IFACE or --filter');
+      return socketSnapshot(flags.json === true);
+    }
     const tty = process.stdout.isTTY === true;
     const ac = new AbortController();
     const stdin = process.stdin;
@@ -141,3 +162,26 @@ export const watchCommand: Command = {
     }
   },
 };
+
+/** watch --once: the kernel's TCP sockets and their programs, as a table or as JSON. */
+async function socketSnapshot(json: boolean): Promise<number> {
+  let sockets: KernelSocket[];
+  try {
+    sockets = await kernelSockets();
+  } catch (e) {
+    throw new UsageError(`watch: cannot list this machine's sockets: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (json) {
+    process.stdout.write(JSON.stringify({ connections: sockets.map(({ local, remote, state, pid, program }) => ({ local, remote, state, pid, program })) }) + '\n');
+    return 0;
+  }
+  const width = (f: (s: KernelSocket) => string, head: string) => Math.max(head.length, ...sockets.map((s) => f(s).length));
+  const cols: [string, (s: KernelSocket) => string][] = [['State', (s) => s.state], ['Local', (s) => s.local], ['Remote', (s) => s.remote], ['PID', (s) => (s.pid === null ? '-' : String(s.pid))], ['Program', (s) => s.program]];
+  const widths = cols.map(([h, f]) => width(f, h));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ') + '\n';
+  let text = line(cols.map(([h]) => h));
+  for (const s of sockets) text += line(cols.map(([, f]) => f(s)));
+  if (!sockets.length) text += '(no TCP sockets)\n';
+  process.stdout.write(text);
+  return 0;
+}

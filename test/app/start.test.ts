@@ -12,10 +12,10 @@ const built = existsSync(join(repo, 'out', 'main', 'cli.js')) && existsSync(join
 if (!built) console.log('skipping npm start tests: build first (npm run build)');
 const isRoot = process.getuid?.() === 0;
 
-async function startAndStop(env: NodeJS.ProcessEnv, uid?: number): Promise<{ out: string; code: number | null; status: number }> {
+async function startAndStop(env: NodeJS.ProcessEnv, uid?: number, args = ['--no-open-browser'], until = /serving at http\S+\n/): Promise<{ out: string; code: number | null; status: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'hl-start-'));
   chmodSync(dir, 0o777);
-  const child = spawn(process.execPath, [join(repo, 'scripts', 'start.js'), '--no-open-browser'], {
+  const child = spawn(process.execPath, [join(repo, 'scripts', 'start.js'), ...args], {
     cwd: repo, env: { ...process.env, ...env, HANDSHAKE_LAB_DATA_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
     ...(uid !== undefined ? { uid, gid: uid } : {}),
   });
@@ -24,7 +24,7 @@ async function startAndStop(env: NodeJS.ProcessEnv, uid?: number): Promise<{ out
   child.stderr.on('data', (d) => { out += d; });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline && !/serving at http\S+\n/.test(out) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+  while (Date.now() < deadline && !until.test(out) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
   let status = 0;
   const m = /serving at (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43})\n/.exec(out);
   if (m) status = (await fetch(m[1])).status;
@@ -57,6 +57,19 @@ describe('npm start without a usable Electron runtime', () => {
     expect(r.out).toMatch(/Handshake Lab: there is no Electron runtime at .*; opening browser mode instead/);
     expect(r.out).toMatch(/serving at http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}\n/);
     expect(r.status).toBe(200);
+    expect(r.code).toBe(0);
+  });
+
+  it.skipIf(!built)('without a display, prints "open this URL: …" (nothing could open a browser)', async () => {
+    const env = { ...process.env };
+    delete env.DISPLAY;
+    delete env.WAYLAND_DISPLAY;
+    const r = await startAndStop({ ...env, DISPLAY: '', WAYLAND_DISPLAY: '' }, undefined, [], /open this URL: http\S+\n/);
+    // As root the window is refused first, for that reason; either way browser mode runs, and no browser opens.
+    expect(r.out).toMatch(/Handshake Lab: (there is no display \(DISPLAY\/WAYLAND_DISPLAY unset\)|the desktop window does not run as root); opening browser mode instead/);
+    const url = /open this URL: (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43})\n/.exec(r.out)?.[1];
+    expect(url, r.out).toBeDefined();
+    expect(r.out).toContain(`serving at ${url}\n`);
     expect(r.code).toBe(0);
   });
 });

@@ -38,12 +38,15 @@ describe('watch', () => {
     expect(await done).toBe(0);
     rmSync(dataDir, { recursive: true, force: true });
     const lines = out.trim().split('\n');
-    expect(lines[0]).toBe(`# watching lo (filter "tcp port ${port}"); one line per state change`);
+    // The first line says where every frame is saved (the autosave in the data folder).
+    const saved = new RegExp(`^# watching lo \\(filter "tcp port ${port}"\\), every frame saved to (\\S+\\.pcapng); one line per state change$`).exec(lines[0]);
+    expect(saved?.[1].startsWith(join(dataDir, 'captures')), lines[0]).toBe(true);
     expect(out).not.toContain('\x1b');
     const changes = lines.slice(1);
     expect(changes.some((l) => / stream 0  127\.0\.0\.1:\d+ ⇄ 127\.0\.0\.1:24030  client: CLOSED → SYN_SENT \(sent SYN\)$/.test(l))).toBe(true);
     expect(changes.some((l) => /server: LISTEN → SYN_RECEIVED \(received SYN\)$/.test(l))).toBe(true);
-    for (const l of changes) expect(l).toMatch(/^\d+\.\d{6}  stream \d+  \S+ ⇄ \S+  (client|server): [A-Z0-9_]+( → [A-Z0-9_]+)+ \(.+\)$/);
+    // Each end may name its program once the OS has told ("127.0.0.1:24030 (node 4242)").
+    for (const l of changes) expect(l).toMatch(/^\d+\.\d{6}  stream \d+  \S+( \([^)]+\))? ⇄ \S+( \([^)]+\))?  (client|server): [A-Z0-9_]+( → [A-Z0-9_]+)+ \(.+\)$/);
   });
 
   it('draws a table on a terminal and restores the screen when it quits', async () => {
@@ -61,7 +64,8 @@ describe('watch', () => {
     expect(await done).toBe(0);
     rmSync(dataDir, { recursive: true, force: true });
     expect(out.startsWith('\x1b[?1049h\x1b[?25l')).toBe(true);
-    expect(out.endsWith('\x1b[?25h\x1b[?1049l')).toBe(true);
+    // The screen is restored, then where the capture was saved is said on the normal screen.
+    expect(out).toMatch(/\x1b\[\?25h\x1b\[\?1049lHandshake Lab: \d+ frames captured on lo, saved to \S+\.pcapng\n$/);
     const last = out.slice(out.lastIndexOf('\x1b[H'));
     expect(last).toContain('watching lo (filter "tcp")');
     expect(last.match(/TIME_WAIT/g)?.length).toBe(3);

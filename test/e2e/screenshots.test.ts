@@ -1,9 +1,11 @@
 // Screenshots of every view, light and dark, English and Chinese, at 1280×720, for the README
-// (assets/screenshots/). They show the seed's 4-segment close from `handshake-lab serve --open`; while the
+// (assets/screenshots/, written by `npm run screenshots` only). They show the seed's 4-segment close from
+// `handshake-lab serve --open`; while the
 // engine cannot decode yet, the same built UI is fed by the tshark-built fixtures (test/renderer/fixtures)
 // through the fake client instead, and says so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -13,7 +15,10 @@ import { buildMissing, ROOT, serve, type Served } from './support/serve';
 import { give, rightAnswer, shipped, wrongAnswer } from './support/lessons';
 
 const CAPTURE = join(ROOT, 'assets', 'lessons', 'four-segment-close.pcap');
-const OUT = join(ROOT, 'assets', 'screenshots');
+// `npm run screenshots` writes the README's pictures; an ordinary test run writes them to a temporary
+// folder, so `npm test` leaves the working tree as it found it.
+const WRITE = process.env.HANDSHAKE_LAB_SCREENSHOTS === 'write';
+let OUT = join(ROOT, 'assets', 'screenshots');
 const VIEWS = ['ladder', 'states', 'layers', 'packets', 'graphs'] as const;
 const COMBOS = [['light', 'en'], ['dark', 'en'], ['light', 'zh-CN'], ['dark', 'zh-CN']] as const;
 
@@ -70,6 +75,7 @@ describe.skipIf(!!missing)('screenshots of every view', () => {
   let served: Served;
   let b: Browser;
   beforeAll(async () => {
+    if (!WRITE) OUT = mkdtempSync(join(tmpdir(), 'hl-screenshots-'));
     mkdirSync(OUT, { recursive: true });
     served = await serve(engineWhy ? [] : ['--open', CAPTURE]);
     b = await openBrowser({ reducedMotion: true });
@@ -77,6 +83,7 @@ describe.skipIf(!!missing)('screenshots of every view', () => {
   afterAll(async () => {
     await b?.close();
     await served?.stop();
+    if (!WRITE) rmSync(OUT, { recursive: true, force: true });
   });
 
   async function open(theme: string, locale: string, extra = ''): Promise<Page> {

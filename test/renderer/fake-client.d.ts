@@ -15,6 +15,8 @@ export interface Fixture {
 export interface FakeOptions {
   locale?: string;
   capture?: boolean;
+  /** What "Allow capture" answers; the button shows only when set. */
+  enable?: 'enabled' | 'cancelled' | 'failed' | 'install';
   files?: Record<string, Fixture>;
   lessons?: Record<string, Fixture>;
   /** What listLessons answers, and the back end's player of each lesson (getLesson, lessonProgress, answerQuestion). */

@@ -35,6 +35,12 @@ export function createFakeClient(fixture, opts = {}) {
     emit('status', { capture, counters: counters() });
   }
 
+  let allowed = opts.capture !== false;
+  const captureInfo = () => ({
+    available: allowed, reason: allowed ? undefined : 'no permission to capture on this machine',
+    help: { platform: 'linux', steps: ['Give the capture helper the capture capabilities.'], commands: ['sudo setcap cap_net_raw,cap_net_admin=eip /usr/lib/handshake-lab/capture-helper'], canFix: !!opts.enable },
+  });
+
   const api = {
     calls,
     on(event, handler) {
@@ -43,11 +49,14 @@ export function createFakeClient(fixture, opts = {}) {
       return () => handlers.get(event).delete(handler);
     },
     async getAppInfo() {
-      return {
-        name: 'Handshake Lab', version: 'test', transport: 'ipc', platform: 'linux', locale: opts.locale || 'en',
-        capture: { available: opts.capture !== false, reason: opts.capture === false ? 'no permission to capture on this machine' : undefined,
-          help: { platform: 'linux', steps: ['Give the capture helper the capture capabilities.'], commands: ['sudo setcap cap_net_raw,cap_net_admin=eip /usr/lib/handshake-lab/capture-helper'], canFix: false } },
-      };
+      return { name: 'Handshake Lab', version: 'test', transport: 'ipc', platform: 'linux', locale: opts.locale || 'en', capture: captureInfo() };
+    },
+    // opts.enable: what "Allow capture" answers ('enabled', 'cancelled', 'failed', 'install'); the button shows when set.
+    async enableCapture() {
+      calls.push({ method: 'enableCapture' });
+      const outcome = opts.enable || 'failed';
+      if (outcome === 'enabled') allowed = true;
+      return { outcome, message: `fake: ${outcome}`, ...(outcome === 'install' ? { url: 'https://npcap.com/#download' } : {}), capture: captureInfo() };
     },
     async getStatus() {
       return { capture, counters: counters(), total: frames().length, viewTotal: numbers().length, filter };
@@ -58,7 +67,7 @@ export function createFakeClient(fixture, opts = {}) {
         { name: 'eth0', description: 'Ethernet', addresses: ['192.0.2.10'], loopback: false },
       ];
     },
-    async startCapture(p) { capture = { state: 'running', source: 'live', interface: p.interface, filter: p.filter }; emit('status', { capture, counters: counters() }); return capture; },
+    async startCapture(p) { calls.push({ method: 'startCapture', params: p }); capture = { state: 'running', source: 'live', interface: p.interface, filter: p.filter }; emit('status', { capture, counters: counters() }); return capture; },
     async stopCapture() { capture = { ...capture, state: 'idle' }; emit('status', { capture, counters: counters() }); return capture; },
     async openFile(p) {
       const next = (opts.files || {})[p.path];

@@ -3,7 +3,7 @@
 // demand by re-reading its bytes and re-dissecting them with the TCP facts the first pass stored
 // (so stream numbers, relative numbers, analysis flags and states come out identical).
 import type { DecodedFrame, RawFrame, TcpAnalysis, TcpSegment, Transition } from '../types';
-import type { StoreConnection as ConnectionSummary, StoreRow as FrameRow } from './types';
+import type { StoreConnection as ConnectionSummary, StorePrograms, StoreRow as FrameRow } from './types';
 import { newSession, type Session } from '../session';
 import { TcpTracker, type StreamOnly } from '../tcp/tracker';
 import { StateTracker } from '../tcp/states';
@@ -118,6 +118,8 @@ export class FrameStore {
   private readonly replayStates = new ReplayStates();
   private replaySession: Session | null = null;
   private streamFramesCache: { stream: number; count: number; frames: Uint32Array } | null = null;
+  /** The programs behind a live connection's ends, as the back end learned them from the OS. */
+  private readonly programs = new Map<number, StorePrograms>();
 
   constructor(private bytes: ByteSource | null = null, options: { infoCacheSize?: number } = {}) {
     this.reader = this.arena.reader();
@@ -380,6 +382,11 @@ export class FrameStore {
 
   // ---- connections ----
 
+  /** Records which programs hold a connection's ends (live captures; the engine itself cannot know). */
+  setPrograms(s: number, programs: StorePrograms): void {
+    this.programs.set(s, programs);
+  }
+
   connection(s: number): ConnectionSummary | null {
     if (s < 0 || s >= this.streamCount || this.sFirst.get(s) === 0) return null;
     const first = this.sFirst.get(s), last = this.sLast.get(s);
@@ -403,6 +410,7 @@ export class FrameStore {
       lastFrame: last,
       handshakeRtt: Number.isNaN(irtt) ? null : irtt,
       retransmissions: this.sRetrans.get(s),
+      ...(this.programs.has(s) ? { programs: this.programs.get(s) } : {}),
     };
   }
 

@@ -33,7 +33,13 @@ export interface StoreConnection {
   lastFrame: number;
   handshakeRtt: number | null;
   retransmissions: number;
+  programs?: StorePrograms;
 }
+
+/** A program holding one end of a connection: its pid (null when the OS will not tell) and name. */
+export interface StoreProgram { pid: number | null; program: string }
+/** Each end's program; null while none is known (not on this machine, or gone before it was asked). */
+export interface StorePrograms { client: StoreProgram | null; server: StoreProgram | null }
 
 export interface StoreLadderSegment {
   frame: number;

@@ -42,6 +42,8 @@ export const DEFAULT_TIMEOUTS: Partial<Record<ApiMethod, number>> = {
   openLesson: 5 * 60_000,
   setFilter: 5 * 60_000,
   saveCapture: 5 * 60_000,
+  // The system's password prompt waits for a person.
+  enableCapture: 10 * 60_000,
 };
 
 export function createWsClient(opts: WsClientOptions): WsClient {

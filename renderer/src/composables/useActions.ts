@@ -129,6 +129,36 @@ export function useActions() {
     }
   }
 
+  /**
+   * "Allow capture": the back end asks the system (its own password prompt) to give dumpcap its capture
+   * rights, then the capture starts at once on the loopback interface with `filter`. On Windows it opens
+   * Npcap's download page instead.
+   */
+  async function enableCapture(filter: string): Promise<void> {
+    app.busy = 'enableCapture';
+    try {
+      const r = await useClient().enableCapture();
+      if (app.info) app.info = { ...app.info, capture: r.capture };
+      if (r.outcome === 'install') {
+        if (r.url) window.open(r.url, '_blank', 'noopener');
+        notices.info('info.captureInstall', {});
+      } else if (r.outcome === 'cancelled') {
+        notices.info('info.captureEnableCancelled', {});
+      } else if (r.outcome === 'failed' || !r.capture.available) {
+        notices.push({ kind: 'error', code: 'permission_denied', action: 'enableCapture', detail: r.capture.reason ? `${r.message}. ${r.capture.reason}` : r.message });
+      } else {
+        notices.info('info.captureEnabled', {});
+        const ifaces = await useClient().listInterfaces();
+        const lo = ifaces.find((i) => i.loopback) ?? ifaces[0];
+        if (lo) await startCapture(lo.name, filter);
+      }
+    } catch (e) {
+      notices.error(e, 'enableCapture');
+    } finally {
+      app.busy = null;
+    }
+  }
+
   async function stopCapture(): Promise<void> {
     try {
       app.capture = await useClient().stopCapture();
@@ -146,5 +176,5 @@ export function useActions() {
     }
   }
 
-  return { captureAvailable, canExperiment, openFile, openPath, uploadAndOpen, save, runExperiment, startCapture, stopCapture, cancelLoad };
+  return { captureAvailable, canExperiment, openFile, openPath, uploadAndOpen, save, runExperiment, startCapture, enableCapture, stopCapture, cancelLoad };
 }
