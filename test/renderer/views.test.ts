@@ -7,6 +7,7 @@ import { nextTick } from 'vue';
 import App from '../../renderer/src/App.vue';
 import DetailTree from '../../renderer/src/components/packets/DetailTree.vue';
 import PacketsView from '../../renderer/src/components/packets/PacketsView.vue';
+import HexView from '../../renderer/src/components/packets/HexView.vue';
 import type { LadderSegment } from '../../renderer/src/api';
 import { useStepStore } from '../../renderer/src/stores/step';
 import { useSelectionStore } from '../../renderer/src/stores/selection';
@@ -198,6 +199,57 @@ describe('lesson panel', () => {
     expect(w.get('[data-testid=lesson-answer]').text()).toContain(String(right.value));
     expect(w.get('[data-testid=step-client-state]').text()).toBe(String(right.value));
     expect(w.get('[data-testid=lesson-next]').attributes('disabled')).toBeUndefined();
+    w.unmount();
+  });
+
+  it('takes the answer to a state question from a click on the state diagram, only while it is open', async () => {
+    const player = lessonPlayer('classic-linux');
+    h = await harness(null, { lessons: { 'classic-linux': fixture('classic') }, players: { 'classic-linux': player } });
+    const w = await mountWith(App, h);
+    await useLessonsStore().open('classic-linux');
+    await settle();
+    await tab(w, 'states');
+    const right = String(computeAnswer(player.lesson, 0, player.capture).value);
+    const offered = useLessonsStore().question!.states!;
+    const buttons = w.findAll('[data-testid=sm-node][role=button]').map((n) => n.attributes('data-node'));
+    expect(buttons.length).toBeGreaterThan(1);
+    for (const id of buttons) expect(offered).toContain(id === 'CLOSED_END' ? 'CLOSED' : id);
+    const wrong = buttons.find((id) => id !== right && id !== 'CLOSED_END')!;
+    const node = (id: string) => w.findAll('[data-testid=sm-node]').find((n) => n.attributes('data-node') === id)!;
+    await node(wrong).trigger('click');
+    await settle(2);
+    expect(w.get('[data-testid=lesson-feedback]').attributes('data-correct')).toBe('false');
+    expect(node(wrong).classes()).toContain('picked');
+    expect(w.get('[data-testid=lesson-question]').attributes('data-open')).toBe('true');
+    await node(right).trigger('keydown', { key: 'Enter' });
+    await settle(2);
+    expect(w.get('[data-testid=lesson-feedback]').attributes('data-correct')).toBe('true');
+    expect(w.get('[data-testid=lesson-answer]').text()).toContain(right);
+    // Answered: the boxes are the diagram again.
+    expect(w.findAll('[data-testid=sm-node][role=button]').length).toBe(0);
+    await node(wrong).trigger('click');
+    await settle(2);
+    expect(w.get('[data-testid=lesson-feedback]').attributes('data-correct')).toBe('true');
+    w.unmount();
+  });
+});
+
+describe('hex view', () => {
+  it('picks a byte range for a bytes question: click the first byte, Shift+click the last', async () => {
+    h = await harness(null);
+    const bytes = Uint8Array.from({ length: 40 }, (_, i) => i);
+    const w = await mountWith(HexView, h, 'en', { bytes, highlight: { offset: 0, length: 4 }, linked: true, choosing: true, chosen: null });
+    await w.get('.b[data-offset="12"]').trigger('click');
+    await w.get('.a[data-offset="13"]').trigger('click', { shiftKey: true });
+    expect(w.emitted('choose')).toEqual([[12, false], [13, true]]);
+    expect(w.emitted('pick')).toBeUndefined();
+    await w.setProps({ chosen: { first: 12, last: 13 } });
+    expect(w.findAll('.b[data-chosen]').map((b) => b.attributes('data-offset'))).toEqual(['12', '13']);
+    // Not choosing: a click picks the field there, and no range is drawn.
+    await w.setProps({ choosing: false });
+    await w.get('.b[data-offset="3"]').trigger('click');
+    expect(w.emitted('pick')).toEqual([[3]]);
+    expect(w.findAll('[data-chosen]').length).toBe(0);
     w.unmount();
   });
 });

@@ -90,6 +90,7 @@ export default {
     title: 'TCP state machine (RFC 9293)',
     diagramLabel: 'TCP state diagram. Client in {client}, server in {server}.',
     noChange: 'No state changed with this segment.',
+    pick: 'Answer {state}',
   },
   now: {
     title: 'This segment',
@@ -271,6 +272,8 @@ export default {
     firstByte: 'First byte',
     lastByte: 'Last byte',
     orderHint: 'Click the items in the order you expect.',
+    bytesHint: 'Or pick them in the hex view: click the first byte, then Shift+click the last.',
+    stateHint: 'Pick it below or click its box on the state diagram.',
     clearOrder: 'Start again',
     recorded: 'Live capture is not possible here: this is the lesson\'s recorded run, not your own packets.',
   },

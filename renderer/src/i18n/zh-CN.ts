@@ -90,6 +90,7 @@ export default {
     title: 'TCP 状态机（RFC 9293）',
     diagramLabel: 'TCP 状态图。客户端处于 {client}，服务器处于 {server}。',
     noChange: '这个报文段没有引起状态变化。',
+    pick: '回答 {state}',
   },
   now: {
     title: '当前报文段',
@@ -271,6 +272,8 @@ export default {
     firstByte: '起始字节',
     lastByte: '结束字节',
     orderHint: '按你预计的顺序依次点击各项。',
+    bytesHint: '也可以在十六进制视图中选取：点击起始字节，再按住 Shift 点击结束字节。',
+    stateHint: '在下面选择，或在状态图上点击对应的方框。',
     clearOrder: '重新开始',
     recorded: '这里无法实时抓包：这是课程预先录制的运行，不是你自己的报文。',
   },

@@ -43,6 +43,10 @@ export const useLessonsStore = defineStore('lessons', () => {
   const teacherWanted = ref(false);
   /** The lesson on screen is a draft being written (Make a lesson), played as a student would. */
   const previewing = ref(false);
+  /** The state or choice the learner picked last at this step (in the panel or on the state diagram). */
+  const lastPick = ref<string | null>(null);
+  /** A bytes question's range as picked in the hex view (offsets, both inclusive), shown in the panel's inputs. */
+  const byteDraft = ref<{ first: number; last: number } | null>(null);
   let textSizeBefore: boolean | null = null;
 
   const step = computed(() => active.value?.steps[stepIndex.value] ?? null);
@@ -53,6 +57,26 @@ export const useLessonsStore = defineStore('lessons', () => {
   const score = computed(() => state.value?.score ?? { right: 0, answered: 0, total: 0 });
   const outcome = computed<Outcome | null>(() => outcomes.value[stepIndex.value] ?? null);
   const last = computed(() => !!active.value && stepIndex.value >= active.value.steps.length - 1);
+  const question = computed(() => step.value?.question ?? null);
+  /** The segment a bytes question asks about: the hex view picks byte ranges there instead of fields. */
+  const bytesFrame = computed(() => (awaitingAnswer.value && question.value?.kind === 'bytes' ? play.value?.steps[stepIndex.value]?.frame ?? null : null));
+  /** The states a state question offers, while it is open: the state diagram's boxes answer it too. */
+  const statesOffered = computed(() => (awaitingAnswer.value && question.value?.kind === 'state' ? question.value.states ?? [] : []));
+  watch(stepIndex, () => { lastPick.value = null; byteDraft.value = null; });
+
+  /** Picks a state or a choice: sent at once to be graded. */
+  function choose(id: string): void {
+    if (!awaitingAnswer.value || busy.value) return;
+    lastPick.value = id;
+    void answer(id);
+  }
+
+  /** A click on a byte of the asked segment: starts a range there, or (shift) stretches it to that byte. */
+  function pickByte(offset: number, extend: boolean): void {
+    if (bytesFrame.value === null) return;
+    const d = byteDraft.value;
+    byteDraft.value = extend && d ? { first: Math.min(d.first, offset), last: Math.max(d.first, offset) } : { first: offset, last: offset };
+  }
 
   /** The back end's lessons (refreshed when the lesson menu opens, so new files and marks show up). */
   async function refresh(): Promise<void> {
@@ -75,6 +99,8 @@ export const useLessonsStore = defineStore('lessons', () => {
     play.value = null;
     state.value = null;
     outcomes.value = {};
+    lastPick.value = null;
+    byteDraft.value = null;
     segmentIndex.value = [];
     finished.value = false;
   }
@@ -165,7 +191,7 @@ export const useLessonsStore = defineStore('lessons', () => {
   }
 
   /** Moves the ladder (and everything that follows it) to step i's segment. */
-  async function showStep(i: number): Promise<void> {
+  async function showStep(i: number, keepTab = false): Promise<void> {
     const p = play.value;
     if (!p) return;
     const target = p.steps[i];
@@ -174,7 +200,7 @@ export const useLessonsStore = defineStore('lessons', () => {
     const stepStore = useStepStore();
     stepStore.pause();
     const view = p.lesson.steps[i]?.view;
-    if (view) useSettingsStore().tab = view;
+    if (view && !keepTab) useSettingsStore().tab = view;
     if (idx === undefined || idx < 0) return;
     // Arriving from the step before is a single step: animate the segment travelling.
     await stepStore.goTo(idx, { animate: idx === stepStore.index + 1 || idx === 0 });
@@ -231,7 +257,8 @@ export const useLessonsStore = defineStore('lessons', () => {
       state.value = r.state;
       if (r.state.horizon !== s.horizon) {
         await refreshViews();
-        await showStep(r.state.step);
+        // The learner stays in the view answered from (the state diagram, the hex view).
+        await showStep(r.state.step, true);
       }
     } catch (e) {
       useNoticesStore().error(e, 'answerQuestion');
@@ -317,6 +344,7 @@ export const useLessonsStore = defineStore('lessons', () => {
   return {
     catalogue, play, state, active, stepIndex, opening, busy, segmentIndex, outcomes, finished, previewing, step, status, teacher, awaitingAnswer,
     score, outcome, last, refresh, open, resume, preview, goToStep, answer, setTeacher, finish, close,
+    question, lastPick, byteDraft, bytesFrame, statesOffered, choose, pickByte,
   };
 });
 
