@@ -245,11 +245,13 @@ describe('hex view', () => {
     expect(w.emitted('pick')).toBeUndefined();
     await w.setProps({ chosen: { first: 12, last: 13 } });
     expect(w.findAll('.b[data-chosen]').map((b) => b.attributes('data-offset'))).toEqual(['12', '13']);
+    expect(w.findAll('[data-hl]').length, 'a highlight while choosing would say where fields are').toBe(0);
     // Not choosing: a click picks the field there, and no range is drawn.
     await w.setProps({ choosing: false });
     await w.get('.b[data-offset="3"]').trigger('click');
     expect(w.emitted('pick')).toEqual([[3]]);
     expect(w.findAll('[data-chosen]').length).toBe(0);
+    expect(w.findAll('.b[data-hl]').length).toBe(4);
     w.unmount();
   });
 });

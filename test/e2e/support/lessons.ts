@@ -42,7 +42,29 @@ export function tr(lang: LessonLocale, key: string, params: Record<string, unkno
   return text.replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k]));
 }
 
-export async function give(page: Page, q: Question, given: GivenAnswer): Promise<void> {
+/**
+ * Enters an answer as a student does: in the lesson panel, or (`inView`) where the question points: a state
+ * on the state diagram, a byte range in the hex view of the question's segment (click, Shift+click).
+ */
+export async function give(page: Page, q: Question, given: GivenAnswer, opts: { inView?: boolean } = {}): Promise<void> {
+  if (opts.inView && q.kind === 'state') {
+    await page.click('[data-testid=tab-states]');
+    await page.click(`[data-testid=sm-node][role=button][data-node=${String(given)}]`);
+    return;
+  }
+  if (opts.inView && q.kind === 'bytes') {
+    const [a, b] = given as [number, number];
+    await page.click('[data-testid=tab-packets]');
+    await page.waitForSelector('[data-testid=hex-view].choosing');
+    await page.click(`[data-testid=hex-view] .b[data-offset="${a}"]`);
+    await page.click(`[data-testid=hex-view] .b[data-offset="${b - 1}"]`, { modifiers: ['Shift'] });
+    await page.waitForFunction(([x, y]) => {
+      const d = (globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document;
+      return d.querySelector('[data-testid=lesson-first-byte]')?.value === x && d.querySelector('[data-testid=lesson-last-byte]')?.value === y;
+    }, [String(a), String(b - 1)] as const);
+    await page.click('[data-testid=lesson-check]');
+    return;
+  }
   switch (q.kind) {
     case 'state':
     case 'choice':
