@@ -5,6 +5,7 @@
 // element of a frame after the question's segment exists, and the asked value, state, segment or byte
 // place is not printed anywhere outside the lesson panel (page text, SVG text, attributes). At the first
 // question of each lesson, End, Space, →, Home, a click on a packet row, Next and Finish must not pass it.
+// Wrong answers to state and bytes questions are given on the state diagram and in the hex view.
 // Expected answers, feedback and the printed forms of the values come from the engine's decode of each
 // capture (main/lessons, whose answers test/lessons/answers.test.ts checks against tshark), never from the
 // page. Live lessons play their recorded sample (serve is given no capture here).
@@ -259,7 +260,8 @@ async function walk(page: Page, L: Shipped, lang: LessonLocale, opts: { links: b
       const wrong = wrongAnswer(q, c);
       const g = grade(q, c, wrong);
       expect(g.correct, `${where}: the wrong answer picked is right`).toBe(false);
-      await give(page, q, wrong);
+      // The wrong answer where the question points (state diagram, hex view), the right one in the panel.
+      await give(page, q, wrong, { inView: true });
       await page.waitForSelector('[data-testid=lesson-feedback][data-correct=false]');
       const aimed = feedbackText(q, g.feedbackKey, lang);
       if (aimed) expect(await page.textContent('[data-testid=lesson-targeted]'), `${where}: feedback`).toBe(aimed);
@@ -346,6 +348,49 @@ describe.skipIf(!!why)('every lesson in the browser, in both languages', () => {
       expect(b.errors).toEqual([]);
     });
   }
+
+  it('a reload and a reopened lesson resume where the learner was, with the gate and the marks', { timeout: 120_000 }, async () => {
+    const page = b.page;
+    const L = lessons.find((x) => x.id === 'classic-linux')!;
+    const total = L.lesson.steps.length;
+    const settings = JSON.stringify({ locale: 'en', theme: 'light', largeText: false, tab: 'ladder', sidebar: true });
+    await page.goto(served.url);
+    await page.evaluate(`localStorage.setItem('handshake-lab.settings', ${JSON.stringify(settings)}); localStorage.setItem('handshake-lab.learner', 'e2e-learner-resume'); sessionStorage.clear()`);
+    await page.goto(served.url);
+    await page.click('[data-testid=lessons-menu]');
+    await page.click('[data-testid=lesson-classic-linux]');
+    // The first two questions answered right, the third left open.
+    for (const i of [0, 1]) {
+      await textIs(page, '[data-testid=lesson-step]', tr('en', 'lesson.stepOf', { n: i + 1, total }));
+      await page.waitForSelector('[data-testid=lesson-question][data-open=true]');
+      await give(page, L.lesson.steps[i].question!, rightAnswer(L.answers[i]!));
+      await page.waitForSelector('[data-testid=lesson-feedback][data-correct=true]');
+      await page.click('[data-testid=lesson-next]');
+    }
+    const atThird = async (where: string) => {
+      await textIs(page, '[data-testid=lesson-step]', tr('en', 'lesson.stepOf', { n: 3, total }));
+      await page.waitForSelector('[data-testid=lesson-question][data-open=true]');
+      expect(await page.textContent('[data-testid=lesson-score]'), where).toBe(tr('en', 'lesson.score', { right: 2, total: L.answers.filter(Boolean).length }));
+      expect(await page.isDisabled('[data-testid=lesson-next]'), `${where}: Next under the open question`).toBe(true);
+      await showTab(page, 'packets');
+      await page.waitForFunction((n) => (globalThis as unknown as PageDoc).document.querySelectorAll('[data-testid=packet-row]').length === n, L.frames[2]);
+      await showTab(page, 'ladder');
+    };
+    await atThird('before the reload');
+    await page.reload();
+    await page.waitForSelector('[data-testid=lesson-panel] h2');
+    await atThird('after the reload');
+    // Closed and opened again (a new session of the same learner): the same place, and the list's mark.
+    await page.click('[data-testid=lesson-close]');
+    await page.evaluate('sessionStorage.clear()');
+    await page.goto(served.url);
+    await page.click('[data-testid=lessons-menu]');
+    expect(await page.textContent('[data-testid=lesson-classic-linux] [data-testid=lesson-progress]')).toContain(tr('en', 'lessons.progress', { solved: 2, questions: L.answers.filter(Boolean).length }));
+    expect(await page.getAttribute('[data-testid=lesson-classic-linux]', 'data-done')).toBeNull();
+    await page.click('[data-testid=lesson-classic-linux]');
+    await atThird('after reopening');
+    expect(b.errors).toEqual([]);
+  });
 
   it('teacher mode shows the answers, frees the steps and uses the large font; off again, the gate is back', { timeout: 120_000 }, async () => {
     const page = b.page;
