@@ -104,6 +104,8 @@ export interface FrameRow {
 export interface FrameDetail {
   frame: DecodedFrame;
   bytes: string;
+  /** The bytes of frame.sources (reassembled buffers), lower-case hex, in the same order; absent when none. */
+  sourceBytes?: string[];
 }
 
 export interface ConnectionSummary {

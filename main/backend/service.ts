@@ -226,7 +226,10 @@ export class Service implements HandshakeLabService {
         if (p.number > this.store.total) throw new ApiError('not_found', `there is no frame ${p.number} (${this.store.total} frames)`);
         this.refuseBeyond(c, p.number);
         let detail: ApiResults['getFrame'] | null = null;
-        this.withBytes(() => this.store.redecodeMany([p.number], (d, raw) => { detail = { frame: d.frame, bytes: bytesHex(raw.data) }; }));
+        this.withBytes(() => this.store.redecodeMany([p.number], (d, raw) => {
+          detail = { frame: d.frame, bytes: bytesHex(raw.data) };
+          if (d.sources.length) detail.sourceBytes = d.sources.map((s) => bytesHex(s.data));
+        }));
         return detail as unknown as ApiResults['getFrame'];
       },
       indexOfFrame: async (p, c) => {
@@ -423,7 +426,7 @@ export class Service implements HandshakeLabService {
   /** Stores one frame (from a file or a capture) and notes what the next push should carry. */
   private ingest(raw: Parameters<FrameStore['add']>[0], offset: number): void {
     const d = this.store.add(raw, offset);
-    this.views.added(d.frame, raw.data);
+    this.views.added(d.frame, raw.data, d.sources.map((s) => s.data));
     if (d.tcp) {
       const s = d.tcp.analysis.stream;
       this.changedStreams.add(s);

@@ -65,16 +65,16 @@ export class Views {
   }
 
   /** Called for every frame as it is stored: views that are caught up check it now. */
-  added(frame: DecodedFrame, bytes: Uint8Array): void {
+  added(frame: DecodedFrame, bytes: Uint8Array, sources?: readonly Uint8Array[]): void {
     for (const e of this.entries.values()) {
       if (!e.match || e.view.scanned !== frame.frame - 1) continue;
-      e.view.checked(frame.frame, this.safeMatch(e, frame, bytes));
+      e.view.checked(frame.frame, this.safeMatch(e, frame, bytes, sources));
     }
   }
 
-  private safeMatch(e: ViewEntry, frame: DecodedFrame, bytes: Uint8Array): boolean {
+  private safeMatch(e: ViewEntry, frame: DecodedFrame, bytes: Uint8Array, sources?: readonly Uint8Array[]): boolean {
     try {
-      return (e.match as CompiledFilter['match'])(frame, bytes);
+      return (e.match as CompiledFilter['match'])(frame, bytes, sources);
     } catch (err) {
       this.log(`filter "${e.view.expression}" failed on frame ${frame.frame}: ${err instanceof Error ? err.message : String(err)}`);
       return false;
@@ -96,7 +96,7 @@ export class Views {
         const numbers: number[] = [];
         for (let n = from; n <= to; n++) numbers.push(n);
         store.redecodeMany(numbers, (d, raw) => {
-          if (d.frame.frame === view.scanned + 1) view.checked(d.frame.frame, this.safeMatch(e, d.frame, raw.data));
+          if (d.frame.frame === view.scanned + 1) view.checked(d.frame.frame, this.safeMatch(e, d.frame, raw.data, d.sources.map((s) => s.data)));
         });
         await new Promise<void>((r) => setImmediate(r));
       }

@@ -2,6 +2,7 @@
 import type { RawFrame } from './types';
 import { TcpTracker } from './tcp/tracker';
 import { StateTracker } from './tcp/states';
+import type { Replay } from './tape';
 
 export interface Session {
   /** tcp.stream numbering, relative sequence numbers, tcp.analysis.* (per-direction flow state). */
@@ -10,10 +11,14 @@ export interface Session {
   states: StateTracker;
   /** Timestamp of the session's first frame: the zero of every TcpSegment.time. */
   t0: { sec: number; nsec: number } | null;
+  /** Keep each frame's tape of cross-frame facts (the frame store does, to re-dissect frames alone). */
+  recording: boolean;
+  /** Set while the store re-dissects a stored frame: cross-frame facts come from here. */
+  replay: Replay | null;
 }
 
 export function newSession(): Session {
-  return { tcp: new TcpTracker(), states: new StateTracker(), t0: null };
+  return { tcp: new TcpTracker(), states: new StateTracker(), t0: null, recording: false, replay: null };
 }
 
 /**

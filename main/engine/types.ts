@@ -54,6 +54,19 @@ export interface Field {
   offset: number;
   length: number;
   children: Field[];
+  /**
+   * Wireshark's generated item: the dissector worked it out (stream index, analysis, expert info),
+   * it is not a header field read from the bytes. tshark -V shows it in brackets, and so does `display`.
+   * Absent when false.
+   */
+  generated?: true;
+  /**
+   * Where offset/length point when not into the frame's own bytes: 1-based index into
+   * DecodedFrame.sources (a reassembled buffer). Absent: the enclosing item's or layer's source.
+   */
+  source?: number;
+  /** Wireshark's hidden items: filterable and printed by tshark -T fields, never shown by tshark -V. */
+  hidden?: true;
 }
 
 export type OsiLayer = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -70,6 +83,15 @@ export interface Layer {
   offset: number;
   length: number;
   fields: Field[];
+  /** 1-based index into DecodedFrame.sources when the layer was dissected from a reassembled buffer. */
+  source?: number;
+  /**
+   * Present when this top-level item is a field, not a protocol (tshark's "[2 Reassembled TCP
+   * Segments …]", tcp.segments): the value tshark prints for it.
+   */
+  value?: FieldValue;
+  /** Set with `value`: the item is generated, its title in brackets (as tshark -V prints tcp.segments). */
+  generated?: true;
 }
 
 export type ExpertSeverity = 'error' | 'warning' | 'note' | 'chat';
@@ -136,6 +158,18 @@ export interface DecodedFrame {
   /** Both endpoints' states after this frame was sent and received; null for non-TCP frames. */
   states: EndpointStates | null;
   transitions: Transition[] | null;
+  /**
+   * Byte buffers besides the frame that items point into (Wireshark's data sources, e.g. "Reassembled
+   * IPv4 (3008 bytes)"), in order: Field.source / Layer.source n means sources[n - 1]. Absent when none.
+   */
+  sources?: DataSource[];
+}
+
+/** A reassembled buffer a frame's items point into. */
+export interface DataSource {
+  /** Wireshark's tab name, e.g. "Reassembled TCP (1282 bytes)". */
+  name: string;
+  length: number;
 }
 
 export type TcpAnalysisFlag =

@@ -30,7 +30,7 @@ export function dissectFrame(raw: RawFrame, frameNumber: number, session: Sessio
   const d = raw.data;
   const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
   const layers: Layer[] = [{ protocol: 'frame', title: `Frame ${frameNumber}`, osi: 1, tcpip: 1, offset: 0, length: d.length, fields: [field('frame.number', frameNumber, 0, 0)] }];
-  const out: DissectResult = { layers, info: '', src: '', dst: '', protocol: 'Ethernet', malformed: false, expert: [], tcp: null, stream: null, tapped: false, tcpOnly: null };
+  const out: DissectResult = { layers, info: '', src: '', dst: '', protocol: 'Ethernet', malformed: false, expert: [], tcp: null, stream: null, tapped: false, tcpOnly: null, sources: [], tape: null };
   if (raw.linktype !== 1 || d.length < 14) { out.malformed = true; return out; }
   const type = v.getUint16(12);
   layers.push({ protocol: 'eth', title: 'Ethernet II', osi: 2, tcpip: 2, offset: 0, length: 14, fields: [] });

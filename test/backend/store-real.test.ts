@@ -57,6 +57,9 @@ describe.skipIf(!ready || files.length === 0)('frame store on the real engine', 
     const again: unknown[] = [];
     store.redecodeMany(expected.map((f) => f.frame), (d) => again.push(plain(d.frame)));
     expect(again).toEqual(expected);
+    // The app asks for one frame at a time, in any order: each alone must equal the first pass
+    // (times from the previous frame, stream numbers, request links, reassembled data and all).
+    for (let n = expected.length; n >= 1; n--) expect(plain(store.redecode(n).frame), `frame ${n} re-dissected alone`).toEqual(expected[n - 1]);
     const stats = new ConversationStats();
     try { readCaptureFile(file, (raw) => stats.add(raw)); } catch { /* damaged */ }
     const rows = stats.rows();

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { cli, cliBuilt } from '../helpers/cli';
 import { join } from 'node:path';
-import { REQUIRED_FIELDS } from '../helpers/fields';
+import { protocolFields, REQUIRED_FIELDS } from '../helpers/fields';
 import { CORPUS, corpusFiles, NOT_CAPTURES } from '../helpers/corpus';
 import { describeMismatches, hasTshark, tsharkRun, type FieldMismatch } from '../helpers/tshark';
 import { unexplained } from '../helpers/known-differences';
@@ -17,13 +17,20 @@ const lines = (text: string) => text.split('\n').filter((l, i, all) => i < all.l
 const files = corpusFiles().filter((f) => !NOT_CAPTURES.test(f.name));
 const damaged = (name: string) => /(truncat|damag)/.test(name);
 
+/** Captures where reassembly, DNS and HTTP happen: their fields are compared there too. */
+const PROTOCOL_FILES = /^(reasm|noise)\/|frag|ipv6-ext/;
+
 describe.skipIf(!cliBuilt || !tsharkOk)('decode --fields prints what tshark -T fields prints', () => {
-  for (const { path, name } of files) {
-    it(name, () => {
-      const ours = cli(['decode', path, '--fields', REQUIRED_FIELDS.join(',')]);
+  const cases = [
+    ...files.map((f) => ({ ...f, fields: REQUIRED_FIELDS, what: '' })),
+    ...files.filter((f) => PROTOCOL_FILES.test(f.name)).map((f) => ({ ...f, fields: protocolFields(), what: ' (DNS, HTTP, reassembly fields)' })),
+  ];
+  for (const { path, name, fields, what } of cases) {
+    it(name + what, () => {
+      const ours = cli(['decode', path, '--fields', fields.join(',')]);
       expect(ours.status, ours.stderr).toBe(damaged(name) ? 2 : 0);
       const args = ['-r', path, '-n', '-T', 'fields', '-E', 'occurrence=a'];
-      for (const f of REQUIRED_FIELDS) args.push('-e', f);
+      for (const f of fields) args.push('-e', f);
       const theirs = lines(tsharkRun(args).stdout);
       const mine = lines(ours.stdout);
       expect(mine.length, `${name}: frames`).toBe(theirs.length);
@@ -31,7 +38,7 @@ describe.skipIf(!cliBuilt || !tsharkOk)('decode --fields prints what tshark -T f
       theirs.forEach((line, i) => {
         if (line === mine[i]) return;
         const t = line.split('\t'), o = mine[i].split('\t');
-        REQUIRED_FIELDS.forEach((field, j) => {
+        fields.forEach((field, j) => {
           if (t[j] !== o[j]) diffs.push({ frame: i + 1, field, ours: [o[j] ?? ''], tshark: [t[j] ?? ''] });
         });
         if (o.length !== t.length) diffs.push({ frame: i + 1, field: 'columns', ours: [String(o.length)], tshark: [String(t.length)] });
@@ -66,12 +73,12 @@ describe.skipIf(!cliBuilt)('decode --fields --jsonl', () => {
   });
 
   it('names unknown fields and exits 2 without output', () => {
-    const r = cli(['decode', join(CORPUS, 'tcp', 'lossy-sim.pcap'), '--fields', 'tcp.srcport,tcp.bogus,dns.qry.name']);
+    const r = cli(['decode', join(CORPUS, 'tcp', 'lossy-sim.pcap'), '--fields', 'tcp.srcport,tcp.bogus,smb2.cmd']);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain("'tcp.bogus'");
-    expect(r.stderr).toContain("'dns.qry.name'");
+    expect(r.stderr).toContain("'smb2.cmd'");
     expect(cli(['decode', join(CORPUS, 'tcp', 'lossy-sim.pcap'), '--fields', ',']).status).toBe(2);
   });
 });

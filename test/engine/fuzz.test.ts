@@ -133,7 +133,7 @@ describe.skipIf(!hasTshark())('truncated frames tshark calls errors are flagged 
   const dir = mkdtempSync(join(tmpdir(), 'hl-fuzz-'));
   const picks = ['lab/ipv4-3seg.pcap', 'lab/ipv6-3seg.pcap', 'lab/ipv4-3seg-sll2.pcap', 'link/vlan.pcap', 'link/null-ipv4.pcap',
     'noise/ping4-rr.pcap', 'noise/udp-unreach.pcap', 'tcp/syn-data-options.pcap', 'tcp/icmp-errors.pcap', 'tcp/ipv6-ext.pcap',
-    'tcp/ipv4-options-frag.pcap', 'tcp/arp.pcap'];
+    'tcp/ipv4-options-frag.pcap', 'tcp/arp.pcap', 'noise/dns.pcap', 'reasm/dns-records.pcap', 'reasm/dns-malformed.pcap', 'reasm/dns-mdns.pcap'];
   for (const pick of picks) {
     const file = files.find((f) => f.name === pick);
     it.skipIf(!file)(pick, () => {
@@ -170,4 +170,77 @@ describe.skipIf(!hasTshark())('truncated frames tshark calls errors are flagged 
       expect(missed.length, missed.slice(0, 15).join('\n')).toBe(0);
     });
   }
+});
+
+/** An Ethernet/IPv4 frame around a UDP or TCP payload (checksums left zero: tshark does not check them). */
+function ipv4Frame(proto: 6 | 17, sport: number, dport: number, payload: Uint8Array, tcp?: { seq: number; ack: number; flags: number }): Uint8Array {
+  const l4 = proto === 17 ? 8 : 20;
+  const out = new Uint8Array(14 + 20 + l4 + payload.length);
+  const v = new DataView(out.buffer);
+  v.setUint16(12, 0x0800);
+  v.setUint8(14, 0x45); v.setUint16(16, 20 + l4 + payload.length); v.setUint8(22, 64); v.setUint8(23, proto);
+  v.setUint32(26, 0x0a000001); v.setUint32(30, 0x0a000002);
+  v.setUint16(34, sport); v.setUint16(36, dport);
+  if (proto === 17) v.setUint16(38, 8 + payload.length);
+  else {
+    v.setUint32(38, tcp!.seq >>> 0); v.setUint32(42, tcp!.ack >>> 0); v.setUint8(46, 0x50); v.setUint8(47, tcp!.flags); v.setUint16(48, 65535);
+  }
+  out.set(payload, 14 + 20 + l4);
+  return out;
+}
+
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (ch) => ch.charCodeAt(0) & 0xff);
+
+describe('DNS and HTTP inputs built to break them never throw or run away', () => {
+  it('DNS messages with random records, compression pointers anywhere (loops included) and lying counts', () => {
+    const r = prng(53);
+    const dec = new Decoder();
+    for (let i = 0; i < 3000; i++) {
+      const body = new Uint8Array(int(r, 200));
+      for (let j = 0; j < body.length; j++) {
+        const x = r();
+        // Mostly short labels and pointers, which is what a name reader has to walk.
+        body[j] = x < 0.25 ? 0xc0 | int(r, 2) : x < 0.5 ? int(r, 12) : x < 0.55 ? 0x40 | int(r, 64) : int(r, 256);
+      }
+      const msg = new Uint8Array(12 + body.length);
+      const v = new DataView(msg.buffer);
+      v.setUint16(0, i); v.setUint16(2, r() < 0.5 ? 0x0100 : 0x8180 | int(r, 16));
+      for (let k = 4; k < 12; k += 2) v.setUint16(k, r() < 0.8 ? int(r, 4) : int(r, 65536));
+      msg.set(body, 12);
+      const port = [53, 5353, 5355, 40000][i % 4];
+      decodeChecked(dec, { data: ipv4Frame(17, 40001, port, msg), len: 42 + msg.length, linktype: 1, interface: 0, tsSec: i, tsNsec: 0 }, `DNS #${i}`);
+    }
+  });
+
+  it('DNS over TCP and HTTP cut into random segments, with random lengths, chunk sizes and garbage', () => {
+    const r = prng(80);
+    const dec = new Decoder();
+    const pieces = ['GET / HTTP/1.1\r\n', 'HTTP/1.1 200 OK\r\n', 'Host: x\r\n', 'Content-Length: ', 'Transfer-Encoding: chunked\r\n', '\r\n',
+      '5\r\nhello\r\n', '0\r\n\r\n', 'ffffffff\r\n', 'Content-Type: text/plain\r\n', '\x00\x05\x12\x34\x01\x00\x00\x01', 'zzz'];
+    let frame = 0;
+    for (let conn = 0; conn < 60; conn++) {
+      let stream = '';
+      for (let k = 0, n = 5 + int(r, 30); k < n; k++) {
+        stream += pieces[int(r, pieces.length)];
+        if (r() < 0.3) stream += String(int(r, 3000));
+        if (r() < 0.1) stream += String.fromCharCode(...Array.from({ length: int(r, 20) }, () => int(r, 256)));
+      }
+      const bytes = ascii(stream);
+      const port = [80, 8080, 53, 18080][conn % 4];
+      let seq = 1000, at = 0;
+      const send = (payload: Uint8Array, flags: number): void => {
+        frame++;
+        decodeChecked(dec, { data: ipv4Frame(6, 30000 + conn, port, payload, { seq, ack: 1, flags }), len: 54 + payload.length, linktype: 1, interface: 0, tsSec: frame, tsNsec: 0 }, `stream ${conn} frame ${frame}`);
+        seq += payload.length + (flags & 3 ? 1 : 0);
+      };
+      send(new Uint8Array(0), 0x02);
+      while (at < bytes.length) {
+        const n = 1 + int(r, 64);
+        send(bytes.subarray(at, at + n), 0x18);
+        at += n;
+      }
+      send(new Uint8Array(0), 0x11);
+    }
+    expect(frame).toBeGreaterThan(100);
+  });
 });

@@ -1,15 +1,16 @@
 // Every corpus capture decoded in-process and compared with tshark 4.0, frame by frame: the fields
 // `decode --jsonl` must carry, the TCP analysis flags, the detail fields (protocol stack, expert messages,
-// bytes in flight, completeness, D-SACK, TFO), the Info / Protocol / Source / Destination columns
-// and the number of frames (for a damaged file: the frames before the damage, as tshark shows them).
+// bytes in flight, completeness, D-SACK, TFO), every field of IP reassembly, TCP desegmentation, DNS and
+// HTTP, the Info / Protocol / Source / Destination columns and the number of frames (for a damaged file:
+// the frames before the damage, as tshark shows them).
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
-import { ANALYSIS_FIELDS, DETAIL_FIELDS, REQUIRED_FIELDS } from '../helpers/fields';
+import { ANALYSIS_FIELDS, DETAIL_FIELDS, protocolFields, REQUIRED_FIELDS } from '../helpers/fields';
 import { corpusFiles, decodeLenient, NOT_CAPTURES } from '../helpers/corpus';
 import { COLUMNS, describeMismatches, diffFields, hasTshark, tsharkFields, type FieldMismatch } from '../helpers/tshark';
 import { unexplained } from '../helpers/known-differences';
 
-const FIELDS = [...REQUIRED_FIELDS, ...ANALYSIS_FIELDS, ...DETAIL_FIELDS, ...Object.keys(COLUMNS)];
+const FIELDS = [...REQUIRED_FIELDS, ...ANALYSIS_FIELDS, ...DETAIL_FIELDS, ...protocolFields(), ...Object.keys(COLUMNS)];
 const files = corpusFiles().filter((f) => !NOT_CAPTURES.test(f.name));
 const tsharkOk = hasTshark();
 if (!tsharkOk) console.log('skipping the tshark field comparison: tshark is not installed');
@@ -23,6 +24,7 @@ afterAll(() => {
 describe.skipIf(!tsharkOk)('every corpus file equals tshark, field by field', () => {
   it('has a corpus to compare', () => {
     expect(files.length).toBeGreaterThan(50);
+    expect(protocolFields().length, 'DNS, HTTP and reassembly fields').toBeGreaterThan(150);
   });
   for (const { path, name } of files) {
     it(name, () => {

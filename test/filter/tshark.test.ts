@@ -30,20 +30,28 @@ const FILTERS = [
   'tcp.payload contains "TCP"', 'not tcp.port == 12345', 'tcp.srcport != 12345', 'ip.ttl < 64', 'vlan.id == 10',
 ];
 
+/** Filters on what reassembly, DNS and HTTP add, compared on the captures that carry them. */
+const PROTOCOL_FILTERS = [
+  'dns', 'dns.flags.response == 1', 'dns.qry.name == "www.example.org"', 'dns.a', 'dns.qry.type == 28', 'http',
+  'http.request.method == "GET"', 'http.response.code == 200', 'http.request', 'tcp.segments', 'tcp.reassembled.length > 100',
+  'ip.fragment', 'ipv6.fragment', 'udp.length > 1500',
+];
+const PROTOCOL_KINDS = /(reasm\/(frag-udp4|frag-udp6|dns-records|dns-tcp|http-split|http-chunked)|noise\/(dns|http)|tcp\/ipv6-ext)/;
+
 // One tshark run per (file, filter) costs ~0.3 s: compare on the captures that differ in kind (the
 // lab, every noise protocol, the TCP analysis cases, tags and loopback links), not on every variant
-// of the same traffic in another file format. (ipv6-ext is left out: its fragments are a known difference.)
-const KINDS = /(lab\/|noise\/|tcp\/(lossy-sim|lossy-dup|zero-window|keepalive|port-reuse|arp|seq-wrap|rst-states|syn-data-options)|link\/(vlan|qinq|null-ipv4|raw-101))/;
+// of the same traffic in another file format.
+const KINDS = /(lab\/|noise\/|tcp\/(lossy-sim|lossy-dup|zero-window|keepalive|port-reuse|arp|seq-wrap|rst-states|syn-data-options|ipv6-ext)|link\/(vlan|qinq|null-ipv4|raw-101))/;
 
 describe.skipIf(!hasTshark())('display filters equal tshark -Y', () => {
-  const files = captures().filter((f) => KINDS.test(f));
+  const files = captures().filter((f) => KINDS.test(f) || PROTOCOL_KINDS.test(f));
   it('has captures to compare', () => {
     expect(files.length).toBeGreaterThan(0);
   });
   for (const file of files) {
     it(file.slice(CORPUS.length + 1), () => {
       const frames = decodeFile(file);
-      for (const expr of FILTERS) {
+      for (const expr of [...(KINDS.test(file) ? FILTERS : []), ...(PROTOCOL_KINDS.test(file) ? PROTOCOL_FILTERS : [])]) {
         const c = compileFilter(expr);
         if (!c.ok) throw new Error(`${expr}: ${c.error.message}`);
         const ours = frames.filter((f) => c.match(f)).map((f) => f.frame);

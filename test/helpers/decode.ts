@@ -28,6 +28,10 @@ function collect(tree: readonly Field[], name: string, out: FieldValue[]): void 
 /** All occurrences of field `name` in a decoded frame, depth-first in tree (wire) order. */
 export function occurrences(frame: DecodedFrame, name: string): FieldValue[] {
   const out: FieldValue[] = [];
-  for (const layer of frame.layers) collect(layer.fields, name, out);
+  for (const layer of frame.layers) {
+    // A top-level item that is a field (tcp.segments) is an occurrence of its own.
+    if (layer.protocol === name && layer.value !== undefined) out.push(layer.value);
+    collect(layer.fields, name, out);
+  }
   return out;
 }

@@ -1,6 +1,8 @@
 // The fields issue #3 requires `decode --jsonl` to carry, by their tshark 4.0 names
 // (one list, in required-fields.json, shared with the benchmark script).
 import required from './required-fields.json';
+import '../../main/engine/decoder';
+import { allFields } from '../../main/engine/fields/registry';
 
 export const REQUIRED_FIELDS: readonly string[] = required;
 
@@ -23,3 +25,13 @@ export const DETAIL_FIELDS = [
   'tcp.options.sack.dsack_le', 'tcp.options.sack.dsack_re', 'tcp.options.tfo.cookie',
   'frame.section_number', 'frame.interface_id', 'frame.interface_name', 'frame.interface_description',
 ] as const;
+
+/**
+ * Every field the engine registers for IP reassembly, TCP desegmentation, DNS and HTTP (and the bodies HTTP
+ * hands on), by name: the comparisons with tshark check them all, so a field added later is checked too.
+ */
+export function protocolFields(): string[] {
+  const prefixes = ['ip.fragment', 'ip.reassembled', 'ipv6.fragment', 'ipv6.reassembled', 'tcp.segment', 'tcp.reassembled', 'tcp.pdu.',
+    'dns.', 'http.', 'media.', 'urlencoded-form.', 'udp.stream'];
+  return allFields().filter((f) => f.kind !== 'protocol' && prefixes.some((p) => f.name.startsWith(p))).map((f) => f.name).sort();
+}

@@ -11,16 +11,10 @@ interface Known {
   reason: string;
 }
 
-const FRAGMENTS = 'tshark reassembles IP fragments and dissects the transport in the last fragment; we mark fragments only';
 const QUOTED = 'a TCP header quoted in an ICMP error: tshark looks up its stream and shows more fields; we show raw numbers and create no stream (DECISIONS)';
 
 export const KNOWN_DIFFERENCES: Known[] = [
-  { file: 'tcp/frag-udp.pcap', frames: [3, 6], fields: '*', reason: FRAGMENTS },
-  { file: 'tcp/ipv4-options-frag.pcap', frames: [5, 6, 7], fields: '*', reason: FRAGMENTS },
-  { file: 'tcp/ipv6-ext.pcap', frames: [5, 6], fields: '*', reason: FRAGMENTS },
   { file: 'tcp/icmp-errors.pcap', frames: [2, 8], fields: '*', reason: QUOTED },
-  { file: 'noise/dns.pcap', frames: [1, 2], fields: ['_ws.col.Info', '_ws.col.Protocol'], reason: 'DNS is not dissected (shown as UDP data)' },
-  { file: 'noise/http.pcap', frames: [4, 6, 8], fields: ['_ws.col.Info', '_ws.col.Protocol'], reason: 'HTTP on a non-default port (18080) and HTTP reassembly are not done' },
   { file: 'format/pcapng-blocks.pcapng', frames: [3, 4], fields: ['_ws.col.Info', '_ws.col.Protocol'], reason: 'pcapng custom blocks: tshark names the PEN' },
   { file: 'format/pcap-frac-overflow-ns.pcap', frames: [2], fields: ['frame.time_epoch'], reason: 'a negative nanosecond count in a damaged record: tshark prints a sign on the seconds' },
   { file: 'bad/malformed.pcap', frames: [4, 7, 22, 24, 28], fields: ['_ws.col.Info', 'tcp.seq'], reason: 'Info strings of a few malformed headers (bogus lengths, cut IPv6 headers) differ in wording' },
@@ -29,9 +23,6 @@ export const KNOWN_DIFFERENCES: Known[] = [
   { file: 'format/pcap-frac-overflow-ns.pcap', frames: [1, 2], fields: ['_ws.expert.message'], reason: 'tshark adds an "Arrival Time: Fractional second … is invalid" expert for damaged timestamps; we do not' },
   { file: 'format/pcap-frac-overflow-us.pcap', frames: [1, 2, 4], fields: ['_ws.expert.message'], reason: 'tshark adds an "Arrival Time: Fractional second … is invalid" expert for damaged timestamps; we do not' },
   { file: 'format/pcap-snaplen68.pcap', frames: [4], fields: ['frame.protocols'], reason: 'tshark\'s SPICE heuristic claims a cut payload; we show data' },
-  { file: 'noise/dns.pcap', frames: [1, 2], fields: ['frame.protocols'], reason: 'DNS is not dissected (shown as UDP data)' },
-  { file: 'noise/http.pcap', frames: [6, 8], fields: ['frame.protocols', '_ws.expert.message'], reason: 'HTTP reassembly across segments is not done' },
-  { file: 'tcp/ipv6-ext.pcap', frames: [8], fields: ['tcp.completeness'], reason: FRAGMENTS },
 ];
 
 /** The mismatches of `file` (its path relative to test/corpus) that no known difference explains. */
@@ -43,8 +34,6 @@ export function unexplained(file: string, diffs: FieldMismatch[]): FieldMismatch
 
 /** Captures whose `stats` differ from `tshark -z conv,tcp` for a known reason. */
 export const KNOWN_STATS_DIFFERENCES: { file: string; reason: string }[] = [
-  { file: 'tcp/ipv4-options-frag.pcap', reason: FRAGMENTS },
-  { file: 'tcp/ipv6-ext.pcap', reason: FRAGMENTS },
   { file: 'format/pcap-frac-overflow-us.pcap', reason: 'fractions of a second ≥ 1 s in damaged records: tshark keeps them unnormalised in its duration' },
   { file: 'format/pcapng-2sections.pcapng', reason: 'time runs backwards across sections: tshark gives a huge start and a negative duration' },
 ];

@@ -10,6 +10,14 @@ import type { Session } from '../session';
 import type { StreamOnly } from '../tcp/tracker';
 import { bytesHex } from '../fields/format';
 import { collectLate, treeless } from '../fields/tree';
+import { Tape, type TapeValue } from '../tape';
+
+/** A buffer other than the frame's bytes that dissection continues in (Wireshark's data source). */
+export interface Source {
+  /** Wireshark's name for it, e.g. "Reassembled IPv4 (3008 bytes)". */
+  name: string;
+  data: Uint8Array;
+}
 
 export class BoundsSignal extends Error {
   constructor(readonly malformed: boolean) {
@@ -46,10 +54,17 @@ export class Head {
 
 /** The state of one frame's dissection. */
 export class Ctx {
-  readonly d: Uint8Array;
-  readonly v: DataView;
-  /** Captured length (bytes present). */
-  readonly cap: number;
+  /** The bytes being dissected (the frame's, or a reassembled buffer's while inSource runs), a view on them, and how many are present. */
+  d: Uint8Array;
+  v: DataView;
+  cap: number;
+  /** 0 while dissecting the frame's own bytes, else the 1-based number of the source in `sources`. */
+  source = 0;
+  /** Reassembled buffers this frame's items point into. */
+  readonly sources: Source[] = [];
+  /** Cross-frame facts: recorded (first pass, when the session keeps tapes) or replayed (stored frame). */
+  readonly tape: Tape | null;
+  private readonly replaying: boolean;
   readonly layers: Layer[] = [];
   readonly expert: ExpertItem[] = [];
   malformed = false;
@@ -81,6 +96,15 @@ export class Ctx {
   netVersion = 0;
   netSrcOff = 0;
   netDstOff = 0;
+  /** TCP may gather more segments for the protocol being dissected (Wireshark's pinfo->can_desegment). */
+  canDesegment = false;
+  /** The data being dissected ends with the sender's FIN: nothing more will come. */
+  endOfStream = false;
+  /** The TCP layer's items of the segment being dissected (tcp_dissect_pdus adds "[PDU Size: n]" there). */
+  tcpTree: Field[] | null = null;
+  /** Ports of the innermost UDP/TCP header so far (Wireshark's pinfo->srcport / destport). */
+  srcPort = 0;
+  dstPort = 0;
   /** IPv4 TTL / IPv6 hop limit of the packet, as ICMP echo Info shows it. */
   ttl = 0;
   /** Absolute end of the PDU the last network-layer dissector found (Wireshark's set_actual_length), or -1. */
@@ -95,11 +119,56 @@ export class Ctx {
     this.d = raw.data;
     this.v = new DataView(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength);
     this.cap = raw.data.length;
+    const replay = session.replay;
+    this.replaying = replay !== null;
+    this.tape = replay ? replay.tape : session.recording ? new Tape() : null;
+  }
+
+  /**
+   * A fact this frame learns from earlier frames: computed from the session's state on the first
+   * pass (and recorded when tapes are kept), read back off the tape when a stored frame is re-dissected.
+   */
+  recall<T extends TapeValue>(compute: () => T): T {
+    if (this.replaying) return this.tape!.next() as T;
+    const v = compute();
+    this.tape?.record(v);
+    return v;
+  }
+
+  /** True while a stored frame is re-dissected (state kept for later frames must not be touched). */
+  get replay(): boolean {
+    return this.replaying;
+  }
+
+  /**
+   * Runs `fn` over a reassembled buffer (a new data source): offsets inside are into `data`, and
+   * layers opened meanwhile say so. Returns the source's number; the frame's bytes are current again after.
+   */
+  inSource(name: string, data: Uint8Array, fn: () => void): number {
+    this.sources.push({ name, data });
+    const n = this.sources.length;
+    const saved = { d: this.d, v: this.v, cap: this.cap, source: this.source };
+    this.d = data;
+    this.v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    this.cap = data.length;
+    this.source = n;
+    this.hexAt = -1;
+    try {
+      fn();
+    } finally {
+      this.d = saved.d;
+      this.v = saved.v;
+      this.cap = saved.cap;
+      this.source = saved.source;
+      this.hexAt = -1;
+    }
+    return n;
   }
 
   /** Opens a protocol subtree (a layer, or an item under the ICMP error that quotes it). */
-  open(protocol: string, short: string, title: string, osi: OsiLayer, tcpip: TcpIpLayer, offset: number, length: number): Head {
-    this.protos.push(protocol);
+  open(protocol: string, short: string, title: string, osi: OsiLayer, tcpip: TcpIpLayer, offset: number, length: number, named = true): Head {
+    // `named` false: a further PDU of the same dissector call (frame.protocols names the protocol once).
+    if (named) this.protos.push(protocol);
     this.current = short;
     this.curOsi = osi;
     this.curTcpip = tcpip;
@@ -112,6 +181,7 @@ export class Ctx {
       return new Head(null, item, fields);
     }
     const layer: Layer = { protocol, title, osi, tcpip, offset, length, fields };
+    if (this.source) layer.source = this.source;
     this.layers.push(layer);
     return new Head(layer, null, fields);
   }
@@ -137,6 +207,11 @@ export class Ctx {
     throw stop > end ? MALFORMED : SHORT;
   }
 
+  /** Bad data a dissector cannot go on with: Wireshark's ReportedBoundsError ("Malformed Packet"). */
+  fail(): never {
+    throw MALFORMED;
+  }
+
   /** Bytes available (captured) of a protocol whose reported data ends at `end`, from `off`. */
   avail(off: number, end: number): number {
     const e = end < this.cap ? end : this.cap;
@@ -149,16 +224,33 @@ export class Ctx {
     if (severity === 'error') this.malformed = true;
   }
 
+  /** Wireshark's column fence: setInfo() keeps the Info text before it (the first of several PDUs in a segment). */
+  private infoFence = 0;
+  /** False once a second PDU of a segment is dissected: the Protocol column keeps the first one's. */
+  private protocolWritable = true;
+
   setProtocol(p: string): void {
-    if (this.colWritable) this.protocol = p;
+    if (this.colWritable && this.protocolWritable) this.protocol = p;
   }
 
   setInfo(s: string): void {
-    if (this.colWritable && !this.lean) this.info = s;
+    if (this.colWritable && !this.lean) this.info = this.infoFence ? this.info.slice(0, this.infoFence) + s : s;
   }
 
   appendInfo(s: string): void {
     if (this.colWritable && !this.lean) this.info += s;
+  }
+
+  /** col_append_sep_str: `sep` first unless the column is empty. */
+  appendInfoSep(sep: string, s: string): void {
+    if (this.colWritable && !this.lean) this.info += this.info ? sep + s : s;
+  }
+
+  /** col_set_fence on Info; the Protocol column is frozen too (what desegment_tcp does between PDUs). */
+  fenceInfo(freezeProtocol = false): void {
+    if (!this.colWritable) return;
+    this.infoFence = this.info.length;
+    if (freezeProtocol) this.protocolWritable = false;
   }
 
   setAddresses(src: string, dst: string): void {

@@ -76,6 +76,12 @@ export function relTimeString(sec: number, nsec: number): string {
   return sec + '.' + pad9(nsec);
 }
 
+/** The time from (sec0, nsec0) to (sec, nsec) as tshark prints a relative time ("0.000614000"). */
+export function timeBetween(sec: number, nsec: number, sec0: number, nsec0: number): string {
+  nsDelta(sec, nsec, sec0, nsec0);
+  return relTimeString(dSec, dNsec);
+}
+
 /** Seconds (a double) as a relative time string with 9 decimals, e.g. for tcp.time_delta. */
 export function secondsString(t: number): string {
   const neg = t < 0;
@@ -152,7 +158,10 @@ export function dissectFrameLayer(c: Ctx): Field {
     field(t, F.offsetShift.name, '0.000000000', 'Time shift for this packet: 0.000000000 seconds');
     const epoch = epochString(sec, nsec);
     field(t, F.epoch.name, epoch, `Epoch Time: ${epoch} seconds`);
-    if (st.hasPrev) nsDelta(sec, nsec, st.prevSec, st.prevNsec);
+    // A stored frame re-dissected alone learns its predecessor's time from the store.
+    const replay = c.session.replay;
+    const prev = replay ? replay.prevTime : st.hasPrev ? { sec: st.prevSec, nsec: st.prevNsec } : null;
+    if (prev) nsDelta(sec, nsec, prev.sec, prev.nsec);
     else { dSec = 0; dNsec = 0; }
     const delta = unwanted(F.delta.name) && unwanted(F.deltaDisplayed.name) ? '' : relTimeString(dSec, dNsec);
     field(t, F.delta.name, delta, `Time delta from previous captured frame: ${delta} seconds`);

@@ -45,7 +45,7 @@ export function checksumItems(c: Ctx, tree: Field[], prefix: string, off: number
 
 /** Remembers an echo request; returns nothing. */
 export function echoRequest(c: Ctx, proto: string, id: number, seq: number): void {
-  if (!c.colWritable) return;
+  if (!c.colWritable || c.replay) return;
   const st = dissectState(c.session);
   st.echoRequests.set(`${proto}|${c.netSrc}|${c.netDst}|${id}|${seq}`, { frame: c.number, sec: c.raw.tsSec, nsec: c.raw.tsNsec });
 }
@@ -53,11 +53,15 @@ export function echoRequest(c: Ctx, proto: string, id: number, seq: number): voi
 /** The request an echo reply answers: its frame and the response time in ms ("0.014"), or null. */
 export function echoReply(c: Ctx, proto: string, id: number, seq: number): { frame: number; ms: string } | null {
   if (!c.colWritable) return null;
-  const st = dissectState(c.session);
-  const req = st.echoRequests.get(`${proto}|${c.netDst}|${c.netSrc}|${id}|${seq}`);
-  if (!req || req.frame >= c.number) return null;
-  const ns = (c.raw.tsSec - req.sec) * 1e9 + (c.raw.tsNsec - req.nsec);
-  return { frame: req.frame, ms: (ns / 1e6).toFixed(3) };
+  let ms = '';
+  const frame = c.recall(() => {
+    const req = dissectState(c.session).echoRequests.get(`${proto}|${c.netDst}|${c.netSrc}|${id}|${seq}`);
+    if (!req || req.frame >= c.number) return 0;
+    ms = (((c.raw.tsSec - req.sec) * 1e9 + (c.raw.tsNsec - req.nsec)) / 1e6).toFixed(3);
+    return req.frame;
+  });
+  if (!frame) return null;
+  return { frame, ms: c.recall(() => ms) };
 }
 
 /** Dissects the packet quoted by an error message: its items go under the ICMP layer. */

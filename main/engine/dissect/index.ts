@@ -5,7 +5,8 @@
 import type { ExpertItem, Field, Layer, RawFrame, TcpAnalysis, TcpSegment } from '../types';
 import type { Session } from '../session';
 import type { StreamOnly } from '../tcp/tracker';
-import { Ctx, BoundsSignal } from './context';
+import { Ctx, BoundsSignal, type Source } from './context';
+import type { Tape } from '../tape';
 import { dissectFrameLayer, finishProtocols } from './frame';
 import { dissectLink } from './link';
 import { showException } from './exception';
@@ -27,6 +28,10 @@ export interface DissectResult {
   tapped: boolean;
   /** For a top-level TCP segment that was not analysed: its stream, times and completeness. */
   tcpOnly: StreamOnly | null;
+  /** Reassembled buffers the layers point into (Layer.source / Field.source n is sources[n - 1]). */
+  sources: Source[];
+  /** The cross-frame facts recorded for this frame (when the session keeps tapes), else null. */
+  tape: Tape | null;
 }
 
 /** Dissects one frame. Never throws: malformed input is flagged and decoding goes on. */
@@ -47,7 +52,7 @@ export function dissectFrame(raw: RawFrame, frameNumber: number, session: Sessio
     dissectorBug(c, e);
   }
   if (protocols) finishProtocols(protocols, c.protos);
-  return { layers: c.layers, info: c.info, src: c.src, dst: c.dst, protocol: c.protocol, malformed: c.malformed, expert: c.expert, tcp: c.tcp, stream: c.tcpStream, tapped: c.tcpTapped, tcpOnly: c.tcpOnly };
+  return { layers: c.layers, info: c.info, src: c.src, dst: c.dst, protocol: c.protocol, malformed: c.malformed, expert: c.expert, tcp: c.tcp, stream: c.tcpStream, tapped: c.tcpTapped, tcpOnly: c.tcpOnly, sources: c.sources, tape: c.tape };
 }
 
 /** A dissector threw something other than a bounds signal: Wireshark's "Dissector bug" (a malformed frame). */

@@ -10,6 +10,8 @@ import { dsfieldItem } from './dscp';
 import { dissectIpv4Options } from './ipv4-options';
 import { dissectData } from './payload';
 import { dissectIpv6 } from './ipv6';
+import { fragmentTree, reassemble } from './fragments';
+import { dissectState } from './state';
 
 const F = {
   version: defineField('ip.version', 'Version', 'uint'),
@@ -96,8 +98,8 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   leaf(fi.children, F.rb.name, (flags >> 2) & 1, bitsDisplay(d[off + 6], 0x80, 8, 'Reserved bit', flags & 4 ? 'Set' : 'Not set'), off + 6, 1);
   leaf(fi.children, F.df.name, (flags >> 1) & 1, bitsDisplay(d[off + 6], 0x40, 8, "Don't fragment", flags & 2 ? 'Set' : 'Not set'), off + 6, 1);
   leaf(fi.children, F.mf.name, flags & 1, bitsDisplay(d[off + 6], 0x20, 8, 'More fragments', flags & 1 ? 'Set' : 'Not set'), off + 6, 1);
-  // tshark 4.0 prints the offset in 8-byte units (the Info column gives bytes).
-  leaf(t, F.fragOffset.name, fragUnits, bitsDisplay(fw, 0x1fff, 16, 'Fragment Offset', String(fragUnits)), off + 6, 2);
+  // tshark 4.0's value is in 8-byte units (as on the wire), its text in bytes.
+  leaf(t, F.fragOffset.name, fragUnits, bitsDisplay(fw, 0x1fff, 16, 'Fragment Offset', String(fragUnits * 8)), off + 6, 2);
   c.need(off + 8, 1, end);
   const ttl = d[off + 8];
   const ttlItem = leaf(t, F.ttl.name, ttl, `Time to Live: ${ttl}`, off + 8, 1);
@@ -140,9 +142,19 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   c.ttl = ttl;
   const payload = off + hlen;
   if (fragOff > 0 || (flags & 1)) {
+    // tshark reassembles fragments whose payload was captured whole (never inside an ICMP error);
+    // the frame that completes the datagram dissects the transport from the reassembled bytes.
+    if (c.colWritable && totalLen > hlen && pduEnd <= c.cap) {
+      const key = `${src}|${dst}|${proto}|${id}`;
+      const r = reassemble(c, dissectState(c.session).ipFragments, key, payload, fragOff, pduEnd - payload, (flags & 1) === 1);
+      if (r) {
+        fragmentTree(c, t, false, r, c.sources.length + 1);
+        c.inSource('Reassembled IPv4', r.data, () => dissectIpPayload(c, proto, 0, r.data.length));
+        return;
+      }
+    }
     c.fragmented = true;
-    // Fragments are marked, not reassembled: the payload is shown as data, as Wireshark shows
-    // each fragment (it dissects the transport only in the reassembled datagram).
+    // A fragment of a datagram not complete yet: its payload is shown as data.
     c.setProtocol('IPv4');
     c.setInfo(`Fragmented IP protocol (proto=${ipProtoName(proto)} ${proto}, off=${fragOff}, ID=${hex(id, 4).slice(2)})`);
     dissectData(c, payload, pduEnd);

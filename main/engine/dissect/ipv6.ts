@@ -9,6 +9,8 @@ import { dsfieldItem } from './dscp';
 import { dissectIpPayload, ipProtoName } from './ip-proto';
 import { dissectData } from './payload';
 import { expert, defineExpert } from './expert';
+import { fragmentTree, reassemble } from './fragments';
+import { dissectState } from './state';
 
 const F = {
   version: defineField('ipv6.version', 'Version', 'uint'),
@@ -105,6 +107,16 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
     if (nxt === 44) {
       const r = fragmentHeader(c, p, pduEnd);
       if (r.fragmented) {
+        // Reassembled as IPv4 fragments are (see ipv4.ts); the fragment list joins the IPv6 header's items.
+        if (c.colWritable && pduEnd <= c.cap) {
+          const key = `${src}|${dst}|${r.ident}`;
+          const done = reassemble(c, dissectState(c.session).ip6Fragments, key, p + 8, r.offset, pduEnd - p - 8, r.more);
+          if (done) {
+            fragmentTree(c, t, true, done, c.sources.length + 1);
+            c.inSource('Reassembled IPv6', done.data, () => dissectIpPayload(c, r.nxt, 0, done.data.length));
+            return;
+          }
+        }
         c.fragmented = true;
         c.setProtocol('IPv6');
         c.setInfo(`IPv6 fragment (off=${r.offset} more=${r.more ? 'y' : 'n'} ident=${hex(r.ident, 8)} nxt=${r.nxt})`);

@@ -3,6 +3,10 @@
 // HTTP messages waiting for their body. Kept beside the Session (a WeakMap), so the Session type stays
 // the lead's and a new session starts clean.
 import type { Session } from '../session';
+import type { Pending } from './fragments';
+import type { DnsTransaction } from './dns-track';
+import type { MspTable } from './tcp-desegment';
+import type { HttpConversation } from './http-track';
 
 export interface DissectState {
   /** Timestamp of the previous frame that had one (frame.time_delta). */
@@ -14,44 +18,17 @@ export interface DissectState {
   /** ICMP / ICMPv6 echo requests by "proto|src|dst|id|seq" → frame number (and time for resptime). */
   echoRequests: Map<string, { frame: number; sec: number; nsec: number }>;
   /** IPv4 fragments being reassembled, by "src|dst|proto|id". */
-  ipFragments: Map<string, Reassembly>;
+  ipFragments: Map<string, Pending>;
   /** IPv6 fragments being reassembled, by "src|dst|id". */
-  ip6Fragments: Map<string, Reassembly>;
-  /** DNS queries by "src|dst|sport|dport|id" → frame number and time (dns.response_to, dns.time). */
-  dnsQueries: Map<string, { frame: number; sec: number; nsec: number }>;
-  /** HTTP over TCP: per stream and direction, a message whose body is still arriving. */
-  http: Map<string, HttpPending>;
-  /** HTTP request frames per TCP stream, for http.request_in / http.response_for.uri. */
-  httpRequests: Map<number, HttpRequestInfo[]>;
-}
-
-export interface Reassembly {
-  /** Fragment payloads by offset (copied). */
-  parts: Array<{ offset: number; data: Uint8Array; frame: number }>;
-  /** Total length once the last fragment (MF=0) was seen, else -1. */
-  total: number;
-  /** Frame number of the reassembled datagram once complete, else 0. */
-  done: number;
-}
-
-export interface HttpPending {
-  /** Bytes of the message so far (headers and body). */
-  data: Uint8Array[];
-  have: number;
-  /** Total length the message needs (headers + Content-Length). */
-  need: number;
-  /** Expected next relative sequence number of the direction. */
-  nextSeq: number;
-  frames: number[];
-}
-
-export interface HttpRequestInfo {
-  frame: number;
-  uri: string;
-  host: string;
-  sec: number;
-  nsec: number;
-  answered: boolean;
+  ip6Fragments: Map<string, Pending>;
+  /** The latest DNS transaction by protocol, conversation and ID (dns.response_to, dns.time, retransmissions). */
+  dnsQueries: Map<string, DnsTransaction>;
+  /** TCP desegmentation: the multi-segment PDU of each stream direction. */
+  tcpPdus: MspTable;
+  /** HTTP per TCP stream: requests and responses (numbers, links, times). */
+  http: Map<number, HttpConversation>;
+  /** TCP streams HTTP's heuristic claimed. */
+  httpClaimed: Set<number>;
 }
 
 const states = new WeakMap<Session, DissectState>();
@@ -62,7 +39,7 @@ export function dissectState(session: Session): DissectState {
     s = {
       prevSec: 0, prevNsec: 0, hasPrev: false,
       udpStreams: new Map(), echoRequests: new Map(), ipFragments: new Map(), ip6Fragments: new Map(),
-      dnsQueries: new Map(), http: new Map(), httpRequests: new Map(),
+      dnsQueries: new Map(), tcpPdus: new Map(), http: new Map(), httpClaimed: new Set(),
     };
     states.set(session, s);
   }

@@ -1,105 +1,109 @@
-// What a TCP payload is handed to: HTTP/1.x when the segment starts like an HTTP message (tshark 4.0
-// runs its HTTP heuristic on every TCP port; first line only: method, URI, version or status) and
-// holds it whole, otherwise plain data with a text preview.
-import { leaf } from '../fields/tree';
+// Where a TCP payload goes, as tshark 4.0's decode_tcp_ports sends it: to the dissector a heuristic set
+// for the conversation, to the one registered for the lower port then the higher (HTTP on 80, 8080, …;
+// DNS on 53 and 5353), to the HTTP heuristic, else to "data". A payload captured whole goes through
+// desegmentation first (tcp-desegment.ts), so a message split over segments is dissected whole.
+import type { Field, TcpAnalysis } from '../types';
 import { defineField } from '../fields/registry';
-import type { Ctx } from './context';
+import { generated } from '../fields/tree';
+import { BoundsSignal, type Ctx } from './context';
 import { dissectData } from './payload';
-import { defineExpert, expert } from './expert';
+import { desegment, finEndsPdu, ONE_MORE_SEGMENT, type Deseg, type PduDissector } from './tcp-desegment';
+import { dissectHttp } from './http-message';
+import { claimForHttp, httpClaimed } from './http-track';
+import { dissectDns } from './dns';
+import { showException } from './exception';
 
-const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];
-const F = {
-  method: defineField('http.request.method', 'Request Method', 'string'),
-  uri: defineField('http.request.uri', 'Request URI', 'string'),
-  version: defineField('http.request.version', 'Request Version', 'string'),
-  respVersion: defineField('http.response.version', 'Response Version', 'string'),
-  code: defineField('http.response.code', 'Status Code', 'uint'),
-  phrase: defineField('http.response.phrase', 'Response Phrase', 'string'),
-  request: defineField('http.request', 'Request', 'bool'),
-  response: defineField('http.response', 'Response', 'bool'),
-};
-defineField('http', 'Hypertext Transfer Protocol', 'protocol');
-const CHAT = defineExpert('http.chat', 'Chat');
+const PDU_SIZE = defineField('tcp.pdu.size', 'PDU Size', 'uint');
 
+/** TCP ports tshark 4.0 registers for HTTP and for DNS. */
+const HTTP_PORTS = new Set([80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371]);
+const DNS_PORTS = new Set([53, 5353]);
 
-/** What an HTTP/1.x message starts with: a method and a space, or a response's "HTTP/". */
-const STARTS = [...METHODS.map((m) => m + ' '), 'HTTP/'].map((t) => Array.from(t, (ch) => ch.charCodeAt(0)));
-
-/** Whether [off, end) starts like an HTTP message: most payloads are rejected on their first byte. */
-function startsLikeHttp(d: Uint8Array, off: number, end: number): boolean {
-  for (const t of STARTS) {
-    if (off + t.length > end) continue;
-    let i = 0;
-    while (i < t.length && d[off + i] === t[i]) i++;
-    if (i === t.length) return true;
+export function dissectTcpPayload(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, start: number, end: number, fin: boolean): void {
+  c.tcpTree = tcpTree;
+  // Segments are gathered only when the payload was captured whole and the stream is analysed.
+  if (a && c.avail(start, end) === end - start && c.colWritable) {
+    c.canDesegment = true;
+    desegment(c, tcpTree, { stream: a.stream, direction: a.direction, seq: a.seq, nxtseq: a.nxtseq, off: start, end, fin }, processPayload);
+    c.canDesegment = false;
+  } else {
+    processPayload(c, start, end);
   }
-  return false;
 }
 
-/** The first line of [off, end) when it is complete and printable, else null. */
-function firstLine(d: Uint8Array, off: number, end: number): string | null {
-  const stop = Math.min(end, off + 2048);
-  for (let i = off; i < stop; i++) {
-    const b = d[i];
-    if (b === 0x0d || b === 0x0a) return String.fromCharCode.apply(null, Array.from(d.subarray(off, i)));
-    if (b < 0x20 || b > 0x7e) return null;
-  }
-  return null;
+/** A FIN without data that ends a PDU waiting for it: the PDU is dissected there. */
+export function dissectTcpFin(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, at: number): void {
+  if (!a || !c.colWritable || !finEndsPdu(c, a.stream, a.direction)) return;
+  dissectTcpPayload(c, tcpTree, a, at, at, true);
 }
 
-export function dissectTcpPayload(c: Ctx, off: number, end: number): void {
-  const capEnd = end < c.cap ? end : c.cap;
-  if (c.colWritable && capEnd === end) {
-    const line = startsLikeHttp(c.d, off, capEnd) ? firstLine(c.d, off, capEnd) : null;
-    if (line !== null && dissectHttpLine(c, line, off, end)) return;
+/** process_tcp_payload: the payload's protocol by conversation, port or heuristic. */
+const processPayload: PduDissector = (c, off, end) => {
+  if (httpClaimed(c)) return dissectHttp(c, off, end);
+  for (const port of [Math.min(c.srcPort, c.dstPort), Math.max(c.srcPort, c.dstPort)]) {
+    if (HTTP_PORTS.has(port)) return dissectHttp(c, off, end);
+    if (DNS_PORTS.has(port)) return dnsOverTcp(c, off, end);
+  }
+  if (looksLikeHttp(c, off, end)) {
+    // The heuristic sets HTTP as the conversation's dissector from this frame on.
+    claimForHttp(c);
+    return dissectHttp(c, off, end);
   }
   dissectData(c, off, end);
+  return null;
+};
+
+/** packet-http.c's TCP heuristic: the first complete line starts or ends with "HTTP/1." (any case). */
+function looksLikeHttp(c: Ctx, off: number, end: number): boolean {
+  // The first line end (an LF, or a CR not at the very end), found with the arrays' native search.
+  const d = c.d;
+  let lf = d.indexOf(0x0a, off);
+  if (lf >= end) lf = -1;
+  let cr = d.indexOf(0x0d, off);
+  if (cr >= end - 1 || (lf >= 0 && cr > lf)) cr = -1;
+  const len = cr >= 0 ? cr - off : lf >= 0 ? lf - off : -1;
+  if (len < 0 || len === 8) return false;
+  // Wireshark reads a negative offset from the end of the data (a line shorter than 8 bytes).
+  const tail = len >= 8 ? off + len - 8 : end + len - 8;
+  return httpVersionAt(d, tail, off, end) || httpVersionAt(d, off, off, end);
 }
 
-/** The header block's end (after the blank line) and its Content-Type / Content-Length, or null if incomplete. */
-function headers(d: Uint8Array, off: number, end: number): { bodyStart: number; type: string; length: number } | null {
-  let text = '';
-  for (let i = off; i < end && i < off + 8192; i++) text += String.fromCharCode(d[i]);
-  const stop = text.indexOf('\r\n\r\n');
-  if (stop < 0) return null;
-  const head = text.slice(0, stop);
-  const type = /\r\ncontent-type:[ \t]*([^;\r\n]*)/i.exec(head)?.[1]?.trim() ?? '';
-  const lenText = /\r\ncontent-length:[ \t]*(\d+)/i.exec(head)?.[1];
-  return { bodyStart: off + stop + 4, type, length: lenText === undefined ? -1 : Number(lenText) };
-}
+const HTTP_1 = [0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e]; // "HTTP/1."
 
-function dissectHttpLine(c: Ctx, line: string, off: number, end: number): boolean {
-  const parts = line.split(' ');
-  const isReq = METHODS.includes(parts[0]) && parts.length >= 3 && /^HTTP\/\d\.\d$/.test(parts[parts.length - 1]);
-  const isResp = /^HTTP\/\d\.\d$/.test(parts[0]) && /^\d{3}$/.test(parts[1] ?? '');
-  if (!isReq && !isResp) return false;
-  // Only whole messages: one that continues in later segments needs reassembly, which we do not do.
-  const hd = headers(c.d, off, end);
-  if (!hd) return false;
-  const bodyLen = hd.length >= 0 ? hd.length : isReq ? 0 : -1;
-  if (bodyLen < 0 || hd.bodyStart + bodyLen !== end) return false;
-  const h = c.open('http', 'HTTP', 'Hypertext Transfer Protocol', 7, 5, off, c.avail(off, end));
-  c.setProtocol('HTTP');
-  c.setInfo(line + ' ' + (isResp && hd.type ? ` (${hd.type})` : ''));
-  const item = leaf(h.fields, '', null, `${line}\\r\\n`, off, line.length + 2);
-  // Wireshark flags each HTTP first line as a "chat" expert item (the message is the line as shown).
-  expert(c, item.children, off, 'chat', 'sequence', `${line}\\r\\n`, CHAT);
-  let p = off;
-  if (isReq) {
-    const uri = parts.slice(1, -1).join(' ');
-    leaf(item.children, F.method.name, parts[0], `Request Method: ${parts[0]}`, p, parts[0].length);
-    p += parts[0].length + 1;
-    leaf(item.children, F.uri.name, uri, `Request URI: ${uri}`, p, uri.length);
-    p += uri.length + 1;
-    leaf(item.children, F.version.name, parts[parts.length - 1], `Request Version: ${parts[parts.length - 1]}`, p, parts[parts.length - 1].length);
-  } else {
-    const code = Number(parts[1]);
-    const phrase = parts.slice(2).join(' ');
-    leaf(item.children, F.respVersion.name, parts[0], `Response Version: ${parts[0]}`, p, parts[0].length);
-    p += parts[0].length + 1;
-    leaf(item.children, F.code.name, code, `Status Code: ${code}`, p, 3);
-    p += 4;
-    leaf(item.children, F.phrase.name, phrase, `Response Phrase: ${phrase}`, p, phrase.length);
+/** Whether "HTTP/1." (letters in any case) is at pos, inside [off, end). */
+function httpVersionAt(d: Uint8Array, pos: number, off: number, end: number): boolean {
+  if (pos < off || pos + HTTP_1.length > end) return false;
+  for (let i = 0; i < HTTP_1.length; i++) {
+    const b = d[pos + i]!, want = HTTP_1[i]!;
+    if (b !== want && !(want >= 0x41 && want <= 0x5a && b === want + 0x20)) return false;
   }
   return true;
+}
+
+/** tcp_dissect_pdus for DNS: each message after its 2-byte length, "[PDU Size: n]" in the TCP tree. */
+function dnsOverTcp(c: Ctx, off: number, end: number): Deseg | null {
+  let p = off;
+  let again = false;
+  while (end - p > 0) {
+    const avail = c.avail(p, end);
+    if (c.canDesegment && avail < 2) return { offset: p - off, len: ONE_MORE_SEGMENT };
+    c.need(p, 2, end);
+    const plen = c.v.getUint16(p) + 2;
+    if (c.canDesegment && avail < plen) return { offset: p - off, len: plen - avail };
+    if (c.tcpTree) generated(c.tcpTree, PDU_SIZE.name, plen, `PDU Size: ${plen}`, p, plen);
+    const saved = { current: c.current, osi: c.curOsi, tcpip: c.curTcpip };
+    try {
+      dissectDns(c, p, p + plen, { kind: 'dns', tcp: true, again });
+    } catch (e) {
+      // An error in one message is shown there; the next message is dissected all the same.
+      if (!(e instanceof BoundsSignal)) throw e;
+      showException(c, e);
+    }
+    c.current = saved.current;
+    c.curOsi = saved.osi;
+    c.curTcpip = saved.tcpip;
+    again = true;
+    p += plen;
+  }
+  return null;
 }

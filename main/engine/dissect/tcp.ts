@@ -13,7 +13,8 @@ import { captureTime } from '../session';
 import { secondsString } from './frame';
 import { dissectTcpOptions, parseOptionFacts } from './tcp-options';
 import { analysisTree } from './tcp-analysis-tree';
-import { dissectTcpPayload } from './tcp-payload';
+import { dissectTcpFin, dissectTcpPayload } from './tcp-payload';
+import { retransmittedData } from './tcp-desegment';
 
 const F = {
   srcport: defineField('tcp.srcport', 'Source Port', 'uint'),
@@ -108,6 +109,8 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   const d = c.d, v = c.v, t = h.fields;
   c.need(off, 4, end);
   const sport = v.getUint16(off), dport = v.getUint16(off + 2);
+  c.srcPort = sport;
+  c.dstPort = dport;
   leaf(t, F.srcport.name, sport, `Source Port: ${sport}`, off, 2);
   leaf(t, F.dstport.name, dport, `Destination Port: ${dport}`, off + 2, 2);
   // Collecting values only (decode --fields): the title, Info and costly texts are not made.
@@ -232,8 +235,11 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
     const start = off + hlen;
     const n = c.avail(start, end);
     if (n > 0) leaf(t, F.payload.name, unwanted(F.payload.name) ? null : c.hex(start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
-    if (!resent(analysis)) dissectTcpPayload(c, start, end);
+    if (!resent(analysis)) dissectTcpPayload(c, t, analysis, start, end, (flags & TCP_FIN) !== 0);
+    else if (plainRetransmission(analysis) && n === seglen && c.colWritable) retransmittedData(c, t, start, end);
     if (n < seglen) c.need(start, seglen, end);
+  } else if (flags & TCP_FIN) {
+    dissectTcpFin(c, t, analysis, off + hlen);
   }
 }
 
@@ -246,6 +252,12 @@ function resent(a: TcpAnalysis | null): boolean {
   if (!a || a.flags.length === 0) return false;
   const f = a.flags;
   return f.includes('out_of_order') || f.includes('spurious_retransmission') || (f.includes('retransmission') && !f.includes('fast_retransmission'));
+}
+
+/** A retransmission that is neither fast nor spurious: tshark shows its bytes as retransmitted segment data. */
+function plainRetransmission(a: TcpAnalysis | null): boolean {
+  const f = a?.flags;
+  return !!f && f.includes('retransmission') && !f.includes('fast_retransmission') && !f.includes('spurious_retransmission');
 }
 
 /** Hands the segment's facts to the decoder (only for top-level TCP, never for quoted headers). */

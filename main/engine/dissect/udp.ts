@@ -8,6 +8,7 @@ import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
 import { dissectState } from './state';
 import { dissectData } from './payload';
+import { dissectDns, type DnsKind } from './dns';
 
 const F = {
   srcport: defineField('udp.srcport', 'Source Port', 'uint'),
@@ -30,6 +31,8 @@ export function dissectUdp(c: Ctx, off: number, end: number): void {
   const v = c.v, t = h.fields;
   c.need(off, 4, end);
   const sport = v.getUint16(off), dport = v.getUint16(off + 2);
+  c.srcPort = sport;
+  c.dstPort = dport;
   leaf(t, F.srcport.name, sport, `Source Port: ${sport}`, off, 2);
   leaf(t, F.dstport.name, dport, `Destination Port: ${dport}`, off + 2, 2);
   h.title = `User Datagram Protocol, Src Port: ${sport}, Dst Port: ${dport}`;
@@ -57,15 +60,44 @@ export function dissectUdp(c: Ctx, off: number, end: number): void {
     leaf(t, F.checksum.name, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]`, off + 6, 2);
     leaf(t, F.checksumStatus.name, 2, 'Checksum Status: Unverified', off + 6, 0);
   }
-  const stream = udpStream(c, sport, dport);
+  const stream = c.recall(() => udpStream(c, sport, dport));
   leaf(t, F.stream.name, stream, `Stream index: ${stream}`, off + 8, 0);
   c.appendInfo(` Len=${len - 8}`);
   const pend = quoted || len > reported ? end : off + len;
   const n = c.avail(off + 8, pend);
   if (n > 0) {
     leaf(t, F.payload.name, bytesHex(c.d, off + 8, n), `UDP payload (${len - 8} byte${len - 8 === 1 ? '' : 's'})`, off + 8, n);
-    dissectData(c, off + 8, pend);
+    dissectUdpPayload(c, sport, dport, off + 8, pend);
   }
+}
+
+/** UDP ports tshark hands to DNS and its multicast kin. */
+const DNS_PORTS: Record<number, DnsKind> = { 53: 'dns', 5353: 'mdns', 5355: 'llmnr' };
+
+/**
+ * The payload goes where tshark's UDP sends it: a dissector registered for the lower port, then the
+ * higher one (DNS on 53, mDNS on 5353, LLMNR on 5355), then the heuristics (DNS's), else data.
+ */
+function dissectUdpPayload(c: Ctx, sport: number, dport: number, off: number, end: number): void {
+  const kind = DNS_PORTS[Math.min(sport, dport)] ?? DNS_PORTS[Math.max(sport, dport)];
+  if (kind) dissectDns(c, off, end, { kind, tcp: false });
+  else if (looksLikeDns(c, off, end)) dissectDns(c, off, end, { kind: 'dns', tcp: false });
+  else dissectData(c, off, end);
+}
+
+/** packet-dns.c's UDP heuristic: a standard query with one question and no records, or a plausible standard response. */
+function looksLikeDns(c: Ctx, off: number, end: number): boolean {
+  if (end - off <= 12 || c.avail(off, end) < 12) return false;
+  const v = c.v;
+  const flags = v.getUint16(off + 2);
+  if (flags & 0x7800) return false;
+  const qd = v.getUint16(off + 4), an = v.getUint16(off + 6), ns = v.getUint16(off + 8), ar = v.getUint16(off + 10);
+  if (!(flags & 0x8000)) {
+    if (qd !== 1 || an !== 0 || ns !== 0) return false;
+  } else if (qd > 1 || an > 100 || ns > 10) {
+    return false;
+  }
+  return ar <= 10;
 }
 
 function udpStream(c: Ctx, sport: number, dport: number): number {

@@ -116,3 +116,87 @@ export function asciiPreview(data: Uint8Array, offset: number, length: number): 
   }
   return s;
 }
+
+/** Longest item label Wireshark 4.0 keeps (ITEM_LABEL_LENGTH 240 with its terminating NUL), in UTF-8 bytes. */
+const LABEL_MAX = 239;
+const utf8 = new TextEncoder();
+const utf8Text = new TextDecoder('utf-8');
+
+/** An item's label as tshark prints it: cut to 239 UTF-8 bytes (a byte sequence cut mid-character is dropped). */
+export function clipLabel(s: string): string {
+  if (s.length <= LABEL_MAX / 3) return s;
+  const b = utf8.encode(s);
+  if (b.length <= LABEL_MAX) return s;
+  let end = LABEL_MAX;
+  while (end > 0 && (b[end] & 0xc0) === 0x80) end--;
+  return utf8Text.decode(b.subarray(0, end));
+}
+
+const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
+const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cn}\p{Cs}]/u;
+
+/**
+ * Bytes as Wireshark's format_text shows them: printable ASCII as is, \a \b \t \n \v \f \r, other control
+ * bytes in octal (\033), bytes that are not UTF-8 as U+FFFD, printable characters beyond ASCII as they
+ * are, and unprintable ones as \uXXXX.
+ */
+export function formatText(d: Uint8Array, off = 0, end = d.length): string {
+  let s = '';
+  let ascii = true;
+  for (let i = off; i < end; i++) {
+    if (d[i] >= 0x80) { ascii = false; break; }
+  }
+  if (ascii) {
+    for (let i = off; i < end; i++) {
+      const b = d[i];
+      if (b >= 0x20 && b < 0x7f) s += String.fromCharCode(b);
+      else s += ESCAPES[b] ?? '\\' + b.toString(8).padStart(3, '0');
+    }
+    return s;
+  }
+  for (const ch of utf8Text.decode(d.subarray(off, end))) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x80) s += formatText(Uint8Array.of(cp));
+    else if (cp === 0xfffd || !NOT_PRINTABLE.test(ch)) s += ch;
+    else s += cp > 0xffff ? '\\U' + cp.toString(16).toUpperCase().padStart(8, '0') : '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
+  }
+  return s;
+}
+
+/** Seconds as Wireshark's unsigned_time_secs_to_str: "1 hour, 1 minute, 1 second", "0 seconds". */
+export function durationText(secs: number): string {
+  if (secs === 0) return '0 seconds';
+  const parts: string[] = [];
+  const add = (n: number, unit: string) => {
+    if (n) parts.push(`${n} ${unit}${n === 1 ? '' : 's'}`);
+  };
+  add(Math.floor(secs / 86400), 'day');
+  add(Math.floor((secs % 86400) / 3600), 'hour');
+  add(Math.floor((secs % 3600) / 60), 'minute');
+  add(secs % 60, 'second');
+  return parts.join(', ');
+}
+
+/** What Wireshark 4.0 keeps of a label it marks as truncated (label_mark_truncated cuts before byte 238). */
+const TRUNCATED_MAX = 238;
+
+function cutUtf8(s: string, max: number): string {
+  const b = utf8.encode(s);
+  if (b.length <= max) return s;
+  let end = max;
+  while (end > 0 && (b[end] & 0xc0) === 0x80) end--;
+  return utf8Text.decode(b.subarray(0, end));
+}
+
+/** A formatted item text (proto_tree_add_format_text and the like): too long, it becomes " [truncated]…". */
+export function labelText(s: string): string {
+  if (s.length <= LABEL_MAX / 3 || utf8.encode(s).length <= LABEL_MAX) return s;
+  return cutUtf8(' [truncated]' + s, TRUNCATED_MAX);
+}
+
+/** "Name: value" of a field: too long, it becomes "Name [truncated]: value…". */
+export function labelNamed(name: string, value: string): string {
+  const s = `${name}: ${value}`;
+  if (s.length <= LABEL_MAX / 3 || utf8.encode(s).length <= LABEL_MAX) return s;
+  return cutUtf8(`${name} [truncated]: ${value}`, TRUNCATED_MAX);
+}

@@ -196,6 +196,18 @@ function bitPattern(word: number, mask: number, bits: number): string {
   return s;
 }
 
+/** Marks an item hidden (tshark -T fields and filters see it, tshark -V does not show it). */
+export function hide(f: Field): Field {
+  if (!sink) f.hidden = true;
+  return f;
+}
+
+/** Wireshark's FT_BYTES text: lower-case hex of at most 36 bytes, then "…"; "<MISSING>" when empty. */
+export function bytesText(hexs: string): string {
+  if (!hexs) return '<MISSING>';
+  return hexs.length > 72 ? hexs.slice(0, 72) + '\u2026' : hexs;
+}
+
 /** Depth-first walk over every item (and its children) of a tree. */
 export function* walk(tree: readonly Field[]): Generator<Field> {
   for (const f of tree) {
@@ -210,4 +222,30 @@ export function leaf(tree: Field[], name: string, value: FieldValue, display: st
   const f: Field = { name, value, display, offset, length, children: [] };
   tree.push(f);
   return f;
+}
+
+/**
+ * Adds a generated item (Wireshark's proto_item_set_generated: worked out by the dissector, not read
+ * from the bytes): `display` is its label, shown in brackets as tshark -V prints it.
+ */
+export function generated(tree: Field[], name: string, value: FieldValue, display: string, offset: number, length = 0): Field {
+  if (sink) return skipped(name, value);
+  const f: Field = { name, value, display: `[${display}]`, offset, length, children: [], generated: true };
+  tree.push(f);
+  return f;
+}
+
+/** Adds a hidden item (Wireshark's proto_item_set_hidden): its value is there for filters and fields, the tree does not show it. */
+export function hidden(tree: Field[], name: string, value: FieldValue, display: string, offset: number, length = 0): Field {
+  if (sink) return skipped(name, value);
+  const f: Field = { name, value, display, offset, length, children: [], hidden: true };
+  tree.push(f);
+  return f;
+}
+
+/** Marks an item generated once its label is complete (for items whose text grows after they were added). */
+export function markGenerated(f: Field): void {
+  if (sink) return;
+  f.display = `[${f.display}]`;
+  f.generated = true;
 }

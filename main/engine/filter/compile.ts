@@ -224,7 +224,7 @@ export function compile(node: Node): Predicate {
 }
 
 /** A FrameView over a decoded frame, collecting only the `wanted` fields in one walk. */
-export function viewOf(frame: DecodedFrame, wanted: Set<string>, bytes?: Uint8Array): FrameView {
+export function viewOf(frame: DecodedFrame, wanted: Set<string>, bytes?: Uint8Array, sources?: readonly Uint8Array[]): FrameView {
   const values = new Map<string, FieldValue[]>();
   const protocols = new Set<string>();
   const walk = (items: Field[]): void => {
@@ -241,15 +241,23 @@ export function viewOf(frame: DecodedFrame, wanted: Set<string>, bytes?: Uint8Ar
   };
   for (const layer of frame.layers) {
     protocols.add(layer.protocol);
+    // A top-level item that is a field (tcp.segments) has a value of its own.
+    if (layer.value !== undefined && wanted.has(layer.protocol)) {
+      let list = values.get(layer.protocol);
+      if (!list) values.set(layer.protocol, (list = []));
+      list.push(layer.value);
+    }
     walk(layer.fields);
   }
   return {
     values: (name) => values.get(name) ?? [],
     hasProtocol: (name) => protocols.has(name),
     protocolBytes: (name) => {
-      if (!bytes) return null;
       const layer = frame.layers.find((l) => l.protocol === name);
-      return layer ? bytes.subarray(layer.offset, layer.offset + layer.length) : null;
+      if (!layer) return null;
+      // A layer dissected from a reassembled buffer: its offsets are into that buffer.
+      const from = layer.source ? sources?.[layer.source - 1] : bytes;
+      return from ? from.subarray(layer.offset, layer.offset + layer.length) : null;
     },
   };
 }

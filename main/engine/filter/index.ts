@@ -9,8 +9,11 @@ import { FilterSyntaxError } from './lexer';
 export interface CompiledFilter {
   ok: true;
   expression: string;
-  /** True when the frame passes the filter (`bytes`: the frame's bytes, for "proto contains …"). */
-  match(frame: DecodedFrame, bytes?: Uint8Array): boolean;
+  /**
+   * True when the frame passes the filter (`bytes`: the frame's bytes, `sources`: its reassembled
+   * buffers, in frame.sources order, for "proto contains …").
+   */
+  match(frame: DecodedFrame, bytes?: Uint8Array, sources?: readonly Uint8Array[]): boolean;
 }
 
 export interface FilterError {
@@ -26,7 +29,7 @@ export function compileFilter(expression: string): CompiledFilter | FilterError 
     const tree = parseFilter(expression);
     const predicate = compile(tree);
     const wanted = fieldsOf(tree);
-    return { ok: true, expression, match: (frame, bytes) => predicate(viewOf(frame, wanted, bytes)) };
+    return { ok: true, expression, match: (frame, bytes, sources) => predicate(viewOf(frame, wanted, bytes, sources)) };
   } catch (e) {
     if (e instanceof FilterSyntaxError) return { ok: false, expression, error: { message: e.message, start: e.start, end: e.end } };
     throw e;

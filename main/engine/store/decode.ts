@@ -6,6 +6,8 @@ import { dissectFrame, type DissectResult } from '../dissect/index';
 import { captureTime, type Session } from '../session';
 import type { StreamOnly } from '../tcp/tracker';
 import { epochString } from '../fields/format';
+import type { Source } from '../dissect/context';
+import type { Tape } from '../tape';
 
 export interface FullDecode {
   frame: DecodedFrame;
@@ -15,12 +17,16 @@ export interface FullDecode {
   /** The TCP header was read to its end (what tshark's conversation table counts). */
   tapped: boolean;
   tcpOnly: StreamOnly | null;
+  /** The reassembled buffers frame.sources names, with their bytes (for the hex view). */
+  sources: Source[];
+  /** Cross-frame facts the first pass recorded (when the session keeps tapes), for the store. */
+  tape: Tape | null;
 }
 
 /** A dissector that throws is a bug; the frame is still stored (numbering stays Wireshark's) and flagged. */
 function failed(e: unknown): DissectResult {
   const message = `Dissector bug: ${e instanceof Error ? e.message : String(e)}`;
-  return { layers: [], info: `[${message}]`, src: '', dst: '', protocol: 'Frame', malformed: true, expert: [{ severity: 'error', group: 'malformed', message }], tcp: null, stream: null, tapped: false, tcpOnly: null };
+  return { layers: [], info: `[${message}]`, src: '', dst: '', protocol: 'Frame', malformed: true, expert: [{ severity: 'error', group: 'malformed', message }], tcp: null, stream: null, tapped: false, tcpOnly: null, sources: [], tape: null };
 }
 
 export function decodeInSession(raw: RawFrame, number: number, session: Session): FullDecode {
@@ -60,5 +66,6 @@ export function decodeInSession(raw: RawFrame, number: number, session: Session)
     states,
     transitions,
   };
-  return { frame, tcp: r.tcp, time, tapped: r.tapped, tcpOnly: r.tcpOnly };
+  if (r.sources.length) frame.sources = r.sources.map((s) => ({ name: s.name, length: s.data.length }));
+  return { frame, tcp: r.tcp, time, tapped: r.tapped, tcpOnly: r.tcpOnly, sources: r.sources, tape: r.tape };
 }

@@ -10,6 +10,8 @@ import { StateTracker } from '../tcp/states';
 import { ArenaWriter, type ArenaReader } from './arena';
 import { f64, i32, Interner, u16, u32, u8 } from './columns';
 import { decodeInSession, type FullDecode } from './decode';
+import { readTape, writeTape } from './tape-record';
+import { Tape, type Replay } from '../tape';
 import { endpointName } from './labels';
 import {
   flagMask, flagsOf, packStates, readTcpBasics, readTcpRecord, unpackStates, writeTcpRecord, type RecordStrings,
@@ -63,6 +65,10 @@ class ReplayStates extends StateTracker {
 export class FrameStore {
   /** The first pass's TCP and state tracking (about 1 KB per connection); null once the store is sealed. */
   private session: Session | null = newSession();
+  /** Address of the frame's tape of cross-frame facts in the arena (NONE: it has none). */
+  private readonly tapes = u32(NONE);
+  /** Tape strings too long for an arena record. */
+  private readonly longStrings: string[] = [];
   // Per frame (index = number − 1).
   private readonly off = f64();
   private readonly sec = f64();
@@ -122,6 +128,7 @@ export class FrameStore {
   private readonly programs = new Map<number, StorePrograms>();
 
   constructor(private bytes: ByteSource | null = null, options: { infoCacheSize?: number } = {}) {
+    this.session!.recording = true;
     this.reader = this.arena.reader();
     this.infoCacheSize = options.infoCacheSize ?? 10_000;
   }
@@ -171,6 +178,7 @@ export class FrameStore {
     this.states.push(packStates(f.states));
     if (raw.comments && raw.comments.length) this.comments.set(n, raw.comments.slice());
     if (d.tcpOnly) this.unanalysed.set(n, d.tcpOnly);
+    this.tapes.push(d.tape && d.tape.length ? writeTape(this.arena, d.tape, this.longStrings) : NONE);
     let misc = f.malformed ? MISC_MALFORMED : 0;
     if (d.tcp) {
       misc |= MISC_TCP;
@@ -344,11 +352,13 @@ export class FrameStore {
   }
 
   private replay(raw: RawFrame, n: number): FullDecode {
-    // A session like the first pass's (whatever else it holds), with TCP and states answered from the store.
+    // A session like the first pass's (whatever else it holds), with TCP and states answered from the
+    // store, and every other fact from earlier frames off the frame's tape.
     const session = (this.replaySession ??= newSession());
     session.tcp = this.replayTcp;
     session.states = this.replayStates;
     session.t0 = this.t0;
+    session.replay = this.replayOf(n);
     const addr = this.rec.get(n - 1);
     if (addr !== NONE) {
       const r = this.record(n);
@@ -360,6 +370,18 @@ export class FrameStore {
     }
     this.replayTcp.currentOnly = this.unanalysed.get(n) ?? null;
     return decodeInSession(raw, n, session);
+  }
+
+  /** What re-dissecting frame `n` alone needs of the frames before it. */
+  private replayOf(n: number): Replay {
+    const addr = this.tapes.get(n - 1);
+    let m = n - 1;
+    while (m >= 1 && this.untimed.has(m)) m--;
+    return {
+      tape: addr === NONE ? new Tape() : readTape(this.reader, addr, this.longStrings),
+      prevTime: m >= 1 ? { sec: this.sec.get(m - 1), nsec: this.nsec.get(m - 1) } : null,
+      bytesOf: (frame) => this.readBytes(this.off.get(frame - 1), this.caplen.get(frame - 1)),
+    };
   }
 
   /** The stored TCP facts of frame `n` (which must be a TCP frame). */
@@ -474,7 +496,7 @@ export class FrameStore {
 
   /** Bytes the store holds for its frames and streams (the info cache excluded: it is bounded). */
   memory(): { columns: number; arena: number; strings: number; perFrame: number } {
-    const cols = [this.off, this.sec, this.nsec, this.caplen, this.wirelen, this.link, this.src, this.dst, this.proto, this.stream,
+    const cols = [this.tapes, this.off, this.sec, this.nsec, this.caplen, this.wirelen, this.link, this.src, this.dst, this.proto, this.stream,
       this.tflags, this.aflags, this.states, this.misc, this.prev, this.rec, this.sFirst, this.sLast, this.sClient, this.sServer,
       this.sFramesC, this.sFramesS, this.sBytesC, this.sBytesS, this.sStates, this.sIrtt, this.sRetrans];
     const columns = cols.reduce((a, c) => a + c.bytes, 0);

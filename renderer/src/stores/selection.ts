@@ -13,12 +13,46 @@ export interface SelectedItem extends ByteRange { name: string; path: string }
 export const useSelectionStore = defineStore('selection', () => {
   const frame = ref<number | null>(null);
   const detail = shallowRef<FrameDetail | null>(null);
-  const bytes = shallowRef<Uint8Array>(new Uint8Array(0));
+  /** The frame's own bytes. */
+  const frameBytes = shallowRef<Uint8Array>(new Uint8Array(0));
   const loading = ref(false);
   const item = shallowRef<SelectedItem | null>(null);
   /** A layer highlighted from the layers view (index into detail.frame.layers). */
   const layer = ref<number | null>(null);
   let seq = 0;
+
+  /**
+   * The data source the selection points into: 0 for the frame's bytes, n for the reassembled buffer
+   * detail.sourceBytes[n - 1] (an item's own source, else its nearest ancestor's, else its layer's).
+   */
+  const source = computed<number>(() => {
+    const d = detail.value;
+    if (!d) return 0;
+    if (layer.value !== null) return d.frame.layers[layer.value]?.source ?? 0;
+    const path = item.value?.path;
+    if (!path) return 0;
+    const [first, ...rest] = path.split('.').map(Number);
+    const l = d.frame.layers[first];
+    let src = l?.source ?? 0;
+    let items: Field[] = l?.fields ?? [];
+    for (const i of rest) {
+      const f = items[i];
+      if (!f) break;
+      if (f.source !== undefined) src = f.source;
+      items = f.children;
+    }
+    return src;
+  });
+
+  /** The bytes the hex view shows: the frame's, or those of the reassembled buffer the selection is in. */
+  const bytes = computed<Uint8Array>(() => {
+    const n = source.value;
+    const hex = n ? detail.value?.sourceBytes?.[n - 1] : undefined;
+    return hex === undefined ? frameBytes.value : hexToBytes(hex);
+  });
+
+  /** The reassembled buffer's name ("Reassembled TCP"), or null while the frame's bytes are shown. */
+  const sourceName = computed<string | null>(() => (source.value ? detail.value?.frame.sources?.[source.value - 1]?.name ?? null : null));
 
   const highlight = computed<ByteRange | null>(() => {
     if (item.value) return item.value;
@@ -34,13 +68,13 @@ export const useSelectionStore = defineStore('selection', () => {
     item.value = null;
     layer.value = null;
     const mine = ++seq;
-    if (n === null) { detail.value = null; bytes.value = new Uint8Array(0); return; }
+    if (n === null) { detail.value = null; frameBytes.value = new Uint8Array(0); return; }
     loading.value = true;
     try {
       const d = await useClient().getFrame({ number: n });
       if (mine !== seq) return;
       detail.value = d;
-      bytes.value = hexToBytes(d.bytes);
+      frameBytes.value = hexToBytes(d.bytes);
     } catch (e) {
       if (mine === seq) { detail.value = null; useNoticesStore().error(e, 'getFrame'); }
     } finally {
@@ -62,13 +96,13 @@ export const useSelectionStore = defineStore('selection', () => {
     seq++;
     frame.value = null;
     detail.value = null;
-    bytes.value = new Uint8Array(0);
+    frameBytes.value = new Uint8Array(0);
     item.value = null;
     layer.value = null;
     loading.value = false;
   }
 
-  return { frame, detail, bytes, loading, item, layer, highlight, select, selectItem, selectLayer, reset };
+  return { frame, detail, bytes, source, sourceName, loading, item, layer, highlight, select, selectItem, selectLayer, reset };
 });
 
 export function hexToBytes(hex: string): Uint8Array {

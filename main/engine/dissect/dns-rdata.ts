@@ -1,0 +1,330 @@
+// The data of DNS resource records, per type, as packet-dns.c shows it (items, the record title's tail
+// and the Info column's): A, NS, CNAME, SOA, PTR, HINFO, MX, TXT, AAAA, SRV, DNAME, OPT (EDNS options),
+// SPF, NULL and the names-only mail types. Other types show their bytes as "Data" with tshark's note
+// that they are not decoded.
+import type { Field } from '../types';
+import { defineField } from '../fields/registry';
+import { bytesText, leaf } from '../fields/tree';
+import { bytesHex, durationText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
+import type { Ctx } from './context';
+import { defineExpert, expert } from './expert';
+import { readDnsName, type DnsName } from './dns-name';
+import { DNS_OPTION_CODES } from './value-names';
+
+const F = {
+  a: defineField('dns.a', 'Address', 'ipv4'),
+  aaaa: defineField('dns.aaaa', 'AAAA Address', 'ipv6'),
+  ns: defineField('dns.ns', 'Name Server', 'string'),
+  cname: defineField('dns.cname', 'CNAME', 'string'),
+  ptr: defineField('dns.ptr.domain_name', 'Domain Name', 'string'),
+  dname: defineField('dns.dname', 'Dname', 'string'),
+  md: defineField('dns.md', 'Mail Destination', 'string'),
+  mf: defineField('dns.mf', 'Mail Forwarder', 'string'),
+  mb: defineField('dns.mb', 'MailBox Domaine', 'string'),
+  mg: defineField('dns.mg', 'Mail Group member', 'string'),
+  mr: defineField('dns.mr', 'Mail Rename domaine', 'string'),
+  null: defineField('dns.null', 'Null (data)', 'bytes'),
+  soaMname: defineField('dns.soa.mname', 'Primary name server', 'string'),
+  soaRname: defineField('dns.soa.rname', 'Responsible authority\'s mailbox', 'string'),
+  soaSerial: defineField('dns.soa.serial_number', 'Serial Number', 'uint'),
+  soaRefresh: defineField('dns.soa.refresh_interval', 'Refresh Interval', 'uint'),
+  soaRetry: defineField('dns.soa.retry_interval', 'Retry Interval', 'uint'),
+  soaExpire: defineField('dns.soa.expire_limit', 'Expire limit', 'uint'),
+  soaMinimum: defineField('dns.soa.minimum_ttl', 'Minimum TTL', 'uint'),
+  cpuLen: defineField('dns.hinfo.cpu_length', 'CPU Length', 'uint'),
+  cpu: defineField('dns.hinfo.cpu', 'CPU', 'string'),
+  osLen: defineField('dns.hinfo.os_length', 'OS Length', 'uint'),
+  os: defineField('dns.hinfo.os', 'OS', 'string'),
+  mxPref: defineField('dns.mx.preference', 'Preference', 'uint'),
+  mx: defineField('dns.mx.mail_exchange', 'Mail Exchange', 'string'),
+  txtLen: defineField('dns.txt.length', 'TXT Length', 'uint'),
+  txt: defineField('dns.txt', 'TXT', 'string'),
+  spfLen: defineField('dns.spf.length', 'SPF Length', 'uint'),
+  spf: defineField('dns.spf', 'SPF', 'string'),
+  srvPriority: defineField('dns.srv.priority', 'Priority', 'uint'),
+  srvWeight: defineField('dns.srv.weight', 'Weight', 'uint'),
+  srvPort: defineField('dns.srv.port', 'Port', 'uint'),
+  srvTarget: defineField('dns.srv.target', 'Target', 'string'),
+  opt: defineField('dns.opt', 'Option', 'none'),
+  optCode: defineField('dns.opt.code', 'Option Code', 'uint'),
+  optLen: defineField('dns.opt.len', 'Option Length', 'uint'),
+  optData: defineField('dns.opt.data', 'Option Data', 'bytes'),
+  dau: defineField('dns.opt.dau', 'DAU', 'uint'),
+  dhu: defineField('dns.opt.dhu', 'DHU', 'uint'),
+  n3u: defineField('dns.opt.n3u', 'N3U', 'uint'),
+  family: defineField('dns.opt.client.family', 'Family', 'uint'),
+  netmask: defineField('dns.opt.client.netmask', 'Source Netmask', 'uint'),
+  scope: defineField('dns.opt.client.scope', 'Scope Netmask', 'uint'),
+  subnet: defineField('dns.opt.client.addr', 'Client Subnet', 'bytes'),
+  subnet4: defineField('dns.opt.client.addr4', 'Client Subnet', 'ipv4'),
+  subnet6: defineField('dns.opt.client.addr6', 'Client Subnet', 'ipv6'),
+  cookieClient: defineField('dns.opt.cookie.client', 'Client Cookie', 'bytes'),
+  cookieServer: defineField('dns.opt.cookie.server', 'Server Cookie', 'bytes'),
+  keepalive: defineField('dns.opt.edns_tcp_keepalive.timeout', 'Timeout', 'uint'),
+  padding: defineField('dns.opt.padding', 'Padding', 'bytes'),
+  chain: defineField('dns.opt.chain.fqdn', 'Closest Trust Point', 'string'),
+  data: defineField('dns.data', 'Data', 'bytes'),
+};
+const E = {
+  undecoded: defineExpert('dns.undecoded.type', 'Undecoded option'),
+  badLength: defineExpert('dns.rr.opt.bad_length', 'Length too long for any type of IP address.'),
+  deprecated: defineExpert('dns.depr.opc', 'Deprecated opcode'),
+};
+
+/** What a record's data needs: its tree and title item, type, owner, where its data is, and the message's bounds. */
+export interface Rdata {
+  tree: Field[];
+  item: Field;
+  type: number;
+  cls: number;
+  owner: DnsName;
+  at: number;
+  len: number;
+  msg: number;
+  end: number;
+  mdns: boolean;
+}
+
+const T = {
+  A: 1, NS: 2, MD: 3, MF: 4, CNAME: 5, SOA: 6, MB: 7, MG: 8, MR: 9, NULL: 10, PTR: 12, HINFO: 13, MX: 15, TXT: 16,
+  AAAA: 28, SRV: 33, DNAME: 39, OPT: 41, SPF: 99,
+};
+
+/** An FT_STRING read with ENC_ASCII, as shown: bytes above 0x7f are not ASCII (U+FFFD), the rest as format_text. */
+export function asciiText(d: Uint8Array, off: number, len: number): string {
+  let s = '';
+  let from = off;
+  for (let i = off; i < off + len; i++) {
+    if (d[i] < 0x80) continue;
+    s += formatText(d, from, i) + '\ufffd';
+    from = i + 1;
+  }
+  return s + formatText(d, from, off + len);
+}
+
+/** A name inside the record data; its item shows it, the Info column and the title may too. */
+function nameItem(c: Ctx, r: Rdata, tree: Field[], name: string, label: string, at: number): DnsName {
+  const n = readDnsName(c, at, r.msg, r.end);
+  leaf(tree, name, n.text, labelNamed(label, n.text), at, n.used);
+  return n;
+}
+
+export function dissectRdata(c: Ctx, r: Rdata): void {
+  const d = c.d, v = c.v, t = r.tree;
+  let p = r.at;
+  const need = (at: number, n: number): void => c.need(at, n, r.end);
+  switch (r.type) {
+    case T.A: {
+      need(p, 4);
+      const addr = ipv4(d, p);
+      c.appendInfo(` ${addr}`);
+      r.item.display += `, addr ${addr}`;
+      leaf(t, F.a.name, addr, `Address: ${addr}`, p, 4);
+      return;
+    }
+    case T.AAAA: {
+      need(p, 16);
+      const addr = ipv6(d, p);
+      c.appendInfo(` ${addr}`);
+      r.item.display += `, addr ${addr}`;
+      leaf(t, F.aaaa.name, addr, `AAAA Address: ${addr}`, p, 16);
+      return;
+    }
+    case T.NS: case T.CNAME: case T.PTR: case T.DNAME: {
+      const n = readDnsName(c, p, r.msg, r.end);
+      c.appendInfo(` ${n.text}`);
+      const [name, label, title] = r.type === T.NS ? [F.ns.name, 'Name Server', 'ns '] : r.type === T.CNAME ? [F.cname.name, 'CNAME', 'cname ']
+        : r.type === T.PTR ? [F.ptr.name, 'Domain Name', ''] : [F.dname.name, 'Dname', 'dname '];
+      r.item.display += `, ${title}${n.text}`;
+      leaf(t, name, n.text, labelNamed(label, n.text), p, n.used);
+      return;
+    }
+    case T.MD: case T.MF: case T.MB: case T.MG: case T.MR: {
+      c.appendInfo(` ${r.owner.text}`);
+      const [name, label] = r.type === T.MD ? [F.md.name, 'Mail Destination'] : r.type === T.MF ? [F.mf.name, 'Mail Forwarder']
+        : r.type === T.MB ? [F.mb.name, 'MailBox Domaine'] : r.type === T.MG ? [F.mg.name, 'Mail Group member'] : [F.mr.name, 'Mail Rename domaine'];
+      nameItem(c, r, t, name, label, p);
+      return;
+    }
+    case T.NULL: {
+      c.appendInfo(` ${r.owner.text}`);
+      const hexs = bytesHex(d, p, Math.min(r.len, c.avail(p, r.end)));
+      need(p, r.len);
+      leaf(t, F.null.name, hexs, `Null (data): ${bytesText(hexs)}`, p, r.len);
+      return;
+    }
+    case T.SOA: {
+      const m = readDnsName(c, p, r.msg, r.end);
+      c.appendInfo(` ${m.text}`);
+      r.item.display += `, mname ${m.text}`;
+      leaf(t, F.soaMname.name, m.text, `Primary name server: ${m.text}`, p, m.used);
+      p += m.used;
+      const rn = nameItem(c, r, t, F.soaRname.name, 'Responsible authority\'s mailbox', p);
+      p += rn.used;
+      need(p, 4);
+      leaf(t, F.soaSerial.name, v.getUint32(p), `Serial Number: ${v.getUint32(p)}`, p, 4);
+      p += 4;
+      for (const [name, label] of [[F.soaRefresh.name, 'Refresh Interval'], [F.soaRetry.name, 'Retry Interval'], [F.soaExpire.name, 'Expire limit'], [F.soaMinimum.name, 'Minimum TTL']]) {
+        need(p, 4);
+        const n = v.getUint32(p);
+        leaf(t, name, n, `${label}: ${n} (${durationText(n)})`, p, 4);
+        p += 4;
+      }
+      return;
+    }
+    case T.HINFO: {
+      need(p, 1);
+      const cpuLen = d[p];
+      need(p + 1, cpuLen);
+      const os = p + 1 + cpuLen;
+      need(os, 1);
+      const osLen = d[os];
+      need(os + 1, osLen);
+      const cpu = asciiText(d, p + 1, cpuLen), osText = asciiText(d, os + 1, osLen);
+      c.appendInfo(` ${cpu} ${osText}`);
+      r.item.display += `, CPU ${cpu}, OS ${osText}`;
+      leaf(t, F.cpuLen.name, cpuLen, `CPU Length: ${cpuLen}`, p, 1);
+      leaf(t, F.cpu.name, cpu, `CPU: ${cpu}`, p + 1, cpuLen);
+      leaf(t, F.osLen.name, osLen, `OS Length: ${osLen}`, os, 1);
+      leaf(t, F.os.name, osText, `OS: ${osText}`, os + 1, osLen);
+      return;
+    }
+    case T.MX: {
+      need(p, 2);
+      const pref = v.getUint16(p);
+      const n = readDnsName(c, p + 2, r.msg, r.end);
+      c.appendInfo(` ${pref} ${n.text}`);
+      r.item.display += `, preference ${pref}, mx ${n.text}`;
+      leaf(t, F.mxPref.name, pref, `Preference: ${pref}`, p, 2);
+      leaf(t, F.mx.name, n.text, `Mail Exchange: ${n.text}`, p + 2, n.used);
+      return;
+    }
+    case T.TXT: case T.SPF: {
+      const [lenName, textName, label] = r.type === T.TXT ? [F.txtLen.name, F.txt.name, 'TXT'] : [F.spfLen.name, F.spf.name, 'SPF'];
+      // Strings until the data length is used up (a string too long runs on into what follows, as in Wireshark).
+      let left = r.len;
+      while (left !== 0) {
+        need(p, 1);
+        const n = d[p];
+        leaf(t, lenName, n, `${label} Length: ${n}`, p, 1);
+        p++;
+        left--;
+        need(p, n);
+        const s = r.mdns ? formatText(d, p, p + n) : asciiText(d, p, n);
+        leaf(t, textName, s, labelNamed(label, s), p, n);
+        p += n;
+        left -= n;
+      }
+      return;
+    }
+    case T.SRV: {
+      need(p, 6);
+      const prio = v.getUint16(p), weight = v.getUint16(p + 2), port = v.getUint16(p + 4);
+      leaf(t, F.srvPriority.name, prio, `Priority: ${prio}`, p, 2);
+      leaf(t, F.srvWeight.name, weight, `Weight: ${weight}`, p + 2, 2);
+      leaf(t, F.srvPort.name, port, `Port: ${port}`, p + 4, 2);
+      const n = nameItem(c, r, t, F.srvTarget.name, 'Target', p + 6);
+      c.appendInfo(` ${prio} ${weight} ${port} ${n.text}`);
+      r.item.display += `, priority ${prio}, weight ${weight}, port ${port}, target ${n.text}`;
+      return;
+    }
+    case T.OPT:
+      ednsOptions(c, r);
+      return;
+    default: {
+      expert(c, r.item.children, r.item.offset, 'note', 'undecoded', `Dissector for DNS Type (${r.type}) code not implemented, Contact Wireshark developers if you want this supported`, E.undecoded);
+      const hexs = bytesHex(d, p, Math.min(r.len, c.avail(p, r.end)));
+      need(p, r.len);
+      leaf(t, F.data.name, hexs, `Data: ${bytesText(hexs)}`, p, r.len);
+    }
+  }
+}
+
+/** EDNS(0) options of an OPT record: code, length, data, and the parts of the options Wireshark reads. */
+function ednsOptions(c: Ctx, r: Rdata): void {
+  const d = c.d, v = c.v;
+  let p = r.at;
+  let left = r.len;
+  const need = (at: number, n: number): void => c.need(at, n, r.end);
+  while (left > 0) {
+    need(p, 4);
+    const code = v.getUint16(p);
+    let len = v.getUint16(p + 2);
+    left -= 4;
+    const codeName = DNS_OPTION_CODES[code] ?? `Unknown (${code})`;
+    const item = leaf(r.tree, F.opt.name, 1, `Option: ${codeName}`, p, 4 + len);
+    const t = item.children;
+    leaf(t, F.optCode.name, code, `Option Code: ${DNS_OPTION_CODES[code] ?? 'Unknown'} (${code})`, p, 2);
+    const lenItem = leaf(t, F.optLen.name, len, `Option Length: ${len}`, p + 2, 2);
+    p += 4;
+    need(p, len);
+    const data = bytesHex(d, p, len);
+    leaf(t, F.optData.name, data, `Option Data: ${bytesText(data)}`, p, len);
+    const bytes = (name: string, label: string, at: number, n: number): void => {
+      need(at, n);
+      const h = bytesHex(d, at, n);
+      // An empty byte string: tshark prints "<MISSING>" for it, in -T fields as in the tree.
+      leaf(t, name, h || '<MISSING>', `${label}: ${bytesText(h)}`, at, n);
+    };
+    switch (code) {
+      case 5: case 6: case 7: {
+        const [name, label] = code === 5 ? [F.dau.name, 'DAU'] : code === 6 ? [F.dhu.name, 'DHU'] : [F.n3u.name, 'N3U'];
+        for (; len > 0; len--, left--, p++) leaf(t, name, d[p], `${label}: ${d[p]}`, p, 1);
+        break;
+      }
+      case 0x50fa: case 8: {
+        if (code === 0x50fa) expert(c, item.children, p - 4, 'warning', 'protocol', 'Deprecated opcode. Client subnet OPT assigned as 8.', E.deprecated);
+        need(p, 4);
+        const family = v.getUint16(p);
+        leaf(t, F.family.name, family, `Family: ${family === 1 ? 'IPv4' : family === 2 ? 'IPv6' : 'Unknown'} (${family})`, p, 2);
+        leaf(t, F.netmask.name, d[p + 2], `Source Netmask: ${d[p + 2]}`, p + 2, 1);
+        leaf(t, F.scope.name, d[p + 3], `Scope Netmask: ${d[p + 3]}`, p + 3, 1);
+        let addrLen = (len - 4) & 0xffff;
+        if (addrLen > 16) {
+          expert(c, lenItem.children, p - 2, 'error', 'protocol', 'Length too long for any type of IP address.', E.badLength);
+          addrLen = 16;
+        }
+        need(p + 4, addrLen);
+        const addr = new Uint8Array(16);
+        addr.set(d.subarray(p + 4, p + 4 + addrLen));
+        if (family === 1) leaf(t, F.subnet4.name, ipv4(addr, 0), `Client Subnet: ${ipv4(addr, 0)}`, p + 4, addrLen);
+        else if (family === 2) leaf(t, F.subnet6.name, ipv6(addr, 0), `Client Subnet: ${ipv6(addr, 0)}`, p + 4, addrLen);
+        else bytes(F.subnet.name, 'Client Subnet', p + 4, len - 4);
+        p += len;
+        left -= len;
+        break;
+      }
+      case 10: {
+        bytes(F.cookieClient.name, 'Client Cookie', p, 8);
+        p += 8;
+        left -= 8;
+        len -= 8;
+        bytes(F.cookieServer.name, 'Server Cookie', p, len);
+        p += len;
+        left -= len;
+        break;
+      }
+      case 11:
+        if (len === 2) leaf(t, F.keepalive.name, v.getUint16(p), `Timeout: ${v.getUint16(p)}`, p, 2);
+        p += len;
+        left -= len;
+        break;
+      case 12:
+        bytes(F.padding.name, 'Padding', p, len);
+        p += len;
+        left -= len;
+        break;
+      case 13:
+        if (len) {
+          const s = asciiText(d, p, len);
+          leaf(t, F.chain.name, s, `Closest Trust Point: ${s}`, p, len);
+        }
+        p += len;
+        left -= len;
+        break;
+      default:
+        p += len;
+        left -= len;
+    }
+  }
+}

@@ -1,0 +1,186 @@
+// An HTTP message's body as packet-http.c hands it on: chunked transfer coding taken apart ("HTTP chunked
+// response", each chunk's size, data and boundary), "File Data: n bytes", then the dissector its media type
+// names: line-based text (text/html, text/plain, …), HTML form data, raw data (application/octet-stream),
+// and "Media Type" for the rest.
+import type { Field } from '../types';
+import { defineField } from '../fields/registry';
+import { bytesText, leaf, unwanted, generated } from '../fields/tree';
+import { bytesHex, formatText, labelNamed, labelText } from '../fields/format';
+import type { Ctx } from './context';
+import { dissectData } from './payload';
+import { findLineEnd } from './lines';
+
+const F = {
+  fileData: defineField('http.file_data', 'File Data', 'string'),
+  chunkSize: defineField('http.chunk_size', 'Chunk size', 'uint'),
+  chunkData: defineField('http.chunk_data', 'Chunk data', 'bytes'),
+  chunkBoundary: defineField('http.chunk_boundary', 'Chunk boundary', 'bytes'),
+  mediaType: defineField('media.type', 'Media type', 'bytes'),
+  formKey: defineField('urlencoded-form.key', 'Key', 'string'),
+  formValue: defineField('urlencoded-form.value', 'Value', 'string'),
+};
+defineField('media', 'Media Type', 'protocol');
+defineField('data-text-lines', 'Line-based text data', 'protocol');
+defineField('urlencoded-form', 'HTML Form URL Encoded', 'protocol');
+
+/** Media types tshark 4.0 shows as line-based text. */
+const TEXT_LINES = new Set(['text/html', 'text/plain', 'text/css', 'text/javascript', 'application/x-javascript']);
+
+export interface BodyHeaders {
+  chunked: boolean;
+  contentType: string;
+}
+
+/**
+ * The body at [off, off + len) of a message whose bytes end at `end` (null headers: a connection's data
+ * after HTTP, "Continuation"). Returns how many bytes the body took (the chunked coding's own length).
+ */
+export function dissectHttpBody(c: Ctx, t: Field[], off: number, len: number, end: number, hdr: BodyHeaders | null): number {
+  let data = c.d.subarray(off, off + Math.min(len, c.avail(off, off + len)));
+  let used = len;
+  let dechunked = false;
+  if (hdr?.chunked) {
+    const r = chunks(c, t, off, off + len, hdr);
+    data = r.data;
+    used = r.used;
+    dechunked = true;
+  }
+  const show = (base: number): void => {
+    const n = data.length;
+    const value = unwanted(F.fileData.name) ? '' : fileText(data);
+    leaf(t, F.fileData.name, value, `File Data: ${n} byte${n === 1 ? '' : 's'}`, base, n);
+    const type = hdr?.contentType ?? '';
+    // No type: raw data inside the HTTP item; a type no dissector takes: "Media Type" (octet-stream: data).
+    if (!type) dataInside(c, t, base, base + n);
+    else if (TEXT_LINES.has(type)) textLines(c, type, base, base + n);
+    else if (type === 'application/x-www-form-urlencoded') form(c, type, base, base + n);
+    else if (type === 'application/octet-stream') dissectData(c, base, base + n);
+    else media(c, type, base, base + n);
+  };
+  // A de-chunked body is a buffer of its own (Wireshark's "De-chunked entity body"); else it stays in place.
+  if (dechunked) c.inSource('De-chunked entity body', data, () => show(0));
+  else show(off);
+  return used;
+}
+
+/** A body with no type after the headers of a known HTTP connection: raw data inside the HTTP item. */
+function dataInside(c: Ctx, t: Field[], off: number, end: number): void {
+  const n = end - off;
+  c.protos.push('data');
+  const item = leaf(t, 'data', null, `Data (${n} bytes)`, off, n);
+  const hexs = unwanted('data.data') ? '' : bytesHex(c.d, off, n);
+  leaf(item.children, 'data.data', hexs, `Data: ${bytesText(hexs)}`, off, n);
+  generated(item.children, 'data.len', n, `Length: ${n}`, off, 0);
+}
+
+/** tshark's FT_STRING value for the body: its text as format_text shows it, up to a NUL byte. */
+function fileText(data: Uint8Array): string {
+  const nul = data.indexOf(0);
+  return formatText(data, 0, nul < 0 ? data.length : nul);
+}
+
+/** chunked_encoding_dissector: each chunk's size, data and boundary; the de-chunked bytes. */
+function chunks(c: Ctx, t: Field[], off: number, end: number, hdr: BodyHeaders): { data: Uint8Array; used: number } {
+  const d = c.d;
+  const sub = leaf(t, '', null, 'HTTP chunked response', off, end - off);
+  void hdr;
+  const parts: Uint8Array[] = [];
+  let p = off;
+  while (p < end) {
+    const line = findLineEnd(d, p, end, false)!;
+    let text = '';
+    for (let i = p; i < p + line.len; i++) text += String.fromCharCode(d[i]);
+    const size = parseInt(text.split(';')[0], 16);
+    if (Number.isNaN(size)) break;
+    if (size === 0) {
+      const last = leaf(sub.children, '', null, 'End of chunked encoding', p, line.next - p);
+      leaf(last.children, F.chunkSize.name, 0, 'Chunk size: 0 octets', p, line.len);
+      p = line.next;
+      const trailer = findLineEnd(d, p, end, false)!;
+      leaf(sub.children, '', null, formatText(d, p, trailer.next), p, trailer.next - p);
+      p = trailer.next;
+      break;
+    }
+    const dataAt = line.next;
+    const n = Math.min(size, end - dataAt);
+    const item = leaf(sub.children, '', null, `Data chunk (${size} octets)`, p, dataAt + size + 2 - p);
+    leaf(item.children, F.chunkSize.name, size, `Chunk size: ${size} octets`, p, line.len);
+    const hexs = bytesHex(d, dataAt, n);
+    leaf(item.children, F.chunkData.name, hexs, `Chunk data: ${bytesText(hexs)}`, dataAt, n);
+    parts.push(d.subarray(dataAt, dataAt + n));
+    p = dataAt + n;
+    if (p + 2 <= end) {
+      const b = bytesHex(d, p, 2);
+      leaf(item.children, F.chunkBoundary.name, b, `Chunk boundary: ${b}`, p, 2);
+      p += 2;
+    }
+  }
+  sub.length = p - off;
+  let size = 0;
+  for (const part of parts) size += part.length;
+  const data = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    data.set(part, at);
+    at += part.length;
+  }
+  return { data, used: p - off };
+}
+
+/** data-text-lines: "Line-based text data: text/html (2 lines)", a line per item. */
+function textLines(c: Ctx, type: string, off: number, end: number): void {
+  const d = c.d;
+  const h = c.open('data-text-lines', 'Line-based text data', 'Line-based text data', 7, 5, off, end - off);
+  let lines = 0;
+  let p = off;
+  while (p < end) {
+    const line = findLineEnd(d, p, end, false)!;
+    leaf(h.fields, '', null, labelText(formatText(d, p, line.next)), p, line.next - p);
+    lines++;
+    p = line.next;
+  }
+  h.title = `Line-based text data: ${type} (${lines} lines)`;
+  c.appendInfo(` (${type})`);
+}
+
+/** media: "Media Type" with the body's bytes. */
+function media(c: Ctx, type: string, off: number, end: number): void {
+  const n = end - off;
+  const h = c.open('media', 'Media Type', 'Media Type', 7, 5, off, n);
+  const hexs = unwanted(F.mediaType.name) ? '' : bytesHex(c.d, off, n);
+  leaf(h.fields, F.mediaType.name, hexs, `Media type: ${type} (${n} bytes)`, off, n);
+  c.appendInfo(` (${type})`);
+}
+
+/** urlencoded-form: each "key=value" of the body, %-decoded. */
+function form(c: Ctx, type: string, off: number, end: number): void {
+  const h = c.open('urlencoded-form', 'HTML Form URL Encoded', `HTML Form URL Encoded: ${type}`, 7, 5, off, end - off);
+  c.appendInfo(` (${type})`);
+  let p = off;
+  const d = c.d;
+  while (p < end) {
+    let amp = p;
+    while (amp < end && d[amp] !== 0x26) amp++;
+    let eq = p;
+    while (eq < amp && d[eq] !== 0x3d) eq++;
+    const key = unescapeForm(d.subarray(p, eq));
+    const value = eq < amp ? unescapeForm(d.subarray(eq + 1, amp)) : new Uint8Array(0);
+    const k = formatText(key), v = formatText(value);
+    const item = leaf(h.fields, '', null, `Form item: "${k}" = "${v}"`, p, amp - p);
+    leaf(item.children, F.formKey.name, k, labelNamed('Key', k), p, eq - p);
+    if (eq < amp) leaf(item.children, F.formValue.name, v, labelNamed('Value', v), eq + 1, amp - eq - 1);
+    p = amp + 1;
+  }
+}
+
+function unescapeForm(b: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < b.length; i++) {
+    if (b[i] === 0x2b) out.push(0x20);
+    else if (b[i] === 0x25 && i + 2 < b.length && /^[0-9a-fA-F]{2}$/.test(String.fromCharCode(b[i + 1], b[i + 2]))) {
+      out.push(parseInt(String.fromCharCode(b[i + 1], b[i + 2]), 16));
+      i += 2;
+    } else out.push(b[i]);
+  }
+  return Uint8Array.from(out);
+}

@@ -1,0 +1,266 @@
+// TCP desegmentation as tshark 4.0 does it by default (tcp.desegment_tcp_streams, packet-tcp.c's
+// desegment_tcp): the protocol above TCP asks for more bytes than a segment holds; the segments are
+// kept per direction until the PDU is whole, and the segment that completes it dissects the protocol
+// from the reassembled bytes ("[2 Reassembled TCP Segments (1282 bytes): #6(191), #8(1091)]"). The
+// segments before it show "TCP segment data" and "[TCP segment of a reassembled PDU]".
+import type { Field } from '../types';
+import { defineField } from '../fields/registry';
+import { bytesText, leaf, unwanted, collectLate, treeless, generated } from '../fields/tree';
+import { bytesHex, clipLabel } from '../fields/format';
+import type { Ctx } from './context';
+import { dissectState } from './state';
+
+/** What a protocol above TCP asks for when its PDU does not end in the data it got (Wireshark's pinfo->desegment_*). */
+export interface Deseg {
+  /** Bytes of the data it was given that it did dissect (the incomplete PDU starts there). */
+  offset: number;
+  /** Bytes it needs beyond the data (or ONE_MORE_SEGMENT). */
+  len: number;
+}
+export const ONE_MORE_SEGMENT = -1;
+/** The PDU runs until the sender's FIN (an HTTP response without a length). */
+export const UNTIL_FIN = -2;
+/** How far ahead an until-FIN PDU reaches (Wireshark's 0x40000000). */
+const FAR = 0x40000000;
+
+/** A protocol above TCP: dissects [off, end) and returns what more it needs, or null when done. */
+export type PduDissector = (c: Ctx, off: number, end: number) => Deseg | null;
+
+const F = {
+  segmentData: defineField('tcp.segment_data', 'TCP segment data', 'bytes'),
+  segments: defineField('tcp.segments', 'Reassembled TCP Segments', 'none'),
+  segment: defineField('tcp.segment', 'TCP Segment', 'uint'),
+  count: defineField('tcp.segment.count', 'Segment count', 'uint'),
+  length: defineField('tcp.reassembled.length', 'Reassembled TCP length', 'uint'),
+  data: defineField('tcp.reassembled.data', 'Reassembled TCP Data', 'bytes'),
+};
+defineField('tcp.reassembled_in', 'Reassembled PDU in frame', 'uint');
+
+/** A segment's bytes kept for a PDU: which frame, where in its bytes (-1: not the frame's own bytes), how many. */
+interface Piece {
+  frame: number;
+  at: number;
+  len: number;
+  data: Uint8Array;
+}
+
+/** A PDU that spans segments (Wireshark's tcp_multisegment_pdu), by relative sequence numbers. */
+interface Msp {
+  seq: number;
+  nxtpdu: number;
+  /** The protocol asked for "one more segment": the next segment is taken whole. */
+  entire: boolean;
+  /** The PDU ends with the sender's FIN. */
+  untilFin: boolean;
+  pieces: Piece[];
+}
+
+/** The latest multi-segment PDU of each stream direction (key: stream × 2 + direction). */
+export type MspTable = Map<number, Msp>;
+
+/** The segment being dissected: where its payload is and its relative sequence numbers. */
+export interface SegmentPayload {
+  stream: number;
+  direction: 0 | 1;
+  seq: number;
+  nxtseq: number;
+  off: number;
+  end: number;
+  /** The segment carries a FIN (an until-FIN PDU ends here). */
+  fin: boolean;
+}
+
+/** Whether a FIN of this stream direction ends a PDU waiting for it (then TCP hands on even an empty FIN). */
+export function finEndsPdu(c: Ctx, stream: number, direction: number): boolean {
+  return c.recall(() => (dissectState(c.session).tcpPdus.get(stream * 2 + direction)?.untilFin ? 1 : 0)) === 1;
+}
+
+/**
+ * Hands a segment's payload to `dissect`, desegmenting as tshark does. `tcpTree` is the TCP layer's
+ * items (where "TCP segment data" goes).
+ */
+export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: PduDissector): void {
+  const table = dissectState(c.session).tcpPdus;
+  const key = s.stream * 2 + s.direction;
+  let offset = s.off, seq = s.seq;
+  const end = s.end, nxtseq = s.nxtseq;
+  let writableProtocol = true;
+  for (;;) {
+    let another = 0;
+    let desegOffset = offset;
+    let mustDesegment = false;
+    let called = false;
+    let request: Deseg | null = null;
+    // A PDU this segment continues, as the first pass found it (the tape has it for a stored frame).
+    const live = c.replay ? undefined : table.get(key);
+    const continues = c.recall(() => (live && live.seq <= seq && live.nxtpdu > seq ? 1 : 0));
+    if (continues) {
+      const mspSeq = c.recall(() => live!.seq), nxtpdu0 = c.recall(() => live!.nxtpdu), entire = c.recall(() => (live!.entire ? 1 : 0)) === 1;
+      const untilFin = c.recall(() => (live!.untilFin ? 1 : 0)) === 1;
+      const len = entire || untilFin ? end - offset : Math.min(nxtseq, nxtpdu0) - seq;
+      let nxtpdu = nxtpdu0;
+      if (entire) nxtpdu = nxtseq;
+      if (nxtpdu < nxtseq && nxtpdu >= seq && len > 0) another = nxtpdu - seq;
+      const complete = untilFin ? s.fin : entire || nxtseq >= nxtpdu0;
+      const own: Piece = { frame: c.number, at: c.source === 0 ? offset : -1, len, data: c.d.subarray(offset, offset + len) };
+      if (!complete) {
+        if (live && !c.replay) addPiece(live, own);
+      } else {
+        const pieces = earlierPieces(c, live);
+        pieces.push(own);
+        const data = concat(pieces);
+        if (live && !c.replay) table.delete(key);
+        const source = c.sources.length + 1;
+        const at = c.layers.length;
+        let inner: Deseg | null = null;
+        c.endOfStream = untilFin && s.fin;
+        c.inSource('Reassembled TCP', data, () => { inner = dissect(c, 0, data.length); });
+        c.endOfStream = false;
+        called = true;
+        request = inner as Deseg | null;
+        const oldLen = data.length - len;
+        if (request && request.offset <= oldLen) {
+          // Still not whole: the PDU goes on with this segment's bytes in it.
+          if (!c.replay) {
+            const msp: Msp = { seq: mspSeq, nxtpdu: 0, entire: false, untilFin: false, pieces: pieces.map(copyPiece) };
+            if (request.len === ONE_MORE_SEGMENT) {
+              msp.nxtpdu = seq + (end - offset) + 1;
+              msp.entire = true;
+            } else if (request.len === UNTIL_FIN) {
+              msp.nxtpdu = nxtseq + FAR;
+              msp.untilFin = true;
+            } else {
+              msp.nxtpdu = seq + len + request.len;
+            }
+            table.set(key, msp);
+          }
+          another = 0;
+          offset += len;
+          seq += len;
+          finish(c, tcpTree, request, desegOffset, end, writableProtocol);
+          if (offset < end) continue;
+          return;
+        }
+        const nbytes = another > 0 ? another : end - offset;
+        if (nbytes > 0 || !s.fin) segmentData(c, tcpTree, offset, nbytes);
+        segmentsLayer(c, pieces, data, source, at);
+        if (request) {
+          mustDesegment = true;
+          desegOffset = end - (data.length - request.offset);
+        }
+      }
+    } else {
+      request = dissect(c, offset, end);
+      called = true;
+      if (request) {
+        mustDesegment = true;
+        desegOffset = offset + request.offset;
+      }
+    }
+    const desegSeq = seq + (desegOffset - offset);
+    // Wireshark keeps a PDU only when it starts within 1 MiB of the segment's end.
+    if (mustDesegment && request && !c.replay && nxtseq - desegSeq <= 1024 * 1024) {
+      const msp: Msp = request.len === ONE_MORE_SEGMENT
+        ? { seq: desegSeq, nxtpdu: nxtseq + 1, entire: true, untilFin: false, pieces: [] }
+        : request.len === UNTIL_FIN
+          ? { seq: desegSeq, nxtpdu: nxtseq + FAR, entire: false, untilFin: true, pieces: [] }
+          : { seq: desegSeq, nxtpdu: nxtseq + request.len, entire: false, untilFin: false, pieces: [] };
+      addPiece(msp, { frame: c.number, at: c.source === 0 ? desegOffset : -1, len: end - desegOffset, data: c.d.subarray(desegOffset, end) });
+      table.set(key, msp);
+    }
+    if (!called || request) finish(c, tcpTree, request, desegOffset, end, writableProtocol);
+    if (!another) return;
+    // Another PDU starts inside this segment: its columns must not replace the first one's.
+    c.fenceInfo(true);
+    writableProtocol = false;
+    offset += another;
+    seq += another;
+  }
+}
+
+/** The middle of a PDU, or the start of one not complete yet: shown as segment data, the Info says so. */
+function finish(c: Ctx, tcpTree: Field[], request: Deseg | null, from: number, end: number, writableProtocol: boolean): void {
+  if (!request || request.offset === 0) {
+    if (writableProtocol) c.setProtocol('TCP');
+    c.appendInfoSep(' ', '[TCP segment of a reassembled PDU]');
+  }
+  segmentData(c, tcpTree, from, end - from);
+}
+
+function segmentData(c: Ctx, tree: Field[], off: number, n: number, prefix = ''): void {
+  const avail = Math.min(n, c.avail(off, off + n));
+  const hexs = unwanted(F.segmentData.name) ? '' : bytesHex(c.d, off, avail);
+  leaf(tree, F.segmentData.name, hexs, `${prefix}TCP segment data (${n} byte${n === 1 ? '' : 's'})`, off, n);
+}
+
+/** A retransmitted segment's payload, not handed on again: "Retransmitted TCP segment data (n bytes)". */
+export function retransmittedData(c: Ctx, tcpTree: Field[], off: number, end: number): void {
+  segmentData(c, tcpTree, off, end - off, 'Retransmitted ');
+}
+
+function addPiece(msp: Msp, p: Piece): void {
+  msp.pieces.push(copyPiece(p));
+}
+
+function copyPiece(p: Piece): Piece {
+  return { ...p, data: p.data.slice() };
+}
+
+/** The pieces the PDU had before this segment: from the first pass's table, or from the tape and the earlier frames' bytes. */
+function earlierPieces(c: Ctx, live: Msp | undefined): Piece[] {
+  const n = c.recall(() => live!.pieces.length);
+  const out: Piece[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = live?.pieces[i];
+    const frame = c.recall(() => p!.frame), at = c.recall(() => p!.at), len = c.recall(() => p!.len);
+    let data: Uint8Array;
+    if (!c.replay) data = p!.data;
+    else if (at >= 0) data = c.session.replay!.bytesOf(frame).subarray(at, at + len);
+    else data = Uint8Array.from(c.recall<string>(() => ''), (ch) => ch.charCodeAt(0));
+    if (!c.replay && at < 0) c.recall(() => String.fromCharCode.apply(null, Array.from(data)));
+    out.push({ frame, at, len, data });
+  }
+  return out;
+}
+
+function concat(pieces: Piece[]): Uint8Array {
+  let n = 0;
+  for (const p of pieces) n += p.len;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p.data.subarray(0, p.len), at);
+    at += p.len;
+  }
+  return out;
+}
+
+/**
+ * The top-level "[n Reassembled TCP Segments (L bytes): #f(len), …]" item (tshark shows it beside the
+ * protocol layers, not inside TCP), with a line per segment, the count, the length and the data.
+ */
+function segmentsLayer(c: Ctx, pieces: Piece[], data: Uint8Array, source: number, at: number): void {
+  const len = data.length;
+  if (treeless()) {
+    collectLate(F.segments.name, 1);
+    for (const p of pieces) collectLate(F.segment.name, p.frame);
+    collectLate(F.count.name, pieces.length);
+    collectLate(F.length.name, len);
+    if (!unwanted(F.data.name)) collectLate(F.data.name, bytesHex(data, 0, len));
+    return;
+  }
+  const title = `[${clipLabel(`${pieces.length} Reassembled TCP Segments (${len} bytes): ${pieces.map((p) => `#${p.frame}(${p.len})`).join(', ')}`)}]`;
+  const fields: Field[] = [];
+  let pos = 0;
+  for (const p of pieces) {
+    const text = p.len ? `Frame: ${p.frame}, payload: ${pos}-${pos + p.len - 1} (${p.len} byte${p.len === 1 ? '' : 's'})` : `Frame: ${p.frame} (no data)`;
+    generated(fields, F.segment.name, p.frame, text, pos, p.len);
+    pos += p.len;
+  }
+  generated(fields, F.count.name, pieces.length, `Segment count: ${pieces.length}`, 0, 0);
+  generated(fields, F.length.name, len, `Reassembled TCP length: ${len}`, 0, 0);
+  const hexs = bytesHex(data, 0, len);
+  generated(fields, F.data.name, hexs, `Reassembled TCP Data: ${bytesText(hexs)}`, 0, len);
+  // Right after the TCP layer, before the protocol the reassembled bytes hold (as tshark moves it there).
+  c.layers.splice(at, 0, { protocol: F.segments.name, title, osi: 4, tcpip: 4, offset: 0, length: len, fields, source, value: 1, generated: true });
+}
