@@ -285,7 +285,11 @@ async function walk(page: Page, L: Shipped, lang: LessonLocale, opts: { links: b
   if (opts.links) {
     await page.click(`[data-testid=summary-goto-${asked[0]}]`);
     await textIs(page, '[data-testid=lesson-step]', tr(lang, 'lesson.stepOf', { n: asked[0] + 1, total }));
-    for (let i = asked[0]; i < total - 1; i++) await page.click('[data-testid=lesson-next]');
+    // One step at a time: a click while the back end is still moving the lesson would be taken from the old step.
+    for (let i = asked[0]; i < total - 1; i++) {
+      await page.click('[data-testid=lesson-next]');
+      await textIs(page, '[data-testid=lesson-step]', tr(lang, 'lesson.stepOf', { n: i + 2, total }));
+    }
     await page.click('[data-testid=lesson-finish]');
     await page.waitForSelector('[data-testid=lesson-summary]');
   }
