@@ -12,7 +12,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
+import { apiClient as client } from './bench/api-client.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -24,7 +24,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function startServe(dataDir) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser'], {
+    const child = spawn(process.execPath, [join(root, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser', ...(process.getuid?.() === 0 ? ['--allow-root'] : [])], {
       env: { ...process.env, HANDSHAKE_LAB_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -38,34 +38,6 @@ function startServe(dataDir) {
   });
 }
 
-function client(url) {
-  const ws = new WebSocket(`ws://${url.host}/ws?token=${url.searchParams.get('token')}`, { origin: url.origin });
-  let next = 1;
-  const pending = new Map();
-  const stats = { rows: 0, skipped: 0, batches: 0, maxRows: 0 };
-  ws.on('message', (d) => {
-    const m = JSON.parse(String(d));
-    if (m.event === 'frames') {
-      stats.rows += m.payload.rows.length;
-      stats.skipped += m.payload.skipped;
-      stats.batches++;
-      stats.maxRows = Math.max(stats.maxRows, m.payload.rows.length);
-    } else if ('id' in m && pending.has(m.id)) {
-      const p = pending.get(m.id);
-      pending.delete(m.id);
-      if (m.error) p.reject(new Error(`${m.error.code}: ${m.error.message}`)); else p.resolve(m.result);
-    }
-  });
-  const call = (method, params = {}) => new Promise((resolve, reject) => {
-    const id = next++;
-    pending.set(id, { resolve, reject });
-    ws.send(JSON.stringify({ id, method, params }));
-  });
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ ws, call, stats }));
-    ws.once('error', reject);
-  });
-}
 
 /** Sends ~rate frames per second for `secs` seconds: 64-byte messages (one segment and about one ACK each). */
 async function traffic(rate, secs) {

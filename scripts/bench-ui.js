@@ -46,7 +46,7 @@ function skipReason() {
 function startServe(dataDir) {
   return new Promise((resolve, reject) => {
     // The inspector (loopback, random port) lets the bench collect serve's garbage and read its memory.
-    const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', join(root, 'bin', 'handshake-lab.js'), 'serve', '--port', '0', '--no-open-browser'], {
+    const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', join(root, 'bin', 'handshake-lab.js'), 'serve', '--port', '0', '--no-open-browser', ...(process.getuid?.() === 0 ? ['--allow-root'] : [])], {
       cwd: root,
       env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '', HANDSHAKE_LAB_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],

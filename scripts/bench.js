@@ -129,6 +129,13 @@ function main() {
     if (r.status !== 0) console.log(`live bench skipped or failed (exit ${r.status})`);
   }
 
+  const klass = join(root, 'scripts', 'bench-class.js');
+  if (existsSync(klass) && !args.includes('--skip-class')) {
+    console.log('');
+    const r = spawnSync('node', [klass, '--seconds', String(opt('class-seconds', 60))], { stdio: 'inherit' });
+    if (r.status !== 0) console.log(`classroom bench skipped or failed (exit ${r.status})`);
+  }
+
   const ui = join(root, 'scripts', 'bench-ui.js');
   if (existsSync(ui) && !args.includes('--skip-ui')) {
     console.log('');

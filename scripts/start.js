@@ -96,6 +96,8 @@ function browserMode() {
     if (captureFile.test(a) && !a.startsWith('-')) serveArgs.push('--open', a);
     else serveArgs.push(a);
   }
+  // As root, serve must be told; it then captures through dumpcap only, and says so.
+  if (process.getuid?.() === 0 && !serveArgs.includes('--allow-root')) serveArgs.push('--allow-root');
   return run(process.execPath, [join(root, 'out', 'main', 'cli.js'), 'serve', ...serveArgs]);
 }
 

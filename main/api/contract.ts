@@ -4,6 +4,7 @@ import type { ApiMethod, RequestInput } from './requests';
 import type {
   AppInfo, CaptureStatus, ConnectionSummary, Counters, EnableCaptureResult, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
   FrameRow, LadderPage, LessonPlay, LessonState, LessonSummary, AnswerOutcome, Localized, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
+  ClassPolicy, ClassSnapshot, SessionInfo, Share,
 } from './types';
 import type { EndpointStates, Transition } from '../engine/types';
 
@@ -29,7 +30,16 @@ export interface ApiResults {
   openLesson: LoadProgress;
   getLesson: LessonPlay;
   importLesson: LessonSummary;
-  identify: { learner: string; name: string | null };
+  getSession: SessionInfo;
+  identify: SessionInfo;
+  listShared: Share[];
+  openShared: LoadProgress;
+  share: Share;
+  unshare: { removed: boolean };
+  setClassPolicy: ClassPolicy;
+  getClass: ClassSnapshot;
+  exportClassCsv: { name: string; csv: string };
+  /** Where the session is in its lesson once it moved (the back end refuses a step past an open question). */
   lessonProgress: LessonState;
   answerQuestion: AnswerOutcome;
   setTeacherMode: { on: boolean };
@@ -54,10 +64,16 @@ export interface ApiEvents {
   /** The frame store was cleared (a new file or capture begins). */
   reset: { reason: 'file' | 'capture' | 'experiment' | 'lesson' };
   error: ApiErrorInfo;
+  /** Who this connection is (sent on connect, and when it changes). */
+  session: SessionInfo;
+  /** The teacher's shares changed. */
+  shared: Share[];
+  /** The class dashboard changed (teachers only, at most about once a second). */
+  classroom: ClassSnapshot;
 }
 
 export type ApiEvent = keyof ApiEvents;
-export const API_EVENTS: ApiEvent[] = ['frames', 'connections', 'transitions', 'status', 'progress', 'reset', 'error'];
+export const API_EVENTS: ApiEvent[] = ['frames', 'connections', 'transitions', 'status', 'progress', 'reset', 'error', 'session', 'shared', 'classroom'];
 
 export type HandshakeLabApi = {
   [M in ApiMethod]: (params?: RequestInput<M>) => Promise<ApiResults[M]>;

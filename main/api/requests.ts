@@ -20,6 +20,7 @@ const givenAnswer = z.union([
   z.tuple([z.number().int().min(0).max(65535), z.number().int().min(1).max(65536)]),
   z.array(z.string().min(1).max(100)).min(1).max(50),
 ], { error: 'an answer: a text, a number, a byte range [first, end) or a list of item ids' });
+const shareId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 
 export const requestSchemas = {
   getAppInfo: z.object({}).strict(),
@@ -50,12 +51,21 @@ export const requestSchemas = {
   getSeries: z.object({ stream: z.number().int().min(0), kind: z.enum(['stevens', 'throughput', 'window', 'rtt']) }).strict(),
   listLessons: z.object({}).strict(),
   openLesson: z.object({ id: lessonId }).strict(),
+  getSession: z.object({}).strict(),
+  /** Who this page is: the learner key progress is kept under (and the name the student typed). */
+  identify: z.object({ learner: learnerKey, name: displayName.optional() }).strict(),
+  listShared: z.object({}).strict(),
+  openShared: z.object({ id: shareId }).strict(),
+  /** Shares what the teacher's session looks at (`view`), or a lesson. */
+  share: z.object({ what: z.enum(['view', 'lesson']), lesson: lessonId.optional(), download: z.boolean().default(false) }).strict(),
+  unshare: z.object({ id: shareId }).strict(),
+  setClassPolicy: z.object({ experiments: z.boolean() }).strict(),
+  getClass: z.object({}).strict(),
+  exportClassCsv: z.object({}).strict(),
   /** The open lesson's texts, its steps resolved in its capture, and where this session is in it (never an answer not yet given). */
   getLesson: z.object({ id: lessonId }).strict(),
   /** Copies a lesson file (and its capture, next to it or at `capture`) into the user's lessons folder, once it validates. */
   importLesson: z.object({ path, capture: path.optional() }).strict(),
-  /** Who this page is: the learner key progress is kept under (and the name the student typed). */
-  identify: z.object({ learner: learnerKey, name: displayName.optional() }).strict(),
   /** Goes to a step of the open lesson (a student not past the first question not yet answered right). */
   lessonProgress: z.object({ lesson: lessonId, step: stepIndex }).strict(),
   /** A student's answer to the question of a step: graded and recorded by the back end. */

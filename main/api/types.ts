@@ -3,10 +3,12 @@ import type { DecodedFrame, EndpointStates, TcpAnalysisFlag, TcpState, Transitio
 import type { Localized } from '../lessons/schema';
 import type { Exposure } from '../lessons/exposure';
 import type { LessonView } from '../lessons/public';
+import type { AnswerResult } from './classroom';
 
 export type { Exposure, LessonView, Localized };
 
 export type { DecodedFrame, EndpointStates, TcpAnalysisFlag, TcpState, Transition };
+export * from './classroom';
 
 export type ErrorCode =
   | 'bad_request' | 'not_found' | 'capture_unavailable' | 'permission_denied' | 'no_such_interface'
@@ -65,9 +67,13 @@ export interface CaptureStatus {
   source: CaptureSourceKind | null;
   interface?: string;
   filter?: string;
-  /** The file behind the frames: an opened file, or the autosave pcapng of a live capture. */
+  /** The file behind the frames: an opened file, or the autosave pcapng of a live capture (never shown to students). */
   file?: string;
   error?: ApiErrorInfo;
+  /** Traffic left out of a live capture: the server's own port on the interface that carries it. */
+  excluded?: string;
+  /** The capture stopped at a limit (size in bytes, or duration in seconds): every frame before it is kept. */
+  limit?: { kind: 'bytes' | 'seconds'; value: number };
 }
 
 /** Frame counters, always available. Nothing is ever dropped from the store; only live pushes may skip. */
@@ -296,11 +302,8 @@ export interface LessonState {
   done: boolean;
 }
 
-/** The back end's grading of an answer. */
-export interface AnswerOutcome {
-  correct: boolean;
-  /** This was the first answer to the question: the one recorded and scored. */
-  first: boolean;
+/** The back end's grading of an answer: right or not, whether it was the first (recorded and scored), and more. */
+export interface AnswerOutcome extends AnswerResult {
   /** The text aimed at this wrong answer (null when right, or when no known mistake matches it). */
   feedback: Localized | null;
   state: LessonState;

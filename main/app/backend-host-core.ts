@@ -57,10 +57,9 @@ export function hostService(end: MessageEnd<FromHost, ToHost>, service: Service,
         break;
       }
       case 'attach':
-        // A reloaded page is a new client: its old filter and push cursor go.
-        service.detach(msg.client);
+        // A reloaded page keeps its session (its capture, filter, lesson); pushes start afresh.
         flows.delete(msg.client);
-        service.attach(clientOf(msg.client));
+        service.reattach(clientOf(msg.client));
         break;
       case 'detach':
         service.detach(msg.client);

@@ -40,6 +40,8 @@ const service = new Service({
   transport: 'ipc',
   capture,
   log,
+  // Lesson progress lives in the user data folder (main passes it).
+  ...(process.env.HANDSHAKE_LAB_PROGRESS_DIR ? { progressDir: process.env.HANDSHAKE_LAB_PROGRESS_DIR } : {}),
   // The person at this computer may give dumpcap its rights ("Allow capture", with the system's prompt).
   canEnableCapture: true,
   ...(process.env.HANDSHAKE_LAB_LOCALE ? { locale: process.env.HANDSHAKE_LAB_LOCALE } : {}),

@@ -55,7 +55,11 @@ function start(): void {
   const recent = new RecentFiles(join(app.getPath('userData'), 'recent-files.json'));
   const savePaths = new ChosenPaths();
   const bridge = new BackendBridge({ onEvent: (client, event, payload) => deliver(client, event, payload), log: (l) => log(`back end: ${l}`) });
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), HANDSHAKE_LAB_LOCALE: app.getLocale() };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    HANDSHAKE_LAB_LOCALE: app.getLocale(),
+    HANDSHAKE_LAB_PROGRESS_DIR: join(app.getPath('userData'), 'progress'),
+  };
   // Packaged, the lessons are extraResources next to app.asar (electron-builder.yml).
   if (app.isPackaged && !env.HANDSHAKE_LAB_LESSONS_DIR) env.HANDSHAKE_LAB_LESSONS_DIR = join(process.resourcesPath, 'lessons');
   const host = new HostProcess({

@@ -19,6 +19,8 @@ export function secureWebPreferences(preload: string): WebPreferences {
     navigateOnDragDrop: false,
     spellcheck: false,
     safeDialogs: true,
+    // A middle click must not open a link in a new window (window.open is denied anyway).
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 
@@ -65,12 +67,26 @@ export function mayNavigate(url: string, loc: AppLocation): boolean {
   return isAppUrl(url, loc);
 }
 
-/** Links the page asks to open in a new window: https ones go to the system browser, the rest nowhere. */
+/**
+ * The only pages the app opens in the system browser (DECISIONS: openExternal allows a fixed list): the
+ * project's documentation, Wireshark's capture-setup pages, the Npcap page. Each is an https origin and a
+ * path prefix.
+ */
+export const EXTERNAL_LINKS: readonly { origin: string; path: string }[] = [
+  { origin: 'https://handshake-lab.example.org', path: '/' },
+  { origin: 'https://wiki.wireshark.org', path: '/CaptureSetup' },
+  { origin: 'https://npcap.com', path: '/' },
+];
+
+/** A link the page asks to open in a new window: one of EXTERNAL_LINKS goes to the system browser, anything else nowhere. */
 export function externalLink(url: string): string | null {
+  let u: URL;
   try {
-    const u = new URL(url);
-    return u.protocol === 'https:' && !u.username && !u.password ? u.href : null;
+    u = new URL(url);
   } catch {
     return null;
   }
+  if (u.protocol !== 'https:' || u.username || u.password || u.port) return null;
+  const ok = EXTERNAL_LINKS.some((l) => u.origin === l.origin && (u.pathname === l.path || u.pathname.startsWith(l.path.endsWith('/') ? l.path : `${l.path}/`)));
+  return ok ? u.href : null;
 }

@@ -2,10 +2,55 @@
 // frame, ladder and series requests stop at the step's frame). Each function cuts one kind of answer at
 // `limit`, the last frame the session may see (null: no limit): rows and their count, ladder pages,
 // graph series, connection summaries (counted again up to the limit, so neither the frame count nor the
-// final states say what comes next). The service calls these on every request and push.
+// final states say what comes next). A session (session.ts) applies them to every request and push.
+import type { ApiEvent, ApiEvents } from '../api/contract';
 import type { ConnectionSummary, LadderPage, Series } from '../api/types';
 import type { FrameStore } from '../engine/store/frame-store';
 import type { FrameView } from '../engine/store/view';
+import { firstExposed, NO_EXPOSURE } from '../lessons/index';
+import type { LessonPlayer } from './lesson-player';
+
+/** What a session may be sent now: the last frame (null: all), and the last frame of a filtered view. */
+export interface Limits {
+  frames: number | null;
+  filtered: number | null;
+}
+
+export const NO_LIMITS: Limits = { frames: null, filtered: null };
+/** While a lesson loads: nothing of it, until its gate is known. */
+export const OPENING_LIMITS: Limits = { frames: 0, filtered: 0 };
+
+/**
+ * Up to the gate's frame while a question holds it; a filtered view stops before the first frame a
+ * question would give away (a filter on a masked value would tell it).
+ */
+export function playerLimits(player: LessonPlayer): Limits {
+  const frames = player.horizon();
+  if (frames === null) return NO_LIMITS;
+  const first = firstExposed(player.mask() ?? NO_EXPOSURE);
+  return { frames, filtered: first === null ? frames : Math.min(frames, first - 1) };
+}
+
+/** A push as a session held at `limit` may see it (null: nothing of it). */
+export function gateEvent<E extends ApiEvent>(event: E, payload: ApiEvents[E], store: FrameStore, limit: number | null): ApiEvents[E] | null {
+  if (limit === null) return payload;
+  switch (event) {
+    case 'progress': {
+      const p = payload as ApiEvents['progress'];
+      return { ...p, frames: Math.min(p.frames, limit) } as ApiEvents[E];
+    }
+    case 'connections': {
+      const list = cutConnections((payload as ApiEvents['connections']).connections, store, limit);
+      return list.length ? { connections: list } as ApiEvents[E] : null;
+    }
+    case 'transitions': {
+      const list = (payload as ApiEvents['transitions']).filter((t) => t.frame <= limit);
+      return list.length ? list as ApiEvents[E] : null;
+    }
+    default:
+      return payload;
+  }
+}
 
 /** How many positions of a view hold frames up to `limit` (views list frames in increasing order). */
 export function visibleTotal(view: FrameView, storeTotal: number, limit: number | null): number {

@@ -10,7 +10,7 @@ import {
   answerKey, answerKeyTexts, answerText, exposureOf, feedbackText, grade, mergeExposures,
   type ComputedAnswer, type Exposure, type GivenAnswer, type LessonCapture, type LessonFile, type LessonLayout, type Localized,
 } from '../lessons/index';
-import type { AnswerRecord, ProgressRecorder } from './lesson-progress';
+import type { AnswerRecord, ProgressRecorder } from './progress';
 
 export interface PlayerOptions {
   /** Whose progress this is (a learner key, or a key of this session only). */

@@ -5,6 +5,7 @@ import { compileFilter, type CompiledFilter } from '../engine/filter/index';
 import type { FrameStore } from '../engine/store/frame-store';
 import { FrameView } from '../engine/store/view';
 import type { DecodedFrame } from '../engine/types';
+import type { Slicer } from './slicer';
 
 export interface ViewEntry {
   view: FrameView;
@@ -14,14 +15,15 @@ export interface ViewEntry {
   scan: Promise<void> | null;
 }
 
-/** Frames checked per step of a scan (one synchronous stretch). */
+/** Frames checked per step of a scan (one synchronous stretch; with a slicer, steps take turns with other work). */
 const STEP = 2000;
+const SLICED_STEP = 128;
 
 export class Views {
   private readonly entries = new Map<string, ViewEntry>();
   private generation = 0;
 
-  constructor(private store: () => FrameStore, private readonly log: (line: string) => void) {
+  constructor(private store: () => FrameStore, private readonly log: (line: string) => void, private readonly slicer: Slicer | null = null) {
     this.entries.set('', { view: new FrameView('', false), match: null, refs: 0, scan: null });
   }
 
@@ -87,19 +89,22 @@ export class Views {
     if (e.scan) return e.scan;
     const gen = this.generation;
     const view = e.view;
+    /** Checks the next frames; false once the view has caught up (or was replaced). */
+    const step = (size: number): boolean => {
+      const store = this.store();
+      if (gen !== this.generation || e.view !== view || view.scanned >= store.total) return false;
+      const from = view.scanned + 1;
+      const to = Math.min(store.total, view.scanned + size);
+      const numbers: number[] = [];
+      for (let n = from; n <= to; n++) numbers.push(n);
+      store.redecodeMany(numbers, (d, raw) => {
+        if (d.frame.frame === view.scanned + 1) view.checked(d.frame.frame, this.safeMatch(e, d.frame, raw.data, d.sources.map((s) => s.data)));
+      });
+      return true;
+    };
     const run = async () => {
-      for (;;) {
-        const store = this.store();
-        if (gen !== this.generation || e.view !== view || view.scanned >= store.total) break;
-        const from = view.scanned + 1;
-        const to = Math.min(store.total, view.scanned + STEP);
-        const numbers: number[] = [];
-        for (let n = from; n <= to; n++) numbers.push(n);
-        store.redecodeMany(numbers, (d, raw) => {
-          if (d.frame.frame === view.scanned + 1) view.checked(d.frame.frame, this.safeMatch(e, d.frame, raw.data, d.sources.map((s) => s.data)));
-        });
-        await new Promise<void>((r) => setImmediate(r));
-      }
+      if (this.slicer) return this.slicer.run({ step: () => step(SLICED_STEP) });
+      while (step(STEP)) await new Promise<void>((r) => setImmediate(r));
     };
     const p = run().finally(() => { if (e.scan === p) e.scan = null; });
     e.scan = p;

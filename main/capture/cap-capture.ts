@@ -2,7 +2,7 @@
 // without it (or without libpcap) the app still opens files and explains how to enable capture.
 // Used only where this process may already capture (choose-capture.ts); otherwise Wireshark's dumpcap
 // captures as a separate helper process (helper-capture.ts), the only one holding capture privileges.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
 import type { NetworkInterface } from '../api/types';
@@ -118,7 +118,7 @@ export class CapCapture implements LiveCapture {
     }
     // A failed open leaves a handle that must never be collected (see failedHandles), so problems are
     // first looked for in a short-lived child process: permission, then the filter.
-    const probe = probeOpen(c.path, options.interface, options.filter);
+    const probe = await probeOpen(c.path, options.interface, options.filter);
     if (!probe.ok) {
       if (probe.withoutFilter === null) throw new ApiError('bad_filter', `invalid capture filter "${options.filter}": ${probe.message}`);
       if (probe.withoutFilter !== 'ok') throw classify(probe.withoutFilter, options.interface);
@@ -137,11 +137,12 @@ export class CapCapture implements LiveCapture {
 }
 
 /**
- * Opens the device (with and without the filter) in a child process, which exits right after.
+ * Opens the device (with and without the filter) in a child process, which exits right after. Never a
+ * synchronous spawn: the server keeps answering while the probe runs.
  * ok: both fine. Otherwise `message` is the error with the filter, and `withoutFilter` is 'ok' when the
  * device opened without it (so the filter is at fault: reported as null) or the error without it.
  */
-function probeOpen(capPath: string, device: string, filter: string): { ok: true } | { ok: false; message: string; withoutFilter: string | null } {
+async function probeOpen(capPath: string, device: string, filter: string): Promise<{ ok: true } | { ok: false; message: string; withoutFilter: string | null }> {
   const script = `
     const { Cap } = require(process.argv[1]);
     const tryOpen = (f) => { try { new Cap().open(process.argv[2], f, 65536, Buffer.alloc(64)); return 'ok'; } catch (e) { return String(e && e.message || e); } };
@@ -149,12 +150,14 @@ function probeOpen(capPath: string, device: string, filter: string): { ok: true 
     const bare = withFilter === 'ok' || !process.argv[3] ? withFilter : tryOpen('');
     process.stdout.write(JSON.stringify({ withFilter, bare }));
     process.exit(0);`;
-  const r = spawnSync(process.execPath, ['-e', script, capPath, device, filter], {
-    encoding: 'utf8', timeout: 10_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  const stdout = await new Promise<string>((resolve) => {
+    execFile(process.execPath, ['-e', script, capPath, device, filter], {
+      encoding: 'utf8', timeout: 10_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    }, (_err, out) => resolve(String(out ?? '')));
   });
   let out: { withFilter: string; bare: string };
   try {
-    out = JSON.parse(r.stdout) as { withFilter: string; bare: string };
+    out = JSON.parse(stdout) as { withFilter: string; bare: string };
   } catch {
     // The probe itself could not run: let the real open decide.
     return { ok: true };

@@ -11,9 +11,8 @@
 // - drop counters only once, at exit ("Packets received/dropped on interface …"). While running, the
 //   periodic stats carry the frames delivered so far and the drops stay 0 until the end. (dumpcap's
 //   undocumented child mode, -Z, reports packet counts while running but also drops only at the end.)
-import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
-import type { Readable } from 'node:stream';
 import { ApiError } from '../api/contract';
 import type { ApiErrorInfo, NetworkInterface } from '../api/types';
 import { CaptureReader } from '../engine/io/reader';
@@ -22,6 +21,7 @@ import { canExecute, findDumpcap } from './dumpcap-path';
 import { dumpcapLaunch } from './dumpcap-launch';
 import type { LiveCapture, LiveCaptureEvents, LiveCaptureOptions, LiveCaptureSession, LiveCaptureStats } from './live-capture';
 import { permissionHelp } from './permission-help';
+import { SH_NOT_EXECUTABLE, SH_NOT_FOUND, spawnWatched, type WatchedProcess } from './watchdog';
 
 /** Kernel buffer for the capture, MiB (cap-capture uses 8 MiB too; dumpcap's default is 2). */
 const BUFFER_MIB = 8;
@@ -234,7 +234,7 @@ export class HelperCapture implements LiveCapture {
   }
 }
 
-type DumpcapProcess = ChildProcessByStdio<null, Readable, Readable>;
+type DumpcapProcess = WatchedProcess;
 
 class HelperSession implements LiveCaptureSession {
   linktype = 1;
@@ -255,28 +255,32 @@ class HelperSession implements LiveCaptureSession {
   private lastDataAt = 0;
   private exited = false;
 
-  private constructor(private readonly child: DumpcapProcess, private readonly dumpcap: string, private readonly options: LiveCaptureOptions, private readonly events: LiveCaptureEvents, private readonly ownGroup: boolean) {
+  private constructor(private readonly child: DumpcapProcess, private readonly dumpcap: string, private readonly options: LiveCaptureOptions, private readonly events: LiveCaptureEvents) {
     this.closed = new Promise((resolve) => child.once('close', () => {
       this.exited = true;
+      // The watchdog's pipe: closing it would stop a dumpcap still running (none is, now).
+      child.stdin?.destroy();
       resolve();
     }));
   }
 
-  /** Starts dumpcap; resolves once it has opened the interface (its pcapng interface block arrived). */
+  /**
+   * Starts dumpcap under the watchdog (watchdog.ts: it dies with this process, even after SIGKILL);
+   * resolves once it has opened the interface (its pcapng interface block arrived).
+   */
   static open(dumpcap: string, options: LiveCaptureOptions, events: LiveCaptureEvents): Promise<HelperSession> {
     return new Promise((resolve, reject) => {
       let child: DumpcapProcess;
-      let launch: ReturnType<typeof dumpcapLaunch>;
       try {
-        launch = dumpcapLaunch(dumpcap, dumpcapArgs(options));
-        // Through sg, dumpcap is sg's child (sg forks and does not pass signals on): both get a process
-        // group of their own, which stop() signals as a whole.
-        child = spawn(launch.command, launch.args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, detached: launch.via === 'group' });
+        // Through sg, dumpcap is sg's child (sg forks and does not pass signals on): the watchdog runs
+        // them in a process group of its own and signals it as a whole.
+        const launch = dumpcapLaunch(dumpcap, dumpcapArgs(options));
+        child = spawnWatched(launch.command, launch.args);
       } catch (e) {
         reject(classifyDumpcap('', options.interface, options.filter, dumpcap, (e as NodeJS.ErrnoException).code ?? String(e)));
         return;
       }
-      const s = new HelperSession(child, dumpcap, options, events, launch.via === 'group');
+      const s = new HelperSession(child, dumpcap, options, events);
       // 'starting' until the interface block arrives; 'failed' once start() has rejected.
       let phase: 'starting' | 'running' | 'failed' = 'starting';
       child.stderr.setEncoding('utf8');
@@ -314,6 +318,11 @@ class HelperSession implements LiveCaptureSession {
             reject(new ApiError(s.startError.code, s.startError.message));
             return;
           }
+          // The watchdog's shell could not run dumpcap at all.
+          if (code === SH_NOT_FOUND || code === SH_NOT_EXECUTABLE) {
+            reject(classifyDumpcap('', options.interface, options.filter, dumpcap, code === SH_NOT_FOUND ? 'ENOENT' : 'EACCES'));
+            return;
+          }
           const err = classifyDumpcap(s.stderr, options.interface, options.filter, dumpcap);
           reject(s.stderr.trim() ? err : new ApiError('capture_unavailable', `the capture helper ${dumpcap} stopped (${signal ?? `exit code ${code}`}) before capturing`));
           return;
@@ -321,17 +330,6 @@ class HelperSession implements LiveCaptureSession {
         s.ended(code, signal);
       });
     });
-  }
-
-  /** Signals dumpcap (and sg before it, when started through its group). */
-  private signal(sig: NodeJS.Signals): void {
-    if (this.ownGroup && this.child.pid) {
-      try {
-        process.kill(-this.child.pid, sig);
-        return;
-      } catch { /* the group is gone: signal the child itself */ }
-    }
-    this.child.kill(sig);
   }
 
   /** Reads a chunk of dumpcap's output into the batch; returns the error if the stream is damaged. */
@@ -374,7 +372,7 @@ class HelperSession implements LiveCaptureSession {
   private fail(error: ApiErrorInfo): void {
     if (this.finished || this.stopped) return;
     this.finished = true;
-    this.signal('SIGTERM');
+    this.child.kill('SIGTERM');
     if (!this.running) {
       this.startError = error;
       return;
@@ -416,8 +414,12 @@ class HelperSession implements LiveCaptureSession {
       }
       if (!this.exited) {
         // dumpcap writes its last frames and its counters when asked to stop; kill it if it does not.
-        this.signal('SIGTERM');
-        this.killTimer = setTimeout(() => this.signal('SIGKILL'), STOP_GRACE_MS);
+        this.child.kill('SIGTERM');
+        this.killTimer = setTimeout(() => {
+          this.child.kill('SIGKILL');
+          // The watchdog is gone; its pipe closing tells the part of it that watches to stop dumpcap's group.
+          this.child.stdin?.destroy();
+        }, STOP_GRACE_MS);
         this.killTimer.unref();
       }
     }

@@ -75,15 +75,16 @@ export async function watch(o: WatchOptions): Promise<number> {
   const filter = o.filter ?? 'tcp';
   const service = new Service({ transport: 'ipc', capture, log: () => undefined, ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
   const lines: string[] = [];
+  const store = () => service.storeOf('watch') ?? service.frames;
   const client = {
     id: 'watch',
     emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]) {
       if (o.tty || event !== 'transitions') return;
       for (const t of payload as ApiEvents['transitions']) {
-        const c = service.frames.connection(t.stream);
+        const c = store().connection(t.stream);
         const side = (addr: string, p: ProgramRef | null | undefined) => (p ? `${addr} (${programText(p)})` : addr);
         const who = c ? `${side(c.client, c.programs?.client)} ⇄ ${side(c.server, c.programs?.server)}` : '';
-        const time = service.frames.timeOf(t.frame).toFixed(6);
+        const time = store().timeOf(t.frame).toFixed(6);
         for (const l of transitionLines(t.transitions)) lines.push(`${time}  stream ${t.stream}  ${who}  ${l}\n`);
       }
     },
@@ -97,13 +98,13 @@ export async function watch(o: WatchOptions): Promise<number> {
     throw e;
   }
   const header = () => {
-    const st = service.frames;
+    const st = store();
     return `Handshake Lab — watching ${iface} (filter "${filter}"): ${st.total} frames, ${st.streams} connections, saved to ${autosave}. q quits.`;
   };
   if (o.tty) o.write('\x1b[?1049h\x1b[?25l');
   else o.write(`# watching ${iface} (filter "${filter}"), every frame saved to ${autosave}; one line per state change\n`);
   const draw = () => {
-    if (o.tty) o.write('\x1b[H' + table(service.frames.connections(), o.columns?.() ?? 100, o.rows?.() ?? 24, header()));
+    if (o.tty) o.write('\x1b[H' + table(store().connections(), o.columns?.() ?? 100, o.rows?.() ?? 24, header()));
     else if (lines.length) o.write(lines.splice(0).join(''));
   };
   const timer = setInterval(draw, 250);
@@ -115,7 +116,7 @@ export async function watch(o: WatchOptions): Promise<number> {
   service.detach('watch');
   await service.dispose();
   // The table's screen is gone once the terminal is restored: say again where the capture is.
-  if (o.tty) o.write(`\x1b[?25h\x1b[?1049lHandshake Lab: ${service.frames.total} frames captured on ${iface}, saved to ${autosave}\n`);
+  if (o.tty) o.write(`\x1b[?25h\x1b[?1049lHandshake Lab: ${store().total} frames captured on ${iface}, saved to ${autosave}\n`);
   return 0;
 }
 

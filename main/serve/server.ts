@@ -1,16 +1,22 @@
 // `handshake-lab serve`: the renderer and the API over HTTP + WebSocket, on 127.0.0.1 unless told
-// otherwise, behind a random token. Routes:
-//   GET  /…                  the built renderer (public files; the page reads the token from its URL)
-//   GET  /ws?token=…         WebSocket upgrade: the API (Origin must be this server's own)
-//   POST /upload?token=…&name=F  store a capture file (size-limited); answers {"path": …} for openFile
-//   GET  /capture?token=…    download the current capture
+// otherwise, behind two random tokens: the teacher's URL (full control) and the class URL (students).
+// Routes:
+//   GET  /…                              the built renderer (public files; the page reads the token from its URL)
+//   GET  /ws?token=…[&session=S]         WebSocket upgrade: the API (Origin must be this server's own);
+//                                        `session` resumes that session after a reload
+//   POST /upload?token=…&session=S&name=F  store a capture file for session S (quota-limited); answers
+//                                        {"path": "upload:…"}, which that session (only) may openFile
+//   GET  /capture?token=…&session=S      download what session S looks at, if it may
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { WebSocketServer } from 'ws';
+import type { Role } from '../api/types';
+import { isLoopbackAddress } from '../backend/net-address';
 import type { Service } from '../backend/service';
-import { hostAllowed, newToken, originAllowed, ownHosts, tokenMatches, tokenOf } from './auth';
+import { UPLOAD_DIR_PREFIX } from '../backend/uploads';
+import { hostAllowed, newToken, originAllowed, ownHosts, roleOfToken, tokenOf, type OwnHosts } from './auth';
 import { cspOf, securityHeaders, StaticFiles } from './static-files';
 import { receiveUpload, sendDownload } from './upload';
 import { attachWebSocket, MAX_MESSAGE_BYTES } from './ws-api';
@@ -23,21 +29,20 @@ export interface ServeOptions {
   port?: number;
   /** The built renderer (out/renderer). */
   rootDir: string;
-  /** Fixed token (tests); default: 256 random bits. */
+  /** Fixed tokens (tests); default: 256 random bits each. */
   token?: string;
-  /** Upload size limit in bytes (default 2 GiB). */
-  maxUploadBytes?: number;
-  /** Where uploads go (default: a private temporary folder, removed on close). */
-  uploadDir?: string;
+  classToken?: string;
   log?: (line: string) => void;
 }
 
 export interface RunningServer {
+  /** The teacher's URL, and the class URL (the same page, the student's token). */
   url: string;
+  classUrl: string;
   port: number;
   host: string;
   token: string;
-  uploadDir: string;
+  classToken: string;
   close(): Promise<void>;
 }
 
@@ -45,16 +50,19 @@ const text = (res: ServerResponse, status: number, body: string, headers: Record
   res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(`${body}\n`);
 };
 
+/** A private folder for a server's uploads (its pid inside lets a later server remove it once this one is gone). */
+export function makeUploadDir(): string {
+  return mkdtempSync(join(tmpdir(), UPLOAD_DIR_PREFIX));
+}
+
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`handshake-lab serve: ${line}\n`));
   const host = opts.host ?? '127.0.0.1';
-  const token = opts.token ?? newToken();
-  const maxUpload = opts.maxUploadBytes ?? 2 * 1024 ** 3;
-  const ownUploadDir = !opts.uploadDir;
-  const uploadDir = opts.uploadDir ?? mkdtempSync(join(tmpdir(), 'handshake-lab-uploads-'));
+  const tokens = { teacher: opts.token ?? newToken(), student: opts.classToken ?? newToken() };
+  const service = opts.service;
   const headers = securityHeaders(await cspOf(opts.rootDir));
   const files = new StaticFiles(opts.rootDir, headers);
-  let hosts = new Set<string>();
+  let hosts: OwnHosts = { names: new Set(), port: 0 };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES * 4 });
 
   const peerOf = (req: IncomingMessage) => `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
@@ -66,6 +74,30 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       else res.destroy();
     });
   });
+
+  /** The role the request's token gives, or why it has none (the response is sent). */
+  function roleOf(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Role | null {
+    const given = tokenOf(req, url);
+    if (!given) {
+      log(`${peerOf(req)}: refused ${path}: no token`);
+      text(res, 401, 'unauthorized: the token from the printed URL is required', headers);
+      return null;
+    }
+    const role = roleOfToken(given, tokens);
+    if (!role) {
+      log(`${peerOf(req)}: refused ${path}: wrong token`);
+      text(res, 403, 'forbidden: wrong token', headers);
+      return null;
+    }
+    // A browser page of another site must not use the token it somehow got.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !originAllowed(origin, hosts)) {
+      log(`${peerOf(req)}: refused ${path}: foreign origin ${origin}`);
+      text(res, 403, 'forbidden: foreign origin', headers);
+      return null;
+    }
+    return role;
+  }
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostAllowed(req, hosts)) {
@@ -80,40 +112,34 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     const path = url.pathname;
     if (path === '/ws') return text(res, 426, 'WebSocket upgrade required', headers);
-    if (path === '/upload' || path === '/capture') {
-      const given = tokenOf(req, url);
-      if (!given) {
-        log(`${peerOf(req)}: refused ${path}: no token`);
-        return text(res, 401, 'unauthorized: the token from the printed URL is required', headers);
-      }
-      if (!tokenMatches(given, token)) {
-        log(`${peerOf(req)}: refused ${path}: wrong token`);
-        return text(res, 403, 'forbidden: wrong token', headers);
-      }
-      // A browser page of another site must not use the token it somehow got.
-      const origin = req.headers.origin;
-      if (origin !== undefined && !originAllowed(origin, hosts)) {
-        log(`${peerOf(req)}: refused ${path}: foreign origin ${origin}`);
-        return text(res, 403, 'forbidden: foreign origin', headers);
-      }
-      if (path === '/upload') {
-        if (req.method !== 'POST') return text(res, 405, 'method not allowed', { ...headers, Allow: 'POST' });
-        const r = await receiveUpload(req, uploadDir, url.searchParams.get('name'), maxUpload);
-        if (!r.ok) {
-          log(`${peerOf(req)}: upload refused: ${r.message}`);
-          return text(res, r.status, r.message, headers);
-        }
-        log(`${peerOf(req)}: received ${r.bytes} bytes → ${r.path}`);
-        res.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-        res.end(JSON.stringify({ path: r.path, bytes: r.bytes }));
-        return;
-      }
-      if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'method not allowed', { ...headers, Allow: 'GET' });
-      const file = opts.service.captureFile;
-      if (!file) return text(res, 404, 'there is no capture yet', headers);
-      return sendDownload(res, file, headers);
+    if (path !== '/upload' && path !== '/capture') return files.serve(req, res, path);
+    const role = roleOf(req, res, url, path);
+    if (!role) return;
+    const session = service.sessionById(url.searchParams.get('session') ?? '');
+    if (!session || session.role !== role) {
+      req.resume();
+      return text(res, 400, 'bad request: name your session (&session= from the page)', headers);
     }
-    return files.serve(req, res, path);
+    if (path === '/upload') {
+      if (req.method !== 'POST') return text(res, 405, 'method not allowed', { ...headers, Allow: 'POST' });
+      const uploads = service.uploads;
+      if (!uploads) return text(res, 404, 'this server takes no uploads', headers);
+      const r = await receiveUpload(req, uploads.dir, url.searchParams.get('name'), uploads.begin());
+      if (!r.ok) {
+        log(`${peerOf(req)}: upload refused: ${r.message}`);
+        return text(res, r.status, r.message, headers);
+      }
+      const handle = uploads.commit(r.path, session.id, r.bytes);
+      session.uploads.add(r.path);
+      log(`${peerOf(req)}: received ${r.bytes} bytes → ${r.path}`);
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(JSON.stringify({ path: handle, bytes: r.bytes }));
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'method not allowed', { ...headers, Allow: 'GET' });
+    const d = service.download(session.id, role);
+    if ('status' in d) return text(res, d.status, d.message, headers);
+    return sendDownload(res, d.file, d.name, headers);
   }
 
   server.on('upgrade', (req, socket, head) => {
@@ -132,9 +158,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (!hostAllowed(req, hosts)) return refuse(403, `unknown host ${JSON.stringify(req.headers.host ?? '')}`);
     const given = tokenOf(req, url);
     if (!given) return refuse(401, 'no token');
-    if (!tokenMatches(given, token)) return refuse(403, 'wrong token');
+    const role = roleOfToken(given, tokens);
+    if (!role) return refuse(403, 'wrong token');
     if (!originAllowed(req.headers.origin, hosts)) return refuse(403, `origin ${JSON.stringify(req.headers.origin ?? '(none)')} is not this server's`);
-    wss.handleUpgrade(req, socket, head, (ws) => attachWebSocket(ws, opts.service, log, peer));
+    const loopback = isLoopbackAddress(req.socket.remoteAddress);
+    wss.handleUpgrade(req, socket, head, (ws) => attachWebSocket(ws, service, log, peer, { role, loopback, resume: url.searchParams.get('session') }));
   });
   server.on('clientError', (err, socket) => {
     log(`malformed HTTP request: ${err.message}`);
@@ -148,34 +176,30 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port ?? 0;
   hosts = ownHosts(host, port);
-  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const urlHost = shown.includes(':') ? `[${shown}]` : shown;
+  const at = (h: string) => `http://${h.includes(':') ? `[${h}]` : h}${port === 80 ? '' : `:${port}`}/`;
+  const wildcard = host === '0.0.0.0' || host === '::';
+  const url = `${at(wildcard ? '127.0.0.1' : host)}?token=${tokens.teacher}`;
+  // Students reach a server bound to every address through the network's, not loopback.
+  const classUrl = `${at(wildcard ? networkAddress() ?? '127.0.0.1' : host)}?token=${tokens.student}`;
+  service.setServerAddress({ host, port }, classUrl);
   return {
-    url: `http://${urlHost}:${port}/?token=${token}`,
-    port,
-    host,
-    token,
-    uploadDir,
+    url, classUrl, port, host, token: tokens.teacher, classToken: tokens.student,
     close: async () => {
       for (const ws of wss.clients) ws.terminate();
       wss.close();
-      await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections?.();
-      if (ownUploadDir) rmSync(uploadDir, { recursive: true, force: true });
+      await new Promise<void>((r) => server.close(() => r()));
     },
   };
 }
 
-/** Paths a client of a server on a non-loopback address may open: its uploads and the app's own captures. */
-export function classroomPolicy(allowedDirs: string[], allowedFiles: string[]): { canOpen: (p: string) => boolean; canSave: (p: string) => boolean } {
-  const dirs = allowedDirs.map((d) => resolve(d) + sep);
-  const filesSet = new Set(allowedFiles.map((f) => resolve(f)));
-  return {
-    canOpen: (p) => filesSet.has(resolve(p)) || dirs.some((d) => resolve(p).startsWith(d)),
-    canSave: () => false,
-  };
+/** The first IPv4 address of this machine that is not loopback, or null. */
+function networkAddress(): string | null {
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return null;
 }
 
-export function isLoopbackHost(host: string): boolean {
-  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || /^127\./.test(host);
+/** Removes a server's upload folder (its files included). */
+export function removeUploadDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
 }

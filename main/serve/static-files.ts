@@ -29,7 +29,7 @@ const MIME: Record<string, string> = {
 };
 
 /** The renderer's own policy (index.html); used when the built page carries none. */
-export const DEFAULT_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const DEFAULT_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function mimeType(file: string): string {
   return MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
@@ -57,8 +57,19 @@ export async function cspOf(root: string): Promise<string> {
   return DEFAULT_CSP;
 }
 
+/** Files kept in memory once read (the built renderer is a few small files, asked for by every client). */
+const CACHE_FILE_MAX = 4 * 1024 * 1024;
+const CACHE_TOTAL_MAX = 32 * 1024 * 1024;
+/** A cached file is checked against the disk at most this often (a rebuild while serving is noticed). */
+const RECHECK_MS = 2000;
+
+interface Cached { body: Buffer; mtimeMs: number; size: number; checkedAt: number }
+
 export class StaticFiles {
   private rootReal: string | null = null;
+  /** URL path → the file's bytes: served in one turn of the event loop, however busy it is. */
+  private readonly cache = new Map<string, Cached>();
+  private cachedBytes = 0;
 
   constructor(readonly root: string, private readonly headers: Record<string, string>) {}
 
@@ -102,17 +113,19 @@ export class StaticFiles {
       res.writeHead(405, { ...this.headers, Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
       return;
     }
-    const file = await this.resolve(urlPath);
-    if (!file) {
+    const hit = await this.cached(urlPath);
+    const file = hit ? null : await this.resolve(urlPath);
+    if (!hit && !file) {
       res.writeHead(404, { ...this.headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
       return;
     }
-    const st = await stat(file);
-    const isHtml = file.endsWith('.html');
+    const name = hit ? urlPath : (file as string);
+    const size = hit ? hit.size : (await stat(file as string)).size;
+    const isHtml = name === '/' || name.endsWith('.html');
     res.writeHead(200, {
       ...this.headers,
-      'Content-Type': mimeType(file),
-      'Content-Length': String(st.size),
+      'Content-Type': mimeType(name === '/' ? 'index.html' : name),
+      'Content-Length': String(size),
       // Hashed assets may be cached; the page itself must not be (it names the current assets).
       'Cache-Control': isHtml ? 'no-store' : 'public, max-age=3600',
     });
@@ -120,6 +133,34 @@ export class StaticFiles {
       res.end();
       return;
     }
-    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    if (hit) {
+      res.end(hit.body);
+      return;
+    }
+    if (size <= CACHE_FILE_MAX && this.cachedBytes + size <= CACHE_TOTAL_MAX) {
+      const body = await readFile(file as string);
+      const st = await stat(file as string);
+      this.cache.set(urlPath, { body, mtimeMs: st.mtimeMs, size: body.length, checkedAt: Date.now() });
+      this.cachedBytes += body.length;
+      res.end(body);
+      return;
+    }
+    createReadStream(file as string).on('error', () => res.destroy()).pipe(res);
+  }
+
+  /** The cached file for a URL path, still as it is on disk (checked every couple of seconds), or null. */
+  private async cached(urlPath: string): Promise<Cached | null> {
+    const c = this.cache.get(urlPath);
+    if (!c) return null;
+    if (Date.now() - c.checkedAt < RECHECK_MS) return c;
+    const file = await this.resolve(urlPath);
+    const st = file ? await stat(file).catch(() => null) : null;
+    if (st && st.mtimeMs === c.mtimeMs && st.size === c.size) {
+      c.checkedAt = Date.now();
+      return c;
+    }
+    this.cache.delete(urlPath);
+    this.cachedBytes -= c.size;
+    return null;
   }
 }

@@ -1,7 +1,9 @@
 // Browser mode's file transfer: uploads (drag-and-drop / "Open…" in a browser) are streamed to a
-// private folder, size-limited, then opened by path like any file; the current capture is downloadable.
+// private folder within the per-file and total quotas (the ticket counts them), then opened by the name
+// the server answers with; what a session looks at is downloadable when it may be.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
+import type { UploadTicket } from '../backend/uploads';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -12,11 +14,15 @@ export function safeName(name: string | null): string {
 }
 
 /** Streams the request body into `dir`; resolves to the stored path or an HTTP error. */
-export async function receiveUpload(req: IncomingMessage, dir: string, name: string | null, maxBytes: number): Promise<{ ok: true; path: string; bytes: number } | { ok: false; status: number; message: string }> {
+export async function receiveUpload(req: IncomingMessage, dir: string, name: string | null, ticket: UploadTicket): Promise<{ ok: true; path: string; bytes: number } | { ok: false; status: number; message: string }> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    req.resume();
-    return { ok: false, status: 413, message: `file is larger than the ${maxBytes}-byte limit` };
+  if (Number.isFinite(declared)) {
+    // Refused before a byte is stored when the declared size is already too much.
+    const problem = ticket.wouldFit(declared);
+    if (problem) {
+      req.resume();
+      return { ok: false, status: 413, message: problem };
+    }
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, `${randomBytes(6).toString('hex')}-${safeName(name)}`);
@@ -27,6 +33,7 @@ export async function receiveUpload(req: IncomingMessage, dir: string, name: str
     const fail = (status: number, message: string) => {
       if (failed) return;
       failed = true;
+      ticket.abort();
       req.unpipe(out);
       out.destroy();
       req.resume();
@@ -34,7 +41,8 @@ export async function receiveUpload(req: IncomingMessage, dir: string, name: str
     };
     req.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      if (bytes > maxBytes) fail(413, `file is larger than the ${maxBytes}-byte limit`);
+      const problem = ticket.add(chunk.length);
+      if (problem) fail(413, problem);
     });
     req.on('aborted', () => fail(400, 'upload aborted'));
     req.on('error', () => fail(400, 'upload failed'));
@@ -44,10 +52,11 @@ export async function receiveUpload(req: IncomingMessage, dir: string, name: str
   });
 }
 
-/** Sends a capture file as an attachment. */
-export async function sendDownload(res: ServerResponse, file: string, headers: Record<string, string>): Promise<void> {
+/** Sends a capture file as an attachment named `title`. */
+export async function sendDownload(res: ServerResponse, file: string, title: string, headers: Record<string, string>): Promise<void> {
   const st = await stat(file);
-  const name = safeName(basename(file));
+  const base = safeName(title);
+  const name = /\.(pcapng|pcap|cap)$/i.test(base) ? base : `${base}.pcapng`;
   res.writeHead(200, {
     ...headers,
     'Content-Type': 'application/octet-stream',

@@ -1,17 +1,42 @@
 // The API over WebSocket: each text message is a WsRequest, answered by a WsResponse; events go out
 // as WsEvents. Every message is checked (size, JSON, shape, then the method's own schema in the
 // service); a bad one is answered with an error and logged, never allowed to crash the server.
+// Each connection has a session (resumed after a reload when the page names it). A connection may have
+// a few requests in flight: beyond that its socket is not read until answers have been written out, so
+// a client that sends and never reads holds a bounded amount of the server's memory.
 import { randomUUID } from 'node:crypto';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { z } from 'zod';
 import { ApiError, type ApiEvent, type ApiEvents, type WsEvent, type WsResponse } from '../api/contract';
 import type { ApiMethod } from '../api/requests';
+import type { Role } from '../api/types';
 import type { BackendClient, Service } from '../backend/service';
+import { stringifyInSlices } from '../backend/slicer';
 
 /** Requests are small (a path or a filter at most); anything bigger is not one of ours. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** Live pushes pause while this much is still queued for the socket. */
 const BACKLOG_LIMIT = 1 << 20;
+/** Requests of one connection being handled or answered but not yet written out, at most. */
+export const MAX_IN_FLIGHT = 8;
+/** How long a resuming connection waits for the session's old connection to close. */
+const RESUME_WAIT_MS = 1500;
+
+/**
+ * Event texts by payload: the back end sends the same event object to every session at the same place
+ * (50 students following one live capture), so it is serialized once for all of them.
+ */
+const eventTexts = new WeakMap<object, string>();
+
+function eventText(event: ApiEvent, payload: unknown): string {
+  if (typeof payload !== 'object' || payload === null) return JSON.stringify({ event, payload });
+  let text = eventTexts.get(payload);
+  if (text === undefined || !text.startsWith(`{"event":"${event}"`)) {
+    text = JSON.stringify({ event, payload });
+    eventTexts.set(payload, text);
+  }
+  return text;
+}
 
 const requestShape = z.object({
   id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
@@ -19,25 +44,81 @@ const requestShape = z.object({
   params: z.unknown().optional(),
 }).strict();
 
-export function attachWebSocket(ws: WebSocket, service: Service, log: (line: string) => void, peer: string): void {
+export interface WsPeer {
+  role: Role;
+  /** The connection comes from this machine. */
+  loopback: boolean;
+  /** The session the page names (a reload), if any. */
+  resume?: string | null;
+}
+
+export function attachWebSocket(ws: WebSocket, service: Service, log: (line: string) => void, peer: string, who: WsPeer = { role: 'teacher', loopback: true }): void {
   const id = `ws-${randomUUID()}`;
-  const send = (msg: WsResponse | WsEvent) => {
-    if (ws.readyState !== ws.OPEN) return;
-    ws.send(JSON.stringify(msg), (err) => { if (err) log(`${peer}: send failed: ${err.message}`); });
+  let inFlight = 0;
+  /** Messages that arrived while over the limit (at most what one read of the paused socket held). */
+  const waiting: [RawData, boolean][] = [];
+  const settled = () => {
+    inFlight--;
+    while (waiting.length && inFlight < MAX_IN_FLIGHT) {
+      const [data, isBinary] = waiting.shift() as [RawData, boolean];
+      receive(data, isBinary);
+    }
+    if (ws.isPaused && !waiting.length && inFlight < MAX_IN_FLIGHT) ws.resume();
+  };
+  const send = (msg: WsResponse | WsEvent | string, done?: () => void) => {
+    if (ws.readyState !== ws.OPEN) {
+      done?.();
+      return;
+    }
+    ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg), (err) => {
+      if (err) log(`${peer}: send failed: ${err.message}`);
+      done?.();
+    });
   };
   const client: BackendClient = {
     id,
     emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]) {
-      send({ event, payload });
+      send(eventText(event, payload));
     },
     canPush: () => ws.bufferedAmount < BACKLOG_LIMIT,
   };
-  service.attach(client);
+  const answer = (msg: WsResponse) => send(msg, settled);
   const reject = (reason: string, requestId = -1) => {
     log(`${peer}: rejected message: ${reason}`);
-    send({ id: requestId, error: { code: 'bad_request', message: reason } });
+    answer({ id: requestId, error: { code: 'bad_request', message: reason } });
   };
+  // A reload's new connection may come before the old one has closed: give the old one a moment to go,
+  // so the page resumes its session (a duplicated tab, whose original stays, gets a new one after it).
+  let ready = false;
+  const early: [RawData, boolean][] = [];
+  void (who.resume ? service.whenFree(who.resume, RESUME_WAIT_MS) : Promise.resolve()).then(() => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (!service.connect(client, who)) {
+      log(`${peer}: refused WebSocket: the server holds as many sessions as it may`);
+      ws.close(1013, 'too many sessions; try again later');
+      return;
+    }
+    ready = true;
+    for (const [data, isBinary] of early.splice(0)) onMessage(data, isBinary);
+  });
   ws.on('message', (data, isBinary) => {
+    if (ready) return onMessage(data, isBinary);
+    early.push([data, isBinary]);
+    if (early.length >= MAX_IN_FLIGHT && !ws.isPaused) ws.pause();
+  });
+  function onMessage(data: RawData, isBinary: boolean): void {
+    // Over the limit: stop reading this socket until answers have gone out (backpressure); what was
+    // already read waits its turn.
+    if (inFlight >= MAX_IN_FLIGHT) {
+      if (!ws.isPaused) ws.pause();
+      waiting.push([data, isBinary]);
+      return;
+    }
+    receive(data, isBinary);
+  }
+  function receive(data: RawData, isBinary: boolean): void {
+    inFlight++;
+    if (inFlight >= MAX_IN_FLIGHT && !ws.isPaused) ws.pause();
     if (isBinary) return reject('binary messages are not accepted; send JSON text');
     const size = Array.isArray(data) ? data.reduce((a, b) => a + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
     if (size > MAX_MESSAGE_BYTES) return reject(`message of ${size} bytes is larger than ${MAX_MESSAGE_BYTES}`);
@@ -55,13 +136,14 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
     }
     const { id: requestId, method, params } = shape.data;
     service.handle(method as ApiMethod, params, client).then(
-      (result) => send({ id: requestId, result }),
+      // A large answer (10,000 rows) is written out in slices too.
+      (result) => stringifyInSlices({ id: requestId, result }, service.hub.slicer).then((text) => send(text, settled)),
       (e: unknown) => {
         const err = e instanceof ApiError ? e.toJSON() : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
-        send({ id: requestId, error: err });
+        answer({ id: requestId, error: err });
       },
     );
-  });
+  }
   ws.on('error', (err) => log(`${peer}: websocket error: ${err.message}`));
   ws.on('close', () => service.detach(id));
 }

@@ -122,7 +122,7 @@ describe('back-end host over a message channel', () => {
     await bridge.request('window-1', 'stopCapture', {});
   });
 
-  it('a reloaded page (attach again) is a fresh client: no backlog of acks', async () => {
+  it('a reloaded page (attach again) keeps its session and capture, with no backlog of acks', async () => {
     const { bridge, capture, service, framesOf } = setup({ maxBatchRows: 50 });
     bridge.attach('window-1');
     await bridge.request('window-1', 'startCapture', { interface: 'lo' });

@@ -156,7 +156,7 @@ describe('security settings', () => {
     expect(h).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': ["default-src 'none'"] });
   });
 
-  it('navigation stays on our page; only plain https links leave, to the system browser', () => {
+  it('navigation stays on our page; only links to the docs, Wireshark\'s capture setup and Npcap leave, to the system browser', () => {
     const loc = { rendererIndexUrl: 'file:///app/out/renderer/index.html' };
     expect(mayNavigate('file:///app/out/renderer/index.html#/x', loc)).toBe(true);
     expect(mayNavigate('https://example.com/', loc)).toBe(false);
@@ -166,11 +166,21 @@ describe('security settings', () => {
     expect(externalLink('https://user:pw@example.com/')).toBeNull();
     expect(externalLink('file:///etc/passwd')).toBeNull();
     expect(externalLink('javascript:alert(1)')).toBeNull();
+    expect(externalLink('https://wiki.wireshark.org/CaptureSetup/Loopback')).toBe('https://wiki.wireshark.org/CaptureSetup/Loopback');
+    expect(externalLink('https://handshake-lab.example.org/docs/lessons')).toBe('https://handshake-lab.example.org/docs/lessons');
+    // Any other https page stays shut (a lesson or a capture could carry a link).
+    for (const u of ['https://example.com/', 'https://evil.example/npcap.com/', 'https://npcap.com.evil.example/', 'https://wiki.wireshark.org/CaptureSetupEvil',
+      'https://wiki.wireshark.org/Other', 'https://npcap.com:8443/', 'https://handshake-lab.example.org.evil.example/']) {
+      expect(externalLink(u), u).toBeNull();
+    }
   });
 
-  it('the renderer page carries its own CSP too (file:// responses may bypass the header)', () => {
+  it('the renderer page carries its own CSP too (file:// responses may bypass the header), connecting only to itself', () => {
     const html = join(__dirname, '..', '..', 'renderer', 'index.html');
     expect(existsSync(html)).toBe(true);
-    expect(readFileSync(html, 'utf8')).toMatch(/http-equiv="Content-Security-Policy" content="[^"]*script-src 'self'[;"]/);
+    const text = readFileSync(html, 'utf8');
+    expect(text).toMatch(/http-equiv="Content-Security-Policy" content="[^"]*script-src 'self'[;"]/);
+    // The window talks IPC only; in a browser 'self' covers the server's own WebSocket: no ws: sources.
+    expect(/connect-src ([^;"]*)/.exec(text)?.[1]).toBe("'self'");
   });
 });

@@ -4,8 +4,13 @@ import type { LiveCapture, LiveCaptureEvents, LiveCaptureOptions, LiveCaptureSes
 import type { RawFrame } from '../../main/engine/types';
 
 export class FakeCapture implements LiveCapture {
+  /** The newest running capture's events and options (several may run: a capture and an experiment). */
   events: LiveCaptureEvents | null = null;
   options: LiveCaptureOptions | null = null;
+  /** Every start, in order. */
+  readonly started: LiveCaptureOptions[] = [];
+  /** Captures running now. */
+  running = 0;
   /** Makes the next start() fail with this error. */
   failWith: Error | null = null;
   stopped = 0;
@@ -30,12 +35,18 @@ export class FakeCapture implements LiveCapture {
     }
     this.options = options;
     this.events = events;
+    this.started.push(options);
+    this.running++;
     const stats: LiveCaptureStats = { captured: 0, droppedByKernel: 0, droppedByInterface: 0 };
+    let stopped = false;
     return {
       linktype: 1,
       stop: async () => {
+        if (stopped) return stats;
+        stopped = true;
         this.stopped++;
-        this.events = null;
+        this.running--;
+        if (this.events === events) this.events = null;
         return stats;
       },
     };

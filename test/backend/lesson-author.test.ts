@@ -43,7 +43,7 @@ describe('a lesson made from the capture on screen', () => {
     const data = mkdtempSync(join(tmp, 'data-'));
     const s = new Service({ transport: 'ipc', log: () => undefined, pushIntervalMs: 0, dataDir: data, capture: null, lessonsDir: shipped });
     const c = new RecordingClient('author');
-    expect(await failure(s.handle('checkLesson', { lesson: draft() }, c))).toBe('not_found: there is no capture on screen to make a lesson from');
+    expect(await failure(s.handle('checkLesson', { lesson: draft() }, c))).toBe('not_found: there is no capture on screen: open one to make a lesson of it');
     await s.handle('openFile', { path: pcap }, c);
 
     const checked = await s.handle('checkLesson', { lesson: draft() }, c);

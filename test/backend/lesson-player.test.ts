@@ -98,8 +98,13 @@ describe('the lesson player on the back end', () => {
     expect(c.of('frames').flatMap((f) => f.rows.map((x) => x.number))).toEqual([2]);
     expect((await s.handle('getFrames', { start: 0, count: 100 }, c)).total).toBe(frames[1]);
     expect((await s.handle('lessonProgress', { lesson: 'classic-linux', step: 1 }, c)).step).toBe(1);
-    // Another client of the same capture is not held by this one's lesson.
-    expect((await s.handle('getFrames', { start: 0, count: 100 }, new RecordingClient('b'))).total).toBe(capture.frames.length);
+    // Another session looking at the same capture (shared with it) is not held by this one's lesson.
+    const share = await s.handle('share', { what: 'view', download: false }, c);
+    const b = new RecordingClient('b');
+    await s.handle('openShared', { id: share.id }, b);
+    expect(s.sessionOf('b')?.source).toBe(s.sessionOf('a')?.source);
+    expect((await s.handle('getFrames', { start: 0, count: 100 }, b)).total).toBe(capture.frames.length);
+    expect((await s.handle('getFrames', { start: 0, count: 100 }, c)).total).toBe(frames[1]);
   });
 
   it('while nothing is asked at the current step, a filtered view stops before what a later question would give away', async () => {
@@ -158,17 +163,57 @@ describe('the lesson player on the back end', () => {
     expect((await s2.handle('listLessons', {}, other)).find((x) => x.id === 'classic-linux')?.progress).toBeUndefined();
   });
 
-  it('holds a reloaded page (the same learner on a new connection) at the same gate, in the same lesson', async () => {
+  it('holds a reloaded page at the same gate: its session resumed, or a new tab of the same learner once it opens the lesson', async () => {
     const s = service();
+    const student = { role: 'student', loopback: true } as const;
     const first = new RecordingClient('before-reload');
+    const session = s.connect(first, student)!;
     await s.handle('identify', { learner: 'learner-cccc-3' }, first);
     await s.handle('openLesson', { id: 'classic-linux' }, first);
     const before = await s.handle('getLesson', { id: 'classic-linux' }, first);
     s.detach('before-reload');
+    // The reloaded page names its session: the lesson and its gate are still there.
     const after = new RecordingClient('after-reload');
-    await s.handle('identify', { learner: 'learner-cccc-3' }, after);
+    expect(s.connect(after, { ...student, resume: session.id })?.id).toBe(session.id);
     expect((await s.handle('getFrames', { start: 0, count: 100 }, after)).total).toBe(before.state.horizon);
     expect((await s.handle('getLesson', { id: 'classic-linux' }, after)).state).toEqual(before.state);
+    // A second tab (a session of its own) has no lesson until it opens it; then the learner's gate holds it.
+    const tab = new RecordingClient('second-tab');
+    s.connect(tab, student);
+    await s.handle('identify', { learner: 'learner-cccc-3' }, tab);
+    expect(await failure(s.handle('getLesson', { id: 'classic-linux' }, tab))).toMatchObject({ code: 'not_found' });
+    await s.handle('openLesson', { id: 'classic-linux' }, tab);
+    expect((await s.handle('getLesson', { id: 'classic-linux' }, tab)).state).toMatchObject({ step: before.state.step, gate: before.state.gate, horizon: before.state.horizon });
+    expect((await s.handle('getFrames', { start: 0, count: 100 }, tab)).total).toBe(before.state.horizon);
+  });
+
+  it('keeps the gate per session: a student may not turn teacher mode on nor author, and another session\'s teacher mode lifts nothing of theirs', async () => {
+    const s = service();
+    const l = lesson('classic-linux');
+    const capture = captureOf(l);
+    const limit = resolveSteps(l, capture)[0].frame!;
+    const a = new RecordingClient('student-tab');
+    s.connect(a, { role: 'student', loopback: false });
+    await s.handle('identify', { learner: 'learner-dddd-4' }, a);
+    await s.handle('openLesson', { id: 'classic-linux' }, a);
+    for (const [m, p] of [['setTeacherMode', { on: true }], ['checkLesson', { lesson: { id: 'x' } }], ['previewLesson', { lesson: { id: 'x' } }], ['saveLesson', { lesson: { id: 'x' } }]] as const) {
+      expect(await failure(s.handle(m, p, a)), m).toMatchObject({ code: 'forbidden' });
+    }
+    expect(await s.handle('closeLesson', {}, a)).toEqual({ closed: false });
+    // A teacher's session on the same capture, in teacher mode (the same learner key, even), sees it all.
+    const t = new RecordingClient('teacher-tab');
+    await s.handle('identify', { learner: 'learner-dddd-4' }, t);
+    await s.handle('setTeacherMode', { on: true }, t);
+    await s.handle('openLesson', { id: 'classic-linux' }, t);
+    expect(s.sessionOf('teacher-tab')?.source).toBe(s.sessionOf('student-tab')?.source);
+    expect((await s.handle('getFrames', { start: 0, count: 100 }, t)).total).toBe(capture.frames.length);
+    expect((await s.handle('lessonProgress', { lesson: 'classic-linux', step: 8 }, t)).step).toBe(8);
+    const right = computeAnswer(l, 0, capture);
+    expect((await s.handle('answerQuestion', { lesson: 'classic-linux', step: 0, answer: right.value as string }, t)).first).toBe(false);
+    // The student is where they were: at the gate, sent nothing past it, the question still theirs to answer.
+    expect((await s.handle('getLesson', { id: 'classic-linux' }, a)).state).toMatchObject({ teacher: false, step: 0, gate: 0, horizon: limit, score: { answered: 0 } });
+    expect((await s.handle('getFrames', { start: 0, count: 100 }, a)).total).toBe(limit);
+    expect(await failure(s.handle('lessonProgress', { lesson: 'classic-linux', step: 1 }, a))).toMatchObject({ code: 'forbidden' });
   });
 
   it('teacher mode frees navigation, shows every answer and records nothing', async () => {

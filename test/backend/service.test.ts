@@ -161,6 +161,7 @@ describe('display filters', () => {
     const s = service();
     const a = new RecordingClient('a'), b = new RecordingClient('b');
     await s.handle('openFile', { path: small }, a);
+    await s.handle('openFile', { path: small }, b);
     const expected = decodeFile(small);
     const syns = expected.filter((f) => f.layers.some((l) => l.fields.some((x) => x.name === 'tcp.flags.syn' && x.value === 1)));
     const r = await s.handle('setFilter', { expression: 'tcp.flags.syn == 1' }, a);
@@ -179,7 +180,7 @@ describe('display filters', () => {
     expect(unknown).toMatchObject({ ok: false, error: { start: 0, end: 12 } });
     expect((await s.handle('getStatus', {}, b)).filter).toBe('');
     // A new file re-applies the filter to the new frames as they load.
-    await s.handle('openFile', { path: small }, b);
+    await s.handle('openFile', { path: small }, a);
     expect((await s.handle('getStatus', {}, a)).viewTotal).toBe(syns.length);
     expect(await s.handle('setFilter', { expression: '' }, a)).toMatchObject({ ok: true, total: expected.length });
   });

@@ -25,7 +25,8 @@ describe('watch', () => {
     let out = '';
     const ac = new AbortController();
     const done = watch({ filter: `tcp port ${port}`, tty: false, write: (s) => { out += s; }, signal: ac.signal, dataDir });
-    await new Promise((r) => setTimeout(r, 300));
+    // The header comes once the capture runs (starting it probes the device in a child process first).
+    for (let i = 0; i < 200 && !out.includes('# watching'); i++) await new Promise((r) => setTimeout(r, 25));
     const srv = createServer((s) => s.on('data', () => s.end()));
     await new Promise<void>((r) => srv.listen(port, '127.0.0.1', () => r()));
     await new Promise<void>((resolve) => {

@@ -17,6 +17,8 @@ const repo = join(__dirname, '..', '..');
 const BIN = join(repo, 'bin', 'handshake-lab.js');
 const LAB = join(repo, 'test', 'corpus', 'lab', 'ipv4-4seg.pcap');
 const root = process.getuid?.() === 0;
+/** serve refuses root without it. */
+const ROOT_FLAG = root ? ['--allow-root'] : [];
 const has = (cmd: string) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
 const captureWhy = !cliBuilt ? 'the CLI is not built' : !root ? 'not root (capture on lo)' : !has('dumpcap') && !has('tcpdump') ? 'nothing captures here' : '';
 if (!cliBuilt) console.log('skipping the CLI manners tests: build first (npm run build)');
@@ -131,10 +133,12 @@ describe.skipIf(!cliBuilt)('experiment --write checks its path before running', 
 
 describe.skipIf(!cliBuilt)('serve --open with a file that is not a capture', () => {
   it('fails once and clearly, and does not serve', () => {
-    const r = spawnSync(process.execPath, [BIN, 'serve', '--no-open-browser', '--open', join(repo, 'README.md')], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--no-open-browser', ...ROOT_FLAG, '--open', join(repo, 'README.md')], { encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^handshake-lab: serve: cannot open .*README\.md: not a pcap or pcapng capture file/)]);
+    // As root (with --allow-root) serve first says how it captures; the problem is still said once.
+    const lines = r.stderr.trim().split('\n').filter((l) => !/running as root \(--allow-root\)/.test(l));
+    expect(lines).toEqual([expect.stringMatching(/^handshake-lab: serve: cannot open .*README\.md: (is )?not a pcap or pcapng capture file/)]);
   });
 });
 
@@ -176,7 +180,7 @@ describe.skipIf(!!captureWhy)('watch and serve --capture say where they autosave
   it('serve --capture names its autosave file, which exists', async () => {
     const data = mkdtempSync(join(tmpdir(), 'hl-manners-'));
     try {
-      const run = await runUntil(['serve', '--no-open-browser', '--capture', 'lo'], /autosave: \S+\)/, { HANDSHAKE_LAB_DATA_DIR: data });
+      const run = await runUntil(['serve', '--no-open-browser', ...ROOT_FLAG, '--capture', 'lo'], /autosave: \S+\)/, { HANDSHAKE_LAB_DATA_DIR: data });
       const file = /Capturing on lo \(autosave: (\S+\.pcapng)\)/.exec(run.out)?.[1];
       expect(file?.startsWith(join(data, 'captures')), run.out).toBe(true);
       expect(existsSync(file!)).toBe(true);
@@ -255,7 +259,7 @@ describe.skipIf(!cliBuilt)('gzip-compressed captures read as tshark reads them',
   });
 
   it.skipIf(!existsSync(join(repo, 'out', 'renderer', 'index.html')))('serve --open FILE.pcapng.gz serves its frames', async () => {
-    const run = await runUntil(['serve', '--no-open-browser', '--open', ngGz], /Opened .*: \d+ frames/, { HANDSHAKE_LAB_DATA_DIR: dir });
+    const run = await runUntil(['serve', '--no-open-browser', ...ROOT_FLAG, '--open', ngGz], /Opened .*: \d+ frames/, { HANDSHAKE_LAB_DATA_DIR: dir });
     try {
       const want = cli(['stats', ng, '--json']).stdout;
       const frames = (JSON.parse(want) as { conversations: { frames: number }[] }).conversations.reduce((n, c) => n + c.frames, 0);
@@ -263,7 +267,8 @@ describe.skipIf(!cliBuilt)('gzip-compressed captures read as tshark reads them',
       const url = new URL(/serving at (\S+)\n/.exec(run.out)![1]);
       const ws = new WebSocket(`ws://${url.host}/ws?token=${url.searchParams.get('token')}`, { origin: url.origin });
       await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
-      const reply = new Promise<{ result: { frame: { frame: number } } }>((r) => ws.once('message', (d) => r(JSON.parse(String(d)))));
+      // The session's own events come first; the answer is the message with the request's id.
+      const reply = new Promise<{ result: { frame: { frame: number } } }>((r) => ws.on('message', (d) => { const m = JSON.parse(String(d)) as { id?: number; result: { frame: { frame: number } } }; if (m.id === 1) r(m); }));
       ws.send(JSON.stringify({ id: 1, method: 'getFrame', params: { number: 3 } }));
       expect((await reply).result.frame.frame).toBe(3);
       ws.close();

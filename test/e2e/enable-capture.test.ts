@@ -167,15 +167,16 @@ describe.skipIf(!!why)('Allow capture, for a new unprivileged user', () => {
     const gid = String(st.gid);
     expect(node.CapEff).toBe('0000000000000000');
     expect(node.Groups.split(/\s+/)).not.toContain(gid);
-    // dumpcap is sg's child, sg serve's (sg forks).
+    // dumpcap is sg's child (sg forks), sg the capture watchdog's, the watchdog serve's.
     const parentOf = (pid: number) => Number(status(pid).PPid);
-    const child = run('pgrep', ['-u', USER, '-x', 'dumpcap']).stdout.trim().split('\n').map(Number).find((p) => p && (parentOf(p) === nodePid || parentOf(parentOf(p)) === nodePid));
+    const under = (p: number) => { for (let q = parentOf(p), i = 0; q > 1 && i < 4; q = parentOf(q), i++) if (q === nodePid) return true; return false; };
+    const child = run('pgrep', ['-u', USER, '-x', 'dumpcap']).stdout.trim().split('\n').map(Number).find((p) => p && under(p));
     expect(child, `dumpcap runs under serve: ${run('ps', ['-u', USER, '-o', 'pid,ppid,comm,args']).stdout}`).toBeDefined();
     const d = status(child!);
     expect(d.Uid.split('\t')[0]).toBe(run('id', ['-u', USER]).stdout.trim());
     expect([d.Gid.split('\t')[0], ...d.Groups.split(/\s+/)]).toContain(gid);
     await page.click('[data-testid=capture-stop]');
-    // Stopping stops dumpcap, though sg stands between (they share a process group).
+    // Stopping stops dumpcap, though sg stands between (the watchdog signals their process group).
     for (let i = 0; i < 100 && run('pgrep', ['-u', USER, '-x', 'dumpcap']).status === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(run('pgrep', ['-u', USER, '-x', 'dumpcap']).stdout).toBe('');
   });

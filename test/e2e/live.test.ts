@@ -58,7 +58,9 @@ describe.skipIf(!!why)('browser mode, live: the classic experiment', () => {
     expect(server.length).toBeGreaterThanOrEqual(3);
 
     // The states on screen at the end are the engine's for the saved capture.
-    const res = await fetch(`${served.origin}/capture?token=${encodeURIComponent(served.token)}`);
+    // What this page's session recorded (the page keeps its session id in sessionStorage).
+    const session = await page.evaluate('sessionStorage.getItem("handshake-lab.session")') as string;
+    const res = await fetch(`${served.origin}/capture?token=${encodeURIComponent(served.token)}&session=${encodeURIComponent(session)}`);
     expect(res.status).toBe(200);
     const dir = mkdtempSync(join(tmpdir(), 'hl-e2e-live-'));
     try {

@@ -147,7 +147,11 @@ export function createFakeClient(fixture, opts = {}) {
     async lessonProgress(p) { return player(p.lesson).go(p.step); },
     async answerQuestion(p) { return player(p.lesson).answer(p.step, p.answer); },
     async setTeacherMode(p) { for (const x of Object.values(opts.players || {})) x.teacher(p.on); return { on: p.on }; },
-    async identify(p) { return { learner: p.learner, name: p.name || null }; },
+    // As the desktop app's back end answers: one local teacher session, nothing shared.
+    async identify(p) {
+      return { id: 'fake', role: 'teacher', can: { capture: true, experiment: true, openPath: true, dashboard: false, share: false, download: true }, learner: p.learner, name: p.name || null, lesson: null };
+    },
+    async listShared() { return []; },
     async checkLesson(p) { if (!opts.author) throw err('not_found', 'no capture'); return opts.author.check(p.lesson); },
     async previewLesson(p) {
       const x = opts.author.preview(p.lesson);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LessonCatalogue } from '../../main/backend/lessons';
 import { LessonPlayer } from '../../main/backend/lesson-player';
-import { ProgressStore } from '../../main/backend/lesson-progress';
+import { ProgressStore } from '../../main/backend/progress';
 import { checkDraft } from '../../main/backend/lesson-author';
 import { decodeCapture, layOut, lessonView, parseLesson } from '../../main/lessons/index';
 
@@ -44,7 +44,7 @@ export function authorBackEnd(captureName) {
       const c = checkDraft(named(lesson), capture);
       if (!c.lesson) throw Object.assign(new Error(c.problems.join('; ')), { code: 'bad_request' });
       const layout = layOut(c.lesson, capture);
-      const player = new LessonPlayer(c.lesson, layout, capture, { learner: 'preview', progress: new ProgressStore(null), teacher: false });
+      const player = new LessonPlayer(c.lesson, layout, capture, { learner: 'preview', progress: new ProgressStore(null, 10, () => undefined), teacher: false });
       preview = { play: () => ({ lesson: lessonView(c.lesson), steps: layout.steps, problems: layout.problems, recorded: false, state: player.state() }), go: (s) => player.go(s), answer: (s, g) => player.answer(s, g), teacher: (on) => player.setTeacher(on) };
       return preview;
     },
@@ -58,7 +58,7 @@ export function lessonPlayer(id, captureName) {
   const name = captureName ?? lesson.capture ?? lesson.experiment?.sample ?? lesson.watch?.sample;
   const capture = decodeCapture(readFileSync(join(DIR, name)));
   const layout = layOut(lesson, capture);
-  const player = new LessonPlayer(lesson, layout, capture, { learner: 'renderer-test', progress: new ProgressStore(null), teacher: false });
+  const player = new LessonPlayer(lesson, layout, capture, { learner: 'renderer-test', progress: new ProgressStore(null, 10, () => undefined), teacher: false });
   return {
     lesson,
     capture,

@@ -1,8 +1,10 @@
 // A lesson's gate over the real WebSocket API, as a raw client (not the page) would use it: after opening
 // a lesson, nothing past the open question's segment comes back, whatever it asks (rows, any frame by
 // number, ladders, graphs, connections, a filter) and whatever is pushed; the right answer moves the
-// gate to the next question. A client that did not open the lesson is not held. Real engine, shipped
-// lessons; the expected frames come from the lesson file and the engine's decode of its capture.
+// gate to the next question. The client is a student on the class URL: it cannot lift its gate by
+// turning teacher mode on or by authoring (a draft's preview or computed answers), and a teacher's session
+// on the same capture, in teacher mode, is not held by it nor lifts it. Real engine, shipped lessons; the
+// expected frames come from the lesson file and the engine's decode of its capture.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,8 +44,8 @@ class Raw {
       else this.waiting.get(m.id)?.(m);
     });
   }
-  static async connect(): Promise<Raw> {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { origin: `http://127.0.0.1:${server.port}` });
+  static async connect(token = server.classToken): Promise<Raw> {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${token}`, { origin: `http://127.0.0.1:${server.port}` });
     await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
     return new Raw(ws);
   }
@@ -115,6 +117,14 @@ describe('a lesson\'s gate over the WebSocket API', () => {
     const filter = await raw.call('setFilter', { expression: 'frame.number > 0' });
     expect('error' in filter && filter.error.code).toBe(first === 0 ? 'forbidden' : false);
     expect('error' in await raw.call('lessonProgress', { lesson: 'seq-ack', step: first + 1 })).toBe(true);
+    // Nothing a student may ask lifts the gate: no teacher mode, no draft of their own over the capture.
+    const draft = { id: 'mine', title: { en: 'x', 'zh-CN': 'x' }, summary: { en: 'x', 'zh-CN': 'x' }, capture: 'x.pcapng', steps: [{ frame: limit + 1, text: { en: 'x', 'zh-CN': 'x' } }] };
+    for (const [m, p] of [['setTeacherMode', { on: true }], ['checkLesson', { lesson: draft }], ['previewLesson', { lesson: draft }]] as const) {
+      const r = await raw.call(m, p);
+      expect('error' in r && r.error.code, m).toBe('forbidden');
+    }
+    expect(await raw.ok('closeLesson')).toEqual({ closed: false });
+    expect((await raw.ok<{ total: number }>('getFrames', { start: 0, count: 1 })).total).toBe(limit);
 
     // Answered right: the gate moves to the next question's segment, and the frames up to it are pushed.
     const a = computeAnswer(lesson, first, capture);
@@ -127,10 +137,14 @@ describe('a lesson\'s gate over the WebSocket API', () => {
     expect((await raw.ok<{ frame: { frame: number } }>('getFrame', { number: steps[next] })).frame.frame).toBe(steps[next]);
     expect(Math.max(...raw.pushedFrames())).toBe(steps[next]);
 
-    // Someone who did not open the lesson is not held by it.
-    const other = await Raw.connect();
+    // The teacher's session on the same capture, in teacher mode, sees it all; the student is still held.
+    const other = await Raw.connect(server.token);
     await other.ok('identify', { learner: 'raw-client-0002' });
+    await other.ok('setTeacherMode', { on: true });
+    await other.ok('openLesson', { id: 'seq-ack' });
     expect((await other.ok<{ total: number }>('getFrames', { start: 0, count: 1 })).total).toBe(total);
+    expect((await raw.ok<{ total: number }>('getFrames', { start: 0, count: 1 })).total).toBe(steps[next]);
+    expect(Math.max(...raw.pushedFrames())).toBe(steps[next]);
     raw.ws.close();
     other.ws.close();
   });

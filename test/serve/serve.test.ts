@@ -3,11 +3,10 @@
 // live capture on lo streamed (root + cap). Runs on the stand-in engine (test/backend/fake-engine.ts).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import { Api, httpGet, openWs as openWsAt } from '../helpers/ws-api';
 
 vi.mock('../../main/engine/dissect/index', async () => await import('../backend/fake-engine'));
 vi.mock('../../main/engine/tcp/tracker', async () => ({ TcpTracker: (await import('../backend/fake-engine')).TcpTracker }));
@@ -19,7 +18,6 @@ const { startServer } = await import('../../main/serve/server');
 const { synthFrames, writePcap } = await import('../backend/synth');
 const { decodeFile } = await import('../helpers/decode');
 import type { RunningServer } from '../../main/serve/server';
-import type { WsResponse, WsEvent } from '../../main/api/contract';
 
 const CSP = "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'";
 const dir = mkdtempSync(join(tmpdir(), 'hl-serve-'));
@@ -39,8 +37,9 @@ beforeAll(async () => {
   writeFileSync(secret, 'top secret');
   symlinkSync(secret, join(root, 'assets', 'link.txt'));
   writePcap(capture, synthFrames({ connections: 8 }));
-  service = new Service({ transport: 'websocket', capture: new CapCapture(), dataDir: join(dir, 'data'), log: (l) => logs.push(l) });
-  server = await startServer({ service, rootDir: root, log: (l) => logs.push(l), maxUploadBytes: 100_000 });
+  mkdirSync(join(dir, 'uploads'));
+  service = new Service({ transport: 'websocket', capture: new CapCapture(), dataDir: join(dir, 'data'), log: (l) => logs.push(l), uploadDir: join(dir, 'uploads'), limits: { uploadFileBytes: 100_000 } });
+  server = await startServer({ service, rootDir: root, log: (l) => logs.push(l) });
 });
 
 afterAll(async () => {
@@ -51,60 +50,8 @@ afterAll(async () => {
 
 const origin = () => `http://127.0.0.1:${server.port}`;
 
-/** A raw HTTP request (the path is sent exactly as given, no normalisation). */
-function get(path: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
-
-function openWs(query = `?token=${server.token}`, wsOrigin: string | null = origin()): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, wsOrigin ? { origin: wsOrigin } : {});
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-}
-
-class Api {
-  private next = 1;
-  readonly events: WsEvent[] = [];
-  private readonly waiting = new Map<number, (r: WsResponse) => void>();
-  readonly stray: WsResponse[] = [];
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => {
-      const m = JSON.parse(String(d)) as WsResponse | WsEvent;
-      if ('event' in m) this.events.push(m);
-      else {
-        const w = this.waiting.get(m.id);
-        if (w) { this.waiting.delete(m.id); w(m); } else this.stray.push(m);
-      }
-    });
-  }
-  call(method: string, params?: unknown): Promise<WsResponse> {
-    const id = this.next++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.ws.send(JSON.stringify({ id, method, params }));
-    });
-  }
-  async ok<T>(method: string, params?: unknown): Promise<T> {
-    const r = await this.call(method, params);
-    if ('error' in r) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
-    return r.result as T;
-  }
-  async nextStray(): Promise<WsResponse> {
-    for (let i = 0; i < 100 && !this.stray.length; i++) await new Promise((r) => setTimeout(r, 10));
-    return this.stray.shift() as WsResponse;
-  }
-}
+const get = (path: string, opts: Parameters<typeof httpGet>[2] = {}) => httpGet(server.port, path, opts);
+const openWs = (query = `?token=${server.token}`, wsOrigin: string | null = origin()) => openWsAt(server.port, query, wsOrigin);
 
 describe('serve: who may connect', () => {
   it('refuses API requests without the token (401) or with a wrong one (403)', async () => {
@@ -207,17 +154,21 @@ describe('serve: the API over WebSocket', () => {
 
   it('accepts an upload (size-limited) that the client then opens, and downloads the capture', async () => {
     const bytes = readFileSync(capture);
-    expect((await get(`/upload?token=${server.token}&name=lab.pcap`, { method: 'POST', body: Buffer.alloc(100_001), headers: { 'Content-Type': 'application/octet-stream' } })).status).toBe(413);
-    expect((await get(`/upload?token=${server.token}&name=lab.pcap`, { method: 'POST', body: bytes, headers: { Origin: 'http://evil.example' } })).status).toBe(403);
-    const up = await get(`/upload?token=${server.token}&name=${encodeURIComponent('../../lab.pcap')}`, { method: 'POST', body: bytes, headers: { Origin: origin() } });
+    const api = new Api(await openWs());
+    const session = await api.session();
+    const upload = `/upload?token=${server.token}&session=${session}`;
+    expect((await get(`${upload}&name=lab.pcap`, { method: 'POST', body: Buffer.alloc(100_001), headers: { 'Content-Type': 'application/octet-stream' } })).status).toBe(413);
+    expect((await get(`${upload}&name=lab.pcap`, { method: 'POST', body: bytes, headers: { Origin: 'http://evil.example' } })).status).toBe(403);
+    expect((await get(`/upload?token=${server.token}&name=lab.pcap`, { method: 'POST', body: bytes })).status).toBe(400);
+    const up = await get(`${upload}&name=${encodeURIComponent('../../lab.pcap')}`, { method: 'POST', body: bytes, headers: { Origin: origin() } });
     expect(up.status).toBe(200);
     const { path } = JSON.parse(up.body.toString()) as { path: string };
-    expect(path.startsWith(server.uploadDir)).toBe(true);
-    const api = new Api(await openWs());
+    // The page opens the upload by a name that says nothing of where the server keeps it.
+    expect(path).toMatch(/^upload:[A-Za-z0-9_-]+$/);
     expect(await api.ok('openFile', { path })).toMatchObject({ done: true, frames: decodeFile(capture).length });
-    const down = await get(`/capture?token=${server.token}`);
+    const down = await get(`/capture?token=${server.token}&session=${session}`);
     expect(down.status).toBe(200);
-    expect(down.headers['content-disposition']).toMatch(/^attachment; filename="[0-9a-f]+-lab.pcap"$/);
+    expect(down.headers['content-disposition']).toBe('attachment; filename="lab.pcap"');
     expect(down.body.equals(bytes)).toBe(true);
     api.ws.close();
   });

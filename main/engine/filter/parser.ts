@@ -11,11 +11,18 @@ const RELOPS: Record<string, CmpOp> = {
   '>': 'gt', gt: 'gt', '<': 'lt', lt: 'lt', '>=': 'ge', ge: 'ge', '<=': 'le', le: 'le',
 };
 
+/** Parentheses and "not"s nested deeper than this are refused (recursion must stay far from the stack's end). */
+export const MAX_FILTER_DEPTH = 64;
+
 const KEYWORDS = new Set(['and', 'or', 'not', 'xor', 'in', 'contains', 'matches', ...Object.keys(RELOPS).filter((k) => /^[a-z_]+$/.test(k))]);
 
 export function parseFilter(src: string): Node {
   const tokens = tokenize(src);
   let pos = 0;
+  let depth = 0;
+  const deeper = (t: Token): void => {
+    if (++depth > MAX_FILTER_DEPTH) throw new FilterSyntaxError(`The filter nests parentheses or "not" more than ${MAX_FILTER_DEPTH} levels deep.`, t.start, t.end);
+  };
   const peek = (): Token => tokens[pos];
   const next = (): Token => tokens[pos++];
   const isOp = (t: Token, ...names: string[]) => (t.kind === 'op' || t.kind === 'word') && names.includes(t.text);
@@ -51,7 +58,9 @@ export function parseFilter(src: string): Node {
     const t = peek();
     if (isOp(t, '!', 'not')) {
       next();
+      deeper(t);
       const expr = parseNot();
+      depth--;
       return { type: 'not', expr, start: t.start, end: expr.end };
     }
     return parsePrimary();
@@ -68,7 +77,9 @@ export function parseFilter(src: string): Node {
     const t = peek();
     if (t.kind === 'lparen') {
       next();
+      deeper(t);
       const inner = parseOr();
+      depth--;
       const close = expect('rparen', '")"');
       return { ...inner, start: t.start, end: close.end };
     }

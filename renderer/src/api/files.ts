@@ -3,7 +3,7 @@
 //   and "save" downloads the current capture (GET /capture);
 // - Electron mode uses the preload's native dialogs when it offers them (optional extras next to the contract).
 import { ClientError } from './errors';
-import { serverLocation, useTransport } from './index';
+import { serverLocation, useTransport, withSession } from './index';
 
 export interface ShellExtras {
   /** Native "Open…" dialog; resolves to a path, or null when cancelled. */
@@ -21,7 +21,7 @@ export function shellExtras(): ShellExtras {
 /** Uploads a file to `serve`; resolves to the path the server stored it at. */
 export function uploadCapture(file: File, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<string> {
   const { http, token } = serverLocation();
-  const url = `${http}/upload?token=${encodeURIComponent(token)}&name=${encodeURIComponent(file.name)}`;
+  const url = withSession(`${http}/upload?token=${encodeURIComponent(token)}&name=${encodeURIComponent(file.name)}`);
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
@@ -45,10 +45,10 @@ export function uploadCapture(file: File, onProgress: (sent: number, total: numb
   });
 }
 
-/** URL that downloads the current capture as pcapng (browser mode). */
+/** URL that downloads what this tab's session looks at (browser mode). */
 export function captureDownloadUrl(): string {
   const { http, token } = serverLocation();
-  return `${http}/capture?token=${encodeURIComponent(token)}`;
+  return withSession(`${http}/capture?token=${encodeURIComponent(token)}`);
 }
 
 export function canUpload(): boolean {

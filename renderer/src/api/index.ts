@@ -2,6 +2,7 @@
 // from here, never a transport: the Electron preload (`window.handshakeLab`) when present, else WebSocket.
 import type { HandshakeLabClient } from '../../../main/api/contract';
 import { createWsClient, type LinkState, type WsClient } from './ws-client';
+import { rememberSession, sessionId } from './identity';
 
 export type * from '../../../main/api/types';
 export type { Field, Layer, TcpAnalysisFlag as AnalysisFlag } from '../../../main/engine/types';
@@ -30,11 +31,19 @@ export function serverLocation(loc: Pick<Location, 'protocol' | 'host' | 'search
   return { http: `${loc.protocol}//${loc.host}`, ws: `${secure ? 'wss' : 'ws'}://${loc.host}/ws?token=${encodeURIComponent(token)}`, token };
 }
 
+/** A server URL that names this tab's session (uploads, downloads and the socket belong to it). */
+export function withSession(url: string): string {
+  const id = sessionId();
+  return id ? `${url}${url.includes('?') ? '&' : '?'}session=${encodeURIComponent(id)}` : url;
+}
+
 /** Picks the transport once, at start-up. */
 export function connectDefault(): Current {
   const w = globalThis as unknown as { handshakeLab?: HandshakeLabClient };
   if (w.handshakeLab) return setClient(w.handshakeLab, 'ipc');
-  const ws: WsClient = createWsClient({ url: serverLocation().ws });
+  // Each (re)connect names this tab's session, so the server resumes it (file, filter, lesson).
+  const ws: WsClient = createWsClient({ url: () => withSession(serverLocation().ws) });
+  ws.on('session', (s) => rememberSession(s.id));
   current = { client: ws, transport: 'websocket', onLink: (l) => ws.onLink(l), link: () => ws.link, retryInMs: () => ws.retryInMs };
   return current;
 }

@@ -10,7 +10,8 @@ import { ClientError } from './errors';
 export type LinkState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface WsClientOptions {
-  url: string;
+  /** The socket's URL, asked again at each (re)connect (it names the session to resume). */
+  url: string | (() => string);
   /** Default time a request may take before it fails with `timeout`. */
   timeoutMs?: number;
   /** Per-method overrides (an experiment in slow motion legitimately takes minutes). */
@@ -72,7 +73,7 @@ export function createWsClient(opts: WsClientOptions): WsClient {
     retryTimer = null;
     let ws: WebSocket;
     try {
-      ws = new WS(opts.url);
+      ws = new WS(typeof opts.url === 'function' ? opts.url() : opts.url);
     } catch {
       scheduleReconnect();
       return;

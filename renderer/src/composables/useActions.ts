@@ -4,6 +4,7 @@ import { computed } from 'vue';
 import { useClient, useTransport, type ExperimentVariant } from '../api';
 import { canUpload, captureDownloadUrl, downloadUrl, shellExtras, uploadCapture } from '../api/files';
 import { useAppStore } from '../stores/app';
+import { useClassroomStore } from '../stores/classroom';
 import { useConnectionsStore } from '../stores/connections';
 import { useLadderStore } from '../stores/ladder';
 import { useLessonsStore } from '../stores/lessons';
@@ -23,8 +24,11 @@ export function useActions() {
   const app = useAppStore();
   const notices = useNoticesStore();
 
+  const classroom = useClassroomStore();
+
   const captureAvailable = computed(() => app.info?.capture.available !== false);
-  const canExperiment = computed(() => captureAvailable.value && app.busy === null && app.capture.state !== 'running');
+  // A student runs experiments only when the teacher allows them (the back end says so in `can`).
+  const canExperiment = computed(() => (classroom.student ? classroom.can.experiment : captureAvailable.value) && app.busy === null && app.capture.state !== 'running');
 
   async function openPath(path: string): Promise<void> {
     useLessonsStore().close();

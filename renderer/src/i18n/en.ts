@@ -1,5 +1,7 @@
 // English. Field names, values and Wireshark's own strings (Info, expert messages) are never translated;
 // everything the app says itself is, by key. zh-CN.ts must have exactly the same keys (a test checks).
+import classroom from './classroom-en';
+
 export default {
   app: { tagline: 'TCP made visible' },
   common: { loading: 'Loading…', cancel: 'Cancel', dismiss: 'Dismiss' },
@@ -366,7 +368,7 @@ export default {
     connect: 'Connecting', openFile: 'Opening the file', upload: 'Uploading', saveCapture: 'Saving', runExperiment: 'Running the experiment',
     startCapture: 'Starting the capture', stopCapture: 'Stopping the capture', cancelLoad: 'Cancelling', getFrames: 'Loading frames',
     getFrame: 'Loading the frame', setFilter: 'Applying the filter', listConnections: 'Loading connections', getLadder: 'Loading the ladder',
-    getSeries: 'Loading the graphs', openLesson: 'Opening the lesson', listInterfaces: 'Listing interfaces', export: 'Exporting',
+    getSeries: 'Loading the graphs', openLesson: 'Opening the lesson', listInterfaces: 'Listing interfaces', export: 'Exporting', share: 'Sharing',
     listLessons: 'Listing the lessons', importLesson: 'Importing the lesson', lessonProgress: 'Going to the step', answerQuestion: 'Checking the answer',
     setTeacherMode: 'Switching teacher mode', checkLesson: 'Checking the lesson', previewLesson: 'Previewing the lesson', saveLesson: 'Saving the lesson',
     enableCapture: 'Allowing capture',
@@ -401,4 +403,5 @@ export default {
     captureInstall: 'Install Npcap, then start the capture again',
     captureInstallDetail: 'Run Npcap\'s installer with "Support loopback traffic" ticked (and "Restrict Npcap driver\'s access to Administrators only" not ticked).',
   },
+  classroom,
 };

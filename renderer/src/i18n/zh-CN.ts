@@ -1,5 +1,7 @@
 // 简体中文。字段名、字段值和 Wireshark 自己的字符串（Info、专家信息）保持原样不译；应用自己的文字全部翻译。
 // 与 en.ts 的键必须完全一致（有测试检查）。
+import classroom from './classroom-zh-CN';
+
 export default {
   app: { tagline: '让 TCP 看得见' },
   common: { loading: '加载中…', cancel: '取消', dismiss: '关闭' },
@@ -366,7 +368,7 @@ export default {
     connect: '连接', openFile: '打开文件', upload: '上传', saveCapture: '保存', runExperiment: '运行实验',
     startCapture: '开始抓包', stopCapture: '停止抓包', cancelLoad: '取消', getFrames: '加载帧',
     getFrame: '加载这一帧', setFilter: '应用过滤器', listConnections: '加载连接', getLadder: '加载时序图',
-    getSeries: '加载图表', openLesson: '打开课程', listInterfaces: '列出网络接口', export: '导出',
+    getSeries: '加载图表', openLesson: '打开课程', listInterfaces: '列出网络接口', export: '导出', share: '共享',
     listLessons: '列出课程', importLesson: '导入课程', lessonProgress: '转到这一步', answerQuestion: '检查答案',
     setTeacherMode: '切换教师模式', checkLesson: '检查课程', previewLesson: '预览课程', saveLesson: '保存课程',
     enableCapture: '正在允许抓包',
@@ -401,4 +403,5 @@ export default {
     captureInstall: '请安装 Npcap，然后重新开始抓包',
     captureInstallDetail: '运行 Npcap 安装程序，勾选“Support loopback traffic”（不要勾选“Restrict Npcap driver\'s access to Administrators only”）。',
   },
+  classroom,
 };

@@ -138,11 +138,15 @@ export const useLessonsStore = defineStore('lessons', () => {
     await showStep(p.state.step);
   }
 
-  /** After a reload: the lesson this tab had open, if the back end still has it (else it opens again). */
-  async function resume(): Promise<void> {
-    let id: string | null = null;
+  /**
+   * After a reload: the lesson this tab had open (`known`: the one its resumed session is in, else the
+   * one sessionStorage remembers), taken up where the back end has it, else opened again (a new session
+   * of the same learner resumes at the learner's step and gate).
+   */
+  async function resume(known: string | null = null): Promise<void> {
+    let id: string | null = known;
     try {
-      id = globalThis.sessionStorage?.getItem(OPEN_KEY) ?? null;
+      id ??= globalThis.sessionStorage?.getItem(OPEN_KEY) ?? null;
     } catch { /* no storage */ }
     if (!id || active.value || opening.value) return;
     opening.value = true;

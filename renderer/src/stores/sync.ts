@@ -2,10 +2,10 @@
 // most once per animation frame: a burst of batches costs one render.
 import { useTransport, type ApiEvents, type ConnectionSummary, type FrameRow, type HandshakeLabClient } from '../api';
 import { useAppStore } from './app';
+import { useClassroomStore } from './classroom';
 import { useConnectionsStore } from './connections';
 import { useLadderStore } from './ladder';
 import { useLessonsStore } from './lessons';
-import { learnerKey } from '../api/identity';
 import { useNoticesStore } from './notices';
 import { usePacketsStore } from './packets';
 import { useSelectionStore } from './selection';
@@ -22,6 +22,7 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
   const step = useStepStore();
   const selection = useSelectionStore();
   const notices = useNoticesStore();
+  const classroom = useClassroomStore();
 
   let pendingTotal: number | null = null;
   /** The newest pushed rows not yet applied (bounded: older ones can be pulled). */
@@ -92,12 +93,12 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
     }),
   ];
 
+  const offClassroom = classroom.listen(client);
+
   async function resync(): Promise<void> {
     try {
       // First say who this is: lesson progress (and a lesson's gate) belong to the learner, across reloads.
-      try {
-        await client.identify({ learner: learnerKey() });
-      } catch { /* a back end without identify (tests' fake client): the page works as one anonymous user */ }
+      const session = await classroom.hello(client);
       const [info, status] = await Promise.all([client.getAppInfo(), client.getStatus()]);
       app.info = info;
       useSettingsStore().suggestLocale(info.locale);
@@ -107,7 +108,7 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       else { packets.reset(); packets.grow(status.viewTotal); }
       await connections.refresh();
       // A reload in the middle of a lesson takes it up again where the back end has it.
-      await useLessonsStore().resume();
+      await useLessonsStore().resume(session?.lesson?.id ?? null);
     } catch (e) {
       notices.error(e, 'connect');
     }
@@ -122,5 +123,5 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
   });
   if (transport.link() === 'open') void resync();
 
-  return () => { for (const off of offs) off(); offLink(); if (ladderTimer) clearTimeout(ladderTimer); };
+  return () => { for (const off of offs) off(); offClassroom(); offLink(); if (ladderTimer) clearTimeout(ladderTimer); };
 }

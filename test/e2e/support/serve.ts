@@ -6,8 +6,10 @@ import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 export const CLI = join(ROOT, 'bin', 'handshake-lab.js');
+/** serve refuses root unless told (tests run as root to capture). */
+export const ROOT_FLAG = process.getuid?.() === 0 ? ['--allow-root'] : [];
 
-export interface Served { url: string; token: string; origin: string; stop: () => Promise<void>; log: () => string }
+export interface Served { url: string; classUrl: string; token: string; origin: string; stop: () => Promise<void>; log: () => string }
 
 /** Why the end-to-end tests cannot run here, or null. */
 export function buildMissing(): string | null {
@@ -19,7 +21,7 @@ export function buildMissing(): string | null {
 
 export async function serve(args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hl-e2e-data-'));
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-open-browser', ...args], {
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-open-browser', ...ROOT_FLAG, ...args], {
     cwd: ROOT,
     env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '', HANDSHAKE_LAB_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,13 +34,15 @@ export async function serve(args: string[] = [], env: Record<string, string> = {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /serving at (\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      // The class URL is printed on the next line.
+      if (m && /Class URL for students: \S+\n/.test(out)) { clearTimeout(timer); resolve(m[1]); }
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code}:\n${out}\n${err}`)); });
   });
   const u = new URL(url);
   return {
     url,
+    classUrl: /Class URL for students: (\S+)/.exec(out)?.[1] ?? '',
     token: u.searchParams.get('token') ?? '',
     origin: u.origin,
     log: () => err,

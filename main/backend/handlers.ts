@@ -1,0 +1,183 @@
+// One handler per API method, each given the request's validated parameters and the session that sent
+// it. What a student may not do never reaches here (service.ts refuses it); what depends on the session's
+// trust (paths, ports, downloads) is checked where it is done. While the session's lesson holds a
+// question open, what a handler answers stops at the question's frame (session.limits(), lesson-gate.ts).
+import { copyFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ApiError, type ApiResults } from '../api/contract';
+import type { ApiMethod, RequestParams } from '../api/requests';
+import type { LoadProgress } from '../api/types';
+import { ladderPage } from '../engine/store/ladder';
+import { connectionSeries } from '../engine/store/series';
+import { bytesHex } from './hex';
+import { cutConnections, cutLadder, cutSeries } from './lesson-gate';
+import { sliced } from './slicer';
+import type { Service } from './service';
+import type { Session } from './session';
+
+export type Handlers = { [M in ApiMethod]: (p: RequestParams<M>, s: Session) => Promise<ApiResults[M]> };
+
+/** Pulls up to this many rows (or ladder segments) are answered at once; larger ones in slices (hub.slicer). */
+const PULL_STEP = 1000;
+/** Rows (or segments) made in one step of a sliced pull. */
+const SLICE_ROWS = 32;
+
+export function makeHandlers(svc: Service): Handlers {
+  const { hub, captures, classroom } = svc;
+  return {
+    getAppInfo: async (_p, s) => svc.appInfo(s),
+    getStatus: async (_p, s) => {
+      return { capture: s.status(), counters: s.counters(), total: s.visibleFrames(), viewTotal: s.viewTotal(), filter: s.filter };
+    },
+    listInterfaces: async () => {
+      if (!hub.capture) throw new ApiError('capture_unavailable', 'live capture is not available in this process');
+      return hub.capture.listInterfaces();
+    },
+    startCapture: async (p, s) => captures.startCapture(s, p),
+    stopCapture: async (_p, s) => captures.stopCapture(s),
+    openFile: async (p, s) => svc.openPath(s, p.path),
+    cancelLoad: async (_p, s) => {
+      const src = s.source;
+      // A load others look at too (a lesson, a share) is not this session's to cancel.
+      if (src.loading && src.viewers.size === 1) {
+        src.loading.cancel = true;
+        return { cancelled: true };
+      }
+      if (s.pendingLoad) {
+        s.pendingLoad.cancel = true;
+        return { cancelled: true };
+      }
+      return { cancelled: false };
+    },
+    saveCapture: async (p, s) => {
+      if (s.trust.browser) throw new ApiError('forbidden', 'in a browser, saving downloads the capture; nothing is written on the server');
+      const target = svc.checkPath(p.path, 'save');
+      const file = s.source.file;
+      if (!file) throw new ApiError('not_found', 'there is no capture to save yet');
+      if (resolve(file) === target) return { path: target, frames: s.source.store.total };
+      try {
+        await copyFile(file, target);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new ApiError('file_error', `cannot save to ${p.path}: ${code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such folder' : code ?? String(e)}`);
+      }
+      return { path: target, frames: s.source.store.total };
+    },
+    runExperiment: async (p, s) => captures.runExperiment(s, p),
+    getFrames: async (p, s) => {
+      const src = s.source;
+      const e = s.view();
+      const total = s.viewTotal();
+      const start = Math.min(p.start, total);
+      const end = Math.min(total, start + p.count);
+      const rowsOf = (from: number, to: number) => {
+        const numbers: number[] = [];
+        for (let i = from; i < to; i++) numbers.push(e.view.at(i));
+        return src.withBytes(() => src.store.rows(numbers), s.present(src.file ?? ''));
+      };
+      const rows = end - start > PULL_STEP ? await sliced(hub.slicer, start, end, SLICE_ROWS, rowsOf) : rowsOf(start, end);
+      return { total, start, rows };
+    },
+    getFrame: async (p, s) => {
+      const src = s.source;
+      if (p.number > src.store.total) throw new ApiError('not_found', `there is no frame ${p.number} (${src.store.total} frames)`);
+      const limit = s.frameLimit();
+      if (limit !== null && p.number > limit) {
+        throw new ApiError('forbidden', limit === 0 ? 'the lesson is still opening' : `frame ${p.number} comes after the open question's segment (frame ${limit}): answer the question first`);
+      }
+      let detail: ApiResults['getFrame'] | null = null;
+      src.withBytes(() => src.store.redecodeMany([p.number], (d, raw) => {
+        detail = { frame: d.frame, bytes: bytesHex(raw.data) };
+        // Reassembled data (IP fragments, TCP segments) as its own byte tabs, as Wireshark shows them.
+        if (d.sources.length) detail.sourceBytes = d.sources.map((x) => bytesHex(x.data));
+      }), s.present(src.file ?? ''));
+      return detail as unknown as ApiResults['getFrame'];
+    },
+    indexOfFrame: async (p, s) => {
+      const index = s.view().view.indexOf(p.number, s.source.store.total);
+      return { index: index >= s.viewTotal() ? -1 : index };
+    },
+    setFilter: async (p, s) => svc.setFilter(s, p.expression),
+    listConnections: async (_p, s) => s.source.withBytes(() => cutConnections(s.source.store.connections(), s.source.store, s.frameLimit()), s.present(s.source.file ?? '')),
+    getLadder: async (p, s) => {
+      const src = s.source;
+      // A lesson's open question: the connection as it stood at its frame, and no segment after it.
+      const gated = (page: NonNullable<ReturnType<typeof ladderPage>>) => {
+        const limit = s.frameLimit();
+        const cut = src.withBytes(() => cutLadder(page, src.store, limit), s.present(src.file ?? ''));
+        if (!cut) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
+        return cut;
+      };
+      const part = (at: number, n: number) => {
+        const page = src.withBytes(() => ladderPage(src.store, p.stream, at, n), s.present(src.file ?? ''));
+        if (!page) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
+        return page;
+      };
+      if (p.count <= PULL_STEP) return gated(part(p.start, p.count));
+      const first = part(p.start, SLICE_ROWS);
+      const rest = first.segments.length < SLICE_ROWS ? [] : await sliced(hub.slicer, p.start + SLICE_ROWS, p.start + p.count, SLICE_ROWS, (from, to) => part(from, to - from).segments);
+      first.segments.push(...rest);
+      return gated(first);
+    },
+    getSeries: async (p, s) => {
+      const limit = s.frameLimit();
+      const conn = s.source.store.connection(p.stream);
+      if (!conn || (limit !== null && conn.firstFrame > limit)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
+      return cutSeries(connectionSeries(s.source.store, p.stream, p.kind), limit);
+    },
+    listLessons: async (_p, s) => hub.lessons.list(svc.locale, s.learner ? classroom.progress.progressOf(s.learner) : null),
+    openLesson: async (p, s) => svc.openLesson(s, p.id),
+    getLesson: async (p, s) => svc.getLesson(s, p.id),
+    importLesson: async (p, s) => svc.importLesson(s, p.path, p.capture),
+    setTeacherMode: async (p, s) => svc.setTeacherMode(s, p.on),
+    // ---- authoring (teachers only: service.ts), on the capture on screen ----
+    checkLesson: async (p, s) => hub.lessons.checkLesson(p.lesson, s.source.store, s.source.file),
+    previewLesson: async (p, s) => svc.previewLesson(s, p.lesson),
+    saveLesson: async (p, s) => {
+      if (s.trust.browser) throw new ApiError('forbidden', 'in a browser, saving a lesson downloads it; nothing is written on the server');
+      return hub.lessons.saveLesson(p.lesson, s.source.store, s.source.file, svc.locale);
+    },
+    closeLesson: async (_p, s) => svc.closeLesson(s),
+    enableCapture: async (_p, s) => svc.enableCapture(s),
+
+    // ---- sessions and the classroom ----
+    getSession: async (_p, s) => svc.sessionInfo(s),
+    identify: async (p, s) => {
+      const known = classroom.progress.progressOf(p.learner);
+      if (!classroom.progress.know(p.learner, { name: p.name ?? null, student: s.student })) {
+        throw new ApiError('busy', 'this server keeps progress for as many learners as it may; ask the teacher');
+      }
+      s.learner = p.learner;
+      s.name = p.name ?? known?.name ?? s.name;
+      return svc.sessionInfo(s);
+    },
+    listShared: async () => classroom.list(),
+    openShared: async (p, s) => {
+      const e = classroom.get(p.id);
+      if (!e) throw new ApiError('not_found', 'that share is no longer there');
+      if (e.share.lesson) return svc.openLesson(s, e.share.lesson);
+      const src = e.source;
+      if (!src?.alive) throw new ApiError('not_found', 'that share is no longer there');
+      svc.show(s, src, src.kind === 'capture' ? 'capture' : src.kind === 'experiment' ? 'experiment' : src.kind === 'lesson' ? 'lesson' : 'file');
+      const done: LoadProgress = src.loading ? await src.loading.done : { file: src.file ?? '', bytesRead: 0, totalBytes: 0, frames: src.store.total, done: true };
+      // The session's lesson's capture, shared: still no further than its gate.
+      return s.progress({ ...done, frames: s.visibleFrames() });
+    },
+    share: async (p, s) => {
+      if (p.what === 'lesson') {
+        if (!p.lesson || hub.lessons.steps(p.lesson) === null) throw new ApiError('not_found', `there is no lesson named ${p.lesson ?? '(none given)'}`);
+        return classroom.add('lesson', p.lesson, { lesson: p.lesson, download: false });
+      }
+      const src = s.source;
+      if (src.kind === 'empty') throw new ApiError('not_found', 'there is nothing to share yet: open a capture, or start one');
+      return classroom.add(src.kind, src.title, { source: src, download: p.download });
+    },
+    unshare: async (p) => ({ removed: classroom.remove(p.id) }),
+    setClassPolicy: async (p) => svc.setPolicy(p.experiments),
+    getClass: async () => classroom.snapshot(),
+    exportClassCsv: async () => ({ name: `handshake-lab-class-${new Date().toISOString().slice(0, 10)}.csv`, csv: classroom.csv() }),
+    // The session's lesson player grades, records (under the learner, unless in teacher mode) and holds the gate.
+    lessonProgress: async (p, s) => svc.playing(s, p.lesson).player.go(p.step),
+    answerQuestion: async (p, s) => svc.playing(s, p.lesson).player.answer(p.step, p.answer),
+  };
+}

@@ -1,0 +1,44 @@
+// Everything the back end bounds, in one place, with the defaults DECISIONS.md settles. `serve` takes
+// most of them as options; tests make them small. A limit never drops data silently: a capture stops with
+// a note and its counters, an upload is refused with the limit named, autosaves go oldest first.
+
+export interface Limits {
+  /** Largest single upload, and all uploads stored at once. */
+  uploadFileBytes: number;
+  uploadTotalBytes: number;
+  /** Autosaved captures kept (count and total size); the oldest go first, never one in use. */
+  autosaveFiles: number;
+  autosaveBytes: number;
+  /** A live capture stops when its autosave reaches this size, or after this many seconds (null: no limit). */
+  captureBytes: number;
+  captureSeconds: number | null;
+  /** Experiments in class: students waiting at most, and their slow-motion pause at most. */
+  experimentQueue: number;
+  studentSlowMotionMs: number;
+  /** Sessions kept at most, and how long a session without a connection is kept (a reload resumes it). */
+  maxSessions: number;
+  sessionIdleMs: number;
+  /** Learners whose progress is kept at most (a learner key is cheap to make up). */
+  maxLearners: number;
+}
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+export const DEFAULT_LIMITS: Limits = {
+  uploadFileBytes: 256 * MiB,
+  uploadTotalBytes: 2 * GiB,
+  autosaveFiles: 50,
+  autosaveBytes: 2 * GiB,
+  captureBytes: 1 * GiB,
+  captureSeconds: null,
+  experimentQueue: 20,
+  studentSlowMotionMs: 2000,
+  maxSessions: 300,
+  sessionIdleMs: 30 * 60_000,
+  maxLearners: 2000,
+};
+
+export function limitsWith(overrides: Partial<Limits> = {}): Limits {
+  return { ...DEFAULT_LIMITS, ...overrides };
+}

@@ -1,0 +1,241 @@
+// What the back end keeps per person: one browser tab's connection (or the desktop window, or a CLI
+// command). A session has a role and a trust level, looks at one source through its own filter, has its
+// own push cursor and lesson (its player: step, gate, teacher mode), and owns its uploads. Nothing a
+// session does changes another's view, nor lifts another's gate. While its lesson's question is open,
+// everything the session is sent (rows, counts, pushes, progress) stops at the question's frame
+// (lesson-gate.ts); the handlers cut their answers with the same limits.
+// Sessions know no transport: the transport hands over a BackendClient while connected.
+import type { ApiEvent, ApiEvents, ClientContext } from '../api/contract';
+import type { CaptureStatus, Counters, LoadProgress, Role, SessionInfo } from '../api/types';
+import { PushCursor } from '../engine/store/view';
+import { gateEvent, NO_LIMITS, OPENING_LIMITS, playerLimits, visibleTotal, type Limits } from './lesson-gate';
+import type { LessonPlayer } from './lesson-player';
+import type { ProgressRecorder } from './progress';
+import type { Source, SourceChanges, SourceViewer } from './source';
+import type { ViewEntry } from './views';
+
+/** A transport's client: the contract's context plus an optional backpressure signal. */
+export interface BackendClient extends ClientContext {
+  /** False while the transport is behind (e.g. a WebSocket's bufferedAmount is high): live pushes are skipped. */
+  canPush?(): boolean;
+}
+
+/** What a session may do beyond looking: decided by its token and where it connects from. */
+export interface Trust {
+  role: Role;
+  /**
+   * May open any capture file by its path on this machine: the desktop app, the CLI, and the teacher's
+   * URL used from this machine. Otherwise only its own uploads, the app's autosaves (teachers) and shares.
+   */
+  anyPath: boolean;
+  /** May run experiments on any port (desktop, CLI); otherwise only the ports the server allows. */
+  anyPort: boolean;
+  /** A browser: saving is a download, never a path on the server. */
+  browser: boolean;
+}
+
+export const LOCAL_TRUST: Trust = { role: 'teacher', anyPath: true, anyPort: true, browser: false };
+
+/**
+ * The lesson a session plays: its player (step, since when, grading, the gate), the source it was opened
+ * on (the gate holds while that source is on screen), whether that is a live lesson's recorded sample,
+ * and whether it is a teacher's draft being previewed (closing it lifts its gate; a lesson's stays).
+ */
+export interface SessionLesson {
+  player: LessonPlayer;
+  source: Source;
+  recorded: boolean;
+  draft: boolean;
+}
+
+export class Session implements SourceViewer {
+  client: BackendClient | null = null;
+  source: Source;
+  filter = '';
+  push: PushCursor;
+  lastStatus = '';
+  learner: string | null = null;
+  name: string | null = null;
+  /** The lesson this session plays (null: none). */
+  lesson: SessionLesson | null = null;
+  /** Lessons being opened: sent nothing of their capture until the gate is known. */
+  lessonsOpening = 0;
+  /** Teacher mode (never for a student): lessons' navigation free, answers shown, nothing recorded. */
+  teacherMode = false;
+  /** Progress of a session that did not say which learner it is: kept with the session only. */
+  ownProgress: ProgressRecorder | null = null;
+  /** Files this session uploaded (it may open them, and nobody else may). */
+  readonly uploads = new Set<string>();
+  /** When the transport went away (0 while connected); idle sessions are freed after a while. */
+  detachedAt = 0;
+  lastSeen = Date.now();
+  /** An open asked for but not started yet (its file is being checked): cancelLoad cancels it. */
+  pendingLoad: { cancel: boolean } | null = null;
+
+  constructor(readonly id: string, readonly trust: Trust, source: Source, private readonly maxBatch: number, private readonly log: (line: string) => void) {
+    this.source = source;
+    this.push = new PushCursor(maxBatch);
+    source.viewers.add(this);
+    source.views.acquire('');
+  }
+
+  get role(): Role {
+    return this.trust.role;
+  }
+
+  get student(): boolean {
+    return this.trust.role === 'student';
+  }
+
+  emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]): void {
+    if (!this.client) return;
+    try {
+      const gated = gateEvent(event, payload, this.source.store, this.frameLimit());
+      if (gated !== null) this.client.emit(event, gated);
+    } catch (e) {
+      this.log(`could not send ${event} to ${this.client.id}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** The display-filter view this session looks through. */
+  view(): ViewEntry {
+    return this.source.views.get(this.filter) ?? this.source.views.all;
+  }
+
+  // ---- a lesson's gate ----
+
+  /** What this session may be sent of its source now (lesson-gate.ts). */
+  limits(): Limits {
+    if (this.lessonsOpening > 0) return OPENING_LIMITS;
+    const l = this.lesson;
+    if (!l || l.source !== this.source) return NO_LIMITS;
+    return playerLimits(l.player);
+  }
+
+  /** The last frame this session may be sent (null: all); limits().frames without the mask's work. */
+  frameLimit(): number | null {
+    if (this.lessonsOpening > 0) return 0;
+    const l = this.lesson;
+    return l && l.source === this.source ? l.player.horizon() : null;
+  }
+
+  /** Rows of this session's view it may see (a filtered view stops before what a question would give away). */
+  viewTotal(): number {
+    const e = this.view();
+    const l = this.limits();
+    return visibleTotal(e.view, this.source.store.total, e.view.filtered ? l.filtered : l.frames);
+  }
+
+  /** Frames of its source this session may see. */
+  visibleFrames(): number {
+    const limit = this.frameLimit();
+    return limit === null ? this.source.store.total : Math.min(limit, this.source.store.total);
+  }
+
+  /** The source's counters, stopped at the gate: how many frames there are would say how many segments come next. */
+  counters(): Counters {
+    const c = this.source.countersFor(this.push.skipped);
+    const limit = this.frameLimit();
+    if (limit !== null) { c.captured = Math.min(c.captured, limit); c.decoded = Math.min(c.decoded, limit); }
+    return c;
+  }
+
+  /** True while the session's current lesson step asks a question not answered right yet (the filter is locked). */
+  questionOpen(): boolean {
+    const l = this.lesson;
+    if (!l || l.source !== this.source || l.player.isTeacher) return false;
+    return l.player.gate() === l.player.currentStep;
+  }
+
+  /** Looks at another source from now on (this session's filter carries over); returns the one it left. */
+  switchTo(next: Source, reason: ApiEvents['reset']['reason']): Source {
+    const old = this.source;
+    if (old === next) return old;
+    old.viewers.delete(this);
+    old.views.release(this.filter);
+    next.viewers.add(this);
+    const got = next.views.acquire(this.filter);
+    if (!got.ok) this.filter = '';
+    this.source = next;
+    this.push = new PushCursor(this.maxBatch);
+    this.lastStatus = '';
+    this.emit('reset', { reason });
+    if (got.ok && got.entry.match) {
+      void next.views.catchUp(got.entry).catch((e: unknown) => this.log(`filter "${this.filter}" could not catch up: ${e instanceof Error ? e.message : String(e)}`));
+    }
+    return old;
+  }
+
+  /** Leaves its source for good (the session is being freed). */
+  leave(): Source {
+    this.source.viewers.delete(this);
+    this.source.views.release(this.filter);
+    return this.source;
+  }
+
+  /** A path as this session may see it: students are told file names, never where the server keeps them. */
+  present(text: string): string {
+    if (!this.student) return text;
+    const f = this.source.file;
+    return f ? text.split(f).join(this.source.title) : text;
+  }
+
+  status(): CaptureStatus {
+    const s = { ...this.source.status };
+    if (this.student) {
+      delete s.file;
+      if (s.error) s.error = { ...s.error, message: this.present(s.error.message) };
+    }
+    return s;
+  }
+
+  progress(p: LoadProgress): LoadProgress {
+    if (!this.student) return p;
+    const out: LoadProgress = { ...p, file: this.source.title };
+    if (p.error) out.error = { ...p.error, message: this.present(p.error.message) };
+    return out;
+  }
+
+  info(can: SessionInfo['can']): SessionInfo {
+    return {
+      id: this.id, role: this.role, can, learner: this.learner, name: this.name,
+      lesson: this.lesson && !this.lesson.draft ? { id: this.lesson.player.id, step: this.lesson.player.currentStep } : null,
+    };
+  }
+
+  // ---- SourceViewer ----
+
+  sourceStatusChanged(): void {
+    this.pushStatus(true);
+  }
+
+  sourceProgress(p: LoadProgress): void {
+    this.emit('progress', this.progress(p));
+  }
+
+  // ---- the live push ----
+
+  /** One push round: the newest rows of this session's view, and what changed in its source. */
+  pushRound(changes: SourceChanges): void {
+    if (!this.client) return;
+    const src = this.source;
+    const e = this.view();
+    const ready = this.client.canPush ? this.client.canPush() : true;
+    if (!src.views.scanning(e)) {
+      const total = this.viewTotal();
+      const r = this.push.next(total, ready);
+      if (r) this.emit('frames', src.framesEvent(e, r.from, r.to, total, r.skipped));
+    }
+    if (ready && changes.connections) this.emit('connections', changes.connections);
+    if (ready && changes.transitions) this.emit('transitions', changes.transitions);
+  }
+
+  pushStatus(force: boolean): void {
+    if (!this.client) return;
+    const payload = { capture: this.status(), counters: this.counters() };
+    const key = JSON.stringify(payload);
+    if (!force && key === this.lastStatus) return;
+    this.lastStatus = key;
+    this.emit('status', payload);
+  }
+}

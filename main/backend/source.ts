@@ -1,0 +1,198 @@
+// One capture the back end holds: a frame store, the file its bytes are re-read from, the display-filter
+// views over it, its status and counters, and what the next live push should carry. An opened file, a
+// lesson's capture, a live capture and an experiment each get one; sessions look at one source at a
+// time, and several sessions may look at the same one (a shared capture, a lesson) through their own
+// filter and selection. A source never changes file: opening something else makes a new source.
+import { randomBytes } from 'node:crypto';
+import type { ApiEvents } from '../api/contract';
+import { ApiError } from '../api/contract';
+import type { CaptureStatus, Counters, FrameRow, LoadProgress } from '../api/types';
+import { FrameStore } from '../engine/store/frame-store';
+import type { RawFrame } from '../engine/types';
+import { FileBytes } from './file-bytes';
+import { loadCaptureFile } from './file-loader';
+import type { Slicer } from './slicer';
+import { Views, type ViewEntry } from './views';
+
+export type SourceKind = 'file' | 'capture' | 'experiment' | 'lesson' | 'empty';
+
+/** Connections and transitions pushed per tick at most (the rest are in the store, to pull). */
+const MAX_CONNECTIONS_PER_PUSH = 200;
+const MAX_TRANSITIONS_PER_PUSH = 1000;
+
+/** Who looks at a source: told when its status changes and how a load progresses. */
+export interface SourceViewer {
+  sourceStatusChanged(): void;
+  sourceProgress(p: LoadProgress): void;
+}
+
+/**
+ * What one push round carries for every viewer of a source: computed once per round, and the same event
+ * objects for every viewer (a transport may then serialize each once for all its connections).
+ */
+export interface SourceChanges {
+  connections: ApiEvents['connections'] | null;
+  transitions: ApiEvents['transitions'] | null;
+}
+
+export class Source {
+  /** Random, so a student cannot name a source they were not given. */
+  readonly id = randomBytes(9).toString('base64url');
+  readonly store: FrameStore;
+  readonly views: Views;
+  readonly viewers = new Set<SourceViewer>();
+  /** Shares and running captures that keep the source alive without viewers. */
+  pins = 0;
+  status: CaptureStatus = { state: 'idle', source: null };
+  counters: Omit<Counters, 'skippedPush' | 'decoded'> = { captured: 0, droppedByKernel: 0, droppedByUs: 0 };
+  lastFrameAt = 0;
+  /** A file load in progress (cancel stops it after the current chunk). */
+  loading: { cancel: boolean; done: Promise<LoadProgress> } | null = null;
+  private bytes: FileBytes | null;
+  private changedStreams = new Set<number>();
+  private pendingTransitions: ApiEvents['transitions'] = [];
+  private disposed = false;
+  /** This round's `frames` events by view and range: viewers at the same place get the same object. */
+  private roundFrames = new Map<string, ApiEvents['frames']>();
+
+  /**
+   * `file`: the capture file behind the frames (for a live capture, its autosave, written as frames come).
+   * `title`: what students may be told it is (a file name, never a path).
+   */
+  constructor(readonly kind: SourceKind, readonly file: string | null, readonly title: string, private readonly log: (line: string) => void, slicer: Slicer | null = null) {
+    this.bytes = file ? new FileBytes(file) : null;
+    this.store = new FrameStore(this.bytes);
+    this.views = new Views(() => this.store, log, slicer);
+  }
+
+  get alive(): boolean {
+    return !this.disposed;
+  }
+
+  setStatus(s: CaptureStatus): void {
+    this.status = s;
+    for (const v of this.viewers) v.sourceStatusChanged();
+  }
+
+  countersFor(skippedPush: number): Counters {
+    return { ...this.counters, decoded: this.store.total, skippedPush };
+  }
+
+  /** Stores one frame (from a file or a capture) and notes what the next push should carry. */
+  ingest(raw: RawFrame, offset: number): void {
+    const d = this.store.add(raw, offset);
+    this.views.added(d.frame, raw.data, d.sources.map((x) => x.data));
+    if (d.tcp) {
+      const s = d.tcp.analysis.stream;
+      this.changedStreams.add(s);
+      const t = d.frame.transitions;
+      if (t && t.length && d.frame.states) {
+        this.pendingTransitions.push({ stream: s, frame: d.frame.frame, states: d.frame.states, transitions: t });
+        if (this.pendingTransitions.length > 2 * MAX_TRANSITIONS_PER_PUSH) this.pendingTransitions.splice(0, MAX_TRANSITIONS_PER_PUSH);
+      }
+    }
+    this.lastFrameAt = Date.now();
+  }
+
+  /** A connection changed outside the frames (e.g. the program behind it became known): the next push carries it. */
+  streamChanged(stream: number): void {
+    this.changedStreams.add(stream);
+  }
+
+  /** The connections and transitions that changed since the last round (then forgotten); a new round begins. */
+  takeChanges(): SourceChanges {
+    this.roundFrames.clear();
+    const streams = [...this.changedStreams].slice(-MAX_CONNECTIONS_PER_PUSH);
+    this.changedStreams.clear();
+    const connections = streams.map((s) => this.store.connection(s)).filter((x): x is NonNullable<typeof x> => x !== null);
+    const transitions = this.pendingTransitions.slice(-MAX_TRANSITIONS_PER_PUSH);
+    this.pendingTransitions = [];
+    return { connections: connections.length ? { connections } : null, transitions: transitions.length ? transitions : null };
+  }
+
+  /** This round's `frames` event for positions [from, to) of a view (made once for every viewer at that place). */
+  framesEvent(view: ViewEntry, from: number, to: number, total: number, skipped: number): ApiEvents['frames'] {
+    const key = `${view.view.expression}\0${from}\0${to}\0${total}\0${skipped}`;
+    let ev = this.roundFrames.get(key);
+    if (!ev) {
+      const numbers: number[] = [];
+      for (let i = from; i < to; i++) numbers.push(view.view.at(i));
+      let rows: FrameRow[];
+      try {
+        rows = this.store.rows(numbers);
+      } catch (err) {
+        this.log(`push failed: ${err instanceof Error ? err.message : String(err)}`);
+        rows = [];
+      }
+      ev = { rows, total, skipped };
+      this.roundFrames.set(key, ev);
+    }
+    return ev;
+  }
+
+  /** Runs a store read that re-reads the capture file, turning a vanished file into a clear error. */
+  withBytes<T>(fn: () => T, shownFile: string = this.file ?? 'the capture file'): T {
+    try {
+      return fn();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code || (e instanceof Error && /file is shorter|bytes are not available/.test(e.message))) {
+        throw new ApiError('file_error', `cannot re-read frames from ${shownFile}: ${code ? `read error (${code})` : e instanceof Error ? e.message.replace(this.file ?? '\0', shownFile) : String(e)}`);
+      }
+      throw e;
+    }
+  }
+
+  /** Reads the source's file into the store in steps; progress goes to the viewers. Resolves when done or cancelled. */
+  load(): Promise<LoadProgress> {
+    const file = this.file as string;
+    const state = { cancel: false, done: Promise.resolve({ file, bytesRead: 0, totalBytes: 0, frames: 0, done: false } as LoadProgress) };
+    let lastProgress = 0;
+    const progress = (bytesRead: number, totalBytes: number, done: boolean): LoadProgress => ({ file, bytesRead, totalBytes, frames: this.store.total, done });
+    const run = async (): Promise<LoadProgress> => {
+      this.setStatus({ state: 'loading', source: 'file', file });
+      const outcome = await loadCaptureFile(file, {
+        frame: (raw, offset) => {
+          this.counters.captured++;
+          this.ingest(raw, offset);
+        },
+        progress: (bytesRead, totalBytes) => {
+          const now = Date.now();
+          if (now - lastProgress < 100) return;
+          lastProgress = now;
+          const p = progress(bytesRead, totalBytes, false);
+          for (const v of this.viewers) v.sourceProgress(p);
+        },
+        cancelled: () => state.cancel || this.disposed,
+      });
+      // The file is read: its store takes no more frames, so its connection trackers can go.
+      this.store.seal();
+      const final = progress(outcome.bytesRead, outcome.totalBytes, true);
+      if (outcome.ok && outcome.cancelled) final.cancelled = true;
+      let error: CaptureStatus['error'];
+      if (!outcome.ok) {
+        error = { code: 'file_error', message: outcome.problem };
+        final.error = error;
+        this.log(outcome.problem);
+      }
+      this.loading = null;
+      this.setStatus({ state: 'idle', source: 'file', file, ...(error ? { error } : {}) });
+      for (const v of this.viewers) v.sourceProgress(final);
+      return final;
+    };
+    state.done = run();
+    this.loading = state;
+    return state.done;
+  }
+
+  /** Closes the file; the store is dropped with the source. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.loading) this.loading.cancel = true;
+    this.bytes?.close();
+    this.bytes = null;
+    this.changedStreams.clear();
+    this.pendingTransitions = [];
+  }
+}

@@ -1,0 +1,246 @@
+#!/usr/bin/env node
+// Classroom load (part of `npm run bench`; DECISIONS: 50 classroom clients = 50 Node WebSocket clients plus
+// 2 real Chromium pages). `handshake-lab serve` with:
+//   - the teacher capturing on lo at about 1,000 frames/s (this script's traffic) for --seconds, shared;
+//   - 50 WebSocket clients on the class URL following that live capture (pushes, as a page gets them);
+//   - 50 more stepping through a lesson (open, ladder, each step, each question answered), over and over;
+//   - 2 Chromium pages: the teacher's dashboard, and a student following the capture;
+//   - an open-loop prober asking GET / every 20 ms from a process of its own.
+// Then: one client pulls 1,000,000 rows (10,000 a request) while the prober keeps asking, and serve is
+// stopped with SIGTERM while capturing. Reports server RSS, the server's event-loop delay p99, GET /
+// latency, frames delivered and skipped per following client, and the time SIGTERM took.
+// Needs root (or capture permission), dumpcap or cap, and Chromium for the pages; exits 3 (skipped) otherwise.
+//
+// Options: --seconds S (default 60), --rate F (frames/s, default 1000), --followers N (50), --students N (50),
+//          --file F (a capture for the 1M-row pull; default: one of 100,000 frames generated here), --port P
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { apiClient as client } from './bench/api-client.js';
+import { generate } from './bench/generate.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, def) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : def; };
+const seconds = Number(opt('seconds', 60));
+const rate = Number(opt('rate', 1000));
+const followersN = Number(opt('followers', 50));
+const studentsN = Number(opt('students', 50));
+const port = Number(opt('port', 24190));
+const pagesN = Number(opt('pages', 2));
+const pullRows = Number(opt('pull-rows', 1_000_000));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs, p) => { if (!xs.length) return NaN; const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
+
+function startServe(dataDir) {
+  return new Promise((resolve, reject) => {
+    // BENCH_SERVE_NODE_ARGS: node options for serve (e.g. --cpu-prof --cpu-prof-dir=DIR to see where its time goes).
+    const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'handshake-lab.js'), 'serve', '--no-open-browser', ...(process.getuid?.() === 0 ? ['--allow-root'] : [])], {
+      env: { ...process.env, HANDSHAKE_LAB_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const t = /serving at (http:\/\/\S+)/.exec(out), c = /Class URL for students: (\S+)/.exec(out);
+      if (t && c) resolve({ child, url: new URL(t[1]), classUrl: new URL(c[1]) });
+    });
+    child.stderr.on('data', () => undefined);
+    child.on('exit', (code) => reject(new Error(`serve exited (${code})`)));
+  });
+}
+
+
+/** About `perSecond` frames a second on loopback port `port` (64-byte messages: a segment and about one ACK each). */
+async function traffic(perSecond, until) {
+  const server = createServer((s) => s.on('data', () => undefined));
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  const c = createConnection({ host: '127.0.0.1', port });
+  await new Promise((r) => c.once('connect', r));
+  c.setNoDelay(true);
+  const msg = Buffer.alloc(64, 0x61);
+  const t0 = Date.now();
+  let sent = 0;
+  // One message at a time, paced: each is its own segment (and about one ACK), not coalesced with others.
+  const gap = 2000 / perSecond;
+  while (Date.now() < until()) {
+    if (sent < ((Date.now() - t0) / gap)) {
+      c.write(msg);
+      sent++;
+    }
+    await sleep(Math.max(0, t0 + (sent + 1) * gap - Date.now()));
+  }
+  c.destroy();
+  await new Promise((r) => server.close(r));
+  return sent;
+}
+
+/** GET / every 20 ms from a process of its own, open loop; resolves with the latencies when stopped. */
+function prober(url) {
+  const script = `
+    const http = require('http');
+    const [host, port] = process.argv.slice(1);
+    const waits = []; let open = 0;
+    const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+    const timer = setInterval(() => {
+      const t0 = performance.now(); open++;
+      http.get({ host, port, path: '/', agent }, (res) => { res.resume(); res.on('end', () => { waits.push([t0, performance.now() - t0]); open--; }); }).on('error', () => { open--; });
+    }, 20);
+    process.on('SIGTERM', () => { clearInterval(timer); const done = () => open ? setTimeout(done, 20) : process.stdout.write(JSON.stringify(waits), () => process.exit(0)); done(); });`;
+  const child = spawn(process.execPath, ['-e', script, url.hostname, url.port], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const stop = () => new Promise((r) => { child.on('exit', () => r(JSON.parse(out || '[]'))); child.kill('SIGTERM'); });
+  return {
+    stop: async () => {
+      const all = await stop();
+      if (process.env.BENCH_DEBUG) {
+        const first = Math.min(...all.map((w) => w[0]));
+        console.log('  slowest GET /:', [...all].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([t, w]) => `${w.toFixed(0)} ms at ${((t - first) / 1000).toFixed(1)} s`).join(', '));
+      }
+      return all.map((w) => w[1]);
+    },
+  };
+}
+
+/** Max resident memory of a process while `running()` holds (sampled every 250 ms), MiB. */
+function rssSampler(pid) {
+  let max = 0;
+  const timer = setInterval(() => {
+    try { max = Math.max(max, Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024); } catch { /* gone */ }
+  }, 250);
+  return { stop: () => { clearInterval(timer); return max; } };
+}
+
+/** Some answer to `q`, right or wrong (student `i` picks its own): a state or choice id, a number, a byte range or an order. */
+function benchAnswer(q, i) {
+  if (q.choices?.length) return q.kind === 'state' ? q.choices[i % q.choices.length] : q.choices[i % q.choices.length].id;
+  if (q.kind === 'bytes') return [i % 20, (i % 20) + 4];
+  if (q.kind === 'order') return (q.items ?? []).map((it) => it.id ?? String(it)).reverse();
+  return i % 3;
+}
+
+/** A student stepping through the classic lesson, answering each question, until `until`. */
+async function student(url, i, until) {
+  const s = await client(url);
+  await s.call('identify', { learner: `bench-learner-${String(i).padStart(4, '0')}`, name: `Student ${i + 1}` });
+  const lesson = JSON.parse(readFileSync(join(root, 'assets', 'lessons', 'classic-linux.json'), 'utf8'));
+  let rounds = 0;
+  while (Date.now() < until()) {
+    await s.call('openLesson', { id: lesson.id });
+    await s.call('getLadder', { stream: lesson.stream ?? 0 });
+    for (let step = 0; step < lesson.steps.length && Date.now() < until(); step++) {
+      await s.call('lessonProgress', { lesson: lesson.id, step });
+      await s.call('getFrame', { number: lesson.steps[step].frame ?? 1 });
+      const q = lesson.steps[step].question;
+      if (q) await s.call('answerQuestion', { lesson: lesson.id, step, answer: benchAnswer(q, i) });
+      await sleep(800 + (i % 7) * 100);
+    }
+    rounds++;
+  }
+  s.ws.close();
+  return rounds;
+}
+
+async function pages(teacherUrl, classUrl, share) {
+  let playwright;
+  try {
+    playwright = await import('playwright-core');
+  } catch {
+    return null;
+  }
+  if (!existsSync('/usr/bin/chromium')) return null;
+  const browser = await playwright.chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const t = await browser.newPage();
+  await t.goto(teacherUrl.href);
+  await t.click('[data-testid=class-dashboard-toggle]');
+  const s = await browser.newPage();
+  await s.goto(classUrl.href);
+  await s.fill('[data-testid=student-name]', 'Page student');
+  await s.click('[data-testid=student-join]');
+  await s.click('[data-testid=shared-menu]');
+  await s.click(`[data-testid=shared-${share}]`);
+  return browser;
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'handshake-lab-bench-class-'));
+  let serve;
+  try {
+    let file = opt('file', null);
+    if (!file) {
+      file = join(dataDir, 'pull-100k.pcap');
+      generate(file, { frames: 100_000 });
+    }
+    serve = await startServe(dataDir);
+    const teacher = await client(serve.url);
+    const info = await teacher.call('getAppInfo');
+    if (!info.capture.available) { console.log(`classroom bench skipped: ${info.capture.reason}`); return 3; }
+    try {
+      await teacher.call('startCapture', { interface: 'lo', filter: `tcp port ${port}` });
+    } catch (e) { console.log(`classroom bench skipped: ${e.message}`); return 3; }
+    const share = await teacher.call('share', { what: 'view', download: false });
+    const rss = rssSampler(serve.child.pid);
+    const probe = prober(serve.url);
+    const followers = await Promise.all(Array.from({ length: followersN }, () => client(serve.classUrl)));
+    await Promise.all(followers.map((f, i) => f.call('identify', { learner: `bench-follower-${String(i).padStart(4, '0')}`, name: `Follower ${i + 1}` }).then(() => f.call('openShared', { id: share.id }))));
+    const browser = pagesN === 0 ? null : await pages(serve.url, serve.classUrl, share.id).catch((e) => { console.log(`Chromium pages not opened: ${e.message}`); return null; });
+    const end = Date.now() + seconds * 1000;
+    const until = () => end;
+    const before = (await teacher.call('getStatus')).counters;
+    console.log(`classroom load: ${followersN} clients following a live capture at ~${rate} frames/s, ${studentsN} students in a lesson, ${browser ? 2 : 0} Chromium pages, ${seconds} s`);
+    const [sent, rounds] = await Promise.all([
+      traffic(rate, until),
+      Promise.all(Array.from({ length: studentsN }, (_, i) => student(serve.classUrl, i, until))),
+    ]);
+    await sleep(1500);
+    const after = (await teacher.call('getStatus')).counters;
+    const snap = await teacher.call('getClass');
+    const waitsLoad = await probe.stop();
+    const rssLoad = rss.stop();
+    const captured = after.captured - before.captured;
+    const delivered = followers.map((f) => f.stats.rows), skipped = followers.map((f) => f.stats.skipped);
+    console.log(`  frames captured ${captured} (${(captured / seconds).toFixed(0)}/s, ${sent * 2} sent about), kernel drops ${after.droppedByKernel - before.droppedByKernel}`);
+    console.log(`  per following client: delivered min ${Math.min(...delivered)} / median ${pct(delivered, 0.5)} / max ${Math.max(...delivered)}, skipped (counted, pullable) min ${Math.min(...skipped)} / median ${pct(skipped, 0.5)} / max ${Math.max(...skipped)}; delivered + skipped = captured for ${followers.filter((f) => f.stats.rows + f.stats.skipped >= captured - 5).length} of ${followersN}`);
+    console.log(`  students: ${rounds.reduce((a, b) => a + b, 0)} lessons stepped through; dashboard lists ${snap.students.length} students, ${snap.questions.length} questions`);
+    console.log(`  server: RSS max ${rssLoad.toFixed(0)} MiB, event-loop delay p99 ${snap.server.eventLoopP99Ms} ms (since start), ${snap.server.sessions} sessions`);
+    console.log(`  GET / every 20 ms (open loop): median ${pct(waitsLoad, 0.5).toFixed(1)} ms, p99 ${pct(waitsLoad, 0.99).toFixed(1)} ms, max ${Math.max(...waitsLoad).toFixed(1)} ms (${waitsLoad.length} requests)`);
+    for (const f of followers) f.ws.close();
+    await browser?.close();
+
+    // One client pulls a million rows while GET / keeps being asked.
+    const puller = await client(serve.url);
+    const opened = await puller.call('openFile', { path: file });
+    const probe2 = prober(serve.url);
+    const t0 = Date.now();
+    let pulled = 0, k = 0;
+    while (pulled < pullRows) {
+      const batch = await Promise.all([0, 1, 2, 3].map(() => puller.call('getFrames', { start: ((k++) * 10_000) % Math.max(1, opened.frames - 10_000), count: 10_000 })));
+      pulled += batch.reduce((n, b) => n + b.rows.length, 0);
+    }
+    const waitsPull = await probe2.stop();
+    console.log(`  ${pulled.toLocaleString('en')} rows pulled in ${((Date.now() - t0) / 1000).toFixed(1)} s (10,000 a request, 4 at a time) from a ${opened.frames}-frame capture; GET / meanwhile: median ${pct(waitsPull, 0.5).toFixed(1)} ms, p99 ${pct(waitsPull, 0.99).toFixed(1)} ms, max ${Math.max(...waitsPull).toFixed(1)} ms`);
+    puller.ws.close();
+
+    // SIGTERM while the capture runs.
+    const stopAt = Date.now();
+    const exited = new Promise((r) => serve.child.once('exit', r));
+    serve.child.kill('SIGTERM');
+    await exited;
+    console.log(`  SIGTERM while capturing: serve exited in ${Date.now() - stopAt} ms (target ≤ 2000)`);
+    teacher.ws.close();
+    serve = null;
+    return 0;
+  } finally {
+    serve?.child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then((code) => process.exit(code), (e) => {
+  console.error(`bench-class: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+});
