@@ -57,8 +57,13 @@ export interface ApiEvents {
   frames: { rows: FrameRow[]; total: number; skipped: number };
   /** Connections whose counters or states changed. */
   connections: { connections: ConnectionSummary[] };
-  /** State changes, as segments arrive, for the state-machine animation. */
+  /** State changes, as segments arrive, for the state-machine animation (provisional until settled, see statesRevised). */
   transitions: { stream: number; frame: number; states: EndpointStates; transitions: Transition[] }[];
+  /**
+   * States already pushed or pulled were corrected (DECISIONS: live corrections): a later segment showed when
+   * its sender had really received earlier ones. Views re-fetch the stream's frames from `fromFrame` on.
+   */
+  statesRevised: { stream: number; fromFrame: number }[];
   status: { capture: CaptureStatus; counters: Counters };
   progress: LoadProgress;
   /** The frame store was cleared (a new file or capture begins). */
@@ -73,7 +78,7 @@ export interface ApiEvents {
 }
 
 export type ApiEvent = keyof ApiEvents;
-export const API_EVENTS: ApiEvent[] = ['frames', 'connections', 'transitions', 'status', 'progress', 'reset', 'error', 'session', 'shared', 'classroom'];
+export const API_EVENTS: ApiEvent[] = ['frames', 'connections', 'transitions', 'statesRevised', 'status', 'progress', 'reset', 'error', 'session', 'shared', 'classroom'];
 
 export type HandshakeLabApi = {
   [M in ApiMethod]: (params?: RequestInput<M>) => Promise<ApiResults[M]>;

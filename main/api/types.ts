@@ -1,5 +1,8 @@
 // Data shapes carried by the API (results and event payloads). Shared by Electron IPC, WebSocket and the renderer.
-import type { DecodedFrame, EndpointStates, TcpAnalysisFlag, TcpState, Transition } from '../engine/types';
+import type {
+  ConnectionStart, DecodedFrame, EndpointStates, StartCause, StateNote, StateNoteCode, TcpAnalysisFlag, TcpState, Transition,
+  TransitionCause,
+} from '../engine/types';
 import type { Localized } from '../lessons/schema';
 import type { Exposure } from '../lessons/exposure';
 import type { LessonView } from '../lessons/public';
@@ -7,7 +10,10 @@ import type { AnswerResult } from './classroom';
 
 export type { Exposure, LessonView, Localized };
 
-export type { DecodedFrame, EndpointStates, TcpAnalysisFlag, TcpState, Transition };
+export type {
+  ConnectionStart, DecodedFrame, EndpointStates, StartCause, StateNote, StateNoteCode, TcpAnalysisFlag, TcpState, Transition,
+  TransitionCause,
+};
 export * from './classroom';
 
 export type ErrorCode =
@@ -95,6 +101,8 @@ export interface FrameRow {
   number: number;
   /** Seconds since the first frame of the capture. */
   time: number;
+  /** The Time column as tshark prints it: `time` exact, cut to the capture's precision ('' without a timestamp). */
+  timeText: string;
   src: string;
   dst: string;
   protocol: string;
@@ -131,9 +139,19 @@ export interface ConnectionSummary {
   duration: number;
   firstFrame: number;
   lastFrame: number;
-  /** SYN to the client's ACK of the SYN-ACK (tcp.analysis.initial_rtt), seconds; null when not seen. */
+  /**
+   * SYN to the client's ACK of the SYN-ACK (tcp.analysis.initial_rtt where the client's ACK set it), seconds;
+   * null when no handshake was seen (a refused connection has none, though tshark sets initial_rtt at its RST).
+   */
   handshakeRtt: number | null;
   retransmissions: number;
+  /** Both endpoints' states before the connection's first frame, and why (a start, not a transition). */
+  startStates: ConnectionStart;
+  /**
+   * Live: the first frame whose states may still be corrected (a segment there waits for its receiver's
+   * next one; draw states from it on as provisional). null when every state is final.
+   */
+  provisionalFrom: number | null;
   /** Live captures: the program behind each end that runs on this machine (absent for files). */
   programs?: ConnectionPrograms;
 }
@@ -169,6 +187,8 @@ export interface LadderSegment {
   info: string;
   states: EndpointStates;
   transitions: Transition[];
+  /** Notes on states that did not change where one might expect (an unanswered SYN, no listener). */
+  notes?: StateNote[];
 }
 
 export interface LadderPage {

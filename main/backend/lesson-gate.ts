@@ -47,6 +47,11 @@ export function gateEvent<E extends ApiEvent>(event: E, payload: ApiEvents[E], s
       const list = (payload as ApiEvents['transitions']).filter((t) => t.frame <= limit);
       return list.length ? list as ApiEvents[E] : null;
     }
+    case 'statesRevised': {
+      // A revision from a frame past the gate would tell there are frames (and corrections) there.
+      const list = (payload as ApiEvents['statesRevised']).filter((r) => r.fromFrame <= limit);
+      return list.length ? list as ApiEvents[E] : null;
+    }
     default:
       return payload;
   }

@@ -228,6 +228,8 @@ export class Session implements SourceViewer {
     }
     if (ready && changes.connections) this.emit('connections', changes.connections);
     if (ready && changes.transitions) this.emit('transitions', changes.transitions);
+    // After the transitions pushed with the old states: the views re-fetch these frames.
+    if (changes.revised) this.emit('statesRevised', changes.revised);
   }
 
   pushStatus(force: boolean): void {

@@ -33,6 +33,8 @@ export interface SourceViewer {
 export interface SourceChanges {
   connections: ApiEvents['connections'] | null;
   transitions: ApiEvents['transitions'] | null;
+  /** Streams whose stored states a later segment corrected (never skipped: a view that missed one keeps a wrong state). */
+  revised: ApiEvents['statesRevised'] | null;
 }
 
 export class Source {
@@ -51,6 +53,8 @@ export class Source {
   private bytes: FileBytes | null;
   private changedStreams = new Set<number>();
   private pendingTransitions: ApiEvents['transitions'] = [];
+  /** Streams whose stored states were corrected since the last push, with the earliest frame corrected. */
+  private pendingRevisions = new Map<number, number>();
   private disposed = false;
   /** This round's `frames` events by view and range: viewers at the same place get the same object. */
   private roundFrames = new Map<string, ApiEvents['frames']>();
@@ -90,6 +94,12 @@ export class Source {
         this.pendingTransitions.push({ stream: s, frame: d.frame.frame, states: d.frame.states, transitions: t });
         if (this.pendingTransitions.length > 2 * MAX_TRANSITIONS_PER_PUSH) this.pendingTransitions.splice(0, MAX_TRANSITIONS_PER_PUSH);
       }
+      // A segment that showed when its sender had really received earlier ones corrects their states.
+      for (const r of this.store.takeRevised()) {
+        const from = this.pendingRevisions.get(r.stream);
+        if (from === undefined || r.fromFrame < from) this.pendingRevisions.set(r.stream, r.fromFrame);
+        this.changedStreams.add(r.stream);
+      }
     }
     this.lastFrameAt = Date.now();
   }
@@ -107,7 +117,13 @@ export class Source {
     const connections = streams.map((s) => this.store.connection(s)).filter((x): x is NonNullable<typeof x> => x !== null);
     const transitions = this.pendingTransitions.slice(-MAX_TRANSITIONS_PER_PUSH);
     this.pendingTransitions = [];
-    return { connections: connections.length ? { connections } : null, transitions: transitions.length ? transitions : null };
+    const revised = [...this.pendingRevisions].map(([stream, fromFrame]) => ({ stream, fromFrame }));
+    this.pendingRevisions.clear();
+    return {
+      connections: connections.length ? { connections } : null,
+      transitions: transitions.length ? transitions : null,
+      revised: revised.length ? revised : null,
+    };
   }
 
   /** This round's `frames` event for positions [from, to) of a view (made once for every viewer at that place). */
@@ -194,5 +210,6 @@ export class Source {
     this.bytes = null;
     this.changedStreams.clear();
     this.pendingTransitions = [];
+    this.pendingRevisions.clear();
   }
 }

@@ -3,6 +3,7 @@ import { Decoder } from '../engine/decoder';
 import { CaptureReader, type FrameSink } from '../engine/io/reader';
 import { FieldSink } from '../engine/fields/tree';
 import { lookupField } from '../engine/fields/registry';
+import { timeColumn } from '../engine/dissect/frame';
 import type { DecodedFrame } from '../engine/types';
 import { readCaptureFileAhead, CaptureFileError } from '../capture/file-source';
 import { parseArgs } from './args';
@@ -20,7 +21,9 @@ Fields carry Wireshark's display-filter names and tshark 4.0's values.
   --jsonl     one JSON object per frame, in file order: frame, time, caplen, len,
               linktype, interface, stream, layers (each with protocol, OSI and
               TCP/IP layer, offset, length, fields), info, analysis, malformed,
-              expert, states, transitions
+              expert, states, transitions. A field's display is its text as
+              tshark -V prints it; "generated": true marks what Wireshark works
+              out (shown in brackets), "hidden": true what its tree leaves out
   --fields L  only these fields (display-filter names, comma-separated), like
               tshark -T fields -E occurrence=a -e …: one line per frame, a tab
               between fields, a comma between a field's occurrences. With --jsonl:
@@ -41,20 +44,29 @@ export const decodeCommand: Command = {
     let first: DecodedFrame | null = null;
     let firstSec = 0, firstNsec = 0;
     const jsonl = flags.jsonl === true;
-    // The header comes with the first frame (or at the end of a readable file without frames), so a file
-    // that cannot be read prints its error and nothing else.
-    const code = await eachFrame(file, out, (raw) => {
-      const frame = decoder.decode(raw);
+    // A frame is printed once its states are decided: a later segment of its receiver may still revise
+    // them, within a bounded look-ahead (the Decoder says which frames are settled). The header comes with
+    // the first frame (or at the end of a readable file without frames), so a file that cannot be read
+    // prints its error and nothing else.
+    let headed = false;
+    const held = new SettlingQueue((frame: DecodedFrame, time: string) => {
       if (jsonl) {
         out.write(JSON.stringify(frame));
         out.write('\n');
         return;
       }
-      if (!first) { out.write(tableHeader()); first = frame; firstSec = raw.tsSec; firstNsec = raw.tsNsec; }
-      const rel = (raw.tsSec - firstSec) + (raw.tsNsec - firstNsec) / 1e9;
-      out.write(formatTableRow(frame, rel));
+      if (!headed) { out.write(tableHeader()); headed = true; }
+      out.write(formatTableRow(frame, time));
     });
-    if (!jsonl && !first) {
+    const code = await eachFrame(file, out, (raw) => {
+      const frame = decoder.decode(raw);
+      if (!first) { first = frame; firstSec = raw.tsSec; firstNsec = raw.tsNsec; }
+      // The Time column is made now: the raw frame object is refilled by the next record. A record
+      // without a timestamp has an empty Time column, as in tshark.
+      held.push(frame, jsonl || raw.noTimestamp || raw.hasTimestamp === false ? '' : timeColumn(raw.tsSec, raw.tsNsec, firstSec, firstNsec, raw.tsPrecision ?? 6));
+      held.release(decoder.settledBefore());
+    }, () => held.release(Infinity));
+    if (!jsonl && !headed) {
       out.write(tableHeader());
       out.flush();
     }
@@ -62,23 +74,58 @@ export const decodeCommand: Command = {
   },
 };
 
+/** Decoded frames waiting, in order, until their states are settled; then handed to `print`. */
+class SettlingQueue {
+  private frames: DecodedFrame[] = [];
+  /** Each frame's Time column text. */
+  private times: string[] = [];
+  private head = 0;
+
+  constructor(private readonly print: (frame: DecodedFrame, time: string) => void) {}
+
+  push(frame: DecodedFrame, time: string): void {
+    this.frames.push(frame);
+    this.times.push(time);
+  }
+
+  /** Prints every frame numbered below `settledBefore`. */
+  release(settledBefore: number): void {
+    const { frames, times } = this;
+    while (this.head < frames.length && frames[this.head].frame < settledBefore) {
+      this.print(frames[this.head], times[this.head]);
+      this.head++;
+    }
+    if (this.head === frames.length) {
+      this.frames = [];
+      this.times = [];
+      this.head = 0;
+    } else if (this.head > 1024) {
+      this.frames.splice(0, this.head);
+      this.times.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}
+
 /**
  * Hands every frame of `file` to `onFrame` (none once our reader has gone: `decode | head`), then
  * flushes; a damaged file's error comes after the output of every good frame before the damage.
  */
-async function eachFrame(file: string, out: Output, onFrame: FrameSink): Promise<number> {
+async function eachFrame(file: string, out: Output, onFrame: FrameSink, onEnd: () => void = () => undefined): Promise<number> {
   try {
-    // Nothing keeps a frame object once its output is written: one is refilled (classic pcap).
+    // Nothing keeps a raw frame object once it is decoded: one is refilled (classic pcap).
     const reader = new CaptureReader();
     reader.reuseFrames = true;
     await readCaptureFileAhead(file, (raw) => {
       if (!out.closed) onFrame(raw);
     }, reader);
   } catch (e) {
+    if (!out.closed) onEnd();
     out.flush();
     if (e instanceof CaptureFileError) throw new UsageError(e.message);
     throw e;
   }
+  if (!out.closed) onEnd();
   out.flush();
   return 0;
 }

@@ -6,7 +6,7 @@ import { permissionHelp } from '../capture/permission-help';
 import { Service } from '../backend/service';
 import { chooseCapture } from '../capture/choose-capture';
 import { EXPERIMENT_VARIANTS, experimentFilter, experimentHost } from '../capture/experiment/scenarios';
-import { summaryLine, traceHeader, traceLine, transitionLines } from '../capture/experiment/trace';
+import { segmentLines, startLine, summaryLine, traceHeader, traceLine } from '../capture/experiment/trace';
 import { parseArgs } from './args';
 import { UsageError, type Command } from './command';
 import { whyNotWritable } from './paths';
@@ -96,16 +96,19 @@ export const experimentCommand: Command = {
     if (json) {
       process.stdout.write(JSON.stringify({
         variant, port, slowMotionMs: slow, frames: result.frames,
-        segments: segments.map((s) => ({ frame: s.frame, time: s.time, direction: s.direction, label: s.label, info: s.info, flags: s.flags, seq: s.seq, ack: s.ack, len: s.len, states: s.states, transitions: s.transitions })),
+        segments: segments.map((s) => ({ frame: s.frame, time: s.time, direction: s.direction, label: s.label, info: s.info, flags: s.flags, seq: s.seq, ack: s.ack, len: s.len, states: s.states, transitions: s.transitions, ...(s.notes ? { notes: s.notes } : {}) })),
         connections: conns, file: saved ?? result.file ?? null,
       }, null, 2) + '\n');
       return 0;
     }
     out('\n' + traceHeader() + '\n');
     const t0 = segments.length ? segments[0].time : 0;
+    const starts = new Map(conns.map((c) => [c.firstFrame, c]));
     for (const s of segments) {
+      const c = starts.get(s.frame);
+      if (c) out(`${' '.repeat(8)}${startLine(c)}\n`);
       out(traceLine(s, t0) + '\n');
-      for (const l of transitionLines(s.transitions)) out(`${' '.repeat(8)}${l}\n`);
+      for (const l of segmentLines(s)) out(`${' '.repeat(8)}${l}\n`);
     }
     out('\n');
     if (!result.frames) out('No segments were captured (is the loopback interface up?).\n');

@@ -1,6 +1,6 @@
 // The `lesson` command's own words, in every language lessons are written in (field names, flags and
 // RFC state names stay as they are).
-import type { TransitionCause } from '../engine/types';
+import type { StateNoteCode, TransitionCause } from '../engine/types';
 import type { LessonLocale } from '../lessons/schema';
 
 export interface LessonWords {
@@ -29,6 +29,8 @@ export interface LessonWords {
   s2c: string;
   endpoint: Record<'client' | 'server', string>;
   cause: Record<TransitionCause, string>;
+  /** Why an endpoint did not change where one might expect it to (no answer seen, no listener). */
+  note: Record<StateNoteCode, string>;
   hexTitle(frame: number): string;
 }
 
@@ -65,10 +67,15 @@ const en: LessonWords = {
   endpoint: { client: 'client', server: 'server' },
   cause: {
     snd_syn: 'sent SYN', rcv_syn: 'received SYN', snd_syn_ack: 'sent SYN-ACK', rcv_syn_ack: 'received SYN-ACK',
-    snd_ack_of_syn: 'sent ACK of SYN', rcv_ack_of_syn: 'received ACK of its SYN', snd_fin: 'sent FIN', rcv_fin: 'received FIN',
+    rcv_ack_of_syn: 'received ACK of its SYN', snd_fin: 'sent FIN', rcv_fin: 'received FIN',
     fin_acked: 'FIN acknowledged', snd_rst: 'sent RST', rcv_rst: 'received RST',
-    simultaneous_open: 'received SYN while in SYN_SENT (simultaneous open)', crossing_fins: 'FINs crossed (simultaneous close)',
-    mid_stream: 'capture started mid-connection',
+    refused: 'received RST for its SYN: no listener, the kernel refused',
+    simultaneous_open: 'received SYN while in SYN_SENT (simultaneous open)',
+    crossing_fins: 'received FIN while in FIN_WAIT_1 (FINs crossed: simultaneous close)',
+  },
+  note: {
+    no_answer: 'no answer seen: the SYN was not answered in the capture, so the server is shown still in LISTEN',
+    no_listener: 'no listener: no socket listened on this port, the kernel answered the SYN with RST',
   },
   hexTitle: (frame) => `Bytes of frame ${frame} (offsets from 0):`,
 };
@@ -106,10 +113,15 @@ const zh: LessonWords = {
   endpoint: { client: '客户端', server: '服务器' },
   cause: {
     snd_syn: '发送 SYN', rcv_syn: '收到 SYN', snd_syn_ack: '发送 SYN-ACK', rcv_syn_ack: '收到 SYN-ACK',
-    snd_ack_of_syn: '发送对 SYN 的 ACK', rcv_ack_of_syn: '收到对自己 SYN 的 ACK', snd_fin: '发送 FIN', rcv_fin: '收到 FIN',
+    rcv_ack_of_syn: '收到对自己 SYN 的 ACK', snd_fin: '发送 FIN', rcv_fin: '收到 FIN',
     fin_acked: '自己的 FIN 被确认', snd_rst: '发送 RST', rcv_rst: '收到 RST',
-    simultaneous_open: '在 SYN_SENT 中收到 SYN（同时打开）', crossing_fins: '双方的 FIN 交叉（同时关闭）',
-    mid_stream: '抓包开始时连接已经建立',
+    refused: '自己的 SYN 收到 RST：没有监听者，内核拒绝了连接',
+    simultaneous_open: '在 SYN_SENT 中收到 SYN（同时打开）',
+    crossing_fins: '在 FIN_WAIT_1 中收到 FIN（双方的 FIN 交叉：同时关闭）',
+  },
+  note: {
+    no_answer: '没有看到回答：抓包中这个 SYN 没有得到回答，所以服务器仍显示为 LISTEN',
+    no_listener: '没有监听者：这个端口上没有套接字在监听，内核用 RST 回答了 SYN',
   },
   hexTitle: (frame) => `第 ${frame} 帧的字节（偏移从 0 开始）：`,
 };

@@ -190,6 +190,7 @@ async function stepThrough(play: CliPlay, ladders: Map<number, LadderSegment[]>,
       for (let k = from; k <= idx; k++) {
         io.out(`${traceLine(segs[k], t0, w)}\n`);
         for (const l of transitionLines(segs[k].transitions, w)) io.out(`${' '.repeat(8)}${l}\n`);
+        for (const n of segs[k].notes ?? []) io.out(`${' '.repeat(8)}${w.endpoint[n.endpoint]}: ${w.note[n.code]}\n`);
       }
       shown.set(stream!, Math.max(last, idx));
     }

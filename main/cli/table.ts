@@ -26,7 +26,8 @@ export function tableHeader(): string {
   return row(COLS.map((c) => c.title));
 }
 
-export function formatTableRow(f: DecodedFrame, relTime: number): string {
+/** One frame's row; `time` is the Time column's text (timeColumn: tshark's relative time at the capture's precision). */
+export function formatTableRow(f: DecodedFrame, time: string): string {
   const states = f.states ? `${f.states.client} / ${f.states.server}` : '';
-  return row([String(f.frame), relTime.toFixed(6), f.src, f.dst, f.protocol, String(f.len), states, f.info]);
+  return row([String(f.frame), time, f.src, f.dst, f.protocol, String(f.len), states, f.info]);
 }

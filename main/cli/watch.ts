@@ -79,13 +79,24 @@ export async function watch(o: WatchOptions): Promise<number> {
   const client = {
     id: 'watch',
     emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]) {
-      if (o.tty || event !== 'transitions') return;
-      for (const t of payload as ApiEvents['transitions']) {
-        const c = store().connection(t.stream);
-        const side = (addr: string, p: ProgramRef | null | undefined) => (p ? `${addr} (${programText(p)})` : addr);
-        const who = c ? `${side(c.client, c.programs?.client)} ⇄ ${side(c.server, c.programs?.server)}` : '';
-        const time = store().timeOf(t.frame).toFixed(6);
-        for (const l of transitionLines(t.transitions)) lines.push(`${time}  stream ${t.stream}  ${who}  ${l}\n`);
+      if (o.tty) return;
+      const st = store();
+      const side = (addr: string, p: ProgramRef | null | undefined) => (p ? `${addr} (${programText(p)})` : addr);
+      const who = (stream: number) => { const c = st.connection(stream); return c ? `${side(c.client, c.programs?.client)} ⇄ ${side(c.server, c.programs?.server)}` : ''; };
+      if (event === 'transitions') {
+        for (const t of payload as ApiEvents['transitions']) {
+          const time = st.timeOf(t.frame).toFixed(6);
+          for (const l of transitionLines(t.transitions)) lines.push(`${time}  stream ${t.stream}  ${who(t.stream)}  ${l}\n`);
+        }
+      } else if (event === 'statesRevised') {
+        // A later segment showed when its sender had really received earlier ones: the lines from there on, again.
+        for (const r of payload as ApiEvents['statesRevised']) {
+          lines.push(`${st.timeOf(r.fromFrame).toFixed(6)}  stream ${r.stream}  ${who(r.stream)}  corrected from frame ${r.fromFrame} on:\n`);
+          for (const n of st.streamFrames(r.stream)) {
+            if (n < r.fromFrame) continue;
+            for (const l of transitionLines(st.record(n).transitions)) lines.push(`${st.timeOf(n).toFixed(6)}  stream ${r.stream}  ${who(r.stream)}  ${l} (frame ${n})\n`);
+          }
+        }
       }
     },
   };

@@ -1,16 +1,26 @@
 // The engine's pipeline: raw frame → dissection → TCP tracking → per-endpoint states.
 import type { DecodedFrame, RawFrame } from './types';
 import { newSession, type Session } from './session';
-import { decodeInSession } from './store/decode';
+import { applyReport, decodeInSession } from './store/decode';
 import { collecting, type FieldSink } from './fields/tree';
 
 export class Decoder {
   readonly session: Session = newSession();
   private count = 0;
+  /** TCP frames handed out whose states may still be revised, in frame order. */
+  private readonly open = new Map<number, DecodedFrame>();
 
-  /** Decodes the next frame of the capture (frames must come in capture order). Never throws on bad input. */
+  /**
+   * Decodes the next frame of the capture (frames must come in capture order). Never throws on bad input.
+   * Its `states`, `transitions`, `notes` and `start` are what the capture so far shows: a later segment
+   * of the receiver may still revise them (the Decoder then updates this object) until the frame is
+   * below settledBefore(). A file's reader prints a frame only then (DECISIONS: decide before reporting).
+   */
   decode(raw: RawFrame): DecodedFrame {
-    return decodeInSession(raw, ++this.count, this.session).frame;
+    const frame = decodeInSession(raw, ++this.count, this.session).frame;
+    this.revise();
+    if (frame.states) this.open.set(frame.frame, frame);
+    return frame;
   }
 
   /**
@@ -21,9 +31,30 @@ export class Decoder {
   decodeFields(raw: RawFrame, sink: FieldSink): void {
     sink.clear();
     collecting(sink, () => decodeInSession(raw, ++this.count, this.session));
+    this.revise();
+  }
+
+  /** Frames numbered below this are final: no later frame can revise their states. */
+  settledBefore(): number {
+    return this.session.states.settledBefore(this.count);
   }
 
   get frameCount(): number {
     return this.count;
+  }
+
+  /** Applies the last segment's revisions to the frames handed out, and forgets the settled ones. */
+  private revise(): void {
+    const states = this.session.states;
+    for (const r of states.revisions) {
+      const f = this.open.get(r.frame);
+      if (f) applyReport(f, r.report);
+    }
+    if (!this.open.size) return;
+    const settled = states.settledBefore(this.count);
+    for (const n of this.open.keys()) {
+      if (n >= settled) break;
+      this.open.delete(n);
+    }
   }
 }

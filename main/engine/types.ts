@@ -34,6 +34,17 @@ export interface RawFrame {
    * if_name / if_description, for frame.section_number and frame.interface_*. May be shared between frames.
    */
   pcapng?: { section: number; ifName?: string; ifDescription?: string };
+  /**
+   * Decimal digits the capture's timestamps have (wiretap's precision: 9 for ns, 6 for µs, 3 for ms…);
+   * the Time column shows the relative time to these digits, as tshark does. Absent: 6.
+   */
+  tsPrecision?: number;
+  /** pcapng epb_flags (direction, reception type, link errors), when the packet block carries them. */
+  packetFlags?: number;
+  /** pcapng epb_dropcount (or an obsolete packet block's drops count), when the block gives one. */
+  dropCount?: number;
+  /** A pcapng custom block, listed as a frame: its Private Enterprise Number and whether it may be copied. */
+  custom?: { pen: number; copy: boolean };
 }
 
 /**
@@ -113,11 +124,13 @@ export type TcpState =
 
 export type Endpoint = 'client' | 'server';
 
-/** Why a state changed: a code the UI translates, and an English default text. */
+/**
+ * Why a state changed: a code the UI translates, and an English default text. Every change is an edge of
+ * RFC 9293's diagram (any state may also go to CLOSED). `refused`: an RST answered the SYN (no listener).
+ */
 export type TransitionCause =
-  | 'snd_syn' | 'rcv_syn' | 'snd_syn_ack' | 'rcv_syn_ack' | 'snd_ack_of_syn' | 'rcv_ack_of_syn'
-  | 'snd_fin' | 'rcv_fin' | 'fin_acked' | 'snd_rst' | 'rcv_rst' | 'simultaneous_open' | 'crossing_fins'
-  | 'mid_stream';
+  | 'snd_syn' | 'rcv_syn' | 'snd_syn_ack' | 'rcv_syn_ack' | 'rcv_ack_of_syn'
+  | 'snd_fin' | 'rcv_fin' | 'fin_acked' | 'snd_rst' | 'rcv_rst' | 'refused' | 'simultaneous_open' | 'crossing_fins';
 
 export interface Transition {
   endpoint: Endpoint;
@@ -131,6 +144,34 @@ export interface Transition {
 export interface EndpointStates {
   client: TcpState;
   server: TcpState;
+}
+
+/**
+ * How a connection's endpoints stood before its first captured frame (a start, not a transition):
+ * `syn` the capture saw the opening SYN (client CLOSED; server LISTEN, or CLOSED when it refused or
+ * opened actively itself), `syn_ack` it began at the SYN-ACK (SYN_SENT / SYN_RECEIVED), `mid_stream`
+ * it began later (both ESTABLISHED).
+ */
+export type StartCause = 'syn' | 'syn_ack' | 'mid_stream';
+
+export interface ConnectionStart extends EndpointStates {
+  cause: StartCause;
+  /** English text for `cause`. */
+  text: string;
+}
+
+/**
+ * Why an endpoint did not change state where a student might expect it to: `no_answer` the SYN was not
+ * answered in the capture (the server is shown LISTEN); `no_listener` nothing listened on the port, the
+ * kernel answered the SYN with RST (there is no server socket: CLOSED throughout).
+ */
+export type StateNoteCode = 'no_answer' | 'no_listener';
+
+export interface StateNote {
+  endpoint: Endpoint;
+  code: StateNoteCode;
+  /** English text for `code`. */
+  text: string;
 }
 
 /** A frame after dissection and TCP tracking: one line of `decode --jsonl`. */
@@ -155,9 +196,16 @@ export interface DecodedFrame {
   analysis: TcpAnalysisFlag[];
   malformed: boolean;
   expert: ExpertItem[];
-  /** Both endpoints' states after this frame was sent and received; null for non-TCP frames. */
+  /**
+   * Both endpoints' states after this frame was sent and received, by the receiver's evidence (DECISIONS);
+   * null for non-TCP frames. Decided with a bounded look-ahead: see Decoder.settledBefore.
+   */
   states: EndpointStates | null;
   transitions: Transition[] | null;
+  /** Notes on states that stayed as they were (only when there are some). */
+  notes?: StateNote[];
+  /** On a connection's first frame: both endpoints' states before it (only there). */
+  start?: ConnectionStart;
   /**
    * Byte buffers besides the frame that items point into (Wireshark's data sources, e.g. "Reassembled
    * IPv4 (3008 bytes)"), in order: Field.source / Layer.source n means sources[n - 1]. Absent when none.

@@ -124,9 +124,12 @@ export class TcpTracker {
   }
 }
 
-/** Walks both endpoints through a plausible handshake and close, with transitions. */
+/** Walks both endpoints through a plausible handshake and close, with transitions (never revised). */
 export class StateTracker {
   private readonly conns = new Map<number, EndpointStates>();
+  readonly revisions = [] as const;
+  settledBefore(): number { return Infinity; }
+  openFrom(): number | null { return null; }
   onSegment(seg: TcpSegment, an: TcpAnalysis): { states: EndpointStates; transitions: Transition[] } {
     let s = this.conns.get(an.stream);
     const transitions: Transition[] = [];

@@ -10,7 +10,8 @@ import type { DecodedFrame } from '../../main/engine/types';
 import { ANALYSIS_FIELDS, REQUIRED_FIELDS } from '../helpers/fields';
 import { CORPUS, corpusFiles, NOT_CAPTURES } from '../helpers/corpus';
 import { COLUMNS, describeMismatches, diffFields, hasTshark, tsharkFields, tsharkRun } from '../helpers/tshark';
-import { KNOWN_STATS_DIFFERENCES, unexplained } from '../helpers/known-differences';
+import { KNOWN_STATS_DIFFERENCES, unexplained, unexplainedInTree } from '../helpers/known-differences';
+import { describeTreeMismatches, diffTrees, ourTree, tsharkTree } from '../helpers/tshark-tree';
 
 const tsharkOk = hasTshark();
 if (!cliBuilt) console.log('skipping the built-CLI tests: the CLI is not built (run `npm run build`)');
@@ -37,6 +38,25 @@ describe.skipIf(!cliBuilt || !tsharkOk)('decode --jsonl equals tshark', () => {
       } else {
         expect(r.status, r.stderr).toBe(0);
       }
+    });
+  }
+});
+
+// The tree as `decode --jsonl` prints it (not only as the engine holds it): every item's text as tshark -V
+// prints it and "generated": true exactly where tshark brackets the item, so nothing is lost on the way
+// to JSON. A few files with analysis, expert, completeness and snaplen-cut items; the engine's tree over
+// the whole corpus is test/engine/tshark-tree.test.ts.
+describe.skipIf(!cliBuilt || !tsharkOk)('decode --jsonl prints tshark -V\'s tree, generated items marked', () => {
+  for (const name of ['tcp/lossy-sim.pcap', 'tcp/refused.pcap', 'format/pcap-snaplen-payload.pcap', 'noise/ping6.pcap']) {
+    it(name, async () => {
+      const path = join(CORPUS, name);
+      const r = cli(['decode', path, '--jsonl']);
+      expect(r.status, r.stderr).toBe(0);
+      const frames = r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as DecodedFrame);
+      const generated = frames.flatMap(ourTree).filter((l) => l.generated);
+      expect(generated.length, `${name}: generated items`).toBeGreaterThan(frames.length);
+      const diffs = unexplainedInTree(name, diffTrees(frames.map(ourTree), await tsharkTree(path)));
+      expect(diffs.length, describeTreeMismatches(name, diffs)).toBe(0);
     });
   }
 });

@@ -11,19 +11,7 @@ import { CaptureFormatError } from '../../main/engine/io/errors';
 import type { DecodedFrame, Field, RawFrame } from '../../main/engine/types';
 import { corpusFiles, NOT_CAPTURES, rawFramesLenient } from '../helpers/corpus';
 import { hasTshark, tsharkFields } from '../helpers/tshark';
-
-/** mulberry32: small, fast, good enough to pick cut points and bits. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const int = (r: () => number, n: number) => Math.floor(r() * n);
+import { damagedFiles, fuzzedFrames, int, prng, randomFrames, type DamagedFile } from '../helpers/fuzz';
 
 function countFields(fs: readonly Field[]): number {
   let n = 0;
@@ -53,52 +41,26 @@ const files = corpusFiles().filter((f) => !NOT_CAPTURES.test(f.name));
 
 describe('fuzzed frames never throw', () => {
   it('random bytes on every link type', () => {
-    const r = prng(1);
     const dec = new Decoder();
-    for (let i = 0; i < 3000; i++) {
-      const len = int(r, 160);
-      const data = new Uint8Array(len);
-      for (let j = 0; j < len; j++) data[j] = int(r, 256);
-      // Make deeper layers likely: plausible Ethernet types and IP versions.
-      if (len > 14 && r() < 0.6) { data[12] = [0x08, 0x86, 0x81, 0x08][i % 4]; data[13] = [0x00, 0xdd, 0x00, 0x06][i % 4]; }
-      if (len > 15 && r() < 0.5) data[14] = r() < 0.5 ? 0x45 : 0x60;
-      const linktype = [1, 0, 101, 113, 276, 228, 229, 12, 14, 108][i % 10];
-      decodeChecked(dec, { data, len: r() < 0.8 ? len : len + int(r, 100), linktype, interface: 0, tsSec: i, tsNsec: 0 }, `random #${i} lt ${linktype}`);
-    }
+    for (const { raw, what } of randomFrames()) decodeChecked(dec, raw, what);
   });
 
   for (const { path, name } of files) {
     it(`${name}: truncations and bit flips of every frame`, () => {
-      const r = prng(name.length * 7919 + name.charCodeAt(0));
-      const frames = rawFramesLenient(path);
       const dec = new Decoder();
-      frames.forEach((raw, k) => {
-        for (let v = 0; v < 8; v++) {
-          const cut = int(r, raw.data.length + 1);
-          const data = raw.data.slice(0, cut);
-          // Half claim to be that short on the wire, half keep the original length (a snap-length cut).
-          decodeChecked(dec, { ...raw, data, len: v % 2 ? cut : raw.len }, `${name} frame ${k + 1} cut at ${cut}`);
-        }
-        for (let v = 0; v < 8; v++) {
-          const data = raw.data.slice();
-          const flips = 1 + int(r, 8);
-          for (let b = 0; b < flips && data.length; b++) data[int(r, data.length)] ^= 1 << int(r, 8);
-          decodeChecked(dec, { ...raw, data }, `${name} frame ${k + 1} flip ${v}`);
-        }
-      });
+      for (const { raw, what } of fuzzedFrames(name, rawFramesLenient(path))) decodeChecked(dec, raw, what);
     });
   }
 });
 
-/** Pushes `bytes` through a fresh reader in random chunk sizes, decoding every frame; returns the error, if any. */
-function readAll(bytes: Uint8Array, r: () => number, what: string): { frames: number; error: unknown } {
+/** Pushes a damaged file through a fresh reader in its chunks, decoding every frame; returns the error, if any. */
+function readAll({ bytes, chunks, what }: DamagedFile): { frames: number; error: unknown } {
   const reader = new CaptureReader();
   const dec = new Decoder();
   let frames = 0;
   try {
     let pos = 0;
-    while (pos < bytes.length) {
-      const n = 1 + int(r, r() < 0.3 ? 16 : 4096);
+    for (const n of chunks) {
       reader.push(bytes.subarray(pos, pos + n), (raw) => { frames++; decodeChecked(dec, raw, `${what} frame ${frames}`); });
       pos += n;
     }
@@ -112,15 +74,11 @@ function readAll(bytes: Uint8Array, r: () => number, what: string): { frames: nu
 describe('damaged files through the reader never throw anything but a format error', () => {
   for (const { path, name } of files) {
     it(name, () => {
-      const r = prng(name.length * 104729);
-      const whole = new Uint8Array(readFileSync(path));
-      for (let v = 0; v < 12; v++) {
-        const variant = v < 6 ? whole.slice(0, int(r, whole.length + 1)) : whole.slice();
-        if (v >= 6) for (let b = 0, n = 1 + int(r, 4); b < n; b++) variant[int(r, variant.length)] ^= 1 << int(r, 8);
-        const { frames, error } = readAll(variant, r, `${name} variant ${v}`);
-        if (error !== null && !(error instanceof CaptureFormatError)) throw new Error(`${name} variant ${v}: ${(error as Error).stack ?? String(error)}`);
+      for (const variant of damagedFiles(name, new Uint8Array(readFileSync(path)))) {
+        const { frames, error } = readAll(variant);
+        if (error !== null && !(error instanceof CaptureFormatError)) throw new Error(`${variant.what}: ${(error as Error).stack ?? String(error)}`);
         // A record needs at least 12 bytes of framing: more frames than that would mean a loop.
-        expect(frames, `${name} variant ${v}`).toBeLessThanOrEqual(variant.length / 12 + 1);
+        expect(frames, variant.what).toBeLessThanOrEqual(variant.bytes.length / 12 + 1);
       }
     });
   }

@@ -53,9 +53,9 @@ const EXPECTED: Record<ExperimentVariant, { client: string[]; server: string[] }
     client: ['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'CLOSED'],
     server: ['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSED'],
   },
-  // The server side is inferred from frames in order: the SYN arrives (as it would at a listener,
-  // SYN_RECEIVED), then the RST that refuses it closes that side; both end CLOSED (DECISIONS).
-  refused: { client: ['CLOSED', 'SYN_SENT', 'CLOSED'], server: ['LISTEN', 'SYN_RECEIVED', 'CLOSED'] },
+  // Nothing listens: the kernel answers the SYN with RST/ACK. There is no server socket at all, so the
+  // server's end is CLOSED throughout, never LISTEN or SYN_RECEIVED (DECISIONS); the client's connect() is refused.
+  refused: { client: ['CLOSED', 'SYN_SENT', 'CLOSED'], server: ['CLOSED'] },
 };
 
 const variants: ExperimentVariant[] = ['classic', 'server-first', 'half-close', 'rst', 'refused', 'ipv6'];
@@ -83,11 +83,12 @@ describe.each(sources.map((s, k) => [s.name, s, k] as const))('experiment varian
         // Each endpoint's walk through the states, from the transitions in frame order (a segment that
         // moves an endpoint twice, e.g. FIN+ACK in FIN_WAIT_1, lists both).
         const frames = service.frames;
-        const walk: Record<'client' | 'server', TcpState[]> = { client: [], server: [] };
+        // From the start states (a start is not a transition).
+        const start = frames.connections()[0].startStates;
+        const walk: Record<'client' | 'server', TcpState[]> = { client: [start.client], server: [start.server] };
         frames.redecodeMany(Array.from({ length: frames.total }, (_, k) => k + 1), (d) => {
           for (const t of d.frame.transitions ?? []) {
             const w = walk[t.endpoint];
-            if (!w.length) w.push(t.from);
             expect(t.from, `frame ${d.frame.frame}: ${t.endpoint} leaves the state it was in`).toBe(w[w.length - 1]);
             w.push(t.to);
           }
@@ -103,6 +104,9 @@ describe.each(sources.map((s, k) => [s.name, s, k] as const))('experiment varian
           expect(o.engine, `after ${o.step}`).toEqual(o.kernel);
         }
         if (variant !== 'refused') expect(observed.length).toBeGreaterThanOrEqual(2);
+        // A refused connection had no handshake, so no handshake RTT (tshark's initial_rtt at the RST is none).
+        if (variant === 'refused') expect(frames.connections()[0].handshakeRtt).toBeNull();
+        else expect(frames.connections()[0].handshakeRtt).not.toBeNull();
       } finally {
         await service.dispose();
         rmSync(dataDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileFilter } from '../../main/engine/filter/index';
-import { decodeFile } from '../helpers/decode';
+import { decodeFile, rawFrames } from '../helpers/decode';
 import { hasTshark, tshark } from '../helpers/tshark';
 
 const CORPUS = join(import.meta.dirname, '..', 'corpus');
@@ -43,10 +43,28 @@ const PROTOCOL_KINDS = /(reasm\/(frag-udp4|frag-udp6|dns-records|dns-tcp|http-sp
 // of the same traffic in another file format.
 const KINDS = /(lab\/|noise\/|tcp\/(lossy-sim|lossy-dup|zero-window|keepalive|port-reuse|arp|seq-wrap|rst-states|syn-data-options|ipv6-ext)|link\/(vlan|qinq|null-ipv4|raw-101))/;
 
+/** Protocols whose subtree sits inside another's (ICMP echo data, IPv6 extension headers), by name and by bytes. */
+const NESTED: [string, string][] = [
+  ['noise/ping4.pcap', 'data contains "Handshake"'], ['noise/ping6.pcap', 'data.len == 21'],
+  ['tcp/ipv6-ext.pcap', 'ipv6.hopopts'], ['tcp/ipv6-ext.pcap', 'ipv6.dstopts contains 01:04'],
+];
+
 describe.skipIf(!hasTshark())('display filters equal tshark -Y', () => {
   const files = captures().filter((f) => KINDS.test(f) || PROTOCOL_KINDS.test(f));
   it('has captures to compare', () => {
     expect(files.length).toBeGreaterThan(0);
+  });
+  it('finds protocols nested in another\'s subtree, by name and by bytes', () => {
+    for (const [name, expr] of NESTED) {
+      const file = join(CORPUS, name);
+      const c = compileFilter(expr);
+      if (!c.ok) throw new Error(`${expr}: ${c.error.message}`);
+      const raws = rawFrames(file);
+      const ours = decodeFile(file).filter((f, i) => c.match(f, raws[i].data)).map((f) => f.frame);
+      const theirs = tshark(['-n', '-r', file, '-Y', expr, '-T', 'fields', '-e', 'frame.number']).split('\n').filter(Boolean).map(Number);
+      expect(ours, `${expr} on ${name}`).toEqual(theirs);
+      expect(theirs.length, `${expr} on ${name} matches something`).toBeGreaterThan(0);
+    }
   });
   for (const file of files) {
     it(file.slice(CORPUS.length + 1), () => {

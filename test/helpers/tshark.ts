@@ -17,12 +17,17 @@ export function hasTshark(): boolean {
 const configDir = mkdtempSync(join(tmpdir(), 'hl-wireshark-'));
 const AGG = '\u001f';
 
+/** The environment tshark runs in: default preferences, C locale. */
+export function tsharkEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, WIRESHARK_CONFIG_DIR: configDir, LC_ALL: 'C' };
+}
+
 /** Runs tshark with its default preferences and returns stdout. */
 export function tshark(args: string[]): string {
   return execFileSync('tshark', args, {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
-    env: { ...process.env, WIRESHARK_CONFIG_DIR: configDir, LC_ALL: 'C' },
+    env: tsharkEnv(),
     stdio: ['ignore', 'pipe', 'ignore'],
   });
 }
@@ -38,7 +43,7 @@ export function tsharkRun(args: string[]): TsharkRun {
   const r = spawnSync('tshark', args, {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
-    env: { ...process.env, WIRESHARK_CONFIG_DIR: configDir, LC_ALL: 'C' },
+    env: tsharkEnv(),
   });
   return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
 }

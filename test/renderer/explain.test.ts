@@ -51,3 +51,22 @@ describe('segment notes', () => {
     expect(keys(notesAt('four', 9))).toContain('lastAckClosed');
   });
 });
+
+describe('refused vs reset', () => {
+  const seg = (over: Partial<LadderSegment>): LadderSegment => ({
+    frame: 2, time: 0, direction: 's2c', flags: 0x14, seq: 1, ack: 1, seqRaw: 0, ackRaw: 1, len: 0, window: 0, analysis: [],
+    label: '[RST, ACK] Seq=1 Ack=1 Win=0 Len=0', info: '', states: { client: 'CLOSED', server: 'CLOSED' }, transitions: [], ...over,
+  });
+
+  it('a RST answering the SYN where nothing listens is a refusal, not a reset: no server existed', () => {
+    const refused = seg({ transitions: [{ endpoint: 'client', from: 'SYN_SENT', to: 'CLOSED', cause: 'refused', text: '' }], notes: [{ endpoint: 'server', code: 'no_listener', text: '' }] });
+    expect(keys(explainSegment(refused, []))).toContain('refused');
+    expect(keys(explainSegment(refused, []))).not.toContain('rst');
+  });
+
+  it('a RST from an established connection resets it', () => {
+    const abort = seg({ direction: 'c2s', transitions: [{ endpoint: 'client', from: 'ESTABLISHED', to: 'CLOSED', cause: 'snd_rst', text: '' }, { endpoint: 'server', from: 'ESTABLISHED', to: 'CLOSED', cause: 'rcv_rst', text: '' }] });
+    expect(keys(explainSegment(abort, []))).toContain('rst');
+    expect(keys(explainSegment(abort, []))).not.toContain('refused');
+  });
+});

@@ -29,5 +29,5 @@ export interface FakeOptions {
   pageDelayMs?: number;
 }
 
-export type FakeClient = HandshakeLabClient & { calls: unknown[] };
+export type FakeClient = HandshakeLabClient & { calls: unknown[]; push(event: string, payload: unknown): void };
 export function createFakeClient(fixture: Fixture | null, opts?: FakeOptions): FakeClient;

@@ -43,6 +43,8 @@ export function createFakeClient(fixture, opts = {}) {
 
   const api = {
     calls,
+    /** Tests: a push from the back end (e.g. statesRevised after the fixture's states were changed in place). */
+    push(event, payload) { emit(event, payload); },
     on(event, handler) {
       if (!handlers.has(event)) handlers.set(event, new Set());
       handlers.get(event).add(handler);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import en from '../../renderer/src/i18n/en';
 import zh from '../../renderer/src/i18n/zh-CN';
+import { CAUSE_TEXT, NOTE_TEXT, START_TEXT } from '../../main/engine/tcp/state-machine';
 
 const sources = import.meta.glob<string>('../../renderer/src/**/*.{vue,ts}', { eager: true, query: '?raw', import: 'default' });
 
@@ -40,12 +41,17 @@ describe('translations', () => {
 
   it('has a text for every state, cause, error code and analysis flag the back end can send', () => {
     const states = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'];
-    const causes = ['snd_syn', 'rcv_syn', 'snd_syn_ack', 'rcv_syn_ack', 'snd_ack_of_syn', 'rcv_ack_of_syn', 'snd_fin', 'rcv_fin', 'fin_acked', 'snd_rst', 'rcv_rst', 'simultaneous_open', 'crossing_fins', 'mid_stream'];
+    // From the engine's own lists, so a cause, start or note added there without a translation fails here.
+    const causes = Object.keys(CAUSE_TEXT);
+    const starts = Object.keys(START_TEXT);
+    const stateNotes = Object.keys(NOTE_TEXT);
     const errors = ['bad_request', 'not_found', 'capture_unavailable', 'permission_denied', 'no_such_interface', 'bad_filter', 'file_error', 'busy', 'cancelled', 'forbidden', 'internal', 'timeout', 'disconnected', 'upload_failed'];
     const flags = ['retransmission', 'fast_retransmission', 'spurious_retransmission', 'out_of_order', 'lost_segment', 'ack_lost_segment', 'duplicate_ack', 'zero_window', 'zero_window_probe', 'zero_window_probe_ack', 'window_full', 'window_update', 'keep_alive', 'keep_alive_ack', 'reused_ports'];
     for (const m of [en, zh]) {
       for (const s of states) expect(typeof get(m, `stateHelp.${s}`), s).toBe('string');
       for (const c of causes) expect(typeof get(m, `cause.${c}`), c).toBe('string');
+      for (const c of starts) expect(typeof get(m, `start.${c}`), c).toBe('string');
+      for (const c of stateNotes) expect(typeof get(m, `stateNote.${c}`), c).toBe('string');
       for (const e of errors) { expect(typeof get(m, `errors.${e}.title`), e).toBe('string'); expect(typeof get(m, `errors.${e}.hint`), e).toBe('string'); }
       for (const f of flags) expect(typeof get(m, `notes.analysis.${f}`), f).toBe('string');
     }

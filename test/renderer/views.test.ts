@@ -8,7 +8,7 @@ import App from '../../renderer/src/App.vue';
 import DetailTree from '../../renderer/src/components/packets/DetailTree.vue';
 import PacketsView from '../../renderer/src/components/packets/PacketsView.vue';
 import HexView from '../../renderer/src/components/packets/HexView.vue';
-import type { LadderSegment } from '../../renderer/src/api';
+import type { DecodedFrame, LadderSegment } from '../../renderer/src/api';
 import { useStepStore } from '../../renderer/src/stores/step';
 import { useSelectionStore } from '../../renderer/src/stores/selection';
 import { useSettingsStore } from '../../renderer/src/stores/settings';
@@ -92,13 +92,17 @@ describe('app views', () => {
     w.unmount();
   });
 
-  it('moves the state-machine tokens as the stepper moves', async () => {
+  /** The app on the 'four' fixture, on the state machine's tab. */
+  async function statesView() {
     const fx = fixture('four');
-    h = await harness(fx);
-    const w = await mountWith(App, h);
+    const hs = (h = await harness(fx));
+    const w = await mountWith(App, hs);
     await tab(w, 'states');
-    const step = useStepStore();
-    const segs = fx.ladder['0'] as LadderSegment[];
+    return { fx, w, client: hs.client, step: useStepStore(), segs: fx.ladder['0'] as LadderSegment[] };
+  }
+
+  it('moves the state-machine tokens as the stepper moves', async () => {
+    const { w, step, segs } = await statesView();
     for (let i = 0; i < segs.length; i++) {
       await step.goTo(i);
       await settle(1);
@@ -107,6 +111,46 @@ describe('app views', () => {
     }
     // The edge taken by the last segment is highlighted.
     expect(w.findAll('[data-testid=sm-edge].taken').map((e) => e.attributes('data-edge'))).toEqual(['last-ack-acked']);
+    w.unmount();
+  });
+
+  it('a correction of states already shown is pulled again (ladder, state machine, packet list) and replayed with a "corrected" note; provisional states are marked', async () => {
+    const { fx, w, client, step, segs } = await statesView();
+    const last = segs.length - 1;
+    const lastFrame = segs[last].frame;
+    // The packet list has pulled its rows (the corrected one among them) before the correction.
+    const statesCell = () => w.get(`[data-testid=packet-row][data-frame="${lastFrame}"] .st`).text();
+    await tab(w, 'packets');
+    expect(statesCell()).toBe(`${segs[last].states.client} / ${segs[last].states.server}`);
+    expect(segs[last].states.server).not.toBe('TIME_WAIT');
+    await tab(w, 'states');
+    await step.goTo(last);
+    await settle(1);
+    expect(w.find('[data-testid=sm-corrected]').exists()).toBe(false);
+    // The back end corrects the last segment's states (as a receiver's next segment would) and says so.
+    const before = step.travelId;
+    segs[last] = { ...segs[last], states: { ...segs[last].states, server: 'TIME_WAIT' }, transitions: [] };
+    // A new row object, as the back end would send: the list's cached row stays stale unless pulled again.
+    const frame = fx.frames.find((f) => (f.row as { number: number }).number === lastFrame)!;
+    const row = { ...(frame.row as { states: { client: string; server: string } }) };
+    row.states = { ...row.states, server: 'TIME_WAIT' };
+    frame.row = row;
+    (fx.connections[0] as { provisionalFrom: number | null }).provisionalFrom = segs[last].frame;
+    client.push('connections', { connections: fx.connections });
+    client.push('statesRevised', [{ stream: 0, fromFrame: segs[last].frame }]);
+    await settle(6);
+    expect(w.get('[data-testid=token-server]').attributes('data-state')).toBe('TIME_WAIT');
+    expect(w.get('[data-testid=sm-corrected]').text()).toContain(`frame ${segs[last].frame}`);
+    expect(step.travelId).toBeGreaterThan(before);
+    expect(w.find('[data-testid=sm-provisional]').exists()).toBe(true);
+    expect(w.get('[data-testid=token-server]').classes()).toContain('provisional');
+    // Stepping away clears the note.
+    await step.goTo(0);
+    await settle(1);
+    expect(w.find('[data-testid=sm-corrected]').exists()).toBe(false);
+    // The packet list pulled the corrected row again.
+    await tab(w, 'packets');
+    expect(statesCell()).toBe(`${row.states.client} / TIME_WAIT`);
     w.unmount();
   });
 
@@ -140,6 +184,30 @@ describe('detail tree and hex view', () => {
     await w.get('[data-testid=hex-view] .b[data-offset="36"]').trigger('click');
     await nextTick();
     expect(useSelectionStore().item?.name).toBe('tcp.dstport');
+    w.unmount();
+  });
+
+  it('sets generated items apart (brackets and a mark) and leaves hidden items out', async () => {
+    const fx = fixture('classic');
+    // The engine's marks on the first frame's TCP items: a generated stream index, a hidden twin of the port.
+    const detail = fx.frames[0].detail as { frame: DecodedFrame };
+    const tcp = detail.frame.layers.find((l) => l.protocol === 'tcp')!;
+    const stream = tcp.fields.find((f) => f.name === 'tcp.stream')!;
+    Object.assign(stream, { display: '[Stream index: 0]', generated: true });
+    tcp.fields.splice(1, 0, { name: 'tcp.port', value: 1, display: 'Source or Destination Port: 1', offset: 34, length: 2, children: [], hidden: true });
+    h = await harness(fx);
+    const w = await mountWith(DetailTree, h);
+    await useSelectionStore().select(1);
+    await settle();
+    const items = w.findAll('[data-testid=tree-item]');
+    const shown = items.find((x) => x.attributes('data-field') === 'tcp.stream')!;
+    expect(shown.text()).toBe('[Stream index: 0]');
+    expect(shown.classes()).toContain('generated');
+    expect(shown.attributes('data-generated')).toBe('true');
+    expect(items.find((x) => x.attributes('data-field') === 'tcp.srcport')!.classes()).not.toContain('generated');
+    expect(items.some((x) => x.attributes('data-field') === 'tcp.port')).toBe(false);
+    await shown.trigger('click');
+    expect(w.get('[data-testid=tree-status]').text()).toContain('not a field in the packet');
     w.unmount();
   });
 

@@ -1,6 +1,6 @@
 // The annotated trace of an experiment, as the CLI prints it: one line per segment (No., time,
 // direction, Wireshark-style label, both endpoints' states after it) and the state changes it caused.
-import type { ConnectionSummary, LadderSegment, Transition } from '../../api/types';
+import type { ConnectionSummary, LadderSegment, StateNote, Transition } from '../../api/types';
 
 /** "client: FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT (FIN acknowledged, received FIN)": one line per endpoint. */
 export function transitionLines(transitions: readonly Transition[]): string[] {
@@ -12,6 +12,22 @@ export function transitionLines(transitions: readonly Transition[]): string[] {
     lines.push(`${who}: ${chain} (${mine.map((t) => t.text).join(', ')})`);
   }
   return lines;
+}
+
+/** "server: no listener: …": why an endpoint did not change where one might expect it to. */
+export function noteLines(notes: readonly StateNote[] | undefined): string[] {
+  return (notes ?? []).map((n) => `${n.endpoint}: ${n.text}`);
+}
+
+/** The lines under a segment: its state changes, then its notes. */
+export function segmentLines(seg: Pick<LadderSegment, 'transitions' | 'notes'>): string[] {
+  return [...transitionLines(seg.transitions), ...noteLines(seg.notes)];
+}
+
+/** "stream 0 starts: client CLOSED, server LISTEN (capture starts at the opening SYN)". */
+export function startLine(c: ConnectionSummary): string {
+  const s = c.startStates;
+  return `stream ${c.stream} starts: client ${s.client}, server ${s.server} (${s.text})`;
 }
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));

@@ -1,6 +1,6 @@
 // ARP and RARP, as Wireshark's arp dissector shows them (Info: "Who has 10.0.0.1? Tell 10.0.0.2").
 import type { Field } from '../types';
-import { leaf } from '../fields/tree';
+import { generated, leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { hex, mac, ipv4, bytesHex } from '../fields/format';
 import { MALFORMED, type Ctx } from './context';
@@ -125,9 +125,9 @@ export function dissectArp(c: Ctx, off: number, end: number, rarp: boolean): voi
   } else {
     h.title = `Address Resolution Protocol (opcode ${hex(op, 4)})`;
   }
-  if (gratuitous) leaf(t, F.isGratuitous.name, 1, '[Is gratuitous: True]', off, 0);
-  if (probe) leaf(t, F.isProbe.name, 1, '[Is probe: True]', off, 0);
-  if (announcement) leaf(t, F.isAnnouncement.name, 1, '[Is announcement: True]', off, 0);
+  if (gratuitous) generated(t, F.isGratuitous.name, 1, 'Is gratuitous: True', off, 0);
+  if (probe) generated(t, F.isProbe.name, 1, 'Is probe: True', off, 0);
+  if (announcement) generated(t, F.isAnnouncement.name, 1, 'Is announcement: True', off, 0);
   if (hln) addr(c, t, sha, hln, end, isEther, F.srcHwMac.name, F.srcHw.name, 'Sender MAC address', 'Sender hardware address');
   if (pln) addrP(c, t, spa, pln, end, isIpv4, F.srcIpv4.name, F.srcProto.name, 'Sender IP address', 'Sender protocol address');
   if (hln) addr(c, t, tha, hln, end, isEther, F.dstHwMac.name, F.dstHw.name, 'Target MAC address', 'Target hardware address');

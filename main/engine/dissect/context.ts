@@ -165,25 +165,56 @@ export class Ctx {
     return n;
   }
 
-  /** Opens a protocol subtree (a layer, or an item under the ICMP error that quotes it). */
+  /**
+   * Opens a protocol subtree (a layer, or an item under the ICMP error that quotes it). `named` false:
+   * a further PDU of the same dissector call (frame.protocols names the protocol once).
+   */
   open(protocol: string, short: string, title: string, osi: OsiLayer, tcpip: TcpIpLayer, offset: number, length: number, named = true): Head {
-    // `named` false: a further PDU of the same dissector call (frame.protocols names the protocol once).
-    if (named) this.protos.push(protocol);
-    this.current = short;
     this.curOsi = osi;
     this.curTcpip = tcpip;
+    if (this.quoteInto) return this.openIn(this.quoteInto, protocol, short, title, offset, length);
+    if (named) this.protos.push(protocol);
+    this.current = short;
     const fields: Field[] = [];
-    if (this.quoteInto) {
-      const item: Field = { name: protocol, value: null, display: title, offset, length, children: fields };
-      this.quoteInto.push(item);
-      // The quoted protocol's own item (its fields follow it, as in the tree) when only values are collected.
-      if (this.lean) collectLate(protocol, null);
-      return new Head(null, item, fields);
-    }
     const layer: Layer = { protocol, title, osi, tcpip, offset, length, fields };
     if (this.source) layer.source = this.source;
     this.layers.push(layer);
     return new Head(layer, null, fields);
+  }
+
+  /** Enters a protocol that has no subtree (yet): it counts in frame.protocols and names a bounds exception. */
+  enter(protocol: string, short: string, osi: OsiLayer, tcpip: TcpIpLayer): void {
+    this.protos.push(protocol);
+    this.current = short;
+    this.curOsi = osi;
+    this.curTcpip = tcpip;
+  }
+
+  /**
+   * Opens a protocol subtree whose first `need` bytes Wireshark reads (or adds as the item) before the
+   * tree gets the protocol: when they were not captured, the tree shows only the exception's item.
+   */
+  openAfter(need: number, end: number, protocol: string, short: string, title: string, osi: OsiLayer, tcpip: TcpIpLayer, offset: number, length: number): Head {
+    if (this.avail(offset, end) < need) {
+      this.enter(protocol, short, osi, tcpip);
+      this.need(offset, need, end);
+    }
+    return this.open(protocol, short, title, osi, tcpip, offset, length);
+  }
+
+  /**
+   * Opens a protocol subtree as an item among `under` (a protocol Wireshark shows inside another's
+   * subtree: an IPv6 extension header, a packet quoted in an ICMP error, an ICMP echo's data).
+   */
+  openIn(under: Field[], protocol: string, short: string, title: string, offset: number, length: number): Head {
+    this.protos.push(protocol);
+    this.current = short;
+    const fields: Field[] = [];
+    const item: Field = { name: protocol, value: null, display: title, offset, length, children: fields };
+    under.push(item);
+    // The protocol's own item (its fields follow it, as in the tree) when only values are collected.
+    if (this.lean) collectLate(protocol, null);
+    return new Head(null, item, fields);
   }
 
   private hexAt = -1;

@@ -50,13 +50,19 @@ function macItem(c: Ctx, tree: Field[], off: number, label: string, name: string
 
 /** Ethernet (link type 1): the whole frame, reported length `end`. */
 export function dissectEth(c: Ctx, end: number): void {
+  if (c.avail(0, end) < 14) {
+    // A runt frame: Wireshark fills the destination column, then fails to add the header's item,
+    // so the tree has no Ethernet subtree (only the exception's).
+    c.enter('eth', 'Ethernet', 2, 2);
+    c.setProtocol('Ethernet');
+    c.need(0, 6, end);
+    if (c.colWritable) c.dst = mac(c.d, 0);
+    c.need(0, 14, end);
+  }
   const h = c.open('eth', 'Ethernet', 'Ethernet II', 2, 2, 0, 14);
   c.setProtocol('Ethernet');
   const t = h.fields;
-  // Wireshark fills the address columns before the tree: a runt frame still names its destination.
-  c.need(0, 6, end);
   if (c.colWritable) c.dst = mac(c.d, 0);
-  c.need(0, 14, end);
   const dst = macItem(c, t, 0, 'Destination', F.dst.name, F.dstLg.name, F.dstIg.name);
   const src = macItem(c, t, 6, 'Source', F.src.name, F.srcLg.name, F.srcIg.name);
   c.setAddresses(src, dst);

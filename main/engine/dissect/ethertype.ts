@@ -11,7 +11,7 @@ import { dissectVlan, dissectIeee8021ad } from './vlan';
 import { dissectData } from './payload';
 import { expert, defineExpert } from './expert';
 import { defineField } from '../fields/registry';
-import { leaf } from '../fields/tree';
+import { generated, leaf } from '../fields/tree';
 import { bytesHex as hexOf } from '../fields/format';
 
 /** Ethernet type names, as Wireshark's etype_vals shows them. */
@@ -128,7 +128,7 @@ function addTrailer(c: Ctx, t: TrailerSpec, start: number, end: number): void {
     let h = v.toString(16);
     while (h.length < 8) h = '0' + h;
     leaf(t.tree, `${t.prefix}.fcs`, '0x' + h, `Frame check sequence: 0x${h} [unverified]`, pos, 4);
-    leaf(t.tree, `${t.prefix}.fcs.status`, 2, 'FCS Status: Unverified', pos, 0);
+    generated(t.tree, `${t.prefix}.fcs.status`, 2, 'FCS Status: Unverified', pos, 0);
   }
 }
 

@@ -2,7 +2,8 @@
 import { defineField } from '../fields/registry';
 import type { BoundsSignal, Ctx } from './context';
 import type { Field } from '../types';
-import { leaf } from '../fields/tree';
+import { generated, leaf } from '../fields/tree';
+import { expertDetails } from './expert';
 
 defineField('_ws.short', 'Short Frame', 'protocol');
 defineField('_ws.malformed', 'Malformed Packet', 'protocol');
@@ -21,11 +22,8 @@ export function showException(c: Ctx, e: BoundsSignal): void {
     if (into) fields = leaf(into, '_ws.malformed', null, title, 0, 0).children;
     else c.layers.push({ protocol: '_ws.malformed', title, osi: c.curOsi, tcpip: c.curTcpip, offset: 0, length: 0, fields: (fields = []) });
     const text = 'Expert Info (Error/Malformed): Malformed Packet (Exception occurred)';
-    const ex = leaf(fields, '_ws.expert', text, text, 0, 0).children;
-    leaf(ex, '_ws.malformed.expert', 1, 'Malformed Packet (Exception occurred)', 0, 0);
-    leaf(ex, '_ws.expert.message', 'Malformed Packet (Exception occurred)', 'Message: Malformed Packet (Exception occurred)', 0, 0);
-    leaf(ex, '_ws.expert.severity', 0x00800000, 'Severity level: Error', 0, 0);
-    leaf(ex, '_ws.expert.group', 0x07000000, 'Group: Malformed', 0, 0);
+    const ex = generated(fields, '_ws.expert', text, text, 0, 0).children;
+    expertDetails(ex, '_ws.malformed.expert', 'Malformed Packet (Exception occurred)', 0x00800000, 'Error', 0x07000000, 'Malformed');
     c.addExpert('error', 'malformed', 'Malformed Packet (Exception occurred)', '_ws.malformed.expert');
     c.malformed = true;
   } else {

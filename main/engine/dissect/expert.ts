@@ -2,7 +2,7 @@
 // "_ws.expert" item (under the item it concerns) holding the expert's own field, message,
 // severity and group, with the numbers tshark prints for _ws.expert.severity / _ws.expert.group.
 import type { ExpertGroup, ExpertSeverity, Field } from '../types';
-import { hide, leaf, unwanted, unwantedUnder } from '../fields/tree';
+import { generated, hidden, hide, unwanted, unwantedUnder } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import type { Ctx } from './context';
 
@@ -41,16 +41,24 @@ export function defineExpert(name: string, label: string): string {
  * Raises an expert item: in the frame's list, and as a "_ws.expert" subtree appended to `under`
  * (the children of the item it concerns, or a layer's fields).
  */
-export function expert(c: Ctx, under: Field[], offset: number, severity: ExpertSeverity, group: ExpertGroup, message: string, field: string, hidden = false): void {
+export function expert(c: Ctx, under: Field[], offset: number, severity: ExpertSeverity, group: ExpertGroup, message: string, field: string, hiddenItem = false): void {
   c.addExpert(severity, group, message, field);
   if (unwantedUnder('_ws.expert') && unwanted(field)) return;
   const [sv, sn] = SEVERITY[severity];
   const [gv, gn] = GROUP[group];
   const text = `Expert Info (${sn}/${gn}): ${message}`;
-  const item = leaf(under, '_ws.expert', text, text, offset);
-  if (hidden) hide(item);
-  leaf(item.children, field, 1, message, offset);
-  leaf(item.children, '_ws.expert.message', message, `Message: ${message}`, offset);
-  leaf(item.children, '_ws.expert.severity', sv, `Severity level: ${sn}`, offset);
-  leaf(item.children, '_ws.expert.group', gv, `Group: ${gn}`, offset);
+  const item = generated(under, '_ws.expert', text, text, offset);
+  if (hiddenItem) hide(item);
+  expertDetails(item.children, field, message, sv, sn, gv, gn, offset);
+}
+
+/**
+ * What Wireshark hangs under an "Expert Info" item: the expert's own field and the severity and group
+ * (generated), and the message (hidden: the item's text already says it).
+ */
+export function expertDetails(under: Field[], field: string, message: string, sv: number, sn: string, gv: number, gn: string, offset = 0): void {
+  generated(under, field, 1, message, offset);
+  hidden(under, '_ws.expert.message', message, `Message: ${message}`, offset);
+  generated(under, '_ws.expert.severity', sv, `Severity level: ${sn}`, offset);
+  generated(under, '_ws.expert.group', gv, `Group: ${gn}`, offset);
 }

@@ -1,13 +1,14 @@
 // The "frame" pseudo-protocol (OSI 1): what the capture file says about the frame, as tshark's frame.*.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { collectLate, leaf, treeless, unwanted } from '../fields/tree';
-import { epochString } from '../fields/format';
+import { bitsDisplay, collectLate, generated, leaf, treeless, unwanted } from '../fields/tree';
+import { epochString, hex } from '../fields/format';
 import type { Ctx } from './context';
 import { dissectState } from './state';
-import { expert, defineExpert } from './expert';
+import { expert, defineExpert, expertDetails } from './expert';
 
 const LEN_LT_CAPLEN = defineExpert('frame.len_lt_caplen', 'Frame length is less than captured length');
+const TIME_INVALID = defineExpert('frame.time_invalid', 'Arrival Time: Fractional second out of range (0-1000000000)');
 
 const F = {
   comment: defineField('frame.comment', 'Comment', 'string'),
@@ -29,7 +30,56 @@ const F = {
   marked: defineField('frame.marked', 'Frame is marked', 'bool'),
   ignored: defineField('frame.ignored', 'Frame is ignored', 'bool'),
   protocols: defineField('frame.protocols', 'Protocols in frame', 'string'),
+  dropCount: defineField('frame.drop_count', 'Drop Count', 'uint'),
+  p2pDir: defineField('frame.p2p_dir', 'Point-to-Point Direction', 'int'),
+  cbPen: defineField('frame.cb_pen', 'Private Enterprise Number', 'uint'),
+  cbCopy: defineField('frame.cb_copy', 'Copying', 'bool'),
+  packetFlags: defineField('frame.packet_flags', 'Packet flags', 'hex', { digits: 8 }),
 };
+
+/** epb_flags as Wireshark shows them: (filter name, label, mask, how the masked value reads). */
+const PACKET_FLAGS: ReadonlyArray<[string, string, number, (v: number) => string]> = [
+  ['direction', 'Direction', 0x3, (v) => `${['Unknown', 'Inbound', 'Outbound'][v] ?? 'Unknown'} (0x${v.toString(16)})`],
+  ['reception_type', 'Reception type', 0x1c, (v) => `${['Not specified', 'Unicast', 'Multicast', 'Broadcast', 'Promiscuous'][v] ?? 'Unknown'} (${v})`],
+  ['fcs_length', 'FCS length', 0x1e0, String],
+  ['reserved', 'Reserved', 0xfe00, String],
+  ['crc_error', 'CRC error', 0x01000000, setOrNot],
+  ['packet_too_error', 'Packet too long error', 0x02000000, setOrNot],
+  ['packet_too_short_error', 'Packet too short error', 0x04000000, setOrNot],
+  ['wrong_inter_frame_gap_error', 'Wrong interframe gap error', 0x08000000, setOrNot],
+  ['unaligned_frame_error', 'Unaligned frame error', 0x10000000, setOrNot],
+  ['start_frame_delimiter_error', 'Start frame delimiter error', 0x20000000, setOrNot],
+  ['preamble_error', 'Preamble error', 0x40000000, setOrNot],
+  ['symbol_error', 'Symbol error', 0x80000000, setOrNot],
+];
+for (const [name, label] of PACKET_FLAGS) defineField(`frame.packet_flags_${name}`, label, 'uint');
+
+function setOrNot(v: number): string {
+  return v ? 'Set' : 'Not set';
+}
+
+/** The "Packet flags" item and one bit-field item per part, as Wireshark's frame dissector shows them. */
+function packetFlags(t: Field[], flags: number): void {
+  const item = leaf(t, F.packetFlags.name, hex(flags, 8), `Packet flags: ${hex(flags, 8)}`, 0, 0);
+  for (const [name, label, mask, shown] of PACKET_FLAGS) {
+    const shift = Math.log2(mask & -mask);
+    const v = ((flags & mask) >>> 0) / 2 ** shift;
+    leaf(item.children, `frame.packet_flags_${name}`, v, bitsDisplay(flags, mask, 32, label, shown(v)), 0, 0);
+  }
+}
+
+/**
+ * Enterprise names of the PENs a custom block may carry. tshark looks every PEN up in IANA's registry;
+ * we know only the one RFC 5612 sets aside for documentation (others show as "Unknown").
+ */
+function penName(pen: number): string {
+  return pen === 32473 ? 'Example Enterprise Number for Documentation Use' : 'Unknown';
+}
+
+function customTitle(n: number, len: number, custom: { pen: number; copy: boolean }): string {
+  return `PCAPNG Custom Block ${n}: ${len} byte${len === 1 ? '' : 's'} (${len * 8} bits) of custom data and options, `
+    + `PEN ${penName(custom.pen)} (${custom.pen}), copying${custom.copy ? '' : ' not'} allowed`;
+}
 
 /** Wiretap encapsulation (frame.encap_type) for the pcap link types we dissect, and its name. */
 const ENCAP: Record<number, [number, string]> = {
@@ -65,7 +115,9 @@ function nsDelta(bs: number, bn: number, as: number, an: number): void {
   }
 }
 
+/** printf's %09ld: nine digits with zeros in front (a sign takes one of the nine places). */
 function pad9(n: number): string {
+  if (n < 0) return '-' + String(-n).padStart(8, '0');
   const s = String(n);
   return s.length >= 9 ? s : '000000000'.slice(s.length) + s;
 }
@@ -80,6 +132,18 @@ export function relTimeString(sec: number, nsec: number): string {
 export function timeBetween(sec: number, nsec: number, sec0: number, nsec0: number): string {
   nsDelta(sec, nsec, sec0, nsec0);
   return relTimeString(dSec, dNsec);
+}
+
+/**
+ * The Time column as tshark prints it by default: the time since the first frame, exact, cut (toward
+ * zero, not rounded) to the capture's `digits` (RawFrame.tsPrecision). The fraction is cut before its
+ * sign is looked at, so a tiny negative time reads "0.000000", as in Wireshark's display_signed_time.
+ */
+export function timeColumn(sec: number, nsec: number, t0sec: number, t0nsec: number, digits: number): string {
+  nsDelta(sec, nsec, t0sec, t0nsec);
+  const frac = Math.trunc(dNsec / 10 ** (9 - digits));
+  const sign = frac < 0 && dSec >= 0 ? '-' : '';
+  return digits > 0 ? `${sign}${dSec}.${String(Math.abs(frac)).padStart(digits, '0')}` : `${sign}${dSec}`;
 }
 
 /** Seconds (a double) as a relative time string with 9 decimals, e.g. for tcp.time_delta. */
@@ -111,6 +175,10 @@ function field(tree: Field[], name: string, value: Field['value'], display: stri
   return leaf(tree, name, value, display, 0, 0);
 }
 
+function derived(tree: Field[], name: string, value: Field['value'], display: string): Field {
+  return generated(tree, name, value, display, 0, 0);
+}
+
 /**
  * Adds the frame layer (and the packet comments before it, as Wireshark shows them). Returns the
  * frame.protocols item, filled in when dissection ends.
@@ -122,11 +190,8 @@ export function dissectFrameLayer(c: Ctx): Field {
     c.protos.pop(); // not part of frame.protocols
     for (const text of raw.comments) {
       const item = field(h.fields, F.comment.name, text, text);
-      const ex = field(item.children, '_ws.expert', null, `Expert Info (Comment/Comment): ${text}`);
-      field(ex.children, F.commentExpert.name, 1, text);
-      field(ex.children, '_ws.expert.message', text, `Message: ${text}`);
-      field(ex.children, '_ws.expert.severity', 0x00100000, 'Severity level: Comment');
-      field(ex.children, '_ws.expert.group', 0x0b000000, 'Group: Comment');
+      const ex = derived(item.children, '_ws.expert', null, `Expert Info (Comment/Comment): ${text}`);
+      expertDetails(ex.children, F.commentExpert.name, text, 0x00100000, 'Comment', 0x0b000000, 'Comment');
       // Wireshark's "Comment" severity sits below chat; our scale ends at chat.
       c.addExpert('chat', 'comment', text, F.commentExpert.name);
     }
@@ -136,9 +201,13 @@ export function dissectFrameLayer(c: Ctx): Field {
   const ifName = ng ? ng.ifName ?? 'unknown' : '';
   // Collecting values only (decode --fields): texts nobody reads are not made.
   const lean = c.lean;
-  let title = lean ? '' : `Frame ${c.number}: ${raw.len} bytes on wire (${raw.len * 8} bits), ${c.cap} bytes captured (${c.cap * 8} bits)`;
+  const custom = raw.custom;
+  let title = lean ? '' : custom ? customTitle(c.number, raw.len, custom)
+    : `Frame ${c.number}: ${raw.len} bytes on wire (${raw.len * 8} bits), ${c.cap} bytes captured (${c.cap * 8} bits)`;
   const onInterface = ng !== undefined && !raw.noInterfaceId;
   if (onInterface && !lean) title += ` on interface ${ifName}, id ${raw.interface}`;
+  const direction = (raw.packetFlags ?? 0) & 3;
+  if (direction && direction < 3 && !lean) title += direction === 1 ? ' (inbound)' : ' (outbound)';
   const h = c.open('frame', 'Frame', title, 1, 1, 0, c.cap);
   c.protos.pop(); // frame.protocols starts below the frame
   const t = h.fields;
@@ -148,14 +217,20 @@ export function dissectFrameLayer(c: Ctx): Field {
     field(id.children, F.ifaceName.name, ifName, `Interface name: ${ifName}`);
     if (ng.ifDescription !== undefined) field(id.children, F.ifaceDesc.name, ng.ifDescription, `Interface description: ${ng.ifDescription}`);
   }
-  const [encap, encapName] = encapOf(raw.linktype);
-  field(t, F.encap.name, encap, `Encapsulation type: ${encapName} (${encap})`);
+  if (raw.packetFlags !== undefined) packetFlags(t, raw.packetFlags);
+  if (!custom) {
+    const [encap, encapName] = encapOf(raw.linktype);
+    field(t, F.encap.name, encap, `Encapsulation type: ${encapName} (${encap})`);
+  }
   const st = dissectState(c.session);
   if (raw.hasTimestamp !== false && !raw.noTimestamp) {
     const sec = raw.tsSec, nsec = raw.tsNsec;
     const arrival = unwanted(F.time.name) ? '' : arrivalString(sec, nsec);
     field(t, F.time.name, arrival, `Arrival Time: ${arrival}`);
-    field(t, F.offsetShift.name, '0.000000000', 'Time shift for this packet: 0.000000000 seconds');
+    if (nsec < 0 || nsec >= 1e9) {
+      expert(c, t, 0, 'note', 'sequence', `Arrival Time: Fractional second ${pad9(nsec)} is invalid, the valid range is 0-1000000000`, TIME_INVALID);
+    }
+    derived(t, F.offsetShift.name, '0.000000000', 'Time shift for this packet: 0.000000000 seconds');
     const epoch = epochString(sec, nsec);
     field(t, F.epoch.name, epoch, `Epoch Time: ${epoch} seconds`);
     // A stored frame re-dissected alone learns its predecessor's time from the store.
@@ -164,25 +239,40 @@ export function dissectFrameLayer(c: Ctx): Field {
     if (prev) nsDelta(sec, nsec, prev.sec, prev.nsec);
     else { dSec = 0; dNsec = 0; }
     const delta = unwanted(F.delta.name) && unwanted(F.deltaDisplayed.name) ? '' : relTimeString(dSec, dNsec);
-    field(t, F.delta.name, delta, `Time delta from previous captured frame: ${delta} seconds`);
-    field(t, F.deltaDisplayed.name, delta, `Time delta from previous displayed frame: ${delta} seconds`);
+    derived(t, F.delta.name, delta, `Time delta from previous captured frame: ${delta} seconds`);
+    derived(t, F.deltaDisplayed.name, delta, `Time delta from previous displayed frame: ${delta} seconds`);
     const t0 = c.session.t0;
     if (t0) nsDelta(sec, nsec, t0.sec, t0.nsec);
     else { dSec = 0; dNsec = 0; }
     const rel = unwanted(F.relative.name) ? '' : relTimeString(dSec, dNsec);
-    field(t, F.relative.name, rel, `Time since reference or first frame: ${rel} seconds`);
-    st.prevSec = sec;
-    st.prevNsec = nsec;
+    derived(t, F.relative.name, rel, `Time since reference or first frame: ${rel} seconds`);
+  }
+  // A packet without a timestamp (pcapng simple packet block) still counts as the previous frame, at
+  // time zero; a record that is no packet (custom block, link type -1) does not (as in Wireshark).
+  if (raw.linktype >= 0 || !(raw.noTimestamp || raw.hasTimestamp === false)) {
+    st.prevSec = raw.tsSec;
+    st.prevNsec = raw.tsNsec;
     st.hasPrev = true;
   }
   field(t, F.number.name, c.number, `Frame Number: ${c.number}`);
   const lenItem = field(t, F.len.name, raw.len, `Frame Length: ${bits(raw.len)}`);
   if (raw.len < c.cap) expert(c, lenItem.children, 0, 'error', 'malformed', 'Frame length is less than captured length', LEN_LT_CAPLEN);
   field(t, F.capLen.name, c.cap, `Capture Length: ${bits(c.cap)}`);
-  field(t, F.marked.name, 0, 'Frame is marked: False');
-  field(t, F.ignored.name, 0, 'Frame is ignored: False');
+  if (raw.dropCount !== undefined) field(t, F.dropCount.name, raw.dropCount, `Drop Count: ${raw.dropCount}`);
+  derived(t, F.marked.name, 0, 'Frame is marked: False');
+  derived(t, F.ignored.name, 0, 'Frame is ignored: False');
+  // The packet flags' direction, in Wireshark's point-to-point terms (0 sent, 1 received).
+  if (direction === 1) field(t, F.p2pDir.name, 1, 'Point-to-Point Direction: Received (1)');
+  else if (direction === 2) field(t, F.p2pDir.name, 0, 'Point-to-Point Direction: Sent (0)');
+  if (custom) {
+    const pen = `${penName(custom.pen)} (${custom.pen})`;
+    field(t, F.cbPen.name, custom.pen, `Private Enterprise Number: ${pen}`);
+    field(t, F.cbCopy.name, custom.copy ? 1 : 0, `Copying: ${custom.copy ? 'Allowed' : 'Not Allowed'}`);
+    c.setProtocol('PCAPNG');
+    c.setInfo(`Custom Block: PEN = ${pen}, will${custom.copy ? '' : ' not'} be copied`);
+  }
   // Its value is known when the frame ends (finishProtocols, which also collects it when no tree is built).
-  return lean ? leaf(t, '', null, '', 0, 0) : field(t, F.protocols.name, '', '');
+  return lean ? leaf(t, '', null, '', 0, 0) : derived(t, F.protocols.name, '', '');
 }
 
 /** Fills in frame.protocols once every protocol of the frame is known. */
@@ -194,5 +284,5 @@ export function finishProtocols(item: Field, protos: string[]): void {
   }
   const s = protos.join(':');
   item.value = s;
-  item.display = `[Protocols in frame: ${s}]`;
+  item.display = `[Protocols in frame: ${s}]`; // a generated item (brackets as tshark -V prints them)
 }

@@ -1,11 +1,11 @@
 // What ICMP and ICMPv6 share: the Internet checksum, echo request/reply matching, and dissecting
 // the packet an error message quotes (as children of the ICMP layer, with the columns left alone).
 import type { Field } from '../types';
-import type { Ctx } from './context';
+import { BoundsSignal, type Ctx } from './context';
 import { expert } from './expert';
 import { dissectState } from './state';
 import { hex } from '../fields/format';
-import { leaf } from '../fields/tree';
+import { generated, leaf } from '../fields/tree';
 
 /** One's-complement sum of [off, end) folded to 16 bits, starting from `initial`. */
 export function onesSum(d: Uint8Array, off: number, end: number, initial = 0): number {
@@ -20,19 +20,23 @@ export function onesSum(d: Uint8Array, off: number, end: number, initial = 0): n
 /**
  * The checksum item and its status: verified when the whole message was captured ("[correct]" or
  * "incorrect, should be …" with an error), else unverified. `partial` is the pseudo-header sum.
+ * An unverified checksum says why, as Wireshark's: "[fragmented datagram]" for a message cut by the
+ * snap length (Wireshark says so for a fragment's payload too, not dissected here) and, in ICMPv4 (`v4`),
+ * "[in ICMP error packet]" for a message quoted in an error, which it never verifies.
  */
-export function checksumItems(c: Ctx, tree: Field[], prefix: string, off: number, msgEnd: number, partial: number): void {
+export function checksumItems(c: Ctx, tree: Field[], prefix: string, off: number, msgEnd: number, partial: number, v4 = false): void {
   const sum = c.v.getUint16(off + 2);
-  const whole = msgEnd <= c.cap;
-  if (!whole) {
-    leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]`, off + 2, 2);
-    leaf(tree, `${prefix}.checksum.status`, 2, 'Checksum Status: Unverified', off + 2, 0);
+  const inError = v4 && c.quoteInto !== null;
+  if (msgEnd > c.cap || inError) {
+    const reason = inError ? ' [in ICMP error packet]' : ' [fragmented datagram]';
+    leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]${reason}`, off + 2, 2);
+    generated(tree, `${prefix}.checksum.status`, 2, 'Checksum Status: Unverified', off + 2, 0);
     return;
   }
   const total = onesSum(c.d, off, msgEnd, partial);
   if (total === 0xffff) {
     leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} [correct]`, off + 2, 2);
-    leaf(tree, `${prefix}.checksum.status`, 1, 'Checksum Status: Good', off + 2, 0);
+    generated(tree, `${prefix}.checksum.status`, 1, 'Checksum Status: Good', off + 2, 0);
     return;
   }
   // The right value: what makes the sum 0xffff with the checksum field taken as zero.
@@ -40,7 +44,7 @@ export function checksumItems(c: Ctx, tree: Field[], prefix: string, off: number
   const should = (~without) & 0xffff;
   const item = leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} incorrect, should be ${hex(should, 4)}`, off + 2, 2);
   expert(c, item.children, off + 2, 'warning', 'checksum', `Bad checksum [should be ${hex(should, 4)}]`, `${prefix}.checksum_bad`);
-  leaf(tree, `${prefix}.checksum.status`, 0, 'Checksum Status: Bad', off + 2, 0);
+  generated(tree, `${prefix}.checksum.status`, 0, 'Checksum Status: Bad', off + 2, 0);
 }
 
 /** Remembers an echo request; returns nothing. */
@@ -64,13 +68,23 @@ export function echoReply(c: Ctx, proto: string, id: number, seq: number): { fra
   return { frame, ms: c.recall(() => ms) };
 }
 
-/** Dissects the packet quoted by an error message: its items go under the ICMP layer. */
-export function dissectQuoted(c: Ctx, tree: Field[], run: () => void): void {
+/**
+ * Dissects the packet quoted by an error message: its items go under the ICMP layer. As Wireshark's
+ * call_dissector_work_error: an error message holds only part of the packet, so running past the
+ * quote's own end is no fault (what was there stays shown); running out of captured bytes still is,
+ * reported for the quoted protocol `quoted` ("IPv4 truncated").
+ */
+export function dissectQuoted(c: Ctx, tree: Field[], quoted: string, run: () => void): void {
   const saveCol = c.colWritable, saveInto = c.quoteInto;
   c.colWritable = false;
   c.quoteInto = tree;
   try {
     run();
+  } catch (e) {
+    if (!(e instanceof BoundsSignal)) throw e;
+    // Wireshark names the quoted protocol (its current_proto was set before the error path saved it).
+    c.current = quoted;
+    if (!e.malformed) throw e;
   } finally {
     c.colWritable = saveCol;
     c.quoteInto = saveInto;

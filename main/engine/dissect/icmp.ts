@@ -1,6 +1,6 @@
 // ICMP (RFC 792) as Wireshark shows it: type, code, verified checksum, echo identifiers (both byte
 // orders) with request/reply matching, and the IP header + transport header an error quotes.
-import { leaf } from '../fields/tree';
+import { generated, leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { bytesHex, hex, ipv4 } from '../fields/format';
 import type { Ctx } from './context';
@@ -55,8 +55,9 @@ function swap16(n: number): number {
 
 export function dissectIcmp(c: Ctx, off: number, end: number): void {
   const n = c.avail(off, end);
-  const h = c.open('icmp', 'ICMP', 'Internet Control Message Protocol', 3, 3, off, n);
   c.setProtocol('ICMP');
+  // Wireshark reads type, code and checksum before it adds the ICMP item.
+  const h = c.openAfter(4, end, 'icmp', 'ICMP', 'Internet Control Message Protocol', 3, 3, off, n);
   const d = c.d, v = c.v, t = h.fields;
   c.need(off, 4, end);
   const type = d[off], code = d[off + 1];
@@ -64,7 +65,7 @@ export function dissectIcmp(c: Ctx, off: number, end: number): void {
   const codeName = CODES[type]?.[code];
   leaf(t, F.type.name, type, `Type: ${type} (${typeName})`, off, 1);
   leaf(t, F.code.name, code, codeName ? `Code: ${code} (${codeName})` : `Code: ${code}`, off + 1, 1);
-  checksumItems(c, t, 'icmp', off, end, 0);
+  checksumItems(c, t, 'icmp', off, end, 0, true);
   let info = typeName.padEnd(20) + (codeName ? ` (${codeName})` : '');
   if (type === 0 || type === 8 || type === 13 || type === 14 || type === 17 || type === 18 || type === 15 || type === 16) {
     c.need(off + 4, 4, end);
@@ -79,14 +80,14 @@ export function dissectIcmp(c: Ctx, off: number, end: number): void {
       else {
         const r = echoReply(c, 'icmp', id, seq);
         if (r) {
-          leaf(t, F.respTo.name, r.frame, `Request frame: ${r.frame}`, off, 0);
-          leaf(t, F.respTime.name, r.ms, `Response time: ${r.ms} ms`, off, 0);
+          generated(t, F.respTo.name, r.frame, `Request frame: ${r.frame}`, off, 0);
+          generated(t, F.respTime.name, r.ms, `Response time: ${r.ms} ms`, off, 0);
           info += ` (request in ${r.frame})`;
         }
       }
     }
     c.setInfo(info);
-    if (off + 8 < end) dissectData(c, off + 8, end);
+    if (off + 8 < end) dissectData(c, off + 8, end, t);
     return;
   }
   c.setInfo(info);
@@ -105,8 +106,9 @@ export function dissectIcmp(c: Ctx, off: number, end: number): void {
     } else {
       leaf(t, F.unused.name, bytesHex(d, off + 4, 4), `Unused: ${bytesHex(d, off + 4, 4)}`, off + 4, 4);
     }
-    // The quoted packet is always dissected: an error quoting nothing is malformed, as in Wireshark.
-    dissectQuoted(c, t, () => dissectIpv4(c, off + 8, end));
+    // An error quoting nothing shows nothing (Wireshark's IPv4 reads its first byte before its item,
+    // and in an error packet that is no fault); a quote cut by the snap length is reported.
+    if (off + 8 < end) dissectQuoted(c, t, 'IPv4', () => dissectIpv4(c, off + 8, end));
     return;
   }
   if (off + 4 < end) dissectData(c, off + 4, end);

@@ -1,7 +1,7 @@
 // ICMPv6 (RFC 4443, RFC 4861) as Wireshark shows it: type, code, checksum verified over the IPv6
 // pseudo-header, echo with request/reply matching, neighbour discovery targets, and the packet an
 // error quotes.
-import { leaf } from '../fields/tree';
+import { generated, leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { bytesHex, hex, ipv6 } from '../fields/format';
 import type { Ctx } from './context';
@@ -68,23 +68,28 @@ export function dissectIcmpv6(c: Ctx, off: number, end: number): void {
   leaf(t, F.code.name, code, codeName ? `Code: ${code} (${codeName})` : `Code: ${code}`, off + 1, 1);
   checksumItems(c, t, 'icmpv6', off, end, c.colWritable ? pseudoSum(c, end - off) : 0);
   let info = typeName + (codeName ? ` (${codeName})` : '');
+  // Wireshark names the message before reading the rest: a message cut short keeps its name in Info.
+  c.setInfo(info);
   if (type === 128 || type === 129) {
-    c.need(off + 4, 4, end);
-    const id = v.getUint16(off + 4), seq = v.getUint16(off + 6);
+    // Item by item: a message cut by the snap length shows the identifier when it was captured.
+    c.need(off + 4, 2, end);
+    const id = v.getUint16(off + 4);
     leaf(t, F.echoId.name, hex(id, 4), `Identifier: ${hex(id, 4)}`, off + 4, 2);
+    c.need(off + 6, 2, end);
+    const seq = v.getUint16(off + 6);
     leaf(t, F.echoSeq.name, seq, `Sequence: ${seq}`, off + 6, 2);
     info += ` id=${hex(id, 4)}, seq=${seq}, hop limit=${c.ttl}`;
     if (type === 128) echoRequest(c, 'icmpv6', id, seq);
     else {
       const r = echoReply(c, 'icmpv6', id, seq);
       if (r) {
-        leaf(t, F.respTo.name, r.frame, `Response To: ${r.frame}`, off, 0);
-        leaf(t, F.respTime.name, r.ms, `Response Time: ${r.ms} ms`, off, 0);
+        generated(t, F.respTo.name, r.frame, `Response To: ${r.frame}`, off, 0);
+        generated(t, F.respTime.name, r.ms, `Response Time: ${r.ms} ms`, off, 0);
         info += ` (request in ${r.frame})`;
       }
     }
     c.setInfo(info);
-    if (off + 8 < end) dissectData(c, off + 8, end);
+    if (off + 8 < end) dissectData(c, off + 8, end, t);
     return;
   }
   if (type === 135 || type === 136) {
@@ -102,8 +107,9 @@ export function dissectIcmpv6(c: Ctx, off: number, end: number): void {
     if (type === 2) leaf(t, F.mtu.name, v.getUint32(off + 4), `MTU: ${v.getUint32(off + 4)}`, off + 4, 4);
     else if (type === 4) leaf(t, F.pointer.name, v.getUint32(off + 4), `Pointer: ${v.getUint32(off + 4)}`, off + 4, 4);
     else leaf(t, F.reserved.name, bytesHex(d, off + 4, 4), `Reserved: ${bytesHex(d, off + 4, 4)}`, off + 4, 4);
-    // The quoted packet is always dissected: an error quoting nothing is malformed, as in Wireshark.
-    dissectQuoted(c, t, () => dissectIpv6(c, off + 8, end));
+    // An error quoting nothing is malformed in ICMPv6 itself, as in Wireshark (a short quote is not).
+    c.need(off + 8, 1, end);
+    dissectQuoted(c, t, 'IPv6', () => dissectIpv6(c, off + 8, end));
     return;
   }
   if (off + 4 < end) dissectData(c, off + 4, end);

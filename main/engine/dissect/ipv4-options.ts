@@ -18,6 +18,8 @@ const F = {
   emptyRt: defineField('ip.empty_rt', 'Empty Route', 'ipv4'),
   ts: defineField('ip.opt.time_stamp', 'Time stamp', 'uint'),
   ra: defineField('ip.opt.ra', 'Router Alert', 'uint'),
+  overflow: defineField('ip.opt.overflow', 'Overflow', 'uint'),
+  flag: defineField('ip.opt.flag', 'Flag', 'uint'),
 };
 const BAD_OPT_LEN = defineExpert('ip.opt.len.invalid', 'Invalid length for option');
 
@@ -30,6 +32,8 @@ const NAMES: Record<number, [string, string]> = {
   133: ['Extended Security', 'Extended security'], 134: ['Commercial Security', 'Commercial IP security option'],
   25: ['Quick-Start', 'Quick-Start'],
 };
+/** The time stamp option's flag (RFC 791): what each entry holds. */
+const TS_FLAGS: Record<number, string> = { 0: 'Time stamps only', 1: 'Time stamp and address', 3: 'Time stamps for prespecified addresses' };
 const CLASSES = ['Control', 'Reserved for future use', 'Debugging and measurement', 'Reserved for future use'];
 
 
@@ -46,21 +50,24 @@ export function dissectIpv4Options(c: Ctx, tree: Field[], off: number, len: numb
     const single = type === 0 || type === 1;
     let optLen = 1;
     if (!single) {
-      optLen = p + 1 < end ? d[p + 1] : 0;
-      if (optLen < 2 || p + optLen > end) {
-        const item = leaf(head.children, '', null, `IP Option - ${name}`, p, end - p);
-        typeItem(item.children, type, numberName, p);
-        const msg = optLen < 2 ? `${name} (with option length = ${optLen} byte${optLen === 1 ? '' : 's'}; should be >= 2)` : `${name} (option length = ${optLen} bytes says option goes past end of options)`;
+      // Wireshark's option walker stops at a length it cannot walk, with a warning in its place.
+      const msg = p + 1 >= end ? `${name} (length byte past end of options)`
+        : d[p + 1] < 2 ? `${name} (with too-short option length = ${d[p + 1]} byte${d[p + 1] === 1 ? '' : 's'})`
+          : p + d[p + 1] > end ? `${name} (option length = ${d[p + 1]} bytes says option goes past end of options)` : '';
+      if (msg) {
+        const item = leaf(head.children, '', null, msg, p, Math.min(2, end - p));
         expert(c, item.children, p, 'warning', 'protocol', msg, BAD_OPT_LEN);
         if (names.length) head.display += ', ' + names.join(', ');
         return false;
       }
+      optLen = d[p + 1];
     }
     const item = leaf(head.children, '', null, single ? `IP Option - ${name}` : `IP Option - ${name} (${optLen} bytes)`, p, optLen);
     typeItem(item.children, type, numberName, p);
     if (!single) {
       leaf(item.children, F.len.name, optLen, `Length: ${optLen}`, p + 1, 1);
-      optionBody(item.children, d, type, p, optLen);
+      const summary = optionBody(item.children, d, type, p, optLen);
+      if (summary) item.display += `: ${summary}`;
       names.push(name);
     }
     p += optLen;
@@ -77,11 +84,11 @@ function typeItem(tree: Field[], type: number, numberName: string, p: number): v
   leaf(t.children, F.number.name, type & 31, bitsDisplay(type, 0x1f, 8, 'Number', `${numberName} (${type & 31})`), p, 1);
 }
 
-/** The body of the options students meet (route records, timestamps, router alert). */
-function optionBody(tree: Field[], d: Uint8Array, type: number, p: number, optLen: number): void {
+/** The body of the options students meet (route records, timestamps, router alert); returns what the option's title adds, if anything. */
+function optionBody(tree: Field[], d: Uint8Array, type: number, p: number, optLen: number): string {
   const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
   if (type === 7 || type === 131 || type === 137) {
-    if (optLen < 3) return;
+    if (optLen < 3) return '';
     const ptr = d[p + 2];
     leaf(tree, F.ptr.name, ptr, `Pointer: ${ptr}`, p + 2, 1);
     for (let q = 3; q + 4 <= optLen; q += 4) {
@@ -90,14 +97,21 @@ function optionBody(tree: Field[], d: Uint8Array, type: number, p: number, optLe
       leaf(tree, recorded ? F.rt.name : F.emptyRt.name, a, `${recorded ? 'Recorded Route' : 'Empty Route'}: ${a}${q + 1 === ptr ? ' <- (next)' : ''}`, p + q, 4);
     }
   } else if (type === 68) {
-    if (optLen < 4) return;
+    if (optLen < 4) return '';
     leaf(tree, F.ptr.name, d[p + 2], `Pointer: ${d[p + 2]}`, p + 2, 1);
+    const of = d[p + 3];
+    leaf(tree, F.overflow.name, of >> 4, bitsDisplay(of, 0xf0, 8, 'Overflow', String(of >> 4)), p + 3, 1);
+    const flag = of & 0x0f;
+    leaf(tree, F.flag.name, flag, bitsDisplay(of, 0x0f, 8, 'Flag', `${TS_FLAGS[flag] ?? 'Unknown'} (0x${flag.toString(16)})`), p + 3, 1);
     for (let q = 4; q + 4 <= optLen; q += 4) {
       const ts = dv.getUint32(p + q);
       leaf(tree, F.ts.name, ts, `Time stamp: ${ts}`, p + q, 4);
     }
   } else if (type === 148 && optLen === 4) {
     const v = dv.getUint16(p + 2);
-    leaf(tree, F.ra.name, v, `Router Alert: ${v === 0 ? 'Router shall examine packet' : 'Reserved'} (${v})`, p + 2, 2);
+    const shown = `${v === 0 ? 'Router shall examine packet' : 'Reserved'} (${v})`;
+    leaf(tree, F.ra.name, v, `Router Alert: ${shown}`, p + 2, 2);
+    return shown;
   }
+  return '';
 }

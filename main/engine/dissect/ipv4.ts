@@ -1,7 +1,7 @@
 // IPv4 (RFC 791) as Wireshark's "ip" dissector shows it: header fields, options, fragments marked
 // (not reassembled), then the payload by protocol number.
 import { defineField } from '../fields/registry';
-import { bitsDisplay, leaf } from '../fields/tree';
+import { bitsDisplay, generated, leaf } from '../fields/tree';
 import { hex, ipv4 } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
@@ -75,6 +75,7 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   const lenItem = leaf(t, F.len.name, totalLen, `Total Length: ${totalLen}`, off + 2, 2);
   if (totalLen < hlen) {
     const msg = `Bogus IP length (${totalLen}, less than header length ${hlen})`;
+    lenItem.display = `Total Length: ${totalLen} bytes (bogus, less than header length ${hlen})`;
     // The expert says only "Bogus IP length"; the Info column gives the numbers.
     expert(c, lenItem.children, off + 2, 'error', 'protocol', 'Bogus IP length', BAD_LEN);
     c.malformed = true;
@@ -110,10 +111,12 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   c.need(off + 10, 2, end);
   const sum = v.getUint16(off + 10);
   leaf(t, F.checksum.name, hex(sum, 4), `Header Checksum: ${hex(sum, 4)} [validation disabled]`, off + 10, 2);
-  leaf(t, F.checksumStatus.name, 2, 'Header checksum status: Unverified', off + 10, 0);
+  generated(t, F.checksumStatus.name, 2, 'Header checksum status: Unverified', off + 10, 0);
   c.need(off + 12, 4, end);
   const src = ipv4(d, off + 12);
   leaf(t, F.src.name, src, `Source Address: ${src}`, off + 12, 4);
+  // The title grows as Wireshark's does: a header cut before the destination still names the source.
+  if (!c.lean) h.title = `Internet Protocol Version 4, Src: ${src}`;
   c.need(off + 16, 4, end);
   const dst = ipv4(d, off + 16);
   leaf(t, F.dst.name, dst, `Destination Address: ${dst}`, off + 16, 4);
@@ -122,7 +125,7 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   if (ttl > 0 && ttl < 5 && (d[off + 16] & 0xf0) !== 0xe0 && proto !== 103 && proto !== 89) {
     expert(c, ttlItem.children, off + 8, 'note', 'sequence', `"Time To Live" only ${ttl}`, TTL_SMALL);
   }
-  if (!c.lean) h.title = `Internet Protocol Version 4, Src: ${src}, Dst: ${dst}`;
+  if (!c.lean) h.title += `, Dst: ${dst}`;
   c.setAddresses(src, dst);
   if (hlen > 20) {
     c.need(off + 20, hlen - 20, end);

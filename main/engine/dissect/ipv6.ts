@@ -1,9 +1,11 @@
 // IPv6 (RFC 8200) as Wireshark's "ipv6" dissector shows it: the fixed header, then the extension
-// headers walked one by one (each its own protocol, as in frame.protocols), then the payload.
+// headers walked one by one (each its own protocol in frame.protocols, a subtree of the IPv6 header's
+// in the tree), then the payload.
 // Fragments are marked, not reassembled.
 import { defineField } from '../fields/registry';
-import { bitsDisplay, leaf } from '../fields/tree';
+import { bitsDisplay, generated, hidden, leaf } from '../fields/tree';
 import { hex, ipv6, bytesHex } from '../fields/format';
+import type { Field } from '../types';
 import type { Ctx } from './context';
 import { dsfieldItem } from './dscp';
 import { dissectIpPayload, ipProtoName } from './ip-proto';
@@ -20,13 +22,20 @@ const F = {
   hlim: defineField('ipv6.hlim', 'Hop Limit', 'uint'),
   src: defineField('ipv6.src', 'Source Address', 'ipv6'),
   dst: defineField('ipv6.dst', 'Destination Address', 'ipv6'),
+  opt: defineField('ipv6.opt', 'IPv6 Option', 'none'),
+  pad1: defineField('ipv6.opt.pad1', 'Pad1', 'none'),
   optType: defineField('ipv6.opt.type', 'Type', 'hex', { digits: 2 }),
+  optAction: defineField('ipv6.opt.type.action', 'Action', 'uint'),
+  optChange: defineField('ipv6.opt.type.change', 'May Change', 'bool'),
+  optRest: defineField('ipv6.opt.type.rest', 'Low-Order Bits', 'hex', { digits: 2 }),
   optLen: defineField('ipv6.opt.length', 'Length', 'uint'),
   padn: defineField('ipv6.opt.padn', 'PadN', 'bytes'),
   ra: defineField('ipv6.opt.router_alert', 'Router Alert', 'uint'),
   rtType: defineField('ipv6.routing.type', 'Type', 'uint'),
   rtSegleft: defineField('ipv6.routing.segleft', 'Segments Left', 'uint'),
+  fragReserved: defineField('ipv6.fraghdr.reserved_octet', 'Reserved octet', 'hex', { digits: 2 }),
   fragOffset: defineField('ipv6.fraghdr.offset', 'Offset', 'uint'),
+  fragReservedBits: defineField('ipv6.fraghdr.reserved_bits', 'Reserved bits', 'uint'),
   fragMore: defineField('ipv6.fraghdr.more', 'More Fragments', 'bool'),
   fragIdent: defineField('ipv6.fraghdr.ident', 'Identification', 'hex', { digits: 8 }),
 };
@@ -35,18 +44,21 @@ defineField('ipv6.addr', 'Source or Destination Address', 'ipv6');
 const HDR40 = defineExpert('ipv6.bogus_ipv6_length', 'IPv6 header must be exactly 40 bytes');
 const PLEN = defineExpert('ipv6.bogus_payload_length', 'IPv6 payload length exceeds framing length');
 
-/** Extension headers: protocol filter name, title, and the name ipv6.nxt gives them. */
-const EXT: Record<number, [string, string, string]> = {
-  0: ['ipv6.hopopts', 'IPv6 Hop-by-Hop Option', 'IPv6 Hop-by-Hop Option'],
-  43: ['ipv6.routing', 'Routing Header for IPv6', 'Routing Header for IPv6'],
-  44: ['ipv6.fraghdr', 'Fragment Header for IPv6', 'Fragment Header for IPv6'],
-  60: ['ipv6.dstopts', 'Destination Options for IPv6', 'Destination Options for IPv6'],
+/** Extension headers: protocol filter name, title, the name ipv6.nxt gives them, and the short name an exception names. */
+const EXT: Record<number, [string, string, string, string]> = {
+  0: ['ipv6.hopopts', 'IPv6 Hop-by-Hop Option', 'IPv6 Hop-by-Hop Option', 'IPv6 Hop-by-Hop'],
+  43: ['ipv6.routing', 'Routing Header for IPv6', 'Routing Header for IPv6', 'IPv6 Routing'],
+  44: ['ipv6.fraghdr', 'Fragment Header for IPv6', 'Fragment Header for IPv6', 'IPv6 Fragment'],
+  60: ['ipv6.dstopts', 'Destination Options for IPv6', 'Destination Options for IPv6', 'IPv6 Destination'],
 };
 for (const [name] of Object.values(EXT)) {
   defineField(`${name}.nxt`, 'Next Header', 'uint');
   defineField(`${name}.len`, 'Length', 'uint');
+  defineField(`${name}.len_oct`, 'Length', 'uint');
 }
 const OPTIONS: Record<number, string> = { 0: 'Pad1', 1: 'PadN', 5: 'Router Alert', 0xc2: 'Jumbo Payload', 4: 'Tunnel Encapsulation Limit', 0xc9: 'Home Address' };
+/** What a node that does not know an option does with it (RFC 8200 §4.2), as Wireshark words it. */
+const ACTIONS = ['Skip and continue', 'Discard', 'Discard and send ICMP Parameter Problem', 'Discard and send ICMP if not multicast'];
 const ROUTING: Record<number, string> = { 0: 'Source Route', 2: 'Type 2 Routing', 3: 'RPL Source Route', 4: 'Segment Routing' };
 
 /** A next-header value as ipv6.nxt displays it. */
@@ -63,7 +75,7 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
   c.need(off, 1, end);
   leaf(t, F.version.name, d[off] >> 4, bitsDisplay(d[off], 0xf0, 8, 'Version', String(d[off] >> 4)), off, 1);
   // Wireshark's hidden twin, so that "ip.version == 6" matches.
-  leaf(t, 'ip.version', d[off] >> 4, `Version: ${d[off] >> 4} [This field makes the filter match on "ip.version == 6" possible]`, off, 1);
+  hidden(t, 'ip.version', d[off] >> 4, `Version: ${d[off] >> 4} [This field makes the filter match on "ip.version == 6" possible]`, off, 1);
   if (end - off < 40) expert(c, t, off, 'error', 'malformed', 'IPv6 header must be exactly 40 bytes', HDR40);
   c.need(off, 4, end);
   const w = v.getUint32(off);
@@ -105,7 +117,7 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
     const ext = EXT[nxt];
     if (!ext) break;
     if (nxt === 44) {
-      const r = fragmentHeader(c, p, pduEnd);
+      const r = fragmentHeader(c, t, p, pduEnd);
       if (r.fragmented) {
         // Reassembled as IPv4 fragments are (see ipv4.ts); the fragment list joins the IPv6 header's items.
         if (c.colWritable && pduEnd <= c.cap) {
@@ -127,7 +139,7 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
       p += 8;
       continue;
     }
-    const n = optionsOrRouting(c, nxt, p, pduEnd);
+    const n = optionsOrRouting(c, t, nxt, p, pduEnd);
     nxt = d[p];
     p += n;
   }
@@ -139,63 +151,78 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
   dissectIpPayload(c, nxt, p, pduEnd);
 }
 
-/** Hop-by-hop, destination options or routing header at `p`; returns its length in bytes. */
-function optionsOrRouting(c: Ctx, type: number, p: number, end: number): number {
-  const [proto, title] = EXT[type];
+/** Hop-by-hop, destination options or routing header at `p`, a subtree of the IPv6 header's; returns its length in bytes. */
+function optionsOrRouting(c: Ctx, under: Field[], type: number, p: number, end: number): number {
+  const [proto, title, , short] = EXT[type];
   const d = c.d;
   c.need(p, 2, end);
   const len = (d[p + 1] + 1) * 8;
-  const h = c.open(proto, 'IPv6', title, 3, 3, p, len);
-  c.need(p, len, end);
+  const h = c.openIn(under, proto, short, title, p, len);
   const t = h.fields;
   const nxt = d[p];
   leaf(t, `${proto}.nxt`, nxt, `Next Header: ${nxtName(nxt)} (${nxt})`, p, 1);
   leaf(t, `${proto}.len`, d[p + 1], `Length: ${d[p + 1]}`, p + 1, 1);
-  leaf(t, '', null, `[Length: ${len} bytes]`, p + 1, 1);
+  generated(t, `${proto}.len_oct`, len, `Length: ${len} bytes`, p + 1, 1);
   if (type === 43) {
+    c.need(p + 2, 2, end);
     const rt = d[p + 2];
     h.title = `${title} (${ROUTING[rt] ?? 'Unknown'})`;
     leaf(t, F.rtType.name, rt, `Type: ${ROUTING[rt] ?? 'Unknown'} (${rt})`, p + 2, 1);
     leaf(t, F.rtSegleft.name, d[p + 3], `Segments Left: ${d[p + 3]}`, p + 3, 1);
+    c.need(p, len, end);
     return len;
   }
+  // Options are read one by one, as Wireshark does: a header running past the packet shows the options before.
   let q = p + 2;
   while (q < p + len) {
+    c.need(q, 1, end);
     const ot = d[q];
-    const name = OPTIONS[ot] ?? 'Unknown';
     if (ot === 0) {
-      const o = leaf(t, '', null, 'Pad1', q, 1);
-      leaf(o.children, F.optType.name, hex(ot, 2), `Type: Pad1 (0x00)`, q, 1);
+      const o = leaf(t, F.opt.name, null, 'Pad1', q, 1);
+      leaf(o.children, F.optType.name, hex(ot, 2), 'Type: Pad1 (0x00)', q, 1);
+      leaf(o.children, F.pad1.name, null, 'Pad1', q, 1);
       q++;
       continue;
     }
-    const ol = q + 1 < p + len ? d[q + 1] : 0;
-    const size = Math.min(2 + ol, p + len - q);
-    const o = leaf(t, '', null, name, q, size);
-    leaf(o.children, F.optType.name, hex(ot, 2), `Type: ${name} (${hex(ot, 2)})`, q, 1);
+    const name = OPTIONS[ot];
+    c.need(q + 1, 1, end);
+    const ol = d[q + 1];
+    const o = leaf(t, F.opt.name, null, name ?? `Unknown IPv6 Option (${ot})`, q, 2 + ol);
+    optionType(o.children, ot, name ?? 'Unknown', q);
     leaf(o.children, F.optLen.name, ol, `Length: ${ol}`, q + 1, 1);
+    c.need(q + 2, ol, Math.min(end, p + len));
     if (ot === 1) {
-      const bytes = ol ? bytesHex(d, q + 2, Math.min(ol, size - 2)) : '';
+      const bytes = ol ? bytesHex(d, q + 2, ol) : '';
       leaf(o.children, F.padn.name, bytes, `PadN: ${bytes || '<none>'}`, q + 2, ol);
-    } else if (ot === 5 && ol === 2 && size >= 4) {
+    } else if (ot === 5 && ol === 2) {
       const ra = (d[q + 2] << 8) | d[q + 3];
       leaf(o.children, F.ra.name, ra, `Router Alert: ${ra === 0 ? 'MLD' : ra === 1 ? 'RSVP' : ra === 2 ? 'Active Networks' : 'Unknown'} (${ra})`, q + 2, 2);
     }
-    q += size;
+    q += 2 + ol;
   }
   return len;
 }
 
-function fragmentHeader(c: Ctx, p: number, end: number): { nxt: number; offset: number; more: boolean; ident: number; fragmented: boolean } {
-  const h = c.open('ipv6.fraghdr', 'IPv6', 'Fragment Header for IPv6', 3, 3, p, 8);
+/** An option's type byte and the three parts RFC 8200 §4.2 gives its bits. */
+function optionType(t: Field[], ot: number, name: string, q: number): void {
+  const it = leaf(t, F.optType.name, hex(ot, 2), `Type: ${name} (${hex(ot, 2)})`, q, 1);
+  const action = ot >> 6;
+  leaf(it.children, F.optAction.name, action, bitsDisplay(ot, 0xc0, 8, 'Action', `${ACTIONS[action]} (${action})`), q, 1);
+  leaf(it.children, F.optChange.name, (ot >> 5) & 1, bitsDisplay(ot, 0x20, 8, 'May Change', ot & 0x20 ? 'Yes' : 'No'), q, 1);
+  leaf(it.children, F.optRest.name, hex(ot & 0x1f, 2), bitsDisplay(ot, 0x1f, 8, 'Low-Order Bits', hex(ot & 0x1f, 2)), q, 1);
+}
+
+function fragmentHeader(c: Ctx, under: Field[], p: number, end: number): { nxt: number; offset: number; more: boolean; ident: number; fragmented: boolean } {
+  const h = c.openIn(under, 'ipv6.fraghdr', 'IPv6 Fragment', 'Fragment Header for IPv6', p, 8);
   c.need(p, 8, end);
   const d = c.d, t = h.fields;
   const nxt = d[p];
   const w = c.v.getUint16(p + 2);
   const units = w >> 3, more = (w & 1) === 1, ident = c.v.getUint32(p + 4);
   leaf(t, 'ipv6.fraghdr.nxt', nxt, `Next header: ${nxtName(nxt)} (${nxt})`, p, 1);
-  leaf(t, '', null, `Reserved octet: ${hex(d[p + 1], 2)}`, p + 1, 1);
+  leaf(t, F.fragReserved.name, hex(d[p + 1], 2), `Reserved octet: ${hex(d[p + 1], 2)}`, p + 1, 1);
   leaf(t, F.fragOffset.name, units, bitsDisplay(w, 0xfff8, 16, 'Offset', `${units} (${units * 8} bytes)`), p + 2, 2);
+  leaf(t, F.fragReservedBits.name, (w >> 1) & 3, bitsDisplay(w, 6, 16, 'Reserved bits', String((w >> 1) & 3)), p + 2, 2);
   leaf(t, F.fragMore.name, more ? 1 : 0, bitsDisplay(w, 1, 16, 'More Fragments', more ? 'Yes' : 'No'), p + 2, 2);
   leaf(t, F.fragIdent.name, hex(ident, 8), `Identification: ${hex(ident, 8)}`, p + 4, 4);
   // An atomic fragment (offset 0, no more) is a whole datagram (RFC 6946).

@@ -46,6 +46,11 @@ const FAMILIES: Record<number, string> = { 2: 'IP', 7: 'OSI', 16: 'Appletalk', 2
 export function dissectLink(c: Ctx): void {
   // A frame length below the captured length is an error; the captured bytes still count (as tshark).
   const end = c.raw.len > c.cap ? c.raw.len : c.cap;
+  // A pcapng custom block's bytes: data, under the columns the frame layer set (PCAPNG, its PEN).
+  if (c.raw.custom) {
+    dissectData(c, 0, end);
+    return;
+  }
   switch (c.raw.linktype) {
     case 1: dissectEth(c, end); return;
     case 113: dissectSll(c, end); return;

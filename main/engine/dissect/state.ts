@@ -13,8 +13,8 @@ export interface DissectState {
   prevSec: number;
   prevNsec: number;
   hasPrev: boolean;
-  /** udp.stream by conversation key. */
-  udpStreams: Map<string, number>;
+  /** UDP conversations by key: udp.stream, and the times udp.time_relative / udp.time_delta count from. */
+  udpStreams: Map<string, UdpConversation>;
   /** ICMP / ICMPv6 echo requests by "proto|src|dst|id|seq" → frame number (and time for resptime). */
   echoRequests: Map<string, { frame: number; sec: number; nsec: number }>;
   /** IPv4 fragments being reassembled, by "src|dst|proto|id". */
@@ -29,6 +29,15 @@ export interface DissectState {
   http: Map<number, HttpConversation>;
   /** TCP streams HTTP's heuristic claimed. */
   httpClaimed: Set<number>;
+}
+
+export interface UdpConversation {
+  stream: number;
+  /** The frame that created the conversation (a quoted header too), and the last top-level datagram with a payload. */
+  firstSec: number;
+  firstNsec: number;
+  prevSec: number;
+  prevNsec: number;
 }
 
 const states = new WeakMap<Session, DissectState>();

@@ -2,7 +2,7 @@
 // (tcp_print_sequence_number_analysis): ACK facts, iRTT, bytes in flight, then the analysis flags,
 // each an item with its expert item beneath it, and the duplicate-ACK count and frame.
 import type { Field, TcpAnalysis } from '../types';
-import { leaf, unwanted } from '../fields/tree';
+import { generated, unwanted } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
@@ -32,41 +32,45 @@ for (const f of ['retransmission', 'fast_retransmission', 'spurious_retransmissi
  * retransmission is reported as fast_retransmission + retransmission; only the first counts here).
  */
 export function analysisTree(c: Ctx, tree: Field[], a: TcpAnalysis, off: number): void {
-  const top = leaf(tree, T.analysis.name, 1, 'SEQ/ACK analysis', off);
+  const top = generated(tree, T.analysis.name, 1, 'SEQ/ACK analysis', off);
   const t = top.children;
   if (a.acksFrame !== undefined) {
-    leaf(t, T.acksFrame.name, a.acksFrame, `This is an ACK to the segment in frame: ${a.acksFrame}`, off);
+    generated(t, T.acksFrame.name, a.acksFrame, `This is an ACK to the segment in frame: ${a.acksFrame}`, off);
     if (a.ackRtt !== undefined) {
       const s = unwanted(T.ackRtt.name) ? '' : secondsString(a.ackRtt);
-      leaf(t, T.ackRtt.name, s, `The RTT to ACK the segment was: ${s} seconds`, off);
+      generated(t, T.ackRtt.name, s, `The RTT to ACK the segment was: ${s} seconds`, off);
     }
   }
   if (a.initialRtt !== undefined) {
     const s = unwanted(T.initialRtt.name) ? '' : secondsString(a.initialRtt);
-    leaf(t, T.initialRtt.name, s, `iRTT: ${s} seconds`, off);
+    generated(t, T.initialRtt.name, s, `iRTT: ${s} seconds`, off);
   }
-  if (a.bytesInFlight !== undefined) leaf(t, T.bif.name, a.bytesInFlight, `Bytes in flight: ${a.bytesInFlight}`, off);
-  if (a.pushBytesSent !== undefined) leaf(t, T.push.name, a.pushBytesSent, `Bytes sent since last PSH flag: ${a.pushBytesSent}`, off);
+  // Wireshark shows the bytes since the last PSH only beside a (nonzero) bytes in flight.
+  if (a.bytesInFlight !== undefined) {
+    generated(t, T.bif.name, a.bytesInFlight, `Bytes in flight: ${a.bytesInFlight}`, off);
+    const push = a.pushBytesSent ?? 0;
+    generated(t, T.push.name, push, `Bytes sent since last PSH flag: ${push}`, off);
+  }
   if (!a.flags.length) return;
   // Wireshark 4.0 raises each flag's expert on the "TCP Analysis Flags" item itself; a duplicate ACK
   // is an item there, its expert sits on the duplicate-to frame below.
-  const fl = leaf(t, T.flags.name, 1, 'TCP Analysis Flags', off);
+  const fl = generated(t, T.flags.name, 1, 'TCP Analysis Flags', off);
   for (const e of a.expert) {
     const name = e.field ?? '';
     if (name === 'tcp.analysis.duplicate_ack') {
-      leaf(fl.children, name, 1, 'This is a TCP duplicate ack', off);
+      generated(fl.children, name, 1, 'This is a TCP duplicate ack', off);
       continue;
     }
     expert(c, fl.children, off, e.severity, e.group, e.message, name);
     if (name === 'tcp.analysis.retransmission' && a.rto !== undefined) {
       const s = secondsString(a.rto);
-      leaf(fl.children, T.rto.name, s, `The RTO for this segment was: ${s} seconds`, off);
-      leaf(fl.children, T.rtoFrame.name, a.rtoFrame ?? 0, `RTO based on delta from frame: ${a.rtoFrame ?? 0}`, off);
+      generated(fl.children, T.rto.name, s, `The RTO for this segment was: ${s} seconds`, off);
+      generated(fl.children, T.rtoFrame.name, a.rtoFrame ?? 0, `RTO based on delta from frame: ${a.rtoFrame ?? 0}`, off);
     }
   }
   if (a.dupAckNum !== undefined && a.flags.includes('duplicate_ack')) {
-    leaf(t, T.dupNum.name, a.dupAckNum, `Duplicate ACK #: ${a.dupAckNum}`, off);
-    const fr = leaf(t, T.dupFrame.name, a.dupAckFrame ?? 0, `Duplicate to the ACK in frame: ${a.dupAckFrame ?? 0}`, off);
+    generated(t, T.dupNum.name, a.dupAckNum, `Duplicate ACK #: ${a.dupAckNum}`, off);
+    const fr = generated(t, T.dupFrame.name, a.dupAckFrame ?? 0, `Duplicate to the ACK in frame: ${a.dupAckFrame ?? 0}`, off);
     expert(c, fr.children, off, 'note', 'sequence', `Duplicate ACK (#${a.dupAckNum})`, 'tcp.analysis.duplicate_ack');
   }
 }

@@ -4,9 +4,9 @@
 import type { Field, TcpSegment } from '../types';
 import { TCP_ACK, TCP_SYN } from '../types';
 import { ge, le, lt, sub } from '../tcp/seq';
-import { leaf } from '../fields/tree';
+import { bitsDisplay, generated, leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
-import { bytesHex } from '../fields/format';
+import { bytesHex, hex } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
 
@@ -34,6 +34,14 @@ const F = {
   tfo: defineField('tcp.options.tfo', 'TCP Fast Open', 'none'),
   tfoRequest: defineField('tcp.options.tfo.request', 'Fast Open Cookie Request', 'none'),
   tfoCookie: defineField('tcp.options.tfo.cookie', 'Fast Open Cookie', 'bytes'),
+  md5: defineField('tcp.options.md5', 'TCP MD5 signature', 'bytes'),
+  md5Digest: defineField('tcp.options.md5.digest', 'MD5 digest', 'bytes'),
+  userTo: defineField('tcp.options.user_to', 'User Timeout', 'bytes'),
+  userToGranularity: defineField('tcp.options.user_to_granularity', 'Granularity', 'bool'),
+  userToVal: defineField('tcp.options.user_to_val', 'User Timeout', 'uint'),
+  experimental: defineField('tcp.options.experimental', 'Experimental', 'bytes'),
+  exid: defineField('tcp.options.experimental.exid', 'Experiment Identifier', 'hex', { digits: 4 }),
+  expData: defineField('tcp.options.experimental.data', 'Data', 'bytes'),
   unknown: defineField('tcp.options.unknown', 'Unknown', 'none'),
   unknownPayload: defineField('tcp.options.unknown.payload', 'Payload', 'bytes'),
 };
@@ -43,16 +51,30 @@ const MSS_PRESENT = defineExpert('tcp.options.mss.present', 'The non-SYN packet 
 const DSACK = defineExpert('tcp.options.sack.dsack', 'D-SACK Sequence');
 const TFO_SYN = defineExpert('tcp.analysis.tfo_syn', 'TCP SYN with TFO Cookie');
 const PADDING = defineExpert('tcp.non_zero_bytes_after_eol', 'Non-zero header padding');
+const SUBOPTION = defineExpert('tcp.suboption_malformed', 'suboption would go past end of option');
 
-/** Option names as Wireshark's tcp_option_kind_vs (the kinds students may meet). */
+/** Option kinds by number, as Wireshark 4.0's tcp_option_kind_vs names them ("Kind: …"). */
 const KINDS: Record<number, string> = {
   0: 'End of Option List', 1: 'No-Operation', 2: 'Maximum Segment Size', 3: 'Window Scale', 4: 'SACK Permitted',
-  5: 'SACK', 8: 'Time Stamp Option', 19: 'MD5 signature', 28: 'User Timeout', 29: 'TCP Authentication Option',
-  30: 'Multipath TCP', 34: 'TCP Fast Open Cookie', 69: 'Encryption Negotiation (TCP-ENO)', 253: 'RFC3692-style Experiment 1',
-  254: 'RFC3692-style Experiment 2',
+  5: 'SACK', 6: 'Echo', 7: 'Echo Reply', 8: 'Time Stamp Option', 9: 'Partial Order Connection Permitted',
+  10: 'Partial Order Service Profile', 11: 'CC', 12: 'CC.NEW', 13: 'CC.ECHO', 14: 'TCP Alternate Checksum Request',
+  15: 'TCP Alternate Checksum Data', 16: 'Skeeter', 17: 'Bubba', 18: 'Trailer Checksum Option', 19: 'MD5 Signature Option',
+  20: 'SCPS Capabilities', 21: 'Selective Negative Acknowledgements', 22: 'Record Boundaries', 23: 'Corruption experienced',
+  24: 'SNAP', 25: 'Unassigned', 26: 'TCP Compression Filter', 27: 'Quick-Start Response', 28: 'User Timeout Option',
+  29: 'The TCP Authentication Option', 30: 'Multipath TCP', 34: 'TCP Fast Open Cookie', 76: 'Riverbed Probe',
+  78: 'Riverbed Transparency', 253: 'RFC3692-style Experiment 1', 254: 'RFC3692-style Experiment 2',
 };
-/** Expected lengths of the fixed-size options. */
-const FIXED: Record<number, number> = { 2: 4, 3: 3, 4: 2, 8: 10 };
+/** Expected lengths of the fixed-size options (Wireshark 4.0 checks these in each option's dissector). */
+const FIXED: Record<number, number> = { 2: 4, 3: 3, 4: 2, 8: 10, 19: 18, 28: 4 };
+/** Each option's name in the options summary and its subtree's title ("TCP Option - …"). */
+const NAMES: Record<number, string> = {
+  0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 2: 'Maximum segment size', 3: 'Window scale', 4: 'SACK permitted', 5: 'SACK',
+  8: 'Timestamps', 19: 'TCP MD5 signature', 28: 'User Timeout', 34: 'TCP Fast Open', 253: 'Experimental', 254: 'Experimental',
+};
+/** The field of each option's subtree. */
+const OPTION_FIELDS: Record<number, string> = {
+  2: 'tcp.options.mss', 3: 'tcp.options.wscale', 4: 'tcp.options.sack_perm', 8: 'tcp.options.timestamp', 19: 'tcp.options.md5', 28: 'tcp.options.user_to',
+};
 
 
 
@@ -84,12 +106,10 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
       leaf(it.children, F.kind.name, kind, `Kind: ${kindName} (${kind})`, p, 1);
       names.push(nm);
       p++;
-      // After EOL only zeros may follow (each read as one more EOL): anything else is bad padding, not options.
-      if (kind === 0) {
-        const stop = Math.min(end, c.avail(p, pduEnd) + p);
-        let nonZero = false;
-        for (let q = p; q < stop; q++) if (d[q] !== 0) { nonZero = true; break; }
-        if (nonZero) {
+      // After EOL only zeros may follow (each read as one more EOL): a non-zero byte starts bad padding, not options.
+      if (kind === 0 && p < end) {
+        c.need(p, 1, pduEnd);
+        if (d[p] !== 0) {
           const pad = leaf(head.children, '', null, 'Non-zero header padding', p, end - p);
           expert(c, pad.children, p, 'error', 'protocol', 'Non-zero header padding', PADDING);
           break;
@@ -97,27 +117,31 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
       }
       continue;
     }
-    if (p + 1 < end) c.need(p + 1, 1, pduEnd);
-    const optLen = p + 1 < end ? d[p + 1] : -1;
-    const want = FIXED[kind];
-    if (optLen < 2 || p + optLen > end || (want !== undefined && optLen !== want)) {
-      // Wireshark stops at an option whose length is impossible, with a warning on it.
-      const shown = optLen < 0 ? 1 : Math.min(Math.max(optLen, 2), end - p);
-      const it = leaf(head.children, F.unknown.name, bytesHex(d, p, shown), `TCP Option - ${kindName}`, p, shown);
-      leaf(it.children, F.kind.name, kind, `Kind: ${kindName} (${kind})`, p, 1);
-      if (optLen >= 0) leaf(it.children, F.len.name, optLen, `Length: ${optLen}`, p + 1, 1);
-      const msg = optLen < 0 ? `${kindName} (option length missing)`
-        : optLen < 2 ? `${kindName} (with option length = ${optLen} byte${optLen === 1 ? '' : 's'}; should be >= 2)`
-          : p + optLen > end ? `${kindName} (option length = ${optLen} bytes says option goes past end of options)`
-            : `${kindName} (with option length = ${optLen} bytes; should be ${want})`;
-      expert(c, it.children, p, 'error', 'malformed', msg, BAD_LEN);
-      names.push(kindName);
-      break;
-    }
+    const name = NAMES[kind] ?? `Unknown (0x${kind.toString(16).padStart(2, '0')})`;
+    // Wireshark 4.0 stops at an option whose length cannot be walked: a note naming the problem.
+    const bad = (msg: string, n: number): void => {
+      const it = leaf(head.children, '', null, msg, p, n);
+      expert(c, it.children, p, 'note', 'sequence', msg, BAD_LEN);
+    };
+    if (p + 1 >= end) { bad(`${name} (length byte past end of options)`, 1); break; }
+    c.need(p + 1, 1, pduEnd);
+    const optLen = d[p + 1];
+    if (optLen < 2) { bad(`${name} (with too-short option length = ${optLen} byte${optLen === 1 ? '' : 's'})`, 2); break; }
+    if (p + optLen > end) { bad(`${name} (option length = ${optLen} bytes says option goes past end of options)`, end - p); break; }
     const body = p + 2;
-    // Timestamps show TSval even when TSecr was not captured, as Wireshark reads field by field.
-    c.need(p, kind === 8 && c.avail(p, pduEnd) >= 6 ? 6 : optLen, pduEnd);
-    const bytes = bytesHex(d, p, optLen);
+    // An option of a fixed size with another length: its kind and length, a note on the length, nothing more.
+    const want = FIXED[kind];
+    if (want !== undefined && optLen !== want) {
+      const it = leaf(head.children, OPTION_FIELDS[kind] ?? F.unknown.name, bytesHex(d, p, c.avail(p, p + optLen)), `TCP Option - ${name}`, p, optLen);
+      const li = kindLen(it, kind, optLen, p);
+      expert(c, li.children, p + 1, 'note', 'sequence', `option length should be ${want}`, BAD_LEN);
+      names.push(name);
+      p += optLen;
+      continue;
+    }
+    // Timestamps show what was captured of them (kind, length, TSval), as Wireshark reads field by field.
+    c.need(p, kind === 8 ? 2 : optLen, pduEnd);
+    const bytes = kind === 8 ? '' : bytesHex(d, p, optLen);
     switch (kind) {
       case 2: {
         const mss = v.getUint16(body);
@@ -127,7 +151,6 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         leaf(it.children, F.mssVal.name, mss, `MSS Value: ${mss}`, body, 2);
         seg.mss = mss;
         info(` MSS=${mss}`);
-        names.push('Maximum segment size');
         break;
       }
       case 3: {
@@ -137,10 +160,9 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         kindLen(it, kind, optLen, p);
         const sh = leaf(it.children, F.shift.name, shift, `Shift count: ${shift}`, body, 1);
         if (shift > 14) expert(c, sh.children, body, 'warning', 'protocol', 'Window scale shift exceeds 14', WS_SHIFT);
-        leaf(it.children, F.multiplier.name, mult, `Multiplier: ${mult}`, body, 1);
+        generated(it.children, F.multiplier.name, mult, `Multiplier: ${mult}`, body, 1);
         seg.wscaleShift = shift;
         info(` WS=${mult}`);
-        names.push('Window scale');
         break;
       }
       case 4: {
@@ -148,7 +170,6 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         kindLen(it, kind, optLen, p);
         seg.sackPerm = true;
         info(' SACK_PERM');
-        names.push('SACK permitted');
         break;
       }
       case 5: {
@@ -157,7 +178,8 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         const edges: number[] = [];
         /** The edges as shown: relative to the peer's ISN once it is known. */
         const shownEdges: number[] = [];
-        const rel = peerBase === null ? '' : ' (relative)';
+        // Relative to the peer's ISN (0 while it is unknown), as tshark words them with relative numbers on.
+        const rel = ' (relative)';
         let shown = '';
         let count = 0;
         for (let q = body; q + 8 <= p + optLen; q += 8) {
@@ -172,36 +194,41 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
           info(` SLE=${rle} SRE=${rre}`);
           count++;
         }
+        if ((optLen - 2) % 8) {
+          const q = body + count * 8;
+          const sub = leaf(it.children, '', null, 'suboption would go past end of option', q, p + optLen - q);
+          expert(c, sub.children, q, 'error', 'malformed', 'suboption would go past end of option', SUBOPTION);
+        }
         it.display += shown;
-        leaf(it.children, F.sackCount.name, count, `TCP SACK Count: ${count}`, p, 0);
+        generated(it.children, F.sackCount.name, count, `TCP SACK Count: ${count}`, p, 0);
         // RFC 2883 D-SACK, as Wireshark tests it: the first block at or below the ACK, or inside the second.
         if (count > 0) {
           const ack = peerBase !== null && (seg.flags & TCP_ACK) ? sub(seg.ack, peerBase) : seg.ack;
           const [le0, re0, le1, re1] = shownEdges;
           if (le(re0, ack) || (count > 1 && lt(le1, re0) && ge(re1, re0))) {
-            leaf(it.children, F.sackDsackLe.name, le0, `D-SACK Left Edge = ${le0}${rel}`, body, 4);
-            leaf(it.children, F.sackDsackRe.name, re0, `D-SACK Right Edge = ${re0}${rel}`, body + 4, 4);
+            generated(it.children, F.sackDsackLe.name, le0, `D-SACK Left Edge = ${le0}${rel}`, body, 4);
+            generated(it.children, F.sackDsackRe.name, re0, `D-SACK Right Edge = ${re0}${rel}`, body + 4, 4);
             const ds = leaf(it.children, '', null, 'D-SACK Sequence', body, 8);
             expert(c, ds.children, body, 'warning', 'sequence', 'D-SACK Sequence', DSACK);
           }
         }
         seg.sack = edges;
-        names.push('SACK');
         break;
       }
       case 8: {
-        const tsval = v.getUint32(body);
-        const it = leaf(head.children, F.ts.name, bytesHex(d, p, c.avail(p, p + optLen)), `TCP Option - Timestamps: TSval ${tsval}`, p, optLen);
+        const it = leaf(head.children, F.ts.name, bytesHex(d, p, c.avail(p, p + optLen)), 'TCP Option - Timestamps', p, optLen);
         kindLen(it, kind, optLen, p);
+        c.need(body, 4, pduEnd);
+        const tsval = v.getUint32(body);
         leaf(it.children, F.tsval.name, tsval, `Timestamp value: ${tsval}`, body, 4);
         c.need(body + 4, 4, pduEnd);
         const tsecr = v.getUint32(body + 4);
-        it.display += `, TSecr ${tsecr}`;
+        // The title gets its values once both were read (a cut option keeps the bare title).
+        it.display += `: TSval ${tsval}, TSecr ${tsecr}`;
         leaf(it.children, F.tsecr.name, tsecr, `Timestamp echo reply: ${tsecr}`, body + 4, 4);
         seg.tsval = tsval;
         seg.tsecr = tsecr;
         info(` TSval=${tsval} TSecr=${tsecr}`);
-        names.push('Timestamps');
         break;
       }
       case 34: {
@@ -216,34 +243,61 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
           info(' TFO=C');
           if ((seg.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) expert(c, ci.children, body, 'note', 'sequence', 'TCP SYN with TFO Cookie', TFO_SYN);
         }
-        names.push('TCP Fast Open');
+        break;
+      }
+      case 19: {
+        info(' MD5');
+        const it = leaf(head.children, F.md5.name, bytes, 'TCP Option - TCP MD5 signature', p, optLen);
+        kindLen(it, kind, optLen, p);
+        if (optLen > 2) leaf(it.children, F.md5Digest.name, bytesHex(d, body, optLen - 2), `MD5 digest: ${bytesHex(d, body, optLen - 2)}`, body, optLen - 2);
+        break;
+      }
+      case 28: {
+        const it = leaf(head.children, F.userTo.name, bytes, 'TCP Option - User Timeout', p, optLen);
+        kindLen(it, kind, optLen, p);
+        if (optLen === 4) {
+          const w = v.getUint16(body);
+          info(` USER_TO=${w & 0x7fff}`);
+          leaf(it.children, F.userToGranularity.name, w >> 15, bitsDisplay(w, 0x8000, 16, 'Granularity', w & 0x8000 ? 'Minutes' : 'Seconds'), body, 2);
+          leaf(it.children, F.userToVal.name, w & 0x7fff, bitsDisplay(w, 0x7fff, 16, 'User Timeout', String(w & 0x7fff)), body, 2);
+        }
+        break;
+      }
+      case 253:
+      case 254: {
+        // RFC 6994: a 16-bit experiment identifier, then the experiment's data.
+        const exid = optLen >= 4 ? v.getUint16(body) : -1;
+        if (exid >= 0) info(` ExID=${exid.toString(16)}`);
+        const it = leaf(head.children, F.experimental.name, bytes, 'TCP Option - Experimental: Unknown', p, optLen);
+        kindLen(it, kind, optLen, p);
+        if (exid >= 0) leaf(it.children, F.exid.name, hex(exid, 4), `Experiment Identifier: Unknown (${hex(exid, 4)})`, body, 2);
+        if (optLen > 4) leaf(it.children, F.expData.name, bytesHex(d, body + 2, optLen - 4), `Data: ${bytesHex(d, body + 2, optLen - 4)}`, body + 2, optLen - 4);
         break;
       }
       default: {
-        // Info notes Wireshark adds for the rarer options students may meet.
-        if (kind === 19) info(' MD5');
-        else if (kind === 28 && optLen === 4) info(` USER_TO=${v.getUint16(body) & 0x7fff}`);
-        else if ((kind === 253 || kind === 254) && optLen >= 4) info(` ExID=${v.getUint16(body).toString(16)}`);
-        const it = leaf(head.children, F.unknown.name, bytes, `TCP Option - ${kindName}`, p, optLen);
+        // Options Wireshark 4.0 has no dissector of its own for (or that we do not dissect).
+        const it = leaf(head.children, F.unknown.name, bytes, 'TCP Option - Unknown', p, optLen);
         kindLen(it, kind, optLen, p);
         if (optLen > 2) leaf(it.children, F.unknownPayload.name, bytesHex(d, body, optLen - 2), `Payload: ${bytesHex(d, body, optLen - 2)}`, body, optLen - 2);
-        names.push(kind in KINDS ? kindName : `Unknown (0x${kind.toString(16).padStart(2, '0')})`);
       }
     }
+    // The summary names an option once its dissection returned (one cut short by the capture is not named).
+    names.push(name);
     p += optLen;
   }
   }
 }
 
-function kindLen(it: Field, kind: number, len: number, p: number): void {
+/** The kind and length items every option with a length starts with; returns the length item. */
+function kindLen(it: Field, kind: number, len: number, p: number): Field {
   leaf(it.children, F.kind.name, kind, `Kind: ${KINDS[kind] ?? 'Unknown'} (${kind})`, p, 1);
-  leaf(it.children, F.len.name, len, `Length: ${len}`, p + 1, 1);
+  return leaf(it.children, F.len.name, len, `Length: ${len}`, p + 1, 1);
 }
 
 /**
  * The option facts tracking needs (window scale, SACK edges, MSS, timestamps), read without building
  * a tree, before the analysis runs (Wireshark analyses a segment before it dissects its options).
- * Stops at the first impossible length, as the tree-building pass does.
+ * Stops where the tree-building pass stops (an option whose length cannot be walked).
  */
 export function parseOptionFacts(d: Uint8Array, off: number, len: number, seg: TcpSegment): void {
   const end = off + len;
@@ -253,8 +307,10 @@ export function parseOptionFacts(d: Uint8Array, off: number, len: number, seg: T
     if (kind === 0 || kind === 1) { p++; continue; }
     if (p + 1 >= end) return;
     const l = d[p + 1];
+    if (l < 2 || p + l > end) return;
+    // A fixed-size option with another length gives no facts; the walk goes on after it.
     const want = FIXED[kind];
-    if (l < 2 || p + l > end || (want !== undefined && l !== want)) return;
+    if (want !== undefined && l !== want) { p += l; continue; }
     const b = p + 2;
     switch (kind) {
       case 2: seg.mss = (d[b] << 8) | d[b + 1]; break;

@@ -5,7 +5,7 @@
 import type { Field, TcpAnalysis, TcpSegment } from '../types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, TCP_URG } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay, leaf, unwanted, unwantedUnder } from '../fields/tree';
+import { bitsDisplay, generated, leaf, unwanted, unwantedUnder } from '../fields/tree';
 import { hex } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
@@ -83,18 +83,27 @@ function flagsLetters(flags: number): string {
   return s;
 }
 
+/**
+ * tcp.completeness as Wireshark 4.0 labels it (conversation_completeness_fill): a name for the
+ * combinations a regular start produces, and the bare number for any other.
+ */
 function completenessText(v: number): string {
-  if ((v & 31) === 31) return 'Complete, WITH_DATA';
-  if ((v & 23) === 23) return 'Complete, NO_DATA';
-  const parts: string[] = [];
-  if (v & 32) parts.push('RST');
-  if (v & 16) parts.push('FIN');
-  if (v & 8) parts.push('DATA');
-  if (v & 4) parts.push('ACK');
-  if (v & 2) parts.push('SYN_ACK');
-  if (v & 1) parts.push('SYN_SENT');
-  return parts.length ? `Incomplete, ${parts.join('_')}` : 'Incomplete';
+  return `${COMPLETENESS[v] ?? 'Incomplete'} (${v})`;
 }
+
+/** Bits: 1 SYN sent, 2 SYN-ACK sent, 4 ACK sent, 8 data, 16 FIN, 32 RST. */
+const COMPLETENESS: Readonly<Record<number, string>> = {
+  1: 'Incomplete, SYN_SENT',
+  3: 'Incomplete, CLIENT_ESTABLISHED',
+  7: 'Incomplete, ESTABLISHED',
+  15: 'Incomplete, DATA',
+  31: 'Complete, WITH_DATA',
+  47: 'Complete, WITH_DATA',
+  63: 'Complete, WITH_DATA',
+  23: 'Complete, NO_DATA',
+  39: 'Complete, NO_DATA',
+  55: 'Complete, NO_DATA',
+};
 
 
 function bit(t: Field[], name: string, flags: number, mask: number, label: string, off: number, len: number): Field {
@@ -151,9 +160,14 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   const stream = analysis ? analysis.stream : only?.stream ?? 0;
   const times = analysis ?? only;
   c.tcpStream = stream;
-  leaf(t, F.stream.name, stream, `Stream index: ${stream}`, off, 0);
-  leaf(t, F.completeness.name, x.completeness, lean ? '' : `Conversation completeness: ${completenessText(x.completeness)} (${x.completeness})`, off, 0);
-  if (haveLen) leaf(t, F.len.name, seglen, `TCP Segment Len: ${seglen}`, off + 12, 1);
+  generated(t, F.stream.name, stream, `Stream index: ${stream}`, off, 0);
+  generated(t, F.completeness.name, x.completeness, lean ? '' : `Conversation completeness: ${completenessText(x.completeness)}`, off, 0);
+  if (haveLen) generated(t, F.len.name, seglen, `TCP Segment Len: ${seglen}`, off + 12, 1);
+  else {
+    const msg = 'Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)';
+    const si = leaf(t, '', null, msg, off, 0);
+    expert(c, si.children, off, 'warning', 'malformed', msg, E.short);
+  }
   const seq = analysis ? analysis.seq : seqRaw;
   const ack = analysis ? analysis.ack : ackRaw;
   const win = analysis ? analysis.windowSize : window;
@@ -167,7 +181,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   if (hlen < 20) {
     c.appendInfo(`${info}, bogus TCP header length (${hlen}, must be at least 20)`);
     const hi = leaf(t, F.hdrLen.name, hlen, bitsDisplay(d[off + 12], 0xf0, 8, 'Header Length', `${hlen} bytes (${hlen >> 2})`), off + 12, 1);
-    expert(c, hi.children, off + 12, 'error', 'malformed', `Bogus TCP header length (${hlen}, must be at least 20)`, E.bogusHdr);
+    expert(c, hi.children, off + 12, 'error', 'protocol', `Bogus TCP header length (${hlen}, must be at least 20)`, E.bogusHdr);
     h.length = 13;
     publish(c, seg, analysis);
     return;
@@ -178,7 +192,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   }
   h.length = hlen;
   if (analysis) {
-    leaf(t, F.nxtseq.name, analysis.nxtseq, `Next Sequence Number: ${analysis.nxtseq}    (relative sequence number)`, off, 0);
+    generated(t, F.nxtseq.name, analysis.nxtseq, `Next Sequence Number: ${analysis.nxtseq}    (relative sequence number)`, off, 0);
   }
   const ai = leaf(t, F.ack.name, ack, `Acknowledgment Number: ${ack}${flags & TCP_ACK ? '    (relative ack number)' : ''}`, off + 8, 4);
   if (!(flags & TCP_ACK) && ackRaw !== 0) expert(c, ai.children, off + 8, 'note', 'protocol', 'The acknowledgment number field is nonzero while the ACK flag is not set', E.ackNonzero);
@@ -188,33 +202,30 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   leaf(t, F.hdrLen.name, hlen, bitsDisplay(d[off + 12], 0xf0, 8, 'Header Length', `${hlen} bytes (${hlen >> 2})`), off + 12, 1);
   flagsTree(c, t, flags, off, sport, dport, x.finActive);
   leaf(t, F.win.name, window, `Window: ${window}`, off + 14, 2);
-  leaf(t, F.winSize.name, win, `Calculated window size: ${win}`, off + 14, 2);
+  generated(t, F.winSize.name, win, `Calculated window size: ${win}`, off + 14, 2);
   if (analysis && !(flags & TCP_SYN)) {
     const sf = analysis.windowScalefactor;
     const shown = sf === -1 ? '-1 (unknown)' : sf === -2 ? '-2 (no window scaling used)' : String(sf);
-    leaf(t, F.scale.name, sf, `Window size scaling factor: ${shown}`, off + 14, 2);
+    generated(t, F.scale.name, sf, `Window size scaling factor: ${shown}`, off + 14, 2);
   }
   c.need(off + 16, 4, end);
   const sum = v.getUint16(off + 16);
   leaf(t, F.checksum.name, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]`, off + 16, 2);
-  leaf(t, F.checksumStatus.name, 2, 'Checksum Status: Unverified', off + 16, 0);
+  generated(t, F.checksumStatus.name, 2, 'Checksum Status: Unverified', off + 16, 0);
   const urg = v.getUint16(off + 18);
   const ui = leaf(t, F.urgent.name, urg, `Urgent Pointer: ${urg}`, off + 18, 2);
   if (!(flags & TCP_URG) && urg !== 0) expert(c, ui.children, off + 18, 'note', 'protocol', 'The urgent pointer field is nonzero while the URG flag is not set', E.urgNonzero);
   if (flags & TCP_URG) info += ` Urg=${urg}`;
   if (haveLen) info += ` Len=${seglen}`;
-  if (!haveLen) {
-    expert(c, t, off, 'error', 'malformed', 'Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)', E.short);
-  }
   c.appendInfo(info);
   // Publish the facts before anything below can run out of bytes: tracking already happened.
   publish(c, seg, analysis);
   const timestamps = (): void => {
     if (!times || unwantedUnder('tcp.time_')) return;
-    const ts = leaf(t, '', null, 'Timestamps', off, 0);
+    const ts = generated(t, '', null, 'Timestamps', off, 0);
     const rel = secondsString(times.timeRelative), del = secondsString(times.timeDelta);
-    leaf(ts.children, F.timeRel.name, rel, `Time since first frame in this TCP stream: ${rel} seconds`, off, 0);
-    leaf(ts.children, F.timeDelta.name, del, `Time since previous frame in this TCP stream: ${del} seconds`, off, 0);
+    generated(ts.children, F.timeRel.name, rel, `Time since first frame in this TCP stream: ${rel} seconds`, off, 0);
+    generated(ts.children, F.timeDelta.name, del, `Time since previous frame in this TCP stream: ${del} seconds`, off, 0);
   };
   if (hlen > 20) {
     try {
@@ -231,15 +242,21 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   // The analysis is printed (flags, expert items, Info prefix) only once the options were read.
   if (analysis && x.hasAnalysis) analysisTree(c, t, analysis, off);
   if (analysis?.infoPrefix && c.colWritable) c.info = analysis.infoPrefix + c.info;
-  if (seglen > 0) {
-    const start = off + hlen;
-    const n = c.avail(start, end);
-    if (n > 0) leaf(t, F.payload.name, unwanted(F.payload.name) ? null : c.hex(start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
-    if (!resent(analysis)) dissectTcpPayload(c, t, analysis, start, end, (flags & TCP_FIN) !== 0);
-    else if (plainRetransmission(analysis) && n === seglen && c.colWritable) retransmittedData(c, t, start, end);
-    if (n < seglen) c.need(start, seglen, end);
-  } else if (flags & TCP_FIN) {
-    dissectTcpFin(c, t, analysis, off + hlen);
+  const start = off + hlen;
+  const n = seglen > 0 ? c.avail(start, end) : 0;
+  // A payload the capture cut off entirely shows nothing at all, as in tshark.
+  if (n > 0) {
+    leaf(t, F.payload.name, unwanted(F.payload.name) ? null : c.hex(start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
+    if (!resent(analysis)) {
+      if (n < seglen) heuristicsCutShort(c, start, n, seglen, end);
+      dissectTcpPayload(c, t, analysis, start, end, (flags & TCP_FIN) !== 0);
+    } else if (plainRetransmission(analysis) && n === seglen && c.colWritable) {
+      // What reassembly does with it (Wireshark's desegment_tcp, run only on a payload captured whole):
+      // nothing, said in an item of its own. A cut one shows its payload item alone.
+      retransmittedData(c, t, start, end);
+    }
+  } else if (seglen === 0 && flags & TCP_FIN) {
+    dissectTcpFin(c, t, analysis, start);
   }
 }
 
@@ -254,10 +271,32 @@ function resent(a: TcpAnalysis | null): boolean {
   return f.includes('out_of_order') || f.includes('spurious_retransmission') || (f.includes('retransmission') && !f.includes('fast_retransmission'));
 }
 
-/** A retransmission that is neither fast nor spurious: tshark shows its bytes as retransmitted segment data. */
+/**
+ * tshark 4.0 tries its heuristic dissectors on every TCP payload no port dissector took, and three of
+ * them read bytes before they can say no (measured against tshark): SPICE a 4-byte magic number (payloads
+ * of 4 bytes or more), OpenWire its command byte at offset 4 (payloads of 10, 11, 14 or 15 bytes), RTPS a
+ * magic number at offset 4 (payloads of 20 bytes or more). A payload the capture cut before those bytes
+ * ends in that dissector's bounds exception ("[Packet size limited during capture: Spice truncated]").
+ */
+function heuristicsCutShort(c: Ctx, start: number, captured: number, reported: number, end: number): void {
+  if (captured < 4 && reported >= 4) {
+    c.enter('spice', 'Spice', 7, 5);
+    c.need(start, 4, end);
+  }
+  if (captured < 5 && (reported === 10 || reported === 11 || reported === 14 || reported === 15)) {
+    c.enter('openwire', 'OpenWire', 7, 5);
+    c.need(start + 4, 1, end);
+  }
+  if (captured < 8 && reported >= 20) {
+    c.enter('rtps', 'RTPS', 7, 5);
+    c.need(start + 4, 4, end);
+  }
+}
+
+/** A retransmission neither fast nor spurious: tshark then names the payload "Retransmitted TCP segment data". */
 function plainRetransmission(a: TcpAnalysis | null): boolean {
   const f = a?.flags;
-  return !!f && f.includes('retransmission') && !f.includes('fast_retransmission') && !f.includes('spurious_retransmission');
+  return f !== undefined && f.includes('retransmission') && !f.includes('fast_retransmission') && !f.includes('spurious_retransmission');
 }
 
 /** Hands the segment's facts to the decoder (only for top-level TCP, never for quoted headers). */
@@ -285,7 +324,7 @@ function flagsTree(c: Ctx, t: Field[], flags: number, off: number, sport: number
   const fin = bit(f, F.fin.name, flags, 0x001, 'Fin', off + 13, 1);
   if (flags & TCP_FIN) expert(c, fin.children, off + 13, 'chat', 'sequence', 'Connection finish (FIN)', E.fin);
   const letters = unwanted(F.str.name) ? '' : flagsLetters(flags);
-  const s = leaf(f, F.str.name, letters, `[TCP Flags: ${letters}]`, off + 12, 2);
+  const s = generated(f, F.str.name, letters, `TCP Flags: ${letters}`, off + 12, 2);
   if (flags & TCP_FIN) {
     if (finActive) expert(c, s.children, off + 12, 'note', 'sequence', 'This frame initiates the connection closing', E.finActive);
     else expert(c, s.children, off + 12, 'note', 'sequence', 'This frame undergoes the connection closing', E.finPassive);
@@ -298,9 +337,10 @@ function quotedHeader(c: Ctx, h: { title: string; length: number }, t: Field[], 
   c.need(off + 4, 4, end);
   const seqRaw = v.getUint32(off + 4);
   leaf(t, F.seq.name, seqRaw, `Sequence Number: ${seqRaw}`, off + 4, 4);
-  h.title += `, Seq: ${seqRaw}`;
   h.length = c.avail(off, end) < 20 ? 8 : 20;
+  // Only a whole quoted header gets its Seq in the title (tshark adds it after reading the rest).
   if (c.avail(off, end) < 20) return;
+  h.title += `, Seq: ${seqRaw}`;
   const ackRaw = v.getUint32(off + 8);
   const hlen = (d[off + 12] >> 4) * 4;
   const flags = v.getUint16(off + 12) & 0x0fff;

@@ -1,12 +1,14 @@
 // UDP (RFC 768) as Wireshark shows it: ports, length (checked against the IP payload), checksum,
 // udp.stream (one per address/port pair, both directions, headers quoted in ICMP errors included),
-// payload as data.
-import { leaf } from '../fields/tree';
+// the conversation's timestamps, the payload to DNS (by port or heuristic) or as data.
+import type { Field } from '../types';
+import { generated, leaf, unwantedUnder } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { bytesHex, hex } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
-import { dissectState } from './state';
+import { dissectState, type UdpConversation } from './state';
+import { timeBetween } from './frame';
 import { dissectData } from './payload';
 import { dissectDns, type DnsKind } from './dns';
 
@@ -18,6 +20,8 @@ const F = {
   checksumStatus: defineField('udp.checksum.status', 'Checksum Status', 'uint'),
   stream: defineField('udp.stream', 'Stream index', 'uint'),
   payload: defineField('udp.payload', 'Payload', 'bytes'),
+  timeRel: defineField('udp.time_relative', 'Time since first frame', 'time'),
+  timeDelta: defineField('udp.time_delta', 'Time since previous frame', 'time'),
 };
 defineField('udp', 'User Datagram Protocol', 'protocol');
 defineField('udp.port', 'Source or Destination Port', 'uint');
@@ -37,7 +41,8 @@ export function dissectUdp(c: Ctx, off: number, end: number): void {
   leaf(t, F.dstport.name, dport, `Destination Port: ${dport}`, off + 2, 2);
   h.title = `User Datagram Protocol, Src Port: ${sport}, Dst Port: ${dport}`;
   c.setInfo(`${sport} \u2192 ${dport}`);
-  c.need(off + 4, 4, end);
+  // Length and checksum read one by one, as Wireshark does: a header cut after the length shows it.
+  c.need(off + 4, 2, end);
   const len = v.getUint16(off + 4);
   const reported = end - off;
   const li = leaf(t, F.length.name, len, `Length: ${len}`, off + 4, 2);
@@ -52,21 +57,27 @@ export function dissectUdp(c: Ctx, off: number, end: number): void {
     expert(c, li.children, off + 4, 'error', 'malformed', `Bad length value ${len} > IP payload length`, BAD_LEN);
     c.appendInfo(` [BAD UDP LENGTH ${len} > IP PAYLOAD LENGTH]`);
   }
+  c.appendInfo(` Len=${len - 8}`);
+  c.need(off + 6, 2, end);
   const sum = v.getUint16(off + 6);
   if (sum === 0) {
-    leaf(t, F.checksum.name, hex(0, 4), 'Checksum: 0x0000 [zero-value ignored]', off + 6, 2);
-    leaf(t, F.checksumStatus.name, 3, 'Checksum Status: Not present', off + 6, 0);
+    const ci = leaf(t, F.checksum.name, hex(0, 4), 'Checksum: 0x0000 [zero-value ignored]', off + 6, 2);
+    generated(ci.children, F.checksumStatus.name, 3, 'Checksum Status: Not present', off + 6, 0);
   } else {
     leaf(t, F.checksum.name, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]`, off + 6, 2);
-    leaf(t, F.checksumStatus.name, 2, 'Checksum Status: Unverified', off + 6, 0);
+    generated(t, F.checksumStatus.name, 2, 'Checksum Status: Unverified', off + 6, 0);
   }
-  const stream = c.recall(() => udpStream(c, sport, dport));
-  leaf(t, F.stream.name, stream, `Stream index: ${stream}`, off + 8, 0);
-  c.appendInfo(` Len=${len - 8}`);
+  // The conversation lives in the session's state on the first pass; a stored frame re-dissected
+  // alone reads its stream and times back off the tape (and leaves the state alone).
+  const conv = c.replay ? null : udpConversation(c, sport, dport);
+  const stream = c.recall(() => conv!.stream);
+  generated(t, F.stream.name, stream, `Stream index: ${stream}`, off + 8, 0);
+  if (len === 8) return;
+  if (!quoted) timestamps(c, t, conv);
   const pend = quoted || len > reported ? end : off + len;
   const n = c.avail(off + 8, pend);
   if (n > 0) {
-    leaf(t, F.payload.name, bytesHex(c.d, off + 8, n), `UDP payload (${len - 8} byte${len - 8 === 1 ? '' : 's'})`, off + 8, n);
+    leaf(t, F.payload.name, bytesHex(c.d, off + 8, n), `UDP payload (${n} byte${n === 1 ? '' : 's'})`, off + 8, n);
     dissectUdpPayload(c, sport, dport, off + 8, pend);
   }
 }
@@ -100,14 +111,33 @@ function looksLikeDns(c: Ctx, off: number, end: number): boolean {
   return ar <= 10;
 }
 
-function udpStream(c: Ctx, sport: number, dport: number): number {
+function udpConversation(c: Ctx, sport: number, dport: number): UdpConversation {
   const st = dissectState(c.session);
   const a = `${c.netSrc}|${sport}`, b = `${c.netDst}|${dport}`;
   const key = a < b ? `${a}|${b}` : `${b}|${a}`;
   let s = st.udpStreams.get(key);
   if (s === undefined) {
-    s = st.udpStreams.size;
+    const { tsSec, tsNsec } = c.raw;
+    s = { stream: st.udpStreams.size, firstSec: tsSec, firstNsec: tsNsec, prevSec: tsSec, prevNsec: tsNsec };
     st.udpStreams.set(key, s);
   }
   return s;
+}
+
+/** The conversation's times, as Wireshark's udp.calculate_timestamps (on by default) shows them for a datagram with a payload. */
+function timestamps(c: Ctx, t: Field[], conv: UdpConversation | null): void {
+  const { tsSec, tsNsec } = c.raw;
+  // Both times come off the tape on a replay (conv is null then); recalled whether shown or not, so
+  // the tape reads the same in any mode.
+  const delta = c.recall(() => {
+    const d = timeBetween(tsSec, tsNsec, conv!.prevSec, conv!.prevNsec);
+    conv!.prevSec = tsSec;
+    conv!.prevNsec = tsNsec;
+    return d;
+  });
+  const rel = c.recall(() => timeBetween(tsSec, tsNsec, conv!.firstSec, conv!.firstNsec));
+  if (unwantedUnder('udp.time_')) return;
+  const ts = generated(t, '', null, 'Timestamps', 0, 0);
+  generated(ts.children, F.timeRel.name, rel, `Time since first frame: ${rel} seconds`, 0, 0);
+  generated(ts.children, F.timeDelta.name, delta, `Time since previous frame: ${delta} seconds`, 0, 0);
 }

@@ -29,8 +29,8 @@ const PRIORITIES = [
 
 /** An 802.1Q tag at `off` (the 2-byte TCI and the 2-byte type / length that follows). */
 export function dissectVlan(c: Ctx, off: number, end: number): void {
-  const h = c.open('vlan', 'VLAN', '802.1Q Virtual LAN', 2, 2, off, 4);
   c.setProtocol('VLAN');
+  const h = c.openAfter(4, end, 'vlan', 'VLAN', '802.1Q Virtual LAN', 2, 2, off, 4);
   c.need(off, 4, end);
   const tci = c.v.getUint16(off);
   const pri = tci >> 13, dei = (tci >> 12) & 1, id = tci & 0xfff;

@@ -106,17 +106,6 @@ export function epochString(sec: number, nsec: number): string {
   return `${sec}.${f}`;
 }
 
-/** Printable ASCII preview of bytes ('.' for the rest), as the hex view's right column. */
-export function asciiPreview(data: Uint8Array, offset: number, length: number): string {
-  let s = '';
-  const end = Math.min(data.length, offset + length);
-  for (let i = offset; i < end; i++) {
-    const b = data[i];
-    s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
-  }
-  return s;
-}
-
 /** Longest item label Wireshark 4.0 keeps (ITEM_LABEL_LENGTH 240 with its terminating NUL), in UTF-8 bytes. */
 const LABEL_MAX = 239;
 const utf8 = new TextEncoder();

@@ -226,38 +226,43 @@ export function compile(node: Node): Predicate {
 /** A FrameView over a decoded frame, collecting only the `wanted` fields in one walk. */
 export function viewOf(frame: DecodedFrame, wanted: Set<string>, bytes?: Uint8Array, sources?: readonly Uint8Array[]): FrameView {
   const values = new Map<string, FieldValue[]>();
-  const protocols = new Set<string>();
-  const walk = (items: Field[]): void => {
+  /** Each protocol present, with the bytes of its first subtree (offset, length, in source: 0 the frame's). */
+  const protocols = new Map<string, { offset: number; length: number; source: number }>();
+  const walk = (items: Field[], source: number): void => {
     for (const f of items) {
       if (wanted.has(f.name)) {
         let list = values.get(f.name);
         if (!list) values.set(f.name, (list = []));
         list.push(f.value);
       }
-      // Protocol subtrees quoted inside ICMP errors count as protocols present, as in Wireshark.
-      if (f.value === null && f.name && PROTOCOLS.has(f.name)) protocols.add(f.name);
-      if (f.children.length) walk(f.children);
+      // Protocol subtrees inside another's (quoted in an ICMP error, an ICMP echo's data, IPv6 extension
+      // headers) count as protocols present, as in Wireshark.
+      const src = f.source ?? source;
+      if (f.value === null && f.name && PROTOCOLS.has(f.name) && !protocols.has(f.name)) {
+        protocols.set(f.name, { offset: f.offset, length: f.length, source: src });
+      }
+      if (f.children.length) walk(f.children, src);
     }
   };
   for (const layer of frame.layers) {
-    protocols.add(layer.protocol);
+    if (!protocols.has(layer.protocol)) protocols.set(layer.protocol, { offset: layer.offset, length: layer.length, source: layer.source ?? 0 });
     // A top-level item that is a field (tcp.segments) has a value of its own.
     if (layer.value !== undefined && wanted.has(layer.protocol)) {
       let list = values.get(layer.protocol);
       if (!list) values.set(layer.protocol, (list = []));
       list.push(layer.value);
     }
-    walk(layer.fields);
+    walk(layer.fields, layer.source ?? 0);
   }
   return {
     values: (name) => values.get(name) ?? [],
     hasProtocol: (name) => protocols.has(name),
     protocolBytes: (name) => {
-      const layer = frame.layers.find((l) => l.protocol === name);
-      if (!layer) return null;
-      // A layer dissected from a reassembled buffer: its offsets are into that buffer.
-      const from = layer.source ? sources?.[layer.source - 1] : bytes;
-      return from ? from.subarray(layer.offset, layer.offset + layer.length) : null;
+      const p = protocols.get(name);
+      if (!p) return null;
+      // A protocol dissected from a reassembled buffer: its offsets are into that buffer.
+      const from = p.source ? sources?.[p.source - 1] : bytes;
+      return from ? from.subarray(p.offset, p.offset + p.length) : null;
     },
   };
 }

@@ -36,6 +36,16 @@ interface Iface {
   link: LinkInfo;
   /** What the frame layer shows of the interface (frame.section_number is 1-based), shared by its frames. */
   meta: NonNullable<RawFrame['pcapng']>;
+  /** Decimal digits of its timestamps (RawFrame.tsPrecision). */
+  digits: number;
+}
+
+/**
+ * The decimal precision wiretap gives timestamps of `units` per second (pcapng if_tsresol): the largest
+ * of seconds, ds, cs, ms, µs, ns it can tell apart (2^-20 s is µs, 10^-4 s is ms).
+ */
+function precisionOf(units: number): number {
+  return units >= 1e9 ? 9 : units >= 1e6 ? 6 : units >= 1e3 ? 3 : units >= 100 ? 2 : units >= 10 ? 1 : 0;
 }
 
 const MAGIC_US = 0xa1b2c3d4;
@@ -79,6 +89,7 @@ export class WindowFrame implements RawFrame {
   tsNsec = 0;
   readonly interface = 0;
   readonly noInterfaceId = true;
+  tsPrecision = 6;
   constructor(buf: Uint8Array, public linktype: number) {
     this.buf = buf;
   }
@@ -381,9 +392,10 @@ export class CaptureReader {
       let frame: RawFrame;
       if (reuse) {
         reuse.window(buf, data, caplen - phdr);
+        reuse.tsPrecision = ns ? 9 : 6;
         frame = reuse;
       } else {
-        frame = { data: buf.subarray(data, data + caplen - phdr), len: 0, linktype, interface: 0, tsSec: 0, tsNsec: 0, noInterfaceId: true };
+        frame = { data: buf.subarray(data, data + caplen - phdr), len: 0, linktype, interface: 0, tsSec: 0, tsNsec: 0, noInterfaceId: true, tsPrecision: ns ? 9 : 6 };
       }
       frame.len = phdr ? (len - phdr) >>> 0 : len;
       frame.tsSec = view.getUint32(pos, le);
@@ -474,6 +486,7 @@ export class CaptureReader {
         // tshark lists a custom block as a frame of its own: its bytes after the enterprise number.
         if (total < 16) this.fail(`custom block length ${total} is too small`, pos);
         frame = this.recordFrame(buf, body + 4, bodyEnd - body - 4, bodyEnd - body - 4, null);
+        frame.custom = { pen: view.getUint32(body, le), copy: type === BLOCK_CB_COPY };
         break;
       case BLOCK_SYSDIG:
       case BLOCK_SYSDIG_V2:
@@ -547,7 +560,7 @@ export class CaptureReader {
     const meta: Iface['meta'] = { section: info.section + 1 };
     if (named.name !== undefined) meta.ifName = named.name;
     if (named.description !== undefined) meta.ifDescription = named.description;
-    this.ifaces.push({ info, ticks, link: linkInfo(linktype), meta });
+    this.ifaces.push({ info, ticks, link: linkInfo(linktype), meta, digits: precisionOf(info.unitsPerSecond) });
   }
 
   private sectionIface(localId: number, pos: number): Iface {
@@ -572,8 +585,14 @@ export class CaptureReader {
     const len = view.getUint32(body + 16, le);
     const data = body + fixed;
     let comments: string[] | undefined;
+    let flags: number | undefined;
+    // An obsolete packet block's drops count, unless it says "unknown" (0xffff), as wiretap reads it.
+    let drops = enhanced ? undefined : view.getUint16(body + 2, le);
+    if (drops === 0xffff) drops = undefined;
     this.options(view, data + round4(caplen), bodyEnd, (code, off, olen) => {
       if (code === 1) (comments ??= []).push(this.decoder.decode(buf.subarray(off, off + olen)));
+      else if (code === 2) flags = view.getUint32(off, le);
+      else if (code === 4) drops = Number(view.getBigUint64(off, le));
     }, packetOptionCheck, pos);
     const t = iface.ticks;
     t.convert(view.getUint32(body + 4, le), view.getUint32(body + 8, le));
@@ -587,8 +606,11 @@ export class CaptureReader {
       tsNsec: t.nsec,
       section: this.section,
       pcapng: iface.meta,
+      tsPrecision: iface.digits,
     };
     if (comments) frame.comments = comments;
+    if (flags !== undefined) frame.packetFlags = flags;
+    if (drops !== undefined) frame.dropCount = drops;
     return frame;
   }
 
@@ -618,6 +640,7 @@ export class CaptureReader {
       section: this.section,
       pcapng: iface.meta,
       noTimestamp: true,
+      tsPrecision: iface.digits,
     };
   }
 

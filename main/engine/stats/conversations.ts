@@ -2,6 +2,7 @@
 // relative start, duration), plus what tshark doesn't give: both endpoints' final states, the
 // handshake RTT and the number of retransmissions. Memory grows with connections, never with frames.
 import type { RawFrame, TcpSegment } from '../types';
+import { TCP_RST } from '../types';
 import { A_FAST_RETRANSMISSION, A_RETRANSMISSION, A_SPURIOUS_RETRANSMISSION } from '../tcp/sequence-analysis';
 import { captureTime, newSession, type Session } from '../session';
 import { dissectFrame } from '../dissect/index';
@@ -23,7 +24,11 @@ export interface ConversationRow {
   start: number;
   duration: number;
   states: { a: string; b: string };
-  /** tcp.analysis.initial_rtt in seconds, or null when the handshake wasn't seen. */
+  /**
+   * SYN to the client's ACK of the SYN-ACK in seconds (tcp.analysis.initial_rtt where the client's ACK set
+   * it), or null when no handshake was seen. tshark also sets initial_rtt at a RST answering the SYN (a
+   * refused connection): that is no handshake, so no RTT here.
+   */
   handshakeRtt: number | null;
   retransmissions: number;
   firstFrame: number;
@@ -37,8 +42,9 @@ interface Acc {
   bAddr: string; bPort: number;
   framesAB: number; bytesAB: number; framesBA: number; bytesBA: number;
   firstFrame: number; lastFrame: number;
-  /** The initial RTT in integer ns, 0 while unknown (as the tracker's). */
+  /** The initial RTT in integer ns, 0 while unknown (as the tracker's), and whether a handshake set it (1) or not (2). */
   rttNs: number;
+  rttBy: 0 | 1 | 2;
   retrans: number;
 }
 
@@ -101,7 +107,7 @@ export class ConversationStats {
       if (!r.tcp) return;
       const states = this.session.states;
       const { segment: seg, analysis: an } = r.tcp;
-      states.advance(seg, an.stream, an.direction, null);
+      states.advance(seg, an.stream, an.direction);
       // tshark's conversation table counts only segments whose header was read to the end.
       if (!r.tapped) return;
       const retrans = an.flags.length !== 0 && an.flags.includes('retransmission');
@@ -125,7 +131,7 @@ export class ConversationStats {
     tcp.finish(seg);
     this.noteCreated(seg.frame);
     const direction = tcp.lastDirection;
-    states.advance(seg, conv.stream, direction, null);
+    states.advance(seg, conv.stream, direction);
     this.count(seg, conv.stream, direction, (tcp.analysisBits & RETRANSMITTED) !== 0, conv.firstRtt, bytes, seg.frame);
   };
 
@@ -150,7 +156,7 @@ export class ConversationStats {
         bAddr: fromClient ? seg.dst : seg.src, bPort: fromClient ? seg.dstPort : seg.srcPort,
         framesAB: 0, bytesAB: 0, framesBA: 0, bytesBA: 0,
         firstFrame: n, lastFrame: n,
-        rttNs: 0, retrans: 0,
+        rttNs: 0, rttBy: 0, retrans: 0,
       };
       this.convs[stream] = c;
       if (2 * stream + 1 >= this.times.length) {
@@ -167,7 +173,11 @@ export class ConversationStats {
     if (time < t[2 * stream]) t[2 * stream] = time;
     if (time > t[2 * stream + 1]) t[2 * stream + 1] = time;
     c.lastFrame = n;
-    if (c.rttNs === 0) c.rttNs = rttNs;
+    // The frame where tshark's initial_rtt appears ends the handshake only if it is the client's ACK.
+    if (c.rttBy === 0 && rttNs !== 0) {
+      c.rttNs = rttNs;
+      c.rttBy = direction === 0 && !(seg.flags & TCP_RST) ? 1 : 2;
+    }
     if (retrans) c.retrans++;
   }
 
@@ -202,7 +212,7 @@ export class ConversationStats {
         start: this.times[2 * c.stream],
         duration: this.times[2 * c.stream + 1] - this.times[2 * c.stream],
         states: this.finalStates(c.stream),
-        handshakeRtt: c.rttNs === 0 ? null : c.rttNs / 1e9,
+        handshakeRtt: c.rttBy === 1 ? c.rttNs / 1e9 : null,
         retransmissions: c.retrans,
         firstFrame: c.firstFrame,
         lastFrame: c.lastFrame,

@@ -5,6 +5,7 @@ import type { DecodedFrame, RawFrame, TcpAnalysis, TcpSegment } from '../types';
 import { dissectFrame, type DissectResult } from '../dissect/index';
 import { captureTime, type Session } from '../session';
 import type { StreamOnly } from '../tcp/tracker';
+import type { StateReport } from '../tcp/states';
 import { epochString } from '../fields/format';
 import type { Source } from '../dissect/context';
 import type { Tape } from '../tape';
@@ -37,16 +38,9 @@ export function decodeInSession(raw: RawFrame, number: number, session: Session)
   } catch (e) {
     r = failed(e);
   }
-  let states = null;
-  let transitions = null;
   const stream = r.stream;
-  let analysis: DecodedFrame['analysis'] = [];
-  if (r.tcp) {
-    analysis = r.tcp.analysis.flags;
-    const s = session.states.onSegment(r.tcp.segment, r.tcp.analysis);
-    states = s.states;
-    transitions = s.transitions;
-  }
+  const analysis: DecodedFrame['analysis'] = r.tcp ? r.tcp.analysis.flags : [];
+  const report = r.tcp ? session.states.onSegment(r.tcp.segment, r.tcp.analysis) : null;
   const frame: DecodedFrame = {
     frame: number,
     time: epochString(raw.tsSec, raw.tsNsec),
@@ -63,9 +57,20 @@ export function decodeInSession(raw: RawFrame, number: number, session: Session)
     analysis,
     malformed: r.malformed,
     expert: r.expert,
-    states,
-    transitions,
+    states: null,
+    transitions: null,
   };
+  if (report) applyReport(frame, report);
   if (r.sources.length) frame.sources = r.sources.map((s) => ({ name: s.name, length: s.data.length }));
   return { frame, tcp: r.tcp, time, tapped: r.tapped, tcpOnly: r.tcpOnly, sources: r.sources, tape: r.tape };
+}
+
+/** Puts a state report (first or revised) into the frame, keys in their order: states, transitions, notes, start. */
+export function applyReport(frame: DecodedFrame, report: StateReport): void {
+  frame.states = report.states;
+  frame.transitions = report.transitions;
+  delete frame.notes;
+  delete frame.start;
+  if (report.notes) frame.notes = report.notes;
+  if (report.start) frame.start = report.start;
 }

@@ -2,14 +2,16 @@
 // frame), so a million frames cost well under 150 bytes each. A frame's full decode is rebuilt on
 // demand by re-reading its bytes and re-dissecting them with the TCP facts the first pass stored
 // (so stream numbers, relative numbers, analysis flags and states come out identical).
-import type { DecodedFrame, RawFrame, TcpAnalysis, TcpSegment, Transition } from '../types';
+import type { ConnectionStart, RawFrame, StartCause, StateNote, TcpAnalysis, TcpSegment, Transition } from '../types';
 import type { StoreConnection as ConnectionSummary, StorePrograms, StoreRow as FrameRow } from './types';
 import { newSession, type Session } from '../session';
 import { TcpTracker, type StreamOnly } from '../tcp/tracker';
-import { StateTracker } from '../tcp/states';
+import { StateTracker, type StateReport } from '../tcp/states';
+import { connectionStart } from '../tcp/state-machine';
 import { ArenaWriter, type ArenaReader } from './arena';
 import { f64, i32, Interner, u16, u32, u8 } from './columns';
 import { decodeInSession, type FullDecode } from './decode';
+import { timeColumn } from '../dissect/frame';
 import { readTape, writeTape } from './tape-record';
 import { Tape, type Replay } from '../tape';
 import { endpointName } from './labels';
@@ -56,11 +58,16 @@ class ReplayTcp extends TcpTracker {
 }
 
 class ReplayStates extends StateTracker {
-  current: { states: NonNullable<DecodedFrame['states']>; transitions: Transition[] } | null = null;
-  override onSegment(): { states: NonNullable<DecodedFrame['states']>; transitions: Transition[] } {
+  current: StateReport | null = null;
+  override onSegment(): StateReport {
     return this.current ?? { states: { client: 'ESTABLISHED', server: 'ESTABLISHED' }, transitions: [] };
   }
 }
+
+const NO_REVISIONS: { stream: number; fromFrame: number }[] = [];
+const START_CAUSES: readonly StartCause[] = ['syn', 'syn_ack', 'mid_stream'];
+/** sHandshake: whether the stream's initial RTT ended a handshake (the client's ACK of the SYN-ACK). */
+const RTT_UNKNOWN = 0, RTT_HANDSHAKE = 1, RTT_NONE = 2;
 
 export class FrameStore {
   /** The first pass's TCP and state tracking (about 1 KB per connection); null once the store is sealed. */
@@ -100,11 +107,15 @@ export class FrameStore {
   private readonly sBytesS = f64(0, 12);
   private readonly sStates = u8(0xff, 12);
   private readonly sIrtt = f64(NaN, 12);
+  private readonly sHandshake = u8(RTT_UNKNOWN, 12);
+  /** How the stream started: both endpoints' states before its first frame, and the cause. */
+  private readonly sStartStates = u8(0xff, 12);
+  private readonly sStartCause = u8(0, 12);
   private readonly sRetrans = u32(0, 12);
   private streamCount = 0;
 
   /** Per (link type, interface, section): what a re-dissection needs of the capture file's interface. */
-  private readonly links: { linktype: number; interface: number; meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng'> }[] = [];
+  private readonly links: { linktype: number; interface: number; meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng' | 'tsPrecision'> }[] = [];
   /** Frames whose record carries no timestamp (pcapng simple packet blocks): rare, kept by number. */
   private readonly untimed = new Set<number>();
   /** TCP segments Wireshark does not analyse (bad header lengths): rare, kept whole by number. */
@@ -115,7 +126,12 @@ export class FrameStore {
   private readonly arena = new ArenaWriter();
   private readonly reader: ArenaReader;
   private readonly extras = new Map<number, Record<string, unknown>>();
-  private readonly comments = new Map<number, string[]>();
+  /** What a frame's pcapng block says beside its bytes (comments, flags, drop count, custom block): rare, kept by number. */
+  private readonly blockFacts = new Map<number, BlockFacts>();
+  /** Notes on states (rare: an unanswered SYN, a refusal), by frame. */
+  private readonly notes = new Map<number, StateNote[]>();
+  /** Streams whose frames' states were revised since takeRevised(), with the earliest frame revised. */
+  private readonly revisedFrom = new Map<number, number>();
   private t0: { sec: number; nsec: number } | null = null;
   /** Info strings of recent or recently viewed frames (recomputed by re-dissection otherwise). */
   private readonly infoCache = new Map<number, string>();
@@ -165,6 +181,7 @@ export class FrameStore {
     if (!this.session) throw new Error('FrameStore.add after seal(): this store\'s capture has ended');
     const d = decodeInSession(raw, n, this.session);
     const f = d.frame;
+    for (const r of this.session.states.revisions) this.revise(r.frame, r.stream, r.report);
     this.off.push(dataOffset);
     this.sec.push(raw.tsSec);
     this.nsec.push(raw.tsNsec);
@@ -176,7 +193,9 @@ export class FrameStore {
     this.dst.push(this.names.id(f.dst));
     this.proto.push(this.names.id(f.protocol));
     this.states.push(packStates(f.states));
-    if (raw.comments && raw.comments.length) this.comments.set(n, raw.comments.slice());
+    if (f.notes) this.notes.set(n, f.notes);
+    const facts = blockFacts(raw);
+    if (facts) this.blockFacts.set(n, facts);
     if (d.tcpOnly) this.unanalysed.set(n, d.tcpOnly);
     this.tapes.push(d.tape && d.tape.length ? writeTape(this.arena, d.tape, this.longStrings) : NONE);
     let misc = f.malformed ? MISC_MALFORMED : 0;
@@ -219,7 +238,12 @@ export class FrameStore {
         this.sBytesS.set(s, this.sBytesS.get(s) + raw.len);
       }
       this.sStates.set(s, packStates(f.states));
-      if (Number.isNaN(this.sIrtt.get(s)) && a.initialRtt !== undefined) this.sIrtt.set(s, a.initialRtt);
+      if (f.start) this.setStart(s, f.start);
+      if (Number.isNaN(this.sIrtt.get(s)) && a.initialRtt !== undefined) {
+        this.sIrtt.set(s, a.initialRtt);
+        // tshark's initial_rtt is set by the first ACK after a SYN: a handshake only if it is the client's.
+        this.sHandshake.set(s, a.direction === 0 && !(seg.flags & 0x4) ? RTT_HANDSHAKE : RTT_NONE);
+      }
       if (a.flags.includes('retransmission')) this.sRetrans.set(s, this.sRetrans.get(s) + 1);
     } else {
       this.rec.push(NONE);
@@ -273,6 +297,7 @@ export class FrameStore {
     return {
       number: n,
       time: this.timeOf(n),
+      timeText: this.timeText(n),
       src: this.names.value(this.src.get(i)),
       dst: this.names.value(this.dst.get(i)),
       protocol: this.names.value(this.proto.get(i)),
@@ -283,6 +308,14 @@ export class FrameStore {
       analysis: flagsOf(this.aflags.get(i)),
       malformed: (this.misc.get(i) & MISC_MALFORMED) !== 0,
     };
+  }
+
+  /** Frame `n`'s Time column: exact, at its interface's precision, empty for a record without a timestamp. */
+  private timeText(n: number): string {
+    const t0 = this.t0;
+    if (!t0 || this.untimed.has(n)) return '';
+    const i = n - 1;
+    return timeColumn(this.sec.get(i), this.nsec.get(i), t0.sec, t0.nsec, this.links[this.link.get(i)].meta.tsPrecision ?? 6);
   }
 
   private cacheInfo(n: number, info: string): void {
@@ -307,8 +340,8 @@ export class FrameStore {
     const l = this.links[this.link.get(i)];
     const raw: RawFrame = { data, len: this.wirelen.get(i), linktype: l.linktype, interface: l.interface, tsSec: this.sec.get(i), tsNsec: this.nsec.get(i), ...l.meta };
     if (this.untimed.has(n)) raw.noTimestamp = true;
-    const c = this.comments.get(n);
-    if (c) raw.comments = c.slice();
+    const facts = this.blockFacts.get(n);
+    if (facts) Object.assign(raw, facts, facts.comments ? { comments: facts.comments.slice() } : {});
     return raw;
   }
 
@@ -363,7 +396,12 @@ export class FrameStore {
     if (addr !== NONE) {
       const r = this.record(n);
       this.replayTcp.current = { frame: n, analysis: r.analysis };
-      this.replayStates.current = { states: unpackStates(this.states.get(n - 1)) ?? { client: 'CLOSED', server: 'CLOSED' }, transitions: r.transitions };
+      const report: StateReport = { states: unpackStates(this.states.get(n - 1)) ?? { client: 'CLOSED', server: 'CLOSED' }, transitions: r.transitions };
+      const notes = this.notes.get(n);
+      if (notes) report.notes = notes;
+      const s = this.stream.get(n - 1);
+      if (this.sFirst.get(s) === n && this.sStartStates.get(s) !== 0xff) report.start = this.startOf(s);
+      this.replayStates.current = report;
     } else {
       this.replayTcp.current = null;
       this.replayStates.current = null;
@@ -372,11 +410,62 @@ export class FrameStore {
     return decodeInSession(raw, n, session);
   }
 
+  /**
+   * A later segment showed when frame `n`'s receiver really got it (DECISIONS: live corrections): its
+   * states, transitions, notes and, on a stream's first frame, the start change. The record is written
+   * anew (records are packed one after another; the old one stays as dead bytes, a few per connection).
+   */
+  private revise(n: number, stream: number, report: StateReport): void {
+    const i = n - 1;
+    if (n > this.total || this.stream.get(i) !== stream) return;
+    this.states.set(i, packStates(report.states));
+    if (report.notes) this.notes.set(n, report.notes);
+    else this.notes.delete(n);
+    if (report.start) this.setStart(stream, report.start);
+    if (this.sLast.get(stream) === n) this.sStates.set(stream, packStates(report.states));
+    const old = this.record(n);
+    const prev = this.prev.get(i);
+    const time = this.timeOf(n);
+    const ctx: TimeContext = {
+      time,
+      streamFirst: this.timeOf(this.sFirst.get(stream)),
+      streamPrev: prev ? this.timeOf(prev) : time,
+      timeOf: (m) => this.timeOf(m),
+      streamInitialRtt: this.sIrtt.get(stream),
+    };
+    const { addr, extra } = writeTcpRecord(this.arena, { analysis: old.analysis, len: old.len, tcpFlags: this.tflags.get(i), transitions: report.transitions }, ctx, this.strings);
+    if (extra) this.extras.set(n, extra);
+    this.rec.set(i, addr);
+    const from = this.revisedFrom.get(stream);
+    if (from === undefined || n < from) this.revisedFrom.set(stream, n);
+  }
+
+  /** Streams whose stored states were revised since the last call, each with its earliest revised frame. */
+  takeRevised(): { stream: number; fromFrame: number }[] {
+    if (!this.revisedFrom.size) return NO_REVISIONS;
+    const out = [...this.revisedFrom].map(([stream, fromFrame]) => ({ stream, fromFrame }));
+    this.revisedFrom.clear();
+    return out;
+  }
+
+  private setStart(s: number, start: ConnectionStart): void {
+    this.sStartStates.set(s, packStates(start));
+    this.sStartCause.set(s, Math.max(0, START_CAUSES.indexOf(start.cause)));
+  }
+
+  /** How stream `s` started (both endpoints' states before its first frame). */
+  private startOf(s: number): ConnectionStart {
+    const st = unpackStates(this.sStartStates.get(s)) ?? { client: 'ESTABLISHED', server: 'ESTABLISHED' };
+    return connectionStart(st.client, st.server, START_CAUSES[this.sStartCause.get(s)]);
+  }
+
   /** What re-dissecting frame `n` alone needs of the frames before it. */
   private replayOf(n: number): Replay {
     const addr = this.tapes.get(n - 1);
     let m = n - 1;
-    while (m >= 1 && this.untimed.has(m)) m--;
+    // The previous frame as the first pass counts it (dissect/frame.ts): a packet without a timestamp
+    // counts, at its stored time; a record without one that is no packet (link type -1) does not.
+    while (m >= 1 && this.untimed.has(m) && this.links[this.link.get(m - 1)].linktype < 0) m--;
     return {
       tape: addr === NONE ? new Tape() : readTape(this.reader, addr, this.longStrings),
       prevTime: m >= 1 ? { sec: this.sec.get(m - 1), nsec: this.nsec.get(m - 1) } : null,
@@ -430,7 +519,9 @@ export class FrameStore {
       duration: this.timeOf(last) - start,
       firstFrame: first,
       lastFrame: last,
-      handshakeRtt: Number.isNaN(irtt) ? null : irtt,
+      handshakeRtt: this.sHandshake.get(s) === RTT_HANDSHAKE ? irtt : null,
+      startStates: this.startOf(s),
+      provisionalFrom: this.session?.states.openFrom(s, this.total) ?? null,
       retransmissions: this.sRetrans.get(s),
       ...(this.programs.has(s) ? { programs: this.programs.get(s) } : {}),
     };
@@ -480,12 +571,13 @@ export class FrameStore {
   private linkId(raw: RawFrame): number {
     const linktype = raw.linktype, iface = raw.interface;
     const ng = raw.pcapng;
-    const key = `${linktype}/${iface}/${raw.section ?? ''}/${raw.noInterfaceId ? 1 : 0}/${ng ? `${ng.section}/${ng.ifName ?? ''}/${ng.ifDescription ?? ''}` : ''}`;
+    const key = `${linktype}/${iface}/${raw.section ?? ''}/${raw.noInterfaceId ? 1 : 0}/${raw.tsPrecision ?? ''}/${ng ? `${ng.section}/${ng.ifName ?? ''}/${ng.ifDescription ?? ''}` : ''}`;
     let id = this.linkIds.get(key);
     if (id === undefined) {
       id = this.links.length;
-      const meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng'> = {};
+      const meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng' | 'tsPrecision'> = {};
       if (raw.section !== undefined) meta.section = raw.section;
+      if (raw.tsPrecision !== undefined) meta.tsPrecision = raw.tsPrecision;
       if (raw.noInterfaceId) meta.noInterfaceId = true;
       if (ng) meta.pcapng = ng;
       this.links.push({ linktype, interface: iface, meta });
@@ -498,10 +590,25 @@ export class FrameStore {
   memory(): { columns: number; arena: number; strings: number; perFrame: number } {
     const cols = [this.tapes, this.off, this.sec, this.nsec, this.caplen, this.wirelen, this.link, this.src, this.dst, this.proto, this.stream,
       this.tflags, this.aflags, this.states, this.misc, this.prev, this.rec, this.sFirst, this.sLast, this.sClient, this.sServer,
-      this.sFramesC, this.sFramesS, this.sBytesC, this.sBytesS, this.sStates, this.sIrtt, this.sRetrans];
+      this.sFramesC, this.sFramesS, this.sBytesC, this.sBytesS, this.sStates, this.sIrtt, this.sRetrans, this.sHandshake,
+      this.sStartStates, this.sStartCause];
     const columns = cols.reduce((a, c) => a + c.bytes, 0);
     const strings = this.names.bytes + this.strings.expert.bytes + this.strings.prefix.bytes + this.strings.text.bytes;
     const arena = this.arena.bytes;
     return { columns, arena, strings, perFrame: this.total ? (columns + arena + strings) / this.total : 0 };
   }
+}
+
+type BlockFacts = Pick<RawFrame, 'comments' | 'packetFlags' | 'dropCount' | 'custom'>;
+
+/** The block facts of a frame worth keeping, or null when it has none (most frames). */
+function blockFacts(raw: RawFrame): BlockFacts | null {
+  const comments = raw.comments && raw.comments.length ? raw.comments.slice() : undefined;
+  if (!comments && raw.packetFlags === undefined && raw.dropCount === undefined && !raw.custom) return null;
+  const f: BlockFacts = {};
+  if (comments) f.comments = comments;
+  if (raw.packetFlags !== undefined) f.packetFlags = raw.packetFlags;
+  if (raw.dropCount !== undefined) f.dropCount = raw.dropCount;
+  if (raw.custom) f.custom = { ...raw.custom };
+  return f;
 }

@@ -19,7 +19,7 @@ export function ladderPage(store: FrameStore, stream: number, start: number, cou
     const a = tcp.analysis, seg = tcp.segment;
     const m = INFO_FLAGS.exec(d.frame.info);
     const label = segmentLabel(seg.flags, a.seq, a.ack, a.windowSize, seg.len, m ? m[1] : undefined);
-    segments.push({
+    const segment: StoreLadderSegment = {
       frame: d.frame.frame,
       time: d.time,
       direction: a.direction === 0 ? 'c2s' : 's2c',
@@ -35,7 +35,9 @@ export function ladderPage(store: FrameStore, stream: number, start: number, cou
       info: d.frame.info,
       states: d.frame.states ?? summary.states,
       transitions: d.frame.transitions ?? [],
-    });
+    };
+    if (d.frame.notes) segment.notes = d.frame.notes;
+    segments.push(segment);
   });
   return { summary, total: frames.length, start: from, segments };
 }

@@ -21,8 +21,8 @@ const STATE_INDEX = new Map(TCP_STATES.map((s, i) => [s, i]));
 const NO_STATES = 0xff;
 
 const CAUSES: readonly TransitionCause[] = [
-  'snd_syn', 'rcv_syn', 'snd_syn_ack', 'rcv_syn_ack', 'snd_ack_of_syn', 'rcv_ack_of_syn', 'snd_fin', 'rcv_fin',
-  'fin_acked', 'snd_rst', 'rcv_rst', 'simultaneous_open', 'crossing_fins', 'mid_stream',
+  'snd_syn', 'rcv_syn', 'snd_syn_ack', 'rcv_syn_ack', 'rcv_ack_of_syn', 'snd_fin', 'rcv_fin',
+  'fin_acked', 'snd_rst', 'rcv_rst', 'refused', 'simultaneous_open', 'crossing_fins',
 ];
 const CAUSE_INDEX = new Map(CAUSES.map((c, i) => [c, i]));
 

@@ -1,10 +1,12 @@
 // Shapes the store hands out. They mirror main/api/types.ts (FrameRow, ConnectionSummary, LadderSegment,
 // Series), which the engine may not import; the back end checks at compile time that they still match.
-import type { EndpointStates, TcpAnalysisFlag, Transition } from '../types';
+import type { ConnectionStart, EndpointStates, StateNote, TcpAnalysisFlag, Transition } from '../types';
 
 export interface StoreRow {
   number: number;
   time: number;
+  /** The Time column as tshark prints it (timeColumn). */
+  timeText: string;
   src: string;
   dst: string;
   protocol: string;
@@ -33,6 +35,8 @@ export interface StoreConnection {
   lastFrame: number;
   handshakeRtt: number | null;
   retransmissions: number;
+  startStates: ConnectionStart;
+  provisionalFrom: number | null;
   programs?: StorePrograms;
 }
 
@@ -57,6 +61,7 @@ export interface StoreLadderSegment {
   info: string;
   states: EndpointStates;
   transitions: Transition[];
+  notes?: StateNote[];
 }
 
 export interface StoreLadderPage {

@@ -1,14 +1,13 @@
 // RFC 9293's connection state machine for one endpoint, as a match on (state, event). Pure: given a
 // state and what the endpoint just did or saw, it returns the next state and the cause, or null when
 // the event changes nothing in that state. The tracker (states.ts) decides which events a captured
-// segment means for each side; this file is the only place that knows the arrows of the diagram.
-import type { TcpState, TransitionCause } from '../types';
+// segment means for each side, and when; this file is the only place that knows the arrows of the
+// diagram, and every arrow it returns is one of them (or a move to CLOSED, which any state may make).
+import type { ConnectionStart, StartCause, StateNoteCode, TcpState, TransitionCause } from '../types';
 
 export type EndpointEvent =
   | 'snd_syn' | 'rcv_syn' | 'snd_syn_ack' | 'rcv_syn_ack' | 'rcv_ack_of_syn'
-  | 'snd_fin' | 'rcv_fin' | 'fin_acked' | 'snd_rst' | 'rcv_rst'
-  /** The endpoint sends a FIN while the peer's FIN is in flight towards it (the FIN's ACK does not cover the peer's). */
-  | 'snd_fin_crossing';
+  | 'snd_fin' | 'rcv_fin' | 'fin_acked' | 'snd_rst' | 'rcv_rst';
 
 export interface Step {
   to: TcpState;
@@ -22,29 +21,27 @@ export interface Step {
 export function next(state: TcpState, event: EndpointEvent, passive = true): Step | null {
   switch (event) {
     case 'snd_syn':
-      return state === 'CLOSED' ? { to: 'SYN_SENT', cause: 'snd_syn' } : null;
+      // CLOSED: active OPEN; LISTEN: SEND on a listening connection (both "snd SYN" arrows to SYN_SENT).
+      return state === 'CLOSED' || state === 'LISTEN' ? { to: 'SYN_SENT', cause: 'snd_syn' } : null;
     case 'rcv_syn':
       if (state === 'LISTEN') return { to: 'SYN_RECEIVED', cause: 'rcv_syn' };
       if (state === 'SYN_SENT') return { to: 'SYN_RECEIVED', cause: 'simultaneous_open' };
       return null;
     case 'snd_syn_ack':
-      // Sending the SYN-ACK is the action of LISTEN → SYN_RECEIVED; seen alone (the SYN was not captured) it implies it.
-      return state === 'LISTEN' || state === 'CLOSED' ? { to: 'SYN_RECEIVED', cause: 'snd_syn_ack' } : null;
+      // The SYN-ACK is the action of LISTEN → SYN_RECEIVED; seen without the SYN's receipt (not captured,
+      // or beyond the evidence horizon) it still implies that arrow.
+      return state === 'LISTEN' ? { to: 'SYN_RECEIVED', cause: 'snd_syn_ack' } : null;
     case 'rcv_syn_ack':
-      return state === 'SYN_SENT' || state === 'SYN_RECEIVED' ? { to: 'ESTABLISHED', cause: 'rcv_syn_ack' } : null;
+      return state === 'SYN_SENT' ? { to: 'ESTABLISHED', cause: 'rcv_syn_ack' } : null;
     case 'rcv_ack_of_syn':
       return state === 'SYN_RECEIVED' ? { to: 'ESTABLISHED', cause: 'rcv_ack_of_syn' } : null;
     case 'snd_fin':
       if (state === 'ESTABLISHED' || state === 'SYN_RECEIVED') return { to: 'FIN_WAIT_1', cause: 'snd_fin' };
       if (state === 'CLOSE_WAIT') return { to: 'LAST_ACK', cause: 'snd_fin' };
       return null;
-    case 'snd_fin_crossing':
-      // We showed this endpoint in CLOSE_WAIT on the peer's FIN; its own FIN proves it had not seen it yet.
-      if (state === 'CLOSE_WAIT') return { to: 'CLOSING', cause: 'crossing_fins' };
-      if (state === 'ESTABLISHED' || state === 'SYN_RECEIVED') return { to: 'FIN_WAIT_1', cause: 'snd_fin' };
-      return null;
     case 'rcv_fin':
-      if (state === 'ESTABLISHED' || state === 'SYN_RECEIVED') return { to: 'CLOSE_WAIT', cause: 'rcv_fin' };
+      // SYN_RECEIVED processes a FIN only after the segment's ACK made it ESTABLISHED (§3.10.7.4).
+      if (state === 'ESTABLISHED') return { to: 'CLOSE_WAIT', cause: 'rcv_fin' };
       if (state === 'FIN_WAIT_1') return { to: 'CLOSING', cause: 'crossing_fins' };
       if (state === 'FIN_WAIT_2') return { to: 'TIME_WAIT', cause: 'rcv_fin' };
       return null;
@@ -54,10 +51,13 @@ export function next(state: TcpState, event: EndpointEvent, passive = true): Ste
       if (state === 'LAST_ACK') return { to: 'CLOSED', cause: 'fin_acked' };
       return null;
     case 'snd_rst':
-      return state === 'CLOSED' ? null : { to: 'CLOSED', cause: 'snd_rst' };
+      // A CLOSED endpoint (no socket) or a listener answers a stray segment with RST and stays as it was.
+      return state === 'CLOSED' || state === 'LISTEN' ? null : { to: 'CLOSED', cause: 'snd_rst' };
     case 'rcv_rst':
       if (state === 'CLOSED' || state === 'LISTEN') return null;
       if (state === 'SYN_RECEIVED' && passive) return { to: 'LISTEN', cause: 'rcv_rst' };
+      // In SYN_SENT an acceptable RST means connect() fails with ECONNREFUSED: nobody listened.
+      if (state === 'SYN_SENT') return { to: 'CLOSED', cause: 'refused' };
       return { to: 'CLOSED', cause: 'rcv_rst' };
   }
 }
@@ -68,14 +68,36 @@ export const CAUSE_TEXT: Readonly<Record<TransitionCause, string>> = {
   rcv_syn: 'received SYN',
   snd_syn_ack: 'sent SYN-ACK',
   rcv_syn_ack: 'received SYN-ACK',
-  snd_ack_of_syn: 'sent ACK of SYN',
   rcv_ack_of_syn: 'received ACK of its SYN',
   snd_fin: 'sent FIN',
   rcv_fin: 'received FIN',
   fin_acked: 'FIN acknowledged',
   snd_rst: 'sent RST',
   rcv_rst: 'received RST',
+  refused: 'received RST for its SYN: no listener, the kernel refused',
   simultaneous_open: 'received SYN while in SYN_SENT (simultaneous open)',
-  crossing_fins: 'FINs crossed (simultaneous close)',
+  crossing_fins: 'received FIN while in FIN_WAIT_1 (FINs crossed: simultaneous close)',
+};
+
+/** English default texts of the start causes. */
+export const START_TEXT: Readonly<Record<StartCause, string>> = {
+  syn: 'capture starts at the opening SYN',
+  syn_ack: 'capture starts at the SYN-ACK (the SYN was not captured)',
   mid_stream: 'capture started mid-connection',
 };
+
+/** English default texts of the notes. */
+export const NOTE_TEXT: Readonly<Record<StateNoteCode, string>> = {
+  no_answer: 'no answer seen: the SYN was not answered in the capture, so the server is shown still in LISTEN',
+  no_listener: 'no listener: no socket listened on this port, the kernel answered the SYN with RST',
+};
+
+const starts = new Map<string, ConnectionStart>();
+
+/** The start (one shared, frozen object per combination: a connection keeps one, and there may be millions). */
+export function connectionStart(client: TcpState, server: TcpState, cause: StartCause): ConnectionStart {
+  const key = `${client}/${server}/${cause}`;
+  let s = starts.get(key);
+  if (!s) starts.set(key, (s = Object.freeze({ client, server, cause, text: START_TEXT[cause] })));
+  return s;
+}

@@ -1,118 +1,431 @@
-// Per-endpoint RFC 9293 state inference for every TCP connection (tcp.stream), in frame order and
-// never rewritten (DECISIONS). On loopback a segment is received when it is captured, so each frame
-// is applied twice: to its sender ("sent …") and then to its receiver ("received …"). The ACK field
-// is the evidence of what the sender had already received: a FIN whose ACK does not cover the
-// peer's FIN means the FINs crossed. A retransmitted SYN or FIN is not a second open or close.
-import type { Endpoint, EndpointStates, TcpAnalysis, TcpSegment, TcpState, Transition } from '../types';
+// Per-endpoint RFC 9293 state inference for every TCP connection (tcp.stream), by the receiver's evidence
+// (DECISIONS). A segment counts as received when it is captured (the loopback assumption), unless the
+// receiver's own next segment shows it had not processed it yet: that segment's ACK does not cover it,
+// or it has no ACK. Then it was received right after that segment, and the receiver's states for the
+// frames in between stay as they were. So crossing FINs take the second closer through FIN_WAIT_1 to
+// CLOSING, never through CLOSE_WAIT, and the second SYN of a simultaneous open is sent from SYN_SENT.
+//
+// Each endpoint therefore keeps the peer's segments captured since its own last one ("pending"); its
+// next segment decides when each was received. Until then a pending segment is shown received (as the
+// file would be decided if the capture ended there), and the reports of the frames in between may be
+// revised: `revisions` lists them after each segment. Evidence counts within EVIDENCE_HORIZON frames,
+// so a file is decided with a bounded look-ahead (`settledBefore`) and a live view corrects at most the
+// frames since that endpoint's last segment.
+//
+// A SYN reaching a listener counts as received only when the answer shows it (a SYN-ACK covering it):
+// unanswered, the server stays LISTEN ("no answer seen"). The server's start is decided by its first
+// answer: a RST means nothing listened (CLOSED throughout, a refused connection), a SYN of its own a
+// simultaneous open (CLOSED, then SYN_SENT); otherwise it was listening. Timer-driven changes (TIME_WAIT
+// expiring, a SYN given up) are never inferred. A retransmitted SYN or FIN is not a second open or close.
+import type {
+  ConnectionStart, Endpoint, EndpointStates, StateNote, TcpAnalysis, TcpSegment, TcpState, Transition,
+} from '../types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../types';
-import { CAUSE_TEXT, next, type EndpointEvent } from './state-machine';
-import { add32, ge } from './seq';
+import { CAUSE_TEXT, NOTE_TEXT, connectionStart, next, type EndpointEvent } from './state-machine';
+import { add32, ge, gt, le } from './seq';
 
-interface Side {
+/** How many frames after a segment its receiver's next segment still counts as evidence of its receipt. */
+export const EVIDENCE_HORIZON = 1000;
+
+/** What the states tell of one frame: both endpoints after it, the transitions it caused, notes, the start. */
+export interface StateReport {
+  states: EndpointStates;
+  transitions: Transition[];
+  notes?: StateNote[];
+  /** On the connection's first frame only. */
+  start?: ConnectionStart;
+}
+
+export interface StateRevision {
+  frame: number;
+  stream: number;
+  report: StateReport;
+}
+
+/** Where an endpoint stands in the diagram. */
+interface Progress {
   state: TcpState;
   /** Entered SYN_RECEIVED from LISTEN (a reset then returns it to LISTEN). */
   passive: boolean;
-  /** Raw ISN once a SYN from this side was seen (as a signed 32-bit number, a small integer to V8). */
+}
+
+/** A peer segment whose receipt could change an endpoint's state, waiting for that endpoint's next segment. */
+interface Pending {
+  frame: number;
+  flags: number;
+  ack: number;
+  /** Raw sequence number just after the segment (signed 32-bit): what an ACK must reach to cover it. */
+  end: number;
+  /** Not yet decided (the settled-frames queue skips it once false). */
+  open: boolean;
+}
+
+interface Side {
+  /** After its own last segment and the receipts that segment decided. */
+  committed: Progress;
+  /** `committed` plus the pending segments shown received: what is reported now (the same object while none is pending). */
+  shown: Progress;
+  /** null while none (most of the time: only SYN, FIN, RST and ACKs of a SYN or FIN wait for evidence). */
+  pending: Pending[] | null;
+  /** Raw ISN once this side sent a SYN, and the sequence number just after the SYN (signed 32-bit). */
   iss: number | null;
-  /** Raw sequence number just after this side's FIN, once it sent one (signed 32-bit, as iss). */
+  synEnd: number | null;
+  /** Raw sequence number just after this side's FIN, once it sent one (signed 32-bit). */
   finNext: number | null;
-  /** The peer's FIN has been received. */
-  gotFin: boolean;
+  /** A peer segment whose ACK covers this side's SYN, or its FIN, was captured (later ones change nothing). */
+  synCovered: boolean;
+  finCovered: boolean;
+}
+
+/** A frame whose report may still change (kept while some segment at or before it is pending). */
+interface Entry {
+  frame: number;
+  sender: Endpoint;
+  states: EndpointStates;
+  /** The sender's transitions (final when made) and the receiver's (revisable). */
+  sent: Transition[];
+  received: Transition[];
+  senderNote: StateNote | null;
+  receiverNote: StateNote | null;
+  /** Revised by the segment being processed (collected once). */
+  revised: boolean;
 }
 
 interface Conn {
+  stream: number;
   client: Side;
   server: Side;
+  /** Frame number of the connection's first frame. */
+  first: number;
+  start: ConnectionStart;
+  /** The server's start waits for its first answer (the connection began with a SYN). */
+  startOpen: boolean;
+  /** Reporting only: frames from the earliest pending segment on (null in `stats`, which reports nothing). */
+  log: Entry[] | null;
 }
 
-const side = (state: TcpState): Side => ({ state, passive: state === 'LISTEN', iss: null, finNext: null, gotFin: false });
+/** The starts a capture can show (shared: a connection keeps one). */
+const START_SYN = connectionStart('CLOSED', 'LISTEN', 'syn');
+const START_REFUSED_OR_ACTIVE = connectionStart('CLOSED', 'CLOSED', 'syn');
+const START_SYN_ACK = connectionStart('SYN_SENT', 'SYN_RECEIVED', 'syn_ack');
+const START_MID_STREAM = connectionStart('ESTABLISHED', 'ESTABLISHED', 'mid_stream');
+
+function side(state: TcpState): Side {
+  const at: Progress = { state, passive: state === 'LISTEN' };
+  return { committed: at, shown: at, pending: null, iss: null, synEnd: null, finNext: null, synCovered: false, finCovered: false };
+}
+
+const note = (endpoint: Endpoint, code: StateNote['code']): StateNote => ({ endpoint, code, text: NOTE_TEXT[code] });
 
 export class StateTracker {
   /** Connections by tcp.stream (dense: streams are numbered from 0 in capture order). */
   private readonly conns: Conn[] = [];
+  /** Reporting only: every pending segment in frame order, for settledBefore. */
+  private readonly queue: Pending[] = [];
+  private queueHead = 0;
+  private revisedEntries: Entry[] = [];
+  private lastRevisions: StateRevision[] = [];
 
-  /** States of both endpoints after `seg` was sent and received, and the transitions it caused. */
-  onSegment(seg: TcpSegment, analysis: TcpAnalysis): { states: EndpointStates; transitions: Transition[] } {
-    const transitions: Transition[] = [];
-    const conn = this.advance(seg, analysis.stream, analysis.direction, transitions);
-    return { states: { client: conn.client.state, server: conn.server.state }, transitions };
+  /** The report of `seg`'s frame as the capture so far shows it; earlier frames it revised are in `revisions`. */
+  onSegment(seg: TcpSegment, analysis: TcpAnalysis): StateReport {
+    this.revisedEntries = [];
+    const conn = this.conn(seg, analysis.stream, analysis.direction, true);
+    const entry = this.step(conn, seg, analysis.direction, true) as Entry;
+    this.lastRevisions = this.revisedEntries.length ? this.revisedEntries.map((e) => ({ frame: e.frame, stream: conn.stream, report: this.report(conn, e) })) : [];
+    this.settledBefore(seg.frame); // keeps the queue short for callers that never ask (the frame store)
+    return this.report(conn, entry);
+  }
+
+  /** Earlier frames whose reports the last onSegment changed, in frame order (usually none). */
+  get revisions(): readonly StateRevision[] {
+    return this.lastRevisions;
+  }
+
+  /**
+   * Frames numbered below the result can no longer be revised, once `frames` frames (of any kind) were
+   * seen: every segment still waiting for its receiver's evidence is at or after it. Infinity when none waits.
+   */
+  settledBefore(frames: number): number {
+    const q = this.queue;
+    while (this.queueHead < q.length && (!q[this.queueHead].open || frames + 1 - q[this.queueHead].frame > EVIDENCE_HORIZON)) this.queueHead++;
+    if (this.queueHead > 4096 && this.queueHead * 2 > q.length) {
+      q.splice(0, this.queueHead);
+      this.queueHead = 0;
+    }
+    return this.queueHead < q.length ? q[this.queueHead].frame : Infinity;
+  }
+
+  /** The first frame of `stream` whose report may still change, or null when all are final. */
+  openFrom(stream: number, frames: number): number | null {
+    const c = this.conns[stream];
+    if (!c) return null;
+    let from: number | null = null;
+    for (const s of [c.client, c.server]) {
+      for (const p of s.pending ?? []) {
+        if (p.open && frames + 1 - p.frame <= EVIDENCE_HORIZON) {
+          if (from === null || p.frame < from) from = p.frame;
+          break;
+        }
+      }
+    }
+    return from;
   }
 
   /** Both endpoints' states of a stream now (undefined before its first segment). */
   statesOf(stream: number): EndpointStates | undefined {
     const conn = this.conns[stream];
-    return conn && { client: conn.client.state, server: conn.server.state };
+    return conn && { client: conn.client.shown.state, server: conn.server.shown.state };
   }
 
-  /**
-   * Applies `seg` (sent in `direction`, 0 from the client) to its stream, pushing the transitions
-   * to `out` when given (`stats` needs only the final states, so it allocates nothing per segment).
-   */
-  advance(seg: TcpSegment, stream: number, direction: 0 | 1, out: Transition[] | null): { client: { state: TcpState }; server: { state: TcpState } } {
+  /** How a stream's endpoints stood before its first frame (undefined before its first segment). */
+  startOf(stream: number): ConnectionStart | undefined {
+    return this.conns[stream]?.start;
+  }
+
+  /** Applies `seg` (sent in `direction`, 0 from the client) to its stream without reports (`stats` needs only the final states). */
+  advance(seg: TcpSegment, stream: number, direction: 0 | 1): void {
+    this.step(this.conn(seg, stream, direction, false), seg, direction, false);
+  }
+
+  private conn(seg: TcpSegment, stream: number, direction: 0 | 1, reporting: boolean): Conn {
     let conn = this.conns[stream];
+    if (conn) return conn;
+    // Born at its first frame (DECISIONS: start states are not transitions).
     const f = seg.flags;
-    if (!conn) {
-      // Born at its first frame: before a SYN the client is CLOSED and the server LISTEN; a capture
-      // that starts mid-connection starts both ESTABLISHED.
-      const opening = (f & TCP_SYN) !== 0 || (f & TCP_RST) !== 0;
-      conn = opening ? { client: side('CLOSED'), server: side('LISTEN') } : { client: side('ESTABLISHED'), server: side('ESTABLISHED') };
-      this.conns[stream] = conn;
-      if (!opening && out) {
-        for (const e of ['client', 'server'] as const) {
-          out.push({ endpoint: e, from: 'CLOSED', to: 'ESTABLISHED', cause: 'mid_stream', text: CAUSE_TEXT.mid_stream });
+    let client: Side, server: Side, start: ConnectionStart;
+    if ((f & TCP_SYN) && !(f & TCP_RST) && !(f & TCP_ACK)) {
+      // The opening SYN: the server is LISTEN until its answer says otherwise.
+      client = side('CLOSED');
+      server = side('LISTEN');
+      start = START_SYN;
+    } else if ((f & TCP_SYN) && !(f & TCP_RST) && direction === 1) {
+      // The capture began at the SYN-ACK: its receiver sent the SYN, its sender received it.
+      client = side('SYN_SENT');
+      server = side('SYN_RECEIVED');
+      server.committed.passive = true;
+      client.iss = add32(seg.ack, -1);
+      client.synEnd = seg.ack | 0;
+      start = START_SYN_ACK;
+    } else {
+      client = side('ESTABLISHED');
+      server = side('ESTABLISHED');
+      start = START_MID_STREAM;
+    }
+    conn = { stream, client, server, first: seg.frame, start, startOpen: start.cause === 'syn', log: reporting ? [] : null };
+    this.conns[stream] = conn;
+    return conn;
+  }
+
+  /** One segment: the sender's evidence decides its pending receipts, then its own sending, then the receiver's receipt. */
+  private step(conn: Conn, seg: TcpSegment, direction: 0 | 1, reporting: boolean): Entry | null {
+    const f = seg.flags;
+    const s = direction === 0 ? conn.client : conn.server;
+    const r = direction === 0 ? conn.server : conn.client;
+    const rel = relevant(seg, r);
+    // Most segments change nothing and decide nothing: data and ACKs with nothing waiting on either side.
+    if (!reporting && !rel && s.pending === null && (f & (TCP_SYN | TCP_FIN | TCP_RST)) === 0 && !(direction === 1 && conn.startOpen)) return null;
+    const sName: Endpoint = direction === 0 ? 'client' : 'server';
+    const rName: Endpoint = direction === 0 ? 'server' : 'client';
+
+    if (sName === 'server' && conn.startOpen) this.decideStart(conn, seg);
+    const deferred = s.pending ? this.resolve(conn, s, sName, s.pending, seg) : null;
+
+    // The sender's side of the segment.
+    const sent: Transition[] | null = reporting ? [] : null;
+    let senderNote: StateNote | null = null;
+    const p = s.committed;
+    if (f & TCP_RST) {
+      if (sName === 'server' && p.state === 'CLOSED' && s.iss === null && conn.start.cause === 'syn') senderNote = note('server', 'no_listener');
+      apply(p, sName, 'snd_rst', sent);
+    } else {
+      if (f & TCP_SYN) {
+        if (s.iss === null || p.state === 'CLOSED' || p.state === 'LISTEN') {
+          s.iss = seg.seq | 0;
+          s.synEnd = add32(add32(seg.seq, seg.len), 1);
+          s.synCovered = false;
+        }
+        apply(p, sName, f & TCP_ACK ? 'snd_syn_ack' : 'snd_syn', sent);
+      }
+      if ((f & TCP_FIN) && s.finNext === null) {
+        s.finNext = add32(add32(seg.seq, seg.len), f & TCP_SYN ? 2 : 1);
+        apply(p, sName, 'snd_fin', sent);
+      }
+    }
+    // Then the peer's segments this one shows were not processed yet: received right after it.
+    if (deferred) for (const x of deferred) receive(s, p, sName, x, sent, false);
+    if (s.shown !== p) s.shown = p;
+
+    // The receiver's side: received as captured until its own next segment says otherwise.
+    let received: Transition[] | null = reporting ? [] : null;
+    let receiverNote: StateNote | null = null;
+    if (rel) {
+      const x: Pending = { frame: seg.frame, flags: f, ack: seg.ack | 0, end: segmentEnd(seg), open: true };
+      if (r.pending) r.pending.push(x);
+      else {
+        r.pending = [x];
+        r.shown = { state: r.committed.state, passive: r.committed.passive };
+      }
+      if (reporting) this.queue.push(x);
+      receiverNote = receive(r, r.shown, rName, x, received, false);
+    }
+    const log = conn.log;
+    if (!log) return null;
+    received = received as Transition[];
+    const states = direction === 0 ? { client: s.shown.state, server: r.shown.state } : { client: r.shown.state, server: s.shown.state };
+    const entry: Entry = { frame: seg.frame, sender: sName, states, sent: sent as Transition[], received, senderNote, receiverNote, revised: false };
+    log.push(entry);
+    // Keep only the frames a later segment could still revise.
+    let keepFrom = Infinity;
+    for (const x of [conn.client.pending, conn.server.pending]) {
+      for (const pend of x ?? []) {
+        if (seg.frame - pend.frame < EVIDENCE_HORIZON) {
+          keepFrom = Math.min(keepFrom, pend.frame);
+          break;
         }
       }
     }
-    const senderName: Endpoint = direction === 0 ? 'client' : 'server';
-    const receiverName: Endpoint = direction === 0 ? 'server' : 'client';
-    const s = conn[senderName], r = conn[receiverName];
+    let drop = 0;
+    while (drop < log.length && log[drop].frame < keepFrom) drop++;
+    if (drop) log.splice(0, drop);
+    return entry;
+  }
 
-    // The sender's side of the segment.
-    if (f & TCP_RST) {
-      apply(s, senderName, 'snd_rst', out);
-      // A reset in SYN_SENT counts only when it acknowledges the SYN (RFC 9293 §3.10.7.3).
-      const acceptable = r.state !== 'SYN_SENT' || ((f & TCP_ACK) !== 0 && r.iss !== null && ge(seg.ack, add32(r.iss, 1)));
-      if (acceptable) apply(r, receiverName, 'rcv_rst', out);
-      return conn;
-    }
-    if (f & TCP_SYN) {
-      if (s.iss === null || (s.state === 'CLOSED' || s.state === 'LISTEN')) s.iss = seg.seq | 0;
-      apply(s, senderName, f & TCP_ACK ? 'snd_syn_ack' : 'snd_syn', out);
-    }
-    if (f & TCP_FIN && s.finNext === null) {
-      s.finNext = add32(add32(seg.seq, seg.len), f & TCP_SYN ? 2 : 1);
-      // Its ACK tells whether the sender had received the peer's FIN before sending its own.
-      const crossing = r.finNext !== null && !((f & TCP_ACK) && ge(seg.ack, r.finNext));
-      apply(s, senderName, crossing ? 'snd_fin_crossing' : 'snd_fin', out);
-    }
+  /**
+   * The server's first answer to the opening SYN tells how it started: a RST (nothing listened) or a
+   * SYN of its own (it opened actively) means CLOSED; anything else, or no answer in time, LISTEN.
+   */
+  private decideStart(conn: Conn, seg: TcpSegment): void {
+    conn.startOpen = false;
+    const f = seg.flags;
+    if (seg.frame - conn.first > EVIDENCE_HORIZON) return;
+    if (!(f & TCP_RST) && !((f & TCP_SYN) && !(f & TCP_ACK))) return;
+    conn.server.committed = conn.server.shown = { state: 'CLOSED', passive: false };
+    conn.start = START_REFUSED_OR_ACTIVE;
+    const first = conn.log?.[0];
+    if (first && first.frame === conn.first) this.markRevised(first);
+  }
 
-    // The receiver's side: first what the ACK acknowledges, then the SYN, then the FIN.
-    if ((f & TCP_SYN) && (f & TCP_ACK) && r.iss === null && r.state === 'CLOSED') {
-      // The capture began after the SYN: the receiver of this SYN-ACK must have sent it.
-      r.iss = add32(seg.ack, -1);
-      r.state = 'SYN_SENT';
-    }
-    if (f & TCP_ACK) {
-      if (r.iss !== null && ge(seg.ack, add32(r.iss, 1))) {
-        if (f & TCP_SYN) apply(r, receiverName, 'rcv_syn_ack', out);
-        else apply(r, receiverName, 'rcv_ack_of_syn', out);
+  /**
+   * Decides, at `b`'s segment `seg`, when `b` received each peer segment pending for it: as captured
+   * (covered by the ACK, or beyond the evidence horizon) or right after `seg` (returned, in order).
+   * Revises the reports of the frames in between where they change.
+   */
+  private resolve(conn: Conn, b: Side, who: Endpoint, pending: Pending[], seg: TcpSegment): Pending[] | null {
+    const p = b.committed;
+    const log = conn.log;
+    const acks = (seg.flags & TCP_ACK) !== 0;
+    let deferred: Pending[] | null = null;
+    let k = 0;
+    if (log) while (k < log.length && log[k].frame < pending[0].frame) k++;
+    for (const x of pending) {
+      x.open = false;
+      if (log) for (; k < log.length && log[k].frame < x.frame; k++) this.setState(log[k], who, p.state);
+      const expired = seg.frame - x.frame > EVIDENCE_HORIZON;
+      const covered = !expired && acks && ge(seg.ack, x.end);
+      const t: Transition[] | null = log ? [] : null;
+      let n: StateNote | null = null;
+      if (covered || expired) n = receive(b, p, who, x, t, covered);
+      else (deferred ??= []).push(x);
+      if (log && k < log.length && log[k].frame === x.frame) {
+        const e = log[k++];
+        if (!sameTransitions(e.received, t as Transition[]) || !sameNote(e.receiverNote, n)) {
+          e.received = t as Transition[];
+          e.receiverNote = n;
+          this.markRevised(e);
+        }
+        this.setState(e, who, p.state);
       }
-      if (r.finNext !== null && ge(seg.ack, r.finNext)) apply(r, receiverName, 'fin_acked', out);
     }
-    if ((f & TCP_SYN) && !(f & TCP_ACK)) apply(r, receiverName, 'rcv_syn', out);
-    if ((f & TCP_FIN) && !r.gotFin) {
-      r.gotFin = true;
-      apply(r, receiverName, 'rcv_fin', out);
-    }
-    return conn;
+    if (log) for (; k < log.length && log[k].frame < seg.frame; k++) this.setState(log[k], who, p.state);
+    b.pending = null;
+    return deferred;
+  }
+
+  private setState(e: Entry, who: Endpoint, state: TcpState): void {
+    if (e.states[who] === state) return;
+    e.states = { ...e.states, [who]: state };
+    this.markRevised(e);
+  }
+
+  private markRevised(e: Entry): void {
+    if (e.revised) return;
+    e.revised = true;
+    this.revisedEntries.push(e);
+  }
+
+  private report(conn: Conn, e: Entry): StateReport {
+    e.revised = false;
+    const r: StateReport = { states: e.states, transitions: e.received.length ? e.sent.concat(e.received) : e.sent };
+    if (e.senderNote || e.receiverNote) r.notes = [e.senderNote, e.receiverNote].filter((x): x is StateNote => x !== null);
+    if (e.frame === conn.first) r.start = conn.start;
+    return r;
   }
 }
 
+/** Raw sequence number just after the segment: its data, and one each for SYN and FIN. */
+function segmentEnd(seg: TcpSegment): number {
+  return add32(add32(seg.seq, seg.len), ((seg.flags & TCP_SYN) ? 1 : 0) + ((seg.flags & TCP_FIN) ? 1 : 0));
+}
+
+/**
+ * Whether `seg`'s receipt could change `r`'s state: SYN, FIN and RST always; an ACK when it is the first
+ * captured to cover `r`'s SYN or FIN (once that one is received, later ones change nothing). Only these wait
+ * for evidence. Notes the covering ACK seen.
+ */
+function relevant(seg: TcpSegment, r: Side): boolean {
+  const f = seg.flags;
+  let rel = (f & (TCP_SYN | TCP_FIN | TCP_RST)) !== 0;
+  if (!(f & TCP_ACK)) return rel;
+  if (!r.synCovered && r.iss !== null && ge(seg.ack, add32(r.iss, 1))) rel = r.synCovered = true;
+  if (!r.finCovered && r.finNext !== null && ge(seg.ack, r.finNext)) rel = r.finCovered = true;
+  return rel;
+}
+
+/**
+ * `b` (in progress `p`) receives `x`: first a reset, else what the ACK acknowledges, then the SYN, then
+ * the FIN. A SYN reaching a listener counts only with evidence (the answer covers it); without, the
+ * listener stays LISTEN and the note says so.
+ */
+function receive(b: Side, p: Progress, who: Endpoint, x: Pending, out: Transition[] | null, evidenced: boolean): StateNote | null {
+  const f = x.flags;
+  if (f & TCP_RST) {
+    // A reset in SYN_SENT counts only when it acknowledges the SYN (RFC 9293 §3.10.7.3).
+    if (p.state !== 'SYN_SENT' || ((f & TCP_ACK) && acksSyn(b, x.ack))) apply(p, who, 'rcv_rst', out);
+    return null;
+  }
+  if (f & TCP_ACK) {
+    if (b.iss !== null && ge(x.ack, add32(b.iss, 1))) {
+      if (p.state !== 'SYN_SENT') apply(p, who, 'rcv_ack_of_syn', out);
+      else if ((f & TCP_SYN) && acksSyn(b, x.ack)) apply(p, who, 'rcv_syn_ack', out);
+    }
+    if (b.finNext !== null && ge(x.ack, b.finNext)) apply(p, who, 'fin_acked', out);
+  }
+  if ((f & TCP_SYN) && !(f & TCP_ACK)) {
+    if (p.state === 'LISTEN' && !evidenced) return note(who, 'no_answer');
+    apply(p, who, 'rcv_syn', out);
+  }
+  if (f & TCP_FIN) apply(p, who, 'rcv_fin', out);
+  return null;
+}
+
+/** An ACK acceptable in SYN_SENT: past the ISN, at most the sequence number after the SYN. */
+function acksSyn(b: Side, ack: number): boolean {
+  return b.iss !== null && b.synEnd !== null && gt(ack, b.iss) && le(ack, b.synEnd);
+}
+
 /** The one place an endpoint's state changes: the transition function's answer to `event`. */
-function apply(e: Side, who: Endpoint, event: EndpointEvent, out: Transition[] | null): void {
-  const step = next(e.state, event, e.passive);
+function apply(p: Progress, who: Endpoint, event: EndpointEvent, out: Transition[] | null): void {
+  const step = next(p.state, event, p.passive);
   if (!step) return;
-  if (step.to === 'SYN_RECEIVED') e.passive = e.state === 'LISTEN';
-  if (out) out.push({ endpoint: who, from: e.state, to: step.to, cause: step.cause, text: CAUSE_TEXT[step.cause] });
-  e.state = step.to;
+  if (step.to === 'SYN_RECEIVED') p.passive = p.state === 'LISTEN';
+  if (out) out.push({ endpoint: who, from: p.state, to: step.to, cause: step.cause, text: CAUSE_TEXT[step.cause] });
+  p.state = step.to;
+}
+
+function sameTransitions(a: readonly Transition[], b: readonly Transition[]): boolean {
+  return a.length === b.length && a.every((t, i) => t.endpoint === b[i].endpoint && t.from === b[i].from && t.to === b[i].to && t.cause === b[i].cause);
+}
+
+function sameNote(a: StateNote | null, b: StateNote | null): boolean {
+  return a === b || (a !== null && b !== null && a.code === b.code && a.endpoint === b.endpoint);
 }

@@ -29,8 +29,10 @@ export function explainSegment(seg: LadderSegment, before: readonly LadderSegmen
   const who = sideOf(seg);
   const f = seg.flags;
 
-  // What the segment is.
-  if (has(f, RST)) notes.push({ key: 'rst', params: { who }, tone: 'warn' });
+  // What the segment is. A RST answering a SYN where nothing listens refuses a connection that never existed
+  // (no server socket); any other RST resets one that did.
+  const refusal = seg.transitions.some((t) => t.cause === 'refused') || (seg.notes ?? []).some((n) => n.code === 'no_listener');
+  if (has(f, RST)) notes.push({ key: refusal ? 'refused' : 'rst', params: { who }, tone: 'warn' });
   else if (has(f, SYN) && !has(f, ACK)) notes.push({ key: 'syn', params: { who, seq: seg.seq, raw: seg.seqRaw, next: seg.seq + 1 } });
   else if (has(f, SYN)) notes.push({ key: 'synAck', params: { who, seq: seg.seq, raw: seg.seqRaw, next: seg.seq + 1 } });
   if (seg.len > 0) notes.push({ key: 'data', params: { who, len: seg.len, seq: seg.seq, end: seg.seq + seg.len } });

@@ -43,6 +43,14 @@ export class PageCache<T> {
     for (const [k, v] of this.pages) if (v.length < this.pageSize) this.pages.delete(k);
   }
 
+  /** Drops the pages holding a row that matches (e.g. rows whose states were corrected); returns their numbers. */
+  dropWhere(matches: (row: T) => boolean): number[] {
+    const dropped: number[] = [];
+    for (const [k, v] of this.pages) if (v.some(matches)) dropped.push(k);
+    for (const k of dropped) this.pages.delete(k);
+    return dropped;
+  }
+
   clear(): void {
     this.pages.clear();
   }

@@ -1,6 +1,8 @@
 // The RFC 9293 (section 3.3.2) TCP connection state diagram, laid out as the RFC draws it: CLOSED at the top,
 // the opening states, ESTABLISHED in the middle, the closing states below, and CLOSED drawn again at the
 // bottom right where a closed connection ends. Edges are orthogonal polylines so tokens can travel along them.
+// The engine reports only arrows of this figure, plus moves to CLOSED on a reset, which any state may make
+// (the RFC's note 3 leaves them out of the figure for legibility): those are drawn as reset edges when taken.
 import type { TcpState, Transition } from '../api';
 
 export type NodeId = TcpState | 'CLOSED_END';
@@ -19,8 +21,8 @@ export interface DiagramEdge {
   anchor: 'start' | 'middle' | 'end';
   /** Where the action line sits below the event line (default 15). */
   actionDy?: number;
-  /** Drawn only when taken (aborts, mid-stream pick-ups): not part of the RFC's figure. */
-  dynamic?: boolean;
+  /** A reset's move to CLOSED (RFC note 3: any state may make it; not drawn in the figure): drawn only when taken. */
+  reset?: boolean;
 }
 
 export const VIEW = { width: 940, height: 665 };
@@ -77,14 +79,19 @@ export function nodeFor(state: TcpState, cameFrom: TcpState | null): NodeId {
   return cameFrom ? closedNodeAfter(cameFrom) : 'CLOSED';
 }
 
-/** The edge a transition takes; a dashed straight edge for moves the RFC figure does not draw (RST aborts…). */
-export function edgeFor(t: Pick<Transition, 'from' | 'to'>, fromNode: NodeId = t.from): DiagramEdge {
+/**
+ * The edge a transition takes: an arrow of the figure, or for a move to CLOSED the figure does not draw (a reset
+ * from any state, RFC note 3) a straight reset edge to the CLOSED box. null for anything else, which the engine
+ * never reports (every transition it reports is an RFC 9293 edge: test/tcp/rfc-edges.test.ts).
+ */
+export function edgeFor(t: Pick<Transition, 'from' | 'to'>, fromNode: NodeId = t.from): DiagramEdge | null {
   const to = nodeFor(t.to, t.from);
   const hit = EDGES.find((x) => x.from === fromNode && x.to === to) ?? EDGES.find((x) => x.from === t.from && x.to === to);
   if (hit) return hit;
+  if (t.to !== 'CLOSED') return null;
   const a = node(fromNode), b = node(to);
   return {
-    id: `dyn-${t.from}-${t.to}`, from: fromNode, to, dynamic: true, event: '', action: '', anchor: 'middle',
+    id: `reset-${t.from}`, from: fromNode, to, reset: true, event: 'RST', action: '', anchor: 'middle',
     points: [border(a, b), border(b, a)], label: p((a.x + b.x) / 2 + 8, (a.y + b.y) / 2),
   };
 }

@@ -12,17 +12,26 @@ export interface TreeItem {
   offset: number;
   length: number;
   depth: number;
+  /** Worked out by the dissector, not read from the bytes (Wireshark's generated items, shown in brackets). */
+  generated: boolean;
   children: TreeItem[];
 }
 
+/** The tree as Wireshark shows it: hidden items (there for filters only) are left out, with what hangs under them. */
 export function buildTree(frame: DecodedFrame): TreeItem[] {
   const conv = (f: Field, path: string, key: string, depth: number): TreeItem => {
     const k = `${key}/${f.name || f.display}`;
-    return { path, key: k, name: f.name, label: f.display, offset: f.offset, length: f.length, depth, children: f.children.map((c, i) => conv(c, `${path}.${i}`, k, depth + 1)) };
+    return { path, key: k, name: f.name, label: f.display, offset: f.offset, length: f.length, depth, generated: f.generated === true, children: items(f.children, path, k, depth + 1) };
+  };
+  // Paths index the shown items (hidden ones skipped), as findByPath walks them.
+  const items = (fields: readonly Field[], path: string, key: string, depth: number): TreeItem[] => {
+    const out: TreeItem[] = [];
+    for (const f of fields) if (!f.hidden) out.push(conv(f, `${path}.${out.length}`, key, depth));
+    return out;
   };
   return frame.layers.map((l, i) => ({
-    path: String(i), key: l.protocol, name: l.protocol, label: l.title, offset: l.offset, length: l.length, depth: 0,
-    children: l.fields.map((f, j) => conv(f, `${i}.${j}`, l.protocol, 1)),
+    path: String(i), key: l.protocol, name: l.protocol, label: l.title, offset: l.offset, length: l.length, depth: 0, generated: false,
+    children: items(l.fields, String(i), l.protocol, 1),
   }));
 }
 

@@ -58,6 +58,7 @@ export const useLadderStore = defineStore('ladder', () => {
     cache.clear();
     stream.value = s;
     summary.value = null;
+    corrected.value = null;
     total.value = 0;
     version.value++;
     if (s === null) return;
@@ -103,17 +104,31 @@ export const useLadderStore = defineStore('ladder', () => {
     return -1;
   }
 
-  /** States before the connection's first segment: what its first transitions started from. */
+  /** States before the connection's first segment (its start, which is no transition: mid-stream, refused…). */
   function initialStates(): EndpointStates {
-    const first = cache.get(0);
-    const states: EndpointStates = { client: 'CLOSED', server: 'LISTEN' };
-    if (!first) return states;
-    const seen = { client: false, server: false };
-    for (const t of first.transitions) if (!seen[t.endpoint]) { states[t.endpoint] = t.from; seen[t.endpoint] = true; }
-    if (!seen.client) states.client = first.states.client;
-    if (!seen.server) states.server = first.states.server;
-    return states;
+    const s = summary.value?.startStates;
+    return s ? { client: s.client, server: s.server } : { client: 'CLOSED', server: 'LISTEN' };
   }
 
-  return { stream, summary, total, version, relative, loading, segmentAt, load, ensure, grow, indexOfFrame, initialStates };
+  /** Whether a segment's states may still be corrected (live: its receiver has not answered yet). */
+  function provisional(seg: LadderSegment): boolean {
+    const from = summary.value?.provisionalFrom;
+    return from !== null && from !== undefined && seg.frame >= from;
+  }
+
+  /** The last correction of the shown connection's states: from which frame (`id` changes with each). */
+  const corrected = ref<{ fromFrame: number; id: number } | null>(null);
+
+  /**
+   * States of stream `s` were corrected from `fromFrame` on (the back end's statesRevised): the pages holding
+   * those segments are pulled again, and `corrected` tells the views to replay them.
+   */
+  async function revise(s: number, fromFrame: number): Promise<void> {
+    if (s !== stream.value) return;
+    const stale = cache.dropWhere((seg) => seg.frame >= fromFrame);
+    await Promise.all(stale.map(fetchPage));
+    corrected.value = { fromFrame, id: (corrected.value?.id ?? 0) + 1 };
+  }
+
+  return { stream, summary, total, version, relative, loading, corrected, segmentAt, load, ensure, grow, revise, indexOfFrame, initialStates, provisional };
 });

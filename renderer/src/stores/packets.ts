@@ -75,6 +75,15 @@ export const usePacketsStore = defineStore('packets', () => {
     follow.value = true;
   }
 
+  /** States were corrected (stream → the earliest frame corrected): rows showing them are pulled again, in one pass. */
+  function reviseStates(fromFrame: ReadonlyMap<number, number>): void {
+    if (!fromFrame.size) return;
+    const stale = (r: FrameRow) => r.stream !== null && r.number >= (fromFrame.get(r.stream) ?? Infinity);
+    if (!cache.dropWhere(stale).length) return;
+    version.value++;
+    pump();
+  }
+
   /** New frames arrived (pushed); `viewTotal` is the size of the current view. */
   function grow(viewTotal: number): void {
     if (viewTotal === total.value) return;
@@ -134,5 +143,5 @@ export const usePacketsStore = defineStore('packets', () => {
     filterError.value = null;
   }
 
-  return { total, version, filterText, appliedFilter, filterError, filtering, follow, rowAt, ensure, reset, grow, appendTail, applyFilter, clearFilterError };
+  return { total, version, filterText, appliedFilter, filterError, filtering, follow, rowAt, ensure, reset, grow, appendTail, reviseStates, applyFilter, clearFilterError };
 });

@@ -100,10 +100,15 @@ export const useStepStore = defineStore('step', () => {
     speed.value = SPEEDS[Math.min(SPEEDS.length - 1, i + 1)];
   }
 
+  /** Plays the current segment's travel again (its states were corrected). */
+  function replay(): void {
+    if (index.value >= 0) travelId.value++;
+  }
+
   function reset(): void {
     pause();
     index.value = -1;
   }
 
-  return { index, playing, speed, travelId, reducedMotion, travelMs, total, current, atStart, atEnd, statesBefore, goTo, forward, back, first, last, play, pause, toggle, setSpeed, slower, faster, reset };
+  return { index, playing, speed, travelId, reducedMotion, travelMs, total, current, atStart, atEnd, statesBefore, goTo, forward, back, first, last, play, pause, toggle, setSpeed, slower, faster, replay, reset };
 });

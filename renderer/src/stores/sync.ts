@@ -28,6 +28,8 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
   /** The newest pushed rows not yet applied (bounded: older ones can be pulled). */
   let pendingRows: FrameRow[] = [];
   const pendingConns = new Map<number, ConnectionSummary>();
+  /** Streams whose states were corrected, with the earliest frame corrected. */
+  const pendingRevised = new Map<number, number>();
   let scheduled = false;
   const flush = (): void => {
     scheduled = false;
@@ -42,6 +44,12 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       connections.merge(list);
       const sel = list.find((c) => c.stream === ladder.stream);
       if (sel) growLadder(sel);
+    }
+    if (pendingRevised.size) {
+      packets.reviseStates(pendingRevised);
+      const shown = ladder.stream === null ? undefined : pendingRevised.get(ladder.stream);
+      if (shown !== undefined) void ladder.revise(ladder.stream as number, shown);
+      pendingRevised.clear();
     }
   };
 
@@ -77,6 +85,13 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       schedule();
     }),
     client.on('connections', (p) => { for (const c of p.connections) pendingConns.set(c.stream, c); schedule(); }),
+    // States already shown were corrected (a receiver's next segment showed when it had really received
+    // earlier ones): the rows and ladder segments from that frame on are pulled again.
+    // Applied after the rows and connections pushed with them (in flush), so no stale row outlives it.
+    client.on('statesRevised', (p) => {
+      for (const r of p) pendingRevised.set(r.stream, Math.min(r.fromFrame, pendingRevised.get(r.stream) ?? Infinity));
+      schedule();
+    }),
     client.on('status', (p) => app.applyStatus(p)),
     client.on('progress', (p) => app.applyProgress(p)),
     client.on('error', (e) => notices.push({ kind: 'error', code: e.code, detail: e.message })),
@@ -84,6 +99,7 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       pendingTotal = null;
       pendingRows = [];
       pendingConns.clear();
+      pendingRevised.clear();
       app.reset();
       packets.reset();
       connections.reset();

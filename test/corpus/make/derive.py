@@ -69,6 +69,22 @@ write_pcap(fmt('pcap-be-ns.pcap'), 1, ns, big=True, ns=True)
 subprocess.run(['editcap', '-F', 'nsecpcap', lab('ipv4-4seg.pcap'), fmt('pcap-editcap-nsec.pcap')], check=True)
 # Snap length 68 (tcpdump -s 68 style): frames cut short, frame.len > frame.cap_len.
 write_pcap(fmt('pcap-snaplen68.pcap'), 1, [Rec(r.data[:68], r.sec, r.frac, r.orig) for r in v4_3], snaplen=68)
+# Data segments cut inside their payload by the snap length, a different cut each (payload bytes kept: 0, 1, 2,
+# 3, 4, 5, 9, 10, 24, 200): tshark shows what was captured as data, without "Packet size limited" unless one of
+# its heuristic dissectors needed bytes that are missing.
+_, _, transfer = read_pcap(os.path.join(corpus, 'tcp', 'transfer-base.pcap'))
+kept = iter([0, 1, 2, 3, 4, 5, 9, 10, 24, 200])
+cut = [Rec(r.data[:66 + next(kept)] if r.orig > 1000 else r.data, r.sec, r.frac, r.orig) for r in transfer[:23]]
+write_pcap(fmt('pcap-snaplen-payload.pcap'), 1, cut)
+# ICMP messages cut by the snap length: echo messages inside the identifier and sequence, errors inside the
+# quoted IPv4/IPv6 header and the UDP header after it (tshark: a "[fragmented datagram]" checksum, the quoted
+# protocol named in "Packet size limited during capture"); and the UDP datagrams they answer, cut after the
+# UDP length (shown, with Len= in Info).
+_, _, ping6 = read_pcap(os.path.join(corpus, 'noise', 'ping6.pcap'))
+_, _, unreach = read_pcap(os.path.join(corpus, 'noise', 'udp-unreach.pcap'))
+icmp_cuts = [(ping6[0], 60), (ping6[1], 70), (unreach[0], 40), (unreach[1], 40), (unreach[1], 50), (unreach[1], 60), (unreach[1], 66), (unreach[1], 70),
+             (unreach[2], 60), (unreach[3], 70), (unreach[3], 100), (unreach[3], 106), (unreach[3], 110)]
+write_pcap(fmt('pcap-snaplen-icmp.pcap'), 1, [Rec(r.data[:n], r.sec, r.frac, r.orig) for r, n in icmp_cuts])
 # Invalid fractions (≥ 1 s): µs field 1 000 000 and 1 500 000, and a ns file with 1 000 000 001.
 odd = [Rec(v4_3[0].data, v4_3[0].sec, 1_000_000), Rec(v4_3[1].data, v4_3[1].sec, 1_500_000),
        Rec(v4_3[2].data, v4_3[2].sec, 999_999), Rec(v4_3[3].data, 0xffffffff, 2_000_000)]

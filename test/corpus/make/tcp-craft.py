@@ -359,6 +359,18 @@ def icmp_errors():
     cap.write(path('icmp-errors.pcap'))
 
 
+def icmp_short_quotes():
+    """ICMP and ICMPv6 errors quoting nothing, or only the first bytes of an IP header (tshark: an empty ICMPv4
+    quote shows nothing, an empty ICMPv6 one is malformed, a quote running past its own end is no fault)."""
+    cap = Capture()
+    r, a = '192.0.2.254', '192.0.2.1'
+    cap.add(eth(IP(src=r, dst=a) / ICMP(type=3, code=3)), dt=0)
+    cap.add(eth(IP(src=r, dst=a) / ICMP(type=3, code=3) / Raw(b'\x45\x00')))
+    r6, a6 = '2001:db8::fe', '2001:db8::1'
+    cap.add(eth(IPv6(src=r6, dst=a6) / ICMPv6DestUnreach(code=0)))
+    cap.add(eth(IPv6(src=r6, dst=a6) / ICMPv6DestUnreach(code=0) / Raw(b'\x60\x00\x00')))
+    cap.write(path('icmp-short-quotes.pcap'))
+
 def arp():
     """ARP on Ethernet: request (broadcast), reply, gratuitous announcement, probe; padded to 60 bytes as on a wire."""
     cap = Capture()
@@ -385,5 +397,6 @@ seq_wrap()
 ipv6_ext()
 ipv4_options_frag()
 icmp_errors()
+icmp_short_quotes()
 arp()
 print('crafted', len(os.listdir(out)), 'files in', out)

@@ -1,0 +1,99 @@
+// The engine's states against the kernel's, on a capture recorded with the kernel's own view of it
+// (test/corpus/make/record-states.sh): during deliberate pauses between the socket calls the recorder asked
+// `ss -tan` in every namespace involved and wrote what it showed, with the wall-clock time, next to the
+// capture (NAME.ss.json). At each such moment, both endpoints' states as the engine gives them after the
+// last frame captured before it must be the kernel's; and each scenario's walk of states is checked (a
+// refused connection: no server socket at all, in the kernel and in the engine). Used on the corpus's
+// recordings (test/tcp/kernel-observations.test.ts) and on fresh ones made by the kernel test.
+import { existsSync, readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { Decoder } from '../../main/engine/decoder';
+import type { DecodedFrame, EndpointStates, TcpState } from '../../main/engine/types';
+import { readCaptureFile } from '../../main/capture/file-source';
+import { occurrences } from './decode';
+
+interface Recorded {
+  scenario: string;
+  ports: [number, number];
+  addresses: [string, string];
+  observations: { time: string; step: string; sockets: string[] }[];
+}
+
+/** ss's state names as RFC 9293's. */
+const SS: Record<string, TcpState> = {
+  'SYN-SENT': 'SYN_SENT', 'SYN-RECV': 'SYN_RECEIVED', ESTAB: 'ESTABLISHED', 'FIN-WAIT-1': 'FIN_WAIT_1', 'FIN-WAIT-2': 'FIN_WAIT_2',
+  'CLOSE-WAIT': 'CLOSE_WAIT', CLOSING: 'CLOSING', 'LAST-ACK': 'LAST_ACK', 'TIME-WAIT': 'TIME_WAIT', LISTEN: 'LISTEN',
+};
+
+/** "ip:port" of a frame's sender or receiver. */
+const endpoint = (f: DecodedFrame, which: 'src' | 'dst') => `${f[which]}:${occurrences(f, which === 'src' ? 'tcp.srcport' : 'tcp.dstport')[0]}`;
+
+/** Both endpoints' kernel states of the connection between client and server ("ip:port"); absent is CLOSED. */
+function kernelStates(sockets: readonly string[], client: string, server: string): EndpointStates {
+  const out: EndpointStates = { client: 'CLOSED', server: 'CLOSED' };
+  for (const line of sockets) {
+    const [state, , , local, peer] = line.split(' ');
+    if (local === client && peer === server) out.client = SS[state] ?? 'CLOSED';
+    if (local === server && peer === client) out.server = SS[state] ?? 'CLOSED';
+  }
+  return out;
+}
+
+/** Seconds as an exact pair, for comparing frame times with observation times without rounding. */
+const micros = (t: string) => { const [s, f = ''] = t.split('.'); return BigInt(s) * 1_000_000n + BigInt((f + '000000').slice(0, 6)); };
+
+/** Checks the recording `pcap` (with its observations `json`) as described above; `name` for messages. */
+export function checkRecording(name: string, pcap: string, json: string): void {
+  expect(existsSync(pcap) && existsSync(json), `${name}: the capture and its .ss.json (test/corpus/make/record-states.sh)`).toBe(true);
+  const rec = JSON.parse(readFileSync(json, 'utf8')) as Recorded;
+  const dec = new Decoder();
+  const frames: DecodedFrame[] = [];
+  readCaptureFile(pcap, (raw) => frames.push(dec.decode(raw)));
+  const tcp = frames.filter((f) => f.states);
+  expect(new Set(tcp.map((f) => f.stream)).size, 'one connection').toBe(1);
+  // The client is the first SYN's sender (the engine's client), the server its peer.
+  const client = endpoint(tcp[0], 'src'), server = endpoint(tcp[0], 'dst');
+  const compared: string[] = [];
+  for (const o of rec.observations) {
+    const before = tcp.filter((f) => micros(f.time) <= micros(o.time));
+    const kernel = kernelStates(o.sockets, client, server);
+    if (!before.length) {
+      // Before the first SYN the kernel has no socket of the connection (a listener at most).
+      expect(kernel, `${o.step}: ${o.sockets.join('; ')}`).toEqual({ client: 'CLOSED', server: 'CLOSED' });
+      continue;
+    }
+    const engine = before[before.length - 1].states;
+    expect(engine, `after ${o.step} (frame ${before[before.length - 1].frame}); ss: ${o.sockets.join('; ') || 'no sockets'}`).toEqual(kernel);
+    compared.push(o.step);
+  }
+  expect(compared.length, 'observations after the connection began').toBeGreaterThanOrEqual(2);
+
+  const walk = (who: 'client' | 'server') => [tcp[0].start?.[who], ...tcp.flatMap((f) => (f.transitions ?? []).filter((t) => t.endpoint === who).map((t) => t.to))];
+  const serverPort = Number(server.split(':').pop());
+  switch (rec.scenario) {
+    case 'refused':
+      // Nothing listened: the kernel shows no socket on the server's port at any pause, and the engine's
+      // server is CLOSED throughout (never LISTEN or SYN_RECEIVED); the client's connect() was refused.
+      for (const o of rec.observations) expect(o.sockets.filter((s) => Number(s.split(' ')[3]?.split(':').pop()) === serverPort), `${o.step}: a server socket`).toEqual([]);
+      expect(walk('server')).toEqual(['CLOSED']);
+      for (const f of tcp) expect(f.states?.server).toBe('CLOSED');
+      expect(tcp.flatMap((f) => f.transitions ?? []).map((t) => t.cause)).toEqual(['snd_syn', 'refused']);
+      expect(tcp[1].notes?.map((n) => `${n.endpoint}:${n.code}`)).toEqual(['server:no_listener']);
+      break;
+    case 'abort':
+      expect(walk('client')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'CLOSED']);
+      expect(walk('server')).toEqual(['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSED']);
+      break;
+    case 'simultaneous-close':
+      // The kernel had both in TIME-WAIT: each went through CLOSING, never CLOSE_WAIT.
+      for (const who of ['client', 'server'] as const) expect(walk(who).slice(-3), who).toEqual(['FIN_WAIT_1', 'CLOSING', 'TIME_WAIT']);
+      break;
+    case 'simultaneous-open':
+      // Nobody listened: both sent a SYN; the second SYN's sender went CLOSED → SYN_SENT → SYN_RECEIVED at it.
+      expect(walk('client').slice(0, 4)).toEqual(['CLOSED', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED']);
+      expect(walk('server').slice(0, 4)).toEqual(['CLOSED', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED']);
+      break;
+    default:
+      throw new Error(`unknown scenario ${rec.scenario}`);
+  }
+}

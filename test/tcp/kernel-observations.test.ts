@@ -1,0 +1,15 @@
+// The engine's states equal the kernel's at the pauses recorded with the corpus's kernel-*.pcap captures
+// (test/corpus/make/record-states.sh; the check: test/helpers/kernel-recorded.ts). No root needed: the kernel
+// was asked when the files were made; the kernel test (test/kernel/states.test.ts) records them afresh.
+import { join } from 'node:path';
+import { describe, it } from 'vitest';
+import { CORPUS } from '../helpers/corpus';
+import { checkRecording } from '../helpers/kernel-recorded';
+
+const NAMES = ['kernel-refused', 'kernel-abort', 'kernel-simultaneous-close', 'kernel-simultaneous-open'];
+
+describe('engine states equal the kernel\'s at the recorded pauses', () => {
+  for (const name of NAMES) {
+    it(name, () => checkRecording(name, join(CORPUS, 'tcp', `${name}.pcap`), join(CORPUS, 'tcp', `${name}.ss.json`)));
+  }
+});
