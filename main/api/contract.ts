@@ -2,9 +2,9 @@
 // Electron IPC (preload) and WebSocket both implement `HandshakeLabApi`; the renderer only ever sees this interface.
 import type { ApiMethod, RequestInput } from './requests';
 import type {
-  AppInfo, CaptureStatus, ConnectionSummary, Counters, EnableCaptureResult, ExperimentResult, FilterResult, FrameDetail, FrameQueryResult,
-  FrameRow, LadderPage, LessonPlay, LessonState, LessonSummary, AnswerOutcome, Localized, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
-  ClassPolicy, ClassSnapshot, SessionInfo, Share,
+  AppInfo, CaptureStatus, ConnectionSummary, Counters, EnableCaptureResult, ExperimentEvent, ExperimentResult, FilterResult, FrameDetail,
+  FrameQueryResult, FrameRow, LadderPage, LessonPlay, LessonState, LessonSummary, AnswerOutcome, Localized, LoadProgress, NetworkInterface,
+  Series, StatusSnapshot, ApiErrorInfo, ClassPolicy, ClassSnapshot, SessionInfo, Share,
 } from './types';
 import type { EndpointStates, Transition } from '../engine/types';
 
@@ -66,6 +66,12 @@ export interface ApiEvents {
   statesRevised: { stream: number; fromFrame: number }[];
   status: { capture: CaptureStatus; counters: Counters };
   progress: LoadProgress;
+  /**
+   * An experiment's socket calls so far (all of them, each time one is made, returns or is tied to its
+   * frame): the calls of the connection between client port `clientPort` (null until connect returned)
+   * and server port `serverPort`.
+   */
+  experiment: { events: ExperimentEvent[]; serverPort: number; clientPort: number | null };
   /** The frame store was cleared (a new file or capture begins). */
   reset: { reason: 'file' | 'capture' | 'experiment' | 'lesson' };
   error: ApiErrorInfo;
@@ -78,7 +84,9 @@ export interface ApiEvents {
 }
 
 export type ApiEvent = keyof ApiEvents;
-export const API_EVENTS: ApiEvent[] = ['frames', 'connections', 'transitions', 'statesRevised', 'status', 'progress', 'reset', 'error', 'session', 'shared', 'classroom'];
+export const API_EVENTS: ApiEvent[] = [
+  'frames', 'connections', 'transitions', 'statesRevised', 'experiment', 'status', 'progress', 'reset', 'error', 'session', 'shared', 'classroom',
+];
 
 export type HandshakeLabApi = {
   [M in ApiMethod]: (params?: RequestInput<M>) => Promise<ApiResults[M]>;

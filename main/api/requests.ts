@@ -35,11 +35,22 @@ export const requestSchemas = {
   openFile: z.object({ path }).strict(),
   cancelLoad: z.object({}).strict(),
   saveCapture: z.object({ path }).strict(),
+  /**
+   * The variant gives the programs; the other choices change them (the experiment editor). When the port
+   * is in use, the experiment runs on a free one and says so (ExperimentResult.portNote).
+   */
   runExperiment: z.object({
-    variant: z.enum(['classic', 'server-first', 'half-close', 'rst', 'refused', 'ipv6']),
+    variant: z.enum(['classic', 'server-first', 'half-close', 'rst', 'refused', 'ipv6']).default('classic'),
     port: port.default(12345),
-    /** Pause between socket calls, so a class can watch each state change live. */
+    /** Pause after each socket call, so a class can watch each state change live. */
     slowMotionMs: z.number().int().min(0).max(60_000).default(0),
+    /** What the client sends, and the server's answer ('' for none). */
+    message: z.string().min(1).max(200).optional(),
+    reply: z.string().max(200).optional(),
+    /** Who closes first, and how: close(), shutdown(SHUT_WR) (half-close) or close() with SO_LINGER 0 (RST). */
+    closer: z.enum(['client', 'server']).optional(),
+    how: z.enum(['close', 'shutdown', 'linger0']).optional(),
+    ipv6: z.boolean().optional(),
   }).strict(),
   getFrames: z.object({ start: z.number().int().min(0), count }).strict(),
   getFrame: z.object({ number: frameNumber }).strict(),
@@ -48,7 +59,7 @@ export const requestSchemas = {
   setFilter: z.object({ expression: z.string().max(4096) }).strict(),
   listConnections: z.object({}).strict(),
   getLadder: z.object({ stream: z.number().int().min(0), start: z.number().int().min(0).default(0), count: count.default(2000) }).strict(),
-  getSeries: z.object({ stream: z.number().int().min(0), kind: z.enum(['stevens', 'throughput', 'window', 'rtt']) }).strict(),
+  getSeries: z.object({ stream: z.number().int().min(0), kind: z.enum(['stevens', 'acks', 'segments', 'throughput', 'window', 'rtt']) }).strict(),
   listLessons: z.object({}).strict(),
   openLesson: z.object({ id: lessonId }).strict(),
   getSession: z.object({}).strict(),

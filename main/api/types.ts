@@ -18,7 +18,7 @@ export * from './classroom';
 
 export type ErrorCode =
   | 'bad_request' | 'not_found' | 'capture_unavailable' | 'permission_denied' | 'no_such_interface'
-  | 'bad_filter' | 'file_error' | 'busy' | 'cancelled' | 'forbidden' | 'internal';
+  | 'bad_filter' | 'file_error' | 'busy' | 'port_in_use' | 'cancelled' | 'forbidden' | 'internal';
 
 /** An error as it crosses the API: a code the UI translates, and an English message. */
 export interface ApiErrorInfo {
@@ -196,9 +196,14 @@ export interface LadderPage {
   total: number;
   start: number;
   segments: LadderSegment[];
+  /** The socket calls of the programs behind this connection, when the capture records them (experiments). */
+  events: ExperimentEvent[];
 }
 
-export type SeriesKind = 'stevens' | 'throughput' | 'window' | 'rtt';
+export type SeriesKind = 'stevens' | 'acks' | 'segments' | 'throughput' | 'window' | 'rtt';
+
+/** A point Wireshark's analysis flags (a retransmission, a duplicate ACK, a zero window), by its index. */
+export interface SeriesMark { index: number; kind: 'retransmission' | 'duplicate_ack' | 'zero_window' }
 
 export interface Series {
   kind: SeriesKind;
@@ -211,6 +216,9 @@ export interface Series {
   frames: number[];
   /** For 'rtt': the RFC 6298 smoothed estimate (SRTT) after each sample. */
   smoothed?: number[];
+  /** 'stevens': where each segment's sequence space ends; 'acks': ACK + the advertised receive window. */
+  upper?: number[];
+  marks?: SeriesMark[];
 }
 
 export interface FrameQueryResult {
@@ -222,7 +230,8 @@ export interface FrameQueryResult {
 
 export type FilterResult =
   | { ok: true; expression: string; total: number }
-  | { ok: false; expression: string; error: { message: string; start: number; end: number } };
+  /** The error's code and parameters let the UI say it in the user's language (`message` is English). */
+  | { ok: false; expression: string; error: { message: string; start: number; end: number; code: string; params: Record<string, string> } };
 
 export interface LoadProgress {
   file: string;
@@ -236,12 +245,42 @@ export interface LoadProgress {
 
 export type ExperimentVariant = 'classic' | 'server-first' | 'half-close' | 'rst' | 'refused' | 'ipv6';
 
+/** The socket calls an experiment's programs make (Python's names). */
+export type ExperimentCall = 'listen' | 'connect' | 'accept' | 'send' | 'recv' | 'shutdown' | 'setsockopt' | 'close';
+
+/** One socket call of an experiment's client or server program, as it happened. */
+export interface ExperimentEvent {
+  /** Position of the call in the run (0-based). */
+  seq: number;
+  /** When the call was made (send, connect, close…) or returned (accept, recv): seconds since the epoch. */
+  time: number;
+  endpoint: 'client' | 'server';
+  call: ExperimentCall;
+  /** The call as the Python program writes it, e.g. `sock.sendall(b"I'm TCP client")`. */
+  text: string;
+  /** What it returned or raised, as Python shows it ('' for None). */
+  result: string;
+  /** The first frame it made its endpoint send, or null (listen, accept, recv; or not captured). */
+  frame: number | null;
+}
+
+/** Why the experiment ran on another port than the one asked for. */
+export interface ExperimentPortNote {
+  requested: number;
+  used: number;
+  reason: 'in_use';
+}
+
 export interface ExperimentResult {
   variant: ExperimentVariant;
   frames: number;
   streams: number[];
   /** Where the experiment's capture was saved (autosave). */
   file?: string;
+  /** The server port it ran on, and why it differs from the one asked for, if it does. */
+  port: number;
+  portNote?: ExperimentPortNote;
+  events: ExperimentEvent[];
 }
 
 export interface StatusSnapshot {

@@ -11,10 +11,23 @@ export class PcapngAutosave {
   private readonly writer: PcapngWriter;
   frames = 0;
 
-  constructor(readonly path: string, meta: { interfaceName?: string; snaplen?: number; app?: string } = {}) {
+  constructor(readonly path: string, meta: { interfaceName?: string; snaplen?: number; app?: string; comments?: string[]; headerRoom?: number } = {}) {
     this.fd = openSync(path, 'wx', 0o600);
-    this.writer = new PcapngWriter({ application: meta.app ?? 'Handshake Lab', snaplen: meta.snaplen, interfaceName: meta.interfaceName });
+    this.writer = new PcapngWriter({ application: meta.app ?? 'Handshake Lab', snaplen: meta.snaplen, interfaceName: meta.interfaceName, comments: meta.comments, headerRoom: meta.headerRoom });
     this.write(this.writer.header());
+  }
+
+  /**
+   * Writes the section header again with `comments`, over the first one (same length: nothing moves, so the
+   * store's offsets stay right). False when they do not fit the room reserved at the start.
+   */
+  rewriteHeader(comments: string[]): boolean {
+    if (this.fd === null) throw new Error(`${this.path}: autosave file already closed`);
+    const b = this.writer.sectionHeader(comments);
+    if (!b) return false;
+    let done = 0;
+    while (done < b.length) done += writeSync(this.fd, b, done, b.length - done, done);
+    return true;
   }
 
   /**

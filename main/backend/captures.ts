@@ -2,17 +2,21 @@
 // each into a source of its own with an autosave file. A second start is refused with `busy` (the slot is
 // taken before anything is awaited, so concurrent starts cannot both get it); students' experiments,
 // when the teacher enables them, wait their turn in a bounded queue, each on a free port the server picks
-// and with slow motion capped. The server's own port is left out of a capture on the interface that
+// and with slow motion capped. An experiment's server listens before its capture starts, on the port asked
+// for or, when another program holds it, on another it may use (the desktop and the CLI: any free port;
+// a browser: the next of the ports the server allows), and says so; its programs' calls are the story of
+// its source (experiment-story.ts). The server's own port is left out of a capture on the interface that
 // carries it, so the app does not record its own WebSocket traffic.
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ApiError } from '../api/contract';
+import { planFor, type ExperimentPlan } from '../api/experiment';
 import type { RequestParams } from '../api/requests';
 import type { CaptureStatus, ExperimentResult, NetworkInterface } from '../api/types';
-import { experimentFilter, experimentHost, runScenario } from '../capture/experiment/scenarios';
+import { experimentFilter, PortsInUseError, PreparedExperiment } from '../capture/experiment/scenarios';
 import type { LiveCaptureOptions } from '../capture/live-capture';
 import { permissionHelp } from '../capture/permission-help';
 import { PcapngAutosave } from './autosave';
+import { ExperimentStory } from './experiment-story';
 import { captureFileName, capturesDir } from './data-dir';
 import type { Hub } from './hub';
 import { LiveRun } from './live-run';
@@ -64,13 +68,13 @@ export class Captures {
     return new ApiError('capture_unavailable', `live capture is not available in this process. ${permissionHelp().steps[0]}`);
   }
 
-  /** A new source with its autosave file, for a capture or an experiment. */
-  private async newLiveSource(kind: 'capture' | 'experiment', what: string, snaplen: number): Promise<{ source: Source; writer: PcapngAutosave }> {
+  /** A new source with its autosave file, for a capture or an experiment (whose story's comments it reserves room for). */
+  private async newLiveSource(kind: 'capture' | 'experiment', what: string, snaplen: number, story?: ExperimentStory): Promise<{ source: Source; writer: PcapngAutosave }> {
     const dataDir = this.hub.dataDir;
     let writer: PcapngAutosave;
     try {
       const path = join(capturesDir(dataDir), captureFileName(what));
-      writer = new PcapngAutosave(path, { interfaceName: what, snaplen });
+      writer = new PcapngAutosave(path, { interfaceName: what, snaplen, ...(story ? { comments: story.headerComments(), headerRoom: story.headerRoom } : {}) });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? String(e);
       throw new ApiError('file_error', `cannot write the capture's autosave file under ${join(dataDir, 'captures')} (${code}); set HANDSHAKE_LAB_DATA_DIR to a writable folder`);
@@ -81,6 +85,7 @@ export class Captures {
       .then((gone) => { if (gone.length) this.hub.log(`autosave retention removed ${gone.length} old capture(s)`); })
       .catch((e: unknown) => this.hub.log(`autosave retention failed: ${e instanceof Error ? e.message : String(e)}`));
     const source = this.hub.newSource(kind, writer.path, kind === 'capture' ? what : `experiment-${what}`);
+    if (story) source.story = story.log;
     return { source, writer };
   }
 
@@ -147,7 +152,6 @@ export class Captures {
   async runExperiment(s: Session, p: RequestParams<'runExperiment'>, onStep = this.hub.options.onExperimentStep): Promise<ExperimentResult> {
     const cap = this.hub.capture;
     if (!cap) throw new ApiError('capture_unavailable', `the experiment needs live capture, which is not available in this process. ${permissionHelp().steps[0]}`);
-    let port = p.port;
     let slowMotionMs = p.slowMotionMs;
     if (s.student) {
       if (!this.studentsMayExperiment) {
@@ -156,15 +160,15 @@ export class Captures {
       slowMotionMs = Math.min(slowMotionMs, this.hub.limits.studentSlowMotionMs);
       await this.waitTurn();
     } else {
-      if (!s.trust.anyPort && !this.allowedPorts.includes(port)) {
+      if (!s.trust.anyPort && !this.allowedPorts.includes(p.port)) {
         throw new ApiError('forbidden', `experiments on this server may use port ${this.allowedPorts.join(', ')} only (serve --experiment-ports allows others)`);
       }
       if (this.experimentBusy) throw new ApiError('busy', 'an experiment is already running (one at a time on this machine); wait for it to finish');
       this.experimentBusy = true;
     }
     try {
-      if (s.student) port = await freePort(experimentHost(p.variant));
-      return await this.experiment(s, { ...p, port, slowMotionMs }, onStep);
+      const { port: _asked, ...choices } = p;
+      return await this.experiment(s, planFor({ ...choices, slowMotionMs }), p.port, onStep);
     } finally {
       const next = this.queue.shift();
       if (next) next(); else this.experimentBusy = false;
@@ -183,38 +187,82 @@ export class Captures {
     return new Promise((resolve) => this.queue.push(resolve));
   }
 
-  private async experiment(s: Session, p: RequestParams<'runExperiment'>, onStep: typeof this.hub.options.onExperimentStep): Promise<ExperimentResult> {
+  /**
+   * The experiment's server listens (the refused variant's port is made sure free) before anything is
+   * captured or shown, on a port this session may use: a student's, one the kernel picks (the student
+   * chooses none); the desktop's and the CLI's, the one asked for or any free one; a browser's, the one
+   * asked for or the next free one of those the server allows; none free is said as such (port_in_use).
+   */
+  private async prepare(s: Session, plan: ExperimentPlan, asked: number): Promise<PreparedExperiment> {
+    const open = s.student ? { port: 0, anyFree: false }
+      : s.trust.anyPort ? { port: asked, anyFree: true }
+        : { port: asked, alternatives: this.allowedPorts, anyFree: false };
+    try {
+      return await PreparedExperiment.open(plan, open.port, open);
+    } catch (e) {
+      if (e instanceof PortsInUseError) {
+        throw new ApiError('port_in_use', `the ${plan.variant} experiment cannot run: ${e.message}, and experiments from a browser may use ${this.allowedPorts.length > 1 ? 'ports' : 'port'} ${this.allowedPorts.join(', ')} only on this server; stop the program that holds ${e.ports.length > 1 ? 'them' : 'it'}, or start serve with --experiment-ports to allow another`);
+      }
+      throw new ApiError('internal', `the ${plan.variant} experiment could not listen on port ${open.port || 'any'}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async experiment(s: Session, plan: ExperimentPlan, asked: number, onStep: typeof this.hub.options.onExperimentStep): Promise<ExperimentResult> {
     const cap = this.hub.capture!;
     const lo = (await cap.listInterfaces()).find((i) => i.loopback);
     if (!lo) throw new ApiError('no_such_interface', 'no loopback interface to capture the experiment on');
-    const filter = experimentFilter(p.port);
-    const { source, writer } = await this.newLiveSource('experiment', p.variant, 262144);
-    this.hub.show(s, source, 'experiment');
-    // Running, the experiment keeps its source (its session may look elsewhere meanwhile).
-    source.pins++;
+    // Listening sends nothing, so it comes before the capture: a failure here leaves the session's view as it was.
+    const prepared = await this.prepare(s, plan, asked);
     try {
-      const run = await LiveRun.start({
-        capture: cap, request: { interface: lo.name, filter, snaplen: 262144 }, shown: { filter }, kind: 'experiment', source, writer,
-        limits: { bytes: this.hub.limits.captureBytes, seconds: null }, log: this.hub.log,
-        onError: (err) => { for (const v of source.viewers) (v as Session).emit('error', err); },
-        onEnded: () => this.hub.tick(),
-      });
+      const port = prepared.port;
+      if (prepared.portNote) this.hub.log(`experiment: port ${asked} is in use; running on port ${port}`);
+      const filter = experimentFilter(port);
+      const story = new ExperimentStory(plan, port);
+      const { source, writer } = await this.newLiveSource('experiment', plan.variant, 262144, story);
+      this.hub.show(s, source, 'experiment');
+      // Running, the experiment keeps its source (its session may look elsewhere meanwhile).
+      source.pins++;
       try {
-        await runScenario({ variant: p.variant, port: p.port, slowMotionMs: p.slowMotionMs, onStep });
-      } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        throw new ApiError(/in use|listening on/.test(msg) ? 'busy' : 'internal', `the ${p.variant} experiment failed: ${msg}`);
+        const run = await LiveRun.start({
+          capture: cap, request: { interface: lo.name, filter, snaplen: 262144 }, shown: { filter }, kind: 'experiment', source, writer, story,
+          limits: { bytes: this.hub.limits.captureBytes, seconds: null }, log: this.hub.log,
+          onError: (err) => { for (const v of source.viewers) (v as Session).emit('error', err); },
+          onEnded: () => this.hub.tick(),
+        });
+        try {
+          const outcome = await prepared.run({
+            onStep,
+            onEvent: (ev, phase, call) => {
+              story.event(ev, phase, call);
+              if (phase === 'return') {
+                if (call.call === 'connect') story.clientPortKnown(prepared.clientPort);
+                this.hub.options.onExperimentEvent?.(ev);
+              }
+              source.pushStory();
+            },
+          });
+          story.clientPortKnown(outcome.clientPort);
+        } catch (e) {
+          throw new ApiError('internal', `the ${plan.variant} experiment failed: ${e instanceof Error ? e.message : String(e)}`);
+        } finally {
+          await settle(source);
+          // The calls that sent nothing go into the section header as the run stops (live-run.ts).
+          await run.stop();
+          source.pushStory();
+        }
+        if (source.status.state === 'error' && source.status.error) {
+          throw new ApiError(source.status.error.code, `the capture of the ${plan.variant} experiment failed: ${source.status.error.message}`);
+        }
+        const streams = source.store.connections().map((c) => c.stream);
+        return {
+          variant: plan.variant, frames: source.store.total, streams, port, events: story.log.events,
+          ...(prepared.portNote ? { portNote: prepared.portNote } : {}), ...(s.student ? {} : { file: writer.path }),
+        };
       } finally {
-        await settle(source);
-        await run.stop();
+        this.hub.unpin(source);
       }
-      if (source.status.state === 'error' && source.status.error) {
-        throw new ApiError(source.status.error.code, `the capture of the ${p.variant} experiment failed: ${source.status.error.message}`);
-      }
-      const streams = source.store.connections().map((c) => c.stream);
-      return { variant: p.variant, frames: source.store.total, streams, ...(s.student ? {} : { file: writer.path }) };
     } finally {
-      this.hub.unpin(source);
+      await prepared.dispose();
     }
   }
 
@@ -229,19 +277,6 @@ async function settle(source: Source): Promise<void> {
   const start = Date.now();
   source.lastFrameAt = Math.max(source.lastFrameAt, start);
   while (Date.now() - source.lastFrameAt < 150 && Date.now() - start < 2000) await new Promise((r) => setTimeout(r, 25));
-}
-
-/** A port nothing listens on now, on `host`. */
-export function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen({ host, port: 0, exclusive: true }, () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function sameAddress(a: string, b: string): boolean {

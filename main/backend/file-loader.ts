@@ -26,29 +26,31 @@ export interface LoadHooks {
   cancelled(): boolean;
 }
 
+/** `sectionComments`: the pcapng section headers' comments, in order (an experiment's calls travel there). */
 export type LoadOutcome =
-  | { ok: true; cancelled: boolean; bytesRead: number; totalBytes: number }
-  | { ok: false; problem: string; bytesRead: number; totalBytes: number };
+  | { ok: true; cancelled: boolean; bytesRead: number; totalBytes: number; sectionComments: string[] }
+  | { ok: false; problem: string; bytesRead: number; totalBytes: number; sectionComments: string[] };
 
 export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<LoadOutcome> {
   let totalBytes = 0;
   let fh;
   try {
     const st = await stat(path);
-    if (st.isDirectory()) return { ok: false, problem: `${path}: is a directory, not a capture file`, bytesRead: 0, totalBytes: 0 };
-    if (!st.isFile()) return { ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes: 0 };
+    if (st.isDirectory()) return { ok: false, problem: `${path}: is a directory, not a capture file`, bytesRead: 0, totalBytes: 0, sectionComments: [] };
+    if (!st.isFile()) return { ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes: 0, sectionComments: [] };
     totalBytes = st.size;
     fh = await open(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`;
-    return { ok: false, problem: `${path}: ${why}`, bytesRead: 0, totalBytes };
+    return { ok: false, problem: `${path}: ${why}`, bytesRead: 0, totalBytes, sectionComments: [] };
   }
   if (isGzipFile(path)) {
     await fh.close();
     return loadGzipped(path, totalBytes, hooks);
   }
   const reader = new CaptureReader();
+  const sectionComments = (): string[] => reader.sectionComments.flat();
   // The reader says where each frame's bytes start in the file (reader.dataOffset), so the store can
   // read them again later without keeping them.
   const chunk = new Uint8Array(MAX_CHUNK);
@@ -56,7 +58,7 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
   let bytesRead = 0;
   try {
     for (;;) {
-      if (hooks.cancelled()) return { ok: true, cancelled: true, bytesRead, totalBytes };
+      if (hooks.cancelled()) return { ok: true, cancelled: true, bytesRead, totalBytes, sectionComments: sectionComments() };
       const { bytesRead: n } = await fh.read(chunk, 0, size, bytesRead);
       if (n === 0) break;
       const t0 = performance.now();
@@ -68,11 +70,11 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
       else if (ms > STEP_MS * 2) size = Math.max(FIRST_CHUNK, size / 2);
     }
     reader.end();
-    return { ok: true, cancelled: false, bytesRead, totalBytes };
+    return { ok: true, cancelled: false, bytesRead, totalBytes, sectionComments: sectionComments() };
   } catch (e) {
-    if (e instanceof CaptureFormatError) return { ok: false, problem: `${path}: ${e.message}`, bytesRead, totalBytes };
+    if (e instanceof CaptureFormatError) return { ok: false, problem: `${path}: ${e.message}`, bytesRead, totalBytes, sectionComments: sectionComments() };
     const code = (e as NodeJS.ErrnoException).code;
-    if (code) return { ok: false, problem: `${path}: read error (${code})`, bytesRead, totalBytes };
+    if (code) return { ok: false, problem: `${path}: read error (${code})`, bytesRead, totalBytes, sectionComments: sectionComments() };
     throw e;
   } finally {
     await fh.close();
@@ -86,13 +88,14 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
 async function loadGzipped(path: string, totalBytes: number, hooks: LoadHooks): Promise<LoadOutcome> {
   const copy = newPlainCopy(path);
   const reader = new CaptureReader();
+  const sectionComments = (): string[] => reader.sectionComments.flat();
   const source = createReadStream(path, { highWaterMark: MAX_CHUNK });
   const gunzip = createGunzip({ chunkSize: MAX_CHUNK });
   source.on('error', (e) => gunzip.destroy(e));
   source.pipe(gunzip);
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      if (hooks.cancelled()) return { ok: true, cancelled: true, bytesRead: source.bytesRead, totalBytes };
+      if (hooks.cancelled()) return { ok: true, cancelled: true, bytesRead: source.bytesRead, totalBytes, sectionComments: sectionComments() };
       // Written before the frames are stored, so any frame handed out can be read back.
       copy.append(chunk);
       reader.push(chunk, (raw) => hooks.frame(raw, reader.dataOffset));
@@ -101,12 +104,12 @@ async function loadGzipped(path: string, totalBytes: number, hooks: LoadHooks): 
       await new Promise((r) => setImmediate(r));
     }
     reader.end();
-    return { ok: true, cancelled: false, bytesRead: source.bytesRead, totalBytes };
+    return { ok: true, cancelled: false, bytesRead: source.bytesRead, totalBytes, sectionComments: sectionComments() };
   } catch (e) {
-    if (e instanceof CaptureFormatError) return { ok: false, problem: `${path}: ${e.message}`, bytesRead: source.bytesRead, totalBytes };
-    if (isZlibError(e)) return { ok: false, problem: `${path}: ${gzipProblem(e)}`, bytesRead: source.bytesRead, totalBytes };
+    if (e instanceof CaptureFormatError) return { ok: false, problem: `${path}: ${e.message}`, bytesRead: source.bytesRead, totalBytes, sectionComments: sectionComments() };
+    if (isZlibError(e)) return { ok: false, problem: `${path}: ${gzipProblem(e)}`, bytesRead: source.bytesRead, totalBytes, sectionComments: sectionComments() };
     const code = (e as NodeJS.ErrnoException).code;
-    if (code) return { ok: false, problem: `${path}: read error (${code})`, bytesRead: source.bytesRead, totalBytes };
+    if (code) return { ok: false, problem: `${path}: read error (${code})`, bytesRead: source.bytesRead, totalBytes, sectionComments: sectionComments() };
     throw e;
   } finally {
     copy.finish();

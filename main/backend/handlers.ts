@@ -8,6 +8,7 @@ import { ApiError, type ApiResults } from '../api/contract';
 import type { ApiMethod, RequestParams } from '../api/requests';
 import type { LoadProgress } from '../api/types';
 import { ladderPage } from '../engine/store/ladder';
+import type { StoreLadderPage } from '../engine/store/types';
 import { connectionSeries } from '../engine/store/series';
 import { bytesHex } from './hex';
 import { cutConnections, cutLadder, cutSeries } from './lesson-gate';
@@ -102,7 +103,7 @@ export function makeHandlers(svc: Service): Handlers {
     getLadder: async (p, s) => {
       const src = s.source;
       // A lesson's open question: the connection as it stood at its frame, and no segment after it.
-      const gated = (page: NonNullable<ReturnType<typeof ladderPage>>) => {
+      const gated = (page: ApiResults['getLadder']) => {
         const limit = s.frameLimit();
         const cut = src.withBytes(() => cutLadder(page, src.store, limit), s.present(src.file ?? ''));
         if (!cut) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
@@ -113,11 +114,14 @@ export function makeHandlers(svc: Service): Handlers {
         if (!page) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
         return page;
       };
-      if (p.count <= PULL_STEP) return gated(part(p.start, p.count));
+      // The calls of the programs behind the connection, when its source records them (an experiment).
+      // A lesson's open question cuts them with the segments (gated).
+      const withCalls = (page: StoreLadderPage): ApiResults['getLadder'] => gated({ ...page, events: src.story?.forConnection(page.summary) ?? [] });
+      if (p.count <= PULL_STEP) return withCalls(part(p.start, p.count));
       const first = part(p.start, SLICE_ROWS);
       const rest = first.segments.length < SLICE_ROWS ? [] : await sliced(hub.slicer, p.start + SLICE_ROWS, p.start + p.count, SLICE_ROWS, (from, to) => part(from, to - from).segments);
       first.segments.push(...rest);
-      return gated(first);
+      return withCalls(first);
     },
     getSeries: async (p, s) => {
       const limit = s.frameLimit();

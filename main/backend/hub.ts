@@ -3,7 +3,7 @@
 // Sessions (session.ts) hold what is per person. Neither knows a transport.
 import { randomBytes } from 'node:crypto';
 import type { ApiEvents } from '../api/contract';
-import type { AppInfo } from '../api/types';
+import type { AppInfo, ExperimentEvent } from '../api/types';
 import type { LiveCapture } from '../capture/live-capture';
 import type { ScenarioStep } from '../capture/experiment/scenarios';
 import { appDataDir } from './data-dir';
@@ -30,8 +30,10 @@ export interface HubOptions {
   lessonsDir?: string | null;
   /** More lesson folders (`serve --lessons DIR`), after the shipped ones and the user's (<data dir>/lessons). */
   extraLessonDirs?: string[];
-  /** Called after each step of an experiment (the CLI prints them). */
+  /** Called after each stable point of an experiment (observers look at the kernel then). */
   onExperimentStep?: (step: ScenarioStep) => void | Promise<void>;
+  /** Called when an experiment's socket call returns (the CLI prints them). */
+  onExperimentEvent?: (event: ExperimentEvent) => void;
   limits?: Partial<Limits>;
 }
 

@@ -4,7 +4,7 @@
 // graph series, connection summaries (counted again up to the limit, so neither the frame count nor the
 // final states say what comes next). A session (session.ts) applies them to every request and push.
 import type { ApiEvent, ApiEvents } from '../api/contract';
-import type { ConnectionSummary, LadderPage, Series } from '../api/types';
+import type { ConnectionSummary, ExperimentEvent, LadderPage, Series } from '../api/types';
 import type { FrameStore } from '../engine/store/frame-store';
 import type { FrameView } from '../engine/store/view';
 import { firstExposed, NO_EXPOSURE } from '../lessons/index';
@@ -52,9 +52,31 @@ export function gateEvent<E extends ApiEvent>(event: E, payload: ApiEvents[E], s
       const list = (payload as ApiEvents['statesRevised']).filter((r) => r.fromFrame <= limit);
       return list.length ? list as ApiEvents[E] : null;
     }
+    case 'experiment': {
+      const p = payload as ApiEvents['experiment'];
+      const events = cutCalls(p.events, limit);
+      return events.length ? { ...p, events } as ApiEvents[E] : null;
+    }
     default:
       return payload;
   }
+}
+
+/**
+ * An experiment's socket calls as a session held at `limit` may see them: the calls in run order up to the
+ * last one whose frame is within the limit. A call without a frame (listen, accept, recv) after that one is
+ * left out too: when it returned could tell what the next frames hold.
+ */
+export function cutCalls(events: ExperimentEvent[], limit: number | null): ExperimentEvent[] {
+  if (limit === null) return events;
+  const ordered = [...events].sort((a, b) => a.seq - b.seq);
+  let last = -1;
+  for (let i = 0; i < ordered.length; i++) {
+    const f = ordered[i].frame;
+    if (f !== null && f > limit) break;
+    if (f !== null) last = i;
+  }
+  return ordered.slice(0, last + 1);
 }
 
 /** How many positions of a view hold frames up to `limit` (views list frames in increasing order). */
@@ -113,7 +135,7 @@ export function cutLadder(page: LadderPage, store: FrameStore, limit: number | n
   if (limit === null) return page;
   const summary = cutConnection(page.summary, store, limit);
   if (!summary) return null;
-  return { summary, total: summary.frames, start: page.start, segments: page.segments.filter((s) => s.frame <= limit) };
+  return { summary, total: summary.frames, start: page.start, segments: page.segments.filter((s) => s.frame <= limit), events: cutCalls(page.events, limit) };
 }
 
 export function cutSeries(list: Series[], limit: number | null): Series[] {
@@ -124,8 +146,18 @@ export function cutSeries(list: Series[], limit: number | null): Series[] {
     return {
       ...s, x: pick(s.x), y: pick(s.y), frames: pick(s.frames),
       ...(s.smoothed ? { smoothed: pick(s.smoothed) } : {}),
+      ...(s.upper ? { upper: pick(s.upper) } : {}),
+      // A mark (a retransmission…) past the gate would tell what comes; the kept ones point at the kept points.
+      ...(s.marks ? { marks: s.marks.filter((m) => keep[m.index]).map((m) => ({ ...m, index: keptBefore(keep, m.index) })) } : {}),
       // The store's series carry RTTVAR too.
       ...('variation' in s && Array.isArray(s.variation) ? { variation: pick(s.variation as number[]) } : {}),
     };
   });
+}
+
+/** The index a kept point has once the points before it that were not kept are gone. */
+function keptBefore(keep: boolean[], index: number): number {
+  let n = 0;
+  for (let i = 0; i < index; i++) if (keep[i]) n++;
+  return n;
 }

@@ -56,9 +56,9 @@ export class LessonRequests {
         const r = await host.runExperiment({ variant: lesson.experiment.variant, port, slowMotionMs: lesson.experiment.slowMotionMs ?? 0 });
         return { progress: { file: r.file ?? '', bytesRead: 0, totalBytes: 0, frames: r.frames, done: true }, recorded: false };
       } catch (err) {
-        // Without the right to capture (or, in class, without the teacher's leave), the student steps
-        // through the lesson's recorded run instead.
-        if (!(err instanceof ApiError) || !['capture_unavailable', 'permission_denied', 'no_such_interface', 'forbidden'].includes(err.code) || !e.capturePath) throw err;
+        // Without the right to capture (or, in class, without the teacher's leave, or with the port it
+        // may use held by another program), the student steps through the lesson's recorded run instead.
+        if (!(err instanceof ApiError) || !['capture_unavailable', 'permission_denied', 'no_such_interface', 'forbidden', 'port_in_use'].includes(err.code) || !e.capturePath) throw err;
         this.log(`lesson ${id}: ${err.message}; opening its recorded sample instead`);
         return { progress: await host.openFile(e.capturePath), recorded: true };
       }

@@ -1,13 +1,15 @@
 // A live capture (the host's one capture, or an experiment's) running into a source: frames are written
 // to the source's autosave pcapng as they come (a crash loses nothing, and the store re-reads bytes from
 // that file), then stored. A run stops at its limits (size, duration) with a note in the status and
-// every frame it accepted kept; a capture error stops it too and is reported.
+// every frame it accepted kept; a capture error stops it too and is reported. An experiment's run also
+// writes its programs' calls into the autosave as pcapng comments (experiment-story.ts).
 import { unlink } from 'node:fs/promises';
 import { ApiError } from '../api/contract';
 import type { ApiErrorInfo, CaptureStatus } from '../api/types';
 import type { LiveCapture, LiveCaptureOptions, LiveCaptureSession } from '../capture/live-capture';
 import type { PcapngAutosave } from './autosave';
 import { ConnectionOwners } from './connection-owners';
+import type { ExperimentStory } from './experiment-story';
 import type { Source } from './source';
 
 export interface LiveRunOptions {
@@ -27,6 +29,11 @@ export interface LiveRunOptions {
   onError: (error: ApiErrorInfo) => void;
   /** Called once, when the run has stopped (its slot may go to the next). */
   onEnded: () => void;
+  /**
+   * An experiment's calls: each goes into the comment of the first frame it caused, before that frame is
+   * written, and those that sent nothing into the section header when the run stops (source.story is its log).
+   */
+  story?: ExperimentStory;
 }
 
 export class LiveRun {
@@ -50,6 +57,7 @@ export class LiveRun {
       run.session = await o.capture.start(request, {
         frames: (batch) => {
           if (!run.active) return;
+          if (o.story?.annotate(batch, source.store.total + 1)) source.pushStory();
           let offsets: number[];
           try {
             offsets = writer.append(batch);
@@ -105,6 +113,19 @@ export class LiveRun {
     return this.o.source;
   }
 
+  /** The experiment's calls that sent no frame, into the section header (in the room kept for them). */
+  private writeStory(): void {
+    const story = this.o.story;
+    if (!story) return;
+    try {
+      if (!this.o.writer.rewriteHeader(story.headerComments())) {
+        this.o.log('experiment: the calls without frames did not fit the section header\'s room; they are kept in memory only');
+      }
+    } catch (e) {
+      this.o.log(`experiment: could not write the calls into ${this.o.writer.path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   /** Stops the capture, after every frame captured so far has arrived; closes the autosave. */
   stop(error?: CaptureStatus['error'], limit?: CaptureStatus['limit']): Promise<void> {
     if (!this.stopping) {
@@ -120,6 +141,7 @@ export class LiveRun {
         }
         this.active = false;
         this.owners.stop();
+        this.writeStory();
         writer.close();
         const { state: _s, error: _e, ...rest } = source.status;
         source.setStatus({ ...rest, state: error ? 'error' : 'idle', ...(error ? { error } : {}), ...(limit ? { limit } : {}) });

@@ -213,6 +213,10 @@ export class Session implements SourceViewer {
     this.emit('progress', this.progress(p));
   }
 
+  sourceExperiment(e: ApiEvents['experiment']): void {
+    this.emit('experiment', e);
+  }
+
   // ---- the live push ----
 
   /** One push round: the newest rows of this session's view, and what changed in its source. */

@@ -6,9 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiEvents } from '../api/contract';
 import { ApiError } from '../api/contract';
-import type { CaptureStatus, Counters, FrameRow, LoadProgress } from '../api/types';
+import { parseEventComment } from '../api/experiment';
+import type { CaptureStatus, Counters, ExperimentEvent, FrameRow, LoadProgress } from '../api/types';
 import { FrameStore } from '../engine/store/frame-store';
 import type { RawFrame } from '../engine/types';
+import { StoryLog } from './experiment-story';
 import { FileBytes } from './file-bytes';
 import { loadCaptureFile } from './file-loader';
 import type { Slicer } from './slicer';
@@ -24,6 +26,8 @@ const MAX_TRANSITIONS_PER_PUSH = 1000;
 export interface SourceViewer {
   sourceStatusChanged(): void;
   sourceProgress(p: LoadProgress): void;
+  /** The experiment's socket calls so far (one object for every viewer). */
+  sourceExperiment(e: ApiEvents['experiment']): void;
 }
 
 /**
@@ -48,6 +52,11 @@ export class Source {
   status: CaptureStatus = { state: 'idle', source: null };
   counters: Omit<Counters, 'skippedPush' | 'decoded'> = { captured: 0, droppedByKernel: 0, droppedByUs: 0 };
   lastFrameAt = 0;
+  /**
+   * The programs' calls behind the capture: an experiment's, as it runs (captures.ts), or read back from
+   * the file's pcapng comments once it is loaded; null when it records none.
+   */
+  story: StoryLog | null = null;
   /** A file load in progress (cancel stops it after the current chunk). */
   loading: { cancel: boolean; done: Promise<LoadProgress> } | null = null;
   private bytes: FileBytes | null;
@@ -109,6 +118,14 @@ export class Source {
     this.changedStreams.add(stream);
   }
 
+  /** Tells whoever looks at this source the experiment's calls so far (each time one is made, returns or finds its frame). */
+  pushStory(): void {
+    const log = this.story;
+    if (!log) return;
+    const event: ApiEvents['experiment'] = { events: log.events.map((e) => ({ ...e })), serverPort: log.serverPort, clientPort: log.clientPort };
+    for (const v of this.viewers) v.sourceExperiment(event);
+  }
+
   /** The connections and transitions that changed since the last round (then forgotten); a new round begins. */
   takeChanges(): SourceChanges {
     this.roundFrames.clear();
@@ -167,10 +184,13 @@ export class Source {
     const progress = (bytesRead: number, totalBytes: number, done: boolean): LoadProgress => ({ file, bytesRead, totalBytes, frames: this.store.total, done });
     const run = async (): Promise<LoadProgress> => {
       this.setStatus({ state: 'loading', source: 'file', file });
+      // An experiment's calls travel as comments: on the frames they sent, and in the section header.
+      const frameEvents: ExperimentEvent[] = [];
       const outcome = await loadCaptureFile(file, {
         frame: (raw, offset) => {
           this.counters.captured++;
           this.ingest(raw, offset);
+          if (raw.comments) for (const c of raw.comments) { const e = parseEventComment(c, this.store.total); if (e) frameEvents.push(e); }
         },
         progress: (bytesRead, totalBytes) => {
           const now = Date.now();
@@ -183,6 +203,7 @@ export class Source {
       });
       // The file is read: its store takes no more frames, so its connection trackers can go.
       this.store.seal();
+      this.story = StoryLog.fromComments(outcome.sectionComments, frameEvents);
       const final = progress(outcome.bytesRead, outcome.totalBytes, true);
       if (outcome.ok && outcome.cancelled) final.cancelled = true;
       let error: CaptureStatus['error'];

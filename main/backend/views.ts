@@ -1,7 +1,7 @@
 // Display-filter views shared by the clients that use the same expression: each keeps an index of
 // the frames its filter matches, built by re-dissecting stored frames in steps, then kept up to date
 // as frames arrive.
-import { compileFilter, type CompiledFilter } from '../engine/filter/index';
+import { compileFilter, type CompiledFilter, type FilterError } from '../engine/filter/index';
 import type { FrameStore } from '../engine/store/frame-store';
 import { FrameView } from '../engine/store/view';
 import type { DecodedFrame } from '../engine/types';
@@ -37,7 +37,7 @@ export class Views {
   }
 
   /** A view for a filter (compiled, or an error with its position). */
-  acquire(expression: string): { ok: true; entry: ViewEntry } | { ok: false; error: { message: string; start: number; end: number } } {
+  acquire(expression: string): { ok: true; entry: ViewEntry } | { ok: false; error: FilterError['error'] } {
     const key = expression.trim();
     let entry = this.entries.get(key);
     if (!entry) {

@@ -82,3 +82,63 @@ describe('views and push cursors', () => {
     expect(c.delivered + c.skipped).toBe(2000);
   });
 });
+
+// tcptrace's lines and the marks, on real captures against tshark: the ACK line is each ACK's tcp.ack, the
+// window line tcp.ack + tcp.window_size, segment bars end at seq + len (+1 for SYN/FIN: tcp.nxtseq), and the
+// marked points are exactly the frames tshark flags as retransmissions, duplicate ACKs and zero windows.
+describe('series against tshark', async () => {
+  const { join } = await import('node:path');
+  const { Service } = await import('../../main/backend/service');
+  const { hasTshark, tshark } = await import('../helpers/tshark');
+  const files = ['tcp/lossy-sim.pcap', 'tcp/dsack-zero-window-real.pcap', 'tcp/zero-window-probe.pcap', 'lab/ipv4-3seg.pcap'];
+  for (const name of files) {
+    it.skipIf(!hasTshark())(name, async () => {
+      const file = join(__dirname, '..', 'corpus', name);
+      const service = new Service({ transport: 'ipc', capture: null, pushIntervalMs: 0, lessonsDir: null, log: () => undefined });
+      const ctx = { id: 't', emit: () => undefined };
+      await service.handle('openFile', { path: file }, ctx);
+      const rows = new Map(tshark(['-r', file, '-Y', 'tcp.stream == 0', '-T', 'fields', '-E', 'separator=|', '-e', 'frame.number', '-e', 'tcp.ack', '-e', 'tcp.window_size',
+        '-e', 'tcp.seq', '-e', 'tcp.nxtseq', '-e', 'tcp.analysis.retransmission', '-e', 'tcp.analysis.fast_retransmission', '-e', 'tcp.analysis.spurious_retransmission',
+        '-e', 'tcp.analysis.duplicate_ack', '-e', 'tcp.analysis.zero_window', '-e', 'tcp.len', '-e', 'tcp.time_relative']).trim().split('\n').map((l) => {
+        const [n, ack, win, seq, nxt, re, fast, spur, dup, zero, len, rel] = l.split('|');
+        return [Number(n), { ack: Number(ack), win: Number(win), seq: Number(seq), nxt: nxt === '' ? null : Number(nxt), re: !!(re || fast || spur), dup: !!dup, zero: !!zero, len: Number(len), rel: Number(rel) }];
+      }));
+      const marked = new Map<number, string>();
+      for (const kind of ['stevens', 'acks', 'window'] as const) {
+        for (const s of await service.handle('getSeries', { stream: 0, kind }, ctx)) {
+          s.frames.forEach((f, i) => {
+            const t = rows.get(f)!;
+            if (kind === 'acks') {
+              expect(s.y[i], `frame ${f} ack`).toBe(t.ack);
+              expect(s.upper![i], `frame ${f} ack + window`).toBe(t.ack + t.win);
+            }
+            if (kind === 'stevens') {
+              expect(s.y[i]).toBe(t.seq);
+              if (t.nxt !== null && t.nxt > 0) expect(s.upper![i], `frame ${f} end`).toBe(t.nxt);
+            }
+          });
+          for (const m of s.marks ?? []) marked.set(s.frames[m.index], m.kind);
+        }
+      }
+      // Segment by segment (the lab-sized graph): every frame once, with tshark's length at tshark's time.
+      const perSegment = new Map<number, { len: number; rel: number }>();
+      for (const s of await service.handle('getSeries', { stream: 0, kind: 'segments' }, ctx)) {
+        s.frames.forEach((f, i) => {
+          expect(perSegment.has(f), `frame ${f} twice`).toBe(false);
+          perSegment.set(f, { len: s.y[i], rel: s.x[i] });
+        });
+      }
+      expect([...perSegment.keys()].sort((a, b) => a - b)).toEqual([...rows.keys()]);
+      for (const [f, t] of rows) {
+        expect(perSegment.get(f)!.len, `frame ${f} length`).toBe(t.len);
+        expect(perSegment.get(f)!.rel, `frame ${f} time`).toBeCloseTo(t.rel, 6);
+      }
+      await service.dispose();
+      // Every flagged frame that is on a plot is marked with its flag, and nothing else is.
+      for (const [f, t] of rows) {
+        const want = t.re ? 'retransmission' : t.dup ? 'duplicate_ack' : t.zero ? 'zero_window' : undefined;
+        expect(marked.get(f), `frame ${f}`).toBe(want);
+      }
+    });
+  }
+});

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server as NetServer } from 'node:net';
 
 vi.mock('../../main/engine/dissect/index', async () => await import('./fake-engine'));
 vi.mock('../../main/engine/tcp/tracker', async () => ({ TcpTracker: (await import('./fake-engine')).TcpTracker }));
@@ -16,6 +17,7 @@ const { synthFrames, writePcap } = await import('./synth');
 const { rawFrames, decodeFile } = await import('../helpers/decode');
 const { FakeCapture } = await import('./fake-capture');
 const { RecordingClient } = await import('./service-helpers');
+const { experimentScript, planFor } = await import('../../main/api/experiment');
 
 const dir = mkdtempSync(join(tmpdir(), 'hl-service-'));
 const small = join(dir, 'small.pcap');
@@ -316,3 +318,90 @@ describe('live push batching and backpressure', () => {
   });
 });
 
+
+describe('an experiment\'s port and its calls', () => {
+  /** Two ports nothing uses now, and a stand-in for a student's own server holding the first. */
+  async function ports(): Promise<{ taken: number; spare: number; blocker: NetServer }> {
+    const free = async () => {
+      const s = createServer();
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      const p = (s.address() as { port: number }).port;
+      await new Promise((r) => s.close(r));
+      return p;
+    };
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    return { taken: (blocker.address() as { port: number }).port, spare: await free(), blocker };
+  }
+  const close = (s: NetServer) => new Promise((r) => s.close(r));
+
+  it('a browser\'s experiment on a busy allowed port runs on the next allowed one, with a note; its calls go only to who looks at it', async () => {
+    const { taken, spare, blocker } = await ports();
+    const cap = new FakeCapture();
+    const s = service({ capture: cap, experimentPorts: [taken, spare] });
+    const t = new RecordingClient('t'), other = new RecordingClient('o');
+    s.connect(t, { role: 'teacher', loopback: true });
+    s.connect(other, { role: 'teacher', loopback: true });
+    try {
+      const r = await s.handle('runExperiment', { variant: 'classic', port: taken }, t);
+      expect(r.port).toBe(spare);
+      expect(r.portNote).toEqual({ requested: taken, used: spare, reason: 'in_use' });
+      expect(cap.started.map((o) => o.filter)).toEqual([`tcp port ${spare}`]);
+      // Every call, pushed as it was made, to the session that ran it and to nobody else.
+      const pushed = t.of('experiment');
+      expect(pushed.length).toBeGreaterThan(1);
+      expect(pushed[0].events.map((e) => e.call)).toEqual(['listen']);
+      expect(pushed.at(-1)).toMatchObject({ serverPort: spare, events: r.events });
+      // The calls of the script the editor shows, on the port used.
+      const script = experimentScript(planFor({ variant: 'classic' }), spare);
+      expect(r.events.map((e) => `${e.endpoint} ${e.call}`)).toEqual(script.map((c) => `${c.endpoint} ${c.call}`));
+      expect(r.events.find((e) => e.call === 'listen')?.text).toContain(String(spare));
+      expect(other.of('experiment')).toEqual([]);
+    } finally {
+      await close(blocker);
+      await s.dispose();
+    }
+  });
+
+  it('a browser\'s experiment whose allowed port is busy is refused as such; it binds no other port and the view stays', async () => {
+    const { taken, spare, blocker } = await ports();
+    const cap = new FakeCapture();
+    const s = service({ capture: cap, experimentPorts: [taken] });
+    const t = new RecordingClient('t');
+    s.connect(t, { role: 'teacher', loopback: true });
+    await s.handle('openFile', { path: small }, t);
+    t.clear();
+    try {
+      const err = await s.handle('runExperiment', { variant: 'classic', port: taken }, t).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as InstanceType<typeof ApiError>).code).toBe('port_in_use');
+      expect((err as Error).message).toContain(`port ${taken} on 127.0.0.1 is in use by another program`);
+      expect((err as Error).message).toMatch(/--experiment-ports/);
+      // Not on a port it was not given: nothing captured, nothing else bound, the open file still shown.
+      expect(cap.started).toEqual([]);
+      expect(t.of('reset')).toEqual([]);
+      expect((await s.handle('getStatus', {}, t)).total).toBe(decodeFile(small).length);
+      expect(await code(s.handle('runExperiment', { variant: 'classic', port: spare }, t))).toBe('forbidden');
+    } finally {
+      await close(blocker);
+      await s.dispose();
+    }
+  });
+
+  it('the desktop and the CLI (any port) get a free port the kernel picks when theirs is busy', async () => {
+    const { taken, blocker } = await ports();
+    const cap = new FakeCapture();
+    const s = service({ capture: cap });
+    const c = new RecordingClient('desk');
+    try {
+      const r = await s.handle('runExperiment', { variant: 'classic', port: taken }, c);
+      expect(r.port).not.toBe(taken);
+      expect(r.portNote).toEqual({ requested: taken, used: r.port, reason: 'in_use' });
+      expect(cap.started.map((o) => o.filter)).toEqual([`tcp port ${r.port}`]);
+      expect(c.of('experiment').at(-1)?.serverPort).toBe(r.port);
+    } finally {
+      await close(blocker);
+      await s.dispose();
+    }
+  });
+});

@@ -154,6 +154,7 @@ for (const cap of CAPTURES) {
     it('exports the ladder as SVG and PNG', async () => {
       const page = b.page;
       await page.click('[data-testid=tab-ladder]');
+      await page.click('[data-testid=ladder-export]');
       const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-svg]')]);
       const text = readFileSync((await svg.path())!, 'utf8');
       expect(text.startsWith('<svg')).toBe(true);
@@ -161,6 +162,7 @@ for (const cap of CAPTURES) {
         const label = await page.getAttribute(`[data-testid=ladder-arrow][data-frame="${f.frame}"]`, 'data-label');
         expect(text).toContain(label!.replace(/&/g, '&amp;'));
       }
+      await page.click('[data-testid=ladder-export]');
       const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-png]')]);
       const bytes = readFileSync((await png.path())!);
       expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { CapCapture } from '../../main/capture/cap-capture';
 import { openBrowser, type Browser } from './support/browser';
 import { engineDecode, engineMissing } from './support/oracles';
@@ -38,8 +39,13 @@ describe.skipIf(!!why)('browser mode, live: the classic experiment', () => {
     const counts: number[] = [];
     const client: string[] = [];
     const server: string[] = [];
+    /** Each socket call of the lane, when it first appeared (ms since the click), while the run went on. */
+    const calls = new Map<number, { who: string; call: string; at: number }>();
     const started = Date.now();
     for (;;) {
+      for (const c of await page.locator('[data-testid=ladder-call]').evaluateAll((els) => els.map((e) => ({ seq: Number(e.getAttribute('data-seq')), who: e.getAttribute('data-endpoint') ?? '', call: e.getAttribute('data-call') ?? '' })))) {
+        if (!calls.has(c.seq)) calls.set(c.seq, { who: c.who, call: c.call, at: Date.now() - started });
+      }
       const n = await page.locator('[data-testid=ladder-arrow]').count();
       if (counts[counts.length - 1] !== n) counts.push(n);
       for (const [who, seen] of [['client', client], ['server', server]] as const) {
@@ -51,8 +57,21 @@ describe.skipIf(!!why)('browser mode, live: the classic experiment', () => {
       if (Date.now() - started > 75_000) throw new Error(`the experiment did not finish: arrows ${counts.join(',')}; notices: ${await page.textContent('[data-testid=notices]')}\n${served.log()}`);
       await page.waitForTimeout(100);
     }
+    // The run is over and the view had followed it live: it stays there (no snap back to segment 1).
+    const at = await page.getAttribute('[data-testid=step-position]', 'data-index');
+    expect(Number(at)).toBeGreaterThanOrEqual(5);
+    await page.waitForTimeout(1500);
+    expect(await page.getAttribute('[data-testid=step-position]', 'data-index')).toBe(at);
     // Frames came in over time, not all at once at the end…
     expect(counts.filter((c) => c > 0).length).toBeGreaterThanOrEqual(3);
+    // …and so did the programs' calls: the classic run's five (listen, connect, send, the client's close, the
+    // server's close) in that order on the lane, each shown well after the one before (the pause is 1 s; the
+    // lane is polled every 100 ms, and listen() is pushed once the capture runs).
+    const seen = [...calls.entries()].sort((a, b) => a[0] - b[0]).map(([seq, c]) => ({ seq, ...c }));
+    const five = ['server listen', 'client connect', 'client send', 'client close', 'server close'];
+    const lane = seen.filter((c) => five.includes(`${c.who} ${c.call}`) && !(c.who === 'server' && c.call === 'close' && seen.some((x) => x.seq < c.seq && x.who === 'server' && x.call === 'close')));
+    expect(lane.map((c) => `${c.who} ${c.call}`)).toEqual(five);
+    for (let i = 1; i < lane.length; i++) expect(lane[i].at - lane[i - 1].at, `${five[i - 1]} → ${five[i]}`).toBeGreaterThanOrEqual(400);
     // …and each endpoint was seen in several states while they came.
     expect(client.length).toBeGreaterThanOrEqual(3);
     expect(server.length).toBeGreaterThanOrEqual(3);
@@ -79,3 +98,52 @@ describe.skipIf(!!why)('browser mode, live: the classic experiment', () => {
     expect(b.errors).toEqual([]);
   });
 });
+
+describe.skipIf(!!why)('browser mode, live: a busy port', () => {
+  let served: Served;
+  let b: Browser;
+  let blocker: Server | null = null;
+  /** The second port the class's server allows experiments on (a browser may use no other). */
+  let spare = 0;
+  beforeAll(async () => {
+    // A student's own server left running on the default port.
+    blocker = createServer();
+    await new Promise<void>((resolve) => {
+      blocker!.once('error', () => { blocker = null; resolve(); }); // already taken by something else: busy anyway
+      blocker!.listen(12345, '127.0.0.1', () => resolve());
+    });
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    spare = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    served = await serve(['--experiment-ports', `12345,${spare}`]);
+    b = await openBrowser({ reducedMotion: true });
+    await b.page.goto(served.url);
+    await b.page.waitForSelector('[data-testid=empty-state]');
+  });
+  afterAll(async () => {
+    await b?.close();
+    await served?.stop();
+    await new Promise<void>((r) => (blocker ? blocker.close(() => r()) : r()));
+  });
+
+  it('12345 in use: the experiment runs on the other port the server allows and says so', { timeout: 60_000 }, async () => {
+    const page = b.page;
+    await page.click('[data-testid=run-classic]');
+    const note = page.locator('[data-testid=notice][data-code="info.portBusy"]');
+    await note.waitFor({ timeout: 45_000 });
+    const text = await note.textContent();
+    const m = /port (\d+) instead/.exec(text ?? '');
+    expect(text).toContain('12345');
+    expect(m).not.toBeNull();
+    const used = Number(m![1]);
+    expect(used).toBe(spare);
+    // A working experiment on that port: its connection, its segments, its calls.
+    await expect.poll(() => page.locator('[data-testid=ladder-arrow]').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(7);
+    expect(await page.textContent('[data-testid=ladder]')).toContain(`127.0.0.1:${used}`);
+    expect(await page.locator('[data-testid=ladder-call]').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=notice][data-code=busy]').count()).toBe(0);
+    expect(b.errors).toEqual([]);
+  });
+});
+

@@ -145,4 +145,53 @@ describe.skipIf(!!missing)('screenshots of every view', () => {
     }
     expect(b.errors).toEqual([]);
   });
+
+  it('large text at 1280×720 (en and zh-CN), and the experiment told as a story', { timeout: 180_000 }, async () => {
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const page = await b.context.newPage();
+      // No sidebar choice: at large text the connections list makes way for the views by itself.
+      const settings = JSON.stringify({ locale, theme: 'light', largeText: true, tab: 'ladder' });
+      await page.addInitScript({ content: `localStorage.setItem('handshake-lab.settings', ${JSON.stringify(settings)});\n${engineWhy ? fakeInit() : ''}` });
+      await page.goto(served.url);
+      await page.waitForSelector('[data-testid=ladder-arrow]');
+      await stepTo(page, 7);
+      await shot(page, `ladder-large-light-${locale}`);
+      await page.click('[data-testid=tab-states]');
+      await stepTo(page, 7);
+      await shot(page, `states-large-light-${locale}`);
+      await page.click('[data-testid=tab-packets]');
+      await page.click('[data-testid=packet-row][data-frame="4"]');
+      await shot(page, `packets-large-light-${locale}`);
+      await page.close();
+    }
+    if (engineWhy) return;
+    // A recording of the classic experiment: its calls come back from the file's pcapng comments.
+    const story = await serve(['--open', join(ROOT, 'test', 'corpus', 'lab', 'experiment-classic.pcapng')]);
+    try {
+      const page = await b.context.newPage();
+      const settings = JSON.stringify({ locale: 'en', theme: 'light', largeText: false, tab: 'ladder', sidebar: false, ladderMode: 'rows' });
+      await page.addInitScript({ content: `localStorage.setItem('handshake-lab.settings', ${JSON.stringify(settings)});` });
+      await page.goto(story.url);
+      await page.waitForSelector('[data-testid=ladder-call]');
+      await stepTo(page, 3);
+      await page.evaluate('document.querySelector("[data-testid=ladder] .scroll").scrollTo(0, 0)');
+      await shot(page, 'experiment-lane-light-en');
+      await page.click('[data-testid=ladder-time]');
+      await stepTo(page, 8);
+      await shot(page, 'experiment-time-light-en');
+      await page.click('[data-testid=ladder-rows]');
+      if (await page.isEnabled('[data-testid=experiment-variants]')) {
+        await page.click('[data-testid=experiment-variants]');
+        await page.click('[data-testid=experiment-edit]');
+        await page.waitForSelector('[data-testid=experiment-editor][open]');
+        await page.selectOption('[data-testid=editor-variant]', 'half-close');
+        await shot(page, 'experiment-editor-light-en');
+      }
+      await page.close();
+    } finally {
+      await story.stop();
+    }
+    expect(b.errors).toEqual([]);
+  });
 });
+

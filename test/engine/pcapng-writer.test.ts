@@ -199,5 +199,32 @@ describe('pcapng writer', () => {
     const c = writer.frames([{ ...frames[0], linktype: -1 }]);
     expect(c).toEqual({ bytes: new Uint8Array(0), dataOffsets: [-1], interfaceIds: [-1] });
   });
-});
 
+  it('a section header written with room can be written again with more comments, nothing after it moving', () => {
+    const frames = rawFrames(join(corpus, 'lab/ipv4-3seg.pcap')).slice(0, 3);
+    const writer = new PcapngWriter({ interfaceName: 'lo', comments: ['first'], headerRoom: 1024 });
+    const out = join(dir, 'header-room.pcapng');
+    const { offsets } = writeInBatches(writer, frames, out, 2);
+    const before = readFileSync(out);
+    const later = ['first', 'a later comment', 'Handshake Lab, call 2 (server, accept) at 1.000000: conn, addr = srv.accept() → x'];
+    const head = writer.sectionHeader(later)!;
+    expect(head).not.toBeNull();
+    const after = Buffer.concat([head, before.subarray(head.length)]);
+    writeFileSync(out, after);
+    // Only the header changed: every frame's bytes are where they were.
+    expect(after.length).toBe(before.length);
+    for (let i = 0; i < frames.length; i++) expect(after.subarray(offsets[i], offsets[i] + frames[i].data.length)).toEqual(Buffer.from(frames[i].data));
+    const { reader, frames: back } = readWithInterfaces(out);
+    expect(reader.sectionComments).toEqual([later]);
+    expect(back.map((f) => Buffer.from(f.data))).toEqual(frames.map((f) => Buffer.from(f.data)));
+    // Comments that do not fit the room are refused, not written over the frames.
+    expect(writer.sectionHeader(['x'.repeat(2000)])).toBeNull();
+    if (!noCapinfos) {
+      const r = spawnSync('capinfos', [out], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      const shown = r.stdout.split('\n').filter((l) => l.startsWith('Capture comment:')).map((l) => l.replace(/^Capture comment:\s+/, ''));
+      expect(shown).toEqual(later);
+    }
+    if (!noTshark) expect(tshark(['-r', out, '-T', 'fields', '-e', 'frame.number']).trim().split('\n')).toEqual(['1', '2', '3']);
+  });
+});

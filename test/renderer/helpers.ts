@@ -32,6 +32,10 @@ for (const [prop, size] of [['clientHeight', 600], ['clientWidth', 1000]] as con
   });
 }
 
+// …and the window itself is 1280×720 (happy-dom's default is 1024 wide, where the connections list steps aside).
+Object.defineProperty(window, 'innerWidth', { configurable: true, value: 1280 });
+Object.defineProperty(window, 'innerHeight', { configurable: true, value: 720 });
+
 export interface Harness { client: FakeClient; pinia: Pinia; stop: () => void }
 
 /** A fresh Pinia with the fake client installed and the pushes wired (no component mounted). */

@@ -8,7 +8,7 @@ import App from '../../renderer/src/App.vue';
 import DetailTree from '../../renderer/src/components/packets/DetailTree.vue';
 import PacketsView from '../../renderer/src/components/packets/PacketsView.vue';
 import HexView from '../../renderer/src/components/packets/HexView.vue';
-import type { DecodedFrame, LadderSegment } from '../../renderer/src/api';
+import type { ConnectionSummary, DecodedFrame, LadderSegment } from '../../renderer/src/api';
 import { useStepStore } from '../../renderer/src/stores/step';
 import { useSelectionStore } from '../../renderer/src/stores/selection';
 import { useSettingsStore } from '../../renderer/src/stores/settings';
@@ -111,6 +111,19 @@ describe('app views', () => {
     }
     // The edge taken by the last segment is highlighted.
     expect(w.findAll('[data-testid=sm-edge].taken').map((e) => e.attributes('data-edge'))).toEqual(['last-ack-acked']);
+    w.unmount();
+  });
+
+  it('labels the connections list\'s states as final, while the step bar shows the current segment\'s', async () => {
+    const fx = fixture('four');
+    h = await harness(fx);
+    const w = await mountWith(App, h);
+    expect(w.get('[data-testid=conn-final-note]').text()).toBe('States: each connection\'s final ones (after its last frame). The step bar shows them at the current segment.');
+    const badges = w.get('[data-testid=conn-0]').findAll('[data-testid=state-badge]');
+    const final = (fx.connections[0] as ConnectionSummary).states;
+    expect(badges.map((b) => b.attributes('aria-label'))).toEqual([`Client final state: ${final.client}`, `Server final state: ${final.server}`]);
+    // At segment 1 the step bar shows the engine's states after frame 1, not the final ones.
+    expect(w.get('[data-testid=step-client-state]').attributes('data-state')).toBe((fx.ladder['0'][0] as LadderSegment).states.client);
     w.unmount();
   });
 

@@ -42,7 +42,7 @@ function resolve(field: string, start: number, end: number): Resolved {
   const def = lookupField(field);
   if (def) return { names: [field], kind: def.kind };
   if (PROTOCOLS.has(field)) return { names: [field], kind: 'protocol' };
-  throw new FilterSyntaxError(`"${field}" is not a valid protocol or protocol field.`, start, end);
+  throw new FilterSyntaxError(`"${field}" is not a valid protocol or protocol field.`, start, end, 'unknown_field', { field });
 }
 
 type Value =
@@ -52,8 +52,11 @@ type Value =
   | { t: 'v4'; addr: number; mask: number }
   | { t: 'v6'; addr: Uint8Array; bits: number };
 
-function bad(lit: Literal, what: string): FilterSyntaxError {
-  return new FilterSyntaxError(`"${lit.text}" is not a valid ${what}.`, lit.start, lit.end);
+/** The kinds of value a literal can fail to be, with their English names. */
+const KINDS = { boolean: 'boolean (1, 0, True or False)', number: 'number', ipv4: 'IPv4 address', ipv6: 'IPv6 address', mac: 'Ethernet address', bytes: 'byte string' } as const;
+
+function bad(lit: Literal, kind: keyof typeof KINDS): FilterSyntaxError {
+  return new FilterSyntaxError(`"${lit.text}" is not a valid ${KINDS[kind]}.`, lit.start, lit.end, 'bad_value', { text: lit.text, kind });
 }
 
 function literalFor(kind: Resolved['kind'], lit: Literal, forContains = false): Value {
@@ -63,7 +66,7 @@ function literalFor(kind: Resolved['kind'], lit: Literal, forContains = false): 
       if (kind === 'bool' && /^true$/i.test(text)) return { t: 'num', n: 1 };
       if (kind === 'bool' && /^false$/i.test(text)) return { t: 'num', n: 0 };
       const n = parseInteger(text);
-      if (n === null) throw bad(lit, kind === 'bool' ? 'boolean (1, 0, True or False)' : 'number');
+      if (n === null) throw bad(lit, kind === 'bool' ? 'boolean' : 'number');
       return { t: 'num', n };
     }
     case 'double': case 'time': {
@@ -75,7 +78,7 @@ function literalFor(kind: Resolved['kind'], lit: Literal, forContains = false): 
       const [a, bits] = text.split('/');
       const addr = parseIPv4(a);
       const b = bits === undefined ? 32 : Number(bits);
-      if (addr === null || !Number.isInteger(b) || b < 0 || b > 32) throw bad(lit, 'IPv4 address');
+      if (addr === null || !Number.isInteger(b) || b < 0 || b > 32) throw bad(lit, 'ipv4');
       const mask = b === 0 ? 0 : (0xffffffff << (32 - b)) >>> 0;
       return { t: 'v4', addr: (addr & mask) >>> 0, mask };
     }
@@ -83,13 +86,13 @@ function literalFor(kind: Resolved['kind'], lit: Literal, forContains = false): 
       const [a, bits] = text.split('/');
       const addr = parseIPv6(a);
       const b = bits === undefined ? 128 : Number(bits);
-      if (!addr || !Number.isInteger(b) || b < 0 || b > 128) throw bad(lit, 'IPv6 address');
+      if (!addr || !Number.isInteger(b) || b < 0 || b > 128) throw bad(lit, 'ipv6');
       return { t: 'v6', addr, bits: b };
     }
     case 'mac': case 'bytes': case 'none': case 'protocol': {
       if (lit.kind === 'string' && (forContains || kind !== 'mac')) return { t: 'bytes', b: utf8(text) };
       const b = parseBytes(text);
-      if (!b) throw bad(lit, kind === 'mac' ? 'Ethernet address' : 'byte string');
+      if (!b) throw bad(lit, kind === 'mac' ? 'mac' : 'bytes');
       return { t: 'bytes', b };
     }
     default:
@@ -184,7 +187,7 @@ export function compile(node: Node): Predicate {
     }
     case 'cmp': {
       const r = resolve(node.field, node.start, node.start + node.field.length);
-      if (r.kind === 'protocol') throw new FilterSyntaxError(`"${node.field}" is a protocol and cannot be compared with a value.`, node.start, node.end);
+      if (r.kind === 'protocol') throw new FilterSyntaxError(`"${node.field}" is a protocol and cannot be compared with a value.`, node.start, node.end, 'protocol_compared', { field: node.field });
       return cmpPredicate(r, node.op, literalFor(r.kind, node.value));
     }
     case 'in': {
@@ -204,9 +207,9 @@ export function compile(node: Node): Predicate {
         return (f) => r.names.some((n) => f.values(n).some((v) => typeof v === 'string' && v.includes(needle)));
       }
       const v = literalFor(r.kind === 'mac' || r.kind === 'bytes' || r.kind === 'none' || r.kind === 'protocol' ? r.kind : 'bytes', node.value, true);
-      if (v.t !== 'bytes') throw new FilterSyntaxError(`"contains" needs a byte string or a quoted string.`, node.value.start, node.value.end);
+      if (v.t !== 'bytes') throw new FilterSyntaxError(`"contains" needs a byte string or a quoted string.`, node.value.start, node.value.end, 'contains_value');
       if (r.kind === 'protocol') return (f) => { const b = f.protocolBytes(node.field); return b !== null && bytesContain(b, v.b); };
-      if (!['mac', 'bytes', 'none'].includes(r.kind)) throw new FilterSyntaxError(`"${node.field}" is not a string or byte field; "contains" cannot be used on it.`, node.start, node.end);
+      if (!['mac', 'bytes', 'none'].includes(r.kind)) throw new FilterSyntaxError(`"${node.field}" is not a string or byte field; "contains" cannot be used on it.`, node.start, node.end, 'contains_field', { field: node.field });
       return (f) => comparables(f, r).some((x) => x instanceof Uint8Array && bytesContain(x, v.b));
     }
     case 'matches': {
@@ -216,7 +219,7 @@ export function compile(node: Node): Predicate {
       let flags = '';
       if (src.startsWith('(?i)')) { src = src.slice(4); flags = 'i'; }
       try { re = new RegExp(src, flags); } catch (e) {
-        throw new FilterSyntaxError(`Invalid regular expression: ${(e as Error).message}`, node.value.start, node.value.end);
+        throw new FilterSyntaxError(`Invalid regular expression: ${(e as Error).message}`, node.value.start, node.value.end, 'bad_regex', { detail: (e as Error).message });
       }
       return (f) => r.names.some((n) => f.values(n).some((v) => v !== null && re.test(String(v))));
     }

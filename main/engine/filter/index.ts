@@ -4,7 +4,7 @@
 import type { DecodedFrame } from '../types';
 import { parseFilter } from './parser';
 import { compile, fieldsOf, viewOf } from './compile';
-import { FilterSyntaxError } from './lexer';
+import { FilterSyntaxError, type FilterErrorCode } from './lexer';
 
 export interface CompiledFilter {
   ok: true;
@@ -19,7 +19,7 @@ export interface CompiledFilter {
 export interface FilterError {
   ok: false;
   expression: string;
-  error: { message: string; start: number; end: number };
+  error: { message: string; start: number; end: number; code: FilterErrorCode; params: Record<string, string> };
 }
 
 /** Compiles a display filter; an empty expression matches everything. */
@@ -31,7 +31,7 @@ export function compileFilter(expression: string): CompiledFilter | FilterError 
     const wanted = fieldsOf(tree);
     return { ok: true, expression, match: (frame, bytes, sources) => predicate(viewOf(frame, wanted, bytes, sources)) };
   } catch (e) {
-    if (e instanceof FilterSyntaxError) return { ok: false, expression, error: { message: e.message, start: e.start, end: e.end } };
+    if (e instanceof FilterSyntaxError) return { ok: false, expression, error: { message: e.message, start: e.start, end: e.end, code: e.code, params: e.params } };
     throw e;
   }
 }

@@ -9,8 +9,16 @@ export interface Token {
   end: number;
 }
 
+/**
+ * What is wrong with a filter: an English message, and a code with its parameters for the UI to say it in
+ * the user's language (field names and the filter's own text stay as written).
+ */
+export type FilterErrorCode =
+  | 'unterminated_string' | 'unexpected' | 'unexpected_end' | 'empty_set' | 'unknown_field' | 'bad_value'
+  | 'protocol_compared' | 'contains_value' | 'contains_field' | 'bad_regex' | 'too_deep';
+
 export class FilterSyntaxError extends Error {
-  constructor(message: string, readonly start: number, readonly end: number) {
+  constructor(message: string, readonly start: number, readonly end: number, readonly code: FilterErrorCode, readonly params: Record<string, string> = {}) {
     super(message);
     this.name = 'FilterSyntaxError';
   }
@@ -31,7 +39,7 @@ export function tokenize(src: string): Token[] {
       let s = '';
       i++;
       for (;;) {
-        if (i >= src.length) throw new FilterSyntaxError('The string is not terminated (missing ").', start, src.length);
+        if (i >= src.length) throw new FilterSyntaxError('The string is not terminated (missing ").', start, src.length, 'unterminated_string');
         const ch = src[i];
         if (ch === '"') { i++; break; }
         if (ch === '\\' && i + 1 < src.length) {
@@ -63,7 +71,7 @@ export function tokenize(src: string): Token[] {
       out.push({ kind: 'word', text: src.slice(start, i), start, end: i });
       continue;
     }
-    throw new FilterSyntaxError(`"${c}" was unexpected in this context.`, start, start + 1);
+    throw new FilterSyntaxError(`"${c}" was unexpected in this context.`, start, start + 1, 'unexpected', { text: c });
   }
   out.push({ kind: 'end', text: '', start: src.length, end: src.length });
   return out;

@@ -16,26 +16,32 @@ export const MAX_FILTER_DEPTH = 64;
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'xor', 'in', 'contains', 'matches', ...Object.keys(RELOPS).filter((k) => /^[a-z_]+$/.test(k))]);
 
+/** What the parser expected where a filter ended early (a code the UI translates), and its English words. */
+type Wanted = 'value' | 'field' | 'rparen' | 'lbrace' | 'rbrace';
+const WANTED: Record<Wanted, string> = { value: 'a value', field: 'a field name', rparen: '")"', lbrace: '"{"', rbrace: '"}"' };
+
 export function parseFilter(src: string): Node {
   const tokens = tokenize(src);
   let pos = 0;
   let depth = 0;
   const deeper = (t: Token): void => {
-    if (++depth > MAX_FILTER_DEPTH) throw new FilterSyntaxError(`The filter nests parentheses or "not" more than ${MAX_FILTER_DEPTH} levels deep.`, t.start, t.end);
+    if (++depth > MAX_FILTER_DEPTH) throw new FilterSyntaxError(`The filter nests parentheses or "not" more than ${MAX_FILTER_DEPTH} levels deep.`, t.start, t.end, 'too_deep', { max: String(MAX_FILTER_DEPTH) });
   };
   const peek = (): Token => tokens[pos];
   const next = (): Token => tokens[pos++];
   const isOp = (t: Token, ...names: string[]) => (t.kind === 'op' || t.kind === 'word') && names.includes(t.text);
 
-  function expect(kind: Token['kind'], what: string): Token {
+  function expect(kind: Token['kind'], what: Wanted): Token {
     const t = next();
     if (t.kind !== kind) throw unexpected(t, what);
     return t;
   }
 
-  function unexpected(t: Token, wanted?: string): FilterSyntaxError {
-    if (t.kind === 'end') return new FilterSyntaxError(wanted ? `Unexpected end of filter expression (expected ${wanted}).` : 'Unexpected end of filter expression.', t.start, t.end);
-    return new FilterSyntaxError(`"${t.text}" was unexpected in this context.`, t.start, t.end);
+  function unexpected(t: Token, wanted?: Wanted): FilterSyntaxError {
+    if (t.kind === 'end') {
+      return new FilterSyntaxError(wanted ? `Unexpected end of filter expression (expected ${WANTED[wanted]}).` : 'Unexpected end of filter expression.', t.start, t.end, 'unexpected_end', wanted ? { expected: wanted } : {});
+    }
+    return new FilterSyntaxError(`"${t.text}" was unexpected in this context.`, t.start, t.end, 'unexpected', { text: t.text });
   }
 
   function binary(type: 'or' | 'xor' | 'and', ops: string[], sub: () => Node): () => Node {
@@ -70,7 +76,7 @@ export function parseFilter(src: string): Node {
     const t = next();
     if (t.kind === 'string') return { kind: 'string', text: t.text, start: t.start, end: t.end };
     if (t.kind === 'word' && !KEYWORDS.has(t.text)) return { kind: 'word', text: t.text, start: t.start, end: t.end };
-    throw unexpected(t, 'a value');
+    throw unexpected(t, 'value');
   }
 
   function parsePrimary(): Node {
@@ -80,10 +86,10 @@ export function parseFilter(src: string): Node {
       deeper(t);
       const inner = parseOr();
       depth--;
-      const close = expect('rparen', '")"');
+      const close = expect('rparen', 'rparen');
       return { ...inner, start: t.start, end: close.end };
     }
-    if (t.kind !== 'word' || KEYWORDS.has(t.text) || !/^[A-Za-z_][A-Za-z0-9_.\-]*$/.test(t.text)) throw unexpected(t, 'a field name');
+    if (t.kind !== 'word' || KEYWORDS.has(t.text) || !/^[A-Za-z_][A-Za-z0-9_.\-]*$/.test(t.text)) throw unexpected(t, 'field');
     next();
     const field = t.text;
     const op = peek();
@@ -101,7 +107,7 @@ export function parseFilter(src: string): Node {
       }
       if (op.text === 'in') {
         next();
-        expect('lbrace', '"{"');
+        expect('lbrace', 'lbrace');
         const items: SetItem[] = [];
         for (;;) {
           if (peek().kind === 'rbrace') break;
@@ -116,8 +122,8 @@ export function parseFilter(src: string): Node {
           } else items.push({ lo });
           if (peek().kind === 'comma') next();
         }
-        const close = expect('rbrace', '"}"');
-        if (!items.length) throw new FilterSyntaxError('The set is empty.', op.start, close.end);
+        const close = expect('rbrace', 'rbrace');
+        if (!items.length) throw new FilterSyntaxError('The set is empty.', op.start, close.end, 'empty_set');
         return { type: 'in', field, items, start: t.start, end: close.end };
       }
     }

@@ -37,6 +37,14 @@ export interface PcapngWriterOptions {
   snaplen?: number;
   /** if_name for interfaces that do not give one (and whose frames carry none). */
   interfaceName?: string;
+  /** Comments of the section header (opt_comment, one option each). */
+  comments?: string[];
+  /**
+   * Bytes to reserve for the section header, so it can be written again later with more comments
+   * (sectionHeader()) without moving anything after it. The room after opt_endofopt is zeros, which
+   * wiretap and this reader skip.
+   */
+  headerRoom?: number;
 }
 
 export interface PcapngChunk {
@@ -126,8 +134,16 @@ export class PcapngWriter {
   private written = 0;
   private readonly snaplen: number;
 
+  private readonly headerLength: number;
+
   constructor(private readonly options: PcapngWriterOptions = {}) {
     this.snaplen = options.snaplen ?? DEFAULT_SNAPLEN;
+    const shb = this.shb(options.comments ?? [], options.headerRoom ?? 0);
+    this.headerLength = shb.length;
+    this.queue(shb);
+  }
+
+  private shb(comments: readonly string[], room: number): Uint8Array {
     const fixed = new Uint8Array(16);
     const dv = new DataView(fixed.buffer);
     dv.setUint32(0, 0x1a2b3c4d, true); // byte-order magic
@@ -135,7 +151,19 @@ export class PcapngWriter {
     dv.setUint16(6, 0, true);
     dv.setInt32(8, -1, true); // section length unknown (the file grows as we go)
     dv.setInt32(12, -1, true);
-    this.queue(block(BLOCK_SHB, [fixed, ...optionList([textOption(OPT_SHB_USERAPPL, options.application ?? 'Handshake Lab')])]));
+    const parts = [fixed, ...optionList([textOption(OPT_SHB_USERAPPL, this.options.application ?? 'Handshake Lab'), ...comments.map((c) => textOption(OPT_COMMENT, c))])];
+    const used = 12 + parts.reduce((n, p) => n + p.length, 0);
+    if (used < room) parts.push(new Uint8Array(pad4(room) - used));
+    return block(BLOCK_SHB, parts);
+  }
+
+  /**
+   * The section header again, with `comments`, exactly as long as the first one (to write over it).
+   * Null when they do not fit the room reserved (options.headerRoom).
+   */
+  sectionHeader(comments: readonly string[]): Uint8Array | null {
+    const b = this.shb(comments, this.headerLength);
+    return b.length === this.headerLength ? b : null;
   }
 
   /** Bytes handed out so far (the file's size once they are all written). */

@@ -109,6 +109,8 @@ export class CaptureReader {
   format: CaptureFormat | null = null;
   /** Every interface seen, all sections in order; a frame's own is `interfaceOf(frame)`. */
   readonly interfaces: CaptureInterface[] = [];
+  /** pcapng: each section header's comments (opt_comment), in section order. */
+  readonly sectionComments: string[][] = [];
   /** Bytes of the file fully consumed so far (the offset of the next record). */
   consumed = 0;
   /** Frames emitted so far. */
@@ -520,7 +522,11 @@ export class CaptureReader {
     if (!(major === 1 && (minor === 0 || minor === 2))) {
       throw new CaptureFormatError(`unsupported pcapng version ${major}.${minor} (at byte ${this.consumed + pos})`, this.consumed + pos);
     }
-    this.options(view, body + 16, bodyEnd, null, null, pos);
+    const comments: string[] = [];
+    this.options(view, body + 16, bodyEnd, (code, off, len) => {
+      if (code === 1) comments.push(this.decoder.decode(new Uint8Array(view.buffer, view.byteOffset + off, len)));
+    }, null, pos);
+    this.sectionComments.push(comments);
     // A new section: its interfaces are numbered from 0 again (tshark's frame.interface_id is per section).
     this.section++;
     this.sectionBases.push(this.interfaces.length);

@@ -1,12 +1,17 @@
 // Data for the connection graphs, per direction (c2s: segments the client sent; s2c: the server's):
-//   stevens     relative sequence number of each segment carrying data (or SYN/FIN) over time
+//   stevens     relative sequence number of each segment carrying data (or SYN/FIN) over time, and where
+//               its sequence space ends (tcptrace draws each segment as a bar from one to the other)
+//   acks        the other side's cumulative ACK of this direction's data at each of its ACKs, and ACK + the
+//               window it advertised (tcptrace's ACK line and receive window line)
+//   segments    the payload bytes of every segment (lab-sized connections: one point per segment)
 //   throughput  payload bytes per second over a sliding window ending at each data segment
 //   window      the receive window each side advertised (scaled, tcp.window_size) over time
 //   rtt         tcp.analysis.ack_rtt of each ACK that acknowledged that direction's data, with the
 //               RFC 6298 estimates: SRTT (α = 1/8) and RTTVAR (β = 1/4)
 // x is seconds since the connection's first frame.
 import type { FrameStore, StreamPoint } from './frame-store';
-import type { StoreSeries, StoreSeriesKind } from './types';
+import type { StoreSeries, StoreSeriesKind, StoreSeriesMark, StoreSeriesMarkKind } from './types';
+import { flagsOf } from './tcp-record';
 
 const DIRS = ['c2s', 's2c'] as const;
 
@@ -17,6 +22,8 @@ export function connectionSeries(store: FrameStore, stream: number, kind: StoreS
   const t0 = c.start;
   switch (kind) {
     case 'stevens': return DIRS.map((d, i) => stevens(points, i, t0, stream, d));
+    case 'acks': return DIRS.map((d, i) => acks(points, i, t0, stream, d));
+    case 'segments': return DIRS.map((d, i) => segments(points, i, t0, stream, d));
     case 'throughput': return DIRS.map((d, i) => throughput(points, i, t0, stream, d, throughputWindow(c.duration)));
     case 'window': return DIRS.map((d, i) => windowSeries(points, i, t0, stream, d));
     case 'rtt': return DIRS.map((d, i) => rttSeries(store, points, i, t0, stream, d));
@@ -25,14 +32,52 @@ export function connectionSeries(store: FrameStore, stream: number, kind: StoreS
 
 const empty = (kind: StoreSeriesKind, stream: number, direction: 'c2s' | 's2c'): StoreSeries => ({ kind, stream, direction, x: [], y: [], frames: [] });
 
+/** The mark a segment's analysis flags give its point, if any (a retransmission first). */
+function markOf(analysis: number): StoreSeriesMarkKind | null {
+  if (!analysis) return null;
+  const f = flagsOf(analysis);
+  if (f.some((x) => x === 'retransmission' || x === 'fast_retransmission' || x === 'spurious_retransmission')) return 'retransmission';
+  if (f.includes('duplicate_ack')) return 'duplicate_ack';
+  if (f.includes('zero_window')) return 'zero_window';
+  return null;
+}
+
+/** Adds a point (and its mark). */
+function push(s: StoreSeries, p: StreamPoint, t0: number, y: number): void {
+  const m = markOf(p.analysis);
+  if (m) (s.marks ??= []).push({ index: s.x.length, kind: m } satisfies StoreSeriesMark);
+  s.x.push(p.time - t0);
+  s.y.push(y);
+  s.frames.push(p.frame);
+}
+
 export function stevens(points: readonly StreamPoint[], dir: number, t0: number, stream: number, direction: 'c2s' | 's2c'): StoreSeries {
   const s = empty('stevens', stream, direction);
+  s.upper = [];
   for (const p of points) {
     if (p.direction !== dir || (p.len === 0 && !(p.tcpFlags & 0x3))) continue;
-    s.x.push(p.time - t0);
-    s.y.push(p.seq);
-    s.frames.push(p.frame);
+    push(s, p, t0, p.seq);
+    s.upper.push(p.seq + p.len + (p.tcpFlags & 0x3 ? 1 : 0));
   }
+  return s;
+}
+
+/** The other side's ACKs of this direction's data: ack (relative, in this direction's sequence space) and ack + window. */
+export function acks(points: readonly StreamPoint[], dir: number, t0: number, stream: number, direction: 'c2s' | 's2c'): StoreSeries {
+  const s = empty('acks', stream, direction);
+  s.upper = [];
+  for (const p of points) {
+    if (p.direction === dir || !(p.tcpFlags & 0x10) || (p.tcpFlags & 0x4)) continue;
+    push(s, p, t0, p.ack);
+    s.upper.push(p.ack + p.windowSize);
+  }
+  return s;
+}
+
+/** Every segment of this direction with its payload length (an ACK is 0 bytes). */
+export function segments(points: readonly StreamPoint[], dir: number, t0: number, stream: number, direction: 'c2s' | 's2c'): StoreSeries {
+  const s = empty('segments', stream, direction);
+  for (const p of points) if (p.direction === dir) push(s, p, t0, p.len);
   return s;
 }
 
@@ -61,9 +106,7 @@ export function windowSeries(points: readonly StreamPoint[], dir: number, t0: nu
   const s = empty('window', stream, direction);
   for (const p of points) {
     if (p.direction !== dir || (p.tcpFlags & 0x4)) continue; // a RST's window means nothing
-    s.x.push(p.time - t0);
-    s.y.push(p.windowSize);
-    s.frames.push(p.frame);
+    push(s, p, t0, p.windowSize);
   }
   return s;
 }

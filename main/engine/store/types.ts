@@ -71,7 +71,11 @@ export interface StoreLadderPage {
   segments: StoreLadderSegment[];
 }
 
-export type StoreSeriesKind = 'stevens' | 'throughput' | 'window' | 'rtt';
+export type StoreSeriesKind = 'stevens' | 'acks' | 'segments' | 'throughput' | 'window' | 'rtt';
+
+/** What a point is marked as: Wireshark's analysis of its segment (any retransmission kind counts as one). */
+export type StoreSeriesMarkKind = 'retransmission' | 'duplicate_ack' | 'zero_window';
+export interface StoreSeriesMark { index: number; kind: StoreSeriesMarkKind }
 
 export interface StoreSeries {
   kind: StoreSeriesKind;
@@ -84,4 +88,8 @@ export interface StoreSeries {
   smoothed?: number[];
   /** 'rtt': RFC 6298 RTTVAR after each sample (β = 1/4). */
   variation?: number[];
+  /** 'stevens': where each segment's sequence space ends (seq + len, + 1 for SYN/FIN); 'acks': ack + the receive window. */
+  upper?: number[];
+  /** Points whose segment Wireshark's analysis flags, in index order. */
+  marks?: StoreSeriesMark[];
 }

@@ -1,7 +1,7 @@
 // The toolbar's actions (open, save, capture, experiment, cancel), shared by the toolbar, the empty state,
 // drag-and-drop and keyboard shortcuts. Errors become notices that say what happened and what to do.
 import { computed } from 'vue';
-import { useClient, useTransport, type ExperimentVariant } from '../api';
+import { useClient, useTransport, type ExperimentVariant, type RequestInput } from '../api';
 import { canUpload, captureDownloadUrl, downloadUrl, shellExtras, uploadCapture } from '../api/files';
 import { useAppStore } from '../stores/app';
 import { useClassroomStore } from '../stores/classroom';
@@ -101,22 +101,32 @@ export function useActions() {
     }
   }
 
-  async function runExperiment(variant: ExperimentVariant, slowMotionMs = 0): Promise<void> {
+  /**
+   * Runs an experiment. While it runs, the views follow it live; when it ends they stay where the student is
+   * (only a run nobody watched starts at its first segment).
+   */
+  async function runExperiment(variant: ExperimentVariant, slowMotionMs = 0, choices: Omit<RequestInput<'runExperiment'>, 'variant' | 'slowMotionMs'> = {}): Promise<void> {
     useLessonsStore().close();
     app.busy = 'experiment';
     try {
-      const r = await useClient().runExperiment({ variant, slowMotionMs });
+      const r = await useClient().runExperiment({ ...choices, variant, slowMotionMs });
+      if (r.portNote) notices.info('info.portBusy', { requested: r.portNote.requested, used: r.portNote.used });
       const connections = useConnectionsStore();
       await connections.refresh();
       const stream = r.streams[0];
-      if (stream !== undefined) {
-        const step = useStepStore();
-        step.reset();
-        const loading = useLadderStore().load(stream, true);
-        connections.select(stream);
-        await loading;
-        await step.goTo(0);
+      if (stream === undefined) return;
+      const ladder = useLadderStore();
+      const step = useStepStore();
+      const summary = connections.byStream.get(stream);
+      if (ladder.stream === stream && step.index >= 0) {
+        if (summary) await ladder.grow(summary);
+        return;
       }
+      step.reset();
+      const loading = ladder.load(stream, true);
+      connections.select(stream);
+      await loading;
+      await step.goTo(0);
     } catch (e) {
       notices.error(e, 'runExperiment');
     } finally {

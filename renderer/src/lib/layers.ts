@@ -46,3 +46,12 @@ export function layersAtOsi(frame: DecodedFrame, osi: number): { layer: Layer; i
 export function osiColor(osi: number): string {
   return `var(--osi-${osi})`;
 }
+
+/**
+ * Application bytes as a student reads them: UTF-8 text, with control characters (and bytes that are not
+ * UTF-8) shown as "·", as Wireshark's bytes pane does for non-printables.
+ */
+export function payloadAsText(bytes: Uint8Array): string {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/g, '·');
+}

@@ -1,7 +1,7 @@
 // The selected connection's segments (the ladder), pulled page by page with getLadder.
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import { useClient, type ConnectionSummary, type EndpointStates, type LadderSegment } from '../api';
+import { useClient, type ApiEvents, type ConnectionSummary, type EndpointStates, type ExperimentEvent, type LadderSegment } from '../api';
 import { PageCache, pagesFor } from '../lib/page-cache';
 import { useNoticesStore } from './notices';
 
@@ -14,6 +14,10 @@ export const useLadderStore = defineStore('ladder', () => {
   const version = ref(0);
   const relative = ref(true);
   const loading = ref(false);
+  /** The socket calls of the programs behind this connection (an experiment's), in order. */
+  const events = shallowRef<ExperimentEvent[]>([]);
+  /** When (performance.now()) the last segment arrived live, for TIME_WAIT's countdown; null for a file. */
+  const lastLiveArrival = ref<number | null>(null);
   // Pages kept (LRU): the ladder draws a few dozen segments; a long live connection must not fill the page.
   const cache = new PageCache<LadderSegment>(LADDER_PAGE, 8);
   const inFlight = new Map<number, Promise<void>>();
@@ -35,6 +39,7 @@ export const useLadderStore = defineStore('ladder', () => {
       cache.set(page, r.segments);
       summary.value = r.summary;
       total.value = r.total;
+      events.value = r.events ?? [];
       version.value++;
     }, (e: unknown) => {
       if (gen === generation) useNoticesStore().error(e, 'getLadder');
@@ -60,6 +65,8 @@ export const useLadderStore = defineStore('ladder', () => {
     summary.value = null;
     corrected.value = null;
     total.value = 0;
+    events.value = [];
+    lastLiveArrival.value = null;
     version.value++;
     if (s === null) return;
     loading.value = true;
@@ -73,12 +80,29 @@ export const useLadderStore = defineStore('ladder', () => {
   }
 
   /** The connection changed (live): refresh the count and the partial last page. */
-  async function grow(c: ConnectionSummary): Promise<void> {
+  async function grow(c: ConnectionSummary, live = false): Promise<void> {
     if (c.stream !== stream.value) return;
     summary.value = c;
     if (c.frames === total.value) return;
+    if (live) lastLiveArrival.value = performance.now();
     cache.dropIncomplete();
     await fetchPage(Math.floor(Math.max(0, c.frames - 1) / LADDER_PAGE));
+  }
+
+  /** An experiment's calls as they happen: kept when they are this connection's (its ports). */
+  function applyEvents(p: ApiEvents['experiment']): void {
+    const c = summary.value;
+    // Before its connection exists (listen() comes before the first segment), the ladder shows the calls alone.
+    if (!c && stream.value === null) { events.value = p.events; return; }
+    if (!c || !c.server.endsWith(`:${p.serverPort}`)) return;
+    if (p.clientPort !== null && !c.client.endsWith(`:${p.clientPort}`)) return;
+    events.value = p.events;
+  }
+
+  /** Every segment, when there are few enough to hold (the time-proportional mode places them all). */
+  const ALL_LIMIT = 2 * LADDER_PAGE;
+  function loadAll(): Promise<void> {
+    return total.value > 0 && total.value <= ALL_LIMIT ? ensure(0, total.value - 1) : Promise.resolve();
   }
 
   /** Index of a frame within the connection, loading pages until found (frames are in order). */
@@ -130,5 +154,8 @@ export const useLadderStore = defineStore('ladder', () => {
     corrected.value = { fromFrame, id: (corrected.value?.id ?? 0) + 1 };
   }
 
-  return { stream, summary, total, version, relative, loading, corrected, segmentAt, load, ensure, grow, revise, indexOfFrame, initialStates, provisional };
+  return {
+    stream, summary, total, version, relative, loading, corrected, events, lastLiveArrival, ALL_LIMIT,
+    segmentAt, load, ensure, grow, revise, applyEvents, loadAll, indexOfFrame, initialStates, provisional,
+  };
 });

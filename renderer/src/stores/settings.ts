@@ -8,7 +8,19 @@ export const LOCALES: Locale[] = ['en', 'zh-CN'];
 
 const KEY = 'handshake-lab.settings';
 
-interface Saved { locale?: Locale; theme?: Theme; largeText?: boolean; tab?: string; sidebar?: boolean }
+export type LadderMode = 'rows' | 'time';
+
+interface Saved {
+  locale?: Locale; theme?: Theme; largeText?: boolean; tab?: string; sidebar?: boolean | null; ladderMode?: LadderMode; timeZoom?: number;
+  panes?: Record<string, number>; columns?: Record<string, number>;
+}
+
+/** Sizes (px) and widths (characters) must be sane numbers; anything else in storage is dropped. */
+function sizes(x: unknown, max: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (x && typeof x === 'object') for (const [k, v] of Object.entries(x)) if (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= max) out[k] = v;
+  return out;
+}
 
 function load(): Saved {
   try {
@@ -36,15 +48,24 @@ export const useSettingsStore = defineStore('settings', () => {
   const theme = ref<Theme>(saved.theme ?? (prefersDark ? 'dark' : 'light'));
   const largeText = ref(saved.largeText ?? false);
   const tab = ref(saved.tab ?? 'ladder');
-  /** The connections list beside the views (hidden to give a projector more room). */
-  const sidebar = ref(saved.sidebar ?? true);
+  /**
+   * The connections list beside the views: shown, hidden, or null (automatic: shown when the window has
+   * room for it beside the views, which at large text means a wide window).
+   */
+  const sidebar = ref<boolean | null>(typeof saved.sidebar === 'boolean' ? saved.sidebar : null);
+  /** Sizes of resizable panes (px), by name; and the packet list's column widths (characters), by column. */
+  const panes = ref<Record<string, number>>(sizes(saved.panes, 4000));
+  const columns = ref<Record<string, number>>(sizes(saved.columns, 200));
+  /** The ladder: one row per segment, or each segment at its time (zoomed in by timeZoom). */
+  const ladderMode = ref<LadderMode>(saved.ladderMode === 'time' ? 'time' : 'rows');
+  const timeZoom = ref(typeof saved.timeZoom === 'number' && saved.timeZoom >= 1 && saved.timeZoom <= 64 ? saved.timeZoom : 1);
 
   function save(): void {
     try {
-      globalThis.localStorage?.setItem(KEY, JSON.stringify({ locale: localeChosen.value ? locale.value : undefined, theme: theme.value, largeText: largeText.value, tab: tab.value, sidebar: sidebar.value }));
+      globalThis.localStorage?.setItem(KEY, JSON.stringify({ locale: localeChosen.value ? locale.value : undefined, theme: theme.value, largeText: largeText.value, tab: tab.value, sidebar: sidebar.value, ladderMode: ladderMode.value, timeZoom: timeZoom.value, panes: panes.value, columns: columns.value }));
     } catch { /* private mode: not remembered */ }
   }
-  watch([locale, theme, largeText, tab, sidebar], save);
+  watch([locale, theme, largeText, tab, sidebar, ladderMode, timeZoom, panes, columns], save, { deep: true });
 
   function setLocale(l: Locale): void {
     locale.value = l;
@@ -61,5 +82,13 @@ export const useSettingsStore = defineStore('settings', () => {
     theme.value = theme.value === 'dark' ? 'light' : 'dark';
   }
 
-  return { locale, theme, largeText, tab, sidebar, setLocale, suggestLocale, toggleTheme };
+  /** A pane's size: the one the user set, else the default. */
+  function pane(name: string, fallback: number): number {
+    return panes.value[name] ?? fallback;
+  }
+  function setPane(name: string, px: number): void {
+    panes.value = { ...panes.value, [name]: px };
+  }
+
+  return { locale, theme, largeText, tab, sidebar, ladderMode, timeZoom, panes, columns, pane, setPane, setLocale, suggestLocale, toggleTheme };
 });

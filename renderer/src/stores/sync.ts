@@ -66,7 +66,7 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       const sel = ladderNext!;
       if (sel.stream !== ladder.stream) return;
       const atEnd = step.index >= ladder.total - 1;
-      void ladder.grow(sel).then(() => {
+      void ladder.grow(sel, app.live).then(() => {
         // Watching live: follow the newest segment, animating it when it is the next one.
         if (app.live && atEnd && ladder.total - 1 > step.index) void step.goTo(ladder.total - 1, { animate: ladder.total - 1 === step.index + 1 });
       });
@@ -85,6 +85,7 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       schedule();
     }),
     client.on('connections', (p) => { for (const c of p.connections) pendingConns.set(c.stream, c); schedule(); }),
+    client.on('experiment', (p) => ladder.applyEvents(p)),
     // States already shown were corrected (a receiver's next segment showed when it had really received
     // earlier ones): the rows and ladder segments from that frame on are pulled again.
     // Applied after the rows and connections pushed with them (in flush), so no stale row outlives it.
