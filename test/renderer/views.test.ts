@@ -271,6 +271,11 @@ describe('lesson panel', () => {
     expect(w.findAll('[data-testid=ladder-state][data-endpoint=client]').length).toBe(0);
     const outside = w.findAll('[data-reveal]').filter((e) => e.attributes('data-masked') === undefined).map((e) => e.text()).join(' ');
     expect(outside).not.toContain(String(right.value));
+    // Nor does a screen reader hear it: the step's announcement says the masked state as '?'.
+    await new Promise((r) => setTimeout(r, 80));
+    const said = w.get('[data-testid=live-region]').text();
+    expect(said).toContain(`${useStepStore().current?.frame}`);
+    expect(said).not.toContain(String(right.value));
     await w.get('[data-testid=choice-SYN_RECEIVED]').trigger('click');
     await settle(2);
     expect(w.get('[data-testid=lesson-feedback]').attributes('data-correct')).toBe('false');
@@ -280,6 +285,9 @@ describe('lesson panel', () => {
     expect(w.get('[data-testid=lesson-answer]').text()).toContain(String(right.value));
     expect(w.get('[data-testid=step-client-state]').text()).toBe(String(right.value));
     expect(w.get('[data-testid=lesson-next]').attributes('disabled')).toBeUndefined();
+    // Answered: the step is said again, now with the state.
+    await new Promise((r) => setTimeout(r, 80));
+    expect(w.get('[data-testid=live-region]').text()).toContain(String(right.value));
     w.unmount();
   });
 
