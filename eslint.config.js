@@ -68,6 +68,11 @@ export default tseslint.config(
         pattern(['electron', 'electron/*', 'cap', 'ws'], 'The renderer reaches main only through the API contract.'),
         pattern(['**/main/capture/*', '**/main/app/*', '**/main/serve/*', '**/main/cli/*', '**/preload/*'], 'The renderer imports the contract (main/api), never a transport.'),
       ] }],
+      // The page never computes or grades an answer (DECISIONS "Grading"): the lessons module's code stays
+      // on the back end; the page may use its types only.
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [
+        { group: ['**/main/lessons/*'], allowTypeImports: true, message: 'The back end grades lessons: the renderer may import the lessons module\'s types only.' },
+      ] }],
     },
   },
   {

@@ -5,7 +5,7 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { API_EVENTS, ipcChannel, type ApiEvent, type ApiEvents, type HandshakeLabClient } from '../main/api/contract';
 import { API_METHOD_NAMES } from '../main/api/methods';
-import { FRAMES_ACK_CHANNEL, PICK_OPEN_CHANNEL, PICK_SAVE_CHANNEL, type IpcReply } from '../main/app/shell-channels';
+import { FRAMES_ACK_CHANNEL, PICK_OPEN_CHANNEL, PICK_SAVE_CHANNEL, SAVE_REPORT_PDF_CHANNEL, type IpcReply } from '../main/app/shell-channels';
 
 /** Main answers with an envelope; an error becomes a rejection whose message starts with its code (the renderer's toClientError reads it). */
 function unwrap(reply: IpcReply): unknown {
@@ -51,6 +51,8 @@ api.on = <E extends ApiEvent>(event: E, handler: (payload: ApiEvents[E]) => void
 // Extras next to the contract (renderer/src/api/files.ts ShellExtras): all optional there.
 api.pickOpenPath = (): Promise<string | null> => ipcRenderer.invoke(PICK_OPEN_CHANNEL) as Promise<string | null>;
 api.pickSavePath = (suggestedName: string): Promise<string | null> => ipcRenderer.invoke(PICK_SAVE_CHANNEL, String(suggestedName)) as Promise<string | null>;
+/** A lesson report (self-contained HTML) saved as PDF where the user picks. */
+api.saveReportPdf = (html: string, suggestedName: string): Promise<string | null> => ipcRenderer.invoke(SAVE_REPORT_PDF_CHANNEL, String(html), String(suggestedName)) as Promise<string | null>;
 /** The path of a file dropped on the window (drag-and-drop opens it through openFile). */
 api.pathForFile = (file: File): string => webUtils.getPathForFile(file);
 

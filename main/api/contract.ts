@@ -3,8 +3,8 @@
 import type { ApiMethod, RequestInput } from './requests';
 import type {
   AppInfo, CaptureStatus, ConnectionSummary, Counters, EnableCaptureResult, ExperimentEvent, ExperimentResult, FilterResult, FrameDetail,
-  FrameQueryResult, FrameRow, LadderPage, LessonPlay, LessonSummary, LoadProgress, NetworkInterface, Series, StatusSnapshot, ApiErrorInfo,
-  AnswerResult, ClassPolicy, ClassSnapshot, SessionInfo, Share,
+  FrameQueryResult, FrameRow, LadderPage, LessonPlay, LessonState, LessonSummary, AnswerOutcome, Localized, LoadProgress, NetworkInterface,
+  Series, StatusSnapshot, ApiErrorInfo, ClassPolicy, ClassSnapshot, SessionInfo, Share,
 } from './types';
 import type { EndpointStates, Transition } from '../engine/types';
 
@@ -39,8 +39,15 @@ export interface ApiResults {
   setClassPolicy: ClassPolicy;
   getClass: ClassSnapshot;
   exportClassCsv: { name: string; csv: string };
-  lessonProgress: { ok: true };
-  answerQuestion: AnswerResult;
+  /** Where the session is in its lesson once it moved (the back end refuses a step past an open question). */
+  lessonProgress: LessonState;
+  answerQuestion: AnswerOutcome;
+  setTeacherMode: { on: boolean };
+  /** `capture`: the name the capture on screen will travel with (null: the draft has no usable id yet). */
+  checkLesson: { problems: string[]; answers: (Localized | null)[]; capture: string | null };
+  previewLesson: LessonPlay;
+  saveLesson: LessonSummary;
+  closeLesson: { closed: boolean };
   enableCapture: EnableCaptureResult;
 }
 

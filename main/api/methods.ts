@@ -6,7 +6,9 @@ export const API_METHOD_NAMES = [
   'getLadder', 'getSeries', 'listLessons', 'openLesson', 'getLesson', 'importLesson', 'enableCapture',
   // Sessions and the classroom (main/api/classroom.ts).
   'getSession', 'identify', 'listShared', 'openShared', 'share', 'unshare', 'setClassPolicy', 'getClass',
-  'exportClassCsv', 'lessonProgress', 'answerQuestion',
+  'exportClassCsv',
+  // The lesson player and authoring (main/backend/lesson-player.ts, lesson-author.ts).
+  'lessonProgress', 'answerQuestion', 'setTeacherMode', 'checkLesson', 'previewLesson', 'saveLesson', 'closeLesson',
 ] as const;
 
 export type ApiMethodName = (typeof API_METHOD_NAMES)[number];

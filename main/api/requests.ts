@@ -8,11 +8,19 @@ const frameNumber = z.number().int().min(1).max(2 ** 32);
 const count = z.number().int().min(0).max(10_000);
 const path = z.string().min(1).max(4096);
 const lessonId = z.string().min(1).max(100).regex(/^[a-z0-9-]+$/);
-const shareId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const stepIndex = z.number().int().min(0).max(1000);
 /** A random key the page keeps in localStorage: progress is saved under it (no accounts, no passwords). */
 const learnerKey = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'a learner key is 8 to 64 letters, digits, "-" or "_"');
-/** The name a student types: shown on the teacher's dashboard, so no control or formatting characters. */
+/** The name a student types (shown to the teacher and in reports), so no control or formatting characters. */
 const displayName = z.string().trim().min(1).max(40).regex(/^[^\p{C}]+$/u, 'a name may not hold control characters');
+/** A student's answer: a state, a choice id or a typed number; a byte range [first, end); item ids in order. */
+const givenAnswer = z.union([
+  z.string().min(1).max(200),
+  z.number().finite(),
+  z.tuple([z.number().int().min(0).max(65535), z.number().int().min(1).max(65536)]),
+  z.array(z.string().min(1).max(100)).min(1).max(50),
+], { error: 'an answer: a text, a number, a byte range [first, end) or a list of item ids' });
+const shareId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 
 export const requestSchemas = {
   getAppInfo: z.object({}).strict(),
@@ -55,6 +63,7 @@ export const requestSchemas = {
   listLessons: z.object({}).strict(),
   openLesson: z.object({ id: lessonId }).strict(),
   getSession: z.object({}).strict(),
+  /** Who this page is: the learner key progress is kept under (and the name the student typed). */
   identify: z.object({ learner: learnerKey, name: displayName.optional() }).strict(),
   listShared: z.object({}).strict(),
   openShared: z.object({ id: shareId }).strict(),
@@ -64,24 +73,23 @@ export const requestSchemas = {
   setClassPolicy: z.object({ experiments: z.boolean() }).strict(),
   getClass: z.object({}).strict(),
   exportClassCsv: z.object({}).strict(),
-  /** The step of a lesson the page shows now (for the dashboard, and to resume after a reload). */
-  lessonProgress: z.object({ lesson: lessonId, step: z.number().int().min(0).max(1000) }).strict(),
-  /** A student's answer to the question of a step: graded and recorded by the back end. */
-  answerQuestion: z.object({
-    lesson: lessonId,
-    step: z.number().int().min(0).max(1000),
-    /** As the lessons module grades it: a state or choice id, a number (or its text), a byte range [start, end), item ids in order. */
-    answer: z.union([
-      z.string().min(1).max(200),
-      z.number().finite(),
-      z.tuple([z.number().int().min(0), z.number().int().min(0)]),
-      z.array(z.string().min(1).max(100)).min(1).max(64),
-    ]),
-  }).strict(),
-  /** The open lesson's steps resolved in its capture, with their computed answers. */
+  /** The open lesson's texts, its steps resolved in its capture, and where this session is in it (never an answer not yet given). */
   getLesson: z.object({ id: lessonId }).strict(),
   /** Copies a lesson file (and its capture, next to it or at `capture`) into the user's lessons folder, once it validates. */
   importLesson: z.object({ path, capture: path.optional() }).strict(),
+  /** Goes to a step of the open lesson (a student not past the first question not yet answered right). */
+  lessonProgress: z.object({ lesson: lessonId, step: stepIndex }).strict(),
+  /** A student's answer to the question of a step: graded and recorded by the back end. */
+  answerQuestion: z.object({ lesson: lessonId, step: stepIndex, answer: givenAnswer }).strict(),
+  /** Teacher mode: lessons' navigation free and answers shown (not on the class URL). */
+  setTeacherMode: z.object({ on: z.boolean() }).strict(),
+  /** A lesson being written on the capture on screen (the validator checks it; the page sends it whole). */
+  checkLesson: z.object({ lesson: z.record(z.string(), z.unknown()) }).strict(),
+  previewLesson: z.object({ lesson: z.record(z.string(), z.unknown()) }).strict(),
+  /** Saves it, with a copy of the capture, into the user's lessons folder. */
+  saveLesson: z.object({ lesson: z.record(z.string(), z.unknown()) }).strict(),
+  /** Leaves the lesson on screen (a preview's gate goes; a lesson's stays until it is answered). */
+  closeLesson: z.object({}).strict(),
   /** Gives Wireshark's dumpcap its capture rights, with the system's own password prompt. */
   enableCapture: z.object({}).strict(),
 // `satisfies`: a schema missing from, or extra to, the plain list in methods.ts fails to compile.

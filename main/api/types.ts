@@ -3,8 +3,12 @@ import type {
   ConnectionStart, DecodedFrame, EndpointStates, StartCause, StateNote, StateNoteCode, TcpAnalysisFlag, TcpState, Transition,
   TransitionCause,
 } from '../engine/types';
-import type { LessonFile } from '../lessons/schema';
-import type { ComputedAnswer } from '../lessons/answers';
+import type { Localized } from '../lessons/schema';
+import type { Exposure } from '../lessons/exposure';
+import type { LessonView } from '../lessons/public';
+import type { AnswerResult } from './classroom';
+
+export type { Exposure, LessonView, Localized };
 
 export type {
   ConnectionStart, DecodedFrame, EndpointStates, StartCause, StateNote, StateNoteCode, TcpAnalysisFlag, TcpState, Transition,
@@ -304,16 +308,62 @@ export interface LessonSummary {
   file: string;
   /** Why the file cannot be opened (the validator's lines: "steps[3].question: problem"); absent when valid. */
   problems?: string[];
+  /** This learner's progress in it (absent when never opened). */
+  progress?: { step: number; right: number; answered: number; solved: number; questions: number; done: boolean };
 }
 
-/** The open lesson: the file, each step's frame in the loaded capture, and the answers computed from it. */
+/**
+ * The open lesson as the page may know it: texts and prompts, never an answer (a question's right answer
+ * and explanation come in its status once it is answered right, or in teacher mode).
+ */
 export interface LessonPlay {
-  lesson: LessonFile;
+  lesson: LessonView;
+  /** Each step's frame in the loaded capture, and its connection (null: not found in this capture). */
   steps: { frame: number | null; stream: number | null }[];
-  /** Each step's answer, computed from the capture (null: the step asks nothing, or see problems). */
-  answers: (ComputedAnswer | null)[];
   /** What could not be resolved or computed in this capture (a live run that went differently). */
   problems: string[];
   /** A live lesson shows its recorded sample (live capture was not possible here), not the student's own packets. */
   recorded: boolean;
+  state: LessonState;
+}
+
+export interface QuestionStatus {
+  step: number;
+  /** The answer could be computed in this capture (a live run may lack a segment: then it is skipped). */
+  available: boolean;
+  /** The first answer given (the one scored), as the student reads it; whether it was right; the time it took. */
+  first: Localized | null;
+  firstCorrect: boolean | null;
+  timeMs: number | null;
+  /** Answered right, first time or later: the lesson goes on past it. */
+  solved: boolean;
+  /** Once solved (or in teacher mode): the right answer and the explanation. */
+  reveal: { answer: Localized; explanation: Localized } | null;
+}
+
+/** Where a session is in a lesson, as the back end decides it (grading, gating, progress). */
+export interface LessonState {
+  id: string;
+  step: number;
+  /** Teacher mode: navigation free, answers shown, nothing gated or recorded. */
+  teacher: boolean;
+  /** The step of the first question not answered right yet: a student may not go past it (null: none). */
+  gate: number | null;
+  /** The last frame this session is sent while the gate holds (null: every frame). */
+  horizon: number | null;
+  /** What the page masks until the questions not answered yet are answered (null: nothing). */
+  mask: Exposure | null;
+  /** One per step (null where the step asks nothing). */
+  questions: (QuestionStatus | null)[];
+  /** First answers right, questions answered, and questions in the lesson (a skipped one counts as wrong). */
+  score: { right: number; answered: number; total: number };
+  /** Every question that can be answered here is answered right. */
+  done: boolean;
+}
+
+/** The back end's grading of an answer: right or not, whether it was the first (recorded and scored), and more. */
+export interface AnswerOutcome extends AnswerResult {
+  /** The text aimed at this wrong answer (null when right, or when no known mistake matches it). */
+  feedback: Localized | null;
+  state: LessonState;
 }

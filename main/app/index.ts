@@ -2,8 +2,8 @@
 // ipc-guard.ts and served by the back end in a utility process (backend-host.ts); everything with
 // logic lives in plain, tested modules next to this file.
 import {
-  app, clipboard, dialog, ipcMain, Menu, session,
-  type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent, type MessageBoxOptions,
+  app, BrowserWindow, clipboard, dialog, ipcMain, Menu, session,
+  type IpcMainEvent, type IpcMainInvokeEvent, type MessageBoxOptions,
 } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,7 +18,8 @@ import { createMainWindow } from './main-window';
 import { menuTemplate, type MenuState } from './menu';
 import { RecentFiles } from './recent-files';
 import { contentSecurityPolicy, withCsp } from './security';
-import { FRAMES_ACK_CHANNEL, PICK_OPEN_CHANNEL, PICK_SAVE_CHANNEL } from './shell-channels';
+import { saveReportPdf, type PdfShell } from './report-pdf';
+import { FRAMES_ACK_CHANNEL, PICK_OPEN_CHANNEL, PICK_SAVE_CHANNEL, SAVE_REPORT_PDF_CHANNEL } from './shell-channels';
 
 const log = (line: string) => process.stderr.write(`handshake-lab: ${line}\n`);
 const here = import.meta.dirname;
@@ -147,6 +148,19 @@ function start(): void {
     return r.filePath;
   }
 
+  /** Lesson reports as PDF: a hidden window with JavaScript off prints them (report-pdf.ts). */
+  const pdfShell: PdfShell = {
+    page: () => {
+      const w = new BrowserWindow({ show: false, webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false } });
+      w.webContents.on('will-navigate', (e) => e.preventDefault());
+      return { loadURL: (url) => w.loadURL(url), printToPDF: (o) => w.webContents.printToPDF(o).then((b) => new Uint8Array(b)), close: () => w.destroy() };
+    },
+    askPath: async (name) => {
+      const r = win ? await dialog.showSaveDialog(win, { title: 'Save Report As', defaultPath: join(app.getPath('documents'), name), filters: [{ name: 'PDF', extensions: ['pdf'] }] }) : null;
+      return r && !r.canceled && r.filePath ? r.filePath : null;
+    },
+  };
+
   async function startCapture(iface: string | null): Promise<void> {
     let name = iface;
     if (!name) {
@@ -235,6 +249,7 @@ function start(): void {
   ipcMain.on(FRAMES_ACK_CHANNEL, (e) => { if (guard.accepts(senderOf(e), 'frames ack')) bridge.ack(clientIdOf(e.sender.id)); });
   ipcMain.handle(PICK_OPEN_CHANNEL, (e) => (guard.accepts(senderOf(e), 'open dialog') ? pickOpen() : null));
   ipcMain.handle(PICK_SAVE_CHANNEL, (e, name: unknown) => (guard.accepts(senderOf(e), 'save dialog') ? pickSave(name) : null));
+  ipcMain.handle(SAVE_REPORT_PDF_CHANNEL, (e, html: unknown, name: unknown) => (guard.accepts(senderOf(e), 'save report') ? saveReportPdf(pdfShell, html, name) : null));
 
   app.on('web-contents-created', (_e, contents) => {
     // Nothing but our one window may exist: no popups, no webviews, whatever created them.

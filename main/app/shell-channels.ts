@@ -8,5 +8,8 @@ export const PICK_OPEN_CHANNEL = 'handshake-lab-shell:pick-open';
 /** Native "Save As…" dialog: resolves to a path or null. The path becomes the only one saveCapture accepts. */
 export const PICK_SAVE_CHANNEL = 'handshake-lab-shell:pick-save';
 
+/** "Save as PDF" of a lesson report: the report's HTML and a suggested name; resolves to the path or null. */
+export const SAVE_REPORT_PDF_CHANNEL = 'handshake-lab-shell:save-report-pdf';
+
 /** What main answers an API request with: the preload turns an error back into a rejection. */
 export type IpcReply = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };

@@ -1,6 +1,7 @@
 // One handler per API method, each given the request's validated parameters and the session that sent
 // it. What a student may not do never reaches here (service.ts refuses it); what depends on the session's
-// trust (paths, ports, downloads) is checked where it is done.
+// trust (paths, ports, downloads) is checked where it is done. While the session's lesson holds a
+// question open, what a handler answers stops at the question's frame (session.limits(), lesson-gate.ts).
 import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ApiError, type ApiResults } from '../api/contract';
@@ -10,6 +11,7 @@ import { ladderPage } from '../engine/store/ladder';
 import type { StoreLadderPage } from '../engine/store/types';
 import { connectionSeries } from '../engine/store/series';
 import { bytesHex } from './hex';
+import { cutConnections, cutLadder, cutSeries } from './lesson-gate';
 import { sliced } from './slicer';
 import type { Service } from './service';
 import type { Session } from './session';
@@ -26,8 +28,7 @@ export function makeHandlers(svc: Service): Handlers {
   return {
     getAppInfo: async (_p, s) => svc.appInfo(s),
     getStatus: async (_p, s) => {
-      const e = s.view();
-      return { capture: s.status(), counters: s.source.countersFor(s.push.skipped), total: s.source.store.total, viewTotal: e.view.total(s.source.store.total), filter: s.filter };
+      return { capture: s.status(), counters: s.counters(), total: s.visibleFrames(), viewTotal: s.viewTotal(), filter: s.filter };
     },
     listInterfaces: async () => {
       if (!hub.capture) throw new ApiError('capture_unavailable', 'live capture is not available in this process');
@@ -67,7 +68,7 @@ export function makeHandlers(svc: Service): Handlers {
     getFrames: async (p, s) => {
       const src = s.source;
       const e = s.view();
-      const total = e.view.total(src.store.total);
+      const total = s.viewTotal();
       const start = Math.min(p.start, total);
       const end = Math.min(total, start + p.count);
       const rowsOf = (from: number, to: number) => {
@@ -81,6 +82,10 @@ export function makeHandlers(svc: Service): Handlers {
     getFrame: async (p, s) => {
       const src = s.source;
       if (p.number > src.store.total) throw new ApiError('not_found', `there is no frame ${p.number} (${src.store.total} frames)`);
+      const limit = s.frameLimit();
+      if (limit !== null && p.number > limit) {
+        throw new ApiError('forbidden', limit === 0 ? 'the lesson is still opening' : `frame ${p.number} comes after the open question's segment (frame ${limit}): answer the question first`);
+      }
       let detail: ApiResults['getFrame'] | null = null;
       src.withBytes(() => src.store.redecodeMany([p.number], (d, raw) => {
         detail = { frame: d.frame, bytes: bytesHex(raw.data) };
@@ -89,18 +94,29 @@ export function makeHandlers(svc: Service): Handlers {
       }), s.present(src.file ?? ''));
       return detail as unknown as ApiResults['getFrame'];
     },
-    indexOfFrame: async (p, s) => ({ index: s.view().view.indexOf(p.number, s.source.store.total) }),
+    indexOfFrame: async (p, s) => {
+      const index = s.view().view.indexOf(p.number, s.source.store.total);
+      return { index: index >= s.viewTotal() ? -1 : index };
+    },
     setFilter: async (p, s) => svc.setFilter(s, p.expression),
-    listConnections: async (_p, s) => s.source.store.connections(),
+    listConnections: async (_p, s) => s.source.withBytes(() => cutConnections(s.source.store.connections(), s.source.store, s.frameLimit()), s.present(s.source.file ?? '')),
     getLadder: async (p, s) => {
       const src = s.source;
+      // A lesson's open question: the connection as it stood at its frame, and no segment after it.
+      const gated = (page: ApiResults['getLadder']) => {
+        const limit = s.frameLimit();
+        const cut = src.withBytes(() => cutLadder(page, src.store, limit), s.present(src.file ?? ''));
+        if (!cut) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
+        return cut;
+      };
       const part = (at: number, n: number) => {
         const page = src.withBytes(() => ladderPage(src.store, p.stream, at, n), s.present(src.file ?? ''));
         if (!page) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
         return page;
       };
       // The calls of the programs behind the connection, when its source records them (an experiment).
-      const withCalls = (page: StoreLadderPage): ApiResults['getLadder'] => ({ ...page, events: src.story?.forConnection(page.summary) ?? [] });
+      // A lesson's open question cuts them with the segments (gated).
+      const withCalls = (page: StoreLadderPage): ApiResults['getLadder'] => gated({ ...page, events: src.story?.forConnection(page.summary) ?? [] });
       if (p.count <= PULL_STEP) return withCalls(part(p.start, p.count));
       const first = part(p.start, SLICE_ROWS);
       const rest = first.segments.length < SLICE_ROWS ? [] : await sliced(hub.slicer, p.start + SLICE_ROWS, p.start + p.count, SLICE_ROWS, (from, to) => part(from, to - from).segments);
@@ -108,13 +124,24 @@ export function makeHandlers(svc: Service): Handlers {
       return withCalls(first);
     },
     getSeries: async (p, s) => {
-      if (!s.source.store.connection(p.stream)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
-      return connectionSeries(s.source.store, p.stream, p.kind);
+      const limit = s.frameLimit();
+      const conn = s.source.store.connection(p.stream);
+      if (!conn || (limit !== null && conn.firstFrame > limit)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
+      return cutSeries(connectionSeries(s.source.store, p.stream, p.kind), limit);
     },
-    listLessons: async () => hub.lessons.list(svc.locale),
+    listLessons: async (_p, s) => hub.lessons.list(svc.locale, s.learner ? classroom.progress.progressOf(s.learner) : null),
     openLesson: async (p, s) => svc.openLesson(s, p.id),
     getLesson: async (p, s) => svc.getLesson(s, p.id),
     importLesson: async (p, s) => svc.importLesson(s, p.path, p.capture),
+    setTeacherMode: async (p, s) => svc.setTeacherMode(s, p.on),
+    // ---- authoring (teachers only: service.ts), on the capture on screen ----
+    checkLesson: async (p, s) => hub.lessons.checkLesson(p.lesson, s.source.store, s.source.file),
+    previewLesson: async (p, s) => svc.previewLesson(s, p.lesson),
+    saveLesson: async (p, s) => {
+      if (s.trust.browser) throw new ApiError('forbidden', 'in a browser, saving a lesson downloads it; nothing is written on the server');
+      return hub.lessons.saveLesson(p.lesson, s.source.store, s.source.file, svc.locale);
+    },
+    closeLesson: async (_p, s) => svc.closeLesson(s),
     enableCapture: async (_p, s) => svc.enableCapture(s),
 
     // ---- sessions and the classroom ----
@@ -137,7 +164,8 @@ export function makeHandlers(svc: Service): Handlers {
       if (!src?.alive) throw new ApiError('not_found', 'that share is no longer there');
       svc.show(s, src, src.kind === 'capture' ? 'capture' : src.kind === 'experiment' ? 'experiment' : src.kind === 'lesson' ? 'lesson' : 'file');
       const done: LoadProgress = src.loading ? await src.loading.done : { file: src.file ?? '', bytesRead: 0, totalBytes: 0, frames: src.store.total, done: true };
-      return s.progress({ ...done, frames: src.store.total });
+      // The session's lesson's capture, shared: still no further than its gate.
+      return s.progress({ ...done, frames: s.visibleFrames() });
     },
     share: async (p, s) => {
       if (p.what === 'lesson') {
@@ -152,26 +180,8 @@ export function makeHandlers(svc: Service): Handlers {
     setClassPolicy: async (p) => svc.setPolicy(p.experiments),
     getClass: async () => classroom.snapshot(),
     exportClassCsv: async () => ({ name: `handshake-lab-class-${new Date().toISOString().slice(0, 10)}.csv`, csv: classroom.csv() }),
-    lessonProgress: async (p, s) => {
-      const steps = hub.lessons.steps(p.lesson);
-      if (steps === null) throw new ApiError('not_found', `there is no lesson named ${p.lesson}`);
-      if (p.step >= steps) throw new ApiError('bad_request', `lesson ${p.lesson} has ${steps} steps`);
-      const prev = s.lesson?.id === p.lesson ? s.lesson : null;
-      if (!prev || prev.step !== p.step) s.lesson = { id: p.lesson, step: p.step, since: Date.now(), source: prev?.source ?? null, recorded: prev?.recorded ?? false };
-      if (s.learner) classroom.progress.recordStep(s.learner, p.lesson, p.step, steps);
-      return { ok: true };
-    },
-    answerQuestion: async (p, s) => {
-      const src = s.lesson?.id === p.lesson ? s.lesson.source : null;
-      if (!src?.alive) throw new ApiError('bad_request', `open lesson ${p.lesson} before answering its questions`);
-      const g = hub.lessons.grade(p.lesson, p.step, p.answer, src.store);
-      if (!g) throw new ApiError('bad_request', `step ${p.step + 1} of lesson ${p.lesson} asks no question this capture can answer`);
-      const timeMs = s.lesson && s.lesson.step === p.step ? Date.now() - s.lesson.since : 0;
-      const answer = Array.isArray(p.answer) ? (p.answer.length === 2 && typeof p.answer[0] === 'number' ? `${p.answer[0]}-${p.answer[1]}` : p.answer.join(' ')) : String(p.answer);
-      const { first } = s.learner
-        ? classroom.progress.recordAnswer(s.learner, { lesson: p.lesson, step: p.step, question: g.question, answer, correct: g.correct, timeMs, misconception: g.misconception })
-        : { first: true };
-      return { correct: g.correct, first };
-    },
+    // The session's lesson player grades, records (under the learner, unless in teacher mode) and holds the gate.
+    lessonProgress: async (p, s) => svc.playing(s, p.lesson).player.go(p.step),
+    answerQuestion: async (p, s) => svc.playing(s, p.lesson).player.answer(p.step, p.answer),
   };
 }

@@ -97,8 +97,8 @@ export class Hub {
     s.detachedAt = 0;
     s.lastSeen = Date.now();
     s.lastStatus = '';
-    // A new connection pulls what is already there; pushes start from now.
-    s.push.restart(s.view().view.total(s.source.store.total));
+    // A new connection pulls what is already there (as far as its lesson's gate lets it); pushes start from now.
+    s.push.restart(s.viewTotal());
     this.startTimers();
   }
 

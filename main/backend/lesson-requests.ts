@@ -1,96 +1,121 @@
-// The lesson requests of the API (listLessons, openLesson, getLesson, importLesson) over the catalogue,
-// and the grading of a session's answers. Each session has its own open lesson: the back end hands in,
-// per request, how that session opens a file, runs an experiment and which frame store it looks at, so
-// this stays apart from the capture and session code.
+// The host-wide half of lessons: the catalogue's requests (listLessons, openLesson, importLesson), the
+// lesson player made for a session over the capture its lesson was opened on, and authoring (a draft
+// checked, previewed and saved against the capture on screen). What is per person (which lesson a
+// session plays, its step, its gate, teacher mode) lives in the session (session.ts: `SessionLesson`);
+// progress lives in the progress store (progress.ts). The back end hands in, per request, how the
+// session opens a file, runs an experiment and which frame store it looks at, so this stays apart from
+// the capture and session code.
 import { ApiError } from '../api/contract';
 import type { ApiResults } from '../api/contract';
-import type { ExperimentResult, LessonPlay, LoadProgress, Texts } from '../api/types';
+import type { ExperimentResult, LessonPlay, LoadProgress } from '../api/types';
 import type { RequestParams } from '../api/requests';
 import type { FrameStore } from '../engine/store/frame-store';
-import { captureFromStore, computeAnswer, feedbackText, grade, layOut, problemLine, type GivenAnswer, type LessonCapture } from '../lessons/index';
-import type { LessonCatalogue } from './lessons';
-import { type LessonEntry } from './lessons';
+import { captureFromStore, layOut, lessonView, problemLine, type LessonCapture } from '../lessons/index';
+import { checkLessonFile, type LessonCatalogue, type LessonEntry } from './lessons';
+import { checkDraft, withCaptureName, writeLesson } from './lesson-author';
+import { LessonPlayer, type PlayerOptions } from './lesson-player';
+import type { LearnerRecord } from './progress';
 
-/** What one session's lesson requests need from the back end. */
+/** What one session's lesson opening needs from the back end. */
 export interface LessonHost {
   /** Opens the lesson's capture as this session's view (lessons share one store per capture). */
   openFile(path: string): Promise<LoadProgress>;
   runExperiment(p: RequestParams<'runExperiment'>): Promise<ExperimentResult>;
-  /** The store this session looks at now. */
-  store(): FrameStore;
-}
-
-/** A session's open lesson: the store it was opened on, and whether that is the recorded sample of a live lesson. */
-export interface OpenLesson { id: string; store: FrameStore; recorded: boolean }
-
-/** The grade of an answer, with what the dashboard needs. */
-export interface LessonGrade {
-  question: string;
-  correct: boolean;
-  /** The misconception behind this wrong answer, in every language (null: right, or none named). */
-  misconception: Texts | null;
 }
 
 /** Where live lessons run their experiment (DECISIONS: experiments take a port; 12345 is the app's default). */
 export const LESSON_EXPERIMENT_PORT = 12345;
 
 export class LessonRequests {
-  /** A lesson capture's decode, kept while its store is unchanged (every student's answer is graded on it). */
+  /** A lesson capture's decode, kept while its store is unchanged (every student's player is made on it). */
   private readonly captures = new WeakMap<FrameStore, { total: number; capture: LessonCapture }>();
 
   constructor(readonly catalogue: LessonCatalogue, private readonly log: (line: string) => void) {}
 
-  list(locale: string): ApiResults['listLessons'] {
-    return this.catalogue.entries().map((e) => this.catalogue.summary(e, locale));
+  /** The catalogue, with the learner's progress in each lesson (`record`: theirs, null: none yet). */
+  list(locale: string, record: LearnerRecord | null): ApiResults['listLessons'] {
+    return this.catalogue.entries().map((e) => {
+      const s = this.catalogue.summary(e, locale);
+      const p = record?.lessons[e.id];
+      if (!p || !e.lesson) return s;
+      const questions = e.lesson.steps.filter((x) => x.question).length;
+      const solved = (p.solved ?? []).length;
+      return { ...s, progress: { step: p.step, right: p.answers.filter((a) => a.correct).length, answered: p.answers.length, solved, questions, done: solved >= questions } };
+    });
   }
 
-  async openLesson(id: string, host: LessonHost, port = LESSON_EXPERIMENT_PORT): Promise<{ progress: LoadProgress; open: OpenLesson }> {
+  /**
+   * Loads a lesson's capture into the session (or runs its experiment; in class, as the class policy
+   * allows, else its recorded sample). `recorded`: a live lesson shows its recorded sample.
+   */
+  async openLesson(id: string, host: LessonHost, port = LESSON_EXPERIMENT_PORT): Promise<{ progress: LoadProgress; recorded: boolean }> {
     const e = this.valid(id);
     const lesson = e.lesson!;
-    let progress: LoadProgress;
-    let recorded = false;
     if (lesson.experiment) {
       try {
         const r = await host.runExperiment({ variant: lesson.experiment.variant, port, slowMotionMs: lesson.experiment.slowMotionMs ?? 0 });
-        progress = { file: r.file ?? '', bytesRead: 0, totalBytes: 0, frames: r.frames, done: true };
+        return { progress: { file: r.file ?? '', bytesRead: 0, totalBytes: 0, frames: r.frames, done: true }, recorded: false };
       } catch (err) {
         // Without the right to capture (or, in class, without the teacher's leave, or with the port it
         // may use held by another program), the student steps through the lesson's recorded run instead.
         if (!(err instanceof ApiError) || !['capture_unavailable', 'permission_denied', 'no_such_interface', 'forbidden', 'port_in_use'].includes(err.code) || !e.capturePath) throw err;
         this.log(`lesson ${id}: ${err.message}; opening its recorded sample instead`);
-        progress = await host.openFile(e.capturePath);
-        recorded = true;
+        return { progress: await host.openFile(e.capturePath), recorded: true };
       }
-    } else {
-      // A watch lesson's live run needs the player's guidance; the back end opens its recorded sample.
-      progress = await host.openFile(e.capturePath!);
-      recorded = lesson.watch !== undefined;
     }
-    return { progress, open: { id, store: host.store(), recorded } };
+    // A watch lesson's live run needs the player's guidance; the back end opens its recorded sample.
+    return { progress: await host.openFile(e.capturePath!), recorded: lesson.watch !== undefined };
   }
 
-  /** The open lesson's steps and answers, computed from what the store holds (the student's own run, for live lessons). */
-  getLesson(id: string, store: FrameStore, open: OpenLesson | null): LessonPlay {
-    const e = this.valid(id);
-    if (!open || open.id !== id || open.store !== store) throw new ApiError('not_found', `lesson ${id} is not open (open it first; another capture was opened since)`);
-    return { lesson: e.lesson!, ...layOut(e.lesson!, this.captureOf(store)), recorded: open.recorded };
-  }
-
-  /** Grades an answer to step `step` against the capture the lesson was opened on; null when that step asks nothing here. */
-  grade(id: string, step: number, given: GivenAnswer, store: FrameStore): LessonGrade | null {
+  /** A player of lesson `id` over what `store` holds (the student's own run, for live lessons). */
+  player(id: string, store: FrameStore, opts: PlayerOptions): LessonPlayer {
     const lesson = this.valid(id).lesson!;
-    const q = lesson.steps[step]?.question;
-    if (!q) return null;
-    let computed;
-    try {
-      computed = computeAnswer(lesson, step, this.captureOf(store));
-    } catch {
-      return null; // the step's frame is not in this run (a live lesson that went differently)
-    }
-    const g = grade(q, computed, given);
-    const texts = (lang: 'en' | 'zh-CN') => feedbackText(q, g.feedbackKey, lang);
-    const en = texts('en'), zh = texts('zh-CN');
-    return { question: `step-${step + 1}`, correct: g.correct, misconception: en || zh ? { en: en ?? zh ?? '', 'zh-CN': zh ?? en ?? '' } : null };
+    const capture = this.captureOf(store);
+    return new LessonPlayer(lesson, layOut(lesson, capture), capture, opts);
+  }
+
+  /** The lesson as the page may know it (never an answer not given yet), and where the session is in it. */
+  play(player: LessonPlayer, recorded: boolean): LessonPlay {
+    return { lesson: lessonView(player.lesson), steps: player.layout.steps, problems: player.layout.problems, recorded, state: player.state() };
+  }
+
+  // ---- authoring: a lesson made from the capture on screen ----
+
+  private draft(value: unknown, store: FrameStore, file: string | null): { check: ReturnType<typeof checkDraft>; capture: LessonCapture; file: string } {
+    if (!file || !store.total) throw new ApiError('not_found', 'there is no capture on screen: open one to make a lesson of it');
+    const capture = captureFromStore(store);
+    return { check: checkDraft(withCaptureName(value, file), capture), capture, file };
+  }
+
+  /** The validator's problems with a draft, each question's answer as the engine computes it, and the capture's name. */
+  checkLesson(value: unknown, store: FrameStore, file: string | null): ApiResults['checkLesson'] {
+    const { check, file: f } = this.draft(value, store, file);
+    const named = withCaptureName(value, f) as { capture?: string };
+    return { problems: check.problems, answers: check.answers, capture: named.capture ?? null };
+  }
+
+  /** A player of a draft on the capture on screen, as a student would meet it (`opts`: a throwaway record). */
+  previewPlayer(value: unknown, store: FrameStore, file: string | null, opts: PlayerOptions): LessonPlayer {
+    const { check, capture } = this.draft(value, store, file);
+    if (!check.lesson) throw new ApiError('bad_request', `the lesson has problems: ${check.problems.join('; ')}`);
+    const lesson = check.lesson;
+    return new LessonPlayer(lesson, layOut(lesson, capture), capture, opts);
+  }
+
+  /** Saves a draft and a copy of the capture on screen into the user's lessons folder, once it validates. */
+  saveLesson(value: unknown, store: FrameStore, file: string | null, locale: string): ApiResults['saveLesson'] {
+    const { check, file: f } = this.draft(value, store, file);
+    if (!check.lesson) throw new ApiError('bad_request', `the lesson has problems: ${check.problems.join('; ')}`);
+    const lesson = check.lesson;
+    const dest = this.catalogue.dirs.find((d) => d.origin === 'user')?.dir;
+    if (!dest) throw new ApiError('bad_request', 'there is no user lessons folder to save into');
+    const clash = this.catalogue.entries().find((x) => x.id === lesson.id && x.origin !== 'user');
+    if (clash) throw new ApiError('bad_request', `"${lesson.id}" is already the id of ${clash.file}`);
+    const written = writeLesson(dest, lesson, f);
+    const entry = checkLessonFile(written, 'user');
+    if (!entry.lesson) throw new ApiError('internal', `the saved lesson does not validate: ${entry.problems.map(problemLine).join('; ')}`);
+    this.log(`saved lesson ${lesson.id} into ${dest}`);
+    return this.catalogue.summary(entry, locale);
   }
 
   importLesson(path: string, capture: string | undefined, locale: string): ApiResults['importLesson'] {
@@ -112,7 +137,7 @@ export class LessonRequests {
     return capture;
   }
 
-  private valid(id: string): LessonEntry {
+  valid(id: string): LessonEntry {
     const e = this.catalogue.any(id);
     if (!e) throw new ApiError('not_found', `there is no lesson named ${id}`);
     if (!e.lesson) throw new ApiError('bad_request', `lesson ${id} cannot be opened: ${e.problems.map(problemLine).join('; ')}`);

@@ -2,11 +2,12 @@
 // localStorage (desktop: Electron keeps localStorage in the user data folder), so progress survives a
 // reload and a browser restart; a duplicated tab is a new session of the same learner. No accounts.
 //
-// The interface the grading code calls:
-//   recordStep(learner, lesson, step, steps)   the page shows this step now
+// The interface the lesson player (lesson-player.ts) calls, as `ProgressRecorder`:
+//   recordStep(learner, lesson, step, steps)   the page shows this step now (a reopened lesson resumes there)
 //   recordAnswer(learner, answer)              an answer, graded by the back end; only the first per
 //                                              question is kept (with its time), later ones are not
-//   progressOf(learner)                        what the learner did: per lesson, step and answers
+//   recordSolved(learner, lesson, step)        the question was answered right (at last): the gate moves on
+//   progressOf(learner)                        what the learner did: per lesson, step, answers, solved
 //   scoreOf(record, lesson)                    first answers right / asked
 // The dashboard reads learners() and the same records. Each learner's record is a small JSON file
 // (0600) in the progress folder, written shortly after it changes (null folder: memory only).
@@ -36,6 +37,8 @@ export interface LessonProgress {
   step: number;
   steps: number | null;
   answers: AnswerRecord[];
+  /** Steps whose question was answered right (the first time or later): the lesson's gate is past them. */
+  solved: number[];
   updated: number;
 }
 
@@ -50,9 +53,17 @@ export interface LearnerRecord {
   updated: number;
 }
 
+/** What the lesson player records into (a learner's store, or a session's own in memory). */
+export interface ProgressRecorder {
+  recordStep(learner: string, lesson: string, step: number, steps: number | null): void;
+  recordAnswer(learner: string, a: Omit<AnswerRecord, 'at'>): { first: boolean };
+  recordSolved(learner: string, lesson: string, step: number): void;
+  progressOf(learner: string): LearnerRecord | null;
+}
+
 const WRITE_DELAY_MS = 250;
 
-export class ProgressStore {
+export class ProgressStore implements ProgressRecorder {
   private readonly records = new Map<string, LearnerRecord>();
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
@@ -84,7 +95,12 @@ export class ProgressStore {
     if (!this.dir) return null;
     try {
       const r = JSON.parse(readFileSync(join(this.dir, `${learner}.json`), 'utf8')) as LearnerRecord;
-      if (r && r.learner === learner && typeof r.lessons === 'object') return r;
+      if (r && r.learner === learner && r.lessons && typeof r.lessons === 'object') {
+        // Records written before questions had to be answered right hold no `solved`.
+        for (const p of Object.values(r.lessons)) p.solved = Array.isArray(p.solved) ? p.solved : [];
+        return r;
+      }
+      this.log(`progress of ${learner} is not a progress record; starting afresh`);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`progress of ${learner} could not be read: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -104,7 +120,7 @@ export class ProgressStore {
   recordStep(learner: string, lesson: string, step: number, steps: number | null): void {
     const r = this.record(learner);
     if (!r) return;
-    const p = r.lessons[lesson] ?? (r.lessons[lesson] = { step: 0, steps, answers: [], updated: 0 });
+    const p = this.lesson(r, lesson, 0, steps);
     p.step = step;
     p.steps = steps;
     p.updated = Date.now();
@@ -116,13 +132,28 @@ export class ProgressStore {
   recordAnswer(learner: string, a: Omit<AnswerRecord, 'at'>): { first: boolean } {
     const r = this.record(learner);
     if (!r) return { first: false };
-    const p = r.lessons[a.lesson] ?? (r.lessons[a.lesson] = { step: a.step, steps: null, answers: [], updated: 0 });
+    const p = this.lesson(r, a.lesson, a.step, null);
     if (p.answers.some((x) => x.question === a.question)) return { first: false };
     p.answers.push({ ...a, at: Date.now() });
     p.updated = Date.now();
     r.current = a.lesson;
     this.changed(r);
     return { first: true };
+  }
+
+  /** The question of step `step` was answered right (first time or later): the lesson goes on past it. */
+  recordSolved(learner: string, lesson: string, step: number): void {
+    const r = this.record(learner);
+    if (!r) return;
+    const p = this.lesson(r, lesson, step, null);
+    if (p.solved.includes(step)) return;
+    p.solved.push(step);
+    p.updated = Date.now();
+    this.changed(r);
+  }
+
+  private lesson(r: LearnerRecord, lesson: string, step: number, steps: number | null): LessonProgress {
+    return r.lessons[lesson] ?? (r.lessons[lesson] = { step, steps, answers: [], solved: [], updated: 0 });
   }
 
   progressOf(learner: string): LearnerRecord | null {

@@ -2,7 +2,8 @@
 // Transports hand it requests with the client that sent them: it validates them, finds the client's
 // session, refuses what the session's role may not do, and runs the method's handler (handlers.ts).
 // The host-wide half lives in the hub (hub.ts: sessions, sources, push timer), captures.ts (the one
-// capture, experiments) and classroom.ts (shares, dashboard, progress); the per-person half in session.ts.
+// capture, experiments) and classroom.ts (shares, dashboard, progress); the per-person half in session.ts,
+// a session's lesson (its player and gate) included.
 // Nothing here touches Electron, a window or a socket.
 import { resolve } from 'node:path';
 import { ApiError, type ApiEvents, type ApiResults, type ClientContext, type HandshakeLabService } from '../api/contract';
@@ -17,8 +18,10 @@ import { capturesDir } from './data-dir';
 import { makeHandlers, type Handlers } from './handlers';
 import { Hub, type HubOptions } from './hub';
 import { LESSON_EXPERIMENT_PORT, type LessonRequests } from './lesson-requests';
+import type { PlayerOptions } from './lesson-player';
+import { ProgressStore } from './progress';
 import { checkCaptureFile, fileTitle, isInside } from './open-file';
-import { LOCAL_TRUST, type BackendClient, type Session, type Trust } from './session';
+import { LOCAL_TRUST, type BackendClient, type Session, type SessionLesson, type Trust } from './session';
 import type { Source } from './source';
 import { Uploads } from './uploads';
 import { join } from 'node:path';
@@ -39,10 +42,14 @@ export interface ServiceOptions extends HubOptions {
   canEnableCapture?: boolean;
 }
 
-/** Methods only a teacher may call: a student gets `forbidden`. */
+/**
+ * Methods only a teacher may call: a student gets `forbidden`. Authoring is the teacher's: a draft's
+ * computed answers (checkLesson) would answer a student's questions, and a preview would replace the
+ * student's lesson, and its gate, with one of their own making.
+ */
 const TEACHER_ONLY: ReadonlySet<ApiMethod> = new Set<ApiMethod>([
   'listInterfaces', 'startCapture', 'stopCapture', 'saveCapture', 'share', 'unshare', 'setClassPolicy', 'getClass', 'exportClassCsv',
-  'importLesson', 'enableCapture',
+  'importLesson', 'enableCapture', 'setTeacherMode', 'checkLesson', 'previewLesson', 'saveLesson',
 ]);
 
 export class Service implements HandshakeLabService {
@@ -304,17 +311,43 @@ export class Service implements HandshakeLabService {
   /**
    * Opens a lesson for a session: its capture is loaded once and shared by every session that opens it
    * (through its own filter and selection); a live lesson runs its experiment (in class, as the class
-   * policy allows; else its recorded sample).
+   * policy allows; else its recorded sample). The session is sent nothing of it until its player, and so
+   * its gate, is there; then nothing past the first question not answered right yet.
    */
   async openLesson(s: Session, id: string): Promise<LoadProgress> {
     const port = s.trust.anyPort || this.captures.allowedPorts.includes(LESSON_EXPERIMENT_PORT) ? LESSON_EXPERIMENT_PORT : this.captures.allowedPorts[0];
-    const { progress, open } = await this.hub.lessons.openLesson(id, {
-      openFile: (path) => this.openLessonCapture(s, id, path),
-      runExperiment: (p) => this.captures.runExperiment(s, p),
-      store: () => s.source.store,
-    }, port);
-    s.lesson = { id, step: 0, since: Date.now(), source: s.source, recorded: open.recorded };
-    return s.progress({ ...progress, ...(s.student && progress.file ? { file: id } : {}) });
+    s.lessonsOpening++;
+    s.lesson = null;
+    try {
+      const { progress, recorded } = await this.hub.lessons.openLesson(id, {
+        openFile: (path) => this.openLessonCapture(s, id, path),
+        runExperiment: (p) => this.captures.runExperiment(s, p),
+      }, port);
+      const player = this.hub.lessons.player(id, s.source.store, this.playerOptions(s));
+      s.lesson = { player, source: s.source, recorded, draft: false };
+      const limit = player.horizon();
+      return s.progress({ ...progress, ...(limit === null ? {} : { frames: Math.min(progress.frames, limit) }), ...(s.student && progress.file ? { file: id } : {}) });
+    } finally {
+      s.lessonsOpening--;
+    }
+  }
+
+  /** Whose progress a session's player records: its learner's, or (no learner said) the session's own. */
+  private playerOptions(s: Session): PlayerOptions {
+    const teacher = s.teacherMode && !s.student;
+    if (s.learner) return { learner: s.learner, progress: this.classroom.progress, teacher };
+    s.ownProgress ??= new ProgressStore(null, 1, this.hub.log);
+    return { learner: `session-${s.id}`, progress: s.ownProgress, teacher };
+  }
+
+  /** The session's lesson `id`, while its capture is on screen (else it must be opened again). */
+  playing(s: Session, id: string): SessionLesson {
+    const l = s.lesson;
+    if (!l?.draft) this.hub.lessons.valid(id);
+    if (!l || l.player.id !== id || l.source !== s.source || !l.source.alive) {
+      throw new ApiError('not_found', `lesson ${id} is not open (open it first; another capture was opened since)`);
+    }
+    return l;
   }
 
   /** A lesson's capture as the session's view: one shared source per capture file while anyone looks at it. */
@@ -332,9 +365,37 @@ export class Service implements HandshakeLabService {
     return src.load();
   }
 
+  /** The open lesson as the page may know it, and where this session is in it. */
   getLesson(s: Session, id: string): LessonPlay {
-    const open = s.lesson && s.lesson.source ? { id: s.lesson.id, store: s.lesson.source.store, recorded: s.lesson.recorded } : null;
-    return this.hub.lessons.getLesson(id, s.source.store, open);
+    const l = this.playing(s, id);
+    return this.hub.lessons.play(l.player, l.recorded);
+  }
+
+  /** Teacher mode for this session alone (never a student's: TEACHER_ONLY); off, a lesson beyond its gate goes back to it. */
+  setTeacherMode(s: Session, on: boolean): { on: boolean } {
+    if (s.student) throw new ApiError('forbidden', 'teacher mode is not available on the class URL');
+    s.teacherMode = on;
+    s.lesson?.player.setTeacher(on);
+    return { on };
+  }
+
+  /** Plays a teacher's draft on the capture on screen, as a student would meet it (recorded nowhere). */
+  previewLesson(s: Session, value: unknown): LessonPlay {
+    const player = this.hub.lessons.previewPlayer(value, s.source.store, s.source.file, {
+      learner: `preview-${s.id}`, progress: new ProgressStore(null, 1, this.hub.log), teacher: false,
+    });
+    s.lesson = { player, source: s.source, recorded: false, draft: true };
+    return this.hub.lessons.play(player, false);
+  }
+
+  /**
+   * Leaves the lesson on screen. A preview's gate goes with it; a lesson's stays until its questions are
+   * answered or another capture is opened (closing must not show what its questions hold back).
+   */
+  closeLesson(s: Session): { closed: boolean } {
+    if (!s.lesson?.draft) return { closed: false };
+    s.lesson = null;
+    return { closed: true };
   }
 
   importLesson(s: Session, path: string, capture: string | undefined): ReturnType<LessonRequests['importLesson']> {
@@ -347,13 +408,14 @@ export class Service implements HandshakeLabService {
   }
 
   async setFilter(s: Session, expression: string): Promise<ApiResults['setFilter']> {
+    if (s.questionOpen()) throw new ApiError('forbidden', 'the display filter is locked until the lesson\'s question is answered');
     const src = s.source;
     const got = src.views.acquire(expression);
     if (!got.ok) return { ok: false, expression, error: got.error };
     src.views.release(s.filter);
     s.filter = expression.trim();
     await src.views.catchUp(got.entry).catch((e: unknown) => src.withBytes(() => { throw e; }, s.present(src.file ?? '')));
-    const total = got.entry.view.total(src.store.total);
+    const total = s.viewTotal();
     s.push.restart(total);
     return { ok: true, expression, total };
   }

@@ -1,10 +1,16 @@
 // What the back end keeps per person: one browser tab's connection (or the desktop window, or a CLI
 // command). A session has a role and a trust level, looks at one source through its own filter, has its
-// own push cursor and lesson position, and owns its uploads. Nothing a session does changes another's
-// view. Sessions know no transport: the transport hands over a BackendClient while connected.
+// own push cursor and lesson (its player: step, gate, teacher mode), and owns its uploads. Nothing a
+// session does changes another's view, nor lifts another's gate. While its lesson's question is open,
+// everything the session is sent (rows, counts, pushes, progress) stops at the question's frame
+// (lesson-gate.ts); the handlers cut their answers with the same limits.
+// Sessions know no transport: the transport hands over a BackendClient while connected.
 import type { ApiEvent, ApiEvents, ClientContext } from '../api/contract';
-import type { CaptureStatus, LoadProgress, Role, SessionInfo } from '../api/types';
+import type { CaptureStatus, Counters, LoadProgress, Role, SessionInfo } from '../api/types';
 import { PushCursor } from '../engine/store/view';
+import { gateEvent, NO_LIMITS, OPENING_LIMITS, playerLimits, visibleTotal, type Limits } from './lesson-gate';
+import type { LessonPlayer } from './lesson-player';
+import type { ProgressRecorder } from './progress';
 import type { Source, SourceChanges, SourceViewer } from './source';
 import type { ViewEntry } from './views';
 
@@ -30,6 +36,18 @@ export interface Trust {
 
 export const LOCAL_TRUST: Trust = { role: 'teacher', anyPath: true, anyPort: true, browser: false };
 
+/**
+ * The lesson a session plays: its player (step, since when, grading, the gate), the source it was opened
+ * on (the gate holds while that source is on screen), whether that is a live lesson's recorded sample,
+ * and whether it is a teacher's draft being previewed (closing it lifts its gate; a lesson's stays).
+ */
+export interface SessionLesson {
+  player: LessonPlayer;
+  source: Source;
+  recorded: boolean;
+  draft: boolean;
+}
+
 export class Session implements SourceViewer {
   client: BackendClient | null = null;
   source: Source;
@@ -38,11 +56,14 @@ export class Session implements SourceViewer {
   lastStatus = '';
   learner: string | null = null;
   name: string | null = null;
-  /**
-   * The lesson step the page shows, since when (an answer's time is measured from it), the capture the
-   * lesson was opened on (answers are graded against it) and whether that is a live lesson's recorded sample.
-   */
-  lesson: { id: string; step: number; since: number; source: Source | null; recorded: boolean } | null = null;
+  /** The lesson this session plays (null: none). */
+  lesson: SessionLesson | null = null;
+  /** Lessons being opened: sent nothing of their capture until the gate is known. */
+  lessonsOpening = 0;
+  /** Teacher mode (never for a student): lessons' navigation free, answers shown, nothing recorded. */
+  teacherMode = false;
+  /** Progress of a session that did not say which learner it is: kept with the session only. */
+  ownProgress: ProgressRecorder | null = null;
   /** Files this session uploaded (it may open them, and nobody else may). */
   readonly uploads = new Set<string>();
   /** When the transport went away (0 while connected); idle sessions are freed after a while. */
@@ -69,7 +90,8 @@ export class Session implements SourceViewer {
   emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]): void {
     if (!this.client) return;
     try {
-      this.client.emit(event, payload);
+      const gated = gateEvent(event, payload, this.source.store, this.frameLimit());
+      if (gated !== null) this.client.emit(event, gated);
     } catch (e) {
       this.log(`could not send ${event} to ${this.client.id}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -78,6 +100,51 @@ export class Session implements SourceViewer {
   /** The display-filter view this session looks through. */
   view(): ViewEntry {
     return this.source.views.get(this.filter) ?? this.source.views.all;
+  }
+
+  // ---- a lesson's gate ----
+
+  /** What this session may be sent of its source now (lesson-gate.ts). */
+  limits(): Limits {
+    if (this.lessonsOpening > 0) return OPENING_LIMITS;
+    const l = this.lesson;
+    if (!l || l.source !== this.source) return NO_LIMITS;
+    return playerLimits(l.player);
+  }
+
+  /** The last frame this session may be sent (null: all); limits().frames without the mask's work. */
+  frameLimit(): number | null {
+    if (this.lessonsOpening > 0) return 0;
+    const l = this.lesson;
+    return l && l.source === this.source ? l.player.horizon() : null;
+  }
+
+  /** Rows of this session's view it may see (a filtered view stops before what a question would give away). */
+  viewTotal(): number {
+    const e = this.view();
+    const l = this.limits();
+    return visibleTotal(e.view, this.source.store.total, e.view.filtered ? l.filtered : l.frames);
+  }
+
+  /** Frames of its source this session may see. */
+  visibleFrames(): number {
+    const limit = this.frameLimit();
+    return limit === null ? this.source.store.total : Math.min(limit, this.source.store.total);
+  }
+
+  /** The source's counters, stopped at the gate: how many frames there are would say how many segments come next. */
+  counters(): Counters {
+    const c = this.source.countersFor(this.push.skipped);
+    const limit = this.frameLimit();
+    if (limit !== null) { c.captured = Math.min(c.captured, limit); c.decoded = Math.min(c.decoded, limit); }
+    return c;
+  }
+
+  /** True while the session's current lesson step asks a question not answered right yet (the filter is locked). */
+  questionOpen(): boolean {
+    const l = this.lesson;
+    if (!l || l.source !== this.source || l.player.isTeacher) return false;
+    return l.player.gate() === l.player.currentStep;
   }
 
   /** Looks at another source from now on (this session's filter carries over); returns the one it left. */
@@ -132,7 +199,7 @@ export class Session implements SourceViewer {
   info(can: SessionInfo['can']): SessionInfo {
     return {
       id: this.id, role: this.role, can, learner: this.learner, name: this.name,
-      lesson: this.lesson ? { id: this.lesson.id, step: this.lesson.step } : null,
+      lesson: this.lesson && !this.lesson.draft ? { id: this.lesson.player.id, step: this.lesson.player.currentStep } : null,
     };
   }
 
@@ -159,7 +226,7 @@ export class Session implements SourceViewer {
     const e = this.view();
     const ready = this.client.canPush ? this.client.canPush() : true;
     if (!src.views.scanning(e)) {
-      const total = e.view.total(src.store.total);
+      const total = this.viewTotal();
       const r = this.push.next(total, ready);
       if (r) this.emit('frames', src.framesEvent(e, r.from, r.to, total, r.skipped));
     }
@@ -171,7 +238,7 @@ export class Session implements SourceViewer {
 
   pushStatus(force: boolean): void {
     if (!this.client) return;
-    const payload = { capture: this.status(), counters: this.source.countersFor(this.push.skipped) };
+    const payload = { capture: this.status(), counters: this.counters() };
     const key = JSON.stringify(payload);
     if (!force && key === this.lastStatus) return;
     this.lastStatus = key;

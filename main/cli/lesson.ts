@@ -7,12 +7,13 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { ApiError } from '../api/contract';
-import type { LadderSegment, LessonPlay } from '../api/types';
+import type { LadderSegment } from '../api/types';
 import { LessonCatalogue, lessonDirs } from '../backend/lessons';
 import { permissionHelp } from '../capture/permission-help';
 import { Service } from '../backend/service';
 import {
-  answerText, feedbackText, grade, TCP_STATES, type ComputedAnswer, type GivenAnswer, type LessonLocale, type Question,
+  answerText, captureFromStore, feedbackText, grade, layOut, TCP_STATES,
+  type ComputedAnswer, type GivenAnswer, type LessonFile, type LessonLayout, type LessonLocale, type Question,
 } from '../lessons/index';
 import type { Transition } from '../engine/types';
 import { parseArgs } from './args';
@@ -110,12 +111,16 @@ export async function runLesson(args: string[], io: LessonIo): Promise<number> {
   const capture = entry.lesson.experiment && flags.sample !== true ? (await import('../capture/choose-capture')).chooseCapture() : null;
   const service = new Service({ transport: 'ipc', capture, pushIntervalMs: 0, log: debug, extraLessonDirs: extra });
   const cli = { id: 'cli', emit: () => undefined };
-  let play: LessonPlay;
+  let play: CliPlay;
   const ladders = new Map<number, LadderSegment[]>();
   const bytes = new Map<number, string>();
   try {
+    // The terminal prints each step's segments only after its question, and the student has the files:
+    // the back end's gate (for the app's pages) is not needed, and the answers are computed right here.
+    await service.handle('setTeacherMode', { on: true }, cli);
     await service.handle('openLesson', { id: name }, cli);
-    play = await service.handle('getLesson', { id: name }, cli);
+    const served = await service.handle('getLesson', { id: name }, cli);
+    play = { lesson: entry.lesson, ...layOut(entry.lesson, captureFromStore(service.frames)), recorded: served.recorded };
     for (const s of play.steps) {
       if (s.stream !== null && !ladders.has(s.stream)) ladders.set(s.stream, (await service.handle('getLadder', { stream: s.stream, start: 0, count: 10_000 }, cli)).segments);
     }
@@ -146,7 +151,13 @@ export async function runLesson(args: string[], io: LessonIo): Promise<number> {
   return 0;
 }
 
-async function stepThrough(play: LessonPlay, ladders: Map<number, LadderSegment[]>, bytes: Map<number, string>, lang: LessonLocale, io: LessonIo, reader: LineReader | null): Promise<{ right: number; asked: number }> {
+/** The lesson laid over the capture the back end opened, with its computed answers. */
+interface CliPlay extends LessonLayout {
+  lesson: LessonFile;
+  recorded: boolean;
+}
+
+async function stepThrough(play: CliPlay, ladders: Map<number, LadderSegment[]>, bytes: Map<number, string>, lang: LessonLocale, io: LessonIo, reader: LineReader | null): Promise<{ right: number; asked: number }> {
   const w = lessonWords(lang);
   const { lesson } = play;
   const shown = new Map<number, number>();

@@ -31,7 +31,7 @@ const api = h.exposed.handshakeLab as Api;
 describe('preload', () => {
   it('exposes one method per API request, on(), and the shell extras — nothing else', () => {
     expect(Object.keys(h.exposed)).toEqual(['handshakeLab']);
-    expect(Object.keys(api).sort()).toEqual([...API_METHOD_NAMES, 'on', 'pathForFile', 'pickOpenPath', 'pickSavePath'].sort());
+    expect(Object.keys(api).sort()).toEqual([...API_METHOD_NAMES, 'on', 'pathForFile', 'pickOpenPath', 'pickSavePath', 'saveReportPdf'].sort());
     expect([...h.listeners.keys()].sort()).toEqual(API_EVENTS.map((e) => ipcChannel(e)).sort());
   });
 

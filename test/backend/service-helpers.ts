@@ -1,5 +1,5 @@
-// A recording client for service tests.
-import type { ApiEvent, ApiEvents } from '../../main/api/contract';
+// A recording client for service tests, and the error a request fails with.
+import { ApiError, type ApiEvent, type ApiEvents } from '../../main/api/contract';
 import type { BackendClient } from '../../main/backend/service';
 
 export class RecordingClient implements BackendClient {
@@ -18,4 +18,15 @@ export class RecordingClient implements BackendClient {
   clear(): void {
     this.events.length = 0;
   }
+}
+
+/** The ApiError a request fails with ({ code: 'ok' } when it succeeds); other errors are thrown. */
+export async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ApiError) return { code: e.code, message: e.message };
+    throw e;
+  }
+  return { code: 'ok', message: '' };
 }

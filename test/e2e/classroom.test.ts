@@ -56,8 +56,13 @@ describe.skipIf(!!why)('browser mode: a teacher and a student', () => {
     const wrong = q.choices.find((c) => c !== right)!;
     await s.keyboard.press('Escape');
     await s.click('[data-testid=lessons-menu]');
+    // Nor making lessons (a draft's computed answers would answer the student's questions).
+    await s.waitForSelector('[data-testid=lesson-classic-linux]');
+    expect(await s.locator('[data-testid=make-lesson]').count()).toBe(0);
     await s.click('[data-testid=lesson-classic-linux]');
     await s.waitForSelector('[data-testid=lesson-question]');
+    // On the class URL there is no teacher mode (the back end refuses it to a student too).
+    expect(await s.locator('[data-testid=teacher-mode]').count()).toBe(0);
     for (let i = 0; i < at; i++) await s.click('[data-testid=lesson-next]');
     await s.click(`[data-testid=choice-${wrong}]`);
     await s.waitForSelector('[data-testid=lesson-feedback]');

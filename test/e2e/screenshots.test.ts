@@ -7,10 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { blurActive, openBrowser, type Browser } from './support/browser';
 import { engineMissing } from './support/oracles';
 import { buildMissing, ROOT, serve, type Served } from './support/serve';
+import { give, rightAnswer, shipped, wrongAnswer } from './support/lessons';
 
 const CAPTURE = join(ROOT, 'assets', 'lessons', 'four-segment-close.pcap');
 // `npm run screenshots` writes the README's pictures; an ordinary test run writes them to a temporary
@@ -30,6 +32,36 @@ function fakeInit(): string {
   const fx = (n: string) => readFileSync(join(ROOT, 'test', 'renderer', 'fixtures', `${n}.json`), 'utf8');
   const src = readFileSync(join(ROOT, 'test', 'renderer', 'fake-client.js'), 'utf8').replace(/^export /m, '');
   return `${src}\nwindow.handshakeLab = createFakeClient(${fx('four')}, { lessons: { 'classic-linux': ${fx('classic')}, 'four-segment-close': ${fx('four')} }, experiment: ${fx('classic')} });`;
+}
+
+/**
+ * The classic lab played to its end: a wrong answer and its feedback, the right ones, the summary, and the
+ * exported report (opened as the file it is). Answers are computed from the capture (main/lessons).
+ */
+async function lessonToReport(page: Page, theme: string, locale: 'en' | 'zh-CN', shot: (page: Page, name: string) => Promise<void>): Promise<void> {
+  const L = shipped().find((x) => x.id === 'classic-linux')!;
+  const q0 = L.lesson.steps[0].question!;
+  await give(page, q0, wrongAnswer(q0, L.answers[0]!));
+  await page.waitForSelector('[data-testid=lesson-feedback][data-correct=false]');
+  await shot(page, `lesson-feedback-${theme}-${locale}`);
+  for (let i = 0; i < L.lesson.steps.length; i++) {
+    const q = L.lesson.steps[i].question;
+    if (q && L.answers[i]) {
+      await page.waitForSelector('[data-testid=lesson-question][data-open=true]');
+      await give(page, q, rightAnswer(L.answers[i]!));
+      await page.waitForSelector('[data-testid=lesson-feedback][data-correct=true]');
+      if (i === 0) await shot(page, `lesson-answer-${theme}-${locale}`);
+    }
+    await page.click(i < L.lesson.steps.length - 1 ? '[data-testid=lesson-next]' : '[data-testid=lesson-finish]');
+  }
+  await page.waitForSelector('[data-testid=lesson-summary]');
+  await page.fill('[data-testid=report-name]', locale === 'en' ? 'Ada Lovelace' : '李雷');
+  await shot(page, `lesson-summary-${theme}-${locale}`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-report]')]);
+  const report = await page.context().newPage();
+  await report.goto(pathToFileURL((await download.path())!).href);
+  await shot(report, `lesson-report-${locale}`);
+  await report.close();
 }
 
 async function stepTo(page: Page, index: number): Promise<void> {
@@ -101,15 +133,14 @@ describe.skipIf(!!missing)('screenshots of every view', () => {
       await shot(empty, `empty-${theme}-${locale}`);
       await empty.close();
 
-      const page = await open(theme, locale);
+      // A learner of its own, so the lesson starts from its first question.
+      const page = await open(theme, locale, `localStorage.setItem('handshake-lab.learner', 'screenshots-${theme}-${locale}');`);
       await page.waitForSelector('[data-testid=ladder-arrow]');
       await page.click('[data-testid=lessons-menu]');
       await page.click('[data-testid=lesson-classic-linux]');
-      await page.waitForSelector('[data-testid=lesson-question]');
+      await page.waitForSelector('[data-testid=lesson-question][data-open=true]');
       await shot(page, `lesson-question-${theme}-${locale}`);
-      await page.click('[data-testid=choice-SYN_SENT]');
-      await page.waitForSelector('[data-testid=lesson-feedback]');
-      await shot(page, `lesson-answer-${theme}-${locale}`);
+      if (!engineWhy) await lessonToReport(page, theme, locale, shot);
       await page.close();
     }
     expect(b.errors).toEqual([]);

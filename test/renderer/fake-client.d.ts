@@ -1,5 +1,6 @@
 import type { HandshakeLabClient } from '../../main/api/contract';
-import type { LessonPlay, LessonSummary } from '../../main/api/types';
+import type { LessonSummary } from '../../main/api/types';
+import type { FakeAuthor, FakePlayer } from './lesson-plays';
 
 export interface Fixture {
   name: string;
@@ -18,9 +19,11 @@ export interface FakeOptions {
   enable?: 'enabled' | 'cancelled' | 'failed' | 'install';
   files?: Record<string, Fixture>;
   lessons?: Record<string, Fixture>;
-  /** What listLessons answers, and getLesson per lesson id. */
+  /** What listLessons answers, and the back end's player of each lesson (getLesson, lessonProgress, answerQuestion). */
   catalogue?: LessonSummary[];
-  plays?: Record<string, LessonPlay>;
+  players?: Record<string, Pick<FakePlayer, 'play' | 'go' | 'answer' | 'teacher'>>;
+  /** The back end's authoring requests (checkLesson, previewLesson, saveLesson). */
+  author?: FakeAuthor;
   experiment?: Fixture;
   liveDelayMs?: number;
   pageDelayMs?: number;

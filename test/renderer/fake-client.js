@@ -16,6 +16,12 @@ export function createFakeClient(fixture, opts = {}) {
   const byNumber = (n) => frames().find((f) => f.row.number === n);
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const err = (code, message) => Object.assign(new Error(message), { code });
+  /** The back end's lesson player for an open lesson (test/renderer/lesson-plays.js builds the real one). */
+  const player = (id) => {
+    const x = (opts.players || {})[id];
+    if (!x) throw err('not_found', `lesson ${id} is not open`);
+    return x;
+  };
   const counters = () => ({ captured: frames().length, decoded: frames().length, droppedByKernel: 0, droppedByUs: 0, skippedPush: 0 });
 
   function load(next, reason) {
@@ -138,10 +144,24 @@ export function createFakeClient(fixture, opts = {}) {
     },
     async listLessons() { return (opts.catalogue || []).slice(); },
     async getLesson(p) {
-      const play = (opts.plays || {})[p.id];
-      if (!play) throw err('not_found', `lesson ${p.id} is not open`);
-      return play;
+      return player(p.id).play();
     },
+    async lessonProgress(p) { return player(p.lesson).go(p.step); },
+    async answerQuestion(p) { return player(p.lesson).answer(p.step, p.answer); },
+    async setTeacherMode(p) { for (const x of Object.values(opts.players || {})) x.teacher(p.on); return { on: p.on }; },
+    // As the desktop app's back end answers: one local teacher session, nothing shared.
+    async identify(p) {
+      return { id: 'fake', role: 'teacher', can: { capture: true, experiment: true, openPath: true, dashboard: false, share: false, download: true }, learner: p.learner, name: p.name || null, lesson: null };
+    },
+    async listShared() { return []; },
+    async checkLesson(p) { if (!opts.author) throw err('not_found', 'no capture'); return opts.author.check(p.lesson); },
+    async previewLesson(p) {
+      const x = opts.author.preview(p.lesson);
+      opts.players = { ...(opts.players || {}), [p.lesson.id]: x };
+      return x.play();
+    },
+    async saveLesson(p) { return opts.author.save(p.lesson); },
+    async closeLesson() { return { closed: true }; },
     async importLesson(p) { throw err('bad_request', `cannot import ${p.path}`); },
     async openLesson(p) {
       const next = (opts.lessons || {})[p.id];

@@ -1,16 +1,18 @@
 // @vitest-environment happy-dom
 // Stores over a fake back end: pages pulled on demand, the display filter (ok and error), connections
-// filtered by address/port/state, stepping through a connection, and a lesson's committed predictions.
+// filtered by address/port/state, stepping through a connection, and a lesson held at its open question
+// while the back end (its real player) grades.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionSummary } from '../../renderer/src/api';
 import { matches, useConnectionsStore } from '../../renderer/src/stores/connections';
 import { useLadderStore } from '../../renderer/src/stores/ladder';
 import { useLessonsStore } from '../../renderer/src/stores/lessons';
-import { lessonPlay, shippedCatalogue } from './lesson-plays';
+import { lessonPlayer, shippedCatalogue } from './lesson-plays';
+import { computeAnswer, feedbackText } from '../../main/lessons/index';
+import { focusFrame } from '../../renderer/src/stores/study';
 import { usePacketsStore } from '../../renderer/src/stores/packets';
 import { useSelectionStore } from '../../renderer/src/stores/selection';
 import { useStepStore } from '../../renderer/src/stores/step';
-import { useAppStore } from '../../renderer/src/stores/app';
 import { pickLocale } from '../../renderer/src/stores/settings';
 import { PageCache, pagesFor } from '../../renderer/src/lib/page-cache';
 import { fixture, harness, settle, type Harness } from './helpers';
@@ -105,41 +107,57 @@ describe('stepping', () => {
 });
 
 describe('lessons', () => {
-  it('lists the back end\'s catalogue, hides the answer until the student commits, and grades it', async () => {
+  it('lists the back end\'s catalogue, holds everything at an open question, and lets the back end grade', async () => {
     const four = fixture('four');
     const catalogue = shippedCatalogue();
-    h = await harness(fixture('classic'), { lessons: { 'four-segment-close': four }, catalogue, plays: { 'four-segment-close': lessonPlay('four-segment-close') } });
+    const player = lessonPlayer('four-segment-close');
+    h = await harness(fixture('classic'), { lessons: { 'four-segment-close': four }, catalogue, players: { 'four-segment-close': player } });
     const lessons = useLessonsStore();
     await lessons.refresh();
     expect(lessons.catalogue.map((d) => d.id)).toEqual(catalogue.map((d) => d.id));
     await lessons.open('four-segment-close');
     await settle();
     expect(lessons.active?.id).toBe('four-segment-close');
-    expect(useAppStore().total).toBe(9);
     const step = useStepStore();
-    expect(step.current?.frame).toBe(5);
+    const frames = player.play().steps.map((x) => x.frame);
+    expect(step.current?.frame).toBe(frames[0]);
     expect(lessons.awaitingAnswer).toBe(false);
     await lessons.goToStep(1);
-    expect(step.current?.frame).toBe(6);
+    expect(step.current?.frame).toBe(frames[1]);
     expect(lessons.awaitingAnswer).toBe(true);
-    await step.forward(); // blocked until answered
-    expect(step.current?.frame).toBe(6);
-    expect(lessons.correctAnswer).toBe('CLOSE_WAIT');
-    lessons.answer('LAST_ACK');
-    expect(lessons.awaitingAnswer).toBe(false);
-    expect(lessons.grade?.correct).toBe(false);
-    expect(lessons.score).toEqual({ right: 0, asked: 1 });
+    // Nothing moves on: →, End, Space, ←, Home, a click on a row or a point.
+    await step.forward();
+    await step.last();
+    step.toggle();
+    await step.back();
+    await step.first();
+    await focusFrame(frames[0]!, 0);
+    await settle();
+    expect(step.current?.frame).toBe(frames[1]);
+    expect(step.playing).toBe(false);
+    // A wrong answer: the text aimed at it, and the question stays open; going on is refused.
+    const right = computeAnswer(player.lesson, 1, player.capture);
+    if (right.kind !== 'state') throw new Error('step 2 asks a state');
+    const wrong = right.wrong[0];
+    await lessons.answer(wrong.value);
+    expect(lessons.outcome).toEqual({ correct: false, feedback: { en: feedbackText(player.lesson.steps[1].question!, wrong.feedback, 'en'), 'zh-CN': feedbackText(player.lesson.steps[1].question!, wrong.feedback, 'zh-CN') } });
+    expect(lessons.awaitingAnswer).toBe(true);
+    expect(lessons.status?.reveal).toBeNull();
     await lessons.goToStep(2);
-    const c = lessons.computedAnswer;
-    expect(c?.kind).toBe('number');
-    lessons.answer(String(c!.value));
-    expect(lessons.score).toEqual({ right: 1, asked: 2 });
+    expect(lessons.stepIndex).toBe(1);
+    // The right one: the answer and the explanation come from the back end; the first answer is the score.
+    await lessons.answer(right.value);
+    expect(lessons.awaitingAnswer).toBe(false);
+    expect(lessons.status?.reveal?.answer.en).toBe(right.value);
+    expect(lessons.score).toEqual({ right: 0, answered: 1, total: player.lesson.steps.filter((x) => x.question).length });
+    await lessons.goToStep(2);
+    expect(lessons.stepIndex).toBe(2);
   });
 
   it('every lesson step finds its segment in the capture it ships with', async () => {
     for (const [id, fx] of [['classic-linux', fixture('classic')], ['three-segment-close', fixture('classic')], ['four-segment-close', fixture('four')]] as const) {
       h?.stop();
-      h = await harness(null, { lessons: { [id]: fx }, plays: { [id]: lessonPlay(id) } });
+      h = await harness(null, { lessons: { [id]: fx }, players: { [id]: lessonPlayer(id) } });
       const lessons = useLessonsStore();
       await lessons.open(id);
       await settle();
@@ -149,14 +167,15 @@ describe('lessons', () => {
   });
 
   it('steps through "your own traffic" at the frames the back end found by pattern', async () => {
-    const play = lessonPlay('own-traffic', 'classic-linux.pcap');
-    h = await harness(null, { lessons: { 'own-traffic': fixture('classic') }, plays: { 'own-traffic': play } });
+    const player = lessonPlayer('own-traffic', 'classic-linux.pcap');
+    h = await harness(null, { lessons: { 'own-traffic': fixture('classic') }, players: { 'own-traffic': player } });
     const lessons = useLessonsStore();
     await lessons.open('own-traffic');
     await settle();
     const segs = fixture('classic').ladder['0'] as { frame: number }[];
-    expect(lessons.segmentIndex.map((i) => segs[i].frame)).toEqual(play.steps.map((s) => s.frame));
-    expect(play.steps.map((s) => s.frame)).toEqual([1, 2, 3, 4, 6, 7, 8]);
+    const steps = player.play().steps;
+    expect(lessons.segmentIndex.map((i) => segs[i].frame)).toEqual(steps.map((s) => s.frame));
+    expect(steps.map((s) => s.frame)).toEqual([1, 2, 3, 4, 6, 7, 8]);
   });
 });
 

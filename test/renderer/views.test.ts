@@ -1,18 +1,20 @@
 // @vitest-environment happy-dom
 // The views on a fake back end built from tshark's output: one packet row per frame, the ladder's labels,
 // the state machine's tokens, tree ↔ hex selection (tcp.srcport = exactly 2 bytes), the filter box, the
-// language switch, teaching empty states and lesson predictions.
+// language switch, teaching empty states and a lesson's question with its answer masked.
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
 import App from '../../renderer/src/App.vue';
 import DetailTree from '../../renderer/src/components/packets/DetailTree.vue';
 import PacketsView from '../../renderer/src/components/packets/PacketsView.vue';
+import HexView from '../../renderer/src/components/packets/HexView.vue';
 import type { ConnectionSummary, DecodedFrame, LadderSegment } from '../../renderer/src/api';
 import { useStepStore } from '../../renderer/src/stores/step';
 import { useSelectionStore } from '../../renderer/src/stores/selection';
 import { useSettingsStore } from '../../renderer/src/stores/settings';
 import { useLessonsStore } from '../../renderer/src/stores/lessons';
-import { lessonPlay, shippedCatalogue } from './lesson-plays';
+import { lessonPlayer, shippedCatalogue } from './lesson-plays';
+import { computeAnswer } from '../../main/lessons/index';
 import { fixture, harness, mountWith, settle, type Harness } from './helpers';
 
 let h: Harness | null = null;
@@ -253,21 +255,92 @@ describe('detail tree and hex view', () => {
 });
 
 describe('lesson panel', () => {
-  it('asks first, then shows the states and the explanation', async () => {
-    h = await harness(null, { lessons: { 'classic-linux': fixture('classic') }, plays: { 'classic-linux': lessonPlay('classic-linux') } });
+  it('asks first with the answer masked everywhere, then shows the states and the explanation', async () => {
+    const player = lessonPlayer('classic-linux');
+    h = await harness(null, { lessons: { 'classic-linux': fixture('classic') }, players: { 'classic-linux': player } });
     const w = await mountWith(App, h);
     await useLessonsStore().open('classic-linux');
     await settle();
     expect(w.find('[data-testid=lesson-panel]').exists()).toBe(true);
     expect(w.get('[data-testid=lesson-next]').attributes('disabled')).toBeDefined();
-    // The client's state after the SYN is hidden everywhere until the student answers.
-    expect(w.get('[data-testid=step-client-state]').attributes('data-state')).toBe('CLOSED');
-    expect(w.findAll('[data-testid=ladder-state]').length).toBe(0);
+    // The client's state after the SYN (the question) is masked wherever it would show.
+    const right = computeAnswer(player.lesson, 0, player.capture);
+    expect(w.get('[data-testid=step-client-state]').text()).toBe('?');
+    expect(w.get('[data-testid=step-client-state]').attributes('data-masked')).toBeDefined();
+    expect(w.get('[data-testid=ladder-client-state]').text()).toBe('?');
+    expect(w.findAll('[data-testid=ladder-state][data-endpoint=client]').length).toBe(0);
+    const outside = w.findAll('[data-reveal]').filter((e) => e.attributes('data-masked') === undefined).map((e) => e.text()).join(' ');
+    expect(outside).not.toContain(String(right.value));
+    // Nor does a screen reader hear it: the step's announcement says the masked state as '?'.
+    await new Promise((r) => setTimeout(r, 80));
+    const said = w.get('[data-testid=live-region]').text();
+    expect(said).toContain(`${useStepStore().current?.frame}`);
+    expect(said).not.toContain(String(right.value));
     await w.get('[data-testid=choice-SYN_RECEIVED]').trigger('click');
-    await settle(1);
-    expect(w.get('[data-testid=lesson-feedback]').text()).toContain('SYN_SENT');
-    expect(w.get('[data-testid=step-client-state]').attributes('data-state')).toBe('SYN_SENT');
+    await settle(2);
+    expect(w.get('[data-testid=lesson-feedback]').attributes('data-correct')).toBe('false');
+    expect(w.get('[data-testid=lesson-next]').attributes('disabled')).toBeDefined();
+    await w.get(`[data-testid=choice-${String(right.value)}]`).trigger('click');
+    await settle(2);
+    expect(w.get('[data-testid=lesson-answer]').text()).toContain(String(right.value));
+    expect(w.get('[data-testid=step-client-state]').text()).toBe(String(right.value));
     expect(w.get('[data-testid=lesson-next]').attributes('disabled')).toBeUndefined();
+    // Answered: the step is said again, now with the state.
+    await new Promise((r) => setTimeout(r, 80));
+    expect(w.get('[data-testid=live-region]').text()).toContain(String(right.value));
+    w.unmount();
+  });
+
+  it('takes the answer to a state question from a click on the state diagram, only while it is open', async () => {
+    const player = lessonPlayer('classic-linux');
+    h = await harness(null, { lessons: { 'classic-linux': fixture('classic') }, players: { 'classic-linux': player } });
+    const w = await mountWith(App, h);
+    await useLessonsStore().open('classic-linux');
+    await settle();
+    await tab(w, 'states');
+    const right = String(computeAnswer(player.lesson, 0, player.capture).value);
+    const offered = useLessonsStore().question!.states!;
+    const buttons = w.findAll('[data-testid=sm-node][role=button]').map((n) => n.attributes('data-node'));
+    expect(buttons.length).toBeGreaterThan(1);
+    for (const id of buttons) expect(offered).toContain(id === 'CLOSED_END' ? 'CLOSED' : id);
+    const wrong = buttons.find((id) => id !== right && id !== 'CLOSED_END')!;
+    const node = (id: string) => w.findAll('[data-testid=sm-node]').find((n) => n.attributes('data-node') === id)!;
+    await node(wrong).trigger('click');
+    await settle(2);
+    expect(w.get('[data-testid=lesson-feedback]').attributes('data-correct')).toBe('false');
+    expect(node(wrong).classes()).toContain('picked');
+    expect(w.get('[data-testid=lesson-question]').attributes('data-open')).toBe('true');
+    await node(right).trigger('keydown', { key: 'Enter' });
+    await settle(2);
+    expect(w.get('[data-testid=lesson-feedback]').attributes('data-correct')).toBe('true');
+    expect(w.get('[data-testid=lesson-answer]').text()).toContain(right);
+    // Answered: the boxes are the diagram again.
+    expect(w.findAll('[data-testid=sm-node][role=button]').length).toBe(0);
+    await node(wrong).trigger('click');
+    await settle(2);
+    expect(w.get('[data-testid=lesson-feedback]').attributes('data-correct')).toBe('true');
+    w.unmount();
+  });
+});
+
+describe('hex view', () => {
+  it('picks a byte range for a bytes question: click the first byte, Shift+click the last', async () => {
+    h = await harness(null);
+    const bytes = Uint8Array.from({ length: 40 }, (_, i) => i);
+    const w = await mountWith(HexView, h, 'en', { bytes, highlight: { offset: 0, length: 4 }, linked: true, choosing: true, chosen: null });
+    await w.get('.b[data-offset="12"]').trigger('click');
+    await w.get('.a[data-offset="13"]').trigger('click', { shiftKey: true });
+    expect(w.emitted('choose')).toEqual([[12, false], [13, true]]);
+    expect(w.emitted('pick')).toBeUndefined();
+    await w.setProps({ chosen: { first: 12, last: 13 } });
+    expect(w.findAll('.b[data-chosen]').map((b) => b.attributes('data-offset'))).toEqual(['12', '13']);
+    expect(w.findAll('[data-hl]').length, 'a highlight while choosing would say where fields are').toBe(0);
+    // Not choosing: a click picks the field there, and no range is drawn.
+    await w.setProps({ choosing: false });
+    await w.get('.b[data-offset="3"]').trigger('click');
+    expect(w.emitted('pick')).toEqual([[3]]);
+    expect(w.findAll('[data-chosen]').length).toBe(0);
+    expect(w.findAll('.b[data-hl]').length).toBe(4);
     w.unmount();
   });
 });

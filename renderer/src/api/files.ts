@@ -10,6 +10,8 @@ export interface ShellExtras {
   pickOpenPath?: () => Promise<string | null>;
   /** Native "Save As…" dialog. */
   pickSavePath?: (suggestedName: string) => Promise<string | null>;
+  /** A lesson report's HTML saved as PDF (desktop: Chromium prints it); resolves to the path, or null. */
+  saveReportPdf?: (html: string, suggestedName: string) => Promise<string | null>;
 }
 
 export function shellExtras(): ShellExtras {

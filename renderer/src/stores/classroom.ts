@@ -25,15 +25,16 @@ export const useClassroomStore = defineStore('classroom', () => {
   const needsName = computed(() => student.value && !name.value);
 
   /**
-   * Tells the back end who is here (after every connect): learner key, and the name if there is one. A
-   * session that was in a lesson before the page reloaded goes back to that lesson's step.
+   * Tells the back end who is here (after every connect): learner key, and the name if there is one.
+   * Lesson progress (and a lesson's gate) belong to the learner, across reloads. Returns the session
+   * (its `lesson`: the lesson it was in before the page reloaded; sync.ts takes it up again).
    */
-  async function hello(client: HandshakeLabClient = useClient()): Promise<void> {
+  async function hello(client: HandshakeLabClient = useClient()): Promise<SessionInfo | null> {
     let info: SessionInfo;
     try {
       info = await client.identify({ learner: learnerKey(), ...(name.value ? { name: name.value } : {}) });
     } catch {
-      return; // a back end without classroom methods (the tests' fake client): the page works as a single user
+      return null; // a back end without classroom methods (the tests' fake client): the page works as a single user
     }
     session.value = info;
     if (!name.value && info.name) name.value = info.name;
@@ -43,12 +44,7 @@ export const useClassroomStore = defineStore('classroom', () => {
     } catch (e) {
       useNoticesStore().error(e, 'connect');
     }
-    const lessons = useLessonsStore();
-    if (info.lesson && !lessons.active && !lessons.opening) {
-      const step = info.lesson.step;
-      await lessons.open(info.lesson.id);
-      if (step > 0) await lessons.goToStep(step);
-    }
+    return info;
   }
 
   async function act<T>(what: string, fn: () => Promise<T>): Promise<T | null> {

@@ -46,6 +46,7 @@ export const useStepStore = defineStore('step', () => {
     if (seg) void useSelectionStore().select(seg.frame);
   }
 
+  /** A lesson's question is open: the student answers before anything moves (Home, ←, →, End, Space). */
   function blocked(): boolean {
     return useLessonsStore().awaitingAnswer;
   }
@@ -55,12 +56,13 @@ export const useStepStore = defineStore('step', () => {
     await goTo(index.value + 1, { animate: true });
   }
 
-  const back = () => goTo(index.value - 1);
-  const first = () => goTo(0);
-  const last = () => goTo(ladder.total - 1);
+  const unlessBlocked = (to: () => number) => async (): Promise<void> => { if (!blocked()) await goTo(to()); };
+  const back = unlessBlocked(() => index.value - 1);
+  const first = unlessBlocked(() => 0);
+  const last = unlessBlocked(() => ladder.total - 1);
 
   function play(): void {
-    if (playing.value) return;
+    if (playing.value || blocked()) return;
     if (atEnd.value) void goTo(0);
     playing.value = true;
     tick();

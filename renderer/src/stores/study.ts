@@ -9,6 +9,8 @@ import { useLessonsStore } from './lessons';
 
 /** Selects a frame wherever it was clicked; a TCP frame also moves the stepper to it (switching connection if needed). */
 export async function focusFrame(frame: number, stream: number | null): Promise<void> {
+  // A lesson's open question holds the lesson where it is: clicks on rows and points move nothing.
+  if (useLessonsStore().awaitingAnswer) return;
   const selection = useSelectionStore();
   void selection.select(frame);
   if (stream === null) return;

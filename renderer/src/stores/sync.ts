@@ -5,6 +5,7 @@ import { useAppStore } from './app';
 import { useClassroomStore } from './classroom';
 import { useConnectionsStore } from './connections';
 import { useLadderStore } from './ladder';
+import { useLessonsStore } from './lessons';
 import { useNoticesStore } from './notices';
 import { usePacketsStore } from './packets';
 import { useSelectionStore } from './selection';
@@ -112,8 +113,9 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
   const offClassroom = classroom.listen(client);
 
   async function resync(): Promise<void> {
-    void classroom.hello(client);
     try {
+      // First say who this is: lesson progress (and a lesson's gate) belong to the learner, across reloads.
+      const session = await classroom.hello(client);
       const [info, status] = await Promise.all([client.getAppInfo(), client.getStatus()]);
       app.info = info;
       useSettingsStore().suggestLocale(info.locale);
@@ -122,6 +124,8 @@ export function startSync(client: HandshakeLabClient = useTransport().client): (
       if (packets.appliedFilter && packets.appliedFilter !== status.filter) await packets.applyFilter(packets.appliedFilter);
       else { packets.reset(); packets.grow(status.viewTotal); }
       await connections.refresh();
+      // A reload in the middle of a lesson takes it up again where the back end has it.
+      await useLessonsStore().resume(session?.lesson?.id ?? null);
     } catch (e) {
       notices.error(e, 'connect');
     }

@@ -19,11 +19,11 @@ export function buildMissing(): string | null {
   return null;
 }
 
-export async function serve(args: string[] = []): Promise<Served> {
+export async function serve(args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hl-e2e-data-'));
   const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--no-open-browser', ...ROOT_FLAG, ...args], {
     cwd: ROOT,
-    env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '', HANDSHAKE_LAB_DATA_DIR: dataDir },
+    env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '', HANDSHAKE_LAB_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,0 +1,163 @@
+// What a session in a lesson is sent while a question holds the gate (DECISIONS "Grading": a student's
+// frame, ladder and series requests stop at the step's frame). Each function cuts one kind of answer at
+// `limit`, the last frame the session may see (null: no limit): rows and their count, ladder pages,
+// graph series, connection summaries (counted again up to the limit, so neither the frame count nor the
+// final states say what comes next). A session (session.ts) applies them to every request and push.
+import type { ApiEvent, ApiEvents } from '../api/contract';
+import type { ConnectionSummary, ExperimentEvent, LadderPage, Series } from '../api/types';
+import type { FrameStore } from '../engine/store/frame-store';
+import type { FrameView } from '../engine/store/view';
+import { firstExposed, NO_EXPOSURE } from '../lessons/index';
+import type { LessonPlayer } from './lesson-player';
+
+/** What a session may be sent now: the last frame (null: all), and the last frame of a filtered view. */
+export interface Limits {
+  frames: number | null;
+  filtered: number | null;
+}
+
+export const NO_LIMITS: Limits = { frames: null, filtered: null };
+/** While a lesson loads: nothing of it, until its gate is known. */
+export const OPENING_LIMITS: Limits = { frames: 0, filtered: 0 };
+
+/**
+ * Up to the gate's frame while a question holds it; a filtered view stops before the first frame a
+ * question would give away (a filter on a masked value would tell it).
+ */
+export function playerLimits(player: LessonPlayer): Limits {
+  const frames = player.horizon();
+  if (frames === null) return NO_LIMITS;
+  const first = firstExposed(player.mask() ?? NO_EXPOSURE);
+  return { frames, filtered: first === null ? frames : Math.min(frames, first - 1) };
+}
+
+/** A push as a session held at `limit` may see it (null: nothing of it). */
+export function gateEvent<E extends ApiEvent>(event: E, payload: ApiEvents[E], store: FrameStore, limit: number | null): ApiEvents[E] | null {
+  if (limit === null) return payload;
+  switch (event) {
+    case 'progress': {
+      const p = payload as ApiEvents['progress'];
+      return { ...p, frames: Math.min(p.frames, limit) } as ApiEvents[E];
+    }
+    case 'connections': {
+      const list = cutConnections((payload as ApiEvents['connections']).connections, store, limit);
+      return list.length ? { connections: list } as ApiEvents[E] : null;
+    }
+    case 'transitions': {
+      const list = (payload as ApiEvents['transitions']).filter((t) => t.frame <= limit);
+      return list.length ? list as ApiEvents[E] : null;
+    }
+    case 'statesRevised': {
+      // A revision from a frame past the gate would tell there are frames (and corrections) there.
+      const list = (payload as ApiEvents['statesRevised']).filter((r) => r.fromFrame <= limit);
+      return list.length ? list as ApiEvents[E] : null;
+    }
+    case 'experiment': {
+      const p = payload as ApiEvents['experiment'];
+      const events = cutCalls(p.events, limit);
+      return events.length ? { ...p, events } as ApiEvents[E] : null;
+    }
+    default:
+      return payload;
+  }
+}
+
+/**
+ * An experiment's socket calls as a session held at `limit` may see them: the calls in run order up to the
+ * last one whose frame is within the limit. A call without a frame (listen, accept, recv) after that one is
+ * left out too: when it returned could tell what the next frames hold.
+ */
+export function cutCalls(events: ExperimentEvent[], limit: number | null): ExperimentEvent[] {
+  if (limit === null) return events;
+  const ordered = [...events].sort((a, b) => a.seq - b.seq);
+  let last = -1;
+  for (let i = 0; i < ordered.length; i++) {
+    const f = ordered[i].frame;
+    if (f !== null && f > limit) break;
+    if (f !== null) last = i;
+  }
+  return ordered.slice(0, last + 1);
+}
+
+/** How many positions of a view hold frames up to `limit` (views list frames in increasing order). */
+export function visibleTotal(view: FrameView, storeTotal: number, limit: number | null): number {
+  const total = view.total(storeTotal);
+  if (limit === null) return total;
+  let lo = 0, hi = total;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (view.at(mid) <= limit) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/** Frames of a stream up to `limit` (the stream's frames are in increasing order). */
+function streamCount(store: FrameStore, stream: number, limit: number): number {
+  const frames = store.streamFrames(stream);
+  let lo = 0, hi = frames.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (frames[mid] <= limit) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/** A connection as it stood after frame `limit` (null: it had not begun). */
+export function cutConnection(c: ConnectionSummary, store: FrameStore, limit: number | null): ConnectionSummary | null {
+  if (limit === null) return c;
+  if (c.firstFrame > limit) return null;
+  if (c.lastFrame <= limit) return c;
+  const k = streamCount(store, c.stream, limit);
+  const numbers = Array.from(store.streamFrames(c.stream).subarray(0, k));
+  const points = store.streamPoints(c.stream, 0, k);
+  const rows = store.rows(numbers);
+  const out: ConnectionSummary = {
+    ...c, frames: k, bytes: 0, framesClientToServer: 0, bytesClientToServer: 0, framesServerToClient: 0, bytesServerToClient: 0,
+    lastFrame: numbers[k - 1], duration: store.timeOf(numbers[k - 1]) - c.start, retransmissions: 0,
+    // Whether (and when) the handshake completed is for the student to see on the ladder.
+    handshakeRtt: null,
+  };
+  rows.forEach((r, i) => {
+    out.bytes += r.length;
+    if (points[i]?.direction === 0) { out.framesClientToServer++; out.bytesClientToServer += r.length; } else { out.framesServerToClient++; out.bytesServerToClient += r.length; }
+    if (r.analysis.some((f) => f.endsWith('retransmission'))) out.retransmissions++;
+    if (r.states) out.states = r.states;
+  });
+  return out;
+}
+
+export function cutConnections(list: ConnectionSummary[], store: FrameStore, limit: number | null): ConnectionSummary[] {
+  if (limit === null) return list;
+  return list.map((c) => cutConnection(c, store, limit)).filter((c): c is ConnectionSummary => c !== null);
+}
+
+export function cutLadder(page: LadderPage, store: FrameStore, limit: number | null): LadderPage | null {
+  if (limit === null) return page;
+  const summary = cutConnection(page.summary, store, limit);
+  if (!summary) return null;
+  return { summary, total: summary.frames, start: page.start, segments: page.segments.filter((s) => s.frame <= limit), events: cutCalls(page.events, limit) };
+}
+
+export function cutSeries(list: Series[], limit: number | null): Series[] {
+  if (limit === null) return list;
+  return list.map((s) => {
+    const keep = s.frames.map((f) => f <= limit);
+    const pick = <T>(xs: T[]) => xs.filter((_, i) => keep[i]);
+    return {
+      ...s, x: pick(s.x), y: pick(s.y), frames: pick(s.frames),
+      ...(s.smoothed ? { smoothed: pick(s.smoothed) } : {}),
+      ...(s.upper ? { upper: pick(s.upper) } : {}),
+      // A mark (a retransmission…) past the gate would tell what comes; the kept ones point at the kept points.
+      ...(s.marks ? { marks: s.marks.filter((m) => keep[m.index]).map((m) => ({ ...m, index: keptBefore(keep, m.index) })) } : {}),
+      // The store's series carry RTTVAR too.
+      ...('variation' in s && Array.isArray(s.variation) ? { variation: pick(s.variation as number[]) } : {}),
+    };
+  });
+}
+
+/** The index a kept point has once the points before it that were not kept are gone. */
+function keptBefore(keep: boolean[], index: number): number {
+  let n = 0;
+  for (let i = 0; i < index; i++) if (keep[i]) n++;
+  return n;
+}

@@ -1,0 +1,174 @@
+// One session's play of one lesson, decided by the back end (DECISIONS "Grading"): it grades answers
+// against the answers computed from the capture, records the first answer to each question and its time,
+// and holds the gate: a student may not go past the first question not answered right yet, and is sent
+// nothing after that question's segment (`horizon`), while the page masks what the unanswered questions
+// would give away (`mask`). A question's right answer and explanation leave the back end only once it is
+// answered right, or in teacher mode. Progress goes to a ProgressRecorder, so a reload or a restart resumes.
+import { ApiError } from '../api/contract';
+import type { AnswerOutcome, LessonState, QuestionStatus } from '../api/types';
+import {
+  answerKey, answerKeyTexts, answerText, exposureOf, feedbackText, grade, mergeExposures,
+  type ComputedAnswer, type Exposure, type GivenAnswer, type LessonCapture, type LessonFile, type LessonLayout, type Localized,
+} from '../lessons/index';
+import type { AnswerRecord, ProgressRecorder } from './progress';
+
+export interface PlayerOptions {
+  /** Whose progress this is (a learner key, or a key of this session only). */
+  learner: string;
+  progress: ProgressRecorder;
+  teacher: boolean;
+  now?: () => number;
+}
+
+const both = (f: (lang: 'en' | 'zh-CN') => string | null): Localized | null => {
+  const en = f('en'), zh = f('zh-CN');
+  return en === null || zh === null ? null : { en, 'zh-CN': zh };
+};
+
+export const questionId = (step: number): string => `step-${step + 1}`;
+
+export class LessonPlayer {
+  private step = 0;
+  /** When the current step was reached (the time an answer took is counted from there). */
+  private since: number;
+  private teacher: boolean;
+  private readonly exposures: Exposure[];
+  private readonly now: () => number;
+
+  constructor(readonly lesson: LessonFile, readonly layout: LessonLayout, capture: LessonCapture, private readonly opts: PlayerOptions) {
+    this.now = opts.now ?? Date.now;
+    this.teacher = opts.teacher;
+    this.exposures = lesson.steps.map((_, i) => (layout.answers[i] ? exposureOf(lesson, i, capture) : mergeExposures([])));
+    const saved = this.progress();
+    const gate = this.gate();
+    this.step = Math.min(saved?.step ?? 0, gate ?? lesson.steps.length - 1, lesson.steps.length - 1);
+    this.since = this.now();
+  }
+
+  get id(): string {
+    return this.lesson.id;
+  }
+
+  private progress() {
+    return this.opts.progress.progressOf(this.opts.learner)?.lessons[this.lesson.id] ?? null;
+  }
+
+  private solved(): Set<number> {
+    return new Set(this.progress()?.solved ?? []);
+  }
+
+  private firstAnswer(step: number): AnswerRecord | null {
+    return this.progress()?.answers.find((a) => a.question === questionId(step)) ?? null;
+  }
+
+  /** The first step whose question can be answered here and is not answered right yet (null: none). */
+  gate(): number | null {
+    const solved = this.solved();
+    const i = this.lesson.steps.findIndex((s, k) => s.question && this.layout.answers[k] && !solved.has(k));
+    return i < 0 ? null : i;
+  }
+
+  /** The last frame this session may be sent (null: all). */
+  horizon(): number | null {
+    if (this.teacher) return null;
+    const g = this.gate();
+    return g === null ? null : this.layout.steps[g].frame;
+  }
+
+  /** What the page masks: whatever any question not answered right yet would give away. */
+  mask(): Exposure | null {
+    if (this.teacher || this.gate() === null) return null;
+    const solved = this.solved();
+    return mergeExposures(this.exposures.filter((_, i) => !solved.has(i)));
+  }
+
+  /** Teacher mode on or off; off, a student beyond the gate goes back to it. */
+  setTeacher(on: boolean): void {
+    this.teacher = on;
+    const g = this.gate();
+    if (!on && g !== null && this.step > g) {
+      this.step = g;
+      this.since = this.now();
+    }
+  }
+
+  get currentStep(): number {
+    return this.step;
+  }
+
+  get isTeacher(): boolean {
+    return this.teacher;
+  }
+
+  /** Goes to a step; a student may not go past the gate. */
+  go(step: number): LessonState {
+    const last = this.lesson.steps.length - 1;
+    if (step > last) throw new ApiError('bad_request', `lesson ${this.id} has ${last + 1} steps`);
+    const g = this.gate();
+    if (!this.teacher && g !== null && step > g) {
+      throw new ApiError('forbidden', `answer the question of step ${g + 1} of lesson ${this.id} first`);
+    }
+    if (step !== this.step) {
+      this.step = step;
+      this.since = this.now();
+    }
+    if (!this.teacher) this.opts.progress.recordStep(this.opts.learner, this.id, step, this.lesson.steps.length);
+    return this.state();
+  }
+
+  /** Grades an answer to step `step`'s question; records it when it is the first (never in teacher mode). */
+  answer(step: number, given: GivenAnswer): AnswerOutcome {
+    const q = this.lesson.steps[step]?.question;
+    if (!q) throw new ApiError('bad_request', `step ${step + 1} of lesson ${this.id} asks no question`);
+    const computed = this.layout.answers[step];
+    if (!computed) throw new ApiError('bad_request', `the question of step ${step + 1} cannot be answered in this capture (${this.layout.problems.join('; ') || 'its segment is not there'})`);
+    const g = this.gate();
+    if (!this.teacher && g !== null && step > g) throw new ApiError('forbidden', `answer the question of step ${g + 1} of lesson ${this.id} first`);
+    const { correct, feedbackKey } = grade(q, computed, given);
+    const feedback = correct ? null : both((lang) => feedbackText(q, feedbackKey, lang));
+    let first = false;
+    if (!this.teacher && !this.solved().has(step)) {
+      const timeMs = step === this.step ? Math.max(0, this.now() - this.since) : 0;
+      first = this.opts.progress.recordAnswer(this.opts.learner, {
+        lesson: this.id, step, question: questionId(step), answer: answerKey(q, given), correct, timeMs, misconception: feedback,
+      }).first;
+      if (correct) this.opts.progress.recordSolved(this.opts.learner, this.id, step);
+    }
+    return { correct, first, feedback, state: this.state() };
+  }
+
+  state(): LessonState {
+    const solved = this.solved();
+    const reveal = (i: number, c: ComputedAnswer) => {
+      const q = this.lesson.steps[i].question!;
+      return { answer: both((lang) => answerText(q, c, lang))!, explanation: q.explanation };
+    };
+    const questions = this.lesson.steps.map((s, i): QuestionStatus | null => {
+      if (!s.question) return null;
+      const c = this.layout.answers[i];
+      const a = this.firstAnswer(i);
+      return {
+        step: i,
+        available: c !== null,
+        first: a ? answerKeyTexts(s.question, a.answer) : null,
+        firstCorrect: a ? a.correct : null,
+        timeMs: a ? a.timeMs : null,
+        solved: solved.has(i),
+        reveal: c && (solved.has(i) || this.teacher) ? reveal(i, c) : null,
+      };
+    });
+    const asked = questions.filter((q): q is QuestionStatus => q !== null);
+    const gate = this.gate();
+    return {
+      id: this.id,
+      step: this.step,
+      teacher: this.teacher,
+      gate,
+      horizon: this.horizon(),
+      mask: this.mask(),
+      questions,
+      score: { right: asked.filter((q) => q.firstCorrect).length, answered: asked.filter((q) => q.first).length, total: asked.length },
+      done: gate === null,
+    };
+  }
+}
