@@ -300,8 +300,9 @@ describe('no client can exhaust or freeze the server (issue 13, 4)', () => {
     // 8 in flight at most, plus the answers the kernel's socket buffers took (a few megabytes); without
     // the limit all 150 would have been taken up at once.
     expect(handled.n).toBeLessThanOrEqual(16);
-    // 150 answers of 10,000 rows would be over a gigabyte; a handful is tens of megabytes.
-    expect(process.memoryUsage.rss() - rss0).toBeLessThan(200 * 1024 * 1024);
+    // 150 answers of 10,000 rows would be over a gigabyte; a handful is tens of megabytes. RSS also holds
+    // garbage not yet collected (up to ~250 MB seen on a loaded machine), so the bound sits between the two.
+    expect(process.memoryUsage.rss() - rss0).toBeLessThan(500 * 1024 * 1024);
     spy.mockRestore();
     t.close();
   });
