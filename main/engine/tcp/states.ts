@@ -93,8 +93,13 @@ interface Entry {
 
 interface Conn {
   stream: number;
+  /** Not there while the connection is parked (`parked` ≥ 0, see ParkedSides). */
   client: Side;
   server: Side;
+  /** The ParkedSides slot holding both sides, or -1 while they are here. */
+  parked: number;
+  /** Listed in StateTracker.candidates: finished, to be parked once its pending segments expire. */
+  candidate: boolean;
   /** Frame number of the connection's first frame. */
   first: number;
   start: ConnectionStart;
@@ -110,6 +115,76 @@ const START_REFUSED_OR_ACTIVE = connectionStart('CLOSED', 'CLOSED', 'syn');
 const START_SYN_ACK = connectionStart('SYN_SENT', 'SYN_RECEIVED', 'syn_ack');
 const START_MID_STREAM = connectionStart('ESTABLISHED', 'ESTABLISHED', 'mid_stream');
 
+/**
+ * Both sides of finished connections, parked as numbers (PARKED_SIDE Int32 slots per side): their
+ * objects were a few hundred bytes per connection, kept to the end of a capture by `stats`. Every field
+ * is kept, so a late segment brings the sides back as they were (see StateTracker.parkFinished).
+ */
+const PARKED_SIDE = 4;
+const PS_BITS = 0, PS_ISS = 1, PS_SYN_END = 2, PS_FIN_NEXT = 3;
+const S_PASSIVE = 16, S_ISS = 32, S_SYN_END = 64, S_FIN_NEXT = 128, S_SYN_COVERED = 256, S_FIN_COVERED = 512;
+const STATE_NAMES: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'];
+const STATE_CODES = new Map<TcpState, number>(STATE_NAMES.map((name, i) => [name, i]));
+
+class ParkedSides {
+  private ints = new Int32Array(2 * PARKED_SIDE * 256);
+  /** Slots freed by connections brought back, reused first. */
+  private free: number[] = [];
+  private used = 0;
+
+  /** Keeps both sides (each with nothing pending, shown = committed) and returns their slot. */
+  park(client: Side, server: Side): number {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.used++;
+      if (this.used * 2 * PARKED_SIDE > this.ints.length) {
+        const grown = new Int32Array(this.ints.length * 2);
+        grown.set(this.ints);
+        this.ints = grown;
+      }
+    }
+    const d = this.ints;
+    for (let k = 0; k < 2; k++) {
+      const x = k === 0 ? client : server, o = (2 * slot + k) * PARKED_SIDE;
+      d[o + PS_BITS] = (STATE_CODES.get(x.committed.state) as number) | (x.committed.passive ? S_PASSIVE : 0)
+        | (x.iss !== null ? S_ISS : 0) | (x.synEnd !== null ? S_SYN_END : 0) | (x.finNext !== null ? S_FIN_NEXT : 0)
+        | (x.synCovered ? S_SYN_COVERED : 0) | (x.finCovered ? S_FIN_COVERED : 0);
+      d[o + PS_ISS] = x.iss ?? 0;
+      d[o + PS_SYN_END] = x.synEnd ?? 0;
+      d[o + PS_FIN_NEXT] = x.finNext ?? 0;
+    }
+    return slot;
+  }
+
+  /** The state of side `k` (0: client) parked at `slot`. */
+  state(slot: number, k: 0 | 1): TcpState {
+    return STATE_NAMES[this.ints[(2 * slot + k) * PARKED_SIDE + PS_BITS] & 15];
+  }
+
+  /** Side `k` (0: client) parked at `slot`, as it was. */
+  restore(slot: number, k: 0 | 1): Side {
+    const d = this.ints, o = (2 * slot + k) * PARKED_SIDE;
+    const bits = d[o + PS_BITS];
+    const at: Progress = { state: STATE_NAMES[bits & 15], passive: (bits & S_PASSIVE) !== 0 };
+    return {
+      committed: at, shown: at, pending: null,
+      iss: bits & S_ISS ? d[o + PS_ISS] : null,
+      synEnd: bits & S_SYN_END ? d[o + PS_SYN_END] : null,
+      finNext: bits & S_FIN_NEXT ? d[o + PS_FIN_NEXT] : null,
+      synCovered: (bits & S_SYN_COVERED) !== 0,
+      finCovered: (bits & S_FIN_COVERED) !== 0,
+    };
+  }
+
+  /** Frees `slot` (both its sides restored). */
+  release(slot: number): void {
+    this.free.push(slot);
+  }
+}
+
+/** States after which an endpoint sends nothing new on its own (a late segment still brings its side back). */
+const done = (p: Progress): boolean => p.state === 'CLOSED' || p.state === 'TIME_WAIT';
+
 function side(state: TcpState): Side {
   const at: Progress = { state, passive: state === 'LISTEN' };
   return { committed: at, shown: at, pending: null, iss: null, synEnd: null, finNext: null, synCovered: false, finCovered: false };
@@ -124,6 +199,10 @@ export class StateTracker {
   private readonly queue: Pending[] = [];
   private queueHead = 0;
   private revisedEntries: Entry[] = [];
+  /** Where finished connections' sides are parked, once parking is on (see parkFinished). */
+  private parkedSides: ParkedSides | null = null;
+  /** Finished connections not parked yet (see parkSettled). */
+  private candidates: Conn[] = [];
   private lastRevisions: StateRevision[] = [];
 
   /** The report of `seg`'s frame as the capture so far shows it; earlier frames it revised are in `revisions`. */
@@ -158,7 +237,7 @@ export class StateTracker {
   /** The first frame of `stream` whose report may still change, or null when all are final. */
   openFrom(stream: number, frames: number): number | null {
     const c = this.conns[stream];
-    if (!c) return null;
+    if (!c || c.parked >= 0) return null;
     let from: number | null = null;
     for (const s of [c.client, c.server]) {
       for (const p of s.pending ?? []) {
@@ -174,7 +253,20 @@ export class StateTracker {
   /** Both endpoints' states of a stream now (undefined before its first segment). */
   statesOf(stream: number): EndpointStates | undefined {
     const conn = this.conns[stream];
+    if (conn && conn.parked >= 0) {
+      const store = this.parkedSides as ParkedSides;
+      return { client: store.state(conn.parked, 0), server: store.state(conn.parked, 1) };
+    }
     return conn && { client: conn.client.shown.state, server: conn.server.shown.state };
+  }
+
+  /**
+   * From now on, advance() parks the sides of connections whose endpoints are both CLOSED or TIME_WAIT
+   * with nothing pending (see ParkedSides): for `stats`, which keeps every connection to the end of a
+   * large capture and reports nothing frame by frame. A late segment brings them back as they were.
+   */
+  parkFinished(): void {
+    this.parkedSides ??= new ParkedSides();
   }
 
   /** How a stream's endpoints stood before its first frame (undefined before its first segment). */
@@ -184,12 +276,69 @@ export class StateTracker {
 
   /** Applies `seg` (sent in `direction`, 0 from the client) to its stream without reports (`stats` needs only the final states). */
   advance(seg: TcpSegment, stream: number, direction: 0 | 1): void {
-    this.step(this.conn(seg, stream, direction, false), seg, direction, false);
+    const conn = this.conn(seg, stream, direction, false);
+    this.step(conn, seg, direction, false);
+    if (this.parkedSides === null || conn.log !== null || conn.startOpen) return;
+    if (!done(conn.client.shown) || !done(conn.server.shown)) return;
+    if (!this.park(conn) && !conn.candidate) {
+      // Its last segments still wait for evidence (the final ACK, for one): parked once they have expired.
+      conn.candidate = true;
+      this.candidates.push(conn);
+    }
+  }
+
+  /**
+   * Parks the finished connections whose pending segments can no longer be decided otherwise than as
+   * captured, once every frame up to `frames` was advanced: a segment of theirs still to come (numbered
+   * above `frames`) would find them beyond the evidence horizon, and receive them as captured, as here.
+   */
+  parkSettled(frames: number): void {
+    if (this.parkedSides === null) return;
+    let keep = 0;
+    const list = this.candidates;
+    for (const conn of list) {
+      if (conn.parked >= 0 || conn.log !== null || !done(conn.client.shown) || !done(conn.server.shown)) {
+        conn.candidate = false;
+        continue;
+      }
+      for (const [b, who] of [[conn.client, 'client'], [conn.server, 'server']] as const) {
+        const pending = b.pending;
+        if (pending === null || frames - pending[pending.length - 1].frame < EVIDENCE_HORIZON) continue;
+        // What resolve() does with expired segments: each received as captured, in order, without evidence.
+        for (const x of pending) {
+          x.open = false;
+          receive(b, b.committed, who, x, null, false);
+        }
+        b.pending = null;
+        b.shown = b.committed;
+      }
+      if (this.park(conn)) conn.candidate = false;
+      else list[keep++] = conn;
+    }
+    list.length = keep;
+  }
+
+  /** Parks `conn`'s sides if neither holds anything but numbers (nothing pending, nothing shown ahead). */
+  private park(conn: Conn): boolean {
+    const { client, server } = conn;
+    if (client.pending !== null || server.pending !== null || client.shown !== client.committed || server.shown !== server.committed) return false;
+    conn.parked = (this.parkedSides as ParkedSides).park(client, server);
+    conn.client = conn.server = null as unknown as Side;
+    return true;
   }
 
   private conn(seg: TcpSegment, stream: number, direction: 0 | 1, reporting: boolean): Conn {
     let conn = this.conns[stream];
-    if (conn) return conn;
+    if (conn) {
+      if (conn.parked >= 0) {
+        const store = this.parkedSides as ParkedSides;
+        conn.client = store.restore(conn.parked, 0);
+        conn.server = store.restore(conn.parked, 1);
+        store.release(conn.parked);
+        conn.parked = -1;
+      }
+      return conn;
+    }
     // Born at its first frame (DECISIONS: start states are not transitions).
     const f = seg.flags;
     let client: Side, server: Side, start: ConnectionStart;
@@ -211,7 +360,7 @@ export class StateTracker {
       server = side('ESTABLISHED');
       start = START_MID_STREAM;
     }
-    conn = { stream, client, server, first: seg.frame, start, startOpen: start.cause === 'syn', log: reporting ? [] : null };
+    conn = { stream, client, server, parked: -1, candidate: false, first: seg.frame, start, startOpen: start.cause === 'syn', log: reporting ? [] : null };
     this.conns[stream] = conn;
     return conn;
   }
