@@ -257,6 +257,15 @@ export class ConversationStats {
     return s ? { a: s.client, b: s.server } : { a: 'CLOSED', b: 'CLOSED' };
   }
 
+  /**
+   * Connections parked so far (finished: see TcpTracker.parkFinished, StateTracker.parkFinished), and
+   * brought back by a late segment: the tracker's flows and the endpoints' sides, counted apart.
+   */
+  get parking(): { flows: { parked: number; unparked: number }; sides: { parked: number; unparked: number } } {
+    const { tcp, states } = this.session;
+    return { flows: { parked: tcp.parked, unparked: tcp.unparked }, sides: { parked: states.parked, unparked: states.unparked } };
+  }
+
   get frameCount(): number {
     return this.frames;
   }

@@ -201,6 +201,9 @@ export class StateTracker {
   private revisedEntries: Entry[] = [];
   /** Where finished connections' sides are parked, once parking is on (see parkFinished). */
   private parkedSides: ParkedSides | null = null;
+  /** Connections parked, and brought back by a late segment, so far. */
+  parked = 0;
+  unparked = 0;
   /** Finished connections not parked yet (see parkSettled). */
   private candidates: Conn[] = [];
   private lastRevisions: StateRevision[] = [];
@@ -324,6 +327,7 @@ export class StateTracker {
     if (client.pending !== null || server.pending !== null || client.shown !== client.committed || server.shown !== server.committed) return false;
     conn.parked = (this.parkedSides as ParkedSides).park(client, server);
     conn.client = conn.server = null as unknown as Side;
+    this.parked++;
     return true;
   }
 
@@ -336,6 +340,7 @@ export class StateTracker {
         conn.server = store.restore(conn.parked, 1);
         store.release(conn.parked);
         conn.parked = -1;
+        this.unparked++;
       }
       return conn;
     }

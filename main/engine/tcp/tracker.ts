@@ -45,6 +45,9 @@ export class TcpTracker {
 
   /** Where finished connections' flows are parked, once parking is on (see parkFinished). */
   private parkedFlows: ParkedFlows | null = null;
+  /** Connections parked, and brought back by a late segment, so far. */
+  parked = 0;
+  unparked = 0;
 
   /**
    * From now on, parkIfFinished() parks the flows of connections that have finished (see ParkedFlows):
@@ -67,6 +70,7 @@ export class TcpTracker {
     const [a, b] = conv.flows;
     if (a.unackedLen !== 0 || b.unackedLen !== 0) return;
     conv.park(store);
+    this.parked++;
   }
 
   /** Number of streams created so far. */
@@ -92,7 +96,10 @@ export class TcpTracker {
     const now = Math.round(seg.time * 1e9);
     let conv = this.table.get(seg.src, seg.dst, seg.srcPort, seg.dstPort);
     if (!conv) conv = this.create(seg, now);
-    else if (conv.parked >= 0) conv.unpark(this.parkedFlows as ParkedFlows);
+    else if (conv.parked >= 0) {
+      conv.unpark(this.parkedFlows as ParkedFlows);
+      this.unparked++;
+    }
     let side = conv.sideOf(seg.src, seg.srcPort);
     // A SYN (or SYN-ACK) with a new ISN on a known 4-tuple: the ports were reused, a new stream begins
     // (SYN) or the SYN-ACK belongs to the latest one. Same ISN: a retransmission, found by the analysis.
