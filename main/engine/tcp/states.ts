@@ -93,10 +93,10 @@ interface Entry {
 
 interface Conn {
   stream: number;
-  /** Not there while the connection is parked (`parked` ≥ 0, see ParkedSides). */
+  /** Not there once the connection is parked (`parked` ≥ 0, see ParkedConns). */
   client: Side;
   server: Side;
-  /** The ParkedSides slot holding both sides, or -1 while they are here. */
+  /** The ParkedConns slot holding the connection (then this object is no longer used), or -1. */
   parked: number;
   /** Listed in StateTracker.candidates: finished, to be parked once its pending segments expire. */
   candidate: boolean;
@@ -114,38 +114,45 @@ const START_SYN = connectionStart('CLOSED', 'LISTEN', 'syn');
 const START_REFUSED_OR_ACTIVE = connectionStart('CLOSED', 'CLOSED', 'syn');
 const START_SYN_ACK = connectionStart('SYN_SENT', 'SYN_RECEIVED', 'syn_ack');
 const START_MID_STREAM = connectionStart('ESTABLISHED', 'ESTABLISHED', 'mid_stream');
+/** The starts by the number a parked connection keeps. */
+const STARTS: readonly ConnectionStart[] = [START_SYN, START_REFUSED_OR_ACTIVE, START_SYN_ACK, START_MID_STREAM];
 
 /**
- * Both sides of finished connections, parked as numbers (PARKED_SIDE Int32 slots per side): their
- * objects were a few hundred bytes per connection, kept to the end of a capture by `stats`. Every field
- * is kept, so a late segment brings the sides back as they were (see StateTracker.parkFinished).
+ * Finished connections, parked as numbers (PARKED_CONN Int32 slots each: both sides, PARKED_SIDE slots
+ * each, then the first frame and the start): their objects were a few hundred bytes per connection,
+ * kept to the end of a capture by `stats`. Every field is kept, so a late segment brings the connection
+ * back as it was (see StateTracker.parkFinished).
  */
 const PARKED_SIDE = 4;
+const PARKED_CONN = 2 * PARKED_SIDE + 2;
+const PC_FIRST = 2 * PARKED_SIDE, PC_START = 2 * PARKED_SIDE + 1;
 const PS_BITS = 0, PS_ISS = 1, PS_SYN_END = 2, PS_FIN_NEXT = 3;
 const S_PASSIVE = 16, S_ISS = 32, S_SYN_END = 64, S_FIN_NEXT = 128, S_SYN_COVERED = 256, S_FIN_COVERED = 512;
 const STATE_NAMES: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'];
 const STATE_CODES = new Map<TcpState, number>(STATE_NAMES.map((name, i) => [name, i]));
 
-class ParkedSides {
-  private ints = new Int32Array(2 * PARKED_SIDE * 256);
+class ParkedConns {
+  private ints = new Int32Array(PARKED_CONN * 256);
   /** Slots freed by connections brought back, reused first. */
   private free: number[] = [];
   private used = 0;
 
-  /** Keeps both sides (each with nothing pending, shown = committed) and returns their slot. */
-  park(client: Side, server: Side): number {
+  /** Keeps both sides (each with nothing pending, shown = committed), the first frame and the start; returns the slot. */
+  park(client: Side, server: Side, first: number, start: number): number {
     let slot = this.free.pop();
     if (slot === undefined) {
       slot = this.used++;
-      if (this.used * 2 * PARKED_SIDE > this.ints.length) {
+      if (this.used * PARKED_CONN > this.ints.length) {
         const grown = new Int32Array(this.ints.length * 2);
         grown.set(this.ints);
         this.ints = grown;
       }
     }
     const d = this.ints;
+    d[slot * PARKED_CONN + PC_FIRST] = first;
+    d[slot * PARKED_CONN + PC_START] = start;
     for (let k = 0; k < 2; k++) {
-      const x = k === 0 ? client : server, o = (2 * slot + k) * PARKED_SIDE;
+      const x = k === 0 ? client : server, o = slot * PARKED_CONN + k * PARKED_SIDE;
       d[o + PS_BITS] = (STATE_CODES.get(x.committed.state) as number) | (x.committed.passive ? S_PASSIVE : 0)
         | (x.iss !== null ? S_ISS : 0) | (x.synEnd !== null ? S_SYN_END : 0) | (x.finNext !== null ? S_FIN_NEXT : 0)
         | (x.synCovered ? S_SYN_COVERED : 0) | (x.finCovered ? S_FIN_COVERED : 0);
@@ -158,12 +165,21 @@ class ParkedSides {
 
   /** The state of side `k` (0: client) parked at `slot`. */
   state(slot: number, k: 0 | 1): TcpState {
-    return STATE_NAMES[this.ints[(2 * slot + k) * PARKED_SIDE + PS_BITS] & 15];
+    return STATE_NAMES[this.ints[slot * PARKED_CONN + k * PARKED_SIDE + PS_BITS] & 15];
+  }
+
+  /** The first frame and the start (an index in STARTS) of the connection parked at `slot`. */
+  first(slot: number): number {
+    return this.ints[slot * PARKED_CONN + PC_FIRST] >>> 0;
+  }
+
+  start(slot: number): number {
+    return this.ints[slot * PARKED_CONN + PC_START];
   }
 
   /** Side `k` (0: client) parked at `slot`, as it was. */
   restore(slot: number, k: 0 | 1): Side {
-    const d = this.ints, o = (2 * slot + k) * PARKED_SIDE;
+    const d = this.ints, o = slot * PARKED_CONN + k * PARKED_SIDE;
     const bits = d[o + PS_BITS];
     const at: Progress = { state: STATE_NAMES[bits & 15], passive: (bits & S_PASSIVE) !== 0 };
     return {
@@ -176,7 +192,7 @@ class ParkedSides {
     };
   }
 
-  /** Frees `slot` (both its sides restored). */
+  /** Frees `slot` (the connection restored). */
   release(slot: number): void {
     this.free.push(slot);
   }
@@ -193,14 +209,14 @@ function side(state: TcpState): Side {
 const note = (endpoint: Endpoint, code: StateNote['code']): StateNote => ({ endpoint, code, text: NOTE_TEXT[code] });
 
 export class StateTracker {
-  /** Connections by tcp.stream (dense: streams are numbered from 0 in capture order). */
-  private readonly conns: Conn[] = [];
+  /** Connections by tcp.stream (dense: streams are numbered from 0 in capture order); a number for a parked one (its ParkedConns slot). */
+  private readonly conns: (Conn | number)[] = [];
   /** Reporting only: every pending segment in frame order, for settledBefore. */
   private readonly queue: Pending[] = [];
   private queueHead = 0;
   private revisedEntries: Entry[] = [];
   /** Where finished connections' sides are parked, once parking is on (see parkFinished). */
-  private parkedSides: ParkedSides | null = null;
+  private parkedConns: ParkedConns | null = null;
   /** Connections parked, and brought back by a late segment, so far. */
   parked = 0;
   unparked = 0;
@@ -240,7 +256,7 @@ export class StateTracker {
   /** The first frame of `stream` whose report may still change, or null when all are final. */
   openFrom(stream: number, frames: number): number | null {
     const c = this.conns[stream];
-    if (!c || c.parked >= 0) return null;
+    if (c === undefined || typeof c === 'number') return null;
     let from: number | null = null;
     for (const s of [c.client, c.server]) {
       for (const p of s.pending ?? []) {
@@ -256,32 +272,33 @@ export class StateTracker {
   /** Both endpoints' states of a stream now (undefined before its first segment). */
   statesOf(stream: number): EndpointStates | undefined {
     const conn = this.conns[stream];
-    if (conn && conn.parked >= 0) {
-      const store = this.parkedSides as ParkedSides;
-      return { client: store.state(conn.parked, 0), server: store.state(conn.parked, 1) };
+    if (typeof conn === 'number') {
+      const store = this.parkedConns as ParkedConns;
+      return { client: store.state(conn, 0), server: store.state(conn, 1) };
     }
     return conn && { client: conn.client.shown.state, server: conn.server.shown.state };
   }
 
   /**
    * From now on, advance() parks the sides of connections whose endpoints are both CLOSED or TIME_WAIT
-   * with nothing pending (see ParkedSides): for `stats`, which keeps every connection to the end of a
+   * with nothing pending (see ParkedConns): for `stats`, which keeps every connection to the end of a
    * large capture and reports nothing frame by frame. A late segment brings them back as they were.
    */
   parkFinished(): void {
-    this.parkedSides ??= new ParkedSides();
+    this.parkedConns ??= new ParkedConns();
   }
 
   /** How a stream's endpoints stood before its first frame (undefined before its first segment). */
   startOf(stream: number): ConnectionStart | undefined {
-    return this.conns[stream]?.start;
+    const c = this.conns[stream];
+    return typeof c === 'number' ? STARTS[(this.parkedConns as ParkedConns).start(c)] : c?.start;
   }
 
   /** Applies `seg` (sent in `direction`, 0 from the client) to its stream without reports (`stats` needs only the final states). */
   advance(seg: TcpSegment, stream: number, direction: 0 | 1): void {
     const conn = this.conn(seg, stream, direction, false);
     this.step(conn, seg, direction, false);
-    if (this.parkedSides === null || conn.log !== null || conn.startOpen) return;
+    if (this.parkedConns === null || conn.log !== null || conn.startOpen) return;
     if (!done(conn.client.shown) || !done(conn.server.shown)) return;
     if (!this.park(conn) && !conn.candidate) {
       // Its last segments still wait for evidence (the final ACK, for one): parked once they have expired.
@@ -296,7 +313,7 @@ export class StateTracker {
    * above `frames`) would find them beyond the evidence horizon, and receive them as captured, as here.
    */
   parkSettled(frames: number): void {
-    if (this.parkedSides === null) return;
+    if (this.parkedConns === null) return;
     let keep = 0;
     const list = this.candidates;
     for (const conn of list) {
@@ -321,29 +338,35 @@ export class StateTracker {
     list.length = keep;
   }
 
-  /** Parks `conn`'s sides if neither holds anything but numbers (nothing pending, nothing shown ahead). */
+  /** Parks `conn` if its sides hold nothing but numbers (nothing pending, nothing shown ahead). */
   private park(conn: Conn): boolean {
     const { client, server } = conn;
     if (client.pending !== null || server.pending !== null || client.shown !== client.committed || server.shown !== server.committed) return false;
-    conn.parked = (this.parkedSides as ParkedSides).park(client, server);
+    const start = STARTS.indexOf(conn.start);
+    if (start < 0) return false;
+    conn.parked = (this.parkedConns as ParkedConns).park(client, server, conn.first, start);
+    this.conns[conn.stream] = conn.parked;
     conn.client = conn.server = null as unknown as Side;
     this.parked++;
     return true;
   }
 
   private conn(seg: TcpSegment, stream: number, direction: 0 | 1, reporting: boolean): Conn {
-    let conn = this.conns[stream];
-    if (conn) {
-      if (conn.parked >= 0) {
-        const store = this.parkedSides as ParkedSides;
-        conn.client = store.restore(conn.parked, 0);
-        conn.server = store.restore(conn.parked, 1);
-        store.release(conn.parked);
-        conn.parked = -1;
-        this.unparked++;
-      }
-      return conn;
+    const known = this.conns[stream];
+    if (typeof known === 'number') {
+      // Parked: brought back as it was (only a connection that reports nothing, started and settled, is parked).
+      const store = this.parkedConns as ParkedConns;
+      const back: Conn = {
+        stream, client: store.restore(known, 0), server: store.restore(known, 1), parked: -1, candidate: false,
+        first: store.first(known), start: STARTS[store.start(known)], startOpen: false, log: null,
+      };
+      store.release(known);
+      this.conns[stream] = back;
+      this.unparked++;
+      return back;
     }
+    if (known) return known;
+    let conn: Conn;
     // Born at its first frame (DECISIONS: start states are not transitions).
     const f = seg.flags;
     let client: Side, server: Side, start: ConnectionStart;
