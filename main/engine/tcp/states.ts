@@ -198,6 +198,21 @@ class ParkedConns {
   }
 }
 
+/**
+ * Decides `b`'s pending segments as resolve() decides expired ones (each received as captured, in order,
+ * without evidence) once the last of them is beyond the evidence horizon of every frame after `frames`.
+ */
+function settle(b: Side, who: Endpoint, frames: number): void {
+  const pending = b.pending;
+  if (pending === null || frames - pending[pending.length - 1].frame < EVIDENCE_HORIZON) return;
+  for (const x of pending) {
+    x.open = false;
+    receive(b, b.committed, who, x, null, false);
+  }
+  b.pending = null;
+  b.shown = b.committed;
+}
+
 /** States after which an endpoint sends nothing new on its own (a late segment still brings its side back). */
 const done = (p: Progress): boolean => p.state === 'CLOSED' || p.state === 'TIME_WAIT';
 
@@ -321,17 +336,8 @@ export class StateTracker {
         conn.candidate = false;
         continue;
       }
-      for (const [b, who] of [[conn.client, 'client'], [conn.server, 'server']] as const) {
-        const pending = b.pending;
-        if (pending === null || frames - pending[pending.length - 1].frame < EVIDENCE_HORIZON) continue;
-        // What resolve() does with expired segments: each received as captured, in order, without evidence.
-        for (const x of pending) {
-          x.open = false;
-          receive(b, b.committed, who, x, null, false);
-        }
-        b.pending = null;
-        b.shown = b.committed;
-      }
+      settle(conn.client, 'client', frames);
+      settle(conn.server, 'server', frames);
       if (this.park(conn)) conn.candidate = false;
       else list[keep++] = conn;
     }
