@@ -10,7 +10,7 @@ import { ConversationStats, type ConversationRow } from '../../main/engine/stats
 import { readCaptureFile } from '../../main/capture/file-source';
 import { CORPUS } from '../helpers/corpus';
 import { hasTshark, tsharkRun } from '../helpers/tshark';
-import { TcpTracker } from '../../main/engine/tcp/tracker';
+import type { TcpTracker } from '../../main/engine/tcp/tracker';
 import { emptySegment, fastSegment } from '../../main/engine/stats/fast-segment';
 import { captureTime, newSession } from '../../main/engine/session';
 

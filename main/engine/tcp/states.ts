@@ -372,7 +372,6 @@ export class StateTracker {
       return back;
     }
     if (known) return known;
-    let conn: Conn;
     // Born at its first frame (DECISIONS: start states are not transitions).
     const f = seg.flags;
     let client: Side, server: Side, start: ConnectionStart;
@@ -394,7 +393,7 @@ export class StateTracker {
       server = side('ESTABLISHED');
       start = START_MID_STREAM;
     }
-    conn = { stream, client, server, parked: -1, candidate: false, first: seg.frame, start, startOpen: start.cause === 'syn', log: reporting ? [] : null };
+    const conn: Conn = { stream, client, server, parked: -1, candidate: false, first: seg.frame, start, startOpen: start.cause === 'syn', log: reporting ? [] : null };
     this.conns[stream] = conn;
     return conn;
   }
