@@ -115,34 +115,70 @@ function rssSampler(pid) {
   return { stop: () => { clearInterval(timer); return max; } };
 }
 
-/** Some answer to `q`, right or wrong (student `i` picks its own): a state or choice id, a number, a byte range or an order. */
-function benchAnswer(q, i) {
-  if (q.choices?.length) return q.kind === 'state' ? q.choices[i % q.choices.length] : q.choices[i % q.choices.length].id;
-  if (q.kind === 'bytes') return [i % 20, (i % 20) + 4];
-  if (q.kind === 'order') return (q.items ?? []).map((it) => it.id ?? String(it)).reverse();
-  return i % 3;
+/**
+ * The right answer to each question of a lesson, in the form a student sends it, as the back end computes
+ * it from the lesson's capture: a teacher-mode session reads each question's revealed answer (its text)
+ * and it is turned back into a state, a number, a byte range, an order or a choice id.
+ */
+async function answerKey(url, lesson) {
+  const t = await client(url);
+  await t.call('setTeacherMode', { on: true });
+  await t.call('openLesson', { id: lesson.id });
+  const state = await t.call('lessonProgress', { lesson: lesson.id, step: 0 });
+  t.ws.close();
+  return lesson.steps.map((step, i) => {
+    const q = step.question;
+    const text = state.questions[i]?.reveal?.answer.en;
+    if (!q || text === undefined) return null;
+    switch (q.kind) {
+      case 'state': return text;
+      case 'number': return Number(text.split(' ')[0]);
+      case 'bytes': { const [a, b = a] = text.split('–').map(Number); return [a, b + 1]; }
+      case 'order': return text.split(' → ').map((t) => q.items.find((it) => it.text.en === t)?.id ?? t);
+      case 'choice': return q.choices.find((c) => c.text.en === text)?.id ?? text;
+      default: throw new Error(`a question of kind ${q.kind} the bench does not know`);
+    }
+  });
 }
 
-/** A student stepping through the classic lesson, answering each question, until `until`. */
-async function student(url, i, until) {
+/** A wrong answer to `q` (one the lesson offers, or a number off by one), or null when the bench has none. */
+function wrongAnswer(q, right) {
+  if (q.kind === 'state') return (q.choices ?? ['CLOSED', 'LISTEN']).find((c) => c !== right) ?? null;
+  if (q.kind === 'choice') return q.choices.map((c) => c.id).find((c) => c !== right) ?? null;
+  if (q.kind === 'number') return right + 1;
+  return null;
+}
+
+/**
+ * A student stepping through the classic lesson until `until`: opens it, looks at the ladder, and at each
+ * step reads its frame and answers its question right, from the capture (the lesson's gate lets nobody
+ * past a question not answered right). Every third student answers wrong first, reads the feedback, then
+ * answers right, as students do. The player resumes a learner's progress, so each round starts a new learner.
+ */
+async function student(url, i, until, lesson, key) {
   const s = await client(url);
-  await s.call('identify', { learner: `bench-learner-${String(i).padStart(4, '0')}`, name: `Student ${i + 1}` });
-  const lesson = JSON.parse(readFileSync(join(root, 'assets', 'lessons', 'classic-linux.json'), 'utf8'));
-  let rounds = 0;
+  let rounds = 0, wrong = 0;
   while (Date.now() < until()) {
+    await s.call('identify', { learner: `bench-learner-${String(i).padStart(4, '0')}-${rounds}`, name: `Student ${i + 1}` });
     await s.call('openLesson', { id: lesson.id });
     await s.call('getLadder', { stream: lesson.stream ?? 0 });
-    for (let step = 0; step < lesson.steps.length && Date.now() < until(); step++) {
+    let step = 0;
+    for (; step < lesson.steps.length && Date.now() < until(); step++) {
       await s.call('lessonProgress', { lesson: lesson.id, step });
       await s.call('getFrame', { number: lesson.steps[step].frame ?? 1 });
       const q = lesson.steps[step].question;
-      if (q) await s.call('answerQuestion', { lesson: lesson.id, step, answer: benchAnswer(q, i) });
+      if (q && key[step] !== null) {
+        const bad = (i + rounds) % 3 === 0 ? wrongAnswer(q, key[step]) : null;
+        if (bad !== null && !(await s.call('answerQuestion', { lesson: lesson.id, step, answer: bad })).correct) wrong++;
+        const r = await s.call('answerQuestion', { lesson: lesson.id, step, answer: key[step] });
+        if (!r.correct) throw new Error(`student ${i}: the right answer to step ${step + 1} was graded wrong`);
+      }
       await sleep(800 + (i % 7) * 100);
     }
-    rounds++;
+    if (step === lesson.steps.length) rounds++;
   }
   s.ws.close();
-  return rounds;
+  return { rounds, wrong };
 }
 
 async function pages(teacherUrl, classUrl, share) {
@@ -192,9 +228,11 @@ async function main() {
     const until = () => end;
     const before = (await teacher.call('getStatus')).counters;
     console.log(`classroom load: ${followersN} clients following a live capture at ~${rate} frames/s, ${studentsN} students in a lesson, ${browser ? 2 : 0} Chromium pages, ${seconds} s`);
-    const [sent, rounds] = await Promise.all([
+    const lesson = JSON.parse(readFileSync(join(root, 'assets', 'lessons', 'classic-linux.json'), 'utf8'));
+    const key = await answerKey(serve.url, lesson);
+    const [sent, studied] = await Promise.all([
       traffic(rate, until),
-      Promise.all(Array.from({ length: studentsN }, (_, i) => student(serve.classUrl, i, until))),
+      Promise.all(Array.from({ length: studentsN }, (_, i) => student(serve.classUrl, i, until, lesson, key))),
     ]);
     await sleep(1500);
     const after = (await teacher.call('getStatus')).counters;
@@ -205,7 +243,7 @@ async function main() {
     const delivered = followers.map((f) => f.stats.rows), skipped = followers.map((f) => f.stats.skipped);
     console.log(`  frames captured ${captured} (${(captured / seconds).toFixed(0)}/s, ${sent * 2} sent about), kernel drops ${after.droppedByKernel - before.droppedByKernel}`);
     console.log(`  per following client: delivered min ${Math.min(...delivered)} / median ${pct(delivered, 0.5)} / max ${Math.max(...delivered)}, skipped (counted, pullable) min ${Math.min(...skipped)} / median ${pct(skipped, 0.5)} / max ${Math.max(...skipped)}; delivered + skipped = captured for ${followers.filter((f) => f.stats.rows + f.stats.skipped >= captured - 5).length} of ${followersN}`);
-    console.log(`  students: ${rounds.reduce((a, b) => a + b, 0)} lessons stepped through; dashboard lists ${snap.students.length} students, ${snap.questions.length} questions`);
+    console.log(`  students: ${studied.reduce((a, b) => a + b.rounds, 0)} lessons stepped through to the end (every question answered right, ${studied.reduce((a, b) => a + b.wrong, 0)} wrong first answers); dashboard lists ${snap.students.length} students, ${snap.questions.length} questions`);
     console.log(`  server: RSS max ${rssLoad.toFixed(0)} MiB, event-loop delay p99 ${snap.server.eventLoopP99Ms} ms (since start), ${snap.server.sessions} sessions`);
     console.log(`  GET / every 20 ms (open loop): median ${pct(waitsLoad, 0.5).toFixed(1)} ms, p99 ${pct(waitsLoad, 0.99).toFixed(1)} ms, max ${Math.max(...waitsLoad).toFixed(1)} ms (${waitsLoad.length} requests)`);
     for (const f of followers) f.ws.close();
