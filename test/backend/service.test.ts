@@ -22,12 +22,15 @@ const { experimentScript, planFor } = await import('../../main/api/experiment');
 const dir = mkdtempSync(join(tmpdir(), 'hl-service-'));
 const small = join(dir, 'small.pcap');
 const big = join(dir, 'big.pcap');
+/** One connection of 600 data segments (and their ACKs). */
+const long = join(dir, 'long.pcap');
 const logs: string[] = [];
 const log = (l: string) => logs.push(l);
 
 beforeAll(() => {
   writePcap(small, synthFrames({ connections: 10, dataSegments: 2 }));
   writePcap(big, synthFrames({ connections: 7300, dataSegments: 2, payload: 100 }));
+  writePcap(long, synthFrames({ connections: 1, dataSegments: 600 }));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -155,6 +158,30 @@ describe('opening a file', () => {
     const c = new RecordingClient('a');
     expect(await code(s.handle('openFile', { path: small }, c))).toBe('forbidden');
     expect(await code(s.handle('saveCapture', { path: join(dir, 'x.pcap') }, c))).toBe('forbidden');
+  });
+});
+
+describe('pulls take turns with other work', () => {
+  it('a pull of a page of rows (1,000 rows, or a ladder page) lets other work run before it is answered', async () => {
+    const s = service();
+    const c = new RecordingClient('a');
+    const opened = await s.handle('openFile', { path: big }, c);
+    expect(opened.frames).toBeGreaterThan(1000);
+    // Work that arrives while the pull is being made (an HTTP request, a push) runs before it ends.
+    const pullFirst = async (pull: () => Promise<unknown>) => {
+      let ran = false;
+      const p = pull().then(() => ran);
+      setImmediate(() => { ran = true; });
+      return p;
+    };
+    expect(await pullFirst(() => s.handle('getFrames', { start: 0, count: 1000 }, c))).toBe(true);
+    await s.handle('openFile', { path: long }, c);
+    const stream = (await s.handle('listConnections', {}, c))[0].stream;
+    expect(await pullFirst(() => s.handle('getLadder', { stream, start: 0, count: 1000 }, c))).toBe(true);
+    await s.handle('openFile', { path: big }, c);
+    // The rows are those a pull in one go gives.
+    const whole = await s.handle('getFrames', { start: 0, count: 1000 }, c);
+    expect(whole.rows.map((r) => r.number)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
   });
 });
 
