@@ -159,6 +159,23 @@ export class LessonCatalogue {
 
   constructor(readonly dirs: readonly LessonDir[], private readonly log: (line: string) => void = () => undefined, private readonly now: () => number = Date.now) {}
 
+  /**
+   * Checks every lesson file ahead of the first request, one file per turn of the event loop (the first
+   * listLessons of a class, checking them all in one go, held it for 0.5 to 1.8 s). Returns a cancel.
+   */
+  warm(): () => void {
+    const files = this.dirs.flatMap((d) => lessonFilesIn(d.dir).map((file) => ({ file, origin: d.origin })));
+    let cancelled = false;
+    const next = () => {
+      const f = files.shift();
+      if (cancelled || !f) return;
+      this.checked(f.file, f.origin);
+      setImmediate(next);
+    };
+    setImmediate(next);
+    return () => { cancelled = true; };
+  }
+
   /** The next find/any looks at the disk again (a lesson was saved or imported). */
   forget(): void {
     this.lastScan = null;

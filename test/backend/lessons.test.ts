@@ -151,3 +151,31 @@ describe('the lessons catalogue under a class', () => {
     expect(catalogue.find('broken')?.lesson?.title.en).toBe('Fixed');
   });
 });
+
+describe('lessons checked ahead of a class', () => {
+  it('warm() checks one lesson file per turn of the event loop, before anyone lists them', async () => {
+    const { LessonCatalogue } = await import('../../main/backend/lessons');
+    const folder = join(tmp, 'warm-folder');
+    mkdirSync(folder);
+    for (const n of ['a', 'b', 'c']) writeFileSync(join(folder, `${n}.json`), '{');
+    const seen: string[] = [];
+    const catalogue = new LessonCatalogue([{ dir: folder, origin: 'folder' }], (l) => seen.push(l));
+    catalogue.warm();
+    expect(seen).toHaveLength(0);
+    const turn = () => new Promise((r) => setImmediate(r));
+    await turn();
+    expect(seen).toHaveLength(1);
+    await turn();
+    await turn();
+    expect(seen.map((l) => /[abc]\.json/.exec(l)?.[0])).toEqual(['a.json', 'b.json', 'c.json']);
+    // Listed afterwards, nothing is checked (or logged) again.
+    expect(catalogue.entries()).toHaveLength(3);
+    expect(seen).toHaveLength(3);
+    // Cancelled, it stops.
+    writeFileSync(join(folder, 'd.json'), '{');
+    const other = new LessonCatalogue([{ dir: folder, origin: 'folder' }], (l) => seen.push(l));
+    other.warm()();
+    await turn();
+    expect(seen).toHaveLength(3);
+  });
+});
