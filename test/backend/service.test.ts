@@ -247,6 +247,26 @@ describe('live capture', () => {
     expect(status.counters).toMatchObject({ captured: raws.length, decoded: raws.length, droppedByUs: 0, skippedPush: 0 });
   });
 
+  it('hands a transport each push round\'s events together (a socket writes them in one go)', async () => {
+    const cap = new FakeCapture();
+    const s = service({ capture: cap });
+    /** Each event, with the round (together() call) it was sent in; 0: outside any. */
+    const sent: { event: string; round: number }[] = [];
+    let round = 0, rounds = 0;
+    const c = Object.assign(new RecordingClient('a'), {
+      emit(event: string) { sent.push({ event, round }); },
+      together(send: () => void) { round = ++rounds; try { send(); } finally { round = 0; } },
+    });
+    await s.handle('startCapture', { interface: 'lo' }, c);
+    cap.deliver(rawFrames(small));
+    sent.length = 0;
+    s.tick();
+    const pushed = sent.filter((x) => ['frames', 'connections', 'transitions'].includes(x.event));
+    expect(pushed.map((x) => x.event).sort()).toEqual(['connections', 'frames', 'transitions']);
+    expect(new Set(pushed.map((x) => x.round))).toEqual(new Set([1]));
+    await s.handle('stopCapture', {}, c);
+  });
+
   it('maps capture errors to codes and reports them in the status', async () => {
     const cap = new FakeCapture();
     const s = service({ capture: cap });
