@@ -15,7 +15,8 @@
 // A SYN reaching a listener counts as received only when the answer shows it (a SYN-ACK covering it):
 // unanswered, the server stays LISTEN ("no answer seen"). The server's start is decided by its first
 // answer: a RST means nothing listened (CLOSED throughout, a refused connection), a SYN of its own a
-// simultaneous open (CLOSED, then SYN_SENT); otherwise it was listening. Timer-driven changes (TIME_WAIT
+// simultaneous open (CLOSED, then SYN_SENT), even when that SYN is captured just after the server's
+// SYN-ACK (reordered on a veth pair); otherwise it was listening. Timer-driven changes (TIME_WAIT
 // expiring, a SYN given up) are never inferred. A retransmitted SYN or FIN is not a second open or close.
 import type {
   ConnectionStart, Endpoint, EndpointStates, StateNote, TcpAnalysis, TcpSegment, TcpState, Transition,
@@ -100,6 +101,11 @@ interface Conn {
   start: ConnectionStart;
   /** The server's start waits for its first answer (the connection began with a SYN). */
   startOpen: boolean;
+  /**
+   * Set when the server's first answer was a SYN-ACK: that answer's frame, and the opening SYN's receipt
+   * kept open (unsettled) while the server's own SYN may still turn up behind it (see lateActiveSyn).
+   */
+  passiveCheck: { synAck: number; guard: Pending } | null;
   /** Reporting only: frames from the earliest pending segment on (null in `stats`, which reports nothing). */
   log: Entry[] | null;
 }
@@ -211,7 +217,7 @@ export class StateTracker {
       server = side('ESTABLISHED');
       start = START_MID_STREAM;
     }
-    conn = { stream, client, server, first: seg.frame, start, startOpen: start.cause === 'syn', log: reporting ? [] : null };
+    conn = { stream, client, server, first: seg.frame, start, startOpen: start.cause === 'syn', passiveCheck: null, log: reporting ? [] : null };
     this.conns[stream] = conn;
     return conn;
   }
@@ -227,8 +233,23 @@ export class StateTracker {
     const sName: Endpoint = direction === 0 ? 'client' : 'server';
     const rName: Endpoint = direction === 0 ? 'server' : 'client';
 
-    if (sName === 'server' && conn.startOpen) this.decideStart(conn, seg);
+    const check = conn.passiveCheck;
+    if (check) {
+      if (sName === 'server' && (f & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN && s.iss === (seg.seq | 0) && s.committed.passive) {
+        this.lateActiveSyn(conn, check.synAck);
+      } else if (sName === 'server' || seg.len > 0 || (f & (TCP_SYN | TCP_FIN | TCP_RST)) || seg.frame - check.synAck > EVIDENCE_HORIZON) {
+        // The handshake went on: a SYN sent before the SYN-ACK would have been captured by now.
+        check.guard.open = false;
+        conn.passiveCheck = null;
+      }
+    }
+    const opening = sName === 'server' && conn.startOpen ? this.decideStart(conn, seg) : null;
     const deferred = s.pending ? this.resolve(conn, s, sName, s.pending, seg) : null;
+    if (opening && s.committed.passive) {
+      // Passive so far: keep the opening SYN's receipt open while the server's own SYN may still show up.
+      opening.open = true;
+      conn.passiveCheck = { synAck: seg.frame, guard: opening };
+    }
 
     // The sender's side of the segment.
     const sent: Transition[] | null = reporting ? [] : null;
@@ -275,7 +296,7 @@ export class StateTracker {
     const entry: Entry = { frame: seg.frame, sender: sName, states, sent: sent as Transition[], received, senderNote, receiverNote, revised: false };
     log.push(entry);
     // Keep only the frames a later segment could still revise.
-    let keepFrom = Infinity;
+    let keepFrom = conn.passiveCheck ? conn.first : Infinity;
     for (const x of [conn.client.pending, conn.server.pending]) {
       for (const pend of x ?? []) {
         if (seg.frame - pend.frame < EVIDENCE_HORIZON) {
@@ -294,15 +315,55 @@ export class StateTracker {
    * The server's first answer to the opening SYN tells how it started: a RST (nothing listened) or a
    * SYN of its own (it opened actively) means CLOSED; anything else, or no answer in time, LISTEN.
    */
-  private decideStart(conn: Conn, seg: TcpSegment): void {
+  private decideStart(conn: Conn, seg: TcpSegment): Pending | null {
     conn.startOpen = false;
     const f = seg.flags;
-    if (seg.frame - conn.first > EVIDENCE_HORIZON) return;
-    if (!(f & TCP_RST) && !((f & TCP_SYN) && !(f & TCP_ACK))) return;
+    if (seg.frame - conn.first > EVIDENCE_HORIZON) return null;
+    if (!(f & TCP_RST) && !((f & TCP_SYN) && !(f & TCP_ACK))) {
+      // A SYN-ACK answering the opening SYN: the opening SYN's receipt, for passiveCheck.
+      const opening = conn.server.pending?.[0];
+      return (f & TCP_SYN) && (f & TCP_ACK) && opening?.frame === conn.first ? opening : null;
+    }
     conn.server.committed = conn.server.shown = { state: 'CLOSED', passive: false };
     conn.start = START_REFUSED_OR_ACTIVE;
     const first = conn.log?.[0];
     if (first && first.frame === conn.first) this.markRevised(first);
+    return null;
+  }
+
+  /**
+   * The server, taken for a listener by its SYN-ACK, now sends a SYN without ACK on the same ISN: its own
+   * opening SYN, captured after the SYN-ACK (a veth pair delivers the two from different CPUs' queues, so
+   * the later one can overtake). No listener ever sends that: the server opened actively and answered the
+   * client's SYN from SYN_SENT. Its start and the frames up to the SYN-ACK are rewritten: CLOSED until the
+   * SYN-ACK's frame, which shows CLOSED → SYN_SENT (its SYN) → SYN_RECEIVED (the client's SYN, received
+   * then). This SYN itself changes nothing more.
+   */
+  private lateActiveSyn(conn: Conn, synAck: number): void {
+    const check = conn.passiveCheck!;
+    check.guard.open = false;
+    conn.passiveCheck = null;
+    conn.start = START_REFUSED_OR_ACTIVE;
+    conn.server.committed.passive = false;
+    conn.server.shown.passive = false;
+    for (const e of conn.log ?? []) {
+      if (e.frame > synAck) break;
+      if (e.frame < synAck) {
+        if (e.sender === 'client') {
+          e.received = e.received.filter((t) => t.endpoint !== 'server');
+          if (e.receiverNote?.endpoint === 'server') e.receiverNote = null;
+        }
+        this.setState(e, 'server', 'CLOSED');
+      } else {
+        e.sent = [
+          { endpoint: 'server', from: 'CLOSED', to: 'SYN_SENT', cause: 'snd_syn', text: CAUSE_TEXT.snd_syn },
+          { endpoint: 'server', from: 'SYN_SENT', to: 'SYN_RECEIVED', cause: 'simultaneous_open', text: CAUSE_TEXT.simultaneous_open },
+          ...e.sent.filter((t) => t.from !== 'LISTEN'),
+        ];
+        e.received = e.received.filter((t) => t.from !== 'LISTEN');
+      }
+      this.markRevised(e);
+    }
   }
 
   /**
@@ -324,7 +385,13 @@ export class StateTracker {
       const covered = !expired && acks && ge(seg.ack, x.end);
       const t: Transition[] | null = log ? [] : null;
       let n: StateNote | null = null;
-      if (covered || expired) n = receive(b, p, who, x, t, covered);
+      // A peer's SYN taken in SYN_SENT is answered with a SYN-ACK (the simultaneous open). An answer without
+      // SYN shows it was taken later, after a SYN-ACK pending behind it (a veth pair may deliver the peer's
+      // SYN-ACK first): then it changes nothing, and that SYN-ACK takes the endpoint straight to ESTABLISHED.
+      const takenLater = covered && p.state === 'SYN_SENT' && (x.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && !(seg.flags & TCP_SYN)
+        && pending.some((y) => y.frame > x.frame && (y.flags & TCP_SYN) && (y.flags & TCP_ACK) && acksSyn(b, y.ack));
+      if (takenLater) { /* received after the SYN-ACK, in ESTABLISHED: no transition */ }
+      else if (covered || expired) n = receive(b, p, who, x, t, covered);
       else (deferred ??= []).push(x);
       if (log && k < log.length && log[k].frame === x.frame) {
         const e = log[k++];
