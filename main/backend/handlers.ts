@@ -151,10 +151,14 @@ export function makeHandlers(svc: Service): Handlers {
     // ---- sessions and the classroom ----
     getSession: async (_p, s) => svc.sessionInfo(s),
     identify: async (p, s) => {
+      if (!s.learnersSeen.has(p.learner) && s.learnersSeen.size >= hub.limits.learnersPerSession) {
+        throw new ApiError('busy', `this session has already identified as ${s.learnersSeen.size} learners; open a new page for another learner`);
+      }
       const known = classroom.progress.progressOf(p.learner);
       if (!classroom.progress.know(p.learner, { name: p.name ?? null, student: s.student })) {
         throw new ApiError('busy', 'this server keeps progress for as many learners as it may; ask the teacher');
       }
+      s.learnersSeen.add(p.learner);
       s.learner = p.learner;
       s.name = p.name ?? known?.name ?? s.name;
       return svc.sessionInfo(s);

@@ -58,6 +58,10 @@ export class Session implements SourceViewer {
   lastStatus = '';
   learner: string | null = null;
   name: string | null = null;
+  /** Every learner key this session identified as (bounded by limits.learnersPerSession). */
+  readonly learnersSeen = new Set<string>();
+  /** The connection's remote address (browser sessions), for the per-address session limit. */
+  address: string | null = null;
   /** The lesson this session plays (null: none). */
   lesson: SessionLesson | null = null;
   /** Lessons being opened: sent nothing of their capture until the gate is known. */

@@ -162,7 +162,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (!role) return refuse(403, 'wrong token');
     if (!originAllowed(req.headers.origin, hosts)) return refuse(403, `origin ${JSON.stringify(req.headers.origin ?? '(none)')} is not this server's`);
     const loopback = isLoopbackAddress(req.socket.remoteAddress);
-    wss.handleUpgrade(req, socket, head, (ws) => attachWebSocket(ws, service, log, peer, { role, loopback, resume: url.searchParams.get('session') }));
+    wss.handleUpgrade(req, socket, head, (ws) => attachWebSocket(ws, service, log, peer, { role, loopback, resume: url.searchParams.get('session'), address: req.socket.remoteAddress ?? null }));
   });
   server.on('clientError', (err, socket) => {
     log(`malformed HTTP request: ${err.message}`);

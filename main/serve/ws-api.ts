@@ -54,6 +54,8 @@ export interface WsPeer {
   loopback: boolean;
   /** The session the page names (a reload), if any. */
   resume?: string | null;
+  /** The peer's address (the per-address limit of students' sessions). */
+  address?: string | null;
 }
 
 export function attachWebSocket(ws: WebSocket, service: Service, log: (line: string) => void, peer: string, who: WsPeer = { role: 'teacher', loopback: true }): void {

@@ -5,7 +5,7 @@
 // experiments are one at a time; a client that never reads cannot grow the server. Runs on the stand-in
 // engine (test/backend/fake-engine.ts) and a stand-in capture.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -220,6 +220,18 @@ describe('files confined (issue 13, 2)', () => {
     expect(await u.code('openFile', { path: secret })).toBe('file_error');
     expect((await download(u, server.token)).status).toBe(404);
     t.close(); u.close();
+  });
+
+  it('a FIFO or a device is refused at once: nothing waits on a pipe nobody writes to (fresh eyes: four such opens stalled every upload)', { timeout: 20_000 }, async () => {
+    const t = await teacher();
+    const fifos = [1, 2, 3, 4, 5].map((i) => join(dir, `fifo${i}`));
+    for (const f of fifos) spawnSync('mkfifo', [f]);
+    const answers = await Promise.all(fifos.map((f) => t.call('openFile', { path: f })));
+    for (const [i, r] of answers.entries()) expect(r, fifos[i]).toMatchObject({ error: { code: 'file_error', message: `${fifos[i]}: is not a regular file` } });
+    expect(await t.call('openFile', { path: '/dev/zero' })).toMatchObject({ error: { code: 'file_error', message: '/dev/zero: is not a regular file' } });
+    // The file threads are free: a real open still works.
+    await t.ok('openFile', { path: capture });
+    t.close();
   });
 
   it('saveCapture never writes a file on the server for a browser', async () => {
@@ -492,6 +504,32 @@ describe('sessions do not pile up', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(ub.path)).toBe(false);
     expect(s2.uploads!.used).toBe(0);
+    await s2.dispose();
+  });
+});
+
+describe('a student cannot take every place (fresh eyes: 310 sockets from one class token locked the teacher out)', () => {
+  it('students never take the teacher\'s reserve, one address holds a bounded number, and a session identifies as a few learners at most', async () => {
+    const s2 = new Service({
+      transport: 'websocket', dataDir: join(dir, 'data-room'), lessonsDir: null, log: () => undefined, pushIntervalMs: 0,
+      limits: { maxSessions: 12, teacherReserve: 4, studentSessionsPerAddress: 3, learnersPerSession: 2 },
+    });
+    const client = (id: string) => ({ id, emit: () => undefined });
+    // From one classroom address: three sessions, then refused; another address gets its own.
+    const fromA = [0, 1, 2, 3].map((i) => s2.connect(client(`a${i}`), { role: 'student', loopback: false, address: '10.0.0.5' }));
+    expect(fromA.map((x) => x !== null)).toEqual([true, true, true, false]);
+    // Loopback (one machine, as tests and the bench run a class) is not counted per address, but the
+    // students' share still ends before the teacher's reserve: 8 places for students in all.
+    const local = Array.from({ length: 10 }, (_, i) => s2.connect(client(`l${i}`), { role: 'student', loopback: true }));
+    expect(local.filter((x) => x !== null).length).toBe(8 - 3);
+    for (let i = 0; i < 4; i++) expect(s2.connect(client(`t${i}`), { role: 'teacher', loopback: true }), `teacher ${i}`).not.toBeNull();
+    // A session may identify as two learners; a third made-up key is refused, the known ones still work.
+    const c = client('a0');
+    await s2.handle('identify', { learner: 'learner-one-0001', name: 'One' }, c);
+    await s2.handle('identify', { learner: 'learner-two-0002', name: 'Two' }, c);
+    await expect(s2.handle('identify', { learner: 'learner-fake-0003', name: 'Bot' }, c)).rejects.toMatchObject({ code: 'busy' });
+    await s2.handle('identify', { learner: 'learner-one-0001' }, c);
+    expect(s2.classroom.progress.learners().map((r) => r.learner).sort()).toEqual(['learner-one-0001', 'learner-two-0002']);
     await s2.dispose();
   });
 });
