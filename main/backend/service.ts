@@ -305,7 +305,8 @@ export class Service implements HandshakeLabService {
       if (pending.cancel) return { file: s.student ? fileTitle(full) : full, bytesRead: 0, totalBytes: 0, frames: 0, done: true, cancelled: true };
       const src = this.hub.newSource('file', full, fileTitle(full));
       this.show(s, src, 'file');
-      return s.progress(await src.load());
+      // Away from the computer (a browser's upload), a compressed file may not grow past the upload limit.
+      return s.progress(await src.load(s.trust.anyPath ? {} : { maxPlainBytes: this.hub.limits.uploadFileBytes }));
     } finally {
       if (s.pendingLoad === pending) s.pendingLoad = null;
     }

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 // "Allow capture" would ask pkexec for root: here only whether it was asked, and by whom.
 const elevations = vi.hoisted(() => ({ n: 0 }));
@@ -256,6 +257,25 @@ describe('files confined (issue 13, 2)', () => {
     const st = await a.ok<StatusSnapshot>('getStatus');
     expect(JSON.stringify(st)).not.toContain(dir);
     a.close(); b.close();
+  });
+
+  it('a small gzip upload that decompresses past the upload limit stops there, saying so (fresh eyes: 400 KB opened as 26 million frames)', async () => {
+    const a = await student();
+    // A pcap header, then 2 MB of zeros: empty records, 16 bytes each, gzipped to a few kilobytes.
+    const header = Buffer.alloc(24);
+    header.writeUInt32LE(0xa1b2c3d4, 0); header.writeUInt16LE(2, 4); header.writeUInt16LE(4, 6);
+    header.writeUInt32LE(65535, 16); header.writeUInt32LE(1, 20);
+    const bomb = gzipSync(Buffer.concat([header, Buffer.alloc(2_000_000)]), { level: 9 });
+    expect(bomb.length).toBeLessThan(10_000);
+    const up = await upload(a, server.classToken, bomb, 'bomb.pcap.gz');
+    const handle = (JSON.parse(up.body.toString()) as { path: string }).path;
+    const r = await a.call('openFile', { path: handle });
+    const said = JSON.stringify(r);
+    expect(said).toContain('bomb.pcap.gz: decompresses to more than 0.3 MB, the largest capture this server opens from a browser');
+    // It stopped near the limit: 300,000 bytes hold at most 18,750 empty records.
+    const st = await a.ok<StatusSnapshot>('getStatus');
+    expect(st.total).toBeLessThanOrEqual(300_000 / 16);
+    a.close();
   });
 
   it('uploads are limited per file and in total, with the limit named', async () => {
