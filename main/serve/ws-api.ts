@@ -19,6 +19,12 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 const BACKLOG_LIMIT = 1 << 20;
 /** Requests of one connection being handled or answered but not yet written out, at most. */
 export const MAX_IN_FLIGHT = 8;
+/**
+ * Nor is a request taken while this much of the client's answers and pushes waits to be written: eight
+ * requests of 16 MB answers to a client that never reads held a gigabyte. Answers are bounded in bytes, not
+ * only in number.
+ */
+export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 /** How long a resuming connection waits for the session's old connection to close. */
 const RESUME_WAIT_MS = 1500;
 
@@ -63,13 +69,23 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
   let inFlight = 0;
   /** Messages that arrived while over the limit (at most what one read of the paused socket held). */
   const waiting: [RawData, boolean][] = [];
-  const settled = () => {
-    inFlight--;
-    while (waiting.length && inFlight < MAX_IN_FLIGHT) {
+  /** Room for one more request: few enough in flight, and little enough waiting to be written. */
+  const room = () => inFlight < MAX_IN_FLIGHT && ws.bufferedAmount < MAX_UNSENT_BYTES;
+  let drainTimer: ReturnType<typeof setTimeout> | null = null;
+  const takeWaiting = () => {
+    while (waiting.length && room()) {
       const [data, isBinary] = waiting.shift() as [RawData, boolean];
       receive(data, isBinary);
     }
-    if (ws.isPaused && !waiting.length && inFlight < MAX_IN_FLIGHT) ws.resume();
+    if (ws.isPaused && !waiting.length && room()) ws.resume();
+    // Held by unsent bytes with nothing in flight to settle: look again once some have gone out.
+    if (waiting.length && inFlight === 0 && !drainTimer && ws.readyState === ws.OPEN) {
+      drainTimer = setTimeout(() => { drainTimer = null; takeWaiting(); }, 50);
+    }
+  };
+  const settled = () => {
+    inFlight--;
+    takeWaiting();
   };
   /** Sends a message (objects are serialized here; a Buffer holds JSON text already and goes as a text frame). */
   const send = (msg: WsResponse | WsEvent | Buffer, done?: () => void) => {
@@ -127,9 +143,10 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
   function onMessage(data: RawData, isBinary: boolean): void {
     // Over the limit: stop reading this socket until answers have gone out (backpressure); what was
     // already read waits its turn.
-    if (inFlight >= MAX_IN_FLIGHT) {
+    if (!room() || waiting.length) {
       if (!ws.isPaused) ws.pause();
       waiting.push([data, isBinary]);
+      takeWaiting();
       return;
     }
     receive(data, isBinary);
@@ -164,5 +181,8 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
     );
   }
   ws.on('error', (err) => log(`${peer}: websocket error: ${err.message}`));
-  ws.on('close', () => service.detach(id));
+  ws.on('close', () => {
+    if (drainTimer) clearTimeout(drainTimer);
+    service.detach(id);
+  });
 }

@@ -339,6 +339,31 @@ describe('no client can exhaust or freeze the server (issue 13, 4)', () => {
     t.close();
   });
 
+  it('a client that never reads is bounded in bytes too: no new request is taken while megabytes of its answers wait (fresh eyes: 8 × 16 MB answers per socket)', async () => {
+    const t = await teacher();
+    const handled = { n: 0 };
+    const real = service.handle.bind(service);
+    // Answers of 16 MB each, as 10,000 rows with 1,400-character URIs in Info were.
+    const spy = vi.spyOn(service, 'handle').mockImplementation(async (m, p, c) => {
+      if (m !== 'getFrames') return real(m, p, c);
+      handled.n++;
+      return { total: 1, start: 0, rows: [], note: 'x'.repeat(16 * 1024 * 1024) } as never;
+    });
+    (t.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    // One request every 100 ms, as a page that keeps pulling sends them (a burst read at once is bounded by number).
+    for (let i = 0; i < 12; i++) {
+      t.ws.send(JSON.stringify({ id: 5000 + i, method: 'getFrames', params: { start: 0, count: 10 } }));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    // The first answer alone is more than the kernel's socket buffers take: the rest wait unread. Eight
+    // (the limit in number) would be 128 MB held for one socket.
+    expect(handled.n).toBeGreaterThanOrEqual(1);
+    expect(handled.n).toBeLessThanOrEqual(2);
+    spy.mockRestore();
+    t.close();
+  });
+
   it('a live push is serialized and encoded once for every student following it: each socket is handed the same bytes', async () => {
     const { default: WebSocket } = await import('ws');
     const t = await teacher();
