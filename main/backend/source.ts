@@ -91,23 +91,30 @@ export class Source {
     return { ...this.counters, decoded: this.store.total, skippedPush };
   }
 
-  /** Stores one frame (from a file or a capture) and notes what the next push should carry. */
+  /**
+   * Stores one frame (from a file or a capture) and notes what the next push should carry. Plain TCP
+   * segments take the store's fast path (no tree); a filtered view caught up to this frame gets its full
+   * decode, rebuilt from the stored facts.
+   */
   ingest(raw: RawFrame, offset: number): void {
-    const d = this.store.add(raw, offset);
-    this.views.added(d.frame, raw.data, d.sources.map((x) => x.data));
-    if (d.tcp) {
-      const s = d.tcp.analysis.stream;
+    const r = this.store.ingest(raw, offset);
+    if (this.views.wants(r.number)) {
+      const d = r.full ?? this.store.decodeStored(raw, r.number);
+      this.views.added(d.frame, raw.data, d.sources.map((x) => x.data));
+    }
+    if (r.stream >= 0) {
+      const s = r.stream;
       this.changedStreams.add(s);
-      const t = d.frame.transitions;
-      if (t && t.length && d.frame.states) {
-        this.pendingTransitions.push({ stream: s, frame: d.frame.frame, states: d.frame.states, transitions: t });
+      const t = r.transitions;
+      if (t && t.length && r.states) {
+        this.pendingTransitions.push({ stream: s, frame: r.number, states: r.states, transitions: t });
         if (this.pendingTransitions.length > 2 * MAX_TRANSITIONS_PER_PUSH) this.pendingTransitions.splice(0, MAX_TRANSITIONS_PER_PUSH);
       }
       // A segment that showed when its sender had really received earlier ones corrects their states.
-      for (const r of this.store.takeRevised()) {
-        const from = this.pendingRevisions.get(r.stream);
-        if (from === undefined || r.fromFrame < from) this.pendingRevisions.set(r.stream, r.fromFrame);
-        this.changedStreams.add(r.stream);
+      for (const rev of this.store.takeRevised()) {
+        const from = this.pendingRevisions.get(rev.stream);
+        if (from === undefined || rev.fromFrame < from) this.pendingRevisions.set(rev.stream, rev.fromFrame);
+        this.changedStreams.add(rev.stream);
       }
     }
     this.lastFrameAt = Date.now();

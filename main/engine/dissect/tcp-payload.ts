@@ -37,6 +37,16 @@ export function dissectTcpFin(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, a
   dissectTcpPayload(c, tcpTree, a, at, at, true);
 }
 
+/**
+ * Whether a payload on these ports, in a conversation no protocol has claimed and with no PDU being
+ * reassembled, goes to "data" (no port dissector, not HTTP by the heuristic): what the frame store's
+ * fast path checks before storing a frame without dissecting it (its columns are then TCP's).
+ */
+export function payloadIsData(d: Uint8Array, off: number, end: number, srcPort: number, dstPort: number): boolean {
+  if (HTTP_PORTS.has(srcPort) || HTTP_PORTS.has(dstPort) || DNS_PORTS.has(srcPort) || DNS_PORTS.has(dstPort)) return false;
+  return !looksLikeHttp(d, off, end);
+}
+
 /** process_tcp_payload: the payload's protocol by conversation, port or heuristic. */
 const processPayload: PduDissector = (c, off, end) => {
   if (httpClaimed(c)) return dissectHttp(c, off, end);
@@ -44,7 +54,7 @@ const processPayload: PduDissector = (c, off, end) => {
     if (HTTP_PORTS.has(port)) return dissectHttp(c, off, end);
     if (DNS_PORTS.has(port)) return dnsOverTcp(c, off, end);
   }
-  if (looksLikeHttp(c, off, end)) {
+  if (looksLikeHttp(c.d, off, end)) {
     // The heuristic sets HTTP as the conversation's dissector from this frame on.
     claimForHttp(c);
     return dissectHttp(c, off, end);
@@ -54,9 +64,8 @@ const processPayload: PduDissector = (c, off, end) => {
 };
 
 /** packet-http.c's TCP heuristic: the first complete line starts or ends with "HTTP/1." (any case). */
-function looksLikeHttp(c: Ctx, off: number, end: number): boolean {
+function looksLikeHttp(d: Uint8Array, off: number, end: number): boolean {
   // The first line end (an LF, or a CR not at the very end), found with the arrays' native search.
-  const d = c.d;
   let lf = d.indexOf(0x0a, off);
   if (lf >= end) lf = -1;
   let cr = d.indexOf(0x0d, off);
