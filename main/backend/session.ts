@@ -48,6 +48,9 @@ export interface SessionLesson {
   draft: boolean;
 }
 
+/** Rows pushed per round at most while the source's file is loading. */
+const LOADING_PUSH_ROWS = 60;
+
 export class Session implements SourceViewer {
   client: BackendClient | null = null;
   source: Source;
@@ -227,7 +230,9 @@ export class Session implements SourceViewer {
     const ready = this.client.canPush ? this.client.canPush() : true;
     if (!src.views.scanning(e)) {
       const total = this.viewTotal();
-      const r = this.push.next(total, ready);
+      // While a file loads, its rows' Info is built by re-dissection (the store's fast path makes none):
+      // a screenful per round, the rest counted as skipped (the page pulls what it shows).
+      const r = this.push.next(total, ready, src.loading ? LOADING_PUSH_ROWS : undefined);
       if (r) this.emit('frames', src.framesEvent(e, r.from, r.to, total, r.skipped));
     }
     if (ready && changes.connections) this.emit('connections', changes.connections);

@@ -65,11 +65,15 @@ const processPayload: PduDissector = (c, off, end) => {
 
 /** packet-http.c's TCP heuristic: the first complete line starts or ends with "HTTP/1." (any case). */
 function looksLikeHttp(d: Uint8Array, off: number, end: number): boolean {
-  // The first line end (an LF, or a CR not at the very end), found with the arrays' native search.
-  let lf = d.indexOf(0x0a, off);
-  if (lf >= end) lf = -1;
-  let cr = d.indexOf(0x0d, off);
-  if (cr >= end - 1 || (lf >= 0 && cr > lf)) cr = -1;
+  // The first line end: an LF, or a CR before it that is not the last byte. Scanned within the payload
+  // only (the store's fast path passes the reader's whole buffer, where a native search ran on past it).
+  let lf = -1, cr = -1;
+  for (let i = off; i < end; i++) {
+    const b = d[i];
+    if (b === 0x0a) { lf = i; break; }
+    if (b === 0x0d && cr < 0) cr = i;
+  }
+  if (cr >= end - 1) cr = -1;
   const len = cr >= 0 ? cr - off : lf >= 0 ? lf - off : -1;
   if (len < 0 || len === 8) return false;
   // Wireshark reads a negative offset from the end of the data (a line shorter than 8 bytes).

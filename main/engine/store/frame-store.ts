@@ -19,6 +19,7 @@ import { captureTime } from '../session';
 import { dissectState } from '../dissect/state';
 import { fastLayout, fastSegment, FALLBACK, SKIP } from '../stats/fast-segment';
 import { payloadIsData } from '../dissect/tcp-payload';
+import { WindowFrame } from '../io/reader';
 import { endpointName } from './labels';
 import {
   flagMask, flagsOf, packStates, readTcpBasics, readTcpRecord, unpackStates, writeTcpRecord, type RecordStrings,
@@ -139,6 +140,13 @@ export class FrameStore {
   /** TCP segments Wireshark does not analyse (bad header lengths): rare, kept whole by number. */
   private readonly unanalysed = new Map<number, StreamOnly>();
   private readonly linkIds = new Map<string, number>();
+  private putFrame = 0;
+  private putTime = 0;
+  private readonly putCtx: TimeContext = {
+    time: 0, streamFirst: 0, streamPrev: 0, streamInitialRtt: NaN,
+    timeOf: (m) => (m === this.putFrame ? this.putTime : this.timeOf(m)),
+  };
+  private lastLink: { linktype: number; iface: number; ng: RawFrame['pcapng']; section: RawFrame['section']; noInterfaceId: RawFrame['noInterfaceId']; tsPrecision: RawFrame['tsPrecision']; id: number } | null = null;
   private readonly names = new Interner();
   private readonly strings: RecordStrings = { expert: new Interner(), prefix: new Interner(), text: new Interner() };
   private readonly arena = new ArenaWriter();
@@ -252,7 +260,7 @@ export class FrameStore {
     const L = fastLayout;
     const d = L.buf;
     // Captured whole (a cut frame or payload has exceptions and heuristics), IPv4 without options.
-    if (L.payloadEnd > L.end || raw.len !== raw.data.length) return null;
+    if (L.payloadEnd > L.end || raw.len !== capturedLength(raw)) return null;
     if (d[L.ip] >> 4 === 4 && (d[L.ip] & 15) !== 5) return null;
     if (L.payload > L.tcp + 20 && !plainOptions(d, L.tcp + 20, L.payload)) return null;
     const flags = seg.flags;
@@ -287,7 +295,7 @@ export class FrameStore {
     this.off.push(dataOffset);
     this.sec.push(raw.tsSec);
     this.nsec.push(raw.tsNsec);
-    this.caplen.push(raw.data.length);
+    this.caplen.push(capturedLength(raw));
     this.wirelen.push(raw.len);
     this.link.push(this.linkId(raw));
     if (raw.noTimestamp || raw.hasTimestamp === false) this.untimed.add(n);
@@ -307,13 +315,14 @@ export class FrameStore {
       const { segment: seg, analysis: a } = tcp;
       const s = a.stream;
       const isNew = s >= this.streamCount || this.sFirst.get(s) === 0;
-      const ctx: TimeContext = {
-        time: t,
-        streamFirst: isNew ? t : this.timeOf(this.sFirst.get(s)),
-        streamPrev: isNew ? t : this.timeOf(this.sLast.get(s)),
-        timeOf: (m) => (m === n ? t : this.timeOf(m)),
-        streamInitialRtt: isNew ? NaN : this.sIrtt.get(s),
-      };
+      // One context object for every frame (its timeOf reads putFrame/putTime): none made per frame.
+      const ctx = this.putCtx;
+      this.putFrame = n;
+      this.putTime = t;
+      ctx.time = t;
+      ctx.streamFirst = isNew ? t : this.timeOf(this.sFirst.get(s));
+      ctx.streamPrev = isNew ? t : this.timeOf(this.sLast.get(s));
+      ctx.streamInitialRtt = isNew ? NaN : this.sIrtt.get(s);
       const { addr, extra } = writeTcpRecord(this.arena, { analysis: a, len: seg.len, tcpFlags: seg.flags, transitions }, ctx, this.strings);
       if (extra) this.extras.set(n, extra);
       this.rec.push(addr);
@@ -671,6 +680,10 @@ export class FrameStore {
   private linkId(raw: RawFrame): number {
     const linktype = raw.linktype, iface = raw.interface;
     const ng = raw.pcapng;
+    // Most frames are on the same link as the one before: no key string to build.
+    const last = this.lastLink;
+    if (last && last.linktype === linktype && last.iface === iface && last.ng === ng && last.section === raw.section
+      && last.noInterfaceId === raw.noInterfaceId && last.tsPrecision === raw.tsPrecision) return last.id;
     const key = `${linktype}/${iface}/${raw.section ?? ''}/${raw.noInterfaceId ? 1 : 0}/${raw.tsPrecision ?? ''}/${ng ? `${ng.section}/${ng.ifName ?? ''}/${ng.ifDescription ?? ''}` : ''}`;
     let id = this.linkIds.get(key);
     if (id === undefined) {
@@ -683,6 +696,7 @@ export class FrameStore {
       this.links.push({ linktype, interface: iface, meta });
       this.linkIds.set(key, id);
     }
+    this.lastLink = { linktype, iface, ng, section: raw.section, noInterfaceId: raw.noInterfaceId, tsPrecision: raw.tsPrecision, id };
     return id;
   }
 
@@ -716,6 +730,11 @@ function plainOptions(d: Uint8Array, pos: number, end: number): boolean {
     pos += d[pos + 1];
   }
   return true;
+}
+
+/** The captured length, without making the reader's window frame build a view of its bytes. */
+function capturedLength(raw: RawFrame): number {
+  return raw instanceof WindowFrame ? raw.caplen : raw.data.length;
 }
 
 type BlockFacts = Pick<RawFrame, 'comments' | 'packetFlags' | 'dropCount' | 'custom'>;
