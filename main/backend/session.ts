@@ -49,7 +49,14 @@ export interface SessionLesson {
 }
 
 /** Rows pushed per round at most while the source's file is loading. */
-const LOADING_PUSH_ROWS = 60;
+const LOADING_PUSH_ROWS = 20;
+/**
+ * Rows pushed per round at most while capturing: 1,500 frames/s at 30 rounds/s arrive whole; above that
+ * the newest rows go, the rest are counted as skipped (pulled when shown). Each pushed row's Info is a
+ * re-dissection, and 500 rows a round blocked the event loop long enough for dumpcap's pipe to fill and
+ * the kernel to drop frames.
+ */
+const LIVE_PUSH_ROWS = 50;
 
 export class Session implements SourceViewer {
   client: BackendClient | null = null;
@@ -232,7 +239,7 @@ export class Session implements SourceViewer {
       const total = this.viewTotal();
       // While a file loads, its rows' Info is built by re-dissection (the store's fast path makes none):
       // a screenful per round, the rest counted as skipped (the page pulls what it shows).
-      const r = this.push.next(total, ready, src.loading ? LOADING_PUSH_ROWS : undefined);
+      const r = this.push.next(total, ready, src.loading ? LOADING_PUSH_ROWS : src.status.state === 'running' ? LIVE_PUSH_ROWS : undefined);
       if (r) this.emit('frames', src.framesEvent(e, r.from, r.to, total, r.skipped));
     }
     if (ready && changes.connections) this.emit('connections', changes.connections);

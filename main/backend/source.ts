@@ -50,7 +50,7 @@ export class Source {
   /** Shares and running captures that keep the source alive without viewers. */
   pins = 0;
   status: CaptureStatus = { state: 'idle', source: null };
-  counters: Omit<Counters, 'skippedPush' | 'decoded'> = { captured: 0, droppedByKernel: 0, droppedByUs: 0 };
+  counters: Omit<Counters, 'skippedPush' | 'decoded' | 'missedSegments'> = { captured: 0, droppedByKernel: 0, droppedByUs: 0 };
   lastFrameAt = 0;
   /**
    * The programs' calls behind the capture: an experiment's, as it runs (captures.ts), or read back from
@@ -88,7 +88,7 @@ export class Source {
   }
 
   countersFor(skippedPush: number): Counters {
-    return { ...this.counters, decoded: this.store.total, skippedPush };
+    return { ...this.counters, decoded: this.store.total, skippedPush, missedSegments: this.store.missedSegments };
   }
 
   /**

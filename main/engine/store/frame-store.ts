@@ -83,6 +83,9 @@ export interface Ingested {
   full: FullDecode | null;
 }
 
+/** Analysis bits of a segment showing the capture missed one (lost_segment, ack_lost_segment). */
+const MISSED = flagMask(['lost_segment', 'ack_lost_segment']);
+
 const NO_REVISIONS: { stream: number; fromFrame: number }[] = [];
 const START_CAUSES: readonly StartCause[] = ['syn', 'syn_ack', 'mid_stream'];
 /** sHandshake: whether the stream's initial RTT ended a handshake (the client's ACK of the SYN-ACK). */
@@ -132,6 +135,8 @@ export class FrameStore {
   private readonly sStartCause = u8(0, 12);
   private readonly sRetrans = u32(0, 12);
   private streamCount = 0;
+  /** Frames whose analysis says a segment before them was never captured (Counters.missedSegments). */
+  missedSegments = 0;
 
   /** Per (link type, interface, section): what a re-dissection needs of the capture file's interface. */
   private readonly links: { linktype: number; interface: number; meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng' | 'tsPrecision'> }[] = [];
@@ -328,7 +333,9 @@ export class FrameStore {
       this.rec.push(addr);
       this.stream.push(s);
       this.tflags.push(seg.flags);
-      this.aflags.push(flagMask(a.flags));
+      const am = a.flags.length ? flagMask(a.flags) : 0;
+      this.aflags.push(am);
+      if (am & MISSED) this.missedSegments++;
       this.prev.push(isNew ? 0 : this.sLast.get(s));
       if (isNew) {
         const from = this.names.id(endpointName(seg.src, seg.srcPort)), to = this.names.id(endpointName(seg.dst, seg.dstPort));
