@@ -5,7 +5,7 @@
 //   and how long requests wait meanwhile (a `getStatus` every 20 ms, answered while the file loads).
 // Usage: node scripts/bench-open.js FILE   (npm run bench runs it on its 1M-frame file). Prints; asserts nothing.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
