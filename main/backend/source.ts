@@ -52,6 +52,9 @@ export class Source {
   status: CaptureStatus = { state: 'idle', source: null };
   counters: Omit<Counters, 'skippedPush' | 'decoded' | 'missedSegments'> = { captured: 0, droppedByKernel: 0, droppedByUs: 0 };
   lastFrameAt = 0;
+  private rateSecond = 0;
+  private rateCount = 0;
+  private previousSecond = 0;
   /**
    * The programs' calls behind the capture: an experiment's, as it runs (captures.ts), or read back from
    * the file's pcapng comments once it is loaded; null when it records none.
@@ -117,7 +120,19 @@ export class Source {
         this.changedStreams.add(rev.stream);
       }
     }
-    this.lastFrameAt = Date.now();
+    const now = (this.lastFrameAt = Date.now());
+    const second = Math.floor(now / 1000);
+    if (second !== this.rateSecond) {
+      this.previousSecond = second === this.rateSecond + 1 ? this.rateCount : 0;
+      this.rateSecond = second;
+      this.rateCount = 0;
+    }
+    this.rateCount++;
+  }
+
+  /** Frames stored in the last whole second or in this one, whichever is more (how fast frames come now). */
+  get framesPerSecond(): number {
+    return Math.floor(Date.now() / 1000) === this.rateSecond ? Math.max(this.previousSecond, this.rateCount) : 0;
   }
 
   /** A connection changed outside the frames (e.g. the program behind it became known): the next push carries it. */

@@ -19,6 +19,7 @@ import { captureTime } from '../session';
 import { dissectState } from '../dissect/state';
 import { fastLayout, fastSegment, FALLBACK, SKIP } from '../stats/fast-segment';
 import { payloadIsData } from '../dissect/tcp-payload';
+import { storeFastPath } from '../dissect/index';
 import { WindowFrame } from '../io/reader';
 import { endpointName } from './labels';
 import {
@@ -259,7 +260,7 @@ export class FrameStore {
   /** The reused layout check of the fast path: the segment, or null when the frame needs the full dissector. */
   private fastEligible(raw: RawFrame, n: number, session: Session): TcpSegment | null {
     // Block facts the frame tree shows (comments, flags, drops, custom blocks), or no timestamp: rare, full path.
-    if (raw.noTimestamp || raw.hasTimestamp === false || raw.custom || raw.packetFlags !== undefined || raw.dropCount !== undefined || (raw.comments && raw.comments.length)) return null;
+    if (!storeFastPath || raw.noTimestamp || raw.hasTimestamp === false || raw.custom || raw.packetFlags !== undefined || raw.dropCount !== undefined || (raw.comments && raw.comments.length)) return null;
     const seg = fastSegment(raw, n);
     if (seg === SKIP || seg === FALLBACK) return null;
     const L = fastLayout;
