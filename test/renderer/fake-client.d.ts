@@ -26,6 +26,8 @@ export interface FakeOptions {
   author?: FakeAuthor;
   experiment?: Fixture;
   liveDelayMs?: number;
+  /** A connection is first pushed only once it has this many segments (a busy back end coalesces pushes). */
+  firstPushAfter?: number;
   pageDelayMs?: number;
 }
 

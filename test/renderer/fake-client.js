@@ -93,7 +93,7 @@ export function createFakeClient(fixture, opts = {}) {
         const segs = next.ladder[String(f.row.stream)] || [];
         const upTo = segs.filter((s) => s.frame <= f.row.number);
         const c = next.connections.find((x) => x.stream === f.row.stream);
-        const partial = c && upTo.length ? { ...c, frames: upTo.length, lastFrame: f.row.number, states: upTo[upTo.length - 1].states } : null;
+        const partial = c && upTo.length >= (opts.firstPushAfter || 1) ? { ...c, frames: upTo.length, lastFrame: f.row.number, states: upTo[upTo.length - 1].states } : null;
         if (partial) data.connections = [...data.connections.filter((x) => x.stream !== c.stream), partial];
         emit('frames', { rows: [f.row], total: data.frames.length, skipped: 0 });
         if (partial) emit('connections', { connections: [partial] });

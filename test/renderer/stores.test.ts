@@ -203,5 +203,25 @@ describe('live pushes', () => {
     for (let i = 0; i < fx.frames.length; i++) expect(packets.rowAt(i)?.number).toBe(i + 1);
     expect(pulls).toBe(0);
     expect(useLadderStore().total).toBe((fx.ladder['0']).length);
+    expect(useStepStore().index).toBe(useLadderStore().total - 1);
+  });
+
+  it('follow the newest segment when the connection first shows up with several segments already', async () => {
+    // A busy back end pushes the connection late: its ladder loads with three segments at once.
+    const fx = fixture('classic');
+    h = await harness(null, { experiment: fx, liveDelayMs: 40, firstPushAfter: 3 });
+    const step = useStepStore();
+    const seen: number[] = [];
+    const run = h.client.runExperiment({ variant: 'classic' });
+    while (seen.length < 200) {
+      await new Promise((r) => setTimeout(r, 10));
+      if (step.index >= 0 && seen[seen.length - 1] !== step.index) seen.push(step.index);
+      if (useConnectionsStore().selected !== null && useLadderStore().total === fx.ladder['0'].length && step.index === useLadderStore().total - 1) break;
+    }
+    await run;
+    await settle(6);
+    // It never sat at the first segment while newer ones were there, and it ends at the newest.
+    expect(seen[0]).toBeGreaterThanOrEqual(2);
+    expect(step.index).toBe(fx.ladder['0'].length - 1);
   });
 });

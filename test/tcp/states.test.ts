@@ -185,6 +185,51 @@ describe('SYN_SENT', () => {
     expect(arrows(send('s', S | A, S_ISN, C_ISN + 1).transitions)).toEqual(['c:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)']);
   });
 
+  // Both reorderings below were recorded between two namespaces (record-states.sh, simultaneous-open): a veth
+  // pair hands an end's SYN and its later SYN-ACK to the peer from different CPUs' queues, so the SYN-ACK
+  // can arrive first. Which the kernel saw shows in the end's answer (a SYN-ACK, or a plain ACK).
+  it('simultaneous open, the peer\'s SYN-ACK overtaking its SYN: an end answering with a plain ACK went SYN_SENT → ESTABLISHED', () => {
+    const send = conversation();
+    send('c', S, C_ISN, 0);
+    send('s', S, S_ISN, 0); // as captured, the client "received" it in SYN_SENT…
+    send('s', S | A, S_ISN, C_ISN + 1);
+    // …but its answer is a plain ACK: had it taken the SYN in SYN_SENT it would have sent a SYN-ACK. It took
+    // the SYN-ACK first (SYN_SENT → ESTABLISHED), then the SYN changed nothing.
+    send('c', A, C_ISN + 1, S_ISN + 1);
+    const client = [1, 2, 3, 4].flatMap((n) => arrows(send.final(n).transitions).filter((a) => a.startsWith('c:')));
+    expect(client).toEqual(['c:CLOSED>SYN_SENT(snd_syn)', 'c:SYN_SENT>ESTABLISHED(rcv_syn_ack)']);
+    expect(send.final(2).states.client).toBe('SYN_SENT');
+    expect(send.final(3).states).toEqual(pair('ESTABLISHED', 'SYN_RECEIVED'));
+    expect(send.final(4).states).toEqual(pair('ESTABLISHED', 'ESTABLISHED'));
+  });
+
+  it('simultaneous open, the server\'s SYN captured after its SYN-ACK: it opened actively, never listened', () => {
+    const send = conversation();
+    send('c', S, C_ISN, 0);
+    expect(send('s', S | A, S_ISN, C_ISN + 1).states.server).toBe('SYN_RECEIVED'); // looks like a listener's answer…
+    // …until its own SYN, same ISN and no ACK, turns up: no listener sends that after its SYN-ACK.
+    send('s', S, S_ISN, 0);
+    send('c', A, C_ISN + 1, S_ISN + 1);
+    expect(send.final(1).start).toMatchObject({ client: 'CLOSED', server: 'CLOSED' });
+    expect(send.final(1).states).toEqual(pair('SYN_SENT', 'CLOSED'));
+    expect(arrows(send.final(2).transitions)).toEqual([
+      's:CLOSED>SYN_SENT(snd_syn)', 's:SYN_SENT>SYN_RECEIVED(simultaneous_open)', 'c:SYN_SENT>ESTABLISHED(rcv_syn_ack)',
+    ]);
+    expect(arrows(send.final(1).transitions)).toEqual(['c:CLOSED>SYN_SENT(snd_syn)']);
+    expect(send.final(3).transitions).toEqual([]);
+    expect(send.final(4).states).toEqual(pair('ESTABLISHED', 'ESTABLISHED'));
+    // A RST now takes the server to CLOSED, not back to LISTEN: it was never passive.
+    expect(send('c', R | A, C_ISN + 1, S_ISN + 1).states.server).toBe('CLOSED');
+  });
+
+  it('a listener\'s answer stays a listener\'s once the handshake went on (its retransmitted SYN-ACK is no second open)', () => {
+    const send = open();
+    send('c', A, C_ISN + 1, S_ISN + 1, 20);
+    send('s', S | A, S_ISN, C_ISN + 1);
+    expect(send.final(1).start).toMatchObject({ client: 'CLOSED', server: 'LISTEN' });
+    expect(arrows(send.final(1).transitions)).toEqual(['c:CLOSED>SYN_SENT(snd_syn)', 's:LISTEN>SYN_RECEIVED(rcv_syn)']);
+  });
+
   it('a RST without ACK, or one that does not acknowledge the SYN, is not acceptable (RFC 9293 §3.10.7.3)', () => {
     const send = conversation();
     send('c', S, C_ISN, 0);
@@ -397,10 +442,14 @@ describe('evidence rules', () => {
     send('c', S, C_ISN, 0);
     expect(send.tracker.settledBefore(1)).toBe(1);
     send('s', S | A, S_ISN, C_ISN + 1);
-    expect(send.tracker.settledBefore(2)).toBe(2); // the SYN-ACK now waits for the client
+    // The SYN-ACK waits for the client; the SYN's receipt too, while the server's own SYN could still turn
+    // up behind its SYN-ACK (a simultaneous open, reordered): the handshake going on settles it.
+    expect(send.tracker.settledBefore(2)).toBe(1);
     send('c', A, C_ISN + 1, S_ISN + 1);
-    expect(send.tracker.settledBefore(3)).toBe(3); // the ACK of the SYN-ACK waits for the server
-    expect(send.tracker.settledBefore(3 + EVIDENCE_HORIZON)).toBe(Infinity); // …until the horizon has passed
+    expect(send.tracker.settledBefore(3)).toBe(1);
+    send('c', A, C_ISN + 1, S_ISN + 1, 10);
+    expect(send.tracker.settledBefore(4)).toBe(3); // the ACK of the SYN-ACK waits for the server
+    expect(send.tracker.settledBefore(4 + EVIDENCE_HORIZON)).toBe(Infinity); // …until the horizon has passed
   });
 
   it('sequence numbers that wrap past 2^32 still acknowledge the FIN', () => {

@@ -6,6 +6,7 @@ import { useLadderStore } from './ladder';
 import { useSelectionStore } from './selection';
 import { useStepStore } from './step';
 import { useLessonsStore } from './lessons';
+import { useAppStore } from './app';
 
 /** Selects a frame wherever it was clicked; a TCP frame also moves the stepper to it (switching connection if needed). */
 export async function focusFrame(frame: number, stream: number | null): Promise<void> {
@@ -40,6 +41,7 @@ export function watchStudy(): () => void {
     if (s === ladder.stream) return;
     step.reset();
     await ladder.load(s);
-    if (step.index < 0 && ladder.total > 0 && connections.selected === s && !useLessonsStore().opening) await step.goTo(0);
+    // Watching live, the view follows the newest segment (sync.ts grows it from there); a file starts at the first.
+    if (step.index < 0 && ladder.total > 0 && connections.selected === s && !useLessonsStore().opening) await step.goTo(useAppStore().live ? ladder.total - 1 : 0);
   }, { flush: 'sync' });
 }
