@@ -18,6 +18,8 @@ import type { ViewEntry } from './views';
 export interface BackendClient extends ClientContext {
   /** False while the transport is behind (e.g. a WebSocket's bufferedAmount is high): live pushes are skipped. */
   canPush?(): boolean;
+  /** Runs `send`, whose events the transport may write out together (one system call for a push round). */
+  together?(send: () => void): void;
 }
 
 /** What a session may do beyond looking: decided by its token and where it connects from. */
@@ -230,8 +232,14 @@ export class Session implements SourceViewer {
 
   // ---- the live push ----
 
-  /** One push round: the newest rows of this session's view, and what changed in its source. */
+  /** One push round: the newest rows of this session's view, and what changed in its source (written out together). */
   pushRound(changes: SourceChanges): void {
+    if (!this.client) return;
+    if (this.client.together) this.client.together(() => this.pushRoundEvents(changes));
+    else this.pushRoundEvents(changes);
+  }
+
+  private pushRoundEvents(changes: SourceChanges): void {
     if (!this.client) return;
     const src = this.source;
     const e = this.view();

@@ -307,6 +307,43 @@ describe('no client can exhaust or freeze the server (issue 13, 4)', () => {
     t.close();
   });
 
+  it('a live push is serialized and encoded once for every student following it: each socket is handed the same bytes', async () => {
+    const { default: WebSocket } = await import('ws');
+    const t = await teacher();
+    await t.ok('startCapture', { interface: 'lo' });
+    const frames = rawFrames(capture);
+    cap.deliver(frames.slice(0, 10));
+    service.tick();
+    const share = await t.ok<Share>('share', { what: 'view', download: false });
+    const students = await Promise.all(Array.from({ length: 5 }, () => student()));
+    for (const s of students) await s.ok('openShared', { id: share.id });
+    // Everyone has caught up: the next round's rows are the same for all six (their cursors are alike).
+    service.tick();
+    await new Promise((r) => setTimeout(r, 200));
+    const sent: unknown[] = [];
+    // What the server hands each socket to send (the server's sockets and these clients' share the class).
+    const real = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (this: InstanceType<typeof WebSocket>, ...args: unknown[]) {
+      if (String(args[0]).startsWith('{"event":"frames"')) sent.push(args[0]);
+      return (real as (...a: unknown[]) => void).apply(this, args);
+    } as typeof real;
+    try {
+      const got = students.map((s) => s.events.length);
+      cap.deliver(frames.slice(10, 20));
+      service.tick();
+      await expect.poll(() => students.every((s, i) => s.events.slice(got[i]).some((e) => e.event === 'frames'))).toBe(true);
+    } finally {
+      WebSocket.prototype.send = real;
+    }
+    // Six sockets (the teacher and five students) at the same place: one Buffer, the same for all of them.
+    expect(sent.length).toBeGreaterThanOrEqual(6);
+    expect(sent.every((d) => Buffer.isBuffer(d))).toBe(true);
+    expect(new Set(sent).size).toBe(1);
+    await t.ok('stopCapture');
+    t.close();
+    for (const s of students) s.close();
+  });
+
   it('GET / keeps answering while another client pulls 50,000 rows at a time', { timeout: 240_000 }, async () => {
     // The puller runs in a process of its own, so that only the server's work is measured here.
     const script = `
