@@ -50,6 +50,17 @@ export interface SessionLesson {
   draft: boolean;
 }
 
+/** Rows pushed per round at most while the source's file is loading. */
+const LOADING_PUSH_ROWS = 20;
+/**
+ * Rows pushed per round at most while frames come faster than LIVE_FAST a second (a fast live capture):
+ * the newest rows go, the rest are counted as skipped (pulled when shown). Each pushed row's Info is a
+ * re-dissection, and 500 rows a round blocked the event loop long enough for dumpcap's pipe to fill and
+ * the kernel to drop frames. Slower, every row is pushed (up to the batch limit), as before.
+ */
+const LIVE_PUSH_ROWS = 50;
+const LIVE_FAST = 1500;
+
 export class Session implements SourceViewer {
   client: BackendClient | null = null;
   source: Source;
@@ -239,7 +250,9 @@ export class Session implements SourceViewer {
     const ready = this.client.canPush ? this.client.canPush() : true;
     if (!src.views.scanning(e)) {
       const total = this.viewTotal();
-      const r = this.push.next(total, ready);
+      // While a file loads, its rows' Info is built by re-dissection (the store's fast path makes none):
+      // a screenful per round, the rest counted as skipped (the page pulls what it shows).
+      const r = this.push.next(total, ready, src.loading ? LOADING_PUSH_ROWS : src.framesPerSecond > LIVE_FAST ? LIVE_PUSH_ROWS : undefined);
       if (r) this.emit('frames', src.framesEvent(e, r.from, r.to, total, r.skipped));
     }
     if (ready && changes.connections) this.emit('connections', changes.connections);
