@@ -10,11 +10,12 @@
 //   short messages of a busy loopback, where reading is cheapest and the per-frame work shows most)
 //   decode --fields  vs  tshark -T fields (same fields)    (target: ≥ 2× faster)
 //   decode --jsonl   vs  tshark -T pdml (whole trees, ¼ file; for information)
-//   live loopback throughput, if capture is possible here (scripts/bench-live.js)
+//   opening the 1M-frame file through serve vs tshark -T fields (scripts/bench-open.js; target ≤ 10 s, ≥ 5×)
+//   live loopback throughput, if capture is possible here (scripts/bench-live.js; target ≥ 50,000 frames/s lossless)
 //   the UI in Chromium: a 1M-frame file opened, scrolled and measured, then 1,000 frames/s live for a
 //   minute (scripts/bench-ui.js; skipped, saying why, without Chromium or capture rights)
 //
-// Options: --frames N (default 1200000), --small-frames N (default 1000000), --dir DIR (default /dev/shm/handshake-lab-bench with 4 GiB free, else $TMPDIR/…), --keep, --skip-decode,
+// Options: --frames N (default 1200000), --small-frames N (default 1000000), --dir DIR (default /dev/shm/handshake-lab-bench with 4 GiB free, else $TMPDIR/…), --keep, --skip-decode, --skip-open,
 // --ui-frames N (default 1000000), --ui-live-seconds S (default 60), --skip-ui, --skip-live, --skip-class
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, statfsSync } from 'node:fs';
@@ -155,6 +156,17 @@ function main() {
     console.log(`decode --fields --jsonl vs tshark -T fields (same ${FIELDS.length} fields): ${(tsharkFields.seconds / fieldsJson.seconds).toFixed(2)}× faster   (target ≥ 2×)`);
     console.log(`decode --fields (tab-separated) vs tshark -T fields:          ${(tsharkFields.seconds / fieldsTsv.seconds).toFixed(2)}× faster`);
     console.log(`decode --jsonl (whole trees) vs tshark -T pdml:                ${(pdml.seconds / full.seconds).toFixed(2)}× faster`);
+  }
+
+  // Opening a 1M-frame capture through serve (first rows, every frame stored, the connection list) against
+  // tshark -T fields on the same file, and requests' waits meanwhile (scripts/bench-open.js).
+  const open = join(root, 'scripts', 'bench-open.js');
+  if (existsSync(open) && !args.includes('--skip-open')) {
+    const million = join(dir, 'bench-1000000.pcap');
+    if (!existsSync(million)) generate(million, { frames: 1_000_000 });
+    console.log('');
+    const r = spawnSync('node', [open, million], { stdio: 'inherit' });
+    if (r.status !== 0) console.log(`open bench failed (exit ${r.status})`);
   }
 
   const live = join(root, 'scripts', 'bench-live.js');

@@ -94,6 +94,12 @@ export interface Counters {
   droppedByUs: number;
   /** Frames not pushed live to this client because it was behind (it can pull them). */
   skippedPush: number;
+  /**
+   * Frames marking segments the capture never saw (tcp.analysis.lost_segment or ack_lost_segment: a
+   * gap in a connection's sequence numbers). Loss before us shows here at once, while the kernel's and
+   * dumpcap's drop counters are known only when dumpcap stops.
+   */
+  missedSegments: number;
 }
 
 /** One row of the packet list. */

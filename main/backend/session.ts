@@ -18,6 +18,8 @@ import type { ViewEntry } from './views';
 export interface BackendClient extends ClientContext {
   /** False while the transport is behind (e.g. a WebSocket's bufferedAmount is high): live pushes are skipped. */
   canPush?(): boolean;
+  /** Runs `send`, whose events the transport may write out together (one system call for a push round). */
+  together?(send: () => void): void;
 }
 
 /** What a session may do beyond looking: decided by its token and where it connects from. */
@@ -48,6 +50,17 @@ export interface SessionLesson {
   draft: boolean;
 }
 
+/** Rows pushed per round at most while the source's file is loading. */
+const LOADING_PUSH_ROWS = 20;
+/**
+ * Rows pushed per round at most while frames come faster than LIVE_FAST a second (a fast live capture):
+ * the newest rows go, the rest are counted as skipped (pulled when shown). Each pushed row's Info is a
+ * re-dissection, and 500 rows a round blocked the event loop long enough for dumpcap's pipe to fill and
+ * the kernel to drop frames. Slower, every row is pushed (up to the batch limit), as before.
+ */
+const LIVE_PUSH_ROWS = 50;
+const LIVE_FAST = 1500;
+
 export class Session implements SourceViewer {
   client: BackendClient | null = null;
   source: Source;
@@ -56,6 +69,10 @@ export class Session implements SourceViewer {
   lastStatus = '';
   learner: string | null = null;
   name: string | null = null;
+  /** Every learner key this session identified as (bounded by limits.learnersPerSession). */
+  readonly learnersSeen = new Set<string>();
+  /** The connection's remote address (browser sessions), for the per-address session limit. */
+  address: string | null = null;
   /** The lesson this session plays (null: none). */
   lesson: SessionLesson | null = null;
   /** Lessons being opened: sent nothing of their capture until the gate is known. */
@@ -219,15 +236,23 @@ export class Session implements SourceViewer {
 
   // ---- the live push ----
 
-  /** One push round: the newest rows of this session's view, and what changed in its source. */
+  /** One push round: the newest rows of this session's view, and what changed in its source (written out together). */
   pushRound(changes: SourceChanges): void {
+    if (!this.client) return;
+    if (this.client.together) this.client.together(() => this.pushRoundEvents(changes));
+    else this.pushRoundEvents(changes);
+  }
+
+  private pushRoundEvents(changes: SourceChanges): void {
     if (!this.client) return;
     const src = this.source;
     const e = this.view();
     const ready = this.client.canPush ? this.client.canPush() : true;
     if (!src.views.scanning(e)) {
       const total = this.viewTotal();
-      const r = this.push.next(total, ready);
+      // While a file loads, its rows' Info is built by re-dissection (the store's fast path makes none):
+      // a screenful per round, the rest counted as skipped (the page pulls what it shows).
+      const r = this.push.next(total, ready, src.loading ? LOADING_PUSH_ROWS : src.framesPerSecond > LIVE_FAST ? LIVE_PUSH_ROWS : undefined);
       if (r) this.emit('frames', src.framesEvent(e, r.from, r.to, total, r.skipped));
     }
     if (ready && changes.connections) this.emit('connections', changes.connections);

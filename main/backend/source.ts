@@ -50,8 +50,11 @@ export class Source {
   /** Shares and running captures that keep the source alive without viewers. */
   pins = 0;
   status: CaptureStatus = { state: 'idle', source: null };
-  counters: Omit<Counters, 'skippedPush' | 'decoded'> = { captured: 0, droppedByKernel: 0, droppedByUs: 0 };
+  counters: Omit<Counters, 'skippedPush' | 'decoded' | 'missedSegments'> = { captured: 0, droppedByKernel: 0, droppedByUs: 0 };
   lastFrameAt = 0;
+  private rateSecond = 0;
+  private rateCount = 0;
+  private previousSecond = 0;
   /**
    * The programs' calls behind the capture: an experiment's, as it runs (captures.ts), or read back from
    * the file's pcapng comments once it is loaded; null when it records none.
@@ -88,29 +91,48 @@ export class Source {
   }
 
   countersFor(skippedPush: number): Counters {
-    return { ...this.counters, decoded: this.store.total, skippedPush };
+    return { ...this.counters, decoded: this.store.total, skippedPush, missedSegments: this.store.missedSegments };
   }
 
-  /** Stores one frame (from a file or a capture) and notes what the next push should carry. */
+  /**
+   * Stores one frame (from a file or a capture) and notes what the next push should carry. Plain TCP
+   * segments take the store's fast path (no tree); a filtered view caught up to this frame gets its full
+   * decode, rebuilt from the stored facts.
+   */
   ingest(raw: RawFrame, offset: number): void {
-    const d = this.store.add(raw, offset);
-    this.views.added(d.frame, raw.data, d.sources.map((x) => x.data));
-    if (d.tcp) {
-      const s = d.tcp.analysis.stream;
+    const r = this.store.ingest(raw, offset);
+    if (this.views.wants(r.number)) {
+      const d = r.full ?? this.store.decodeStored(raw, r.number);
+      this.views.added(d.frame, raw.data, d.sources.map((x) => x.data));
+    }
+    if (r.stream >= 0) {
+      const s = r.stream;
       this.changedStreams.add(s);
-      const t = d.frame.transitions;
-      if (t && t.length && d.frame.states) {
-        this.pendingTransitions.push({ stream: s, frame: d.frame.frame, states: d.frame.states, transitions: t });
+      const t = r.transitions;
+      if (t && t.length && r.states) {
+        this.pendingTransitions.push({ stream: s, frame: r.number, states: r.states, transitions: t });
         if (this.pendingTransitions.length > 2 * MAX_TRANSITIONS_PER_PUSH) this.pendingTransitions.splice(0, MAX_TRANSITIONS_PER_PUSH);
       }
       // A segment that showed when its sender had really received earlier ones corrects their states.
-      for (const r of this.store.takeRevised()) {
-        const from = this.pendingRevisions.get(r.stream);
-        if (from === undefined || r.fromFrame < from) this.pendingRevisions.set(r.stream, r.fromFrame);
-        this.changedStreams.add(r.stream);
+      for (const rev of this.store.takeRevised()) {
+        const from = this.pendingRevisions.get(rev.stream);
+        if (from === undefined || rev.fromFrame < from) this.pendingRevisions.set(rev.stream, rev.fromFrame);
+        this.changedStreams.add(rev.stream);
       }
     }
-    this.lastFrameAt = Date.now();
+    const now = (this.lastFrameAt = Date.now());
+    const second = Math.floor(now / 1000);
+    if (second !== this.rateSecond) {
+      this.previousSecond = second === this.rateSecond + 1 ? this.rateCount : 0;
+      this.rateSecond = second;
+      this.rateCount = 0;
+    }
+    this.rateCount++;
+  }
+
+  /** Frames stored in the last whole second or in this one, whichever is more (how fast frames come now). */
+  get framesPerSecond(): number {
+    return Math.floor(Date.now() / 1000) === this.rateSecond ? Math.max(this.previousSecond, this.rateCount) : 0;
   }
 
   /** A connection changed outside the frames (e.g. the program behind it became known): the next push carries it. */
@@ -177,7 +199,7 @@ export class Source {
   }
 
   /** Reads the source's file into the store in steps; progress goes to the viewers. Resolves when done or cancelled. */
-  load(): Promise<LoadProgress> {
+  load(o: { maxPlainBytes?: number } = {}): Promise<LoadProgress> {
     const file = this.file as string;
     const state = { cancel: false, done: Promise.resolve({ file, bytesRead: 0, totalBytes: 0, frames: 0, done: false } as LoadProgress) };
     let lastProgress = 0;
@@ -200,6 +222,7 @@ export class Source {
           for (const v of this.viewers) v.sourceProgress(p);
         },
         cancelled: () => state.cancel || this.disposed,
+        maxPlainBytes: o.maxPlainBytes,
       });
       // The file is read: its store takes no more frames, so its connection trackers can go.
       this.store.seal();

@@ -66,6 +66,12 @@ export class Views {
     }
   }
 
+  /** Whether a filtered view is caught up to frame `n` - 1, so frame `n` is to be checked as it is stored. */
+  wants(n: number): boolean {
+    for (const e of this.entries.values()) if (e.match && e.view.scanned === n - 1) return true;
+    return false;
+  }
+
   /** Called for every frame as it is stored: views that are caught up check it now. */
   added(frame: DecodedFrame, bytes: Uint8Array, sources?: readonly Uint8Array[]): void {
     for (const e of this.entries.values()) {

@@ -33,3 +33,14 @@ export interface Replay {
   /** Captured bytes of an earlier frame (the parts of a reassembled buffer). */
   bytesOf(frame: number): Uint8Array;
 }
+
+/**
+ * The tape of a frame the store stored by its fast path (a plain TCP segment whose payload, if any, goes
+ * to "data"): every cross-frame fact its dissection asks for is "none" (0: no PDU being reassembled, no
+ * protocol claiming the conversation, no FIN-ended PDU waiting), so a replay answers 0 to every question.
+ */
+export class ZeroTape extends Tape {
+  override next(): TapeValue {
+    return 0;
+  }
+}

@@ -11,7 +11,7 @@ import { ApiError, type ApiEvent, type ApiEvents, type WsEvent, type WsResponse 
 import type { ApiMethod } from '../api/requests';
 import type { Role } from '../api/types';
 import type { BackendClient, Service } from '../backend/service';
-import { stringifyInSlices } from '../backend/slicer';
+import { encodeInSlices } from '../backend/slicer';
 
 /** Requests are small (a path or a filter at most); anything bigger is not one of ours. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -19,23 +19,33 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 const BACKLOG_LIMIT = 1 << 20;
 /** Requests of one connection being handled or answered but not yet written out, at most. */
 export const MAX_IN_FLIGHT = 8;
+/**
+ * Nor is a request taken while this much of the client's answers and pushes waits to be written: eight
+ * requests of 16 MB answers to a client that never reads held a gigabyte. Answers are bounded in bytes, not
+ * only in number.
+ */
+export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 /** How long a resuming connection waits for the session's old connection to close. */
 const RESUME_WAIT_MS = 1500;
 
 /**
- * Event texts by payload: the back end sends the same event object to every session at the same place
- * (50 students following one live capture), so it is serialized once for all of them.
+ * Encoded events by payload: the back end sends the same event object to every session at the same place
+ * (50 students following one live capture), so it is serialized and encoded to UTF-8 once for all of them
+ * (a string would be encoded again for each socket it is written to).
  */
-const eventTexts = new WeakMap<object, string>();
+const encodedEvents = new WeakMap<object, { event: ApiEvent; data: Buffer }>();
 
-function eventText(event: ApiEvent, payload: unknown): string {
-  if (typeof payload !== 'object' || payload === null) return JSON.stringify({ event, payload });
-  let text = eventTexts.get(payload);
-  if (text === undefined || !text.startsWith(`{"event":"${event}"`)) {
-    text = JSON.stringify({ event, payload });
-    eventTexts.set(payload, text);
-  }
-  return text;
+export function encodeEvent(event: ApiEvent, payload: unknown): Buffer {
+  if (typeof payload !== 'object' || payload === null) return encode({ event, payload });
+  const hit = encodedEvents.get(payload);
+  if (hit && hit.event === event) return hit.data;
+  const data = encode({ event, payload });
+  encodedEvents.set(payload, { event, data });
+  return data;
+}
+
+function encode(msg: unknown): Buffer {
+  return Buffer.from(JSON.stringify(msg));
 }
 
 const requestShape = z.object({
@@ -50,6 +60,8 @@ export interface WsPeer {
   loopback: boolean;
   /** The session the page names (a reload), if any. */
   resume?: string | null;
+  /** The peer's address (the per-address limit of students' sessions). */
+  address?: string | null;
 }
 
 export function attachWebSocket(ws: WebSocket, service: Service, log: (line: string) => void, peer: string, who: WsPeer = { role: 'teacher', loopback: true }): void {
@@ -57,20 +69,31 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
   let inFlight = 0;
   /** Messages that arrived while over the limit (at most what one read of the paused socket held). */
   const waiting: [RawData, boolean][] = [];
-  const settled = () => {
-    inFlight--;
-    while (waiting.length && inFlight < MAX_IN_FLIGHT) {
+  /** Room for one more request: few enough in flight, and little enough waiting to be written. */
+  const room = () => inFlight < MAX_IN_FLIGHT && ws.bufferedAmount < MAX_UNSENT_BYTES;
+  let drainTimer: ReturnType<typeof setTimeout> | null = null;
+  const takeWaiting = () => {
+    while (waiting.length && room()) {
       const [data, isBinary] = waiting.shift() as [RawData, boolean];
       receive(data, isBinary);
     }
-    if (ws.isPaused && !waiting.length && inFlight < MAX_IN_FLIGHT) ws.resume();
+    if (ws.isPaused && !waiting.length && room()) ws.resume();
+    // Held by unsent bytes with nothing in flight to settle: look again once some have gone out.
+    if (waiting.length && inFlight === 0 && !drainTimer && ws.readyState === ws.OPEN) {
+      drainTimer = setTimeout(() => { drainTimer = null; takeWaiting(); }, 50);
+    }
   };
-  const send = (msg: WsResponse | WsEvent | string, done?: () => void) => {
+  const settled = () => {
+    inFlight--;
+    takeWaiting();
+  };
+  /** Sends a message (objects are serialized here; a Buffer holds JSON text already and goes as a text frame). */
+  const send = (msg: WsResponse | WsEvent | Buffer, done?: () => void) => {
     if (ws.readyState !== ws.OPEN) {
       done?.();
       return;
     }
-    ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg), (err) => {
+    ws.send(Buffer.isBuffer(msg) ? msg : JSON.stringify(msg), { binary: false }, (err) => {
       if (err) log(`${peer}: send failed: ${err.message}`);
       done?.();
     });
@@ -78,9 +101,20 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
   const client: BackendClient = {
     id,
     emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]) {
-      send(eventText(event, payload));
+      send(encodeEvent(event, payload));
     },
     canPush: () => ws.bufferedAmount < BACKLOG_LIMIT,
+    // A push round's events (rows, connections, transitions) in one write of the socket, not one each:
+    // writing was the largest share of the server's work with 50 clients following a live capture.
+    together(sendAll: () => void) {
+      const socket = (ws as unknown as { _socket?: { cork?(): void; uncork?(): void } })._socket;
+      socket?.cork?.();
+      try {
+        sendAll();
+      } finally {
+        socket?.uncork?.();
+      }
+    },
   };
   const answer = (msg: WsResponse) => send(msg, settled);
   const reject = (reason: string, requestId = -1) => {
@@ -109,9 +143,10 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
   function onMessage(data: RawData, isBinary: boolean): void {
     // Over the limit: stop reading this socket until answers have gone out (backpressure); what was
     // already read waits its turn.
-    if (inFlight >= MAX_IN_FLIGHT) {
+    if (!room() || waiting.length) {
       if (!ws.isPaused) ws.pause();
       waiting.push([data, isBinary]);
+      takeWaiting();
       return;
     }
     receive(data, isBinary);
@@ -135,15 +170,19 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
       return reject(`not a request: ${first ? `${first.path.join('.') || 'message'}: ${first.message}` : 'bad shape'}`, Number.isSafeInteger(rid) && rid >= 0 ? rid : -1);
     }
     const { id: requestId, method, params } = shape.data;
+    const fail = (e: unknown) => {
+      const err = e instanceof ApiError ? e.toJSON() : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
+      answer({ id: requestId, error: err });
+    };
     service.handle(method as ApiMethod, params, client).then(
       // A large answer (10,000 rows) is written out in slices too.
-      (result) => stringifyInSlices({ id: requestId, result }, service.hub.slicer).then((text) => send(text, settled)),
-      (e: unknown) => {
-        const err = e instanceof ApiError ? e.toJSON() : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
-        answer({ id: requestId, error: err });
-      },
+      (result) => encodeInSlices({ id: requestId, result }, service.hub.slicer).then((data) => send(data, settled), fail),
+      fail,
     );
   }
   ws.on('error', (err) => log(`${peer}: websocket error: ${err.message}`));
-  ws.on('close', () => service.detach(id));
+  ws.on('close', () => {
+    if (drainTimer) clearTimeout(drainTimer);
+    service.detach(id);
+  });
 }

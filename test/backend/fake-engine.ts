@@ -26,6 +26,9 @@ export const FIELDS = {
 };
 const field = (name: string, value: Field['value'], offset: number, length: number): Field => ({ name, value, display: `${name}: ${value}`, offset, length, children: [] });
 
+/** The store's fast path writes what the real dissectors give, not what this stand-in gives: off. */
+export const storeFastPath = false;
+
 export function dissectFrame(raw: RawFrame, frameNumber: number, session: Session): DissectResult {
   const d = raw.data;
   const v = new DataView(d.buffer, d.byteOffset, d.byteLength);

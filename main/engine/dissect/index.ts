@@ -34,6 +34,13 @@ export interface DissectResult {
   tape: Tape | null;
 }
 
+/**
+ * The frame store may store plain TCP segments without calling dissectFrame (FrameStore.ingest): what
+ * these dissectors would give such a frame is what the store's fast path writes (test/backend/
+ * store-fast.test.ts compares them). A stand-in engine in tests says false.
+ */
+export const storeFastPath: boolean = true;
+
 /** Dissects one frame. Never throws: malformed input is flagged and decoding goes on. */
 export function dissectFrame(raw: RawFrame, frameNumber: number, session: Session): DissectResult {
   const c = new Ctx(raw, frameNumber, session);

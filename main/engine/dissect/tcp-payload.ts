@@ -37,6 +37,16 @@ export function dissectTcpFin(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, a
   dissectTcpPayload(c, tcpTree, a, at, at, true);
 }
 
+/**
+ * Whether a payload on these ports, in a conversation no protocol has claimed and with no PDU being
+ * reassembled, goes to "data" (no port dissector, not HTTP by the heuristic): what the frame store's
+ * fast path checks before storing a frame without dissecting it (its columns are then TCP's).
+ */
+export function payloadIsData(d: Uint8Array, off: number, end: number, srcPort: number, dstPort: number): boolean {
+  if (HTTP_PORTS.has(srcPort) || HTTP_PORTS.has(dstPort) || DNS_PORTS.has(srcPort) || DNS_PORTS.has(dstPort)) return false;
+  return !looksLikeHttp(d, off, end);
+}
+
 /** process_tcp_payload: the payload's protocol by conversation, port or heuristic. */
 const processPayload: PduDissector = (c, off, end) => {
   if (httpClaimed(c)) return dissectHttp(c, off, end);
@@ -44,7 +54,7 @@ const processPayload: PduDissector = (c, off, end) => {
     if (HTTP_PORTS.has(port)) return dissectHttp(c, off, end);
     if (DNS_PORTS.has(port)) return dnsOverTcp(c, off, end);
   }
-  if (looksLikeHttp(c, off, end)) {
+  if (looksLikeHttp(c.d, off, end)) {
     // The heuristic sets HTTP as the conversation's dissector from this frame on.
     claimForHttp(c);
     return dissectHttp(c, off, end);
@@ -54,13 +64,16 @@ const processPayload: PduDissector = (c, off, end) => {
 };
 
 /** packet-http.c's TCP heuristic: the first complete line starts or ends with "HTTP/1." (any case). */
-function looksLikeHttp(c: Ctx, off: number, end: number): boolean {
-  // The first line end (an LF, or a CR not at the very end), found with the arrays' native search.
-  const d = c.d;
-  let lf = d.indexOf(0x0a, off);
-  if (lf >= end) lf = -1;
-  let cr = d.indexOf(0x0d, off);
-  if (cr >= end - 1 || (lf >= 0 && cr > lf)) cr = -1;
+function looksLikeHttp(d: Uint8Array, off: number, end: number): boolean {
+  // The first line end: an LF, or a CR before it that is not the last byte. Scanned within the payload
+  // only (the store's fast path passes the reader's whole buffer, where a native search ran on past it).
+  let lf = -1, cr = -1;
+  for (let i = off; i < end; i++) {
+    const b = d[i];
+    if (b === 0x0a) { lf = i; break; }
+    if (b === 0x0d && cr < 0) cr = i;
+  }
+  if (cr >= end - 1) cr = -1;
   const len = cr >= 0 ? cr - off : lf >= 0 ? lf - off : -1;
   if (len < 0 || len === 8) return false;
   // Wireshark reads a negative offset from the end of the data (a line shorter than 8 bytes).

@@ -92,6 +92,12 @@ function ipStart(d: Uint8Array, b: number, end: number, linktype: number): numbe
 }
 
 /**
+ * Where the last segment fastSegment returned lies in its buffer (offsets in `buf`): the frame store's
+ * fast path checks the IP header and the payload from here. One object, refilled per segment.
+ */
+export const fastLayout: { buf: Uint8Array; ip: number; tcp: number; payload: number; payloadEnd: number; end: number } = { buf: new Uint8Array(0), ip: 0, tcp: 0, payload: 0, payloadEnd: 0, end: 0 };
+
+/**
  * A segment with every field present from the start: one object shape for every segment keeps the
  * tracker's property reads monomorphic (several times faster than a shape per mix of options).
  */
@@ -169,6 +175,13 @@ export function fastSegment(raw: RawFrame, frame: number, into?: TcpSegment): Tc
   seg.wscaleShift = undefined;
   seg.sack = undefined;
   if (hdr > 20 && !readOptions(d, tcp + 20, tcp + hdr, seg)) return FALLBACK;
+  const at = fastLayout;
+  at.buf = d;
+  at.ip = ip;
+  at.tcp = tcp;
+  at.payload = tcp + hdr;
+  at.payloadEnd = payloadEnd;
+  at.end = end;
   return seg;
 }
 

@@ -5,13 +5,13 @@ type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64A
 type Ctor = new (length: number) => TypedArray;
 
 export class Column {
-  private chunks: TypedArray[] = [];
+  protected chunks: TypedArray[] = [];
   length = 0;
-  private readonly shift: number;
-  private readonly mask: number;
+  protected readonly shift: number;
+  protected readonly mask: number;
 
   /** `shift`: log2 of the chunk length (16 for per-frame columns; smaller for per-stream ones). */
-  constructor(private readonly ctor: Ctor, private readonly fill = 0, shift = 16) {
+  constructor(private readonly ctor: Ctor, protected readonly fill = 0, shift = 16) {
     this.shift = shift;
     this.mask = (1 << shift) - 1;
   }
@@ -53,11 +53,140 @@ export class Column {
   }
 }
 
-export const u8 = (fill = 0, shift = 16) => new Column(Uint8Array, fill, shift);
-export const u16 = (fill = 0, shift = 16) => new Column(Uint16Array, fill, shift);
-export const u32 = (fill = 0, shift = 16) => new Column(Uint32Array, fill, shift);
-export const i32 = (fill = 0, shift = 16) => new Column(Int32Array, fill, shift);
-export const f64 = (fill = 0, shift = 16) => new Column(Float64Array, fill, shift);
+// One subclass per element type, each with its own copy of push/get/set: a single Column class read
+// Uint8Array, Uint32Array and Float64Array chunks through the same code, whose element accesses V8 then
+// could not specialise (megamorphic); with a copy per type each stays monomorphic, which made storing
+// a frame (about twenty column writes) markedly cheaper.
+class Uint8Column extends Column {
+  override push(v: number): number {
+    const i = this.length;
+    const chunks = this.chunks as Uint8Array[];
+    if ((i & this.mask) === 0 && (i >>> this.shift) === chunks.length) {
+      const c = new Uint8Array(this.mask + 1);
+      if (this.fill !== 0) c.fill(this.fill);
+      chunks.push(c);
+    }
+    chunks[i >>> this.shift][i & this.mask] = v;
+    this.length = i + 1;
+    return i;
+  }
+
+  override get(i: number): number {
+    if (i >= this.length) return this.fill;
+    return (this.chunks as Uint8Array[])[i >>> this.shift][i & this.mask];
+  }
+
+  override set(i: number, v: number): void {
+    while (i >= this.length) this.push(this.fill);
+    (this.chunks as Uint8Array[])[i >>> this.shift][i & this.mask] = v;
+  }
+}
+
+class Uint16Column extends Column {
+  override push(v: number): number {
+    const i = this.length;
+    const chunks = this.chunks as Uint16Array[];
+    if ((i & this.mask) === 0 && (i >>> this.shift) === chunks.length) {
+      const c = new Uint16Array(this.mask + 1);
+      if (this.fill !== 0) c.fill(this.fill);
+      chunks.push(c);
+    }
+    chunks[i >>> this.shift][i & this.mask] = v;
+    this.length = i + 1;
+    return i;
+  }
+
+  override get(i: number): number {
+    if (i >= this.length) return this.fill;
+    return (this.chunks as Uint16Array[])[i >>> this.shift][i & this.mask];
+  }
+
+  override set(i: number, v: number): void {
+    while (i >= this.length) this.push(this.fill);
+    (this.chunks as Uint16Array[])[i >>> this.shift][i & this.mask] = v;
+  }
+}
+
+class Uint32Column extends Column {
+  override push(v: number): number {
+    const i = this.length;
+    const chunks = this.chunks as Uint32Array[];
+    if ((i & this.mask) === 0 && (i >>> this.shift) === chunks.length) {
+      const c = new Uint32Array(this.mask + 1);
+      if (this.fill !== 0) c.fill(this.fill);
+      chunks.push(c);
+    }
+    chunks[i >>> this.shift][i & this.mask] = v;
+    this.length = i + 1;
+    return i;
+  }
+
+  override get(i: number): number {
+    if (i >= this.length) return this.fill;
+    return (this.chunks as Uint32Array[])[i >>> this.shift][i & this.mask];
+  }
+
+  override set(i: number, v: number): void {
+    while (i >= this.length) this.push(this.fill);
+    (this.chunks as Uint32Array[])[i >>> this.shift][i & this.mask] = v;
+  }
+}
+
+class Int32Column extends Column {
+  override push(v: number): number {
+    const i = this.length;
+    const chunks = this.chunks as Int32Array[];
+    if ((i & this.mask) === 0 && (i >>> this.shift) === chunks.length) {
+      const c = new Int32Array(this.mask + 1);
+      if (this.fill !== 0) c.fill(this.fill);
+      chunks.push(c);
+    }
+    chunks[i >>> this.shift][i & this.mask] = v;
+    this.length = i + 1;
+    return i;
+  }
+
+  override get(i: number): number {
+    if (i >= this.length) return this.fill;
+    return (this.chunks as Int32Array[])[i >>> this.shift][i & this.mask];
+  }
+
+  override set(i: number, v: number): void {
+    while (i >= this.length) this.push(this.fill);
+    (this.chunks as Int32Array[])[i >>> this.shift][i & this.mask] = v;
+  }
+}
+
+class Float64Column extends Column {
+  override push(v: number): number {
+    const i = this.length;
+    const chunks = this.chunks as Float64Array[];
+    if ((i & this.mask) === 0 && (i >>> this.shift) === chunks.length) {
+      const c = new Float64Array(this.mask + 1);
+      if (this.fill !== 0) c.fill(this.fill);
+      chunks.push(c);
+    }
+    chunks[i >>> this.shift][i & this.mask] = v;
+    this.length = i + 1;
+    return i;
+  }
+
+  override get(i: number): number {
+    if (i >= this.length) return this.fill;
+    return (this.chunks as Float64Array[])[i >>> this.shift][i & this.mask];
+  }
+
+  override set(i: number, v: number): void {
+    while (i >= this.length) this.push(this.fill);
+    (this.chunks as Float64Array[])[i >>> this.shift][i & this.mask] = v;
+  }
+}
+
+export const u8 = (fill = 0, shift = 16): Column => new Uint8Column(Uint8Array, fill, shift);
+export const u16 = (fill = 0, shift = 16): Column => new Uint16Column(Uint16Array, fill, shift);
+export const u32 = (fill = 0, shift = 16): Column => new Uint32Column(Uint32Array, fill, shift);
+export const i32 = (fill = 0, shift = 16): Column => new Int32Column(Int32Array, fill, shift);
+export const f64 = (fill = 0, shift = 16): Column => new Float64Column(Float64Array, fill, shift);
 
 /** Strings stored once, referred to by a small number (addresses, protocol names, Info prefixes). */
 export class Interner {

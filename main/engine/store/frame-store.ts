@@ -2,7 +2,8 @@
 // frame), so a million frames cost well under 150 bytes each. A frame's full decode is rebuilt on
 // demand by re-reading its bytes and re-dissecting them with the TCP facts the first pass stored
 // (so stream numbers, relative numbers, analysis flags and states come out identical).
-import type { ConnectionStart, RawFrame, StartCause, StateNote, TcpAnalysis, TcpSegment, Transition } from '../types';
+import type { ConnectionStart, EndpointStates, RawFrame, StartCause, StateNote, TcpAnalysis, TcpSegment, Transition } from '../types';
+import { TCP_FIN, TCP_RST, TCP_SYN } from '../types';
 import type { StoreConnection as ConnectionSummary, StorePrograms, StoreRow as FrameRow } from './types';
 import { newSession, type Session } from '../session';
 import { TcpTracker, type StreamOnly } from '../tcp/tracker';
@@ -13,7 +14,13 @@ import { f64, i32, Interner, u16, u32, u8 } from './columns';
 import { decodeInSession, type FullDecode } from './decode';
 import { timeColumn } from '../dissect/frame';
 import { readTape, writeTape } from './tape-record';
-import { Tape, type Replay } from '../tape';
+import { Tape, ZeroTape, type Replay } from '../tape';
+import { captureTime } from '../session';
+import { dissectState } from '../dissect/state';
+import { fastLayout, fastSegment, FALLBACK, SKIP } from '../stats/fast-segment';
+import { payloadIsData } from '../dissect/tcp-payload';
+import { storeFastPath } from '../dissect/index';
+import { WindowFrame } from '../io/reader';
 import { endpointName } from './labels';
 import {
   flagMask, flagsOf, packStates, readTcpBasics, readTcpRecord, unpackStates, writeTcpRecord, type RecordStrings,
@@ -27,6 +34,8 @@ export interface ByteSource {
 }
 
 const NONE = 0xffffffff;
+/** Tape address of a frame stored by the fast path: its tape is all zeros (ZeroTape). */
+const ZERO_TAPE = 0xfffffffe;
 const MISC_MALFORMED = 1, MISC_TCP = 2;
 
 /** Facts of one TCP frame of a stream, for ladders and graphs (no re-dissection needed). */
@@ -63,6 +72,20 @@ class ReplayStates extends StateTracker {
     return this.current ?? { states: { client: 'ESTABLISHED', server: 'ESTABLISHED' }, transitions: [] };
   }
 }
+
+/** What `ingest` tells the caller of a frame it stored. */
+export interface Ingested {
+  number: number;
+  /** tcp.stream, or -1 for a frame without an analysed TCP segment. */
+  stream: number;
+  states: EndpointStates | null;
+  transitions: Transition[] | null;
+  /** The full decode when the frame went through the dissector; null for the fast path (decodeStored makes it). */
+  full: FullDecode | null;
+}
+
+/** Analysis bits of a segment showing the capture missed one (lost_segment, ack_lost_segment). */
+const MISSED = flagMask(['lost_segment', 'ack_lost_segment']);
 
 const NO_REVISIONS: { stream: number; fromFrame: number }[] = [];
 const START_CAUSES: readonly StartCause[] = ['syn', 'syn_ack', 'mid_stream'];
@@ -113,6 +136,8 @@ export class FrameStore {
   private readonly sStartCause = u8(0, 12);
   private readonly sRetrans = u32(0, 12);
   private streamCount = 0;
+  /** Frames whose analysis says a segment before them was never captured (Counters.missedSegments). */
+  missedSegments = 0;
 
   /** Per (link type, interface, section): what a re-dissection needs of the capture file's interface. */
   private readonly links: { linktype: number; interface: number; meta: Pick<RawFrame, 'section' | 'noInterfaceId' | 'pcapng' | 'tsPrecision'> }[] = [];
@@ -121,6 +146,13 @@ export class FrameStore {
   /** TCP segments Wireshark does not analyse (bad header lengths): rare, kept whole by number. */
   private readonly unanalysed = new Map<number, StreamOnly>();
   private readonly linkIds = new Map<string, number>();
+  private putFrame = 0;
+  private putTime = 0;
+  private readonly putCtx: TimeContext = {
+    time: 0, streamFirst: 0, streamPrev: 0, streamInitialRtt: NaN,
+    timeOf: (m) => (m === this.putFrame ? this.putTime : this.timeOf(m)),
+  };
+  private lastLink: { linktype: number; iface: number; ng: RawFrame['pcapng']; section: RawFrame['section']; noInterfaceId: RawFrame['noInterfaceId']; tsPrecision: RawFrame['tsPrecision']; id: number } | null = null;
   private readonly names = new Interner();
   private readonly strings: RecordStrings = { expert: new Interner(), prefix: new Interner(), text: new Interner() };
   private readonly arena = new ArenaWriter();
@@ -171,8 +203,8 @@ export class FrameStore {
   }
 
   /**
-   * Decodes and stores the next frame. `dataOffset` is where its captured bytes sit in the byte source.
-   * Returns the full decode (for live pushes, display filters and events); the store keeps only columns.
+   * Decodes and stores the next frame through the full dissector. `dataOffset` is where its captured
+   * bytes sit in the byte source. Returns the full decode; the store keeps only columns.
    */
   add(raw: RawFrame, dataOffset: number): FullDecode {
     const n = this.off.length + 1;
@@ -182,42 +214,129 @@ export class FrameStore {
     const d = decodeInSession(raw, n, this.session);
     const f = d.frame;
     for (const r of this.session.states.revisions) this.revise(r.frame, r.stream, r.report);
+    const report: StateReport | null = f.states ? { states: f.states, transitions: f.transitions ?? [] } : null;
+    if (report && f.notes) report.notes = f.notes;
+    if (report && f.start) report.start = f.start;
+    const tape = d.tape && d.tape.length ? writeTape(this.arena, d.tape, this.longStrings) : NONE;
+    this.put(raw, dataOffset, n, f.src, f.dst, f.protocol, f.malformed, report, f.transitions, d.tcp, d.tapped, d.tcpOnly, tape, d.time);
+    this.cacheInfo(n, f.info);
+    return d;
+  }
+
+  /**
+   * Stores the next frame as `add` does, at the engine's speed when it can: a plain TCP segment (Ethernet,
+   * SLL, loopback or raw IP; IPv4 without options or IPv6; the frame captured whole) whose payload, if
+   * any, goes to "data" is read in place by `stats`' fast path and analysed by the same trackers, without
+   * a tree: its columns are TCP's (src, dst, "TCP"), its tape all zeros (ZeroTape), and its Info and
+   * details are built when a row is shown (re-dissected from the stored facts, exactly as the first pass
+   * would have made them: test/backend/store-fast.test.ts). Any other frame goes through `add`.
+   */
+  ingest(raw: RawFrame, dataOffset: number): Ingested {
+    const session = this.session;
+    if (!session) throw new Error('FrameStore.add after seal(): this store\'s capture has ended');
+    const n = this.off.length + 1;
+    const seg = this.fastEligible(raw, n, session);
+    if (!seg) {
+      const d = this.add(raw, dataOffset);
+      return { number: n, stream: d.tcp ? d.tcp.analysis.stream : -1, states: d.frame.states, transitions: d.frame.transitions, full: d };
+    }
+    if (!this.t0) this.t0 = { sec: raw.tsSec, nsec: raw.tsNsec };
+    const time = captureTime(session, raw);
+    seg.time = time;
+    // What dissectTcp does for such a segment, in its order: analysis, options (the window scale), states.
+    const analysis = session.tcp.analyze(seg);
+    session.tcp.finish(seg);
+    const report = session.states.onSegment(seg, analysis);
+    // What the frame dissector remembers of every frame (frame.time_delta of the next).
+    const ds = dissectState(session);
+    ds.prevSec = raw.tsSec;
+    ds.prevNsec = raw.tsNsec;
+    ds.hasPrev = true;
+    for (const r of session.states.revisions) this.revise(r.frame, r.stream, r.report);
+    this.put(raw, dataOffset, n, seg.src, seg.dst, 'TCP', false, report, report.transitions, { segment: seg, analysis }, true, null, ZERO_TAPE, time);
+    return { number: n, stream: analysis.stream, states: report.states, transitions: report.transitions, full: null };
+  }
+
+  /** The reused layout check of the fast path: the segment, or null when the frame needs the full dissector. */
+  private fastEligible(raw: RawFrame, n: number, session: Session): TcpSegment | null {
+    // Block facts the frame tree shows (comments, flags, drops, custom blocks), or no timestamp: rare, full path.
+    if (!storeFastPath || raw.noTimestamp || raw.hasTimestamp === false || raw.custom || raw.packetFlags !== undefined || raw.dropCount !== undefined || (raw.comments && raw.comments.length)) return null;
+    const seg = fastSegment(raw, n);
+    if (seg === SKIP || seg === FALLBACK) return null;
+    const L = fastLayout;
+    const d = L.buf;
+    // Captured whole (a cut frame or payload has exceptions and heuristics), IPv4 without options.
+    if (L.payloadEnd > L.end || raw.len !== capturedLength(raw)) return null;
+    if (d[L.ip] >> 4 === 4 && (d[L.ip] & 15) !== 5) return null;
+    if (L.payload > L.tcp + 20 && !plainOptions(d, L.tcp + 20, L.payload)) return null;
+    const flags = seg.flags;
+    if (seg.len > 0) {
+      // Data with a SYN or RST: rare, and TCP treats it apart.
+      if (flags & (TCP_SYN | TCP_RST)) return null;
+      if (!payloadIsData(d, L.payload, L.payloadEnd, seg.srcPort, seg.dstPort)) return null;
+      if (this.streamHasPayloadState(session, seg)) return null;
+    } else if (flags & TCP_FIN) {
+      // An empty FIN may end a PDU waiting for it.
+      if (this.streamHasPayloadState(session, seg)) return null;
+    }
+    return seg;
+  }
+
+  /** Whether a dissector keeps anything for the segment's stream (a PDU being reassembled, HTTP). */
+  private streamHasPayloadState(session: Session, seg: TcpSegment): boolean {
+    const s = session.tcp.peekStream(seg);
+    if (s < 0) return false;
+    const ds = dissectState(session);
+    return ds.tcpPdus.has(2 * s) || ds.tcpPdus.has(2 * s + 1) || ds.httpClaimed.has(s) || ds.http.has(s);
+  }
+
+  /** The full decode of frame `n` just stored by `ingest`'s fast path, from its bytes (for display filters). */
+  decodeStored(raw: RawFrame, n: number): FullDecode {
+    return this.replay(this.rawWith(n, raw.data), n);
+  }
+
+  /** Stores the columns and records of frame `n` (after its trackers have seen it). */
+  private put(raw: RawFrame, dataOffset: number, n: number, src: string, dst: string, protocol: string, malformed: boolean,
+    report: StateReport | null, transitions: Transition[] | null, tcp: FullDecode['tcp'], tapped: boolean, tcpOnly: StreamOnly | null, tape: number, t: number): void {
     this.off.push(dataOffset);
     this.sec.push(raw.tsSec);
     this.nsec.push(raw.tsNsec);
-    this.caplen.push(raw.data.length);
+    this.caplen.push(capturedLength(raw));
     this.wirelen.push(raw.len);
     this.link.push(this.linkId(raw));
     if (raw.noTimestamp || raw.hasTimestamp === false) this.untimed.add(n);
-    this.src.push(this.names.id(f.src));
-    this.dst.push(this.names.id(f.dst));
-    this.proto.push(this.names.id(f.protocol));
-    this.states.push(packStates(f.states));
-    if (f.notes) this.notes.set(n, f.notes);
+    this.src.push(this.names.id(src));
+    this.dst.push(this.names.id(dst));
+    this.proto.push(this.names.id(protocol));
+    const states = report ? report.states : null;
+    this.states.push(packStates(states));
+    if (report?.notes) this.notes.set(n, report.notes);
     const facts = blockFacts(raw);
     if (facts) this.blockFacts.set(n, facts);
-    if (d.tcpOnly) this.unanalysed.set(n, d.tcpOnly);
-    this.tapes.push(d.tape && d.tape.length ? writeTape(this.arena, d.tape, this.longStrings) : NONE);
-    let misc = f.malformed ? MISC_MALFORMED : 0;
-    if (d.tcp) {
+    if (tcpOnly) this.unanalysed.set(n, tcpOnly);
+    this.tapes.push(tape);
+    let misc = malformed ? MISC_MALFORMED : 0;
+    if (tcp) {
       misc |= MISC_TCP;
-      const { segment: seg, analysis: a } = d.tcp;
+      const { segment: seg, analysis: a } = tcp;
       const s = a.stream;
       const isNew = s >= this.streamCount || this.sFirst.get(s) === 0;
-      const t = d.time;
-      const ctx: TimeContext = {
-        time: t,
-        streamFirst: isNew ? t : this.timeOf(this.sFirst.get(s)),
-        streamPrev: isNew ? t : this.timeOf(this.sLast.get(s)),
-        timeOf: (m) => (m === n ? t : this.timeOf(m)),
-        streamInitialRtt: isNew ? NaN : this.sIrtt.get(s),
-      };
-      const { addr, extra } = writeTcpRecord(this.arena, { analysis: a, len: seg.len, tcpFlags: seg.flags, transitions: f.transitions }, ctx, this.strings);
+      // One context object for every frame (its timeOf reads putFrame/putTime): none made per frame.
+      const ctx = this.putCtx;
+      this.putFrame = n;
+      this.putTime = t;
+      ctx.time = t;
+      ctx.streamFirst = isNew ? t : this.timeOf(this.sFirst.get(s));
+      ctx.streamPrev = isNew ? t : this.timeOf(this.sLast.get(s));
+      ctx.streamInitialRtt = isNew ? NaN : this.sIrtt.get(s);
+      const { addr, extra } = writeTcpRecord(this.arena, { analysis: a, len: seg.len, tcpFlags: seg.flags, transitions }, ctx, this.strings);
       if (extra) this.extras.set(n, extra);
       this.rec.push(addr);
       this.stream.push(s);
       this.tflags.push(seg.flags);
-      this.aflags.push(flagMask(a.flags));
+      const am = a.flags.length ? flagMask(a.flags) : 0;
+      this.aflags.push(am);
+      if (am & MISSED) this.missedSegments++;
       this.prev.push(isNew ? 0 : this.sLast.get(s));
       if (isNew) {
         const from = this.names.id(endpointName(seg.src, seg.srcPort)), to = this.names.id(endpointName(seg.dst, seg.dstPort));
@@ -228,7 +347,7 @@ export class FrameStore {
       }
       this.sLast.set(s, n);
       // Frames and bytes as tshark's conversation table counts them (headers read to their end).
-      if (!d.tapped) {
+      if (!tapped) {
         // not counted
       } else if (a.direction === 0) {
         this.sFramesC.set(s, this.sFramesC.get(s) + 1);
@@ -237,14 +356,14 @@ export class FrameStore {
         this.sFramesS.set(s, this.sFramesS.get(s) + 1);
         this.sBytesS.set(s, this.sBytesS.get(s) + raw.len);
       }
-      this.sStates.set(s, packStates(f.states));
-      if (f.start) this.setStart(s, f.start);
+      this.sStates.set(s, packStates(states));
+      if (report?.start) this.setStart(s, report.start);
       if (Number.isNaN(this.sIrtt.get(s)) && a.initialRtt !== undefined) {
         this.sIrtt.set(s, a.initialRtt);
         // tshark's initial_rtt is set by the first ACK after a SYN: a handshake only if it is the client's.
         this.sHandshake.set(s, a.direction === 0 && !(seg.flags & 0x4) ? RTT_HANDSHAKE : RTT_NONE);
       }
-      if (a.flags.includes('retransmission')) this.sRetrans.set(s, this.sRetrans.get(s) + 1);
+      if (a.flags.length && a.flags.includes('retransmission')) this.sRetrans.set(s, this.sRetrans.get(s) + 1);
     } else {
       this.rec.push(NONE);
       this.stream.push(-1);
@@ -253,8 +372,6 @@ export class FrameStore {
       this.prev.push(0);
     }
     this.misc.push(misc);
-    this.cacheInfo(n, f.info);
-    return d;
   }
 
   /** Seconds since the capture's first frame, exactly as captureTime computes it. */
@@ -467,7 +584,7 @@ export class FrameStore {
     // counts, at its stored time; a record without one that is no packet (link type -1) does not.
     while (m >= 1 && this.untimed.has(m) && this.links[this.link.get(m - 1)].linktype < 0) m--;
     return {
-      tape: addr === NONE ? new Tape() : readTape(this.reader, addr, this.longStrings),
+      tape: addr === NONE ? new Tape() : addr === ZERO_TAPE ? new ZeroTape() : readTape(this.reader, addr, this.longStrings),
       prevTime: m >= 1 ? { sec: this.sec.get(m - 1), nsec: this.nsec.get(m - 1) } : null,
       bytesOf: (frame) => this.readBytes(this.off.get(frame - 1), this.caplen.get(frame - 1)),
     };
@@ -571,6 +688,10 @@ export class FrameStore {
   private linkId(raw: RawFrame): number {
     const linktype = raw.linktype, iface = raw.interface;
     const ng = raw.pcapng;
+    // Most frames are on the same link as the one before: no key string to build.
+    const last = this.lastLink;
+    if (last && last.linktype === linktype && last.iface === iface && last.ng === ng && last.section === raw.section
+      && last.noInterfaceId === raw.noInterfaceId && last.tsPrecision === raw.tsPrecision) return last.id;
     const key = `${linktype}/${iface}/${raw.section ?? ''}/${raw.noInterfaceId ? 1 : 0}/${raw.tsPrecision ?? ''}/${ng ? `${ng.section}/${ng.ifName ?? ''}/${ng.ifDescription ?? ''}` : ''}`;
     let id = this.linkIds.get(key);
     if (id === undefined) {
@@ -583,6 +704,7 @@ export class FrameStore {
       this.links.push({ linktype, interface: iface, meta });
       this.linkIds.set(key, id);
     }
+    this.lastLink = { linktype, iface, ng, section: raw.section, noInterfaceId: raw.noInterfaceId, tsPrecision: raw.tsPrecision, id };
     return id;
   }
 
@@ -597,6 +719,30 @@ export class FrameStore {
     const arena = this.arena.bytes;
     return { columns, arena, strings, perFrame: this.total ? (columns + arena + strings) / this.total : 0 };
   }
+}
+
+/**
+ * TCP options the fast path may store without the dissector: only the common kinds (the fast reader
+ * already checked their lengths), and after an End of Option List only zeros (else "Non-zero header
+ * padding", an error that marks the frame malformed).
+ */
+function plainOptions(d: Uint8Array, pos: number, end: number): boolean {
+  while (pos < end) {
+    const kind = d[pos];
+    if (kind === 0) {
+      for (let p = pos + 1; p < end; p++) if (d[p] !== 0) return false;
+      return true;
+    }
+    if (kind === 1) { pos++; continue; }
+    if (kind !== 2 && kind !== 3 && kind !== 4 && kind !== 5 && kind !== 8) return false;
+    pos += d[pos + 1];
+  }
+  return true;
+}
+
+/** The captured length, without making the reader's window frame build a view of its bytes. */
+function capturedLength(raw: RawFrame): number {
+  return raw instanceof WindowFrame ? raw.caplen : raw.data.length;
 }
 
 type BlockFacts = Pick<RawFrame, 'comments' | 'packetFlags' | 'dropCount' | 'custom'>;

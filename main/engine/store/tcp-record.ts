@@ -98,7 +98,8 @@ export function writeTcpRecord(w: ArenaWriter, f: TcpFacts, t: TimeContext, stri
   const a = f.analysis;
   let extra: Record<string, unknown> | null = null;
   const keep = (k: string, v: unknown) => { (extra ??= {})[k] = v; };
-  for (const k of Object.keys(a)) if (!KNOWN.has(k)) keep(k, (a as unknown as Record<string, unknown>)[k]);
+  // (for…in, not Object.keys: no array per record; analyses have no inherited enumerable keys)
+  for (const k in a) if (!KNOWN.has(k)) keep(k, (a as unknown as Record<string, unknown>)[k]);
   // Anything not a plain non-negative integer where one is expected goes to the extras, verbatim.
   const uintOr = (k: keyof TcpAnalysis, v: number | undefined): boolean => {
     if (v === undefined) return false;
@@ -111,9 +112,11 @@ export function writeTcpRecord(w: ArenaWriter, f: TcpFacts, t: TimeContext, stri
   if (a.direction === 1) mask |= B_DIR;
   const synFin = ((f.tcpFlags & 0x2) ? 1 : 0) + ((f.tcpFlags & 0x1) ? 1 : 0);
   if (a.nxtseq !== (a.seq + f.len + synFin) % 4294967296) mask |= B_NXT;
-  const fm = flagMask(a.flags);
-  const canonical = flagsOf(fm);
-  if (canonical.length !== a.flags.length || canonical.some((x, i) => x !== a.flags[i])) mask |= B_FLAGLIST;
+  const fm = a.flags.length ? flagMask(a.flags) : 0;
+  if (fm !== 0 || a.flags.length) {
+    const canonical = flagsOf(fm);
+    if (canonical.length !== a.flags.length || canonical.some((x, i) => x !== a.flags[i])) mask |= B_FLAGLIST;
+  }
   if (uintOr('dupAckNum', a.dupAckNum)) mask |= B_DUPNUM;
   if (uintOr('dupAckFrame', a.dupAckFrame)) mask |= B_DUPFRAME;
   if (uintOr('acksFrame', a.acksFrame)) mask |= B_ACKS;

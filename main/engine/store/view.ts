@@ -60,10 +60,11 @@ export class PushCursor {
 
   constructor(readonly maxRows = 500) {}
 
-  next(viewTotal: number, ready: boolean): { from: number; to: number; skipped: number } | null {
+  /** `max`: fewer rows this round than maxRows (a file loading: the rest are counted as skipped). */
+  next(viewTotal: number, ready: boolean, max = this.maxRows): { from: number; to: number; skipped: number } | null {
     if (viewTotal < this.cursor) this.cursor = viewTotal;
     if (!ready || viewTotal === this.cursor) return null;
-    const from = Math.max(this.cursor, viewTotal - this.maxRows);
+    const from = Math.max(this.cursor, viewTotal - Math.min(max, this.maxRows));
     const skipped = from - this.cursor;
     this.cursor = viewTotal;
     this.delivered += viewTotal - from;

@@ -79,6 +79,15 @@ export class TcpTracker {
   }
 
   /**
+   * The stream an existing conversation of `seg`'s 4-tuple has, or -1 (none yet: the segment would
+   * create one), without analysing anything. The frame store asks before choosing its fast path: no
+   * dissector state can be keyed by a stream that does not exist yet.
+   */
+  peekStream(seg: TcpSegment): number {
+    return this.table.get(seg.src, seg.dst, seg.srcPort, seg.dstPort)?.stream ?? -1;
+  }
+
+  /**
    * A segment Wireshark does not analyse (a header shorter than 20 bytes, or longer than the
    * packet): its conversation is still found or created, and its times and completeness counted.
    */

@@ -457,7 +457,7 @@ export default {
   },
   link: { connecting: 'Connecting…', open: 'Connected', reconnecting: 'Connection lost: retrying in {s} s', closed: 'Disconnected' },
   counters: {
-    captured: 'captured', decoded: 'decoded', droppedKernel: 'dropped by kernel', droppedUs: 'dropped by us', skipped: 'not pushed live',
+    captured: 'captured', decoded: 'decoded', droppedKernel: 'dropped by kernel', droppedUs: 'dropped by us', skipped: 'not pushed live', missed: 'segments not captured',
     displayed: 'Displayed {shown} of {total}',
     help: 'Nothing is ever dropped from the capture file; only live pushes to a slow screen may skip, and the list pulls them.',
   },

@@ -457,7 +457,7 @@ export default {
   },
   link: { connecting: '正在连接…', open: '已连接', reconnecting: '连接中断：{s} 秒后重试', closed: '已断开' },
   counters: {
-    captured: '已抓取', decoded: '已解码', droppedKernel: '内核丢弃', droppedUs: '本程序丢弃', skipped: '未实时推送',
+    captured: '已抓取', decoded: '已解码', droppedKernel: '内核丢弃', droppedUs: '本程序丢弃', skipped: '未实时推送', missed: '未抓到的报文段',
     displayed: '显示 {shown} / 共 {total}',
     help: '抓包文件里的数据从不丢弃；只有推送给过慢屏幕的实时更新可能被跳过，列表会再把它们拉取回来。',
   },

@@ -3,7 +3,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { AppInfo, CaptureStatus, Counters, LinkState, LoadProgress, StatusSnapshot } from '../api';
 
-const ZERO: Counters = { captured: 0, decoded: 0, droppedByKernel: 0, droppedByUs: 0, skippedPush: 0 };
+const ZERO: Counters = { captured: 0, decoded: 0, droppedByKernel: 0, droppedByUs: 0, skippedPush: 0, missedSegments: 0 };
 
 export const useAppStore = defineStore('app', () => {
   const info = shallowRef<AppInfo | null>(null);
