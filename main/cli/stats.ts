@@ -78,7 +78,7 @@ function widthsOf(stats: ConversationStats): { widths: number[]; rows: number } 
         if (v > hi[i]) hi[i] = v;
       }
     }
-  });
+  }, true);
   COLUMNS.forEach((c, i) => {
     if (c.text) return;
     const texts = [blank[i] ? c.show!(null) : '', lo[i] <= hi[i] ? c.show!(lo[i]) : '', lo[i] <= hi[i] ? c.show!(hi[i]) : ''];
@@ -94,20 +94,25 @@ function widthsOf(stats: ConversationStats): { widths: number[]; rows: number } 
  */
 function writeTable(stats: ConversationStats, out: Output): void {
   const { widths, rows } = widthsOf(stats);
-  const line = (text: (i: number) => string): string => {
+  const last = COLUMNS.length - 1;
+  // Each cell's padding, decided once: right-aligned, left-aligned, or the last column (not padded).
+  const right = COLUMNS.map((c) => c.right);
+  let head = '';
+  for (let i = 0; i <= last; i++) head += pad(COLUMNS[i].head, widths[i], right[i], i === last);
+  out.write(head.trimEnd() + '\n');
+  // Rows hold only ASCII (addresses, numbers, state names): copied byte for byte. The writer keeps no
+  // row, so one row object is refilled for all of them.
+  stats.eachRow((r) => {
     let s = '';
-    const last = COLUMNS.length - 1;
-    for (let i = 0; i <= last; i++) {
-      const t = text(i);
-      s += COLUMNS[i].right ? t.padStart(widths[i]) : i === last ? t : t.padEnd(widths[i]);
-      if (i !== last) s += '  ';
-    }
-    return s.trimEnd() + '\n';
-  };
-  out.write(line((i) => COLUMNS[i].head));
-  // Rows hold only ASCII (addresses, numbers, state names): copied byte for byte.
-  stats.eachRow((r) => out.write(line((i) => cell(COLUMNS[i], r)), true));
+    for (let i = 0; i <= last; i++) s += pad(cell(COLUMNS[i], r), widths[i], right[i], i === last);
+    out.write(s.trimEnd() + '\n', true);
+  }, true);
   if (!rows) out.write('(no TCP connections)\n');
+}
+
+/** A cell padded to its column's width, with the two spaces between columns (none after the last). */
+function pad(t: string, width: number, right: boolean, last: boolean): string {
+  return right ? (last ? t.padStart(width) : t.padStart(width) + '  ') : last ? t : t.padEnd(width) + '  ';
 }
 
 /** {"conversations": [...]}, one row at a time. */
@@ -117,7 +122,7 @@ function writeJson(stats: ConversationStats, out: Output): void {
   stats.eachRow((r) => {
     out.write((first ? '' : ',') + JSON.stringify(r));
     first = false;
-  });
+  }, true);
   out.write(']}\n');
 }
 

@@ -206,32 +206,39 @@ export class ConversationStats {
   /**
    * The rows of rows(), made one at a time as `fn` takes them: a writer that keeps none lets each die
    * young, where tens of thousands held at once were copied and promoted by the garbage collector.
+   * `reuse`: one row object (and its states) is refilled for every row, for a writer that keeps nothing
+   * of a row once `fn` returns.
    */
-  eachRow(fn: (row: ConversationRow) => void): void {
+  eachRow(fn: (row: ConversationRow) => void, reuse = false): void {
     const { number, streams } = this.ordered();
     const u = this.u, f = this.f, addrs = this.addrs;
+    let shared: ConversationRow | null = null;
     for (let k = 0; k < streams.length; k++) {
       const s = streams[k], o = s * U_STRIDE, p = s * F_STRIDE;
+      const r: ConversationRow = shared ?? {
+        stream: 0, a: '', b: '', framesAB: 0, bytesAB: 0, framesBA: 0, bytesBA: 0, frames: 0, bytes: 0,
+        start: 0, duration: 0, states: { a: '', b: '' }, handshakeRtt: null, retransmissions: 0, firstFrame: 0, lastFrame: 0,
+      };
+      if (reuse) shared = r;
       const framesAB = u[o + U_FRAMES_AB], framesBA = u[o + U_FRAMES_BA];
       const bytesAB = f[p + F_BYTES_AB], bytesBA = f[p + F_BYTES_BA];
-      fn({
-        stream: number[s],
-        a: endpoint(addrs[2 * s], u[o + U_A_PORT]),
-        b: endpoint(addrs[2 * s + 1], u[o + U_B_PORT]),
-        framesAB,
-        bytesAB,
-        framesBA,
-        bytesBA,
-        frames: framesAB + framesBA,
-        bytes: bytesAB + bytesBA,
-        start: f[p + F_T_FIRST],
-        duration: f[p + F_T_LAST] - f[p + F_T_FIRST],
-        states: this.finalStates(s),
-        handshakeRtt: u[o + U_RTT_BY] === RTT_HANDSHAKE ? f[p + F_RTT_NS] / 1e9 : null,
-        retransmissions: u[o + U_RETRANS],
-        firstFrame: u[o + U_FIRST],
-        lastFrame: u[o + U_LAST],
-      });
+      r.stream = number[s];
+      r.a = endpoint(addrs[2 * s], u[o + U_A_PORT]);
+      r.b = endpoint(addrs[2 * s + 1], u[o + U_B_PORT]);
+      r.framesAB = framesAB;
+      r.bytesAB = bytesAB;
+      r.framesBA = framesBA;
+      r.bytesBA = bytesBA;
+      r.frames = framesAB + framesBA;
+      r.bytes = bytesAB + bytesBA;
+      r.start = f[p + F_T_FIRST];
+      r.duration = f[p + F_T_LAST] - f[p + F_T_FIRST];
+      this.finalStates(s, r.states);
+      r.handshakeRtt = u[o + U_RTT_BY] === RTT_HANDSHAKE ? f[p + F_RTT_NS] / 1e9 : null;
+      r.retransmissions = u[o + U_RETRANS];
+      r.firstFrame = u[o + U_FIRST];
+      r.lastFrame = u[o + U_LAST];
+      fn(r);
     }
   }
 
@@ -252,9 +259,10 @@ export class ConversationStats {
   }
 
   /** Both endpoints' states after the last segment of the stream (a segment not counted still moves them). */
-  private finalStates(stream: number): { a: string; b: string } {
+  private finalStates(stream: number, into: { a: string; b: string }): void {
     const s = this.session.states.statesOf(stream);
-    return s ? { a: s.client, b: s.server } : { a: 'CLOSED', b: 'CLOSED' };
+    into.a = s ? s.client : 'CLOSED';
+    into.b = s ? s.server : 'CLOSED';
   }
 
   /**

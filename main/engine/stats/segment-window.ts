@@ -6,9 +6,15 @@
 // are created changes, and the caller numbers streams by the frame that created them.
 import type { TcpSegment } from '../types';
 
-/** Int32 slots per segment: one record is 48 bytes, its time a Float64 in slots 10-11. */
+/**
+ * Int32 slots per segment: one record is 48 bytes, its time a Float64 in slots 10-11. I_FLAGS holds the
+ * TCP flags (12 bits) and, from bit 16, the window scale shift plus one (0: no option). I_SACK is the
+ * index of the segment's SACK blocks in `sackList`, -1 without any (most segments): a reference per
+ * segment, copied and cleared at every drain, cost more than the few blocks themselves.
+ */
 const STRIDE = 12;
-const I_FRAME = 0, I_SEQ = 1, I_ACK = 2, I_FLAGS = 3, I_WINDOW = 4, I_LEN = 5, I_SPORT = 6, I_DPORT = 7, I_BYTES = 8, I_WSCALE = 9;
+const I_FRAME = 0, I_SEQ = 1, I_ACK = 2, I_FLAGS = 3, I_WINDOW = 4, I_LEN = 5, I_SPORT = 6, I_DPORT = 7, I_BYTES = 8, I_SACK = 9;
+const WSCALE_SHIFT = 16;
 const F_TIME = 5;
 /** Buckets segments are grouped in, by their port pair; a bucket may hold several connections (still in frame order). */
 const GROUP_BITS = 12;
@@ -19,7 +25,8 @@ export class SegmentWindow {
   private floats!: Float64Array;
   /** Source and destination address of each segment (interned strings, compared by the tracker). */
   private addrs: string[] = [];
-  private sacks: (number[] | undefined)[] = [];
+  /** SACK blocks of the segments held that have any, in push order (see I_SACK). */
+  private sackList: number[][] = [];
   private groups!: Uint16Array;
   private readonly starts = new Int32Array(GROUPS + 1);
   /**
@@ -29,7 +36,6 @@ export class SegmentWindow {
   private sortedInts!: Int32Array;
   private sortedFloats!: Float64Array;
   private sortedAddrs: string[] = [];
-  private sortedSacks: (number[] | undefined)[] = [];
   private n = 0;
   /** Room allocated so far: it grows up to `capacity` as segments come (a small capture needs little). */
   private room = 0;
@@ -63,10 +69,6 @@ export class SegmentWindow {
       a.length = 2 * room;
       a.fill('', 2 * this.room);
     }
-    for (const a of [this.sacks, this.sortedSacks]) {
-      a.length = room;
-      a.fill(undefined, this.room);
-    }
     this.room = room;
   }
 
@@ -83,17 +85,17 @@ export class SegmentWindow {
     d[o + I_FRAME] = seg.frame;
     d[o + I_SEQ] = seg.seq;
     d[o + I_ACK] = seg.ack;
-    d[o + I_FLAGS] = seg.flags;
+    d[o + I_FLAGS] = seg.flags | ((seg.wscaleShift === undefined ? 0 : seg.wscaleShift + 1) << WSCALE_SHIFT);
     d[o + I_WINDOW] = seg.window;
     d[o + I_LEN] = seg.len;
     d[o + I_SPORT] = seg.srcPort;
     d[o + I_DPORT] = seg.dstPort;
     d[o + I_BYTES] = bytes;
-    d[o + I_WSCALE] = seg.wscaleShift === undefined ? -1 : seg.wscaleShift;
     this.floats[i * (STRIDE / 2) + F_TIME] = seg.time;
     this.addrs[2 * i] = seg.src;
     this.addrs[2 * i + 1] = seg.dst;
-    this.sacks[i] = seg.sack;
+    if (seg.sack === undefined) d[o + I_SACK] = -1;
+    else d[o + I_SACK] = this.sackList.push(seg.sack) - 1;
     // The same bucket both ways round.
     this.groups[i] = Math.imul((seg.srcPort ^ seg.dstPort) + 1, 0x9e3779b1) >>> (32 - GROUP_BITS);
   }
@@ -110,16 +112,14 @@ export class SegmentWindow {
     starts.fill(0);
     for (let i = 0; i < n; i++) starts[groups[i] + 1]++;
     for (let g = 0; g < GROUPS; g++) starts[g + 1] += starts[g];
-    const from = this.ints, fromAddrs = this.addrs, fromSacks = this.sacks;
-    const d = this.sortedInts, f = this.sortedFloats, addrs = this.sortedAddrs, sacks = this.sortedSacks;
+    const from = this.ints, fromAddrs = this.addrs, sackList = this.sackList;
+    const d = this.sortedInts, f = this.sortedFloats, addrs = this.sortedAddrs;
     for (let i = 0; i < n; i++) {
       const k = starts[groups[i]]++;
       const o = i * STRIDE, p = k * STRIDE;
       for (let j = 0; j < STRIDE; j++) d[p + j] = from[o + j];
       addrs[2 * k] = fromAddrs[2 * i];
       addrs[2 * k + 1] = fromAddrs[2 * i + 1];
-      sacks[k] = fromSacks[i];
-      fromSacks[i] = undefined;
     }
     for (let i = 0; i < n; i++) {
       const o = i * STRIDE;
@@ -131,15 +131,17 @@ export class SegmentWindow {
       seg.dstPort = d[o + I_DPORT];
       seg.seq = d[o + I_SEQ] >>> 0;
       seg.ack = d[o + I_ACK] >>> 0;
-      seg.flags = d[o + I_FLAGS];
+      const flags = d[o + I_FLAGS];
+      seg.flags = flags & 0xffff;
       seg.window = d[o + I_WINDOW];
       seg.len = d[o + I_LEN];
-      const ws = d[o + I_WSCALE];
-      seg.wscaleShift = ws < 0 ? undefined : ws;
-      seg.sack = sacks[i];
-      sacks[i] = undefined;
+      const ws = flags >>> WSCALE_SHIFT;
+      seg.wscaleShift = ws === 0 ? undefined : ws - 1;
+      const sack = d[o + I_SACK];
+      seg.sack = sack < 0 ? undefined : sackList[sack];
       fn(seg, d[o + I_BYTES] >>> 0);
     }
     this.n = 0;
+    sackList.length = 0;
   }
 }
