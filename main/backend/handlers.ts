@@ -1,7 +1,8 @@
 // One handler per API method, each given the request's validated parameters and the session that sent
 // it. What a student may not do never reaches here (service.ts refuses it); what depends on the session's
 // trust (paths, ports, downloads) is checked where it is done. While the session's lesson holds a
-// question open, what a handler answers stops at the question's frame (session.limits(), lesson-gate.ts).
+// question open, what a handler answers stops at the question's frame (session.limits(), lesson-gate.ts)
+// and has what the open questions would give away redacted (session.reveal(), lesson-redact.ts).
 import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ApiError, type ApiResults } from '../api/contract';
@@ -12,6 +13,7 @@ import type { StoreLadderPage } from '../engine/store/types';
 import { connectionSeries } from '../engine/store/series';
 import { bytesHex } from './hex';
 import { cutConnections, cutLadder, cutSeries } from './lesson-gate';
+import { redactDetail, redactLadder, redactRows, redactSeries, redactSummaries } from './lesson-redact';
 import { sliced } from './slicer';
 import type { Service } from './service';
 import type { Session } from './session';
@@ -77,7 +79,7 @@ export function makeHandlers(svc: Service): Handlers {
         return src.withBytes(() => src.store.rows(numbers), s.present(src.file ?? ''));
       };
       const rows = end - start > PULL_STEP ? await sliced(hub.slicer, start, end, SLICE_ROWS, rowsOf) : rowsOf(start, end);
-      return { total, start, rows };
+      return { total, start, rows: redactRows(s.reveal(), rows) };
     },
     getFrame: async (p, s) => {
       const src = s.source;
@@ -92,14 +94,14 @@ export function makeHandlers(svc: Service): Handlers {
         // Reassembled data (IP fragments, TCP segments) as its own byte tabs, as Wireshark shows them.
         if (d.sources.length) detail.sourceBytes = d.sources.map((x) => bytesHex(x.data));
       }), s.present(src.file ?? ''));
-      return detail as unknown as ApiResults['getFrame'];
+      return redactDetail(s.reveal(), detail as unknown as ApiResults['getFrame']);
     },
     indexOfFrame: async (p, s) => {
       const index = s.view().view.indexOf(p.number, s.source.store.total);
       return { index: index >= s.viewTotal() ? -1 : index };
     },
     setFilter: async (p, s) => svc.setFilter(s, p.expression),
-    listConnections: async (_p, s) => s.source.withBytes(() => cutConnections(s.source.store.connections(), s.source.store, s.frameLimit()), s.present(s.source.file ?? '')),
+    listConnections: async (_p, s) => redactSummaries(s.reveal(), s.source.withBytes(() => cutConnections(s.source.store.connections(), s.source.store, s.frameLimit()), s.present(s.source.file ?? ''))),
     getLadder: async (p, s) => {
       const src = s.source;
       // A lesson's open question: the connection as it stood at its frame, and no segment after it.
@@ -107,7 +109,7 @@ export function makeHandlers(svc: Service): Handlers {
         const limit = s.frameLimit();
         const cut = src.withBytes(() => cutLadder(page, src.store, limit), s.present(src.file ?? ''));
         if (!cut) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
-        return cut;
+        return redactLadder(s.reveal(), cut);
       };
       const part = (at: number, n: number) => {
         const page = src.withBytes(() => ladderPage(src.store, p.stream, at, n), s.present(src.file ?? ''));
@@ -127,7 +129,7 @@ export function makeHandlers(svc: Service): Handlers {
       const limit = s.frameLimit();
       const conn = s.source.store.connection(p.stream);
       if (!conn || (limit !== null && conn.firstFrame > limit)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
-      return cutSeries(connectionSeries(s.source.store, p.stream, p.kind), limit);
+      return redactSeries(s.reveal(), cutSeries(connectionSeries(s.source.store, p.stream, p.kind), limit));
     },
     listLessons: async (_p, s) => hub.lessons.list(svc.locale, s.learner ? classroom.progress.progressOf(s.learner) : null),
     openLesson: async (p, s) => svc.openLesson(s, p.id),
