@@ -29,8 +29,9 @@ export const OPENING_LIMITS: Limits = { frames: 0, filtered: 0 };
  */
 export function playerLimits(player: LessonPlayer): Limits {
   const frames = player.horizon();
-  if (frames === null) return NO_LIMITS;
   const first = firstExposed(player.mask() ?? NO_EXPOSURE);
+  // Every question of the lesson answered: another lesson's on the same capture may still be masked.
+  if (frames === null) return first === null ? NO_LIMITS : { frames: null, filtered: first - 1 };
   return { frames, filtered: first === null ? frames : Math.min(frames, first - 1) };
 }
 

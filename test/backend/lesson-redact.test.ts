@@ -14,7 +14,7 @@ import { Service } from '../../main/backend/service';
 import type { ApiEvents } from '../../main/api/contract';
 import type { ConnectionSummary, Exposure, FrameDetail, FrameRow, LadderPage, Series, SeriesKind } from '../../main/api/types';
 import type { Field, Layer } from '../../main/engine/types';
-import { computeAnswer, decodeCapture, parseLesson, type ComputedAnswer, type LessonCapture, type LessonFile } from '../../main/lessons/index';
+import { computeAnswer, decodeCapture, exposureOf, layOut, parseLesson, type ComputedAnswer, type LessonCapture, type LessonFile } from '../../main/lessons/index';
 import { MASK, Reveal } from '../../main/lessons/reveal';
 import { RecordingClient } from './service-helpers';
 
@@ -161,9 +161,14 @@ describe('the server redacts what an open question would give away', () => {
         const r = await s.handle('answerQuestion', { lesson: id, step, answer: given(answer) }, c);
         expect(r.correct, `${id} step ${step + 1}`).toBe(true);
       }
-      // Every question answered: nothing is held back any more.
+      // Every question answered: nothing is held back any more but another lesson's on the same capture.
+      const after = new Reveal((await s.handle('getLesson', { id }, c)).state.mask);
       const rows = (await s.handle('getFrames', { start: 0, count: 10000 }, c)).rows;
-      expect(rows.map((r) => r.states), id).toEqual(capture.frames.map((f) => f.decoded.states));
+      expect(rows.length, id).toBe(capture.frames.length);
+      for (const r of rows) {
+        for (const e of ['client', 'server'] as const) if (!after.stateMasked(e, r.number)) expect(r.states?.[e], `${id} row ${r.number}`).toBe(capture.frames[r.number - 1].decoded.states?.[e]);
+      }
+      if (!['classic-linux', 'three-segment-close', 'encapsulation', 'handshake-options', 'cumulative-acks', 'rtt-throughput'].includes(id)) expect(after.active, id).toBe(false);
     }
     expect(questions).toBeGreaterThan(40);
     expect(all).toEqual([]);
@@ -188,4 +193,36 @@ describe('the server redacts what an open question would give away', () => {
     await s.handle('openLesson', { id: 'classic-linux' }, t);
     expect((await s.handle('getFrames', { start: 0, count: 10 }, t)).rows[0].states?.client).toBe('SYN_SENT');
   });
+
+  it('masks the answers of the other lessons on the same capture until this learner answers them there', async () => {
+    const pairs = [['three-segment-close', 'classic-linux'], ['classic-linux', 'three-segment-close'], ['encapsulation', 'handshake-options'], ['handshake-options', 'encapsulation'], ['cumulative-acks', 'rtt-throughput'], ['rtt-throughput', 'cumulative-acks']];
+    for (const [open, other] of pairs) {
+      const s = service();
+      const c = new RecordingClient(`a-${open}`);
+      const l = lesson(other);
+      const capture = captureOf(l);
+      await s.handle('identify', { learner: 'learner-shared', name: 'Eyes' }, c);
+      await s.handle('openLesson', { id: open }, c);
+      const got = await receive(s, c);
+      const layout = layOut(l, capture);
+      const asked = l.steps.map((_, i) => i).filter((i) => layout.answers[i]);
+      expect(asked.length, other).toBeGreaterThan(0);
+      const found = asked.flatMap((i) => leaks(got, exposureOf(l, i, capture), computeAnswer(l, i, capture), capture).map((x) => `${open} shows ${other} step ${i + 1}: ${x}`));
+      expect(found).toEqual([]);
+      // Answered in its own lesson (by the same learner, in another tab), the other lesson's answers are shown.
+      const b = new RecordingClient(`b-${open}`);
+      await s.handle('identify', { learner: 'learner-shared', name: 'Eyes' }, b);
+      await s.handle('openLesson', { id: other }, b);
+      for (const i of asked) expect((await s.handle('answerQuestion', { lesson: other, step: i, answer: given(computeAnswer(l, i, capture)) }, b)).correct).toBe(true);
+      const own = lesson(open);
+      const ownMask = new Reveal((await s.handle('getLesson', { id: open }, c)).state.mask);
+      const rows = (await s.handle('getFrames', { start: 0, count: 10000 }, c)).rows;
+      for (const r of rows) {
+        for (const e of ['client', 'server'] as const) {
+          if (!ownMask.stateMasked(e, r.number)) expect(r.states?.[e], `${open} row ${r.number}`).toBe(capture.frames[r.number - 1].decoded.states?.[e]);
+        }
+      }
+      expect(own.id).toBe(open);
+    }
+  }, 120_000);
 });
