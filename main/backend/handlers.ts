@@ -11,6 +11,7 @@ import type { LoadProgress } from '../api/types';
 import { ladderPage } from '../engine/store/ladder';
 import type { StoreLadderPage } from '../engine/store/types';
 import { connectionSeries } from '../engine/store/series';
+import { AnswerThrottle } from './answer-throttle';
 import { bytesHex } from './hex';
 import { cutConnections, cutLadder, cutSeries } from './lesson-gate';
 import { redactDetail, redactLadder, redactRows, redactSeries, redactSummaries } from './lesson-redact';
@@ -25,8 +26,19 @@ const PULL_STEP = 1000;
 /** Rows (or segments) made in one step of a sliced pull. */
 const SLICE_ROWS = 32;
 
+/**
+ * A session of the class URL says who it is (learner key and name) before it plays a lesson: an anonymous
+ * session would practise answers off the record, and its wrong answers would count against nobody.
+ */
+function mustIdentify(s: Session): void {
+  if (s.student && (!s.learner || !s.name)) {
+    throw new ApiError('forbidden', 'say who you are first (identify with your learner key and name), then open the lesson');
+  }
+}
+
 export function makeHandlers(svc: Service): Handlers {
   const { hub, captures, classroom } = svc;
+  const throttle = new AnswerThrottle();
   return {
     getAppInfo: async (_p, s) => svc.appInfo(s),
     getStatus: async (_p, s) => {
@@ -132,7 +144,10 @@ export function makeHandlers(svc: Service): Handlers {
       return redactSeries(s.reveal(), cutSeries(connectionSeries(s.source.store, p.stream, p.kind), limit));
     },
     listLessons: async (_p, s) => hub.lessons.list(svc.locale, s.learner ? classroom.progress.progressOf(s.learner) : null),
-    openLesson: async (p, s) => svc.openLesson(s, p.id),
+    openLesson: async (p, s) => {
+      mustIdentify(s);
+      return svc.openLesson(s, p.id);
+    },
     getLesson: async (p, s) => svc.getLesson(s, p.id),
     importLesson: async (p, s) => svc.importLesson(s, p.path, p.capture),
     setTeacherMode: async (p, s) => svc.setTeacherMode(s, p.on),
@@ -184,6 +199,17 @@ export function makeHandlers(svc: Service): Handlers {
     exportClassCsv: async () => ({ name: `handshake-lab-class-${new Date().toISOString().slice(0, 10)}.csv`, csv: classroom.csv() }),
     // The session's lesson player grades, records (under the learner, unless in teacher mode) and holds the gate.
     lessonProgress: async (p, s) => svc.playing(s, p.lesson).player.go(p.step),
-    answerQuestion: async (p, s) => svc.playing(s, p.lesson).player.answer(p.step, p.answer),
+    answerQuestion: async (p, s) => {
+      mustIdentify(s);
+      const { player } = svc.playing(s, p.lesson);
+      // Teacher mode grades freely (it records nothing); a student's wrong answers slow the next ones down.
+      if (player.isTeacher) return player.answer(p.step, p.answer);
+      const question = `${p.lesson}\u0000${p.step}`;
+      const keys = [`session\u0000${s.id}\u0000${question}`, ...(s.learner ? [`learner\u0000${s.learner}\u0000${question}`] : [])];
+      throttle.check(keys);
+      const out = player.answer(p.step, p.answer);
+      throttle.graded(keys, out.correct);
+      return out;
+    },
   };
 }
