@@ -95,11 +95,13 @@ export function makeHandlers(svc: Service): Handlers {
     },
     getFrame: async (p, s) => {
       const src = s.source;
-      if (p.number > src.store.total) throw new ApiError('not_found', `there is no frame ${p.number} (${src.store.total} frames)`);
+      // While gated, a frame past the gate and one that does not exist are refused alike: "there is no frame
+      // 9 (8 frames)" would tell how many segments come after the open question.
       const limit = s.frameLimit();
       if (limit !== null && p.number > limit) {
         throw new ApiError('forbidden', limit === 0 ? 'the lesson is still opening' : `frame ${p.number} comes after the open question's segment (frame ${limit}): answer the question first`);
       }
+      if (p.number > src.store.total) throw new ApiError('not_found', `there is no frame ${p.number} (${src.store.total} frames)`);
       let detail: ApiResults['getFrame'] | null = null;
       src.withBytes(() => src.store.redecodeMany([p.number], (d, raw) => {
         detail = { frame: d.frame, bytes: bytesHex(raw.data) };

@@ -16,7 +16,7 @@ import type { ConnectionSummary, Exposure, FrameDetail, FrameRow, LadderPage, Se
 import type { Field, Layer } from '../../main/engine/types';
 import { computeAnswer, decodeCapture, exposureOf, layOut, parseLesson, type ComputedAnswer, type LessonCapture, type LessonFile } from '../../main/lessons/index';
 import { MASK, Reveal } from '../../main/lessons/reveal';
-import { RecordingClient } from './service-helpers';
+import { failure, RecordingClient } from './service-helpers';
 
 const shipped = join(__dirname, '..', '..', 'assets', 'lessons');
 const tmp = mkdtempSync(join(tmpdir(), 'hl-redact-'));
@@ -225,4 +225,20 @@ describe('the server redacts what an open question would give away', () => {
       expect(own.id).toBe(open);
     }
   }, 120_000);
+
+  it('answers a frame past the gate and one that does not exist alike while gated (the total stays unsaid)', async () => {
+    const s = service();
+    const c = new RecordingClient('a');
+    const capture = captureOf(lesson('classic-linux'));
+    await s.handle('openLesson', { id: 'classic-linux' }, c);
+    const past = await failure(s.handle('getFrame', { number: 2 }, c));
+    const none = await failure(s.handle('getFrame', { number: capture.frames.length + 1 }, c));
+    const far = await failure(s.handle('getFrame', { number: 100000 }, c));
+    expect(past.code).toBe('forbidden');
+    for (const x of [none, far]) {
+      expect(x.code).toBe(past.code);
+      expect(x.message.replace(/frame \d+ comes/, '')).toBe(past.message.replace(/frame \d+ comes/, ''));
+      expect(x.message).not.toContain(String(capture.frames.length));
+    }
+  });
 });
