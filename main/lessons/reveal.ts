@@ -104,6 +104,22 @@ export class Reveal {
     return out;
   }
 
+  /**
+   * Whether a one-line text of a frame already reads MASK where a hidden value is printed (the back end
+   * redacts before it sends, so what arrives may already be masked: `text` leaves it as it is).
+   */
+  hides(frame: number, s: string): boolean {
+    if (this.whole.has(frame)) return true;
+    for (const n of this.fieldsAt.get(frame) ?? []) {
+      for (const re of PRINTED[n] ?? []) {
+        const src = re.source;
+        const at = src.lastIndexOf('\\d+');
+        if (at >= 0 && new RegExp(src.slice(0, at) + '\\?' + src.slice(at + 3)).test(s)) return true;
+      }
+    }
+    return false;
+  }
+
   /** A tree item's label: its own value hidden when its field is, values it prints from hidden fields taken out. */
   label(frame: number, name: string, label: string): string {
     if (this.fieldMasked(frame, name)) return maskedLabel(label);
