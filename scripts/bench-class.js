@@ -15,7 +15,6 @@
 //          --file F (a capture for the 1M-row pull; default: one of 100,000 frames generated here), --port P
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +32,9 @@ const port = Number(opt('port', 24190));
 const pagesN = Number(opt('pages', 2));
 const pullRows = Number(opt('pull-rows', 1_000_000));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** This script's helper processes (prober, traffic): killed when it ends, even on an error. */
+const helpers = new Set();
+const helper = (child) => { helpers.add(child); child.on('exit', () => helpers.delete(child)); return child; };
 const pct = (xs, p) => { if (!xs.length) return NaN; const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 
 function startServe(dataDir) {
@@ -54,31 +56,42 @@ function startServe(dataDir) {
 }
 
 
-/** About `perSecond` frames a second on loopback port `port` (64-byte messages: a segment and about one ACK each). */
-async function traffic(perSecond, until) {
-  const server = createServer((s) => s.on('data', () => undefined));
-  await new Promise((r) => server.listen(port, '127.0.0.1', r));
-  const c = createConnection({ host: '127.0.0.1', port });
-  await new Promise((r) => c.once('connect', r));
-  c.setNoDelay(true);
-  const msg = Buffer.alloc(64, 0x61);
-  const t0 = Date.now();
-  let sent = 0;
-  // One message at a time, paced: each is its own segment (and about one ACK), not coalesced with others.
-  const gap = 2000 / perSecond;
-  while (Date.now() < until()) {
-    if (sent < ((Date.now() - t0) / gap)) {
-      c.write(msg);
-      sent++;
-    }
-    await sleep(Math.max(0, t0 + (sent + 1) * gap - Date.now()));
-  }
-  c.destroy();
-  await new Promise((r) => server.close(r));
-  return sent;
+/**
+ * About `perSecond` frames a second on loopback port `port` for `ms` (64-byte messages, each echoed: two
+ * segments each, the ACKs riding on them), from a process of its own: in this one, the 100 clients' parsing of what they are pushed
+ * held its timers back (it reached 252 frames/s of 1,000 on a loaded machine). Resolves with the messages sent.
+ */
+function traffic(perSecond, ms) {
+  const script = `
+    const net = require('net');
+    const [port, perSecond, ms] = process.argv.slice(1).map(Number);
+    // Each message is echoed: a segment each way, the echo carrying the ACK (a receiver that only reads
+    // ACKs every other segment, and the wire carried ~750 frames/s instead of 1,000).
+    const server = net.createServer((s) => { s.setNoDelay(true); s.on('data', (d) => s.write(d)); });
+    server.listen(port, '127.0.0.1', () => {
+      const c = net.createConnection({ host: '127.0.0.1', port }, () => {
+        c.on('data', () => undefined);
+        c.setNoDelay(true);
+        const msg = Buffer.alloc(64, 0x61);
+        const t0 = Date.now();
+        let sent = 0;
+        // One message at a time, paced: each is its own segment (and its echo's), not coalesced with others.
+        const gap = 2000 / perSecond;
+        const tick = () => {
+          if (Date.now() - t0 >= ms) { c.destroy(); server.close(); process.stdout.write(String(sent)); return; }
+          while (sent < (Date.now() - t0) / gap) { c.write(msg); sent++; }
+          setTimeout(tick, Math.max(0, t0 + (sent + 1) * gap - Date.now()));
+        };
+        tick();
+      });
+    });`;
+  const child = helper(spawn(process.execPath, ['-e', script, String(port), String(perSecond), String(ms)], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  return new Promise((resolve) => child.on('exit', () => resolve(Number(out) || 0)));
 }
 
-/** GET / every 20 ms from a process of its own, open loop; resolves with the latencies when stopped. */
+/** GET / every 20 ms from a process of its own, open loop; resolves with [sent at (Date.now()), wait ms] pairs when stopped. */
 function prober(url) {
   const script = `
     const http = require('http');
@@ -87,10 +100,10 @@ function prober(url) {
     const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
     const timer = setInterval(() => {
       const t0 = performance.now(); open++;
-      http.get({ host, port, path: '/', agent }, (res) => { res.resume(); res.on('end', () => { waits.push([t0, performance.now() - t0]); open--; }); }).on('error', () => { open--; });
+      const at = Date.now(); http.get({ host, port, path: '/', agent }, (res) => { res.resume(); res.on('end', () => { waits.push([at, performance.now() - t0]); open--; }); }).on('error', () => { open--; });
     }, 20);
     process.on('SIGTERM', () => { clearInterval(timer); const done = () => open ? setTimeout(done, 20) : process.stdout.write(JSON.stringify(waits), () => process.exit(0)); done(); });`;
-  const child = spawn(process.execPath, ['-e', script, url.hostname, url.port], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = helper(spawn(process.execPath, ['-e', script, url.hostname, url.port], { stdio: ['ignore', 'pipe', 'ignore'] }));
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   const stop = () => new Promise((r) => { child.on('exit', () => r(JSON.parse(out || '[]'))); child.kill('SIGTERM'); });
@@ -101,7 +114,7 @@ function prober(url) {
         const first = Math.min(...all.map((w) => w[0]));
         console.log('  slowest GET /:', [...all].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([t, w]) => `${w.toFixed(0)} ms at ${((t - first) / 1000).toFixed(1)} s`).join(', '));
       }
-      return all.map((w) => w[1]);
+      return all;
     },
   };
 }
@@ -115,34 +128,70 @@ function rssSampler(pid) {
   return { stop: () => { clearInterval(timer); return max; } };
 }
 
-/** Some answer to `q`, right or wrong (student `i` picks its own): a state or choice id, a number, a byte range or an order. */
-function benchAnswer(q, i) {
-  if (q.choices?.length) return q.kind === 'state' ? q.choices[i % q.choices.length] : q.choices[i % q.choices.length].id;
-  if (q.kind === 'bytes') return [i % 20, (i % 20) + 4];
-  if (q.kind === 'order') return (q.items ?? []).map((it) => it.id ?? String(it)).reverse();
-  return i % 3;
+/**
+ * The right answer to each question of a lesson, in the form a student sends it, as the back end computes
+ * it from the lesson's capture: a teacher-mode session reads each question's revealed answer (its text)
+ * and it is turned back into a state, a number, a byte range, an order or a choice id.
+ */
+async function answerKey(url, lesson) {
+  const t = await client(url);
+  await t.call('setTeacherMode', { on: true });
+  await t.call('openLesson', { id: lesson.id });
+  const state = await t.call('lessonProgress', { lesson: lesson.id, step: 0 });
+  t.ws.close();
+  return lesson.steps.map((step, i) => {
+    const q = step.question;
+    const text = state.questions[i]?.reveal?.answer.en;
+    if (!q || text === undefined) return null;
+    switch (q.kind) {
+      case 'state': return text;
+      case 'number': return Number(text.split(' ')[0]);
+      case 'bytes': { const [a, b = a] = text.split('–').map(Number); return [a, b + 1]; }
+      case 'order': return text.split(' → ').map((t) => q.items.find((it) => it.text.en === t)?.id ?? t);
+      case 'choice': return q.choices.find((c) => c.text.en === text)?.id ?? text;
+      default: throw new Error(`a question of kind ${q.kind} the bench does not know`);
+    }
+  });
 }
 
-/** A student stepping through the classic lesson, answering each question, until `until`. */
-async function student(url, i, until) {
+/** A wrong answer to `q` (one the lesson offers, or a number off by one), or null when the bench has none. */
+function wrongAnswer(q, right) {
+  if (q.kind === 'state') return (q.choices ?? ['CLOSED', 'LISTEN']).find((c) => c !== right) ?? null;
+  if (q.kind === 'choice') return q.choices.map((c) => c.id).find((c) => c !== right) ?? null;
+  if (q.kind === 'number') return right + 1;
+  return null;
+}
+
+/**
+ * A student stepping through the classic lesson until `until`: opens it, looks at the ladder, and at each
+ * step reads its frame and answers its question right, from the capture (the lesson's gate lets nobody
+ * past a question not answered right). Every third student answers wrong first, reads the feedback, then
+ * answers right, as students do. The player resumes a learner's progress, so each round starts a new learner.
+ */
+async function student(url, i, until, lesson, key) {
   const s = await client(url);
-  await s.call('identify', { learner: `bench-learner-${String(i).padStart(4, '0')}`, name: `Student ${i + 1}` });
-  const lesson = JSON.parse(readFileSync(join(root, 'assets', 'lessons', 'classic-linux.json'), 'utf8'));
-  let rounds = 0;
+  let rounds = 0, wrong = 0;
   while (Date.now() < until()) {
+    await s.call('identify', { learner: `bench-learner-${String(i).padStart(4, '0')}-${rounds}`, name: `Student ${i + 1}` });
     await s.call('openLesson', { id: lesson.id });
     await s.call('getLadder', { stream: lesson.stream ?? 0 });
-    for (let step = 0; step < lesson.steps.length && Date.now() < until(); step++) {
+    let step = 0;
+    for (; step < lesson.steps.length && Date.now() < until(); step++) {
       await s.call('lessonProgress', { lesson: lesson.id, step });
       await s.call('getFrame', { number: lesson.steps[step].frame ?? 1 });
       const q = lesson.steps[step].question;
-      if (q) await s.call('answerQuestion', { lesson: lesson.id, step, answer: benchAnswer(q, i) });
+      if (q && key[step] !== null) {
+        const bad = (i + rounds) % 3 === 0 ? wrongAnswer(q, key[step]) : null;
+        if (bad !== null && !(await s.call('answerQuestion', { lesson: lesson.id, step, answer: bad })).correct) wrong++;
+        const r = await s.call('answerQuestion', { lesson: lesson.id, step, answer: key[step] });
+        if (!r.correct) throw new Error(`student ${i}: the right answer to step ${step + 1} was graded wrong`);
+      }
       await sleep(800 + (i % 7) * 100);
     }
-    rounds++;
+    if (step === lesson.steps.length) rounds++;
   }
   s.ws.close();
-  return rounds;
+  return { rounds, wrong };
 }
 
 async function pages(teacherUrl, classUrl, share) {
@@ -192,22 +241,27 @@ async function main() {
     const until = () => end;
     const before = (await teacher.call('getStatus')).counters;
     console.log(`classroom load: ${followersN} clients following a live capture at ~${rate} frames/s, ${studentsN} students in a lesson, ${browser ? 2 : 0} Chromium pages, ${seconds} s`);
-    const [sent, rounds] = await Promise.all([
-      traffic(rate, until),
-      Promise.all(Array.from({ length: studentsN }, (_, i) => student(serve.classUrl, i, until))),
+    const lesson = JSON.parse(readFileSync(join(root, 'assets', 'lessons', 'classic-linux.json'), 'utf8'));
+    const key = await answerKey(serve.url, lesson);
+    const [sent, studied] = await Promise.all([
+      traffic(rate, end - Date.now()),
+      Promise.all(Array.from({ length: studentsN }, (_, i) => student(serve.classUrl, i, until, lesson, key))),
     ]);
     await sleep(1500);
     const after = (await teacher.call('getStatus')).counters;
     const snap = await teacher.call('getClass');
-    const waitsLoad = await probe.stop();
+    const probed = await probe.stop();
+    const waitsLoad = probed.map((w) => w[1]);
+    // Once the class has settled: the first seconds are 100 clients and two pages arriving at once.
+    const waitsSteady = probed.filter((w) => w[0] >= end - seconds * 1000 + 10_000).map((w) => w[1]);
     const rssLoad = rss.stop();
     const captured = after.captured - before.captured;
     const delivered = followers.map((f) => f.stats.rows), skipped = followers.map((f) => f.stats.skipped);
     console.log(`  frames captured ${captured} (${(captured / seconds).toFixed(0)}/s, ${sent * 2} sent about), kernel drops ${after.droppedByKernel - before.droppedByKernel}`);
     console.log(`  per following client: delivered min ${Math.min(...delivered)} / median ${pct(delivered, 0.5)} / max ${Math.max(...delivered)}, skipped (counted, pullable) min ${Math.min(...skipped)} / median ${pct(skipped, 0.5)} / max ${Math.max(...skipped)}; delivered + skipped = captured for ${followers.filter((f) => f.stats.rows + f.stats.skipped >= captured - 5).length} of ${followersN}`);
-    console.log(`  students: ${rounds.reduce((a, b) => a + b, 0)} lessons stepped through; dashboard lists ${snap.students.length} students, ${snap.questions.length} questions`);
+    console.log(`  students: ${studied.reduce((a, b) => a + b.rounds, 0)} lessons stepped through to the end (every question answered right, ${studied.reduce((a, b) => a + b.wrong, 0)} wrong first answers); dashboard lists ${snap.students.length} students, ${snap.questions.length} questions`);
     console.log(`  server: RSS max ${rssLoad.toFixed(0)} MiB, event-loop delay p99 ${snap.server.eventLoopP99Ms} ms (since start), ${snap.server.sessions} sessions`);
-    console.log(`  GET / every 20 ms (open loop): median ${pct(waitsLoad, 0.5).toFixed(1)} ms, p99 ${pct(waitsLoad, 0.99).toFixed(1)} ms, max ${Math.max(...waitsLoad).toFixed(1)} ms (${waitsLoad.length} requests)`);
+    console.log(`  GET / every 20 ms (open loop): median ${pct(waitsLoad, 0.5).toFixed(1)} ms, p99 ${pct(waitsLoad, 0.99).toFixed(1)} ms, max ${Math.max(...waitsLoad).toFixed(1)} ms (${waitsLoad.length} requests); from 10 s into the class on: median ${pct(waitsSteady, 0.5).toFixed(1)} ms, p99 ${pct(waitsSteady, 0.99).toFixed(1)} ms, max ${Math.max(...waitsSteady).toFixed(1)} ms`);
     for (const f of followers) f.ws.close();
     await browser?.close();
 
@@ -221,7 +275,7 @@ async function main() {
       const batch = await Promise.all([0, 1, 2, 3].map(() => puller.call('getFrames', { start: ((k++) * 10_000) % Math.max(1, opened.frames - 10_000), count: 10_000 })));
       pulled += batch.reduce((n, b) => n + b.rows.length, 0);
     }
-    const waitsPull = await probe2.stop();
+    const waitsPull = (await probe2.stop()).map((w) => w[1]);
     console.log(`  ${pulled.toLocaleString('en')} rows pulled in ${((Date.now() - t0) / 1000).toFixed(1)} s (10,000 a request, 4 at a time) from a ${opened.frames}-frame capture; GET / meanwhile: median ${pct(waitsPull, 0.5).toFixed(1)} ms, p99 ${pct(waitsPull, 0.99).toFixed(1)} ms, max ${Math.max(...waitsPull).toFixed(1)} ms`);
     puller.ws.close();
 
@@ -236,6 +290,7 @@ async function main() {
     return 0;
   } finally {
     serve?.child.kill('SIGKILL');
+    for (const c of helpers) c.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -2,20 +2,23 @@
 // npm run bench: speed and memory of Handshake Lab against tshark and the libpcap read floor, on the
 // same synthetic file, in one run. Prints ratios; nothing here is asserted by the test suite.
 //
-//   stats            vs  tshark -n -q -z conv,tcp        (target: ≥ 10× faster)
-//   stats            vs  tcpdump -r FILE -w /dev/null     (target: within 4× of the libpcap floor)
+//   stats            vs  tshark -n -q -z conv,tcp        (large frames: target ≥ 10× faster; small frames: ≥ 15×)
+//   stats            vs  tcpdump -r FILE -w /dev/null     (large frames: within 4× of the libpcap floor; small: 3×)
 //   stats peak RSS   on a ¼-size file and the full file   (target: does not grow with file size)
+//   stats peak RSS   per finished connection               (target: ≤ 1 KB; same frames, more connections)
+//   on two captures: the large-frame one (~700-byte frames) and a small-frame one (~300-byte frames, the
+//   short messages of a busy loopback, where reading is cheapest and the per-frame work shows most)
 //   decode --fields  vs  tshark -T fields (same fields)    (target: ≥ 2× faster)
 //   decode --jsonl   vs  tshark -T pdml (whole trees, ¼ file; for information)
 //   live loopback throughput, if capture is possible here (scripts/bench-live.js)
 //   the UI in Chromium: a 1M-frame file opened, scrolled and measured, then 1,000 frames/s live for a
 //   minute (scripts/bench-ui.js; skipped, saying why, without Chromium or capture rights)
 //
-// Options: --frames N (default 1200000), --dir DIR (default /dev/shm/handshake-lab-bench with 4 GiB free, else $TMPDIR/…), --keep, --skip-decode,
-// --ui-frames N (default 1000000), --ui-live-seconds S (default 60), --skip-ui
+// Options: --frames N (default 1200000), --small-frames N (default 1000000), --dir DIR (default /dev/shm/handshake-lab-bench with 4 GiB free, else $TMPDIR/…), --keep, --skip-decode,
+// --ui-frames N (default 1000000), --ui-live-seconds S (default 60), --skip-ui, --skip-live, --skip-class
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, statfsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './bench/generate.js';
@@ -25,6 +28,10 @@ const cli = join(root, 'bin', 'handshake-lab.js');
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : def; };
 const frames = Number(opt('frames', 1_200_000));
+const smallFrames = Number(opt('small-frames', 1_000_000));
+/** The small-frame capture: responses of at most 400 bytes, requests of 67-400, 5× the exchanges per connection (~300 bytes a frame). */
+const SMALL = { mss: 400, request: 400, longer: 5 };
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 // Files in memory (tmpfs) when there is room: every reader then reads the same way each run. On disk,
 // the page cache may drop them between runs (this VM reclaims cold pages), which made runs vary 2-3×.
 const shm = '/dev/shm';
@@ -78,18 +85,36 @@ function main() {
       generate(file, { frames: n, longer });
     }
   }
+  // Small frames: as many frames per file in connections 5× longer (~8,000), and the same frames in
+  // connections of 1-6 exchanges (~30,000): the difference is memory per connection.
+  const small = join(dir, `bench-small-${smallFrames}.pcap`);
+  const smallShort = join(dir, `bench-small-${smallFrames}-short.pcap`);
+  for (const [file, longer] of [[small, SMALL.longer], [smallShort, 1]]) {
+    if (!existsSync(file)) {
+      process.stdout.write(`generating ${smallFrames} small frames → ${file}\n`);
+      generate(file, { frames: smallFrames, mss: SMALL.mss, request: SMALL.request, longer });
+    }
+  }
   const size = statSync(big).size;
-  console.log(`\nfile: ${big}: ${frames} frames, ${(size / 2 ** 20).toFixed(0)} MiB, machine: ${process.arch}, node ${process.version}\n`);
+  const smallSize = statSync(small).size;
+  console.log(`\nfile: ${big}: ${frames} frames, ${(size / 2 ** 20).toFixed(0)} MiB, machine: ${process.arch}, ${cpus().length} cores, node ${process.version}`);
+  console.log(`small-frame file: ${small}: ${smallFrames} frames, ${(smallSize / 2 ** 20).toFixed(0)} MiB (${(smallSize / smallFrames).toFixed(0)} bytes a record)`);
+  console.log(`load average (1, 5, 15 min) at start: ${load()}\n`);
 
   // Warm the page cache so every reader starts equal.
-  measureOnce('warm-up (cat)', ['cat', big]);
-  const [floor, tsharkConv, stats, statsQuarter, statsLong] = measureInTurn([
+  for (const f of [big, small]) measureOnce('warm-up (cat)', ['cat', f]);
+  const [floor, tsharkConv, stats, statsQuarter, statsLong, smallFloor, smallTshark, smallStats, smallShortStats] = measureInTurn([
     ['tcpdump -r FILE -w /dev/null', ['tcpdump', '-r', big, '-w', '/dev/null']],
     ['tshark -n -q -z conv,tcp', ['tshark', '-n', '-q', '-z', 'conv,tcp', '-r', big]],
     ['handshake-lab stats', ['node', cli, 'stats', big]],
     ['handshake-lab stats (¼ file)', ['node', cli, 'stats', quarter]],
     ['handshake-lab stats (4× longer)', ['node', cli, 'stats', long]],
+    ['small frames: tcpdump -r FILE -w /dev/null', ['tcpdump', '-r', small, '-w', '/dev/null']],
+    ['small frames: tshark -n -q -z conv,tcp', ['tshark', '-n', '-q', '-z', 'conv,tcp', '-r', small]],
+    ['small frames: handshake-lab stats', ['node', cli, 'stats', small]],
+    ['small frames: handshake-lab stats (5× shorter)', ['node', cli, 'stats', smallShort]],
   ], 3);
+  console.log('large frames:');
   for (const m of [floor, tsharkConv, stats, statsQuarter, statsLong]) console.log(fmt(m));
   console.log('');
   console.log(`stats speed vs tshark conv,tcp:  ${(tsharkConv.seconds / stats.seconds).toFixed(1)}× faster   (target ≥ 10×)`);
@@ -99,7 +124,17 @@ function main() {
   const [cq, cb, cl] = [conns(quarter), conns(big), conns(long)];
   console.log(`  connections: ¼ file ${cq}, full file ${cb}, long file ${cl}`);
   console.log(`  per frame:      ¼ file → long file (4× the frames, ${cl} vs ${cq} connections): ${statsQuarter.mib.toFixed(0)} → ${statsLong.mib.toFixed(0)} MiB`);
-  console.log(`  per connection: ${((stats.mib - statsLong.mib) * 2 ** 20 / Math.max(1, cb - cl)).toFixed(0)} bytes (full file minus long file, same frames)`);
+  console.log(`  per connection: ${((stats.mib - statsLong.mib) * 2 ** 20 / Math.max(1, cb - cl)).toFixed(0)} bytes (full file minus long file, same frames; target ≤ 1,024)`);
+
+  console.log('\nsmall frames:');
+  for (const m of [smallFloor, smallTshark, smallStats, smallShortStats]) console.log(fmt(m));
+  console.log('');
+  const [cs, css] = [conns(small), conns(smallShort)];
+  console.log(`stats speed vs tshark conv,tcp:  ${(smallTshark.seconds / smallStats.seconds).toFixed(1)}× faster   (target ≥ 15×)`);
+  console.log(`stats time vs libpcap floor:     ${(smallStats.seconds / smallFloor.seconds).toFixed(1)}× the floor  (target ≤ 3×)`);
+  console.log(`  connections: ${cs}; the same frames in shorter connections: ${css}`);
+  console.log(`  per connection: ${((smallShortStats.mib - smallStats.mib) * 2 ** 20 / Math.max(1, css - cs)).toFixed(0)} bytes (shorter minus longer, same frames; target ≤ 1,024)`);
+  console.log(`\nload average (1, 5, 15 min) after stats: ${load()}`);
 
   if (!args.includes('--skip-decode')) {
     // The same fields both ways: decode --fields builds no tree, as tshark -T fields builds none.
@@ -123,7 +158,7 @@ function main() {
   }
 
   const live = join(root, 'scripts', 'bench-live.js');
-  if (existsSync(live)) {
+  if (existsSync(live) && !args.includes('--skip-live')) {
     console.log('');
     const r = spawnSync('node', [live], { stdio: 'inherit' });
     if (r.status !== 0) console.log(`live bench skipped or failed (exit ${r.status})`);

@@ -24,6 +24,11 @@ export interface LoadHooks {
   frame(raw: RawFrame, dataOffset: number): void;
   progress(bytesRead: number, totalBytes: number): void;
   cancelled(): boolean;
+  /**
+   * A gzip-compressed file stops loading (with a problem, keeping the frames read) once it has decompressed
+   * to more than this: 400 KB of gzip can hold 400 MiB of empty records (26 million frames).
+   */
+  maxPlainBytes?: number;
 }
 
 /** `sectionComments`: the pcapng section headers' comments, in order (an experiment's calls travel there). */
@@ -96,6 +101,10 @@ async function loadGzipped(path: string, totalBytes: number, hooks: LoadHooks): 
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       if (hooks.cancelled()) return { ok: true, cancelled: true, bytesRead: source.bytesRead, totalBytes, sectionComments: sectionComments() };
+      if (hooks.maxPlainBytes !== undefined && copy.written + chunk.length > hooks.maxPlainBytes) {
+        const mb = (hooks.maxPlainBytes / 1048576).toFixed(hooks.maxPlainBytes < 10 * 1048576 ? 1 : 0);
+        return { ok: false, problem: `${path}: decompresses to more than ${mb} MB, the largest capture this server opens from a browser; the frames before that point are loaded`, bytesRead: source.bytesRead, totalBytes, sectionComments: sectionComments() };
+      }
       // Written before the frames are stored, so any frame handed out can be read back.
       copy.append(chunk);
       reader.push(chunk, (raw) => hooks.frame(raw, reader.dataOffset));

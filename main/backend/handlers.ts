@@ -21,10 +21,14 @@ import type { Session } from './session';
 
 export type Handlers = { [M in ApiMethod]: (p: RequestParams<M>, s: Session) => Promise<ApiResults[M]> };
 
-/** Pulls up to this many rows (or ladder segments) are answered at once; larger ones in slices (hub.slicer). */
-const PULL_STEP = 1000;
 /** Rows (or segments) made in one step of a sliced pull. */
 const SLICE_ROWS = 32;
+/**
+ * Pulls up to this many rows (or ladder segments) are answered at once; larger ones in slices (hub.slicer).
+ * Small: a row is re-decoded from the file's bytes, and 1,000 of them at once (a page's ladder of a live
+ * capture) held the event loop for 100 to 400 ms while 100 clients were connected.
+ */
+const PULL_STEP = 2 * SLICE_ROWS;
 
 /**
  * A session of the class URL says who it is (learner key and name) before it plays a lesson: an anonymous
@@ -166,10 +170,14 @@ export function makeHandlers(svc: Service): Handlers {
     // ---- sessions and the classroom ----
     getSession: async (_p, s) => svc.sessionInfo(s),
     identify: async (p, s) => {
+      if (!s.learnersSeen.has(p.learner) && s.learnersSeen.size >= hub.limits.learnersPerSession) {
+        throw new ApiError('busy', `this session has already identified as ${s.learnersSeen.size} learners; open a new page for another learner`);
+      }
       const known = classroom.progress.progressOf(p.learner);
       if (!classroom.progress.know(p.learner, { name: p.name ?? null, student: s.student })) {
         throw new ApiError('busy', 'this server keeps progress for as many learners as it may; ask the teacher');
       }
+      s.learnersSeen.add(p.learner);
       s.learner = p.learner;
       s.name = p.name ?? known?.name ?? s.name;
       return svc.sessionInfo(s);

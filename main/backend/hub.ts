@@ -126,14 +126,23 @@ export class Hub {
     for (const s of idle.slice(0, Math.max(0, over))) this.free(s);
   }
 
-  /** Room for one more session (after freeing idle ones if needed)? */
-  hasRoom(): boolean {
-    if (this.sessions.size < this.limits.maxSessions) return true;
+  /**
+   * Room for one more session (after freeing idle ones if needed)? A student's may not take the last
+   * `teacherReserve` places, nor be one more than `studentSessionsPerAddress` from one (non-loopback) address.
+   */
+  hasRoom(who: { student: boolean; address?: string | null } = { student: false }): boolean {
+    const max = who.student ? Math.max(1, this.limits.maxSessions - this.limits.teacherReserve) : this.limits.maxSessions;
+    if (who.student && who.address) {
+      let held = 0;
+      for (const s of this.sessions.values()) if (s.client && s.address === who.address) held++;
+      if (held >= this.limits.studentSessionsPerAddress) return false;
+    }
+    if (this.sessions.size < max) return true;
     this.sweep();
-    if (this.sessions.size < this.limits.maxSessions) return true;
+    if (this.sessions.size < max) return true;
     const idle = [...this.sessions.values()].filter((s) => !s.client).sort((a, b) => a.detachedAt - b.detachedAt)[0];
     if (idle) this.free(idle);
-    return this.sessions.size < this.limits.maxSessions;
+    return this.sessions.size < max;
   }
 
   // ---- sources ----

@@ -148,6 +148,7 @@ export class LessonRequests {
     const clash = this.catalogue.entries().find((x) => x.id === lesson.id && x.origin !== 'user');
     if (clash) throw new ApiError('bad_request', `"${lesson.id}" is already the id of ${clash.file}`);
     const written = writeLesson(dest, lesson, f);
+    this.catalogue.forget();
     const entry = checkLessonFile(written, 'user');
     if (!entry.lesson) throw new ApiError('internal', `the saved lesson does not validate: ${entry.problems.map(problemLine).join('; ')}`);
     this.log(`saved lesson ${lesson.id} into ${dest}`);

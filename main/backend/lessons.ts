@@ -146,13 +146,58 @@ export function problemLines(e: LessonEntry): string[] {
   return e.problems.map((p) => `${e.file}: ${problemLine(p)}`);
 }
 
+/**
+ * How long a scan of the lesson folders answers find/any (a lesson opened, a step, an answer) without
+ * looking at the disk again: a scan lists the folders and stats every lesson and capture, and 50 students
+ * answering made thousands of them a second. A lesson added since is still found (a miss scans again).
+ */
+const RESCAN_MS = 2000;
+
 export class LessonCatalogue {
   private cache = new Map<string, { key: string; entry: LessonEntry }>();
+  private lastScan: { at: number; entries: LessonEntry[] } | null = null;
 
-  constructor(readonly dirs: readonly LessonDir[], private readonly log: (line: string) => void = () => undefined) {}
+  constructor(readonly dirs: readonly LessonDir[], private readonly log: (line: string) => void = () => undefined, private readonly now: () => number = Date.now) {}
 
-  /** Every lesson file of every folder, valid or not; a repeated id is a problem of the later file. */
+  /**
+   * Checks every lesson file ahead of the first request, one file per turn of the event loop (the first
+   * listLessons of a class, checking them all in one go, held it for 0.5 to 1.8 s). Returns a cancel.
+   */
+  warm(): () => void {
+    const files = this.dirs.flatMap((d) => lessonFilesIn(d.dir).map((file) => ({ file, origin: d.origin })));
+    let cancelled = false;
+    const next = () => {
+      const f = files.shift();
+      if (cancelled || !f) return;
+      this.checked(f.file, f.origin);
+      setImmediate(next);
+    };
+    setImmediate(next);
+    return () => { cancelled = true; };
+  }
+
+  /** The next find/any looks at the disk again (a lesson was saved or imported). */
+  forget(): void {
+    this.lastScan = null;
+  }
+
+  /** Every lesson file of every folder, valid or not, as they are now; a repeated id is a problem of the later file. */
   entries(): LessonEntry[] {
+    const out = this.scan();
+    this.lastScan = { at: this.now(), entries: out };
+    return out;
+  }
+
+  /**
+   * The entry of `id` that `ok` accepts: a valid one from the last scan if that is recent, else from a new
+   * scan (so a lesson added, or one with problems fixed since, is seen at once).
+   */
+  private lookup(id: string, ok: (e: LessonEntry) => boolean): LessonEntry | null {
+    const recent = this.lastScan && this.now() - this.lastScan.at < RESCAN_MS ? this.lastScan.entries : null;
+    return recent?.find((e) => e.id === id && e.lesson !== null) ?? this.entries().find((e) => e.id === id && ok(e)) ?? null;
+  }
+
+  private scan(): LessonEntry[] {
     const out: LessonEntry[] = [];
     const byId = new Map<string, LessonEntry>();
     for (const d of this.dirs) {
@@ -170,12 +215,12 @@ export class LessonCatalogue {
 
   /** A valid lesson by id (null when there is none or it has problems). */
   find(id: string): LessonEntry | null {
-    return this.entries().find((e) => e.id === id && e.lesson) ?? null;
+    return this.lookup(id, (e) => e.lesson !== null);
   }
 
   /** The entry of an id even when it is invalid (to say why it cannot be opened). */
   any(id: string): LessonEntry | null {
-    return this.entries().find((e) => e.id === id) ?? null;
+    return this.lookup(id, () => true);
   }
 
   summary(e: LessonEntry, locale: string): LessonSummary {
@@ -209,6 +254,7 @@ export class LessonCatalogue {
     const clash = this.entries().find((x) => x.id === e.id && x.origin !== 'user');
     if (clash) return { ...e, lesson: null, problems: [{ path: 'id', message: `"${e.id}" is already the id of ${clash.file}` }] };
     mkdirSync(dest, { recursive: true, mode: 0o700 });
+    this.forget();
     // The capture first, then the lesson, each through a temporary name: a half-copied lesson is never listed.
     const capName = captureOf(e.lesson);
     copyFileSync(e.capturePath, join(dest, `.${capName}.tmp`));

@@ -18,6 +18,15 @@ export interface Limits {
   /** Sessions kept at most, and how long a session without a connection is kept (a reload resumes it). */
   maxSessions: number;
   sessionIdleMs: number;
+  /**
+   * Of maxSessions, the ones students may never take (a class token holder opening hundreds of sockets
+   * must not lock the teacher out), and the sessions one student address may hold at once (loopback,
+   * where a whole test class runs, is not counted per address).
+   */
+  teacherReserve: number;
+  studentSessionsPerAddress: number;
+  /** Learner keys one session may identify as (a made-up key per request would fill the dashboard). */
+  learnersPerSession: number;
   /** Learners whose progress is kept at most (a learner key is cheap to make up). */
   maxLearners: number;
 }
@@ -36,6 +45,9 @@ export const DEFAULT_LIMITS: Limits = {
   studentSlowMotionMs: 2000,
   maxSessions: 300,
   sessionIdleMs: 30 * 60_000,
+  teacherReserve: 20,
+  studentSessionsPerAddress: 20,
+  learnersPerSession: 3,
   maxLearners: 2000,
 };
 

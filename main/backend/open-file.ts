@@ -1,6 +1,7 @@
 // Opening a capture file for a session. The path is checked before it becomes the session's source: that
 // this session may open it, that it is a regular file, and that it starts like a pcap or pcapng file; a
 // failed open never changes the session. Errors name the file and the problem, never its bytes or size.
+import { constants as fsConstants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
@@ -16,7 +17,10 @@ const HEAD = 4096;
 export async function checkCaptureFile(path: string, shown = path): Promise<void> {
   let fh;
   try {
-    fh = await open(path, 'r');
+    // Non-blocking: opening a FIFO nobody writes to would otherwise wait forever, holding one of libuv's
+    // four file threads (four such opens stalled every upload and lesson). It is refused below as not a
+    // regular file; for a regular file the flag changes nothing.
+    fh = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ApiError('file_error', `${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a capture file' : `cannot open (${code ?? String(e)})`}`);

@@ -138,13 +138,16 @@ export class Service implements HandshakeLabService {
    * in use by another tab (a duplicated tab gets a new session), else gets a new one. Null when the
    * server holds as many sessions as it may.
    */
-  connect(client: BackendClient, o: { role: Role; loopback: boolean; resume?: string | null }): Session | null {
+  connect(client: BackendClient, o: { role: Role; loopback: boolean; resume?: string | null; address?: string | null }): Session | null {
     const trust: Trust = { role: o.role, anyPath: o.role === 'teacher' && o.loopback, anyPort: false, browser: true };
     let s = o.resume ? this.hub.session(o.resume) : undefined;
     if (s && (s.client || s.role !== trust.role || s.trust.anyPath !== trust.anyPath || !s.trust.browser)) s = undefined;
     if (!s) {
-      if (!this.hub.hasRoom()) return null;
+      // A student's may not take the teacher's reserve, nor be too many from one address (loopback: tests, one machine).
+      const address = o.loopback ? null : o.address ?? null;
+      if (!this.hub.hasRoom({ student: o.role === 'student', address })) return null;
       s = this.hub.openSession(trust);
+      s.address = address;
       this.startOn(s);
     }
     this.byClient.set(client.id, s);
@@ -302,7 +305,8 @@ export class Service implements HandshakeLabService {
       if (pending.cancel) return { file: s.student ? fileTitle(full) : full, bytesRead: 0, totalBytes: 0, frames: 0, done: true, cancelled: true };
       const src = this.hub.newSource('file', full, fileTitle(full));
       this.show(s, src, 'file');
-      return s.progress(await src.load());
+      // Away from the computer (a browser's upload), a compressed file may not grow past the upload limit.
+      return s.progress(await src.load(s.trust.anyPath ? {} : { maxPlainBytes: this.hub.limits.uploadFileBytes }));
     } finally {
       if (s.pendingLoad === pending) s.pendingLoad = null;
     }

@@ -20,6 +20,8 @@ import type { ViewEntry } from './views';
 export interface BackendClient extends ClientContext {
   /** False while the transport is behind (e.g. a WebSocket's bufferedAmount is high): live pushes are skipped. */
   canPush?(): boolean;
+  /** Runs `send`, whose events the transport may write out together (one system call for a push round). */
+  together?(send: () => void): void;
 }
 
 /** What a session may do beyond looking: decided by its token and where it connects from. */
@@ -58,6 +60,10 @@ export class Session implements SourceViewer {
   lastStatus = '';
   learner: string | null = null;
   name: string | null = null;
+  /** Every learner key this session identified as (bounded by limits.learnersPerSession). */
+  readonly learnersSeen = new Set<string>();
+  /** The connection's remote address (browser sessions), for the per-address session limit. */
+  address: string | null = null;
   /** The lesson this session plays (null: none). */
   lesson: SessionLesson | null = null;
   /** Lessons being opened: sent nothing of their capture until the gate is known. */
@@ -232,8 +238,14 @@ export class Session implements SourceViewer {
 
   // ---- the live push ----
 
-  /** One push round: the newest rows of this session's view, and what changed in its source. */
+  /** One push round: the newest rows of this session's view, and what changed in its source (written out together). */
   pushRound(changes: SourceChanges): void {
+    if (!this.client) return;
+    if (this.client.together) this.client.together(() => this.pushRoundEvents(changes));
+    else this.pushRoundEvents(changes);
+  }
+
+  private pushRoundEvents(changes: SourceChanges): void {
     if (!this.client) return;
     const src = this.source;
     const e = this.view();

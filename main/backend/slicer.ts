@@ -74,30 +74,61 @@ export async function sliced<T>(slicer: Slicer, from: number, to: number, per: n
 const BIG_ARRAY = 1000;
 const ITEMS_PER_STEP = 64;
 
+const hasBigArray = (v: unknown): boolean => Array.isArray(v) && v.length > BIG_ARRAY;
+
 /**
- * JSON.stringify, except that long arrays (the answer itself, or one of its top-level properties: rows,
- * segments, connections) are written in slices that take turns with other work: the text of a
- * 10,000-row answer takes tens of milliseconds to make in one go.
+ * The UTF-8 JSON of `value`, as JSON.stringify would write it, except that long arrays (the answer itself,
+ * or one of its properties, or one of theirs: rows, segments, connections) are written in slices that take
+ * turns with other work: the text of a 10,000-row answer takes tens of milliseconds to make in one go.
+ * Each slice is encoded to bytes as it is made, and the answer is those pieces copied together: making
+ * one string of the whole answer (a join, then its encoding when it is sent) held the event loop for
+ * hundreds of milliseconds under load.
  */
-export async function stringifyInSlices(value: unknown, slicer: Slicer): Promise<string> {
-  const arrayText = async (items: unknown[]): Promise<string> => {
-    const parts = await sliced(slicer, 0, items.length, ITEMS_PER_STEP, (from, to) => {
-      const out: string[] = [];
-      for (let i = from; i < to; i++) out.push(JSON.stringify(items[i]) ?? 'null');
-      return out;
+export async function encodeInSlices(value: unknown, slicer: Slicer): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  await encodeInto(value, slicer, parts, 0);
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+/** Appends the JSON of `value` to `parts` (arrays and objects down to `depth` 2 looked into for long arrays). */
+async function encodeInto(value: unknown, slicer: Slicer, parts: Buffer[], depth: number): Promise<void> {
+  if (hasBigArray(value)) {
+    const items = value as unknown[];
+    parts.push(Buffer.from('['));
+    let at = 0;
+    await slicer.run({
+      step: () => {
+        const end = Math.min(items.length, at + ITEMS_PER_STEP);
+        const out: string[] = [];
+        for (let i = at; i < end; i++) out.push(JSON.stringify(items[i]) ?? 'null');
+        parts.push(Buffer.from(`${at === 0 ? '' : ','}${out.join(',')}`));
+        at = end;
+        return end < items.length;
+      },
     });
-    return `[${parts.join(',')}]`;
-  };
-  if (Array.isArray(value)) return value.length > BIG_ARRAY ? arrayText(value) : JSON.stringify(value);
-  if (!value || typeof value !== 'object') return JSON.stringify(value);
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (!entries.some(([, v]) => Array.isArray(v) && v.length > BIG_ARRAY) && !entries.some(([, v]) => v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).some((x) => Array.isArray(x) && x.length > BIG_ARRAY))) {
-    return JSON.stringify(value);
+    parts.push(Buffer.from(']'));
+    return;
   }
-  const fields: string[] = [];
-  for (const [k, v] of entries) {
-    if (v === undefined || typeof v === 'function') continue;
-    fields.push(`${JSON.stringify(k)}:${Array.isArray(v) || (v && typeof v === 'object') ? await stringifyInSlices(v, slicer) : JSON.stringify(v)}`);
+  if (depth >= 2 || !value || typeof value !== 'object' || Array.isArray(value) || !containsBigArray(value, depth)) {
+    parts.push(Buffer.from(JSON.stringify(value) ?? 'null'));
+    return;
   }
-  return `{${fields.join(',')}}`;
+  parts.push(Buffer.from('{'));
+  let first = true;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    parts.push(Buffer.from(`${first ? '' : ','}${JSON.stringify(k)}:`));
+    first = false;
+    await encodeInto(v, slicer, parts, depth + 1);
+  }
+  parts.push(Buffer.from('}'));
+}
+
+/** Whether an object holds a long array as a property, or as a property of a property (up to depth 2). */
+function containsBigArray(value: object, depth: number): boolean {
+  for (const v of Object.values(value)) {
+    if (hasBigArray(v)) return true;
+    if (depth + 1 < 2 && v && typeof v === 'object' && !Array.isArray(v) && containsBigArray(v, depth + 1)) return true;
+  }
+  return false;
 }

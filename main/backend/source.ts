@@ -177,7 +177,7 @@ export class Source {
   }
 
   /** Reads the source's file into the store in steps; progress goes to the viewers. Resolves when done or cancelled. */
-  load(): Promise<LoadProgress> {
+  load(o: { maxPlainBytes?: number } = {}): Promise<LoadProgress> {
     const file = this.file as string;
     const state = { cancel: false, done: Promise.resolve({ file, bytesRead: 0, totalBytes: 0, frames: 0, done: false } as LoadProgress) };
     let lastProgress = 0;
@@ -200,6 +200,7 @@ export class Source {
           for (const v of this.viewers) v.sourceProgress(p);
         },
         cancelled: () => state.cancel || this.disposed,
+        maxPlainBytes: o.maxPlainBytes,
       });
       // The file is read: its store takes no more frames, so its connection trackers can go.
       this.store.seal();

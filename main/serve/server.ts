@@ -162,7 +162,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (!role) return refuse(403, 'wrong token');
     if (!originAllowed(req.headers.origin, hosts)) return refuse(403, `origin ${JSON.stringify(req.headers.origin ?? '(none)')} is not this server's`);
     const loopback = isLoopbackAddress(req.socket.remoteAddress);
-    wss.handleUpgrade(req, socket, head, (ws) => attachWebSocket(ws, service, log, peer, { role, loopback, resume: url.searchParams.get('session') }));
+    wss.handleUpgrade(req, socket, head, (ws) => attachWebSocket(ws, service, log, peer, { role, loopback, resume: url.searchParams.get('session'), address: req.socket.remoteAddress ?? null }));
   });
   server.on('clientError', (err, socket) => {
     log(`malformed HTTP request: ${err.message}`);
@@ -182,9 +182,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // Students reach a server bound to every address through the network's, not loopback.
   const classUrl = `${at(wildcard ? networkAddress() ?? '127.0.0.1' : host)}?token=${tokens.student}`;
   service.setServerAddress({ host, port }, classUrl);
+  // The lessons are checked now, a file at a time, rather than all at once on a class's first listLessons.
+  const stopWarming = service.hub.lessons.catalogue.warm();
   return {
     url, classUrl, port, host, token: tokens.teacher, classToken: tokens.student,
     close: async () => {
+      stopWarming();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       server.closeAllConnections?.();

@@ -63,7 +63,7 @@ const CACHE_TOTAL_MAX = 32 * 1024 * 1024;
 /** A cached file is checked against the disk at most this often (a rebuild while serving is noticed). */
 const RECHECK_MS = 2000;
 
-interface Cached { body: Buffer; mtimeMs: number; size: number; checkedAt: number }
+interface Cached { body: Buffer; mtimeMs: number; size: number; checkedAt: number; checking?: boolean }
 
 export class StaticFiles {
   private rootReal: string | null = null;
@@ -148,19 +148,31 @@ export class StaticFiles {
     createReadStream(file as string).on('error', () => res.destroy()).pipe(res);
   }
 
-  /** The cached file for a URL path, still as it is on disk (checked every couple of seconds), or null. */
+  /**
+   * The cached file for a URL path, or null. It is answered at once, without waiting for the disk: every
+   * couple of seconds a check that it is still as it is on disk starts alongside (a rebuild while serving
+   * is served from the request after that check). Waiting for that check put GET / behind the file-system
+   * thread pool, and under a class's load all the requests of those moments waited for it together.
+   */
   private async cached(urlPath: string): Promise<Cached | null> {
     const c = this.cache.get(urlPath);
     if (!c) return null;
-    if (Date.now() - c.checkedAt < RECHECK_MS) return c;
+    if (Date.now() - c.checkedAt >= RECHECK_MS && !c.checking) {
+      c.checking = true;
+      void this.recheck(urlPath, c).finally(() => { c.checking = false; });
+    }
+    return c;
+  }
+
+  private async recheck(urlPath: string, c: Cached): Promise<void> {
     const file = await this.resolve(urlPath);
     const st = file ? await stat(file).catch(() => null) : null;
     if (st && st.mtimeMs === c.mtimeMs && st.size === c.size) {
       c.checkedAt = Date.now();
-      return c;
+      return;
     }
+    if (this.cache.get(urlPath) !== c) return;
     this.cache.delete(urlPath);
     this.cachedBytes -= c.size;
-    return null;
   }
 }

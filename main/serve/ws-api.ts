@@ -11,7 +11,7 @@ import { ApiError, type ApiEvent, type ApiEvents, type WsEvent, type WsResponse 
 import type { ApiMethod } from '../api/requests';
 import type { Role } from '../api/types';
 import type { BackendClient, Service } from '../backend/service';
-import { stringifyInSlices } from '../backend/slicer';
+import { encodeInSlices } from '../backend/slicer';
 
 /** Requests are small (a path or a filter at most); anything bigger is not one of ours. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -23,19 +23,23 @@ export const MAX_IN_FLIGHT = 8;
 const RESUME_WAIT_MS = 1500;
 
 /**
- * Event texts by payload: the back end sends the same event object to every session at the same place
- * (50 students following one live capture), so it is serialized once for all of them.
+ * Encoded events by payload: the back end sends the same event object to every session at the same place
+ * (50 students following one live capture), so it is serialized and encoded to UTF-8 once for all of them
+ * (a string would be encoded again for each socket it is written to).
  */
-const eventTexts = new WeakMap<object, string>();
+const encodedEvents = new WeakMap<object, { event: ApiEvent; data: Buffer }>();
 
-function eventText(event: ApiEvent, payload: unknown): string {
-  if (typeof payload !== 'object' || payload === null) return JSON.stringify({ event, payload });
-  let text = eventTexts.get(payload);
-  if (text === undefined || !text.startsWith(`{"event":"${event}"`)) {
-    text = JSON.stringify({ event, payload });
-    eventTexts.set(payload, text);
-  }
-  return text;
+export function encodeEvent(event: ApiEvent, payload: unknown): Buffer {
+  if (typeof payload !== 'object' || payload === null) return encode({ event, payload });
+  const hit = encodedEvents.get(payload);
+  if (hit && hit.event === event) return hit.data;
+  const data = encode({ event, payload });
+  encodedEvents.set(payload, { event, data });
+  return data;
+}
+
+function encode(msg: unknown): Buffer {
+  return Buffer.from(JSON.stringify(msg));
 }
 
 const requestShape = z.object({
@@ -50,6 +54,8 @@ export interface WsPeer {
   loopback: boolean;
   /** The session the page names (a reload), if any. */
   resume?: string | null;
+  /** The peer's address (the per-address limit of students' sessions). */
+  address?: string | null;
 }
 
 export function attachWebSocket(ws: WebSocket, service: Service, log: (line: string) => void, peer: string, who: WsPeer = { role: 'teacher', loopback: true }): void {
@@ -65,12 +71,13 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
     }
     if (ws.isPaused && !waiting.length && inFlight < MAX_IN_FLIGHT) ws.resume();
   };
-  const send = (msg: WsResponse | WsEvent | string, done?: () => void) => {
+  /** Sends a message (objects are serialized here; a Buffer holds JSON text already and goes as a text frame). */
+  const send = (msg: WsResponse | WsEvent | Buffer, done?: () => void) => {
     if (ws.readyState !== ws.OPEN) {
       done?.();
       return;
     }
-    ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg), (err) => {
+    ws.send(Buffer.isBuffer(msg) ? msg : JSON.stringify(msg), { binary: false }, (err) => {
       if (err) log(`${peer}: send failed: ${err.message}`);
       done?.();
     });
@@ -78,9 +85,20 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
   const client: BackendClient = {
     id,
     emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]) {
-      send(eventText(event, payload));
+      send(encodeEvent(event, payload));
     },
     canPush: () => ws.bufferedAmount < BACKLOG_LIMIT,
+    // A push round's events (rows, connections, transitions) in one write of the socket, not one each:
+    // writing was the largest share of the server's work with 50 clients following a live capture.
+    together(sendAll: () => void) {
+      const socket = (ws as unknown as { _socket?: { cork?(): void; uncork?(): void } })._socket;
+      socket?.cork?.();
+      try {
+        sendAll();
+      } finally {
+        socket?.uncork?.();
+      }
+    },
   };
   const answer = (msg: WsResponse) => send(msg, settled);
   const reject = (reason: string, requestId = -1) => {
@@ -135,13 +153,14 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
       return reject(`not a request: ${first ? `${first.path.join('.') || 'message'}: ${first.message}` : 'bad shape'}`, Number.isSafeInteger(rid) && rid >= 0 ? rid : -1);
     }
     const { id: requestId, method, params } = shape.data;
+    const fail = (e: unknown) => {
+      const err = e instanceof ApiError ? e.toJSON() : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
+      answer({ id: requestId, error: err });
+    };
     service.handle(method as ApiMethod, params, client).then(
       // A large answer (10,000 rows) is written out in slices too.
-      (result) => stringifyInSlices({ id: requestId, result }, service.hub.slicer).then((text) => send(text, settled)),
-      (e: unknown) => {
-        const err = e instanceof ApiError ? e.toJSON() : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
-        answer({ id: requestId, error: err });
-      },
+      (result) => encodeInSlices({ id: requestId, result }, service.hub.slicer).then((data) => send(data, settled), fail),
+      fail,
     );
   }
   ws.on('error', (err) => log(`${peer}: websocket error: ${err.message}`));

@@ -19,8 +19,11 @@ const BUF = 8 * 1024 * 1024;
 /**
  * `longer` multiplies the request/response exchanges per connection: the same frame count then holds
  * `longer` times fewer connections (to tell memory per frame from memory per connection).
+ * `mss` is the largest response segment and `request` the largest request: small values make the
+ * small frames of a busy loopback (many short messages), where reading the file costs least and the
+ * per-frame work of `stats` shows most.
  */
-export function generate(path, { frames = 1_200_000, concurrent = 2000, seed = 42, longer = 1 } = {}) {
+export function generate(path, { frames = 1_200_000, concurrent = 2000, seed = 42, longer = 1, mss = 1448, request = 480 } = {}) {
   const rnd = prng(seed);
   const fd = openSync(path, 'w');
   const buf = Buffer.alloc(BUF);
@@ -92,11 +95,11 @@ export function generate(path, { frames = 1_200_000, concurrent = 2000, seed = 4
       case 2: frame(c, true, ACK, c.cseq, c.sseq, 0); c.step = 3; return true;
       case 3: {
         if (c.exchanges-- <= 0) { c.step = 4; return advance(c); }
-        const req = 80 + Math.floor(rnd() * 400);
+        const req = Math.ceil(request / 6) + Math.floor(rnd() * (request - Math.ceil(request / 6)));
         frame(c, true, PSH | ACK, c.cseq, c.sseq, req); c.cseq += req;
         const segs = 1 + Math.floor(rnd() * 8);
         for (let i = 0; i < segs; i++) {
-          const len = i === segs - 1 ? 1 + Math.floor(rnd() * 1448) : 1448;
+          const len = i === segs - 1 ? 1 + Math.floor(rnd() * mss) : mss;
           const lost = rnd() < 0.01;
           c.pending.push([false, ACK | (i === segs - 1 ? PSH : 0), c.sseq, c.cseq, len]);
           if (lost) {

@@ -119,3 +119,63 @@ describe('lessons from the back end', () => {
     expect((await failure(s.handle('importLesson', { path: join(from, 'classic-linux.json') }, c))).message).toMatch(/"classic-linux" is already the id of/);
   });
 });
+
+describe('the lessons catalogue under a class', () => {
+  it('opening a lesson again within a couple of seconds does not look at the folders; a new or fixed lesson is seen at once', async () => {
+    const { LessonCatalogue } = await import('../../main/backend/lessons');
+    const folder = join(tmp, 'class-folder');
+    mkdirSync(folder);
+    copyFileSync(join(shipped, 'classic-linux.pcap'), join(folder, 'classic-linux.pcap'));
+    const write = (id: string, title: string) => writeFileSync(join(folder, `${id}.json`), JSON.stringify({ ...lessonJson('classic-linux'), id, title: { en: title, 'zh-CN': title } }));
+    write('mine', 'First');
+    let now = 1_000_000;
+    const catalogue = new LessonCatalogue([{ dir: folder, origin: 'folder' }], () => undefined, () => now);
+    expect(catalogue.find('mine')?.lesson?.title.en).toBe('First');
+    // Changed on disk: 50 students answering within the next two seconds are answered from the last scan
+    // (before, each of their requests listed the folder and stat'ed every lesson and capture).
+    write('mine', 'Second, longer');
+    now += 1500;
+    expect(catalogue.find('mine')?.lesson?.title.en).toBe('First');
+    // A lesson that was not there at the last scan is looked for on the disk at once.
+    write('other', 'Other');
+    expect(catalogue.find('other')?.lesson?.title.en).toBe('Other');
+    // Later, or listed (entries()), the disk is read again.
+    now += 2500;
+    expect(catalogue.find('mine')?.lesson?.title.en).toBe('Second, longer');
+    write('mine', 'Third');
+    expect(catalogue.entries().find((e) => e.id === 'mine')?.lesson?.title.en).toBe('Third');
+    // An invalid entry of the last scan is not trusted: fixed, it opens at once.
+    writeFileSync(join(folder, 'broken.json'), '{');
+    expect(catalogue.any('broken')?.lesson).toBeNull();
+    write('broken', 'Fixed');
+    expect(catalogue.find('broken')?.lesson?.title.en).toBe('Fixed');
+  });
+});
+
+describe('lessons checked ahead of a class', () => {
+  it('warm() checks one lesson file per turn of the event loop, before anyone lists them', async () => {
+    const { LessonCatalogue } = await import('../../main/backend/lessons');
+    const folder = join(tmp, 'warm-folder');
+    mkdirSync(folder);
+    for (const n of ['a', 'b', 'c']) writeFileSync(join(folder, `${n}.json`), '{');
+    const seen: string[] = [];
+    const catalogue = new LessonCatalogue([{ dir: folder, origin: 'folder' }], (l) => seen.push(l));
+    catalogue.warm();
+    expect(seen).toHaveLength(0);
+    const turn = () => new Promise((r) => setImmediate(r));
+    await turn();
+    expect(seen).toHaveLength(1);
+    await turn();
+    await turn();
+    expect(seen.map((l) => /[abc]\.json/.exec(l)?.[0])).toEqual(['a.json', 'b.json', 'c.json']);
+    // Listed afterwards, nothing is checked (or logged) again.
+    expect(catalogue.entries()).toHaveLength(3);
+    expect(seen).toHaveLength(3);
+    // Cancelled, it stops.
+    writeFileSync(join(folder, 'd.json'), '{');
+    const other = new LessonCatalogue([{ dir: folder, origin: 'folder' }], (l) => seen.push(l));
+    other.warm()();
+    await turn();
+    expect(seen).toHaveLength(3);
+  });
+});

@@ -22,12 +22,15 @@ const { experimentScript, planFor } = await import('../../main/api/experiment');
 const dir = mkdtempSync(join(tmpdir(), 'hl-service-'));
 const small = join(dir, 'small.pcap');
 const big = join(dir, 'big.pcap');
+/** One connection of 600 data segments (and their ACKs). */
+const long = join(dir, 'long.pcap');
 const logs: string[] = [];
 const log = (l: string) => logs.push(l);
 
 beforeAll(() => {
   writePcap(small, synthFrames({ connections: 10, dataSegments: 2 }));
   writePcap(big, synthFrames({ connections: 7300, dataSegments: 2, payload: 100 }));
+  writePcap(long, synthFrames({ connections: 1, dataSegments: 600 }));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -158,6 +161,30 @@ describe('opening a file', () => {
   });
 });
 
+describe('pulls take turns with other work', () => {
+  it('a pull of a page of rows (1,000 rows, or a ladder page) lets other work run before it is answered', async () => {
+    const s = service();
+    const c = new RecordingClient('a');
+    const opened = await s.handle('openFile', { path: big }, c);
+    expect(opened.frames).toBeGreaterThan(1000);
+    // Work that arrives while the pull is being made (an HTTP request, a push) runs before it ends.
+    const pullFirst = async (pull: () => Promise<unknown>) => {
+      let ran = false;
+      const p = pull().then(() => ran);
+      setImmediate(() => { ran = true; });
+      return p;
+    };
+    expect(await pullFirst(() => s.handle('getFrames', { start: 0, count: 1000 }, c))).toBe(true);
+    await s.handle('openFile', { path: long }, c);
+    const stream = (await s.handle('listConnections', {}, c))[0].stream;
+    expect(await pullFirst(() => s.handle('getLadder', { stream, start: 0, count: 1000 }, c))).toBe(true);
+    await s.handle('openFile', { path: big }, c);
+    // The rows are those a pull in one go gives.
+    const whole = await s.handle('getFrames', { start: 0, count: 1000 }, c);
+    expect(whole.rows.map((r) => r.number)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+  });
+});
+
 describe('display filters', () => {
   it('narrows the client\'s view, per client, and reports syntax errors with their position', async () => {
     const s = service();
@@ -218,6 +245,26 @@ describe('live capture', () => {
     expect(readFileSync(target)).toEqual(readFileSync(st.file as string));
     const status = await s.handle('getStatus', {}, c);
     expect(status.counters).toMatchObject({ captured: raws.length, decoded: raws.length, droppedByUs: 0, skippedPush: 0 });
+  });
+
+  it('hands a transport each push round\'s events together (a socket writes them in one go)', async () => {
+    const cap = new FakeCapture();
+    const s = service({ capture: cap });
+    /** Each event, with the round (together() call) it was sent in; 0: outside any. */
+    const sent: { event: string; round: number }[] = [];
+    let round = 0, rounds = 0;
+    const c = Object.assign(new RecordingClient('a'), {
+      emit(event: string) { sent.push({ event, round }); },
+      together(send: () => void) { round = ++rounds; try { send(); } finally { round = 0; } },
+    });
+    await s.handle('startCapture', { interface: 'lo' }, c);
+    cap.deliver(rawFrames(small));
+    sent.length = 0;
+    s.tick();
+    const pushed = sent.filter((x) => ['frames', 'connections', 'transitions'].includes(x.event));
+    expect(pushed.map((x) => x.event).sort()).toEqual(['connections', 'frames', 'transitions']);
+    expect(new Set(pushed.map((x) => x.round))).toEqual(new Set([1]));
+    await s.handle('stopCapture', {}, c);
   });
 
   it('maps capture errors to codes and reports them in the status', async () => {

@@ -101,6 +101,19 @@ describe('display filters', () => {
     }
   });
 
+  it('matches runs in linear time: a pattern that makes a backtracking engine explode answers at once', { timeout: 5_000 }, () => {
+    // "^(a+)+$" on "a"×30 then "!": JavaScript's RegExp takes about 2^30 steps (the server's only thread,
+    // for tens of seconds, doubling with each "a"); RE2 walks the text once. A student may send any filter, so this is an attack, not a corner.
+    const evil = frame({ http: [['http.request.method', `${'a'.repeat(30)}!`]] });
+    expect(matches('http.request.method matches "^(a+)+$"', evil)).toBe(false);
+    expect(matches('http.request.method matches "^(a+)+!$"', evil)).toBe(true);
+    expect(matches('http.request.method matches "(?i)^A+"', evil)).toBe(true);
+    // What RE2 cannot do in linear time (backreferences) is refused as an invalid expression, with its place.
+    const c = compileFilter('http.request.method matches "(a)\\\\1"');
+    expect(c.ok).toBe(false);
+    if (!c.ok) expect([c.error.code, c.error.start]).toEqual(['bad_regex', 28]);
+  });
+
   it('an empty filter keeps everything', () => {
     const c = compileFilter('  ');
     expect(c.ok && c.match(arp)).toBe(true);

@@ -35,6 +35,8 @@ const PROTOCOL_FILTERS = [
   'dns', 'dns.flags.response == 1', 'dns.qry.name == "www.example.org"', 'dns.a', 'dns.qry.type == 28', 'http',
   'http.request.method == "GET"', 'http.response.code == 200', 'http.request', 'tcp.segments', 'tcp.reassembled.length > 100',
   'ip.fragment', 'ipv6.fragment', 'udp.length > 1500',
+  // Regular expressions (RE2 here, PCRE2 in tshark: the same on what both support).
+  'http.request.uri matches "^/[a-z]"', 'dns.qry.name matches "(?i)EXAMPLE\\\\.(org|com)$"', 'http.host matches "^(local|127)"',
 ];
 const PROTOCOL_KINDS = /(reasm\/(frag-udp4|frag-udp6|dns-records|dns-tcp|http-split|http-chunked)|noise\/(dns|http)|tcp\/ipv6-ext)/;
 

@@ -5,10 +5,11 @@
 // experiments are one at a time; a client that never reads cannot grow the server. Runs on the stand-in
 // engine (test/backend/fake-engine.ts) and a stand-in capture.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 // "Allow capture" would ask pkexec for root: here only whether it was asked, and by whom.
 const elevations = vi.hoisted(() => ({ n: 0 }));
@@ -225,6 +226,18 @@ describe('files confined (issue 13, 2)', () => {
     t.close(); u.close();
   });
 
+  it('a FIFO or a device is refused at once: nothing waits on a pipe nobody writes to (fresh eyes: four such opens stalled every upload)', { timeout: 20_000 }, async () => {
+    const t = await teacher();
+    const fifos = [1, 2, 3, 4, 5].map((i) => join(dir, `fifo${i}`));
+    for (const f of fifos) spawnSync('mkfifo', [f]);
+    const answers = await Promise.all(fifos.map((f) => t.call('openFile', { path: f })));
+    for (const [i, r] of answers.entries()) expect(r, fifos[i]).toMatchObject({ error: { code: 'file_error', message: `${fifos[i]}: is not a regular file` } });
+    expect(await t.call('openFile', { path: '/dev/zero' })).toMatchObject({ error: { code: 'file_error', message: '/dev/zero: is not a regular file' } });
+    // The file threads are free: a real open still works.
+    await t.ok('openFile', { path: capture });
+    t.close();
+  });
+
   it('saveCapture never writes a file on the server for a browser', async () => {
     const t = await teacher();
     await t.ok('openFile', { path: capture });
@@ -247,6 +260,25 @@ describe('files confined (issue 13, 2)', () => {
     const st = await a.ok<StatusSnapshot>('getStatus');
     expect(JSON.stringify(st)).not.toContain(dir);
     a.close(); b.close();
+  });
+
+  it('a small gzip upload that decompresses past the upload limit stops there, saying so (fresh eyes: 400 KB opened as 26 million frames)', async () => {
+    const a = await student();
+    // A pcap header, then 2 MB of zeros: empty records, 16 bytes each, gzipped to a few kilobytes.
+    const header = Buffer.alloc(24);
+    header.writeUInt32LE(0xa1b2c3d4, 0); header.writeUInt16LE(2, 4); header.writeUInt16LE(4, 6);
+    header.writeUInt32LE(65535, 16); header.writeUInt32LE(1, 20);
+    const bomb = gzipSync(Buffer.concat([header, Buffer.alloc(2_000_000)]), { level: 9 });
+    expect(bomb.length).toBeLessThan(10_000);
+    const up = await upload(a, server.classToken, bomb, 'bomb.pcap.gz');
+    const handle = (JSON.parse(up.body.toString()) as { path: string }).path;
+    const r = await a.call('openFile', { path: handle });
+    const said = JSON.stringify(r);
+    expect(said).toContain('bomb.pcap.gz: decompresses to more than 0.3 MB, the largest capture this server opens from a browser');
+    // It stopped near the limit: 300,000 bytes hold at most 18,750 empty records.
+    const st = await a.ok<StatusSnapshot>('getStatus');
+    expect(st.total).toBeLessThanOrEqual(300_000 / 16);
+    a.close();
   });
 
   it('uploads are limited per file and in total, with the limit named', async () => {
@@ -308,6 +340,43 @@ describe('no client can exhaust or freeze the server (issue 13, 4)', () => {
     expect(process.memoryUsage.rss() - rss0).toBeLessThan(500 * 1024 * 1024);
     spy.mockRestore();
     t.close();
+  });
+
+  it('a live push is serialized and encoded once for every student following it: each socket is handed the same bytes', async () => {
+    const { default: WebSocket } = await import('ws');
+    const t = await teacher();
+    await t.ok('startCapture', { interface: 'lo' });
+    const frames = rawFrames(capture);
+    cap.deliver(frames.slice(0, 10));
+    service.tick();
+    const share = await t.ok<Share>('share', { what: 'view', download: false });
+    const students = await Promise.all(Array.from({ length: 5 }, () => student()));
+    for (const s of students) await s.ok('openShared', { id: share.id });
+    // Everyone has caught up: the next round's rows are the same for all six (their cursors are alike).
+    service.tick();
+    await new Promise((r) => setTimeout(r, 200));
+    const sent: unknown[] = [];
+    // What the server hands each socket to send (the server's sockets and these clients' share the class).
+    const real = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (this: InstanceType<typeof WebSocket>, ...args: unknown[]) {
+      if (String(args[0]).startsWith('{"event":"frames"')) sent.push(args[0]);
+      return (real as (...a: unknown[]) => void).apply(this, args);
+    } as typeof real;
+    try {
+      const got = students.map((s) => s.events.length);
+      cap.deliver(frames.slice(10, 20));
+      service.tick();
+      await expect.poll(() => students.every((s, i) => s.events.slice(got[i]).some((e) => e.event === 'frames'))).toBe(true);
+    } finally {
+      WebSocket.prototype.send = real;
+    }
+    // Six sockets (the teacher and five students) at the same place: one Buffer, the same for all of them.
+    expect(sent.length).toBeGreaterThanOrEqual(6);
+    expect(sent.every((d) => Buffer.isBuffer(d))).toBe(true);
+    expect(new Set(sent).size).toBe(1);
+    await t.ok('stopCapture');
+    t.close();
+    for (const s of students) s.close();
   });
 
   it('GET / keeps answering while another client pulls 50,000 rows at a time', { timeout: 240_000 }, async () => {
@@ -458,6 +527,32 @@ describe('sessions do not pile up', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(ub.path)).toBe(false);
     expect(s2.uploads!.used).toBe(0);
+    await s2.dispose();
+  });
+});
+
+describe('a student cannot take every place (fresh eyes: 310 sockets from one class token locked the teacher out)', () => {
+  it('students never take the teacher\'s reserve, one address holds a bounded number, and a session identifies as a few learners at most', async () => {
+    const s2 = new Service({
+      transport: 'websocket', dataDir: join(dir, 'data-room'), lessonsDir: null, log: () => undefined, pushIntervalMs: 0,
+      limits: { maxSessions: 12, teacherReserve: 4, studentSessionsPerAddress: 3, learnersPerSession: 2 },
+    });
+    const client = (id: string) => ({ id, emit: () => undefined });
+    // From one classroom address: three sessions, then refused; another address gets its own.
+    const fromA = [0, 1, 2, 3].map((i) => s2.connect(client(`a${i}`), { role: 'student', loopback: false, address: '10.0.0.5' }));
+    expect(fromA.map((x) => x !== null)).toEqual([true, true, true, false]);
+    // Loopback (one machine, as tests and the bench run a class) is not counted per address, but the
+    // students' share still ends before the teacher's reserve: 8 places for students in all.
+    const local = Array.from({ length: 10 }, (_, i) => s2.connect(client(`l${i}`), { role: 'student', loopback: true }));
+    expect(local.filter((x) => x !== null).length).toBe(8 - 3);
+    for (let i = 0; i < 4; i++) expect(s2.connect(client(`t${i}`), { role: 'teacher', loopback: true }), `teacher ${i}`).not.toBeNull();
+    // A session may identify as two learners; a third made-up key is refused, the known ones still work.
+    const c = client('a0');
+    await s2.handle('identify', { learner: 'learner-one-0001', name: 'One' }, c);
+    await s2.handle('identify', { learner: 'learner-two-0002', name: 'Two' }, c);
+    await expect(s2.handle('identify', { learner: 'learner-fake-0003', name: 'Bot' }, c)).rejects.toMatchObject({ code: 'busy' });
+    await s2.handle('identify', { learner: 'learner-one-0001' }, c);
+    expect(s2.classroom.progress.learners().map((r) => r.learner).sort()).toEqual(['learner-one-0001', 'learner-two-0002']);
     await s2.dispose();
   });
 });

@@ -1,5 +1,6 @@
 // Compiling a parsed filter against the field registry: unknown fields and ill-typed values are
 // reported with their position, and the result is a predicate over decoded frames.
+import { RE2JS } from 're2js';
 import type { DecodedFrame, Field, FieldValue } from '../types';
 import { lookupField, type FieldKind } from '../fields/registry';
 import type { CmpOp, Literal, Node } from './ast';
@@ -214,11 +215,11 @@ export function compile(node: Node): Predicate {
     }
     case 'matches': {
       const r = resolve(node.field, node.start, node.start + node.field.length);
-      let re: RegExp;
-      let src = node.value.text;
-      let flags = '';
-      if (src.startsWith('(?i)')) { src = src.slice(4); flags = 'i'; }
-      try { re = new RegExp(src, flags); } catch (e) {
+      // RE2's linear-time matching, not JavaScript's backtracking RegExp: a filter comes from any client
+      // (a student's too) and runs on the server's thread, where "^(a+)+$" on a long field would hold
+      // every client for hours. RE2 has no backreferences or lookaround; such a pattern is refused.
+      let re: RE2JS;
+      try { re = RE2JS.compile(node.value.text); } catch (e) {
         throw new FilterSyntaxError(`Invalid regular expression: ${(e as Error).message}`, node.value.start, node.value.end, 'bad_regex', { detail: (e as Error).message });
       }
       return (f) => r.names.some((n) => f.values(n).some((v) => v !== null && re.test(String(v))));

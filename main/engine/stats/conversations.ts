@@ -35,18 +35,17 @@ export interface ConversationRow {
   lastFrame: number;
 }
 
-interface Acc {
-  stream: number;
-  /** The client's and the server's address and port (row strings are built only at the end). */
-  aAddr: string; aPort: number;
-  bAddr: string; bPort: number;
-  framesAB: number; bytesAB: number; framesBA: number; bytesBA: number;
-  firstFrame: number; lastFrame: number;
-  /** The initial RTT in integer ns, 0 while unknown (as the tracker's), and whether a handshake set it (1) or not (2). */
-  rttNs: number;
-  rttBy: 0 | 1 | 2;
-  retrans: number;
-}
+/**
+ * Per-stream counts, by the tracker's stream number, in typed columns (U_* in `u`, F_* in `f`): an
+ * object per connection cost about 150 bytes and one more heap object for the collector to copy and
+ * promote, tens of thousands of times.
+ */
+const U_STRIDE = 8;
+const U_FRAMES_AB = 0, U_FRAMES_BA = 1, U_FIRST = 2, U_LAST = 3, U_RETRANS = 4, U_A_PORT = 5, U_B_PORT = 6, U_RTT_BY = 7;
+const F_STRIDE = 5;
+const F_BYTES_AB = 0, F_BYTES_BA = 1, F_RTT_NS = 2, F_T_FIRST = 3, F_T_LAST = 4;
+/** U_RTT_BY: whether the initial RTT is unknown, was set by the handshake (the client's ACK), or by another segment. */
+const RTT_UNKNOWN = 0, RTT_HANDSHAKE = 1, RTT_OTHER = 2;
 
 /**
  * Indices 0..n-1 in order of `key` (frame numbers), ties by index. Sorted natively as one number per
@@ -70,12 +69,13 @@ const RETRANSMITTED = A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETR
 
 export class ConversationStats {
   private readonly session: Session = newSession();
-  private readonly convs: Acc[] = [];
-  /**
-   * Each stream's earliest and latest time in seconds, at 2 × stream and 2 × stream + 1: in one array
-   * rather than as object fields, where each would be a boxed double, one more memory access a frame.
-   */
-  private times = new Float64Array(2048);
+  /** Counts (frames, frame numbers, ports: U_*) and doubles (bytes, RTT, times in seconds: F_*) per stream. */
+  private u = new Uint32Array(U_STRIDE * 1024);
+  private f = new Float64Array(F_STRIDE * 1024);
+  /** The client's and the server's address per stream, at 2 × stream and 2 × stream + 1 ('' before its first counted frame). */
+  private readonly addrs: string[] = [];
+  /** Streams counted so far. */
+  private counted = 0;
   private frames = 0;
   /** The fast path's segment, refilled for every frame (the trackers keep nothing of it). */
   private readonly seg = emptySegment();
@@ -89,6 +89,9 @@ export class ConversationStats {
   /** `window`: how many segments are held back at most (1: analysed in frame order, as they come). */
   constructor({ window }: { window?: number } = {}) {
     this.held = new SegmentWindow(window);
+    // Finished connections are parked as numbers until a late segment brings them back.
+    this.session.tcp.parkFinished();
+    this.session.states.parkFinished();
   }
 
   add(raw: RawFrame): void {
@@ -112,6 +115,7 @@ export class ConversationStats {
       if (!r.tapped) return;
       const retrans = an.flags.length !== 0 && an.flags.includes('retransmission');
       this.count(seg, an.stream, an.direction, retrans, an.initialRtt === undefined ? 0 : Math.round(an.initialRtt * 1e9), raw.len, n);
+      this.session.tcp.parkIfFinished();
       return;
     }
     // The common case: held back, then the tracker's analysis without building the per-frame view.
@@ -123,6 +127,8 @@ export class ConversationStats {
   /** Analyses and counts every segment held back. */
   private flush(): void {
     this.held.drain(this.seg, this.analyzeHeld);
+    // Every frame before the current one is analysed now (the current one may be waiting for the dissector).
+    this.session.states.parkSettled(this.frames - 1);
   }
 
   private readonly analyzeHeld = (seg: TcpSegment, bytes: number): void => {
@@ -133,6 +139,7 @@ export class ConversationStats {
     const direction = tcp.lastDirection;
     states.advance(seg, conv.stream, direction);
     this.count(seg, conv.stream, direction, (tcp.analysisBits & RETRANSMITTED) !== 0, conv.firstRtt, bytes, seg.frame);
+    tcp.parkIfFinished();
   };
 
   /** Records frame `n` as the creator of the streams the tracker has created since the last call. */
@@ -147,38 +154,42 @@ export class ConversationStats {
    */
   private count(seg: TcpSegment, stream: number, direction: 0 | 1, retrans: boolean, rttNs: number, bytes: number, n: number): void {
     const time = seg.time;
-    let c = this.convs[stream];
-    if (!c) {
+    if (stream >= this.counted) this.room(stream + 1);
+    const u = this.u, f = this.f;
+    const o = stream * U_STRIDE, p = stream * F_STRIDE;
+    if (u[o + U_FIRST] === 0) {
       const fromClient = direction === 0;
-      c = {
-        stream,
-        aAddr: fromClient ? seg.src : seg.dst, aPort: fromClient ? seg.srcPort : seg.dstPort,
-        bAddr: fromClient ? seg.dst : seg.src, bPort: fromClient ? seg.dstPort : seg.srcPort,
-        framesAB: 0, bytesAB: 0, framesBA: 0, bytesBA: 0,
-        firstFrame: n, lastFrame: n,
-        rttNs: 0, rttBy: 0, retrans: 0,
-      };
-      this.convs[stream] = c;
-      if (2 * stream + 1 >= this.times.length) {
-        const grown = new Float64Array(Math.max(this.times.length * 2, 2 * stream + 2));
-        grown.set(this.times);
-        this.times = grown;
-      }
-      this.times[2 * stream] = time;
-      this.times[2 * stream + 1] = time;
+      this.addrs[2 * stream] = fromClient ? seg.src : seg.dst;
+      this.addrs[2 * stream + 1] = fromClient ? seg.dst : seg.src;
+      u[o + U_A_PORT] = fromClient ? seg.srcPort : seg.dstPort;
+      u[o + U_B_PORT] = fromClient ? seg.dstPort : seg.srcPort;
+      u[o + U_FIRST] = n;
+      f[p + F_T_FIRST] = time;
+      f[p + F_T_LAST] = time;
     }
-    if (direction === 0) { c.framesAB++; c.bytesAB += bytes; } else { c.framesBA++; c.bytesBA += bytes; }
+    if (direction === 0) { u[o + U_FRAMES_AB]++; f[p + F_BYTES_AB] += bytes; } else { u[o + U_FRAMES_BA]++; f[p + F_BYTES_BA] += bytes; }
     // As tshark's conversation table: the earliest and latest times seen (a capture's clock can step back).
-    const t = this.times;
-    if (time < t[2 * stream]) t[2 * stream] = time;
-    if (time > t[2 * stream + 1]) t[2 * stream + 1] = time;
-    c.lastFrame = n;
+    if (time < f[p + F_T_FIRST]) f[p + F_T_FIRST] = time;
+    if (time > f[p + F_T_LAST]) f[p + F_T_LAST] = time;
+    u[o + U_LAST] = n;
     // The frame where tshark's initial_rtt appears ends the handshake only if it is the client's ACK.
-    if (c.rttBy === 0 && rttNs !== 0) {
-      c.rttNs = rttNs;
-      c.rttBy = direction === 0 && !(seg.flags & TCP_RST) ? 1 : 2;
+    if (u[o + U_RTT_BY] === RTT_UNKNOWN && rttNs !== 0) {
+      f[p + F_RTT_NS] = rttNs;
+      u[o + U_RTT_BY] = direction === 0 && !(seg.flags & TCP_RST) ? RTT_HANDSHAKE : RTT_OTHER;
     }
-    if (retrans) c.retrans++;
+    if (retrans) u[o + U_RETRANS]++;
+  }
+
+  /** Columns for streams below `streams` (new ones zero: not counted yet). */
+  private room(streams: number): void {
+    this.counted = streams;
+    if (streams * U_STRIDE <= this.u.length) return;
+    const size = Math.max(streams, (this.u.length / U_STRIDE) * 2);
+    const u = new Uint32Array(size * U_STRIDE), f = new Float64Array(size * F_STRIDE);
+    u.set(this.u);
+    f.set(this.f);
+    this.u = u;
+    this.f = f;
   }
 
   /**
@@ -197,47 +208,62 @@ export class ConversationStats {
    * young, where tens of thousands held at once were copied and promoted by the garbage collector.
    */
   eachRow(fn: (row: ConversationRow) => void): void {
-    const { number, convs } = this.ordered();
-    for (const c of convs) {
+    const { number, streams } = this.ordered();
+    const u = this.u, f = this.f, addrs = this.addrs;
+    for (let k = 0; k < streams.length; k++) {
+      const s = streams[k], o = s * U_STRIDE, p = s * F_STRIDE;
+      const framesAB = u[o + U_FRAMES_AB], framesBA = u[o + U_FRAMES_BA];
+      const bytesAB = f[p + F_BYTES_AB], bytesBA = f[p + F_BYTES_BA];
       fn({
-        stream: number[c.stream],
-        a: endpoint(c.aAddr, c.aPort),
-        b: endpoint(c.bAddr, c.bPort),
-        framesAB: c.framesAB,
-        bytesAB: c.bytesAB,
-        framesBA: c.framesBA,
-        bytesBA: c.bytesBA,
-        frames: c.framesAB + c.framesBA,
-        bytes: c.bytesAB + c.bytesBA,
-        start: this.times[2 * c.stream],
-        duration: this.times[2 * c.stream + 1] - this.times[2 * c.stream],
-        states: this.finalStates(c.stream),
-        handshakeRtt: c.rttBy === 1 ? c.rttNs / 1e9 : null,
-        retransmissions: c.retrans,
-        firstFrame: c.firstFrame,
-        lastFrame: c.lastFrame,
+        stream: number[s],
+        a: endpoint(addrs[2 * s], u[o + U_A_PORT]),
+        b: endpoint(addrs[2 * s + 1], u[o + U_B_PORT]),
+        framesAB,
+        bytesAB,
+        framesBA,
+        bytesBA,
+        frames: framesAB + framesBA,
+        bytes: bytesAB + bytesBA,
+        start: f[p + F_T_FIRST],
+        duration: f[p + F_T_LAST] - f[p + F_T_FIRST],
+        states: this.finalStates(s),
+        handshakeRtt: u[o + U_RTT_BY] === RTT_HANDSHAKE ? f[p + F_RTT_NS] / 1e9 : null,
+        retransmissions: u[o + U_RETRANS],
+        firstFrame: u[o + U_FIRST],
+        lastFrame: u[o + U_LAST],
       });
     }
   }
 
-  /** Streams' numbers (by the tracker's) and connections in order of first frame; kept until the next frame. */
-  private order: { number: Int32Array; convs: Acc[] } | null = null;
+  /** Streams' numbers (by the tracker's) and the counted streams in order of first frame; kept until the next frame. */
+  private order: { number: Int32Array; streams: Int32Array | number[] } | null = null;
 
-  private ordered(): { number: Int32Array; convs: Acc[] } {
+  private ordered(): { number: Int32Array; streams: Int32Array | number[] } {
     this.flush();
     if (this.order) return this.order;
     const created = this.created;
     const number = new Int32Array(created.length);
     orderBy(created.length, (s) => created[s]).forEach((local, stream) => { number[local] = stream; });
-    const all = this.convs.filter((c): c is Acc => c !== undefined);
-    const convs = Array.from(orderBy(all.length, (k) => all[k].firstFrame), (k) => all[k]);
-    return (this.order = { number, convs });
+    const u = this.u;
+    const counted: number[] = [];
+    for (let s = 0; s < this.counted; s++) if (u[s * U_STRIDE + U_FIRST] !== 0) counted.push(s);
+    const streams = Array.from(orderBy(counted.length, (k) => u[counted[k] * U_STRIDE + U_FIRST]), (k) => counted[k]);
+    return (this.order = { number, streams });
   }
 
   /** Both endpoints' states after the last segment of the stream (a segment not counted still moves them). */
   private finalStates(stream: number): { a: string; b: string } {
     const s = this.session.states.statesOf(stream);
     return s ? { a: s.client, b: s.server } : { a: 'CLOSED', b: 'CLOSED' };
+  }
+
+  /**
+   * Connections parked so far (finished: see TcpTracker.parkFinished, StateTracker.parkFinished), and
+   * brought back by a late segment: the tracker's flows and the endpoints' sides, counted apart.
+   */
+  get parking(): { flows: { parked: number; unparked: number }; sides: { parked: number; unparked: number } } {
+    const { tcp, states } = this.session;
+    return { flows: { parked: tcp.parked, unparked: tcp.unparked }, sides: { parked: states.parked, unparked: states.unparked } };
   }
 
   get frameCount(): number {

@@ -86,12 +86,99 @@ export class Flow {
   sackBytes = 0;
 }
 
+/**
+ * Both flows of finished connections, parked as numbers (PARKED_FLOW Int32 slots per flow): a Flow
+ * object and its unacknowledged-segment array cost hundreds of bytes each, and a capture of tens of
+ * thousands of short connections kept them all to the end. Every field is kept, so a late segment
+ * brings the flows back exactly as they were (see TcpTracker.parkFinished).
+ */
+const PARKED_FLOW = 14;
+const PF_BITS = 0, PF_BASE = 1, PF_WINDOW = 2, PF_WINSCALE = 3, PF_PUSH_BYTES = 4, PF_LAST_FLAGS = 5, PF_LASTACK = 6,
+  PF_LAST_NON_DUP = 7, PF_DUP_ACKS = 8, PF_NEXTSEQ = 9, PF_NEXTSEQ_FRAME = 10, PF_MAX_TO_ACK = 11, PF_NUM_SACK = 12, PF_SACK_BYTES = 13;
+const B_BASE_SET = 1, B_FIRST_ACK = 2, B_VALID_BIF = 4, B_PUSH_SET_LAST = 8;
+
+export class ParkedFlows {
+  private ints = new Int32Array(2 * PARKED_FLOW * 256);
+  /** Slots freed by connections brought back, reused first. */
+  private free: number[] = [];
+  private used = 0;
+
+  /** Keeps both flows (their unacknowledged lists must be empty) and returns their slot. */
+  park(flows: [Flow, Flow]): number {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.used++;
+      if (this.used * 2 * PARKED_FLOW > this.ints.length) {
+        const grown = new Int32Array(this.ints.length * 2);
+        grown.set(this.ints);
+        this.ints = grown;
+      }
+    }
+    const d = this.ints;
+    for (let k = 0; k < 2; k++) {
+      const f = flows[k], o = (2 * slot + k) * PARKED_FLOW;
+      d[o + PF_BITS] = (f.baseSet ? B_BASE_SET : 0) | (f.isFirstAck ? B_FIRST_ACK : 0) | (f.validBif ? B_VALID_BIF : 0) | (f.pushSetLast ? B_PUSH_SET_LAST : 0);
+      d[o + PF_BASE] = f.base;
+      d[o + PF_WINDOW] = f.window;
+      d[o + PF_WINSCALE] = f.winScale;
+      d[o + PF_PUSH_BYTES] = f.pushBytesSent;
+      d[o + PF_LAST_FLAGS] = f.lastSegmentFlags;
+      d[o + PF_LASTACK] = f.lastack;
+      d[o + PF_LAST_NON_DUP] = f.lastNonDupAck;
+      d[o + PF_DUP_ACKS] = f.dupAckNum;
+      d[o + PF_NEXTSEQ] = f.nextseq;
+      d[o + PF_NEXTSEQ_FRAME] = f.nextseqFrame;
+      d[o + PF_MAX_TO_ACK] = f.maxSeqToBeAcked;
+      d[o + PF_NUM_SACK] = f.numSack;
+      d[o + PF_SACK_BYTES] = f.sackBytes;
+    }
+    return slot;
+  }
+
+  /** The flows parked at `slot`, as they were (their clocks never left `clocks`); frees the slot. */
+  restore(slot: number, clocks: Clocks, o: number): [Flow, Flow] {
+    const d = this.ints;
+    const flows: [Flow, Flow] = [new Flow(clocks, o + T_FLOWS), new Flow(clocks, o + T_FLOWS + T_PER_FLOW)];
+    for (let k = 0; k < 2; k++) {
+      const f = flows[k], p = (2 * slot + k) * PARKED_FLOW;
+      const bits = d[p + PF_BITS];
+      f.baseSet = (bits & B_BASE_SET) !== 0;
+      f.isFirstAck = (bits & B_FIRST_ACK) !== 0;
+      f.validBif = (bits & B_VALID_BIF) !== 0;
+      f.pushSetLast = (bits & B_PUSH_SET_LAST) !== 0;
+      f.base = d[p + PF_BASE];
+      f.window = d[p + PF_WINDOW];
+      f.winScale = d[p + PF_WINSCALE];
+      // Unsigned where the tracker keeps them unsigned (byte counts, frame numbers).
+      f.pushBytesSent = d[p + PF_PUSH_BYTES] >>> 0;
+      f.lastSegmentFlags = d[p + PF_LAST_FLAGS];
+      f.lastack = d[p + PF_LASTACK];
+      f.lastNonDupAck = d[p + PF_LAST_NON_DUP] >>> 0;
+      f.dupAckNum = d[p + PF_DUP_ACKS];
+      f.nextseq = d[p + PF_NEXTSEQ];
+      f.nextseqFrame = d[p + PF_NEXTSEQ_FRAME] >>> 0;
+      f.maxSeqToBeAcked = d[p + PF_MAX_TO_ACK];
+      f.numSack = d[p + PF_NUM_SACK];
+      f.sackBytes = d[p + PF_SACK_BYTES];
+    }
+    this.free.push(slot);
+    return flows;
+  }
+}
+
 /** One TCP conversation (Wireshark's tcp_analysis): a tcp.stream. */
 export class Conv {
   /** Where this connection's clocks are in `clocks.t` (see T_FIRST). */
   private readonly o: number;
-  /** Flows by side: side 0 sends from (addrA, portA), the first segment's sender. */
-  readonly flows: [Flow, Flow];
+  /**
+   * Flows by side: side 0 sends from (addrA, portA), the first segment's sender. Not there while the
+   * connection is parked (`parked` ≥ 0): the tracker brings them back before any use.
+   */
+  flows: [Flow, Flow];
+  /** The ParkedFlows slot holding this connection's flows, or -1 while they are here. */
+  parked = -1;
+  /** Sides that sent a FIN (bit 1 << side). */
+  finSides = 0;
   /** The side that is the client (direction 0). */
   clientSide: 0 | 1 = 0;
   /** Conversation timestamps (ns): first frame, previous frame. */
@@ -122,6 +209,18 @@ export class Conv {
     this.flows = [new Flow(clocks, o + T_FLOWS), new Flow(clocks, o + T_FLOWS + T_PER_FLOW)];
     clocks.t[o + T_FIRST] = now;
     clocks.t[o + T_PREV] = now;
+  }
+
+  /** Parks the flows in `store` (see ParkedFlows); their unacknowledged lists must be empty. */
+  park(store: ParkedFlows): void {
+    this.parked = store.park(this.flows);
+    this.flows = null as unknown as [Flow, Flow];
+  }
+
+  /** Brings the parked flows back, exactly as they were. */
+  unpark(store: ParkedFlows): void {
+    this.flows = store.restore(this.parked, this.clocks, this.o);
+    this.parked = -1;
   }
 
   /** Which flow sends from src:srcPort (a self-connection, src = dst, uses one flow both ways, as Wireshark). */

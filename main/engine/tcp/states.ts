@@ -94,8 +94,13 @@ interface Entry {
 
 interface Conn {
   stream: number;
+  /** Not there once the connection is parked (`parked` ≥ 0, see ParkedConns). */
   client: Side;
   server: Side;
+  /** The ParkedConns slot holding the connection (then this object is no longer used), or -1. */
+  parked: number;
+  /** Listed in StateTracker.candidates: finished, to be parked once its pending segments expire. */
+  candidate: boolean;
   /** Frame number of the connection's first frame. */
   first: number;
   start: ConnectionStart;
@@ -115,6 +120,107 @@ const START_SYN = connectionStart('CLOSED', 'LISTEN', 'syn');
 const START_REFUSED_OR_ACTIVE = connectionStart('CLOSED', 'CLOSED', 'syn');
 const START_SYN_ACK = connectionStart('SYN_SENT', 'SYN_RECEIVED', 'syn_ack');
 const START_MID_STREAM = connectionStart('ESTABLISHED', 'ESTABLISHED', 'mid_stream');
+/** The starts by the number a parked connection keeps. */
+const STARTS: readonly ConnectionStart[] = [START_SYN, START_REFUSED_OR_ACTIVE, START_SYN_ACK, START_MID_STREAM];
+
+/**
+ * Finished connections, parked as numbers (PARKED_CONN Int32 slots each: both sides, PARKED_SIDE slots
+ * each, then the first frame and the start): their objects were a few hundred bytes per connection,
+ * kept to the end of a capture by `stats`. Every field is kept, so a late segment brings the connection
+ * back as it was (see StateTracker.parkFinished).
+ */
+const PARKED_SIDE = 4;
+const PARKED_CONN = 2 * PARKED_SIDE + 2;
+const PC_FIRST = 2 * PARKED_SIDE, PC_START = 2 * PARKED_SIDE + 1;
+const PS_BITS = 0, PS_ISS = 1, PS_SYN_END = 2, PS_FIN_NEXT = 3;
+const S_PASSIVE = 16, S_ISS = 32, S_SYN_END = 64, S_FIN_NEXT = 128, S_SYN_COVERED = 256, S_FIN_COVERED = 512;
+const STATE_NAMES: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'];
+const STATE_CODES = new Map<TcpState, number>(STATE_NAMES.map((name, i) => [name, i]));
+
+class ParkedConns {
+  private ints = new Int32Array(PARKED_CONN * 256);
+  /** Slots freed by connections brought back, reused first. */
+  private free: number[] = [];
+  private used = 0;
+
+  /** Keeps both sides (each with nothing pending, shown = committed), the first frame and the start; returns the slot. */
+  park(client: Side, server: Side, first: number, start: number): number {
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.used++;
+      if (this.used * PARKED_CONN > this.ints.length) {
+        const grown = new Int32Array(this.ints.length * 2);
+        grown.set(this.ints);
+        this.ints = grown;
+      }
+    }
+    const d = this.ints;
+    d[slot * PARKED_CONN + PC_FIRST] = first;
+    d[slot * PARKED_CONN + PC_START] = start;
+    for (let k = 0; k < 2; k++) {
+      const x = k === 0 ? client : server, o = slot * PARKED_CONN + k * PARKED_SIDE;
+      d[o + PS_BITS] = (STATE_CODES.get(x.committed.state) as number) | (x.committed.passive ? S_PASSIVE : 0)
+        | (x.iss !== null ? S_ISS : 0) | (x.synEnd !== null ? S_SYN_END : 0) | (x.finNext !== null ? S_FIN_NEXT : 0)
+        | (x.synCovered ? S_SYN_COVERED : 0) | (x.finCovered ? S_FIN_COVERED : 0);
+      d[o + PS_ISS] = x.iss ?? 0;
+      d[o + PS_SYN_END] = x.synEnd ?? 0;
+      d[o + PS_FIN_NEXT] = x.finNext ?? 0;
+    }
+    return slot;
+  }
+
+  /** The state of side `k` (0: client) parked at `slot`. */
+  state(slot: number, k: 0 | 1): TcpState {
+    return STATE_NAMES[this.ints[slot * PARKED_CONN + k * PARKED_SIDE + PS_BITS] & 15];
+  }
+
+  /** The first frame and the start (an index in STARTS) of the connection parked at `slot`. */
+  first(slot: number): number {
+    return this.ints[slot * PARKED_CONN + PC_FIRST] >>> 0;
+  }
+
+  start(slot: number): number {
+    return this.ints[slot * PARKED_CONN + PC_START];
+  }
+
+  /** Side `k` (0: client) parked at `slot`, as it was. */
+  restore(slot: number, k: 0 | 1): Side {
+    const d = this.ints, o = slot * PARKED_CONN + k * PARKED_SIDE;
+    const bits = d[o + PS_BITS];
+    const at: Progress = { state: STATE_NAMES[bits & 15], passive: (bits & S_PASSIVE) !== 0 };
+    return {
+      committed: at, shown: at, pending: null,
+      iss: bits & S_ISS ? d[o + PS_ISS] : null,
+      synEnd: bits & S_SYN_END ? d[o + PS_SYN_END] : null,
+      finNext: bits & S_FIN_NEXT ? d[o + PS_FIN_NEXT] : null,
+      synCovered: (bits & S_SYN_COVERED) !== 0,
+      finCovered: (bits & S_FIN_COVERED) !== 0,
+    };
+  }
+
+  /** Frees `slot` (the connection restored). */
+  release(slot: number): void {
+    this.free.push(slot);
+  }
+}
+
+/**
+ * Decides `b`'s pending segments as resolve() decides expired ones (each received as captured, in order,
+ * without evidence) once the last of them is beyond the evidence horizon of every frame after `frames`.
+ */
+function settle(b: Side, who: Endpoint, frames: number): void {
+  const pending = b.pending;
+  if (pending === null || frames - pending[pending.length - 1].frame < EVIDENCE_HORIZON) return;
+  for (const x of pending) {
+    x.open = false;
+    receive(b, b.committed, who, x, null, false);
+  }
+  b.pending = null;
+  b.shown = b.committed;
+}
+
+/** States after which an endpoint sends nothing new on its own (a late segment still brings its side back). */
+const done = (p: Progress): boolean => p.state === 'CLOSED' || p.state === 'TIME_WAIT';
 
 function side(state: TcpState): Side {
   const at: Progress = { state, passive: state === 'LISTEN' };
@@ -124,12 +230,19 @@ function side(state: TcpState): Side {
 const note = (endpoint: Endpoint, code: StateNote['code']): StateNote => ({ endpoint, code, text: NOTE_TEXT[code] });
 
 export class StateTracker {
-  /** Connections by tcp.stream (dense: streams are numbered from 0 in capture order). */
-  private readonly conns: Conn[] = [];
+  /** Connections by tcp.stream (dense: streams are numbered from 0 in capture order); a number for a parked one (its ParkedConns slot). */
+  private readonly conns: (Conn | number)[] = [];
   /** Reporting only: every pending segment in frame order, for settledBefore. */
   private readonly queue: Pending[] = [];
   private queueHead = 0;
   private revisedEntries: Entry[] = [];
+  /** Where finished connections' sides are parked, once parking is on (see parkFinished). */
+  private parkedConns: ParkedConns | null = null;
+  /** Connections parked, and brought back by a late segment, so far. */
+  parked = 0;
+  unparked = 0;
+  /** Finished connections not parked yet (see parkSettled). */
+  private candidates: Conn[] = [];
   private lastRevisions: StateRevision[] = [];
 
   /** The report of `seg`'s frame as the capture so far shows it; earlier frames it revised are in `revisions`. */
@@ -164,7 +277,7 @@ export class StateTracker {
   /** The first frame of `stream` whose report may still change, or null when all are final. */
   openFrom(stream: number, frames: number): number | null {
     const c = this.conns[stream];
-    if (!c) return null;
+    if (c === undefined || typeof c === 'number') return null;
     let from: number | null = null;
     for (const s of [c.client, c.server]) {
       for (const p of s.pending ?? []) {
@@ -180,22 +293,93 @@ export class StateTracker {
   /** Both endpoints' states of a stream now (undefined before its first segment). */
   statesOf(stream: number): EndpointStates | undefined {
     const conn = this.conns[stream];
+    if (typeof conn === 'number') {
+      const store = this.parkedConns as ParkedConns;
+      return { client: store.state(conn, 0), server: store.state(conn, 1) };
+    }
     return conn && { client: conn.client.shown.state, server: conn.server.shown.state };
+  }
+
+  /**
+   * From now on, advance() parks the sides of connections whose endpoints are both CLOSED or TIME_WAIT
+   * with nothing pending (see ParkedConns): for `stats`, which keeps every connection to the end of a
+   * large capture and reports nothing frame by frame. A late segment brings them back as they were.
+   */
+  parkFinished(): void {
+    this.parkedConns ??= new ParkedConns();
   }
 
   /** How a stream's endpoints stood before its first frame (undefined before its first segment). */
   startOf(stream: number): ConnectionStart | undefined {
-    return this.conns[stream]?.start;
+    const c = this.conns[stream];
+    return typeof c === 'number' ? STARTS[(this.parkedConns as ParkedConns).start(c)] : c?.start;
   }
 
   /** Applies `seg` (sent in `direction`, 0 from the client) to its stream without reports (`stats` needs only the final states). */
   advance(seg: TcpSegment, stream: number, direction: 0 | 1): void {
-    this.step(this.conn(seg, stream, direction, false), seg, direction, false);
+    const conn = this.conn(seg, stream, direction, false);
+    this.step(conn, seg, direction, false);
+    if (this.parkedConns === null || conn.log !== null || conn.startOpen) return;
+    if (!done(conn.client.shown) || !done(conn.server.shown)) return;
+    if (!this.park(conn) && !conn.candidate) {
+      // Its last segments still wait for evidence (the final ACK, for one): parked once they have expired.
+      conn.candidate = true;
+      this.candidates.push(conn);
+    }
+  }
+
+  /**
+   * Parks the finished connections whose pending segments can no longer be decided otherwise than as
+   * captured, once every frame up to `frames` was advanced: a segment of theirs still to come (numbered
+   * above `frames`) would find them beyond the evidence horizon, and receive them as captured, as here.
+   */
+  parkSettled(frames: number): void {
+    if (this.parkedConns === null) return;
+    let keep = 0;
+    const list = this.candidates;
+    for (const conn of list) {
+      if (conn.parked >= 0 || conn.log !== null || !done(conn.client.shown) || !done(conn.server.shown)) {
+        conn.candidate = false;
+        continue;
+      }
+      settle(conn.client, 'client', frames);
+      settle(conn.server, 'server', frames);
+      if (this.park(conn)) conn.candidate = false;
+      else list[keep++] = conn;
+    }
+    list.length = keep;
+  }
+
+  /** Parks `conn` if its sides hold nothing but numbers (nothing pending, nothing shown ahead, no check open). */
+  private park(conn: Conn): boolean {
+    const { client, server } = conn;
+    if (client.pending !== null || server.pending !== null || client.shown !== client.committed || server.shown !== server.committed) return false;
+    // (A server's late own SYN is no longer awaited: a FIN or RST ended that wait.)
+    if (conn.passiveCheck !== null) return false;
+    const start = STARTS.indexOf(conn.start);
+    if (start < 0) return false;
+    conn.parked = (this.parkedConns as ParkedConns).park(client, server, conn.first, start);
+    this.conns[conn.stream] = conn.parked;
+    conn.client = conn.server = null as unknown as Side;
+    this.parked++;
+    return true;
   }
 
   private conn(seg: TcpSegment, stream: number, direction: 0 | 1, reporting: boolean): Conn {
-    let conn = this.conns[stream];
-    if (conn) return conn;
+    const known = this.conns[stream];
+    if (typeof known === 'number') {
+      // Parked: brought back as it was (only a connection that reports nothing, started and settled, is parked).
+      const store = this.parkedConns as ParkedConns;
+      const back: Conn = {
+        stream, client: store.restore(known, 0), server: store.restore(known, 1), parked: -1, candidate: false,
+        first: store.first(known), start: STARTS[store.start(known)], startOpen: false, passiveCheck: null, log: null,
+      };
+      store.release(known);
+      this.conns[stream] = back;
+      this.unparked++;
+      return back;
+    }
+    if (known) return known;
     // Born at its first frame (DECISIONS: start states are not transitions).
     const f = seg.flags;
     let client: Side, server: Side, start: ConnectionStart;
@@ -217,7 +401,10 @@ export class StateTracker {
       server = side('ESTABLISHED');
       start = START_MID_STREAM;
     }
-    conn = { stream, client, server, first: seg.frame, start, startOpen: start.cause === 'syn', passiveCheck: null, log: reporting ? [] : null };
+    const conn: Conn = {
+      stream, client, server, parked: -1, candidate: false, first: seg.frame, start, startOpen: start.cause === 'syn', passiveCheck: null,
+      log: reporting ? [] : null,
+    };
     this.conns[stream] = conn;
     return conn;
   }

@@ -3,7 +3,7 @@
 // learnt from the handshake, per-stream times, the initial RTT and the tcp.analysis.* flags.
 // Everything here is per capture, fed in frame order, and never looks ahead (one-pass, as tshark).
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpAnalysis, type TcpSegment } from '../types';
-import { Clocks, Conv, ConvTable, type Flow } from './conversation';
+import { Clocks, Conv, ConvTable, ParkedFlows, type Flow } from './conversation';
 import { A_REUSED_PORTS, FrameAnalysis, analyzeSequence } from './sequence-analysis';
 import { report } from './analysis-report';
 import { add, add32, sub, sub32 } from './seq';
@@ -43,6 +43,36 @@ export class TcpTracker {
   /** Facts of the segment being analysed, reused for every segment (nothing allocated per segment). */
   private readonly b: Facts = { conv: null as unknown as Conv, side: 0, now: 0, timeRelative: 0, timeDelta: 0, completeness: 0, finActive: false };
 
+  /** Where finished connections' flows are parked, once parking is on (see parkFinished). */
+  private parkedFlows: ParkedFlows | null = null;
+  /** Connections parked, and brought back by a late segment, so far. */
+  parked = 0;
+  unparked = 0;
+
+  /**
+   * From now on, parkIfFinished() parks the flows of connections that have finished (see ParkedFlows):
+   * for callers that keep the tracker to the end of a large capture (`stats`). Parked flows are brought
+   * back, as they were, by the next segment of their connection.
+   */
+  parkFinished(): void {
+    this.parkedFlows ??= new ParkedFlows();
+  }
+
+  /**
+   * Parks the flows of the connection of the segment last analysed (after step() and finish()) if it has
+   * finished: reset, or a FIN each way with every segment acknowledged (both FINs then are), so that its
+   * flows hold no unacknowledged segment. Does nothing unless parkFinished() was called.
+   */
+  parkIfFinished(): void {
+    const conv = this.lastConv, store = this.parkedFlows;
+    if (!conv || !store || conv.parked >= 0) return;
+    if (conv.finSides !== 3 && !(conv.completeness & COMPLETE_RST)) return;
+    const [a, b] = conv.flows;
+    if (a.unackedLen !== 0 || b.unackedLen !== 0) return;
+    conv.park(store);
+    this.parked++;
+  }
+
   /** Number of streams created so far. */
   get streamCount(): number {
     return this.next;
@@ -66,6 +96,10 @@ export class TcpTracker {
     const now = Math.round(seg.time * 1e9);
     let conv = this.table.get(seg.src, seg.dst, seg.srcPort, seg.dstPort);
     if (!conv) conv = this.create(seg, now);
+    else if (conv.parked >= 0) {
+      conv.unpark(this.parkedFlows as ParkedFlows);
+      this.unparked++;
+    }
     let side = conv.sideOf(seg.src, seg.srcPort);
     // A SYN (or SYN-ACK) with a new ISN on a known 4-tuple: the ports were reused, a new stream begins
     // (SYN) or the SYN-ACK belongs to the latest one. Same ISN: a retransmission, found by the analysis.
@@ -185,6 +219,7 @@ export class TcpTracker {
     // The first FIN's sender initiates the close ("active"); FINs from the other side undergo it.
     b.finActive = false;
     if (seg.flags & TCP_FIN) {
+      conv.finSides |= 1 << side;
       if (conv.closingInitiator < 0) conv.closingInitiator = side;
       b.finActive = conv.closingInitiator === side;
     }
