@@ -69,9 +69,10 @@ export default tseslint.config(
         pattern(['**/main/capture/*', '**/main/app/*', '**/main/serve/*', '**/main/cli/*', '**/preload/*'], 'The renderer imports the contract (main/api), never a transport.'),
       ] }],
       // The page never computes or grades an answer (DECISIONS "Grading"): the lessons module's code stays
-      // on the back end; the page may use its types only.
+      // on the back end; the page may use its types only, and the masking rules it shares with the back end
+      // (main/lessons/reveal.ts: what an open question hides, nothing of its answer).
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [
-        { group: ['**/main/lessons/*'], allowTypeImports: true, message: 'The back end grades lessons: the renderer may import the lessons module\'s types only.' },
+        { group: ['**/main/lessons/*', '!**/main/lessons/reveal'], allowTypeImports: true, message: 'The back end grades lessons: the renderer may import the lessons module\'s types only.' },
       ] }],
     },
   },

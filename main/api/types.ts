@@ -18,7 +18,9 @@ export * from './classroom';
 
 export type ErrorCode =
   | 'bad_request' | 'not_found' | 'capture_unavailable' | 'permission_denied' | 'no_such_interface'
-  | 'bad_filter' | 'file_error' | 'busy' | 'port_in_use' | 'cancelled' | 'forbidden' | 'internal';
+  | 'bad_filter' | 'file_error' | 'busy' | 'port_in_use' | 'cancelled' | 'forbidden' | 'internal'
+  /** Too many wrong answers to a lesson question in a row: its message says how many seconds to wait. */
+  | 'rate_limited';
 
 /** An error as it crosses the API: a code the UI translates, and an English message. */
 export interface ApiErrorInfo {

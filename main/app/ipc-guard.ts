@@ -128,7 +128,7 @@ export function toErrorInfo(e: unknown): ApiErrorInfo {
 
 const ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'bad_request', 'not_found', 'capture_unavailable', 'permission_denied', 'no_such_interface', 'bad_filter',
-  'file_error', 'busy', 'port_in_use', 'cancelled', 'forbidden', 'internal',
+  'file_error', 'busy', 'port_in_use', 'cancelled', 'forbidden', 'internal', 'rate_limited',
 ]);
 
 function truncate(s: string): string {

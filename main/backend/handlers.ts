@@ -1,7 +1,8 @@
 // One handler per API method, each given the request's validated parameters and the session that sent
 // it. What a student may not do never reaches here (service.ts refuses it); what depends on the session's
 // trust (paths, ports, downloads) is checked where it is done. While the session's lesson holds a
-// question open, what a handler answers stops at the question's frame (session.limits(), lesson-gate.ts).
+// question open, what a handler answers stops at the question's frame (session.limits(), lesson-gate.ts)
+// and has what the open questions would give away redacted (session.reveal(), lesson-redact.ts).
 import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ApiError, type ApiResults } from '../api/contract';
@@ -10,8 +11,10 @@ import type { LoadProgress } from '../api/types';
 import { ladderPage } from '../engine/store/ladder';
 import type { StoreLadderPage } from '../engine/store/types';
 import { connectionSeries } from '../engine/store/series';
+import { AnswerThrottle } from './answer-throttle';
 import { bytesHex } from './hex';
 import { cutConnections, cutLadder, cutSeries } from './lesson-gate';
+import { redactDetail, redactLadder, redactRows, redactSeries, redactSummaries } from './lesson-redact';
 import { sliced } from './slicer';
 import type { Service } from './service';
 import type { Session } from './session';
@@ -27,8 +30,19 @@ const SLICE_ROWS = 32;
  */
 const PULL_STEP = 2 * SLICE_ROWS;
 
+/**
+ * A session of the class URL says who it is (learner key and name) before it plays a lesson: an anonymous
+ * session would practise answers off the record, and its wrong answers would count against nobody.
+ */
+function mustIdentify(s: Session): void {
+  if (s.student && (!s.learner || !s.name)) {
+    throw new ApiError('forbidden', 'say who you are first (identify with your learner key and name), then open the lesson');
+  }
+}
+
 export function makeHandlers(svc: Service): Handlers {
   const { hub, captures, classroom } = svc;
+  const throttle = new AnswerThrottle();
   return {
     getAppInfo: async (_p, s) => svc.appInfo(s),
     getStatus: async (_p, s) => {
@@ -81,29 +95,31 @@ export function makeHandlers(svc: Service): Handlers {
         return src.withBytes(() => src.store.rows(numbers), s.present(src.file ?? ''));
       };
       const rows = end - start > PULL_STEP ? await sliced(hub.slicer, start, end, SLICE_ROWS, rowsOf) : rowsOf(start, end);
-      return { total, start, rows };
+      return { total, start, rows: redactRows(s.reveal(), rows) };
     },
     getFrame: async (p, s) => {
       const src = s.source;
-      if (p.number > src.store.total) throw new ApiError('not_found', `there is no frame ${p.number} (${src.store.total} frames)`);
+      // While gated, a frame past the gate and one that does not exist are refused alike: "there is no frame
+      // 9 (8 frames)" would tell how many segments come after the open question.
       const limit = s.frameLimit();
       if (limit !== null && p.number > limit) {
         throw new ApiError('forbidden', limit === 0 ? 'the lesson is still opening' : `frame ${p.number} comes after the open question's segment (frame ${limit}): answer the question first`);
       }
+      if (p.number > src.store.total) throw new ApiError('not_found', `there is no frame ${p.number} (${src.store.total} frames)`);
       let detail: ApiResults['getFrame'] | null = null;
       src.withBytes(() => src.store.redecodeMany([p.number], (d, raw) => {
         detail = { frame: d.frame, bytes: bytesHex(raw.data) };
         // Reassembled data (IP fragments, TCP segments) as its own byte tabs, as Wireshark shows them.
         if (d.sources.length) detail.sourceBytes = d.sources.map((x) => bytesHex(x.data));
       }), s.present(src.file ?? ''));
-      return detail as unknown as ApiResults['getFrame'];
+      return redactDetail(s.reveal(), detail as unknown as ApiResults['getFrame']);
     },
     indexOfFrame: async (p, s) => {
       const index = s.view().view.indexOf(p.number, s.source.store.total);
       return { index: index >= s.viewTotal() ? -1 : index };
     },
     setFilter: async (p, s) => svc.setFilter(s, p.expression),
-    listConnections: async (_p, s) => s.source.withBytes(() => cutConnections(s.source.store.connections(), s.source.store, s.frameLimit()), s.present(s.source.file ?? '')),
+    listConnections: async (_p, s) => redactSummaries(s.reveal(), s.source.withBytes(() => cutConnections(s.source.store.connections(), s.source.store, s.frameLimit()), s.present(s.source.file ?? ''))),
     getLadder: async (p, s) => {
       const src = s.source;
       // A lesson's open question: the connection as it stood at its frame, and no segment after it.
@@ -111,7 +127,7 @@ export function makeHandlers(svc: Service): Handlers {
         const limit = s.frameLimit();
         const cut = src.withBytes(() => cutLadder(page, src.store, limit), s.present(src.file ?? ''));
         if (!cut) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
-        return cut;
+        return redactLadder(s.reveal(), cut);
       };
       const part = (at: number, n: number) => {
         const page = src.withBytes(() => ladderPage(src.store, p.stream, at, n), s.present(src.file ?? ''));
@@ -131,10 +147,13 @@ export function makeHandlers(svc: Service): Handlers {
       const limit = s.frameLimit();
       const conn = s.source.store.connection(p.stream);
       if (!conn || (limit !== null && conn.firstFrame > limit)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
-      return cutSeries(connectionSeries(s.source.store, p.stream, p.kind), limit);
+      return redactSeries(s.reveal(), cutSeries(connectionSeries(s.source.store, p.stream, p.kind), limit));
     },
     listLessons: async (_p, s) => hub.lessons.list(svc.locale, s.learner ? classroom.progress.progressOf(s.learner) : null),
-    openLesson: async (p, s) => svc.openLesson(s, p.id),
+    openLesson: async (p, s) => {
+      mustIdentify(s);
+      return svc.openLesson(s, p.id);
+    },
     getLesson: async (p, s) => svc.getLesson(s, p.id),
     importLesson: async (p, s) => svc.importLesson(s, p.path, p.capture),
     setTeacherMode: async (p, s) => svc.setTeacherMode(s, p.on),
@@ -190,6 +209,17 @@ export function makeHandlers(svc: Service): Handlers {
     exportClassCsv: async () => ({ name: `handshake-lab-class-${new Date().toISOString().slice(0, 10)}.csv`, csv: classroom.csv() }),
     // The session's lesson player grades, records (under the learner, unless in teacher mode) and holds the gate.
     lessonProgress: async (p, s) => svc.playing(s, p.lesson).player.go(p.step),
-    answerQuestion: async (p, s) => svc.playing(s, p.lesson).player.answer(p.step, p.answer),
+    answerQuestion: async (p, s) => {
+      mustIdentify(s);
+      const { player } = svc.playing(s, p.lesson);
+      // Teacher mode grades freely (it records nothing); a student's wrong answers slow the next ones down.
+      if (player.isTeacher) return player.answer(p.step, p.answer);
+      const question = `${p.lesson}\u0000${p.step}`;
+      const keys = [`session\u0000${s.id}\u0000${question}`, ...(s.learner ? [`learner\u0000${s.learner}\u0000${question}`] : [])];
+      throttle.check(keys);
+      const out = player.answer(p.step, p.answer);
+      throttle.graded(keys, out.correct);
+      return out;
+    },
   };
 }

@@ -9,6 +9,9 @@ import type { FrameStore } from '../engine/store/frame-store';
 import type { FrameView } from '../engine/store/view';
 import { firstExposed, NO_EXPOSURE } from '../lessons/index';
 import type { LessonPlayer } from './lesson-player';
+import { keepPoints, redactCalls, redactRows, redactSummaries } from './lesson-redact';
+import { MASK, Reveal } from '../lessons/reveal';
+import type { TcpState } from '../engine/types';
 
 /** What a session may be sent now: the last frame (null: all), and the last frame of a filtered view. */
 export interface Limits {
@@ -26,13 +29,46 @@ export const OPENING_LIMITS: Limits = { frames: 0, filtered: 0 };
  */
 export function playerLimits(player: LessonPlayer): Limits {
   const frames = player.horizon();
-  if (frames === null) return NO_LIMITS;
   const first = firstExposed(player.mask() ?? NO_EXPOSURE);
+  // Every question of the lesson answered: another lesson's on the same capture may still be masked.
+  if (frames === null) return first === null ? NO_LIMITS : { frames: null, filtered: first - 1 };
   return { frames, filtered: first === null ? frames : Math.min(frames, first - 1) };
 }
 
-/** A push as a session held at `limit` may see it (null: nothing of it). */
-export function gateEvent<E extends ApiEvent>(event: E, payload: ApiEvents[E], store: FrameStore, limit: number | null): ApiEvents[E] | null {
+/**
+ * A push as a session held at `limit` may see it (null: nothing of it), with what the open questions would
+ * give away redacted (`reveal`, lesson-redact.ts).
+ */
+export function gateEvent<E extends ApiEvent>(event: E, payload: ApiEvents[E], store: FrameStore, limit: number | null, reveal: Reveal = Reveal.none): ApiEvents[E] | null {
+  const cut = cutEvent(event, payload, store, limit);
+  if (cut === null || !reveal.active) return cut;
+  switch (event) {
+    case 'frames': {
+      const p = cut as ApiEvents['frames'];
+      return { ...p, rows: redactRows(reveal, p.rows) } as ApiEvents[E];
+    }
+    case 'connections':
+      return { connections: redactSummaries(reveal, (cut as ApiEvents['connections']).connections) } as ApiEvents[E];
+    case 'transitions': {
+      const list = (cut as ApiEvents['transitions']).filter((t) => !reveal.frameMasked(t.frame)).map((t) => ({
+        ...t,
+        states: { client: reveal.stateMasked('client', t.frame) ? MASK_STATE : t.states.client, server: reveal.stateMasked('server', t.frame) ? MASK_STATE : t.states.server },
+        transitions: t.transitions.filter((x) => !reveal.stateMasked(x.endpoint, t.frame)),
+      }));
+      return list.length ? list as ApiEvents[E] : null;
+    }
+    case 'experiment': {
+      const p = cut as ApiEvents['experiment'];
+      return { ...p, events: redactCalls(reveal, p.events) } as ApiEvents[E];
+    }
+    default:
+      return cut;
+  }
+}
+
+const MASK_STATE = MASK as TcpState;
+
+function cutEvent<E extends ApiEvent>(event: E, payload: ApiEvents[E], store: FrameStore, limit: number | null): ApiEvents[E] | null {
   if (limit === null) return payload;
   switch (event) {
     case 'progress': {
@@ -140,24 +176,6 @@ export function cutLadder(page: LadderPage, store: FrameStore, limit: number | n
 
 export function cutSeries(list: Series[], limit: number | null): Series[] {
   if (limit === null) return list;
-  return list.map((s) => {
-    const keep = s.frames.map((f) => f <= limit);
-    const pick = <T>(xs: T[]) => xs.filter((_, i) => keep[i]);
-    return {
-      ...s, x: pick(s.x), y: pick(s.y), frames: pick(s.frames),
-      ...(s.smoothed ? { smoothed: pick(s.smoothed) } : {}),
-      ...(s.upper ? { upper: pick(s.upper) } : {}),
-      // A mark (a retransmission…) past the gate would tell what comes; the kept ones point at the kept points.
-      ...(s.marks ? { marks: s.marks.filter((m) => keep[m.index]).map((m) => ({ ...m, index: keptBefore(keep, m.index) })) } : {}),
-      // The store's series carry RTTVAR too.
-      ...('variation' in s && Array.isArray(s.variation) ? { variation: pick(s.variation as number[]) } : {}),
-    };
-  });
-}
-
-/** The index a kept point has once the points before it that were not kept are gone. */
-function keptBefore(keep: boolean[], index: number): number {
-  let n = 0;
-  for (let i = 0; i < index; i++) if (keep[i]) n++;
-  return n;
+  // A mark (a retransmission…) past the gate would tell what comes; the kept ones point at the kept points.
+  return list.map((s) => keepPoints(s, s.frames.map((f) => f <= limit)));
 }

@@ -7,7 +7,7 @@
 import { ApiError } from '../api/contract';
 import type { AnswerOutcome, LessonState, QuestionStatus } from '../api/types';
 import {
-  answerKey, answerKeyTexts, answerText, exposureOf, feedbackText, grade, mergeExposures,
+  answerKey, answerKeyTexts, answerText, exposureOf, feedbackText, firstExposed, grade, mergeExposures,
   type ComputedAnswer, type Exposure, type GivenAnswer, type LessonCapture, type LessonFile, type LessonLayout, type Localized,
 } from '../lessons/index';
 import type { AnswerRecord, ProgressRecorder } from './progress';
@@ -27,6 +27,15 @@ const both = (f: (lang: 'en' | 'zh-CN') => string | null): Localized | null => {
 
 export const questionId = (step: number): string => `step-${step + 1}`;
 
+/**
+ * Another lesson bound to the same capture: what each of its questions would give away there. Its answers
+ * are on this lesson's screen too, so they stay masked until this learner answers them in that lesson.
+ */
+export interface SiblingLesson {
+  id: string;
+  exposures: Exposure[];
+}
+
 export class LessonPlayer {
   private step = 0;
   /** When the current step was reached (the time an answer took is counted from there). */
@@ -35,7 +44,7 @@ export class LessonPlayer {
   private readonly exposures: Exposure[];
   private readonly now: () => number;
 
-  constructor(readonly lesson: LessonFile, readonly layout: LessonLayout, capture: LessonCapture, private readonly opts: PlayerOptions) {
+  constructor(readonly lesson: LessonFile, readonly layout: LessonLayout, capture: LessonCapture, private readonly opts: PlayerOptions, private readonly siblings: readonly SiblingLesson[] = []) {
     this.now = opts.now ?? Date.now;
     this.teacher = opts.teacher;
     this.exposures = lesson.steps.map((_, i) => (layout.answers[i] ? exposureOf(lesson, i, capture) : mergeExposures([])));
@@ -75,11 +84,21 @@ export class LessonPlayer {
     return g === null ? null : this.layout.steps[g].frame;
   }
 
-  /** What the page masks: whatever any question not answered right yet would give away. */
+  /**
+   * What is masked (by the server, and on the page): whatever any question not answered right yet would
+   * give away, this lesson's and those of the other lessons on the same capture (null: nothing).
+   */
   mask(): Exposure | null {
-    if (this.teacher || this.gate() === null) return null;
+    if (this.teacher) return null;
     const solved = this.solved();
-    return mergeExposures(this.exposures.filter((_, i) => !solved.has(i)));
+    const open = this.gate() === null ? [] : this.exposures.filter((_, i) => !solved.has(i));
+    const record = this.opts.progress.progressOf(this.opts.learner);
+    for (const sib of this.siblings) {
+      const done = new Set(record?.lessons[sib.id]?.solved ?? []);
+      open.push(...sib.exposures.filter((_, i) => !done.has(i)));
+    }
+    const merged = mergeExposures(open);
+    return this.gate() !== null || firstExposed(merged) !== null ? merged : null;
   }
 
   /** Teacher mode on or off; off, a student beyond the gate goes back to it. */

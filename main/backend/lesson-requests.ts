@@ -5,12 +5,15 @@
 // progress lives in the progress store (progress.ts). The back end hands in, per request, how the
 // session opens a file, runs an experiment and which frame store it looks at, so this stays apart from
 // the capture and session code.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ApiError } from '../api/contract';
 import type { ApiResults } from '../api/contract';
 import type { ExperimentResult, LessonPlay, LoadProgress } from '../api/types';
 import type { RequestParams } from '../api/requests';
 import type { FrameStore } from '../engine/store/frame-store';
-import { captureFromStore, layOut, lessonView, problemLine, type LessonCapture } from '../lessons/index';
+import { captureFromStore, exposureOf, layOut, lessonView, NO_EXPOSURE, problemLine, type LessonCapture, type LessonFile } from '../lessons/index';
 import { checkLessonFile, type LessonCatalogue, type LessonEntry } from './lessons';
 import { checkDraft, withCaptureName, writeLesson } from './lesson-author';
 import { LessonPlayer, type PlayerOptions } from './lesson-player';
@@ -29,6 +32,8 @@ export const LESSON_EXPERIMENT_PORT = 12345;
 export class LessonRequests {
   /** A lesson capture's decode, kept while its store is unchanged (every student's player is made on it). */
   private readonly captures = new WeakMap<FrameStore, { total: number; capture: LessonCapture }>();
+
+  private readonly hashes = new Map<string, { key: string; hash: string }>();
 
   constructor(readonly catalogue: LessonCatalogue, private readonly log: (line: string) => void) {}
 
@@ -67,11 +72,42 @@ export class LessonRequests {
     return { progress: await host.openFile(e.capturePath!), recorded: lesson.watch !== undefined };
   }
 
-  /** A player of lesson `id` over what `store` holds (the student's own run, for live lessons). */
-  player(id: string, store: FrameStore, opts: PlayerOptions): LessonPlayer {
+  /**
+   * A player of lesson `id` over what `store` holds (the student's own run, for live lessons). `file`: the
+   * capture file the store was loaded from (null: a run of the student's own); the other lessons bound to
+   * the same file (or one with the same content) are its siblings: their answers are masked on it too.
+   */
+  player(id: string, store: FrameStore, opts: PlayerOptions, file: string | null = null): LessonPlayer {
     const lesson = this.valid(id).lesson!;
     const capture = this.captureOf(store);
-    return new LessonPlayer(lesson, layOut(lesson, capture), capture, opts);
+    const siblings = file === null ? [] : this.siblingsOn(id, file).map((l) => {
+      const layout = layOut(l, capture);
+      return { id: l.id, exposures: l.steps.map((_, i) => (layout.answers[i] ? exposureOf(l, i, capture) : NO_EXPOSURE)) };
+    });
+    return new LessonPlayer(lesson, layOut(lesson, capture), capture, opts, siblings);
+  }
+
+  /** The valid lessons other than `id` whose capture is `file` (the same path, or the same bytes). */
+  private siblingsOn(id: string, file: string): LessonFile[] {
+    const hash = this.hashOf(file);
+    return this.catalogue.entries()
+      .filter((e) => e.lesson && e.id !== id && e.capturePath && (resolve(e.capturePath) === resolve(file) || (hash !== null && this.hashOf(e.capturePath) === hash)))
+      .map((e) => e.lesson!);
+  }
+
+  /** A capture file's content hash (cached by path, size and time; null when it cannot be read). */
+  private hashOf(file: string): string | null {
+    try {
+      const st = statSync(file);
+      const key = `${st.size}:${st.mtimeMs}`;
+      const hit = this.hashes.get(file);
+      if (hit?.key === key) return hit.hash;
+      const hash = createHash('sha256').update(readFileSync(file)).digest('hex');
+      this.hashes.set(file, { key, hash });
+      return hash;
+    } catch {
+      return null;
+    }
   }
 
   /** The lesson as the page may know it (never an answer not given yet), and where the session is in it. */

@@ -327,7 +327,8 @@ export class Service implements HandshakeLabService {
         openFile: (path) => this.openLessonCapture(s, id, path),
         runExperiment: (p) => this.captures.runExperiment(s, p),
       }, port);
-      const player = this.hub.lessons.player(id, s.source.store, this.playerOptions(s));
+      // Lessons on the same capture mask each other's answers (a live lesson's own run is its alone).
+      const player = this.hub.lessons.player(id, s.source.store, this.playerOptions(s), recorded || !this.hub.lessons.valid(id).lesson?.experiment ? s.source.file : null);
       s.lesson = { player, source: s.source, recorded, draft: false };
       const limit = player.horizon();
       return s.progress({ ...progress, ...(limit === null ? {} : { frames: Math.min(progress.frames, limit) }), ...(s.student && progress.file ? { file: id } : {}) });

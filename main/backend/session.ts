@@ -3,13 +3,15 @@
 // own push cursor and lesson (its player: step, gate, teacher mode), and owns its uploads. Nothing a
 // session does changes another's view, nor lifts another's gate. While its lesson's question is open,
 // everything the session is sent (rows, counts, pushes, progress) stops at the question's frame
-// (lesson-gate.ts); the handlers cut their answers with the same limits.
+// (lesson-gate.ts), and what the open questions would give away is redacted from it (reveal(),
+// lesson-redact.ts); the handlers cut and redact their answers with the same limits and mask.
 // Sessions know no transport: the transport hands over a BackendClient while connected.
 import type { ApiEvent, ApiEvents, ClientContext } from '../api/contract';
 import type { CaptureStatus, Counters, LoadProgress, Role, SessionInfo } from '../api/types';
 import { PushCursor } from '../engine/store/view';
 import { gateEvent, NO_LIMITS, OPENING_LIMITS, playerLimits, visibleTotal, type Limits } from './lesson-gate';
 import type { LessonPlayer } from './lesson-player';
+import { Reveal } from '../lessons/reveal';
 import type { ProgressRecorder } from './progress';
 import type { Source, SourceChanges, SourceViewer } from './source';
 import type { ViewEntry } from './views';
@@ -107,7 +109,7 @@ export class Session implements SourceViewer {
   emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]): void {
     if (!this.client) return;
     try {
-      const gated = gateEvent(event, payload, this.source.store, this.frameLimit());
+      const gated = gateEvent(event, payload, this.source.store, this.frameLimit(), this.reveal());
       if (gated !== null) this.client.emit(event, gated);
     } catch (e) {
       this.log(`could not send ${event} to ${this.client.id}: ${e instanceof Error ? e.message : String(e)}`);
@@ -134,6 +136,17 @@ export class Session implements SourceViewer {
     if (this.lessonsOpening > 0) return 0;
     const l = this.lesson;
     return l && l.source === this.source ? l.player.horizon() : null;
+  }
+
+  /**
+   * What the open questions would give away, to be redacted from everything this session is sent
+   * (lesson-redact.ts; Reveal.none: nothing hidden: no lesson, teacher mode, every question answered).
+   */
+  reveal(): Reveal {
+    const l = this.lesson;
+    if (!l || l.source !== this.source) return Reveal.none;
+    const mask = l.player.mask();
+    return mask ? new Reveal(mask) : Reveal.none;
   }
 
   /** Rows of this session's view it may see (a filtered view stops before what a question would give away). */

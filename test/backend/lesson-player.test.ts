@@ -68,8 +68,9 @@ describe('the lesson player on the back end', () => {
     const ladder = await s.handle('getLadder', { stream: 0, start: 0, count: 100 }, c);
     expect(ladder.segments.map((x) => x.frame)).toEqual([1]);
     expect(ladder.total).toBe(1);
-    // The summary as it stood after frame 1: its states are frame 1's, not the capture's last.
-    expect(ladder.summary).toMatchObject({ frames: 1, lastFrame: 1, states: capture.frames[0].decoded.states });
+    // The summary as it stood after frame 1: its states are frame 1's, not the capture's last; the client's
+    // is the open question's answer, so it is not sent (lesson-redact.ts).
+    expect(ladder.summary).toMatchObject({ frames: 1, lastFrame: 1, states: { ...capture.frames[0].decoded.states, client: '?' } });
     for (const kind of ['stevens', 'throughput', 'window', 'rtt'] as const) {
       for (const x of await s.handle('getSeries', { stream: 0, kind }, c)) expect(x.frames.every((f) => f <= limit), kind).toBe(true);
     }
@@ -168,7 +169,7 @@ describe('the lesson player on the back end', () => {
     const student = { role: 'student', loopback: true } as const;
     const first = new RecordingClient('before-reload');
     const session = s.connect(first, student)!;
-    await s.handle('identify', { learner: 'learner-cccc-3' }, first);
+    await s.handle('identify', { learner: 'learner-cccc-3', name: 'Cy' }, first);
     await s.handle('openLesson', { id: 'classic-linux' }, first);
     const before = await s.handle('getLesson', { id: 'classic-linux' }, first);
     s.detach('before-reload');
@@ -180,7 +181,7 @@ describe('the lesson player on the back end', () => {
     // A second tab (a session of its own) has no lesson until it opens it; then the learner's gate holds it.
     const tab = new RecordingClient('second-tab');
     s.connect(tab, student);
-    await s.handle('identify', { learner: 'learner-cccc-3' }, tab);
+    await s.handle('identify', { learner: 'learner-cccc-3', name: 'Cy' }, tab);
     expect(await failure(s.handle('getLesson', { id: 'classic-linux' }, tab))).toMatchObject({ code: 'not_found' });
     await s.handle('openLesson', { id: 'classic-linux' }, tab);
     expect((await s.handle('getLesson', { id: 'classic-linux' }, tab)).state).toMatchObject({ step: before.state.step, gate: before.state.gate, horizon: before.state.horizon });
@@ -194,7 +195,7 @@ describe('the lesson player on the back end', () => {
     const limit = resolveSteps(l, capture)[0].frame!;
     const a = new RecordingClient('student-tab');
     s.connect(a, { role: 'student', loopback: false });
-    await s.handle('identify', { learner: 'learner-dddd-4' }, a);
+    await s.handle('identify', { learner: 'learner-dddd-4', name: 'Di' }, a);
     await s.handle('openLesson', { id: 'classic-linux' }, a);
     for (const [m, p] of [['setTeacherMode', { on: true }], ['checkLesson', { lesson: { id: 'x' } }], ['previewLesson', { lesson: { id: 'x' } }], ['saveLesson', { lesson: { id: 'x' } }]] as const) {
       expect(await failure(s.handle(m, p, a)), m).toMatchObject({ code: 'forbidden' });

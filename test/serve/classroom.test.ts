@@ -161,6 +161,9 @@ describe('a class client cannot sniff the teacher\'s machine (issue 13, 1)', () 
 
   it('one client opening a file or a lesson changes no other client\'s view', async () => {
     const a = await student(), b = await student(), t = await teacher();
+    // A class session says who it is before it plays a lesson (one of the dashboard test's learners: that
+    // test lists every learner the server knows).
+    await a.ok('identify', { learner: 'learner-0-abcdefgh', name: 'Ada' });
     await a.ok('openLesson', { id: 'one' });
     const before = { b: await b.ok<StatusSnapshot>('getStatus'), t: await t.ok<StatusSnapshot>('getStatus') };
     b.events.length = 0;
@@ -682,6 +685,7 @@ describe('the class dashboard', () => {
   it('a reload resumes the session (same id, same capture); a second tab naming it gets its own', async () => {
     const a = await student();
     const id = await a.session();
+    await a.ok('identify', { learner: 'learner-reload-aaaa', name: 'Ann' });
     await a.ok('openLesson', { id: 'one' });
     // What the lesson lets it see (its question's gate holds it at frame 2), the same after the reload.
     const seen = (await a.ok<StatusSnapshot>('getStatus')).total;

@@ -89,7 +89,7 @@ describe('a lesson\'s gate over the WebSocket API', () => {
     expect(limit).toBeLessThan(total);
 
     const raw = await Raw.connect();
-    await raw.ok('identify', { learner: 'raw-client-0001' });
+    await raw.ok('identify', { learner: 'raw-client-0001', name: 'Raw' });
     await raw.ok('openLesson', { id: 'seq-ack' });
     await new Promise((r) => setTimeout(r, 300)); // pushes of the load have gone out
     expect(Math.max(...raw.pushedFrames())).toBeLessThanOrEqual(limit);

@@ -13,7 +13,7 @@ export class ClientError extends Error {
 
 const KNOWN: ReadonlySet<string> = new Set<ClientErrorCode>([
   'bad_request', 'not_found', 'capture_unavailable', 'permission_denied', 'no_such_interface', 'bad_filter',
-  'file_error', 'busy', 'port_in_use', 'cancelled', 'forbidden', 'internal', 'timeout', 'disconnected', 'upload_failed',
+  'file_error', 'busy', 'port_in_use', 'cancelled', 'forbidden', 'internal', 'rate_limited', 'timeout', 'disconnected', 'upload_failed',
 ]);
 
 /**

@@ -259,7 +259,8 @@ export const useLessonsStore = defineStore('lessons', () => {
       const r = await useClient().answerQuestion({ lesson: p.lesson.id, step: s.step, answer: given as string | number | [number, number] | string[] });
       outcomes.value = { ...outcomes.value, [s.step]: { correct: r.correct, feedback: r.feedback } };
       state.value = r.state;
-      if (r.state.horizon !== s.horizon) {
+      // A moved gate sends more frames; a smaller mask, values the back end redacted before: pull them again.
+      if (r.state.horizon !== s.horizon || !sameMask(r.state, s)) {
         await refreshViews();
         // The learner stays in the view answered from (the state diagram, the hex view).
         await showStep(r.state.step, true);
@@ -285,9 +286,9 @@ export const useLessonsStore = defineStore('lessons', () => {
     if (!on && textSizeBefore !== null) { settings.largeText = textSizeBefore; textSizeBefore = null; }
     const p = play.value;
     if (!p) return;
-    const before = state.value?.horizon;
+    const before = state.value;
     state.value = (await useClient().getLesson({ id: p.lesson.id })).state;
-    if (state.value.horizon !== before) {
+    if (!before || state.value.horizon !== before.horizon || !sameMask(state.value, before)) {
       await refreshViews();
       await showStep(state.value.step);
     }
@@ -351,6 +352,11 @@ export const useLessonsStore = defineStore('lessons', () => {
     question, lastPick, byteDraft, bytesFrame, statesOffered, choose, pickByte,
   };
 });
+
+/** Whether two lesson states mask the same (the back end redacts what the mask covers from what it sends). */
+function sameMask(a: LessonState, b: LessonState): boolean {
+  return JSON.stringify(a.mask) === JSON.stringify(b.mask);
+}
 
 function findField(fields: readonly Field[], name: string): Field | null {
   for (const f of fields) {

@@ -32,7 +32,9 @@ export const useNoticesStore = defineStore('notices', () => {
   function error(e: unknown, action?: string): void {
     const ce = toClientError(e);
     if (ce.code === 'cancelled') return;
-    push({ kind: 'error', code: ce.code, action, detail: ce.message });
+    // Too many wrong answers: the notice says how long to wait (the back end's message carries it).
+    const wait = ce.code === 'rate_limited' ? /wait (\d+) s/.exec(ce.message) : null;
+    push({ kind: 'error', code: ce.code, action, detail: ce.message, ...(wait ? { params: { seconds: Number(wait[1]) } } : {}) });
   }
 
   function info(code: string, params?: Record<string, string | number>): number {
