@@ -93,7 +93,7 @@ describe.skipIf(!built)('npm run package:check', () => {
     // What was checked is what electron-builder made: the runtime modules, the deb's recommendation.
     const asar = require('@electron/asar') as { listPackage(a: string, o: object): string[] };
     const modules = new Set(asar.listPackage(asarPath(dir), { isPack: false }).map((p) => /^[\\/]node_modules[\\/]([^\\/]+)/.exec(p)?.[1]).filter(Boolean));
-    expect([...modules].sort()).toEqual(['ws', 'zod']);
+    expect([...modules].sort()).toEqual(['re2js', 'ws', 'zod']);
     const fpm = JSON.parse(readFileSync(join(dir, '.fpm-record', 'fpm.json'), 'utf8')) as { args: string[] };
     expect(fpm.args).toContain('wireshark-common | tshark');
     // The project's own node_modules is left alone: cap still loads under this Node, as npm built it.

@@ -40,9 +40,20 @@ export interface Reassembled {
 /** Bytes of unfinished datagrams kept per table at most; the oldest are dropped past it (tshark keeps all). */
 const MAX_PENDING_BYTES = 64 << 20;
 
+/**
+ * Fragments of one datagram kept at most: a 64 KiB datagram over a 576-byte MTU takes 120. Past it the
+ * datagram is given up and this fragment starts a new one (tshark keeps all): a stream of fragments on one
+ * IP ID, each listing every earlier one in its tree, would otherwise make each frame's work grow without end.
+ */
+const MAX_FRAGMENTS = 128;
+
 /** Adds a fragment to its datagram; returns the datagram when this fragment completed it. */
 export function addFragment(table: Map<string, Pending>, key: string, part: Part): Reassembled | null {
   let p = table.get(key);
+  if (p && p.arrival.length >= MAX_FRAGMENTS) {
+    table.delete(key);
+    p = undefined;
+  }
   if (!p) {
     p = { arrival: [], datalen: -1, bytes: 0 };
     table.set(key, p);
