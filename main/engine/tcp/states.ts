@@ -422,13 +422,13 @@ export class StateTracker {
 
     const check = conn.passiveCheck;
     if (check) {
-      if (sName === 'server' && (f & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN && s.iss === (seg.seq | 0) && s.committed.passive) {
-        this.lateActiveSyn(conn, check.synAck);
-      } else if (sName === 'server' || seg.len > 0 || (f & (TCP_SYN | TCP_FIN | TCP_RST)) || seg.frame - check.synAck > EVIDENCE_HORIZON) {
-        // The handshake went on: a SYN sent before the SYN-ACK would have been captured by now.
+      const lateSyn = sName === 'server' && (f & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN && s.iss === (seg.seq | 0) && s.committed.passive;
+      // Otherwise, once the handshake went on, a SYN sent before the SYN-ACK would have been captured by now.
+      if (lateSyn || sName === 'server' || seg.len > 0 || (f & (TCP_SYN | TCP_FIN | TCP_RST)) || seg.frame - check.synAck > EVIDENCE_HORIZON) {
         check.guard.open = false;
         conn.passiveCheck = null;
       }
+      if (lateSyn) this.lateActiveSyn(conn, check.synAck);
     }
     const opening = sName === 'server' && conn.startOpen ? this.decideStart(conn, seg) : null;
     const deferred = s.pending ? this.resolve(conn, s, sName, s.pending, seg) : null;
@@ -527,9 +527,6 @@ export class StateTracker {
    * then). This SYN itself changes nothing more.
    */
   private lateActiveSyn(conn: Conn, synAck: number): void {
-    const check = conn.passiveCheck!;
-    check.guard.open = false;
-    conn.passiveCheck = null;
     conn.start = START_REFUSED_OR_ACTIVE;
     conn.server.committed.passive = false;
     conn.server.shown.passive = false;
