@@ -166,12 +166,13 @@ function wrongAnswer(q, right) {
  * A student stepping through the classic lesson until `until`: opens it, looks at the ladder, and at each
  * step reads its frame and answers its question right, from the capture (the lesson's gate lets nobody
  * past a question not answered right). Every third student answers wrong first, reads the feedback, then
- * answers right, as students do. The player resumes a learner's progress, so each round starts a new learner.
+ * answers right, as students do. The player resumes a learner's progress, so each round starts a new learner,
+ * on a page of its own (a session identifies as 3 learners at most).
  */
 async function student(url, i, until, lesson, key) {
-  const s = await client(url);
   let rounds = 0, wrong = 0;
   while (Date.now() < until()) {
+    const s = await client(url);
     await s.call('identify', { learner: `bench-learner-${String(i).padStart(4, '0')}-${rounds}`, name: `Student ${i + 1}` });
     await s.call('openLesson', { id: lesson.id });
     await s.call('getLadder', { stream: lesson.stream ?? 0 });
@@ -189,8 +190,8 @@ async function student(url, i, until, lesson, key) {
       await sleep(800 + (i % 7) * 100);
     }
     if (step === lesson.steps.length) rounds++;
+    s.ws.close();
   }
-  s.ws.close();
   return { rounds, wrong };
 }
 
