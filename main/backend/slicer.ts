@@ -85,9 +85,18 @@ const hasBigArray = (v: unknown): boolean => Array.isArray(v) && v.length > BIG_
  * hundreds of milliseconds under load.
  */
 export async function encodeInSlices(value: unknown, slicer: Slicer): Promise<Buffer> {
+  const parts = await encodePartsInSlices(value, slicer);
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+/**
+ * The same bytes as encodeInSlices, left in pieces (to be sent as the fragments of one WebSocket message):
+ * copying 15 MB of pieces together (30,000 connections) held the event loop for 60 to 200 ms.
+ */
+export async function encodePartsInSlices(value: unknown, slicer: Slicer): Promise<Buffer[]> {
   const parts: Buffer[] = [];
   await encodeInto(value, slicer, parts, 0);
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  return parts;
 }
 
 /** Appends the JSON of `value` to `parts` (arrays and objects down to `depth` 2 looked into for long arrays). */

@@ -646,12 +646,17 @@ export class FrameStore {
 
   /** Every connection, in order of first frame. */
   connections(): ConnectionSummary[] {
+    return inFirstFrameOrder(this.connectionsIn(0, this.streamCount));
+  }
+
+  /** The connections of streams [from, to), in stream order (a long list is made a part at a time). */
+  connectionsIn(from: number, to: number): ConnectionSummary[] {
     const out: ConnectionSummary[] = [];
-    for (let s = 0; s < this.streamCount; s++) {
+    for (let s = Math.max(0, from); s < Math.min(to, this.streamCount); s++) {
       const c = this.connection(s);
       if (c) out.push(c);
     }
-    return out.sort((a, b) => a.firstFrame - b.firstFrame);
+    return out;
   }
 
   /** Frame numbers of a stream, in order (cached for the stream last asked about). */
@@ -719,6 +724,15 @@ export class FrameStore {
     const arena = this.arena.bytes;
     return { columns, arena, strings, perFrame: this.total ? (columns + arena + strings) / this.total : 0 };
   }
+}
+
+/**
+ * Connections in order of first frame. Streams are numbered in that order already (a stream's number is
+ * given at its first frame), so this is a check, and a sort only if some list ever is not.
+ */
+export function inFirstFrameOrder(list: ConnectionSummary[]): ConnectionSummary[] {
+  for (let i = 1; i < list.length; i++) if (list[i].firstFrame < list[i - 1].firstFrame) return list.sort((a, b) => a.firstFrame - b.firstFrame);
+  return list;
 }
 
 /**
