@@ -13,7 +13,7 @@ import type { LoadWorkerData } from './load-worker';
 /** Storing work done between two turns of the event loop, at most (about; checked every few frames). */
 const SLICE_MS = 8;
 const FRAMES_PER_CHECK = 32;
-/** Batches parsed ahead of the store, at most (4,096 frames and 4 MiB each at most). */
+/** Batches parsed ahead of the store, at most (4,096 frames and 3 MiB each at most). */
 const IN_FLIGHT = 3;
 /** How often a cancel is looked for while waiting for the thread. */
 const CANCEL_POLL_MS = 50;

@@ -22,7 +22,7 @@ const FIRST_CHUNK = 16 * 1024;
 const MAX_CHUNK = 1024 * 1024;
 const FIRST_BATCH_FRAMES = 256;
 const BATCH_FRAMES = 4096;
-const BATCH_BYTES = 4 * 1024 * 1024;
+const BATCH_BYTES = 3 * 1024 * 1024;
 
 if (!parentPort) throw new Error('load-worker.js runs as a worker thread only');
 const port: MessagePort = parentPort;
@@ -93,7 +93,9 @@ async function run(): Promise<void> {
       chunkEnd = bytesRead + n;
       reader.push(chunk.subarray(0, n), sink);
       bytesRead += n;
-      cut(bytesRead);
+      // The first batches go at the end of each read (the first rows at once); later ones once full
+      // (each batch costs the main thread a message and an acknowledgement).
+      if (writer.maxFrames < BATCH_FRAMES) cut(bytesRead);
       await flush();
       size = Math.min(MAX_CHUNK, size * 4);
     }
