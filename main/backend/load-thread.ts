@@ -61,15 +61,15 @@ export function loadInWorker(path: string, totalBytes: number, hooks: LoadHooks,
   const queue: Message[] = [];
   let failure: Error | null = null;
   let exited: number | null = null;
-  let online = false;
+  /** Messages had from the thread: none when it ends means it never ran (a bundle it could not load). */
+  let received = 0;
   let wake: (() => void) | null = null;
   const poke = () => {
     const w = wake;
     wake = null;
     w?.();
   };
-  worker.on('online', () => { online = true; });
-  worker.on('message', (m: Message) => { queue.push(m); poke(); });
+  worker.on('message', (m: Message) => { received++; queue.push(m); poke(); });
   worker.on('error', (e) => { failure = e; poke(); });
   worker.on('exit', (code) => { exited = code; liveLoadThreads.delete(worker); poke(); });
   const poll = setInterval(poke, CANCEL_POLL_MS);
@@ -93,7 +93,7 @@ export function loadInWorker(path: string, totalBytes: number, hooks: LoadHooks,
       if (!m) {
         if (failure || exited !== null) {
           const why = failure ? (failure as Error).message : `it stopped (exit code ${exited})`;
-          if (!online && bytesRead === 0) {
+          if (received === 0) {
             hooks.log?.(`loading ${path} on the event loop: the loading thread did not start (${why})`);
             return null;
           }

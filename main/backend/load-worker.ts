@@ -24,28 +24,30 @@ const FIRST_BATCH_FRAMES = 256;
 const BATCH_FRAMES = 4096;
 const BATCH_BYTES = 3 * 1024 * 1024;
 
-if (!parentPort) throw new Error('load-worker.js runs as a worker thread only');
-const port: MessagePort = parentPort;
-const data = workerData as LoadWorkerData;
+// Imported anywhere but in a worker (the packaging check imports every bundle), it does nothing.
+if (parentPort) start(parentPort, workerData as LoadWorkerData);
 
-let credits = data.inFlight;
-let wake: (() => void) | null = null;
-port.on('message', (m: { type: string }) => {
-  if (m.type === 'ack') {
-    credits++;
-    const w = wake;
-    wake = null;
-    w?.();
-  }
-});
-
-async function post(b: { batch: FrameBatch; transfer: ArrayBuffer[] }): Promise<void> {
-  while (credits <= 0) await new Promise<void>((r) => { wake = r; });
-  credits--;
-  port.postMessage(b.batch, b.transfer);
+function start(port: MessagePort, data: LoadWorkerData): void {
+  let credits = data.inFlight;
+  let wake: (() => void) | null = null;
+  port.on('message', (m: { type: string }) => {
+    if (m.type === 'ack') {
+      credits++;
+      const w = wake;
+      wake = null;
+      w?.();
+    }
+  });
+  const post = async (b: { batch: FrameBatch; transfer: ArrayBuffer[] }): Promise<void> => {
+    while (credits <= 0) await new Promise<void>((r) => { wake = r; });
+    credits--;
+    port.postMessage(b.batch, b.transfer);
+  };
+  // Once the end is said, nothing keeps the thread alive (the main thread also ends it then).
+  void run(port, data, post).finally(() => port.close());
 }
 
-async function run(): Promise<void> {
+async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: FrameBatch; transfer: ArrayBuffer[] }) => Promise<void>): Promise<void> {
   const { path, totalBytes } = data;
   const reader = new CaptureReader();
   // Classic pcap frames refill one object: the writer copies what it needs at once.
@@ -117,5 +119,3 @@ async function run(): Promise<void> {
   }
 }
 
-// Once the end is said, nothing keeps the thread alive (the main thread also ends it then).
-void run().finally(() => port.close());

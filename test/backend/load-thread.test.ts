@@ -110,6 +110,19 @@ describe('loading thread', () => {
     }
   });
 
+  it('a thread that cannot start: the file loads on the event loop, and the log says why', async () => {
+    const file = files.find((f) => f.endsWith('.pcap') && statSync(f).size > 2000) as string;
+    const here = await load(file, null);
+    setLoadWorkerFile(join(dir, 'no-such-worker.js'));
+    const lines: string[] = [];
+    const frames: number[] = [];
+    const out = await loadCaptureFile(file, { frame: (_raw, off) => { frames.push(off); }, progress: () => undefined, cancelled: () => false, log: (l) => lines.push(l) });
+    expect(out.ok).toBe(here.outcome.ok);
+    expect(frames).toStrictEqual(here.offsets);
+    expect(lines.join('\n')).toMatch(/loading .* on the event loop: the loading thread did not start/);
+    expect(liveLoadThreads.size).toBe(0);
+  });
+
   it('a cancel mid-load ends the thread before the load resolves', async () => {
     const big = join(dir, 'cancel.pcap');
     (generate as (path: string, o: { frames: number }) => void)(big, { frames: 100_000 });
