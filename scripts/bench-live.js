@@ -21,7 +21,7 @@
 // port), --generator auto|tcp|tcpreplay. BENCH_SERVE_NODE_ARGS: node options for serve (e.g. --cpu-prof
 // --cpu-prof-dir=DIR to see where its time goes).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -147,6 +147,27 @@ async function compareWithReplayed(api, replayed, autosave) {
   return null;
 }
 
+/** CPU seconds (user + system) a process has used so far; null where /proc does not tell (not Linux). */
+function cpuSeconds(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** The dumpcap serve runs (its child, or its watchdog's), or null. */
+function dumpcapOf(pid) {
+  const children = (p) => { try { return readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { return []; } };
+  const name = (p) => { try { return readFileSync(`/proc/${p}/comm`, 'utf8').trim(); } catch { return ''; } };
+  for (const c of children(pid)) {
+    if (name(c) === 'dumpcap') return c;
+    for (const g of children(c)) if (name(g) === 'dumpcap') return g;
+  }
+  return null;
+}
+
 /** Frames in a pcapng autosave (null when there is none). */
 const autosavedFrames = (file) => (file ? readFrames(file).length : null);
 
@@ -225,6 +246,9 @@ async function main() {
       const dump = tcpdump ? startTcpdump(port) : null;
       await sleep(300);
       const rows0 = api.stats.rows, skipped0 = api.stats.skipped;
+      // What serve and its dumpcap spend per frame (CPU seconds, from capture start to stop).
+      const dumpcapPid = dumpcapOf(serve.child.pid);
+      const cpu0 = [cpuSeconds(serve.child.pid), dumpcapPid && cpuSeconds(dumpcapPid)];
       let bytes = 0, sent = null, secs = seconds;
       if (replayFile) ({ sent, seconds: secs } = await replay(replayFile, rate));
       else bytes = await traffic(rate, seconds);
@@ -236,6 +260,7 @@ async function main() {
         if (c.decoded === last) break;
         last = c.decoded;
       }
+      const cpu1 = [cpuSeconds(serve.child.pid), dumpcapPid && cpuSeconds(dumpcapPid)];
       const stopped = await api.call('stopCapture');
       const dumped = dump ? await dump.stop() : null;
       await sleep(300);
@@ -257,7 +282,8 @@ async function main() {
       const lossless = drops === 0 && decoded === captured && saved === captured && after.missedSegments === 0 && complete === true && (sent === null || captured === sent);
       if (lossless) best = Math.max(best, decoded / secs);
       console.log(`${String(rate).padStart(10)}   ${gen.padStart(9)}   ${(sent === null ? '' : (sent / secs).toFixed(0)).padStart(8)}   ${(captured / secs).toFixed(0).padStart(12)}   ${(decoded / secs).toFixed(0).padStart(10)}   ${String(saved === null ? 'n/a' : saved === captured ? 'all' : `${saved}/${captured}`).padStart(9)}   ${String(drops).padStart(20)}   ${String(after.missedSegments).padStart(11)}   ${String(delivered).padStart(11)}   ${String(skipped).padStart(12)}   ${String(complete === null ? 'n/a' : complete ? 'yes' : 'NO').padStart(16)}   ${(lossless ? 'yes' : 'no').padStart(8)}` + (dumped ? `   ${(dumped.captured / secs).toFixed(0).padStart(11)} (${dumped.dropped})` : ''));
-      if (problem) console.log(`  ${rate} f/s: ${problem}`);
+      const usPerFrame = (i) => (cpu0[i] === null || !cpu1[i] || !captured ? 'n/a' : `${(((cpu1[i] - cpu0[i]) / captured) * 1e6).toFixed(1)} µs`);
+      console.log(`  ${rate} f/s: CPU per captured frame: serve ${usPerFrame(0)}, dumpcap ${usPerFrame(1)}; load average ${loadavg()[0].toFixed(2)}${problem ? `; ${problem}` : ''}`);
     }
     console.log(`best lossless live rate: ${best.toFixed(0)} frames/s captured, stored and autosaved with no drop, no missed segment and every payload byte (goal ≥ 50,000; pushes to the client: largest batch ${api.stats.maxRows} rows, ${api.stats.batches} batches)`);
     api.ws.close();
