@@ -55,6 +55,14 @@ describe('packets store', () => {
     c.dropIncomplete();
     expect(c.has(1)).toBe(false);
     expect(c.get(5)).toBe(6);
+    // Appending: only where the held rows end; pages filled, then new ones started.
+    const a = new PageCache<number>(3, 8);
+    a.set(0, [0, 1]);
+    expect(a.append(3, [3])).toBe(false);
+    expect(a.append(2, [2, 3, 4, 5, 6])).toBe(true);
+    expect([0, 1, 2, 3, 4, 5, 6].map((i) => a.get(i))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect([a.size(0), a.size(1), a.size(2)]).toEqual([3, 3, 1]);
+    expect(a.append(6, [9])).toBe(false);
   });
 });
 
@@ -223,5 +231,69 @@ describe('live pushes', () => {
     // It never sat at the first segment while newer ones were there, and it ends at the newest.
     expect(seen[0]).toBeGreaterThanOrEqual(2);
     expect(step.index).toBe(fx.ladder['0'].length - 1);
+  });
+});
+
+describe('ladder store, live', () => {
+  // A connection of `n` segments the test grows; every getLadder asked is recorded.
+  async function growing(n: number) {
+    h = await harness(null);
+    const segs = (k: number) => Array.from({ length: k }, (_, i) => ({ frame: i + 1, states: { client: 'ESTABLISHED', server: 'ESTABLISHED' } }));
+    let all = segs(n);
+    const summary = (k: number) => ({ stream: 0, frames: k }) as unknown as ConnectionSummary;
+    const asked: { start: number; count: number }[] = [];
+    h.client.getLadder = (async (p: { stream: number; start: number; count: number }) => {
+      asked.push({ start: p.start, count: p.count });
+      return { summary: summary(all.length), total: all.length, start: Math.min(p.start, all.length), segments: all.slice(p.start, p.start + p.count), events: [] };
+    }) as typeof h.client.getLadder;
+    const ladder = useLadderStore();
+    await ladder.load(0);
+    return {
+      ladder, asked, summary,
+      // New segments carry the states the last one had (as a live connection's do).
+      grow: (k: number) => { all = all.concat(segs(k).slice(all.length).map((s) => ({ ...s, states: { ...all[all.length - 1].states } }))); },
+      revise: (fromFrame: number, server: string) => { all = all.map((s) => (s.frame >= fromFrame ? { ...s, states: { ...s.states, server } } : s)); },
+    };
+  }
+
+  it('asks only for the segments after those it holds, and appends them', async () => {
+    const t = await growing(990);
+    expect(t.asked).toEqual([{ start: 0, count: 1000 }]);
+    // Across the end of the first page, then within the second.
+    for (const k of [995, 1003, 1010, 1500]) {
+      t.grow(k);
+      await t.ladder.grow(t.summary(k), true);
+    }
+    expect(t.asked.slice(1).map((a) => a.start)).toEqual([990, 995, 1003, 1010]);
+    expect(t.ladder.total).toBe(1500);
+    for (let i = 0; i < 1500; i++) expect(t.ladder.segmentAt(i)?.frame).toBe(i + 1);
+  });
+
+  it('pulls the last page whole when it does not hold the end (far behind, or after a revision)', async () => {
+    const t = await growing(10);
+    t.grow(2500);
+    await t.ladder.grow(t.summary(2500), true);
+    expect(t.asked.at(-1)).toEqual({ start: 2000, count: 1000 });
+    expect(t.ladder.segmentAt(2499)?.frame).toBe(2500);
+    // States corrected from frame 2400: the page is pulled again, then growth asks from its end again.
+    t.revise(2400, 'CLOSE_WAIT');
+    await t.ladder.revise(0, 2400);
+    expect(t.ladder.segmentAt(2450)?.states.server).toBe('CLOSE_WAIT');
+    expect(t.ladder.segmentAt(2300)?.states.server).toBe('ESTABLISHED');
+    t.grow(2510);
+    await t.ladder.grow(t.summary(2510), true);
+    expect(t.asked.at(-1)).toEqual({ start: 2500, count: 1000 });
+    expect(t.ladder.segmentAt(2509)?.states.server).toBe('CLOSE_WAIT');
+  });
+
+  it('grows asked back to back are pulled one after the other, without gaps or repeats', async () => {
+    const t = await growing(100);
+    t.grow(150);
+    const a = t.ladder.grow(t.summary(120), true);
+    const b = t.ladder.grow(t.summary(150), true);
+    await Promise.all([a, b]);
+    expect(t.asked.slice(1).map((x) => x.start)).toEqual([100]);
+    expect(t.ladder.total).toBe(150);
+    for (let i = 0; i < 150; i++) expect(t.ladder.segmentAt(i)?.frame).toBe(i + 1);
   });
 });

@@ -32,6 +32,31 @@ export class PageCache<T> {
     }
   }
 
+  /**
+   * Appends rows from index `at` on, which must be where the held rows end (the page holding `at - 1` is
+   * there and ends there, or `at` starts a page after a full or dropped one): the pages they fill are
+   * completed and new ones started.
+   * Returns false (nothing changed) when `at` is not where the held rows end.
+   */
+  append(at: number, rows: readonly T[]): boolean {
+    const first = Math.floor(at / this.pageSize);
+    const offset = at - first * this.pageSize;
+    const held = this.pages.get(first);
+    const before = first > 0 ? this.pages.get(first - 1) : undefined;
+    if (offset > 0 ? held?.length !== offset : (held?.length ?? 0) > 0 || (before !== undefined && before.length < this.pageSize)) return false;
+    let page = first, i = 0;
+    let current = offset > 0 ? held!.slice() : [];
+    while (i < rows.length) {
+      const room = this.pageSize - current.length;
+      current.push(...rows.slice(i, i + room));
+      i += room;
+      this.set(page, current);
+      page++;
+      current = [];
+    }
+    return true;
+  }
+
   /** Marks a page as recently used. */
   touch(page: number): void {
     const rows = this.pages.get(page);

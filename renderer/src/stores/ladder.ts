@@ -79,14 +79,64 @@ export const useLadderStore = defineStore('ladder', () => {
     await Promise.all(need.map(fetchPage));
   }
 
-  /** The connection changed (live): refresh the count and the partial last page. */
-  async function grow(c: ConnectionSummary, live = false): Promise<void> {
-    if (c.stream !== stream.value) return;
+  /**
+   * How many segments from the start are held without a gap at the end: the last page is there and holds
+   * every segment up to `total` (0 when it is not, e.g. just after a revision dropped it).
+   */
+  function heldTail(): number {
+    const n = total.value;
+    if (n === 0) return 0;
+    const last = Math.floor((n - 1) / LADDER_PAGE);
+    return cache.has(last) && cache.size(last) === n - last * LADDER_PAGE ? n : 0;
+  }
+
+  /** One tail pull at a time: a second grow waits for it, then asks from where it ended. */
+  let tail: Promise<void> = Promise.resolve();
+
+  /**
+   * The connection changed (live): the segments after those held are pulled and appended (a live ladder
+   * used to pull its whole last page, 1,000 segments decoded again on the server, five times a second
+   * per page that follows it). Without a held tail (or far behind), the last page is pulled whole.
+   */
+  function grow(c: ConnectionSummary, live = false): Promise<void> {
+    if (c.stream !== stream.value) return Promise.resolve();
     summary.value = c;
-    if (c.frames === total.value) return;
+    if (c.frames === total.value) return Promise.resolve();
     if (live) lastLiveArrival.value = performance.now();
-    cache.dropIncomplete();
-    await fetchPage(Math.floor(Math.max(0, c.frames - 1) / LADDER_PAGE));
+    const gen = generation;
+    tail = tail.then(() => (gen === generation ? growTail(c) : undefined));
+    return tail;
+  }
+
+  async function growTail(c: ConnectionSummary): Promise<void> {
+    const s = stream.value;
+    if (s === null || c.stream !== s || c.frames === total.value) return;
+    const held = heldTail();
+    if (held === 0 || c.frames < held || c.frames - held > LADDER_PAGE) {
+      cache.dropIncomplete();
+      await fetchPage(Math.floor(Math.max(0, c.frames - 1) / LADDER_PAGE));
+      return;
+    }
+    const gen = generation;
+    let r;
+    try {
+      r = await useClient().getLadder({ stream: s, start: held, count: LADDER_PAGE });
+    } catch (e) {
+      if (gen === generation) useNoticesStore().error(e, 'getLadder');
+      return;
+    }
+    // Another connection, a reload, or a revision that dropped the tail meanwhile: what came is not appended.
+    if (gen !== generation || heldTail() !== held) return;
+    if (r.start !== held || r.total < held) {
+      cache.dropIncomplete();
+      await fetchPage(Math.floor(Math.max(0, r.total - 1) / LADDER_PAGE));
+      return;
+    }
+    cache.append(held, r.segments);
+    summary.value = r.summary;
+    total.value = r.total;
+    events.value = r.events ?? [];
+    version.value++;
   }
 
   /** An experiment's calls as they happen: kept when they are this connection's (its ports). */
