@@ -245,7 +245,7 @@ describe('ladder store, live', () => {
     h.client.getLadder = (async (p: { stream: number; start: number; count: number }) => {
       asked.push({ start: p.start, count: p.count });
       return { summary: summary(all.length), total: all.length, start: Math.min(p.start, all.length), segments: all.slice(p.start, p.start + p.count), events: [] };
-    }) as typeof h.client.getLadder;
+    }) as unknown as typeof h.client.getLadder;
     const ladder = useLadderStore();
     await ladder.load(0);
     return {
@@ -269,7 +269,7 @@ describe('ladder store, live', () => {
     for (let i = 0; i < 1500; i++) expect(t.ladder.segmentAt(i)?.frame).toBe(i + 1);
   });
 
-  it('pulls the last page whole when it does not hold the end (far behind, or after a revision)', async () => {
+  it('pulls the last page whole when it does not hold the end (far behind), and only the corrected segments after a revision', async () => {
     const t = await growing(10);
     t.grow(2500);
     await t.ladder.grow(t.summary(2500), true);
@@ -278,6 +278,8 @@ describe('ladder store, live', () => {
     // States corrected from frame 2400: the page is pulled again, then growth asks from its end again.
     t.revise(2400, 'CLOSE_WAIT');
     await t.ladder.revise(0, 2400);
+    // Only the corrected segments (frames 2400 to 2500) are asked again.
+    expect(t.asked.at(-1)).toEqual({ start: 2399, count: 101 });
     expect(t.ladder.segmentAt(2450)?.states.server).toBe('CLOSE_WAIT');
     expect(t.ladder.segmentAt(2300)?.states.server).toBe('ESTABLISHED');
     t.grow(2510);

@@ -68,6 +68,35 @@ export class PageCache<T> {
     for (const [k, v] of this.pages) if (v.length < this.pageSize) this.pages.delete(k);
   }
 
+  /**
+   * Per page holding a row that matches: from its first such row to the page's end (rows to pull again,
+   * e.g. rows whose states were corrected), pages in no particular order.
+   */
+  heldFrom(matches: (row: T) => boolean): { page: number; from: number; count: number }[] {
+    const out: { page: number; from: number; count: number }[] = [];
+    for (const [k, v] of this.pages) {
+      const from = v.findIndex(matches);
+      if (from >= 0) out.push({ page: k, from, count: v.length - from });
+    }
+    return out;
+  }
+
+  /** Replaces held rows from index `at` on with `rows` (all within one held page); false when they are not held. */
+  replace(at: number, rows: readonly T[]): boolean {
+    const page = Math.floor(at / this.pageSize);
+    const offset = at - page * this.pageSize;
+    const held = this.pages.get(page);
+    if (!held || offset + rows.length > held.length) return false;
+    const next = held.slice();
+    for (let i = 0; i < rows.length; i++) next[offset + i] = rows[i];
+    this.pages.set(page, next);
+    return true;
+  }
+
+  drop(page: number): void {
+    this.pages.delete(page);
+  }
+
   /** Drops the pages holding a row that matches (e.g. rows whose states were corrected); returns their numbers. */
   dropWhere(matches: (row: T) => boolean): number[] {
     const dropped: number[] = [];

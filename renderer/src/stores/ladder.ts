@@ -199,9 +199,29 @@ export const useLadderStore = defineStore('ladder', () => {
    */
   async function revise(s: number, fromFrame: number): Promise<void> {
     if (s !== stream.value) return;
-    const stale = cache.dropWhere((seg) => seg.frame >= fromFrame);
-    await Promise.all(stale.map(fetchPage));
-    corrected.value = { fromFrame, id: (corrected.value?.id ?? 0) + 1 };
+    // Only the segments from the first corrected one are pulled again (a live connection's corrections are
+    // of its last few segments, several times a second: pulling their whole page held the server).
+    const gen = generation;
+    await Promise.all(cache.heldFrom((seg) => seg.frame >= fromFrame).map(async ({ page, from, count }) => {
+      const start = page * LADDER_PAGE + from;
+      let r;
+      try {
+        r = await useClient().getLadder({ stream: s, start, count });
+      } catch (e) {
+        if (gen === generation) useNoticesStore().error(e, 'getLadder');
+        return;
+      }
+      if (gen !== generation) return;
+      // Not the segments asked for (the connection was cut meanwhile): the page is pulled whole.
+      if (r.start !== start || r.segments.length !== count || !cache.replace(start, r.segments)) {
+        cache.drop(page);
+        await fetchPage(page);
+        return;
+      }
+      summary.value = r.summary;
+      version.value++;
+    }));
+    if (gen === generation) corrected.value = { fromFrame, id: (corrected.value?.id ?? 0) + 1 };
   }
 
   return {
