@@ -299,3 +299,28 @@ describe('ladder store, live', () => {
     for (let i = 0; i < 150; i++) expect(t.ladder.segmentAt(i)?.frame).toBe(i + 1);
   });
 });
+
+describe('ladder store, live, with pages pulled elsewhere', () => {
+  it('keeps growing from the held end after a page further back was pulled (which brings a newer count)', async () => {
+    h = await harness(null);
+    let all = Array.from({ length: 3500 }, (_, i) => ({ frame: i + 1, states: { client: 'ESTABLISHED', server: 'ESTABLISHED' } }));
+    const asked: { start: number; count: number }[] = [];
+    h.client.getLadder = (async (p: { stream: number; start: number; count: number }) => {
+      asked.push({ start: p.start, count: p.count });
+      return { summary: { stream: 0, frames: all.length }, total: all.length, start: Math.min(p.start, all.length), segments: all.slice(p.start, p.start + p.count), events: [] };
+    }) as unknown as typeof h.client.getLadder;
+    const ladder = useLadderStore();
+    await ladder.load(0);
+    await ladder.grow({ stream: 0, frames: 3500 } as unknown as ConnectionSummary, true);
+    expect(asked.at(-1)).toEqual({ start: 3000, count: 1000 });
+    // More arrive; the view scrolls back to a page not held: its answer says 3,600.
+    all = all.concat(Array.from({ length: 100 }, (_, i) => ({ frame: 3501 + i, states: { client: 'ESTABLISHED', server: 'ESTABLISHED' } })));
+    await ladder.ensure(1500, 1600);
+    expect(ladder.total).toBe(3600);
+    // The view at the end, and the next push: only what is after the held 3,500 is asked.
+    await ladder.ensure(3550, 3599);
+    await ladder.grow({ stream: 0, frames: 3600 } as unknown as ConnectionSummary, true);
+    expect(asked.slice(-2)).toEqual([{ start: 1000, count: 1000 }, { start: 3500, count: 1000 }]);
+    for (let i = 3400; i < 3600; i++) expect(ladder.segmentAt(i)?.frame).toBe(i + 1);
+  });
+});

@@ -57,6 +57,13 @@ export class PageCache<T> {
     return true;
   }
 
+  /** The number of the highest page held (null: none). */
+  highest(): number | null {
+    let top: number | null = null;
+    for (const k of this.pages.keys()) if (top === null || k > top) top = k;
+    return top;
+  }
+
   /** Marks a page as recently used. */
   touch(page: number): void {
     const rows = this.pages.get(page);

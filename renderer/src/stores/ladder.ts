@@ -73,70 +73,86 @@ export const useLadderStore = defineStore('ladder', () => {
     try { await fetchPage(0); } finally { loading.value = false; }
   }
 
-  /** Loads the pages holding segments first..last. */
+  /** Loads the pages holding segments first..last (those at the held end by a tail pull). */
   async function ensure(first: number, last: number): Promise<void> {
     const need = pagesFor(first, last, LADDER_PAGE, total.value).filter((p) => !cache.has(p) || cache.size(p) < Math.min(LADDER_PAGE, total.value - p * LADDER_PAGE));
-    await Promise.all(need.map(fetchPage));
+    const end = heldEnd();
+    const byTail = end > 0 && total.value - end <= LADDER_PAGE ? need.filter((p) => p >= Math.floor(end / LADDER_PAGE)) : [];
+    await Promise.all([...need.filter((p) => !byTail.includes(p)).map((p) => fetchPage(p)), ...(byTail.length ? [pullTail(total.value)] : [])]);
   }
 
   /**
-   * How many segments from the start are held without a gap at the end: the last page is there and holds
-   * every segment up to `total` (0 when it is not, e.g. just after a revision dropped it).
+   * Where the held segments end: the end of the highest page held, when every segment before it on that
+   * page is there (0 when nothing is held). A live ladder grows from there.
    */
-  function heldTail(): number {
-    const n = total.value;
-    if (n === 0) return 0;
-    const last = Math.floor((n - 1) / LADDER_PAGE);
-    return cache.has(last) && cache.size(last) === n - last * LADDER_PAGE ? n : 0;
+  function heldEnd(): number {
+    const top = cache.highest();
+    return top === null ? 0 : top * LADDER_PAGE + cache.size(top);
   }
 
-  /** One tail pull at a time: a second grow waits for it, then asks from where it ended. */
+  /** One tail pull at a time: the next waits for it, then asks from where it ended. */
   let tail: Promise<void> = Promise.resolve();
 
   /**
-   * The connection changed (live): the segments after those held are pulled and appended (a live ladder
-   * used to pull its whole last page, 1,000 segments decoded again on the server, five times a second
-   * per page that follows it). Without a held tail (or far behind), the last page is pulled whole.
+   * The segments after those held, appended (up to a page of them). Far behind (more than a page), or with
+   * nothing held, the last page is pulled whole.
    */
-  function grow(c: ConnectionSummary, live = false): Promise<void> {
-    if (c.stream !== stream.value) return Promise.resolve();
-    summary.value = c;
-    if (c.frames === total.value) return Promise.resolve();
-    if (live) lastLiveArrival.value = performance.now();
+  function pullTail(want: number): Promise<void> {
     const gen = generation;
-    tail = tail.then(() => (gen === generation ? growTail(c) : undefined));
+    tail = tail.then(() => (gen === generation ? pullTailNow(want) : undefined));
     return tail;
   }
 
-  async function growTail(c: ConnectionSummary): Promise<void> {
+  async function pullTailNow(want: number): Promise<void> {
     const s = stream.value;
-    if (s === null || c.stream !== s || c.frames === total.value) return;
-    const held = heldTail();
-    if (held === 0 || c.frames < held || c.frames - held > LADDER_PAGE) {
+    if (s === null) return;
+    const end = heldEnd();
+    // Up to the newest count known (a grow queued behind a newer pull asks for nothing more).
+    const target = Math.max(want, total.value);
+    if (end === target) return;
+    if (end === 0 || end > target || target - end > LADDER_PAGE) {
       cache.dropIncomplete();
-      await fetchPage(Math.floor(Math.max(0, c.frames - 1) / LADDER_PAGE));
+      await fetchPage(Math.floor(Math.max(0, target - 1) / LADDER_PAGE));
       return;
     }
     const gen = generation;
     let r;
     try {
-      r = await useClient().getLadder({ stream: s, start: held, count: LADDER_PAGE });
+      r = await useClient().getLadder({ stream: s, start: end, count: LADDER_PAGE });
     } catch (e) {
       if (gen === generation) useNoticesStore().error(e, 'getLadder');
       return;
     }
     // Another connection, a reload, or a revision that dropped the tail meanwhile: what came is not appended.
-    if (gen !== generation || heldTail() !== held) return;
-    if (r.start !== held || r.total < held) {
+    if (gen !== generation || heldEnd() !== end) return;
+    if (r.start !== end || r.total < end || !cache.append(end, r.segments)) {
       cache.dropIncomplete();
       await fetchPage(Math.floor(Math.max(0, r.total - 1) / LADDER_PAGE));
       return;
     }
-    cache.append(held, r.segments);
     summary.value = r.summary;
     total.value = r.total;
     events.value = r.events ?? [];
     version.value++;
+  }
+
+  /**
+   * The connection changed (live): the segments after those held are pulled and appended (a live ladder
+   * used to pull its whole last page, 1,000 segments decoded again on the server, five times a second
+   * per page that follows it).
+   */
+  async function grow(c: ConnectionSummary, live = false): Promise<void> {
+    if (c.stream !== stream.value) return;
+    summary.value = c;
+    if (c.frames === total.value && heldEnd() === total.value) return;
+    if (live) lastLiveArrival.value = performance.now();
+    // The count may only grow here (a shorter one is the back end's: pulled whole).
+    if (c.frames < total.value) {
+      cache.dropIncomplete();
+      await fetchPage(Math.floor(Math.max(0, c.frames - 1) / LADDER_PAGE));
+      return;
+    }
+    await pullTail(c.frames);
   }
 
   /** An experiment's calls as they happen: kept when they are this connection's (its ports). */
