@@ -107,12 +107,9 @@ export const useLadderStore = defineStore('ladder', () => {
     const s = stream.value;
     if (s === null) return;
     const end = heldEnd();
-    // Up to the newest count known (a grow queued behind a newer pull asks for nothing more).
     const target = Math.max(want, total.value);
-    if (end === target) return;
-    if (end === 0 || end > target || target - end > LADDER_PAGE) {
-      cache.dropIncomplete();
-      await fetchPage(Math.floor(Math.max(0, target - 1) / LADDER_PAGE));
+    if (end === 0 || end > total.value || target - end > LADDER_PAGE) {
+      await pullLastPage(target);
       return;
     }
     const gen = generation;
@@ -126,32 +123,32 @@ export const useLadderStore = defineStore('ladder', () => {
     // Another connection, a reload, or a revision that dropped the tail meanwhile: what came is not appended.
     if (gen !== generation || heldEnd() !== end) return;
     if (r.start !== end || r.total < end || !cache.append(end, r.segments)) {
-      cache.dropIncomplete();
-      await fetchPage(Math.floor(Math.max(0, r.total - 1) / LADDER_PAGE));
+      await pullLastPage(r.total);
       return;
     }
     summary.value = r.summary;
     total.value = r.total;
     events.value = r.events ?? [];
     version.value++;
+    // Still more than a page behind: the newest page, whole (the ones between are pulled when shown).
+    if (r.total - heldEnd() > LADDER_PAGE) await pullLastPage(r.total);
+  }
+
+  function pullLastPage(count: number): Promise<void> {
+    cache.dropIncomplete();
+    return fetchPage(Math.floor(Math.max(0, count - 1) / LADDER_PAGE));
   }
 
   /**
    * The connection changed (live): the segments after those held are pulled and appended (a live ladder
    * used to pull its whole last page, 1,000 segments decoded again on the server, five times a second
-   * per page that follows it).
+   * per page that follows it). The pushed summary's count is not taken for the ladder's (it lagged far
+   * behind the connection's segments in a live capture): the answer's total is.
    */
   async function grow(c: ConnectionSummary, live = false): Promise<void> {
     if (c.stream !== stream.value) return;
     summary.value = c;
-    if (c.frames === total.value && heldEnd() === total.value) return;
     if (live) lastLiveArrival.value = performance.now();
-    // The count may only grow here (a shorter one is the back end's: pulled whole).
-    if (c.frames < total.value) {
-      cache.dropIncomplete();
-      await fetchPage(Math.floor(Math.max(0, c.frames - 1) / LADDER_PAGE));
-      return;
-    }
     await pullTail(c.frames);
   }
 
