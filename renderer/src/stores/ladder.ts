@@ -212,8 +212,8 @@ export const useLadderStore = defineStore('ladder', () => {
    */
   async function revise(s: number, fromFrame: number): Promise<void> {
     if (s !== stream.value) return;
-    // Only the segments from the first corrected one are pulled again (a live connection's corrections are
-    // of its last few segments, several times a second: pulling their whole page held the server).
+    // Only the segments from the first corrected one are pulled again (the whole page was, and the held
+    // tail with it, so the next live growth pulled the last page whole again).
     const gen = generation;
     await Promise.all(cache.heldFrom((seg) => seg.frame >= fromFrame).map(async ({ page, from, count }) => {
       const start = page * LADDER_PAGE + from;
