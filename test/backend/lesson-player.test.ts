@@ -157,6 +157,30 @@ describe('the lesson player on the back end', () => {
     await s.dispose();
   });
 
+  it('decodes a lesson\'s ladder once for every session, and masks it for each as before', async () => {
+    const id = 'classic-linux';
+    const alone = service();
+    const b0 = new RecordingClient('b0');
+    await alone.handle('openLesson', { id }, b0);
+    const maskedAlone = await alone.handle('getLadder', { stream: 0 }, b0);
+    await alone.dispose();
+
+    const s = service();
+    const teacher = new RecordingClient('t'), b = new RecordingClient('b');
+    await s.handle('setTeacherMode', { on: true }, teacher);
+    await s.handle('openLesson', { id }, teacher);
+    await s.handle('openLesson', { id }, b);
+    const before = s.hub.ladders.decoded;
+    const full = await s.handle('getLadder', { stream: 0 }, teacher);
+    const masked = await s.handle('getLadder', { stream: 0 }, b);
+    expect(s.hub.ladders.decoded - before).toBe(1);
+    // The teacher sees every segment; the student, after the teacher asked, exactly what a student alone sees.
+    expect(masked).toEqual(maskedAlone);
+    expect(masked).not.toEqual(full);
+    expect(await s.handle('getLadder', { stream: 0 }, teacher)).toEqual(full);
+    await s.dispose();
+  });
+
   it('keeps each learner\'s progress across a restart, and lists it with the lessons', async () => {
     const data = mkdtempSync(join(tmp, 'data-'));
     const l = lesson('classic-linux');
