@@ -9,7 +9,6 @@ import { ApiError, type ApiResults } from '../api/contract';
 import type { ApiMethod, RequestParams } from '../api/requests';
 import type { ConnectionSummary, LoadProgress } from '../api/types';
 import { inFirstFrameOrder } from '../engine/store/frame-store';
-import { ladderPage } from '../engine/store/ladder';
 import type { StoreLadderPage } from '../engine/store/types';
 import { connectionSeries } from '../engine/store/series';
 import { AnswerThrottle } from './answer-throttle';
@@ -150,8 +149,10 @@ export function makeHandlers(svc: Service): Handlers {
         if (!cut) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
         return redactLadder(s.reveal(), cut);
       };
+      // A lesson's or a file's capture that has finished loading does not change: its pages are shared.
+      const shared = (src.kind === 'lesson' || src.kind === 'file') && src.loading === null;
       const part = (at: number, n: number) => {
-        const page = src.withBytes(() => ladderPage(src.store, p.stream, at, n), s.present(src.file ?? ''));
+        const page = src.withBytes(() => hub.ladders.page(src.store, p.stream, at, n, shared), s.present(src.file ?? ''));
         if (!page) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
         return page;
       };
@@ -161,8 +162,8 @@ export function makeHandlers(svc: Service): Handlers {
       if (p.count <= PULL_STEP) return withCalls(part(p.start, p.count));
       const first = part(p.start, SLICE_ROWS);
       const rest = first.segments.length < SLICE_ROWS ? [] : await sliced(hub.slicer, p.start + SLICE_ROWS, p.start + p.count, SLICE_ROWS, (from, to) => part(from, to - from).segments);
-      first.segments.push(...rest);
-      return withCalls(first);
+      // A new page: the parts may be shared (hub.ladders) and are never changed.
+      return withCalls({ ...first, segments: rest.length ? first.segments.concat(rest) : first.segments });
     },
     getSeries: async (p, s) => {
       const limit = s.frameLimit();

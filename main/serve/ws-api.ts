@@ -11,7 +11,7 @@ import { ApiError, type ApiEvent, type ApiEvents, type WsEvent, type WsResponse 
 import type { ApiMethod } from '../api/requests';
 import type { Role } from '../api/types';
 import type { BackendClient, Service } from '../backend/service';
-import { encodePartsInSlices } from '../backend/slicer';
+import { encodePartsInSlices, inTurn } from '../backend/slicer';
 
 /** Requests are small (a path or a filter at most); anything bigger is not one of ours. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -197,7 +197,8 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
       const err = e instanceof ApiError ? e.toJSON() : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
       answer({ id: requestId, error: err });
     };
-    service.handle(method as ApiMethod, params, client).then(
+    // Started in turn with other clients' requests and the large pulls' slices (slicer.ts: inTurn).
+    inTurn(service.hub.slicer, () => service.handle(method as ApiMethod, params, client)).then(
       // A large answer (10,000 rows) is written out in slices too.
       (result) => encodePartsInSlices({ id: requestId, result }, service.hub.slicer).then((parts) => sendParts(parts, settled), fail),
       fail,
