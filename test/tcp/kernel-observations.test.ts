@@ -10,6 +10,8 @@ const NAMES = [
   'kernel-refused', 'kernel-abort', 'kernel-simultaneous-close', 'kernel-simultaneous-open',
   // Two runs of the simultaneous open where the veth pair reordered an end's SYN and SYN-ACK (kept from the kernel test).
   'kernel-simultaneous-open-synack-first', 'kernel-simultaneous-open-late-syn',
+  // The server's kernel answering data after its close with a RST without ACK (FIN_WAIT_2 held, not FIN_WAIT_1).
+  'kernel-write-after-close',
 ];
 
 describe('engine states equal the kernel\'s at the recorded pauses', () => {

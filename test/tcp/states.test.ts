@@ -409,14 +409,21 @@ describe('LAST_ACK and TIME_WAIT', () => {
 });
 
 describe('evidence rules', () => {
-  it('a receiver segment without ACK shows it had not processed the pending segment yet', () => {
+  it('a receiver segment without ACK shows it had not processed the pending segment yet, unless it is a reset answering it', () => {
     const send = open();
     send('s', A, S_ISN + 1, C_ISN + 1, 10); // 4: the server has seen the handshake's ACK
     send('c', F | A, C_ISN + 1, S_ISN + 11); // 5
-    // The server aborts with a bare RST sent before the client's FIN arrived: the FIN meets a CLOSED endpoint.
+    // A bare RST whose sequence number is the FIN's ACK is the kernel's answer to that FIN (see "resets judged
+    // as RFC 9293 judges them"): the FIN was received, then the reset sent.
     const r = send('s', R, S_ISN + 11, 0);
-    expect(send.final(5).states.server).toBe('ESTABLISHED');
-    expect(arrows(r.transitions)).toEqual(['s:ESTABLISHED>CLOSED(snd_rst)', 'c:FIN_WAIT_1>CLOSED(rcv_rst)']);
+    expect(send.final(5).states.server).toBe('CLOSE_WAIT');
+    expect(arrows(r.transitions)).toEqual(['s:CLOSE_WAIT>CLOSED(snd_rst)', 'c:FIN_WAIT_1>CLOSED(rcv_rst)']);
+    const other = open();
+    other('s', A, S_ISN + 1, C_ISN + 1, 10);
+    other('c', F | A, C_ISN + 1, S_ISN + 11);
+    // A bare RST on another sequence number (an abort from a stack that sends no ACK with it) shows nothing.
+    other('s', R, S_ISN + 11 + 500, 0);
+    expect(other.final(5).states.server).toBe('ESTABLISHED');
   });
 
   it('evidence beyond the horizon does not count: the frame stays as captured', () => {
@@ -479,6 +486,60 @@ describe('evidence rules', () => {
     });
     expect(plain.statesOf(0)).toEqual(send.final(script.length).states);
     expect(plain.statesOf(0)).toEqual(pair('CLOSING', 'TIME_WAIT'));
+  });
+});
+
+describe('resets judged as RFC 9293 judges them (fresh-eyes findings, 2026-12-03)', () => {
+  it('a RST without ACK answering the peer\'s latest segment shows that segment, and those before it, were received', () => {
+    // The kernel recording kernel-write-after-close: the server's FIN acknowledged (ss: FIN-WAIT-2), then the
+    // client writes and the server's kernel answers with <SEQ=SEG.ACK><CTL=RST>.
+    const send = open();
+    send('s', F | A, S_ISN + 1, C_ISN + 1);
+    send('c', A, C_ISN + 1, S_ISN + 2);
+    send('c', A, C_ISN + 1, S_ISN + 2, 9);
+    send('s', R, S_ISN + 2, 0);
+    expect(send.final(5).states).toEqual(pair('CLOSE_WAIT', 'FIN_WAIT_2'));
+    expect(send.final(6).states).toEqual(pair('CLOSE_WAIT', 'FIN_WAIT_2'));
+    expect(arrows(send.final(7).transitions)).toEqual(['s:FIN_WAIT_2>CLOSED(snd_rst)', 'c:CLOSE_WAIT>CLOSED(rcv_rst)']);
+  });
+
+  it('a RST without ACK on another sequence number still holds back what it does not show', () => {
+    const send = open();
+    send('s', F | A, S_ISN + 1, C_ISN + 1);
+    send('c', A, C_ISN + 1, S_ISN + 2);
+    send('s', R, S_ISN + 7, 0);
+    expect(send.final(5).states.server).toBe('FIN_WAIT_1');
+  });
+
+  it('a RST answering an unacceptable SYN-ACK leaves SYN_SENT as it was (§3.10.7.3), and the reset, out of the server\'s window, is dropped (§3.10.7.4)', () => {
+    const send = conversation();
+    send('c', S, C_ISN, 0);
+    send('s', S | A, S_ISN, C_ISN + 4000);
+    const r = send('c', R, C_ISN + 4000, 0);
+    expect(arrows(r.transitions)).toEqual([]);
+    expect(send.final(3).states).toEqual(pair('SYN_SENT', 'SYN_RECEIVED'));
+    // The server's retransmitted, acceptable SYN-ACK then opens the connection.
+    expect(send('s', S | A, S_ISN, C_ISN + 1).states.client).toBe('ESTABLISHED');
+    expect(send('c', A, C_ISN + 1, S_ISN + 1).states).toEqual(pair('ESTABLISHED', 'ESTABLISHED'));
+  });
+
+  it('a reset outside the receive window changes nothing; one at RCV.NXT closes', () => {
+    const send = open();
+    send('c', A, C_ISN + 1, S_ISN + 1, 100);
+    // The client's window is 1,000 (no scaling: neither SYN had the option).
+    expect(send('s', R, S_ISN + 1 + 5000, 0).states.client).toBe('ESTABLISHED');
+    expect(send('s', R, S_ISN + 1, 0).states.client).toBe('CLOSED');
+  });
+
+  it('an ACK from SYN_SENT shows a SYN-ACK the capture missed: the client is ESTABLISHED, and the server once it answers', () => {
+    const send = conversation();
+    send('c', S, C_ISN, 0);
+    const r = send('c', A, C_ISN + 1, S_ISN + 1);
+    expect(arrows(r.transitions)).toEqual(['c:SYN_SENT>ESTABLISHED(rcv_syn_ack)']);
+    send('s', A, S_ISN + 1, C_ISN + 1, 5);
+    expect(send.final(1).states).toEqual(pair('SYN_SENT', 'SYN_RECEIVED'));
+    expect(send.final(2).states).toEqual(pair('ESTABLISHED', 'ESTABLISHED'));
+    expect(arrows(send.final(2).transitions)).toEqual(['c:SYN_SENT>ESTABLISHED(rcv_syn_ack)', 's:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)']);
   });
 });
 

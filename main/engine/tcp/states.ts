@@ -57,6 +57,8 @@ interface Pending {
   ack: number;
   /** Raw sequence number just after the segment (signed 32-bit): what an ACK must reach to cover it. */
   end: number;
+  /** A reset within its receiver's receive window (RFC 9293 §3.10.7.4: one outside it is dropped); true for others. */
+  inWindow: boolean;
   /** Not yet decided (the settled-frames queue skips it once false). */
   open: boolean;
 }
@@ -76,6 +78,17 @@ interface Side {
   /** A peer segment whose ACK covers this side's SYN, or its FIN, was captured (later ones change nothing). */
   synCovered: boolean;
   finCovered: boolean;
+  /**
+   * What this side's own segments say, for judging the peer's resets: the ACK of its latest segment that
+   * had one (and that segment's frame, 0 for none), the sequence number after the furthest it sent (null
+   * before it sent anything captured), its latest window (scaled as far as known) and its SYN's window
+   * shift (-1: no option; null: its SYN was not seen).
+   */
+  lastAck: number;
+  lastAckFrame: number;
+  nxt: number | null;
+  window: number;
+  wscale: number | null;
 }
 
 /** A frame whose report may still change (kept while some segment at or before it is pending). */
@@ -188,6 +201,8 @@ class ParkedConns {
     const d = this.ints, o = slot * PARKED_CONN + k * PARKED_SIDE;
     const bits = d[o + PS_BITS];
     const at: Progress = { state: STATE_NAMES[bits & 15], passive: (bits & S_PASSIVE) !== 0 };
+    // What a finished connection's segments said of resets is not kept: a late reset is then judged as
+    // one on a connection whose segments were not captured (accepted).
     return {
       committed: at, shown: at, pending: null,
       iss: bits & S_ISS ? d[o + PS_ISS] : null,
@@ -195,6 +210,7 @@ class ParkedConns {
       finNext: bits & S_FIN_NEXT ? d[o + PS_FIN_NEXT] : null,
       synCovered: (bits & S_SYN_COVERED) !== 0,
       finCovered: (bits & S_FIN_COVERED) !== 0,
+      lastAck: 0, lastAckFrame: 0, nxt: null, window: 0, wscale: null,
     };
   }
 
@@ -224,7 +240,10 @@ const done = (p: Progress): boolean => p.state === 'CLOSED' || p.state === 'TIME
 
 function side(state: TcpState): Side {
   const at: Progress = { state, passive: state === 'LISTEN' };
-  return { committed: at, shown: at, pending: null, iss: null, synEnd: null, finNext: null, synCovered: false, finCovered: false };
+  return {
+    committed: at, shown: at, pending: null, iss: null, synEnd: null, finNext: null, synCovered: false, finCovered: false,
+    lastAck: 0, lastAckFrame: 0, nxt: null, window: 0, wscale: null,
+  };
 }
 
 const note = (endpoint: Endpoint, code: StateNote['code']): StateNote => ({ endpoint, code, text: NOTE_TEXT[code] });
@@ -414,6 +433,15 @@ export class StateTracker {
     const f = seg.flags;
     const s = direction === 0 ? conn.client : conn.server;
     const r = direction === 0 ? conn.server : conn.client;
+    // An endpoint in SYN_SENT sends a segment with ACK and without SYN only after taking the peer's SYN-ACK:
+    // when that SYN-ACK was not captured, its ACK tells the peer's ISN (so the peer's receipt of this ACK counts).
+    const impliedSynAck = s.committed.state === 'SYN_SENT' && (f & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_ACK && r.iss === null;
+    if (impliedSynAck) {
+      r.iss = add32(seg.ack, -1);
+      r.synEnd = seg.ack | 0;
+    }
+    const inWindow = (f & TCP_RST) === 0 || resetInWindow(seg, s, r);
+    noteSegment(s, r, seg);
     const rel = relevant(seg, r);
     // Most segments change nothing and decide nothing: data and ACKs with nothing waiting on either side.
     if (!reporting && !rel && s.pending === null && (f & (TCP_SYN | TCP_FIN | TCP_RST)) === 0 && !(direction === 1 && conn.startOpen)) return null;
@@ -431,7 +459,7 @@ export class StateTracker {
       if (lateSyn) this.lateActiveSyn(conn, check.synAck);
     }
     const opening = sName === 'server' && conn.startOpen ? this.decideStart(conn, seg) : null;
-    const deferred = s.pending ? this.resolve(conn, s, sName, s.pending, seg) : null;
+    const deferred = s.pending ? this.resolve(conn, s, r, sName, s.pending, seg) : null;
     if (opening && s.committed.passive) {
       // Passive so far: keep the opening SYN's receipt open while the server's own SYN may still show up.
       opening.open = true;
@@ -444,8 +472,13 @@ export class StateTracker {
     const p = s.committed;
     if (f & TCP_RST) {
       if (sName === 'server' && p.state === 'CLOSED' && s.iss === null && conn.start.cause === 'syn') senderNote = note('server', 'no_listener');
-      apply(p, sName, 'snd_rst', sent);
+      // A reset <SEQ=SEG.ACK> answering a segment whose ACK was unacceptable in SYN_SENT or SYN_RECEIVED:
+      // that segment is discarded and the endpoint stays where it was (RFC 9293 §3.10.7.3, §3.10.7.4).
+      const answersBadAck = !(f & TCP_ACK) && (p.state === 'SYN_SENT' || p.state === 'SYN_RECEIVED')
+        && r.lastAckFrame > 0 && (seg.seq | 0) === r.lastAck && !acksSyn(s, r.lastAck);
+      if (!answersBadAck) apply(p, sName, 'snd_rst', sent);
     } else {
+      if (impliedSynAck) apply(p, sName, 'rcv_syn_ack', sent);
       if (f & TCP_SYN) {
         if (s.iss === null || p.state === 'CLOSED' || p.state === 'LISTEN') {
           s.iss = seg.seq | 0;
@@ -467,7 +500,7 @@ export class StateTracker {
     let received: Transition[] | null = reporting ? [] : null;
     let receiverNote: StateNote | null = null;
     if (rel) {
-      const x: Pending = { frame: seg.frame, flags: f, ack: seg.ack | 0, end: segmentEnd(seg), open: true };
+      const x: Pending = { frame: seg.frame, flags: f, ack: seg.ack | 0, end: segmentEnd(seg), inWindow, open: true };
       if (r.pending) r.pending.push(x);
       else {
         r.pending = [x];
@@ -555,10 +588,15 @@ export class StateTracker {
    * (covered by the ACK, or beyond the evidence horizon) or right after `seg` (returned, in order).
    * Revises the reports of the frames in between where they change.
    */
-  private resolve(conn: Conn, b: Side, who: Endpoint, pending: Pending[], seg: TcpSegment): Pending[] | null {
+  private resolve(conn: Conn, b: Side, peer: Side, who: Endpoint, pending: Pending[], seg: TcpSegment): Pending[] | null {
     const p = b.committed;
     const log = conn.log;
     const acks = (seg.flags & TCP_ACK) !== 0;
+    // A reset without ACK carries <SEQ=SEG.ACK> of the segment it answers: when that is the peer's latest
+    // segment with an ACK, that segment, and every peer segment before it, was received (a kernel answers
+    // data sent to a socket already closed so; its missing ACK says nothing of what it had processed). Not
+    // in SYN_SENT: an acceptable SYN-ACK taken there is answered with an ACK, so such a reset came first.
+    const answered = (seg.flags & TCP_RST) && !acks && p.state !== 'SYN_SENT' && peer.lastAckFrame > 0 && (seg.seq | 0) === peer.lastAck ? peer.lastAckFrame : 0;
     let deferred: Pending[] | null = null;
     let k = 0;
     if (log) while (k < log.length && log[k].frame < pending[0].frame) k++;
@@ -566,7 +604,7 @@ export class StateTracker {
       x.open = false;
       if (log) for (; k < log.length && log[k].frame < x.frame; k++) this.setState(log[k], who, p.state);
       const expired = seg.frame - x.frame > EVIDENCE_HORIZON;
-      const covered = !expired && acks && ge(seg.ack, x.end);
+      const covered = !expired && ((acks && ge(seg.ack, x.end)) || x.frame <= answered);
       const t: Transition[] | null = log ? [] : null;
       let n: StateNote | null = null;
       // A peer's SYN taken in SYN_SENT is answered with a SYN-ACK (the simultaneous open). An answer without
@@ -613,6 +651,36 @@ export class StateTracker {
   }
 }
 
+/** Notes what `s`'s own segment says (see Side.lastAck): its ACK, how far it sent, its window and window scale. */
+function noteSegment(s: Side, r: Side, seg: TcpSegment): void {
+  const f = seg.flags;
+  if (f & TCP_ACK) {
+    s.lastAck = seg.ack | 0;
+    s.lastAckFrame = seg.frame;
+  }
+  if (f & TCP_RST) return;
+  const end = segmentEnd(seg);
+  if (s.nxt === null || gt(end, s.nxt)) s.nxt = end;
+  if (f & TCP_SYN) s.wscale = seg.wscaleShift ?? -1;
+  // A SYN's window is never scaled; later ones by the shift both SYNs agreed on (none if either lacked the
+  // option); while either SYN is unknown, by the largest shift there is, so that no reset is taken for out
+  // of window when it might not be.
+  const shift = s.wscale === null || r.wscale === null ? 14 : s.wscale < 0 || r.wscale < 0 ? 0 : s.wscale;
+  s.window = f & TCP_SYN ? seg.window : seg.window * 2 ** shift;
+}
+
+/**
+ * Whether reset `seg` from `s` falls within `r`'s receive window [RCV.NXT, RCV.NXT + RCV.WND] (RFC 9293
+ * §3.10.7.4; the window at least one, as for a zero window only RCV.NXT is). RCV.NXT is somewhere between
+ * `r`'s latest ACK and the furthest `s` sent; unknown (nothing of `s` captured), the reset is taken.
+ */
+function resetInWindow(seg: TcpSegment, s: Side, r: Side): boolean {
+  if (s.nxt === null) return true;
+  const low = r.lastAckFrame > 0 && le(r.lastAck, s.nxt) ? r.lastAck : s.nxt;
+  const high = add32(s.nxt, Math.max(1, Math.min(r.window, 0x3fffffff)));
+  return ge(seg.seq, low) && le(seg.seq, high);
+}
+
 /** Raw sequence number just after the segment: its data, and one each for SYN and FIN. */
 function segmentEnd(seg: TcpSegment): number {
   return add32(add32(seg.seq, seg.len), ((seg.flags & TCP_SYN) ? 1 : 0) + ((seg.flags & TCP_FIN) ? 1 : 0));
@@ -640,8 +708,9 @@ function relevant(seg: TcpSegment, r: Side): boolean {
 function receive(b: Side, p: Progress, who: Endpoint, x: Pending, out: Transition[] | null, evidenced: boolean): StateNote | null {
   const f = x.flags;
   if (f & TCP_RST) {
-    // A reset in SYN_SENT counts only when it acknowledges the SYN (RFC 9293 §3.10.7.3).
-    if (p.state !== 'SYN_SENT' || ((f & TCP_ACK) && acksSyn(b, x.ack))) apply(p, who, 'rcv_rst', out);
+    // A reset in SYN_SENT counts only when it acknowledges the SYN (RFC 9293 §3.10.7.3); in any other state
+    // only within the receive window (§3.10.7.4).
+    if (p.state === 'SYN_SENT' ? (f & TCP_ACK) !== 0 && acksSyn(b, x.ack) : x.inWindow) apply(p, who, 'rcv_rst', out);
     return null;
   }
   if (f & TCP_ACK) {

@@ -15,6 +15,8 @@ helpers (real-time priority) spin until an agreed CLOCK_MONOTONIC time, then cal
   abort                B listens, A connects and sends, then closes with SO_LINGER 0: RST from ESTABLISHED
   simultaneous-close   B listens, A connects; both shutdown(SHUT_WR) at the same instant, until the FINs cross
                        (exit 3 when they did not: the kernel then shows only one side in TIME-WAIT)
+  write-after-close    B listens, A connects and sends; B closes (FIN, ACKed: FIN-WAIT-2), then A writes: B's kernel
+                       answers with a RST without ACK, <SEQ=SEG.ACK> (B's receipt of A's ACK is shown by it)
   simultaneous-open    A and B (in two namespaces) bind their ports and connect to each other at the same
                        instant; no one listens (exit 3 when a SYN met a closed port first: refused)
 """
@@ -155,6 +157,20 @@ def driver(scenario, ns_a, ns_b, port_a, port_b, addr_a, addr_b):
         if not reply.startswith('refused'):
             sys.exit('something listens on %s:%d: %s' % (addr_b, port_b, reply))
         observe('refused')
+        a.do('close')
+        observe('end')
+    elif scenario == 'write-after-close':
+        b.do('listen %s %d' % (addr_b, port_b))
+        a.do('bind %s %d' % (addr_a, port_a))
+        a.do('connect %s %d' % (addr_b, port_b))
+        b.do('accept')
+        a.do('send hello')
+        b.do('recv')
+        observe('established')
+        b.do('close')
+        observe('server closed')
+        a.do('send more after your close')
+        observe('client wrote')
         a.do('close')
         observe('end')
     elif scenario in ('abort', 'simultaneous-close'):
