@@ -26,15 +26,22 @@ export const MAX_UNACKED = 10000;
 const T_FIRST = 0, T_PREV = 1, T_MRU_SYN = 2, T_FIRST_RTT = 3, T_FLOWS = 4, T_PER_FLOW = 2, T_PER_CONV = 8;
 const FT_LASTACK = 0, FT_NEXTSEQ = 1;
 
+/**
+ * Growable typed arrays here start empty, replaced at their first use: V8 treats a field never yet
+ * reassigned as a constant and optimized code embeds it, so a first growth later in a run (at the
+ * 1,025th connection) deoptimized every function that had inlined the tracker, and they were compiled
+ * again (about a tenth of a cold `stats` run went to compiling). Reassigned at once, the field is known
+ * to change before anything is optimized.
+ */
 export class Clocks {
   /** Replaced by a larger copy as connections are added: holders read it through this object. */
-  t = new Float64Array(T_PER_CONV * 1024);
+  t = new Float64Array(0);
   private used = 0;
 
   /** Room for one more connection's clocks: their offset in `t`. */
   alloc(): number {
     if (this.used + T_PER_CONV > this.t.length) {
-      const grown = new Float64Array(this.t.length * 2);
+      const grown = new Float64Array(Math.max(T_PER_CONV * 1024, this.t.length * 2));
       grown.set(this.t);
       this.t = grown;
     }
@@ -98,21 +105,29 @@ const PF_BITS = 0, PF_BASE = 1, PF_WINDOW = 2, PF_WINSCALE = 3, PF_PUSH_BYTES = 
 const B_BASE_SET = 1, B_FIRST_ACK = 2, B_VALID_BIF = 4, B_PUSH_SET_LAST = 8;
 
 export class ParkedFlows {
-  private ints = new Int32Array(2 * PARKED_FLOW * 256);
+  private ints = new Int32Array(0);
   /** Slots freed by connections brought back, reused first. */
   private free: number[] = [];
-  private used = 0;
+  /** Slots used, in a typed array (as `ints`, a field first changed late in a run deoptimizes: see Clocks). */
+  private readonly used = new Int32Array(1);
+
+  constructor() {
+    // Replaced at once, before anything is compiled: see Clocks.
+    this.grow();
+  }
+
+  private grow(): void {
+    const grown = new Int32Array(Math.max(2 * PARKED_FLOW * 256, this.ints.length * 2));
+    grown.set(this.ints);
+    this.ints = grown;
+  }
 
   /** Keeps both flows (their unacknowledged lists must be empty) and returns their slot. */
   park(flows: [Flow, Flow]): number {
     let slot = this.free.pop();
     if (slot === undefined) {
-      slot = this.used++;
-      if (this.used * 2 * PARKED_FLOW > this.ints.length) {
-        const grown = new Int32Array(this.ints.length * 2);
-        grown.set(this.ints);
-        this.ints = grown;
-      }
+      slot = this.used[0]++;
+      if (this.used[0] * 2 * PARKED_FLOW > this.ints.length) this.grow();
     }
     const d = this.ints;
     for (let k = 0; k < 2; k++) {

@@ -45,9 +45,13 @@ export class TcpTracker {
 
   /** Where finished connections' flows are parked, once parking is on (see parkFinished). */
   private parkedFlows: ParkedFlows | null = null;
-  /** Connections parked, and brought back by a late segment, so far. */
-  parked = 0;
-  unparked = 0;
+  /**
+   * Connections parked, and brought back by a late segment, so far: counted in a typed array, as a field
+   * first changed at the first parking, late in a run, deoptimizes compiled code (see Clocks).
+   */
+  private readonly parking = new Uint32Array(2);
+  get parked(): number { return this.parking[0]; }
+  get unparked(): number { return this.parking[1]; }
 
   /**
    * From now on, parkIfFinished() parks the flows of connections that have finished (see ParkedFlows):
@@ -70,7 +74,7 @@ export class TcpTracker {
     const [a, b] = conv.flows;
     if (a.unackedLen !== 0 || b.unackedLen !== 0) return;
     conv.park(store);
-    this.parked++;
+    this.parking[0]++;
   }
 
   /** Number of streams created so far. */
@@ -107,7 +111,7 @@ export class TcpTracker {
     if (!conv) conv = this.create(seg, now);
     else if (conv.parked >= 0) {
       conv.unpark(this.parkedFlows as ParkedFlows);
-      this.unparked++;
+      this.parking[1]++;
     }
     let side = conv.sideOf(seg.src, seg.srcPort);
     // A SYN (or SYN-ACK) with a new ISN on a known 4-tuple: the ports were reused, a new stream begins
