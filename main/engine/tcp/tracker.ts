@@ -3,7 +3,7 @@
 // learnt from the handshake, per-stream times, the initial RTT and the tcp.analysis.* flags.
 // Everything here is per capture, fed in frame order, and never looks ahead (one-pass, as tshark).
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpAnalysis, type TcpSegment } from '../types';
-import { Clocks, Conv, ConvTable, ParkedFlows, type Flow } from './conversation';
+import { Clocks, Conv, ConvTable, Flow, ParkedFlows } from './conversation';
 import { A_REUSED_PORTS, FrameAnalysis, analyzeSequence } from './sequence-analysis';
 import { report } from './analysis-report';
 import { add, add32, sub, sub32 } from './seq';
@@ -264,7 +264,10 @@ export class TcpTracker {
   private lastSide: 0 | 1 = 0;
 
   private create(seg: TcpSegment, now: number): Conv {
-    const conv = new Conv(this.clocks, this.next++, seg.src, seg.srcPort, seg.dst, seg.dstPort, now);
+    // Once finished connections are parked, their Flow objects are reused (see ParkedFlows).
+    const store = this.parkedFlows, clocks = this.clocks;
+    const flows: [Flow, Flow] = store ? [store.take(clocks), store.take(clocks)] : [new Flow(clocks), new Flow(clocks)];
+    const conv = new Conv(clocks, this.next++, seg.src, seg.srcPort, seg.dst, seg.dstPort, now, flows);
     // The client is the first SYN's sender: a capture that begins with the SYN-ACK has it as receiver.
     conv.clientSide = (seg.flags & SYN_ACK) === SYN_ACK ? 1 : 0;
     this.table.set(conv);
