@@ -12,6 +12,7 @@ import { readCaptureFile } from '../../main/capture/file-source';
 import { hasTshark, tsharkRun } from '../helpers/tshark';
 import { emptySegment, fastSegment } from '../../main/engine/stats/fast-segment';
 import { captureTime, newSession } from '../../main/engine/session';
+// @ts-expect-error: the bench's generator is plain JavaScript
 import { generate } from '../../scripts/bench/generate.js';
 
 const FLAGS = ['retransmission', 'spurious_retransmission', 'fast_retransmission', 'out_of_order', 'lost_segment', 'ack_lost_segment',
