@@ -100,12 +100,19 @@ function writeTable(stats: ConversationStats, out: Output): void {
   let head = '';
   for (let i = 0; i <= last; i++) head += pad(COLUMNS[i].head, widths[i], right[i], i === last);
   out.write(head.trimEnd() + '\n');
-  // Rows hold only ASCII (addresses, numbers, state names): copied byte for byte. The writer keeps no
-  // row, so one row object is refilled for all of them.
+  // Rows hold only ASCII (addresses, numbers, state names): each cell is copied byte for byte into the
+  // output with its padding. The writer keeps no row, so one row object is refilled for all of them.
+  const texts: string[] = COLUMNS.map(() => '');
   stats.eachRow((r) => {
-    let s = '';
-    for (let i = 0; i <= last; i++) s += pad(cell(COLUMNS[i], r), widths[i], right[i], i === last);
-    out.write(s.trimEnd() + '\n', true);
+    // A line ends at its last non-empty cell, as the header (trimmed) does: no padding after it.
+    let end = -1;
+    for (let i = 0; i <= last; i++) {
+      texts[i] = cell(COLUMNS[i], r);
+      if (texts[i] !== '') end = i;
+    }
+    for (let i = 0; i < end; i++) out.cell(texts[i], widths[i], right[i], 2);
+    if (end >= 0) out.cell(texts[end], right[end] ? widths[end] : 0, right[end], 0);
+    out.write('\n', true);
   }, true);
   if (!rows) out.write('(no TCP connections)\n');
 }

@@ -2,10 +2,11 @@
 // only the latest conversation per 4-tuple, and stays correct when many address pairs share a port
 // pair (the bucket turns into a map) or when only the addresses are swapped.
 import { describe, expect, it } from 'vitest';
-import { Clocks, Conv, ConvTable } from '../../main/engine/tcp/conversation';
+import { Clocks, Conv, ConvTable, Flow, ParkedFlows } from '../../main/engine/tcp/conversation';
 
 const clocks = new Clocks();
-const conv = (stream: number, a: string, pa: number, b: string, pb: number) => new Conv(clocks, stream, a, pa, b, pb, 0);
+const flows = (c: Clocks): [Flow, Flow] => [new Flow(c), new Flow(c)];
+const conv = (stream: number, a: string, pa: number, b: string, pb: number) => new Conv(clocks, stream, a, pa, b, pb, 0, flows(clocks));
 
 describe('ConvTable', () => {
   it('finds a conversation from both ends and nothing for other 4-tuples', () => {
@@ -81,7 +82,7 @@ describe('Clocks', () => {
   it('keeps every connection\'s times apart, across the array growing', () => {
     const own = new Clocks();
     // Past 2^31 ns, where these times live (a second or more into a capture), and past the first 1,024 connections.
-    const convs = Array.from({ length: 3000 }, (_, i) => new Conv(own, i, '10.0.0.1', i, '10.0.0.2', 80, 5e9 + i));
+    const convs = Array.from({ length: 3000 }, (_, i) => new Conv(own, i, '10.0.0.1', i, '10.0.0.2', 80, 5e9 + i, flows(own)));
     convs.forEach((c, i) => {
       c.tsPrev = 6e9 + i;
       c.firstRtt = i + 1;
@@ -91,6 +92,55 @@ describe('Clocks', () => {
     convs.forEach((c, i) => {
       expect([c.tsFirst, c.tsPrev, c.tsMruSyn, c.firstRtt]).toEqual([5e9 + i, 6e9 + i, 0, i + 1]);
       expect([c.flows[0].lastackTime, c.flows[0].nextseqTime, c.flows[1].lastackTime, c.flows[1].nextseqTime]).toEqual([7e9 + i, 0, 0, 8e9 + i]);
+    });
+  });
+});
+
+/** Every field a Flow carries, its clocks included. */
+const state = (f: Flow) => ({
+  baseSet: f.baseSet, base: f.base, window: f.window, winScale: f.winScale, isFirstAck: f.isFirstAck, validBif: f.validBif,
+  pushBytesSent: f.pushBytesSent, pushSetLast: f.pushSetLast, lastSegmentFlags: f.lastSegmentFlags, unackedLen: f.unackedLen,
+  lastack: f.lastack, lastackTime: f.lastackTime, lastNonDupAck: f.lastNonDupAck, dupAckNum: f.dupAckNum, nextseq: f.nextseq,
+  nextseqFrame: f.nextseqFrame, nextseqTime: f.nextseqTime, maxSeqToBeAcked: f.maxSeqToBeAcked, numSack: f.numSack, sackBytes: f.sackBytes,
+});
+
+/** Sets every field of `f` to a value of its own (none at a new flow's value), derived from `seed`. */
+function scribble(f: Flow, seed: number): void {
+  f.baseSet = true; f.base = -seed - 1; f.window = seed + 1; f.winScale = 7; f.isFirstAck = true; f.validBif = false;
+  f.pushBytesSent = 0x80000000 + seed; f.pushSetLast = true; f.lastSegmentFlags = 0x400; f.lastack = seed + 2; f.lastackTime = 9e9 + seed;
+  f.lastNonDupAck = 0xfffffff0; f.dupAckNum = -1; f.nextseq = seed + 3; f.nextseqFrame = 0xfffffff1; f.nextseqTime = 1e10 + seed;
+  f.maxSeqToBeAcked = seed + 4; f.numSack = 3; f.sackBytes = seed + 5;
+}
+
+describe('ParkedFlows', () => {
+  it('brings parked flows back exactly, in reused Flow objects, and hands out reused ones in a new flow\'s state', () => {
+    const own = new Clocks();
+    const store = new ParkedFlows();
+    const fresh = state(new Flow(own));
+    // More connections than the first allocation of slots (256), each parked with flows of its own values.
+    const convs = Array.from({ length: 700 }, (_, i) => new Conv(own, i, '10.0.0.1', 1000 + i, '10.0.0.2', 80, 5e9 + i, [store.take(own), store.take(own)]));
+    const before = convs.map((c, i) => {
+      scribble(c.flows[0], 2 * i);
+      scribble(c.flows[1], 2 * i + 1);
+      return [state(c.flows[0]), state(c.flows[1])];
+    });
+    const objects = new Set(convs.flatMap((c) => c.flows));
+    convs.forEach((c) => c.park(store));
+    // New connections now get the parked connections' Flow objects, reset: nothing of the old values.
+    const reused = Array.from({ length: 300 }, () => store.take(own));
+    expect(reused.every((f) => objects.has(f))).toBe(true);
+    for (const f of reused) expect(state(f)).toEqual(fresh);
+    // Their use does not touch the parked values (clocks included: a reused Flow keeps its own clocks' place).
+    reused.forEach((f, i) => scribble(f, 100000 + i));
+    convs.forEach((c, i) => {
+      c.unpark(store);
+      expect([state(c.flows[0]), state(c.flows[1])], `connection ${i}`).toEqual(before[i]);
+    });
+    // Slots freed by connections brought back are reused: parking them all again needs no new room and still restores exactly.
+    convs.forEach((c) => c.park(store));
+    convs.forEach((c, i) => {
+      c.unpark(store);
+      expect([state(c.flows[0]), state(c.flows[1])]).toEqual(before[i]);
     });
   });
 });

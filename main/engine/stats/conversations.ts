@@ -70,8 +70,9 @@ const RETRANSMITTED = A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETR
 export class ConversationStats {
   private readonly session: Session = newSession();
   /** Counts (frames, frame numbers, ports: U_*) and doubles (bytes, RTT, times in seconds: F_*) per stream. */
-  private u = new Uint32Array(U_STRIDE * 1024);
-  private f = new Float64Array(F_STRIDE * 1024);
+  /** Empty until the first stream is counted (a field reassigned only later deoptimizes its readers: see Clocks). */
+  private u = new Uint32Array(0);
+  private f = new Float64Array(0);
   /** The client's and the server's address per stream, at 2 × stream and 2 × stream + 1 ('' before its first counted frame). */
   private readonly addrs: string[] = [];
   /** Streams counted so far. */
@@ -184,7 +185,7 @@ export class ConversationStats {
   private room(streams: number): void {
     this.counted = streams;
     if (streams * U_STRIDE <= this.u.length) return;
-    const size = Math.max(streams, (this.u.length / U_STRIDE) * 2);
+    const size = Math.max(streams, 1024, (this.u.length / U_STRIDE) * 2);
     const u = new Uint32Array(size * U_STRIDE), f = new Float64Array(size * F_STRIDE);
     u.set(this.u);
     f.set(this.f);

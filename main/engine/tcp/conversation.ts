@@ -18,36 +18,73 @@ export const U_FRAME = 0, U_SEQ = 1, U_NEXTSEQ = 2, U_TS = 3;
 export const MAX_UNACKED = 10000;
 
 /**
- * The connections' clocks (integer ns since the session's first frame, past 2^31 within seconds):
- * T_PER_CONV numbers per connection, its own and its two flows', side by side in one array for all
- * connections of a tracker. As object fields each would be a separate boxed double, a dozen scattered
- * heap objects touched per frame; a Float64Array per connection costs microseconds to allocate.
+ * The connections' and flows' clocks (integer ns since the session's first frame, past 2^31 within
+ * seconds): T_PER_CONV numbers per connection and T_PER_FLOW per Flow object, side by side in one array
+ * for all of a tracker's. As object fields each would be a separate boxed double, a dozen scattered heap
+ * objects touched per frame; a Float64Array per connection costs microseconds to allocate. A Flow keeps
+ * its clocks' place when it is reused for another connection (see ParkedFlows.take).
  */
-const T_FIRST = 0, T_PREV = 1, T_MRU_SYN = 2, T_FIRST_RTT = 3, T_FLOWS = 4, T_PER_FLOW = 2, T_PER_CONV = 8;
+const T_FIRST = 0, T_PREV = 1, T_MRU_SYN = 2, T_FIRST_RTT = 3, T_PER_CONV = 4, T_PER_FLOW = 2;
 const FT_LASTACK = 0, FT_NEXTSEQ = 1;
 
+/**
+ * Growable typed arrays here start empty, replaced at their first use: V8 treats a field never yet
+ * reassigned as a constant and optimized code embeds it, so a first growth later in a run (at the
+ * 1,025th connection) deoptimized every function that had inlined the tracker, and they were compiled
+ * again (--trace-opt on `stats` of the bench's 1M small frames: 2.1 s of optimizing compiles summed,
+ * 0.6 s once no such field was left). Reassigned at once, the field is known to change before anything
+ * is optimized.
+ */
 export class Clocks {
   /** Replaced by a larger copy as connections are added: holders read it through this object. */
-  t = new Float64Array(T_PER_CONV * 1024);
+  t = new Float64Array(0);
   private used = 0;
 
-  /** Room for one more connection's clocks: their offset in `t`. */
-  alloc(): number {
-    if (this.used + T_PER_CONV > this.t.length) {
-      const grown = new Float64Array(this.t.length * 2);
+  /** Room for `n` more clocks (zero): their offset in `t`. */
+  alloc(n: number): number {
+    if (this.used + n > this.t.length) {
+      const grown = new Float64Array(Math.max(8 * 1024, this.t.length * 2));
       grown.set(this.t);
       this.t = grown;
     }
     const at = this.used;
-    this.used += T_PER_CONV;
+    this.used += n;
     return at;
   }
 }
 
 /** One direction of a connection (tcp_flow_t with its tcp_analyze_seq_flow_info_t). */
 export class Flow {
-  /** This flow's clocks are at `o` in `clocks.t` (see T_FLOWS). */
-  constructor(private readonly clocks: Clocks, private readonly o: number) {}
+  /** This flow's clocks are at `o` in `clocks.t`, for the life of the object (see Clocks). */
+  private readonly o: number;
+
+  constructor(private readonly clocks: Clocks) {
+    this.o = clocks.alloc(T_PER_FLOW);
+  }
+
+  /** Back to a new flow's state, for reuse by another connection (the unacknowledged list keeps its room). */
+  reset(): void {
+    this.baseSet = false;
+    this.base = 0;
+    this.window = -1;
+    this.winScale = -1;
+    this.isFirstAck = false;
+    this.validBif = true;
+    this.pushBytesSent = 0;
+    this.pushSetLast = false;
+    this.lastSegmentFlags = 0;
+    this.unackedLen = 0;
+    this.lastack = 0;
+    this.lastackTime = 0;
+    this.lastNonDupAck = 0;
+    this.dupAckNum = 0;
+    this.nextseq = 0;
+    this.nextseqFrame = 0;
+    this.nextseqTime = 0;
+    this.maxSeqToBeAcked = 0;
+    this.numSack = 0;
+    this.sackBytes = 0;
+  }
 
   /** TCP_S_BASE_SEQ_SET, and the base of relative numbers (ISN, or first seq - 1 mid-stream). */
   baseSet = false;
@@ -87,36 +124,64 @@ export class Flow {
 }
 
 /**
- * Both flows of finished connections, parked as numbers (PARKED_FLOW Int32 slots per flow): a Flow
- * object and its unacknowledged-segment array cost hundreds of bytes each, and a capture of tens of
- * thousands of short connections kept them all to the end. Every field is kept, so a late segment
- * brings the flows back exactly as they were (see TcpTracker.parkFinished).
+ * Both flows of finished connections, parked as numbers (PARKED_FLOW Int32 slots per flow, and its two
+ * clocks in PARKED_TIMES Float64 slots): a Flow object and its unacknowledged-segment array cost hundreds
+ * of bytes each, and a capture of tens of thousands of short connections kept them all to the end. Every
+ * field is kept, so a late segment brings the flows back exactly as they were (see
+ * TcpTracker.parkFinished). The Flow objects themselves are kept for new connections (take): made anew
+ * for each connection, they and their lists were garbage promoted to the old generation by the
+ * thousand, most of what the tracker allocated.
  */
 const PARKED_FLOW = 14;
 const PF_BITS = 0, PF_BASE = 1, PF_WINDOW = 2, PF_WINSCALE = 3, PF_PUSH_BYTES = 4, PF_LAST_FLAGS = 5, PF_LASTACK = 6,
   PF_LAST_NON_DUP = 7, PF_DUP_ACKS = 8, PF_NEXTSEQ = 9, PF_NEXTSEQ_FRAME = 10, PF_MAX_TO_ACK = 11, PF_NUM_SACK = 12, PF_SACK_BYTES = 13;
 const B_BASE_SET = 1, B_FIRST_ACK = 2, B_VALID_BIF = 4, B_PUSH_SET_LAST = 8;
+const PARKED_TIMES = 2, PT_LASTACK = 0, PT_NEXTSEQ = 1;
 
 export class ParkedFlows {
-  private ints = new Int32Array(2 * PARKED_FLOW * 256);
+  private ints = new Int32Array(0);
+  private times = new Float64Array(0);
+  /** Flow objects of parked connections, reused first for new and brought-back ones. */
+  private readonly spare: Flow[] = [];
   /** Slots freed by connections brought back, reused first. */
   private free: number[] = [];
-  private used = 0;
+  /** Slots used, in a typed array (as `ints`, a field first changed late in a run deoptimizes: see Clocks). */
+  private readonly used = new Int32Array(1);
+
+  constructor() {
+    // Replaced at once, before anything is compiled: see Clocks.
+    this.grow();
+  }
+
+  private grow(): void {
+    const slots = Math.max(256, this.ints.length / (2 * PARKED_FLOW) * 2);
+    const ints = new Int32Array(slots * 2 * PARKED_FLOW), times = new Float64Array(slots * 2 * PARKED_TIMES);
+    ints.set(this.ints);
+    times.set(this.times);
+    this.ints = ints;
+    this.times = times;
+  }
+
+  /** A flow in a new flow's state: a parked connection's Flow object, reset, or a new one. */
+  take(clocks: Clocks): Flow {
+    const f = this.spare.pop();
+    if (f === undefined) return new Flow(clocks);
+    f.reset();
+    return f;
+  }
 
   /** Keeps both flows (their unacknowledged lists must be empty) and returns their slot. */
   park(flows: [Flow, Flow]): number {
     let slot = this.free.pop();
     if (slot === undefined) {
-      slot = this.used++;
-      if (this.used * 2 * PARKED_FLOW > this.ints.length) {
-        const grown = new Int32Array(this.ints.length * 2);
-        grown.set(this.ints);
-        this.ints = grown;
-      }
+      slot = this.used[0]++;
+      if (this.used[0] * 2 * PARKED_FLOW > this.ints.length) this.grow();
     }
-    const d = this.ints;
+    const d = this.ints, t = this.times;
     for (let k = 0; k < 2; k++) {
-      const f = flows[k], o = (2 * slot + k) * PARKED_FLOW;
+      const f = flows[k], o = (2 * slot + k) * PARKED_FLOW, q = (2 * slot + k) * PARKED_TIMES;
+      t[q + PT_LASTACK] = f.lastackTime;
+      t[q + PT_NEXTSEQ] = f.nextseqTime;
       d[o + PF_BITS] = (f.baseSet ? B_BASE_SET : 0) | (f.isFirstAck ? B_FIRST_ACK : 0) | (f.validBif ? B_VALID_BIF : 0) | (f.pushSetLast ? B_PUSH_SET_LAST : 0);
       d[o + PF_BASE] = f.base;
       d[o + PF_WINDOW] = f.window;
@@ -131,16 +196,19 @@ export class ParkedFlows {
       d[o + PF_MAX_TO_ACK] = f.maxSeqToBeAcked;
       d[o + PF_NUM_SACK] = f.numSack;
       d[o + PF_SACK_BYTES] = f.sackBytes;
+      this.spare.push(f);
     }
     return slot;
   }
 
-  /** The flows parked at `slot`, as they were (their clocks never left `clocks`); frees the slot. */
-  restore(slot: number, clocks: Clocks, o: number): [Flow, Flow] {
-    const d = this.ints;
-    const flows: [Flow, Flow] = [new Flow(clocks, o + T_FLOWS), new Flow(clocks, o + T_FLOWS + T_PER_FLOW)];
+  /** The flows parked at `slot`, as they were (in Flow objects taken as take() does); frees the slot. */
+  restore(slot: number, clocks: Clocks): [Flow, Flow] {
+    const d = this.ints, t = this.times;
+    const flows: [Flow, Flow] = [this.take(clocks), this.take(clocks)];
     for (let k = 0; k < 2; k++) {
-      const f = flows[k], p = (2 * slot + k) * PARKED_FLOW;
+      const f = flows[k], p = (2 * slot + k) * PARKED_FLOW, q = (2 * slot + k) * PARKED_TIMES;
+      f.lastackTime = t[q + PT_LASTACK];
+      f.nextseqTime = t[q + PT_NEXTSEQ];
       const bits = d[p + PF_BITS];
       f.baseSet = (bits & B_BASE_SET) !== 0;
       f.isFirstAck = (bits & B_FIRST_ACK) !== 0;
@@ -204,9 +272,11 @@ export class Conv {
     readonly addrB: string,
     readonly portB: number,
     now: number,
+    /** Both flows in a new flow's state (see ParkedFlows.take). */
+    flows: [Flow, Flow],
   ) {
-    const o = (this.o = clocks.alloc());
-    this.flows = [new Flow(clocks, o + T_FLOWS), new Flow(clocks, o + T_FLOWS + T_PER_FLOW)];
+    const o = (this.o = clocks.alloc(T_PER_CONV));
+    this.flows = flows;
     clocks.t[o + T_FIRST] = now;
     clocks.t[o + T_PREV] = now;
   }
@@ -219,7 +289,7 @@ export class Conv {
 
   /** Brings the parked flows back, exactly as they were. */
   unpark(store: ParkedFlows): void {
-    this.flows = store.restore(this.parked, this.clocks, this.o);
+    this.flows = store.restore(this.parked, this.clocks);
     this.parked = -1;
   }
 

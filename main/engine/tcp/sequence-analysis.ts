@@ -31,16 +31,19 @@ export class FrameAnalysis {
    * The segment's capture time in integer ns, set by the caller: in a field rather than an argument,
    * where the double (past 2^31 ns within seconds) would be boxed on every call.
    */
-  now = 0;
+  now = -0;
   exists = false;
   flags = 0;
-  frameAcked = 0;
+  // -0 (0 to every test here) makes these fields doubles from the start: times in ns pass 2^30 after a
+  // second of capture, and frame numbers read from the unacknowledged list are doubles. Starting as
+  // small integers, each changed its representation late in a run and deoptimized the tracker's code.
+  frameAcked = -0;
   /** ns; Wireshark shows ack_rtt / rto only when non-zero. */
-  ackRtt = 0;
+  ackRtt = -0;
   dupAckNum = 0;
   dupAckFrame = 0;
-  rto = 0;
-  rtoFrame = 0;
+  rto = -0;
+  rtoFrame = -0;
   bytesInFlight = 0;
   pushBytesSent = 0;
 

@@ -107,7 +107,7 @@ interface Entry {
 
 interface Conn {
   stream: number;
-  /** Not there once the connection is parked (`parked` ≥ 0, see ParkedConns). */
+  /** Both sides (a parked connection's object is dropped: see ParkedConns). */
   client: Side;
   server: Side;
   /** The ParkedConns slot holding the connection (then this object is no longer used), or -1. */
@@ -151,21 +151,29 @@ const STATE_NAMES: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_R
 const STATE_CODES = new Map<TcpState, number>(STATE_NAMES.map((name, i) => [name, i]));
 
 class ParkedConns {
-  private ints = new Int32Array(PARKED_CONN * 256);
+  private ints = new Int32Array(0);
   /** Slots freed by connections brought back, reused first. */
   private free: number[] = [];
-  private used = 0;
+  /** Slots used, in a typed array (as `ints`, a field first changed late in a run deoptimizes: see Clocks). */
+  private readonly used = new Int32Array(1);
+
+  constructor() {
+    // Replaced at once, before anything is compiled: see Clocks.
+    this.grow();
+  }
+
+  private grow(): void {
+    const grown = new Int32Array(Math.max(PARKED_CONN * 256, this.ints.length * 2));
+    grown.set(this.ints);
+    this.ints = grown;
+  }
 
   /** Keeps both sides (each with nothing pending, shown = committed), the first frame and the start; returns the slot. */
   park(client: Side, server: Side, first: number, start: number): number {
     let slot = this.free.pop();
     if (slot === undefined) {
-      slot = this.used++;
-      if (this.used * PARKED_CONN > this.ints.length) {
-        const grown = new Int32Array(this.ints.length * 2);
-        grown.set(this.ints);
-        this.ints = grown;
-      }
+      slot = this.used[0]++;
+      if (this.used[0] * PARKED_CONN > this.ints.length) this.grow();
     }
     const d = this.ints;
     d[slot * PARKED_CONN + PC_FIRST] = first;
@@ -257,9 +265,10 @@ export class StateTracker {
   private revisedEntries: Entry[] = [];
   /** Where finished connections' sides are parked, once parking is on (see parkFinished). */
   private parkedConns: ParkedConns | null = null;
-  /** Connections parked, and brought back by a late segment, so far. */
-  parked = 0;
-  unparked = 0;
+  /** Connections parked, and brought back by a late segment, so far (in a typed array: see TcpTracker.parking). */
+  private readonly parking = new Uint32Array(2);
+  get parked(): number { return this.parking[0]; }
+  get unparked(): number { return this.parking[1]; }
   /** Finished connections not parked yet (see parkSettled). */
   private candidates: Conn[] = [];
   private lastRevisions: StateRevision[] = [];
@@ -378,9 +387,9 @@ export class StateTracker {
     const start = STARTS.indexOf(conn.start);
     if (start < 0) return false;
     conn.parked = (this.parkedConns as ParkedConns).park(client, server, conn.first, start);
+    // The object is dropped (the stream's entry is now its slot), its sides with it.
     this.conns[conn.stream] = conn.parked;
-    conn.client = conn.server = null as unknown as Side;
-    this.parked++;
+    this.parking[0]++;
     return true;
   }
 
@@ -395,7 +404,7 @@ export class StateTracker {
       };
       store.release(known);
       this.conns[stream] = back;
-      this.unparked++;
+      this.parking[1]++;
       return back;
     }
     if (known) return known;
@@ -421,9 +430,12 @@ export class StateTracker {
       start = START_MID_STREAM;
     }
     const conn: Conn = {
-      stream, client, server, parked: -1, candidate: false, first: seg.frame, start, startOpen: start.cause === 'syn', passiveCheck: null,
+      stream, client, server, parked: 0, candidate: false, first: seg.frame, start, startOpen: start.cause === 'syn', passiveCheck: null,
       log: reporting ? [] : null,
     };
+    // Stored twice: V8 then knows `parked` changes (see Clocks in conversation.ts). Written first at the
+    // first parking, it deoptimized the tracker's compiled code, compiled again.
+    conn.parked = -1;
     this.conns[stream] = conn;
     return conn;
   }

@@ -3,7 +3,7 @@
 // learnt from the handshake, per-stream times, the initial RTT and the tcp.analysis.* flags.
 // Everything here is per capture, fed in frame order, and never looks ahead (one-pass, as tshark).
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpAnalysis, type TcpSegment } from '../types';
-import { Clocks, Conv, ConvTable, ParkedFlows, type Flow } from './conversation';
+import { Clocks, Conv, ConvTable, Flow, ParkedFlows } from './conversation';
 import { A_REUSED_PORTS, FrameAnalysis, analyzeSequence } from './sequence-analysis';
 import { report } from './analysis-report';
 import { add, add32, sub, sub32 } from './seq';
@@ -45,9 +45,13 @@ export class TcpTracker {
 
   /** Where finished connections' flows are parked, once parking is on (see parkFinished). */
   private parkedFlows: ParkedFlows | null = null;
-  /** Connections parked, and brought back by a late segment, so far. */
-  parked = 0;
-  unparked = 0;
+  /**
+   * Connections parked, and brought back by a late segment, so far: counted in a typed array, as a field
+   * first changed at the first parking, late in a run, deoptimizes compiled code (see Clocks).
+   */
+  private readonly parking = new Uint32Array(2);
+  get parked(): number { return this.parking[0]; }
+  get unparked(): number { return this.parking[1]; }
 
   /**
    * From now on, parkIfFinished() parks the flows of connections that have finished (see ParkedFlows):
@@ -70,7 +74,7 @@ export class TcpTracker {
     const [a, b] = conv.flows;
     if (a.unackedLen !== 0 || b.unackedLen !== 0) return;
     conv.park(store);
-    this.parked++;
+    this.parking[0]++;
   }
 
   /** Number of streams created so far. */
@@ -107,7 +111,7 @@ export class TcpTracker {
     if (!conv) conv = this.create(seg, now);
     else if (conv.parked >= 0) {
       conv.unpark(this.parkedFlows as ParkedFlows);
-      this.unparked++;
+      this.parking[1]++;
     }
     let side = conv.sideOf(seg.src, seg.srcPort);
     // A SYN (or SYN-ACK) with a new ISN on a known 4-tuple: the ports were reused, a new stream begins
@@ -260,7 +264,10 @@ export class TcpTracker {
   private lastSide: 0 | 1 = 0;
 
   private create(seg: TcpSegment, now: number): Conv {
-    const conv = new Conv(this.clocks, this.next++, seg.src, seg.srcPort, seg.dst, seg.dstPort, now);
+    // Once finished connections are parked, their Flow objects are reused (see ParkedFlows).
+    const store = this.parkedFlows, clocks = this.clocks;
+    const flows: [Flow, Flow] = store ? [store.take(clocks), store.take(clocks)] : [new Flow(clocks), new Flow(clocks)];
+    const conv = new Conv(clocks, this.next++, seg.src, seg.srcPort, seg.dst, seg.dstPort, now, flows);
     // The client is the first SYN's sender: a capture that begins with the SYN-ACK has it as receiver.
     conv.clientSide = (seg.flags & SYN_ACK) === SYN_ACK ? 1 : 0;
     this.table.set(conv);
