@@ -116,7 +116,10 @@ function bit(t: Field[], name: string, flags: number, mask: number, label: strin
 
 export function dissectTcp(c: Ctx, off: number, end: number): void {
   const quoted = !c.colWritable;
-  const h = c.open('tcp', 'TCP', 'Transmission Control Protocol', 4, 4, off, 20);
+  // Wireshark reads both ports before it adds the TCP item and names the Protocol column: a header cut
+  // before them shows only the exception (the column keeps the network protocol).
+  const h = quoted ? c.open('tcp', 'TCP', 'Transmission Control Protocol', 4, 4, off, 20)
+    : c.openAfter(4, end, 'tcp', 'TCP', 'Transmission Control Protocol', 4, 4, off, 20);
   c.setProtocol('TCP');
   const d = c.d, v = c.v, t = h.fields;
   c.need(off, 4, end);
