@@ -100,13 +100,15 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
    */
   let nops = 0;
   try {
-    walkOptions();
-    if (syn && !mssSeen) expert(c, head.children, off, 'note', 'protocol', 'The SYN packet does not contain a MSS option', MSS_ABSENT);
+    // An option whose length cannot be walked (or bad padding) ends the options before the note, as in Wireshark.
+    const whole = walkOptions();
+    if (whole && syn && !mssSeen) expert(c, head.children, off, 'note', 'protocol', 'The SYN packet does not contain a MSS option', MSS_ABSENT);
   } finally {
     // Appended to the label as Wireshark appends them, so it is cut at ITEM_LABEL_LENGTH like any label.
     if (names.length) head.display = clipLabel(head.display + ', ' + names.join(', '));
   }
-  function walkOptions(): void {
+  /** Walks the options; false when one whose length cannot be walked, or bad padding, ended the walk. */
+  function walkOptions(): boolean {
   let p = off;
   while (p < end) {
     c.need(p, 1, pduEnd);
@@ -129,7 +131,7 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         if (d[p] !== 0) {
           const pad = leaf(head.children, '', null, 'Non-zero header padding', p, end - p);
           expert(c, pad.children, p, 'error', 'protocol', 'Non-zero header padding', PADDING);
-          break;
+          return false;
         }
       }
       continue;
@@ -140,11 +142,11 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
       const it = leaf(head.children, '', null, msg, p, n);
       expert(c, it.children, p, 'note', 'sequence', msg, BAD_LEN);
     };
-    if (p + 1 >= end) { bad(`${name} (length byte past end of options)`, 1); break; }
+    if (p + 1 >= end) { bad(`${name} (length byte past end of options)`, 1); return false; }
     c.need(p + 1, 1, pduEnd);
     const optLen = d[p + 1];
-    if (optLen < 2) { bad(`${name} (with too-short option length = ${optLen} byte${optLen === 1 ? '' : 's'})`, 2); break; }
-    if (p + optLen > end) { bad(`${name} (option length = ${optLen} bytes says option goes past end of options)`, end - p); break; }
+    if (optLen < 2) { bad(`${name} (with too-short option length = ${optLen} byte${optLen === 1 ? '' : 's'})`, 2); return false; }
+    if (p + optLen > end) { bad(`${name} (option length = ${optLen} bytes says option goes past end of options)`, end - p); return false; }
     const body = p + 2;
     if (kind === 2) mssSeen = true;
     // An option of a fixed size with another length: its kind and length, a note on the length, nothing more.
@@ -304,6 +306,7 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
     names.push(name);
     p += optLen;
   }
+  return true;
   }
 }
 

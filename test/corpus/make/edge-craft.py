@@ -41,7 +41,7 @@ def rst_data():
 def option_edges():
     """Option notes: a SYN and a SYN+ACK with options but no MSS, a SYN with an MSS of a bad length,
     NOP runs (4 in a row, split by a boundary, after another option), an MSS of a bad length outside a SYN,
-    and 40 NOPs (the options summary cut where Wireshark cuts a label)."""
+    40 NOPs (the options summary cut where Wireshark cuts a label), and SYNs whose options cannot be walked."""
     cap = Capture()
     f = Flow(cap, cport=41210)
     f.send('c', 'S', options=[('WScale', 7), ('EOL', None)], dt=0)
@@ -54,7 +54,21 @@ def option_edges():
     g.send('s', 'SA', options=[NOP, ('WScale', 7), NOP, NOP, NOP, NOP, NOP, NOP])
     g.send('c', 'A', options=[NOP, NOP, NOP, ('WScale', 7), NOP, NOP])
     g.send('c', 'S', options=[NOP, (3, b'')], dt=1)
+    # SYNs whose options cannot be walked to their end (no note on the missing MSS then): an option of
+    # length 0, one running past the header, non-zero padding after EOL (bytes patched after scapy).
+    g.send('c', 'S', options=[NOP, (99, b'')], dt=1)
+    patch(cap, bytes([99, 2]), bytes([99, 0]))
+    g.send('c', 'S', options=[NOP, ('WScale', 7), (99, b'\0' * 6)], dt=1)
+    patch(cap, bytes([99, 8]), bytes([99, 40]))
+    g.send('c', 'S', options=[('WScale', 7), ('EOL', None), (5, b'')], dt=1)
     cap.write(path('option-edges.pcap'))
+
+
+def patch(cap, old: bytes, new: bytes):
+    """Replaces the first `old` in the last frame's bytes (its TCP checksum is left as it was)."""
+    t, data, orig = cap.frames[-1]
+    i = data.index(old, 54)
+    cap.frames[-1] = (t, data[:i] + new + data[i + len(new):], orig)
 
 
 def completeness_edges():
