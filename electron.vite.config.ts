@@ -18,6 +18,8 @@ export default defineConfig({
         input: {
           index: resolve(root, 'main/app/index.ts'),
           cli: resolve(root, 'main/cli/index.ts'),
+          // The thread that reads and parses a capture file (main/backend/load-thread.ts starts it).
+          'load-worker': resolve(root, 'main/backend/load-worker.ts'),
         },
         // cap is a native addon loaded at run time where present; never bundle it.
         external: ['cap'],

@@ -1,13 +1,14 @@
 // Loads a capture file into the frame store in steps (the event loop stays free for requests and
 // cancel), remembering where each frame's bytes are so the store can re-read them later.
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { CaptureReader } from '../engine/io/reader';
 import { CaptureFormatError } from '../engine/io/errors';
 import type { RawFrame } from '../engine/types';
 import { gzipProblem, isGzipFile, isZlibError } from '../capture/compressed';
 import { newPlainCopy } from './plain-copies';
+import { loadInWorker, loadWorkerFile } from './load-thread';
 
 /**
  * Small steps keep each synchronous stretch of decoding short (~tens of ms): the first read is small, so the
@@ -29,6 +30,8 @@ export interface LoadHooks {
    * to more than this: 400 KB of gzip can hold 400 MiB of empty records (26 million frames).
    */
   maxPlainBytes?: number;
+  /** Told when the loading thread cannot start (the file is then loaded on the event loop, as before). */
+  log?(line: string): void;
 }
 
 /** `sectionComments`: the pcapng section headers' comments, in order (an experiment's calls travel there). */
@@ -54,6 +57,24 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
     await fh.close();
     return loadGzipped(path, totalBytes, hooks);
   }
+  // Read and parsed on a thread of its own; stored here in short slices (load-thread.ts).
+  const workerFile = loadWorkerFile();
+  if (workerFile) {
+    await fh.close();
+    const outcome = await loadInWorker(path, totalBytes, hooks, workerFile);
+    if (outcome) return outcome;
+    try {
+      fh = await open(path, 'r');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return { ok: false, problem: `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`}`, bytesRead: 0, totalBytes, sectionComments: [] };
+    }
+  }
+  return loadPlain(path, fh, totalBytes, hooks);
+}
+
+/** A plain (uncompressed) capture, read and parsed on the event loop in steps. */
+async function loadPlain(path: string, fh: FileHandle, totalBytes: number, hooks: LoadHooks): Promise<LoadOutcome> {
   const reader = new CaptureReader();
   const sectionComments = (): string[] => reader.sectionComments.flat();
   // The reader says where each frame's bytes start in the file (reader.dataOffset), so the store can

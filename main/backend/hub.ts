@@ -12,6 +12,7 @@ import { LessonCatalogue, lessonDirs } from './lessons';
 import { limitsWith, type Limits } from './limits';
 import { LOCAL_TRUST, Session, type BackendClient, type Trust } from './session';
 import { Slicer } from './slicer';
+import { LadderPages } from './ladder-pages';
 import { Source } from './source';
 
 export interface HubOptions {
@@ -47,6 +48,8 @@ export class Hub {
   readonly empty: Source;
   /** Chunks of large pulls take turns here, so no request holds the event loop for long. */
   readonly slicer = new Slicer();
+  /** Ladder pages of captures that are not growing, shared by the sessions that look at them. */
+  readonly ladders = new LadderPages();
   /** Called when a session is freed (uploads go with it). */
   readonly sessionHooks: ((s: Session) => void)[] = [];
   private readonly sessions = new Map<string, Session>();

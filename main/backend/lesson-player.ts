@@ -36,6 +36,11 @@ export interface SiblingLesson {
   exposures: Exposure[];
 }
 
+/** What each step's question would give away on a capture (nothing for a step without an answer there). */
+export function lessonExposures(lesson: LessonFile, layout: LessonLayout, capture: LessonCapture): Exposure[] {
+  return lesson.steps.map((_, i) => (layout.answers[i] ? exposureOf(lesson, i, capture) : mergeExposures([])));
+}
+
 export class LessonPlayer {
   private step = 0;
   /** When the current step was reached (the time an answer took is counted from there). */
@@ -44,10 +49,14 @@ export class LessonPlayer {
   private readonly exposures: Exposure[];
   private readonly now: () => number;
 
-  constructor(readonly lesson: LessonFile, readonly layout: LessonLayout, capture: LessonCapture, private readonly opts: PlayerOptions, private readonly siblings: readonly SiblingLesson[] = []) {
+  /**
+   * `exposures`: what each step's question would give away on this capture (lessonExposures), when the
+   * caller holds them already (they are the same for every student on the capture).
+   */
+  constructor(readonly lesson: LessonFile, readonly layout: LessonLayout, capture: LessonCapture, private readonly opts: PlayerOptions, private readonly siblings: readonly SiblingLesson[] = [], exposures?: readonly Exposure[]) {
     this.now = opts.now ?? Date.now;
     this.teacher = opts.teacher;
-    this.exposures = lesson.steps.map((_, i) => (layout.answers[i] ? exposureOf(lesson, i, capture) : mergeExposures([])));
+    this.exposures = exposures ? [...exposures] : lessonExposures(lesson, layout, capture);
     const saved = this.progress();
     const gate = this.gate();
     this.step = Math.min(saved?.step ?? 0, gate ?? lesson.steps.length - 1, lesson.steps.length - 1);
@@ -90,6 +99,17 @@ export class LessonPlayer {
    */
   mask(): Exposure | null {
     if (this.teacher) return null;
+    // Asked for every request and push of the session; it changes only when a question is solved (here,
+    // or by the same learner in another page or a sibling lesson), so it is kept until the solved sets change.
+    const record = this.opts.progress.progressOf(this.opts.learner);
+    const key = JSON.stringify([record?.lessons[this.lesson.id]?.solved ?? [], this.siblings.map((sib) => record?.lessons[sib.id]?.solved ?? [])]);
+    if (this.masked?.key !== key) this.masked = { key, mask: this.computeMask() };
+    return this.masked.mask;
+  }
+
+  private masked: { key: string; mask: Exposure | null } | null = null;
+
+  private computeMask(): Exposure | null {
     const solved = this.solved();
     const open = this.gate() === null ? [] : this.exposures.filter((_, i) => !solved.has(i));
     const record = this.opts.progress.progressOf(this.opts.learner);

@@ -13,10 +13,10 @@ import type { ApiResults } from '../api/contract';
 import type { ExperimentResult, LessonPlay, LoadProgress } from '../api/types';
 import type { RequestParams } from '../api/requests';
 import type { FrameStore } from '../engine/store/frame-store';
-import { captureFromStore, exposureOf, layOut, lessonView, NO_EXPOSURE, problemLine, type LessonCapture, type LessonFile } from '../lessons/index';
+import { captureFromStore, layOut, lessonView, NO_EXPOSURE, problemLine, type Exposure, type LessonCapture, type LessonFile, type LessonLayout } from '../lessons/index';
 import { checkLessonFile, type LessonCatalogue, type LessonEntry } from './lessons';
 import { checkDraft, withCaptureName, writeLesson } from './lesson-author';
-import { LessonPlayer, type PlayerOptions } from './lesson-player';
+import { LessonPlayer, lessonExposures, type PlayerOptions } from './lesson-player';
 import type { LearnerRecord } from './progress';
 
 /** What one session's lesson opening needs from the back end. */
@@ -81,18 +81,53 @@ export class LessonRequests {
     const lesson = this.valid(id).lesson!;
     const capture = this.captureOf(store);
     const siblings = file === null ? [] : this.siblingsOn(id, file).map((l) => {
-      const layout = layOut(l, capture);
-      return { id: l.id, exposures: l.steps.map((_, i) => (layout.answers[i] ? exposureOf(l, i, capture) : NO_EXPOSURE)) };
+      const { layout, exposures } = this.laidOut(l, capture);
+      return { id: l.id, exposures: exposures.map((x, i) => (layout.answers[i] ? x : NO_EXPOSURE)) };
     });
-    return new LessonPlayer(lesson, layOut(lesson, capture), capture, opts, siblings);
+    const own = this.laidOut(lesson, capture);
+    return new LessonPlayer(lesson, own.layout, capture, opts, siblings, own.exposures);
   }
+
+  /**
+   * A lesson laid over a capture, and what each of its questions would give away there: the same for every
+   * student who opens it (50 students opening a lesson at once each computed them again), so kept per
+   * capture decode and lesson file (a changed file is another LessonFile). Never changed once made.
+   */
+  private readonly laid = new WeakMap<LessonCapture, WeakMap<LessonFile, { layout: LessonLayout; exposures: readonly Exposure[] }>>();
+
+  /** How many lesson layouts were computed (tests: a second student's player reuses the first's). */
+  layoutsComputed = 0;
+
+  private laidOut(lesson: LessonFile, capture: LessonCapture): { layout: LessonLayout; exposures: readonly Exposure[] } {
+    let byLesson = this.laid.get(capture);
+    if (!byLesson) this.laid.set(capture, (byLesson = new WeakMap()));
+    let hit = byLesson.get(lesson);
+    if (!hit) {
+      this.layoutsComputed++;
+      const layout = layOut(lesson, capture);
+      hit = { layout, exposures: lessonExposures(lesson, layout, capture) };
+      byLesson.set(lesson, hit);
+    }
+    return hit;
+  }
+
+  /** Sibling lists per catalogue scan: a scan is reused for a while (catalogue.recentEntries), and so are they. */
+  private readonly siblingLists = new WeakMap<readonly LessonEntry[], Map<string, LessonFile[]>>();
 
   /** The valid lessons other than `id` whose capture is `file` (the same path, or the same bytes). */
   private siblingsOn(id: string, file: string): LessonFile[] {
+    const entries = this.catalogue.recentEntries();
+    let lists = this.siblingLists.get(entries);
+    if (!lists) this.siblingLists.set(entries, (lists = new Map()));
+    const key = `${id}\0${resolve(file)}`;
+    const hit = lists.get(key);
+    if (hit) return hit;
     const hash = this.hashOf(file);
-    return this.catalogue.entries()
+    const found = entries
       .filter((e) => e.lesson && e.id !== id && e.capturePath && (resolve(e.capturePath) === resolve(file) || (hash !== null && this.hashOf(e.capturePath) === hash)))
       .map((e) => e.lesson!);
+    lists.set(key, found);
+    return found;
   }
 
   /** A capture file's content hash (cached by path, size and time; null when it cannot be read). */

@@ -189,6 +189,14 @@ export class LessonCatalogue {
   }
 
   /**
+   * The entries of the last scan while it is recent (RESCAN_MS), else of a new one: for what is asked per
+   * student (a lesson's siblings), where a lesson added a moment ago may be seen a moment later.
+   */
+  recentEntries(): LessonEntry[] {
+    return this.lastScan && this.now() - this.lastScan.at < RESCAN_MS ? this.lastScan.entries : this.entries();
+  }
+
+  /**
    * The entry of `id` that `ok` accepts: a valid one from the last scan if that is recent, else from a new
    * scan (so a lesson added, or one with problems fixed since, is seen at once).
    */

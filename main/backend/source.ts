@@ -223,6 +223,7 @@ export class Source {
         },
         cancelled: () => state.cancel || this.disposed,
         maxPlainBytes: o.maxPlainBytes,
+        log: this.log,
       });
       // The file is read: its store takes no more frames, so its connection trackers can go.
       this.store.seal();

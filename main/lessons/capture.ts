@@ -52,7 +52,8 @@ export function decodeCapture(bytes: Uint8Array): LessonCapture {
   const store = new FrameStore({ read: (offset, length) => bytes.subarray(offset, offset + length) });
   const reader = new CaptureReader();
   const add = (raw: RawFrame) => {
-    if (store.total < MAX_LESSON_FRAMES) store.add(raw, reader.dataOffset);
+    // The store's fast path (no tree for a plain TCP segment): every frame is re-dissected below anyway.
+    if (store.total < MAX_LESSON_FRAMES) store.ingest(raw, reader.dataOffset);
   };
   reader.push(bytes, add);
   reader.end(add);

@@ -11,7 +11,7 @@ import { ApiError, type ApiEvent, type ApiEvents, type WsEvent, type WsResponse 
 import type { ApiMethod } from '../api/requests';
 import type { Role } from '../api/types';
 import type { BackendClient, Service } from '../backend/service';
-import { encodeInSlices } from '../backend/slicer';
+import { encodePartsInSlices, inTurn } from '../backend/slicer';
 
 /** Requests are small (a path or a filter at most); anything bigger is not one of ours. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -25,6 +25,8 @@ export const MAX_IN_FLIGHT = 8;
  * only in number.
  */
 export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+/** A large answer goes out in fragments of about this many bytes (pieces joined up to it, never split). */
+const FRAGMENT_BYTES = 256 * 1024;
 /** How long a resuming connection waits for the session's old connection to close. */
 const RESUME_WAIT_MS = 1500;
 
@@ -96,6 +98,27 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
     ws.send(Buffer.isBuffer(msg) ? msg : JSON.stringify(msg), { binary: false }, (err) => {
       if (err) log(`${peer}: send failed: ${err.message}`);
       done?.();
+    });
+  };
+  /**
+   * One message in pieces: its fragments, written one after the other at once (nothing else can come
+   * between them), small pieces joined into fragments of about FRAGMENT_BYTES.
+   */
+  const sendParts = (parts: Buffer[], done: () => void) => {
+    if (parts.length === 1 || ws.readyState !== ws.OPEN) return send(parts.length === 1 ? parts[0] : Buffer.concat(parts), done);
+    const fragments: Buffer[] = [];
+    for (let i = 0; i < parts.length;) {
+      let j = i, bytes = 0;
+      while (j < parts.length && (j === i || bytes + parts[j].length <= FRAGMENT_BYTES)) bytes += parts[j++].length;
+      fragments.push(j === i + 1 ? parts[i] : Buffer.concat(parts.slice(i, j), bytes));
+      i = j;
+    }
+    fragments.forEach((f, k) => {
+      const last = k === fragments.length - 1;
+      ws.send(f, { binary: false, fin: last }, last ? (err) => {
+        if (err) log(`${peer}: send failed: ${err.message}`);
+        done();
+      } : undefined);
     });
   };
   const client: BackendClient = {
@@ -174,9 +197,10 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
       const err = e instanceof ApiError ? e.toJSON() : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
       answer({ id: requestId, error: err });
     };
-    service.handle(method as ApiMethod, params, client).then(
+    // Started in turn with other clients' requests and the large pulls' slices (slicer.ts: inTurn).
+    inTurn(service.hub.slicer, () => service.handle(method as ApiMethod, params, client)).then(
       // A large answer (10,000 rows) is written out in slices too.
-      (result) => encodeInSlices({ id: requestId, result }, service.hub.slicer).then((data) => send(data, settled), fail),
+      (result) => encodePartsInSlices({ id: requestId, result }, service.hub.slicer).then((parts) => sendParts(parts, settled), fail),
       fail,
     );
   }

@@ -130,6 +130,57 @@ describe('the lesson player on the back end', () => {
     expect((await s.handle('getFrames', { start: 0, count: 100 }, c)).rows.map((r) => r.number)).toEqual(Array.from({ length: from - 1 }, (_, i) => i + 1));
   });
 
+  it('lays a lesson out once for every student on its capture, and each student\'s mask still follows what they solved', async () => {
+    const s = service();
+    const id = 'classic-linux';
+    const l = lesson(id);
+    const capture = captureOf(l);
+    const a = new RecordingClient('a'), b = new RecordingClient('b'), a2 = new RecordingClient('a2');
+    await s.handle('identify', { learner: 'learner-mask-a' }, a);
+    await s.handle('identify', { learner: 'learner-mask-b' }, b);
+    await s.handle('identify', { learner: 'learner-mask-a' }, a2);
+    for (const c of [a, b, a2]) await s.handle('openLesson', { id }, c);
+    // classic-linux, and three-segment-close on the same capture (its answers are masked there too): once each.
+    expect(s.hub.lessons.layoutsComputed).toBe(2);
+    const before = (await s.handle('getLesson', { id }, a)).state;
+    expect((await s.handle('getLesson', { id }, b)).state.mask).toEqual(before.mask);
+    // The same learner answers the first question right in another page: this page's gate and mask follow.
+    const first = l.steps.findIndex((x) => x.question);
+    const right = computeAnswer(l, first, capture);
+    expect((await s.handle('answerQuestion', { lesson: id, step: first, answer: right.kind === 'number' ? right.value : right.value as string }, a2)).correct).toBe(true);
+    const after = (await s.handle('getLesson', { id }, a)).state;
+    expect(after.gate).toBeGreaterThan(before.gate!);
+    expect(after.mask).not.toEqual(before.mask);
+    expect(after.mask).toEqual((await s.handle('getLesson', { id }, a2)).state.mask);
+    // The other learner's is as it was.
+    expect((await s.handle('getLesson', { id }, b)).state.mask).toEqual(before.mask);
+    await s.dispose();
+  });
+
+  it('decodes a lesson\'s ladder once for every session, and masks it for each as before', async () => {
+    const id = 'classic-linux';
+    const alone = service();
+    const b0 = new RecordingClient('b0');
+    await alone.handle('openLesson', { id }, b0);
+    const maskedAlone = await alone.handle('getLadder', { stream: 0 }, b0);
+    await alone.dispose();
+
+    const s = service();
+    const teacher = new RecordingClient('t'), b = new RecordingClient('b');
+    await s.handle('setTeacherMode', { on: true }, teacher);
+    await s.handle('openLesson', { id }, teacher);
+    await s.handle('openLesson', { id }, b);
+    const before = s.hub.ladders.decoded;
+    const full = await s.handle('getLadder', { stream: 0 }, teacher);
+    const masked = await s.handle('getLadder', { stream: 0 }, b);
+    expect(s.hub.ladders.decoded - before).toBe(1);
+    // The teacher sees every segment; the student, after the teacher asked, exactly what a student alone sees.
+    expect(masked).toEqual(maskedAlone);
+    expect(masked).not.toEqual(full);
+    expect(await s.handle('getLadder', { stream: 0 }, teacher)).toEqual(full);
+    await s.dispose();
+  });
+
   it('keeps each learner\'s progress across a restart, and lists it with the lessons', async () => {
     const data = mkdtempSync(join(tmp, 'data-'));
     const l = lesson('classic-linux');

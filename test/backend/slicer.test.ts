@@ -1,7 +1,7 @@
 // Answers written out in slices (main/backend/slicer.ts): the bytes are exactly JSON.stringify's, and a
 // long array is written in pieces that let other work (a GET /, a push) run between them.
 import { describe, expect, it } from 'vitest';
-import { encodeInSlices, Slicer } from '../../main/backend/slicer';
+import { encodeInSlices, inTurn, Slicer } from '../../main/backend/slicer';
 
 const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ number: i + 1, info: `row "${i}" ✓`, fields: [i, null, { x: i % 3 === 0 ? undefined : i }] }));
 
@@ -23,5 +23,25 @@ describe('encodeInSlices', () => {
     const bytes = await done;
     expect(Buffer.isBuffer(bytes)).toBe(true);
     expect(JSON.parse(bytes.toString('utf8')).result.rows).toHaveLength(20_000);
+  });
+});
+
+describe('inTurn', () => {
+  it('starts requests that arrive together a slice at a time, in order, with other work in between', async () => {
+    // A clock the requests move: each takes 5 ms, a slice is 8 ms, so two start per turn.
+    let clock = 0;
+    const slicer = new Slicer(() => clock);
+    const seen: string[] = [];
+    const requests = Array.from({ length: 6 }, (_, i) => inTurn(slicer, async () => { seen.push(`request ${i}`); clock += 5; return i; }));
+    setImmediate(() => seen.push('GET /'));
+    expect(await Promise.all(requests)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(seen.indexOf('GET /')).toBe(2);
+    expect(seen.filter((x) => x !== 'GET /')).toEqual(Array.from({ length: 6 }, (_, i) => `request ${i}`));
+  });
+
+  it('rejects as the request does, synchronously thrown or not', async () => {
+    const slicer = new Slicer();
+    await expect(inTurn(slicer, async () => { throw new Error('bad'); })).rejects.toThrow('bad');
+    await expect(inTurn(slicer, () => { throw new Error('worse'); })).rejects.toThrow('worse');
   });
 });

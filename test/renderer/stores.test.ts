@@ -55,6 +55,14 @@ describe('packets store', () => {
     c.dropIncomplete();
     expect(c.has(1)).toBe(false);
     expect(c.get(5)).toBe(6);
+    // Appending: only where the held rows end; pages filled, then new ones started.
+    const a = new PageCache<number>(3, 8);
+    a.set(0, [0, 1]);
+    expect(a.append(3, [3])).toBe(false);
+    expect(a.append(2, [2, 3, 4, 5, 6])).toBe(true);
+    expect([0, 1, 2, 3, 4, 5, 6].map((i) => a.get(i))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect([a.size(0), a.size(1), a.size(2)]).toEqual([3, 3, 1]);
+    expect(a.append(6, [9])).toBe(false);
   });
 });
 
@@ -223,5 +231,97 @@ describe('live pushes', () => {
     // It never sat at the first segment while newer ones were there, and it ends at the newest.
     expect(seen[0]).toBeGreaterThanOrEqual(2);
     expect(step.index).toBe(fx.ladder['0'].length - 1);
+  });
+});
+
+describe('ladder store, live', () => {
+  // A connection of `n` segments the test grows; every getLadder asked is recorded.
+  async function growing(n: number) {
+    h = await harness(null);
+    const segs = (k: number) => Array.from({ length: k }, (_, i) => ({ frame: i + 1, states: { client: 'ESTABLISHED', server: 'ESTABLISHED' } }));
+    let all = segs(n);
+    const summary = (k: number) => ({ stream: 0, frames: k }) as unknown as ConnectionSummary;
+    const asked: { start: number; count: number }[] = [];
+    h.client.getLadder = (async (p: { stream: number; start: number; count: number }) => {
+      asked.push({ start: p.start, count: p.count });
+      return { summary: summary(all.length), total: all.length, start: Math.min(p.start, all.length), segments: all.slice(p.start, p.start + p.count), events: [] };
+    }) as unknown as typeof h.client.getLadder;
+    const ladder = useLadderStore();
+    await ladder.load(0);
+    return {
+      ladder, asked, summary,
+      // New segments carry the states the last one had (as a live connection's do).
+      grow: (k: number) => { all = all.concat(segs(k).slice(all.length).map((s) => ({ ...s, states: { ...all[all.length - 1].states } }))); },
+      revise: (fromFrame: number, server: string) => { all = all.map((s) => (s.frame >= fromFrame ? { ...s, states: { ...s.states, server } } : s)); },
+    };
+  }
+
+  it('asks only for the segments after those it holds, and appends them', async () => {
+    const t = await growing(990);
+    expect(t.asked).toEqual([{ start: 0, count: 1000 }]);
+    // Across the end of the first page, then within the second.
+    for (const k of [995, 1003, 1010, 1500]) {
+      t.grow(k);
+      await t.ladder.grow(t.summary(k), true);
+    }
+    expect(t.asked.slice(1).map((a) => a.start)).toEqual([990, 995, 1003, 1010]);
+    expect(t.ladder.total).toBe(1500);
+    for (let i = 0; i < 1500; i++) expect(t.ladder.segmentAt(i)?.frame).toBe(i + 1);
+  });
+
+  it('pulls the last page whole when it does not hold the end (far behind), and only the corrected segments after a revision', async () => {
+    const t = await growing(10);
+    t.grow(2500);
+    await t.ladder.grow(t.summary(2500), true);
+    expect(t.asked.at(-1)).toEqual({ start: 2000, count: 1000 });
+    expect(t.ladder.segmentAt(2499)?.frame).toBe(2500);
+    // States corrected from frame 2400: the page is pulled again, then growth asks from its end again.
+    t.revise(2400, 'CLOSE_WAIT');
+    await t.ladder.revise(0, 2400);
+    // Only the corrected segments (frames 2400 to 2500) are asked again.
+    expect(t.asked.at(-1)).toEqual({ start: 2399, count: 101 });
+    expect(t.ladder.segmentAt(2450)?.states.server).toBe('CLOSE_WAIT');
+    expect(t.ladder.segmentAt(2300)?.states.server).toBe('ESTABLISHED');
+    t.grow(2510);
+    await t.ladder.grow(t.summary(2510), true);
+    expect(t.asked.at(-1)).toEqual({ start: 2500, count: 1000 });
+    expect(t.ladder.segmentAt(2509)?.states.server).toBe('CLOSE_WAIT');
+  });
+
+  it('grows asked back to back are pulled one after the other, each from where the last ended', async () => {
+    const t = await growing(100);
+    t.grow(150);
+    // The pushed count may lag behind (a busy page handles pushes late): the answer's total is the count.
+    const a = t.ladder.grow(t.summary(120), true);
+    const b = t.ladder.grow(t.summary(120), true);
+    await Promise.all([a, b]);
+    expect(t.asked.slice(1)).toEqual([{ start: 100, count: 1000 }, { start: 150, count: 1000 }]);
+    expect(t.ladder.total).toBe(150);
+    for (let i = 0; i < 150; i++) expect(t.ladder.segmentAt(i)?.frame).toBe(i + 1);
+  });
+});
+
+describe('ladder store, live, with pages pulled elsewhere', () => {
+  it('keeps growing from the held end after a page further back was pulled (which brings a newer count)', async () => {
+    h = await harness(null);
+    let all = Array.from({ length: 3500 }, (_, i) => ({ frame: i + 1, states: { client: 'ESTABLISHED', server: 'ESTABLISHED' } }));
+    const asked: { start: number; count: number }[] = [];
+    h.client.getLadder = (async (p: { stream: number; start: number; count: number }) => {
+      asked.push({ start: p.start, count: p.count });
+      return { summary: { stream: 0, frames: all.length }, total: all.length, start: Math.min(p.start, all.length), segments: all.slice(p.start, p.start + p.count), events: [] };
+    }) as unknown as typeof h.client.getLadder;
+    const ladder = useLadderStore();
+    await ladder.load(0);
+    await ladder.grow({ stream: 0, frames: 3500 } as unknown as ConnectionSummary, true);
+    expect(asked.at(-1)).toEqual({ start: 3000, count: 1000 });
+    // More arrive; the view scrolls back to a page not held: its answer says 3,600.
+    all = all.concat(Array.from({ length: 100 }, (_, i) => ({ frame: 3501 + i, states: { client: 'ESTABLISHED', server: 'ESTABLISHED' } })));
+    await ladder.ensure(1500, 1600);
+    expect(ladder.total).toBe(3600);
+    // The view at the end, and the next push: only what is after the held 3,500 is asked.
+    await ladder.ensure(3550, 3599);
+    await ladder.grow({ stream: 0, frames: 3600 } as unknown as ConnectionSummary, true);
+    expect(asked.slice(-3)).toEqual([{ start: 1000, count: 1000 }, { start: 3500, count: 1000 }, { start: 3600, count: 1000 }]);
+    for (let i = 3400; i < 3600; i++) expect(ladder.segmentAt(i)?.frame).toBe(i + 1);
   });
 });

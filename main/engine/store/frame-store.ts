@@ -171,7 +171,10 @@ export class FrameStore {
   private readonly replayTcp = new ReplayTcp();
   private readonly replayStates = new ReplayStates();
   private replaySession: Session | null = null;
-  private streamFramesCache: { stream: number; count: number; frames: Uint32Array } | null = null;
+  /** `buf`: room to grow into; `frames` is its first `count`. */
+  private streamFramesCache: { stream: number; count: number; frames: Uint32Array; buf: Uint32Array } | null = null;
+  /** Links of the stream chain walked by streamFrames (tests: a growing stream is walked only for its new frames). */
+  streamFramesWalked = 0;
   /** The programs behind a live connection's ends, as the back end learned them from the OS. */
   private readonly programs = new Map<number, StorePrograms>();
 
@@ -646,27 +649,63 @@ export class FrameStore {
 
   /** Every connection, in order of first frame. */
   connections(): ConnectionSummary[] {
+    return inFirstFrameOrder(this.connectionsIn(0, this.streamCount));
+  }
+
+  /** The connections of streams [from, to), in stream order (a long list is made a part at a time). */
+  connectionsIn(from: number, to: number): ConnectionSummary[] {
     const out: ConnectionSummary[] = [];
-    for (let s = 0; s < this.streamCount; s++) {
+    for (let s = Math.max(0, from); s < Math.min(to, this.streamCount); s++) {
       const c = this.connection(s);
       if (c) out.push(c);
     }
-    return out.sort((a, b) => a.firstFrame - b.firstFrame);
+    return out;
   }
 
-  /** Frame numbers of a stream, in order (cached for the stream last asked about). */
+  /**
+   * Frame numbers of a stream, in order (cached for the stream last asked about). A live stream that grew
+   * since is walked back only to the last frame cached (a live ladder pull asked for it in every slice, and
+   * each walked the whole connection again: 20,000 links for 32 segments).
+   */
   streamFrames(s: number): Uint32Array {
     const c = this.connection(s);
     if (!c) return new Uint32Array(0);
     const cached = this.streamFramesCache;
     if (cached && cached.stream === s && cached.count === c.frames) return cached.frames;
-    const frames = new Uint32Array(c.frames);
+    if (cached && cached.stream === s && cached.count > 0 && cached.count < c.frames) {
+      const grown = this.grownStreamFrames(cached, c.frames, c.lastFrame);
+      if (grown) return grown;
+    }
+    const buf = new Uint32Array(c.frames);
     let n = c.lastFrame;
     for (let k = c.frames - 1; k >= 0 && n; k--) {
-      frames[k] = n;
+      buf[k] = n;
       n = this.prev.get(n - 1);
+      this.streamFramesWalked++;
     }
-    this.streamFramesCache = { stream: s, count: c.frames, frames };
+    this.streamFramesCache = { stream: s, count: c.frames, frames: buf, buf };
+    return buf;
+  }
+
+  /** The cached frames of a stream extended to `count` (null when its chain does not lead back to them). */
+  private grownStreamFrames(cached: NonNullable<FrameStore['streamFramesCache']>, count: number, last: number): Uint32Array | null {
+    const added = new Uint32Array(count - cached.count);
+    let n = last;
+    for (let k = added.length - 1; k >= 0 && n; k--) {
+      added[k] = n;
+      n = this.prev.get(n - 1);
+      this.streamFramesWalked++;
+    }
+    if (n !== cached.frames[cached.count - 1]) return null;
+    let buf = cached.buf;
+    if (buf.length < count) {
+      buf = new Uint32Array(Math.max(count, buf.length * 2));
+      buf.set(cached.frames);
+    }
+    // Frames handed out earlier keep their view: only the room after them is written.
+    buf.set(added, cached.count);
+    const frames = buf.subarray(0, count);
+    this.streamFramesCache = { stream: cached.stream, count, frames, buf };
     return frames;
   }
 
@@ -719,6 +758,15 @@ export class FrameStore {
     const arena = this.arena.bytes;
     return { columns, arena, strings, perFrame: this.total ? (columns + arena + strings) / this.total : 0 };
   }
+}
+
+/**
+ * Connections in order of first frame. Streams are numbered in that order already (a stream's number is
+ * given at its first frame), so this is a check, and a sort only if some list ever is not.
+ */
+export function inFirstFrameOrder(list: ConnectionSummary[]): ConnectionSummary[] {
+  for (let i = 1; i < list.length; i++) if (list[i].firstFrame < list[i - 1].firstFrame) return list.sort((a, b) => a.firstFrame - b.firstFrame);
+  return list;
 }
 
 /**

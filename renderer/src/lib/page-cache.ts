@@ -32,6 +32,38 @@ export class PageCache<T> {
     }
   }
 
+  /**
+   * Appends rows from index `at` on, which must be where the held rows end (the page holding `at - 1` is
+   * there and ends there, or `at` starts a page after a full or dropped one): the pages they fill are
+   * completed and new ones started.
+   * Returns false (nothing changed) when `at` is not where the held rows end.
+   */
+  append(at: number, rows: readonly T[]): boolean {
+    const first = Math.floor(at / this.pageSize);
+    const offset = at - first * this.pageSize;
+    const held = this.pages.get(first);
+    const before = first > 0 ? this.pages.get(first - 1) : undefined;
+    if (offset > 0 ? held?.length !== offset : (held?.length ?? 0) > 0 || (before !== undefined && before.length < this.pageSize)) return false;
+    let page = first, i = 0;
+    let current = offset > 0 ? held!.slice() : [];
+    while (i < rows.length) {
+      const room = this.pageSize - current.length;
+      current.push(...rows.slice(i, i + room));
+      i += room;
+      this.set(page, current);
+      page++;
+      current = [];
+    }
+    return true;
+  }
+
+  /** The number of the highest page held (null: none). */
+  highest(): number | null {
+    let top: number | null = null;
+    for (const k of this.pages.keys()) if (top === null || k > top) top = k;
+    return top;
+  }
+
   /** Marks a page as recently used. */
   touch(page: number): void {
     const rows = this.pages.get(page);
@@ -41,6 +73,35 @@ export class PageCache<T> {
   /** Drops pages that may have changed when the total grew (the partial last page). */
   dropIncomplete(): void {
     for (const [k, v] of this.pages) if (v.length < this.pageSize) this.pages.delete(k);
+  }
+
+  /**
+   * Per page holding a row that matches: from its first such row to the page's end (rows to pull again,
+   * e.g. rows whose states were corrected), pages in no particular order.
+   */
+  heldFrom(matches: (row: T) => boolean): { page: number; from: number; count: number }[] {
+    const out: { page: number; from: number; count: number }[] = [];
+    for (const [k, v] of this.pages) {
+      const from = v.findIndex(matches);
+      if (from >= 0) out.push({ page: k, from, count: v.length - from });
+    }
+    return out;
+  }
+
+  /** Replaces held rows from index `at` on with `rows` (all within one held page); false when they are not held. */
+  replace(at: number, rows: readonly T[]): boolean {
+    const page = Math.floor(at / this.pageSize);
+    const offset = at - page * this.pageSize;
+    const held = this.pages.get(page);
+    if (!held || offset + rows.length > held.length) return false;
+    const next = held.slice();
+    for (let i = 0; i < rows.length; i++) next[offset + i] = rows[i];
+    this.pages.set(page, next);
+    return true;
+  }
+
+  drop(page: number): void {
+    this.pages.delete(page);
   }
 
   /** Drops the pages holding a row that matches (e.g. rows whose states were corrected); returns their numbers. */

@@ -73,20 +73,83 @@ export const useLadderStore = defineStore('ladder', () => {
     try { await fetchPage(0); } finally { loading.value = false; }
   }
 
-  /** Loads the pages holding segments first..last. */
+  /** Loads the pages holding segments first..last (those at the held end by a tail pull). */
   async function ensure(first: number, last: number): Promise<void> {
     const need = pagesFor(first, last, LADDER_PAGE, total.value).filter((p) => !cache.has(p) || cache.size(p) < Math.min(LADDER_PAGE, total.value - p * LADDER_PAGE));
-    await Promise.all(need.map(fetchPage));
+    const end = heldEnd();
+    const byTail = end > 0 && total.value - end <= LADDER_PAGE ? need.filter((p) => p >= Math.floor(end / LADDER_PAGE)) : [];
+    await Promise.all([...need.filter((p) => !byTail.includes(p)).map((p) => fetchPage(p)), ...(byTail.length ? [pullTail(total.value)] : [])]);
   }
 
-  /** The connection changed (live): refresh the count and the partial last page. */
+  /**
+   * Where the held segments end: the end of the highest page held, when every segment before it on that
+   * page is there (0 when nothing is held). A live ladder grows from there.
+   */
+  function heldEnd(): number {
+    const top = cache.highest();
+    return top === null ? 0 : top * LADDER_PAGE + cache.size(top);
+  }
+
+  /** One tail pull at a time: the next waits for it, then asks from where it ended. */
+  let tail: Promise<void> = Promise.resolve();
+
+  /**
+   * The segments after those held, appended (up to a page of them). Far behind (more than a page), or with
+   * nothing held, the last page is pulled whole.
+   */
+  function pullTail(want: number): Promise<void> {
+    const gen = generation;
+    tail = tail.then(() => (gen === generation ? pullTailNow(want) : undefined));
+    return tail;
+  }
+
+  async function pullTailNow(want: number): Promise<void> {
+    const s = stream.value;
+    if (s === null) return;
+    const end = heldEnd();
+    const target = Math.max(want, total.value);
+    if (end === 0 || end > total.value || target - end > LADDER_PAGE) {
+      await pullLastPage(target);
+      return;
+    }
+    const gen = generation;
+    let r;
+    try {
+      r = await useClient().getLadder({ stream: s, start: end, count: LADDER_PAGE });
+    } catch (e) {
+      if (gen === generation) useNoticesStore().error(e, 'getLadder');
+      return;
+    }
+    // Another connection, a reload, or a revision that dropped the tail meanwhile: what came is not appended.
+    if (gen !== generation || heldEnd() !== end) return;
+    if (r.start !== end || r.total < end || !cache.append(end, r.segments)) {
+      await pullLastPage(r.total);
+      return;
+    }
+    summary.value = r.summary;
+    total.value = r.total;
+    events.value = r.events ?? [];
+    version.value++;
+    // Still more than a page behind: the newest page, whole (the ones between are pulled when shown).
+    if (r.total - heldEnd() > LADDER_PAGE) await pullLastPage(r.total);
+  }
+
+  function pullLastPage(count: number): Promise<void> {
+    cache.dropIncomplete();
+    return fetchPage(Math.floor(Math.max(0, count - 1) / LADDER_PAGE));
+  }
+
+  /**
+   * The connection changed (live): the segments after those held are pulled and appended (a live ladder
+   * used to pull its whole last page, 1,000 segments decoded again on the server, five times a second
+   * per page that follows it). The pushed summary's count is not taken for the ladder's (it lagged far
+   * behind the connection's segments in a live capture): the answer's total is.
+   */
   async function grow(c: ConnectionSummary, live = false): Promise<void> {
     if (c.stream !== stream.value) return;
     summary.value = c;
-    if (c.frames === total.value) return;
     if (live) lastLiveArrival.value = performance.now();
-    cache.dropIncomplete();
-    await fetchPage(Math.floor(Math.max(0, c.frames - 1) / LADDER_PAGE));
+    await pullTail(c.frames);
   }
 
   /** An experiment's calls as they happen: kept when they are this connection's (its ports). */
@@ -149,9 +212,29 @@ export const useLadderStore = defineStore('ladder', () => {
    */
   async function revise(s: number, fromFrame: number): Promise<void> {
     if (s !== stream.value) return;
-    const stale = cache.dropWhere((seg) => seg.frame >= fromFrame);
-    await Promise.all(stale.map(fetchPage));
-    corrected.value = { fromFrame, id: (corrected.value?.id ?? 0) + 1 };
+    // Only the segments from the first corrected one are pulled again (the whole page was, and the held
+    // tail with it, so the next live growth pulled the last page whole again).
+    const gen = generation;
+    await Promise.all(cache.heldFrom((seg) => seg.frame >= fromFrame).map(async ({ page, from, count }) => {
+      const start = page * LADDER_PAGE + from;
+      let r;
+      try {
+        r = await useClient().getLadder({ stream: s, start, count });
+      } catch (e) {
+        if (gen === generation) useNoticesStore().error(e, 'getLadder');
+        return;
+      }
+      if (gen !== generation) return;
+      // Not the segments asked for (the connection was cut meanwhile): the page is pulled whole.
+      if (r.start !== start || r.segments.length !== count || !cache.replace(start, r.segments)) {
+        cache.drop(page);
+        await fetchPage(page);
+        return;
+      }
+      summary.value = r.summary;
+      version.value++;
+    }));
+    if (gen === generation) corrected.value = { fromFrame, id: (corrected.value?.id ?? 0) + 1 };
   }
 
   return {

@@ -1,0 +1,187 @@
+// Loading through the loading thread (load-worker.js, built by `npm run build`) gives what loading on the
+// event loop gives, on every corpus file: the same frames, each with every field and byte, at the same
+// file offsets; the same outcome (a damaged file's problem text word for word); and, stored, the same
+// rows, connections and ladders. A cancel ends the thread; requests are answered while a file loads.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCaptureFile, type LoadOutcome } from '../../main/backend/file-loader';
+import { liveLoadThreads, setLoadWorkerFile } from '../../main/backend/load-thread';
+import { FileBytes } from '../../main/backend/file-bytes';
+import { FrameStore } from '../../main/engine/store/frame-store';
+import type { RawFrame } from '../../main/engine/types';
+import { Service } from '../../main/backend/service';
+import { RecordingClient } from './service-helpers';
+// @ts-expect-error a plain script (the bench's generator), without types
+import { generate } from '../../scripts/bench/generate.js';
+
+const workerFile = join(__dirname, '..', '..', 'out', 'main', 'load-worker.js');
+const dir = mkdtempSync(join(tmpdir(), 'hl-load-thread-'));
+afterAll(() => {
+  setLoadWorkerFile(undefined);
+  rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => setLoadWorkerFile(undefined));
+
+function captures(d: string, out: string[] = []): string[] {
+  for (const name of readdirSync(d)) {
+    const p = join(d, name);
+    if (statSync(p).isDirectory()) captures(p, out);
+    else if (/\.(pcap|pcapng|cap|ntar)$/.test(name)) out.push(p);
+  }
+  return out;
+}
+const files = captures(join(__dirname, '..', 'corpus'));
+
+/** A frame as plain data (its bytes as hex), every field it has. */
+function plainFrame(raw: RawFrame): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) out[k] = k === 'data' ? Buffer.from(v as Uint8Array).toString('hex') : structuredClone(v);
+  return out;
+}
+
+interface Loaded { frames: Record<string, unknown>[]; offsets: number[]; outcome: LoadOutcome; store: FrameStore; threaded: boolean }
+
+async function load(file: string, worker: string | null): Promise<Loaded> {
+  setLoadWorkerFile(worker);
+  const frames: Record<string, unknown>[] = [];
+  const offsets: number[] = [];
+  let threaded = false;
+  const store = new FrameStore(new FileBytes(file), { infoCacheSize: 0 });
+  const outcome = await loadCaptureFile(file, {
+    frame: (raw, off) => { threaded ||= liveLoadThreads.size > 0; frames.push(plainFrame(raw)); offsets.push(off); store.ingest(raw, off); },
+    progress: () => undefined,
+    cancelled: () => false,
+  });
+  store.seal();
+  return { frames, offsets, outcome, store, threaded };
+}
+
+/** What a page sees of a stored capture: every row, every connection, every ladder's points. */
+function seen(store: FrameStore): unknown {
+  const numbers = Array.from({ length: store.total }, (_, i) => i + 1);
+  const connections = store.connections();
+  return JSON.parse(JSON.stringify({ rows: store.rows(numbers), connections, ladders: connections.map((c) => store.streamPoints(c.stream)) }));
+}
+
+describe('loading thread', () => {
+  beforeAll(() => {
+    if (!existsSync(workerFile)) throw new Error(`${workerFile} is missing: run npm run build first`);
+  });
+
+  it('finds the corpus', () => expect(files.length).toBeGreaterThan(50));
+
+  it.each(files)('%s: the same frames, outcome, rows, connections and ladders as on the event loop', async (file) => {
+    const here = await load(file, null);
+    const thread = await load(file, workerFile);
+    expect(thread.frames.length).toBe(here.frames.length);
+    expect(here.threaded).toBe(false);
+    if (here.frames.length) expect(thread.threaded).toBe(true);
+    expect(thread.frames).toStrictEqual(here.frames);
+    expect(thread.offsets).toStrictEqual(here.offsets);
+    const { bytesRead: _a, ...outHere } = here.outcome;
+    const { bytesRead: _b, ...outThread } = thread.outcome;
+    expect(outThread).toStrictEqual(outHere);
+    expect(seen(thread.store)).toStrictEqual(seen(here.store));
+    expect(liveLoadThreads.size).toBe(0);
+  });
+
+  it('a file cut short and one damaged mid-way: the frames before, then the same problem text', async () => {
+    const big = join(dir, 'cut.pcap');
+    (generate as (path: string, o: { frames: number }) => void)(big, { frames: 20_000 });
+    truncateSync(big, statSync(big).size - 37);
+    const garbled = join(dir, 'garbled.pcap');
+    copyFileSync(big, garbled);
+    const bytes = readFileSync(garbled);
+    // A record header claiming far more captured bytes than allowed, somewhere past the first megabyte.
+    let at = 24;
+    while (at < 1_500_000) at += 16 + bytes.readUInt32LE(at + 8);
+    bytes.writeUInt32LE(0x7fffffff, at + 8);
+    writeFileSync(garbled, bytes);
+    for (const f of [big, garbled]) {
+      const here = await load(f, null);
+      const thread = await load(f, workerFile);
+      expect(here.outcome.ok).toBe(false);
+      expect(thread.outcome).toMatchObject({ ok: false, problem: (here.outcome as { problem: string }).problem });
+      expect(thread.frames.length).toBe(here.frames.length);
+      expect(thread.frames.length).toBeGreaterThan(1000);
+      expect(thread.offsets).toStrictEqual(here.offsets);
+    }
+  });
+
+  it('a thread that cannot start: the file loads on the event loop, and the log says why', async () => {
+    const file = files.find((f) => f.endsWith('.pcap') && statSync(f).size > 2000) as string;
+    const here = await load(file, null);
+    setLoadWorkerFile(join(dir, 'no-such-worker.js'));
+    const lines: string[] = [];
+    const frames: number[] = [];
+    const out = await loadCaptureFile(file, { frame: (_raw, off) => { frames.push(off); }, progress: () => undefined, cancelled: () => false, log: (l) => lines.push(l) });
+    expect(out.ok).toBe(here.outcome.ok);
+    expect(frames).toStrictEqual(here.offsets);
+    expect(lines.join('\n')).toMatch(/loading .* on the event loop: the loading thread did not start/);
+    expect(liveLoadThreads.size).toBe(0);
+  });
+
+  it('a cancel mid-load ends the thread before the load resolves', async () => {
+    const big = join(dir, 'cancel.pcap');
+    (generate as (path: string, o: { frames: number }) => void)(big, { frames: 100_000 });
+    setLoadWorkerFile(workerFile);
+    let frames = 0;
+    let cancel = false;
+    let sawThread = false;
+    const out = await loadCaptureFile(big, {
+      frame: () => {
+        if (++frames === 1000) { cancel = true; sawThread = liveLoadThreads.size === 1; }
+      },
+      progress: () => undefined,
+      cancelled: () => cancel,
+    });
+    expect(sawThread).toBe(true);
+    expect(out).toMatchObject({ ok: true, cancelled: true });
+    expect(frames).toBeLessThan(100_000);
+    expect(liveLoadThreads.size).toBe(0);
+    expect(process.getActiveResourcesInfo()).not.toContain('Worker');
+  });
+
+  it('a source disposed mid-load ends its thread', async () => {
+    const big = join(dir, 'dispose.pcap');
+    (generate as (path: string, o: { frames: number }) => void)(big, { frames: 100_000 });
+    setLoadWorkerFile(workerFile);
+    const s = new Service({ transport: 'websocket', log: () => undefined, pushIntervalMs: 0, dataDir: join(dir, 'data-dispose') });
+    const c = new RecordingClient('a');
+    const open = s.handle('openFile', { path: big }, c);
+    while ((await s.handle('getStatus', {}, c)).counters.decoded < 1000) await new Promise((r) => setTimeout(r, 5));
+    expect(liveLoadThreads.size).toBe(1);
+    await s.dispose();
+    const done = await open;
+    expect(done.frames).toBeLessThan(100_000);
+    expect(liveLoadThreads.size).toBe(0);
+  });
+
+  it('requests are answered between two progress reports of a load through the thread', async () => {
+    const big = join(dir, 'responsive.pcap');
+    (generate as (path: string, o: { frames: number }) => void)(big, { frames: 60_000 });
+    setLoadWorkerFile(workerFile);
+    const s = new Service({ transport: 'websocket', log: () => undefined, pushIntervalMs: 0, dataDir: join(dir, 'data') });
+    const c = new RecordingClient('a');
+    let finished = false;
+    const open = s.handle('openFile', { path: big }, c).then((p) => { finished = true; return p; });
+    // Each answer notes how many progress reports had come before it.
+    const at: number[] = [];
+    while (!finished) {
+      const st = await s.handle('getStatus', {}, c);
+      if (finished) break;
+      if (st.counters.decoded > 0 && st.counters.decoded < 60_000) at.push(c.of('progress').length);
+      await new Promise((r) => setImmediate(r));
+    }
+    const done = await open;
+    expect(done).toMatchObject({ done: true, frames: 60_000 });
+    // Two answers with the same count of reports before them: answered between the same two reports.
+    expect(at.length).toBeGreaterThan(2);
+    expect(at.some((n, i) => i > 0 && at[i - 1] === n)).toBe(true);
+    expect((await s.handle('listConnections', {}, c)).length).toBeGreaterThan(100);
+    expect(liveLoadThreads.size).toBe(0);
+    await s.dispose();
+  }, 120_000);
+});
