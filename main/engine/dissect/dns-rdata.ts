@@ -5,7 +5,7 @@
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bytesText, leaf } from '../fields/tree';
-import { bytesHex, durationText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
+import { asciiText, bytesHex, durationText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { readDnsName, type DnsName } from './dns-name';
@@ -89,18 +89,6 @@ const T = {
   A: 1, NS: 2, MD: 3, MF: 4, CNAME: 5, SOA: 6, MB: 7, MG: 8, MR: 9, NULL: 10, PTR: 12, HINFO: 13, MX: 15, TXT: 16,
   AAAA: 28, SRV: 33, DNAME: 39, OPT: 41, SPF: 99,
 };
-
-/** An FT_STRING read with ENC_ASCII, as shown: bytes above 0x7f are not ASCII (U+FFFD), the rest as format_text. */
-export function asciiText(d: Uint8Array, off: number, len: number): string {
-  let s = '';
-  let from = off;
-  for (let i = off; i < off + len; i++) {
-    if (d[i] < 0x80) continue;
-    s += formatText(d, from, i) + '\ufffd';
-    from = i + 1;
-  }
-  return s + formatText(d, from, off + len);
-}
 
 /** A name inside the record data; its item shows it, the Info column and the title may too. */
 function nameItem(c: Ctx, r: Rdata, tree: Field[], name: string, label: string, at: number): DnsName {

@@ -35,8 +35,8 @@ defineField('ip.addr', 'Source or Destination Address', 'ipv4');
 const BAD_HDR_LEN = defineExpert('ip.bogus_header_length', 'Bogus IP header length');
 const BAD_LEN = defineExpert('ip.bogus_ip_length', 'Bogus IP length');
 const BAD_VERSION = defineExpert('ip.bogus_ip_version', 'Bogus IP version');
-const TTL_ZERO = defineExpert('ip.ttl.zero', 'Time To Live is zero');
 const TTL_SMALL = defineExpert('ip.ttl.too_small', 'Time To Live');
+const TTL_LNCB = defineExpert('ip.ttl.lncb', 'Time To Live');
 
 
 /** Dissects an IPv4 packet at `off`; `end` is where the carrier says its data ends. */
@@ -104,7 +104,6 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   c.need(off + 8, 1, end);
   const ttl = d[off + 8];
   const ttlItem = leaf(t, F.ttl.name, ttl, `Time to Live: ${ttl}`, off + 8, 1);
-  if (ttl === 0 && c.colWritable) expert(c, ttlItem.children, off + 8, 'warning', 'sequence', '" Time To Live" = 0', TTL_ZERO);
   c.need(off + 9, 1, end);
   const proto = d[off + 9];
   leaf(t, F.proto.name, proto, `Protocol: ${ipProtoName(proto)} (${proto})`, off + 9, 1);
@@ -120,9 +119,14 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   c.need(off + 16, 4, end);
   const dst = ipv4(d, off + 16);
   leaf(t, F.dst.name, dst, `Destination Address: ${dst}`, off + 16, 4);
-  // Wireshark notes a TTL below 5 to a unicast address (traceroute probes, the TTL-1 packets ICMP
-  // "time exceeded" quotes); PIM and OSPF use small TTLs by design.
-  if (ttl > 0 && ttl < 5 && (d[off + 16] & 0xf0) !== 0xe0 && proto !== 103 && proto !== 89) {
+  // Wireshark notes a TTL other than the expected one to the Local Network Control Block (224.0.0.0/24,
+  // RFC 3171: 1, but 255 for VRRP, GLBP and mDNS), and a TTL below 5 (0 included) to a unicast
+  // address (traceroute probes, the TTL-1 packets ICMP "time exceeded" quotes); PIM and OSPF use small
+  // TTLs by design.
+  const lncbTtl = lncbValidTtl(d, off + 16);
+  if (lncbTtl !== null) {
+    if (ttl !== lncbTtl) expert(c, ttlItem.children, off + 8, 'note', 'sequence', `"Time To Live" != ${lncbTtl} for a packet sent to the Local Network Control Block (see RFC 3171)`, TTL_LNCB);
+  } else if (ttl < 5 && (d[off + 16] & 0xf0) !== 0xe0 && proto !== 103 && proto !== 89) {
     expert(c, ttlItem.children, off + 8, 'note', 'sequence', `"Time To Live" only ${ttl}`, TTL_SMALL);
   }
   if (!c.lean) h.title += `, Dst: ${dst}`;
@@ -164,4 +168,14 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
     return;
   }
   dissectIpPayload(c, proto, payload, pduEnd);
+}
+
+/**
+ * The TTL Wireshark 4.0 expects of a packet to the Local Network Control Block (224.0.0.0/24) at `at`: 1,
+ * but 255 for VRRP (224.0.0.18), GLBP (224.0.0.102) and mDNS (224.0.0.251); null for other addresses.
+ */
+function lncbValidTtl(d: Uint8Array, at: number): number | null {
+  if (d[at] !== 224 || d[at + 1] !== 0 || d[at + 2] !== 0) return null;
+  const last = d[at + 3];
+  return last === 18 || last === 102 || last === 251 ? 255 : 1;
 }

@@ -6,7 +6,7 @@ import { TCP_ACK, TCP_SYN } from '../types';
 import { ge, le, lt, sub } from '../tcp/seq';
 import { bitsDisplay, generated, leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
-import { bytesHex, hex } from '../fields/format';
+import { bytesHex, clipLabel, hex } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
 
@@ -48,6 +48,8 @@ const F = {
 const BAD_LEN = defineExpert('tcp.option.len.invalid', 'Invalid length for option');
 const WS_SHIFT = defineExpert('tcp.options.wscale.shift.invalid', 'Window scale shift exceeds 14');
 const MSS_PRESENT = defineExpert('tcp.options.mss.present', 'The non-SYN packet does contain a MSS option');
+const MSS_ABSENT = defineExpert('tcp.options.mss.absent', 'The SYN packet does not contain a MSS option');
+const NOP_RUN = defineExpert('tcp.nop', '4 NOP in a row - a router may have removed some options');
 const DSACK = defineExpert('tcp.options.sack.dsack', 'D-SACK Sequence');
 const TFO_SYN = defineExpert('tcp.analysis.tfo_syn', 'TCP SYN with TFO Cookie');
 const PADDING = defineExpert('tcp.non_zero_bytes_after_eol', 'Non-zero header padding');
@@ -89,17 +91,34 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
   // Info notes are appended as each option is read, so a capture cut inside the options keeps them.
   const info = (s: string): void => c.appendInfo(s);
   const end = off + len;
+  const syn = (seg.flags & TCP_SYN) !== 0;
+  /** An MSS option met, whatever its length (Wireshark notes a SYN without one). */
+  let mssSeen = false;
+  /**
+   * NOPs in a row as Wireshark 4.0 counts them: the first NOP counts, and so does each one not on a
+   * 4-byte boundary of the header; a NOP on a boundary after others starts over (without counting).
+   */
+  let nops = 0;
   try {
-    walkOptions();
+    // An option whose length cannot be walked (or bad padding) ends the options before the note, as in Wireshark.
+    const whole = walkOptions();
+    if (whole && syn && !mssSeen) expert(c, head.children, off, 'note', 'protocol', 'The SYN packet does not contain a MSS option', MSS_ABSENT);
   } finally {
-    if (names.length) head.display += ', ' + names.join(', ');
+    // Appended to the label as Wireshark appends them, so it is cut at ITEM_LABEL_LENGTH like any label.
+    if (names.length) head.display = clipLabel(head.display + ', ' + names.join(', '));
   }
-  function walkOptions(): void {
+  /** Walks the options; false when one whose length cannot be walked, or bad padding, ended the walk. */
+  function walkOptions(): boolean {
   let p = off;
   while (p < end) {
     c.need(p, 1, pduEnd);
     const kind = d[p];
     const kindName = KINDS[kind] ?? 'Unknown';
+    if (kind === 1) {
+      if (nops === 0 || (p - off) % 4 !== 0) {
+        if (++nops === 4) expert(c, head.children, p, 'warning', 'protocol', '4 NOP in a row - a router may have removed some options', NOP_RUN);
+      } else nops = 0;
+    }
     if (kind === 0 || kind === 1) {
       const nm = kind === 0 ? 'End of Option List (EOL)' : 'No-Operation (NOP)';
       const it = leaf(head.children, kind === 0 ? F.eol.name : F.nop.name, bytesHex(d, p, 1), `TCP Option - ${nm}`, p, 1);
@@ -112,7 +131,7 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         if (d[p] !== 0) {
           const pad = leaf(head.children, '', null, 'Non-zero header padding', p, end - p);
           expert(c, pad.children, p, 'error', 'protocol', 'Non-zero header padding', PADDING);
-          break;
+          return false;
         }
       }
       continue;
@@ -123,16 +142,18 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
       const it = leaf(head.children, '', null, msg, p, n);
       expert(c, it.children, p, 'note', 'sequence', msg, BAD_LEN);
     };
-    if (p + 1 >= end) { bad(`${name} (length byte past end of options)`, 1); break; }
+    if (p + 1 >= end) { bad(`${name} (length byte past end of options)`, 1); return false; }
     c.need(p + 1, 1, pduEnd);
     const optLen = d[p + 1];
-    if (optLen < 2) { bad(`${name} (with too-short option length = ${optLen} byte${optLen === 1 ? '' : 's'})`, 2); break; }
-    if (p + optLen > end) { bad(`${name} (option length = ${optLen} bytes says option goes past end of options)`, end - p); break; }
+    if (optLen < 2) { bad(`${name} (with too-short option length = ${optLen} byte${optLen === 1 ? '' : 's'})`, 2); return false; }
+    if (p + optLen > end) { bad(`${name} (option length = ${optLen} bytes says option goes past end of options)`, end - p); return false; }
     const body = p + 2;
+    if (kind === 2) mssSeen = true;
     // An option of a fixed size with another length: its kind and length, a note on the length, nothing more.
     const want = FIXED[kind];
     if (want !== undefined && optLen !== want) {
       const it = leaf(head.children, OPTION_FIELDS[kind] ?? F.unknown.name, bytesHex(d, p, c.avail(p, p + optLen)), `TCP Option - ${name}`, p, optLen);
+      if (kind === 2 && !syn) expert(c, it.children, p, 'warning', 'protocol', 'The non-SYN packet does contain a MSS option', MSS_PRESENT);
       const li = kindLen(it, kind, optLen, p);
       expert(c, li.children, p + 1, 'note', 'sequence', `option length should be ${want}`, BAD_LEN);
       names.push(name);
@@ -285,6 +306,7 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
     names.push(name);
     p += optLen;
   }
+  return true;
   }
 }
 

@@ -6,7 +6,7 @@ import type { Field, TcpAnalysis, TcpSegment } from '../types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, TCP_URG } from '../types';
 import { defineField } from '../fields/registry';
 import { bitsDisplay, generated, leaf, unwanted, unwantedUnder } from '../fields/tree';
-import { hex } from '../fields/format';
+import { asciiText, hex } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
 import { captureTime } from '../session';
@@ -49,7 +49,9 @@ const F = {
   timeRel: defineField('tcp.time_relative', 'Time since first frame in this TCP stream', 'time'),
   timeDelta: defineField('tcp.time_delta', 'Time since previous frame in this TCP stream', 'time'),
   payload: defineField('tcp.payload', 'TCP payload', 'bytes'),
+  resetCause: defineField('tcp.reset_cause', 'Reset cause', 'string'),
 };
+defineField('_ws.string', 'String', 'protocol');
 defineField('tcp', 'Transmission Control Protocol', 'protocol');
 defineField('tcp.port', 'Source or Destination Port', 'uint');
 const E = {
@@ -64,6 +66,7 @@ const E = {
   urgNonzero: defineExpert('tcp.urgent_pointer.non_zero', 'The urgent pointer field is nonzero while the URG flag is not set'),
   bogusHdr: defineExpert('tcp.bogus_header_length', 'Bogus TCP header length'),
   short: defineExpert('tcp.short_segment', 'Short segment'),
+  stray: defineExpert('_ws.string.trailing_stray_characters', 'Trailing stray characters'),
 };
 
 /** Flag names from the lowest bit up, as Wireshark's tcp_flags_to_str. */
@@ -113,7 +116,10 @@ function bit(t: Field[], name: string, flags: number, mask: number, label: strin
 
 export function dissectTcp(c: Ctx, off: number, end: number): void {
   const quoted = !c.colWritable;
-  const h = c.open('tcp', 'TCP', 'Transmission Control Protocol', 4, 4, off, 20);
+  // Wireshark reads both ports before it adds the TCP item and names the Protocol column: a header cut
+  // before them shows only the exception (the column keeps the network protocol).
+  const h = quoted ? c.open('tcp', 'TCP', 'Transmission Control Protocol', 4, 4, off, 20)
+    : c.openAfter(4, end, 'tcp', 'TCP', 'Transmission Control Protocol', 4, 4, off, 20);
   c.setProtocol('TCP');
   const d = c.d, v = c.v, t = h.fields;
   c.need(off, 4, end);
@@ -245,7 +251,11 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   const start = off + hlen;
   const n = seglen > 0 ? c.avail(start, end) : 0;
   // A payload the capture cut off entirely shows nothing at all, as in tshark.
-  if (n > 0) {
+  if (n > 0 && flags & TCP_RST) {
+    // RFC 1122 4.2.2.12: a RST may carry text explaining it. Wireshark shows it as that text and hands
+    // the bytes to no protocol (no payload item, no Data layer), retransmitted or not.
+    resetCause(c, t, start, n);
+  } else if (n > 0) {
     leaf(t, F.payload.name, unwanted(F.payload.name) ? null : c.hex(start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
     if (!resent(analysis)) {
       if (n < seglen) heuristicsCutShort(c, start, n, seglen, end);
@@ -258,6 +268,21 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   } else if (seglen === 0 && flags & TCP_FIN) {
     dissectTcpFin(c, t, analysis, start);
   }
+}
+
+/**
+ * The data of a RST as Wireshark's FT_STRING with ENC_ASCII shows it: up to the first NUL, bytes above
+ * 0x7f as U+FFFD; non-zero bytes after that NUL earn proto.c's "Trailing stray characters" warning.
+ */
+function resetCause(c: Ctx, t: Field[], start: number, n: number): void {
+  const d = c.d;
+  let nul = start;
+  while (nul < start + n && d[nul] !== 0) nul++;
+  const text = asciiText(d, start, nul - start);
+  const it = leaf(t, F.resetCause.name, text, `Reset cause: ${text}`, start, n);
+  let stray = false;
+  for (let i = nul + 1; i < start + n && !stray; i++) stray = d[i] !== 0;
+  if (stray) expert(c, it.children, start, 'warning', 'undecoded', 'Trailing stray characters', E.stray);
 }
 
 /**

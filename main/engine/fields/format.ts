@@ -189,3 +189,15 @@ export function labelNamed(name: string, value: string): string {
   if (s.length <= LABEL_MAX / 3 || utf8.encode(s).length <= LABEL_MAX) return s;
   return cutUtf8(`${name} [truncated]: ${value}`, TRUNCATED_MAX);
 }
+
+/** An FT_STRING read with ENC_ASCII, as shown: bytes above 0x7f are not ASCII (U+FFFD), the rest as format_text. */
+export function asciiText(d: Uint8Array, off: number, len: number): string {
+  let s = '';
+  let from = off;
+  for (let i = off; i < off + len; i++) {
+    if (d[i] < 0x80) continue;
+    s += formatText(d, from, i) + '\ufffd';
+    from = i + 1;
+  }
+  return s + formatText(d, from, off + len);
+}

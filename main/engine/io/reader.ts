@@ -62,7 +62,11 @@ const BLOCK_JOURNAL = 9, BLOCK_DSB = 0x0a, BLOCK_SYSDIG = 0x204, BLOCK_SYSDIG_V2
 const BLOCK_CB_COPY = 0x00000bad, BLOCK_CB_NO_COPY = 0x40000bad;
 /** wiretap's largest block: an EPB with a maximal D-Bus frame and 128 KiB of options. */
 const MAX_BLOCK = 32 + 128 * 1024 * 1024 + 131072;
-const round4 = (n: number) => (n + 3) & ~3;
+/**
+ * An unsigned 32-bit length rounded up to a multiple of 4, as wiretap's 32-bit WS_ROUNDUP_4: unsigned (a
+ * signed result made 0xfffffff0 -16, "too small"), and wrapping to 0 from 0xfffffffd on, as wiretap does.
+ */
+const round4 = (n: number) => ((n + 3) & ~3) >>> 0;
 const JOURNAL_TS_KEY = Array.from('__REALTIME_TIMESTAMP=', (c) => c.charCodeAt(0));
 
 /** Position of `needle` in buf[from, to), or -1. */
@@ -438,8 +442,10 @@ export class CaptureReader {
         type = view.getUint32(pos, this.le);
         total = round4(view.getUint32(pos + 4, this.le));
       }
-      // round4 of a length near 2³² wraps to 0: that is damage too.
-      if (total > MAX_BLOCK || total === 0) this.fail(`block length ${view.getUint32(pos + 4, this.le)} is too large`, pos);
+      // Wireshark's wording, with the length rounded up as it reads it.
+      if (total > MAX_BLOCK) this.fail(`total block length ${total} is too large (> ${MAX_BLOCK})`, pos);
+      // A length of 0 (or one that wrapped to 0) would never move on.
+      if (total === 0) this.fail('total block length 0 is less than the minimum 12', pos);
       if (end - pos < total) {
         this.need = total;
         return pos;

@@ -33,6 +33,8 @@ interface Facts {
   completeness: number;
   /** A FIN from the side that closed first. */
   finActive: boolean;
+  /** The segment created its conversation (it is the conversation's first). */
+  created: boolean;
 }
 
 export class TcpTracker {
@@ -41,7 +43,7 @@ export class TcpTracker {
   private next = 0;
   private readonly ta = new FrameAnalysis();
   /** Facts of the segment being analysed, reused for every segment (nothing allocated per segment). */
-  private readonly b: Facts = { conv: null as unknown as Conv, side: 0, now: 0, timeRelative: 0, timeDelta: 0, completeness: 0, finActive: false };
+  private readonly b: Facts = { conv: null as unknown as Conv, side: 0, now: 0, timeRelative: 0, timeDelta: 0, completeness: 0, finActive: false, created: false };
 
   /** Where finished connections' flows are parked, once parking is on (see parkFinished). */
   private parkedFlows: ParkedFlows | null = null;
@@ -99,7 +101,7 @@ export class TcpTracker {
     this.ta.reset();
     const b = this.begin(seg);
     const completeness = b.conv.completeness;
-    b.conv.completeness |= completenessOf(seg, false);
+    b.conv.completeness |= completenessOf(seg, b.created, false);
     return { stream: b.conv.stream, timeRelative: b.timeRelative, timeDelta: b.timeDelta, completeness };
   }
 
@@ -108,6 +110,7 @@ export class TcpTracker {
     const b = this.b;
     const now = Math.round(seg.time * 1e9);
     let conv = this.table.get(seg.src, seg.dst, seg.srcPort, seg.dstPort);
+    b.created = !conv;
     if (!conv) conv = this.create(seg, now);
     else if (conv.parked >= 0) {
       conv.unpark(this.parkedFlows as ParkedFlows);
@@ -119,6 +122,7 @@ export class TcpTracker {
     if ((seg.flags & TCP_SYN) && conv.flows[side].baseSet && (seg.seq | 0) !== conv.flows[side].base) {
       if ((seg.flags & SYN_ACK) === TCP_SYN) {
         conv = this.create(seg, now);
+        b.created = true;
         side = 0;
         // Wireshark: a new conversation that starts with a SYN already counts that SYN.
         conv.completeness = COMPLETE_SYNSENT;
@@ -198,9 +202,6 @@ export class TcpTracker {
 
     // Base sequence numbers: the ISN from a SYN, else one before the first seq seen (so data
     // starts at 1 mid-stream); the peer's from the first ACK (a SYN's ACK field may be garbage).
-    // Wireshark counts a segment's data toward completeness only once the sender's base is known: from
-    // a SYN, or from an earlier segment (a capture that starts mid-stream does not count its first one).
-    const knownBase = fwd.baseSet || (seg.flags & TCP_SYN) !== 0;
     if (!fwd.baseSet) {
       fwd.base = seg.flags & TCP_SYN ? seg.seq | 0 : sub32(seg.seq, 1);
       fwd.baseSet = true;
@@ -228,7 +229,7 @@ export class TcpTracker {
     this.lastSide = side;
 
     b.completeness = conv.completeness;
-    conv.completeness |= completenessOf(seg, knownBase);
+    conv.completeness |= completenessOf(seg, b.created, true);
     // The first FIN's sender initiates the close ("active"); FINs from the other side undergo it.
     b.finActive = false;
     if (seg.flags & TCP_FIN) {
@@ -303,15 +304,20 @@ export class TcpTracker {
   }
 }
 
-/** Completeness bits of a segment; data counts only for segments the analysis saw. */
-function completenessOf(seg: TcpSegment, countData: boolean): number {
-  const f = seg.flags;
+/**
+ * Completeness bits of a segment, as Wireshark 4.0 adds them (measured against tshark): the segment that
+ * starts a conversation counts only if it is a SYN (with its data); after it, a SYN-ACK, an ACK without
+ * SYN (DATA if it carries data, else ACK), a FIN with ACK, and any RST. A bare FIN, data without ACK and
+ * a late SYN add nothing. `dataKnown`: false for a segment the analysis did not see (its length is not
+ * trusted), whose data then adds nothing.
+ */
+function completenessOf(seg: TcpSegment, first: boolean, dataKnown: boolean): number {
+  const f = seg.flags, synAck = f & SYN_ACK;
+  if (first) return synAck === TCP_SYN ? COMPLETE_SYNSENT | (dataKnown && seg.len > 0 ? COMPLETE_DATA : 0) : 0;
   let c = 0;
-  if (f & TCP_SYN) c |= f & TCP_ACK ? COMPLETE_SYNACK : COMPLETE_SYNSENT;
-  // An ACK carrying data counts as data, not as the ACK of the handshake (as tshark 4.0 counts them).
-  else if ((f & TCP_ACK) && seg.len === 0) c |= COMPLETE_ACK;
-  if (countData && seg.len > 0) c |= COMPLETE_DATA;
-  if (f & TCP_FIN) c |= COMPLETE_FIN;
+  if (synAck === SYN_ACK) c |= COMPLETE_SYNACK;
+  else if (synAck === TCP_ACK) c |= seg.len === 0 ? COMPLETE_ACK : dataKnown ? COMPLETE_DATA : 0;
+  if ((f & (TCP_FIN | TCP_ACK)) === (TCP_FIN | TCP_ACK)) c |= COMPLETE_FIN;
   if (f & TCP_RST) c |= COMPLETE_RST;
   return c;
 }
