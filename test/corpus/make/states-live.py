@@ -149,6 +149,18 @@ def driver(scenario, ns_a, ns_b, port_a, port_b, addr_a, addr_b):
         b.send('%s %.6f' % (cmd_b, t))
         return a.answer(), b.answer()
 
+    def establish(observe_listen):
+        """B listens, A connects from its port and sends a line, B accepts and reads it; observed established."""
+        b.do('listen %s %d' % (addr_b, port_b))
+        if observe_listen:
+            observe('listen')
+        a.do('bind %s %d' % (addr_a, port_a))
+        a.do('connect %s %d' % (addr_b, port_b))
+        b.do('accept')
+        a.do('send hello')
+        b.do('recv')
+        observe('established')
+
     status = 0
     observe('start')
     if scenario == 'refused':
@@ -160,13 +172,7 @@ def driver(scenario, ns_a, ns_b, port_a, port_b, addr_a, addr_b):
         a.do('close')
         observe('end')
     elif scenario == 'write-after-close':
-        b.do('listen %s %d' % (addr_b, port_b))
-        a.do('bind %s %d' % (addr_a, port_a))
-        a.do('connect %s %d' % (addr_b, port_b))
-        b.do('accept')
-        a.do('send hello')
-        b.do('recv')
-        observe('established')
+        establish(observe_listen=False)
         b.do('close')
         observe('server closed')
         a.do('send more after your close')
@@ -174,14 +180,7 @@ def driver(scenario, ns_a, ns_b, port_a, port_b, addr_a, addr_b):
         a.do('close')
         observe('end')
     elif scenario in ('abort', 'simultaneous-close'):
-        b.do('listen %s %d' % (addr_b, port_b))
-        observe('listen')
-        a.do('bind %s %d' % (addr_a, port_a))
-        a.do('connect %s %d' % (addr_b, port_b))
-        b.do('accept')
-        a.do('send hello')
-        b.do('recv')
-        observe('established')
+        establish(observe_listen=True)
         if scenario == 'abort':
             a.do('linger0')
             a.do('close')
