@@ -15,7 +15,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function startServe(dataDir) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'handshake-lab.js'), 'serve', '--port', '0', '--no-open-browser', ...(process.getuid?.() === 0 ? ['--allow-root'] : [])], {
+    // BENCH_SERVE_NODE_ARGS: extra Node flags for serve (e.g. --cpu-prof --cpu-prof-dir=DIR to profile the load).
+    const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'handshake-lab.js'), 'serve', '--port', '0', '--no-open-browser', ...(process.getuid?.() === 0 ? ['--allow-root'] : [])], {
       cwd: root, env: { ...process.env, HANDSHAKE_LAB_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
