@@ -367,6 +367,61 @@ describe('no client can exhaust or freeze the server (issue 13, 4)', () => {
     t.close();
   });
 
+  it('a burst of large pulls from a client that never reads is taken one at a time (fresh eyes: 20 sockets × 8 listConnections of 7 MB held 2.2 GB)', async () => {
+    const t = await teacher();
+    const taken: string[] = [];
+    const real = service.handle.bind(service);
+    // Answers of 16 MB each: a connection list of 30,000 connections, a series of a long connection, 10,000 long rows.
+    const spy = vi.spyOn(service, 'handle').mockImplementation(async (m, p, c) => {
+      if (m !== 'listConnections' && m !== 'getSeries' && m !== 'getFrames' && m !== 'getLadder') return real(m, p, c);
+      taken.push(m);
+      return Array.from({ length: 2000 }, (_, i) => ({ stream: i, note: 'x'.repeat(8 * 1024) })) as never;
+    });
+    try {
+      (t.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      // Read by the server in one go, before any answer is made: the limit in number alone took all eight.
+      const burst = [
+        ...Array.from({ length: 4 }, () => ({ method: 'listConnections', params: {} })),
+        { method: 'getSeries', params: { stream: 0, kind: 'stevens' } },
+        { method: 'getFrames', params: { start: 0, count: 10_000 } },
+        { method: 'getLadder', params: { stream: 0, count: 10_000 } },
+        { method: 'getLadder', params: { stream: 0 } },
+      ];
+      for (const [i, b] of burst.entries()) t.ws.send(JSON.stringify({ id: 7000 + i, ...b }));
+      await new Promise((r) => setTimeout(r, 1500));
+      // The first answer alone is more than the kernel's socket buffers take: the others wait unread.
+      expect(taken.length).toBe(1);
+    } finally {
+      spy.mockRestore();
+      t.close();
+    }
+  });
+
+  it('a large answer held back by a client that stopped reading arrives whole once it reads, and the requests behind it are answered', async () => {
+    const s = await student();
+    await s.session();
+    const real = service.handle.bind(service);
+    const spy = vi.spyOn(service, 'handle').mockImplementation(async (m, p, c) => {
+      if (m !== 'listConnections') return real(m, p, c);
+      return Array.from({ length: 2000 }, (_, i) => ({ stream: i, note: 'x'.repeat(8 * 1024) })) as never;
+    });
+    try {
+      const socket = (s.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      socket.pause();
+      const big = s.call('listConnections');
+      await new Promise((r) => setTimeout(r, 300));
+      const behind = [s.call('getStatus'), s.call('listConnections'), s.call('getStatus')];
+      await new Promise((r) => setTimeout(r, 300));
+      socket.resume();
+      // Both answered, in full, once the client reads again.
+      for (const r of [big, behind[1]]) expect(((await r) as { result: unknown[] }).result).toHaveLength(2000);
+      for (const r of [behind[0], behind[2]]) expect(await r).toHaveProperty('result.capture');
+    } finally {
+      spy.mockRestore();
+      s.close();
+    }
+  });
+
   it('a live push is serialized and encoded once for every student following it: each socket is handed the same bytes', async () => {
     const { default: WebSocket } = await import('ws');
     const t = await teacher();
