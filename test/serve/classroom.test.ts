@@ -635,6 +635,22 @@ describe('a student cannot take every place (fresh eyes: 310 sockets from one cl
     expect(s2.classroom.progress.learners().map((r) => r.learner).sort()).toEqual(['learner-one-0001', 'learner-two-0002']);
     await s2.dispose();
   });
+
+  it('a student is let in while idle sessions can be freed, however many the teacher\'s tabs left (fresh eyes: refused with 299 idle sessions)', async () => {
+    const s2 = new Service({
+      transport: 'websocket', dataDir: join(dir, 'data-room2'), lessonsDir: null, log: () => undefined, pushIntervalMs: 0,
+      limits: { maxSessions: 12, teacherReserve: 4 },
+    });
+    const client = (id: string) => ({ id, emit: () => undefined });
+    // The teacher's tabs take every place, then all of them close (a break, a reload of every tab).
+    const tabs = Array.from({ length: 12 }, (_, i) => `t${i}`);
+    for (const id of tabs) expect(s2.connect(client(id), { role: 'teacher', loopback: true })).not.toBeNull();
+    for (const id of tabs) s2.detach(id);
+    // Twelve idle sessions, eight places for students: the first student frees what it takes to get one.
+    expect(s2.connect(client('s0'), { role: 'student', loopback: true })).not.toBeNull();
+    expect([...s2.hub.allSessions()].length).toBeLessThanOrEqual(8);
+    await s2.dispose();
+  });
 });
 
 describe('no synchronous process spawn where requests are served', () => {
