@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -235,6 +236,24 @@ describe('files confined (issue 13, 2)', () => {
     expect(await t.call('openFile', { path: '/dev/zero' })).toMatchObject({ error: { code: 'file_error', message: '/dev/zero: is not a regular file' } });
     // The file threads are free: a real open still works.
     await t.ok('openFile', { path: capture });
+    t.close();
+  });
+
+  it('importLesson of a FIFO or a device is refused at once (fresh eyes: /dev/zero grew the server to 14 GB, a FIFO froze it)', { timeout: 20_000 }, async () => {
+    const t = await teacher();
+    const fifo = join(dir, 'lesson-fifo.json');
+    spawnSync('mkfifo', [fifo]);
+    // A writer after 3 s on a thread of its own, so that a server blocked on the pipe comes back (and the test fails).
+    const writer = new Worker(`setTimeout(() => require('node:fs').closeSync(require('node:fs').openSync(${JSON.stringify(fifo)}, 'w')), 3000)`, { eval: true });
+    await new Promise((r) => writer.once('online', r));
+    try {
+      const t0 = performance.now();
+      expect(await t.call('importLesson', { path: fifo })).toMatchObject({ error: { code: 'bad_request', message: `cannot import ${fifo}: not a regular file` } });
+      expect(performance.now() - t0).toBeLessThan(1000);
+    } finally {
+      await writer.terminate();
+    }
+    expect(await t.call('importLesson', { path: '/dev/zero' })).toMatchObject({ error: { code: 'bad_request', message: 'cannot import /dev/zero: not a regular file' } });
     t.close();
   });
 
