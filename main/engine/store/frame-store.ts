@@ -7,7 +7,7 @@ import { TCP_FIN, TCP_RST, TCP_SYN } from '../types';
 import type { StoreConnection as ConnectionSummary, StorePrograms, StoreRow as FrameRow } from './types';
 import { newSession, type Session } from '../session';
 import { TcpTracker, type StreamOnly } from '../tcp/tracker';
-import { StateTracker, type StateReport } from '../tcp/states';
+import { EVIDENCE_HORIZON, StateTracker, type StateReport } from '../tcp/states';
 import { connectionStart } from '../tcp/state-machine';
 import { ArenaWriter, type ArenaReader } from './arena';
 import { f64, i32, Interner, u16, u32, u8 } from './columns';
@@ -22,6 +22,7 @@ import { payloadIsData } from '../dissect/tcp-payload';
 import { storeFastPath } from '../dissect/index';
 import { WindowFrame } from '../io/reader';
 import { endpointName } from './labels';
+import type { StoreParts } from './store-delta';
 import {
   flagMask, flagsOf, packStates, readTcpBasics, readTcpRecord, unpackStates, writeTcpRecord, type RecordStrings,
   type TimeContext,
@@ -177,6 +178,16 @@ export class FrameStore {
   streamFramesWalked = 0;
   /** The programs behind a live connection's ends, as the back end learned them from the OS. */
   private readonly programs = new Map<number, StorePrograms>();
+  /**
+   * Frames whose rare facts (notes, extras, block facts…) were set, or whose states and record a later
+   * segment revised, since the last delta (store-delta.ts); null when no delta is ever taken.
+   */
+  private journal: number[] | null = null;
+  /**
+   * A store whose first pass ran elsewhere (adopted deltas): each stream's frames whose states may still
+   * change, as that pass's state tracker said (connection().provisionalFrom); null otherwise.
+   */
+  private provisional: Map<number, number[]> | null = null;
 
   constructor(private bytes: ByteSource | null = null, options: { infoCacheSize?: number } = {}) {
     this.session!.recording = true;
@@ -195,6 +206,52 @@ export class FrameStore {
    */
   seal(): void {
     this.session = null;
+    this.provisional?.clear();
+  }
+
+  /** Its columns, records and rare facts, for store-delta.ts (which copies a first pass into another store). */
+  parts(): StoreParts {
+    const cols = {
+      off: this.off, sec: this.sec, nsec: this.nsec, caplen: this.caplen, wirelen: this.wirelen, link: this.link, src: this.src,
+      dst: this.dst, proto: this.proto, stream: this.stream, tflags: this.tflags, aflags: this.aflags, states: this.states,
+      misc: this.misc, prev: this.prev, rec: this.rec, tapes: this.tapes,
+    };
+    const streamCols = {
+      sFirst: this.sFirst, sLast: this.sLast, sClient: this.sClient, sServer: this.sServer, sFramesC: this.sFramesC,
+      sFramesS: this.sFramesS, sBytesC: this.sBytesC, sBytesS: this.sBytesS, sStates: this.sStates, sIrtt: this.sIrtt,
+      sHandshake: this.sHandshake, sStartStates: this.sStartStates, sStartCause: this.sStartCause, sRetrans: this.sRetrans,
+    };
+    return {
+      cols, streamCols, names: this.names, strings: this.strings, arena: this.arena, longStrings: this.longStrings, links: this.links,
+      extras: this.extras, notes: this.notes, blockFacts: this.blockFacts, unanalysed: this.unanalysed, untimed: this.untimed,
+      revisedFrom: this.revisedFrom, session: this.session,
+      journal: () => {
+        const j = this.journal ?? [];
+        this.journal = [];
+        return j;
+      },
+      scalars: () => ({ t0: this.t0, streamCount: this.streamCount, missedSegments: this.missedSegments }),
+      adopted: (t0, streamCount, missedSegments, open) => {
+        // Its own first pass will never run: the trackers go, and the provisional frames come from the other's.
+        this.session = null;
+        if (!this.t0) this.t0 = t0;
+        this.streamCount = streamCount;
+        this.missedSegments = missedSegments;
+        const p = (this.provisional ??= new Map());
+        for (const [stream, frames] of open) {
+          if (frames.length) p.set(stream, frames);
+          else p.delete(stream);
+        }
+      },
+    };
+  }
+
+  /** An adopted store's provisionalFrom: the first frame of the stream still within the evidence horizon. */
+  private provisionalOf(s: number): number | null {
+    const frames = this.provisional?.get(s);
+    if (!frames) return null;
+    for (const f of frames) if (this.total + 1 - f <= EVIDENCE_HORIZON) return f;
+    return null;
   }
 
   get total(): number {
@@ -307,16 +364,28 @@ export class FrameStore {
     this.caplen.push(capturedLength(raw));
     this.wirelen.push(raw.len);
     this.link.push(this.linkId(raw));
-    if (raw.noTimestamp || raw.hasTimestamp === false) this.untimed.add(n);
+    if (raw.noTimestamp || raw.hasTimestamp === false) {
+      this.untimed.add(n);
+      this.journal?.push(n);
+    }
     this.src.push(this.names.id(src));
     this.dst.push(this.names.id(dst));
     this.proto.push(this.names.id(protocol));
     const states = report ? report.states : null;
     this.states.push(packStates(states));
-    if (report?.notes) this.notes.set(n, report.notes);
+    if (report?.notes) {
+      this.notes.set(n, report.notes);
+      this.journal?.push(n);
+    }
     const facts = blockFacts(raw);
-    if (facts) this.blockFacts.set(n, facts);
-    if (tcpOnly) this.unanalysed.set(n, tcpOnly);
+    if (facts) {
+      this.blockFacts.set(n, facts);
+      this.journal?.push(n);
+    }
+    if (tcpOnly) {
+      this.unanalysed.set(n, tcpOnly);
+      this.journal?.push(n);
+    }
     this.tapes.push(tape);
     let misc = malformed ? MISC_MALFORMED : 0;
     if (tcp) {
@@ -333,7 +402,10 @@ export class FrameStore {
       ctx.streamPrev = isNew ? t : this.timeOf(this.sLast.get(s));
       ctx.streamInitialRtt = isNew ? NaN : this.sIrtt.get(s);
       const { addr, extra } = writeTcpRecord(this.arena, { analysis: a, len: seg.len, tcpFlags: seg.flags, transitions }, ctx, this.strings);
-      if (extra) this.extras.set(n, extra);
+      if (extra) {
+        this.extras.set(n, extra);
+        this.journal?.push(n);
+      }
       this.rec.push(addr);
       this.stream.push(s);
       this.tflags.push(seg.flags);
@@ -538,6 +610,7 @@ export class FrameStore {
   private revise(n: number, stream: number, report: StateReport): void {
     const i = n - 1;
     if (n > this.total || this.stream.get(i) !== stream) return;
+    this.journal?.push(n);
     this.states.set(i, packStates(report.states));
     if (report.notes) this.notes.set(n, report.notes);
     else this.notes.delete(n);
@@ -641,7 +714,7 @@ export class FrameStore {
       lastFrame: last,
       handshakeRtt: this.sHandshake.get(s) === RTT_HANDSHAKE ? irtt : null,
       startStates: this.startOf(s),
-      provisionalFrom: this.session?.states.openFrom(s, this.total) ?? null,
+      provisionalFrom: this.session ? this.session.states.openFrom(s, this.total) : this.provisionalOf(s),
       retransmissions: this.sRetrans.get(s),
       ...(this.programs.has(s) ? { programs: this.programs.get(s) } : {}),
     };
