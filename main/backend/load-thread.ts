@@ -52,7 +52,7 @@ type Message = FrameBatch | LoadEnd;
 export function loadInWorker(path: string, totalBytes: number, hooks: LoadHooks, workerFile: string): Promise<LoadOutcome | null> {
   let worker: Worker;
   try {
-    worker = new Worker(workerFile, { workerData: { path, totalBytes, inFlight: IN_FLIGHT } satisfies LoadWorkerData });
+    worker = new Worker(workerFile, { workerData: { path, totalBytes, inFlight: IN_FLIGHT, store: !!hooks.store } satisfies LoadWorkerData });
   } catch (e) {
     hooks.log?.(`loading ${path} on the event loop: the loading thread did not start (${e instanceof Error ? e.message : String(e)})`);
     return Promise.resolve(null);
@@ -115,8 +115,13 @@ export function loadInWorker(path: string, totalBytes: number, hooks: LoadHooks,
       // A batch: stored in slices, the event loop served in between.
       reader.use(m);
       if (m.sectionComments) comments = m.sectionComments;
+      const stored = m.delta && hooks.store;
+      // Stored on the thread: its store's delta adopted at once; only frames a view wants decoded are made.
+      if (stored && m.delta) stored.adopt(m.delta, m);
+      const from = m.delta ? m.delta.from : 0;
       for (let i = 0; i < m.count; i++) {
-        hooks.frame(reader.frame(i), reader.fileOffset(i));
+        if (!stored) hooks.frame(reader.frame(i), reader.fileOffset(i));
+        else if (stored.wants(from + i)) stored.stored(reader.frame(i), from + i);
         if (i % FRAMES_PER_CHECK === FRAMES_PER_CHECK - 1 && performance.now() - sliceStart > SLICE_MS) {
           hooks.progress(bytesRead, totalBytes);
           await nextTurn();

@@ -8,13 +8,17 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CaptureFormatError } from '../engine/io/errors';
 import { CaptureReader } from '../engine/io/reader';
 import type { RawFrame } from '../engine/types';
-import { BatchWriter, type FrameBatch, type LoadEnd } from './load-batch';
+import { FrameStore } from '../engine/store/frame-store';
+import { deltaBuffers, DeltaTaker, type DeltaTransition } from '../engine/store/store-delta';
+import { BatchReader, BatchWriter, type FrameBatch, type LoadEnd } from './load-batch';
 
 export interface LoadWorkerData {
   path: string;
   totalBytes: number;
   /** Batches sent and not yet acknowledged, at most. */
   inFlight: number;
+  /** Store the frames here too, and send each batch with its store delta (the event loop adopts it). */
+  store?: boolean;
 }
 
 /** The first reads and batches are small, so the first rows show at once; later ones are larger. */
@@ -47,6 +51,24 @@ function start(port: MessagePort, data: LoadWorkerData): void {
   void run(port, data, post).finally(() => port.close());
 }
 
+/** Ingests a batch's frames into the thread's store, and adds the store's delta (and its buffers) to the batch. */
+function storeBatch(store: FrameStore, taker: DeltaTaker, reader: BatchReader, b: { batch: FrameBatch; transfer: ArrayBuffer[] }): void {
+  const batch = b.batch;
+  reader.use(batch);
+  const transitions: DeltaTransition[] = [];
+  for (let i = 0; i < batch.count; i++) {
+    const r = store.ingest(reader.frame(i), batch.fileOffset[i]);
+    if (r.transitions && r.transitions.length && r.states) transitions.push({ n: r.number, states: r.states, transitions: r.transitions });
+  }
+  batch.delta = taker.take(transitions);
+  // The store's dissectors may keep views of the frames' bytes (a PDU being reassembled): a copy of the
+  // bytes used travels, the batch's own buffer stays here.
+  const bytes = batch.bytes.slice(0, batch.start[batch.count]);
+  b.transfer[b.transfer.indexOf(batch.bytes.buffer as ArrayBuffer)] = bytes.buffer;
+  batch.bytes = bytes;
+  for (const buf of deltaBuffers(batch.delta)) b.transfer.push(buf);
+}
+
 async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: FrameBatch; transfer: ArrayBuffer[] }) => Promise<void>): Promise<void> {
   const { path, totalBytes } = data;
   const reader = new CaptureReader();
@@ -57,9 +79,15 @@ async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: F
   const ready: { batch: FrameBatch; transfer: ArrayBuffer[] }[] = [];
   let sentComments = 0;
   let bytesRead = 0;
+  // The store's first pass: every frame ingested by the same code as on the event loop, from the batch
+  // exactly as the event loop would read it back (BatchReader).
+  const store = data.store ? new FrameStore(null, { infoCacheSize: 0 }) : null;
+  const taker = store ? new DeltaTaker(store) : null;
+  const batchReader = new BatchReader();
   const cut = (at: number) => {
     const b = writer.take(at);
     if (!b) return;
+    if (store && taker) storeBatch(store, taker, batchReader, b);
     const comments = reader.sectionComments.flat();
     if (comments.length !== sentComments) {
       b.batch.sectionComments = comments;

@@ -9,6 +9,7 @@ import { ApiError } from '../api/contract';
 import { parseEventComment } from '../api/experiment';
 import type { CaptureStatus, Counters, ExperimentEvent, FrameRow, LoadProgress } from '../api/types';
 import { FrameStore } from '../engine/store/frame-store';
+import { adoptDelta, type StoreDelta } from '../engine/store/store-delta';
 import type { RawFrame } from '../engine/types';
 import { StoryLog } from './experiment-story';
 import { FileBytes } from './file-bytes';
@@ -120,6 +121,39 @@ export class Source {
         this.changedStreams.add(rev.stream);
       }
     }
+    this.counted(1);
+  }
+
+  /**
+   * Takes a batch the loading thread stored (its store's delta, store-delta.ts) and notes what the next
+   * push should carry, as `ingest` does frame by frame: the streams it touched, the transitions its
+   * frames made, the revisions of earlier frames. (Frames a view wants decoded are handed to the views
+   * by the loader: they need the frames' bytes.)
+   */
+  adopt(delta: StoreDelta): void {
+    adoptDelta(this.store, delta);
+    for (const s of delta.streams) this.changedStreams.add(s);
+    const streams = delta.cols.stream;
+    for (const t of delta.transitions) {
+      this.pendingTransitions.push({ stream: streams[t.n - delta.from], frame: t.n, states: t.states, transitions: t.transitions });
+      if (this.pendingTransitions.length > 2 * MAX_TRANSITIONS_PER_PUSH) this.pendingTransitions.splice(0, MAX_TRANSITIONS_PER_PUSH);
+    }
+    for (const rev of this.store.takeRevised()) {
+      const from = this.pendingRevisions.get(rev.stream);
+      if (from === undefined || rev.fromFrame < from) this.pendingRevisions.set(rev.stream, rev.fromFrame);
+      this.changedStreams.add(rev.stream);
+    }
+    this.counted(delta.count);
+  }
+
+  /** A view caught up to frame `n` (stored, not yet seen by the views) gets its full decode. */
+  private viewsAdd(raw: RawFrame, n: number): void {
+    const d = this.store.decodeStored(raw, n);
+    this.views.added(d.frame, raw.data, d.sources.map((x) => x.data));
+  }
+
+  /** `frames` more stored now (the frame rate, the last frame's time). */
+  private counted(frames: number): void {
     const now = (this.lastFrameAt = Date.now());
     const second = Math.floor(now / 1000);
     if (second !== this.rateSecond) {
@@ -127,7 +161,7 @@ export class Source {
       this.rateSecond = second;
       this.rateCount = 0;
     }
-    this.rateCount++;
+    this.rateCount += frames;
   }
 
   /** Frames stored in the last whole second or in this one, whichever is more (how fast frames come now). */
@@ -220,6 +254,17 @@ export class Source {
           lastProgress = now;
           const p = progress(bytesRead, totalBytes, false);
           for (const v of this.viewers) v.sourceProgress(p);
+        },
+        store: {
+          adopt: (delta, batch) => {
+            this.counters.captured += delta.count;
+            this.adopt(delta);
+            for (const [i, f] of batch.facts) {
+              if (f.comments) for (const c of f.comments) { const e = parseEventComment(c, delta.from + i); if (e) frameEvents.push(e); }
+            }
+          },
+          wants: (n) => this.views.wants(n),
+          stored: (raw, n) => this.viewsAdd(raw, n),
         },
         cancelled: () => state.cancel || this.disposed,
         maxPlainBytes: o.maxPlainBytes,
