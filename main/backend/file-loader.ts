@@ -7,7 +7,7 @@ import { CaptureReader } from '../engine/io/reader';
 import { CaptureFormatError } from '../engine/io/errors';
 import type { RawFrame } from '../engine/types';
 import type { StoreDelta } from '../engine/store/store-delta';
-import type { FrameBatch } from './load-batch';
+import type { FrameFacts } from './load-batch';
 import { gzipProblem, isGzipFile, isZlibError } from '../capture/compressed';
 import { newPlainCopy } from './plain-copies';
 import { loadInWorker, loadWorkerFile } from './load-thread';
@@ -43,12 +43,12 @@ export interface LoadHooks {
 }
 
 export interface StoredHooks {
-  /** A batch's delta (its frames are `delta.from` …) and the batch itself (block facts, comments). */
-  adopt(delta: StoreDelta, batch: FrameBatch): void;
+  /** A batch's delta (its frames are `delta.from` …), and the block facts of those that have any ([index in the batch, facts]). */
+  adopt(delta: StoreDelta, facts: [number, FrameFacts][]): void;
   /** Whether frame `n`, adopted, is wanted decoded (a display filter caught up to it). */
   wants(n: number): boolean;
-  /** Frame `n` as read, for a `wants` that said yes. */
-  stored(raw: RawFrame, n: number): void;
+  /** Frame `n`, adopted, for a `wants` that said yes (its bytes are re-read from the file). */
+  stored(n: number): void;
 }
 
 /** `sectionComments`: the pcapng section headers' comments, in order (an experiment's calls travel there). */

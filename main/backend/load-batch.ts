@@ -5,7 +5,6 @@
 // what a pcapng block says beside a frame's bytes (comments, flags, drops, custom block) is rare, and
 // sent for the frames that have it.
 import type { RawFrame } from '../engine/types';
-import type { StoreDelta } from '../engine/store/store-delta';
 
 /** A frame's fields that many frames share: everything but its bytes, lengths, time and block facts. */
 export type FrameMeta = Pick<RawFrame, 'linktype' | 'interface' | 'section' | 'noTimestamp' | 'noInterfaceId' | 'hasTimestamp' | 'pcapng' | 'tsPrecision'>;
@@ -32,8 +31,6 @@ export interface FrameBatch {
   bytesRead: number;
   /** The section headers' comments, when they changed since the last batch. */
   sectionComments?: string[];
-  /** When the loading thread stores the frames too: what its store gained with them (store-delta.ts). */
-  delta?: StoreDelta;
 }
 
 /** The loading thread's last word: how the file ended (the frames before it came in batches). */

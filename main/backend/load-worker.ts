@@ -8,9 +8,8 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CaptureFormatError } from '../engine/io/errors';
 import { CaptureReader } from '../engine/io/reader';
 import type { RawFrame } from '../engine/types';
-import { FrameStore } from '../engine/store/frame-store';
-import { deltaBuffers, DeltaTaker, type DeltaTransition } from '../engine/store/store-delta';
-import { BatchReader, BatchWriter, type FrameBatch, type LoadEnd } from './load-batch';
+import { BatchWriter, type FrameBatch, type LoadEnd } from './load-batch';
+import { StoreBatcher, type StoredBatch } from './load-store';
 
 export interface LoadWorkerData {
   path: string;
@@ -42,7 +41,7 @@ function start(port: MessagePort, data: LoadWorkerData): void {
       w?.();
     }
   });
-  const post = async (b: { batch: FrameBatch; transfer: ArrayBuffer[] }): Promise<void> => {
+  const post = async (b: { batch: FrameBatch | StoredBatch; transfer: ArrayBuffer[] }): Promise<void> => {
     while (credits <= 0) await new Promise<void>((r) => { wake = r; });
     credits--;
     port.postMessage(b.batch, b.transfer);
@@ -51,57 +50,42 @@ function start(port: MessagePort, data: LoadWorkerData): void {
   void run(port, data, post).finally(() => port.close());
 }
 
-/** Ingests a batch's frames into the thread's store, and adds the store's delta (and its buffers) to the batch. */
-function storeBatch(store: FrameStore, taker: DeltaTaker, reader: BatchReader, b: { batch: FrameBatch; transfer: ArrayBuffer[] }): void {
-  const batch = b.batch;
-  reader.use(batch);
-  const transitions: DeltaTransition[] = [];
-  for (let i = 0; i < batch.count; i++) {
-    const r = store.ingest(reader.frame(i), batch.fileOffset[i]);
-    if (r.transitions && r.transitions.length && r.states) transitions.push({ n: r.number, states: r.states, transitions: r.transitions });
-  }
-  batch.delta = taker.take(transitions);
-  // The store's dissectors may keep views of the frames' bytes (a PDU being reassembled): a copy of the
-  // bytes used travels, the batch's own buffer stays here.
-  const bytes = batch.bytes.slice(0, batch.start[batch.count]);
-  b.transfer[b.transfer.indexOf(batch.bytes.buffer as ArrayBuffer)] = bytes.buffer;
-  batch.bytes = bytes;
-  for (const buf of deltaBuffers(batch.delta)) b.transfer.push(buf);
-}
-
-async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: FrameBatch; transfer: ArrayBuffer[] }) => Promise<void>): Promise<void> {
+async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: FrameBatch | StoredBatch; transfer: ArrayBuffer[] }) => Promise<void>): Promise<void> {
   const { path, totalBytes } = data;
   const reader = new CaptureReader();
   // Classic pcap frames refill one object: the writer copies what it needs at once.
   reader.reuseFrames = true;
   const writer = new BatchWriter(FIRST_BATCH_FRAMES, BATCH_BYTES);
   /** Batches cut while the reader was parsing a chunk (sent once it returns). */
-  const ready: { batch: FrameBatch; transfer: ArrayBuffer[] }[] = [];
+  const ready: { batch: FrameBatch | StoredBatch; transfer: ArrayBuffer[] }[] = [];
   let sentComments = 0;
   let bytesRead = 0;
-  // The store's first pass: every frame ingested by the same code as on the event loop, from the batch
-  // exactly as the event loop would read it back (BatchReader).
-  const store = data.store ? new FrameStore(null, { infoCacheSize: 0 }) : null;
-  const taker = store ? new DeltaTaker(store) : null;
-  const batchReader = new BatchReader();
+  // Asked to store the frames too: they are ingested here as they are parsed, and batches carry the
+  // store's deltas instead of the frames (load-store.ts).
+  const stored = data.store ? new StoreBatcher(FIRST_BATCH_FRAMES) : null;
+  const batcher = stored ?? writer;
   const cut = (at: number) => {
-    const b = writer.take(at);
+    const b = stored ? stored.take(at) : writer.take(at);
     if (!b) return;
-    if (store && taker) storeBatch(store, taker, batchReader, b);
     const comments = reader.sectionComments.flat();
     if (comments.length !== sentComments) {
       b.batch.sectionComments = comments;
       sentComments = comments.length;
     }
     ready.push(b);
-    writer.maxFrames = Math.min(BATCH_FRAMES, writer.maxFrames * 4);
+    batcher.maxFrames = Math.min(BATCH_FRAMES, batcher.maxFrames * 4);
   };
   let chunkEnd = 0;
-  const sink = (raw: RawFrame) => {
-    const caplen = raw.data.length;
-    if (writer.wouldOverflow(caplen)) cut(chunkEnd);
-    writer.add(raw, reader.dataOffset, caplen);
-  };
+  const sink = stored
+    ? (raw: RawFrame) => {
+      if (stored.full) cut(chunkEnd);
+      stored.add(raw, reader.dataOffset);
+    }
+    : (raw: RawFrame) => {
+      const caplen = raw.data.length;
+      if (writer.wouldOverflow(caplen)) cut(chunkEnd);
+      writer.add(raw, reader.dataOffset, caplen);
+    };
   const flush = async () => {
     while (ready.length) await post(ready.shift() as (typeof ready)[number]);
   };
@@ -125,7 +109,7 @@ async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: F
       bytesRead += n;
       // The first batches go at the end of each read (the first rows at once); later ones once full
       // (each batch costs the main thread a message and an acknowledgement).
-      if (writer.maxFrames < BATCH_FRAMES) cut(bytesRead);
+      if (batcher.maxFrames < BATCH_FRAMES) cut(bytesRead);
       await flush();
       size = Math.min(MAX_CHUNK, size * 4);
     }

@@ -146,8 +146,16 @@ export class Source {
     this.counted(delta.count);
   }
 
-  /** A view caught up to frame `n` (stored, not yet seen by the views) gets its full decode. */
-  private viewsAdd(raw: RawFrame, n: number): void {
+  /** A view caught up to frame `n` (stored, not yet seen by the views) gets its full decode (its bytes re-read). */
+  private viewsAdd(n: number): void {
+    let raw: RawFrame;
+    try {
+      raw = this.withBytes(() => this.store.raw(n));
+    } catch (e) {
+      // The file went away mid-load: the views wait (their scan re-reads frames, and says why it cannot).
+      this.log(`frame ${n} not checked by the display filters: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
     const d = this.store.decodeStored(raw, n);
     this.views.added(d.frame, raw.data, d.sources.map((x) => x.data));
   }
@@ -256,15 +264,15 @@ export class Source {
           for (const v of this.viewers) v.sourceProgress(p);
         },
         store: {
-          adopt: (delta, batch) => {
+          adopt: (delta, facts) => {
             this.counters.captured += delta.count;
             this.adopt(delta);
-            for (const [i, f] of batch.facts) {
+            for (const [i, f] of facts) {
               if (f.comments) for (const c of f.comments) { const e = parseEventComment(c, delta.from + i); if (e) frameEvents.push(e); }
             }
           },
           wants: (n) => this.views.wants(n),
-          stored: (raw, n) => this.viewsAdd(raw, n),
+          stored: (n) => this.viewsAdd(n),
         },
         cancelled: () => state.cancel || this.disposed,
         maxPlainBytes: o.maxPlainBytes,

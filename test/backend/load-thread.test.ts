@@ -78,7 +78,7 @@ async function loadStored(file: string): Promise<Loaded & { decodes: unknown[]; 
       adopt: (delta) => { threaded ||= liveLoadThreads.size > 0; adopted += delta.count; adoptDelta(store, delta); },
       // Every third frame "wanted by a view": decoded from the adopted store and the batch's bytes.
       wants: (n) => n % 3 === 0,
-      stored: (raw, n) => { decodes.push(JSON.parse(JSON.stringify(store.decodeStored(raw, n).frame))); },
+      stored: (n) => { decodes.push(JSON.parse(JSON.stringify(store.decodeStored(store.raw(n), n).frame))); },
     },
     progress: () => undefined,
     cancelled: () => false,

@@ -23,6 +23,7 @@ import { storeFastPath } from '../dissect/index';
 import { WindowFrame } from '../io/reader';
 import { endpointName } from './labels';
 import type { StoreParts } from './store-delta';
+import { ownFrame } from './own-frame';
 import {
   flagMask, flagsOf, packStates, readTcpBasics, readTcpRecord, unpackStates, writeTcpRecord, type RecordStrings,
   type TimeContext,
@@ -189,10 +190,14 @@ export class FrameStore {
    */
   private provisional: Map<number, number[]> | null = null;
 
-  constructor(private bytes: ByteSource | null = null, options: { infoCacheSize?: number } = {}) {
+  /** Frames handed to `ingest` may be refilled afterwards (a reader's reused frame): copied before the full dissector keeps them. */
+  private readonly borrowedFrames: boolean;
+
+  constructor(private bytes: ByteSource | null = null, options: { infoCacheSize?: number; borrowedFrames?: boolean } = {}) {
     this.session!.recording = true;
     this.reader = this.arena.reader();
     this.infoCacheSize = options.infoCacheSize ?? 10_000;
+    this.borrowedFrames = options.borrowedFrames ?? false;
   }
 
   /** Where frame bytes are re-read from (may be set after frames were added, e.g. once a file is open). */
@@ -297,7 +302,7 @@ export class FrameStore {
     const n = this.off.length + 1;
     const seg = this.fastEligible(raw, n, session);
     if (!seg) {
-      const d = this.add(raw, dataOffset);
+      const d = this.add(this.borrowedFrames ? ownFrame(raw) : raw, dataOffset);
       return { number: n, stream: d.tcp ? d.tcp.analysis.stream : -1, states: d.frame.states, transitions: d.frame.transitions, full: d };
     }
     if (!this.t0) this.t0 = { sec: raw.tsSec, nsec: raw.tsNsec };
