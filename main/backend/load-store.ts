@@ -5,7 +5,7 @@
 // carries no frame bytes: a frame a view wants decoded on the event loop is re-read from the file, as any
 // stored frame is.
 import { FrameStore } from '../engine/store/frame-store';
-import { deltaBuffers, DeltaTaker, type DeltaTransition, type StoreDelta } from '../engine/store/store-delta';
+import { deltaBuffers, DeltaTaker, type StoreDelta } from '../engine/store/store-delta';
 import type { RawFrame } from '../engine/types';
 import type { FrameFacts } from './load-batch';
 
@@ -27,7 +27,9 @@ export class StoreBatcher {
   private readonly store = new FrameStore(null, { infoCacheSize: 0, borrowedFrames: true });
   private readonly taker = new DeltaTaker(this.store);
   private facts: [number, FrameFacts][] = [];
-  private transitions: DeltaTransition[] = [];
+  private transitions: number[] = [];
+  private readonly rec = this.store.parts().cols.rec;
+  private readonly states = this.store.parts().cols.states;
   count = 0;
 
   /** Frames per batch from the next batch on (the first batches are smaller, to show rows at once). */
@@ -39,7 +41,8 @@ export class StoreBatcher {
 
   add(raw: RawFrame, dataOffset: number): void {
     const r = this.store.ingest(raw, dataOffset);
-    if (r.transitions && r.transitions.length && r.states) this.transitions.push({ n: r.number, states: r.states, transitions: r.transitions });
+    // The frame, its states and its record as ingested (StoreDelta.transitions).
+    if (r.transitions && r.transitions.length && r.states) this.transitions.push(r.number, this.states.get(r.number - 1), this.rec.get(r.number - 1));
     // What BatchWriter keeps of a frame's block facts.
     if ((raw.comments && raw.comments.length) || raw.packetFlags !== undefined || raw.dropCount !== undefined || raw.custom) {
       const f: FrameFacts = {};

@@ -10,6 +10,8 @@ import { parseEventComment } from '../api/experiment';
 import type { CaptureStatus, Counters, ExperimentEvent, FrameRow, LoadProgress } from '../api/types';
 import { FrameStore } from '../engine/store/frame-store';
 import { adoptDelta, type StoreDelta } from '../engine/store/store-delta';
+import { unpackStates } from '../engine/store/tcp-record';
+import type { EndpointStates } from '../engine/types';
 import type { RawFrame } from '../engine/types';
 import { StoryLog } from './experiment-story';
 import { FileBytes } from './file-bytes';
@@ -22,6 +24,9 @@ export type SourceKind = 'file' | 'capture' | 'experiment' | 'lesson' | 'empty';
 /** Connections and transitions pushed per tick at most (the rest are in the store, to pull). */
 const MAX_CONNECTIONS_PER_PUSH = 200;
 const MAX_TRANSITIONS_PER_PUSH = 1000;
+
+/** A transition entry sure to be dropped before the next push (never sent). */
+const DROPPED: ApiEvents['transitions'][number] = { stream: -1, frame: 0, states: { client: 'CLOSED', server: 'CLOSED' }, transitions: [] };
 
 /** Who looks at a source: told when its status changes and how a load progresses. */
 export interface SourceViewer {
@@ -133,9 +138,14 @@ export class Source {
   adopt(delta: StoreDelta): void {
     adoptDelta(this.store, delta);
     for (const s of delta.streams) this.changedStreams.add(s);
-    const streams = delta.cols.stream;
-    for (const t of delta.transitions) {
-      this.pendingTransitions.push({ stream: streams[t.n - delta.from], frame: t.n, states: t.states, transitions: t.transitions });
+    const streams = delta.cols.stream, t = delta.transitions;
+    // Only the last 2 × MAX_TRANSITIONS_PER_PUSH can outlast the batch: the ones before are counted, not read.
+    const readFrom = t.length / 3 - 2 * MAX_TRANSITIONS_PER_PUSH;
+    for (let k = 0; k < t.length; k += 3) {
+      const n = t[k];
+      this.pendingTransitions.push(k / 3 < readFrom ? DROPPED : {
+        stream: streams[n - delta.from], frame: n, states: unpackStates(t[k + 1]) as EndpointStates, transitions: this.store.record(n, t[k + 2]).transitions,
+      });
       if (this.pendingTransitions.length > 2 * MAX_TRANSITIONS_PER_PUSH) this.pendingTransitions.splice(0, MAX_TRANSITIONS_PER_PUSH);
     }
     for (const rev of this.store.takeRevised()) {

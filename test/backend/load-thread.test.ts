@@ -14,6 +14,7 @@ import { adoptDelta } from '../../main/engine/store/store-delta';
 import type { RawFrame } from '../../main/engine/types';
 import { Service } from '../../main/backend/service';
 import { RecordingClient } from './service-helpers';
+import { synthFrames, writePcap } from './synth';
 // @ts-expect-error a plain script (the bench's generator), without types
 import { generate } from '../../scripts/bench/generate.js';
 
@@ -218,6 +219,31 @@ describe('loading thread', () => {
     expect(store.rows([1, store.total]).map((r) => r.number)).toStrictEqual([1, store.total]);
     expect(store.connections().length).toBeGreaterThan(10);
   });
+
+  it('a Service opening a file stored on the thread pushes the same transitions, revisions and connections', async () => {
+    const big = join(dir, 'pushes.pcap');
+    (generate as (path: string, o: { frames: number }) => void)(big, { frames: 30_000 });
+    // Short connections only: nearly every frame makes transitions, more in one batch than a push keeps.
+    const short = join(dir, 'short-connections.pcap');
+    writePcap(short, synthFrames({ connections: 3000, dataSegments: 0, arpEvery: 0, ipv6Every: 0 }));
+    const picked = [big, short, ...files.filter((f) => /kernel-simultaneous-(close|open)\.pcap$|handshake/.test(f))];
+    expect(picked.length).toBeGreaterThan(3);
+    for (const file of picked) {
+      const pushed: unknown[] = [];
+      for (const worker of [null, workerFile]) {
+        setLoadWorkerFile(worker);
+        const s = new Service({ transport: 'websocket', log: () => undefined, pushIntervalMs: 0, dataDir: join(dir, 'data-pushes') });
+        const c = new RecordingClient('a');
+        await s.handle('openFile', { path: file }, c);
+        s.tick();
+        const connections = c.of('connections').flatMap((e) => e.connections).sort((x, y) => x.stream - y.stream);
+        pushed.push(JSON.parse(JSON.stringify({ transitions: c.of('transitions'), revised: c.of('statesRevised'), connections, list: await s.handle('listConnections', {}, c) })));
+        await s.dispose();
+      }
+      expect(pushed[1], file).toStrictEqual(pushed[0]);
+      expect((pushed[0] as { transitions: unknown[][] }).transitions.flat().length, file).toBeGreaterThan(0);
+    }
+  }, 120_000);
 
   it('a source disposed mid-load ends its thread', async () => {
     const big = join(dir, 'dispose.pcap');

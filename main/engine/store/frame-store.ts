@@ -188,7 +188,7 @@ export class FrameStore {
    * A store whose first pass ran elsewhere (adopted deltas): each stream's frames whose states may still
    * change, as that pass's state tracker said (connection().provisionalFrom); null otherwise.
    */
-  private provisional: Map<number, number[]> | null = null;
+  private provisional: Map<number, Uint32Array> | null = null;
 
   /** Frames handed to `ingest` may be refilled afterwards (a reader's reused frame): copied before the full dissector keeps them. */
   private readonly borrowedFrames: boolean;
@@ -243,9 +243,9 @@ export class FrameStore {
         this.streamCount = streamCount;
         this.missedSegments = missedSegments;
         const p = (this.provisional ??= new Map());
-        for (const [stream, frames] of open) {
-          if (frames.length) p.set(stream, frames);
-          else p.delete(stream);
+        for (let k = 0; k < open.length; k += 2 + open[k + 1]) {
+          if (open[k + 1]) p.set(open[k], open.slice(k + 2, k + 2 + open[k + 1]));
+          else p.delete(open[k]);
         }
       },
     };
@@ -671,8 +671,11 @@ export class FrameStore {
     };
   }
 
-  /** The stored TCP facts of frame `n` (which must be a TCP frame). */
-  record(n: number): { analysis: TcpAnalysis; len: number; transitions: Transition[] } {
+  /**
+   * The stored TCP facts of frame `n` (which must be a TCP frame); `addr`: a record it had before a later
+   * segment revised it (records are never overwritten).
+   */
+  record(n: number, addr = this.rec.get(n - 1)): { analysis: TcpAnalysis; len: number; transitions: Transition[] } {
     const i = n - 1;
     const s = this.stream.get(i);
     const first = this.sFirst.get(s), prev = this.prev.get(i);
@@ -684,7 +687,7 @@ export class FrameStore {
       timeOf: (m) => this.timeOf(m),
       streamInitialRtt: this.sIrtt.get(s),
     };
-    const r = readTcpRecord(this.reader, this.rec.get(i), s, this.tflags.get(i), this.aflags.get(i), ctx, this.strings);
+    const r = readTcpRecord(this.reader, addr, s, this.tflags.get(i), this.aflags.get(i), ctx, this.strings);
     if (r.hasExtra) Object.assign(r.analysis, this.extras.get(n));
     return r;
   }

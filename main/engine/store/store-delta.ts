@@ -4,7 +4,7 @@
 // strings and links, the touched streams' columns, and what later segments revised in place. The event
 // loop's store adopts it with bulk copies, and ends up identical, column for column and record for record
 // (test/engine/store-delta.test.ts), without running the trackers itself.
-import type { EndpointStates, RawFrame, StateNote, Transition } from '../types';
+import type { RawFrame, StateNote } from '../types';
 import type { Session } from '../session';
 import type { StreamOnly } from '../tcp/tracker';
 import { EVIDENCE_HORIZON } from '../tcp/states';
@@ -40,7 +40,7 @@ export interface StoreParts {
   journal(): number[];
   scalars(): { t0: T0; streamCount: number; missedSegments: number };
   /** Takes the other pass's scalars, and its streams' frames whose states may still change ([] for none). */
-  adopted(t0: T0, streamCount: number, missedSegments: number, open: [number, number[]][]): void;
+  adopted(t0: T0, streamCount: number, missedSegments: number, open: Uint32Array): void;
 }
 
 /** A frame's facts as they stand now, for a frame stored before or revised since (rare). */
@@ -55,8 +55,6 @@ export interface FrameChange {
   untimed: boolean;
 }
 
-/** What a frame's ingest told of its states, when it made transitions (for the live pushes). */
-export interface DeltaTransition { n: number; states: EndpointStates; transitions: Transition[] }
 
 export interface StoreDelta {
   /** The delta's frames are numbers from … from + count − 1. */
@@ -79,9 +77,16 @@ export interface StoreDelta {
   changes: FrameChange[];
   /** FrameStore.takeRevised() after the delta's frames. */
   revised: { stream: number; fromFrame: number }[];
-  /** Per stream touched: the frames whose states its state tracker may still change (connection().provisionalFrom). */
-  open: [number, number[]][];
-  transitions: DeltaTransition[];
+  /**
+   * Streams whose frames whose states their state tracker may still change (connection().provisionalFrom)
+   * changed: stream, count, frames…, one after the other (a count of 0: none now).
+   */
+  open: Uint32Array;
+  /**
+   * Frames whose ingest made state transitions (for the live pushes), three numbers each: the frame, its
+   * states (packed) and the address of its record as ingested (a later revision writes a new one).
+   */
+  transitions: Uint32Array;
 }
 
 const FRAME_COLUMNS: readonly FrameColumn[] = ['off', 'sec', 'nsec', 'caplen', 'wirelen', 'link', 'src', 'dst', 'proto', 'stream', 'tflags',
@@ -97,6 +102,8 @@ export class DeltaTaker {
   private readonly sizes = { names: 0, expert: 0, prefix: 0, text: 0, longStrings: 0, links: 0 };
   /** Marks of streams already listed in the delta being made. */
   private seen = new Uint8Array(1024);
+  /** Streams last said to have frames whose states may change. */
+  private readonly openSent = new Set<number>();
 
   constructor(store: { parts(): StoreParts }) {
     this.p = store.parts();
@@ -104,8 +111,8 @@ export class DeltaTaker {
     this.arenaMark = this.p.arena.mark;
   }
 
-  /** Everything the store gained or changed since the last delta (`transitions`: what its ingests reported). */
-  take(transitions: DeltaTransition[] = []): StoreDelta {
+  /** Everything the store gained or changed since the last delta (`transitions`: see StoreDelta.transitions). */
+  take(transitions: readonly number[] = []): StoreDelta {
     const p = this.p;
     const from = this.frames, to = p.cols.off.length;
     this.frames = to;
@@ -156,19 +163,25 @@ export class DeltaTaker {
       for (let j = 0; j < streams.length; j++) values[j] = c.get(streams[j]);
       streamCols[k] = values;
     }
-    const open: [number, number[]][] = [];
+    const open: number[] = [];
     const states = p.session?.states;
     if (states) {
       for (const st of list) {
         // Every frame openFrom could answer as the capture grows past the horizon of the one before.
-        const frames: number[] = [];
-        for (let f = states.openFrom(st, to); f !== null; f = states.openFrom(st, f + EVIDENCE_HORIZON)) frames.push(f);
-        open.push([st, frames]);
+        const at = open.length;
+        open.push(st, 0);
+        for (let f = states.openFrom(st, to); f !== null; f = states.openFrom(st, f + EVIDENCE_HORIZON)) open.push(f);
+        const k = open.length - at - 2;
+        open[at + 1] = k;
+        // Said only when there are some, or to say there are none any more.
+        if (k) this.openSent.add(st);
+        else if (this.openSent.delete(st)) continue;
+        else open.length = at;
       }
     }
     return {
       from: from + 1, count: to - from, cols, arena, names, expert, prefix, text, longStrings, links, streams, streamCols,
-      streamCount, missedSegments, t0, changes, revised, open, transitions,
+      streamCount, missedSegments, t0, changes, revised, open: Uint32Array.from(open), transitions: Uint32Array.from(transitions),
     };
   }
 }
@@ -179,7 +192,7 @@ export function deltaBuffers(d: StoreDelta): ArrayBuffer[] {
   for (const k of FRAME_COLUMNS) out.push(d.cols[k].buffer as ArrayBuffer);
   for (const k of STREAM_COLUMNS) out.push(d.streamCols[k].buffer as ArrayBuffer);
   for (const a of d.arena) out.push(a.bytes.buffer as ArrayBuffer);
-  out.push(d.streams.buffer as ArrayBuffer);
+  out.push(d.streams.buffer as ArrayBuffer, d.open.buffer as ArrayBuffer, d.transitions.buffer as ArrayBuffer);
   return out;
 }
 
