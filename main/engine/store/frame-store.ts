@@ -189,6 +189,15 @@ export class FrameStore {
    * change, as that pass's state tracker said (connection().provisionalFrom); null otherwise.
    */
   private provisional: Map<number, Uint32Array> | null = null;
+  // First-pass caches (dropped by seal): what `put` looked up for every frame. Per stream, the times of its
+  // first and last frames; per stream and direction (2 × stream + direction), the interned address and its id
+  // (a Map lookup of a new string per frame cost more than comparing it with the one seen last).
+  private firstTime: number[] = [];
+  private lastTime: number[] = [];
+  private addrText: string[] = [];
+  private addrIds: number[] = [];
+  private lastProto = '';
+  private lastProtoId = -1;
 
   /** Frames handed to `ingest` may be refilled afterwards (a reader's reused frame): copied before the full dissector keeps them. */
   private readonly borrowedFrames: boolean;
@@ -212,6 +221,10 @@ export class FrameStore {
   seal(): void {
     this.session = null;
     this.provisional?.clear();
+    this.firstTime = [];
+    this.lastTime = [];
+    this.addrText = [];
+    this.addrIds = [];
   }
 
   /** Its columns, records and rare facts, for store-delta.ts (which copies a first pass into another store). */
@@ -373,9 +386,19 @@ export class FrameStore {
       this.untimed.add(n);
       this.journal?.push(n);
     }
-    this.src.push(this.names.id(src));
-    this.dst.push(this.names.id(dst));
-    this.proto.push(this.names.id(protocol));
+    if (tcp) {
+      const k = 2 * tcp.analysis.stream + tcp.analysis.direction;
+      this.src.push(this.addressId(k, src));
+      this.dst.push(this.addressId(k ^ 1, dst));
+    } else {
+      this.src.push(this.names.id(src));
+      this.dst.push(this.names.id(dst));
+    }
+    if (protocol !== this.lastProto) {
+      this.lastProto = protocol;
+      this.lastProtoId = this.names.id(protocol);
+    }
+    this.proto.push(this.lastProtoId);
     const states = report ? report.states : null;
     this.states.push(packStates(states));
     if (report?.notes) {
@@ -403,8 +426,11 @@ export class FrameStore {
       this.putFrame = n;
       this.putTime = t;
       ctx.time = t;
-      ctx.streamFirst = isNew ? t : this.timeOf(this.sFirst.get(s));
-      ctx.streamPrev = isNew ? t : this.timeOf(this.sLast.get(s));
+      // t is the frame's timeOf (putCtx says so too); a stream's first and last frames' times, kept.
+      ctx.streamFirst = isNew ? t : this.firstTime[s];
+      ctx.streamPrev = isNew ? t : this.lastTime[s];
+      if (isNew) this.firstTime[s] = t;
+      this.lastTime[s] = t;
       ctx.streamInitialRtt = isNew ? NaN : this.sIrtt.get(s);
       const { addr, extra } = writeTcpRecord(this.arena, { analysis: a, len: seg.len, tcpFlags: seg.flags, transitions }, ctx, this.strings);
       if (extra) {
@@ -452,6 +478,16 @@ export class FrameStore {
       this.prev.push(0);
     }
     this.misc.push(misc);
+  }
+
+  /** The interned id of address `text`, seen last at `k` (2 × stream + direction) as the same string mostly. */
+  private addressId(k: number, text: string): number {
+    const seen = this.addrText[k];
+    if (seen !== undefined && seen === text) return this.addrIds[k];
+    const id = this.names.id(text);
+    this.addrText[k] = this.names.value(id);
+    this.addrIds[k] = id;
+    return id;
   }
 
   /** Seconds since the capture's first frame, exactly as captureTime computes it. */
