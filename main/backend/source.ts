@@ -25,8 +25,8 @@ export type SourceKind = 'file' | 'capture' | 'experiment' | 'lesson' | 'empty';
 const MAX_CONNECTIONS_PER_PUSH = 200;
 const MAX_TRANSITIONS_PER_PUSH = 1000;
 
-/** A transition entry sure to be dropped before the next push (never sent). */
-const DROPPED: ApiEvents['transitions'][number] = { stream: -1, frame: 0, states: { client: 'CLOSED', server: 'CLOSED' }, transitions: [] };
+/** A frame's transitions as the loading thread's store ingested them: its states then (packed) and its record then. */
+interface StoredTransition { stored: true; stream: number; frame: number; packed: number; addr: number }
 
 /** Who looks at a source: told when its status changes and how a load progresses. */
 export interface SourceViewer {
@@ -70,7 +70,8 @@ export class Source {
   loading: { cancel: boolean; done: Promise<LoadProgress> } | null = null;
   private bytes: FileBytes | null;
   private changedStreams = new Set<number>();
-  private pendingTransitions: ApiEvents['transitions'] = [];
+  /** Transitions for the next push; those of frames stored on the loading thread are read from the store once pushed. */
+  private pendingTransitions: (ApiEvents['transitions'][number] | StoredTransition)[] = [];
   /** Streams whose stored states were corrected since the last push, with the earliest frame corrected. */
   private pendingRevisions = new Map<number, number>();
   private disposed = false;
@@ -139,13 +140,10 @@ export class Source {
     adoptDelta(this.store, delta);
     for (const s of delta.streams) this.changedStreams.add(s);
     const streams = delta.cols.stream, t = delta.transitions;
-    // Only the last 2 × MAX_TRANSITIONS_PER_PUSH can outlast the batch: the ones before are counted, not read.
-    const readFrom = t.length / 3 - 2 * MAX_TRANSITIONS_PER_PUSH;
+    // Kept as where to read them: most are dropped before a push (it carries the last MAX_TRANSITIONS_PER_PUSH).
     for (let k = 0; k < t.length; k += 3) {
       const n = t[k];
-      this.pendingTransitions.push(k / 3 < readFrom ? DROPPED : {
-        stream: streams[n - delta.from], frame: n, states: unpackStates(t[k + 1]) as EndpointStates, transitions: this.store.record(n, t[k + 2]).transitions,
-      });
+      this.pendingTransitions.push({ stored: true, stream: streams[n - delta.from], frame: n, packed: t[k + 1], addr: t[k + 2] });
       if (this.pendingTransitions.length > 2 * MAX_TRANSITIONS_PER_PUSH) this.pendingTransitions.splice(0, MAX_TRANSITIONS_PER_PUSH);
     }
     for (const rev of this.store.takeRevised()) {
@@ -206,7 +204,9 @@ export class Source {
     const streams = [...this.changedStreams].slice(-MAX_CONNECTIONS_PER_PUSH);
     this.changedStreams.clear();
     const connections = streams.map((s) => this.store.connection(s)).filter((x): x is NonNullable<typeof x> => x !== null);
-    const transitions = this.pendingTransitions.slice(-MAX_TRANSITIONS_PER_PUSH);
+    const transitions = this.pendingTransitions.slice(-MAX_TRANSITIONS_PER_PUSH).map((x) => ('stored' in x
+      ? { stream: x.stream, frame: x.frame, states: unpackStates(x.packed) as EndpointStates, transitions: this.store.record(x.frame, x.addr).transitions }
+      : x));
     this.pendingTransitions = [];
     const revised = [...this.pendingRevisions].map(([stream, fromFrame]) => ({ stream, fromFrame }));
     this.pendingRevisions.clear();
