@@ -38,9 +38,8 @@ export class ArenaWriter {
 
   double(v: number): void {
     this.f64[0] = v;
-    const s = this.scratch, b = this.f64b, n = this.n;
-    for (let j = 0; j < 8; j++) s[n + j] = b[j];
-    this.n = n + 8;
+    this.scratch.set(this.f64b, this.n);
+    this.n += 8;
   }
 
   /** Ends the record; returns its address (for ArenaReader.at). */
@@ -52,12 +51,9 @@ export class ArenaWriter {
       this.pos = 0;
       this.start = (this.chunks.length - 1) * CHUNK;
     }
-    // Records are a few bytes: copied byte by byte (a subarray per record to set() from cost more).
-    const cur = this.cur, s = this.scratch, n = this.n, pos = this.pos;
-    if (n > 64) cur.set(s.subarray(0, n), pos);
-    else for (let j = 0; j < n; j++) cur[pos + j] = s[j];
-    const addr = this.start + pos;
-    this.pos = pos + n;
+    this.cur.set(this.scratch.subarray(0, this.n), this.pos);
+    const addr = this.start + this.pos;
+    this.pos += this.n;
     return addr;
   }
 
