@@ -1,6 +1,6 @@
 // Loads a capture file into the frame store in steps (the event loop stays free for requests and
 // cancel), remembering where each frame's bytes are so the store can re-read them later.
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { CaptureReader } from '../engine/io/reader';
@@ -64,8 +64,9 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
     if (st.isDirectory()) return { ok: false, problem: `${path}: is a directory, not a capture file`, bytesRead: 0, totalBytes: 0, sectionComments: [] };
     if (!st.isFile()) return { ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes: 0, sectionComments: [] };
     totalBytes = st.size;
-    fh = await open(path, 'r');
+    fh = await openRegular(path);
   } catch (e) {
+    if (e instanceof NotRegular) return { ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes, sectionComments: [] };
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`;
     return { ok: false, problem: `${path}: ${why}`, bytesRead: 0, totalBytes, sectionComments: [] };
@@ -81,13 +82,32 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
     const outcome = await loadInWorker(path, totalBytes, hooks, workerFile);
     if (outcome) return outcome;
     try {
-      fh = await open(path, 'r');
+      fh = await openRegular(path);
     } catch (e) {
+      if (e instanceof NotRegular) return { ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes, sectionComments: [] };
       const code = (e as NodeJS.ErrnoException).code;
       return { ok: false, problem: `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`}`, bytesRead: 0, totalBytes, sectionComments: [] };
     }
   }
   return loadPlain(path, fh, totalBytes, hooks);
+}
+
+class NotRegular extends Error {}
+
+/**
+ * Opens `path` without waiting and keeps it only if it is a regular file: checked a moment before, it may
+ * be a FIFO by now, whose open() would wait for a writer for ever (holding a thread of libuv's pool and the load).
+ */
+async function openRegular(path: string): Promise<FileHandle> {
+  const fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  let regular = false;
+  try {
+    regular = (await fh.stat()).isFile();
+  } finally {
+    if (!regular) await fh.close();
+  }
+  if (!regular) throw new NotRegular(path);
+  return fh;
 }
 
 /** A plain (uncompressed) capture, read and parsed on the event loop in steps. */

@@ -3,7 +3,7 @@
 // buffers (load-batch.ts), so the server's event loop only stores them. At most `inFlight` batches wait
 // for the main thread at a time: a slow store holds the reading back, and memory stays bounded.
 // What it says of a damaged or unreadable file is word for word what the in-process loader says.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CaptureFormatError } from '../engine/io/errors';
 import { CaptureReader } from '../engine/io/reader';
@@ -92,11 +92,22 @@ async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: F
   const end = (e: LoadEnd) => port.postMessage(e);
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Without waiting: a FIFO put in the file's place after the loader's checks would hold this thread in
+    // open() for ever, and a thread blocked in a system call cannot be terminated (cancel would hang).
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`;
     return end({ type: 'end', ok: false, problem: `${path}: ${why}`, bytesRead: 0, totalBytes, sectionComments: [] });
+  }
+  try {
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      return end({ type: 'end', ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes, sectionComments: [] });
+    }
+  } catch (e) {
+    closeSync(fd);
+    return end({ type: 'end', ok: false, problem: `${path}: cannot open (${(e as NodeJS.ErrnoException).code ?? String(e)})`, bytesRead: 0, totalBytes, sectionComments: [] });
   }
   const chunk = new Uint8Array(MAX_CHUNK);
   let size = FIRST_CHUNK;

@@ -5,9 +5,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadCaptureFile, type LoadOutcome } from '../../main/backend/file-loader';
-import { liveLoadThreads, setLoadWorkerFile } from '../../main/backend/load-thread';
+import { liveLoadThreads, loadInWorker, setLoadWorkerFile } from '../../main/backend/load-thread';
 import { FileBytes } from '../../main/backend/file-bytes';
 import { FrameStore } from '../../main/engine/store/frame-store';
 import { adoptDelta } from '../../main/engine/store/store-delta';
@@ -166,6 +167,18 @@ describe('loading thread', () => {
     expect(frames).toStrictEqual(here.offsets);
     expect(lines.join('\n')).toMatch(/loading .* on the event loop: the loading thread did not start/);
     expect(liveLoadThreads.size).toBe(0);
+  });
+
+  it('a FIFO in the checked file\'s place (fresh eyes): the thread says so and ends, it does not wait for a writer', async () => {
+    const fifo = join(dir, 'swapped.pcap');
+    spawnSync('mkfifo', [fifo]);
+    // Straight to the thread, as after a swap between the loader's checks and the thread's open().
+    const t0 = Date.now();
+    const out = await loadInWorker(fifo, 100, { frame: () => undefined, progress: () => undefined, cancelled: () => false }, workerFile);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(out).toMatchObject({ ok: false, problem: `${fifo}: is not a regular file` });
+    expect(liveLoadThreads.size).toBe(0);
+    rmSync(fifo);
   });
 
   it('a cancel mid-load ends the thread before the load resolves', async () => {
