@@ -204,22 +204,20 @@ class ParkedConns {
     return this.ints[slot * PARKED_CONN + PC_START];
   }
 
-  /** Side `k` (0: client) parked at `slot`, as it was. */
-  restore(slot: number, k: 0 | 1): Side {
+  /** Side `k` (0: client) parked at `slot`, as it was, into `x` (a side in a new side's state, see side()). */
+  restore(slot: number, k: 0 | 1, x: Side): Side {
     const d = this.ints, o = slot * PARKED_CONN + k * PARKED_SIDE;
     const bits = d[o + PS_BITS];
-    const at: Progress = { state: STATE_NAMES[bits & 15], passive: (bits & S_PASSIVE) !== 0 };
+    x.committed.state = STATE_NAMES[bits & 15];
+    x.committed.passive = (bits & S_PASSIVE) !== 0;
     // What a finished connection's segments said of resets is not kept: a late reset is then judged as
-    // one on a connection whose segments were not captured (accepted).
-    return {
-      committed: at, shown: at, pending: null,
-      iss: bits & S_ISS ? d[o + PS_ISS] : null,
-      synEnd: bits & S_SYN_END ? d[o + PS_SYN_END] : null,
-      finNext: bits & S_FIN_NEXT ? d[o + PS_FIN_NEXT] : null,
-      synCovered: (bits & S_SYN_COVERED) !== 0,
-      finCovered: (bits & S_FIN_COVERED) !== 0,
-      lastAck: 0, lastAckFrame: 0, nxt: null, window: 0, wscale: null,
-    };
+    // one on a connection whose segments were not captured (accepted), as in a new side.
+    x.iss = bits & S_ISS ? d[o + PS_ISS] : null;
+    x.synEnd = bits & S_SYN_END ? d[o + PS_SYN_END] : null;
+    x.finNext = bits & S_FIN_NEXT ? d[o + PS_FIN_NEXT] : null;
+    x.synCovered = (bits & S_SYN_COVERED) !== 0;
+    x.finCovered = (bits & S_FIN_COVERED) !== 0;
+    return x;
   }
 
   /** Frees `slot` (the connection restored). */
@@ -246,12 +244,32 @@ function settle(b: Side, who: Endpoint, frames: number): void {
 /** States after which an endpoint sends nothing new on its own (a late segment still brings its side back). */
 const done = (p: Progress): boolean => p.state === 'CLOSED' || p.state === 'TIME_WAIT';
 
-function side(state: TcpState): Side {
-  const at: Progress = { state, passive: state === 'LISTEN' };
-  return {
-    committed: at, shown: at, pending: null, iss: null, synEnd: null, finNext: null, synCovered: false, finCovered: false,
-    lastAck: 0, lastAckFrame: 0, nxt: null, window: 0, wscale: null,
-  };
+/** A new side in `state`: `reuse` (a parked connection's, see StateTracker.spare) reset, or a new object. */
+function side(state: TcpState, reuse: Side | null): Side {
+  if (reuse === null) {
+    const at: Progress = { state, passive: state === 'LISTEN' };
+    return {
+      committed: at, shown: at, pending: null, iss: null, synEnd: null, finNext: null, synCovered: false, finCovered: false,
+      lastAck: 0, lastAckFrame: 0, nxt: null, window: 0, wscale: null,
+    };
+  }
+  // A parked side's shown progress is its committed one (see StateTracker.park), reused with it.
+  const at = reuse.committed;
+  at.state = state;
+  at.passive = state === 'LISTEN';
+  reuse.shown = at;
+  reuse.pending = null;
+  reuse.iss = null;
+  reuse.synEnd = null;
+  reuse.finNext = null;
+  reuse.synCovered = false;
+  reuse.finCovered = false;
+  reuse.lastAck = 0;
+  reuse.lastAckFrame = 0;
+  reuse.nxt = null;
+  reuse.window = 0;
+  reuse.wscale = null;
+  return reuse;
 }
 
 const note = (endpoint: Endpoint, code: StateNote['code']): StateNote => ({ endpoint, code, text: NOTE_TEXT[code] });
@@ -271,6 +289,12 @@ export class StateTracker {
   get unparked(): number { return this.parking[1]; }
   /** Finished connections not parked yet (see parkSettled). */
   private candidates: Conn[] = [];
+  /**
+   * Objects of parked connections (with their sides), reused for new and brought-back ones: made anew for
+   * each connection, they lived as long as it did, long enough to be promoted, and died in the old
+   * generation by the thousand, most of the garbage `stats` kept until a full collection (its peak memory).
+   */
+  private readonly spare: Conn[] = [];
   private lastRevisions: StateRevision[] = [];
 
   /** The report of `seg`'s frame as the capture so far shows it; earlier frames it revised are in `revisions`. */
@@ -349,7 +373,10 @@ export class StateTracker {
     this.step(conn, seg, direction, false);
     if (this.parkedConns === null || conn.log !== null || conn.startOpen) return;
     if (!done(conn.client.shown) || !done(conn.server.shown)) return;
-    if (!this.park(conn) && !conn.candidate) {
+    if (this.park(conn)) {
+      // (One still listed as a candidate is reused once parkSettled drops it from the list.)
+      if (!conn.candidate) this.spare.push(conn);
+    } else if (!conn.candidate) {
       // Its last segments still wait for evidence (the final ACK, for one): parked once they have expired.
       conn.candidate = true;
       this.candidates.push(conn);
@@ -368,12 +395,16 @@ export class StateTracker {
     for (const conn of list) {
       if (conn.parked >= 0 || conn.log !== null || !done(conn.client.shown) || !done(conn.server.shown)) {
         conn.candidate = false;
+        // Parked by advance() since it was listed: no longer referenced (a late segment brought it back in another object).
+        if (conn.parked >= 0) this.spare.push(conn);
         continue;
       }
       settle(conn.client, 'client', frames);
       settle(conn.server, 'server', frames);
-      if (this.park(conn)) conn.candidate = false;
-      else list[keep++] = conn;
+      if (this.park(conn)) {
+        conn.candidate = false;
+        this.spare.push(conn);
+      } else list[keep++] = conn;
     }
     list.length = keep;
   }
@@ -398,10 +429,10 @@ export class StateTracker {
     if (typeof known === 'number') {
       // Parked: brought back as it was (only a connection that reports nothing, started and settled, is parked).
       const store = this.parkedConns as ParkedConns;
-      const back: Conn = {
-        stream, client: store.restore(known, 0), server: store.restore(known, 1), parked: -1, candidate: false,
-        first: store.first(known), start: STARTS[store.start(known)], startOpen: false, passiveCheck: null, log: null,
-      };
+      const reuse = this.spare.pop();
+      const back = this.newConn(stream, side('CLOSED', reuse?.client ?? null), side('CLOSED', reuse?.server ?? null), store.first(known), STARTS[store.start(known)], false, false, reuse);
+      store.restore(known, 0, back.client);
+      store.restore(known, 1, back.server);
       store.release(known);
       this.conns[stream] = back;
       this.parking[1]++;
@@ -410,34 +441,52 @@ export class StateTracker {
     if (known) return known;
     // Born at its first frame (DECISIONS: start states are not transitions).
     const f = seg.flags;
+    // A parked connection's objects, when there is one (only `stats` parks, and it never reports).
+    const reuse = reporting ? undefined : this.spare.pop();
     let client: Side, server: Side, start: ConnectionStart;
     if ((f & TCP_SYN) && !(f & TCP_RST) && !(f & TCP_ACK)) {
       // The opening SYN: the server is LISTEN until its answer says otherwise.
-      client = side('CLOSED');
-      server = side('LISTEN');
+      client = side('CLOSED', reuse?.client ?? null);
+      server = side('LISTEN', reuse?.server ?? null);
       start = START_SYN;
     } else if ((f & TCP_SYN) && !(f & TCP_RST) && direction === 1) {
       // The capture began at the SYN-ACK: its receiver sent the SYN, its sender received it.
-      client = side('SYN_SENT');
-      server = side('SYN_RECEIVED');
+      client = side('SYN_SENT', reuse?.client ?? null);
+      server = side('SYN_RECEIVED', reuse?.server ?? null);
       server.committed.passive = true;
       client.iss = add32(seg.ack, -1);
       client.synEnd = seg.ack | 0;
       start = START_SYN_ACK;
     } else {
-      client = side('ESTABLISHED');
-      server = side('ESTABLISHED');
+      client = side('ESTABLISHED', reuse?.client ?? null);
+      server = side('ESTABLISHED', reuse?.server ?? null);
       start = START_MID_STREAM;
     }
-    const conn: Conn = {
-      stream, client, server, parked: 0, candidate: false, first: seg.frame, start, startOpen: start.cause === 'syn', passiveCheck: null,
-      log: reporting ? [] : null,
-    };
-    // Stored twice: V8 then knows `parked` changes (see Clocks in conversation.ts). Written first at the
-    // first parking, it deoptimized the tracker's compiled code, compiled again.
-    conn.parked = -1;
+    const conn = this.newConn(stream, client, server, seg.frame, start, start.cause === 'syn', reporting, reuse);
     this.conns[stream] = conn;
     return conn;
+  }
+
+  /** A connection not parked, not listed, with no check open: `reuse` (from `spare`, its sides already reset) or a new one. */
+  private newConn(stream: number, client: Side, server: Side, first: number, start: ConnectionStart, startOpen: boolean, reporting: boolean, reuse: Conn | undefined): Conn {
+    if (reuse === undefined) {
+      const conn: Conn = { stream, client, server, parked: 0, candidate: false, first, start, startOpen, passiveCheck: null, log: reporting ? [] : null };
+      // Stored twice: V8 then knows `parked` changes (see Clocks in conversation.ts). Written first at the
+      // first parking, it deoptimized the tracker's compiled code, compiled again.
+      conn.parked = -1;
+      return conn;
+    }
+    reuse.stream = stream;
+    reuse.client = client;
+    reuse.server = server;
+    reuse.parked = -1;
+    reuse.candidate = false;
+    reuse.first = first;
+    reuse.start = start;
+    reuse.startOpen = startOpen;
+    reuse.passiveCheck = null;
+    reuse.log = null;
+    return reuse;
   }
 
   /** One segment: the sender's evidence decides its pending receipts, then its own sending, then the receiver's receipt. */
