@@ -68,6 +68,8 @@ interface Side {
   committed: Progress;
   /** `committed` plus the pending segments shown received: what is reported now (the same object while none is pending). */
   shown: Progress;
+  /** A former `shown` no longer used, for the next time one is needed (one fewer object per SYN, FIN or RST). */
+  spare: Progress | null;
   /** null while none (most of the time: only SYN, FIN, RST and ACKs of a SYN or FIN wait for evidence). */
   pending: Pending[] | null;
   /** Raw ISN once this side sent a SYN, and the sequence number just after the SYN (signed 32-bit). */
@@ -230,7 +232,7 @@ class ParkedConns {
  * Decides `b`'s pending segments as resolve() decides expired ones (each received as captured, in order,
  * without evidence) once the last of them is beyond the evidence horizon of every frame after `frames`.
  */
-function settle(b: Side, who: Endpoint, frames: number): void {
+function settle(b: Side, who: Endpoint, frames: number, free: Pending[], keep: Pending | null): void {
   const pending = b.pending;
   if (pending === null || frames - pending[pending.length - 1].frame < EVIDENCE_HORIZON) return;
   for (const x of pending) {
@@ -238,7 +240,9 @@ function settle(b: Side, who: Endpoint, frames: number): void {
     receive(b, b.committed, who, x, null, false);
   }
   b.pending = null;
+  if (b.shown !== b.committed) b.spare = b.shown;
   b.shown = b.committed;
+  for (const x of pending) if (x !== keep) free.push(x);
 }
 
 /** States after which an endpoint sends nothing new on its own (a late segment still brings its side back). */
@@ -249,7 +253,7 @@ function side(state: TcpState, reuse: Side | null): Side {
   if (reuse === null) {
     const at: Progress = { state, passive: state === 'LISTEN' };
     return {
-      committed: at, shown: at, pending: null, iss: null, synEnd: null, finNext: null, synCovered: false, finCovered: false,
+      committed: at, shown: at, spare: null, pending: null, iss: null, synEnd: null, finNext: null, synCovered: false, finCovered: false,
       lastAck: 0, lastAckFrame: 0, nxt: null, window: 0, wscale: null,
     };
   }
@@ -295,6 +299,12 @@ export class StateTracker {
    * generation by the thousand, most of the garbage `stats` kept until a full collection (its peak memory).
    */
   private readonly spare: Conn[] = [];
+  /**
+   * Decided pending segments of connections that report nothing, reused for new ones (in `stats`, a new
+   * object per SYN, FIN, RST and ACK of one was most of what the state tracker allocated). A reporting
+   * connection's are listed in `queue` and never reused.
+   */
+  private readonly freePending: Pending[] = [];
   private lastRevisions: StateRevision[] = [];
 
   /** The report of `seg`'s frame as the capture so far shows it; earlier frames it revised are in `revisions`. */
@@ -399,8 +409,9 @@ export class StateTracker {
         if (conn.parked >= 0) this.spare.push(conn);
         continue;
       }
-      settle(conn.client, 'client', frames);
-      settle(conn.server, 'server', frames);
+      const guard = conn.passiveCheck?.guard ?? null;
+      settle(conn.client, 'client', frames, this.freePending, guard);
+      settle(conn.server, 'server', frames, this.freePending, guard);
       if (this.park(conn)) {
         conn.candidate = false;
         this.spare.push(conn);
@@ -520,7 +531,8 @@ export class StateTracker {
       if (lateSyn) this.lateActiveSyn(conn, check.synAck);
     }
     const opening = sName === 'server' && conn.startOpen ? this.decideStart(conn, seg) : null;
-    const deferred = s.pending ? this.resolve(conn, s, r, sName, s.pending, seg) : null;
+    const decided = s.pending;
+    const deferred = decided ? this.resolve(conn, s, r, sName, decided, seg) : null;
     if (opening && s.committed.passive) {
       // Passive so far: keep the opening SYN's receipt open while the server's own SYN may still show up.
       opening.open = true;
@@ -555,17 +567,38 @@ export class StateTracker {
     }
     // Then the peer's segments this one shows were not processed yet: received right after it.
     if (deferred) for (const x of deferred) receive(s, p, sName, x, sent, false);
-    if (s.shown !== p) s.shown = p;
+    if (s.shown !== p) {
+      s.spare = s.shown;
+      s.shown = p;
+    }
+    // Every segment decided is now no longer referenced, but the opening SYN's when kept open (passiveCheck).
+    if (decided !== null && !reporting && conn.log === null) {
+      const guard = conn.passiveCheck?.guard;
+      for (const x of decided) if (x !== opening && x !== guard) this.freePending.push(x);
+    }
 
     // The receiver's side: received as captured until its own next segment says otherwise.
     let received: Transition[] | null = reporting ? [] : null;
     let receiverNote: StateNote | null = null;
     if (rel) {
-      const x: Pending = { frame: seg.frame, flags: f, ack: seg.ack | 0, end: segmentEnd(seg), inWindow, open: true };
+      let x = this.freePending.pop();
+      if (x === undefined) x = { frame: seg.frame, flags: f, ack: seg.ack | 0, end: segmentEnd(seg), inWindow, open: true };
+      else {
+        x.frame = seg.frame;
+        x.flags = f;
+        x.ack = seg.ack | 0;
+        x.end = segmentEnd(seg);
+        x.inWindow = inWindow;
+        x.open = true;
+      }
       if (r.pending) r.pending.push(x);
       else {
         r.pending = [x];
-        r.shown = { state: r.committed.state, passive: r.committed.passive };
+        const shown = r.spare ?? { state: r.committed.state, passive: r.committed.passive };
+        r.spare = null;
+        shown.state = r.committed.state;
+        shown.passive = r.committed.passive;
+        r.shown = shown;
       }
       if (reporting) this.queue.push(x);
       receiverNote = receive(r, r.shown, rName, x, received, false);
