@@ -760,7 +760,9 @@ function noteSegment(s: Side, r: Side, seg: TcpSegment): void {
   // option); while either SYN is unknown, by the largest shift there is, so that no reset is taken for out
   // of window when it might not be.
   const shift = s.wscale === null || r.wscale === null ? 14 : s.wscale < 0 || r.wscale < 0 ? 0 : s.wscale;
-  s.window = f & TCP_SYN ? seg.window : seg.window * 2 ** shift;
+  // (1 << shift, not 2 ** shift: a power of a variable is a call to pow, about 35 ns, on every segment;
+  // a shift from a malformed option, above 30, keeps the power.)
+  s.window = f & TCP_SYN ? seg.window : seg.window * (shift <= 30 ? 1 << shift : 2 ** shift);
 }
 
 /**

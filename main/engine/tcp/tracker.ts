@@ -158,8 +158,9 @@ export class TcpTracker {
       ack: seg.flags & TCP_ACK ? sub(seg.ack, rev.base) : seg.ack,
       nxtseq,
       // Window: SYNs are never scaled; afterwards the sender's scale from the handshake, if known.
-      windowSize: !(seg.flags & TCP_SYN) && scale >= 0 ? seg.window * 2 ** scale : seg.window,
-      windowScalefactor: seg.flags & TCP_SYN ? 0 : scale >= 0 ? 2 ** scale : scale,
+      // (The shift is at most 14: 1 << scale, where 2 ** scale was a call to pow on every segment.)
+      windowSize: !(seg.flags & TCP_SYN) && scale >= 0 ? seg.window * (1 << scale) : seg.window,
+      windowScalefactor: seg.flags & TCP_SYN ? 0 : scale >= 0 ? 1 << scale : scale,
       flags: r ? r.flags : [],
       timeRelative: b.timeRelative,
       timeDelta: b.timeDelta,
