@@ -278,6 +278,9 @@ function side(state: TcpState, reuse: Side | null): Side {
 
 const note = (endpoint: Endpoint, code: StateNote['code']): StateNote => ({ endpoint, code, text: NOTE_TEXT[code] });
 
+/** What `revisions` is after most segments (shared: it is read-only). */
+const NO_REVISIONS: readonly StateRevision[] = Object.freeze([]);
+
 export class StateTracker {
   /** Connections by tcp.stream (dense: streams are numbered from 0 in capture order); a number for a parked one (its ParkedConns slot). */
   private readonly conns: (Conn | number)[] = [];
@@ -305,14 +308,15 @@ export class StateTracker {
    * connection's are listed in `queue` and never reused.
    */
   private readonly freePending: Pending[] = [];
-  private lastRevisions: StateRevision[] = [];
+  private lastRevisions: readonly StateRevision[] = NO_REVISIONS;
 
   /** The report of `seg`'s frame as the capture so far shows it; earlier frames it revised are in `revisions`. */
   onSegment(seg: TcpSegment, analysis: TcpAnalysis): StateReport {
-    this.revisedEntries = [];
+    // (A new list only when the last one was used: most segments revise nothing, and this runs for every one.)
+    if (this.revisedEntries.length) this.revisedEntries = [];
     const conn = this.conn(seg, analysis.stream, analysis.direction, true);
     const entry = this.step(conn, seg, analysis.direction, true) as Entry;
-    this.lastRevisions = this.revisedEntries.length ? this.revisedEntries.map((e) => ({ frame: e.frame, stream: conn.stream, report: this.report(conn, e) })) : [];
+    this.lastRevisions = this.revisedEntries.length ? this.revisedEntries.map((e) => ({ frame: e.frame, stream: conn.stream, report: this.report(conn, e) })) : NO_REVISIONS;
     this.settledBefore(seg.frame); // keeps the queue short for callers that never ask (the frame store)
     return this.report(conn, entry);
   }
@@ -610,15 +614,8 @@ export class StateTracker {
     const entry: Entry = { frame: seg.frame, sender: sName, states, sent: sent as Transition[], received, senderNote, receiverNote, revised: false };
     log.push(entry);
     // Keep only the frames a later segment could still revise.
-    let keepFrom = conn.passiveCheck ? conn.first : Infinity;
-    for (const x of [conn.client.pending, conn.server.pending]) {
-      for (const pend of x ?? []) {
-        if (seg.frame - pend.frame < EVIDENCE_HORIZON) {
-          keepFrom = Math.min(keepFrom, pend.frame);
-          break;
-        }
-      }
-    }
+    // (Both sides in turn, without a list of the two: this runs for every segment of a reporting connection.)
+    const keepFrom = Math.min(conn.passiveCheck ? conn.first : Infinity, firstWithin(conn.client.pending, seg.frame), firstWithin(conn.server.pending, seg.frame));
     let drop = 0;
     while (drop < log.length && log[drop].frame < keepFrom) drop++;
     if (drop) log.splice(0, drop);
@@ -743,6 +740,13 @@ export class StateTracker {
     if (e.frame === conn.first) r.start = conn.start;
     return r;
   }
+}
+
+/** The frame of the first of `pending` still within the evidence horizon at `frame`, or Infinity. */
+function firstWithin(pending: Pending[] | null, frame: number): number {
+  if (pending === null) return Infinity;
+  for (let i = 0; i < pending.length; i++) if (frame - pending[i].frame < EVIDENCE_HORIZON) return pending[i].frame;
+  return Infinity;
 }
 
 /** Notes what `s`'s own segment says (see Side.lastAck): its ACK, how far it sent, its window and window scale. */
