@@ -131,12 +131,12 @@ const state = (f: Flow) => ({
   nextseqFrame: f.nextseqFrame, nextseqTime: f.nextseqTime, maxSeqToBeAcked: f.maxSeqToBeAcked, numSack: f.numSack, sackBytes: f.sackBytes,
 });
 
-/** Sets every field of `f` to a value of its own (none at a new flow's value), derived from `seed`. */
+/** Sets every field of `f` to a value of its own (none at a new flow's value), derived from `seed`, packed fields at the ends of their ranges. */
 function scribble(f: Flow, seed: number): void {
-  f.baseSet = true; f.base = -seed - 1; f.window = seed + 1; f.winScale = 7; f.isFirstAck = true; f.validBif = false;
-  f.pushBytesSent = 0x80000000 + seed; f.pushSetLast = true; f.lastSegmentFlags = 0x400; f.lastack = seed + 2; f.lastackTime = 9e9 + seed;
+  f.baseSet = true; f.base = -seed - 1; f.window = seed + 1; f.winScale = seed % 3 === 0 ? -2 : seed % 3 === 1 ? 14 : 7; f.isFirstAck = true; f.validBif = false;
+  f.pushBytesSent = 0x80000000 + seed; f.pushSetLast = true; f.lastSegmentFlags = 0x7fff - (seed & 0x3ff); // every TCP_A_* bit, some cleared f.lastack = seed + 2; f.lastackTime = 9e9 + seed;
   f.lastNonDupAck = 0xfffffff0; f.dupAckNum = -1; f.nextseq = seed + 3; f.nextseqFrame = 0xfffffff1; f.nextseqTime = 1e10 + seed;
-  f.maxSeqToBeAcked = seed + 4; f.numSack = 3; f.sackBytes = seed + 5;
+  f.maxSeqToBeAcked = seed + 4; f.numSack = 1 + (seed % 3); f.sackBytes = seed + 5;
 }
 
 describe('ParkedFlows', () => {
