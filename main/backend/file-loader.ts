@@ -6,6 +6,8 @@ import { createGunzip } from 'node:zlib';
 import { CaptureReader } from '../engine/io/reader';
 import { CaptureFormatError } from '../engine/io/errors';
 import type { RawFrame } from '../engine/types';
+import type { StoreDelta } from '../engine/store/store-delta';
+import type { FrameFacts } from './load-batch';
 import { gzipProblem, isGzipFile, isZlibError } from '../capture/compressed';
 import { newPlainCopy } from './plain-copies';
 import { loadInWorker, loadWorkerFile } from './load-thread';
@@ -32,6 +34,21 @@ export interface LoadHooks {
   maxPlainBytes?: number;
   /** Told when the loading thread cannot start (the file is then loaded on the event loop, as before). */
   log?(line: string): void;
+  /**
+   * Given, a plain file read on the loading thread is stored there too (its FrameStore ingests every
+   * frame): each batch comes as the delta of that store, which `adopt` applies to this side's store, and
+   * `frame` is not called. Gzip files and the in-process fallback still call `frame` for every frame.
+   */
+  store?: StoredHooks;
+}
+
+export interface StoredHooks {
+  /** A batch's delta (its frames are `delta.from` …), and the block facts of those that have any ([index in the batch, facts]). */
+  adopt(delta: StoreDelta, facts: [number, FrameFacts][]): void;
+  /** Whether frame `n`, adopted, is wanted decoded (a display filter caught up to it). */
+  wants(n: number): boolean;
+  /** Frame `n`, adopted, for a `wants` that said yes (its bytes are re-read from the file). */
+  stored(n: number): void;
 }
 
 /** `sectionComments`: the pcapng section headers' comments, in order (an experiment's calls travel there). */
