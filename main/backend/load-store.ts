@@ -7,7 +7,7 @@
 import { FrameStore } from '../engine/store/frame-store';
 import { deltaBuffers, DeltaTaker, type StoreDelta } from '../engine/store/store-delta';
 import type { RawFrame } from '../engine/types';
-import type { FrameFacts } from './load-batch';
+import { frameFacts, type FrameFacts } from './load-batch';
 
 /** A batch of frames stored on the loading thread. */
 export interface StoredBatch {
@@ -44,14 +44,8 @@ export class StoreBatcher {
     // The frame, its states and its record as ingested (StoreDelta.transitions).
     if (r.transitions && r.transitions.length && r.states) this.transitions.push(r.number, this.states.get(r.number - 1), this.rec.get(r.number - 1));
     // What BatchWriter keeps of a frame's block facts.
-    if ((raw.comments && raw.comments.length) || raw.packetFlags !== undefined || raw.dropCount !== undefined || raw.custom) {
-      const f: FrameFacts = {};
-      if (raw.comments) f.comments = raw.comments.slice();
-      if (raw.packetFlags !== undefined) f.packetFlags = raw.packetFlags;
-      if (raw.dropCount !== undefined) f.dropCount = raw.dropCount;
-      if (raw.custom) f.custom = { ...raw.custom };
-      this.facts.push([this.count, f]);
-    }
+    const f = frameFacts(raw);
+    if (f) this.facts.push([this.count, f]);
     this.count++;
   }
 
