@@ -90,6 +90,39 @@ export function checkRecording(name: string, pcap: string, json: string): void {
       expect(walk('server')).toEqual(['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSED']);
       expect(walk('client')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'CLOSE_WAIT', 'CLOSED']);
       break;
+    case 'fin-hole': {
+      // The client's FIN came beyond a hole (its 700 bytes before it were lost): the server cannot process a FIN
+      // before the data in front of it, and its duplicate ACKs (below the FIN) say it had not. It stays
+      // ESTABLISHED at every frame up to the retransmission that fills the hole; the client stays FIN_WAIT_1
+      // until an ACK covers its FIN (ss at the pause: FIN-WAIT-1 / ESTAB, then FIN-WAIT-2 / CLOSE-WAIT).
+      expect(walk('client')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT']);
+      expect(walk('server')).toEqual(['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED']);
+      const fin = tcp.findIndex((f) => endpoint(f, 'src') === client && Number(occurrences(f, 'tcp.flags.fin')[0]) === 1);
+      const finEnd = Number(occurrences(tcp[fin], 'tcp.nxtseq')[0]);
+      const lastBehind = tcp.findLastIndex((f) => endpoint(f, 'src') === server && Number(occurrences(f, 'tcp.ack')[0]) < finEnd);
+      expect(lastBehind, 'a server ACK below the FIN after it').toBeGreaterThan(fin);
+      for (const f of tcp.slice(fin, lastBehind + 1)) expect(f.states?.server, `frame ${f.frame}`).toBe('ESTABLISHED');
+      const rcvFin = tcp.findIndex((f) => (f.transitions ?? []).some((t) => t.endpoint === 'server' && t.cause === 'rcv_fin'));
+      // Received with the segment that filled the hole: the client's last before the server's ACK covering the FIN.
+      const covering = tcp.findIndex((f, i) => i > fin && endpoint(f, 'src') === server && Number(occurrences(f, 'tcp.ack')[0]) >= finEnd);
+      expect(tcp[rcvFin]?.frame).toBe(tcp.slice(0, covering).findLast((f) => endpoint(f, 'src') === client)?.frame);
+      break;
+    }
+    case 'abort-hole': {
+      // The client's abortive RST carries SEQ = SND.NXT, beyond the server's RCV.NXT (its 700 bytes were lost):
+      // in the window but not at RCV.NXT, so the server answers with a challenge ACK and stays ESTABLISHED (RFC
+      // 9293 §3.10.7.4, RFC 5961 §3.2); the client's kernel, without a socket, answers that ACK with a RST at
+      // SEQ = its ACK, which closes the server.
+      expect(walk('client')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'CLOSED']);
+      expect(walk('server')).toEqual(['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSED']);
+      const rsts = tcp.filter((f) => Number(occurrences(f, 'tcp.flags.reset')[0]) === 1);
+      expect(rsts.length).toBe(2);
+      const challenge = tcp.find((f) => f.frame > rsts[0].frame && endpoint(f, 'src') === server);
+      expect(Number(occurrences(challenge!, 'tcp.ack')[0])).toBe(Number(occurrences(rsts[1], 'tcp.seq')[0]));
+      for (const f of tcp) if (f.frame < rsts[1].frame && f.frame >= rsts[0].frame) expect(f.states?.server, `frame ${f.frame}`).toBe('ESTABLISHED');
+      expect(rsts[1].transitions?.map((t) => `${t.endpoint}:${t.from}>${t.to}`)).toEqual(['server:ESTABLISHED>CLOSED']);
+      break;
+    }
     case 'simultaneous-close':
       // The kernel had both in TIME-WAIT: each went through CLOSING, never CLOSE_WAIT.
       for (const who of ['client', 'server'] as const) expect(walk(who).slice(-3), who).toEqual(['FIN_WAIT_1', 'CLOSING', 'TIME_WAIT']);

@@ -347,7 +347,7 @@ function record(scenario: string, dir: string): Promise<string> {
 }
 
 describe('the recorded kernel scenarios, recorded afresh: engine states equal ss -tan at every pause', () => {
-  for (const scenario of ['refused', 'abort', 'simultaneous-close', 'simultaneous-open', 'write-after-close']) {
+  for (const scenario of ['refused', 'abort', 'simultaneous-close', 'simultaneous-open', 'write-after-close', 'fin-hole', 'abort-hole']) {
     it.skipIf(!!recordReason)(scenario, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'hl-kernel-states-'));
       try {

@@ -41,13 +41,15 @@ rec() { # name scenario iface ns_b addr_a addr_b base_port
 }
 
 # Each scenario its own ports (A's, then B's): no socket left by one shows in another's observations.
-for s in ${@:-refused abort simultaneous-close simultaneous-open write-after-close}; do
+for s in ${@:-refused abort simultaneous-close simultaneous-open write-after-close fin-hole abort-hole}; do
   case $s in
     refused) rec kernel-refused refused lo "$a" 127.0.0.1 127.0.0.1 23600 ;;
     abort) rec kernel-abort abort lo "$a" 127.0.0.1 127.0.0.1 23700 ;;
     simultaneous-close) rec kernel-simultaneous-close simultaneous-close lo "$a" 127.0.0.1 127.0.0.1 23800 ;;
     write-after-close) rec kernel-write-after-close write-after-close lo "$a" 127.0.0.1 127.0.0.1 24000 ;;
     simultaneous-open) rec kernel-simultaneous-open simultaneous-open vsa-$$ "$b" 10.77.0.1 10.77.0.2 23900 ;;
+    fin-hole) rec kernel-fin-hole fin-hole vsa-$$ "$b" 10.77.0.1 10.77.0.2 24300 ;;
+    abort-hole) rec kernel-abort-hole abort-hole vsa-$$ "$b" 10.77.0.1 10.77.0.2 24400 ;;
     *) echo "unknown scenario $s" >&2; exit 2 ;;
   esac
 done

@@ -19,6 +19,14 @@ helpers (real-time priority) spin until an agreed CLOCK_MONOTONIC time, then cal
                        answers with a RST without ACK, <SEQ=SEG.ACK> (B's receipt of A's ACK is shown by it)
   simultaneous-open    A and B (in two namespaces) bind their ports and connect to each other at the same
                        instant; no one listens (exit 3 when a SYN met a closed port first: refused)
+  fin-hole             (two namespaces) B listens, A connects; nftables in B drops every 700-byte segment while A
+                       sends 700 bytes, then 100 with its FIN in one segment (corked, then shutdown(SHUT_WR); a FIN
+                       sent alone after them is held back by the loss recovery): B gets them beyond a
+                       hole and answers with duplicate ACKs (SACK). Observed with the hole open; the rule removed,
+                       A's retransmission fills it and B's ACK covers the FIN; then B closes
+  abort-hole           (two namespaces) as fin-hole, but A closes with SO_LINGER 0 while its 700 bytes are lost: its
+                       RST carries SEQ = SND.NXT, beyond B's RCV.NXT, so B answers with a challenge ACK (RFC 5961,
+                       RFC 9293 §3.10.7.4); A's kernel, without a socket, answers that with a RST at RCV.NXT
 """
 import json
 import socket
@@ -74,6 +82,23 @@ def peer():
                 reply = 'ok'
             elif cmd == 'recv':
                 reply = 'ok %d' % len(sock.recv(1024))
+            elif cmd == 'sendn':  # N: N bytes in one write (TCP_NODELAY: one segment each)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                sock.sendall(b'x' * int(args[0]))
+                reply = 'ok'
+            elif cmd == 'sendfin':  # N: N bytes and the FIN in one segment (corked, then shutdown(SHUT_WR) pushes both)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+                sock.sendall(b'x' * int(args[0]))
+                sock.shutdown(socket.SHUT_WR)
+                reply = 'ok'
+            elif cmd == 'recvn':  # N: blocks until N bytes were read
+                got = 0
+                while got < int(args[0]):
+                    d = sock.recv(int(args[0]) - got)
+                    if not d:
+                        break
+                    got += len(d)
+                reply = 'ok %d' % got
             elif cmd == 'shutdown':  # [MONOTONIC_TIME]
                 if args:
                     spin(float(args[0]))
@@ -211,6 +236,31 @@ def driver(scenario, ns_a, ns_b, port_a, port_b, addr_a, addr_b):
             observe('data')
             a.do('close')
             b.do('recv')
+            b.do('close')
+            observe('end')
+    elif scenario in ('fin-hole', 'abort-hole'):
+        establish(observe_listen=False)
+        # Every segment of 700 bytes of payload (20 + 32 bytes of IPv4 and TCP headers with timestamps) is
+        # dropped on its way into B, retransmissions too, until the rule goes.
+        nft = ['ip', 'netns', 'exec', ns_b, 'nft']
+        subprocess.run(nft + ['add table inet hole'], check=True)
+        subprocess.run(nft + ['add chain inet hole inp { type filter hook input priority 0; }'], check=True)
+        subprocess.run(nft + ['add rule inet hole inp ip length 752 tcp dport %d drop' % port_b], check=True)
+        a.do('sendn 700')
+        if scenario == 'fin-hole':
+            a.do('sendfin 100')
+            observe('fin beyond the hole')
+            subprocess.run(nft + ['delete table inet hole'], check=True)
+            b.do('recvn 800')  # returns once the retransmission filled the hole
+            observe('hole filled')
+            b.do('close')
+            observe('end')
+        else:
+            time.sleep(0.05)
+            a.do('linger0')
+            a.do('close')
+            observe('abort')
+            subprocess.run(nft + ['delete table inet hole'], check=True)
             b.do('close')
             observe('end')
     else:
