@@ -23,7 +23,7 @@ import type {
 } from '../types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../types';
 import { CAUSE_TEXT, NOTE_TEXT, connectionStart, next, type EndpointEvent } from './state-machine';
-import { add32, ge, gt, le } from './seq';
+import { add32, ge, gt, le, lt } from './seq';
 
 /** How many frames after a segment its receiver's next segment still counts as evidence of its receipt. */
 export const EVIDENCE_HORIZON = 1000;
@@ -57,6 +57,16 @@ interface Pending {
   ack: number;
   /** Raw sequence number just after the segment (signed 32-bit): what an ACK must reach to cover it. */
   end: number;
+  /** Its raw sequence number (signed 32-bit): an ACK of the receiver below it shows a hole before the segment. */
+  start: number;
+  /**
+   * A FIN held beyond a hole: its receiver's ACK was below the segment, so the FIN waits in its out-of-order
+   * queue until the data in front of it arrives (its ACK field was taken on arrival; `flags` is then FIN alone).
+   * It stays pending, not shown received, until an ACK covers it; `heldAt` is the frame of the receiver's
+   * latest segment that showed the hole.
+   */
+  held: boolean;
+  heldAt: number;
   /** A reset within its receiver's receive window (RFC 9293 §3.10.7.4: one outside it is dropped); true for others. */
   inWindow: boolean;
   /** Not yet decided (the settled-frames queue skips it once false). */
@@ -237,7 +247,8 @@ function settle(b: Side, who: Endpoint, frames: number, free: Pending[], keep: P
   if (pending === null || frames - pending[pending.length - 1].frame < EVIDENCE_HORIZON) return;
   for (const x of pending) {
     x.open = false;
-    receive(b, b.committed, who, x, null, false);
+    // A FIN still held beyond a hole was never shown processed: it expires unreceived.
+    if (!x.held) receive(b, b.committed, who, x, null, false);
   }
   b.pending = null;
   if (b.shown !== b.committed) b.spare = b.shown;
@@ -575,10 +586,19 @@ export class StateTracker {
       s.spare = s.shown;
       s.shown = p;
     }
+    if (s.pending !== null) {
+      // FINs still held beyond a hole (see resolve): shown as not received, in a progress of its own that later
+      // pending segments move on.
+      const shown = s.spare ?? { state: p.state, passive: p.passive };
+      s.spare = null;
+      shown.state = p.state;
+      shown.passive = p.passive;
+      s.shown = shown;
+    }
     // Every segment decided is now no longer referenced, but the opening SYN's when kept open (passiveCheck).
     if (decided !== null && !reporting && conn.log === null) {
       const guard = conn.passiveCheck?.guard;
-      for (const x of decided) if (x !== opening && x !== guard) this.freePending.push(x);
+      for (const x of decided) if (x !== opening && x !== guard && !x.held) this.freePending.push(x);
     }
 
     // The receiver's side: received as captured until its own next segment says otherwise.
@@ -586,8 +606,11 @@ export class StateTracker {
     let receiverNote: StateNote | null = null;
     if (rel) {
       let x = this.freePending.pop();
-      if (x === undefined) x = { frame: seg.frame, flags: f, ack: seg.ack | 0, end: segmentEnd(seg), inWindow, open: true };
+      if (x === undefined) x = { frame: seg.frame, flags: f, ack: seg.ack | 0, end: segmentEnd(seg), start: seg.seq | 0, held: false, heldAt: 0, inWindow, open: true };
       else {
+        x.start = seg.seq | 0;
+        x.held = false;
+        x.heldAt = 0;
         x.frame = seg.frame;
         x.flags = f;
         x.ack = seg.ack | 0;
@@ -689,13 +712,36 @@ export class StateTracker {
     // in SYN_SENT: an acceptable SYN-ACK taken there is answered with an ACK, so such a reset came first.
     const answered = (seg.flags & TCP_RST) && !acks && p.state !== 'SYN_SENT' && peer.lastAckFrame > 0 && (seg.seq | 0) === peer.lastAck ? peer.lastAckFrame : 0;
     let deferred: Pending[] | null = null;
+    /** FINs still held beyond a hole after this segment (they stay pending). */
+    let held: Pending[] | null = null;
+    /** Held FINs this segment covers, each received at its `heldAt` (see below), in frame order. */
+    let filled: Pending[] | null = null;
+    const peerName: Endpoint = who === 'client' ? 'server' : 'client';
+    // The frames whose receiver states may change: from the first pending segment, or from `b`'s previous
+    // segment when FINs held beyond a hole come first (the frames up to it were decided by it).
+    let from = pending[0].frame;
+    for (const x of pending) if (x.held && x.heldAt > from) from = x.heldAt;
     let k = 0;
-    if (log) while (k < log.length && log[k].frame < pending[0].frame) k++;
+    if (log) while (k < log.length && log[k].frame < from) k++;
     for (const x of pending) {
-      x.open = false;
-      if (log) for (; k < log.length && log[k].frame < x.frame; k++) this.setState(log[k], who, p.state);
       const expired = seg.frame - x.frame > EVIDENCE_HORIZON;
       const covered = !expired && ((acks && ge(seg.ack, x.end)) || x.frame <= answered);
+      if (x.held) {
+        // Its frame's report was decided when the hole showed (the ACK field taken there); the FIN is received
+        // where the hole was filled, once an ACK covers it. Never received on expiry (nothing showed it processed).
+        if (covered) {
+          x.open = false;
+          x.heldAt = log ? fillerFrame(log, peerName, x.heldAt, seg.frame) : x.frame;
+          (filled ??= []).push(x);
+        } else if (!expired) {
+          x.heldAt = seg.frame;
+          (held ??= []).push(x);
+        } else x.open = false;
+        continue;
+      }
+      if (filled) k = this.receiveFilled(conn, b, p, who, filled, x.frame, k);
+      x.open = false;
+      if (log) for (; k < log.length && log[k].frame < x.frame; k++) this.setState(log[k], who, p.state);
       const t: Transition[] | null = log ? [] : null;
       let n: StateNote | null = null;
       // A peer's SYN taken in SYN_SENT is answered with a SYN-ACK (the simultaneous open). An answer without
@@ -703,9 +749,24 @@ export class StateTracker {
       // SYN-ACK first): then it changes nothing, and that SYN-ACK takes the endpoint straight to ESTABLISHED.
       const takenLater = covered && p.state === 'SYN_SENT' && (x.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && !(seg.flags & TCP_SYN)
         && pending.some((y) => y.frame > x.frame && (y.flags & TCP_SYN) && (y.flags & TCP_ACK) && acksSyn(b, y.ack));
+      // The receiver's ACK below the segment's first sequence number: data in front of it is missing (RFC 9293
+      // §3.10.7.4, "seventh, process the segment text" and "eighth, check the FIN bit": only in order).
+      const hole = !covered && !expired && acks && lt(seg.ack, x.start);
       if (takenLater) { /* received after the SYN-ACK, in ESTABLISHED: no transition */ }
       else if (covered || expired) n = receive(b, p, who, x, t, covered);
-      else (deferred ??= []).push(x);
+      else if (hole && (x.flags & TCP_RST) && p.state !== 'SYN_SENT') {
+        // A reset in the window but not at RCV.NXT is answered with a challenge ACK and dropped (RFC 9293
+        // §3.10.7.4, RFC 5961 §3.2): this ACK, below it, is that answer.
+      } else if (hole && (x.flags & TCP_FIN) && !(x.flags & (TCP_SYN | TCP_RST))) {
+        // A FIN beyond a hole: its ACK field is taken on arrival, the FIN waits for the missing data.
+        x.flags &= ~TCP_FIN;
+        n = receive(b, p, who, x, t, false);
+        x.flags = TCP_FIN;
+        x.held = true;
+        x.heldAt = seg.frame;
+        x.open = true;
+        (held ??= []).push(x);
+      } else (deferred ??= []).push(x);
       if (log && k < log.length && log[k].frame === x.frame) {
         const e = log[k++];
         if (!sameTransitions(e.received, t as Transition[]) || !sameNote(e.receiverNote, n)) {
@@ -716,9 +777,43 @@ export class StateTracker {
         this.setState(e, who, p.state);
       }
     }
+    if (filled) k = this.receiveFilled(conn, b, p, who, filled, seg.frame, k);
     if (log) for (; k < log.length && log[k].frame < seg.frame; k++) this.setState(log[k], who, p.state);
-    b.pending = null;
+    b.pending = held;
     return deferred;
+  }
+
+  /**
+   * Receives, in `b`'s committed progress `p`, the held FINs of `filled` whose hole was filled before frame
+   * `before` (each at its `heldAt`: a frame of the peer's that filled it, listed after that frame's own
+   * receipt, or `b`'s own segment that last showed the hole, listed after what it did); removes them from
+   * `filled`. `k` is the log position reached so far by resolve's walk; returns the new one.
+   */
+  private receiveFilled(conn: Conn, b: Side, p: Progress, who: Endpoint, filled: Pending[], before: number, k: number): number {
+    const log = conn.log;
+    while (filled.length && filled[0].heldAt < before) {
+      const x = filled.shift() as Pending;
+      if (!log) {
+        receive(b, p, who, x, null, true);
+        continue;
+      }
+      for (; k < log.length && log[k].frame < x.heldAt; k++) this.setState(log[k], who, p.state);
+      const e = log[k];
+      if (e === undefined || e.frame !== x.heldAt) {
+        receive(b, p, who, x, null, true);
+        continue;
+      }
+      const t: Transition[] = [];
+      receive(b, p, who, x, t, true);
+      if (t.length) {
+        if (e.sender === who) e.sent = e.sent.concat(t);
+        else e.received = e.received.concat(t);
+        this.markRevised(e);
+      }
+      this.setState(e, who, p.state);
+      k++;
+    }
+    return k;
   }
 
   private setState(e: Entry, who: Endpoint, state: TcpState): void {
@@ -740,6 +835,21 @@ export class StateTracker {
     if (e.frame === conn.first) r.start = conn.start;
     return r;
   }
+}
+
+/**
+ * Where a held FIN's hole was filled, before `b`'s segment at frame `now` covered it: the peer's last segment
+ * after `heldAt` (the receiver's latest segment that still showed the hole), the retransmission that filled it
+ * (DECISIONS: received when captured); with none in between, right after that segment of the receiver's.
+ */
+function fillerFrame(log: readonly Entry[], peer: Endpoint, heldAt: number, now: number): number {
+  for (let i = log.length - 1; i >= 0; i--) {
+    const e = log[i];
+    if (e.frame >= now) continue;
+    if (e.frame <= heldAt) break;
+    if (e.sender === peer) return e.frame;
+  }
+  return heldAt;
 }
 
 /** The frame of the first of `pending` still within the evidence horizon at `frame`, or Infinity. */
