@@ -554,3 +554,77 @@ describe('port reuse', () => {
     expect(r.states).toEqual(pair('SYN_SENT', 'LISTEN'));
   });
 });
+
+describe('losses: a FIN or a RST beyond a hole (RFC 9293 §3.10.7.4; the kernel recordings kernel-fin-hole, kernel-abort-hole)', () => {
+  /** open(), then the client's 100 bytes at C_ISN + 1 (frame 4, lost on the way: the server never ACKs them). */
+  function lost(): Conv {
+    const send = open();
+    send('c', A, C_ISN + 1, S_ISN + 1, 100);
+    return send;
+  }
+
+  it('a FIN behind missing data is processed when the retransmission fills the hole: ESTABLISHED until then, its sender FIN_WAIT_1', () => {
+    const send = lost();
+    send('c', A, C_ISN + 101, S_ISN + 1, 50); // 5
+    send('c', F | A, C_ISN + 151, S_ISN + 1); // 6
+    const dup = send('s', A, S_ISN + 1, C_ISN + 1); // 7: duplicate ACK, below the data and the FIN
+    expect(dup.states, 'live: the FIN is not shown received').toEqual(pair('FIN_WAIT_1', 'ESTABLISHED'));
+    send('s', A, S_ISN + 1, C_ISN + 1); // 8
+    send('c', A, C_ISN + 1, S_ISN + 1, 100); // 9: the retransmission
+    const covering = send('s', A, S_ISN + 1, C_ISN + 152); // 10
+    for (const n of [6, 7, 8]) expect(send.final(n).states, `frame ${n}`).toEqual(pair('FIN_WAIT_1', 'ESTABLISHED'));
+    expect(arrows(send.final(6).transitions)).toEqual(['c:ESTABLISHED>FIN_WAIT_1(snd_fin)']);
+    expect(arrows(send.final(9).transitions)).toEqual(['s:ESTABLISHED>CLOSE_WAIT(rcv_fin)']);
+    expect(send.final(9).states).toEqual(pair('FIN_WAIT_1', 'CLOSE_WAIT'));
+    expect(arrows(covering.transitions)).toEqual(['c:FIN_WAIT_1>FIN_WAIT_2(fin_acked)']);
+    expect(covering.states).toEqual(pair('FIN_WAIT_2', 'CLOSE_WAIT'));
+  });
+
+  it('a FIN whose hole is never filled in the capture is never received, in the reports and in stats\' path', () => {
+    const send = lost();
+    send('c', F | A, C_ISN + 101, S_ISN + 1); // 5
+    send('s', A, S_ISN + 1, C_ISN + 1); // 6
+    send('s', A, S_ISN + 1, C_ISN + 1, 0, EVIDENCE_HORIZON + 5); // far later: the FIN still held
+    expect(send.final(5).states).toEqual(pair('FIN_WAIT_1', 'ESTABLISHED'));
+    expect(send.final(send.frame()).states).toEqual(pair('FIN_WAIT_1', 'ESTABLISHED'));
+    const tcp = new TcpTracker();
+    const plain = new StateTracker();
+    const script: [Who, number, number, number, number][] = [
+      ['c', S, C_ISN, 0, 0], ['s', S | A, S_ISN, C_ISN + 1, 0], ['c', A, C_ISN + 1, S_ISN + 1, 0], ['c', A, C_ISN + 1, S_ISN + 1, 100],
+      ['c', F | A, C_ISN + 101, S_ISN + 1, 0], ['s', A, S_ISN + 1, C_ISN + 1, 0], ['s', A, S_ISN + 1, C_ISN + 1, 0],
+    ];
+    script.forEach(([who, flags, seq, ack, len], i) => {
+      const c = who === 'c';
+      const frame = i === 6 ? 7 + EVIDENCE_HORIZON + 5 : i + 1;
+      const seg: TcpSegment = { frame, time: frame / 1000, src: c ? '10.0.0.1' : '10.0.0.2', dst: c ? '10.0.0.2' : '10.0.0.1', srcPort: c ? 40000 : 80, dstPort: c ? 80 : 40000, seq, ack, flags, window: 1000, len, urgentPointer: 0 };
+      const a = tcp.analyze(seg);
+      plain.advance(seg, a.stream, a.direction);
+    });
+    expect(plain.statesOf(0)).toEqual(pair('FIN_WAIT_1', 'ESTABLISHED'));
+  });
+
+  it('a FIN+ACK beyond a hole: its ACK is taken on arrival (FIN_WAIT_1 → FIN_WAIT_2), its FIN once the hole is filled (→ TIME_WAIT)', () => {
+    const send = open();
+    send('s', F | A, S_ISN + 1, C_ISN + 1); // 4: the server closes first
+    send('c', A, C_ISN + 1, S_ISN + 2, 100); // 5: lost
+    send('c', F | A, C_ISN + 101, S_ISN + 2); // 6: acknowledges the server's FIN, beyond the hole
+    send('s', A, S_ISN + 2, C_ISN + 1); // 7: duplicate ACK
+    expect(arrows(send.final(6).transitions)).toEqual(['c:CLOSE_WAIT>LAST_ACK(snd_fin)', 's:FIN_WAIT_1>FIN_WAIT_2(fin_acked)']);
+    expect(send.final(7).states).toEqual(pair('LAST_ACK', 'FIN_WAIT_2'));
+    send('c', A, C_ISN + 1, S_ISN + 2, 100); // 8: the retransmission
+    send('s', A, S_ISN + 2, C_ISN + 102); // 9
+    expect(arrows(send.final(8).transitions)).toEqual(['s:FIN_WAIT_2>TIME_WAIT(rcv_fin)']);
+    expect(send.final(9).states).toEqual(pair('CLOSED', 'TIME_WAIT'));
+  });
+
+  it('a RST beyond RCV.NXT is answered by a challenge ACK and dropped; the RST at RCV.NXT that follows closes', () => {
+    const send = lost();
+    send('c', R | A, C_ISN + 101, S_ISN + 1); // 5: SEQ = SND.NXT, beyond the hole
+    const challenge = send('s', A, S_ISN + 1, C_ISN + 1); // 6
+    expect(challenge.states).toEqual(pair('CLOSED', 'ESTABLISHED'));
+    expect(arrows(send.final(5).transitions)).toEqual(['c:ESTABLISHED>CLOSED(snd_rst)']);
+    expect(send.final(5).states.server).toBe('ESTABLISHED');
+    const rst = send('c', R, C_ISN + 1, 0); // 7: the client's kernel answers the ACK (no socket): <SEQ=SEG.ACK>
+    expect(arrows(rst.transitions)).toEqual(['s:ESTABLISHED>CLOSED(rcv_rst)']);
+  });
+});
