@@ -567,16 +567,23 @@ export class StateTracker {
       if (!answersBadAck) apply(p, sName, 'snd_rst', sent);
     } else {
       if (impliedSynAck) apply(p, sName, 'rcv_syn_ack', sent);
-      if (f & TCP_SYN) {
+      // A SYN from CLOSED on the ISN of this side's earlier SYN is that SYN again (a retransmission or an old
+      // duplicate, RFC 9293 §3.5), not a new open: a new incarnation has a new ISN (§3.4.1).
+      const oldSyn = (f & (TCP_SYN | TCP_ACK)) === TCP_SYN && p.state === 'CLOSED' && s.iss === (seg.seq | 0);
+      if ((f & TCP_SYN) && !oldSyn) {
         if (s.iss === null || p.state === 'CLOSED' || p.state === 'LISTEN') {
           s.iss = seg.seq | 0;
-          s.synEnd = add32(add32(seg.seq, seg.len), 1);
+          // SND.NXT after the SYN: a FIN sent with it counts too (a SYN-ACK may acknowledge both, §3.10.7.3).
+          s.synEnd = add32(add32(seg.seq, seg.len), f & TCP_FIN ? 2 : 1);
           s.synCovered = false;
         }
         apply(p, sName, f & TCP_ACK ? 'snd_syn_ack' : 'snd_syn', sent);
       }
-      if ((f & TCP_FIN) && s.finNext === null) {
+      // A FIN counts where the diagram has "snd FIN" (a retransmitted one does not, nor one sent with a SYN
+      // from SYN_SENT, after which the endpoint's own later FIN still closes).
+      if ((f & TCP_FIN) && !oldSyn && (s.finNext === null || next(p.state, 'snd_fin') !== null)) {
         s.finNext = add32(add32(seg.seq, seg.len), f & TCP_SYN ? 2 : 1);
+        s.finCovered = false;
         apply(p, sName, 'snd_fin', sent);
       }
     }
@@ -706,6 +713,10 @@ export class StateTracker {
     const p = b.committed;
     const log = conn.log;
     const acks = (seg.flags & TCP_ACK) !== 0;
+    // A SYN without ACK cannot show what its sender had received, but a peer's SYN (it would have answered with
+    // a SYN-ACK: the simultaneous open): anything else pending was received as captured (the endpoint got to
+    // CLOSED, say, before opening again).
+    const synOnly = (seg.flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_SYN;
     // A reset without ACK carries <SEQ=SEG.ACK> of the segment it answers: when that is the peer's latest
     // segment with an ACK, that segment, and every peer segment before it, was received (a kernel answers
     // data sent to a socket already closed so; its missing ACK says nothing of what it had processed). Not
@@ -725,7 +736,7 @@ export class StateTracker {
     if (log) while (k < log.length && log[k].frame < from) k++;
     for (const x of pending) {
       const expired = seg.frame - x.frame > EVIDENCE_HORIZON;
-      const covered = !expired && ((acks && ge(seg.ack, x.end)) || x.frame <= answered);
+      const covered = !expired && ((acks && ge(seg.ack, x.end)) || x.frame <= answered || (synOnly && !x.held && (x.flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN));
       if (x.held) {
         // Its frame's report was decided when the hole showed (the ACK field taken there); the FIN is received
         // where the hole was filled, once an ACK covers it. Never received on expiry (nothing showed it processed).
