@@ -99,13 +99,14 @@ export function checkRecording(name: string, pcap: string, json: string): void {
       expect(walk('server')).toEqual(['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED']);
       const fin = tcp.findIndex((f) => endpoint(f, 'src') === client && Number(occurrences(f, 'tcp.flags.fin')[0]) === 1);
       const finEnd = Number(occurrences(tcp[fin], 'tcp.nxtseq')[0]);
-      const lastBehind = tcp.findLastIndex((f) => endpoint(f, 'src') === server && Number(occurrences(f, 'tcp.ack')[0]) < finEnd);
+      const lastIndex = (from: readonly DecodedFrame[], ok: (f: DecodedFrame) => boolean) => { for (let i = from.length - 1; i >= 0; i--) if (ok(from[i])) return i; return -1; };
+      const lastBehind = lastIndex(tcp, (f) => endpoint(f, 'src') === server && Number(occurrences(f, 'tcp.ack')[0]) < finEnd);
       expect(lastBehind, 'a server ACK below the FIN after it').toBeGreaterThan(fin);
       for (const f of tcp.slice(fin, lastBehind + 1)) expect(f.states?.server, `frame ${f.frame}`).toBe('ESTABLISHED');
       const rcvFin = tcp.findIndex((f) => (f.transitions ?? []).some((t) => t.endpoint === 'server' && t.cause === 'rcv_fin'));
       // Received with the segment that filled the hole: the client's last before the server's ACK covering the FIN.
       const covering = tcp.findIndex((f, i) => i > fin && endpoint(f, 'src') === server && Number(occurrences(f, 'tcp.ack')[0]) >= finEnd);
-      expect(tcp[rcvFin]?.frame).toBe(tcp.slice(0, covering).findLast((f) => endpoint(f, 'src') === client)?.frame);
+      expect(tcp[rcvFin]?.frame).toBe(tcp[lastIndex(tcp.slice(0, covering), (f) => endpoint(f, 'src') === client)]?.frame);
       break;
     }
     case 'abort-hole': {
