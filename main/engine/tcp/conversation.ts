@@ -4,6 +4,7 @@
 // signed 32-bit numbers (x | 0): V8 keeps those as small integers in the object itself, where an
 // unsigned value from 2^31 up would be a separate boxed double. 0 doubles as "not seen yet" exactly
 // where Wireshark tests a field for zero.
+import { ChunkedArray } from '../chunked';
 
 /**
  * Unacknowledged segments (Wireshark's tcp_unacked_t list) are kept flat, UNACKED_STRIDE numbers each:
@@ -399,7 +400,7 @@ export class ConvTable {
   private parkedInts = new Int32Array(0);
   private parkedTimes = new Float64Array(0);
   /** Their addresses, A then B, by entry. */
-  private readonly parkedAddrs: string[] = [];
+  private readonly parkedAddrs = new ChunkedArray('');
   /** The parked entry the last get() found (it then answered undefined), or -1. */
   parkedHit = -1;
 
@@ -455,7 +456,7 @@ export class ConvTable {
     const c = this.convs[i];
     if (c !== null) return same(c, src, dst, srcPort, dstPort);
     const ports = this.parkedInts[i * PARKED_CONV + PC_PORTS], portA = ports >>> 16, portB = ports & 0xffff;
-    const addrA = this.parkedAddrs[2 * i], addrB = this.parkedAddrs[2 * i + 1];
+    const addrA = this.parkedAddrs.get(2 * i), addrB = this.parkedAddrs.get(2 * i + 1);
     return (portA === srcPort && portB === dstPort && addrA === src && addrB === dst)
       || (portB === srcPort && portA === dstPort && addrB === src && addrA === dst);
   }
@@ -471,7 +472,7 @@ export class ConvTable {
   private addrOf(i: number, k: 0 | 1): string {
     const c = this.convs[i];
     if (c !== null) return k === 0 ? c.addrA : c.addrB;
-    return this.parkedAddrs[2 * i + k];
+    return this.parkedAddrs.get(2 * i + k);
   }
 
   /**
@@ -575,8 +576,8 @@ export class ConvTable {
       | (conv.completeness << C_COMPLETE_SHIFT) | ((conv.closingInitiator + 1) << C_CLOSING_SHIFT);
     d[o + PC_FLOWS] = flows;
     conv.copyClocks(this.parkedTimes, i * T_PER_CONV, false);
-    this.parkedAddrs[2 * i] = conv.addrA;
-    this.parkedAddrs[2 * i + 1] = conv.addrB;
+    this.parkedAddrs.set(2 * i, conv.addrA);
+    this.parkedAddrs.set(2 * i + 1, conv.addrB);
     this.convs[i] = null;
   }
 
@@ -595,8 +596,8 @@ export class ConvTable {
     conv.stream = d[o + PC_STREAM];
     conv.portA = ports >>> 16;
     conv.portB = ports & 0xffff;
-    conv.addrA = this.parkedAddrs[2 * index];
-    conv.addrB = this.parkedAddrs[2 * index + 1];
+    conv.addrA = this.parkedAddrs.get(2 * index);
+    conv.addrB = this.parkedAddrs.get(2 * index + 1);
     conv.clientSide = (bits & 1) as 0 | 1;
     conv.finSides = (bits >> C_FIN_SHIFT) & 3;
     conv.hasMruSyn = (bits & C_MRU_SYN) !== 0;
