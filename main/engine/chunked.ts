@@ -25,3 +25,25 @@ export class ChunkedArray<T> {
     this.chunks[k][i & MASK] = v;
   }
 }
+
+/**
+ * Records of `stride` numbers by index (from 0), zero until set, in typed chunks of 1,024 records: a typed
+ * array grown by doubling left its former copies allocated until a full collection (rare in `stats`: one
+ * or two per run), as much again as the records themselves at the peak. `chunk(i)` is the array holding
+ * record i (made when first needed), `at(i)` where in it the record starts.
+ */
+export class ChunkedRecords<A extends Int32Array | Float64Array> {
+  private readonly chunks: A[] = [];
+
+  constructor(private readonly stride: number, private readonly make: (length: number) => A) {}
+
+  chunk(i: number): A {
+    const k = i >> CHUNK_BITS;
+    while (this.chunks.length <= k) this.chunks.push(this.make(CHUNK * this.stride));
+    return this.chunks[k];
+  }
+
+  at(i: number): number {
+    return (i & MASK) * this.stride;
+  }
+}

@@ -144,8 +144,8 @@ describe('ParkedFlows', () => {
     const own = new Clocks();
     const store = new ParkedFlows();
     const fresh = state(new Flow(own));
-    // More connections than the first allocation of slots (256), each parked with flows of its own values.
-    const convs = Array.from({ length: 700 }, (_, i) => new Conv(own, i, '10.0.0.1', 1000 + i, '10.0.0.2', 80, 5e9 + i, [store.take(own), store.take(own)]));
+    // More connections than a chunk of parked slots (1,024), each parked with flows of its own values.
+    const convs = Array.from({ length: 2500 }, (_, i) => new Conv(own, i, '10.0.0.1', 1000 + i, '10.0.0.2', 80, 5e9 + i, [store.take(own), store.take(own)]));
     const before = convs.map((c, i) => {
       scribble(c.flows[0], 2 * i);
       scribble(c.flows[1], 2 * i + 1);

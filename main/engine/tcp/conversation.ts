@@ -4,7 +4,7 @@
 // signed 32-bit numbers (x | 0): V8 keeps those as small integers in the object itself, where an
 // unsigned value from 2^31 up would be a separate boxed double. 0 doubles as "not seen yet" exactly
 // where Wireshark tests a field for zero.
-import { ChunkedArray } from '../chunked';
+import { ChunkedArray, ChunkedRecords } from '../chunked';
 
 /**
  * Unacknowledged segments (Wireshark's tcp_unacked_t list) are kept flat, UNACKED_STRIDE numbers each:
@@ -146,28 +146,15 @@ const B_WINSCALE_SHIFT = 4, B_NUM_SACK_SHIFT = 9, B_LAST_FLAGS_SHIFT = 11;
 const PARKED_TIMES = 2, PT_LASTACK = 0, PT_NEXTSEQ = 1;
 
 export class ParkedFlows {
-  private ints = new Int32Array(0);
-  private times = new Float64Array(0);
+  /** Both flows of a slot, PARKED_FLOW numbers each, and their clocks (see ChunkedRecords). */
+  private readonly ints = new ChunkedRecords(2 * PARKED_FLOW, (n) => new Int32Array(n));
+  private readonly times = new ChunkedRecords(2 * PARKED_TIMES, (n) => new Float64Array(n));
   /** Flow objects of parked connections, reused first for new and brought-back ones. */
   private readonly spare: Flow[] = [];
   /** Slots freed by connections brought back, reused first. */
   private free: number[] = [];
-  /** Slots used, in a typed array (as `ints`, a field first changed late in a run deoptimizes: see Clocks). */
+  /** Slots used, in a typed array (a field first changed late in a run deoptimizes: see Clocks). */
   private readonly used = new Int32Array(1);
-
-  constructor() {
-    // Replaced at once, before anything is compiled: see Clocks.
-    this.grow();
-  }
-
-  private grow(): void {
-    const slots = Math.max(256, this.ints.length / (2 * PARKED_FLOW) * 2);
-    const ints = new Int32Array(slots * 2 * PARKED_FLOW), times = new Float64Array(slots * 2 * PARKED_TIMES);
-    ints.set(this.ints);
-    times.set(this.times);
-    this.ints = ints;
-    this.times = times;
-  }
 
   /** A flow in a new flow's state: a parked connection's Flow object, reset, or a new one. */
   take(clocks: Clocks): Flow {
@@ -180,13 +167,10 @@ export class ParkedFlows {
   /** Keeps both flows (their unacknowledged lists must be empty) and returns their slot. */
   park(f0: Flow, f1: Flow): number {
     let slot = this.free.pop();
-    if (slot === undefined) {
-      slot = this.used[0]++;
-      if (this.used[0] * 2 * PARKED_FLOW > this.ints.length) this.grow();
-    }
-    const d = this.ints, t = this.times;
+    if (slot === undefined) slot = this.used[0]++;
+    const d = this.ints.chunk(slot), t = this.times.chunk(slot), o0 = this.ints.at(slot), q0 = this.times.at(slot);
     for (let k = 0; k < 2; k++) {
-      const f = k === 0 ? f0 : f1, o = (2 * slot + k) * PARKED_FLOW, q = (2 * slot + k) * PARKED_TIMES;
+      const f = k === 0 ? f0 : f1, o = o0 + k * PARKED_FLOW, q = q0 + k * PARKED_TIMES;
       t[q + PT_LASTACK] = f.lastackTime;
       t[q + PT_NEXTSEQ] = f.nextseqTime;
       d[o + PF_BITS] = (f.baseSet ? B_BASE_SET : 0) | (f.isFirstAck ? B_FIRST_ACK : 0) | (f.validBif ? B_VALID_BIF : 0) | (f.pushSetLast ? B_PUSH_SET_LAST : 0)
@@ -208,9 +192,9 @@ export class ParkedFlows {
 
   /** The flows parked at `slot`, as they were, into `f0` and `f1` (new flows, as take() gives); frees the slot. */
   restore(slot: number, f0: Flow, f1: Flow): void {
-    const d = this.ints, t = this.times;
+    const d = this.ints.chunk(slot), t = this.times.chunk(slot), p0 = this.ints.at(slot), q0 = this.times.at(slot);
     for (let k = 0; k < 2; k++) {
-      const f = k === 0 ? f0 : f1, p = (2 * slot + k) * PARKED_FLOW, q = (2 * slot + k) * PARKED_TIMES;
+      const f = k === 0 ? f0 : f1, p = p0 + k * PARKED_FLOW, q = q0 + k * PARKED_TIMES;
       f.lastackTime = t[q + PT_LASTACK];
       f.nextseqTime = t[q + PT_NEXTSEQ];
       const bits = d[p + PF_BITS];
@@ -396,9 +380,9 @@ export class ConvTable {
   /** Each entry's conversation, or null while it is parked. */
   private readonly convs: (Conv | null)[] = [];
   private readonly buckets: Bucket[] = [];
-  /** Parked conversations by entry (see PARKED_CONV): replaced by larger copies as entries are added. */
-  private parkedInts = new Int32Array(0);
-  private parkedTimes = new Float64Array(0);
+  /** Parked conversations by entry (see PARKED_CONV, ChunkedRecords). */
+  private readonly parkedInts = new ChunkedRecords(PARKED_CONV, (n) => new Int32Array(n));
+  private readonly parkedTimes = new ChunkedRecords(T_PER_CONV, (n) => new Float64Array(n));
   /** Their addresses, A then B, by entry. */
   private readonly parkedAddrs = new ChunkedArray('');
   /** The parked entry the last get() found (it then answered undefined), or -1. */
@@ -407,7 +391,6 @@ export class ConvTable {
   constructor() {
     // Replaced at once, before anything is compiled: see Clocks.
     this.grow(1 << 10);
-    this.room(256);
   }
 
   /** The slot of port pair `key`, or of the empty slot where it would go. */
@@ -455,7 +438,7 @@ export class ConvTable {
   private matches(i: number, src: string, dst: string, srcPort: number, dstPort: number): boolean {
     const c = this.convs[i];
     if (c !== null) return same(c, src, dst, srcPort, dstPort);
-    const ports = this.parkedInts[i * PARKED_CONV + PC_PORTS], portA = ports >>> 16, portB = ports & 0xffff;
+    const ports = this.parkedInts.chunk(i)[this.parkedInts.at(i) + PC_PORTS], portA = ports >>> 16, portB = ports & 0xffff;
     const addrA = this.parkedAddrs.get(2 * i), addrB = this.parkedAddrs.get(2 * i + 1);
     return (portA === srcPort && portB === dstPort && addrA === src && addrB === dst)
       || (portB === srcPort && portA === dstPort && addrB === src && addrA === dst);
@@ -465,7 +448,7 @@ export class ConvTable {
   private portOf(i: number, k: 0 | 1): number {
     const c = this.convs[i];
     if (c !== null) return k === 0 ? c.portA : c.portB;
-    const ports = this.parkedInts[i * PARKED_CONV + PC_PORTS];
+    const ports = this.parkedInts.chunk(i)[this.parkedInts.at(i) + PC_PORTS];
     return k === 0 ? ports >>> 16 : ports & 0xffff;
   }
 
@@ -493,11 +476,10 @@ export class ConvTable {
       const old = this.convs[index];
       this.convs[index] = conv;
       conv.index = index;
-      return old === null ? this.parkedInts[index * PARKED_CONV + PC_FLOWS] : -1;
+      return old === null ? this.parkedInts.chunk(index)[this.parkedInts.at(index) + PC_FLOWS] : -1;
     }
     index = this.convs.push(conv) - 1;
     conv.index = index;
-    if (this.convs.length * PARKED_CONV > this.parkedInts.length) this.room(this.convs.length * 2);
     this.put(addrA, addrB, portA, portB, index);
     // (A self-connection, same address and port both ways, has one orientation.)
     if (portA !== portB || addrA !== addrB) this.put(addrB, addrA, portB, portA, index);
@@ -554,28 +536,19 @@ export class ConvTable {
     }
   }
 
-  /** Room for `entries` entries' parked numbers. */
-  private room(entries: number): void {
-    const ints = new Int32Array(entries * PARKED_CONV), times = new Float64Array(entries * T_PER_CONV);
-    ints.set(this.parkedInts);
-    times.set(this.parkedTimes);
-    this.parkedInts = ints;
-    this.parkedTimes = times;
-  }
-
   /**
    * Parks `conv` (in the table) as numbers in its entry, with `flows` (the ParkedFlows slot of its flows):
    * the object is then free for another connection (see Conv.reuse). A later get() of its 4-tuple answers
    * undefined with its entry in `parkedHit`, for unpark().
    */
   park(conv: Conv, flows: number): void {
-    const i = conv.index, d = this.parkedInts, o = i * PARKED_CONV;
+    const i = conv.index, d = this.parkedInts.chunk(i), o = this.parkedInts.at(i);
     d[o + PC_STREAM] = conv.stream;
     d[o + PC_PORTS] = (conv.portA << 16) | conv.portB;
     d[o + PC_BITS] = conv.clientSide | (conv.finSides << C_FIN_SHIFT) | (conv.hasMruSyn ? C_MRU_SYN : 0)
       | (conv.completeness << C_COMPLETE_SHIFT) | ((conv.closingInitiator + 1) << C_CLOSING_SHIFT);
     d[o + PC_FLOWS] = flows;
-    conv.copyClocks(this.parkedTimes, i * T_PER_CONV, false);
+    conv.copyClocks(this.parkedTimes.chunk(i), this.parkedTimes.at(i), false);
     this.parkedAddrs.set(2 * i, conv.addrA);
     this.parkedAddrs.set(2 * i + 1, conv.addrB);
     this.convs[i] = null;
@@ -583,7 +556,7 @@ export class ConvTable {
 
   /** The stream of the conversation parked at entry `index`. */
   parkedStream(index: number): number {
-    return this.parkedInts[index * PARKED_CONV + PC_STREAM];
+    return this.parkedInts.chunk(index)[this.parkedInts.at(index) + PC_STREAM];
   }
 
   /**
@@ -591,7 +564,7 @@ export class ConvTable {
    * still to be restored: see ParkedFlows.restore), exactly as it was; returns its flows' ParkedFlows slot.
    */
   unpark(index: number, conv: Conv): number {
-    const d = this.parkedInts, o = index * PARKED_CONV;
+    const d = this.parkedInts.chunk(index), o = this.parkedInts.at(index);
     const ports = d[o + PC_PORTS], bits = d[o + PC_BITS];
     conv.stream = d[o + PC_STREAM];
     conv.portA = ports >>> 16;
@@ -603,7 +576,7 @@ export class ConvTable {
     conv.hasMruSyn = (bits & C_MRU_SYN) !== 0;
     conv.completeness = (bits >> C_COMPLETE_SHIFT) & 63;
     conv.closingInitiator = ((bits >> C_CLOSING_SHIFT) & 3) - 1;
-    conv.copyClocks(this.parkedTimes, index * T_PER_CONV, true);
+    conv.copyClocks(this.parkedTimes.chunk(index), this.parkedTimes.at(index), true);
     conv.index = index;
     this.convs[index] = conv;
     return d[o + PC_FLOWS];

@@ -24,6 +24,7 @@ import type {
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../types';
 import { CAUSE_TEXT, NOTE_TEXT, connectionStart, next, type EndpointEvent } from './state-machine';
 import { add32, ge, gt, le } from './seq';
+import { ChunkedRecords } from '../chunked';
 
 /** How many frames after a segment its receiver's next segment still counts as evidence of its receipt. */
 export const EVIDENCE_HORIZON = 1000;
@@ -153,35 +154,22 @@ const STATE_NAMES: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_R
 const STATE_CODES = new Map<TcpState, number>(STATE_NAMES.map((name, i) => [name, i]));
 
 class ParkedConns {
-  private ints = new Int32Array(0);
+  /** PARKED_CONN numbers per slot (see ChunkedRecords). */
+  private readonly ints = new ChunkedRecords(PARKED_CONN, (n) => new Int32Array(n));
   /** Slots freed by connections brought back, reused first. */
   private free: number[] = [];
-  /** Slots used, in a typed array (as `ints`, a field first changed late in a run deoptimizes: see Clocks). */
+  /** Slots used, in a typed array (a field first changed late in a run deoptimizes: see Clocks). */
   private readonly used = new Int32Array(1);
-
-  constructor() {
-    // Replaced at once, before anything is compiled: see Clocks.
-    this.grow();
-  }
-
-  private grow(): void {
-    const grown = new Int32Array(Math.max(PARKED_CONN * 256, this.ints.length * 2));
-    grown.set(this.ints);
-    this.ints = grown;
-  }
 
   /** Keeps both sides (each with nothing pending, shown = committed), the first frame and the start; returns the slot. */
   park(client: Side, server: Side, first: number, start: number): number {
     let slot = this.free.pop();
-    if (slot === undefined) {
-      slot = this.used[0]++;
-      if (this.used[0] * PARKED_CONN > this.ints.length) this.grow();
-    }
-    const d = this.ints;
-    d[slot * PARKED_CONN + PC_FIRST] = first;
-    d[slot * PARKED_CONN + PC_START] = start;
+    if (slot === undefined) slot = this.used[0]++;
+    const d = this.ints.chunk(slot), at = this.ints.at(slot);
+    d[at + PC_FIRST] = first;
+    d[at + PC_START] = start;
     for (let k = 0; k < 2; k++) {
-      const x = k === 0 ? client : server, o = slot * PARKED_CONN + k * PARKED_SIDE;
+      const x = k === 0 ? client : server, o = at + k * PARKED_SIDE;
       d[o + PS_BITS] = (STATE_CODES.get(x.committed.state) as number) | (x.committed.passive ? S_PASSIVE : 0)
         | (x.iss !== null ? S_ISS : 0) | (x.synEnd !== null ? S_SYN_END : 0) | (x.finNext !== null ? S_FIN_NEXT : 0)
         | (x.synCovered ? S_SYN_COVERED : 0) | (x.finCovered ? S_FIN_COVERED : 0);
@@ -194,21 +182,21 @@ class ParkedConns {
 
   /** The state of side `k` (0: client) parked at `slot`. */
   state(slot: number, k: 0 | 1): TcpState {
-    return STATE_NAMES[this.ints[slot * PARKED_CONN + k * PARKED_SIDE + PS_BITS] & 15];
+    return STATE_NAMES[this.ints.chunk(slot)[this.ints.at(slot) + k * PARKED_SIDE + PS_BITS] & 15];
   }
 
   /** The first frame and the start (an index in STARTS) of the connection parked at `slot`. */
   first(slot: number): number {
-    return this.ints[slot * PARKED_CONN + PC_FIRST] >>> 0;
+    return this.ints.chunk(slot)[this.ints.at(slot) + PC_FIRST] >>> 0;
   }
 
   start(slot: number): number {
-    return this.ints[slot * PARKED_CONN + PC_START];
+    return this.ints.chunk(slot)[this.ints.at(slot) + PC_START];
   }
 
   /** Side `k` (0: client) parked at `slot`, as it was, into `x` (a side in a new side's state, see side()). */
   restore(slot: number, k: 0 | 1, x: Side): Side {
-    const d = this.ints, o = slot * PARKED_CONN + k * PARKED_SIDE;
+    const d = this.ints.chunk(slot), o = this.ints.at(slot) + k * PARKED_SIDE;
     const bits = d[o + PS_BITS];
     x.committed.state = STATE_NAMES[bits & 15];
     x.committed.passive = (bits & S_PASSIVE) !== 0;
