@@ -119,3 +119,76 @@ describe.skipIf(!hasTshark())('stats: late segments on parked connections, as ts
     });
   }
 });
+
+// late-after-park.pcap (test/corpus/make/late-craft.py): one late segment of each kind, each on a connection
+// parked more than 1,000 frames before, as numbers (its Conv object reused by the connections in between): a
+// lone ACK after a close (a duplicate ACK to tshark), a RST after a close, a retransmission after a reset
+// (spurious), then a SYN with a new ISN on a closed connection's ports (ports reused, a new stream).
+const parkFile = join(CORPUS, 'tcp', 'late-after-park.pcap');
+
+describe.skipIf(!hasTshark())('stats: each kind of late segment on a parked connection, as tshark', () => {
+  it('brings the connection back at each late segment and numbers and flags every frame as tshark', () => {
+    const run = tsharkRun(['-r', parkFile, '-n', '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'tcp.flags.str',
+      ...FLAGS.flatMap((f) => ['-e', `tcp.analysis.${f}`])]);
+    expect(run.status, run.stderr).toBe(0);
+    const rows = run.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+    const theirs = rows.map(([, stream, , ...set]) => `${stream} ${FLAGS.filter((_, i) => set[i] !== '').join(',')}`);
+    // The late frames, found in tshark's view: each connection's frames after the filler.
+    const late = (stream: string) => rows.filter((r) => r[1] === stream && +r[0] > 1000).map((r) => +r[0]);
+    const [ack, rst, retrans] = [late('0'), late('1'), late('2')];
+    expect([ack.length, rst.length, retrans.length]).toEqual([1, 1, 1]);
+    expect(theirs[ack[0] - 1]).toBe('0 duplicate_ack');
+    expect(rows[rst[0] - 1][2]).toContain('R');
+    expect(theirs[retrans[0] - 1]).toBe('2 retransmission,spurious_retransmission');
+    const reuse = rows.findIndex((r) => r[3 + FLAGS.indexOf('reused_ports')] !== '') + 1;
+    expect(reuse).toBeGreaterThan(1000);
+
+    const session = newSession();
+    const tcp = session.tcp;
+    tcp.parkFinished();
+    const ours: string[] = [];
+    const broughtBack: number[] = [];
+    readCaptureFile(parkFile, (raw) => {
+      const time = captureTime(session, raw);
+      const seg = fastSegment(raw, ours.length + 1, emptySegment());
+      if (typeof seg === 'number') throw new Error(`frame ${ours.length + 1}: not a plain TCP segment`);
+      seg.time = time;
+      const before = tcp.unparked;
+      const an = tcp.analyze(seg);
+      if (tcp.unparked > before) broughtBack.push(seg.frame);
+      tcp.finish(seg);
+      tcp.parkIfFinished();
+      ours.push(`${an.stream} ${FLAGS.filter((f) => (an.flags as string[]).includes(f)).join(',')}`);
+    });
+    // Each late segment met its connection parked, and the SYN on reused ports met the closed one parked.
+    for (const frame of [ack[0], rst[0], retrans[0], reuse]) expect(broughtBack, `frame ${frame}`).toContain(frame);
+    expect(ours.length).toBe(theirs.length);
+    const diffs = ours.map((l, i) => (l === theirs[i] ? '' : `frame ${i + 1}: ${l}, tshark ${theirs[i]}`)).filter((d) => d);
+    expect(diffs, diffs.join('\n')).toEqual([]);
+  });
+
+  for (const window of [1, 16, undefined]) {
+    it(`window ${window ?? 'default'}: every stream counted as tshark counts it`, () => {
+      const stats = new ConversationStats(window === undefined ? {} : { window });
+      readCaptureFile(parkFile, (raw) => stats.add(raw));
+      const rows = stats.rows();
+      expect(stats.parking.flows.unparked).toBeGreaterThanOrEqual(4);
+      const run = tsharkRun(['-r', parkFile, '-n', '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'tcp.analysis.retransmission']);
+      expect(run.status, run.stderr).toBe(0);
+      const frames = new Map<number, { frames: number; retrans: number; first: number; last: number }>();
+      for (const line of run.stdout.split('\n')) {
+        if (!line) continue;
+        const [frame, stream, re] = line.split('\t');
+        const s = frames.get(+stream) ?? { frames: 0, retrans: 0, first: +frame, last: 0 };
+        s.frames++;
+        if (re !== '') s.retrans++;
+        s.last = +frame;
+        frames.set(+stream, s);
+      }
+      expect(rows.length).toBe(frames.size);
+      for (const r of rows) {
+        expect({ frames: r.frames, retrans: r.retransmissions, first: r.firstFrame, last: r.lastFrame }, `stream ${r.stream}`).toEqual(frames.get(r.stream));
+      }
+    });
+  }
+});

@@ -144,15 +144,20 @@ describe('ParkedFlows', () => {
     const own = new Clocks();
     const store = new ParkedFlows();
     const fresh = state(new Flow(own));
-    // More connections than the first allocation of slots (256), each parked with flows of its own values.
-    const convs = Array.from({ length: 700 }, (_, i) => new Conv(own, i, '10.0.0.1', 1000 + i, '10.0.0.2', 80, 5e9 + i, [store.take(own), store.take(own)]));
+    // More connections than a chunk of parked slots (1,024), each parked with flows of its own values.
+    const convs = Array.from({ length: 2500 }, (_, i) => new Conv(own, i, '10.0.0.1', 1000 + i, '10.0.0.2', 80, 5e9 + i, [store.take(own), store.take(own)]));
     const before = convs.map((c, i) => {
       scribble(c.flows[0], 2 * i);
       scribble(c.flows[1], 2 * i + 1);
       return [state(c.flows[0]), state(c.flows[1])];
     });
     const objects = new Set(convs.flatMap((c) => c.flows));
-    convs.forEach((c) => c.park(store));
+    const park = (c: Conv) => store.park(c.flow(0), c.flow(1));
+    const unpark = (c: Conv, slot: number) => {
+      c.setFlows(store.take(own), store.take(own));
+      store.restore(slot, c.flow(0), c.flow(1));
+    };
+    let slots = convs.map(park);
     // New connections now get the parked connections' Flow objects, reset: nothing of the old values.
     const reused = Array.from({ length: 300 }, () => store.take(own));
     expect(reused.every((f) => objects.has(f))).toBe(true);
@@ -160,14 +165,80 @@ describe('ParkedFlows', () => {
     // Their use does not touch the parked values (clocks included: a reused Flow keeps its own clocks' place).
     reused.forEach((f, i) => scribble(f, 100000 + i));
     convs.forEach((c, i) => {
-      c.unpark(store);
+      unpark(c, slots[i]);
       expect([state(c.flows[0]), state(c.flows[1])], `connection ${i}`).toEqual(before[i]);
     });
     // Slots freed by connections brought back are reused: parking them all again needs no new room and still restores exactly.
-    convs.forEach((c) => c.park(store));
+    slots = convs.map(park);
     convs.forEach((c, i) => {
-      c.unpark(store);
+      unpark(c, slots[i]);
       expect([state(c.flows[0]), state(c.flows[1])]).toEqual(before[i]);
     });
+  });
+});
+
+describe('ConvTable parking', () => {
+  it('finds parked conversations by entry, brings them back exactly into reused objects, and replaces them on reuse of the 4-tuple', () => {
+    // The same mix as above (shared port pairs, buckets turned maps, equal ports, self-connections), with
+    // every other conversation parked as it is set and some brought back or replaced later.
+    let seed = 777;
+    const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const hosts = Array.from({ length: 40 }, (_, i) => `10.0.${i >> 4}.${i & 15}`);
+    const own = new Clocks();
+    const t = new ConvTable();
+    /** What each 4-tuple's latest conversation was when parked (or is), by 4-tuple key, and its flows slot. */
+    const want = new Map<string, { fields: string; parked: number }>();
+    const key = (a: string, pa: number, b: string, pb: number) => `${a}:${pa}>${b}:${pb}`;
+    const fields = (c: Conv) => JSON.stringify([c.stream, c.addrA, c.portA, c.addrB, c.portB, c.clientSide, c.finSides, c.hasMruSyn,
+      c.completeness, c.closingInitiator, c.tsFirst, c.tsPrev, c.tsMruSyn, c.firstRtt]);
+    const spare: Conv[] = [];
+    const probes: [string, number, string, number][] = [];
+    let dropped = 0;
+    for (let i = 0; i < 5000; i++) {
+      const a = hosts[rnd(hosts.length)], b = rnd(50) === 0 ? a : hosts[rnd(hosts.length)];
+      const pa = rnd(4) === 0 ? 80 : 1000 + rnd(3000), pb = rnd(3) === 0 ? pa : [80, 443, 65535][rnd(3)];
+      const c = spare.pop() ?? new Conv(own, 0, '', 0, '', 0, 0, flows(own));
+      c.reuse(i, a, pa, b, pb, 5e9 + i, new Flow(own), new Flow(own));
+      // Every field at a value of its own, at the ends of the packed ranges.
+      c.clientSide = (i & 1) as 0 | 1; c.finSides = i % 4; c.hasMruSyn = i % 3 === 0; c.completeness = 63 - (i % 64); c.closingInitiator = (i % 3) - 1;
+      c.tsPrev = 6e9 + i; c.tsMruSyn = 7e9 + i; c.firstRtt = i;
+      const slot = t.set(c);
+      if (slot >= 0) dropped++;
+      const entry = { fields: fields(c), parked: -1 };
+      if (i % 2 === 0) {
+        entry.parked = 100000 + i;
+        t.park(c, entry.parked);
+        spare.push(c);
+      }
+      want.set(key(a, pa, b, pb), entry);
+      want.set(key(b, pb, a, pa), entry);
+      probes.push([a, pa, b, pb], [hosts[rnd(hosts.length)], pa, b, pb]);
+    }
+    // A 4-tuple whose parked conversation was replaced handed back that conversation's flows slot.
+    expect(dropped).toBeGreaterThan(100);
+    for (const [a, pa, b, pb] of probes) {
+      for (const [s, ps, d, pd] of [[a, pa, b, pb], [b, pb, a, pa]] as const) {
+        const w = want.get(key(s, ps, d, pd));
+        const c = t.get(s, d, ps, pd);
+        if (!w) {
+          expect(c).toBeUndefined();
+          expect(t.parkedHit).toBe(-1);
+        } else if (w.parked < 0) {
+          expect(c && fields(c)).toBe(w.fields);
+        } else {
+          expect(c).toBeUndefined();
+          expect(t.parkedStream(t.parkedHit)).toBe(JSON.parse(w.fields)[0]);
+          // Brought back into another object (a reused one, its old values scribbled over), exactly as parked.
+          const back = spare.pop() ?? new Conv(own, 0, '', 0, '', 0, 0, flows(own));
+          back.reuse(-1, 'x', 1, 'y', 2, 1, new Flow(own), new Flow(own));
+          back.tsMruSyn = 1; back.firstRtt = 2; back.completeness = 5;
+          expect(t.unpark(t.parkedHit, back)).toBe(w.parked);
+          expect(fields(back)).toBe(w.fields);
+          expect(t.get(s, d, ps, pd)).toBe(back);
+          expect(t.get(d, s, pd, ps)).toBe(back);
+          w.parked = -1;
+        }
+      }
+    }
   });
 });

@@ -8,6 +8,7 @@ import { captureTime, newSession, type Session } from '../session';
 import { dissectFrame } from '../dissect/index';
 import { emptySegment, fastSegment, FALLBACK, SKIP } from './fast-segment';
 import { SegmentWindow } from './segment-window';
+import { ChunkedArray } from '../chunked';
 
 export interface ConversationRow {
   stream: number;
@@ -74,7 +75,7 @@ export class ConversationStats {
   private u = new Uint32Array(0);
   private f = new Float64Array(0);
   /** The client's and the server's address per stream, at 2 × stream and 2 × stream + 1 ('' before its first counted frame). */
-  private readonly addrs: string[] = [];
+  private readonly addrs = new ChunkedArray('');
   /** Streams counted so far. */
   private counted = 0;
   private frames = 0;
@@ -133,9 +134,12 @@ export class ConversationStats {
 
   /** Analyses and counts every segment held back. */
   private flush(): void {
-    this.held.drain(this.seg, this.analyzeHeld);
-    // Every frame before the current one is analysed now (the current one may be waiting for the dissector).
-    this.session.states.parkSettled(this.frames - 1);
+    // Every frame before the current one is analysed at the end (the current one may be waiting for the
+    // dissector); the connections of a bucket drained have no segment before the next window, so those
+    // that finished are parked as each bucket ends, and their objects reused within the window.
+    const states = this.session.states, frames = this.frames - 1;
+    this.held.drain(this.seg, this.analyzeHeld, () => states.parkSettled(frames, true));
+    states.parkSettled(frames);
   }
 
   private readonly analyzeHeld = (seg: TcpSegment, bytes: number): void => {
@@ -175,8 +179,8 @@ export class ConversationStats {
     const o = stream * U_STRIDE, p = stream * F_STRIDE;
     if (u[o + U_FIRST] === 0) {
       const fromClient = direction === 0;
-      this.addrs[2 * stream] = fromClient ? seg.src : seg.dst;
-      this.addrs[2 * stream + 1] = fromClient ? seg.dst : seg.src;
+      this.addrs.set(2 * stream, fromClient ? seg.src : seg.dst);
+      this.addrs.set(2 * stream + 1, fromClient ? seg.dst : seg.src);
       u[o + U_A_PORT] = fromClient ? seg.srcPort : seg.dstPort;
       u[o + U_B_PORT] = fromClient ? seg.dstPort : seg.srcPort;
       u[o + U_FIRST] = n;
@@ -239,8 +243,8 @@ export class ConversationStats {
       const framesAB = u[o + U_FRAMES_AB], framesBA = u[o + U_FRAMES_BA];
       const bytesAB = f[p + F_BYTES_AB], bytesBA = f[p + F_BYTES_BA];
       r.stream = number[s];
-      r.a = endpoint(addrs[2 * s], u[o + U_A_PORT]);
-      r.b = endpoint(addrs[2 * s + 1], u[o + U_B_PORT]);
+      r.a = endpoint(addrs.get(2 * s), u[o + U_A_PORT]);
+      r.b = endpoint(addrs.get(2 * s + 1), u[o + U_B_PORT]);
       r.framesAB = framesAB;
       r.bytesAB = bytesAB;
       r.framesBA = framesBA;

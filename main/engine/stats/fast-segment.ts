@@ -3,8 +3,9 @@
 // without building a field tree. Anything unusual (fragments, IPv6 extension headers, ICMP errors,
 // truncation) returns FALLBACK so the full dissector decides: both paths then agree by construction.
 import type { RawFrame, TcpSegment } from '../types';
-import { ipv4FromNumber, ipv6 } from '../fields/format';
+import { ipv6 } from '../fields/format';
 import { WindowFrame } from '../io/reader';
+import { ChunkedArray } from '../chunked';
 
 /** The frame carries no TCP and cannot affect TCP tracking: skip it. */
 export const SKIP = 0;
@@ -13,20 +14,104 @@ export const FALLBACK = 1;
 
 const ETH = 1, NULL = 0, LOOP = 108, SLL = 113, SLL2 = 276, RAW = 101, RAW12 = 12, RAW14 = 14, IPV4 = 228, IPV6 = 229;
 
-/** IPv4 address strings by address, bounded so a scan of random addresses can't grow it without end. */
-const v4Names = new Map<number, string>();
-function v4(addr: number): string {
-  // Keyed by the signed 32-bit form: a small integer for V8, where addresses ≥ 128.0.0.0 as unsigned
-  // numbers would be heap numbers, slower to hash.
-  const key = addr | 0;
-  let s = v4Names.get(key);
-  if (s === undefined) {
-    if (v4Names.size > 65536) v4Names.clear();
-    s = ipv4FromNumber(addr);
-    v4Names.set(key, s);
+/**
+ * IPv4 address strings by address, bounded so a scan of random addresses can't grow it without end: an
+ * open-addressing table in typed arrays (the address as a signed 32-bit number, then 1 + the index of its
+ * string in `names`). A Map was garbage promoted at every growth: a capture of 30,000 hosts made it copy
+ * itself into 1.6 MB, on top of the strings (see ChunkedArray for why that counts).
+ */
+export class V4Names {
+  static readonly MAX = 1 << 16;
+  private keys = new Int32Array(0);
+  private vals = new Int32Array(0);
+  private names = new ChunkedArray('');
+  /** Names held, in a typed array (a field first changed late in a run deoptimizes: see Clocks in tcp/conversation.ts). */
+  private readonly count = new Int32Array(1);
+  private shift = 32;
+
+  constructor() {
+    // Replaced at once, before anything is compiled.
+    this.resize(1 << 12);
   }
-  return s;
+
+  get(addr: number): string {
+    // Keyed by the signed 32-bit form: a small integer for V8, where addresses ≥ 128.0.0.0 as unsigned
+    // numbers would be heap numbers.
+    const key = addr | 0, keys = this.keys, vals = this.vals, mask = keys.length - 1;
+    let i = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    for (let v = vals[i]; v !== 0; v = vals[i]) {
+      if (keys[i] === key) return this.names.get(v - 1);
+      i = (i + 1) & mask;
+    }
+    return this.add(key, addr, i);
+  }
+
+  /** Adds the name of `addr` at empty slot `i` (or, full, starts again empty). */
+  private add(key: number, addr: number, i: number): string {
+    const s = this.text(addr);
+    let n = this.count[0];
+    if (n >= V4Names.MAX || (n + 1) * 2 > this.keys.length) {
+      if (n >= V4Names.MAX) {
+        this.names = new ChunkedArray('');
+        n = this.count[0] = 0;
+        this.resize(this.keys.length);
+      } else this.resize(this.keys.length * 2);
+      i = this.slot(key);
+    }
+    this.names.set(n, s);
+    this.keys[i] = key;
+    this.vals[i] = n + 1;
+    this.count[0] = n + 1;
+    return s;
+  }
+
+  /** Dotted-quad bytes of the address being named, and views of their first 7 to 15 bytes. */
+  private readonly digits = new Uint8Array(15);
+  private readonly views = Array.from({ length: 16 }, (_, n) => this.digits.subarray(0, n));
+  private readonly latin1 = new TextDecoder('latin1');
+
+  /**
+   * ipv4FromNumber(addr), decoded from its bytes as one string: the template's concatenations made a string
+   * per step, garbage for every new address (a scan, a capture of many hosts) that added young collections.
+   */
+  private text(addr: number): string {
+    const d = this.digits;
+    let n = 0;
+    for (let shift = 24; shift >= 0; shift -= 8) {
+      const b = (addr >>> shift) & 255;
+      if (b >= 100) d[n++] = 48 + ((b / 100) | 0);
+      if (b >= 10) d[n++] = 48 + (((b / 10) | 0) % 10);
+      d[n++] = 48 + (b % 10);
+      if (shift) d[n++] = 46;
+    }
+    return this.latin1.decode(this.views[n]);
+  }
+
+  private slot(key: number): number {
+    const keys = this.keys, vals = this.vals, mask = keys.length - 1;
+    let i = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    while (vals[i] !== 0 && keys[i] !== key) i = (i + 1) & mask;
+    return i;
+  }
+
+  /** `size` slots (a power of two), the names held (count > 0) kept. */
+  private resize(size: number): void {
+    const keys = this.keys, vals = this.vals, keep = this.count[0] > 0;
+    this.keys = new Int32Array(size);
+    this.vals = new Int32Array(size);
+    this.shift = 32 - Math.log2(size);
+    if (!keep) return;
+    for (let i = 0; i < keys.length; i++) {
+      if (vals[i] === 0) continue;
+      const j = this.slot(keys[i]);
+      this.keys[j] = keys[i];
+      this.vals[j] = vals[i];
+    }
+  }
 }
+
+const v4Names = new V4Names();
+const v4 = (addr: number): string => v4Names.get(addr);
 
 // Big-endian reads straight from the bytes: a DataView per frame would be one more allocation.
 const u16 = (d: Uint8Array, i: number): number => (d[i] << 8) | d[i + 1];

@@ -105,9 +105,11 @@ export class SegmentWindow {
 
   /**
    * Refills `seg` with every segment held, bucket by bucket and in frame order within a bucket, calls
-   * `fn` for each, and empties the window. `fn` may not keep `seg`.
+   * `fn` for each, and empties the window. `fn` may not keep `seg`. `bucketDone`, if given, is called after
+   * each bucket: every segment of the connections seen so far in this drain has then been handed over
+   * (a connection's segments are all in one bucket).
    */
-  drain(seg: TcpSegment, fn: (seg: TcpSegment, bytes: number) => void): void {
+  drain(seg: TcpSegment, fn: (seg: TcpSegment, bytes: number) => void, bucketDone?: () => void): void {
     const n = this.n;
     if (n === 0) return;
     // Counting sort by bucket: stable, so each bucket keeps frame order.
@@ -126,7 +128,13 @@ export class SegmentWindow {
       addrs[2 * k] = fromAddrs[2 * i];
       addrs[2 * k + 1] = fromAddrs[2 * i + 1];
     }
+    // (After the sort, starts[g] is where bucket g ends.)
+    let g = 0;
     for (let i = 0; i < n; i++) {
+      if (bucketDone !== undefined && i === starts[g]) {
+        bucketDone();
+        while (starts[g] === i) g++;
+      }
       const o = i * STRIDE;
       seg.frame = d[o + I_FRAME] >>> 0;
       seg.time = f[i * (STRIDE / 2) + F_TIME];

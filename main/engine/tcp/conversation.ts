@@ -4,6 +4,7 @@
 // signed 32-bit numbers (x | 0): V8 keeps those as small integers in the object itself, where an
 // unsigned value from 2^31 up would be a separate boxed double. 0 doubles as "not seen yet" exactly
 // where Wireshark tests a field for zero.
+import { ChunkedArray, ChunkedRecords } from '../chunked';
 
 /**
  * Unacknowledged segments (Wireshark's tcp_unacked_t list) are kept flat, UNACKED_STRIDE numbers each:
@@ -145,28 +146,15 @@ const B_WINSCALE_SHIFT = 4, B_NUM_SACK_SHIFT = 9, B_LAST_FLAGS_SHIFT = 11;
 const PARKED_TIMES = 2, PT_LASTACK = 0, PT_NEXTSEQ = 1;
 
 export class ParkedFlows {
-  private ints = new Int32Array(0);
-  private times = new Float64Array(0);
+  /** Both flows of a slot, PARKED_FLOW numbers each, and their clocks (see ChunkedRecords). */
+  private readonly ints = new ChunkedRecords(2 * PARKED_FLOW, (n) => new Int32Array(n));
+  private readonly times = new ChunkedRecords(2 * PARKED_TIMES, (n) => new Float64Array(n));
   /** Flow objects of parked connections, reused first for new and brought-back ones. */
   private readonly spare: Flow[] = [];
   /** Slots freed by connections brought back, reused first. */
   private free: number[] = [];
-  /** Slots used, in a typed array (as `ints`, a field first changed late in a run deoptimizes: see Clocks). */
+  /** Slots used, in a typed array (a field first changed late in a run deoptimizes: see Clocks). */
   private readonly used = new Int32Array(1);
-
-  constructor() {
-    // Replaced at once, before anything is compiled: see Clocks.
-    this.grow();
-  }
-
-  private grow(): void {
-    const slots = Math.max(256, this.ints.length / (2 * PARKED_FLOW) * 2);
-    const ints = new Int32Array(slots * 2 * PARKED_FLOW), times = new Float64Array(slots * 2 * PARKED_TIMES);
-    ints.set(this.ints);
-    times.set(this.times);
-    this.ints = ints;
-    this.times = times;
-  }
 
   /** A flow in a new flow's state: a parked connection's Flow object, reset, or a new one. */
   take(clocks: Clocks): Flow {
@@ -179,13 +167,10 @@ export class ParkedFlows {
   /** Keeps both flows (their unacknowledged lists must be empty) and returns their slot. */
   park(f0: Flow, f1: Flow): number {
     let slot = this.free.pop();
-    if (slot === undefined) {
-      slot = this.used[0]++;
-      if (this.used[0] * 2 * PARKED_FLOW > this.ints.length) this.grow();
-    }
-    const d = this.ints, t = this.times;
+    if (slot === undefined) slot = this.used[0]++;
+    const d = this.ints.chunk(slot), t = this.times.chunk(slot), o0 = this.ints.at(slot), q0 = this.times.at(slot);
     for (let k = 0; k < 2; k++) {
-      const f = k === 0 ? f0 : f1, o = (2 * slot + k) * PARKED_FLOW, q = (2 * slot + k) * PARKED_TIMES;
+      const f = k === 0 ? f0 : f1, o = o0 + k * PARKED_FLOW, q = q0 + k * PARKED_TIMES;
       t[q + PT_LASTACK] = f.lastackTime;
       t[q + PT_NEXTSEQ] = f.nextseqTime;
       d[o + PF_BITS] = (f.baseSet ? B_BASE_SET : 0) | (f.isFirstAck ? B_FIRST_ACK : 0) | (f.validBif ? B_VALID_BIF : 0) | (f.pushSetLast ? B_PUSH_SET_LAST : 0)
@@ -207,9 +192,9 @@ export class ParkedFlows {
 
   /** The flows parked at `slot`, as they were, into `f0` and `f1` (new flows, as take() gives); frees the slot. */
   restore(slot: number, f0: Flow, f1: Flow): void {
-    const d = this.ints, t = this.times;
+    const d = this.ints.chunk(slot), t = this.times.chunk(slot), p0 = this.ints.at(slot), q0 = this.times.at(slot);
     for (let k = 0; k < 2; k++) {
-      const f = k === 0 ? f0 : f1, p = (2 * slot + k) * PARKED_FLOW, q = (2 * slot + k) * PARKED_TIMES;
+      const f = k === 0 ? f0 : f1, p = p0 + k * PARKED_FLOW, q = q0 + k * PARKED_TIMES;
       f.lastackTime = t[q + PT_LASTACK];
       f.nextseqTime = t[q + PT_NEXTSEQ];
       const bits = d[p + PF_BITS];
@@ -234,21 +219,25 @@ export class ParkedFlows {
     }
     this.free.push(slot);
   }
+
+  /** Frees `slot` without restoring it (its connection's flows are no longer needed). */
+  drop(slot: number): void {
+    this.free.push(slot);
+  }
 }
 
 /** One TCP conversation (Wireshark's tcp_analysis): a tcp.stream. */
 export class Conv {
-  /** Where this connection's clocks are in `clocks.t` (see T_FIRST). */
+  /** Where this connection's clocks are in `clocks.t` (see T_FIRST), for the life of the object (see reuse). */
   private readonly o: number;
   /**
-   * Flows by side (see flow()): side 0 sends from (addrA, portA), the first segment's sender. Not there
-   * while the connection is parked (`parked` ≥ 0): the tracker brings them back before any use. Two
-   * fields rather than a [Flow, Flow] pair: the pair was 64 more bytes per connection on the heap.
+   * Flows by side (see flow()): side 0 sends from (addrA, portA), the first segment's sender. Two fields
+   * rather than a [Flow, Flow] pair: the pair was 64 more bytes per connection on the heap.
    */
   private f0: Flow;
   private f1: Flow;
-  /** The ParkedFlows slot holding this connection's flows, or -1 while they are here. */
-  parked = -1;
+  /** Its entry in the ConvTable (one for both orientations), once there (see ConvTable.set). */
+  index = -1;
   /** Sides that sent a FIN (bit 1 << side). */
   finSides = 0;
   /** The side that is the client (direction 0). */
@@ -267,37 +256,73 @@ export class Conv {
   completeness = 0;
   /** Side whose FIN came first (-1: none yet). */
   closingInitiator = -1;
+  stream: number;
+  addrA: string;
+  portA: number;
+  addrB: string;
+  portB: number;
 
   constructor(
     private readonly clocks: Clocks,
-    readonly stream: number,
-    readonly addrA: string,
-    readonly portA: number,
-    readonly addrB: string,
-    readonly portB: number,
+    stream: number,
+    addrA: string,
+    portA: number,
+    addrB: string,
+    portB: number,
     now: number,
     /** Both flows in a new flow's state (see ParkedFlows.take). */
     flows: [Flow, Flow],
   ) {
-    const o = (this.o = clocks.alloc(T_PER_CONV));
+    this.o = clocks.alloc(T_PER_CONV);
+    this.stream = stream;
+    this.addrA = addrA;
+    this.portA = portA;
+    this.addrB = addrB;
+    this.portB = portB;
     this.f0 = flows[0];
     this.f1 = flows[1];
-    clocks.t[o + T_FIRST] = now;
-    clocks.t[o + T_PREV] = now;
+    clocks.t[this.o + T_FIRST] = now;
+    clocks.t[this.o + T_PREV] = now;
   }
 
-  /** Parks the flows in `store` (see ParkedFlows); their unacknowledged lists must be empty. */
-  park(store: ParkedFlows): void {
-    this.parked = store.park(this.f0, this.f1);
-    this.f0 = this.f1 = null as unknown as Flow;
+  /**
+   * This object, back to a new conversation's state, for another connection: a parked connection's
+   * (see ConvTable.park), which no longer needs it. It keeps its clocks' place.
+   */
+  reuse(stream: number, addrA: string, portA: number, addrB: string, portB: number, now: number, f0: Flow, f1: Flow): void {
+    this.index = -1;
+    this.finSides = 0;
+    this.clientSide = 0;
+    this.hasMruSyn = false;
+    this.completeness = 0;
+    this.closingInitiator = -1;
+    this.stream = stream;
+    this.addrA = addrA;
+    this.portA = portA;
+    this.addrB = addrB;
+    this.portB = portB;
+    this.f0 = f0;
+    this.f1 = f1;
+    const t = this.clocks.t, o = this.o;
+    t[o + T_FIRST] = now;
+    t[o + T_PREV] = now;
+    t[o + T_MRU_SYN] = 0;
+    t[o + T_FIRST_RTT] = 0;
   }
 
-  /** Brings the parked flows back, exactly as they were. */
-  unpark(store: ParkedFlows): void {
-    this.f0 = store.take(this.clocks);
-    this.f1 = store.take(this.clocks);
-    store.restore(this.parked, this.f0, this.f1);
-    this.parked = -1;
+  /** Copies the conversation's clocks to `into` at `at` (T_PER_CONV numbers), or back from there (`load`). */
+  copyClocks(into: Float64Array, at: number, load: boolean): void {
+    const t = this.clocks.t, o = this.o;
+    for (let k = 0; k < T_PER_CONV; k++) {
+      if (load) t[o + k] = into[at + k];
+      else into[at + k] = t[o + k];
+    }
+  }
+
+  /** Both flows: parked elsewhere (see ParkedFlows.park), then replaced with `f0` and `f1` (see reuse, ConvTable.unpark). */
+  setFlows(f0: Flow, f1: Flow): void {
+    this.f0 = f0;
+    this.f1 = f1;
   }
 
   /** The flow of side `side` (0: sends from addrA:portA). */
@@ -319,28 +344,49 @@ export class Conv {
 /** A bucket beyond this many address pairs (one port pair seen between many hosts) gets a map. */
 const BUCKET_LIST_MAX = 8;
 
-type Bucket = Conv[] | Map<string, Conv>;
+/** Entries (indices in ConvTable.convs) sharing one port pair: a list, then a map by addresses. */
+type Bucket = number[] | Map<string, number>;
+
+/**
+ * A parked conversation, in PARKED_CONV Int32 slots at its entry's index (its clocks in T_PER_CONV Float64
+ * slots, its addresses in ConvTable.parkedAddrs): PC_BITS packs the client side (1 bit), the FIN sides (2),
+ * whether a SYN was seen (1), the completeness bits (6) and the closing initiator plus one (2).
+ */
+const PARKED_CONV = 4;
+const PC_STREAM = 0, PC_PORTS = 1, PC_BITS = 2, PC_FLOWS = 3;
+const C_FIN_SHIFT = 1, C_MRU_SYN = 8, C_COMPLETE_SHIFT = 4, C_CLOSING_SHIFT = 10;
 
 /**
  * Conversations by 4-tuple, both orientations, without building a key string per lookup: the port
  * pair (a small integer) finds a slot of an open-addressing table in typed arrays, almost always naming
- * one conversation (an index in `convs`, shared by both orientations, so a reused 4-tuple's new
- * conversation replaces the old in one write); the addresses, usually the same interned strings, are
- * then compared. A port pair shared by several address pairs gets a bucket (a list, then a map by
- * addresses: one port pair seen between many hosts, a scan), so lookups never degrade to a long scan.
- * A Map by port pair cost about 60 bytes per connection on the heap, and its copies at every growth
- * were garbage promoted to the old generation: most of what `stats` kept per connection besides Conv.
- * Only the latest conversation of each 4-tuple is kept.
+ * one entry (an index in `convs`, shared by both orientations, so a reused 4-tuple's new conversation
+ * replaces the old in one write); the addresses, usually the same interned strings, are then compared.
+ * A port pair shared by several address pairs gets a bucket (a list, then a map by addresses: one port
+ * pair seen between many hosts, a scan), so lookups never degrade to a long scan. A Map by port pair cost
+ * about 60 bytes per connection on the heap, and its copies at every growth were garbage promoted to the
+ * old generation. Only the latest conversation of each 4-tuple is kept.
+ *
+ * A finished conversation can be parked (park): its entry then holds it as numbers (and its two address
+ * strings), and its Conv object is free for another connection. A Conv per finished connection was the
+ * largest thing `stats` kept on the heap per connection, and, made anew for each, the most it promoted.
  */
 export class ConvTable {
-  /** Port pair of each slot, and what the slot holds: 0 empty, i + 1 for convs[i], -(b + 1) for buckets[b]. */
+  /** Port pair of each slot, and what the slot holds: 0 empty, i + 1 for entry i, -(b + 1) for buckets[b]. */
   private keys = new Int32Array(0);
   private vals = new Int32Array(0);
   /** Slots in use, in a typed array (a field first changed late in a run deoptimizes: see Clocks). */
   private readonly used = new Int32Array(1);
   private shift = 32;
-  private readonly convs: Conv[] = [];
+  /** Each entry's conversation, or null while it is parked. */
+  private readonly convs: (Conv | null)[] = [];
   private readonly buckets: Bucket[] = [];
+  /** Parked conversations by entry (see PARKED_CONV, ChunkedRecords). */
+  private readonly parkedInts = new ChunkedRecords(PARKED_CONV, (n) => new Int32Array(n));
+  private readonly parkedTimes = new ChunkedRecords(T_PER_CONV, (n) => new Float64Array(n));
+  /** Their addresses, A then B, by entry. */
+  private readonly parkedAddrs = new ChunkedArray('');
+  /** The parked entry the last get() found (it then answered undefined), or -1. */
+  parkedHit = -1;
 
   constructor() {
     // Replaced at once, before anything is compiled: see Clocks.
@@ -355,42 +401,93 @@ export class ConvTable {
     return i;
   }
 
+  /**
+   * The conversation of src:srcPort → dst:dstPort (either orientation), or undefined: none, or parked,
+   * when `parkedHit` names its entry (see unpark).
+   */
   get(src: string, dst: string, srcPort: number, dstPort: number): Conv | undefined {
+    this.parkedHit = -1;
     const v = this.vals[this.slot(portKey(srcPort, dstPort))];
     if (v > 0) {
       const c = this.convs[v - 1];
-      return same(c, src, dst, srcPort, dstPort) ? c : undefined;
+      if (c !== null) return same(c, src, dst, srcPort, dstPort) ? c : undefined;
     }
     if (v === 0) return undefined;
-    const b = this.buckets[-v - 1];
-    if (Array.isArray(b)) {
-      for (let i = 0; i < b.length; i++) if (same(b[i], src, dst, srcPort, dstPort)) return b[i];
+    const index = this.find(v, src, dst, srcPort, dstPort);
+    if (index < 0) return undefined;
+    const c = this.convs[index];
+    if (c === null) {
+      this.parkedHit = index;
       return undefined;
     }
-    return b.get(addrKey(src, dst));
+    return c;
   }
 
-  /** Makes `conv` the current conversation of its 4-tuple (in both orientations). */
-  set(conv: Conv): void {
-    // Its index in `convs` (one for both orientations): the one of the conversation it replaces, if any.
-    const old = this.indexOf(conv);
-    const index = old >= 0 ? old : this.convs.push(conv) - 1;
-    this.convs[index] = conv;
-    this.put(conv.addrA, conv.addrB, conv.portA, conv.portB, conv, index);
-    // (A self-connection, same address and port both ways, has one orientation.)
-    if (conv.portA !== conv.portB || conv.addrA !== conv.addrB) this.put(conv.addrB, conv.addrA, conv.portB, conv.portA, conv, index);
-  }
-
-  /** The index in `convs` of the conversation of `conv`'s 4-tuple held in a plain slot, or -1. */
-  private indexOf(conv: Conv): number {
-    for (let k = 0; k < 2; k++) {
-      const v = this.vals[this.slot(k === 0 ? portKey(conv.portA, conv.portB) : portKey(conv.portB, conv.portA))];
-      if (v > 0 && same(this.convs[v - 1], conv.addrA, conv.addrB, conv.portA, conv.portB)) return v - 1;
+  /** The entry of src:srcPort → dst:dstPort among what slot value `v` (not 0) names, or -1. */
+  private find(v: number, src: string, dst: string, srcPort: number, dstPort: number): number {
+    if (v > 0) return this.matches(v - 1, src, dst, srcPort, dstPort) ? v - 1 : -1;
+    const b = this.buckets[-v - 1];
+    if (Array.isArray(b)) {
+      for (let i = 0; i < b.length; i++) if (this.matches(b[i], src, dst, srcPort, dstPort)) return b[i];
+      return -1;
     }
+    return b.get(addrKey(src, dst)) ?? -1;
+  }
+
+  /** Whether entry `i` (conversation or parked) is src:srcPort ↔ dst:dstPort, either way. */
+  private matches(i: number, src: string, dst: string, srcPort: number, dstPort: number): boolean {
+    const c = this.convs[i];
+    if (c !== null) return same(c, src, dst, srcPort, dstPort);
+    const ports = this.parkedInts.chunk(i)[this.parkedInts.at(i) + PC_PORTS], portA = ports >>> 16, portB = ports & 0xffff;
+    const addrA = this.parkedAddrs.get(2 * i), addrB = this.parkedAddrs.get(2 * i + 1);
+    return (portA === srcPort && portB === dstPort && addrA === src && addrB === dst)
+      || (portB === srcPort && portA === dstPort && addrB === src && addrA === dst);
+  }
+
+  /** Entry `i`'s ports and addresses, A and B (k: 0 and 1), conversation or parked. */
+  private portOf(i: number, k: 0 | 1): number {
+    const c = this.convs[i];
+    if (c !== null) return k === 0 ? c.portA : c.portB;
+    const ports = this.parkedInts.chunk(i)[this.parkedInts.at(i) + PC_PORTS];
+    return k === 0 ? ports >>> 16 : ports & 0xffff;
+  }
+
+  private addrOf(i: number, k: 0 | 1): string {
+    const c = this.convs[i];
+    if (c !== null) return k === 0 ? c.addrA : c.addrB;
+    return this.parkedAddrs.get(2 * i + k);
+  }
+
+  /**
+   * Makes `conv` the current conversation of its 4-tuple (in both orientations): the entry of the one it
+   * replaces, if any. Returns the ParkedFlows slot of a parked conversation so replaced (its flows are no
+   * longer needed), or -1.
+   */
+  set(conv: Conv): number {
+    const { addrA, addrB, portA, portB } = conv;
+    let index = -1;
+    // (Looked up from both ends: a bucket's map names an entry only under its slot's orientation.)
+    const v0 = this.vals[this.slot(portKey(portA, portB))];
+    if (v0 !== 0) index = this.find(v0, addrA, addrB, portA, portB);
+    const v1 = index < 0 ? this.vals[this.slot(portKey(portB, portA))] : 0;
+    if (v1 !== 0) index = this.find(v1, addrB, addrA, portB, portA);
+    if (index >= 0) {
+      // The same 4-tuple's entry: both orientations already name it.
+      const old = this.convs[index];
+      this.convs[index] = conv;
+      conv.index = index;
+      return old === null ? this.parkedInts.chunk(index)[this.parkedInts.at(index) + PC_FLOWS] : -1;
+    }
+    index = this.convs.push(conv) - 1;
+    conv.index = index;
+    this.put(addrA, addrB, portA, portB, index);
+    // (A self-connection, same address and port both ways, has one orientation.)
+    if (portA !== portB || addrA !== addrB) this.put(addrB, addrA, portB, portA, index);
     return -1;
   }
 
-  private put(src: string, dst: string, srcPort: number, dstPort: number, conv: Conv, index: number): void {
+  /** Names entry `index` (not yet under this 4-tuple) from the slot of src:srcPort → dst:dstPort. */
+  private put(src: string, dst: string, srcPort: number, dstPort: number, index: number): void {
     const key = portKey(srcPort, dstPort);
     const i = this.slot(key);
     const v = this.vals[i];
@@ -400,34 +497,29 @@ export class ConvTable {
       if (++this.used[0] * 2 > this.keys.length) this.grow(this.keys.length * 2);
       return;
     }
+    // Another address pair on this port pair: a bucket.
     if (v > 0) {
-      const c = this.convs[v - 1];
-      // The same 4-tuple: `convs` was updated (set); another address pair: the port pair gets a bucket.
-      if (c === conv || same(c, src, dst, srcPort, dstPort)) {
-        this.vals[i] = index + 1;
-        return;
-      }
-      this.vals[i] = -this.buckets.push([c, conv]);
+      this.vals[i] = -this.buckets.push([v - 1, index]);
       return;
     }
     const b = this.buckets[-v - 1];
-    if (Array.isArray(b)) {
-      const k = b.findIndex((c) => same(c, src, dst, srcPort, dstPort));
-      if (k >= 0) b[k] = conv;
-      else if (b.length < BUCKET_LIST_MAX) b.push(conv);
-      else {
-        const m = new Map<string, Conv>();
-        // Each conversation under the orientation(s) its ports have in this bucket.
-        for (const c of b) {
-          if (c.portA === srcPort && c.portB === dstPort) m.set(addrKey(c.addrA, c.addrB), c);
-          if (c.portB === srcPort && c.portA === dstPort) m.set(addrKey(c.addrB, c.addrA), c);
-        }
-        m.set(addrKey(src, dst), conv);
-        this.buckets[-v - 1] = m;
-      }
-    } else {
-      b.set(addrKey(src, dst), conv);
+    if (!Array.isArray(b)) {
+      b.set(addrKey(src, dst), index);
+      return;
     }
+    if (b.length < BUCKET_LIST_MAX) {
+      b.push(index);
+      return;
+    }
+    const m = new Map<string, number>();
+    // Each entry under the orientation(s) its ports have in this bucket.
+    for (const e of b) {
+      const pa = this.portOf(e, 0), pb = this.portOf(e, 1);
+      if (pa === srcPort && pb === dstPort) m.set(addrKey(this.addrOf(e, 0), this.addrOf(e, 1)), e);
+      if (pb === srcPort && pa === dstPort) m.set(addrKey(this.addrOf(e, 1), this.addrOf(e, 0)), e);
+    }
+    m.set(addrKey(src, dst), index);
+    this.buckets[-v - 1] = m;
   }
 
   /** Rehashes into `size` slots (a power of two). */
@@ -442,6 +534,52 @@ export class ConvTable {
       this.keys[j] = keys[i];
       this.vals[j] = vals[i];
     }
+  }
+
+  /**
+   * Parks `conv` (in the table) as numbers in its entry, with `flows` (the ParkedFlows slot of its flows):
+   * the object is then free for another connection (see Conv.reuse). A later get() of its 4-tuple answers
+   * undefined with its entry in `parkedHit`, for unpark().
+   */
+  park(conv: Conv, flows: number): void {
+    const i = conv.index, d = this.parkedInts.chunk(i), o = this.parkedInts.at(i);
+    d[o + PC_STREAM] = conv.stream;
+    d[o + PC_PORTS] = (conv.portA << 16) | conv.portB;
+    d[o + PC_BITS] = conv.clientSide | (conv.finSides << C_FIN_SHIFT) | (conv.hasMruSyn ? C_MRU_SYN : 0)
+      | (conv.completeness << C_COMPLETE_SHIFT) | ((conv.closingInitiator + 1) << C_CLOSING_SHIFT);
+    d[o + PC_FLOWS] = flows;
+    conv.copyClocks(this.parkedTimes.chunk(i), this.parkedTimes.at(i), false);
+    this.parkedAddrs.set(2 * i, conv.addrA);
+    this.parkedAddrs.set(2 * i + 1, conv.addrB);
+    this.convs[i] = null;
+  }
+
+  /** The stream of the conversation parked at entry `index`. */
+  parkedStream(index: number): number {
+    return this.parkedInts.chunk(index)[this.parkedInts.at(index) + PC_STREAM];
+  }
+
+  /**
+   * Brings the conversation parked at entry `index` back into `conv` (a Conv free for reuse, its flows
+   * still to be restored: see ParkedFlows.restore), exactly as it was; returns its flows' ParkedFlows slot.
+   */
+  unpark(index: number, conv: Conv): number {
+    const d = this.parkedInts.chunk(index), o = this.parkedInts.at(index);
+    const ports = d[o + PC_PORTS], bits = d[o + PC_BITS];
+    conv.stream = d[o + PC_STREAM];
+    conv.portA = ports >>> 16;
+    conv.portB = ports & 0xffff;
+    conv.addrA = this.parkedAddrs.get(2 * index);
+    conv.addrB = this.parkedAddrs.get(2 * index + 1);
+    conv.clientSide = (bits & 1) as 0 | 1;
+    conv.finSides = (bits >> C_FIN_SHIFT) & 3;
+    conv.hasMruSyn = (bits & C_MRU_SYN) !== 0;
+    conv.completeness = (bits >> C_COMPLETE_SHIFT) & 63;
+    conv.closingInitiator = ((bits >> C_CLOSING_SHIFT) & 3) - 1;
+    conv.copyClocks(this.parkedTimes.chunk(index), this.parkedTimes.at(index), true);
+    conv.index = index;
+    this.convs[index] = conv;
+    return d[o + PC_FLOWS];
   }
 }
 

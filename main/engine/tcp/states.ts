@@ -24,6 +24,7 @@ import type {
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../types';
 import { CAUSE_TEXT, NOTE_TEXT, connectionStart, next, type EndpointEvent } from './state-machine';
 import { add32, ge, gt, le, lt } from './seq';
+import { ChunkedRecords } from '../chunked';
 
 /** How many frames after a segment its receiver's next segment still counts as evidence of its receipt. */
 export const EVIDENCE_HORIZON = 1000;
@@ -163,35 +164,22 @@ const STATE_NAMES: readonly TcpState[] = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_R
 const STATE_CODES = new Map<TcpState, number>(STATE_NAMES.map((name, i) => [name, i]));
 
 class ParkedConns {
-  private ints = new Int32Array(0);
+  /** PARKED_CONN numbers per slot (see ChunkedRecords). */
+  private readonly ints = new ChunkedRecords(PARKED_CONN, (n) => new Int32Array(n));
   /** Slots freed by connections brought back, reused first. */
   private free: number[] = [];
-  /** Slots used, in a typed array (as `ints`, a field first changed late in a run deoptimizes: see Clocks). */
+  /** Slots used, in a typed array (a field first changed late in a run deoptimizes: see Clocks). */
   private readonly used = new Int32Array(1);
-
-  constructor() {
-    // Replaced at once, before anything is compiled: see Clocks.
-    this.grow();
-  }
-
-  private grow(): void {
-    const grown = new Int32Array(Math.max(PARKED_CONN * 256, this.ints.length * 2));
-    grown.set(this.ints);
-    this.ints = grown;
-  }
 
   /** Keeps both sides (each with nothing pending, shown = committed), the first frame and the start; returns the slot. */
   park(client: Side, server: Side, first: number, start: number): number {
     let slot = this.free.pop();
-    if (slot === undefined) {
-      slot = this.used[0]++;
-      if (this.used[0] * PARKED_CONN > this.ints.length) this.grow();
-    }
-    const d = this.ints;
-    d[slot * PARKED_CONN + PC_FIRST] = first;
-    d[slot * PARKED_CONN + PC_START] = start;
+    if (slot === undefined) slot = this.used[0]++;
+    const d = this.ints.chunk(slot), at = this.ints.at(slot);
+    d[at + PC_FIRST] = first;
+    d[at + PC_START] = start;
     for (let k = 0; k < 2; k++) {
-      const x = k === 0 ? client : server, o = slot * PARKED_CONN + k * PARKED_SIDE;
+      const x = k === 0 ? client : server, o = at + k * PARKED_SIDE;
       d[o + PS_BITS] = (STATE_CODES.get(x.committed.state) as number) | (x.committed.passive ? S_PASSIVE : 0)
         | (x.iss !== null ? S_ISS : 0) | (x.synEnd !== null ? S_SYN_END : 0) | (x.finNext !== null ? S_FIN_NEXT : 0)
         | (x.synCovered ? S_SYN_COVERED : 0) | (x.finCovered ? S_FIN_COVERED : 0);
@@ -204,21 +192,21 @@ class ParkedConns {
 
   /** The state of side `k` (0: client) parked at `slot`. */
   state(slot: number, k: 0 | 1): TcpState {
-    return STATE_NAMES[this.ints[slot * PARKED_CONN + k * PARKED_SIDE + PS_BITS] & 15];
+    return STATE_NAMES[this.ints.chunk(slot)[this.ints.at(slot) + k * PARKED_SIDE + PS_BITS] & 15];
   }
 
   /** The first frame and the start (an index in STARTS) of the connection parked at `slot`. */
   first(slot: number): number {
-    return this.ints[slot * PARKED_CONN + PC_FIRST] >>> 0;
+    return this.ints.chunk(slot)[this.ints.at(slot) + PC_FIRST] >>> 0;
   }
 
   start(slot: number): number {
-    return this.ints[slot * PARKED_CONN + PC_START];
+    return this.ints.chunk(slot)[this.ints.at(slot) + PC_START];
   }
 
   /** Side `k` (0: client) parked at `slot`, as it was, into `x` (a side in a new side's state, see side()). */
   restore(slot: number, k: 0 | 1, x: Side): Side {
-    const d = this.ints, o = slot * PARKED_CONN + k * PARKED_SIDE;
+    const d = this.ints.chunk(slot), o = this.ints.at(slot) + k * PARKED_SIDE;
     const bits = d[o + PS_BITS];
     x.committed.state = STATE_NAMES[bits & 15];
     x.committed.passive = (bits & S_PASSIVE) !== 0;
@@ -242,7 +230,7 @@ class ParkedConns {
  * Decides `b`'s pending segments as resolve() decides expired ones (each received as captured, in order,
  * without evidence) once the last of them is beyond the evidence horizon of every frame after `frames`.
  */
-function settle(b: Side, who: Endpoint, frames: number, free: Pending[], keep: Pending | null): void {
+function settle(b: Side, who: Endpoint, frames: number, free: Pending[], lists: Pending[][], keep: Pending | null): void {
   const pending = b.pending;
   if (pending === null || frames - pending[pending.length - 1].frame < EVIDENCE_HORIZON) return;
   for (const x of pending) {
@@ -254,6 +242,7 @@ function settle(b: Side, who: Endpoint, frames: number, free: Pending[], keep: P
   if (b.shown !== b.committed) b.spare = b.shown;
   b.shown = b.committed;
   for (const x of pending) if (x !== keep) free.push(x);
+  lists.push(pending);
 }
 
 /** States after which an endpoint sends nothing new on its own (a late segment still brings its side back). */
@@ -287,7 +276,15 @@ function side(state: TcpState, reuse: Side | null): Side {
   return reuse;
 }
 
-const note = (endpoint: Endpoint, code: StateNote['code']): StateNote => ({ endpoint, code, text: NOTE_TEXT[code] });
+/** The notes, shared (frozen), by endpoint and code: a new one for every SYN shown unanswered was garbage for every connection. */
+const NOTES = {
+  client: { no_answer: frozenNote('client', 'no_answer'), no_listener: frozenNote('client', 'no_listener') },
+  server: { no_answer: frozenNote('server', 'no_answer'), no_listener: frozenNote('server', 'no_listener') },
+} satisfies Record<Endpoint, Record<StateNote['code'], StateNote>>;
+function frozenNote(endpoint: Endpoint, code: StateNote['code']): StateNote {
+  return Object.freeze({ endpoint, code, text: NOTE_TEXT[code] });
+}
+const note = (endpoint: Endpoint, code: StateNote['code']): StateNote => NOTES[endpoint][code];
 
 /** What `revisions` is after most segments (shared: it is read-only). */
 const NO_REVISIONS: readonly StateRevision[] = Object.freeze([]);
@@ -308,6 +305,11 @@ export class StateTracker {
   /** Finished connections not parked yet (see parkSettled). */
   private candidates: Conn[] = [];
   /**
+   * How many of `candidates` (the first) the last parkSettled checked: parkSettled(frames, true) checks only
+   * those listed since, once per bucket of segments held back (see ConversationStats.flush).
+   */
+  private candidatesChecked = 0;
+  /**
    * Objects of parked connections (with their sides), reused for new and brought-back ones: made anew for
    * each connection, they lived as long as it did, long enough to be promoted, and died in the old
    * generation by the thousand, most of the garbage `stats` kept until a full collection (its peak memory).
@@ -319,6 +321,12 @@ export class StateTracker {
    * connection's are listed in `queue` and never reused.
    */
   private readonly freePending: Pending[] = [];
+  /**
+   * Pending lists of connections that report nothing, decided (their contents stale), reused likewise: a new list per SYN, FIN or
+   * covering ACK waiting for evidence, held by the finished connections waiting to be parked (see
+   * parkSettled), was most of what `stats` promoted per connection once the Conv objects were reused.
+   */
+  private readonly freeLists: Pending[][] = [];
   private lastRevisions: readonly StateRevision[] = NO_REVISIONS;
 
   /** The report of `seg`'s frame as the capture so far shows it; earlier frames it revised are in `revisions`. */
@@ -413,11 +421,13 @@ export class StateTracker {
    * captured, once every frame up to `frames` was advanced: a segment of theirs still to come (numbered
    * above `frames`) would find them beyond the evidence horizon, and receive them as captured, as here.
    */
-  parkSettled(frames: number): void {
+  parkSettled(frames: number, recent = false): void {
     if (this.parkedConns === null) return;
-    let keep = 0;
-    const list = this.candidates;
-    for (const conn of list) {
+    // `recent`: only the candidates listed since the last call (the others were checked at `frames` already).
+    const list = this.candidates, from = recent ? this.candidatesChecked : 0;
+    let keep = from;
+    for (let i = from; i < list.length; i++) {
+      const conn = list[i];
       if (conn.parked >= 0 || conn.log !== null || !done(conn.client.shown) || !done(conn.server.shown)) {
         conn.candidate = false;
         // Parked by advance() since it was listed: no longer referenced (a late segment brought it back in another object).
@@ -425,14 +435,15 @@ export class StateTracker {
         continue;
       }
       const guard = conn.passiveCheck?.guard ?? null;
-      settle(conn.client, 'client', frames, this.freePending, guard);
-      settle(conn.server, 'server', frames, this.freePending, guard);
+      settle(conn.client, 'client', frames, this.freePending, this.freeLists, guard);
+      settle(conn.server, 'server', frames, this.freePending, this.freeLists, guard);
       if (this.park(conn)) {
         conn.candidate = false;
         this.spare.push(conn);
       } else list[keep++] = conn;
     }
     list.length = keep;
+    this.candidatesChecked = keep;
   }
 
   /** Parks `conn` if its sides hold nothing but numbers (nothing pending, nothing shown ahead, no check open). */
@@ -606,6 +617,7 @@ export class StateTracker {
     if (decided !== null && !reporting && conn.log === null) {
       const guard = conn.passiveCheck?.guard;
       for (const x of decided) if (x !== opening && x !== guard && !x.held) this.freePending.push(x);
+      this.freeLists.push(decided);
     }
 
     // The receiver's side: received as captured until its own next segment says otherwise.
@@ -627,7 +639,14 @@ export class StateTracker {
       }
       if (r.pending) r.pending.push(x);
       else {
-        r.pending = [x];
+        const list = reporting || conn.log !== null ? undefined : this.freeLists.pop();
+        if (list === undefined) r.pending = [x];
+        else {
+          // (Emptied by shortening, never to 0: V8 then frees the elements, and the next push allocates them anew.)
+          list[0] = x;
+          list.length = 1;
+          r.pending = list;
+        }
         const shown = r.spare ?? { state: r.committed.state, passive: r.committed.passive };
         r.spare = null;
         shown.state = r.committed.state;

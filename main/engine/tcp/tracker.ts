@@ -71,11 +71,37 @@ export class TcpTracker {
    */
   parkIfFinished(): void {
     const conv = this.lastConv, store = this.parkedFlows;
-    if (!conv || !store || conv.parked >= 0) return;
+    if (!conv || !store) return;
     if (conv.finSides !== 3 && !(conv.completeness & COMPLETE_RST)) return;
     if (conv.flow(0).unackedLen !== 0 || conv.flow(1).unackedLen !== 0) return;
-    conv.park(store);
+    // The conversation itself is parked in its table entry, its object kept for another connection.
+    this.table.park(conv, store.park(conv.flow(0), conv.flow(1)));
+    this.spareConvs.push(conv);
+    this.lastConv = null;
     this.parking[0]++;
+  }
+
+  /** Conv objects of parked conversations, reused first for new and brought-back ones (see ConvTable.park). */
+  private readonly spareConvs: Conv[] = [];
+
+  /** A conversation in a new one's state: a parked one's object reused (see Conv.reuse), or a new one. */
+  private newConv(stream: number, addrA: string, portA: number, addrB: string, portB: number, now: number): Conv {
+    // Once finished connections are parked, their Flow objects are reused (see ParkedFlows).
+    const store = this.parkedFlows, clocks = this.clocks;
+    const f0 = store ? store.take(clocks) : new Flow(clocks), f1 = store ? store.take(clocks) : new Flow(clocks);
+    const conv = this.spareConvs.pop();
+    if (conv === undefined) return new Conv(clocks, stream, addrA, portA, addrB, portB, now, [f0, f1]);
+    conv.reuse(stream, addrA, portA, addrB, portB, now, f0, f1);
+    return conv;
+  }
+
+  /** Brings back the conversation parked at table entry `index`, exactly as it was, flows included. */
+  private unpark(index: number): Conv {
+    const conv = this.newConv(0, '', 0, '', 0, 0);
+    const flows = this.table.unpark(index, conv);
+    (this.parkedFlows as ParkedFlows).restore(flows, conv.flow(0), conv.flow(1));
+    this.parking[1]++;
+    return conv;
   }
 
   /** Number of streams created so far. */
@@ -89,7 +115,8 @@ export class TcpTracker {
    * dissector state can be keyed by a stream that does not exist yet.
    */
   peekStream(seg: TcpSegment): number {
-    return this.table.get(seg.src, seg.dst, seg.srcPort, seg.dstPort)?.stream ?? -1;
+    const table = this.table, conv = table.get(seg.src, seg.dst, seg.srcPort, seg.dstPort);
+    return conv ? conv.stream : table.parkedHit >= 0 ? table.parkedStream(table.parkedHit) : -1;
   }
 
   /**
@@ -109,12 +136,9 @@ export class TcpTracker {
     const b = this.b;
     const now = Math.round(seg.time * 1e9);
     let conv = this.table.get(seg.src, seg.dst, seg.srcPort, seg.dstPort);
+    if (conv === undefined && this.table.parkedHit >= 0) conv = this.unpark(this.table.parkedHit);
     b.created = !conv;
     if (!conv) conv = this.create(seg, now);
-    else if (conv.parked >= 0) {
-      conv.unpark(this.parkedFlows as ParkedFlows);
-      this.parking[1]++;
-    }
     let side = conv.sideOf(seg.src, seg.srcPort);
     // A SYN (or SYN-ACK) with a new ISN on a known 4-tuple: the ports were reused, a new stream begins
     // (SYN) or the SYN-ACK belongs to the latest one. Same ISN: a retransmission, found by the analysis.
@@ -265,13 +289,12 @@ export class TcpTracker {
   private lastSide: 0 | 1 = 0;
 
   private create(seg: TcpSegment, now: number): Conv {
-    // Once finished connections are parked, their Flow objects are reused (see ParkedFlows).
-    const store = this.parkedFlows, clocks = this.clocks;
-    const flows: [Flow, Flow] = store ? [store.take(clocks), store.take(clocks)] : [new Flow(clocks), new Flow(clocks)];
-    const conv = new Conv(clocks, this.next++, seg.src, seg.srcPort, seg.dst, seg.dstPort, now, flows);
+    const conv = this.newConv(this.next++, seg.src, seg.srcPort, seg.dst, seg.dstPort, now);
     // The client is the first SYN's sender: a capture that begins with the SYN-ACK has it as receiver.
     conv.clientSide = (seg.flags & SYN_ACK) === SYN_ACK ? 1 : 0;
-    this.table.set(conv);
+    // (A parked conversation it replaces, if any, no longer needs its flows.)
+    const dropped = this.table.set(conv);
+    if (dropped >= 0) (this.parkedFlows as ParkedFlows).drop(dropped);
     return conv;
   }
 

@@ -63,5 +63,44 @@ def late_after_close():
     cap.write(os.path.join(out, 'late-after-close.pcap'))
 
 
+def late_after_park():
+    """One late segment of each kind on a connection parked (closed or reset, more than 1,000 frames before):
+    a lone ACK, a RST, a retransmission after a reset, then a new SYN on a closed connection's ports."""
+    cap = Capture()
+    acked = Flow(cap, cport=42101, sport=12345, isn_c=0x01010101, isn_s=0x02020202)
+    acked.handshake()
+    acked.send('c', 'PA', b'ping\n', dt=0.0002)
+    acked.send('s', 'PA', b'pong\n', dt=0.0001)
+    acked.close('c')
+    reset_late = Flow(cap, cport=42102, sport=12345, isn_c=0x03030303, isn_s=0x04040404)
+    reset_late.handshake()
+    reset_late.send('c', 'PA', b'bye\n', dt=0.0002)
+    reset_late.send('s', 'A', dt=0.00002)
+    reset_late.close('s')
+    retrans = Flow(cap, cport=42103, sport=12345, isn_c=0x05050505, isn_s=0x06060606)
+    retrans.handshake()
+    retrans.send('c', 'PA', b'request\n', dt=0.0002)
+    answer = retrans.send('s', 'PA', b'answer ' + b'a' * 40 + b'\n', dt=0.0001)
+    retrans.send('c', 'RA', dt=0.0001)
+    reused = Flow(cap, cport=42104, sport=12345, isn_c=0x07070707, isn_s=0x08080808)
+    reused.handshake()
+    reused.send('c', 'PA', b'first\n', dt=0.0002)
+    reused.send('s', 'A', dt=0.00002)
+    reused.close('c')
+    filler(cap, 45000, 100)
+    acked.send('c', 'A', dt=0.5)                                   # a lone late ACK
+    reset_late.send('c', 'R', seq=reset_late.nxt['c'], dt=0.0001)  # a RST after the close
+    retrans.send('s', 'PA', b'answer ' + b'a' * 40 + b'\n', seq=answer, dt=0.0001)  # a retransmission after the reset
+    filler(cap, 46000, 90)
+    again = Flow(cap, cport=42104, sport=12345, isn_c=0x09090909, isn_s=0x0a0a0a0a)  # the ports again, new ISN
+    again.handshake()
+    again.send('c', 'PA', b'second\n', dt=0.0002)
+    again.send('s', 'A', dt=0.00002)
+    again.close('s')
+    cap.write(os.path.join(out, 'late-after-park.pcap'))
+
+
 late_after_close()
 print('wrote', os.path.join(out, 'late-after-close.pcap'))
+late_after_park()
+print('wrote', os.path.join(out, 'late-after-park.pcap'))
