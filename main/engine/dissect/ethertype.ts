@@ -106,7 +106,8 @@ function addTrailer(c: Ctx, t: TrailerSpec, start: number, end: number): void {
     for (let i = start; i < start + padLen && i < capEnd; i++) if (d[i] !== 0) { zero = false; break; }
     if (zero) {
       const n = Math.min(padLen, capEnd - pos);
-      leaf(t.tree, `${t.prefix}.padding`, hexOf(d, pos, n), `Padding: ${hexOf(d, pos, n)}`, pos, n);
+      // Wireshark's add_ethernet_trailer names padding eth.padding whoever calls it (VLAN, SLL); trailers are the caller's.
+      leaf(t.tree, 'eth.padding', hexOf(d, pos, n), `Padding: ${hexOf(d, pos, n)}`, pos, n);
       pos += padLen;
       rest -= padLen;
     } else {
@@ -136,10 +137,8 @@ function expertPadding(c: Ctx, under: Field[], pos: number): void {
   expert(c, under, pos, 'note', 'protocol', "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", 'eth.padding_bad');
 }
 
-for (const p of ['eth', 'vlan', 'sll']) {
-  defineField(`${p}.padding`, 'Padding', 'bytes');
-  defineField(`${p}.trailer`, 'Trailer', 'bytes');
-}
+defineField('eth.padding', 'Padding', 'bytes');
+for (const p of ['eth', 'vlan', 'sll']) defineField(`${p}.trailer`, 'Trailer', 'bytes');
 defineField('eth.fcs', 'Frame check sequence', 'hex', { digits: 8 });
 defineField('eth.fcs.status', 'FCS Status', 'uint');
 defineExpert('eth.padding_bad', 'Padding was not zero');

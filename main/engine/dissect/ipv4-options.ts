@@ -3,7 +3,7 @@
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bitsDisplay, leaf } from '../fields/tree';
-import { ipv4 } from '../fields/format';
+import { hex, ipv4 } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
 
@@ -19,7 +19,7 @@ const F = {
   ts: defineField('ip.opt.time_stamp', 'Time stamp', 'uint'),
   ra: defineField('ip.opt.ra', 'Router Alert', 'uint'),
   overflow: defineField('ip.opt.overflow', 'Overflow', 'uint'),
-  flag: defineField('ip.opt.flag', 'Flag', 'uint'),
+  flag: defineField('ip.opt.flag', 'Flag', 'hex', { digits: 2 }),
 };
 const BAD_OPT_LEN = defineExpert('ip.opt.len.invalid', 'Invalid length for option');
 
@@ -102,7 +102,7 @@ function optionBody(tree: Field[], d: Uint8Array, type: number, p: number, optLe
     const of = d[p + 3];
     leaf(tree, F.overflow.name, of >> 4, bitsDisplay(of, 0xf0, 8, 'Overflow', String(of >> 4)), p + 3, 1);
     const flag = of & 0x0f;
-    leaf(tree, F.flag.name, flag, bitsDisplay(of, 0x0f, 8, 'Flag', `${TS_FLAGS[flag] ?? 'Unknown'} (0x${flag.toString(16)})`), p + 3, 1);
+    leaf(tree, F.flag.name, hex(flag, 2), bitsDisplay(of, 0x0f, 8, 'Flag', `${TS_FLAGS[flag] ?? 'Unknown'} (0x${flag.toString(16)})`), p + 3, 1);
     for (let q = 4; q + 4 <= optLen; q += 4) {
       const ts = dv.getUint32(p + q);
       leaf(tree, F.ts.name, ts, `Time stamp: ${ts}`, p + q, 4);

@@ -1,7 +1,7 @@
 // IPv4 (RFC 791) as Wireshark's "ip" dissector shows it: header fields, options, fragments marked
 // (not reassembled), then the payload by protocol number.
 import { defineField } from '../fields/registry';
-import { bitsDisplay, generated, leaf } from '../fields/tree';
+import { bitsDisplay, generated, hidden, leaf, unwanted } from '../fields/tree';
 import { hex, ipv4 } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
@@ -114,11 +114,14 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   c.need(off + 12, 4, end);
   const src = ipv4(d, off + 12);
   leaf(t, F.src.name, src, `Source Address: ${src}`, off + 12, 4);
+  // Wireshark adds hidden ip.addr items after each address: tshark -e ip.addr prints both.
+  if (!unwanted('ip.addr')) hidden(t, 'ip.addr', src, `Source or Destination Address: ${src}`, off + 12, 4);
   // The title grows as Wireshark's does: a header cut before the destination still names the source.
   if (!c.lean) h.title = `Internet Protocol Version 4, Src: ${src}`;
   c.need(off + 16, 4, end);
   const dst = ipv4(d, off + 16);
   leaf(t, F.dst.name, dst, `Destination Address: ${dst}`, off + 16, 4);
+  if (!unwanted('ip.addr')) hidden(t, 'ip.addr', dst, `Source or Destination Address: ${dst}`, off + 16, 4);
   // Wireshark notes a TTL other than the expected one to the Local Network Control Block (224.0.0.0/24,
   // RFC 3171: 1, but 255 for VRRP, GLBP and mDNS), and a TTL below 5 (0 included) to a unicast
   // address (traceroute probes, the TTL-1 packets ICMP "time exceeded" quotes); PIM and OSPF use small

@@ -3,7 +3,7 @@
 // in the tree), then the payload.
 // Fragments are marked, not reassembled.
 import { defineField } from '../fields/registry';
-import { bitsDisplay, generated, hidden, leaf } from '../fields/tree';
+import { bitsDisplay, generated, hidden, leaf, unwanted } from '../fields/tree';
 import { hex, ipv6, bytesHex } from '../fields/format';
 import type { Field } from '../types';
 import type { Ctx } from './context';
@@ -13,6 +13,12 @@ import { dissectData } from './payload';
 import { expert, defineExpert } from './expert';
 import { fragmentTree, reassemble } from './fragments';
 import { dissectState } from './state';
+
+// Protocol items: tshark -T fields prints their labels (fields/occurrences.ts).
+defineField('ipv6.hopopts', 'IPv6 Hop-by-Hop Option', 'protocol');
+defineField('ipv6.routing', 'Routing Header for IPv6', 'protocol');
+defineField('ipv6.fraghdr', 'Fragment Header for IPv6', 'protocol');
+defineField('ipv6.dstopts', 'Destination Options for IPv6', 'protocol');
 
 const F = {
   version: defineField('ipv6.version', 'Version', 'uint'),
@@ -41,8 +47,8 @@ const F = {
 };
 defineField('ipv6', 'Internet Protocol Version 6', 'protocol');
 defineField('ipv6.addr', 'Source or Destination Address', 'ipv6');
-const HDR40 = defineExpert('ipv6.bogus_ipv6_length', 'IPv6 header must be exactly 40 bytes');
-const PLEN = defineExpert('ipv6.bogus_payload_length', 'IPv6 payload length exceeds framing length');
+const HDR40 = defineExpert('ipv6.invalid_header', 'IPv6 header must be exactly 40 bytes');
+const PLEN = defineExpert('ipv6.plen_exceeds_framing', 'IPv6 payload length exceeds framing length');
 
 /** Extension headers: protocol filter name, title, the name ipv6.nxt gives them, and the short name an exception names. */
 const EXT: Record<number, [string, string, string, string]> = {
@@ -53,6 +59,8 @@ const EXT: Record<number, [string, string, string, string]> = {
 };
 for (const [name] of Object.values(EXT)) {
   defineField(`${name}.nxt`, 'Next Header', 'uint');
+  // The fragment header has a fixed size: no length fields (Wireshark registers none).
+  if (name === 'ipv6.fraghdr') continue;
   defineField(`${name}.len`, 'Length', 'uint');
   defineField(`${name}.len_oct`, 'Length', 'uint');
 }
@@ -97,9 +105,12 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
   c.need(off + 8, 16, end);
   const src = ipv6(d, off + 8);
   leaf(t, F.src.name, src, `Source Address: ${src}`, off + 8, 16);
+  // Wireshark adds hidden ipv6.addr items after each address: tshark -e ipv6.addr prints both.
+  if (!unwanted('ipv6.addr')) hidden(t, 'ipv6.addr', src, `Source or Destination Address: ${src}`, off + 8, 16);
   c.need(off + 24, 16, end);
   const dst = ipv6(d, off + 24);
   leaf(t, F.dst.name, dst, `Destination Address: ${dst}`, off + 24, 16);
+  if (!unwanted('ipv6.addr')) hidden(t, 'ipv6.addr', dst, `Source or Destination Address: ${dst}`, off + 24, 16);
   h.title = `Internet Protocol Version 6, Src: ${src}, Dst: ${dst}`;
   c.setAddresses(src, dst);
   // A payload length of 0 means a jumbogram (RFC 2675): the frame's end bounds it.
@@ -178,22 +189,24 @@ function optionsOrRouting(c: Ctx, under: Field[], type: number, p: number, end: 
     c.need(q, 1, end);
     const ot = d[q];
     if (ot === 0) {
-      const o = leaf(t, F.opt.name, null, 'Pad1', q, 1);
+      // ipv6.opt and ipv6.opt.pad1 are FT_NONE: tshark -T fields prints 1.
+      const o = leaf(t, F.opt.name, 1, 'Pad1', q, 1);
       leaf(o.children, F.optType.name, hex(ot, 2), 'Type: Pad1 (0x00)', q, 1);
-      leaf(o.children, F.pad1.name, null, 'Pad1', q, 1);
+      leaf(o.children, F.pad1.name, 1, 'Pad1', q, 1);
       q++;
       continue;
     }
     const name = OPTIONS[ot];
     c.need(q + 1, 1, end);
     const ol = d[q + 1];
-    const o = leaf(t, F.opt.name, null, name ?? `Unknown IPv6 Option (${ot})`, q, 2 + ol);
+    const o = leaf(t, F.opt.name, 1, name ?? `Unknown IPv6 Option (${ot})`, q, 2 + ol);
     optionType(o.children, ot, name ?? 'Unknown', q);
     leaf(o.children, F.optLen.name, ol, `Length: ${ol}`, q + 1, 1);
     c.need(q + 2, ol, Math.min(end, p + len));
     if (ot === 1) {
-      const bytes = ol ? bytesHex(d, q + 2, ol) : '';
-      leaf(o.children, F.padn.name, bytes, `PadN: ${bytes || '<none>'}`, q + 2, ol);
+      // Empty padding: tshark prints "<none>" for the value as in the label.
+      const bytes = ol ? bytesHex(d, q + 2, ol) : '<none>';
+      leaf(o.children, F.padn.name, bytes, `PadN: ${bytes}`, q + 2, ol);
     } else if (ot === 5 && ol === 2) {
       const ra = (d[q + 2] << 8) | d[q + 3];
       leaf(o.children, F.ra.name, ra, `Router Alert: ${ra === 0 ? 'MLD' : ra === 1 ? 'RSVP' : ra === 2 ? 'Active Networks' : 'Unknown'} (${ra})`, q + 2, 2);
