@@ -2,7 +2,7 @@
 // bounds exception in it (so the link layer still shows its trailer), and reports the trailer.
 import type { Field } from '../types';
 import type { Ctx } from './context';
-import { BoundsSignal } from './context';
+import { BoundsSignal, SHORT } from './context';
 import { showException } from './exception';
 import { dissectIpv4 } from './ipv4';
 import { dissectIpv6 } from './ipv6';
@@ -104,6 +104,12 @@ function addTrailer(c: Ctx, t: TrailerSpec, start: number, end: number): void {
     const padLen = Math.min(rest, 60 - start);
     let zero = true;
     for (let i = start; i < start + padLen && i < capEnd; i++) if (d[i] !== 0) { zero = false; break; }
+    // Wireshark reads the padding byte by byte for zeros: zeros up to where the capture was cut end in a
+    // bounds error of the Ethertype dissector (no padding item), as tshark shows a frame cut by the snap length.
+    if (zero && start + padLen > capEnd) {
+      c.current = 'Ethertype';
+      throw SHORT;
+    }
     if (zero) {
       const n = Math.min(padLen, capEnd - pos);
       // Wireshark's add_ethernet_trailer names padding eth.padding whoever calls it (VLAN, SLL); trailers are the caller's.

@@ -28,6 +28,7 @@ const GROUP: Record<ExpertGroup, [number, string]> = {
   protocol: [0x09000000, 'Protocol'],
   security: [0x0a000000, 'Security'],
   comment: [0x0b000000, 'Comment'],
+  deprecated: [0x0e000000, 'Deprecated'],
 };
 
 /** Declares an expert field (Wireshark's ei_register_info): an FT_NONE item tshark prints as "1". */

@@ -82,7 +82,7 @@ const NAMES: Record<number, string> = {
   254: 'Experimental',
 };
 /** RFC 4782's Quick-Start rates by the 4-bit rate request, as Wireshark 4.0 names them. */
-const QS_RATES = ['0 bit/s', '80 kbit/s', '160 kbit/s', '320 kbit/s', '640 kbit/s', '1.28 Mbit/s', '2.56 Mbit/s', '5.12 Mbit/s',
+export const QS_RATES = ['0 bit/s', '80 kbit/s', '160 kbit/s', '320 kbit/s', '640 kbit/s', '1.28 Mbit/s', '2.56 Mbit/s', '5.12 Mbit/s',
   '10.24 Mbit/s', '20.48 Mbit/s', '40.96 Mbit/s', '81.92 Mbit/s', '163.84 Mbit/s', '327.68 Mbit/s', '655.36 Mbit/s', '1.31072 Gbit/s'];
 /** The field of each option's subtree. */
 const OPTION_FIELDS: Record<number, string> = {
