@@ -117,8 +117,49 @@ def eth_padding_snaplen():
     cap.write(path('eth-padding-snaplen.pcap'))
 
 
+def reasm_out_of_order():
+    """HTTP messages split over TCP segments that arrive out of order: a request whose middle segment comes
+    last, a response whose last segment comes before the one in front of it (the gap filled by a
+    retransmission), and a request whose first segment is retransmitted after the rest arrived."""
+    cap = Capture()
+    f = Flow(cap, cport=41350, sport=80, caddr='192.0.2.10', saddr='192.0.2.80')
+    f.handshake()
+    req = b'GET /out-of-order HTTP/1.1\r\nHost: example.test\r\nUser-Agent: edge2\r\nAccept: */*\r\n\r\n'
+    s0 = f.nxt['c']
+    a, b = 20, 45
+    f.send('c', 'PA', req[:a], seq=s0, dt=0.001)
+    f.send('c', 'PA', req[b:], seq=s0 + b, dt=0.0001)
+    f.send('c', 'PA', req[a:b], seq=s0 + a, dt=0.0001)
+    f.rcv['s'] = (s0 + len(req)) & 0xffffffff
+    f.nxt['c'] = (s0 + len(req)) & 0xffffffff
+    f.send('s', 'A')
+    body = b'x' * 300
+    resp = b'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 300\r\n\r\n' + body
+    r0 = f.nxt['s']
+    cuts = [0, 120, 240, len(resp)]
+    f.send('s', 'PA', resp[0:120], seq=r0, dt=0.001)
+    f.send('s', 'PA', resp[240:], seq=r0 + 240, dt=0.0001)
+    f.send('c', 'A', ack=r0 + 120)
+    f.send('s', 'PA', resp[120:240], seq=r0 + 120, dt=0.0002)
+    f.rcv['c'] = (r0 + cuts[-1]) & 0xffffffff
+    f.nxt['s'] = (r0 + cuts[-1]) & 0xffffffff
+    f.send('c', 'A')
+    req2 = b'GET /second HTTP/1.1\r\nHost: example.test\r\n\r\n'
+    q0 = f.nxt['c']
+    f.send('c', 'PA', req2[:15], seq=q0, dt=0.01, deliver=False)
+    f.send('c', 'PA', req2[15:], seq=q0 + 15, dt=0.0001)
+    f.send('s', 'A', ack=q0)
+    f.send('c', 'PA', req2[:15], seq=q0, dt=0.2)
+    f.rcv['s'] = (q0 + len(req2)) & 0xffffffff
+    f.nxt['c'] = (q0 + len(req2)) & 0xffffffff
+    f.send('s', 'PA', b'HTTP/1.1 204 No Content\r\n\r\n')
+    f.send('c', 'A')
+    cap.write(path('reasm-out-of-order.pcap'))
+
+
 tcp_options_more()
 ipv4_options_more()
 ipv6_ext_more()
 eth_padding_snaplen()
+reasm_out_of_order()
 print('crafted edge files in', out)
