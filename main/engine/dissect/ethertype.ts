@@ -11,7 +11,7 @@ import { dissectVlan, dissectIeee8021ad } from './vlan';
 import { dissectData } from './payload';
 import { expert, defineExpert } from './expert';
 import { defineField } from '../fields/registry';
-import { generated, leaf } from '../fields/tree';
+import { atMark, generated, leaf, sinkMark } from '../fields/tree';
 import { bytesHex as hexOf } from '../fields/format';
 
 /** Ethernet type names, as Wireshark's etype_vals shows them. */
@@ -59,6 +59,8 @@ export function dissectEthertype(c: Ctx, type: number, off: number, end: number,
   c.protos.push('ethertype');
   const saved = c.current;
   c.actualEnd = -1;
+  // The trailer's items belong before the payload's in tree order (values collected without a tree too).
+  const mark = trailer ? sinkMark() : null;
   try {
     dispatch(c, type, off, end);
   } catch (e) {
@@ -70,7 +72,7 @@ export function dissectEthertype(c: Ctx, type: number, off: number, end: number,
   c.current = saved;
   const actual = c.actualEnd;
   c.actualEnd = -1;
-  if (trailer && actual >= 0 && actual < end) addTrailer(c, trailer, actual, end);
+  if (trailer && actual >= 0 && actual < end) atMark(mark, () => addTrailer(c, trailer, actual, end));
 }
 
 function dispatch(c: Ctx, type: number, off: number, end: number): void {
