@@ -1,11 +1,13 @@
 // Loads a capture file into the frame store in steps (the event loop stays free for requests and
 // cancel), remembering where each frame's bytes are so the store can re-read them later.
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { CaptureReader } from '../engine/io/reader';
 import { CaptureFormatError } from '../engine/io/errors';
 import type { RawFrame } from '../engine/types';
+import type { StoreDelta } from '../engine/store/store-delta';
+import type { FrameFacts } from './load-batch';
 import { gzipProblem, isGzipFile, isZlibError } from '../capture/compressed';
 import { newPlainCopy } from './plain-copies';
 import { loadInWorker, loadWorkerFile } from './load-thread';
@@ -32,6 +34,21 @@ export interface LoadHooks {
   maxPlainBytes?: number;
   /** Told when the loading thread cannot start (the file is then loaded on the event loop, as before). */
   log?(line: string): void;
+  /**
+   * Given, a plain file read on the loading thread is stored there too (its FrameStore ingests every
+   * frame): each batch comes as the delta of that store, which `adopt` applies to this side's store, and
+   * `frame` is not called. Gzip files and the in-process fallback still call `frame` for every frame.
+   */
+  store?: StoredHooks;
+}
+
+export interface StoredHooks {
+  /** A batch's delta (its frames are `delta.from` …), and the block facts of those that have any ([index in the batch, facts]). */
+  adopt(delta: StoreDelta, facts: [number, FrameFacts][]): void;
+  /** Whether frame `n`, adopted, is wanted decoded (a display filter caught up to it). */
+  wants(n: number): boolean;
+  /** Frame `n`, adopted, for a `wants` that said yes (its bytes are re-read from the file). */
+  stored(n: number): void;
 }
 
 /** `sectionComments`: the pcapng section headers' comments, in order (an experiment's calls travel there). */
@@ -47,8 +64,9 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
     if (st.isDirectory()) return { ok: false, problem: `${path}: is a directory, not a capture file`, bytesRead: 0, totalBytes: 0, sectionComments: [] };
     if (!st.isFile()) return { ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes: 0, sectionComments: [] };
     totalBytes = st.size;
-    fh = await open(path, 'r');
+    fh = await openRegular(path);
   } catch (e) {
+    if (e instanceof NotRegular) return { ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes, sectionComments: [] };
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`;
     return { ok: false, problem: `${path}: ${why}`, bytesRead: 0, totalBytes, sectionComments: [] };
@@ -64,13 +82,32 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
     const outcome = await loadInWorker(path, totalBytes, hooks, workerFile);
     if (outcome) return outcome;
     try {
-      fh = await open(path, 'r');
+      fh = await openRegular(path);
     } catch (e) {
+      if (e instanceof NotRegular) return { ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes, sectionComments: [] };
       const code = (e as NodeJS.ErrnoException).code;
       return { ok: false, problem: `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`}`, bytesRead: 0, totalBytes, sectionComments: [] };
     }
   }
   return loadPlain(path, fh, totalBytes, hooks);
+}
+
+class NotRegular extends Error {}
+
+/**
+ * Opens `path` without waiting and keeps it only if it is a regular file: checked a moment before, it may
+ * be a FIFO by now, whose open() would wait for a writer for ever (holding a thread of libuv's pool and the load).
+ */
+async function openRegular(path: string): Promise<FileHandle> {
+  const fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  let regular = false;
+  try {
+    regular = (await fh.stat()).isFile();
+  } finally {
+    if (!regular) await fh.close();
+  }
+  if (!regular) throw new NotRegular(path);
+  return fh;
 }
 
 /** A plain (uncompressed) capture, read and parsed on the event loop in steps. */

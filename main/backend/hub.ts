@@ -143,8 +143,13 @@ export class Hub {
     if (this.sessions.size < max) return true;
     this.sweep();
     if (this.sessions.size < max) return true;
-    const idle = [...this.sessions.values()].filter((s) => !s.client).sort((a, b) => a.detachedAt - b.detachedAt)[0];
-    if (idle) this.free(idle);
+    // Idle ones go, oldest first, until there is room: the teacher's tabs may have left more sessions than
+    // students may hold (freeing one a time refused students while hundreds were idle).
+    const idle = [...this.sessions.values()].filter((s) => !s.client).sort((a, b) => a.detachedAt - b.detachedAt);
+    for (const s of idle) {
+      if (this.sessions.size < max) break;
+      this.free(s);
+    }
     return this.sessions.size < max;
   }
 

@@ -3,7 +3,7 @@
 // file is validated against its capture (main/lessons): a valid lesson can be opened, an invalid one is
 // listed with the validator's reasons instead of being hidden. "Import lesson…" copies a lesson and its
 // capture into the user folder once they validate.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LessonSummary } from '../api/types';
@@ -72,11 +72,19 @@ export function checkLessonFile(file: string, origin: LessonOrigin = 'folder', c
   const entry = (problems: Problem[], lesson: LessonFile | null = null, notes: Problem[] = [], cap: string | null = null): LessonEntry =>
     ({ id: lesson?.id ?? fileId, file, origin, lesson: problems.length ? null : lesson, problems, notes, capturePath: cap });
   let text: string;
+  let fd: number | null = null;
   try {
-    if (statSync(file).size > MAX_LESSON_BYTES) return entry([{ path: '', message: `larger than ${MAX_LESSON_BYTES} bytes: not a lesson file` }]);
-    text = readFileSync(file, 'utf8');
+    // Opened without waiting and read only as a regular file: /dev/zero (size 0) was read until the
+    // server held 14 GB, and a FIFO held it in open(), waiting for a writer.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile()) return entry([{ path: '', message: 'not a regular file' }]);
+    if (st.size > MAX_LESSON_BYTES) return entry([{ path: '', message: `larger than ${MAX_LESSON_BYTES} bytes: not a lesson file` }]);
+    text = readFileSync(fd, 'utf8');
   } catch (e) {
     return entry([{ path: '', message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})` }]);
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
   let value: unknown;
   try {
@@ -114,14 +122,19 @@ export function readLessonCapture(path: string): LessonCapture | { error: string
 
 function decodeLessonCapture(path: string): LessonCapture | { error: string } {
   let bytes: Uint8Array;
+  let fd: number | null = null;
   try {
-    const st = statSync(path);
+    // The file checked is the file read, and a FIFO put there is not waited on (as lesson files).
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
     if (!st.isFile()) return { error: 'not a file' };
     if (st.size > MAX_CAPTURE_BYTES) return { error: `larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MiB; a lesson capture should hold one or a few connections` };
-    bytes = readFileSync(path);
+    bytes = readFileSync(fd);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return { error: code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code ?? e) };
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
   try {
     const c = decodeCapture(bytes);

@@ -75,14 +75,8 @@ export class BatchWriter {
     b.tsSec[i] = raw.tsSec;
     b.tsNsec[i] = raw.tsNsec;
     b.meta[i] = this.metaOf(raw, b);
-    if ((raw.comments && raw.comments.length) || raw.packetFlags !== undefined || raw.dropCount !== undefined || raw.custom) {
-      const f: FrameFacts = {};
-      if (raw.comments) f.comments = raw.comments.slice();
-      if (raw.packetFlags !== undefined) f.packetFlags = raw.packetFlags;
-      if (raw.dropCount !== undefined) f.dropCount = raw.dropCount;
-      if (raw.custom) f.custom = { ...raw.custom };
-      b.facts.push([i, f]);
-    }
+    const f = frameFacts(raw);
+    if (f) b.facts.push([i, f]);
   }
 
   /** The batch filled so far (null if empty), and the buffers to transfer with it. */
@@ -176,4 +170,15 @@ export class BatchReader {
   fileOffset(i: number): number {
     return (this.b as FrameBatch).fileOffset[i];
   }
+}
+
+/** What a batch keeps of a frame's block facts (comments, flags, drop count, custom block), copied; null when it has none. */
+export function frameFacts(raw: RawFrame): FrameFacts | null {
+  if (!((raw.comments && raw.comments.length) || raw.packetFlags !== undefined || raw.dropCount !== undefined || raw.custom)) return null;
+  const f: FrameFacts = {};
+  if (raw.comments) f.comments = raw.comments.slice();
+  if (raw.packetFlags !== undefined) f.packetFlags = raw.packetFlags;
+  if (raw.dropCount !== undefined) f.dropCount = raw.dropCount;
+  if (raw.custom) f.custom = { ...raw.custom };
+  return f;
 }

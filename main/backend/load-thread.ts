@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { LoadHooks, LoadOutcome } from './file-loader';
 import { BatchReader, type BatchAck, type FrameBatch, type LoadEnd } from './load-batch';
 import type { LoadWorkerData } from './load-worker';
+import type { StoredBatch } from './load-store';
 
 /** Storing work done between two turns of the event loop, at most (about; checked every few frames). */
 const SLICE_MS = 8;
@@ -43,7 +44,7 @@ export function loadWorkerFile(env: NodeJS.ProcessEnv = process.env): string | n
 /** Worker threads alive now (tests check that none outlives its load). */
 export const liveLoadThreads = new Set<Worker>();
 
-type Message = FrameBatch | LoadEnd;
+type Message = FrameBatch | StoredBatch | LoadEnd;
 
 /**
  * Loads `path` through the loading thread. Resolves to null, having stored nothing, when the thread could
@@ -52,7 +53,7 @@ type Message = FrameBatch | LoadEnd;
 export function loadInWorker(path: string, totalBytes: number, hooks: LoadHooks, workerFile: string): Promise<LoadOutcome | null> {
   let worker: Worker;
   try {
-    worker = new Worker(workerFile, { workerData: { path, totalBytes, inFlight: IN_FLIGHT } satisfies LoadWorkerData });
+    worker = new Worker(workerFile, { workerData: { path, totalBytes, inFlight: IN_FLIGHT, store: !!hooks.store } satisfies LoadWorkerData });
   } catch (e) {
     hooks.log?.(`loading ${path} on the event loop: the loading thread did not start (${e instanceof Error ? e.message : String(e)})`);
     return Promise.resolve(null);
@@ -112,11 +113,18 @@ export function loadInWorker(path: string, totalBytes: number, hooks: LoadHooks,
         if (m.ok) return { ok: true, cancelled: false, bytesRead: m.bytesRead, totalBytes: m.totalBytes, sectionComments: m.sectionComments };
         return { ok: false, problem: m.problem, bytesRead: m.bytesRead, totalBytes: m.totalBytes, sectionComments: m.sectionComments };
       }
-      // A batch: stored in slices, the event loop served in between.
-      reader.use(m);
       if (m.sectionComments) comments = m.sectionComments;
+      // Stored on the thread: its store's delta is adopted at once; only frames a view wants decoded are
+      // then made, one by one. Otherwise each frame is stored here: in slices, the event loop served in between.
+      const stored = m.type === 'stored' ? hooks.store : undefined;
+      if (m.type === 'stored') {
+        if (!stored) throw new Error('the loading thread stored a batch no store asked for');
+        stored.adopt(m.delta, m.facts);
+      } else reader.use(m);
+      const from = m.type === 'stored' ? m.delta.from : 0;
       for (let i = 0; i < m.count; i++) {
-        hooks.frame(reader.frame(i), reader.fileOffset(i));
+        if (!stored) hooks.frame(reader.frame(i), reader.fileOffset(i));
+        else if (stored.wants(from + i)) stored.stored(from + i);
         if (i % FRAMES_PER_CHECK === FRAMES_PER_CHECK - 1 && performance.now() - sliceStart > SLICE_MS) {
           hooks.progress(bytesRead, totalBytes);
           await nextTurn();

@@ -3,18 +3,21 @@
 // buffers (load-batch.ts), so the server's event loop only stores them. At most `inFlight` batches wait
 // for the main thread at a time: a slow store holds the reading back, and memory stays bounded.
 // What it says of a damaged or unreadable file is word for word what the in-process loader says.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CaptureFormatError } from '../engine/io/errors';
 import { CaptureReader } from '../engine/io/reader';
 import type { RawFrame } from '../engine/types';
 import { BatchWriter, type FrameBatch, type LoadEnd } from './load-batch';
+import { StoreBatcher, type StoredBatch } from './load-store';
 
 export interface LoadWorkerData {
   path: string;
   totalBytes: number;
   /** Batches sent and not yet acknowledged, at most. */
   inFlight: number;
+  /** Store the frames here too, and send each batch with its store delta (the event loop adopts it). */
+  store?: boolean;
 }
 
 /** The first reads and batches are small, so the first rows show at once; later ones are larger. */
@@ -38,7 +41,7 @@ function start(port: MessagePort, data: LoadWorkerData): void {
       w?.();
     }
   });
-  const post = async (b: { batch: FrameBatch; transfer: ArrayBuffer[] }): Promise<void> => {
+  const post = async (b: { batch: FrameBatch | StoredBatch; transfer: ArrayBuffer[] }): Promise<void> => {
     while (credits <= 0) await new Promise<void>((r) => { wake = r; });
     credits--;
     port.postMessage(b.batch, b.transfer);
@@ -47,18 +50,22 @@ function start(port: MessagePort, data: LoadWorkerData): void {
   void run(port, data, post).finally(() => port.close());
 }
 
-async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: FrameBatch; transfer: ArrayBuffer[] }) => Promise<void>): Promise<void> {
+async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: FrameBatch | StoredBatch; transfer: ArrayBuffer[] }) => Promise<void>): Promise<void> {
   const { path, totalBytes } = data;
   const reader = new CaptureReader();
   // Classic pcap frames refill one object: the writer copies what it needs at once.
   reader.reuseFrames = true;
   const writer = new BatchWriter(FIRST_BATCH_FRAMES, BATCH_BYTES);
   /** Batches cut while the reader was parsing a chunk (sent once it returns). */
-  const ready: { batch: FrameBatch; transfer: ArrayBuffer[] }[] = [];
+  const ready: { batch: FrameBatch | StoredBatch; transfer: ArrayBuffer[] }[] = [];
   let sentComments = 0;
   let bytesRead = 0;
+  // Asked to store the frames too: they are ingested here as they are parsed, and batches carry the
+  // store's deltas instead of the frames (load-store.ts).
+  const stored = data.store ? new StoreBatcher(FIRST_BATCH_FRAMES) : null;
+  const batcher = stored ?? writer;
   const cut = (at: number) => {
-    const b = writer.take(at);
+    const b = stored ? stored.take(at) : writer.take(at);
     if (!b) return;
     const comments = reader.sectionComments.flat();
     if (comments.length !== sentComments) {
@@ -66,25 +73,41 @@ async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: F
       sentComments = comments.length;
     }
     ready.push(b);
-    writer.maxFrames = Math.min(BATCH_FRAMES, writer.maxFrames * 4);
+    batcher.maxFrames = Math.min(BATCH_FRAMES, batcher.maxFrames * 4);
   };
   let chunkEnd = 0;
-  const sink = (raw: RawFrame) => {
-    const caplen = raw.data.length;
-    if (writer.wouldOverflow(caplen)) cut(chunkEnd);
-    writer.add(raw, reader.dataOffset, caplen);
-  };
+  const sink = stored
+    ? (raw: RawFrame) => {
+      if (stored.full) cut(chunkEnd);
+      stored.add(raw, reader.dataOffset);
+    }
+    : (raw: RawFrame) => {
+      const caplen = raw.data.length;
+      if (writer.wouldOverflow(caplen)) cut(chunkEnd);
+      writer.add(raw, reader.dataOffset, caplen);
+    };
   const flush = async () => {
     while (ready.length) await post(ready.shift() as (typeof ready)[number]);
   };
   const end = (e: LoadEnd) => port.postMessage(e);
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Without waiting: a FIFO put in the file's place after the loader's checks would hold this thread in
+    // open() for ever, and a thread blocked in a system call cannot be terminated (cancel would hang).
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`;
     return end({ type: 'end', ok: false, problem: `${path}: ${why}`, bytesRead: 0, totalBytes, sectionComments: [] });
+  }
+  try {
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      return end({ type: 'end', ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes, sectionComments: [] });
+    }
+  } catch (e) {
+    closeSync(fd);
+    return end({ type: 'end', ok: false, problem: `${path}: cannot open (${(e as NodeJS.ErrnoException).code ?? String(e)})`, bytesRead: 0, totalBytes, sectionComments: [] });
   }
   const chunk = new Uint8Array(MAX_CHUNK);
   let size = FIRST_CHUNK;
@@ -97,7 +120,7 @@ async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: F
       bytesRead += n;
       // The first batches go at the end of each read (the first rows at once); later ones once full
       // (each batch costs the main thread a message and an acknowledgement).
-      if (writer.maxFrames < BATCH_FRAMES) cut(bytesRead);
+      if (batcher.maxFrames < BATCH_FRAMES) cut(bytesRead);
       await flush();
       size = Math.min(MAX_CHUNK, size * 4);
     }

@@ -9,6 +9,9 @@ import { ApiError } from '../api/contract';
 import { parseEventComment } from '../api/experiment';
 import type { CaptureStatus, Counters, ExperimentEvent, FrameRow, LoadProgress } from '../api/types';
 import { FrameStore } from '../engine/store/frame-store';
+import { adoptDelta, type StoreDelta } from '../engine/store/store-delta';
+import { unpackStates } from '../engine/store/tcp-record';
+import type { EndpointStates } from '../engine/types';
 import type { RawFrame } from '../engine/types';
 import { StoryLog } from './experiment-story';
 import { FileBytes } from './file-bytes';
@@ -21,6 +24,9 @@ export type SourceKind = 'file' | 'capture' | 'experiment' | 'lesson' | 'empty';
 /** Connections and transitions pushed per tick at most (the rest are in the store, to pull). */
 const MAX_CONNECTIONS_PER_PUSH = 200;
 const MAX_TRANSITIONS_PER_PUSH = 1000;
+
+/** A frame's transitions as the loading thread's store ingested them: its states then (packed) and its record then. */
+interface StoredTransition { stored: true; stream: number; frame: number; packed: number; addr: number }
 
 /** Who looks at a source: told when its status changes and how a load progresses. */
 export interface SourceViewer {
@@ -64,7 +70,8 @@ export class Source {
   loading: { cancel: boolean; done: Promise<LoadProgress> } | null = null;
   private bytes: FileBytes | null;
   private changedStreams = new Set<number>();
-  private pendingTransitions: ApiEvents['transitions'] = [];
+  /** Transitions for the next push; those of frames stored on the loading thread are read from the store once pushed. */
+  private pendingTransitions: (ApiEvents['transitions'][number] | StoredTransition)[] = [];
   /** Streams whose stored states were corrected since the last push, with the earliest frame corrected. */
   private pendingRevisions = new Map<number, number>();
   private disposed = false;
@@ -120,6 +127,49 @@ export class Source {
         this.changedStreams.add(rev.stream);
       }
     }
+    this.counted(1);
+  }
+
+  /**
+   * Takes a batch the loading thread stored (its store's delta, store-delta.ts) and notes what the next
+   * push should carry, as `ingest` does frame by frame: the streams it touched, the transitions its
+   * frames made, the revisions of earlier frames. (Frames a view wants decoded are handed to the views
+   * by the loader: they need the frames' bytes.)
+   */
+  adopt(delta: StoreDelta): void {
+    adoptDelta(this.store, delta);
+    for (const s of delta.streams) this.changedStreams.add(s);
+    const streams = delta.cols.stream, t = delta.transitions;
+    // Kept as where to read them: most are dropped before a push (it carries the last MAX_TRANSITIONS_PER_PUSH).
+    for (let k = 0; k < t.length; k += 3) {
+      const n = t[k];
+      this.pendingTransitions.push({ stored: true, stream: streams[n - delta.from], frame: n, packed: t[k + 1], addr: t[k + 2] });
+      if (this.pendingTransitions.length > 2 * MAX_TRANSITIONS_PER_PUSH) this.pendingTransitions.splice(0, MAX_TRANSITIONS_PER_PUSH);
+    }
+    for (const rev of this.store.takeRevised()) {
+      const from = this.pendingRevisions.get(rev.stream);
+      if (from === undefined || rev.fromFrame < from) this.pendingRevisions.set(rev.stream, rev.fromFrame);
+      this.changedStreams.add(rev.stream);
+    }
+    this.counted(delta.count);
+  }
+
+  /** A view caught up to frame `n` (stored, not yet seen by the views) gets its full decode (its bytes re-read). */
+  private viewsAdd(n: number): void {
+    let raw: RawFrame;
+    try {
+      raw = this.withBytes(() => this.store.raw(n));
+    } catch (e) {
+      // The file went away mid-load: the views wait (their scan re-reads frames, and says why it cannot).
+      this.log(`frame ${n} not checked by the display filters: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    const d = this.store.decodeStored(raw, n);
+    this.views.added(d.frame, raw.data, d.sources.map((x) => x.data));
+  }
+
+  /** `frames` more stored now (the frame rate, the last frame's time). */
+  private counted(frames: number): void {
     const now = (this.lastFrameAt = Date.now());
     const second = Math.floor(now / 1000);
     if (second !== this.rateSecond) {
@@ -127,7 +177,7 @@ export class Source {
       this.rateSecond = second;
       this.rateCount = 0;
     }
-    this.rateCount++;
+    this.rateCount += frames;
   }
 
   /** Frames stored in the last whole second or in this one, whichever is more (how fast frames come now). */
@@ -154,7 +204,9 @@ export class Source {
     const streams = [...this.changedStreams].slice(-MAX_CONNECTIONS_PER_PUSH);
     this.changedStreams.clear();
     const connections = streams.map((s) => this.store.connection(s)).filter((x): x is NonNullable<typeof x> => x !== null);
-    const transitions = this.pendingTransitions.slice(-MAX_TRANSITIONS_PER_PUSH);
+    const transitions = this.pendingTransitions.slice(-MAX_TRANSITIONS_PER_PUSH).map((x) => ('stored' in x
+      ? { stream: x.stream, frame: x.frame, states: unpackStates(x.packed) as EndpointStates, transitions: this.store.record(x.frame, x.addr).transitions }
+      : x));
     this.pendingTransitions = [];
     const revised = [...this.pendingRevisions].map(([stream, fromFrame]) => ({ stream, fromFrame }));
     this.pendingRevisions.clear();
@@ -220,6 +272,17 @@ export class Source {
           lastProgress = now;
           const p = progress(bytesRead, totalBytes, false);
           for (const v of this.viewers) v.sourceProgress(p);
+        },
+        store: {
+          adopt: (delta, facts) => {
+            this.counters.captured += delta.count;
+            this.adopt(delta);
+            for (const [i, f] of facts) {
+              if (f.comments) for (const c of f.comments) { const e = parseEventComment(c, delta.from + i); if (e) frameEvents.push(e); }
+            }
+          },
+          wants: (n) => this.views.wants(n),
+          stored: (n) => this.viewsAdd(n),
         },
         cancelled: () => state.cancel || this.disposed,
         maxPlainBytes: o.maxPlainBytes,

@@ -1,6 +1,6 @@
 // gzip-compressed captures (.pcap.gz, .pcapng.gz), which tshark reads as they are: recognised by their
 // magic bytes (not their name), decompressed as they are read.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 
 /** Whether `head` (a file's first bytes) starts a gzip stream (RFC 1952: 1f 8b, deflate). */
 export function isGzip(head: Uint8Array): boolean {
@@ -17,10 +17,14 @@ export function isGzipFd(fd: number): boolean {
   }
 }
 
+/**
+ * Whether the file at `path` is gzip-compressed. Opened without waiting: the path may name a FIFO by now
+ * (checked a moment ago), and open() would wait for its writer, holding the caller's thread.
+ */
 export function isGzipFile(path: string): boolean {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch {
     return false;
   }

@@ -2,8 +2,9 @@
 // as WsEvents. Every message is checked (size, JSON, shape, then the method's own schema in the
 // service); a bad one is answered with an error and logged, never allowed to crash the server.
 // Each connection has a session (resumed after a reload when the page names it). A connection may have
-// a few requests in flight: beyond that its socket is not read until answers have been written out, so
-// a client that sends and never reads holds a bounded amount of the server's memory.
+// a few requests in flight, and one large pull among them: beyond that its socket is not read until
+// answers have been written out, so a client that sends and never reads holds a bounded amount of the
+// server's memory.
 import { randomUUID } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
 import { z } from 'zod';
@@ -25,6 +26,24 @@ export const MAX_IN_FLIGHT = 8;
  * only in number.
  */
 export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+/**
+ * Requests whose answers may be megabytes (a connection list, a connection's series, pulls of more than
+ * this many rows or segments): one of a connection's requests at a time. Eight taken at once, as a burst
+ * is read before any answer is made, held eight answers per socket: 20 sockets that never read, each
+ * asking eight 7 MB connection lists, held 2.2 GB.
+ */
+const LARGE_PULL = 1000;
+/** getLadder's default count (requests.ts) is a large pull. */
+const LADDER_DEFAULT_COUNT = 2000;
+
+/** Whether a request's answer may be large (see LARGE_PULL). */
+export function largeAnswer(method: string, params: unknown): boolean {
+  if (method === 'listConnections' || method === 'getSeries') return true;
+  if (method !== 'getFrames' && method !== 'getLadder') return false;
+  const count = params && typeof params === 'object' ? (params as { count?: unknown }).count : undefined;
+  return typeof count === 'number' ? count > LARGE_PULL : method === 'getLadder' && LADDER_DEFAULT_COUNT > LARGE_PULL;
+}
+
 /** A large answer goes out in fragments of about this many bytes (pieces joined up to it, never split). */
 const FRAGMENT_BYTES = 256 * 1024;
 /** How long a resuming connection waits for the session's old connection to close. */
@@ -56,6 +75,12 @@ const requestShape = z.object({
   params: z.unknown().optional(),
 }).strict();
 
+/** A message read from a client, to be handled when there is room; `run` calls `settled` once its answer is written out. */
+interface Incoming {
+  large: boolean;
+  run(settled: () => void): void;
+}
+
 export interface WsPeer {
   role: Role;
   /** The connection comes from this machine. */
@@ -69,25 +94,34 @@ export interface WsPeer {
 export function attachWebSocket(ws: WebSocket, service: Service, log: (line: string) => void, peer: string, who: WsPeer = { role: 'teacher', loopback: true }): void {
   const id = `ws-${randomUUID()}`;
   let inFlight = 0;
+  /** Large pulls in flight (LARGE_PULL): one at a time. */
+  let largeInFlight = 0;
   /** Messages that arrived while over the limit (at most what one read of the paused socket held). */
-  const waiting: [RawData, boolean][] = [];
-  /** Room for one more request: few enough in flight, and little enough waiting to be written. */
-  const room = () => inFlight < MAX_IN_FLIGHT && ws.bufferedAmount < MAX_UNSENT_BYTES;
+  const waiting: Incoming[] = [];
+  /** Room for this message: few enough in flight (one large pull at most), and little enough waiting to be written. */
+  const room = (next: Incoming) => inFlight < MAX_IN_FLIGHT && ws.bufferedAmount < MAX_UNSENT_BYTES && !(next.large && largeInFlight > 0);
   let drainTimer: ReturnType<typeof setTimeout> | null = null;
   const takeWaiting = () => {
-    while (waiting.length && room()) {
-      const [data, isBinary] = waiting.shift() as [RawData, boolean];
-      receive(data, isBinary);
-    }
-    if (ws.isPaused && !waiting.length && room()) ws.resume();
+    while (waiting.length && room(waiting[0])) start(waiting.shift() as Incoming);
+    if (ws.isPaused && !waiting.length && inFlight < MAX_IN_FLIGHT && ws.bufferedAmount < MAX_UNSENT_BYTES) ws.resume();
     // Held by unsent bytes with nothing in flight to settle: look again once some have gone out.
     if (waiting.length && inFlight === 0 && !drainTimer && ws.readyState === ws.OPEN) {
       drainTimer = setTimeout(() => { drainTimer = null; takeWaiting(); }, 50);
     }
   };
-  const settled = () => {
-    inFlight--;
-    takeWaiting();
+  /** Handles a message now: it counts as in flight until its answer has been written out. */
+  const start = (m: Incoming) => {
+    inFlight++;
+    if (m.large) largeInFlight++;
+    if (inFlight >= MAX_IN_FLIGHT && !ws.isPaused) ws.pause();
+    let done = false;
+    m.run(() => {
+      if (done) return;
+      done = true;
+      inFlight--;
+      if (m.large) largeInFlight--;
+      takeWaiting();
+    });
   };
   /** Sends a message (objects are serialized here; a Buffer holds JSON text already and goes as a text frame). */
   const send = (msg: WsResponse | WsEvent | Buffer, done?: () => void) => {
@@ -139,11 +173,13 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
       }
     },
   };
-  const answer = (msg: WsResponse) => send(msg, settled);
-  const reject = (reason: string, requestId = -1) => {
-    log(`${peer}: rejected message: ${reason}`);
-    answer({ id: requestId, error: { code: 'bad_request', message: reason } });
-  };
+  const rejection = (reason: string, requestId = -1): Incoming => ({
+    large: false,
+    run: (settled) => {
+      log(`${peer}: rejected message: ${reason}`);
+      send({ id: requestId, error: { code: 'bad_request', message: reason } }, settled);
+    },
+  });
   // A reload's new connection may come before the old one has closed: give the old one a moment to go,
   // so the page resumes its session (a duplicated tab, whose original stays, gets a new one after it).
   let ready = false;
@@ -164,45 +200,50 @@ export function attachWebSocket(ws: WebSocket, service: Service, log: (line: str
     if (early.length >= MAX_IN_FLIGHT && !ws.isPaused) ws.pause();
   });
   function onMessage(data: RawData, isBinary: boolean): void {
+    const m = incoming(data, isBinary);
     // Over the limit: stop reading this socket until answers have gone out (backpressure); what was
-    // already read waits its turn.
-    if (!room() || waiting.length) {
+    // already read waits its turn, in order.
+    if (!room(m) || waiting.length) {
       if (!ws.isPaused) ws.pause();
-      waiting.push([data, isBinary]);
+      waiting.push(m);
       takeWaiting();
       return;
     }
-    receive(data, isBinary);
+    start(m);
   }
-  function receive(data: RawData, isBinary: boolean): void {
-    inFlight++;
-    if (inFlight >= MAX_IN_FLIGHT && !ws.isPaused) ws.pause();
-    if (isBinary) return reject('binary messages are not accepted; send JSON text');
+  /** A message checked (size, JSON, shape) and ready to be handled: a request, or its rejection. */
+  function incoming(data: RawData, isBinary: boolean): Incoming {
+    if (isBinary) return rejection('binary messages are not accepted; send JSON text');
     const size = Array.isArray(data) ? data.reduce((a, b) => a + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
-    if (size > MAX_MESSAGE_BYTES) return reject(`message of ${size} bytes is larger than ${MAX_MESSAGE_BYTES}`);
+    if (size > MAX_MESSAGE_BYTES) return rejection(`message of ${size} bytes is larger than ${MAX_MESSAGE_BYTES}`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data as ArrayBuffer)]).toString('utf8'));
     } catch {
-      return reject('message is not valid JSON');
+      return rejection('message is not valid JSON');
     }
     const shape = requestShape.safeParse(parsed);
     if (!shape.success) {
       const rid = typeof (parsed as { id?: unknown })?.id === 'number' ? (parsed as { id: number }).id : -1;
       const first = shape.error.issues[0];
-      return reject(`not a request: ${first ? `${first.path.join('.') || 'message'}: ${first.message}` : 'bad shape'}`, Number.isSafeInteger(rid) && rid >= 0 ? rid : -1);
+      return rejection(`not a request: ${first ? `${first.path.join('.') || 'message'}: ${first.message}` : 'bad shape'}`, Number.isSafeInteger(rid) && rid >= 0 ? rid : -1);
     }
     const { id: requestId, method, params } = shape.data;
-    const fail = (e: unknown) => {
-      const err = e instanceof ApiError ? e.toJSON() : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
-      answer({ id: requestId, error: err });
+    return {
+      large: largeAnswer(method, params),
+      run: (settled) => {
+        const fail = (e: unknown) => {
+          const err = e instanceof ApiError ? e.toJSON() : { code: 'internal' as const, message: e instanceof Error ? e.message : String(e) };
+          send({ id: requestId, error: err }, settled);
+        };
+        // Started in turn with other clients' requests and the large pulls' slices (slicer.ts: inTurn).
+        inTurn(service.hub.slicer, () => service.handle(method as ApiMethod, params, client)).then(
+          // A large answer (10,000 rows) is written out in slices too.
+          (result) => encodePartsInSlices({ id: requestId, result }, service.hub.slicer).then((parts) => sendParts(parts, settled), fail),
+          fail,
+        );
+      },
     };
-    // Started in turn with other clients' requests and the large pulls' slices (slicer.ts: inTurn).
-    inTurn(service.hub.slicer, () => service.handle(method as ApiMethod, params, client)).then(
-      // A large answer (10,000 rows) is written out in slices too.
-      (result) => encodePartsInSlices({ id: requestId, result }, service.hub.slicer).then((parts) => sendParts(parts, settled), fail),
-      fail,
-    );
   }
   ws.on('error', (err) => log(`${peer}: websocket error: ${err.message}`));
   ws.on('close', () => {

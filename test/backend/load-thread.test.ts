@@ -5,14 +5,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadCaptureFile, type LoadOutcome } from '../../main/backend/file-loader';
-import { liveLoadThreads, setLoadWorkerFile } from '../../main/backend/load-thread';
+import { liveLoadThreads, loadInWorker, setLoadWorkerFile } from '../../main/backend/load-thread';
 import { FileBytes } from '../../main/backend/file-bytes';
 import { FrameStore } from '../../main/engine/store/frame-store';
+import { adoptDelta } from '../../main/engine/store/store-delta';
 import type { RawFrame } from '../../main/engine/types';
 import { Service } from '../../main/backend/service';
 import { RecordingClient } from './service-helpers';
+import { synthFrames, writePcap } from './synth';
 // @ts-expect-error a plain script (the bench's generator), without types
 import { generate } from '../../scripts/bench/generate.js';
 
@@ -58,6 +61,34 @@ async function load(file: string, worker: string | null): Promise<Loaded> {
   return { frames, offsets, outcome, store, threaded };
 }
 
+/**
+ * Loads `file` with the loading thread storing the frames too: the test's store adopts each batch's delta
+ * (as a Source does), and frames a view would want decoded are decoded from it.
+ */
+async function loadStored(file: string): Promise<Loaded & { decodes: unknown[]; adopted: number }> {
+  setLoadWorkerFile(workerFile);
+  const store = new FrameStore(new FileBytes(file), { infoCacheSize: 0 });
+  const decodes: unknown[] = [];
+  const frames: Record<string, unknown>[] = [];
+  const offsets: number[] = [];
+  let adopted = 0;
+  let threaded = false;
+  const outcome = await loadCaptureFile(file, {
+    // Only the in-process fallback would call this (none here: the thread starts).
+    frame: (raw, off) => { frames.push(plainFrame(raw)); offsets.push(off); store.ingest(raw, off); },
+    store: {
+      adopt: (delta) => { threaded ||= liveLoadThreads.size > 0; adopted += delta.count; adoptDelta(store, delta); },
+      // Every third frame "wanted by a view": decoded from the adopted store and the batch's bytes.
+      wants: (n) => n % 3 === 0,
+      stored: (n) => { decodes.push(JSON.parse(JSON.stringify(store.decodeStored(store.raw(n), n).frame))); },
+    },
+    progress: () => undefined,
+    cancelled: () => false,
+  });
+  store.seal();
+  return { frames, offsets, outcome, store, threaded, decodes, adopted };
+}
+
 /** What a page sees of a stored capture: every row, every connection, every ladder's points. */
 function seen(store: FrameStore): unknown {
   const numbers = Array.from({ length: store.total }, (_, i) => i + 1);
@@ -85,6 +116,17 @@ describe('loading thread', () => {
     expect(outThread).toStrictEqual(outHere);
     expect(seen(thread.store)).toStrictEqual(seen(here.store));
     expect(liveLoadThreads.size).toBe(0);
+    // Stored on the thread, its store's deltas adopted here: the same store, and the same decodes for views.
+    const stored = await loadStored(file);
+    expect(stored.frames.length).toBe(0);
+    expect(stored.adopted).toBe(here.frames.length);
+    if (here.frames.length) expect(stored.threaded).toBe(true);
+    const { bytesRead: _c, ...outStored } = stored.outcome;
+    expect(outStored).toStrictEqual(outHere);
+    expect(seen(stored.store)).toStrictEqual(seen(here.store));
+    const wanted = here.frames.map((_f, i) => i + 1).filter((n) => n % 3 === 0);
+    expect(stored.decodes).toStrictEqual(wanted.map((n) => JSON.parse(JSON.stringify(here.store.redecode(n).frame))));
+    expect(liveLoadThreads.size).toBe(0);
   });
 
   it('a file cut short and one damaged mid-way: the frames before, then the same problem text', async () => {
@@ -107,6 +149,10 @@ describe('loading thread', () => {
       expect(thread.frames.length).toBe(here.frames.length);
       expect(thread.frames.length).toBeGreaterThan(1000);
       expect(thread.offsets).toStrictEqual(here.offsets);
+      const stored = await loadStored(f);
+      expect(stored.outcome).toMatchObject({ ok: false, problem: (here.outcome as { problem: string }).problem });
+      expect(stored.adopted).toBe(here.frames.length);
+      expect(seen(stored.store)).toStrictEqual(seen(here.store));
     }
   });
 
@@ -121,6 +167,18 @@ describe('loading thread', () => {
     expect(frames).toStrictEqual(here.offsets);
     expect(lines.join('\n')).toMatch(/loading .* on the event loop: the loading thread did not start/);
     expect(liveLoadThreads.size).toBe(0);
+  });
+
+  it('a FIFO in the checked file\'s place (fresh eyes): the thread says so and ends, it does not wait for a writer', async () => {
+    const fifo = join(dir, 'swapped.pcap');
+    spawnSync('mkfifo', [fifo]);
+    // Straight to the thread, as after a swap between the loader's checks and the thread's open().
+    const t0 = Date.now();
+    const out = await loadInWorker(fifo, 100, { frame: () => undefined, progress: () => undefined, cancelled: () => false }, workerFile);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(out).toMatchObject({ ok: false, problem: `${fifo}: is not a regular file` });
+    expect(liveLoadThreads.size).toBe(0);
+    rmSync(fifo);
   });
 
   it('a cancel mid-load ends the thread before the load resolves', async () => {
@@ -143,6 +201,62 @@ describe('loading thread', () => {
     expect(liveLoadThreads.size).toBe(0);
     expect(process.getActiveResourcesInfo()).not.toContain('Worker');
   });
+
+  it('a cancel mid-load of a file stored on the thread: the deltas before it adopted, the thread ended', async () => {
+    const big = join(dir, 'cancel-stored.pcap');
+    (generate as (path: string, o: { frames: number }) => void)(big, { frames: 100_000 });
+    setLoadWorkerFile(workerFile);
+    const store = new FrameStore(new FileBytes(big));
+    let cancel = false;
+    let sawThread = false;
+    const out = await loadCaptureFile(big, {
+      frame: () => { throw new Error('not stored on the thread'); },
+      store: {
+        adopt: (delta) => {
+          adoptDelta(store, delta);
+          if (store.total >= 1000 && !cancel) { cancel = true; sawThread = liveLoadThreads.size === 1; }
+        },
+        wants: () => false,
+        stored: () => undefined,
+      },
+      progress: () => undefined,
+      cancelled: () => cancel,
+    });
+    expect(sawThread).toBe(true);
+    expect(out).toMatchObject({ ok: true, cancelled: true });
+    expect(store.total).toBeGreaterThanOrEqual(1000);
+    expect(store.total).toBeLessThan(100_000);
+    expect(liveLoadThreads.size).toBe(0);
+    expect(process.getActiveResourcesInfo()).not.toContain('Worker');
+    // What was adopted is whole: its rows and connections read back.
+    expect(store.rows([1, store.total]).map((r) => r.number)).toStrictEqual([1, store.total]);
+    expect(store.connections().length).toBeGreaterThan(10);
+  });
+
+  it('a Service opening a file stored on the thread pushes the same transitions, revisions and connections', async () => {
+    const big = join(dir, 'pushes.pcap');
+    (generate as (path: string, o: { frames: number }) => void)(big, { frames: 30_000 });
+    // Short connections only: nearly every frame makes transitions, more in one batch than a push keeps.
+    const short = join(dir, 'short-connections.pcap');
+    writePcap(short, synthFrames({ connections: 3000, dataSegments: 0, arpEvery: 0, ipv6Every: 0 }));
+    const picked = [big, short, ...files.filter((f) => /kernel-simultaneous-(close|open)\.pcap$|handshake/.test(f))];
+    expect(picked.length).toBeGreaterThan(3);
+    for (const file of picked) {
+      const pushed: unknown[] = [];
+      for (const worker of [null, workerFile]) {
+        setLoadWorkerFile(worker);
+        const s = new Service({ transport: 'websocket', log: () => undefined, pushIntervalMs: 0, dataDir: join(dir, 'data-pushes') });
+        const c = new RecordingClient('a');
+        await s.handle('openFile', { path: file }, c);
+        s.tick();
+        const connections = c.of('connections').flatMap((e) => e.connections).sort((x, y) => x.stream - y.stream);
+        pushed.push(JSON.parse(JSON.stringify({ transitions: c.of('transitions'), revised: c.of('statesRevised'), connections, list: await s.handle('listConnections', {}, c) })));
+        await s.dispose();
+      }
+      expect(pushed[1], file).toStrictEqual(pushed[0]);
+      expect((pushed[0] as { transitions: unknown[][] }).transitions.flat().length, file).toBeGreaterThan(0);
+    }
+  }, 120_000);
 
   it('a source disposed mid-load ends its thread', async () => {
     const big = join(dir, 'dispose.pcap');

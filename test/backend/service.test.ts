@@ -2,7 +2,9 @@
 // reset), pulls (rows, detail, index, filter, connections, ladder, series), live capture through a
 // LiveCapture, autosave and save, error codes. Runs on the stand-in engine (see fake-engine.ts).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server as NetServer } from 'node:net';
@@ -16,7 +18,7 @@ const { ApiError } = await import('../../main/api/contract');
 const { synthFrames, writePcap } = await import('./synth');
 const { rawFrames, decodeFile } = await import('../helpers/decode');
 const { FakeCapture } = await import('./fake-capture');
-const { RecordingClient } = await import('./service-helpers');
+const { RecordingClient, failure } = await import('./service-helpers');
 const { experimentScript, planFor } = await import('../../main/api/experiment');
 
 const dir = mkdtempSync(join(tmpdir(), 'hl-service-'));
@@ -119,6 +121,28 @@ describe('opening a file', () => {
     expect(await code(s.handle('openFile', { path: join(dir, 'missing.pcap') }, c))).toBe('file_error');
     expect(await code(s.handle('openFile', { path: dir }, c))).toBe('file_error');
     expect((await s.handle('getStatus', {}, c)).total).toBe(before);
+  });
+
+  it('a file replaced by a FIFO once loaded: the next pull is a file_error at once, nothing waits on the pipe (fresh eyes: the whole server froze)', async () => {
+    const s = service();
+    const c = new RecordingClient('a');
+    const swapped = join(dir, 'swapped.pcap');
+    copyFileSync(small, swapped);
+    expect(await s.handle('openFile', { path: swapped }, c)).toMatchObject({ done: true });
+    // Its frames' bytes are re-read from the path when first shown: by then it may be anything.
+    rmSync(swapped);
+    execFileSync('mkfifo', [swapped]);
+    // A writer that comes after 3 s (on a thread of its own), so that a server blocked on the pipe comes back and the test fails.
+    const writer = new Worker(`setTimeout(() => require('node:fs').closeSync(require('node:fs').openSync(${JSON.stringify(swapped)}, 'w')), 3000)`, { eval: true });
+    await new Promise((r) => writer.once('online', r));
+    try {
+      const t0 = performance.now();
+      const got = await failure(s.handle('getFrame', { number: 2 }, c));
+      expect(performance.now() - t0).toBeLessThan(1000);
+      expect(got).toEqual({ code: 'file_error', message: `cannot re-read frames from ${swapped}: ${swapped}: is no longer a regular file, its frames' bytes are not available (changed since it was opened?)` });
+    } finally {
+      await writer.terminate();
+    }
   });
 
   it('reports a damaged file after loading its good frames', async () => {

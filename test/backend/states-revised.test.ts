@@ -4,7 +4,7 @@
 // settled ones (decode --jsonl on the whole file) must be covered by a statesRevised push for its stream,
 // and the rows pulled again from there must carry the settled states.
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Service } from '../../main/backend/service';
@@ -13,9 +13,18 @@ import { corpusFiles } from '../helpers/corpus';
 import { decodeFile } from '../helpers/decode';
 import { cli, cliBuilt } from '../helpers/cli';
 import { RecordingClient } from './service-helpers';
+import { setLoadWorkerFile } from '../../main/backend/load-thread';
+
+// Loaded on the event loop, and through the loading thread (built by `npm run build`), whose own store
+// makes the first pass and hands it over by deltas: the revisions must reach the views either way.
+const workerFile = join(__dirname, '..', '..', 'out', 'main', 'load-worker.js');
+const MODES: [string, string | null][] = [['on the event loop', null], ['stored on the loading thread', workerFile]];
 
 const dir = mkdtempSync(join(tmpdir(), 'hl-revised-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  setLoadWorkerFile(undefined);
+  rmSync(dir, { recursive: true, force: true });
+});
 
 // The captures where FINs or SYNs crossed, so a receipt happens after the segment was captured.
 const FILES = corpusFiles().filter((f) => /kernel-simultaneous-(close|open)\.pcap$/.test(f.name));
@@ -32,8 +41,10 @@ function settledStates(path: string): (EndpointStates | null)[] {
 
 describe('statesRevised reaches the session viewing the source, and re-pulled rows carry the settled states', () => {
   it('has the crossing captures', () => expect(FILES.length).toBe(2));
-  for (const { path, name } of FILES) {
-    it(name, async () => {
+  for (const { path, name } of FILES) for (const [mode, worker] of MODES) {
+    it(`${name} (${mode})`, async () => {
+      if (worker && !existsSync(worker)) throw new Error(`${worker} is missing: run npm run build first`);
+      setLoadWorkerFile(worker);
       const settled = settledStates(path);
       const s = new Service({ transport: 'websocket', log: () => undefined, pushIntervalMs: 0, dataDir: join(dir, 'data') });
       const a = new RecordingClient('a');

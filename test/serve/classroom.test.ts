@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -238,6 +239,24 @@ describe('files confined (issue 13, 2)', () => {
     t.close();
   });
 
+  it('importLesson of a FIFO or a device is refused at once (fresh eyes: /dev/zero grew the server to 14 GB, a FIFO froze it)', { timeout: 20_000 }, async () => {
+    const t = await teacher();
+    const fifo = join(dir, 'lesson-fifo.json');
+    spawnSync('mkfifo', [fifo]);
+    // A writer after 3 s on a thread of its own, so that a server blocked on the pipe comes back (and the test fails).
+    const writer = new Worker(`setTimeout(() => require('node:fs').closeSync(require('node:fs').openSync(${JSON.stringify(fifo)}, 'w')), 3000)`, { eval: true });
+    await new Promise((r) => writer.once('online', r));
+    try {
+      const t0 = performance.now();
+      expect(await t.call('importLesson', { path: fifo })).toMatchObject({ error: { code: 'bad_request', message: `cannot import ${fifo}: not a regular file` } });
+      expect(performance.now() - t0).toBeLessThan(1000);
+    } finally {
+      await writer.terminate();
+    }
+    expect(await t.call('importLesson', { path: '/dev/zero' })).toMatchObject({ error: { code: 'bad_request', message: 'cannot import /dev/zero: not a regular file' } });
+    t.close();
+  });
+
   it('saveCapture never writes a file on the server for a browser', async () => {
     const t = await teacher();
     await t.ok('openFile', { path: capture });
@@ -365,6 +384,61 @@ describe('no client can exhaust or freeze the server (issue 13, 4)', () => {
     expect(handled.n).toBeLessThanOrEqual(2);
     spy.mockRestore();
     t.close();
+  });
+
+  it('a burst of large pulls from a client that never reads is taken one at a time (fresh eyes: 20 sockets × 8 listConnections of 7 MB held 2.2 GB)', async () => {
+    const t = await teacher();
+    const taken: string[] = [];
+    const real = service.handle.bind(service);
+    // Answers of 16 MB each: a connection list of 30,000 connections, a series of a long connection, 10,000 long rows.
+    const spy = vi.spyOn(service, 'handle').mockImplementation(async (m, p, c) => {
+      if (m !== 'listConnections' && m !== 'getSeries' && m !== 'getFrames' && m !== 'getLadder') return real(m, p, c);
+      taken.push(m);
+      return Array.from({ length: 2000 }, (_, i) => ({ stream: i, note: 'x'.repeat(8 * 1024) })) as never;
+    });
+    try {
+      (t.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      // Read by the server in one go, before any answer is made: the limit in number alone took all eight.
+      const burst = [
+        ...Array.from({ length: 4 }, () => ({ method: 'listConnections', params: {} })),
+        { method: 'getSeries', params: { stream: 0, kind: 'stevens' } },
+        { method: 'getFrames', params: { start: 0, count: 10_000 } },
+        { method: 'getLadder', params: { stream: 0, count: 10_000 } },
+        { method: 'getLadder', params: { stream: 0 } },
+      ];
+      for (const [i, b] of burst.entries()) t.ws.send(JSON.stringify({ id: 7000 + i, ...b }));
+      await new Promise((r) => setTimeout(r, 1500));
+      // The first answer alone is more than the kernel's socket buffers take: the others wait unread.
+      expect(taken.length).toBe(1);
+    } finally {
+      spy.mockRestore();
+      t.close();
+    }
+  });
+
+  it('a large answer held back by a client that stopped reading arrives whole once it reads, and the requests behind it are answered', async () => {
+    const s = await student();
+    await s.session();
+    const real = service.handle.bind(service);
+    const spy = vi.spyOn(service, 'handle').mockImplementation(async (m, p, c) => {
+      if (m !== 'listConnections') return real(m, p, c);
+      return Array.from({ length: 2000 }, (_, i) => ({ stream: i, note: 'x'.repeat(8 * 1024) })) as never;
+    });
+    try {
+      const socket = (s.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      socket.pause();
+      const big = s.call('listConnections');
+      await new Promise((r) => setTimeout(r, 300));
+      const behind = [s.call('getStatus'), s.call('listConnections'), s.call('getStatus')];
+      await new Promise((r) => setTimeout(r, 300));
+      socket.resume();
+      // Both answered, in full, once the client reads again.
+      for (const r of [big, behind[1]]) expect(((await r) as { result: unknown[] }).result).toHaveLength(2000);
+      for (const r of [behind[0], behind[2]]) expect(await r).toHaveProperty('result.capture');
+    } finally {
+      spy.mockRestore();
+      s.close();
+    }
   });
 
   it('a live push is serialized and encoded once for every student following it: each socket is handed the same bytes', async () => {
@@ -578,6 +652,22 @@ describe('a student cannot take every place (fresh eyes: 310 sockets from one cl
     await expect(s2.handle('identify', { learner: 'learner-fake-0003', name: 'Bot' }, c)).rejects.toMatchObject({ code: 'busy' });
     await s2.handle('identify', { learner: 'learner-one-0001' }, c);
     expect(s2.classroom.progress.learners().map((r) => r.learner).sort()).toEqual(['learner-one-0001', 'learner-two-0002']);
+    await s2.dispose();
+  });
+
+  it('a student is let in while idle sessions can be freed, however many the teacher\'s tabs left (fresh eyes: refused with 299 idle sessions)', async () => {
+    const s2 = new Service({
+      transport: 'websocket', dataDir: join(dir, 'data-room2'), lessonsDir: null, log: () => undefined, pushIntervalMs: 0,
+      limits: { maxSessions: 12, teacherReserve: 4 },
+    });
+    const client = (id: string) => ({ id, emit: () => undefined });
+    // The teacher's tabs take every place, then all of them close (a break, a reload of every tab).
+    const tabs = Array.from({ length: 12 }, (_, i) => `t${i}`);
+    for (const id of tabs) expect(s2.connect(client(id), { role: 'teacher', loopback: true })).not.toBeNull();
+    for (const id of tabs) s2.detach(id);
+    // Twelve idle sessions, eight places for students: the first student frees what it takes to get one.
+    expect(s2.connect(client('s0'), { role: 'student', loopback: true })).not.toBeNull();
+    expect([...s2.hub.allSessions()].length).toBeLessThanOrEqual(8);
     await s2.dispose();
   });
 });

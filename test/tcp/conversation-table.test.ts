@@ -78,6 +78,33 @@ describe('ConvTable', () => {
   });
 });
 
+describe('ConvTable against a map by 4-tuple', () => {
+  it('finds what a map keyed by the whole 4-tuple finds, through reuse, shared port pairs and growth', () => {
+    // A deterministic mix: few hosts and ports (shared port pairs, buckets, maps), reused 4-tuples from
+    // either end, equal ports, self-connections, and enough connections for the slots to grow many times.
+    let seed = 12345;
+    const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const hosts = Array.from({ length: 40 }, (_, i) => `10.0.${i >> 4}.${i & 15}`);
+    const t = new ConvTable();
+    const want = new Map<string, Conv>();
+    const key = (a: string, pa: number, b: string, pb: number) => `${a}:${pa}>${b}:${pb}`;
+    const probes: [string, number, string, number][] = [];
+    for (let i = 0; i < 20000; i++) {
+      const a = hosts[rnd(hosts.length)], b = rnd(50) === 0 ? a : hosts[rnd(hosts.length)];
+      const pa = rnd(4) === 0 ? 80 : 1000 + rnd(3000), pb = rnd(3) === 0 ? pa : [80, 443, 8080][rnd(3)];
+      const c = conv(i, a, pa, b, pb);
+      t.set(c);
+      want.set(key(a, pa, b, pb), c);
+      want.set(key(b, pb, a, pa), c);
+      probes.push([a, pa, b, pb], [hosts[rnd(hosts.length)], pa, b, pb]);
+    }
+    for (const [a, pa, b, pb] of probes) {
+      expect(t.get(a, b, pa, pb)).toBe(want.get(key(a, pa, b, pb)));
+      expect(t.get(b, a, pb, pa)).toBe(want.get(key(b, pb, a, pa)));
+    }
+  });
+});
+
 describe('Clocks', () => {
   it('keeps every connection\'s times apart, across the array growing', () => {
     const own = new Clocks();
@@ -104,12 +131,12 @@ const state = (f: Flow) => ({
   nextseqFrame: f.nextseqFrame, nextseqTime: f.nextseqTime, maxSeqToBeAcked: f.maxSeqToBeAcked, numSack: f.numSack, sackBytes: f.sackBytes,
 });
 
-/** Sets every field of `f` to a value of its own (none at a new flow's value), derived from `seed`. */
+/** Sets every field of `f` to a value of its own (none at a new flow's value), derived from `seed`, packed fields at the ends of their ranges. */
 function scribble(f: Flow, seed: number): void {
-  f.baseSet = true; f.base = -seed - 1; f.window = seed + 1; f.winScale = 7; f.isFirstAck = true; f.validBif = false;
-  f.pushBytesSent = 0x80000000 + seed; f.pushSetLast = true; f.lastSegmentFlags = 0x400; f.lastack = seed + 2; f.lastackTime = 9e9 + seed;
+  f.baseSet = true; f.base = -seed - 1; f.window = seed + 1; f.winScale = seed % 3 === 0 ? -2 : seed % 3 === 1 ? 14 : 7; f.isFirstAck = true; f.validBif = false;
+  f.pushBytesSent = 0x80000000 + seed; f.pushSetLast = true; f.lastSegmentFlags = 0x7fff - (seed & 0x3ff); // every TCP_A_* bit, some cleared f.lastack = seed + 2; f.lastackTime = 9e9 + seed;
   f.lastNonDupAck = 0xfffffff0; f.dupAckNum = -1; f.nextseq = seed + 3; f.nextseqFrame = 0xfffffff1; f.nextseqTime = 1e10 + seed;
-  f.maxSeqToBeAcked = seed + 4; f.numSack = 3; f.sackBytes = seed + 5;
+  f.maxSeqToBeAcked = seed + 4; f.numSack = 1 + (seed % 3); f.sackBytes = seed + 5;
 }
 
 describe('ParkedFlows', () => {

@@ -82,14 +82,20 @@ export class ConversationStats {
   private readonly seg = emptySegment();
   /** Fast-path segments held back to be analysed connection by connection (see SegmentWindow). */
   private readonly held: SegmentWindow;
-  /** The frame that created each stream, by the tracker's stream number (its creation order, see rows()). */
-  private readonly created: number[] = [];
+  /**
+   * The frame that created each stream, by the tracker's stream number (its creation order, see rows()),
+   * in created[0, createdCount[0]): typed, off the heap (a number array's copies at each growth were
+   * garbage the collector promoted). Replaced at once in the constructor (see Clocks in tcp/conversation.ts).
+   */
+  private created = new Uint32Array(0);
+  private readonly createdCount = new Int32Array(1);
   /** Frames that needed the full dissector (for the curious and the bench). */
   fallbacks = 0;
 
   /** `window`: how many segments are held back at most (1: analysed in frame order, as they come). */
   constructor({ window }: { window?: number } = {}) {
     this.held = new SegmentWindow(window);
+    this.created = new Uint32Array(1024);
     // Finished connections are parked as numbers until a late segment brings them back.
     this.session.tcp.parkFinished();
     this.session.states.parkFinished();
@@ -146,7 +152,16 @@ export class ConversationStats {
   /** Records frame `n` as the creator of the streams the tracker has created since the last call. */
   private noteCreated(n: number): void {
     const count = this.session.tcp.streamCount;
-    while (this.created.length < count) this.created.push(n);
+    let k = this.createdCount[0];
+    if (k >= count) return;
+    if (count > this.created.length) {
+      const grown = new Uint32Array(Math.max(count, this.created.length * 2));
+      grown.set(this.created);
+      this.created = grown;
+    }
+    const created = this.created;
+    while (k < count) created[k++] = n;
+    this.createdCount[0] = k;
   }
 
   /**
@@ -249,9 +264,9 @@ export class ConversationStats {
   private ordered(): { number: Int32Array; streams: Int32Array | number[] } {
     this.flush();
     if (this.order) return this.order;
-    const created = this.created;
-    const number = new Int32Array(created.length);
-    orderBy(created.length, (s) => created[s]).forEach((local, stream) => { number[local] = stream; });
+    const created = this.created, streamCount = this.createdCount[0];
+    const number = new Int32Array(streamCount);
+    orderBy(streamCount, (s) => created[s]).forEach((local, stream) => { number[local] = stream; });
     const u = this.u;
     const counted: number[] = [];
     for (let s = 0; s < this.counted; s++) if (u[s * U_STRIDE + U_FIRST] !== 0) counted.push(s);

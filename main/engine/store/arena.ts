@@ -11,6 +11,8 @@ export class ArenaWriter {
   private pos = 0;
   private start = 0;
   private scratch = new Uint8Array(MAX_RECORD);
+  /** Bytes used of each chunk before the current one (where a delta of them ends). */
+  private readonly ends: number[] = [];
   private n = 0;
   private readonly f64 = new Float64Array(1);
   private readonly f64b = new Uint8Array(this.f64.buffer);
@@ -43,6 +45,7 @@ export class ArenaWriter {
   /** Ends the record; returns its address (for ArenaReader.at). */
   end(): number {
     if (this.pos + this.n > this.cur.length) {
+      if (this.chunks.length) this.ends[this.chunks.length - 1] = this.pos;
       this.cur = new Uint8Array(CHUNK);
       this.chunks.push(this.cur);
       this.pos = 0;
@@ -63,7 +66,41 @@ export class ArenaWriter {
     return new ArenaReader(this.chunks);
   }
 
+  /** Where the next record goes: its chunk and its offset in it (a store's delta starts there next time). */
+  get mark(): { chunk: number; pos: number } {
+    return { chunk: this.chunks.length - 1, pos: this.pos };
+  }
+
+  /**
+   * Copies of the bytes written since `mark` (chunk, offset in it, bytes), so another arena given them by
+   * `adopt` holds every record at the same address.
+   */
+  since(mark: { chunk: number; pos: number }): { chunk: number; from: number; bytes: Uint8Array }[] {
+    const out: { chunk: number; from: number; bytes: Uint8Array }[] = [];
+    const last = this.chunks.length - 1;
+    for (let c = Math.max(0, mark.chunk); c <= last; c++) {
+      const from = c === mark.chunk ? mark.pos : 0;
+      const to = c === last ? this.pos : this.ends[c];
+      if (to > from) out.push({ chunk: c, from, bytes: this.chunks[c].slice(from, to) });
+    }
+    return out;
+  }
+
+  /** Takes bytes another arena wrote at (chunk, from) (ArenaWriter.since); records go on after them. */
+  adopt(chunk: number, from: number, bytes: Uint8Array): void {
+    while (this.chunks.length <= chunk) {
+      if (this.chunks.length) this.ends[this.chunks.length - 1] = this.pos;
+      this.cur = new Uint8Array(CHUNK);
+      this.chunks.push(this.cur);
+      this.pos = 0;
+      this.start = (this.chunks.length - 1) * CHUNK;
+    }
+    this.chunks[chunk].set(bytes, from);
+    if (chunk === this.chunks.length - 1) this.pos = Math.max(this.pos, from + bytes.length);
+  }
+
   clear(): void {
+    this.ends.length = 0;
     this.chunks = [];
     this.cur = new Uint8Array(0);
     this.pos = 0;

@@ -1,7 +1,7 @@
 // Growable columns of numbers in fixed-size typed-array chunks: appending never copies what is
 // already stored, and the slack is at most one chunk (so 1M frames cost what they hold, not 2×).
 
-type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
+export type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 type Ctor = new (length: number) => TypedArray;
 
 export class Column {
@@ -43,6 +43,38 @@ export class Column {
   clear(): void {
     this.chunks = [];
     this.length = 0;
+  }
+
+  /** A copy of values [from, to) in one typed array (a store's delta: store-delta.ts). */
+  slice(from: number, to: number): TypedArray {
+    const out = new this.ctor(Math.max(0, to - from));
+    let k = 0;
+    for (let i = from; i < to;) {
+      const c = this.chunks[i >>> this.shift], o = i & this.mask;
+      const m = Math.min(to - i, c.length - o);
+      out.set(c.subarray(o, o + m), k);
+      k += m;
+      i += m;
+    }
+    return out;
+  }
+
+  /** Appends every value of `values` (chunk by chunk: one bulk copy per chunk touched). */
+  append(values: TypedArray): void {
+    let k = 0;
+    while (k < values.length) {
+      const i = this.length;
+      if ((i >>> this.shift) === this.chunks.length) {
+        const c = new this.ctor(this.mask + 1);
+        if (this.fill !== 0) c.fill(this.fill);
+        this.chunks.push(c);
+      }
+      const o = i & this.mask;
+      const m = Math.min(values.length - k, this.mask + 1 - o);
+      this.chunks[i >>> this.shift].set(values.subarray(k, k + m), o);
+      k += m;
+      this.length = i + m;
+    }
   }
 
   /** Bytes allocated (for the memory budget). */
@@ -205,6 +237,19 @@ export class Interner {
 
   value(id: number): string {
     return this.values[id];
+  }
+
+  /** The strings from number `from` on (a store's delta: store-delta.ts). */
+  valuesFrom(from: number): string[] {
+    return this.values.slice(from);
+  }
+
+  /** Adds strings another interner numbered from this one's size on (they keep their numbers). */
+  appendValues(values: readonly string[]): void {
+    for (const v of values) {
+      this.ids.set(v, this.values.length);
+      this.values.push(v);
+    }
   }
 
   get size(): number {

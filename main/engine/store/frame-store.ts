@@ -7,7 +7,7 @@ import { TCP_FIN, TCP_RST, TCP_SYN } from '../types';
 import type { StoreConnection as ConnectionSummary, StorePrograms, StoreRow as FrameRow } from './types';
 import { newSession, type Session } from '../session';
 import { TcpTracker, type StreamOnly } from '../tcp/tracker';
-import { StateTracker, type StateReport } from '../tcp/states';
+import { EVIDENCE_HORIZON, StateTracker, type StateReport } from '../tcp/states';
 import { connectionStart } from '../tcp/state-machine';
 import { ArenaWriter, type ArenaReader } from './arena';
 import { f64, i32, Interner, u16, u32, u8 } from './columns';
@@ -22,6 +22,8 @@ import { payloadIsData } from '../dissect/tcp-payload';
 import { storeFastPath } from '../dissect/index';
 import { WindowFrame } from '../io/reader';
 import { endpointName } from './labels';
+import type { StoreParts } from './store-delta';
+import { ownFrame } from './own-frame';
 import {
   flagMask, flagsOf, packStates, readTcpBasics, readTcpRecord, unpackStates, writeTcpRecord, type RecordStrings,
   type TimeContext,
@@ -177,11 +179,34 @@ export class FrameStore {
   streamFramesWalked = 0;
   /** The programs behind a live connection's ends, as the back end learned them from the OS. */
   private readonly programs = new Map<number, StorePrograms>();
+  /**
+   * Frames whose rare facts (notes, extras, block facts…) were set, or whose states and record a later
+   * segment revised, since the last delta (store-delta.ts); null when no delta is ever taken.
+   */
+  private journal: number[] | null = null;
+  /**
+   * A store whose first pass ran elsewhere (adopted deltas): each stream's frames whose states may still
+   * change, as that pass's state tracker said (connection().provisionalFrom); null otherwise.
+   */
+  private provisional: Map<number, Uint32Array> | null = null;
+  // First-pass caches (dropped by seal): what `put` looked up for every frame. Per stream, the times of its
+  // first and last frames; per stream and direction (2 × stream + direction), the interned address and its id
+  // (a Map lookup of a new string per frame cost more than comparing it with the one seen last).
+  private firstTime: number[] = [];
+  private lastTime: number[] = [];
+  private addrText: string[] = [];
+  private addrIds: number[] = [];
+  private lastProto = '';
+  private lastProtoId = -1;
 
-  constructor(private bytes: ByteSource | null = null, options: { infoCacheSize?: number } = {}) {
+  /** Frames handed to `ingest` may be refilled afterwards (a reader's reused frame): copied before the full dissector keeps them. */
+  private readonly borrowedFrames: boolean;
+
+  constructor(private bytes: ByteSource | null = null, options: { infoCacheSize?: number; borrowedFrames?: boolean } = {}) {
     this.session!.recording = true;
     this.reader = this.arena.reader();
     this.infoCacheSize = options.infoCacheSize ?? 10_000;
+    this.borrowedFrames = options.borrowedFrames ?? false;
   }
 
   /** Where frame bytes are re-read from (may be set after frames were added, e.g. once a file is open). */
@@ -195,6 +220,56 @@ export class FrameStore {
    */
   seal(): void {
     this.session = null;
+    this.provisional?.clear();
+    this.firstTime = [];
+    this.lastTime = [];
+    this.addrText = [];
+    this.addrIds = [];
+  }
+
+  /** Its columns, records and rare facts, for store-delta.ts (which copies a first pass into another store). */
+  parts(): StoreParts {
+    const cols = {
+      off: this.off, sec: this.sec, nsec: this.nsec, caplen: this.caplen, wirelen: this.wirelen, link: this.link, src: this.src,
+      dst: this.dst, proto: this.proto, stream: this.stream, tflags: this.tflags, aflags: this.aflags, states: this.states,
+      misc: this.misc, prev: this.prev, rec: this.rec, tapes: this.tapes,
+    };
+    const streamCols = {
+      sFirst: this.sFirst, sLast: this.sLast, sClient: this.sClient, sServer: this.sServer, sFramesC: this.sFramesC,
+      sFramesS: this.sFramesS, sBytesC: this.sBytesC, sBytesS: this.sBytesS, sStates: this.sStates, sIrtt: this.sIrtt,
+      sHandshake: this.sHandshake, sStartStates: this.sStartStates, sStartCause: this.sStartCause, sRetrans: this.sRetrans,
+    };
+    return {
+      cols, streamCols, names: this.names, strings: this.strings, arena: this.arena, longStrings: this.longStrings, links: this.links,
+      extras: this.extras, notes: this.notes, blockFacts: this.blockFacts, unanalysed: this.unanalysed, untimed: this.untimed,
+      revisedFrom: this.revisedFrom, session: this.session,
+      journal: () => {
+        const j = this.journal ?? [];
+        this.journal = [];
+        return j;
+      },
+      scalars: () => ({ t0: this.t0, streamCount: this.streamCount, missedSegments: this.missedSegments }),
+      adopted: (t0, streamCount, missedSegments, open) => {
+        // Its own first pass will never run: the trackers go, and the provisional frames come from the other's.
+        this.session = null;
+        if (!this.t0) this.t0 = t0;
+        this.streamCount = streamCount;
+        this.missedSegments = missedSegments;
+        const p = (this.provisional ??= new Map());
+        for (let k = 0; k < open.length; k += 2 + open[k + 1]) {
+          if (open[k + 1]) p.set(open[k], open.slice(k + 2, k + 2 + open[k + 1]));
+          else p.delete(open[k]);
+        }
+      },
+    };
+  }
+
+  /** An adopted store's provisionalFrom: the first frame of the stream still within the evidence horizon. */
+  private provisionalOf(s: number): number | null {
+    const frames = this.provisional?.get(s);
+    if (!frames) return null;
+    for (const f of frames) if (this.total + 1 - f <= EVIDENCE_HORIZON) return f;
+    return null;
   }
 
   get total(): number {
@@ -240,7 +315,7 @@ export class FrameStore {
     const n = this.off.length + 1;
     const seg = this.fastEligible(raw, n, session);
     if (!seg) {
-      const d = this.add(raw, dataOffset);
+      const d = this.add(this.borrowedFrames ? ownFrame(raw) : raw, dataOffset);
       return { number: n, stream: d.tcp ? d.tcp.analysis.stream : -1, states: d.frame.states, transitions: d.frame.transitions, full: d };
     }
     if (!this.t0) this.t0 = { sec: raw.tsSec, nsec: raw.tsNsec };
@@ -307,16 +382,38 @@ export class FrameStore {
     this.caplen.push(capturedLength(raw));
     this.wirelen.push(raw.len);
     this.link.push(this.linkId(raw));
-    if (raw.noTimestamp || raw.hasTimestamp === false) this.untimed.add(n);
-    this.src.push(this.names.id(src));
-    this.dst.push(this.names.id(dst));
-    this.proto.push(this.names.id(protocol));
+    if (raw.noTimestamp || raw.hasTimestamp === false) {
+      this.untimed.add(n);
+      this.journal?.push(n);
+    }
+    if (tcp) {
+      const k = 2 * tcp.analysis.stream + tcp.analysis.direction;
+      this.src.push(this.addressId(k, src));
+      this.dst.push(this.addressId(k ^ 1, dst));
+    } else {
+      this.src.push(this.names.id(src));
+      this.dst.push(this.names.id(dst));
+    }
+    if (protocol !== this.lastProto) {
+      this.lastProto = protocol;
+      this.lastProtoId = this.names.id(protocol);
+    }
+    this.proto.push(this.lastProtoId);
     const states = report ? report.states : null;
     this.states.push(packStates(states));
-    if (report?.notes) this.notes.set(n, report.notes);
+    if (report?.notes) {
+      this.notes.set(n, report.notes);
+      this.journal?.push(n);
+    }
     const facts = blockFacts(raw);
-    if (facts) this.blockFacts.set(n, facts);
-    if (tcpOnly) this.unanalysed.set(n, tcpOnly);
+    if (facts) {
+      this.blockFacts.set(n, facts);
+      this.journal?.push(n);
+    }
+    if (tcpOnly) {
+      this.unanalysed.set(n, tcpOnly);
+      this.journal?.push(n);
+    }
     this.tapes.push(tape);
     let misc = malformed ? MISC_MALFORMED : 0;
     if (tcp) {
@@ -329,11 +426,17 @@ export class FrameStore {
       this.putFrame = n;
       this.putTime = t;
       ctx.time = t;
-      ctx.streamFirst = isNew ? t : this.timeOf(this.sFirst.get(s));
-      ctx.streamPrev = isNew ? t : this.timeOf(this.sLast.get(s));
+      // t is the frame's timeOf (putCtx says so too); a stream's first and last frames' times, kept.
+      ctx.streamFirst = isNew ? t : this.firstTime[s];
+      ctx.streamPrev = isNew ? t : this.lastTime[s];
+      if (isNew) this.firstTime[s] = t;
+      this.lastTime[s] = t;
       ctx.streamInitialRtt = isNew ? NaN : this.sIrtt.get(s);
       const { addr, extra } = writeTcpRecord(this.arena, { analysis: a, len: seg.len, tcpFlags: seg.flags, transitions }, ctx, this.strings);
-      if (extra) this.extras.set(n, extra);
+      if (extra) {
+        this.extras.set(n, extra);
+        this.journal?.push(n);
+      }
       this.rec.push(addr);
       this.stream.push(s);
       this.tflags.push(seg.flags);
@@ -375,6 +478,16 @@ export class FrameStore {
       this.prev.push(0);
     }
     this.misc.push(misc);
+  }
+
+  /** The interned id of address `text`, seen last at `k` (2 × stream + direction) as the same string mostly. */
+  private addressId(k: number, text: string): number {
+    const seen = this.addrText[k];
+    if (seen !== undefined && seen === text) return this.addrIds[k];
+    const id = this.names.id(text);
+    this.addrText[k] = this.names.value(id);
+    this.addrIds[k] = id;
+    return id;
   }
 
   /** Seconds since the capture's first frame, exactly as captureTime computes it. */
@@ -538,6 +651,7 @@ export class FrameStore {
   private revise(n: number, stream: number, report: StateReport): void {
     const i = n - 1;
     if (n > this.total || this.stream.get(i) !== stream) return;
+    this.journal?.push(n);
     this.states.set(i, packStates(report.states));
     if (report.notes) this.notes.set(n, report.notes);
     else this.notes.delete(n);
@@ -593,8 +707,11 @@ export class FrameStore {
     };
   }
 
-  /** The stored TCP facts of frame `n` (which must be a TCP frame). */
-  record(n: number): { analysis: TcpAnalysis; len: number; transitions: Transition[] } {
+  /**
+   * The stored TCP facts of frame `n` (which must be a TCP frame); `addr`: a record it had before a later
+   * segment revised it (records are never overwritten).
+   */
+  record(n: number, addr = this.rec.get(n - 1)): { analysis: TcpAnalysis; len: number; transitions: Transition[] } {
     const i = n - 1;
     const s = this.stream.get(i);
     const first = this.sFirst.get(s), prev = this.prev.get(i);
@@ -606,7 +723,7 @@ export class FrameStore {
       timeOf: (m) => this.timeOf(m),
       streamInitialRtt: this.sIrtt.get(s),
     };
-    const r = readTcpRecord(this.reader, this.rec.get(i), s, this.tflags.get(i), this.aflags.get(i), ctx, this.strings);
+    const r = readTcpRecord(this.reader, addr, s, this.tflags.get(i), this.aflags.get(i), ctx, this.strings);
     if (r.hasExtra) Object.assign(r.analysis, this.extras.get(n));
     return r;
   }
@@ -641,7 +758,7 @@ export class FrameStore {
       lastFrame: last,
       handshakeRtt: this.sHandshake.get(s) === RTT_HANDSHAKE ? irtt : null,
       startStates: this.startOf(s),
-      provisionalFrom: this.session?.states.openFrom(s, this.total) ?? null,
+      provisionalFrom: this.session ? this.session.states.openFrom(s, this.total) : this.provisionalOf(s),
       retransmissions: this.sRetrans.get(s),
       ...(this.programs.has(s) ? { programs: this.programs.get(s) } : {}),
     };

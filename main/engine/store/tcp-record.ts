@@ -93,20 +93,40 @@ export interface RecordStrings {
 
 const isUint = (v: number) => Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER;
 
+// The record being written's fields outside the compact form (module-level, with the helpers below: closures
+// made per record over a local cost an allocation per frame).
+let extra: Record<string, unknown> | null = null;
+function keep(k: string, v: unknown): void {
+  (extra ??= {})[k] = v;
+}
+/** Anything not a plain non-negative integer where one is expected goes to the extras, verbatim. */
+function uintOr(k: keyof TcpAnalysis, v: number | undefined): boolean {
+  if (v === undefined) return false;
+  if (isUint(v)) return true;
+  keep(k, v);
+  return false;
+}
+function plain(k: 'seq' | 'ack' | 'windowSize', v: number): number {
+  if (!isUint(v)) keep(k, v);
+  return isUint(v) ? v : 0;
+}
+/**
+ * Known keys in the order the last analyses had them: most analyses have the same keys in the same order,
+ * so each key is compared with the one at its place here (the same interned string) instead of hashed.
+ */
+const knownOrder: string[] = [];
+
 /** Encodes one TCP frame's facts; returns the record's address and whether fields fell outside the compact form. */
 export function writeTcpRecord(w: ArenaWriter, f: TcpFacts, t: TimeContext, strings: RecordStrings): { addr: number; extra: Record<string, unknown> | null } {
   const a = f.analysis;
-  let extra: Record<string, unknown> | null = null;
-  const keep = (k: string, v: unknown) => { (extra ??= {})[k] = v; };
+  extra = null;
   // (for…in, not Object.keys: no array per record; analyses have no inherited enumerable keys)
-  for (const k in a) if (!KNOWN.has(k)) keep(k, (a as unknown as Record<string, unknown>)[k]);
-  // Anything not a plain non-negative integer where one is expected goes to the extras, verbatim.
-  const uintOr = (k: keyof TcpAnalysis, v: number | undefined): boolean => {
-    if (v === undefined) return false;
-    if (isUint(v)) return true;
-    keep(k, v);
-    return false;
-  };
+  let at = 0;
+  for (const k in a) {
+    if (knownOrder[at] === k) at++;
+    else if (KNOWN.has(k)) knownOrder[at++] = k;
+    else keep(k, (a as unknown as Record<string, unknown>)[k]);
+  }
 
   let mask = 0;
   if (a.direction === 1) mask |= B_DIR;
@@ -135,11 +155,12 @@ export function writeTcpRecord(w: ArenaWriter, f: TcpFacts, t: TimeContext, stri
   if (a.infoPrefix) mask |= B_PREFIX;
   if (f.transitions && f.transitions.length) mask |= B_TRANS;
   if (uintOr('view', a.view)) mask |= B_VIEW;
-  const plain = (k: 'seq' | 'ack' | 'windowSize', v: number) => { if (!isUint(v)) keep(k, v); return isUint(v) ? v : 0; };
   const seq = plain('seq', a.seq), ack = plain('ack', a.ack), win = plain('windowSize', a.windowSize);
   const len = isUint(f.len) ? f.len : 0;
   if (!Number.isInteger(a.windowScalefactor)) keep('windowScalefactor', a.windowScalefactor);
-  if (extra) mask |= B_EXTRA;
+  // (read into a const: TypeScript cannot see the helpers set it)
+  const extras = extra as Record<string, unknown> | null;
+  if (extras) mask |= B_EXTRA;
 
   w.begin();
   w.uint(mask);
@@ -176,7 +197,7 @@ export function writeTcpRecord(w: ArenaWriter, f: TcpFacts, t: TimeContext, stri
     }
   }
   if (mask & B_VIEW) w.uint(a.view as number);
-  return { addr: w.end(), extra };
+  return { addr: w.end(), extra: extras };
 }
 
 /** Decoded record: the analysis exactly as the first pass had it (extras merged by the caller). */

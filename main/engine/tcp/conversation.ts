@@ -132,10 +132,16 @@ export class Flow {
  * for each connection, they and their lists were garbage promoted to the old generation by the
  * thousand, most of what the tracker allocated.
  */
-const PARKED_FLOW = 14;
-const PF_BITS = 0, PF_BASE = 1, PF_WINDOW = 2, PF_WINSCALE = 3, PF_PUSH_BYTES = 4, PF_LAST_FLAGS = 5, PF_LASTACK = 6,
-  PF_LAST_NON_DUP = 7, PF_DUP_ACKS = 8, PF_NEXTSEQ = 9, PF_NEXTSEQ_FRAME = 10, PF_MAX_TO_ACK = 11, PF_NUM_SACK = 12, PF_SACK_BYTES = 13;
+const PARKED_FLOW = 11;
+const PF_BITS = 0, PF_BASE = 1, PF_WINDOW = 2, PF_PUSH_BYTES = 3, PF_LASTACK = 4, PF_LAST_NON_DUP = 5, PF_DUP_ACKS = 6,
+  PF_NEXTSEQ = 7, PF_NEXTSEQ_FRAME = 8, PF_MAX_TO_ACK = 9, PF_SACK_BYTES = 10;
+/**
+ * PF_BITS packs the flags (B_*), the window scale plus 2 (-2..14: 5 bits from B_WINSCALE_SHIFT), the number
+ * of SACK blocks (0..3: 2 bits) and the last segment's TCP_A_* flags (15 bits): three Int32 slots fewer per
+ * flow, 24 bytes per parked connection.
+ */
 const B_BASE_SET = 1, B_FIRST_ACK = 2, B_VALID_BIF = 4, B_PUSH_SET_LAST = 8;
+const B_WINSCALE_SHIFT = 4, B_NUM_SACK_SHIFT = 9, B_LAST_FLAGS_SHIFT = 11;
 const PARKED_TIMES = 2, PT_LASTACK = 0, PT_NEXTSEQ = 1;
 
 export class ParkedFlows {
@@ -171,7 +177,7 @@ export class ParkedFlows {
   }
 
   /** Keeps both flows (their unacknowledged lists must be empty) and returns their slot. */
-  park(flows: [Flow, Flow]): number {
+  park(f0: Flow, f1: Flow): number {
     let slot = this.free.pop();
     if (slot === undefined) {
       slot = this.used[0]++;
@@ -179,34 +185,31 @@ export class ParkedFlows {
     }
     const d = this.ints, t = this.times;
     for (let k = 0; k < 2; k++) {
-      const f = flows[k], o = (2 * slot + k) * PARKED_FLOW, q = (2 * slot + k) * PARKED_TIMES;
+      const f = k === 0 ? f0 : f1, o = (2 * slot + k) * PARKED_FLOW, q = (2 * slot + k) * PARKED_TIMES;
       t[q + PT_LASTACK] = f.lastackTime;
       t[q + PT_NEXTSEQ] = f.nextseqTime;
-      d[o + PF_BITS] = (f.baseSet ? B_BASE_SET : 0) | (f.isFirstAck ? B_FIRST_ACK : 0) | (f.validBif ? B_VALID_BIF : 0) | (f.pushSetLast ? B_PUSH_SET_LAST : 0);
+      d[o + PF_BITS] = (f.baseSet ? B_BASE_SET : 0) | (f.isFirstAck ? B_FIRST_ACK : 0) | (f.validBif ? B_VALID_BIF : 0) | (f.pushSetLast ? B_PUSH_SET_LAST : 0)
+        | ((f.winScale + 2) << B_WINSCALE_SHIFT) | (f.numSack << B_NUM_SACK_SHIFT) | (f.lastSegmentFlags << B_LAST_FLAGS_SHIFT);
       d[o + PF_BASE] = f.base;
       d[o + PF_WINDOW] = f.window;
-      d[o + PF_WINSCALE] = f.winScale;
       d[o + PF_PUSH_BYTES] = f.pushBytesSent;
-      d[o + PF_LAST_FLAGS] = f.lastSegmentFlags;
       d[o + PF_LASTACK] = f.lastack;
       d[o + PF_LAST_NON_DUP] = f.lastNonDupAck;
       d[o + PF_DUP_ACKS] = f.dupAckNum;
       d[o + PF_NEXTSEQ] = f.nextseq;
       d[o + PF_NEXTSEQ_FRAME] = f.nextseqFrame;
       d[o + PF_MAX_TO_ACK] = f.maxSeqToBeAcked;
-      d[o + PF_NUM_SACK] = f.numSack;
       d[o + PF_SACK_BYTES] = f.sackBytes;
       this.spare.push(f);
     }
     return slot;
   }
 
-  /** The flows parked at `slot`, as they were (in Flow objects taken as take() does); frees the slot. */
-  restore(slot: number, clocks: Clocks): [Flow, Flow] {
+  /** The flows parked at `slot`, as they were, into `f0` and `f1` (new flows, as take() gives); frees the slot. */
+  restore(slot: number, f0: Flow, f1: Flow): void {
     const d = this.ints, t = this.times;
-    const flows: [Flow, Flow] = [this.take(clocks), this.take(clocks)];
     for (let k = 0; k < 2; k++) {
-      const f = flows[k], p = (2 * slot + k) * PARKED_FLOW, q = (2 * slot + k) * PARKED_TIMES;
+      const f = k === 0 ? f0 : f1, p = (2 * slot + k) * PARKED_FLOW, q = (2 * slot + k) * PARKED_TIMES;
       f.lastackTime = t[q + PT_LASTACK];
       f.nextseqTime = t[q + PT_NEXTSEQ];
       const bits = d[p + PF_BITS];
@@ -216,21 +219,20 @@ export class ParkedFlows {
       f.pushSetLast = (bits & B_PUSH_SET_LAST) !== 0;
       f.base = d[p + PF_BASE];
       f.window = d[p + PF_WINDOW];
-      f.winScale = d[p + PF_WINSCALE];
+      f.winScale = ((bits >> B_WINSCALE_SHIFT) & 31) - 2;
       // Unsigned where the tracker keeps them unsigned (byte counts, frame numbers).
       f.pushBytesSent = d[p + PF_PUSH_BYTES] >>> 0;
-      f.lastSegmentFlags = d[p + PF_LAST_FLAGS];
+      f.lastSegmentFlags = (bits >> B_LAST_FLAGS_SHIFT) & 0x7fff;
       f.lastack = d[p + PF_LASTACK];
       f.lastNonDupAck = d[p + PF_LAST_NON_DUP] >>> 0;
       f.dupAckNum = d[p + PF_DUP_ACKS];
       f.nextseq = d[p + PF_NEXTSEQ];
       f.nextseqFrame = d[p + PF_NEXTSEQ_FRAME] >>> 0;
       f.maxSeqToBeAcked = d[p + PF_MAX_TO_ACK];
-      f.numSack = d[p + PF_NUM_SACK];
+      f.numSack = (bits >> B_NUM_SACK_SHIFT) & 3;
       f.sackBytes = d[p + PF_SACK_BYTES];
     }
     this.free.push(slot);
-    return flows;
   }
 }
 
@@ -239,10 +241,12 @@ export class Conv {
   /** Where this connection's clocks are in `clocks.t` (see T_FIRST). */
   private readonly o: number;
   /**
-   * Flows by side: side 0 sends from (addrA, portA), the first segment's sender. Not there while the
-   * connection is parked (`parked` ≥ 0): the tracker brings them back before any use.
+   * Flows by side (see flow()): side 0 sends from (addrA, portA), the first segment's sender. Not there
+   * while the connection is parked (`parked` ≥ 0): the tracker brings them back before any use. Two
+   * fields rather than a [Flow, Flow] pair: the pair was 64 more bytes per connection on the heap.
    */
-  flows: [Flow, Flow];
+  private f0: Flow;
+  private f1: Flow;
   /** The ParkedFlows slot holding this connection's flows, or -1 while they are here. */
   parked = -1;
   /** Sides that sent a FIN (bit 1 << side). */
@@ -276,21 +280,34 @@ export class Conv {
     flows: [Flow, Flow],
   ) {
     const o = (this.o = clocks.alloc(T_PER_CONV));
-    this.flows = flows;
+    this.f0 = flows[0];
+    this.f1 = flows[1];
     clocks.t[o + T_FIRST] = now;
     clocks.t[o + T_PREV] = now;
   }
 
   /** Parks the flows in `store` (see ParkedFlows); their unacknowledged lists must be empty. */
   park(store: ParkedFlows): void {
-    this.parked = store.park(this.flows);
-    this.flows = null as unknown as [Flow, Flow];
+    this.parked = store.park(this.f0, this.f1);
+    this.f0 = this.f1 = null as unknown as Flow;
   }
 
   /** Brings the parked flows back, exactly as they were. */
   unpark(store: ParkedFlows): void {
-    this.flows = store.restore(this.parked, this.clocks);
+    this.f0 = store.take(this.clocks);
+    this.f1 = store.take(this.clocks);
+    store.restore(this.parked, this.f0, this.f1);
     this.parked = -1;
+  }
+
+  /** The flow of side `side` (0: sends from addrA:portA). */
+  flow(side: number): Flow {
+    return side === 0 ? this.f0 : this.f1;
+  }
+
+  /** Both flows (a new pair: for tests and the curious, not for every segment). */
+  get flows(): [Flow, Flow] {
+    return [this.f0, this.f1];
   }
 
   /** Which flow sends from src:srcPort (a self-connection, src = dst, uses one flow both ways, as Wireshark). */
@@ -302,22 +319,50 @@ export class Conv {
 /** A bucket beyond this many address pairs (one port pair seen between many hosts) gets a map. */
 const BUCKET_LIST_MAX = 8;
 
-type Bucket = Conv | Conv[] | Map<string, Conv>;
+type Bucket = Conv[] | Map<string, Conv>;
 
 /**
  * Conversations by 4-tuple, both orientations, without building a key string per lookup: the port
- * pair (a small integer) finds a bucket, almost always holding one conversation; the addresses,
- * usually the same interned strings, are then compared. A port pair shared by many address pairs
- * (a scan from one port) moves to a map by addresses, so lookups never degrade to a long scan.
- * A bucket holds only the latest conversation of each 4-tuple.
+ * pair (a small integer) finds a slot of an open-addressing table in typed arrays, almost always naming
+ * one conversation (an index in `convs`, shared by both orientations, so a reused 4-tuple's new
+ * conversation replaces the old in one write); the addresses, usually the same interned strings, are
+ * then compared. A port pair shared by several address pairs gets a bucket (a list, then a map by
+ * addresses: one port pair seen between many hosts, a scan), so lookups never degrade to a long scan.
+ * A Map by port pair cost about 60 bytes per connection on the heap, and its copies at every growth
+ * were garbage promoted to the old generation: most of what `stats` kept per connection besides Conv.
+ * Only the latest conversation of each 4-tuple is kept.
  */
 export class ConvTable {
-  private readonly byPorts = new Map<number, Bucket>();
+  /** Port pair of each slot, and what the slot holds: 0 empty, i + 1 for convs[i], -(b + 1) for buckets[b]. */
+  private keys = new Int32Array(0);
+  private vals = new Int32Array(0);
+  /** Slots in use, in a typed array (a field first changed late in a run deoptimizes: see Clocks). */
+  private readonly used = new Int32Array(1);
+  private shift = 32;
+  private readonly convs: Conv[] = [];
+  private readonly buckets: Bucket[] = [];
+
+  constructor() {
+    // Replaced at once, before anything is compiled: see Clocks.
+    this.grow(1 << 10);
+  }
+
+  /** The slot of port pair `key`, or of the empty slot where it would go. */
+  private slot(key: number): number {
+    const keys = this.keys, vals = this.vals, mask = keys.length - 1;
+    let i = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    while (vals[i] !== 0 && keys[i] !== key) i = (i + 1) & mask;
+    return i;
+  }
 
   get(src: string, dst: string, srcPort: number, dstPort: number): Conv | undefined {
-    const b = this.byPorts.get(portKey(srcPort, dstPort));
-    if (b === undefined) return undefined;
-    if (b instanceof Conv) return same(b, src, dst, srcPort, dstPort) ? b : undefined;
+    const v = this.vals[this.slot(portKey(srcPort, dstPort))];
+    if (v > 0) {
+      const c = this.convs[v - 1];
+      return same(c, src, dst, srcPort, dstPort) ? c : undefined;
+    }
+    if (v === 0) return undefined;
+    const b = this.buckets[-v - 1];
     if (Array.isArray(b)) {
       for (let i = 0; i < b.length; i++) if (same(b[i], src, dst, srcPort, dstPort)) return b[i];
       return undefined;
@@ -327,21 +372,48 @@ export class ConvTable {
 
   /** Makes `conv` the current conversation of its 4-tuple (in both orientations). */
   set(conv: Conv): void {
-    this.put(conv.addrA, conv.addrB, conv.portA, conv.portB, conv);
+    // Its index in `convs` (one for both orientations): the one of the conversation it replaces, if any.
+    const old = this.indexOf(conv);
+    const index = old >= 0 ? old : this.convs.push(conv) - 1;
+    this.convs[index] = conv;
+    this.put(conv.addrA, conv.addrB, conv.portA, conv.portB, conv, index);
     // (A self-connection, same address and port both ways, has one orientation.)
-    if (conv.portA !== conv.portB || conv.addrA !== conv.addrB) this.put(conv.addrB, conv.addrA, conv.portB, conv.portA, conv);
+    if (conv.portA !== conv.portB || conv.addrA !== conv.addrB) this.put(conv.addrB, conv.addrA, conv.portB, conv.portA, conv, index);
   }
 
-  private put(src: string, dst: string, srcPort: number, dstPort: number, conv: Conv): void {
+  /** The index in `convs` of the conversation of `conv`'s 4-tuple held in a plain slot, or -1. */
+  private indexOf(conv: Conv): number {
+    for (let k = 0; k < 2; k++) {
+      const v = this.vals[this.slot(k === 0 ? portKey(conv.portA, conv.portB) : portKey(conv.portB, conv.portA))];
+      if (v > 0 && same(this.convs[v - 1], conv.addrA, conv.addrB, conv.portA, conv.portB)) return v - 1;
+    }
+    return -1;
+  }
+
+  private put(src: string, dst: string, srcPort: number, dstPort: number, conv: Conv, index: number): void {
     const key = portKey(srcPort, dstPort);
-    const b = this.byPorts.get(key);
-    if (b === undefined || (b instanceof Conv && same(b, src, dst, srcPort, dstPort))) {
-      this.byPorts.set(key, conv);
-    } else if (b instanceof Conv) {
-      this.byPorts.set(key, [b, conv]);
-    } else if (Array.isArray(b)) {
-      const i = b.findIndex((c) => same(c, src, dst, srcPort, dstPort));
-      if (i >= 0) b[i] = conv;
+    const i = this.slot(key);
+    const v = this.vals[i];
+    if (v === 0) {
+      this.keys[i] = key;
+      this.vals[i] = index + 1;
+      if (++this.used[0] * 2 > this.keys.length) this.grow(this.keys.length * 2);
+      return;
+    }
+    if (v > 0) {
+      const c = this.convs[v - 1];
+      // The same 4-tuple: `convs` was updated (set); another address pair: the port pair gets a bucket.
+      if (c === conv || same(c, src, dst, srcPort, dstPort)) {
+        this.vals[i] = index + 1;
+        return;
+      }
+      this.vals[i] = -this.buckets.push([c, conv]);
+      return;
+    }
+    const b = this.buckets[-v - 1];
+    if (Array.isArray(b)) {
+      const k = b.findIndex((c) => same(c, src, dst, srcPort, dstPort));
+      if (k >= 0) b[k] = conv;
       else if (b.length < BUCKET_LIST_MAX) b.push(conv);
       else {
         const m = new Map<string, Conv>();
@@ -351,10 +423,24 @@ export class ConvTable {
           if (c.portB === srcPort && c.portA === dstPort) m.set(addrKey(c.addrB, c.addrA), c);
         }
         m.set(addrKey(src, dst), conv);
-        this.byPorts.set(key, m);
+        this.buckets[-v - 1] = m;
       }
     } else {
       b.set(addrKey(src, dst), conv);
+    }
+  }
+
+  /** Rehashes into `size` slots (a power of two). */
+  private grow(size: number): void {
+    const keys = this.keys, vals = this.vals;
+    this.keys = new Int32Array(size);
+    this.vals = new Int32Array(size);
+    this.shift = 32 - Math.log2(size);
+    for (let i = 0; i < keys.length; i++) {
+      if (vals[i] === 0) continue;
+      const j = this.slot(keys[i]);
+      this.keys[j] = keys[i];
+      this.vals[j] = vals[i];
     }
   }
 }

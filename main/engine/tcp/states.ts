@@ -68,6 +68,8 @@ interface Side {
   committed: Progress;
   /** `committed` plus the pending segments shown received: what is reported now (the same object while none is pending). */
   shown: Progress;
+  /** A former `shown` no longer used, for the next time one is needed (one fewer object per SYN, FIN or RST). */
+  spare: Progress | null;
   /** null while none (most of the time: only SYN, FIN, RST and ACKs of a SYN or FIN wait for evidence). */
   pending: Pending[] | null;
   /** Raw ISN once this side sent a SYN, and the sequence number just after the SYN (signed 32-bit). */
@@ -204,22 +206,20 @@ class ParkedConns {
     return this.ints[slot * PARKED_CONN + PC_START];
   }
 
-  /** Side `k` (0: client) parked at `slot`, as it was. */
-  restore(slot: number, k: 0 | 1): Side {
+  /** Side `k` (0: client) parked at `slot`, as it was, into `x` (a side in a new side's state, see side()). */
+  restore(slot: number, k: 0 | 1, x: Side): Side {
     const d = this.ints, o = slot * PARKED_CONN + k * PARKED_SIDE;
     const bits = d[o + PS_BITS];
-    const at: Progress = { state: STATE_NAMES[bits & 15], passive: (bits & S_PASSIVE) !== 0 };
+    x.committed.state = STATE_NAMES[bits & 15];
+    x.committed.passive = (bits & S_PASSIVE) !== 0;
     // What a finished connection's segments said of resets is not kept: a late reset is then judged as
-    // one on a connection whose segments were not captured (accepted).
-    return {
-      committed: at, shown: at, pending: null,
-      iss: bits & S_ISS ? d[o + PS_ISS] : null,
-      synEnd: bits & S_SYN_END ? d[o + PS_SYN_END] : null,
-      finNext: bits & S_FIN_NEXT ? d[o + PS_FIN_NEXT] : null,
-      synCovered: (bits & S_SYN_COVERED) !== 0,
-      finCovered: (bits & S_FIN_COVERED) !== 0,
-      lastAck: 0, lastAckFrame: 0, nxt: null, window: 0, wscale: null,
-    };
+    // one on a connection whose segments were not captured (accepted), as in a new side.
+    x.iss = bits & S_ISS ? d[o + PS_ISS] : null;
+    x.synEnd = bits & S_SYN_END ? d[o + PS_SYN_END] : null;
+    x.finNext = bits & S_FIN_NEXT ? d[o + PS_FIN_NEXT] : null;
+    x.synCovered = (bits & S_SYN_COVERED) !== 0;
+    x.finCovered = (bits & S_FIN_COVERED) !== 0;
+    return x;
   }
 
   /** Frees `slot` (the connection restored). */
@@ -232,7 +232,7 @@ class ParkedConns {
  * Decides `b`'s pending segments as resolve() decides expired ones (each received as captured, in order,
  * without evidence) once the last of them is beyond the evidence horizon of every frame after `frames`.
  */
-function settle(b: Side, who: Endpoint, frames: number): void {
+function settle(b: Side, who: Endpoint, frames: number, free: Pending[], keep: Pending | null): void {
   const pending = b.pending;
   if (pending === null || frames - pending[pending.length - 1].frame < EVIDENCE_HORIZON) return;
   for (const x of pending) {
@@ -240,21 +240,46 @@ function settle(b: Side, who: Endpoint, frames: number): void {
     receive(b, b.committed, who, x, null, false);
   }
   b.pending = null;
+  if (b.shown !== b.committed) b.spare = b.shown;
   b.shown = b.committed;
+  for (const x of pending) if (x !== keep) free.push(x);
 }
 
 /** States after which an endpoint sends nothing new on its own (a late segment still brings its side back). */
 const done = (p: Progress): boolean => p.state === 'CLOSED' || p.state === 'TIME_WAIT';
 
-function side(state: TcpState): Side {
-  const at: Progress = { state, passive: state === 'LISTEN' };
-  return {
-    committed: at, shown: at, pending: null, iss: null, synEnd: null, finNext: null, synCovered: false, finCovered: false,
-    lastAck: 0, lastAckFrame: 0, nxt: null, window: 0, wscale: null,
-  };
+/** A new side in `state`: `reuse` (a parked connection's, see StateTracker.spare) reset, or a new object. */
+function side(state: TcpState, reuse: Side | null): Side {
+  if (reuse === null) {
+    const at: Progress = { state, passive: state === 'LISTEN' };
+    return {
+      committed: at, shown: at, spare: null, pending: null, iss: null, synEnd: null, finNext: null, synCovered: false, finCovered: false,
+      lastAck: 0, lastAckFrame: 0, nxt: null, window: 0, wscale: null,
+    };
+  }
+  // A parked side's shown progress is its committed one (see StateTracker.park), reused with it.
+  const at = reuse.committed;
+  at.state = state;
+  at.passive = state === 'LISTEN';
+  reuse.shown = at;
+  reuse.pending = null;
+  reuse.iss = null;
+  reuse.synEnd = null;
+  reuse.finNext = null;
+  reuse.synCovered = false;
+  reuse.finCovered = false;
+  reuse.lastAck = 0;
+  reuse.lastAckFrame = 0;
+  reuse.nxt = null;
+  reuse.window = 0;
+  reuse.wscale = null;
+  return reuse;
 }
 
 const note = (endpoint: Endpoint, code: StateNote['code']): StateNote => ({ endpoint, code, text: NOTE_TEXT[code] });
+
+/** What `revisions` is after most segments (shared: it is read-only). */
+const NO_REVISIONS: readonly StateRevision[] = Object.freeze([]);
 
 export class StateTracker {
   /** Connections by tcp.stream (dense: streams are numbered from 0 in capture order); a number for a parked one (its ParkedConns slot). */
@@ -271,14 +296,27 @@ export class StateTracker {
   get unparked(): number { return this.parking[1]; }
   /** Finished connections not parked yet (see parkSettled). */
   private candidates: Conn[] = [];
-  private lastRevisions: StateRevision[] = [];
+  /**
+   * Objects of parked connections (with their sides), reused for new and brought-back ones: made anew for
+   * each connection, they lived as long as it did, long enough to be promoted, and died in the old
+   * generation by the thousand, most of the garbage `stats` kept until a full collection (its peak memory).
+   */
+  private readonly spare: Conn[] = [];
+  /**
+   * Decided pending segments of connections that report nothing, reused for new ones (in `stats`, a new
+   * object per SYN, FIN, RST and ACK of one was most of what the state tracker allocated). A reporting
+   * connection's are listed in `queue` and never reused.
+   */
+  private readonly freePending: Pending[] = [];
+  private lastRevisions: readonly StateRevision[] = NO_REVISIONS;
 
   /** The report of `seg`'s frame as the capture so far shows it; earlier frames it revised are in `revisions`. */
   onSegment(seg: TcpSegment, analysis: TcpAnalysis): StateReport {
-    this.revisedEntries = [];
+    // (A new list only when the last one was used: most segments revise nothing, and this runs for every one.)
+    if (this.revisedEntries.length) this.revisedEntries = [];
     const conn = this.conn(seg, analysis.stream, analysis.direction, true);
     const entry = this.step(conn, seg, analysis.direction, true) as Entry;
-    this.lastRevisions = this.revisedEntries.length ? this.revisedEntries.map((e) => ({ frame: e.frame, stream: conn.stream, report: this.report(conn, e) })) : [];
+    this.lastRevisions = this.revisedEntries.length ? this.revisedEntries.map((e) => ({ frame: e.frame, stream: conn.stream, report: this.report(conn, e) })) : NO_REVISIONS;
     this.settledBefore(seg.frame); // keeps the queue short for callers that never ask (the frame store)
     return this.report(conn, entry);
   }
@@ -349,7 +387,10 @@ export class StateTracker {
     this.step(conn, seg, direction, false);
     if (this.parkedConns === null || conn.log !== null || conn.startOpen) return;
     if (!done(conn.client.shown) || !done(conn.server.shown)) return;
-    if (!this.park(conn) && !conn.candidate) {
+    if (this.park(conn)) {
+      // (One still listed as a candidate is reused once parkSettled drops it from the list.)
+      if (!conn.candidate) this.spare.push(conn);
+    } else if (!conn.candidate) {
       // Its last segments still wait for evidence (the final ACK, for one): parked once they have expired.
       conn.candidate = true;
       this.candidates.push(conn);
@@ -368,12 +409,17 @@ export class StateTracker {
     for (const conn of list) {
       if (conn.parked >= 0 || conn.log !== null || !done(conn.client.shown) || !done(conn.server.shown)) {
         conn.candidate = false;
+        // Parked by advance() since it was listed: no longer referenced (a late segment brought it back in another object).
+        if (conn.parked >= 0) this.spare.push(conn);
         continue;
       }
-      settle(conn.client, 'client', frames);
-      settle(conn.server, 'server', frames);
-      if (this.park(conn)) conn.candidate = false;
-      else list[keep++] = conn;
+      const guard = conn.passiveCheck?.guard ?? null;
+      settle(conn.client, 'client', frames, this.freePending, guard);
+      settle(conn.server, 'server', frames, this.freePending, guard);
+      if (this.park(conn)) {
+        conn.candidate = false;
+        this.spare.push(conn);
+      } else list[keep++] = conn;
     }
     list.length = keep;
   }
@@ -398,10 +444,10 @@ export class StateTracker {
     if (typeof known === 'number') {
       // Parked: brought back as it was (only a connection that reports nothing, started and settled, is parked).
       const store = this.parkedConns as ParkedConns;
-      const back: Conn = {
-        stream, client: store.restore(known, 0), server: store.restore(known, 1), parked: -1, candidate: false,
-        first: store.first(known), start: STARTS[store.start(known)], startOpen: false, passiveCheck: null, log: null,
-      };
+      const reuse = this.spare.pop();
+      const back = this.newConn(stream, side('CLOSED', reuse?.client ?? null), side('CLOSED', reuse?.server ?? null), store.first(known), STARTS[store.start(known)], false, false, reuse);
+      store.restore(known, 0, back.client);
+      store.restore(known, 1, back.server);
       store.release(known);
       this.conns[stream] = back;
       this.parking[1]++;
@@ -410,34 +456,52 @@ export class StateTracker {
     if (known) return known;
     // Born at its first frame (DECISIONS: start states are not transitions).
     const f = seg.flags;
+    // A parked connection's objects, when there is one (only `stats` parks, and it never reports).
+    const reuse = reporting ? undefined : this.spare.pop();
     let client: Side, server: Side, start: ConnectionStart;
     if ((f & TCP_SYN) && !(f & TCP_RST) && !(f & TCP_ACK)) {
       // The opening SYN: the server is LISTEN until its answer says otherwise.
-      client = side('CLOSED');
-      server = side('LISTEN');
+      client = side('CLOSED', reuse?.client ?? null);
+      server = side('LISTEN', reuse?.server ?? null);
       start = START_SYN;
     } else if ((f & TCP_SYN) && !(f & TCP_RST) && direction === 1) {
       // The capture began at the SYN-ACK: its receiver sent the SYN, its sender received it.
-      client = side('SYN_SENT');
-      server = side('SYN_RECEIVED');
+      client = side('SYN_SENT', reuse?.client ?? null);
+      server = side('SYN_RECEIVED', reuse?.server ?? null);
       server.committed.passive = true;
       client.iss = add32(seg.ack, -1);
       client.synEnd = seg.ack | 0;
       start = START_SYN_ACK;
     } else {
-      client = side('ESTABLISHED');
-      server = side('ESTABLISHED');
+      client = side('ESTABLISHED', reuse?.client ?? null);
+      server = side('ESTABLISHED', reuse?.server ?? null);
       start = START_MID_STREAM;
     }
-    const conn: Conn = {
-      stream, client, server, parked: 0, candidate: false, first: seg.frame, start, startOpen: start.cause === 'syn', passiveCheck: null,
-      log: reporting ? [] : null,
-    };
-    // Stored twice: V8 then knows `parked` changes (see Clocks in conversation.ts). Written first at the
-    // first parking, it deoptimized the tracker's compiled code, compiled again.
-    conn.parked = -1;
+    const conn = this.newConn(stream, client, server, seg.frame, start, start.cause === 'syn', reporting, reuse);
     this.conns[stream] = conn;
     return conn;
+  }
+
+  /** A connection not parked, not listed, with no check open: `reuse` (from `spare`, its sides already reset) or a new one. */
+  private newConn(stream: number, client: Side, server: Side, first: number, start: ConnectionStart, startOpen: boolean, reporting: boolean, reuse: Conn | undefined): Conn {
+    if (reuse === undefined) {
+      const conn: Conn = { stream, client, server, parked: 0, candidate: false, first, start, startOpen, passiveCheck: null, log: reporting ? [] : null };
+      // Stored twice: V8 then knows `parked` changes (see Clocks in conversation.ts). Written first at the
+      // first parking, it deoptimized the tracker's compiled code, compiled again.
+      conn.parked = -1;
+      return conn;
+    }
+    reuse.stream = stream;
+    reuse.client = client;
+    reuse.server = server;
+    reuse.parked = -1;
+    reuse.candidate = false;
+    reuse.first = first;
+    reuse.start = start;
+    reuse.startOpen = startOpen;
+    reuse.passiveCheck = null;
+    reuse.log = null;
+    return reuse;
   }
 
   /** One segment: the sender's evidence decides its pending receipts, then its own sending, then the receiver's receipt. */
@@ -471,7 +535,8 @@ export class StateTracker {
       if (lateSyn) this.lateActiveSyn(conn, check.synAck);
     }
     const opening = sName === 'server' && conn.startOpen ? this.decideStart(conn, seg) : null;
-    const deferred = s.pending ? this.resolve(conn, s, r, sName, s.pending, seg) : null;
+    const decided = s.pending;
+    const deferred = decided ? this.resolve(conn, s, r, sName, decided, seg) : null;
     if (opening && s.committed.passive) {
       // Passive so far: keep the opening SYN's receipt open while the server's own SYN may still show up.
       opening.open = true;
@@ -506,17 +571,38 @@ export class StateTracker {
     }
     // Then the peer's segments this one shows were not processed yet: received right after it.
     if (deferred) for (const x of deferred) receive(s, p, sName, x, sent, false);
-    if (s.shown !== p) s.shown = p;
+    if (s.shown !== p) {
+      s.spare = s.shown;
+      s.shown = p;
+    }
+    // Every segment decided is now no longer referenced, but the opening SYN's when kept open (passiveCheck).
+    if (decided !== null && !reporting && conn.log === null) {
+      const guard = conn.passiveCheck?.guard;
+      for (const x of decided) if (x !== opening && x !== guard) this.freePending.push(x);
+    }
 
     // The receiver's side: received as captured until its own next segment says otherwise.
     let received: Transition[] | null = reporting ? [] : null;
     let receiverNote: StateNote | null = null;
     if (rel) {
-      const x: Pending = { frame: seg.frame, flags: f, ack: seg.ack | 0, end: segmentEnd(seg), inWindow, open: true };
+      let x = this.freePending.pop();
+      if (x === undefined) x = { frame: seg.frame, flags: f, ack: seg.ack | 0, end: segmentEnd(seg), inWindow, open: true };
+      else {
+        x.frame = seg.frame;
+        x.flags = f;
+        x.ack = seg.ack | 0;
+        x.end = segmentEnd(seg);
+        x.inWindow = inWindow;
+        x.open = true;
+      }
       if (r.pending) r.pending.push(x);
       else {
         r.pending = [x];
-        r.shown = { state: r.committed.state, passive: r.committed.passive };
+        const shown = r.spare ?? { state: r.committed.state, passive: r.committed.passive };
+        r.spare = null;
+        shown.state = r.committed.state;
+        shown.passive = r.committed.passive;
+        r.shown = shown;
       }
       if (reporting) this.queue.push(x);
       receiverNote = receive(r, r.shown, rName, x, received, false);
@@ -528,15 +614,8 @@ export class StateTracker {
     const entry: Entry = { frame: seg.frame, sender: sName, states, sent: sent as Transition[], received, senderNote, receiverNote, revised: false };
     log.push(entry);
     // Keep only the frames a later segment could still revise.
-    let keepFrom = conn.passiveCheck ? conn.first : Infinity;
-    for (const x of [conn.client.pending, conn.server.pending]) {
-      for (const pend of x ?? []) {
-        if (seg.frame - pend.frame < EVIDENCE_HORIZON) {
-          keepFrom = Math.min(keepFrom, pend.frame);
-          break;
-        }
-      }
-    }
+    // (Both sides in turn, without a list of the two: this runs for every segment of a reporting connection.)
+    const keepFrom = Math.min(conn.passiveCheck ? conn.first : Infinity, firstWithin(conn.client.pending, seg.frame), firstWithin(conn.server.pending, seg.frame));
     let drop = 0;
     while (drop < log.length && log[drop].frame < keepFrom) drop++;
     if (drop) log.splice(0, drop);
@@ -663,6 +742,13 @@ export class StateTracker {
   }
 }
 
+/** The frame of the first of `pending` still within the evidence horizon at `frame`, or Infinity. */
+function firstWithin(pending: Pending[] | null, frame: number): number {
+  if (pending === null) return Infinity;
+  for (let i = 0; i < pending.length; i++) if (frame - pending[i].frame < EVIDENCE_HORIZON) return pending[i].frame;
+  return Infinity;
+}
+
 /** Notes what `s`'s own segment says (see Side.lastAck): its ACK, how far it sent, its window and window scale. */
 function noteSegment(s: Side, r: Side, seg: TcpSegment): void {
   const f = seg.flags;
@@ -678,7 +764,9 @@ function noteSegment(s: Side, r: Side, seg: TcpSegment): void {
   // option); while either SYN is unknown, by the largest shift there is, so that no reset is taken for out
   // of window when it might not be.
   const shift = s.wscale === null || r.wscale === null ? 14 : s.wscale < 0 || r.wscale < 0 ? 0 : s.wscale;
-  s.window = f & TCP_SYN ? seg.window : seg.window * 2 ** shift;
+  // (1 << shift, not 2 ** shift: a power of a variable is a call to pow, about 35 ns, on every segment;
+  // a shift from a malformed option, above 30, keeps the power.)
+  s.window = f & TCP_SYN ? seg.window : seg.window * (shift <= 30 ? 1 << shift : 2 ** shift);
 }
 
 /**

@@ -73,8 +73,7 @@ export class TcpTracker {
     const conv = this.lastConv, store = this.parkedFlows;
     if (!conv || !store || conv.parked >= 0) return;
     if (conv.finSides !== 3 && !(conv.completeness & COMPLETE_RST)) return;
-    const [a, b] = conv.flows;
-    if (a.unackedLen !== 0 || b.unackedLen !== 0) return;
+    if (conv.flow(0).unackedLen !== 0 || conv.flow(1).unackedLen !== 0) return;
     conv.park(store);
     this.parking[0]++;
   }
@@ -119,7 +118,7 @@ export class TcpTracker {
     let side = conv.sideOf(seg.src, seg.srcPort);
     // A SYN (or SYN-ACK) with a new ISN on a known 4-tuple: the ports were reused, a new stream begins
     // (SYN) or the SYN-ACK belongs to the latest one. Same ISN: a retransmission, found by the analysis.
-    if ((seg.flags & TCP_SYN) && conv.flows[side].baseSet && (seg.seq | 0) !== conv.flows[side].base) {
+    if ((seg.flags & TCP_SYN) && conv.flow(side).baseSet && (seg.seq | 0) !== conv.flow(side).base) {
       if ((seg.flags & SYN_ACK) === TCP_SYN) {
         conv = this.create(seg, now);
         b.created = true;
@@ -128,7 +127,7 @@ export class TcpTracker {
         conv.completeness = COMPLETE_SYNSENT;
       } else {
         // A SYN-ACK with a new ISN answers a new SYN on the same stream: its numbers restart from it.
-        conv.flows[side].base = seg.seq | 0;
+        conv.flow(side).base = seg.seq | 0;
       }
       this.ta.set(A_REUSED_PORTS);
     }
@@ -147,7 +146,7 @@ export class TcpTracker {
     const conv = this.step(seg);
     const ta = this.ta, b = this.b;
     const side = b.side;
-    const fwd = conv.flows[side], rev = conv.flows[1 - side];
+    const fwd = conv.flow(side), rev = conv.flow(1 - side);
     const scale = fwd.winScale;
     const seq = sub(seg.seq, fwd.base);
     const nxtseq = add(add(seq, seg.len), seg.flags & (TCP_SYN | TCP_FIN) ? 1 : 0);
@@ -159,8 +158,9 @@ export class TcpTracker {
       ack: seg.flags & TCP_ACK ? sub(seg.ack, rev.base) : seg.ack,
       nxtseq,
       // Window: SYNs are never scaled; afterwards the sender's scale from the handshake, if known.
-      windowSize: !(seg.flags & TCP_SYN) && scale >= 0 ? seg.window * 2 ** scale : seg.window,
-      windowScalefactor: seg.flags & TCP_SYN ? 0 : scale >= 0 ? 2 ** scale : scale,
+      // (The shift is at most 14: 1 << scale, where 2 ** scale was a call to pow on every segment.)
+      windowSize: !(seg.flags & TCP_SYN) && scale >= 0 ? seg.window * (1 << scale) : seg.window,
+      windowScalefactor: seg.flags & TCP_SYN ? 0 : scale >= 0 ? 1 << scale : scale,
       flags: r ? r.flags : [],
       timeRelative: b.timeRelative,
       timeDelta: b.timeDelta,
@@ -198,7 +198,7 @@ export class TcpTracker {
     const b = this.begin(seg);
     const conv = b.conv, side = b.side, now = b.now;
     const synOnly = (seg.flags & SYN_ACK) === TCP_SYN;
-    const fwd = conv.flows[side], rev = conv.flows[1 - side];
+    const fwd = conv.flow(side), rev = conv.flow(1 - side);
 
     // Base sequence numbers: the ISN from a SYN, else one before the first seq seen (so data
     // starts at 1 mid-stream); the peer's from the first ACK (a SYN's ACK field may be garbage).
@@ -257,7 +257,7 @@ export class TcpTracker {
   finish(seg: TcpSegment): void {
     const conv = this.lastConv;
     if (!conv) return;
-    const fwd = conv.flows[this.lastSide], rev = conv.flows[1 - this.lastSide];
+    const fwd = conv.flow(this.lastSide), rev = conv.flow(1 - this.lastSide);
     this.learnWindowScale(fwd, rev, seg);
   }
 
