@@ -3,8 +3,8 @@
 
 Options and headers a student's capture may hold that no earlier file has: TCP options Wireshark 4.0 names
 (TFO cookie request, TCP-AO, Quick-Start), IPv4 options (LSRR, a length of 0, Quick-Start), IPv6
-extension headers (segment routing header, home address option, type 0 routing header), and Ethernet padding cut by
-the snap length. Expected values come from tshark (test/engine/tshark-fields.test.ts, tshark-tree.test.ts).
+extension headers (segment routing header, home address option, type 0 routing header), ICMP and ICMPv6 checksums
+that are wrong, and Ethernet padding cut by the snap length. Expected values come from tshark (test/engine/tshark-fields.test.ts, tshark-tree.test.ts).
 Deterministic: running it twice writes identical files. usage: edge2-craft.py
 """
 import ipaddress
@@ -14,8 +14,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tcpsim import Capture, Flow, eth  # noqa: E402
-from scapy.all import IP, TCP, IPv6, Raw, UDP  # noqa: E402
-from scapy.layers.inet6 import IPv6ExtHdrHopByHop, PadN  # noqa: E402
+from scapy.all import ICMP, IP, TCP, IPv6, Raw, UDP  # noqa: E402
+from scapy.layers.inet6 import ICMPv6EchoRequest, IPv6ExtHdrHopByHop, PadN  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(os.path.dirname(here), 'tcp')
@@ -102,6 +102,20 @@ def ipv6_ext_more():
     cap.write(path('ipv6-ext-more.pcap'))
 
 
+def icmpv6_bad_checksum():
+    """ICMPv6 echo requests, the first with a wrong checksum (Wireshark always checks ICMPv6's: the
+    icmpv6.checksum_bad.expert note), the second right; and an ICMPv4 one with a wrong checksum (icmp.checksum_bad)."""
+    cap = Capture()
+    a, b = '2001:db8::1', '2001:db8::2'
+    good = bytes(IPv6(src=a, dst=b) / ICMPv6EchoRequest(id=7, seq=1, data=b'Handshake'))
+    bad = bytearray(good)
+    bad[42] ^= 0xff  # the checksum's first byte (40-byte header, then type, code, checksum)
+    cap.add(eth(IPv6(bytes(bad))), dt=0)
+    cap.add(eth(IPv6(good)))
+    cap.add(eth(IP(src='192.0.2.1', dst='192.0.2.2') / ICMP(id=7, seq=1, chksum=0x1234) / Raw(b'Handshake')))
+    cap.write(path('icmp-bad-checksum.pcap'))
+
+
 def eth_padding_snaplen():
     """Short frames padded to 60 bytes, written with a snap length that cuts them: inside the padding, at its
     start, and inside the IP header; a padded frame kept whole; and non-zero padding cut short."""
@@ -160,6 +174,7 @@ def reasm_out_of_order():
 tcp_options_more()
 ipv4_options_more()
 ipv6_ext_more()
+icmpv6_bad_checksum()
 eth_padding_snaplen()
 reasm_out_of_order()
 print('crafted edge files in', out)
