@@ -3,6 +3,7 @@ import type { DecodedFrame, RawFrame } from './types';
 import { newSession, type Session } from './session';
 import { applyReport, decodeInSession } from './store/decode';
 import { collecting, type FieldSink } from './fields/tree';
+import { eachOccurrence, isProtocolField } from './fields/occurrences';
 
 export class Decoder {
   readonly session: Session = newSession();
@@ -30,9 +31,22 @@ export class Decoder {
    */
   decodeFields(raw: RawFrame, sink: FieldSink): void {
     sink.clear();
+    if (this.treeFor !== sink) {
+      this.treeFor = sink;
+      this.needsTree = sink.names.some(isProtocolField);
+    }
+    if (this.needsTree) {
+      // Protocol items print their labels (tshark -e tcp), known only once the tree is built.
+      eachOccurrence(this.decode(raw), (n) => sink.wants(n), (n, v) => sink.put(n, v));
+      return;
+    }
     collecting(sink, () => decodeInSession(raw, ++this.count, this.session));
     this.revise();
   }
+
+  /** The sink last given to decodeFields, and whether its fields need the tree built. */
+  private treeFor: FieldSink | null = null;
+  private needsTree = false;
 
   /** Frames numbered below this are final: no later frame can revise their states. */
   settledBefore(): number {

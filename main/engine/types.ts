@@ -107,7 +107,7 @@ export interface Layer {
 
 export type ExpertSeverity = 'error' | 'warning' | 'note' | 'chat';
 /** Wireshark's expert groups, lower-case. */
-export type ExpertGroup = 'malformed' | 'sequence' | 'protocol' | 'checksum' | 'undecoded' | 'reassemble' | 'comment' | 'request_code' | 'response_code' | 'security';
+export type ExpertGroup = 'malformed' | 'sequence' | 'protocol' | 'checksum' | 'undecoded' | 'reassemble' | 'comment' | 'request_code' | 'response_code' | 'security' | 'deprecated';
 
 export interface ExpertItem {
   severity: ExpertSeverity;

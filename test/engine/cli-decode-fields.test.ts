@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { cli, cliBuilt } from '../helpers/cli';
 import { join } from 'node:path';
-import { protocolFields, REQUIRED_FIELDS } from '../helpers/fields';
+import { everyField, protocolItemFields } from '../helpers/fields';
+import { isProtocolField } from '../../main/engine/fields/occurrences';
 import { CORPUS, corpusFiles, NOT_CAPTURES } from '../helpers/corpus';
 import { describeMismatches, hasTshark, tsharkRun, type FieldMismatch } from '../helpers/tshark';
 import { unexplained } from '../helpers/known-differences';
@@ -17,13 +18,15 @@ const lines = (text: string) => text.split('\n').filter((l, i, all) => i < all.l
 const files = corpusFiles().filter((f) => !NOT_CAPTURES.test(f.name));
 const damaged = (name: string) => /(truncat|damag)/.test(name);
 
-/** Captures where reassembly, DNS and HTTP happen: their fields are compared there too. */
-const PROTOCOL_FILES = /^(reasm|noise)\/|frag|ipv6-ext/;
+/** Captures with every kind of protocol item (labels, bare names, Data, malformed, comments, link types): -e tcp, -e eth… */
+const PROTOCOL_ITEM_FILES = /^(lab|link|noise|bad)\/|pcapng-blocks|snaplen-icmp|ipv6-ext|edge/;
 
 describe.skipIf(!cliBuilt || !tsharkOk)('decode --fields prints what tshark -T fields prints', () => {
   const cases = [
-    ...files.map((f) => ({ ...f, fields: REQUIRED_FIELDS, what: '' })),
-    ...files.filter((f) => PROTOCOL_FILES.test(f.name)).map((f) => ({ ...f, fields: protocolFields(), what: ' (DNS, HTTP, reassembly fields)' })),
+    // Every field but the protocol items: values collected without building the tree (the fast path).
+    ...files.map((f) => ({ ...f, fields: everyField().filter((n) => !isProtocolField(n)), what: '' })),
+    // Protocol items print their labels, read off the built tree.
+    ...files.filter((f) => PROTOCOL_ITEM_FILES.test(f.name)).map((f) => ({ ...f, fields: ['frame.number', ...protocolItemFields()], what: ' (protocol items)' })),
   ];
   for (const { path, name, fields, what } of cases) {
     it(name + what, () => {

@@ -1,13 +1,13 @@
 // Every corpus capture decoded in-process and compared with tshark 4.0, frame by frame: the fields
 // `decode --jsonl` must carry, the TCP analysis flags, the detail fields (protocol stack, expert messages,
 // bytes in flight, completeness, D-SACK, TFO), every field of IP reassembly, TCP desegmentation, DNS and
-// HTTP, the Info / Protocol / Source / Destination columns and the number of frames (for a damaged file:
+// HTTP, every other field the engine registers (protocol items too: tshark -e tcp prints the label), the Info / Protocol / Source / Destination columns and the number of frames (for a damaged file:
 // the frames before the damage, as tshark shows them). The same tshark run gives the packet list's other
 // columns (No., Time, Length), compared with the rows the frame store hands the app (the Time column at
 // the capture's precision, cut as tshark cuts it).
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
-import { ANALYSIS_FIELDS, DETAIL_FIELDS, protocolFields, REQUIRED_FIELDS } from '../helpers/fields';
+import { ANALYSIS_FIELDS, DETAIL_FIELDS, everyField, protocolFields, protocolItemFields, REQUIRED_FIELDS } from '../helpers/fields';
 import { corpusFiles, decodeLenient, NOT_CAPTURES, rawFramesLenient } from '../helpers/corpus';
 import { COLUMNS, describeMismatches, diffFields, hasTshark, tsharkFields, type FieldMismatch } from '../helpers/tshark';
 import { staleKnown, unexplained } from '../helpers/known-differences';
@@ -40,7 +40,8 @@ function diffRows(theirs: string[][][], rows: FrameRow[]): FieldMismatch[] {
   return diffs;
 }
 
-const FIELDS = [...REQUIRED_FIELDS, ...ANALYSIS_FIELDS, ...DETAIL_FIELDS, ...protocolFields(), ...Object.keys(COLUMNS)];
+// The required, analysis and detail fields first (in that order, as reports list them), then every other one.
+const FIELDS = [...new Set([...REQUIRED_FIELDS, ...ANALYSIS_FIELDS, ...DETAIL_FIELDS, ...protocolFields(), ...protocolItemFields(), ...everyField()]), ...Object.keys(COLUMNS)];
 const files = corpusFiles().filter((f) => !NOT_CAPTURES.test(f.name));
 const tsharkOk = hasTshark();
 if (!tsharkOk) console.log('skipping the tshark field comparison: tshark is not installed');
@@ -57,6 +58,7 @@ describe.skipIf(!tsharkOk)('every corpus file equals tshark, field by field', ()
   it('has a corpus to compare', () => {
     expect(files.length).toBeGreaterThan(50);
     expect(protocolFields().length, 'DNS, HTTP and reassembly fields').toBeGreaterThan(150);
+    expect(protocolItemFields(), 'protocol items').toEqual(expect.arrayContaining(['frame', 'eth', 'ip', 'tcp', 'data', '_ws.malformed']));
   });
   for (const { path, name } of files) {
     it(name, () => {

@@ -1,6 +1,7 @@
 // Test helpers: decode a capture in-process with the engine (no build needed).
 import { Decoder } from '../../main/engine/decoder';
-import type { DecodedFrame, Field, FieldValue, RawFrame } from '../../main/engine/types';
+import type { DecodedFrame, FieldValue, RawFrame } from '../../main/engine/types';
+import { occurrencesOf } from '../../main/engine/fields/occurrences';
 import { readCaptureFile } from '../../main/capture/file-source';
 
 /** Every frame of `file`, decoded. */
@@ -18,20 +19,10 @@ export function rawFrames(file: string): RawFrame[] {
   return out;
 }
 
-function collect(tree: readonly Field[], name: string, out: FieldValue[]): void {
-  for (const f of tree) {
-    if (f.name === name) out.push(f.value);
-    if (f.children.length) collect(f.children, name, out);
-  }
-}
-
-/** All occurrences of field `name` in a decoded frame, depth-first in tree (wire) order. */
+/**
+ * All occurrences of field `name` in a decoded frame, depth-first in tree (wire) order, as tshark -T fields
+ * prints them (a protocol item's label, a top-level item that is a field its value: tcp.segments).
+ */
 export function occurrences(frame: DecodedFrame, name: string): FieldValue[] {
-  const out: FieldValue[] = [];
-  for (const layer of frame.layers) {
-    // A top-level item that is a field (tcp.segments) is an occurrence of its own.
-    if (layer.protocol === name && layer.value !== undefined) out.push(layer.value);
-    collect(layer.fields, name, out);
-  }
-  return out;
+  return occurrencesOf(frame, name);
 }

@@ -24,7 +24,24 @@ export const DETAIL_FIELDS = [
   'frame.protocols', '_ws.expert.message', 'tcp.analysis.bytes_in_flight', 'tcp.completeness',
   'tcp.options.sack.dsack_le', 'tcp.options.sack.dsack_re', 'tcp.options.tfo.cookie',
   'frame.section_number', 'frame.interface_id', 'frame.interface_name', 'frame.interface_description',
+  '_ws.expert', 'frame.comment', 'frame.packet_flags', 'frame.packet_flags_direction', 'frame.packet_flags_reception_type',
 ] as const;
+
+/**
+ * Every field the engine registers (frame.time aside: its text depends on the time zone), each compared
+ * with tshark on every corpus capture, so a field added later is compared too.
+ */
+export function everyField(): string[] {
+  return allFields().map((f) => f.name).filter((n) => n !== 'frame.time');
+}
+
+/**
+ * Every protocol the engine registers, as a field (tshark -e tcp, -e eth, -e data, -e _ws.malformed): tshark
+ * prints a protocol item's label, its bare name when the dissector gave it no label, Data's bytes in hex.
+ */
+export function protocolItemFields(): string[] {
+  return allFields().filter((f) => f.kind === 'protocol').map((f) => f.name).sort();
+}
 
 /**
  * Every field the engine registers for IP reassembly, TCP desegmentation, DNS and HTTP (and the bodies HTTP

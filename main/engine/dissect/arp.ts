@@ -6,6 +6,9 @@ import { hex, mac, ipv4, bytesHex } from '../fields/format';
 import { MALFORMED, type Ctx } from './context';
 import { ETHERTYPES } from './ethertype';
 
+// Protocol items: tshark -T fields prints their labels (fields/occurrences.ts).
+defineField('arp', 'Address Resolution Protocol', 'protocol');
+
 const F = {
   hwType: defineField('arp.hw.type', 'Hardware type', 'uint'),
   protoType: defineField('arp.proto.type', 'Protocol type', 'hex', { digits: 4 }),

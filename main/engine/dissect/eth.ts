@@ -7,6 +7,10 @@ import type { Ctx } from './context';
 import { dissectEthertype, ethertypeShown } from './ethertype';
 import { dissectData } from './payload';
 
+// Protocol items: tshark -T fields prints their labels (fields/occurrences.ts).
+defineField('eth', 'Ethernet', 'protocol');
+defineField('llc', 'Logical-Link Control', 'protocol');
+
 const F = {
   dst: defineField('eth.dst', 'Destination', 'mac'),
   src: defineField('eth.src', 'Source', 'mac'),

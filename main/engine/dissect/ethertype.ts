@@ -2,7 +2,7 @@
 // bounds exception in it (so the link layer still shows its trailer), and reports the trailer.
 import type { Field } from '../types';
 import type { Ctx } from './context';
-import { BoundsSignal } from './context';
+import { BoundsSignal, SHORT } from './context';
 import { showException } from './exception';
 import { dissectIpv4 } from './ipv4';
 import { dissectIpv6 } from './ipv6';
@@ -11,7 +11,7 @@ import { dissectVlan, dissectIeee8021ad } from './vlan';
 import { dissectData } from './payload';
 import { expert, defineExpert } from './expert';
 import { defineField } from '../fields/registry';
-import { generated, leaf } from '../fields/tree';
+import { atMark, generated, leaf, sinkMark } from '../fields/tree';
 import { bytesHex as hexOf } from '../fields/format';
 
 /** Ethernet type names, as Wireshark's etype_vals shows them. */
@@ -59,6 +59,8 @@ export function dissectEthertype(c: Ctx, type: number, off: number, end: number,
   c.protos.push('ethertype');
   const saved = c.current;
   c.actualEnd = -1;
+  // The trailer's items belong before the payload's in tree order (values collected without a tree too).
+  const mark = trailer ? sinkMark() : null;
   try {
     dispatch(c, type, off, end);
   } catch (e) {
@@ -70,7 +72,7 @@ export function dissectEthertype(c: Ctx, type: number, off: number, end: number,
   c.current = saved;
   const actual = c.actualEnd;
   c.actualEnd = -1;
-  if (trailer && actual >= 0 && actual < end) addTrailer(c, trailer, actual, end);
+  if (trailer && actual >= 0 && actual < end) atMark(mark, () => addTrailer(c, trailer, actual, end));
 }
 
 function dispatch(c: Ctx, type: number, off: number, end: number): void {
@@ -104,9 +106,16 @@ function addTrailer(c: Ctx, t: TrailerSpec, start: number, end: number): void {
     const padLen = Math.min(rest, 60 - start);
     let zero = true;
     for (let i = start; i < start + padLen && i < capEnd; i++) if (d[i] !== 0) { zero = false; break; }
+    // Wireshark reads the padding byte by byte for zeros: zeros up to where the capture was cut end in a
+    // bounds error of the Ethertype dissector (no padding item), as tshark shows a frame cut by the snap length.
+    if (zero && start + padLen > capEnd) {
+      c.current = 'Ethertype';
+      throw SHORT;
+    }
     if (zero) {
       const n = Math.min(padLen, capEnd - pos);
-      leaf(t.tree, `${t.prefix}.padding`, hexOf(d, pos, n), `Padding: ${hexOf(d, pos, n)}`, pos, n);
+      // Wireshark's add_ethernet_trailer names padding eth.padding whoever calls it (VLAN, SLL); trailers are the caller's.
+      leaf(t.tree, 'eth.padding', hexOf(d, pos, n), `Padding: ${hexOf(d, pos, n)}`, pos, n);
       pos += padLen;
       rest -= padLen;
     } else {
@@ -136,10 +145,8 @@ function expertPadding(c: Ctx, under: Field[], pos: number): void {
   expert(c, under, pos, 'note', 'protocol', "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.", 'eth.padding_bad');
 }
 
-for (const p of ['eth', 'vlan', 'sll']) {
-  defineField(`${p}.padding`, 'Padding', 'bytes');
-  defineField(`${p}.trailer`, 'Trailer', 'bytes');
-}
+defineField('eth.padding', 'Padding', 'bytes');
+for (const p of ['eth', 'vlan', 'sll']) defineField(`${p}.trailer`, 'Trailer', 'bytes');
 defineField('eth.fcs', 'Frame check sequence', 'hex', { digits: 8 });
 defineField('eth.fcs.status', 'FCS Status', 'uint');
 defineExpert('eth.padding_bad', 'Padding was not zero');

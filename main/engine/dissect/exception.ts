@@ -3,7 +3,7 @@ import { defineField } from '../fields/registry';
 import type { BoundsSignal, Ctx } from './context';
 import type { Field } from '../types';
 import { generated, leaf } from '../fields/tree';
-import { expertDetails } from './expert';
+import { expertDetails, malformedMark } from './expert';
 
 defineField('_ws.short', 'Short Frame', 'protocol');
 defineField('_ws.malformed', 'Malformed Packet', 'protocol');
@@ -24,6 +24,7 @@ export function showException(c: Ctx, e: BoundsSignal): void {
     const text = 'Expert Info (Error/Malformed): Malformed Packet (Exception occurred)';
     const ex = generated(fields, '_ws.expert', text, text, 0, 0).children;
     expertDetails(ex, '_ws.malformed.expert', 'Malformed Packet (Exception occurred)', 0x00800000, 'Error', 0x07000000, 'Malformed');
+    malformedMark(fields);
     c.addExpert('error', 'malformed', 'Malformed Packet (Exception occurred)', '_ws.malformed.expert');
     c.malformed = true;
   } else {

@@ -28,6 +28,7 @@ const GROUP: Record<ExpertGroup, [number, string]> = {
   protocol: [0x09000000, 'Protocol'],
   security: [0x0a000000, 'Security'],
   comment: [0x0b000000, 'Comment'],
+  deprecated: [0x0e000000, 'Deprecated'],
 };
 
 /** Declares an expert field (Wireshark's ei_register_info): an FT_NONE item tshark prints as "1". */
@@ -43,13 +44,25 @@ export function defineExpert(name: string, label: string): string {
  */
 export function expert(c: Ctx, under: Field[], offset: number, severity: ExpertSeverity, group: ExpertGroup, message: string, field: string, hiddenItem = false): void {
   c.addExpert(severity, group, message, field);
-  if (unwantedUnder('_ws.expert') && unwanted(field)) return;
+  if (unwantedUnder('_ws.expert') && unwanted(field)) {
+    if (group === 'malformed') malformedMark(under);
+    return;
+  }
   const [sv, sn] = SEVERITY[severity];
   const [gv, gn] = GROUP[group];
   const text = `Expert Info (${sn}/${gn}): ${message}`;
   const item = generated(under, '_ws.expert', text, text, offset);
   if (hiddenItem) hide(item);
   expertDetails(item.children, field, message, sv, sn, gv, gn, offset);
+  if (group === 'malformed') malformedMark(under);
+}
+
+/**
+ * Wireshark's expert_create_tree: after an expert item of the Malformed group, a hidden "_ws.malformed"
+ * item (so the filter `_ws.malformed` finds every frame with one; tshark -T fields prints its name).
+ */
+export function malformedMark(under: Field[]): void {
+  hidden(under, '_ws.malformed', null, 'Malformed Packet', 0);
 }
 
 /**

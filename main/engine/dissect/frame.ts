@@ -10,6 +10,10 @@ import { expert, defineExpert, expertDetails } from './expert';
 const LEN_LT_CAPLEN = defineExpert('frame.len_lt_caplen', 'Frame length is less than captured length');
 const TIME_INVALID = defineExpert('frame.time_invalid', 'Arrival Time: Fractional second out of range (0-1000000000)');
 
+// Protocol items: tshark -T fields prints their labels (fields/occurrences.ts).
+defineField('frame', 'Frame', 'protocol');
+defineField('pkt_comment', 'Packet comments', 'protocol');
+
 const F = {
   comment: defineField('frame.comment', 'Comment', 'string'),
   commentExpert: defineField('frame.comment.expert', 'Formatted comment', 'none'),
@@ -52,7 +56,8 @@ const PACKET_FLAGS: ReadonlyArray<[string, string, number, (v: number) => string
   ['preamble_error', 'Preamble error', 0x40000000, setOrNot],
   ['symbol_error', 'Symbol error', 0x80000000, setOrNot],
 ];
-for (const [name, label] of PACKET_FLAGS) defineField(`frame.packet_flags_${name}`, label, 'uint');
+// Direction is BASE_HEX in a 32-bit field: tshark -T fields prints it as 0x00000001.
+for (const [name, label] of PACKET_FLAGS) defineField(`frame.packet_flags_${name}`, label, name === 'direction' ? 'hex' : 'uint', name === 'direction' ? { digits: 8 } : {});
 
 function setOrNot(v: number): string {
   return v ? 'Set' : 'Not set';
@@ -62,9 +67,9 @@ function setOrNot(v: number): string {
 function packetFlags(t: Field[], flags: number): void {
   const item = leaf(t, F.packetFlags.name, hex(flags, 8), `Packet flags: ${hex(flags, 8)}`, 0, 0);
   for (const [name, label, mask, shown] of PACKET_FLAGS) {
-    const shift = Math.log2(mask & -mask);
+    const shift = Math.log2((mask & -mask) >>> 0); // >>> 0: bit 31's mask is negative as an int32
     const v = ((flags & mask) >>> 0) / 2 ** shift;
-    leaf(item.children, `frame.packet_flags_${name}`, v, bitsDisplay(flags, mask, 32, label, shown(v)), 0, 0);
+    leaf(item.children, `frame.packet_flags_${name}`, name === 'direction' ? hex(v, 8) : v, bitsDisplay(flags, mask, 32, label, shown(v)), 0, 0);
   }
 }
 
@@ -190,7 +195,8 @@ export function dissectFrameLayer(c: Ctx): Field {
     c.protos.pop(); // not part of frame.protocols
     for (const text of raw.comments) {
       const item = field(h.fields, F.comment.name, text, text);
-      const ex = derived(item.children, '_ws.expert', null, `Expert Info (Comment/Comment): ${text}`);
+      const label = `Expert Info (Comment/Comment): ${text}`;
+      const ex = derived(item.children, '_ws.expert', label, label);
       expertDetails(ex.children, F.commentExpert.name, text, 0x00100000, 'Comment', 0x0b000000, 'Comment');
       // Wireshark's "Comment" severity sits below chat; our scale ends at chat.
       c.addExpert('chat', 'comment', text, F.commentExpert.name);

@@ -43,7 +43,7 @@ export function checksumItems(c: Ctx, tree: Field[], prefix: string, off: number
   const without = onesSum(c.d, off, msgEnd, partial + 0xffff - sum);
   const should = (~without) & 0xffff;
   const item = leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} incorrect, should be ${hex(should, 4)}`, off + 2, 2);
-  expert(c, item.children, off + 2, 'warning', 'checksum', `Bad checksum [should be ${hex(should, 4)}]`, `${prefix}.checksum_bad`);
+  expert(c, item.children, off + 2, 'warning', 'checksum', `Bad checksum [should be ${hex(should, 4)}]`, prefix === 'icmpv6' ? 'icmpv6.checksum_bad.expert' : 'icmp.checksum_bad');
   generated(tree, `${prefix}.checksum.status`, 0, 'Checksum Status: Bad', off + 2, 0);
 }
 
@@ -54,18 +54,27 @@ export function echoRequest(c: Ctx, proto: string, id: number, seq: number): voi
   st.echoRequests.set(`${proto}|${c.netSrc}|${c.netDst}|${id}|${seq}`, { frame: c.number, sec: c.raw.tsSec, nsec: c.raw.tsNsec });
 }
 
-/** The request an echo reply answers: its frame and the response time in ms ("0.014"), or null. */
-export function echoReply(c: Ctx, proto: string, id: number, seq: number): { frame: number; ms: string } | null {
+/**
+ * The request an echo reply answers: its frame, the response time in ms as the tree shows it ("0.014") and
+ * as tshark -T fields prints the double (%.15g: "0.014", "1.000123"), or null.
+ */
+export function echoReply(c: Ctx, proto: string, id: number, seq: number): { frame: number; ms: string; value: number } | null {
   if (!c.colWritable) return null;
   let ms = '';
+  let msValue = 0;
   const frame = c.recall(() => {
     const req = dissectState(c.session).echoRequests.get(`${proto}|${c.netDst}|${c.netSrc}|${id}|${seq}`);
     if (!req || req.frame >= c.number) return 0;
-    ms = (((c.raw.tsSec - req.sec) * 1e9 + (c.raw.tsNsec - req.nsec)) / 1e6).toFixed(3);
+    // Wireshark's nstime_to_msec: seconds × 1000 + nanoseconds / 10^6, a double.
+    let s = c.raw.tsSec - req.sec, ns = c.raw.tsNsec - req.nsec;
+    if (ns < 0 && s > 0) { s--; ns += 1e9; }
+    msValue = Number((s * 1000 + ns / 1e6).toPrecision(15));
+    ms = msValue.toFixed(3);
     return req.frame;
   });
   if (!frame) return null;
-  return { frame, ms: c.recall(() => ms) };
+  const shown = c.recall(() => ms);
+  return { frame, ms: shown, value: c.recall(() => msValue) };
 }
 
 /**

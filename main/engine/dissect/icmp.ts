@@ -81,7 +81,7 @@ export function dissectIcmp(c: Ctx, off: number, end: number): void {
         const r = echoReply(c, 'icmp', id, seq);
         if (r) {
           generated(t, F.respTo.name, r.frame, `Request frame: ${r.frame}`, off, 0);
-          generated(t, F.respTime.name, r.ms, `Response time: ${r.ms} ms`, off, 0);
+          generated(t, F.respTime.name, r.value, `Response time: ${r.ms} ms`, off, 0);
           info += ` (request in ${r.frame})`;
         }
       }

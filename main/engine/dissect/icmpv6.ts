@@ -26,7 +26,7 @@ const F = {
 defineField('icmpv6', 'Internet Control Message Protocol v6', 'protocol');
 defineField('icmpv6.checksum', 'Checksum', 'hex', { digits: 4 });
 defineField('icmpv6.checksum.status', 'Checksum Status', 'uint');
-defineExpert('icmpv6.checksum_bad', 'Bad checksum');
+defineExpert('icmpv6.checksum_bad.expert', 'Bad checksum');
 
 const TYPES: Record<number, string> = {
   1: 'Destination Unreachable', 2: 'Packet Too Big', 3: 'Time Exceeded', 4: 'Parameter Problem',
@@ -84,7 +84,7 @@ export function dissectIcmpv6(c: Ctx, off: number, end: number): void {
       const r = echoReply(c, 'icmpv6', id, seq);
       if (r) {
         generated(t, F.respTo.name, r.frame, `Response To: ${r.frame}`, off, 0);
-        generated(t, F.respTime.name, r.ms, `Response Time: ${r.ms} ms`, off, 0);
+        generated(t, F.respTime.name, r.value, `Response Time: ${r.ms} ms`, off, 0);
         info += ` (request in ${r.frame})`;
       }
     }

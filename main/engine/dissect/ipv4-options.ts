@@ -2,8 +2,9 @@
 // length and pointer; an End of Options List stops the walk, as in Wireshark.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay, leaf } from '../fields/tree';
-import { ipv4 } from '../fields/format';
+import { bitsDisplay, generated, hidden, leaf, unwanted } from '../fields/tree';
+import { QS_RATES } from './tcp-options';
+import { hex, ipv4 } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
 
@@ -16,10 +17,19 @@ const F = {
   ptr: defineField('ip.opt.ptr', 'Pointer', 'uint'),
   rt: defineField('ip.rec_rt', 'Recorded Route', 'ipv4'),
   emptyRt: defineField('ip.empty_rt', 'Empty Route', 'ipv4'),
+  curRt: defineField('ip.cur_rt', 'Current Route', 'ipv4'),
+  srcRt: defineField('ip.src_rt', 'Source Route', 'ipv4'),
+  qsFunc: defineField('ip.opt.qs_func', 'Function', 'uint'),
+  qsRate: defineField('ip.opt.qs_rate', 'Rate', 'uint'),
+  qsTtl: defineField('ip.opt.qs_ttl', 'QS TTL', 'uint'),
+  qsTtlDiff: defineField('ip.opt.qs_ttl_diff', 'TTL Diff', 'uint'),
+  qsUnused: defineField('ip.opt.qs_unused', 'Not Used', 'uint'),
+  qsNonce: defineField('ip.opt.qs_nonce', 'QS Nonce', 'hex', { digits: 8 }),
+  qsReserved: defineField('ip.opt.qs_reserved', 'Reserved', 'hex', { digits: 8 }),
   ts: defineField('ip.opt.time_stamp', 'Time stamp', 'uint'),
   ra: defineField('ip.opt.ra', 'Router Alert', 'uint'),
   overflow: defineField('ip.opt.overflow', 'Overflow', 'uint'),
-  flag: defineField('ip.opt.flag', 'Flag', 'uint'),
+  flag: defineField('ip.opt.flag', 'Flag', 'hex', { digits: 2 }),
 };
 const BAD_OPT_LEN = defineExpert('ip.opt.len.invalid', 'Invalid length for option');
 
@@ -37,8 +47,31 @@ const TS_FLAGS: Record<number, string> = { 0: 'Time stamps only', 1: 'Time stamp
 const CLASSES = ['Control', 'Reserved for future use', 'Debugging and measurement', 'Reserved for future use'];
 
 
-/** Returns false when an option's length is impossible (Wireshark then stops dissecting the packet). */
-export function dissectIpv4Options(c: Ctx, tree: Field[], off: number, len: number): boolean {
+/**
+ * Where the final destination of a source route not yet followed to its end sits (the last address of
+ * the first LSRR/SSRR whose pointer is inside it), or -1: the options in [off, off+len) walked as Wireshark does.
+ */
+export function sourceRouteFinal(d: Uint8Array, off: number, len: number): number {
+  const end = off + len;
+  let p = off;
+  while (p < end) {
+    const type = d[p];
+    if (type === 0) return -1;
+    if (type === 1) { p++; continue; }
+    if (p + 1 >= end) return -1;
+    const optLen = d[p + 1];
+    if (optLen < 2 || p + optLen > end) return -1;
+    if ((type === 131 || type === 137) && optLen >= 7) {
+      const ptr = d[p + 2];
+      if (ptr >= 4 && ptr + 3 <= optLen) return p + optLen - 4 - ((optLen - 3) % 4);
+    }
+    p += optLen;
+  }
+  return -1;
+}
+
+/** Returns false when an option's length is impossible (the walk stops there). `finalAt`: see sourceRouteFinal. */
+export function dissectIpv4Options(c: Ctx, tree: Field[], off: number, len: number, finalAt = -1, ttl = 0): boolean {
   const d = c.d;
   const head = leaf(tree, '', null, `Options: (${len} bytes)`, off, len);
   const names: string[] = [];
@@ -66,7 +99,7 @@ export function dissectIpv4Options(c: Ctx, tree: Field[], off: number, len: numb
     typeItem(item.children, type, numberName, p);
     if (!single) {
       leaf(item.children, F.len.name, optLen, `Length: ${optLen}`, p + 1, 1);
-      const summary = optionBody(item.children, d, type, p, optLen);
+      const summary = optionBody(item.children, d, type, p, optLen, finalAt, ttl);
       if (summary) item.display += `: ${summary}`;
       names.push(name);
     }
@@ -85,7 +118,7 @@ function typeItem(tree: Field[], type: number, numberName: string, p: number): v
 }
 
 /** The body of the options students meet (route records, timestamps, router alert); returns what the option's title adds, if anything. */
-function optionBody(tree: Field[], d: Uint8Array, type: number, p: number, optLen: number): string {
+function optionBody(tree: Field[], d: Uint8Array, type: number, p: number, optLen: number, finalAt: number, ttl: number): string {
   const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
   if (type === 7 || type === 131 || type === 137) {
     if (optLen < 3) return '';
@@ -94,15 +127,43 @@ function optionBody(tree: Field[], d: Uint8Array, type: number, p: number, optLe
     for (let q = 3; q + 4 <= optLen; q += 4) {
       const a = ipv4(d, p + q);
       const recorded = q + 1 < ptr;
-      leaf(tree, recorded ? F.rt.name : F.emptyRt.name, a, `${recorded ? 'Recorded Route' : 'Empty Route'}: ${a}${q + 1 === ptr ? ' <- (next)' : ''}`, p + q, 4);
+      if (p + q === finalAt) {
+        // The source route's last address: the packet's destination (ip.dst), as Wireshark shows it.
+        leaf(tree, 'ip.dst', a, `Destination Address: ${a}`, p + q, 4);
+        if (!unwanted('ip.addr')) hidden(tree, 'ip.addr', a, `Source or Destination Address: ${a}`, p + q, 4);
+      } else if (!recorded && finalAt >= 0 && type !== 7) {
+        leaf(tree, F.srcRt.name, a, `Source Route: ${a}${q + 1 === ptr ? ' <- (next)' : ''}`, p + q, 4);
+      } else {
+        leaf(tree, recorded ? F.rt.name : F.emptyRt.name, a, `${recorded ? 'Recorded Route' : 'Empty Route'}: ${a}${q + 1 === ptr ? ' <- (next)' : ''}`, p + q, 4);
+      }
     }
+  } else if (type === 25 && optLen === 8) {
+    // RFC 4782 Quick-Start: function and rate, then the TTL (a request) and a 30-bit nonce.
+    const func = d[p + 2] >> 4, rate = d[p + 2] & 0x0f;
+    const funcName = func === 0 ? 'Rate request' : func === 8 ? 'Rate report' : 'Unknown';
+    leaf(tree, F.qsFunc.name, func, bitsDisplay(d[p + 2], 0xf0, 8, 'Function', `${funcName} (${func})`), p + 2, 1);
+    leaf(tree, F.qsRate.name, rate, bitsDisplay(d[p + 2], 0x0f, 8, 'Rate', `${QS_RATES[rate]} (${rate})`), p + 2, 1);
+    let summary = `${funcName} (${func}), ${QS_RATES[rate]}`;
+    if (func === 0) {
+      const qsTtl = d[p + 3];
+      const diff = (ttl - qsTtl) & 0xff;
+      leaf(tree, F.qsTtl.name, qsTtl, `QS TTL: ${qsTtl}`, p + 3, 1);
+      generated(tree, F.qsTtlDiff.name, diff, `TTL Diff: ${diff}`, p + 3, 1);
+      summary += `, QS TTL ${qsTtl}, QS TTL diff ${diff}`;
+    } else {
+      leaf(tree, F.qsUnused.name, d[p + 3], `Not Used: ${d[p + 3]}`, p + 3, 1);
+    }
+    const w = dv.getUint32(p + 4);
+    leaf(tree, F.qsNonce.name, hex(w >>> 2, 8), bitsDisplay(w, 0xfffffffc, 32, 'QS Nonce', hex(w >>> 2, 8)), p + 4, 4);
+    leaf(tree, F.qsReserved.name, hex(w & 3, 8), bitsDisplay(w, 0x3, 32, 'Reserved', `0x${(w & 3).toString(16)}`), p + 4, 4);
+    return summary;
   } else if (type === 68) {
     if (optLen < 4) return '';
     leaf(tree, F.ptr.name, d[p + 2], `Pointer: ${d[p + 2]}`, p + 2, 1);
     const of = d[p + 3];
     leaf(tree, F.overflow.name, of >> 4, bitsDisplay(of, 0xf0, 8, 'Overflow', String(of >> 4)), p + 3, 1);
     const flag = of & 0x0f;
-    leaf(tree, F.flag.name, flag, bitsDisplay(of, 0x0f, 8, 'Flag', `${TS_FLAGS[flag] ?? 'Unknown'} (0x${flag.toString(16)})`), p + 3, 1);
+    leaf(tree, F.flag.name, hex(flag, 2), bitsDisplay(of, 0x0f, 8, 'Flag', `${TS_FLAGS[flag] ?? 'Unknown'} (0x${flag.toString(16)})`), p + 3, 1);
     for (let q = 4; q + 4 <= optLen; q += 4) {
       const ts = dv.getUint32(p + q);
       leaf(tree, F.ts.name, ts, `Time stamp: ${ts}`, p + q, 4);

@@ -1,13 +1,13 @@
 // IPv4 (RFC 791) as Wireshark's "ip" dissector shows it: header fields, options, fragments marked
 // (not reassembled), then the payload by protocol number.
 import { defineField } from '../fields/registry';
-import { bitsDisplay, generated, leaf } from '../fields/tree';
+import { bitsDisplay, generated, hidden, leaf, unwanted } from '../fields/tree';
 import { hex, ipv4 } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
 import { dissectIpPayload, ipProtoName } from './ip-proto';
 import { dsfieldItem } from './dscp';
-import { dissectIpv4Options } from './ipv4-options';
+import { dissectIpv4Options, sourceRouteFinal } from './ipv4-options';
 import { dissectData } from './payload';
 import { dissectIpv6 } from './ipv6';
 import { fragmentTree, reassemble } from './fragments';
@@ -114,11 +114,23 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   c.need(off + 12, 4, end);
   const src = ipv4(d, off + 12);
   leaf(t, F.src.name, src, `Source Address: ${src}`, off + 12, 4);
+  // Wireshark adds hidden ip.addr items after each address: tshark -e ip.addr prints both.
+  if (!unwanted('ip.addr')) hidden(t, 'ip.addr', src, `Source or Destination Address: ${src}`, off + 12, 4);
   // The title grows as Wireshark's does: a header cut before the destination still names the source.
   if (!c.lean) h.title = `Internet Protocol Version 4, Src: ${src}`;
+  // So does the Source column (the Destination column keeps the link layer's until the destination is read).
+  c.setAddresses(src, c.dst);
   c.need(off + 16, 4, end);
-  const dst = ipv4(d, off + 16);
-  leaf(t, F.dst.name, dst, `Destination Address: ${dst}`, off + 16, 4);
+  // A source route not yet followed to its end (LSRR, SSRR): the header's destination is only the current
+  // hop ("Current Route"); the packet's destination is the route's last address, shown inside the option.
+  const finalAt = hlen > 20 && c.avail(off + 20, end) >= hlen - 20 ? sourceRouteFinal(d, off + 20, hlen - 20) : -1;
+  const hop = ipv4(d, off + 16);
+  const dst = finalAt >= 0 ? ipv4(d, finalAt) : hop;
+  if (finalAt >= 0) leaf(t, 'ip.cur_rt', hop, `Current Route: ${hop}`, off + 16, 4);
+  else {
+    leaf(t, F.dst.name, dst, `Destination Address: ${dst}`, off + 16, 4);
+    if (!unwanted('ip.addr')) hidden(t, 'ip.addr', dst, `Source or Destination Address: ${dst}`, off + 16, 4);
+  }
   // Wireshark notes a TTL other than the expected one to the Local Network Control Block (224.0.0.0/24,
   // RFC 3171: 1, but 255 for VRRP, GLBP and mDNS), and a TTL below 5 (0 included) to a unicast
   // address (traceroute probes, the TTL-1 packets ICMP "time exceeded" quotes); PIM and OSPF use small
@@ -129,12 +141,12 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   } else if (ttl < 5 && (d[off + 16] & 0xf0) !== 0xe0 && proto !== 103 && proto !== 89) {
     expert(c, ttlItem.children, off + 8, 'note', 'sequence', `"Time To Live" only ${ttl}`, TTL_SMALL);
   }
-  if (!c.lean) h.title += `, Dst: ${dst}`;
+  if (!c.lean) h.title += finalAt >= 0 ? `, Dst: ${dst}, Via: ${hop}` : `, Dst: ${dst}`;
   c.setAddresses(src, dst);
   if (hlen > 20) {
     c.need(off + 20, hlen - 20, end);
-    // A broken option ends the dissection of this packet (no payload), as in Wireshark.
-    if (!dissectIpv4Options(c, t, off + 20, hlen - 20)) return;
+    // A broken option ends the option walk only: the payload is dissected (Wireshark's dissect_ipopt returns).
+    dissectIpv4Options(c, t, off + 20, hlen - 20, finalAt, ttl);
   }
 
   // The datagram ends where its total length says (the rest is link-layer trailer); a length
@@ -167,6 +179,8 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
     dissectData(c, payload, pduEnd);
     return;
   }
+  // A datagram that is all header carries nothing to hand on (Wireshark calls no transport dissector).
+  if (totalLen === hlen) return;
   dissectIpPayload(c, proto, payload, pduEnd);
 }
 

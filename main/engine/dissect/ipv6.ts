@@ -3,7 +3,7 @@
 // in the tree), then the payload.
 // Fragments are marked, not reassembled.
 import { defineField } from '../fields/registry';
-import { bitsDisplay, generated, hidden, leaf } from '../fields/tree';
+import { bitsDisplay, generated, hidden, leaf, unwanted } from '../fields/tree';
 import { hex, ipv6, bytesHex } from '../fields/format';
 import type { Field } from '../types';
 import type { Ctx } from './context';
@@ -13,6 +13,12 @@ import { dissectData } from './payload';
 import { expert, defineExpert } from './expert';
 import { fragmentTree, reassemble } from './fragments';
 import { dissectState } from './state';
+
+// Protocol items: tshark -T fields prints their labels (fields/occurrences.ts).
+defineField('ipv6.hopopts', 'IPv6 Hop-by-Hop Option', 'protocol');
+defineField('ipv6.routing', 'Routing Header for IPv6', 'protocol');
+defineField('ipv6.fraghdr', 'Fragment Header for IPv6', 'protocol');
+defineField('ipv6.dstopts', 'Destination Options for IPv6', 'protocol');
 
 const F = {
   version: defineField('ipv6.version', 'Version', 'uint'),
@@ -33,6 +39,13 @@ const F = {
   ra: defineField('ipv6.opt.router_alert', 'Router Alert', 'uint'),
   rtType: defineField('ipv6.routing.type', 'Type', 'uint'),
   rtSegleft: defineField('ipv6.routing.segleft', 'Segments Left', 'uint'),
+  srhLastEntry: defineField('ipv6.routing.srh.last_entry', 'Last Entry', 'uint'),
+  srhFlags: defineField('ipv6.routing.srh.flags', 'Flags', 'hex', { digits: 2 }),
+  srhTag: defineField('ipv6.routing.srh.tag', 'Tag', 'bytes'),
+  srhAddr: defineField('ipv6.routing.srh.addr', 'Address', 'ipv6'),
+  rt0Reserved: defineField('ipv6.routing.src.reserved', 'Reserved', 'bytes'),
+  rt0Addr: defineField('ipv6.routing.src.addr', 'Address', 'ipv6'),
+  homeAddress: defineField('ipv6.opt.mipv6.home_address', 'MIPv6 Home Address', 'ipv6'),
   fragReserved: defineField('ipv6.fraghdr.reserved_octet', 'Reserved octet', 'hex', { digits: 2 }),
   fragOffset: defineField('ipv6.fraghdr.offset', 'Offset', 'uint'),
   fragReservedBits: defineField('ipv6.fraghdr.reserved_bits', 'Reserved bits', 'uint'),
@@ -41,8 +54,9 @@ const F = {
 };
 defineField('ipv6', 'Internet Protocol Version 6', 'protocol');
 defineField('ipv6.addr', 'Source or Destination Address', 'ipv6');
-const HDR40 = defineExpert('ipv6.bogus_ipv6_length', 'IPv6 header must be exactly 40 bytes');
-const PLEN = defineExpert('ipv6.bogus_payload_length', 'IPv6 payload length exceeds framing length');
+const HDR40 = defineExpert('ipv6.invalid_header', 'IPv6 header must be exactly 40 bytes');
+const RT_DEPRECATED = defineExpert('ipv6.routing.deprecated', 'Routing header type is deprecated');
+const PLEN = defineExpert('ipv6.plen_exceeds_framing', 'IPv6 payload length exceeds framing length');
 
 /** Extension headers: protocol filter name, title, the name ipv6.nxt gives them, and the short name an exception names. */
 const EXT: Record<number, [string, string, string, string]> = {
@@ -53,6 +67,8 @@ const EXT: Record<number, [string, string, string, string]> = {
 };
 for (const [name] of Object.values(EXT)) {
   defineField(`${name}.nxt`, 'Next Header', 'uint');
+  // The fragment header has a fixed size: no length fields (Wireshark registers none).
+  if (name === 'ipv6.fraghdr') continue;
   defineField(`${name}.len`, 'Length', 'uint');
   defineField(`${name}.len_oct`, 'Length', 'uint');
 }
@@ -97,9 +113,12 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
   c.need(off + 8, 16, end);
   const src = ipv6(d, off + 8);
   leaf(t, F.src.name, src, `Source Address: ${src}`, off + 8, 16);
+  // Wireshark adds hidden ipv6.addr items after each address: tshark -e ipv6.addr prints both.
+  if (!unwanted('ipv6.addr')) hidden(t, 'ipv6.addr', src, `Source or Destination Address: ${src}`, off + 8, 16);
   c.need(off + 24, 16, end);
   const dst = ipv6(d, off + 24);
   leaf(t, F.dst.name, dst, `Destination Address: ${dst}`, off + 24, 16);
+  if (!unwanted('ipv6.addr')) hidden(t, 'ipv6.addr', dst, `Source or Destination Address: ${dst}`, off + 24, 16);
   h.title = `Internet Protocol Version 6, Src: ${src}, Dst: ${dst}`;
   c.setAddresses(src, dst);
   // A payload length of 0 means a jumbogram (RFC 2675): the frame's end bounds it.
@@ -151,6 +170,36 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
   dissectIpPayload(c, nxt, p, pduEnd);
 }
 
+/**
+ * The addresses of a type 0 (deprecated) or segment routing (4) header, as Wireshark lists them. While
+ * segments are left, the packet's destination is the route's final one: the Destination column shows it.
+ */
+function routeAddresses(c: Ctx, t: Field[], rt: number, segLeft: number, p: number, len: number, end: number): void {
+  const d = c.d;
+  c.need(p + 4, 4, end);
+  if (rt === 4) {
+    leaf(t, F.srhLastEntry.name, d[p + 4], `Last Entry: ${d[p + 4]}`, p + 4, 1);
+    leaf(t, F.srhFlags.name, hex(d[p + 5], 2), `Flags: ${hex(d[p + 5], 2)}`, p + 5, 1);
+    const tag = bytesHex(d, p + 6, 2);
+    leaf(t, F.srhTag.name, tag, `Tag: ${tag}`, p + 6, 2);
+  } else {
+    const r = bytesHex(d, p + 4, 4);
+    leaf(t, F.rt0Reserved.name, r, `Reserved: ${r}`, p + 4, 4);
+  }
+  let final = '';
+  // Segment routing lists the final segment first (Address[0]); type 0 numbers its addresses from 1, the final one last.
+  for (let i = rt === 4 ? 0 : 1, q = p + 8; q + 16 <= p + len; i++, q += 16) {
+    c.need(q, 16, end);
+    const a = ipv6(d, q);
+    leaf(t, rt === 4 ? F.srhAddr.name : F.rt0Addr.name, a, `Address[${i}]: ${a}`, q, 16);
+    if (rt === 0 || i === 0) final = a;
+  }
+  if (segLeft > 0 && final) {
+    c.setAddresses(c.src, final);
+    if (c.colWritable) c.netDst = final;
+  }
+}
+
 /** Hop-by-hop, destination options or routing header at `p`, a subtree of the IPv6 header's; returns its length in bytes. */
 function optionsOrRouting(c: Ctx, under: Field[], type: number, p: number, end: number): number {
   const [proto, title, , short] = EXT[type];
@@ -167,8 +216,11 @@ function optionsOrRouting(c: Ctx, under: Field[], type: number, p: number, end: 
     c.need(p + 2, 2, end);
     const rt = d[p + 2];
     h.title = `${title} (${ROUTING[rt] ?? 'Unknown'})`;
-    leaf(t, F.rtType.name, rt, `Type: ${ROUTING[rt] ?? 'Unknown'} (${rt})`, p + 2, 1);
-    leaf(t, F.rtSegleft.name, d[p + 3], `Segments Left: ${d[p + 3]}`, p + 3, 1);
+    const ti = leaf(t, F.rtType.name, rt, `Type: ${ROUTING[rt] ?? 'Unknown'} (${rt})`, p + 2, 1);
+    if (rt === 0) expert(c, ti.children, p + 2, 'note', 'deprecated', 'Routing header type is deprecated', RT_DEPRECATED);
+    const segLeft = d[p + 3];
+    leaf(t, F.rtSegleft.name, segLeft, `Segments Left: ${segLeft}`, p + 3, 1);
+    if (rt === 0 || rt === 4) routeAddresses(c, t, rt, segLeft, p, len, end);
     c.need(p, len, end);
     return len;
   }
@@ -178,22 +230,30 @@ function optionsOrRouting(c: Ctx, under: Field[], type: number, p: number, end: 
     c.need(q, 1, end);
     const ot = d[q];
     if (ot === 0) {
-      const o = leaf(t, F.opt.name, null, 'Pad1', q, 1);
+      // ipv6.opt and ipv6.opt.pad1 are FT_NONE: tshark -T fields prints 1.
+      const o = leaf(t, F.opt.name, 1, 'Pad1', q, 1);
       leaf(o.children, F.optType.name, hex(ot, 2), 'Type: Pad1 (0x00)', q, 1);
-      leaf(o.children, F.pad1.name, null, 'Pad1', q, 1);
+      leaf(o.children, F.pad1.name, 1, 'Pad1', q, 1);
       q++;
       continue;
     }
     const name = OPTIONS[ot];
     c.need(q + 1, 1, end);
     const ol = d[q + 1];
-    const o = leaf(t, F.opt.name, null, name ?? `Unknown IPv6 Option (${ot})`, q, 2 + ol);
+    const o = leaf(t, F.opt.name, 1, name ?? `Unknown IPv6 Option (${ot})`, q, 2 + ol);
     optionType(o.children, ot, name ?? 'Unknown', q);
     leaf(o.children, F.optLen.name, ol, `Length: ${ol}`, q + 1, 1);
     c.need(q + 2, ol, Math.min(end, p + len));
     if (ot === 1) {
-      const bytes = ol ? bytesHex(d, q + 2, ol) : '';
-      leaf(o.children, F.padn.name, bytes, `PadN: ${bytes || '<none>'}`, q + 2, ol);
+      // Empty padding: tshark prints "<none>" for the value as in the label.
+      const bytes = ol ? bytesHex(d, q + 2, ol) : '<none>';
+      leaf(o.children, F.padn.name, bytes, `PadN: ${bytes}`, q + 2, ol);
+    } else if (ot === 0xc9 && ol === 16) {
+      // Mobile IPv6 home address (RFC 6275): the packet's real source, as the Source column shows it.
+      const home = ipv6(d, q + 2);
+      leaf(o.children, F.homeAddress.name, home, `MIPv6 Home Address: ${home}`, q + 2, 16);
+      c.setAddresses(home, c.dst);
+      if (c.colWritable) c.netSrc = home;
     } else if (ot === 5 && ol === 2) {
       const ra = (d[q + 2] << 8) | d[q + 3];
       leaf(o.children, F.ra.name, ra, `Router Alert: ${ra === 0 ? 'MLD' : ra === 1 ? 'RSVP' : ra === 2 ? 'Active Networks' : 'Unknown'} (${ra})`, q + 2, 2);

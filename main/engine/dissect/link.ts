@@ -11,6 +11,11 @@ import { dissectIpv4 } from './ipv4';
 import { dissectIpv6 } from './ipv6';
 import { dissectData } from './payload';
 
+// Protocol items: tshark -T fields prints their labels (fields/occurrences.ts).
+defineField('sll', 'Linux cooked-mode capture', 'protocol');
+defineField('null', 'Null/Loopback', 'protocol');
+defineField('raw', 'Raw packet data', 'protocol');
+
 const F = {
   pkttype: defineField('sll.pkttype', 'Packet type', 'uint'),
   hatype: defineField('sll.hatype', 'Link-layer address type', 'uint'),

@@ -42,6 +42,8 @@ interface Piece {
   at: number;
   len: number;
   data: Uint8Array;
+  /** Relative sequence number of its first byte (first pass only: a gap is recorded on the tape). */
+  seq: number;
 }
 
 /** A PDU that spans segments (Wireshark's tcp_multisegment_pdu), by relative sequence numbers. */
@@ -101,8 +103,11 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
       let nxtpdu = nxtpdu0;
       if (entire) nxtpdu = nxtseq;
       if (nxtpdu < nxtseq && nxtpdu >= seq && len > 0) another = nxtpdu - seq;
-      const complete = untilFin ? s.fin : entire || nxtseq >= nxtpdu0;
-      const own: Piece = { frame: c.number, at: c.source === 0 ? offset : -1, len, data: c.d.subarray(offset, offset + len) };
+      // A segment past a hole in the PDU (data before it not seen yet): Wireshark adds it to the PDU but the
+      // PDU is not whole, so nothing is dissected, even when the segment reaches the PDU's end.
+      const gap = c.recall(() => (live && seq > contiguousEnd(live) ? 1 : 0)) === 1;
+      const complete = !gap && (untilFin ? s.fin : entire || nxtseq >= nxtpdu0);
+      const own: Piece = { frame: c.number, at: c.source === 0 ? offset : -1, len, data: c.d.subarray(offset, offset + len), seq };
       if (!complete) {
         if (live && !c.replay) addPiece(live, own);
       } else {
@@ -165,7 +170,7 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
         : request.len === UNTIL_FIN
           ? { seq: desegSeq, nxtpdu: nxtseq + FAR, entire: false, untilFin: true, pieces: [] }
           : { seq: desegSeq, nxtpdu: nxtseq + request.len, entire: false, untilFin: false, pieces: [] };
-      addPiece(msp, { frame: c.number, at: c.source === 0 ? desegOffset : -1, len: end - desegOffset, data: c.d.subarray(desegOffset, end) });
+      addPiece(msp, { frame: c.number, at: c.source === 0 ? desegOffset : -1, len: end - desegOffset, data: c.d.subarray(desegOffset, end), seq: desegSeq });
       table.set(key, msp);
     }
     if (!called || request) finish(c, tcpTree, request, desegOffset, end, writableProtocol);
@@ -218,9 +223,19 @@ function earlierPieces(c: Ctx, live: Msp | undefined): Piece[] {
     else if (at >= 0) data = c.session.replay!.bytesOf(frame).subarray(at, at + len);
     else data = Uint8Array.from(c.recall<string>(() => ''), (ch) => ch.charCodeAt(0));
     if (!c.replay && at < 0) c.recall(() => String.fromCharCode.apply(null, Array.from(data)));
-    out.push({ frame, at, len, data });
+    out.push({ frame, at, len, data, seq: p?.seq ?? 0 });
   }
   return out;
+}
+
+/** Where the PDU's bytes seen so far stop being contiguous from its start (relative sequence number). */
+function contiguousEnd(msp: Msp): number {
+  let e = msp.seq;
+  for (const p of [...msp.pieces].sort((a, b) => a.seq - b.seq)) {
+    if (p.seq > e) break;
+    if (p.seq + p.len > e) e = p.seq + p.len;
+  }
+  return e;
 }
 
 function concat(pieces: Piece[]): Uint8Array {

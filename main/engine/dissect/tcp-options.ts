@@ -42,6 +42,13 @@ const F = {
   experimental: defineField('tcp.options.experimental', 'Experimental', 'bytes'),
   exid: defineField('tcp.options.experimental.exid', 'Experiment Identifier', 'hex', { digits: 4 }),
   expData: defineField('tcp.options.experimental.data', 'Data', 'bytes'),
+  ao: defineField('tcp.options.ao', 'TCP Option - TCP AO', 'bytes'),
+  aoKeyId: defineField('tcp.options.ao.keyid', 'AO KeyID', 'uint'),
+  aoRNextKeyId: defineField('tcp.options.ao.rnextkeyid', 'AO RNextKeyID', 'uint'),
+  aoMac: defineField('tcp.options.ao.mac', 'AO MAC', 'bytes'),
+  qs: defineField('tcp.options.qs', 'TCP Option - Quick-Start', 'bytes'),
+  qsRate: defineField('tcp.options.qs.rate', 'QS Rate', 'uint'),
+  qsTtlDiff: defineField('tcp.options.qs.ttl_diff', 'QS Rate', 'uint'),
   unknown: defineField('tcp.options.unknown', 'Unknown', 'none'),
   unknownPayload: defineField('tcp.options.unknown.payload', 'Payload', 'bytes'),
 };
@@ -67,15 +74,20 @@ const KINDS: Record<number, string> = {
   78: 'Riverbed Transparency', 253: 'RFC3692-style Experiment 1', 254: 'RFC3692-style Experiment 2',
 };
 /** Expected lengths of the fixed-size options (Wireshark 4.0 checks these in each option's dissector). */
-const FIXED: Record<number, number> = { 2: 4, 3: 3, 4: 2, 8: 10, 19: 18, 28: 4 };
+const FIXED: Record<number, number> = { 2: 4, 3: 3, 4: 2, 8: 10, 19: 18, 27: 8, 28: 4 };
 /** Each option's name in the options summary and its subtree's title ("TCP Option - …"). */
 const NAMES: Record<number, string> = {
   0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 2: 'Maximum segment size', 3: 'Window scale', 4: 'SACK permitted', 5: 'SACK',
-  8: 'Timestamps', 19: 'TCP MD5 signature', 28: 'User Timeout', 34: 'TCP Fast Open', 253: 'Experimental', 254: 'Experimental',
+  8: 'Timestamps', 19: 'TCP MD5 signature', 27: 'Quick-Start', 28: 'User Timeout', 29: 'TCP AO', 34: 'TCP Fast Open', 253: 'Experimental',
+  254: 'Experimental',
 };
+/** RFC 4782's Quick-Start rates by the 4-bit rate request, as Wireshark 4.0 names them. */
+export const QS_RATES = ['0 bit/s', '80 kbit/s', '160 kbit/s', '320 kbit/s', '640 kbit/s', '1.28 Mbit/s', '2.56 Mbit/s', '5.12 Mbit/s',
+  '10.24 Mbit/s', '20.48 Mbit/s', '40.96 Mbit/s', '81.92 Mbit/s', '163.84 Mbit/s', '327.68 Mbit/s', '655.36 Mbit/s', '1.31072 Gbit/s'];
 /** The field of each option's subtree. */
 const OPTION_FIELDS: Record<number, string> = {
-  2: 'tcp.options.mss', 3: 'tcp.options.wscale', 4: 'tcp.options.sack_perm', 8: 'tcp.options.timestamp', 19: 'tcp.options.md5', 28: 'tcp.options.user_to',
+  2: 'tcp.options.mss', 3: 'tcp.options.wscale', 4: 'tcp.options.sack_perm', 8: 'tcp.options.timestamp', 19: 'tcp.options.md5', 27: 'tcp.options.qs',
+  28: 'tcp.options.user_to',
 };
 
 
@@ -86,7 +98,8 @@ const OPTION_FIELDS: Record<number, string> = {
  */
 export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: number, seg: TcpSegment, peerBase: number | null, pduEnd: number): void {
   const d = c.d, v = c.v;
-  const head = leaf(tree, F.options.name, bytesHex(d, off, Math.min(len, c.avail(off, pduEnd))), `Options: (${len} bytes)`, off, len);
+  // Options cut off before their first byte: Wireshark's value is missing (tshark prints "<MISSING>").
+  const head = leaf(tree, F.options.name, c.avail(off, pduEnd) > 0 ? bytesHex(d, off, Math.min(len, c.avail(off, pduEnd))) : '<MISSING>', `Options: (${len} bytes)`, off, len);
   const names: string[] = [];
   // Info notes are appended as each option is read, so a capture cut inside the options keeps them.
   const info = (s: string): void => c.appendInfo(s);
@@ -256,7 +269,7 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         const it = leaf(head.children, F.tfo.name, bytes, 'TCP Option - TCP Fast Open', p, optLen);
         kindLen(it, kind, optLen, p);
         if (optLen === 2) {
-          leaf(it.children, F.tfoRequest.name, bytes, 'Fast Open Cookie Request', p, 2);
+          leaf(it.children, F.tfoRequest.name, 1, 'Fast Open Cookie Request', p, 2); // FT_NONE: tshark prints 1
           info(' TFO=R');
         } else {
           const cookie = bytesHex(d, body, optLen - 2);
@@ -271,6 +284,28 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         const it = leaf(head.children, F.md5.name, bytes, 'TCP Option - TCP MD5 signature', p, optLen);
         kindLen(it, kind, optLen, p);
         if (optLen > 2) leaf(it.children, F.md5Digest.name, bytesHex(d, body, optLen - 2), `MD5 digest: ${bytesHex(d, body, optLen - 2)}`, body, optLen - 2);
+        break;
+      }
+      case 29: {
+        // RFC 5925 TCP-AO: KeyID, RNextKeyID, then the MAC. Wireshark notes it in Info without a space.
+        const it = leaf(head.children, F.ao.name, bytes, 'TCP Option - TCP AO', p, optLen);
+        kindLen(it, kind, optLen, p);
+        info('TCP AO');
+        if (optLen >= 4) {
+          leaf(it.children, F.aoKeyId.name, d[body], `AO KeyID: ${d[body]}`, body, 1);
+          leaf(it.children, F.aoRNextKeyId.name, d[body + 1], `AO RNextKeyID: ${d[body + 1]}`, body + 1, 1);
+          if (optLen > 4) leaf(it.children, F.aoMac.name, bytesHex(d, body + 2, optLen - 4), `AO MAC: ${bytesHex(d, body + 2, optLen - 4)}`, body + 2, optLen - 4);
+        }
+        break;
+      }
+      case 27: {
+        // RFC 4782 Quick-Start Response: the rate (low 4 bits) and the TTL difference (labelled "QS Rate" too).
+        const it = leaf(head.children, F.qs.name, bytes, 'TCP Option - Quick-Start', p, optLen);
+        kindLen(it, kind, optLen, p);
+        const rate = d[body] & 0x0f;
+        leaf(it.children, F.qsRate.name, rate, bitsDisplay(d[body], 0x0f, 8, 'QS Rate', `${QS_RATES[rate]} (${rate})`), body, 1);
+        leaf(it.children, F.qsTtlDiff.name, d[body + 1], `QS Rate: ${d[body + 1]}`, body + 1, 1);
+        info(` QSresp=${QS_RATES[rate]}`);
         break;
       }
       case 28: {

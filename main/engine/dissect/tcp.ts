@@ -5,7 +5,7 @@
 import type { Field, TcpAnalysis, TcpSegment } from '../types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, TCP_URG } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay, generated, leaf, unwanted, unwantedUnder } from '../fields/tree';
+import { bitsDisplay, generated, hidden, leaf, unwanted, unwantedUnder } from '../fields/tree';
 import { asciiText, hex } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
@@ -56,7 +56,7 @@ defineField('tcp', 'Transmission Control Protocol', 'protocol');
 defineField('tcp.port', 'Source or Destination Port', 'uint');
 const E = {
   syn: defineExpert('tcp.connection.syn', 'Connection establish request (SYN)'),
-  synack: defineExpert('tcp.connection.sack', 'Connection establish acknowledge (SYN+ACK)'),
+  synack: defineExpert('tcp.connection.synack', 'Connection establish acknowledge (SYN+ACK)'),
   tfoAck: defineExpert('tcp.analysis.tfo_ack', 'TCP SYN-ACK accepting TFO data'),
   fin: defineExpert('tcp.connection.fin', 'Connection finish (FIN)'),
   finActive: defineExpert('tcp.connection.fin_active', 'Connection finish (FIN) initiated'),
@@ -128,6 +128,11 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   c.dstPort = dport;
   leaf(t, F.srcport.name, sport, `Source Port: ${sport}`, off, 2);
   leaf(t, F.dstport.name, dport, `Destination Port: ${dport}`, off + 2, 2);
+  // Wireshark's hidden tcp.port items (both ports): tshark -e tcp.port prints them.
+  if (!unwanted('tcp.port')) {
+    hidden(t, 'tcp.port', sport, `Source or Destination Port: ${sport}`, off, 2);
+    hidden(t, 'tcp.port', dport, `Source or Destination Port: ${dport}`, off + 2, 2);
+  }
   // Collecting values only (decode --fields): the title, Info and costly texts are not made.
   const lean = c.lean;
   if (!lean) {

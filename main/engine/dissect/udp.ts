@@ -2,7 +2,7 @@
 // udp.stream (one per address/port pair, both directions, headers quoted in ICMP errors included),
 // the conversation's timestamps, the payload to DNS (by port or heuristic) or as data.
 import type { Field } from '../types';
-import { generated, leaf, unwantedUnder } from '../fields/tree';
+import { generated, hidden, leaf, unwanted, unwantedUnder } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { bytesHex, hex } from '../fields/format';
 import type { Ctx } from './context';
@@ -39,6 +39,11 @@ export function dissectUdp(c: Ctx, off: number, end: number): void {
   c.dstPort = dport;
   leaf(t, F.srcport.name, sport, `Source Port: ${sport}`, off, 2);
   leaf(t, F.dstport.name, dport, `Destination Port: ${dport}`, off + 2, 2);
+  // Wireshark's hidden udp.port items (both ports): tshark -e udp.port prints them.
+  if (!unwanted('udp.port')) {
+    hidden(t, 'udp.port', sport, `Source or Destination Port: ${sport}`, off, 2);
+    hidden(t, 'udp.port', dport, `Source or Destination Port: ${dport}`, off + 2, 2);
+  }
   h.title = `User Datagram Protocol, Src Port: ${sport}, Dst Port: ${dport}`;
   c.setInfo(`${sport} \u2192 ${dport}`);
   // Length and checksum read one by one, as Wireshark does: a header cut after the length shows it.

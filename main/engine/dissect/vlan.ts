@@ -7,6 +7,10 @@ import type { Ctx } from './context';
 import { dissectEthertype, ethertypeShown } from './ethertype';
 import { dissectLlc } from './eth';
 
+// Protocol items: tshark -T fields prints their labels (fields/occurrences.ts).
+defineField('vlan', '802.1Q Virtual LAN', 'protocol');
+defineField('ieee8021ad', 'IEEE 802.1ad', 'protocol');
+
 const F = {
   priority: defineField('vlan.priority', 'Priority', 'uint'),
   dei: defineField('vlan.dei', 'DEI', 'uint'),

@@ -38,8 +38,27 @@ export class FieldSink {
 
   put(name: string, value: FieldValue): void {
     const i = this.slotOf.get(name);
-    if (i !== undefined) this.slots[i][this.counts[i]++] = value;
+    if (i === undefined) return;
+    const at = this.insertAt;
+    if (at === null) {
+      this.slots[i][this.counts[i]++] = value;
+      return;
+    }
+    // Inserting at a mark: shift the values after it (items a dissector adds late to an earlier subtree).
+    const arr = this.slots[i];
+    const pos = at[i]++;
+    for (let k = this.counts[i]; k > pos; k--) arr[k] = arr[k - 1];
+    arr[pos] = value;
+    this.counts[i]++;
   }
+
+  /** Where each slot's next value would go now (see atMark). */
+  mark(): Int32Array {
+    return this.counts.slice();
+  }
+
+  /** While set, put() inserts each slot's values at these positions (advancing them) instead of appending. */
+  insertAt: Int32Array | null = null;
 
   /** The slot of a wanted field, for count() and value(); -1 when not wanted. */
   slot(name: string): number {
@@ -77,6 +96,28 @@ export function collecting<T>(into: FieldSink, fn: () => T): T {
     return fn();
   } finally {
     sink = before;
+  }
+}
+
+/** The sink's current positions while collecting (null when a tree is built): see atMark. */
+export function sinkMark(): Int32Array | null {
+  return sink ? sink.mark() : null;
+}
+
+/**
+ * Runs `fn` so that the values it collects land at `mark` (taken earlier with sinkMark), not after what was
+ * collected since: items added late to an earlier subtree (an Ethernet trailer, added after the payload was
+ * dissected) keep tree order, as tshark -T fields prints it. With a tree (mark null), just runs `fn`.
+ */
+export function atMark<T>(mark: Int32Array | null, fn: () => T): T {
+  if (!sink || !mark) return fn();
+  const s = sink;
+  const before = s.insertAt;
+  s.insertAt = mark;
+  try {
+    return fn();
+  } finally {
+    s.insertAt = before;
   }
 }
 

@@ -226,7 +226,9 @@ export function fastSegment(raw: RawFrame, frame: number, into?: TcpSegment): Tc
     const frag = u16(d, ip + 6);
     const proto = d[ip + 9];
     if (proto !== 6) return proto === 1 ? FALLBACK : SKIP;
-    if (ihl < 20 || total < ihl || (frag & 0x3fff) !== 0) return FALLBACK;
+    // Options go to the full dissector: a source route not yet followed to its end (LSRR, SSRR) makes the
+    // route's last hop the packet's destination, not the header's.
+    if (ihl !== 20 || total < ihl || (frag & 0x3fff) !== 0) return FALLBACK;
     tcp = ip + ihl;
     payloadEnd = ip + total;
     src = v4(u32(d, ip + 12));
