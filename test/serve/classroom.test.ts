@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { request as httpRequest } from 'node:http';
 
 // "Allow capture" would ask pkexec for root: here only whether it was asked, and by whom.
 const elevations = vi.hoisted(() => ({ n: 0 }));
@@ -310,6 +311,36 @@ describe('files confined (issue 13, 2)', () => {
     expect(over.status).toBe(413);
     expect(over.body.toString()).toMatch(/limited to 400000 bytes in total/);
     a.close(); b.close();
+  });
+
+  it('an upload that arrives for a session freed meanwhile is refused and removed, its bytes uncounted (fresh eyes: committed to the gone session, kept and counted for ever)', async () => {
+    const a = await student();
+    const id = await a.session();
+    const uploads = service.uploads!;
+    const before = readdirSync(uploads.dir).sort();
+    const usedBefore = uploads.used;
+    const bytes = readFileSync(capture);
+    // Half the body, then the session goes (idle too long, or evicted), then the rest.
+    const reply = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: server.port, method: 'POST', path: `/upload?token=${server.classToken}&session=${id}&name=late.pcap`, headers: { 'Content-Length': String(bytes.length) } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write(bytes.subarray(0, 100));
+      setTimeout(() => {
+        a.close();
+        service.hub.free(service.sessionById(id)!);
+        req.end(bytes.subarray(100));
+      }, 100);
+    });
+    const r = await reply;
+    expect(r.status).toBe(410);
+    expect(r.body).toMatch(/session ended while the upload arrived/);
+    await new Promise((res) => setTimeout(res, 50));
+    expect(readdirSync(uploads.dir).sort()).toEqual(before);
+    expect(uploads.used).toBe(usedBefore);
   });
 });
 
