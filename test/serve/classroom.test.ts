@@ -701,6 +701,43 @@ describe('a student cannot take every place (fresh eyes: 310 sockets from one cl
     expect([...s2.hub.allSessions()].length).toBeLessThanOrEqual(8);
     await s2.dispose();
   });
+
+  it('a student cycling sockets recycles its own sessions, never another student\'s idle one (fresh eyes: new sockets evicted the class\'s idle sessions, oldest first)', async () => {
+    const s2 = new Service({
+      transport: 'websocket', dataDir: join(dir, 'data-room3'), lessonsDir: null, log: () => undefined, pushIntervalMs: 0,
+      limits: { maxSessions: 12, teacherReserve: 4, studentSessionsPerAddress: 3 },
+    });
+    const client = (id: string) => ({ id, emit: () => undefined });
+    const from = (address: string) => ({ role: 'student' as const, loopback: false, address });
+    // Two classmates lose their connection for a moment (a reload, the wifi): their sessions wait for them.
+    const others = ['10.0.0.7', '10.0.0.8'].map((address, i) => {
+      const s = s2.connect(client(`o${i}`), from(address))!;
+      s2.detach(`o${i}`);
+      return s.id;
+    });
+    // One student opens and drops 50 sockets without resuming: each is let in, on a session of its own address.
+    for (let i = 0; i < 50; i++) {
+      expect(s2.connect(client(`x${i}`), from('10.0.0.5')), `socket ${i}`).not.toBeNull();
+      s2.detach(`x${i}`);
+    }
+    // The classmates' sessions are still there to resume; the cycler holds at most its address's share.
+    for (const id of others) expect(s2.sessionById(id), id).toBeDefined();
+    expect([...s2.hub.allSessions()].filter((s) => s.address === '10.0.0.5').length).toBe(3);
+    // Its sessions all connected, a fourth socket from that address is refused, as before.
+    const held = [0, 1, 2].map((i) => s2.connect(client(`h${i}`), from('10.0.0.5')));
+    expect(held.every((s) => s !== null)).toBe(true);
+    expect(s2.connect(client('h3'), from('10.0.0.5'))).toBeNull();
+    // When the students' places are full, a newcomer frees the oldest idle session of its own address before a classmate's.
+    const y0 = s2.connect(client('y0'), from('10.0.0.9'))!;
+    s2.detach('y0');
+    expect(s2.connect(client('y1'), from('10.0.0.9'))).not.toBeNull();
+    expect(s2.connect(client('f0'), from('10.0.1.1'))).not.toBeNull();
+    expect([...s2.hub.allSessions()].length).toBe(8);
+    expect(s2.connect(client('y2'), from('10.0.0.9'))).not.toBeNull();
+    expect(s2.sessionById(y0.id)).toBeUndefined();
+    for (const id of others) expect(s2.sessionById(id), id).toBeDefined();
+    await s2.dispose();
+  });
 });
 
 describe('no synchronous process spawn where requests are served', () => {
