@@ -13,6 +13,7 @@ import { limitsWith, type Limits } from './limits';
 import { LOCAL_TRUST, Session, type BackendClient, type Trust } from './session';
 import { Slicer } from './slicer';
 import { LadderPages } from './ladder-pages';
+import { SeriesPoints } from './series-pull';
 import { Source } from './source';
 
 export interface HubOptions {
@@ -50,6 +51,8 @@ export class Hub {
   readonly slicer = new Slicer();
   /** Ladder pages of captures that are not growing, shared by the sessions that look at them. */
   readonly ladders = new LadderPages();
+  /** Graph series made in slices, and the points of the stream last graphed in each capture that is not growing. */
+  readonly series = new SeriesPoints();
   /** Called when a session is freed (uploads go with it). */
   readonly sessionHooks: ((s: Session) => void)[] = [];
   private readonly sessions = new Map<string, Session>();

@@ -574,6 +574,87 @@ describe('no client can exhaust or freeze the server (issue 13, 4)', () => {
     expect(Math.min(slicedBefore.length, slicedAfter.length, whole.length)).toBeGreaterThan(10);
     expect(worst).toBeLessThan(p90(whole) / 2);
   });
+
+  it('GET / keeps answering while another client graphs one connection of 500,000 frames, six series kinds (fresh eyes: GET / waited 6 s)', { timeout: 600_000 }, async () => {
+    const long = join(dir, 'one-long.pcap');
+    // One connection: the handshake, 124,998 rounds of four segments, the close.
+    writePcap(long, synthFrames({ connections: 1, dataSegments: 124_998, payload: 100, arpEvery: 0, ipv6Every: 0 }));
+    // The grapher runs in a process of its own: it opens the file, then asks the graphs tab's six kinds, one after another.
+    const script = `
+      const WebSocket = require('ws');
+      const [port, token, file] = process.argv.slice(1);
+      const ws = new WebSocket('ws://127.0.0.1:' + port + '/ws?token=' + token, { origin: 'http://127.0.0.1:' + port });
+      let next = 1; const waiting = new Map();
+      ws.on('message', (d) => { const m = JSON.parse(String(d)); if (m.id && waiting.has(m.id)) { waiting.get(m.id)(m); waiting.delete(m.id); } });
+      const call = (method, params) => new Promise((r) => { const id = next++; waiting.set(id, r); ws.send(JSON.stringify({ id, method, params })); });
+      const go = (what) => new Promise((r) => { process.stdout.write(what + '\\n'); process.stdin.once('data', r); });
+      ws.on('open', async () => {
+        const opened = await call('openFile', { path: file });
+        await go('opened ' + opened.result.frames);
+        const points = [];
+        for (const kind of ['stevens', 'acks', 'segments', 'throughput', 'window', 'rtt']) {
+          const r = await call('getSeries', { stream: 0, kind });
+          points.push(r.error ? r.error.code : r.result.map((s) => s.frames.length).join('+'));
+        }
+        process.stdout.write('graphed ' + points.join(' ') + '\\n');
+        ws.close();
+      });`;
+    const prober = `
+      const http = require('http');
+      const [port] = process.argv.slice(1);
+      const waits = []; let open = 0;
+      const timer = setInterval(() => {
+        const t0 = performance.now(); open++;
+        http.get({ host: '127.0.0.1', port, path: '/' }, (res) => { res.resume(); res.on('end', () => { waits.push(performance.now() - t0); open--; }); });
+      }, 20);
+      process.on('SIGTERM', () => { clearInterval(timer); const done = () => open ? setTimeout(done, 20) : process.stdout.write(JSON.stringify(waits), () => process.exit(0)); done(); });`;
+    let graphed = '';
+    /** GET / waits, sorted, while another process asks the six series of the long connection (the file opened first, unmeasured). */
+    const waitsWhileGraphing = async (): Promise<number[]> => {
+      const child = spawn(process.execPath, ['-e', script, String(server.port), server.token, long], { cwd: join(__dirname, '..', '..'), stdio: ['pipe', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; });
+      while (!/opened/.test(out) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      const probe = spawn(process.execPath, ['-e', prober, String(server.port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let probed = '';
+      probe.stdout.on('data', (d) => { probed += d; });
+      const probeDone = new Promise((r) => probe.on('exit', r));
+      await new Promise((r) => setTimeout(r, 200));
+      child.stdin.write('go\n');
+      while (!/graphed/.test(out) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      probe.kill('SIGTERM');
+      await probeDone;
+      child.stdin.end();
+      // Its session (kept for a reload) goes, and its capture with it: the runs do not pile up half a million frames each.
+      for (const x of [...service.hub.allSessions()]) if (x.source.file === long) service.hub.free(x);
+      expect(out).toMatch(/opened 499998\n/);
+      graphed = /graphed (.*)/.exec(out)?.[1] ?? '';
+      return (JSON.parse(probed) as number[]).sort((a, b) => a - b);
+    };
+    const max = (w: number[]) => w[w.length - 1];
+    const made = service.hub.series.made;
+    const slicedBefore = await waitsWhileGraphing();
+    const slicedGraphs = graphed;
+    // The stream's points were made once for the six kinds (each file opened is a store of its own).
+    expect(service.hub.series.made - made).toBe(1);
+    // The same requests with every slice run to its end at once, as before slicing, measured in between.
+    const slicer = service.hub.slicer;
+    const run = slicer.run.bind(slicer);
+    slicer.run = async (task) => { while (task.step()); };
+    const whole = await waitsWhileGraphing();
+    const wholeGraphs = graphed;
+    slicer.run = run;
+    const slicedAfter = await waitsWhileGraphing();
+    // Six answers, the same sliced or not (every series, both directions, all its points).
+    expect(slicedGraphs.split(' ')).toHaveLength(6);
+    expect(slicedGraphs).not.toMatch(/[a-z]/);
+    expect(wholeGraphs).toBe(slicedGraphs);
+    expect(graphed).toBe(slicedGraphs);
+    const worst = Math.max(max(slicedBefore), max(slicedAfter));
+    console.log(`GET / max while another client graphs 500,000 frames: ${max(slicedBefore).toFixed(0)} / ${max(slicedAfter).toFixed(0)} ms sliced, ${max(whole).toFixed(0)} ms with each step run to its end at once (${slicedBefore.length}, ${whole.length}, ${slicedAfter.length} requests)`);
+    expect(Math.min(slicedBefore.length, slicedAfter.length, whole.length)).toBeGreaterThan(10);
+    expect(worst).toBeLessThan(max(whole) / 2);
+  });
 });
 
 describe('limits on disk (issue 13, 5)', () => {
