@@ -13,8 +13,12 @@ const POINTS_PER_STEP = 2048;
 
 export class SeriesPoints {
   private readonly byStore = new WeakMap<FrameStore, { total: number; stream: number; points: Promise<StreamPoint[]> }>();
-  /** Streams whose points were made (tests: the second kind asked of a loaded capture makes none). */
-  made = 0;
+  /** Streams whose points were made, per store (tests: the second kind asked of a loaded capture makes none). */
+  private readonly madeIn = new WeakMap<FrameStore, number>();
+
+  made(store: FrameStore): number {
+    return this.madeIn.get(store) ?? 0;
+  }
 
   /** The stream's points; `shared`: the store is not growing, so they are kept for the next request. */
   points(store: FrameStore, stream: number, slicer: Slicer, shared: boolean): Promise<StreamPoint[]> {
@@ -49,7 +53,7 @@ export class SeriesPoints {
   }
 
   private async make(store: FrameStore, stream: number, slicer: Slicer): Promise<StreamPoint[]> {
-    this.made++;
+    this.madeIn.set(store, this.made(store) + 1);
     // The frames of the stream as they are now (a growing capture's later frames are the next request's).
     const frames = store.streamFrames(stream);
     const out: StreamPoint[] = [];

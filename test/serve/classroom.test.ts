@@ -609,6 +609,8 @@ describe('no client can exhaust or freeze the server (issue 13, 4)', () => {
       }, 20);
       process.on('SIGTERM', () => { clearInterval(timer); const done = () => open ? setTimeout(done, 20) : process.stdout.write(JSON.stringify(waits), () => process.exit(0)); done(); });`;
     let graphed = '';
+    /** Streams whose points were made in the run's capture (one session, one store). */
+    let made: number[] = [];
     /** GET / waits, sorted, while another process asks the six series of the long connection (the file opened first, unmeasured). */
     const waitsWhileGraphing = async (): Promise<number[]> => {
       const child = spawn(process.execPath, ['-e', script, String(server.port), server.token, long], { cwd: join(__dirname, '..', '..'), stdio: ['pipe', 'pipe', 'inherit'] });
@@ -626,17 +628,21 @@ describe('no client can exhaust or freeze the server (issue 13, 4)', () => {
       await probeDone;
       child.stdin.end();
       // Its session (kept for a reload) goes, and its capture with it: the runs do not pile up half a million frames each.
-      for (const x of [...service.hub.allSessions()]) if (x.source.file === long) service.hub.free(x);
+      made = [];
+      for (const x of [...service.hub.allSessions()]) {
+        if (x.source.file !== long) continue;
+        made.push(service.hub.series.made(x.source.store));
+        service.hub.free(x);
+      }
       expect(out).toMatch(/opened 499998\n/);
       graphed = /graphed (.*)/.exec(out)?.[1] ?? '';
       return (JSON.parse(probed) as number[]).sort((a, b) => a - b);
     };
     const max = (w: number[]) => w[w.length - 1];
-    const made = service.hub.series.made;
     const slicedBefore = await waitsWhileGraphing();
     const slicedGraphs = graphed;
     // The stream's points were made once for the six kinds (each file opened is a store of its own).
-    expect(service.hub.series.made - made).toBe(1);
+    expect(made).toEqual([1]);
     // The same requests with every slice run to its end at once, as before slicing, measured in between.
     const slicer = service.hub.slicer;
     const run = slicer.run.bind(slicer);
@@ -650,10 +656,12 @@ describe('no client can exhaust or freeze the server (issue 13, 4)', () => {
     expect(slicedGraphs).not.toMatch(/[a-z]/);
     expect(wholeGraphs).toBe(slicedGraphs);
     expect(graphed).toBe(slicedGraphs);
-    const worst = Math.max(max(slicedBefore), max(slicedAfter));
-    console.log(`GET / max while another client graphs 500,000 frames: ${max(slicedBefore).toFixed(0)} / ${max(slicedAfter).toFixed(0)} ms sliced, ${max(whole).toFixed(0)} ms with each step run to its end at once (${slicedBefore.length}, ${whole.length}, ${slicedAfter.length} requests)`);
+    const p99 = (w: number[]) => w[Math.floor(w.length * 0.99)];
+    const worst = Math.max(p99(slicedBefore), p99(slicedAfter));
+    console.log(`GET / while another client graphs 500,000 frames: p99 ${p99(slicedBefore).toFixed(0)} / ${p99(slicedAfter).toFixed(0)} ms sliced, ${p99(whole).toFixed(0)} ms with each step run to its end at once; max ${max(slicedBefore).toFixed(0)} / ${max(slicedAfter).toFixed(0)} and ${max(whole).toFixed(0)} ms (${slicedBefore.length}, ${whole.length}, ${slicedAfter.length} requests)`);
+    // The waits are measured in npm run bench; here the mechanism: far shorter waits than unsliced, on a machine however loaded.
     expect(Math.min(slicedBefore.length, slicedAfter.length, whole.length)).toBeGreaterThan(10);
-    expect(worst).toBeLessThan(max(whole) / 2);
+    expect(worst).toBeLessThan(p99(whole) / 2);
   });
 });
 
