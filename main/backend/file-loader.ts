@@ -1,6 +1,7 @@
 // Loads a capture file into the frame store in steps (the event loop stays free for requests and
 // cancel), remembering where each frame's bytes are so the store can re-read them later.
-import { constants, createReadStream } from 'node:fs';
+import { constants, createReadStream, fstat, read } from 'node:fs';
+import { promisify } from 'node:util';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { CaptureReader } from '../engine/io/reader';
@@ -8,7 +9,7 @@ import { CaptureFormatError } from '../engine/io/errors';
 import type { RawFrame } from '../engine/types';
 import type { StoreDelta } from '../engine/store/store-delta';
 import type { FrameFacts } from './load-batch';
-import { gzipProblem, isGzipFile, isZlibError } from '../capture/compressed';
+import { gzipProblem, isGzipFd, isGzipFile, isZlibError } from '../capture/compressed';
 import { newPlainCopy } from './plain-copies';
 import { loadInWorker, loadWorkerFile } from './load-thread';
 
@@ -32,6 +33,11 @@ export interface LoadHooks {
    * to more than this: 400 KB of gzip can hold 400 MiB of empty records (26 million frames).
    */
   maxPlainBytes?: number;
+  /**
+   * The file, opened already (FileBytes.openForLoad: regular, checked): it is read from this descriptor,
+   * never by its path again, and not closed here. Without it, the path is opened.
+   */
+  fd?: number;
   /** Told when the loading thread cannot start (the file is then loaded on the event loop, as before). */
   log?(line: string): void;
   /**
@@ -57,6 +63,7 @@ export type LoadOutcome =
   | { ok: false; problem: string; bytesRead: number; totalBytes: number; sectionComments: string[] };
 
 export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<LoadOutcome> {
+  if (hooks.fd !== undefined) return loadOpened(path, hooks.fd, hooks);
   let totalBytes = 0;
   let fh;
   try {
@@ -92,6 +99,30 @@ export async function loadCaptureFile(path: string, hooks: LoadHooks): Promise<L
   return loadPlain(path, fh, totalBytes, hooks);
 }
 
+/** A file opened by the caller: the same loaders, on its descriptor (which they do not close). */
+async function loadOpened(path: string, fd: number, hooks: LoadHooks): Promise<LoadOutcome> {
+  let totalBytes = 0;
+  try {
+    totalBytes = (await promisify(fstat)(fd)).size;
+  } catch (e) {
+    return { ok: false, problem: `${path}: read error (${(e as NodeJS.ErrnoException).code ?? String(e)})`, bytesRead: 0, totalBytes, sectionComments: [] };
+  }
+  if (isGzipFd(fd)) return loadGzipped(path, totalBytes, hooks, fd);
+  const workerFile = loadWorkerFile();
+  if (workerFile) {
+    const outcome = await loadInWorker(path, totalBytes, hooks, workerFile);
+    if (outcome) return outcome;
+  }
+  const readAt = promisify(read);
+  return loadPlain(path, { read: (buf, off, len, pos) => readAt(fd, buf, off, len, pos), close: async () => undefined }, totalBytes, hooks);
+}
+
+/** What the plain loader reads through: a FileHandle it closes, or a borrowed descriptor it leaves open. */
+interface ReadHandle {
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
+
 class NotRegular extends Error {}
 
 /**
@@ -111,7 +142,7 @@ async function openRegular(path: string): Promise<FileHandle> {
 }
 
 /** A plain (uncompressed) capture, read and parsed on the event loop in steps. */
-async function loadPlain(path: string, fh: FileHandle, totalBytes: number, hooks: LoadHooks): Promise<LoadOutcome> {
+async function loadPlain(path: string, fh: ReadHandle, totalBytes: number, hooks: LoadHooks): Promise<LoadOutcome> {
   const reader = new CaptureReader();
   const sectionComments = (): string[] => reader.sectionComments.flat();
   // The reader says where each frame's bytes start in the file (reader.dataOffset), so the store can
@@ -148,11 +179,13 @@ async function loadPlain(path: string, fh: FileHandle, totalBytes: number, hooks
  * A gzip-compressed capture: decompressed as it is read, into a plain copy the store re-reads frames from
  * (their offsets are offsets in the decompressed data). Progress counts compressed bytes.
  */
-async function loadGzipped(path: string, totalBytes: number, hooks: LoadHooks): Promise<LoadOutcome> {
+async function loadGzipped(path: string, totalBytes: number, hooks: LoadHooks, fd?: number): Promise<LoadOutcome> {
   const copy = newPlainCopy(path);
   const reader = new CaptureReader();
   const sectionComments = (): string[] => reader.sectionComments.flat();
-  const source = createReadStream(path, { highWaterMark: MAX_CHUNK });
+  // A borrowed descriptor is read from its start and left open (the stream's close does nothing to it).
+  const source = fd === undefined ? createReadStream(path, { highWaterMark: MAX_CHUNK })
+    : createReadStream(path, { fd, start: 0, highWaterMark: MAX_CHUNK, fs: { read, close: (_fd: number, cb: (e: null) => void) => cb(null) } });
   const gunzip = createGunzip({ chunkSize: MAX_CHUNK });
   source.on('error', (e) => gunzip.destroy(e));
   source.pipe(gunzip);
@@ -182,5 +215,7 @@ async function loadGzipped(path: string, totalBytes: number, hooks: LoadHooks): 
     copy.finish();
     source.destroy();
     gunzip.destroy();
+    // No read of a borrowed descriptor is left in flight once the load is over (its owner may close it).
+    if (fd !== undefined && !source.closed) await new Promise<void>((r) => source.once('close', () => r()));
   }
 }

@@ -10,7 +10,6 @@ import type { ApiMethod, RequestParams } from '../api/requests';
 import type { ConnectionSummary, LoadProgress } from '../api/types';
 import { inFirstFrameOrder } from '../engine/store/frame-store';
 import type { StoreLadderPage } from '../engine/store/types';
-import { connectionSeries } from '../engine/store/series';
 import { AnswerThrottle } from './answer-throttle';
 import { bytesHex } from './hex';
 import { cutConnections, cutLadder, cutSeries } from './lesson-gate';
@@ -169,7 +168,11 @@ export function makeHandlers(svc: Service): Handlers {
       const limit = s.frameLimit();
       const conn = s.source.store.connection(p.stream);
       if (!conn || (limit !== null && conn.firstFrame > limit)) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
-      return redactSeries(s.reveal(), cutSeries(connectionSeries(s.source.store, p.stream, p.kind), limit));
+      // A lesson's or a file's capture that has finished loading does not change: its points are kept.
+      const src = s.source;
+      const shared = (src.kind === 'lesson' || src.kind === 'file') && src.loading === null;
+      const series = await hub.series.series(src.store, p.stream, p.kind, hub.slicer, shared) ?? [];
+      return redactSeries(s.reveal(), cutSeries(series, limit));
     },
     listLessons: async (_p, s) => hub.lessons.list(svc.locale, s.learner ? classroom.progress.progressOf(s.learner) : null),
     openLesson: async (p, s) => {

@@ -13,6 +13,7 @@ import { limitsWith, type Limits } from './limits';
 import { LOCAL_TRUST, Session, type BackendClient, type Trust } from './session';
 import { Slicer } from './slicer';
 import { LadderPages } from './ladder-pages';
+import { SeriesPoints } from './series-pull';
 import { Source } from './source';
 
 export interface HubOptions {
@@ -50,6 +51,8 @@ export class Hub {
   readonly slicer = new Slicer();
   /** Ladder pages of captures that are not growing, shared by the sessions that look at them. */
   readonly ladders = new LadderPages();
+  /** Graph series made in slices, and the points of the stream last graphed in each capture that is not growing. */
+  readonly series = new SeriesPoints();
   /** Called when a session is freed (uploads go with it). */
   readonly sessionHooks: ((s: Session) => void)[] = [];
   private readonly sessions = new Map<string, Session>();
@@ -131,21 +134,32 @@ export class Hub {
 
   /**
    * Room for one more session (after freeing idle ones if needed)? A student's may not take the last
-   * `teacherReserve` places, nor be one more than `studentSessionsPerAddress` from one (non-loopback) address.
+   * `teacherReserve` places, nor be one more than `studentSessionsPerAddress` from one (non-loopback)
+   * address, idle ones counted: an address at its share gets its own oldest idle session's place (a
+   * student who reloads, or opens and drops sockets, recycles their own), and is refused only when all of
+   * its sessions are connected. When the server is full, idle sessions go oldest first, the requester's
+   * own address's before anyone else's: opening sockets never frees a classmate's session while one of
+   * one's own could go instead.
    */
   hasRoom(who: { student: boolean; address?: string | null } = { student: false }): boolean {
     const max = who.student ? Math.max(1, this.limits.maxSessions - this.limits.teacherReserve) : this.limits.maxSessions;
-    if (who.student && who.address) {
-      let held = 0;
-      for (const s of this.sessions.values()) if (s.client && s.address === who.address) held++;
-      if (held >= this.limits.studentSessionsPerAddress) return false;
+    const address = who.address ?? null;
+    if (who.student && address) {
+      const mine = [...this.sessions.values()].filter((s) => s.student && s.address === address);
+      const over = mine.length - this.limits.studentSessionsPerAddress + 1;
+      if (over > 0) {
+        const idle = mine.filter((s) => !s.client).sort((a, b) => a.detachedAt - b.detachedAt);
+        if (idle.length < over) return false;
+        for (const s of idle.slice(0, over)) this.free(s);
+      }
     }
     if (this.sessions.size < max) return true;
     this.sweep();
     if (this.sessions.size < max) return true;
-    // Idle ones go, oldest first, until there is room: the teacher's tabs may have left more sessions than
-    // students may hold (freeing one a time refused students while hundreds were idle).
-    const idle = [...this.sessions.values()].filter((s) => !s.client).sort((a, b) => a.detachedAt - b.detachedAt);
+    // Idle ones go until there is room: the teacher's tabs may have left more sessions than students may
+    // hold (freeing one a time refused students while hundreds were idle).
+    const own = (s: Session) => (s.address === address ? 0 : 1);
+    const idle = [...this.sessions.values()].filter((s) => !s.client).sort((a, b) => own(a) - own(b) || a.detachedAt - b.detachedAt);
     for (const s of idle) {
       if (this.sessions.size < max) break;
       this.free(s);

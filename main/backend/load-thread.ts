@@ -53,7 +53,7 @@ type Message = FrameBatch | StoredBatch | LoadEnd;
 export function loadInWorker(path: string, totalBytes: number, hooks: LoadHooks, workerFile: string): Promise<LoadOutcome | null> {
   let worker: Worker;
   try {
-    worker = new Worker(workerFile, { workerData: { path, totalBytes, inFlight: IN_FLIGHT, store: !!hooks.store } satisfies LoadWorkerData });
+    worker = new Worker(workerFile, { workerData: { path, totalBytes, inFlight: IN_FLIGHT, store: !!hooks.store, fd: hooks.fd } satisfies LoadWorkerData });
   } catch (e) {
     hooks.log?.(`loading ${path} on the event loop: the loading thread did not start (${e instanceof Error ? e.message : String(e)})`);
     return Promise.resolve(null);

@@ -18,6 +18,8 @@ export interface LoadWorkerData {
   inFlight: number;
   /** Store the frames here too, and send each batch with its store delta (the event loop adopts it). */
   store?: boolean;
+  /** The file, opened by the main thread (threads share descriptors): read from it, never closed here. */
+  fd?: number;
 }
 
 /** The first reads and batches are small, so the first rows show at once; later ones are larger. */
@@ -91,10 +93,11 @@ async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: F
   };
   const end = (e: LoadEnd) => port.postMessage(e);
   let fd: number;
+  const borrowed = data.fd !== undefined;
   try {
     // Without waiting: a FIFO put in the file's place after the loader's checks would hold this thread in
     // open() for ever, and a thread blocked in a system call cannot be terminated (cancel would hang).
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fd = data.fd ?? openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? String(e)})`;
@@ -102,11 +105,11 @@ async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: F
   }
   try {
     if (!fstatSync(fd).isFile()) {
-      closeSync(fd);
+      if (!borrowed) closeSync(fd);
       return end({ type: 'end', ok: false, problem: `${path}: is not a regular file`, bytesRead: 0, totalBytes, sectionComments: [] });
     }
   } catch (e) {
-    closeSync(fd);
+    if (!borrowed) closeSync(fd);
     return end({ type: 'end', ok: false, problem: `${path}: cannot open (${(e as NodeJS.ErrnoException).code ?? String(e)})`, bytesRead: 0, totalBytes, sectionComments: [] });
   }
   const chunk = new Uint8Array(MAX_CHUNK);
@@ -138,7 +141,7 @@ async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: F
     if (code) return end({ type: 'end', ok: false, problem: `${path}: read error (${code})`, bytesRead, totalBytes, sectionComments });
     end({ type: 'crash', message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined });
   } finally {
-    closeSync(fd);
+    if (!borrowed) closeSync(fd);
   }
 }
 

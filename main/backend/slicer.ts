@@ -87,7 +87,14 @@ export async function sliced<T>(slicer: Slicer, from: number, to: number, per: n
 
 /** Arrays longer than this in an answer are written out in slices. */
 const BIG_ARRAY = 1000;
+/** Items written per step: rows and segments are objects; a graph's coordinates are numbers, far cheaper. */
 const ITEMS_PER_STEP = 64;
+const NUMBERS_PER_STEP = 2048;
+/**
+ * How deep long arrays are looked for: an answer's own (depth 0), its properties' (a list of rows), theirs,
+ * and the arrays of objects in a list (a graph's two series, each with its coordinates, at depth 3).
+ */
+const MAX_DEPTH = 3;
 
 const hasBigArray = (v: unknown): boolean => Array.isArray(v) && v.length > BIG_ARRAY;
 
@@ -114,15 +121,16 @@ export async function encodePartsInSlices(value: unknown, slicer: Slicer): Promi
   return parts;
 }
 
-/** Appends the JSON of `value` to `parts` (arrays and objects down to `depth` 2 looked into for long arrays). */
+/** Appends the JSON of `value` to `parts` (arrays and objects looked into for long arrays down to MAX_DEPTH). */
 async function encodeInto(value: unknown, slicer: Slicer, parts: Buffer[], depth: number): Promise<void> {
   if (hasBigArray(value)) {
     const items = value as unknown[];
+    const per = typeof items[0] === 'number' ? NUMBERS_PER_STEP : ITEMS_PER_STEP;
     parts.push(Buffer.from('['));
     let at = 0;
     await slicer.run({
       step: () => {
-        const end = Math.min(items.length, at + ITEMS_PER_STEP);
+        const end = Math.min(items.length, at + per);
         const out: string[] = [];
         for (let i = at; i < end; i++) out.push(JSON.stringify(items[i]) ?? 'null');
         parts.push(Buffer.from(`${at === 0 ? '' : ','}${out.join(',')}`));
@@ -133,8 +141,20 @@ async function encodeInto(value: unknown, slicer: Slicer, parts: Buffer[], depth
     parts.push(Buffer.from(']'));
     return;
   }
-  if (depth >= 2 || !value || typeof value !== 'object' || Array.isArray(value) || !containsBigArray(value, depth)) {
+  if (depth >= MAX_DEPTH || !value || typeof value !== 'object' || !containsBigArray(value, depth)) {
     parts.push(Buffer.from(JSON.stringify(value) ?? 'null'));
+    return;
+  }
+  if (Array.isArray(value)) {
+    // A short list of objects that hold long arrays (a graph's series): each item in turn, as JSON.stringify writes them.
+    parts.push(Buffer.from('['));
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (i > 0) parts.push(Buffer.from(','));
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') parts.push(Buffer.from('null'));
+      else await encodeInto(v, slicer, parts, depth + 1);
+    }
+    parts.push(Buffer.from(']'));
     return;
   }
   parts.push(Buffer.from('{'));
@@ -148,11 +168,11 @@ async function encodeInto(value: unknown, slicer: Slicer, parts: Buffer[], depth
   parts.push(Buffer.from('}'));
 }
 
-/** Whether an object holds a long array as a property, or as a property of a property (up to depth 2). */
+/** Whether an array or object holds a long array, as an item or property or further down (up to MAX_DEPTH). */
 function containsBigArray(value: object, depth: number): boolean {
-  for (const v of Object.values(value)) {
+  for (const v of Array.isArray(value) ? value : Object.values(value)) {
     if (hasBigArray(v)) return true;
-    if (depth + 1 < 2 && v && typeof v === 'object' && !Array.isArray(v) && containsBigArray(v, depth + 1)) return true;
+    if (depth + 1 < MAX_DEPTH && v && typeof v === 'object' && containsBigArray(v, depth + 1)) return true;
   }
   return false;
 }

@@ -15,7 +15,7 @@ import type { EndpointStates } from '../engine/types';
 import type { RawFrame } from '../engine/types';
 import { StoryLog } from './experiment-story';
 import { FileBytes } from './file-bytes';
-import { loadCaptureFile } from './file-loader';
+import { loadCaptureFile, type LoadOutcome } from './file-loader';
 import type { Slicer } from './slicer';
 import { Views, type ViewEntry } from './views';
 
@@ -158,7 +158,7 @@ export class Source {
   private viewsAdd(n: number): void {
     let raw: RawFrame;
     try {
-      raw = this.withBytes(() => this.store.raw(n));
+      raw = this.store.raw(n);
     } catch (e) {
       // The file went away mid-load: the views wait (their scan re-reads frames, and says why it cannot).
       this.log(`frame ${n} not checked by the display filters: ${e instanceof Error ? e.message : String(e)}`);
@@ -240,10 +240,12 @@ export class Source {
   /** Runs a store read that re-reads the capture file, turning a vanished file into a clear error. */
   withBytes<T>(fn: () => T, shownFile: string = this.file ?? 'the capture file'): T {
     try {
+      // A request's reads start with a look at whether the file was rewritten since it was loaded.
+      this.bytes?.check();
       return fn();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code || (e instanceof Error && /file is shorter|bytes are not available/.test(e.message))) {
+      if (code || (e instanceof Error && /file is shorter|bytes are not available|changed on disk/.test(e.message))) {
         throw new ApiError('file_error', `cannot re-read frames from ${shownFile}: ${code ? `read error (${code})` : e instanceof Error ? e.message.replace(this.file ?? '\0', shownFile) : String(e)}`);
       }
       throw e;
@@ -260,7 +262,12 @@ export class Source {
       this.setStatus({ state: 'loading', source: 'file', file });
       // An experiment's calls travel as comments: on the frames they sent, and in the section header.
       const frameEvents: ExperimentEvent[] = [];
-      const outcome = await loadCaptureFile(file, {
+      // The file is opened once: the loader reads that descriptor, and so does the store ever after.
+      const opened = this.bytes ? await this.bytes.openForLoad() : { problem: `${file}: the capture was closed` };
+      const outcome: LoadOutcome = 'problem' in opened
+        ? this.disposed ? { ok: true, cancelled: true, bytesRead: 0, totalBytes: 0, sectionComments: [] } : { ok: false, problem: opened.problem, bytesRead: 0, totalBytes: 0, sectionComments: [] }
+        : await loadCaptureFile(file, {
+        fd: opened.fd,
         frame: (raw, offset) => {
           this.counters.captured++;
           this.ingest(raw, offset);
@@ -287,7 +294,7 @@ export class Source {
         cancelled: () => state.cancel || this.disposed,
         maxPlainBytes: o.maxPlainBytes,
         log: this.log,
-      });
+      }).finally(opened.done);
       // The file is read: its store takes no more frames, so its connection trackers can go.
       this.store.seal();
       this.story = StoryLog.fromComments(outcome.sectionComments, frameEvents);

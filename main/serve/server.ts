@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { WebSocketServer } from 'ws';
 import type { Role } from '../api/types';
 import { isLoopbackAddress } from '../backend/net-address';
@@ -124,10 +125,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (req.method !== 'POST') return text(res, 405, 'method not allowed', { ...headers, Allow: 'POST' });
       const uploads = service.uploads;
       if (!uploads) return text(res, 404, 'this server takes no uploads', headers);
-      const r = await receiveUpload(req, uploads.dir, url.searchParams.get('name'), uploads.begin());
+      const ticket = uploads.begin();
+      const r = await receiveUpload(req, uploads.dir, url.searchParams.get('name'), ticket);
       if (!r.ok) {
         log(`${peerOf(req)}: upload refused: ${r.message}`);
         return text(res, r.status, r.message, headers);
+      }
+      // The session may have been freed while the body arrived (idle too long, or room made for others):
+      // its uploads were released then, so this one would be kept, and counted, for ever.
+      if (service.sessionById(session.id) !== session) {
+        ticket.abort();
+        await rm(r.path, { force: true });
+        log(`${peerOf(req)}: upload dropped: session ${session.id} ended while it arrived`);
+        return text(res, 410, 'your session ended while the upload arrived; reload the page and upload again', headers);
       }
       const handle = uploads.commit(r.path, session.id, r.bytes);
       session.uploads.add(r.path);

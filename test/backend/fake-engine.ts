@@ -76,7 +76,7 @@ export function dissectFrame(raw: RawFrame, frameNumber: number, session: Sessio
 
 const ALL_FLAGS: TcpAnalysisFlag[] = ['retransmission', 'duplicate_ack', 'window_update', 'keep_alive', 'zero_window', 'reused_ports'];
 
-interface Conv { stream: number; a: string; base: [number, number]; first: number; last: number; frames: number; irtt?: number; lastFrameTime: Map<number, number> }
+interface Conv { stream: number; a: string; base: [number, number]; first: number; last: number; frames: number; irtt?: number; lastFrame: [number, number] | null }
 
 /** Fills every field of TcpAnalysis, deterministically from the segment. */
 export class TcpTracker {
@@ -87,7 +87,7 @@ export class TcpTracker {
     const key = a < b ? `${a}|${b}` : `${b}|${a}`;
     let c = this.convs.get(key);
     if (!c) {
-      c = { stream: this.next++, a, base: [-1, -1], first: seg.time, last: seg.time, frames: 0, lastFrameTime: new Map() };
+      c = { stream: this.next++, a, base: [-1, -1], first: seg.time, last: seg.time, frames: 0, lastFrame: null };
       this.convs.set(key, c);
     }
     const dir: 0 | 1 = a === c.a ? 0 : 1;
@@ -104,13 +104,14 @@ export class TcpTracker {
     };
     if (k === 2 && c.irtt === undefined) c.irtt = seg.time - c.first;
     if (c.irtt !== undefined) out.initialRtt = c.irtt;
-    if (seg.flags & 0x10 && c.lastFrameTime.size) {
-      const [f, t] = [...c.lastFrameTime][c.lastFrameTime.size - 1];
+    if (seg.flags & 0x10 && c.lastFrame) {
+      // The conversation's frame before this one (a list of them made a long connection quadratic to load).
+      const [f, t] = c.lastFrame;
       out.acksFrame = f;
       // Mostly the exact difference; sometimes a value that prediction cannot give.
       out.ackRtt = k % 7 === 5 ? 0.000123456789 : seg.time - t;
     }
-    c.lastFrameTime.set(seg.frame, seg.time);
+    c.lastFrame = [seg.frame, seg.time];
     if (seg.len > 0) { out.bytesInFlight = seg.len * (1 + (k % 3)); out.pushBytesSent = seg.len; }
     if (k % 5 === 4) {
       out.flags = k % 10 === 4 ? [ALL_FLAGS[k % ALL_FLAGS.length]] : ['window_update', 'retransmission']; // second: out of canonical order

@@ -1,5 +1,5 @@
 // Graph series and ladder labels, from hand-made points (numbers worked out by hand below).
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { rfc6298, stevens, throughput, throughputWindow, windowSeries } from '../../main/engine/store/series';
 import { flagList, segmentLabel, endpointName } from '../../main/engine/store/labels';
 import type { StreamPoint } from '../../main/engine/store/frame-store';
@@ -139,6 +139,50 @@ describe('series against tshark', async () => {
         const want = t.re ? 'retransmission' : t.dup ? 'duplicate_ack' : t.zero ? 'zero_window' : undefined;
         expect(marked.get(f), `frame ${f}`).toBe(want);
       }
+    });
+  }
+});
+
+// getSeries makes a long connection's series in slices, from points kept for the next kind asked
+// (main/backend/series-pull.ts): the same series, value for value and byte for byte once written out, as
+// the one-go connectionSeries the tshark comparison above checks, for every stream and kind.
+describe('series made in slices', async () => {
+  const { join } = await import('node:path');
+  const { Service } = await import('../../main/backend/service');
+  const { connectionSeries } = await import('../../main/engine/store/series');
+  const { encodeInSlices } = await import('../../main/backend/slicer');
+  const KINDS = ['stevens', 'acks', 'segments', 'throughput', 'window', 'rtt'] as const;
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { synthFrames, writePcap } = await import('./synth');
+  // And one connection long enough to be made in many slices (12,006 frames, slices of 2,048 points).
+  const dir = mkdtempSync(join(tmpdir(), 'hl-series-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const long = join(dir, 'long.pcap');
+  writePcap(long, synthFrames({ connections: 1, dataSegments: 3000, payload: 100, arpEvery: 0, ipv6Every: 0 }));
+  for (const name of ['tcp/lossy-sim.pcap', 'tcp/dsack-zero-window-real.pcap', 'tcp/ipv6-transfer.pcap', 'tcp/lossy-reorder.pcap', 'tcp/kernel-simultaneous-close.pcap', long]) {
+    it(name === long ? 'one connection of 12,006 frames (synthetic)' : name, async () => {
+      const file = name === long ? long : join(__dirname, '..', 'corpus', name);
+      const service = new Service({ transport: 'ipc', capture: null, pushIntervalMs: 0, lessonsDir: null, log: () => undefined });
+      const ctx = { id: 't', emit: () => undefined };
+      await service.handle('openFile', { path: file }, ctx);
+      const store = service.storeOf('t')!;
+      const streams = (await service.handle('listConnections', {}, ctx)).map((c) => c.stream);
+      expect(streams.length).toBeGreaterThan(0);
+      let points = 0;
+      for (const stream of streams) {
+        for (const kind of KINDS) {
+          const sliced = await service.handle('getSeries', { stream, kind }, ctx);
+          const whole = connectionSeries(store, stream, kind);
+          expect(sliced, `${name} stream ${stream} ${kind}`).toEqual(whole);
+          expect((await encodeInSlices(sliced, service.hub.slicer)).toString('utf8')).toBe(JSON.stringify(whole));
+          points += whole.reduce((n, s) => n + s.frames.length, 0);
+        }
+      }
+      expect(points).toBeGreaterThan(0);
+      // The points of each stream were made once for its six kinds (the capture is loaded: it does not grow).
+      expect(service.hub.series.made(store)).toBe(streams.length);
+      await service.dispose();
     });
   }
 });

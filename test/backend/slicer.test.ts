@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeInSlices, inTurn, Slicer } from '../../main/backend/slicer';
 
+const series = (n: number, marks = false) => ({ kind: 'rtt', stream: 0, direction: 'c2s', x: Array.from({ length: n }, (_, i) => i / 7), y: Array.from({ length: n }, (_, i) => (i % 5 ? i * 1e-6 : -0)),
+  frames: Array.from({ length: n }, (_, i) => i + 1), ...(marks ? { marks: [{ index: 3, kind: 'retransmission' }] } : {}), upper: undefined });
 const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ number: i + 1, info: `row "${i}" ✓`, fields: [i, null, { x: i % 3 === 0 ? undefined : i }] }));
 
 describe('encodeInSlices', () => {
@@ -11,6 +13,8 @@ describe('encodeInSlices', () => {
       null, 3, 'text', [], [1, 2], rows(5), rows(2500), { id: 7, result: { total: 2500, start: 0, rows: rows(2500) } },
       { id: 1, result: rows(1200) }, { id: 2, result: { rows: rows(3), note: undefined, f: () => 1 } },
       { a: { b: { c: rows(1500) } } }, [undefined, () => 1, rows(2)],
+      // A graph's two series, each with thousands of coordinates (a list of objects holding long arrays).
+      { id: 3, result: [series(3000), series(1200, true)] }, [undefined, series(1500), () => 1, null], { a: [{ b: [series(1001)] }] },
     ];
     for (const v of values) expect((await encodeInSlices(v, new Slicer())).toString('utf8')).toBe(JSON.stringify(v));
   });

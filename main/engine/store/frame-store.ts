@@ -829,9 +829,13 @@ export class FrameStore {
   /** Facts of each TCP frame of a stream, for the ladder and the graphs (no re-dissection). */
   streamPoints(s: number, from = 0, count = Infinity): StreamPoint[] {
     const frames = this.streamFrames(s);
-    const end = Math.min(frames.length, from + count);
+    return this.pointsOf(frames, from, Math.min(frames.length, from + count));
+  }
+
+  /** Facts of frames `frames[from]` … `frames[to - 1]` (a stream's, from streamFrames: a long one is taken in parts). */
+  pointsOf(frames: Uint32Array, from: number, to: number): StreamPoint[] {
     const out: StreamPoint[] = [];
-    for (let k = from; k < end; k++) {
+    for (let k = from; k < to; k++) {
       const n = frames[k];
       const b = readTcpBasics(this.reader, this.rec.get(n - 1));
       out.push({ frame: n, time: this.timeOf(n), direction: b.direction, tcpFlags: this.tflags.get(n - 1), seq: b.seq, ack: b.ack, len: b.len, windowSize: b.windowSize, analysis: this.aflags.get(n - 1) });

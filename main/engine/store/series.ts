@@ -16,18 +16,56 @@ import { flagsOf } from './tcp-record';
 const DIRS = ['c2s', 's2c'] as const;
 
 export function connectionSeries(store: FrameStore, stream: number, kind: StoreSeriesKind): StoreSeries[] {
-  const c = store.connection(stream);
-  if (!c) return [];
+  const b = seriesBuilder(store, stream, kind);
+  if (!b) return [];
   const points = store.streamPoints(stream);
+  b.add(points, 0, points.length);
+  return b.finish();
+}
+
+/**
+ * A connection's series of one kind, made point by point: `add` takes the stream's points (store.streamPoints)
+ * a part at a time, in order, and `finish` gives the series. A connection of half a million frames is made
+ * in parts that take turns with other work (the back end's slicer); the values are those connectionSeries
+ * gives, made by the same steps. Null when there is no such stream.
+ */
+export interface SeriesBuilder {
+  add(points: readonly StreamPoint[], from: number, to: number): void;
+  finish(): StoreSeries[];
+}
+
+export function seriesBuilder(store: FrameStore, stream: number, kind: StoreSeriesKind): SeriesBuilder | null {
+  const c = store.connection(stream);
+  if (!c) return null;
   const t0 = c.start;
-  switch (kind) {
-    case 'stevens': return DIRS.map((d, i) => stevens(points, i, t0, stream, d));
-    case 'acks': return DIRS.map((d, i) => acks(points, i, t0, stream, d));
-    case 'segments': return DIRS.map((d, i) => segments(points, i, t0, stream, d));
-    case 'throughput': return DIRS.map((d, i) => throughput(points, i, t0, stream, d, throughputWindow(c.duration)));
-    case 'window': return DIRS.map((d, i) => windowSeries(points, i, t0, stream, d));
-    case 'rtt': return DIRS.map((d, i) => rttSeries(store, points, i, t0, stream, d));
-  }
+  const series = DIRS.map((d) => empty(kind, stream, d));
+  const window = throughputWindow(c.duration);
+  const steps = series.map((s, dir) => {
+    switch (kind) {
+      case 'stevens': return stevensStep(s, dir, t0);
+      case 'acks': return acksStep(s, dir, t0);
+      case 'segments': return segmentsStep(s, dir, t0);
+      case 'throughput': return throughputStep(s, dir, t0, window);
+      case 'window': return windowStep(s, dir, t0);
+      case 'rtt': return rttStep(store, s, dir, t0);
+    }
+  });
+  return {
+    // One direction's points, then the other's, as each series was made from all the points in turn.
+    add: (points, from, to) => {
+      for (const step of steps) for (let i = from; i < to; i++) step(points[i]);
+    },
+    finish: () => {
+      if (kind === 'rtt') for (const s of series) finishRtt(s);
+      return series;
+    },
+  };
+}
+
+/** Makes a series from every point in turn (the one-go form of each kind, for tests and the builder). */
+function all(points: readonly StreamPoint[], s: StoreSeries, step: (p: StreamPoint) => void): StoreSeries {
+  for (const p of points) step(p);
+  return s;
 }
 
 const empty = (kind: StoreSeriesKind, stream: number, direction: 'c2s' | 's2c'): StoreSeries => ({ kind, stream, direction, x: [], y: [], frames: [] });
@@ -53,32 +91,41 @@ function push(s: StoreSeries, p: StreamPoint, t0: number, y: number): void {
 
 export function stevens(points: readonly StreamPoint[], dir: number, t0: number, stream: number, direction: 'c2s' | 's2c'): StoreSeries {
   const s = empty('stevens', stream, direction);
-  s.upper = [];
-  for (const p of points) {
-    if (p.direction !== dir || (p.len === 0 && !(p.tcpFlags & 0x3))) continue;
+  return all(points, s, stevensStep(s, dir, t0));
+}
+
+function stevensStep(s: StoreSeries, dir: number, t0: number): (p: StreamPoint) => void {
+  const upper: number[] = (s.upper = []);
+  return (p) => {
+    if (p.direction !== dir || (p.len === 0 && !(p.tcpFlags & 0x3))) return;
     push(s, p, t0, p.seq);
-    s.upper.push(p.seq + p.len + (p.tcpFlags & 0x3 ? 1 : 0));
-  }
-  return s;
+    upper.push(p.seq + p.len + (p.tcpFlags & 0x3 ? 1 : 0));
+  };
 }
 
 /** The other side's ACKs of this direction's data: ack (relative, in this direction's sequence space) and ack + window. */
 export function acks(points: readonly StreamPoint[], dir: number, t0: number, stream: number, direction: 'c2s' | 's2c'): StoreSeries {
   const s = empty('acks', stream, direction);
-  s.upper = [];
-  for (const p of points) {
-    if (p.direction === dir || !(p.tcpFlags & 0x10) || (p.tcpFlags & 0x4)) continue;
+  return all(points, s, acksStep(s, dir, t0));
+}
+
+function acksStep(s: StoreSeries, dir: number, t0: number): (p: StreamPoint) => void {
+  const upper: number[] = (s.upper = []);
+  return (p) => {
+    if (p.direction === dir || !(p.tcpFlags & 0x10) || (p.tcpFlags & 0x4)) return;
     push(s, p, t0, p.ack);
-    s.upper.push(p.ack + p.windowSize);
-  }
-  return s;
+    upper.push(p.ack + p.windowSize);
+  };
 }
 
 /** Every segment of this direction with its payload length (an ACK is 0 bytes). */
 export function segments(points: readonly StreamPoint[], dir: number, t0: number, stream: number, direction: 'c2s' | 's2c'): StoreSeries {
   const s = empty('segments', stream, direction);
-  for (const p of points) if (p.direction === dir) push(s, p, t0, p.len);
-  return s;
+  return all(points, s, segmentsStep(s, dir, t0));
+}
+
+function segmentsStep(s: StoreSeries, dir: number, t0: number): (p: StreamPoint) => void {
+  return (p) => { if (p.direction === dir) push(s, p, t0, p.len); };
 }
 
 /** Sliding window for throughput: a twentieth of the connection, between 1 ms and 1 s. */
@@ -88,27 +135,34 @@ export function throughputWindow(duration: number): number {
 
 export function throughput(points: readonly StreamPoint[], dir: number, t0: number, stream: number, direction: 'c2s' | 's2c', window: number): StoreSeries {
   const s = empty('throughput', stream, direction);
-  const data = points.filter((p) => p.direction === dir && p.len > 0);
+  return all(points, s, throughputStep(s, dir, t0, window));
+}
+
+function throughputStep(s: StoreSeries, dir: number, t0: number, window: number): (p: StreamPoint) => void {
+  const data: StreamPoint[] = [];
   let lo = 0, sum = 0;
-  for (let i = 0; i < data.length; i++) {
-    const p = data[i];
+  return (p) => {
+    if (p.direction !== dir || !(p.len > 0)) return;
+    data.push(p);
     sum += p.len;
     // Keep segments with time in (t − window, t].
     while (data[lo].time <= p.time - window) sum -= data[lo++].len;
     s.x.push(p.time - t0);
     s.y.push(sum / window);
     s.frames.push(p.frame);
-  }
-  return s;
+  };
 }
 
 export function windowSeries(points: readonly StreamPoint[], dir: number, t0: number, stream: number, direction: 'c2s' | 's2c'): StoreSeries {
   const s = empty('window', stream, direction);
-  for (const p of points) {
-    if (p.direction !== dir || (p.tcpFlags & 0x4)) continue; // a RST's window means nothing
+  return all(points, s, windowStep(s, dir, t0));
+}
+
+function windowStep(s: StoreSeries, dir: number, t0: number): (p: StreamPoint) => void {
+  return (p) => {
+    if (p.direction !== dir || (p.tcpFlags & 0x4)) return; // a RST's window means nothing
     push(s, p, t0, p.windowSize);
-  }
-  return s;
+  };
 }
 
 /** RFC 6298 §2: the first sample R sets SRTT = R, RTTVAR = R/2; then RTTVAR ← ¾·RTTVAR + ¼·|SRTT − R|, SRTT ← ⅞·SRTT + ⅛·R. */
@@ -123,19 +177,21 @@ export function rfc6298(samples: readonly number[]): { srtt: number[]; rttvar: n
   return { srtt, rttvar };
 }
 
-function rttSeries(store: FrameStore, points: readonly StreamPoint[], dir: number, t0: number, stream: number, direction: 'c2s' | 's2c'): StoreSeries {
-  const s = empty('rtt', stream, direction);
-  // Samples for this direction's data come from the other side's ACKs.
-  for (const p of points) {
-    if (p.direction === dir || !(p.tcpFlags & 0x10)) continue;
+/** Samples for this direction's data come from the other side's ACKs. */
+function rttStep(store: FrameStore, s: StoreSeries, dir: number, t0: number): (p: StreamPoint) => void {
+  return (p) => {
+    if (p.direction === dir || !(p.tcpFlags & 0x10)) return;
     const a = store.record(p.frame).analysis;
-    if (a.ackRtt === undefined) continue;
+    if (a.ackRtt === undefined) return;
     s.x.push(p.time - t0);
     s.y.push(a.ackRtt);
     s.frames.push(p.frame);
-  }
+  };
+}
+
+/** The RFC 6298 estimates over the samples, once they are all there. */
+function finishRtt(s: StoreSeries): void {
   const { srtt, rttvar } = rfc6298(s.y);
   s.smoothed = srtt;
   s.variation = rttvar;
-  return s;
 }
