@@ -27,6 +27,8 @@ export interface FrameBatch {
   metas: [number, FrameMeta][];
   /** Block facts: [index in the batch, facts]. */
   facts: [number, FrameFacts][];
+  /** Per frame, 1 when the frame store's fast path may take it (fastCandidate), else 0; only when asked (the loading pipeline). */
+  fast?: Uint8Array;
   /** File bytes read when the batch was cut (progress). */
   bytesRead: number;
   /** The section headers' comments, when they changed since the last batch. */
@@ -52,7 +54,8 @@ export class BatchWriter {
   private used = 0;
 
   /** Frames per batch from the next batch on (the first batches may be smaller, to show rows at once). */
-  constructor(public maxFrames: number, private readonly maxBytes: number) {}
+  /** `candidates`: each frame's fastCandidate answer goes with it (FrameBatch.fast), asked of the frame as it is added. */
+  constructor(public maxFrames: number, private readonly maxBytes: number, private readonly candidates: ((raw: RawFrame) => boolean) | null = null) {}
 
   get count(): number {
     return this.b ? this.b.count : 0;
@@ -75,6 +78,7 @@ export class BatchWriter {
     b.tsSec[i] = raw.tsSec;
     b.tsNsec[i] = raw.tsNsec;
     b.meta[i] = this.metaOf(raw, b);
+    if (b.fast && this.candidates) b.fast[i] = this.candidates(raw) ? 1 : 0;
     const f = frameFacts(raw);
     if (f) b.facts.push([i, f]);
   }
@@ -86,7 +90,9 @@ export class BatchWriter {
     this.b = null;
     this.used = 0;
     b.bytesRead = bytesRead;
-    return { batch: b, transfer: [b.bytes.buffer, b.start.buffer, b.fileOffset.buffer, b.len.buffer, b.tsSec.buffer, b.tsNsec.buffer, b.meta.buffer] as ArrayBuffer[] };
+    const transfer = [b.bytes.buffer, b.start.buffer, b.fileOffset.buffer, b.len.buffer, b.tsSec.buffer, b.tsNsec.buffer, b.meta.buffer] as ArrayBuffer[];
+    if (b.fast) transfer.push(b.fast.buffer as ArrayBuffer);
+    return { batch: b, transfer };
   }
 
   private newBatch(caplen: number): FrameBatch {
@@ -94,7 +100,7 @@ export class BatchWriter {
     return {
       type: 'batch', count: 0, bytes: new Uint8Array(Math.max(this.maxBytes, caplen)), start: new Uint32Array(n + 1),
       fileOffset: new Float64Array(n), len: new Uint32Array(n), tsSec: new Float64Array(n), tsNsec: new Int32Array(n), meta: new Uint16Array(n),
-      metas: [], facts: [], bytesRead: 0,
+      metas: [], facts: [], bytesRead: 0, ...(this.candidates ? { fast: new Uint8Array(n) } : {}),
     };
   }
 

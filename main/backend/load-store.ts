@@ -39,8 +39,9 @@ export class StoreBatcher {
     return this.count >= this.maxFrames;
   }
 
-  add(raw: RawFrame, dataOffset: number): void {
-    const r = this.store.ingest(raw, dataOffset);
+  /** `candidate`: fastCandidate's answer for the frame, when the reading thread already gave it (FrameStore.ingest). */
+  add(raw: RawFrame, dataOffset: number, candidate?: boolean): void {
+    const r = this.store.ingest(raw, dataOffset, candidate);
     // The frame, its states and its record as ingested (StoreDelta.transitions).
     if (r.transitions && r.transitions.length && r.states) this.transitions.push(r.number, this.states.get(r.number - 1), this.rec.get(r.number - 1));
     // What BatchWriter keeps of a frame's block facts.
