@@ -7,10 +7,10 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData, Worker, type MessagePort } from 'node:worker_threads';
 import { CaptureFormatError } from '../engine/io/errors';
 import { CaptureReader } from '../engine/io/reader';
-import { fastCandidate } from '../engine/store/frame-store';
 import type { RawFrame } from '../engine/types';
 import { BatchReader, BatchWriter, type BatchAck, type FrameBatch, type LoadEnd } from './load-batch';
 import { StoreBatcher, type StoredBatch } from './load-store';
+import { CANDIDATE, CANDIDATE_REREAD, segmentAt } from './load-candidates';
 
 export interface LoadWorkerData {
   path: string;
@@ -132,11 +132,12 @@ async function storeFromReader(port: MessagePort, data: LoadWorkerData, post: Po
       }
       if (m.sectionComments) comments = m.sectionComments;
       frames.use(m);
-      const fast = m.fast as Uint8Array;
+      const fast = m.fast as Uint8Array, seg = m.seg as Uint32Array;
       bytesRead = m.bytesRead;
       for (let i = 0; i < m.count; i++) {
         if (stored.full) cut(bytesRead);
-        stored.add(frames.frame(i), frames.fileOffset(i), fast[i] === 1);
+        const f = fast[i];
+        stored.add(frames.frame(i), frames.fileOffset(i), f === CANDIDATE ? segmentAt(seg, i) : f === CANDIDATE_REREAD);
       }
       parser.postMessage({ type: 'ack' } satisfies BatchAck);
       // The first batches go at the end of each of the reader's (the first rows at once); later ones once full.
@@ -158,8 +159,8 @@ async function run(port: MessagePort, data: LoadWorkerData, post: Post): Promise
   const reader = new CaptureReader();
   // Classic pcap frames refill one object: the writer copies what it needs at once.
   reader.reuseFrames = true;
-  // The pipeline's reading thread: each frame's fastCandidate answer (the frame number is not part of it).
-  const writer = new BatchWriter(FIRST_BATCH_FRAMES, BATCH_BYTES, data.candidates ? (raw) => fastCandidate(raw, 0) !== null : null);
+  // The pipeline's reading thread: each frame with its word for the storing thread (load-candidates.ts).
+  const writer = new BatchWriter(FIRST_BATCH_FRAMES, BATCH_BYTES, !!data.candidates);
   /** Batches cut while the reader was parsing a chunk (sent once it returns). */
   const ready: { batch: FrameBatch | StoredBatch; transfer: ArrayBuffer[] }[] = [];
   let sentComments = 0;

@@ -83,7 +83,7 @@ function looksLikeHttp(d: Uint8Array, off: number, end: number): boolean {
 
 /** The last buffer seen by firstCrOrLf, as 32-bit words. */
 let wordsBuffer: ArrayBufferLike | null = null;
-let words = new Int32Array(0);
+let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
 const LF4 = 0x0a0a0a0a, CR4 = 0x0d0d0d0d, ONES = 0x01010101, HIGHS = 0x80808080 | 0;
 
 /**

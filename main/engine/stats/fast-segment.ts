@@ -15,7 +15,7 @@ const ETH = 1, NULL = 0, LOOP = 108, SLL = 113, SLL2 = 276, RAW = 101, RAW12 = 1
 
 /** IPv4 address strings by address, bounded so a scan of random addresses can't grow it without end. */
 const v4Names = new Map<number, string>();
-function v4(addr: number): string {
+export function v4(addr: number): string {
   // Keyed by the signed 32-bit form: a small integer for V8, where addresses ≥ 128.0.0.0 as unsigned
   // numbers would be heap numbers, slower to hash.
   const key = addr | 0;

@@ -16,7 +16,7 @@ import { timeColumn } from '../dissect/frame';
 import { readTape, writeTape } from './tape-record';
 import { Tape, ZeroTape, type Replay } from '../tape';
 import { captureTime } from '../session';
-import { dissectState } from '../dissect/state';
+import { dissectState, type DissectState } from '../dissect/state';
 import { fastLayout, fastSegment, FALLBACK, SKIP } from '../stats/fast-segment';
 import { payloadIsData } from '../dissect/tcp-payload';
 import { storeFastPath } from '../dissect/index';
@@ -196,6 +196,8 @@ export class FrameStore {
   private lastTime: number[] = [];
   private addrText: string[] = [];
   private addrIds: number[] = [];
+  private dsOf: Session | null = null;
+  private ds: DissectState | null = null;
   private lastProto = '';
   private lastProtoId = -1;
 
@@ -309,13 +311,21 @@ export class FrameStore {
    * details are built when a row is shown (re-dissected from the stored facts, exactly as the first pass
    * would have made them: test/backend/store-fast.test.ts). Any other frame goes through `add`.
    */
-  ingest(raw: RawFrame, dataOffset: number, candidate?: boolean): Ingested {
+  ingest(raw: RawFrame, dataOffset: number, candidate?: boolean | TcpSegment): Ingested {
     const session = this.session;
     if (!session) throw new Error('FrameStore.add after seal(): this store\'s capture has ended');
     const n = this.off.length + 1;
-    // `candidate`: fastCandidate's answer for this frame, found by another thread (the loading pipeline);
-    // only what depends on the streams so far is then checked here.
-    const seg = candidate === undefined ? this.fastEligible(raw, n, session) : candidate ? this.fastStateful(fastSegment(raw, n), session) : null;
+    // `candidate`: fastCandidate's answer for this frame, found by another thread (the loading pipeline):
+    // false, true, or the very segment fastSegment gives for the frame; only what depends on the streams
+    // so far is then checked here.
+    let seg: TcpSegment | null;
+    if (candidate === undefined) seg = this.fastEligible(raw, n, session);
+    else if (candidate === false) seg = null;
+    else if (candidate === true) seg = this.fastStateful(fastSegment(raw, n), session);
+    else {
+      candidate.frame = n;
+      seg = this.fastStateful(candidate, session);
+    }
     if (!seg) {
       const d = this.add(this.borrowedFrames ? ownFrame(raw) : raw, dataOffset);
       return { number: n, stream: d.tcp ? d.tcp.analysis.stream : -1, states: d.frame.states, transitions: d.frame.transitions, full: d };
@@ -328,7 +338,7 @@ export class FrameStore {
     session.tcp.finish(seg);
     const report = session.states.onSegment(seg, analysis);
     // What the frame dissector remembers of every frame (frame.time_delta of the next).
-    const ds = dissectState(session);
+    const ds = this.firstPassState(session);
     ds.prevSec = raw.tsSec;
     ds.prevNsec = raw.tsNsec;
     ds.hasPrev = true;
@@ -356,10 +366,21 @@ export class FrameStore {
 
   /** Whether a dissector keeps anything for the segment's stream (a PDU being reassembled, HTTP). */
   private streamHasPayloadState(session: Session, seg: TcpSegment): boolean {
+    const ds = this.firstPassState(session);
+    // No stream has any (a capture without HTTP or PDUs): the segment's stream need not be looked up.
+    if (!ds.tcpPdus.size && !ds.httpClaimed.size && !ds.http.size) return false;
     const s = session.tcp.peekStream(seg);
     if (s < 0) return false;
-    const ds = dissectState(session);
     return ds.tcpPdus.has(2 * s) || ds.tcpPdus.has(2 * s + 1) || ds.httpClaimed.has(s) || ds.http.has(s);
+  }
+
+  /** The first pass session's dissector state (a WeakMap lookup twice per fast frame, kept: the session is the store's for good). */
+  private firstPassState(session: Session): DissectState {
+    if (this.dsOf !== session) {
+      this.dsOf = session;
+      this.ds = dissectState(session);
+    }
+    return this.ds as DissectState;
   }
 
   /** The full decode of frame `n` just stored by `ingest`'s fast path, from its bytes (for display filters). */
