@@ -5,6 +5,7 @@
 // what a pcapng block says beside a frame's bytes (comments, flags, drops, custom block) is rare, and
 // sent for the frames that have it.
 import type { RawFrame } from '../engine/types';
+import { candidateOf, SEG_WORDS } from './load-candidates';
 
 /** A frame's fields that many frames share: everything but its bytes, lengths, time and block facts. */
 export type FrameMeta = Pick<RawFrame, 'linktype' | 'interface' | 'section' | 'noTimestamp' | 'noInterfaceId' | 'hasTimestamp' | 'pcapng' | 'tsPrecision'>;
@@ -27,6 +28,10 @@ export interface FrameBatch {
   metas: [number, FrameMeta][];
   /** Block facts: [index in the batch, facts]. */
   facts: [number, FrameFacts][];
+  /** The loading pipeline's word on each frame (load-candidates.ts): whether the store's fast path may take it… */
+  fast?: Uint8Array;
+  /** … and its TCP segment (SEG_WORDS numbers per frame). */
+  seg?: Uint32Array;
   /** File bytes read when the batch was cut (progress). */
   bytesRead: number;
   /** The section headers' comments, when they changed since the last batch. */
@@ -52,7 +57,8 @@ export class BatchWriter {
   private used = 0;
 
   /** Frames per batch from the next batch on (the first batches may be smaller, to show rows at once). */
-  constructor(public maxFrames: number, private readonly maxBytes: number) {}
+  /** `candidates`: each frame goes with the loading pipeline's word on it (FrameBatch.fast and seg: load-candidates.ts). */
+  constructor(public maxFrames: number, private readonly maxBytes: number, private readonly candidates = false) {}
 
   get count(): number {
     return this.b ? this.b.count : 0;
@@ -75,6 +81,7 @@ export class BatchWriter {
     b.tsSec[i] = raw.tsSec;
     b.tsNsec[i] = raw.tsNsec;
     b.meta[i] = this.metaOf(raw, b);
+    if (b.fast && b.seg) b.fast[i] = candidateOf(raw, b.seg, i);
     const f = frameFacts(raw);
     if (f) b.facts.push([i, f]);
   }
@@ -86,7 +93,9 @@ export class BatchWriter {
     this.b = null;
     this.used = 0;
     b.bytesRead = bytesRead;
-    return { batch: b, transfer: [b.bytes.buffer, b.start.buffer, b.fileOffset.buffer, b.len.buffer, b.tsSec.buffer, b.tsNsec.buffer, b.meta.buffer] as ArrayBuffer[] };
+    const transfer = [b.bytes.buffer, b.start.buffer, b.fileOffset.buffer, b.len.buffer, b.tsSec.buffer, b.tsNsec.buffer, b.meta.buffer] as ArrayBuffer[];
+    if (b.fast && b.seg) transfer.push(b.fast.buffer as ArrayBuffer, b.seg.buffer as ArrayBuffer);
+    return { batch: b, transfer };
   }
 
   private newBatch(caplen: number): FrameBatch {
@@ -94,7 +103,7 @@ export class BatchWriter {
     return {
       type: 'batch', count: 0, bytes: new Uint8Array(Math.max(this.maxBytes, caplen)), start: new Uint32Array(n + 1),
       fileOffset: new Float64Array(n), len: new Uint32Array(n), tsSec: new Float64Array(n), tsNsec: new Int32Array(n), meta: new Uint16Array(n),
-      metas: [], facts: [], bytesRead: 0,
+      metas: [], facts: [], bytesRead: 0, ...(this.candidates ? { fast: new Uint8Array(n), seg: new Uint32Array(n * SEG_WORDS) } : {}),
     };
   }
 

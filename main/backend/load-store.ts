@@ -6,7 +6,7 @@
 // stored frame is.
 import { FrameStore } from '../engine/store/frame-store';
 import { deltaBuffers, DeltaTaker, type StoreDelta } from '../engine/store/store-delta';
-import type { RawFrame } from '../engine/types';
+import type { RawFrame, TcpSegment } from '../engine/types';
 import { frameFacts, type FrameFacts } from './load-batch';
 
 /** A batch of frames stored on the loading thread. */
@@ -39,8 +39,9 @@ export class StoreBatcher {
     return this.count >= this.maxFrames;
   }
 
-  add(raw: RawFrame, dataOffset: number): void {
-    const r = this.store.ingest(raw, dataOffset);
+  /** `candidate`: the reading thread's word on the frame, when it gave one (FrameStore.ingest). */
+  add(raw: RawFrame, dataOffset: number, candidate?: boolean | TcpSegment): void {
+    const r = this.store.ingest(raw, dataOffset, candidate);
     // The frame, its states and its record as ingested (StoreDelta.transitions).
     if (r.transitions && r.transitions.length && r.states) this.transitions.push(r.number, this.states.get(r.number - 1), this.rec.get(r.number - 1));
     // What BatchWriter keeps of a frame's block facts.

@@ -3,6 +3,7 @@
 // answered while a million frames load. A cancel (or the source going away) ends the thread at once;
 // if the thread cannot start at all, the caller loads the file on the event loop as before.
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -41,6 +42,23 @@ export function loadWorkerFile(env: NodeJS.ProcessEnv = process.env): string | n
   return null;
 }
 
+let pipelineOverride: boolean | undefined;
+
+/** Tests: store through the two-thread pipeline (true), on one thread (false), or as the machine suits (undefined). */
+export function setLoadPipeline(on: boolean | undefined): void {
+  pipelineOverride = on;
+}
+
+/**
+ * Whether a file stored on the loading thread is read and parsed on a second one (load-worker.ts,
+ * LoadWorkerData.pipeline): with two cores or more, unless HANDSHAKE_LAB_LOAD_PIPELINE is "0".
+ */
+export function loadPipeline(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (pipelineOverride !== undefined) return pipelineOverride;
+  if (env.HANDSHAKE_LAB_LOAD_PIPELINE === '0') return false;
+  return availableParallelism() >= 2;
+}
+
 /** Worker threads alive now (tests check that none outlives its load). */
 export const liveLoadThreads = new Set<Worker>();
 
@@ -53,7 +71,7 @@ type Message = FrameBatch | StoredBatch | LoadEnd;
 export function loadInWorker(path: string, totalBytes: number, hooks: LoadHooks, workerFile: string): Promise<LoadOutcome | null> {
   let worker: Worker;
   try {
-    worker = new Worker(workerFile, { workerData: { path, totalBytes, inFlight: IN_FLIGHT, store: !!hooks.store, fd: hooks.fd } satisfies LoadWorkerData });
+    worker = new Worker(workerFile, { workerData: { path, totalBytes, inFlight: IN_FLIGHT, store: !!hooks.store, fd: hooks.fd, pipeline: !!hooks.store && loadPipeline() } satisfies LoadWorkerData });
   } catch (e) {
     hooks.log?.(`loading ${path} on the event loop: the loading thread did not start (${e instanceof Error ? e.message : String(e)})`);
     return Promise.resolve(null);

@@ -4,12 +4,13 @@
 // for the main thread at a time: a slow store holds the reading back, and memory stays bounded.
 // What it says of a damaged or unreadable file is word for word what the in-process loader says.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData, Worker, type MessagePort } from 'node:worker_threads';
 import { CaptureFormatError } from '../engine/io/errors';
 import { CaptureReader } from '../engine/io/reader';
 import type { RawFrame } from '../engine/types';
-import { BatchWriter, type FrameBatch, type LoadEnd } from './load-batch';
+import { BatchReader, BatchWriter, type BatchAck, type FrameBatch, type LoadEnd } from './load-batch';
 import { StoreBatcher, type StoredBatch } from './load-store';
+import { CANDIDATE, CANDIDATE_REREAD, segmentAt } from './load-candidates';
 
 export interface LoadWorkerData {
   path: string;
@@ -20,6 +21,15 @@ export interface LoadWorkerData {
   store?: boolean;
   /** The file, opened by the main thread (threads share descriptors): read from it, never closed here. */
   fd?: number;
+  /**
+   * With `store`: the file is read and parsed on a second thread of this thread's own (this same bundle,
+   * with `candidates`), which also makes the fast path's checks of each frame on its own; this one runs
+   * the trackers and the store. Two cores then share the load (a pipeline), and the store is the same:
+   * the checks left here are those that depend on the streams so far (FrameStore.ingest).
+   */
+  pipeline?: boolean;
+  /** Without `store`: each batch says which frames the store's fast path may take (FrameBatch.fast). */
+  candidates?: boolean;
 }
 
 /** The first reads and batches are small, so the first rows show at once; later ones are larger. */
@@ -49,15 +59,110 @@ function start(port: MessagePort, data: LoadWorkerData): void {
     port.postMessage(b.batch, b.transfer);
   };
   // Once the end is said, nothing keeps the thread alive (the main thread also ends it then).
-  void run(port, data, post).finally(() => port.close());
+  void (data.store && data.pipeline ? storeFromReader(port, data, post) : run(port, data, post)).finally(() => port.close());
 }
 
-async function run(port: MessagePort, data: LoadWorkerData, post: (b: { batch: FrameBatch | StoredBatch; transfer: ArrayBuffer[] }) => Promise<void>): Promise<void> {
+type Post = (b: { batch: FrameBatch | StoredBatch; transfer: ArrayBuffer[] }) => Promise<void>;
+
+/**
+ * The storing half of the pipeline: a reading thread (`candidates`) sends the frames in batches, each
+ * frame with its fastCandidate answer; they are stored here in order, and batches of deltas sent on as
+ * `run` sends them. The reader's last word (a damaged file's problem, a crash) is passed on as it is,
+ * after the frames before it. A reading thread that cannot start: the file is read here, as without
+ * the pipeline. This thread's end (a cancel terminates it) ends the reading thread with it.
+ */
+async function storeFromReader(port: MessagePort, data: LoadWorkerData, post: Post): Promise<void> {
+  let parser: Worker;
+  try {
+    parser = new Worker(new URL(import.meta.url), { workerData: { path: data.path, totalBytes: data.totalBytes, inFlight: data.inFlight, fd: data.fd, candidates: true } satisfies LoadWorkerData });
+  } catch {
+    return run(port, data, post);
+  }
+  const queue: (FrameBatch | LoadEnd)[] = [];
+  let failure: string | null = null;
+  let received = 0;
+  let wake: (() => void) | null = null;
+  const poke = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  parser.on('message', (m: FrameBatch | LoadEnd) => { received++; queue.push(m); poke(); });
+  parser.on('error', (e) => { failure ??= e.message; poke(); });
+  parser.on('exit', (code) => { failure ??= `it stopped (exit code ${code})`; poke(); });
+
+  const stored = new StoreBatcher(FIRST_BATCH_FRAMES);
+  const frames = new BatchReader();
+  const ready: { batch: StoredBatch; transfer: ArrayBuffer[] }[] = [];
+  let comments: string[] | null = null;
+  let sentComments = 0;
+  let bytesRead = 0;
+  const cut = (at: number) => {
+    const b = stored.take(at);
+    if (!b) return;
+    if (comments && comments.length !== sentComments) {
+      b.batch.sectionComments = comments;
+      sentComments = comments.length;
+    }
+    ready.push(b);
+    stored.maxFrames = Math.min(BATCH_FRAMES, stored.maxFrames * 4);
+  };
+  const flush = async () => {
+    while (ready.length) await post(ready.shift() as (typeof ready)[number]);
+  };
+  try {
+    for (;;) {
+      const m = queue.shift();
+      if (!m) {
+        if (failure !== null) {
+          // It never ran (a bundle it could not load): read here instead.
+          if (received === 0) return run(port, data, post);
+          cut(bytesRead);
+          await flush();
+          port.postMessage({ type: 'end', ok: false, problem: `${data.path}: the loading thread failed (${failure})`, bytesRead, totalBytes: data.totalBytes, sectionComments: comments ?? [] } satisfies LoadEnd);
+          return;
+        }
+        await new Promise<void>((r) => { wake = r; });
+        continue;
+      }
+      if (m.type !== 'batch') {
+        // The reader's last word, after every frame before it.
+        cut(bytesRead);
+        await flush();
+        port.postMessage(m);
+        return;
+      }
+      if (m.sectionComments) comments = m.sectionComments;
+      frames.use(m);
+      const fast = m.fast as Uint8Array, seg = m.seg as Uint32Array;
+      bytesRead = m.bytesRead;
+      for (let i = 0; i < m.count; i++) {
+        if (stored.full) cut(bytesRead);
+        const f = fast[i];
+        stored.add(frames.frame(i), frames.fileOffset(i), f === CANDIDATE ? segmentAt(seg, i) : f === CANDIDATE_REREAD);
+      }
+      parser.postMessage({ type: 'ack' } satisfies BatchAck);
+      // The first batches go at the end of each of the reader's (the first rows at once); later ones once full.
+      if (stored.maxFrames < BATCH_FRAMES) cut(bytesRead);
+      await flush();
+    }
+  } catch (e) {
+    // A bug, not bad input: the frames stored before it are sent, then the crash (as `run` does).
+    cut(bytesRead);
+    await flush();
+    port.postMessage({ type: 'crash', message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined } satisfies LoadEnd);
+  } finally {
+    void parser.terminate();
+  }
+}
+
+async function run(port: MessagePort, data: LoadWorkerData, post: Post): Promise<void> {
   const { path, totalBytes } = data;
   const reader = new CaptureReader();
   // Classic pcap frames refill one object: the writer copies what it needs at once.
   reader.reuseFrames = true;
-  const writer = new BatchWriter(FIRST_BATCH_FRAMES, BATCH_BYTES);
+  // The pipeline's reading thread: each frame with its word for the storing thread (load-candidates.ts).
+  const writer = new BatchWriter(FIRST_BATCH_FRAMES, BATCH_BYTES, !!data.candidates);
   /** Batches cut while the reader was parsing a chunk (sent once it returns). */
   const ready: { batch: FrameBatch | StoredBatch; transfer: ArrayBuffer[] }[] = [];
   let sentComments = 0;

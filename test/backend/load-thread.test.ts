@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadCaptureFile, type LoadOutcome } from '../../main/backend/file-loader';
-import { liveLoadThreads, loadInWorker, setLoadWorkerFile } from '../../main/backend/load-thread';
+import { liveLoadThreads, loadInWorker, setLoadPipeline, setLoadWorkerFile } from '../../main/backend/load-thread';
 import { FileBytes } from '../../main/backend/file-bytes';
 import { FrameStore } from '../../main/engine/store/frame-store';
 import { adoptDelta } from '../../main/engine/store/store-delta';
@@ -25,7 +25,10 @@ afterAll(() => {
   setLoadWorkerFile(undefined);
   rmSync(dir, { recursive: true, force: true });
 });
-afterEach(() => setLoadWorkerFile(undefined));
+afterEach(() => {
+  setLoadWorkerFile(undefined);
+  setLoadPipeline(undefined);
+});
 
 function captures(d: string, out: string[] = []): string[] {
   for (const name of readdirSync(d)) {
@@ -63,10 +66,12 @@ async function load(file: string, worker: string | null): Promise<Loaded> {
 
 /**
  * Loads `file` with the loading thread storing the frames too: the test's store adopts each batch's delta
- * (as a Source does), and frames a view would want decoded are decoded from it.
+ * (as a Source does), and frames a view would want decoded are decoded from it. `pipeline`: read and
+ * parsed on a second thread (LoadWorkerData.pipeline), or all on the one.
  */
-async function loadStored(file: string): Promise<Loaded & { decodes: unknown[]; adopted: number }> {
+async function loadStored(file: string, pipeline: boolean): Promise<Loaded & { decodes: unknown[]; adopted: number }> {
   setLoadWorkerFile(workerFile);
+  setLoadPipeline(pipeline);
   const store = new FrameStore(new FileBytes(file), { infoCacheSize: 0 });
   const decodes: unknown[] = [];
   const frames: Record<string, unknown>[] = [];
@@ -116,17 +121,20 @@ describe('loading thread', () => {
     expect(outThread).toStrictEqual(outHere);
     expect(seen(thread.store)).toStrictEqual(seen(here.store));
     expect(liveLoadThreads.size).toBe(0);
-    // Stored on the thread, its store's deltas adopted here: the same store, and the same decodes for views.
-    const stored = await loadStored(file);
-    expect(stored.frames.length).toBe(0);
-    expect(stored.adopted).toBe(here.frames.length);
-    if (here.frames.length) expect(stored.threaded).toBe(true);
-    const { bytesRead: _c, ...outStored } = stored.outcome;
-    expect(outStored).toStrictEqual(outHere);
-    expect(seen(stored.store)).toStrictEqual(seen(here.store));
-    const wanted = here.frames.map((_f, i) => i + 1).filter((n) => n % 3 === 0);
-    expect(stored.decodes).toStrictEqual(wanted.map((n) => JSON.parse(JSON.stringify(here.store.redecode(n).frame))));
-    expect(liveLoadThreads.size).toBe(0);
+    // Stored on the thread, its store's deltas adopted here: the same store, and the same decodes for views;
+    // the same whether the thread reads the file itself or a second thread reads it (the pipeline).
+    for (const pipeline of [false, true]) {
+      const stored = await loadStored(file, pipeline);
+      expect(stored.frames.length).toBe(0);
+      expect(stored.adopted).toBe(here.frames.length);
+      if (here.frames.length) expect(stored.threaded).toBe(true);
+      const { bytesRead: _c, ...outStored } = stored.outcome;
+      expect(outStored).toStrictEqual(outHere);
+      expect(seen(stored.store)).toStrictEqual(seen(here.store));
+      const wanted = here.frames.map((_f, i) => i + 1).filter((n) => n % 3 === 0);
+      expect(stored.decodes).toStrictEqual(wanted.map((n) => JSON.parse(JSON.stringify(here.store.redecode(n).frame))));
+      expect(liveLoadThreads.size).toBe(0);
+    }
   });
 
   it('a file cut short and one damaged mid-way: the frames before, then the same problem text', async () => {
@@ -149,10 +157,12 @@ describe('loading thread', () => {
       expect(thread.frames.length).toBe(here.frames.length);
       expect(thread.frames.length).toBeGreaterThan(1000);
       expect(thread.offsets).toStrictEqual(here.offsets);
-      const stored = await loadStored(f);
-      expect(stored.outcome).toMatchObject({ ok: false, problem: (here.outcome as { problem: string }).problem });
-      expect(stored.adopted).toBe(here.frames.length);
-      expect(seen(stored.store)).toStrictEqual(seen(here.store));
+      for (const pipeline of [false, true]) {
+        const stored = await loadStored(f, pipeline);
+        expect(stored.outcome).toMatchObject({ ok: false, problem: (here.outcome as { problem: string }).problem });
+        expect(stored.adopted).toBe(here.frames.length);
+        expect(seen(stored.store)).toStrictEqual(seen(here.store));
+      }
     }
   });
 

@@ -68,7 +68,7 @@ function looksLikeHttp(d: Uint8Array, off: number, end: number): boolean {
   // The first line end: an LF, or a CR before it that is not the last byte. Scanned within the payload
   // only (the store's fast path passes the reader's whole buffer, where a native search ran on past it).
   let lf = -1, cr = -1;
-  for (let i = off; i < end; i++) {
+  for (let i = firstCrOrLf(d, off, end); i < end; i++) {
     const b = d[i];
     if (b === 0x0a) { lf = i; break; }
     if (b === 0x0d && cr < 0) cr = i;
@@ -79,6 +79,39 @@ function looksLikeHttp(d: Uint8Array, off: number, end: number): boolean {
   // Wireshark reads a negative offset from the end of the data (a line shorter than 8 bytes).
   const tail = len >= 8 ? off + len - 8 : end + len - 8;
   return httpVersionAt(d, tail, off, end) || httpVersionAt(d, off, off, end);
+}
+
+/** The last buffer seen by firstCrOrLf, as 32-bit words. */
+let wordsBuffer: ArrayBufferLike | null = null;
+let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+const LF4 = 0x0a0a0a0a, CR4 = 0x0d0d0d0d, ONES = 0x01010101, HIGHS = 0x80808080 | 0;
+
+/**
+ * The first index in [off, end) holding an LF or a CR (end if none). A long payload is scanned four bytes
+ * at a time (a word holds a byte b when (x ^ bbbb) has a zero byte: (v − 0x01010101) & ~v & 0x80808080);
+ * the byte that matched is then found one by one. A bulk payload has no line end at all, and was read
+ * byte by byte to its end in every frame: most of the time the loading pipeline's reading thread spent.
+ */
+function firstCrOrLf(d: Uint8Array, off: number, end: number): number {
+  let i = off;
+  if (end - off >= 64) {
+    const base = d.byteOffset;
+    for (; (base + i) & 3; i++) if (d[i] === 0x0a || d[i] === 0x0d) return i;
+    if (wordsBuffer !== d.buffer) {
+      wordsBuffer = d.buffer;
+      words = new Int32Array(d.buffer, 0, d.buffer.byteLength >> 2);
+    }
+    const last = (base + end) >> 2;
+    let w = (base + i) >> 2;
+    for (; w < last; w++) {
+      const x = words[w]!;
+      const a = x ^ LF4, c = x ^ CR4;
+      if ((((a - ONES) & ~a) | ((c - ONES) & ~c)) & HIGHS) break;
+    }
+    i = (w << 2) - base;
+  }
+  for (; i < end; i++) if (d[i] === 0x0a || d[i] === 0x0d) return i;
+  return end;
 }
 
 const HTTP_1 = [0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e]; // "HTTP/1."

@@ -111,7 +111,8 @@ export class V4Names {
 }
 
 const v4Names = new V4Names();
-const v4 = (addr: number): string => v4Names.get(addr);
+/** The dotted-quad name of an IPv4 address (as a number), from the bounded table. */
+export const v4 = (addr: number): string => v4Names.get(addr);
 
 // Big-endian reads straight from the bytes: a DataView per frame would be one more allocation.
 const u16 = (d: Uint8Array, i: number): number => (d[i] << 8) | d[i + 1];

@@ -16,7 +16,7 @@ import { timeColumn } from '../dissect/frame';
 import { readTape, writeTape } from './tape-record';
 import { Tape, ZeroTape, type Replay } from '../tape';
 import { captureTime } from '../session';
-import { dissectState } from '../dissect/state';
+import { dissectState, type DissectState } from '../dissect/state';
 import { fastLayout, fastSegment, FALLBACK, SKIP } from '../stats/fast-segment';
 import { payloadIsData } from '../dissect/tcp-payload';
 import { storeFastPath } from '../dissect/index';
@@ -196,6 +196,8 @@ export class FrameStore {
   private lastTime: number[] = [];
   private addrText: string[] = [];
   private addrIds: number[] = [];
+  private dsOf: Session | null = null;
+  private ds: DissectState | null = null;
   private lastProto = '';
   private lastProtoId = -1;
 
@@ -309,11 +311,21 @@ export class FrameStore {
    * details are built when a row is shown (re-dissected from the stored facts, exactly as the first pass
    * would have made them: test/backend/store-fast.test.ts). Any other frame goes through `add`.
    */
-  ingest(raw: RawFrame, dataOffset: number): Ingested {
+  ingest(raw: RawFrame, dataOffset: number, candidate?: boolean | TcpSegment): Ingested {
     const session = this.session;
     if (!session) throw new Error('FrameStore.add after seal(): this store\'s capture has ended');
     const n = this.off.length + 1;
-    const seg = this.fastEligible(raw, n, session);
+    // `candidate`: fastCandidate's answer for this frame, found by another thread (the loading pipeline):
+    // false, true, or the very segment fastSegment gives for the frame; only what depends on the streams
+    // so far is then checked here.
+    let seg: TcpSegment | null;
+    if (candidate === undefined) seg = this.fastEligible(raw, n, session);
+    else if (candidate === false) seg = null;
+    else if (candidate === true) seg = this.fastStateful(fastSegment(raw, n), session);
+    else {
+      candidate.frame = n;
+      seg = this.fastStateful(candidate, session);
+    }
     if (!seg) {
       const d = this.add(this.borrowedFrames ? ownFrame(raw) : raw, dataOffset);
       return { number: n, stream: d.tcp ? d.tcp.analysis.stream : -1, states: d.frame.states, transitions: d.frame.transitions, full: d };
@@ -326,7 +338,7 @@ export class FrameStore {
     session.tcp.finish(seg);
     const report = session.states.onSegment(seg, analysis);
     // What the frame dissector remembers of every frame (frame.time_delta of the next).
-    const ds = dissectState(session);
+    const ds = this.firstPassState(session);
     ds.prevSec = raw.tsSec;
     ds.prevNsec = raw.tsNsec;
     ds.hasPrev = true;
@@ -337,24 +349,16 @@ export class FrameStore {
 
   /** The reused layout check of the fast path: the segment, or null when the frame needs the full dissector. */
   private fastEligible(raw: RawFrame, n: number, session: Session): TcpSegment | null {
-    // Block facts the frame tree shows (comments, flags, drops, custom blocks), or no timestamp: rare, full path.
-    if (!storeFastPath || raw.noTimestamp || raw.hasTimestamp === false || raw.custom || raw.packetFlags !== undefined || raw.dropCount !== undefined || (raw.comments && raw.comments.length)) return null;
-    const seg = fastSegment(raw, n);
+    const seg = fastCandidate(raw, n);
+    return seg && this.fastStateful(seg, session);
+  }
+
+  /** What the fast path checks of a candidate segment (fastCandidate) against the streams so far: the segment, or null. */
+  private fastStateful(seg: TcpSegment | typeof SKIP | typeof FALLBACK, session: Session): TcpSegment | null {
+    // (A candidate's bytes always give a segment: SKIP or FALLBACK here would mean other bytes, sent to the full path.)
     if (seg === SKIP || seg === FALLBACK) return null;
-    const L = fastLayout;
-    const d = L.buf;
-    // Captured whole (a cut frame or payload has exceptions and heuristics), IPv4 without options.
-    if (L.payloadEnd > L.end || raw.len !== capturedLength(raw)) return null;
-    if (d[L.ip] >> 4 === 4 && (d[L.ip] & 15) !== 5) return null;
-    if (L.payload > L.tcp + 20 && !plainOptions(d, L.tcp + 20, L.payload)) return null;
-    const flags = seg.flags;
-    if (seg.len > 0) {
-      // Data with a SYN or RST: rare, and TCP treats it apart.
-      if (flags & (TCP_SYN | TCP_RST)) return null;
-      if (!payloadIsData(d, L.payload, L.payloadEnd, seg.srcPort, seg.dstPort)) return null;
-      if (this.streamHasPayloadState(session, seg)) return null;
-    } else if (flags & TCP_FIN) {
-      // An empty FIN may end a PDU waiting for it.
+    if (seg.len > 0 || seg.flags & TCP_FIN) {
+      // Data, or an empty FIN, that may go to (or end) a PDU a dissector is waiting on.
       if (this.streamHasPayloadState(session, seg)) return null;
     }
     return seg;
@@ -362,10 +366,21 @@ export class FrameStore {
 
   /** Whether a dissector keeps anything for the segment's stream (a PDU being reassembled, HTTP). */
   private streamHasPayloadState(session: Session, seg: TcpSegment): boolean {
+    const ds = this.firstPassState(session);
+    // No stream has any (a capture without HTTP or PDUs): the segment's stream need not be looked up.
+    if (!ds.tcpPdus.size && !ds.httpClaimed.size && !ds.http.size) return false;
     const s = session.tcp.peekStream(seg);
     if (s < 0) return false;
-    const ds = dissectState(session);
     return ds.tcpPdus.has(2 * s) || ds.tcpPdus.has(2 * s + 1) || ds.httpClaimed.has(s) || ds.http.has(s);
+  }
+
+  /** The first pass session's dissector state (a WeakMap lookup twice per fast frame, kept: the session is the store's for good). */
+  private firstPassState(session: Session): DissectState {
+    if (this.dsOf !== session) {
+      this.dsOf = session;
+      this.ds = dissectState(session);
+    }
+    return this.ds as DissectState;
   }
 
   /** The full decode of frame `n` just stored by `ingest`'s fast path, from its bytes (for display filters). */
@@ -888,6 +903,28 @@ export class FrameStore {
 export function inFirstFrameOrder(list: ConnectionSummary[]): ConnectionSummary[] {
   for (let i = 1; i < list.length; i++) if (list[i].firstFrame < list[i - 1].firstFrame) return list.sort((a, b) => a.firstFrame - b.firstFrame);
   return list;
+}
+
+/**
+ * The fast path's checks of a frame on its own (its block facts, layout, options and payload; nothing of
+ * the streams so far): the segment (fastSegment's, fastLayout set), or null when the frame needs the full
+ * dissector. The same bytes and block facts always give the same answer, so another thread may ask it
+ * (the loading pipeline: load-worker.ts) and FrameStore.ingest then checks only what depends on the streams.
+ */
+export function fastCandidate(raw: RawFrame, n: number): TcpSegment | null {
+  // Block facts the frame tree shows (comments, flags, drops, custom blocks), or no timestamp: rare, full path.
+  if (!storeFastPath || raw.noTimestamp || raw.hasTimestamp === false || raw.custom || raw.packetFlags !== undefined || raw.dropCount !== undefined || (raw.comments && raw.comments.length)) return null;
+  const seg = fastSegment(raw, n);
+  if (seg === SKIP || seg === FALLBACK) return null;
+  const L = fastLayout;
+  const d = L.buf;
+  // Captured whole (a cut frame or payload has exceptions and heuristics), IPv4 without options.
+  if (L.payloadEnd > L.end || raw.len !== capturedLength(raw)) return null;
+  if (d[L.ip] >> 4 === 4 && (d[L.ip] & 15) !== 5) return null;
+  if (L.payload > L.tcp + 20 && !plainOptions(d, L.tcp + 20, L.payload)) return null;
+  // Data with a SYN or RST: rare, and TCP treats it apart.
+  if (seg.len > 0 && (seg.flags & (TCP_SYN | TCP_RST) || !payloadIsData(d, L.payload, L.payloadEnd, seg.srcPort, seg.dstPort))) return null;
+  return seg;
 }
 
 /**

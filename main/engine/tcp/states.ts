@@ -363,16 +363,9 @@ export class StateTracker {
   openFrom(stream: number, frames: number): number | null {
     const c = this.conns[stream];
     if (c === undefined || typeof c === 'number') return null;
-    let from: number | null = null;
-    for (const s of [c.client, c.server]) {
-      for (const p of s.pending ?? []) {
-        if (p.open && frames + 1 - p.frame <= EVIDENCE_HORIZON) {
-          if (from === null || p.frame < from) from = p.frame;
-          break;
-        }
-      }
-    }
-    return from;
+    // Each side read in turn (no pair made per call: it is asked of every stream touched by each batch).
+    const a = firstOpen(c.client.pending, frames), b = firstOpen(c.server.pending, frames);
+    return a === null ? b : b === null || a < b ? a : b;
   }
 
   /** Both endpoints' states of a stream now (undefined before its first segment). */
@@ -883,6 +876,12 @@ function fillerFrame(log: readonly Entry[], peer: Endpoint, heldAt: number, now:
 }
 
 /** The frame of the first of `pending` still within the evidence horizon at `frame`, or Infinity. */
+/** openFrom for one side: the frame of its first open pending segment within the horizon of `frames`, or null. */
+function firstOpen(pending: Pending[] | null, frames: number): number | null {
+  if (pending) for (const p of pending) if (p.open && frames + 1 - p.frame <= EVIDENCE_HORIZON) return p.frame;
+  return null;
+}
+
 function firstWithin(pending: Pending[] | null, frame: number): number {
   if (pending === null) return Infinity;
   for (let i = 0; i < pending.length; i++) if (frame - pending[i].frame < EVIDENCE_HORIZON) return pending[i].frame;
