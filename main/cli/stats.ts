@@ -10,7 +10,8 @@ const help = `usage: handshake-lab stats FILE [--json]
 
 Per TCP connection (one row per tcp.stream, in order of first frame), like
 \`tshark -q -z conv,tcp\`: both endpoints (A is the client: the first SYN's sender,
-or the first sender when the capture starts mid-stream), frames and bytes each
+or the SYN-ACK's receiver when the capture starts there, or else the first sender;
+tshark's A is always the first frame's sender), frames and bytes each
 way and in total, relative start and duration in seconds; plus the final state
 of each endpoint, the handshake RTT (SYN to the ACK of the SYN-ACK) and the
 number of retransmitted segments.

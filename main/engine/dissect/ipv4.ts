@@ -1,5 +1,6 @@
 // IPv4 (RFC 791) as Wireshark's "ip" dissector shows it: header fields, options, fragments marked
 // (not reassembled), then the payload by protocol number.
+import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bitsDisplay, generated, hidden, leaf, unwanted } from '../fields/tree';
 import { hex, ipv4 } from '../fields/format';
@@ -71,9 +72,19 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   c.need(off + 1, 1, end);
   dsfieldItem(t, 'ip.dsfield', 'Differentiated Services Field', d[off + 1], off + 1, 1, 8);
   c.need(off + 2, 2, end);
-  const totalLen = v.getUint16(off + 2);
-  const lenItem = leaf(t, F.len.name, totalLen, `Total Length: ${totalLen}`, off + 2, 2);
-  if (totalLen < hlen) {
+  let totalLen = v.getUint16(off + 2);
+  const tso = totalLen === 0;
+  let lenItem: Field;
+  if (tso) {
+    // A total length of 0 is what a capture of a TCP segmentation offload (TSO) super-packet shows:
+    // Wireshark (its ip.tso_support, on by default) takes the datagram to run to the end of the
+    // carrier's data, and says so in a generated item.
+    totalLen = end - off;
+    lenItem = generated(t, F.len.name, totalLen, `Total Length: ${totalLen} bytes (reported as 0, presumed to be because of "TCP segmentation offload" (TSO))`, off + 2, 2);
+  } else {
+    lenItem = leaf(t, F.len.name, totalLen, `Total Length: ${totalLen}`, off + 2, 2);
+  }
+  if (totalLen < hlen && !tso) {
     const msg = `Bogus IP length (${totalLen}, less than header length ${hlen})`;
     lenItem.display = `Total Length: ${totalLen} bytes (bogus, less than header length ${hlen})`;
     // The expert says only "Bogus IP length"; the Info column gives the numbers.

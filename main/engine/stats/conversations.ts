@@ -12,7 +12,10 @@ import { ChunkedArray } from '../chunked';
 
 export interface ConversationRow {
   stream: number;
-  /** The client ("ip:port", "[ipv6]:port"), the first SYN's sender or else the first sender. */
+  /**
+   * The client ("ip:port", "[ipv6]:port"): the first SYN's sender, or the SYN-ACK's receiver when the capture
+   * starts there, or else the first sender (tshark's conv,tcp puts the first frame's sender first).
+   */
   a: string;
   b: string;
   framesAB: number;
