@@ -1,5 +1,5 @@
 // handshake-lab decode FILE [--jsonl]: every frame of a capture, as a table or one JSON object per line.
-import { Decoder } from '../engine/decoder';
+import { Decoder, isColumnField } from '../engine/decoder';
 import { CaptureReader, type FrameSink } from '../engine/io/reader';
 import { FieldSink } from '../engine/fields/tree';
 import { lookupField } from '../engine/fields/registry';
@@ -29,6 +29,8 @@ Fields carry Wireshark's display-filter names and tshark 4.0's values.
               between fields, a comma between a field's occurrences. With --jsonl:
               {"frame": N, "fields": {"tcp.srcport": [42926], …}} (fields absent
               from a frame are left out). No tree is built: several times faster.
+              The summary columns by tshark's names: _ws.col.No., _ws.col.Source,
+              _ws.col.Destination, _ws.col.Protocol, _ws.col.Length, _ws.col.Info.
 
 Exit code 2 with one line on stderr for a missing, unreadable or damaged file
 (every good frame before the damage is printed first).`;
@@ -134,7 +136,7 @@ async function eachFrame(file: string, out: Output, onFrame: FrameSink, onEnd: (
 function fieldList(text: string): string[] {
   const names = text.split(',').map((n) => n.trim()).filter((n) => n !== '');
   if (names.length === 0) throw new UsageError('decode: --fields needs at least one field name (e.g. --fields tcp.srcport,tcp.flags)');
-  const unknown = names.filter((n) => !lookupField(n));
+  const unknown = names.filter((n) => !lookupField(n) && !isColumnField(n));
   if (unknown.length) throw new UsageError(`decode: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} (Handshake Lab knows the fields its dissectors show; names as in Wireshark's display filters)`);
   return names;
 }
@@ -146,10 +148,12 @@ async function decodeFields(file: string, names: string[], jsonl: boolean, out: 
   // Names are display-filter names ([a-z0-9._-]): safe inside JSON quotes as they are.
   const keys = names.map((n) => `"${n}":[`);
   const plain = names.map((n) => PLAIN_KINDS.has(lookupField(n)?.kind ?? ''));
+  // A name given twice is printed at its last place only, as tshark prints it (the earlier ones empty).
+  const shown = names.map((n, i) => names.lastIndexOf(n) === i);
   return eachFrame(file, out, (raw) => {
     decoder.decodeFields(raw, sink);
     lineAscii = true;
-    const line = jsonl ? jsonLine(decoder.frameCount, slots, keys, plain, sink) : tsvLine(slots, plain, sink);
+    const line = jsonl ? jsonLine(decoder.frameCount, slots, keys, plain, shown, sink) : tsvLine(slots, plain, shown, sink);
     out.write(line, lineAscii);
   });
 }
@@ -167,11 +171,11 @@ function checked(v: string): string {
   return v;
 }
 
-function tsvLine(slots: number[], plain: boolean[], sink: FieldSink): string {
+function tsvLine(slots: number[], plain: boolean[], shown: boolean[], sink: FieldSink): string {
   let line = '';
   for (let i = 0; i < slots.length; i++) {
     if (i > 0) line += '\t';
-    const n = sink.count(slots[i]);
+    const n = shown[i] ? sink.count(slots[i]) : 0;
     for (let j = 0; j < n; j++) {
       if (j > 0) line += ',';
       const v = sink.value(slots[i], j);
@@ -181,11 +185,11 @@ function tsvLine(slots: number[], plain: boolean[], sink: FieldSink): string {
   return line + '\n';
 }
 
-function jsonLine(frame: number, slots: number[], keys: string[], plain: boolean[], sink: FieldSink): string {
+function jsonLine(frame: number, slots: number[], keys: string[], plain: boolean[], shown: boolean[], sink: FieldSink): string {
   let line = `{"frame":${frame},"fields":{`;
   let first = true;
   for (let i = 0; i < slots.length; i++) {
-    const n = sink.count(slots[i]);
+    const n = shown[i] ? sink.count(slots[i]) : 0;
     if (n === 0) continue;
     line += first ? keys[i] : ',' + keys[i];
     first = false;

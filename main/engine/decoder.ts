@@ -33,20 +33,27 @@ export class Decoder {
     sink.clear();
     if (this.treeFor !== sink) {
       this.treeFor = sink;
-      this.needsTree = sink.names.some(isProtocolField);
+      this.columns = [...new Set(sink.names.filter(isColumnField))];
+      // Columns are made whole only with the tree (without one, dissectors skip the texts nobody asked for).
+      this.needsTree = this.columns.length > 0 || sink.names.some(isProtocolField);
     }
+    let frame: DecodedFrame;
     if (this.needsTree) {
       // Protocol items print their labels (tshark -e tcp), known only once the tree is built.
-      eachOccurrence(this.decode(raw), (n) => sink.wants(n), (n, v) => sink.put(n, v));
-      return;
+      frame = this.decode(raw);
+      eachOccurrence(frame, (n) => sink.wants(n), (n, v) => sink.put(n, v));
+    } else {
+      frame = collecting(sink, () => decodeInSession(raw, ++this.count, this.session)).frame;
+      this.revise();
     }
-    collecting(sink, () => decodeInSession(raw, ++this.count, this.session));
-    this.revise();
+    for (const name of this.columns) sink.put(name, COLUMNS[name](frame));
   }
 
-  /** The sink last given to decodeFields, and whether its fields need the tree built. */
+  /** The sink last given to decodeFields, and whether its fields need the tree built, or columns. */
   private treeFor: FieldSink | null = null;
   private needsTree = false;
+  /** The sink's `_ws.col.*` names, each once. */
+  private columns: string[] = [];
 
   /** Frames numbered below this are final: no later frame can revise their states. */
   settledBefore(): number {
@@ -72,3 +79,19 @@ export class Decoder {
     }
   }
 }
+
+/**
+ * The summary columns tshark -T fields prints by their `_ws.col.*` names (Time aside: its format follows
+ * the file's time precision and tshark's settings).
+ */
+const COLUMNS: Readonly<Record<string, (f: DecodedFrame) => string | number>> = {
+  '_ws.col.No.': (f) => f.frame,
+  '_ws.col.Source': (f) => f.src,
+  '_ws.col.Destination': (f) => f.dst,
+  '_ws.col.Protocol': (f) => f.protocol,
+  '_ws.col.Length': (f) => f.len,
+  '_ws.col.Info': (f) => f.info,
+};
+
+/** Whether `name` is a summary column (see COLUMNS). */
+export const isColumnField = (name: string): boolean => Object.hasOwn(COLUMNS, name);

@@ -18,6 +18,8 @@ const lines = (text: string) => text.split('\n').filter((l, i, all) => i < all.l
 const files = corpusFiles().filter((f) => !NOT_CAPTURES.test(f.name));
 const damaged = (name: string) => /(truncat|damag)/.test(name);
 
+const COLUMN_FIELDS = ['_ws.col.No.', '_ws.col.Source', '_ws.col.Destination', '_ws.col.Protocol', '_ws.col.Length', '_ws.col.Info'];
+
 /** Captures with every kind of protocol item (labels, bare names, Data, malformed, comments, link types): -e tcp, -e eth… */
 const PROTOCOL_ITEM_FILES = /^(lab|link|noise|bad)\/|pcapng-blocks|snaplen-icmp|ipv6-ext|edge/;
 
@@ -27,6 +29,8 @@ describe.skipIf(!cliBuilt || !tsharkOk)('decode --fields prints what tshark -T f
     ...files.map((f) => ({ ...f, fields: everyField().filter((n) => !isProtocolField(n)), what: '' })),
     // Protocol items print their labels, read off the built tree.
     ...files.filter((f) => PROTOCOL_ITEM_FILES.test(f.name)).map((f) => ({ ...f, fields: ['frame.number', ...protocolItemFields()], what: ' (protocol items)' })),
+    // The summary columns by tshark's _ws.col.* names, and a name given twice (printed at its last place only).
+    ...files.map((f) => ({ ...f, fields: [...COLUMN_FIELDS, 'tcp.stream', 'frame.len', 'tcp.stream'], what: ' (columns)' })),
   ];
   for (const { path, name, fields, what } of cases) {
     it(name + what, () => {
