@@ -230,14 +230,31 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         }
         if ((optLen - 2) % 8) {
           const q = body + count * 8;
-          const sub = leaf(it.children, '', null, 'suboption would go past end of option', q, p + optLen - q);
-          expert(c, sub.children, q, 'error', 'malformed', 'suboption would go past end of option', SUBOPTION);
+          // Half a block: its left edge is shown (not counted, nor used by the analysis), then the complaint.
+          if (q + 4 <= p + optLen) {
+            const left = v.getUint32(q);
+            const rle = peerBase === null ? left : sub(left, peerBase);
+            leaf(it.children, F.sackLe.name, rle, `left edge = ${rle}${rel}`, q, 4);
+          }
+          const complaint = leaf(it.children, '', null, 'suboption would go past end of option', q, p + optLen - q);
+          expert(c, complaint.children, q, 'error', 'malformed', 'suboption would go past end of option', SUBOPTION);
         }
         it.display += shown;
         generated(it.children, F.sackCount.name, count, `TCP SACK Count: ${count}`, p, 0);
         // RFC 2883 D-SACK, as Wireshark tests it: the first block at or below the ACK, or inside the second.
+        const ack = peerBase !== null && (seg.flags & TCP_ACK) ? sub(seg.ack, peerBase) : seg.ack;
+        if (count === 0 && le(0, ack)) {
+          // No whole block: Wireshark 4.0 still tests its edges, at 0, and reads the first block to show it,
+          // past the option's end: the left edge if it is there, then an exception (a malformed packet).
+          if (body + 4 <= p + optLen) {
+            const left = v.getUint32(body);
+            const le0 = peerBase === null ? left : sub(left, peerBase);
+            generated(it.children, F.sackDsackLe.name, le0, `D-SACK Left Edge = ${le0}${rel}`, body, 4);
+            c.need(body + 4, 4, p + optLen);
+          }
+          c.need(body, 4, p + optLen);
+        }
         if (count > 0) {
-          const ack = peerBase !== null && (seg.flags & TCP_ACK) ? sub(seg.ack, peerBase) : seg.ack;
           const [le0, re0, le1, re1] = shownEdges;
           if (le(re0, ack) || (count > 1 && lt(le1, re0) && ge(re1, re0))) {
             generated(it.children, F.sackDsackLe.name, le0, `D-SACK Left Edge = ${le0}${rel}`, body, 4);

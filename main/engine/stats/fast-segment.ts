@@ -293,7 +293,8 @@ function readOptions(d: Uint8Array, pos: number, end: number, seg: TcpSegment): 
       case 3: if (len !== 3) return false; seg.wscaleShift = d[pos + 2]; break;
       case 4: if (len !== 2) return false; break;
       case 5: {
-        if ((len - 2) % 8 !== 0) return false;
+        // Without a whole block (length 2) the full dissector reads one past the option's end: malformed.
+        if (len < 10 || (len - 2) % 8 !== 0) return false;
         const blocks: number[] = seg.sack ?? [];
         for (let p = pos + 2; p + 8 <= pos + len; p += 8) blocks.push(u32(d, p), u32(d, p + 4));
         seg.sack = blocks;
