@@ -214,13 +214,14 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         const shownEdges: number[] = [];
         // Relative to the peer's ISN (0 while it is unknown), as tshark words them with relative numbers on.
         const rel = ' (relative)';
+        const shownEdge = (raw: number) => (peerBase === null ? raw : sub(raw, peerBase));
+        const optEnd = p + optLen;
         let shown = '';
         let count = 0;
-        for (let q = body; q + 8 <= p + optLen; q += 8) {
+        for (let q = body; q + 8 <= optEnd; q += 8) {
           const left = v.getUint32(q), right = v.getUint32(q + 4);
           edges.push(left, right);
-          const rle = peerBase === null ? left : sub(left, peerBase);
-          const rre = peerBase === null ? right : sub(right, peerBase);
+          const rle = shownEdge(left), rre = shownEdge(right);
           shownEdges.push(rle, rre);
           leaf(it.children, F.sackLe.name, rle, `left edge = ${rle}${rel}`, q, 4);
           leaf(it.children, F.sackRe.name, rre, `right edge = ${rre}${rel}`, q + 4, 4);
@@ -231,12 +232,11 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         if ((optLen - 2) % 8) {
           const q = body + count * 8;
           // Half a block: its left edge is shown (not counted, nor used by the analysis), then the complaint.
-          if (q + 4 <= p + optLen) {
-            const left = v.getUint32(q);
-            const rle = peerBase === null ? left : sub(left, peerBase);
+          if (q + 4 <= optEnd) {
+            const rle = shownEdge(v.getUint32(q));
             leaf(it.children, F.sackLe.name, rle, `left edge = ${rle}${rel}`, q, 4);
           }
-          const complaint = leaf(it.children, '', null, 'suboption would go past end of option', q, p + optLen - q);
+          const complaint = leaf(it.children, '', null, 'suboption would go past end of option', q, optEnd - q);
           expert(c, complaint.children, q, 'error', 'malformed', 'suboption would go past end of option', SUBOPTION);
         }
         it.display += shown;
@@ -246,13 +246,11 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         if (count === 0 && le(0, ack)) {
           // No whole block: Wireshark 4.0 still tests its edges, at 0, and reads the first block to show it,
           // past the option's end: the left edge if it is there, then an exception (a malformed packet).
-          if (body + 4 <= p + optLen) {
-            const left = v.getUint32(body);
-            const le0 = peerBase === null ? left : sub(left, peerBase);
+          if (body + 4 <= optEnd) {
+            const le0 = shownEdge(v.getUint32(body));
             generated(it.children, F.sackDsackLe.name, le0, `D-SACK Left Edge = ${le0}${rel}`, body, 4);
-            c.need(body + 4, 4, p + optLen);
           }
-          c.need(body, 4, p + optLen);
+          c.need(body, 8, optEnd);
         }
         if (count > 0) {
           const [le0, re0, le1, re1] = shownEdges;
