@@ -41,6 +41,13 @@ export function ipProtoName(p: number): string {
   return NAMES[p] ?? 'Unknown';
 }
 
+/**
+ * The payloads besides TCP in which dissectIpPayload (below) can still reach a TCP header: ICMP and ICMPv6
+ * errors quote one, IP-in-IP (4) and IPv6-in-IPv4/IPv6 (41) carry whole connections. Kept beside the
+ * switch it describes: `stats`' fast path sends these to the full dissector and skips every other one.
+ */
+export const REACHES_TCP: ReadonlySet<number> = new Set([1, 4, 41, 58]);
+
 /** Hands the IP payload [off, end) to the protocol `proto` names; unknown ones become data. */
 export function dissectIpPayload(c: Ctx, proto: number, off: number, end: number): void {
   switch (proto) {

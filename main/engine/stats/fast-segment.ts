@@ -6,6 +6,7 @@ import type { RawFrame, TcpSegment } from '../types';
 import { ipv6 } from '../fields/format';
 import { WindowFrame } from '../io/reader';
 import { ChunkedArray } from '../chunked';
+import { REACHES_TCP } from '../dissect/ip-proto';
 
 /** The frame carries no TCP and cannot affect TCP tracking: skip it. */
 export const SKIP = 0;
@@ -120,12 +121,6 @@ const u32 = (d: Uint8Array, i: number): number => ((d[i] << 24) | (d[i + 1] << 1
 const u32le = (d: Uint8Array, i: number): number => ((d[i + 3] << 24) | (d[i + 2] << 16) | (d[i + 1] << 8) | d[i]) >>> 0;
 
 const NOT_IP = -1, UNUSUAL = -2;
-/**
- * IP payloads other than TCP in which the full dissector can still find a TCP header: ICMP errors quote
- * one, and IP-in-IP (4) and IPv6-in-IPv4 (41) tunnels carry whole connections, which tshark analyses and
- * counts like any other. Those frames go to the full dissector; any other protocol holds no TCP.
- */
-const CARRIES_TCP = new Set([1, 4, 41, 58]);
 /** Ethertypes that never carry TCP. */
 const NON_IP_TYPES = new Set([0x0806, 0x8035, 0x88cc, 0x888e, 0x88f7, 0x8809, 0x22f0, 0x893a]);
 
@@ -232,7 +227,7 @@ export function fastSegment(raw: RawFrame, frame: number, into?: TcpSegment): Tc
     const total = u16(d, ip + 2);
     const frag = u16(d, ip + 6);
     const proto = d[ip + 9];
-    if (proto !== 6) return CARRIES_TCP.has(proto) ? FALLBACK : SKIP;
+    if (proto !== 6) return REACHES_TCP.has(proto) ? FALLBACK : SKIP;
     // Options go to the full dissector: a source route not yet followed to its end (LSRR, SSRR) makes the
     // route's last hop the packet's destination, not the header's.
     if (ihl !== 20 || total < ihl || (frag & 0x3fff) !== 0) return FALLBACK;
