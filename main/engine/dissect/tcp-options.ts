@@ -112,6 +112,13 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
    * 4-byte boundary of the header; a NOP on a boundary after others starts over (without counting).
    */
   let nops = 0;
+  /**
+   * The packet's SACK blocks so far, over all its SACK options, as Wireshark keeps them per packet: how
+   * many, and the first two's edges as shown (zeros until there are any). Its D-SACK test reads these,
+   * not the option's own blocks.
+   */
+  let packetBlocks = 0;
+  const packetEdges = [0, 0, 0, 0];
   try {
     // An option whose length cannot be walked (or bad padding) ends the options before the note, as in Wireshark.
     const whole = walkOptions();
@@ -210,9 +217,8 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         const it = leaf(head.children, F.sack.name, bytes, 'TCP Option - SACK', p, optLen);
         kindLen(it, kind, optLen, p);
         const edges: number[] = [];
-        /** The edges as shown: relative to the peer's ISN once it is known. */
-        const shownEdges: number[] = [];
-        // Relative to the peer's ISN (0 while it is unknown), as tshark words them with relative numbers on.
+        // Edges are shown relative to the peer's ISN (as they are while it is unknown), as tshark words them
+        // with relative numbers on.
         const rel = ' (relative)';
         const shownEdge = (raw: number) => (peerBase === null ? raw : sub(raw, peerBase));
         const optEnd = p + optLen;
@@ -222,7 +228,11 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
           const left = v.getUint32(q), right = v.getUint32(q + 4);
           edges.push(left, right);
           const rle = shownEdge(left), rre = shownEdge(right);
-          shownEdges.push(rle, rre);
+          if (packetBlocks < 2) {
+            packetEdges[2 * packetBlocks] = rle;
+            packetEdges[2 * packetBlocks + 1] = rre;
+          }
+          packetBlocks++;
           leaf(it.children, F.sackLe.name, rle, `left edge = ${rle}${rel}`, q, 4);
           leaf(it.children, F.sackRe.name, rre, `right edge = ${rre}${rel}`, q + 4, 4);
           shown += ` ${rle}-${rre}`;
@@ -241,25 +251,21 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         }
         it.display += shown;
         generated(it.children, F.sackCount.name, count, `TCP SACK Count: ${count}`, p, 0);
-        // RFC 2883 D-SACK, as Wireshark tests it: the first block at or below the ACK, or inside the second.
+        // RFC 2883 D-SACK, as Wireshark 4.0 tests it: the packet's first block at or below the ACK, or inside
+        // its second. What it then shows is this option's first block, read from its bytes: past the end of an
+        // option without a whole block (the left edge if it is there, then an exception: a malformed packet).
         const ack = peerBase !== null && (seg.flags & TCP_ACK) ? sub(seg.ack, peerBase) : seg.ack;
-        if (count === 0 && le(0, ack)) {
-          // No whole block: Wireshark 4.0 still tests its edges, at 0, and reads the first block to show it,
-          // past the option's end: the left edge if it is there, then an exception (a malformed packet).
+        const [, re0, le1, re1] = packetEdges;
+        if (le(re0, ack) || (packetBlocks > 1 && lt(le1, re0) && ge(re1, re0))) {
           if (body + 4 <= optEnd) {
-            const le0 = shownEdge(v.getUint32(body));
-            generated(it.children, F.sackDsackLe.name, le0, `D-SACK Left Edge = ${le0}${rel}`, body, 4);
+            const dle = shownEdge(v.getUint32(body));
+            generated(it.children, F.sackDsackLe.name, dle, `D-SACK Left Edge = ${dle}${rel}`, body, 4);
           }
           c.need(body, 8, optEnd);
-        }
-        if (count > 0) {
-          const [le0, re0, le1, re1] = shownEdges;
-          if (le(re0, ack) || (count > 1 && lt(le1, re0) && ge(re1, re0))) {
-            generated(it.children, F.sackDsackLe.name, le0, `D-SACK Left Edge = ${le0}${rel}`, body, 4);
-            generated(it.children, F.sackDsackRe.name, re0, `D-SACK Right Edge = ${re0}${rel}`, body + 4, 4);
-            const ds = leaf(it.children, '', null, 'D-SACK Sequence', body, 8);
-            expert(c, ds.children, body, 'warning', 'sequence', 'D-SACK Sequence', DSACK);
-          }
+          const dre = shownEdge(v.getUint32(body + 4));
+          generated(it.children, F.sackDsackRe.name, dre, `D-SACK Right Edge = ${dre}${rel}`, body + 4, 4);
+          const ds = leaf(it.children, '', null, 'D-SACK Sequence', body, 8);
+          expert(c, ds.children, body, 'warning', 'sequence', 'D-SACK Sequence', DSACK);
         }
         seg.sack = edges;
         break;

@@ -3,7 +3,8 @@
 
 SACK options too short for one block (lengths 2, 3, 6 and 7) on a SYN, on an ACK and on data: Wireshark
 4.0 tests them for a D-SACK with edges at 0, reads the missing block past the option's end, and marks the
-frame malformed, which also keeps it out of conv,tcp; a block and a half (length 14) is read as one block.
+frame malformed, which also keeps it out of conv,tcp; a block and a half (length 14) is read as one block;
+two SACK options in one header are tested together.
 Conversations are scripted with tcpsim.Flow (plausible seq/ack, correct checksums).
 Deterministic: running it twice writes identical files. usage: edge3-craft.py
 """
@@ -39,6 +40,11 @@ def sack_short():
     f.send('c', 'A', dt=0.00003)
     # A block and a half (length 14): one block, the rest "suboption would go past end of option".
     f.send('c', 'A', options=[NOP, NOP, sack(12, f.nxt['s'])], dt=0.0001)
+    # Two SACK options in one header. Wireshark keeps the packet's blocks over both and tests them for a
+    # D-SACK: a whole one then a short one is not malformed (its first block is above the ACK); the same
+    # block twice is a D-SACK (the packet's second block holds its first).
+    f.send('c', 'A', options=[sack(8, f.nxt['s']), sack(4, f.nxt['s'])], dt=0.0001)
+    f.send('c', 'A', options=[sack(8, f.nxt['s']), sack(8, f.nxt['s'])], dt=0.0001)
     f.close()
     # A SYN whose SACK option is bare (length 2).
     g = Flow(cap, cport=41301, isn_c=0x22223333, ts=False)
