@@ -13,22 +13,40 @@ export class ArenaWriter {
   private scratch = new Uint8Array(MAX_RECORD);
   /** Bytes used of each chunk before the current one (where a delta of them ends). */
   private readonly ends: number[] = [];
-  private n = 0;
+  /**
+   * Where the record being written goes: straight into the current chunk at `pos` while a record of any
+   * size still fits it (nearly always), else into `scratch`, copied into the next chunk by end(). Copying
+   * every record from a scratch buffer cost as much as encoding it.
+   */
+  private out: Uint8Array = this.scratch;
+  /** The record's first byte in `out`, and the next byte to write. */
+  private from = 0;
+  private at = 0;
   private readonly f64 = new Float64Array(1);
   private readonly f64b = new Uint8Array(this.f64.buffer);
 
-  /** Starts a record (written into a scratch buffer, copied in by end()). */
+  /** Starts a record. */
   begin(): void {
-    this.n = 0;
+    const direct = this.pos + MAX_RECORD <= this.cur.length;
+    this.out = direct ? this.cur : this.scratch;
+    this.from = this.at = direct ? this.pos : 0;
   }
 
   uint(v: number): void {
-    // Values up to 2^53 (frame numbers, 32-bit sequence numbers, byte counts).
-    while (v >= 0x80) {
-      this.scratch[this.n++] = (v % 0x80) | 0x80;
+    // Values up to 2^53 (frame numbers, 32-bit sequence numbers, byte counts); below 2^31 (nearly all) with
+    // integer shifts, where division and floor on every byte were a tenth of the storing thread's records.
+    const s = this.out;
+    let at = this.at;
+    while (v >= 0x80000000) {
+      s[at++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
     }
-    this.scratch[this.n++] = v;
+    while (v >= 0x80) {
+      s[at++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    s[at++] = v;
+    this.at = at;
   }
 
   /** Signed integers, zigzag-encoded. */
@@ -38,28 +56,35 @@ export class ArenaWriter {
 
   double(v: number): void {
     this.f64[0] = v;
-    this.scratch.set(this.f64b, this.n);
-    this.n += 8;
+    this.out.set(this.f64b, this.at);
+    this.at += 8;
   }
 
   /** Ends the record; returns its address (for ArenaReader.at). */
   end(): number {
-    if (this.pos + this.n > this.cur.length) {
+    const n = this.at - this.from;
+    if (this.out === this.cur) {
+      const addr = this.start + this.pos;
+      this.pos += n;
+      return addr;
+    }
+    // Written aside: into the next chunk if it does not fit this one.
+    if (this.pos + n > this.cur.length) {
       if (this.chunks.length) this.ends[this.chunks.length - 1] = this.pos;
       this.cur = new Uint8Array(CHUNK);
       this.chunks.push(this.cur);
       this.pos = 0;
       this.start = (this.chunks.length - 1) * CHUNK;
     }
-    this.cur.set(this.scratch.subarray(0, this.n), this.pos);
+    this.cur.set(this.scratch.subarray(0, n), this.pos);
     const addr = this.start + this.pos;
-    this.pos += this.n;
+    this.pos += n;
     return addr;
   }
 
-  /** True if `bytes` more fit the current record's scratch space. */
+  /** True if `bytes` more fit the current record. */
   room(bytes: number): boolean {
-    return this.n + bytes <= MAX_RECORD;
+    return this.at - this.from + bytes <= MAX_RECORD;
   }
 
   reader(): ArenaReader {
