@@ -17,7 +17,7 @@ import { readTape, writeTape } from './tape-record';
 import { Tape, ZeroTape, type Replay } from '../tape';
 import { captureTime } from '../session';
 import { dissectState, type DissectState } from '../dissect/state';
-import { fastLayout, fastSegment, FALLBACK, SKIP } from '../stats/fast-segment';
+import { emptySegment, fastLayout, fastSegment, FALLBACK, SKIP } from '../stats/fast-segment';
 import { payloadIsData } from '../dissect/tcp-payload';
 import { storeFastPath } from '../dissect/index';
 import { WindowFrame } from '../io/reader';
@@ -25,7 +25,7 @@ import { endpointName } from './labels';
 import type { StoreParts } from './store-delta';
 import { ownFrame } from './own-frame';
 import {
-  flagMask, flagsOf, packStates, readTcpBasics, readTcpRecord, unpackStates, writeTcpRecord, type RecordStrings,
+  flagMask, flagsOf, packStates, readTcpBasics, readTcpRecord, unpackStates, writeTcpRecord, type RecordStrings, type TcpFacts, type WrittenRecord,
   type TimeContext,
 } from './tcp-record';
 
@@ -75,7 +75,7 @@ class ReplayStates extends StateTracker {
   }
 }
 
-/** What `ingest` tells the caller of a frame it stored. */
+/** What `ingest` tells the caller of a frame it stored (one object, refilled by the next ingest). */
 export interface Ingested {
   number: number;
   /** tcp.stream, or -1 for a frame without an analysed TCP segment. */
@@ -154,6 +154,9 @@ export class FrameStore {
     time: 0, streamFirst: 0, streamPrev: 0, streamInitialRtt: NaN,
     timeOf: (m) => (m === this.putFrame ? this.putTime : this.timeOf(m)),
   };
+  /** What `put` hands writeTcpRecord, and what it says back: one of each, refilled for every frame. */
+  private putFacts: TcpFacts | null = null;
+  private readonly written: WrittenRecord = { addr: 0, extra: null };
   private lastLink: { linktype: number; iface: number; ng: RawFrame['pcapng']; section: RawFrame['section']; noInterfaceId: RawFrame['noInterfaceId']; tsPrecision: RawFrame['tsPrecision']; id: number } | null = null;
   private readonly names = new Interner();
   private readonly strings: RecordStrings = { expert: new Interner(), prefix: new Interner(), text: new Interner() };
@@ -326,9 +329,15 @@ export class FrameStore {
       candidate.frame = n;
       seg = this.fastStateful(candidate, session);
     }
+    const out = this.ingested;
     if (!seg) {
       const d = this.add(this.borrowedFrames ? ownFrame(raw) : raw, dataOffset);
-      return { number: n, stream: d.tcp ? d.tcp.analysis.stream : -1, states: d.frame.states, transitions: d.frame.transitions, full: d };
+      out.number = n;
+      out.stream = d.tcp ? d.tcp.analysis.stream : -1;
+      out.states = d.frame.states ?? null;
+      out.transitions = d.frame.transitions ?? null;
+      out.full = d;
+      return out;
     }
     if (!this.t0) this.t0 = { sec: raw.tsSec, nsec: raw.tsNsec };
     const time = captureTime(session, raw);
@@ -342,10 +351,25 @@ export class FrameStore {
     ds.prevSec = raw.tsSec;
     ds.prevNsec = raw.tsNsec;
     ds.hasPrev = true;
-    for (const r of session.states.revisions) this.revise(r.frame, r.stream, r.report);
-    this.put(raw, dataOffset, n, seg.src, seg.dst, 'TCP', false, report, report.transitions, { segment: seg, analysis }, true, null, ZERO_TAPE, time);
-    return { number: n, stream: analysis.stream, states: report.states, transitions: report.transitions, full: null };
+    // (Indexed: for…of made an iterator per frame.)
+    const revisions = session.states.revisions;
+    for (let i = 0; i < revisions.length; i++) this.revise(revisions[i].frame, revisions[i].stream, revisions[i].report);
+    const tcp = this.fastTcp;
+    tcp.segment = seg;
+    tcp.analysis = analysis;
+    this.put(raw, dataOffset, n, seg.src, seg.dst, 'TCP', false, report, report.transitions, tcp, true, null, ZERO_TAPE, time);
+    out.number = n;
+    out.stream = analysis.stream;
+    out.states = report.states;
+    out.transitions = report.transitions;
+    out.full = null;
+    return out;
   }
+
+  /** What `ingest` returns, refilled for every frame (its callers read it at once). */
+  private readonly ingested: Ingested = { number: 0, stream: -1, states: null, transitions: null, full: null };
+  /** The fast path's segment and analysis, as `put` takes them (refilled: put keeps neither). */
+  private readonly fastTcp: { segment: TcpSegment; analysis: TcpAnalysis } = { segment: emptySegment(), analysis: null as unknown as TcpAnalysis };
 
   /** The reused layout check of the fast path: the segment, or null when the frame needs the full dissector. */
   private fastEligible(raw: RawFrame, n: number, session: Session): TcpSegment | null {
@@ -447,7 +471,13 @@ export class FrameStore {
       if (isNew) this.firstTime[s] = t;
       this.lastTime[s] = t;
       ctx.streamInitialRtt = isNew ? NaN : this.sIrtt.get(s);
-      const { addr, extra } = writeTcpRecord(this.arena, { analysis: a, len: seg.len, tcpFlags: seg.flags, transitions }, ctx, this.strings);
+      const facts = (this.putFacts ??= { analysis: a, len: 0, tcpFlags: 0, transitions: null }), written = this.written;
+      facts.analysis = a;
+      facts.len = seg.len;
+      facts.tcpFlags = seg.flags;
+      facts.transitions = transitions;
+      writeTcpRecord(this.arena, facts, ctx, this.strings, written);
+      const { addr, extra } = written;
       if (extra) {
         this.extras.set(n, extra);
         this.journal?.push(n);
@@ -682,7 +712,9 @@ export class FrameStore {
       timeOf: (m) => this.timeOf(m),
       streamInitialRtt: this.sIrtt.get(stream),
     };
-    const { addr, extra } = writeTcpRecord(this.arena, { analysis: old.analysis, len: old.len, tcpFlags: this.tflags.get(i), transitions: report.transitions }, ctx, this.strings);
+    const written: WrittenRecord = { addr: 0, extra: null };
+    writeTcpRecord(this.arena, { analysis: old.analysis, len: old.len, tcpFlags: this.tflags.get(i), transitions: report.transitions }, ctx, this.strings, written);
+    const { addr, extra } = written;
     if (extra) this.extras.set(n, extra);
     this.rec.set(i, addr);
     const from = this.revisedFrom.get(stream);

@@ -116,16 +116,27 @@ function plain(k: 'seq' | 'ack' | 'windowSize', v: number): number {
  */
 const knownOrder: string[] = [];
 
-/** Encodes one TCP frame's facts; returns the record's address and whether fields fell outside the compact form. */
-export function writeTcpRecord(w: ArenaWriter, f: TcpFacts, t: TimeContext, strings: RecordStrings): { addr: number; extra: Record<string, unknown> | null } {
+/** Where writeTcpRecord says what it wrote: the caller's one object, refilled (an object returned per frame was garbage per frame). */
+export interface WrittenRecord {
+  addr: number;
+  /** The fields that fell outside the compact form, or null. */
+  extra: Record<string, unknown> | null;
+}
+
+/** Encodes one TCP frame's facts into `out`: the record's address, and the fields outside the compact form. */
+export function writeTcpRecord(w: ArenaWriter, f: TcpFacts, t: TimeContext, strings: RecordStrings, out: WrittenRecord): void {
   const a = f.analysis;
   extra = null;
   // (for…in, not Object.keys: no array per record; analyses have no inherited enumerable keys)
   let at = 0;
+  // (A key present but undefined is no field: the tracker's analyses hold every optional one so.)
   for (const k in a) {
     if (knownOrder[at] === k) at++;
     else if (KNOWN.has(k)) knownOrder[at++] = k;
-    else keep(k, (a as unknown as Record<string, unknown>)[k]);
+    else {
+      const v = (a as unknown as Record<string, unknown>)[k];
+      if (v !== undefined) keep(k, v);
+    }
   }
 
   let mask = 0;
@@ -197,7 +208,8 @@ export function writeTcpRecord(w: ArenaWriter, f: TcpFacts, t: TimeContext, stri
     }
   }
   if (mask & B_VIEW) w.uint(a.view as number);
-  return { addr: w.end(), extra: extras };
+  out.addr = w.end();
+  out.extra = extras;
 }
 
 /** Decoded record: the analysis exactly as the first pass had it (extras merged by the caller). */

@@ -12,6 +12,12 @@ import { add, add32, sub, sub32 } from './seq';
 export const COMPLETE_SYNSENT = 1, COMPLETE_SYNACK = 2, COMPLETE_ACK = 4, COMPLETE_DATA = 8, COMPLETE_FIN = 16, COMPLETE_RST = 32;
 
 const SYN_ACK = TCP_SYN | TCP_ACK;
+/**
+ * The flags and expert items of the (most) segments that have none: shared and frozen, where two new
+ * empty arrays per segment were garbage the frame store's thread collected by the hundred megabytes.
+ */
+const NO_FLAGS: TcpAnalysis['flags'] = Object.freeze([]) as unknown as TcpAnalysis['flags'];
+const NO_EXPERT: TcpAnalysis['expert'] = Object.freeze([]) as unknown as TcpAnalysis['expert'];
 
 /** What Wireshark shows of a segment it does not analyse (see TcpTracker.streamOnly). */
 export interface StreamOnly {
@@ -185,13 +191,26 @@ export class TcpTracker {
       // (The shift is at most 14: 1 << scale, where 2 ** scale was a call to pow on every segment.)
       windowSize: !(seg.flags & TCP_SYN) && scale >= 0 ? seg.window * (1 << scale) : seg.window,
       windowScalefactor: seg.flags & TCP_SYN ? 0 : scale >= 0 ? 1 << scale : scale,
-      flags: r ? r.flags : [],
+      flags: r ? r.flags : NO_FLAGS,
       timeRelative: b.timeRelative,
       timeDelta: b.timeDelta,
-      expert: r ? r.expert : [],
+      expert: r ? r.expert : NO_EXPERT,
       infoPrefix: r ? r.infoPrefix : '',
+      view: (b.completeness & 63) | (ta.exists ? 64 : 0) | (b.finActive ? 128 : 0),
+      // Every optional field present from the start, undefined until set: one object shape for every
+      // analysis. Added only when set, they made a dozen shapes, and the store's reads of them went
+      // megamorphic, where each read of a time (a double) allocated a box: a fifth of its garbage.
+      peerBase: undefined,
+      acksFrame: undefined,
+      ackRtt: undefined,
+      initialRtt: undefined,
+      bytesInFlight: undefined,
+      pushBytesSent: undefined,
+      dupAckNum: undefined,
+      dupAckFrame: undefined,
+      rto: undefined,
+      rtoFrame: undefined,
     };
-    out.view = (b.completeness & 63) | (ta.exists ? 64 : 0) | (b.finActive ? 128 : 0);
     if (seg.sack && rev.baseSet) out.peerBase = rev.base >>> 0;
     if (ta.frameAcked) {
       out.acksFrame = ta.frameAcked;
