@@ -288,6 +288,19 @@ const note = (endpoint: Endpoint, code: StateNote['code']): StateNote => NOTES[e
 
 /** What `revisions` is after most segments (shared: it is read-only). */
 const NO_REVISIONS: readonly StateRevision[] = Object.freeze([]);
+/** The transitions of an entry that has none (shared and frozen: entries' lists are replaced, never changed). */
+const NO_TRANSITIONS: Transition[] = Object.freeze([]) as unknown as Transition[];
+/** Both endpoints' states as a new entry shows them: one frozen object per pair, shared (an entry's states are replaced, never changed: see setState). */
+const PAIRS = new Map<TcpState, Map<TcpState, EndpointStates>>();
+function statesPair(client: TcpState, server: TcpState): EndpointStates {
+  let byServer = PAIRS.get(client);
+  if (!byServer) PAIRS.set(client, (byServer = new Map()));
+  let pair = byServer.get(server);
+  if (!pair) byServer.set(server, (pair = Object.freeze({ client, server })));
+  return pair;
+}
+/** A copy of a scratch list of transitions for an entry to keep (the shared empty list when it is empty). */
+const listed = (scratch: Transition[]): Transition[] => (scratch.length ? scratch.slice() : NO_TRANSITIONS);
 
 export class StateTracker {
   /** Connections by tcp.stream (dense: streams are numbered from 0 in capture order); a number for a parked one (its ParkedConns slot). */
@@ -328,6 +341,9 @@ export class StateTracker {
    */
   private readonly freeLists: Pending[][] = [];
   private lastRevisions: readonly StateRevision[] = NO_REVISIONS;
+  /** A reported segment's transitions as step() finds them, copied into its entry (see listed). */
+  private readonly sentScratch: Transition[] = [];
+  private readonly receivedScratch: Transition[] = [];
 
   /** The report of `seg`'s frame as the capture so far shows it; earlier frames it revised are in `revisions`. */
   onSegment(seg: TcpSegment, analysis: TcpAnalysis): StateReport {
@@ -558,8 +574,11 @@ export class StateTracker {
       conn.passiveCheck = { synAck: seg.frame, guard: opening };
     }
 
-    // The sender's side of the segment.
-    const sent: Transition[] | null = reporting ? [] : null;
+    // The sender's side of the segment (collected in a scratch list: most segments make no transition, and
+    // their entries share one empty list, where two new lists per segment were garbage).
+    // (Emptied only when used: setting an array's length is a call into the runtime, each segment.)
+    const sent: Transition[] | null = reporting ? this.sentScratch : null;
+    if (sent && sent.length) sent.length = 0;
     let senderNote: StateNote | null = null;
     const p = s.committed;
     if (f & TCP_RST) {
@@ -614,7 +633,8 @@ export class StateTracker {
     }
 
     // The receiver's side: received as captured until its own next segment says otherwise.
-    let received: Transition[] | null = reporting ? [] : null;
+    const received: Transition[] | null = reporting ? this.receivedScratch : null;
+    if (received && received.length) received.length = 0;
     let receiverNote: StateNote | null = null;
     if (rel) {
       let x = this.freePending.pop();
@@ -651,16 +671,21 @@ export class StateTracker {
     }
     const log = conn.log;
     if (!log) return null;
-    received = received as Transition[];
-    const states = direction === 0 ? { client: s.shown.state, server: r.shown.state } : { client: r.shown.state, server: s.shown.state };
-    const entry: Entry = { frame: seg.frame, sender: sName, states, sent: sent as Transition[], received, senderNote, receiverNote, revised: false };
+    const states = direction === 0 ? statesPair(s.shown.state, r.shown.state) : statesPair(r.shown.state, s.shown.state);
+    const entry: Entry = {
+      frame: seg.frame, sender: sName, states, sent: listed(sent as Transition[]), received: listed(received as Transition[]), senderNote, receiverNote, revised: false,
+    };
     log.push(entry);
     // Keep only the frames a later segment could still revise.
     // (Both sides in turn, without a list of the two: this runs for every segment of a reporting connection.)
     const keepFrom = Math.min(conn.passiveCheck ? conn.first : Infinity, firstWithin(conn.client.pending, seg.frame), firstWithin(conn.server.pending, seg.frame));
     let drop = 0;
     while (drop < log.length && log[drop].frame < keepFrom) drop++;
-    if (drop) log.splice(0, drop);
+    // Moved down in place: splice made an array of the entries dropped, for every segment that dropped any.
+    if (drop) {
+      log.copyWithin(0, drop);
+      log.length -= drop;
+    }
     return entry;
   }
 
