@@ -5,6 +5,7 @@
 // what a pcapng block says beside a frame's bytes (comments, flags, drops, custom block) is rare, and
 // sent for the frames that have it.
 import type { RawFrame } from '../engine/types';
+import { WindowFrame } from '../engine/io/reader';
 import { candidateOf, SEG_WORDS } from './load-candidates';
 
 /** A frame's fields that many frames share: everything but its bytes, lengths, time and block facts. */
@@ -152,7 +153,10 @@ export class BatchWriter {
 
 /** Turns batches back into frames (the main thread): each frame as the reader made it. */
 export class BatchReader {
-  private readonly metas: { linktype: number; interface: number; extra: MetaExtra | null }[] = [];
+  /** `window`: the meta is a classic pcap frame's (interface 0, no interface id, a precision), as a WindowFrame has it. */
+  private readonly metas: { linktype: number; interface: number; extra: MetaExtra | null; window: boolean }[] = [];
+  /** The frame frameBorrowed refills. */
+  private readonly borrowed = new WindowFrame(new Uint8Array(0), 0);
   private facts = new Map<number, FrameFacts>();
   private b: FrameBatch | null = null;
 
@@ -160,7 +164,9 @@ export class BatchReader {
   use(b: FrameBatch): void {
     for (const [id, m] of b.metas) {
       const { linktype, interface: iface, ...extra } = m;
-      this.metas[id] = { linktype, interface: iface, extra: Object.keys(extra).length ? extra : null };
+      const keys = Object.keys(extra);
+      const window = iface === 0 && extra.noInterfaceId === true && extra.tsPrecision !== undefined && keys.length === 2;
+      this.metas[id] = { linktype, interface: iface, extra: keys.length ? extra : null, window };
     }
     this.facts = new Map(b.facts);
     this.b = b;
@@ -174,6 +180,26 @@ export class BatchReader {
     const f = this.facts.size ? this.facts.get(i) : undefined;
     if (f) Object.assign(raw, f);
     return raw;
+  }
+
+  /**
+   * Frame i as frame(i) makes it, for a caller that keeps nothing of it once the next is asked for (the
+   * storing thread: its store copies what goes to the full dissector): a classic pcap frame without block
+   * facts, the most common, is one WindowFrame refilled, as the reader had it (no object and no view of
+   * its bytes made per frame).
+   */
+  frameBorrowed(i: number): RawFrame {
+    const b = this.b as FrameBatch;
+    const m = this.metas[b.meta[i]];
+    if (!m.window || (this.facts.size && this.facts.has(i))) return this.frame(i);
+    const w = this.borrowed;
+    w.window(b.bytes, b.start[i], b.start[i + 1] - b.start[i]);
+    w.linktype = m.linktype;
+    w.tsPrecision = (m.extra as MetaExtra).tsPrecision as number;
+    w.len = b.len[i];
+    w.tsSec = b.tsSec[i];
+    w.tsNsec = b.tsNsec[i];
+    return w;
   }
 
   fileOffset(i: number): number {

@@ -31,10 +31,18 @@ export function candidateOf(raw: RawFrame, seg: Uint32Array, i: number): number 
   return CANDIDATE;
 }
 
-/** The segment candidateOf wrote at frame i, as fastSegment would have made it (FrameStore.ingest sets frame and time). */
-export function segmentAt(seg: Uint32Array, i: number): TcpSegment {
+/**
+ * The segment candidateOf wrote at frame i, as fastSegment would have made it (FrameStore.ingest sets frame
+ * and time), in `into`: the store and its trackers keep nothing of a segment once it is ingested, so the
+ * storing thread refills one (a segment made per frame was a tenth of what it allocated).
+ */
+export function segmentAt(seg: Uint32Array, i: number, into: TcpSegment = emptySegment()): TcpSegment {
   const k = i * SEG_WORDS;
-  const s = emptySegment();
+  const s = into;
+  s.mss = undefined;
+  s.sackPerm = undefined;
+  s.tsval = undefined;
+  s.tsecr = undefined;
   s.src = v4(seg[k]);
   s.dst = v4(seg[k + 1]);
   s.srcPort = seg[k + 2] >>> 16;

@@ -11,6 +11,7 @@ import type { RawFrame } from '../engine/types';
 import { BatchReader, BatchWriter, type BatchAck, type FrameBatch, type LoadEnd } from './load-batch';
 import { StoreBatcher, type StoredBatch } from './load-store';
 import { CANDIDATE, CANDIDATE_REREAD, segmentAt } from './load-candidates';
+import { emptySegment } from '../engine/stats/fast-segment';
 
 export interface LoadWorkerData {
   path: string;
@@ -99,6 +100,7 @@ async function storeFromReader(port: MessagePort, data: LoadWorkerData, post: Po
 
   const stored = new StoreBatcher(FIRST_BATCH_FRAMES);
   const frames = new BatchReader();
+  const reusedSegment = emptySegment();
   const ready: { batch: StoredBatch; transfer: ArrayBuffer[] }[] = [];
   let comments: string[] | null = null;
   let sentComments = 0;
@@ -140,12 +142,12 @@ async function storeFromReader(port: MessagePort, data: LoadWorkerData, post: Po
       }
       if (m.sectionComments) comments = m.sectionComments;
       frames.use(m);
-      const fast = m.fast as Uint8Array, seg = m.seg as Uint32Array;
+      const fast = m.fast as Uint8Array, seg = m.seg as Uint32Array, segment = reusedSegment;
       bytesRead = m.bytesRead;
       for (let i = 0; i < m.count; i++) {
         if (stored.full) cut(bytesRead);
         const f = fast[i];
-        stored.add(frames.frame(i), frames.fileOffset(i), f === CANDIDATE ? segmentAt(seg, i) : f === CANDIDATE_REREAD);
+        stored.add(frames.frameBorrowed(i), frames.fileOffset(i), f === CANDIDATE ? segmentAt(seg, i, segment) : f === CANDIDATE_REREAD);
       }
       parser.postMessage({ type: 'ack' } satisfies BatchAck);
       // The first batches go at the end of each of the reader's (the first rows at once); later ones once full.

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureReader } from '../../main/engine/io/reader';
 import { fastCandidate } from '../../main/engine/store/frame-store';
-import { fastSegment } from '../../main/engine/stats/fast-segment';
+import { emptySegment, fastSegment } from '../../main/engine/stats/fast-segment';
 import { CANDIDATE, CANDIDATE_REREAD, candidateOf, NOT_CANDIDATE, SEG_WORDS, segmentAt } from '../../main/backend/load-candidates';
 import type { RawFrame } from '../../main/engine/types';
 // @ts-expect-error a plain script (the bench's generator), without types
@@ -32,6 +32,7 @@ function check(file: string): Record<number, number> {
   const seg = new Uint32Array(4 * SEG_WORDS);
   const kinds: Record<number, number> = { [NOT_CANDIDATE]: 0, [CANDIDATE]: 0, [CANDIDATE_REREAD]: 0 };
   let n = 0;
+  const reused = emptySegment();
   const sink = (raw: RawFrame) => {
     n++;
     // At slot n % 4: a slot other than the first is written where it belongs.
@@ -42,7 +43,13 @@ function check(file: string): Record<number, number> {
     if (kind === CANDIDATE) {
       const s = segmentAt(seg, n % 4);
       s.frame = n;
-      expect(s, `${file} frame ${n}`).toStrictEqual(fastSegment(raw, n));
+      const want = fastSegment(raw, n);
+      expect(s, `${file} frame ${n}`).toStrictEqual(want);
+      // The storing thread refills one segment: whatever an earlier frame left in it is replaced.
+      Object.assign(reused, { mss: 1460, wscaleShift: 14, sackPerm: true, sack: [1, 2], tsval: 3, tsecr: 4, urgentPointer: 9, src: 'x', dst: 'y' });
+      const again = segmentAt(seg, n % 4, reused);
+      again.frame = n;
+      expect(again, `${file} frame ${n}, refilled`).toStrictEqual(want);
     }
   };
   try {
