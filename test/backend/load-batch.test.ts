@@ -3,20 +3,11 @@
 // must give the store exactly what frame(i), a fresh object per frame, gives: every field, and the bytes.
 // Checked on every frame of the corpus (pcap and pcapng, with comments, flags, drops, several interfaces).
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { CaptureReader, WindowFrame } from '../../main/engine/io/reader';
 import { BatchReader, BatchWriter, type FrameBatch } from '../../main/backend/load-batch';
 import type { RawFrame } from '../../main/engine/types';
-
-function captures(d: string, out: string[] = []): string[] {
-  for (const name of readdirSync(d)) {
-    const p = join(d, name);
-    if (statSync(p).isDirectory()) captures(p, out);
-    else if (/\.(pcap|pcapng|cap|ntar)$/.test(name)) out.push(p);
-  }
-  return out;
-}
+import { corpusFiles } from '../helpers/corpus';
 
 /** The fields of RawFrame a frame has, as plain data (a WindowFrame's getters and fixed fields included). */
 const KEYS: (keyof RawFrame)[] = [
@@ -48,7 +39,7 @@ function batches(file: string): FrameBatch[] {
 describe('BatchReader.frameBorrowed', () => {
   it('gives the storing thread every frame as frame(i) does, on every corpus frame', () => {
     let frames = 0, borrowed = 0;
-    for (const file of captures(join(__dirname, '..', 'corpus'))) {
+    for (const { path: file } of corpusFiles()) {
       const r = new BatchReader();
       for (const b of batches(file)) {
         r.use(b);
