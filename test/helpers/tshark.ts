@@ -112,7 +112,9 @@ export function diffFields(theirs: string[][][], frames: DecodedFrame[], fields:
   for (let i = 0; i < n; i++) {
     fields.forEach((field, j) => {
       const col = COLUMNS[field];
-      const ours = col ? [col(frames[i])].filter((v) => v !== '') : occurrences(frames[i], field).map((v) => (v === null ? '' : String(v)));
+      let ours = col ? [col(frames[i])].filter((v) => v !== '') : occurrences(frames[i], field).map((v) => (v === null ? '' : String(v)));
+      // A lone empty value prints as nothing in tshark -T fields, as an absent field does ("Request URI: " of "GET ").
+      if (ours.length === 1 && ours[0] === '') ours = [];
       const t = theirs[i][j] ?? [];
       if (ours.length !== t.length || ours.some((v, k) => v !== t[k])) diffs.push({ frame: i + 1, field, ours, tshark: t });
     });

@@ -39,11 +39,13 @@ export function dissectHttpBody(c: Ctx, t: Field[], off: number, len: number, en
   let data = c.d.subarray(off, off + Math.min(len, c.avail(off, off + len)));
   let used = len;
   let dechunked = false;
+  let cut = false;
   if (hdr?.chunked) {
     const r = chunks(c, t, off, off + len, hdr);
     data = r.data;
     used = r.used;
     dechunked = true;
+    cut = r.cut;
   }
   const show = (base: number): void => {
     const n = data.length;
@@ -60,6 +62,8 @@ export function dissectHttpBody(c: Ctx, t: Field[], off: number, len: number, en
   // A de-chunked body is a buffer of its own (Wireshark's "De-chunked entity body"); else it stays in place.
   if (dechunked) c.inSource('De-chunked entity body', data, () => show(0));
   else show(off);
+  // A body cut by the snap length: what was captured is shown, then the read past it throws.
+  if (dechunked ? cut : data.length < len) c.need(off, len, end);
   return used;
 }
 
@@ -80,11 +84,14 @@ function fileText(data: Uint8Array): string {
 }
 
 /** chunked_encoding_dissector: each chunk's size, data and boundary; the de-chunked bytes. */
-function chunks(c: Ctx, t: Field[], off: number, end: number, hdr: BodyHeaders): { data: Uint8Array; used: number } {
+function chunks(c: Ctx, t: Field[], off: number, end: number, hdr: BodyHeaders): { data: Uint8Array; used: number; cut: boolean } {
   const d = c.d;
   const sub = leaf(t, '', null, 'HTTP chunked response', off, end - off);
   void hdr;
   const parts: Uint8Array[] = [];
+  // Chunks are read from the captured bytes; running out of them (a cut frame) throws once they are shown.
+  const reported = end;
+  end = end < c.cap ? end : c.cap;
   let p = off;
   while (p < end) {
     const line = findLineEnd(d, p, end, false)!;
@@ -124,7 +131,7 @@ function chunks(c: Ctx, t: Field[], off: number, end: number, hdr: BodyHeaders):
     data.set(part, at);
     at += part.length;
   }
-  return { data, used: p - off };
+  return { data, used: p - off, cut: p >= end && end < reported };
 }
 
 /** data-text-lines: "Line-based text data: text/html (2 lines)", a line per item. */

@@ -152,6 +152,15 @@ export function dissectHttp(c: Ctx, off: number, end: number): Deseg | null {
   let p = off;
   // frame.protocols names HTTP once for the messages of one call (Wireshark adds a name per dissector call).
   const protos = c.protos.length;
+  // A payload the snap length cut to fewer than 3 bytes: tshark 4.0's HTTP reads on past them at once
+  // ("HTTP truncated" before any item or column; measured with 1 and 2 bytes kept, requests and data alike:
+  // with 2, frame.protocols names "data" after HTTP too).
+  const kept = c.avail(off, end);
+  if (kept < 3 && kept < end - off) {
+    c.enter('http', 'HTTP', 7, 5);
+    if (kept === 2) c.protos.push('data');
+    c.need(off, Math.min(3, end - off), end);
+  }
   while (p < end) {
     const r = dissectMessage(c, p, end, c.protos.length > protos && c.protos[protos] === 'http');
     if (typeof r !== 'number') return { offset: r.offset - off, len: r.len };
@@ -178,20 +187,23 @@ function dissectMessage(c: Ctx, off: number, end: number, named: boolean): numbe
     if (seen) continuation(c, orig, end, named);
     return -1;
   }
-  let first = findLineEnd(d, off, end, true);
+  // Lines are looked for in the captured bytes only (tvb_find_line_end): a frame cut by the capture's
+  // snap length ends its last line where its bytes end.
+  const cend = end < c.cap ? end : c.cap;
+  const first = findLineEnd(d, off, cend, true);
   if (!first) {
     const more = needMore(c, off, end, true, false);
     if (more) return more;
-    first = findLineEnd(d, off, end, false)!;
   }
-  const firstLine = latin1(d, off, first.len);
-  const kind = kindOf(firstLine);
-  if (kind) {
+  // No line end in the bytes there are, and no reassembly: packet-http.c's first line has no length then,
+  // so the message is neither request nor response for the columns (its lines are still dissected below).
+  const kind = first ? kindOf(latin1(d, off, first.len)) : null;
+  if (first && kind) {
     c.setInfo(`${formatText(d, off, off + first.len)} `);
     let body = true;
     if (kind === 'response') {
       const method = lastMethod(c);
-      const code = statusCode(firstLine);
+      const code = statusCode(latin1(d, off, first.len));
       if (method === 'HEAD' || (Math.floor(code / 100) === 2 && (method === 'CONNECT' || method === 'SSTP_DUPLEX_POST')) ||
         Math.floor(code / 100) === 1 || code === 204 || code === 304) body = false;
     }
@@ -218,8 +230,10 @@ function dissectMessage(c: Ctx, off: number, end: number, named: boolean): numbe
   let facts: RequestFacts | null = null;
   let responseFacts: ReturnType<typeof startResponse> | null = null;
   let sawLine = false;
-  while (off < end) {
-    const line = findLineEnd(d, off, end, false)!;
+  // Whether the headers ended (a blank line), and not with the captured bytes.
+  let ended = false;
+  while (off < cend) {
+    const line = findLineEnd(d, off, cend, false)!;
     const text = latin1(d, off, line.len);
     const lineKind = kindOf(text);
     if (!lineKind && line.len > 0) {
@@ -234,6 +248,7 @@ function dissectMessage(c: Ctx, off: number, end: number, named: boolean): numbe
     if (line.len === 0) {
       leaf(tt, '', null, formatText(d, off, line.next), off, line.next - off);
       off = line.next;
+      ended = true;
       break;
     }
     sawLine = true;
@@ -265,6 +280,9 @@ function dissectMessage(c: Ctx, off: number, end: number, named: boolean): numbe
     if (type === 'response' && responseFacts) responseItems(t, responseFacts);
     else if (type === 'request' && facts) requestItems(t, facts, fullUri);
   }
+  // The captured bytes ran out within the headers (the frame was cut by the snap length): Wireshark reads
+  // on past them and throws ("[Packet size limited during capture: HTTP truncated]"), after what it showed.
+  if (!ended && off >= cend && cend < end) c.need(off, 1, end);
   // How much of what follows is this message's body (Content-Length, chunks, or the rest).
   const rest = end - off;
   let datalen = rest;
@@ -341,7 +359,11 @@ function requestLine(c: Ctx, t: Field[], line: string, off: number, hdr: Headers
       at += param.length + 1;
     }
   }
-  if (uriEnd < 0) return;
+  // Everything after the URI is the version, even nothing ("GET /" or a line the capture cut: "Request Version: ").
+  if (uriEnd < 0) {
+    leaf(t, F.version.name, '', 'Request Version: ', off + line.length, 0);
+    return;
+  }
   let v = uriEnd + 1;
   while (line[v] === ' ') v++;
   const version = line.slice(v);

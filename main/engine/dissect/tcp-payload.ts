@@ -19,6 +19,14 @@ const PDU_SIZE = defineField('tcp.pdu.size', 'PDU Size', 'uint');
 const HTTP_PORTS = new Set([80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371]);
 const DNS_PORTS = new Set([53, 5353]);
 
+/**
+ * Whether the payload goes to a dissector by its conversation or its ports (before any heuristic is tried,
+ * as decode_tcp_ports orders them): HTTP once the conversation is HTTP's, HTTP and DNS by port.
+ */
+export function takenByPort(c: Ctx): boolean {
+  return httpClaimed(c) || HTTP_PORTS.has(c.srcPort) || HTTP_PORTS.has(c.dstPort) || DNS_PORTS.has(c.srcPort) || DNS_PORTS.has(c.dstPort);
+}
+
 export function dissectTcpPayload(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, start: number, end: number, fin: boolean): void {
   c.tcpTree = tcpTree;
   // Segments are gathered only when the payload was captured whole and the stream is analysed.

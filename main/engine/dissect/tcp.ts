@@ -13,7 +13,7 @@ import { captureTime } from '../session';
 import { secondsString } from './frame';
 import { dissectTcpOptions, parseOptionFacts } from './tcp-options';
 import { analysisTree } from './tcp-analysis-tree';
-import { dissectTcpFin, dissectTcpPayload } from './tcp-payload';
+import { dissectTcpFin, dissectTcpPayload, takenByPort } from './tcp-payload';
 import { retransmittedData } from './tcp-desegment';
 
 const F = {
@@ -263,7 +263,8 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   } else if (n > 0) {
     leaf(t, F.payload.name, unwanted(F.payload.name) ? null : c.hex(start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
     if (!resent(analysis)) {
-      if (n < seglen) heuristicsCutShort(c, start, n, seglen, end);
+      // (Heuristics are tried only on a payload no conversation or port dissector takes.)
+      if (n < seglen && !takenByPort(c)) heuristicsCutShort(c, start, n, seglen, end);
       dissectTcpPayload(c, t, analysis, start, end, (flags & TCP_FIN) !== 0);
     } else if (plainRetransmission(analysis) && n === seglen && c.colWritable) {
       // What reassembly does with it (Wireshark's desegment_tcp, run only on a payload captured whole):
