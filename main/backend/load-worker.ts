@@ -142,12 +142,12 @@ async function storeFromReader(port: MessagePort, data: LoadWorkerData, post: Po
       }
       if (m.sectionComments) comments = m.sectionComments;
       frames.use(m);
-      const fast = m.fast as Uint8Array, seg = m.seg as Uint32Array, segment = reusedSegment;
+      const fast = m.fast as Uint8Array, seg = m.seg as Uint32Array;
       bytesRead = m.bytesRead;
       for (let i = 0; i < m.count; i++) {
         if (stored.full) cut(bytesRead);
         const f = fast[i];
-        stored.add(frames.frameBorrowed(i), frames.fileOffset(i), f === CANDIDATE ? segmentAt(seg, i, segment) : f === CANDIDATE_REREAD);
+        stored.add(frames.frameBorrowed(i), frames.fileOffset(i), f === CANDIDATE ? segmentAt(seg, i, reusedSegment) : f === CANDIDATE_REREAD);
       }
       parser.postMessage({ type: 'ack' } satisfies BatchAck);
       // The first batches go at the end of each of the reader's (the first rows at once); later ones once full.

@@ -243,9 +243,14 @@ export class Ctx {
     throw MALFORMED;
   }
 
+  /** Where the captured bytes of a protocol whose reported data ends at `end` end (a cut frame: before it). */
+  capturedEnd(end: number): number {
+    return end < this.cap ? end : this.cap;
+  }
+
   /** Bytes available (captured) of a protocol whose reported data ends at `end`, from `off`. */
   avail(off: number, end: number): number {
-    const e = end < this.cap ? end : this.cap;
+    const e = this.capturedEnd(end);
     return e > off ? e - off : 0;
   }
 

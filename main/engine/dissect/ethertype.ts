@@ -97,7 +97,7 @@ function dispatch(c: Ctx, type: number, off: number, end: number): void {
 /** Wireshark's add_ethernet_trailer: zero padding up to 60 bytes, an FCS guessed on frames ≥ 64 bytes, the rest a trailer. */
 function addTrailer(c: Ctx, t: TrailerSpec, start: number, end: number): void {
   const d = c.d;
-  const capEnd = end < c.cap ? end : c.cap;
+  const capEnd = c.capturedEnd(end);
   if (start >= capEnd) return;
   let pos = start;
   let rest = end - start;

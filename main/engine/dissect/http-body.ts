@@ -84,14 +84,13 @@ function fileText(data: Uint8Array): string {
 }
 
 /** chunked_encoding_dissector: each chunk's size, data and boundary; the de-chunked bytes. */
-function chunks(c: Ctx, t: Field[], off: number, end: number, hdr: BodyHeaders): { data: Uint8Array; used: number; cut: boolean } {
+function chunks(c: Ctx, t: Field[], off: number, reported: number, hdr: BodyHeaders): { data: Uint8Array; used: number; cut: boolean } {
   const d = c.d;
-  const sub = leaf(t, '', null, 'HTTP chunked response', off, end - off);
+  const sub = leaf(t, '', null, 'HTTP chunked response', off, reported - off);
   void hdr;
   const parts: Uint8Array[] = [];
   // Chunks are read from the captured bytes; running out of them (a cut frame) throws once they are shown.
-  const reported = end;
-  end = end < c.cap ? end : c.cap;
+  const end = c.capturedEnd(reported);
   let p = off;
   while (p < end) {
     const line = findLineEnd(d, p, end, false)!;

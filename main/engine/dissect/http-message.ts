@@ -189,7 +189,7 @@ function dissectMessage(c: Ctx, off: number, end: number, named: boolean): numbe
   }
   // Lines are looked for in the captured bytes only (tvb_find_line_end): a frame cut by the capture's
   // snap length ends its last line where its bytes end.
-  const cend = end < c.cap ? end : c.cap;
+  const cend = c.capturedEnd(end);
   const first = findLineEnd(d, off, cend, true);
   if (!first) {
     const more = needMore(c, off, end, true, false);
@@ -197,13 +197,14 @@ function dissectMessage(c: Ctx, off: number, end: number, named: boolean): numbe
   }
   // No line end in the bytes there are, and no reassembly: packet-http.c's first line has no length then,
   // so the message is neither request nor response for the columns (its lines are still dissected below).
-  const kind = first ? kindOf(latin1(d, off, first.len)) : null;
+  const firstLine = first ? latin1(d, off, first.len) : '';
+  const kind = first ? kindOf(firstLine) : null;
   if (first && kind) {
     c.setInfo(`${formatText(d, off, off + first.len)} `);
     let body = true;
     if (kind === 'response') {
       const method = lastMethod(c);
-      const code = statusCode(latin1(d, off, first.len));
+      const code = statusCode(firstLine);
       if (method === 'HEAD' || (Math.floor(code / 100) === 2 && (method === 'CONNECT' || method === 'SSTP_DUPLEX_POST')) ||
         Math.floor(code / 100) === 1 || code === 204 || code === 304) body = false;
     }

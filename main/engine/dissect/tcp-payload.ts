@@ -20,12 +20,21 @@ const HTTP_PORTS = new Set([80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8
 const DNS_PORTS = new Set([53, 5353]);
 
 /**
- * Whether the payload goes to a dissector by its conversation or its ports (before any heuristic is tried,
- * as decode_tcp_ports orders them): HTTP once the conversation is HTTP's, HTTP and DNS by port.
+ * The dissector the payload goes to by its conversation or its ports, before any heuristic is tried (as
+ * decode_tcp_ports orders them): HTTP once the conversation is HTTP's, else the lower port's, then the
+ * higher's (HTTP or DNS); null when none takes it.
  */
-export function takenByPort(c: Ctx): boolean {
-  return httpClaimed(c) || HTTP_PORTS.has(c.srcPort) || HTTP_PORTS.has(c.dstPort) || DNS_PORTS.has(c.srcPort) || DNS_PORTS.has(c.dstPort);
+function byPort(c: Ctx): PduDissector | null {
+  if (httpClaimed(c)) return dissectHttp;
+  for (const port of [Math.min(c.srcPort, c.dstPort), Math.max(c.srcPort, c.dstPort)]) {
+    if (HTTP_PORTS.has(port)) return dissectHttp;
+    if (DNS_PORTS.has(port)) return dnsOverTcp;
+  }
+  return null;
 }
+
+/** Whether a conversation or port dissector takes the payload (then no heuristic is tried). */
+export const takenByPort = (c: Ctx): boolean => byPort(c) !== null;
 
 export function dissectTcpPayload(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, start: number, end: number, fin: boolean): void {
   c.tcpTree = tcpTree;
@@ -57,11 +66,8 @@ export function payloadIsData(d: Uint8Array, off: number, end: number, srcPort: 
 
 /** process_tcp_payload: the payload's protocol by conversation, port or heuristic. */
 const processPayload: PduDissector = (c, off, end) => {
-  if (httpClaimed(c)) return dissectHttp(c, off, end);
-  for (const port of [Math.min(c.srcPort, c.dstPort), Math.max(c.srcPort, c.dstPort)]) {
-    if (HTTP_PORTS.has(port)) return dissectHttp(c, off, end);
-    if (DNS_PORTS.has(port)) return dnsOverTcp(c, off, end);
-  }
+  const dissector = byPort(c);
+  if (dissector) return dissector(c, off, end);
   if (looksLikeHttp(c.d, off, end)) {
     // The heuristic sets HTTP as the conversation's dissector from this frame on.
     claimForHttp(c);

@@ -155,7 +155,7 @@ export class FrameStore {
     timeOf: (m) => (m === this.putFrame ? this.putTime : this.timeOf(m)),
   };
   /** What `put` hands writeTcpRecord, and what it says back: one of each, refilled for every frame. */
-  private putFacts: TcpFacts | null = null;
+  private readonly putFacts: TcpFacts = { analysis: null as unknown as TcpAnalysis, len: 0, tcpFlags: 0, transitions: null };
   private readonly written: WrittenRecord = { addr: 0, extra: null };
   private lastLink: { linktype: number; iface: number; ng: RawFrame['pcapng']; section: RawFrame['section']; noInterfaceId: RawFrame['noInterfaceId']; tsPrecision: RawFrame['tsPrecision']; id: number } | null = null;
   private readonly names = new Interner();
@@ -471,7 +471,7 @@ export class FrameStore {
       if (isNew) this.firstTime[s] = t;
       this.lastTime[s] = t;
       ctx.streamInitialRtt = isNew ? NaN : this.sIrtt.get(s);
-      const facts = (this.putFacts ??= { analysis: a, len: 0, tcpFlags: 0, transitions: null }), written = this.written;
+      const facts = this.putFacts, written = this.written;
       facts.analysis = a;
       facts.len = seg.len;
       facts.tcpFlags = seg.flags;
