@@ -41,4 +41,37 @@ describe('SegmentWindow', () => {
     window.drain(emptySegment(), (s) => shifts.push(s.wscaleShift));
     expect(shifts).toEqual([14, 14]);
   });
+
+  it('gives back every segment once, each connection in frame order, across block chains, growth and refills', () => {
+    // 3,000 connections (more buckets than blocks at first: the window grows while filling), one with
+    // far more segments than a block holds; filled, drained, then filled again (chains start over).
+    const window = new SegmentWindow(40_000);
+    const pairs = Array.from({ length: 3000 }, (_, i) => [1024 + i, 443 + (i % 7)] as const);
+    for (const round of [0, 1]) {
+      const pushed: TcpSegment[] = [];
+      for (let f = 1; !window.full; f++) {
+        const [a, b] = f % 3 === 0 ? pairs[0] : pairs[(f * 7919) % pairs.length];
+        const s = seg({ frame: round * 1e6 + f, time: f / 1000, srcPort: f % 2 ? a : b, dstPort: f % 2 ? b : a, seq: f, len: f % 1460 });
+        pushed.push(s);
+        window.push(s, 60 + (f % 1400));
+      }
+      const byConn = new Map<string, number[]>();
+      let drained = 0;
+      window.drain(emptySegment(), (s, bytes) => {
+        drained++;
+        const key = [s.srcPort, s.dstPort].sort((x, y) => x - y).join('-');
+        byConn.set(key, [...(byConn.get(key) ?? []), s.frame]);
+        expect(bytes).toBe(60 + ((s.frame - round * 1e6) % 1400));
+      });
+      expect(drained).toBe(pushed.length);
+      const expected = new Map<string, number[]>();
+      for (const s of pushed) {
+        const key = [s.srcPort, s.dstPort].sort((x, y) => x - y).join('-');
+        expected.set(key, [...(expected.get(key) ?? []), s.frame]);
+      }
+      expect(byConn).toEqual(expected);
+      expect(window.full).toBe(false);
+    }
+  });
 });
+
