@@ -382,7 +382,13 @@ export function parseOptionFacts(d: Uint8Array, off: number, len: number, seg: T
   let p = off;
   while (p < end) {
     const kind = d[p];
-    if (kind === 0 || kind === 1) { p++; continue; }
+    // After EOL only zero padding may follow: a non-zero byte there ends the options (see walkOptions).
+    if (kind === 0) {
+      if (p + 1 < end && d[p + 1] !== 0) return;
+      p++;
+      continue;
+    }
+    if (kind === 1) { p++; continue; }
     if (p + 1 >= end) return;
     const l = d[p + 1];
     if (l < 2 || p + l > end) return;

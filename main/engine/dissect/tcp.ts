@@ -214,8 +214,9 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   flagsTree(c, t, flags, off, sport, dport, x.finActive);
   leaf(t, F.win.name, window, `Window: ${window}`, off + 14, 2);
   generated(t, F.winSize.name, win, `Calculated window size: ${win}`, off + 14, 2);
-  if (analysis && !(flags & TCP_SYN)) {
-    const sf = analysis.windowScalefactor;
+  const scaled = analysis ?? only;
+  if (scaled && !(flags & TCP_SYN)) {
+    const sf = scaled.windowScalefactor;
     const shown = sf === -1 ? '-1 (unknown)' : sf === -2 ? '-2 (no window scaling used)' : String(sf);
     generated(t, F.scale.name, sf, `Window size scaling factor: ${shown}`, off + 14, 2);
   }

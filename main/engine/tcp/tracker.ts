@@ -25,6 +25,8 @@ export interface StreamOnly {
   timeRelative: number;
   timeDelta: number;
   completeness: number;
+  /** tcp.window_size_scalefactor as the sender's flow has it (Wireshark shows it without the analysis too). */
+  windowScalefactor: number;
 }
 
 /** What the tracker learns of the segment it is analysing (one object, reused). */
@@ -41,6 +43,12 @@ interface Facts {
   finActive: boolean;
   /** The segment created its conversation (it is the conversation's first). */
   created: boolean;
+  /**
+   * It did so as a SYN with a new ISN on a known 4-tuple (ports reused): Wireshark then counts the SYN
+   * when it makes the conversation, and the segment's other bits as any later segment's (a RST counts,
+   * data on a SYN does not), where a 4-tuple's very first segment counts only the SYN and its data.
+   */
+  reused: boolean;
 }
 
 export class TcpTracker {
@@ -49,7 +57,7 @@ export class TcpTracker {
   private next = 0;
   private readonly ta = new FrameAnalysis();
   /** Facts of the segment being analysed, reused for every segment (nothing allocated per segment). */
-  private readonly b: Facts = { conv: null as unknown as Conv, side: 0, now: 0, timeRelative: 0, timeDelta: 0, completeness: 0, finActive: false, created: false };
+  private readonly b: Facts = { conv: null as unknown as Conv, side: 0, now: 0, timeRelative: 0, timeDelta: 0, completeness: 0, finActive: false, created: false, reused: false };
 
   /** Where finished connections' flows are parked, once parking is on (see parkFinished). */
   private parkedFlows: ParkedFlows | null = null;
@@ -133,8 +141,9 @@ export class TcpTracker {
     this.ta.reset();
     const b = this.begin(seg);
     const completeness = b.conv.completeness;
-    b.conv.completeness |= completenessOf(seg, b.created, false);
-    return { stream: b.conv.stream, timeRelative: b.timeRelative, timeDelta: b.timeDelta, completeness };
+    b.conv.completeness |= completenessOf(seg, b.created && !b.reused, false);
+    const scale = b.conv.flow(b.side).winScale;
+    return { stream: b.conv.stream, timeRelative: b.timeRelative, timeDelta: b.timeDelta, completeness, windowScalefactor: scale >= 0 ? 1 << scale : scale };
   }
 
   /** Finds or creates the segment's conversation (new ISN on a SYN: ports reused) and counts its times. */
@@ -144,6 +153,7 @@ export class TcpTracker {
     let conv = this.table.get(seg.src, seg.dst, seg.srcPort, seg.dstPort);
     if (conv === undefined && this.table.parkedHit >= 0) conv = this.unpark(this.table.parkedHit);
     b.created = !conv;
+    b.reused = false;
     if (!conv) conv = this.create(seg, now);
     let side = conv.sideOf(seg.src, seg.srcPort);
     // A SYN (or SYN-ACK) with a new ISN on a known 4-tuple: the ports were reused, a new stream begins
@@ -152,6 +162,7 @@ export class TcpTracker {
       if ((seg.flags & SYN_ACK) === TCP_SYN) {
         conv = this.create(seg, now);
         b.created = true;
+        b.reused = true;
         side = 0;
         // Wireshark: a new conversation that starts with a SYN already counts that SYN.
         conv.completeness = COMPLETE_SYNSENT;
@@ -272,7 +283,7 @@ export class TcpTracker {
     this.lastSide = side;
 
     b.completeness = conv.completeness;
-    conv.completeness |= completenessOf(seg, b.created, true);
+    conv.completeness |= completenessOf(seg, b.created && !b.reused, true);
     // The first FIN's sender initiates the close ("active"); FINs from the other side undergo it.
     b.finActive = false;
     if (seg.flags & TCP_FIN) {

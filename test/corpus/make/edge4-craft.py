@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+"""Crafted corpus files for TCP header edges a differential fuzz against tshark 4.0 found (writes ../tcp/*).
+
+- tcp-eol-then-wscale.pcap: an ACK whose options are NOP, EOL, then the bytes of a window scale option
+  (shift 14). After EOL only zero padding may follow: a non-zero byte ends the options, so the hidden
+  window scale is no option at all (the connection keeps the handshake's scale).
+- tcp-reuse-syn-rst.pcap: SYNs with a new ISN on a 4-tuple already used (ports reused), one carrying data,
+  one with RST, one with RST and FIN: the new stream counts the SYN, and the segment's other bits as any
+  later segment's (a RST counts, data on a SYN and a FIN without ACK do not).
+- tcp-short-doff.pcap: an ACK whose data offset says 24 bytes of header where 20 are there (a short
+  segment, not analysed): Wireshark still shows the sender's window scaling factor.
+Conversations are scripted with tcpsim.Flow (plausible seq/ack, correct checksums).
+Deterministic: running it twice writes identical files. usage: edge4-craft.py
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tcpsim import Capture, Flow, eth  # noqa: E402
+from scapy.all import IP, TCP  # noqa: E402
+
+here = os.path.dirname(os.path.abspath(__file__))
+out = os.path.join(os.path.dirname(here), 'tcp')
+os.makedirs(out, exist_ok=True)
+NOP = ('NOP', None)
+
+
+def eol_then_wscale():
+    cap = Capture()
+    f = Flow(cap, cport=41400, ws=7, ts=False)
+    f.handshake()
+    f.send('c', 'PA', b'hello', dt=0.0001)
+    # NOP, EOL, then 03 03 0e (a window scale of 14) and zero padding.
+    f.send('s', 'A', options=[NOP, ('EOL', None), (3, b'\x0e')], dt=0.00003)
+    f.send('c', 'PA', b'again', dt=0.0001)
+    f.send('s', 'A', dt=0.00003)
+    f.close()
+    cap.write(os.path.join(out, 'tcp-eol-then-wscale.pcap'))
+
+
+def reuse_syn_rst():
+    cap = Capture()
+    f = Flow(cap, cport=41401, ts=False)
+    f.handshake()
+    f.send('c', 'PA', b'one', dt=0.0001)
+    f.send('s', 'A', dt=0.00003)
+    # New ISNs on the same 4-tuple: a SYN with data, a SYN+RST, a SYN+RST+FIN, each followed by an ACK.
+    for i, (flags, data) in enumerate((('S', b'abc'), ('SR', b''), ('SRF', b''))):
+        g = Flow(cap, cport=41401, isn_c=0x30000000 + i * 0x01000000, ts=False)
+        g.send('c', flags, data, dt=0.001)
+        g.send('c', 'A', ack=0, dt=0.0001)
+    cap.write(os.path.join(out, 'tcp-reuse-syn-rst.pcap'))
+
+
+def short_doff():
+    cap = Capture()
+    f = Flow(cap, cport=41402, ws=7, ts=False)
+    f.handshake()
+    f.send('c', 'PA', b'0123456789', dt=0.0001)
+    f.send('s', 'A', dt=0.00003)
+    # Data offset 6 (24 bytes of header) on a segment of 20: not tracked by the Flow.
+    cap.t += 0.0001
+    tcp = TCP(sport=f.port['c'], dport=f.port['s'], seq=f.nxt['c'], ack=f.rcv['c'], flags='A', window=64, dataofs=6)
+    cap.frames.append((cap.t, bytes(eth(IP(src=f.addr['c'], dst=f.addr['s'], flags='DF') / tcp)), -1))
+    f.send('c', 'PA', b'xyz', dt=0.0001)
+    f.send('s', 'A', dt=0.00003)
+    f.close()
+    cap.write(os.path.join(out, 'tcp-short-doff.pcap'))
+
+
+eol_then_wscale()
+reuse_syn_rst()
+short_doff()
