@@ -92,7 +92,10 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
   leaf(t, F.version.name, d[off] >> 4, bitsDisplay(d[off], 0xf0, 8, 'Version', String(d[off] >> 4)), off, 1);
   // Wireshark's hidden twin, so that "ip.version == 6" matches.
   hidden(t, 'ip.version', d[off] >> 4, `Version: ${d[off] >> 4} [This field makes the filter match on "ip.version == 6" possible]`, off, 1);
-  if (end - off < 40) expert(c, t, off, 'error', 'malformed', 'IPv6 header must be exactly 40 bytes', HDR40);
+  if (end - off < 40) {
+    expert(c, t, off, 'error', 'malformed', 'IPv6 header must be exactly 40 bytes', HDR40);
+    c.setInfo(`Invalid IPv6 header (${end - off} bytes, need exactly 40)`);
+  }
   c.need(off, 4, end);
   const w = v.getUint32(off);
   const tclass = (w >>> 20) & 0xff, flow = w & 0xfffff;

@@ -6,6 +6,8 @@ gateway, a quote kept to the header and 64 bits), a source quench (no second wor
 before or inside the quoted transport's ports (no transport shown), 8 bytes of TCP under IPv6 (the
 ports only), and RFC 4884 lengths with multi-part extensions (MPLS label stack, unknown objects, a
 missing or bad checksum, an unsupported version, a structure shorter than its header).
+cut-network.pcap: Ethernet frames ending inside or right at the start of an IPv4 or IPv6 header: no IPv4
+item when not one byte of it is there, IPv6's "Invalid IPv6 header" Info.
 Quoted transports are UDP or at most 8 bytes of TCP. Deterministic: running it twice writes identical
 files. usage: ip-craft.py
 """
@@ -92,4 +94,16 @@ def icmp_errors():
     cap.write(os.path.join(out, 'icmp-errors.pcap'))
 
 
+def cut_network():
+    """Ethernet frames whose IPv4 or IPv6 header ends after 0, 1 or 2 bytes (and one cut by the snap length)."""
+    cap = Capture()
+    for pkt in (IP(src=CLIENT, dst=SERVER) / TCP(), IPv6(src=CLIENT6, dst=SERVER6) / TCP()):
+        b = bytes(eth(pkt))
+        for n in (14, 15, 16):
+            cap.add(b[:n], dt=0.001)
+        cap.add(b[:14], dt=0.001, orig=len(b))
+    cap.write(os.path.join(out, 'cut-network.pcap'))
+
+
 icmp_errors()
+cut_network()
