@@ -8,6 +8,8 @@ ports only), and RFC 4884 lengths with multi-part extensions (MPLS label stack, 
 missing or bad checksum, an unsupported version, a structure shorter than its header).
 cut-network.pcap: Ethernet frames ending inside or right at the start of an IPv4 or IPv6 header: no IPv4
 item when not one byte of it is there, IPv6's "Invalid IPv6 header" Info.
+ipv6-options.pcap: hop-by-hop options tshark names or checks: experimental types (RFC 4727), an unknown
+type's payload, Jumbo Payload options (RFC 2675) with a payload length field that is not 0.
 Quoted transports are UDP or at most 8 bytes of TCP. Deterministic: running it twice writes identical
 files. usage: ip-craft.py
 """
@@ -105,5 +107,28 @@ def cut_network():
     cap.write(os.path.join(out, 'cut-network.pcap'))
 
 
+def hop_by_hop(cap, opts, plen=None):
+    """A SYN over IPv6 with a hop-by-hop header holding `opts` (padded with PadN/Pad1 to 8 bytes)."""
+    body = b''.join(opts)
+    padding = -(2 + len(body)) % 8
+    body += b'\x00' if padding == 1 else bytes([1, padding - 2]) + bytes(padding - 2) if padding else b''
+    hbh = bytes([6, (2 + len(body)) // 8 - 1]) + body
+    syn = bytes(TCP(sport=40000 + len(cap.frames), dport=80, flags='S'))
+    ip = IPv6(src=CLIENT6, dst=SERVER6, nh=0, plen=len(hbh) + len(syn) if plen is None else plen)
+    cap.add(bytes(eth(ip / Raw(hbh + syn))), dt=0.001)
+
+
+def ipv6_options():
+    cap = Capture()
+    jumbo = lambda n: bytes([0xc2, 4]) + struct.pack('!I', n)  # noqa: E731
+    hop_by_hop(cap, [bytes([0x3e, 4]) + bytes.fromhex('aabbccdd')])  # experimental (RFC 4727)
+    hop_by_hop(cap, [bytes([0x1e, 0])])                                # experimental, empty
+    hop_by_hop(cap, [bytes([0x0a, 2]) + b'\x01\x02'])                  # unknown: its payload, a note
+    hop_by_hop(cap, [jumbo(80)])                                       # jumbo below 65536, payload length not 0
+    hop_by_hop(cap, [jumbo(70000)])                                    # jumbo with a payload length
+    cap.write(os.path.join(out, 'ipv6-options.pcap'))
+
+
 icmp_errors()
 cut_network()
+ipv6_options()
