@@ -43,7 +43,7 @@ export function checksumItems(c: Ctx, tree: Field[], prefix: string, off: number
   const without = onesSum(c.d, off, msgEnd, partial + 0xffff - sum);
   const should = (~without) & 0xffff;
   const item = leaf(tree, `${prefix}.checksum`, hex(sum, 4), `Checksum: ${hex(sum, 4)} incorrect, should be ${hex(should, 4)}`, off + 2, 2);
-  expert(c, item.children, off + 2, 'warning', 'checksum', `Bad checksum [should be ${hex(should, 4)}]`, prefix === 'icmpv6' ? 'icmpv6.checksum_bad.expert' : 'icmp.checksum_bad');
+  expert(c, item.children, off + 2, 'warning', 'checksum', `Bad checksum [should be ${hex(should, 4)}]`, prefix === 'icmpv6' ? 'icmpv6.checksum_bad.expert' : `${prefix}.checksum_bad`);
   generated(tree, `${prefix}.checksum.status`, 0, 'Checksum Status: Bad', off + 2, 0);
 }
 

@@ -3,11 +3,13 @@
 import { generated, leaf } from '../fields/tree';
 import { defineField } from '../fields/registry';
 import { bytesHex, hex, ipv4 } from '../fields/format';
+import type { Field } from '../types';
 import type { Ctx } from './context';
 import { checksumItems, dissectQuoted, echoReply, echoRequest } from './icmp-common';
 import { defineExpert } from './expert';
 import { dissectIpv4 } from './ipv4';
 import { dissectData } from './payload';
+import { dissectIcmpExtension } from './icmp-ext';
 
 const F = {
   type: defineField('icmp.type', 'Type', 'uint'),
@@ -20,8 +22,10 @@ const F = {
   respTime: defineField('icmp.resptime', 'Response time', 'double'),
   unused: defineField('icmp.unused', 'Unused', 'bytes'),
   mtu: defineField('icmp.mtu', 'MTU of next hop', 'uint'),
-  gw: defineField('icmp.redir_gw', 'Gateway address', 'ipv4'),
+  gw: defineField('icmp.redir_gw', 'Gateway Address', 'ipv4'),
   pointer: defineField('icmp.pointer', 'Pointer', 'uint'),
+  length: defineField('icmp.length', 'Length', 'uint'),
+  origLen: defineField('icmp.length.original_datagram', 'Length of original datagram', 'uint'),
 };
 defineField('icmp', 'Internet Control Message Protocol', 'protocol');
 defineField('icmp.checksum', 'Checksum', 'hex', { digits: 4 });
@@ -51,6 +55,34 @@ const ERRORS = new Set([3, 4, 5, 11, 12]);
 
 function swap16(n: number): number {
   return ((n & 0xff) << 8) | (n >> 8);
+}
+
+function unused(c: Ctx, t: Field[], at: number, n: number): void {
+  const b = bytesHex(c.d, at, n);
+  leaf(t, F.unused.name, b, `Unused: ${b}`, at, n);
+}
+
+/** The RFC 4884 length (32-bit words) and what it means in bytes. */
+function lengthItems(t: Field[], origLen: number, off: number): void {
+  leaf(t, F.length.name, origLen, `Length: ${origLen}`, off + 5, 1);
+  generated(t, F.origLen.name, origLen * 4, `Length of original datagram: ${origLen * 4}`, off + 5, 1);
+}
+
+/**
+ * Where the quoted datagram's bytes end, as Wireshark limits them: a redirect quotes the header and
+ * 64 bits of data; an RFC 4884 length shorter than the quoted datagram's own total length keeps the
+ * quote to the header and that many bytes (what follows is the extension structure).
+ */
+function quoteLimit(c: Ctx, type: number, origLen: number, off: number, end: number): number {
+  let n = -1;
+  if (type === 5) {
+    c.need(off + 8, 1, end);
+    n = (c.d[off + 8] & 0x0f) * 4 + 8;
+  } else if (origLen && end - off > 8 + origLen * 4) {
+    c.need(off + 10, 2, end);
+    if (c.v.getUint16(off + 10) > origLen * 4) n = ((c.d[off + 8] & 0x0f) + origLen) * 4;
+  }
+  return n >= 0 && off + 8 + n < end ? off + 8 + n : end;
 }
 
 export function dissectIcmp(c: Ctx, off: number, end: number): void {
@@ -93,22 +125,45 @@ export function dissectIcmp(c: Ctx, off: number, end: number): void {
   c.setInfo(info);
   if (ERRORS.has(type)) {
     c.need(off + 4, 4, end);
+    // RFC 4884: the quote's length in 32-bit words (0: not given), which Wireshark 4.0 reads in
+    // destination unreachable, time exceeded and parameter problem messages only.
+    const origLen = type === 3 || type === 11 || type === 12 ? d[off + 5] : 0;
     if (type === 5) {
       const gw = ipv4(d, off + 4);
-      leaf(t, F.gw.name, gw, `Gateway address: ${gw}`, off + 4, 4);
+      leaf(t, F.gw.name, gw, `Gateway Address: ${gw}`, off + 4, 4);
     } else if (type === 12) {
       leaf(t, F.pointer.name, d[off + 4], `Pointer: ${d[off + 4]}`, off + 4, 1);
-      leaf(t, F.unused.name, bytesHex(d, off + 5, 3), `Unused: ${bytesHex(d, off + 5, 3)}`, off + 5, 3);
-    } else if (type === 3 && code === 4) {
-      leaf(t, F.unused.name, bytesHex(d, off + 4, 2), `Unused: ${bytesHex(d, off + 4, 2)}`, off + 4, 2);
-      const mtu = v.getUint16(off + 6);
-      leaf(t, F.mtu.name, mtu, `MTU of next hop: ${mtu}`, off + 6, 2);
-    } else {
-      leaf(t, F.unused.name, bytesHex(d, off + 4, 4), `Unused: ${bytesHex(d, off + 4, 4)}`, off + 4, 4);
+      if (origLen) {
+        lengthItems(t, origLen, off);
+        unused(c, t, off + 6, 2);
+      } else unused(c, t, off + 5, 3);
+    } else if (type === 3 || type === 11) {
+      if (origLen) {
+        unused(c, t, off + 4, 1);
+        lengthItems(t, origLen, off);
+      }
+      if (type === 3 && code === 4) {
+        if (!origLen) unused(c, t, off + 4, 2);
+        const mtu = v.getUint16(off + 6);
+        leaf(t, F.mtu.name, mtu, `MTU of next hop: ${mtu}`, off + 6, 2);
+      } else if (origLen) unused(c, t, off + 6, 2);
+      else unused(c, t, off + 4, 4);
     }
+    // Source quench has nothing in its second word.
     // An error quoting nothing shows nothing (Wireshark's IPv4 reads its first byte before its item,
     // and in an error packet that is no fault); a quote cut by the snap length is reported.
-    if (off + 8 < end) dissectQuoted(c, t, 'IPv4', () => dissectIpv4(c, off + 8, end));
+    const quoteEnd = quoteLimit(c, type, origLen, off, end);
+    if (off + 8 < end) dissectQuoted(c, t, 'IPv4', () => dissectIpv4(c, off + 8, quoteEnd));
+    // Extensions follow a quote of 128 bytes or more (the quote's length, when given), when the
+    // quoted datagram is not longer than 128 bytes (else those bytes are taken as more of it).
+    if (end - off > 8 + 128) {
+      c.need(off + 10, 2, end);
+      if (v.getUint16(off + 10) <= 128) {
+        const ext = off + 8 + (origLen ? origLen * 4 : 128);
+        if (ext > end) c.fail();
+        dissectIcmpExtension(c, t, ext, end);
+      }
+    }
     return;
   }
   if (off + 4 < end) dissectData(c, off + 4, end);

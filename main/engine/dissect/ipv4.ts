@@ -42,9 +42,11 @@ const TTL_LNCB = defineExpert('ip.ttl.lncb', 'Time To Live');
 
 /** Dissects an IPv4 packet at `off`; `end` is where the carrier says its data ends. */
 export function dissectIpv4(c: Ctx, off: number, end: number): void {
-  const h = c.open('ip', 'IPv4', 'Internet Protocol Version 4', 3, 3, off, 20);
   c.setProtocol('IPv4');
   if (c.colWritable) c.info = '';
+  // Wireshark names the columns, then reads the first byte before it adds the IPv4 item: with none,
+  // only the exception shows.
+  const h = c.openAfter(1, end, 'ip', 'IPv4', 'Internet Protocol Version 4', 3, 3, off, 20);
   const d = c.d, v = c.v, t = h.fields;
   c.need(off, 1, end);
   const b0 = d[off];

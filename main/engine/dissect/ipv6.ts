@@ -51,6 +51,9 @@ const F = {
   fragReservedBits: defineField('ipv6.fraghdr.reserved_bits', 'Reserved bits', 'uint'),
   fragMore: defineField('ipv6.fraghdr.more', 'More Fragments', 'bool'),
   fragIdent: defineField('ipv6.fraghdr.ident', 'Identification', 'hex', { digits: 8 }),
+  jumbo: defineField('ipv6.opt.jumbo', 'Payload Length', 'uint'),
+  experimental: defineField('ipv6.opt.experimental', 'Experimental Option', 'bytes'),
+  unknownOpt: defineField('ipv6.opt.unknown', 'Unknown Option Payload', 'bytes'),
 };
 defineField('ipv6', 'Internet Protocol Version 6', 'protocol');
 defineField('ipv6.addr', 'Source or Destination Address', 'ipv6');
@@ -73,6 +76,11 @@ for (const [name] of Object.values(EXT)) {
   defineField(`${name}.len_oct`, 'Length', 'uint');
 }
 const OPTIONS: Record<number, string> = { 0: 'Pad1', 1: 'PadN', 5: 'Router Alert', 0xc2: 'Jumbo Payload', 4: 'Tunnel Encapsulation Limit', 0xc9: 'Home Address' };
+// RFC 4727's experimental option types (low-order bits 0x1e, any action and change bits).
+for (const t of [0x1e, 0x3e, 0x5e, 0x7e, 0x9e, 0xbe, 0xde, 0xfe]) OPTIONS[t] = `Experimental (0x${t.toString(16).toUpperCase()})`;
+const JUMBO_SHORT = defineExpert('ipv6.opt.jumbo.truncated', 'Jumbo Payload option present and jumbo length < 65536');
+const JUMBO_PROHIBITED = defineExpert('ipv6.opt.jumbo.prohibited', 'When IPv6 payload length does not equal 0 a Jumbo Payload option must not be present');
+const UNKNOWN_DATA = defineExpert('ipv6.opt.unknown_data.expert', 'Unknown Data (not interpreted)');
 /** What a node that does not know an option does with it (RFC 8200 §4.2), as Wireshark words it. */
 const ACTIONS = ['Skip and continue', 'Discard', 'Discard and send ICMP Parameter Problem', 'Discard and send ICMP if not multicast'];
 const ROUTING: Record<number, string> = { 0: 'Source Route', 2: 'Type 2 Routing', 3: 'RPL Source Route', 4: 'Segment Routing' };
@@ -92,7 +100,10 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
   leaf(t, F.version.name, d[off] >> 4, bitsDisplay(d[off], 0xf0, 8, 'Version', String(d[off] >> 4)), off, 1);
   // Wireshark's hidden twin, so that "ip.version == 6" matches.
   hidden(t, 'ip.version', d[off] >> 4, `Version: ${d[off] >> 4} [This field makes the filter match on "ip.version == 6" possible]`, off, 1);
-  if (end - off < 40) expert(c, t, off, 'error', 'malformed', 'IPv6 header must be exactly 40 bytes', HDR40);
+  if (end - off < 40) {
+    expert(c, t, off, 'error', 'malformed', 'IPv6 header must be exactly 40 bytes', HDR40);
+    c.setInfo(`Invalid IPv6 header (${end - off} bytes, need exactly 40)`);
+  }
   c.need(off, 4, end);
   const w = v.getUint32(off);
   const tclass = (w >>> 20) & 0xff, flow = w & 0xfffff;
@@ -158,7 +169,7 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
       p += 8;
       continue;
     }
-    const n = optionsOrRouting(c, t, nxt, p, pduEnd);
+    const n = optionsOrRouting(c, t, nxt, p, pduEnd, plen);
     nxt = d[p];
     p += n;
   }
@@ -200,8 +211,11 @@ function routeAddresses(c: Ctx, t: Field[], rt: number, segLeft: number, p: numb
   }
 }
 
-/** Hop-by-hop, destination options or routing header at `p`, a subtree of the IPv6 header's; returns its length in bytes. */
-function optionsOrRouting(c: Ctx, under: Field[], type: number, p: number, end: number): number {
+/**
+ * Hop-by-hop, destination options or routing header at `p`, a subtree of the IPv6 header's; returns its
+ * length in bytes. `plen`: the IPv6 payload length field (a Jumbo Payload option needs it 0).
+ */
+function optionsOrRouting(c: Ctx, under: Field[], type: number, p: number, end: number, plen: number): number {
   const [proto, title, , short] = EXT[type];
   const d = c.d;
   c.need(p, 2, end);
@@ -254,6 +268,19 @@ function optionsOrRouting(c: Ctx, under: Field[], type: number, p: number, end: 
       leaf(o.children, F.homeAddress.name, home, `MIPv6 Home Address: ${home}`, q + 2, 16);
       c.setAddresses(home, c.dst);
       if (c.colWritable) c.netSrc = home;
+    } else if (ot === 0xc2 && ol === 4) {
+      // RFC 2675: the real payload length, for a payload length field of 0 (tshark 4.0 only warns here).
+      const jumbo = c.v.getUint32(q + 2);
+      const ji = leaf(o.children, F.jumbo.name, jumbo, `Payload Length: ${jumbo}`, q + 2, 4);
+      if (jumbo < 65536) expert(c, ji.children, q + 2, 'warning', 'protocol', 'Jumbo Payload option present and jumbo length < 65536', JUMBO_SHORT);
+      if (plen !== 0) expert(c, o.children, q, 'warning', 'protocol', 'When IPv6 payload length does not equal 0 a Jumbo Payload option must not be present', JUMBO_PROHIBITED);
+    } else if ((ot & 0x1f) === 0x1e) {
+      const bytes = ol ? bytesHex(d, q + 2, ol) : '<MISSING>';
+      leaf(o.children, F.experimental.name, bytes, `Experimental Option: ${bytes}`, q + 2, ol);
+    } else if (!name) {
+      const bytes = ol ? bytesHex(d, q + 2, ol) : '<MISSING>';
+      const ui = leaf(o.children, F.unknownOpt.name, bytes, `Unknown Option Payload: ${bytes}`, q + 2, ol);
+      expert(c, ui.children, q + 2, 'note', 'undecoded', 'Unknown Data (not interpreted)', UNKNOWN_DATA);
     } else if (ot === 5 && ol === 2) {
       const ra = (d[q + 2] << 8) | d[q + 3];
       leaf(o.children, F.ra.name, ra, `Router Alert: ${ra === 0 ? 'MLD' : ra === 1 ? 'RSVP' : ra === 2 ? 'Active Networks' : 'Unknown'} (${ra})`, q + 2, 2);

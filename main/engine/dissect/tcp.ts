@@ -116,10 +116,12 @@ function bit(t: Field[], name: string, flags: number, mask: number, label: strin
 
 export function dissectTcp(c: Ctx, off: number, end: number): void {
   const quoted = !c.colWritable;
+  // A quote that ends before the ports shows no TCP at all: Wireshark reads them before its item, and
+  // running past a quote's end is no fault in an error packet.
+  if (quoted && end - off < 4) return;
   // Wireshark reads both ports before it adds the TCP item and names the Protocol column: a header cut
   // before them shows only the exception (the column keeps the network protocol).
-  const h = quoted ? c.open('tcp', 'TCP', 'Transmission Control Protocol', 4, 4, off, 20)
-    : c.openAfter(4, end, 'tcp', 'TCP', 'Transmission Control Protocol', 4, 4, off, 20);
+  const h = c.openAfter(4, end, 'tcp', 'TCP', 'Transmission Control Protocol', 4, 4, off, 20);
   c.setProtocol('TCP');
   const d = c.d, v = c.v, t = h.fields;
   c.need(off, 4, end);
@@ -366,6 +368,9 @@ function flagsTree(c: Ctx, t: Field[], flags: number, off: number, sport: number
 /** A TCP header quoted inside an ICMP error: raw numbers only, no stream, no analysis. */
 function quotedHeader(c: Ctx, h: { title: string; length: number }, t: Field[], off: number, end: number): void {
   const v = c.v, d = c.d;
+  // Wireshark adds the sequence number early only under IPv4 in ICMP (whose errors quote 8 bytes of
+  // TCP); under IPv6 it comes with the rest of the header, so a shorter quote shows the ports alone.
+  if (c.netVersion === 6) c.need(off + 4, 16, end);
   c.need(off + 4, 4, end);
   const seqRaw = v.getUint32(off + 4);
   leaf(t, F.seq.name, seqRaw, `Sequence Number: ${seqRaw}`, off + 4, 4);

@@ -30,7 +30,9 @@ const BAD_LEN = defineExpert('udp.length.bad', 'Bad length value');
 
 export function dissectUdp(c: Ctx, off: number, end: number): void {
   const quoted = !c.colWritable;
-  const h = c.open('udp', 'UDP', 'User Datagram Protocol', 4, 4, off, 8);
+  // A quote that ends before the ports shows no UDP at all (as TCP, see there).
+  if (quoted && end - off < 4) return;
+  const h = quoted ? c.openAfter(4, end, 'udp', 'UDP', 'User Datagram Protocol', 4, 4, off, 8) : c.open('udp', 'UDP', 'User Datagram Protocol', 4, 4, off, 8);
   c.setProtocol('UDP');
   const v = c.v, t = h.fields;
   c.need(off, 4, end);

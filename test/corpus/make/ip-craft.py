@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""Crafted corpus files for IP and ICMP edges a comparison with tshark 4.0 found (writes ../ip/*).
+
+icmp-errors.pcap: ICMP and ICMPv6 errors quoting what tshark shows in its own way: a redirect (its
+gateway, a quote kept to the header and 64 bits), a source quench (no second word), quotes ending
+before or inside the quoted transport's ports (no transport shown), 8 bytes of TCP under IPv6 (the
+ports only), and RFC 4884 lengths with multi-part extensions (MPLS label stack, unknown objects, a
+missing or bad checksum, an unsupported version, a structure shorter than its header).
+cut-network.pcap: Ethernet frames ending inside or right at the start of an IPv4 or IPv6 header: no IPv4
+item when not one byte of it is there, IPv6's "Invalid IPv6 header" Info.
+ipv6-options.pcap: hop-by-hop options tshark names or checks: experimental types (RFC 4727), an unknown
+type's payload, Jumbo Payload options (RFC 2675) with a payload length field that is not 0.
+Quoted transports are UDP or at most 8 bytes of TCP. Deterministic: running it twice writes identical
+files. usage: ip-craft.py
+"""
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tcpsim import Capture, eth  # noqa: E402
+from scapy.all import ICMP, IP, IPv6, TCP, UDP, Raw, ICMPv6TimeExceeded  # noqa: E402
+from scapy.utils import checksum  # noqa: E402
+
+here = os.path.dirname(os.path.abspath(__file__))
+out = os.path.join(os.path.dirname(here), 'ip')
+os.makedirs(out, exist_ok=True)
+
+ROUTER, CLIENT, SERVER = '10.0.0.254', '10.0.0.1', '10.0.0.2'
+ROUTER6, CLIENT6, SERVER6 = '2001:db8::fe', '2001:db8::1', '2001:db8::2'
+
+
+def quoted_tcp():
+    return bytes(IP(src=CLIENT, dst=SERVER, id=104, flags='DF') /
+                 TCP(sport=40000, dport=80, seq=1001, ack=5001, flags='PA') / Raw(b'0123456789' * 3))
+
+
+def quoted_udp():
+    return bytes(IP(src=CLIENT, dst=SERVER, id=105) / UDP(sport=40001, dport=9999) / Raw(b'x' * 20))
+
+
+def extension(objects, version=2, good=True):
+    """An RFC 4884 extension structure: the common header (checksum over it all, or 0) and the objects."""
+    body = bytes([version << 4, 0, 0, 0]) + b''.join(objects)
+    if good:
+        body = body[:2] + struct.pack('!H', checksum(body)) + body[4:]
+    return body
+
+
+def obj(cls, ctype, data):
+    return struct.pack('!HBB', 4 + len(data), cls, ctype) + data
+
+
+MPLS = obj(1, 1, struct.pack('!I', (16000 << 12) | (1 << 8) | 1) + struct.pack('!I', (17 << 12) | (5 << 9) | 64))
+UNKNOWN = obj(99, 7, b'abcd')
+
+
+def pad(b, n):
+    return b + b'\x00' * (n - len(b))
+
+
+def icmp_errors():
+    cap = Capture()
+    tcp, udp = quoted_tcp(), quoted_udp()
+
+    def icmp(msg):
+        cap.add(bytes(eth(IP(src=ROUTER, dst=CLIENT) / msg)), dt=0.001)
+
+    # A redirect: "Gateway Address", and the quote kept to the header and 64 bits of data.
+    icmp(ICMP(type=5, code=1, gw='10.0.0.9') / Raw(tcp))
+    # A source quench: nothing shown of its second word.
+    icmp(ICMP(type=4, code=0) / Raw(tcp[:28]))
+    # Quotes ending before the quoted TCP's or UDP's ports: no transport at all.
+    for n in (20, 21, 22):
+        icmp(ICMP(type=3, code=3) / Raw(tcp[:n]))
+    icmp(ICMP(type=3, code=3) / Raw(udp[:21]))
+    # RFC 4884: time exceeded with a length (32 words) and an MPLS label stack and an unknown object.
+    icmp(ICMP(type=11, code=0, length=32) / Raw(pad(udp, 128) + extension([MPLS, UNKNOWN])))
+    # Fragmentation needed with a length: the MTU follows it.
+    icmp(ICMP(type=3, code=4, length=32, nexthopmtu=1400) / Raw(pad(udp, 128) + extension([MPLS])))
+    # Parameter problem with a length; an extension without a checksum, an MPLS object of an unknown C-Type.
+    icmp(ICMP(type=12, code=0, ptr=9, length=32) / Raw(pad(udp, 128) + extension([obj(1, 9, b'zz'), UNKNOWN], good=False)))
+    # A length (2 words) shorter than the quoted datagram: the quote ends there, the "extension" is read
+    # right after it (a bad checksum, an unsupported version).
+    icmp(ICMP(type=3, code=1, length=2) / Raw(tcp + b'\x00' * 80))
+    # No length, 128 bytes of quote: the extension after them; a truncated object and one with a bad length.
+    icmp(ICMP(type=3, code=3) / Raw(pad(udp, 128) + extension([obj(99, 1, b'12345678')])[:14]))
+    icmp(ICMP(type=11, code=0, length=32) / Raw(pad(udp, 128) + extension([b'\x00\x02\x63\x01'])))
+    # An unsupported version, then a structure shorter than its header.
+    icmp(ICMP(type=11, code=0, length=32) / Raw(pad(udp, 128) + extension([], version=3)))
+    icmp(ICMP(type=11, code=0, length=32) / Raw(pad(udp, 128) + b'\x20\x00'))
+    # ICMPv6: the IPv6 header alone, then 8 bytes of TCP (the ports only, no sequence number).
+    tcp6 = bytes(IPv6(src=CLIENT6, dst=SERVER6) / TCP(sport=40000, dport=80, seq=1001, ack=5001, flags='PA') / Raw(b'0123456789'))
+    for n in (40, 48):
+        cap.add(bytes(eth(IPv6(src=ROUTER6, dst=CLIENT6) / ICMPv6TimeExceeded(code=0) / Raw(tcp6[:n]))), dt=0.001)
+    cap.write(os.path.join(out, 'icmp-errors.pcap'))
+
+
+def cut_network():
+    """Ethernet frames whose IPv4 or IPv6 header ends after 0, 1 or 2 bytes (and one cut by the snap length)."""
+    cap = Capture()
+    for pkt in (IP(src=CLIENT, dst=SERVER) / TCP(), IPv6(src=CLIENT6, dst=SERVER6) / TCP()):
+        b = bytes(eth(pkt))
+        for n in (14, 15, 16):
+            cap.add(b[:n], dt=0.001)
+        cap.add(b[:14], dt=0.001, orig=len(b))
+    cap.write(os.path.join(out, 'cut-network.pcap'))
+
+
+def hop_by_hop(cap, opts, plen=None):
+    """A SYN over IPv6 with a hop-by-hop header holding `opts` (padded with PadN/Pad1 to 8 bytes)."""
+    body = b''.join(opts)
+    padding = -(2 + len(body)) % 8
+    body += b'\x00' if padding == 1 else bytes([1, padding - 2]) + bytes(padding - 2) if padding else b''
+    hbh = bytes([6, (2 + len(body)) // 8 - 1]) + body
+    syn = bytes(TCP(sport=40000 + len(cap.frames), dport=80, flags='S'))
+    ip = IPv6(src=CLIENT6, dst=SERVER6, nh=0, plen=len(hbh) + len(syn) if plen is None else plen)
+    cap.add(bytes(eth(ip / Raw(hbh + syn))), dt=0.001)
+
+
+def ipv6_options():
+    cap = Capture()
+    jumbo = lambda n: bytes([0xc2, 4]) + struct.pack('!I', n)  # noqa: E731
+    hop_by_hop(cap, [bytes([0x3e, 4]) + bytes.fromhex('aabbccdd')])  # experimental (RFC 4727)
+    hop_by_hop(cap, [bytes([0x1e, 0])])                                # experimental, empty
+    hop_by_hop(cap, [bytes([0x0a, 2]) + b'\x01\x02'])                  # unknown: its payload, a note
+    hop_by_hop(cap, [jumbo(80)])                                       # jumbo below 65536, payload length not 0
+    hop_by_hop(cap, [jumbo(70000)])                                    # jumbo with a payload length
+    cap.write(os.path.join(out, 'ipv6-options.pcap'))
+
+
+icmp_errors()
+cut_network()
+ipv6_options()
