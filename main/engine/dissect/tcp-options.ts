@@ -95,6 +95,9 @@ const ACC_ECN_COUNTERS: Record<number, readonly (readonly [string, typeof F.ee0b
   174: [['EE1B', F.ee1b], ['ECEB', F.eceb], ['EE0B', F.ee0b]],
 };
 
+/** The experiment identifier of TCP Fast Open in the shared experimental options (RFC 7413 §4.1.1). */
+const EXID_FAST_OPEN = 0xf989;
+
 /** An Accurate ECN option's valid lengths: 2, 5, 8 or 11 (none to three 3-byte counters). */
 function accEcnLength(len: number): boolean {
   return len <= 11 && (len - 2) % 3 === 0;
@@ -145,6 +148,21 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
   } finally {
     // Appended to the label as Wireshark appends them, so it is cut at ITEM_LABEL_LENGTH like any label.
     if (names.length) head.display = clipLabel(head.display + ', ' + names.join(', '));
+  }
+  /**
+   * A Fast Open cookie of `n` bytes at `at` (kind 34, or the experiment 0xF989): none is a cookie request,
+   * shown over `requestAt` (the option's start, or the experiment identifier).
+   */
+  function fastOpen(it: Field, at: number, n: number, requestAt: number): void {
+    if (n === 0) {
+      leaf(it.children, F.tfoRequest.name, 1, 'Fast Open Cookie Request', requestAt, 2); // FT_NONE: tshark prints 1
+      info(' TFO=R');
+      return;
+    }
+    const cookie = bytesHex(d, at, n);
+    const ci = leaf(it.children, F.tfoCookie.name, cookie, `Fast Open Cookie: ${cookie}`, at, n);
+    info(' TFO=C');
+    if ((seg.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) expert(c, ci.children, at, 'note', 'sequence', 'TCP SYN with TFO Cookie', TFO_SYN);
   }
   /** Walks the options; false when one whose length cannot be walked, or bad padding, ended the walk. */
   function walkOptions(): boolean {
@@ -308,15 +326,7 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
       case 34: {
         const it = leaf(head.children, F.tfo.name, bytes, 'TCP Option - TCP Fast Open', p, optLen);
         kindLen(it, kind, optLen, p);
-        if (optLen === 2) {
-          leaf(it.children, F.tfoRequest.name, 1, 'Fast Open Cookie Request', p, 2); // FT_NONE: tshark prints 1
-          info(' TFO=R');
-        } else {
-          const cookie = bytesHex(d, body, optLen - 2);
-          const ci = leaf(it.children, F.tfoCookie.name, cookie, `Fast Open Cookie: ${cookie}`, body, optLen - 2);
-          info(' TFO=C');
-          if ((seg.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) expert(c, ci.children, body, 'note', 'sequence', 'TCP SYN with TFO Cookie', TFO_SYN);
-        }
+        fastOpen(it, body, optLen - 2, p);
         break;
       }
       case 19: {
@@ -382,12 +392,27 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
       }
       case 253:
       case 254: {
-        // RFC 6994: a 16-bit experiment identifier, then the experiment's data.
-        const exid = optLen >= 4 ? v.getUint16(body) : -1;
-        if (exid >= 0) info(` ExID=${exid.toString(16)}`);
+        // RFC 6994: a 16-bit experiment identifier, then the experiment's data. Too short for the identifier:
+        // Wireshark 4.0 names no experiment and notes the length.
+        if (optLen < 4) {
+          const it = leaf(head.children, F.experimental.name, bytes, 'TCP Option - Experimental', p, optLen);
+          const li = kindLen(it, kind, optLen, p);
+          expert(c, li.children, p + 1, 'note', 'sequence', `option length ${optLen} smaller than 4`, BAD_LEN);
+          break;
+        }
+        const exid = v.getUint16(body);
+        if (exid === EXID_FAST_OPEN) {
+          // TCP Fast Open before it had its own kind (RFC 7413 §4.1.1): a cookie request, or the cookie.
+          const it = leaf(head.children, F.experimental.name, bytes, 'TCP Option - Experimental: Fast Open', p, optLen);
+          kindLen(it, kind, optLen, p);
+          leaf(it.children, F.exid.name, hex(exid, 4), `Experiment Identifier: Fast Open (${hex(exid, 4)})`, body, 2);
+          fastOpen(it, body + 2, optLen - 4, body);
+          break;
+        }
+        info(` ExID=${exid.toString(16).toUpperCase()}`);
         const it = leaf(head.children, F.experimental.name, bytes, 'TCP Option - Experimental: Unknown', p, optLen);
         kindLen(it, kind, optLen, p);
-        if (exid >= 0) leaf(it.children, F.exid.name, hex(exid, 4), `Experiment Identifier: Unknown (${hex(exid, 4)})`, body, 2);
+        leaf(it.children, F.exid.name, hex(exid, 4), `Experiment Identifier: Unknown (${hex(exid, 4)})`, body, 2);
         if (optLen > 4) leaf(it.children, F.expData.name, bytesHex(d, body + 2, optLen - 4), `Data: ${bytesHex(d, body + 2, optLen - 4)}`, body + 2, optLen - 4);
         break;
       }

@@ -4,7 +4,8 @@
 Accurate ECN (draft-ietf-tcpm-accurate-ecn): once a connection set it up, Wireshark 4.0 shows the AE, CWR and
 ECE bits as one counter, ACE. What sets it up is tshark's to say: these files try each SYN and SYN-ACK
 codepoint, the order and the repetition of handshake segments, and the AccECN options (kinds 172 and 174)
-at every length from 2 to 14.
+at every length from 2 to 14. The shared experimental options (kinds 253 and 254, RFC 6994): TCP Fast Open's
+experiment identifier 0xF989 read as Fast Open, other identifiers in Info as tshark writes them.
 Conversations are scripted with tcpsim.Flow (plausible seq/ack, correct checksums). scapy's flag letters:
 N is AE (its old name NS), C CWR, E ECE.
 Deterministic: running it twice writes identical files. usage: edge4-craft.py
@@ -108,5 +109,26 @@ def accecn_options():
     cap.write(os.path.join(out, 'accecn-options.pcap'))
 
 
+def options_experimental():
+    cap = Capture()
+    # Fast Open over the experimental kinds: a cookie request in the SYN, the cookie in the SYN-ACK, then a
+    # SYN with data and the cookie (the SYN-ACK accepting it).
+    f = Flow(cap, cport=42200, ts=False)
+    f.send('c', 'S', options=[('MSS', 1460), (254, b'\xf9\x89')], dt=0.0)
+    f.send('s', 'SA', options=[('MSS', 1460), (254, b'\xf9\x89' + bytes(range(1, 9)))])
+    f.send('c', 'A')
+    f.close()
+    g = Flow(cap, cport=42201, isn_c=0x33334444, ts=False)
+    g.send('c', 'S', b'GET', options=[('MSS', 1460), (253, b'\xf9\x89' + bytes(range(1, 9)))], dt=0.001)
+    g.send('s', 'SA', options=[('MSS', 1460)])
+    # Outside a SYN: a one-byte cookie, other identifiers (small ones, with data), lengths 2 and 3.
+    g.send('c', 'A', options=[(254, b'\x00\x12'), (253, b'\xf9\x89\x07')])
+    g.send('c', 'A', options=[(254, b'\xab\xcd\x01'), (254, b'\xf9'), ('NOP', None)])
+    g.send('s', 'A', options=[(253, b''), ('NOP', None), ('NOP', None), (254, b'\x7c\x60\x00\x01')])
+    g.close()
+    cap.write(os.path.join(out, 'options-experimental.pcap'))
+
+
 accecn_flags()
 accecn_options()
+options_experimental()
