@@ -8,7 +8,7 @@ at every length from 2 to 14. The shared experimental options (kinds 253 and 254
 experiment identifier 0xF989 read as Fast Open, other identifiers in Info as tshark writes them.
 Conversations are scripted with tcpsim.Flow (plausible seq/ack, correct checksums). scapy's flag letters:
 N is AE (its old name NS), C CWR, E ECE.
-Deterministic: running it twice writes identical files. usage: edge4-craft.py
+Deterministic: running it twice writes identical files. usage: edge5-craft.py
 """
 import os
 import sys
