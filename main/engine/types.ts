@@ -265,6 +265,8 @@ export interface TcpSegment {
   sack?: number[];
   tsval?: number;
   tsecr?: number;
+  /** An Accurate ECN option (kind 172 or 174) of a valid length. */
+  accEcnOption?: boolean;
 }
 
 /** What conversation tracking and analysis learned of a segment (tcp.stream, relative numbers, tcp.analysis.*). */

@@ -49,6 +49,10 @@ const F = {
   qs: defineField('tcp.options.qs', 'TCP Option - Quick-Start', 'bytes'),
   qsRate: defineField('tcp.options.qs.rate', 'QS Rate', 'uint'),
   qsTtlDiff: defineField('tcp.options.qs.ttl_diff', 'QS Rate', 'uint'),
+  accEcn: defineField('tcp.options.acc_ecn', 'TCP Option - Accurate ECN', 'none'),
+  ee0b: defineField('tcp.options.acc_ecn.ee0b', 'Accurate ECN Echo ECT(0) Byte Counter', 'uint'),
+  eceb: defineField('tcp.options.acc_ecn.eceb', 'Accurate ECN Echo CE Byte Counter', 'uint'),
+  ee1b: defineField('tcp.options.acc_ecn.ee1b', 'Accurate ECN Echo ECT(1) Byte Counter', 'uint'),
   unknown: defineField('tcp.options.unknown', 'Unknown', 'none'),
   unknownPayload: defineField('tcp.options.unknown.payload', 'Payload', 'bytes'),
 };
@@ -71,16 +75,34 @@ const KINDS: Record<number, string> = {
   20: 'SCPS Capabilities', 21: 'Selective Negative Acknowledgements', 22: 'Record Boundaries', 23: 'Corruption experienced',
   24: 'SNAP', 25: 'Unassigned', 26: 'TCP Compression Filter', 27: 'Quick-Start Response', 28: 'User Timeout Option',
   29: 'The TCP Authentication Option', 30: 'Multipath TCP', 34: 'TCP Fast Open Cookie', 76: 'Riverbed Probe',
-  78: 'Riverbed Transparency', 253: 'RFC3692-style Experiment 1', 254: 'RFC3692-style Experiment 2',
+  78: 'Riverbed Transparency', 172: 'Accurate ECN Order 0', 174: 'Accurate ECN Order 1', 253: 'RFC3692-style Experiment 1',
+  254: 'RFC3692-style Experiment 2',
 };
 /** Expected lengths of the fixed-size options (Wireshark 4.0 checks these in each option's dissector). */
 const FIXED: Record<number, number> = { 2: 4, 3: 3, 4: 2, 8: 10, 19: 18, 27: 8, 28: 4 };
 /** Each option's name in the options summary and its subtree's title ("TCP Option - …"). */
 const NAMES: Record<number, string> = {
   0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 2: 'Maximum segment size', 3: 'Window scale', 4: 'SACK permitted', 5: 'SACK',
-  8: 'Timestamps', 19: 'TCP MD5 signature', 27: 'Quick-Start', 28: 'User Timeout', 29: 'TCP AO', 34: 'TCP Fast Open', 253: 'Experimental',
-  254: 'Experimental',
+  8: 'Timestamps', 19: 'TCP MD5 signature', 27: 'Quick-Start', 28: 'User Timeout', 29: 'TCP AO', 34: 'TCP Fast Open', 172: 'Accurate ECN',
+  174: 'Accurate ECN', 253: 'Experimental', 254: 'Experimental',
 };
+/**
+ * Accurate ECN's byte counters (draft-ietf-tcpm-accurate-ecn) in the order of each option kind: name in
+ * Info and title, field. Order 0 (kind 172) starts with ECT(0), order 1 (kind 174) with ECT(1).
+ */
+const ACC_ECN_COUNTERS: Record<number, readonly (readonly [string, typeof F.ee0b])[]> = {
+  172: [['EE0B', F.ee0b], ['ECEB', F.eceb], ['EE1B', F.ee1b]],
+  174: [['EE1B', F.ee1b], ['ECEB', F.eceb], ['EE0B', F.ee0b]],
+};
+
+/** The experiment identifier of TCP Fast Open in the shared experimental options (RFC 7413 §4.1.1). */
+const EXID_FAST_OPEN = 0xf989;
+
+/** An Accurate ECN option's valid lengths: 2, 5, 8 or 11 (none to three 3-byte counters). */
+function accEcnLength(len: number): boolean {
+  return len <= 11 && (len - 2) % 3 === 0;
+}
+
 /** RFC 4782's Quick-Start rates by the 4-bit rate request, as Wireshark 4.0 names them. */
 export const QS_RATES = ['0 bit/s', '80 kbit/s', '160 kbit/s', '320 kbit/s', '640 kbit/s', '1.28 Mbit/s', '2.56 Mbit/s', '5.12 Mbit/s',
   '10.24 Mbit/s', '20.48 Mbit/s', '40.96 Mbit/s', '81.92 Mbit/s', '163.84 Mbit/s', '327.68 Mbit/s', '655.36 Mbit/s', '1.31072 Gbit/s'];
@@ -126,6 +148,21 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
   } finally {
     // Appended to the label as Wireshark appends them, so it is cut at ITEM_LABEL_LENGTH like any label.
     if (names.length) head.display = clipLabel(head.display + ', ' + names.join(', '));
+  }
+  /**
+   * A Fast Open cookie of `n` bytes at `at` (kind 34, or the experiment 0xF989): none is a cookie request,
+   * shown over `requestAt` (the option's start, or the experiment identifier).
+   */
+  function fastOpen(it: Field, at: number, n: number, requestAt: number): void {
+    if (n === 0) {
+      leaf(it.children, F.tfoRequest.name, 1, 'Fast Open Cookie Request', requestAt, 2); // FT_NONE: tshark prints 1
+      info(' TFO=R');
+      return;
+    }
+    const cookie = bytesHex(d, at, n);
+    const ci = leaf(it.children, F.tfoCookie.name, cookie, `Fast Open Cookie: ${cookie}`, at, n);
+    info(' TFO=C');
+    if ((seg.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) expert(c, ci.children, at, 'note', 'sequence', 'TCP SYN with TFO Cookie', TFO_SYN);
   }
   /** Walks the options; false when one whose length cannot be walked, or bad padding, ended the walk. */
   function walkOptions(): boolean {
@@ -289,15 +326,7 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
       case 34: {
         const it = leaf(head.children, F.tfo.name, bytes, 'TCP Option - TCP Fast Open', p, optLen);
         kindLen(it, kind, optLen, p);
-        if (optLen === 2) {
-          leaf(it.children, F.tfoRequest.name, 1, 'Fast Open Cookie Request', p, 2); // FT_NONE: tshark prints 1
-          info(' TFO=R');
-        } else {
-          const cookie = bytesHex(d, body, optLen - 2);
-          const ci = leaf(it.children, F.tfoCookie.name, cookie, `Fast Open Cookie: ${cookie}`, body, optLen - 2);
-          info(' TFO=C');
-          if ((seg.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) expert(c, ci.children, body, 'note', 'sequence', 'TCP SYN with TFO Cookie', TFO_SYN);
-        }
+        fastOpen(it, body, optLen - 2, p);
         break;
       }
       case 19: {
@@ -340,14 +369,50 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         }
         break;
       }
+      case 172:
+      case 174: {
+        const it = leaf(head.children, F.accEcn.name, bytes, 'TCP Option - Accurate ECN', p, optLen);
+        const li = kindLen(it, kind, optLen, p);
+        // Another length: the note only (no counters, no Info note, and the conversation stays as it was).
+        if (!accEcnLength(optLen)) {
+          expert(c, li.children, p + 1, 'note', 'sequence', `option length should be 2, 5, 8, or 11 instead of ${optLen}`, BAD_LEN);
+          break;
+        }
+        const counters = ACC_ECN_COUNTERS[kind].slice(0, (optLen - 2) / 3);
+        if (!counters.length) info(' AccECN');
+        const shown: string[] = [];
+        counters.forEach(([short, field], i) => {
+          const q = body + 3 * i, n = (d[q] << 16) | (d[q + 1] << 8) | d[q + 2];
+          leaf(it.children, field.name, n, `${field.label}: ${n}`, q, 3);
+          shown.push(`${short} ${n}`);
+          info(` ${short}=${n}`);
+        });
+        if (shown.length) it.display += ` (Order ${kind === 172 ? 0 : 1}): ${shown.join(', ')}`;
+        break;
+      }
       case 253:
       case 254: {
-        // RFC 6994: a 16-bit experiment identifier, then the experiment's data.
-        const exid = optLen >= 4 ? v.getUint16(body) : -1;
-        if (exid >= 0) info(` ExID=${exid.toString(16)}`);
+        // RFC 6994: a 16-bit experiment identifier, then the experiment's data. Too short for the identifier:
+        // Wireshark 4.0 names no experiment and notes the length.
+        if (optLen < 4) {
+          const it = leaf(head.children, F.experimental.name, bytes, 'TCP Option - Experimental', p, optLen);
+          const li = kindLen(it, kind, optLen, p);
+          expert(c, li.children, p + 1, 'note', 'sequence', `option length ${optLen} smaller than 4`, BAD_LEN);
+          break;
+        }
+        const exid = v.getUint16(body);
+        if (exid === EXID_FAST_OPEN) {
+          // TCP Fast Open before it had its own kind (RFC 7413 §4.1.1): a cookie request, or the cookie.
+          const it = leaf(head.children, F.experimental.name, bytes, 'TCP Option - Experimental: Fast Open', p, optLen);
+          kindLen(it, kind, optLen, p);
+          leaf(it.children, F.exid.name, hex(exid, 4), `Experiment Identifier: Fast Open (${hex(exid, 4)})`, body, 2);
+          fastOpen(it, body + 2, optLen - 4, body);
+          break;
+        }
+        info(` ExID=${exid.toString(16).toUpperCase()}`);
         const it = leaf(head.children, F.experimental.name, bytes, 'TCP Option - Experimental: Unknown', p, optLen);
         kindLen(it, kind, optLen, p);
-        if (exid >= 0) leaf(it.children, F.exid.name, hex(exid, 4), `Experiment Identifier: Unknown (${hex(exid, 4)})`, body, 2);
+        leaf(it.children, F.exid.name, hex(exid, 4), `Experiment Identifier: Unknown (${hex(exid, 4)})`, body, 2);
         if (optLen > 4) leaf(it.children, F.expData.name, bytesHex(d, body + 2, optLen - 4), `Data: ${bytesHex(d, body + 2, optLen - 4)}`, body + 2, optLen - 4);
         break;
       }
@@ -407,6 +472,7 @@ export function parseOptionFacts(d: Uint8Array, off: number, len: number, seg: T
         break;
       }
       case 8: seg.tsval = u32(d, b); seg.tsecr = u32(d, b + 4); break;
+      case 172: case 174: if (accEcnLength(l)) seg.accEcnOption = true; break;
     }
     p += l;
   }

@@ -15,6 +15,7 @@ import { dissectTcpOptions, parseOptionFacts } from './tcp-options';
 import { analysisTree } from './tcp-analysis-tree';
 import { dissectTcpFin, dissectTcpPayload, takenByPort } from './tcp-payload';
 import { retransmittedData } from './tcp-desegment';
+import { VIEW_ACE } from '../tcp/tracker';
 
 const F = {
   srcport: defineField('tcp.srcport', 'Source Port', 'uint'),
@@ -39,6 +40,7 @@ const F = {
   reset: defineField('tcp.flags.reset', 'Reset', 'bool'),
   syn: defineField('tcp.flags.syn', 'Syn', 'bool'),
   fin: defineField('tcp.flags.fin', 'Fin', 'bool'),
+  ace: defineField('tcp.flags.ace', 'ACE', 'uint'),
   str: defineField('tcp.flags.str', 'TCP Flags', 'string'),
   win: defineField('tcp.window_size_value', 'Window', 'uint'),
   winSize: defineField('tcp.window_size', 'Calculated window size', 'uint'),
@@ -73,17 +75,36 @@ const E = {
 const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
 const FLAG_LETTERS = 'FSRPAUECA';
 
-function flagsText(flags: number): string {
+/**
+ * "SYN, ACK": the flags' names. `ace`: the connection uses Accurate ECN, whose three ECN bits are one
+ * counter (ACE), named with its value after the other flags ("ACK, ACE=2"), always after a comma, as
+ * tshark 4.0 writes it (", ACE=0" without other flags).
+ */
+function flagsText(flags: number, ace: boolean): string {
   const names: string[] = [];
-  for (let i = 0; i < FLAG_NAMES.length; i++) if (flags & (1 << i)) names.push(FLAG_NAMES[i]);
-  if (flags & 0xe00) names.push('Reserved');
-  return names.length ? names.join(', ') : '<None>';
+  for (let i = 0; i < (ace ? 6 : FLAG_NAMES.length); i++) if (flags & (1 << i)) names.push(FLAG_NAMES[i]);
+  let s = names.join(', ');
+  if (ace) s += `, ACE=${aceOf(flags)}`;
+  if (flags & 0xe00) s += s ? ', Reserved' : 'Reserved';
+  return s || '<None>';
 }
 
-function flagsLetters(flags: number): string {
+/** "·······AP···"; with Accurate ECN the ACE counter's value stands between dashes ("···-2-·A····"). */
+function flagsLetters(flags: number, ace: boolean): string {
   let s = '';
-  for (let i = 11; i >= 0; i--) s += flags & (1 << i) ? (i >= 9 ? 'R' : FLAG_LETTERS[i]) : '\u00b7';
+  for (let i = 11; i >= 0; i--) {
+    if (ace && i <= 8 && i >= 6) {
+      s += i === 7 ? String(aceOf(flags)) : '-';
+      continue;
+    }
+    s += flags & (1 << i) ? (i >= 9 ? 'R' : FLAG_LETTERS[i]) : '\u00b7';
+  }
   return s;
+}
+
+/** The ACE counter: the AE, CWR and ECE bits read as one number. */
+function aceOf(flags: number): number {
+  return (flags >> 6) & 7;
 }
 
 /**
@@ -169,6 +190,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   const only = analysis ? null : tracker.streamOnly(seg);
   if (only) c.tcpOnly = only;
   const view = analysis?.view ?? 0;
+  const ace = analysis ? (view & VIEW_ACE) !== 0 : only?.ace ?? false;
   const x = { completeness: analysis ? view & 63 : only?.completeness ?? 0, hasAnalysis: (view & 64) !== 0, finActive: (view & 128) !== 0, peerBase: analysis?.peerBase ?? null };
   const stream = analysis ? analysis.stream : only?.stream ?? 0;
   const times = analysis ?? only;
@@ -184,7 +206,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   const seq = analysis ? analysis.seq : seqRaw;
   const ack = analysis ? analysis.ack : ackRaw;
   const win = analysis ? analysis.windowSize : window;
-  let info = lean ? '' : ` [${flagsText(flags)}] Seq=${seq}`;
+  let info = lean ? '' : ` [${flagsText(flags, ace)}] Seq=${seq}`;
   if (flags & TCP_ACK) info += ` Ack=${ack}`;
   info += ` Win=${win}`;
   if (!lean) h.title += `, Seq: ${seq}`;
@@ -213,7 +235,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK) && ack > 1) expert(c, ai.children, off + 8, 'note', 'sequence', 'TCP SYN-ACK accepting TFO data', E.tfoAck);
   leaf(t, F.ackRaw.name, ackRaw, `Acknowledgment number (raw): ${ackRaw}`, off + 8, 4);
   leaf(t, F.hdrLen.name, hlen, bitsDisplay(d[off + 12], 0xf0, 8, 'Header Length', `${hlen} bytes (${hlen >> 2})`), off + 12, 1);
-  flagsTree(c, t, flags, off, sport, dport, x.finActive);
+  flagsTree(c, t, flags, ace, off, sport, dport, x.finActive);
   leaf(t, F.win.name, window, `Window: ${window}`, off + 14, 2);
   generated(t, F.winSize.name, win, `Calculated window size: ${win}`, off + 14, 2);
   const scaled = analysis ?? only;
@@ -338,13 +360,19 @@ function publish(c: Ctx, seg: TcpSegment, analysis: TcpAnalysis | null): void {
   if (analysis && !c.tcp) c.tcp = { segment: seg, analysis };
 }
 
-function flagsTree(c: Ctx, t: Field[], flags: number, off: number, sport: number, dport: number, finActive: boolean): void {
-  const fi = leaf(t, F.flags.name, hex(flags, 4), c.lean ? '' : `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags)})`, off + 12, 2);
+function flagsTree(c: Ctx, t: Field[], flags: number, ace: boolean, off: number, sport: number, dport: number, finActive: boolean): void {
+  const fi = leaf(t, F.flags.name, hex(flags, 4), c.lean ? '' : `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags, ace)})`, off + 12, 2);
   const f = fi.children;
   bit(f, F.res.name, flags, 0xe00, 'Reserved', off + 12, 1);
-  bit(f, F.ae.name, flags, 0x100, 'Accurate ECN', off + 12, 1);
-  bit(f, F.cwr.name, flags, 0x080, 'Congestion Window Reduced', off + 13, 1);
-  bit(f, F.ece.name, flags, 0x040, 'ECN-Echo', off + 13, 1);
+  if (ace) {
+    // Accurate ECN: one 3-bit counter where the AE, CWR and ECE flags were.
+    const n = aceOf(flags);
+    leaf(f, F.ace.name, n, bitsDisplay(flags, 0x1c0, 12, 'ACE', String(n)), off + 12, 2);
+  } else {
+    bit(f, F.ae.name, flags, 0x100, 'Accurate ECN', off + 12, 1);
+    bit(f, F.cwr.name, flags, 0x080, 'Congestion Window Reduced', off + 13, 1);
+    bit(f, F.ece.name, flags, 0x040, 'ECN-Echo', off + 13, 1);
+  }
   bit(f, F.urg.name, flags, 0x020, 'Urgent', off + 13, 1);
   bit(f, F.ackFlag.name, flags, 0x010, 'Acknowledgment', off + 13, 1);
   bit(f, F.push.name, flags, 0x008, 'Push', off + 13, 1);
@@ -357,7 +385,7 @@ function flagsTree(c: Ctx, t: Field[], flags: number, off: number, sport: number
   }
   const fin = bit(f, F.fin.name, flags, 0x001, 'Fin', off + 13, 1);
   if (flags & TCP_FIN) expert(c, fin.children, off + 13, 'chat', 'sequence', 'Connection finish (FIN)', E.fin);
-  const letters = unwanted(F.str.name) ? '' : flagsLetters(flags);
+  const letters = unwanted(F.str.name) ? '' : flagsLetters(flags, ace);
   const s = generated(f, F.str.name, letters, `TCP Flags: ${letters}`, off + 12, 2);
   if (flags & TCP_FIN) {
     if (finActive) expert(c, s.children, off + 12, 'note', 'sequence', 'This frame initiates the connection closing', E.finActive);
@@ -383,7 +411,7 @@ function quotedHeader(c: Ctx, h: { title: string; length: number }, t: Field[], 
   const flags = v.getUint16(off + 12) & 0x0fff;
   leaf(t, F.ack.name, ackRaw, `Acknowledgment Number: ${ackRaw}`, off + 8, 4);
   leaf(t, F.hdrLen.name, hlen, bitsDisplay(d[off + 12], 0xf0, 8, 'Header Length', `${hlen} bytes (${hlen >> 2})`), off + 12, 1);
-  leaf(t, F.flags.name, hex(flags, 4), `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags)})`, off + 12, 2);
+  leaf(t, F.flags.name, hex(flags, 4), `Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText(flags, false)})`, off + 12, 2);
   const w = v.getUint16(off + 14);
   leaf(t, F.win.name, w, `Window: ${w}`, off + 14, 2);
   const sum = v.getUint16(off + 16);

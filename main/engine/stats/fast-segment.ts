@@ -192,6 +192,7 @@ export function emptySegment(): TcpSegment {
   return {
     frame: 0, time: 0, src: '', dst: '', srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, len: 0, urgentPointer: 0,
     mss: undefined, wscaleShift: undefined, sackPerm: undefined, sack: undefined, tsval: undefined, tsecr: undefined,
+    accEcnOption: undefined,
   };
 }
 
@@ -263,6 +264,7 @@ export function fastSegment(raw: RawFrame, frame: number, into?: TcpSegment): Tc
   seg.urgentPointer = u16(d, tcp + 18);
   seg.wscaleShift = undefined;
   seg.sack = undefined;
+  seg.accEcnOption = undefined;
   if (hdr > 20 && !readOptions(d, tcp + 20, tcp + hdr, seg)) return FALLBACK;
   const at = fastLayout;
   at.buf = d;
@@ -296,6 +298,8 @@ function readOptions(d: Uint8Array, pos: number, end: number, seg: TcpSegment): 
         break;
       }
       case 8: if (len !== 10) return false; break;
+      // Accurate ECN (lengths 2, 5, 8 or 11): the tracker shows the ECN bits as ACE from the next segment on.
+      case 172: case 174: if (len <= 11 && (len - 2) % 3 === 0) seg.accEcnOption = true; break;
       default: break;
     }
     pos += len;

@@ -256,6 +256,8 @@ export class Conv {
   completeness = 0;
   /** Side whose FIN came first (-1: none yet). */
   closingInitiator = -1;
+  /** What set up Accurate ECN so far (ACC_ECN_* bits: see TcpTracker.accurateEcn). */
+  accEcn = 0;
   stream: number;
   addrA: string;
   portA: number;
@@ -296,6 +298,7 @@ export class Conv {
     this.hasMruSyn = false;
     this.completeness = 0;
     this.closingInitiator = -1;
+    this.accEcn = 0;
     this.stream = stream;
     this.addrA = addrA;
     this.portA = portA;
@@ -350,11 +353,12 @@ type Bucket = number[] | Map<string, number>;
 /**
  * A parked conversation, in PARKED_CONV Int32 slots at its entry's index (its clocks in T_PER_CONV Float64
  * slots, its addresses in ConvTable.parkedAddrs): PC_BITS packs the client side (1 bit), the FIN sides (2),
- * whether a SYN was seen (1), the completeness bits (6) and the closing initiator plus one (2).
+ * whether a SYN was seen (1), the completeness bits (6), the closing initiator plus one (2) and the Accurate
+ * ECN set-up bits (3).
  */
 const PARKED_CONV = 4;
 const PC_STREAM = 0, PC_PORTS = 1, PC_BITS = 2, PC_FLOWS = 3;
-const C_FIN_SHIFT = 1, C_MRU_SYN = 8, C_COMPLETE_SHIFT = 4, C_CLOSING_SHIFT = 10;
+const C_FIN_SHIFT = 1, C_MRU_SYN = 8, C_COMPLETE_SHIFT = 4, C_CLOSING_SHIFT = 10, C_ACC_ECN_SHIFT = 12;
 
 /**
  * Conversations by 4-tuple, both orientations, without building a key string per lookup: the port
@@ -546,7 +550,7 @@ export class ConvTable {
     d[o + PC_STREAM] = conv.stream;
     d[o + PC_PORTS] = (conv.portA << 16) | conv.portB;
     d[o + PC_BITS] = conv.clientSide | (conv.finSides << C_FIN_SHIFT) | (conv.hasMruSyn ? C_MRU_SYN : 0)
-      | (conv.completeness << C_COMPLETE_SHIFT) | ((conv.closingInitiator + 1) << C_CLOSING_SHIFT);
+      | (conv.completeness << C_COMPLETE_SHIFT) | ((conv.closingInitiator + 1) << C_CLOSING_SHIFT) | (conv.accEcn << C_ACC_ECN_SHIFT);
     d[o + PC_FLOWS] = flows;
     conv.copyClocks(this.parkedTimes.chunk(i), this.parkedTimes.at(i), false);
     this.parkedAddrs.set(2 * i, conv.addrA);
@@ -576,6 +580,7 @@ export class ConvTable {
     conv.hasMruSyn = (bits & C_MRU_SYN) !== 0;
     conv.completeness = (bits >> C_COMPLETE_SHIFT) & 63;
     conv.closingInitiator = ((bits >> C_CLOSING_SHIFT) & 3) - 1;
+    conv.accEcn = (bits >> C_ACC_ECN_SHIFT) & 7;
     conv.copyClocks(this.parkedTimes.chunk(index), this.parkedTimes.at(index), true);
     conv.index = index;
     this.convs[index] = conv;

@@ -2,7 +2,7 @@
 // tcp_analyze_sequence_number): tcp.stream numbering, relative sequence numbers, window scaling
 // learnt from the handshake, per-stream times, the initial RTT and the tcp.analysis.* flags.
 // Everything here is per capture, fed in frame order, and never looks ahead (one-pass, as tshark).
-import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpAnalysis, type TcpSegment } from '../types';
+import { TCP_ACK, TCP_AE, TCP_CWR, TCP_ECE, TCP_FIN, TCP_RST, TCP_SYN, type TcpAnalysis, type TcpSegment } from '../types';
 import { Clocks, Conv, ConvTable, Flow, ParkedFlows } from './conversation';
 import { A_REUSED_PORTS, FrameAnalysis, analyzeSequence } from './sequence-analysis';
 import { report } from './analysis-report';
@@ -12,6 +12,11 @@ import { add, add32, sub, sub32 } from './seq';
 export const COMPLETE_SYNSENT = 1, COMPLETE_SYNACK = 2, COMPLETE_ACK = 4, COMPLETE_DATA = 8, COMPLETE_FIN = 16, COMPLETE_RST = 32;
 
 const SYN_ACK = TCP_SYN | TCP_ACK;
+/** Conv.accEcn bits: an AccECN SYN, an AccECN SYN-ACK, an AccECN option (see accurateEcn). */
+const ACC_ECN_SYN = 1, ACC_ECN_SYN_ACK = 2, ACC_ECN_OPTION = 4;
+const ECN_BITS = TCP_AE | TCP_CWR | TCP_ECE;
+/** TcpAnalysis.view bit: the segment's ECN bits are shown as Accurate ECN's ACE counter. */
+export const VIEW_ACE = 256;
 /**
  * The flags and expert items of the (most) segments that have none: shared and frozen, where two new
  * empty arrays per segment were garbage the frame store's thread collected by the hundred megabytes.
@@ -27,6 +32,8 @@ export interface StreamOnly {
   completeness: number;
   /** tcp.window_size_scalefactor as the sender's flow has it (Wireshark shows it without the analysis too). */
   windowScalefactor: number;
+  /** The segment's ECN bits are shown as the ACE counter (see accurateEcn). */
+  ace: boolean;
 }
 
 /** What the tracker learns of the segment it is analysing (one object, reused). */
@@ -49,6 +56,8 @@ interface Facts {
    * data on a SYN does not), where a 4-tuple's very first segment counts only the SYN and its data.
    */
   reused: boolean;
+  /** Its ECN bits are shown as the ACE counter. */
+  ace: boolean;
 }
 
 export class TcpTracker {
@@ -57,7 +66,7 @@ export class TcpTracker {
   private next = 0;
   private readonly ta = new FrameAnalysis();
   /** Facts of the segment being analysed, reused for every segment (nothing allocated per segment). */
-  private readonly b: Facts = { conv: null as unknown as Conv, side: 0, now: 0, timeRelative: 0, timeDelta: 0, completeness: 0, finActive: false, created: false, reused: false };
+  private readonly b: Facts = { conv: null as unknown as Conv, side: 0, now: 0, timeRelative: 0, timeDelta: 0, completeness: 0, finActive: false, created: false, reused: false, ace: false };
 
   /** Where finished connections' flows are parked, once parking is on (see parkFinished). */
   private parkedFlows: ParkedFlows | null = null;
@@ -143,7 +152,7 @@ export class TcpTracker {
     const completeness = b.conv.completeness;
     b.conv.completeness |= completenessOf(seg, b.created && !b.reused, false);
     const scale = b.conv.flow(b.side).winScale;
-    return { stream: b.conv.stream, timeRelative: b.timeRelative, timeDelta: b.timeDelta, completeness, windowScalefactor: scale >= 0 ? 1 << scale : scale };
+    return { stream: b.conv.stream, timeRelative: b.timeRelative, timeDelta: b.timeDelta, completeness, windowScalefactor: scale >= 0 ? 1 << scale : scale, ace: b.ace };
   }
 
   /** Finds or creates the segment's conversation (new ISN on a SYN: ports reused) and counts its times. */
@@ -172,6 +181,7 @@ export class TcpTracker {
       }
       this.ta.set(A_REUSED_PORTS);
     }
+    b.ace = accurateEcn(conv, seg.flags);
     // Per-stream times (tcp.time_relative, tcp.time_delta).
     b.conv = conv;
     b.side = side;
@@ -207,7 +217,7 @@ export class TcpTracker {
       timeDelta: b.timeDelta,
       expert: r ? r.expert : NO_EXPERT,
       infoPrefix: r ? r.infoPrefix : '',
-      view: (b.completeness & 63) | (ta.exists ? 64 : 0) | (b.finActive ? 128 : 0),
+      view: (b.completeness & 63) | (ta.exists ? 64 : 0) | (b.finActive ? 128 : 0) | (b.ace ? VIEW_ACE : 0),
       // Every optional field present from the start, undefined until set: one object shape for every
       // analysis. Added only when set, they made a dozen shapes, and the store's reads of them went
       // megamorphic, where each read of a time (a double) allocated a box: a fifth of its garbage.
@@ -279,6 +289,8 @@ export class TcpTracker {
     analyzeSequence(ta, conv, fwd, rev, seg.frame, seg.seq | 0, seg.ack | 0, seg.len, seg.flags, seg.window);
     this.learnSack(fwd, seg);
     fwd.isFirstAck = (seg.flags & TCP_SYN) !== 0;
+    // An AccECN option shows the ECN bits as the ACE counter from the next segment on (this one's are shown).
+    if (seg.accEcnOption) conv.accEcn |= ACC_ECN_OPTION;
     this.lastConv = conv;
     this.lastSide = side;
 
@@ -355,6 +367,27 @@ export class TcpTracker {
       fwd.winScale = -2;
     }
   }
+}
+
+/**
+ * Whether the segment's ECN bits are shown as Accurate ECN's ACE counter, as Wireshark 4.0 decides it
+ * (measured against tshark), and what the segment adds to the conversation's AccECN set-up. A SYN is never
+ * shown so. Each SYN says whether it asks for AccECN (AE, CWR and ECE all set), each SYN-ACK whether it
+ * agrees (AE, CWR, ECE one of 010, 011, 100, 110): the latest of each counts, in either order, and a plain
+ * SYN after an AccECN one turns it off again. An AccECN option (kind 172 or 174, a valid length) turns
+ * it on for good, from the segment after it.
+ */
+function accurateEcn(conv: Conv, flags: number): boolean {
+  const acc = conv.accEcn;
+  const ecn = flags & ECN_BITS;
+  if ((flags & SYN_ACK) === TCP_SYN) {
+    conv.accEcn = ecn === ECN_BITS ? acc | ACC_ECN_SYN : acc & ~ACC_ECN_SYN;
+  } else if ((flags & SYN_ACK) === SYN_ACK) {
+    const agrees = (ecn & (TCP_AE | TCP_CWR)) === TCP_CWR || (ecn & (TCP_AE | TCP_ECE)) === TCP_AE;
+    conv.accEcn = agrees ? acc | ACC_ECN_SYN_ACK : acc & ~ACC_ECN_SYN_ACK;
+  }
+  if (flags & TCP_SYN) return false;
+  return (acc & ACC_ECN_OPTION) !== 0 || (acc & (ACC_ECN_SYN | ACC_ECN_SYN_ACK)) === (ACC_ECN_SYN | ACC_ECN_SYN_ACK);
 }
 
 /**
