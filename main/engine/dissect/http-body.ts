@@ -68,7 +68,7 @@ export function dissectHttpBody(c: Ctx, t: Field[], off: number, len: number, en
 }
 
 /** A body with no type after the headers of a known HTTP connection: raw data inside the HTTP item. */
-function dataInside(c: Ctx, t: Field[], off: number, end: number): void {
+export function dataInside(c: Ctx, t: Field[], off: number, end: number): void {
   const n = end - off;
   c.protos.push('data');
   const item = leaf(t, 'data', null, `Data (${n} bytes)`, off, n);

@@ -14,7 +14,7 @@ import { HTTP_STATUS } from './value-names';
 import {
   lastMethod, requestItems, requestUris, responseItems, seenHttp, startRequest, startResponse, type RequestFacts,
 } from './http-track';
-import { dissectHttpBody } from './http-body';
+import { dataInside, dissectHttpBody } from './http-body';
 import { findLineEnd } from './lines';
 
 const F = {
@@ -152,15 +152,6 @@ export function dissectHttp(c: Ctx, off: number, end: number): Deseg | null {
   let p = off;
   // frame.protocols names HTTP once for the messages of one call (Wireshark adds a name per dissector call).
   const protos = c.protos.length;
-  // A payload the snap length cut to fewer than 3 bytes: tshark 4.0's HTTP reads on past them at once
-  // ("HTTP truncated" before any item or column; measured with 1 and 2 bytes kept, requests and data alike:
-  // with 2, frame.protocols names "data" after HTTP too).
-  const kept = c.avail(off, end);
-  if (kept < 3 && kept < end - off) {
-    c.enter('http', 'HTTP', 7, 5);
-    if (kept === 2) c.protos.push('data');
-    c.need(off, Math.min(3, end - off), end);
-  }
   while (p < end) {
     const r = dissectMessage(c, p, end, c.protos.length > protos && c.protos[protos] === 'http');
     if (typeof r !== 'number') return { offset: r.offset - off, len: r.len };
@@ -176,10 +167,16 @@ function dissectMessage(c: Ctx, off: number, end: number, named: boolean): numbe
   const d = c.d;
   const orig = off;
   if (end - off < 1) return -1;
+  // What packet-http.c reads before anything else: two bytes when more than three are reported (a leading
+  // CRLF?), then the first byte (printable?). A capture that ends before them (a frame cut by the snap
+  // length, within or between messages) makes HTTP throw there: "HTTP truncated", nothing shown of it.
+  const first2 = end - off > 3 ? 2 : 1;
+  if (c.avail(off, end) < first2) truncated(c, off, first2, end, named);
   let leadingCrlf = false;
   if (end - off > 3 && d[off] === 0x0d && d[off + 1] === 0x0a) {
     leadingCrlf = true;
     off += 2;
+    if (c.avail(off, end) < 1) truncated(c, off, 1, end, named);
   }
   const seen = seenHttp(c);
   if (d[off] < 0x20 || d[off] > 0x7e) {
@@ -294,8 +291,35 @@ function dissectMessage(c: Ctx, off: number, end: number, named: boolean): numbe
   } else if (type === 'response') {
     if (Math.floor(hdr.code / 100) === 1 || hdr.code === 204 || hdr.code === 304) datalen = 0;
   }
+  if (cend < end) {
+    // Cut by the capture: packet-http.c goes on with the captured bytes only (tvb_captured_length_remaining),
+    // and its next message, which starts where they end, throws (see above).
+    const kept = Math.min(datalen, cend - off);
+    if (!t) {
+      // Not HTTP as far as the captured bytes tell, yet HTTP (named in frame.protocols without an item)
+      // hands what is left to "data", under no tree.
+      if (kept > 0) {
+        if (!named) c.enter('http', 'HTTP', 7, 5);
+        c.protos.push('data');
+      }
+      if (off + kept === orig) c.need(orig, 1, end);
+      return off + kept - orig;
+    }
+    // No byte of the body captured: no body at all (no file data, no media dissector).
+    if (kept === 0) return off - orig;
+    // A chunked body the capture cut: tshark 4.0 shows none of its chunks (its de-chunking reads past the
+    // captured bytes before it adds anything).
+    if (hdr.chunked && datalen > 0) c.need(off, end - off, end);
+  }
   if (datalen > 0 && t) datalen = dissectHttpBody(c, t, off, datalen, end, hdr);
   return off + datalen - orig;
+}
+
+/** HTTP reads `n` bytes at `off` that the capture cut off: its name in frame.protocols, then the exception. */
+function truncated(c: Ctx, off: number, n: number, end: number, named: boolean): never {
+  if (!named) c.enter('http', 'HTTP', 7, 5);
+  c.need(off, n, end);
+  throw new Error('unreachable: the bytes were not captured');
 }
 
 /** A connection's binary bytes after HTTP: "Continuation", the bytes as file data. */
@@ -303,7 +327,9 @@ function continuation(c: Ctx, off: number, end: number, named: boolean): void {
   c.setProtocol('HTTP');
   c.setInfo('Continuation');
   const h = c.open('http', 'HTTP', 'Hypertext Transfer Protocol', 7, 5, off, c.avail(off, end), !named);
-  dissectHttpBody(c, h.fields, off, end - off, end, null);
+  // packet-http.c hands the bytes straight to the data dissector (no File Data), and only what was captured:
+  // HTTP stops there, with no exception for a cut frame.
+  dataInside(c, h.fields, off, off + c.avail(off, end));
 }
 
 function validHeaderName(name: string): boolean {
@@ -342,7 +368,13 @@ function requestLine(c: Ctx, t: Field[], line: string, off: number, hdr: Headers
   const method = sp < 0 ? line : line.slice(0, sp);
   hdr.method = method;
   leaf(t, F.method.name, method, `Request Method: ${method}`, off, method.length);
-  if (sp < 0) return;
+  if (sp < 0) {
+    // A line of the method alone (one the capture cut after it): an empty URI and version, as tshark 4.0.
+    hdr.uri = '';
+    leaf(t, F.uri.name, '', labelNamed('Request URI', ''), off + line.length, 0);
+    leaf(t, F.version.name, '', 'Request Version: ', off + line.length, 0);
+    return;
+  }
   let p = sp + 1;
   while (line[p] === ' ') p++;
   const uriEnd = line.indexOf(' ', p);
