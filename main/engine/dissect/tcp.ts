@@ -244,18 +244,23 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
     const shown = sf === -1 ? '-1 (unknown)' : sf === -2 ? '-2 (no window scaling used)' : String(sf);
     generated(t, F.scale.name, sf, `Window size scaling factor: ${shown}`, off + 14, 2);
   }
-  c.need(off + 16, 4, end);
+  // Info has flags, numbers and window before the checksum is read: a header cut there still shows them.
+  c.appendInfo(info);
+  info = '';
+  // Publish the facts before anything below can run out of bytes: tracking already happened (a header the
+  // snap length cut was still sent whole, and a re-dissection must find this frame's analysis).
+  publish(c, seg, analysis);
+  c.need(off + 16, 2, end);
   const sum = v.getUint16(off + 16);
   leaf(t, F.checksum.name, hex(sum, 4), `Checksum: ${hex(sum, 4)} [unverified]`, off + 16, 2);
   generated(t, F.checksumStatus.name, 2, 'Checksum Status: Unverified', off + 16, 0);
+  c.need(off + 18, 2, end);
   const urg = v.getUint16(off + 18);
   const ui = leaf(t, F.urgent.name, urg, `Urgent Pointer: ${urg}`, off + 18, 2);
   if (!(flags & TCP_URG) && urg !== 0) expert(c, ui.children, off + 18, 'note', 'protocol', 'The urgent pointer field is nonzero while the URG flag is not set', E.urgNonzero);
   if (flags & TCP_URG) info += ` Urg=${urg}`;
   if (haveLen) info += ` Len=${seglen}`;
   c.appendInfo(info);
-  // Publish the facts before anything below can run out of bytes: tracking already happened.
-  publish(c, seg, analysis);
   const timestamps = (): void => {
     if (!times || unwantedUnder('tcp.time_')) return;
     const ts = generated(t, '', null, 'Timestamps', off, 0);

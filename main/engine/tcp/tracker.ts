@@ -149,6 +149,8 @@ export class TcpTracker {
   streamOnly(seg: TcpSegment): StreamOnly {
     this.ta.reset();
     const b = this.begin(seg);
+    // Wireshark times the handshake as soon as it has read the flags, before it judges the header length.
+    noteHandshakeTimes(b.conv, seg.flags, b.now);
     const completeness = b.conv.completeness;
     b.conv.completeness |= completenessOf(seg, b.created && !b.reused, false);
     const scale = b.conv.flow(b.side).winScale;
@@ -261,7 +263,6 @@ export class TcpTracker {
     ta.reset();
     const b = this.begin(seg);
     const conv = b.conv, side = b.side, now = b.now;
-    const synOnly = (seg.flags & SYN_ACK) === TCP_SYN;
     const fwd = conv.flow(side), rev = conv.flow(1 - side);
 
     // Base sequence numbers: the ISN from a SYN, else one before the first seq seen (so data
@@ -275,14 +276,7 @@ export class TcpTracker {
       rev.baseSet = true;
     }
 
-    // Initial RTT: the first ACK (without SYN) after a SYN.
-    if ((seg.flags & SYN_ACK) === TCP_ACK && conv.hasMruSyn && conv.firstRtt === 0) {
-      conv.firstRtt = now - conv.tsMruSyn;
-    }
-    if (synOnly) {
-      conv.hasMruSyn = true;
-      conv.tsMruSyn = now;
-    }
+    noteHandshakeTimes(conv, seg.flags, now);
 
     // seq and ack as signed 32-bit numbers: small integers, passed without boxing a double.
     ta.now = now;
@@ -397,6 +391,15 @@ function accurateEcn(conv: Conv, flags: number): boolean {
  * a late SYN add nothing. `dataKnown`: false for a segment the analysis did not see (its length is not
  * trusted), whose data then adds nothing.
  */
+/** The initial RTT: from the latest SYN to the first ACK (without SYN) after one. */
+function noteHandshakeTimes(conv: Conv, flags: number, now: number): void {
+  if ((flags & SYN_ACK) === TCP_ACK && conv.hasMruSyn && conv.firstRtt === 0) conv.firstRtt = now - conv.tsMruSyn;
+  if ((flags & SYN_ACK) === TCP_SYN) {
+    conv.hasMruSyn = true;
+    conv.tsMruSyn = now;
+  }
+}
+
 function completenessOf(seg: TcpSegment, first: boolean, dataKnown: boolean): number {
   const f = seg.flags, synAck = f & SYN_ACK;
   if (first) return synAck === TCP_SYN ? COMPLETE_SYNSENT | (dataKnown && seg.len > 0 ? COMPLETE_DATA : 0) : 0;

@@ -7,6 +7,9 @@
 - tcp-reuse-syn-rst.pcap: SYNs with a new ISN on a 4-tuple already used (ports reused), one carrying data,
   one with RST, one with RST and FIN: the new stream counts the SYN, and the segment's other bits as any
   later segment's (a RST counts, data on a SYN and a FIN without ACK do not).
+- tcp-short-header.pcap: ACKs right after the handshake whose TCP header is cut after 17 and 19 bytes, by the
+  IP total length (malformed) and by the snap length: Wireshark has read the flags, so the first such ACK
+  still times the handshake (iRTT), Info shows flags, numbers and window, and 18-19 bytes show the checksum.
 - tcp-short-doff.pcap: an ACK whose data offset says 24 bytes of header where 20 are there (a short
   segment, not analysed): Wireshark still shows the sender's window scaling factor.
 Conversations are scripted with tcpsim.Flow (plausible seq/ack, correct checksums).
@@ -68,6 +71,30 @@ def short_doff():
     cap.write(os.path.join(out, 'tcp-short-doff.pcap'))
 
 
+def short_header():
+    cap = Capture()
+    for n, port, by_ip in ((19, 41403, True), (17, 41404, True), (19, 41405, False), (17, 41406, False)):
+        f = Flow(cap, cport=port, ws=7, ts=False)
+        f.send('c', 'S', dt=0.01)
+        f.send('s', 'SA', dt=0.01)
+        f.send('c', 'A', dt=0.01)
+        t, data, _ = cap.frames[-1]
+        if by_ip:
+            # The IP total length says the TCP header has n bytes (the frame is as long): malformed.
+            pkt = IP(data[14:34 + n])
+            pkt.len = 20 + n
+            del pkt.chksum
+            cap.frames[-1] = (t, data[:14] + bytes(pkt), -1)
+        else:
+            # The snap length cut the frame after n bytes of TCP header.
+            cap.frames[-1] = (t, data[:34 + n], len(data))
+        f.send('c', 'PA', b'data', dt=0.01)
+        f.send('s', 'A', dt=0.01)
+        f.close()
+    cap.write(os.path.join(out, 'tcp-short-header.pcap'))
+
+
 eol_then_wscale()
 reuse_syn_rst()
 short_doff()
+short_header()
