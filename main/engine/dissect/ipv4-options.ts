@@ -4,7 +4,7 @@ import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bitsDisplay, generated, leaf } from '../fields/tree';
 import { QS_RATES } from './tcp-options';
-import { asciiText, bytesHex, hex, ipv4 } from '../fields/format';
+import { asciiText, asciiValue, bytesHex, hex, ipv4 } from '../fields/format';
 import { routeBody, timestampBody } from './ipv4-opt-routes';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
@@ -194,7 +194,5 @@ function optionBody(c: Ctx, tree: Field[], type: number, p: number, optLen: numb
 function asciiItem(tree: Field[], name: string, label: string, d: Uint8Array, at: number, n: number): void {
   let len = 0;
   while (len < n && d[at + len] !== 0) len++;
-  let value = '';
-  for (let i = 0; i < len; i++) value += d[at + i] < 0x80 ? String.fromCharCode(d[at + i]) : '\ufffd';
-  leaf(tree, name, value, `${label}: ${asciiText(d, at, len)}`, at, n);
+  leaf(tree, name, asciiValue(d, at, len), `${label}: ${asciiText(d, at, len)}`, at, n);
 }
