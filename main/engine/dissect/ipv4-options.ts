@@ -4,8 +4,9 @@ import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bitsDisplay, generated, leaf } from '../fields/tree';
 import { QS_RATES } from './tcp-options';
-import { asciiText, asciiValue, bytesHex, hex, ipv4 } from '../fields/format';
+import { bytesHex, hex, ipv4 } from '../fields/format';
 import { routeBody, timestampBody } from './ipv4-opt-routes';
+import { securityBody } from './ipv4-opt-security';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
 
@@ -16,10 +17,6 @@ const F = {
   number: defineField('ip.opt.type.number', 'Number', 'uint'),
   len: defineField('ip.opt.len', 'Length', 'uint'),
   sid: defineField('ip.opt.sid', 'Stream Identifier', 'uint'),
-  secSec: defineField('ip.opt.sec_rfc791_sec', 'Security', 'hex', { digits: 4 }),
-  secComp: defineField('ip.opt.sec_rfc791_comp', 'Compartments', 'uint'),
-  secHr: defineField('ip.opt.sec_rfc791_hr', 'Handling Restrictions', 'string'),
-  secTcc: defineField('ip.opt.sec_rfc791_tcc', 'Transmission Control Code', 'string'),
   qsFunc: defineField('ip.opt.qs_func', 'Function', 'uint'),
   qsRate: defineField('ip.opt.qs_rate', 'Rate', 'uint'),
   qsTtl: defineField('ip.opt.qs_ttl', 'QS TTL', 'uint'),
@@ -59,12 +56,6 @@ const ITEMS: Record<number, string> = {
   130: 'security', 131: 'route', 133: 'ext_security', 134: 'cipso', 136: 'sid', 137: 'source_route', 148: 'routeralert', 149: 'sdb',
 };
 for (const [type, item] of Object.entries(ITEMS)) defineField(`ip.options.${item}`, `IP Option - ${NAMES[+type][0]}`, 'none');
-/** RFC 791's security levels (an 11-byte option with another value is read as RFC 1108's). */
-const RFC791_LEVELS: Record<number, string> = {
-  0x0000: 'Unclassified', 0xf135: 'Confidential', 0x789a: 'EFTO', 0xbc4d: 'MMMM', 0x5e26: 'PROG', 0xaf13: 'Restricted',
-  0xd788: 'Secret', 0x6bc5: 'Top secret', 0x35e2: 'Reserved', 0x9af1: 'Reserved', 0x4d78: 'Reserved', 0x24bd: 'Reserved',
-  0x135e: 'Reserved', 0x89af: 'Reserved', 0xc4d6: 'Reserved', 0xe26b: 'Reserved',
-};
 const CLASSES = ['Control', 'Reserved for future use', 'Debugging and measurement', 'Reserved for future use'];
 
 
@@ -166,13 +157,8 @@ function optionBody(c: Ctx, tree: Field[], type: number, p: number, optLen: numb
   } else if (type === 136) {
     c.need(p + 2, 2, p + optLen);
     leaf(tree, F.sid.name, dv.getUint16(p + 2), `Stream Identifier: ${dv.getUint16(p + 2)}`, p + 2, 2);
-  } else if (type === 130 && optLen === 11 && RFC791_LEVELS[dv.getUint16(p + 2)] !== undefined) {
-    // RFC 791's security option: level, compartments, and two ASCII codes.
-    const level = dv.getUint16(p + 2);
-    leaf(tree, F.secSec.name, hex(level, 4), `Security: ${RFC791_LEVELS[level]} (${hex(level, 4)})`, p + 2, 2);
-    leaf(tree, F.secComp.name, dv.getUint16(p + 4), `Compartments: ${dv.getUint16(p + 4)}`, p + 4, 2);
-    asciiItem(tree, F.secHr.name, 'Handling Restrictions', d, p + 6, 2);
-    asciiItem(tree, F.secTcc.name, 'Transmission Control Code', d, p + 8, 3);
+  } else if (type === 130) {
+    securityBody(c, tree, p, optLen, BAD_OPT_LEN);
   } else if (type === 11 || type === 12) {
     c.need(p + 2, 2, p + optLen);
     leaf(tree, F.mtu.name, dv.getUint16(p + 2), `MTU: ${dv.getUint16(p + 2)}`, p + 2, 2);
@@ -188,11 +174,4 @@ function optionBody(c: Ctx, tree: Field[], type: number, p: number, optLen: numb
     return shown;
   }
   return '';
-}
-
-/** An ASCII string field as Wireshark reads one: it ends at the first NUL; its text shows control bytes escaped. */
-function asciiItem(tree: Field[], name: string, label: string, d: Uint8Array, at: number, n: number): void {
-  let len = 0;
-  while (len < n && d[at + len] !== 0) len++;
-  leaf(tree, name, asciiValue(d, at, len), `${label}: ${asciiText(d, at, len)}`, at, n);
 }

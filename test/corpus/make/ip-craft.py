@@ -14,7 +14,7 @@ ipv4-opt-timestamp.pcap, ipv4-opt-routes.pcap, ipv4-opt-misc.pcap: SYNs whose IP
 as tshark 4.0 shows them: time stamps of each flag (address and time stamp pairs, "-" for an empty address),
 pointers before, inside and past the entries, overflow counts, entries cut by the option's end, options too
 short to read (malformed); record and source routes (two in one header, exhausted, pointers before the first
-address or inside one, lengths that are not 3 + 4n); stream ID, RFC 791 security levels, MTU probe and
+address or inside one, lengths that are not 3 + 4n); stream ID, RFC 791 and RFC 1108 security options, MTU probe and
 reply, selective directed broadcast, an unknown type, fixed-length options of the wrong length, 4 NOPs.
 Quoted transports are UDP or at most 8 bytes of TCP. Deterministic: running it twice writes identical
 files. usage: ip-craft.py
@@ -216,6 +216,17 @@ def ipv4_misc_options():
     with_options(cap, bytes([149, 6]) + A1)                            # selective directed broadcast
     with_options(cap, bytes([148, 6, 0, 0, 0, 0]))                     # router alert of the wrong length
     with_options(cap, bytes([1, 1, 1, 1, 1, 0x9e, 2]))                 # 4 NOPs in a row
+    # RFC 1108 security: each classification level and an unknown one, the level alone, every authority
+    # and a second flags byte, a termination bit on the last byte, extraneous bytes, an 11-byte option
+    # whose level is not RFC 791's.
+    for level in (0x01, 0x3d, 0x5a, 0x96, 0x66, 0xcc, 0xab, 0xf1, 0x12):
+        with_options(cap, bytes([130, 4, level, 0x80]))
+    with_options(cap, bytes([130, 3, 0xab]))
+    with_options(cap, bytes([130, 5, 0xab, 0xf9, 0x02]))
+    with_options(cap, bytes([130, 5, 0xab, 0x01, 0xff]))
+    with_options(cap, bytes([130, 6, 0xab, 0x00, 1, 2]))
+    with_options(cap, bytes([130, 11, 0x12, 0x34]) + bytes(7))
+    with_options(cap, bytes([149, 8]) + A1 + b'\1\2')                  # broadcast addresses and padding
     cap.write(os.path.join(out, 'ipv4-opt-misc.pcap'))
 
 
