@@ -2,9 +2,11 @@
 // length and pointer; an End of Options List stops the walk, as in Wireshark.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { bitsDisplay, generated, hidden, leaf, unwanted } from '../fields/tree';
+import { bitsDisplay, generated, leaf } from '../fields/tree';
 import { QS_RATES } from './tcp-options';
-import { hex, ipv4 } from '../fields/format';
+import { bytesHex, hex, ipv4 } from '../fields/format';
+import { routeBody, timestampBody } from './ipv4-opt-routes';
+import { securityBody } from './ipv4-opt-security';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
 
@@ -14,11 +16,7 @@ const F = {
   cls: defineField('ip.opt.type.class', 'Class', 'uint'),
   number: defineField('ip.opt.type.number', 'Number', 'uint'),
   len: defineField('ip.opt.len', 'Length', 'uint'),
-  ptr: defineField('ip.opt.ptr', 'Pointer', 'uint'),
-  rt: defineField('ip.rec_rt', 'Recorded Route', 'ipv4'),
-  emptyRt: defineField('ip.empty_rt', 'Empty Route', 'ipv4'),
-  curRt: defineField('ip.cur_rt', 'Current Route', 'ipv4'),
-  srcRt: defineField('ip.src_rt', 'Source Route', 'ipv4'),
+  sid: defineField('ip.opt.sid', 'Stream Identifier', 'uint'),
   qsFunc: defineField('ip.opt.qs_func', 'Function', 'uint'),
   qsRate: defineField('ip.opt.qs_rate', 'Rate', 'uint'),
   qsTtl: defineField('ip.opt.qs_ttl', 'QS TTL', 'uint'),
@@ -26,12 +24,13 @@ const F = {
   qsUnused: defineField('ip.opt.qs_unused', 'Not Used', 'uint'),
   qsNonce: defineField('ip.opt.qs_nonce', 'QS Nonce', 'hex', { digits: 8 }),
   qsReserved: defineField('ip.opt.qs_reserved', 'Reserved', 'hex', { digits: 8 }),
-  ts: defineField('ip.opt.time_stamp', 'Time stamp', 'uint'),
   ra: defineField('ip.opt.ra', 'Router Alert', 'uint'),
-  overflow: defineField('ip.opt.overflow', 'Overflow', 'uint'),
-  flag: defineField('ip.opt.flag', 'Flag', 'hex', { digits: 2 }),
+  mtu: defineField('ip.opt.mtu', 'MTU', 'uint'),
+  addr: defineField('ip.opt.addr', 'IP Address', 'ipv4'),
+  padding: defineField('ip.opt.padding', 'Padding', 'bytes'),
 };
 const BAD_OPT_LEN = defineExpert('ip.opt.len.invalid', 'Invalid length for option');
+const NOPS = defineExpert('ip.nop', '4 NOP in a row - a router may have removed some options');
 
 /** Option names by type byte, as Wireshark's IPv4 option table; the number's name in the type subtree. */
 const NAMES: Record<number, [string, string]> = {
@@ -40,41 +39,32 @@ const NAMES: Record<number, [string, string]> = {
   131: ['Loose Source Route', 'Loose source route'], 137: ['Strict Source Route', 'Strict source route'],
   136: ['Stream ID', 'Stream identifier'], 148: ['Router Alert', 'Router Alert'], 82: ['Traceroute', 'Traceroute'],
   133: ['Extended Security', 'Extended security'], 134: ['Commercial Security', 'Commercial IP security option'],
-  25: ['Quick-Start', 'Quick-Start'],
+  25: ['Quick-Start', 'Quick-Start'], 11: ['MTU Probe', 'MTU probe'], 12: ['MTU Reply', 'MTU Reply'],
+  149: ['Selective Directed Broadcast', 'Selective Directed Broadcast'],
 };
-/** The time stamp option's flag (RFC 791): what each entry holds. */
-const TS_FLAGS: Record<number, string> = { 0: 'Time stamps only', 1: 'Time stamp and address', 3: 'Time stamps for prespecified addresses' };
+/**
+ * Options of one fixed length: the title gives that length whatever the length byte says (a wrong one is
+ * warned about), and the body is read as if it were right (too short, the packet is malformed).
+ */
+const FIXED: Record<number, number> = { 136: 4, 11: 4, 12: 4, 148: 4 };
+/**
+ * Each option Wireshark 4.0 has a dissector for is a protocol item of its own (ip.options.*: tshark -e
+ * prints its bytes); an option of another type is a bare "Unknown (0x..)" line.
+ */
+const ITEMS: Record<number, string> = {
+  0: 'eol', 1: 'nop', 7: 'record_route', 11: 'mtu_probe', 12: 'mtu_reply', 25: 'qs', 68: 'timestamp', 82: 'traceroute',
+  130: 'security', 131: 'route', 133: 'ext_security', 134: 'cipso', 136: 'sid', 137: 'source_route', 148: 'routeralert', 149: 'sdb',
+};
+for (const [type, item] of Object.entries(ITEMS)) defineField(`ip.options.${item}`, `IP Option - ${NAMES[+type][0]}`, 'none');
 const CLASSES = ['Control', 'Reserved for future use', 'Debugging and measurement', 'Reserved for future use'];
 
 
-/**
- * Where the final destination of a source route not yet followed to its end sits (the last address of
- * the first LSRR/SSRR whose pointer is inside it), or -1: the options in [off, off+len) walked as Wireshark does.
- */
-export function sourceRouteFinal(d: Uint8Array, off: number, len: number): number {
-  const end = off + len;
-  let p = off;
-  while (p < end) {
-    const type = d[p];
-    if (type === 0) return -1;
-    if (type === 1) { p++; continue; }
-    if (p + 1 >= end) return -1;
-    const optLen = d[p + 1];
-    if (optLen < 2 || p + optLen > end) return -1;
-    if ((type === 131 || type === 137) && optLen >= 7) {
-      const ptr = d[p + 2];
-      if (ptr >= 4 && ptr + 3 <= optLen) return p + optLen - 4 - ((optLen - 3) % 4);
-    }
-    p += optLen;
-  }
-  return -1;
-}
-
-/** Returns false when an option's length is impossible (the walk stops there). `finalAt`: see sourceRouteFinal. */
-export function dissectIpv4Options(c: Ctx, tree: Field[], off: number, len: number, finalAt = -1, ttl = 0): boolean {
+/** Returns false when an option's length is impossible (the walk stops there). */
+export function dissectIpv4Options(c: Ctx, tree: Field[], off: number, len: number, ttl = 0): boolean {
   const d = c.d;
   const head = leaf(tree, '', null, `Options: (${len} bytes)`, off, len);
   const names: string[] = [];
+  let nops = 0;
   const end = off + len;
   let p = off;
   while (p < end) {
@@ -95,11 +85,30 @@ export function dissectIpv4Options(c: Ctx, tree: Field[], off: number, len: numb
       }
       optLen = d[p + 1];
     }
-    const item = leaf(head.children, '', null, single ? `IP Option - ${name}` : `IP Option - ${name} (${optLen} bytes)`, p, optLen);
+    const field = ITEMS[type];
+    if (!field) {
+      // No dissector for it in Wireshark: one line, and the Options summary does not name it.
+      leaf(head.children, '', null, `${name} (${optLen} bytes)`, p, optLen);
+      p += optLen;
+      continue;
+    }
+    if (type === 1) {
+      // Wireshark counts NOPs, the count going on across other options and restarting at an aligned NOP.
+      if (nops === 0 || (p - off) % 4) {
+        if (++nops === 4) expert(c, head.children, off, 'warning', 'protocol', '4 NOP in a row - a router may have removed some options', NOPS);
+      } else nops = 0;
+    }
+    const fixed = FIXED[type];
+    const title = single ? `IP Option - ${name}` : `IP Option - ${name} (${fixed ?? optLen} bytes)`;
+    const item = leaf(head.children, `ip.options.${field}`, bytesHex(d, p, optLen), title, p, optLen);
     typeItem(item.children, type, numberName, p);
     if (!single) {
-      leaf(item.children, F.len.name, optLen, `Length: ${optLen}`, p + 1, 1);
-      const summary = optionBody(item.children, d, type, p, optLen, finalAt, ttl);
+      const lenItem = leaf(item.children, F.len.name, optLen, `Length: ${optLen}`, p + 1, 1);
+      if (fixed && optLen !== fixed) {
+        const msg = `${name} (with option length = ${optLen} byte${optLen === 1 ? '' : 's'}; should be ${fixed})`;
+        expert(c, lenItem.children, p + 1, 'warning', 'protocol', msg, BAD_OPT_LEN);
+      }
+      const summary = optionBody(c, item.children, type, p, optLen, ttl);
       if (summary) item.display += `: ${summary}`;
       names.push(name);
     }
@@ -118,25 +127,11 @@ function typeItem(tree: Field[], type: number, numberName: string, p: number): v
 }
 
 /** The body of the options students meet (route records, timestamps, router alert); returns what the option's title adds, if anything. */
-function optionBody(tree: Field[], d: Uint8Array, type: number, p: number, optLen: number, finalAt: number, ttl: number): string {
+function optionBody(c: Ctx, tree: Field[], type: number, p: number, optLen: number, ttl: number): string {
+  const d = c.d;
   const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
   if (type === 7 || type === 131 || type === 137) {
-    if (optLen < 3) return '';
-    const ptr = d[p + 2];
-    leaf(tree, F.ptr.name, ptr, `Pointer: ${ptr}`, p + 2, 1);
-    for (let q = 3; q + 4 <= optLen; q += 4) {
-      const a = ipv4(d, p + q);
-      const recorded = q + 1 < ptr;
-      if (p + q === finalAt) {
-        // The source route's last address: the packet's destination (ip.dst), as Wireshark shows it.
-        leaf(tree, 'ip.dst', a, `Destination Address: ${a}`, p + q, 4);
-        if (!unwanted('ip.addr')) hidden(tree, 'ip.addr', a, `Source or Destination Address: ${a}`, p + q, 4);
-      } else if (!recorded && finalAt >= 0 && type !== 7) {
-        leaf(tree, F.srcRt.name, a, `Source Route: ${a}${q + 1 === ptr ? ' <- (next)' : ''}`, p + q, 4);
-      } else {
-        leaf(tree, recorded ? F.rt.name : F.emptyRt.name, a, `${recorded ? 'Recorded Route' : 'Empty Route'}: ${a}${q + 1 === ptr ? ' <- (next)' : ''}`, p + q, 4);
-      }
-    }
+    routeBody(c, tree, type, p, optLen);
   } else if (type === 25 && optLen === 8) {
     // RFC 4782 Quick-Start: function and rate, then the TTL (a request) and a 30-bit nonce.
     const func = d[p + 2] >> 4, rate = d[p + 2] & 0x0f;
@@ -158,17 +153,21 @@ function optionBody(tree: Field[], d: Uint8Array, type: number, p: number, optLe
     leaf(tree, F.qsReserved.name, hex(w & 3, 8), bitsDisplay(w, 0x3, 32, 'Reserved', `0x${(w & 3).toString(16)}`), p + 4, 4);
     return summary;
   } else if (type === 68) {
-    if (optLen < 4) return '';
-    leaf(tree, F.ptr.name, d[p + 2], `Pointer: ${d[p + 2]}`, p + 2, 1);
-    const of = d[p + 3];
-    leaf(tree, F.overflow.name, of >> 4, bitsDisplay(of, 0xf0, 8, 'Overflow', String(of >> 4)), p + 3, 1);
-    const flag = of & 0x0f;
-    leaf(tree, F.flag.name, hex(flag, 2), bitsDisplay(of, 0x0f, 8, 'Flag', `${TS_FLAGS[flag] ?? 'Unknown'} (0x${flag.toString(16)})`), p + 3, 1);
-    for (let q = 4; q + 4 <= optLen; q += 4) {
-      const ts = dv.getUint32(p + q);
-      leaf(tree, F.ts.name, ts, `Time stamp: ${ts}`, p + q, 4);
-    }
-  } else if (type === 148 && optLen === 4) {
+    timestampBody(c, tree, p, optLen);
+  } else if (type === 136) {
+    c.need(p + 2, 2, p + optLen);
+    leaf(tree, F.sid.name, dv.getUint16(p + 2), `Stream Identifier: ${dv.getUint16(p + 2)}`, p + 2, 2);
+  } else if (type === 130) {
+    securityBody(c, tree, p, optLen, BAD_OPT_LEN);
+  } else if (type === 11 || type === 12) {
+    c.need(p + 2, 2, p + optLen);
+    leaf(tree, F.mtu.name, dv.getUint16(p + 2), `MTU: ${dv.getUint16(p + 2)}`, p + 2, 2);
+  } else if (type === 149) {
+    let q = p + 2;
+    for (; q + 4 <= p + optLen; q += 4) leaf(tree, F.addr.name, ipv4(d, q), `IP Address: ${ipv4(d, q)}`, q, 4);
+    if (q < p + optLen) leaf(tree, F.padding.name, bytesHex(d, q, p + optLen - q), `Padding: ${bytesHex(d, q, p + optLen - q)}`, q, p + optLen - q);
+  } else if (type === 148) {
+    c.need(p + 2, 2, p + optLen);
     const v = dv.getUint16(p + 2);
     const shown = `${v === 0 ? 'Router shall examine packet' : 'Reserved'} (${v})`;
     leaf(tree, F.ra.name, v, `Router Alert: ${shown}`, p + 2, 2);

@@ -8,7 +8,8 @@ import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
 import { dissectIpPayload, ipProtoName } from './ip-proto';
 import { dsfieldItem } from './dscp';
-import { dissectIpv4Options, sourceRouteFinal } from './ipv4-options';
+import { dissectIpv4Options } from './ipv4-options';
+import { sourceRouteFinal } from './ipv4-opt-routes';
 import { dissectData } from './payload';
 import { dissectIpv6 } from './ipv6';
 import { fragmentTree, reassemble } from './fragments';
@@ -139,8 +140,10 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   const finalAt = hlen > 20 && c.avail(off + 20, end) >= hlen - 20 ? sourceRouteFinal(d, off + 20, hlen - 20) : -1;
   const hop = ipv4(d, off + 16);
   const dst = finalAt >= 0 ? ipv4(d, finalAt) : hop;
-  if (finalAt >= 0) leaf(t, 'ip.cur_rt', hop, `Current Route: ${hop}`, off + 16, 4);
-  else {
+  if (finalAt >= 0) {
+    leaf(t, 'ip.cur_rt', hop, `Current Route: ${hop}`, off + 16, 4);
+    if (!unwanted('ip.cur_rt_host')) hidden(t, 'ip.cur_rt_host', hop, `Current Route Host: ${hop}`, off + 16, 4);
+  } else {
     leaf(t, F.dst.name, dst, `Destination Address: ${dst}`, off + 16, 4);
     if (!unwanted('ip.addr')) hidden(t, 'ip.addr', dst, `Source or Destination Address: ${dst}`, off + 16, 4);
   }
@@ -159,7 +162,7 @@ export function dissectIpv4(c: Ctx, off: number, end: number): void {
   if (hlen > 20) {
     c.need(off + 20, hlen - 20, end);
     // A broken option ends the option walk only: the payload is dissected (Wireshark's dissect_ipopt returns).
-    dissectIpv4Options(c, t, off + 20, hlen - 20, finalAt, ttl);
+    dissectIpv4Options(c, t, off + 20, hlen - 20, ttl);
   }
 
   // The datagram ends where its total length says (the rest is link-layer trailer); a length

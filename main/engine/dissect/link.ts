@@ -33,12 +33,27 @@ const F = {
 };
 
 const PKTTYPES = ['Unicast to us', 'Broadcast', 'Multicast', 'Unicast to another host', 'Sent by us'];
+/** Link-layer address types (Linux ARPHRD_*), named as Wireshark 4.0's ARP hardware types. */
 const HATYPES: Record<number, string> = {
-  1: 'Ethernet', 6: 'IEEE 802', 7: 'ARCNET', 15: 'Frame Relay', 19: 'ATM', 24: 'IEEE 1394', 512: 'PPP',
-  768: 'IPIP', 769: 'IPv6-in-IPv6', 772: 'Loopback', 776: 'IPv6-in-IPv4', 778: 'GRE over IP', 781: 'ISL',
-  783: 'IrDA', 800: 'IEEE 802.11', 801: 'IEEE 802.11 + Prism header', 803: 'IEEE 802.11 + radiotap header',
-  804: 'IEEE 802.15.4', 805: 'IEEE 802.15.4 without FCS', 820: 'Netlink', 823: 'IEEE 802.15.4 without FCS', 824: 'CAN FD',
-  65534: 'zero header length', 65535: 'Void (fake) ARP',
+  0: 'NET/ROM pseudo', 1: 'Ethernet', 2: 'Experimental Ethernet', 3: 'AX.25', 4: 'ProNET', 5: 'Chaos', 6: 'IEEE 802',
+  7: 'ARCNET', 8: 'Hyperchannel', 9: 'Lanstar', 10: 'Autonet Short Address', 11: 'Localtalk', 12: 'LocalNet',
+  13: 'Ultra link', 14: 'SMDS', 15: 'Frame Relay DLCI', 16: 'ATM', 17: 'HDLC', 18: 'Fibre Channel',
+  19: 'ATM (RFC 2225)', 20: 'Serial Line', 21: 'ATM', 22: 'MIL-STD-188-220', 23: 'Metricom STRIP',
+  24: 'IEEE 1394.1995', 25: 'MAPOS', 26: 'Twinaxial', 27: 'EUI-64', 28: 'HIPARP', 29: 'IP and ARP over ISO 7816-3',
+  30: 'ARPSec', 31: 'IPsec tunnel', 32: 'InfiniBand', 33: 'TIA-102 Project 25 CAI', 34: 'Wiegand Interface',
+  35: 'Pure IP', 36: 'Experimental 1', 37: 'HFI', 256: 'Experimental 2', 257: 'AEthernet', 260: 'Notional KISS type',
+  264: 'ADAPT', 270: 'ROSE', 271: 'CCITT X.25', 272: 'Boards with X.25 in firmware', 280: 'Controller Area Network',
+  512: 'PPP', 513: 'Cisco HDLC', 516: 'LAPB', 517: "Digital's DDCMP protocol", 518: 'Raw HDLC', 519: 'Raw IP',
+  768: 'IPIP tunnel', 769: 'IP6IP6 tunnel', 770: 'Frame Relay Access Device', 771: 'SKIP vif', 772: 'Loopback',
+  774: 'Fiber Distributed Data Interface', 775: 'AP1000 BIF', 776: 'sit0 device - IPv6-in-IPv4',
+  777: 'IP over DDP tunneller', 778: 'GRE over IP', 779: 'PIMSM register interface',
+  780: 'High Performance Parallel Interface', 781: 'Nexus 64Mbps Ash', 782: 'Acorn Econet', 783: 'Linux-IrDA',
+  784: 'Point to point fibrechannel', 785: 'Fibrechannel arbitrated loop', 786: 'Fibrechannel public loop',
+  787: 'Fibrechannel fabric', 800: 'Magic type ident for TR', 801: 'IEEE 802.11', 802: 'IEEE 802.11 + Prism2 header',
+  803: 'IEEE 802.11 + radiotap header', 804: 'IEEE 802.15.4', 805: 'IEEE 802.15.4 network monitor',
+  820: 'PhoNet media type', 821: 'PhoNet pipe header', 822: 'CAIF media type', 823: 'GRE over IPv6', 824: 'Netlink',
+  825: 'IPv6 over LoWPAN', 826: 'Vsock monitor header', 65534: 'zero header length',
+  65535: 'Void type, nothing is known',
 };
 const LTYPES: Record<number, string> = {
   1: 'Raw 802.3', 2: 'AX.25', 3: 'Ethernet', 4: '802.2 LLC', 0xc: 'CAN', 0xd: 'CAN FD', 0x10: 'PPPTALK', 0x19: 'HDLC',
@@ -70,15 +85,16 @@ export function dissectLink(c: Ctx): void {
   }
 }
 
-function sllAddress(c: Ctx, t: Field[], hatype: number, halen: number, off: number): void {
+function sllAddress(c: Ctx, t: Field[], halen: number, off: number): void {
   const d = c.d;
   let used = 0;
-  if (halen === 6 && (hatype === 1 || hatype === 6 || hatype === 772 || hatype === 801 || hatype === 803 || hatype === 800)) {
+  // Wireshark goes by the length alone: 6 bytes are a MAC address and 4 an IPv4 address, whatever the type.
+  if (halen === 6) {
     const a = mac(d, off);
     leaf(t, F.srcEth.name, a, `Source: ${a}`, off, 6);
     c.setAddresses(a, '');
     used = 6;
-  } else if (halen === 4 && (hatype === 778 || hatype === 768 || hatype === 776)) {
+  } else if (halen === 4) {
     const a = ipv4(d, off);
     leaf(t, F.srcIpv4.name, a, `Source: ${a}`, off, 4);
     c.setAddresses(a, '');
@@ -130,7 +146,7 @@ function dissectSll(c: Ctx, end: number): void {
   pkttypeItem(c, t, pkttype, 0, 2);
   leaf(t, F.hatype.name, hatype, `Link-layer address type: ${HATYPES[hatype] ?? 'Unknown'} (${hatype})`, 2, 2);
   leaf(t, F.halen.name, halen, `Link-layer address length: ${halen}`, 4, 2);
-  sllAddress(c, t, hatype, halen, 6);
+  sllAddress(c, t, halen, 6);
   sllProtoItem(t, hatype, proto, 14);
   sllPayload(c, t, hatype, proto, 16, end);
 }
@@ -146,7 +162,7 @@ function dissectSll2(c: Ctx, end: number): void {
   leaf(t, F.hatype.name, hatype, `Link-layer address type: ${HATYPES[hatype] ?? 'Unknown'} (${hatype})`, 8, 2);
   pkttypeItem(c, t, pkttype, 10, 1);
   leaf(t, F.halen.name, halen, `Link-layer address length: ${halen}`, 11, 1);
-  sllAddress(c, t, hatype, halen, 12);
+  sllAddress(c, t, halen, 12);
   sllPayload(c, t, hatype, proto, 20, end);
 }
 

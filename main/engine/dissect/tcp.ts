@@ -6,7 +6,7 @@ import type { Field, TcpAnalysis, TcpSegment } from '../types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, TCP_URG } from '../types';
 import { defineField } from '../fields/registry';
 import { bitsDisplay, generated, hidden, leaf, unwanted, unwantedUnder } from '../fields/tree';
-import { asciiText, hex } from '../fields/format';
+import { asciiText, asciiValue, hex } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
 import { captureTime } from '../session';
@@ -314,8 +314,8 @@ function resetCause(c: Ctx, t: Field[], start: number, n: number): void {
   const d = c.d;
   let nul = start;
   while (nul < start + n && d[nul] !== 0) nul++;
-  const text = asciiText(d, start, nul - start);
-  const it = leaf(t, F.resetCause.name, text, `Reset cause: ${text}`, start, n);
+  // The value keeps control bytes as they are (tshark -T fields prints them raw); the text escapes them.
+  const it = leaf(t, F.resetCause.name, asciiValue(d, start, nul - start), `Reset cause: ${asciiText(d, start, nul - start)}`, start, n);
   let stray = false;
   for (let i = nul + 1; i < start + n && !stray; i++) stray = d[i] !== 0;
   if (stray) expert(c, it.children, start, 'warning', 'undecoded', 'Trailing stray characters', E.stray);

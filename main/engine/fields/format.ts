@@ -190,6 +190,13 @@ export function labelNamed(name: string, value: string): string {
   return cutUtf8(`${name} [truncated]: ${value}`, TRUNCATED_MAX);
 }
 
+/** An FT_STRING read with ENC_ASCII, as tshark -T fields prints its value: bytes above 0x7f as U+FFFD, control bytes raw. */
+export function asciiValue(d: Uint8Array, off: number, len: number): string {
+  let s = '';
+  for (let i = off; i < off + len; i++) s += d[i] < 0x80 ? String.fromCharCode(d[i]) : '\ufffd';
+  return s;
+}
+
 /** An FT_STRING read with ENC_ASCII, as shown: bytes above 0x7f are not ASCII (U+FFFD), the rest as format_text. */
 export function asciiText(d: Uint8Array, off: number, len: number): string {
   let s = '';

@@ -215,4 +215,12 @@ ng.epb(0, ticks(v4_3[0], 10**6, 10**6), b'', 0)
 for r in v4_3[:3]:
     ng.epb(0, ticks(r, 10**6, 10**6), r.data, r.orig)
 ng.write(fmt('pcapng-options.pcapng'))
+
+# Linux cooked v1 with odd link-layer address types and lengths: 65535 (ARPHRD_VOID, "Void type, nothing is
+# known"), 0, 24, 512, 776; a 4-byte address (shown as IPv4 whatever the type) and a 6-byte one (a MAC).
+_, _, sll = read_pcap(lab('ipv4-3seg-sll.pcap'))
+odd = [(0xffff, 6), (0xffff, 4), (0, 6), (24, 6), (512, 4), (776, 6), (1, 4), (0xffff, 2)]
+write_pcap(link('sll-void.pcap'), 113, [Rec(r.data[:2] + struct.pack('>HH', *odd[i % len(odd)]) + r.data[6:], r.sec, r.frac, r.orig)
+                                         for i, r in enumerate(sll)])
+
 print('derived', len(os.listdir(os.path.join(corpus, 'link'))), 'link and', len(os.listdir(os.path.join(corpus, 'format'))), 'format files')

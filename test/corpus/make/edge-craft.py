@@ -20,7 +20,7 @@ NOP = ('NOP', None)
 
 def rst_data():
     """RSTs carrying data (RFC 1122 4.2.2.12: text saying why): plain text, bytes above 0x7f and a NUL
-    followed by more bytes, a RST without ACK with data, and a retransmitted RST with data."""
+    followed by more bytes, a RST without ACK with data, a retransmitted RST with data, and control bytes."""
     cap = Capture()
     f = Flow(cap, cport=41200)
     f.handshake()
@@ -35,6 +35,10 @@ def rst_data():
     h.send('c', 'R', b'caf\xc3\xa9\x00\x00', options=[], dt=0.001, deliver=False)
     s = h.nxt['c']
     h.send('c', 'R', b'caf\xc3\xa9\x00\x00', seq=s, options=[], dt=0.2)
+    # Control bytes in the text: tshark -T fields prints them raw, the tree escapes them (\001).
+    k = Flow(cap, cport=41203, isn_c=0x55557777)
+    k.handshake()
+    k.send('s', 'RA', b'abc\x01\x16\x04def', options=[], dt=0.001, deliver=False)
     cap.write(path('rst-data.pcap'))
 
 

@@ -10,6 +10,12 @@ cut-network.pcap: Ethernet frames ending inside or right at the start of an IPv4
 item when not one byte of it is there, IPv6's "Invalid IPv6 header" Info.
 ipv6-options.pcap: hop-by-hop options tshark names or checks: experimental types (RFC 4727), an unknown
 type's payload, Jumbo Payload options (RFC 2675) with a payload length field that is not 0.
+ipv4-opt-timestamp.pcap, ipv4-opt-routes.pcap, ipv4-opt-misc.pcap: SYNs whose IPv4 header carries options
+as tshark 4.0 shows them: time stamps of each flag (address and time stamp pairs, "-" for an empty address),
+pointers before, inside and past the entries, overflow counts, entries cut by the option's end, options too
+short to read (malformed); record and source routes (two in one header, exhausted, pointers before the first
+address or inside one, lengths that are not 3 + 4n); stream ID, RFC 791 and RFC 1108 security options, MTU probe and
+reply, selective directed broadcast, an unknown type, fixed-length options of the wrong length, 4 NOPs.
 Quoted transports are UDP or at most 8 bytes of TCP. Deterministic: running it twice writes identical
 files. usage: ip-craft.py
 """
@@ -18,8 +24,8 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tcpsim import Capture, eth  # noqa: E402
-from scapy.all import ICMP, IP, IPv6, TCP, UDP, Raw, ICMPv6TimeExceeded  # noqa: E402
+from tcpsim import ZERO_MAC, Capture, eth  # noqa: E402
+from scapy.all import ICMP, IP, IPv6, TCP, UDP, Ether, Raw, ICMPv6TimeExceeded  # noqa: E402
 from scapy.utils import checksum  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -129,6 +135,104 @@ def ipv6_options():
     cap.write(os.path.join(out, 'ipv6-options.pcap'))
 
 
+def with_options(cap, opts):
+    """A SYN over IPv4 whose header carries the raw option bytes `opts` (EOL-padded to whole words)."""
+    opts += b'\x00' * (-len(opts) % 4)
+    syn = bytes(IP(src=CLIENT, dst=SERVER, id=200 + len(cap.frames)) / TCP(sport=41000 + len(cap.frames), dport=80, flags='S'))
+    hlen = 20 + len(opts)
+    b = bytearray(syn[:20] + opts + syn[20:])
+    b[0] = 0x40 | hlen // 4
+    b[2:4] = struct.pack('!H', len(b))
+    b[10:12] = b'\0\0'
+    b[10:12] = struct.pack('!H', checksum(bytes(b[:hlen])))
+    cap.add(bytes(Ether(src=ZERO_MAC, dst=ZERO_MAC, type=0x0800) / Raw(bytes(b))), dt=0.001)
+
+
+A1, A2, A3 = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]), bytes([10, 0, 0, 3])
+
+
+def u32(n):
+    return struct.pack('!I', n)
+
+
+def ipv4_timestamps():
+    cap = Capture()
+
+    def ts(length, ptr, overflow, flag, body):
+        with_options(cap, bytes([68, length, ptr, overflow << 4 | flag]) + body)
+    ts(12, 5, 0, 0, u32(7) + u32(8))                    # time stamps only
+    ts(12, 13, 15, 0, u32(7) + u32(8))                  # full, overflow 15
+    ts(12, 1, 0, 0, u32(7) + u32(8))                    # pointer 1: "header is full"
+    ts(12, 3, 0, 0, u32(7) + u32(8))                    # before the first entry
+    ts(12, 6, 0, 0, u32(7) + u32(8))                    # inside an entry
+    ts(12, 40, 0, 0, u32(7) + u32(8))                   # past the end
+    ts(10, 5, 0, 0, u32(7) + b'\1\2')                   # 2 bytes left: "Suboption would go past end of option"
+    ts(12, 5, 0, 1, A1 + u32(9))                        # flag 1: address and time stamp
+    ts(16, 13, 0, 1, A1 + u32(9) + u32(5))              # flag 1, 4 bytes left
+    ts(20, 5, 0, 3, A1 + u32(0) + bytes(4) + u32(0))    # flag 3, an empty address ("-")
+    ts(12, 5, 0, 2, A1 + u32(9))                        # unknown flags: time stamps
+    ts(12, 5, 0, 15, A1 + u32(9))
+    ts(4, 5, 0, 1, b'')                                 # no entries
+    ts(8, 5, 0, 1, A1)                                  # half a pair
+    ts(3, 5, 0, 1, b'')                                 # too short for the flags: malformed
+    with_options(cap, bytes([68, 2]))                   # too short for the pointer: malformed
+    ts(36, 5, 0, 1, A1 + u32(1) + A2 + u32(2) + A3 + u32(3) + A1 + u32(4))
+    cap.write(os.path.join(out, 'ipv4-opt-timestamp.pcap'))
+
+
+def ipv4_routes():
+    cap = Capture()
+
+    def rt(kind, length, ptr, body):
+        return bytes([kind, length, ptr]) + body
+    with_options(cap, rt(137, 11, 4, bytes(8)) + rt(131, 7, 4, A1))   # two source routes: each shows its destination
+    with_options(cap, rt(131, 11, 8, A1 + A2))
+    with_options(cap, rt(131, 11, 12, A1 + A2))                       # followed to its end: the header's destination
+    with_options(cap, rt(131, 11, 3, A1 + A2))                        # pointer before the first address
+    with_options(cap, rt(131, 11, 6, A1 + A2))                        # pointer inside an address
+    with_options(cap, rt(131, 9, 4, A1 + b'\1\2') + b'\1')            # lengths that are not 3 + 4n
+    with_options(cap, rt(131, 13, 4, A1 + A2 + b'\1\2'))
+    with_options(cap, rt(131, 11, 40, A1 + A2) + rt(137, 7, 4, A3))   # the first route decides the destination
+    with_options(cap, rt(7, 11, 8, A1 + bytes(4)) + rt(131, 7, 4, A3))
+    with_options(cap, rt(7, 11, 3, A1 + bytes(4)))
+    with_options(cap, rt(7, 11, 12, A1 + A2))                         # record route full
+    with_options(cap, rt(131, 3, 4, b''))
+    cap.write(os.path.join(out, 'ipv4-opt-routes.pcap'))
+
+
+def ipv4_misc_options():
+    cap = Capture()
+    with_options(cap, bytes([0x9e, 4, 0, 0]))                          # unknown type: one line
+    with_options(cap, bytes([0x9e, 2, 136, 4, 0x12, 0x34]))            # unknown, then a stream ID
+    with_options(cap, bytes([136, 4, 0xff, 0xff]))
+    with_options(cap, bytes([136, 6, 0, 1, 2, 3]))                     # fixed length, wrong: a warning
+    with_options(cap, bytes([136, 3, 0]))                              # too short to read: malformed
+    for level in (0x0000, 0xf135, 0x789a, 0xbc4d, 0x5e26, 0xaf13, 0xd788, 0x6bc5,
+                  0x35e2, 0x9af1, 0x4d78, 0x24bd, 0x135e, 0x89af, 0xc4d6, 0xe26b):  # RFC 791 security levels
+        with_options(cap, bytes([130, 11]) + struct.pack('!HH', level, 7) + b'AB' + b'XYZ')
+    with_options(cap, bytes([130, 11]) + struct.pack('!HH', 0, 0) + b'A\0' + b'\x01YZ')  # NUL, control byte
+    with_options(cap, bytes([11, 4, 5, 220]))                          # MTU probe, reply
+    with_options(cap, bytes([12, 4, 5, 220]))
+    with_options(cap, bytes([149, 6]) + A1)                            # selective directed broadcast
+    with_options(cap, bytes([148, 6, 0, 0, 0, 0]))                     # router alert of the wrong length
+    with_options(cap, bytes([1, 1, 1, 1, 1, 0x9e, 2]))                 # 4 NOPs in a row
+    # RFC 1108 security: each classification level and an unknown one, the level alone, every authority
+    # and a second flags byte, a termination bit on the last byte, extraneous bytes, an 11-byte option
+    # whose level is not RFC 791's.
+    for level in (0x01, 0x3d, 0x5a, 0x96, 0x66, 0xcc, 0xab, 0xf1, 0x12):
+        with_options(cap, bytes([130, 4, level, 0x80]))
+    with_options(cap, bytes([130, 3, 0xab]))
+    with_options(cap, bytes([130, 5, 0xab, 0xf9, 0x02]))
+    with_options(cap, bytes([130, 5, 0xab, 0x01, 0xff]))
+    with_options(cap, bytes([130, 6, 0xab, 0x00, 1, 2]))
+    with_options(cap, bytes([130, 11, 0x12, 0x34]) + bytes(7))
+    with_options(cap, bytes([149, 8]) + A1 + b'\1\2')                  # broadcast addresses and padding
+    cap.write(os.path.join(out, 'ipv4-opt-misc.pcap'))
+
+
 icmp_errors()
 cut_network()
 ipv6_options()
+ipv4_timestamps()
+ipv4_routes()
+ipv4_misc_options()
