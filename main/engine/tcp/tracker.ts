@@ -149,8 +149,10 @@ export class TcpTracker {
   streamOnly(seg: TcpSegment): StreamOnly {
     this.ta.reset();
     const b = this.begin(seg);
-    // Wireshark times the handshake as soon as it has read the flags, before it judges the header length.
+    // Wireshark times the handshake as soon as it has read the flags, before it judges the header length;
+    // the options it reads of a short segment can still turn AccECN on for the next ones.
     noteHandshakeTimes(b.conv, seg.flags, b.now);
+    if (seg.accEcnOption) b.conv.accEcn |= ACC_ECN_OPTION;
     const completeness = b.conv.completeness;
     b.conv.completeness |= completenessOf(seg, b.created && !b.reused, false);
     const scale = b.conv.flow(b.side).winScale;

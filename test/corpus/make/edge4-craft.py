@@ -9,7 +9,8 @@
   later segment's (a RST counts, data on a SYN and a FIN without ACK do not).
 - tcp-short-header.pcap: ACKs right after the handshake whose TCP header is cut after 17 and 19 bytes, by the
   IP total length (malformed) and by the snap length: Wireshark has read the flags, so the first such ACK
-  still times the handshake (iRTT), Info shows flags, numbers and window, and 18-19 bytes show the checksum.
+  still times the handshake (iRTT), Info shows flags, numbers and window, and 18-19 bytes show the checksum;
+  and a short segment whose captured options hold an AccECN option (later segments show the ACE counter).
 - tcp-short-doff.pcap: an ACK whose data offset says 24 bytes of header where 20 are there (a short
   segment, not analysed): Wireshark still shows the sender's window scaling factor.
 Conversations are scripted with tcpsim.Flow (plausible seq/ack, correct checksums).
@@ -91,6 +92,17 @@ def short_header():
         f.send('c', 'PA', b'data', dt=0.01)
         f.send('s', 'A', dt=0.01)
         f.close()
+    # A short segment (12 bytes of options announced, 4 there) whose captured options hold an AccECN option
+    # (kind 172, length 2): the segments after it show their ECN bits as the ACE counter.
+    f = Flow(cap, cport=41407, ws=7, ts=False)
+    f.handshake()
+    cap.t += 0.01
+    tcp = TCP(sport=f.port['c'], dport=f.port['s'], seq=f.nxt['c'], ack=f.rcv['c'], flags='A', window=64,
+              dataofs=8, options=[(172, b''), ('NOP', None), ('NOP', None)])
+    cap.frames.append((cap.t, bytes(eth(IP(src=f.addr['c'], dst=f.addr['s'], flags='DF') / tcp)), -1))
+    f.send('c', 'AEC', dt=0.01)
+    f.send('s', 'AE', dt=0.01)
+    f.close()
     cap.write(os.path.join(out, 'tcp-short-header.pcap'))
 
 
