@@ -17,16 +17,6 @@ if (!existsSync(join(out, 'main', 'index.js'))) {
 }
 const electron = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
 const tool = join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
-const dir = mkdtempSync(join(tmpdir(), 'hl-eng-'));
-const csv = join(dir, 'findings.csv');
-// -e: the Electron version we ship (otherwise the tool asks the network and guesses 0.1.0).
-const r = spawnSync(process.execPath, [tool, '-i', out, '-r', '-v', 'false', '-e', electron, '-o', csv], { encoding: 'utf8', timeout: 300_000 });
-if (!existsSync(csv)) {
-  console.error(`electronegativity did not run (exit ${r.status}):\n${r.stderr || r.stdout}`);
-  rmSync(dir, { recursive: true, force: true });
-  process.exit(2);
-}
-
 /** One CSV line into its fields (quoted fields may hold commas). */
 function fields(line) {
   const outFields = [];
@@ -43,11 +33,35 @@ function fields(line) {
   return outFields;
 }
 
-const findings = readFileSync(csv, 'utf8').split(/\r?\n/).slice(1).filter(Boolean).map((l) => {
-  const [check, severity, confidence, file, location, , description] = fields(l);
-  return { check, severity, confidence, file, location, description };
-});
-rmSync(dir, { recursive: true, force: true });
+/** Runs the tool once: its findings, or null when its CSV is not whole (see below). */
+function runOnce() {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-eng-'));
+  const csv = join(dir, 'findings.csv');
+  try {
+    // -e: the Electron version we ship (otherwise the tool asks the network and guesses 0.1.0).
+    const r = spawnSync(process.execPath, [tool, '-i', out, '-r', '-v', 'false', '-e', electron, '-o', csv], { encoding: 'utf8', timeout: 300_000 });
+    if (!existsSync(csv)) {
+      console.error(`electronegativity did not run (exit ${r.status}):\n${r.stderr || r.stdout}`);
+      process.exit(2);
+    }
+    const found = readFileSync(csv, 'utf8').split(/\r?\n/).slice(1).filter(Boolean).map((l) => {
+      const [check, severity, confidence, file, location, , description] = fields(l);
+      return { check, severity, confidence, file, location, description };
+    });
+    // Every row names a check and a file: a row that does not is a CSV the tool left half-written (seen
+    // once in a loaded CI run: a record began mid-way through a CSP, with no file), not a finding.
+    return found.every((f) => /^[A-Z0-9_]+$/.test(f.check) && f.file) ? found : null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let findings = null;
+for (let attempt = 1; attempt <= 3 && !findings; attempt++) {
+  findings = runOnce();
+  if (!findings) console.error(`electronegativity: its output was not whole (attempt ${attempt} of 3)`);
+}
+if (!findings) process.exit(2);
 const explained = JSON.parse(readFileSync(join(root, '.electronegativity.json'), 'utf8')).findings;
 const key = (f) => `${f.check} ${f.file}`;
 const known = new Set(explained.map(key));
