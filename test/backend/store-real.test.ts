@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FrameStore } from '../../main/engine/store/frame-store';
+import { ladderPage } from '../../main/engine/store/ladder';
 import { Decoder } from '../../main/engine/decoder';
 import { dissectFrame } from '../../main/engine/dissect/index';
 import { newSession } from '../../main/engine/session';
@@ -71,6 +72,14 @@ describe.skipIf(!ready || files.length === 0)('frame store on the real engine', 
     const conns = store.connections().filter((c) => c.framesClientToServer + c.framesServerToClient > 0);
     expect(conns.map((c) => [c.stream, c.client, c.server, c.framesClientToServer, c.bytesClientToServer, c.framesServerToClient, c.bytesServerToClient, c.states.client, c.states.server, c.handshakeRtt, c.retransmissions, c.lastFrame]))
       .toEqual(rows.map((r) => [r.stream, r.a, r.b, r.framesAB, r.bytesAB, r.framesBA, r.bytesBA, r.states.a, r.states.b, r.handshakeRtt, r.retransmissions, r.lastFrame]));
+    // Each ladder arrow's label is the Info column's words for it, flags as Info names them (ACE=n on an
+    // Accurate ECN connection, not AE/CWR/ECE), wherever Info lists flags, Seq= and Len= (a header cut
+    // short has no Len=; an HTTP frame's Info is HTTP's).
+    for (const c of store.connections()) {
+      for (const s of ladderPage(store, c.stream, 0, 1 << 20)?.segments ?? []) {
+        if (/\] Seq=\d.* Len=\d/.test(s.info)) expect(s.info, `frame ${s.frame}'s ladder label`).toContain(s.label);
+      }
+    }
     if (expected.length) expect(() => store.add(store.raw(1), 0)).toThrow(/after seal/);
   });
 });

@@ -1,5 +1,5 @@
 // Wireshark-style words for TCP segments: the flag list of the Info column and the ladder's arrow label.
-import { TCP_ACK } from '../types';
+import { TCP_ACK, TCP_URG } from '../types';
 
 /** Flag names in the order Wireshark's Info column lists them (bit 0 = FIN … bit 8 = AE). */
 const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
@@ -11,9 +11,12 @@ export function flagList(flags: number): string {
   return names.length ? names.join(', ') : '<None>';
 }
 
-/** The ladder's label, e.g. "[SYN, ACK] Seq=0 Ack=1 Win=65483 Len=0" (Ack only when the ACK flag is set). */
-export function segmentLabel(flags: number, seq: number, ack: number, win: number, len: number, flagText?: string): string {
-  return `[${flagText ?? flagList(flags)}] Seq=${seq}${flags & TCP_ACK ? ` Ack=${ack}` : ''} Win=${win} Len=${len}`;
+/**
+ * The ladder's label, e.g. "[SYN, ACK] Seq=0 Ack=1 Win=65483 Len=0": Ack only when the ACK flag is set, and
+ * Urg (the urgent pointer) only when URG is, as the Info column writes them.
+ */
+export function segmentLabel(flags: number, seq: number, ack: number, win: number, len: number, flagText?: string, urgent = 0): string {
+  return `[${flagText ?? flagList(flags)}] Seq=${seq}${flags & TCP_ACK ? ` Ack=${ack}` : ''} Win=${win}${flags & TCP_URG ? ` Urg=${urgent}` : ''} Len=${len}`;
 }
 
 /** "ip:port", or "[ipv6]:port". */
