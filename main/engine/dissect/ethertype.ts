@@ -8,7 +8,7 @@ import { dissectIpv4 } from './ipv4';
 import { dissectIpv6 } from './ipv6';
 import { dissectArp } from './arp';
 import { dissectVlan, dissectIeee8021ad } from './vlan';
-import { dissectData } from './payload';
+import { bytesShown, dissectData } from './payload';
 import { expert, defineExpert } from './expert';
 import { defineField } from '../fields/registry';
 import { atMark, generated, leaf, sinkMark } from '../fields/tree';
@@ -115,7 +115,7 @@ function addTrailer(c: Ctx, t: TrailerSpec, start: number, end: number): void {
     if (zero) {
       const n = Math.min(padLen, capEnd - pos);
       // Wireshark's add_ethernet_trailer names padding eth.padding whoever calls it (VLAN, SLL); trailers are the caller's.
-      leaf(t.tree, 'eth.padding', hexOf(d, pos, n), `Padding: ${hexOf(d, pos, n)}`, pos, n);
+      leaf(t.tree, 'eth.padding', hexOf(d, pos, n), `Padding: ${bytesShown(d, pos, n)}`, pos, n);
       pos += padLen;
       rest -= padLen;
     } else {
@@ -126,7 +126,7 @@ function addTrailer(c: Ctx, t: TrailerSpec, start: number, end: number): void {
   const trailerLen = rest - fcs;
   if (trailerLen > 0 && pos < capEnd) {
     const n = Math.min(trailerLen, capEnd - pos);
-    const item = leaf(t.tree, `${t.prefix}.trailer`, hexOf(d, pos, n), `Trailer: ${hexOf(d, pos, n)}`, pos, n);
+    const item = leaf(t.tree, `${t.prefix}.trailer`, hexOf(d, pos, n), `Trailer: ${bytesShown(d, pos, n)}`, pos, n);
     if (badPadding) {
       expertPadding(c, item.children, pos);
     }

@@ -60,13 +60,18 @@ defineField('ipv6.addr', 'Source or Destination Address', 'ipv6');
 const HDR40 = defineExpert('ipv6.invalid_header', 'IPv6 header must be exactly 40 bytes');
 const RT_DEPRECATED = defineExpert('ipv6.routing.deprecated', 'Routing header type is deprecated');
 const PLEN = defineExpert('ipv6.plen_exceeds_framing', 'IPv6 payload length exceeds framing length');
+const PLEN_ZERO = defineExpert('ipv6.plen_zero', 'IPv6 payload length equals 0 (maybe because of "TCP segmentation offload" (TSO))');
+const JUMBO_MISSING = defineExpert('ipv6.opt.jumbo.missing', 'IPv6 payload length equals 0 and Hop-By-Hop present and Jumbo Payload option missing');
 
-/** Extension headers: protocol filter name, title, the name ipv6.nxt gives them, and the short name an exception names. */
-const EXT: Record<number, [string, string, string, string]> = {
-  0: ['ipv6.hopopts', 'IPv6 Hop-by-Hop Option', 'IPv6 Hop-by-Hop Option', 'IPv6 Hop-by-Hop'],
-  43: ['ipv6.routing', 'Routing Header for IPv6', 'Routing Header for IPv6', 'IPv6 Routing'],
-  44: ['ipv6.fraghdr', 'Fragment Header for IPv6', 'Fragment Header for IPv6', 'IPv6 Fragment'],
-  60: ['ipv6.dstopts', 'Destination Options for IPv6', 'Destination Options for IPv6', 'IPv6 Destination'],
+/**
+ * Extension headers: protocol filter name, title, the name ipv6.nxt gives them, the short name an exception
+ * names, and the words each appends to Info (seen only when nothing after it sets Info: a header cut short).
+ */
+const EXT: Record<number, [string, string, string, string, string]> = {
+  0: ['ipv6.hopopts', 'IPv6 Hop-by-Hop Option', 'IPv6 Hop-by-Hop Option', 'IPv6 Hop-by-Hop', 'IPv6 hop-by-hop options'],
+  43: ['ipv6.routing', 'Routing Header for IPv6', 'Routing Header for IPv6', 'IPv6 Routing', 'IPv6 routing'],
+  44: ['ipv6.fraghdr', 'Fragment Header for IPv6', 'Fragment Header for IPv6', 'IPv6 Fragment', 'IPv6 fragment'],
+  60: ['ipv6.dstopts', 'Destination Options for IPv6', 'Destination Options for IPv6', 'IPv6 Destination', 'IPv6 destination options'],
 };
 for (const [name] of Object.values(EXT)) {
   defineField(`${name}.nxt`, 'Next Header', 'uint');
@@ -111,9 +116,19 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
   leaf(t, F.flow.name, hex(flow, 6), bitsDisplay(w & 0xffffff, 0xfffff, 24, 'Flow Label', hex(flow, 5)), off + 1, 3);
   c.need(off + 4, 2, end);
   const plen = v.getUint16(off + 4);
-  const pi = leaf(t, F.plen.name, plen, `Payload Length: ${plen}`, off + 4, 2);
-  if (plen > end - off - 40 && end - off >= 40 && c.colWritable) {
+  // A payload length of 0 is a jumbogram (RFC 2675) only with a Hop-by-Hop Jumbo Payload option over
+  // 65,535; otherwise, as tshark 4.0 reads it, the payload is empty (what follows is the link's trailer).
+  const hopByHop = plen === 0 && off + 6 < end && d[off + 6] === 0;
+  const jumbo = hopByHop ? jumboLength(d, off + 40, end) : 0;
+  const payload = plen === 0 ? (jumbo > 65535 ? jumbo : 0) : plen;
+  const pi = leaf(t, F.plen.name, plen, `Payload Length: ${plen}${jumbo > 65535 ? ' (Jumbogram)' : ''}`, off + 4, 2);
+  if (payload > end - off - 40 && end - off >= 40 && c.colWritable) {
     expert(c, pi.children, off + 4, 'warning', 'protocol', `IPv6 payload length exceeds framing length (${end - off - 40} bytes)`, PLEN);
+  }
+  if (plen === 0 && !hopByHop && !(off + 6 < end && d[off + 6] === 59)) expert(c, pi.children, off + 4, 'chat', 'protocol', 'IPv6 payload length equals 0 (maybe because of "TCP segmentation offload" (TSO))', PLEN_ZERO);
+  if (hopByHop && payload === 0) {
+    expert(c, pi.children, off + 4, 'error', 'malformed', 'IPv6 payload length equals 0 and Hop-By-Hop present and Jumbo Payload option missing', JUMBO_MISSING);
+    c.setInfo('Invalid IPv6 payload length');
   }
   c.need(off + 6, 1, end);
   let nxt = d[off + 6];
@@ -132,8 +147,7 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
   if (!unwanted('ipv6.addr')) hidden(t, 'ipv6.addr', dst, `Source or Destination Address: ${dst}`, off + 24, 16);
   h.title = `Internet Protocol Version 6, Src: ${src}, Dst: ${dst}`;
   c.setAddresses(src, dst);
-  // A payload length of 0 means a jumbogram (RFC 2675): the frame's end bounds it.
-  const pduEnd = plen === 0 ? end : off + 40 + plen < end ? off + 40 + plen : end;
+  const pduEnd = off + 40 + payload < end ? off + 40 + payload : end;
   if (c.colWritable || c.actualEnd < 0) c.actualEnd = pduEnd;
   c.netSrc = src;
   c.netDst = dst;
@@ -182,6 +196,23 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
 }
 
 /**
+ * The Jumbo Payload option's length in the Hop-by-Hop header at `p` (the captured part of it), or 0 when it
+ * has none.
+ */
+function jumboLength(d: Uint8Array, p: number, end: number): number {
+  if (p + 2 > end) return 0;
+  const stop = Math.min(p + (d[p + 1] + 1) * 8, end);
+  for (let q = p + 2; q < stop;) {
+    if (d[q] === 0) { q++; continue; } // Pad1
+    if (q + 1 >= stop) break;
+    const len = d[q + 1];
+    if (d[q] === 0xc2 && len === 4 && q + 6 <= stop) return ((d[q + 2] << 24) | (d[q + 3] << 16) | (d[q + 4] << 8) | d[q + 5]) >>> 0;
+    q += 2 + len;
+  }
+  return 0;
+}
+
+/**
  * The addresses of a type 0 (deprecated) or segment routing (4) header, as Wireshark lists them. While
  * segments are left, the packet's destination is the route's final one: the Destination column shows it.
  */
@@ -216,14 +247,23 @@ function routeAddresses(c: Ctx, t: Field[], rt: number, segLeft: number, p: numb
  * length in bytes. `plen`: the IPv6 payload length field (a Jumbo Payload option needs it 0).
  */
 function optionsOrRouting(c: Ctx, under: Field[], type: number, p: number, end: number, plen: number): number {
-  const [proto, title, , short] = EXT[type];
+  const [proto, title, , short, info] = EXT[type];
   const d = c.d;
-  c.need(p, 2, end);
-  const len = (d[p + 1] + 1) * 8;
+  // Wireshark names the header in Info and the protocol list before it reads a byte of it.
+  c.appendInfoSep(' , ', info);
+  // The routing header's item comes with its first byte (Next Header), the options headers' with two.
+  const first = type === 43 ? 1 : 2;
+  if (c.avail(p, end) < first) {
+    c.enter(proto, short, 3, 3);
+    c.need(p, first, end);
+  }
+  // (A routing header cut after its first byte is shown as that byte.)
+  const len = c.avail(p, end) >= 2 ? (d[p + 1] + 1) * 8 : 1;
   const h = c.openIn(under, proto, short, title, p, len);
   const t = h.fields;
   const nxt = d[p];
   leaf(t, `${proto}.nxt`, nxt, `Next Header: ${nxtName(nxt)} (${nxt})`, p, 1);
+  c.need(p + 1, 1, end);
   leaf(t, `${proto}.len`, d[p + 1], `Length: ${d[p + 1]}`, p + 1, 1);
   generated(t, `${proto}.len_oct`, len, `Length: ${len} bytes`, p + 1, 1);
   if (type === 43) {

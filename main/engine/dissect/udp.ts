@@ -32,7 +32,9 @@ export function dissectUdp(c: Ctx, off: number, end: number): void {
   const quoted = !c.colWritable;
   // A quote that ends before the ports shows no UDP at all (as TCP, see there).
   if (quoted && end - off < 4) return;
-  const h = quoted ? c.openAfter(4, end, 'udp', 'UDP', 'User Datagram Protocol', 4, 4, off, 8) : c.open('udp', 'UDP', 'User Datagram Protocol', 4, 4, off, 8);
+  // Wireshark reads both ports before it adds the UDP item and names the Protocol column (as TCP does): a
+  // datagram cut before them (an IPv6 payload length of 0, a snap length) shows only the exception.
+  const h = c.openAfter(4, end, 'udp', 'UDP', 'User Datagram Protocol', 4, 4, off, 8);
   c.setProtocol('UDP');
   const v = c.v, t = h.fields;
   c.need(off, 4, end);
