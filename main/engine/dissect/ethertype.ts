@@ -78,20 +78,19 @@ export function dissectEthertype(c: Ctx, type: number, off: number, end: number,
 function dispatch(c: Ctx, type: number, off: number, end: number): void {
   switch (type) {
     case 0x0800: dissectIpv4(c, off, end); return;
-    case 0x86dd: dissectIpv6(c, off, end); return;
+    // An IPv6 dissector that rejects the packet (not version 6) leaves it to the default below.
+    case 0x86dd: if (dissectIpv6(c, off, end)) return; break;
     case 0x0806: case 0x8035: dissectArp(c, off, end, type === 0x8035); return;
     case 0x8100: case 0x9100: dissectVlan(c, off, end); return;
     case 0x88a8: dissectIeee8021ad(c, off, end); return;
-    default: {
-      // No dissector for the type: Wireshark shows the type in the Protocol column and its name as Info.
-      let h = type.toString(16);
-      while (h.length < 4) h = '0' + h;
-      c.setProtocol('0x' + h);
-      c.setInfo(ETHERTYPES[type] ?? '');
-      dissectData(c, off, end);
-      c.actualEnd = end;
-    }
   }
+  // No dissector for the type: Wireshark shows the type in the Protocol column and its name as Info.
+  let h = type.toString(16);
+  while (h.length < 4) h = '0' + h;
+  c.setProtocol('0x' + h);
+  c.setInfo(ETHERTYPES[type] ?? '');
+  dissectData(c, off, end);
+  c.actualEnd = end;
 }
 
 /** Wireshark's add_ethernet_trailer: zero padding up to 60 bytes, an FCS guessed on frames ≥ 64 bytes, the rest a trailer. */

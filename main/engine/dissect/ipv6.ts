@@ -45,6 +45,8 @@ const F = {
   srhAddr: defineField('ipv6.routing.srh.addr', 'Address', 'ipv6'),
   rt0Reserved: defineField('ipv6.routing.src.reserved', 'Reserved', 'bytes'),
   rt0Addr: defineField('ipv6.routing.src.addr', 'Address', 'ipv6'),
+  mipv6Reserved: defineField('ipv6.routing.mipv6.reserved', 'Reserved', 'bytes'),
+  mipv6Home: defineField('ipv6.routing.mipv6.home_address', 'Home Address', 'ipv6'),
   homeAddress: defineField('ipv6.opt.mipv6.home_address', 'MIPv6 Home Address', 'ipv6'),
   fragReserved: defineField('ipv6.fraghdr.reserved_octet', 'Reserved octet', 'hex', { digits: 2 }),
   fragOffset: defineField('ipv6.fraghdr.offset', 'Offset', 'uint'),
@@ -60,6 +62,9 @@ defineField('ipv6.addr', 'Source or Destination Address', 'ipv6');
 const HDR40 = defineExpert('ipv6.invalid_header', 'IPv6 header must be exactly 40 bytes');
 const RT_DEPRECATED = defineExpert('ipv6.routing.deprecated', 'Routing header type is deprecated');
 const PLEN = defineExpert('ipv6.plen_exceeds_framing', 'IPv6 payload length exceeds framing length');
+const HBH_NOT_FIRST = defineExpert('ipv6.hopopts.not_first', 'IPv6 Hop-by-Hop extension header must appear immediately after IPv6 header');
+const RT2_SEGLEFT = defineExpert('ipv6.routing.invalid_segleft', 'IPv6 Type 2 Routing Header segments left field must equal 1');
+const BAD_VERSION = defineExpert('ipv6.bogus_ipv6_version', 'Bogus IPv6 version');
 const PLEN_ZERO = defineExpert('ipv6.plen_zero', 'IPv6 payload length equals 0 (maybe because of "TCP segmentation offload" (TSO))');
 const JUMBO_MISSING = defineExpert('ipv6.opt.jumbo.missing', 'IPv6 payload length equals 0 and Hop-By-Hop present and Jumbo Payload option missing');
 
@@ -96,15 +101,25 @@ export function nxtName(n: number): string {
 }
 
 
-export function dissectIpv6(c: Ctx, off: number, end: number): void {
+/**
+ * The IPv6 packet at `off`; false when its version is not 6: Wireshark then keeps the version item with
+ * its expert, takes IPv6 out of the protocol list, and the caller shows the bytes as data.
+ */
+export function dissectIpv6(c: Ctx, off: number, end: number): boolean {
   const h = c.open('ipv6', 'IPv6', 'Internet Protocol Version 6', 3, 3, off, 40);
   c.setProtocol('IPv6');
   if (c.colWritable) c.info = '';
   const d = c.d, v = c.v, t = h.fields;
   c.need(off, 1, end);
-  leaf(t, F.version.name, d[off] >> 4, bitsDisplay(d[off], 0xf0, 8, 'Version', String(d[off] >> 4)), off, 1);
+  const version = d[off] >> 4;
+  const vi = leaf(t, F.version.name, version, bitsDisplay(d[off], 0xf0, 8, 'Version', String(version)), off, 1);
+  if (version !== 6) expert(c, vi.children, off, 'error', 'malformed', 'Bogus IPv6 version', BAD_VERSION);
   // Wireshark's hidden twin, so that "ip.version == 6" matches.
-  hidden(t, 'ip.version', d[off] >> 4, `Version: ${d[off] >> 4} [This field makes the filter match on "ip.version == 6" possible]`, off, 1);
+  hidden(t, 'ip.version', version, `Version: ${version} [This field makes the filter match on "ip.version == 6" possible]`, off, 1);
+  if (version !== 6) {
+    c.protos.splice(c.protos.lastIndexOf('ipv6'), 1);
+    return false;
+  }
   if (end - off < 40) {
     expert(c, t, off, 'error', 'malformed', 'IPv6 header must be exactly 40 bytes', HDR40);
     c.setInfo(`Invalid IPv6 header (${end - off} bytes, need exactly 40)`);
@@ -131,7 +146,7 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
     c.setInfo('Invalid IPv6 payload length');
   }
   c.need(off + 6, 1, end);
-  let nxt = d[off + 6];
+  const nxt = d[off + 6];
   leaf(t, F.nxt.name, nxt, `Next Header: ${nxtName(nxt)} (${nxt})`, off + 6, 1);
   c.need(off + 7, 1, end);
   const hlim = d[off + 7];
@@ -156,7 +171,15 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
   c.netDstOff = off + 24;
   c.ttl = hlim;
 
-  let p = off + 40;
+  headersAndPayload(c, t, nxt, off + 40, pduEnd, plen, src, dst, off + 40);
+  return true;
+}
+
+/**
+ * The extension headers from `p` on, then the payload they lead to. `firstAt`: where a Hop-by-Hop header
+ * may stand (right after the IPv6 header; -1 in reassembled data, which follows a fragment header).
+ */
+function headersAndPayload(c: Ctx, t: Field[], nxt: number, p: number, pduEnd: number, plen: number, src: string, dst: string, firstAt: number): void {
   for (;;) {
     const ext = EXT[nxt];
     if (!ext) break;
@@ -169,7 +192,8 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
           const done = reassemble(c, dissectState(c.session).ip6Fragments, key, p + 8, r.offset, pduEnd - p - 8, r.more);
           if (done) {
             fragmentTree(c, t, true, done, c.sources.length + 1);
-            c.inSource('Reassembled IPv6', done.data, () => dissectIpPayload(c, r.nxt, 0, done.data.length));
+            // The fragmentable part may begin with more extension headers (destination options, routing).
+            c.inSource('Reassembled IPv6', done.data, () => headersAndPayload(c, t, r.nxt, 0, done.data.length, plen, src, dst, -1));
             return;
           }
         }
@@ -183,8 +207,8 @@ export function dissectIpv6(c: Ctx, off: number, end: number): void {
       p += 8;
       continue;
     }
-    const n = optionsOrRouting(c, t, nxt, p, pduEnd, plen);
-    nxt = d[p];
+    const n = optionsOrRouting(c, t, nxt, p, pduEnd, plen, nxt === 0 && p !== firstAt);
+    nxt = c.d[p];
     p += n;
   }
   if (nxt === 59) {
@@ -213,7 +237,8 @@ function jumboLength(d: Uint8Array, p: number, end: number): number {
 }
 
 /**
- * The addresses of a type 0 (deprecated) or segment routing (4) header, as Wireshark lists them. While
+ * The addresses of a type 0 (deprecated), type 2 (Mobile IPv6: the home address) or segment routing (4)
+ * header, as Wireshark lists them. While
  * segments are left, the packet's destination is the route's final one: the Destination column shows it.
  */
 function routeAddresses(c: Ctx, t: Field[], rt: number, segLeft: number, p: number, len: number, end: number): void {
@@ -226,15 +251,15 @@ function routeAddresses(c: Ctx, t: Field[], rt: number, segLeft: number, p: numb
     leaf(t, F.srhTag.name, tag, `Tag: ${tag}`, p + 6, 2);
   } else {
     const r = bytesHex(d, p + 4, 4);
-    leaf(t, F.rt0Reserved.name, r, `Reserved: ${r}`, p + 4, 4);
+    leaf(t, rt === 2 ? F.mipv6Reserved.name : F.rt0Reserved.name, r, `Reserved: ${r}`, p + 4, 4);
   }
   let final = '';
   // Segment routing lists the final segment first (Address[0]); type 0 numbers its addresses from 1, the final one last.
   for (let i = rt === 4 ? 0 : 1, q = p + 8; q + 16 <= p + len; i++, q += 16) {
     c.need(q, 16, end);
     const a = ipv6(d, q);
-    leaf(t, rt === 4 ? F.srhAddr.name : F.rt0Addr.name, a, `Address[${i}]: ${a}`, q, 16);
-    if (rt === 0 || i === 0) final = a;
+    leaf(t, rt === 4 ? F.srhAddr.name : rt === 2 ? F.mipv6Home.name : F.rt0Addr.name, a, `Address[${i}]: ${a}`, q, 16);
+    if (rt !== 4 || i === 0) final = a;
   }
   if (segLeft > 0 && final) {
     c.setAddresses(c.src, final);
@@ -246,7 +271,7 @@ function routeAddresses(c: Ctx, t: Field[], rt: number, segLeft: number, p: numb
  * Hop-by-hop, destination options or routing header at `p`, a subtree of the IPv6 header's; returns its
  * length in bytes. `plen`: the IPv6 payload length field (a Jumbo Payload option needs it 0).
  */
-function optionsOrRouting(c: Ctx, under: Field[], type: number, p: number, end: number, plen: number): number {
+function optionsOrRouting(c: Ctx, under: Field[], type: number, p: number, end: number, plen: number, misplaced = false): number {
   const [proto, title, , short, info] = EXT[type];
   const d = c.d;
   // Wireshark names the header in Info and the protocol list before it reads a byte of it.
@@ -261,6 +286,8 @@ function optionsOrRouting(c: Ctx, under: Field[], type: number, p: number, end: 
   const len = c.avail(p, end) >= 2 ? (d[p + 1] + 1) * 8 : 1;
   const h = c.openIn(under, proto, short, title, p, len);
   const t = h.fields;
+  // RFC 8200 §4.1: a Hop-by-Hop header only right after the IPv6 header.
+  if (misplaced) expert(c, t, p, 'error', 'protocol', 'IPv6 Hop-by-Hop extension header must appear immediately after IPv6 header', HBH_NOT_FIRST);
   const nxt = d[p];
   leaf(t, `${proto}.nxt`, nxt, `Next Header: ${nxtName(nxt)} (${nxt})`, p, 1);
   c.need(p + 1, 1, end);
@@ -273,8 +300,10 @@ function optionsOrRouting(c: Ctx, under: Field[], type: number, p: number, end: 
     const ti = leaf(t, F.rtType.name, rt, `Type: ${ROUTING[rt] ?? 'Unknown'} (${rt})`, p + 2, 1);
     if (rt === 0) expert(c, ti.children, p + 2, 'note', 'deprecated', 'Routing header type is deprecated', RT_DEPRECATED);
     const segLeft = d[p + 3];
-    leaf(t, F.rtSegleft.name, segLeft, `Segments Left: ${segLeft}`, p + 3, 1);
-    if (rt === 0 || rt === 4) routeAddresses(c, t, rt, segLeft, p, len, end);
+    const si = leaf(t, F.rtSegleft.name, segLeft, `Segments Left: ${segLeft}`, p + 3, 1);
+    // RFC 6275 §6.4: a type 2 header carries one address, so one segment is left.
+    if (rt === 2 && segLeft !== 1) expert(c, si.children, p + 3, 'warning', 'protocol', 'IPv6 Type 2 Routing Header segments left field must equal 1', RT2_SEGLEFT);
+    if (rt === 0 || rt === 2 || rt === 4) routeAddresses(c, t, rt, segLeft, p, len, end);
     c.need(p, len, end);
     return len;
   }

@@ -9,7 +9,11 @@ with a payload length of 0 and no Jumbo Payload option, one of 65,535 (not a jum
 jumbograms of 65,536 bytes and more (one whole, one whose Jumbo length exceeds the frame).
 ipv6-ext-cut.pcap: hop-by-hop, destination options and routing headers cut by the snap length after their
 first byte (the routing header shows its Next Header; the others only the exception, named after them,
-and their words in Info). Deterministic. usage: ipv6-plen-craft.py
+and their words in Info).
+ipv6-ext-order.pcap: a TCP segment in IPv6 fragments whose fragmentable part starts with a destination
+options header (read in the reassembled data), destination options before a fragment header, Hop-by-Hop
+headers that are not first (an error), a type 2 (Mobile IPv6) routing header with its home address, and a
+header of version 7 on the IPv6 Ethertype (rejected: data). Deterministic. usage: ipv6-plen-craft.py
 """
 import os
 import struct
@@ -17,7 +21,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tcpsim import Capture, eth  # noqa: E402
-from scapy.all import IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, TCP, UDP, Raw  # noqa: E402
+from scapy.all import IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, TCP, UDP, Raw  # noqa: E402
+from scapy.all import fragment6  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(os.path.dirname(here), 'ip')
@@ -82,6 +87,25 @@ def ext_cut():
     cap.write(os.path.join(out, 'ipv6-ext-cut.pcap'))
 
 
+def ext_order():
+    cap = Capture()
+    data = seg(43000, 80, 'PA', 1, 1, b'A' * 300)
+    for nh, headers in ((44, IPv6ExtHdrFragment(id=7, nh=60) / IPv6ExtHdrDestOpt(nh=6)),
+                        (60, IPv6ExtHdrDestOpt(nh=44) / IPv6ExtHdrFragment(id=8, nh=6))):
+        for frag in fragment6(IPv6(src=C6, dst=S6, nh=nh) / headers / Raw(data), 120):
+            cap.add(bytes(eth(frag)), dt=0.0001)
+    syn = lambda port: Raw(seg(port, 80, 'S', 1, 0))  # noqa: E731
+    cap.add(bytes(eth(IPv6(src=C6, dst=S6) / IPv6ExtHdrDestOpt(nh=0) / IPv6ExtHdrHopByHop(nh=6) / syn(43001))), dt=0.001)
+    cap.add(bytes(eth(IPv6(src=C6, dst=S6) / IPv6ExtHdrHopByHop(nh=0) / IPv6ExtHdrHopByHop(nh=6) / syn(43002))), dt=0.001)
+    for left in (1, 0):
+        cap.add(bytes(eth(IPv6(src=C6, dst=S6) / IPv6ExtHdrRouting(nh=6, type=2, addresses=['2001:db8::99'], segleft=left) / syn(43003 + left))), dt=0.001)
+    bogus = bytearray(bytes(IPv6(src=C6, dst=S6, nh=6) / syn(43005)))
+    bogus[0] = 0x70 | (bogus[0] & 0x0f)
+    cap.add(bytes(eth(IPv6(src=C6, dst=S6)))[:14] + bytes(bogus), dt=0.001)
+    cap.write(os.path.join(out, 'ipv6-ext-order.pcap'))
+
+
 if __name__ == '__main__':
     plen_zero()
     ext_cut()
+    ext_order()
