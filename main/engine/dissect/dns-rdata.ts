@@ -5,7 +5,7 @@
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bytesText, leaf } from '../fields/tree';
-import { asciiText, bytesHex, durationText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
+import { asciiText, asciiValue, bytesHex, durationText, fieldText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { readDnsName, type DnsName } from './dns-name';
@@ -69,7 +69,42 @@ const E = {
   undecoded: defineExpert('dns.undecoded.type', 'Undecoded option'),
   badLength: defineExpert('dns.rr.opt.bad_length', 'Length too long for any type of IP address.'),
   deprecated: defineExpert('dns.depr.opc', 'Deprecated opcode'),
+  stray: defineExpert('_ws.string.trailing_stray_characters', 'Trailing stray characters'),
 };
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * A counted string tshark adds as FT_STRING (ENC_ASCII; UTF-8 in mDNS TXT records): it ends at the first
+ * NUL, its value keeps control bytes raw (as tshark -T fields prints it) while its text escapes them, and
+ * non-NUL bytes after that NUL earn proto.c's "Trailing stray characters" warning.
+ */
+function stringItem(c: Ctx, tree: Field[], name: string, label: string, at: number, n: number, utf: boolean): Field {
+  const d = c.d;
+  let nul = at;
+  while (nul < at + n && d[nul] !== 0) nul++;
+  const value = utf ? fieldText(utf8.decode(d.subarray(at, nul))) : asciiValue(d, at, nul - at);
+  const text = utf ? formatText(d, at, nul) : asciiText(d, at, nul - at);
+  const it = leaf(tree, name, value, labelNamed(label, text), at, n);
+  let stray = false;
+  for (let i = nul + 1; i < at + n && !stray; i++) stray = d[i] !== 0;
+  if (stray) expert(c, it.children, at, 'warning', 'undecoded', 'Trailing stray characters', E.stray);
+  return it;
+}
+
+/**
+ * A counted ASCII string as tshark prints it into a title or the Info column ("%.*s" of the converted
+ * string): raw, up to a NUL, and at most as many bytes as the string had, though each byte above 0x7f
+ * became a 3-byte U+FFFD, so such a string is cut short (a U+FFFD cut in two reads as one).
+ */
+function printedText(d: Uint8Array, at: number, n: number): string {
+  let s = '';
+  for (let i = at, room = n; room > 0 && d[i] !== 0; i++) {
+    s += d[i] < 0x80 ? String.fromCharCode(d[i]) : '\ufffd';
+    room -= d[i] < 0x80 ? 1 : 3;
+  }
+  return s;
+}
 
 /** What a record's data needs: its tree and title item, type, owner, where its data is, and the message's bounds. */
 export interface Rdata {
@@ -168,13 +203,13 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       need(os, 1);
       const osLen = d[os];
       need(os + 1, osLen);
-      const cpu = asciiText(d, p + 1, cpuLen), osText = asciiText(d, os + 1, osLen);
+      const cpu = printedText(d, p + 1, cpuLen), osText = printedText(d, os + 1, osLen);
       c.appendInfo(` ${cpu} ${osText}`);
       r.item.display += `, CPU ${cpu}, OS ${osText}`;
       leaf(t, F.cpuLen.name, cpuLen, `CPU Length: ${cpuLen}`, p, 1);
-      leaf(t, F.cpu.name, cpu, `CPU: ${cpu}`, p + 1, cpuLen);
+      stringItem(c, t, F.cpu.name, 'CPU', p + 1, cpuLen, false);
       leaf(t, F.osLen.name, osLen, `OS Length: ${osLen}`, os, 1);
-      leaf(t, F.os.name, osText, `OS: ${osText}`, os + 1, osLen);
+      stringItem(c, t, F.os.name, 'OS', os + 1, osLen, false);
       return;
     }
     case T.MX: {
@@ -198,8 +233,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
         p++;
         left--;
         need(p, n);
-        const s = r.mdns ? formatText(d, p, p + n) : asciiText(d, p, n);
-        leaf(t, textName, s, labelNamed(label, s), p, n);
+        stringItem(c, t, textName, label, p, n, r.mdns);
         p += n;
         left -= n;
       }
@@ -303,10 +337,7 @@ function ednsOptions(c: Ctx, r: Rdata): void {
         left -= len;
         break;
       case 13:
-        if (len) {
-          const s = asciiText(d, p, len);
-          leaf(t, F.chain.name, s, `Closest Trust Point: ${s}`, p, len);
-        }
+        if (len) stringItem(c, t, F.chain.name, 'Closest Trust Point', p, len, false);
         p += len;
         left -= len;
         break;
