@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """DNS messages a differential fuzz against tshark 4.0 found us showing differently (writes ../reasm/dns-fuzz-*.pcap):
-counted strings with NULs and control bytes.
+counted strings with NULs and control bytes, sections and records that run past the message or the capture,
+DNS over TCP with an empty message and with a segment cut by the snap length.
 
 Messages are encoded by hand (struct), as in dns-craft.py, so names, pointers and lengths are exactly as listed.
 Deterministic. usage: dns-fuzz-craft.py
@@ -10,7 +11,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tcpsim import Capture, eth  # noqa: E402
+from tcpsim import Capture, Flow, eth  # noqa: E402
 from scapy.all import IP, UDP, Raw  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -89,4 +90,53 @@ def text_strings():
     cap.write(path('dns-fuzz-strings.pcap'))
 
 
+def bounds():
+    """Where the message ends: a section's subtree runs to the message's end (nothing left there: no "Answers"
+    at all), a record's item spans its data (data past the end: the record is not shown, Info has its type),
+    a name in record data that runs past the record, UDP payloads of 1-3 bytes; then the same cut by the snap length."""
+    cap = Capture()
+    qn = question('end.example', 1)
+    msgs = [
+        header(0x2001, Q, qd=1),
+        header(0x2002, R, qd=1, an=1) + qn,
+        header(0x2003, R, qd=1, ns=1) + qn,
+        header(0x2004, R, qd=1, ar=2) + qn,
+        header(0x2005, R, qd=1, an=1) + qn + ptr(12) + struct.pack('!HHIH', 1, 1, 60, 50) + bytes(4),
+        header(0x2006, R, qd=1, an=2) + question('end.example', 5) + rr(ptr(12), 5, b'\x05abcde') + b'\x00' + rr(ptr(12), 1, bytes(4)),
+        header(0x2007, R, qd=1, an=2) + qn + rr(ptr(12), 1, bytes(4)) + rr(ptr(12), 16, b'\x05hello')[:-2],
+        b'\x12', b'\x12\x34', b'\x12\x34\x01',
+    ]
+    for i, m in enumerate(msgs):
+        udp(cap, m, 53 if m[2:3] == b'\x81' else 51000 + i, 53 if m[2:3] != b'\x81' else 51000 + i)
+    m = header(0x2008, R, qd=1, an=2) + question('snap.example', 1) + rr(ptr(12), 1, bytes(4)) + rr(ptr(12), 16, b'\x05hello')
+    for cut in (12, 17, 30, 40, 47, len(m) - 3):
+        udp(cap, m, 53, 52000 + cut, snap=UDP_HDRS + cut)
+    cap.write(path('dns-fuzz-bounds.pcap'))
+
+
+def over_tcp():
+    """DNS over TCP: a message of length 0 (DNS is called and fails before its tree), one of length 0 after a
+    good one, messages shorter than a header; a segment of two answers cut by the snap length inside the first
+    (the rest of the segment is not dissected: one "DNS truncated")."""
+    def tcpmsg(m):
+        return struct.pack('!H', len(m)) + m
+    query = lambda i: header(i, Q, qd=1) + question('tcp.example', 1)  # noqa: E731
+    answer = lambda i: header(i, R, qd=1, an=1) + question('tcp.example', 1) + rr(ptr(12), 1, bytes([10, 0, 0, i & 255]))  # noqa: E731
+    cap = Capture()
+    f = Flow(cap, cport=45001, sport=53, caddr='10.1.0.1', saddr='10.1.0.53', ts=False)
+    f.handshake()
+    f.send('c', 'PA', b'\x00\x00' + tcpmsg(query(1)))
+    f.send('s', 'PA', tcpmsg(answer(1)) + b'\x00\x00')
+    f.send('c', 'PA', tcpmsg(b'\x12') + tcpmsg(b'\x00\x06\x01\x00\x00') + tcpmsg(query(2)[:11]))
+    f.send('c', 'PA', tcpmsg(query(3)))
+    cut = len(cap.frames)
+    f.send('s', 'PA', tcpmsg(answer(3)) + tcpmsg(answer(3)))
+    f.close('c')
+    t, d, _ = cap.frames[cut]
+    cap.frames[cut] = (t, d[:14 + 20 + 20 + 20], len(d))
+    cap.write(path('dns-fuzz-tcp.pcap'))
+
+
 text_strings()
+bounds()
+over_tcp()
