@@ -9,7 +9,7 @@ import { asciiText, asciiValue, bytesHex, durationText, fieldText, formatText, i
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { readDnsName, type DnsName } from './dns-name';
-import { DNS_OPTION_CODES } from './value-names';
+import { DNS_EXT_ERRORS, DNS_OPTION_CODES, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES } from './value-names';
 
 const F = {
   a: defineField('dns.a', 'Address', 'ipv4'),
@@ -63,6 +63,8 @@ const F = {
   keepalive: defineField('dns.opt.edns_tcp_keepalive.timeout', 'Timeout', 'uint'),
   padding: defineField('dns.opt.padding', 'Padding', 'bytes'),
   chain: defineField('dns.opt.chain.fqdn', 'Closest Trust Point', 'string'),
+  extError: defineField('dns.opt.ext_error.info_code', 'Info Code', 'uint'),
+  extText: defineField('dns.opt.ext_error.extra_text', 'Extra Text', 'string'),
   data: defineField('dns.data', 'Data', 'bytes'),
 };
 const E = {
@@ -276,12 +278,13 @@ function ednsOptions(c: Ctx, r: Rdata): void {
     const codeName = DNS_OPTION_CODES[code] ?? `Unknown (${code})`;
     const item = leaf(r.tree, F.opt.name, 1, `Option: ${codeName}`, p, 4 + len);
     const t = item.children;
-    leaf(t, F.optCode.name, code, `Option Code: ${DNS_OPTION_CODES[code] ?? 'Unknown'} (${code})`, p, 2);
+    const codeItem = leaf(t, F.optCode.name, code, `Option Code: ${DNS_OPTION_CODES[code] ?? 'Unknown'} (${code})`, p, 2);
     const lenItem = leaf(t, F.optLen.name, len, `Option Length: ${len}`, p + 2, 2);
     p += 4;
     need(p, len);
     const data = bytesHex(d, p, len);
-    leaf(t, F.optData.name, data, `Option Data: ${bytesText(data)}`, p, len);
+    // An empty byte string: tshark prints "<MISSING>" for it, in -T fields as in the tree.
+    leaf(t, F.optData.name, data || '<MISSING>', `Option Data: ${bytesText(data)}`, p, len);
     const bytes = (name: string, label: string, at: number, n: number): void => {
       need(at, n);
       const h = bytesHex(d, at, n);
@@ -290,20 +293,23 @@ function ednsOptions(c: Ctx, r: Rdata): void {
     };
     switch (code) {
       case 5: case 6: case 7: {
-        const [name, label] = code === 5 ? [F.dau.name, 'DAU'] : code === 6 ? [F.dhu.name, 'DHU'] : [F.n3u.name, 'N3U'];
-        for (; len > 0; len--, left--, p++) leaf(t, name, d[p], `${label}: ${d[p]}`, p, 1);
+        const [name, label, names] = code === 5 ? [F.dau.name, 'DAU', DNSSEC_ALGORITHMS] : code === 6 ? [F.dhu.name, 'DHU', DNSSEC_DIGESTS] : [F.n3u.name, 'N3U', NSEC3_HASHES];
+        for (; len > 0; len--, left--, p++) leaf(t, name, d[p], `${label}: ${names[d[p]] ?? 'Unknown'} (${d[p]})`, p, 1);
         break;
       }
       case 0x50fa: case 8: {
-        if (code === 0x50fa) expert(c, item.children, p - 4, 'warning', 'protocol', 'Deprecated opcode. Client subnet OPT assigned as 8.', E.deprecated);
-        need(p, 4);
+        if (code === 0x50fa) expert(c, codeItem.children, p - 4, 'warning', 'protocol', 'Deprecated opcode. Client subnet OPT assigned as 8.', E.deprecated);
+        // Read one after the other, whatever the option's length says (a short option reads on).
+        need(p, 2);
         const family = v.getUint16(p);
         leaf(t, F.family.name, family, `Family: ${family === 1 ? 'IPv4' : family === 2 ? 'IPv6' : 'Unknown'} (${family})`, p, 2);
+        need(p + 2, 1);
         leaf(t, F.netmask.name, d[p + 2], `Source Netmask: ${d[p + 2]}`, p + 2, 1);
+        need(p + 3, 1);
         leaf(t, F.scope.name, d[p + 3], `Scope Netmask: ${d[p + 3]}`, p + 3, 1);
         let addrLen = (len - 4) & 0xffff;
         if (addrLen > 16) {
-          expert(c, lenItem.children, p - 2, 'error', 'protocol', 'Length too long for any type of IP address.', E.badLength);
+          expert(c, lenItem.children, p - 2, 'error', 'malformed', 'Length too long for any type of IP address.', E.badLength);
           addrLen = 16;
         }
         need(p + 4, addrLen);
@@ -331,6 +337,20 @@ function ednsOptions(c: Ctx, r: Rdata): void {
         p += len;
         left -= len;
         break;
+      case 15: {
+        // Extended DNS Error (RFC 8914): an info code, then UTF-8 text.
+        need(p, 2);
+        const info = v.getUint16(p);
+        const range = DNS_EXT_ERRORS.find(([lo, hi]) => info >= lo && info <= hi);
+        leaf(t, F.extError.name, info, `Info Code: ${range?.[2] ?? 'Unknown'} (${info})`, p, 2);
+        if (len > 2) {
+          need(p + 2, len - 2);
+          stringItem(c, t, F.extText.name, 'Extra Text', p + 2, len - 2, true);
+        }
+        p += len;
+        left -= len;
+        break;
+      }
       case 12:
         bytes(F.padding.name, 'Padding', p, len);
         p += len;

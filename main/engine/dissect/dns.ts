@@ -321,7 +321,8 @@ function optHeader(c: Ctx, t: Field[], p: number, nameLen: number, owner: string
   const type = v.getUint16(at), size = v.getUint16(at + 2);
   leaf(t, F.respType.name, type, `Type: ${typeShown(type)}`, at, 2);
   if (mdns) {
-    leaf(t, F.payloadSize.name, size & 0x7fff, bitsDisplay(size, 0x7fff, 16, 'UDP payload size', hex(size & 0x7fff, 4)), at + 2, 2);
+    // mDNS's variant of the field is hexadecimal: -T fields prints 0x05a0.
+    leaf(t, F.payloadSize.name, hex(size & 0x7fff, 4), bitsDisplay(size, 0x7fff, 16, 'UDP payload size', hex(size & 0x7fff, 4)), at + 2, 2);
     leaf(t, F.cacheFlush.name, size & 0x8000 ? 1 : 0, bitsDisplay(size, 0x8000, 16, 'Cache flush', size & 0x8000 ? 'True' : 'False'), at + 2, 2);
   } else {
     leaf(t, F.payloadSize.name, size, `UDP payload size: ${size}`, at + 2, 2);

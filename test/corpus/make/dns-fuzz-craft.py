@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """DNS messages a differential fuzz against tshark 4.0 found us showing differently (writes ../reasm/dns-fuzz-*.pcap):
 counted strings with NULs and control bytes, sections and records that run past the message or the capture,
-DNS over TCP with an empty message and with a segment cut by the snap length.
+DNS over TCP with an empty message and with a segment cut by the snap length, EDNS options.
 
 Messages are encoded by hand (struct), as in dns-craft.py, so names, pointers and lengths are exactly as listed.
 Deterministic. usage: dns-fuzz-craft.py
@@ -137,6 +137,35 @@ def over_tcp():
     cap.write(path('dns-fuzz-tcp.pcap'))
 
 
+def edns():
+    """EDNS options as tshark 4.0 reads them: DAU/DHU/N3U values by name, Extended DNS Error (info codes by
+    range, UTF-8 extra text), client subnet options too long (a Malformed-group error), too short (each field read
+    in turn, past the option), with an unknown family, and under the deprecated code (its warning under the code),
+    empty options ("<MISSING>" data), and an mDNS OPT record (its payload size field is hexadecimal)."""
+    cap = Capture()
+    qn = question('edns.example', 1)
+
+    def opt(*opts, tail=b''):
+        data = b''.join(struct.pack('!HH', code, len(d)) + d for code, d in opts)
+        return b'\x00' + struct.pack('!HHBBHH', 41, 1232, 0, 0, 0, len(data)) + data + tail
+    cases = [
+        opt((5, bytes([8, 13, 14, 99, 0])), (6, bytes([1, 2, 9])), (7, bytes([1, 2]))),
+        opt((15, struct.pack('!H', 18) + b'bad sig')), opt((15, struct.pack('!H', 29) + b'a\x00b\tc')),
+        opt((15, struct.pack('!H', 30) + b'caf\xc3\xa9\xff')), opt((15, struct.pack('!H', 50000))), opt((15, b'\x00')),
+        opt((8, struct.pack('!HBB', 2, 24, 0) + bytes(17))), opt((8, struct.pack('!HBB', 1, 32, 0) + bytes(20))),
+        opt((8, b'\x00\x01')), opt((8, struct.pack('!HB', 1, 24))), opt((8, b'\x00\x01'), tail=b'\x18\x00\x0a\x0b'),
+        opt((8, struct.pack('!HBB', 9, 24, 0) + b'\x01\x02')), opt((0x50fa, struct.pack('!HBB', 1, 24, 0) + bytes([10, 0, 0]))),
+        opt((12, b''), (3, b''), (13, b''), (10, bytes(8))),
+    ]
+    for i, o in enumerate(cases):
+        udp(cap, header(0x3001 + i, R, qd=1, ar=1) + qn + o, 53, 53000 + i)
+    a = (header(0, 0x8400, an=1, ar=1) + rr(name('h.local'), 1, bytes([10, 0, 0, 1]), rclass=0x8001) + b'\x00' +
+         struct.pack('!HHBBHH', 41, 0x85a0, 0, 0, 0, 12) + struct.pack('!HH', 4, 8) + bytes(8))
+    cap.add(eth(IP(src='10.1.0.7', dst='224.0.0.251', ttl=255) / UDP(sport=5353, dport=5353) / Raw(a)))
+    cap.write(path('dns-fuzz-edns.pcap'))
+
+
 text_strings()
 bounds()
 over_tcp()
+edns()
