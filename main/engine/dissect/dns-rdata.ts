@@ -75,11 +75,14 @@ const E = {
 };
 
 const utf8 = new TextDecoder('utf-8');
+const toUtf8 = new TextEncoder();
 
 /**
  * A counted string tshark adds as FT_STRING (ENC_ASCII; UTF-8 in mDNS TXT records): it ends at the first
- * NUL, its value keeps control bytes raw (as tshark -T fields prints it) while its text escapes them, and
- * non-NUL bytes after that NUL earn proto.c's "Trailing stray characters" warning.
+ * NUL, its value keeps control bytes raw (as tshark -T fields prints it) while its text escapes them.
+ * proto.c's "Trailing stray characters" looks for a non-NUL byte from the converted string's end (its first
+ * NUL) up to the field's length in bytes, but in the converted string, where each byte not ASCII (or not
+ * UTF-8) became a 3-byte U+FFFD: such bytes before the NUL shift that window, as they do in tshark.
  */
 function stringItem(c: Ctx, tree: Field[], name: string, label: string, at: number, n: number, utf: boolean): Field {
   const d = c.d;
@@ -88,10 +91,21 @@ function stringItem(c: Ctx, tree: Field[], name: string, label: string, at: numb
   const value = utf ? fieldText(utf8.decode(d.subarray(at, nul))) : asciiValue(d, at, nul - at);
   const text = utf ? formatText(d, at, nul) : asciiText(d, at, nul - at);
   const it = leaf(tree, name, value, labelNamed(label, text), at, n);
+  const conv = converted(d, at, n, utf);
+  let end = conv.indexOf(0);
+  if (end < 0) end = conv.length;
   let stray = false;
-  for (let i = nul + 1; i < at + n && !stray; i++) stray = d[i] !== 0;
+  for (let i = end; i < n && i < conv.length && !stray; i++) stray = conv[i] !== 0;
   if (stray) expert(c, it.children, at, 'warning', 'undecoded', 'Trailing stray characters', E.stray);
   return it;
+}
+
+/** The UTF-8 bytes tshark converts a counted string to (ENC_ASCII: each byte above 0x7f a U+FFFD). */
+function converted(d: Uint8Array, at: number, n: number, utf: boolean): Uint8Array {
+  if (utf) return toUtf8.encode(utf8.decode(d.subarray(at, at + n)));
+  let s = '';
+  for (let i = at; i < at + n; i++) s += d[i] < 0x80 ? String.fromCharCode(d[i]) : '\ufffd';
+  return toUtf8.encode(s);
 }
 
 /**
@@ -327,6 +341,9 @@ function ednsOptions(c: Ctx, r: Rdata): void {
         p += 8;
         left -= 8;
         len -= 8;
+        // Shorter than a client cookie: tshark has read 8 bytes all the same, and a server cookie of
+        // negative length is a bounds error.
+        if (len < 0) c.fail();
         bytes(F.cookieServer.name, 'Server Cookie', p, len);
         p += len;
         left -= len;

@@ -65,7 +65,7 @@ UDP_HDRS = 14 + 20 + 8          # Ethernet, IPv4, UDP: where the DNS message sta
 
 def text_strings():
     """Counted strings tshark adds as FT_STRING: a NUL ends them ("Trailing stray characters" when something
-    other than NULs follows), -T fields prints control bytes raw but \\b \\t \\n \\f \\r escaped, and HINFO's
+    other than NULs follows, looked for in the converted string), names starting with a NUL byte, -T fields prints control bytes raw but \\b \\t \\n \\f \\r escaped, and HINFO's
     title and Info print "%.*s" of the converted string (a byte above 0x7f, 3 bytes as U+FFFD, cuts it short)."""
     cap = Capture()
     qn = question('www.example.org', 16)
@@ -82,8 +82,17 @@ def text_strings():
         # A TXT string longer than the record: it runs on into the next record (up to a NUL there).
         header(0x1005, R, qd=1, an=2) + qn + rr(ptr(12), 16, b'\x0aabc') + rr(ptr(12), 1, bytes(4)),
     ]
+    # "Trailing stray characters" is looked for in the converted string, where a byte above 0x7f takes 3 bytes:
+    # such bytes before the NUL move the window looked at (no warning for the first three).
+    for s in (b'\xacb\x00cd', b'\xac\x00cd', b'\xac\xac\x00cdef', b'a\x00\xffz', b'\x00\xac'):
+        msgs.append(header(0x1006, R, qd=1, an=2) + question('s.example', 16) + rr(ptr(12), 16, strings(s)) + rr(ptr(12), 13, strings(s, s)))
+    # A name whose first label byte is a NUL: "<Root>" when read through a pointer (2 bytes), as tshark tests
+    # the name's first byte, else escaped.
+    for labels in ([b'\x00abc'], [b'a\x00b', b'c'], [b'\x00'], [b'\x00', b'x']):
+        msgs.append(header(0x1007, Q, qd=2) + b''.join(bytes([len(x)]) + x for x in labels) + b'\x00' + struct.pack('!HH', 1, 1) +
+                    ptr(12) + struct.pack('!HH', 1, 1))
     for i, m in enumerate(msgs):
-        udp(cap, m, 53, 50000 + i)
+        udp(cap, m, 53 if m[2] & 0x80 else 50100 + i, 50000 + i if m[2] & 0x80 else 53)
     # mDNS TXT strings are UTF-8.
     a = header(0, 0x8400, an=1) + rr(name('x._http._tcp.local'), 16, txt, rclass=0x8001)
     cap.add(eth(IP(src='10.1.0.8', dst='224.0.0.251', ttl=255) / UDP(sport=5353, dport=5353) / Raw(a)))
@@ -141,7 +150,7 @@ def edns():
     """EDNS options as tshark 4.0 reads them: DAU/DHU/N3U values by name, Extended DNS Error (info codes by
     range, UTF-8 extra text), client subnet options too long (a Malformed-group error), too short (each field read
     in turn, past the option), with an unknown family, and under the deprecated code (its warning under the code),
-    empty options ("<MISSING>" data), and an mDNS OPT record (its payload size field is hexadecimal)."""
+    empty options ("<MISSING>" data), cookies shorter than 8 bytes, and an mDNS OPT record (its payload size field is hexadecimal)."""
     cap = Capture()
     qn = question('edns.example', 1)
 
@@ -157,6 +166,9 @@ def edns():
         opt((8, struct.pack('!HBB', 9, 24, 0) + b'\x01\x02')), opt((0x50fa, struct.pack('!HBB', 1, 24, 0) + bytes([10, 0, 0]))),
         opt((12, b''), (3, b''), (13, b''), (10, bytes(8))),
     ]
+    # Cookies shorter than a client cookie, more bytes after the record: tshark reads 8 bytes all the same,
+    # then fails on the server cookie's negative length (7 bytes too); 8 bytes: an empty server cookie.
+    cases += [opt((10, bytes(range(1, n + 1))), tail=bytes(range(0x41, 0x4d))) for n in (0, 4, 7, 8)]
     for i, o in enumerate(cases):
         udp(cap, header(0x3001 + i, R, qd=1, ar=1) + qn + o, 53, 53000 + i)
     a = (header(0, 0x8400, an=1, ar=1) + rr(name('h.local'), 1, bytes([10, 0, 0, 1]), rclass=0x8001) + b'\x00' +
