@@ -1,5 +1,5 @@
 // The data of DNS resource records, per type, as packet-dns.c shows it (items, the record title's tail
-// and the Info column's): A, NS, CNAME, SOA, PTR, HINFO, MX, TXT, AAAA, SRV, DNAME, OPT (EDNS options),
+// and the Info column's): A, NS, CNAME, SOA, PTR, HINFO, MX, TXT, AAAA, SRV, DNAME, OPT (EDNS options), NSEC,
 // SPF, NULL and the names-only mail types. Other types show their bytes as "Data" with tshark's note
 // that they are not decoded.
 import type { Field } from '../types';
@@ -9,7 +9,7 @@ import { asciiText, asciiValue, bytesHex, durationText, fieldText, formatText, i
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { readDnsName, type DnsName } from './dns-name';
-import { DNS_EXT_ERRORS, DNS_OPTION_CODES, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES } from './value-names';
+import { DNS_EXT_ERRORS, DNS_OPTION_CODES, DNS_TYPE_DESCRIPTIONS, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES } from './value-names';
 
 const F = {
   a: defineField('dns.a', 'Address', 'ipv4'),
@@ -66,6 +66,8 @@ const F = {
   extError: defineField('dns.opt.ext_error.info_code', 'Info Code', 'uint'),
   extText: defineField('dns.opt.ext_error.extra_text', 'Extra Text', 'string'),
   data: defineField('dns.data', 'Data', 'bytes'),
+  nsecNext: defineField('dns.nsec.next_domain_name', 'Next Domain Name', 'string'),
+  rrType: defineField('dns.resp.type', 'Type', 'uint'),
 };
 const E = {
   undecoded: defineExpert('dns.undecoded.type', 'Undecoded option'),
@@ -138,7 +140,7 @@ export interface Rdata {
 
 const T = {
   A: 1, NS: 2, MD: 3, MF: 4, CNAME: 5, SOA: 6, MB: 7, MG: 8, MR: 9, NULL: 10, PTR: 12, HINFO: 13, MX: 15, TXT: 16,
-  AAAA: 28, SRV: 33, DNAME: 39, OPT: 41, SPF: 99,
+  AAAA: 28, SRV: 33, DNAME: 39, OPT: 41, NSEC: 47, SPF: 99,
 };
 
 /** A name inside the record data; its item shows it, the Info column and the title may too. */
@@ -269,6 +271,33 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
     case T.OPT:
       ednsOptions(c, r);
       return;
+    case T.NSEC: {
+      const n = readDnsName(c, p, r.msg, r.end);
+      c.appendInfo(` ${n.text}`);
+      r.item.display += `, next domain name ${n.text}`;
+      leaf(t, F.nsecNext.name, n.text, labelNamed('Next Domain Name', n.text), p, n.used);
+      p += n.used;
+      // The type bit maps: a window number, a length, then one bit per type. The count of bytes left is
+      // only ever tested against 0 (as tshark does), so a map longer than the record reads on until the
+      // message ends.
+      let left = r.len - n.used;
+      while (left !== 0) {
+        need(p, 2);
+        const win = d[p], blen = d[p + 1];
+        p += 2;
+        left -= 2;
+        for (let i = 0; i < blen; i++, p++) {
+          need(p, 1);
+          for (let bit = 0; bit < 8; bit++) {
+            if (!(d[p] & (0x80 >> bit))) continue;
+            const type = win * 256 + i * 8 + bit;
+            leaf(t, F.rrType.name, type, `RR type in bit map: ${DNS_TYPE_DESCRIPTIONS[type] ?? `Unknown (${type})`}`, p, 1);
+          }
+        }
+        left -= blen;
+      }
+      return;
+    }
     default: {
       expert(c, r.item.children, r.item.offset, 'note', 'undecoded', `Dissector for DNS Type (${r.type}) code not implemented, Contact Wireshark developers if you want this supported`, E.undecoded);
       const hexs = bytesHex(d, p, Math.min(r.len, c.avail(p, r.end)));

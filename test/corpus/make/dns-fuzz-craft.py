@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """DNS messages a differential fuzz against tshark 4.0 found us showing differently (writes ../reasm/dns-fuzz-*.pcap):
 counted strings with NULs and control bytes, sections and records that run past the message or the capture,
-DNS over TCP with an empty message and with a segment cut by the snap length, EDNS options.
+DNS over TCP with an empty message and with a segment cut by the snap length, EDNS options, NSEC records.
 
 Messages are encoded by hand (struct), as in dns-craft.py, so names, pointers and lengths are exactly as listed.
 Deterministic. usage: dns-fuzz-craft.py
@@ -177,7 +177,30 @@ def edns():
     cap.write(path('dns-fuzz-edns.pcap'))
 
 
+def nsec():
+    """NSEC records (RFC 4034; mDNS answers carry them too): the next name (in Info and the title), type bit maps
+    in several windows, a map longer than 32 bytes, an empty one, none, and maps longer than the record (the
+    bytes left are only compared with 0, so tshark reads on into the next record until the message ends)."""
+    cap = Capture()
+
+    def maps(*ws):
+        return b''.join(bytes([w, len(b)]) + b for w, b in ws)
+    cases = [
+        name('n.example') + maps((0, b'\x62\x01\x80\x08\x00\x03\x80')),
+        name('n.example') + maps((0, b'\x40'), (1, b'\x40'), (255, b'\x00\x01')),
+        name('n.example'), name('n.example') + maps((0, b'')), name('n.example') + maps((0, bytes(33) + b'\x01')),
+        name('n.example') + b'\x00\x05\x40', name('n.example') + b'\x00',
+    ]
+    for i, rd in enumerate(cases):
+        m = header(0x4001 + i, R, qd=1, an=2) + question('x.example', 47) + rr(ptr(12), 47, rd) + rr(ptr(12), 1, bytes(4))
+        udp(cap, m, 53, 54000 + i)
+    a = header(0, 0x8400, an=1) + rr(name('h.local'), 47, b'\xc0\x0c\x00\x04\x40\x00\x00\x08', rclass=0x8001)
+    cap.add(eth(IP(src='10.1.0.7', dst='224.0.0.251', ttl=255) / UDP(sport=5353, dport=5353) / Raw(a)))
+    cap.write(path('dns-fuzz-nsec.pcap'))
+
+
 text_strings()
 bounds()
 over_tcp()
 edns()
+nsec()
