@@ -99,7 +99,9 @@ export function readDnsName(c: Ctx, off: number, msg: number, end: number): DnsN
   if (used < 0) used = off - start;
   if (room <= 0) return special(TOO_LONG, used);
   const bytes = Uint8Array.from(buf.slice(0, nameLen));
-  if (buf.length === 0 && used <= 2) return special('<Root>', used);
+  // Wireshark tests the name's first byte: a name starting with a NUL label byte, read through a pointer
+  // (2 bytes used), is "<Root>" too.
+  if ((buf.length === 0 || buf[0] === 0) && used <= 2) return special('<Root>', used);
   // A name that read nothing is bad data (Wireshark throws rather than loop on it).
   if (used < 2 || (used > 2 && nameLen === 0)) c.fail();
   let raw = '';

@@ -1,15 +1,15 @@
 // The data of DNS resource records, per type, as packet-dns.c shows it (items, the record title's tail
-// and the Info column's): A, NS, CNAME, SOA, PTR, HINFO, MX, TXT, AAAA, SRV, DNAME, OPT (EDNS options),
+// and the Info column's): A, NS, CNAME, SOA, PTR, HINFO, MX, TXT, AAAA, SRV, DNAME, OPT (EDNS options), NSEC,
 // SPF, NULL and the names-only mail types. Other types show their bytes as "Data" with tshark's note
 // that they are not decoded.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bytesText, leaf } from '../fields/tree';
-import { asciiText, bytesHex, durationText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
+import { asciiText, asciiValue, bytesHex, durationText, fieldText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { readDnsName, type DnsName } from './dns-name';
-import { DNS_OPTION_CODES } from './value-names';
+import { DNS_EXT_ERRORS, DNS_OPTION_CODES, DNS_TYPE_DESCRIPTIONS, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES } from './value-names';
 
 const F = {
   a: defineField('dns.a', 'Address', 'ipv4'),
@@ -63,13 +63,66 @@ const F = {
   keepalive: defineField('dns.opt.edns_tcp_keepalive.timeout', 'Timeout', 'uint'),
   padding: defineField('dns.opt.padding', 'Padding', 'bytes'),
   chain: defineField('dns.opt.chain.fqdn', 'Closest Trust Point', 'string'),
+  extError: defineField('dns.opt.ext_error.info_code', 'Info Code', 'uint'),
+  extText: defineField('dns.opt.ext_error.extra_text', 'Extra Text', 'string'),
   data: defineField('dns.data', 'Data', 'bytes'),
+  nsecNext: defineField('dns.nsec.next_domain_name', 'Next Domain Name', 'string'),
+  rrType: defineField('dns.resp.type', 'Type', 'uint'),
 };
 const E = {
   undecoded: defineExpert('dns.undecoded.type', 'Undecoded option'),
   badLength: defineExpert('dns.rr.opt.bad_length', 'Length too long for any type of IP address.'),
   deprecated: defineExpert('dns.depr.opc', 'Deprecated opcode'),
+  stray: defineExpert('_ws.string.trailing_stray_characters', 'Trailing stray characters'),
 };
+
+const utf8 = new TextDecoder('utf-8');
+const toUtf8 = new TextEncoder();
+
+/**
+ * A counted string tshark adds as FT_STRING (ENC_ASCII; UTF-8 in mDNS TXT records): it ends at the first
+ * NUL, its value keeps control bytes raw (as tshark -T fields prints it) while its text escapes them.
+ * proto.c's "Trailing stray characters" looks for a non-NUL byte from the converted string's end (its first
+ * NUL) up to the field's length in bytes, but in the converted string, where each byte not ASCII (or not
+ * UTF-8) became a 3-byte U+FFFD: such bytes before the NUL shift that window, as they do in tshark.
+ */
+function stringItem(c: Ctx, tree: Field[], name: string, label: string, at: number, n: number, utf: boolean): Field {
+  const d = c.d;
+  let nul = at;
+  while (nul < at + n && d[nul] !== 0) nul++;
+  const value = utf ? fieldText(utf8.decode(d.subarray(at, nul))) : asciiValue(d, at, nul - at);
+  const text = utf ? formatText(d, at, nul) : asciiText(d, at, nul - at);
+  const it = leaf(tree, name, value, labelNamed(label, text), at, n);
+  const conv = converted(d, at, n, utf);
+  let end = conv.indexOf(0);
+  if (end < 0) end = conv.length;
+  let stray = false;
+  for (let i = end; i < n && i < conv.length && !stray; i++) stray = conv[i] !== 0;
+  if (stray) expert(c, it.children, at, 'warning', 'undecoded', 'Trailing stray characters', E.stray);
+  return it;
+}
+
+/** The UTF-8 bytes tshark converts a counted string to (ENC_ASCII: each byte above 0x7f a U+FFFD). */
+function converted(d: Uint8Array, at: number, n: number, utf: boolean): Uint8Array {
+  if (utf) return toUtf8.encode(utf8.decode(d.subarray(at, at + n)));
+  let s = '';
+  for (let i = at; i < at + n; i++) s += d[i] < 0x80 ? String.fromCharCode(d[i]) : '\ufffd';
+  return toUtf8.encode(s);
+}
+
+/**
+ * A counted ASCII string as tshark prints it into a title or the Info column ("%.*s" of the converted
+ * string): raw, up to a NUL, and at most as many bytes as the string had, though each byte above 0x7f
+ * became a 3-byte U+FFFD, so such a string is cut short (a U+FFFD cut in two reads as one).
+ */
+function printedText(d: Uint8Array, at: number, n: number): string {
+  let s = '';
+  for (let i = at, room = n; room > 0 && d[i] !== 0; i++) {
+    s += d[i] < 0x80 ? String.fromCharCode(d[i]) : '\ufffd';
+    room -= d[i] < 0x80 ? 1 : 3;
+  }
+  return s;
+}
 
 /** What a record's data needs: its tree and title item, type, owner, where its data is, and the message's bounds. */
 export interface Rdata {
@@ -87,7 +140,7 @@ export interface Rdata {
 
 const T = {
   A: 1, NS: 2, MD: 3, MF: 4, CNAME: 5, SOA: 6, MB: 7, MG: 8, MR: 9, NULL: 10, PTR: 12, HINFO: 13, MX: 15, TXT: 16,
-  AAAA: 28, SRV: 33, DNAME: 39, OPT: 41, SPF: 99,
+  AAAA: 28, SRV: 33, DNAME: 39, OPT: 41, NSEC: 47, SPF: 99,
 };
 
 /** A name inside the record data; its item shows it, the Info column and the title may too. */
@@ -168,13 +221,13 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       need(os, 1);
       const osLen = d[os];
       need(os + 1, osLen);
-      const cpu = asciiText(d, p + 1, cpuLen), osText = asciiText(d, os + 1, osLen);
+      const cpu = printedText(d, p + 1, cpuLen), osText = printedText(d, os + 1, osLen);
       c.appendInfo(` ${cpu} ${osText}`);
       r.item.display += `, CPU ${cpu}, OS ${osText}`;
       leaf(t, F.cpuLen.name, cpuLen, `CPU Length: ${cpuLen}`, p, 1);
-      leaf(t, F.cpu.name, cpu, `CPU: ${cpu}`, p + 1, cpuLen);
+      stringItem(c, t, F.cpu.name, 'CPU', p + 1, cpuLen, false);
       leaf(t, F.osLen.name, osLen, `OS Length: ${osLen}`, os, 1);
-      leaf(t, F.os.name, osText, `OS: ${osText}`, os + 1, osLen);
+      stringItem(c, t, F.os.name, 'OS', os + 1, osLen, false);
       return;
     }
     case T.MX: {
@@ -198,8 +251,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
         p++;
         left--;
         need(p, n);
-        const s = r.mdns ? formatText(d, p, p + n) : asciiText(d, p, n);
-        leaf(t, textName, s, labelNamed(label, s), p, n);
+        stringItem(c, t, textName, label, p, n, r.mdns);
         p += n;
         left -= n;
       }
@@ -219,6 +271,33 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
     case T.OPT:
       ednsOptions(c, r);
       return;
+    case T.NSEC: {
+      const n = readDnsName(c, p, r.msg, r.end);
+      c.appendInfo(` ${n.text}`);
+      r.item.display += `, next domain name ${n.text}`;
+      leaf(t, F.nsecNext.name, n.text, labelNamed('Next Domain Name', n.text), p, n.used);
+      p += n.used;
+      // The type bit maps: a window number, a length, then one bit per type. The count of bytes left is
+      // only ever tested against 0 (as tshark does), so a map longer than the record reads on until the
+      // message ends.
+      let left = r.len - n.used;
+      while (left !== 0) {
+        need(p, 2);
+        const win = d[p], blen = d[p + 1];
+        p += 2;
+        left -= 2;
+        for (let i = 0; i < blen; i++, p++) {
+          need(p, 1);
+          for (let bit = 0; bit < 8; bit++) {
+            if (!(d[p] & (0x80 >> bit))) continue;
+            const type = win * 256 + i * 8 + bit;
+            leaf(t, F.rrType.name, type, `RR type in bit map: ${DNS_TYPE_DESCRIPTIONS[type] ?? `Unknown (${type})`}`, p, 1);
+          }
+        }
+        left -= blen;
+      }
+      return;
+    }
     default: {
       expert(c, r.item.children, r.item.offset, 'note', 'undecoded', `Dissector for DNS Type (${r.type}) code not implemented, Contact Wireshark developers if you want this supported`, E.undecoded);
       const hexs = bytesHex(d, p, Math.min(r.len, c.avail(p, r.end)));
@@ -242,12 +321,13 @@ function ednsOptions(c: Ctx, r: Rdata): void {
     const codeName = DNS_OPTION_CODES[code] ?? `Unknown (${code})`;
     const item = leaf(r.tree, F.opt.name, 1, `Option: ${codeName}`, p, 4 + len);
     const t = item.children;
-    leaf(t, F.optCode.name, code, `Option Code: ${DNS_OPTION_CODES[code] ?? 'Unknown'} (${code})`, p, 2);
+    const codeItem = leaf(t, F.optCode.name, code, `Option Code: ${DNS_OPTION_CODES[code] ?? 'Unknown'} (${code})`, p, 2);
     const lenItem = leaf(t, F.optLen.name, len, `Option Length: ${len}`, p + 2, 2);
     p += 4;
     need(p, len);
     const data = bytesHex(d, p, len);
-    leaf(t, F.optData.name, data, `Option Data: ${bytesText(data)}`, p, len);
+    // An empty byte string: tshark prints "<MISSING>" for it, in -T fields as in the tree.
+    leaf(t, F.optData.name, data || '<MISSING>', `Option Data: ${bytesText(data)}`, p, len);
     const bytes = (name: string, label: string, at: number, n: number): void => {
       need(at, n);
       const h = bytesHex(d, at, n);
@@ -256,20 +336,23 @@ function ednsOptions(c: Ctx, r: Rdata): void {
     };
     switch (code) {
       case 5: case 6: case 7: {
-        const [name, label] = code === 5 ? [F.dau.name, 'DAU'] : code === 6 ? [F.dhu.name, 'DHU'] : [F.n3u.name, 'N3U'];
-        for (; len > 0; len--, left--, p++) leaf(t, name, d[p], `${label}: ${d[p]}`, p, 1);
+        const [name, label, names] = code === 5 ? [F.dau.name, 'DAU', DNSSEC_ALGORITHMS] : code === 6 ? [F.dhu.name, 'DHU', DNSSEC_DIGESTS] : [F.n3u.name, 'N3U', NSEC3_HASHES];
+        for (; len > 0; len--, left--, p++) leaf(t, name, d[p], `${label}: ${names[d[p]] ?? 'Unknown'} (${d[p]})`, p, 1);
         break;
       }
       case 0x50fa: case 8: {
-        if (code === 0x50fa) expert(c, item.children, p - 4, 'warning', 'protocol', 'Deprecated opcode. Client subnet OPT assigned as 8.', E.deprecated);
-        need(p, 4);
+        if (code === 0x50fa) expert(c, codeItem.children, p - 4, 'warning', 'protocol', 'Deprecated opcode. Client subnet OPT assigned as 8.', E.deprecated);
+        // Read one after the other, whatever the option's length says (a short option reads on).
+        need(p, 2);
         const family = v.getUint16(p);
         leaf(t, F.family.name, family, `Family: ${family === 1 ? 'IPv4' : family === 2 ? 'IPv6' : 'Unknown'} (${family})`, p, 2);
+        need(p + 2, 1);
         leaf(t, F.netmask.name, d[p + 2], `Source Netmask: ${d[p + 2]}`, p + 2, 1);
+        need(p + 3, 1);
         leaf(t, F.scope.name, d[p + 3], `Scope Netmask: ${d[p + 3]}`, p + 3, 1);
         let addrLen = (len - 4) & 0xffff;
         if (addrLen > 16) {
-          expert(c, lenItem.children, p - 2, 'error', 'protocol', 'Length too long for any type of IP address.', E.badLength);
+          expert(c, lenItem.children, p - 2, 'error', 'malformed', 'Length too long for any type of IP address.', E.badLength);
           addrLen = 16;
         }
         need(p + 4, addrLen);
@@ -287,6 +370,9 @@ function ednsOptions(c: Ctx, r: Rdata): void {
         p += 8;
         left -= 8;
         len -= 8;
+        // Shorter than a client cookie: tshark has read 8 bytes all the same, and a server cookie of
+        // negative length is a bounds error.
+        if (len < 0) c.fail();
         bytes(F.cookieServer.name, 'Server Cookie', p, len);
         p += len;
         left -= len;
@@ -297,16 +383,27 @@ function ednsOptions(c: Ctx, r: Rdata): void {
         p += len;
         left -= len;
         break;
+      case 15: {
+        // Extended DNS Error (RFC 8914): an info code, then UTF-8 text.
+        need(p, 2);
+        const info = v.getUint16(p);
+        const range = DNS_EXT_ERRORS.find(([lo, hi]) => info >= lo && info <= hi);
+        leaf(t, F.extError.name, info, `Info Code: ${range?.[2] ?? 'Unknown'} (${info})`, p, 2);
+        if (len > 2) {
+          need(p + 2, len - 2);
+          stringItem(c, t, F.extText.name, 'Extra Text', p + 2, len - 2, true);
+        }
+        p += len;
+        left -= len;
+        break;
+      }
       case 12:
         bytes(F.padding.name, 'Padding', p, len);
         p += len;
         left -= len;
         break;
       case 13:
-        if (len) {
-          const s = asciiText(d, p, len);
-          leaf(t, F.chain.name, s, `Closest Trust Point: ${s}`, p, len);
-        }
+        if (len) stringItem(c, t, F.chain.name, 'Closest Trust Point', p, len, false);
         p += len;
         left -= len;
         break;

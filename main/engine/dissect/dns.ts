@@ -115,7 +115,13 @@ export function dissectDns(c: Ctx, off: number, end: number, x: DnsContext): voi
   const d = c.d, v = c.v;
   c.setProtocol(PROTOCOLS[x.kind]);
   c.setInfo('');
-  c.need(msg, 4, end);
+  if (c.avail(msg, end) < 4) {
+    // tshark has called DNS before it reads the ID and flags: frame.protocols names it (once per
+    // segment) and the exception is DNS's, though there is no DNS tree.
+    if (x.again) c.current = PROTOCOLS[x.kind];
+    else c.enter(x.kind, PROTOCOLS[x.kind], 7, 5);
+    c.need(msg, 4, end);
+  }
   const id = v.getUint16(msg), flags = v.getUint16(msg + 2);
   const isResponse = (flags & F_RESPONSE) !== 0;
   const opcode = (flags >> 11) & 15, rcode = flags & 15;
@@ -144,7 +150,7 @@ export function dissectDns(c: Ctx, off: number, end: number, x: DnsContext): voi
   let p = msg + 12;
   const mdns = x.kind === 'mdns';
   if (qd > 0) {
-    const section = leaf(t, '', null, update ? 'Zone' : 'Queries', p, 0);
+    const section = sectionItem(c, t, update ? 'Zone' : 'Queries', p, end);
     const start = p;
     let multiple = false;
     for (let i = 0; i < qd; i++) {
@@ -158,7 +164,7 @@ export function dissectDns(c: Ctx, off: number, end: number, x: DnsContext): voi
   const sections: [number, string][] = [[an, update ? 'Prerequisites' : 'Answers'], [ns, update ? 'Updates' : 'Authoritative nameservers'], [ar, 'Additional records']];
   for (const [count, label] of sections) {
     if (count <= 0) continue;
-    const section = leaf(t, '', null, label, p, 0);
+    const section = sectionItem(c, t, label, p, end);
     const start = p;
     for (let i = 0; i < count; i++) p += record(c, section.children, p, msg, end, mdns);
     section.length = p - start;
@@ -171,6 +177,15 @@ export function dissectDns(c: Ctx, off: number, end: number, x: DnsContext): voi
     generated(ex.children, F.extraneousLen.name, rest, `Extraneous Data Length: ${rest}`, p, 0);
     expert(c, ex.children, p, 'note', 'undecoded', 'Extraneous data', E.extraneous, true);
   }
+}
+
+/**
+ * A section's subtree ("Queries", "Answers", …): tshark adds it running to the end of the message (length
+ * -1), which throws when no byte is left there, so a count with nothing after it shows no section at all.
+ */
+function sectionItem(c: Ctx, t: Field[], label: string, p: number, end: number): Field {
+  c.need(p, 1, end);
+  return leaf(t, '', null, label, p, 0);
 }
 
 function flagsTree(t: Field[], kind: DnsKind, flags: number, at: number): void {
@@ -251,6 +266,9 @@ function record(c: Ctx, tree: Field[], p: number, msg: number, end: number, mdns
   const data = at + 6;
   c.appendInfo(` ${tn}`);
   if (mdns && flush) c.appendInfo(', cache flush');
+  // The record's item spans its data: tshark adds it before reading any, so data past the message (or
+  // past the capture) ends the dissection here, after Info got the type but before the record shows.
+  c.need(p, data - p + rdlen, end);
   const title = type === T_OPT ? `${name.text}: type ${tn}` : `${name.text}: type ${tn}, class ${DNS_CLASSES[cls] ?? 'Unknown'}`;
   const rr = leaf(tree, '', null, labelText(title), p, data - p + rdlen);
   const t = rr.children;
@@ -303,7 +321,8 @@ function optHeader(c: Ctx, t: Field[], p: number, nameLen: number, owner: string
   const type = v.getUint16(at), size = v.getUint16(at + 2);
   leaf(t, F.respType.name, type, `Type: ${typeShown(type)}`, at, 2);
   if (mdns) {
-    leaf(t, F.payloadSize.name, size & 0x7fff, bitsDisplay(size, 0x7fff, 16, 'UDP payload size', hex(size & 0x7fff, 4)), at + 2, 2);
+    // mDNS's variant of the field is hexadecimal: -T fields prints 0x05a0.
+    leaf(t, F.payloadSize.name, hex(size & 0x7fff, 4), bitsDisplay(size, 0x7fff, 16, 'UDP payload size', hex(size & 0x7fff, 4)), at + 2, 2);
     leaf(t, F.cacheFlush.name, size & 0x8000 ? 1 : 0, bitsDisplay(size, 0x8000, 16, 'Cache flush', size & 0x8000 ? 'True' : 'False'), at + 2, 2);
   } else {
     leaf(t, F.payloadSize.name, size, `UDP payload size: ${size}`, at + 2, 2);

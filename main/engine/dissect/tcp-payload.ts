@@ -155,8 +155,9 @@ function dnsOverTcp(c: Ctx, off: number, end: number): Deseg | null {
     try {
       dissectDns(c, p, p + plen, { kind: 'dns', tcp: true, again });
     } catch (e) {
-      // An error in one message is shown there; the next message is dissected all the same.
-      if (!(e instanceof BoundsSignal)) throw e;
+      // A malformed message is shown there and the next message is dissected all the same; bytes not
+      // captured end the segment's dissection (tcp_dissect_pdus rethrows a BoundsError: "DNS truncated").
+      if (!(e instanceof BoundsSignal) || !e.malformed) throw e;
       showException(c, e);
     }
     c.current = saved.current;

@@ -247,6 +247,79 @@ export const DNS_OPTION_CODES: Readonly<Record<number, string>> = {
   20730: "Experimental - CSUBNET - Client subnet",
 };
 
+/** DNSSEC algorithm numbers (dns.opt.dau). */
+export const DNSSEC_ALGORITHMS: Readonly<Record<number, string>> = {
+  1: "RSA/MD5",
+  2: "Diffie-Hellman",
+  3: "DSA",
+  4: "Elliptic curve crypto",
+  5: "RSA/SHA1",
+  6: "DSA + NSEC3/SHA1",
+  7: "RSA/SHA1 + NSEC3/SHA1",
+  8: "RSA/SHA-256",
+  10: "RSA/SHA-512",
+  12: "GOST R 34.10-2001",
+  13: "ECDSA Curve P-256 with SHA-256",
+  14: "ECDSA Curve P-386 with SHA-386",
+  15: "Ed25519",
+  16: "Ed448",
+  157: "HMAC/MD5",
+  252: "Indirect key",
+  253: "Private, domain name",
+  254: "Private, OID",
+};
+
+/** DS digest types (dns.opt.dhu). */
+export const DNSSEC_DIGESTS: Readonly<Record<number, string>> = {
+  0: "Reserved digest",
+  1: "SHA-1",
+  2: "SHA-256",
+  3: "GOST R 34.11-94",
+  4: "SHA-384",
+};
+
+/** NSEC3 hash algorithms (dns.opt.n3u). */
+export const NSEC3_HASHES: Readonly<Record<number, string>> = {
+  0: "Reserved",
+  1: "SHA-1",
+};
+
+/** Extended DNS Error info codes (dns.opt.ext_error.info_code), by range. */
+export const DNS_EXT_ERRORS: readonly (readonly [number, number, string])[] = [
+  [0, 0, "Other Error"],
+  [1, 1, "Unsupported DNSKEY Algorithm"],
+  [2, 2, "Unsupported DS Digest Type"],
+  [3, 3, "Stale Answer"],
+  [4, 4, "Forged Answer"],
+  [5, 5, "DNSSEC Indeterminate"],
+  [6, 6, "DNSSEC Bogus"],
+  [7, 7, "Signature Expired"],
+  [8, 8, "Signature Not Yet Valid"],
+  [9, 9, "DNSKEY Missing"],
+  [10, 10, "RRSIGs Missing"],
+  [11, 11, "No Zone Key Bit Set"],
+  [12, 12, "NSEC Missing"],
+  [13, 13, "Cached Error"],
+  [14, 14, "Not Ready"],
+  [15, 15, "Blocked"],
+  [16, 16, "Censored"],
+  [17, 17, "Filtered"],
+  [18, 18, "Prohibited"],
+  [19, 19, "Stale NXDomain Answer"],
+  [20, 20, "Not Authoritative"],
+  [21, 21, "Not Supported"],
+  [22, 22, "No Reachable Authority"],
+  [23, 23, "Network Error"],
+  [24, 24, "Invalid Data"],
+  [25, 25, "Signature Expired before Valid"],
+  [26, 26, "Too Early"],
+  [27, 27, "Unsupported NSEC3 Iterations Value"],
+  [28, 28, "Unable to conform to policy"],
+  [29, 29, "Synthesized"],
+  [30, 49151, "Unassigned"],
+  [49152, 65535, "Reserved for Private Use"],
+];
+
 /** http.response.code.desc by status code. */
 export const HTTP_STATUS: Readonly<Record<number, string>> = {
   100: "Continue",

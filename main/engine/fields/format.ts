@@ -190,11 +190,21 @@ export function labelNamed(name: string, value: string): string {
   return cutUtf8(`${name} [truncated]: ${value}`, TRUNCATED_MAX);
 }
 
-/** An FT_STRING read with ENC_ASCII, as tshark -T fields prints its value: bytes above 0x7f as U+FFFD, control bytes raw. */
+const FIELD_ESCAPES: Record<string, string> = { '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
+
+/**
+ * A string value as tshark -T fields prints it: raw, but for \b \t \n \f \r, which it escapes (the
+ * other control bytes, backslashes and quotes stay as they are).
+ */
+export function fieldText(s: string): string {
+  return s.replace(/[\b\t\n\f\r]/g, (ch) => FIELD_ESCAPES[ch]!);
+}
+
+/** An FT_STRING read with ENC_ASCII, as tshark -T fields prints its value: bytes above 0x7f as U+FFFD, control bytes raw (fieldText). */
 export function asciiValue(d: Uint8Array, off: number, len: number): string {
   let s = '';
   for (let i = off; i < off + len; i++) s += d[i] < 0x80 ? String.fromCharCode(d[i]) : '\ufffd';
-  return s;
+  return fieldText(s);
 }
 
 /** An FT_STRING read with ENC_ASCII, as shown: bytes above 0x7f are not ASCII (U+FFFD), the rest as format_text. */

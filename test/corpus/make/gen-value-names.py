@@ -32,6 +32,24 @@ def values(field):
     return out
 
 
+def ranges(field):
+    """A range table's rows (lo, hi, name), as `tshark -G values` lists them ('R' lines)."""
+    out = []
+    for line in tshark('-G', 'values').splitlines():
+        p = line.split('\t')
+        if len(p) >= 5 and p[0] == 'R' and p[1] == field:
+            out.append((int(p[2], 0), int(p[3], 0), p[4]))
+    return out
+
+
+def ts_ranges(name, doc, rows):
+    lines = [f'/** {doc} */', f'export const {name}: readonly (readonly [number, number, string])[] = [']
+    for lo, hi, n in rows:
+        lines.append(f'  [{lo}, {hi}, {json.dumps(n, ensure_ascii=False)}],')
+    lines.append('];')
+    return '\n'.join(lines)
+
+
 def pcap(path, frames):
     """Raw IPv4 frames (LINKTYPE_RAW) in a classic pcap."""
     out = [struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, 101)]
@@ -104,6 +122,10 @@ tables = [
     ts_table('DNS_OPCODES', 'dns.flags.opcode names.', values('dns.flags.opcode')),
     ts_table('DNS_RCODES', 'dns.flags.rcode names.', values('dns.flags.rcode')),
     ts_table('DNS_OPTION_CODES', 'EDNS option codes (dns.opt.code).', values('dns.opt.code')),
+    ts_table('DNSSEC_ALGORITHMS', 'DNSSEC algorithm numbers (dns.opt.dau).', values('dns.opt.dau')),
+    ts_table('DNSSEC_DIGESTS', 'DS digest types (dns.opt.dhu).', values('dns.opt.dhu')),
+    ts_table('NSEC3_HASHES', 'NSEC3 hash algorithms (dns.opt.n3u).', values('dns.opt.n3u')),
+    ts_ranges('DNS_EXT_ERRORS', 'Extended DNS Error info codes (dns.opt.ext_error.info_code), by range.', ranges('dns.opt.ext_error.info_code')),
     ts_table('HTTP_STATUS', 'http.response.code.desc by status code.', http_status()),
 ]
 version = tshark('--version').splitlines()[0]
