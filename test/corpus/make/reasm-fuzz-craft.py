@@ -104,6 +104,33 @@ def one_more_segment():
     cap.write(path('reasm-fuzz-one-more.pcap'))
 
 
+def continuation_headers():
+    """A response whose first segment the capture missed: the next one starts inside a header, and HTTP shows the
+    rest as a message that is neither request nor response: unknown headers as "http.unknown_header" (not as
+    response lines), a known header without its hidden line, an empty header name and one with a comma and a
+    form feed ("Illegal characters found in header name", yet a header), then the body as file data."""
+    cap = Capture()
+    f = flow(cap, 44200)
+    req = b'GET /a HTTP/1.1\r\nHost: lab.example\r\n\r\n'
+    at(f, 'c', req, 0)
+    f.send('s', 'PA', b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
+    f.send('c', 'A')
+    req2 = req.replace(b'/a', b'/b')
+    f.send('c', 'PA', req2, dt=0.01)
+    f.send('s', 'A')
+    resp = (b'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Custom: yes\r\n: */*\r\n*,\x0cbad:name\r\n'
+            b'Content-Type: text/plain\r\n\r\nhello')
+    start = f.nxt['s'] - f.base['s']
+    full = b'\0' * start + resp
+    f.nxt['s'] += 26                                  # "HTTP/1.1 200 OK\r\nContent-L": not captured
+    at(f, 's', full, start + 26)
+    f.rcv['c'] = f.nxt['s']
+    f.send('c', 'A')
+    f.close('c')
+    cap.write(path('reasm-fuzz-continuation.pcap'))
+
+
 retransmissions()
 one_more_segment()
+continuation_headers()
 print('crafted reassembly fuzz files in', out)
