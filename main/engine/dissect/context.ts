@@ -24,6 +24,15 @@ export class BoundsSignal extends Error {
     super(malformed ? 'Malformed Packet' : 'Packet size limited during capture');
   }
 }
+/**
+ * Wireshark's ReassemblyError: a fragment added to a reassembly that is finished ("New fragment overlaps
+ * old data (retransmission?)"). Caught where the frame is dissected, like any exception there.
+ */
+export class ReassemblySignal extends Error {
+  constructor(readonly protocol: string, message: string) {
+    super(message);
+  }
+}
 /** Thrown when a dissector needs bytes that were not captured (but the packet says they exist). */
 export const SHORT = new BoundsSignal(false);
 /** Thrown when a dissector needs bytes beyond what the packet itself says it holds. */
@@ -280,6 +289,16 @@ export class Ctx {
   /** col_append_sep_str: `sep` first unless the column is empty. */
   appendInfoSep(sep: string, s: string): void {
     if (this.colWritable && !this.lean) this.info += this.info ? sep + s : s;
+  }
+
+  /**
+   * col_prepend_fence_fstr on Info (how TCP shows its analysis, "[TCP Previous segment not captured] "):
+   * the text goes before the rest and the fence after it, so a protocol that sets Info later keeps it.
+   */
+  prependInfoFence(s: string): void {
+    if (!this.colWritable) return;
+    this.info = s + this.info;
+    this.infoFence += s.length;
   }
 
   /** col_set_fence on Info; the Protocol column is frozen too (what desegment_tcp does between PDUs). */

@@ -34,3 +34,22 @@ export function showException(c: Ctx, e: BoundsSignal): void {
     else c.layers.push({ protocol: '_ws.short', title, osi: c.curOsi, tcpip: c.curTcpip, offset: 0, length: 0, fields: [] });
   }
 }
+
+defineField('_ws.malformed.reassembly', 'Reassembly error', 'none');
+
+/**
+ * show_exception for a ReassemblyError: "[Reassembly error, protocol TCP: …]" appended to Info (no
+ * separator) and as a top-level item with its Error/Malformed expert; the frame's dissection ends there.
+ */
+export function showReassemblyError(c: Ctx, protocol: string, message: string): void {
+  const title = `[Reassembly error, protocol ${protocol}: ${message}]`;
+  c.appendInfo(title);
+  const fields: Field[] = [];
+  c.layers.push({ protocol: '_ws.malformed', title, osi: c.curOsi, tcpip: c.curTcpip, offset: 0, length: 0, fields });
+  const text = `Expert Info (Error/Malformed): ${message}`;
+  const ex = generated(fields, '_ws.expert', text, text, 0, 0).children;
+  expertDetails(ex, '_ws.malformed.reassembly', message, 0x00800000, 'Error', 0x07000000, 'Malformed');
+  malformedMark(fields);
+  c.addExpert('error', 'malformed', message, '_ws.malformed.reassembly');
+  c.malformed = true;
+}

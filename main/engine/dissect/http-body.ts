@@ -5,7 +5,7 @@
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bytesText, leaf, unwanted, generated } from '../fields/tree';
-import { bytesHex, formatText, labelNamed, labelText } from '../fields/format';
+import { bytesHex, clipLabel, formatText, labelNamed, labelText } from '../fields/format';
 import type { Ctx } from './context';
 import { dissectData } from './payload';
 import { findLineEnd } from './lines';
@@ -50,7 +50,7 @@ export function dissectHttpBody(c: Ctx, t: Field[], off: number, len: number, en
   const show = (base: number): void => {
     const n = data.length;
     const value = unwanted(F.fileData.name) ? '' : fileText(data);
-    leaf(t, F.fileData.name, value, `File Data: ${n} byte${n === 1 ? '' : 's'}`, base, n);
+    leaf(t, F.fileData.name, value, `File Data: ${n} bytes`, base, n);
     const type = hdr?.contentType ?? '';
     // No type: raw data inside the HTTP item; a type no dissector takes: "Media Type" (octet-stream: data).
     if (!type) dataInside(c, t, base, base + n);
@@ -71,7 +71,7 @@ export function dissectHttpBody(c: Ctx, t: Field[], off: number, len: number, en
 export function dataInside(c: Ctx, t: Field[], off: number, end: number): void {
   const n = end - off;
   c.protos.push('data');
-  const item = leaf(t, 'data', null, `Data (${n} bytes)`, off, n);
+  const item = leaf(t, 'data', null, `Data (${n} byte${n === 1 ? '' : 's'})`, off, n);
   const hexs = unwanted('data.data') ? '' : bytesHex(c.d, off, n);
   leaf(item.children, 'data.data', hexs, `Data: ${bytesText(hexs)}`, off, n);
   generated(item.children, 'data.len', n, `Length: ${n}`, off, 0);
@@ -110,7 +110,7 @@ function chunks(c: Ctx, t: Field[], off: number, reported: number, hdr: BodyHead
     const dataAt = line.next;
     const n = Math.min(size, end - dataAt);
     const item = leaf(sub.children, '', null, `Data chunk (${size} octets)`, p, dataAt + size + 2 - p);
-    leaf(item.children, F.chunkSize.name, size, `Chunk size: ${size} octets`, p, line.len);
+    leaf(item.children, F.chunkSize.name, size, `Chunk size: ${size} octet${size === 1 ? '' : 's'}`, p, line.len);
     const hexs = bytesHex(d, dataAt, n);
     leaf(item.children, F.chunkData.name, hexs, `Chunk data: ${bytesText(hexs)}`, dataAt, n);
     parts.push(d.subarray(dataAt, dataAt + n));
@@ -172,7 +172,7 @@ function form(c: Ctx, type: string, off: number, end: number): void {
     const key = unescapeForm(d.subarray(p, eq));
     const value = eq < amp ? unescapeForm(d.subarray(eq + 1, amp)) : new Uint8Array(0);
     const k = formatText(key), v = formatText(value);
-    const item = leaf(h.fields, '', null, `Form item: "${k}" = "${v}"`, p, amp - p);
+    const item = leaf(h.fields, '', null, clipLabel(`Form item: "${k}" = "${v}"`), p, amp - p);
     leaf(item.children, F.formKey.name, k, labelNamed('Key', k), p, eq - p);
     if (eq < amp) leaf(item.children, F.formValue.name, v, labelNamed('Value', v), eq + 1, amp - eq - 1);
     p = amp + 1;

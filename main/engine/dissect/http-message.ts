@@ -30,6 +30,7 @@ const F = {
   phrase: defineField('http.response.phrase', 'Response Phrase', 'string'),
   requestLine: defineField('http.request.line', 'Request line', 'string'),
   responseLine: defineField('http.response.line', 'Response line', 'string'),
+  unknownHeader: defineField('http.unknown_header', 'Unknown header', 'string'),
   contentLength: defineField('http.content_length', 'Content length', 'uint'),
   cookiePair: defineField('http.cookie_pair', 'Cookie pair', 'string'),
   authbasic: defineField('http.authbasic', 'Credentials', 'string'),
@@ -38,6 +39,7 @@ defineField('http', 'Hypertext Transfer Protocol', 'protocol');
 const E = {
   chat: defineExpert('http.chat', 'Formatted text'),
   leadingCrlf: defineExpert('http.leading_crlf', 'Leading CRLF previous message in the stream may have extra CRLF'),
+  badHeaderName: defineExpert('http.bad_header_name', 'Illegal characters found in header name'),
 };
 
 /** Headers with their own field (packet-http.c's headers[] table), by lower-case name. */
@@ -236,7 +238,7 @@ function dissectMessage(c: Ctx, off: number, end: number, named: boolean): numbe
     const lineKind = kindOf(text);
     if (!lineKind && line.len > 0) {
       const colon = text.indexOf(':');
-      if (colon < 0 || !(sawLine || validHeaderName(text.slice(0, colon)))) {
+      if (colon < 0) {
         // A line that is no header after headers: an incomplete header if it runs to the end (Wireshark throws).
         if (sawLine) c.need(off, line.len + 1, end);
         break;
@@ -413,10 +415,14 @@ function header(c: Ctx, t: Field[], off: number, line: { len: number; next: numb
   const value = formatText(d, off + v, off + line.len);
   const full = formatText(d, off, line.next);
   const shown = labelText(full);
-  const lineField = type === 'response' ? F.responseLine.name : F.requestLine.name;
+  // A message that is neither request nor response (the rest of one whose start was not seen): its unknown
+  // headers are "http.unknown_header", its known ones have no line item.
+  const lineField = type === 'response' ? F.responseLine.name : type ? F.requestLine.name : null;
   const field = HEADERS[name];
   if (!field) {
-    leaf(t, lineField, full, shown, off, line.next - off);
+    const item = leaf(t, lineField ?? F.unknownHeader.name, full, shown, off, line.next - off);
+    // An empty name, or one with bytes no token has: flagged, still shown.
+    if (!validHeaderName(text.slice(0, colon))) expert(c, item.children, off, 'warning', 'protocol', 'Illegal characters found in header name', E.badHeaderName);
     return;
   }
   const item = leaf(t, field, value, shown, off, line.next - off);
@@ -462,7 +468,7 @@ function header(c: Ctx, t: Field[], off: number, line: { len: number; next: numb
       break;
     }
   }
-  hide(leaf(t, lineField, full, shown, off, line.next - off));
+  if (lineField) hide(leaf(t, lineField, full, shown, off, line.next - off));
 }
 
 function base64Text(s: string): string | null {

@@ -5,11 +5,11 @@
 import type { ExpertItem, Field, Layer, RawFrame, TcpAnalysis, TcpSegment } from '../types';
 import type { Session } from '../session';
 import type { StreamOnly } from '../tcp/tracker';
-import { Ctx, BoundsSignal, type Source } from './context';
+import { Ctx, BoundsSignal, ReassemblySignal, type Source } from './context';
 import type { Tape } from '../tape';
 import { dissectFrameLayer, finishProtocols } from './frame';
 import { dissectLink } from './link';
-import { showException } from './exception';
+import { showException, showReassemblyError } from './exception';
 
 export interface DissectResult {
   layers: Layer[];
@@ -50,10 +50,11 @@ export function dissectFrame(raw: RawFrame, frameNumber: number, session: Sessio
     try {
       dissectLink(c);
     } catch (e) {
-      if (!(e instanceof BoundsSignal)) throw e;
+      if (!(e instanceof BoundsSignal) && !(e instanceof ReassemblySignal)) throw e;
       c.colWritable = true;
       c.quoteInto = null;
-      showException(c, e);
+      if (e instanceof ReassemblySignal) showReassemblyError(c, e.protocol, e.message);
+      else showException(c, e);
     }
   } catch (e) {
     dissectorBug(c, e);

@@ -7,7 +7,7 @@ import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bytesText, leaf, unwanted, collectLate, treeless, generated } from '../fields/tree';
 import { bytesHex, clipLabel } from '../fields/format';
-import type { Ctx } from './context';
+import { ReassemblySignal, type Ctx } from './context';
 import { dissectState } from './state';
 
 /** What a protocol above TCP asks for when its PDU does not end in the data it got (Wireshark's pinfo->desegment_*). */
@@ -55,10 +55,50 @@ interface Msp {
   /** The PDU ends with the sender's FIN. */
   untilFin: boolean;
   pieces: Piece[];
+  /** The frame whose segment started it (Wireshark's first_frame). */
+  firstFrame: number;
+  /** Reassembled and handed on: its pieces are dropped, only its place and length are kept. */
+  done: boolean;
+  /** The reassembled length, once done. */
+  datalen: number;
 }
 
-/** The latest multi-segment PDU of each stream direction (key: stream × 2 + direction). */
-export type MspTable = Map<number, Msp>;
+/**
+ * Every multi-segment PDU of each stream direction (key: stream × 2 + direction), ordered by sequence
+ * number. Wireshark keeps finished ones too (its multisegment_pdus tree): a later segment that starts
+ * where one started is a retransmission of it, and one that falls inside a finished one is an error.
+ */
+export type MspTable = Map<number, Msp[]>;
+
+/** The PDU starting exactly at `seq` (wmem_tree_lookup32). */
+function mspAt(list: Msp[] | undefined, seq: number): Msp | undefined {
+  const i = list ? firstAtOrAfter(list, seq) : -1;
+  return list && i < list.length && list[i].seq === seq ? list[i] : undefined;
+}
+
+/** The PDU starting last before `seq` (wmem_tree_lookup32_le(seq - 1)). */
+function mspBefore(list: Msp[] | undefined, seq: number): Msp | undefined {
+  return list ? list[firstAtOrAfter(list, seq) - 1] : undefined;
+}
+
+/** The index of the first PDU starting at or after `seq` (binary search: PDUs are kept in order). */
+function firstAtOrAfter(list: Msp[], seq: number): number {
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** pdu_store_sequencenumber_of_next_pdu: a new PDU replaces one that started at the same place. */
+function storeMsp(table: MspTable, key: number, msp: Msp): void {
+  let list = table.get(key);
+  if (!list) table.set(key, (list = []));
+  const i = firstAtOrAfter(list, msp.seq);
+  list.splice(i, i < list.length && list[i].seq === msp.seq ? 1 : 0, msp);
+}
 
 /** The segment being dissected: where its payload is and its relative sequence numbers. */
 export interface SegmentPayload {
@@ -74,7 +114,29 @@ export interface SegmentPayload {
 
 /** Whether a FIN of this stream direction ends a PDU waiting for it (then TCP hands on even an empty FIN). */
 export function finEndsPdu(c: Ctx, stream: number, direction: number): boolean {
-  return c.recall(() => (dissectState(c.session).tcpPdus.get(stream * 2 + direction)?.untilFin ? 1 : 0)) === 1;
+  return c.recall(() => (dissectState(c.session).tcpPdus.get(stream * 2 + direction)?.some((m) => m.untilFin && !m.done) ? 1 : 0)) === 1;
+}
+
+/**
+ * desegment_tcp's first question: did a PDU start exactly at this sequence number, which the segment does
+ * not run past, in an earlier frame? Then the segment is a retransmission of that PDU's first segment, shown
+ * as "Retransmitted TCP segment data" and handed to no one, whatever the analysis called it.
+ */
+function pduStartSeen(c: Ctx, key: number, seq: number, nxtseq: number): boolean {
+  return c.recall(() => {
+    const m = mspAt(dissectState(c.session).tcpPdus.get(key), seq);
+    return m && nxtseq <= m.nxtpdu && m.firstFrame !== c.number ? 1 : 0;
+  }) === 1;
+}
+
+/**
+ * A retransmitted or out-of-order segment (not handed on) whose payload, captured whole, starts where a PDU
+ * started: "Retransmitted TCP segment data" (true), as desegment_tcp shows it before anything else.
+ */
+export function retransmittedPduStart(c: Ctx, tcpTree: Field[], s: SegmentPayload): boolean {
+  if (!pduStartSeen(c, s.stream * 2 + s.direction, s.seq, s.nxtseq)) return false;
+  retransmittedData(c, tcpTree, s.off, s.end);
+  return true;
 }
 
 /**
@@ -93,11 +155,24 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
     let mustDesegment = false;
     let called = false;
     let request: Deseg | null = null;
+    // A reassembled PDU ended inside this segment and another started (shown once, not as the rest's data).
+    let cutPdu = false;
+    if (pduStartSeen(c, key, seq, nxtseq)) {
+      retransmittedData(c, tcpTree, offset, end);
+      return;
+    }
     // A PDU this segment continues, as the first pass found it (the tape has it for a stored frame).
-    const live = c.replay ? undefined : table.get(key);
-    const continues = c.recall(() => (live && live.seq <= seq && live.nxtpdu > seq ? 1 : 0));
+    const live = c.replay ? undefined : mspBefore(table.get(key), seq);
+    const continues = c.recall(() => (live && live.nxtpdu > seq ? 1 : 0));
+    if (continues && c.recall(() => (live!.done ? 1 : 0)) === 1) {
+      // The segment falls inside a PDU reassembled already (a retransmission the analysis did not call
+      // plain, with the same bytes or not): Wireshark's fragment_add refuses it with a ReassemblyError,
+      // which ends the frame's dissection.
+      const past = c.recall(() => (seq - live!.seq >= live!.datalen ? 1 : 0)) === 1;
+      throw new ReassemblySignal('TCP', past ? 'New fragment past old data limits' : 'New fragment overlaps old data (retransmission?)');
+    }
     if (continues) {
-      const mspSeq = c.recall(() => live!.seq), nxtpdu0 = c.recall(() => live!.nxtpdu), entire = c.recall(() => (live!.entire ? 1 : 0)) === 1;
+      const nxtpdu0 = c.recall(() => live!.nxtpdu), entire = c.recall(() => (live!.entire ? 1 : 0)) === 1;
       const untilFin = c.recall(() => (live!.untilFin ? 1 : 0)) === 1;
       const len = entire || untilFin ? end - offset : Math.min(nxtseq, nxtpdu0) - seq;
       let nxtpdu = nxtpdu0;
@@ -114,7 +189,6 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
         const pieces = earlierPieces(c, live);
         pieces.push(own);
         const data = concat(pieces);
-        if (live && !c.replay) table.delete(key);
         const source = c.sources.length + 1;
         const at = c.layers.length;
         let inner: Deseg | null = null;
@@ -126,8 +200,10 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
         const oldLen = data.length - len;
         if (request && request.offset <= oldLen) {
           // Still not whole: the PDU goes on with this segment's bytes in it.
-          if (!c.replay) {
-            const msp: Msp = { seq: mspSeq, nxtpdu: 0, entire: false, untilFin: false, pieces: pieces.map(copyPiece) };
+          if (live && !c.replay) {
+            const msp = live;
+            msp.pieces = pieces.map(copyPiece);
+            msp.entire = msp.untilFin = false;
             if (request.len === ONE_MORE_SEGMENT) {
               msp.nxtpdu = seq + (end - offset) + 1;
               msp.entire = true;
@@ -137,7 +213,6 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
             } else {
               msp.nxtpdu = seq + len + request.len;
             }
-            table.set(key, msp);
           }
           another = 0;
           offset += len;
@@ -148,10 +223,27 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
         }
         const nbytes = another > 0 ? another : end - offset;
         if (nbytes > 0 || !s.fin) segmentData(c, tcpTree, offset, nbytes);
+        // The PDU ended inside this segment, where another one starts that is not whole (a segment taken
+        // whole for "one more segment"): Wireshark cuts this segment's piece at the PDU's end (the list of
+        // segments says so, the reassembled length does not) and shows no more segment data for the rest.
+        let used = data.length;
+        if (request) {
+          used = request.offset;
+          own.len = request.offset - oldLen;
+        }
         segmentsLayer(c, pieces, data, source, at);
+        if (live && !c.replay) {
+          live.done = true;
+          live.datalen = used;
+          live.pieces = [];
+          // (A segment taken whole leaves no room for another PDU in it: the PDU reaches its end.)
+          if (request) live.nxtpdu = live.seq + used;
+          else if (entire && live.nxtpdu < nxtseq) live.nxtpdu = nxtseq;
+        }
         if (request) {
           mustDesegment = true;
           desegOffset = end - (data.length - request.offset);
+          cutPdu = true;
         }
       }
     } else {
@@ -165,15 +257,16 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
     const desegSeq = seq + (desegOffset - offset);
     // Wireshark keeps a PDU only when it starts within 1 MiB of the segment's end.
     if (mustDesegment && request && !c.replay && nxtseq - desegSeq <= 1024 * 1024) {
+      const base = { seq: desegSeq, pieces: [], firstFrame: c.number, done: false, datalen: 0 };
       const msp: Msp = request.len === ONE_MORE_SEGMENT
-        ? { seq: desegSeq, nxtpdu: nxtseq + 1, entire: true, untilFin: false, pieces: [] }
+        ? { ...base, nxtpdu: nxtseq + 1, entire: true, untilFin: false }
         : request.len === UNTIL_FIN
-          ? { seq: desegSeq, nxtpdu: nxtseq + FAR, entire: false, untilFin: true, pieces: [] }
-          : { seq: desegSeq, nxtpdu: nxtseq + request.len, entire: false, untilFin: false, pieces: [] };
+          ? { ...base, nxtpdu: nxtseq + FAR, entire: false, untilFin: true }
+          : { ...base, nxtpdu: nxtseq + request.len, entire: false, untilFin: false };
       addPiece(msp, { frame: c.number, at: c.source === 0 ? desegOffset : -1, len: end - desegOffset, data: c.d.subarray(desegOffset, end), seq: desegSeq });
-      table.set(key, msp);
+      storeMsp(table, key, msp);
     }
-    if (!called || request) finish(c, tcpTree, request, desegOffset, end, writableProtocol);
+    if ((!called || request) && !cutPdu) finish(c, tcpTree, request, desegOffset, end, writableProtocol);
     if (!another) return;
     // Another PDU starts inside this segment: its columns must not replace the first one's.
     c.fenceInfo(true);

@@ -14,7 +14,7 @@ import { secondsString } from './frame';
 import { dissectTcpOptions, parseOptionFacts } from './tcp-options';
 import { analysisTree } from './tcp-analysis-tree';
 import { dissectTcpFin, dissectTcpPayload, takenByPort } from './tcp-payload';
-import { retransmittedData } from './tcp-desegment';
+import { retransmittedData, retransmittedPduStart } from './tcp-desegment';
 import { VIEW_ACE } from '../tcp/tracker';
 
 const F = {
@@ -282,7 +282,8 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   timestamps();
   // The analysis is printed (flags, expert items, Info prefix) only once the options were read.
   if (analysis && x.hasAnalysis) analysisTree(c, t, analysis, off);
-  if (analysis?.infoPrefix && c.colWritable) c.info = analysis.infoPrefix + c.info;
+  // Prepended behind a fence: HTTP's "Continuation" or status line replaces what follows it, not the prefix.
+  if (analysis?.infoPrefix) c.prependInfoFence(analysis.infoPrefix);
   const start = off + hlen;
   const n = seglen > 0 ? c.avail(start, end) : 0;
   // A payload the capture cut off entirely shows nothing at all, as in tshark.
@@ -292,7 +293,11 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
     resetCause(c, t, start, n);
   } else if (n > 0) {
     leaf(t, F.payload.name, unwanted(F.payload.name) ? null : c.hex(start, n), `TCP payload (${seglen} byte${seglen === 1 ? '' : 's'})`, start, n);
-    if (!resent(analysis)) {
+    const a = analysis;
+    if (a && resent(a) && n === seglen && c.colWritable &&
+      retransmittedPduStart(c, t, { stream: a.stream, direction: a.direction, seq: a.seq, nxtseq: a.nxtseq, off: start, end, fin: false })) {
+      // Resent where a PDU started: desegment_tcp says so before it looks at the analysis.
+    } else if (!resent(analysis)) {
       // (Heuristics are tried only on a payload no conversation or port dissector takes.)
       if (n < seglen && !takenByPort(c)) heuristicsCutShort(c, start, n, seglen, end);
       dissectTcpPayload(c, t, analysis, start, end, (flags & TCP_FIN) !== 0);
