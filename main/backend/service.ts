@@ -330,8 +330,9 @@ export class Service implements HandshakeLabService {
       // Lessons on the same capture mask each other's answers (a live lesson's own run is its alone).
       const player = this.hub.lessons.player(id, s.source.store, this.playerOptions(s), recorded || !this.hub.lessons.valid(id).lesson?.experiment ? s.source.file : null);
       s.lesson = { player, source: s.source, recorded, draft: false };
-      const limit = player.horizon();
-      return s.progress({ ...progress, ...(limit === null ? {} : { frames: Math.min(progress.frames, limit) }), ...(s.student && progress.file ? { file: id } : {}) });
+      // Held at the new player's gate (frames, and no byte counts: cutProgress); the session's own limit is
+      // still "nothing" while it is opening.
+      return s.progress({ ...progress, ...(s.student && progress.file ? { file: id } : {}) }, player.horizon());
     } finally {
       s.lessonsOpening--;
     }
@@ -373,7 +374,7 @@ export class Service implements HandshakeLabService {
   /** The open lesson as the page may know it, and where this session is in it. */
   getLesson(s: Session, id: string): LessonPlay {
     const l = this.playing(s, id);
-    return this.hub.lessons.play(l.player, l.recorded);
+    return l.player.play(l.recorded);
   }
 
   /** Teacher mode for this session alone (never a student's: TEACHER_ONLY); off, a lesson beyond its gate goes back to it. */
@@ -390,7 +391,7 @@ export class Service implements HandshakeLabService {
       learner: `preview-${s.id}`, progress: new ProgressStore(null, 1, this.hub.log), teacher: false,
     });
     s.lesson = { player, source: s.source, recorded: false, draft: true };
-    return this.hub.lessons.play(player, false);
+    return player.play(false);
   }
 
   /**

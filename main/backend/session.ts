@@ -9,7 +9,7 @@
 import type { ApiEvent, ApiEvents, ClientContext } from '../api/contract';
 import type { CaptureStatus, Counters, LoadProgress, Role, SessionInfo } from '../api/types';
 import { PushCursor } from '../engine/store/view';
-import { gateEvent, NO_LIMITS, OPENING_LIMITS, playerLimits, visibleTotal, type Limits } from './lesson-gate';
+import { cutProgress, gateEvent, NO_LIMITS, OPENING_LIMITS, playerLimits, visibleTotal, type Limits } from './lesson-gate';
 import type { LessonPlayer } from './lesson-player';
 import { Reveal } from '../lessons/reveal';
 import type { ProgressRecorder } from './progress';
@@ -219,7 +219,12 @@ export class Session implements SourceViewer {
     return s;
   }
 
-  progress(p: LoadProgress): LoadProgress {
+  /**
+   * A load's progress as this session may see it: held at its lesson's gate (`limit`: the last frame it may
+   * see, by default its frameLimit()), and a student is told no path.
+   */
+  progress(loaded: LoadProgress, limit = this.frameLimit()): LoadProgress {
+    const p = cutProgress(loaded, limit);
     if (!this.student) return p;
     const out: LoadProgress = { ...p, file: this.source.title };
     if (p.error) out.error = { ...p.error, message: this.present(p.error.message) };
