@@ -58,8 +58,10 @@ export function makeHandlers(svc: Service): Handlers {
     openFile: async (p, s) => svc.openPath(s, p.path),
     cancelLoad: async (_p, s) => {
       const src = s.source;
-      // A load others look at too (a lesson, a share) is not this session's to cancel.
-      if (src.loading && src.viewers.size === 1) {
+      // A load others look at too, or may come to, is not this session's to cancel: a lesson's capture is
+      // loaded once for everyone who opens it (a student who cancelled it while alone on it left the class a
+      // capture cut short), and a shared one is the teacher's.
+      if (src.loading && src.viewers.size === 1 && src.kind !== 'lesson' && src.pins === 0) {
         src.loading.cancel = true;
         return { cancelled: true };
       }

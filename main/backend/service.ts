@@ -356,10 +356,14 @@ export class Service implements HandshakeLabService {
     return l;
   }
 
-  /** A lesson's capture as the session's view: one shared source per capture file while anyone looks at it. */
+  /**
+   * A lesson's capture as the session's view: one shared source per capture file while anyone looks at it.
+   * One whose load was cancelled or failed is never shared again (everyone after would get part of the
+   * capture, its questions "not in the capture"): its viewers keep it, the next opening loads the file afresh.
+   */
   private async openLessonCapture(s: Session, id: string, file: string): Promise<LoadProgress> {
     let src = this.lessonSources.get(file);
-    if (src?.alive) {
+    if (src?.alive && !src.cutShort) {
       this.show(s, src, 'lesson');
       return src.loading ? src.loading.done : { file, bytesRead: 0, totalBytes: 0, frames: src.store.total, done: true };
     }
