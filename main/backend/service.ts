@@ -297,6 +297,7 @@ export class Service implements HandshakeLabService {
       this.hub.log(`refused to open ${full} for ${s.role} session ${s.id}`);
       throw new ApiError('forbidden', s.student ? 'students may open the captures they upload, the lessons and what the teacher shares' : `this server opens only uploaded files and its own captures for teachers away from it; upload ${fileTitle(path)} instead`);
     }
+    s.opens++;
     const pending = { cancel: false };
     s.pendingLoad = pending;
     try {
@@ -320,6 +321,7 @@ export class Service implements HandshakeLabService {
    */
   async openLesson(s: Session, id: string): Promise<LoadProgress> {
     const port = s.trust.anyPort || this.captures.allowedPorts.includes(LESSON_EXPERIMENT_PORT) ? LESSON_EXPERIMENT_PORT : this.captures.allowedPorts[0];
+    const mine = ++s.opens;
     s.lessonsOpening++;
     s.lesson = null;
     try {
@@ -327,6 +329,9 @@ export class Service implements HandshakeLabService {
         openFile: (path) => this.openLessonCapture(s, id, path),
         runExperiment: (p) => this.captures.runExperiment(s, p),
       }, port);
+      // Another opening came while this one loaded (two lessons at once: the second's capture is on screen
+      // now). This lesson's player laid over that capture would hold it at this lesson's gate, or at none.
+      if (s.opens !== mine) throw new ApiError('cancelled', `opening lesson ${id} was overtaken by another opening`);
       // Lessons on the same capture mask each other's answers (a live lesson's own run is its alone).
       const player = this.hub.lessons.player(id, s.source.store, this.playerOptions(s), recorded || !this.hub.lessons.valid(id).lesson?.experiment ? s.source.file : null);
       s.lesson = { player, source: s.source, recorded, draft: false };

@@ -79,6 +79,11 @@ export class Session implements SourceViewer {
   lesson: SessionLesson | null = null;
   /** Lessons being opened: sent nothing of their capture until the gate is known. */
   lessonsOpening = 0;
+  /**
+   * Openings this session asked for (a lesson, a file, a share, a capture or an experiment): a lesson's
+   * opening that another overtook while its capture loaded lays no player over what is on screen then.
+   */
+  opens = 0;
   /** Teacher mode (never for a student): lessons' navigation free, answers shown, nothing recorded. */
   teacherMode = false;
   /** Progress of a session that did not say which learner it is: kept with the session only. */

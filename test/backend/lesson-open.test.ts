@@ -1,8 +1,10 @@
 // Opening a lesson, as the class shares it: its capture is loaded once for everyone who opens it, so no
 // student may cut that load short for the others (a student alone on it cancelled it, and every student
 // after got a capture of 0 frames: "frame 1 is not in the capture"), and a capture whose load was cut short
-// or failed is never handed to the next one. Real engine, shipped lessons; the expected frames and steps
-// come from the lesson file and its capture.
+// or failed is never handed to the next one. An opening overtaken by another while its capture loads
+// (two lessons at once) lays no player over the other's capture: that left a lesson's capture on screen
+// under another lesson's gate, or none. Real engine, shipped lessons; the expected frames and steps come
+// from the lesson file and its capture.
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,7 @@ import { join } from 'node:path';
 import { Service } from '../../main/backend/service';
 import { Source } from '../../main/backend/source';
 import { decodeCapture, layOut, parseLesson, type LessonFile } from '../../main/lessons/index';
-import { RecordingClient } from './service-helpers';
+import { failure, RecordingClient } from './service-helpers';
 
 const shipped = join(__dirname, '..', '..', 'assets', 'lessons');
 const tmp = mkdtempSync(join(tmpdir(), 'hl-open-'));
@@ -97,5 +99,61 @@ describe('a lesson\'s shared capture', () => {
     expect((await s.handle('getLesson', { id }, next)).problems).toEqual([]);
     // …and that whole one is the one shared from then on.
     expect(await framesSeen(s, id)).toBe(capture.frames.length);
+  });
+});
+
+/** Holds back the end of the loads of `file` (the load runs; the opening waits for it until `release`). */
+function holdLoadsOf(file: string): { started: Promise<void>; release: () => void } {
+  let release!: () => void, started!: () => void;
+  const held = new Promise<void>((r) => { release = r; });
+  const start = new Promise<void>((r) => { started = r; });
+  const load = Source.prototype.load;
+  vi.spyOn(Source.prototype, 'load').mockImplementation(function (this: Source, o) {
+    const done = load.call(this, o);
+    if (this.file !== file) return done;
+    started();
+    return done.then(async (p) => { await held; return p; });
+  });
+  return { started: start, release };
+}
+
+describe('an opening overtaken by another', () => {
+  it('two lessons opened at once: the later one is on screen, held at its own gate; the earlier is dropped', async () => {
+    const decoy = 'cumulative-acks', target = 'three-segment-close';
+    const t = lesson(target);
+    const layout = layOut(t, captureOf(t));
+    const s = service();
+    const eve = await student(s, 'eve');
+    // The decoy's capture finishes loading after the target's lesson is open.
+    const hold = holdLoadsOf(join(shipped, lesson(decoy).capture!));
+    const first = failure(s.handle('openLesson', { id: decoy }, eve));
+    await hold.started;
+    await s.handle('openLesson', { id: target }, eve);
+    hold.release();
+    await first;
+    const session = s.sessionOf('eve')!;
+    expect(session.source.file).toBe(join(shipped, t.capture!));
+    expect((await s.handle('getSession', {}, eve)).lesson?.id).toBe(target);
+    const { state } = await s.handle('getLesson', { id: target }, eve);
+    expect(state.horizon).toBe(layout.steps[state.gate!].frame);
+    expect((await s.handle('getFrames', { start: 0, count: 1000 }, eve)).total).toBe(state.horizon);
+    expect(await first).toMatchObject({ code: 'cancelled' });
+  });
+
+  it('a lesson overtaken by a file opened meanwhile lays no gate over the file', async () => {
+    const id = 'three-segment-close';
+    const other = lesson('four-segment-close');
+    expect(other.capture).not.toBe(lesson(id).capture);
+    const s = service();
+    const c = new RecordingClient('desk');
+    const hold = holdLoadsOf(join(shipped, lesson(id).capture!));
+    const opening = failure(s.handle('openLesson', { id }, c));
+    await hold.started;
+    await s.handle('openFile', { path: join(shipped, other.capture!) }, c);
+    hold.release();
+    await opening;
+    expect((await s.handle('getSession', {}, c)).lesson).toBeNull();
+    expect((await s.handle('getFrames', { start: 0, count: 1000 }, c)).total).toBe(captureOf(other).frames.length);
+    expect(await opening).toMatchObject({ code: 'cancelled' });
   });
 });

@@ -109,21 +109,27 @@ export const useLessonsStore = defineStore('lessons', () => {
     finished.value = false;
   }
 
+  /** Openings asked for: one overtaken by a later one (the back end answers it `cancelled`) leaves the store to it. */
+  let opens = 0;
+
   async function open(id: string): Promise<void> {
     const client = useClient();
+    const mine = ++opens;
     opening.value = true;
     clear();
     remember(id);
     try {
       await client.openLesson({ id });
       await until(() => !useAppStore().loading, 60_000);
+      if (mine !== opens) return;
       await load(id);
     } catch (e) {
+      if (mine !== opens) return;
       useNoticesStore().error(e, 'openLesson');
       clear();
       remember(null);
     } finally {
-      opening.value = false;
+      if (mine === opens) opening.value = false;
     }
   }
 
