@@ -325,10 +325,17 @@ export interface LessonSummary {
  * and explanation come in its status once it is answered right, or in teacher mode).
  */
 export interface LessonPlay {
+  /**
+   * The lesson's texts, its steps only up to the open question's (state.shown of them): a later step's
+   * text, prompt or frame would tell what comes after the question's segment. Getting the lesson again
+   * once the gate has moved on brings the next ones.
+   */
   lesson: LessonView;
-  /** Each step's frame in the loaded capture, and its connection (null: not found in this capture). */
+  /** How many steps the lesson has (the progress display), shown or not yet. */
+  stepCount: number;
+  /** Each shown step's frame in the loaded capture, and its connection (null: not found in this capture). */
   steps: { frame: number | null; stream: number | null }[];
-  /** What could not be resolved or computed in this capture (a live run that went differently). */
+  /** What could not be resolved or computed in this capture (a live run that went differently), for the shown steps. */
   problems: string[];
   /** A live lesson shows its recorded sample (live capture was not possible here), not the student's own packets. */
   recorded: boolean;
@@ -359,9 +366,14 @@ export interface LessonState {
   gate: number | null;
   /** The last frame this session is sent while the gate holds (null: every frame). */
   horizon: number | null;
-  /** What the page masks until the questions not answered yet are answered (null: nothing). */
+  /**
+   * What the page masks until the questions not answered yet are answered (null: nothing), up to the
+   * horizon only: the page has no frame after it, and the frames later questions ask about would tell.
+   */
   mask: Exposure | null;
-  /** One per step (null where the step asks nothing). */
+  /** How many of the lesson's steps the page is sent: up to the gate's (a student's), or all of them. */
+  shown: number;
+  /** One per shown step (null where the step asks nothing). */
   questions: (QuestionStatus | null)[];
   /** First answers right, questions answered, and questions in the lesson (a skipped one counts as wrong). */
   score: { right: number; answered: number; total: number };

@@ -53,13 +53,18 @@ export function makeHandlers(svc: Service): Handlers {
       if (!hub.capture) throw new ApiError('capture_unavailable', 'live capture is not available in this process');
       return hub.capture.listInterfaces();
     },
-    startCapture: async (p, s) => captures.startCapture(s, p),
+    startCapture: async (p, s) => {
+      s.opens++;
+      return captures.startCapture(s, p);
+    },
     stopCapture: async (_p, s) => captures.stopCapture(s),
     openFile: async (p, s) => svc.openPath(s, p.path),
     cancelLoad: async (_p, s) => {
       const src = s.source;
-      // A load others look at too (a lesson, a share) is not this session's to cancel.
-      if (src.loading && src.viewers.size === 1) {
+      // A load others look at too, or may come to, is not this session's to cancel: a lesson's capture is
+      // loaded once for everyone who opens it (a student who cancelled it while alone on it left the class a
+      // capture cut short), and a shared one is the teacher's.
+      if (src.loading && src.viewers.size === 1 && src.kind !== 'lesson' && src.pins === 0) {
         src.loading.cancel = true;
         return { cancelled: true };
       }
@@ -83,7 +88,10 @@ export function makeHandlers(svc: Service): Handlers {
       }
       return { path: target, frames: s.source.store.total };
     },
-    runExperiment: async (p, s) => captures.runExperiment(s, p),
+    runExperiment: async (p, s) => {
+      s.opens++;
+      return captures.runExperiment(s, p);
+    },
     getFrames: async (p, s) => {
       const src = s.source;
       const e = s.view();
@@ -214,6 +222,7 @@ export function makeHandlers(svc: Service): Handlers {
       if (e.share.lesson) return svc.openLesson(s, e.share.lesson);
       const src = e.source;
       if (!src?.alive) throw new ApiError('not_found', 'that share is no longer there');
+      s.opens++;
       svc.show(s, src, src.kind === 'capture' ? 'capture' : src.kind === 'experiment' ? 'experiment' : src.kind === 'lesson' ? 'lesson' : 'file');
       const done: LoadProgress = src.loading ? await src.loading.done : { file: src.file ?? '', bytesRead: 0, totalBytes: 0, frames: src.store.total, done: true };
       // The session's lesson's capture, shared: still no further than its gate.

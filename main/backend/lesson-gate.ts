@@ -4,7 +4,7 @@
 // graph series, connection summaries (counted again up to the limit, so neither the frame count nor the
 // final states say what comes next). A session (session.ts) applies them to every request and push.
 import type { ApiEvent, ApiEvents } from '../api/contract';
-import type { ConnectionSummary, ExperimentEvent, LadderPage, Series } from '../api/types';
+import type { ConnectionSummary, ExperimentEvent, LadderPage, LoadProgress, Series } from '../api/types';
 import type { FrameStore } from '../engine/store/frame-store';
 import type { FrameView } from '../engine/store/view';
 import { firstExposed, NO_EXPOSURE } from '../lessons/index';
@@ -71,10 +71,8 @@ const MASK_STATE = MASK as TcpState;
 function cutEvent<E extends ApiEvent>(event: E, payload: ApiEvents[E], store: FrameStore, limit: number | null): ApiEvents[E] | null {
   if (limit === null) return payload;
   switch (event) {
-    case 'progress': {
-      const p = payload as ApiEvents['progress'];
-      return { ...p, frames: Math.min(p.frames, limit) } as ApiEvents[E];
-    }
+    case 'progress':
+      return cutProgress(payload as ApiEvents['progress'], limit) as ApiEvents[E];
     case 'connections': {
       const list = cutConnections((payload as ApiEvents['connections']).connections, store, limit);
       return list.length ? { connections: list } as ApiEvents[E] : null;
@@ -96,6 +94,16 @@ function cutEvent<E extends ApiEvent>(event: E, payload: ApiEvents[E], store: Fr
     default:
       return payload;
   }
+}
+
+/**
+ * A load's progress as a session held at `limit` may see it: its frames counted up to the limit, and no
+ * byte counts (the file's size less the bytes of the frames on screen is the size of what comes after the
+ * open question: three segments of a close or four, a reset or a FIN).
+ */
+export function cutProgress(p: LoadProgress, limit: number | null): LoadProgress {
+  if (limit === null) return p;
+  return { ...p, frames: Math.min(p.frames, limit), bytesRead: 0, totalBytes: 0 };
 }
 
 /**

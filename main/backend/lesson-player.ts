@@ -5,9 +5,9 @@
 // would give away (`mask`). A question's right answer and explanation leave the back end only once it is
 // answered right, or in teacher mode. Progress goes to a ProgressRecorder, so a reload or a restart resumes.
 import { ApiError } from '../api/contract';
-import type { AnswerOutcome, LessonState, QuestionStatus } from '../api/types';
+import type { AnswerOutcome, LessonPlay, LessonState, QuestionStatus } from '../api/types';
 import {
-  answerKey, answerKeyTexts, answerText, exposureOf, feedbackText, firstExposed, grade, mergeExposures,
+  answerKey, answerKeyTexts, answerText, exposureOf, exposureUpTo, feedbackText, firstExposed, grade, lessonView, mergeExposures,
   type ComputedAnswer, type Exposure, type GivenAnswer, type LessonCapture, type LessonFile, type LessonLayout, type Localized,
 } from '../lessons/index';
 import type { AnswerRecord, ProgressRecorder } from './progress';
@@ -121,6 +121,32 @@ export class LessonPlayer {
     return this.gate() !== null || firstExposed(merged) !== null ? merged : null;
   }
 
+  /**
+   * How many steps the page is sent: up to and including the gate's. A later step's text, prompt or frame
+   * would answer the open question ("The reset reaches the server." after "Which flags will the closing
+   * segment carry?"; the frames of the steps after "how many segments will this close take?"). Teacher
+   * mode, and a lesson whose questions are all answered, show every step.
+   */
+  shownSteps(): number {
+    const g = this.teacher ? null : this.gate();
+    return g === null ? this.lesson.steps.length : g + 1;
+  }
+
+  /** The lesson as the page may know it (never an answer not given yet, no step past the gate's), and where the learner is. */
+  play(recorded: boolean): LessonPlay {
+    const n = this.shownSteps();
+    const view = lessonView(this.lesson);
+    const { layout } = this;
+    return {
+      lesson: { ...view, steps: view.steps.slice(0, n) },
+      stepCount: this.lesson.steps.length,
+      steps: layout.steps.slice(0, n),
+      problems: layout.problems.filter((_, i) => layout.problemSteps[i] < n),
+      recorded,
+      state: this.state(),
+    };
+  }
+
   /** Teacher mode on or off; off, a student beyond the gate goes back to it. */
   setTeacher(on: boolean): void {
     this.teacher = on;
@@ -198,14 +224,20 @@ export class LessonPlayer {
     });
     const asked = questions.filter((q): q is QuestionStatus => q !== null);
     const gate = this.gate();
+    const horizon = this.horizon();
+    const mask = this.mask();
+    const shown = this.shownSteps();
     return {
       id: this.id,
       step: this.step,
       teacher: this.teacher,
       gate,
-      horizon: this.horizon(),
-      mask: this.mask(),
-      questions,
+      horizon,
+      // The server redacts with the whole mask (session.reveal()); the page has nothing past the horizon.
+      mask: mask && exposureUpTo(mask, horizon),
+      shown,
+      // The score counts every question; the page hears of the shown steps' only.
+      questions: questions.slice(0, shown),
       score: { right: asked.filter((q) => q.firstCorrect).length, answered: asked.filter((q) => q.first).length, total: asked.length },
       done: gate === null,
     };

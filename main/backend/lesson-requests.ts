@@ -10,10 +10,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError } from '../api/contract';
 import type { ApiResults } from '../api/contract';
-import type { ExperimentResult, LessonPlay, LoadProgress } from '../api/types';
+import type { ExperimentResult, LoadProgress } from '../api/types';
 import type { RequestParams } from '../api/requests';
 import type { FrameStore } from '../engine/store/frame-store';
-import { captureFromStore, layOut, lessonView, NO_EXPOSURE, problemLine, type Exposure, type LessonCapture, type LessonFile, type LessonLayout } from '../lessons/index';
+import { captureFromStore, layOut, NO_EXPOSURE, problemLine, type Exposure, type LessonCapture, type LessonFile, type LessonLayout } from '../lessons/index';
 import { checkLessonFile, type LessonCatalogue, type LessonEntry } from './lessons';
 import { checkDraft, withCaptureName, writeLesson } from './lesson-author';
 import { LessonPlayer, lessonExposures, type PlayerOptions } from './lesson-player';
@@ -143,11 +143,6 @@ export class LessonRequests {
     } catch {
       return null;
     }
-  }
-
-  /** The lesson as the page may know it (never an answer not given yet), and where the session is in it. */
-  play(player: LessonPlayer, recorded: boolean): LessonPlay {
-    return { lesson: lessonView(player.lesson), steps: player.layout.steps, problems: player.layout.problems, recorded, state: player.state() };
   }
 
   // ---- authoring: a lesson made from the capture on screen ----

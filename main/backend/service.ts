@@ -297,6 +297,7 @@ export class Service implements HandshakeLabService {
       this.hub.log(`refused to open ${full} for ${s.role} session ${s.id}`);
       throw new ApiError('forbidden', s.student ? 'students may open the captures they upload, the lessons and what the teacher shares' : `this server opens only uploaded files and its own captures for teachers away from it; upload ${fileTitle(path)} instead`);
     }
+    s.opens++;
     const pending = { cancel: false };
     s.pendingLoad = pending;
     try {
@@ -320,6 +321,7 @@ export class Service implements HandshakeLabService {
    */
   async openLesson(s: Session, id: string): Promise<LoadProgress> {
     const port = s.trust.anyPort || this.captures.allowedPorts.includes(LESSON_EXPERIMENT_PORT) ? LESSON_EXPERIMENT_PORT : this.captures.allowedPorts[0];
+    const mine = ++s.opens;
     s.lessonsOpening++;
     s.lesson = null;
     try {
@@ -327,11 +329,15 @@ export class Service implements HandshakeLabService {
         openFile: (path) => this.openLessonCapture(s, id, path),
         runExperiment: (p) => this.captures.runExperiment(s, p),
       }, port);
+      // Another opening came while this one loaded (two lessons at once: the second's capture is on screen
+      // now). This lesson's player laid over that capture would hold it at this lesson's gate, or at none.
+      if (s.opens !== mine) throw new ApiError('cancelled', `opening lesson ${id} was overtaken by another opening`);
       // Lessons on the same capture mask each other's answers (a live lesson's own run is its alone).
       const player = this.hub.lessons.player(id, s.source.store, this.playerOptions(s), recorded || !this.hub.lessons.valid(id).lesson?.experiment ? s.source.file : null);
       s.lesson = { player, source: s.source, recorded, draft: false };
-      const limit = player.horizon();
-      return s.progress({ ...progress, ...(limit === null ? {} : { frames: Math.min(progress.frames, limit) }), ...(s.student && progress.file ? { file: id } : {}) });
+      // Held at the new player's gate (frames, and no byte counts: cutProgress); the session's own limit is
+      // still "nothing" while it is opening.
+      return s.progress({ ...progress, ...(s.student && progress.file ? { file: id } : {}) }, player.horizon());
     } finally {
       s.lessonsOpening--;
     }
@@ -355,10 +361,14 @@ export class Service implements HandshakeLabService {
     return l;
   }
 
-  /** A lesson's capture as the session's view: one shared source per capture file while anyone looks at it. */
+  /**
+   * A lesson's capture as the session's view: one shared source per capture file while anyone looks at it.
+   * One whose load was cancelled or failed is never shared again (everyone after would get part of the
+   * capture, its questions "not in the capture"): its viewers keep it, the next opening loads the file afresh.
+   */
   private async openLessonCapture(s: Session, id: string, file: string): Promise<LoadProgress> {
     let src = this.lessonSources.get(file);
-    if (src?.alive) {
+    if (src?.alive && !src.cutShort) {
       this.show(s, src, 'lesson');
       return src.loading ? src.loading.done : { file, bytesRead: 0, totalBytes: 0, frames: src.store.total, done: true };
     }
@@ -373,7 +383,7 @@ export class Service implements HandshakeLabService {
   /** The open lesson as the page may know it, and where this session is in it. */
   getLesson(s: Session, id: string): LessonPlay {
     const l = this.playing(s, id);
-    return this.hub.lessons.play(l.player, l.recorded);
+    return l.player.play(l.recorded);
   }
 
   /** Teacher mode for this session alone (never a student's: TEACHER_ONLY); off, a lesson beyond its gate goes back to it. */
@@ -390,7 +400,7 @@ export class Service implements HandshakeLabService {
       learner: `preview-${s.id}`, progress: new ProgressStore(null, 1, this.hub.log), teacher: false,
     });
     s.lesson = { player, source: s.source, recorded: false, draft: true };
-    return this.hub.lessons.play(player, false);
+    return player.play(false);
   }
 
   /**

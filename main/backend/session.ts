@@ -9,7 +9,7 @@
 import type { ApiEvent, ApiEvents, ClientContext } from '../api/contract';
 import type { CaptureStatus, Counters, LoadProgress, Role, SessionInfo } from '../api/types';
 import { PushCursor } from '../engine/store/view';
-import { gateEvent, NO_LIMITS, OPENING_LIMITS, playerLimits, visibleTotal, type Limits } from './lesson-gate';
+import { cutProgress, gateEvent, NO_LIMITS, OPENING_LIMITS, playerLimits, visibleTotal, type Limits } from './lesson-gate';
 import type { LessonPlayer } from './lesson-player';
 import { Reveal } from '../lessons/reveal';
 import type { ProgressRecorder } from './progress';
@@ -79,6 +79,11 @@ export class Session implements SourceViewer {
   lesson: SessionLesson | null = null;
   /** Lessons being opened: sent nothing of their capture until the gate is known. */
   lessonsOpening = 0;
+  /**
+   * Openings this session asked for (a lesson, a file, a share, a capture or an experiment): a lesson's
+   * opening that another overtook while its capture loaded lays no player over what is on screen then.
+   */
+  opens = 0;
   /** Teacher mode (never for a student): lessons' navigation free, answers shown, nothing recorded. */
   teacherMode = false;
   /** Progress of a session that did not say which learner it is: kept with the session only. */
@@ -219,7 +224,12 @@ export class Session implements SourceViewer {
     return s;
   }
 
-  progress(p: LoadProgress): LoadProgress {
+  /**
+   * A load's progress as this session may see it: held at its lesson's gate (`limit`: the last frame it may
+   * see, by default its frameLimit()), and a student is told no path.
+   */
+  progress(loaded: LoadProgress, limit = this.frameLimit()): LoadProgress {
+    const p = cutProgress(loaded, limit);
     if (!this.student) return p;
     const out: LoadProgress = { ...p, file: this.source.title };
     if (p.error) out.error = { ...p.error, message: this.present(p.error.message) };

@@ -68,6 +68,8 @@ export class Source {
   story: StoryLog | null = null;
   /** A file load in progress (cancel stops it after the current chunk). */
   loading: { cancel: boolean; done: Promise<LoadProgress> } | null = null;
+  /** How the last file load ended (null: none has ended). */
+  loaded: LoadProgress | null = null;
   private bytes: FileBytes | null;
   private changedStreams = new Set<number>();
   /** Transitions for the next push; those of frames stored on the loading thread are read from the store once pushed. */
@@ -90,6 +92,11 @@ export class Source {
 
   get alive(): boolean {
     return !this.disposed;
+  }
+
+  /** Its file load was cancelled or failed (or is being cancelled): the store holds part of the file at most. */
+  get cutShort(): boolean {
+    return !!this.loading?.cancel || !!this.loaded?.cancelled || !!this.loaded?.error;
   }
 
   setStatus(s: CaptureStatus): void {
@@ -306,6 +313,7 @@ export class Source {
         final.error = error;
         this.log(outcome.problem);
       }
+      this.loaded = final;
       this.loading = null;
       this.setStatus({ state: 'idle', source: 'file', file, ...(error ? { error } : {}) });
       for (const v of this.viewers) v.sourceProgress(final);

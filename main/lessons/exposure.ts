@@ -216,3 +216,19 @@ export function firstExposed(x: Exposure): number | null {
   return all.length ? Math.min(...all) : null;
 }
 
+
+/**
+ * An exposure as a page held at frame `last` needs it: only what touches frames up to `last` (null: all).
+ * The page is sent nothing after `last`, so the rest masks nothing it has; sent, it would name the frames
+ * later questions ask about (a segment's frame number says how many come before it).
+ */
+export function exposureUpTo(x: Exposure, last: number | null): Exposure {
+  if (last === null) return x;
+  return {
+    frames: x.frames.filter((n) => n <= last),
+    fields: x.fields.filter((f) => f.frame <= last),
+    states: x.states.filter((s) => s.from <= last),
+    byteLinks: x.byteLinks.filter((n) => n <= last),
+    series: x.series.filter((s) => s.frame <= last),
+  };
+}

@@ -66,7 +66,8 @@ describe('a lesson made from the capture on screen', () => {
 
     // Previewed as a student plays it: its first question holds the gate.
     const preview = await s.handle('previewLesson', { lesson: draft() }, c);
-    expect(preview.lesson).toEqual(lessonView(parsed.lesson));
+    const view = lessonView(parsed.lesson);
+    expect(preview.lesson).toEqual({ ...view, steps: view.steps.slice(0, 2) });
     expect(preview.state).toMatchObject({ gate: 1, horizon: 2 });
     const a = computeAnswer(parsed.lesson, 1, capture);
     expect((await s.handle('answerQuestion', { lesson: 'my-handshake', step: 1, answer: a.value as number }, c)).correct).toBe(true);

@@ -8,7 +8,7 @@ import { LessonCatalogue } from '../../main/backend/lessons';
 import { LessonPlayer } from '../../main/backend/lesson-player';
 import { ProgressStore } from '../../main/backend/progress';
 import { checkDraft } from '../../main/backend/lesson-author';
-import { decodeCapture, layOut, lessonView, parseLesson } from '../../main/lessons/index';
+import { decodeCapture, layOut, parseLesson } from '../../main/lessons/index';
 
 const DIR = join(__dirname, '..', '..', 'assets', 'lessons');
 
@@ -45,7 +45,7 @@ export function authorBackEnd(captureName) {
       if (!c.lesson) throw Object.assign(new Error(c.problems.join('; ')), { code: 'bad_request' });
       const layout = layOut(c.lesson, capture);
       const player = new LessonPlayer(c.lesson, layout, capture, { learner: 'preview', progress: new ProgressStore(null, 10, () => undefined), teacher: false });
-      preview = { play: () => ({ lesson: lessonView(c.lesson), steps: layout.steps, problems: layout.problems, recorded: false, state: player.state() }), go: (s) => player.go(s), answer: (s, g) => player.answer(s, g), teacher: (on) => player.setTeacher(on) };
+      preview = { play: () => player.play(false), go: (s) => player.go(s), answer: (s, g) => player.answer(s, g), teacher: (on) => player.setTeacher(on) };
       return preview;
     },
     save: (lesson) => { saved.push(lesson); return { id: lesson.id, origin: 'user' }; },
@@ -62,7 +62,7 @@ export function lessonPlayer(id, captureName) {
   return {
     lesson,
     capture,
-    play: () => ({ lesson: lessonView(lesson), steps: layout.steps, problems: layout.problems, recorded: false, state: player.state() }),
+    play: () => player.play(false),
     go: (step) => player.go(step),
     answer: (step, given) => player.answer(step, given),
     teacher: (on) => player.setTeacher(on),

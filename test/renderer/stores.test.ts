@@ -8,7 +8,7 @@ import { matches, useConnectionsStore } from '../../renderer/src/stores/connecti
 import { useLadderStore } from '../../renderer/src/stores/ladder';
 import { useLessonsStore } from '../../renderer/src/stores/lessons';
 import { lessonPlayer, shippedCatalogue } from './lesson-plays';
-import { computeAnswer, feedbackText } from '../../main/lessons/index';
+import { computeAnswer, feedbackText, layOut } from '../../main/lessons/index';
 import { focusFrame } from '../../renderer/src/stores/study';
 import { usePacketsStore } from '../../renderer/src/stores/packets';
 import { useSelectionStore } from '../../renderer/src/stores/selection';
@@ -126,6 +126,11 @@ describe('lessons', () => {
     await lessons.open('four-segment-close');
     await settle();
     expect(lessons.active?.id).toBe('four-segment-close');
+    // Every step counts in the progress display; the steps themselves come up to the open question's.
+    const layout = layOut(player.lesson, player.capture);
+    const gate = player.lesson.steps.findIndex((x) => x.question);
+    expect(lessons.stepCount).toBe(player.lesson.steps.length);
+    expect(lessons.active?.steps.length).toBe(gate + 1);
     const step = useStepStore();
     const frames = player.play().steps.map((x) => x.frame);
     expect(step.current?.frame).toBe(frames[0]);
@@ -158,8 +163,13 @@ describe('lessons', () => {
     expect(lessons.awaitingAnswer).toBe(false);
     expect(lessons.status?.reveal?.answer.en).toBe(right.value);
     expect(lessons.score).toEqual({ right: 0, answered: 1, total: player.lesson.steps.filter((x) => x.question).length });
+    // The gate moved on: the steps up to the next question came, and the next step shows its segment.
+    const next = player.lesson.steps.findIndex((x, i) => i > gate && x.question);
+    expect(lessons.active?.steps.length).toBe(next + 1);
+    expect(lessons.active?.steps[next].text).toEqual(player.lesson.steps[next].text);
     await lessons.goToStep(2);
     expect(lessons.stepIndex).toBe(2);
+    expect(step.current?.frame).toBe(layout.steps[2].frame);
   });
 
   it('every lesson step finds its segment in the capture it ships with', async () => {
@@ -180,8 +190,17 @@ describe('lessons', () => {
     const lessons = useLessonsStore();
     await lessons.open('own-traffic');
     await settle();
+    // Answered right one after another, each question brings the steps up to the next.
+    for (let gate = lessons.state?.gate ?? null; gate !== null; gate = lessons.state?.gate ?? null) {
+      expect(lessons.active?.steps.length).toBe(gate + 1);
+      await lessons.goToStep(gate);
+      await lessons.answer(computeAnswer(player.lesson, gate, player.capture).value as string);
+      await settle();
+      expect(lessons.status?.solved).toBe(true);
+    }
     const segs = fixture('classic').ladder['0'] as { frame: number }[];
-    const steps = player.play().steps;
+    const steps = layOut(player.lesson, player.capture).steps;
+    expect(lessons.active?.steps.length).toBe(player.lesson.steps.length);
     expect(lessons.segmentIndex.map((i) => segs[i].frame)).toEqual(steps.map((s) => s.frame));
     expect(steps.map((s) => s.frame)).toEqual([1, 2, 3, 4, 6, 7, 8]);
   });

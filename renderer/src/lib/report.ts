@@ -37,7 +37,7 @@ export function buildReport(r: ReportInput): string {
   const date = r.date.toLocaleDateString(lang, { year: 'numeric', month: 'long', day: 'numeric' });
   const rows = state.questions.flatMap((q, i) => {
     const step = lesson.steps[i];
-    if (!q || !step.question) return [];
+    if (!q || !step?.question) return [];
     const result = q.first === null ? t('report.notAnswered') : q.firstCorrect ? t('report.right') : t('report.wrong');
     const cls = q.firstCorrect ? 'ok' : 'no';
     return [`<tr class="${cls}" data-step="${i + 1}">

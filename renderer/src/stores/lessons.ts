@@ -3,7 +3,9 @@
 // each answer goes to the back end to be graded and recorded, and while a question is not answered right
 // the back end sends nothing after its step's segment and says what the views mask (useReveal). The page
 // only follows: it moves the ladder to the step, locks stepping while a question is open, and re-pulls
-// the views when the gate moves on. A reload resumes the lesson (its id is kept in sessionStorage).
+// the views when the gate moves on. The back end sends the lesson's steps only up to the open question's
+// (a later step's text or frame would answer it): when the gate moves on, the page gets the lesson again
+// and the next steps come. A reload resumes the lesson (its id is kept in sessionStorage).
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { LessonPlay, LessonState, LessonSummary, Localized } from '../../../main/api/types';
@@ -31,6 +33,8 @@ export const useLessonsStore = defineStore('lessons', () => {
   const play = shallowRef<LessonPlay | null>(null);
   const state = shallowRef<LessonState | null>(null);
   const active = computed(() => play.value?.lesson ?? null);
+  /** How many steps the lesson has (the progress display); `active` holds the ones sent so far. */
+  const stepCount = computed(() => play.value?.stepCount ?? 0);
   const stepIndex = computed(() => state.value?.step ?? 0);
   const opening = ref(false);
   const busy = ref(false);
@@ -56,7 +60,7 @@ export const useLessonsStore = defineStore('lessons', () => {
   const awaitingAnswer = computed(() => !!status.value && status.value.available && !status.value.solved && !teacher.value);
   const score = computed(() => state.value?.score ?? { right: 0, answered: 0, total: 0 });
   const outcome = computed<Outcome | null>(() => outcomes.value[stepIndex.value] ?? null);
-  const last = computed(() => !!active.value && stepIndex.value >= active.value.steps.length - 1);
+  const last = computed(() => !!active.value && stepIndex.value >= stepCount.value - 1);
   const question = computed(() => step.value?.question ?? null);
   /** The segment a bytes question asks about: the hex view picks byte ranges there instead of fields. */
   const bytesFrame = computed(() => (awaitingAnswer.value && question.value?.kind === 'bytes' ? play.value?.steps[stepIndex.value]?.frame ?? null : null));
@@ -105,21 +109,27 @@ export const useLessonsStore = defineStore('lessons', () => {
     finished.value = false;
   }
 
+  /** Openings asked for: one overtaken by a later one (the back end answers it `cancelled`) leaves the store to it. */
+  let opens = 0;
+
   async function open(id: string): Promise<void> {
     const client = useClient();
+    const mine = ++opens;
     opening.value = true;
     clear();
     remember(id);
     try {
       await client.openLesson({ id });
       await until(() => !useAppStore().loading, 60_000);
+      if (mine !== opens) return;
       await load(id);
     } catch (e) {
+      if (mine !== opens) return;
       useNoticesStore().error(e, 'openLesson');
       clear();
       remember(null);
     } finally {
-      opening.value = false;
+      if (mine === opens) opening.value = false;
     }
   }
 
@@ -187,11 +197,36 @@ export const useLessonsStore = defineStore('lessons', () => {
       if (index >= 0 && index < ladder.total) useStepStore().index = index;
     }
     await ladder.ensure(0, ladder.total - 1);
+    await placeSteps();
+  }
+
+  /** Where each step's segment is in the ladder on screen (-1: another connection, or not there). */
+  async function placeSteps(): Promise<void> {
     const p = play.value;
     if (!p) return;
+    const ladder = useLadderStore();
     const out: number[] = [];
-    for (const s of p.steps) out.push(s.stream === stream && s.frame !== null ? await ladder.indexOfFrame(s.frame) : -1);
+    for (const s of p.steps) out.push(s.stream === ladder.stream && s.frame !== null ? await ladder.indexOfFrame(s.frame) : -1);
     segmentIndex.value = out;
+  }
+
+  /**
+   * Takes a state the back end answered with. When it shows another number of steps (the gate moved on,
+   * or teacher mode changed), the lesson is got again: its steps up to the new gate come with it. True
+   * when the steps changed (their places on the ladder are then to be found again).
+   */
+  async function follow(next: LessonState): Promise<boolean> {
+    const p = play.value;
+    if (!p || next.shown === p.steps.length) {
+      state.value = next;
+      return false;
+    }
+    const fresh = await useClient().getLesson({ id: p.lesson.id });
+    // Closed, or another lesson opened, meanwhile.
+    if (play.value !== p) return false;
+    play.value = fresh;
+    state.value = fresh.state;
+    return true;
   }
 
   /** Moves the ladder (and everything that follows it) to step i's segment. */
@@ -238,10 +273,10 @@ export const useLessonsStore = defineStore('lessons', () => {
     const p = play.value;
     const s = state.value;
     if (!p || !s) return;
-    const n = Math.max(0, Math.min(p.lesson.steps.length - 1, i));
+    const n = Math.max(0, Math.min(p.stepCount - 1, i));
     finished.value = false;
     try {
-      if (n !== s.step) state.value = await useClient().lessonProgress({ lesson: p.lesson.id, step: n });
+      if (n !== s.step && (await follow(await useClient().lessonProgress({ lesson: p.lesson.id, step: n })))) await placeSteps();
     } catch (e) {
       useNoticesStore().error(e, 'lessonProgress');
       return;
@@ -258,13 +293,15 @@ export const useLessonsStore = defineStore('lessons', () => {
     try {
       const r = await useClient().answerQuestion({ lesson: p.lesson.id, step: s.step, answer: given as string | number | [number, number] | string[] });
       outcomes.value = { ...outcomes.value, [s.step]: { correct: r.correct, feedback: r.feedback } };
-      state.value = r.state;
+      // A moved gate sends the next steps too (follow gets them).
+      const grown = await follow(r.state);
+      const now = state.value ?? r.state;
       // A moved gate sends more frames; a smaller mask, values the back end redacted before: pull them again.
-      if (r.state.horizon !== s.horizon || !sameMask(r.state, s)) {
+      if (now.horizon !== s.horizon || !sameMask(now, s)) {
         await refreshViews();
         // The learner stays in the view answered from (the state diagram, the hex view).
-        await showStep(r.state.step, true);
-      }
+        await showStep(now.step, true);
+      } else if (grown) await placeSteps();
     } catch (e) {
       useNoticesStore().error(e, 'answerQuestion');
     } finally {
@@ -287,11 +324,15 @@ export const useLessonsStore = defineStore('lessons', () => {
     const p = play.value;
     if (!p) return;
     const before = state.value;
-    state.value = (await useClient().getLesson({ id: p.lesson.id })).state;
-    if (!before || state.value.horizon !== before.horizon || !sameMask(state.value, before)) {
+    // Teacher mode shows every step; off, the steps up to the gate again.
+    const fresh = await useClient().getLesson({ id: p.lesson.id });
+    if (play.value !== p) return;
+    play.value = fresh;
+    state.value = fresh.state;
+    if (!before || fresh.state.horizon !== before.horizon || !sameMask(fresh.state, before)) {
       await refreshViews();
-      await showStep(state.value.step);
-    }
+      await showStep(fresh.state.step);
+    } else await placeSteps();
   }
 
   /** Plays a draft the back end has laid over the capture on screen (nothing is loaded). */
@@ -343,11 +384,11 @@ export const useLessonsStore = defineStore('lessons', () => {
     if (here(s.step)) return;
     const at = segmentIndex.value.findIndex((_, i) => here(i));
     if (at < 0) return;
-    useClient().lessonProgress({ lesson: p.lesson.id, step: at }).then((x) => { state.value = x; }, (e: unknown) => useNoticesStore().error(e, 'lessonProgress'));
+    useClient().lessonProgress({ lesson: p.lesson.id, step: at }).then(async (x) => { if (await follow(x)) await placeSteps(); }, (e: unknown) => useNoticesStore().error(e, 'lessonProgress'));
   });
 
   return {
-    catalogue, play, state, active, stepIndex, opening, busy, segmentIndex, outcomes, finished, previewing, step, status, teacher, awaitingAnswer,
+    catalogue, play, state, active, stepCount, stepIndex, opening, busy, segmentIndex, outcomes, finished, previewing, step, status, teacher, awaitingAnswer,
     score, outcome, last, refresh, open, resume, preview, goToStep, answer, setTeacher, finish, close,
     question, lastPick, byteDraft, bytesFrame, statesOffered, choose, pickByte,
   };
