@@ -38,6 +38,8 @@ export interface LoadHooks {
    * never by its path again, and not closed here. Without it, the path is opened.
    */
   fd?: number;
+  /** The loading thread's heap limit in MB (default LOAD_THREAD_HEAP_MB): past it the load stops with a problem. */
+  threadHeapMb?: number;
   /** Told when the loading thread cannot start (the file is then loaded on the event loop, as before). */
   log?(line: string): void;
   /**
