@@ -6,6 +6,11 @@ export interface Limits {
   /** Largest single upload, and all uploads stored at once. */
   uploadFileBytes: number;
   uploadTotalBytes: number;
+  /**
+   * Memory the captures opened from browsers (uploads) may hold at once, as load-budget.ts estimates it
+   * (store bytes, and 3 KB a connection): past it their loads stop and no more are opened.
+   */
+  uploadMemoryBytes: number;
   /** Autosaved captures kept (count and total size); the oldest go first, never one in use. */
   autosaveFiles: number;
   autosaveBytes: number;
@@ -37,6 +42,7 @@ const GiB = 1024 * MiB;
 export const DEFAULT_LIMITS: Limits = {
   uploadFileBytes: 256 * MiB,
   uploadTotalBytes: 2 * GiB,
+  uploadMemoryBytes: 1 * GiB,
   autosaveFiles: 50,
   autosaveBytes: 2 * GiB,
   captureBytes: 1 * GiB,

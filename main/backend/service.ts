@@ -303,10 +303,17 @@ export class Service implements HandshakeLabService {
       await checkCaptureFile(full, s.student ? fileTitle(path) : path);
       // Cancelled before it began: the session stays as it was.
       if (pending.cancel) return { file: s.student ? fileTitle(full) : full, bytesRead: 0, totalBytes: 0, frames: 0, done: true, cancelled: true };
+      // Away from the computer (a browser's upload), what the server holds for browsers is bounded: while
+      // that memory is spent, nothing more is opened (and a load that spends it stops: load-budget.ts).
+      // (The capture this session leaves goes then, unless another session or a share holds it.)
+      const leaving = s.source.viewers.size === 1 && s.source.pins === 0 ? s.source : null;
+      const spent = s.trust.anyPath ? null : this.hub.loadBudget.spent(leaving);
+
+      if (spent) throw new ApiError('busy', `${spent}; close captures you no longer need, or try again later`);
       const src = this.hub.newSource('file', full, fileTitle(full));
       this.show(s, src, 'file');
-      // Away from the computer (a browser's upload), a compressed file may not grow past the upload limit.
-      return s.progress(await src.load(s.trust.anyPath ? {} : { maxPlainBytes: this.hub.limits.uploadFileBytes }));
+      // Away from the computer, a compressed file may not grow past the upload limit either.
+      return s.progress(await src.load(s.trust.anyPath ? {} : { maxPlainBytes: this.hub.limits.uploadFileBytes, budget: this.hub.loadBudget }));
     } finally {
       if (s.pendingLoad === pending) s.pendingLoad = null;
     }

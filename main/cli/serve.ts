@@ -38,6 +38,9 @@ opened from pages of other sites.
   --experiment-ports L  ports experiments may use, e.g. 12345,20000 (default 12345)
   --max-upload MB       largest file a browser may upload (default 256)
   --upload-quota MB     all uploads stored at once (default 2048)
+  --upload-memory MB    memory that captures opened from browsers may hold at
+                        once, at 128 bytes a frame and 3 KB a connection
+                        (default 1024): a load past it stops, no more open
   --capture-limit MB    a live capture stops at this size (default 1024)
   --capture-seconds S   a live capture stops after S seconds (default: no limit)
   --autosave-files N    autosaved captures kept, oldest removed first (default 50)
@@ -62,6 +65,7 @@ function limitsFrom(flags: Record<string, unknown>): Partial<Limits> {
   const set = <K extends keyof Limits>(k: K, v: Limits[K] | undefined) => { if (v !== undefined) out[k] = v; };
   set('uploadFileBytes', mb('max-upload'));
   set('uploadTotalBytes', mb('upload-quota'));
+  set('uploadMemoryBytes', mb('upload-memory'));
   set('captureBytes', mb('capture-limit'));
   set('autosaveBytes', mb('autosave-size'));
   set('captureSeconds', positive(flags, 'capture-seconds'));
@@ -89,7 +93,7 @@ export const serveCommand: Command = {
   async run(args) {
     const { flags } = parseArgs('serve', args, {
       values: {
-        port: 'number', host: 'string', open: 'string', capture: 'string', lessons: 'string', 'max-upload': 'number', 'upload-quota': 'number',
+        port: 'number', host: 'string', open: 'string', capture: 'string', lessons: 'string', 'max-upload': 'number', 'upload-quota': 'number', 'upload-memory': 'number',
         'capture-limit': 'number', 'capture-seconds': 'number', 'autosave-files': 'number', 'autosave-size': 'number', 'experiment-ports': 'string',
       },
       booleans: ['no-open-browser', 'allow-root', 'include-own-traffic'],
