@@ -312,8 +312,11 @@ export class Service implements HandshakeLabService {
       if (spent) throw new ApiError('busy', `${spent}; close captures you no longer need, or try again later`);
       const src = this.hub.newSource('file', full, fileTitle(full));
       this.show(s, src, 'file');
-      // Away from the computer, a compressed file may not grow past the upload limit either.
-      return s.progress(await src.load(s.trust.anyPath ? {} : { maxPlainBytes: this.hub.limits.uploadFileBytes, budget: this.hub.loadBudget }));
+      // Away from the computer, a compressed file may not grow past the upload limit either, and its
+      // decompressed copy counts against the upload quota as the upload does.
+      return s.progress(await src.load(s.trust.anyPath ? {} : {
+        maxPlainBytes: this.hub.limits.uploadFileBytes, budget: this.hub.loadBudget, ...(this.uploads ? { plainTicket: this.uploads.begin() } : {}),
+      }));
     } finally {
       if (s.pendingLoad === pending) s.pendingLoad = null;
     }

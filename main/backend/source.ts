@@ -15,7 +15,7 @@ import type { EndpointStates } from '../engine/types';
 import type { RawFrame } from '../engine/types';
 import { StoryLog } from './experiment-story';
 import { FileBytes } from './file-bytes';
-import { loadCaptureFile, type LoadOutcome } from './file-loader';
+import { loadCaptureFile, type LoadHooks, type LoadOutcome } from './file-loader';
 import type { LoadBudget } from './load-budget';
 import type { Slicer } from './slicer';
 import { Views, type ViewEntry } from './views';
@@ -261,7 +261,7 @@ export class Source {
    * cancelled. With a `budget` (a browser's upload) the source counts against it, and the load stops with
    * a problem once the budget is spent.
    */
-  load(o: { maxPlainBytes?: number; budget?: LoadBudget } = {}): Promise<LoadProgress> {
+  load(o: { maxPlainBytes?: number; budget?: LoadBudget; plainTicket?: LoadHooks['plainTicket'] } = {}): Promise<LoadProgress> {
     const file = this.file as string;
     const state = { cancel: false, done: Promise.resolve({ file, bytesRead: 0, totalBytes: 0, frames: 0, done: false } as LoadProgress) };
     const budget = o.budget;
@@ -313,6 +313,7 @@ export class Source {
           },
           cancelled: () => state.cancel || this.disposed || spent !== null,
           maxPlainBytes: o.maxPlainBytes,
+          plainTicket: o.plainTicket,
           ...(budget ? { threadHeapMb: budget.threadHeapMb } : {}),
           log: this.log,
         }).finally(opened.done);

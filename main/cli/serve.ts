@@ -9,6 +9,7 @@ import { limitsWith, type Limits } from '../backend/limits';
 import { isLoopbackAddress } from '../backend/net-address';
 import { Service } from '../backend/service';
 import { removeStaleUploadDirs } from '../backend/uploads';
+import { removeStalePlainCopyDirs } from '../backend/plain-copies';
 import { chooseCapture, CAPTURE_ENV } from '../capture/choose-capture';
 import { findDumpcap } from '../capture/dumpcap-path';
 import { HelperCapture } from '../capture/helper-capture';
@@ -114,6 +115,7 @@ export const serveCommand: Command = {
     const log = (line: string) => { if (!opening) process.stderr.write(`handshake-lab serve: ${line}\n`); };
     // Uploads of servers that were killed are not left behind for ever.
     for (const dir of removeStaleUploadDirs(tmpdir())) log(`removed the upload folder of a server that is gone: ${dir}`);
+    for (const dir of removeStalePlainCopyDirs(tmpdir())) log(`removed a decompressed copy left by a process that is gone: ${dir}`);
     const uploadDir = makeUploadDir();
     const dataDir = appDataDir();
     if (root) log('running as root (--allow-root): live capture goes through dumpcap only');
