@@ -60,6 +60,7 @@ export class Service implements HandshakeLabService {
   private readonly byClient = new Map<string, Session>();
   private readonly lessonSources = new Map<string, Source>();
   private readonly handlers: Handlers;
+  private disposing = false;
 
   constructor(private readonly options: ServiceOptions) {
     this.hub = new Hub(options);
@@ -74,6 +75,9 @@ export class Service implements HandshakeLabService {
     });
     this.hub.sessionHooks.push((s) => {
       this.uploads?.release(s.id, (path) => [...this.hub.liveSources()].some((src) => src.file === path && src.alive));
+      // Its learners go with it if they answered nothing (made-up learners must not keep places for good),
+      // unless the server is stopping (a learner's place in a lesson is then kept for its return).
+      if (!this.disposing) this.classroom.released(s.learnersSeen);
       this.classroom.changed();
     });
     this.handlers = makeHandlers(this);
@@ -199,6 +203,7 @@ export class Service implements HandshakeLabService {
 
   /** Stops the capture (waiting at most `deadlineMs` for it), frees every session and closes files. */
   async dispose(deadlineMs = 5000): Promise<void> {
+    this.disposing = true;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.captures.stopAll(), new Promise<void>((r) => { timer = setTimeout(r, deadlineMs); timer.unref(); })]);
     clearTimeout(timer);
