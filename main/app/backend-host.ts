@@ -2,7 +2,9 @@
 // Service: file loading, decoding, the frame store and live capture (frames from the dumpcap helper
 // process). Keeping them here means a capture burst or a crash never freezes or kills the window.
 import type { LiveCapture } from '../capture/live-capture';
+import { tmpdir } from 'node:os';
 import { Service } from '../backend/service';
+import { removeStalePlainCopyDirs } from '../backend/plain-copies';
 import { hostService } from './backend-host-core';
 import type { FromHost, ToHost } from './backend-protocol';
 
@@ -35,6 +37,8 @@ async function loadCapture(): Promise<LiveCapture | null> {
   }
 }
 
+// Decompressed copies of .gz captures that a killed app (or server) left behind.
+for (const dir of removeStalePlainCopyDirs(tmpdir())) log(`removed a decompressed copy left by a process that is gone: ${dir}`);
 const capture = await loadCapture();
 const service = new Service({
   transport: 'ipc',

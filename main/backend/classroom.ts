@@ -23,11 +23,64 @@ export class Classroom {
   private readonly loop: IntervalHistogram;
   /** The URL students use (serve sets it; null in the desktop app). */
   classUrl: string | null = null;
+  /** Per classroom address, the learners it brought into the progress store (limits.learnersPerAddress). */
+  private readonly byAddress = new Map<string, Set<string>>();
 
   constructor(private readonly hub: Hub, progressDir: string | null, private readonly policy: { get: () => boolean }) {
     this.progress = new ProgressStore(progressDir, hub.limits.maxLearners, hub.log, () => this.changed());
     this.loop = monitorEventLoopDelay({ resolution: 10 });
     this.loop.enable();
+  }
+
+  // ---- learners ----
+
+  /**
+   * A session says which learner it is (identify). A learner new to the store takes a place: refused
+   * (with the reason) when its address brought in as many as it may, or when every place is taken by a
+   * learner who answered something or is still someone's. Learners who answered nothing and whom no
+   * session is any more are let go first (progress.forget): the address's own when it is at its bound,
+   * anyone's when the store is full.
+   */
+  admit(s: Session, learner: string, o: { name: string | null; student: boolean }): string | null {
+    if (this.progress.has(learner)) {
+      this.progress.know(learner, o);
+      return null;
+    }
+    const address = s.address;
+    const mine = address === null ? null : this.learnersFrom(address);
+    if (mine && mine.size >= this.hub.limits.learnersPerAddress) this.letGoIdle(mine);
+    if (mine && mine.size >= this.hub.limits.learnersPerAddress) {
+      return `this address has brought ${mine.size} learners to this server, the most one address may; ask the teacher`;
+    }
+    if (this.progress.full) this.letGoIdle(this.progress.learners().map((r) => r.learner));
+    if (!this.progress.know(learner, o)) return 'this server keeps progress for as many learners as it may; ask the teacher';
+    if (mine && address !== null) {
+      mine.add(learner);
+      this.byAddress.set(address, mine);
+    }
+    return null;
+  }
+
+  /** A session was freed: the learners it was go, those who answered nothing and whom no other session is. */
+  released(learners: Iterable<string>): void {
+    this.letGoIdle(learners);
+  }
+
+  /** Lets go those of `learners` who answered nothing and whom no session (connected or kept for a reload) is now. */
+  private letGoIdle(learners: Iterable<string>): void {
+    const held = new Set<string>();
+    for (const s of this.hub.allSessions()) if (s.learner) held.add(s.learner);
+    for (const l of [...learners]) {
+      if (held.has(l) || !this.progress.forget(l)) continue;
+      for (const [address, set] of this.byAddress) if (set.delete(l) && set.size === 0) this.byAddress.delete(address);
+    }
+  }
+
+  /** The learners this address brought into the store that it still holds. */
+  private learnersFrom(address: string): Set<string> {
+    const set = this.byAddress.get(address) ?? new Set<string>();
+    for (const l of set) if (!this.progress.has(l)) set.delete(l);
+    return set;
   }
 
   // ---- shares ----

@@ -11,6 +11,7 @@ import type { StoreDelta } from '../engine/store/store-delta';
 import type { FrameFacts } from './load-batch';
 import { gzipProblem, isGzipFd, isGzipFile, isZlibError } from '../capture/compressed';
 import { newPlainCopy } from './plain-copies';
+import type { UploadTicket } from './uploads';
 import { loadInWorker, loadWorkerFile } from './load-thread';
 
 /**
@@ -34,10 +35,18 @@ export interface LoadHooks {
    */
   maxPlainBytes?: number;
   /**
+   * What counts a gzip-compressed file's decompressed copy (a browser's upload: the upload quota, which
+   * its copy fills as much as the upload does): the load stops when `add` names a limit, and the copy's
+   * bytes are given back (`abort`) when the copy goes.
+   */
+  plainTicket?: Pick<UploadTicket, 'add' | 'abort'>;
+  /**
    * The file, opened already (FileBytes.openForLoad: regular, checked): it is read from this descriptor,
    * never by its path again, and not closed here. Without it, the path is opened.
    */
   fd?: number;
+  /** The loading thread's heap limit in MB (default LOAD_THREAD_HEAP_MB): past it the load stops with a problem. */
+  threadHeapMb?: number;
   /** Told when the loading thread cannot start (the file is then loaded on the event loop, as before). */
   log?(line: string): void;
   /**
@@ -180,7 +189,7 @@ async function loadPlain(path: string, fh: ReadHandle, totalBytes: number, hooks
  * (their offsets are offsets in the decompressed data). Progress counts compressed bytes.
  */
 async function loadGzipped(path: string, totalBytes: number, hooks: LoadHooks, fd?: number): Promise<LoadOutcome> {
-  const copy = newPlainCopy(path);
+  const copy = newPlainCopy(path, hooks.plainTicket ?? null);
   const reader = new CaptureReader();
   const sectionComments = (): string[] => reader.sectionComments.flat();
   // A borrowed descriptor is read from its start and left open (the stream's close does nothing to it).
@@ -196,6 +205,8 @@ async function loadGzipped(path: string, totalBytes: number, hooks: LoadHooks, f
         const mb = (hooks.maxPlainBytes / 1048576).toFixed(hooks.maxPlainBytes < 10 * 1048576 ? 1 : 0);
         return { ok: false, problem: `${path}: decompresses to more than ${mb} MB, the largest capture this server opens from a browser; the frames before that point are loaded`, bytesRead: source.bytesRead, totalBytes, sectionComments: sectionComments() };
       }
+      const over = hooks.plainTicket?.add(chunk.length);
+      if (over) return { ok: false, problem: `${path}: its decompressed copy would pass this server's limits on uploads (${over}); the frames before that point are loaded`, bytesRead: source.bytesRead, totalBytes, sectionComments: sectionComments() };
       // Written before the frames are stored, so any frame handed out can be read back.
       copy.append(chunk);
       reader.push(chunk, (raw) => hooks.frame(raw, reader.dataOffset));

@@ -207,9 +207,8 @@ export function makeHandlers(svc: Service): Handlers {
         throw new ApiError('busy', `this session has already identified as ${s.learnersSeen.size} learners; open a new page for another learner`);
       }
       const known = classroom.progress.progressOf(p.learner);
-      if (!classroom.progress.know(p.learner, { name: p.name ?? null, student: s.student })) {
-        throw new ApiError('busy', 'this server keeps progress for as many learners as it may; ask the teacher');
-      }
+      const refused = classroom.admit(s, p.learner, { name: p.name ?? null, student: s.student });
+      if (refused) throw new ApiError('busy', refused);
       s.learnersSeen.add(p.learner);
       s.learner = p.learner;
       s.name = p.name ?? known?.name ?? s.name;

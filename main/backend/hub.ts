@@ -10,6 +10,7 @@ import { appDataDir } from './data-dir';
 import { LessonRequests } from './lesson-requests';
 import { LessonCatalogue, lessonDirs } from './lessons';
 import { limitsWith, type Limits } from './limits';
+import { LoadBudget } from './load-budget';
 import { LOCAL_TRUST, Session, type BackendClient, type Trust } from './session';
 import { Slicer } from './slicer';
 import { LadderPages } from './ladder-pages';
@@ -53,6 +54,8 @@ export class Hub {
   readonly ladders = new LadderPages();
   /** Graph series made in slices, and the points of the stream last graphed in each capture that is not growing. */
   readonly series = new SeriesPoints();
+  /** What the captures opened from browsers hold at once (Limits.uploadMemoryBytes). */
+  readonly loadBudget: LoadBudget;
   /** Called when a session is freed (uploads go with it). */
   readonly sessionHooks: ((s: Session) => void)[] = [];
   private readonly sessions = new Map<string, Session>();
@@ -67,6 +70,7 @@ export class Hub {
   constructor(readonly options: HubOptions) {
     this.log = options.log ?? ((line) => process.stderr.write(`handshake-lab backend: ${line}\n`));
     this.limits = limitsWith(options.limits);
+    this.loadBudget = new LoadBudget(this.limits.uploadMemoryBytes);
     this.pushInterval = options.pushIntervalMs ?? 33;
     this.maxBatch = options.maxBatchRows ?? 500;
     this.dataDir = options.dataDir ?? appDataDir();

@@ -6,6 +6,11 @@ export interface Limits {
   /** Largest single upload, and all uploads stored at once. */
   uploadFileBytes: number;
   uploadTotalBytes: number;
+  /**
+   * Memory the captures opened from browsers (uploads) may hold at once, as load-budget.ts estimates it
+   * (store bytes, and 3 KB a connection): past it their loads stop and no more are opened.
+   */
+  uploadMemoryBytes: number;
   /** Autosaved captures kept (count and total size); the oldest go first, never one in use. */
   autosaveFiles: number;
   autosaveBytes: number;
@@ -29,6 +34,11 @@ export interface Limits {
   learnersPerSession: number;
   /** Learners whose progress is kept at most (a learner key is cheap to make up). */
   maxLearners: number;
+  /**
+   * Learners one classroom address may bring into that store at most (loopback: not counted), while they
+   * are kept: short sessions of 3 made-up learners each filled all 2,000 places in 9 s (fresh eyes).
+   */
+  learnersPerAddress: number;
 }
 
 const MiB = 1024 * 1024;
@@ -37,6 +47,7 @@ const GiB = 1024 * MiB;
 export const DEFAULT_LIMITS: Limits = {
   uploadFileBytes: 256 * MiB,
   uploadTotalBytes: 2 * GiB,
+  uploadMemoryBytes: 1 * GiB,
   autosaveFiles: 50,
   autosaveBytes: 2 * GiB,
   captureBytes: 1 * GiB,
@@ -49,6 +60,7 @@ export const DEFAULT_LIMITS: Limits = {
   studentSessionsPerAddress: 20,
   learnersPerSession: 3,
   maxLearners: 2000,
+  learnersPerAddress: 100,
 };
 
 export function limitsWith(overrides: Partial<Limits> = {}): Limits {

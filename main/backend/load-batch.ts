@@ -46,6 +46,25 @@ export type LoadEnd =
   /** A bug, not bad input: thrown again on the main thread, as the in-process loader would throw it. */
   | { type: 'crash'; message: string; stack?: string };
 
+/**
+ * The heap a loading thread may use, at most (MB; worker_threads' maxOldGenerationSizeMb): past it Node
+ * ends that thread alone (ERR_WORKER_OUT_OF_MEMORY) rather than the process, and the load stops with
+ * `outOfMemory`'s words. Without a limit a thread may take as much as the main thread (4 GB here), and a
+ * file of a million one-SYN connections took a server's storing thread past 2.5 GB. A loader given a
+ * smaller limit (a browser's upload: serve's --upload-memory) passes it on.
+ */
+export const LOAD_THREAD_HEAP_MB = 4096;
+
+/** Whether a thread's error is its heap running out (the thread is ended; the process goes on). */
+export function isOutOfMemory(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
+/** What a load stopped by its thread's heap limit says. */
+export function outOfMemory(path: string, heapMb: number): string {
+  return `${path}: loading it took more than ${heapMb} MB of memory, the most one load may use on this server; the frames before that point are loaded`;
+}
+
 /** The main thread's word to the loading thread: a batch was stored (one more may be sent). */
 export interface BatchAck { type: 'ack' }
 

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LoadHooks, LoadOutcome } from './file-loader';
-import { BatchReader, type BatchAck, type FrameBatch, type LoadEnd } from './load-batch';
+import { BatchReader, isOutOfMemory, LOAD_THREAD_HEAP_MB, outOfMemory, type BatchAck, type FrameBatch, type LoadEnd } from './load-batch';
 import type { LoadWorkerData } from './load-worker';
 import type { StoredBatch } from './load-store';
 
@@ -70,8 +70,13 @@ type Message = FrameBatch | StoredBatch | LoadEnd;
  */
 export function loadInWorker(path: string, totalBytes: number, hooks: LoadHooks, workerFile: string): Promise<LoadOutcome | null> {
   let worker: Worker;
+  // Its heap is bounded: a file that needs more ends this load, not the server (load-batch.ts).
+  const heapMb = hooks.threadHeapMb ?? LOAD_THREAD_HEAP_MB;
   try {
-    worker = new Worker(workerFile, { workerData: { path, totalBytes, inFlight: IN_FLIGHT, store: !!hooks.store, fd: hooks.fd, pipeline: !!hooks.store && loadPipeline() } satisfies LoadWorkerData });
+    worker = new Worker(workerFile, {
+      workerData: { path, totalBytes, inFlight: IN_FLIGHT, store: !!hooks.store, fd: hooks.fd, pipeline: !!hooks.store && loadPipeline(), heapMb } satisfies LoadWorkerData,
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    });
   } catch (e) {
     hooks.log?.(`loading ${path} on the event loop: the loading thread did not start (${e instanceof Error ? e.message : String(e)})`);
     return Promise.resolve(null);
@@ -112,6 +117,8 @@ export function loadInWorker(path: string, totalBytes: number, hooks: LoadHooks,
       if (!m) {
         if (failure || exited !== null) {
           const why = failure ? (failure as Error).message : `it stopped (exit code ${exited})`;
+          // Out of memory is the file's doing, not a thread that could not start: never loaded again on the event loop.
+          if (isOutOfMemory(failure)) return { ok: false, problem: outOfMemory(path, heapMb), bytesRead, totalBytes, sectionComments: comments };
           if (received === 0) {
             hooks.log?.(`loading ${path} on the event loop: the loading thread did not start (${why})`);
             return null;

@@ -8,7 +8,7 @@ import { parentPort, workerData, Worker, type MessagePort } from 'node:worker_th
 import { CaptureFormatError } from '../engine/io/errors';
 import { CaptureReader } from '../engine/io/reader';
 import type { RawFrame } from '../engine/types';
-import { BatchReader, BatchWriter, type BatchAck, type FrameBatch, type LoadEnd } from './load-batch';
+import { BatchReader, BatchWriter, isOutOfMemory, outOfMemory, type BatchAck, type FrameBatch, type LoadEnd } from './load-batch';
 import { StoreBatcher, type StoredBatch } from './load-store';
 import { CANDIDATE, CANDIDATE_REREAD, segmentAt } from './load-candidates';
 import { emptySegment } from '../engine/stats/fast-segment';
@@ -31,6 +31,8 @@ export interface LoadWorkerData {
   pipeline?: boolean;
   /** Without `store`: each batch says which frames the store's fast path may take (FrameBatch.fast). */
   candidates?: boolean;
+  /** This thread's heap limit (MB), which the reading thread it starts gets too. */
+  heapMb: number;
 }
 
 /** The first reads and batches are small, so the first rows show at once; later ones are larger. */
@@ -81,12 +83,16 @@ type Post = (b: { batch: FrameBatch | StoredBatch; transfer: ArrayBuffer[] }) =>
 async function storeFromReader(port: MessagePort, data: LoadWorkerData, post: Post): Promise<void> {
   let parser: Worker;
   try {
-    parser = new Worker(new URL(import.meta.url), { workerData: { path: data.path, totalBytes: data.totalBytes, inFlight: data.inFlight, fd: data.fd, candidates: true } satisfies LoadWorkerData });
+    parser = new Worker(new URL(import.meta.url), {
+      workerData: { path: data.path, totalBytes: data.totalBytes, inFlight: data.inFlight, fd: data.fd, candidates: true, heapMb: data.heapMb } satisfies LoadWorkerData,
+      resourceLimits: { maxOldGenerationSizeMb: data.heapMb },
+    });
   } catch {
     return run(port, data, post);
   }
   const queue: (FrameBatch | LoadEnd)[] = [];
   let failure: string | null = null;
+  let outOfHeap = false;
   let received = 0;
   let wake: (() => void) | null = null;
   const poke = () => {
@@ -95,7 +101,7 @@ async function storeFromReader(port: MessagePort, data: LoadWorkerData, post: Po
     w?.();
   };
   parser.on('message', (m: FrameBatch | LoadEnd) => { received++; queue.push(m); poke(); });
-  parser.on('error', (e) => { failure ??= e.message; poke(); });
+  parser.on('error', (e) => { outOfHeap ||= isOutOfMemory(e); failure ??= e.message; poke(); });
   parser.on('exit', (code) => { failure ??= `it stopped (exit code ${code})`; poke(); });
 
   const stored = new StoreBatcher(FIRST_BATCH_FRAMES);
@@ -123,11 +129,13 @@ async function storeFromReader(port: MessagePort, data: LoadWorkerData, post: Po
       const m = queue.shift();
       if (!m) {
         if (failure !== null) {
-          // It never ran (a bundle it could not load): read here instead.
-          if (received === 0) return run(port, data, post);
+          // It never ran (a bundle it could not load): read here instead. (Out of memory, it did run: reading
+          // here would only take as much again.)
+          if (received === 0 && !outOfHeap) return run(port, data, post);
           cut(bytesRead);
           await flush();
-          port.postMessage({ type: 'end', ok: false, problem: `${data.path}: the loading thread failed (${failure})`, bytesRead, totalBytes: data.totalBytes, sectionComments: comments ?? [] } satisfies LoadEnd);
+          const problem = outOfHeap ? outOfMemory(data.path, data.heapMb) : `${data.path}: the loading thread failed (${failure})`;
+          port.postMessage({ type: 'end', ok: false, problem, bytesRead, totalBytes: data.totalBytes, sectionComments: comments ?? [] } satisfies LoadEnd);
           return;
         }
         await new Promise<void>((r) => { wake = r; });

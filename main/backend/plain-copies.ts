@@ -1,10 +1,18 @@
 // Decompressed copies of gzip-compressed captures for the frame store. The store re-reads a frame's bytes
 // at its offset in the capture, which a gzip stream cannot give, so a .pcapng.gz is decompressed once, as
 // it loads, into a temporary file; the copy goes when its store closes it, or when the process exits.
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+// A browser's upload has its copy counted against the upload quota (its bytes are on this server's disk
+// as much as the upload's), and copies of a process that was killed are removed by the next server.
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { processAlive, type UploadTicket } from './uploads';
+
+/** Folder names under the temporary folder: handshake-lab-gunzip-<pid>-XXXXXX (the pid of the process that made it). */
+export const PLAIN_COPY_DIR_PREFIX = 'handshake-lab-gunzip-';
+/** A folder without a pid in its name (an older version's) counts as stale once untouched this long. */
+const UNKNOWN_STALE_MS = 60 * 60_000;
 
 export class PlainCopy {
   readonly path: string;
@@ -13,8 +21,10 @@ export class PlainCopy {
   /** Bytes written so far (frames below this offset can be read back). */
   written = 0;
 
-  constructor(readonly source: string) {
-    this.dir = mkdtempSync(join(tmpdir(), 'handshake-lab-gunzip-'));
+  /** `ticket`: what counts its bytes (a browser's upload: the upload quota), given back when it goes. */
+  constructor(readonly source: string, private readonly ticket: Pick<UploadTicket, 'abort'> | null = null) {
+    // The pid in the name tells a later server whether this one is gone (removeStalePlainCopyDirs).
+    this.dir = mkdtempSync(join(tmpdir(), `${PLAIN_COPY_DIR_PREFIX}${process.pid}-`));
     this.path = join(this.dir, basename(source).replace(/\.gz$/i, '') || 'capture');
     this.fd = openSync(this.path, 'w', 0o600);
     live.add(this);
@@ -35,6 +45,7 @@ export class PlainCopy {
   dispose(): void {
     this.finish();
     rmSync(this.dir, { recursive: true, force: true });
+    this.ticket?.abort();
     live.delete(this);
     if (copies.get(this.source) === this) copies.delete(this.source);
   }
@@ -45,13 +56,13 @@ const live = new Set<PlainCopy>();
 let exitHook = false;
 
 /** A new, empty copy for `source` (an absolute path), replacing the one made earlier for it. */
-export function newPlainCopy(source: string): PlainCopy {
+export function newPlainCopy(source: string, ticket: Pick<UploadTicket, 'abort'> | null = null): PlainCopy {
   if (!exitHook) {
     exitHook = true;
     process.once('exit', () => { for (const c of [...live]) c.dispose(); });
   }
   copies.get(source)?.dispose();
-  const c = new PlainCopy(source);
+  const c = new PlainCopy(source, ticket);
   copies.set(source, c);
   return c;
 }
@@ -69,4 +80,31 @@ export function plainCopyOf(source: string): PlainCopy {
   c.append(gunzipSync(readFileSync(source)));
   c.finish();
   return c;
+}
+
+/**
+ * Removes the copies' folders under `tmp` left by processes of this user that are no longer running (a
+ * server killed before its exit hook ran): never a running one's, whose pid its folder's name holds.
+ */
+export function removeStalePlainCopyDirs(tmp: string, now = Date.now()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(tmp).filter((n) => n.startsWith(PLAIN_COPY_DIR_PREFIX));
+  } catch {
+    return removed;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const dir = join(tmp, name);
+    try {
+      const st = statSync(dir);
+      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
+      const pid = /^(\d+)-/.exec(name.slice(PLAIN_COPY_DIR_PREFIX.length))?.[1];
+      if (pid !== undefined ? processAlive(Number(pid)) : now - st.mtimeMs <= UNKNOWN_STALE_MS) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch { /* another server removed it */ }
+  }
+  return removed;
 }

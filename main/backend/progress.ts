@@ -12,7 +12,7 @@
 // The dashboard reads learners() and the same records. Each learner's record is a small JSON file
 // (0600) in the progress folder, written shortly after it changes (null folder: memory only).
 import { mkdirSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Texts } from '../api/types';
 
@@ -114,6 +114,38 @@ export class ProgressStore implements ProgressRecorder {
     if (o.name !== undefined && o.name !== null) r.name = o.name;
     if (o.student) r.student = true;
     this.changed(r);
+    return true;
+  }
+
+  /** Whether the learner's record is held now (in memory, taking a place). */
+  has(learner: string): boolean {
+    return this.records.has(learner);
+  }
+
+  /** Whether the store holds as many learners as it may. */
+  get full(): boolean {
+    return this.records.size >= this.maxLearners;
+  }
+
+  /**
+   * Lets a learner go who answered nothing (no first answer, no question solved): its place is free and
+   * its file removed, which held no more than a name and where it stood (a learner key is cheap to make
+   * up: made-up learners must not hold the store's places, or its disk, for good). A learner with answers
+   * stays. Returns whether it went.
+   */
+  forget(learner: string): boolean {
+    const r = this.records.get(learner);
+    if (!r || Object.values(r.lessons).some((p) => p.answers.length > 0 || p.solved.length > 0)) return false;
+    this.records.delete(learner);
+    this.dirty.delete(learner);
+    const dir = this.dir;
+    if (dir) {
+      // After any write of it in flight; a record made again meanwhile is written again after this.
+      this.writing = this.writing.then(() => unlink(join(dir, `${learner}.json`)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') this.log(`progress of ${learner} could not be removed: ${e.message}`);
+      }));
+    }
+    this.onChange();
     return true;
   }
 

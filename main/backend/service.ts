@@ -60,6 +60,7 @@ export class Service implements HandshakeLabService {
   private readonly byClient = new Map<string, Session>();
   private readonly lessonSources = new Map<string, Source>();
   private readonly handlers: Handlers;
+  private disposing = false;
 
   constructor(private readonly options: ServiceOptions) {
     this.hub = new Hub(options);
@@ -74,6 +75,9 @@ export class Service implements HandshakeLabService {
     });
     this.hub.sessionHooks.push((s) => {
       this.uploads?.release(s.id, (path) => [...this.hub.liveSources()].some((src) => src.file === path && src.alive));
+      // Its learners go with it if they answered nothing (made-up learners must not keep places for good),
+      // unless the server is stopping (a learner's place in a lesson is then kept for its return).
+      if (!this.disposing) this.classroom.released(s.learnersSeen);
       this.classroom.changed();
     });
     this.handlers = makeHandlers(this);
@@ -199,6 +203,7 @@ export class Service implements HandshakeLabService {
 
   /** Stops the capture (waiting at most `deadlineMs` for it), frees every session and closes files. */
   async dispose(deadlineMs = 5000): Promise<void> {
+    this.disposing = true;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.captures.stopAll(), new Promise<void>((r) => { timer = setTimeout(r, deadlineMs); timer.unref(); })]);
     clearTimeout(timer);
@@ -304,10 +309,20 @@ export class Service implements HandshakeLabService {
       await checkCaptureFile(full, s.student ? fileTitle(path) : path);
       // Cancelled before it began: the session stays as it was.
       if (pending.cancel) return { file: s.student ? fileTitle(full) : full, bytesRead: 0, totalBytes: 0, frames: 0, done: true, cancelled: true };
+      // Away from the computer (a browser's upload), what the server holds for browsers is bounded: while
+      // that memory is spent, nothing more is opened (and a load that spends it stops: load-budget.ts).
+      // (The capture this session leaves goes then, unless another session or a share holds it.)
+      const leaving = s.source.viewers.size === 1 && s.source.pins === 0 ? s.source : null;
+      const spent = s.trust.anyPath ? null : this.hub.loadBudget.spent(leaving);
+
+      if (spent) throw new ApiError('busy', `${spent}; close captures you no longer need, or try again later`);
       const src = this.hub.newSource('file', full, fileTitle(full));
       this.show(s, src, 'file');
-      // Away from the computer (a browser's upload), a compressed file may not grow past the upload limit.
-      return s.progress(await src.load(s.trust.anyPath ? {} : { maxPlainBytes: this.hub.limits.uploadFileBytes }));
+      // Away from the computer, a compressed file may not grow past the upload limit either, and its
+      // decompressed copy counts against the upload quota as the upload does.
+      return s.progress(await src.load(s.trust.anyPath ? {} : {
+        maxPlainBytes: this.hub.limits.uploadFileBytes, budget: this.hub.loadBudget, ...(this.uploads ? { plainTicket: this.uploads.begin() } : {}),
+      }));
     } finally {
       if (s.pendingLoad === pending) s.pendingLoad = null;
     }

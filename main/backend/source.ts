@@ -15,11 +15,15 @@ import type { EndpointStates } from '../engine/types';
 import type { RawFrame } from '../engine/types';
 import { StoryLog } from './experiment-story';
 import { FileBytes } from './file-bytes';
-import { loadCaptureFile, type LoadOutcome } from './file-loader';
+import { loadCaptureFile, type LoadHooks, type LoadOutcome } from './file-loader';
+import type { LoadBudget } from './load-budget';
 import type { Slicer } from './slicer';
 import { Views, type ViewEntry } from './views';
 
 export type SourceKind = 'file' | 'capture' | 'experiment' | 'lesson' | 'empty';
+
+/** Frames stored in-process between two looks at a load's memory budget (a thread's batches are looked at each). */
+const BUDGET_CHECK_FRAMES = 1024;
 
 /** Connections and transitions pushed per tick at most (the rest are in the store, to pull). */
 const MAX_CONNECTIONS_PER_PUSH = 200;
@@ -259,49 +263,74 @@ export class Source {
     }
   }
 
-  /** Reads the source's file into the store in steps; progress goes to the viewers. Resolves when done or cancelled. */
-  load(o: { maxPlainBytes?: number } = {}): Promise<LoadProgress> {
+  /**
+   * Reads the source's file into the store in steps; progress goes to the viewers. Resolves when done or
+   * cancelled. With a `budget` (a browser's upload) the source counts against it, and the load stops with
+   * a problem once the budget is spent.
+   */
+  load(o: { maxPlainBytes?: number; budget?: LoadBudget; plainTicket?: LoadHooks['plainTicket'] } = {}): Promise<LoadProgress> {
     const file = this.file as string;
     const state = { cancel: false, done: Promise.resolve({ file, bytesRead: 0, totalBytes: 0, frames: 0, done: false } as LoadProgress) };
+    const budget = o.budget;
+    budget?.add(this);
+    /** Why the budget stopped the load (it then ends as a cancel would, and says this). */
+    let spent: string | null = null;
+    const checkBudget = () => { if (budget && spent === null) spent = budget.spent(); };
     let lastProgress = 0;
     const progress = (bytesRead: number, totalBytes: number, done: boolean): LoadProgress => ({ file, bytesRead, totalBytes, frames: this.store.total, done });
     const run = async (): Promise<LoadProgress> => {
       this.setStatus({ state: 'loading', source: 'file', file });
       // An experiment's calls travel as comments: on the frames they sent, and in the section header.
       const frameEvents: ExperimentEvent[] = [];
-      // The file is opened once: the loader reads that descriptor, and so does the store ever after.
-      const opened = this.bytes ? await this.bytes.openForLoad() : { problem: `${file}: the capture was closed` };
-      const outcome: LoadOutcome = 'problem' in opened
-        ? this.disposed ? { ok: true, cancelled: true, bytesRead: 0, totalBytes: 0, sectionComments: [] } : { ok: false, problem: opened.problem, bytesRead: 0, totalBytes: 0, sectionComments: [] }
-        : await loadCaptureFile(file, {
-        fd: opened.fd,
-        frame: (raw, offset) => {
-          this.counters.captured++;
-          this.ingest(raw, offset);
-          if (raw.comments) for (const c of raw.comments) { const e = parseEventComment(c, this.store.total); if (e) frameEvents.push(e); }
-        },
-        progress: (bytesRead, totalBytes) => {
-          const now = Date.now();
-          if (now - lastProgress < 100) return;
-          lastProgress = now;
-          const p = progress(bytesRead, totalBytes, false);
-          for (const v of this.viewers) v.sourceProgress(p);
-        },
-        store: {
-          adopt: (delta, facts) => {
-            this.counters.captured += delta.count;
-            this.adopt(delta);
-            for (const [i, f] of facts) {
-              if (f.comments) for (const c of f.comments) { const e = parseEventComment(c, delta.from + i); if (e) frameEvents.push(e); }
-            }
+      // A browser's upload waits for its turn (a few load at once: each loading thread's memory adds up).
+      const release = budget ? await budget.turn(() => state.cancel || this.disposed) : null;
+      let outcome: LoadOutcome;
+      try {
+        checkBudget();
+        // The file is opened once: the loader reads that descriptor, and so does the store ever after.
+        const opened = this.bytes ? await this.bytes.openForLoad() : { problem: `${file}: the capture was closed` };
+        outcome = 'problem' in opened
+          ? this.disposed ? { ok: true, cancelled: true, bytesRead: 0, totalBytes: 0, sectionComments: [] } : { ok: false, problem: opened.problem, bytesRead: 0, totalBytes: 0, sectionComments: [] }
+          : await loadCaptureFile(file, {
+          fd: opened.fd,
+          frame: (raw, offset) => {
+            this.counters.captured++;
+            this.ingest(raw, offset);
+            if (this.counters.captured % BUDGET_CHECK_FRAMES === 0) checkBudget();
+            if (raw.comments) for (const c of raw.comments) { const e = parseEventComment(c, this.store.total); if (e) frameEvents.push(e); }
           },
-          wants: (n) => this.views.wants(n),
-          stored: (n) => this.viewsAdd(n),
-        },
-        cancelled: () => state.cancel || this.disposed,
-        maxPlainBytes: o.maxPlainBytes,
-        log: this.log,
-      }).finally(opened.done);
+          progress: (bytesRead, totalBytes) => {
+            const now = Date.now();
+            if (now - lastProgress < 100) return;
+            lastProgress = now;
+            const p = progress(bytesRead, totalBytes, false);
+            for (const v of this.viewers) v.sourceProgress(p);
+          },
+          store: {
+            adopt: (delta, facts) => {
+              this.counters.captured += delta.count;
+              this.adopt(delta);
+              checkBudget();
+              for (const [i, f] of facts) {
+                if (f.comments) for (const c of f.comments) { const e = parseEventComment(c, delta.from + i); if (e) frameEvents.push(e); }
+              }
+            },
+            wants: (n) => this.views.wants(n),
+            stored: (n) => this.viewsAdd(n),
+          },
+          cancelled: () => state.cancel || this.disposed || spent !== null,
+          maxPlainBytes: o.maxPlainBytes,
+          plainTicket: o.plainTicket,
+          ...(budget ? { threadHeapMb: budget.threadHeapMb } : {}),
+          log: this.log,
+        }).finally(opened.done);
+      } finally {
+        release?.();
+      }
+      // Stopped by the budget (as a cancel stops it): it says why.
+      if (spent !== null && outcome.ok && !state.cancel && !this.disposed) {
+        outcome = { ok: false, problem: `${file}: stopped loading: ${spent as string}; the frames before this point are loaded (close captures you no longer need)`, bytesRead: outcome.bytesRead, totalBytes: outcome.totalBytes, sectionComments: outcome.sectionComments };
+      }
       // The file is read: its store takes no more frames, so its connection trackers can go.
       this.store.seal();
       this.story = StoryLog.fromComments(outcome.sectionComments, frameEvents);

@@ -135,7 +135,8 @@ export function removeStaleUploadDirs(tmp: string, now = Date.now()): string[] {
   return removed;
 }
 
-function processAlive(pid: number): boolean {
+/** Whether process `pid` runs (EPERM: it does, as another user's). */
+export function processAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return true;
   try {

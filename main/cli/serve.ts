@@ -9,6 +9,7 @@ import { limitsWith, type Limits } from '../backend/limits';
 import { isLoopbackAddress } from '../backend/net-address';
 import { Service } from '../backend/service';
 import { removeStaleUploadDirs } from '../backend/uploads';
+import { removeStalePlainCopyDirs } from '../backend/plain-copies';
 import { chooseCapture, CAPTURE_ENV } from '../capture/choose-capture';
 import { findDumpcap } from '../capture/dumpcap-path';
 import { HelperCapture } from '../capture/helper-capture';
@@ -38,6 +39,9 @@ opened from pages of other sites.
   --experiment-ports L  ports experiments may use, e.g. 12345,20000 (default 12345)
   --max-upload MB       largest file a browser may upload (default 256)
   --upload-quota MB     all uploads stored at once (default 2048)
+  --upload-memory MB    memory that captures opened from browsers may hold at
+                        once, at 128 bytes a frame and 3 KB a connection
+                        (default 1024): a load past it stops, no more open
   --capture-limit MB    a live capture stops at this size (default 1024)
   --capture-seconds S   a live capture stops after S seconds (default: no limit)
   --autosave-files N    autosaved captures kept, oldest removed first (default 50)
@@ -62,6 +66,7 @@ function limitsFrom(flags: Record<string, unknown>): Partial<Limits> {
   const set = <K extends keyof Limits>(k: K, v: Limits[K] | undefined) => { if (v !== undefined) out[k] = v; };
   set('uploadFileBytes', mb('max-upload'));
   set('uploadTotalBytes', mb('upload-quota'));
+  set('uploadMemoryBytes', mb('upload-memory'));
   set('captureBytes', mb('capture-limit'));
   set('autosaveBytes', mb('autosave-size'));
   set('captureSeconds', positive(flags, 'capture-seconds'));
@@ -89,7 +94,7 @@ export const serveCommand: Command = {
   async run(args) {
     const { flags } = parseArgs('serve', args, {
       values: {
-        port: 'number', host: 'string', open: 'string', capture: 'string', lessons: 'string', 'max-upload': 'number', 'upload-quota': 'number',
+        port: 'number', host: 'string', open: 'string', capture: 'string', lessons: 'string', 'max-upload': 'number', 'upload-quota': 'number', 'upload-memory': 'number',
         'capture-limit': 'number', 'capture-seconds': 'number', 'autosave-files': 'number', 'autosave-size': 'number', 'experiment-ports': 'string',
       },
       booleans: ['no-open-browser', 'allow-root', 'include-own-traffic'],
@@ -110,6 +115,7 @@ export const serveCommand: Command = {
     const log = (line: string) => { if (!opening) process.stderr.write(`handshake-lab serve: ${line}\n`); };
     // Uploads of servers that were killed are not left behind for ever.
     for (const dir of removeStaleUploadDirs(tmpdir())) log(`removed the upload folder of a server that is gone: ${dir}`);
+    for (const dir of removeStalePlainCopyDirs(tmpdir())) log(`removed a decompressed copy left by a process that is gone: ${dir}`);
     const uploadDir = makeUploadDir();
     const dataDir = appDataDir();
     if (root) log('running as root (--allow-root): live capture goes through dumpcap only');

@@ -135,3 +135,19 @@ export function writePcap(path: string, frames: Buffer[], startSec = 1_700_000_0
   }
   writeFileSync(path, Buffer.concat(parts));
 }
+
+/**
+ * Frames of `n` connections of one SYN each (Ethernet, IPv4, each from its own address and port): the
+ * cheapest bytes that cost a store a connection each (fresh eyes' memory attack).
+ */
+export function synFrames(n: number): Buffer[] {
+  const frames: Buffer[] = [];
+  for (let i = 0; i < n; i++) {
+    const ip = Buffer.alloc(20);
+    ip[0] = 0x45; ip.writeUInt16BE(40, 2); ip[8] = 64; ip[9] = 6;
+    ip[12] = 10; ip[13] = (i >> 16) & 255; ip[14] = (i >> 8) & 255; ip[15] = i & 255;
+    ip[16] = 10; ip[19] = 1;
+    frames.push(ethernet(0x0800, Buffer.concat([ip, tcpHeader(1024 + (i % 60000), 80, i, 0, 0x002, 1000, false)])));
+  }
+  return frames;
+}

@@ -298,7 +298,13 @@ describe('files confined (issue 13, 2)', () => {
     // It stopped near the limit: 300,000 bytes hold at most 18,750 empty records.
     const st = await a.ok<StatusSnapshot>('getStatus');
     expect(st.total).toBeLessThanOrEqual(300_000 / 16);
+    // Its decompressed copy counts against the upload quota as the upload does, until the capture goes.
+    const used = service.uploads!.used;
+    expect(used).toBeGreaterThan(250_000);
+    const id = await a.session();
     a.close();
+    service.hub.free(service.sessionById(id)!);
+    expect(service.uploads!.used).toBeLessThan(used - 250_000);
   });
 
   it('uploads are limited per file and in total, with the limit named', async () => {

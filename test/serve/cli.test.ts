@@ -122,13 +122,20 @@ fs.writeFileSync(${JSON.stringify(seen)}, JSON.stringify({ argv: process.argv.sl
     expect(r.stdout).not.toMatch(/serving at/);
   });
 
-  it.skipIf(!built)('removes upload folders of servers that are gone, and keeps those of running ones', async () => {
+  it.skipIf(!built)('removes upload folders and decompressed copies of servers that are gone, and keeps those of running ones', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'hl-serve-tmp-'));
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
     const gone = join(tmp, 'handshake-lab-uploads-gone01');
     const running = join(tmp, 'handshake-lab-uploads-alive1');
     const old = join(tmp, 'handshake-lab-uploads-older1');
     for (const d of [gone, running, old]) mkdirSync(d);
+    // Decompressed copies of .gz captures (fresh eyes: a killed server's stayed for ever): the pid is in the name.
+    const goneCopy = join(tmp, `handshake-lab-gunzip-${dead}-abc123`);
+    const runningCopy = join(tmp, `handshake-lab-gunzip-${process.pid}-abc123`);
+    const oldCopy = join(tmp, 'handshake-lab-gunzip-older1');
+    for (const d of [goneCopy, runningCopy, oldCopy]) mkdirSync(d);
+    writeFileSync(join(goneCopy, 'abc-lab.pcap'), 'x');
+    utimesSync(oldCopy, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
     writeFileSync(join(gone, 'server.pid'), dead);
     writeFileSync(join(gone, 'abc-lab.pcap'), 'x');
     writeFileSync(join(running, 'server.pid'), String(process.pid));
@@ -144,6 +151,9 @@ fs.writeFileSync(${JSON.stringify(seen)}, JSON.stringify({ argv: process.argv.sl
     expect(existsSync(gone)).toBe(false);
     expect(existsSync(old)).toBe(false);
     expect(existsSync(running)).toBe(true);
+    expect(existsSync(goneCopy)).toBe(false);
+    expect(existsSync(oldCopy)).toBe(false);
+    expect(existsSync(runningCopy)).toBe(true);
     // Its own folder holds its pid, and goes when it stops.
     const own = readdirSync(tmp).filter((n) => n.startsWith('handshake-lab-uploads-') && join(tmp, n) !== running);
     expect(own).toHaveLength(1);

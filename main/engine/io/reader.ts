@@ -67,6 +67,15 @@ const MAX_BLOCK = 32 + 128 * 1024 * 1024 + 131072;
  * signed result made 0xfffffff0 -16, "too small"), and wrapping to 0 from 0xfffffffd on, as wiretap does.
  */
 const round4 = (n: number) => ((n + 3) & ~3) >>> 0;
+/**
+ * Interfaces and sections one file may describe, at most. wiretap keeps every one (no limit but memory),
+ * and each costs this reader a few hundred bytes that are never freed: 260 MB of bare 20-byte interface
+ * blocks (13 million) once took a server 3.7 GB. 65,536 interfaces is as many as an obsolete Packet Block
+ * can name (its interface id is 16 bits) and far more than any capture tool writes; a file of as many
+ * sections is one made by concatenating 65,536 captures. Past either, the file stops with the limit named.
+ */
+export const MAX_INTERFACES = 65536;
+export const MAX_SECTIONS = 65536;
 const JOURNAL_TS_KEY = Array.from('__REALTIME_TIMESTAMP=', (c) => c.charCodeAt(0));
 
 /** Position of `needle` in buf[from, to), or -1. */
@@ -516,6 +525,11 @@ export class CaptureReader {
     }
   }
 
+  /** Not damage: a file past what this reader holds (MAX_INTERFACES, MAX_SECTIONS); the frames before it are kept. */
+  private tooMany(what: string, at: number): never {
+    throw new CaptureFormatError(`too large: ${what} in one file, the most Handshake Lab reads (at byte ${this.consumed + at})`, this.consumed + at);
+  }
+
   private options(view: DataView, from: number, to: number, fn: ((code: number, off: number, len: number) => void) | null,
     check: Parameters<typeof walkOptions>[5], blockPos: number): void {
     const problem = walkOptions(view, from, to, this.le, fn, check);
@@ -529,6 +543,7 @@ export class CaptureReader {
       throw new CaptureFormatError(`unsupported pcapng version ${major}.${minor} (at byte ${this.consumed + pos})`, this.consumed + pos);
     }
     const comments: string[] = [];
+    if (this.sectionComments.length >= MAX_SECTIONS) this.tooMany(`more than ${MAX_SECTIONS} sections (section header blocks)`, pos);
     this.options(view, body + 16, bodyEnd, (code, off, len) => {
       if (code === 1) comments.push(this.decoder.decode(new Uint8Array(view.buffer, view.byteOffset + off, len)));
     }, null, pos);
@@ -541,6 +556,7 @@ export class CaptureReader {
   private interfaceBlock(buf: Uint8Array, view: DataView, pos: number, body: number, bodyEnd: number): void {
     if (bodyEnd - body < 8) this.fail('interface description block too short', pos);
     if (this.section < 0) this.fail('interface description block before any section header', pos);
+    if (this.interfaces.length >= MAX_INTERFACES) this.tooMany(`more than ${MAX_INTERFACES} interfaces (interface description blocks)`, pos);
     const le = this.le;
     const linktype = view.getUint16(body, le);
     const info: CaptureInterface = {

@@ -230,6 +230,9 @@ export class FrameStore {
     this.lastTime = [];
     this.addrText = [];
     this.addrIds = [];
+    // The first pass's session is cached here too: kept, its trackers (kilobytes a connection) would outlive the seal.
+    this.dsOf = null;
+    this.ds = null;
   }
 
   /** Its columns, records and rare facts, for store-delta.ts (which copies a first pass into another store). */
