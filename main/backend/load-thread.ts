@@ -59,7 +59,11 @@ export function loadPipeline(env: NodeJS.ProcessEnv = process.env): boolean {
   return availableParallelism() >= 2;
 }
 
-/** Worker threads alive now (tests check that none outlives its load). */
+/**
+ * Loading threads whose load is still being taken in (tests check that none outlives its load). A thread
+ * leaves the set when its load has been processed, not when it exits: a small file's thread can exit
+ * before the event loop has read its first batch, and that load still went through the thread.
+ */
 export const liveLoadThreads = new Set<Worker>();
 
 type Message = FrameBatch | StoredBatch | LoadEnd;
@@ -95,7 +99,7 @@ export function loadInWorker(path: string, totalBytes: number, hooks: LoadHooks,
   };
   worker.on('message', (m: Message) => { received++; queue.push(m); poke(); });
   worker.on('error', (e) => { failure = e; poke(); });
-  worker.on('exit', (code) => { exited = code; liveLoadThreads.delete(worker); poke(); });
+  worker.on('exit', (code) => { exited = code; poke(); });
   const poll = setInterval(poke, CANCEL_POLL_MS);
   const stop = async () => {
     clearInterval(poll);
