@@ -1,6 +1,6 @@
 // The data of DNS resource records, per type, as packet-dns.c shows it (items, the record title's tail
 // and the Info column's): A, NS, CNAME, SOA, PTR, HINFO, MX, TXT, AAAA, SRV, DNAME, OPT (EDNS options), NSEC,
-// SPF, NULL and the names-only mail types. Other types show their bytes as "Data" with tshark's note
+// SVCB/HTTPS, SPF, NULL and the names-only mail types. Other types show their bytes as "Data" with tshark's note
 // that they are not decoded.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
@@ -9,7 +9,7 @@ import { asciiText, asciiValue, bytesHex, durationText, fieldText, formatText, i
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { readDnsName, type DnsName } from './dns-name';
-import { DNS_EXT_ERRORS, DNS_OPTION_CODES, DNS_TYPE_DESCRIPTIONS, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES } from './value-names';
+import { DNS_EXT_ERRORS, DNS_OPTION_CODES, DNS_SVCB_KEYS, DNS_TYPE_DESCRIPTIONS, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES } from './value-names';
 
 const F = {
   a: defineField('dns.a', 'Address', 'ipv4'),
@@ -68,6 +68,20 @@ const F = {
   data: defineField('dns.data', 'Data', 'bytes'),
   nsecNext: defineField('dns.nsec.next_domain_name', 'Next Domain Name', 'string'),
   rrType: defineField('dns.resp.type', 'Type', 'uint'),
+  svcbPriority: defineField('dns.svcb.svcpriority', 'SvcPriority', 'uint'),
+  svcbTarget: defineField('dns.svcb.targetname', 'TargetName', 'string'),
+  svcbParam: defineField('dns.svcb.svcparam', 'SvcParam', 'none'),
+  svcbKey: defineField('dns.svcb.svcparam.key', 'SvcParamKey', 'uint'),
+  svcbLength: defineField('dns.svcb.svcparam.value.length', 'SvcParamValue length', 'uint'),
+  svcbValue: defineField('dns.svcb.svcparam.value', 'SvcParamValue', 'bytes'),
+  svcbMandatory: defineField('dns.svcb.svcparam.mandatory.key', 'Mandatory key', 'uint'),
+  svcbAlpnLength: defineField('dns.svcb.svcparam.alpn.length', 'ALPN length', 'uint'),
+  svcbAlpn: defineField('dns.svcb.svcparam.alpn', 'ALPN', 'string'),
+  svcbPort: defineField('dns.svcb.svcparam.port', 'Port', 'uint'),
+  svcbIpv4: defineField('dns.svcb.svcparam.ipv4hint.ip', 'IP', 'ipv4'),
+  svcbEch: defineField('dns.svcb.svcparam.echconfig', 'ECHConfig', 'bytes'),
+  svcbIpv6: defineField('dns.svcb.svcparam.ipv6hint.ip', 'IP', 'ipv6'),
+  svcbOdoh: defineField('dns.svcb.svcparam.odohconfig', 'ODoHConfig', 'bytes'),
 };
 const E = {
   undecoded: defineExpert('dns.undecoded.type', 'Undecoded option'),
@@ -140,7 +154,7 @@ export interface Rdata {
 
 const T = {
   A: 1, NS: 2, MD: 3, MF: 4, CNAME: 5, SOA: 6, MB: 7, MG: 8, MR: 9, NULL: 10, PTR: 12, HINFO: 13, MX: 15, TXT: 16,
-  AAAA: 28, SRV: 33, DNAME: 39, OPT: 41, NSEC: 47, SPF: 99,
+  AAAA: 28, SRV: 33, DNAME: 39, OPT: 41, NSEC: 47, SVCB: 64, HTTPS: 65, SPF: 99,
 };
 
 /** A name inside the record data; its item shows it, the Info column and the title may too. */
@@ -298,6 +312,9 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       }
       return;
     }
+    case T.SVCB: case T.HTTPS:
+      svcb(c, r);
+      return;
     default: {
       expert(c, r.item.children, r.item.offset, 'note', 'undecoded', `Dissector for DNS Type (${r.type}) code not implemented, Contact Wireshark developers if you want this supported`, E.undecoded);
       const hexs = bytesHex(d, p, Math.min(r.len, c.avail(p, r.end)));
@@ -305,6 +322,120 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       leaf(t, F.data.name, hexs, `Data: ${bytesText(hexs)}`, p, r.len);
     }
   }
+}
+
+/** A SvcParamKey as a parameter's title names it ("alpn", "key7"). */
+function svcbKeyName(key: number): string {
+  return DNS_SVCB_KEYS[key] ?? `key${key}`;
+}
+
+/**
+ * SVCB and HTTPS records (RFC 9460): priority, target name, then SvcParams until the record's data is used up.
+ * Each parameter's title gets its value as text ("alpn=h2,h3"); a value is read as its key says, whatever its
+ * length (a port reads 2 bytes, hints read whole addresses, no-default-alpn reads nothing), so a parameter of
+ * the wrong length leaves the next one misread, as in tshark.
+ */
+function svcb(c: Ctx, r: Rdata): void {
+  const d = c.d, v = c.v, t = r.tree;
+  const need = (at: number, n: number): void => c.need(at, n, r.end);
+  let p = r.at;
+  need(p, 2);
+  leaf(t, F.svcbPriority.name, v.getUint16(p), `SvcPriority: ${v.getUint16(p)}`, p, 2);
+  p += 2;
+  p += nameItem(c, r, t, F.svcbTarget.name, 'TargetName', p).used;
+  while (r.len > p - r.at) {
+    const item = leaf(t, F.svcbParam.name, 1, 'SvcParam', p, c.avail(p, r.end));
+    const pt = item.children;
+    need(p, 2);
+    const key = v.getUint16(p);
+    leaf(pt, F.svcbKey.name, key, `SvcParamKey: ${DNS_SVCB_KEYS[key] ?? 'Unknown'} (${key})`, p, 2);
+    need(p + 2, 2);
+    const len = v.getUint16(p + 2);
+    leaf(pt, F.svcbLength.name, len, `SvcParamValue length: ${len}`, p + 2, 2);
+    p += 4;
+    item.display += `: ${svcbKeyName(key)}`;
+    item.length = len + 4;
+    const list = (i: number, text: string): void => {
+      item.display += `${i === 0 ? '=' : ','}${text}`;
+    };
+    switch (key) {
+      case 0:
+        for (let i = 0; i < len; i += 2, p += 2) {
+          need(p, 2);
+          const k = v.getUint16(p);
+          leaf(pt, F.svcbMandatory.name, k, `Mandatory key: ${DNS_SVCB_KEYS[k] ?? 'Unknown'} (${k})`, p, 2);
+          list(i, svcbKeyName(k));
+        }
+        break;
+      case 1:
+        for (let i = 0; i < len;) {
+          need(p, 1);
+          const n = d[p];
+          leaf(pt, F.svcbAlpnLength.name, n, `ALPN length: ${n}`, p, 1);
+          p++;
+          need(p, n);
+          stringItem(c, pt, F.svcbAlpn.name, 'ALPN', p, n, false);
+          list(i, cString(d, p, n));
+          p += n;
+          i += 1 + n;
+        }
+        break;
+      case 2:
+        break;
+      case 3:
+        need(p, 2);
+        leaf(pt, F.svcbPort.name, v.getUint16(p), `Port: ${v.getUint16(p)}`, p, 2);
+        item.display += `=${v.getUint16(p)}`;
+        p += 2;
+        break;
+      case 4: case 6: {
+        const [size, field, show] = key === 4 ? [4, F.svcbIpv4.name, ipv4] : [16, F.svcbIpv6.name, ipv6];
+        for (let i = 0; i < len; i += size, p += size) {
+          need(p, size);
+          const addr = show(d, p);
+          leaf(pt, field, addr, `IP: ${addr}`, p, size);
+          list(i, addr);
+        }
+        break;
+      }
+      case 5: case 32769: {
+        need(p, len);
+        const b64 = base64(d.subarray(p, p + len));
+        // An empty byte string: tshark prints "<MISSING>" for it in -T fields.
+        leaf(pt, key === 5 ? F.svcbEch.name : F.svcbOdoh.name, bytesHex(d, p, len) || '<MISSING>', `${key === 5 ? 'ECHConfig' : 'ODoHConfig'}: ${b64}`, p, len);
+        item.display += `=${b64}`;
+        p += len;
+        break;
+      }
+      default:
+        if (len > 0) {
+          need(p, len);
+          const h = bytesHex(d, p, len);
+          leaf(pt, F.svcbValue.name, h, `SvcParamValue: ${bytesText(h)}`, p, len);
+          item.display += `=${formatText(d, p, p + len)}`;
+          p += len;
+        }
+    }
+  }
+}
+
+/** A counted ASCII string as "%s" prints the string tshark read: up to its first NUL, each byte above 0x7f a U+FFFD. */
+function cString(d: Uint8Array, at: number, n: number): string {
+  let s = '';
+  for (let i = at; i < at + n && d[i] !== 0; i++) s += d[i] < 0x80 ? String.fromCharCode(d[i]) : '\ufffd';
+  return s;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Bytes in base64 with padding (GLib's g_base64_encode). */
+function base64(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 3) {
+    const n = (b[i] << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);
+    s += B64[n >> 18] + B64[(n >> 12) & 63] + (i + 1 < b.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < b.length ? B64[n & 63] : '=');
+  }
+  return s;
 }
 
 /** EDNS(0) options of an OPT record: code, length, data, and the parts of the options Wireshark reads. */
