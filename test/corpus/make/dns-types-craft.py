@@ -112,4 +112,83 @@ def svcb():
     cap.write(path('dns-types-svcb.pcap'))
 
 
+
+def cuts(rd, lengths):
+    """The record data cut to each length (the fields beyond it are read from what follows), and the whole."""
+    return [rd[:n] for n in lengths if n < len(rd)]
+
+
+def caa():
+    """CAA (257): flags, a tag and its value (the rest of the record). The tag picks the item as strncmp over the
+    tag's length does: a prefix of "issue" (or an empty tag) is Issue; a tag running past the record wraps the
+    value's length (Malformed)."""
+    cap = Capture()
+
+    def rd(flags, tag, value):
+        return bytes([flags, len(tag)]) + tag + value
+    cases = [
+        rd(0, b'issue', b'letsencrypt.org'), rd(0x80, b'iodef', b'mailto:security@example.org'),
+        rd(0, b'issuewild', b'ca.example.net; account=42'), rd(0x81, b'contactemail', b'a@b.c'),
+        rd(0, b'iss', b'x'), rd(0, b'', b'empty tag'), rd(0, b'ISSUE', b'upper'), rd(0, b'issuex', b'longer'),
+        rd(0, b'is\0x', b'nul in tag'), rd(0, b'io\xffef', b'x'), rd(0, b'issue', b'a\0b\x01c\td\xff\xfee\\f'),
+        rd(0, b'issue', b''), rd(0, b'issue', b';'), bytes([0, 9]) + b'issue', bytes([0]), (bytes([0]),),
+        (bytes([0, 9]) + b'issue',),
+    ]
+    answers(cap, 0x5701, 257, cases)
+    cap.write(path('dns-types-caa.pcap'))
+
+
+def dnssec():
+    """RRSIG (46), SIG (24), DNSKEY (48), CDNSKEY (60), DS (43), CDS (59), DLV (32769), NSEC3 (50), NSEC3PARAM (51):
+    well formed (unknown algorithms and types too), then cut at several lengths: the fields read on into the next
+    record, a byte string whose length comes out -1 runs to the end of the message and one below -1 is an error."""
+    cap = Capture()
+    rrsig = struct.pack('!HBBIIIH', 1, 8, 2, 3600, 1700000000, 1690000000, 12345) + name('example.org') + bytes(range(40))
+    rrsig_ptr = struct.pack('!HBBIIIH', 999, 99, 0, 0x80000000, 0, 0xffffffff, 0) + ptr(12)
+    answers(cap, 0x4601, 46, [rrsig, rrsig_ptr, rrsig[:31]] + cuts(rrsig, [1, 3, 8, 17, 18, 19, 29, 30]) + [(rrsig[:20],)])
+    answers(cap, 0x1801, 24, [struct.pack('!HBBIIIH', 6, 5, 3, 86400, 1000000000, 900000000, 1) + name('sig.example') + bytes(8)])
+    key = struct.pack('!HBB', 257, 3, 8) + bytes(range(64))
+    answers(cap, 0x4801, [48, 48, 60, 48, 48, 48, 48, 48, 48, 48], [
+        key, struct.pack('!HBB', 0xffff, 2, 1) + bytes(range(10, 26)), struct.pack('!HBB', 256, 3, 13) + bytes(range(7)),
+        struct.pack('!HBB', 257, 3, 1) + b'\x01\x02',
+        key[:4], key[:5], key[:3], key[:2], key[:1], (key[:3],)])
+    ds = struct.pack('!HBB', 12345, 8, 2) + bytes(range(32))
+    answers(cap, 0x4301, [43, 59, 32769, 43, 43, 43, 43, 43, 43, 43], [
+        ds, struct.pack('!HBB', 2371, 13, 4) + bytes(48), struct.pack('!HBB', 1, 200, 9) + bytes(4),
+        ds[:4], ds[:3], ds[:2], ds[:1], (ds[:3],), (ds[:2],), (ds[:4],)])
+    maps = bytes([0, 6, 0x62, 0x01, 0x80, 0x08, 0x00, 0x03])
+    nsec3 = b'\x01\x01\x00\x0a\x04\xaa\xbb\xcc\xdd\x14' + bytes(range(0x60, 0x74)) + maps
+    answers(cap, 0x5001, 50, [
+        nsec3, b'\x01\x00\x00\x00\x00\x14' + bytes(range(20)), b'\x02\xfe\xff\xff\x00\x01\xff' + maps,
+        b'\x01\x00\x00\x00\x00\x00', b'\x01\x00\x00\x01\x01\x07\x03\x99\x88\x77'] + cuts(nsec3, [1, 4, 5, 7, 9, 10, 12, 29, 30, 31]) +
+        [(nsec3[:12],), (b'\x01\x00\x00\x00\x00\x01\xf8',)])
+    p3 = b'\x01\x00\x00\x0a\x04\xaa\xbb\xcc\xdd'
+    answers(cap, 0x5101, 51, [p3, b'\x01\x01\x00\x00\x00', b'\x07\x00\xff\xff\x02\x00'] + cuts(p3, [1, 4, 5, 6]) + [(p3[:6],)])
+    cap.write(path('dns-types-dnssec.pcap'))
+
+
+def misc():
+    """NAPTR (35), TLSA (52), SSHFP (44) and LOC (29), well formed, with unknown values, and cut short."""
+    cap = Capture()
+    naptr = struct.pack('!HH', 100, 10) + b'\x01U\x07E2U+sip\x19!^.*$!sip:info@example.com!' + b'\x00'
+    naptr2 = struct.pack('!HH', 1, 2) + b'\x01S\x07SIP+D2U\x00' + name('_sip._udp.example.org')
+    answers(cap, 0x3501, 35, [naptr, naptr2, struct.pack('!HH', 3, 4) + b'\x02a\xff\x00\x00' + ptr(12),
+                              struct.pack('!HH', 5, 6) + b'\x03a\0b\x00\x00\x00'] + cuts(naptr2, [1, 3, 4, 5, 6, 13, 14, 15]) +
+            [(naptr2[:14],), (naptr[:-1],)])
+    tlsa = b'\x03\x01\x01' + bytes(range(32))
+    answers(cap, 0x5201, 52, [tlsa, b'\x00\x00\x00' + bytes(range(40)), b'\x09\x07\x05\x01', tlsa[:3], tlsa[:2], tlsa[:1], (tlsa[:2],), (tlsa[:1],)])
+    fp = b'\x04\x02' + bytes(range(32))
+    answers(cap, 0x4401, 44, [fp, b'\x01\x01' + bytes(20), b'\x09\x07\x01', fp[:2], fp[:1], (fp[:1],), (fp[:2],)])
+    loc = bytes([0, 0x12, 0x16, 0x13]) + struct.pack('!III', 0x89e7c8c0, 0x7fa3a2c0, 10000000)
+    answers(cap, 0x2901, 29, [
+        loc, bytes([0, 0x99, 0x00, 0x10]) + struct.pack('!III', 0x80000000, 0x80000000, 0),
+        bytes([0, 0x35, 0x9f, 0x01]) + struct.pack('!III', 0x80000000 + 324000001, 0x80000000 - 648000001, 0xffffffff),
+        bytes([0, 0x25, 0x46, 0x5a]) + struct.pack('!III', 0x80000000 - 324000000, 0x80000000 + 648000000, 10000123),
+        bytes([1, 2, 3, 4, 5]), bytes([0xff])] + cuts(loc, [1, 2, 4, 8, 12, 15]) + [(loc[:15],), (loc[:4],)])
+    cap.write(path('dns-types-misc.pcap'))
+
+
 svcb()
+caa()
+dnssec()
+misc()
