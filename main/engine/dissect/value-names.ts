@@ -247,7 +247,7 @@ export const DNS_OPTION_CODES: Readonly<Record<number, string>> = {
   20730: "Experimental - CSUBNET - Client subnet",
 };
 
-/** DNSSEC algorithm numbers (dns.opt.dau; the same table as dns.rrsig.algorithm, dns.dnskey.algorithm, dns.ds.algorithm). */
+/** DNSSEC algorithm numbers (dns.opt.dau; the same table as dns.rrsig.algorithm, dns.dnskey.algorithm, dns.ds.algorithm, dns.cert.algorithm). */
 export const DNSSEC_ALGORITHMS: Readonly<Record<number, string>> = {
   1: "RSA/MD5",
   2: "Diffie-Hellman",
@@ -333,6 +333,20 @@ export const SSHFP_FINGERPRINTS: Readonly<Record<number, string>> = {
   0: "Reserved",
   1: "SHA1",
   2: "SHA256",
+};
+
+/** CERT record certificate types (dns.cert.type). */
+export const CERT_TYPES: Readonly<Record<number, string>> = {
+  1: "PKIX",
+  2: "SPKI",
+  3: "PGP",
+  4: "IPKIX",
+  5: "ISPKI",
+  6: "IPGP",
+  7: "ACPKIX",
+  8: "IACPKIX",
+  253: "Private, URI",
+  254: "Private, OID",
 };
 
 /** Extended DNS Error info codes (dns.opt.ext_error.info_code), by range. */

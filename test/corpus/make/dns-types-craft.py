@@ -188,7 +188,32 @@ def misc():
     cap.write(path('dns-types-misc.pcap'))
 
 
+
+def rare():
+    """Rarer types tshark decodes: RP, AFSDB, X25, ISDN (with and without a subaddress), RT, MINFO, NSAP, NSAP-PTR,
+    PX, GPOS, KX, CERT, DHCID, OPENPGPKEY, NID, L32, L64, LP, EUI48, EUI64; each also cut short (read on into
+    the next record) and cut last in the message (Malformed)."""
+    cap = Capture()
+    cases = [
+        (17, name('mbox.example.org') + name('txt.example.org')), (18, struct.pack('!H', 1) + name('afs.example.org')),
+        (19, b'\x0c311061700956'), (20, b'\x0f150862028003217\x03004'), (20, b'\x0f150862028003217'),
+        (21, struct.pack('!H', 10) + name('rt.example.org')), (14, name('r.example.org') + ptr(12)),
+        (22, bytes(range(20))), (23, name('nsap.example.org')), (26, struct.pack('!H', 10) + name('a.org') + name('b.org')),
+        (27, b'\x04-1.5\x033.0\x010'), (36, struct.pack('!H', 10) + name('kx.example.org')),
+        (37, struct.pack('!HHB', 1, 0xabcd, 8) + bytes(10)), (37, struct.pack('!HHB', 99, 2, 99)),
+        (49, bytes(range(30))), (61, b'mQENBFxyz\x00+/'), (104, struct.pack('!H', 10) + bytes(range(8))),
+        (105, struct.pack('!H', 10) + bytes([10, 1, 2, 3])), (106, struct.pack('!H', 10) + bytes(range(8))),
+        (107, struct.pack('!H', 10) + name('lp.example.org')), (108, bytes(range(0xa0, 0xa6))), (109, bytes(range(0xf0, 0xf8))),
+    ]
+    types, rds = [t for t, _ in cases], [rd for _, rd in cases]
+    short = [(t, rd[:n]) for t, rd in cases for n in (1, 3) if n < len(rd)]
+    last = [(t, (rd[:len(rd) - 1],)) for t, rd in cases]
+    answers(cap, 0x7001, types + [t for t, _ in short] + [t for t, _ in last], rds + [rd for _, rd in short] + [rd for _, rd in last])
+    cap.write(path('dns-types-rare.pcap'))
+
+
 svcb()
 caa()
 dnssec()
 misc()
+rare()

@@ -122,7 +122,7 @@ tables = [
     ts_table('DNS_OPCODES', 'dns.flags.opcode names.', values('dns.flags.opcode')),
     ts_table('DNS_RCODES', 'dns.flags.rcode names.', values('dns.flags.rcode')),
     ts_table('DNS_OPTION_CODES', 'EDNS option codes (dns.opt.code).', values('dns.opt.code')),
-    ts_table('DNSSEC_ALGORITHMS', 'DNSSEC algorithm numbers (dns.opt.dau; the same table as dns.rrsig.algorithm, dns.dnskey.algorithm, dns.ds.algorithm).', values('dns.opt.dau')),
+    ts_table('DNSSEC_ALGORITHMS', 'DNSSEC algorithm numbers (dns.opt.dau; the same table as dns.rrsig.algorithm, dns.dnskey.algorithm, dns.ds.algorithm, dns.cert.algorithm).', values('dns.opt.dau')),
     ts_table('DNSSEC_DIGESTS', 'DS digest types (dns.opt.dhu, as dns.ds.digest_type).', values('dns.opt.dhu')),
     ts_table('NSEC3_HASHES', 'NSEC3 hash algorithms (dns.opt.n3u, as dns.nsec3.algo).', values('dns.opt.n3u')),
     ts_table('DNS_SVCB_KEYS', 'SVCB/HTTPS SvcParamKey names (dns.svcb.svcparam.key).', values('dns.svcb.svcparam.key')),
@@ -131,6 +131,7 @@ tables = [
     ts_table('TLSA_MATCHING', 'TLSA matching types (dns.tlsa.matching_type).', values('dns.tlsa.matching_type')),
     ts_table('SSHFP_ALGORITHMS', 'SSHFP key algorithms (dns.sshfp.algorithm).', values('dns.sshfp.algorithm')),
     ts_table('SSHFP_FINGERPRINTS', 'SSHFP fingerprint types (dns.sshfp.fingerprint.type).', values('dns.sshfp.fingerprint.type')),
+    ts_table('CERT_TYPES', 'CERT record certificate types (dns.cert.type).', values('dns.cert.type')),
     ts_ranges('DNS_EXT_ERRORS', 'Extended DNS Error info codes (dns.opt.ext_error.info_code), by range.', ranges('dns.opt.ext_error.info_code')),
     ts_table('HTTP_STATUS', 'http.response.code.desc by status code.', http_status()),
 ]
