@@ -1,15 +1,18 @@
 // The data of DNS resource records, per type, as packet-dns.c shows it (items, the record title's tail
 // and the Info column's): A, NS, CNAME, SOA, PTR, HINFO, MX, TXT, AAAA, SRV, DNAME, OPT (EDNS options), NSEC,
-// SPF, NULL and the names-only mail types. Other types show their bytes as "Data" with tshark's note
+// SVCB/HTTPS, SPF, NULL and the names-only mail types; dns-rdata-more.ts and dns-rdata-rare.ts decode more
+// (CAA, DNSSEC, NAPTR, TLSA, SSHFP, LOC; RFC 1183 types, CERT, ILNP, EUI…). Other types show their bytes as "Data" with tshark's note
 // that they are not decoded.
-import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bytesText, leaf } from '../fields/tree';
-import { asciiText, asciiValue, bytesHex, durationText, fieldText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
+import { bytesHex, durationText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
-import { readDnsName, type DnsName } from './dns-name';
-import { DNS_EXT_ERRORS, DNS_OPTION_CODES, DNS_TYPE_DESCRIPTIONS, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES } from './value-names';
+import { readDnsName } from './dns-name';
+import { dissectMoreRdata } from './dns-rdata-more';
+import { dissectRareRdata } from './dns-rdata-rare';
+import { cString, nameItem, printedText, stringItem, typeBitmap, type Rdata } from './dns-rdata-util';
+import { DNS_EXT_ERRORS, DNS_OPTION_CODES, DNS_SVCB_KEYS, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES } from './value-names';
 
 const F = {
   a: defineField('dns.a', 'Address', 'ipv4'),
@@ -67,88 +70,31 @@ const F = {
   extText: defineField('dns.opt.ext_error.extra_text', 'Extra Text', 'string'),
   data: defineField('dns.data', 'Data', 'bytes'),
   nsecNext: defineField('dns.nsec.next_domain_name', 'Next Domain Name', 'string'),
-  rrType: defineField('dns.resp.type', 'Type', 'uint'),
+  svcbPriority: defineField('dns.svcb.svcpriority', 'SvcPriority', 'uint'),
+  svcbTarget: defineField('dns.svcb.targetname', 'TargetName', 'string'),
+  svcbParam: defineField('dns.svcb.svcparam', 'SvcParam', 'none'),
+  svcbKey: defineField('dns.svcb.svcparam.key', 'SvcParamKey', 'uint'),
+  svcbLength: defineField('dns.svcb.svcparam.value.length', 'SvcParamValue length', 'uint'),
+  svcbValue: defineField('dns.svcb.svcparam.value', 'SvcParamValue', 'bytes'),
+  svcbMandatory: defineField('dns.svcb.svcparam.mandatory.key', 'Mandatory key', 'uint'),
+  svcbAlpnLength: defineField('dns.svcb.svcparam.alpn.length', 'ALPN length', 'uint'),
+  svcbAlpn: defineField('dns.svcb.svcparam.alpn', 'ALPN', 'string'),
+  svcbPort: defineField('dns.svcb.svcparam.port', 'Port', 'uint'),
+  svcbIpv4: defineField('dns.svcb.svcparam.ipv4hint.ip', 'IP', 'ipv4'),
+  svcbEch: defineField('dns.svcb.svcparam.echconfig', 'ECHConfig', 'bytes'),
+  svcbIpv6: defineField('dns.svcb.svcparam.ipv6hint.ip', 'IP', 'ipv6'),
+  svcbOdoh: defineField('dns.svcb.svcparam.odohconfig', 'ODoHConfig', 'bytes'),
 };
 const E = {
   undecoded: defineExpert('dns.undecoded.type', 'Undecoded option'),
   badLength: defineExpert('dns.rr.opt.bad_length', 'Length too long for any type of IP address.'),
   deprecated: defineExpert('dns.depr.opc', 'Deprecated opcode'),
-  stray: defineExpert('_ws.string.trailing_stray_characters', 'Trailing stray characters'),
 };
-
-const utf8 = new TextDecoder('utf-8');
-const toUtf8 = new TextEncoder();
-
-/**
- * A counted string tshark adds as FT_STRING (ENC_ASCII; UTF-8 in mDNS TXT records): it ends at the first
- * NUL, its value keeps control bytes raw (as tshark -T fields prints it) while its text escapes them.
- * proto.c's "Trailing stray characters" looks for a non-NUL byte from the converted string's end (its first
- * NUL) up to the field's length in bytes, but in the converted string, where each byte not ASCII (or not
- * UTF-8) became a 3-byte U+FFFD: such bytes before the NUL shift that window, as they do in tshark.
- */
-function stringItem(c: Ctx, tree: Field[], name: string, label: string, at: number, n: number, utf: boolean): Field {
-  const d = c.d;
-  let nul = at;
-  while (nul < at + n && d[nul] !== 0) nul++;
-  const value = utf ? fieldText(utf8.decode(d.subarray(at, nul))) : asciiValue(d, at, nul - at);
-  const text = utf ? formatText(d, at, nul) : asciiText(d, at, nul - at);
-  const it = leaf(tree, name, value, labelNamed(label, text), at, n);
-  const conv = converted(d, at, n, utf);
-  let end = conv.indexOf(0);
-  if (end < 0) end = conv.length;
-  let stray = false;
-  for (let i = end; i < n && i < conv.length && !stray; i++) stray = conv[i] !== 0;
-  if (stray) expert(c, it.children, at, 'warning', 'undecoded', 'Trailing stray characters', E.stray);
-  return it;
-}
-
-/** The UTF-8 bytes tshark converts a counted string to (ENC_ASCII: each byte above 0x7f a U+FFFD). */
-function converted(d: Uint8Array, at: number, n: number, utf: boolean): Uint8Array {
-  if (utf) return toUtf8.encode(utf8.decode(d.subarray(at, at + n)));
-  let s = '';
-  for (let i = at; i < at + n; i++) s += d[i] < 0x80 ? String.fromCharCode(d[i]) : '\ufffd';
-  return toUtf8.encode(s);
-}
-
-/**
- * A counted ASCII string as tshark prints it into a title or the Info column ("%.*s" of the converted
- * string): raw, up to a NUL, and at most as many bytes as the string had, though each byte above 0x7f
- * became a 3-byte U+FFFD, so such a string is cut short (a U+FFFD cut in two reads as one).
- */
-function printedText(d: Uint8Array, at: number, n: number): string {
-  let s = '';
-  for (let i = at, room = n; room > 0 && d[i] !== 0; i++) {
-    s += d[i] < 0x80 ? String.fromCharCode(d[i]) : '\ufffd';
-    room -= d[i] < 0x80 ? 1 : 3;
-  }
-  return s;
-}
-
-/** What a record's data needs: its tree and title item, type, owner, where its data is, and the message's bounds. */
-export interface Rdata {
-  tree: Field[];
-  item: Field;
-  type: number;
-  cls: number;
-  owner: DnsName;
-  at: number;
-  len: number;
-  msg: number;
-  end: number;
-  mdns: boolean;
-}
 
 const T = {
   A: 1, NS: 2, MD: 3, MF: 4, CNAME: 5, SOA: 6, MB: 7, MG: 8, MR: 9, NULL: 10, PTR: 12, HINFO: 13, MX: 15, TXT: 16,
-  AAAA: 28, SRV: 33, DNAME: 39, OPT: 41, NSEC: 47, SPF: 99,
+  AAAA: 28, SRV: 33, DNAME: 39, OPT: 41, NSEC: 47, SVCB: 64, HTTPS: 65, SPF: 99,
 };
-
-/** A name inside the record data; its item shows it, the Info column and the title may too. */
-function nameItem(c: Ctx, r: Rdata, tree: Field[], name: string, label: string, at: number): DnsName {
-  const n = readDnsName(c, at, r.msg, r.end);
-  leaf(tree, name, n.text, labelNamed(label, n.text), at, n.used);
-  return n;
-}
 
 export function dissectRdata(c: Ctx, r: Rdata): void {
   const d = c.d, v = c.v, t = r.tree;
@@ -277,34 +223,127 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       r.item.display += `, next domain name ${n.text}`;
       leaf(t, F.nsecNext.name, n.text, labelNamed('Next Domain Name', n.text), p, n.used);
       p += n.used;
-      // The type bit maps: a window number, a length, then one bit per type. The count of bytes left is
-      // only ever tested against 0 (as tshark does), so a map longer than the record reads on until the
-      // message ends.
-      let left = r.len - n.used;
-      while (left !== 0) {
-        need(p, 2);
-        const win = d[p], blen = d[p + 1];
-        p += 2;
-        left -= 2;
-        for (let i = 0; i < blen; i++, p++) {
-          need(p, 1);
-          for (let bit = 0; bit < 8; bit++) {
-            if (!(d[p] & (0x80 >> bit))) continue;
-            const type = win * 256 + i * 8 + bit;
-            leaf(t, F.rrType.name, type, `RR type in bit map: ${DNS_TYPE_DESCRIPTIONS[type] ?? `Unknown (${type})`}`, p, 1);
-          }
-        }
-        left -= blen;
-      }
+      typeBitmap(c, r, p, r.len - n.used);
       return;
     }
+    case T.SVCB: case T.HTTPS:
+      svcb(c, r);
+      return;
     default: {
+      if (dissectMoreRdata(c, r) || dissectRareRdata(c, r)) return;
       expert(c, r.item.children, r.item.offset, 'note', 'undecoded', `Dissector for DNS Type (${r.type}) code not implemented, Contact Wireshark developers if you want this supported`, E.undecoded);
       const hexs = bytesHex(d, p, Math.min(r.len, c.avail(p, r.end)));
       need(p, r.len);
       leaf(t, F.data.name, hexs, `Data: ${bytesText(hexs)}`, p, r.len);
     }
   }
+}
+
+/** A SvcParamKey as a parameter's title names it ("alpn", "key7"). */
+function svcbKeyName(key: number): string {
+  return DNS_SVCB_KEYS[key] ?? `key${key}`;
+}
+
+/**
+ * SVCB and HTTPS records (RFC 9460): priority, target name, then SvcParams until the record's data is used up.
+ * Each parameter's title gets its value as text ("alpn=h2,h3"); a value is read as its key says, whatever its
+ * length (a port reads 2 bytes, hints read whole addresses, no-default-alpn reads nothing), so a parameter of
+ * the wrong length leaves the next one misread, as in tshark.
+ */
+function svcb(c: Ctx, r: Rdata): void {
+  const d = c.d, v = c.v, t = r.tree;
+  const need = (at: number, n: number): void => c.need(at, n, r.end);
+  let p = r.at;
+  need(p, 2);
+  leaf(t, F.svcbPriority.name, v.getUint16(p), `SvcPriority: ${v.getUint16(p)}`, p, 2);
+  p += 2;
+  p += nameItem(c, r, t, F.svcbTarget.name, 'TargetName', p).used;
+  while (r.len > p - r.at) {
+    const item = leaf(t, F.svcbParam.name, 1, 'SvcParam', p, c.avail(p, r.end));
+    const pt = item.children;
+    need(p, 2);
+    const key = v.getUint16(p);
+    leaf(pt, F.svcbKey.name, key, `SvcParamKey: ${DNS_SVCB_KEYS[key] ?? 'Unknown'} (${key})`, p, 2);
+    need(p + 2, 2);
+    const len = v.getUint16(p + 2);
+    leaf(pt, F.svcbLength.name, len, `SvcParamValue length: ${len}`, p + 2, 2);
+    p += 4;
+    item.display += `: ${svcbKeyName(key)}`;
+    item.length = len + 4;
+    const list = (i: number, text: string): void => {
+      item.display += `${i === 0 ? '=' : ','}${text}`;
+    };
+    switch (key) {
+      case 0:
+        for (let i = 0; i < len; i += 2, p += 2) {
+          need(p, 2);
+          const k = v.getUint16(p);
+          leaf(pt, F.svcbMandatory.name, k, `Mandatory key: ${DNS_SVCB_KEYS[k] ?? 'Unknown'} (${k})`, p, 2);
+          list(i, svcbKeyName(k));
+        }
+        break;
+      case 1:
+        for (let i = 0; i < len;) {
+          need(p, 1);
+          const n = d[p];
+          leaf(pt, F.svcbAlpnLength.name, n, `ALPN length: ${n}`, p, 1);
+          p++;
+          need(p, n);
+          stringItem(c, pt, F.svcbAlpn.name, 'ALPN', p, n, false);
+          list(i, cString(d, p, n));
+          p += n;
+          i += 1 + n;
+        }
+        break;
+      case 2:
+        break;
+      case 3:
+        need(p, 2);
+        leaf(pt, F.svcbPort.name, v.getUint16(p), `Port: ${v.getUint16(p)}`, p, 2);
+        item.display += `=${v.getUint16(p)}`;
+        p += 2;
+        break;
+      case 4: case 6: {
+        const [size, field, show] = key === 4 ? [4, F.svcbIpv4.name, ipv4] : [16, F.svcbIpv6.name, ipv6];
+        for (let i = 0; i < len; i += size, p += size) {
+          need(p, size);
+          const addr = show(d, p);
+          leaf(pt, field, addr, `IP: ${addr}`, p, size);
+          list(i, addr);
+        }
+        break;
+      }
+      case 5: case 32769: {
+        need(p, len);
+        const b64 = base64(d.subarray(p, p + len));
+        // An empty byte string: tshark prints "<MISSING>" for it in -T fields.
+        leaf(pt, key === 5 ? F.svcbEch.name : F.svcbOdoh.name, bytesHex(d, p, len) || '<MISSING>', `${key === 5 ? 'ECHConfig' : 'ODoHConfig'}: ${b64}`, p, len);
+        item.display += `=${b64}`;
+        p += len;
+        break;
+      }
+      default:
+        if (len > 0) {
+          need(p, len);
+          const h = bytesHex(d, p, len);
+          leaf(pt, F.svcbValue.name, h, `SvcParamValue: ${bytesText(h)}`, p, len);
+          item.display += `=${formatText(d, p, p + len)}`;
+          p += len;
+        }
+    }
+  }
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Bytes in base64 with padding (GLib's g_base64_encode). */
+function base64(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 3) {
+    const n = (b[i] << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);
+    s += B64[n >> 18] + B64[(n >> 12) & 63] + (i + 1 < b.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < b.length ? B64[n & 63] : '=');
+  }
+  return s;
 }
 
 /** EDNS(0) options of an OPT record: code, length, data, and the parts of the options Wireshark reads. */

@@ -247,7 +247,7 @@ export const DNS_OPTION_CODES: Readonly<Record<number, string>> = {
   20730: "Experimental - CSUBNET - Client subnet",
 };
 
-/** DNSSEC algorithm numbers (dns.opt.dau). */
+/** DNSSEC algorithm numbers (dns.opt.dau; the same table as dns.rrsig.algorithm, dns.dnskey.algorithm, dns.ds.algorithm, dns.cert.algorithm). */
 export const DNSSEC_ALGORITHMS: Readonly<Record<number, string>> = {
   1: "RSA/MD5",
   2: "Diffie-Hellman",
@@ -269,7 +269,7 @@ export const DNSSEC_ALGORITHMS: Readonly<Record<number, string>> = {
   254: "Private, OID",
 };
 
-/** DS digest types (dns.opt.dhu). */
+/** DS digest types (dns.opt.dhu, as dns.ds.digest_type). */
 export const DNSSEC_DIGESTS: Readonly<Record<number, string>> = {
   0: "Reserved digest",
   1: "SHA-1",
@@ -278,10 +278,75 @@ export const DNSSEC_DIGESTS: Readonly<Record<number, string>> = {
   4: "SHA-384",
 };
 
-/** NSEC3 hash algorithms (dns.opt.n3u). */
+/** NSEC3 hash algorithms (dns.opt.n3u, as dns.nsec3.algo). */
 export const NSEC3_HASHES: Readonly<Record<number, string>> = {
   0: "Reserved",
   1: "SHA-1",
+};
+
+/** SVCB/HTTPS SvcParamKey names (dns.svcb.svcparam.key). */
+export const DNS_SVCB_KEYS: Readonly<Record<number, string>> = {
+  0: "mandatory",
+  1: "alpn",
+  2: "no-default-alpn",
+  3: "port",
+  4: "ipv4hint",
+  5: "echconfig",
+  6: "ipv6hint",
+  32769: "odohconfig",
+  65535: "key65535",
+};
+
+/** TLSA certificate usages (dns.tlsa.certificate_usage). */
+export const TLSA_USAGES: Readonly<Record<number, string>> = {
+  0: "CA constraint (PKIX-TA)",
+  1: "Service certificate constraint (PKIX-EE)",
+  2: "Trust anchor assertion (DANE-TA)",
+  3: "Domain-issued certificate (DANE-EE)",
+};
+
+/** TLSA selectors (dns.tlsa.selector). */
+export const TLSA_SELECTORS: Readonly<Record<number, string>> = {
+  0: "Full certificate (Cert)",
+  1: "SubjectPublicKeyInfo (SPKI)",
+};
+
+/** TLSA matching types (dns.tlsa.matching_type). */
+export const TLSA_MATCHING: Readonly<Record<number, string>> = {
+  0: "No Hash Used (Full)",
+  1: "256 bit hash by SHA2 (SHA2-256)",
+  2: "512 bit hash by SHA2 (SHA2-512)",
+};
+
+/** SSHFP key algorithms (dns.sshfp.algorithm). */
+export const SSHFP_ALGORITHMS: Readonly<Record<number, string>> = {
+  0: "Reserved",
+  1: "RSA",
+  2: "DSA",
+  3: "ECDSA",
+  4: "Ed25519",
+  5: "XMSS",
+};
+
+/** SSHFP fingerprint types (dns.sshfp.fingerprint.type). */
+export const SSHFP_FINGERPRINTS: Readonly<Record<number, string>> = {
+  0: "Reserved",
+  1: "SHA1",
+  2: "SHA256",
+};
+
+/** CERT record certificate types (dns.cert.type). */
+export const CERT_TYPES: Readonly<Record<number, string>> = {
+  1: "PKIX",
+  2: "SPKI",
+  3: "PGP",
+  4: "IPKIX",
+  5: "ISPKI",
+  6: "IPGP",
+  7: "ACPKIX",
+  8: "IACPKIX",
+  253: "Private, URI",
+  254: "Private, OID",
 };
 
 /** Extended DNS Error info codes (dns.opt.ext_error.info_code), by range. */

@@ -1,0 +1,144 @@
+// What the data of several DNS record types shares, as packet-dns.c reads it: counted strings (FT_STRING,
+// with proto.c's "Trailing stray characters"), names inside the data, NSEC-style type bit maps.
+import type { Field } from '../types';
+import { defineField } from '../fields/registry';
+import { bytesText, leaf } from '../fields/tree';
+import { asciiText, asciiValue, bytesHex, fieldText, formatText, labelNamed } from '../fields/format';
+import type { Ctx } from './context';
+import { defineExpert, expert } from './expert';
+import { readDnsName, type DnsName } from './dns-name';
+import { DNS_TYPE_DESCRIPTIONS } from './value-names';
+
+const F = {
+  rrType: defineField('dns.resp.type', 'Type', 'uint'),
+};
+const E = {
+  stray: defineExpert('_ws.string.trailing_stray_characters', 'Trailing stray characters'),
+};
+
+/** What a record's data needs: its tree and title item, type, owner, where its data is, and the message's bounds. */
+export interface Rdata {
+  tree: Field[];
+  item: Field;
+  type: number;
+  cls: number;
+  owner: DnsName;
+  at: number;
+  len: number;
+  msg: number;
+  end: number;
+  mdns: boolean;
+}
+
+const utf8 = new TextDecoder('utf-8');
+const toUtf8 = new TextEncoder();
+
+/**
+ * A counted string tshark adds as FT_STRING (ENC_ASCII; UTF-8 in mDNS TXT records): it ends at the first
+ * NUL, its value keeps control bytes raw (as tshark -T fields prints it) while its text escapes them.
+ * proto.c's "Trailing stray characters" looks for a non-NUL byte from the converted string's end (its first
+ * NUL) up to the field's length in bytes, but in the converted string, where each byte not ASCII (or not
+ * UTF-8) became a 3-byte U+FFFD: such bytes before the NUL shift that window, as they do in tshark.
+ */
+export function stringItem(c: Ctx, tree: Field[], name: string, label: string, at: number, n: number, utf: boolean): Field {
+  const d = c.d;
+  let nul = at;
+  while (nul < at + n && d[nul] !== 0) nul++;
+  const value = utf ? fieldText(utf8.decode(d.subarray(at, nul))) : asciiValue(d, at, nul - at);
+  const text = utf ? formatText(d, at, nul) : asciiText(d, at, nul - at);
+  const it = leaf(tree, name, value, labelNamed(label, text), at, n);
+  const conv = converted(d, at, n, utf);
+  let end = conv.indexOf(0);
+  if (end < 0) end = conv.length;
+  let stray = false;
+  for (let i = end; i < n && i < conv.length && !stray; i++) stray = conv[i] !== 0;
+  if (stray) expert(c, it.children, at, 'warning', 'undecoded', 'Trailing stray characters', E.stray);
+  return it;
+}
+
+/** The UTF-8 bytes tshark converts a counted string to (ENC_ASCII: each byte above 0x7f a U+FFFD). */
+export function converted(d: Uint8Array, at: number, n: number, utf: boolean): Uint8Array {
+  if (utf) return toUtf8.encode(utf8.decode(d.subarray(at, at + n)));
+  let s = '';
+  for (let i = at; i < at + n; i++) s += d[i] < 0x80 ? String.fromCharCode(d[i]) : '\ufffd';
+  return toUtf8.encode(s);
+}
+
+/**
+ * A counted ASCII string as tshark prints it into a title or the Info column ("%.*s" of the converted
+ * string): raw, up to a NUL, and at most as many bytes as the string had, though each byte above 0x7f
+ * became a 3-byte U+FFFD, so such a string is cut short (a U+FFFD cut in two reads as one).
+ */
+export function printedText(d: Uint8Array, at: number, n: number): string {
+  let s = '';
+  for (let i = at, room = n; room > 0 && d[i] !== 0; i++) {
+    s += d[i] < 0x80 ? String.fromCharCode(d[i]) : '\ufffd';
+    room -= d[i] < 0x80 ? 1 : 3;
+  }
+  return s;
+}
+
+/** What a record's data needs: its tree and title item, type, owner, where its data is, and the message's bounds. */
+export interface Rdata {
+  tree: Field[];
+  item: Field;
+  type: number;
+  cls: number;
+  owner: DnsName;
+  at: number;
+  len: number;
+  msg: number;
+  end: number;
+  mdns: boolean;
+}
+
+/** A name inside the record data; its item shows it, the Info column and the title may too. */
+export function nameItem(c: Ctx, r: Rdata, tree: Field[], name: string, label: string, at: number): DnsName {
+  const n = readDnsName(c, at, r.msg, r.end);
+  leaf(tree, name, n.text, labelNamed(label, n.text), at, n.used);
+  return n;
+}
+
+/** A counted ASCII string as "%s" prints the string tshark read: up to its first NUL, each byte above 0x7f a U+FFFD. */
+export function cString(d: Uint8Array, at: number, n: number): string {
+  let s = '';
+  for (let i = at; i < at + n && d[i] !== 0; i++) s += d[i] < 0x80 ? String.fromCharCode(d[i]) : '\ufffd';
+  return s;
+}
+
+/**
+ * NSEC and NSEC3 type bit maps: a window number, a length, then one bit per type, each set bit an "RR type in
+ * bit map" item. The count of bytes left (`left`) is only ever tested against 0, as tshark does, so a map
+ * longer than the record (or a count already below 0) reads on until the message ends.
+ */
+export function typeBitmap(c: Ctx, r: Rdata, p: number, left: number): void {
+  const d = c.d;
+  const need = (at: number, n: number): void => c.need(at, n, r.end);
+  while (left !== 0) {
+    need(p, 2);
+    const win = d[p], blen = d[p + 1];
+    p += 2;
+    left -= 2;
+    for (let i = 0; i < blen; i++, p++) {
+      need(p, 1);
+      for (let bit = 0; bit < 8; bit++) {
+        if (!(d[p] & (0x80 >> bit))) continue;
+        const type = win * 256 + i * 8 + bit;
+        leaf(r.tree, F.rrType.name, type, `RR type in bit map: ${DNS_TYPE_DESCRIPTIONS[type] ?? `Unknown (${type})`}`, p, 1);
+      }
+    }
+    left -= blen;
+  }
+}
+
+/**
+ * A byte string of `n` bytes as proto_tree_add_item adds it: empty, its value is "<MISSING>" in -T fields as
+ * in the tree; -1 runs to the end of the captured data; a length below -1 is a bounds error.
+ */
+export function bytesItem(c: Ctx, r: Rdata, tree: Field[], name: string, label: string, at: number, n: number): Field {
+  if (n < -1) c.fail();
+  if (n === -1) n = c.avail(at, r.end);
+  c.need(at, n, r.end);
+  const h = bytesHex(c.d, at, n);
+  return leaf(tree, name, h || '<MISSING>', `${label}: ${bytesText(h)}`, at, n);
+}
