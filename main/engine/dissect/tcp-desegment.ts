@@ -148,7 +148,7 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
   const key = s.stream * 2 + s.direction;
   let offset = s.off, seq = s.seq;
   const end = s.end, nxtseq = s.nxtseq;
-  let writableProtocol = true;
+  let firstPdu = true;
   for (;;) {
     let another = 0;
     let desegOffset = offset;
@@ -217,7 +217,7 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
           another = 0;
           offset += len;
           seq += len;
-          finish(c, tcpTree, request, desegOffset, end, writableProtocol);
+          finish(c, tcpTree, request, desegOffset, end, firstPdu);
           if (offset < end) continue;
           return;
         }
@@ -266,20 +266,24 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
       addPiece(msp, { frame: c.number, at: c.source === 0 ? desegOffset : -1, len: end - desegOffset, data: c.d.subarray(desegOffset, end), seq: desegSeq });
       storeMsp(table, key, msp);
     }
-    if ((!called || request) && !cutPdu) finish(c, tcpTree, request, desegOffset, end, writableProtocol);
+    if ((!called || request) && !cutPdu) finish(c, tcpTree, request, desegOffset, end, firstPdu);
     if (!another) return;
     // Another PDU starts inside this segment: its columns must not replace the first one's.
     c.fenceInfo(true);
-    writableProtocol = false;
+    firstPdu = false;
     offset += another;
     seq += another;
   }
 }
 
-/** The middle of a PDU, or the start of one not complete yet: shown as segment data, the Info says so. */
-function finish(c: Ctx, tcpTree: Field[], request: Deseg | null, from: number, end: number, writableProtocol: boolean): void {
-  if (!request || request.offset === 0) {
-    if (writableProtocol) c.setProtocol('TCP');
+/**
+ * The middle of a PDU, or the start of one not complete yet: shown as segment data, the Info says so, but
+ * only for the segment's first PDU (`firstPdu`, desegment_tcp's first_pdu): a PDU that starts after another
+ * ended in the segment leaves the Info to the one before it.
+ */
+function finish(c: Ctx, tcpTree: Field[], request: Deseg | null, from: number, end: number, firstPdu: boolean): void {
+  if ((!request || request.offset === 0) && firstPdu) {
+    c.setProtocol('TCP');
     c.appendInfoSep(' ', '[TCP segment of a reassembled PDU]');
   }
   segmentData(c, tcpTree, from, end - from);

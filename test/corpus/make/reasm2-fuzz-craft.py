@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""HTTP (and DNS) over TCP under messy delivery, the second round of cases a differential fuzz of reassembly
+against tshark 4.0 found shown differently (writes ../reasm/reasm2-*.pcap). Every TCP conversation is scripted
+with tcpsim.Flow (plausible seq/ack/TSval/TSecr). Deterministic.
+
+usage: reasm2-fuzz-craft.py
+"""
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tcpsim import Capture, Flow  # noqa: E402
+
+here = os.path.dirname(os.path.abspath(__file__))
+out = os.path.join(os.path.dirname(here), 'reasm')
+os.makedirs(out, exist_ok=True)
+path = lambda n: os.path.join(out, n)  # noqa: E731
+
+
+def at(f, who, data, off, **kw):
+    """Sends data[off:] (or kw 'upto') of who's stream, starting `off` bytes after its ISN + 1."""
+    upto = kw.pop('upto', len(data))
+    return f.send(who, 'PA', data[off:upto], seq=f.base[who] + off, **kw)
+
+
+def flow(cap, cport, sport=80, **kw):
+    f = Flow(cap, cport=cport, sport=sport, caddr='192.0.2.10', saddr='192.0.2.80', **kw)
+    f.handshake()
+    f.base = {'c': f.nxt['c'], 's': f.nxt['s']}
+    return f
+
+
+def dns_query(qid, name):
+    q = struct.pack('!HHHHHH', qid, 0x0100, 1, 0, 0, 0)
+    for label in name.split('.'):
+        q += bytes([len(label)]) + label.encode()
+    return q + b'\0' + struct.pack('!HH', 1, 1)
+
+
+def next_pdu():
+    """A segment that completes a message reassembled from earlier segments and starts the next one, which is not
+    whole yet: its Info is the completed message's only (no "[TCP segment of a reassembled PDU]" for the PDU
+    that starts after it). HTTP: a POST whose form body (its length known) ends in a segment that also holds the
+    start of a pipelined GET; a response whose body ends in a segment holding the next response's status line
+    and part of its headers. DNS over TCP: a query whose length prefix came alone, completed by a segment that
+    holds half of the next query."""
+    cap = Capture()
+    f = flow(cap, 44300)
+    r1 = (b'POST /one HTTP/1.1\r\nHost: lab.example\r\nContent-Type: application/x-www-form-urlencoded\r\n'
+          b'Content-Length: 15\r\n\r\na=1&b=two&c=333')
+    r2 = b'GET /two HTTP/1.1\r\nHost: lab.example\r\n\r\n'
+    reqs = r1 + r2
+    at(f, 'c', reqs, 0, upto=len(r1) - 8)
+    at(f, 'c', reqs, len(r1) - 8, upto=len(r1) + 10)
+    at(f, 'c', reqs, len(r1) + 10)
+    f.send('s', 'A')
+    a = b'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 16\r\n\r\nfirst\nfirst\nfirst\n'
+    b = b'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 7\r\n\r\nsecond\n'
+    resp = a + b
+    at(f, 's', resp, 0, upto=len(a) - 10)
+    at(f, 's', resp, len(a) - 10, upto=len(a) + 25)
+    at(f, 's', resp, len(a) + 25)
+    f.send('c', 'A')
+    f.close('c')
+    d = flow(cap, 44301, sport=53)
+    q1, q2 = dns_query(0x1111, 'one.lab.example'), dns_query(0x2222, 'two.lab.example')
+    msgs = struct.pack('!H', len(q1)) + q1 + struct.pack('!H', len(q2)) + q2
+    at(d, 'c', msgs, 0, upto=2)
+    at(d, 'c', msgs, 2, upto=2 + len(q1) + 12)
+    at(d, 'c', msgs, 2 + len(q1) + 12)
+    d.send('s', 'A')
+    d.close('c')
+    cap.write(path('reasm2-next-pdu.pcap'))
+
+
+next_pdu()
+print('crafted reassembly fuzz files (round 2) in', out)
