@@ -74,5 +74,23 @@ def next_pdu():
     cap.write(path('reasm2-next-pdu.pcap'))
 
 
+def leading_crlf():
+    """Messages after an extra CRLF (a previous message's body one CRLF short of its length, or a client that
+    ends a request with one CRLF too many): HTTP skips the CRLF and shows it as an item of its own, with an
+    Error/Malformed expert under it ("Leading CRLF previous message in the stream may have extra CRLF"); the
+    HTTP item starts after it. A request, a response and text that is neither (a Continuation)."""
+    cap = Capture()
+    f = flow(cap, 44400)
+    f.send('c', 'PA', b'GET /a HTTP/1.1\r\nHost: lab.example\r\n\r\n')
+    f.send('s', 'PA', b'HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n')
+    f.send('c', 'PA', b'\r\nGET /b HTTP/1.1\r\nHost: lab.example\r\n\r\n', dt=0.01)
+    f.send('s', 'PA', b'\r\nHTTP/1.1 204 No Content\r\n\r\n')
+    f.send('c', 'PA', b'\r\nsome text\nmore text\n', dt=0.01)
+    f.send('s', 'A')
+    f.close('c')
+    cap.write(path('reasm2-leading-crlf.pcap'))
+
+
 next_pdu()
+leading_crlf()
 print('crafted reassembly fuzz files (round 2) in', out)
