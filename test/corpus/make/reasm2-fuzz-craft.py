@@ -91,6 +91,27 @@ def leading_crlf():
     cap.write(path('reasm2-leading-crlf.pcap'))
 
 
+def keep_alive():
+    """Keep-alives carrying one byte (the last byte already sent, as Linux sends them) on an HTTP connection
+    known by its port and on one HTTP's heuristic claimed: TCP hands the byte to "data" alone, before any
+    conversation, port or heuristic dissector ("Data (1 byte)" at the top level, TCP's Info and Protocol), where
+    ours made it HTTP's "Continuation"."""
+    cap = Capture()
+    for cport, sport in ((44500, 80), (44501, 18080)):
+        f = flow(cap, cport, sport=sport)
+        f.send('c', 'PA', b'GET /k HTTP/1.1\r\nHost: lab.example\r\n\r\n')
+        f.send('s', 'PA', b'HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n')
+        f.send('c', 'A')
+        last = f.nxt['c'] - f.base['c'] - 1
+        f.send('c', 'A', b'\n', seq=f.base['c'] + last, dt=1.0)
+        f.send('s', 'A')
+        f.send('s', 'A', b'\n', seq=f.nxt['s'] - 1, dt=1.0)
+        f.send('c', 'A')
+        f.close('c')
+    cap.write(path('reasm2-keep-alive.pcap'))
+
+
 next_pdu()
 leading_crlf()
+keep_alive()
 print('crafted reassembly fuzz files (round 2) in', out)
