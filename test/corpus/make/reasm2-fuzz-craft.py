@@ -111,7 +111,38 @@ def keep_alive():
     cap.write(path('reasm2-keep-alive.pcap'))
 
 
+def empty_chunked():
+    """Chunked bodies with no data: the last chunk alone, with and without a trailer, under each media type a
+    body goes to (text, a form, octet-stream, an unknown type, none); a chunk-size line that is not hex (read as
+    0, the last chunk: strtol); a size with blanks and "0x" before it; a size past 2^31 (reassembly gives up, the
+    chunk runs past the message: malformed); a body starting with a blank line (no chunk read: no body shown,
+    the message takes every byte after its headers)."""
+    cap = Capture()
+    f = flow(cap, 44600, sport=8080)
+    bodies = [
+        (b'text/plain', b'0\r\n\r\n'),
+        (b'text/html', b'0\r\nX-Trailer: yes\r\n\r\n'),
+        (b'application/x-www-form-urlencoded', b'0\r\n\r\n'),
+        (b'application/octet-stream', b'0\r\n\r\n'),
+        (b'application/x-lab', b'0\r\n\r\n'),
+        (None, b'0\r\n\r\n'),
+        (b'text/plain', b'zz\r\nServer: odd\r\n\r\n'),
+        (b'text/plain', b'4\r\nabcd\r\n0;ext=1\r\n\r\n'),
+        (b'text/plain', b' 0x4\r\nabcd\r\n0\r\n\r\n'),
+        (b'text/plain', b'80000001\r\nabcd\r\n0\r\n\r\n'),
+        (b'text/plain', b'\r\n4\r\nabcd\r\n0\r\n\r\n'),
+    ]
+    for i, (ctype, body) in enumerate(bodies):
+        f.send('c', 'PA', b'GET /c%d HTTP/1.1\r\nHost: lab.example\r\n\r\n' % i, dt=0.01)
+        head = b'HTTP/1.1 200 OK\r\n' + (b'Content-Type: ' + ctype + b'\r\n' if ctype else b'')
+        f.send('s', 'PA', head + b'Transfer-Encoding: chunked\r\n\r\n' + body)
+    f.send('c', 'A')
+    f.close('c')
+    cap.write(path('reasm2-empty-chunked.pcap'))
+
+
 next_pdu()
 leading_crlf()
 keep_alive()
+empty_chunked()
 print('crafted reassembly fuzz files (round 2) in', out)
