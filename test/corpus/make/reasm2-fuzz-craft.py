@@ -141,8 +141,32 @@ def empty_chunked():
     cap.write(path('reasm2-empty-chunked.pcap'))
 
 
+def overlap_pieces():
+    """Segments of a PDU that overlap: a zero window probe carrying the first byte
+    of a response (HTTP asks for one more segment), then the response from that same byte once the window
+    opens: desegment_tcp adds it to the PDU the probe started (where ours started another PDU and lost the
+    probe from the list), "[Segment overlap: True]" under it, the reassembled length not counting the byte
+    twice."""
+    cap = Capture()
+    f = flow(cap, 44700)
+    f.send('c', 'PA', b'GET /zw HTTP/1.1\r\nHost: lab.example\r\n\r\n')
+    resp = b'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nhello world\n'
+    f.send('s', 'A')
+    f.send('c', 'A', win=0)
+    at(f, 's', resp, 0, upto=1, dt=0.2)
+    f.nxt['s'] = f.base['s']
+    f.send('c', 'A', win=0)
+    f.send('c', 'A', dt=0.1)
+    at(f, 's', resp, 0, upto=40)
+    at(f, 's', resp, 40)
+    f.send('c', 'A')
+    f.close('c')
+    cap.write(path('reasm2-overlap.pcap'))
+
+
 next_pdu()
 leading_crlf()
 keep_alive()
 empty_chunked()
+overlap_pieces()
 print('crafted reassembly fuzz files (round 2) in', out)
