@@ -111,6 +111,8 @@ export class Ctx {
   endOfStream = false;
   /** The TCP layer's items of the segment being dissected (tcp_dissect_pdus adds "[PDU Size: n]" there). */
   tcpTree: Field[] | null = null;
+  /** TCP's analysis calls the segment being dissected a keep-alive (its payload then goes to "data" alone). */
+  tcpKeepAlive = false;
   /** Ports of the innermost UDP/TCP header so far (Wireshark's pinfo->srcport / destport). */
   srcPort = 0;
   dstPort = 0;

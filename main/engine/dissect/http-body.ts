@@ -15,6 +15,7 @@ const F = {
   chunkSize: defineField('http.chunk_size', 'Chunk size', 'uint'),
   chunkData: defineField('http.chunk_data', 'Chunk data', 'bytes'),
   chunkBoundary: defineField('http.chunk_boundary', 'Chunk boundary', 'bytes'),
+  trailer: defineField('http.chunked_trailer_part', 'trailer-part', 'string'),
   mediaType: defineField('media.type', 'Media type', 'bytes'),
   formKey: defineField('urlencoded-form.key', 'Key', 'string'),
   formValue: defineField('urlencoded-form.value', 'Value', 'string'),
@@ -46,11 +47,16 @@ export function dissectHttpBody(c: Ctx, t: Field[], off: number, len: number, en
     used = r.used;
     dechunked = true;
     cut = r.cut;
+    // Not one chunk read (the body starts with a blank line): no body is shown, and the message takes all
+    // the bytes it was given.
+    if (r.used === 0) return len;
   }
   const show = (base: number): void => {
     const n = data.length;
     const value = unwanted(F.fileData.name) ? '' : fileText(data);
     leaf(t, F.fileData.name, value, `File Data: ${n} bytes`, base, n);
+    // An empty body (chunks that held no data) goes to no dissector.
+    if (n === 0) return;
     const type = hdr?.contentType ?? '';
     // No type: raw data inside the HTTP item; a type no dissector takes: "Media Type" (octet-stream: data).
     if (!type) dataInside(c, t, base, base + n);
@@ -83,7 +89,35 @@ function fileText(data: Uint8Array): string {
   return formatText(data, 0, nul < 0 ? data.length : nul);
 }
 
-/** chunked_encoding_dissector: each chunk's size, data and boundary; the de-chunked bytes. */
+/**
+ * C's strtol(s, NULL, 16) cast to an unsigned 32-bit number, as packet-http.c reads a chunk size: blanks
+ * skipped, a sign, an optional "0x", the hex digits there are (none: 0), saturated at the 64-bit long's
+ * limits before the cast.
+ */
+export function chunkSizeOf(text: string): number {
+  let i = 0;
+  while (i < text.length && ' \t\n\v\f\r'.includes(text[i])) i++;
+  let negative = false;
+  if (text[i] === '+' || text[i] === '-') negative = text[i++] === '-';
+  if (text[i] === '0' && (text[i + 1] === 'x' || text[i + 1] === 'X') && /[0-9a-fA-F]/.test(text[i + 2] ?? '')) i += 2;
+  let v = 0n;
+  const LONG_MAX = (1n << 63n) - 1n;
+  let saturated = false;
+  for (; i < text.length && /[0-9a-fA-F]/.test(text[i]); i++) {
+    v = v * 16n + BigInt(parseInt(text[i], 16));
+    if (v > LONG_MAX) saturated = true;
+  }
+  if (saturated) v = negative ? -(LONG_MAX + 1n) : LONG_MAX;
+  else if (negative) v = -v;
+  return Number(BigInt.asUintN(32, v));
+}
+
+/**
+ * chunked_encoding_dissector: each chunk's size, data and boundary; the de-chunked bytes. A size line that
+ * is no number is a size of 0 (the last chunk); a size past the bytes there are is cut to them, and a chunk
+ * that still runs past the message's end throws before it is shown. After the last chunk, the trailer's
+ * header lines are one "trailer-part" item and the blank line ending the body one more.
+ */
 function chunks(c: Ctx, t: Field[], off: number, reported: number, hdr: BodyHeaders): { data: Uint8Array; used: number; cut: boolean } {
   const d = c.d;
   const sub = leaf(t, '', null, 'HTTP chunked response', off, reported - off);
@@ -92,36 +126,53 @@ function chunks(c: Ctx, t: Field[], off: number, reported: number, hdr: BodyHead
   // Chunks are read from the captured bytes; running out of them (a cut frame) throws once they are shown.
   const end = c.capturedEnd(reported);
   let p = off;
-  while (p < end) {
-    const line = findLineEnd(d, p, end, false)!;
+  while (p < reported) {
+    const line = findLineEnd(d, p, end, true);
+    if (!line || line.len <= 0) break;
     let text = '';
     for (let i = p; i < p + line.len; i++) text += String.fromCharCode(d[i]);
-    const size = parseInt(text.split(';')[0], 16);
-    if (Number.isNaN(size)) break;
+    let size = chunkSizeOf(text.split(';')[0]);
+    if (size > reported - p) size = reported - p;
+    const dataAt = line.next;
+    // The chunk's bytes are copied out before any item of it is added.
+    if (dataAt + size > end) c.need(dataAt, size, reported);
     if (size === 0) {
-      const last = leaf(sub.children, '', null, 'End of chunked encoding', p, line.next - p);
+      const last = leaf(sub.children, '', null, 'End of chunked encoding', p, line.next - p + 2);
       leaf(last.children, F.chunkSize.name, 0, 'Chunk size: 0 octets', p, line.len);
       p = line.next;
-      const trailer = findLineEnd(d, p, end, false)!;
-      leaf(sub.children, '', null, formatText(d, p, trailer.next), p, trailer.next - p);
-      p = trailer.next;
+      // trailer-part = *( header-field CRLF ): the lines up to the first empty one (or to the last line end).
+      let q = p, trailerLen = 0, fieldLen: number;
+      do {
+        trailerLen = q - p;
+        const l = findLineEnd(d, q, end, true);
+        fieldLen = l ? l.len : -1;
+        if (l) q = l.next;
+      } while (fieldLen > 0);
+      if (trailerLen > 0) {
+        const v = formatText(d, p, p + trailerLen);
+        leaf(sub.children, F.trailer.name, v, labelNamed('trailer-part', v), p, trailerLen);
+        p += trailerLen;
+      }
+      // The CRLF that ends the chunked body.
+      if (fieldLen === 0) {
+        leaf(sub.children, '', null, formatText(d, p, q), p, q - p);
+        p = q;
+      }
       break;
     }
-    const dataAt = line.next;
-    const n = Math.min(size, end - dataAt);
+    const n = size;
     const item = leaf(sub.children, '', null, `Data chunk (${size} octets)`, p, dataAt + size + 2 - p);
     leaf(item.children, F.chunkSize.name, size, `Chunk size: ${size} octet${size === 1 ? '' : 's'}`, p, line.len);
     const hexs = bytesHex(d, dataAt, n);
     leaf(item.children, F.chunkData.name, hexs, `Chunk data: ${bytesText(hexs)}`, dataAt, n);
+    // The boundary is read on past the chunk (its two bytes may not be there: then it throws).
+    c.need(dataAt + n, 2, reported);
+    const b = bytesHex(d, dataAt + n, 2);
+    leaf(item.children, F.chunkBoundary.name, b, `Chunk boundary: ${b}`, dataAt + n, 2);
     parts.push(d.subarray(dataAt, dataAt + n));
-    p = dataAt + n;
-    if (p + 2 <= end) {
-      const b = bytesHex(d, p, 2);
-      leaf(item.children, F.chunkBoundary.name, b, `Chunk boundary: ${b}`, p, 2);
-      p += 2;
-    }
+    p = dataAt + n + 2;
   }
-  sub.length = p - off;
+  if (p > off) sub.length = p - off;
   let size = 0;
   for (const part of parts) size += part.length;
   const data = new Uint8Array(size);

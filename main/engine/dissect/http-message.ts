@@ -36,9 +36,10 @@ const F = {
   authbasic: defineField('http.authbasic', 'Credentials', 'string'),
 };
 defineField('http', 'Hypertext Transfer Protocol', 'protocol');
+const LEADING_CRLF = 'Leading CRLF previous message in the stream may have extra CRLF';
 const E = {
   chat: defineExpert('http.chat', 'Formatted text'),
-  leadingCrlf: defineExpert('http.leading_crlf', 'Leading CRLF previous message in the stream may have extra CRLF'),
+  leadingCrlf: defineExpert('http.leading_crlf', LEADING_CRLF),
   badHeaderName: defineExpert('http.bad_header_name', 'Illegal characters found in header name'),
 };
 
@@ -215,9 +216,14 @@ function dissectMessage(c: Ctx, off: number, end: number, named: boolean): numbe
   let t: Field[] | null = null;
   const tree = (): Field[] => {
     if (!t) {
-      const h = c.open('http', 'HTTP', 'Hypertext Transfer Protocol', 7, 5, orig, c.avail(orig, end), !named);
+      // The item starts after a leading CRLF, which is an item of its own (proto_tree_add_expert) carrying an
+      // Error/Malformed expert.
+      const h = c.open('http', 'HTTP', 'Hypertext Transfer Protocol', 7, 5, off, c.avail(off, end), !named);
       t = h.fields;
-      if (leadingCrlf) expert(c, t, orig, 'chat', 'protocol', 'Leading CRLF previous message in the stream may have extra CRLF', E.leadingCrlf);
+      if (leadingCrlf) {
+        const item = leaf(t, '', null, LEADING_CRLF, orig, 2);
+        expert(c, item.children, orig, 'error', 'malformed', LEADING_CRLF, E.leadingCrlf);
+      }
     }
     return t;
   };

@@ -30,6 +30,9 @@ const F = {
   segmentData: defineField('tcp.segment_data', 'TCP segment data', 'bytes'),
   segments: defineField('tcp.segments', 'Reassembled TCP Segments', 'none'),
   segment: defineField('tcp.segment', 'TCP Segment', 'uint'),
+  overlap: defineField('tcp.segment.overlap', 'Segment overlap', 'bool'),
+  conflict: defineField('tcp.segment.overlap.conflict', 'Conflicting data in segment overlap', 'bool'),
+  error: defineField('tcp.segment.error', 'Reassembling error', 'uint'),
   count: defineField('tcp.segment.count', 'Segment count', 'uint'),
   length: defineField('tcp.reassembled.length', 'Reassembled TCP length', 'uint'),
   data: defineField('tcp.reassembled.data', 'Reassembled TCP Data', 'bytes'),
@@ -42,8 +45,10 @@ interface Piece {
   at: number;
   len: number;
   data: Uint8Array;
-  /** Relative sequence number of its first byte (first pass only: a gap is recorded on the tape). */
+  /** Relative sequence number of its first byte. */
   seq: number;
+  /** Set when the PDU is assembled: the piece overlaps bytes placed before it (1), with other data (2). */
+  overlap?: number;
 }
 
 /** A PDU that spans segments (Wireshark's tcp_multisegment_pdu), by relative sequence numbers. */
@@ -148,7 +153,7 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
   const key = s.stream * 2 + s.direction;
   let offset = s.off, seq = s.seq;
   const end = s.end, nxtseq = s.nxtseq;
-  let writableProtocol = true;
+  let firstPdu = true;
   for (;;) {
     let another = 0;
     let desegOffset = offset;
@@ -161,8 +166,10 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
       retransmittedData(c, tcpTree, offset, end);
       return;
     }
-    // A PDU this segment continues, as the first pass found it (the tape has it for a stored frame).
-    const live = c.replay ? undefined : mspBefore(table.get(key), seq);
+    // A PDU this segment continues, as the first pass found it (the tape has it for a stored frame): one that
+    // started exactly here (a segment that runs past it: desegment_tcp keeps the PDU its first lookup found),
+    // else the last one that started before.
+    const live = c.replay ? undefined : (mspAt(table.get(key), seq) ?? mspBefore(table.get(key), seq));
     const continues = c.recall(() => (live && live.nxtpdu > seq ? 1 : 0));
     if (continues && c.recall(() => (live!.done ? 1 : 0)) === 1) {
       // The segment falls inside a PDU reassembled already (a retransmission the analysis did not call
@@ -188,7 +195,8 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
       } else {
         const pieces = earlierPieces(c, live);
         pieces.push(own);
-        const data = concat(pieces);
+        const start = c.recall(() => live!.seq);
+        const data = assemble(pieces, start);
         const source = c.sources.length + 1;
         const at = c.layers.length;
         let inner: Deseg | null = null;
@@ -197,8 +205,10 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
         c.endOfStream = false;
         called = true;
         request = inner as Deseg | null;
-        const oldLen = data.length - len;
-        if (request && request.offset <= oldLen) {
+        // Where this segment's piece starts in the reassembled bytes (pieces may overlap: a segment sent again
+        // with more bytes).
+        const ownAt = seq - start;
+        if (request && request.offset <= ownAt) {
           // Still not whole: the PDU goes on with this segment's bytes in it.
           if (live && !c.replay) {
             const msp = live;
@@ -217,7 +227,7 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
           another = 0;
           offset += len;
           seq += len;
-          finish(c, tcpTree, request, desegOffset, end, writableProtocol);
+          finish(c, tcpTree, request, desegOffset, end, firstPdu);
           if (offset < end) continue;
           return;
         }
@@ -229,9 +239,9 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
         let used = data.length;
         if (request) {
           used = request.offset;
-          own.len = request.offset - oldLen;
+          own.len = request.offset - ownAt;
         }
-        segmentsLayer(c, pieces, data, source, at);
+        segmentsLayer(c, pieces, start, data, source, at);
         if (live && !c.replay) {
           live.done = true;
           live.datalen = used;
@@ -242,7 +252,7 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
         }
         if (request) {
           mustDesegment = true;
-          desegOffset = end - (data.length - request.offset);
+          desegOffset = offset + (start + request.offset - seq);
           cutPdu = true;
         }
       }
@@ -266,20 +276,24 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
       addPiece(msp, { frame: c.number, at: c.source === 0 ? desegOffset : -1, len: end - desegOffset, data: c.d.subarray(desegOffset, end), seq: desegSeq });
       storeMsp(table, key, msp);
     }
-    if ((!called || request) && !cutPdu) finish(c, tcpTree, request, desegOffset, end, writableProtocol);
+    if ((!called || request) && !cutPdu) finish(c, tcpTree, request, desegOffset, end, firstPdu);
     if (!another) return;
     // Another PDU starts inside this segment: its columns must not replace the first one's.
     c.fenceInfo(true);
-    writableProtocol = false;
+    firstPdu = false;
     offset += another;
     seq += another;
   }
 }
 
-/** The middle of a PDU, or the start of one not complete yet: shown as segment data, the Info says so. */
-function finish(c: Ctx, tcpTree: Field[], request: Deseg | null, from: number, end: number, writableProtocol: boolean): void {
-  if (!request || request.offset === 0) {
-    if (writableProtocol) c.setProtocol('TCP');
+/**
+ * The middle of a PDU, or the start of one not complete yet: shown as segment data, the Info says so, but
+ * only for the segment's first PDU (`firstPdu`, desegment_tcp's first_pdu): a PDU that starts after another
+ * ended in the segment leaves the Info to the one before it.
+ */
+function finish(c: Ctx, tcpTree: Field[], request: Deseg | null, from: number, end: number, firstPdu: boolean): void {
+  if ((!request || request.offset === 0) && firstPdu) {
+    c.setProtocol('TCP');
     c.appendInfoSep(' ', '[TCP segment of a reassembled PDU]');
   }
   segmentData(c, tcpTree, from, end - from);
@@ -310,13 +324,13 @@ function earlierPieces(c: Ctx, live: Msp | undefined): Piece[] {
   const out: Piece[] = [];
   for (let i = 0; i < n; i++) {
     const p = live?.pieces[i];
-    const frame = c.recall(() => p!.frame), at = c.recall(() => p!.at), len = c.recall(() => p!.len);
+    const frame = c.recall(() => p!.frame), at = c.recall(() => p!.at), len = c.recall(() => p!.len), seq = c.recall(() => p!.seq);
     let data: Uint8Array;
     if (!c.replay) data = p!.data;
     else if (at >= 0) data = c.session.replay!.bytesOf(frame).subarray(at, at + len);
     else data = Uint8Array.from(c.recall<string>(() => ''), (ch) => ch.charCodeAt(0));
     if (!c.replay && at < 0) c.recall(() => String.fromCharCode.apply(null, Array.from(data)));
-    out.push({ frame, at, len, data, seq: p?.seq ?? 0 });
+    out.push({ frame, at, len, data, seq });
   }
   return out;
 }
@@ -331,27 +345,55 @@ function contiguousEnd(msp: Msp): number {
   return e;
 }
 
-function concat(pieces: Piece[]): Uint8Array {
+/**
+ * The reassembled bytes (reassemble.c's defragmentation): the pieces in sequence order (a stable sort, as its
+ * list keeps them), each adding only its bytes past those already placed (an overlap keeps the first bytes).
+ */
+function assemble(pieces: Piece[], start: number): Uint8Array {
+  const sorted = inOrder(pieces);
   let n = 0;
-  for (const p of pieces) n += p.len;
+  for (const p of sorted) n = Math.max(n, p.seq - start + p.len);
   const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p.data.subarray(0, p.len), at);
-    at += p.len;
+  let pos = 0;
+  for (const p of sorted) {
+    const at = p.seq - start;
+    p.overlap = 0;
+    if (at < pos && p.len) {
+      p.overlap = 1;
+      for (let i = at; i < Math.min(pos, at + p.len); i++) {
+        if (out[i] !== p.data[i - at]) {
+          p.overlap = 2;
+          break;
+        }
+      }
+    }
+    if (at + p.len <= pos) continue;
+    const from = Math.max(pos, at);
+    out.set(p.data.subarray(from - at, p.len), from);
+    pos = at + p.len;
   }
   return out;
+}
+
+/** The pieces by sequence number, those that start at the same place in the order they came. */
+function inOrder(pieces: Piece[]): Piece[] {
+  return pieces.map((p, i) => ({ p, i })).sort((a, b) => a.p.seq - b.p.seq || a.i - b.i).map((x) => x.p);
 }
 
 /**
  * The top-level "[n Reassembled TCP Segments (L bytes): #f(len), …]" item (tshark shows it beside the
  * protocol layers, not inside TCP), with a line per segment, the count, the length and the data.
  */
-function segmentsLayer(c: Ctx, pieces: Piece[], data: Uint8Array, source: number, at: number): void {
+function segmentsLayer(c: Ctx, unsorted: Piece[], start: number, data: Uint8Array, source: number, at: number): void {
   const len = data.length;
+  const pieces = inOrder(unsorted);
   if (treeless()) {
     collectLate(F.segments.name, 1);
-    for (const p of pieces) collectLate(F.segment.name, p.frame);
+    for (const p of pieces) {
+      collectLate(p.overlap === 2 ? F.error.name : F.segment.name, p.frame);
+      if (p.overlap) collectLate(F.overlap.name, 1);
+      if (p.overlap === 2) collectLate(F.conflict.name, 1);
+    }
     collectLate(F.count.name, pieces.length);
     collectLate(F.length.name, len);
     if (!unwanted(F.data.name)) collectLate(F.data.name, bytesHex(data, 0, len));
@@ -359,11 +401,12 @@ function segmentsLayer(c: Ctx, pieces: Piece[], data: Uint8Array, source: number
   }
   const title = `[${clipLabel(`${pieces.length} Reassembled TCP Segments (${len} bytes): ${pieces.map((p) => `#${p.frame}(${p.len})`).join(', ')}`)}]`;
   const fields: Field[] = [];
-  let pos = 0;
   for (const p of pieces) {
+    const pos = p.seq - start;
     const text = p.len ? `Frame: ${p.frame}, payload: ${pos}-${pos + p.len - 1} (${p.len} byte${p.len === 1 ? '' : 's'})` : `Frame: ${p.frame} (no data)`;
-    generated(fields, F.segment.name, p.frame, text, pos, p.len);
-    pos += p.len;
+    const item = generated(fields, p.overlap === 2 ? F.error.name : F.segment.name, p.frame, text, pos, p.len);
+    if (p.overlap) generated(item.children, F.overlap.name, 1, 'Segment overlap: True', pos, 0);
+    if (p.overlap === 2) generated(item.children, F.conflict.name, 1, 'Conflicting data in segment overlap: True', pos, 0);
   }
   generated(fields, F.count.name, pieces.length, `Segment count: ${pieces.length}`, 0, 0);
   generated(fields, F.length.name, len, `Reassembled TCP length: ${len}`, 0, 0);

@@ -38,6 +38,7 @@ export const takenByPort = (c: Ctx): boolean => byPort(c) !== null;
 
 export function dissectTcpPayload(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, start: number, end: number, fin: boolean): void {
   c.tcpTree = tcpTree;
+  c.tcpKeepAlive = a?.flags.includes('keep_alive') ?? false;
   // Segments are gathered only when the payload was captured whole and the stream is analysed.
   if (a && c.avail(start, end) === end - start && c.colWritable) {
     c.canDesegment = true;
@@ -66,6 +67,12 @@ export function payloadIsData(d: Uint8Array, off: number, end: number, srcPort: 
 
 /** process_tcp_payload: the payload's protocol by conversation, port or heuristic. */
 const processPayload: PduDissector = (c, off, end) => {
+  // decode_tcp_ports hands a keep-alive's payload (a garbage byte, old data) to "data" before it asks any
+  // conversation, port or heuristic dissector: a top-level "Data", TCP's Info and Protocol.
+  if (c.tcpKeepAlive) {
+    dissectData(c, off, end);
+    return null;
+  }
   const dissector = byPort(c);
   if (dissector) return dissector(c, off, end);
   if (looksLikeHttp(c.d, off, end)) {
