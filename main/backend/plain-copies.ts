@@ -3,16 +3,14 @@
 // it loads, into a temporary file; the copy goes when its store closes it, or when the process exits.
 // A browser's upload has its copy counted against the upload quota (its bytes are on this server's disk
 // as much as the upload's), and copies of a process that was killed are removed by the next server.
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { processAlive, type UploadTicket } from './uploads';
+import { removeStaleDirs, type UploadTicket } from './uploads';
 
 /** Folder names under the temporary folder: handshake-lab-gunzip-<pid>-XXXXXX (the pid of the process that made it). */
 export const PLAIN_COPY_DIR_PREFIX = 'handshake-lab-gunzip-';
-/** A folder without a pid in its name (an older version's) counts as stale once untouched this long. */
-const UNKNOWN_STALE_MS = 60 * 60_000;
 
 export class PlainCopy {
   readonly path: string;
@@ -87,24 +85,8 @@ export function plainCopyOf(source: string): PlainCopy {
  * server killed before its exit hook ran): never a running one's, whose pid its folder's name holds.
  */
 export function removeStalePlainCopyDirs(tmp: string, now = Date.now()): string[] {
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(tmp).filter((n) => n.startsWith(PLAIN_COPY_DIR_PREFIX));
-  } catch {
-    return removed;
-  }
-  const uid = process.getuid?.();
-  for (const name of names) {
-    const dir = join(tmp, name);
-    try {
-      const st = statSync(dir);
-      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
-      const pid = /^(\d+)-/.exec(name.slice(PLAIN_COPY_DIR_PREFIX.length))?.[1];
-      if (pid !== undefined ? processAlive(Number(pid)) : now - st.mtimeMs <= UNKNOWN_STALE_MS) continue;
-      rmSync(dir, { recursive: true, force: true });
-      removed.push(dir);
-    } catch { /* another server removed it */ }
-  }
-  return removed;
+  return removeStaleDirs(tmp, PLAIN_COPY_DIR_PREFIX, now, (_dir, name) => {
+    const pid = /^(\d+)-/.exec(name.slice(PLAIN_COPY_DIR_PREFIX.length))?.[1];
+    return pid === undefined ? undefined : Number(pid);
+  });
 }

@@ -108,10 +108,25 @@ export class Uploads {
 
 /** Removes upload folders under `tmp` left by servers of this user that are no longer running. */
 export function removeStaleUploadDirs(tmp: string, now = Date.now()): string[] {
+  return removeStaleDirs(tmp, UPLOAD_DIR_PREFIX, now, (dir) => {
+    try {
+      return Number(readFileSync(join(dir, PID_FILE), 'utf8').trim());
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/**
+ * Removes this user's folders under `tmp` whose names start with `prefix` and whose owner process no longer
+ * runs: `pidOf` names it (undefined when it cannot tell: then a folder untouched for an hour is stale).
+ * Never a running process's folder; a folder another server removes meanwhile is skipped.
+ */
+export function removeStaleDirs(tmp: string, prefix: string, now: number, pidOf: (dir: string, name: string) => number | undefined): string[] {
   const removed: string[] = [];
   let names: string[];
   try {
-    names = readdirSync(tmp).filter((n) => n.startsWith(UPLOAD_DIR_PREFIX));
+    names = readdirSync(tmp).filter((n) => n.startsWith(prefix));
   } catch {
     return removed;
   }
@@ -121,13 +136,8 @@ export function removeStaleUploadDirs(tmp: string, now = Date.now()): string[] {
     try {
       const st = statSync(dir);
       if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
-      let stale: boolean;
-      try {
-        stale = !processAlive(Number(readFileSync(join(dir, PID_FILE), 'utf8').trim()));
-      } catch {
-        stale = now - st.mtimeMs > UNKNOWN_STALE_MS;
-      }
-      if (!stale) continue;
+      const pid = pidOf(dir, name);
+      if (pid !== undefined ? processAlive(pid) : now - st.mtimeMs <= UNKNOWN_STALE_MS) continue;
       rmSync(dir, { recursive: true, force: true });
       removed.push(dir);
     } catch { /* another server removed it */ }

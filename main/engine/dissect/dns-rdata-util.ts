@@ -78,20 +78,6 @@ export function printedText(d: Uint8Array, at: number, n: number): string {
   return s;
 }
 
-/** What a record's data needs: its tree and title item, type, owner, where its data is, and the message's bounds. */
-export interface Rdata {
-  tree: Field[];
-  item: Field;
-  type: number;
-  cls: number;
-  owner: DnsName;
-  at: number;
-  len: number;
-  msg: number;
-  end: number;
-  mdns: boolean;
-}
-
 /** A name inside the record data; its item shows it, the Info column and the title may too. */
 export function nameItem(c: Ctx, r: Rdata, tree: Field[], name: string, label: string, at: number): DnsName {
   const n = readDnsName(c, at, r.msg, r.end);
