@@ -10,7 +10,7 @@ import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { arrivalString } from './frame';
 import { readDnsName } from './dns-name';
-import { bytesItem, cString, converted, nameItem, stringItem, typeBitmap, type Rdata } from './dns-rdata-util';
+import { bytesItem, cString, converted, nameItem, stringItem, typeBitmap, u16, u32, u8, type Rdata } from './dns-rdata-util';
 import { DNS_TYPE_DESCRIPTIONS, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES, SSHFP_ALGORITHMS, SSHFP_FINGERPRINTS, TLSA_MATCHING, TLSA_SELECTORS, TLSA_USAGES } from './value-names';
 
 const F = {
@@ -108,22 +108,6 @@ export function dissectMoreRdata(c: Ctx, r: Rdata): boolean {
     case T.LOC: loc(c, r); return true;
     default: return false;
   }
-}
-
-/** A byte of the record (read past its end when the record is short, as tshark reads it). */
-function u8(c: Ctx, r: Rdata, at: number): number {
-  c.need(at, 1, r.end);
-  return c.d[at];
-}
-
-function u16(c: Ctx, r: Rdata, at: number): number {
-  c.need(at, 2, r.end);
-  return c.v.getUint16(at);
-}
-
-function u32(c: Ctx, r: Rdata, at: number): number {
-  c.need(at, 4, r.end);
-  return c.v.getUint32(at);
 }
 
 /** strncmp(a, b, n) == 0, a being the bytes of a C string (it ends at its first NUL or its end). */

@@ -7,7 +7,7 @@ import { leaf } from '../fields/tree';
 import { bytesColon, hex, ipv4, labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { readDnsName } from './dns-name';
-import { bytesItem, nameItem, stringItem, type Rdata } from './dns-rdata-util';
+import { bytesItem, nameItem, stringItem, u16, u8, type Rdata } from './dns-rdata-util';
 import { CERT_TYPES, DNSSEC_ALGORITHMS } from './value-names';
 
 const F = {
@@ -63,16 +63,6 @@ const T = {
 
 /** Types whose Info gets the record's owner name before anything is read. */
 const OWNER_IN_INFO = new Set<number>([T.MINFO, T.RP, T.AFSDB, T.X25, T.ISDN, T.RT, T.NSAP, T.NSAP_PTR, T.PX, T.GPOS, T.DHCID]);
-
-function u8(c: Ctx, r: Rdata, at: number): number {
-  c.need(at, 1, r.end);
-  return c.d[at];
-}
-
-function u16(c: Ctx, r: Rdata, at: number): number {
-  c.need(at, 2, r.end);
-  return c.v.getUint16(at);
-}
 
 /** A length byte and the counted ASCII string after it; returns where the string ends. */
 function counted(c: Ctx, r: Rdata, p: number, lenField: string, lenLabel: string, field: string, label: string): number {

@@ -128,3 +128,19 @@ export function bytesItem(c: Ctx, r: Rdata, tree: Field[], name: string, label: 
   const h = bytesHex(c.d, at, n);
   return leaf(tree, name, h || '<MISSING>', `${label}: ${bytesText(h)}`, at, n);
 }
+
+/** A byte of the record (read past its end when the record is short, as tshark reads it); u16, u32 alike. */
+export function u8(c: Ctx, r: Rdata, at: number): number {
+  c.need(at, 1, r.end);
+  return c.d[at];
+}
+
+export function u16(c: Ctx, r: Rdata, at: number): number {
+  c.need(at, 2, r.end);
+  return c.v.getUint16(at);
+}
+
+export function u32(c: Ctx, r: Rdata, at: number): number {
+  c.need(at, 4, r.end);
+  return c.v.getUint32(at);
+}
