@@ -145,14 +145,14 @@ export function makeHandlers(svc: Service): Handlers {
           },
         });
       }
-      return redactSummaries(s.reveal(), s.source.withBytes(() => cutConnections(inFirstFrameOrder(list), store, s.frameLimit()), s.present(s.source.file ?? '')));
+      return redactSummaries(s.reveal(), s.source.withBytes(() => cutConnections(inFirstFrameOrder(list), store, s.frameLimit(), s.reveal()), s.present(s.source.file ?? '')));
     },
     getLadder: async (p, s) => {
       const src = s.source;
       // A lesson's open question: the connection as it stood at its frame, and no segment after it.
       const gated = (page: ApiResults['getLadder']) => {
         const limit = s.frameLimit();
-        const cut = src.withBytes(() => cutLadder(page, src.store, limit), s.present(src.file ?? ''));
+        const cut = src.withBytes(() => cutLadder(page, src.store, limit, s.reveal()), s.present(src.file ?? ''));
         if (!cut) throw new ApiError('not_found', `there is no TCP stream ${p.stream}`);
         return redactLadder(s.reveal(), cut);
       };

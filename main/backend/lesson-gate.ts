@@ -40,7 +40,7 @@ export function playerLimits(player: LessonPlayer): Limits {
  * give away redacted (`reveal`, lesson-redact.ts).
  */
 export function gateEvent<E extends ApiEvent>(event: E, payload: ApiEvents[E], store: FrameStore, limit: number | null, reveal: Reveal = Reveal.none): ApiEvents[E] | null {
-  const cut = cutEvent(event, payload, store, limit);
+  const cut = cutEvent(event, payload, store, limit, reveal);
   if (cut === null || !reveal.active) return cut;
   switch (event) {
     case 'frames': {
@@ -68,13 +68,16 @@ export function gateEvent<E extends ApiEvent>(event: E, payload: ApiEvents[E], s
 
 const MASK_STATE = MASK as TcpState;
 
-function cutEvent<E extends ApiEvent>(event: E, payload: ApiEvents[E], store: FrameStore, limit: number | null): ApiEvents[E] | null {
+function cutEvent<E extends ApiEvent>(event: E, payload: ApiEvents[E], store: FrameStore, limit: number | null, reveal: Reveal): ApiEvents[E] | null {
+  if (limit === null && event === 'connections' && reveal.active) {
+    return { connections: cutConnections((payload as ApiEvents['connections']).connections, store, null, reveal) } as ApiEvents[E];
+  }
   if (limit === null) return payload;
   switch (event) {
     case 'progress':
       return cutProgress(payload as ApiEvents['progress'], limit) as ApiEvents[E];
     case 'connections': {
-      const list = cutConnections((payload as ApiEvents['connections']).connections, store, limit);
+      const list = cutConnections((payload as ApiEvents['connections']).connections, store, limit, reveal);
       return list.length ? { connections: list } as ApiEvents[E] : null;
     }
     case 'transitions': {
@@ -146,39 +149,61 @@ function streamCount(store: FrameStore, stream: number, limit: number): number {
   return lo;
 }
 
-/** A connection as it stood after frame `limit` (null: it had not begun). */
-export function cutConnection(c: ConnectionSummary, store: FrameStore, limit: number | null): ConnectionSummary | null {
-  if (limit === null) return c;
-  if (c.firstFrame > limit) return null;
-  if (c.lastFrame <= limit) return c;
-  const k = streamCount(store, c.stream, limit);
-  const numbers = Array.from(store.streamFrames(c.stream).subarray(0, k));
+/**
+ * Whether a frame counts in a summary's per-direction frame counts and byte totals as `reveal` may show
+ * it: a whole-masked segment in neither (its direction is the answer to "who sent it?"), a frame whose
+ * length is masked in the frame counts but not the bytes.
+ */
+function counted(reveal: Reveal, frame: number): { frame: boolean; bytes: boolean } {
+  if (reveal.frameMasked(frame)) return { frame: false, bytes: false };
+  return { frame: true, bytes: !reveal.fieldMasked(frame, 'frame.len') };
+}
+
+/**
+ * A connection as it stood after frame `limit` (null: it had not begun), counted as `reveal` may show it:
+ * a whole-masked segment in neither direction's frames and bytes, a masked length in no byte total (the
+ * counts less the visible rows would say who sent it, or how long it is).
+ */
+export function cutConnection(c: ConnectionSummary, store: FrameStore, limit: number | null, reveal: Reveal = Reveal.none): ConnectionSummary | null {
+  if (limit !== null && c.firstFrame > limit) return null;
+  const end = limit === null || c.lastFrame <= limit ? c.lastFrame : limit;
+  if (end === c.lastFrame && !reveal.active) return c;
+  const all = store.streamFrames(c.stream);
+  const k = limit === null ? all.length : streamCount(store, c.stream, limit);
+  const numbers = Array.from(all.subarray(0, k));
+  const hides = reveal.active && numbers.some((n) => { const x = counted(reveal, n); return !x.frame || !x.bytes; });
+  if (end === c.lastFrame && !hides) return c;
   const points = store.streamPoints(c.stream, 0, k);
   const rows = store.rows(numbers);
   const out: ConnectionSummary = {
     ...c, frames: k, bytes: 0, framesClientToServer: 0, bytesClientToServer: 0, framesServerToClient: 0, bytesServerToClient: 0,
     lastFrame: numbers[k - 1], duration: store.timeOf(numbers[k - 1]) - c.start, retransmissions: 0,
     // Whether (and when) the handshake completed is for the student to see on the ladder.
-    handshakeRtt: null,
+    handshakeRtt: end === c.lastFrame ? c.handshakeRtt : null,
   };
   rows.forEach((r, i) => {
-    out.bytes += r.length;
-    if (points[i]?.direction === 0) { out.framesClientToServer++; out.bytesClientToServer += r.length; } else { out.framesServerToClient++; out.bytesServerToClient += r.length; }
-    if (r.analysis.some((f) => f.endsWith('retransmission'))) out.retransmissions++;
+    const x = counted(reveal, r.number);
+    const len = x.bytes ? r.length : 0;
+    if (x.bytes) out.bytes += len;
+    if (x.frame) {
+      if (points[i]?.direction === 0) { out.framesClientToServer++; out.bytesClientToServer += len; } else { out.framesServerToClient++; out.bytesServerToClient += len; }
+      if (r.analysis.some((f) => f.endsWith('retransmission'))) out.retransmissions++;
+    }
     if (r.states) out.states = r.states;
   });
   return out;
 }
 
-export function cutConnections(list: ConnectionSummary[], store: FrameStore, limit: number | null): ConnectionSummary[] {
-  if (limit === null) return list;
-  return list.map((c) => cutConnection(c, store, limit)).filter((c): c is ConnectionSummary => c !== null);
+export function cutConnections(list: ConnectionSummary[], store: FrameStore, limit: number | null, reveal: Reveal = Reveal.none): ConnectionSummary[] {
+  if (limit === null && !reveal.active) return list;
+  return list.map((c) => cutConnection(c, store, limit, reveal)).filter((c): c is ConnectionSummary => c !== null);
 }
 
-export function cutLadder(page: LadderPage, store: FrameStore, limit: number | null): LadderPage | null {
-  if (limit === null) return page;
-  const summary = cutConnection(page.summary, store, limit);
+export function cutLadder(page: LadderPage, store: FrameStore, limit: number | null, reveal: Reveal = Reveal.none): LadderPage | null {
+  if (limit === null && !reveal.active) return page;
+  const summary = cutConnection(page.summary, store, limit, reveal);
   if (!summary) return null;
+  if (limit === null) return { ...page, summary };
   return { summary, total: summary.frames, start: page.start, segments: page.segments.filter((s) => s.frame <= limit), events: cutCalls(page.events, limit) };
 }
 

@@ -119,6 +119,31 @@ function leaks(got: Received, mask: Exposure, answer: ComputedAnswer, capture: L
   return out;
 }
 
+/**
+ * Where a connection summary's counts say more than its segments on screen under the session's whole mask:
+ * a whole-masked segment counted in a direction (who sent it), a masked length in a byte total. The
+ * directions and lengths come from the capture.
+ */
+function countLeaks(got: Received, mask: Exposure, capture: LessonCapture): string[] {
+  const x = new Reveal(mask);
+  const out: string[] = [];
+  for (const c of [...got.summaries, ...got.ladders.map((p) => p.summary)]) {
+    const page = got.ladders.find((p) => p.summary.stream === c.stream);
+    if (!page) continue;
+    const seen = page.segments.filter((s) => !x.frameMasked(s.frame));
+    const dir = (n: number) => (capture.frames[n - 1].from === 'client' ? 0 : 1);
+    const len = (n: number) => (x.fieldMasked(n, 'frame.len') ? 0 : capture.frames[n - 1].decoded.len);
+    const want = {
+      framesClientToServer: seen.filter((s) => dir(s.frame) === 0).length, framesServerToClient: seen.filter((s) => dir(s.frame) === 1).length,
+      bytesClientToServer: seen.filter((s) => dir(s.frame) === 0).reduce((a, s) => a + len(s.frame), 0), bytesServerToClient: seen.filter((s) => dir(s.frame) === 1).reduce((a, s) => a + len(s.frame), 0),
+    };
+    const have = { framesClientToServer: c.framesClientToServer, framesServerToClient: c.framesServerToClient, bytesClientToServer: c.bytesClientToServer, bytesServerToClient: c.bytesServerToClient };
+    if (JSON.stringify(have) !== JSON.stringify(want)) out.push(`connection ${c.stream}: counts ${JSON.stringify(have)}, its segments on screen ${JSON.stringify(want)}`);
+    if (c.bytes !== want.bytesClientToServer + want.bytesServerToClient) out.push(`connection ${c.stream}: ${c.bytes} bytes, its segments on screen ${want.bytesClientToServer + want.bytesServerToClient}`);
+  }
+  return out;
+}
+
 /** Everything a session may ask for now, and what it was pushed since `c` was cleared. */
 async function receive(s: Service, c: RecordingClient): Promise<Received> {
   s.tick();
@@ -156,7 +181,7 @@ describe('the server redacts what an open question would give away', () => {
         const answer = computeAnswer(l, step, capture);
         const got = await receive(s, c);
         questions++;
-        all.push(...leaks(got, state.mask, answer, capture).map((line) => `${id} step ${step + 1}: ${line}`));
+        all.push(...[...leaks(got, state.mask, answer, capture), ...countLeaks(got, state.mask, capture)].map((line) => `${id} step ${step + 1}: ${line}`));
         c.clear();
         const r = await s.handle('answerQuestion', { lesson: id, step, answer: given(answer) }, c);
         expect(r.correct, `${id} step ${step + 1}`).toBe(true);
