@@ -183,12 +183,14 @@ export class LessonPlayer {
 
   /** Grades an answer to step `step`'s question; records it when it is the first (never in teacher mode). */
   answer(step: number, given: GivenAnswer): AnswerOutcome {
+    // The gate first: every step past it answers alike ("asks no question", "cannot be answered in this
+    // capture" would tell what the steps not shown yet hold, and a step count the page was not sent).
+    const g = this.gate();
+    if (!this.teacher && g !== null && step > g) throw new ApiError('forbidden', `answer the question of step ${g + 1} of lesson ${this.id} first`);
     const q = this.lesson.steps[step]?.question;
     if (!q) throw new ApiError('bad_request', `step ${step + 1} of lesson ${this.id} asks no question`);
     const computed = this.layout.answers[step];
     if (!computed) throw new ApiError('bad_request', `the question of step ${step + 1} cannot be answered in this capture (${this.layout.problems.join('; ') || 'its segment is not there'})`);
-    const g = this.gate();
-    if (!this.teacher && g !== null && step > g) throw new ApiError('forbidden', `answer the question of step ${g + 1} of lesson ${this.id} first`);
     const { correct, feedbackKey } = grade(q, computed, given);
     const feedback = correct ? null : both((lang) => feedbackText(q, feedbackKey, lang));
     let first = false;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { LessonPlay, LoadProgress } from '../../main/api/types';
 import { Service } from '../../main/backend/service';
 import { computeAnswer, decodeCapture, layOut, lessonView, parseLesson, type ComputedAnswer, type LessonFile } from '../../main/lessons/index';
-import { RecordingClient } from './service-helpers';
+import { failure, RecordingClient } from './service-helpers';
 
 const shipped = join(__dirname, '..', '..', 'assets', 'lessons');
 const tmp = mkdtempSync(join(tmpdir(), 'hl-ahead-'));
@@ -110,6 +110,31 @@ describe('a lesson\'s page is sent nothing past its open question', () => {
       expect(JSON.stringify(play), id).not.toContain(JSON.stringify(l.steps[l.steps.length - 1].text.en));
       expect(maskFrames(play).every((n) => n <= play.state.horizon!), id).toBe(true);
     }
+  });
+
+  it('answers an answer to any step past the gate alike, whether the step asks a question or not (what the steps not shown hold stays unsaid)', async () => {
+    const ids = readdirSync(shipped).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5));
+    let mixed = 0;
+    for (const id of ids) {
+      const s = service();
+      const c = new RecordingClient(`student-3-${id}`);
+      await s.handle('identify', { learner: `learner-3-${id}`, name: 'Eve' }, c);
+      await s.handle('openLesson', { id }, c);
+      const play = await s.handle('getLesson', { id }, c);
+      const gate = play.state.gate;
+      if (gate === null) continue;
+      const l = lesson(id);
+      const layout = layOut(l, captureOf(l));
+      const past = l.steps.map((_, i) => i).filter((i) => i > gate);
+      // The lesson's own steps: with and without a question, or one its capture cannot answer.
+      if (new Set(past.map((i) => (l.steps[i].question ? (layout.answers[i] ? 'q' : 'none here') : 'no q'))).size > 1) mixed++;
+      const errors = await Promise.all(past.map((step) => failure(s.handle('answerQuestion', { lesson: id, step, answer: 'x' }, c))));
+      for (const [k, e] of errors.entries()) {
+        expect(e.code, `${id} step ${past[k] + 1}`).toBe('forbidden');
+        expect(e.message, `${id} step ${past[k] + 1}`).toBe(errors[0].message);
+      }
+    }
+    expect(mixed).toBeGreaterThan(0);
   });
 
   it('sends teacher mode every step, and the steps up to the gate again once it is off', async () => {
