@@ -5,7 +5,7 @@
 // rows (Info, states, length), a frame's detail (tree items, titles, expert notes, the masked fields'
 // bytes; a whole-masked segment keeps nothing but its size), ladder segments, connection summaries,
 // graph points, state changes and an experiment's calls. lesson-gate.ts applies them with the gate's cut.
-import type { ConnectionSummary, ExperimentEvent, FrameDetail, FrameRow, LadderPage, LadderSegment, Series, SeriesKind } from '../api/types';
+import type { ConnectionSummary, ExperimentEvent, FrameDetail, FrameRow, LadderPage, LadderSegment, Series } from '../api/types';
 import type { EndpointStates, Field, Layer, TcpState, Transition } from '../engine/types';
 import type { Reveal } from '../lessons/reveal';
 import { MASK, maskedLabel } from '../lessons/reveal';
@@ -84,6 +84,9 @@ function maskedBytes(x: Reveal, frame: number, layers: Layer[]): Map<number, Set
   return out;
 }
 
+/** Lengths a TCP layer's place tells (its own length is the header's; where the next one starts, the payload's). */
+const TCP_LENGTHS = ['tcp.hdr_len', 'tcp.len', 'data.len'];
+
 export function redactDetail(x: Reveal, d: FrameDetail): FrameDetail {
   if (!x.active) return d;
   const f = d.frame;
@@ -102,11 +105,20 @@ export function redactDetail(x: Reveal, d: FrameDetail): FrameDetail {
     };
   }
   const noLinks = x.linksMasked(n);
-  const layers = f.layers.map((l) => ({ ...l, title: x.text(n, l.title), fields: l.fields.map((c) => redactField(x, n, c, false, noLinks)) }));
+  // Where a layer starts and how long it is would say a masked length: the frame's (its last layer's end),
+  // the TCP header's (the TCP layer's length, where the next one starts), the payload's. Those layers go
+  // without positions (the layers view shows them unhighlighted), and so do their fields.
+  const frameLen = x.fieldMasked(n, 'frame.len') || x.fieldMasked(n, 'frame.cap_len');
+  const tcpAt = TCP_LENGTHS.some((name) => x.fieldMasked(n, name)) ? f.layers.findIndex((l) => l.protocol === 'tcp') : -1;
+  const from = frameLen ? 0 : tcpAt >= 0 ? tcpAt : f.layers.length;
+  const layers = f.layers.map((l, i) => ({
+    ...l, title: x.text(n, l.title), fields: l.fields.map((c) => redactField(x, n, c, false, noLinks || i >= from)),
+    ...(i >= from ? { offset: 0, length: 0 } : {}),
+  }));
   const hiddenBytes = maskedBytes(x, n, f.layers);
   return {
     frame: {
-      ...f, layers, info: x.text(n, f.info),
+      ...f, layers, info: x.text(n, f.info), ...(frameLen ? { len: 0, caplen: 0 } : {}),
       expert: f.expert.map((e) => ({ ...e, message: x.text(n, e.message) })),
       states: f.states ? states(x, n, f.states) : null,
       transitions: f.transitions ? transitions(x, n, f.transitions) : null,
@@ -160,16 +172,10 @@ export function redactCalls(x: Reveal, events: ExperimentEvent[]): ExperimentEve
   return x.active ? events.filter((e) => e.frame === null || !x.frameMasked(e.frame)) : events;
 }
 
-/** The graphs whose points show a masked series (the RTT graph draws the samples and their smoothed estimate). */
-const SERIES_NAMES: Partial<Record<SeriesKind, string[]>> = { stevens: ['stevens'], throughput: ['throughput'], window: ['window'], rtt: ['rtt', 'srtt'] };
-
-/** Graph points without the masked ones (their marks follow the kept points). */
+/** Graph points without those that plot a masked value (Reveal.pointMasked; their marks follow the kept points). */
 export function redactSeries(x: Reveal, list: Series[]): Series[] {
   if (!x.active) return list;
-  return list.map((s) => {
-    const names = SERIES_NAMES[s.kind] ?? [];
-    return keepPoints(s, s.frames.map((f) => !x.frameMasked(f) && !names.some((name) => x.seriesMasked(name, f))));
-  });
+  return list.map((s) => keepPoints(s, s.frames.map((f) => !x.pointMasked(s.kind, f))));
 }
 
 /** A series with only the points `keep` says (its marks moved onto the kept points' indexes). */

@@ -38,6 +38,8 @@ const SHOWS_TOO: Record<string, string[]> = {
   'tcp.seq_raw': ['tcp.seq', 'tcp.nxtseq'],
   'tcp.ack': ['tcp.ack_raw'],
   'tcp.ack_raw': ['tcp.ack'],
+  // The captured length is the frame's length unless the capture cut the frame short.
+  'frame.len': ['frame.cap_len'],
   'tcp.window_size_scalefactor': ['tcp.options.wscale.multiplier'],
   'tcp.options.wscale.multiplier': ['tcp.window_size_scalefactor'],
   // The handshake's RTT is the time from the SYN, the stream's first segment, to the client's ACK.

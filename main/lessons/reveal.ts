@@ -15,7 +15,6 @@ export const MASK = '?';
 const PRINTED: Record<string, RegExp[]> = {
   'tcp.seq': [/(\bSeq[=:] ?)\d+/g],
   'tcp.ack': [/(\bAck[=:] ?)\d+/g],
-  'tcp.len': [/(\bLen[=:] ?)\d+/g],
   'tcp.window_size': [/(\bWin=)\d+/g],
   'tcp.options.mss_val': [/(\bMSS=)\d+/g, /(Maximum segment size: )\d+/g],
   'tcp.options.wscale.multiplier': [/(\bWS=)\d+/g, /(multiply by )\d+/g],
@@ -24,7 +23,9 @@ const PRINTED: Record<string, RegExp[]> = {
   'tcp.options.timestamp.tsecr': [/(\bTSecr[= ])\d+/g],
   'tcp.options.sack_le': [/(\bSLE=)\d+/g, /(\bSACK )\d+/g],
   'tcp.options.sack_re': [/(\bSRE=)\d+/g, /(\bSACK \d+-)\d+/g],
-  'frame.len': [/^(Frame \d+: )\d+/g],
+  // "Frame 4: 135 bytes on wire (1080 bits), 135 bytes captured (1080 bits)": the bits and the captured bytes say it too.
+  'frame.len': [/^(Frame \d+: )\d+/g, /(\()\d+(?= bits\))/g, /(, )\d+(?= bytes captured)/g],
+  'tcp.len': [/(\bLen[=:] ?)\d+/g, /(TCP payload \()\d+/g],
 };
 
 /** A tree item's label with its value hidden: "Acknowledgment Number: ?" (bit patterns go too). */
@@ -87,6 +88,25 @@ export class Reveal {
 
   seriesMasked(name: string, frame: number): boolean {
     return this.whole.has(frame) || this.series.has(`${name}@${frame}`);
+  }
+
+  /**
+   * A graph point of `kind` (a getSeries kind) at `frame` plots a hidden value: the server does not send
+   * it. The Stevens bar runs from Seq to Seq + Len, an ACK's point from Ack to Ack + window, a segment's
+   * and the throughput's are its length.
+   */
+  pointMasked(kind: string, frame: number): boolean {
+    if (this.whole.has(frame)) return true;
+    const f = (name: string) => this.fieldMasked(frame, name);
+    switch (kind) {
+      case 'stevens': return this.seriesMasked('stevens', frame) || f('tcp.seq') || f('tcp.len');
+      case 'acks': return f('tcp.ack') || f('tcp.window_size') || this.seriesMasked('window', frame);
+      case 'segments': return f('tcp.len');
+      case 'throughput': return this.seriesMasked('throughput', frame) || f('tcp.len');
+      case 'window': return this.seriesMasked('window', frame) || f('tcp.window_size');
+      case 'rtt': return this.seriesMasked('rtt', frame) || this.seriesMasked('srtt', frame);
+      default: return this.seriesMasked(kind, frame);
+    }
   }
 
   /** Something of this frame is hidden: notes about it would give it away. */

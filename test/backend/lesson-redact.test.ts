@@ -49,6 +49,43 @@ function walk(fs: Field[], out: Field[] = []): Field[] {
   return out;
 }
 
+/** The values each graph's point plots (the Stevens bar runs from Seq to Seq + Len, an ACK's from Ack to Ack + window). */
+const PLOTS: Record<SeriesKind, string[]> = {
+  stevens: ['tcp.seq', 'tcp.len'], acks: ['tcp.ack', 'tcp.window_size'], segments: ['tcp.len'], throughput: ['tcp.len'], window: ['tcp.window_size'], rtt: ['tcp.analysis.ack_rtt'],
+};
+
+/**
+ * A frame's masked lengths (frame.len, the TCP header's, its payload's, taken from the capture) said by
+ * where its layers and their fields are, by its len and caplen, or printed in a title or a label (the bits).
+ */
+function lengthLeaks(d: FrameDetail, x: Reveal, capture: LessonCapture): string[] {
+  const n = d.frame.frame;
+  const real = capture.frames[n - 1].decoded;
+  const value = (name: string) => { const f = real.layers.flatMap((l) => walk(l.fields as Field[])).find((y) => y.name === name); return f ? Number(f.value) : NaN; };
+  const said = new Set<number>();
+  const out: string[] = [];
+  if (x.fieldMasked(n, 'frame.len')) {
+    said.add(real.len);
+    if (d.frame.len === real.len || d.frame.caplen === real.len) out.push(`frame ${n}: its len/caplen ${d.frame.len}/${d.frame.caplen}`);
+    for (const text of [...d.frame.layers.map((l) => l.title), ...d.frame.layers.flatMap((l) => walk(l.fields)).map((f) => f.display)]) {
+      if (new RegExp(`\\b(${real.len}|${real.len * 8})\\b`).test(text)) out.push(`frame ${n}: "${text}" prints the masked frame.len`);
+    }
+  }
+  if (x.fieldMasked(n, 'tcp.hdr_len')) said.add(value('tcp.hdr_len'));
+  if (x.fieldMasked(n, 'tcp.len')) { said.add(value('tcp.len')); said.add(real.len - value('tcp.len')); }
+  said.delete(0);
+  if (!said.size) return out;
+  const tcp = d.frame.layers.findIndex((l) => l.protocol === 'tcp');
+  d.frame.layers.forEach((l, i) => {
+    // The layers before TCP (and their own fields) say only what the tree prints unmasked (ip.len).
+    if (!x.fieldMasked(n, 'frame.len') && (tcp < 0 || i < tcp)) return;
+    for (const p of [l, ...walk(l.fields)]) {
+      for (const v of [p.offset, p.length, p.offset + p.length]) if (said.has(v)) out.push(`frame ${n}: ${'protocol' in p ? `the ${l.protocol} layer` : (p as Field).name} is at ${p.offset}+${p.length}: a masked length ${v}`);
+    }
+  });
+  return out;
+}
+
 /** Where the mask covers something, a value is found: each leak as a line (none: the answer stayed on the server). */
 function leaks(got: Received, mask: Exposure, answer: ComputedAnswer, capture: LessonCapture): string[] {
   const x = new Reveal(mask);
@@ -82,6 +119,7 @@ function leaks(got: Received, mask: Exposure, answer: ComputedAnswer, capture: L
       if (x.linksMasked(n) && (f.offset !== 0 || f.length !== 0)) out.push(`frame ${n}: ${f.name} says where its bytes are`);
     }
     for (const l of d.frame.layers) if (x.text(n, l.title) !== l.title) out.push(`frame ${n}: the ${l.protocol} title prints a masked value: ${l.title}`);
+    out.push(...lengthLeaks(d, x, capture));
     // The masked fields' bytes, where the capture has them (never from what was sent).
     const real = capture.frames[n - 1].decoded.layers as Layer[];
     for (const l of real) {
@@ -111,6 +149,8 @@ function leaks(got: Received, mask: Exposure, answer: ComputedAnswer, capture: L
   }
   for (const s of got.series) {
     for (const f of s.frames) if (x.frameMasked(f) || (SERIES_OF[s.kind] ?? []).some((name) => x.seriesMasked(name, f))) out.push(`${s.kind} graph: the point at frame ${f}`);
+    // A point plots its frame's values: a masked one's point is not sent.
+    for (const f of s.frames) for (const field of PLOTS[s.kind]) if (x.fieldMasked(f, field)) out.push(`${s.kind} graph: the point at frame ${f} plots its masked ${field}`);
   }
   for (const t of got.transitions) {
     if (x.frameMasked(t.frame) || t.transitions.some((y) => x.stateMasked(y.endpoint, t.frame))) out.push(`transitions push at frame ${t.frame}`);
