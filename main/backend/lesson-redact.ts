@@ -46,15 +46,22 @@ export function redactRows(x: Reveal, rows: FrameRow[]): FrameRow[] {
   return x.active ? rows.map((r) => redactRow(x, r)) : rows;
 }
 
+/**
+ * Where a frame's fields say their bytes are: all, none (a bytes question is open on it), or only the masked
+ * ones' (the layer's place would say a masked length; the page still marks the masked bytes as MASK).
+ */
+type Links = 'all' | 'none' | 'masked';
+
 /** A tree item and its children as the page may see them (`hide`: an ancestor's value is masked). */
-function redactField(x: Reveal, frame: number, f: Field, hide: boolean, noLinks: boolean): Field {
+function redactField(x: Reveal, frame: number, f: Field, hide: boolean, links: Links): Field {
   const masked = hide || x.fieldMasked(frame, f.name);
+  const placed = links === 'all' || (links === 'masked' && masked);
   return {
     ...f,
     value: masked ? null : f.value,
     display: masked ? maskedLabel(f.display) : x.text(frame, f.display),
-    ...(noLinks ? { offset: 0, length: 0 } : {}),
-    children: f.children.map((c) => redactField(x, frame, c, masked, noLinks)),
+    ...(placed ? {} : { offset: 0, length: 0 }),
+    children: f.children.map((c) => redactField(x, frame, c, masked, links)),
   };
 }
 
@@ -112,7 +119,7 @@ export function redactDetail(x: Reveal, d: FrameDetail): FrameDetail {
   const tcpAt = TCP_LENGTHS.some((name) => x.fieldMasked(n, name)) ? f.layers.findIndex((l) => l.protocol === 'tcp') : -1;
   const from = frameLen ? 0 : tcpAt >= 0 ? tcpAt : f.layers.length;
   const layers = f.layers.map((l, i) => ({
-    ...l, title: x.text(n, l.title), fields: l.fields.map((c) => redactField(x, n, c, false, noLinks || i >= from)),
+    ...l, title: x.text(n, l.title), fields: l.fields.map((c) => redactField(x, n, c, false, noLinks ? 'none' : i >= from ? 'masked' : 'all')),
     ...(i >= from ? { offset: 0, length: 0 } : {}),
   }));
   const hiddenBytes = maskedBytes(x, n, f.layers);
