@@ -40,6 +40,8 @@ const SHOWS_TOO: Record<string, string[]> = {
   'tcp.ack_raw': ['tcp.ack'],
   // The captured length is the frame's length unless the capture cut the frame short.
   'frame.len': ['frame.cap_len'],
+  // Seq + Len, and the bytes sent so far when the segment is the first in flight.
+  'tcp.len': ['tcp.nxtseq', 'tcp.analysis.bytes_in_flight', 'tcp.analysis.push_bytes_sent'],
   'tcp.window_size_scalefactor': ['tcp.options.wscale.multiplier'],
   'tcp.options.wscale.multiplier': ['tcp.window_size_scalefactor'],
   // The handshake's RTT is the time from the SYN, the stream's first segment, to the client's ACK.

@@ -71,6 +71,14 @@ function lengthLeaks(d: FrameDetail, x: Reveal, capture: LessonCapture): string[
       if (new RegExp(`\\b(${real.len}|${real.len * 8})\\b`).test(text)) out.push(`frame ${n}: "${text}" prints the masked frame.len`);
     }
   }
+  // The payload's length printed by a field of its own (Bytes in flight, Next Sequence Number = Seq + Len).
+  const len = value('tcp.len');
+  if (x.fieldMasked(n, 'tcp.len') && len > 0) {
+    const seq = value('tcp.seq');
+    for (const f of d.frame.layers.flatMap((l) => walk(l.fields))) {
+      if (new RegExp(`:\\s*(${len}|${seq + len})\\b`).test(f.display)) out.push(`frame ${n}: "${f.display}" prints the masked tcp.len ${len}`);
+    }
+  }
   if (x.fieldMasked(n, 'tcp.hdr_len')) said.add(value('tcp.hdr_len'));
   if (x.fieldMasked(n, 'tcp.len')) { said.add(value('tcp.len')); said.add(real.len - value('tcp.len')); }
   said.delete(0);
