@@ -15,6 +15,7 @@ import { permissionHelp } from '../capture/permission-help';
 import { Captures, type ServerAddress } from './captures';
 import { Classroom } from './classroom';
 import { capturesDir } from './data-dir';
+import { addressGroup } from './net-address';
 import { makeHandlers, type Handlers } from './handlers';
 import { Hub, type HubOptions } from './hub';
 import { LESSON_EXPERIMENT_PORT, type LessonRequests } from './lesson-requests';
@@ -148,7 +149,8 @@ export class Service implements HandshakeLabService {
     if (s && (s.client || s.role !== trust.role || s.trust.anyPath !== trust.anyPath || !s.trust.browser)) s = undefined;
     if (!s) {
       // A student's may not take the teacher's reserve, nor be too many from one address (loopback: tests, one machine).
-      const address = o.loopback ? null : o.address ?? null;
+      // Counted by the address's group (an IPv6 address by its /64): every per-address limit keys on s.address.
+      const address = o.loopback || !o.address ? null : addressGroup(o.address);
       if (!this.hub.hasRoom({ student: o.role === 'student', address })) return null;
       s = this.hub.openSession(trust);
       s.address = address;
