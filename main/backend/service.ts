@@ -69,13 +69,13 @@ export class Service implements HandshakeLabService {
     if (options.experimentPorts) this.captures.allowedPorts = [...options.experimentPorts];
     const progressDir = options.progressDir === undefined ? join(this.hub.dataDir, 'progress') : options.progressDir;
     this.classroom = new Classroom(this.hub, progressDir, { get: () => this.captures.studentsMayExperiment });
-    this.uploads = options.uploadDir ? new Uploads(options.uploadDir, { fileBytes: this.hub.limits.uploadFileBytes, totalBytes: this.hub.limits.uploadTotalBytes }, this.hub.log) : null;
+    this.uploads = options.uploadDir ? new Uploads(options.uploadDir, { fileBytes: this.hub.limits.uploadFileBytes, totalBytes: this.hub.limits.uploadTotalBytes, perSession: this.hub.limits.uploadsPerSession, files: this.hub.limits.uploadFiles }, this.hub.log) : null;
     this.hub.onRelease((src) => {
       if (src.kind === 'lesson') for (const [file, l] of this.lessonSources) if (l === src) this.lessonSources.delete(file);
       this.uploads?.closed(src.file);
     });
     this.hub.sessionHooks.push((s) => {
-      this.uploads?.release(s.id, (path) => [...this.hub.liveSources()].some((src) => src.file === path && src.alive));
+      this.uploads?.release(s.id, (path) => this.fileInUse(path));
       // Its learners go with it if they answered nothing (made-up learners must not keep places for good),
       // unless the server is stopping (a learner's place in a lesson is then kept for its return).
       if (!this.disposing) this.classroom.released(s.learnersSeen);
@@ -162,6 +162,11 @@ export class Service implements HandshakeLabService {
     s.emit('shared', this.classroom.list());
     this.classroom.changed();
     return s;
+  }
+
+  /** Whether an open capture reads `path` (an upload that must stay while it does). */
+  fileInUse(path: string): boolean {
+    return [...this.hub.liveSources()].some((src) => src.file === path && src.alive);
   }
 
   /**
