@@ -10,7 +10,7 @@ import type { ApiMethod, RequestParams } from '../api/requests';
 import type { ConnectionSummary, LoadProgress } from '../api/types';
 import { inFirstFrameOrder } from '../engine/store/frame-store';
 import type { StoreLadderPage } from '../engine/store/types';
-import { AnswerThrottle } from './answer-throttle';
+import { ADDRESS_PACE, AnswerThrottle, type ThrottleKey } from './answer-throttle';
 import { bytesHex } from './hex';
 import { cutConnections, cutLadder, cutSeries } from './lesson-gate';
 import { redactDetail, redactLadder, redactRows, redactSeries, redactSummaries } from './lesson-redact';
@@ -248,7 +248,12 @@ export function makeHandlers(svc: Service): Handlers {
       // Teacher mode grades freely (it records nothing); a student's wrong answers slow the next ones down.
       if (player.isTeacher) return player.answer(p.step, p.answer);
       const question = `${p.lesson}\u0000${p.step}`;
-      const keys = [`session\u0000${s.id}\u0000${question}`, ...(s.learner ? [`learner\u0000${s.learner}\u0000${question}`] : [])];
+      // Per session, per learner, and per address group (throwaway identities from one place share it; gentler: answer-throttle.ts).
+      const keys: ThrottleKey[] = [
+        `session\u0000${s.id}\u0000${question}`,
+        ...(s.learner ? [`learner\u0000${s.learner}\u0000${question}`] : []),
+        ...(s.address ? [{ key: `address\u0000${s.address}\u0000${question}`, pace: ADDRESS_PACE }] : []),
+      ];
       throttle.check(keys);
       const out = player.answer(p.step, p.answer);
       throttle.graded(keys, out.correct);

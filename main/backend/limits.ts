@@ -7,6 +7,12 @@ export interface Limits {
   uploadFileBytes: number;
   uploadTotalBytes: number;
   /**
+   * Uploads one session holds at most (at that number its oldest one no capture reads goes), and the
+   * server: 3,000 empty uploads were all stored at 420/s (fresh eyes), each a file and map entries.
+   */
+  uploadsPerSession: number;
+  uploadFiles: number;
+  /**
    * Memory the captures opened from browsers (uploads) may hold at once, as load-budget.ts estimates it
    * (store bytes, and 3 KB a connection): past it their loads stop and no more are opened.
    */
@@ -47,6 +53,8 @@ const GiB = 1024 * MiB;
 export const DEFAULT_LIMITS: Limits = {
   uploadFileBytes: 256 * MiB,
   uploadTotalBytes: 2 * GiB,
+  uploadsPerSession: 20,
+  uploadFiles: 1000,
   uploadMemoryBytes: 1 * GiB,
   autosaveFiles: 50,
   autosaveBytes: 2 * GiB,

@@ -15,6 +15,7 @@ import { permissionHelp } from '../capture/permission-help';
 import { Captures, type ServerAddress } from './captures';
 import { Classroom } from './classroom';
 import { capturesDir } from './data-dir';
+import { addressGroup } from './net-address';
 import { makeHandlers, type Handlers } from './handlers';
 import { Hub, type HubOptions } from './hub';
 import { LESSON_EXPERIMENT_PORT, type LessonRequests } from './lesson-requests';
@@ -68,13 +69,13 @@ export class Service implements HandshakeLabService {
     if (options.experimentPorts) this.captures.allowedPorts = [...options.experimentPorts];
     const progressDir = options.progressDir === undefined ? join(this.hub.dataDir, 'progress') : options.progressDir;
     this.classroom = new Classroom(this.hub, progressDir, { get: () => this.captures.studentsMayExperiment });
-    this.uploads = options.uploadDir ? new Uploads(options.uploadDir, { fileBytes: this.hub.limits.uploadFileBytes, totalBytes: this.hub.limits.uploadTotalBytes }, this.hub.log) : null;
+    this.uploads = options.uploadDir ? new Uploads(options.uploadDir, { fileBytes: this.hub.limits.uploadFileBytes, totalBytes: this.hub.limits.uploadTotalBytes, perSession: this.hub.limits.uploadsPerSession, files: this.hub.limits.uploadFiles }, this.hub.log) : null;
     this.hub.onRelease((src) => {
       if (src.kind === 'lesson') for (const [file, l] of this.lessonSources) if (l === src) this.lessonSources.delete(file);
       this.uploads?.closed(src.file);
     });
     this.hub.sessionHooks.push((s) => {
-      this.uploads?.release(s.id, (path) => [...this.hub.liveSources()].some((src) => src.file === path && src.alive));
+      this.uploads?.release(s.id, (path) => this.fileInUse(path));
       // Its learners go with it if they answered nothing (made-up learners must not keep places for good),
       // unless the server is stopping (a learner's place in a lesson is then kept for its return).
       if (!this.disposing) this.classroom.released(s.learnersSeen);
@@ -148,7 +149,8 @@ export class Service implements HandshakeLabService {
     if (s && (s.client || s.role !== trust.role || s.trust.anyPath !== trust.anyPath || !s.trust.browser)) s = undefined;
     if (!s) {
       // A student's may not take the teacher's reserve, nor be too many from one address (loopback: tests, one machine).
-      const address = o.loopback ? null : o.address ?? null;
+      // Counted by the address's group (an IPv6 address by its /64): every per-address limit keys on s.address.
+      const address = o.loopback || !o.address ? null : addressGroup(o.address);
       if (!this.hub.hasRoom({ student: o.role === 'student', address })) return null;
       s = this.hub.openSession(trust);
       s.address = address;
@@ -160,6 +162,11 @@ export class Service implements HandshakeLabService {
     s.emit('shared', this.classroom.list());
     this.classroom.changed();
     return s;
+  }
+
+  /** Whether an open capture reads `path` (an upload that must stay while it does). */
+  fileInUse(path: string): boolean {
+    return [...this.hub.liveSources()].some((src) => src.file === path && src.alive);
   }
 
   /**

@@ -73,7 +73,7 @@ export class Session implements SourceViewer {
   name: string | null = null;
   /** Every learner key this session identified as (bounded by limits.learnersPerSession). */
   readonly learnersSeen = new Set<string>();
-  /** The connection's remote address (browser sessions), for the per-address session limit. */
+  /** The connection's remote address group (net-address addressGroup: an IPv6 address by its /64), which every per-address limit keys on; null on loopback. */
   address: string | null = null;
   /** The lesson this session plays (null: none). */
   lesson: SessionLesson | null = null;

@@ -1,6 +1,8 @@
 // Files browsers upload (serve): each belongs to the session that sent it (only that session may open
-// it), counts against a per-file and a total quota, and is removed when its session is freed and no open
-// capture reads it any more. Upload folders of servers that are gone (killed, crashed) are removed at start.
+// it), counts against a per-file and a total quota and against the number a session and the server hold
+// (3,000 empty uploads were all stored at 420/s, fresh eyes: each a file and map entries; a session at its
+// number lets its oldest upload that no capture reads go), and is removed when its session is freed and no
+// open capture reads it any more. Upload folders of servers that are gone (killed, crashed) are removed at start.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
@@ -27,8 +29,11 @@ export class Uploads {
   used = 0;
   private readonly files = new Map<string, { session: string; bytes: number; orphan: boolean; handle: string }>();
   private readonly handles = new Map<string, string>();
+  /** Per session, its uploads stored and arriving (their places taken by reserve). */
+  private readonly held = new Map<string, number>();
+  private arriving = 0;
 
-  constructor(readonly dir: string, private readonly limits: { fileBytes: number; totalBytes: number }, private readonly log: (line: string) => void) {
+  constructor(readonly dir: string, private readonly limits: { fileBytes: number; totalBytes: number; perSession: number; files: number }, private readonly log: (line: string) => void) {
     // Who owns this folder: a later server removes it once this process is gone.
     try {
       writeFileSync(join(dir, PID_FILE), String(process.pid), { mode: 0o600 });
@@ -62,11 +67,50 @@ export class Uploads {
   }
 
   /**
-   * The upload arrived whole: it is `session`'s. Returns the name the page opens it by ("upload:…"),
+   * Takes a place for one more upload of `session`, or says why there is none. A session at its number
+   * (limits.perSession) first lets its oldest uploads that no open capture reads (`inUse`) go; so does one
+   * asking when the server holds its number (limits.files), which never takes another session's.
+   * The place is given back by commit (the file then holds it) or unreserve.
+   */
+  reserve(session: string, inUse: (path: string) => boolean): string | null {
+    const count = () => this.held.get(session) ?? 0;
+    const full = () => count() >= this.limits.perSession || this.files.size + this.arriving >= this.limits.files;
+    if (full()) {
+      for (const [path, f] of this.files) {
+        if (!full()) break;
+        if (f.session === session && !f.orphan && !inUse(path)) void this.remove(path);
+      }
+    }
+    if (count() >= this.limits.perSession) {
+      return `a session may hold ${this.limits.perSession} uploads at most, and all of yours are open; close one you no longer need`;
+    }
+    if (this.files.size + this.arriving >= this.limits.files) {
+      return `this server holds ${this.limits.files} uploads, the most it may; close captures you no longer need, or ask the teacher`;
+    }
+    this.held.set(session, count() + 1);
+    this.arriving++;
+    return null;
+  }
+
+  /** An upload that had a place (reserve) was refused or failed. */
+  unreserve(session: string): void {
+    this.arriving = Math.max(0, this.arriving - 1);
+    this.drop(session);
+  }
+
+  private drop(session: string): void {
+    const n = (this.held.get(session) ?? 0) - 1;
+    if (n > 0) this.held.set(session, n);
+    else this.held.delete(session);
+  }
+
+  /**
+   * The upload arrived whole: it is `session`'s (it holds the place reserve took). Returns the name the page opens it by ("upload:…"),
    * so no client learns where the server keeps files.
    */
   commit(path: string, session: string, bytes: number): string {
     const handle = `upload:${randomBytes(12).toString('base64url')}`;
+    this.arriving = Math.max(0, this.arriving - 1);
     this.files.set(path, { session, bytes, orphan: false, handle });
     this.handles.set(handle, path);
     return handle;
@@ -86,8 +130,10 @@ export class Uploads {
   release(session: string, inUse: (path: string) => boolean): void {
     for (const [path, f] of this.files) {
       if (f.session !== session) continue;
-      if (inUse(path)) f.orphan = true;
-      else void this.remove(path);
+      if (inUse(path)) {
+        f.orphan = true;
+        this.drop(session);
+      } else void this.remove(path);
     }
   }
 
@@ -101,6 +147,7 @@ export class Uploads {
     if (!f) return;
     this.files.delete(path);
     this.handles.delete(f.handle);
+    if (!f.orphan) this.drop(f.session);
     this.used -= f.bytes;
     await unlink(path).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') this.log(`could not remove upload ${path}: ${e.message}`); });
   }

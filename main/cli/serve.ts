@@ -39,6 +39,9 @@ opened from pages of other sites.
   --experiment-ports L  ports experiments may use, e.g. 12345,20000 (default 12345)
   --max-upload MB       largest file a browser may upload (default 256)
   --upload-quota MB     all uploads stored at once (default 2048)
+  --session-uploads N   uploads one session keeps (default 20): at that number
+                        its oldest one no open capture reads goes
+  --upload-files N      uploads the server keeps at once (default 1000)
   --upload-memory MB    memory that captures opened from browsers may hold at
                         once, at 128 bytes a frame and 3 KB a connection
                         (default 1024): a load past it stops, no more open
@@ -70,6 +73,9 @@ function limitsFrom(flags: Record<string, unknown>): Partial<Limits> {
   set('captureBytes', mb('capture-limit'));
   set('autosaveBytes', mb('autosave-size'));
   set('captureSeconds', positive(flags, 'capture-seconds'));
+  const count = (name: string) => { const v = positive(flags, name); return v === undefined ? undefined : Math.max(1, Math.floor(v)); };
+  set('uploadsPerSession', count('session-uploads'));
+  set('uploadFiles', count('upload-files'));
   const files = positive(flags, 'autosave-files');
   if (files !== undefined) set('autosaveFiles', Math.floor(files));
   return out;
@@ -95,6 +101,7 @@ export const serveCommand: Command = {
     const { flags } = parseArgs('serve', args, {
       values: {
         port: 'number', host: 'string', open: 'string', capture: 'string', lessons: 'string', 'max-upload': 'number', 'upload-quota': 'number', 'upload-memory': 'number',
+        'session-uploads': 'number', 'upload-files': 'number',
         'capture-limit': 'number', 'capture-seconds': 'number', 'autosave-files': 'number', 'autosave-size': 'number', 'experiment-ports': 'string',
       },
       booleans: ['no-open-browser', 'allow-root', 'include-own-traffic'],

@@ -125,8 +125,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (req.method !== 'POST') return text(res, 405, 'method not allowed', { ...headers, Allow: 'POST' });
       const uploads = service.uploads;
       if (!uploads) return text(res, 404, 'this server takes no uploads', headers);
+      const noPlace = uploads.reserve(session.id, (p) => service.fileInUse(p));
+      if (noPlace) {
+        req.resume();
+        log(`${peerOf(req)}: upload refused: ${noPlace}`);
+        return text(res, 429, noPlace, headers);
+      }
       const ticket = uploads.begin();
       const r = await receiveUpload(req, uploads.dir, url.searchParams.get('name'), ticket);
+      if (!r.ok) uploads.unreserve(session.id);
       if (!r.ok) {
         log(`${peerOf(req)}: upload refused: ${r.message}`);
         return text(res, r.status, r.message, headers);
@@ -135,12 +142,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       // its uploads were released then, so this one would be kept, and counted, for ever.
       if (service.sessionById(session.id) !== session) {
         ticket.abort();
+        uploads.unreserve(session.id);
         await rm(r.path, { force: true });
         log(`${peerOf(req)}: upload dropped: session ${session.id} ended while it arrived`);
         return text(res, 410, 'your session ended while the upload arrived; reload the page and upload again', headers);
       }
       const handle = uploads.commit(r.path, session.id, r.bytes);
       session.uploads.add(r.path);
+      for (const p of session.uploads) if (uploads.owner(p) !== session.id) session.uploads.delete(p); // let go (reserve)
       log(`${peerOf(req)}: received ${r.bytes} bytes → ${r.path}`);
       res.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end(JSON.stringify({ path: handle, bytes: r.bytes }));

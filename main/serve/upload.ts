@@ -8,6 +8,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
+/** An empty file is no capture (and would cost a file and a place for nothing). */
+const EMPTY = 'the file is empty (0 bytes): not a capture';
+
 export function safeName(name: string | null): string {
   const base = basename((name ?? '').replace(/\\/g, '/')).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '').slice(0, 100);
   return base || 'upload.pcapng';
@@ -16,6 +19,10 @@ export function safeName(name: string | null): string {
 /** Streams the request body into `dir`; resolves to the stored path or an HTTP error. */
 export async function receiveUpload(req: IncomingMessage, dir: string, name: string | null, ticket: UploadTicket): Promise<{ ok: true; path: string; bytes: number } | { ok: false; status: number; message: string }> {
   const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared === 0) {
+    req.resume();
+    return { ok: false, status: 400, message: EMPTY };
+  }
   if (Number.isFinite(declared)) {
     // Refused before a byte is stored when the declared size is already too much.
     const problem = ticket.wouldFit(declared);
@@ -47,7 +54,11 @@ export async function receiveUpload(req: IncomingMessage, dir: string, name: str
     req.on('aborted', () => fail(400, 'upload aborted'));
     req.on('error', () => fail(400, 'upload failed'));
     out.on('error', (e) => fail(500, `cannot store the upload: ${e.message}`));
-    out.on('finish', () => { if (!failed) resolve({ ok: true, path, bytes }); });
+    out.on('finish', () => {
+      if (failed) return;
+      if (bytes === 0) fail(400, EMPTY);
+      else resolve({ ok: true, path, bytes });
+    });
     req.pipe(out);
   });
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Service } from '../../main/backend/service';
-import { AnswerThrottle } from '../../main/backend/answer-throttle';
+import { ADDRESS_FREE_WRONG, ADDRESS_PACE, AnswerThrottle } from '../../main/backend/answer-throttle';
 import { computeAnswer, decodeCapture, parseLesson } from '../../main/lessons/index';
 import { failure, RecordingClient } from './service-helpers';
 
@@ -68,6 +68,39 @@ describe('wrong answers slow the next ones down', () => {
     // Only graded answers were recorded: the first (wrong) one stays the learner's first.
     const record = (await s.handle('getLesson', { id: 'classic-linux' }, b)).state.score;
     expect(record).toMatchObject({ answered: 1, right: 0 });
+  });
+
+  it('counts per address group too, so throwaway identities share it, more gently than a learner\'s', async () => {
+    // Fresh eyes: new tabs with made-up learners got 3 free guesses each (a state in 11 guesses over 4 tabs in 96 ms).
+    expect([0, 5, 6, 7, 8, 9, 10, 30].map((n) => AnswerThrottle.waitAfter(n, ADDRESS_PACE))).toEqual([0, 0, 1000, 2000, 4000, 8000, 10000, 10000]);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const s = service();
+    const ask = (c: RecordingClient, answer: string) => s.handle('answerQuestion', { lesson: 'classic-linux', step: 0, answer }, c);
+    const tab = async (id: string, address: string) => {
+      const c = new RecordingClient(id);
+      s.connect(c, { ...student, address });
+      await s.handle('identify', { learner: `throwaway-${id}-xxxxxxxx`, name: id }, c);
+      await s.handle('openLesson', { id: 'classic-linux' }, c);
+      return c;
+    };
+    // Tabs of made-up learners from one /64, each taking its learner's free wrong answers: 6 in all, then a wait.
+    let graded = 0;
+    for (let i = 0; i < 4; i++) {
+      const c = await tab(`t${i}`, `fd00:99::${i + 1}`);
+      for (let k = 0; k < 3; k++) {
+        try {
+          expect((await ask(c, WRONG)).correct).toBe(false);
+          graded++;
+        } catch (e) {
+          expect(e).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('wait 1 s') });
+        }
+      }
+    }
+    expect(graded).toBe(ADDRESS_FREE_WRONG);
+    // Another address's student is not held up; after the wait the address is graded again.
+    expect((await ask(await tab('elsewhere', '10.0.0.9'), WRONG)).correct).toBe(false);
+    vi.advanceTimersByTime(1000);
+    expect((await ask(await tab('t9', 'fd00:99::9'), right.value)).correct).toBe(true);
   });
 
   it('does not slow teacher mode (it records nothing)', async () => {
