@@ -4,6 +4,12 @@
 // every segment before it). Past MAX_RETRIED_SEGMENTS the PDU is given up with a note, so the work a
 // segment takes no longer grows with the connection.
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FrameStore } from '../../main/engine/store/frame-store';
+import { FileBytes } from '../../main/backend/file-bytes';
+import { loadCaptureFile } from '../../main/backend/file-loader';
 import { Decoder } from '../../main/engine/decoder';
 import type { DecodedFrame, RawFrame } from '../../main/engine/types';
 import { desegWork, MAX_RETRIED_SEGMENTS } from '../../main/engine/dissect/tcp-desegment';
@@ -41,5 +47,35 @@ describe('a PDU asked for one segment at a time', () => {
     const notes = big.frames.map((f, i) => [i + 1, f.expert.some((e) => /reassembles at most/.test(e.message))] as const).filter(([, has]) => has);
     expect(notes[0][0]).toBe(MAX_RETRIED_SEGMENTS + 1);
     expect(big.frames[5].info).toContain('[TCP segment of a reassembled PDU]');
+  });
+});
+
+describe('a stored frame re-dissected on its own', () => {
+  it('gives what the first pass gave, on both sides of the limit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-deseg-'));
+    try {
+      const file = join(dir, 'one-stream.pcap');
+      const n = 3 * MAX_RETRIED_SEGMENTS;
+      const gh = Buffer.alloc(24);
+      gh.writeUInt32LE(0xa1b2c3d4, 0); gh.writeUInt16LE(2, 4); gh.writeUInt16LE(4, 6); gh.writeUInt32LE(262144, 16); gh.writeUInt32LE(101, 20);
+      const parts: Buffer[] = [gh];
+      for (let i = 0; i < n; i++) {
+        const f = frame(i), rh = Buffer.alloc(16);
+        rh.writeUInt32LE(1_700_000_000, 0); rh.writeUInt32LE(i, 4); rh.writeUInt32LE(f.data.length, 8); rh.writeUInt32LE(f.data.length, 12);
+        parts.push(rh, Buffer.from(f.data));
+      }
+      writeFileSync(file, Buffer.concat(parts));
+      const store = new FrameStore(new FileBytes(file), { infoCacheSize: 0 });
+      const first: string[] = [];
+      const out = await loadCaptureFile(file, { frame: (raw, off) => { first.push(JSON.stringify(store.add(raw, off).frame)); }, progress: () => undefined, cancelled: () => false });
+      expect(out.ok).toBe(true);
+      const numbers = [2, MAX_RETRIED_SEGMENTS, MAX_RETRIED_SEGMENTS + 1, MAX_RETRIED_SEGMENTS + 2, 2 * MAX_RETRIED_SEGMENTS + 3, n];
+      const again = new Map<number, string>();
+      store.redecodeMany(numbers, (d) => again.set(d.frame.frame, JSON.stringify(d.frame)));
+      for (const k of numbers) expect(again.get(k), `frame ${k}`).toBe(first[k - 1]);
+      expect(first[MAX_RETRIED_SEGMENTS]).toContain('reassembles at most');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
