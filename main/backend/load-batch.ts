@@ -4,6 +4,7 @@
 // many frames (link type, interface, section, precision: the "meta") is sent once and named by number;
 // what a pcapng block says beside a frame's bytes (comments, flags, drops, custom block) is rare, and
 // sent for the frames that have it.
+import { blockFactsCost } from '../engine/store/block-facts-cost';
 import type { RawFrame } from '../engine/types';
 import { WindowFrame } from '../engine/io/reader';
 import { candidateOf, SEG_WORDS } from './load-candidates';
@@ -78,6 +79,9 @@ export class BatchWriter {
 
   /** Frames per batch from the next batch on (the first batches may be smaller, to show rows at once). */
   /** `candidates`: each frame goes with the loading pipeline's word on it (FrameBatch.fast and seg: load-candidates.ts). */
+  /** What the block facts of the batch being filled cost (FACT_BATCH_BYTES). */
+  private factBytes = 0;
+
   constructor(public maxFrames: number, private readonly maxBytes: number, private readonly candidates = false) {}
 
   get count(): number {
@@ -86,7 +90,7 @@ export class BatchWriter {
 
   /** Whether `caplen` more bytes or one more frame would not fit the batch being filled. */
   wouldOverflow(caplen: number): boolean {
-    return !!this.b && (this.b.count >= this.b.meta.length || this.used + caplen > this.b.bytes.length);
+    return !!this.b && (this.b.count >= this.b.meta.length || this.used + caplen > this.b.bytes.length || this.factBytes >= FACT_BATCH_BYTES);
   }
 
   add(raw: RawFrame, dataOffset: number, caplen: number): void {
@@ -103,7 +107,10 @@ export class BatchWriter {
     b.meta[i] = this.metaOf(raw, b);
     if (b.fast && b.seg) b.fast[i] = candidateOf(raw, b.seg, i);
     const f = frameFacts(raw);
-    if (f) b.facts.push([i, f]);
+    if (f) {
+      b.facts.push([i, f]);
+      this.factBytes += blockFactsCost(f);
+    }
   }
 
   /** The batch filled so far (null if empty), and the buffers to transfer with it. */
@@ -112,6 +119,7 @@ export class BatchWriter {
     if (!b || b.count === 0) return null;
     this.b = null;
     this.used = 0;
+    this.factBytes = 0;
     b.bytesRead = bytesRead;
     const transfer = [b.bytes.buffer, b.start.buffer, b.fileOffset.buffer, b.len.buffer, b.tsSec.buffer, b.tsNsec.buffer, b.meta.buffer] as ArrayBuffer[];
     if (b.fast && b.seg) transfer.push(b.fast.buffer as ArrayBuffer, b.seg.buffer as ArrayBuffer);
@@ -225,6 +233,12 @@ export class BatchReader {
     return (this.b as FrameBatch).fileOffset[i];
   }
 }
+
+/**
+ * What a batch's block facts may cost before it is cut: the upload budget is looked at between batches, and
+ * 4,000 frames of a thousand tiny comments each, in one batch, took 436 MB before the first look (fresh eyes).
+ */
+export const FACT_BATCH_BYTES = 1024 * 1024;
 
 /** What a batch keeps of a frame's block facts (comments, flags, drop count, custom block), copied; null when it has none. */
 export function frameFacts(raw: RawFrame): FrameFacts | null {

@@ -4,10 +4,11 @@
 // travels as that store's delta (store-delta.ts), which the event loop adopts with bulk copies. A batch
 // carries no frame bytes: a frame a view wants decoded on the event loop is re-read from the file, as any
 // stored frame is.
+import { blockFactsCost } from '../engine/store/block-facts-cost';
 import { FrameStore } from '../engine/store/frame-store';
 import { deltaBuffers, DeltaTaker, type StoreDelta } from '../engine/store/store-delta';
 import type { RawFrame, TcpSegment } from '../engine/types';
-import { frameFacts, type FrameFacts } from './load-batch';
+import { FACT_BATCH_BYTES, frameFacts, type FrameFacts } from './load-batch';
 
 /** A batch of frames stored on the loading thread. */
 export interface StoredBatch {
@@ -35,8 +36,11 @@ export class StoreBatcher {
   /** Frames per batch from the next batch on (the first batches are smaller, to show rows at once). */
   constructor(public maxFrames: number) {}
 
+  /** What the block facts of this batch cost (FACT_BATCH_BYTES). */
+  private factBytes = 0;
+
   get full(): boolean {
-    return this.count >= this.maxFrames;
+    return this.count >= this.maxFrames || this.factBytes >= FACT_BATCH_BYTES;
   }
 
   /** `candidate`: the reading thread's word on the frame, when it gave one (FrameStore.ingest). */
@@ -46,7 +50,10 @@ export class StoreBatcher {
     if (r.transitions && r.transitions.length && r.states) this.transitions.push(r.number, this.states.get(r.number - 1), this.rec.get(r.number - 1));
     // What BatchWriter keeps of a frame's block facts.
     const f = frameFacts(raw);
-    if (f) this.facts.push([this.count, f]);
+    if (f) {
+      this.facts.push([this.count, f]);
+      this.factBytes += blockFactsCost(f);
+    }
     this.count++;
   }
 
@@ -56,6 +63,7 @@ export class StoreBatcher {
     const delta = this.taker.take(this.transitions);
     const batch: StoredBatch = { type: 'stored', count: this.count, delta, facts: this.facts, bytesRead };
     this.count = 0;
+    this.factBytes = 0;
     this.facts = [];
     this.transitions = [];
     return { batch, transfer: deltaBuffers(delta) };

@@ -3,6 +3,8 @@
 // lesson's capture, a live capture and an experiment each get one; sessions look at one source at a
 // time, and several sessions may look at the same one (a shared capture, a lesson) through their own
 // filter and selection. A source never changes file: opening something else makes a new source.
+import { blockFactsCost } from '../engine/store/block-facts-cost';
+import { FACT_BATCH_BYTES } from './load-batch';
 import { randomBytes } from 'node:crypto';
 import type { ApiEvents } from '../api/contract';
 import { ApiError } from '../api/contract';
@@ -277,6 +279,8 @@ export class Source {
     let spent: string | null = null;
     const checkBudget = () => { if (budget && spent === null) spent = budget.spent(); };
     let lastProgress = 0;
+    /** What the block facts of frames stored since the budget was last looked at cost. */
+    let factBytes = 0;
     const progress = (bytesRead: number, totalBytes: number, done: boolean): LoadProgress => ({ file, bytesRead, totalBytes, frames: this.store.total, done });
     const run = async (): Promise<LoadProgress> => {
       this.setStatus({ state: 'loading', source: 'file', file });
@@ -296,7 +300,12 @@ export class Source {
           frame: (raw, offset) => {
             this.counters.captured++;
             this.ingest(raw, offset);
-            if (this.counters.captured % BUDGET_CHECK_FRAMES === 0) checkBudget();
+            // Looked at every so many frames, or sooner when their comments add up (a frame may hold thousands).
+            if (raw.comments || raw.custom) factBytes += blockFactsCost(raw);
+            if (this.counters.captured % BUDGET_CHECK_FRAMES === 0 || factBytes >= FACT_BATCH_BYTES) {
+              factBytes = 0;
+              checkBudget();
+            }
             if (raw.comments) for (const c of raw.comments) { const e = parseEventComment(c, this.store.total); if (e) frameEvents.push(e); }
           },
           progress: (bytesRead, totalBytes) => {

@@ -2,7 +2,7 @@
 // ever: 260 MB of 20-byte interface blocks once held 3.7 GB of a server (fresh eyes). The reader stops past
 // 65,536 interfaces or sections with the limit named, after the frames before that point.
 import { describe, expect, it } from 'vitest';
-import { CaptureReader, MAX_INTERFACES, MAX_SECTIONS } from '../../main/engine/io/reader';
+import { CaptureReader, MAX_INTERFACES, MAX_SECTION_COMMENTS, MAX_SECTIONS } from '../../main/engine/io/reader';
 import type { RawFrame } from '../../main/engine/types';
 
 function u32(n: number): Buffer {
@@ -50,5 +50,21 @@ describe('pcapng interfaces and sections per file', () => {
     const over = read(Buffer.concat([...Array<Buffer>(MAX_SECTIONS).fill(shb), shb, idb, epb]));
     expect(over.frames.length).toBe(0);
     expect(over.error?.message).toMatch(new RegExp(`^too large: more than ${MAX_SECTIONS} sections \\(section header blocks\\) in one file`));
+  });
+});
+
+describe('section header comments per file', () => {
+  it(`the first ${MAX_SECTION_COMMENTS} are kept, then a note says the rest were left out (fresh eyes: 31 MB of tiny ones took 532 MB)`, () => {
+    // A section header of 1,000 two-byte comments (option 1, length 2, padded to 4), 30 times.
+    const opts = Buffer.concat([...Array.from({ length: 1000 }, (_, i) => Buffer.concat([Buffer.from([1, 0, 2, 0]), Buffer.from(String(i % 100).padStart(2, '0')), Buffer.alloc(2)])), Buffer.alloc(4)]);
+    const many = block(0x0a0d0d0a, Buffer.concat([u32(0x1a2b3c4d), Buffer.from([1, 0, 0, 0]), Buffer.alloc(8, 0xff), opts]));
+    const reader = new CaptureReader();
+    reader.push(Buffer.concat([...Array<Buffer>(30).fill(many), idb, epb]), () => undefined);
+    reader.end();
+    const kept = reader.sectionComments.flat();
+    expect(kept.length).toBe(MAX_SECTION_COMMENTS + 1);
+    expect(kept.slice(0, 3)).toEqual(['00', '01', '02']);
+    expect(kept[MAX_SECTION_COMMENTS]).toBe('[Handshake Lab keeps the first 10,000 section header comments of a file (4 MB at most): the rest are left out]');
+    expect(reader.sectionComments.length).toBe(30);
   });
 });

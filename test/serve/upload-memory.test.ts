@@ -19,6 +19,49 @@ const workerFile = join(__dirname, '..', '..', 'out', 'main', 'load-worker.js');
 const dir = mkdtempSync(join(tmpdir(), 'hl-upload-memory-'));
 const syns = join(dir, 'syns.pcap');
 const small = join(dir, 'small.pcap');
+const commented = join(dir, 'commented.pcapng');
+const sections = join(dir, 'sections.pcapng');
+
+/** A pcapng block: its type, body and options (code, value), each padded to 4 bytes. */
+function block(type: number, body: Buffer, options: [number, Buffer][] = []): Buffer {
+  const opts = options.map(([code, v]) => {
+    const h = Buffer.alloc(4);
+    h.writeUInt16LE(code, 0); h.writeUInt16LE(v.length, 2);
+    return Buffer.concat([h, v, Buffer.alloc((4 - (v.length & 3)) & 3)]);
+  });
+  if (opts.length) opts.push(Buffer.alloc(4));
+  const inner = Buffer.concat([body, ...opts]);
+  const out = Buffer.alloc(12 + inner.length);
+  out.writeUInt32LE(type, 0); out.writeUInt32LE(out.length, 4); inner.copy(out, 8); out.writeUInt32LE(out.length, out.length - 4);
+  return out;
+}
+function shb(comments: Buffer[] = []): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeUInt32LE(0x1a2b3c4d, 0); b.writeUInt16LE(1, 4); b.writeBigInt64LE(-1n, 8);
+  return block(0x0a0d0d0a, b, comments.map((c) => [1, c]));
+}
+function idb(): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeUInt16LE(1, 0); b.writeUInt32LE(262144, 4);
+  return block(1, b);
+}
+function epb(frame: Buffer, i: number, comments: Buffer[]): Buffer {
+  const b = Buffer.alloc(20);
+  b.writeUInt32LE(i, 8); b.writeUInt32LE(frame.length, 12); b.writeUInt32LE(frame.length, 16);
+  return block(6, Buffer.concat([b, frame, Buffer.alloc((4 - (frame.length & 3)) & 3)]), comments.map((c) => [1, c]));
+}
+/**
+ * Frames of many two-byte comments each (fresh eyes: 31 MB of them took a server's memory up by 295 MB
+ * under a 16 MB budget, a second copy to 703 MB), and sections of many comments each (532 MB).
+ */
+function writeComments(): void {
+  const tiny = Array.from({ length: 1000 }, (_, i) => Buffer.from(String(i % 100).padStart(2, '0')));
+  const frames = synthFrames({ connections: 300 });
+  writeFileSync(commented, Buffer.concat([shb(), idb(), ...frames.map((f, i) => epb(f, i, tiny))]));
+  const parts: Buffer[] = [];
+  for (let s = 0; s < 300; s++) parts.push(shb(tiny), idb(), epb(frames[s % frames.length], s, []));
+  writeFileSync(sections, Buffer.concat(parts));
+}
 let server: RunningServer;
 let service: Service;
 
@@ -28,6 +71,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'uploads'));
   writePcap(syns, synFrames(40_000));
   writePcap(small, synthFrames({ connections: 6 }));
+  writeComments();
   service = new Service({
     transport: 'websocket', dataDir: join(dir, 'data'), lessonsDir: null, log: () => undefined, uploadDir: join(dir, 'uploads'),
     limits: { uploadMemoryBytes: 16 * 1024 * 1024 },
@@ -74,5 +118,24 @@ describe.each([['on the event loop', null], ['through the loading thread', worke
     expect(whole).toMatchObject({ frames: 40_000 });
     expect(whole.error).toBeUndefined();
     a.close(); b.close(); t.close();
+  });
+});
+
+describe.each([['on the event loop', null], ['through the loading thread', workerFile]] as const)('comments count against it, %s', (_how, worker) => {
+  it('a file of many tiny comments stops at the budget with the limit named; section comments are kept to the first 10,000', async () => {
+    setLoadWorkerFile(worker);
+    const a = await student();
+    const total = synthFrames({ connections: 300 }).length;
+    // 1,000 comments a frame, about 68 KB each as the store holds them: 16 MiB is about 250 frames.
+    const loaded = await a.ok<LoadProgress>('openFile', { path: await upload(a, commented, 'commented.pcapng') });
+    expect(loaded.error?.message).toBe(`commented.pcapng: ${SPENT}`);
+    expect(loaded.frames).toBeGreaterThan(100);
+    expect(loaded.frames).toBeLessThan(Math.min(total, 600));
+    // 300,000 section comments: the first 10,000 kept, the rest left out, so the file loads whole.
+    const whole = await a.ok<LoadProgress>('openFile', { path: await upload(a, sections, 'sections.pcapng') });
+    expect(whole.error).toBeUndefined();
+    expect(whole.frames).toBe(300);
+    expect((await a.ok<LoadProgress>('openFile', { path: await upload(a, small, 'small.pcap') })).error).toBeUndefined();
+    a.close();
   });
 });

@@ -23,6 +23,18 @@ export const UNTIL_FIN = -2;
 /** How far ahead an until-FIN PDU reaches (Wireshark's 0x40000000). */
 const FAR = 0x40000000;
 
+/**
+ * Segments a PDU may gather while the protocol above asks for "one more segment" each time, at most: each
+ * such segment reassembles the whole PDU again, hands it on again and, for a stored frame, records every
+ * earlier segment on its tape (fresh eyes: one connection of 10,000 one-byte segments to port 80 that never
+ * end an HTTP header took 45 s and 695 MB). tshark 4.0 goes on without a limit; Handshake Lab then gives the
+ * PDU up with a note, and the segments after it are dissected on their own.
+ */
+export const MAX_RETRIED_SEGMENTS = 128;
+
+/** Pieces an assembly has gathered (for tests: the work a segment takes must not grow with its PDU). */
+export const desegWork = { pieces: 0 };
+
 /** A protocol above TCP: dissects [off, end) and returns what more it needs, or null when done. */
 export type PduDissector = (c: Ctx, off: number, end: number) => Deseg | null;
 
@@ -66,6 +78,10 @@ interface Msp {
   done: boolean;
   /** The reassembled length, once done. */
   datalen: number;
+  /** contiguousEnd's answer so far: for which pieces list, over how many of its pieces, and the end. */
+  contigOf?: Piece[];
+  contigCount?: number;
+  contigEnd?: number;
 }
 
 /**
@@ -208,6 +224,18 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
         // Where this segment's piece starts in the reassembled bytes (pieces may overlap: a segment sent again
         // with more bytes).
         const ownAt = seq - start;
+        if (request && request.offset <= ownAt && request.len === ONE_MORE_SEGMENT && pieces.length >= MAX_RETRIED_SEGMENTS) {
+          // Too many segments asked for one by one: the PDU is given up here (MAX_RETRIED_SEGMENTS).
+          c.addExpert('note', 'reassemble', `Handshake Lab reassembles at most ${MAX_RETRIED_SEGMENTS} segments into a PDU whose end is not known: this one is given up, the segments after it are dissected on their own (tshark goes on)`, '_ws.handshake_lab.reassembly_limit');
+          if (live && !c.replay) {
+            live.done = true;
+            live.datalen = data.length;
+            live.pieces = [];
+            live.nxtpdu = start + data.length;
+          }
+          finish(c, tcpTree, request, desegOffset, end, firstPdu);
+          return;
+        }
         if (request && request.offset <= ownAt) {
           // Still not whole: the PDU goes on with this segment's bytes in it.
           if (live && !c.replay) {
@@ -322,6 +350,7 @@ function copyPiece(p: Piece): Piece {
 function earlierPieces(c: Ctx, live: Msp | undefined): Piece[] {
   const n = c.recall(() => live!.pieces.length);
   const out: Piece[] = [];
+  desegWork.pieces += n;
   for (let i = 0; i < n; i++) {
     const p = live?.pieces[i];
     const frame = c.recall(() => p!.frame), at = c.recall(() => p!.at), len = c.recall(() => p!.len), seq = c.recall(() => p!.seq);
@@ -337,8 +366,26 @@ function earlierPieces(c: Ctx, live: Msp | undefined): Piece[] {
 
 /** Where the PDU's bytes seen so far stop being contiguous from its start (relative sequence number). */
 function contiguousEnd(msp: Msp): number {
-  let e = msp.seq;
-  for (const p of [...msp.pieces].sort((a, b) => a.seq - b.seq)) {
+  // The pieces added since the last call, as long as each starts within the bytes before it (a PDU's
+  // segments in order, the common case: a PDU of many small segments costs each only its own piece).
+  const list = msp.pieces;
+  if (msp.contigOf !== list) {
+    msp.contigOf = list;
+    msp.contigCount = 0;
+    msp.contigEnd = msp.seq;
+  }
+  let i = msp.contigCount as number, e = msp.contigEnd as number;
+  for (; i < list.length; i++) {
+    const p = list[i];
+    if (p.seq > e) break;
+    if (p.seq + p.len > e) e = p.seq + p.len;
+  }
+  msp.contigCount = i;
+  msp.contigEnd = e;
+  if (i === list.length) return e;
+  // A piece out of order: all of them in sequence order (a union that is contiguous gives the same end).
+  e = msp.seq;
+  for (const p of [...list].sort((a, b) => a.seq - b.seq)) {
     if (p.seq > e) break;
     if (p.seq + p.len > e) e = p.seq + p.len;
   }

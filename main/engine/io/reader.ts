@@ -76,6 +76,13 @@ const round4 = (n: number) => ((n + 3) & ~3) >>> 0;
  */
 export const MAX_INTERFACES = 65536;
 export const MAX_SECTIONS = 65536;
+/**
+ * Section header comments a file keeps, at most (in all its sections), and their characters: the first ones
+ * are kept, then a note says the rest were left out. They feed only an experiment's story (a few), and a
+ * file of many tiny ones cost 35 times its bytes (532 MB of a server's memory for 31 MB: fresh eyes).
+ */
+export const MAX_SECTION_COMMENTS = 10000;
+export const MAX_SECTION_COMMENT_CHARS = 4 * 1024 * 1024;
 const JOURNAL_TS_KEY = Array.from('__REALTIME_TIMESTAMP=', (c) => c.charCodeAt(0));
 
 /** Position of `needle` in buf[from, to), or -1. */
@@ -124,6 +131,10 @@ export class CaptureReader {
   readonly interfaces: CaptureInterface[] = [];
   /** pcapng: each section header's comments (opt_comment), in section order. */
   readonly sectionComments: string[][] = [];
+  /** Section header comments kept so far, their bytes, and whether some were left out (MAX_SECTION_COMMENTS). */
+  private sectionCommentCount = 0;
+  private sectionCommentChars = 0;
+  private sectionCommentsCut = false;
   /** Bytes of the file fully consumed so far (the offset of the next record). */
   consumed = 0;
   /** Frames emitted so far. */
@@ -545,7 +556,15 @@ export class CaptureReader {
     const comments: string[] = [];
     if (this.sectionComments.length >= MAX_SECTIONS) this.tooMany(`more than ${MAX_SECTIONS} sections (section header blocks)`, pos);
     this.options(view, body + 16, bodyEnd, (code, off, len) => {
-      if (code === 1) comments.push(this.decoder.decode(new Uint8Array(view.buffer, view.byteOffset + off, len)));
+      if (code !== 1) return;
+      if (this.sectionCommentCount >= MAX_SECTION_COMMENTS || this.sectionCommentChars + len > MAX_SECTION_COMMENT_CHARS) {
+        if (!this.sectionCommentsCut) comments.push(`[Handshake Lab keeps the first ${MAX_SECTION_COMMENTS.toLocaleString('en-US')} section header comments of a file (${MAX_SECTION_COMMENT_CHARS / 1048576} MB at most): the rest are left out]`);
+        this.sectionCommentsCut = true;
+        return;
+      }
+      this.sectionCommentCount++;
+      this.sectionCommentChars += len;
+      comments.push(this.decoder.decode(new Uint8Array(view.buffer, view.byteOffset + off, len)));
     }, null, pos);
     this.sectionComments.push(comments);
     // A new section: its interfaces are numbered from 0 again (tshark's frame.interface_id is per section).

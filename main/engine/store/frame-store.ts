@@ -3,6 +3,7 @@
 // demand by re-reading its bytes and re-dissecting them with the TCP facts the first pass stored
 // (so stream numbers, relative numbers, analysis flags and states come out identical).
 import type { ConnectionStart, EndpointStates, RawFrame, StartCause, StateNote, TcpAnalysis, TcpSegment, Transition } from '../types';
+import { blockFactsCost } from './block-facts-cost';
 import { TCP_FIN, TCP_RST, TCP_SYN } from '../types';
 import type { StoreConnection as ConnectionSummary, StorePrograms, StoreRow as FrameRow } from './types';
 import { newSession, type Session } from '../session';
@@ -164,7 +165,7 @@ export class FrameStore {
   private readonly reader: ArenaReader;
   private readonly extras = new Map<number, Record<string, unknown>>();
   /** What a frame's pcapng block says beside its bytes (comments, flags, drop count, custom block): rare, kept by number. */
-  private readonly blockFacts = new Map<number, BlockFacts>();
+  private readonly blockFacts = new FactsMap();
   /** Notes on states (rare: an unanswered SYN, a refusal), by frame. */
   private readonly notes = new Map<number, StateNote[]>();
   /** Streams whose frames' states were revised since takeRevised(), with the earliest frame revised. */
@@ -925,7 +926,7 @@ export class FrameStore {
       this.sFramesC, this.sFramesS, this.sBytesC, this.sBytesS, this.sStates, this.sIrtt, this.sRetrans, this.sHandshake,
       this.sStartStates, this.sStartCause];
     const columns = cols.reduce((a, c) => a + c.bytes, 0);
-    const strings = this.names.bytes + this.strings.expert.bytes + this.strings.prefix.bytes + this.strings.text.bytes;
+    const strings = this.names.bytes + this.strings.expert.bytes + this.strings.prefix.bytes + this.strings.text.bytes + this.blockFacts.bytes;
     const arena = this.arena.bytes;
     return { columns, arena, strings, perFrame: this.total ? (columns + arena + strings) / this.total : 0 };
   }
@@ -987,6 +988,29 @@ function capturedLength(raw: RawFrame): number {
 }
 
 type BlockFacts = Pick<RawFrame, 'comments' | 'packetFlags' | 'dropCount' | 'custom'>;
+
+/**
+ * The block facts by frame number, with what they cost: a file of many tiny comments costs far more than
+ * its bytes (31 MB of two-byte comments took 295 MB: fresh eyes), and the upload budget counts it.
+ */
+class FactsMap extends Map<number, BlockFacts> {
+  bytes = 0;
+  override set(n: number, f: BlockFacts): this {
+    const old = this.get(n);
+    if (old) this.bytes -= blockFactsCost(old);
+    this.bytes += blockFactsCost(f);
+    return super.set(n, f);
+  }
+  override delete(n: number): boolean {
+    const old = this.get(n);
+    if (old) this.bytes -= blockFactsCost(old);
+    return super.delete(n);
+  }
+  override clear(): void {
+    this.bytes = 0;
+    super.clear();
+  }
+}
 
 /** The block facts of a frame worth keeping, or null when it has none (most frames). */
 function blockFacts(raw: RawFrame): BlockFacts | null {
