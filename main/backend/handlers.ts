@@ -12,7 +12,7 @@ import { inFirstFrameOrder } from '../engine/store/frame-store';
 import type { StoreLadderPage } from '../engine/store/types';
 import { ADDRESS_PACE, AnswerThrottle, type ThrottleKey } from './answer-throttle';
 import { bytesHex } from './hex';
-import { cutConnections, cutLadder, cutSeries } from './lesson-gate';
+import { cutConnections, cutLadder } from './lesson-gate';
 import { redactDetail, redactLadder, redactRows, redactSeries, redactSummaries } from './lesson-redact';
 import { sliced } from './slicer';
 import type { Service } from './service';
@@ -179,8 +179,9 @@ export function makeHandlers(svc: Service): Handlers {
       // A lesson's or a file's capture that has finished loading does not change: its points are kept.
       const src = s.source;
       const shared = (src.kind === 'lesson' || src.kind === 'file') && src.loading === null;
-      const series = await hub.series.series(src.store, p.stream, p.kind, hub.slicer, shared) ?? [];
-      return redactSeries(s.reveal(), cutSeries(series, limit));
+      // A lesson's open question: made of the frames up to its segment only, as if the capture stopped there.
+      const series = await hub.series.series(src.store, p.stream, p.kind, hub.slicer, shared, limit) ?? [];
+      return redactSeries(s.reveal(), series);
     },
     listLessons: async (_p, s) => hub.lessons.list(svc.locale, s.learner ? classroom.progress.progressOf(s.learner) : null),
     openLesson: async (p, s) => {
