@@ -12,6 +12,8 @@ import { PushCursor } from '../engine/store/view';
 import { cutProgress, gateEvent, NO_LIMITS, OPENING_LIMITS, playerLimits, visibleTotal, type Limits } from './lesson-gate';
 import type { LessonPlayer } from './lesson-player';
 import { Reveal } from '../lessons/reveal';
+import type { Exposure } from '../lessons/exposure';
+import type { FrameStore } from '../engine/store/frame-store';
 import type { ProgressRecorder } from './progress';
 import type { Source, SourceChanges, SourceViewer } from './source';
 import type { ViewEntry } from './views';
@@ -167,12 +169,31 @@ export class Session implements SourceViewer {
     return limit === null ? this.source.store.total : Math.min(limit, this.source.store.total);
   }
 
-  /** The source's counters, stopped at the gate: how many frames there are would say how many segments come next. */
+  /**
+   * The source's counters, stopped at the gate: how many frames there are would say how many segments come
+   * next, and a segment missed after it (a lost one: loss-recovery's question) that it comes. A whole-masked
+   * segment's own "a segment before me was lost" is not counted either (its flags are the question).
+   */
   counters(): Counters {
     const c = this.source.countersFor(this.push.skipped);
     const limit = this.frameLimit();
     if (limit !== null) { c.captured = Math.min(c.captured, limit); c.decoded = Math.min(c.decoded, limit); }
+    const mask = this.lesson && this.lesson.source === this.source ? this.lesson.player.mask() : null;
+    if (limit !== null || mask) c.missedSegments = this.missedUpTo(limit ?? this.source.store.total, mask);
     return c;
+  }
+
+  /** Counted again only when the gate, the mask or the store changes (counters go out with every status push). */
+  private missed: { store: FrameStore; last: number; total: number; mask: Exposure | null; count: number } | null = null;
+
+  private missedUpTo(last: number, mask: Exposure | null): number {
+    const store = this.source.store;
+    const m = this.missed;
+    if (m && m.store === store && m.last === last && m.total === store.total && m.mask === mask) return m.count;
+    const x = mask ? new Reveal(mask) : Reveal.none;
+    const count = store.missedSegmentsUpTo(last, (n) => x.frameMasked(n));
+    this.missed = { store, last, total: store.total, mask, count };
+    return count;
   }
 
   /** True while the session's current lesson step asks a question not answered right yet (the filter is locked). */
