@@ -1,0 +1,207 @@
+// A student held at a lesson's open question learns nothing the capture cut at that question's frame would
+// not say (DECISIONS "Grading"). For every shipped lesson, at each of its gates, a student on the class URL
+// asks the real WebSocket server everything the API answers (status and counters, rows, every frame,
+// "go to frame", connections, ladders, every graph, filters and their counts, errors for what it may not
+// see); a teacher's session asks the same of the lesson's capture cut after the gate's frame (a file the
+// engine reads afresh: nothing past the gate exists there), and that answer, redacted with the student's
+// own mask (what the open questions would give away; lesson-redact.ts, tested against the capture in
+// test/backend/lesson-redact.test.ts), must equal the student's. Accepted and kept (DECISIONS, first
+// point): a state at a frame is decided with the receiver's later evidence, so the reference takes the
+// states the engine gives the whole capture.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Service } from '../../main/backend/service';
+import { startServer, type RunningServer } from '../../main/serve/server';
+import type { ConnectionSummary, FrameDetail, FrameRow, LadderPage, LessonPlay, Series, SeriesKind, StatusSnapshot } from '../../main/api/types';
+import { computeAnswer, decodeCapture, firstExposed, parseLesson, type LessonCapture, type LessonFile } from '../../main/lessons/index';
+import { Reveal } from '../../main/lessons/reveal';
+import { cutConnections, cutLadder } from '../../main/backend/lesson-gate';
+import { redactDetail, redactLadder, redactRows, redactSeries, redactSummaries } from '../../main/backend/lesson-redact';
+import type { FrameStore } from '../../main/engine/store/frame-store';
+import { Api, openWs } from '../helpers/ws-api';
+import { cutCapture } from '../helpers/cut-capture';
+
+const shipped = join(__dirname, '..', '..', 'assets', 'lessons');
+const dir = mkdtempSync(join(tmpdir(), 'hl-gate-cut-'));
+let server: RunningServer;
+let service: Service;
+
+beforeAll(async () => {
+  mkdirSync(join(dir, 'renderer'), { recursive: true });
+  writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><html><body></body></html>');
+  service = new Service({ transport: 'websocket', capture: null, dataDir: join(dir, 'data'), lessonsDir: shipped, log: () => undefined });
+  server = await startServer({ service, rootDir: join(dir, 'renderer'), log: () => undefined });
+});
+
+afterAll(async () => {
+  await service.dispose();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const KINDS: SeriesKind[] = ['stevens', 'acks', 'segments', 'throughput', 'window', 'rtt'];
+/** Filters a student might try to learn what comes: their counts and rows. */
+const FILTERS = ['frame', 'tcp', 'tcp.flags.fin == 1', 'tcp.flags.reset == 1', 'tcp.analysis.retransmission', 'tcp.analysis.flags', 'tcp.analysis.zero_window', 'tcp.len > 0', 'tcp.stream == 1'];
+
+function lesson(id: string): LessonFile {
+  const r = parseLesson(JSON.parse(readFileSync(join(shipped, `${id}.json`), 'utf8')));
+  if (!r.ok) throw new Error(`${id} is invalid`);
+  return r.lesson;
+}
+const captureFile = (l: LessonFile) => join(shipped, l.capture ?? l.experiment?.sample ?? l.watch!.sample);
+
+/** Everything a session is told of what it looks at, asked the same way of both. */
+interface Told {
+  status: Omit<StatusSnapshot, 'counters'> & { counters: Omit<StatusSnapshot['counters'], 'skippedPush'> };
+  rows: FrameRow[];
+  details: FrameDetail[];
+  index: number[];
+  connections: ConnectionSummary[];
+  ladders: (LadderPage | string)[];
+  series: (Series[] | string)[];
+}
+
+async function answer<T>(api: Api, method: string, params: unknown): Promise<T | string> {
+  const r = await api.call(method, params);
+  return 'error' in r ? `${r.error.code}: ${r.error.message}` : r.result as T;
+}
+
+/** What `api` is told; `frames`: how many frames the whole capture has (asked past them too), `streams` likewise. */
+async function told(api: Api, frames: number, streams: number): Promise<Told> {
+  const s = await api.ok<StatusSnapshot>('getStatus');
+  const { skippedPush: _skipped, ...counters } = s.counters;
+  const { file: _file, ...capture } = s.capture;
+  const rows = (await api.ok<{ rows: FrameRow[] }>('getFrames', { start: 0, count: 10_000 })).rows;
+  const details: FrameDetail[] = [];
+  for (const r of rows) details.push(await api.ok<FrameDetail>('getFrame', { number: r.number }));
+  const index: number[] = [];
+  for (let n = 1; n <= frames + 1; n++) index.push((await api.ok<{ index: number }>('indexOfFrame', { number: n })).index);
+  const connections = await api.ok<ConnectionSummary[]>('listConnections');
+  const ladders: (LadderPage | string)[] = [];
+  const series: (Series[] | string)[] = [];
+  for (let stream = 0; stream <= streams; stream++) {
+    ladders.push(await answer<LadderPage>(api, 'getLadder', { stream, start: 0, count: 10_000 }));
+    for (const kind of KINDS) series.push(await answer<Series[]>(api, 'getSeries', { stream, kind }));
+  }
+  return { status: { ...s, capture, counters }, rows, details, index, connections, ladders, series };
+}
+
+/** The states the engine gives the whole capture (the accepted look-ahead), laid over the cut capture's. */
+function withWholeStates(t: Told, whole: LessonCapture): Told {
+  const at = (n: number) => whole.frames[n - 1].decoded;
+  const summary = (c: ConnectionSummary): ConnectionSummary => ({ ...c, states: at(c.lastFrame).states ?? c.states, startStates: at(c.firstFrame).start ?? c.startStates });
+  return {
+    ...t,
+    rows: t.rows.map((r) => ({ ...r, states: at(r.number).states })),
+    details: t.details.map((d) => {
+      const w = at(d.frame.frame);
+      const { notes: _n, start: _s, ...rest } = d.frame;
+      return { ...d, frame: { ...rest, states: w.states, transitions: w.transitions, ...(w.notes ? { notes: w.notes } : {}), ...(w.start ? { start: w.start } : {}) } };
+    }),
+    connections: t.connections.map(summary),
+    ladders: t.ladders.map((p) => typeof p === 'string' ? p : {
+      ...p, summary: summary(p.summary),
+      segments: p.segments.map(({ notes: _n, ...s }) => { const w = at(s.frame); return { ...s, states: w.states!, transitions: w.transitions ?? [], ...(w.notes ? { notes: w.notes } : {}) }; }),
+    }),
+  };
+}
+
+/**
+ * The cut capture's answers with what the student's mask hides taken out, as the server takes it out; a
+ * whole-masked segment's own analysis (its flags are the question) is not counted in the missed segments.
+ */
+function redacted(t: Told, mask: Reveal, store: FrameStore, whole: LessonCapture): Told {
+  const lost = (n: number) => whole.frames[n - 1].decoded.analysis.some((f) => f === 'lost_segment' || f === 'ack_lost_segment');
+  const hidden = Array.from({ length: store.total }, (_, i) => i + 1).filter((n) => mask.frameMasked(n) && lost(n)).length;
+  return {
+    ...t,
+    status: { ...t.status, counters: { ...t.status.counters, missedSegments: t.status.counters.missedSegments - hidden } },
+    rows: redactRows(mask, t.rows),
+    details: t.details.map((d) => redactDetail(mask, d)),
+    connections: redactSummaries(mask, cutConnections(t.connections, store, null, mask)),
+    ladders: t.ladders.map((p) => typeof p === 'string' ? p : redactLadder(mask, cutLadder(p, store, null, mask)!)),
+    series: t.series.map((s) => typeof s === 'string' ? s : redactSeries(mask, s)),
+  };
+}
+
+/** Where two answers differ, one line per value (path: student's vs the cut capture's). */
+function differences(a: unknown, b: unknown, path: string, out: string[] = []): string[] {
+  if (out.length > 400) return out;
+  if (a === b) return out;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+    out.push(`${path}: ${JSON.stringify(a)?.slice(0, 120)} vs ${JSON.stringify(b)?.slice(0, 120)}`);
+    return out;
+  }
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, out);
+  return out;
+}
+
+async function teacher(): Promise<Api> {
+  return new Api(await openWs(server.port, `?token=${server.token}`));
+}
+async function student(): Promise<Api> {
+  return new Api(await openWs(server.port, `?token=${server.classToken}`));
+}
+
+const given = (l: LessonFile, step: number, capture: LessonCapture) => computeAnswer(l, step, capture).value;
+
+describe('a gated student learns only what the capture cut at the gate says', () => {
+  const ids = readdirSync(shipped).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5));
+  it.each(ids)('%s: at every gate, every answer equals the cut capture\'s', { timeout: 240_000 }, async (id) => {
+    const l = lesson(id);
+    const bytes = readFileSync(captureFile(l));
+    const whole = decodeCapture(bytes);
+    const frames = whole.frames.length;
+    const streams = new Set(whole.frames.map((f) => f.decoded.stream).filter((s) => s !== null)).size;
+    const s = await student();
+    await s.ok('identify', { learner: `cut-${id}-0001`, name: 'Cut' });
+    await s.ok('openLesson', { id });
+    const t = await teacher();
+    const problems: string[] = [];
+    let gates = 0;
+    for (;;) {
+      const play = await s.ok<LessonPlay>('getLesson', { id });
+      const { gate, horizon, mask } = play.state;
+      if (gate === null || horizon === null) break;
+      gates++;
+      const at = `${id} step ${gate + 1} (frame ${horizon} of ${frames})`;
+      const file = join(dir, `${id}-${horizon}${captureFile(l).endsWith('.pcapng') ? '.pcapng' : '.pcap'}`);
+      writeFileSync(file, cutCapture(bytes, horizon));
+      await t.ok('openFile', { path: file });
+      const store = service.sessionById(await t.session())!.source.store;
+      expect(store.total, at).toBe(horizon);
+      const reveal = new Reveal(mask);
+      const mine = await told(s, frames, streams);
+      const cut = redacted(withWholeStates(await told(t, frames, streams), whole), reveal, store, whole);
+      problems.push(...differences(mine, cut, at));
+
+      // Filters (locked at the open question: a step back opens them): a filtered view stops before the
+      // first frame a question would give away, so it is compared with the cut capture's up to there.
+      if (gate > 0) {
+        await s.ok('lessonProgress', { lesson: id, step: 0 });
+        const first = mask ? firstExposed(mask) : null;
+        const last = first === null ? horizon : Math.min(horizon, first - 1);
+        for (const expression of FILTERS) {
+          const mineSet = await answer<{ total: number }>(s, 'setFilter', { expression });
+          const cutSet = await answer<{ total: number }>(t, 'setFilter', { expression });
+          const mineRows = (await s.ok<{ rows: FrameRow[] }>('getFrames', { start: 0, count: 10_000 })).rows.map((r) => r.number);
+          const cutRows = (await t.ok<{ rows: FrameRow[] }>('getFrames', { start: 0, count: 10_000 })).rows.map((r) => r.number).filter((n) => n <= last);
+          const cutTotal = typeof cutSet === 'string' ? cutSet : { ...cutSet, total: cutRows.length };
+          problems.push(...differences({ set: mineSet, rows: mineRows }, { set: cutTotal, rows: cutRows }, `${at} filter "${expression}"`));
+        }
+        await s.ok('setFilter', { expression: '' });
+        await t.ok('setFilter', { expression: '' });
+        await s.ok('lessonProgress', { lesson: id, step: gate });
+      }
+      const graded = await s.ok<{ correct: boolean }>('answerQuestion', { lesson: id, step: gate, answer: given(l, gate, whole) });
+      expect(graded.correct, at).toBe(true);
+    }
+    s.close();
+    t.close();
+    expect(gates, id).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
+});
