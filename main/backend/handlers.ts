@@ -256,8 +256,11 @@ export function makeHandlers(svc: Service): Handlers {
         ...(s.address ? [{ key: `address\u0000${s.address}\u0000${question}`, pace: ADDRESS_PACE }] : []),
       ];
       throttle.check(keys);
+      const held = s.heldBack();
       const out = player.answer(p.step, p.answer);
       throttle.graded(keys, out.correct);
+      // The last question answered: the page may now offer the download it was refused (sessionInfo).
+      if (held && !s.heldBack() && s.trust.browser) s.emit('session', svc.sessionInfo(s));
       return out;
     },
   };

@@ -156,6 +156,15 @@ export class Session implements SourceViewer {
     return mask ? new Reveal(mask) : Reveal.none;
   }
 
+  /**
+   * Whether its lesson holds anything back from this session now (a gate, or a mask: its own open
+   * questions' or another lesson's on the same capture). The capture file as a whole holds it all, so it
+   * is not downloaded meanwhile.
+   */
+  heldBack(): boolean {
+    return this.frameLimit() !== null || this.reveal().active;
+  }
+
   /** Rows of this session's view it may see (a filtered view stops before what a question would give away). */
   viewTotal(): number {
     const e = this.view();

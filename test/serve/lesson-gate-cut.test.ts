@@ -14,13 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Service } from '../../main/backend/service';
 import { startServer, type RunningServer } from '../../main/serve/server';
-import type { ConnectionSummary, FrameDetail, FrameRow, LadderPage, LessonPlay, Series, SeriesKind, StatusSnapshot } from '../../main/api/types';
+import type { ConnectionSummary, FrameDetail, FrameRow, LadderPage, LessonPlay, Series, SeriesKind, SessionInfo, StatusSnapshot } from '../../main/api/types';
 import { computeAnswer, decodeCapture, firstExposed, parseLesson, type LessonCapture, type LessonFile } from '../../main/lessons/index';
 import { Reveal } from '../../main/lessons/reveal';
 import { cutConnections, cutLadder } from '../../main/backend/lesson-gate';
 import { redactDetail, redactLadder, redactRows, redactSeries, redactSummaries } from '../../main/backend/lesson-redact';
 import type { FrameStore } from '../../main/engine/store/frame-store';
-import { Api, openWs } from '../helpers/ws-api';
+import { Api, httpGet, openWs } from '../helpers/ws-api';
 import { cutCapture } from '../helpers/cut-capture';
 
 const shipped = join(__dirname, '..', '..', 'assets', 'lessons');
@@ -234,5 +234,41 @@ describe('a gated student learns only what the capture cut at the gate says', ()
     const { gates, problems } = await gatesAgainstCut(ownLessons, 'lost-later');
     expect(gates).toBe(4);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('a gated student downloads nothing of the lesson\'s capture', () => {
+  it('is refused the capture a teacher shared for download, and told it may not, until every question is answered', { timeout: 60_000 }, async () => {
+    const { server } = await serve(shipped);
+    const id = 'seq-ack';
+    const l = lesson(shipped, id);
+    const bytes = readFileSync(captureFile(shipped, l));
+    const whole = decodeCapture(bytes);
+    const t = new Api(await openWs(server.port, `?token=${server.token}`));
+    await t.ok('setTeacherMode', { on: true });
+    await t.ok('openLesson', { id });
+    await t.ok('share', { what: 'view', download: true });
+    const s = new Api(await openWs(server.port, `?token=${server.classToken}`));
+    await s.ok('identify', { learner: 'download-0001', name: 'Dee' });
+    await s.ok('openLesson', { id });
+    const get = async () => httpGet(server.port, `/capture?token=${server.classToken}&session=${await s.session()}`);
+    const can = () => s.of<SessionInfo>('session').at(-1)!.can.download;
+    // The file holds every frame after the open question (and the answers).
+    const held = await get();
+    expect(held.status).toBe(403);
+    expect(held.body.length).toBeLessThan(bytes.length);
+    expect(can()).toBe(false);
+    expect((await s.ok<SessionInfo>('getSession')).can.download).toBe(false);
+    for (let gate = (await s.ok<LessonPlay>('getLesson', { id })).state.gate; gate !== null; gate = (await s.ok<LessonPlay>('getLesson', { id })).state.gate) {
+      expect((await get()).status, `step ${gate + 1}`).toBe(403);
+      expect((await s.ok<{ correct: boolean }>('answerQuestion', { lesson: id, step: gate, answer: given(l, gate, whole) })).correct).toBe(true);
+    }
+    const free = await get();
+    expect(free.status).toBe(200);
+    expect(Buffer.compare(free.body, bytes)).toBe(0);
+    for (let i = 0; i < 100 && !can(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(can()).toBe(true);
+    s.close();
+    t.close();
   });
 });
