@@ -179,9 +179,12 @@ export function makeHandlers(svc: Service): Handlers {
       // A lesson's or a file's capture that has finished loading does not change: its points are kept.
       const src = s.source;
       const shared = (src.kind === 'lesson' || src.kind === 'file') && src.loading === null;
-      // A lesson's open question: made of the frames up to its segment only, as if the capture stopped there.
-      const series = await hub.series.series(src.store, p.stream, p.kind, hub.slicer, shared, limit) ?? [];
-      return redactSeries(s.reveal(), series);
+      // A lesson's open question: made of the frames up to its segment only, as if the capture stopped there,
+      // and of the points its mask leaves (none that plots a masked value, nor its share in the points after).
+      const x = s.reveal();
+      const keep = x.active ? (frame: number) => !x.pointMasked(p.kind, frame) : null;
+      const series = await hub.series.series(src.store, p.stream, p.kind, hub.slicer, shared, limit, keep) ?? [];
+      return redactSeries(x, series);
     },
     listLessons: async (_p, s) => hub.lessons.list(svc.locale, s.learner ? classroom.progress.progressOf(s.learner) : null),
     openLesson: async (p, s) => {

@@ -37,13 +37,17 @@ export class SeriesPoints {
    * The series of `kind`, made from the points in slices; null when there is no such stream (or it begins
    * after `last`). `last`: made of the frames up to that one only, as a capture that stopped there would
    * give it (a lesson's gate: a later frame's mark, or the connection's whole length in the throughput's
-   * window, would tell what comes after the open question).
+   * window, would tell what comes after the open question). `keep`: made of the points of those frames
+   * only (a lesson's mask: a point that plots a masked value is left out, and so is what it would add to
+   * the points after it, the throughput's sliding sum and the RTT's smoothed estimate, which would give it back).
    */
-  async series(store: FrameStore, stream: number, kind: StoreSeriesKind, slicer: Slicer, shared: boolean, last: number | null = null): Promise<StoreSeries[] | null> {
+  async series(store: FrameStore, stream: number, kind: StoreSeriesKind, slicer: Slicer, shared: boolean, last: number | null = null, keep: ((frame: number) => boolean) | null = null): Promise<StoreSeries[] | null> {
     const builder = seriesBuilder(store, stream, kind, last);
     if (!builder) return null;
-    const points = await this.points(store, stream, slicer, shared);
-    const end = last === null ? points.length : pointsUpTo(points, last);
+    const all = await this.points(store, stream, slicer, shared);
+    const upTo = last === null ? all.length : pointsUpTo(all, last);
+    const points = keep ? all.slice(0, upTo).filter((p) => keep(p.frame)) : all;
+    const end = keep ? points.length : upTo;
     let at = 0;
     if (end) {
       await slicer.run({

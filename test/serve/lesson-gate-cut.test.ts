@@ -5,7 +5,9 @@
 // see); a teacher's session asks the same of the lesson's capture cut after the gate's frame (a file the
 // engine reads afresh: nothing past the gate exists there), and that answer, redacted with the student's
 // own mask (what the open questions would give away; lesson-redact.ts, tested against the capture in
-// test/backend/lesson-redact.test.ts), must equal the student's. Accepted and kept (DECISIONS, first
+// test/backend/lesson-redact.test.ts), must equal the student's; its graphs are the engine's of the points
+// the mask leaves (a later point's smoothed RTT or sliding throughput must not carry a masked one's value:
+// cumulative-acks showed rtt-throughput's masked RTT samples so). Accepted and kept (DECISIONS, first
 // point): a state at a frame is decided with the receiver's later evidence, so the reference takes the
 // states the engine gives the whole capture.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +20,8 @@ import type { ConnectionSummary, FrameDetail, FrameRow, LadderPage, LessonPlay, 
 import { computeAnswer, decodeCapture, firstExposed, parseLesson, type LessonCapture, type LessonFile } from '../../main/lessons/index';
 import { Reveal } from '../../main/lessons/reveal';
 import { cutConnections, cutLadder } from '../../main/backend/lesson-gate';
-import { redactDetail, redactLadder, redactRows, redactSeries, redactSummaries } from '../../main/backend/lesson-redact';
+import { redactDetail, redactLadder, redactRows, redactSummaries } from '../../main/backend/lesson-redact';
+import { seriesBuilder } from '../../main/engine/store/series';
 import type { FrameStore } from '../../main/engine/store/frame-store';
 import { Api, httpGet, openWs } from '../helpers/ws-api';
 import { cutCapture } from '../helpers/cut-capture';
@@ -141,8 +144,22 @@ function redacted(t: Told, mask: Reveal, store: FrameStore, whole: LessonCapture
     details: t.details.map((d) => redactDetail(mask, d)),
     connections: redactSummaries(mask, cutConnections(t.connections, store, null, mask)),
     ladders: t.ladders.map((p) => typeof p === 'string' ? p : redactLadder(mask, cutLadder(p, store, null, mask)!)),
-    series: t.series.map((s) => typeof s === 'string' ? s : redactSeries(mask, s)),
+    series: t.series.map((s) => typeof s === 'string' ? s : visiblePointsOnly(s, mask, store)),
   };
+}
+
+/**
+ * A graph as the engine makes it of the points the mask leaves, on the cut capture: a point that plots a
+ * masked value is not there, and neither is what it would add to the points after it (the throughput's
+ * sliding sum, the RTT's smoothed estimate: either would give the masked value back).
+ */
+function visiblePointsOnly(list: Series[], mask: Reveal, store: FrameStore): Series[] {
+  if (!list.length || !mask.active) return list;
+  const { stream, kind } = list[0];
+  const b = seriesBuilder(store, stream, kind)!;
+  const points = store.streamPoints(stream).filter((p) => !mask.pointMasked(kind, p.frame));
+  b.add(points, 0, points.length);
+  return b.finish();
 }
 
 /** Where two answers differ, one line per value (path: student's vs the cut capture's). */
