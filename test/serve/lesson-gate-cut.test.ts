@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Service } from '../../main/backend/service';
 import { startServer, type RunningServer } from '../../main/serve/server';
-import type { ConnectionSummary, FrameDetail, FrameRow, LadderPage, LessonPlay, Series, SeriesKind, SessionInfo, StatusSnapshot } from '../../main/api/types';
+import type { ConnectionSummary, FrameDetail, FrameRow, LadderPage, LessonPlay, LoadProgress, Series, SeriesKind, SessionInfo, StatusSnapshot } from '../../main/api/types';
 import { computeAnswer, decodeCapture, firstExposed, parseLesson, type LessonCapture, type LessonFile } from '../../main/lessons/index';
 import { Reveal } from '../../main/lessons/reveal';
 import { cutConnections, cutLadder } from '../../main/backend/lesson-gate';
@@ -178,6 +178,67 @@ function differences(a: unknown, b: unknown, path: string, out: string[] = []): 
 
 const given = (l: LessonFile, step: number, capture: LessonCapture) => computeAnswer(l, step, capture).value;
 
+/** Waits until nothing has been pushed to `api` for a while (the pushes of the last answer, or of the load, are in). */
+async function quiet(api: Api): Promise<void> {
+  let seen = -1;
+  for (let i = 0; i < 40 && seen !== api.events.length; i++) {
+    seen = api.events.length;
+    await new Promise((r) => setTimeout(r, 60));
+  }
+}
+
+/**
+ * What was pushed since the last answer (or the opening) that the pulls at this gate do not say: rows,
+ * totals, counters, connections and state changes as getFrames, getStatus, listConnections and getFrame
+ * give them; a load's progress with no frame past the gate and no byte count.
+ */
+function pushLeaks(api: Api, mine: Told, horizon: number, at: string): string[] {
+  const out: string[] = [];
+  for (const e of api.events) {
+    const where = `${at} pushed ${e.event}`;
+    switch (e.event) {
+      case 'frames': {
+        const p = e.payload as { rows: FrameRow[]; total: number };
+        for (const r of p.rows) differences(r, mine.rows.find((m) => m.number === r.number), `${where} row ${r.number}`, out);
+        if (p.total > mine.status.viewTotal) out.push(`${where}: total ${p.total} (${mine.status.viewTotal} at the gate)`);
+        break;
+      }
+      case 'status': {
+        const { skippedPush: _skipped, ...counters } = (e.payload as StatusSnapshot).counters;
+        for (const [k, v] of Object.entries(counters)) if (v > mine.status.counters[k as keyof typeof counters]) out.push(`${where}: ${k} ${v} (${mine.status.counters[k as keyof typeof counters]} at the gate)`);
+        break;
+      }
+      case 'connections':
+        for (const c of (e.payload as { connections: ConnectionSummary[] }).connections) differences(c, mine.connections.find((m) => m.stream === c.stream), `${where} stream ${c.stream}`, out);
+        break;
+      case 'transitions':
+        for (const t of e.payload as { stream: number; frame: number; states: unknown; transitions: unknown }[]) {
+          // States pushed as the load stored them, then corrected by a later segment: a statesRevised
+          // pushed after them makes the page pull them again (DECISIONS, "Live corrections").
+          const revised = api.events.slice(api.events.indexOf(e)).some((x) => x.event === 'statesRevised' && (x.payload as { stream: number; fromFrame: number }[]).some((r) => r.stream === t.stream && r.fromFrame <= t.frame));
+          if (revised) continue;
+          const d = mine.details.find((x) => x.frame.frame === t.frame);
+          differences({ states: t.states, transitions: t.transitions }, { states: d?.frame.states, transitions: d?.frame.transitions }, `${where} frame ${t.frame}`, out);
+        }
+        break;
+      case 'statesRevised':
+        for (const r of e.payload as { fromFrame: number }[]) if (r.fromFrame > horizon) out.push(`${where}: from frame ${r.fromFrame}`);
+        break;
+      case 'progress': {
+        const p = e.payload as LoadProgress;
+        if (p.frames > horizon || p.bytesRead || p.totalBytes) out.push(`${where}: ${JSON.stringify(p)}`);
+        break;
+      }
+      case 'reset': case 'session': case 'shared':
+        break;
+      default:
+        out.push(`${where}: ${JSON.stringify(e.payload).slice(0, 120)}`);
+    }
+  }
+  api.events.length = 0;
+  return out;
+}
+
 /**
  * Steps a student through lesson `id` of `lessonsDir`, answering each question right; at each gate compares
  * everything it is told with what a teacher is told of the capture cut there. Returns the differences.
@@ -209,10 +270,11 @@ async function gatesAgainstCut(lessonsDir: string, id: string): Promise<{ gates:
     const store = service.sessionById(await t.session())!.source.store;
     expect(store.total, at).toBe(horizon);
     const reveal = new Reveal(mask);
+    await quiet(s);
     const mine = await told(s, frames, streams);
     const cut = redacted(withWholeStates(await told(t, frames, streams), whole), reveal, store, whole);
     problems.push(...differences(mine, cut, at));
-
+    problems.push(...pushLeaks(s, mine, horizon, at));
     // Filters (locked at the open question: a step back opens them): a filtered view stops before the
     // first frame a question would give away, so it is compared with the cut capture's up to there.
     if (gate > 0) {
