@@ -178,7 +178,8 @@ export function cutConnection(c: ConnectionSummary, store: FrameStore, limit: nu
   const out: ConnectionSummary = {
     ...c, frames: k, bytes: 0, framesClientToServer: 0, bytesClientToServer: 0, framesServerToClient: 0, bytesServerToClient: 0,
     lastFrame: numbers[k - 1], duration: store.timeOf(numbers[k - 1]) - c.start, retransmissions: 0,
-    handshakeRtt: end === c.lastFrame ? c.handshakeRtt : handshakeRttUpTo(store, points),
+    // None in the whole connection: none in its beginning either (and no frame to look at).
+    handshakeRtt: end === c.lastFrame || c.handshakeRtt === null ? c.handshakeRtt : handshakeRttUpTo(store, points),
   };
   rows.forEach((r, i) => {
     const x = counted(reveal, r.number);
@@ -197,6 +198,7 @@ export function cutConnection(c: ConnectionSummary, store: FrameStore, limit: nu
  * The handshake's RTT as the connection's frames `points` give it (null: not seen there): tshark's
  * initial_rtt is set by the first ACK after a SYN, and it is the handshake's only if that is the client's
  * (as the frame store counts it). Whether the handshake completed before the open question is on the ladder.
+ * The frame that sets it is the handshake's last, so the walk stops there.
  */
 function handshakeRttUpTo(store: FrameStore, points: StreamPoint[]): number | null {
   for (const p of points) {
