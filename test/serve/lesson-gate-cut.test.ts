@@ -275,6 +275,10 @@ async function gatesAgainstCut(lessonsDir: string, id: string): Promise<{ gates:
     const cut = redacted(withWholeStates(await told(t, frames, streams), whole), reveal, store, whole);
     problems.push(...differences(mine, cut, at));
     problems.push(...pushLeaks(s, mine, horizon, at));
+    // A frame past the gate, one past the capture's end: refused alike (the number asked aside).
+    const refusals = new Set<string>();
+    for (let n = horizon + 1; n <= frames + 2; n++) refusals.add(String(await answer(s, 'getFrame', { number: n })).replaceAll(String(n), 'N'));
+    if (refusals.size > 1) problems.push(`${at}: frames past the gate are refused in ${refusals.size} ways: ${[...refusals].join(' | ')}`);
     // Filters (locked at the open question: a step back opens them): a filtered view stops before the
     // first frame a question would give away, so it is compared with the cut capture's up to there.
     if (gate > 0) {
