@@ -116,11 +116,42 @@ export class Session implements SourceViewer {
   emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]): void {
     if (!this.client) return;
     try {
-      const gated = gateEvent(event, payload, this.source.store, this.frameLimit(), this.reveal());
+      const limit = this.frameLimit();
+      const reveal = this.reveal();
+      let gated = gateEvent(event, payload, this.source.store, limit, reveal);
+      if (gated !== null && (limit !== null || reveal.active)) gated = this.news(event, gated);
       if (gated !== null) this.client.emit(event, gated);
     } catch (e) {
       this.log(`could not send ${event} to ${this.client.id}: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /**
+   * What was last sent of each connection and of the experiment's calls while held by a lesson: a push
+   * cut at the gate says what the one before said when the change behind it lies past the gate, and
+   * sent anyway, its arrival alone would tell that a segment (or a socket call) came after the open
+   * question, and how many (a live lesson's segments come one by one in slow motion).
+   */
+  private sent: { source: Source; connections: Map<number, string>; calls: string } | null = null;
+
+  /** A held session's push without what it was told already (null: nothing new). */
+  private news<E extends ApiEvent>(event: E, payload: ApiEvents[E]): ApiEvents[E] | null {
+    if (event !== 'connections' && event !== 'experiment') return payload;
+    if (this.sent?.source !== this.source) this.sent = { source: this.source, connections: new Map(), calls: '' };
+    const sent = this.sent;
+    if (event === 'experiment') {
+      const key = JSON.stringify(payload);
+      if (key === sent.calls) return null;
+      sent.calls = key;
+      return payload;
+    }
+    const fresh = (payload as ApiEvents['connections']).connections.filter((c) => {
+      const key = JSON.stringify(c);
+      if (sent.connections.get(c.stream) === key) return false;
+      sent.connections.set(c.stream, key);
+      return true;
+    });
+    return fresh.length ? { connections: fresh } as ApiEvents[E] : null;
   }
 
   /** The display-filter view this session looks through. */
