@@ -539,7 +539,6 @@ export class FrameStore {
     return id;
   }
 
-  /** Seconds since the capture's first frame, exactly as captureTime computes it. */
   /**
    * Frames up to `last` whose analysis says a segment before them was never captured (missedSegments as a
    * capture that stopped after `last` counts them), leaving out those `skip` says.
@@ -550,6 +549,7 @@ export class FrameStore {
     return count;
   }
 
+  /** Seconds since the capture's first frame, exactly as captureTime computes it. */
   timeOf(n: number): number {
     const t0 = this.t0;
     if (!t0 || n < 1) return 0;

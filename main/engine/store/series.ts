@@ -27,14 +27,17 @@ export function connectionSeries(store: FrameStore, stream: number, kind: StoreS
  * A connection's series of one kind, made point by point: `add` takes the stream's points (store.streamPoints)
  * a part at a time, in order, and `finish` gives the series. A connection of half a million frames is made
  * in parts that take turns with other work (the back end's slicer); the values are those connectionSeries
- * gives, made by the same steps. Null when there is no such stream. `last`: the connection made only of its
- * frames up to that one (the caller adds only their points), as a capture that stopped there would give it.
+ * gives, made by the same steps. Null when there is no such stream.
  */
 export interface SeriesBuilder {
   add(points: readonly StreamPoint[], from: number, to: number): void;
   finish(): StoreSeries[];
 }
 
+/**
+ * `last` (null: all): the connection made only of its frames up to that one, as a capture that stopped
+ * there would give it (the caller adds only their points; null when the connection begins after it).
+ */
 export function seriesBuilder(store: FrameStore, stream: number, kind: StoreSeriesKind, last: number | null = null): SeriesBuilder | null {
   const c = store.connection(stream);
   if (!c || (last !== null && c.firstFrame > last)) return null;
