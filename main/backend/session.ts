@@ -211,7 +211,7 @@ export class Session implements SourceViewer {
 
   /**
    * The source's counters, stopped at the gate: how many frames there are would say how many segments come
-   * next, and a segment missed after it (a lost one: loss-recovery's question) that it comes. A whole-masked
+   * next, and a segment missed after it (a loss a lesson asks about) that one comes. A whole-masked
    * segment's own "a segment before me was lost" is not counted either (its flags are the question).
    */
   counters(): Counters {
