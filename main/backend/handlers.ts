@@ -12,7 +12,7 @@ import { inFirstFrameOrder } from '../engine/store/frame-store';
 import type { StoreLadderPage } from '../engine/store/types';
 import { ADDRESS_PACE, AnswerThrottle, type ThrottleKey } from './answer-throttle';
 import { bytesHex } from './hex';
-import { cutConnections, cutLadder, cutSeries } from './lesson-gate';
+import { cutConnections, cutLadder } from './lesson-gate';
 import { redactDetail, redactLadder, redactRows, redactSeries, redactSummaries } from './lesson-redact';
 import { sliced } from './slicer';
 import type { Service } from './service';
@@ -179,8 +179,12 @@ export function makeHandlers(svc: Service): Handlers {
       // A lesson's or a file's capture that has finished loading does not change: its points are kept.
       const src = s.source;
       const shared = (src.kind === 'lesson' || src.kind === 'file') && src.loading === null;
-      const series = await hub.series.series(src.store, p.stream, p.kind, hub.slicer, shared) ?? [];
-      return redactSeries(s.reveal(), cutSeries(series, limit));
+      // A lesson's open question: made of the frames up to its segment only, as if the capture stopped there,
+      // and of the points its mask leaves (none that plots a masked value, nor its share in the points after).
+      const x = s.reveal();
+      const keep = x.active ? (frame: number) => !x.pointMasked(p.kind, frame) : null;
+      const series = await hub.series.series(src.store, p.stream, p.kind, hub.slicer, shared, limit, keep) ?? [];
+      return redactSeries(x, series);
     },
     listLessons: async (_p, s) => hub.lessons.list(svc.locale, s.learner ? classroom.progress.progressOf(s.learner) : null),
     openLesson: async (p, s) => {
@@ -255,8 +259,11 @@ export function makeHandlers(svc: Service): Handlers {
         ...(s.address ? [{ key: `address\u0000${s.address}\u0000${question}`, pace: ADDRESS_PACE }] : []),
       ];
       throttle.check(keys);
+      const held = s.heldBack();
       const out = player.answer(p.step, p.answer);
       throttle.graded(keys, out.correct);
+      // The last question answered: the page may now offer the download it was refused (sessionInfo).
+      if (held && !s.heldBack() && s.trust.browser) s.emit('session', svc.sessionInfo(s));
       return out;
     },
   };

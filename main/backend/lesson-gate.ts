@@ -4,12 +4,12 @@
 // graph series, connection summaries (counted again up to the limit, so neither the frame count nor the
 // final states say what comes next). A session (session.ts) applies them to every request and push.
 import type { ApiEvent, ApiEvents } from '../api/contract';
-import type { ConnectionSummary, ExperimentEvent, LadderPage, LoadProgress, Series } from '../api/types';
-import type { FrameStore } from '../engine/store/frame-store';
+import type { ConnectionSummary, ExperimentEvent, LadderPage, LoadProgress } from '../api/types';
+import type { FrameStore, StreamPoint } from '../engine/store/frame-store';
 import type { FrameView } from '../engine/store/view';
 import { firstExposed, NO_EXPOSURE } from '../lessons/index';
 import type { LessonPlayer } from './lesson-player';
-import { keepPoints, redactCalls, redactRows, redactSummaries } from './lesson-redact';
+import { redactCalls, redactRows, redactSummaries } from './lesson-redact';
 import { MASK, Reveal } from '../lessons/reveal';
 import type { TcpState } from '../engine/types';
 
@@ -178,8 +178,8 @@ export function cutConnection(c: ConnectionSummary, store: FrameStore, limit: nu
   const out: ConnectionSummary = {
     ...c, frames: k, bytes: 0, framesClientToServer: 0, bytesClientToServer: 0, framesServerToClient: 0, bytesServerToClient: 0,
     lastFrame: numbers[k - 1], duration: store.timeOf(numbers[k - 1]) - c.start, retransmissions: 0,
-    // Whether (and when) the handshake completed is for the student to see on the ladder.
-    handshakeRtt: end === c.lastFrame ? c.handshakeRtt : null,
+    // None in the whole connection: none in its beginning either (and no frame to look at).
+    handshakeRtt: end === c.lastFrame || c.handshakeRtt === null ? c.handshakeRtt : handshakeRttUpTo(store, points),
   };
   rows.forEach((r, i) => {
     const x = counted(reveal, r.number);
@@ -187,11 +187,25 @@ export function cutConnection(c: ConnectionSummary, store: FrameStore, limit: nu
     if (x.bytes) out.bytes += len;
     if (x.frame) {
       if (points[i]?.direction === 0) { out.framesClientToServer++; out.bytesClientToServer += len; } else { out.framesServerToClient++; out.bytesServerToClient += len; }
-      if (r.analysis.some((f) => f.endsWith('retransmission'))) out.retransmissions++;
+      if (r.analysis.includes('retransmission')) out.retransmissions++;
     }
     if (r.states) out.states = r.states;
   });
   return out;
+}
+
+/**
+ * The handshake's RTT as the connection's frames `points` give it (null: not seen there): tshark's
+ * initial_rtt is set by the first ACK after a SYN, and it is the handshake's only if that is the client's
+ * (as the frame store counts it). Whether the handshake completed before the open question is on the ladder.
+ * The frame that sets it is the handshake's last, so the walk stops there.
+ */
+function handshakeRttUpTo(store: FrameStore, points: StreamPoint[]): number | null {
+  for (const p of points) {
+    const rtt = store.record(p.frame).analysis.initialRtt;
+    if (rtt !== undefined) return p.direction === 0 && !(p.tcpFlags & 0x4) ? rtt : null;
+  }
+  return null;
 }
 
 export function cutConnections(list: ConnectionSummary[], store: FrameStore, limit: number | null, reveal: Reveal = Reveal.none): ConnectionSummary[] {
@@ -205,10 +219,4 @@ export function cutLadder(page: LadderPage, store: FrameStore, limit: number | n
   if (!summary) return null;
   if (limit === null) return { ...page, summary };
   return { summary, total: summary.frames, start: page.start, segments: page.segments.filter((s) => s.frame <= limit), events: cutCalls(page.events, limit) };
-}
-
-export function cutSeries(list: Series[], limit: number | null): Series[] {
-  if (limit === null) return list;
-  // A mark (a retransmission…) past the gate would tell what comes; the kept ones point at the kept points.
-  return list.map((s) => keepPoints(s, s.frames.map((f) => f <= limit)));
 }

@@ -185,15 +185,20 @@ export function redactSeries(x: Reveal, list: Series[]): Series[] {
   return list.map((s) => keepPoints(s, s.frames.map((f) => !x.pointMasked(s.kind, f))));
 }
 
-/** A series with only the points `keep` says (its marks moved onto the kept points' indexes). */
+/**
+ * A series with only the points `keep` says (its marks moved onto the kept points' indexes). No marks list
+ * when none is left: an empty one would say a point taken out had a mark (a masked retransmission).
+ */
 export function keepPoints(s: Series, keep: boolean[]): Series {
   if (keep.every(Boolean)) return s;
   const pick = <T>(xs: T[]) => xs.filter((_, i) => keep[i]);
+  const marks = (s.marks ?? []).filter((m) => keep[m.index]).map((m) => ({ ...m, index: keptBefore(keep, m.index) }));
+  const { marks: _all, ...rest } = s;
   return {
-    ...s, x: pick(s.x), y: pick(s.y), frames: pick(s.frames),
+    ...rest, x: pick(s.x), y: pick(s.y), frames: pick(s.frames),
     ...(s.smoothed ? { smoothed: pick(s.smoothed) } : {}),
     ...(s.upper ? { upper: pick(s.upper) } : {}),
-    ...(s.marks ? { marks: s.marks.filter((m) => keep[m.index]).map((m) => ({ ...m, index: keptBefore(keep, m.index) })) } : {}),
+    ...(marks.length ? { marks } : {}),
     // The store's series carry RTTVAR too.
     ...('variation' in s && Array.isArray(s.variation) ? { variation: pick(s.variation as number[]) } : {}),
   };

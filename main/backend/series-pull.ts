@@ -33,19 +33,29 @@ export class SeriesPoints {
     return points;
   }
 
-  /** The series of `kind`, made from the points in slices; null when there is no such stream. */
-  async series(store: FrameStore, stream: number, kind: StoreSeriesKind, slicer: Slicer, shared: boolean): Promise<StoreSeries[] | null> {
-    const builder = seriesBuilder(store, stream, kind);
+  /**
+   * The series of `kind`, made from the points in slices; null when there is no such stream (or it begins
+   * after `last`). `last`: made of the frames up to that one only, as a capture that stopped there would
+   * give it (a lesson's gate: a later frame's mark, or the connection's whole length in the throughput's
+   * window, would tell what comes after the open question). `keep`: made of the points of those frames
+   * only (a lesson's mask: a point that plots a masked value is left out, and so is what it would add to
+   * the points after it, the throughput's sliding sum and the RTT's smoothed estimate, which would give it back).
+   */
+  async series(store: FrameStore, stream: number, kind: StoreSeriesKind, slicer: Slicer, shared: boolean, last: number | null = null, keep: ((frame: number) => boolean) | null = null): Promise<StoreSeries[] | null> {
+    const builder = seriesBuilder(store, stream, kind, last);
     if (!builder) return null;
-    const points = await this.points(store, stream, slicer, shared);
+    const all = await this.points(store, stream, slicer, shared);
+    const upTo = last === null ? all.length : pointsUpTo(all, last);
+    const points = keep ? all.slice(0, upTo).filter((p) => keep(p.frame)) : all;
+    const end = keep ? points.length : upTo;
     let at = 0;
-    if (points.length) {
+    if (end) {
       await slicer.run({
         step: () => {
-          const to = Math.min(points.length, at + POINTS_PER_STEP);
+          const to = Math.min(end, at + POINTS_PER_STEP);
           builder.add(points, at, to);
           at = to;
-          return at < points.length;
+          return at < end;
         },
       });
     }
@@ -69,4 +79,14 @@ export class SeriesPoints {
     });
     return out;
   }
+}
+
+/** How many of a stream's points (in frame order) are of frames up to `last`. */
+function pointsUpTo(points: readonly StreamPoint[], last: number): number {
+  let lo = 0, hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid].frame <= last) lo = mid + 1; else hi = mid;
+  }
+  return lo;
 }

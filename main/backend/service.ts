@@ -263,7 +263,7 @@ export class Service implements HandshakeLabService {
       openPath: s.trust.anyPath,
       dashboard: !s.student && s.trust.browser,
       share: !s.student && s.trust.browser,
-      download: s.trust.browser && this.classroom.mayDownload(s),
+      download: s.trust.browser && this.classroom.mayDownload(s) && !s.heldBack(),
     });
   }
 
@@ -463,6 +463,8 @@ export class Service implements HandshakeLabService {
     if (!s || s.role !== role) return { status: 404, message: 'no such session' };
     if (!s.source.file || s.source.kind === 'empty') return { status: 404, message: 'there is no capture yet' };
     if (!this.classroom.mayDownload(s)) return { status: 403, message: 'the teacher has not shared this capture for download' };
+    // The file holds what comes after the lesson's open question, and the values its questions ask.
+    if (s.heldBack()) return { status: 403, message: 'answer the lesson\'s questions first: the capture holds their answers' };
     return { file: s.source.file, name: s.source.title };
   }
 

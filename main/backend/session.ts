@@ -12,6 +12,8 @@ import { PushCursor } from '../engine/store/view';
 import { cutProgress, gateEvent, NO_LIMITS, OPENING_LIMITS, playerLimits, visibleTotal, type Limits } from './lesson-gate';
 import type { LessonPlayer } from './lesson-player';
 import { Reveal } from '../lessons/reveal';
+import type { Exposure } from '../lessons/exposure';
+import type { FrameStore } from '../engine/store/frame-store';
 import type { ProgressRecorder } from './progress';
 import type { Source, SourceChanges, SourceViewer } from './source';
 import type { ViewEntry } from './views';
@@ -114,11 +116,42 @@ export class Session implements SourceViewer {
   emit<E extends ApiEvent>(event: E, payload: ApiEvents[E]): void {
     if (!this.client) return;
     try {
-      const gated = gateEvent(event, payload, this.source.store, this.frameLimit(), this.reveal());
+      const limit = this.frameLimit();
+      const reveal = this.reveal();
+      let gated = gateEvent(event, payload, this.source.store, limit, reveal);
+      if (gated !== null && (limit !== null || reveal.active)) gated = this.news(event, gated);
       if (gated !== null) this.client.emit(event, gated);
     } catch (e) {
       this.log(`could not send ${event} to ${this.client.id}: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /**
+   * What was last sent of each connection and of the experiment's calls while held by a lesson: a push
+   * cut at the gate says what the one before said when the change behind it lies past the gate, and
+   * sent anyway, its arrival alone would tell that a segment (or a socket call) came after the open
+   * question, and how many (a live lesson's segments come one by one in slow motion).
+   */
+  private sent: { source: Source; connections: Map<number, string>; calls: string } | null = null;
+
+  /** A held session's push without what it was told already (null: nothing new). */
+  private news<E extends ApiEvent>(event: E, payload: ApiEvents[E]): ApiEvents[E] | null {
+    if (event !== 'connections' && event !== 'experiment') return payload;
+    if (this.sent?.source !== this.source) this.sent = { source: this.source, connections: new Map(), calls: '' };
+    const sent = this.sent;
+    if (event === 'experiment') {
+      const key = JSON.stringify(payload);
+      if (key === sent.calls) return null;
+      sent.calls = key;
+      return payload;
+    }
+    const fresh = (payload as ApiEvents['connections']).connections.filter((c) => {
+      const key = JSON.stringify(c);
+      if (sent.connections.get(c.stream) === key) return false;
+      sent.connections.set(c.stream, key);
+      return true;
+    });
+    return fresh.length ? { connections: fresh } as ApiEvents[E] : null;
   }
 
   /** The display-filter view this session looks through. */
@@ -154,6 +187,15 @@ export class Session implements SourceViewer {
     return mask ? new Reveal(mask) : Reveal.none;
   }
 
+  /**
+   * Whether its lesson holds anything back from this session now (a gate, or a mask: its own open
+   * questions' or another lesson's on the same capture). The capture file as a whole holds it all, so it
+   * is not downloaded meanwhile.
+   */
+  heldBack(): boolean {
+    return this.frameLimit() !== null || this.reveal().active;
+  }
+
   /** Rows of this session's view it may see (a filtered view stops before what a question would give away). */
   viewTotal(): number {
     const e = this.view();
@@ -167,12 +209,31 @@ export class Session implements SourceViewer {
     return limit === null ? this.source.store.total : Math.min(limit, this.source.store.total);
   }
 
-  /** The source's counters, stopped at the gate: how many frames there are would say how many segments come next. */
+  /**
+   * The source's counters, stopped at the gate: how many frames there are would say how many segments come
+   * next, and a segment missed after it (a loss a lesson asks about) that one comes. A whole-masked
+   * segment's own "a segment before me was lost" is not counted either (its flags are the question).
+   */
   counters(): Counters {
     const c = this.source.countersFor(this.push.skipped);
     const limit = this.frameLimit();
     if (limit !== null) { c.captured = Math.min(c.captured, limit); c.decoded = Math.min(c.decoded, limit); }
+    const mask = this.lesson && this.lesson.source === this.source ? this.lesson.player.mask() : null;
+    if (limit !== null || mask) c.missedSegments = this.missedUpTo(limit ?? this.source.store.total, mask);
     return c;
+  }
+
+  /** Counted again only when the gate, the mask or the store changes (counters go out with every status push). */
+  private missed: { store: FrameStore; last: number; total: number; mask: Exposure | null; count: number } | null = null;
+
+  private missedUpTo(last: number, mask: Exposure | null): number {
+    const store = this.source.store;
+    const m = this.missed;
+    if (m && m.store === store && m.last === last && m.total === store.total && m.mask === mask) return m.count;
+    const x = mask ? new Reveal(mask) : Reveal.none;
+    const count = store.missedSegmentsUpTo(last, (n) => x.frameMasked(n));
+    this.missed = { store, last, total: store.total, mask, count };
+    return count;
   }
 
   /** True while the session's current lesson step asks a question not answered right yet (the filter is locked). */

@@ -1,7 +1,8 @@
 // A lesson's gate over what h/ui added: an experiment's socket calls (the getLadder page's `events` and the
 // `experiment` push) and the graphs' analysis marks must stop at the open question's frame like everything else.
 import { describe, expect, it } from 'vitest';
-import { cutCalls, cutSeries, gateEvent } from '../../main/backend/lesson-gate';
+import { cutCalls, gateEvent } from '../../main/backend/lesson-gate';
+import { keepPoints } from '../../main/backend/lesson-redact';
 import type { ExperimentEvent, Series } from '../../main/api/types';
 import type { FrameStore } from '../../main/engine/store/frame-store';
 
@@ -34,18 +35,19 @@ describe('the gate cuts the experiment\'s calls', () => {
   });
 });
 
-describe('the gate cuts the graphs\' marks', () => {
-  it('drops marks past the limit and keeps the others on their points', () => {
+describe('a graph without some of its points', () => {
+  it('keeps the marks of the points kept, on their new indexes, and no marks list when none is left', () => {
     const s: Series = {
       kind: 'stevens', stream: 0, direction: 'c2s', x: [0, 1, 2, 3], y: [1, 2, 2, 3], frames: [1, 3, 5, 7], upper: [2, 3, 3, 4],
       marks: [{ index: 2, kind: 'retransmission' }, { index: 3, kind: 'retransmission' }],
     };
-    const [at5] = cutSeries([s], 5);
-    expect(at5.frames).toEqual([1, 3, 5]);
-    expect(at5.upper).toEqual([2, 3, 3]);
-    expect(at5.marks).toEqual([{ index: 2, kind: 'retransmission' }]);
-    const [at4] = cutSeries([s], 4);
-    expect(at4.marks).toEqual([]);
-    expect(at4.upper).toEqual([2, 3]);
+    const oneGone = keepPoints(s, [true, false, true, true]);
+    expect(oneGone.frames).toEqual([1, 5, 7]);
+    expect(oneGone.upper).toEqual([2, 3, 4]);
+    expect(oneGone.marks).toEqual([{ index: 1, kind: 'retransmission' }, { index: 2, kind: 'retransmission' }]);
+    // An empty list would say that a point taken out had a mark.
+    const marked = keepPoints(s, [true, true, false, false]);
+    expect(marked.frames).toEqual([1, 3]);
+    expect('marks' in marked).toBe(false);
   });
 });

@@ -539,6 +539,16 @@ export class FrameStore {
     return id;
   }
 
+  /**
+   * Frames up to `last` whose analysis says a segment before them was never captured (missedSegments as a
+   * capture that stopped after `last` counts them), leaving out those `skip` says.
+   */
+  missedSegmentsUpTo(last: number, skip: (n: number) => boolean = () => false): number {
+    let count = 0;
+    for (let n = 1; n <= Math.min(last, this.total); n++) if (this.aflags.get(n - 1) & MISSED && !skip(n)) count++;
+    return count;
+  }
+
   /** Seconds since the capture's first frame, exactly as captureTime computes it. */
   timeOf(n: number): number {
     const t0 = this.t0;

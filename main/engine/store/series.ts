@@ -34,12 +34,18 @@ export interface SeriesBuilder {
   finish(): StoreSeries[];
 }
 
-export function seriesBuilder(store: FrameStore, stream: number, kind: StoreSeriesKind): SeriesBuilder | null {
+/**
+ * `last` (null: all): the connection made only of its frames up to that one, as a capture that stopped
+ * there would give it (the caller adds only their points; null when the connection begins after it).
+ */
+export function seriesBuilder(store: FrameStore, stream: number, kind: StoreSeriesKind, last: number | null = null): SeriesBuilder | null {
   const c = store.connection(stream);
-  if (!c) return null;
+  if (!c || (last !== null && c.firstFrame > last)) return null;
   const t0 = c.start;
   const series = DIRS.map((d) => empty(kind, stream, d));
-  const window = throughputWindow(c.duration);
+  // The window is the connection's as far as it is made: up to `last`, nothing after it counts (a lesson's
+  // gate: the whole connection's length would say how long the capture goes on past the open question).
+  const window = throughputWindow(last === null || c.lastFrame <= last ? c.duration : store.timeOf(lastFrameUpTo(store.streamFrames(stream), last)) - t0);
   const steps = series.map((s, dir) => {
     switch (kind) {
       case 'stevens': return stevensStep(s, dir, t0);
@@ -60,6 +66,16 @@ export function seriesBuilder(store: FrameStore, stream: number, kind: StoreSeri
       return series;
     },
   };
+}
+
+/** The last of a stream's frames (in increasing order) that is not after `last`. */
+function lastFrameUpTo(frames: ArrayLike<number>, last: number): number {
+  let lo = 0, hi = frames.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (frames[mid] <= last) lo = mid + 1; else hi = mid;
+  }
+  return frames[Math.max(0, lo - 1)];
 }
 
 /** Makes a series from every point in turn (the one-go form of each kind, for tests and the builder). */
