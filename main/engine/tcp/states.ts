@@ -759,6 +759,17 @@ export class StateTracker {
     // data sent to a socket already closed so; its missing ACK says nothing of what it had processed). Not
     // in SYN_SENT: an acceptable SYN-ACK taken there is answered with an ACK, so such a reset came first.
     const answered = (seg.flags & TCP_RST) && !acks && p.state !== 'SYN_SENT' && peer.lastAckFrame > 0 && (seg.seq | 0) === peer.lastAck ? peer.lastAckFrame : 0;
+    // A segment sent after a peer's reset that would have closed it, when it is no answer of a closed endpoint
+    // (one sends only a RST, and only for a segment that was not a RST: none came from the peer since its
+    // reset): it still had the connection, so the reset had not arrived yet (lost, or still on its way).
+    const last = pending[pending.length - 1];
+    const alive = p.state !== 'CLOSED' && p.state !== 'LISTEN' && p.state !== 'SYN_SENT' && (seg.flags & TCP_SYN) === 0;
+    const aliveAfterReset = alive && (last.flags & TCP_RST) !== 0 && (!(seg.flags & TCP_RST) || peer.lastAckFrame <= last.frame);
+    // A segment carrying its own SYN (the same ISN) from SYN_SENT or SYN_RECEIVED: it had not taken any segment
+    // acknowledging that SYN, which would have made it ESTABLISHED, and an ESTABLISHED endpoint sends no SYN (a
+    // SYN retransmitted after a lost SYN-ACK, a SYN-ACK retransmitted across the ACK of the first, the crossing
+    // SYN-ACKs of a simultaneous open). Those are received right after it.
+    const synAgain = (seg.flags & (TCP_SYN | TCP_RST)) === TCP_SYN && b.iss === (seg.seq | 0) && (p.state === 'SYN_SENT' || p.state === 'SYN_RECEIVED');
     let deferred: Pending[] | null = null;
     /** FINs still held beyond a hole after this segment (they stay pending). */
     let held: Pending[] | null = null;
@@ -773,7 +784,9 @@ export class StateTracker {
     if (log) while (k < log.length && log[k].frame < from) k++;
     for (const x of pending) {
       const expired = seg.frame - x.frame > EVIDENCE_HORIZON;
-      const covered = !expired && ((acks && ge(seg.ack, x.end)) || x.frame <= answered || (synOnly && !x.held && (x.flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN));
+      const unprocessed = (synAgain && (x.flags & (TCP_ACK | TCP_RST)) === TCP_ACK && ge(x.ack, add32(seg.seq, 1)))
+        || (aliveAfterReset && (x.flags & TCP_RST) !== 0 && x.inWindow && !(acks && lt(seg.ack, x.start)));
+      const covered = !expired && !unprocessed && ((acks && ge(seg.ack, x.end)) || x.frame <= answered || (synOnly && !x.held && (x.flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN));
       if (x.held) {
         // Its frame's report was decided when the hole showed (the ACK field taken there); the FIN is received
         // where the hole was filled, once an ACK covers it. Never received on expiry (nothing showed it processed).
@@ -799,7 +812,7 @@ export class StateTracker {
         && pending.some((y) => y.frame > x.frame && (y.flags & TCP_SYN) && (y.flags & TCP_ACK) && acksSyn(b, y.ack));
       // The receiver's ACK below the segment's first sequence number: data in front of it is missing (RFC 9293
       // §3.10.7.4, "seventh, process the segment text" and "eighth, check the FIN bit": only in order).
-      const hole = !covered && !expired && acks && lt(seg.ack, x.start);
+      const hole = !covered && !expired && !unprocessed && acks && lt(seg.ack, x.start);
       if (takenLater) { /* received after the SYN-ACK, in ESTABLISHED: no transition */ }
       else if (covered || expired) n = receive(b, p, who, x, t, covered);
       else if (hole && (x.flags & TCP_RST) && p.state !== 'SYN_SENT') {
