@@ -181,9 +181,12 @@ describe('SYN_SENT', () => {
       's:CLOSED>SYN_SENT(snd_syn)', 's:SYN_SENT>SYN_RECEIVED(simultaneous_open)', 'c:SYN_SENT>SYN_RECEIVED(simultaneous_open)',
     ]);
     // Each answers with SYN-ACK; each SYN-ACK acknowledges the other's SYN. The server's SYN-ACK, sent from
-    // SYN_RECEIVED (an ESTABLISHED endpoint sends no SYN), crossed the client's: it took the client's after it.
+    // SYN_RECEIVED (an ESTABLISHED endpoint sends no SYN), crossed the client's: it took the client's after it,
+    // as its next segment, without SYN, shows.
     send('c', S | A, C_ISN, S_ISN + 1);
-    expect(arrows(send('s', S | A, S_ISN, C_ISN + 1).transitions)).toEqual(['s:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)', 'c:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)']);
+    expect(arrows(send('s', S | A, S_ISN, C_ISN + 1).transitions)).toEqual(['c:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)']);
+    send('s', A, S_ISN + 1, C_ISN + 1, 10);
+    expect(arrows(send.final(4).transitions)).toEqual(['s:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)', 'c:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)']);
     expect(send.final(3).transitions).toEqual([]);
     expect(send.final(3).states).toEqual(pair('SYN_RECEIVED', 'SYN_RECEIVED'));
   });
@@ -637,20 +640,30 @@ describe('losses seen by their sender\'s next segment (the real recordings real-
     const send = conversation();
     send('c', S, C_ISN, 0); // 1
     send('s', S | A, S_ISN, C_ISN + 1); // 2: lost on the way
-    const again = send('c', S, C_ISN, 0); // 3: an ESTABLISHED endpoint would have sent an ACK
-    expect(send.final(2).states).toEqual(pair('SYN_SENT', 'SYN_RECEIVED'));
-    expect(send.final(2).transitions).toEqual([]);
-    expect(arrows(again.transitions)).toEqual(['c:SYN_SENT>ESTABLISHED(rcv_syn_ack)']);
+    send('c', S, C_ISN, 0); // 3: an ESTABLISHED endpoint would have sent an ACK
     send('s', S | A, S_ISN, C_ISN + 1); // 4: the SYN-ACK retransmitted
-    expect(send('c', A, C_ISN + 1, S_ISN + 1).states).toEqual(pair('ESTABLISHED', 'ESTABLISHED'));
+    expect(send('c', A, C_ISN + 1, S_ISN + 1).states).toEqual(pair('ESTABLISHED', 'ESTABLISHED')); // 5
+    for (const n of [2, 3]) {
+      expect(send.final(n).states, `frame ${n}`).toEqual(pair('SYN_SENT', 'SYN_RECEIVED'));
+      expect(send.final(n).transitions, `frame ${n}`).toEqual([]);
+    }
+    expect(arrows(send.final(4).transitions)).toEqual(['c:SYN_SENT>ESTABLISHED(rcv_syn_ack)']);
   });
 
-  it('a SYN-ACK retransmitted after the ACK of the first shows that ACK was not taken yet: SYN_RECEIVED until after it', () => {
+  it('SYN-ACKs retransmitted after the ACK of the first show the ACKs were not taken (a full accept queue): SYN_RECEIVED until then', () => {
     const send = open();
-    const again = send('s', S | A, S_ISN, C_ISN + 1); // 4: crossed the client's ACK (frame 3)
-    expect(send.final(3).states).toEqual(pair('ESTABLISHED', 'SYN_RECEIVED'));
-    expect(send.final(3).transitions).toEqual([]);
-    expect(arrows(again.transitions)).toEqual(['s:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)']);
+    send('s', S | A, S_ISN, C_ISN + 1); // 4: the client's ACK (frame 3) was dropped
+    send('c', A, C_ISN + 1, S_ISN + 1); // 5: the client answers it again: dropped too
+    send('s', S | A, S_ISN, C_ISN + 1); // 6
+    send('c', A, C_ISN + 1, S_ISN + 1); // 7: taken
+    send('c', A, C_ISN + 1, S_ISN + 1, 10); // 8
+    send('s', A, S_ISN + 1, C_ISN + 11); // 9: no SYN: the server had taken an ACK of its SYN
+    for (const n of [3, 4, 5, 6]) {
+      expect(send.final(n).states, `frame ${n}`).toEqual(pair('ESTABLISHED', 'SYN_RECEIVED'));
+      expect(send.final(n).transitions, `frame ${n}`).toEqual([]);
+    }
+    // The first of the client's segments after the last SYN-ACK (each answers it).
+    expect(arrows(send.final(7).transitions)).toEqual(['s:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)']);
   });
 
   it('a segment sent after the peer\'s reset shows the reset was not received (lost): the sender closes by its own RST', () => {

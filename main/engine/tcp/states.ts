@@ -64,7 +64,8 @@ interface Pending {
    * A FIN held beyond a hole: its receiver's ACK was below the segment, so the FIN waits in its out-of-order
    * queue until the data in front of it arrives (its ACK field was taken on arrival; `flags` is then FIN alone).
    * It stays pending, not shown received, until an ACK covers it; `heldAt` is the frame of the receiver's
-   * latest segment that showed the hole.
+   * latest segment that showed the hole. Likewise a segment acknowledging the receiver's SYN, when the receiver
+   * sent that SYN again after it (see resolve): held until a segment of the receiver's without SYN.
    */
   held: boolean;
   heldAt: number;
@@ -792,7 +793,7 @@ export class StateTracker {
         // where the hole was filled, once an ACK covers it. Never received on expiry (nothing showed it processed).
         if (covered) {
           x.open = false;
-          x.heldAt = log ? fillerFrame(log, peerName, x.heldAt, seg.frame) : x.frame;
+          x.heldAt = log ? fillerFrame(log, peerName, x.heldAt, seg.frame, x.flags !== TCP_FIN) : x.frame;
           (filled ??= []).push(x);
         } else if (!expired) {
           x.heldAt = seg.frame;
@@ -814,7 +815,15 @@ export class StateTracker {
       // §3.10.7.4, "seventh, process the segment text" and "eighth, check the FIN bit": only in order).
       const hole = !covered && !expired && !unprocessed && acks && lt(seg.ack, x.start);
       if (takenLater) { /* received after the SYN-ACK, in ESTABLISHED: no transition */ }
-      else if (covered || expired) n = receive(b, p, who, x, t, covered);
+      else if (unprocessed && !expired && !(x.flags & TCP_RST)) {
+        // Not taken before its own SYN went out again: held, not shown received, until a segment of its own
+        // without SYN shows the SYN acknowledged; then taken with the first segment of the peer's after its
+        // last SYN (see fillerFrame), or right after that SYN. (A lost ACK is answered by the peer again.)
+        x.held = true;
+        x.heldAt = seg.frame;
+        x.open = true;
+        (held ??= []).push(x);
+      } else if (covered || expired) n = receive(b, p, who, x, t, covered);
       else if (hole && (x.flags & TCP_RST) && p.state !== 'SYN_SENT') {
         // A reset in the window but not at RCV.NXT is answered with a challenge ACK and dropped (RFC 9293
         // §3.10.7.4, RFC 5961 §3.2): this ACK, below it, is that answer.
@@ -837,6 +846,8 @@ export class StateTracker {
         }
         this.setState(e, who, p.state);
       }
+      // Held segments taken with this very frame: after its own receipt.
+      if (filled) k = this.receiveFilled(conn, b, p, who, filled, x.frame + 1, k);
     }
     if (filled) k = this.receiveFilled(conn, b, p, who, filled, seg.frame, k);
     if (log) for (; k < log.length && log[k].frame < seg.frame; k++) this.setState(log[k], who, p.state);
@@ -859,7 +870,9 @@ export class StateTracker {
         continue;
       }
       for (; k < log.length && log[k].frame < x.heldAt; k++) this.setState(log[k], who, p.state);
-      const e = log[k];
+      // (The entry just passed when the frame was a pending segment's, whose own receipt came first.)
+      const passed = k > 0 && log[k - 1].frame === x.heldAt;
+      const e = passed ? log[k - 1] : log[k];
       if (e === undefined || e.frame !== x.heldAt) {
         receive(b, p, who, x, null, true);
         continue;
@@ -872,7 +885,7 @@ export class StateTracker {
         this.markRevised(e);
       }
       this.setState(e, who, p.state);
-      k++;
+      if (!passed) k++;
     }
     return k;
   }
@@ -903,7 +916,12 @@ export class StateTracker {
  * after `heldAt` (the receiver's latest segment that still showed the hole), the retransmission that filled it
  * (DECISIONS: received when captured); with none in between, right after that segment of the receiver's.
  */
-function fillerFrame(log: readonly Entry[], peer: Endpoint, heldAt: number, now: number): number {
+function fillerFrame(log: readonly Entry[], peer: Endpoint, heldAt: number, now: number, first: boolean): number {
+  if (first) {
+    // An ACK of a SYN held while that SYN went out again: the peer's first segment after it (each answers the SYN).
+    for (const e of log) if (e.frame > heldAt && e.frame < now && e.sender === peer) return e.frame;
+    return heldAt;
+  }
   for (let i = log.length - 1; i >= 0; i--) {
     const e = log[i];
     if (e.frame >= now) continue;
