@@ -161,9 +161,11 @@ export function checkRecording(name: string, pcap: string, json: string): void {
     // Real Linux stacks in two namespaces (record-tcp5.sh, tcp5-live.py), loss from nftables.
     case 'real-synack-lost':
     case 'real-fin-lost':
+    case 'real-backlog-full':
       // A lost SYN-ACK: the client retransmits its SYN from SYN_SENT (ss: SYN-SENT while it waits), and the
       // server's SYN-ACK retransmitted across the client's ACK was sent from SYN_RECEIVED. Lost FINs: each
-      // retransmitted from FIN_WAIT_1 and LAST_ACK (ss at the pauses).
+      // retransmitted from FIN_WAIT_1 and LAST_ACK (ss at the pauses). A full accept queue: the client's ACKs
+      // dropped, the server retransmits its SYN-ACK from SYN_RECEIVED (ss: SYN-RECV) until one is taken.
       expect(walk('client')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT']);
       expect(walk('server')).toEqual(['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED']);
       break;

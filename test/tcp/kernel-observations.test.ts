@@ -18,6 +18,8 @@ const NAMES = [
   // Real stacks between two namespaces with loss (record-tcp5.sh): a lost SYN-ACK (the SYN retransmitted from
   // SYN_SENT), lost FINs, a keep-alive timeout whose RST was lost (the peer still ESTAB), data after a FIN and an abort.
   'real-synack-lost', 'real-fin-lost', 'real-keepalive-dead', 'real-linger-halfclose',
+  // A full accept queue drops the client's handshake ACKs: the server stays SYN-RECV, retransmitting its SYN-ACK.
+  'real-backlog-full',
 ];
 
 describe('engine states equal the kernel\'s at the recorded pauses', () => {

@@ -32,6 +32,9 @@ during a pause and saved with the wall-clock time as NAME.ss.json (the format of
   real-small-mtu       IPv4 MTU 576, timestamps off: small MSS, GSO super-segments larger than the MTU
   real-urgent          urgent data (MSG_OOB, one byte, then eleven) read inline (SO_OOBINLINE) by the server
   real-any-sll         captured on "any" (Linux cooked v2): IPv4 and IPv6 transfers, every 7th data segment lost
+  real-backlog-full    a listen(0) socket nobody accepts from: the captured connection's ACK dropped once while
+                       another fills the accept queue; its next ACKs overflow, the server retransmits its SYN-ACK
+                       from SYN-RECV while the client is ESTABLISHED (ss at the pauses), until room is made
   real-mptcp           Multipath TCP (IPPROTO_MPTCP): not in the corpus, as the engine does not dissect MPTCP yet
 """
 import ctypes
@@ -51,6 +54,8 @@ LINGER0 = struct.pack('ii', 1, 0)
 libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNET = 0x40000000
 observations = []
+# Capture filters other than the scenario's two ports.
+FILTER = {'real-backlog-full': 'tcp port %d and not tcp port %d' % (PORT, PORT + 5)}
 
 
 def enter(ns):
@@ -350,6 +355,36 @@ def run():
             t = serve(echo_len, addr=addr, family=fam)
             transfer(8000, chunk=2000, addr=addr, family=fam)
             t.join()
+    elif scenario == 'real-backlog-full':
+        # The captured connection X (from port PORT + 6) has its handshake ACK dropped once; meanwhile Y (from
+        # PORT + 5, not captured) fills the accept queue of a listen(0) socket nobody accepts from. X's client is
+        # ESTABLISHED, its server still a request (SYN-RECV): the queue full, its next ACKs are dropped too
+        # (ListenOverflows) and it retransmits its SYN-ACK, until Y is accepted.
+        nft(NS_B, ('input', '%s tcp sport %d tcp flags == ack numgen inc mod 1000 == 0 drop' % (dp, PORT + 6)))
+        lst = listener()
+        lst.listen(0)
+        x = client(connect=False)
+        x.bind((A4, PORT + 6))
+        x.connect((B4, PORT))
+        y = client(connect=False)
+        y.bind((A4, PORT + 5))
+        y.connect((B4, PORT))
+        observe('queue full')  # X: ESTAB / SYN-RECV, before the SYN-ACK's retransmission (1 s)
+        time.sleep(1.7)
+        observe('ACK dropped again')  # the retransmitted SYN-ACK's ACK overflowed too
+        ys, _ = lst.accept()
+        time.sleep(2.5)  # the next SYN-ACK retransmission (3 s) is answered and taken
+        observe('room made')
+        xs, _ = lst.accept()
+        x.sendall(b'hello\n')
+        xs.recv(100)
+        x.close()
+        xs.recv(100)
+        xs.close()
+        observe('end')
+        y.close()
+        ys.close()
+        lst.close()
     elif scenario == 'real-mptcp':
         t = serve(echo_len, proto=262)
         transfer(4000, proto=262)
@@ -361,7 +396,7 @@ def run():
 def main():
     enter(NS_A)
     cap = subprocess.Popen(['tcpdump', '--immediate-mode', '-B', '32768', '-i', 'any' if scenario == 'real-any-sll' else DEV_A, '-U', '-Z', 'root', '-w',
-                            os.path.join(OUT, scenario + '.pcap'), 'tcp port %d or tcp port %d' % (PORT, PORT + 1)],
+                            os.path.join(OUT, scenario + '.pcap'), FILTER.get(scenario, 'tcp port %d or tcp port %d' % (PORT, PORT + 1))],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1.5)
     try:
