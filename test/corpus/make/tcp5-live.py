@@ -35,6 +35,8 @@ during a pause and saved with the wall-clock time as NAME.ss.json (the format of
   real-backlog-full    a listen(0) socket nobody accepts from: the captured connection's ACK dropped once while
                        another fills the accept queue; its next ACKs overflow, the server retransmits its SYN-ACK
                        from SYN-RECV while the client is ESTABLISHED (ss at the pauses), until room is made
+  real-tfo-nocookie    data in the SYN without a cookie (client tcp_fastopen 0x5, server 0x202): accepted by the SYN-ACK
+  real-plain-ipv6      IPv6 with SACK, timestamps and window scaling off, ECN on, 1 in 9 data segments lost
   real-mptcp           Multipath TCP (IPPROTO_MPTCP): not in the corpus, as the engine does not dissect MPTCP yet
 """
 import ctypes
@@ -385,6 +387,25 @@ def run():
         y.close()
         ys.close()
         lst.close()
+    elif scenario == 'real-tfo-nocookie':
+        # Data in the SYN without a cookie (client 0x1 | 0x4, server 0x2 | 0x200): accepted at once.
+        sysctl(NS_A, tcp_fastopen=0x5)
+        sysctl(NS_B, tcp_fastopen=0x202)
+        t = serve(echo_len, count=1, opts=[(socket.IPPROTO_TCP, socket.TCP_FASTOPEN, 5)])
+        c = client(connect=False)
+        c.sendto(b'no cookie needed\n', socket.MSG_FASTOPEN, (B4, PORT))
+        c.shutdown(socket.SHUT_WR)
+        read_all(c)
+        c.close()
+        t.join()
+    elif scenario == 'real-plain-ipv6':
+        # IPv6 without SACK, timestamps or window scaling, ECN on, 1 in 9 data segments lost.
+        for ns in (NS_A, NS_B):
+            sysctl(ns, tcp_sack=0, tcp_timestamps=0, tcp_window_scaling=0, tcp_ecn=1)
+        nft(NS_B, ('input', 'meta length > 150 %s numgen random mod 9 == 0 drop' % dp))
+        t = serve(echo_len, addr=B6, family=socket.AF_INET6)
+        transfer(30000, chunk=1500, addr=B6, family=socket.AF_INET6)
+        t.join()
     elif scenario == 'real-mptcp':
         t = serve(echo_len, proto=262)
         transfer(4000, proto=262)
