@@ -37,6 +37,8 @@ during a pause and saved with the wall-clock time as NAME.ss.json (the format of
                        from SYN-RECV while the client is ESTABLISHED (ss at the pauses), until room is made
   real-tfo-nocookie    data in the SYN without a cookie (client tcp_fastopen 0x5, server 0x202): accepted by the SYN-ACK
   real-plain-ipv6      IPv6 with SACK, timestamps and window scaling off, ECN on, 1 in 9 data segments lost
+  real-fin-wait-2-timeout tcp_fin_timeout=1 in A: the client's orphan in FIN-WAIT-2 times out; the server's late data
+                       is answered by a RST without ACK (its ss.json is not kept: the engine infers no timer, DECISIONS)
   real-mptcp           Multipath TCP (IPPROTO_MPTCP): not in the corpus, as the engine does not dissect MPTCP yet
 """
 import ctypes
@@ -406,6 +408,24 @@ def run():
         t = serve(echo_len, addr=B6, family=socket.AF_INET6)
         transfer(30000, chunk=1500, addr=B6, family=socket.AF_INET6)
         t.join()
+    elif scenario == 'real-fin-wait-2-timeout':
+        # tcp_fin_timeout 1 s in A: the client closes (FIN, ACKed: FIN-WAIT-2), its orphan times out; the server,
+        # in CLOSE_WAIT, then writes and closes: A's kernel, without the connection, answers with RST.
+        sysctl(NS_A, tcp_fin_timeout=1)
+        lst = listener()
+        c = client()
+        s_, _ = lst.accept()
+        lst.close()
+        c.sendall(b'bye\n')
+        s_.recv(100)
+        c.close()
+        observe('client closed')  # A: FIN-WAIT-2, B: CLOSE-WAIT
+        time.sleep(1.5)
+        observe('FIN-WAIT-2 timed out')  # A: no socket
+        s_.sendall(b'late\n')
+        time.sleep(0.1)
+        s_.close()
+        observe('end')
     elif scenario == 'real-mptcp':
         t = serve(echo_len, proto=262)
         transfer(4000, proto=262)
@@ -427,7 +447,7 @@ def main():
     finally:
         cap.send_signal(2)
         cap.wait(5)
-    if len(observations) > 2:
+    if len(observations) > 2 and scenario != 'real-fin-wait-2-timeout':
         with open(os.path.join(OUT, scenario + '.ss.json'), 'w') as f:
             json.dump({'scenario': scenario, 'ports': [0, PORT], 'addresses': [A4, B4], 'observations': observations}, f, indent=1)
             f.write('\n')
