@@ -1,5 +1,5 @@
 // The engine's states against the kernel's, on a capture recorded with the kernel's own view of it
-// (test/corpus/make/record-states.sh): during deliberate pauses between the socket calls the recorder asked
+// (test/corpus/make/record-states.sh, record-tcp5.sh): during deliberate pauses between the socket calls the recorder asked
 // `ss -tan` in every namespace involved and wrote what it showed, with the wall-clock time, next to the
 // capture (NAME.ss.json). At each such moment, both endpoints' states as the engine gives them after the
 // last frame captured before it must be the kernel's; and each scenario's walk of states is checked (a
@@ -67,6 +67,18 @@ export function checkRecording(name: string, pcap: string, json: string): void {
     compared.push(o.step);
   }
   expect(compared.length, 'observations after the connection began').toBeGreaterThanOrEqual(2);
+
+  // RFC 9293's diagram, whatever the scenario: a segment with SYN leaves an endpoint that has not yet taken an
+  // ACK of its SYN (CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED: an ESTABLISHED one sends no SYN), and a CLOSED or
+  // LISTEN endpoint sends nothing but SYNs and resets (a kernel without the connection answers with RST).
+  const sender = (f: DecodedFrame): 'client' | 'server' => (endpoint(f, 'src') === client ? 'client' : 'server');
+  tcp.forEach((f, i) => {
+    const who = sender(f);
+    const before = i === 0 ? tcp[0].start?.[who] : tcp[i - 1].states?.[who];
+    const flag = (name: string) => Number(occurrences(f, `tcp.flags.${name}`)[0]) === 1;
+    if (flag('syn')) expect(['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RECEIVED'], `frame ${f.frame}: a SYN from ${who} in ${before}`).toContain(before);
+    else if (!flag('reset')) expect(['CLOSED', 'LISTEN'], `frame ${f.frame}: a segment from ${who} in ${before}`).not.toContain(before);
+  });
 
   const walk = (who: 'client' | 'server') => [tcp[0].start?.[who], ...tcp.flatMap((f) => (f.transitions ?? []).filter((t) => t.endpoint === who).map((t) => t.to))];
   const serverPort = Number(server.split(':').pop());
@@ -146,6 +158,31 @@ export function checkRecording(name: string, pcap: string, json: string): void {
       expect(through, 'at least one end answered a SYN in SYN_SENT').toBeGreaterThanOrEqual(1);
       break;
     }
+    // Real Linux stacks in two namespaces (record-tcp5.sh, tcp5-live.py), loss from nftables.
+    case 'real-synack-lost':
+    case 'real-fin-lost':
+    case 'real-backlog-full':
+      // A lost SYN-ACK: the client retransmits its SYN from SYN_SENT (ss: SYN-SENT while it waits), and the
+      // server's SYN-ACK retransmitted across the client's ACK was sent from SYN_RECEIVED. Lost FINs: each
+      // retransmitted from FIN_WAIT_1 and LAST_ACK (ss at the pauses). A full accept queue: the client's ACKs
+      // dropped, the server retransmits its SYN-ACK from SYN_RECEIVED (ss: SYN-RECV) until one is taken.
+      expect(walk('client')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT']);
+      expect(walk('server')).toEqual(['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSED']);
+      break;
+    case 'real-keepalive-dead': {
+      // The client's kernel gave up after unanswered keep-alives and reset the connection; the reset was lost on
+      // its way in (ss: the server still ESTAB), and the server's own abortive RST later closed it.
+      expect(walk('client')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'CLOSED']);
+      expect(walk('server')).toEqual(['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSED']);
+      const closes = tcp.flatMap((f) => f.transitions ?? []).filter((t) => t.to === 'CLOSED').map((t) => `${t.endpoint}:${t.cause}`);
+      expect(closes).toEqual(['client:snd_rst', 'server:snd_rst']);
+      break;
+    }
+    case 'real-linger-halfclose':
+      // Data after the client's FIN (the server in CLOSE_WAIT), then the client's abortive close: RST.
+      expect(walk('client')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSED']);
+      expect(walk('server')).toEqual(['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED', 'CLOSE_WAIT', 'CLOSED']);
+      break;
     default:
       throw new Error(`unknown scenario ${rec.scenario}`);
   }

@@ -180,9 +180,15 @@ describe('SYN_SENT', () => {
     expect(arrows(second.transitions)).toEqual([
       's:CLOSED>SYN_SENT(snd_syn)', 's:SYN_SENT>SYN_RECEIVED(simultaneous_open)', 'c:SYN_SENT>SYN_RECEIVED(simultaneous_open)',
     ]);
-    // Each answers with SYN-ACK; each SYN-ACK acknowledges the other's SYN.
-    expect(arrows(send('c', S | A, C_ISN, S_ISN + 1).transitions)).toEqual(['s:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)']);
+    // Each answers with SYN-ACK; each SYN-ACK acknowledges the other's SYN. The server's SYN-ACK, sent from
+    // SYN_RECEIVED (an ESTABLISHED endpoint sends no SYN), crossed the client's: it took the client's after it,
+    // as its next segment, without SYN, shows.
+    send('c', S | A, C_ISN, S_ISN + 1);
     expect(arrows(send('s', S | A, S_ISN, C_ISN + 1).transitions)).toEqual(['c:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)']);
+    send('s', A, S_ISN + 1, C_ISN + 1, 10);
+    expect(arrows(send.final(4).transitions)).toEqual(['s:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)', 'c:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)']);
+    expect(send.final(3).transitions).toEqual([]);
+    expect(send.final(3).states).toEqual(pair('SYN_RECEIVED', 'SYN_RECEIVED'));
   });
 
   // Both reorderings below were recorded between two namespaces (record-states.sh, simultaneous-open): a veth
@@ -626,5 +632,63 @@ describe('losses: a FIN or a RST beyond a hole (RFC 9293 §3.10.7.4; the kernel 
     expect(send.final(5).states.server).toBe('ESTABLISHED');
     const rst = send('c', R, C_ISN + 1, 0); // 7: the client's kernel answers the ACK (no socket): <SEQ=SEG.ACK>
     expect(arrows(rst.transitions)).toEqual(['s:ESTABLISHED>CLOSED(rcv_rst)']);
+  });
+});
+
+describe('losses seen by their sender\'s next segment (the real recordings real-synack-lost, real-keepalive-dead)', () => {
+  it('a SYN retransmitted after a SYN-ACK shows that SYN-ACK was lost: the client stays SYN_SENT, it is received after', () => {
+    const send = conversation();
+    send('c', S, C_ISN, 0); // 1
+    send('s', S | A, S_ISN, C_ISN + 1); // 2: lost on the way
+    send('c', S, C_ISN, 0); // 3: an ESTABLISHED endpoint would have sent an ACK
+    send('s', S | A, S_ISN, C_ISN + 1); // 4: the SYN-ACK retransmitted
+    expect(send('c', A, C_ISN + 1, S_ISN + 1).states).toEqual(pair('ESTABLISHED', 'ESTABLISHED')); // 5
+    for (const n of [2, 3]) {
+      expect(send.final(n).states, `frame ${n}`).toEqual(pair('SYN_SENT', 'SYN_RECEIVED'));
+      expect(send.final(n).transitions, `frame ${n}`).toEqual([]);
+    }
+    expect(arrows(send.final(4).transitions)).toEqual(['c:SYN_SENT>ESTABLISHED(rcv_syn_ack)']);
+  });
+
+  it('SYN-ACKs retransmitted after the ACK of the first show the ACKs were not taken (a full accept queue): SYN_RECEIVED until then', () => {
+    const send = open();
+    send('s', S | A, S_ISN, C_ISN + 1); // 4: the client's ACK (frame 3) was dropped
+    send('c', A, C_ISN + 1, S_ISN + 1); // 5: the client answers it again: dropped too
+    send('s', S | A, S_ISN, C_ISN + 1); // 6
+    send('c', A, C_ISN + 1, S_ISN + 1); // 7: taken
+    send('c', A, C_ISN + 1, S_ISN + 1, 10); // 8
+    send('s', A, S_ISN + 1, C_ISN + 11); // 9: no SYN: the server had taken an ACK of its SYN
+    for (const n of [3, 4, 5, 6]) {
+      expect(send.final(n).states, `frame ${n}`).toEqual(pair('ESTABLISHED', 'SYN_RECEIVED'));
+      expect(send.final(n).transitions, `frame ${n}`).toEqual([]);
+    }
+    // The first of the client's segments after the last SYN-ACK (each answers it).
+    expect(arrows(send.final(7).transitions)).toEqual(['s:SYN_RECEIVED>ESTABLISHED(rcv_ack_of_syn)']);
+  });
+
+  it('a segment sent after the peer\'s reset shows the reset was not received (lost): the sender closes by its own RST', () => {
+    const send = open();
+    send('c', R | A, C_ISN + 1, S_ISN + 1); // 4: the client gives up (keep-alive timeout); lost
+    const own = send('s', R | A, S_ISN + 1, C_ISN + 1); // 5: nothing came to answer: the server's own abort
+    expect(send.final(4).states).toEqual(pair('CLOSED', 'ESTABLISHED'));
+    expect(arrows(send.final(4).transitions)).toEqual(['c:ESTABLISHED>CLOSED(snd_rst)']);
+    expect(arrows(own.transitions)).toEqual(['s:ESTABLISHED>CLOSED(snd_rst)']);
+  });
+
+  it('data after the peer\'s reset: the reset is received right after it', () => {
+    const send = open();
+    send('c', R | A, C_ISN + 1, S_ISN + 1); // 4
+    const data = send('s', A, S_ISN + 1, C_ISN + 1, 10); // 5: sent before the reset arrived
+    expect(send.final(4).states.server).toBe('ESTABLISHED');
+    expect(arrows(data.transitions)).toEqual(['s:ESTABLISHED>CLOSED(rcv_rst)']);
+  });
+
+  it('a RST without ACK answering the peer\'s segment after its reset still shows the reset received (a kernel without the socket)', () => {
+    const send = open();
+    send('s', A, S_ISN + 1, C_ISN + 1, 10); // 4: data
+    send('c', R | A, C_ISN + 1, S_ISN + 11); // 5: the client aborts
+    send('c', A, C_ISN + 1, S_ISN + 11, 5); // 6: (a late segment of the client's)
+    send('s', R, S_ISN + 11, 0); // 7: the server's kernel answers it <SEQ=SEG.ACK>: closed by frame 5
+    expect(send.final(5).states).toEqual(pair('CLOSED', 'CLOSED'));
   });
 });

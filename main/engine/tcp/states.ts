@@ -64,7 +64,8 @@ interface Pending {
    * A FIN held beyond a hole: its receiver's ACK was below the segment, so the FIN waits in its out-of-order
    * queue until the data in front of it arrives (its ACK field was taken on arrival; `flags` is then FIN alone).
    * It stays pending, not shown received, until an ACK covers it; `heldAt` is the frame of the receiver's
-   * latest segment that showed the hole.
+   * latest segment that showed the hole. Likewise a segment acknowledging the receiver's SYN, when the receiver
+   * sent that SYN again after it (see resolve): held until a segment of the receiver's without SYN.
    */
   held: boolean;
   heldAt: number;
@@ -759,6 +760,17 @@ export class StateTracker {
     // data sent to a socket already closed so; its missing ACK says nothing of what it had processed). Not
     // in SYN_SENT: an acceptable SYN-ACK taken there is answered with an ACK, so such a reset came first.
     const answered = (seg.flags & TCP_RST) && !acks && p.state !== 'SYN_SENT' && peer.lastAckFrame > 0 && (seg.seq | 0) === peer.lastAck ? peer.lastAckFrame : 0;
+    // A segment sent after a peer's reset that would have closed it, when it is no answer of a closed endpoint
+    // (one sends only a RST, and only for a segment that was not a RST: none came from the peer since its
+    // reset): it still had the connection, so the reset had not arrived yet (lost, or still on its way).
+    const last = pending[pending.length - 1];
+    const alive = p.state !== 'CLOSED' && p.state !== 'LISTEN' && p.state !== 'SYN_SENT' && (seg.flags & TCP_SYN) === 0;
+    const aliveAfterReset = alive && (last.flags & TCP_RST) !== 0 && (!(seg.flags & TCP_RST) || peer.lastAckFrame <= last.frame);
+    // A segment carrying its own SYN (the same ISN) from SYN_SENT or SYN_RECEIVED: it had not taken any segment
+    // acknowledging that SYN, which would have made it ESTABLISHED, and an ESTABLISHED endpoint sends no SYN (a
+    // SYN retransmitted after a lost SYN-ACK, a SYN-ACK retransmitted across the ACK of the first, the crossing
+    // SYN-ACKs of a simultaneous open). Those are received right after it.
+    const synAgain = (seg.flags & (TCP_SYN | TCP_RST)) === TCP_SYN && b.iss === (seg.seq | 0) && (p.state === 'SYN_SENT' || p.state === 'SYN_RECEIVED');
     let deferred: Pending[] | null = null;
     /** FINs still held beyond a hole after this segment (they stay pending). */
     let held: Pending[] | null = null;
@@ -773,13 +785,15 @@ export class StateTracker {
     if (log) while (k < log.length && log[k].frame < from) k++;
     for (const x of pending) {
       const expired = seg.frame - x.frame > EVIDENCE_HORIZON;
-      const covered = !expired && ((acks && ge(seg.ack, x.end)) || x.frame <= answered || (synOnly && !x.held && (x.flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN));
+      const unprocessed = (synAgain && (x.flags & (TCP_ACK | TCP_RST)) === TCP_ACK && ge(x.ack, add32(seg.seq, 1)))
+        || (aliveAfterReset && (x.flags & TCP_RST) !== 0 && x.inWindow && !(acks && lt(seg.ack, x.start)));
+      const covered = !expired && !unprocessed && ((acks && ge(seg.ack, x.end)) || x.frame <= answered || (synOnly && !x.held && (x.flags & (TCP_SYN | TCP_ACK)) !== TCP_SYN));
       if (x.held) {
         // Its frame's report was decided when the hole showed (the ACK field taken there); the FIN is received
         // where the hole was filled, once an ACK covers it. Never received on expiry (nothing showed it processed).
         if (covered) {
           x.open = false;
-          x.heldAt = log ? fillerFrame(log, peerName, x.heldAt, seg.frame) : x.frame;
+          x.heldAt = log ? fillerFrame(log, peerName, x.heldAt, seg.frame, x.flags !== TCP_FIN) : x.frame;
           (filled ??= []).push(x);
         } else if (!expired) {
           x.heldAt = seg.frame;
@@ -799,9 +813,17 @@ export class StateTracker {
         && pending.some((y) => y.frame > x.frame && (y.flags & TCP_SYN) && (y.flags & TCP_ACK) && acksSyn(b, y.ack));
       // The receiver's ACK below the segment's first sequence number: data in front of it is missing (RFC 9293
       // §3.10.7.4, "seventh, process the segment text" and "eighth, check the FIN bit": only in order).
-      const hole = !covered && !expired && acks && lt(seg.ack, x.start);
+      const hole = !covered && !expired && !unprocessed && acks && lt(seg.ack, x.start);
       if (takenLater) { /* received after the SYN-ACK, in ESTABLISHED: no transition */ }
-      else if (covered || expired) n = receive(b, p, who, x, t, covered);
+      else if (unprocessed && !expired && !(x.flags & TCP_RST)) {
+        // Not taken before its own SYN went out again: held, not shown received, until a segment of its own
+        // without SYN shows the SYN acknowledged; then taken with the first segment of the peer's after its
+        // last SYN (see fillerFrame), or right after that SYN. (A lost ACK is answered by the peer again.)
+        x.held = true;
+        x.heldAt = seg.frame;
+        x.open = true;
+        (held ??= []).push(x);
+      } else if (covered || expired) n = receive(b, p, who, x, t, covered);
       else if (hole && (x.flags & TCP_RST) && p.state !== 'SYN_SENT') {
         // A reset in the window but not at RCV.NXT is answered with a challenge ACK and dropped (RFC 9293
         // §3.10.7.4, RFC 5961 §3.2): this ACK, below it, is that answer.
@@ -824,6 +846,8 @@ export class StateTracker {
         }
         this.setState(e, who, p.state);
       }
+      // Held segments taken with this very frame: after its own receipt.
+      if (filled) k = this.receiveFilled(conn, b, p, who, filled, x.frame + 1, k);
     }
     if (filled) k = this.receiveFilled(conn, b, p, who, filled, seg.frame, k);
     if (log) for (; k < log.length && log[k].frame < seg.frame; k++) this.setState(log[k], who, p.state);
@@ -846,7 +870,9 @@ export class StateTracker {
         continue;
       }
       for (; k < log.length && log[k].frame < x.heldAt; k++) this.setState(log[k], who, p.state);
-      const e = log[k];
+      // (The entry just passed when the frame was a pending segment's, whose own receipt came first.)
+      const passed = k > 0 && log[k - 1].frame === x.heldAt;
+      const e = passed ? log[k - 1] : log[k];
       if (e === undefined || e.frame !== x.heldAt) {
         receive(b, p, who, x, null, true);
         continue;
@@ -859,7 +885,7 @@ export class StateTracker {
         this.markRevised(e);
       }
       this.setState(e, who, p.state);
-      k++;
+      if (!passed) k++;
     }
     return k;
   }
@@ -890,7 +916,12 @@ export class StateTracker {
  * after `heldAt` (the receiver's latest segment that still showed the hole), the retransmission that filled it
  * (DECISIONS: received when captured); with none in between, right after that segment of the receiver's.
  */
-function fillerFrame(log: readonly Entry[], peer: Endpoint, heldAt: number, now: number): number {
+function fillerFrame(log: readonly Entry[], peer: Endpoint, heldAt: number, now: number, first: boolean): number {
+  if (first) {
+    // An ACK of a SYN held while that SYN went out again: the peer's first segment after it (each answers the SYN).
+    for (const e of log) if (e.frame > heldAt && e.frame < now && e.sender === peer) return e.frame;
+    return heldAt;
+  }
   for (let i = log.length - 1; i >= 0; i--) {
     const e = log[i];
     if (e.frame >= now) continue;
