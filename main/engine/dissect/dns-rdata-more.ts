@@ -197,8 +197,8 @@ function dnskey(c: Ctx, r: Rdata): void {
   bytesItem(c, r, t, F.dnskeyPublicKey.name, 'Public Key', p + 4, r.len - 4);
 }
 
-/** compute_key_id over the record's data; null (with an expert item) when it is shorter than 4 bytes. */
-function keyTag(c: Ctx, r: Rdata, t: Field[], algo: number): number | null {
+/** compute_key_id over the record's data (DNSKEY's and KEY's); null (with an expert item) when it is shorter than 4 bytes. */
+export function keyTag(c: Ctx, r: Rdata, t: Field[], algo: number): number | null {
   const d = c.d;
   let size = r.len, at = r.at;
   if (size < 4) {

@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""More DNS record types tshark 4.0 decodes that we once showed as undecoded "Data" (writes ../reasm/dns-types-*.pcap):
+WKS, KEY, A6, APL, IPSECKEY, HIP, CSYNC, ZONEMD, WINS, WINS-R and XPF; each well formed, with odd values, empty,
+cut short (a field reads on into the next record) and cut last in the message (Malformed). Then invalid UTF-8
+(overlong forms, surrogates, cut sequences, code points past U+10FFFF) in names and strings, and LLMNR over TCP.
+
+Messages are encoded by hand (struct), as in dns-types-craft.py, so names, pointers and lengths are exactly as
+listed. Deterministic. usage: dns-types2-craft.py [OUTDIR]
+"""
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tcpsim import Capture, Flow, eth  # noqa: E402
+from scapy.all import IP, UDP, Raw  # noqa: E402
+
+here = os.path.dirname(os.path.abspath(__file__))
+out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(here), 'reasm')
+os.makedirs(out, exist_ok=True)
+path = lambda n: os.path.join(out, n)  # noqa: E731
+
+
+def name(n):
+    """A domain name in labels ('' is the root)."""
+    if n in ('', '.'):
+        return b'\0'
+    return b''.join(bytes([len(label)]) + label.encode() for label in n.split('.')) + b'\0'
+
+
+def ptr(off):
+    return struct.pack('!H', 0xc000 | off)
+
+
+def header(ident, flags, qd=0, an=0, ns=0, ar=0):
+    return struct.pack('!HHHHHH', ident, flags, qd, an, ns, ar)
+
+
+def question(qname, qtype=1, qclass=1):
+    return (qname if isinstance(qname, bytes) else name(qname)) + struct.pack('!HH', qtype, qclass)
+
+
+def rr(rname, rtype, rdata, ttl=3600, rclass=1):
+    return (rname if isinstance(rname, bytes) else name(rname)) + struct.pack('!HHIH', rtype, rclass, ttl, len(rdata)) + rdata
+
+
+def udp(cap, payload, sport, dport=53):
+    """A datagram to port 53 (from it when sport is 53)."""
+    src, dst = ('10.1.0.53', '10.1.0.1') if sport == 53 else ('10.1.0.1', '10.1.0.53')
+    cap.add(eth(IP(src=src, dst=dst) / UDP(sport=sport, dport=dport) / Raw(payload)), dt=0.0002)
+
+
+R = 0x8180                      # response, RD, RA, no error
+A_RR = rr(ptr(12), 1, bytes([192, 0, 2, 1]))   # what follows a record under test: data read past it lands here
+
+
+def answers(cap, ident, qtype, cases):
+    """One response per record data: the record, then an A record (a field running past the record reads into
+    it), or the record alone when its case says so (running past it runs past the message)."""
+    for i, case in enumerate(cases):
+        rd, last = (case[0], True) if isinstance(case, tuple) else (case, False)
+        rtype = qtype if isinstance(qtype, int) else qtype[i]
+        body = rr(ptr(12), rtype, rd) + (b'' if last else A_RR)
+        m = header(ident + i, R, qd=1, an=1 if last else 2) + question('www.example.org', rtype) + body
+        udp(cap, m, 53, 40000 + (ident & 0xff) * 64 + i)
+
+
+def shapes(rd, cuts):
+    """A record's data whole, cut to each length (read on into the next record), and cut by one byte as the
+    message's last record (Malformed)."""
+    return [rd] + [rd[:n] for n in cuts if n < len(rd)] + [(rd[:-1],)]
+
+
+V4 = [bytes([192, 0, 2, 1]), bytes([198, 51, 100, 7])]
+V6 = [bytes.fromhex('20010db8000000000000000000000001'), bytes.fromhex('2606470000000000000000006810f0a5')]
+
+
+def legacy():
+    """WKS (11), KEY (25), A6 (38), APL (42), IPSECKEY (45) and HIP (55)."""
+    cap = Capture()
+    # WKS: address, protocol, a bit per port (TCP and UDP ports named as numbers under -n; other protocols too).
+    wks = V4[0] + b'\x06' + bytes([0x00, 0x00, 0x3a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80])
+    answers(cap, 0x0b01, 11, shapes(wks, [1, 4, 5, 6]) + [
+        V4[1] + b'\x11' + bytes([0xff, 0x00, 0x01]), V4[0] + b'\x63' + bytes([0x80, 0x01]),
+        V4[0] + b'\x06' + bytes(40), V4[0] + b'\x06' + b'\xff' * 40, V4[0] + b'\x06' + b'\xff' * 3, (V4[0] + b'\x11',)])
+    # KEY: flags (no-key form 0xC000 shows two flag bits only), protocol, algorithm, key id, public key.
+    key = struct.pack('!HBB', 0x0100, 3, 5) + bytes(range(1, 33))
+    answers(cap, 0x1901, 25, shapes(key, [1, 2, 3, 4, 5]) + [
+        struct.pack('!HBB', 0xc000, 1, 1), struct.pack('!HBB', 0xffff, 255, 253) + b'\x01\x02\x03',
+        struct.pack('!HBB', 0x2687, 2, 1) + b'\xaa\xbb', struct.pack('!HBB', 0x4000, 4, 14) + bytes(range(64))])
+    # A6: prefix length, then the suffix's bytes (128 - prefix bits), then the prefix name when the prefix is not 0.
+    a6 = b'\x40' + V6[0][8:] + name('net.example.org')
+    answers(cap, 0x2601, 38, shapes(a6, [1, 5, 9, 10]) + [
+        b'\x00' + V6[1], (b'\x00' + V6[1][:15],), b'\x80' + ptr(12), b'\x03' + V6[0][:16] + name('p.example'),
+        b'\x7f' + b'\x01' + name('q.example'), b'\x81' + V6[0] + name('r.example'), (b'\xc8' + V6[0] + b'\0',),
+        b'\x40' + V6[0][8:] + b'\0'])
+    # APL: items of family, prefix, negation and address length, address; IPv4 up to 4 bytes and IPv6 up to 16 are
+    # addresses, longer ones and other families data; a last byte alone is left unread.
+    apl = (struct.pack('!HBB', 1, 24, 3) + b'\xc0\x00\x02' + struct.pack('!HBB', 2, 32, 0x84) + b'\x20\x01\x0d\xb8' +
+           struct.pack('!HBB', 1, 0, 0) + struct.pack('!HBB', 1, 32, 4) + V4[1])
+    answers(cap, 0x2a01, 42, shapes(apl, [1, 2, 3, 4, 5, 6]) + [
+        struct.pack('!HBB', 2, 128, 16) + V6[0], struct.pack('!HBB', 1, 33, 5) + b'\x01\x02\x03\x04\x05',
+        struct.pack('!HBB', 2, 129, 17) + V6[0] + b'\x09', struct.pack('!HBB', 3, 8, 0x82) + b'\xab\xcd',
+        struct.pack('!HBB', 1, 8, 1) + b'\x0a' + b'\x00', struct.pack('!HBB', 1, 8, 0x7f) + b'\x0a',
+        (struct.pack('!HBB', 1, 8, 0x7f) + b'\x0a',)])
+    # IPSECKEY: precedence, gateway type, algorithm, the gateway as its type says, then the public key if any.
+    answers(cap, 0x2d01, 45, [
+        b'\x0a\x01\x02' + V4[0] + bytes(range(20)), b'\x0a\x00\x01' + bytes(range(8)), b'\x0a\x00\x01',
+        b'\x0a\x02\x02' + V6[0] + b'\x01', b'\x0a\x03\x02' + name('gw.example.org') + b'\x01\x02\x03', b'\x0a\x03\x02' + ptr(12),
+        b'\x0a\x04\x09' + b'\x01\x02', b'\x0a\xff\x00', b'\x0a\x01\x02' + V4[0][:3], b'\x0a\x02\x02' + V6[0][:8],
+        b'\x0a', b'\x0a\x01', (b'\x0a\x01\x02' + V4[0][:3],), (b'\x0a\x03\x02' + b'\x02gw',)])
+    # HIP: HIT length, PK algorithm, PK length, HIT, PK, then rendezvous servers while more than one byte is left.
+    hit = bytes(range(0x20, 0x30))
+    hip = struct.pack('!BBH', 16, 2, 8) + hit + bytes(range(8)) + name('rvs1.example.org') + ptr(12)
+    answers(cap, 0x3701, 55, shapes(hip, [1, 2, 3, 4, 20, 28, 29, 30]) + [
+        struct.pack('!BBH', 16, 1, 0) + hit, struct.pack('!BBH', 0, 0, 0), struct.pack('!BBH', 4, 9, 2) + b'\x01\x02\x03\x04\x05\x06' + b'\0',
+        struct.pack('!BBH', 2, 2, 40) + b'\x01\x02\x03', struct.pack('!BBH', 1, 2, 1) + b'\x01\x02' + b'\0\0\0'])
+    cap.write(path('dns-types-legacy.pcap'))
+
+
+def modern():
+    """CSYNC (62), ZONEMD (63), WINS (65281), WINS-R (65282) and XPF (65422)."""
+    cap = Capture()
+    maps = bytes([0, 6, 0x62, 0x01, 0x80, 0x08, 0x00, 0x03])
+    csync = struct.pack('!IH', 2021071001, 3) + maps
+    answers(cap, 0x3e01, 62, shapes(csync, [1, 4, 5, 6, 7, 9]) + [
+        struct.pack('!IH', 0, 0), struct.pack('!IH', 0xffffffff, 0xfffc) + bytes([1, 1, 0x40]), (struct.pack('!IH', 1, 1) + b'\x00\x05\x01',)])
+    zonemd = struct.pack('!IBB', 2018031900, 1, 1) + bytes(range(48))
+    answers(cap, 0x3f01, 63, shapes(zonemd, [1, 4, 5, 6, 7]) + [
+        struct.pack('!IBB', 1, 0, 2) + bytes(range(64)), struct.pack('!IBB', 1, 200, 240) + b'\x01', struct.pack('!IBB', 1, 245, 255),
+        struct.pack('!IBB', 1, 255, 100) + b'\x02', (struct.pack('!IBB', 1, 1, 1)[:5],), (struct.pack('!IBB', 1, 1, 1)[:4],)])
+    wins = struct.pack('!IIII', 0, 2, 900, 2) + V4[0] + V4[1]
+    answers(cap, 0xff01, 65281, shapes(wins, [1, 4, 12, 16, 18, 20]) + [
+        struct.pack('!IIII', 1, 0, 0, 0), struct.pack('!IIII', 0x10001, 0xffffffff, 1, 5) + V4[0],
+        struct.pack('!IIII', 0xfffffffe, 1, 1, 1) + V4[0] + V4[1], struct.pack('!IIII', 0, 1, 1, 3) + V4[0] + b'\x01\x02',
+        (struct.pack('!IIII', 0, 1, 1, 3) + V4[0] + b'\x01\x02',)])
+    winsr = struct.pack('!III', 1, 2, 900) + name('wins.example.org')
+    answers(cap, 0xfe01, 65282, shapes(winsr, [1, 4, 12, 13]) + [struct.pack('!III', 0, 0, 0) + ptr(12), struct.pack('!III', 3, 0, 0) + b'\0'])
+    xpf4 = b'\x04\x11' + V4[0] + V4[1] + struct.pack('!HH', 5353, 53)
+    xpf6 = b'\x06\x06' + V6[0] + V6[1] + struct.pack('!HH', 40000, 853)
+    answers(cap, 0xa601, 65422, shapes(xpf4, [1, 2, 6, 10, 12]) + shapes(xpf6, [2, 18, 34, 36]) + [
+        b'\x05\x11', b'\x00', b'\x09' + bytes(20), b'\x04\xfe' + bytes(12) + b'extra', b'\x46' + bytes(10)])
+    cap.write(path('dns-types-modern.pcap'))
+
+
+legacy()
+modern()
