@@ -177,7 +177,7 @@ function a6(c: Ctx, r: Rdata): void {
 function apl(c: Ctx, r: Rdata): void {
   const d = c.d, t = r.tree;
   let p = r.at, left = r.len;
-  c.appendInfo(` ${r.owner.text}`);
+  c.appendInfo(` ${r.owner.raw}`);
   while (left > 1) {
     const family = u16(c, r, p);
     leaf(t, F.aplFamily.name, family, `Address Family: ${named(APL_FAMILIES, family)}`, p, 2);
@@ -229,7 +229,7 @@ function ipseckey(c: Ctx, r: Rdata): void {
 function hip(c: Ctx, r: Rdata): void {
   const t = r.tree;
   let p = r.at;
-  c.appendInfo(` ${r.owner.text}`);
+  c.appendInfo(` ${r.owner.raw}`);
   const hitLen = u8(c, r, p);
   leaf(t, F.hitLength.name, hitLen, `HIT length: ${hitLen}`, p, 1);
   const algo = u8(c, r, p + 1);

@@ -238,7 +238,7 @@ function nsec3(c: Ctx, r: Rdata): void {
   const d = c.d, t = r.tree;
   const param = r.type === T.NSEC3PARAM;
   let p = r.at;
-  if (param) c.appendInfo(` ${r.owner.text}`);
+  if (param) c.appendInfo(` ${r.owner.raw}`);
   const algo = u8(c, r, p);
   leaf(t, F.nsec3Algo.name, algo, `Hash algorithm: ${named(NSEC3_HASHES, algo)}`, p, 1);
   const flags = u8(c, r, p + 1);
@@ -274,7 +274,7 @@ function nsec3(c: Ctx, r: Rdata): void {
 /** TLSA (RFC 6698): the owner in Info, usage, selector, matching type and the association data. */
 function tlsa(c: Ctx, r: Rdata): void {
   const t = r.tree, p = r.at;
-  c.appendInfo(` ${r.owner.text}`);
+  c.appendInfo(` ${r.owner.raw}`);
   const usage = u8(c, r, p);
   leaf(t, F.tlsaUsage.name, usage, `Certificate Usage: ${named(TLSA_USAGES, usage)}`, p, 1);
   const selector = u8(c, r, p + 1);

@@ -88,7 +88,7 @@ export function dissectRareRdata(c: Ctx, r: Rdata): boolean {
   const d = c.d, t = r.tree;
   let p = r.at;
   if (!(Object.values(T) as number[]).includes(r.type)) return false;
-  if (OWNER_IN_INFO.has(r.type)) c.appendInfo(` ${r.owner.text}`);
+  if (OWNER_IN_INFO.has(r.type)) c.appendInfo(` ${r.owner.raw}`);
   switch (r.type) {
     case T.MINFO: case T.RP: {
       const [f1, l1, f2, l2] = r.type === T.MINFO ? [F.minfoR.name, 'Responsible Mailbox', F.minfoE.name, 'Error Mailbox'] : [F.rpMailbox.name, 'Mailbox', F.rpTxt.name, 'TXT RR'];

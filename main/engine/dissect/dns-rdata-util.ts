@@ -34,7 +34,8 @@ const utf8 = new TextDecoder('utf-8');
 const toUtf8 = new TextEncoder();
 
 /**
- * A counted string tshark adds as FT_STRING (ENC_ASCII; UTF-8 in mDNS TXT records): it ends at the first
+ * A counted string tshark adds as FT_STRING (ENC_ASCII; UTF-8 in mDNS TXT records, each byte sequence that is
+ * not UTF-8 a U+FFFD, as TextDecoder replaces them): it ends at the first
  * NUL, its value keeps control bytes raw (as tshark -T fields prints it) while its text escapes them.
  * proto.c's "Trailing stray characters" looks for a non-NUL byte from the converted string's end (its first
  * NUL) up to the field's length in bytes, but in the converted string, where each byte not ASCII (or not
@@ -44,8 +45,10 @@ export function stringItem(c: Ctx, tree: Field[], name: string, label: string, a
   const d = c.d;
   let nul = at;
   while (nul < at + n && d[nul] !== 0) nul++;
-  const value = utf ? fieldText(utf8.decode(d.subarray(at, nul))) : asciiValue(d, at, nul - at);
-  const text = utf ? formatText(d, at, nul) : asciiText(d, at, nul - at);
+  const decoded = utf ? utf8.decode(d.subarray(at, nul)) : '';
+  const value = utf ? fieldText(decoded) : asciiValue(d, at, nul - at);
+  // The label formats the string tshark converted (bad UTF-8 already U+FFFD), not the raw bytes.
+  const text = utf ? formatText(toUtf8.encode(decoded)) : asciiText(d, at, nul - at);
   const it = leaf(tree, name, value, labelNamed(label, text), at, n);
   const conv = converted(d, at, n, utf);
   let end = conv.indexOf(0);

@@ -130,14 +130,14 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       return;
     }
     case T.MD: case T.MF: case T.MB: case T.MG: case T.MR: {
-      c.appendInfo(` ${r.owner.text}`);
+      c.appendInfo(` ${r.owner.raw}`);
       const [name, label] = r.type === T.MD ? [F.md.name, 'Mail Destination'] : r.type === T.MF ? [F.mf.name, 'Mail Forwarder']
         : r.type === T.MB ? [F.mb.name, 'MailBox Domaine'] : r.type === T.MG ? [F.mg.name, 'Mail Group member'] : [F.mr.name, 'Mail Rename domaine'];
       nameItem(c, r, t, name, label, p);
       return;
     }
     case T.NULL: {
-      c.appendInfo(` ${r.owner.text}`);
+      c.appendInfo(` ${r.owner.raw}`);
       const hexs = bytesHex(d, p, Math.min(r.len, c.avail(p, r.end)));
       need(p, r.len);
       leaf(t, F.null.name, hexs, `Null (data): ${bytesText(hexs)}`, p, r.len);

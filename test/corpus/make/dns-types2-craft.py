@@ -143,5 +143,83 @@ def modern():
     cap.write(path('dns-types-modern.pcap'))
 
 
+# Byte sequences that are not (or not quite) UTF-8, each between "a" and "z": overlong forms (C0 AF is "/", C0 8A
+# is "\u000A", E0 80 80 is "\u0000"), surrogates, values past U+10FFFF, the old 5- and 6-byte forms, cut
+# sequences, stray continuation bytes, FE and FF; then valid but unprintable characters and printable ones.
+BAD_UTF8 = [b'\xc0\x80', b'\xc1\xbf', b'\xe0\x80\xaf', b'\xe0\x9f\xbf', b'\xf0\x80\x80\xaf', b'\xf0\x8f\xbf\xbf', b'\xc0\x8a',
+            b'\xc0\xa2', b'\xc0\xdc', b'\xe0\x81\x81', b'\xed\xa0\x80', b'\xed\xbf\xbf', b'\xf0\x8d\xa0\x80', b'\xf4\x90\x80\x80',
+            b'\xf5\x80\x80\x80', b'\xf8\x88\x80\x80\x80', b'\xf8\x80\x80\x80\xaf', b'\xfc\x84\x80\x80\x80\x80', b'\xfc\x80\x80\x80\x80\xaf',
+            b'\x80', b'\xbf\xbf', b'\xe2\x82x', b'\xf0\x9f\x98', b'\xc3', b'\xf8\x80\x80\x80', b'\xed\xa0', b'\xfe', b'\xff',
+            b'\xc2\x80', b'\xc2\x9f', b'\xe2\x80\x8b', b'\xef\xbf\xbe', b'\xf4\x8f\xbf\xbf', b'\xf3\xa0\x80\x81',
+            b'\xc3\xa9', b'\xc2\xa0', b'\xef\xbf\xbd', b'\xf0\x9f\x98\x80', b'\xee\x80\x80']
+
+
+def utf8():
+    """Each sequence of BAD_UTF8 in a question name, an answer's owner and CNAME, a TXT string (ASCII: each byte above
+    0x7f a U+FFFD), an mDNS TXT string and an Extended DNS Error text (UTF-8: tshark converts, then formats), a CAA
+    value and an SVCB parameter of unknown key (formatted as they are); then a sequence cut by a label's end, and
+    owners with control bytes, NULs and bad UTF-8 of the types whose Info prints the owner raw."""
+    cap = Capture()
+
+    def lbl(b):
+        return bytes([len(b)]) + b
+    for i, seq in enumerate(BAD_UTF8):
+        s = b'a' + seq + b'z'
+        q = lbl(s) + lbl(b'example') + b'\0'
+        body = (rr(ptr(12), 5, lbl(b'c' + seq) + ptr(12)) + rr(ptr(12), 16, lbl(s)) +
+                rr(ptr(12), 257, b'\0\x05issue' + s) + rr(ptr(12), 64, struct.pack('!H', 1) + b'\0' + struct.pack('!HH', 9, len(s)) + s))
+        opt = struct.pack('!HHH', 15, 2 + len(s), 3) + s
+        m = header(0x7500 + i, R, qd=1, an=4, ar=1) + question(q, 5) + body + b'\0' + struct.pack('!HHIH', 41, 1232, 0, len(opt)) + opt
+        udp(cap, m, 53, 41000 + i)
+        mdns = header(0, 0x8400, an=1) + rr(lbl(s) + b'\5local\0', 16, lbl(s) + lbl(b'k=' + seq))
+        cap.add(eth(IP(src='10.1.0.7', dst='224.0.0.251', ttl=255) / UDP(sport=5353, dport=5353) / Raw(mdns)), dt=0.0002)
+    # A sequence cut by the label's end (the dot is no continuation byte) and by the name's end.
+    for i, q in enumerate([lbl(b'a\xe2\x82') + lbl(b'\xacz') + b'\0', lbl(b'z\xf0\x9f\x98') + b'\0', lbl(b'\xc3') + lbl(b'\xa9') + b'\0']):
+        udp(cap, header(0x7580 + i, 0x0100, qd=1) + question(q, 1), 42000 + i)
+    # Types whose Info gets the record's owner raw ("%s" of its bytes, not formatted; found by a mutation fuzz):
+    # control bytes as they are (\t \n \r \f \b escaped by -T fields), the name cut at a NUL, bytes that are
+    # not UTF-8 as they are. The tree and the title show the formatted name, as for every type.
+    owners = [b'\x01\x7fa\x1b', b't\tn\nr\rf\fb\x08', b'ab\0cd', b'\0x', b'\xe1\xc0\x80z', b'\xc3\xa9\xc0\xaf']
+    rdatas = {3: name('md.example'), 7: ptr(12), 10: b'\x01\x02', 14: ptr(12) + ptr(12), 17: ptr(12) + b'\0', 18: b'\0\x01' + ptr(12),
+              19: b'\x03123', 20: b'\x03123', 21: b'\0\x01' + ptr(12), 22: b'\x47\x00', 23: ptr(12), 26: b'\0\x01' + ptr(12) + ptr(12),
+              27: b'\x011\x012\x013', 42: struct.pack('!HBB', 1, 8, 1) + b'\x0a', 49: b'\x00\x01', 51: b'\x01\x00\x00\x01\x00',
+              52: b'\x03\x01\x01\xaa', 55: struct.pack('!BBH', 1, 2, 1) + b'\x01\x02'}
+    for i, (t, rd) in enumerate(rdatas.items()):
+        owner = lbl(owners[i % len(owners)]) + lbl(b'example') + b'\0'
+        m = header(0x7590 + i, R, qd=1, an=1) + question('o.example', t) + rr(owner, t, rd)
+        udp(cap, m, 53, 42100 + i)
+    cap.write(path('dns-utf8.pcap'))
+
+
+def transports():
+    """Where tshark 4.0 hands DNS-format messages over: LLMNR on UDP 5355 (its own flags: conflict, tentative), but
+    not on TCP 5355, which no dissector takes (plain data); TCP 5353 is DNS (not mDNS: no cache-flush bit, class
+    read whole); UDP 5353 mDNS. NBNS (UDP 137) is a dissector of its own, not this one, and is left out."""
+    cap = Capture()
+
+    def tcpmsg(m):
+        return struct.pack('!H', len(m)) + m
+    q = header(0x5501, 0x0000, qd=1) + question('host', 1)
+    a = header(0x5501, 0x8500, qd=1, an=1) + question('host', 1) + rr(ptr(12), 1, V4[1], ttl=30)
+    for port in (5355, 5353):
+        f = Flow(cap, cport=45100 + port % 10, sport=port, caddr='10.1.0.7', saddr='10.1.0.9', ts=False)
+        f.handshake()
+        f.send('c', 'PA', tcpmsg(q))
+        f.send('s', 'PA', tcpmsg(a))
+        f.send('s', 'PA', tcpmsg(header(0x5502, 0x8400, an=1) + rr('host.local', 1, V4[0], rclass=0x8001)))
+        f.close()
+    # LLMNR over UDP: a query with the conflict and truncated bits, a tentative answer, an answer with the conflict
+    # bit, and an mDNS answer with the same flags for comparison.
+    for flags, dst, sport, dport in ((0x0600, '224.0.0.252', 51516, 5355), (0x8100, '10.1.0.7', 5355, 51516),
+                                     (0x8400, '10.1.0.7', 5355, 51516), (0x8700, '224.0.0.251', 5353, 5353)):
+        m = header(0x5503, flags, qd=1, an=1 if flags & 0x8000 else 0) + question('host', 28)
+        if flags & 0x8000:
+            m += rr(ptr(12), 28, V6[0], ttl=30)
+        cap.add(eth(IP(src='10.1.0.9', dst=dst, ttl=1 if dport == 5355 else 255) / UDP(sport=sport, dport=dport) / Raw(m)), dt=0.0002)
+    cap.write(path('dns-transports.pcap'))
+
+
 legacy()
 modern()
+utf8()
+transports()
