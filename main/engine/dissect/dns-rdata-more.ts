@@ -301,8 +301,9 @@ function sshfp(c: Ctx, r: Rdata): void {
 function naptr(c: Ctx, r: Rdata): void {
   const d = c.d, t = r.tree;
   let p = r.at;
-  const order = u16(c, r, p), pref = u16(c, r, p + 2);
+  const order = u16(c, r, p);
   leaf(t, F.naptrOrder.name, order, `Order: ${order}`, p, 2);
+  const pref = u16(c, r, p + 2);
   leaf(t, F.naptrPreference.name, pref, `Preference: ${pref}`, p + 2, 2);
   p += 4;
   let flags = '';

@@ -6,7 +6,7 @@
 // that they are not decoded.
 import { defineField } from '../fields/registry';
 import { bytesText, leaf } from '../fields/tree';
-import { bytesHex, durationText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
+import { bytesHex, durationText, fieldText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { readDnsName } from './dns-name';
@@ -171,7 +171,8 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       const osLen = d[os];
       need(os + 1, osLen);
       const cpu = printedText(d, p + 1, cpuLen), osText = printedText(d, os + 1, osLen);
-      c.appendInfo(` ${cpu} ${osText}`);
+      // Info gets them raw, as -T fields prints a column: \b \t \n \f \r escaped (fieldText).
+      c.appendInfo(` ${fieldText(cpu)} ${fieldText(osText)}`);
       r.item.display += `, CPU ${cpu}, OS ${osText}`;
       leaf(t, F.cpuLen.name, cpuLen, `CPU Length: ${cpuLen}`, p, 1);
       stringItem(c, t, F.cpu.name, 'CPU', p + 1, cpuLen, false);
@@ -207,10 +208,15 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       return;
     }
     case T.SRV: {
-      need(p, 6);
-      const prio = v.getUint16(p), weight = v.getUint16(p + 2), port = v.getUint16(p + 4);
+      // Each field is added as it is read: a record cut short shows the fields before the cut.
+      need(p, 2);
+      const prio = v.getUint16(p);
       leaf(t, F.srvPriority.name, prio, `Priority: ${prio}`, p, 2);
+      need(p + 2, 2);
+      const weight = v.getUint16(p + 2);
       leaf(t, F.srvWeight.name, weight, `Weight: ${weight}`, p + 2, 2);
+      need(p + 4, 2);
+      const port = v.getUint16(p + 4);
       leaf(t, F.srvPort.name, port, `Port: ${port}`, p + 4, 2);
       const n = nameItem(c, r, t, F.srvTarget.name, 'Target', p + 6);
       c.appendInfo(` ${prio} ${weight} ${port} ${n.text}`);

@@ -78,6 +78,8 @@ const TITLES: Record<DnsKind, string> = {
   dns: 'Domain Name System', mdns: 'Multicast Domain Name System', llmnr: 'Link-local Multicast Name Resolution',
 };
 const PROTOCOLS: Record<DnsKind, string> = { dns: 'DNS', mdns: 'MDNS', llmnr: 'LLMNR' };
+/** The protocols' short names, which name an exception ("[Malformed Packet: mDNS]"): mDNS's is not its column's. */
+const SHORT_NAMES: Record<DnsKind, string> = { dns: 'DNS', mdns: 'mDNS', llmnr: 'LLMNR' };
 
 /** A record type's short name ("A", "Unknown (1234)"), as Info and record titles show it. */
 export function typeName(t: number): string {
@@ -118,8 +120,8 @@ export function dissectDns(c: Ctx, off: number, end: number, x: DnsContext): voi
   if (c.avail(msg, end) < 4) {
     // tshark has called DNS before it reads the ID and flags: frame.protocols names it (once per
     // segment) and the exception is DNS's, though there is no DNS tree.
-    if (x.again) c.current = PROTOCOLS[x.kind];
-    else c.enter(x.kind, PROTOCOLS[x.kind], 7, 5);
+    if (x.again) c.current = SHORT_NAMES[x.kind];
+    else c.enter(x.kind, SHORT_NAMES[x.kind], 7, 5);
     c.need(msg, 4, end);
   }
   const id = v.getUint16(msg), flags = v.getUint16(msg + 2);
@@ -128,7 +130,7 @@ export function dissectDns(c: Ctx, off: number, end: number, x: DnsContext): voi
   let info = `${DNS_OPCODES[opcode] ?? `Unknown operation (${opcode})`}${isResponse ? ' response' : ''} 0x${id.toString(16).padStart(4, '0')}`;
   if (isResponse && rcode !== 0) info += ` ${DNS_RCODES[rcode] ?? `Unknown error (${rcode})`}`;
   c.setInfo(info);
-  const h = c.open(x.kind, PROTOCOLS[x.kind], `${TITLES[x.kind]} (${isResponse ? 'response' : 'query'})`, 7, 5, off, c.avail(off, end), !x.again);
+  const h = c.open(x.kind, SHORT_NAMES[x.kind], `${TITLES[x.kind]} (${isResponse ? 'response' : 'query'})`, 7, 5, off, c.avail(off, end), !x.again);
   const t = h.fields;
   const track = trackDns(c, x.kind, id, isResponse);
   if (x.tcp) leaf(t, F.length.name, v.getUint16(off), `Length: ${v.getUint16(off)}`, off, 2);

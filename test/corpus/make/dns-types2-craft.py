@@ -219,7 +219,26 @@ def transports():
     cap.write(path('dns-transports.pcap'))
 
 
+def fuzz_findings():
+    """What a mutation fuzz of record data found shown differently: an mDNS record cut short ("[Malformed Packet:
+    mDNS]", the protocol's short name, not its column's "MDNS"); SRV and NAPTR records cut inside their leading
+    numbers (each number shown as it is read, up to the cut); HINFO strings with a tab, a carriage return and
+    a form feed (Info prints them raw, -T fields escapes them)."""
+    cap = Capture()
+    mdns = header(0, 0x8400, an=1) + rr(name('host.local'), 1, V4[0][:3], rclass=0x8001)
+    cap.add(eth(IP(src='10.1.0.7', dst='224.0.0.251', ttl=255) / UDP(sport=5353, dport=5353) / Raw(mdns)), dt=0.0002)
+    mdns = header(0, 0x8400, an=1) + rr(name('_ipp._tcp.local'), 33, b'\0\0\0', rclass=0x8001)
+    cap.add(eth(IP(src='10.1.0.7', dst='224.0.0.251', ttl=255) / UDP(sport=5353, dport=5353) / Raw(mdns)), dt=0.0002)
+    srv = struct.pack('!HHH', 10, 20, 5060) + name('sip.example.org')
+    answers(cap, 0x2101, 33, [(srv[:n],) for n in (1, 2, 3, 4, 5)])
+    naptr = struct.pack('!HH', 100, 10) + b'\x01U'
+    answers(cap, 0x2301, 35, [(naptr[:n],) for n in (1, 2, 3)])
+    answers(cap, 0x0d01, 13, [b'\x03a\tb\x03c\rd', b'\x02\x0c\x09\x01\x0d', b'\x04x\x08\x0by\x00'])
+    cap.write(path('dns-fuzz-more.pcap'))
+
+
 legacy()
 modern()
 utf8()
 transports()
+fuzz_findings()
