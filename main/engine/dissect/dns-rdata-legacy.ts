@@ -1,4 +1,4 @@
-// Older DNS record types as packet-dns.c (Wireshark 4.0) shows them: WKS, KEY, A6, APL, IPSECKEY and HIP.
+// Older DNS record types as packet-dns.c (Wireshark 4.0) shows them: WKS, KEY, NXT, A6, APL, IPSECKEY and HIP.
 // Fields are read one after the other whatever the record's length says (a short record reads on into what
 // follows it, as in tshark); a count of bytes left below zero runs a byte string to the end of the data (-1)
 // or is an error, as bytesItem does.
@@ -10,7 +10,7 @@ import { readDnsName } from './dns-name';
 import { keyTag } from './dns-rdata-more';
 import { bytesItem, nameItem, u16, u8, type Rdata } from './dns-rdata-util';
 import { ipProtoName } from './ip-proto';
-import { DNSSEC_ALGORITHMS } from './value-names';
+import { DNS_TYPE_DESCRIPTIONS, DNSSEC_ALGORITHMS } from './value-names';
 
 const F = {
   wksAddress: defineField('dns.wks.address', 'Address', 'ipv4'),
@@ -52,6 +52,8 @@ const F = {
   hit: defineField('dns.hip.hit', 'Host Identity Tag', 'bytes'),
   hipKey: defineField('dns.hip.pk', 'HIP Public Key', 'bytes'),
   rendezvous: defineField('dns.hip.rendezvous_server', 'Rendezvous Server', 'string'),
+  nxtNext: defineField('dns.nxt.next_domain_name', 'Next Domain Name', 'string'),
+  rrType: defineField('dns.resp.type', 'Type', 'uint'),
 };
 
 /** Value names as `tshark -G values` lists them for these fields. */
@@ -60,7 +62,7 @@ const GATEWAY_TYPES: Record<number, string> = { 0: 'No Gateway', 1: 'IPv4 Gatewa
 const GATEWAY_ALGORITHMS: Record<number, string> = { 1: 'DSA', 2: 'RSA' };
 const HIP_ALGORITHMS: Record<number, string> = { 0: 'Reserved', 1: 'DSA', 2: 'RSA' };
 
-export const LEGACY_TYPES = { WKS: 11, KEY: 25, A6: 38, APL: 42, IPSECKEY: 45, HIP: 55 } as const;
+export const LEGACY_TYPES = { WKS: 11, KEY: 25, NXT: 30, A6: 38, APL: 42, IPSECKEY: 45, HIP: 55 } as const;
 const T = LEGACY_TYPES;
 
 function named(table: Readonly<Record<number, string>>, n: number): string {
@@ -72,6 +74,7 @@ export function dissectLegacyRdata(c: Ctx, r: Rdata): boolean {
   switch (r.type) {
     case T.WKS: wks(c, r); return true;
     case T.KEY: key(c, r); return true;
+    case T.NXT: nxt(c, r); return true;
     case T.A6: a6(c, r); return true;
     case T.APL: apl(c, r); return true;
     case T.IPSECKEY: ipseckey(c, r); return true;
@@ -137,6 +140,26 @@ function key(c: Ctx, r: Rdata): void {
   const id = keyTag(c, r, t, algo);
   if (id !== null) generated(t, F.keyId.name, id, `Key ID: ${id}`, 0, 0);
   if (r.len - 4 !== 0) bytesItem(c, r, t, F.keyPublic.name, 'Public Key', p + 4, r.len - 4);
+}
+
+/**
+ * NXT (RFC 2535): the next domain name (in Info and the title), then a bit per type from type 0, one byte
+ * after the other until the record's length is used up (read on past the record when it is shorter).
+ */
+function nxt(c: Ctx, r: Rdata): void {
+  const t = r.tree;
+  let p = r.at;
+  const n = readDnsName(c, p, r.msg, r.end);
+  c.appendInfo(` ${n.text}`);
+  r.item.display += `, next domain name ${n.text}`;
+  leaf(t, F.nxtNext.name, n.text, labelNamed('Next Domain Name', n.text), p, n.used);
+  p += n.used;
+  for (let left = r.len - n.used, type = 0; left !== 0; left--, p++) {
+    const bits = u8(c, r, p);
+    for (let bit = 0; bit < 8; bit++, type++) {
+      if (bits & (0x80 >> bit)) leaf(t, F.rrType.name, type, `RR type in bit map: ${DNS_TYPE_DESCRIPTIONS[type] ?? `Unknown (${type})`}`, p, 1);
+    }
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 // and the Info column's): A, NS, CNAME, SOA, PTR, HINFO, MX, TXT, AAAA, SRV, DNAME, OPT (EDNS options), NSEC,
 // SVCB/HTTPS, SPF, NULL and the names-only mail types; dns-rdata-more.ts and dns-rdata-rare.ts decode more
 // (CAA, DNSSEC, NAPTR, TLSA, SSHFP, LOC; RFC 1183 types, CERT, ILNP, EUI…), dns-rdata-legacy.ts and
-// dns-rdata-modern.ts more still (WKS, KEY, A6, APL, IPSECKEY, HIP; CSYNC, ZONEMD, WINS, XPF). Other types show their bytes as "Data" with tshark's note
+// dns-rdata-modern.ts more still (WKS, KEY, NXT, A6, APL, IPSECKEY, HIP; CSYNC, ZONEMD, WINS, XPF), dns-rdata-tsig.ts TSIG and TKEY. Other types show their bytes as "Data" with tshark's note
 // that they are not decoded.
 import { defineField } from '../fields/registry';
 import { bytesText, leaf } from '../fields/tree';
@@ -14,6 +14,7 @@ import { dissectMoreRdata } from './dns-rdata-more';
 import { dissectRareRdata } from './dns-rdata-rare';
 import { dissectLegacyRdata } from './dns-rdata-legacy';
 import { dissectModernRdata } from './dns-rdata-modern';
+import { dissectTsigRdata } from './dns-rdata-tsig';
 import { cString, nameItem, printedText, stringItem, typeBitmap, type Rdata } from './dns-rdata-util';
 import { DNS_EXT_ERRORS, DNS_OPTION_CODES, DNS_SVCB_KEYS, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES } from './value-names';
 
@@ -239,7 +240,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       svcb(c, r);
       return;
     default: {
-      if (dissectMoreRdata(c, r) || dissectRareRdata(c, r) || dissectLegacyRdata(c, r) || dissectModernRdata(c, r)) return;
+      if (dissectMoreRdata(c, r) || dissectRareRdata(c, r) || dissectLegacyRdata(c, r) || dissectModernRdata(c, r) || dissectTsigRdata(c, r)) return;
       expert(c, r.item.children, r.item.offset, 'note', 'undecoded', `Dissector for DNS Type (${r.type}) code not implemented, Contact Wireshark developers if you want this supported`, E.undecoded);
       const hexs = bytesHex(d, p, Math.min(r.len, c.avail(p, r.end)));
       need(p, r.len);

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """More DNS record types tshark 4.0 decodes that we once showed as undecoded "Data" (writes ../reasm/dns-types-*.pcap):
-WKS, KEY, A6, APL, IPSECKEY, HIP, CSYNC, ZONEMD, WINS, WINS-R and XPF; each well formed, with odd values, empty,
+WKS, KEY, NXT, A6, APL, IPSECKEY, HIP, CSYNC, ZONEMD, WINS, WINS-R, XPF, TSIG and TKEY; each well formed, with odd values, empty,
 cut short (a field reads on into the next record) and cut last in the message (Malformed). Then invalid UTF-8
 (overlong forms, surrogates, cut sequences, code points past U+10FFFF) in names and strings, and LLMNR over TCP.
 
@@ -76,7 +76,7 @@ V6 = [bytes.fromhex('20010db8000000000000000000000001'), bytes.fromhex('26064700
 
 
 def legacy():
-    """WKS (11), KEY (25), A6 (38), APL (42), IPSECKEY (45) and HIP (55)."""
+    """WKS (11), KEY (25), A6 (38), APL (42), IPSECKEY (45), HIP (55) and NXT (30)."""
     cap = Capture()
     # WKS: address, protocol, a bit per port (TCP and UDP ports named as numbers under -n; other protocols too).
     wks = V4[0] + b'\x06' + bytes([0x00, 0x00, 0x3a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80])
@@ -115,11 +115,14 @@ def legacy():
     answers(cap, 0x3701, 55, shapes(hip, [1, 2, 3, 4, 20, 28, 29, 30]) + [
         struct.pack('!BBH', 16, 1, 0) + hit, struct.pack('!BBH', 0, 0, 0), struct.pack('!BBH', 4, 9, 2) + b'\x01\x02\x03\x04\x05\x06' + b'\0',
         struct.pack('!BBH', 2, 2, 40) + b'\x01\x02\x03', struct.pack('!BBH', 1, 2, 1) + b'\x01\x02' + b'\0\0\0'])
+    # NXT: the next name, then a bit per type from type 0 until the record's length is used up.
+    nxt = name('next.example') + bytes([0x62, 0x01, 0x00, 0x08, 0x00, 0x00, 0x80])
+    answers(cap, 0x1e01, 30, shapes(nxt, [1, 5, 14, 15]) + [ptr(12), ptr(12) + b'\xff', b'\0' + bytes(32) + b'\x01'])
     cap.write(path('dns-types-legacy.pcap'))
 
 
 def modern():
-    """CSYNC (62), ZONEMD (63), WINS (65281), WINS-R (65282) and XPF (65422)."""
+    """CSYNC (62), ZONEMD (63), WINS (65281), WINS-R (65282), XPF (65422), TSIG (250) and TKEY (249)."""
     cap = Capture()
     maps = bytes([0, 6, 0x62, 0x01, 0x80, 0x08, 0x00, 0x03])
     csync = struct.pack('!IH', 2021071001, 3) + maps
@@ -140,6 +143,18 @@ def modern():
     xpf6 = b'\x06\x06' + V6[0] + V6[1] + struct.pack('!HH', 40000, 853)
     answers(cap, 0xa601, 65422, shapes(xpf4, [1, 2, 6, 10, 12]) + shapes(xpf6, [2, 18, 34, 36]) + [
         b'\x05\x11', b'\x00', b'\x09' + bytes(20), b'\x04\xfe' + bytes(12) + b'extra', b'\x46' + bytes(10)])
+    # TSIG: algorithm, 48-bit time signed ("(high bits set)" past 32 bits, years past 9999), fudge, MAC (no
+    # dissector for any algorithm), original ID, error, other data. TKEY: algorithm, times, mode, error, key,
+    # other data (a GSS-API key, mode 3, would go to GSS-API: left out, we have no such dissector).
+    tsig = name('hmac-sha256') + struct.pack('!HIHH', 0, 1700000000, 300, 4) + b'\1\2\3\4' + struct.pack('!HHH', 7, 0, 0)
+    answers(cap, 0xfa01, 250, shapes(tsig, [1, 12, 14, 18, 20, 22, 24, 26]) + [
+        name('hmac-md5.sig-alg.reg.int') + struct.pack('!HIHH', 1, 0, 300, 0) + struct.pack('!HHH', 7, 16, 6) + b'\0\0\1\2\3\4',
+        ptr(12) + struct.pack('!HIHH', 0xffff, 0xffffffff, 0, 2) + b'\1\2' + struct.pack('!HHH', 0xffff, 99, 1) + b'\x09',
+        (name('x') + struct.pack('!HIHH', 0, 0, 0, 9) + b'\1\2',)])
+    tkey = name('tk.example') + struct.pack('!IIHHH', 1700000000, 1700003600, 2, 18, 3) + b'\1\2\3' + struct.pack('!H', 2) + b'\4\5'
+    answers(cap, 0xf901, 249, shapes(tkey, [1, 12, 16, 20, 24, 26, 28, 30, 32]) + [
+        name('gss.example') + struct.pack('!IIHHH', 0xffffffff, 0x80000000, 3, 0, 0) + struct.pack('!H', 0),
+        ptr(12) + struct.pack('!IIHHH', 0, 0, 9, 99, 0) + struct.pack('!H', 0), (ptr(12) + struct.pack('!IIHHH', 0, 0, 1, 0, 0) + b'\0\7\1',)])
     cap.write(path('dns-types-modern.pcap'))
 
 
