@@ -114,7 +114,9 @@ export function readDnsName(c: Ctx, off: number, msg: number, end: number): DnsN
   if (used < 2 || (used > 2 && nameLen === 0)) c.fail();
   let raw = '';
   for (const b of bytes) raw += String.fromCharCode(b);
-  const nul = bytes.indexOf(0);
-  const cString = fieldText(utf8.decode(nul < 0 ? bytes : bytes.subarray(0, nul)));
+  // The C string is the whole buffer (a bit-string label's text is in it, though not in the length), to a NUL.
+  const all = Uint8Array.from(buf);
+  const nul = all.indexOf(0);
+  const cString = fieldText(utf8.decode(nul < 0 ? all : all.subarray(0, nul)));
   return { text: formatText(bytes), raw: cString, len: nameLen, used, labels: countLabels(raw, nameLen) };
 }

@@ -8,7 +8,7 @@ import { hex, ipv4, ipv6, labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { readDnsName } from './dns-name';
 import { keyTag } from './dns-rdata-more';
-import { bytesItem, nameItem, u16, u8, type Rdata } from './dns-rdata-util';
+import { appendTitle, bytesItem, nameItem, u16, u8, type Rdata } from './dns-rdata-util';
 import { ipProtoName } from './ip-proto';
 import { DNS_TYPE_DESCRIPTIONS, DNSSEC_ALGORITHMS } from './value-names';
 
@@ -94,7 +94,7 @@ function wks(c: Ctx, r: Rdata): void {
   c.need(p, 4, r.end);
   const addr = ipv4(d, p);
   c.appendInfo(` ${addr}`);
-  r.item.display += `, addr ${addr}`;
+  appendTitle(r.item, `, addr ${addr}`);
   leaf(t, F.wksAddress.name, addr, `Address: ${addr}`, p, 4);
   const proto = u8(c, r, p + 4);
   leaf(t, F.wksProtocol.name, proto, `Protocol: ${ipProtoName(proto)} (${proto})`, p + 4, 1);
@@ -151,7 +151,7 @@ function nxt(c: Ctx, r: Rdata): void {
   let p = r.at;
   const n = readDnsName(c, p, r.msg, r.end);
   c.appendInfo(` ${n.text}`);
-  r.item.display += `, next domain name ${n.text}`;
+  appendTitle(r.item, `, next domain name ${n.text}`);
   leaf(t, F.nxtNext.name, n.text, labelNamed('Next Domain Name', n.text), p, n.used);
   p += n.used;
   for (let left = r.len - n.used, type = 0; left !== 0; left--, p++) {
@@ -190,7 +190,7 @@ function a6(c: Ctx, r: Rdata): void {
     if (octets > 16) c.fail();
   }
   if (n) leaf(t, F.a6PrefixName.name, n.text, labelNamed('Prefix name', n.text), r.at + 1 + octets, n.used);
-  r.item.display += `, addr ${pre} ${addr} ${nameText}`;
+  appendTitle(r.item, `, addr ${pre} ${addr} ${nameText}`);
 }
 
 /**

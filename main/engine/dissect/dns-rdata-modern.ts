@@ -3,10 +3,10 @@
 // as tshark reads them (a short record reads on into what follows it).
 import { defineField } from '../fields/registry';
 import { bitsDisplay, leaf } from '../fields/tree';
-import { hex, ipv4, ipv6 } from '../fields/format';
+import { hex, ipv4, ipv6, labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { readDnsName } from './dns-name';
-import { bytesItem, typeBitmap, u16, u32, u8, type Rdata } from './dns-rdata-util';
+import { appendTitle, bytesItem, typeBitmap, u16, u32, u8, type Rdata } from './dns-rdata-util';
 import { ipProtoName } from './ip-proto';
 
 const F = {
@@ -103,9 +103,9 @@ function wins(c: Ctx, r: Rdata): void {
   p += 12;
   if (isR) {
     const n = readDnsName(c, p, r.msg, r.end);
-    leaf(t, F.winsrDomain.name, n.text, `Name Result Domain: ${n.text}`, p, n.used);
+    leaf(t, F.winsrDomain.name, n.text, labelNamed('Name Result Domain', n.text), p, n.used);
     c.appendInfo(` ${n.text}`);
-    r.item.display += `, name result domain ${n.text}`;
+    appendTitle(r.item, `, name result domain ${n.text}`);
     return;
   }
   let count = u32(c, r, p);

@@ -10,7 +10,7 @@ import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { arrivalString } from './frame';
 import { readDnsName } from './dns-name';
-import { bytesItem, cString, converted, nameItem, stringItem, typeBitmap, u16, u32, u8, type Rdata } from './dns-rdata-util';
+import { appendTitle, bytesItem, converted, cString, nameItem, stringItem, typeBitmap, u16, u32, u8, type Rdata } from './dns-rdata-util';
 import { DNS_TYPE_DESCRIPTIONS, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES, SSHFP_ALGORITHMS, SSHFP_FINGERPRINTS, TLSA_MATCHING, TLSA_SELECTORS, TLSA_USAGES } from './value-names';
 
 const F = {
@@ -321,7 +321,7 @@ function naptr(c: Ctx, r: Rdata): void {
   generated(t, F.naptrReplacementLength.name, n.len & 0xff, `Replacement Length: ${n.len & 0xff}`, p, 0);
   leaf(t, F.naptrReplacement.name, n.text, labelNamed('Replacement', n.text), p, n.used);
   c.appendInfo(` ${order} ${pref} ${flags}`);
-  r.item.display += `, order ${order}, preference ${pref}, flags ${flags}`;
+  appendTitle(r.item, `, order ${order}, preference ${pref}, flags ${flags}`);
 }
 
 /** C's printf %g: 6 significant digits, trailing zeros dropped, an exponent (at least 2 digits) outside 1e-4..1e6. */

@@ -7,7 +7,7 @@ import { leaf } from '../fields/tree';
 import { bytesColon, hex, ipv4, labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { readDnsName } from './dns-name';
-import { bytesItem, nameItem, stringItem, u16, u8, type Rdata } from './dns-rdata-util';
+import { appendTitle, bytesItem, nameItem, stringItem, u16, u8, type Rdata } from './dns-rdata-util';
 import { CERT_TYPES, DNSSEC_ALGORITHMS } from './value-names';
 
 const F = {
@@ -107,7 +107,7 @@ export function dissectRareRdata(c: Ctx, r: Rdata): boolean {
       const n = readDnsName(c, p + 2, r.msg, r.end);
       const pref = u16(c, r, p);
       c.appendInfo(` ${pref} ${n.text}`);
-      r.item.display += `, preference ${pref}, kx ${n.text}`;
+      appendTitle(r.item, `, preference ${pref}, kx ${n.text}`);
       leaf(t, F.kxPreference.name, pref, `Preference: ${pref}`, p, 2);
       leaf(t, F.kxHost.name, n.text, labelNamed('Key Exchange', n.text), p + 2, n.used);
       break;

@@ -81,6 +81,30 @@ export function printedText(d: Uint8Array, at: number, n: number): string {
   return s;
 }
 
+const LABEL_MAX = 239;
+const toBytes = new TextEncoder();
+
+/**
+ * proto_item_append_text: the text goes after the item's label, which stays within tshark's 239 bytes (a
+ * record's title that a long name or a long owner has filled gets the rest cut off). The cut is vsnprintf's,
+ * blind to UTF-8: a character cut in two leaves its first bytes, which read back as one U+FFFD.
+ */
+export function appendTitle(item: Field, text: string): void {
+  const s = item.display + text;
+  if (s.length <= LABEL_MAX / 3) {
+    item.display = s;
+    return;
+  }
+  const b = toBytes.encode(s);
+  if (b.length <= LABEL_MAX) {
+    item.display = s;
+    return;
+  }
+  let start = LABEL_MAX;
+  while (start > 0 && (b[start] & 0xc0) === 0x80) start--;
+  item.display = utf8.decode(b.subarray(0, start)) + (start < LABEL_MAX ? '\ufffd' : '');
+}
+
 /** A name inside the record data; its item shows it, the Info column and the title may too. */
 export function nameItem(c: Ctx, r: Rdata, tree: Field[], name: string, label: string, at: number): DnsName {
   const n = readDnsName(c, at, r.msg, r.end);

@@ -15,7 +15,7 @@ import { dissectRareRdata } from './dns-rdata-rare';
 import { dissectLegacyRdata } from './dns-rdata-legacy';
 import { dissectModernRdata } from './dns-rdata-modern';
 import { dissectTsigRdata } from './dns-rdata-tsig';
-import { cString, nameItem, printedText, stringItem, typeBitmap, type Rdata } from './dns-rdata-util';
+import { appendTitle, cString, nameItem, printedText, stringItem, typeBitmap, type Rdata } from './dns-rdata-util';
 import { DNS_EXT_ERRORS, DNS_OPTION_CODES, DNS_SVCB_KEYS, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES } from './value-names';
 
 const F = {
@@ -109,7 +109,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       need(p, 4);
       const addr = ipv4(d, p);
       c.appendInfo(` ${addr}`);
-      r.item.display += `, addr ${addr}`;
+      appendTitle(r.item, `, addr ${addr}`);
       leaf(t, F.a.name, addr, `Address: ${addr}`, p, 4);
       return;
     }
@@ -117,7 +117,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       need(p, 16);
       const addr = ipv6(d, p);
       c.appendInfo(` ${addr}`);
-      r.item.display += `, addr ${addr}`;
+      appendTitle(r.item, `, addr ${addr}`);
       leaf(t, F.aaaa.name, addr, `AAAA Address: ${addr}`, p, 16);
       return;
     }
@@ -126,7 +126,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       c.appendInfo(` ${n.text}`);
       const [name, label, title] = r.type === T.NS ? [F.ns.name, 'Name Server', 'ns '] : r.type === T.CNAME ? [F.cname.name, 'CNAME', 'cname ']
         : r.type === T.PTR ? [F.ptr.name, 'Domain Name', ''] : [F.dname.name, 'Dname', 'dname '];
-      r.item.display += `, ${title}${n.text}`;
+      appendTitle(r.item, `, ${title}${n.text}`);
       leaf(t, name, n.text, labelNamed(label, n.text), p, n.used);
       return;
     }
@@ -147,8 +147,8 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
     case T.SOA: {
       const m = readDnsName(c, p, r.msg, r.end);
       c.appendInfo(` ${m.text}`);
-      r.item.display += `, mname ${m.text}`;
-      leaf(t, F.soaMname.name, m.text, `Primary name server: ${m.text}`, p, m.used);
+      appendTitle(r.item, `, mname ${m.text}`);
+      leaf(t, F.soaMname.name, m.text, labelNamed('Primary name server', m.text), p, m.used);
       p += m.used;
       const rn = nameItem(c, r, t, F.soaRname.name, 'Responsible authority\'s mailbox', p);
       p += rn.used;
@@ -174,7 +174,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       const cpu = printedText(d, p + 1, cpuLen), osText = printedText(d, os + 1, osLen);
       // Info gets them raw, as -T fields prints a column: \b \t \n \f \r escaped (fieldText).
       c.appendInfo(` ${fieldText(cpu)} ${fieldText(osText)}`);
-      r.item.display += `, CPU ${cpu}, OS ${osText}`;
+      appendTitle(r.item, `, CPU ${cpu}, OS ${osText}`);
       leaf(t, F.cpuLen.name, cpuLen, `CPU Length: ${cpuLen}`, p, 1);
       stringItem(c, t, F.cpu.name, 'CPU', p + 1, cpuLen, false);
       leaf(t, F.osLen.name, osLen, `OS Length: ${osLen}`, os, 1);
@@ -186,9 +186,9 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       const pref = v.getUint16(p);
       const n = readDnsName(c, p + 2, r.msg, r.end);
       c.appendInfo(` ${pref} ${n.text}`);
-      r.item.display += `, preference ${pref}, mx ${n.text}`;
+      appendTitle(r.item, `, preference ${pref}, mx ${n.text}`);
       leaf(t, F.mxPref.name, pref, `Preference: ${pref}`, p, 2);
-      leaf(t, F.mx.name, n.text, `Mail Exchange: ${n.text}`, p + 2, n.used);
+      leaf(t, F.mx.name, n.text, labelNamed('Mail Exchange', n.text), p + 2, n.used);
       return;
     }
     case T.TXT: case T.SPF: {
@@ -221,7 +221,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       leaf(t, F.srvPort.name, port, `Port: ${port}`, p + 4, 2);
       const n = nameItem(c, r, t, F.srvTarget.name, 'Target', p + 6);
       c.appendInfo(` ${prio} ${weight} ${port} ${n.text}`);
-      r.item.display += `, priority ${prio}, weight ${weight}, port ${port}, target ${n.text}`;
+      appendTitle(r.item, `, priority ${prio}, weight ${weight}, port ${port}, target ${n.text}`);
       return;
     }
     case T.OPT:
@@ -230,7 +230,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
     case T.NSEC: {
       const n = readDnsName(c, p, r.msg, r.end);
       c.appendInfo(` ${n.text}`);
-      r.item.display += `, next domain name ${n.text}`;
+      appendTitle(r.item, `, next domain name ${n.text}`);
       leaf(t, F.nsecNext.name, n.text, labelNamed('Next Domain Name', n.text), p, n.used);
       p += n.used;
       typeBitmap(c, r, p, r.len - n.used);
@@ -278,10 +278,10 @@ function svcb(c: Ctx, r: Rdata): void {
     const len = v.getUint16(p + 2);
     leaf(pt, F.svcbLength.name, len, `SvcParamValue length: ${len}`, p + 2, 2);
     p += 4;
-    item.display += `: ${svcbKeyName(key)}`;
+    appendTitle(item, `: ${svcbKeyName(key)}`);
     item.length = len + 4;
     const list = (i: number, text: string): void => {
-      item.display += `${i === 0 ? '=' : ','}${text}`;
+      appendTitle(item, `${i === 0 ? '=' : ','}${text}`);
     };
     switch (key) {
       case 0:
@@ -310,7 +310,7 @@ function svcb(c: Ctx, r: Rdata): void {
       case 3:
         need(p, 2);
         leaf(pt, F.svcbPort.name, v.getUint16(p), `Port: ${v.getUint16(p)}`, p, 2);
-        item.display += `=${v.getUint16(p)}`;
+        appendTitle(item, `=${v.getUint16(p)}`);
         p += 2;
         break;
       case 4: case 6: {
@@ -328,7 +328,7 @@ function svcb(c: Ctx, r: Rdata): void {
         const b64 = base64(d.subarray(p, p + len));
         // An empty byte string: tshark prints "<MISSING>" for it in -T fields.
         leaf(pt, key === 5 ? F.svcbEch.name : F.svcbOdoh.name, bytesHex(d, p, len) || '<MISSING>', `${key === 5 ? 'ECHConfig' : 'ODoHConfig'}: ${b64}`, p, len);
-        item.display += `=${b64}`;
+        appendTitle(item, `=${b64}`);
         p += len;
         break;
       }
@@ -337,7 +337,7 @@ function svcb(c: Ctx, r: Rdata): void {
           need(p, len);
           const h = bytesHex(d, p, len);
           leaf(pt, F.svcbValue.name, h, `SvcParamValue: ${bytesText(h)}`, p, len);
-          item.display += `=${formatText(d, p, p + len)}`;
+          appendTitle(item, `=${formatText(d, p, p + len)}`);
           p += len;
         }
     }

@@ -238,7 +238,8 @@ def fuzz_findings():
     """What a mutation fuzz of record data found shown differently: an mDNS record cut short ("[Malformed Packet:
     mDNS]", the protocol's short name, not its column's "MDNS"); SRV and NAPTR records cut inside their leading
     numbers (each number shown as it is read, up to the cut); HINFO strings with a tab, a carriage return and
-    a form feed (Info prints them raw, -T fields escapes them)."""
+    a form feed (Info prints them raw, -T fields escapes them); titles and items near the 239-byte label limit;
+    owners with bit-string labels printed raw into Info."""
     cap = Capture()
     mdns = header(0, 0x8400, an=1) + rr(name('host.local'), 1, V4[0][:3], rclass=0x8001)
     cap.add(eth(IP(src='10.1.0.7', dst='224.0.0.251', ttl=255) / UDP(sport=5353, dport=5353) / Raw(mdns)), dt=0.0002)
@@ -249,6 +250,31 @@ def fuzz_findings():
     naptr = struct.pack('!HH', 100, 10) + b'\x01U'
     answers(cap, 0x2301, 35, [(naptr[:n],) for n in (1, 2, 3)])
     answers(cap, 0x0d01, 13, [b'\x03a\tb\x03c\rd', b'\x02\x0c\x09\x01\x0d', b'\x04x\x08\x0by\x00'])
+    # Titles near tshark's 239-byte label limit: an mDNS question's '"QM" question' and a record's data are
+    # appended to a title already cut ("[truncated]"), and an appended name with 2- and 3-byte characters is
+    # cut inside one (its first bytes stay: one U+FFFD); long names in the SOA, MX and WINS-R items and SRV's
+    # service label (escapes make it long) are cut with "[truncated]" as any item.
+    long = b''.join(bytes([63]) + bytes([0x61 + k]) * 63 for k in range(3))
+    mdns = header(0, 0x0000, qd=1) + long + b'\5local\0' + struct.pack('!HH', 1, 1)
+    cap.add(eth(IP(src='10.1.0.7', dst='224.0.0.251', ttl=255) / UDP(sport=5353, dport=5353) / Raw(mdns)), dt=0.0002)
+    for k in range(3):
+        owner = bytes([63]) + b'o' * 63 + bytes([63]) + b'p' * 63 + bytes([10 + k]) + b'r' * (10 + k) + b'\0'
+        target = bytes([42]) + '\u00e9\u20ac'.encode() * 8 + b'xx' + bytes([30]) + '\u20ac'.encode() * 10 + b'\0'
+        m = header(0x5c01 + k, R, qd=1, an=1) + question('c.example', 5) + rr(owner, 5, target)
+        udp(cap, m, 53, 42200 + k)
+    big = bytes([63]) + b'\x01' * 63 + bytes([63]) + b'q' * 63 + b'\0'
+    soa = big + big + struct.pack('!IIIII', 1, 2, 3, 4, 5)
+    answers(cap, 0x0601, [6, 15, 65282, 33], [soa, b'\0\x0a' + big, bytes(12) + big, b'\0\1\0\2\0\3\0'])
+    srv_owner = bytes([63]) + b'_' + b'\x01' * 62 + b'\4_tcp' + bytes([63]) + b'\x02' * 63 + b'\0'
+    m = header(0x2111, R, qd=1, an=1) + question('s.example', 33) + rr(srv_owner, 33, b'\0\1\0\2\0\3\0')
+    udp(cap, m, 53, 42210)
+    # Owners with bit-string labels for types that print the owner raw into Info: the label's text is in the
+    # name tshark prints, though not in its length.
+    for k, t in enumerate((17, 18, 26)):
+        owner = b'\x41\x0c\xab\xc0' + b'\x41\x05\x28' + b'\2bs\0'
+        rd = {17: ptr(12) + b'\0', 18: b'\0\1' + ptr(12), 26: b'\0\1' + ptr(12) + b'\0'}[t]
+        m = header(0x4101 + k, R, qd=1, an=1) + question('b.example', t) + rr(owner, t, rd)
+        udp(cap, m, 53, 42220 + k)
     cap.write(path('dns-fuzz-more.pcap'))
 
 
