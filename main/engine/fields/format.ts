@@ -1,4 +1,5 @@
 // Formatting values exactly as tshark prints them.
+import { UNPRINTABLE_RANGES } from './unprintable';
 
 const HEX = '0123456789abcdef';
 
@@ -122,7 +123,22 @@ export function clipLabel(s: string): string {
 }
 
 const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
-const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cn}\p{Cs}]/u;
+
+/**
+ * g_unichar_isprint as tshark's GLib answers it (UNPRINTABLE_RANGES, asked of tshark itself): JavaScript's
+ * \p{Cn} follows the runtime's Unicode, newer than GLib's, where characters assigned since are unprintable.
+ */
+function printable(cp: number): boolean {
+  if (cp < 0x80) return cp >= 0x20 && cp < 0x7f; // an overlong form of an ASCII character
+  let lo = 0, hi = UNPRINTABLE_RANGES.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (cp < UNPRINTABLE_RANGES[2 * mid]) hi = mid - 1;
+    else if (cp > UNPRINTABLE_RANGES[2 * mid + 1]) lo = mid + 1;
+    else return false;
+  }
+  return true;
+}
 
 /**
  * One UTF-8 sequence as format_text (Wireshark 4.0) reads it, from its lead byte at `i`: the lead gives the
@@ -160,8 +176,7 @@ export function formatText(d: Uint8Array, off = 0, end = d.length): string {
     }
     const [cp, used] = utf8Sequence(d, i, end);
     i += used;
-    const ch = String.fromCodePoint(cp);
-    if (cp === 0xfffd || !NOT_PRINTABLE.test(ch)) s += ch;
+    if (cp === 0xfffd || printable(cp)) s += String.fromCodePoint(cp);
     else s += cp > 0xffff ? '\\U' + cp.toString(16).toUpperCase().padStart(8, '0') : '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
   }
   return s;

@@ -160,13 +160,16 @@ def modern():
 
 # Byte sequences that are not (or not quite) UTF-8, each between "a" and "z": overlong forms (C0 AF is "/", C0 8A
 # is "\u000A", E0 80 80 is "\u0000"), surrogates, values past U+10FFFF, the old 5- and 6-byte forms, cut
-# sequences, stray continuation bytes, FE and FF; then valid but unprintable characters and printable ones.
+# sequences, stray continuation bytes, FE and FF; then valid but unprintable characters and printable ones, and
+# characters assigned after the Unicode version of tshark's GLib.
 BAD_UTF8 = [b'\xc0\x80', b'\xc1\xbf', b'\xe0\x80\xaf', b'\xe0\x9f\xbf', b'\xf0\x80\x80\xaf', b'\xf0\x8f\xbf\xbf', b'\xc0\x8a',
             b'\xc0\xa2', b'\xc0\xdc', b'\xe0\x81\x81', b'\xed\xa0\x80', b'\xed\xbf\xbf', b'\xf0\x8d\xa0\x80', b'\xf4\x90\x80\x80',
             b'\xf5\x80\x80\x80', b'\xf8\x88\x80\x80\x80', b'\xf8\x80\x80\x80\xaf', b'\xfc\x84\x80\x80\x80\x80', b'\xfc\x80\x80\x80\x80\xaf',
             b'\x80', b'\xbf\xbf', b'\xe2\x82x', b'\xf0\x9f\x98', b'\xc3', b'\xf8\x80\x80\x80', b'\xed\xa0', b'\xfe', b'\xff',
             b'\xc2\x80', b'\xc2\x9f', b'\xe2\x80\x8b', b'\xef\xbf\xbe', b'\xf4\x8f\xbf\xbf', b'\xf3\xa0\x80\x81',
-            b'\xc3\xa9', b'\xc2\xa0', b'\xef\xbf\xbd', b'\xf0\x9f\x98\x80', b'\xee\x80\x80']
+            b'\xc3\xa9', b'\xc2\xa0', b'\xef\xbf\xbd', b'\xf0\x9f\x98\x80', b'\xee\x80\x80',
+            # Assigned since Unicode 15 (tshark's GLib): unprintable to tshark, whatever the runtime knows.
+            '\u2fff'.encode(), '\u31ef'.encode(), '\U0002ebf0'.encode(), '\U0001fa89'.encode(), '\u1c89'.encode()]
 
 
 def utf8():
