@@ -170,6 +170,23 @@ describe('DNS and HTTP inputs built to break them never throw or run away', () =
     }
   });
 
+  it('records of the types decoded field by field (WKS, KEY, NXT, A6, APL, IPSECKEY, HIP, CSYNC, ZONEMD, WINS, WINS-R, XPF, TKEY, TSIG) with random data and lengths', () => {
+    const r = prng(65281);
+    const dec = new Decoder();
+    const types = [11, 25, 30, 38, 42, 45, 55, 62, 63, 65281, 65282, 65422, 249, 250];
+    for (let i = 0; i < 2800; i++) {
+      const type = types[i % types.length];
+      // Data of 0-60 random bytes, its length field sometimes lying, and sometimes an A record after it.
+      const data = Uint8Array.from({ length: int(r, 61) }, () => (r() < 0.3 ? [0, 1, 4, 6, 0xc0, 0xff][int(r, 6)] : int(r, 256)));
+      const rdlen = r() < 0.8 ? data.length : int(r, 80);
+      const after = r() < 0.5 ? [0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 0, 0, 1] : [];
+      const msg = Uint8Array.from([i >> 8, i & 255, 0x81, 0x80, 0, 1, 0, after.length ? 2 : 1, 0, 0, 0, 0, 1, 0x77, 0, type >> 8, type & 255, 0, 1,
+        0xc0, 12, type >> 8, type & 255, 0, 1, 0, 0, 0, 60, rdlen >> 8, rdlen & 255, ...data, ...after]);
+      const out = decodeChecked(dec, { data: ipv4Frame(17, 53, 40000, msg), len: 42 + msg.length, linktype: 1, interface: 0, tsSec: i, tsNsec: 0 }, `type ${type} #${i}`);
+      expect(out.expert.some((e) => e.field === '_ws.malformed.dissector_bug'), `type ${type} #${i}: ${out.info}`).toBe(false);
+    }
+  });
+
   it('DNS over TCP and HTTP cut into random segments, with random lengths, chunk sizes and garbage', () => {
     const r = prng(80);
     const dec = new Decoder();

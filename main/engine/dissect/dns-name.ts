@@ -4,7 +4,7 @@
 // A pointer loop ends after 255 pointers, so a malformed name never hangs; a read past the message
 // throws as any read past the data does (Malformed Packet).
 import type { Ctx } from './context';
-import { formatText } from '../fields/format';
+import { fieldText, formatText } from '../fields/format';
 
 /** Longest name Wireshark keeps (MAX_DNAME_LEN), and the limit on pointers followed in one name. */
 const MAX_NAME = 255;
@@ -12,6 +12,12 @@ const MAX_NAME = 255;
 export interface DnsName {
   /** The name as shown (format_text of its bytes), or one of Wireshark's special names. */
   text: string;
+  /**
+   * The name as packet-dns.c prints it raw ("%s" of its C string) into Info for some record types: its bytes
+   * up to the first NUL, unformatted (read as UTF-8, as tshark's output is read), control bytes as they are
+   * but for \b \t \n \f \r, which tshark -T fields escapes (fieldText).
+   */
+  raw: string;
   /** Length of the name's bytes (before formatting), as dns.qry.name.len counts it. */
   len: number;
   /** Bytes the name takes at its position (a pointer ends it: 2 bytes for the pointer). */
@@ -25,8 +31,10 @@ const UNKNOWN_LABEL = '<Unknown extended label>';
 const TOO_LONG = '<Name too long>';
 
 function special(text: string, used: number): DnsName {
-  return { text, len: text.length, used, labels: countLabels(text, text.length) };
+  return { text, raw: text, len: text.length, used, labels: countLabels(text, text.length) };
 }
+
+const utf8 = new TextDecoder('utf-8');
 
 /** qname_labels_count: dots + 1 for a name longer than one byte, else 0. */
 function countLabels(raw: string, len: number): number {
@@ -106,5 +114,9 @@ export function readDnsName(c: Ctx, off: number, msg: number, end: number): DnsN
   if (used < 2 || (used > 2 && nameLen === 0)) c.fail();
   let raw = '';
   for (const b of bytes) raw += String.fromCharCode(b);
-  return { text: formatText(bytes), len: nameLen, used, labels: countLabels(raw, nameLen) };
+  // The C string is the whole buffer (a bit-string label's text is in it, though not in the length), to a NUL.
+  const all = Uint8Array.from(buf);
+  const nul = all.indexOf(0);
+  const cString = fieldText(utf8.decode(nul < 0 ? all : all.subarray(0, nul)));
+  return { text: formatText(bytes), raw: cString, len: nameLen, used, labels: countLabels(raw, nameLen) };
 }

@@ -10,7 +10,7 @@ import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { arrivalString } from './frame';
 import { readDnsName } from './dns-name';
-import { bytesItem, cString, converted, nameItem, stringItem, typeBitmap, u16, u32, u8, type Rdata } from './dns-rdata-util';
+import { appendTitle, bytesItem, converted, cString, nameItem, stringItem, typeBitmap, u16, u32, u8, type Rdata } from './dns-rdata-util';
 import { DNS_TYPE_DESCRIPTIONS, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES, SSHFP_ALGORITHMS, SSHFP_FINGERPRINTS, TLSA_MATCHING, TLSA_SELECTORS, TLSA_USAGES } from './value-names';
 
 const F = {
@@ -197,8 +197,8 @@ function dnskey(c: Ctx, r: Rdata): void {
   bytesItem(c, r, t, F.dnskeyPublicKey.name, 'Public Key', p + 4, r.len - 4);
 }
 
-/** compute_key_id over the record's data; null (with an expert item) when it is shorter than 4 bytes. */
-function keyTag(c: Ctx, r: Rdata, t: Field[], algo: number): number | null {
+/** compute_key_id over the record's data (DNSKEY's and KEY's); null (with an expert item) when it is shorter than 4 bytes. */
+export function keyTag(c: Ctx, r: Rdata, t: Field[], algo: number): number | null {
   const d = c.d;
   let size = r.len, at = r.at;
   if (size < 4) {
@@ -238,7 +238,7 @@ function nsec3(c: Ctx, r: Rdata): void {
   const d = c.d, t = r.tree;
   const param = r.type === T.NSEC3PARAM;
   let p = r.at;
-  if (param) c.appendInfo(` ${r.owner.text}`);
+  if (param) c.appendInfo(` ${r.owner.raw}`);
   const algo = u8(c, r, p);
   leaf(t, F.nsec3Algo.name, algo, `Hash algorithm: ${named(NSEC3_HASHES, algo)}`, p, 1);
   const flags = u8(c, r, p + 1);
@@ -274,7 +274,7 @@ function nsec3(c: Ctx, r: Rdata): void {
 /** TLSA (RFC 6698): the owner in Info, usage, selector, matching type and the association data. */
 function tlsa(c: Ctx, r: Rdata): void {
   const t = r.tree, p = r.at;
-  c.appendInfo(` ${r.owner.text}`);
+  c.appendInfo(` ${r.owner.raw}`);
   const usage = u8(c, r, p);
   leaf(t, F.tlsaUsage.name, usage, `Certificate Usage: ${named(TLSA_USAGES, usage)}`, p, 1);
   const selector = u8(c, r, p + 1);
@@ -301,8 +301,9 @@ function sshfp(c: Ctx, r: Rdata): void {
 function naptr(c: Ctx, r: Rdata): void {
   const d = c.d, t = r.tree;
   let p = r.at;
-  const order = u16(c, r, p), pref = u16(c, r, p + 2);
+  const order = u16(c, r, p);
   leaf(t, F.naptrOrder.name, order, `Order: ${order}`, p, 2);
+  const pref = u16(c, r, p + 2);
   leaf(t, F.naptrPreference.name, pref, `Preference: ${pref}`, p + 2, 2);
   p += 4;
   let flags = '';
@@ -320,7 +321,7 @@ function naptr(c: Ctx, r: Rdata): void {
   generated(t, F.naptrReplacementLength.name, n.len & 0xff, `Replacement Length: ${n.len & 0xff}`, p, 0);
   leaf(t, F.naptrReplacement.name, n.text, labelNamed('Replacement', n.text), p, n.used);
   c.appendInfo(` ${order} ${pref} ${flags}`);
-  r.item.display += `, order ${order}, preference ${pref}, flags ${flags}`;
+  appendTitle(r.item, `, order ${order}, preference ${pref}, flags ${flags}`);
 }
 
 /** C's printf %g: 6 significant digits, trailing zeros dropped, an exponent (at least 2 digits) outside 1e-4..1e6. */

@@ -7,7 +7,7 @@ import { leaf } from '../fields/tree';
 import { bytesColon, hex, ipv4, labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { readDnsName } from './dns-name';
-import { bytesItem, nameItem, stringItem, u16, u8, type Rdata } from './dns-rdata-util';
+import { appendTitle, bytesItem, nameItem, stringItem, u16, u8, type Rdata } from './dns-rdata-util';
 import { CERT_TYPES, DNSSEC_ALGORITHMS } from './value-names';
 
 const F = {
@@ -88,7 +88,7 @@ export function dissectRareRdata(c: Ctx, r: Rdata): boolean {
   const d = c.d, t = r.tree;
   let p = r.at;
   if (!(Object.values(T) as number[]).includes(r.type)) return false;
-  if (OWNER_IN_INFO.has(r.type)) c.appendInfo(` ${r.owner.text}`);
+  if (OWNER_IN_INFO.has(r.type)) c.appendInfo(` ${r.owner.raw}`);
   switch (r.type) {
     case T.MINFO: case T.RP: {
       const [f1, l1, f2, l2] = r.type === T.MINFO ? [F.minfoR.name, 'Responsible Mailbox', F.minfoE.name, 'Error Mailbox'] : [F.rpMailbox.name, 'Mailbox', F.rpTxt.name, 'TXT RR'];
@@ -107,7 +107,7 @@ export function dissectRareRdata(c: Ctx, r: Rdata): boolean {
       const n = readDnsName(c, p + 2, r.msg, r.end);
       const pref = u16(c, r, p);
       c.appendInfo(` ${pref} ${n.text}`);
-      r.item.display += `, preference ${pref}, kx ${n.text}`;
+      appendTitle(r.item, `, preference ${pref}, kx ${n.text}`);
       leaf(t, F.kxPreference.name, pref, `Preference: ${pref}`, p, 2);
       leaf(t, F.kxHost.name, n.text, labelNamed('Key Exchange', n.text), p + 2, n.used);
       break;

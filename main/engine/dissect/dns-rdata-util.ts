@@ -34,7 +34,8 @@ const utf8 = new TextDecoder('utf-8');
 const toUtf8 = new TextEncoder();
 
 /**
- * A counted string tshark adds as FT_STRING (ENC_ASCII; UTF-8 in mDNS TXT records): it ends at the first
+ * A counted string tshark adds as FT_STRING (ENC_ASCII; UTF-8 in mDNS TXT records, each byte sequence that is
+ * not UTF-8 a U+FFFD, as TextDecoder replaces them): it ends at the first
  * NUL, its value keeps control bytes raw (as tshark -T fields prints it) while its text escapes them.
  * proto.c's "Trailing stray characters" looks for a non-NUL byte from the converted string's end (its first
  * NUL) up to the field's length in bytes, but in the converted string, where each byte not ASCII (or not
@@ -44,8 +45,10 @@ export function stringItem(c: Ctx, tree: Field[], name: string, label: string, a
   const d = c.d;
   let nul = at;
   while (nul < at + n && d[nul] !== 0) nul++;
-  const value = utf ? fieldText(utf8.decode(d.subarray(at, nul))) : asciiValue(d, at, nul - at);
-  const text = utf ? formatText(d, at, nul) : asciiText(d, at, nul - at);
+  const decoded = utf ? utf8.decode(d.subarray(at, nul)) : '';
+  const value = utf ? fieldText(decoded) : asciiValue(d, at, nul - at);
+  // The label formats the string tshark converted (bad UTF-8 already U+FFFD), not the raw bytes.
+  const text = utf ? formatText(toUtf8.encode(decoded)) : asciiText(d, at, nul - at);
   const it = leaf(tree, name, value, labelNamed(label, text), at, n);
   const conv = converted(d, at, n, utf);
   let end = conv.indexOf(0);
@@ -76,6 +79,30 @@ export function printedText(d: Uint8Array, at: number, n: number): string {
     room -= d[i] < 0x80 ? 1 : 3;
   }
   return s;
+}
+
+const LABEL_MAX = 239;
+const toBytes = new TextEncoder();
+
+/**
+ * proto_item_append_text: the text goes after the item's label, which stays within tshark's 239 bytes (a
+ * record's title that a long name or a long owner has filled gets the rest cut off). The cut is vsnprintf's,
+ * blind to UTF-8: a character cut in two leaves its first bytes, which read back as one U+FFFD.
+ */
+export function appendTitle(item: Field, text: string): void {
+  const s = item.display + text;
+  if (s.length <= LABEL_MAX / 3) {
+    item.display = s;
+    return;
+  }
+  const b = toBytes.encode(s);
+  if (b.length <= LABEL_MAX) {
+    item.display = s;
+    return;
+  }
+  let start = LABEL_MAX;
+  while (start > 0 && (b[start] & 0xc0) === 0x80) start--;
+  item.display = utf8.decode(b.subarray(0, start)) + (start < LABEL_MAX ? '\ufffd' : '');
 }
 
 /** A name inside the record data; its item shows it, the Info column and the title may too. */

@@ -1,17 +1,21 @@
 // The data of DNS resource records, per type, as packet-dns.c shows it (items, the record title's tail
 // and the Info column's): A, NS, CNAME, SOA, PTR, HINFO, MX, TXT, AAAA, SRV, DNAME, OPT (EDNS options), NSEC,
 // SVCB/HTTPS, SPF, NULL and the names-only mail types; dns-rdata-more.ts and dns-rdata-rare.ts decode more
-// (CAA, DNSSEC, NAPTR, TLSA, SSHFP, LOC; RFC 1183 types, CERT, ILNP, EUI…). Other types show their bytes as "Data" with tshark's note
+// (CAA, DNSSEC, NAPTR, TLSA, SSHFP, LOC; RFC 1183 types, CERT, ILNP, EUI…), dns-rdata-legacy.ts and
+// dns-rdata-modern.ts more still (WKS, KEY, NXT, A6, APL, IPSECKEY, HIP; CSYNC, ZONEMD, WINS, XPF), dns-rdata-tsig.ts TSIG and TKEY. Other types show their bytes as "Data" with tshark's note
 // that they are not decoded.
 import { defineField } from '../fields/registry';
 import { bytesText, leaf } from '../fields/tree';
-import { bytesHex, durationText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
+import { bytesHex, durationText, fieldText, formatText, ipv4, ipv6, labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { readDnsName } from './dns-name';
 import { dissectMoreRdata } from './dns-rdata-more';
 import { dissectRareRdata } from './dns-rdata-rare';
-import { cString, nameItem, printedText, stringItem, typeBitmap, type Rdata } from './dns-rdata-util';
+import { dissectLegacyRdata } from './dns-rdata-legacy';
+import { dissectModernRdata } from './dns-rdata-modern';
+import { dissectTsigRdata } from './dns-rdata-tsig';
+import { appendTitle, cString, nameItem, printedText, stringItem, typeBitmap, type Rdata } from './dns-rdata-util';
 import { DNS_EXT_ERRORS, DNS_OPTION_CODES, DNS_SVCB_KEYS, DNSSEC_ALGORITHMS, DNSSEC_DIGESTS, NSEC3_HASHES } from './value-names';
 
 const F = {
@@ -105,7 +109,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       need(p, 4);
       const addr = ipv4(d, p);
       c.appendInfo(` ${addr}`);
-      r.item.display += `, addr ${addr}`;
+      appendTitle(r.item, `, addr ${addr}`);
       leaf(t, F.a.name, addr, `Address: ${addr}`, p, 4);
       return;
     }
@@ -113,7 +117,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       need(p, 16);
       const addr = ipv6(d, p);
       c.appendInfo(` ${addr}`);
-      r.item.display += `, addr ${addr}`;
+      appendTitle(r.item, `, addr ${addr}`);
       leaf(t, F.aaaa.name, addr, `AAAA Address: ${addr}`, p, 16);
       return;
     }
@@ -122,19 +126,19 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       c.appendInfo(` ${n.text}`);
       const [name, label, title] = r.type === T.NS ? [F.ns.name, 'Name Server', 'ns '] : r.type === T.CNAME ? [F.cname.name, 'CNAME', 'cname ']
         : r.type === T.PTR ? [F.ptr.name, 'Domain Name', ''] : [F.dname.name, 'Dname', 'dname '];
-      r.item.display += `, ${title}${n.text}`;
+      appendTitle(r.item, `, ${title}${n.text}`);
       leaf(t, name, n.text, labelNamed(label, n.text), p, n.used);
       return;
     }
     case T.MD: case T.MF: case T.MB: case T.MG: case T.MR: {
-      c.appendInfo(` ${r.owner.text}`);
+      c.appendInfo(` ${r.owner.raw}`);
       const [name, label] = r.type === T.MD ? [F.md.name, 'Mail Destination'] : r.type === T.MF ? [F.mf.name, 'Mail Forwarder']
         : r.type === T.MB ? [F.mb.name, 'MailBox Domaine'] : r.type === T.MG ? [F.mg.name, 'Mail Group member'] : [F.mr.name, 'Mail Rename domaine'];
       nameItem(c, r, t, name, label, p);
       return;
     }
     case T.NULL: {
-      c.appendInfo(` ${r.owner.text}`);
+      c.appendInfo(` ${r.owner.raw}`);
       const hexs = bytesHex(d, p, Math.min(r.len, c.avail(p, r.end)));
       need(p, r.len);
       leaf(t, F.null.name, hexs, `Null (data): ${bytesText(hexs)}`, p, r.len);
@@ -143,8 +147,8 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
     case T.SOA: {
       const m = readDnsName(c, p, r.msg, r.end);
       c.appendInfo(` ${m.text}`);
-      r.item.display += `, mname ${m.text}`;
-      leaf(t, F.soaMname.name, m.text, `Primary name server: ${m.text}`, p, m.used);
+      appendTitle(r.item, `, mname ${m.text}`);
+      leaf(t, F.soaMname.name, m.text, labelNamed('Primary name server', m.text), p, m.used);
       p += m.used;
       const rn = nameItem(c, r, t, F.soaRname.name, 'Responsible authority\'s mailbox', p);
       p += rn.used;
@@ -168,8 +172,9 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       const osLen = d[os];
       need(os + 1, osLen);
       const cpu = printedText(d, p + 1, cpuLen), osText = printedText(d, os + 1, osLen);
-      c.appendInfo(` ${cpu} ${osText}`);
-      r.item.display += `, CPU ${cpu}, OS ${osText}`;
+      // Info gets them raw, as -T fields prints a column: \b \t \n \f \r escaped (fieldText).
+      c.appendInfo(` ${fieldText(cpu)} ${fieldText(osText)}`);
+      appendTitle(r.item, `, CPU ${cpu}, OS ${osText}`);
       leaf(t, F.cpuLen.name, cpuLen, `CPU Length: ${cpuLen}`, p, 1);
       stringItem(c, t, F.cpu.name, 'CPU', p + 1, cpuLen, false);
       leaf(t, F.osLen.name, osLen, `OS Length: ${osLen}`, os, 1);
@@ -181,9 +186,9 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       const pref = v.getUint16(p);
       const n = readDnsName(c, p + 2, r.msg, r.end);
       c.appendInfo(` ${pref} ${n.text}`);
-      r.item.display += `, preference ${pref}, mx ${n.text}`;
+      appendTitle(r.item, `, preference ${pref}, mx ${n.text}`);
       leaf(t, F.mxPref.name, pref, `Preference: ${pref}`, p, 2);
-      leaf(t, F.mx.name, n.text, `Mail Exchange: ${n.text}`, p + 2, n.used);
+      leaf(t, F.mx.name, n.text, labelNamed('Mail Exchange', n.text), p + 2, n.used);
       return;
     }
     case T.TXT: case T.SPF: {
@@ -204,14 +209,19 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       return;
     }
     case T.SRV: {
-      need(p, 6);
-      const prio = v.getUint16(p), weight = v.getUint16(p + 2), port = v.getUint16(p + 4);
+      // Each field is added as it is read: a record cut short shows the fields before the cut.
+      need(p, 2);
+      const prio = v.getUint16(p);
       leaf(t, F.srvPriority.name, prio, `Priority: ${prio}`, p, 2);
+      need(p + 2, 2);
+      const weight = v.getUint16(p + 2);
       leaf(t, F.srvWeight.name, weight, `Weight: ${weight}`, p + 2, 2);
+      need(p + 4, 2);
+      const port = v.getUint16(p + 4);
       leaf(t, F.srvPort.name, port, `Port: ${port}`, p + 4, 2);
       const n = nameItem(c, r, t, F.srvTarget.name, 'Target', p + 6);
       c.appendInfo(` ${prio} ${weight} ${port} ${n.text}`);
-      r.item.display += `, priority ${prio}, weight ${weight}, port ${port}, target ${n.text}`;
+      appendTitle(r.item, `, priority ${prio}, weight ${weight}, port ${port}, target ${n.text}`);
       return;
     }
     case T.OPT:
@@ -220,7 +230,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
     case T.NSEC: {
       const n = readDnsName(c, p, r.msg, r.end);
       c.appendInfo(` ${n.text}`);
-      r.item.display += `, next domain name ${n.text}`;
+      appendTitle(r.item, `, next domain name ${n.text}`);
       leaf(t, F.nsecNext.name, n.text, labelNamed('Next Domain Name', n.text), p, n.used);
       p += n.used;
       typeBitmap(c, r, p, r.len - n.used);
@@ -230,7 +240,7 @@ export function dissectRdata(c: Ctx, r: Rdata): void {
       svcb(c, r);
       return;
     default: {
-      if (dissectMoreRdata(c, r) || dissectRareRdata(c, r)) return;
+      if (dissectMoreRdata(c, r) || dissectRareRdata(c, r) || dissectLegacyRdata(c, r) || dissectModernRdata(c, r) || dissectTsigRdata(c, r)) return;
       expert(c, r.item.children, r.item.offset, 'note', 'undecoded', `Dissector for DNS Type (${r.type}) code not implemented, Contact Wireshark developers if you want this supported`, E.undecoded);
       const hexs = bytesHex(d, p, Math.min(r.len, c.avail(p, r.end)));
       need(p, r.len);
@@ -268,10 +278,10 @@ function svcb(c: Ctx, r: Rdata): void {
     const len = v.getUint16(p + 2);
     leaf(pt, F.svcbLength.name, len, `SvcParamValue length: ${len}`, p + 2, 2);
     p += 4;
-    item.display += `: ${svcbKeyName(key)}`;
+    appendTitle(item, `: ${svcbKeyName(key)}`);
     item.length = len + 4;
     const list = (i: number, text: string): void => {
-      item.display += `${i === 0 ? '=' : ','}${text}`;
+      appendTitle(item, `${i === 0 ? '=' : ','}${text}`);
     };
     switch (key) {
       case 0:
@@ -300,7 +310,7 @@ function svcb(c: Ctx, r: Rdata): void {
       case 3:
         need(p, 2);
         leaf(pt, F.svcbPort.name, v.getUint16(p), `Port: ${v.getUint16(p)}`, p, 2);
-        item.display += `=${v.getUint16(p)}`;
+        appendTitle(item, `=${v.getUint16(p)}`);
         p += 2;
         break;
       case 4: case 6: {
@@ -318,7 +328,7 @@ function svcb(c: Ctx, r: Rdata): void {
         const b64 = base64(d.subarray(p, p + len));
         // An empty byte string: tshark prints "<MISSING>" for it in -T fields.
         leaf(pt, key === 5 ? F.svcbEch.name : F.svcbOdoh.name, bytesHex(d, p, len) || '<MISSING>', `${key === 5 ? 'ECHConfig' : 'ODoHConfig'}: ${b64}`, p, len);
-        item.display += `=${b64}`;
+        appendTitle(item, `=${b64}`);
         p += len;
         break;
       }
@@ -327,7 +337,7 @@ function svcb(c: Ctx, r: Rdata): void {
           need(p, len);
           const h = bytesHex(d, p, len);
           leaf(pt, F.svcbValue.name, h, `SvcParamValue: ${bytesText(h)}`, p, len);
-          item.display += `=${formatText(d, p, p + len)}`;
+          appendTitle(item, `=${formatText(d, p, p + len)}`);
           p += len;
         }
     }

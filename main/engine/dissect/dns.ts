@@ -10,6 +10,7 @@ import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { readDnsName, type DnsName } from './dns-name';
 import { dissectRdata } from './dns-rdata';
+import { appendTitle } from './dns-rdata-util';
 import { trackDns } from './dns-track';
 import { DNS_CLASSES, DNS_OPCODES, DNS_RCODES, DNS_TYPE_DESCRIPTIONS, DNS_TYPE_NAMES } from './value-names';
 import { durationText } from '../fields/format';
@@ -78,6 +79,8 @@ const TITLES: Record<DnsKind, string> = {
   dns: 'Domain Name System', mdns: 'Multicast Domain Name System', llmnr: 'Link-local Multicast Name Resolution',
 };
 const PROTOCOLS: Record<DnsKind, string> = { dns: 'DNS', mdns: 'MDNS', llmnr: 'LLMNR' };
+/** The protocols' short names, which name an exception ("[Malformed Packet: mDNS]"): mDNS's is not its column's. */
+const SHORT_NAMES: Record<DnsKind, string> = { dns: 'DNS', mdns: 'mDNS', llmnr: 'LLMNR' };
 
 /** A record type's short name ("A", "Unknown (1234)"), as Info and record titles show it. */
 export function typeName(t: number): string {
@@ -118,8 +121,8 @@ export function dissectDns(c: Ctx, off: number, end: number, x: DnsContext): voi
   if (c.avail(msg, end) < 4) {
     // tshark has called DNS before it reads the ID and flags: frame.protocols names it (once per
     // segment) and the exception is DNS's, though there is no DNS tree.
-    if (x.again) c.current = PROTOCOLS[x.kind];
-    else c.enter(x.kind, PROTOCOLS[x.kind], 7, 5);
+    if (x.again) c.current = SHORT_NAMES[x.kind];
+    else c.enter(x.kind, SHORT_NAMES[x.kind], 7, 5);
     c.need(msg, 4, end);
   }
   const id = v.getUint16(msg), flags = v.getUint16(msg + 2);
@@ -128,7 +131,7 @@ export function dissectDns(c: Ctx, off: number, end: number, x: DnsContext): voi
   let info = `${DNS_OPCODES[opcode] ?? `Unknown operation (${opcode})`}${isResponse ? ' response' : ''} 0x${id.toString(16).padStart(4, '0')}`;
   if (isResponse && rcode !== 0) info += ` ${DNS_RCODES[rcode] ?? `Unknown error (${rcode})`}`;
   c.setInfo(info);
-  const h = c.open(x.kind, PROTOCOLS[x.kind], `${TITLES[x.kind]} (${isResponse ? 'response' : 'query'})`, 7, 5, off, c.avail(off, end), !x.again);
+  const h = c.open(x.kind, SHORT_NAMES[x.kind], `${TITLES[x.kind]} (${isResponse ? 'response' : 'query'})`, 7, 5, off, c.avail(off, end), !x.again);
   const t = h.fields;
   const track = trackDns(c, x.kind, id, isResponse);
   if (x.tcp) leaf(t, F.length.name, v.getUint16(off), `Length: ${v.getUint16(off)}`, off, 2);
@@ -236,9 +239,10 @@ function question(c: Ctx, tree: Field[], p: number, msg: number, end: number, md
   const tn = typeName(type);
   c.appendInfo(` ${tn} ${name.text}`);
   if (mdns) c.appendInfo(`, "${qu ? 'QU' : 'QM'}" question`);
-  let title = `${name.text}: type ${tn}, class ${DNS_CLASSES[cls] ?? 'Unknown'}`;
-  if (mdns) title += `, "${qu ? 'QU' : 'QM'}" question`;
-  const q = leaf(tree, '', null, labelText(title), p, used).children;
+  const item = leaf(tree, '', null, labelText(`${name.text}: type ${tn}, class ${DNS_CLASSES[cls] ?? 'Unknown'}`), p, used);
+  // Appended to the title, so a title cut for length ("[truncated]") still gets its start.
+  if (mdns) appendTitle(item, `, "${qu ? 'QU' : 'QM'}" question`);
+  const q = item.children;
   leaf(q, F.qryName.name, name.text, labelNamed('Name', name.text), p, used - 4);
   const shownLen = name.len > 1 ? name.len : 0;
   generated(q, F.qryNameLen.name, shownLen, `Name Length: ${shownLen}`, p, used - 4);
@@ -275,7 +279,7 @@ function record(c: Ctx, tree: Field[], p: number, msg: number, end: number, mdns
   const nameLen = used - 4;
   if (type === T_OPT) optHeader(c, t, p, nameLen, name.text, mdns);
   else rrHeader(c, t, p, nameLen, name.text, type, mdns);
-  if (mdns && flush) rr.display += ', cache flush';
+  if (mdns && flush) appendTitle(rr, ', cache flush');
   if (rdlen === 0) return data - p;
   dissectRdata(c, { tree: t, item: rr, type, cls, owner: name, at: data, len: rdlen, msg, end, mdns });
   return data - p + rdlen;
@@ -286,12 +290,12 @@ function rrHeader(c: Ctx, t: Field[], p: number, nameLen: number, owner: string,
   if (type === T_SRV && owner) {
     // "_sip._tcp.example.org": service, protocol, and the rest.
     const parts = owner.split('.');
-    leaf(t, F.srvService.name, parts[0], `Service: ${parts[0]}`, p, nameLen);
+    leaf(t, F.srvService.name, parts[0], labelNamed('Service', parts[0]), p, nameLen);
     if (parts.length > 1) {
-      leaf(t, F.srvProto.name, parts[1], `Protocol: ${parts[1]}`, p, nameLen);
+      leaf(t, F.srvProto.name, parts[1], labelNamed('Protocol', parts[1]), p, nameLen);
       if (parts.length > 2) {
         const rest = parts.slice(2).join('.');
-        leaf(t, F.srvName.name, rest, `Name: ${rest}`, p, nameLen);
+        leaf(t, F.srvName.name, rest, labelNamed('Name', rest), p, nameLen);
       }
     }
   } else {
@@ -316,7 +320,7 @@ function rrHeader(c: Ctx, t: Field[], p: number, nameLen: number, owner: string,
 /** add_opt_rr_to_tree: the OPT pseudo-record's owner, type, payload size, extended RCODE, version, Z, length. */
 function optHeader(c: Ctx, t: Field[], p: number, nameLen: number, owner: string, mdns: boolean): void {
   const v = c.v;
-  leaf(t, F.respName.name, owner, `Name: ${owner}`, p, nameLen);
+  leaf(t, F.respName.name, owner, labelNamed('Name', owner), p, nameLen);
   const at = p + nameLen;
   const type = v.getUint16(at), size = v.getUint16(at + 2);
   leaf(t, F.respType.name, type, `Type: ${typeShown(type)}`, at, 2);

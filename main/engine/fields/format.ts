@@ -1,4 +1,5 @@
 // Formatting values exactly as tshark prints them.
+import { UNPRINTABLE_RANGES } from './unprintable';
 
 const HEX = '0123456789abcdef';
 
@@ -122,31 +123,60 @@ export function clipLabel(s: string): string {
 }
 
 const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
-const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cn}\p{Cs}]/u;
+
+/**
+ * g_unichar_isprint as tshark's GLib answers it (UNPRINTABLE_RANGES, asked of tshark itself): JavaScript's
+ * \p{Cn} follows the runtime's Unicode, newer than GLib's, where characters assigned since are unprintable.
+ */
+function printable(cp: number): boolean {
+  if (cp < 0x80) return cp >= 0x20 && cp < 0x7f; // an overlong form of an ASCII character
+  let lo = 0, hi = UNPRINTABLE_RANGES.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (cp < UNPRINTABLE_RANGES[2 * mid]) hi = mid - 1;
+    else if (cp > UNPRINTABLE_RANGES[2 * mid + 1]) lo = mid + 1;
+    else return false;
+  }
+  return true;
+}
+
+/**
+ * One UTF-8 sequence as format_text (Wireshark 4.0) reads it, from its lead byte at `i`: the lead gives the
+ * length (up to 6 bytes, as in the original UTF-8), continuation bytes are taken without checking for
+ * overlong forms (C0 AF is "/"), and the sequence ends early at a byte that is not a continuation (left for
+ * what follows) or at the end. A bad lead, a cut sequence, a surrogate and a value past U+10FFFF are one
+ * U+FFFD. Returns the code point and the bytes used.
+ */
+function utf8Sequence(d: Uint8Array, i: number, end: number): [number, number] {
+  const lead = d[i];
+  const more = lead >= 0xfe || lead < 0xc0 ? -1 : lead >= 0xfc ? 5 : lead >= 0xf8 ? 4 : lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : 1;
+  if (more < 0) return [0xfffd, 1];
+  let cp = lead & (0x3f >> more), used = 1;
+  for (let k = 0; k < more; k++, used++) {
+    if (i + used >= end || (d[i + used] & 0xc0) !== 0x80) return [0xfffd, used];
+    cp = cp * 64 + (d[i + used] & 0x3f);
+  }
+  return [(cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ? 0xfffd : cp, used];
+}
 
 /**
  * Bytes as Wireshark's format_text shows them: printable ASCII as is, \a \b \t \n \v \f \r, other control
- * bytes in octal (\033), bytes that are not UTF-8 as U+FFFD, printable characters beyond ASCII as they
- * are, and unprintable ones as \uXXXX.
+ * bytes in octal (\033), printable characters beyond ASCII as they are, unprintable ones as \uXXXX (or
+ * \UXXXXXXXX), and what is not UTF-8 as U+FFFD (see utf8Sequence: an overlong form decodes, so C0 8A is
+ * "\u000A" where the byte 0A alone is "\n").
  */
 export function formatText(d: Uint8Array, off = 0, end = d.length): string {
   let s = '';
-  let ascii = true;
-  for (let i = off; i < end; i++) {
-    if (d[i] >= 0x80) { ascii = false; break; }
-  }
-  if (ascii) {
-    for (let i = off; i < end; i++) {
-      const b = d[i];
-      if (b >= 0x20 && b < 0x7f) s += String.fromCharCode(b);
-      else s += ESCAPES[b] ?? '\\' + b.toString(8).padStart(3, '0');
+  for (let i = off; i < end;) {
+    const b = d[i];
+    if (b < 0x80) {
+      s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ESCAPES[b] ?? '\\' + b.toString(8).padStart(3, '0');
+      i++;
+      continue;
     }
-    return s;
-  }
-  for (const ch of utf8Text.decode(d.subarray(off, end))) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x80) s += formatText(Uint8Array.of(cp));
-    else if (cp === 0xfffd || !NOT_PRINTABLE.test(ch)) s += ch;
+    const [cp, used] = utf8Sequence(d, i, end);
+    i += used;
+    if (cp === 0xfffd || printable(cp)) s += String.fromCodePoint(cp);
     else s += cp > 0xffff ? '\\U' + cp.toString(16).toUpperCase().padStart(8, '0') : '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
   }
   return s;
