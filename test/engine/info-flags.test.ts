@@ -21,10 +21,12 @@ function wordsOfBits(flags: number, ace: string | undefined): string[] {
 
 const files = corpusFiles().filter((f) => !NOT_CAPTURES.test(f.name));
 const seen = new Set<string>();
+let filesRead = 0;
 
 describe.skipIf(!hasTshark())('the Info column\'s flag words', () => {
   it.each(files.map((f) => [f.name, f.path]))('%s: the words of tshark\'s flag bits', (_name, path) => {
     const rows = tsharkFields(path, ['_ws.col.Info', 'tcp.flags', 'tcp.flags.ace']);
+    filesRead++;
     rows.forEach(([[info = ''], flags, ace], i) => {
       // A TCP header inside an ICMP error, or two in one frame (a tunnel), is not what the Info's list speaks of.
       if (flags.length !== 1) return;
@@ -36,11 +38,14 @@ describe.skipIf(!hasTshark())('the Info column\'s flag words', () => {
       expect(words, `frame ${i + 1}: ${info}`).toEqual(wordsOfBits(parseInt(flags[0], 16), ace[0]));
       // The list as written, which the ladder's label repeats: the words, "<None>" for none.
       expect(text.replace(/^, /, ''), `frame ${i + 1}`).toBe(words.length ? words.join(', ') : '<None>');
+      if (text === '<None>') seen.add(text);
       words.forEach((w) => seen.add(w.replace(/=\d$/, '=n')));
     });
   });
 
-  it('met every word tshark 4.0 writes somewhere in the corpus', () => {
-    expect([...seen].sort()).toEqual([...BIT_NAMES, 'ACE=n', 'Reserved'].sort());
+  it('met every word tshark 4.0 writes somewhere in the corpus', (ctx) => {
+    // Only after every file's test (not when a filter picked a few).
+    if (filesRead < files.length) ctx.skip();
+    expect([...seen].sort()).toEqual([...BIT_NAMES, 'ACE=n', 'Reserved', '<None>'].sort());
   });
 });
