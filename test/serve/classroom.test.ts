@@ -6,7 +6,7 @@
 // engine (test/backend/fake-engine.ts) and a stand-in capture.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
@@ -25,11 +25,13 @@ vi.mock('../../main/engine/tcp/states', async () => ({ StateTracker: (await impo
 
 const { Service } = await import('../../main/backend/service');
 const { startServer } = await import('../../main/serve/server');
+const { startUploadServer } = await import('../helpers/upload-server');
 const { FakeCapture } = await import('../backend/fake-capture');
 const { synthFrames, writePcap } = await import('../backend/synth');
 const { decodeFile, rawFrames } = await import('../helpers/decode');
 import { Api, httpGet, openWs } from '../helpers/ws-api';
 import type { RunningServer } from '../../main/serve/server';
+import type { UploadServer } from '../helpers/upload-server';
 import type * as EnableModule from '../../main/capture/enable';
 import type { ClassSnapshot, SessionInfo, Share, StatusSnapshot } from '../../main/api/types';
 
@@ -46,11 +48,10 @@ let server: RunningServer;
 /** The wrong answer lesson "one" names a misconception for. */
 let WRONG = 'CLOSED';
 let service: InstanceType<typeof Service>;
+let running: UploadServer;
 const cap = new FakeCapture();
 
 beforeAll(async () => {
-  mkdirSync(root, { recursive: true });
-  writeFileSync(join(root, 'index.html'), '<!doctype html><title>t</title>');
   writePcap(capture, synthFrames({ connections: 6 }));
   writePcap(big, synthFrames({ connections: 7300, dataSegments: 2, payload: 100 }));
   writeFileSync(secret, SECRET);
@@ -67,18 +68,12 @@ beforeAll(async () => {
   };
   writeFileSync(join(lessonsDir, 'one.json'), JSON.stringify({ id: 'one', title: text, summary: text, capture: 'lab.pcap', steps: [{ frame: 1, text }, { frame: 2, text, question }] }));
   writeFileSync(join(lessonsDir, 'two.json'), JSON.stringify({ id: 'two', title: text, summary: text, capture: 'lab.pcap', steps: [{ frame: 3, text }] }));
-  mkdirSync(join(dir, 'uploads'));
-  service = new Service({
-    transport: 'websocket', capture: cap, dataDir: data, lessonsDir, log: (l) => logs.push(l), uploadDir: join(dir, 'uploads'),
-    limits: { uploadFileBytes: 300_000, uploadTotalBytes: 400_000 },
-  });
-  server = await startServer({ service, rootDir: root, log: (l) => logs.push(l) });
+  running = await startUploadServer(dir, { capture: cap, lessonsDir, log: (l) => logs.push(l), limits: { uploadFileBytes: 300_000, uploadTotalBytes: 400_000 } });
+  ({ server, service } = running);
 });
 
 afterAll(async () => {
-  await service.dispose();
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  await running.close();
 });
 
 /** Files under the autosave folder this process holds open for writing (/proc/self/fdinfo: access mode). */
@@ -94,11 +89,10 @@ function autosavesOpenForWriting(): string[] {
   return out;
 }
 
-const teacher = async () => new Api(await openWs(server.port, `?token=${server.token}`));
-const student = async () => new Api(await openWs(server.port, `?token=${server.classToken}`));
+const teacher = () => running.teacher();
+const student = () => running.student();
 const get = (path: string, opts: Parameters<typeof httpGet>[2] = {}) => httpGet(server.port, path, opts);
-const upload = async (api: Api, token: string, bytes: Buffer, name = 'mine.pcap') =>
-  get(`/upload?token=${token}&session=${await api.session()}&name=${name}`, { method: 'POST', body: bytes });
+const upload = (api: Api, bytes: Buffer, name = 'mine.pcap') => running.post(api, bytes, { name });
 const download = async (api: Api, token: string) => get(`/capture?token=${token}&session=${await api.session()}`);
 
 describe('teacher and class URLs', () => {
@@ -171,7 +165,7 @@ describe('a class client cannot sniff the teacher\'s machine (issue 13, 1)', () 
     b.events.length = 0;
     t.events.length = 0;
     await a.ok('openLesson', { id: 'two' });
-    const up = await upload(a, server.classToken, readFileSync(capture));
+    const up = await upload(a, readFileSync(capture));
     expect(up.status).toBe(200);
     await a.ok('openFile', { path: (JSON.parse(up.body.toString()) as { path: string }).path });
     expect(await b.ok<StatusSnapshot>('getStatus')).toEqual(before.b);
@@ -271,7 +265,7 @@ describe('files confined (issue 13, 2)', () => {
     const a = await student(), b = await student();
     expect(await a.code('openFile', { path: capture })).toBe('forbidden');
     expect(await a.code('openFile', { path: '/etc/passwd' })).toBe('forbidden');
-    const up = await upload(a, server.classToken, readFileSync(capture));
+    const up = await upload(a, readFileSync(capture));
     const handle = (JSON.parse(up.body.toString()) as { path: string }).path;
     expect(handle).toMatch(/^upload:/);
     expect(await b.code('openFile', { path: handle })).toBe('not_found');
@@ -290,7 +284,7 @@ describe('files confined (issue 13, 2)', () => {
     header.writeUInt32LE(65535, 16); header.writeUInt32LE(1, 20);
     const bomb = gzipSync(Buffer.concat([header, Buffer.alloc(2_000_000)]), { level: 9 });
     expect(bomb.length).toBeLessThan(10_000);
-    const up = await upload(a, server.classToken, bomb, 'bomb.pcap.gz');
+    const up = await upload(a, bomb, 'bomb.pcap.gz');
     const handle = (JSON.parse(up.body.toString()) as { path: string }).path;
     const r = await a.call('openFile', { path: handle });
     const said = JSON.stringify(r);
@@ -309,11 +303,11 @@ describe('files confined (issue 13, 2)', () => {
 
   it('uploads are limited per file and in total, with the limit named', async () => {
     const a = await student(), b = await student();
-    const tooBig = await upload(a, server.classToken, Buffer.alloc(300_001));
+    const tooBig = await upload(a, Buffer.alloc(300_001));
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.toString()).toMatch(/larger than the 300000-byte limit/);
-    expect((await upload(a, server.classToken, Buffer.alloc(250_000))).status).toBe(200);
-    const over = await upload(b, server.classToken, Buffer.alloc(250_000));
+    expect((await upload(a, Buffer.alloc(250_000))).status).toBe(200);
+    const over = await upload(b, Buffer.alloc(250_000));
     expect(over.status).toBe(413);
     expect(over.body.toString()).toMatch(/limited to 400000 bytes in total/);
     a.close(); b.close();

@@ -5,15 +5,14 @@
 // capture gives its share back, and the teacher at the server's machine is not counted. On the real
 // engine, loaded on the event loop and through the loading thread.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Service } from '../../main/backend/service';
 import { setLoadWorkerFile } from '../../main/backend/load-thread';
-import { startServer, type RunningServer } from '../../main/serve/server';
 import type { LoadProgress } from '../../main/api/types';
 import { synFrames, synthFrames, writePcap } from '../backend/synth';
-import { Api, httpGet, openWs } from '../helpers/ws-api';
+import type { Api } from '../helpers/ws-api';
+import { startUploadServer, type UploadServer } from '../helpers/upload-server';
 
 const workerFile = join(__dirname, '..', '..', 'out', 'main', 'load-worker.js');
 const dir = mkdtempSync(join(tmpdir(), 'hl-upload-memory-'));
@@ -62,44 +61,29 @@ function writeComments(): void {
   for (let s = 0; s < 300; s++) parts.push(shb(tiny), idb(), epb(frames[s % frames.length], s, []));
   writeFileSync(sections, Buffer.concat(parts));
 }
-let server: RunningServer;
-let service: Service;
+let srv: UploadServer;
 
 beforeAll(async () => {
-  mkdirSync(join(dir, 'renderer'));
-  writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><title>t</title>');
-  mkdirSync(join(dir, 'uploads'));
   writePcap(syns, synFrames(40_000));
   writePcap(small, synthFrames({ connections: 6 }));
   writeComments();
-  service = new Service({
-    transport: 'websocket', dataDir: join(dir, 'data'), lessonsDir: null, log: () => undefined, uploadDir: join(dir, 'uploads'),
-    limits: { uploadMemoryBytes: 16 * 1024 * 1024 },
-  });
-  server = await startServer({ service, rootDir: join(dir, 'renderer'), log: () => undefined });
+  srv = await startUploadServer(dir, { limits: { uploadMemoryBytes: 16 * 1024 * 1024 } });
 });
 
 afterAll(async () => {
   setLoadWorkerFile(undefined);
-  await service.dispose();
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  await srv.close();
 });
 
-const student = async () => new Api(await openWs(server.port, `?token=${server.classToken}`));
-const teacher = async () => new Api(await openWs(server.port, `?token=${server.token}`));
-async function upload(api: Api, file: string, name: string): Promise<string> {
-  const r = await httpGet(server.port, `/upload?token=${server.classToken}&session=${await api.session()}&name=${name}`, { method: 'POST', body: readFileSync(file) });
-  expect(r.status).toBe(200);
-  return (JSON.parse(r.body.toString()) as { path: string }).path;
-}
+/** Uploads `file` in the client's session: the path it opens it by. */
+const upload = (api: Api, file: string, name: string) => srv.upload(api, readFileSync(file), name);
 
 const SPENT = 'stopped loading: captures opened from browsers may hold 16 MB of this server\'s memory at once (serve --upload-memory), and that much is in use; the frames before this point are loaded (close captures you no longer need)';
 
 describe.each([['on the event loop', null], ['through the loading thread', workerFile]] as const)('the memory uploads may hold, %s', (_how, worker) => {
   it('a load that spends it stops with the limit named; others are refused until it is let go; the teacher here is not counted', async () => {
     setLoadWorkerFile(worker);
-    const a = await student(), b = await student(), t = await teacher();
+    const a = await srv.student(), b = await srv.student(), t = await srv.teacher();
     const big = await a.ok<LoadProgress>('openFile', { path: await upload(a, syns, 'syns.pcap') });
     expect(big.error?.message).toBe(`syns.pcap: ${SPENT}`);
     expect(big.frames).toBeGreaterThan(0);
@@ -124,7 +108,7 @@ describe.each([['on the event loop', null], ['through the loading thread', worke
 describe.each([['on the event loop', null], ['through the loading thread', workerFile]] as const)('comments count against it, %s', (_how, worker) => {
   it('a file of many tiny comments stops at the budget with the limit named; section comments are kept to the first 10,000', async () => {
     setLoadWorkerFile(worker);
-    const a = await student();
+    const a = await srv.student();
     const total = synthFrames({ connections: 300 }).length;
     // 1,000 comments a frame, about 68 KB each as the store holds them: 16 MiB is about 250 frames.
     const loaded = await a.ok<LoadProgress>('openFile', { path: await upload(a, commented, 'commented.pcapng') });

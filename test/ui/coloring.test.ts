@@ -3,7 +3,8 @@
 // having exactly tshark's SYN, FIN and RST, Accurate ECN connections ("[FIN, ACK, ACE=1]") included.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { infoFlags, rowColor } from '../../renderer/src/lib/coloring';
+import { rowColor } from '../../renderer/src/lib/coloring';
+import { infoFlagWords } from '../../main/engine/store/labels';
 import { hasTshark, tsharkFields } from '../helpers/tshark';
 
 const corpus = join(__dirname, '..', 'corpus');
@@ -16,7 +17,7 @@ describe.skipIf(!hasTshark())('row colours from the Info column', () => {
     rows.forEach(([[info], stream, [syn], [fin], [rst]], i) => {
       if (!stream.length || !/\] Seq=\d/.test(info)) return;
       checked++;
-      const words = infoFlags(info);
+      const words = infoFlagWords(info);
       const want = { SYN: syn === '1' || syn === 'True', FIN: fin === '1' || fin === 'True', RST: rst === '1' || rst === 'True' };
       expect({ SYN: words.includes('SYN'), FIN: words.includes('FIN'), RST: words.includes('RST') }, `frame ${i + 1}: ${info}`).toEqual(want);
       const color = rowColor({ protocol: 'TCP', info, analysis: [], stream: Number(stream[0]) });

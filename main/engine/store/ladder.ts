@@ -1,14 +1,7 @@
 // Pages of the ladder diagram: one arrow per segment of a connection, with Wireshark's numbers and a label.
 import type { FrameStore } from './frame-store';
-import { segmentLabel } from './labels';
+import { infoFlagText, segmentLabel } from './labels';
 import type { StoreLadderPage, StoreLadderSegment } from './types';
-
-/**
- * The flag list as the Info column wrote it ("SYN, ACK"; "ACK, ACE=1" on an Accurate ECN connection, whose
- * ECN bits are one counter, and ", ACE=0" alone, as tshark 4.0 writes it; "Reserved" for the reserved bits),
- * so the label and the Info agree.
- */
-const INFO_FLAGS = /\[((?:[A-Z]{2,3}|ACE=\d|Reserved|<None>)?(?:, (?:[A-Z]{2,3}|ACE=\d|Reserved))*)\] Seq=/;
 
 export function ladderPage(store: FrameStore, stream: number, start: number, count: number): StoreLadderPage | null {
   const summary = store.connection(stream);
@@ -21,8 +14,8 @@ export function ladderPage(store: FrameStore, stream: number, start: number, cou
     const tcp = d.tcp;
     if (!tcp) return;
     const a = tcp.analysis, seg = tcp.segment;
-    const m = INFO_FLAGS.exec(d.frame.info);
-    const label = segmentLabel(seg.flags, a.seq, a.ack, a.windowSize, seg.len, m ? m[1] : undefined, seg.urgentPointer);
+    // The flag list as the Info column wrote it (ACE=n, Reserved), so the label and the Info agree.
+    const label = segmentLabel(seg.flags, a.seq, a.ack, a.windowSize, seg.len, infoFlagText(d.frame.info), seg.urgentPointer);
     const segment: StoreLadderSegment = {
       frame: d.frame.frame,
       time: d.time,

@@ -4,7 +4,7 @@ compression pointers (and loops, and pointers out of the message), malformed nam
 request/response matching (retransmissions, unsolicited answers), and DNS over TCP split and joined.
 
 Messages are encoded by hand (struct), so names, pointers and lengths are exactly as listed.
-Deterministic. usage: dns-craft.py
+Deterministic. usage: dns-craft.py [OUTDIR]
 """
 import os
 import struct
@@ -13,47 +13,14 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tcpsim import Capture, Flow, eth  # noqa: E402
 from scapy.all import IP, UDP, IPv6, Raw  # noqa: E402
+from craft import Q, R, header, name, outputs, ptr, question, rr  # noqa: E402
 
-here = os.path.dirname(os.path.abspath(__file__))
-out = os.path.join(os.path.dirname(here), 'reasm')
-os.makedirs(out, exist_ok=True)
-path = lambda n: os.path.join(out, n)  # noqa: E731
-
-
-def name(n):
-    """A domain name in labels ('' is the root); a label may be bytes (for unprintable ones)."""
-    if n in ('', '.'):
-        return b'\0'
-    b = b''
-    for label in n.split('.') if isinstance(n, str) else n:
-        lb = label.encode() if isinstance(label, str) else label
-        b += bytes([len(lb)]) + lb
-    return b + b'\0'
-
-
-def ptr(off):
-    return struct.pack('!H', 0xc000 | off)
-
-
-def header(ident, flags, qd=0, an=0, ns=0, ar=0):
-    return struct.pack('!HHHHHH', ident, flags, qd, an, ns, ar)
-
-
-def question(qname, qtype=1, qclass=1):
-    return (qname if isinstance(qname, bytes) else name(qname)) + struct.pack('!HH', qtype, qclass)
-
-
-def rr(rname, rtype, rdata, ttl=3600, rclass=1):
-    return (rname if isinstance(rname, bytes) else name(rname)) + struct.pack('!HHIH', rtype, rclass, ttl, len(rdata)) + rdata
+out, path = outputs('reasm')
 
 
 def udp(cap, payload, sport, dport, src='10.1.0.1', dst='10.1.0.53', v6=False, dt=0.0002):
     ipl = IPv6(src='2001:db8::1', dst='2001:db8::53') if v6 else IP(src=src, dst=dst)
     cap.add(eth(ipl / UDP(sport=sport, dport=dport) / Raw(payload)), dt=dt)
-
-
-Q = 0x0100                      # standard query, recursion desired
-R = 0x8180                      # response, RD, RA, no error
 
 
 def records():

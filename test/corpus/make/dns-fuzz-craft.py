@@ -4,7 +4,7 @@ counted strings with NULs and control bytes, sections and records that run past 
 DNS over TCP with an empty message and with a segment cut by the snap length, EDNS options, NSEC records.
 
 Messages are encoded by hand (struct), as in dns-craft.py, so names, pointers and lengths are exactly as listed.
-Deterministic. usage: dns-fuzz-craft.py
+Deterministic. usage: dns-fuzz-craft.py [OUTDIR]
 """
 import os
 import struct
@@ -13,53 +13,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tcpsim import Capture, Flow, eth  # noqa: E402
 from scapy.all import IP, UDP, Raw  # noqa: E402
+from craft import Q, R, header, name, outputs, ptr, question, rr, strings, udp  # noqa: E402
 
-here = os.path.dirname(os.path.abspath(__file__))
-out = os.path.join(os.path.dirname(here), 'reasm')
-os.makedirs(out, exist_ok=True)
-path = lambda n: os.path.join(out, n)  # noqa: E731
-
-
-def name(n):
-    """A domain name in labels ('' is the root)."""
-    if n in ('', '.'):
-        return b'\0'
-    return b''.join(bytes([len(label)]) + label.encode() for label in n.split('.')) + b'\0'
-
-
-def ptr(off):
-    return struct.pack('!H', 0xc000 | off)
-
-
-def header(ident, flags, qd=0, an=0, ns=0, ar=0):
-    return struct.pack('!HHHHHH', ident, flags, qd, an, ns, ar)
-
-
-def question(qname, qtype=1, qclass=1):
-    return name(qname) + struct.pack('!HH', qtype, qclass)
-
-
-def rr(rname, rtype, rdata, ttl=3600, rclass=1):
-    return (rname if isinstance(rname, bytes) else name(rname)) + struct.pack('!HHIH', rtype, rclass, ttl, len(rdata)) + rdata
-
-
-def strings(*ss):
-    """Character strings as TXT, SPF and HINFO hold them: a length byte before each."""
-    return b''.join(bytes([len(s)]) + s for s in ss)
-
-
-def udp(cap, payload, sport, dport=53, snap=None):
-    """A datagram to port 53 (from it when sport is 53); snap: bytes of the frame captured."""
-    src, dst = ('10.1.0.53', '10.1.0.1') if sport == 53 else ('10.1.0.1', '10.1.0.53')
-    frame = bytes(eth(IP(src=src, dst=dst) / UDP(sport=sport, dport=dport) / Raw(payload)))
-    if snap is None:
-        cap.add(frame, dt=0.0002)
-    else:
-        cap.add(frame[:snap], dt=0.0002, orig=len(frame))
-
-
-Q = 0x0100                      # standard query, recursion desired
-R = 0x8180                      # response, RD, RA, no error
+out, path = outputs('reasm')
 UDP_HDRS = 14 + 20 + 8          # Ethernet, IPv4, UDP: where the DNS message starts in a frame
 
 
@@ -89,8 +45,7 @@ def text_strings():
     # A name whose first label byte is a NUL: "<Root>" when read through a pointer (2 bytes), as tshark tests
     # the name's first byte, else escaped.
     for labels in ([b'\x00abc'], [b'a\x00b', b'c'], [b'\x00'], [b'\x00', b'x']):
-        msgs.append(header(0x1007, Q, qd=2) + b''.join(bytes([len(x)]) + x for x in labels) + b'\x00' + struct.pack('!HH', 1, 1) +
-                    ptr(12) + struct.pack('!HH', 1, 1))
+        msgs.append(header(0x1007, Q, qd=2) + question(labels) + ptr(12) + struct.pack('!HH', 1, 1))
     for i, m in enumerate(msgs):
         udp(cap, m, 53 if m[2] & 0x80 else 50100 + i, 50000 + i if m[2] & 0x80 else 53)
     # mDNS TXT strings are UTF-8.

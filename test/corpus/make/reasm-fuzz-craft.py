@@ -5,31 +5,16 @@ reassembled, a segment taken whole ("one more segment") that ends one message an
 analysis in Info beside HTTP's own text, and chunk, data and form texts in the singular or cut. Every TCP
 conversation is scripted with tcpsim.Flow (plausible seq/ack/TSval/TSecr). Deterministic.
 
-usage: reasm-fuzz-craft.py
+usage: reasm-fuzz-craft.py [OUTDIR]
 """
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tcpsim import Capture, Flow  # noqa: E402
+from tcpsim import Capture  # noqa: E402
+from craft import at, flow, outputs  # noqa: E402
 
-here = os.path.dirname(os.path.abspath(__file__))
-out = os.path.join(os.path.dirname(here), 'reasm')
-os.makedirs(out, exist_ok=True)
-path = lambda n: os.path.join(out, n)  # noqa: E731
-
-
-def at(f, who, data, off, **kw):
-    """Sends data[off:] (or kw 'upto') of who's stream, starting `off` bytes after its ISN + 1."""
-    upto = kw.pop('upto', len(data))
-    return f.send(who, 'PA', data[off:upto], seq=f.base[who] + off, **kw)
-
-
-def flow(cap, cport, **kw):
-    f = Flow(cap, cport=cport, sport=80, caddr='192.0.2.10', saddr='192.0.2.80', **kw)
-    f.handshake()
-    f.base = {'c': f.nxt['c'], 's': f.nxt['s']}
-    return f
+out, path = outputs('reasm')
 
 
 def retransmissions():

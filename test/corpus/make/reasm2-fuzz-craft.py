@@ -3,39 +3,17 @@
 against tshark 4.0 found shown differently (writes ../reasm/reasm2-*.pcap). Every TCP conversation is scripted
 with tcpsim.Flow (plausible seq/ack/TSval/TSecr). Deterministic.
 
-usage: reasm2-fuzz-craft.py
+usage: reasm2-fuzz-craft.py [OUTDIR]
 """
 import os
 import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tcpsim import Capture, Flow  # noqa: E402
+from tcpsim import Capture  # noqa: E402
+from craft import Q, at, flow, header, outputs, question  # noqa: E402
 
-here = os.path.dirname(os.path.abspath(__file__))
-out = os.path.join(os.path.dirname(here), 'reasm')
-os.makedirs(out, exist_ok=True)
-path = lambda n: os.path.join(out, n)  # noqa: E731
-
-
-def at(f, who, data, off, **kw):
-    """Sends data[off:] (or kw 'upto') of who's stream, starting `off` bytes after its ISN + 1."""
-    upto = kw.pop('upto', len(data))
-    return f.send(who, 'PA', data[off:upto], seq=f.base[who] + off, **kw)
-
-
-def flow(cap, cport, sport=80, **kw):
-    f = Flow(cap, cport=cport, sport=sport, caddr='192.0.2.10', saddr='192.0.2.80', **kw)
-    f.handshake()
-    f.base = {'c': f.nxt['c'], 's': f.nxt['s']}
-    return f
-
-
-def dns_query(qid, name):
-    q = struct.pack('!HHHHHH', qid, 0x0100, 1, 0, 0, 0)
-    for label in name.split('.'):
-        q += bytes([len(label)]) + label.encode()
-    return q + b'\0' + struct.pack('!HH', 1, 1)
+out, path = outputs('reasm')
 
 
 def next_pdu():
@@ -64,7 +42,7 @@ def next_pdu():
     f.send('c', 'A')
     f.close('c')
     d = flow(cap, 44301, sport=53)
-    q1, q2 = dns_query(0x1111, 'one.lab.example'), dns_query(0x2222, 'two.lab.example')
+    q1, q2 = (header(qid, Q, qd=1) + question(n) for qid, n in ((0x1111, 'one.lab.example'), (0x2222, 'two.lab.example')))
     msgs = struct.pack('!H', len(q1)) + q1 + struct.pack('!H', len(q2)) + q2
     at(d, 'c', msgs, 0, upto=2)
     at(d, 'c', msgs, 2, upto=2 + len(q1) + 12)

@@ -384,6 +384,23 @@ def arp():
     cap.write(path('arp.pcap'))
 
 
+def no_flags():
+    """Segments with no flag at all (Info "[<None>]", as tshark writes it): in an established connection (one in
+    sequence, one after a gap, one from the server), and one on a 4-tuple nobody opened."""
+    cap = Capture()
+    f = Flow(cap, cport=42300)
+    f.handshake()
+    f.send('c', '', ack=0)
+    f.send('c', '', seq=f.nxt['c'] + 5)
+    f.send('s', '', dt=0.01)
+    f.send('c', 'PA', b'hi')
+    f.send('s', 'A')
+    f.close()
+    g = Flow(cap, cport=42301, ts=False)
+    g.send('c', '', dt=0.1)
+    cap.write(path('no-flags.pcap'))
+
+
 simultaneous_open()
 simultaneous_close()
 rst_handshake()
@@ -399,4 +416,5 @@ ipv4_options_frag()
 icmp_errors()
 icmp_short_quotes()
 arp()
+no_flags()
 print('crafted', len(os.listdir(out)), 'files in', out)
