@@ -1,0 +1,96 @@
+#!/usr/bin/python3
+"""Crafted Multipath TCP (RFC 8684, option kind 30) for what a real Linux run does not send (writes
+../tcp/mptcp-options.pcap): a v1 connection (keys, DSS with 4- and 8-byte numbers and a checksum), a second
+subflow joined by MP_JOIN (SYN token and random, SYN-ACK truncated HMAC, ACK HMAC), ADD_ADDR for IPv4 and
+IPv6 with and without a port and echo, REMOVE_ADDR, MP_PRIO, MP_FAIL, MP_FASTCLOSE, MP_TCPRST, an unknown
+subtype and option lengths that do not fit the subtype. Segments carrying only an option send one byte of data, so
+no duplicate-ACK runs mix TCP's analysis into what is tested. Conversations are scripted with tcpsim.Flow.
+Deterministic: running it twice writes identical files. usage: mptcp-craft.py
+"""
+import hashlib
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tcpsim import Capture, Flow  # noqa: E402
+
+here = os.path.dirname(os.path.abspath(__file__))
+out = os.path.join(os.path.dirname(here), 'tcp')
+KEY_C, KEY_S = 0x1122334455667788, 0x99aabbccddeeff00
+
+
+def token(key: int) -> int:
+    """RFC 8684 §3.2: a v1 key's token is the most significant 32 bits of its SHA-256."""
+    return struct.unpack('!I', hashlib.sha256(struct.pack('!Q', key)).digest()[:4])[0]
+
+
+def mp(sub_and_bits: int, body: bytes) -> tuple:
+    """One MPTCP option (kind 30) as scapy takes a raw option: the byte with subtype and bits, then the body."""
+    return (30, bytes([sub_and_bits]) + body)
+
+
+def opts(f: Flow, who: str, *mptcp):
+    """Timestamps (as tcpsim sends them) then the given MPTCP options."""
+    return [('NOP', None), ('NOP', None), ('Timestamp', (f.tsval(who), f.seen_ts[who]))] + list(mptcp)
+
+
+def dss(flags: int, ack: bytes = b'', dsn: bytes = b'', ssn: int = 0, dlen: int = 0, csum: bytes = b'') -> tuple:
+    body = bytes([flags]) + ack
+    if dsn:
+        body += dsn + struct.pack('!IH', ssn, dlen) + csum
+    return mp(0x20, body)
+
+
+def main():
+    cap = Capture()
+    q = struct.pack
+    f = Flow(cap, cport=43001, sport=47000, caddr='10.9.0.1', saddr='10.9.0.2')
+    f.send('c', 'S', options=f.syn_options('c') + [mp(0x01, bytes([0x81]))])  # v1, checksum required + SHA-256
+    f.send('s', 'SA', options=f.syn_options('s', f.seen_ts['s']) + [mp(0x01, bytes([0x81]) + q('!Q', KEY_S))])
+    f.send('c', 'PA', b'x', options=opts(f, 'c', mp(0x01, bytes([0x81]) + q('!QQ', KEY_C, KEY_S))))
+    # MP_CAPABLE with data (length 24: data-level length and checksum).
+    f.send('c', 'PA', b'hello', options=opts(f, 'c', mp(0x01, bytes([0x81]) + q('!QQHH', KEY_C, KEY_S, 5, 0xbeef))))
+    # DSS: 8-byte ack, 4-byte DSN with checksum; 4-byte ack and 8-byte DSN; DATA_FIN; flags only.
+    f.send('s', 'PA', b'world!', options=opts(f, 's', dss(0x07, ack=q('!Q', 0), dsn=q('!I', 0x12345678), ssn=1, dlen=6, csum=q('!H', 0xabcd))))
+    f.send('c', 'PA', b'more', options=opts(f, 'c', dss(0x0d, ack=q('!I', 7), dsn=q('!Q', 0x0102030405060708), ssn=6, dlen=4, csum=q('!H', 1))))
+    f.send('s', 'PA', b'x', options=opts(f, 's', dss(0x00)))
+    f.send('s', 'PA', b'x', options=opts(f, 's', dss(0x01, ack=q('!I', 11))))
+    # ADD_ADDR (v1, with HMAC; echo without), IPv4 and IPv6, with and without a port.
+    f.send('s', 'PA', b'x', options=opts(f, 's', mp(0x30, bytes([5]) + bytes([10, 9, 0, 3]) + q('!Q', 0x0102030405060708))))
+    f.send('c', 'PA', b'x', options=opts(f, 'c', mp(0x31, bytes([5]) + bytes([10, 9, 0, 3]))))
+    f.send('s', 'PA', b'x', options=[mp(0x30, bytes([6]) + bytes([10, 9, 0, 4]) + q("!HQ", 47001, 7))])
+    f.send('s', 'PA', b'x', options=[mp(0x30, bytes([7]) + bytes(range(16)) + q('!Q', 9))])
+    f.send('s', 'PA', b'x', options=[mp(0x30, bytes([8]) + bytes(range(16)) + q('!HQ', 443, 9))])
+    f.send('c', 'PA', b'x', options=[mp(0x31, bytes([8]) + bytes(range(16)) + q('!H', 443))])
+    # REMOVE_ADDR (one and three ids), MP_PRIO (backup, with and without an address id).
+    f.send('s', 'PA', b'x', options=opts(f, 's', mp(0x40, bytes([5]))))
+    f.send('s', 'PA', b'x', options=opts(f, 's', mp(0x40, bytes([6, 7, 8]))))
+    f.send('c', 'PA', b'x', options=opts(f, 'c', mp(0x51, b'')))
+    f.send('c', 'PA', b'x', options=opts(f, 'c', mp(0x51, bytes([3]))))
+    # MP_FAIL, an unknown subtype, lengths that do not fit.
+    f.send('c', 'PA', b'x', options=opts(f, 'c', mp(0x60, bytes([0]) + q('!Q', 0x0a0b0c0d0e0f1011))))
+    f.send('c', 'PA', b'x', options=opts(f, 'c', mp(0x90, bytes([1, 2]))))
+    f.send('c', 'PA', b'x', options=opts(f, 'c', mp(0x20, b'')))
+    f.send('c', 'PA', b'x', options=opts(f, 'c', mp(0x00, bytes([0x81, 1, 2]))))
+    # A second subflow joined to the connection: SYN (token of the server's key), SYN-ACK, ACK, data on it.
+    g = Flow(cap, cport=43002, sport=47000, caddr='10.9.0.3', saddr='10.9.0.2', isn_c=0x11111111, isn_s=0x22222222)
+    g.send('c', 'S', options=g.syn_options('c') + [mp(0x11, bytes([2]) + q('!II', token(KEY_S), 0xcafe0001))])
+    g.send('s', 'SA', options=g.syn_options('s', g.seen_ts['s']) + [mp(0x10, bytes([0]) + q('!QI', 0x0102030405060708, 0xcafe0002))])
+    g.send('c', 'A', options=opts(g, 'c', mp(0x10, bytes([0]) + bytes(range(20)))))
+    g.send('c', 'PA', b'sub2', options=opts(g, 'c', dss(0x04, dsn=q('!I', 99), ssn=1, dlen=4)))
+    # MP_FASTCLOSE then MP_TCPRST (flags, reason) on the first subflow.
+    f.send('c', 'PA', b'x', options=opts(f, 'c', mp(0x70, bytes([0, 0]) + q('!Q', KEY_S))))
+    f.send('s', 'RA', options=[mp(0x8f, bytes([0x03]))])
+    g.send('c', 'RA', options=[mp(0x80, bytes([0x55]))])
+    # Mid-stream: a capture that begins after the handshake (DSS without keys), and a join with an unknown token.
+    h = Flow(cap, cport=43003, sport=47000, caddr='10.9.0.5', saddr='10.9.0.2', isn_c=0x33333333, isn_s=0x44444444)
+    h.send('c', 'PA', b'mid', options=opts(h, 'c', dss(0x05, ack=q('!I', 5), dsn=q('!I', 77), ssn=1, dlen=3)))
+    h.send('s', 'A', options=opts(h, 's', dss(0x03, ack=q('!Q', 80))))
+    j = Flow(cap, cport=43004, sport=47000, caddr='10.9.0.6', saddr='10.9.0.2', isn_c=0x55555555, isn_s=0x66666666)
+    j.send('c', 'S', options=j.syn_options('c') + [mp(0x10, bytes([4]) + q('!II', 0xdeadbeef, 1))])
+    j.send('s', 'RA', options=[])
+    cap.write(os.path.join(out, 'mptcp-options.pcap'))
+
+
+main()
