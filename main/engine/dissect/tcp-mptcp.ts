@@ -10,6 +10,7 @@ import { bytesHex, hex, ipv4, ipv6 } from '../fields/format';
 import type { Ctx } from './context';
 import { dissectState } from './state';
 import { sha256 } from './sha256';
+import { sha1 } from './sha1';
 
 const F = {
   subtype: defineField('tcp.options.mptcp.subtype', 'Multipath TCP subtype', 'uint'),
@@ -96,11 +97,16 @@ export function newMptcpState(): MptcpState {
 /** The TCP segment an option belongs to: its stream and direction, or null when TCP did not analyse it. */
 export interface MptcpFlow { stream: number; direction: 0 | 1 }
 
-/** RFC 8684 §3.1 (v1): the token is the most significant 32 bits of SHA-256(key), the IDSN its least significant 64. */
-function keyFacts(d: Uint8Array, at: number): { token: number; idsn: bigint } {
-  const h = sha256(d.subarray(at, at + 8));
+/**
+ * A key's token (the most significant 32 bits of its hash) and IDSN (the least significant 64): SHA-256 in
+ * version 1 (RFC 8684 §3.1), SHA-1 in version 0 (RFC 6824 §3.1); none for other versions.
+ */
+function keyFacts(d: Uint8Array, at: number, version: number): { token: number; idsn: bigint } | null {
+  if (version > 1) return null;
+  const key = d.subarray(at, at + 8);
+  const h = version === 1 ? sha256(key) : sha1(key);
   const v = new DataView(h.buffer);
-  return { token: v.getUint32(0), idsn: v.getBigUint64(24) };
+  return { token: v.getUint32(0), idsn: v.getBigUint64(h.length - 8) };
 }
 
 /**
@@ -172,8 +178,8 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
         c.need(p + 4, 8, oe);
         const key = v.getBigUint64(p + 4);
         leaf(t, F.sendKey.name, key.toString(), `Sender's Key: ${key}`, p + 4, 8);
-        const facts = version === 1 ? keyFacts(d, p + 4) : null;
-        const recv = optLen >= 20 && c.avail(p + 12, oe) >= 8 ? keyFacts(d, p + 12) : null;
+        const facts = keyFacts(d, p + 4, version);
+        const recv = optLen >= 20 && c.avail(p + 12, oe) >= 8 ? keyFacts(d, p + 12, version) : null;
         c.recall(() => {
           if (!flow) return 0;
           let e = entry();
@@ -185,7 +191,7 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
           }
           const s = senderMeta(e);
           if (facts) e.conn.metas[s] = { token: facts.token, base: facts.idsn };
-          if (recv && version === 1) e.conn.metas[1 - s] = { token: recv.token, base: recv.idsn };
+          if (recv) e.conn.metas[1 - s] = { token: recv.token, base: recv.idsn };
           return 0;
         });
         if (facts) {

@@ -3,7 +3,7 @@
 ../tcp/mptcp-options.pcap): a v1 connection (keys, DSS with 4- and 8-byte numbers and a checksum), a second
 subflow joined by MP_JOIN (SYN token and random, SYN-ACK truncated HMAC, ACK HMAC), ADD_ADDR for IPv4 and
 IPv6 with and without a port and echo, REMOVE_ADDR, MP_PRIO, MP_FAIL, MP_FASTCLOSE, MP_TCPRST, an unknown
-subtype and option lengths that do not fit the subtype. Segments carrying only an option send one byte of data, so
+subtype, option lengths that do not fit the subtype, and a version 0 connection (RFC 6824: SHA-1). Segments carrying only an option send one byte of data, so
 no duplicate-ACK runs mix TCP's analysis into what is tested. Conversations are scripted with tcpsim.Flow.
 Deterministic: running it twice writes identical files. usage: mptcp-craft.py
 """
@@ -90,6 +90,13 @@ def main():
     j = Flow(cap, cport=43004, sport=47000, caddr='10.9.0.6', saddr='10.9.0.2', isn_c=0x55555555, isn_s=0x66666666)
     j.send('c', 'S', options=j.syn_options('c') + [mp(0x10, bytes([4]) + q('!II', 0xdeadbeef, 1))])
     j.send('s', 'RA', options=[])
+    # Version 0 (RFC 6824): keys in the SYN too, tokens and IDSNs from SHA-1.
+    k = Flow(cap, cport=43005, sport=47000, caddr='10.9.0.7', saddr='10.9.0.2', isn_c=0x77777777, isn_s=0x88888888)
+    k.send('c', 'S', options=k.syn_options('c') + [mp(0x00, bytes([0x01]) + q('!Q', KEY_C))])
+    k.send('s', 'SA', options=k.syn_options('s', k.seen_ts['s']) + [mp(0x00, bytes([0x01]) + q('!Q', KEY_S))])
+    k.send('c', 'A', options=opts(k, 'c', mp(0x00, bytes([0x01]) + q('!QQ', KEY_C, KEY_S))))
+    k.send('c', 'PA', b'v0', options=opts(k, 'c', dss(0x05, ack=q('!I', 1), dsn=q('!I', 5), ssn=1, dlen=2)))
+    k.send('s', 'PA', b'ok', options=opts(k, 's', dss(0x0f, ack=q('!Q', 9), dsn=q('!Q', 12), ssn=1, dlen=2)))
     cap.write(os.path.join(out, 'mptcp-options.pcap'))
 
 
