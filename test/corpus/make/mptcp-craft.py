@@ -4,7 +4,8 @@
 subflow joined by MP_JOIN (SYN token and random, SYN-ACK truncated HMAC, ACK HMAC), ADD_ADDR for IPv4 and
 IPv6 with and without a port and echo, REMOVE_ADDR, MP_PRIO, MP_FAIL, MP_FASTCLOSE, MP_TCPRST, an unknown
 subtype, option lengths that do not fit the subtype, and a version 0 connection (RFC 6824: SHA-1). Segments carrying only an option send one byte of data, so
-no duplicate-ACK runs mix TCP's analysis into what is tested. Conversations are scripted with tcpsim.Flow.
+no duplicate-ACK runs mix TCP's analysis into what is tested: tshark 4.0 leaves some pure ACKs after MPTCP
+address operations (ADD_ADDR, REMOVE_ADDR, MP_PRIO) unflagged as duplicates, which the engine does not model. Conversations are scripted with tcpsim.Flow.
 Deterministic: running it twice writes identical files. usage: mptcp-craft.py
 """
 import hashlib
