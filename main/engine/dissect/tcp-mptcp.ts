@@ -9,8 +9,10 @@ import { defineField } from '../fields/registry';
 import { bytesHex, hex, ipv4, ipv6 } from '../fields/format';
 import type { Ctx } from './context';
 import { dissectState } from './state';
+import { defineExpert, expert } from './expert';
 import { sha256 } from './sha256';
 import { sha1 } from './sha1';
+import type { DupAckTolerance } from '../tcp/sequence-analysis';
 
 const F = {
   subtype: defineField('tcp.options.mptcp.subtype', 'Multipath TCP subtype', 'uint'),
@@ -46,6 +48,7 @@ const F = {
   subflows: defineField('mptcp.analysis.subflows', 'TCP subflow stream id(s)', 'string'),
 };
 defineField('mptcp', 'Multipath Transmission Control Protocol', 'protocol');
+const ECHOED_KEY = defineExpert('mptcp.connection.echoed_key_mismatch', 'The echoed key in the ACK of the MPTCP handshake does not match the key of the SYN/ACK');
 
 /** One-bit (or few-bit) flags of the option, each as tshark names it: field, label, mask. */
 type Bit = readonly [string, string, number];
@@ -84,14 +87,44 @@ const MOD64 = 1n << 64n;
 const LOW32 = 0xffffffffn;
 
 /** One end of an MPTCP connection: its key once seen, and the token and IDSN (data sequence base) it gives. */
-interface Meta { token: number | null; base: bigint | null }
-/** An MPTCP connection: mptcp.stream, its first subflow (master, the TCP stream of MP_CAPABLE) and its subflows, newest first. */
-interface Conn { stream: number; master: number; metas: [Meta, Meta]; subflows: number[] }
-/** Per capture: the connections, and each TCP stream's connection with the meta index of that subflow's client. */
-export interface MptcpState { conns: Conn[]; byTcp: Map<number, { conn: Conn; clientMeta: 0 | 1 }> }
+interface Meta { key: bigint | null; token: number | null; base: bigint | null }
+/**
+ * An MPTCP connection: mptcp.stream, its first subflow (master, the TCP stream of MP_CAPABLE), its subflows
+ * (newest first), and the subtypes of the operations seen on it (bit per subtype, see OPERATIONS).
+ */
+interface Conn { stream: number; master: number; metas: [Meta, Meta]; subflows: number[]; ops: number }
+/**
+ * A TCP stream's connection, the meta index of that subflow's client, and per direction the operations
+ * the last excused duplicate ACK knew of.
+ */
+interface Subflow { conn: Conn; clientMeta: 0 | 1; seenOps: [number, number] }
+/** Per capture: the connections, and each TCP stream's. */
+export interface MptcpState { conns: Conn[]; byTcp: Map<number, Subflow> }
 
 export function newMptcpState(): MptcpState {
   return { conns: [], byTcp: new Map() };
+}
+
+/**
+ * Subtypes that count as operations: ADD_ADDR, REMOVE_ADDR, MP_PRIO, MP_FAIL, MP_FASTCLOSE (measured against
+ * tshark 4.0: MP_CAPABLE, DSS, MP_TCPRST and unknown subtypes do not; nor do the MP_JOINs of a real second
+ * subflow, real-mptcp-join.pcap, though a crafted MP_JOIN on an established subflow does: not modelled).
+ */
+const OPERATIONS = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7);
+
+/**
+ * tshark 4.0 excuses a flow's duplicate ACK once for each new kind of operation its MPTCP connection has
+ * seen since the flow's last excused one (RFC 8684 §4 lets MPTCP repeat ACKs): measured, see mptcp-craft.py.
+ */
+function tolerance(state: MptcpState): DupAckTolerance {
+  return {
+    tolerated(stream: number, direction: number): boolean {
+      const e = state.byTcp.get(stream);
+      if (!e || e.seenOps[direction] === e.conn.ops) return false;
+      e.seenOps[direction] = e.conn.ops;
+      return true;
+    },
+  };
 }
 
 /** The TCP segment an option belongs to: its stream and direction, or null when TCP did not analyse it. */
@@ -120,19 +153,26 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
   const saved = c.current;
   c.current = 'MPTCP';
   const state = dissectState(c.session).mptcp;
-  const entry = (): { conn: Conn; clientMeta: 0 | 1 } | undefined => (flow ? state.byTcp.get(flow.stream) : undefined);
+  if (!c.replay) c.session.tcp.dupAckTolerance ??= tolerance(state);
+  const entry = (): Subflow | undefined => (flow ? state.byTcp.get(flow.stream) : undefined);
   /** The connection of this subflow, made (without a master or subflows) when there is none yet. */
-  const connOf = (): { conn: Conn; clientMeta: 0 | 1 } | undefined => {
+  const connOf = (): Subflow | undefined => {
     if (!flow) return undefined;
     let e = state.byTcp.get(flow.stream);
     if (!e) {
-      e = { conn: newConn(-1), clientMeta: 0 };
+      e = { conn: newConn(-1), clientMeta: 0, seenOps: [0, 0] };
       state.byTcp.set(flow.stream, e);
     }
     return e;
   };
+  /** The segment's subflow belongs to a connection (made if needed), which notes this option as an operation if it is one. */
+  const noteOperation = (): number => {
+    const e = connOf();
+    if (e && (OPERATIONS >> sub) & 1) e.conn.ops |= 1 << sub;
+    return 0;
+  };
   const newConn = (master: number): Conn => {
-    const conn: Conn = { stream: state.conns.length, master, metas: [{ token: null, base: null }, { token: null, base: null }], subflows: [] };
+    const conn: Conn = { stream: state.conns.length, master, metas: [{ key: null, token: null, base: null }, { key: null, token: null, base: null }], subflows: [], ops: 0 };
     state.conns.push(conn);
     return conn;
   };
@@ -162,7 +202,7 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
     leaf(t, F.reserved.name, hex(r, 4), bitsDisplay(r, 0xfff, 16, 'Reserved', hex(r, 3)), p + 2, 2);
   };
   /** The meta index of this segment's sender in its connection. */
-  const senderMeta = (e: { clientMeta: 0 | 1 }): 0 | 1 => ((e.clientMeta ^ (flow?.direction ?? 0)) as 0 | 1);
+  const senderMeta = (e: Subflow): 0 | 1 => ((e.clientMeta ^ (flow?.direction ?? 0)) as 0 | 1);
   switch (sub) {
     case 0: {
       const version = b2 & 0x0f;
@@ -179,30 +219,48 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
         const key = v.getBigUint64(p + 4);
         leaf(t, F.sendKey.name, key.toString(), `Sender's Key: ${key}`, p + 4, 8);
         const facts = keyFacts(d, p + 4, version);
-        const recv = optLen >= 20 && c.avail(p + 12, oe) >= 8 ? keyFacts(d, p + 12, version) : null;
-        c.recall(() => {
-          if (!flow) return 0;
+        const recvKey = optLen >= 20 && c.avail(p + 12, oe) >= 8 ? v.getBigUint64(p + 12) : null;
+        // Each end keeps the first key it showed: a later one is shown with that key's token and IDSN, and an
+        // echoed receiver's key other than the one known is noted (as tshark 4.0 does). "token|idsn|mismatch".
+        const shown = String(c.recall(() => {
+          if (!flow) return facts ? `${facts.token}|${facts.idsn}|0` : '||0';
           let e = entry();
           if (!e) {
             const conn = newConn(flow.stream);
             conn.subflows.unshift(flow.stream);
-            e = { conn, clientMeta: 0 };
+            e = { conn, clientMeta: 0, seenOps: [0, 0] };
             state.byTcp.set(flow.stream, e);
           }
           const s = senderMeta(e);
-          if (facts) e.conn.metas[s] = { token: facts.token, base: facts.idsn };
-          if (recv) e.conn.metas[1 - s] = { token: recv.token, base: recv.idsn };
-          return 0;
-        });
-        if (facts) {
-          generated(t, F.token.name, facts.token, `Subflow token generated from key: ${facts.token}`, p + 12, 0);
-          generated(t, F.idsn.name, facts.idsn.toString(), `Subflow expected IDSN: ${facts.idsn} (64bits version)`, p + 12, 0);
+          if (facts && e.conn.metas[s].key === null) e.conn.metas[s] = { key, token: facts.token, base: facts.idsn };
+          let mismatch = 0;
+          if (recvKey !== null) {
+            const peer = e.conn.metas[1 - s];
+            const r = peer.key === null ? keyFacts(d, p + 12, version) : null;
+            if (r) e.conn.metas[1 - s] = { key: recvKey, token: r.token, base: r.idsn };
+            else if (peer.key !== null && peer.key !== recvKey) mismatch = 1;
+          }
+          const m = e.conn.metas[s];
+          return facts && m.base !== null ? `${m.token}|${m.base}|${mismatch}` : `||${mismatch}`;
+        })).split('|');
+        let last: Field | null = null;
+        if (shown[0]) {
+          generated(t, F.token.name, Number(shown[0]), `Subflow token generated from key: ${shown[0]}`, p + 12, 0);
+          last = generated(t, F.idsn.name, shown[1], `Subflow expected IDSN: ${shown[1]} (64bits version)`, p + 12, 0);
         }
-      }
-      if (optLen >= 20) {
+        // The note goes on the last item added before the receiver's key is (the IDSN).
+        if (shown[2] === '1') {
+          expert(c, (last ?? it).children, p + 12, 'warning', 'protocol', 'The echoed key in the ACK of the MPTCP handshake does not match the key of the SYN/ACK', ECHOED_KEY);
+        }
+        if (optLen >= 20) {
+          c.need(p + 12, 8, oe);
+          const rk = v.getBigUint64(p + 12);
+          leaf(t, F.recvKey.name, rk.toString(), `Receiver's Key: ${rk}`, p + 12, 8);
+        }
+      } else if (optLen >= 20) {
         c.need(p + 12, 8, oe);
-        const key = v.getBigUint64(p + 12);
-        leaf(t, F.recvKey.name, key.toString(), `Receiver's Key: ${key}`, p + 12, 8);
+        const rk = v.getBigUint64(p + 12);
+        leaf(t, F.recvKey.name, rk.toString(), `Receiver's Key: ${rk}`, p + 12, 8);
       }
       if (optLen === 22 || optLen === 24) {
         c.need(p + 20, 2, oe);
@@ -243,7 +301,7 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
           }
           const clientMeta = ((1 - found.k) ^ flow.direction) as 0 | 1;
           if (!found.conn.subflows.includes(flow.stream)) found.conn.subflows.unshift(flow.stream);
-          state.byTcp.set(flow.stream, { conn: found.conn, clientMeta });
+          state.byTcp.set(flow.stream, { conn: found.conn, clientMeta, seenOps: [0, 0] });
           return 0;
         });
         leaf(t, F.sendRand.name, rand, `Sender's Random Number: ${rand}`, p + 8, 4);
@@ -258,7 +316,7 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
         const mac = bytesHex(d, p + 4, 20);
         leaf(t, F.sendHmac.name, mac, `Sender's HMAC: ${mac}`, p + 4, 20);
       }
-      c.recall(() => (connOf(), 0));
+      c.recall(noteOperation);
       break;
     }
     case 2: {
@@ -338,7 +396,7 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
         const mac = v.getBigUint64(q);
         leaf(t, F.addAddrHmac.name, mac.toString(), `Truncated HMAC: ${mac}`, q, 8);
       }
-      c.recall(() => (connOf(), 0));
+      c.recall(noteOperation);
       break;
     }
     case 4: {
@@ -348,7 +406,7 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
         c.need(q, 1, oe);
         leaf(t, F.addrId.name, d[q], `Address ID: ${d[q]}`, q, 1);
       }
-      c.recall(() => (connOf(), 0));
+      c.recall(noteOperation);
       break;
     }
     case 5: {
@@ -358,7 +416,7 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
         c.need(p + 3, 1, oe);
         leaf(t, F.addrId.name, d[p + 3], `Address ID: ${d[p + 3]}`, p + 3, 1);
       }
-      c.recall(() => (connOf(), 0));
+      c.recall(noteOperation);
       break;
     }
     case 6:
@@ -369,7 +427,7 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
       const n = v.getBigUint64(p + 4);
       if (sub === 6) leaf(t, F.rawDsn.name, n.toString(), `Data Sequence Number: ${n}`, p + 4, 8);
       else leaf(t, F.recvKey.name, n.toString(), `Receiver's Key: ${n}`, p + 4, 8);
-      c.recall(() => (connOf(), 0));
+      c.recall(noteOperation);
       break;
     }
     case 8: {
@@ -382,11 +440,11 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
       c.need(p + 3, 1, oe);
       const r = d[p + 3];
       leaf(t, F.rstReason.name, hex(r, 2), `TCPRST Reason: ${RST_REASONS[r] ?? 'Unknown'} (${hex(r, 2)})`, p + 3, 1);
-      c.recall(() => (connOf(), 0));
+      c.recall(noteOperation);
       break;
     }
     default:
-      c.recall(() => (connOf(), 0));
+      c.recall(noteOperation);
   }
   // Restored on return only: an exception names the protocol being dissected (MPTCP), as Wireshark's current_proto.
   c.current = saved;

@@ -1,11 +1,15 @@
 #!/usr/bin/python3
 """Crafted Multipath TCP (RFC 8684, option kind 30) for what a real Linux run does not send (writes
-../tcp/mptcp-options.pcap): a v1 connection (keys, DSS with 4- and 8-byte numbers and a checksum), a second
+../tcp/mptcp-options.pcap and ../tcp/mptcp-dupack.pcap). mptcp-options.pcap: a v1 connection (keys, DSS with 4- and 8-byte numbers and a checksum), a second
 subflow joined by MP_JOIN (SYN token and random, SYN-ACK truncated HMAC, ACK HMAC), ADD_ADDR for IPv4 and
 IPv6 with and without a port and echo, REMOVE_ADDR, MP_PRIO, MP_FAIL, MP_FASTCLOSE, MP_TCPRST, an unknown
 subtype, option lengths that do not fit the subtype, and a version 0 connection (RFC 6824: SHA-1). Segments carrying only an option send one byte of data, so
 no duplicate-ACK runs mix TCP's analysis into what is tested: tshark 4.0 leaves some pure ACKs after MPTCP
 address operations (ADD_ADDR, REMOVE_ADDR, MP_PRIO) unflagged as duplicates, which the engine does not model. Conversations are scripted with tcpsim.Flow.
+mptcp-dupack.pcap: runs of pure ACKs (duplicate-ACK candidates) around MPTCP operations, one connection per run:
+tshark 4.0 excuses a flow's next duplicate ACK once for each new kind of operation (ADD_ADDR, REMOVE_ADDR,
+MP_PRIO, MP_FAIL, MP_FASTCLOSE) its connection has seen; a handshake MP_CAPABLE repeated with other keys
+(the first keys stay, the echoed key is noted as a mismatch).
 Deterministic: running it twice writes identical files. usage: mptcp-craft.py
 """
 import hashlib
@@ -101,4 +105,38 @@ def main():
     cap.write(os.path.join(out, 'mptcp-options.pcap'))
 
 
+# Options for the pure ACKs of dupack(): an operation, or a plain DSS (Data ACK only), or none.
+RUN_OPS = {
+    'add': mp(0x30, bytes([5, 10, 9, 0, 3]) + struct.pack('!Q', 1)), 'add6': mp(0x30, bytes([6, 10, 9, 0, 4]) + struct.pack('!HQ', 1, 7)),
+    'echo': mp(0x31, bytes([5, 10, 9, 0, 3])), 'rm': mp(0x40, bytes([5])), 'prio': mp(0x51, b''),
+    'fail': mp(0x60, bytes([0]) + bytes(8)), 'fclose': mp(0x70, bytes([0]) + bytes(8)), 'unk': mp(0x90, bytes([1, 2])),
+    'cap': mp(0x01, bytes([0x01]) + bytes(16)), 'rst': mp(0x80, bytes([1])), 'dss': mp(0x20, bytes([0x01]) + struct.pack('!I', 1)), 'none': None,
+}
+RUNS = ['s:dss s:dss c:dss c:dss', 's:add s:dss s:dss c:dss c:dss', 's:dss c:dss s:add c:dss c:dss s:dss',
+        's:rm s:dss s:rm s:dss c:dss', 'c:dss s:prio c:dss c:dss s:dss s:dss', 's:add s:dss s:dss s:add6 s:dss s:dss',
+        's:prio s:dss s:add s:dss c:dss c:dss c:dss', 's:echo s:dss s:dss c:dss c:dss', 's:fail s:none c:none s:none',
+        's:fclose s:dss c:dss', 's:unk s:dss c:dss', 's:rst s:dss c:dss', 's:cap s:dss c:dss']
+
+
+def dupack():
+    cap = Capture()
+    q = struct.pack
+    for i, run in enumerate(RUNS):
+        # Keys of their own: tshark joins a connection whose key it has seen to the earlier one.
+        f = Flow(cap, cport=44001 + i, sport=47000, caddr='10.9.1.1', saddr='10.9.1.2')
+        kc, ks = KEY_C + i + 1, KEY_S + i + 1
+        f.send('c', 'S', options=f.syn_options('c') + [mp(0x01, bytes([0x01]))])
+        f.send('s', 'SA', options=f.syn_options('s', f.seen_ts['s']) + [mp(0x01, bytes([0x01]) + q('!Q', ks))])
+        f.send('c', 'A', options=opts(f, 'c', mp(0x01, bytes([0x01]) + q('!QQ', kc, ks))))
+        f.send('c', 'PA', b'hello', options=opts(f, 'c', dss(0x01, ack=q('!I', 1))))
+        f.send('s', 'PA', b'world', options=opts(f, 's', dss(0x01, ack=q('!I', 1))))
+        f.send('c', 'A', options=opts(f, 'c', dss(0x01, ack=q('!I', 1))))
+        f.send('s', 'A', options=opts(f, 's', dss(0x01, ack=q('!I', 1))))
+        for step in run.split():
+            who, op = step.split(':')
+            f.send(who, 'A', options=opts(f, who, *([RUN_OPS[op]] if RUN_OPS[op] else [])))
+    cap.write(os.path.join(out, 'mptcp-dupack.pcap'))
+
+
 main()
+dupack()
