@@ -4,8 +4,7 @@
 subflow joined by MP_JOIN (SYN token and random, SYN-ACK truncated HMAC, ACK HMAC), ADD_ADDR for IPv4 and
 IPv6 with and without a port and echo, REMOVE_ADDR, MP_PRIO, MP_FAIL, MP_FASTCLOSE, MP_TCPRST, an unknown
 subtype, option lengths that do not fit the subtype, and a version 0 connection (RFC 6824: SHA-1). Segments carrying only an option send one byte of data, so
-no duplicate-ACK runs mix TCP's analysis into what is tested: tshark 4.0 leaves some pure ACKs after MPTCP
-address operations (ADD_ADDR, REMOVE_ADDR, MP_PRIO) unflagged as duplicates, which the engine does not model. Conversations are scripted with tcpsim.Flow.
+no duplicate-ACK runs mix TCP's analysis into what is tested (mptcp-dupack.pcap tests those). Conversations are scripted with tcpsim.Flow.
 mptcp-dupack.pcap: runs of pure ACKs (duplicate-ACK candidates) around MPTCP operations, one connection per run:
 tshark 4.0 excuses a flow's next duplicate ACK once for each new kind of operation (ADD_ADDR, REMOVE_ADDR,
 MP_PRIO, MP_FAIL, MP_FASTCLOSE) its connection has seen; a handshake MP_CAPABLE repeated with other keys
