@@ -143,10 +143,10 @@ function keyFacts(d: Uint8Array, at: number, version: number): { token: number; 
 }
 
 /**
- * Dissects one MPTCP option of `optLen` bytes at `p` into `tree`; `seen` tells the caller the segment
- * carried one (tshark then adds the analysis subtree). Cross-frame facts go through the tape.
+ * Dissects one MPTCP option of `optLen` bytes at `p` (all within the options) into `tree`; `kindLen` adds its
+ * kind and length items. Cross-frame facts go through the tape.
  */
-export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, pduEnd: number, flow: MptcpFlow | null, kindLen: (it: Field) => void): void {
+export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, flow: MptcpFlow | null, kindLen: (it: Field) => void): void {
   const d = c.d, v = c.v;
   c.protos.push('mptcp');
   c.setProtocol('MPTCP');
@@ -187,7 +187,6 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
   c.need(p + 2, 1, oe);
   const b2 = d[p + 2];
   leaf(t, F.subtype.name, sub, bitsDisplay(b2, 0xf0, 8, 'Multipath TCP subtype', `${subName} (${sub})`), p + 2, 1);
-  const end = oe;
   const flagsItem = (at: number, value: number, bits: readonly Bit[], width: number, mask: number): Field => {
     const fi = leaf(t, F.flags.name, hex(value, 2), `Multipath TCP flags: ${hex(value, 2)}`, at, 1);
     for (const [name, label, m] of bits) {
@@ -365,7 +364,6 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
           generated(t, F.dssDsn.name, rel.toString(), `DSS Data Sequence Number: ${rel} (Relative)`, p, 0);
         }
       }
-      void end;
       break;
     }
     case 3: {
@@ -402,7 +400,7 @@ export function dissectMptcp(c: Ctx, tree: Field[], p: number, optLen: number, p
     case 4: {
       const n = optLen - 3;
       generated(t, F.rmCount.name, n, `Number of removed addresses: ${n}`, p + 2, 1);
-      for (let q = p + 3; q < end; q++) {
+      for (let q = p + 3; q < oe; q++) {
         c.need(q, 1, oe);
         leaf(t, F.addrId.name, d[q], `Address ID: ${d[q]}`, q, 1);
       }

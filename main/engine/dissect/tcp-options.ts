@@ -330,7 +330,7 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
       }
       case 30:
         mptcp.seen = true;
-        dissectMptcp(c, head.children, p, optLen, pduEnd, mptcp.flow, (it) => kindLen(it, kind, optLen, p));
+        dissectMptcp(c, head.children, p, optLen, mptcp.flow, (it) => kindLen(it, kind, optLen, p));
         break;
       case 34: {
         const it = leaf(head.children, F.tfo.name, bytes, 'TCP Option - TCP Fast Open', p, optLen);
