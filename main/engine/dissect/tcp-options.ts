@@ -9,6 +9,7 @@ import { defineField } from '../fields/registry';
 import { bytesHex, clipLabel, hex } from '../fields/format';
 import type { Ctx } from './context';
 import { expert, defineExpert } from './expert';
+import { dissectMptcp, type MptcpFlow } from './tcp-mptcp';
 
 const F = {
   options: defineField('tcp.options', 'TCP Options', 'bytes'),
@@ -83,7 +84,7 @@ const FIXED: Record<number, number> = { 2: 4, 3: 3, 4: 2, 8: 10, 19: 18, 27: 8, 
 /** Each option's name in the options summary and its subtree's title ("TCP Option - …"). */
 const NAMES: Record<number, string> = {
   0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 2: 'Maximum segment size', 3: 'Window scale', 4: 'SACK permitted', 5: 'SACK',
-  8: 'Timestamps', 19: 'TCP MD5 signature', 27: 'Quick-Start', 28: 'User Timeout', 29: 'TCP AO', 34: 'TCP Fast Open', 172: 'Accurate ECN',
+  8: 'Timestamps', 19: 'TCP MD5 signature', 27: 'Quick-Start', 28: 'User Timeout', 29: 'TCP AO', 30: 'MPTCP', 34: 'TCP Fast Open', 172: 'Accurate ECN',
   174: 'Accurate ECN', 253: 'Experimental', 254: 'Experimental',
 };
 /**
@@ -114,11 +115,15 @@ const OPTION_FIELDS: Record<number, string> = {
 
 
 
+/** What the options tell TCP about Multipath TCP: the segment's subflow (in), whether an MPTCP option was met (out). */
+export interface MptcpSeen { flow: MptcpFlow | null; seen: boolean }
+
 /**
  * Dissects the options in [off, off+len), fills the segment's option facts, and returns the Info
  * notes. `peerBase` makes SACK edges relative (the peer's ISN), or null before it is known.
  */
-export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: number, seg: TcpSegment, peerBase: number | null, pduEnd: number): void {
+export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: number, seg: TcpSegment, peerBase: number | null, pduEnd: number,
+  mptcp: MptcpSeen = { flow: null, seen: false }): void {
   const d = c.d, v = c.v;
   // Options cut off before their first byte: Wireshark's value is missing (tshark prints "<MISSING>").
   const head = leaf(tree, F.options.name, c.avail(off, pduEnd) > 0 ? bytesHex(d, off, Math.min(len, c.avail(off, pduEnd))) : '<MISSING>', `Options: (${len} bytes)`, off, len);
@@ -323,6 +328,10 @@ export function dissectTcpOptions(c: Ctx, tree: Field[], off: number, len: numbe
         info(` TSval=${tsval} TSecr=${tsecr}`);
         break;
       }
+      case 30:
+        mptcp.seen = true;
+        dissectMptcp(c, head.children, p, optLen, mptcp.flow, (it) => kindLen(it, kind, optLen, p));
+        break;
       case 34: {
         const it = leaf(head.children, F.tfo.name, bytes, 'TCP Option - TCP Fast Open', p, optLen);
         kindLen(it, kind, optLen, p);

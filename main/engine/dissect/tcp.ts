@@ -13,6 +13,7 @@ import { captureTime } from '../session';
 import { secondsString } from './frame';
 import { dissectTcpOptions, parseOptionFacts } from './tcp-options';
 import { analysisTree } from './tcp-analysis-tree';
+import { mptcpAnalysisTree } from './tcp-mptcp';
 import { dissectTcpFin, dissectTcpPayload, takenByPort } from './tcp-payload';
 import { retransmittedData, retransmittedPduStart } from './tcp-desegment';
 import { VIEW_ACE } from '../tcp/tracker';
@@ -268,9 +269,10 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
     generated(ts.children, F.timeRel.name, rel, `Time since first frame in this TCP stream: ${rel} seconds`, off, 0);
     generated(ts.children, F.timeDelta.name, del, `Time since previous frame in this TCP stream: ${del} seconds`, off, 0);
   };
+  const mptcp = { flow: analysis ? { stream: analysis.stream, direction: analysis.direction } : null, seen: false };
   if (hlen > 20) {
     try {
-      dissectTcpOptions(c, t, off + 20, hlen - 20, seg, x.peerBase, end);
+      dissectTcpOptions(c, t, off + 20, hlen - 20, seg, x.peerBase, end, mptcp);
     } catch (e) {
       // Options cut by the capture: Wireshark has already shown the stream times; nothing after.
       timestamps();
@@ -282,6 +284,8 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
   timestamps();
   // The analysis is printed (flags, expert items, Info prefix) only once the options were read.
   if (analysis && x.hasAnalysis) analysisTree(c, t, analysis, off);
+  // A segment with an MPTCP option shows its connection (tshark's mptcp_add_analysis_subtree).
+  if (mptcp.seen) mptcpAnalysisTree(c, t, off, mptcp.flow);
   // Prepended behind a fence: HTTP's "Continuation" or status line replaces what follows it, not the prefix.
   if (analysis?.infoPrefix) c.prependInfoFence(analysis.infoPrefix);
   const start = off + hlen;

@@ -276,7 +276,10 @@ export function fastSegment(raw: RawFrame, frame: number, into?: TcpSegment): Tc
   return seg;
 }
 
-/** The TCP options the tracker uses into the segment; false when they are malformed (the full dissector flags that). */
+/**
+ * The TCP options the tracker uses into the segment; false when they are malformed (the full dissector flags
+ * that) or carry Multipath TCP (which keeps state across frames in the dissector).
+ */
 function readOptions(d: Uint8Array, pos: number, end: number, seg: TcpSegment): boolean {
   while (pos < end) {
     const kind = d[pos];
@@ -300,6 +303,8 @@ function readOptions(d: Uint8Array, pos: number, end: number, seg: TcpSegment): 
       case 8: if (len !== 10) return false; break;
       // Accurate ECN (lengths 2, 5, 8 or 11): the tracker shows the ECN bits as ACE from the next segment on.
       case 172: case 174: if (len <= 11 && (len - 2) % 3 === 0) seg.accEcnOption = true; break;
+      // Multipath TCP: its connections and subflows are the dissector's state (tcp-mptcp.ts), so it decides.
+      case 30: return false;
       default: break;
     }
     pos += len;

@@ -72,12 +72,21 @@ function within(delta: number, limit: number): boolean {
 }
 
 /**
+ * Who may excuse a duplicate ACK: Multipath TCP (RFC 8684 §4) repeats ACKs around its address operations,
+ * and tshark 4.0 then counts a flow's next duplicate ACK as none (the MPTCP dissector answers).
+ */
+export interface DupAckTolerance {
+  tolerated(stream: number, direction: number): boolean;
+}
+
+/**
  * Runs Wireshark's sequence analysis for one segment (its time in `ta.now`). `seq`/`ack` raw, `window`
- * unscaled. Updates both flows and fills `ta`.
+ * unscaled. Updates both flows and fills `ta`. `side` is the sender's direction in the conversation.
  */
 export function analyzeSequence(
   ta: FrameAnalysis, conv: Conv, fwd: Flow, rev: Flow,
   frame: number, seq: number, ack: number, seglen: number, flags: number, window: number,
+  side = 0, tolerance: DupAckTolerance | null = null,
 ): void {
   const now = ta.now;
   seq |= 0;
@@ -132,7 +141,7 @@ export function analyzeSequence(
 
     // DUPLICATE ACK: empty, same window/seq/ack as the previous segment.
     if (seglen === 0 && window && window === fwd.window && seq === fwd.nextseq && ack === fwd.lastack
-      && (flags & SYN_FIN_RST) === 0) {
+      && (flags & SYN_FIN_RST) === 0 && !tolerance?.tolerated(conv.stream, side)) {
       // -1 (after an ACKed-unseen) restarts the count at 1.
       fwd.dupAckNum = fwd.dupAckNum === -1 ? 1 : (fwd.dupAckNum + 1) | 0;
       ta.set(A_DUPLICATE_ACK);

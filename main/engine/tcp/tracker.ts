@@ -4,7 +4,7 @@
 // Everything here is per capture, fed in frame order, and never looks ahead (one-pass, as tshark).
 import { TCP_ACK, TCP_AE, TCP_CWR, TCP_ECE, TCP_FIN, TCP_RST, TCP_SYN, type TcpAnalysis, type TcpSegment } from '../types';
 import { Clocks, Conv, ConvTable, Flow, ParkedFlows } from './conversation';
-import { A_REUSED_PORTS, FrameAnalysis, analyzeSequence } from './sequence-analysis';
+import { A_REUSED_PORTS, FrameAnalysis, analyzeSequence, type DupAckTolerance } from './sequence-analysis';
 import { report } from './analysis-report';
 import { add, add32, sub, sub32 } from './seq';
 
@@ -65,6 +65,8 @@ export class TcpTracker {
   private readonly clocks = new Clocks();
   private next = 0;
   private readonly ta = new FrameAnalysis();
+  /** Multipath TCP's excuse for duplicate ACKs, set by its dissector once it meets a connection. */
+  dupAckTolerance: DupAckTolerance | null = null;
   /** Facts of the segment being analysed, reused for every segment (nothing allocated per segment). */
   private readonly b: Facts = { conv: null as unknown as Conv, side: 0, now: 0, timeRelative: 0, timeDelta: 0, completeness: 0, finActive: false, created: false, reused: false, ace: false };
 
@@ -282,7 +284,7 @@ export class TcpTracker {
 
     // seq and ack as signed 32-bit numbers: small integers, passed without boxing a double.
     ta.now = now;
-    analyzeSequence(ta, conv, fwd, rev, seg.frame, seg.seq | 0, seg.ack | 0, seg.len, seg.flags, seg.window);
+    analyzeSequence(ta, conv, fwd, rev, seg.frame, seg.seq | 0, seg.ack | 0, seg.len, seg.flags, seg.window, side, this.dupAckTolerance);
     this.learnSack(fwd, seg);
     fwd.isFirstAck = (seg.flags & TCP_SYN) !== 0;
     // An AccECN option shows the ECN bits as the ACE counter from the next segment on (this one's are shown).

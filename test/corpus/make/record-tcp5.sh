@@ -13,7 +13,7 @@ trap cleanup EXIT
 port=25000
 all="real-loss-sack real-loss-nosack real-synack-lost real-fin-lost real-acks-lost real-dup real-zero-window
  real-keepalive-dead real-linger-halfclose real-closed-filtered real-tfo real-ecn-ce real-ipv6-mtu real-small-mtu
- real-urgent real-any-sll real-backlog-full real-tfo-nocookie real-plain-ipv6 real-fin-wait-2-timeout" # (and real-mptcp, by name: see tcp5-live.py)
+ real-urgent real-any-sll real-backlog-full real-tfo-nocookie real-plain-ipv6 real-fin-wait-2-timeout" # (and real-mptcp, real-mptcp-join by name: see tcp5-live.py)
 for s in ${@:-$all}; do
   cleanup
   ip netns add "$a"; ip netns add "$b"

@@ -39,7 +39,9 @@ during a pause and saved with the wall-clock time as NAME.ss.json (the format of
   real-plain-ipv6      IPv6 with SACK, timestamps and window scaling off, ECN on, 1 in 9 data segments lost
   real-fin-wait-2-timeout tcp_fin_timeout=1 in A: the client's orphan in FIN-WAIT-2 times out; the server's late data
                        is answered by a RST without ACK (its ss.json is not kept: the engine infers no timer, DECISIONS)
-  real-mptcp           Multipath TCP (IPPROTO_MPTCP): not in the corpus, as the engine does not dissect MPTCP yet
+  real-mptcp           Multipath TCP (IPPROTO_MPTCP): one subflow (MP_CAPABLE, DSS, DATA_FIN)
+  real-mptcp-join      Multipath TCP with a second client address as a "subflow" endpoint: a second subflow
+                       joins (MP_JOIN), data on both
 """
 import ctypes
 import json
@@ -429,6 +431,22 @@ def run():
     elif scenario == 'real-mptcp':
         t = serve(echo_len, proto=262)
         transfer(4000, proto=262)
+        t.join()
+    elif scenario == 'real-mptcp-join':
+        # A second address in A, an endpoint the path manager opens a subflow from once the connection is up.
+        sh(NS_A, ['ip', 'addr', 'add', '10.55.0.3/24', 'dev', DEV_A])
+        for ns in (NS_A, NS_B):
+            sh(ns, ['ip', 'mptcp', 'limits', 'set', 'subflows', '2', 'add_addr_accepted', '2'])
+        sh(NS_A, ['ip', 'mptcp', 'endpoint', 'add', '10.55.0.3', 'dev', DEV_A, 'subflow'])
+        t = serve(echo_len, proto=262)
+        c = client(proto=262)
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for i in range(12):
+            c.sendall(bytes([0x41 + i]) * 3000)
+            time.sleep(0.05)
+        c.shutdown(socket.SHUT_WR)
+        read_all(c)
+        c.close()
         t.join()
     else:
         sys.exit(__doc__)
