@@ -7,6 +7,7 @@ import type { Pending } from './fragments';
 import type { DnsTransaction } from './dns-track';
 import type { MspTable } from './tcp-desegment';
 import type { HttpConversation } from './http-track';
+import type { TlsSession } from './tls-session';
 
 export interface DissectState {
   /** Timestamp of the previous frame that had one (frame.time_delta). */
@@ -29,6 +30,8 @@ export interface DissectState {
   http: Map<number, HttpConversation>;
   /** TCP streams HTTP's heuristic claimed. */
   httpClaimed: Set<number>;
+  /** TLS per TCP stream: the version, the server's side, where each side changed cipher spec. */
+  tls: Map<number, TlsSession>;
 }
 
 export interface UdpConversation {
@@ -48,7 +51,7 @@ export function dissectState(session: Session): DissectState {
     s = {
       prevSec: 0, prevNsec: 0, hasPrev: false,
       udpStreams: new Map(), echoRequests: new Map(), ipFragments: new Map(), ip6Fragments: new Map(),
-      dnsQueries: new Map(), tcpPdus: new Map(), http: new Map(), httpClaimed: new Set(),
+      dnsQueries: new Map(), tcpPdus: new Map(), http: new Map(), httpClaimed: new Set(), tls: new Map(),
     };
     states.set(session, s);
   }

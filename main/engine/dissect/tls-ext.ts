@@ -1,0 +1,249 @@
+// Hello extensions as tshark 4.0 shows them (packet-tls-utils.c's ssl_dissect_hnd_extension): an item
+// "Extension: NAME (len=N)" with its type and length, then the body of the extensions that openssl, curl and
+// Python's ssl send (server_name, supported_groups, ec_point_formats, signature_algorithms, ALPN, key_share,
+// psk_key_exchange_modes, supported_versions, padding, renegotiation_info, session_ticket and the empty
+// ones); any other body is its bytes ("Data (N bytes)"). Collects what JA3 / JA3S need.
+import type { Field } from '../types';
+import { defineField } from '../fields/registry';
+import { add, addNum, addText, leaf } from '../fields/tree';
+import { asciiText, asciiValue } from '../fields/format';
+import type { Ctx } from './context';
+import {
+  EC_POINT_FORMATS, EXTENSION_TYPES, GROUPS, PSK_KE_MODES, SERVER_NAME_TYPES, VERSIONS,
+} from './tls-names';
+import { bytesItem, named, noneItem, signatureAlgorithm } from './tls-handshake';
+
+const F = {
+  extsLength: defineField('tls.handshake.extensions_length', 'Extensions Length', 'uint'),
+  type: defineField('tls.handshake.extension.type', 'Type', 'uint', { names: EXTENSION_TYPES }),
+  len: defineField('tls.handshake.extension.len', 'Length', 'uint'),
+  data: defineField('tls.handshake.extension.data', 'Data', 'bytes'),
+  snListLen: defineField('tls.handshake.extensions_server_name_list_len', 'Server Name list length', 'uint'),
+  snType: defineField('tls.handshake.extensions_server_name_type', 'Server Name Type', 'uint', { names: SERVER_NAME_TYPES }),
+  snLen: defineField('tls.handshake.extensions_server_name_len', 'Server Name length', 'uint'),
+  sn: defineField('tls.handshake.extensions_server_name', 'Server Name', 'string'),
+  ecpfLen: defineField('tls.handshake.extensions_ec_point_formats_length', 'EC point formats Length', 'uint'),
+  ecpfs: defineField('tls.handshake.extensions_ec_point_formats', 'Elliptic curves point formats', 'none'),
+  ecpf: defineField('tls.handshake.extensions_ec_point_format', 'EC point format', 'uint', { names: EC_POINT_FORMATS }),
+  groupsLen: defineField('tls.handshake.extensions_supported_groups_length', 'Supported Groups List Length', 'uint'),
+  groups: defineField('tls.handshake.extensions_supported_groups', 'Supported Groups List', 'none'),
+  group: defineField('tls.handshake.extensions_supported_group', 'Supported Group', 'hex', { digits: 4, names: GROUPS }),
+  alpnLen: defineField('tls.handshake.extensions_alpn_len', 'ALPN Extension Length', 'uint'),
+  alpnList: defineField('tls.handshake.extensions_alpn_list', 'ALPN Protocol', 'none'),
+  alpnStrLen: defineField('tls.handshake.extensions_alpn_str_len', 'ALPN string length', 'uint'),
+  alpnStr: defineField('tls.handshake.extensions_alpn_str', 'ALPN Next Protocol', 'string'),
+  sigAlgsLen: defineField('tls.handshake.sig_hash_alg_len', 'Signature Hash Algorithms Length', 'uint'),
+  sigAlgs: defineField('tls.handshake.sig_hash_algs', 'Signature Algorithms', 'none'),
+  versionsLen: defineField('tls.handshake.extensions.supported_versions_len', 'Supported Versions length', 'uint'),
+  version: defineField('tls.handshake.extensions.supported_version', 'Supported Version', 'hex', { digits: 4, names: VERSIONS }),
+  pskLen: defineField('tls.extension.psk_ke_modes_length', 'PSK Key Exchange Modes Length', 'uint'),
+  psk: defineField('tls.extension.psk_ke_mode', 'PSK Key Exchange Mode', 'uint', { names: PSK_KE_MODES }),
+  ksClientLen: defineField('tls.handshake.extensions_key_share_client_length', 'Client Key Share Length', 'uint'),
+  ksGroup: defineField('tls.handshake.extensions_key_share_group', 'Group', 'uint', { names: GROUPS }),
+  ksSelected: defineField('tls.handshake.extensions_key_share_selected_group', 'Selected Group', 'uint', { names: GROUPS }),
+  ksKeyLen: defineField('tls.handshake.extensions_key_share_key_exchange_length', 'Key Exchange Length', 'uint'),
+  ksKey: defineField('tls.handshake.extensions_key_share_key_exchange', 'Key Exchange', 'bytes'),
+  padding: defineField('tls.handshake.extensions_padding_data', 'Padding Data', 'bytes'),
+  renegLen: defineField('tls.handshake.extensions_reneg_info_len', 'Renegotiation info extension length', 'uint'),
+  reneg: defineField('tls.handshake.extensions_reneg_info', 'Renegotiation info', 'bytes'),
+};
+
+/** What a hello's extensions tell JA3 / JA3S: extension types, groups and point formats (GREASE left out). */
+export interface HelloFacts {
+  types: number[];
+  groups: number[];
+  pointFormats: number[];
+}
+
+/** RFC 8701's GREASE values: 0x0a0a, 0x1a1a, … 0xfafa. */
+export function isGrease(v: number): boolean {
+  return (v & 0x0f0f) === 0x0a0a && (v >> 8) === (v & 0xff);
+}
+
+/** The extensions block at `off` (its length first) of a hello of handshake type `hs` (1 client, 2 server, 6 HRR). */
+export function extensions(c: Ctx, t: Field[], off: number, end: number, hs: number, facts: HelloFacts): void {
+  c.need(off, 2, end);
+  const total = c.v.getUint16(off);
+  addNum(t, F.extsLength, off, 2, total);
+  let p = off + 2;
+  const stop = Math.min(end, p + total);
+  while (stop - p >= 4) {
+    c.need(p, 4, end);
+    const type = c.v.getUint16(p), len = c.v.getUint16(p + 2);
+    const name = EXTENSION_TYPES[type] ?? `Unknown type ${type}`;
+    const ext = addText(t, `Extension: ${name} (len=${len})`, p, 4 + len).children;
+    named(ext, F.type, p, 2, type);
+    addNum(ext, F.len, p + 2, 2, len);
+    if (!isGrease(type)) facts.types.push(type);
+    body(c, ext, type, p + 4, p + 4 + len, hs, facts);
+    p += 4 + len;
+  }
+}
+
+function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: number, facts: HelloFacts): void {
+  const len = end - off;
+  switch (type) {
+    case 0:
+      if (len) serverName(c, t, off, end);
+      return;
+    case 10: {
+      c.need(off, 2, end);
+      const n = c.v.getUint16(off);
+      addNum(t, F.groupsLen, off, 2, n);
+      const list = noneItem(t, F.groups, off + 2, n, `Supported Groups (${n >> 1} group${n >> 1 === 1 ? '' : 's'})`).children;
+      for (let p = off + 2; p + 2 <= off + 2 + n; p += 2) {
+        c.need(p, 2, end);
+        const g = c.v.getUint16(p);
+        named(list, F.group, p, 2, g);
+        if (!isGrease(g)) facts.groups.push(g);
+      }
+      return;
+    }
+    case 11: {
+      c.need(off, 1, end);
+      const n = c.d[off];
+      addNum(t, F.ecpfLen, off, 1, n);
+      const list = noneItem(t, F.ecpfs, off + 1, n, `Elliptic curves point formats (${n})`).children;
+      for (let i = 0; i < n; i++) {
+        c.need(off + 1 + i, 1, end);
+        named(list, F.ecpf, off + 1 + i, 1, c.d[off + 1 + i]);
+        facts.pointFormats.push(c.d[off + 1 + i]);
+      }
+      return;
+    }
+    case 13: {
+      c.need(off, 2, end);
+      const n = c.v.getUint16(off);
+      addNum(t, F.sigAlgsLen, off, 2, n);
+      const list = noneItem(t, F.sigAlgs, off + 2, n, `Signature Hash Algorithms (${n >> 1} algorithm${n >> 1 === 1 ? '' : 's'})`).children;
+      for (let p = off + 2; p + 2 <= off + 2 + n; p += 2) {
+        c.need(p, 2, end);
+        signatureAlgorithm(c, list, p);
+      }
+      return;
+    }
+    case 16:
+      if (len) alpn(c, t, off, end);
+      return;
+    case 21:
+      bytesItem(c, t, F.padding.name, 'Padding Data', off, len);
+      return;
+    case 22: case 23: case 49:
+      return;
+    case 35:
+      if (len === 0) leaf(t, F.data.name, '<MISSING>', 'Data (0 bytes)', off, 0);
+      else dataItem(c, t, off, len);
+      return;
+    case 43:
+      supportedVersions(c, t, off, end, hs);
+      return;
+    case 45: {
+      c.need(off, 1, end);
+      const n = c.d[off];
+      addNum(t, F.pskLen, off, 1, n);
+      for (let i = 0; i < n; i++) {
+        c.need(off + 1 + i, 1, end);
+        named(t, F.psk, off + 1 + i, 1, c.d[off + 1 + i]);
+      }
+      return;
+    }
+    case 51:
+      keyShare(c, t, off, end, hs);
+      return;
+    case 65281: {
+      const sub = addText(t, 'Renegotiation Info extension', off, len).children;
+      c.need(off, 1, end);
+      const n = c.d[off];
+      addNum(sub, F.renegLen, off, 1, n);
+      if (n) bytesItem(c, sub, F.reneg.name, 'Renegotiation info', off + 1, n);
+      return;
+    }
+    default:
+      if (len) dataItem(c, t, off, len);
+  }
+}
+
+function dataItem(c: Ctx, t: Field[], off: number, len: number): void {
+  const item = bytesItem(c, t, F.data.name, 'Data', off, len);
+  item.display = `Data (${len} byte${len === 1 ? '' : 's'})`;
+}
+
+function serverName(c: Ctx, t: Field[], off: number, end: number): void {
+  const sub = addText(t, 'Server Name Indication extension', off, end - off).children;
+  c.need(off, 2, end);
+  const listLen = c.v.getUint16(off);
+  addNum(sub, F.snListLen, off, 2, listLen);
+  let p = off + 2;
+  const stop = Math.min(end, p + listLen);
+  while (p < stop) {
+    c.need(p, 3, end);
+    named(sub, F.snType, p, 1, c.d[p]);
+    const n = c.v.getUint16(p + 1);
+    addNum(sub, F.snLen, p + 1, 2, n);
+    c.need(p + 3, n, end);
+    const name = asciiValue(c.d, p + 3, n);
+    add(sub, F.sn, p + 3, n, name, `Server Name: ${asciiText(c.d, p + 3, n)}`);
+    p += 3 + n;
+  }
+}
+
+function alpn(c: Ctx, t: Field[], off: number, end: number): void {
+  c.need(off, 2, end);
+  const n = c.v.getUint16(off);
+  addNum(t, F.alpnLen, off, 2, n);
+  const list = noneItem(t, F.alpnList, off + 2, n, 'ALPN Protocol').children;
+  let p = off + 2;
+  while (p < off + 2 + n) {
+    c.need(p, 1, end);
+    const sl = c.d[p];
+    addNum(list, F.alpnStrLen, p, 1, sl);
+    c.need(p + 1, sl, end);
+    const s = asciiValue(c.d, p + 1, sl);
+    add(list, F.alpnStr, p + 1, sl, s, `ALPN Next Protocol: ${asciiText(c.d, p + 1, sl)}`);
+    p += 1 + sl;
+  }
+}
+
+function supportedVersions(c: Ctx, t: Field[], off: number, end: number, hs: number): void {
+  const item = (p: number) => {
+    c.need(p, 2, end);
+    const v = c.v.getUint16(p);
+    named(t, F.version, p, 2, v);
+  };
+  if (hs !== 1) {
+    item(off);
+    return;
+  }
+  c.need(off, 1, end);
+  const n = c.d[off];
+  addNum(t, F.versionsLen, off, 1, n);
+  for (let p = off + 1; p + 2 <= off + 1 + n; p += 2) item(p);
+}
+
+function keyShare(c: Ctx, t: Field[], off: number, end: number, hs: number): void {
+  const sub = addText(t, 'Key Share extension', off, end - off).children;
+  if (hs === 6) {
+    c.need(off, 2, end);
+    named(sub, F.ksSelected, off, 2, c.v.getUint16(off));
+    return;
+  }
+  let p = off, stop = end;
+  if (hs === 1) {
+    c.need(off, 2, end);
+    const n = c.v.getUint16(off);
+    addNum(sub, F.ksClientLen, off, 2, n);
+    p = off + 2;
+    stop = Math.min(end, p + n);
+  }
+  while (stop - p >= 4) {
+    c.need(p, 4, end);
+    const g = c.v.getUint16(p), kl = c.v.getUint16(p + 2);
+    const gname = GROUPS[g] ?? `Unknown (${g})`;
+    const entry = addText(sub, `Key Share Entry: Group: ${gname}, Key Exchange length: ${kl}`, p, 4 + kl).children;
+    named(entry, F.ksGroup, p, 2, g);
+    addNum(entry, F.ksKeyLen, p + 2, 2, kl);
+    bytesItem(c, entry, F.ksKey.name, 'Key Exchange', p + 4, kl);
+    p += 4 + kl;
+    if (hs !== 1) break;
+  }
+}
