@@ -9,9 +9,10 @@ import { add, addNum, addText, leaf } from '../fields/tree';
 import { asciiText, asciiValue } from '../fields/format';
 import type { Ctx } from './context';
 import {
-  EC_POINT_FORMATS, EXTENSION_TYPES, GROUPS, PSK_KE_MODES, SERVER_NAME_TYPES, VERSIONS,
+  EC_POINT_FORMATS, EXTENSION_TYPES, GROUPS, PSK_KE_MODES, SERVER_NAME_TYPES, STATUS_REQUEST_TYPES, VERSIONS,
 } from './tls-names';
 import { bytesItem, named, noneItem, signatureAlgorithm } from './tls-handshake';
+import { setAlpnApp } from './tls-session';
 
 const F = {
   extsLength: defineField('tls.handshake.extensions_length', 'Extensions Length', 'uint'),
@@ -46,6 +47,10 @@ const F = {
   padding: defineField('tls.handshake.extensions_padding_data', 'Padding Data', 'bytes'),
   renegLen: defineField('tls.handshake.extensions_reneg_info_len', 'Renegotiation info extension length', 'uint'),
   reneg: defineField('tls.handshake.extensions_reneg_info', 'Renegotiation info', 'bytes'),
+  statusType: defineField('tls.handshake.extensions_status_request_type', 'Certificate Status Type', 'uint', { names: STATUS_REQUEST_TYPES }),
+  statusIdsLen: defineField('tls.handshake.extensions_status_request_responder_ids_len', 'Responder ID list Length', 'uint'),
+  statusExtsLen: defineField('tls.handshake.extensions_status_request_exts_len', 'Request Extensions Length', 'uint'),
+  recordSizeLimit: defineField('tls.record_size_limit', 'Record Size Limit', 'uint'),
 };
 
 /** What a hello's extensions tell JA3 / JA3S: extension types, groups and point formats (GREASE left out). */
@@ -53,6 +58,25 @@ export interface HelloFacts {
   types: number[];
   groups: number[];
   pointFormats: number[];
+  /** The Client Hello carries a session ticket to resume with. */
+  ticket: boolean;
+}
+
+/**
+ * ALPN names tshark maps to a dissector (ssl_alpn_protocols; a trailing "*": a prefix), by that protocol's long
+ * name: the server's choice names the application data.
+ */
+const ALPN_APPS: [string, string][] = [
+  ['http/1.1*', 'Hypertext Transfer Protocol'], ['h2-*', 'HyperText Transfer Protocol 2'], ['h2', 'HyperText Transfer Protocol 2'],
+  ['spdy/*', 'SPDY'], ['mqtt*', 'MQ Telemetry Transport Protocol'], ['imap', 'Internet Message Access Protocol'],
+  ['pop3', 'Post Office Protocol'], ['ftp', 'File Transfer Protocol (FTP)'], ['smb', 'SMB2 (Server Message Block Protocol version 2)'],
+];
+
+function alpnApp(name: string): string {
+  for (const [pattern, app] of ALPN_APPS) {
+    if (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern) return app;
+  }
+  return '';
 }
 
 /** RFC 8701's GREASE values: 0x0a0a, 0x1a1a, … 0xfafa. */
@@ -123,7 +147,17 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
       return;
     }
     case 16:
-      if (len) alpn(c, t, off, end);
+      if (len) alpn(c, t, off, end, hs);
+      return;
+    case 5:
+      if (len) statusRequest(c, t, off, end);
+      return;
+    case 18:
+      if (len) dataItem(c, t, off, len);
+      return;
+    case 28:
+      c.need(off, 2, end);
+      addNum(t, F.recordSizeLimit, off, 2, c.v.getUint16(off));
       return;
     case 21:
       bytesItem(c, t, F.padding.name, 'Padding Data', off, len);
@@ -133,6 +167,7 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
     case 35:
       if (len === 0) leaf(t, F.data.name, '<MISSING>', 'Data (0 bytes)', off, 0);
       else dataItem(c, t, off, len);
+      if (hs === 1 && len > 0) facts.ticket = true;
       return;
     case 43:
       supportedVersions(c, t, off, end, hs);
@@ -159,13 +194,29 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
       return;
     }
     default:
-      if (len) dataItem(c, t, off, len);
+      // An extension tshark does not dissect (GREASE among them): its bytes, "<MISSING>" when none.
+      bytesItem(c, t, F.data.name, 'Data', off, len);
   }
 }
 
+/** The bytes of an extension tshark shows by their count ("Data (2 bytes)"). */
 function dataItem(c: Ctx, t: Field[], off: number, len: number): void {
   const item = bytesItem(c, t, F.data.name, 'Data', off, len);
   item.display = `Data (${len} byte${len === 1 ? '' : 's'})`;
+}
+
+/** status_request: OCSP with its responder ID list and request extensions lengths. */
+function statusRequest(c: Ctx, t: Field[], off: number, end: number): void {
+  c.need(off, 1, end);
+  const type = c.d[off];
+  named(t, F.statusType, off, 1, type);
+  if (type !== 1 && type !== 2) return;
+  c.need(off + 1, 2, end);
+  const ids = c.v.getUint16(off + 1);
+  addNum(t, F.statusIdsLen, off + 1, 2, ids);
+  const p = off + 3 + ids;
+  c.need(p, 2, end);
+  addNum(t, F.statusExtsLen, p, 2, c.v.getUint16(p));
 }
 
 function serverName(c: Ctx, t: Field[], off: number, end: number): void {
@@ -187,7 +238,7 @@ function serverName(c: Ctx, t: Field[], off: number, end: number): void {
   }
 }
 
-function alpn(c: Ctx, t: Field[], off: number, end: number): void {
+function alpn(c: Ctx, t: Field[], off: number, end: number, hs: number): void {
   c.need(off, 2, end);
   const n = c.v.getUint16(off);
   addNum(t, F.alpnLen, off, 2, n);
@@ -200,6 +251,8 @@ function alpn(c: Ctx, t: Field[], off: number, end: number): void {
     c.need(p + 1, sl, end);
     const s = asciiValue(c.d, p + 1, sl);
     add(list, F.alpnStr, p + 1, sl, s, `ALPN Next Protocol: ${asciiText(c.d, p + 1, sl)}`);
+    // The server's choice decides who gets the application data (tshark names it in the records' titles).
+    if (hs === 2) setAlpnApp(c, alpnApp(s));
     p += 1 + sl;
   }
 }

@@ -8,7 +8,7 @@ import { add, addNum, addText, leaf, unwanted, bytesText } from '../fields/tree'
 import { durationText } from '../fields/format';
 import type { Ctx } from './context';
 import { GROUPS, HANDSHAKE_TYPES, SIG_ALGS, SIG_HASHES, SIG_SIGS } from './tls-names';
-import { sessionVersion, setServer, shortName, trySetVersion, TLS13 } from './tls-session';
+import { resetAtHello, sessionVersion, setServer, setServerHelloDone, shortName, trySetVersion, TLS13 } from './tls-session';
 import { pastCcs } from './tls';
 import { clientHello, serverHello, serverHelloVersion } from './tls-hello';
 
@@ -123,8 +123,9 @@ function message(c: Ctx, rec: Field, off: number, length: number, version: numbe
   const item = details(c, rec, version, name ?? ENCRYPTED, first, true, off, length + 4);
   if (!name) return;
   const t = item.children;
-  named(t, F.type, off, 1, name === 'Hello Retry Request' ? 6 : type);
+  named(t, F.type, off, 1, type);
   addNum(t, F.length, off + 1, 3, length);
+  if (type === 1 || type === 2) resetAtHello(c, type === 1);
   switch (type) {
     case 1:
       setServer(c, c.netDst, c.dstPort);
@@ -142,6 +143,9 @@ function message(c: Ctx, rec: Field, off: number, length: number, version: numbe
       break;
     case 12:
       serverKeyExchange(c, t, body, end);
+      break;
+    case 14:
+      setServerHelloDone(c);
       break;
     case 16:
       clientKeyExchange(c, t, body, end);

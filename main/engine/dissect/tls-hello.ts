@@ -8,7 +8,7 @@ import { labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { arrivalString } from './frame';
 import { CIPHER_SUITES, COMPRESSION_METHODS, VERSIONS } from './tls-names';
-import { sessionVersion, TLS13 } from './tls-session';
+import { sessionVersion, setOfferedResumption, TLS13 } from './tls-session';
 import { bytesItem, named, noneItem } from './tls-handshake';
 import { extensions, isGrease, type HelloFacts } from './tls-ext';
 import { md5Hex } from './md5';
@@ -68,12 +68,14 @@ function u16(c: Ctx, p: number): number {
 }
 
 /** Version, random and session id, as both hellos start (ssl_dissect_hnd_hello_common). */
-function common(c: Ctx, t: Field[], off: number, end: number, server: boolean): number {
+function common(c: Ctx, t: Field[], off: number, end: number, hrr: boolean): number {
   c.need(off, 2, end);
   named(t, F.version, off, 2, u16(c, off));
   c.need(off + 2, 32, end);
   const random = bytesItem(c, t, F.random.name, 'Random', off + 2, 32);
-  if (!(server && sessionVersion(c) === TLS13)) {
+  if (hrr) random.display += ' (HelloRetryRequest magic)';
+  // (A TLS 1.3 random has no time in it.)
+  if (sessionVersion(c) !== TLS13) {
     const secs = c.v.getUint32(off + 2);
     const when = arrivalString(secs, 0);
     add(random.children, F.randomTime, off + 2, 4, when, `GMT Unix Time: ${when}`);
@@ -95,6 +97,7 @@ function common(c: Ctx, t: Field[], off: number, end: number, server: boolean): 
 export function clientHello(c: Ctx, t: Field[], off: number, end: number): void {
   const version = (c.need(off, 2, end), u16(c, off));
   let p = common(c, t, off, end, false);
+  const sessionId = c.d[off + 34];
   c.need(p, 2, end);
   const suitesLen = u16(c, p);
   addNum(t, F.suitesLength, p, 2, suitesLen);
@@ -119,22 +122,23 @@ export function clientHello(c: Ctx, t: Field[], off: number, end: number): void 
     named(comps, F.comp, p + i, 1, c.d[p + i]);
   }
   p += compLen;
-  const facts: HelloFacts = { types: [], groups: [], pointFormats: [] };
+  const facts: HelloFacts = { types: [], groups: [], pointFormats: [], ticket: false };
   if (p < end) extensions(c, t, p, end, 1, facts);
+  setOfferedResumption(c, sessionId > 0 || facts.ticket);
   const full = `${version},${ciphers.join('-')},${facts.types.join('-')},${facts.groups.join('-')},${facts.pointFormats.join('-')}`;
   fingerprint(t, F.ja3Full.name, 'JA3 Fullstring', F.ja3.name, 'JA3', full);
 }
 
 export function serverHello(c: Ctx, t: Field[], off: number, end: number, hrr: boolean): void {
   const version = (c.need(off, 2, end), u16(c, off));
-  let p = common(c, t, off, end, true);
+  let p = common(c, t, off, end, hrr);
   c.need(p, 3, end);
   const suite = u16(c, p);
   named(t, F.suite, p, 2, suite);
   p += 2;
   named(t, F.comp, p, 1, c.d[p]);
   p++;
-  const facts: HelloFacts = { types: [], groups: [], pointFormats: [] };
+  const facts: HelloFacts = { types: [], groups: [], pointFormats: [], ticket: false };
   if (p < end) extensions(c, t, p, end, hrr ? 6 : 2, facts);
   fingerprint(t, F.ja3sFull.name, 'JA3S Fullstring', F.ja3s.name, 'JA3S', `${version},${suite},${facts.types.join('-')}`);
 }

@@ -15,6 +15,12 @@ export interface TlsSession {
   srvPort: number;
   clientCcs: number;
   serverCcs: number;
+  /** The Client Hello offered a session ID or a ticket to resume (ssl->session_id / session_ticket). */
+  offeredResumption: boolean;
+  /** A Server Hello Done was seen since the last hello (the handshake is a full one). */
+  serverHelloDone: boolean;
+  /** The application protocol the server's ALPN chose (its long name), '' before. */
+  alpnApp: string;
 }
 
 export const SSLV3 = 0x0300, TLS10 = 0x0301, TLS11 = 0x0302, TLS12 = 0x0303, TLS13 = 0x0304, TLCP = 0x0101;
@@ -39,7 +45,10 @@ function live(c: Ctx): TlsSession {
   const all = dissectState(c.session).tls;
   const key = c.tcpStream ?? -1;
   let s = all.get(key);
-  if (!s) all.set(key, (s = { version: 0, claimed: false, srvAddr: '', srvPort: 0, clientCcs: 0, serverCcs: 0 }));
+  if (!s) {
+    s = { version: 0, claimed: false, srvAddr: '', srvPort: 0, clientCcs: 0, serverCcs: 0, offeredResumption: false, serverHelloDone: false, alpnApp: '' };
+    all.set(key, s);
+  }
   return s;
 }
 
@@ -112,4 +121,42 @@ export function setCcsFrame(c: Ctx, server: boolean, frame: number): void {
   if (c.replay) return;
   if (server) live(c).serverCcs = frame;
   else live(c).clientCcs = frame;
+}
+
+/** ssl_reset_session at a hello: a Client Hello forgets the client's CCS frame, a Server Hello the server's. */
+export function resetAtHello(c: Ctx, client: boolean): void {
+  if (c.replay) return;
+  const s = live(c);
+  if (client) s.clientCcs = 0;
+  else s.serverCcs = 0;
+  s.serverHelloDone = false;
+}
+
+/** What the Client Hello offered to resume with. */
+export function setOfferedResumption(c: Ctx, offered: boolean): void {
+  if (!c.replay) live(c).offeredResumption = offered;
+}
+
+export function setServerHelloDone(c: Ctx): void {
+  if (!c.replay) live(c).serverHelloDone = true;
+}
+
+/**
+ * ssl_dissect_change_cipher_spec's test: the server changes cipher spec before any Server Hello Done while the
+ * client offered a session ID or ticket, so the session is resumed (never said of TLS 1.3).
+ */
+export function resumedAtServerCcs(c: Ctx): boolean {
+  return c.recall(() => {
+    const s = live(c);
+    return s.version !== TLS13 && !s.serverHelloDone && s.offeredResumption ? 1 : 0;
+  }) === 1;
+}
+
+/** The protocol the server's ALPN named for the application data (session->app_handle), '' if none. */
+export function alpnApp(c: Ctx): string {
+  return c.recall(() => live(c).alpnApp);
+}
+
+export function setAlpnApp(c: Ctx, name: string): void {
+  if (!c.replay) live(c).alpnApp = name;
 }

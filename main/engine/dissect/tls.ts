@@ -5,15 +5,15 @@
 // messages are in tls-handshake.ts.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { addNum, generated, leaf, unwanted } from '../fields/tree';
+import { addNum, addText, generated, leaf, unwanted } from '../fields/tree';
 import { bytesText } from '../fields/tree';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
 import { ONE_MORE_SEGMENT, type Deseg } from './tcp-desegment';
 import { ALERT_DESCRIPTIONS, ALERT_LEVELS, APP_DATA_PROTOCOLS, CONTENT_TYPES, VERSIONS } from './tls-names';
 import {
-  SSLV3, TLCP, TLS10, TLS11, TLS12, TLS13, ccsFrame, claimForTls, fromServer, sessionVersion, setCcsFrame, shortName,
-  trySetVersion, validContentType,
+  SSLV3, TLCP, TLS10, TLS11, TLS12, TLS13, alpnApp, ccsFrame, claimForTls, fromServer, resumedAtServerCcs, sessionVersion,
+  setCcsFrame, shortName, trySetVersion, validContentType,
 } from './tls-session';
 import { dissectHandshakes, named, noneItem } from './tls-handshake';
 
@@ -32,6 +32,8 @@ const F = {
 };
 defineField('tls', 'Transport Layer Security', 'protocol');
 const IGNORED = defineExpert('tls.ignored_unknown_record', 'Ignored Unknown Record');
+const RESUMED_TEXT = 'This session reuses previously negotiated keys (Session resumption)';
+const RESUMED = defineExpert('tls.resumed', RESUMED_TEXT);
 
 /** is_sslv3_or_tls: TLS's TCP heuristic (a Handshake or Application Data record header with a sane length). */
 export function looksLikeTls(d: Uint8Array, off: number, end: number): boolean {
@@ -95,7 +97,8 @@ function record(c: Ctx, tree: Field[], p: number, end: number, sessVersion: numb
   const avail = end - p;
   if ((sessVersion === TLS10 || sessVersion === TLS11 || sessVersion === TLS12 || sessVersion === TLCP) && !validContentType(c.d[p])) {
     // TLS 1.0-1.2 ignore a record of unknown type, and with it the rest of the data.
-    expert(c, tree, p, 'note', 'protocol', 'Ignored Unknown Record', IGNORED);
+    const item = addText(tree, 'Ignored Unknown Record', p, avail);
+    expert(c, item.children, p, 'warning', 'protocol', 'Ignored Unknown Record', IGNORED);
     c.appendInfoSep(', ', 'Ignored Unknown Record');
     return end;
   }
@@ -125,12 +128,12 @@ function record(c: Ctx, tree: Field[], p: number, end: number, sessVersion: numb
     c.setProtocol(shortName(recVersion, 'SSL'));
     version = recVersion;
   }
+  // A record the capture cut short ends TLS after its header (its title is never set).
+  c.need(body, length, end);
   switch (type) {
     case 20:
       c.appendInfoSep(', ', 'Change Cipher Spec');
-      noneItem(rt, F.ccs, body, length, 'Change Cipher Spec Message');
-      rec.display = `${shortName(sessionVersion(c), 'SSL')} Record Layer: Change Cipher Spec Protocol: Change Cipher Spec`;
-      setCcsFrame(c, fromServer(c), c.number);
+      changeCipherSpec(c, rec, body);
       break;
     case 21:
       alert(c, rec, body, length);
@@ -140,7 +143,7 @@ function record(c: Ctx, tree: Field[], p: number, end: number, sessVersion: numb
       break;
     case 23: {
       c.appendInfoSep(', ', 'Application Data');
-      const app = APP_DATA_PROTOCOLS[c.srcPort] ?? APP_DATA_PROTOCOLS[c.dstPort];
+      const app = alpnApp(c) || (APP_DATA_PROTOCOLS[c.srcPort] ?? APP_DATA_PROTOCOLS[c.dstPort]);
       rec.display = `${shortName(version, 'SSL')} Record Layer: ${CONTENT_TYPES[type]} Protocol: ${app ?? 'Application Data'}`;
       const hexs = unwanted(F.appData.name) ? '' : c.hex(body, c.avail(body, body + length));
       leaf(rt, F.appData.name, hexs, `Encrypted Application Data: ${bytesText(hexs)}`, body, length);
@@ -151,6 +154,15 @@ function record(c: Ctx, tree: Field[], p: number, end: number, sessVersion: numb
       break;
   }
   return body + length;
+}
+
+/** ssl_dissect_change_cipher_spec: the message, and a note when the server's says the session is resumed. */
+function changeCipherSpec(c: Ctx, rec: Field, body: number): void {
+  rec.display = `${shortName(sessionVersion(c), 'SSL')} Record Layer: Change Cipher Spec Protocol: Change Cipher Spec`;
+  const item = noneItem(rec.children, F.ccs, body, 1, 'Change Cipher Spec Message');
+  const server = fromServer(c);
+  if (server && resumedAtServerCcs(c)) expert(c, item.children, body, 'note', 'sequence', RESUMED_TEXT, RESUMED);
+  setCcsFrame(c, server, c.number);
 }
 
 /** dissect_ssl3_alert: a 2-byte alert in the clear, anything else an encrypted one. */
