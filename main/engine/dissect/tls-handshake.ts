@@ -7,8 +7,8 @@ import { defineField, type FieldDef } from '../fields/registry';
 import { add, addNum, addText, leaf, unwanted, bytesText } from '../fields/tree';
 import { durationText } from '../fields/format';
 import type { Ctx } from './context';
-import { GROUPS, HANDSHAKE_TYPES, SIG_ALGS, SIG_HASHES, SIG_SIGS } from './tls-names';
-import { resetAtHello, sessionVersion, setServer, setServerHelloDone, shortName, trySetVersion, TLS13 } from './tls-session';
+import { CIPHER_SUITES, GROUPS, HANDSHAKE_TYPES, SIG_ALGS, SIG_HASHES, SIG_SIGS } from './tls-names';
+import { resetAtHello, sessionCipher, sessionVersion, setServer, setServerHelloDone, shortName, trySetVersion, TLS13 } from './tls-session';
 import { pastCcs } from './tls';
 import { clientHello, serverHello, serverHelloVersion } from './tls-hello';
 
@@ -29,6 +29,16 @@ const F = {
   sigAlg: defineField('tls.handshake.sig_hash_alg', 'Signature Algorithm', 'hex', { digits: 4, names: SIG_ALGS }),
   sigHash: defineField('tls.handshake.sig_hash_hash', 'Signature Hash Algorithm Hash', 'uint', { names: SIG_HASHES }),
   sigSig: defineField('tls.handshake.sig_hash_sig', 'Signature Hash Algorithm Signature', 'uint', { names: SIG_SIGS }),
+  pLen: defineField('tls.handshake.p_len', 'p Length', 'uint'),
+  p: defineField('tls.handshake.p', 'p', 'bytes'),
+  gLen: defineField('tls.handshake.g_len', 'g Length', 'uint'),
+  g: defineField('tls.handshake.g', 'g', 'bytes'),
+  ysLen: defineField('tls.handshake.ys_len', 'Pubkey Length', 'uint'),
+  ys: defineField('tls.handshake.ys', 'Pubkey', 'bytes'),
+  ycLen: defineField('tls.handshake.yc_len', 'Pubkey Length', 'uint'),
+  yc: defineField('tls.handshake.yc', 'Pubkey', 'bytes'),
+  epmsLen: defineField('tls.handshake.epms_len', 'Encrypted PreMaster length', 'uint'),
+  epms: defineField('tls.handshake.epms', 'Encrypted PreMaster', 'bytes'),
   sigLen: defineField('tls.handshake.sig_len', 'Signature Length', 'uint'),
   sig: defineField('tls.handshake.sig', 'Signature', 'bytes'),
   lifetime: defineField('tls.handshake.session_ticket_lifetime_hint', 'Session Ticket Lifetime Hint', 'uint'),
@@ -182,8 +192,36 @@ function certificates(c: Ctx, t: Field[], off: number, end: number): void {
   }
 }
 
-/** Server Key Exchange with an ECDHE suite: the curve, the public key and the signature. */
+/** How the chosen suite exchanges keys (by its name in tshark's table), as the key exchange messages need it. */
+function keyExchange(c: Ctx): 'ecdh' | 'dh' | 'rsa' | null {
+  const name = CIPHER_SUITES[sessionCipher(c)] ?? '';
+  if (/^TLS_ECDHE?_/.test(name)) return 'ecdh';
+  if (/^TLS_DHE?_/.test(name)) return 'dh';
+  if (/^TLS_RSA_/.test(name)) return 'rsa';
+  return null;
+}
+
+/** A length-prefixed vector: its length item (1 or 2 bytes) then its bytes; the offset after it. */
+function vector(c: Ctx, t: Field[], p: number, end: number, size: 1 | 2, lenDef: FieldDef, def: FieldDef, label: string): number {
+  c.need(p, size, end);
+  const n = size === 1 ? c.d[p] : c.v.getUint16(p);
+  addNum(t, lenDef, p, size, n);
+  bytesItem(c, t, def.name, label, p + size, n);
+  return p + size + n;
+}
+
+/** Server Key Exchange: an ECDHE suite's curve and public key, or a DHE suite's p, g and public key; then the signature. */
 function serverKeyExchange(c: Ctx, t: Field[], off: number, end: number): void {
+  const kx = keyExchange(c);
+  if (kx === 'dh') {
+    const sub = addText(t, 'Diffie-Hellman Server Params', off, end - off).children;
+    let p = vector(c, sub, off, end, 2, F.pLen, F.p, 'p');
+    p = vector(c, sub, p, end, 2, F.gLen, F.g, 'g');
+    p = vector(c, sub, p, end, 2, F.ysLen, F.ys, 'Pubkey');
+    signature(c, sub, p, end);
+    return;
+  }
+  if (kx !== 'ecdh') return;
   const sub = addText(t, 'EC Diffie-Hellman Server Params', off, end - off).children;
   c.need(off, 4, end);
   named(sub, F.curveType, off, 1, c.d[off]);
@@ -191,14 +229,14 @@ function serverKeyExchange(c: Ctx, t: Field[], off: number, end: number): void {
   const n = c.d[off + 3];
   addNum(sub, F.serverPointLen, off + 3, 1, n);
   bytesItem(c, sub, F.serverPoint.name, 'Pubkey', off + 4, n);
-  let p = off + 4 + n;
+  signature(c, sub, off + 4 + n, end);
+}
+
+/** A TLS 1.2 digitally-signed struct: the algorithm, then the signature's length and bytes. */
+function signature(c: Ctx, t: Field[], p: number, end: number): void {
   c.need(p, 2, end);
-  signatureAlgorithm(c, sub, p);
-  p += 2;
-  c.need(p, 2, end);
-  const sl = c.v.getUint16(p);
-  addNum(sub, F.sigLen, p, 2, sl);
-  bytesItem(c, sub, F.sig.name, 'Signature', p + 2, sl);
+  signatureAlgorithm(c, t, p);
+  vector(c, t, p + 2, end, 2, F.sigLen, F.sig, 'Signature');
 }
 
 /** A SignatureAndHashAlgorithm: its name, with the hash and signature bytes under it. */
@@ -212,12 +250,18 @@ export function signatureAlgorithm(c: Ctx, tree: Field[], p: number): void {
   named(item.children, F.sigSig, p + 1, 1, c.d[p + 1]);
 }
 
-/** Client Key Exchange with an ECDHE suite: the client's public key. */
+/** Client Key Exchange: the client's public key (ECDHE, DHE) or its encrypted premaster secret (RSA). */
 function clientKeyExchange(c: Ctx, t: Field[], off: number, end: number): void {
-  const sub = addText(t, 'EC Diffie-Hellman Client Params', off, end - off).children;
-  c.need(off, 1, end);
-  const n = c.d[off];
-  addNum(sub, F.clientPointLen, off, 1, n);
-  bytesItem(c, sub, F.clientPoint.name, 'Pubkey', off + 1, n);
+  const kx = keyExchange(c);
+  if (kx === 'ecdh') {
+    const sub = addText(t, 'EC Diffie-Hellman Client Params', off, end - off).children;
+    vector(c, sub, off, end, 1, F.clientPointLen, F.clientPoint, 'Pubkey');
+  } else if (kx === 'dh') {
+    const sub = addText(t, 'Diffie-Hellman Client Params', off, end - off).children;
+    vector(c, sub, off, end, 2, F.ycLen, F.yc, 'Pubkey');
+  } else if (kx === 'rsa') {
+    const sub = addText(t, 'RSA Encrypted PreMaster Secret', off, end - off).children;
+    vector(c, sub, off, end, 2, F.epmsLen, F.epms, 'Encrypted PreMaster');
+  }
 }
 

@@ -8,7 +8,7 @@ import { labelNamed } from '../fields/format';
 import type { Ctx } from './context';
 import { arrivalString } from './frame';
 import { CIPHER_SUITES, COMPRESSION_METHODS, VERSIONS } from './tls-names';
-import { sessionVersion, setOfferedResumption, TLS13 } from './tls-session';
+import { sessionVersion, setOfferedResumption, setSessionCipher, TLS13 } from './tls-session';
 import { bytesItem, named, noneItem } from './tls-handshake';
 import { extensions, isGrease, type HelloFacts } from './tls-ext';
 import { md5Hex } from './md5';
@@ -135,6 +135,7 @@ export function serverHello(c: Ctx, t: Field[], off: number, end: number, hrr: b
   c.need(p, 3, end);
   const suite = u16(c, p);
   named(t, F.suite, p, 2, suite);
+  setSessionCipher(c, suite);
   p += 2;
   named(t, F.comp, p, 1, c.d[p]);
   p++;

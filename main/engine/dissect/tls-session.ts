@@ -21,6 +21,8 @@ export interface TlsSession {
   serverHelloDone: boolean;
   /** The application protocol the server's ALPN chose (its long name), '' before. */
   alpnApp: string;
+  /** The cipher suite the Server Hello chose (session->cipher), 0 before. */
+  cipher: number;
 }
 
 export const SSLV3 = 0x0300, TLS10 = 0x0301, TLS11 = 0x0302, TLS12 = 0x0303, TLS13 = 0x0304, TLCP = 0x0101;
@@ -46,7 +48,7 @@ function live(c: Ctx): TlsSession {
   const key = c.tcpStream ?? -1;
   let s = all.get(key);
   if (!s) {
-    s = { version: 0, claimed: false, srvAddr: '', srvPort: 0, clientCcs: 0, serverCcs: 0, offeredResumption: false, serverHelloDone: false, alpnApp: '' };
+    s = { version: 0, claimed: false, srvAddr: '', srvPort: 0, clientCcs: 0, serverCcs: 0, offeredResumption: false, serverHelloDone: false, alpnApp: '', cipher: 0 };
     all.set(key, s);
   }
   return s;
@@ -159,4 +161,13 @@ export function alpnApp(c: Ctx): string {
 
 export function setAlpnApp(c: Ctx, name: string): void {
   if (!c.replay) live(c).alpnApp = name;
+}
+
+/** The cipher suite the server chose (0: none seen). */
+export function sessionCipher(c: Ctx): number {
+  return c.recall(() => live(c).cipher);
+}
+
+export function setSessionCipher(c: Ctx, suite: number): void {
+  if (!c.replay) live(c).cipher = suite;
 }

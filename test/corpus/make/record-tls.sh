@@ -14,13 +14,18 @@ trap 'ip netns del "$ns"; rm -rf "$tmp"' EXIT
 ip netns exec "$ns" ip link set lo up
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj /CN=lab.example \
   -keyout "$tmp/k.pem" -out "$tmp/c.pem" 2>/dev/null
+# An RSA key too, for the suites that need one (RSA key exchange, DHE-RSA).
+openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=lab.example \
+  -keyout "$tmp/rk.pem" -out "$tmp/rc.pem" 2>/dev/null
 
 rec() { # name lo-mtu server-args client-command...
   local name=$1 mtu=$2 sargs=$3; shift 3
   ip netns exec "$ns" ip link set lo mtu "$mtu"
   ip netns exec "$ns" tcpdump --immediate-mode -i lo -U -Z root -w "$out/$name.pcap" "tcp port 443" 2>/dev/null & local pid=$!
   # shellcheck disable=SC2086
-  ip netns exec "$ns" openssl s_server -accept 443 -key "$tmp/k.pem" -cert "$tmp/c.pem" -www -naccept 1 $sargs >/dev/null 2>&1 & local spid=$!
+  local key=$tmp/k.pem cert=$tmp/c.pem
+  case $sargs in *RSA*) key=$tmp/rk.pem cert=$tmp/rc.pem ;; esac
+  ip netns exec "$ns" openssl s_server -accept 443 -key "$key" -cert "$cert" -www $sargs >/dev/null 2>&1 & local spid=$!
   sleep 1.5
   ip netns exec "$ns" "$@" >/dev/null 2>&1 || true
   sleep 0.5
@@ -36,7 +41,7 @@ c=ssl.create_default_context(); c.check_hostname=False; c.verify_mode=ssl.CERT_N
 s=c.wrap_socket(socket.create_connection(("127.0.0.1",443)),server_hostname="lab.example")
 s.sendall(b"GET / HTTP/1.0\r\n\r\n"); s.recv(65536); s.close()'
 
-all="tls13 tls12 curl python refused"
+all="tls13 tls12 curl python refused dhe rsa resume"
 for s in ${@:-$all}; do
   case $s in
     tls13) rec openssl-tls13 65536 "" bash -c "$(declare -f client); get='$get'; client -tls1_3" ;;
@@ -44,5 +49,10 @@ for s in ${@:-$all}; do
     curl) rec curl-tls13 65536 "" curl -sk --resolve lab.example:443:127.0.0.1 https://lab.example/ ;;
     python) rec python-tls13 65536 "" /usr/bin/python3 -c "$py" ;;
     refused) rec tls12-server-refuses-tls13 65536 "-tls1_2" bash -c "$(declare -f client); get='$get'; client -tls1_3" ;;
+    # Key exchanges other than ECDHE: finite-field Diffie-Hellman, and RSA (the client encrypts the premaster secret).
+    dhe) rec openssl-tls12-dhe-rsa 65536 "-cipher DHE-RSA-AES128-GCM-SHA256" bash -c "$(declare -f client); get='$get'; client -tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256" ;;
+    rsa) rec openssl-tls12-rsa-kx 65536 "-cipher AES128-GCM-SHA256:@SECLEVEL=0 -cipher RSA" bash -c "$(declare -f client); get='$get'; client -tls1_2 -cipher AES128-GCM-SHA256" ;;
+    # s_client -reconnect: a full handshake, then five resumed with the session ID.
+    resume) rec openssl-tls12-resumed 65536 "" bash -c "$(declare -f client); get='$get'; client -tls1_2 -reconnect -no_ticket" ;;
   esac
 done
