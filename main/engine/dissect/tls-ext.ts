@@ -5,14 +5,15 @@
 // ones); any other body is its bytes ("Data (N bytes)"). Collects what JA3 / JA3S need.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { add, addNum, addText, leaf } from '../fields/tree';
+import { add, addNum, leaf } from '../fields/tree';
 import { asciiText, asciiValue } from '../fields/format';
 import type { Ctx } from './context';
 import {
   EC_POINT_FORMATS, EXTENSION_TYPES, GROUPS, PSK_KE_MODES, SERVER_NAME_TYPES, STATUS_REQUEST_TYPES, VERSIONS,
 } from './tls-names';
 import { bytesItem, named, noneItem, signatureAlgorithm } from './tls-handshake';
-import { setAlpnApp } from './tls-session';
+import { need, textItem, vec } from './tls-vector';
+import { setAlpnApp, setOfferedResumption } from './tls-session';
 
 const F = {
   extsLength: defineField('tls.handshake.extensions_length', 'Extensions Length', 'uint'),
@@ -58,8 +59,6 @@ export interface HelloFacts {
   types: number[];
   groups: number[];
   pointFormats: number[];
-  /** The Client Hello carries a session ticket to resume with. */
-  ticket: boolean;
 }
 
 /**
@@ -84,24 +83,28 @@ export function isGrease(v: number): boolean {
   return (v & 0x0f0f) === 0x0a0a && (v >> 8) === (v & 0xff);
 }
 
-/** The extensions block at `off` (its length first) of a hello of handshake type `hs` (1 client, 2 server, 6 HRR). */
-export function extensions(c: Ctx, t: Field[], off: number, end: number, hs: number, facts: HelloFacts): void {
-  c.need(off, 2, end);
-  const total = c.v.getUint16(off);
-  addNum(t, F.extsLength, off, 2, total);
+/**
+ * The extensions block at `off` (its length first) of a hello of handshake type `hs` (1 client, 2 server, 6
+ * HRR). False when a length was out of bounds (the block's, or an extension's past the block's end): the
+ * rest is not dissected, and JA3 then lacks its groups and point formats, as tshark's does.
+ */
+export function extensions(c: Ctx, t: Field[], off: number, end: number, hs: number, facts: HelloFacts): boolean {
+  const total = vec(c, t, off, end, F.extsLength, 0, 0xffff);
+  if (total === null) return false;
   let p = off + 2;
-  const stop = Math.min(end, p + total);
+  const stop = p + total;
   while (stop - p >= 4) {
-    c.need(p, 4, end);
+    need(c, p, 4);
     const type = c.v.getUint16(p), len = c.v.getUint16(p + 2);
     const name = EXTENSION_TYPES[type] ?? `Unknown type ${type}`;
-    const ext = addText(t, `Extension: ${name} (len=${len})`, p, 4 + len).children;
+    const ext = textItem(c, t, `Extension: ${name} (len=${len})`, p, 4 + len).children;
     named(ext, F.type, p, 2, type);
-    addNum(ext, F.len, p + 2, 2, len);
     if (!isGrease(type)) facts.types.push(type);
+    if (vec(c, ext, p + 2, stop, F.len, 0, 0xffff) === null) return false;
     body(c, ext, type, p + 4, p + 4 + len, hs, facts);
     p += 4 + len;
   }
+  return true;
 }
 
 function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: number, facts: HelloFacts): void {
@@ -111,12 +114,11 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
       if (len) serverName(c, t, off, end);
       return;
     case 10: {
-      c.need(off, 2, end);
-      const n = c.v.getUint16(off);
-      addNum(t, F.groupsLen, off, 2, n);
+      const n = vec(c, t, off, end, F.groupsLen, 2, 0xfffe);
+      if (n === null) return;
       const list = noneItem(t, F.groups, off + 2, n, `Supported Groups (${n >> 1} group${n >> 1 === 1 ? '' : 's'})`).children;
       for (let p = off + 2; p + 2 <= off + 2 + n; p += 2) {
-        c.need(p, 2, end);
+        need(c, p, 2);
         const g = c.v.getUint16(p);
         named(list, F.group, p, 2, g);
         if (!isGrease(g)) facts.groups.push(g);
@@ -124,24 +126,22 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
       return;
     }
     case 11: {
-      c.need(off, 1, end);
-      const n = c.d[off];
-      addNum(t, F.ecpfLen, off, 1, n);
+      const n = vec(c, t, off, end, F.ecpfLen, 1, 0xff);
+      if (n === null) return;
       const list = noneItem(t, F.ecpfs, off + 1, n, `Elliptic curves point formats (${n})`).children;
       for (let i = 0; i < n; i++) {
-        c.need(off + 1 + i, 1, end);
+        need(c, off + 1 + i, 1);
         named(list, F.ecpf, off + 1 + i, 1, c.d[off + 1 + i]);
         facts.pointFormats.push(c.d[off + 1 + i]);
       }
       return;
     }
     case 13: {
-      c.need(off, 2, end);
-      const n = c.v.getUint16(off);
-      addNum(t, F.sigAlgsLen, off, 2, n);
+      const n = vec(c, t, off, end, F.sigAlgsLen, 2, 0xfffe);
+      if (n === null) return;
       const list = noneItem(t, F.sigAlgs, off + 2, n, `Signature Hash Algorithms (${n >> 1} algorithm${n >> 1 === 1 ? '' : 's'})`).children;
       for (let p = off + 2; p + 2 <= off + 2 + n; p += 2) {
-        c.need(p, 2, end);
+        need(c, p, 2);
         signatureAlgorithm(c, list, p);
       }
       return;
@@ -156,7 +156,7 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
       if (len) dataItem(c, t, off, len);
       return;
     case 28:
-      c.need(off, 2, end);
+      need(c, off, 2);
       addNum(t, F.recordSizeLimit, off, 2, c.v.getUint16(off));
       return;
     case 21:
@@ -167,17 +167,16 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
     case 35:
       if (len === 0) leaf(t, F.data.name, '<MISSING>', 'Data (0 bytes)', off, 0);
       else dataItem(c, t, off, len);
-      if (hs === 1 && len > 0) facts.ticket = true;
+      if (hs === 1 && len > 0) setOfferedResumption(c, true);
       return;
     case 43:
       supportedVersions(c, t, off, end, hs);
       return;
     case 45: {
-      c.need(off, 1, end);
-      const n = c.d[off];
-      addNum(t, F.pskLen, off, 1, n);
+      const n = vec(c, t, off, end, F.pskLen, 1, 0xff);
+      if (n === null) return;
       for (let i = 0; i < n; i++) {
-        c.need(off + 1 + i, 1, end);
+        need(c, off + 1 + i, 1);
         named(t, F.psk, off + 1 + i, 1, c.d[off + 1 + i]);
       }
       return;
@@ -186,10 +185,8 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
       keyShare(c, t, off, end, hs);
       return;
     case 65281: {
-      const sub = addText(t, 'Renegotiation Info extension', off, len).children;
-      c.need(off, 1, end);
-      const n = c.d[off];
-      addNum(sub, F.renegLen, off, 1, n);
+      const sub = textItem(c, t, 'Renegotiation Info extension', off, len).children;
+      const n = vec(c, sub, off, end, F.renegLen, 0, 0xff);
       if (n) bytesItem(c, sub, F.reneg.name, 'Renegotiation info', off + 1, n);
       return;
     }
@@ -207,31 +204,27 @@ function dataItem(c: Ctx, t: Field[], off: number, len: number): void {
 
 /** status_request: OCSP with its responder ID list and request extensions lengths. */
 function statusRequest(c: Ctx, t: Field[], off: number, end: number): void {
-  c.need(off, 1, end);
+  need(c, off, 1);
   const type = c.d[off];
   named(t, F.statusType, off, 1, type);
   if (type !== 1 && type !== 2) return;
-  c.need(off + 1, 2, end);
-  const ids = c.v.getUint16(off + 1);
-  addNum(t, F.statusIdsLen, off + 1, 2, ids);
-  const p = off + 3 + ids;
-  c.need(p, 2, end);
-  addNum(t, F.statusExtsLen, p, 2, c.v.getUint16(p));
+  const ids = vec(c, t, off + 1, end, F.statusIdsLen, 0, 0xffff);
+  if (ids === null) return;
+  vec(c, t, off + 3 + ids, end, F.statusExtsLen, 0, 0xffff);
 }
 
 function serverName(c: Ctx, t: Field[], off: number, end: number): void {
-  const sub = addText(t, 'Server Name Indication extension', off, end - off).children;
-  c.need(off, 2, end);
-  const listLen = c.v.getUint16(off);
-  addNum(sub, F.snListLen, off, 2, listLen);
+  const sub = textItem(c, t, 'Server Name Indication extension', off, end - off).children;
+  const listLen = vec(c, sub, off, end, F.snListLen, 1, 0xffff);
+  if (listLen === null) return;
   let p = off + 2;
-  const stop = Math.min(end, p + listLen);
+  const stop = p + listLen;
   while (p < stop) {
-    c.need(p, 3, end);
+    need(c, p, 1);
     named(sub, F.snType, p, 1, c.d[p]);
-    const n = c.v.getUint16(p + 1);
-    addNum(sub, F.snLen, p + 1, 2, n);
-    c.need(p + 3, n, end);
+    const n = vec(c, sub, p + 1, stop, F.snLen, 1, 0xffff);
+    if (n === null) return;
+    need(c, p + 3, n);
     const name = asciiValue(c.d, p + 3, n);
     add(sub, F.sn, p + 3, n, name, `Server Name: ${asciiText(c.d, p + 3, n)}`);
     p += 3 + n;
@@ -239,16 +232,14 @@ function serverName(c: Ctx, t: Field[], off: number, end: number): void {
 }
 
 function alpn(c: Ctx, t: Field[], off: number, end: number, hs: number): void {
-  c.need(off, 2, end);
-  const n = c.v.getUint16(off);
-  addNum(t, F.alpnLen, off, 2, n);
+  const n = vec(c, t, off, end, F.alpnLen, 2, 0xffff);
+  if (n === null) return;
   const list = noneItem(t, F.alpnList, off + 2, n, 'ALPN Protocol').children;
   let p = off + 2;
   while (p < off + 2 + n) {
-    c.need(p, 1, end);
-    const sl = c.d[p];
-    addNum(list, F.alpnStrLen, p, 1, sl);
-    c.need(p + 1, sl, end);
+    const sl = vec(c, list, p, off + 2 + n, F.alpnStrLen, 1, 0xff);
+    if (sl === null) return;
+    need(c, p + 1, sl);
     const s = asciiValue(c.d, p + 1, sl);
     add(list, F.alpnStr, p + 1, sl, s, `ALPN Next Protocol: ${asciiText(c.d, p + 1, sl)}`);
     // The server's choice decides who gets the application data (tshark names it in the records' titles).
@@ -259,7 +250,7 @@ function alpn(c: Ctx, t: Field[], off: number, end: number, hs: number): void {
 
 function supportedVersions(c: Ctx, t: Field[], off: number, end: number, hs: number): void {
   const item = (p: number) => {
-    c.need(p, 2, end);
+    need(c, p, 2);
     const v = c.v.getUint16(p);
     named(t, F.version, p, 2, v);
   };
@@ -267,32 +258,30 @@ function supportedVersions(c: Ctx, t: Field[], off: number, end: number, hs: num
     item(off);
     return;
   }
-  c.need(off, 1, end);
-  const n = c.d[off];
-  addNum(t, F.versionsLen, off, 1, n);
+  const n = vec(c, t, off, end, F.versionsLen, 2, 254);
+  if (n === null) return;
   for (let p = off + 1; p + 2 <= off + 1 + n; p += 2) item(p);
 }
 
 function keyShare(c: Ctx, t: Field[], off: number, end: number, hs: number): void {
-  const sub = addText(t, 'Key Share extension', off, end - off).children;
+  const sub = textItem(c, t, 'Key Share extension', off, end - off).children;
   if (hs === 6) {
-    c.need(off, 2, end);
+    need(c, off, 2);
     named(sub, F.ksSelected, off, 2, c.v.getUint16(off));
     return;
   }
   let p = off, stop = end;
   if (hs === 1) {
-    c.need(off, 2, end);
-    const n = c.v.getUint16(off);
-    addNum(sub, F.ksClientLen, off, 2, n);
+    const n = vec(c, sub, off, end, F.ksClientLen, 0, 0xffff);
+    if (n === null) return;
     p = off + 2;
-    stop = Math.min(end, p + n);
+    stop = p + n;
   }
   while (stop - p >= 4) {
-    c.need(p, 4, end);
+    need(c, p, 4);
     const g = c.v.getUint16(p), kl = c.v.getUint16(p + 2);
     const gname = GROUPS[g] ?? `Unknown (${g})`;
-    const entry = addText(sub, `Key Share Entry: Group: ${gname}, Key Exchange length: ${kl}`, p, 4 + kl).children;
+    const entry = textItem(c, sub, `Key Share Entry: Group: ${gname}, Key Exchange length: ${kl}`, p, 4 + kl).children;
     named(entry, F.ksGroup, p, 2, g);
     addNum(entry, F.ksKeyLen, p + 2, 2, kl);
     bytesItem(c, entry, F.ksKey.name, 'Key Exchange', p + 4, kl);

@@ -4,13 +4,14 @@
 // length, and the bodies of the hellos (tls-hello.ts), the key exchanges, New Session Ticket and Certificate.
 import type { Field } from '../types';
 import { defineField, type FieldDef } from '../fields/registry';
-import { add, addNum, addText, leaf, unwanted, bytesText } from '../fields/tree';
+import { add, addNum, leaf, unwanted, bytesText } from '../fields/tree';
 import { durationText } from '../fields/format';
 import type { Ctx } from './context';
 import { CIPHER_SUITES, GROUPS, HANDSHAKE_TYPES, SIG_ALGS, SIG_HASHES, SIG_SIGS } from './tls-names';
 import { resetAtHello, sessionCipher, sessionVersion, setServer, setServerHelloDone, shortName, trySetVersion, TLS13 } from './tls-session';
 import { pastCcs } from './tls';
 import { clientHello, serverHello, serverHelloVersion } from './tls-hello';
+import { fits, need, textItem, vec } from './tls-vector';
 
 const F = {
   handshake: defineField('tls.handshake', 'Handshake Protocol', 'none'),
@@ -50,6 +51,8 @@ const ENCRYPTED = 'Encrypted Handshake Message';
 
 /** A bytes item "Label: hex" (36 bytes shown at most); an empty one's value is "<MISSING>", as tshark prints it. */
 export function bytesItem(c: Ctx, tree: Field[], name: string, label: string, off: number, n: number): Field {
+  fits(c, off, n);
+  need(c, off, n);
   const hexs = unwanted(name) ? '' : c.hex(off, c.avail(off, off + n));
   return leaf(tree, name, n ? hexs : '<MISSING>', `${label}: ${bytesText(hexs)}`, off, n);
 }
@@ -79,12 +82,12 @@ export function dissectHandshakes(c: Ctx, rec: Field, off: number, end: number, 
     const left = end - p;
     let msgLen = 0;
     if (left >= 4) {
-      c.need(p, 4, end);
+      need(c, p, 4);
       msgLen = 4 + ((c.d[p + 1] << 16) | c.v.getUint16(p + 2));
     }
     if (msgLen === 0 || left < msgLen) {
       // The message goes on in a later record: shown as a fragment (not reassembled here).
-      c.need(p, 1, end);
+      need(c, p, 1);
       const name = HANDSHAKE_TYPES[c.d[p]] ?? ENCRYPTED;
       if (first) c.appendInfoSep(', ', `[${name} Fragment]`);
       const item = details(c, rec, version, name, first, false, p, left);
@@ -101,7 +104,7 @@ export function dissectHandshakes(c: Ctx, rec: Field, off: number, end: number, 
 /** is_encrypted_handshake_message (the record was not decrypted). */
 function looksEncrypted(c: Ctx, off: number, end: number): boolean {
   if (end - off < 16) return false;
-  c.need(off, 5, end);
+  need(c, off, 5);
   let zero = true;
   for (let i = 0; i < 5; i++) if (c.d[off + i]) zero = false;
   if (zero || pastCcs(c)) return true;
@@ -167,8 +170,8 @@ function message(c: Ctx, rec: Field, off: number, length: number, version: numbe
 
 /** A TLS 1.2 New Session Ticket: lifetime hint, length and the ticket. */
 function newSessionTicket(c: Ctx, t: Field[], off: number, end: number): void {
-  const sub = addText(t, 'TLS Session Ticket', off, end - off).children;
-  c.need(off, 6, end);
+  const sub = textItem(c, t, 'TLS Session Ticket', off, end - off).children;
+  need(c, off, 6);
   const hint = c.v.getUint32(off);
   addNum(sub, F.lifetime, off, 4, hint, `Session Ticket Lifetime Hint: ${hint} second${hint === 1 ? '' : 's'}${hint ? ` (${durationText(hint)})` : ''}`);
   const n = c.v.getUint16(off + 4);
@@ -178,15 +181,13 @@ function newSessionTicket(c: Ctx, t: Field[], off: number, end: number): void {
 
 /** A TLS 1.2 Certificate: the list's length, then each certificate's length and bytes (not decoded as X.509 here). */
 function certificates(c: Ctx, t: Field[], off: number, end: number): void {
-  c.need(off, 3, end);
-  const total = (c.d[off] << 16) | c.v.getUint16(off + 1);
-  addNum(t, F.certsLength, off, 3, total);
+  const total = vec(c, t, off, end, F.certsLength, 0, 0xffffff);
+  if (total === null) return;
   const list = noneItem(t, F.certs, off + 3, total, `Certificates (${total} bytes)`).children;
   let p = off + 3;
   while (p < off + 3 + total) {
-    c.need(p, 3, end);
-    const n = (c.d[p] << 16) | c.v.getUint16(p + 1);
-    addNum(list, F.certLength, p, 3, n);
+    const n = vec(c, list, p, off + 3 + total, F.certLength, 1, 0xffffff);
+    if (n === null) return;
     bytesItem(c, list, F.cert.name, 'Certificate', p + 3, n);
     p += 3 + n;
   }
@@ -203,7 +204,7 @@ function keyExchange(c: Ctx): 'ecdh' | 'dh' | 'rsa' | null {
 
 /** A length-prefixed vector: its length item (1 or 2 bytes) then its bytes; the offset after it. */
 function vector(c: Ctx, t: Field[], p: number, end: number, size: 1 | 2, lenDef: FieldDef, def: FieldDef, label: string): number {
-  c.need(p, size, end);
+  need(c, p, size);
   const n = size === 1 ? c.d[p] : c.v.getUint16(p);
   addNum(t, lenDef, p, size, n);
   bytesItem(c, t, def.name, label, p + size, n);
@@ -214,7 +215,7 @@ function vector(c: Ctx, t: Field[], p: number, end: number, size: 1 | 2, lenDef:
 function serverKeyExchange(c: Ctx, t: Field[], off: number, end: number): void {
   const kx = keyExchange(c);
   if (kx === 'dh') {
-    const sub = addText(t, 'Diffie-Hellman Server Params', off, end - off).children;
+    const sub = textItem(c, t, 'Diffie-Hellman Server Params', off, end - off).children;
     let p = vector(c, sub, off, end, 2, F.pLen, F.p, 'p');
     p = vector(c, sub, p, end, 2, F.gLen, F.g, 'g');
     p = vector(c, sub, p, end, 2, F.ysLen, F.ys, 'Pubkey');
@@ -222,8 +223,8 @@ function serverKeyExchange(c: Ctx, t: Field[], off: number, end: number): void {
     return;
   }
   if (kx !== 'ecdh') return;
-  const sub = addText(t, 'EC Diffie-Hellman Server Params', off, end - off).children;
-  c.need(off, 4, end);
+  const sub = textItem(c, t, 'EC Diffie-Hellman Server Params', off, end - off).children;
+  need(c, off, 4);
   named(sub, F.curveType, off, 1, c.d[off]);
   named(sub, F.namedCurve, off + 1, 2, c.v.getUint16(off + 1));
   const n = c.d[off + 3];
@@ -234,7 +235,7 @@ function serverKeyExchange(c: Ctx, t: Field[], off: number, end: number): void {
 
 /** A TLS 1.2 digitally-signed struct: the algorithm, then the signature's length and bytes. */
 function signature(c: Ctx, t: Field[], p: number, end: number): void {
-  c.need(p, 2, end);
+  need(c, p, 2);
   signatureAlgorithm(c, t, p);
   vector(c, t, p + 2, end, 2, F.sigLen, F.sig, 'Signature');
 }
@@ -244,7 +245,7 @@ export function signatureAlgorithm(c: Ctx, tree: Field[], p: number): void {
   const v = c.v.getUint16(p);
   // A pair the table lacks is named by its hash and signature ("SHA224 ECDSA"), as tshark shows it.
   const h = c.d[p], sg = c.d[p + 1];
-  const pair = `${SIG_HASHES[h] ?? `Unknown (${h})`} ${SIG_SIGS[sg] ?? `Unknown (${sg})`}`;
+  const pair = `${SIG_HASHES[h] ?? 'Unknown'} ${SIG_SIGS[sg] ?? 'Unknown'}`;
   const item = addNum(tree, F.sigAlg, p, 2, v, `Signature Algorithm: ${SIG_ALGS[v] ?? pair} (0x${v.toString(16).padStart(4, '0')})`);
   named(item.children, F.sigHash, p, 1, c.d[p]);
   named(item.children, F.sigSig, p + 1, 1, c.d[p + 1]);
@@ -254,13 +255,13 @@ export function signatureAlgorithm(c: Ctx, tree: Field[], p: number): void {
 function clientKeyExchange(c: Ctx, t: Field[], off: number, end: number): void {
   const kx = keyExchange(c);
   if (kx === 'ecdh') {
-    const sub = addText(t, 'EC Diffie-Hellman Client Params', off, end - off).children;
+    const sub = textItem(c, t, 'EC Diffie-Hellman Client Params', off, end - off).children;
     vector(c, sub, off, end, 1, F.clientPointLen, F.clientPoint, 'Pubkey');
   } else if (kx === 'dh') {
-    const sub = addText(t, 'Diffie-Hellman Client Params', off, end - off).children;
+    const sub = textItem(c, t, 'Diffie-Hellman Client Params', off, end - off).children;
     vector(c, sub, off, end, 2, F.ycLen, F.yc, 'Pubkey');
   } else if (kx === 'rsa') {
-    const sub = addText(t, 'RSA Encrypted PreMaster Secret', off, end - off).children;
+    const sub = textItem(c, t, 'RSA Encrypted PreMaster Secret', off, end - off).children;
     vector(c, sub, off, end, 2, F.epmsLen, F.epms, 'Encrypted PreMaster');
   }
 }

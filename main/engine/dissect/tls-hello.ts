@@ -12,6 +12,7 @@ import { sessionVersion, setOfferedResumption, setSessionCipher, TLS13 } from '.
 import { bytesItem, named, noneItem } from './tls-handshake';
 import { extensions, isGrease, type HelloFacts } from './tls-ext';
 import { md5Hex } from './md5';
+import { need, vec } from './tls-vector';
 
 const F = {
   version: defineField('tls.handshake.version', 'Version', 'hex', { digits: 4, names: VERSIONS }),
@@ -69,9 +70,9 @@ function u16(c: Ctx, p: number): number {
 
 /** Version, random and session id, as both hellos start (ssl_dissect_hnd_hello_common). */
 function common(c: Ctx, t: Field[], off: number, end: number, hrr: boolean): number {
-  c.need(off, 2, end);
+  need(c, off, 2);
   named(t, F.version, off, 2, u16(c, off));
-  c.need(off + 2, 32, end);
+  need(c, off + 2, 32);
   const random = bytesItem(c, t, F.random.name, 'Random', off + 2, 32);
   if (hrr) random.display += ' (HelloRetryRequest magic)';
   // (A TLS 1.3 random has no time in it.)
@@ -82,12 +83,12 @@ function common(c: Ctx, t: Field[], off: number, end: number, hrr: boolean): num
     bytesItem(c, random.children, F.randomBytes.name, 'Random Bytes', off + 6, 28);
   }
   let p = off + 34;
-  c.need(p, 1, end);
+  need(c, p, 1);
   const idLen = c.d[p];
   addNum(t, F.sessionIdLength, p, 1, idLen);
   p++;
   if (idLen > 0) {
-    c.need(p, idLen, end);
+    need(c, p, idLen);
     bytesItem(c, t, F.sessionId.name, 'Session ID', p, idLen);
     p += idLen;
   }
@@ -95,51 +96,49 @@ function common(c: Ctx, t: Field[], off: number, end: number, hrr: boolean): num
 }
 
 export function clientHello(c: Ctx, t: Field[], off: number, end: number): void {
-  const version = (c.need(off, 2, end), u16(c, off));
+  const version = (need(c, off, 2), u16(c, off));
   let p = common(c, t, off, end, false);
-  const sessionId = c.d[off + 34];
-  c.need(p, 2, end);
-  const suitesLen = u16(c, p);
-  addNum(t, F.suitesLength, p, 2, suitesLen);
+  // The session ID offered to resume with (a ticket is seen among the extensions).
+  setOfferedResumption(c, c.d[off + 34] > 0);
+  const suitesLen = vec(c, t, p, end, F.suitesLength, 2, 0xfffe);
+  if (suitesLen === null) return;
   p += 2;
   const n = suitesLen >> 1;
   const list = noneItem(t, F.suites, p, suitesLen, `Cipher Suites (${n} suite${n === 1 ? '' : 's'})`).children;
   const ciphers: number[] = [];
   for (let i = 0; i < n; i++) {
-    c.need(p + i * 2, 2, end);
+    need(c, p + i * 2, 2);
     const v = u16(c, p + i * 2);
     named(list, F.suite, p + i * 2, 2, v);
     if (!isGrease(v)) ciphers.push(v);
   }
   p += suitesLen;
-  c.need(p, 1, end);
-  const compLen = c.d[p];
-  addNum(t, F.compLength, p, 1, compLen);
+  const compLen = vec(c, t, p, end, F.compLength, 1, 0xff);
+  if (compLen === null) return;
   p++;
   const comps = noneItem(t, F.comps, p, compLen, `Compression Methods (${compLen} method${compLen === 1 ? '' : 's'})`).children;
   for (let i = 0; i < compLen; i++) {
-    c.need(p + i, 1, end);
+    need(c, p + i, 1);
     named(comps, F.comp, p + i, 1, c.d[p + i]);
   }
   p += compLen;
-  const facts: HelloFacts = { types: [], groups: [], pointFormats: [], ticket: false };
-  if (p < end) extensions(c, t, p, end, 1, facts);
-  setOfferedResumption(c, sessionId > 0 || facts.ticket);
-  const full = `${version},${ciphers.join('-')},${facts.types.join('-')},${facts.groups.join('-')},${facts.pointFormats.join('-')}`;
+  const facts: HelloFacts = { types: [], groups: [], pointFormats: [] };
+  const whole = p < end ? extensions(c, t, p, end, 1, facts) : true;
+  const full = `${version},${ciphers.join('-')},${facts.types.join('-')}${whole ? `,${facts.groups.join('-')},${facts.pointFormats.join('-')}` : ''}`;
   fingerprint(t, F.ja3Full.name, 'JA3 Fullstring', F.ja3.name, 'JA3', full);
 }
 
 export function serverHello(c: Ctx, t: Field[], off: number, end: number, hrr: boolean): void {
-  const version = (c.need(off, 2, end), u16(c, off));
+  const version = (need(c, off, 2), u16(c, off));
   let p = common(c, t, off, end, hrr);
-  c.need(p, 3, end);
+  need(c, p, 3);
   const suite = u16(c, p);
   named(t, F.suite, p, 2, suite);
   setSessionCipher(c, suite);
   p += 2;
   named(t, F.comp, p, 1, c.d[p]);
   p++;
-  const facts: HelloFacts = { types: [], groups: [], pointFormats: [], ticket: false };
+  const facts: HelloFacts = { types: [], groups: [], pointFormats: [] };
   if (p < end) extensions(c, t, p, end, hrr ? 6 : 2, facts);
   fingerprint(t, F.ja3sFull.name, 'JA3S Fullstring', F.ja3s.name, 'JA3S', `${version},${suite},${facts.types.join('-')}`);
 }

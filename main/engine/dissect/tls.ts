@@ -16,6 +16,7 @@ import {
   setCcsFrame, shortName, trySetVersion, validContentType,
 } from './tls-session';
 import { dissectHandshakes, named, noneItem } from './tls-handshake';
+import { tlsData } from './tls-vector';
 
 const F = {
   record: defineField('tls.record', 'Record Layer', 'none'),
@@ -59,6 +60,7 @@ export function dissectTlsClaimed(c: Ctx, off: number, end: number): Deseg | nul
 
 /** dissect_ssl: every record in [off, end); asks TCP for more when a record (or its header) is not all there. */
 export function dissectTls(c: Ctx, off: number, end: number): Deseg | null {
+  tlsData.end = end;
   c.setProtocol(shortName(sessionVersion(c), 'SSL'));
   c.setInfo('');
   const h = c.open('tls', 'TLS', 'Transport Layer Security', 6, 5, off, c.avail(off, end));
