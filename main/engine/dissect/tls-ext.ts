@@ -12,7 +12,8 @@ import {
   EC_POINT_FORMATS, EXTENSION_TYPES, GROUPS, PSK_KE_MODES, SERVER_NAME_TYPES, STATUS_REQUEST_TYPES, VERSIONS,
 } from './tls-names';
 import { bytesItem, named, noneItem, signatureAlgorithm } from './tls-handshake';
-import { need, textItem, vec } from './tls-vector';
+import { need, textItem, TRAILING, vec } from './tls-vector';
+import { expert } from './expert';
 import { setAlpnApp, setOfferedResumption } from './tls-session';
 
 const F = {
@@ -191,7 +192,9 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
       return;
     }
     default:
-      // An extension tshark does not dissect (GREASE among them): its bytes, "<MISSING>" when none.
+      // An extension type tshark has no name for, or GREASE: its bytes ("<MISSING>" when none). One it names
+      // but Handshake Lab does not decode shows nothing when empty.
+      if (len === 0 && EXTENSION_TYPES[type] !== undefined && !isGrease(type)) return;
       bytesItem(c, t, F.data.name, 'Data', off, len);
   }
 }
@@ -270,22 +273,38 @@ function keyShare(c: Ctx, t: Field[], off: number, end: number, hs: number): voi
     named(sub, F.ksSelected, off, 2, c.v.getUint16(off));
     return;
   }
-  let p = off, stop = end;
-  if (hs === 1) {
-    const n = vec(c, sub, off, end, F.ksClientLen, 0, 0xffff);
-    if (n === null) return;
-    p = off + 2;
-    stop = p + n;
+  if (hs !== 1) {
+    keyShareEntry(c, sub, off, end);
+    return;
   }
-  while (stop - p >= 4) {
-    need(c, p, 4);
-    const g = c.v.getUint16(p), kl = c.v.getUint16(p + 2);
-    const gname = GROUPS[g] ?? `Unknown (${g})`;
-    const entry = textItem(c, sub, `Key Share Entry: Group: ${gname}, Key Exchange length: ${kl}`, p, 4 + kl).children;
-    named(entry, F.ksGroup, p, 2, g);
-    addNum(entry, F.ksKeyLen, p + 2, 2, kl);
-    bytesItem(c, entry, F.ksKey.name, 'Key Exchange', p + 4, kl);
-    p += 4 + kl;
-    if (hs !== 1) break;
-  }
+  const n = vec(c, sub, off, end, F.ksClientLen, 0, 0xffff);
+  if (n === null) return;
+  let p = off + 2;
+  const stop = p + n;
+  while (p + 4 <= stop) p = keyShareEntry(c, sub, p, stop);
+  endVector(c, sub, p, stop);
+}
+
+/** A KeyShareEntry: its group, then its key exchange vector; the offset after it (`end` when it is broken). */
+function keyShareEntry(c: Ctx, t: Field[], p: number, end: number): number {
+  const entry = textItem(c, t, 'Key Share Entry', p, 4);
+  need(c, p, 2);
+  const g = c.v.getUint16(p);
+  named(entry.children, F.ksGroup, p, 2, g);
+  entry.display += `: Group: ${GROUPS[g] ?? `Unknown (${g})`}`;
+  const kl = vec(c, entry.children, p + 2, end, F.ksKeyLen, 1, 0xffff);
+  if (kl === null) return end;
+  bytesItem(c, entry.children, F.ksKey.name, 'Key Exchange', p + 4, kl);
+  entry.display += `, Key Exchange length: ${kl}`;
+  entry.length = 4 + kl;
+  return p + 4 + kl;
+}
+
+/** ssl_end_vector: bytes left in a vector after its last element earn a warning. */
+function endVector(c: Ctx, t: Field[], p: number, end: number): void {
+  if (p >= end) return;
+  const n = end - p;
+  const text = `${n} trailing byte${n === 1 ? ' was' : 's were'} unprocessed`;
+  const item = textItem(c, t, text, p, n);
+  expert(c, item.children, p, 'warning', 'protocol', text, TRAILING);
 }

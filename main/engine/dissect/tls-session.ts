@@ -25,7 +25,7 @@ export interface TlsSession {
   cipher: number;
 }
 
-export const SSLV3 = 0x0300, TLS10 = 0x0301, TLS11 = 0x0302, TLS12 = 0x0303, TLS13 = 0x0304, TLCP = 0x0101;
+export const SSLV2 = 0x0002, SSLV3 = 0x0300, TLS10 = 0x0301, TLS11 = 0x0302, TLS12 = 0x0303, TLS13 = 0x0304, TLCP = 0x0101;
 
 /** ssl_version_short_names: the Protocol column's and the record titles' names of a version. */
 const SHORT: Record<number, string> = {
@@ -170,4 +170,9 @@ export function sessionCipher(c: Ctx): number {
 
 export function setSessionCipher(c: Ctx, suite: number): void {
   if (!c.replay) live(c).cipher = suite;
+}
+
+/** Sets the session's version outright (an SSLv2 record that decides it). */
+export function setSessionVersion(c: Ctx, version: number): void {
+  if (!c.replay) live(c).version = version;
 }

@@ -4,7 +4,7 @@
 // the dissection ("Malformed Packet"). Length-prefixed vectors follow ssl_add_vector: a length out of its
 // range, or longer than its container, is an error on the length item and the structure stops there.
 import type { Field } from '../types';
-import { defineField, type FieldDef } from '../fields/registry';
+import type { FieldDef } from '../fields/registry';
 import { addNum, addText } from '../fields/tree';
 import type { Ctx } from './context';
 import { defineExpert, expert } from './expert';
@@ -16,7 +16,7 @@ const E = {
   tooSmall: defineExpert('tls.malformed.buffer_too_small', 'Malformed message, not enough data is available'),
   length: defineExpert('tls.malformed.vector_length', 'Variable vector length is outside the permitted range'),
 };
-defineField('tls.malformed.trailing_data', 'Undecoded trailing data is present', 'none');
+export const TRAILING = defineExpert('tls.malformed.trailing_data', 'Undecoded trailing data is present');
 
 /** Ensures [off, off + n) can be read: not captured is SHORT, past the data MALFORMED. */
 export function need(c: Ctx, off: number, n: number): void {

@@ -12,11 +12,12 @@ import { defineExpert, expert } from './expert';
 import { ONE_MORE_SEGMENT, type Deseg } from './tcp-desegment';
 import { ALERT_DESCRIPTIONS, ALERT_LEVELS, APP_DATA_PROTOCOLS, CONTENT_TYPES, VERSIONS } from './tls-names';
 import {
-  SSLV3, TLCP, TLS10, TLS11, TLS12, TLS13, alpnApp, ccsFrame, claimForTls, fromServer, resumedAtServerCcs, sessionVersion,
+  SSLV2, SSLV3, TLCP, TLS10, TLS11, TLS12, TLS13, alpnApp, ccsFrame, claimForTls, fromServer, resumedAtServerCcs, sessionVersion,
   setCcsFrame, shortName, trySetVersion, validContentType,
 } from './tls-session';
 import { dissectHandshakes, named, noneItem } from './tls-handshake';
 import { tlsData } from './tls-vector';
+import { isV2ClientHello, looksLikeSslv2, ssl2Record } from './tls-ssl2';
 
 const F = {
   record: defineField('tls.record', 'Record Layer', 'none'),
@@ -68,18 +69,28 @@ export function dissectTls(c: Ctx, off: number, end: number): Deseg | null {
   let p = off;
   while (end - p > 0) {
     const version = sessionVersion(c);
+    // An SSLv2 session's records are v2 records, and need no 5 bytes.
+    if (version === SSLV2) {
+      const r = ssl2Record(c, tree, p, end);
+      if (typeof r !== 'number') return { offset: p - off, len: r.more };
+      p = r;
+      continue;
+    }
     const known = version === SSLV3 || version === TLS10 || version === TLS11 || version === TLS12 || version === TLCP;
     if (end - p < 5) {
       if (c.canDesegment) return { offset: p - off, len: ONE_MORE_SEGMENT };
       break;
     }
     c.need(p, 1, end);
-    if (!known && !looksLikeSslv3(c, p, end)) {
-      // (SSLv2 records are not dissected: ssl_looks_like_sslv2 would take a byte ≥ 0x80 then a v2 message type.)
+    let r: number | { more: number };
+    if ((known && isV2ClientHello(c, p, end)) || (!known && looksLikeSslv2(c, p, end))) {
+      r = ssl2Record(c, tree, p, end);
+    } else if (!known && !looksLikeSslv3(c, p, end)) {
       c.appendInfoSep(', ', 'Continuation Data');
       break;
+    } else {
+      r = record(c, tree, p, end, version);
     }
-    const r = record(c, tree, p, end, version);
     if (typeof r !== 'number') return { offset: p - off, len: r.more };
     p = r;
   }

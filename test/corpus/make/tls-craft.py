@@ -99,6 +99,12 @@ def server_hello_12():
     return record(22, handshake(2, body))
 
 
+def server_hello_13():
+    exts = ext(43, u16(0x0304)) + ext(51, u16(29) + vec16(pseudo(32, 22)))
+    body = u16(0x0303) + pseudo(32, 23) + vec8(pseudo(32, 3)) + u16(0x1301) + u8(0) + vec16(exts)
+    return record(22, handshake(2, body))
+
+
 def hello_retry_request():
     hrr_random = bytes.fromhex('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c')
     exts = ext(43, u16(0x0304)) + ext(51, u16(23))
@@ -179,6 +185,26 @@ def edges():
     f.send('c', 'PA', client_hello())
     f.send('s', 'PA', hello_retry_request() + CCS)
     f.send('c', 'PA', CCS + client_hello())
+    f.close('c')
+    # After a TLS 1.3 Server Hello, bytes that look like SSLv2 record headers (a byte ≥ 0x80, then a v2 message
+    # type): a whole one, then one whose length runs into the next segment.
+    f = Flow(cap, cport=44007, sport=443, ts=False)
+    f.handshake()
+    f.send('c', 'PA', client_hello())
+    f.send('s', 'PA', server_hello_13() + CCS + app(30, 18))
+    f.send('c', 'PA', b'\x80\x10\x02' + pseudo(15, 19))
+    f.send('c', 'PA', b'\x80\x40\x04' + pseudo(20, 20))
+    f.send('c', 'PA', pseudo(45, 21))
+    f.close('c')
+
+    # Broken lengths inside a Client Hello: a key share list with 3 bytes after its last entry, an ALPN list
+    # longer than its extension, an extension longer than the extensions block (the block stops there).
+    f = Flow(cap, cport=44008, sport=443, ts=False)
+    f.handshake()
+    exts = (ext(51, vec16(u16(29) + vec16(pseudo(32, 24)) + b'\x00\x17\x00')) + ext(16, u16(40) + vec8(b'h2'))
+            + ext(0, vec16(u8(0) + vec16(b'x'))))
+    body = u16(0x0303) + pseudo(32, 25) + vec8(b'') + vec16(u16(0x1301)) + vec8(b'\x00') + u16(len(exts) - 3) + exts
+    f.send('c', 'PA', record(22, handshake(1, body), 0x0301))
     f.close('c')
     cap.write(os.path.join(out, 'tls-edges.pcap'))
 
