@@ -5,7 +5,7 @@
 // ones); any other body is its bytes ("Data (N bytes)"). Collects what JA3 / JA3S need.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
-import { add, addNum, leaf } from '../fields/tree';
+import { add, addNum, addText, leaf } from '../fields/tree';
 import { asciiText, asciiValue } from '../fields/format';
 import type { Ctx } from './context';
 import {
@@ -102,21 +102,26 @@ export function extensions(c: Ctx, t: Field[], off: number, end: number, hs: num
     named(ext, F.type, p, 2, type);
     if (!isGrease(type)) facts.types.push(type);
     if (vec(c, ext, p + 2, stop, F.len, 0, 0xffff) === null) return false;
-    body(c, ext, type, p + 4, p + 4 + len, hs, facts);
+    // Bytes an extension's body left over are reported (ssl_end_vector).
+    endVector(c, ext, body(c, ext, type, p + 4, p + 4 + len, hs, facts), p + 4 + len);
     p += 4 + len;
   }
   return true;
 }
 
-function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: number, facts: HelloFacts): void {
+/**
+ * An extension's body [off, end): where its dissection stopped (`end` when a length was broken and the rest
+ * was given up), so the caller can say what is left over.
+ */
+function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: number, facts: HelloFacts): number {
   const len = end - off;
   switch (type) {
     case 0:
       if (len) serverName(c, t, off, end);
-      return;
+      return end;
     case 10: {
       const n = vec(c, t, off, end, F.groupsLen, 2, 0xfffe);
-      if (n === null) return;
+      if (n === null) return end;
       const list = noneItem(t, F.groups, off + 2, n, `Supported Groups (${n >> 1} group${n >> 1 === 1 ? '' : 's'})`).children;
       for (let p = off + 2; p + 2 <= off + 2 + n; p += 2) {
         need(c, p, 2);
@@ -124,78 +129,78 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
         named(list, F.group, p, 2, g);
         if (!isGrease(g)) facts.groups.push(g);
       }
-      return;
+      return off + 2 + n;
     }
     case 11: {
       const n = vec(c, t, off, end, F.ecpfLen, 1, 0xff);
-      if (n === null) return;
+      if (n === null) return end;
       const list = noneItem(t, F.ecpfs, off + 1, n, `Elliptic curves point formats (${n})`).children;
       for (let i = 0; i < n; i++) {
         need(c, off + 1 + i, 1);
         named(list, F.ecpf, off + 1 + i, 1, c.d[off + 1 + i]);
         facts.pointFormats.push(c.d[off + 1 + i]);
       }
-      return;
+      return off + 1 + n;
     }
     case 13: {
       const n = vec(c, t, off, end, F.sigAlgsLen, 2, 0xfffe);
-      if (n === null) return;
+      if (n === null) return end;
       const list = noneItem(t, F.sigAlgs, off + 2, n, `Signature Hash Algorithms (${n >> 1} algorithm${n >> 1 === 1 ? '' : 's'})`).children;
       for (let p = off + 2; p + 2 <= off + 2 + n; p += 2) {
         need(c, p, 2);
         signatureAlgorithm(c, list, p);
       }
-      return;
+      return off + 2 + n;
     }
     case 16:
       if (len) alpn(c, t, off, end, hs);
-      return;
+      return end;
     case 5:
-      if (len) statusRequest(c, t, off, end);
-      return;
+      return len ? statusRequest(c, t, off, end) : end;
     case 18:
       if (len) dataItem(c, t, off, len);
-      return;
+      return end;
     case 28:
       need(c, off, 2);
       addNum(t, F.recordSizeLimit, off, 2, c.v.getUint16(off));
-      return;
+      return off + 2;
     case 21:
       bytesItem(c, t, F.padding.name, 'Padding Data', off, len);
-      return;
+      return end;
     case 22: case 23: case 49:
-      return;
+      return end;
     case 35:
       if (len === 0) leaf(t, F.data.name, '<MISSING>', 'Data (0 bytes)', off, 0);
       else dataItem(c, t, off, len);
       if (hs === 1 && len > 0) setOfferedResumption(c, true);
-      return;
+      return end;
     case 43:
       supportedVersions(c, t, off, end, hs);
-      return;
+      return end;
     case 45: {
       const n = vec(c, t, off, end, F.pskLen, 1, 0xff);
-      if (n === null) return;
+      if (n === null) return end;
       for (let i = 0; i < n; i++) {
         need(c, off + 1 + i, 1);
         named(t, F.psk, off + 1 + i, 1, c.d[off + 1 + i]);
       }
-      return;
+      return off + 1 + n;
     }
     case 51:
       keyShare(c, t, off, end, hs);
-      return;
+      return end;
     case 65281: {
       const sub = textItem(c, t, 'Renegotiation Info extension', off, len).children;
       const n = vec(c, sub, off, end, F.renegLen, 0, 0xff);
       if (n) bytesItem(c, sub, F.reneg.name, 'Renegotiation info', off + 1, n);
-      return;
+      return n === null ? end : off + 1 + n;
     }
     default:
       // An extension type tshark has no name for, or GREASE: its bytes ("<MISSING>" when none). One it names
       // but Handshake Lab does not decode shows nothing when empty.
-      if (len === 0 && EXTENSION_TYPES[type] !== undefined && !isGrease(type)) return;
+      if (len === 0 && EXTENSION_TYPES[type] !== undefined && !isGrease(type)) return end;
       bytesItem(c, t, F.data.name, 'Data', off, len);
+      return end;
   }
 }
 
@@ -205,15 +210,16 @@ function dataItem(c: Ctx, t: Field[], off: number, len: number): void {
   item.display = `Data (${len} byte${len === 1 ? '' : 's'})`;
 }
 
-/** status_request: OCSP with its responder ID list and request extensions lengths. */
-function statusRequest(c: Ctx, t: Field[], off: number, end: number): void {
+/** status_request: OCSP with its responder ID list and request extensions lengths; where it stopped. */
+function statusRequest(c: Ctx, t: Field[], off: number, end: number): number {
   need(c, off, 1);
   const type = c.d[off];
   named(t, F.statusType, off, 1, type);
-  if (type !== 1 && type !== 2) return;
+  if (type !== 1 && type !== 2) return end;
   const ids = vec(c, t, off + 1, end, F.statusIdsLen, 0, 0xffff);
-  if (ids === null) return;
-  vec(c, t, off + 3 + ids, end, F.statusExtsLen, 0, 0xffff);
+  if (ids === null) return end;
+  const exts = vec(c, t, off + 3 + ids, end, F.statusExtsLen, 0, 0xffff);
+  return exts === null ? end : off + 5 + ids + exts;
 }
 
 function serverName(c: Ctx, t: Field[], off: number, end: number): void {
@@ -305,6 +311,7 @@ function endVector(c: Ctx, t: Field[], p: number, end: number): void {
   if (p >= end) return;
   const n = end - p;
   const text = `${n} trailing byte${n === 1 ? ' was' : 's were'} unprocessed`;
-  const item = textItem(c, t, text, p, n);
+  // (An expert's item is not checked against the data's end: the bytes may run past it.)
+  const item = addText(t, text, p, n);
   expert(c, item.children, p, 'warning', 'protocol', text, TRAILING);
 }

@@ -19,6 +19,8 @@ export interface TlsSession {
   offeredResumption: boolean;
   /** A Server Hello Done was seen since the last hello (the handshake is a full one). */
   serverHelloDone: boolean;
+  /** A Server Hello was dissected since the last Client Hello (its random is known). */
+  serverHelloSeen: boolean;
   /** The application protocol the server's ALPN chose (its long name), '' before. */
   alpnApp: string;
   /** The cipher suite the Server Hello chose (session->cipher), 0 before. */
@@ -48,7 +50,7 @@ function live(c: Ctx): TlsSession {
   const key = c.tcpStream ?? -1;
   let s = all.get(key);
   if (!s) {
-    s = { version: 0, claimed: false, srvAddr: '', srvPort: 0, clientCcs: 0, serverCcs: 0, offeredResumption: false, serverHelloDone: false, alpnApp: '', cipher: 0 };
+    s = { version: 0, claimed: false, srvAddr: '', srvPort: 0, clientCcs: 0, serverCcs: 0, offeredResumption: false, serverHelloDone: false, serverHelloSeen: false, alpnApp: '', cipher: 0 };
     all.set(key, s);
   }
   return s;
@@ -132,6 +134,8 @@ export function resetAtHello(c: Ctx, client: boolean): void {
   if (client) s.clientCcs = 0;
   else s.serverCcs = 0;
   s.serverHelloDone = false;
+  // (A Server Hello that looked encrypted was never dissected: its random stays unknown.)
+  s.serverHelloSeen = !client;
 }
 
 /** What the Client Hello offered to resume with. */
@@ -144,13 +148,13 @@ export function setServerHelloDone(c: Ctx): void {
 }
 
 /**
- * ssl_dissect_change_cipher_spec's test: the server changes cipher spec before any Server Hello Done while the
- * client offered a session ID or ticket, so the session is resumed (never said of TLS 1.3).
+ * ssl_dissect_change_cipher_spec's test: after a Server Hello, the server changes cipher spec before any Server
+ * Hello Done while the client offered a session ID or ticket, so the session is resumed (never said of TLS 1.3).
  */
 export function resumedAtServerCcs(c: Ctx): boolean {
   return c.recall(() => {
     const s = live(c);
-    return s.version !== TLS13 && !s.serverHelloDone && s.offeredResumption ? 1 : 0;
+    return s.version !== TLS13 && s.serverHelloSeen && !s.serverHelloDone && s.offeredResumption ? 1 : 0;
   }) === 1;
 }
 
