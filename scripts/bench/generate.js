@@ -61,7 +61,8 @@ export function generate(path, { frames = 1_200_000, concurrent = 2000, seed = 4
     buf.writeUInt32BE(fromClient ? cli : srv, o + 12); buf.writeUInt32BE(fromClient ? srv : cli, o + 16);
     o += 20;
     // TCP
-    buf.writeUInt16BE(fromClient ? c.port : 443, o); buf.writeUInt16BE(fromClient ? 443 : c.port, o + 2);
+    // (8443: a port no tshark dissector is registered on, so the bulk payloads stay plain TCP data; 443 is TLS's.)
+    buf.writeUInt16BE(fromClient ? c.port : 8443, o); buf.writeUInt16BE(fromClient ? 8443 : c.port, o + 2);
     buf.writeUInt32BE(seq >>> 0, o + 4); buf.writeUInt32BE(ack >>> 0, o + 8);
     buf.writeUInt16BE(((tcpLen / 4) << 12) | flags, o + 12); buf.writeUInt16BE(flags & SYN ? 65535 : 1024, o + 14);
     buf.writeUInt16BE(0, o + 16); buf.writeUInt16BE(0, o + 18);

@@ -63,7 +63,8 @@ describe('the HTTP heuristic\'s first line end', () => {
       }
       const want = !looksLikeHttpByBytes(d, off, end);
       if (!want) http++;
-      expect(payloadIsData(d, off, end, 40000, 443), `round ${round}`).toBe(want);
+      // (Ports no dissector is registered on: 443 is TLS's, whose payloads are never "data".)
+      expect(payloadIsData(d, off, end, 40000, 40001), `round ${round}`).toBe(want);
       checked++;
     }
     expect(checked).toBe(4000);

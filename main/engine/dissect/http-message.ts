@@ -41,7 +41,9 @@ const E = {
   chat: defineExpert('http.chat', 'Formatted text'),
   leadingCrlf: defineExpert('http.leading_crlf', LEADING_CRLF),
   badHeaderName: defineExpert('http.bad_header_name', 'Illegal characters found in header name'),
+  tlsPort: defineExpert('http.tls_port', 'Unencrypted HTTP protocol detected over encrypted port, could indicate a dangerous misconfiguration.'),
 };
+const TLS_PORT = 'Unencrypted HTTP protocol detected over encrypted port, could indicate a dangerous misconfiguration.';
 
 /** Headers with their own field (packet-http.c's headers[] table), by lower-case name. */
 const HEADERS: Record<string, string> = {};
@@ -220,6 +222,8 @@ function dissectMessage(c: Ctx, off: number, end: number, named: boolean): numbe
       // Error/Malformed expert.
       const h = c.open('http', 'HTTP', 'Hypertext Transfer Protocol', 7, 5, off, c.avail(off, end), !named);
       t = h.fields;
+      // HTTP in the clear on a port tshark's HTTP calls TLS's (443): a warning first.
+      if (c.srcPort === 443 || c.dstPort === 443) expert(c, t, off, 'warning', 'security', TLS_PORT, E.tlsPort);
       if (leadingCrlf) {
         const item = leaf(t, '', null, LEADING_CRLF, orig, 2);
         expert(c, item.children, orig, 'error', 'malformed', LEADING_CRLF, E.leadingCrlf);

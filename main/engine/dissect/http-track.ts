@@ -61,7 +61,12 @@ export function httpClaimed(c: Ctx): boolean {
 
 /** HTTP's heuristic claims the TCP conversation from this frame on (first pass). */
 export function claimForHttp(c: Ctx): void {
-  if (!c.replay) dissectState(c.session).httpClaimed.add(c.tcpStream ?? -1);
+  if (c.replay) return;
+  const st = dissectState(c.session);
+  st.httpClaimed.add(c.tcpStream ?? -1);
+  // The conversation has one dissector: HTTP's heuristic replaces TLS's.
+  const tls = st.tls.get(c.tcpStream ?? -1);
+  if (tls) tls.claimed = false;
 }
 
 /** Whether the conversation carried HTTP before (then non-HTTP bytes are a "Continuation"). */

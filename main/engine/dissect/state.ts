@@ -8,6 +8,7 @@ import type { DnsTransaction } from './dns-track';
 import type { MspTable } from './tcp-desegment';
 import type { HttpConversation } from './http-track';
 import { newMptcpState, type MptcpState } from './tcp-mptcp';
+import type { TlsSession } from './tls-session';
 
 export interface DissectState {
   /** Timestamp of the previous frame that had one (frame.time_delta). */
@@ -32,6 +33,8 @@ export interface DissectState {
   httpClaimed: Set<number>;
   /** Multipath TCP connections and the TCP streams (subflows) that belong to them. */
   mptcp: MptcpState;
+  /** TLS per TCP stream: the version, the server's side, where each side changed cipher spec. */
+  tls: Map<number, TlsSession>;
 }
 
 export interface UdpConversation {
@@ -51,7 +54,7 @@ export function dissectState(session: Session): DissectState {
     s = {
       prevSec: 0, prevNsec: 0, hasPrev: false,
       udpStreams: new Map(), echoRequests: new Map(), ipFragments: new Map(), ip6Fragments: new Map(),
-      dnsQueries: new Map(), tcpPdus: new Map(), http: new Map(), httpClaimed: new Set(), mptcp: newMptcpState(),
+      dnsQueries: new Map(), tcpPdus: new Map(), http: new Map(), httpClaimed: new Set(), mptcp: newMptcpState(), tls: new Map(),
     };
     states.set(session, s);
   }

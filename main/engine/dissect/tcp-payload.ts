@@ -1,6 +1,7 @@
 // Where a TCP payload goes, as tshark 4.0's decode_tcp_ports sends it: to the dissector a heuristic set
 // for the conversation, to the one registered for the lower port then the higher (HTTP on 80, 8080, …;
-// DNS on 53 and 5353), to the HTTP heuristic, else to "data". A payload captured whole goes through
+// DNS on 53 and 5353; TLS on 443, 993, …), to the TLS then the HTTP heuristic, else to "data". TLS declines
+// a payload that starts with four printable bytes (then the next port or heuristic is asked). A payload captured whole goes through
 // desegmentation first (tcp-desegment.ts), so a message split over segments is dissected whole.
 import type { Field, TcpAnalysis } from '../types';
 import { defineField } from '../fields/registry';
@@ -12,29 +13,41 @@ import { dissectHttp } from './http-message';
 import { claimForHttp, httpClaimed } from './http-track';
 import { dissectDns } from './dns';
 import { showException } from './exception';
+import { dissectTls, dissectTlsClaimed, looksLikeTls, tlsDeclines } from './tls';
+import { tlsClaimed } from './tls-session';
+import { TLS_TCP_PORTS } from './tls-names';
 
 const PDU_SIZE = defineField('tcp.pdu.size', 'PDU Size', 'uint');
 
 /** TCP ports tshark 4.0 registers for HTTP and for DNS. */
 const HTTP_PORTS = new Set([80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371]);
 const DNS_PORTS = new Set([53, 5353]);
+const TLS_PORTS = new Set(TLS_TCP_PORTS);
 
 /**
- * The dissector the payload goes to by its conversation or its ports, before any heuristic is tried (as
- * decode_tcp_ports orders them): HTTP once the conversation is HTTP's, else the lower port's, then the
- * higher's (HTTP or DNS); null when none takes it.
+ * The dissector the payload [off, end) goes to by its conversation or its ports, before any heuristic is
+ * tried (as decode_tcp_ports orders them): HTTP or TLS once a heuristic gave it the conversation, else the
+ * lower port's, then the higher's (HTTP, DNS or TLS); null when none takes it. TLS, by conversation or by
+ * port, declines text (tlsDeclines), and the next one is asked.
  */
-function byPort(c: Ctx): PduDissector | null {
+function byPort(c: Ctx, off: number, end: number): PduDissector | null {
+  const declines = () => tlsDeclines(c.d, off, c.capturedEnd(end));
   if (httpClaimed(c)) return dissectHttp;
+  if (tlsClaimed(c) && !declines()) return dissectTls;
   for (const port of [Math.min(c.srcPort, c.dstPort), Math.max(c.srcPort, c.dstPort)]) {
     if (HTTP_PORTS.has(port)) return dissectHttp;
     if (DNS_PORTS.has(port)) return dnsOverTcp;
+    if (TLS_PORTS.has(port) && !declines()) return dissectTls;
   }
   return null;
 }
 
-/** Whether a conversation or port dissector takes the payload (then no heuristic is tried). */
-export const takenByPort = (c: Ctx): boolean => byPort(c) !== null;
+/**
+ * Whether a conversation or port dissector, or TLS's heuristic (tried before those that throw on a payload
+ * cut short), takes the payload [off, end): then no other heuristic is tried.
+ */
+export const takenByPort = (c: Ctx, off: number, end: number): boolean =>
+  byPort(c, off, end) !== null || looksLikeTls(c.d, off, c.capturedEnd(end));
 
 export function dissectTcpPayload(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, start: number, end: number, fin: boolean): void {
   c.tcpTree = tcpTree;
@@ -62,7 +75,8 @@ export function dissectTcpFin(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, a
  */
 export function payloadIsData(d: Uint8Array, off: number, end: number, srcPort: number, dstPort: number): boolean {
   if (HTTP_PORTS.has(srcPort) || HTTP_PORTS.has(dstPort) || DNS_PORTS.has(srcPort) || DNS_PORTS.has(dstPort)) return false;
-  return !looksLikeHttp(d, off, end);
+  if (TLS_PORTS.has(srcPort) || TLS_PORTS.has(dstPort)) return false;
+  return !looksLikeTls(d, off, end) && !looksLikeHttp(d, off, end);
 }
 
 /** process_tcp_payload: the payload's protocol by conversation, port or heuristic. */
@@ -73,8 +87,10 @@ const processPayload: PduDissector = (c, off, end) => {
     dissectData(c, off, end);
     return null;
   }
-  const dissector = byPort(c);
+  const dissector = byPort(c, off, end);
   if (dissector) return dissector(c, off, end);
+  // Heuristics in tshark's order: TLS's comes before HTTP's.
+  if (looksLikeTls(c.d, off, c.capturedEnd(end))) return dissectTlsClaimed(c, off, end);
   if (looksLikeHttp(c.d, off, end)) {
     // The heuristic sets HTTP as the conversation's dissector from this frame on.
     claimForHttp(c);

@@ -303,7 +303,7 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
       // Resent where a PDU started: desegment_tcp says so before it looks at the analysis.
     } else if (!resent(analysis)) {
       // (Heuristics are tried only on a payload no conversation or port dissector takes.)
-      if (n < seglen && !takenByPort(c)) heuristicsCutShort(c, start, n, seglen, end);
+      if (n < seglen && !takenByPort(c, start, end)) heuristicsCutShort(c, start, n, seglen, end);
       dissectTcpPayload(c, t, analysis, start, end, (flags & TCP_FIN) !== 0);
     } else if (plainRetransmission(analysis) && n === seglen && c.colWritable) {
       // What reassembly does with it (Wireshark's desegment_tcp, run only on a payload captured whole):

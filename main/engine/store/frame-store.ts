@@ -392,14 +392,14 @@ export class FrameStore {
     return seg;
   }
 
-  /** Whether a dissector keeps anything for the segment's stream (a PDU being reassembled, HTTP). */
+  /** Whether a dissector keeps anything for the segment's stream (a PDU being reassembled, HTTP, TLS). */
   private streamHasPayloadState(session: Session, seg: TcpSegment): boolean {
     const ds = this.firstPassState(session);
     // No stream has any (a capture without HTTP or PDUs): the segment's stream need not be looked up.
-    if (!ds.tcpPdus.size && !ds.httpClaimed.size && !ds.http.size) return false;
+    if (!ds.tcpPdus.size && !ds.httpClaimed.size && !ds.http.size && !ds.tls.size) return false;
     const s = session.tcp.peekStream(seg);
     if (s < 0) return false;
-    return ds.tcpPdus.has(2 * s) || ds.tcpPdus.has(2 * s + 1) || ds.httpClaimed.has(s) || ds.http.has(s);
+    return ds.tcpPdus.has(2 * s) || ds.tcpPdus.has(2 * s + 1) || ds.httpClaimed.has(s) || ds.http.has(s) || ds.tls.has(s);
   }
 
   /** The first pass session's dissector state (a WeakMap lookup twice per fast frame, kept: the session is the store's for good). */

@@ -249,6 +249,7 @@ export default {
     payloadHere: 'Application data: {n} bytes',
     noSessionLayer: 'Session and presentation: not separate layers in TCP/IP, which folds OSI 5–7 into its application layer.',
     noPayload: 'No application data in this segment.',
+    encryptedPayload: 'TLS (the presentation layer) carries the application\'s data inside its records, encrypted: only the two ends can read it.',
     header: '{n}-byte header',
     payloadBytes: '{n} bytes of data',
     asHex: 'Show as hex',

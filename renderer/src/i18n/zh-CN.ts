@@ -249,6 +249,7 @@ export default {
     payloadHere: '应用数据：{n} 字节',
     noSessionLayer: '会话层和表示层：在 TCP/IP 中不是独立的层，OSI 的 5–7 层都并入了它的应用层。',
     noPayload: '这个报文段没有应用数据。',
+    encryptedPayload: 'TLS（表示层）把应用数据加密后装在它的记录里：只有通信的两端能读懂。',
     header: '首部 {n} 字节',
     payloadBytes: '{n} 字节数据',
     asHex: '以十六进制显示',
