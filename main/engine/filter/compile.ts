@@ -6,7 +6,7 @@ import { lookupField, type FieldKind } from '../fields/registry';
 import type { CmpOp, Literal, Node } from './ast';
 import { FilterSyntaxError } from './lexer';
 import {
-  bytesCompare, bytesContain, bytesEqual, fieldComparable, parseBytes, parseInteger, parseIPv4, parseIPv6, utf8,
+  bytesCompare, bytesEqual, byteSearch, fieldComparable, parseBytes, parseInteger, parseIPv4, parseIPv6, utf8,
   type Comparable,
 } from './values';
 
@@ -209,9 +209,10 @@ export function compile(node: Node): Predicate {
       }
       const v = literalFor(r.kind === 'mac' || r.kind === 'bytes' || r.kind === 'none' || r.kind === 'protocol' ? r.kind : 'bytes', node.value, true);
       if (v.t !== 'bytes') throw new FilterSyntaxError(`"contains" needs a byte string or a quoted string.`, node.value.start, node.value.end, 'contains_value');
-      if (r.kind === 'protocol') return (f) => { const b = f.protocolBytes(node.field); return b !== null && bytesContain(b, v.b); };
+      const holds = byteSearch(v.b);
+      if (r.kind === 'protocol') return (f) => { const b = f.protocolBytes(node.field); return b !== null && holds(b); };
       if (!['mac', 'bytes', 'none'].includes(r.kind)) throw new FilterSyntaxError(`"${node.field}" is not a string or byte field; "contains" cannot be used on it.`, node.start, node.end, 'contains_field', { field: node.field });
-      return (f) => comparables(f, r).some((x) => x instanceof Uint8Array && bytesContain(x, v.b));
+      return (f) => comparables(f, r).some((x) => x instanceof Uint8Array && holds(x));
     }
     case 'matches': {
       const r = resolve(node.field, node.start, node.start + node.field.length);
