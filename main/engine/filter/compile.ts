@@ -128,7 +128,23 @@ function order(x: Comparable, v: Value): number | null {
   return null;
 }
 
+/**
+ * A frame's values as comparables, converted once per frame and field however often the filter names it:
+ * a byte field's hex text was parsed again for each of a filter's tests (115 "tcp.payload contains" on
+ * 1,000-byte payloads: 54 µs each, 3 minutes for 30,000 frames, on the server's thread).
+ */
+const converted = new WeakMap<FrameView, Map<string, Comparable[]>>();
+
 function comparables(view: FrameView, r: Resolved): Comparable[] {
+  const key = `${r.kind} ${r.names.join(' ')}`;
+  let byKey = converted.get(view);
+  if (!byKey) converted.set(view, (byKey = new Map()));
+  let out = byKey.get(key);
+  if (!out) byKey.set(key, (out = convert(view, r)));
+  return out;
+}
+
+function convert(view: FrameView, r: Resolved): Comparable[] {
   const out: Comparable[] = [];
   for (const name of r.names) {
     for (const raw of view.values(name)) {
