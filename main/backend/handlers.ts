@@ -222,7 +222,11 @@ export function makeHandlers(svc: Service): Handlers {
     openShared: async (p, s) => {
       const e = classroom.get(p.id);
       if (!e) throw new ApiError('not_found', 'that share is no longer there');
-      if (e.share.lesson) return svc.openLesson(s, e.share.lesson);
+      // A shared lesson is a lesson like any other: played on the record only (it was opened anonymously).
+      if (e.share.lesson) {
+        mustIdentify(s);
+        return svc.openLesson(s, e.share.lesson);
+      }
       const src = e.source;
       if (!src?.alive) throw new ApiError('not_found', 'that share is no longer there');
       s.opens++;

@@ -6,7 +6,7 @@ import { lookupField, type FieldKind } from '../fields/registry';
 import type { CmpOp, Literal, Node } from './ast';
 import { FilterSyntaxError } from './lexer';
 import {
-  bytesCompare, bytesContain, bytesEqual, fieldComparable, parseBytes, parseInteger, parseIPv4, parseIPv6, utf8,
+  bytesCompare, bytesEqual, byteSearch, fieldComparable, parseBytes, parseInteger, parseIPv4, parseIPv6, utf8,
   type Comparable,
 } from './values';
 
@@ -128,7 +128,23 @@ function order(x: Comparable, v: Value): number | null {
   return null;
 }
 
+/**
+ * A frame's values as comparables, converted once per frame and field however often the filter names it:
+ * a byte field's hex text was parsed again for each of a filter's tests (115 "tcp.payload contains" on
+ * 1,000-byte payloads: 54 µs each, 3 minutes for 30,000 frames, on the server's thread).
+ */
+const converted = new WeakMap<FrameView, Map<string, Comparable[]>>();
+
 function comparables(view: FrameView, r: Resolved): Comparable[] {
+  const key = `${r.kind} ${r.names.join(' ')}`;
+  let byKey = converted.get(view);
+  if (!byKey) converted.set(view, (byKey = new Map()));
+  let out = byKey.get(key);
+  if (!out) byKey.set(key, (out = convert(view, r)));
+  return out;
+}
+
+function convert(view: FrameView, r: Resolved): Comparable[] {
   const out: Comparable[] = [];
   for (const name of r.names) {
     for (const raw of view.values(name)) {
@@ -209,9 +225,10 @@ export function compile(node: Node): Predicate {
       }
       const v = literalFor(r.kind === 'mac' || r.kind === 'bytes' || r.kind === 'none' || r.kind === 'protocol' ? r.kind : 'bytes', node.value, true);
       if (v.t !== 'bytes') throw new FilterSyntaxError(`"contains" needs a byte string or a quoted string.`, node.value.start, node.value.end, 'contains_value');
-      if (r.kind === 'protocol') return (f) => { const b = f.protocolBytes(node.field); return b !== null && bytesContain(b, v.b); };
+      const holds = byteSearch(v.b);
+      if (r.kind === 'protocol') return (f) => { const b = f.protocolBytes(node.field); return b !== null && holds(b); };
       if (!['mac', 'bytes', 'none'].includes(r.kind)) throw new FilterSyntaxError(`"${node.field}" is not a string or byte field; "contains" cannot be used on it.`, node.start, node.end, 'contains_field', { field: node.field });
-      return (f) => comparables(f, r).some((x) => x instanceof Uint8Array && bytesContain(x, v.b));
+      return (f) => comparables(f, r).some((x) => x instanceof Uint8Array && holds(x));
     }
     case 'matches': {
       const r = resolve(node.field, node.start, node.start + node.field.length);
