@@ -10,7 +10,12 @@ import { ProgressStore, type LearnerRecord } from './progress';
 import type { Session } from './session';
 import type { Source } from './source';
 
-interface ShareEntry { share: Share; source: Source | null }
+/**
+ * `heldBy`: the lesson a shared view of a lesson's capture belongs to. A student who opens the share plays
+ * that lesson (gated) instead of seeing the capture whole: the states and values past its questions are
+ * their answers, which a teacher's "share my view" must not hand out.
+ */
+interface ShareEntry { share: Share; source: Source | null; heldBy: string | null }
 
 const PUSH_EVERY_MS = 1000;
 
@@ -86,14 +91,14 @@ export class Classroom {
   // ---- shares ----
 
   /** Shares a source (pinned while shared) or a lesson; every session is told. */
-  add(kind: Share['kind'], title: string, o: { source?: Source; lesson?: string; download: boolean }): Share {
+  add(kind: Share['kind'], title: string, o: { source?: Source; lesson?: string; heldBy?: string; download: boolean }): Share {
     const share: Share = {
       id: randomBytes(9).toString('base64url'), kind, title, download: o.download, at: Date.now(),
       live: !!o.source && (o.source.status.state === 'running' || o.source.status.state === 'loading'),
       ...(o.lesson ? { lesson: o.lesson } : {}),
     };
     if (o.source) o.source.pins++;
-    this.shares.set(share.id, { share, source: o.source ?? null });
+    this.shares.set(share.id, { share, source: o.source ?? null, heldBy: o.heldBy ?? null });
     this.sharesChanged();
     return share;
   }

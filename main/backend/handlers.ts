@@ -227,6 +227,10 @@ export function makeHandlers(svc: Service): Handlers {
         mustIdentify(s);
         return svc.openLesson(s, e.share.lesson);
       }
+      if (e.heldBy && s.student) {
+        mustIdentify(s);
+        return svc.openLesson(s, e.heldBy);
+      }
       const src = e.source;
       if (!src?.alive) throw new ApiError('not_found', 'that share is no longer there');
       s.opens++;
@@ -242,7 +246,10 @@ export function makeHandlers(svc: Service): Handlers {
       }
       const src = s.source;
       if (src.kind === 'empty') throw new ApiError('not_found', 'there is nothing to share yet: open a capture, or start one');
-      return classroom.add(src.kind, src.title, { source: src, download: p.download });
+      // A lesson's capture shared as a view stays behind that lesson's gates for students.
+      const playing = s.lesson && s.lesson.source === src && !s.lesson.draft ? s.lesson.player.id : undefined;
+      const heldBy = playing ?? (src.kind === 'lesson' ? src.title : undefined);
+      return classroom.add(src.kind, src.title, { source: src, download: p.download, heldBy });
     },
     unshare: async (p) => ({ removed: classroom.remove(p.id) }),
     setClassPolicy: async (p) => svc.setPolicy(p.experiments),

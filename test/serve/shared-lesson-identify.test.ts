@@ -31,7 +31,41 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The first question's frame of a shipped lesson, from the lesson file resolved in the engine's decode of its capture. */
+function firstGate(id: string): { limit: number; frames: number } {
+  const parsed = parseLesson(JSON.parse(readFileSync(join(shipped, `${id}.json`), 'utf8')));
+  if (!parsed.ok) throw new Error(`${id} is invalid`);
+  const capture = decodeCapture(readFileSync(join(shipped, parsed.lesson.capture!)));
+  const first = parsed.lesson.steps.findIndex((s) => s.question);
+  return { limit: resolveSteps(parsed.lesson, capture)[first].frame!, frames: capture.frames.length };
+}
+
 describe('a shared lesson', () => {
+  // Fresh eyes: a teacher playing a lesson who shared "my view" gave every student the whole capture,
+  // states and all: the answers to every question of the lesson.
+  it('shared as the teacher\'s view, holds a student at its first question as the lesson itself does', { timeout: 60_000 }, async () => {
+    const { limit, frames } = firstGate('classic-linux');
+    expect(limit).toBeLessThan(frames);
+    const teacher = new Api(await openWs(server.port, `?token=${server.token}`));
+    await teacher.ok('openLesson', { id: 'classic-linux' });
+    const share = await teacher.ok<Share>('share', { what: 'view', download: false });
+    const student = new Api(await openWs(server.port, `?token=${server.classToken}`));
+    const refused = await student.call('openShared', { id: share.id });
+    expect('error' in refused && refused.error.code).toBe('forbidden');
+    await student.ok('identify', { learner: 'student-0002', name: 'V' });
+    await student.ok('openShared', { id: share.id });
+    const rows = await student.ok<{ total: number; rows: { number: number }[] }>('getFrames', { start: 0, count: 100 });
+    expect(rows.total).toBe(limit);
+    expect((await student.call('getFrame', { number: limit + 1 }) as { error?: { code: string } }).error?.code).toBe('forbidden');
+    // The teacher's own other windows are not students: they still see the capture whole.
+    const window2 = new Api(await openWs(server.port, `?token=${server.token}`));
+    await window2.ok('openShared', { id: share.id });
+    expect((await window2.ok<{ total: number }>('getFrames', { start: 0, count: 1 })).total).toBe(frames);
+    teacher.close();
+    student.close();
+    window2.close();
+  });
+
   it('is refused to a student who has not said who they are, and once they have, held at its first question', { timeout: 60_000 }, async () => {
     const parsed = parseLesson(JSON.parse(readFileSync(join(shipped, 'classic-linux.json'), 'utf8')));
     if (!parsed.ok) throw new Error('classic-linux is invalid');
