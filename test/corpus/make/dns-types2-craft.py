@@ -14,43 +14,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tcpsim import Capture, Flow, eth  # noqa: E402
 from scapy.all import IP, UDP, Raw  # noqa: E402
+from craft import R, header, name, outputs, ptr, question, rr, udp  # noqa: E402
 
-here = os.path.dirname(os.path.abspath(__file__))
-out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(here), 'reasm')
-os.makedirs(out, exist_ok=True)
-path = lambda n: os.path.join(out, n)  # noqa: E731
-
-
-def name(n):
-    """A domain name in labels ('' is the root)."""
-    if n in ('', '.'):
-        return b'\0'
-    return b''.join(bytes([len(label)]) + label.encode() for label in n.split('.')) + b'\0'
-
-
-def ptr(off):
-    return struct.pack('!H', 0xc000 | off)
-
-
-def header(ident, flags, qd=0, an=0, ns=0, ar=0):
-    return struct.pack('!HHHHHH', ident, flags, qd, an, ns, ar)
-
-
-def question(qname, qtype=1, qclass=1):
-    return (qname if isinstance(qname, bytes) else name(qname)) + struct.pack('!HH', qtype, qclass)
-
-
-def rr(rname, rtype, rdata, ttl=3600, rclass=1):
-    return (rname if isinstance(rname, bytes) else name(rname)) + struct.pack('!HHIH', rtype, rclass, ttl, len(rdata)) + rdata
-
-
-def udp(cap, payload, sport, dport=53):
-    """A datagram to port 53 (from it when sport is 53)."""
-    src, dst = ('10.1.0.53', '10.1.0.1') if sport == 53 else ('10.1.0.1', '10.1.0.53')
-    cap.add(eth(IP(src=src, dst=dst) / UDP(sport=sport, dport=dport) / Raw(payload)), dt=0.0002)
-
-
-R = 0x8180                      # response, RD, RA, no error
+out, path = outputs('reasm')
 A_RR = rr(ptr(12), 1, bytes([192, 0, 2, 1]))   # what follows a record under test: data read past it lands here
 
 
