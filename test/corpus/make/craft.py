@@ -53,6 +53,21 @@ def rr(rname, rtype, rdata, ttl=3600, rclass=1):
     return (rname if isinstance(rname, bytes) else name(rname)) + struct.pack('!HHIH', rtype, rclass, ttl, len(rdata)) + rdata
 
 
+A_RR = rr(ptr(12), 1, bytes([192, 0, 2, 1]))   # what follows a record under test: data read past it lands here
+
+
+def answers(cap, ident, qtype, cases):
+    """One response per record data: the record, then an A record (a field running past the record reads into
+    it), or the record alone when its case says so (running past it runs past the message)."""
+    for i, case in enumerate(cases):
+        rd, last = (case[0], True) if isinstance(case, tuple) else (case, False)
+        rtype = qtype if isinstance(qtype, int) else qtype[i]
+        body = rr(ptr(12), rtype, rd) + (b'' if last else A_RR)
+        m = header(ident + i, R, qd=1, an=1 if last else 2) + question('www.example.org', rtype) + body
+        udp(cap, m, 53, 40000 + (ident & 0xff) * 64 + i)
+
+
+
 def strings(*ss):
     """Character strings as TXT, SPF, HINFO and SVCB's ALPN ids hold them: a length byte before each."""
     return b''.join(bytes([len(s)]) + s for s in ss)

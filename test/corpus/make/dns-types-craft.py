@@ -13,23 +13,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tcpsim import Capture  # noqa: E402
-from craft import R, header, name, outputs, ptr, question, rr, strings, udp  # noqa: E402
+from craft import R, answers, header, name, outputs, ptr, question, rr, strings, udp  # noqa: E402
 
 out, path = outputs('reasm')
-A_RR = rr(ptr(12), 1, bytes([192, 0, 2, 1]))   # what follows a record under test: data read past it lands here
-
-
-def answers(cap, ident, qtype, cases):
-    """One response per record data: the record, then an A record (a field running past the record reads into
-    it), or the record alone when its case says so (running past it runs past the message)."""
-    for i, case in enumerate(cases):
-        rd, last = (case[0], True) if isinstance(case, tuple) else (case, False)
-        rtype = qtype if isinstance(qtype, int) else qtype[i]
-        body = rr(ptr(12), rtype, rd) + (b'' if last else A_RR)
-        m = header(ident + i, R, qd=1, an=1 if last else 2) + question('www.example.org', rtype) + body
-        udp(cap, m, 53, 40000 + (ident & 0xff) * 64 + i)
-
-
 def param(key, value):
     return struct.pack('!HH', key, len(value)) + value
 
