@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tcpsim import Capture  # noqa: E402
-from craft import R, answers, header, name, outputs, ptr, question, rr, strings, udp  # noqa: E402
+from craft import answers, name, outputs, ptr, strings  # noqa: E402
 
 out, path = outputs('reasm')
 def param(key, value):
