@@ -117,8 +117,9 @@ export class Classroom {
   }
 
   /** The newest shared source: what a new session looks at first (serve --open, --capture). */
-  newestSource(): Source | null {
-    const list = [...this.shares.values()].filter((e) => e.source?.alive);
+  newestSource(forStudent: boolean): Source | null {
+    // A lesson's capture shared as a view is reached by students only through that lesson (see ShareEntry).
+    const list = [...this.shares.values()].filter((e) => e.source?.alive && !(forStudent && e.heldBy));
     return list.length ? (list[list.length - 1].source as Source) : null;
   }
 

@@ -180,7 +180,7 @@ export class Service implements HandshakeLabService {
 
   /** A new session starts on the newest shared capture (serve --open / --capture), if there is one. */
   private startOn(s: Session): void {
-    const shared = this.classroom.newestSource();
+    const shared = this.classroom.newestSource(s.student);
     if (shared) s.switchTo(shared, shared.kind === 'capture' ? 'capture' : 'file');
   }
 

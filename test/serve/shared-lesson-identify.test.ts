@@ -49,6 +49,10 @@ describe('a shared lesson', () => {
     const teacher = new Api(await openWs(server.port, `?token=${server.token}`));
     await teacher.ok('openLesson', { id: 'classic-linux' });
     const share = await teacher.ok<Share>('share', { what: 'view', download: false });
+    // Fresh eyes: a new class connection started on the newest share, whole, before any gate or identify.
+    const viewer = new Api(await openWs(server.port, `?token=${server.classToken}`));
+    expect((await viewer.ok<{ total: number }>('getFrames', { start: 0, count: 1 })).total).toBe(0);
+    viewer.close();
     const student = new Api(await openWs(server.port, `?token=${server.classToken}`));
     const refused = await student.call('openShared', { id: share.id });
     expect('error' in refused && refused.error.code).toBe('forbidden');
