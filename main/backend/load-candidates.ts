@@ -3,12 +3,14 @@
 // for most that may, the TCP segment itself, in eight numbers, so the storing thread builds it without
 // reading the frame's headers again. What the numbers cannot carry as fastSegment fills it (IPv6
 // addresses, SACK blocks) is read again there instead (CANDIDATE_REREAD).
-import { fastCandidate } from '../engine/store/frame-store';
+import { fastCandidate, fastCandidateKind } from '../engine/store/frame-store';
 import { emptySegment, fastLayout, v4 } from '../engine/stats/fast-segment';
 import type { RawFrame, TcpSegment } from '../engine/types';
 
 /** FrameBatch.fast: the full dissector's; the fast path's, its segment in FrameBatch.seg; the fast path's, read again. */
 export const NOT_CANDIDATE = 0, CANDIDATE = 1, CANDIDATE_REREAD = 2;
+/** CANDIDATE or CANDIDATE_REREAD, plus ROUTE_UNIT × fastCandidateKind.route (where the payload may go). */
+export const ROUTE_UNIT = 4;
 /** Numbers per frame in FrameBatch.seg. */
 export const SEG_WORDS = 8;
 const NO_SCALE = 255;
@@ -17,8 +19,9 @@ const NO_SCALE = 255;
 export function candidateOf(raw: RawFrame, seg: Uint32Array, i: number): number {
   const s = fastCandidate(raw, 0);
   if (!s) return NOT_CANDIDATE;
+  const route = fastCandidateKind.route * ROUTE_UNIT;
   const L = fastLayout, d = L.buf, ip = L.ip;
-  if (d[ip] >> 4 !== 4 || s.sack !== undefined || (s.wscaleShift !== undefined && s.wscaleShift >= NO_SCALE)) return CANDIDATE_REREAD;
+  if (d[ip] >> 4 !== 4 || s.sack !== undefined || (s.wscaleShift !== undefined && s.wscaleShift >= NO_SCALE)) return CANDIDATE_REREAD + route;
   const k = i * SEG_WORDS;
   seg[k] = (d[ip + 12] << 24) | (d[ip + 13] << 16) | (d[ip + 14] << 8) | d[ip + 15];
   seg[k + 1] = (d[ip + 16] << 24) | (d[ip + 17] << 16) | (d[ip + 18] << 8) | d[ip + 19];
@@ -28,7 +31,7 @@ export function candidateOf(raw: RawFrame, seg: Uint32Array, i: number): number 
   seg[k + 5] = (s.flags << 16) | s.window;
   seg[k + 6] = s.len;
   seg[k + 7] = (s.urgentPointer << 8) | (s.wscaleShift ?? NO_SCALE);
-  return CANDIDATE;
+  return CANDIDATE + route;
 }
 
 /**

@@ -5,7 +5,7 @@
 // carries no frame bytes: a frame a view wants decoded on the event loop is re-read from the file, as any
 // stored frame is.
 import { blockFactsCost } from '../engine/store/block-facts-cost';
-import { FrameStore } from '../engine/store/frame-store';
+import { DATA, FrameStore, type PayloadRoute } from '../engine/store/frame-store';
 import { deltaBuffers, DeltaTaker, type StoreDelta } from '../engine/store/store-delta';
 import type { RawFrame, TcpSegment } from '../engine/types';
 import { FACT_BATCH_BYTES, frameFacts, type FrameFacts } from './load-batch';
@@ -43,9 +43,9 @@ export class StoreBatcher {
     return this.count >= this.maxFrames || this.factBytes >= FACT_BATCH_BYTES;
   }
 
-  /** `candidate`: the reading thread's word on the frame, when it gave one (FrameStore.ingest). */
-  add(raw: RawFrame, dataOffset: number, candidate?: boolean | TcpSegment): void {
-    const r = this.store.ingest(raw, dataOffset, candidate);
+  /** `candidate`, `route`: the reading thread's word on the frame, when it gave one (FrameStore.ingest). */
+  add(raw: RawFrame, dataOffset: number, candidate?: boolean | TcpSegment, route: PayloadRoute = DATA): void {
+    const r = this.store.ingest(raw, dataOffset, candidate, route);
     // The frame, its states and its record as ingested (StoreDelta.transitions).
     if (r.transitions && r.transitions.length && r.states) this.transitions.push(r.number, this.states.get(r.number - 1), this.rec.get(r.number - 1));
     // What BatchWriter keeps of a frame's block facts.

@@ -10,7 +10,8 @@ import { CaptureReader } from '../engine/io/reader';
 import type { RawFrame } from '../engine/types';
 import { BatchReader, BatchWriter, isOutOfMemory, outOfMemory, type BatchAck, type FrameBatch, type LoadEnd } from './load-batch';
 import { StoreBatcher, type StoredBatch } from './load-store';
-import { CANDIDATE, CANDIDATE_REREAD, segmentAt } from './load-candidates';
+import { CANDIDATE, CANDIDATE_REREAD, ROUTE_UNIT, segmentAt } from './load-candidates';
+import type { PayloadRoute } from '../engine/store/frame-store';
 import { emptySegment } from '../engine/stats/fast-segment';
 
 export interface LoadWorkerData {
@@ -154,8 +155,8 @@ async function storeFromReader(port: MessagePort, data: LoadWorkerData, post: Po
       bytesRead = m.bytesRead;
       for (let i = 0; i < m.count; i++) {
         if (stored.full) cut(bytesRead);
-        const f = fast[i];
-        stored.add(frames.frameBorrowed(i), frames.fileOffset(i), f === CANDIDATE ? segmentAt(seg, i, reusedSegment) : f === CANDIDATE_REREAD);
+        const f = fast[i], kind = f % ROUTE_UNIT;
+        stored.add(frames.frameBorrowed(i), frames.fileOffset(i), kind === CANDIDATE ? segmentAt(seg, i, reusedSegment) : kind === CANDIDATE_REREAD, ((f - kind) / ROUTE_UNIT) as PayloadRoute);
       }
       parser.postMessage({ type: 'ack' } satisfies BatchAck);
       // The first batches go at the end of each of the reader's (the first rows at once); later ones once full.

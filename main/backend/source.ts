@@ -115,14 +115,13 @@ export class Source {
   }
 
   /**
-   * Stores one frame (from a file or a capture) and notes what the next push should carry. Plain TCP
-   * segments take the store's fast path (no tree); a filtered view caught up to this frame gets its full
-   * decode, rebuilt from the stored facts.
+   * Stores one frame (from a file or a capture) and notes what the next push should carry. The store
+   * builds no tree; a filtered view caught up to this frame gets its full decode, rebuilt from the stored facts.
    */
   ingest(raw: RawFrame, offset: number): void {
     const r = this.store.ingest(raw, offset);
     if (this.views.wants(r.number)) {
-      const d = r.full ?? this.store.decodeStored(raw, r.number);
+      const d = this.store.decodeStored(raw, r.number);
       this.views.added(d.frame, raw.data, d.sources.map((x) => x.data));
     }
     if (r.stream >= 0) {

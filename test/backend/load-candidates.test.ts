@@ -8,9 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureReader } from '../../main/engine/io/reader';
-import { fastCandidate } from '../../main/engine/store/frame-store';
+import { fastCandidate, fastCandidateKind, MIDDLE_ONLY } from '../../main/engine/store/frame-store';
 import { emptySegment, fastSegment } from '../../main/engine/stats/fast-segment';
-import { CANDIDATE, CANDIDATE_REREAD, candidateOf, NOT_CANDIDATE, SEG_WORDS, segmentAt } from '../../main/backend/load-candidates';
+import { CANDIDATE, CANDIDATE_REREAD, candidateOf, NOT_CANDIDATE, ROUTE_UNIT, SEG_WORDS, segmentAt } from '../../main/backend/load-candidates';
 import type { RawFrame } from '../../main/engine/types';
 // @ts-expect-error a plain script (the bench's generator), without types
 import { generate } from '../../scripts/bench/generate.js';
@@ -24,22 +24,26 @@ function captures(d: string, out: string[] = []): string[] {
   return out;
 }
 
-/** Every frame's word, checked against what the frame itself gives; counts of each kind. */
-function check(file: string): Record<number, number> {
+/** Every frame's word, checked against what the frame itself gives; counts of each kind (and of payloads only for the middle of a PDU). */
+function check(file: string): Record<string, number> {
   const bytes = readFileSync(file);
   const reader = new CaptureReader();
   reader.reuseFrames = true;
   const seg = new Uint32Array(4 * SEG_WORDS);
-  const kinds: Record<number, number> = { [NOT_CANDIDATE]: 0, [CANDIDATE]: 0, [CANDIDATE_REREAD]: 0 };
+  const kinds: Record<string, number> = { [NOT_CANDIDATE]: 0, [CANDIDATE]: 0, [CANDIDATE_REREAD]: 0, middleOnly: 0 };
   let n = 0;
   const reused = emptySegment();
   const sink = (raw: RawFrame) => {
     n++;
     // At slot n % 4: a slot other than the first is written where it belongs.
-    const kind = candidateOf(raw, seg, n % 4);
+    const word = candidateOf(raw, seg, n % 4);
+    const kind = word % ROUTE_UNIT, route = (word - kind) / ROUTE_UNIT;
     kinds[kind]++;
     const alone = fastCandidate(raw, n);
     expect(kind !== NOT_CANDIDATE, `${file} frame ${n}`).toBe(alone !== null);
+    // Where its payload may go travels with it.
+    if (alone) expect(route, `${file} frame ${n}: route`).toBe(fastCandidateKind.route);
+    if (route === MIDDLE_ONLY) kinds.middleOnly++;
     if (kind === CANDIDATE) {
       const s = segmentAt(seg, n % 4);
       s.frame = n;
@@ -61,15 +65,17 @@ function check(file: string): Record<number, number> {
 
 describe('the loading pipeline\'s word on each frame', () => {
   it('is fastCandidate\'s verdict, and its segment fastSegment\'s, on every corpus frame', () => {
-    const total: Record<number, number> = { [NOT_CANDIDATE]: 0, [CANDIDATE]: 0, [CANDIDATE_REREAD]: 0 };
+    const total: Record<string, number> = { [NOT_CANDIDATE]: 0, [CANDIDATE]: 0, [CANDIDATE_REREAD]: 0, middleOnly: 0 };
     for (const f of captures(join(__dirname, '..', 'corpus'))) {
       const k = check(f);
-      for (const key of Object.keys(total)) total[+key] += k[+key];
+      for (const key of Object.keys(total)) total[key] += k[key];
     }
     // Every kind met (IPv6 and SACK segments are read again; plain IPv4 ones travel as numbers).
     expect(total[CANDIDATE]).toBeGreaterThan(1000);
     expect(total[CANDIDATE_REREAD]).toBeGreaterThan(10);
     expect(total[NOT_CANDIDATE]).toBeGreaterThan(100);
+    // TLS records over many segments (the downloads): for the fast path only in the middle of a PDU.
+    expect(total.middleOnly).toBeGreaterThan(100);
   });
 
   it('on the bench\'s generated capture too', () => {

@@ -75,7 +75,8 @@ export function dissectTcpFin(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, a
  */
 export function payloadIsData(d: Uint8Array, off: number, end: number, srcPort: number, dstPort: number): boolean {
   if (HTTP_PORTS.has(srcPort) || HTTP_PORTS.has(dstPort) || DNS_PORTS.has(srcPort) || DNS_PORTS.has(dstPort)) return false;
-  if (TLS_PORTS.has(srcPort) || TLS_PORTS.has(dstPort)) return false;
+  // (TLS on its port declines text: the payload then goes on as on any other port.)
+  if ((TLS_PORTS.has(srcPort) || TLS_PORTS.has(dstPort)) && !tlsDeclines(d, off, end)) return false;
   return !looksLikeTls(d, off, end) && !looksLikeHttp(d, off, end);
 }
 

@@ -20,9 +20,12 @@ import { captureTime } from '../session';
 import { dissectState, type DissectState } from '../dissect/state';
 import { emptySegment, fastLayout, fastSegment, FALLBACK, SKIP } from '../stats/fast-segment';
 import { payloadIsData } from '../dissect/tcp-payload';
+import { addMiddlePiece, middleOfPdu, middleTape } from '../dissect/tcp-desegment';
+import { add } from '../tcp/seq';
 import { storeFastPath } from '../dissect/index';
 import { WindowFrame } from '../io/reader';
 import { endpointName } from './labels';
+import { collecting, FieldSink } from '../fields/tree';
 import type { StoreParts } from './store-delta';
 import { ownFrame } from './own-frame';
 import {
@@ -37,6 +40,12 @@ export interface ByteSource {
 }
 
 const NONE = 0xffffffff;
+/** A sink that keeps no field: a lean first pass (FrameStore.add). */
+const NOTHING_WANTED = new FieldSink([]);
+
+/** Analysis flags of a segment TcpTracker.peekInOrder must never let through (data that is not new and in order). */
+const NOT_IN_ORDER = new Set(['retransmission', 'fast_retransmission', 'spurious_retransmission', 'out_of_order', 'lost_segment', 'keep_alive', 'zero_window_probe']);
+
 /** Tape address of a frame stored by the fast path: its tape is all zeros (ZeroTape). */
 const ZERO_TAPE = 0xfffffffe;
 const MISC_MALFORMED = 1, MISC_TCP = 2;
@@ -83,8 +92,6 @@ export interface Ingested {
   stream: number;
   states: EndpointStates | null;
   transitions: Transition[] | null;
-  /** The full decode when the frame went through the dissector; null for the fast path (decodeStored makes it). */
-  full: FullDecode | null;
 }
 
 /** Analysis bits of a segment showing the capture missed one (lost_segment, ack_lost_segment). */
@@ -291,14 +298,18 @@ export class FrameStore {
 
   /**
    * Decodes and stores the next frame through the full dissector. `dataOffset` is where its captured
-   * bytes sit in the byte source. Returns the full decode; the store keeps only columns.
+   * bytes sit in the byte source. Returns the full decode; the store keeps only columns. `lean`: no tree and
+   * no Info are built (decode --fields' way, FieldSink): the store needs neither, and builds both again for a
+   * row on screen from the stored facts (the tape), as for the fast path's frames. Most of a full
+   * dissection's time went to the tree (hex strings of every TLS record and reassembled PDU).
    */
-  add(raw: RawFrame, dataOffset: number): FullDecode {
+  add(raw: RawFrame, dataOffset: number, lean = false): FullDecode {
     const n = this.off.length + 1;
     if (!this.t0) this.t0 = { sec: raw.tsSec, nsec: raw.tsNsec };
     // Each capture gets a new store, so this is a bug, not bad input: numbering afresh would be silently wrong.
     if (!this.session) throw new Error('FrameStore.add after seal(): this store\'s capture has ended');
-    const d = decodeInSession(raw, n, this.session);
+    const session = this.session;
+    const d = lean ? collecting(NOTHING_WANTED, () => decodeInSession(raw, n, session)) : decodeInSession(raw, n, session);
     const f = d.frame;
     for (const r of this.session.states.revisions) this.revise(r.frame, r.stream, r.report);
     const report: StateReport | null = f.states ? { states: f.states, transitions: f.transitions ?? [] } : null;
@@ -306,7 +317,7 @@ export class FrameStore {
     if (report && f.start) report.start = f.start;
     const tape = d.tape && d.tape.length ? writeTape(this.arena, d.tape, this.longStrings) : NONE;
     this.put(raw, dataOffset, n, f.src, f.dst, f.protocol, f.malformed, report, f.transitions, d.tcp, d.tapped, d.tcpOnly, tape, d.time);
-    this.cacheInfo(n, f.info);
+    if (!lean) this.cacheInfo(n, f.info);
     return d;
   }
 
@@ -318,29 +329,31 @@ export class FrameStore {
    * details are built when a row is shown (re-dissected from the stored facts, exactly as the first pass
    * would have made them: test/backend/store-fast.test.ts). Any other frame goes through `add`.
    */
-  ingest(raw: RawFrame, dataOffset: number, candidate?: boolean | TcpSegment): Ingested {
+  ingest(raw: RawFrame, dataOffset: number, candidate?: boolean | TcpSegment, route: PayloadRoute = DATA): Ingested {
     const session = this.session;
     if (!session) throw new Error('FrameStore.add after seal(): this store\'s capture has ended');
     const n = this.off.length + 1;
     // `candidate`: fastCandidate's answer for this frame, found by another thread (the loading pipeline):
-    // false, true, or the very segment fastSegment gives for the frame; only what depends on the streams
-    // so far is then checked here.
+    // false, true, or the very segment fastSegment gives for the frame, and `route` its fastCandidateKind;
+    // only what depends on the streams so far is then checked here.
     let seg: TcpSegment | null;
-    if (candidate === undefined) seg = this.fastEligible(raw, n, session);
-    else if (candidate === false) seg = null;
-    else if (candidate === true) seg = this.fastStateful(fastSegment(raw, n), session);
+    if (candidate === undefined) {
+      seg = fastCandidate(raw, n);
+      route = fastCandidateKind.route;
+      seg = seg && this.fastStateful(seg, session, route);
+    } else if (candidate === false) seg = null;
+    else if (candidate === true) seg = this.fastStateful(fastSegment(raw, n), session, route);
     else {
       candidate.frame = n;
-      seg = this.fastStateful(candidate, session);
+      seg = this.fastStateful(candidate, session, route);
     }
     const out = this.ingested;
     if (!seg) {
-      const d = this.add(this.borrowedFrames ? ownFrame(raw) : raw, dataOffset);
+      const d = this.add(this.borrowedFrames ? ownFrame(raw) : raw, dataOffset, true);
       out.number = n;
       out.stream = d.tcp ? d.tcp.analysis.stream : -1;
       out.states = d.frame.states ?? null;
       out.transitions = d.frame.transitions ?? null;
-      out.full = d;
       return out;
     }
     if (!this.t0) this.t0 = { sec: raw.tsSec, nsec: raw.tsNsec };
@@ -352,6 +365,10 @@ export class FrameStore {
     const report = session.states.onSegment(seg, analysis);
     // What the frame dissector remembers of every frame (frame.time_delta of the next).
     const ds = this.firstPassState(session);
+    const middle = this.inMiddle;
+    const tape = middle ? this.middleOfPdu(raw, n, seg, analysis, ds) : ZERO_TAPE;
+    if (middle) this.fastStored.middleOfPdu++;
+    else this.fastStored.plain++;
     ds.prevSec = raw.tsSec;
     ds.prevNsec = raw.tsNsec;
     ds.hasPrev = true;
@@ -361,35 +378,63 @@ export class FrameStore {
     const tcp = this.fastTcp;
     tcp.segment = seg;
     tcp.analysis = analysis;
-    this.put(raw, dataOffset, n, seg.src, seg.dst, 'TCP', false, report, report.transitions, tcp, true, null, ZERO_TAPE, time);
+    this.put(raw, dataOffset, n, seg.src, seg.dst, 'TCP', false, report, report.transitions, tcp, true, null, tape, time);
     out.number = n;
     out.stream = analysis.stream;
     out.states = report.states;
     out.transitions = report.transitions;
-    out.full = null;
     return out;
   }
 
+  /** Frames `ingest` stored by its fast path: plain segments, and segments in the middle of a PDU (for tests and the bench). */
+  readonly fastStored = { plain: 0, middleOfPdu: 0 };
+
   /** What `ingest` returns, refilled for every frame (its callers read it at once). */
-  private readonly ingested: Ingested = { number: 0, stream: -1, states: null, transitions: null, full: null };
+  private readonly ingested: Ingested = { number: 0, stream: -1, states: null, transitions: null };
   /** The fast path's segment and analysis, as `put` takes them (refilled: put keeps neither). */
   private readonly fastTcp: { segment: TcpSegment; analysis: TcpAnalysis } = { segment: emptySegment(), analysis: null as unknown as TcpAnalysis };
 
-  /** The reused layout check of the fast path: the segment, or null when the frame needs the full dissector. */
-  private fastEligible(raw: RawFrame, n: number, session: Session): TcpSegment | null {
-    const seg = fastCandidate(raw, n);
-    return seg && this.fastStateful(seg, session);
-  }
-
-  /** What the fast path checks of a candidate segment (fastCandidate) against the streams so far: the segment, or null. */
-  private fastStateful(seg: TcpSegment | typeof SKIP | typeof FALLBACK, session: Session): TcpSegment | null {
+  /**
+   * What the fast path checks of a candidate segment (fastCandidate) against the streams so far: the segment,
+   * or null. A payload not for "data" (MIDDLE_ONLY), or one for "data" in a stream some dissector keeps state
+   * for, goes only when it is new data in the middle of a PDU (then inMiddle is set).
+   */
+  private fastStateful(seg: TcpSegment | typeof SKIP | typeof FALLBACK, session: Session, route: PayloadRoute): TcpSegment | null {
+    this.inMiddle = false;
     // (A candidate's bytes always give a segment: SKIP or FALLBACK here would mean other bytes, sent to the full path.)
     if (seg === SKIP || seg === FALLBACK) return null;
-    if (seg.len > 0 || seg.flags & TCP_FIN) {
-      // Data, or an empty FIN, that may go to (or end) a PDU a dissector is waiting on.
-      if (this.streamHasPayloadState(session, seg)) return null;
+    // Data, or an empty FIN, that may go to (or end) a PDU a dissector is waiting on.
+    if (route === DATA && !(seg.len > 0 || seg.flags & TCP_FIN)) return seg;
+    if (route === DATA_OR_MIDDLE || route === DATA) {
+      if (!this.streamHasPayloadState(session, seg)) return seg;
+      if (route === DATA) return null;
     }
+    const t = session.tcp, at = t.inOrder;
+    if (!t.peekInOrder(seg) || !middleOfPdu(this.firstPassState(session).tcpPdus, 2 * at.stream + at.direction, at.seq, add(at.seq, seg.len))) return null;
+    this.inMiddle = true;
     return seg;
+  }
+
+  /** fastStateful's word on the segment it last let through: in the middle of a PDU. */
+  private inMiddle = false;
+
+  /**
+   * What desegment does with a segment in the middle of a PDU (fastStateful found it so, before `analysis`):
+   * its bytes go to the PDU, and the frame gets the tape desegment's recalls would have recorded.
+   */
+  private middleOfPdu(raw: RawFrame, n: number, seg: TcpSegment, a: TcpAnalysis, ds: DissectState): number {
+    const peek = this.session!.tcp.inOrder;
+    if (a.stream !== peek.stream || a.direction !== peek.direction || a.seq !== peek.seq || a.flags.some((f) => NOT_IN_ORDER.has(f))) {
+      throw new Error(`frame ${n}: the analysis did not find the segment where TcpTracker.peekInOrder said it would be (a bug)`);
+    }
+    const key = 2 * a.stream + a.direction;
+    const tape = new Tape();
+    for (const v of middleTape(ds.tcpPdus, key, a.seq)) tape.record(v);
+    // The payload is the frame's last seg.len bytes (fastCandidate).
+    const at = capturedLength(raw) - seg.len;
+    const bytes = raw instanceof WindowFrame ? raw.buf.subarray(raw.start + at, raw.start + at + seg.len) : raw.data.subarray(at, at + seg.len);
+    addMiddlePiece(ds.tcpPdus, key, a.seq, n, at, bytes);
+    return writeTape(this.arena, tape, this.longStrings);
   }
 
   /** Whether a dissector keeps anything for the segment's stream (a PDU being reassembled, HTTP, TLS). */
@@ -968,10 +1013,25 @@ export function fastCandidate(raw: RawFrame, n: number): TcpSegment | null {
   if (L.payloadEnd > L.end || raw.len !== capturedLength(raw)) return null;
   if (d[L.ip] >> 4 === 4 && (d[L.ip] & 15) !== 5) return null;
   if (L.payload > L.tcp + 20 && !plainOptions(d, L.tcp + 20, L.payload)) return null;
-  // Data with a SYN or RST: rare, and TCP treats it apart.
-  if (seg.len > 0 && (seg.flags & (TCP_SYN | TCP_RST) || !payloadIsData(d, L.payload, L.payloadEnd, seg.srcPort, seg.dstPort))) return null;
+  // Data with a SYN or RST: rare, and TCP treats it apart. A payload may be the middle of a PDU
+  // (FrameStore.ingest decides, from the streams so far) when it ends the frame (its bytes are then the
+  // frame's last seg.len): one for "data" too, in a stream where some dissector is waiting.
+  const mayBeMiddle = seg.len > 0 && !(seg.flags & (TCP_SYN | TCP_RST | TCP_FIN)) && L.payloadEnd === L.end;
+  fastCandidateKind.route = mayBeMiddle ? DATA_OR_MIDDLE : DATA;
+  if (seg.len > 0 && (seg.flags & (TCP_SYN | TCP_RST) || !payloadIsData(d, L.payload, L.payloadEnd, seg.srcPort, seg.dstPort))) {
+    if (!mayBeMiddle) return null;
+    fastCandidateKind.route = MIDDLE_ONLY;
+  }
   return seg;
 }
+
+/**
+ * Where the fast path may send a candidate's payload (none, or "data"; "data", or the middle of a PDU; only
+ * the middle of a PDU, not being for "data"): set by fastCandidate for the segment it returned.
+ */
+export const DATA = 0, DATA_OR_MIDDLE = 1, MIDDLE_ONLY = 2;
+export type PayloadRoute = typeof DATA | typeof DATA_OR_MIDDLE | typeof MIDDLE_ONLY;
+export const fastCandidateKind: { route: PayloadRoute } = { route: DATA };
 
 /**
  * TCP options the fast path may store without the dissector: only the common kinds (the fast reader

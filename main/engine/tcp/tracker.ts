@@ -6,7 +6,7 @@ import { TCP_ACK, TCP_AE, TCP_CWR, TCP_ECE, TCP_FIN, TCP_RST, TCP_SYN, type TcpA
 import { Clocks, Conv, ConvTable, Flow, ParkedFlows } from './conversation';
 import { A_REUSED_PORTS, FrameAnalysis, analyzeSequence, type DupAckTolerance } from './sequence-analysis';
 import { report } from './analysis-report';
-import { add, add32, sub, sub32 } from './seq';
+import { add, add32, le, sub, sub32 } from './seq';
 
 /** tcp.completeness bits (Wireshark's TCP_COMPLETENESS_*). */
 export const COMPLETE_SYNSENT = 1, COMPLETE_SYNACK = 2, COMPLETE_ACK = 4, COMPLETE_DATA = 8, COMPLETE_FIN = 16, COMPLETE_RST = 32;
@@ -143,6 +143,33 @@ export class TcpTracker {
     const table = this.table, conv = table.get(seg.src, seg.dst, seg.srcPort, seg.dstPort);
     return conv ? conv.stream : table.parkedHit >= 0 ? table.parkedStream(table.parkedHit) : -1;
   }
+
+  /**
+   * Whether data segment `seg` (no SYN, FIN or RST) will be analysed as new data in order, found without
+   * analysing it: its conversation is live (not parked), and it starts at its direction's highest next
+   * sequence number (so not a retransmission, out of order, lost before or a keep-alive), is not all
+   * acknowledged already (spurious) and is no zero-window probe (the peer's window is not 0). Then its
+   * stream, direction and relative sequence number are in `inOrder`, as `analyze` will give them. The frame
+   * store asks before it stores a segment in the middle of a PDU without dissecting it.
+   */
+  peekInOrder(seg: TcpSegment): boolean {
+    if (seg.len === 0 || seg.flags & (TCP_SYN | TCP_FIN | TCP_RST)) return false;
+    const conv = this.table.get(seg.src, seg.dst, seg.srcPort, seg.dstPort);
+    if (conv === undefined) return false;
+    const side = conv.sideOf(seg.src, seg.srcPort);
+    const fwd = conv.flow(side), rev = conv.flow(1 - side);
+    const seq = seg.seq | 0;
+    if (!fwd.baseSet || fwd.nextseq === 0 || seq !== fwd.nextseq || rev.window === 0) return false;
+    if (rev.lastack && le(add(seq, seg.len), rev.lastack)) return false;
+    const o = this.inOrder;
+    o.stream = conv.stream;
+    o.direction = side === conv.clientSide ? 0 : 1;
+    o.seq = sub(seg.seq, fwd.base);
+    return true;
+  }
+
+  /** peekInOrder's answer (refilled). */
+  readonly inOrder = { stream: 0, direction: 0 as 0 | 1, seq: 0 };
 
   /**
    * A segment Wireshark does not analyse (a header shorter than 20 bytes, or longer than the
