@@ -10,7 +10,8 @@
 //   short messages of a busy loopback, where reading is cheapest and the per-frame work shows most)
 //   decode --fields  vs  tshark -T fields (same fields)    (target: ≥ 2× faster)
 //   decode --jsonl   vs  tshark -T pdml (whole trees, ¼ file; for information)
-//   opening the 1M-frame file through serve vs tshark -T fields (scripts/bench-open.js; target ≤ 10 s, ≥ 5×)
+//   opening the 1M-frame file through serve vs tshark -T fields (scripts/bench-open.js; target ≤ 10 s, ≥ 5×),
+//   and the same connections over HTTPS (TLS records over many segments)
 //   live loopback throughput, if capture is possible here (scripts/bench-live.js; target ≥ 50,000 frames/s lossless;
 //   above 20,000 frames/s the traffic is replayed with tcpreplay where it is installed: apt-get install tcpreplay)
 //   the UI in Chromium: a 1M-frame file opened, scrolled and measured, then 1,000 frames/s live for a
@@ -168,6 +169,13 @@ function main() {
     console.log('');
     const r = spawnSync('node', [open, million], { stdio: 'inherit' });
     if (r.status !== 0) console.log(`open bench failed (exit ${r.status})`);
+    // The same connections over HTTPS (port 443, 16 KB TLS records over many segments): the store reassembles
+    // the records and takes the segments in their middle by its fast path.
+    const https = join(dir, 'bench-https-1000000.pcap');
+    if (!existsSync(https)) generate(https, { frames: 1_000_000, tls: true });
+    console.log('\nHTTPS:');
+    const t = spawnSync('node', [open, https], { stdio: 'inherit' });
+    if (t.status !== 0) console.log(`open bench (HTTPS) failed (exit ${t.status})`);
   }
 
   const live = join(root, 'scripts', 'bench-live.js');

@@ -14,6 +14,8 @@ function prng(seed) {
 }
 
 const FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16;
+/** A full TLS record: 16 KB of data, a 16-byte tag, the 5-byte header. */
+const TLS_RECORD = 16384 + 16 + 5;
 const BUF = 8 * 1024 * 1024;
 
 /**
@@ -22,8 +24,11 @@ const BUF = 8 * 1024 * 1024;
  * `mss` is the largest response segment and `request` the largest request: small values make the
  * small frames of a busy loopback (many short messages), where reading the file costs least and the
  * per-frame work of `stats` shows most.
+ * `tls`: HTTPS instead of plain TCP: server port 443, each request one TLS 1.2 Application Data record and
+ * the responses a stream of 16 KB records over many segments (what the frame store reassembles), as a
+ * download over HTTPS looks without keys. The records' bodies are filler, not ciphertext.
  */
-export function generate(path, { frames = 1_200_000, concurrent = 2000, seed = 42, longer = 1, mss = 1448, request = 480 } = {}) {
+export function generate(path, { frames = 1_200_000, concurrent = 2000, seed = 42, longer = 1, mss = 1448, request = 480, tls = false } = {}) {
   const rnd = prng(seed);
   const fd = openSync(path, 'w');
   const buf = Buffer.alloc(BUF);
@@ -62,7 +67,8 @@ export function generate(path, { frames = 1_200_000, concurrent = 2000, seed = 4
     o += 20;
     // TCP
     // (8443: a port no tshark dissector is registered on, so the bulk payloads stay plain TCP data; 443 is TLS's.)
-    buf.writeUInt16BE(fromClient ? c.port : 8443, o); buf.writeUInt16BE(fromClient ? 8443 : c.port, o + 2);
+    const server = tls ? 443 : 8443;
+    buf.writeUInt16BE(fromClient ? c.port : server, o); buf.writeUInt16BE(fromClient ? server : c.port, o + 2);
     buf.writeUInt32BE(seq >>> 0, o + 4); buf.writeUInt32BE(ack >>> 0, o + 8);
     buf.writeUInt16BE(((tcpLen / 4) << 12) | flags, o + 12); buf.writeUInt16BE(flags & SYN ? 65535 : 1024, o + 14);
     buf.writeUInt16BE(0, o + 16); buf.writeUInt16BE(0, o + 18);
@@ -72,19 +78,30 @@ export function generate(path, { frames = 1_200_000, concurrent = 2000, seed = 4
       buf[o] = 1; buf[o + 1] = 1; buf[o + 2] = 8; buf[o + 3] = 10; buf.writeUInt32BE((usec + sec * 1000) >>> 0, o + 4); buf.writeUInt32BE(c.tsecr >>> 0, o + 8);
       o += 12;
     }
-    // Payload: printable bytes.
-    for (let i = 0; i < len; i++) buf[o + i] = 0x41 + (i % 26);
+    // Payload: printable bytes, or TLS records (a resent segment repeats the bytes at its place in the stream).
+    if (!tls) for (let i = 0; i < len; i++) buf[o + i] = 0x41 + (i % 26);
+    else if (fromClient) tlsRecords(buf, o, len, 0, len);
+    else tlsRecords(buf, o, len, (seq - c.sseq0) >>> 0, TLS_RECORD);
     o += len;
     used = o;
     written++;
     bytes += 16 + total;
   }
 
+  /** `len` bytes at `pos` of a stream of TLS 1.2 Application Data records of `record` bytes each (header included). */
+  function tlsRecords(b, o, len, pos, record) {
+    for (let i = 0; i < len; i++) {
+      const q = (pos + i) % record, body = record - 5;
+      b[o + i] = q === 0 ? 23 : q === 1 || q === 2 ? 3 : q === 3 ? body >> 8 : q === 4 ? body & 255 : 0x80 | (q & 0x7f);
+    }
+  }
+
   const synOpts = Buffer.from([2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7]);
   function newConn() {
     const host = nextHost = (nextHost % 60000) + 1;
     nextPort = nextPort >= 65000 ? 10000 : nextPort + 1;
-    return { host, port: nextPort, ipid: 1, tsecr: 0, cseq: Math.floor(rnd() * 2 ** 32), sseq: Math.floor(rnd() * 2 ** 32), step: 0, exchanges: (1 + Math.floor(rnd() * 6)) * longer, pending: [] };
+    const cseq = Math.floor(rnd() * 2 ** 32), sseq = Math.floor(rnd() * 2 ** 32);
+    return { host, port: nextPort, ipid: 1, tsecr: 0, cseq, sseq, sseq0: (sseq + 1) >>> 0, step: 0, exchanges: (1 + Math.floor(rnd() * 6)) * longer, pending: [] };
   }
 
   // Each connection is a queue of frames to send, produced lazily step by step.
