@@ -82,8 +82,9 @@ interface Msp {
   contigOf?: Piece[];
   contigCount?: number;
   contigEnd?: number;
-  /** The buffer its pieces' bytes are copied into (kept), how much of it is used, and the bytes kept in all. */
+  /** The buffer its pieces' bytes are copied into (kept), all its buffers, how much of the last is used, and the bytes kept in all. */
   buf?: Uint8Array;
+  bufs: Uint8Array[];
   used: number;
   bytes: number;
 }
@@ -234,8 +235,7 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
           if (live && !c.replay) {
             live.done = true;
             live.datalen = data.length;
-            live.pieces = [];
-            live.buf = undefined;
+            dropPieces(live);
             live.nxtpdu = start + data.length;
           }
           finish(c, tcpTree, request, desegOffset, end, firstPdu);
@@ -245,9 +245,13 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
           // Still not whole: the PDU goes on with this segment's bytes in it.
           if (live && !c.replay) {
             const msp = live;
+            // Its pieces are copied into new buffers: the old ones are free after.
+            const old = msp.bufs;
+            msp.bufs = [];
             msp.buf = undefined;
-            msp.bytes = 0;
+            msp.used = msp.bytes = 0;
             msp.pieces = pieces.map((p) => kept(msp, p));
+            freeBuffers(old);
             msp.entire = msp.untilFin = false;
             if (request.len === ONE_MORE_SEGMENT) {
               msp.nxtpdu = seq + (end - offset) + 1;
@@ -280,8 +284,7 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
         if (live && !c.replay) {
           live.done = true;
           live.datalen = used;
-          live.pieces = [];
-          live.buf = undefined;
+          dropPieces(live);
           // (A segment taken whole leaves no room for another PDU in it: the PDU reaches its end.)
           if (request) live.nxtpdu = live.seq + used;
           else if (entire && live.nxtpdu < nxtseq) live.nxtpdu = nxtseq;
@@ -303,7 +306,7 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
     const desegSeq = seq + (desegOffset - offset);
     // Wireshark keeps a PDU only when it starts within 1 MiB of the segment's end.
     if (mustDesegment && request && !c.replay && nxtseq - desegSeq <= 1024 * 1024) {
-      const base = { seq: desegSeq, pieces: [], firstFrame: c.number, done: false, datalen: 0, used: 0, bytes: 0 };
+      const base = { seq: desegSeq, pieces: [], firstFrame: c.number, done: false, datalen: 0, used: 0, bytes: 0, bufs: [] };
       const msp: Msp = request.len === ONE_MORE_SEGMENT
         ? { ...base, nxtpdu: nxtseq + 1, entire: true, untilFin: false }
         : request.len === UNTIL_FIN
@@ -374,6 +377,47 @@ export function retransmittedData(c: Ctx, tcpTree: Field[], off: number, end: nu
   segmentData(c, tcpTree, off, end - off, 'Retransmitted ');
 }
 
+/**
+ * Buffers of PDUs done with (reassembled or given up), for the next ones, by size (powers of two from
+ * POOLED_MIN to MOST_ROOM), at most POOL_BYTES in all: a download reassembles a 16 KB record every dozen
+ * segments, and new buffers (zeroed, outside the heap, then collected) cost more than the copying. A PDU
+ * done with has dropped its pieces, and nothing else refers to its buffers (its reassembled bytes are a copy).
+ */
+const pool = new Map<number, Uint8Array[]>();
+const POOLED_MIN = 4096, POOL_BYTES = 8 << 20;
+let pooled = 0;
+
+function takeBuffer(n: number): Uint8Array {
+  if (n < POOLED_MIN || n > MOST_ROOM) return new Uint8Array(n);
+  const size = 2 ** Math.ceil(Math.log2(n));
+  const free = pool.get(size)?.pop();
+  if (!free) return new Uint8Array(size);
+  pooled -= size;
+  return free;
+}
+
+/** Buffers no piece refers to any more go back to the pool. */
+function freeBuffers(bufs: Uint8Array[]): void {
+  for (const b of bufs) {
+    const size = b.length;
+    if (size < POOLED_MIN || size > MOST_ROOM || (size & (size - 1)) !== 0 || pooled + size > POOL_BYTES) continue;
+    let list = pool.get(size);
+    if (!list) pool.set(size, (list = []));
+    list.push(b);
+    pooled += size;
+  }
+}
+
+/** A PDU done with (reassembled or given up) keeps only its place and length: its pieces and buffers go. */
+function dropPieces(msp: Msp): void {
+  msp.pieces = [];
+  freeBuffers(msp.bufs);
+  msp.bufs = [];
+  msp.buf = undefined;
+  msp.used = msp.bytes = 0;
+  msp.contigOf = undefined;
+}
+
 function addPiece(msp: Msp, p: Piece): void {
   msp.pieces.push(kept(msp, p));
 }
@@ -386,14 +430,16 @@ const MOST_ROOM = 1 << 20;
  * A few buffers per PDU, not one per segment: a 16 KB TLS record over 12 segments made 12, and allocating
  * and collecting them was a fifth of the frame store's time on an HTTPS download. A full buffer is replaced
  * by one twice as large as the PDU's bytes so far (never past the PDU's known end), not copied: the pieces
- * in it keep it. So a PDU's buffers hold at most three times its bytes, whatever length it announces.
+ * in it keep it. So a PDU's buffers hold at most about six times its bytes (sizes are rounded up to a power
+ * of two from 4 KB on), whatever length it announces.
  */
 function kept(msp: Msp, p: Piece): Piece {
   const n = p.data.length;
   let buf = msp.buf;
   if (!buf || msp.used + n > buf.length) {
     const rest = msp.entire || msp.untilFin ? MOST_ROOM : msp.nxtpdu - msp.seq - msp.bytes;
-    buf = msp.buf = new Uint8Array(Math.max(n, Math.min(MOST_ROOM, 2 * msp.bytes, rest)));
+    buf = msp.buf = takeBuffer(Math.max(n, Math.min(MOST_ROOM, 2 * msp.bytes, rest)));
+    msp.bufs.push(buf);
     msp.used = 0;
   }
   const at = msp.used;
