@@ -15,16 +15,7 @@ import { loadCaptureFile } from '../../main/backend/file-loader';
 import { FileBytes } from '../../main/backend/file-bytes';
 import { readCaptureFile } from '../../main/capture/file-source';
 import type { DecodedFrame } from '../../main/engine/types';
-
-/** mulberry32: the same captures every run. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/fuzz';
 
 const SYN = 2, FIN = 1, PSH = 8, ACK = 16;
 

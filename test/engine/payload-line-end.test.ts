@@ -4,6 +4,7 @@
 // not exactly as packet-http.c's rule does (the rule spelled out here, byte by byte, as tshark reads it).
 import { describe, expect, it } from 'vitest';
 import { payloadIsData } from '../../main/engine/dissect/tcp-payload';
+import { prng } from '../helpers/fuzz';
 
 /** packet-http.c's heuristic, byte by byte: the first complete line starts or ends with "HTTP/1." (any case). */
 function looksLikeHttpByBytes(d: Uint8Array, off: number, end: number): boolean {
@@ -26,16 +27,6 @@ function looksLikeHttpByBytes(d: Uint8Array, off: number, end: number): boolean 
     return true;
   };
   return at(tail) || at(off);
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('the HTTP heuristic\'s first line end', () => {
