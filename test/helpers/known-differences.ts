@@ -42,7 +42,7 @@ export const KNOWN_DIFFERENCES: Known[] = [
   { file: 'format/pcap-frac-overflow-us.pcap', frames: [4], fields: TCP_TIMES, reason: TIMES },
   { file: 'format/pcapng-2sections.pcapng', frames: [9], fields: TCP_TIMES, reason: TIMES },
   { file: 'format/pcapng-spb-snaplen.pcapng', frames: [5], fields: TCP_TIMES, reason: TIMES },
-  ...['openssl-tls12', 'openssl-tls12-dhe-rsa', 'openssl-tls12-rsa-kx', 'openssl-tls12-resumed'].map((n) => (
+  ...['openssl-tls12', 'openssl-tls12-dhe-rsa', 'openssl-tls12-rsa-kx', 'openssl-tls12-resumed', 'curl-download-tls12-loss'].map((n) => (
     { file: `tls/${n}.pcap`, frames: [6], fields: ['frame.protocols'], reason: X509 })),
 ];
 
@@ -55,6 +55,7 @@ export const KNOWN_TREE_DIFFERENCES: Known[] = [
   { file: 'tls/openssl-tls12-resumed.pcap', frames: [6], fields: X509_EC, reason: X509 },
   { file: 'tls/openssl-tls12-dhe-rsa.pcap', frames: [6], fields: X509_RSA, reason: X509 },
   { file: 'tls/openssl-tls12-rsa-kx.pcap', frames: [6], fields: X509_RSA, reason: X509 },
+  { file: 'tls/curl-download-tls12-loss.pcap', frames: [6], fields: X509_EC, reason: X509 },
 ];
 
 /** The mismatches of `file` (its path relative to test/corpus) that no known difference explains. */

@@ -113,6 +113,11 @@ export class Ctx {
   tcpTree: Field[] | null = null;
   /** TCP's analysis calls the segment being dissected a keep-alive (its payload then goes to "data" alone). */
   tcpKeepAlive = false;
+  /**
+   * TCP's analysis calls the segment out of order: it is desegmented like any other (it may join, even complete,
+   * a PDU), but its data is handed to no protocol (tshark's tcp.no_subdissector_on_error).
+   */
+  tcpOutOfOrder = false;
   /** Ports of the innermost UDP/TCP header so far (Wireshark's pinfo->srcport / destport). */
   srcPort = 0;
   dstPort = 0;

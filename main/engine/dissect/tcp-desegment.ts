@@ -18,6 +18,8 @@ export interface Deseg {
   len: number;
 }
 export const ONE_MORE_SEGMENT = -1;
+/** A segment's place in its PDU (desegment's recall): past a hole, or filling the last hole before the PDU's end. */
+const HOLE_BEFORE = 1, HOLE_FILLED = 2;
 /** The PDU runs until the sender's FIN (an HTTP response without a length). */
 export const UNTIL_FIN = -2;
 /** How far ahead an until-FIN PDU reaches (Wireshark's 0x40000000). */
@@ -78,6 +80,11 @@ interface Msp {
   done: boolean;
   /** The reassembled length, once done. */
   datalen: number;
+  /**
+   * A segment reaching the PDU's end joined it past a hole (reassemble.c then knows the PDU's length): the
+   * segment that fills the last hole completes it, wherever it lies (an out-of-order or fast-retransmitted one).
+   */
+  tail?: boolean;
   /** contiguousEnd's answer so far: for which pieces list, over how many of its pieces, and the end. */
   contigOf?: Piece[];
   contigCount?: number;
@@ -206,13 +213,18 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
       let nxtpdu = nxtpdu0;
       if (entire) nxtpdu = nxtseq;
       if (nxtpdu < nxtseq && nxtpdu >= seq && len > 0) another = nxtpdu - seq;
-      // A segment past a hole in the PDU (data before it not seen yet): Wireshark adds it to the PDU but the
-      // PDU is not whole, so nothing is dissected, even when the segment reaches the PDU's end.
-      const gap = c.recall(() => (live && seq > contiguousEnd(live) ? 1 : 0)) === 1;
-      const complete = !gap && (untilFin ? s.fin : entire || nxtseq >= nxtpdu0);
+      // HOLE_BEFORE: a segment past a hole in the PDU (data before it not seen yet): Wireshark adds it to the
+      // PDU but the PDU is not whole, so nothing is dissected, even when the segment reaches the PDU's end.
+      // HOLE_FILLED: a segment before the PDU's end, which came already, that fills the last hole: now whole.
+      const hole = c.recall(() => !live ? 0 : seq > contiguousEnd(live) ? HOLE_BEFORE
+        : live.tail && !entire && !untilFin && nxtseq < nxtpdu0 && filledTo(live, seq + len) >= nxtpdu0 ? HOLE_FILLED : 0);
+      const complete = hole !== HOLE_BEFORE && (untilFin ? s.fin : entire || nxtseq >= nxtpdu0 || hole === HOLE_FILLED);
       const own: Piece = { frame: c.number, at: c.source === 0 ? offset : -1, len, data: c.d.subarray(offset, offset + len), seq };
       if (!complete) {
-        if (live && !c.replay) addPiece(live, own);
+        if (live && !c.replay) {
+          addPiece(live, own);
+          if (nxtseq >= nxtpdu0 && !entire && !untilFin) live.tail = true;
+        }
       } else {
         const pieces = earlierPieces(c, live);
         pieces.push(own);
@@ -227,9 +239,11 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
         called = true;
         request = inner as Deseg | null;
         // Where this segment's piece starts in the reassembled bytes (pieces may overlap: a segment sent again
-        // with more bytes).
+        // with more bytes). What the protocol must leave undissected for the PDU to go on (desegment_tcp's
+        // old_len): the bytes before this piece; for a piece that filled a hole, all but its own bytes.
         const ownAt = seq - start;
-        if (request && request.offset <= ownAt && request.len === ONE_MORE_SEGMENT && pieces.length >= MAX_RETRIED_SEGMENTS) {
+        const before = hole === HOLE_FILLED ? data.length - len : ownAt;
+        if (request && request.offset <= before && request.len === ONE_MORE_SEGMENT && pieces.length >= MAX_RETRIED_SEGMENTS) {
           // Too many segments asked for one by one: the PDU is given up here (MAX_RETRIED_SEGMENTS).
           c.addExpert('note', 'reassemble', `Handshake Lab reassembles at most ${MAX_RETRIED_SEGMENTS} segments into a PDU whose end is not known: this one is given up, the segments after it are dissected on their own (tshark goes on)`, '_ws.handshake_lab.reassembly_limit');
           if (live && !c.replay) {
@@ -241,7 +255,7 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
           finish(c, tcpTree, request, desegOffset, end, firstPdu);
           return;
         }
-        if (request && request.offset <= ownAt) {
+        if (request && request.offset <= before) {
           // Still not whole: the PDU goes on with this segment's bytes in it.
           if (live && !c.replay) {
             const msp = live;
@@ -252,15 +266,16 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
             msp.used = msp.bytes = 0;
             msp.pieces = pieces.map((p) => kept(msp, p));
             freeBuffers(old);
-            msp.entire = msp.untilFin = false;
+            msp.entire = msp.untilFin = msp.tail = false;
+            // (From the PDU's end when the piece filled a hole before it.)
             if (request.len === ONE_MORE_SEGMENT) {
-              msp.nxtpdu = seq + (end - offset) + 1;
+              msp.nxtpdu = Math.max(seq + (end - offset), nxtpdu0) + 1;
               msp.entire = true;
             } else if (request.len === UNTIL_FIN) {
               msp.nxtpdu = nxtseq + FAR;
               msp.untilFin = true;
             } else {
-              msp.nxtpdu = seq + len + request.len;
+              msp.nxtpdu = Math.max(seq + len, nxtpdu0) + request.len;
             }
           }
           another = 0;
@@ -278,7 +293,7 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
         let used = data.length;
         if (request) {
           used = request.offset;
-          own.len = request.offset - ownAt;
+          if (hole !== HOLE_FILLED) own.len = request.offset - ownAt;
         }
         segmentsLayer(c, pieces, start, data, source, at);
         if (live && !c.replay) {
@@ -291,7 +306,9 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
         }
         if (request) {
           mustDesegment = true;
-          desegOffset = offset + (start + request.offset - seq);
+          // (desegment_tcp counts the undissected rest back from the segment's end, which for a piece that
+          // filled a hole is not where those bytes are: kept inside the segment's payload, as it does.)
+          desegOffset = hole === HOLE_FILLED ? Math.max(offset, end - (data.length - request.offset)) : offset + (start + request.offset - seq);
           cutPdu = true;
         }
       }
@@ -315,7 +332,8 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
       addPiece(msp, { frame: c.number, at: c.source === 0 ? desegOffset : -1, len: end - desegOffset, data: c.d.subarray(desegOffset, end), seq: desegSeq });
       storeMsp(table, key, msp);
     }
-    if ((!called || request) && !cutPdu) finish(c, tcpTree, request, desegOffset, end, firstPdu);
+    // (A segment past a hole that also holds the PDU's end shows that part only: another PDU starts after it.)
+    if ((!called || request) && !cutPdu) finish(c, tcpTree, request, desegOffset, !called && another > 0 ? offset + another : end, firstPdu);
     if (!another) return;
     // Another PDU starts inside this segment: its columns must not replace the first one's.
     c.fenceInfo(true);
@@ -337,7 +355,8 @@ export function middleOfPdu(table: MspTable, key: number, seq: number, nxtseq: n
   const list = table.get(key);
   if (!list || mspAt(list, seq)) return false;
   const m = mspBefore(list, seq);
-  return m !== undefined && !m.done && !m.entire && !m.untilFin && m.nxtpdu > nxtseq && seq <= contiguousEnd(m);
+  // (A PDU whose end came past a hole is left to desegment: a segment there may fill the hole and complete it.)
+  return m !== undefined && !m.done && !m.entire && !m.untilFin && !m.tail && m.nxtpdu > nxtseq && seq <= contiguousEnd(m);
 }
 
 /** Adds the middle segment's piece (`len` bytes at `at` in the frame, `data` its bytes) as desegment does. */
@@ -465,6 +484,16 @@ function earlierPieces(c: Ctx, live: Msp | undefined): Piece[] {
     out.push({ frame, at, len, data, seq });
   }
   return out;
+}
+
+/** Where the PDU's bytes would be contiguous to from its start with a piece added that ends at `ownEnd` and starts within them. */
+function filledTo(msp: Msp, ownEnd: number): number {
+  let e = Math.max(contiguousEnd(msp), ownEnd);
+  for (const p of [...msp.pieces].sort((a, b) => a.seq - b.seq)) {
+    if (p.seq > e) break;
+    if (p.seq + p.len > e) e = p.seq + p.len;
+  }
+  return e;
 }
 
 /** Where the PDU's bytes seen so far stop being contiguous from its start (relative sequence number). */

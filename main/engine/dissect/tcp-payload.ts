@@ -52,6 +52,7 @@ export const takenByPort = (c: Ctx, off: number, end: number): boolean =>
 export function dissectTcpPayload(c: Ctx, tcpTree: Field[], a: TcpAnalysis | null, start: number, end: number, fin: boolean): void {
   c.tcpTree = tcpTree;
   c.tcpKeepAlive = a?.flags.includes('keep_alive') ?? false;
+  c.tcpOutOfOrder = a?.flags.includes('out_of_order') ?? false;
   // Segments are gathered only when the payload was captured whole and the stream is analysed.
   if (a && c.avail(start, end) === end - start && c.colWritable) {
     c.canDesegment = true;
@@ -88,6 +89,9 @@ const processPayload: PduDissector = (c, off, end) => {
     dissectData(c, off, end);
     return null;
   }
+  // Then it refuses an out-of-order segment's data, or a PDU such a segment completed, before asking anyone
+  // (tcp.no_subdissector_on_error): no protocol, not even "data"; desegmentation shows what TCP did with it.
+  if (c.tcpOutOfOrder) return null;
   const dissector = byPort(c, off, end);
   if (dissector) return dissector(c, off, end);
   // Heuristics in tshark's order: TLS's comes before HTTP's.

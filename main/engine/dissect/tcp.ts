@@ -302,8 +302,11 @@ export function dissectTcp(c: Ctx, off: number, end: number): void {
       retransmittedPduStart(c, t, { stream: a.stream, direction: a.direction, seq: a.seq, nxtseq: a.nxtseq, off: start, end, fin: false })) {
       // Resent where a PDU started: desegment_tcp says so before it looks at the analysis.
     } else if (!resent(analysis)) {
-      // (Heuristics are tried only on a payload no conversation or port dissector takes.)
-      if (n < seglen && !takenByPort(c, start, end)) heuristicsCutShort(c, start, n, seglen, end);
+      // (Heuristics are tried only on a payload no conversation or port dissector takes, and never on an
+      // out-of-order one: decode_tcp_ports refuses it before.)
+      if (n < seglen && !outOfOrder(analysis) && !takenByPort(c, start, end)) heuristicsCutShort(c, start, n, seglen, end);
+      // An out-of-order segment goes through desegmentation too (it may join or complete a PDU); only its
+      // hand-off to a protocol is refused (dissectTcpPayload knows it by the analysis).
       dissectTcpPayload(c, t, analysis, start, end, (flags & TCP_FIN) !== 0);
     } else if (plainRetransmission(analysis) && n === seglen && c.colWritable) {
       // What reassembly does with it (Wireshark's desegment_tcp, run only on a payload captured whole):
@@ -331,14 +334,20 @@ function resetCause(c: Ctx, t: Field[], start: number, n: number): void {
 }
 
 /**
- * tshark 4.0's default tcp.no_subdissector_on_error: the payload of a retransmitted or out-of-order
- * segment (spurious retransmissions included, fast ones not) is shown as "TCP payload" only, never
- * handed to a protocol (it would hand a protocol the same or misplaced bytes twice).
+ * A retransmitted segment tshark 4.0 neither desegments nor hands to a protocol (measured: a plain or a
+ * spurious retransmission inside a PDU being reassembled does not join it; one where a PDU started shows
+ * "Retransmitted TCP segment data"). A fast retransmission is desegmented and handed on like new data; an
+ * out-of-order segment is desegmented but handed to no one (outOfOrder).
  */
 function resent(a: TcpAnalysis | null): boolean {
   if (!a || a.flags.length === 0) return false;
   const f = a.flags;
-  return f.includes('out_of_order') || f.includes('spurious_retransmission') || (f.includes('retransmission') && !f.includes('fast_retransmission'));
+  return f.includes('spurious_retransmission') || (f.includes('retransmission') && !f.includes('fast_retransmission'));
+}
+
+/** The analysis calls the segment out of order (tcp.no_subdissector_on_error then keeps its data from protocols). */
+function outOfOrder(a: TcpAnalysis | null): boolean {
+  return a !== null && a.flags.includes('out_of_order');
 }
 
 /**
