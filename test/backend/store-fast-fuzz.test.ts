@@ -4,7 +4,8 @@
 // look for one: TLS records of random sizes over random segments, on several interleaved connections, with
 // segments lost, sent twice, swapped, acknowledged before they are seen, with keep-alives and zero-window
 // probes. Every frame stored must re-dissect as through the full dissector alone, and as the Decoder's first
-// pass (test/backend/store-fast.test.ts checks the same on the corpus).
+// pass (test/backend/store-fast.test.ts checks the same on the corpus); and the Decoder must show what tshark
+// shows of the reassembly (the build before out-of-order segments joined PDUs failed all eight).
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { FileBytes } from '../../main/backend/file-bytes';
 import { readCaptureFile } from '../../main/capture/file-source';
 import type { DecodedFrame } from '../../main/engine/types';
 import { prng } from '../helpers/fuzz';
+import { compareWithTshark, describeMismatches, hasTshark } from '../helpers/tshark';
 
 const SYN = 2, FIN = 1, PSH = 8, ACK = 16;
 
@@ -152,6 +154,18 @@ describe('the fast path through a PDU, on random captures', () => {
     expect(mine.map(own)).toEqual(expected.map(own));
     expect(plain(fast.rows(numbers))).toEqual(plain(full.rows(numbers)));
     for (let n = numbers.length; n >= 1; n -= 7) expect(plain(fast.redecode(n).frame), `frame ${n} alone`).toEqual(theirs[n - 1]);
+  });
+  // The Decoder itself on the same captures: what tshark 4.0 shows of TCP desegmentation and TLS records.
+  const FIELDS = ['_ws.col.Info', '_ws.col.Protocol', 'tcp.segment', 'tcp.segment.count', 'tcp.reassembled.length', 'tcp.reassembled_in',
+    'tcp.segment_data', 'tls.record.content_type', 'tls.record.length', '_ws.expert.message'];
+  it.skipIf(!hasTshark()).each(SEEDS.slice(0, 8))('seed %i: the Decoder shows what tshark shows', (seed) => {
+    const file = join(dir, `fuzz-${seed}.pcap`);
+    writeFileSync(file, capture(seed));
+    const frames: DecodedFrame[] = [];
+    const dec = new Decoder();
+    readCaptureFile(file, (raw) => frames.push(dec.decode(raw)));
+    const diffs = compareWithTshark(file, frames, FIELDS);
+    expect(diffs.length, describeMismatches(`fuzz-${seed}`, diffs)).toBe(0);
   });
   it('took segments in the middle of records by the fast path', () => {
     expect(middles).toBeGreaterThan(1000);
