@@ -3,7 +3,7 @@
 // that very number as its "[Next Sequence Number]" (and the Stevens graph draws it as that segment's upper
 // end), and the acknowledging frame's own analysis names the segment ("[This is an ACK to the segment in
 // frame: N]", the RTT to it). A Seq continues its direction's previous segment, whose next sequence number
-// is it. What the student works out from what stays on screen (Seq + Len, the peer's Ack) is the point of
+// is it; a SACK edge, likewise, the peer's segment that ends there. What the student works out from what stays on screen (Seq + Len, the peer's Ack) is the point of
 // such a question; a number Wireshark has already worked out is not.
 import { fieldsNamed, streamFrames, type LessonCapture } from './capture';
 
@@ -14,6 +14,8 @@ export interface Restatement {
 }
 
 const ACKS = new Set(['tcp.ack', 'tcp.ack_raw']);
+/** A SACK block's edges are numbers of the peer's sequence space too: where a received run starts and ends. */
+const SACK_EDGES = new Set(['tcp.options.sack_le', 'tcp.options.sack_re']);
 const SEQS = new Set(['tcp.seq', 'tcp.seq_raw']);
 
 function valueOf(capture: LessonCapture, frame: number, name: string): number | null {
@@ -43,6 +45,10 @@ export function restatements(capture: LessonCapture, n: number, field: string): 
       { frame: n, field: 'tcp.analysis.acks_frame' }, { frame: n, field: 'tcp.analysis.ack_rtt' },
       ...acked.map((m) => ({ frame: m, field: 'tcp.nxtseq' })),
     ];
+  }
+  if (SACK_EDGES.has(field)) {
+    const edge = valueOf(capture, n, field);
+    return edge === null ? [] : endingAt(capture, n, other, edge).map((m) => ({ frame: m, field: 'tcp.nxtseq' }));
   }
   if (SEQS.has(field)) {
     const seq = valueOf(capture, n, 'tcp.seq');
