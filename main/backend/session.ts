@@ -11,6 +11,7 @@ import type { CaptureStatus, Counters, LoadProgress, Role, SessionInfo } from '.
 import { PushCursor } from '../engine/store/view';
 import { cutProgress, gateEvent, NO_LIMITS, OPENING_LIMITS, playerLimits, type Limits } from './lesson-gate';
 import { gatedPositions, type ViewPositions } from './gated-view';
+import type { FilterBudget } from './filter-budget';
 import { filterReads, unfilterable, type FilterReads } from './filter-gate';
 import type { LessonPlayer } from './lesson-player';
 import { Reveal } from '../lessons/reveal';
@@ -88,6 +89,8 @@ export class Session implements SourceViewer {
    * opening that another overtook while its capture loaded lays no player over what is on screen then.
    */
   opens = 0;
+  /** A student's display filters' server time (filter-budget.ts; made by the service on its first filter). */
+  filterBudget: FilterBudget | null = null;
   /** Teacher mode (never for a student): lessons' navigation free, answers shown, nothing recorded. */
   teacherMode = false;
   /** Progress of a session that did not say which learner it is: kept with the session only. */
