@@ -7,11 +7,13 @@
 // the frame's values: a whole-masked segment, always; a frame with masked fields when the filter compares
 // one of them, a field holding one (the TCP layer's bytes hold its Ack; the SACK option its edges), or a
 // field that shows one by name prefix. Presence tests ("tcp", "tcp.analysis.acks_frame") read no value:
-// a masked item is still sent, as "?", so its presence is on screen.
+// a masked item is still sent, as "?", so its presence is on screen (but for an item left out when masked,
+// Reveal.dropped: then an analysis or expert test is not answered on that frame either).
 import { parseFilter } from '../engine/filter/parser';
 import { fieldsOf } from '../engine/filter/compile';
 import type { Node } from '../engine/filter/ast';
 import type { Exposure } from '../lessons/index';
+import { DROPPED } from '../lessons/reveal';
 
 /** What a filter reads: the names whose values it compares, and those it only tests for presence. */
 export interface FilterReads {
@@ -59,7 +61,10 @@ export function unfilterable(mask: Exposure | null, reads: FilterReads | null, l
   const out = new Set<number>(mask.frames);
   for (const f of mask.fields) {
     if (out.has(f.frame)) continue;
-    for (const r of reads.values) if (reaches(r, f.field)) { out.add(f.frame); break; }
+    if ([...reads.values].some((r) => reaches(r, f.field))) out.add(f.frame);
+    // An item left out when masked (a duplicate ACK's marks): even its presence, or its expert note's, or
+    // an analysis flag's, is not on screen.
+    else if (DROPPED.has(f.field) && [...reads.values, ...reads.presence].some((r) => r === f.field || r.startsWith('tcp.analysis') || r.startsWith('_ws.expert'))) out.add(f.frame);
   }
   return [...out].filter((n) => last === null || n <= last).sort((a, b) => a - b);
 }

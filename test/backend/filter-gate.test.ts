@@ -26,6 +26,12 @@ describe('which masked frames a filter may not look at', () => {
     expect(unfilterable(mask, filterReads('frame contains "x"'), 4)).toEqual([1, 2]);
   });
 
+  it('an item left out when masked (a duplicate ACK\'s marks): its presence, and any analysis or expert test, leave the frame out', () => {
+    const dup: Exposure = { ...mask, frames: [], fields: [{ frame: 3, field: 'tcp.analysis.duplicate_ack' }] };
+    for (const e of ['tcp.analysis.duplicate_ack', 'tcp.analysis.flags', '_ws.expert.message contains "Dup"']) expect(unfilterable(dup, filterReads(e), null), e).toEqual([3]);
+    expect(unfilterable(dup, filterReads('tcp && tcp.len == 0'), null)).toEqual([]);
+  });
+
   it('no mask, or no filter: nothing', () => {
     expect(unfilterable(null, filterReads('tcp.ack == 1'), null)).toEqual([]);
     expect(unfilterable(mask, filterReads(''), null)).toEqual([]);
