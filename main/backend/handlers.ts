@@ -94,13 +94,13 @@ export function makeHandlers(svc: Service): Handlers {
     },
     getFrames: async (p, s) => {
       const src = s.source;
-      const e = s.view();
-      const total = s.viewTotal();
+      const seen = s.positions();
+      const total = seen.total;
       const start = Math.min(p.start, total);
       const end = Math.min(total, start + p.count);
       const rowsOf = (from: number, to: number) => {
         const numbers: number[] = [];
-        for (let i = from; i < to; i++) numbers.push(e.view.at(i));
+        for (let i = from; i < to; i++) numbers.push(seen.at(i));
         return src.withBytes(() => src.store.rows(numbers), s.present(src.file ?? ''));
       };
       const rows = end - start > PULL_STEP ? await sliced(hub.slicer, start, end, SLICE_ROWS, rowsOf) : rowsOf(start, end);
@@ -124,8 +124,7 @@ export function makeHandlers(svc: Service): Handlers {
       return redactDetail(s.reveal(), detail as unknown as ApiResults['getFrame']);
     },
     indexOfFrame: async (p, s) => {
-      const index = s.view().view.indexOf(p.number, s.source.store.total);
-      return { index: index >= s.viewTotal() ? -1 : index };
+      return { index: s.positions().indexOf(p.number) };
     },
     setFilter: async (p, s) => svc.setFilter(s, p.expression),
     listConnections: async (_p, s) => {

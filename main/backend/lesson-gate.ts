@@ -6,33 +6,28 @@
 import type { ApiEvent, ApiEvents } from '../api/contract';
 import type { ConnectionSummary, ExperimentEvent, LadderPage, LoadProgress } from '../api/types';
 import type { FrameStore, StreamPoint } from '../engine/store/frame-store';
-import type { FrameView } from '../engine/store/view';
-import { firstExposed, NO_EXPOSURE } from '../lessons/index';
+import type { Exposure } from '../lessons/index';
 import type { LessonPlayer } from './lesson-player';
 import { redactCalls, redactRows, redactSummaries } from './lesson-redact';
 import { MASK, Reveal } from '../lessons/reveal';
 import type { TcpState } from '../engine/types';
 
-/** What a session may be sent now: the last frame (null: all), and the last frame of a filtered view. */
+/**
+ * What a session may be sent now: the last frame (null: all), and what the open questions mask (null:
+ * nothing), which a filtered view's frames are checked against (filter-gate.ts).
+ */
 export interface Limits {
   frames: number | null;
-  filtered: number | null;
+  mask: Exposure | null;
 }
 
-export const NO_LIMITS: Limits = { frames: null, filtered: null };
+export const NO_LIMITS: Limits = { frames: null, mask: null };
 /** While a lesson loads: nothing of it, until its gate is known. */
-export const OPENING_LIMITS: Limits = { frames: 0, filtered: 0 };
+export const OPENING_LIMITS: Limits = { frames: 0, mask: null };
 
-/**
- * Up to the gate's frame while a question holds it; a filtered view stops before the first frame a
- * question would give away (a filter on a masked value would tell it).
- */
+/** Up to the gate's frame while a question holds it (every question of the lesson answered: all of it, another lesson's on the same capture may still mask values). */
 export function playerLimits(player: LessonPlayer): Limits {
-  const frames = player.horizon();
-  const first = firstExposed(player.mask() ?? NO_EXPOSURE);
-  // Every question of the lesson answered: another lesson's on the same capture may still be masked.
-  if (frames === null) return first === null ? NO_LIMITS : { frames: null, filtered: first - 1 };
-  return { frames, filtered: first === null ? frames : Math.min(frames, first - 1) };
+  return { frames: player.horizon(), mask: player.mask() };
 }
 
 /**
@@ -124,18 +119,6 @@ export function cutCalls(events: ExperimentEvent[], limit: number | null): Exper
     if (f !== null) last = i;
   }
   return ordered.slice(0, last + 1);
-}
-
-/** How many positions of a view hold frames up to `limit` (views list frames in increasing order). */
-export function visibleTotal(view: FrameView, storeTotal: number, limit: number | null): number {
-  const total = view.total(storeTotal);
-  if (limit === null) return total;
-  let lo = 0, hi = total;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (view.at(mid) <= limit) lo = mid + 1; else hi = mid;
-  }
-  return lo;
 }
 
 /** Frames of a stream up to `limit` (the stream's frames are in increasing order). */

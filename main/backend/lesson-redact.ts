@@ -36,6 +36,7 @@ export function redactRow(x: Reveal, r: FrameRow): FrameRow {
   return {
     ...r,
     info: x.text(n, r.info),
+    analysis: flags(x, n, r.analysis),
     length: x.fieldMasked(n, 'frame.len') ? 0 : r.length,
     ...(timeHidden ? { time: 0, timeText: MASK } : {}),
     states: r.states ? states(x, n, r.states) : null,
@@ -61,8 +62,31 @@ function redactField(x: Reveal, frame: number, f: Field, hide: boolean, links: L
     value: masked ? null : f.value,
     display: masked ? maskedLabel(f.display) : x.text(frame, f.display),
     ...(placed ? {} : { offset: 0, length: 0 }),
-    children: f.children.map((c) => redactField(x, frame, c, masked, links)),
+    children: kept(x, frame, f.children).map((c) => redactField(x, frame, c, masked, links)),
   };
+}
+
+/**
+ * Items without those left out (Reveal.dropped), and without the expert note or the "[TCP Analysis Flags]"
+ * that held only them (an empty one would still say a flag was there).
+ */
+function kept(x: Reveal, frame: number, fs: Field[]): Field[] {
+  if (!fs.some((f) => holdsDropped(x, frame, f))) return fs;
+  return fs.filter((f) => {
+    if (x.dropped(frame, f.name)) return false;
+    if (f.name === '_ws.expert' && f.children.some((c) => x.dropped(frame, c.name))) return false;
+    if (f.name === 'tcp.analysis.flags' && f.children.length > 0 && kept(x, frame, f.children).length === 0) return false;
+    return true;
+  });
+}
+
+function holdsDropped(x: Reveal, frame: number, f: Field): boolean {
+  return x.dropped(frame, f.name) || f.children.some((c) => holdsDropped(x, frame, c));
+}
+
+/** Analysis flags (tcp.analysis.FLAG) without the masked ones. */
+function flags<T extends string>(x: Reveal, frame: number, list: T[]): T[] {
+  return list.some((a) => x.fieldMasked(frame, `tcp.analysis.${a}`)) ? list.filter((a) => !x.fieldMasked(frame, `tcp.analysis.${a}`)) : list;
 }
 
 /** Hex digits with the bytes at `offsets` zeroed. */
@@ -119,14 +143,15 @@ export function redactDetail(x: Reveal, d: FrameDetail): FrameDetail {
   const tcpAt = TCP_LENGTHS.some((name) => x.fieldMasked(n, name)) ? f.layers.findIndex((l) => l.protocol === 'tcp') : -1;
   const from = frameLen ? 0 : tcpAt >= 0 ? tcpAt : f.layers.length;
   const layers = f.layers.map((l, i) => ({
-    ...l, title: x.text(n, l.title), fields: l.fields.map((c) => redactField(x, n, c, false, noLinks ? 'none' : i >= from ? 'masked' : 'all')),
+    ...l, title: x.text(n, l.title), fields: kept(x, n, l.fields).map((c) => redactField(x, n, c, false, noLinks ? 'none' : i >= from ? 'masked' : 'all')),
     ...(i >= from ? { offset: 0, length: 0 } : {}),
   }));
   const hiddenBytes = maskedBytes(x, n, f.layers);
   return {
     frame: {
       ...f, layers, info: x.text(n, f.info), ...(frameLen ? { len: 0, caplen: 0 } : {}),
-      expert: f.expert.map((e) => ({ ...e, message: x.text(n, e.message) })),
+      analysis: flags(x, n, f.analysis),
+      expert: f.expert.filter((e) => !(e.field && x.dropped(n, e.field))).map((e) => ({ ...e, message: x.text(n, e.message) })),
       states: f.states ? states(x, n, f.states) : null,
       transitions: f.transitions ? transitions(x, n, f.transitions) : null,
       ...(f.notes ? { notes: f.notes.filter((t) => !x.stateMasked(t.endpoint, n)) } : {}),
@@ -151,7 +176,7 @@ export function redactSegment(x: Reveal, s: LadderSegment): LadderSegment {
       states: { client: HIDDEN, server: HIDDEN }, transitions: [], ...(s.notes ? { notes: [] } : {}),
     };
   }
-  const out: LadderSegment = { ...s, label: x.text(n, s.label), info: x.text(n, s.info), states: states(x, n, s.states), transitions: transitions(x, n, s.transitions) };
+  const out: LadderSegment = { ...s, label: x.text(n, s.label), info: x.text(n, s.info), analysis: flags(x, n, s.analysis), states: states(x, n, s.states), transitions: transitions(x, n, s.transitions) };
   for (const [key, field] of SEGMENT_FIELDS) if (x.fieldMasked(n, field)) (out as unknown as Record<string, number>)[key] = 0;
   if (s.notes) out.notes = s.notes.filter((t) => !x.stateMasked(t.endpoint, n));
   return out;

@@ -14,6 +14,7 @@ import { enableCapture } from '../capture/enable';
 import { permissionHelp } from '../capture/permission-help';
 import { Captures, type ServerAddress } from './captures';
 import { Classroom } from './classroom';
+import { FilterBudget } from './filter-budget';
 import { capturesDir } from './data-dir';
 import { addressGroup } from './net-address';
 import { makeHandlers, type Handlers } from './handlers';
@@ -447,11 +448,21 @@ export class Service implements HandshakeLabService {
   async setFilter(s: Session, expression: string): Promise<ApiResults['setFilter']> {
     if (s.questionOpen()) throw new ApiError('forbidden', 'the display filter is locked until the lesson\'s question is answered');
     const src = s.source;
+    // A student's new filter (one whose frames are still to be checked) waits while its filters took their
+    // minute's share of the server's time; a view already checked costs nothing.
+    const ready = src.views.get(expression);
+    const budget = s.student ? (s.filterBudget ??= new FilterBudget(this.hub.limits.studentFilterMsPerMinute)) : null;
+    if (budget && expression.trim() !== '' && (!ready || src.views.scanning(ready) || ready.view.scanned < src.store.total)) budget.check();
     const got = src.views.acquire(expression);
     if (!got.ok) return { ok: false, expression, error: got.error };
     src.views.release(s.filter);
     s.filter = expression.trim();
-    await src.views.catchUp(got.entry).catch((e: unknown) => src.withBytes(() => { throw e; }, s.present(src.file ?? '')));
+    const cost = got.entry.cost;
+    try {
+      await src.views.catchUp(got.entry).catch((e: unknown) => src.withBytes(() => { throw e; }, s.present(src.file ?? '')));
+    } finally {
+      budget?.spend(got.entry.cost - cost);
+    }
     const total = s.viewTotal();
     s.push.restart(total);
     return { ok: true, expression, total };

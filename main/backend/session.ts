@@ -9,7 +9,10 @@
 import type { ApiEvent, ApiEvents, ClientContext } from '../api/contract';
 import type { CaptureStatus, Counters, LoadProgress, Role, SessionInfo } from '../api/types';
 import { PushCursor } from '../engine/store/view';
-import { cutProgress, gateEvent, NO_LIMITS, OPENING_LIMITS, playerLimits, visibleTotal, type Limits } from './lesson-gate';
+import { cutProgress, gateEvent, NO_LIMITS, OPENING_LIMITS, playerLimits, type Limits } from './lesson-gate';
+import { gatedPositions, type ViewPositions } from './gated-view';
+import type { FilterBudget } from './filter-budget';
+import { filterReads, unfilterable, type FilterReads } from './filter-gate';
 import type { LessonPlayer } from './lesson-player';
 import { Reveal } from '../lessons/reveal';
 import type { Exposure } from '../lessons/exposure';
@@ -86,6 +89,8 @@ export class Session implements SourceViewer {
    * opening that another overtook while its capture loaded lays no player over what is on screen then.
    */
   opens = 0;
+  /** A student's display filters' server time (filter-budget.ts; made by the service on its first filter). */
+  filterBudget: FilterBudget | null = null;
   /** Teacher mode (never for a student): lessons' navigation free, answers shown, nothing recorded. */
   teacherMode = false;
   /** Progress of a session that did not say which learner it is: kept with the session only. */
@@ -196,11 +201,28 @@ export class Session implements SourceViewer {
     return this.frameLimit() !== null || this.reveal().active;
   }
 
-  /** Rows of this session's view it may see (a filtered view stops before what a question would give away). */
+  /** Rows of this session's view it may see. */
   viewTotal(): number {
+    return this.positions().total;
+  }
+
+  /**
+   * This session's view as it may see it: up to its gate, and a filtered view without the frames whose
+   * masked values its filter reads (filter-gate.ts).
+   */
+  positions(): ViewPositions {
     const e = this.view();
     const l = this.limits();
-    return visibleTotal(e.view, this.source.store.total, e.view.filtered ? l.filtered : l.frames);
+    const hidden = e.view.filtered && l.mask ? unfilterable(l.mask, this.reads(), l.frames) : [];
+    return gatedPositions(e.view, this.source.store.total, l.frames, hidden);
+  }
+
+  /** What this session's filter reads (kept while the filter stays). */
+  private read: { filter: string; reads: FilterReads | null } | null = null;
+
+  private reads(): FilterReads | null {
+    if (this.read?.filter !== this.filter) this.read = { filter: this.filter, reads: filterReads(this.filter) };
+    return this.read.reads;
   }
 
   /** Frames of its source this session may see. */
@@ -333,11 +355,13 @@ export class Session implements SourceViewer {
     const e = this.view();
     const ready = this.client.canPush ? this.client.canPush() : true;
     if (!src.views.scanning(e)) {
-      const total = this.viewTotal();
+      const seen = this.positions();
+      const total = seen.total;
       // While a file loads, its rows' Info is built by re-dissection (the store's fast path makes none):
       // a screenful per round, the rest counted as skipped (the page pulls what it shows).
       const r = this.push.next(total, ready, src.loading ? LOADING_PUSH_ROWS : src.framesPerSecond > LIVE_FAST ? LIVE_PUSH_ROWS : undefined);
-      if (r) this.emit('frames', src.framesEvent(e, r.from, r.to, total, r.skipped));
+      // Positions that close up over hidden frames are this session's own: its rows are made for it.
+      if (r) this.emit('frames', src.framesEvent(e, r.from, r.to, total, r.skipped, seen.holes ? (i) => seen.at(i) : undefined));
     }
     if (ready && changes.connections) this.emit('connections', changes.connections);
     if (ready && changes.transitions) this.emit('transitions', changes.transitions);

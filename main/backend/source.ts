@@ -230,12 +230,13 @@ export class Source {
   }
 
   /** This round's `frames` event for positions [from, to) of a view (made once for every viewer at that place). */
-  framesEvent(view: ViewEntry, from: number, to: number, total: number, skipped: number): ApiEvents['frames'] {
-    const key = `${view.view.expression}\0${from}\0${to}\0${total}\0${skipped}`;
-    let ev = this.roundFrames.get(key);
+  framesEvent(view: ViewEntry, from: number, to: number, total: number, skipped: number, at?: (i: number) => number): ApiEvents['frames'] {
+    // `at`: one session's own positions (a lesson leaves frames out of its filtered view): made for it alone.
+    const key = at ? null : `${view.view.expression}\0${from}\0${to}\0${total}\0${skipped}`;
+    let ev = key === null ? undefined : this.roundFrames.get(key);
     if (!ev) {
       const numbers: number[] = [];
-      for (let i = from; i < to; i++) numbers.push(view.view.at(i));
+      for (let i = from; i < to; i++) numbers.push(at ? at(i) : view.view.at(i));
       let rows: FrameRow[];
       try {
         rows = this.store.rows(numbers);
@@ -244,7 +245,7 @@ export class Source {
         rows = [];
       }
       ev = { rows, total, skipped };
-      this.roundFrames.set(key, ev);
+      if (key !== null) this.roundFrames.set(key, ev);
     }
     return ev;
   }

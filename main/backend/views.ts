@@ -13,6 +13,8 @@ export interface ViewEntry {
   refs: number;
   /** Resolves when the view has caught up with the store (null when not scanning). */
   scan: Promise<void> | null;
+  /** Milliseconds spent checking stored frames against the filter so far (what a new filter cost, filter-budget.ts). */
+  cost: number;
 }
 
 /** Frames checked per step of a scan (one synchronous stretch; with a slicer, steps take turns with other work). */
@@ -24,7 +26,7 @@ export class Views {
   private generation = 0;
 
   constructor(private store: () => FrameStore, private readonly log: (line: string) => void, private readonly slicer: Slicer | null = null) {
-    this.entries.set('', { view: new FrameView('', false), match: null, refs: 0, scan: null });
+    this.entries.set('', { view: new FrameView('', false), match: null, refs: 0, scan: null, cost: 0 });
   }
 
   /** The unfiltered view. */
@@ -43,7 +45,7 @@ export class Views {
     if (!entry) {
       const f = compileFilter(key);
       if (!f.ok) return { ok: false, error: f.error };
-      entry = { view: new FrameView(key, true), match: f.match, refs: 0, scan: null };
+      entry = { view: new FrameView(key, true), match: f.match, refs: 0, scan: null, cost: 0 };
       this.entries.set(key, entry);
     }
     entry.refs++;
@@ -103,9 +105,11 @@ export class Views {
       const to = Math.min(store.total, view.scanned + size);
       const numbers: number[] = [];
       for (let n = from; n <= to; n++) numbers.push(n);
+      const started = performance.now();
       store.redecodeMany(numbers, (d, raw) => {
         if (d.frame.frame === view.scanned + 1) view.checked(d.frame.frame, this.safeMatch(e, d.frame, raw.data, d.sources.map((s) => s.data)));
       });
+      e.cost += performance.now() - started;
       return true;
     };
     const run = async () => {

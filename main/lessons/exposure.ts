@@ -9,6 +9,7 @@ import { streamFrames, type LessonCapture } from './capture';
 import { resolveSteps, stepContext } from './answers';
 import type { LessonFile, Question, ValueExpr } from './schema';
 import { resolveFrame, ValueError, type EvalContext } from './values';
+import { restatements } from './restated';
 
 /** The graphs' series (getSeries kinds, and `srtt`: the RTT graph's smoothed estimate). */
 export type SeriesName = 'stevens' | 'throughput' | 'window' | 'rtt' | 'srtt';
@@ -50,9 +51,9 @@ const SHOWS_TOO: Record<string, string[]> = {
   'tcp.analysis.ack_rtt': ['tcp.time_delta', 'frame.time_delta', 'frame.time_delta_displayed'],
 };
 
-/** Graphs that plot a field: its point there is the value. */
+/** Graphs that plot a field: its point there is the value (the Stevens bar ends at the next sequence number). */
 const FIELD_SERIES: Record<string, SeriesName> = {
-  'tcp.seq': 'stevens', 'tcp.seq_raw': 'stevens', 'tcp.window_size': 'window', 'tcp.analysis.ack_rtt': 'rtt',
+  'tcp.seq': 'stevens', 'tcp.seq_raw': 'stevens', 'tcp.nxtseq': 'stevens', 'tcp.window_size': 'window', 'tcp.analysis.ack_rtt': 'rtt',
 };
 
 class Collector {
@@ -64,11 +65,16 @@ class Collector {
   }
 
   field(frame: number, field: string): void {
-    for (const name of [field, ...(SHOWS_TOO[field] ?? [])]) {
-      if (!this.out.fields.some((f) => f.frame === frame && f.field === name)) this.out.fields.push({ frame, field: name });
-      const s = FIELD_SERIES[name];
-      if (s) this.series(s, frame);
-    }
+    for (const name of [field, ...(SHOWS_TOO[field] ?? [])]) this.shows(frame, name);
+    // Other frames that print the same number (restated.ts): an Ack's acknowledged segment, a Seq's predecessor.
+    for (const r of restatements(this.ctx.capture, frame, field)) this.shows(r.frame, r.field);
+  }
+
+  /** A field of a frame that shows the asked value: masked, with its graph point. */
+  private shows(frame: number, name: string): void {
+    if (!this.out.fields.some((f) => f.frame === frame && f.field === name)) this.out.fields.push({ frame, field: name });
+    const s = FIELD_SERIES[name];
+    if (s) this.series(s, frame);
   }
 
   state(endpoint: 'client' | 'server', from: number): void {

@@ -28,6 +28,14 @@ const PRINTED: Record<string, RegExp[]> = {
   'tcp.len': [/(\bLen[=:] ?)\d+/g, /(TCP payload \()\d+/g],
 };
 
+/**
+ * Items whose presence alone says a masked value: "[Duplicate to the ACK in frame: 19]" says the Ack is
+ * frame 19's. Masked, they are left out (with the expert note and analysis flag that carry them), not
+ * shown as "?"; Wireshark's one-line texts lose their mark ("[TCP Dup ACK 19#2] ").
+ */
+export const DROPPED = new Set(['tcp.analysis.duplicate_ack', 'tcp.analysis.duplicate_ack_num', 'tcp.analysis.duplicate_ack_frame']);
+const DROPPED_MARKS: Record<string, RegExp> = { 'tcp.analysis.duplicate_ack': /\[TCP Dup ACK \d+#\d+\] ?/g };
+
 /** A tree item's label with its value hidden: "Acknowledgment Number: ?" (bit patterns go too). */
 export function maskedLabel(label: string): string {
   const m = /^(?:[01. ]+= )?([^:=]+?)\s*[:=]/.exec(label);
@@ -81,6 +89,11 @@ export class Reveal {
     return this.whole.has(frame) || (this.x?.states ?? []).some((s) => s.endpoint === endpoint && frame >= s.from);
   }
 
+  /** The item is left out, not shown masked (DROPPED: its presence says the masked value). */
+  dropped(frame: number, name: string): boolean {
+    return DROPPED.has(name) && this.fieldMasked(frame, name);
+  }
+
   /** Where this frame's fields sit is hidden (a bytes question on it is open). */
   linksMasked(frame: number): boolean {
     return this.links.has(frame);
@@ -121,6 +134,7 @@ export class Reveal {
     if (!names) return s;
     let out = s;
     for (const n of names) for (const re of PRINTED[n] ?? []) out = out.replace(re, `$1${MASK}`);
+    for (const n of names) if (DROPPED_MARKS[n]) out = out.replace(DROPPED_MARKS[n], '');
     return out;
   }
 

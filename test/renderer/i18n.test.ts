@@ -45,7 +45,7 @@ describe('translations', () => {
     const causes = Object.keys(CAUSE_TEXT);
     const starts = Object.keys(START_TEXT);
     const stateNotes = Object.keys(NOTE_TEXT);
-    const errors = ['bad_request', 'not_found', 'capture_unavailable', 'permission_denied', 'no_such_interface', 'bad_filter', 'file_error', 'busy', 'port_in_use', 'cancelled', 'forbidden', 'internal', 'rate_limited', 'timeout', 'disconnected', 'upload_failed'];
+    const errors = ['bad_request', 'not_found', 'capture_unavailable', 'permission_denied', 'no_such_interface', 'bad_filter', 'file_error', 'busy', 'port_in_use', 'cancelled', 'forbidden', 'internal', 'rate_limited', 'filter_rate_limited', 'timeout', 'disconnected', 'upload_failed'];
     const flags = ['retransmission', 'fast_retransmission', 'spurious_retransmission', 'out_of_order', 'lost_segment', 'ack_lost_segment', 'duplicate_ack', 'zero_window', 'zero_window_probe', 'zero_window_probe_ack', 'window_full', 'window_update', 'keep_alive', 'keep_alive_ack', 'reused_ports'];
     for (const m of [en, zh]) {
       for (const s of states) expect(typeof get(m, `stateHelp.${s}`), s).toBe('string');

@@ -11,6 +11,7 @@ import { Service } from '../../main/backend/service';
 import { startServer, type RunningServer } from '../../main/serve/server';
 import type { LoadProgress } from '../../main/api/types';
 import { Api, httpGet, openWs } from '../helpers/ws-api';
+import { startUploadServer } from '../helpers/upload-server';
 
 const dir = mkdtempSync(join(tmpdir(), 'hl-filter-cost-'));
 let server: RunningServer;
@@ -115,3 +116,41 @@ describe('a student\'s filter cannot hold the server', () => {
   });
 });
 
+
+describe('a student\'s filters take a bounded share of the server\'s time', () => {
+  it('past its minute\'s share, a new filter is refused with how long to wait; clearing it is not, nor a teacher\'s', { timeout: 120_000 }, async () => {
+    const share = 300;
+    const srv = await startUploadServer(mkdtempSync(join(tmpdir(), 'hl-filter-share-')), { limits: { studentFilterMsPerMinute: share } });
+    try {
+      const s = await srv.student();
+      const path = await srv.upload(s, capture(3000, 1054), 'many.pcap');
+      await s.ok<LoadProgress>('openFile', { path });
+      // Distinct filters (each a new view: every frame checked again) until one is refused.
+      let refused: string | null = null;
+      let set = 0;
+      const started = performance.now();
+      for (let i = 0; i < 200 && refused === null; i++) {
+        const r = await s.call('setFilter', { expression: `tcp.payload contains "aaaaaaaaaaaaaaab${i}"` });
+        if ('error' in r) refused = `${r.error.code}: ${r.error.message}`;
+        else set++;
+      }
+      const took = performance.now() - started;
+      expect(refused).toMatch(/^rate_limited: .*wait \d+ s/);
+      expect(set).toBeGreaterThan(0);
+      // The filters let through took the share, and one filter's time more at most (the one that crossed it).
+      expect(took, `${set} filters`).toBeLessThan(share + 2 * (took / set) + 1000);
+      expect(await s.code('setFilter', { expression: 'tcp.payload contains "zz"' })).toBe('rate_limited');
+      // Clearing the filter costs nothing; a teacher's filters are not counted.
+      expect(await s.ok('setFilter', { expression: '' })).toMatchObject({ ok: true, total: 3000 });
+      const t = await srv.teacher();
+      const mine = await srv.post(t, capture(3000, 1054), { name: 'mine.pcap', token: srv.server.token });
+      expect(mine.status, mine.body.toString()).toBe(200);
+      await t.ok<LoadProgress>('openFile', { path: (JSON.parse(mine.body.toString()) as { path: string }).path });
+      for (let i = 0; i < set + 2; i++) expect(await t.ok('setFilter', { expression: `tcp.payload contains "aaaaaaaaaaaaaaab${i}"` })).toMatchObject({ ok: true, total: 0 });
+      s.close();
+      t.close();
+    } finally {
+      await srv.close();
+    }
+  });
+});

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { Service } from '../../main/backend/service';
 import { startServer, type RunningServer } from '../../main/serve/server';
 import type { ConnectionSummary, FrameDetail, FrameRow, LadderPage, LessonPlay, LoadProgress, Series, SeriesKind, SessionInfo, StatusSnapshot } from '../../main/api/types';
-import { computeAnswer, decodeCapture, firstExposed, parseLesson, type LessonCapture, type LessonFile } from '../../main/lessons/index';
+import { computeAnswer, decodeCapture, parseLesson, type LessonCapture, type LessonFile } from '../../main/lessons/index';
 import { Reveal } from '../../main/lessons/reveal';
 import { cutConnections, cutLadder } from '../../main/backend/lesson-gate';
 import { redactDetail, redactLadder, redactRows, redactSummaries } from '../../main/backend/lesson-redact';
@@ -279,17 +279,20 @@ async function gatesAgainstCut(lessonsDir: string, id: string): Promise<{ gates:
     const refusals = new Set<string>();
     for (let n = horizon + 1; n <= frames + 2; n++) refusals.add(String(await answer(s, 'getFrame', { number: n })).replaceAll(String(n), 'N'));
     if (refusals.size > 1) problems.push(`${at}: frames past the gate are refused in ${refusals.size} ways: ${[...refusals].join(' | ')}`);
-    // Filters (locked at the open question: a step back opens them): a filtered view stops before the
-    // first frame a question would give away, so it is compared with the cut capture's up to there.
+    // Filters (locked at the open question: a step back opens them): a filtered view leaves out the
+    // whole-masked segments and the frames where the field it compares is masked (a filter on a masked
+    // value would tell it), and keeps every other frame up to the gate, as the cut capture's view has them.
     if (gate > 0) {
       await s.ok('lessonProgress', { lesson: id, step: 0 });
-      const first = mask ? firstExposed(mask) : null;
-      const last = first === null ? horizon : Math.min(horizon, first - 1);
       for (const expression of FILTERS) {
+        const compared = /^([\w.]+) *(==|>)/.exec(expression)?.[1];
+        // While an Ack is asked, a duplicate ACK's marks are left out there, not shown masked: no analysis test looks there.
+        const analysis = expression.startsWith('tcp.analysis');
+        const kept = (n: number) => !reveal.frameMasked(n) && !(compared && reveal.fieldMasked(n, compared)) && !(analysis && reveal.fieldMasked(n, 'tcp.analysis.duplicate_ack'));
         const mineSet = await answer<{ total: number }>(s, 'setFilter', { expression });
         const cutSet = await answer<{ total: number }>(t, 'setFilter', { expression });
         const mineRows = (await s.ok<{ rows: FrameRow[] }>('getFrames', { start: 0, count: 10_000 })).rows.map((r) => r.number);
-        const cutRows = (await t.ok<{ rows: FrameRow[] }>('getFrames', { start: 0, count: 10_000 })).rows.map((r) => r.number).filter((n) => n <= last);
+        const cutRows = (await t.ok<{ rows: FrameRow[] }>('getFrames', { start: 0, count: 10_000 })).rows.map((r) => r.number).filter((n) => n <= horizon && kept(n));
         const cutTotal = typeof cutSet === 'string' ? cutSet : { ...cutSet, total: cutRows.length };
         problems.push(...differences({ set: mineSet, rows: mineRows }, { set: cutTotal, rows: cutRows }, `${at} filter "${expression}"`));
       }

@@ -486,6 +486,7 @@ export default {
     port_in_use: { title: 'The experiment\'s port is in use', hint: 'Another program on the server listens on the port experiments may use here (a server left running?). Stop it, or ask the teacher to allow another port (serve --experiment-ports).' },
     cancelled: { title: 'Cancelled', hint: 'Nothing more to do.' },
     forbidden: { title: 'Access refused', hint: 'Open the full address that handshake-lab serve printed (with its ?token=…).' },
+    filter_rate_limited: { title: 'Too many new filters', hint: 'Each new filter checks every frame on the server, and your filters have taken their share of its time this minute. Try the next one in {seconds} s.' },
     rate_limited: { title: 'Too many wrong answers', hint: 'Think it over: this question takes the next answer in {seconds} s. Guessing gets slower with every wrong answer.' },
     internal: { title: 'Something went wrong', hint: 'Try again; if it keeps happening, report it with the details below.' },
     timeout: { title: 'No answer in time', hint: 'The back end may be busy with a large file; try again in a moment.' },

@@ -486,6 +486,7 @@ export default {
     port_in_use: { title: '实验的端口已被占用', hint: '服务器上另一个程序正在监听这里允许实验使用的端口（是不是还有服务器在运行？）。请先停止它，或请老师允许另一个端口（serve --experiment-ports）。' },
     cancelled: { title: '已取消', hint: '无需其他操作。' },
     forbidden: { title: '访问被拒绝', hint: '请打开 handshake-lab serve 打印出的完整地址（带 ?token=…）。' },
+    filter_rate_limited: { title: '新过滤器太多', hint: '每个新过滤器都要在服务器上检查所有帧，你的过滤器本分钟已用完分到的服务器时间。{seconds} 秒后再试下一个。' },
     rate_limited: { title: '错误答案太多', hint: '请先想一想：{seconds} 秒后才能再回答这道题。每答错一次，等待时间都会变长。' },
     internal: { title: '出错了', hint: '请重试；如果反复出现，请连同下面的详细信息一起报告。' },
     timeout: { title: '没有及时响应', hint: '后端可能正在处理大文件，请稍后再试。' },

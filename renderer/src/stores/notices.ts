@@ -32,9 +32,11 @@ export const useNoticesStore = defineStore('notices', () => {
   function error(e: unknown, action?: string): void {
     const ce = toClientError(e);
     if (ce.code === 'cancelled') return;
-    // Too many wrong answers: the notice says how long to wait (the back end's message carries it).
+    // Too many wrong answers, or a student's filters took their share of the server's time: the notice
+    // says how long to wait (the back end's message carries it).
     const wait = ce.code === 'rate_limited' ? /wait (\d+) s/.exec(ce.message) : null;
-    push({ kind: 'error', code: ce.code, action, detail: ce.message, ...(wait ? { params: { seconds: Number(wait[1]) } } : {}) });
+    const code = ce.code === 'rate_limited' && action === 'setFilter' ? 'filter_rate_limited' : ce.code;
+    push({ kind: 'error', code, action, detail: ce.message, ...(wait ? { params: { seconds: Number(wait[1]) } } : {}) });
   }
 
   function info(code: string, params?: Record<string, string | number>): number {
