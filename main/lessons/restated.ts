@@ -3,7 +3,8 @@
 // that very number as its "[Next Sequence Number]" (and the Stevens graph draws it as that segment's upper
 // end), and the acknowledging frame's own analysis names the segment ("[This is an ACK to the segment in
 // frame: N]", the RTT to it; a duplicate ACK's "[Duplicate to the ACK in frame: N]"). A Seq continues its direction's previous segment, whose next sequence number
-// is it; a SACK edge, likewise, the peer's segment that ends there. What the student works out from what stays on screen (Seq + Len, the peer's Ack) is the point of
+// is it; a SACK edge, likewise, the peer's segment that ends there. A window of 0 is named by the segment's own
+// "[TCP ZeroWindow]". What the student works out from what stays on screen (Seq + Len, the peer's Ack) is the point of
 // such a question; a number Wireshark has already worked out is not.
 import { fieldsNamed, streamFrames, type LessonCapture } from './capture';
 
@@ -18,6 +19,9 @@ const ACKS = new Set(['tcp.ack', 'tcp.ack_raw']);
 const SACK_EDGES = new Set(['tcp.options.sack_le', 'tcp.options.sack_re']);
 const SEQS = new Set(['tcp.seq', 'tcp.seq_raw']);
 const DUPLICATE_MARKS = ['tcp.analysis.duplicate_ack', 'tcp.analysis.duplicate_ack_num', 'tcp.analysis.duplicate_ack_frame'];
+const WINDOWS = new Set(['tcp.window_size', 'tcp.window_size_value']);
+/** Marks a segment carries only when its window is 0 ("[TCP ZeroWindow]", "[TCP ZeroWindowProbeAck]"). */
+const ZERO_WINDOW_MARKS = ['tcp.analysis.zero_window', 'tcp.analysis.zero_window_probe_ack'];
 
 function valueOf(capture: LessonCapture, frame: number, name: string): number | null {
   const v = fieldsNamed(capture.frames[frame - 1].decoded, name)[0]?.value;
@@ -49,6 +53,8 @@ export function restatements(capture: LessonCapture, n: number, field: string): 
       ...acked.map((m) => ({ frame: m, field: 'tcp.nxtseq' })),
     ];
   }
+  // A zero window is named by Wireshark's marks on the segment itself (reveal.ts leaves them out).
+  if (WINDOWS.has(field)) return valueOf(capture, n, 'tcp.window_size') === 0 ? ZERO_WINDOW_MARKS.map((m) => ({ frame: n, field: m })) : [];
   if (SACK_EDGES.has(field)) {
     const edge = valueOf(capture, n, field);
     return edge === null ? [] : endingAt(capture, n, other, edge).map((m) => ({ frame: m, field: 'tcp.nxtseq' }));

@@ -30,11 +30,16 @@ const PRINTED: Record<string, RegExp[]> = {
 
 /**
  * Items whose presence alone says a masked value: "[Duplicate to the ACK in frame: 19]" says the Ack is
- * frame 19's. Masked, they are left out (with the expert note and analysis flag that carry them), not
+ * frame 19's, "[TCP ZeroWindow]" that the window is 0. Masked, they are left out (with the expert note and analysis flag that carry them), not
  * shown as "?"; Wireshark's one-line texts lose their mark ("[TCP Dup ACK 19#2] ").
  */
-export const DROPPED = new Set(['tcp.analysis.duplicate_ack', 'tcp.analysis.duplicate_ack_num', 'tcp.analysis.duplicate_ack_frame']);
-const DROPPED_MARKS: Record<string, RegExp> = { 'tcp.analysis.duplicate_ack': /\[TCP Dup ACK \d+#\d+\] ?/g };
+export const DROPPED = new Set(['tcp.analysis.duplicate_ack', 'tcp.analysis.duplicate_ack_num', 'tcp.analysis.duplicate_ack_frame',
+  'tcp.analysis.zero_window', 'tcp.analysis.zero_window_probe_ack']);
+const DROPPED_MARKS: Record<string, RegExp> = {
+  'tcp.analysis.duplicate_ack': /\[TCP Dup ACK \d+#\d+\] ?/g,
+  'tcp.analysis.zero_window': /\[TCP ZeroWindow\] ?/g,
+  'tcp.analysis.zero_window_probe_ack': /\[TCP ZeroWindowProbeAck\] ?/g,
+};
 
 /** A tree item's label with its value hidden: "Acknowledgment Number: ?" (bit patterns go too). */
 export function maskedLabel(label: string): string {
