@@ -18,7 +18,7 @@ import { Service } from '../../main/backend/service';
 import { startServer, type RunningServer } from '../../main/serve/server';
 import type { ConnectionSummary, FrameDetail, FrameRow, LadderPage, LessonPlay, LoadProgress, Series, SeriesKind, SessionInfo, StatusSnapshot } from '../../main/api/types';
 import { computeAnswer, decodeCapture, parseLesson, type LessonCapture, type LessonFile } from '../../main/lessons/index';
-import { Reveal } from '../../main/lessons/reveal';
+import { DROPPED, Reveal } from '../../main/lessons/reveal';
 import { cutConnections, cutLadder } from '../../main/backend/lesson-gate';
 import { redactDetail, redactLadder, redactRows, redactSummaries } from '../../main/backend/lesson-redact';
 import { seriesBuilder } from '../../main/engine/store/series';
@@ -286,9 +286,11 @@ async function gatesAgainstCut(lessonsDir: string, id: string): Promise<{ gates:
       await s.ok('lessonProgress', { lesson: id, step: 0 });
       for (const expression of FILTERS) {
         const compared = /^([\w.]+) *(==|>)/.exec(expression)?.[1];
-        // While an Ack is asked, a duplicate ACK's marks are left out there, not shown masked: no analysis test looks there.
+        // Marks whose presence says a masked value (a duplicate ACK's while its Ack is asked, "[TCP ZeroWindow]"
+        // while its window is) are left out there, not shown masked: no analysis test looks there.
         const analysis = expression.startsWith('tcp.analysis');
-        const kept = (n: number) => !reveal.frameMasked(n) && !(compared && reveal.fieldMasked(n, compared)) && !(analysis && reveal.fieldMasked(n, 'tcp.analysis.duplicate_ack'));
+        const dropped = (n: number) => [...DROPPED].some((d) => reveal.fieldMasked(n, d));
+        const kept = (n: number) => !reveal.frameMasked(n) && !(compared && reveal.fieldMasked(n, compared)) && !(analysis && dropped(n));
         const mineSet = await answer<{ total: number }>(s, 'setFilter', { expression });
         const cutSet = await answer<{ total: number }>(t, 'setFilter', { expression });
         const mineRows = (await s.ok<{ rows: FrameRow[] }>('getFrames', { start: 0, count: 10_000 })).rows.map((r) => r.number);
