@@ -1,7 +1,7 @@
 // An HTTP message's body as packet-http.c hands it on: chunked transfer coding taken apart ("HTTP chunked
 // response", each chunk's size, data and boundary), "File Data: n bytes", then the dissector its media type
-// names: line-based text (text/html, text/plain, …), HTML form data, raw data (application/octet-stream),
-// and "Media Type" for the rest.
+// names: line-based text (text/html, text/plain, …), HTML form data, JSON (json.ts), raw data
+// (application/octet-stream), and "Media Type" for the rest.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bytesText, leaf, unwanted, generated } from '../fields/tree';
@@ -9,6 +9,7 @@ import { asciiValue, bytesHex, clipLabel, formatText, labelNamed, labelText } fr
 import type { Ctx } from './context';
 import { dissectData } from './payload';
 import { findLineEnd } from './lines';
+import { dissectJson, JSON_MEDIA_TYPES } from './json';
 
 const F = {
   fileData: defineField('http.file_data', 'File Data', 'string'),
@@ -63,6 +64,7 @@ export function dissectHttpBody(c: Ctx, t: Field[], off: number, len: number, en
     else if (TEXT_LINES.has(type)) textLines(c, type, base, base + n);
     else if (type === 'application/x-www-form-urlencoded') form(c, type, base, base + n);
     else if (type === 'application/octet-stream') dissectData(c, base, base + n);
+    else if (JSON_MEDIA_TYPES.has(type)) dissectJson(c, type, base, base + n, (from) => textLines(c, type, from, base + n));
     else media(c, type, base, base + n);
   };
   // A de-chunked body is a buffer of its own (Wireshark's "De-chunked entity body"); else it stays in place.
