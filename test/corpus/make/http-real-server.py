@@ -1,0 +1,87 @@
+#!/usr/bin/python3
+"""The HTTP/1.1 server record-http.sh talks to (Python's http.server, keep-alive): plain text, UTF-8 text,
+HTML, JSON of every kind of value, a 404 page, a redirect, chunked responses, a conditional GET (ETag, 304),
+a large binary body, and uploads answered with their size (POST, PUT, forms, JSON).
+usage: http-real-server.py PORT
+"""
+import http.server
+import json
+import sys
+
+API = json.dumps({
+    'user': {'id': 42, 'name': 'Ada', 'email': 'ada@lab.example', 'admin': False, 'manager': None},
+    'scores': [98.5, -3, 1e-3, 0], 'tags': ['tcp', 'http', 'json'], 'nested': [[1, [2, [3]]], {'deep': {'deeper': {}}}],
+    'text': 'line one\nline two\t"quoted" \\ slash /', 'unicode': 'café ✓ 中文', 'escaped': '\u00e9\u4e2d', 'empty': '',
+}).encode()
+PAGES = {
+    '/': (b'hello\n', 'text/plain'),
+    '/utf8': ('héllo wörld ✓ 中文\n'.encode(), 'text/plain; charset=utf-8'),
+    '/html': (b'<!DOCTYPE html>\n<html>\n  <head><title>lab</title></head>\n  <body><p>hi</p></body>\n</html>\n', 'text/html'),
+    '/api': (API, 'application/json'),
+    '/api/list': (b'[1, "two", {"three": 3}, [true, false, null]]', 'application/json'),
+    '/api/problem': (b'{"type": "about:blank", "title": "Not here", "status": 404}', 'application/problem+json'),
+    '/api/stream': (b'{"event": 1}\n{"event": 2}\n', 'application/x-ndjson'),
+    '/api/broken': (b'{"unterminated": [1, 2', 'application/json'),
+    '/big': (bytes(range(256)) * 160, 'application/octet-stream'),
+}
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+
+    def log_message(self, *args):
+        pass
+
+    def send_body(self, body, ctype, extra=()):
+        self.send_response(200)
+        self.send_header('Content-Type', ctype)
+        self.send_header('Content-Length', str(len(body)))
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != 'HEAD':
+            self.wfile.write(body)
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_GET(self):
+        if self.path in PAGES:
+            self.send_body(*PAGES[self.path])
+        elif self.path.startswith('/chunked'):
+            self.send_response(200)
+            self.send_header('Content-Type', 'application/json' if self.path.endswith('json') else 'text/plain')
+            self.send_header('Transfer-Encoding', 'chunked')
+            self.end_headers()
+            parts = (b'{"a": ', b'[1, 2, ', b'3]}') if self.path.endswith('json') else (b'hello ', b'chunked ' * 50, b'world\n' * 300)
+            for part in parts:
+                self.wfile.write(b'%x\r\n%s\r\n' % (len(part), part))
+                self.wfile.flush()
+            self.wfile.write(b'0\r\n\r\n')
+        elif self.path == '/etag':
+            if self.headers.get('If-None-Match') == '"v1"':
+                self.send_response(304)
+                self.send_header('ETag', '"v1"')
+                self.end_headers()
+            else:
+                self.send_body(b'cached body\n', 'text/plain', [('ETag', '"v1"')])
+        elif self.path == '/redirect':
+            self.send_response(301)
+            self.send_header('Location', '/html')
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+        else:
+            self.send_error(404)
+
+    def do_POST(self):
+        n = int(self.headers.get('Content-Length', 0))
+        data = self.rfile.read(n)
+        if self.headers.get('Content-Type', '').startswith('application/json'):
+            self.send_body(json.dumps({'received': len(data), 'ok': True}).encode(), 'application/json')
+        else:
+            self.send_body(b'got %d bytes\n' % len(data), 'text/plain')
+
+    do_PUT = do_POST
+
+
+http.server.ThreadingHTTPServer(('', int(sys.argv[1])), Handler).serve_forever()
