@@ -24,6 +24,20 @@ PAGES = {
     '/api/broken': (b'{"unterminated": [1, 2', 'application/json'),
     '/big': (bytes(range(256)) * 160, 'application/octet-stream'),
 }
+# JSON at the edges of tshark's parser: json_string_unescape's quirks (a \u escape ending a string adds nothing,
+# a lone surrogate swallows the next character, a byte that starts no UTF-8 ends the string, unprintable
+# characters vanish), whitespace inside numbers (tvbparse skips it between elements), trailing text, a number
+# with a leading zero, and nesting around tvbparse's recursion limit (arrays fail from 26 levels, arrays
+# holding a number from 24, objects from 20).
+EDGES = [
+    b'{"a": "x\\ud83d\\ude00y", "b": "p\\ud83dq", "c": "\\u0041\\u00e9\\u4e2d\\t\\b\\f\\r", "d\\"k": 1, "e": 1.0, "f": -0, "g": 1E+5}',
+    b'{"c": "a\\u0000b\\u001fc\\ufeffd\\u00a0e\\u0041", "x": "\x80\x81z", "t": "trunc\xc3", "u": "\\ud83d\\ude00", "k": "\xff bad"}',
+    b'{"n": - 1, "m": 1 .5, "k" : "v" }', b'{"x": 1} trailing', b'{"k": 01}', b'{"a":1,}', b'\xef\xbb\xbf{"bom": 1}', b'"string"',
+    b'[' * 25 + b']' * 25, b'[' * 26 + b']' * 26, b'[' * 23 + b'1' + b']' * 23, b'[' * 24 + b'1' + b']' * 24,
+    b'{"k":' * 19 + b'1' + b'}' * 19, b'{"k":' * 20 + b'1' + b'}' * 20,
+]
+for i, body in enumerate(EDGES):
+    PAGES['/edge/%d' % i] = (body, 'application/json')
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
