@@ -11,7 +11,7 @@ import type { Ctx } from './context';
 import {
   EC_POINT_FORMATS, EXTENSION_TYPES, GROUPS, PSK_KE_MODES, SERVER_NAME_TYPES, STATUS_REQUEST_TYPES, VERSIONS,
 } from './tls-names';
-import { bytesItem, named, noneItem, signatureAlgorithm } from './tls-handshake';
+import { bytesItem, hashAlgList, named, noneItem } from './tls-handshake';
 import { fits, need, textItem, TRAILING, vec } from './tls-vector';
 import { expert } from './expert';
 import { setAlpnApp, setOfferedResumption, sessionVersion, setSessionVersion, TLS13 } from './tls-session';
@@ -35,8 +35,6 @@ const F = {
   alpnList: defineField('tls.handshake.extensions_alpn_list', 'ALPN Protocol', 'none'),
   alpnStrLen: defineField('tls.handshake.extensions_alpn_str_len', 'ALPN string length', 'uint'),
   alpnStr: defineField('tls.handshake.extensions_alpn_str', 'ALPN Next Protocol', 'string'),
-  sigAlgsLen: defineField('tls.handshake.sig_hash_alg_len', 'Signature Hash Algorithms Length', 'uint'),
-  sigAlgs: defineField('tls.handshake.sig_hash_algs', 'Signature Algorithms', 'none'),
   versionsLen: defineField('tls.handshake.extensions.supported_versions_len', 'Supported Versions length', 'uint'),
   version: defineField('tls.handshake.extensions.supported_version', 'Supported Version', 'hex', { digits: 4, names: VERSIONS }),
   pskLen: defineField('tls.extension.psk_ke_modes_length', 'PSK Key Exchange Modes Length', 'uint'),
@@ -149,16 +147,8 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
       }
       return off + 1 + n;
     }
-    case 13: {
-      const n = vec(c, t, off, end, F.sigAlgsLen, 2, 0xfffe);
-      if (n === null) return end;
-      const list = noneItem(t, F.sigAlgs, off + 2, n, `Signature Hash Algorithms (${n >> 1} algorithm${n >> 1 === 1 ? '' : 's'})`).children;
-      for (let p = off + 2; p + 2 <= off + 2 + n; p += 2) {
-        need(c, p, 2);
-        signatureAlgorithm(c, list, p);
-      }
-      return off + 2 + n;
-    }
+    case 13:
+      return hashAlgList(c, t, off, end);
     case 16:
       if (len) alpn(c, t, off, end, hs);
       return end;

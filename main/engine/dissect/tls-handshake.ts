@@ -1,14 +1,15 @@
 // TLS handshake records as tshark 4.0 shows them without keys (packet-tls.c's dissect_tls_handshake): a
 // record that looks encrypted (after this side's Change Cipher Spec, an explicit nonce, an unknown type or a
 // length of 64 KiB or more) is one "Encrypted Handshake Message"; else each message in it with its type and
-// length, and the bodies of the hellos (tls-hello.ts), the key exchanges, New Session Ticket and Certificate.
+// length, and the bodies of the hellos (tls-hello.ts), the key exchanges, New Session Ticket, Certificate,
+// Certificate Request and Certificate Verify.
 import type { Field } from '../types';
 import { defineField, type FieldDef } from '../fields/registry';
 import { add, addNum, leaf, unwanted, bytesText } from '../fields/tree';
 import { durationText } from '../fields/format';
 import type { Ctx } from './context';
-import { CIPHER_SUITES, GROUPS, HANDSHAKE_TYPES, SIG_ALGS, SIG_HASHES, SIG_SIGS } from './tls-names';
-import { resetAtHello, sessionCipher, sessionVersion, setServer, setServerHelloDone, shortName, trySetVersion, TLS13 } from './tls-session';
+import { CERT_TYPES, CIPHER_SUITES, GROUPS, HANDSHAKE_TYPES, SIG_ALGS, SIG_HASHES, SIG_SIGS } from './tls-names';
+import { resetAtHello, sessionCipher, sessionVersion, setServer, setServerHelloDone, shortName, trySetVersion, TLS12, TLS13 } from './tls-session';
 import { pastCcs } from './tls';
 import { clientHello, serverHello, serverHelloVersion } from './tls-hello';
 import { fits, need, textItem, vec } from './tls-vector';
@@ -27,6 +28,14 @@ const F = {
   serverPoint: defineField('tls.handshake.server_point', 'Pubkey', 'bytes'),
   clientPointLen: defineField('tls.handshake.client_point_len', 'Pubkey Length', 'uint'),
   clientPoint: defineField('tls.handshake.client_point', 'Pubkey', 'bytes'),
+  sigAlgsLen: defineField('tls.handshake.sig_hash_alg_len', 'Signature Hash Algorithms Length', 'uint'),
+  sigAlgs: defineField('tls.handshake.sig_hash_algs', 'Signature Algorithms', 'none'),
+  certTypesCount: defineField('tls.handshake.cert_types_count', 'Certificate types count', 'uint'),
+  certTypes: defineField('tls.handshake.cert_types', 'Certificate types', 'none'),
+  certType: defineField('tls.handshake.cert_type', 'Certificate type', 'uint', { names: CERT_TYPES }),
+  dnamesLen: defineField('tls.handshake.dnames_len', 'Distinguished Names Length', 'uint'),
+  verifySigLen: defineField('tls.handshake.client_cert_vrfy.sig_len', 'Signature length', 'uint'),
+  verifySig: defineField('tls.handshake.client_cert_vrfy.sig', 'Signature', 'bytes'),
   sigAlg: defineField('tls.handshake.sig_hash_alg', 'Signature Algorithm', 'hex', { digits: 4, names: SIG_ALGS }),
   sigHash: defineField('tls.handshake.sig_hash_hash', 'Signature Hash Algorithm Hash', 'uint', { names: SIG_HASHES }),
   sigSig: defineField('tls.handshake.sig_hash_sig', 'Signature Hash Algorithm Signature', 'uint', { names: SIG_SIGS }),
@@ -157,8 +166,14 @@ function message(c: Ctx, rec: Field, off: number, length: number, version: numbe
     case 12:
       serverKeyExchange(c, t, body, end);
       break;
+    case 13:
+      if (sessionVersion(c) !== TLS13) certificateRequest(c, t, body, end);
+      break;
     case 14:
       setServerHelloDone(c);
+      break;
+    case 15:
+      if (sessionVersion(c) !== TLS13) certificateVerify(c, t, body, end);
       break;
     case 16:
       clientKeyExchange(c, t, body, end);
@@ -191,6 +206,57 @@ function certificates(c: Ctx, t: Field[], off: number, end: number): void {
     bytesItem(c, list, F.cert.name, 'Certificate', p + 3, n);
     p += 3 + n;
   }
+}
+
+/**
+ * A Certificate Request before TLS 1.3: the certificate types, in TLS 1.2 the signature algorithms, and the
+ * distinguished names' length (names themselves are X.509, not decoded here).
+ */
+function certificateRequest(c: Ctx, t: Field[], off: number, end: number): void {
+  need(c, off, 1);
+  const n = c.d[off];
+  addNum(t, F.certTypesCount, off, 1, n);
+  let p = off + 1;
+  if (n > 0) {
+    fits(c, p, n);
+    const list = noneItem(t, F.certTypes, p, n, `Certificate types (${n} type${n === 1 ? '' : 's'})`).children;
+    for (let i = 0; i < n; i++, p++) {
+      need(c, p, 1);
+      named(list, F.certType, p, 1, c.d[p]);
+    }
+  }
+  if (sessionVersion(c) === TLS12) {
+    p = hashAlgList(c, t, p, end);
+    if (p >= end) return;
+  }
+  vec(c, t, p, end, F.dnamesLen, 0, 0xffff);
+}
+
+/** A Certificate Verify before TLS 1.3: in TLS 1.2 the signature's algorithm, then its length and bytes. */
+function certificateVerify(c: Ctx, t: Field[], off: number, end: number): void {
+  let p = off;
+  if (sessionVersion(c) === TLS12) {
+    need(c, p, 2);
+    signatureAlgorithm(c, t, p);
+    p += 2;
+  }
+  const n = vec(c, t, p, end, F.verifySigLen, 0, 0xffff);
+  if (n !== null) bytesItem(c, t, F.verifySig.name, 'Signature', p + 2, n);
+}
+
+/**
+ * A list of signature algorithms (the signature_algorithms extension, a TLS 1.2 Certificate Request): its
+ * length, then each algorithm; where it stopped (`end` when its length was broken).
+ */
+export function hashAlgList(c: Ctx, t: Field[], off: number, end: number): number {
+  const n = vec(c, t, off, end, F.sigAlgsLen, 2, 0xfffe);
+  if (n === null) return end;
+  const list = noneItem(t, F.sigAlgs, off + 2, n, `Signature Hash Algorithms (${n >> 1} algorithm${n >> 1 === 1 ? '' : 's'})`).children;
+  for (let p = off + 2; p + 2 <= off + 2 + n; p += 2) {
+    need(c, p, 2);
+    signatureAlgorithm(c, list, p);
+  }
+  return off + 2 + n;
 }
 
 /** How the chosen suite exchanges keys (by its name in tshark's table), as the key exchange messages need it. */
