@@ -1,5 +1,5 @@
 #!/bin/bash
-# Records TLS 1.3 as real clients use it into test/corpus/tls (run as root; needs openssl, curl, tcpdump):
+# Records TLS 1.3 (and a TLS 1.2 client certificate) as real clients use it into test/corpus/tls (run as root; needs openssl, curl, tcpdump):
 # a Hello Retry Request (the client's first key share is a group the server lacks), resumption with a PSK
 # (openssl s_client -sess_out, then -sess_in; curl fetching two URLs over two connections), 0-RTT early
 # data, and a client certificate. Two network namespaces joined by a veth pair at MTU 1500 with offloads
@@ -40,7 +40,7 @@ rec() { # name server-command client-command (run by bash in the namespaces, fro
 srv='openssl s_server -accept 443 -key k.pem -cert c.pem'
 get="printf 'GET / HTTP/1.0\r\n\r\n'"
 sc='openssl s_client -connect 10.89.0.2:443 -servername lab.example'
-all="hrr psk curl-resume early client-cert"
+all="hrr psk curl-resume early client-cert client-cert12"
 for x in ${@:-$all}; do
   case $x in
     # The client offers X25519 first; the server takes only P-256: Hello Retry Request, Change Cipher Spec, a
@@ -56,5 +56,7 @@ for x in ${@:-$all}; do
       "echo hi | $sc -sess_out sess.pem -ign_eof & sleep 1; kill %1; sleep 0.3; $get > ed.txt; (sleep 1; echo more) | $sc -sess_in sess.pem -early_data ed.txt & sleep 2; kill %1" ;;
     # The server asks for a certificate (-verify) and the client sends one: all of it encrypted in TLS 1.3.
     client-cert) rec tls13-client-cert "$srv -www -verify 1" "$get | $sc -cert c.pem -key k.pem -quiet" ;;
+    # The same in TLS 1.2, where it is in the clear: Certificate Request, the client's Certificate and Certificate Verify.
+    client-cert12) rec tls12-client-cert "$srv -www -verify 1" "$get | $sc -tls1_2 -cert c.pem -key k.pem -quiet" ;;
   esac
 done
