@@ -1,5 +1,6 @@
 // An HTTP message's body as packet-http.c hands it on: chunked transfer coding taken apart ("HTTP chunked
-// response", each chunk's size, data and boundary), "File Data: n bytes", then the dissector its media type
+// response", each chunk's size, data and boundary), a gzip or deflate content coding undone (inflate.ts),
+// "File Data: n bytes", then the dissector its media type
 // names: line-based text (text/html, text/plain, …), HTML form data, JSON (json.ts), raw data
 // (application/octet-stream), and "Media Type" for the rest.
 import type { Field } from '../types';
@@ -10,6 +11,8 @@ import type { Ctx } from './context';
 import { dissectData } from './payload';
 import { findLineEnd } from './lines';
 import { dissectJson, JSON_MEDIA_TYPES } from './json';
+import { uncompress } from './inflate';
+import { defineExpert, expert } from './expert';
 
 const F = {
   fileData: defineField('http.file_data', 'File Data', 'string'),
@@ -31,7 +34,14 @@ const TEXT_LINES = new Set(['text/html', 'text/plain', 'text/css', 'text/javascr
 export interface BodyHeaders {
   chunked: boolean;
   contentType: string;
+  /** The Content-Encoding header's value as sent ('' without one). */
+  contentEncoding: string;
 }
+
+const DECOMPRESSION_FAILED = defineExpert('http.decompression_failed', 'Decompression failed');
+
+/** The content codings tshark decompresses with zlib (br, which it takes to brotli, is not decoded here). */
+const ZLIB_CODINGS = new Set(['gzip', 'deflate', 'x-gzip', 'x-deflate']);
 
 /**
  * The body at [off, off + len) of a message whose bytes end at `end` (null headers: a connection's data
@@ -53,6 +63,25 @@ export function dissectHttpBody(c: Ctx, t: Field[], off: number, len: number, en
     if (r.used === 0) return len;
   }
   const show = (base: number): void => {
+    const enc = hdr?.contentEncoding ?? '';
+    if (enc && enc.toLowerCase() !== 'identity' && data.length > 0) {
+      // A content coding: the encoded body as one item, then the rest on what it decompresses to.
+      const n = data.length;
+      const plain = ZLIB_CODINGS.has(enc.toLowerCase()) ? uncompress(data) : null;
+      const item = leaf(t, '', null, `Content-encoded entity body (${enc}): ${n} bytes`, base, n);
+      if (!plain) {
+        expert(c, item.children, base, 'warning', 'undecoded', 'Decompression failed', DECOMPRESSION_FAILED);
+        dataInside(c, item.children, base, base + n);
+        return;
+      }
+      item.display += ` -> ${plain.length} bytes`;
+      data = plain;
+      c.inSource('Uncompressed entity body', plain, () => decoded(0));
+      return;
+    }
+    decoded(base);
+  };
+  const decoded = (base: number): void => {
     const n = data.length;
     const value = unwanted(F.fileData.name) ? '' : fileText(data);
     leaf(t, F.fileData.name, value, `File Data: ${n} bytes`, base, n);
