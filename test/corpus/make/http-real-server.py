@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """The HTTP/1.1 server record-http.sh talks to (Python's http.server, keep-alive): plain text, UTF-8 text,
-HTML, JSON of every kind of value, a 404 page, a redirect, chunked responses, a conditional GET (ETag, 304),
+HTML, JSON of every kind of value, bodies in content codings (gzip, deflate, …), a 404 page, a redirect, chunked responses, a conditional GET (ETag, 304),
 a large binary body, and uploads answered with their size (POST, PUT, forms, JSON).
 usage: http-real-server.py PORT
 """
+import gzip
 import http.server
 import json
+import struct
 import sys
+import zlib
 
 API = json.dumps({
     'user': {'id': 42, 'name': 'Ada', 'email': 'ada@lab.example', 'admin': False, 'manager': None},
@@ -40,6 +43,38 @@ for i, body in enumerate(EDGES):
     PAGES['/edge/%d' % i] = (body, 'application/json')
 
 
+def raw_deflate(b, level=6):
+    c = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return c.compress(b) + c.flush()
+
+
+# Content codings (Content-Encoding) and what tshark makes of them: gzip (also with a file name in its header,
+# and cut short), zlib-wrapped and raw deflate, stored blocks, an empty body, a wrong Adler-32, bytes that are
+# no deflate stream, a stream corrupted half-way (zlib's earlier 32 KiB passes are kept), and codings tshark
+# does not undo.
+TEXT = b'compressible text with some variety 0123456789 ' * 300 + bytes(range(256)) * 4
+NOISE = bytes((i * 7919) % 251 for i in range(120000))
+CORRUPT = bytearray(zlib.compress(NOISE, 1))
+CORRUPT[len(CORRUPT) // 2] ^= 0xff
+ENCODED = {
+    'gzip': (gzip.compress(TEXT, mtime=0), 'gzip', 'text/plain'),
+    'x-gzip-json': (gzip.compress(b'{"a": [1, 2]}', mtime=0), 'x-gzip', 'application/json'),
+    'deflate': (zlib.compress(TEXT, 9), 'deflate', 'text/plain'),
+    'raw-deflate': (raw_deflate(TEXT), 'deflate', 'text/plain'),
+    'stored': (zlib.compress(b'stored block data\n', 0), 'deflate', 'text/plain'),
+    'gzip-name': (b'\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\x03name.txt\x00' + raw_deflate(b'with a file name\n')
+                  + struct.pack('<II', zlib.crc32(b'with a file name\n'), 17), 'gzip', 'text/plain'),
+    'upper': (gzip.compress(b'upper\n', mtime=0), 'GZIP', 'text/plain'),
+    'compress': (b'\x1f\x9d\x90hello', 'compress', 'text/plain'),
+    'identity': (b'plain\n', 'identity', 'text/plain'),
+    'empty': (gzip.compress(b'', mtime=0), 'gzip', 'text/plain'),
+    'bad-adler': (zlib.compress(b'hello world\n')[:-4] + bytes(4), 'deflate', 'text/plain'),
+    'not-deflate': (b'this is not compressed at all', 'gzip', 'text/plain'),
+    'corrupt': (bytes(CORRUPT), 'deflate', 'application/octet-stream'),
+    'cut': (gzip.compress(TEXT, mtime=0)[:300], 'gzip', 'text/plain'),
+}
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
 
@@ -62,6 +97,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path in PAGES:
             self.send_body(*PAGES[self.path])
+        elif self.path.startswith('/enc/') and self.path.split('/')[2].split('?')[0] in ENCODED:
+            body, coding, ctype = ENCODED[self.path.split('/')[2].split('?')[0]]
+            if self.path.endswith('?chunked'):
+                self.send_response(200)
+                self.send_header('Content-Type', ctype)
+                self.send_header('Content-Encoding', coding)
+                self.send_header('Transfer-Encoding', 'chunked')
+                self.end_headers()
+                half = len(body) // 2
+                for part in (body[:half], body[half:]):
+                    self.wfile.write(b'%x\r\n%s\r\n' % (len(part), part))
+                self.wfile.write(b'0\r\n\r\n')
+            else:
+                self.send_body(body, ctype, [('Content-Encoding', coding)])
         elif self.path.startswith('/chunked'):
             self.send_response(200)
             self.send_header('Content-Type', 'application/json' if self.path.endswith('json') else 'text/plain')

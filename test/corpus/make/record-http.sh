@@ -33,7 +33,7 @@ rec() { # name client-command (bash, in the client namespace, from $tmp)
 }
 
 u=http://10.90.0.2
-all="keepalive json json-edges chunked conditional uploads pipelined"
+all="keepalive json json-edges encodings chunked conditional uploads pipelined"
 for x in ${@:-$all}; do
   case $x in
     # One connection, five requests: text, UTF-8 text (tshark's File Data is ASCII), HTML, a redirect, a 404 page.
@@ -42,6 +42,8 @@ for x in ${@:-$all}; do
     json) rec curl-json "for p in api api/list api/problem api/stream api/broken; do curl -s $u/\$p -o /dev/null; done" ;;
     # JSON at the edges of tshark's parser (make/http-real-server.py's EDGES), one connection each.
     json-edges) rec curl-json-edges "for i in \$(seq 0 13); do curl -s $u/edge/\$i -o /dev/null; done" ;;
+    # Content codings, one connection each (make/http-real-server.py's ENCODED), two of them chunked too.
+    encodings) rec curl-encodings "for p in gzip x-gzip-json deflate raw-deflate stored gzip-name upper compress identity empty bad-adler not-deflate corrupt cut 'gzip?chunked' 'x-gzip-json?chunked'; do curl -s \"$u/enc/\$p\" -o /dev/null; done" ;;
     # Chunked text and chunked JSON; a 40 KB binary body over many segments.
     chunked) rec curl-chunked "curl -s $u/chunked $u/chunked-json $u/big -o /dev/null -o /dev/null -o /dev/null" ;;
     # HEAD, a conditional GET answered 304, a redirect followed.
