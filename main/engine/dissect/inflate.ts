@@ -12,6 +12,33 @@ interface Result { out: Uint8Array; status: Status }
 class Truncated extends Error {}
 class Bad extends Error {}
 
+/**
+ * Output beyond this is not decoded (a small body can expand a thousandfold): the body is then shown as far
+ * as this, as if cut short. tshark has no such limit; a capture of a student's machine never reaches it.
+ */
+const MAX_OUTPUT = 64 * 1048576;
+
+/** A growing byte buffer (a JS array of numbers would take 8 bytes a byte). */
+class Out {
+  buf = new Uint8Array(65536);
+  length = 0;
+  push(b: number): void {
+    if (this.length === this.buf.length) {
+      if (this.length >= MAX_OUTPUT) throw new Truncated();
+      const bigger = new Uint8Array(Math.min(this.buf.length * 2, MAX_OUTPUT));
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf[this.length++] = b;
+  }
+  at(i: number): number {
+    return this.buf[i];
+  }
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+}
+
 /** A canonical Huffman code: per length, how many codes; symbols in code order. */
 interface Code { counts: Uint16Array; symbols: Uint16Array }
 
@@ -59,7 +86,7 @@ class Inflater {
   private pos = 0;
   private bit = 0;
   private bits = 0;
-  out: number[] = [];
+  out = new Out();
   constructor(private readonly d: Uint8Array) {}
 
   /** Bytes read so far (whole bytes: the bit buffer's leftovers given back). */
@@ -160,7 +187,7 @@ class Inflater {
       if (di >= 30) throw new Bad();
       const dist = DIST_BASE[di] + this.need(DIST_EXTRA[di]);
       if (dist > this.out.length) throw new Bad();
-      for (let k = 0; k < len; k++) this.out.push(this.out[this.out.length - dist]);
+      for (let k = 0; k < len; k++) this.out.push(this.out.at(this.out.length - dist));
     }
   }
 }
@@ -187,11 +214,11 @@ function attempt(d: Uint8Array, zlib: boolean): Result {
   try {
     inf.run();
   } catch (e) {
-    if (e instanceof Truncated) return { out: Uint8Array.from(inf.out), status: 'truncated' };
-    if (e instanceof Bad) return { out: Uint8Array.from(inf.out), status: 'error' };
+    if (e instanceof Truncated) return { out: inf.out.bytes(), status: 'truncated' };
+    if (e instanceof Bad) return { out: inf.out.bytes(), status: 'error' };
     throw e;
   }
-  const out = Uint8Array.from(inf.out);
+  const out = inf.out.bytes();
   if (!zlib) return { out, status: 'end' };
   const at = from + inf.consumed;
   if (at + 4 > d.length) return { out, status: 'truncated' };
