@@ -24,6 +24,11 @@ for n in "$c:hlt13c" "$s:hlt13s"; do
 done
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj /CN=lab.example \
   -keyout "$tmp/k.pem" -out "$tmp/c.pem" 2>/dev/null
+# A two-certificate RSA chain (a CA and the server's certificate it signed), for a Certificate message of 2 KB.
+( cd "$tmp"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=ca.lab.example -keyout ca.key -out ca.pem
+  openssl req -newkey rsa:2048 -nodes -subj /CN=lab.example -keyout rk.pem -out r.csr
+  openssl x509 -req -in r.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -out rc.pem ) >/dev/null 2>&1
 
 rec() { # name server-command client-command (run by bash in the namespaces, from $tmp)
   local name=$1 srv=$2 cli=$3
@@ -40,7 +45,7 @@ rec() { # name server-command client-command (run by bash in the namespaces, fro
 srv='openssl s_server -accept 443 -key k.pem -cert c.pem'
 get="printf 'GET / HTTP/1.0\r\n\r\n'"
 sc='openssl s_client -connect 10.89.0.2:443 -servername lab.example'
-all="hrr psk curl-resume early client-cert client-cert12"
+all="hrr psk curl-resume early client-cert client-cert12 fragments12"
 for x in ${@:-$all}; do
   case $x in
     # The client offers X25519 first; the server takes only P-256: Hello Retry Request, Change Cipher Spec, a
@@ -57,6 +62,10 @@ for x in ${@:-$all}; do
     # The server asks for a certificate (-verify) and the client sends one: all of it encrypted in TLS 1.3.
     client-cert) rec tls13-client-cert "$srv -www -verify 1" "$get | $sc -cert c.pem -key k.pem -quiet" ;;
     # The same in TLS 1.2, where it is in the clear: Certificate Request, the client's Certificate and Certificate Verify.
+    # TLS 1.2 records of at most 512 bytes (s_server -max_send_frag): the Certificate message (the chain) and the
+    # Server Key Exchange go on over several records, each put together where its last piece comes.
+    fragments12) rec tls12-handshake-fragments "openssl s_server -accept 443 -key rk.pem -cert rc.pem -cert_chain ca.pem -max_send_frag 512 -www" \
+      "$get | $sc -tls1_2 -quiet" ;;
     client-cert12) rec tls12-client-cert "$srv -www -verify 1" "$get | $sc -tls1_2 -cert c.pem -key k.pem -quiet" ;;
   esac
 done
