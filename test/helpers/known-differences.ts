@@ -44,6 +44,10 @@ export const KNOWN_DIFFERENCES: Known[] = [
   { file: 'format/pcapng-spb-snaplen.pcapng', frames: [5], fields: TCP_TIMES, reason: TIMES },
   ...['openssl-tls12', 'openssl-tls12-dhe-rsa', 'openssl-tls12-rsa-kx', 'openssl-tls12-resumed', 'curl-download-tls12-loss'].map((n) => (
     { file: `tls/${n}.pcap`, frames: [6], fields: ['frame.protocols'], reason: X509 })),
+  // The server's certificate in frame 6, the client's in frame 8.
+  { file: 'tls/tls12-client-cert.pcap', frames: [6, 8], fields: ['frame.protocols'], reason: X509 },
+  // The Certificate message put together from records of frames 6 and 7.
+  { file: 'tls/tls12-handshake-fragments.pcap', frames: [7], fields: ['frame.protocols'], reason: X509 },
 ];
 
 /**
@@ -56,6 +60,8 @@ export const KNOWN_TREE_DIFFERENCES: Known[] = [
   { file: 'tls/openssl-tls12-dhe-rsa.pcap', frames: [6], fields: X509_RSA, reason: X509 },
   { file: 'tls/openssl-tls12-rsa-kx.pcap', frames: [6], fields: X509_RSA, reason: X509 },
   { file: 'tls/curl-download-tls12-loss.pcap', frames: [6], fields: X509_EC, reason: X509 },
+  { file: 'tls/tls12-client-cert.pcap', frames: [6, 8], fields: X509_EC, reason: X509 },
+  { file: 'tls/tls12-handshake-fragments.pcap', frames: [7], fields: X509_RSA, reason: X509 },
 ];
 
 /** The mismatches of `file` (its path relative to test/corpus) that no known difference explains. */

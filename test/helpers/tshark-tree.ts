@@ -68,14 +68,14 @@ export function parsePdml(pdml: string): PdmlItem[][] {
 }
 
 /** The item lines of `tshark -V` output (hex dumps of data sources and blank lines left out). */
-export function parseVerbose(text: string): { depth: number; text: string }[] {
-  const out: { depth: number; text: string }[] = [];
+export function parseVerbose(text: string): { depth: number; text: string; raw: string }[] {
+  const out: { depth: number; text: string; raw: string }[] = [];
   for (const line of text.split('\n')) {
     if (line === '' || /^[0-9a-f]{4,}  /.test(line)) continue;
     // Four spaces a level; a text may begin with a space of its own (tshark 4.0's truncated labels,
     // " [truncated]<p>…"), which stays part of the text.
     const depth = Math.floor((line.length - line.trimStart().length) / 4);
-    out.push({ depth, text: line.slice(depth * 4) });
+    out.push({ depth, text: line.slice(depth * 4), raw: line });
   }
   return out;
 }
@@ -90,7 +90,12 @@ export async function tsharkTree(file: string): Promise<TreeLine[][]> {
   const packets = parsePdml(pdml);
   let k = 0;
   const out = packets.map((all, p) => withoutHiddenExperts(all, lines, k).map((it) => {
-    const line = lines[k++];
+    let line = lines[k++];
+    // A text that begins with spaces of its own (an indented line of a text body) looks deeper than it is:
+    // PDML gives its depth, and the spaces stay part of the text.
+    if (line && line.depth > it.depth && line.raw.startsWith(' '.repeat(it.depth * 4))) {
+      line = { depth: it.depth, text: line.raw.slice(it.depth * 4), raw: line.raw };
+    }
     if (!line || line.depth !== it.depth) throw new Error(`${file}: tshark -V and PDML disagree at packet ${p + 1} item ${it.name || it.label} (-V: ${JSON.stringify(line)})`);
     return { depth: line.depth, text: line.text, name: it.name, generated: it.label !== null && line.text === `[${it.label}]` };
   }));

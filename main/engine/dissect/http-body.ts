@@ -1,14 +1,18 @@
 // An HTTP message's body as packet-http.c hands it on: chunked transfer coding taken apart ("HTTP chunked
-// response", each chunk's size, data and boundary), "File Data: n bytes", then the dissector its media type
-// names: line-based text (text/html, text/plain, …), HTML form data, raw data (application/octet-stream),
-// and "Media Type" for the rest.
+// response", each chunk's size, data and boundary), a gzip or deflate content coding undone (inflate.ts),
+// "File Data: n bytes", then the dissector its media type
+// names: line-based text (text/html, text/plain, …), HTML form data, JSON (json.ts), raw data
+// (application/octet-stream), and "Media Type" for the rest.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { bytesText, leaf, unwanted, generated } from '../fields/tree';
-import { bytesHex, clipLabel, formatText, labelNamed, labelText } from '../fields/format';
+import { asciiValue, bytesHex, clipLabel, formatText, labelNamed, labelText } from '../fields/format';
 import type { Ctx } from './context';
 import { dissectData } from './payload';
 import { findLineEnd } from './lines';
+import { dissectJson, JSON_MEDIA_TYPES } from './json';
+import { uncompress } from './inflate';
+import { defineExpert, expert } from './expert';
 
 const F = {
   fileData: defineField('http.file_data', 'File Data', 'string'),
@@ -30,7 +34,14 @@ const TEXT_LINES = new Set(['text/html', 'text/plain', 'text/css', 'text/javascr
 export interface BodyHeaders {
   chunked: boolean;
   contentType: string;
+  /** The Content-Encoding header's value as sent ('' without one). */
+  contentEncoding: string;
 }
+
+const DECOMPRESSION_FAILED = defineExpert('http.decompression_failed', 'Decompression failed');
+
+/** The content codings tshark decompresses with zlib (br, which it takes to brotli, is not decoded here). */
+const ZLIB_CODINGS = new Set(['gzip', 'deflate', 'x-gzip', 'x-deflate']);
 
 /**
  * The body at [off, off + len) of a message whose bytes end at `end` (null headers: a connection's data
@@ -52,6 +63,25 @@ export function dissectHttpBody(c: Ctx, t: Field[], off: number, len: number, en
     if (r.used === 0) return len;
   }
   const show = (base: number): void => {
+    const enc = hdr?.contentEncoding ?? '';
+    if (enc && enc.toLowerCase() !== 'identity' && data.length > 0) {
+      // A content coding: the encoded body as one item, then the rest on what it decompresses to.
+      const n = data.length;
+      const plain = ZLIB_CODINGS.has(enc.toLowerCase()) ? uncompress(data) : null;
+      const item = leaf(t, '', null, `Content-encoded entity body (${enc}): ${n} bytes`, base, n);
+      if (!plain) {
+        expert(c, item.children, base, 'warning', 'undecoded', 'Decompression failed', DECOMPRESSION_FAILED);
+        dataInside(c, item.children, base, base + n);
+        return;
+      }
+      item.display += ` -> ${plain.length} bytes`;
+      data = plain;
+      c.inSource('Uncompressed entity body', plain, () => decoded(0));
+      return;
+    }
+    decoded(base);
+  };
+  const decoded = (base: number): void => {
     const n = data.length;
     const value = unwanted(F.fileData.name) ? '' : fileText(data);
     leaf(t, F.fileData.name, value, `File Data: ${n} bytes`, base, n);
@@ -63,6 +93,7 @@ export function dissectHttpBody(c: Ctx, t: Field[], off: number, len: number, en
     else if (TEXT_LINES.has(type)) textLines(c, type, base, base + n);
     else if (type === 'application/x-www-form-urlencoded') form(c, type, base, base + n);
     else if (type === 'application/octet-stream') dissectData(c, base, base + n);
+    else if (JSON_MEDIA_TYPES.has(type)) dissectJson(c, type, base, base + n, (from) => textLines(c, type, from, base + n));
     else media(c, type, base, base + n);
   };
   // A de-chunked body is a buffer of its own (Wireshark's "De-chunked entity body"); else it stays in place.
@@ -83,10 +114,13 @@ export function dataInside(c: Ctx, t: Field[], off: number, end: number): void {
   generated(item.children, 'data.len', n, `Length: ${n}`, off, 0);
 }
 
-/** tshark's FT_STRING value for the body: its text as format_text shows it, up to a NUL byte. */
+/**
+ * tshark's FT_STRING value for the body, up to a NUL byte: read as ASCII (each byte above 0x7f one U+FFFD,
+ * even in UTF-8 text), control bytes raw as -T fields prints them.
+ */
 function fileText(data: Uint8Array): string {
   const nul = data.indexOf(0);
-  return formatText(data, 0, nul < 0 ? data.length : nul);
+  return asciiValue(data, 0, nul < 0 ? data.length : nul);
 }
 
 /**
@@ -209,35 +243,65 @@ function media(c: Ctx, type: string, off: number, end: number): void {
   c.appendInfo(` (${type})`);
 }
 
-/** urlencoded-form: each "key=value" of the body, %-decoded. */
+/**
+ * urlencoded-form as tshark 4.0 reads it: a key runs to the next "=" (an "&" before it is part of the key),
+ * its value to the next "&", both %-decoded ("+" a space). A NUL byte or a "%" without two hex digits ends
+ * the form, leaving a bare "Form item"; a "%" at the data's end reads past it (an exception).
+ */
 function form(c: Ctx, type: string, off: number, end: number): void {
-  const h = c.open('urlencoded-form', 'HTML Form URL Encoded', `HTML Form URL Encoded: ${type}`, 7, 5, off, end - off);
+  const h = c.open('urlencoded-form', 'URL Encoded Form Data', `HTML Form URL Encoded: ${type}`, 7, 5, off, end - off);
   c.appendInfo(` (${type})`);
   let p = off;
-  const d = c.d;
   while (p < end) {
-    let amp = p;
-    while (amp < end && d[amp] !== 0x26) amp++;
-    let eq = p;
-    while (eq < amp && d[eq] !== 0x3d) eq++;
-    const key = unescapeForm(d.subarray(p, eq));
-    const value = eq < amp ? unescapeForm(d.subarray(eq + 1, amp)) : new Uint8Array(0);
-    const k = formatText(key), v = formatText(value);
-    const item = leaf(h.fields, '', null, clipLabel(`Form item: "${k}" = "${v}"`), p, amp - p);
-    leaf(item.children, F.formKey.name, k, labelNamed('Key', k), p, eq - p);
-    if (eq < amp) leaf(item.children, F.formValue.name, v, labelNamed('Value', v), eq + 1, amp - eq - 1);
-    p = amp + 1;
+    const start = p;
+    const item = leaf(h.fields, '', null, 'Form item', p, 0);
+    const key = formPart(c, p, end, 0x3d);
+    if (!key) break;
+    const k = formatText(key.text);
+    leaf(item.children, F.formKey.name, k, labelNamed('Key', k), p, key.next - p);
+    let label = `Form item: "${k}"`;
+    item.display = clipLabel(label);
+    p = key.next + 1;
+    const value = formPart(c, p, end, 0x26);
+    if (!value) break;
+    const v = formatText(value.text);
+    leaf(item.children, F.formValue.name, v, labelNamed('Value', v), p, value.next - p);
+    label += ` = "${v}"`;
+    item.display = clipLabel(label);
+    p = value.next + 1;
+    item.length = p - start;
   }
 }
 
-function unescapeForm(b: Uint8Array): Uint8Array {
+/** get_form_key_value: the decoded text from `p` to `delim` (or the end) and where it stopped; null when it gives up. */
+function formPart(c: Ctx, p: number, end: number, delim: number): { text: Uint8Array; next: number } | null {
+  const d = c.d;
   const out: number[] = [];
-  for (let i = 0; i < b.length; i++) {
-    if (b[i] === 0x2b) out.push(0x20);
-    else if (b[i] === 0x25 && i + 2 < b.length && /^[0-9a-fA-F]{2}$/.test(String.fromCharCode(b[i + 1], b[i + 2]))) {
-      out.push(parseInt(String.fromCharCode(b[i + 1], b[i + 2]), 16));
-      i += 2;
-    } else out.push(b[i]);
+  while (p < end) {
+    c.need(p, 1, end);
+    const ch = d[p];
+    if (ch === 0) return null;
+    if (ch === delim) break;
+    if (ch === 0x25) {
+      c.need(p + 1, 1, end);
+      const hi = hexDigit(d[p + 1]);
+      if (hi < 0) return null;
+      c.need(p + 2, 1, end);
+      const lo = hexDigit(d[p + 2]);
+      if (lo < 0) return null;
+      out.push(hi * 16 + lo);
+      p += 3;
+      continue;
+    }
+    out.push(ch === 0x2b ? 0x20 : ch);
+    p++;
   }
-  return Uint8Array.from(out);
+  return { text: Uint8Array.from(out), next: p };
+}
+
+function hexDigit(b: number): number {
+  if (b >= 0x30 && b <= 0x39) return b - 0x30;
+  if (b >= 0x41 && b <= 0x46) return b - 0x37;
+  if (b >= 0x61 && b <= 0x66) return b - 0x57;
+  return -1;
 }

@@ -454,7 +454,7 @@ function header(c: Ctx, t: Field[], off: number, line: { len: number; next: numb
       if (text.slice(v).trim().toLowerCase() === 'chunked') hdr.chunked = true;
       break;
     case 'content-encoding':
-      hdr.contentEncoding = text.slice(v).trim().toLowerCase();
+      hdr.contentEncoding = text.slice(v).trim();
       break;
     case 'host':
       hdr.host = text.slice(v);

@@ -1,8 +1,8 @@
 // Hello extensions as tshark 4.0 shows them (packet-tls-utils.c's ssl_dissect_hnd_extension): an item
 // "Extension: NAME (len=N)" with its type and length, then the body of the extensions that openssl, curl and
 // Python's ssl send (server_name, supported_groups, ec_point_formats, signature_algorithms, ALPN, key_share,
-// psk_key_exchange_modes, supported_versions, padding, renegotiation_info, session_ticket and the empty
-// ones); any other body is its bytes ("Data (N bytes)"). Collects what JA3 / JA3S need.
+// psk_key_exchange_modes, supported_versions, padding, renegotiation_info, session_ticket, pre_shared_key,
+// early_data and the empty ones); any other body is its bytes ("Data (N bytes)"). Collects what JA3 / JA3S need.
 import type { Field } from '../types';
 import { defineField } from '../fields/registry';
 import { add, addNum, addText, leaf } from '../fields/tree';
@@ -11,10 +11,10 @@ import type { Ctx } from './context';
 import {
   EC_POINT_FORMATS, EXTENSION_TYPES, GROUPS, PSK_KE_MODES, SERVER_NAME_TYPES, STATUS_REQUEST_TYPES, VERSIONS,
 } from './tls-names';
-import { bytesItem, named, noneItem, signatureAlgorithm } from './tls-handshake';
-import { need, textItem, TRAILING, vec } from './tls-vector';
+import { bytesItem, hashAlgList, named, noneItem } from './tls-handshake';
+import { fits, need, textItem, TRAILING, vec } from './tls-vector';
 import { expert } from './expert';
-import { setAlpnApp, setOfferedResumption } from './tls-session';
+import { setAlpnApp, setOfferedResumption, sessionVersion, setSessionVersion, TLS13 } from './tls-session';
 
 const F = {
   extsLength: defineField('tls.handshake.extensions_length', 'Extensions Length', 'uint'),
@@ -35,8 +35,6 @@ const F = {
   alpnList: defineField('tls.handshake.extensions_alpn_list', 'ALPN Protocol', 'none'),
   alpnStrLen: defineField('tls.handshake.extensions_alpn_str_len', 'ALPN string length', 'uint'),
   alpnStr: defineField('tls.handshake.extensions_alpn_str', 'ALPN Next Protocol', 'string'),
-  sigAlgsLen: defineField('tls.handshake.sig_hash_alg_len', 'Signature Hash Algorithms Length', 'uint'),
-  sigAlgs: defineField('tls.handshake.sig_hash_algs', 'Signature Algorithms', 'none'),
   versionsLen: defineField('tls.handshake.extensions.supported_versions_len', 'Supported Versions length', 'uint'),
   version: defineField('tls.handshake.extensions.supported_version', 'Supported Version', 'hex', { digits: 4, names: VERSIONS }),
   pskLen: defineField('tls.extension.psk_ke_modes_length', 'PSK Key Exchange Modes Length', 'uint'),
@@ -53,6 +51,13 @@ const F = {
   statusIdsLen: defineField('tls.handshake.extensions_status_request_responder_ids_len', 'Responder ID list Length', 'uint'),
   statusExtsLen: defineField('tls.handshake.extensions_status_request_exts_len', 'Request Extensions Length', 'uint'),
   recordSizeLimit: defineField('tls.record_size_limit', 'Record Size Limit', 'uint'),
+  pskIdsLen: defineField('tls.handshake.extensions.psk.identities.length', 'Identities Length', 'uint'),
+  pskIdLen: defineField('tls.handshake.extensions.psk.identity.identity_length', 'Identity Length', 'uint'),
+  pskId: defineField('tls.handshake.extensions.psk.identity.identity', 'Identity', 'bytes'),
+  pskAge: defineField('tls.handshake.extensions.psk.identity.obfuscated_ticket_age', 'Obfuscated Ticket Age', 'uint'),
+  pskBindersLen: defineField('tls.handshake.extensions.psk.binders_len', 'PSK Binders length', 'uint'),
+  pskBinders: defineField('tls.handshake.extensions.psk.binders', 'PSK Binders', 'none'),
+  pskSelected: defineField('tls.handshake.extensions.psk.identity.selected', 'Selected Identity', 'uint'),
 };
 
 /** What a hello's extensions tell JA3 / JA3S: extension types, groups and point formats (GREASE left out). */
@@ -142,16 +147,8 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
       }
       return off + 1 + n;
     }
-    case 13: {
-      const n = vec(c, t, off, end, F.sigAlgsLen, 2, 0xfffe);
-      if (n === null) return end;
-      const list = noneItem(t, F.sigAlgs, off + 2, n, `Signature Hash Algorithms (${n >> 1} algorithm${n >> 1 === 1 ? '' : 's'})`).children;
-      for (let p = off + 2; p + 2 <= off + 2 + n; p += 2) {
-        need(c, p, 2);
-        signatureAlgorithm(c, list, p);
-      }
-      return off + 2 + n;
-    }
+    case 13:
+      return hashAlgList(c, t, off, end);
     case 16:
       if (len) alpn(c, t, off, end, hs);
       return end;
@@ -189,6 +186,14 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
     case 51:
       keyShare(c, t, off, end, hs);
       return end;
+    case 41:
+      return preSharedKey(c, t, off, end, hs);
+    case 42:
+      // A Client Hello announcing early data makes the session TLS 1.3's at once: the records it sends
+      // before any Server Hello (its Change Cipher Spec, the 0-RTT Application Data) are TLS 1.3's.
+      if (hs !== 1) break;
+      if (sessionVersion(c) === 0) setSessionVersion(c, TLS13);
+      return off;
     case 65281: {
       const sub = textItem(c, t, 'Renegotiation Info extension', off, len).children;
       const n = vec(c, sub, off, end, F.renegLen, 0, 0xff);
@@ -196,12 +201,13 @@ function body(c: Ctx, t: Field[], type: number, off: number, end: number, hs: nu
       return n === null ? end : off + 1 + n;
     }
     default:
-      // An extension type tshark has no name for, or GREASE: its bytes ("<MISSING>" when none). One it names
-      // but Handshake Lab does not decode shows nothing when empty.
-      if (len === 0 && EXTENSION_TYPES[type] !== undefined && !isGrease(type)) return end;
-      bytesItem(c, t, F.data.name, 'Data', off, len);
-      return end;
+      break;
   }
+  // An extension type tshark has no name for, or GREASE: its bytes ("<MISSING>" when none). One it names
+  // but Handshake Lab does not decode shows nothing when empty.
+  if (len === 0 && EXTENSION_TYPES[type] !== undefined && !isGrease(type)) return end;
+  bytesItem(c, t, F.data.name, 'Data', off, len);
+  return end;
 }
 
 /** The bytes of an extension tshark shows by their count ("Data (2 bytes)"). */
@@ -289,6 +295,45 @@ function keyShare(c: Ctx, t: Field[], off: number, end: number, hs: number): voi
   const stop = p + n;
   while (p + 4 <= stop) p = keyShareEntry(c, sub, p, stop);
   endVector(c, sub, p, stop);
+}
+
+/**
+ * pre_shared_key (TLS 1.3 resumption): the Client Hello's identities (each a ticket and its obfuscated age)
+ * and binders, the Server Hello's selected identity; where it stopped.
+ */
+function preSharedKey(c: Ctx, t: Field[], off: number, end: number, hs: number): number {
+  const sub = textItem(c, t, 'Pre-Shared Key extension', off, end - off).children;
+  if (hs === 2) {
+    need(c, off, 2);
+    addNum(sub, F.pskSelected, off, 2, c.v.getUint16(off));
+    return off + 2;
+  }
+  if (hs !== 1) return off;
+  const idsLen = vec(c, sub, off, end, F.pskIdsLen, 7, 0xffff);
+  if (idsLen === null) return end;
+  let p = off + 2;
+  const idsEnd = p + idsLen;
+  while (p < idsEnd) {
+    const id = textItem(c, sub, 'PSK Identity (', p, 4);
+    const n = vec(c, id.children, p, idsEnd, F.pskIdLen, 1, 0xffff);
+    if (n === null) return idsEnd;
+    id.display += `length: ${n})`;
+    bytesItem(c, id.children, F.pskId.name, 'Identity', p + 2, n);
+    need(c, p + 2 + n, 4);
+    fits(c, p + 2 + n, 4);
+    addNum(id.children, F.pskAge, p + 2 + n, 4, c.v.getUint32(p + 2 + n));
+    id.length = 2 + n + 4;
+    p += 2 + n + 4;
+  }
+  if (p !== idsEnd) {
+    endVector(c, sub, p, idsEnd);
+    p = idsEnd;
+  }
+  const bl = vec(c, sub, p, end, F.pskBindersLen, 33, 0xffff);
+  if (bl === null) return end;
+  fits(c, p + 2, bl);
+  noneItem(sub, F.pskBinders, p + 2, bl, 'PSK Binders');
+  return p + 2 + bl;
 }
 
 /** A KeyShareEntry: its group, then its key exchange vector; the offset after it (`end` when it is broken). */

@@ -1,17 +1,20 @@
 // TLS handshake records as tshark 4.0 shows them without keys (packet-tls.c's dissect_tls_handshake): a
 // record that looks encrypted (after this side's Change Cipher Spec, an explicit nonce, an unknown type or a
 // length of 64 KiB or more) is one "Encrypted Handshake Message"; else each message in it with its type and
-// length, and the bodies of the hellos (tls-hello.ts), the key exchanges, New Session Ticket and Certificate.
+// length, and the bodies of the hellos (tls-hello.ts), the key exchanges, New Session Ticket, Certificate,
+// Certificate Request and Certificate Verify.
 import type { Field } from '../types';
 import { defineField, type FieldDef } from '../fields/registry';
-import { add, addNum, leaf, unwanted, bytesText } from '../fields/tree';
-import { durationText } from '../fields/format';
+import { add, addNum, generated, leaf, unwanted, bytesText } from '../fields/tree';
+import { bytesHex, clipLabel, durationText } from '../fields/format';
 import type { Ctx } from './context';
-import { CIPHER_SUITES, GROUPS, HANDSHAKE_TYPES, SIG_ALGS, SIG_HASHES, SIG_SIGS } from './tls-names';
-import { resetAtHello, sessionCipher, sessionVersion, setServer, setServerHelloDone, shortName, trySetVersion, TLS13 } from './tls-session';
+import { CERT_TYPES, CIPHER_SUITES, GROUPS, HANDSHAKE_TYPES, SIG_ALGS, SIG_HASHES, SIG_SIGS } from './tls-names';
+import {
+  fromServer, hsFragments, resetAtHello, sessionCipher, sessionVersion, setHsFragments, setServer, setServerHelloDone, shortName, trySetVersion, TLS12, TLS13,
+} from './tls-session';
 import { pastCcs } from './tls';
 import { clientHello, serverHello, serverHelloVersion } from './tls-hello';
-import { fits, need, textItem, vec } from './tls-vector';
+import { fits, need, textItem, tlsData, vec } from './tls-vector';
 
 const F = {
   handshake: defineField('tls.handshake', 'Handshake Protocol', 'none'),
@@ -27,6 +30,17 @@ const F = {
   serverPoint: defineField('tls.handshake.server_point', 'Pubkey', 'bytes'),
   clientPointLen: defineField('tls.handshake.client_point_len', 'Pubkey Length', 'uint'),
   clientPoint: defineField('tls.handshake.client_point', 'Pubkey', 'bytes'),
+  fragments: defineField('tls.handshake.fragments', 'Reassembled Handshake Fragments', 'none'),
+  fragment: defineField('tls.handshake.fragment', 'Handshake Fragment', 'uint'),
+  fragmentCount: defineField('tls.handshake.fragment.count', 'Handshake Fragment count', 'uint'),
+  sigAlgsLen: defineField('tls.handshake.sig_hash_alg_len', 'Signature Hash Algorithms Length', 'uint'),
+  sigAlgs: defineField('tls.handshake.sig_hash_algs', 'Signature Algorithms', 'none'),
+  certTypesCount: defineField('tls.handshake.cert_types_count', 'Certificate types count', 'uint'),
+  certTypes: defineField('tls.handshake.cert_types', 'Certificate types', 'none'),
+  certType: defineField('tls.handshake.cert_type', 'Certificate type', 'uint', { names: CERT_TYPES }),
+  dnamesLen: defineField('tls.handshake.dnames_len', 'Distinguished Names Length', 'uint'),
+  verifySigLen: defineField('tls.handshake.client_cert_vrfy.sig_len', 'Signature length', 'uint'),
+  verifySig: defineField('tls.handshake.client_cert_vrfy.sig', 'Signature', 'bytes'),
   sigAlg: defineField('tls.handshake.sig_hash_alg', 'Signature Algorithm', 'hex', { digits: 4, names: SIG_ALGS }),
   sigHash: defineField('tls.handshake.sig_hash_hash', 'Signature Hash Algorithm Hash', 'uint', { names: SIG_HASHES }),
   sigSig: defineField('tls.handshake.sig_hash_sig', 'Signature Hash Algorithm Signature', 'uint', { names: SIG_SIGS }),
@@ -73,11 +87,35 @@ export function named(tree: Field[], def: FieldDef, off: number, n: number, raw:
 
 /** dissect_tls_handshake: the handshake messages of one record [off, end) under its item `rec`. */
 export function dissectHandshakes(c: Ctx, rec: Field, off: number, end: number, version: number): void {
-  if (looksEncrypted(c, off, end)) {
+  const server = fromServer(c);
+  let p = off, first = true;
+  const cont = continuation(c, server, off, end);
+  if (cont) {
+    const name = HANDSHAKE_TYPES[cont.type] ?? ENCRYPTED;
+    if (!cont.last) {
+      // The middle of a message: neither Info nor the record names it as a first message.
+      details(c, rec, version, name, false, false, off, end - off).display += ' (fragment)';
+      return;
+    }
+    noneItem(rec.children, F.handshake, off, cont.piece, `Handshake Protocol: ${name} (last fragment)`);
+    const bytes = cont.bytes;
+    const source = c.inSource('Reassembled TLS Handshake', bytes, () => {
+      const saved = tlsData.end;
+      tlsData.end = bytes.length;
+      try {
+        fragmentTree(rec.children, cont.parts, bytes.length);
+        message(c, rec, 0, bytes.length - 4, version, true);
+      } finally {
+        tlsData.end = saved;
+      }
+    });
+    for (const f of rec.children.slice(-2)) f.source = source;
+    p = off + cont.piece;
+    first = false;
+  } else if (looksEncrypted(c, off, end)) {
     details(c, rec, version, ENCRYPTED, true, true, off, end - off);
     return;
   }
-  let p = off, first = true;
   while (p < end) {
     const left = end - p;
     let msgLen = 0;
@@ -86,8 +124,9 @@ export function dissectHandshakes(c: Ctx, rec: Field, off: number, end: number, 
       msgLen = 4 + ((c.d[p + 1] << 16) | c.v.getUint16(p + 2));
     }
     if (msgLen === 0 || left < msgLen) {
-      // The message goes on in a later record: shown as a fragment (not reassembled here).
+      // The message goes on in a later record of this side: put together there.
       need(c, p, 1);
+      startFragments(c, server, p, end);
       const name = HANDSHAKE_TYPES[c.d[p]] ?? ENCRYPTED;
       if (first) c.appendInfoSep(', ', `[${name} Fragment]`);
       const item = details(c, rec, version, name, first, false, p, left);
@@ -99,6 +138,63 @@ export function dissectHandshakes(c: Ctx, rec: Field, off: number, end: number, 
     p += msgLen;
     first = false;
   }
+}
+
+/** What a record continuing a message split over records does: the middle of it, or its last piece. */
+type Continuation = { type: number; last: false } | { type: number; last: true; piece: number; parts: [number, number][]; bytes: Uint8Array };
+
+/**
+ * Step 1 of dissect_tls_handshake (first pass), recorded on the tape: when this side has a message being put
+ * together, this record's bytes up to the message's end (its length known once 4 bytes are in) are its next
+ * piece. A piece not all captured ends the reassembly (the record is then read as new messages).
+ */
+function continuation(c: Ctx, server: boolean, off: number, end: number): Continuation | null {
+  const code = c.recall(() => {
+    const st = hsFragments(c, server);
+    if (!st) return '';
+    const have = st.data.length;
+    const head = st.data.slice(0, 4);
+    for (let i = off; head.length < 4 && i < end && i < off + c.avail(off, end); i++) head.push(c.d[i]);
+    const msgLen = have + (end - off) >= 4 && head.length >= 4 ? 4 + ((head[1] << 16) | (head[2] << 8) | head[3]) : 0;
+    let piece = end - off;
+    if (msgLen && piece > msgLen - have) piece = msgLen - have;
+    if (c.avail(off, off + piece) < piece) {
+      setHsFragments(c, server, null);
+      return '';
+    }
+    for (let i = off; i < off + piece; i++) st.data.push(c.d[i]);
+    st.parts.push([c.number, piece]);
+    if (have + piece !== msgLen) return `M${st.type}`;
+    setHsFragments(c, server, null);
+    return `L${st.type}|${piece}|${st.parts.map((x) => x.join(':')).join(',')}|${bytesHex(Uint8Array.from(st.data), 0, st.data.length)}`;
+  });
+  if (!code) return null;
+  if (code[0] === 'M') return { type: Number(code.slice(1)), last: false };
+  const [type, piece, parts, hex] = code.slice(1).split('|');
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return {
+    type: Number(type), last: true, piece: Number(piece), bytes,
+    parts: parts.split(',').map((x) => x.split(':').map(Number) as [number, number]),
+  };
+}
+
+/** A message cut by its record's end: its first piece (first pass; a piece not all captured starts nothing). */
+function startFragments(c: Ctx, server: boolean, p: number, end: number): void {
+  if (c.replay || c.avail(p, end) < end - p) return;
+  setHsFragments(c, server, { type: c.d[p], data: Array.from(c.d.subarray(p, end)), parts: [[c.number, end - p]] });
+}
+
+/** show_fragment_tree: "[n Reassembled Handshake Fragments (L bytes): #f(len), …]", a line per piece, the count. */
+function fragmentTree(tree: Field[], parts: [number, number][], len: number): void {
+  const title = clipLabel(`${parts.length} Reassembled Handshake Fragments (${len} bytes): ${parts.map(([f, n]) => `#${f}(${n})`).join(', ')}`);
+  const top = generated(tree, F.fragments.name, 1, title, 0, len);
+  let pos = 0;
+  for (const [frame, n] of parts) {
+    generated(top.children, F.fragment.name, frame, `Frame: ${frame}, payload: ${pos}-${pos + n - 1} (${n} byte${n === 1 ? '' : 's'})`, pos, n);
+    pos += n;
+  }
+  generated(top.children, F.fragmentCount.name, parts.length, `Handshake Fragment count: ${parts.length}`, 0, 0);
 }
 
 /** is_encrypted_handshake_message (the record was not decrypted). */
@@ -157,8 +253,14 @@ function message(c: Ctx, rec: Field, off: number, length: number, version: numbe
     case 12:
       serverKeyExchange(c, t, body, end);
       break;
+    case 13:
+      if (sessionVersion(c) !== TLS13) certificateRequest(c, t, body, end);
+      break;
     case 14:
       setServerHelloDone(c);
+      break;
+    case 15:
+      if (sessionVersion(c) !== TLS13) certificateVerify(c, t, body, end);
       break;
     case 16:
       clientKeyExchange(c, t, body, end);
@@ -191,6 +293,57 @@ function certificates(c: Ctx, t: Field[], off: number, end: number): void {
     bytesItem(c, list, F.cert.name, 'Certificate', p + 3, n);
     p += 3 + n;
   }
+}
+
+/**
+ * A Certificate Request before TLS 1.3: the certificate types, in TLS 1.2 the signature algorithms, and the
+ * distinguished names' length (names themselves are X.509, not decoded here).
+ */
+function certificateRequest(c: Ctx, t: Field[], off: number, end: number): void {
+  need(c, off, 1);
+  const n = c.d[off];
+  addNum(t, F.certTypesCount, off, 1, n);
+  let p = off + 1;
+  if (n > 0) {
+    fits(c, p, n);
+    const list = noneItem(t, F.certTypes, p, n, `Certificate types (${n} type${n === 1 ? '' : 's'})`).children;
+    for (let i = 0; i < n; i++, p++) {
+      need(c, p, 1);
+      named(list, F.certType, p, 1, c.d[p]);
+    }
+  }
+  if (sessionVersion(c) === TLS12) {
+    p = hashAlgList(c, t, p, end);
+    if (p >= end) return;
+  }
+  vec(c, t, p, end, F.dnamesLen, 0, 0xffff);
+}
+
+/** A Certificate Verify before TLS 1.3: in TLS 1.2 the signature's algorithm, then its length and bytes. */
+function certificateVerify(c: Ctx, t: Field[], off: number, end: number): void {
+  let p = off;
+  if (sessionVersion(c) === TLS12) {
+    need(c, p, 2);
+    signatureAlgorithm(c, t, p);
+    p += 2;
+  }
+  const n = vec(c, t, p, end, F.verifySigLen, 0, 0xffff);
+  if (n !== null) bytesItem(c, t, F.verifySig.name, 'Signature', p + 2, n);
+}
+
+/**
+ * A list of signature algorithms (the signature_algorithms extension, a TLS 1.2 Certificate Request): its
+ * length, then each algorithm; where it stopped (`end` when its length was broken).
+ */
+export function hashAlgList(c: Ctx, t: Field[], off: number, end: number): number {
+  const n = vec(c, t, off, end, F.sigAlgsLen, 2, 0xfffe);
+  if (n === null) return end;
+  const list = noneItem(t, F.sigAlgs, off + 2, n, `Signature Hash Algorithms (${n >> 1} algorithm${n >> 1 === 1 ? '' : 's'})`).children;
+  for (let p = off + 2; p + 2 <= off + 2 + n; p += 2) {
+    need(c, p, 2);
+    signatureAlgorithm(c, list, p);
+  }
+  return off + 2 + n;
 }
 
 /** How the chosen suite exchanges keys (by its name in tshark's table), as the key exchange messages need it. */

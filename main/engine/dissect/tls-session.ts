@@ -25,6 +25,15 @@ export interface TlsSession {
   alpnApp: string;
   /** The cipher suite the Server Hello chose (session->cipher), 0 before. */
   cipher: number;
+  /** Per side (0 client, 1 server), a handshake message being put together from records (first pass only). */
+  hsFrags: [HsFragments | null, HsFragments | null];
+}
+
+/** A handshake message split over records: its type, the bytes so far, and each piece's frame and length. */
+export interface HsFragments {
+  type: number;
+  data: number[];
+  parts: [number, number][];
 }
 
 export const SSLV2 = 0x0002, SSLV3 = 0x0300, TLS10 = 0x0301, TLS11 = 0x0302, TLS12 = 0x0303, TLS13 = 0x0304, TLCP = 0x0101;
@@ -50,7 +59,7 @@ function live(c: Ctx): TlsSession {
   const key = c.tcpStream ?? -1;
   let s = all.get(key);
   if (!s) {
-    s = { version: 0, claimed: false, srvAddr: '', srvPort: 0, clientCcs: 0, serverCcs: 0, offeredResumption: false, serverHelloDone: false, serverHelloSeen: false, alpnApp: '', cipher: 0 };
+    s = { version: 0, claimed: false, srvAddr: '', srvPort: 0, clientCcs: 0, serverCcs: 0, offeredResumption: false, serverHelloDone: false, serverHelloSeen: false, alpnApp: '', cipher: 0, hsFrags: [null, null] };
     all.set(key, s);
   }
   return s;
@@ -174,6 +183,15 @@ export function sessionCipher(c: Ctx): number {
 
 export function setSessionCipher(c: Ctx, suite: number): void {
   if (!c.replay) live(c).cipher = suite;
+}
+
+/** The message this side is putting together from records (first pass), or null. */
+export function hsFragments(c: Ctx, server: boolean): HsFragments | null {
+  return live(c).hsFrags[server ? 1 : 0];
+}
+
+export function setHsFragments(c: Ctx, server: boolean, f: HsFragments | null): void {
+  if (!c.replay) live(c).hsFrags[server ? 1 : 0] = f;
 }
 
 /** Sets the session's version outright (an SSLv2 record that decides it). */

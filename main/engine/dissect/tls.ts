@@ -169,10 +169,16 @@ function record(c: Ctx, tree: Field[], p: number, end: number, sessVersion: numb
   return body + length;
 }
 
-/** ssl_dissect_change_cipher_spec: the message, and a note when the server's says the session is resumed. */
+/**
+ * ssl_dissect_change_cipher_spec: the message, and a note when the server's says the session is resumed. In
+ * TLS 1.3 it is a dummy (middlebox compatibility): handshake records after it are no more encrypted than
+ * before (the Server Hello after a Hello Retry Request and its Change Cipher Spec is in the clear).
+ */
 function changeCipherSpec(c: Ctx, rec: Field, body: number): void {
-  rec.display = `${shortName(sessionVersion(c), 'SSL')} Record Layer: Change Cipher Spec Protocol: Change Cipher Spec`;
+  const version = sessionVersion(c);
+  rec.display = `${shortName(version, 'SSL')} Record Layer: Change Cipher Spec Protocol: Change Cipher Spec`;
   const item = noneItem(rec.children, F.ccs, body, 1, 'Change Cipher Spec Message');
+  if (version === TLS13) return;
   const server = fromServer(c);
   if (server && resumedAtServerCcs(c)) expert(c, item.children, body, 'note', 'sequence', RESUMED_TEXT, RESUMED);
   setCcsFrame(c, server, c.number);

@@ -128,7 +128,7 @@ const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n
  * g_unichar_isprint as tshark's GLib answers it (UNPRINTABLE_RANGES, asked of tshark itself): JavaScript's
  * \p{Cn} follows the runtime's Unicode, newer than GLib's, where characters assigned since are unprintable.
  */
-function printable(cp: number): boolean {
+export function isPrintable(cp: number): boolean {
   if (cp < 0x80) return cp >= 0x20 && cp < 0x7f; // an overlong form of an ASCII character
   let lo = 0, hi = UNPRINTABLE_RANGES.length / 2 - 1;
   while (lo <= hi) {
@@ -176,7 +176,7 @@ export function formatText(d: Uint8Array, off = 0, end = d.length): string {
     }
     const [cp, used] = utf8Sequence(d, i, end);
     i += used;
-    if (cp === 0xfffd || printable(cp)) s += String.fromCodePoint(cp);
+    if (cp === 0xfffd || isPrintable(cp)) s += String.fromCodePoint(cp);
     else s += cp > 0xffff ? '\\U' + cp.toString(16).toUpperCase().padStart(8, '0') : '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
   }
   return s;
