@@ -20,8 +20,8 @@ const lesson = parsed.lesson;
 const capture = decodeCapture(readFileSync(join(shipped, lesson.capture!)));
 /** The first step that asks a window the capture says is 0. */
 const step = lesson.steps.findIndex((s) => s.question?.kind === 'number' && JSON.stringify(s.question.value) === '{"field":"tcp.window_size"}'
-  && fieldsNamed(capture.frames[s.frame - 1].decoded, 'tcp.window_size')[0]?.value === 0);
-const asked = lesson.steps[step].frame;
+  && s.frame !== undefined && fieldsNamed(capture.frames[s.frame - 1].decoded, 'tcp.window_size')[0]?.value === 0);
+const asked = lesson.steps[step].frame as number;
 const zero = (n: number) => capture.frames[n - 1].decoded.analysis.includes('zero_window');
 let srv: UploadServer;
 
