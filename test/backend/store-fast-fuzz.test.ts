@@ -107,11 +107,16 @@ function connection(rnd: () => number, conn: number): Seg[] {
 function capture(seed: number): Buffer {
   const rnd = prng(seed);
   const conns = Array.from({ length: 1 + Math.floor(rnd() * 3) }, (_, i) => connection(rnd, i));
-  const frames: Uint8Array[] = [];
+  const segs: Seg[] = [];
   while (conns.some((c) => c.length)) {
     const live = conns.filter((c) => c.length);
-    frames.push(ipv4(live[Math.floor(rnd() * live.length)].shift() as Seg));
+    segs.push(live[Math.floor(rnd() * live.length)].shift() as Seg);
   }
+  return pcap(segs);
+}
+
+function pcap(segs: Seg[]): Buffer {
+  const frames = segs.map(ipv4);
   const parts: Buffer[] = [];
   const gh = Buffer.alloc(24);
   gh.writeUInt32LE(0xa1b2c3d4, 0); gh.writeUInt16LE(2, 4); gh.writeUInt16LE(4, 6); gh.writeUInt32LE(262144, 16); gh.writeUInt32LE(101, 20);
@@ -131,9 +136,8 @@ describe('the fast path through a PDU, on random captures', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hl-fast-fuzz-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   let middles = 0;
-  it.each(SEEDS)('seed %i: every frame stored re-dissects as through the full dissector', async (seed) => {
-    const file = join(dir, `fuzz-${seed}.pcap`);
-    writeFileSync(file, capture(seed));
+  /** Stores `file` through the fast path and through the full dissector alone, and compares every frame's re-dissection. */
+  async function compareStores(file: string): Promise<void> {
     // The full dissector's frames, and a store fed by it alone (its states revised by later evidence, as the fast one's).
     const expected: DecodedFrame[] = [];
     const dec = new Decoder();
@@ -154,7 +158,36 @@ describe('the fast path through a PDU, on random captures', () => {
     expect(mine.map(own)).toEqual(expected.map(own));
     expect(plain(fast.rows(numbers))).toEqual(plain(full.rows(numbers)));
     for (let n = numbers.length; n >= 1; n -= 7) expect(plain(fast.redecode(n).frame), `frame ${n} alone`).toEqual(theirs[n - 1]);
+  }
+
+  it.each(SEEDS)('seed %i: every frame stored re-dissects as through the full dissector', async (seed) => {
+    const file = join(dir, `fuzz-${seed}.pcap`);
+    writeFileSync(file, capture(seed));
+    await compareStores(file);
   });
+
+  it('a segment across the wrap of relative sequence numbers is left to desegmentation (fresh eyes: the PDU it ends was 1500 bytes by the fast path, 905 without)', async () => {
+    const s = 0x12345678, c = 0x01020304;
+    const body = (n: number, salt = 0) => Uint8Array.from({ length: n }, (_, i) => 0x80 | ((i * 7 + salt) & 0x7f));
+    const rec = (len: number) => Uint8Array.from([23, 3, 3, len >> 8, len & 255, ...body(len)]);
+    const sv = (rel: number, data: Uint8Array): Seg => ({ conn: 0, fromServer: true, flags: PSH | ACK, seq: (s + rel) >>> 0, ack: c + 16, win: 65535, data });
+    const ca = (rel: number): Seg => ({ conn: 0, fromServer: false, flags: ACK, seq: c + 16, ack: (s + rel) >>> 0, win: 65535, data: new Uint8Array(0) });
+    // Jumps past segments not captured bring the relative numbers near 2^32; a record there, then one across the wrap.
+    const r0 = 2 ** 32 - 1000;
+    const stream = new Uint8Array(1500);
+    stream.set([23, 3, 3, 900 >> 8, 900 & 255], 0);
+    stream.set(body(900), 5);
+    stream.set([23, 3, 3, 0x02, 0x00], 905);
+    stream.set(body(590, 3), 910);
+    const file = join(dir, 'wrap.pcap');
+    writeFileSync(file, pcap([
+      { conn: 0, fromServer: false, flags: PSH | ACK, seq: c + 1, ack: s + 1, win: 65535, data: rec(10) },
+      sv(1, rec(10)), ca(16), sv(0x60000000, rec(10)), ca(0x60000000 + 15), sv(0xc0000000, rec(10)), ca(0xc0000000 + 15),
+      sv(r0, stream.subarray(0, 500)), ca(r0 + 500), sv(r0 + 500, stream.subarray(500, 1500)), sv(r0 + 500, stream.subarray(500, 905)),
+    ]));
+    await compareStores(file);
+  });
+
   // The Decoder itself on the same captures: what tshark 4.0 shows of TCP desegmentation and TLS records.
   const FIELDS = ['_ws.col.Info', '_ws.col.Protocol', 'tcp.segment', 'tcp.segment.count', 'tcp.reassembled.length', 'tcp.reassembled_in',
     'tcp.segment_data', 'tls.record.content_type', 'tls.record.length', '_ws.expert.message'];

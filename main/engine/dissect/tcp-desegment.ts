@@ -356,7 +356,8 @@ export function middleOfPdu(table: MspTable, key: number, seq: number, nxtseq: n
   if (!list || mspAt(list, seq)) return false;
   const m = mspBefore(list, seq);
   // (A PDU whose end came past a hole is left to desegment: a segment there may fill the hole and complete it.)
-  return m !== undefined && !m.done && !m.entire && !m.untilFin && !m.tail && m.nxtpdu > nxtseq && seq <= contiguousEnd(m);
+  // (A segment across the wrap of relative sequence numbers, nxtseq below seq, is left to desegment too.)
+  return m !== undefined && !m.done && !m.entire && !m.untilFin && !m.tail && nxtseq > seq && m.nxtpdu > nxtseq && seq <= contiguousEnd(m);
 }
 
 /** Adds the middle segment's piece (`len` bytes at `at` in the frame, `data` its bytes) as desegment does. */
