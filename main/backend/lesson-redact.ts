@@ -204,10 +204,20 @@ export function redactCalls(x: Reveal, events: ExperimentEvent[]): ExperimentEve
   return x.active ? events.filter((e) => e.frame === null || !x.frameMasked(e.frame)) : events;
 }
 
-/** Graph points without those that plot a masked value (Reveal.pointMasked; their marks follow the kept points). */
+/**
+ * Graph points without those that plot a masked value (Reveal.pointMasked; their marks follow the kept
+ * points), and without the marks whose presence says a masked value (Reveal.dropped: a duplicate ACK's
+ * while its Ack is asked, a zero window's while its window is).
+ */
 export function redactSeries(x: Reveal, list: Series[]): Series[] {
   if (!x.active) return list;
-  return list.map((s) => keepPoints(s, s.frames.map((f) => !x.pointMasked(s.kind, f))));
+  return list.map((s) => {
+    const kept = keepPoints(s, s.frames.map((f) => !x.pointMasked(s.kind, f)));
+    if (!kept.marks) return kept;
+    const marks = kept.marks.filter((m) => !x.dropped(kept.frames[m.index], `tcp.analysis.${m.kind}`));
+    const { marks: _all, ...rest } = kept;
+    return marks.length ? { ...rest, marks } : rest;
+  });
 }
 
 /**

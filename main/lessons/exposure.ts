@@ -43,6 +43,9 @@ const SHOWS_TOO: Record<string, string[]> = {
   'frame.len': ['frame.cap_len'],
   // Seq + Len, and the bytes sent so far when the segment is the first in flight.
   'tcp.len': ['tcp.nxtseq', 'tcp.analysis.bytes_in_flight', 'tcp.analysis.push_bytes_sent'],
+  // The raw Window field is the window itself unless it is scaled (a SYN's never is).
+  'tcp.window_size': ['tcp.window_size_value'],
+  'tcp.window_size_value': ['tcp.window_size'],
   'tcp.window_size_scalefactor': ['tcp.options.wscale.multiplier'],
   'tcp.options.wscale.multiplier': ['tcp.window_size_scalefactor'],
   // The handshake's RTT is the time from the SYN, the stream's first segment, to the client's ACK.

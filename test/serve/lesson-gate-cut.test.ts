@@ -159,7 +159,12 @@ function visiblePointsOnly(list: Series[], mask: Reveal, store: FrameStore): Ser
   const b = seriesBuilder(store, stream, kind)!;
   const points = store.streamPoints(stream).filter((p) => !mask.pointMasked(kind, p.frame));
   b.add(points, 0, points.length);
-  return b.finish();
+  // Marks whose presence says a masked value (reveal.ts's DROPPED: a zero window's while its window is asked) are not drawn.
+  return b.finish().map((se) => {
+    const marks = (se.marks ?? []).filter((m) => !mask.dropped(se.frames[m.index], `tcp.analysis.${m.kind}`));
+    const { marks: _all, ...rest } = se;
+    return marks.length ? { ...rest, marks } : rest;
+  });
 }
 
 /** Where two answers differ, one line per value (path: student's vs the cut capture's). */

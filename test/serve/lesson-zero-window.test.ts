@@ -1,12 +1,13 @@
 // flow-control asks "What window does this ACK offer?" on the receiver's zero-window ACK: Wireshark's marks on
 // that segment ("[TCP ZeroWindow]", its expert note and analysis flag) say the answer, 0, while the window
 // itself is masked. While the question is open a student is sent none of them, and no filter finds them there;
-// the segments before keep theirs. Which segment and which marks come from the engine's decode of the capture.
+// the segments before keep theirs; nor the raw Window field, nor a graph's mark. Which segment and which marks
+// come from the engine's decode of the capture.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FrameDetail, FrameRow, LadderPage, LessonPlay } from '../../main/api/types';
+import type { FrameDetail, FrameRow, LadderPage, LessonPlay, Series } from '../../main/api/types';
 import type { Field } from '../../main/engine/types';
 import { computeAnswer, decodeCapture, fieldsNamed, parseLesson } from '../../main/lessons/index';
 import { startUploadServer, type UploadServer } from '../helpers/upload-server';
@@ -66,11 +67,25 @@ describe('a masked zero window', () => {
     expect(seg.info).not.toMatch(marks);
     expect(seg.analysis).not.toContain('zero_window');
 
-    // A filter for the marks finds the zero windows before the question's segment, not it.
+    // Nor the raw Window field, which is the window itself (not scaled here: fresh eyes saw "Window: 0").
+    const raw = fieldsNamed(capture.frames[asked - 1].decoded, 'tcp.window_size_value')[0];
+    expect(raw?.value).toBe(0);
+    expect(texts(d.frame.layers.flatMap((l) => l.fields)).filter((x) => x.startsWith('tcp.window_size_value') && !x.endsWith('?'))).toEqual([]);
+    // Nor a graph's mark on its point (fresh eyes: the segments graph marked it zero_window).
+    for (const kind of ['segments', 'acks', 'window', 'stevens'] as const) {
+      const r = await s.ok<Series | Series[] | { series: Series[] }>('getSeries', { stream, kind });
+      const list = Array.isArray(r) ? r : 'series' in r ? r.series : [r];
+      for (const se of list) for (const m of se.marks ?? []) expect(`${kind} ${se.frames[m.index]} ${m.kind}`).not.toBe(`${kind} ${asked} zero_window`);
+    }
+
+    // A filter for the marks, or on the raw field, finds the zero windows before the question's segment, not it.
     const earlier = Array.from({ length: asked - 1 }, (_, i) => i + 1).filter(zero);
-    expect((await s.ok<{ ok: boolean }>('setFilter', { expression: 'tcp.analysis.zero_window' })).ok).toBe(true);
-    const rows = (await s.ok<{ rows: FrameRow[] }>('getFrames', { start: 0, count: 10_000 })).rows.map((r) => r.number);
-    expect(rows).toEqual(earlier);
+    for (const expression of ['tcp.analysis.zero_window', 'tcp.window_size_value == 0']) {
+      expect((await s.ok<{ ok: boolean }>('setFilter', { expression })).ok).toBe(true);
+      const rows = (await s.ok<{ rows: FrameRow[] }>('getFrames', { start: 0, count: 10_000 })).rows.map((r) => r.number);
+      expect(rows, expression).not.toContain(asked);
+      if (expression.startsWith('tcp.analysis')) expect(rows).toEqual(earlier);
+    }
     s.close();
   });
 });
