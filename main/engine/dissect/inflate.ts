@@ -16,7 +16,7 @@ class Bad extends Error {}
  * Output beyond this is not decoded (a small body can expand a thousandfold): the body is then shown as far
  * as this, as if cut short. tshark has no such limit; a capture of a student's machine never reaches it.
  */
-const MAX_OUTPUT = 64 * 1048576;
+export const MAX_OUTPUT = 16 * 1048576;
 
 /** A growing byte buffer (a JS array of numbers would take 8 bytes a byte). */
 class Out {

@@ -326,11 +326,30 @@ function join(a: Uint8Array, sep: number, b: Uint8Array): Uint8Array {
 
 const ARRAY_KEY = encoder.encode('[]');
 
+/**
+ * Values a body's JSON tree shows, at most, and bytes of generated paths: each value carries its whole path
+ * ("json.path_with_value"), so a long key over many values cost key × values (a 120 KB body of one 40,000-byte
+ * key over 40,000 zeros took hours, and a 200,000-element array 150 MB: fresh eyes). tshark shows them all.
+ */
+export const MAX_JSON_ITEMS = 20_000, MAX_JSON_PATH_BYTES = 8 << 20;
+
 /** Emits a parsed top-level value as the callbacks of packet-json.c add its items. */
 class Emitter {
   constructor(private readonly d: Uint8Array) {}
 
+  /** Items and path bytes emitted so far, and whether the limits cut the tree. */
+  private items = 0;
+  private pathBytes = 0;
+  cut = false;
+
+  /** Whether one more item with a path of `n` bytes fits (MAX_JSON_ITEMS, MAX_JSON_PATH_BYTES). */
+  private room(n: number): boolean {
+    if (this.cut || ++this.items > MAX_JSON_ITEMS || (this.pathBytes += n) > MAX_JSON_PATH_BYTES) this.cut = true;
+    return !this.cut;
+  }
+
   node(t: Field[], n: Node, path: Uint8Array, key: Uint8Array): void {
+    if ((n.kind === 'object' || n.kind === 'array') && !this.room(0)) return;
     if (n.kind === 'object') {
       const o = add(t, F.object, n.off, n.end - n.off, 1, 'Object');
       for (const m of n.members) this.member(o.children, m, path);
@@ -342,6 +361,7 @@ class Emitter {
   }
 
   private member(t: Field[], m: Member, base: Uint8Array): void {
+    if (!this.room(base.length + m.keyEnd - m.keyOff)) return;
     const key = unescape(this.d, m.keyOff + 1, m.keyEnd - m.keyOff - 2);
     const item = strItem(t, F.member, key, m.off, m.end - m.off);
     const path = join(base, 0x2f, key);
@@ -352,6 +372,7 @@ class Emitter {
 
   private scalar(t: Field[], n: Node, path: Uint8Array, key: Uint8Array): void {
     const len = n.end - n.off;
+    if (!this.room(path.length + len)) return;
     const value = n.kind === 'string' ? unescape(this.d, n.off + 1, len - 2) : this.d.slice(n.off, n.end);
     strItem(t, F.pathWithValue, join(path, 0x3a, value), n.off, len, true);
     strItem(t, F.memberWithValue, join(key, 0x3a, value), n.off, len, true);
@@ -381,6 +402,11 @@ export function dissectJson(c: Ctx, type: string, off: number, end: number, rest
     emit.node(h.fields, toNode(r.tok), new Uint8Array(0), new Uint8Array(0));
     // The whitespace after a value belongs to it (the sequence's last element skips it).
     p = r.next;
+  }
+  if (emit.cut) {
+    const text = `Handshake Lab shows at most ${MAX_JSON_ITEMS} JSON values or ${MAX_JSON_PATH_BYTES >> 20} MB of their paths of a body: the rest are left out (tshark shows them all)`;
+    leaf(h.fields, '', null, `[${text}]`, off, 0);
+    c.addExpert('note', 'undecoded', text, '_ws.handshake_lab.json_limit');
   }
   h.length = p - off;
   if (p < end) rest(p);
