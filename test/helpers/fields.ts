@@ -3,6 +3,7 @@
 import required from './required-fields.json';
 import '../../main/engine/decoder';
 import { allFields } from '../../main/engine/fields/registry';
+import type { Field } from '../../main/engine/types';
 
 export const REQUIRED_FIELDS: readonly string[] = required;
 
@@ -51,4 +52,10 @@ export function protocolFields(): string[] {
   const prefixes = ['ip.fragment', 'ip.reassembled', 'ipv6.fragment', 'ipv6.reassembled', 'tcp.segment', 'tcp.reassembled', 'tcp.pdu.',
     'dns.', 'http.', 'media.', 'urlencoded-form.', 'udp.stream'];
   return allFields().filter((f) => f.kind !== 'protocol' && prefixes.some((p) => f.name.startsWith(p))).map((f) => f.name).sort();
+}
+
+/** Every item of a tree as "name display", depth first (what a screen could show of it). */
+export function itemTexts(fs: Field[], out: string[] = []): string[] {
+  for (const f of fs) { out.push(`${f.name} ${f.display}`); itemTexts(f.children, out); }
+  return out;
 }

@@ -8,9 +8,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameDetail, FrameRow, LadderPage, LessonPlay } from '../../main/api/types';
-import type { Field } from '../../main/engine/types';
 import { decodeCapture, fieldsNamed } from '../../main/lessons/index';
 import { startUploadServer, type UploadServer } from '../helpers/upload-server';
+import { itemTexts } from '../helpers/fields';
 
 const shipped = join(__dirname, '..', '..', 'assets', 'lessons');
 const dir = mkdtempSync(join(tmpdir(), 'hl-dup-ack-'));
@@ -33,11 +33,6 @@ beforeAll(async () => {
 });
 afterAll(() => srv.close());
 
-function names(fs: Field[], out: string[] = []): string[] {
-  for (const f of fs) { out.push(`${f.name} ${f.display}`); names(f.children, out); }
-  return out;
-}
-
 describe('a masked Ack on a duplicate ACK', () => {
   it('is not given away by the duplicate ACK\'s marks, on screen or through a filter', { timeout: 60_000 }, async () => {
     expect(dup(asked)).toBe(true);
@@ -52,7 +47,7 @@ describe('a masked Ack on a duplicate ACK', () => {
     expect(row.analysis).not.toContain('duplicate_ack');
     const d = await s.ok<FrameDetail>('getFrame', { number: asked });
     expect(d.frame.info).not.toMatch(/Dup ACK/);
-    expect(names(d.frame.layers.flatMap((l) => l.fields)).filter((x) => /duplicate|Dup/i.test(x))).toEqual([]);
+    expect(itemTexts(d.frame.layers.flatMap((l) => l.fields)).filter((x) => /duplicate|Dup/i.test(x))).toEqual([]);
     expect(d.frame.expert.filter((e) => /duplicate/i.test(e.message))).toEqual([]);
     expect(d.frame.analysis).not.toContain('duplicate_ack');
     const stream = capture.frames[asked - 1].decoded.stream!;

@@ -8,9 +8,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameDetail, FrameRow, LadderPage, LessonPlay, Series } from '../../main/api/types';
-import type { Field } from '../../main/engine/types';
 import { computeAnswer, decodeCapture, fieldsNamed, parseLesson } from '../../main/lessons/index';
 import { startUploadServer, type UploadServer } from '../helpers/upload-server';
+import { itemTexts } from '../helpers/fields';
 
 const shipped = join(__dirname, '..', '..', 'assets', 'lessons');
 const dir = mkdtempSync(join(tmpdir(), 'hl-zero-window-'));
@@ -34,11 +34,6 @@ beforeAll(async () => {
 });
 afterAll(() => srv.close());
 
-function texts(fs: Field[], out: string[] = []): string[] {
-  for (const f of fs) { out.push(`${f.name} ${f.display}`); texts(f.children, out); }
-  return out;
-}
-
 describe('a masked zero window', () => {
   it('is not given away by the segment\'s ZeroWindow marks, on screen or through a filter', { timeout: 60_000 }, async () => {
     expect(step).toBeGreaterThan(0);
@@ -60,7 +55,7 @@ describe('a masked zero window', () => {
     expect(row.analysis).not.toContain('zero_window');
     const d = await s.ok<FrameDetail>('getFrame', { number: asked });
     expect(d.frame.info).not.toMatch(marks);
-    expect(texts(d.frame.layers.flatMap((l) => l.fields)).filter((x) => marks.test(x))).toEqual([]);
+    expect(itemTexts(d.frame.layers.flatMap((l) => l.fields)).filter((x) => marks.test(x))).toEqual([]);
     expect(d.frame.expert.filter((e) => marks.test(e.message))).toEqual([]);
     const stream = capture.frames[asked - 1].decoded.stream!;
     const seg = (await s.ok<LadderPage>('getLadder', { stream, start: 0, count: 10_000 })).segments.find((x) => x.frame === asked)!;
@@ -70,7 +65,7 @@ describe('a masked zero window', () => {
     // Nor the raw Window field, which is the window itself (not scaled here: fresh eyes saw "Window: 0").
     const raw = fieldsNamed(capture.frames[asked - 1].decoded, 'tcp.window_size_value')[0];
     expect(raw?.value).toBe(0);
-    expect(texts(d.frame.layers.flatMap((l) => l.fields)).filter((x) => x.startsWith('tcp.window_size_value') && !x.endsWith('?'))).toEqual([]);
+    expect(itemTexts(d.frame.layers.flatMap((l) => l.fields)).filter((x) => x.startsWith('tcp.window_size_value') && !x.endsWith('?'))).toEqual([]);
     // Nor a graph's mark on its point (fresh eyes: the segments graph marked it zero_window).
     for (const kind of ['segments', 'acks', 'window', 'stevens'] as const) {
       const r = await s.ok<Series | Series[] | { series: Series[] }>('getSeries', { stream, kind });
