@@ -349,7 +349,7 @@ export function desegment(c: Ctx, tcpTree: Field[], s: SegmentPayload, dissect: 
  * continues the PDU started before it: no PDU starts at `seq`, the one before is not done, waits for a known
  * length (not "one more segment", not until FIN), has no hole before `seq`, and the segment does not complete
  * it. desegment would then add the segment's bytes to the PDU and show "[TCP segment of a reassembled PDU]";
- * middleOfPdu's caller does the same with addMiddlePiece, and the frame's tape is middleTape's.
+ * middleOfPdu's caller does the same with addMiddlePiece, which gives the frame's tape too.
  */
 export function middleOfPdu(table: MspTable, key: number, seq: number, nxtseq: number): boolean {
   const list = table.get(key);
@@ -360,17 +360,15 @@ export function middleOfPdu(table: MspTable, key: number, seq: number, nxtseq: n
   return m !== undefined && !m.done && !m.entire && !m.untilFin && !m.tail && nxtseq > seq && m.nxtpdu > nxtseq && seq <= contiguousEnd(m);
 }
 
-/** Adds the middle segment's piece (`len` bytes at `at` in the frame, `data` its bytes) as desegment does. */
-export function addMiddlePiece(table: MspTable, key: number, seq: number, frame: number, at: number, data: Uint8Array): void {
-  addPiece(mspBefore(table.get(key), seq) as Msp, { frame, at, len: data.length, data, seq });
-}
-
 /**
- * The tape desegment records for a segment middleOfPdu accepts, in the order of its recalls: no PDU starts
- * here (pduStartSeen), one continues, not done, its end (nxtpdu), not "one more segment", not until FIN, no hole.
+ * Adds a segment middleOfPdu accepts to its PDU as desegment does (`data`: its bytes, at `at` in the frame), and
+ * returns the tape desegment records for it, in the order of its recalls: no PDU starts here (pduStartSeen),
+ * one continues, not done, its end (nxtpdu), not "one more segment", not until FIN, no hole.
  */
-export function middleTape(table: MspTable, key: number, seq: number): number[] {
-  return [0, 1, 0, (mspBefore(table.get(key), seq) as Msp).nxtpdu, 0, 0, 0];
+export function addMiddlePiece(table: MspTable, key: number, seq: number, frame: number, at: number, data: Uint8Array): number[] {
+  const m = mspBefore(table.get(key), seq) as Msp;
+  addPiece(m, { frame, at, len: data.length, data, seq });
+  return [0, 1, 0, m.nxtpdu, 0, 0, 0];
 }
 
 /**

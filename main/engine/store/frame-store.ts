@@ -20,7 +20,7 @@ import { captureTime } from '../session';
 import { dissectState, type DissectState } from '../dissect/state';
 import { emptySegment, fastLayout, fastSegment, FALLBACK, SKIP } from '../stats/fast-segment';
 import { payloadIsData } from '../dissect/tcp-payload';
-import { addMiddlePiece, middleOfPdu, middleTape } from '../dissect/tcp-desegment';
+import { addMiddlePiece, middleOfPdu } from '../dissect/tcp-desegment';
 import { add } from '../tcp/seq';
 import { storeFastPath } from '../dissect/index';
 import { WindowFrame } from '../io/reader';
@@ -427,13 +427,11 @@ export class FrameStore {
     if (a.stream !== peek.stream || a.direction !== peek.direction || a.seq !== peek.seq || a.flags.some((f) => NOT_IN_ORDER.has(f))) {
       throw new Error(`frame ${n}: the analysis did not find the segment where TcpTracker.peekInOrder said it would be (a bug)`);
     }
-    const key = 2 * a.stream + a.direction;
-    const tape = new Tape();
-    for (const v of middleTape(ds.tcpPdus, key, a.seq)) tape.record(v);
     // The payload is the frame's last seg.len bytes (fastCandidate).
     const at = capturedLength(raw) - seg.len;
     const bytes = raw instanceof WindowFrame ? raw.buf.subarray(raw.start + at, raw.start + at + seg.len) : raw.data.subarray(at, at + seg.len);
-    addMiddlePiece(ds.tcpPdus, key, a.seq, n, at, bytes);
+    const tape = new Tape();
+    for (const v of addMiddlePiece(ds.tcpPdus, 2 * a.stream + a.direction, a.seq, n, at, bytes)) tape.record(v);
     return writeTape(this.arena, tape, this.longStrings);
   }
 
